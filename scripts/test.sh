@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every test of the project: formatting and lints, the whole workspace's
+# tests (the integration tests start and stop the servers they need), and the
+# extra checks added by the later stages. Needs only the Rust toolchain and
+# Python 3; whatever else it needs it installs under target/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "== cargo test"
+cargo test --workspace --locked

@@ -1,0 +1,93 @@
+//! AWS credentials as the signer consumes them.
+
+use std::fmt;
+use std::time::SystemTime;
+
+use crate::secret::SecretString;
+
+/// An access key pair, with the session token that temporary credentials carry.
+///
+/// `Debug` shows the access key id (it is an identifier, not a secret, and
+/// is what you need to tell two credentials apart in a log) and hides the
+/// secret key and the token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    access_key_id: String,
+    secret_access_key: SecretString,
+    session_token: Option<SecretString>,
+    expiration: Option<SystemTime>,
+}
+
+impl Credentials {
+    /// Long-term or temporary credentials. An empty `session_token` is
+    /// treated as none, as the AWS SDKs do.
+    pub fn new(
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<SecretString>,
+        session_token: Option<SecretString>,
+    ) -> Self {
+        Self {
+            access_key_id: access_key_id.into(),
+            secret_access_key: secret_access_key.into(),
+            session_token: session_token.filter(|t| !t.is_empty()),
+            expiration: None,
+        }
+    }
+
+    /// The same credentials, valid until `expiration`.
+    pub fn with_expiration(mut self, expiration: SystemTime) -> Self {
+        self.expiration = Some(expiration);
+        self
+    }
+
+    /// The access key id (`AKIA…` or `ASIA…`).
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    /// The secret access key.
+    pub fn secret_access_key(&self) -> &SecretString {
+        &self.secret_access_key
+    }
+
+    /// The session token of temporary credentials.
+    pub fn session_token(&self) -> Option<&SecretString> {
+        self.session_token.as_ref()
+    }
+
+    /// When temporary credentials stop working, if known.
+    pub fn expiration(&self) -> Option<SystemTime> {
+        self.expiration
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("access_key_id", &self.access_key_id)
+            .field("secret_access_key", &self.secret_access_key)
+            .field("session_token", &self.session_token)
+            .field("expiration", &self.expiration)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_hides_secrets() {
+        let c = Credentials::new("AKID", "SECRETKEY", Some("TOKENVALUE".into()));
+        let dbg = format!("{c:?}");
+        assert!(dbg.contains("AKID"));
+        assert!(!dbg.contains("SECRETKEY"));
+        assert!(!dbg.contains("TOKENVALUE"));
+    }
+
+    #[test]
+    fn empty_session_token_is_none() {
+        let c = Credentials::new("AKID", "S", Some("".into()));
+        assert!(c.session_token().is_none());
+    }
+}
