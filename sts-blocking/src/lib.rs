@@ -1,9 +1,29 @@
 //! A synchronous AWS STS client built on `sts-proto`.
 //!
-//! It will hold the `Client` with one method per STS operation, the
-//! `Transport` trait and its default `ureq` implementation, the retry loop
-//! and clock-skew correction, the credential providers and their cache, and
-//! (behind the `cli` feature) the `sts` command-line tool.
+//! [`Client`] has one method per STS operation. Under them, one send loop
+//! signs each attempt, hands it to a [`Transport`](transport::Transport)
+//! (by default one shared `ureq` agent), retries what the AWS "standard"
+//! retry mode retries, and corrects the signing clock when STS says it is
+//! off. Everything that reads the environment, files or the clock lives
+//! here, so `sts-proto` stays pure.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+mod client;
+pub mod config;
+pub mod credentials;
+pub mod env;
+mod error;
+pub mod timing;
+pub mod transport;
+pub mod ureq_transport;
+
+pub use client::Client;
+pub use config::{ClientBuilder, ConfigError};
+pub use error::Error;
+pub use sts_proto;

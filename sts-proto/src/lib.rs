@@ -11,7 +11,9 @@
 //! - [`sigv4`]: Signature Version 4, header signing and presigned URLs;
 //! - [`form`]: the awsQuery form body every STS request carries;
 //! - [`endpoint`]: which URL and signing region a configuration means;
-//! - [`time`]: the timestamp formats on the wire.
+//! - [`time`]: the timestamp formats on the wire;
+//! - [`xml`] and [`error`]: reading responses and the errors they carry;
+//! - [`ops`]: the eleven operations, and [`operation`]: building and parsing them.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -22,10 +24,20 @@
 
 pub mod credentials;
 pub mod endpoint;
+pub mod error;
 pub mod form;
+pub mod operation;
+pub mod ops;
+pub mod retry;
 pub mod secret;
 pub mod sigv4;
 pub mod time;
+pub mod types;
+mod validate;
+pub mod xml;
 
 pub use credentials::Credentials;
+pub use error::{ErrorCode, ResponseError, ServiceError};
+pub use operation::{BuildError, Operation, RequestContext, build, parse};
 pub use secret::SecretString;
+pub use validate::{Rule, ValidationError};

@@ -1,4 +1,17 @@
 //! Test support shared by the integration tests: starting and stopping
 //! moto's STS server, and a scripted fault-injecting HTTP server.
+//!
+//! - [`moto`]: moto's server with IAM fixtures, auth on or off.
+//! - [`fault`]: a loopback HTTP/1.1 server that answers from a script of
+//!   normal and faulty steps, recording every request.
+//! - [`http`]: a minimal std-only HTTP/1.1 client used by both and by tests
+//!   that need to send exactly the bytes they mean.
 
 #![forbid(unsafe_code)]
+
+pub mod fault;
+pub mod http;
+pub mod moto;
+
+pub use fault::{Config, FaultServer, RecordedRequest, Response, Script, Step, WhenDone};
+pub use moto::Moto;

@@ -1,0 +1,363 @@
+//! The client: one method per STS operation over a retrying, clock-correcting
+//! send loop.
+
+use std::fmt;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant, SystemTime};
+
+use sts_proto::endpoint::{self, ResolvedEndpoint};
+use sts_proto::operation::{self, Operation, RequestContext};
+use sts_proto::ops::*;
+use sts_proto::retry::{self, RetryConfig, RetryKind, RetryQuota};
+use sts_proto::sigv4::{SigningKey, SigningParams};
+
+use crate::config::{ClientBuilder, ConfigError};
+use crate::credentials::{CredentialsError, ProvideCredentials, SharedCredentials};
+use crate::error::Error;
+use crate::timing::{Clock, Random, Sleep};
+use crate::transport::{Transport, TransportError};
+
+/// A synchronous STS client.
+///
+/// Cheap to clone (one `Arc`), `Send + Sync`: build one and share it. The
+/// clones share the connection pool, the retry quota, the clock-skew
+/// correction and the cached signing key.
+///
+/// ```no_run
+/// use sts_blocking::Client;
+/// use sts_proto::ops::AssumeRole;
+///
+/// let client = Client::from_env()?;
+/// let me = client.get_caller_identity()?;
+/// println!("{:?}", me.arn);
+/// let session = client.assume_role(
+///     &AssumeRole::new("arn:aws:iam::123456789012:role/demo", "demo").duration_secs(900),
+/// )?;
+/// println!("{}", session.credentials.access_key_id());
+/// # Ok::<(), sts_blocking::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    endpoint: ResolvedEndpoint,
+    credentials: Option<Arc<dyn ProvideCredentials>>,
+    retry: RetryConfig,
+    quota: RetryQuota,
+    attempt_timeout: Option<Duration>,
+    call_timeout: Option<Duration>,
+    user_agent: String,
+    transport: Arc<dyn Transport>,
+    clock: Arc<dyn Clock>,
+    sleep: Arc<dyn Sleep>,
+    random: Arc<dyn Random>,
+    /// Server time minus local time, learned from clock-skew errors.
+    clock_offset_ms: AtomicI64,
+    signing_key: RwLock<Option<Arc<SigningKey>>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoint", &self.inner.endpoint)
+            .field("credentials", &self.inner.credentials)
+            .field("retry", &self.inner.retry)
+            .field("transport", &self.inner.transport)
+            .finish_non_exhaustive()
+    }
+}
+
+const USER_AGENT: &str = concat!("sts-rs/", env!("CARGO_PKG_VERSION"));
+
+impl Client {
+    /// Settings to build a client from.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment, as the AWS SDKs are.
+    pub fn from_env() -> Result<Self, Error> {
+        Ok(ClientBuilder::default().from_env()?.build()?)
+    }
+
+    pub(crate) fn from_builder(b: ClientBuilder) -> Result<Self, ConfigError> {
+        let endpoint = endpoint::resolve(&b.endpoint)?;
+        let user_agent = match &b.user_agent_suffix {
+            Some(suffix) => format!("{USER_AGENT} {suffix}"),
+            None => USER_AGENT.to_owned(),
+        };
+        let transport = b.make_transport();
+        Ok(Self {
+            inner: Arc::new(Inner {
+                endpoint,
+                credentials: b.credentials,
+                retry: b.retry,
+                quota: RetryQuota::default(),
+                attempt_timeout: b.attempt_timeout,
+                call_timeout: b.call_timeout,
+                user_agent,
+                transport,
+                clock: b.clock,
+                sleep: b.sleep,
+                random: b.random,
+                clock_offset_ms: AtomicI64::new(0),
+                signing_key: RwLock::new(None),
+            }),
+        })
+    }
+
+    /// The endpoint this client calls.
+    pub fn endpoint(&self) -> &ResolvedEndpoint {
+        &self.inner.endpoint
+    }
+
+    /// The correction applied to the local clock, learned from the service.
+    pub fn clock_offset(&self) -> Duration {
+        Duration::from_millis(
+            self.inner
+                .clock_offset_ms
+                .load(Ordering::Relaxed)
+                .unsigned_abs(),
+        )
+    }
+
+    /// The signed clock offset in milliseconds (server minus local).
+    pub fn clock_offset_millis(&self) -> i64 {
+        self.inner.clock_offset_ms.load(Ordering::Relaxed)
+    }
+
+    /// Retry tokens left in the shared quota.
+    pub fn retry_quota_available(&self) -> u32 {
+        self.inner.quota.available()
+    }
+
+    /// The time the client signs with: the clock, corrected for skew.
+    pub fn now(&self) -> SystemTime {
+        retry::apply_offset(
+            self.inner.clock.now(),
+            self.inner.clock_offset_ms.load(Ordering::Relaxed),
+        )
+    }
+
+    /// The current credentials of the client's provider.
+    pub fn credentials(&self) -> Result<SharedCredentials, Error> {
+        match &self.inner.credentials {
+            Some(p) => Ok(p.provide_credentials()?),
+            None => Err(CredentialsError::new(
+                "client configuration",
+                "no credentials provider is configured",
+            )
+            .into()),
+        }
+    }
+
+    /// Sends any operation: validates, signs, sends, retries, parses.
+    pub fn send<Op: Operation>(&self, op: &Op) -> Result<Op::Output, Error> {
+        op.validate()?;
+        let credentials = if Op::SIGNED {
+            Some(self.credentials()?)
+        } else {
+            None
+        };
+        let inner = &*self.inner;
+        let started = Instant::now();
+        let mut attempt: u32 = 1;
+        let mut retry_cost: Option<u32> = None;
+        let mut corrected_skew = false;
+        loop {
+            let signed_at = self.now();
+            let key = match &credentials {
+                Some(c) => Some(self.signing_key(c, signed_at)?),
+                None => None,
+            };
+            let mut ctx =
+                RequestContext::new(&inner.endpoint, signed_at).user_agent(&inner.user_agent);
+            if let Some(c) = &credentials {
+                ctx = ctx.credentials(c);
+            }
+            if let Some(k) = &key {
+                ctx = ctx.signing_key(k);
+            }
+            let request = operation::build(op, &ctx)?;
+            let timeout = self.attempt_budget(started)?;
+            let (error, retry_after) = match inner.transport.send(request, timeout) {
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    match operation::parse::<Op>(status, response.headers(), response.body()) {
+                        Ok(output) => {
+                            inner.quota.release(retry_cost);
+                            return Ok(output);
+                        }
+                        Err(e) => {
+                            if !corrected_skew {
+                                if let Some(offset) =
+                                    retry::clock_skew(&e, response.headers(), signed_at)
+                                {
+                                    let total = inner
+                                        .clock_offset_ms
+                                        .load(Ordering::Relaxed)
+                                        .saturating_add(offset);
+                                    inner.clock_offset_ms.store(total, Ordering::Relaxed);
+                                    corrected_skew = true;
+                                    continue;
+                                }
+                            }
+                            (Error::from(e), retry::retry_after(response.headers()))
+                        }
+                    }
+                }
+                Err(e) => (Error::Transport(e), None),
+            };
+            let kind = error.retry_kind();
+            if kind == RetryKind::NotRetryable
+                || kind == RetryKind::ClockSkew && corrected_skew
+                || attempt >= inner.retry.max_attempts
+            {
+                return Err(error);
+            }
+            if inner.retry.use_quota {
+                match inner.quota.acquire(kind) {
+                    Some(cost) => retry_cost = Some(cost),
+                    None => return Err(error),
+                }
+            }
+            let delay = inner
+                .retry
+                .backoff(attempt, inner.random.next_f64(), retry_after);
+            if let Some(limit) = inner.call_timeout {
+                if started.elapsed() + delay >= limit {
+                    return Err(error);
+                }
+            }
+            inner.sleep.sleep(delay);
+            attempt += 1;
+        }
+    }
+
+    /// The time left for one attempt: the attempt timeout, cut to what
+    /// remains of the call timeout.
+    fn attempt_budget(&self, started: Instant) -> Result<Option<Duration>, Error> {
+        let inner = &*self.inner;
+        let Some(limit) = inner.call_timeout else {
+            return Ok(inner.attempt_timeout);
+        };
+        let left = limit.checked_sub(started.elapsed()).unwrap_or_default();
+        if left.is_zero() {
+            return Err(TransportError::new(
+                crate::transport::TransportFailure::Timeout,
+                format!("call timeout of {limit:?} reached"),
+            )
+            .into());
+        }
+        Ok(Some(inner.attempt_timeout.map_or(left, |t| t.min(left))))
+    }
+
+    /// The cached signing key if it still fits, else a fresh one.
+    fn signing_key(
+        &self,
+        credentials: &SharedCredentials,
+        time: SystemTime,
+    ) -> Result<Arc<SigningKey>, Error> {
+        let inner = &*self.inner;
+        let params = SigningParams::new(
+            credentials,
+            &inner.endpoint.signing_region,
+            &inner.endpoint.signing_name,
+            time,
+        );
+        if let Ok(guard) = inner.signing_key.read() {
+            if let Some(key) = guard.as_ref() {
+                if key.matches(&params) {
+                    return Ok(Arc::clone(key));
+                }
+            }
+        }
+        let key = Arc::new(SigningKey::derive(&params)?);
+        if let Ok(mut guard) = inner.signing_key.write() {
+            *guard = Some(Arc::clone(&key));
+        }
+        Ok(key)
+    }
+
+    /// `AssumeRole`.
+    pub fn assume_role(&self, request: &AssumeRole) -> Result<AssumeRoleOutput, Error> {
+        self.send(request)
+    }
+
+    /// `AssumeRoleWithSAML` (unsigned).
+    pub fn assume_role_with_saml(
+        &self,
+        request: &AssumeRoleWithSaml,
+    ) -> Result<AssumeRoleWithSamlOutput, Error> {
+        self.send(request)
+    }
+
+    /// `AssumeRoleWithWebIdentity` (unsigned).
+    pub fn assume_role_with_web_identity(
+        &self,
+        request: &AssumeRoleWithWebIdentity,
+    ) -> Result<AssumeRoleWithWebIdentityOutput, Error> {
+        self.send(request)
+    }
+
+    /// `AssumeRoot`.
+    pub fn assume_root(&self, request: &AssumeRoot) -> Result<AssumeRootOutput, Error> {
+        self.send(request)
+    }
+
+    /// `DecodeAuthorizationMessage`.
+    pub fn decode_authorization_message(
+        &self,
+        request: &DecodeAuthorizationMessage,
+    ) -> Result<DecodeAuthorizationMessageOutput, Error> {
+        self.send(request)
+    }
+
+    /// `GetAccessKeyInfo`.
+    pub fn get_access_key_info(
+        &self,
+        request: &GetAccessKeyInfo,
+    ) -> Result<GetAccessKeyInfoOutput, Error> {
+        self.send(request)
+    }
+
+    /// `GetCallerIdentity`.
+    pub fn get_caller_identity(&self) -> Result<GetCallerIdentityOutput, Error> {
+        self.send(&GetCallerIdentity::new())
+    }
+
+    /// `GetDelegatedAccessToken`.
+    pub fn get_delegated_access_token(
+        &self,
+        request: &GetDelegatedAccessToken,
+    ) -> Result<GetDelegatedAccessTokenOutput, Error> {
+        self.send(request)
+    }
+
+    /// `GetFederationToken`.
+    pub fn get_federation_token(
+        &self,
+        request: &GetFederationToken,
+    ) -> Result<GetFederationTokenOutput, Error> {
+        self.send(request)
+    }
+
+    /// `GetSessionToken`.
+    pub fn get_session_token(
+        &self,
+        request: &GetSessionToken,
+    ) -> Result<GetSessionTokenOutput, Error> {
+        self.send(request)
+    }
+
+    /// `GetWebIdentityToken`.
+    pub fn get_web_identity_token(
+        &self,
+        request: &GetWebIdentityToken,
+    ) -> Result<GetWebIdentityTokenOutput, Error> {
+        self.send(request)
+    }
+}

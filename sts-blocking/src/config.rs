@@ -1,0 +1,390 @@
+//! Building a [`Client`](crate::Client): by hand, or from the environment
+//! variables every AWS SDK reads.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sts_proto::Credentials;
+use sts_proto::endpoint::{EndpointConfig, EndpointError};
+use sts_proto::retry::RetryConfig;
+
+use crate::client::Client;
+use crate::credentials::{ProvideCredentials, StaticProvider};
+use crate::env::{Env, ProcessEnv};
+use crate::timing::{Clock, Jitter, Random, Sleep, SystemClock, ThreadSleep};
+use crate::transport::Transport;
+use crate::ureq_transport::{UreqSettings, UreqTransport};
+
+/// An invalid client configuration.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// An environment variable holds a value the client cannot use.
+    #[error("environment variable {name}={value:?} is invalid: expected {expected}")]
+    InvalidEnv {
+        /// The variable.
+        name: &'static str,
+        /// Its value.
+        value: String,
+        /// What it may be.
+        expected: &'static str,
+    },
+    /// A setting is out of range.
+    #[error("{setting} is invalid: {reason}")]
+    InvalidSetting {
+        /// The setting.
+        setting: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The endpoint settings do not resolve.
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
+}
+
+/// Settings for a [`Client`]; see [`Client::builder`].
+#[derive(Clone)]
+pub struct ClientBuilder {
+    pub(crate) endpoint: EndpointConfig,
+    pub(crate) credentials: Option<Arc<dyn ProvideCredentials>>,
+    pub(crate) retry: RetryConfig,
+    pub(crate) transport_settings: UreqSettings,
+    pub(crate) attempt_timeout: Option<Duration>,
+    pub(crate) call_timeout: Option<Duration>,
+    pub(crate) user_agent_suffix: Option<String>,
+    pub(crate) transport: Option<Arc<dyn Transport>>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) sleep: Arc<dyn Sleep>,
+    pub(crate) random: Arc<dyn Random>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("endpoint", &self.endpoint)
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("call_timeout", &self.call_timeout)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("transport", &self.transport)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            endpoint: EndpointConfig::default(),
+            credentials: None,
+            retry: RetryConfig::default(),
+            transport_settings: UreqSettings::default(),
+            attempt_timeout: Some(Duration::from_secs(10)),
+            call_timeout: None,
+            user_agent_suffix: None,
+            transport: None,
+            clock: Arc::new(SystemClock),
+            sleep: Arc::new(ThreadSleep),
+            random: Arc::new(Jitter::default()),
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The region whose STS endpoint to call.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.endpoint.region = Some(region.into());
+        self
+    }
+
+    /// An explicit endpoint URL, such as a VPC endpoint or a local server.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint.endpoint = Some(url.into());
+        self
+    }
+
+    /// Use the FIPS endpoint.
+    pub fn use_fips(mut self, on: bool) -> Self {
+        self.endpoint.use_fips = on;
+        self
+    }
+
+    /// Use the dual-stack (IPv6) endpoint.
+    pub fn use_dual_stack(mut self, on: bool) -> Self {
+        self.endpoint.use_dual_stack = on;
+        self
+    }
+
+    /// Use the legacy global endpoint `sts.amazonaws.com` for the regions
+    /// that used it before regional endpoints became the default.
+    pub fn use_global_endpoint(mut self, on: bool) -> Self {
+        self.endpoint.use_global_endpoint = on;
+        self
+    }
+
+    /// The credentials provider.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// A shared credentials provider.
+    pub fn shared_credentials_provider(mut self, provider: Arc<dyn ProvideCredentials>) -> Self {
+        self.credentials = Some(provider);
+        self
+    }
+
+    /// Fixed credentials.
+    pub fn credentials(self, credentials: Credentials) -> Self {
+        self.credentials_provider(StaticProvider::new(credentials))
+    }
+
+    /// Attempts in all, the first included (default 3; 1 turns retries off).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.retry.max_attempts = attempts;
+        self
+    }
+
+    /// The whole retry policy.
+    pub fn retry_config(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Time allowed to open a connection (default 3 s).
+    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.transport_settings.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for one attempt, connection included (default 10 s).
+    pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.attempt_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for a whole call, retries and waits included (default none).
+    pub fn call_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.call_timeout = timeout;
+        self
+    }
+
+    /// Largest response body the default transport reads (default 1 MiB).
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.transport_settings.max_body_bytes = bytes;
+        self
+    }
+
+    /// Turns off TLS certificate verification in the default transport.
+    /// Only for tests against servers with self-signed certificates.
+    pub fn danger_accept_invalid_certs(mut self, on: bool) -> Self {
+        self.transport_settings.danger_accept_invalid_certs = on;
+        self
+    }
+
+    /// Text appended to the `User-Agent` header.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
+
+    /// Your own HTTP stack instead of the default `ureq` one.
+    pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// The clock used for signing (tests use a fixed one).
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// How the client waits between attempts (tests record instead).
+    pub fn sleeper(mut self, sleep: impl Sleep + 'static) -> Self {
+        self.sleep = Arc::new(sleep);
+        self
+    }
+
+    /// The random source of the backoff jitter.
+    pub fn random(mut self, random: impl Random + 'static) -> Self {
+        self.random = Arc::new(random);
+        self
+    }
+
+    /// Settings from the process environment, as the AWS SDKs read them.
+    pub fn from_env(self) -> Result<Self, ConfigError> {
+        self.from_env_with(&ProcessEnv)
+    }
+
+    /// Settings from `env`:
+    ///
+    /// | variable | meaning |
+    /// |---|---|
+    /// | `AWS_REGION`, else `AWS_DEFAULT_REGION` | the region |
+    /// | `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL` | an explicit endpoint |
+    /// | `AWS_USE_FIPS_ENDPOINT` | `true` or `false` |
+    /// | `AWS_USE_DUALSTACK_ENDPOINT` | `true` or `false` |
+    /// | `AWS_STS_REGIONAL_ENDPOINTS` | `regional` (default) or `legacy` (the global endpoint for the regions that had it) |
+    /// | `AWS_MAX_ATTEMPTS` | attempts in all, 1 or more |
+    /// | `AWS_RETRY_MODE` | `standard`; `legacy` and `adaptive` are accepted and run as `standard` |
+    pub fn from_env_with(mut self, env: &dyn Env) -> Result<Self, ConfigError> {
+        if let Some(region) = env
+            .get_nonempty("AWS_REGION")
+            .or_else(|| env.get_nonempty("AWS_DEFAULT_REGION"))
+        {
+            self.endpoint.region = Some(region.trim().to_owned());
+        }
+        if let Some(url) = env
+            .get_nonempty("AWS_ENDPOINT_URL_STS")
+            .or_else(|| env.get_nonempty("AWS_ENDPOINT_URL"))
+        {
+            self.endpoint.endpoint = Some(url.trim().to_owned());
+        }
+        if let Some(on) = env_bool(env, "AWS_USE_FIPS_ENDPOINT")? {
+            self.endpoint.use_fips = on;
+        }
+        if let Some(on) = env_bool(env, "AWS_USE_DUALSTACK_ENDPOINT")? {
+            self.endpoint.use_dual_stack = on;
+        }
+        if let Some(value) = env.get_nonempty("AWS_STS_REGIONAL_ENDPOINTS") {
+            self.endpoint.use_global_endpoint = match value.trim().to_ascii_lowercase().as_str() {
+                "regional" => false,
+                "legacy" => true,
+                _ => {
+                    return Err(invalid(
+                        "AWS_STS_REGIONAL_ENDPOINTS",
+                        value,
+                        "regional or legacy",
+                    ));
+                }
+            };
+        }
+        if let Some(value) = env.get_nonempty("AWS_MAX_ATTEMPTS") {
+            match value.trim().parse::<u32>() {
+                Ok(n) if n >= 1 => self.retry.max_attempts = n,
+                _ => {
+                    return Err(invalid(
+                        "AWS_MAX_ATTEMPTS",
+                        value,
+                        "a whole number of at least 1",
+                    ));
+                }
+            }
+        }
+        if let Some(value) = env.get_nonempty("AWS_RETRY_MODE") {
+            match value.trim().to_ascii_lowercase().as_str() {
+                "standard" | "legacy" | "adaptive" => {}
+                _ => {
+                    return Err(invalid(
+                        "AWS_RETRY_MODE",
+                        value,
+                        "standard, legacy or adaptive",
+                    ));
+                }
+            }
+        }
+        Ok(self)
+    }
+
+    /// Checks the settings, resolves the endpoint and builds the client.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        if self.retry.max_attempts == 0 {
+            return Err(ConfigError::InvalidSetting {
+                setting: "max_attempts",
+                reason: "must be at least 1".into(),
+            });
+        }
+        Client::from_builder(self)
+    }
+
+    pub(crate) fn make_transport(&self) -> Arc<dyn Transport> {
+        match &self.transport {
+            Some(t) => Arc::clone(t),
+            None => Arc::new(UreqTransport::new(self.transport_settings.clone())),
+        }
+    }
+}
+
+fn invalid(name: &'static str, value: String, expected: &'static str) -> ConfigError {
+    ConfigError::InvalidEnv {
+        name,
+        value,
+        expected,
+    }
+}
+
+fn env_bool(env: &dyn Env, name: &'static str) -> Result<Option<bool>, ConfigError> {
+    match env.get_nonempty(name) {
+        None => Ok(None),
+        Some(v) => match v.trim().to_ascii_lowercase().as_str() {
+            "true" => Ok(Some(true)),
+            "false" => Ok(Some(false)),
+            _ => Err(invalid(name, v, "true or false")),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::MapEnv;
+
+    fn from(vars: &[(&str, &str)]) -> Result<ClientBuilder, ConfigError> {
+        ClientBuilder::default().from_env_with(&MapEnv::new(vars.iter().copied()))
+    }
+
+    #[test]
+    fn reads_the_sdk_variables() {
+        let b = from(&[
+            ("AWS_DEFAULT_REGION", "eu-west-1"),
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
+            ("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:6000"),
+            ("AWS_USE_FIPS_ENDPOINT", "TRUE"),
+            ("AWS_USE_DUALSTACK_ENDPOINT", "false"),
+            ("AWS_STS_REGIONAL_ENDPOINTS", "legacy"),
+            ("AWS_MAX_ATTEMPTS", "5"),
+            ("AWS_RETRY_MODE", "standard"),
+        ])
+        .unwrap();
+        assert_eq!(b.endpoint.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(
+            b.endpoint.endpoint.as_deref(),
+            Some("http://127.0.0.1:6000")
+        );
+        assert!(b.endpoint.use_fips);
+        assert!(!b.endpoint.use_dual_stack);
+        assert!(b.endpoint.use_global_endpoint);
+        assert_eq!(b.retry.max_attempts, 5);
+        let b = from(&[
+            ("AWS_REGION", "us-west-2"),
+            ("AWS_DEFAULT_REGION", "eu-west-1"),
+        ])
+        .unwrap();
+        assert_eq!(b.endpoint.region.as_deref(), Some("us-west-2"));
+    }
+
+    #[test]
+    fn invalid_values_name_the_variable() {
+        for (name, value) in [
+            ("AWS_USE_FIPS_ENDPOINT", "yes"),
+            ("AWS_USE_DUALSTACK_ENDPOINT", "1"),
+            ("AWS_STS_REGIONAL_ENDPOINTS", "global"),
+            ("AWS_MAX_ATTEMPTS", "0"),
+            ("AWS_MAX_ATTEMPTS", "three"),
+            ("AWS_RETRY_MODE", "fast"),
+        ] {
+            let err = from(&[(name, value)]).unwrap_err();
+            let text = err.to_string();
+            assert!(text.contains(name) && text.contains(value), "{text}");
+        }
+    }
+
+    #[test]
+    fn blank_variables_count_as_unset() {
+        let b = from(&[("AWS_REGION", " "), ("AWS_MAX_ATTEMPTS", "")]).unwrap();
+        assert_eq!(b.endpoint.region, None);
+        assert_eq!(b.retry.max_attempts, 3);
+    }
+}

@@ -1,0 +1,163 @@
+//! The one error type the client returns.
+
+use std::fmt;
+
+use sts_proto::ValidationError;
+use sts_proto::error::{ResponseError, ServiceError};
+use sts_proto::operation::BuildError;
+use sts_proto::retry::{RetryKind, classify_response, classify_transport};
+use sts_proto::sigv4::SigningError;
+
+use crate::config::ConfigError;
+use crate::credentials::CredentialsError;
+use crate::transport::TransportError;
+
+/// Why a call failed.
+///
+/// Match on the variant for the category, or ask [`Error::code`],
+/// [`Error::request_id`] and [`Error::is_retryable`] across all of them.
+/// No variant's `Display` or `Debug` carries a secret.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// STS answered with an error document.
+    Service(ServiceError),
+    /// STS (or something in front of it) answered with something other
+    /// than a result or an error document.
+    Response(ResponseError),
+    /// No complete HTTP response came back.
+    Transport(TransportError),
+    /// The request breaks a constraint of the STS model; nothing was sent.
+    Validation(ValidationError),
+    /// The credentials could not be had.
+    Credentials(CredentialsError),
+    /// The client's configuration is invalid.
+    Config(ConfigError),
+    /// The request could not be signed or built.
+    Build(BuildError),
+}
+
+impl Error {
+    /// The service error code, as `AccessDenied` or `ExpiredTokenException`.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Service(e) => Some(e.code.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The request id STS gave the failed call.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Service(e) => e.request_id.as_deref(),
+            Error::Response(e) => e.request_id(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the failed response.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Service(e) => Some(e.status),
+            Error::Response(e) => e.status(),
+            _ => None,
+        }
+    }
+
+    /// Whether the same call may succeed if made again later.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Service(e) => {
+                classify_response(&ResponseError::Service(e.clone())).is_retryable()
+            }
+            Error::Response(e) => classify_response(e).is_retryable(),
+            Error::Transport(e) => classify_transport(e.kind()).is_retryable(),
+            _ => false,
+        }
+    }
+
+    pub(crate) fn retry_kind(&self) -> RetryKind {
+        match self {
+            Error::Service(e) => classify_response(&ResponseError::Service(e.clone())),
+            Error::Response(e) => classify_response(e),
+            Error::Transport(e) => classify_transport(e.kind()),
+            _ => RetryKind::NotRetryable,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Service(e) => write!(f, "service error: {e}"),
+            Error::Response(e) => e.fmt(f),
+            Error::Transport(e) => write!(f, "transport error: {e}"),
+            Error::Validation(e) => write!(f, "invalid request: {e}"),
+            Error::Credentials(e) => e.fmt(f),
+            Error::Config(e) => write!(f, "invalid configuration: {e}"),
+            Error::Build(e) => write!(f, "cannot build the request: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Service(e) => Some(e),
+            Error::Response(e) => Some(e),
+            Error::Transport(e) => Some(e),
+            Error::Validation(e) => Some(e),
+            Error::Credentials(e) => Some(e),
+            Error::Config(e) => Some(e),
+            Error::Build(e) => Some(e),
+        }
+    }
+}
+
+impl From<ResponseError> for Error {
+    fn from(e: ResponseError) -> Self {
+        match e {
+            ResponseError::Service(s) => Error::Service(s),
+            other => Error::Response(other),
+        }
+    }
+}
+
+impl From<BuildError> for Error {
+    fn from(e: BuildError) -> Self {
+        match e {
+            BuildError::Validation(v) => Error::Validation(v),
+            other => Error::Build(other),
+        }
+    }
+}
+
+impl From<SigningError> for Error {
+    fn from(e: SigningError) -> Self {
+        Error::Build(BuildError::Signing(e))
+    }
+}
+
+impl From<TransportError> for Error {
+    fn from(e: TransportError) -> Self {
+        Error::Transport(e)
+    }
+}
+
+impl From<CredentialsError> for Error {
+    fn from(e: CredentialsError) -> Self {
+        Error::Credentials(e)
+    }
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Error::Config(e)
+    }
+}
+
+impl From<ValidationError> for Error {
+    fn from(e: ValidationError) -> Self {
+        Error::Validation(e)
+    }
+}

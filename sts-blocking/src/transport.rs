@@ -1,0 +1,99 @@
+//! The seam between the client and an HTTP stack.
+
+use std::fmt;
+use std::time::Duration;
+
+pub use sts_proto::retry::TransportFailure;
+
+/// Sends one signed request and returns the whole response.
+///
+/// The client calls it once per attempt, from whichever thread made the
+/// call, so implementations must be `Send + Sync`; connection reuse is the
+/// implementation's business. Return `Ok` for every HTTP response, whatever
+/// its status: deciding what a status means is the client's job.
+///
+/// Plugging in your own stack:
+///
+/// ```
+/// use std::time::Duration;
+/// use sts_blocking::transport::{Transport, TransportError, TransportFailure};
+///
+/// #[derive(Debug)]
+/// struct Canned;
+///
+/// impl Transport for Canned {
+///     fn send(
+///         &self,
+///         request: http::Request<Vec<u8>>,
+///         _timeout: Option<Duration>,
+///     ) -> Result<http::Response<Vec<u8>>, TransportError> {
+///         // Hand `request` to your HTTP library here.
+///         let _ = request;
+///         Err(TransportError::new(TransportFailure::Connect, "offline"))
+///     }
+/// }
+///
+/// let client = sts_blocking::Client::builder()
+///     .region("eu-west-1")
+///     .transport(Canned)
+///     .build()?;
+/// # Ok::<(), sts_blocking::Error>(())
+/// ```
+pub trait Transport: Send + Sync + fmt::Debug {
+    /// Sends `request`, giving up after `timeout` if one is given.
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        timeout: Option<Duration>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError>;
+}
+
+/// A request that got no complete HTTP response.
+#[derive(Debug)]
+pub struct TransportError {
+    kind: TransportFailure,
+    message: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl TransportError {
+    /// A failure of `kind`, described by `message`.
+    pub fn new(kind: TransportFailure, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// The same failure, caused by `source`.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// What kind of failure it was.
+    pub fn kind(&self) -> TransportFailure {
+        self.kind
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.kind {
+            TransportFailure::Connect => "connection failed",
+            TransportFailure::Timeout => "timed out",
+            TransportFailure::Io => "connection broken",
+            TransportFailure::BodyTooLarge => "response body too large",
+        };
+        write!(f, "{kind}: {}", self.message)
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}

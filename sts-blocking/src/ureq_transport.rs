@@ -1,0 +1,126 @@
+//! The default transport: one shared `ureq` agent.
+
+use std::io;
+use std::time::Duration;
+
+use ureq::config::AutoHeaderValue;
+use ureq::tls::TlsConfig;
+
+use crate::transport::{Transport, TransportError, TransportFailure};
+
+/// The default cap on a response body. STS answers are a few KiB; the cap
+/// keeps a hostile or broken server from filling memory.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 1024 * 1024;
+
+/// Settings of the default transport.
+#[derive(Debug, Clone)]
+pub struct UreqSettings {
+    /// Time allowed to open a connection (DNS, TCP and TLS).
+    pub connect_timeout: Option<Duration>,
+    /// Largest response body read.
+    pub max_body_bytes: u64,
+    /// Whether `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` and `NO_PROXY` apply.
+    pub proxy_from_env: bool,
+    /// Turns off TLS certificate checks. Only for testing against a server
+    /// with a self-signed certificate: anyone on the path can then read
+    /// and change the traffic, credentials included.
+    pub danger_accept_invalid_certs: bool,
+}
+
+impl Default for UreqSettings {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Some(Duration::from_secs(3)),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            proxy_from_env: true,
+            danger_accept_invalid_certs: false,
+        }
+    }
+}
+
+/// A [`Transport`] over one `ureq` agent, which keeps connections alive
+/// and reuses them across calls and threads, speaks TLS with rustls and
+/// the Mozilla root certificates, and follows no redirects (STS sends none,
+/// and a redirect would carry a signed request somewhere else).
+#[derive(Debug, Clone)]
+pub struct UreqTransport {
+    agent: ureq::Agent,
+    max_body_bytes: u64,
+}
+
+impl Default for UreqTransport {
+    fn default() -> Self {
+        Self::new(UreqSettings::default())
+    }
+}
+
+impl UreqTransport {
+    /// A transport with `settings`.
+    pub fn new(settings: UreqSettings) -> Self {
+        let proxy = if settings.proxy_from_env {
+            ureq::Proxy::try_from_env()
+        } else {
+            None
+        };
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .user_agent(AutoHeaderValue::None)
+            .timeout_connect(settings.connect_timeout)
+            .proxy(proxy)
+            .max_idle_connections_per_host(32)
+            .tls_config(
+                TlsConfig::builder()
+                    .disable_verification(settings.danger_accept_invalid_certs)
+                    .build(),
+            )
+            .build();
+        Self {
+            agent: config.into(),
+            max_body_bytes: settings.max_body_bytes,
+        }
+    }
+}
+
+impl Transport for UreqTransport {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        timeout: Option<Duration>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let request = self
+            .agent
+            .configure_request(request)
+            .timeout_global(timeout)
+            .build();
+        let response = self.agent.run(request).map_err(transport_error)?;
+        let (parts, mut body) = response.into_parts();
+        let bytes = body
+            .with_config()
+            .limit(self.max_body_bytes)
+            .read_to_vec()
+            .map_err(transport_error)?;
+        Ok(http::Response::from_parts(parts, bytes))
+    }
+}
+
+fn transport_error(e: ureq::Error) -> TransportError {
+    let kind = match &e {
+        ureq::Error::Timeout(_) => TransportFailure::Timeout,
+        ureq::Error::BodyExceedsLimit(_) => TransportFailure::BodyTooLarge,
+        ureq::Error::HostNotFound
+        | ureq::Error::ConnectionFailed
+        | ureq::Error::ConnectProxyFailed(_)
+        | ureq::Error::Tls(_)
+        | ureq::Error::Rustls(_) => TransportFailure::Connect,
+        ureq::Error::Io(io) => match io.kind() {
+            io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::AddrNotAvailable
+            | io::ErrorKind::NotFound => TransportFailure::Connect,
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => TransportFailure::Timeout,
+            _ => TransportFailure::Io,
+        },
+        _ => TransportFailure::Io,
+    };
+    TransportError::new(kind, e.to_string()).with_source(e)
+}

@@ -1,0 +1,323 @@
+//! Errors an STS response can carry, and reading them off the wire.
+
+use std::fmt;
+
+use crate::xml::{self, Document, XmlLimits};
+
+/// The error codes the STS model declares, and every other code verbatim.
+///
+/// The wire code (what `<Code>` says) is not always the model's shape name:
+/// `InvalidIdentityToken` on the wire is `InvalidIdentityTokenException` in
+/// the model. Both spellings map to the same variant.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The policy document is not valid JSON or breaks the policy grammar.
+    MalformedPolicyDocument,
+    /// The session policies and tags packed into the token are too large.
+    PackedPolicyTooLarge,
+    /// STS is not activated in the requested region for the account.
+    RegionDisabled,
+    /// The web identity token, SAML assertion or caller's token has expired.
+    ExpiredToken,
+    /// The identity provider rejected the claim.
+    IdpRejectedClaim,
+    /// STS could not reach the identity provider; worth retrying.
+    IdpCommunicationError,
+    /// The web identity token or SAML assertion is not valid.
+    InvalidIdentityToken,
+    /// The message given to DecodeAuthorizationMessage is not valid.
+    InvalidAuthorizationMessage,
+    /// The trade-in token given to GetDelegatedAccessToken has expired.
+    ExpiredTradeInToken,
+    /// The requested web identity token would be too large.
+    JwtPayloadSizeExceeded,
+    /// Outbound web identity federation is disabled for the account.
+    OutboundWebIdentityFederationDisabled,
+    /// The requested duration is longer than the caller's session allows.
+    SessionDurationEscalation,
+    /// A code the model does not declare (AccessDenied, Throttling,
+    /// SignatureDoesNotMatch, InvalidClientTokenId, ValidationError, …),
+    /// exactly as the server sent it.
+    Other(String),
+}
+
+impl ErrorCode {
+    /// Maps a wire code (or a model shape name) to its variant.
+    pub fn from_wire(code: &str) -> Self {
+        match code {
+            "MalformedPolicyDocument" | "MalformedPolicyDocumentException" => {
+                Self::MalformedPolicyDocument
+            }
+            "PackedPolicyTooLarge" | "PackedPolicyTooLargeException" => Self::PackedPolicyTooLarge,
+            "RegionDisabledException" => Self::RegionDisabled,
+            "ExpiredTokenException" => Self::ExpiredToken,
+            "IDPRejectedClaim" | "IDPRejectedClaimException" => Self::IdpRejectedClaim,
+            "IDPCommunicationError" | "IDPCommunicationErrorException" => {
+                Self::IdpCommunicationError
+            }
+            "InvalidIdentityToken" | "InvalidIdentityTokenException" => Self::InvalidIdentityToken,
+            "InvalidAuthorizationMessageException" => Self::InvalidAuthorizationMessage,
+            "ExpiredTradeInTokenException" => Self::ExpiredTradeInToken,
+            "JWTPayloadSizeExceededException" => Self::JwtPayloadSizeExceeded,
+            "OutboundWebIdentityFederationDisabledException" => {
+                Self::OutboundWebIdentityFederationDisabled
+            }
+            "SessionDurationEscalationException" => Self::SessionDurationEscalation,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    /// The code as STS sends it on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::MalformedPolicyDocument => "MalformedPolicyDocument",
+            Self::PackedPolicyTooLarge => "PackedPolicyTooLarge",
+            Self::RegionDisabled => "RegionDisabledException",
+            Self::ExpiredToken => "ExpiredTokenException",
+            Self::IdpRejectedClaim => "IDPRejectedClaim",
+            Self::IdpCommunicationError => "IDPCommunicationError",
+            Self::InvalidIdentityToken => "InvalidIdentityToken",
+            Self::InvalidAuthorizationMessage => "InvalidAuthorizationMessageException",
+            Self::ExpiredTradeInToken => "ExpiredTradeInTokenException",
+            Self::JwtPayloadSizeExceeded => "JWTPayloadSizeExceededException",
+            Self::OutboundWebIdentityFederationDisabled => {
+                "OutboundWebIdentityFederationDisabledException"
+            }
+            Self::SessionDurationEscalation => "SessionDurationEscalationException",
+            Self::Other(code) => code,
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Who the service blames: `Sender` (the request) or `Receiver` (itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Fault {
+    /// `<Type>Sender</Type>`: the request was wrong.
+    Sender,
+    /// `<Type>Receiver</Type>`: the service failed.
+    Receiver,
+    /// No `<Type>`, or one we do not know.
+    Unknown,
+}
+
+/// An error document returned by STS.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceError {
+    /// The error code.
+    pub code: ErrorCode,
+    /// The human-readable message, when the service sent one.
+    pub message: Option<String>,
+    /// Sender or Receiver.
+    pub fault: Fault,
+    /// The request id, for AWS support.
+    pub request_id: Option<String>,
+    /// The HTTP status of the response.
+    pub status: u16,
+}
+
+impl fmt::Display for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (HTTP {})", self.code, self.status)?;
+        if let Some(message) = &self.message {
+            write!(f, ": {message}")?;
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ServiceError {}
+
+/// A response that did not give the operation's result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResponseError {
+    /// STS answered with an error document.
+    Service(ServiceError),
+    /// A failure status whose body is not an STS error document, such as a
+    /// load balancer's HTML page or an empty 503.
+    Http {
+        /// The HTTP status.
+        status: u16,
+        /// The request id from the headers, if any.
+        request_id: Option<String>,
+        /// The start of the body, printable characters only, for diagnosis.
+        body_start: String,
+    },
+    /// A success status whose body is not the operation's response document.
+    Malformed {
+        /// The operation whose response this was.
+        operation: &'static str,
+        /// The request id from the headers, if any.
+        request_id: Option<String>,
+        /// What was wrong.
+        reason: String,
+    },
+}
+
+impl ResponseError {
+    /// The request id, wherever it was found.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ResponseError::Service(e) => e.request_id.as_deref(),
+            ResponseError::Http { request_id, .. }
+            | ResponseError::Malformed { request_id, .. } => request_id.as_deref(),
+        }
+    }
+
+    /// The HTTP status, when the error came with a failure status.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ResponseError::Service(e) => Some(e.status),
+            ResponseError::Http { status, .. } => Some(*status),
+            ResponseError::Malformed { .. } => None,
+        }
+    }
+
+    /// The service's error code, for service errors.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ResponseError::Service(e) => Some(e.code.as_str()),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ResponseError::Service(e) => e.fmt(f),
+            ResponseError::Http {
+                status,
+                request_id,
+                body_start,
+            } => {
+                write!(f, "HTTP {status} without an STS error document")?;
+                if let Some(id) = request_id {
+                    write!(f, " [request id {id}]")?;
+                }
+                if body_start.is_empty() {
+                    f.write_str(" (empty body)")
+                } else {
+                    write!(f, "; body starts {body_start:?}")
+                }
+            }
+            ResponseError::Malformed {
+                operation,
+                request_id,
+                reason,
+            } => {
+                write!(f, "unreadable {operation} response: {reason}")?;
+                if let Some(id) = request_id {
+                    write!(f, " [request id {id}]")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for ResponseError {}
+
+/// How much of an unreadable body an error keeps.
+const BODY_START_CHARS: usize = 200;
+
+/// The printable start of a body, for error messages.
+pub(crate) fn body_start(body: &[u8]) -> String {
+    String::from_utf8_lossy(&body[..body.len().min(BODY_START_CHARS * 4)])
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(BODY_START_CHARS)
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// Reads an error response: `<ErrorResponse><Error>…</Error><RequestId>…`
+/// or the `<Errors><Error>…` shape some servers send. `None` if the body is
+/// not such a document.
+pub(crate) fn parse_error_document(
+    status: u16,
+    header_request_id: Option<&str>,
+    body: &[u8],
+    limits: &XmlLimits,
+) -> Option<ServiceError> {
+    let doc = xml::parse(body, limits).ok()?;
+    service_error_from(&doc, status, header_request_id)
+}
+
+/// A service error from an already-read document, if it is an error document.
+pub(crate) fn service_error_from(
+    doc: &Document,
+    status: u16,
+    header_request_id: Option<&str>,
+) -> Option<ServiceError> {
+    if doc.root != "ErrorResponse" && doc.root != "Response" && doc.root != "Error" {
+        return None;
+    }
+    let code = doc.find_suffix("Error/Code").or_else(|| {
+        // `<Error><Code>` as the root itself.
+        (doc.root == "Error").then(|| doc.get("Code")).flatten()
+    })?;
+    let field = |name: &str| {
+        doc.find_suffix(&format!("Error/{name}"))
+            .or_else(|| (doc.root == "Error").then(|| doc.get(name)).flatten())
+    };
+    let fault = match field("Type") {
+        Some("Sender") => Fault::Sender,
+        Some("Receiver") => Fault::Receiver,
+        _ => Fault::Unknown,
+    };
+    let request_id = doc
+        .find_suffix("RequestId")
+        .or_else(|| doc.find_suffix("RequestID"))
+        .or(header_request_id)
+        .map(str::to_owned);
+    Some(ServiceError {
+        code: ErrorCode::from_wire(code.trim()),
+        message: field("Message").map(str::to_owned),
+        fault,
+        request_id,
+        status,
+    })
+}
+
+/// The error for a failure status: the error document if there is one,
+/// else the status and the start of the body.
+pub(crate) fn failure(
+    status: u16,
+    header_request_id: Option<&str>,
+    body: &[u8],
+    limits: &XmlLimits,
+) -> ResponseError {
+    match parse_error_document(status, header_request_id, body, limits) {
+        Some(e) => ResponseError::Service(e),
+        None => ResponseError::Http {
+            status,
+            request_id: header_request_id.map(str::to_owned),
+            body_start: body_start(body),
+        },
+    }
+}
+
+/// A `Malformed` response error.
+pub(crate) fn malformed(
+    operation: &'static str,
+    request_id: Option<&str>,
+    reason: impl fmt::Display,
+) -> ResponseError {
+    ResponseError::Malformed {
+        operation,
+        request_id: request_id.map(str::to_owned),
+        reason: reason.to_string(),
+    }
+}

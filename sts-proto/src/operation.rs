@@ -1,0 +1,353 @@
+//! The driver-facing entry points: [`build`] a signed request from an
+//! operation, [`parse`] a response into its output.
+//!
+//! A driver (the blocking client, the C library, your own code) does only
+//! the I/O in between:
+//!
+//! ```no_run
+//! # fn send(_: http::Request<Vec<u8>>) -> (u16, http::HeaderMap, Vec<u8>) { unimplemented!() }
+//! use std::time::SystemTime;
+//! use sts_proto::{Credentials, endpoint, operation::{self, RequestContext}, ops::GetCallerIdentity};
+//!
+//! let endpoint = endpoint::resolve(&endpoint::EndpointConfig::new().with_region("eu-west-1"))?;
+//! let credentials = Credentials::new("AKIDEXAMPLE", "secret", None);
+//! let ctx = RequestContext::new(&endpoint, SystemTime::now()).credentials(&credentials);
+//! let request = operation::build(&GetCallerIdentity::new(), &ctx)?;
+//! let (status, headers, body) = send(request);
+//! let me = operation::parse::<GetCallerIdentity>(status, &headers, &body)?;
+//! println!("{:?}", me.arn);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+use std::time::SystemTime;
+
+use http::header::{CONTENT_TYPE, HOST};
+use http::{HeaderMap, HeaderValue, Method};
+
+use crate::credentials::Credentials;
+use crate::endpoint::ResolvedEndpoint;
+use crate::error::{self, ResponseError};
+use crate::form::FormWriter;
+use crate::sigv4::{self, SigningError, SigningKey};
+use crate::time::parse_timestamp;
+use crate::validate::ValidationError;
+use crate::xml::{self, Document, XmlLimits};
+
+/// The form content type every STS request carries.
+pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
+
+/// One STS operation: its request type implements this.
+pub trait Operation: fmt::Debug {
+    /// The operation's name, as the `Action` parameter carries it.
+    const ACTION: &'static str;
+    /// Whether requests are signed. `AssumeRoleWithSAML` and
+    /// `AssumeRoleWithWebIdentity` are not: the assertion or token is the proof.
+    const SIGNED: bool = true;
+    /// What a successful call returns.
+    type Output: fmt::Debug;
+
+    /// Checks every member against the model's constraints.
+    fn validate(&self) -> Result<(), ValidationError>;
+
+    /// Writes the operation's parameters after `Action` and `Version`.
+    fn write_form(&self, form: &mut FormWriter);
+
+    /// Builds the output from the response's `<{ACTION}Result>` element.
+    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String>;
+
+    /// The form body, for callers who build requests themselves.
+    fn form_body(&self) -> String {
+        let mut form = FormWriter::new(Self::ACTION);
+        self.write_form(&mut form);
+        form.finish()
+    }
+}
+
+/// What a request is built against: where it goes, who signs it, and when.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestContext<'a> {
+    /// The resolved endpoint: URL, signing region and name.
+    pub endpoint: &'a ResolvedEndpoint,
+    /// The caller's credentials; required for signed operations.
+    pub credentials: Option<&'a Credentials>,
+    /// A signing key derived earlier for the same secret, day, region and
+    /// service, to skip the derivation; ignored when it does not match.
+    pub signing_key: Option<&'a SigningKey>,
+    /// The time to sign with (the clock plus any skew correction).
+    pub time: SystemTime,
+    /// The `User-Agent` header to send, if any.
+    pub user_agent: Option<&'a str>,
+}
+
+impl<'a> RequestContext<'a> {
+    /// A context for `endpoint` at `time`, without credentials.
+    pub fn new(endpoint: &'a ResolvedEndpoint, time: SystemTime) -> Self {
+        Self {
+            endpoint,
+            credentials: None,
+            signing_key: None,
+            time,
+            user_agent: None,
+        }
+    }
+
+    /// The same context with credentials.
+    pub fn credentials(mut self, credentials: &'a Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The same context with a cached signing key.
+    pub fn signing_key(mut self, key: &'a SigningKey) -> Self {
+        self.signing_key = Some(key);
+        self
+    }
+
+    /// The same context with a `User-Agent`.
+    pub fn user_agent(mut self, user_agent: &'a str) -> Self {
+        self.user_agent = Some(user_agent);
+        self
+    }
+}
+
+/// Why a request could not be built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// A member breaks a model constraint; nothing was built.
+    #[error(transparent)]
+    Validation(#[from] ValidationError),
+    /// A signed operation without credentials.
+    #[error("{operation} must be signed, but no credentials were given")]
+    MissingCredentials {
+        /// The operation.
+        operation: &'static str,
+    },
+    /// The endpoint URL or a header cannot form an HTTP request.
+    #[error("cannot build the {operation} request: {reason}")]
+    InvalidRequest {
+        /// The operation.
+        operation: &'static str,
+        /// What was wrong.
+        reason: String,
+    },
+    /// Signing failed.
+    #[error(transparent)]
+    Signing(#[from] SigningError),
+}
+
+/// Validates `op` and builds its signed (or, for the two federation calls,
+/// unsigned) `POST` request.
+pub fn build<Op: Operation>(
+    op: &Op,
+    ctx: &RequestContext<'_>,
+) -> Result<http::Request<Vec<u8>>, BuildError> {
+    op.validate()?;
+    let mut request = unsigned_request(Op::ACTION, op.form_body(), ctx)?;
+    if Op::SIGNED {
+        let credentials = ctx.credentials.ok_or(BuildError::MissingCredentials {
+            operation: Op::ACTION,
+        })?;
+        sign(&mut request, credentials, ctx)?;
+    }
+    Ok(request)
+}
+
+fn unsigned_request(
+    operation: &'static str,
+    body: String,
+    ctx: &RequestContext<'_>,
+) -> Result<http::Request<Vec<u8>>, BuildError> {
+    let invalid = |reason: String| BuildError::InvalidRequest { operation, reason };
+    let uri: http::Uri = ctx
+        .endpoint
+        .url
+        .parse()
+        .map_err(|e| invalid(format!("endpoint URL {:?}: {e}", ctx.endpoint.url)))?;
+    let uri = if uri.path().is_empty() || uri.path_and_query().is_none() {
+        let mut parts = uri.into_parts();
+        parts.path_and_query = Some(http::uri::PathAndQuery::from_static("/"));
+        http::Uri::from_parts(parts).map_err(|e| invalid(e.to_string()))?
+    } else {
+        uri
+    };
+    let host = uri
+        .authority()
+        .ok_or_else(|| invalid(format!("endpoint URL {:?} has no host", ctx.endpoint.url)))?
+        .as_str()
+        .to_owned();
+    let mut builder = http::Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(HOST, host)
+        .header(CONTENT_TYPE, HeaderValue::from_static(FORM_CONTENT_TYPE));
+    if let Some(agent) = ctx.user_agent {
+        builder = builder.header(http::header::USER_AGENT, agent);
+    }
+    builder
+        .body(body.into_bytes())
+        .map_err(|e| invalid(e.to_string()))
+}
+
+fn sign(
+    request: &mut http::Request<Vec<u8>>,
+    credentials: &Credentials,
+    ctx: &RequestContext<'_>,
+) -> Result<(), SigningError> {
+    let params = sigv4::SigningParams::new(
+        credentials,
+        &ctx.endpoint.signing_region,
+        &ctx.endpoint.signing_name,
+        ctx.time,
+    );
+    let derived;
+    let key = match ctx.signing_key {
+        Some(key) if key.matches(&params) => key,
+        _ => {
+            derived = SigningKey::derive(&params)?;
+            &derived
+        }
+    };
+    sigv4::sign(request, &params, key).map(drop)
+}
+
+/// The `<{Op}Result>` element of a response, by path below it.
+#[derive(Debug)]
+pub struct ResultReader<'a> {
+    doc: &'a Document,
+    result: &'a str,
+    request_id: Option<&'a str>,
+}
+
+impl<'a> ResultReader<'a> {
+    /// The text at `path` below the result element (`Credentials/AccessKeyId`).
+    pub fn text(&self, path: &str) -> Option<&'a str> {
+        self.doc.leaves.iter().find_map(|(p, text)| {
+            let rest = p.strip_prefix(self.result)?.strip_prefix('/')?;
+            (rest == path).then_some(text.as_str())
+        })
+    }
+
+    /// The text at `path`, owned, trimmed of surrounding whitespace.
+    pub fn string(&self, path: &str) -> Option<String> {
+        self.text(path).map(|t| t.trim().to_owned())
+    }
+
+    /// The text at `path`, or an error naming it.
+    pub fn required(&self, path: &str) -> Result<&'a str, String> {
+        self.text(path)
+            .map(str::trim)
+            .ok_or_else(|| format!("missing {path}"))
+    }
+
+    /// A timestamp at `path`, if present.
+    pub fn timestamp(&self, path: &str) -> Result<Option<SystemTime>, String> {
+        self.text(path)
+            .map(|t| parse_timestamp(t).map_err(|e| format!("{path}: {e}")))
+            .transpose()
+    }
+
+    /// A non-negative integer at `path`, if present.
+    pub fn u32(&self, path: &str) -> Result<Option<u32>, String> {
+        self.text(path)
+            .map(|t| {
+                t.trim()
+                    .parse()
+                    .map_err(|_| format!("{path} is not a non-negative integer: {:?}", cut(t)))
+            })
+            .transpose()
+    }
+
+    /// The `Credentials` structure at `path`, with all four members required.
+    pub fn credentials(&self, path: &str) -> Result<Credentials, String> {
+        let member = |name: &str| self.required(&format!("{path}/{name}"));
+        let expiration = member("Expiration")?;
+        let expiration =
+            parse_timestamp(expiration).map_err(|e| format!("{path}/Expiration: {e}"))?;
+        Ok(Credentials::new(
+            member("AccessKeyId")?,
+            member("SecretAccessKey")?,
+            Some(member("SessionToken")?.into()),
+        )
+        .with_expiration(expiration))
+    }
+
+    /// The request id from the body's `ResponseMetadata` or the headers.
+    pub fn request_id(&self) -> Option<String> {
+        self.request_id.map(str::to_owned)
+    }
+}
+
+fn cut(text: &str) -> String {
+    text.chars().take(32).collect()
+}
+
+/// Reads a response to `Op`: its output on a success status, else the
+/// service's error, with no panic on any input.
+pub fn parse<Op: Operation>(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Op::Output, ResponseError> {
+    parse_with_limits::<Op>(status, headers, body, &XmlLimits::default())
+}
+
+/// [`parse`] with explicit limits on the document.
+pub fn parse_with_limits<Op: Operation>(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    limits: &XmlLimits,
+) -> Result<Op::Output, ResponseError> {
+    let header_id = header_request_id(headers);
+    if !(200..300).contains(&status) {
+        return Err(error::failure(status, header_id, body, limits));
+    }
+    let doc = xml::parse(body, limits).map_err(|e| error::malformed(Op::ACTION, header_id, e))?;
+    if let Some(service_error) = error::service_error_from(&doc, status, header_id) {
+        // Some servers put an error document behind a 200.
+        return Err(ResponseError::Service(service_error));
+    }
+    let expected_root = ResponseNames::of(Op::ACTION);
+    if doc.root != expected_root.response {
+        return Err(error::malformed(
+            Op::ACTION,
+            header_id,
+            format!(
+                "expected a {} document, got {}",
+                expected_root.response,
+                cut(&doc.root)
+            ),
+        ));
+    }
+    let body_id = doc.get("ResponseMetadata/RequestId").map(str::trim);
+    let request_id = body_id.or(header_id);
+    let reader = ResultReader {
+        doc: &doc,
+        result: &expected_root.result,
+        request_id,
+    };
+    Op::read_output(&reader).map_err(|reason| error::malformed(Op::ACTION, request_id, reason))
+}
+
+struct ResponseNames {
+    response: String,
+    result: String,
+}
+
+impl ResponseNames {
+    fn of(action: &str) -> Self {
+        Self {
+            response: format!("{action}Response"),
+            result: format!("{action}Result"),
+        }
+    }
+}
+
+/// The request id headers STS and its look-alikes send.
+pub fn header_request_id(headers: &HeaderMap) -> Option<&str> {
+    ["x-amzn-requestid", "x-amz-request-id"]
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok())
+}

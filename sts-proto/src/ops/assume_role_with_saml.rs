@@ -1,0 +1,133 @@
+//! `AssumeRoleWithSAML`: credentials for a role, proven by a SAML assertion
+//! from an identity provider. Sent unsigned: the assertion is the proof.
+
+use crate::credentials::Credentials;
+use crate::form::FormWriter;
+use crate::operation::{Operation, ResultReader};
+use crate::secret::SecretString;
+use crate::types::{self, AssumedRoleUser, PolicyDescriptor};
+use crate::validate::{self, ValidationError, Validator};
+
+/// An `AssumeRoleWithSAML` request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AssumeRoleWithSaml {
+    /// The role to assume.
+    pub role_arn: String,
+    /// The ARN of the SAML provider in IAM.
+    pub principal_arn: String,
+    /// The base64-encoded SAML response from the identity provider.
+    pub saml_assertion: SecretString,
+    /// Managed policies that further limit the session.
+    pub policy_arns: Vec<PolicyDescriptor>,
+    /// An inline JSON policy that further limits the session.
+    pub policy: Option<String>,
+    /// Session length, 900 to 43200 seconds.
+    pub duration_seconds: Option<i32>,
+}
+
+impl AssumeRoleWithSaml {
+    /// Assumes `role_arn` with an assertion from the provider `principal_arn`.
+    pub fn new(
+        role_arn: impl Into<String>,
+        principal_arn: impl Into<String>,
+        saml_assertion: impl Into<SecretString>,
+    ) -> Self {
+        Self {
+            role_arn: role_arn.into(),
+            principal_arn: principal_arn.into(),
+            saml_assertion: saml_assertion.into(),
+            policy_arns: Vec::new(),
+            policy: None,
+            duration_seconds: None,
+        }
+    }
+
+    /// Adds a managed session policy.
+    pub fn policy_arn(mut self, arn: impl Into<String>) -> Self {
+        self.policy_arns.push(PolicyDescriptor::new(arn));
+        self
+    }
+
+    /// Sets the inline session policy.
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+
+    /// Sets the session length in seconds.
+    pub fn duration_secs(mut self, seconds: i32) -> Self {
+        self.duration_seconds = Some(seconds);
+        self
+    }
+}
+
+/// What `AssumeRoleWithSAML` returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AssumeRoleWithSamlOutput {
+    /// The role session's credentials.
+    pub credentials: Credentials,
+    /// The role session's id and ARN.
+    pub assumed_role_user: Option<AssumedRoleUser>,
+    /// How full the packed session policies are, in percent of the limit.
+    pub packed_policy_size: Option<u32>,
+    /// The `NameID` of the assertion's subject.
+    pub subject: Option<String>,
+    /// The format of the `NameID` (`persistent`, `transient`, or a URI).
+    pub subject_type: Option<String>,
+    /// The assertion's issuer.
+    pub issuer: Option<String>,
+    /// The assertion's `Recipient` (the SAML audience).
+    pub audience: Option<String>,
+    /// A hash that, with the subject, identifies the federated user.
+    pub name_qualifier: Option<String>,
+    /// The source identity set on the session.
+    pub source_identity: Option<String>,
+    /// The request id.
+    pub request_id: Option<String>,
+}
+
+impl Operation for AssumeRoleWithSaml {
+    const ACTION: &'static str = "AssumeRoleWithSAML";
+    const SIGNED: bool = false;
+    type Output = AssumeRoleWithSamlOutput;
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        let v = Validator::new(Self::ACTION);
+        v.string("RoleArn", &self.role_arn, &validate::ARN)?;
+        v.string("PrincipalArn", &self.principal_arn, &validate::ARN)?;
+        v.string(
+            "SAMLAssertion",
+            self.saml_assertion.expose(),
+            &validate::SAML_ASSERTION,
+        )?;
+        types::validate_policy_arns(&v, "PolicyArns", &self.policy_arns)?;
+        v.optional("Policy", self.policy.as_deref(), &validate::SESSION_POLICY)?;
+        v.range("DurationSeconds", self.duration_seconds, 900, 43200)
+    }
+
+    fn write_form(&self, form: &mut FormWriter) {
+        form.param("RoleArn", &self.role_arn);
+        form.param("PrincipalArn", &self.principal_arn);
+        form.param("SAMLAssertion", self.saml_assertion.expose());
+        types::write_policy_arns(form, "PolicyArns", &self.policy_arns);
+        types::write_opt(form, "Policy", self.policy.as_deref());
+        types::write_int(form, "DurationSeconds", self.duration_seconds);
+    }
+
+    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String> {
+        Ok(AssumeRoleWithSamlOutput {
+            credentials: result.credentials("Credentials")?,
+            assumed_role_user: types::read_assumed_role_user(result)?,
+            packed_policy_size: result.u32("PackedPolicySize")?,
+            subject: result.string("Subject"),
+            subject_type: result.string("SubjectType"),
+            issuer: result.string("Issuer"),
+            audience: result.string("Audience"),
+            name_qualifier: result.string("NameQualifier"),
+            source_identity: result.string("SourceIdentity"),
+            request_id: result.request_id(),
+        })
+    }
+}

@@ -1,0 +1,147 @@
+//! `AssumeRoleWithWebIdentity`: credentials for a role, proven by an OIDC
+//! token (EKS service accounts, GitHub Actions, Cognito, …). Sent unsigned:
+//! the token is the proof.
+
+use crate::credentials::Credentials;
+use crate::form::FormWriter;
+use crate::operation::{Operation, ResultReader};
+use crate::secret::SecretString;
+use crate::types::{self, AssumedRoleUser, PolicyDescriptor};
+use crate::validate::{self, ValidationError, Validator};
+
+/// An `AssumeRoleWithWebIdentity` request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AssumeRoleWithWebIdentity {
+    /// The role to assume.
+    pub role_arn: String,
+    /// A name for the session.
+    pub role_session_name: String,
+    /// The OIDC ID token or OAuth 2.0 access token.
+    pub web_identity_token: SecretString,
+    /// For OAuth 2.0 access tokens only: the provider's domain.
+    pub provider_id: Option<String>,
+    /// Managed policies that further limit the session.
+    pub policy_arns: Vec<PolicyDescriptor>,
+    /// An inline JSON policy that further limits the session.
+    pub policy: Option<String>,
+    /// Session length, 900 to 43200 seconds.
+    pub duration_seconds: Option<i32>,
+}
+
+impl AssumeRoleWithWebIdentity {
+    /// Assumes `role_arn` as `role_session_name`, proven by `web_identity_token`.
+    pub fn new(
+        role_arn: impl Into<String>,
+        role_session_name: impl Into<String>,
+        web_identity_token: impl Into<SecretString>,
+    ) -> Self {
+        Self {
+            role_arn: role_arn.into(),
+            role_session_name: role_session_name.into(),
+            web_identity_token: web_identity_token.into(),
+            provider_id: None,
+            policy_arns: Vec::new(),
+            policy: None,
+            duration_seconds: None,
+        }
+    }
+
+    /// Sets the OAuth 2.0 provider id.
+    pub fn provider_id(mut self, provider_id: impl Into<String>) -> Self {
+        self.provider_id = Some(provider_id.into());
+        self
+    }
+
+    /// Adds a managed session policy.
+    pub fn policy_arn(mut self, arn: impl Into<String>) -> Self {
+        self.policy_arns.push(PolicyDescriptor::new(arn));
+        self
+    }
+
+    /// Sets the inline session policy.
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+
+    /// Sets the session length in seconds.
+    pub fn duration_secs(mut self, seconds: i32) -> Self {
+        self.duration_seconds = Some(seconds);
+        self
+    }
+}
+
+/// What `AssumeRoleWithWebIdentity` returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AssumeRoleWithWebIdentityOutput {
+    /// The role session's credentials.
+    pub credentials: Credentials,
+    /// The token's subject (`sub` claim).
+    pub subject_from_web_identity_token: Option<String>,
+    /// The role session's id and ARN.
+    pub assumed_role_user: Option<AssumedRoleUser>,
+    /// How full the packed session policies are, in percent of the limit.
+    pub packed_policy_size: Option<u32>,
+    /// The issuer of the token (`iss` claim) or the provider id.
+    pub provider: Option<String>,
+    /// The token's intended audience (`aud` claim).
+    pub audience: Option<String>,
+    /// The source identity set on the session.
+    pub source_identity: Option<String>,
+    /// The request id.
+    pub request_id: Option<String>,
+}
+
+impl Operation for AssumeRoleWithWebIdentity {
+    const ACTION: &'static str = "AssumeRoleWithWebIdentity";
+    const SIGNED: bool = false;
+    type Output = AssumeRoleWithWebIdentityOutput;
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        let v = Validator::new(Self::ACTION);
+        v.string("RoleArn", &self.role_arn, &validate::ARN)?;
+        v.string(
+            "RoleSessionName",
+            &self.role_session_name,
+            &validate::ROLE_SESSION_NAME,
+        )?;
+        v.string(
+            "WebIdentityToken",
+            self.web_identity_token.expose(),
+            &validate::WEB_IDENTITY_TOKEN,
+        )?;
+        v.optional(
+            "ProviderId",
+            self.provider_id.as_deref(),
+            &validate::PROVIDER_URL,
+        )?;
+        types::validate_policy_arns(&v, "PolicyArns", &self.policy_arns)?;
+        v.optional("Policy", self.policy.as_deref(), &validate::SESSION_POLICY)?;
+        v.range("DurationSeconds", self.duration_seconds, 900, 43200)
+    }
+
+    fn write_form(&self, form: &mut FormWriter) {
+        form.param("RoleArn", &self.role_arn);
+        form.param("RoleSessionName", &self.role_session_name);
+        form.param("WebIdentityToken", self.web_identity_token.expose());
+        types::write_opt(form, "ProviderId", self.provider_id.as_deref());
+        types::write_policy_arns(form, "PolicyArns", &self.policy_arns);
+        types::write_opt(form, "Policy", self.policy.as_deref());
+        types::write_int(form, "DurationSeconds", self.duration_seconds);
+    }
+
+    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String> {
+        Ok(AssumeRoleWithWebIdentityOutput {
+            credentials: result.credentials("Credentials")?,
+            subject_from_web_identity_token: result.string("SubjectFromWebIdentityToken"),
+            assumed_role_user: types::read_assumed_role_user(result)?,
+            packed_policy_size: result.u32("PackedPolicySize")?,
+            provider: result.string("Provider"),
+            audience: result.string("Audience"),
+            source_identity: result.string("SourceIdentity"),
+            request_id: result.request_id(),
+        })
+    }
+}

@@ -1,0 +1,84 @@
+//! `AssumeRoot`: short-lived root credentials for a member account of an
+//! organization, limited to one privileged task by a task policy.
+
+use crate::credentials::Credentials;
+use crate::form::FormWriter;
+use crate::operation::{Operation, ResultReader};
+use crate::types::{self, PolicyDescriptor};
+use crate::validate::{self, ValidationError, Validator};
+
+/// An `AssumeRoot` request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AssumeRoot {
+    /// The member account id.
+    pub target_principal: String,
+    /// The AWS managed task policy, as
+    /// `arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials`.
+    pub task_policy_arn: PolicyDescriptor,
+    /// Session length, 0 to 900 seconds.
+    pub duration_seconds: Option<i32>,
+}
+
+impl AssumeRoot {
+    /// Root credentials for `target_principal`, limited by `task_policy_arn`.
+    pub fn new(target_principal: impl Into<String>, task_policy_arn: impl Into<String>) -> Self {
+        Self {
+            target_principal: target_principal.into(),
+            task_policy_arn: PolicyDescriptor::new(task_policy_arn),
+            duration_seconds: None,
+        }
+    }
+
+    /// Sets the session length in seconds.
+    pub fn duration_secs(mut self, seconds: i32) -> Self {
+        self.duration_seconds = Some(seconds);
+        self
+    }
+}
+
+/// What `AssumeRoot` returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AssumeRootOutput {
+    /// The root session's credentials.
+    pub credentials: Credentials,
+    /// The source identity set on the session.
+    pub source_identity: Option<String>,
+    /// The request id.
+    pub request_id: Option<String>,
+}
+
+impl Operation for AssumeRoot {
+    const ACTION: &'static str = "AssumeRoot";
+    type Output = AssumeRootOutput;
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        let v = Validator::new(Self::ACTION);
+        v.string(
+            "TargetPrincipal",
+            &self.target_principal,
+            &validate::TARGET_PRINCIPAL,
+        )?;
+        types::validate_policy_descriptor(&v, "TaskPolicyArn", &self.task_policy_arn)?;
+        v.range("DurationSeconds", self.duration_seconds, 0, 900)
+    }
+
+    fn write_form(&self, form: &mut FormWriter) {
+        form.param("TargetPrincipal", &self.target_principal);
+        types::write_opt(
+            form,
+            "TaskPolicyArn.arn",
+            self.task_policy_arn.arn.as_deref(),
+        );
+        types::write_int(form, "DurationSeconds", self.duration_seconds);
+    }
+
+    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String> {
+        Ok(AssumeRootOutput {
+            credentials: result.credentials("Credentials")?,
+            source_identity: result.string("SourceIdentity"),
+            request_id: result.request_id(),
+        })
+    }
+}

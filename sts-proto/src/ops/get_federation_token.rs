@@ -1,0 +1,118 @@
+//! `GetFederationToken`: credentials for a federated user, issued by an IAM
+//! user (typically a proxy that hands them to its own users).
+
+use crate::credentials::Credentials;
+use crate::form::FormWriter;
+use crate::operation::{Operation, ResultReader};
+use crate::types::{self, FederatedUser, PolicyDescriptor, Tag};
+use crate::validate::{self, ValidationError, Validator};
+
+/// A `GetFederationToken` request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GetFederationToken {
+    /// The federated user's name, part of its ARN.
+    pub name: String,
+    /// An inline JSON policy; without one (or `policy_arns`) the session can do nothing.
+    pub policy: Option<String>,
+    /// Managed policies for the session.
+    pub policy_arns: Vec<PolicyDescriptor>,
+    /// Session length, 900 to 129600 seconds.
+    pub duration_seconds: Option<i32>,
+    /// Session tags.
+    pub tags: Vec<Tag>,
+}
+
+impl GetFederationToken {
+    /// Credentials for the federated user `name`.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            policy: None,
+            policy_arns: Vec::new(),
+            duration_seconds: None,
+            tags: Vec::new(),
+        }
+    }
+
+    /// Sets the inline session policy.
+    pub fn policy(mut self, policy: impl Into<String>) -> Self {
+        self.policy = Some(policy.into());
+        self
+    }
+
+    /// Adds a managed session policy.
+    pub fn policy_arn(mut self, arn: impl Into<String>) -> Self {
+        self.policy_arns.push(PolicyDescriptor::new(arn));
+        self
+    }
+
+    /// Sets the session length in seconds.
+    pub fn duration_secs(mut self, seconds: i32) -> Self {
+        self.duration_seconds = Some(seconds);
+        self
+    }
+
+    /// Adds a session tag.
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tags.push(Tag::new(key, value));
+        self
+    }
+}
+
+/// What `GetFederationToken` returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GetFederationTokenOutput {
+    /// The federated user's credentials.
+    pub credentials: Credentials,
+    /// The federated user's id and ARN.
+    pub federated_user: Option<FederatedUser>,
+    /// How full the packed session policies and tags are, in percent of the limit.
+    pub packed_policy_size: Option<u32>,
+    /// The request id.
+    pub request_id: Option<String>,
+}
+
+impl Operation for GetFederationToken {
+    const ACTION: &'static str = "GetFederationToken";
+    type Output = GetFederationTokenOutput;
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        let v = Validator::new(Self::ACTION);
+        v.string("Name", &self.name, &validate::USER_NAME)?;
+        v.optional("Policy", self.policy.as_deref(), &validate::SESSION_POLICY)?;
+        types::validate_policy_arns(&v, "PolicyArns", &self.policy_arns)?;
+        v.range("DurationSeconds", self.duration_seconds, 900, 129_600)?;
+        types::validate_tags(&v, "Tags", &self.tags)
+    }
+
+    fn write_form(&self, form: &mut FormWriter) {
+        form.param("Name", &self.name);
+        types::write_opt(form, "Policy", self.policy.as_deref());
+        types::write_policy_arns(form, "PolicyArns", &self.policy_arns);
+        types::write_int(form, "DurationSeconds", self.duration_seconds);
+        types::write_tags(form, "Tags", &self.tags);
+    }
+
+    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String> {
+        let federated_user = match (
+            result.text("FederatedUser/FederatedUserId"),
+            result.text("FederatedUser/Arn"),
+        ) {
+            (None, None) => None,
+            (Some(id), Some(arn)) => Some(FederatedUser {
+                federated_user_id: id.trim().to_owned(),
+                arn: arn.trim().to_owned(),
+            }),
+            (None, _) => return Err("missing FederatedUser/FederatedUserId".into()),
+            (_, None) => return Err("missing FederatedUser/Arn".into()),
+        };
+        Ok(GetFederationTokenOutput {
+            credentials: result.credentials("Credentials")?,
+            federated_user,
+            packed_policy_size: result.u32("PackedPolicySize")?,
+            request_id: result.request_id(),
+        })
+    }
+}

@@ -1,0 +1,101 @@
+//! `GetWebIdentityToken`: a signed JWT that proves the caller's AWS
+//! identity to an outside service (outbound web identity federation).
+
+use std::time::SystemTime;
+
+use crate::form::FormWriter;
+use crate::operation::{Operation, ResultReader};
+use crate::secret::SecretString;
+use crate::types::{self, Tag};
+use crate::validate::{self, ValidationError, Validator};
+
+/// A `GetWebIdentityToken` request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GetWebIdentityToken {
+    /// The `aud` claims, 1 to 10.
+    pub audience: Vec<String>,
+    /// Token lifetime, 60 to 3600 seconds.
+    pub duration_seconds: Option<i32>,
+    /// The JWT signing algorithm, `RS256` or `ES384`.
+    pub signing_algorithm: String,
+    /// Extra claims.
+    pub tags: Vec<Tag>,
+}
+
+impl GetWebIdentityToken {
+    /// A token for `audience`, signed with `signing_algorithm`.
+    pub fn new(audience: impl Into<String>, signing_algorithm: impl Into<String>) -> Self {
+        Self {
+            audience: vec![audience.into()],
+            duration_seconds: None,
+            signing_algorithm: signing_algorithm.into(),
+            tags: Vec::new(),
+        }
+    }
+
+    /// Adds another audience.
+    pub fn audience(mut self, audience: impl Into<String>) -> Self {
+        self.audience.push(audience.into());
+        self
+    }
+
+    /// Sets the token lifetime in seconds.
+    pub fn duration_secs(mut self, seconds: i32) -> Self {
+        self.duration_seconds = Some(seconds);
+        self
+    }
+
+    /// Adds a tag claim.
+    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.tags.push(Tag::new(key, value));
+        self
+    }
+}
+
+/// What `GetWebIdentityToken` returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GetWebIdentityTokenOutput {
+    /// The signed JWT. It is a bearer credential, so it is kept secret.
+    pub web_identity_token: Option<SecretString>,
+    /// When the token expires.
+    pub expiration: Option<SystemTime>,
+    /// The request id.
+    pub request_id: Option<String>,
+}
+
+impl Operation for GetWebIdentityToken {
+    const ACTION: &'static str = "GetWebIdentityToken";
+    type Output = GetWebIdentityTokenOutput;
+
+    fn validate(&self) -> Result<(), ValidationError> {
+        let v = Validator::new(Self::ACTION);
+        v.list_len("Audience", self.audience.len(), 1, 10)?;
+        for (i, audience) in self.audience.iter().enumerate() {
+            v.string(format_args!("Audience[{i}]"), audience, &validate::AUDIENCE)?;
+        }
+        v.range("DurationSeconds", self.duration_seconds, 60, 3600)?;
+        v.string(
+            "SigningAlgorithm",
+            &self.signing_algorithm,
+            &validate::JWT_ALGORITHM,
+        )?;
+        types::validate_tags(&v, "Tags", &self.tags)
+    }
+
+    fn write_form(&self, form: &mut FormWriter) {
+        types::write_strings(form, "Audience", &self.audience);
+        types::write_int(form, "DurationSeconds", self.duration_seconds);
+        form.param("SigningAlgorithm", &self.signing_algorithm);
+        types::write_tags(form, "Tags", &self.tags);
+    }
+
+    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String> {
+        Ok(GetWebIdentityTokenOutput {
+            web_identity_token: result.text("WebIdentityToken").map(|t| t.trim().into()),
+            expiration: result.timestamp("Expiration")?,
+            request_id: result.request_id(),
+        })
+    }
+}

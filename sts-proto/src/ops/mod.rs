@@ -1,0 +1,30 @@
+//! The eleven STS operations, one file each: request, validation, form
+//! parameters and output side by side.
+
+mod assume_role;
+mod assume_role_with_saml;
+mod assume_role_with_web_identity;
+mod assume_root;
+mod decode_authorization_message;
+mod get_access_key_info;
+mod get_caller_identity;
+mod get_delegated_access_token;
+mod get_federation_token;
+mod get_session_token;
+mod get_web_identity_token;
+
+pub use assume_role::{AssumeRole, AssumeRoleOutput};
+pub use assume_role_with_saml::{AssumeRoleWithSaml, AssumeRoleWithSamlOutput};
+pub use assume_role_with_web_identity::{
+    AssumeRoleWithWebIdentity, AssumeRoleWithWebIdentityOutput,
+};
+pub use assume_root::{AssumeRoot, AssumeRootOutput};
+pub use decode_authorization_message::{
+    DecodeAuthorizationMessage, DecodeAuthorizationMessageOutput,
+};
+pub use get_access_key_info::{GetAccessKeyInfo, GetAccessKeyInfoOutput};
+pub use get_caller_identity::{GetCallerIdentity, GetCallerIdentityOutput};
+pub use get_delegated_access_token::{GetDelegatedAccessToken, GetDelegatedAccessTokenOutput};
+pub use get_federation_token::{GetFederationToken, GetFederationTokenOutput};
+pub use get_session_token::{GetSessionToken, GetSessionTokenOutput};
+pub use get_web_identity_token::{GetWebIdentityToken, GetWebIdentityTokenOutput};

@@ -1,0 +1,435 @@
+//! The retry *policy* of the AWS "standard" retry mode, as plain values and
+//! functions. A driver asks it what to do after each attempt and does the
+//! waiting itself; nothing here sleeps, reads the clock or draws random
+//! numbers.
+//!
+//! - which failures are worth another attempt ([`classify_response`],
+//!   [`classify_transport`]);
+//! - how long to wait ([`RetryConfig::backoff`]): `rand × min(2^(n-1) s, 20 s)`
+//!   after the n-th failed attempt, or the server's `x-amz-retry-after`
+//!   within the same cap;
+//! - whether the client may retry at all ([`RetryQuota`]): a token bucket of
+//!   500 that each retry draws from (5, or 10 after a timeout) and each
+//!   success refills, so a fleet facing an outage stops multiplying load;
+//! - how far off the local clock is ([`clock_skew`]).
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, SystemTime};
+
+use http::HeaderMap;
+
+use crate::error::{ErrorCode, ResponseError, ServiceError};
+
+/// How a driver retries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryConfig {
+    /// Attempts in all, the first included; 1 turns retries off.
+    pub max_attempts: u32,
+    /// The longest wait between attempts.
+    pub max_backoff: Duration,
+    /// Whether the retry quota applies.
+    pub use_quota: bool,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            max_backoff: Duration::from_secs(20),
+            use_quota: true,
+        }
+    }
+}
+
+impl RetryConfig {
+    /// The wait after failed attempt `attempt` (1 for the first), given a
+    /// uniform random `rand` in `[0, 1)` and the server's requested delay.
+    pub fn backoff(&self, attempt: u32, rand: f64, retry_after: Option<Duration>) -> Duration {
+        if let Some(after) = retry_after {
+            return after.min(self.max_backoff);
+        }
+        let exp = attempt.saturating_sub(1).min(30);
+        let ceiling = Duration::from_secs(1u64 << exp).min(self.max_backoff);
+        let rand = if rand.is_finite() {
+            rand.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        ceiling.mul_f64(rand)
+    }
+}
+
+/// Why an attempt failed, as far as retrying is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryKind {
+    /// A server-side or network failure that another attempt may not meet.
+    Transient,
+    /// The service asked the client to slow down.
+    Throttling,
+    /// The attempt timed out; retries after timeouts cost more quota.
+    Timeout,
+    /// The request's signature time was off; re-sign with a corrected clock.
+    ClockSkew,
+    /// Retrying cannot help.
+    NotRetryable,
+}
+
+impl RetryKind {
+    /// Whether another attempt is worth making.
+    pub fn is_retryable(self) -> bool {
+        !matches!(self, RetryKind::NotRetryable)
+    }
+}
+
+/// The throttling codes of the AWS SDKs' standard mode.
+pub const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+];
+
+/// Codes of transient server-side failures.
+pub const TRANSIENT_CODES: &[&str] = &[
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "InternalError",
+    "InternalFailure",
+    "ServiceUnavailable",
+];
+
+/// Codes that say the request's time was wrong.
+pub const CLOCK_SKEW_CODES: &[&str] = &[
+    "RequestTimeTooSkewed",
+    "RequestExpired",
+    "RequestInTheFuture",
+];
+
+/// Codes that mean a clock problem only when the clocks really differ:
+/// with a wrong secret they mean just that, and must not be retried.
+pub const MAYBE_CLOCK_SKEW_CODES: &[&str] = &[
+    "SignatureDoesNotMatch",
+    "InvalidSignatureException",
+    "AuthFailure",
+];
+
+/// The skew beyond which a signature error is taken for a clock problem;
+/// AWS accepts requests signed up to 5 minutes off.
+pub const SKEW_THRESHOLD: Duration = Duration::from_secs(4 * 60);
+
+/// Classifies a failed response.
+pub fn classify_response(error: &ResponseError) -> RetryKind {
+    match error {
+        ResponseError::Service(e) => classify_service(e),
+        ResponseError::Http { status, .. } => classify_status(*status),
+        // A 2xx we could not read: the next one will not read either.
+        ResponseError::Malformed { .. } => RetryKind::NotRetryable,
+    }
+}
+
+fn classify_service(e: &ServiceError) -> RetryKind {
+    let code = e.code.as_str();
+    if THROTTLING_CODES.contains(&code) {
+        RetryKind::Throttling
+    } else if CLOCK_SKEW_CODES.contains(&code) {
+        RetryKind::ClockSkew
+    } else if TRANSIENT_CODES.contains(&code) || e.code == ErrorCode::IdpCommunicationError {
+        RetryKind::Transient
+    } else if e.status == 429 {
+        RetryKind::Throttling
+    } else {
+        classify_status(e.status)
+    }
+}
+
+fn classify_status(status: u16) -> RetryKind {
+    match status {
+        500 | 502 | 503 | 504 => RetryKind::Transient,
+        429 => RetryKind::Throttling,
+        _ => RetryKind::NotRetryable,
+    }
+}
+
+/// What went wrong below HTTP, as a transport reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportFailure {
+    /// No connection could be made (refused, DNS, TLS handshake).
+    Connect,
+    /// The attempt ran out of time.
+    Timeout,
+    /// The connection broke while sending or receiving.
+    Io,
+    /// The response body was over the size limit.
+    BodyTooLarge,
+}
+
+/// Classifies a transport failure.
+pub fn classify_transport(failure: TransportFailure) -> RetryKind {
+    match failure {
+        TransportFailure::Connect | TransportFailure::Io => RetryKind::Transient,
+        TransportFailure::Timeout => RetryKind::Timeout,
+        TransportFailure::BodyTooLarge => RetryKind::NotRetryable,
+    }
+}
+
+/// The `x-amz-retry-after` header (milliseconds), if present and sane.
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get("x-amz-retry-after")?.to_str().ok()?;
+    value.trim().parse::<u64>().ok().map(Duration::from_millis)
+}
+
+/// The shared budget of retries, refilled by successes.
+#[derive(Debug)]
+pub struct RetryQuota {
+    available: AtomicU32,
+    capacity: u32,
+}
+
+/// Quota tokens in a fresh bucket.
+pub const QUOTA_CAPACITY: u32 = 500;
+/// Tokens a retry costs.
+pub const RETRY_COST: u32 = 5;
+/// Tokens a retry after a timeout costs.
+pub const TIMEOUT_RETRY_COST: u32 = 10;
+/// Tokens a success without retries returns.
+pub const NO_RETRY_INCREMENT: u32 = 1;
+
+impl Default for RetryQuota {
+    fn default() -> Self {
+        Self::new(QUOTA_CAPACITY)
+    }
+}
+
+impl RetryQuota {
+    /// A full bucket of `capacity` tokens.
+    pub fn new(capacity: u32) -> Self {
+        Self {
+            available: AtomicU32::new(capacity),
+            capacity,
+        }
+    }
+
+    /// Tokens left.
+    pub fn available(&self) -> u32 {
+        self.available.load(Ordering::Relaxed)
+    }
+
+    /// Takes the cost of a retry after a failure of `kind`; `None` when
+    /// the bucket cannot pay, and the driver must give up.
+    pub fn acquire(&self, kind: RetryKind) -> Option<u32> {
+        let cost = if kind == RetryKind::Timeout {
+            TIMEOUT_RETRY_COST
+        } else {
+            RETRY_COST
+        };
+        self.available
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(cost))
+            .ok()
+            .map(|_| cost)
+    }
+
+    /// Refills after a success: the cost of the retry that led to it, or
+    /// one token when the first attempt succeeded.
+    pub fn release(&self, retry_cost: Option<u32>) {
+        let add = retry_cost.unwrap_or(NO_RETRY_INCREMENT);
+        let capacity = self.capacity;
+        let _ = self
+            .available
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                Some(n.saturating_add(add).min(capacity))
+            });
+    }
+}
+
+/// A clock offset in milliseconds: server time minus local time.
+pub type ClockOffsetMillis = i64;
+
+/// The clock offset a failed response shows, when it is a clock problem:
+/// the response's `Date` against the time the request was signed with.
+pub fn clock_skew(
+    error: &ResponseError,
+    headers: &HeaderMap,
+    signed_at: SystemTime,
+) -> Option<ClockOffsetMillis> {
+    let ResponseError::Service(e) = error else {
+        return None;
+    };
+    let code = e.code.as_str();
+    let definite = CLOCK_SKEW_CODES.contains(&code);
+    if !definite && !MAYBE_CLOCK_SKEW_CODES.contains(&code) {
+        return None;
+    }
+    let server = server_time(headers)?;
+    let offset = offset_millis(signed_at, server);
+    if definite || offset.unsigned_abs() >= SKEW_THRESHOLD.as_millis() as u64 {
+        Some(offset)
+    } else {
+        None
+    }
+}
+
+/// The response's `Date` header as a time.
+pub fn server_time(headers: &HeaderMap) -> Option<SystemTime> {
+    let date = headers.get(http::header::DATE)?.to_str().ok()?;
+    httpdate::parse_http_date(date.trim()).ok()
+}
+
+/// `server - local` in milliseconds.
+pub fn offset_millis(local: SystemTime, server: SystemTime) -> ClockOffsetMillis {
+    match server.duration_since(local) {
+        Ok(ahead) => i64::try_from(ahead.as_millis()).unwrap_or(i64::MAX),
+        Err(behind) => -i64::try_from(behind.duration().as_millis()).unwrap_or(i64::MAX),
+    }
+}
+
+/// `local` moved by `offset`, saturating at the ends of `SystemTime`.
+pub fn apply_offset(local: SystemTime, offset: ClockOffsetMillis) -> SystemTime {
+    let delta = Duration::from_millis(offset.unsigned_abs());
+    if offset >= 0 {
+        local.checked_add(delta).unwrap_or(local)
+    } else {
+        local.checked_sub(delta).unwrap_or(local)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Fault;
+
+    fn service(code: &str, status: u16) -> ResponseError {
+        ResponseError::Service(ServiceError {
+            code: ErrorCode::from_wire(code),
+            message: None,
+            fault: Fault::Sender,
+            request_id: None,
+            status,
+        })
+    }
+
+    #[test]
+    fn backoff_grows_to_the_cap() {
+        let c = RetryConfig::default();
+        assert_eq!(c.backoff(1, 1.0, None), Duration::from_secs(1));
+        assert_eq!(c.backoff(2, 1.0, None), Duration::from_secs(2));
+        assert_eq!(c.backoff(3, 0.5, None), Duration::from_secs(2));
+        assert_eq!(c.backoff(6, 1.0, None), Duration::from_secs(20));
+        assert_eq!(c.backoff(99, 1.0, None), Duration::from_secs(20));
+        assert_eq!(c.backoff(1, 0.0, None), Duration::ZERO);
+        assert_eq!(c.backoff(1, f64::NAN, None), Duration::ZERO);
+        assert_eq!(
+            c.backoff(1, 0.3, Some(Duration::from_millis(1500))),
+            Duration::from_millis(1500)
+        );
+        assert_eq!(
+            c.backoff(1, 0.3, Some(Duration::from_secs(60))),
+            Duration::from_secs(20)
+        );
+    }
+
+    #[test]
+    fn classification() {
+        assert_eq!(
+            classify_response(&service("Throttling", 400)),
+            RetryKind::Throttling
+        );
+        assert_eq!(
+            classify_response(&service("PriorRequestNotComplete", 400)),
+            RetryKind::Throttling
+        );
+        assert_eq!(
+            classify_response(&service("IDPCommunicationError", 400)),
+            RetryKind::Transient
+        );
+        assert_eq!(
+            classify_response(&service("RequestTimeout", 400)),
+            RetryKind::Transient
+        );
+        assert_eq!(
+            classify_response(&service("InternalError", 500)),
+            RetryKind::Transient
+        );
+        assert_eq!(
+            classify_response(&service("AccessDenied", 403)),
+            RetryKind::NotRetryable
+        );
+        assert_eq!(
+            classify_response(&service("SignatureDoesNotMatch", 403)),
+            RetryKind::NotRetryable
+        );
+        assert_eq!(
+            classify_response(&service("RequestTimeTooSkewed", 403)),
+            RetryKind::ClockSkew
+        );
+        for status in [500, 502, 503, 504] {
+            let e = ResponseError::Http {
+                status,
+                request_id: None,
+                body_start: String::new(),
+            };
+            assert_eq!(classify_response(&e), RetryKind::Transient);
+        }
+        let e = ResponseError::Http {
+            status: 404,
+            request_id: None,
+            body_start: String::new(),
+        };
+        assert_eq!(classify_response(&e), RetryKind::NotRetryable);
+        assert_eq!(
+            classify_transport(TransportFailure::Timeout),
+            RetryKind::Timeout
+        );
+        assert_eq!(
+            classify_transport(TransportFailure::BodyTooLarge),
+            RetryKind::NotRetryable
+        );
+    }
+
+    #[test]
+    fn quota_drains_and_refills() {
+        let q = RetryQuota::new(12);
+        assert_eq!(q.acquire(RetryKind::Transient), Some(5));
+        assert_eq!(q.acquire(RetryKind::Transient), Some(5));
+        assert_eq!(q.acquire(RetryKind::Transient), None);
+        assert_eq!(q.available(), 2);
+        q.release(Some(5));
+        assert_eq!(q.available(), 7);
+        assert_eq!(q.acquire(RetryKind::Timeout), None);
+        q.release(None);
+        q.release(Some(10));
+        assert_eq!(q.available(), 12);
+    }
+
+    #[test]
+    fn skew_needs_a_clock_code_and_a_date() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            http::header::DATE,
+            "Sun, 30 Aug 2015 12:56:00 GMT".parse().unwrap(),
+        );
+        let signed = crate::time::from_unix(1_440_938_160, 0).unwrap(); // 12:36:00
+        let skewed = service("RequestTimeTooSkewed", 403);
+        assert_eq!(clock_skew(&skewed, &h, signed), Some(20 * 60 * 1000));
+        // A signature error is a clock problem only when the clocks differ.
+        let sig = service("SignatureDoesNotMatch", 403);
+        assert_eq!(clock_skew(&sig, &h, signed), Some(20 * 60 * 1000));
+        let close = apply_offset(signed, 19 * 60 * 1000);
+        assert_eq!(clock_skew(&sig, &h, close), None);
+        assert_eq!(clock_skew(&service("AccessDenied", 403), &h, signed), None);
+        assert_eq!(clock_skew(&skewed, &HeaderMap::new(), signed), None);
+        assert_eq!(
+            apply_offset(signed, -1000),
+            crate::time::from_unix(1_440_938_159, 0).unwrap()
+        );
+    }
+}

@@ -1,0 +1,129 @@
+//! The canonical request and the string to sign, the two texts a SigV4
+//! signature is computed over.
+
+use std::ops::Range;
+
+use sha2::{Digest, Sha256};
+
+use super::headers::SignedHeaders;
+use super::path::write_canonical_uri;
+use super::query::{AddedParam, write_canonical_query};
+use super::{ALGORITHM, PayloadHash, SigningSettings, UNSIGNED_PAYLOAD};
+
+/// The parts of a request the canonical request is made of.
+pub(super) struct RequestParts<'a> {
+    pub(super) method: &'a str,
+    pub(super) path: &'a str,
+    pub(super) query: Option<&'a str>,
+    /// The `X-Amz-*` parameters of a presigned URL, as plain text.
+    pub(super) added_query: &'a [AddedParam<'a>],
+    pub(super) headers: &'a SignedHeaders<'a>,
+    pub(super) payload_hash: &'a str,
+}
+
+/// A canonical request, and where its signed-headers line is, so that the
+/// `Authorization` header can copy it instead of writing it again.
+pub(super) struct CanonicalRequest {
+    pub(super) text: String,
+    pub(super) signed_headers: Range<usize>,
+}
+
+impl CanonicalRequest {
+    pub(super) fn new(parts: &RequestParts<'_>, settings: &SigningSettings) -> Self {
+        let query_len = parts.query.map_or(0, str::len)
+            + parts
+                .added_query
+                .iter()
+                .map(|(name, value)| name.len() + 3 * value.len() + 2)
+                .sum::<usize>();
+        // One allocation: every part's worst case is bounded above.
+        let mut text = String::with_capacity(
+            parts.method.len()
+                + 3 * parts.path.len()
+                + 3 * query_len
+                + parts.headers.text_len()
+                + parts.payload_hash.len()
+                + 8,
+        );
+        text.push_str(parts.method);
+        text.push('\n');
+        write_canonical_uri(
+            &mut text,
+            parts.path,
+            settings.normalize_path,
+            settings.double_encode,
+        );
+        text.push('\n');
+        write_canonical_query(&mut text, parts.query, parts.added_query);
+        text.push('\n');
+        parts.headers.write_canonical(&mut text);
+        text.push('\n');
+        let start = text.len();
+        parts.headers.write_names(&mut text);
+        let signed_headers = start..text.len();
+        text.push('\n');
+        text.push_str(parts.payload_hash);
+        Self {
+            text,
+            signed_headers,
+        }
+    }
+
+    /// The `;`-separated names of the signed headers.
+    pub(super) fn signed_headers(&self) -> &str {
+        self.text
+            .get(self.signed_headers.clone())
+            .unwrap_or_default()
+    }
+
+    /// `AWS4-HMAC-SHA256\n{stamp}\n{scope}\n{hex(sha256(canonical request))}`.
+    pub(super) fn string_to_sign(&self, stamp: &str, scope: &str) -> String {
+        let mut sts = String::with_capacity(ALGORITHM.len() + stamp.len() + scope.len() + 67);
+        sts.push_str(ALGORITHM);
+        sts.push('\n');
+        sts.push_str(stamp);
+        sts.push('\n');
+        sts.push_str(scope);
+        sts.push('\n');
+        push_hex(&mut sts, &Sha256::digest(self.text.as_bytes()));
+        sts
+    }
+}
+
+/// The payload's stand-in in the canonical request, kept on the stack.
+pub(super) enum PayloadText {
+    Hex([u8; 64]),
+    Unsigned,
+}
+
+impl PayloadText {
+    /// Hashes `body` (once; the same text serves the canonical request and
+    /// `x-amz-content-sha256`), unless the payload goes unsigned.
+    pub(super) fn new(body: &[u8], mode: PayloadHash) -> Self {
+        match mode {
+            PayloadHash::Sha256 => {
+                let mut hex = [0u8; 64];
+                // 32 bytes always fit 64 hex digits.
+                let _ = hex::encode_to_slice(Sha256::digest(body), &mut hex);
+                Self::Hex(hex)
+            }
+            PayloadHash::Unsigned => Self::Unsigned,
+        }
+    }
+
+    pub(super) fn as_str(&self) -> &str {
+        match self {
+            // Hex digits are ASCII, so this never falls back.
+            Self::Hex(hex) => std::str::from_utf8(hex).unwrap_or_default(),
+            Self::Unsigned => UNSIGNED_PAYLOAD,
+        }
+    }
+}
+
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for &b in bytes {
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+}

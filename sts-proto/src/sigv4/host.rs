@@ -1,0 +1,110 @@
+//! The `host` header every SigV4 signature covers.
+
+use http::Uri;
+use http::header::{HOST, HeaderMap};
+
+use super::SigningError;
+
+/// The value to add as `host`, or `None` when the request already has a
+/// usable `Host` header (which is then signed as it stands, because that
+/// is what the HTTP client will send).
+///
+/// Without one, the host comes from the URI's authority, minus any user
+/// information, and minus the port when it is the scheme's default, since
+/// HTTP clients leave a default port out of the `Host` they send.
+pub(super) fn host_to_add(uri: &Uri, headers: &HeaderMap) -> Result<Option<String>, SigningError> {
+    if let Some(value) = headers.get(HOST) {
+        return if value.as_bytes().iter().all(u8::is_ascii_whitespace) {
+            Err(SigningError::MissingHost)
+        } else {
+            Ok(None)
+        };
+    }
+    let authority = uri.authority().ok_or(SigningError::MissingHost)?.as_str();
+    // Parsed here rather than with `Authority::host`, which indexes into
+    // the text and must not be trusted with every authority `http` accepts.
+    let host_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, rest)| rest);
+    let (host, port) = match host_port.strip_prefix('[') {
+        Some(v6) => match v6.split_once(']') {
+            Some((_, rest)) => (
+                &host_port[..host_port.len() - rest.len()],
+                rest.strip_prefix(':'),
+            ),
+            None => (host_port, None),
+        },
+        None => match host_port.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (host_port, None),
+        },
+    };
+    if host.is_empty() {
+        return Err(SigningError::MissingHost);
+    }
+    let default_port = match uri.scheme_str() {
+        Some(scheme) if scheme.eq_ignore_ascii_case("https") => Some("443"),
+        Some(scheme) if scheme.eq_ignore_ascii_case("http") => Some("80"),
+        _ => None,
+    };
+    Ok(Some(match port {
+        Some(port) if !port.is_empty() && Some(port) != default_port => {
+            format!("{host}:{port}")
+        }
+        _ => host.to_owned(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn added(uri: &str) -> Result<Option<String>, SigningError> {
+        host_to_add(&uri.parse().unwrap(), &HeaderMap::new())
+    }
+
+    #[test]
+    fn default_ports_and_user_info_are_dropped() {
+        assert_eq!(
+            added("https://sts.amazonaws.com/").unwrap().unwrap(),
+            "sts.amazonaws.com"
+        );
+        assert_eq!(
+            added("https://sts.amazonaws.com:443/").unwrap().unwrap(),
+            "sts.amazonaws.com"
+        );
+        assert_eq!(added("http://localhost:80/").unwrap().unwrap(), "localhost");
+        assert_eq!(
+            added("http://localhost:5000/").unwrap().unwrap(),
+            "localhost:5000"
+        );
+        assert_eq!(
+            added("https://localhost:80/").unwrap().unwrap(),
+            "localhost:80"
+        );
+        assert_eq!(added("http://u:p@h:8080/").unwrap().unwrap(), "h:8080");
+        assert_eq!(added("http://[::1]:8080/").unwrap().unwrap(), "[::1]:8080");
+        assert_eq!(added("http://[::1]/").unwrap().unwrap(), "[::1]");
+        assert_eq!(added("http://[::1]:80/").unwrap().unwrap(), "[::1]");
+    }
+
+    #[test]
+    fn an_existing_host_header_wins() {
+        let mut headers = HeaderMap::new();
+        headers.insert(HOST, "example.com".parse().unwrap());
+        assert_eq!(
+            host_to_add(&"https://other/".parse().unwrap(), &headers),
+            Ok(None)
+        );
+        headers.insert(HOST, "".parse().unwrap());
+        assert_eq!(
+            host_to_add(&"https://other/".parse().unwrap(), &headers),
+            Err(SigningError::MissingHost)
+        );
+    }
+
+    #[test]
+    fn no_host_anywhere_is_an_error() {
+        assert_eq!(added("/just/a/path"), Err(SigningError::MissingHost));
+    }
+}

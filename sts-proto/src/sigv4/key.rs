@@ -1,0 +1,349 @@
+//! The derived signing key, which callers keep between signatures.
+
+use std::fmt;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::{Digest, Sha256};
+use zeroize::Zeroize;
+
+use super::date::AmzDate;
+use super::error::excerpt;
+use super::{SigningError, SigningParams};
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// HMAC-SHA256's block size: keys are padded to it, longer ones hashed.
+const BLOCK: usize = 64;
+
+/// The key that signs every request of one access key, UTC day, region and
+/// service.
+///
+/// Deriving it costs four HMACs, more than the rest of a signature, and
+/// the inputs change at most daily, so it is meant to be kept (see
+/// [`SigningKey::get_or_derive`]). It remembers what it was derived for and
+/// refuses to sign anything else, so a kept key cannot silently produce a
+/// signature the service rejects after midnight UTC.
+///
+/// The key bytes are overwritten on drop and never shown by `Debug`. The
+/// access key id identifies the secret: AWS never reuses an id for a new
+/// secret, so `(id, date, region, service)` pins the key down.
+#[derive(Clone)]
+pub struct SigningKey {
+    bytes: [u8; 32],
+    access_key_id: String,
+    /// `date/region/service/aws4_request`, as the signature needs it.
+    scope: String,
+    /// Where region and service end in `scope`.
+    region_end: usize,
+    service_end: usize,
+}
+
+impl SigningKey {
+    /// Derives the key for the credentials, UTC date, region and service of
+    /// `params`.
+    pub fn derive(params: &SigningParams<'_>) -> Result<Self, SigningError> {
+        check_scope_part("region", params.region)?;
+        check_scope_part("service", params.service)?;
+        check_access_key_id(params.credentials.access_key_id())?;
+        let date = AmzDate::new(params.time)?;
+
+        let mut scope = String::with_capacity(
+            8 + params.region.len() + params.service.len() + "///aws4_request".len(),
+        );
+        scope.push_str(date.date());
+        scope.push('/');
+        scope.push_str(params.region);
+        let region_end = scope.len();
+        scope.push('/');
+        scope.push_str(params.service);
+        let service_end = scope.len();
+        scope.push_str("/aws4_request");
+
+        #[cfg(test)]
+        tests::DERIVATIONS.with(|n| n.set(n.get() + 1));
+        let secret = params.credentials.secret_access_key().expose().as_bytes();
+        let mut k = hmac_with_prefixed_key(b"AWS4", secret, date.date().as_bytes());
+        for part in [params.region, params.service, "aws4_request"] {
+            let next = hmac(&k, part.as_bytes());
+            k.zeroize();
+            k = next;
+        }
+        Ok(Self {
+            bytes: k,
+            access_key_id: params.credentials.access_key_id().to_owned(),
+            scope,
+            region_end,
+            service_end,
+        })
+    }
+
+    /// The key kept in `slot` if it still [`matches`](Self::matches)
+    /// `params`, else a newly derived one, which replaces it.
+    ///
+    /// ```
+    /// # use std::time::{Duration, UNIX_EPOCH};
+    /// # use sts_proto::{Credentials, sigv4::{SigningKey, SigningParams}};
+    /// let credentials = Credentials::new("AKIDEXAMPLE", "secret", None);
+    /// let day1 = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+    /// let mut slot = None;
+    /// let key = SigningKey::get_or_derive(&mut slot, &SigningParams::new(&credentials, "us-east-1", "sts", day1))?;
+    /// assert_eq!(key.date(), "20150830");
+    /// let day2 = day1 + Duration::from_secs(86_400);
+    /// let key = SigningKey::get_or_derive(&mut slot, &SigningParams::new(&credentials, "us-east-1", "sts", day2))?;
+    /// assert_eq!(key.date(), "20150831");
+    /// # Ok::<(), sts_proto::sigv4::SigningError>(())
+    /// ```
+    pub fn get_or_derive<'s>(
+        slot: &'s mut Option<SigningKey>,
+        params: &SigningParams<'_>,
+    ) -> Result<&'s SigningKey, SigningError> {
+        let key = match slot.take() {
+            Some(key) if key.matches(params) => key,
+            _ => Self::derive(params)?,
+        };
+        Ok(slot.insert(key))
+    }
+
+    /// Whether this key signs for the access key, UTC date, region and
+    /// service of `params`.
+    pub fn matches(&self, params: &SigningParams<'_>) -> bool {
+        AmzDate::new(params.time).is_ok_and(|date| self.matches_date(params, &date))
+    }
+
+    fn matches_date(&self, params: &SigningParams<'_>, date: &AmzDate) -> bool {
+        self.date() == date.date()
+            && self.region() == params.region
+            && self.service() == params.service
+            && self.access_key_id == params.credentials.access_key_id()
+    }
+
+    /// Fails with [`SigningError::KeyMismatch`] unless the key is for
+    /// `params` at `date`.
+    pub(super) fn check(
+        &self,
+        params: &SigningParams<'_>,
+        date: &AmzDate,
+    ) -> Result<(), SigningError> {
+        if self.matches_date(params, date) {
+            return Ok(());
+        }
+        Err(SigningError::KeyMismatch {
+            key_scope: format!(
+                "{}/{}/{}/{}",
+                excerpt(&self.access_key_id),
+                self.date(),
+                self.region(),
+                self.service()
+            ),
+            wanted_scope: format!(
+                "{}/{}/{}/{}",
+                excerpt(params.credentials.access_key_id()),
+                date.date(),
+                excerpt(params.region),
+                excerpt(params.service)
+            ),
+        })
+    }
+
+    /// The UTC date (`YYYYMMDD`) the key signs for.
+    pub fn date(&self) -> &str {
+        self.scope.get(..8).unwrap_or_default()
+    }
+
+    /// The region the key signs for.
+    pub fn region(&self) -> &str {
+        self.scope.get(9..self.region_end).unwrap_or_default()
+    }
+
+    /// The service the key signs for.
+    pub fn service(&self) -> &str {
+        self.scope
+            .get(self.region_end + 1..self.service_end)
+            .unwrap_or_default()
+    }
+
+    /// The access key id the key belongs to.
+    pub fn access_key_id(&self) -> &str {
+        &self.access_key_id
+    }
+
+    /// The credential scope, `date/region/service/aws4_request`.
+    pub fn scope(&self) -> &str {
+        &self.scope
+    }
+
+    /// The hex HMAC-SHA256 of `string_to_sign` under this key.
+    pub(super) fn sign(&self, string_to_sign: &str) -> String {
+        let mac = hmac(&self.bytes, string_to_sign.as_bytes());
+        let mut hex = [0u8; 64];
+        // Both lengths are fixed (32 bytes in, 64 out), so this cannot fail.
+        let _ = hex::encode_to_slice(mac, &mut hex);
+        hex.iter().map(|&b| char::from(b)).collect()
+    }
+}
+
+impl Drop for SigningKey {
+    fn drop(&mut self) {
+        self.bytes.zeroize();
+    }
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("access_key_id", &self.access_key_id)
+            .field("scope", &self.scope)
+            .field("key", &"** redacted **")
+            .finish()
+    }
+}
+
+/// HMAC-SHA256 of `message` under `key`.
+pub(super) fn hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
+    hmac_with_prefixed_key(b"", key, message)
+}
+
+/// HMAC-SHA256 of `message` under the key `prefix || key`, built without
+/// a heap copy of the secret.
+///
+/// The key block is padded (or, past 64 bytes, hashed) here as RFC 2104
+/// says, so that the infallible `KeyInit::new` can be used instead of
+/// `new_from_slice`, whose `Result` would need an unwrap this crate does
+/// not allow.
+fn hmac_with_prefixed_key(prefix: &[u8], key: &[u8], message: &[u8]) -> [u8; 32] {
+    let mut block = [0u8; BLOCK];
+    if prefix.len() + key.len() <= BLOCK {
+        block[..prefix.len()].copy_from_slice(prefix);
+        block[prefix.len()..prefix.len() + key.len()].copy_from_slice(key);
+    } else {
+        let digest = Sha256::new()
+            .chain_update(prefix)
+            .chain_update(key)
+            .finalize();
+        block[..32].copy_from_slice(&digest);
+    }
+    let mut mac = HmacSha256::new(&block.into());
+    block.zeroize();
+    mac.update(message);
+    mac.finalize().into_bytes().into()
+}
+
+fn check_scope_part(field: &'static str, value: &str) -> Result<(), SigningError> {
+    if value.is_empty() {
+        return Err(match field {
+            "region" => SigningError::EmptyRegion,
+            _ => SigningError::EmptyService,
+        });
+    }
+    if value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        Ok(())
+    } else {
+        Err(SigningError::InvalidScope {
+            field,
+            value: excerpt(value),
+        })
+    }
+}
+
+fn check_access_key_id(id: &str) -> Result<(), SigningError> {
+    if !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'/' && b != b',')
+    {
+        Ok(())
+    } else {
+        Err(SigningError::InvalidAccessKeyId { value: excerpt(id) })
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use std::cell::Cell;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use super::*;
+    use crate::Credentials;
+
+    thread_local! {
+        /// How many keys this thread derived, to prove a cached key is reused.
+        pub(in crate::sigv4) static DERIVATIONS: Cell<usize> = const { Cell::new(0) };
+    }
+
+    #[test]
+    fn derives_the_documented_example_key() {
+        // The worked example of the AWS General Reference (IAM, 2015-08-30).
+        let credentials = Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            None,
+        );
+        let time = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+        let key = SigningKey::derive(&SigningParams::new(&credentials, "us-east-1", "iam", time))
+            .unwrap();
+        assert_eq!(
+            hex::encode(key.bytes),
+            "c4afb1cc5771d871763a393e44b703571b55cc28424d1a5e86da6ed3c154a4b9"
+        );
+        assert_eq!(key.scope(), "20150830/us-east-1/iam/aws4_request");
+        assert_eq!(
+            (key.date(), key.region(), key.service()),
+            ("20150830", "us-east-1", "iam")
+        );
+        assert_eq!(key.access_key_id(), "AKIDEXAMPLE");
+    }
+
+    #[test]
+    fn debug_shows_the_scope_but_no_key_bytes() {
+        let credentials = Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            None,
+        );
+        let time = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+        let key = SigningKey::derive(&SigningParams::new(&credentials, "us-east-1", "iam", time))
+            .unwrap();
+        let shown = format!("{key:?} {key:#?}");
+        assert!(
+            shown.contains("20150830/us-east-1/iam/aws4_request"),
+            "{shown}"
+        );
+        assert!(shown.contains("redacted"), "{shown}");
+        assert!(!shown.contains("c4afb1cc"), "{shown}");
+        assert!(!shown.contains("C4AFB1CC"), "{shown}");
+        // Neither as decimal bytes (what a derived Debug would print).
+        assert!(
+            !shown.contains(&format!("{:?}", &key.bytes[..4]).trim_end_matches(']')),
+            "{shown}"
+        );
+        assert!(!shown.contains("196, 175"), "{shown}");
+        assert!(!shown.contains("wJalr"), "{shown}");
+    }
+
+    #[test]
+    fn hmac_matches_rfc_4231() {
+        // Test case 2 (short key) and 6 (key longer than a block).
+        assert_eq!(
+            hex::encode(hmac(b"Jefe", b"what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert_eq!(
+            hex::encode(hmac(
+                &[0xaa; 131],
+                b"Test Using Larger Than Block-Size Key - Hash Key First"
+            )),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
+        // The prefix is part of the key, whichever side of 64 bytes it lands.
+        let long = [b'x'; 70];
+        let mut joined = b"AWS4".to_vec();
+        joined.extend_from_slice(&long);
+        assert_eq!(
+            hmac_with_prefixed_key(b"AWS4", &long, b"m"),
+            hmac(&joined, b"m")
+        );
+    }
+}

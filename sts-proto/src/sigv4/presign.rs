@@ -1,0 +1,188 @@
+//! Query-string signing: presigned URLs.
+
+use std::time::Duration;
+
+use http::Request;
+use http::header::HOST;
+use http::uri::{PathAndQuery, Uri};
+
+use super::canonical::{CanonicalRequest, PayloadText, RequestParts};
+use super::date::AmzDate;
+use super::encode::encode;
+use super::headers::{Entry, SignedHeaders};
+use super::host::host_to_add;
+use super::sign::header_value;
+use super::{ALGORITHM, SessionTokenMode, SigningError, SigningKey, SigningOutput, SigningParams};
+
+/// The shortest lifetime a presigned URL may have.
+pub const MIN_EXPIRES_IN: Duration = Duration::from_secs(1);
+
+/// The longest lifetime a presigned URL may have: seven days. Services
+/// reject longer ones, so asking for more is an error here rather than a
+/// URL that never works.
+pub const MAX_EXPIRES_IN: Duration = Duration::from_secs(604_800);
+
+/// The parameters presigning adds; finding one already in the URI means it
+/// was presigned before.
+const RESERVED: [&str; 7] = [
+    "X-Amz-Algorithm",
+    "X-Amz-Credential",
+    "X-Amz-Date",
+    "X-Amz-Expires",
+    "X-Amz-SignedHeaders",
+    "X-Amz-Security-Token",
+    "X-Amz-Signature",
+];
+
+/// Presigns `request` in place: its URI gains the `X-Amz-Algorithm`,
+/// `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-SignedHeaders`, `X-Amz-Expires`,
+/// `X-Amz-Security-Token` (when the credentials carry a token) and
+/// `X-Amz-Signature` query parameters, after any it already had. The
+/// presigned URL is then `request.uri()`.
+///
+/// The request itself is returned rather than a bare URI because the
+/// signature also covers the method, the headers present (every one but
+/// [`UNSIGNED_HEADERS`](super::UNSIGNED_HEADERS); `Host` is added if
+/// missing) and, by default, the body: whoever uses the URL must send those
+/// too. For a `GET` with no headers but `Host`, the URI alone is enough.
+///
+/// The token is signed (it is part of the canonical query) unless
+/// [`SessionTokenMode::AddedAfterSigning`] is set, in which case it is only
+/// appended to the URL. `expires_in` is counted in whole seconds and must
+/// lie within [`MIN_EXPIRES_IN`]`..=`[`MAX_EXPIRES_IN`].
+///
+/// On error the request is left as it was.
+///
+/// ```
+/// # use std::time::{Duration, UNIX_EPOCH};
+/// # use sts_proto::{Credentials, sigv4::{self, SigningKey, SigningParams}};
+/// let credentials = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
+/// let params = SigningParams::new(&credentials, "us-east-1", "sts", UNIX_EPOCH + Duration::from_secs(1_440_938_160));
+/// let mut request = http::Request::get(
+///     "https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15",
+/// ).body(Vec::new())?;
+/// sigv4::presign(&mut request, &params, Duration::from_secs(60), &SigningKey::derive(&params)?)?;
+/// let url = request.uri().to_string();
+/// assert!(url.starts_with("https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15\
+///     &X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20150830%2Fus-east-1%2Fsts%2Faws4_request"));
+/// assert!(url.contains("&X-Amz-Expires=60&X-Amz-Signature="));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn presign(
+    request: &mut Request<Vec<u8>>,
+    params: &SigningParams<'_>,
+    expires_in: Duration,
+    key: &SigningKey,
+) -> Result<SigningOutput, SigningError> {
+    let seconds = expires_in.as_secs();
+    if !(MIN_EXPIRES_IN.as_secs()..=MAX_EXPIRES_IN.as_secs()).contains(&seconds) {
+        return Err(SigningError::ExpiresOutOfRange { seconds });
+    }
+    let date = AmzDate::new(params.time)?;
+    key.check(params, &date)?;
+    let uri = request.uri();
+    refuse_presigned(uri.query())?;
+    let settings = &params.settings;
+    let host = host_to_add(uri, request.headers())?;
+
+    let added: &[Entry<'_>] = match &host {
+        Some(host) => &[("host", host)],
+        None => &[],
+    };
+    let headers = SignedHeaders::collect(request.headers(), &[], added)?;
+    let mut signed_headers = String::new();
+    headers.write_names(&mut signed_headers);
+    let credential = format!("{}/{}", key.access_key_id(), key.scope());
+    let expires = seconds.to_string();
+    let token = params.credentials.session_token().map(|t| t.expose());
+
+    // In URL order, which is the order the suite's presigned requests use.
+    let mut query: Vec<(&'static str, &str)> = vec![
+        ("X-Amz-Algorithm", ALGORITHM),
+        ("X-Amz-Credential", &credential),
+        ("X-Amz-Date", date.stamp()),
+        ("X-Amz-SignedHeaders", &signed_headers),
+        ("X-Amz-Expires", &expires),
+    ];
+    if let Some(token) = token {
+        query.push(("X-Amz-Security-Token", token));
+    }
+    let signed_count = match (token, settings.session_token) {
+        (Some(_), SessionTokenMode::AddedAfterSigning) => query.len() - 1,
+        _ => query.len(),
+    };
+
+    let payload = PayloadText::new(request.body(), settings.payload);
+    let canonical = CanonicalRequest::new(
+        &RequestParts {
+            method: request.method().as_str(),
+            path: uri.path(),
+            query: uri.query(),
+            added_query: &query[..signed_count],
+            headers: &headers,
+            payload_hash: payload.as_str(),
+        },
+        settings,
+    );
+    let string_to_sign = canonical.string_to_sign(date.stamp(), key.scope());
+    let signature = key.sign(&string_to_sign);
+    query.push(("X-Amz-Signature", &signature));
+
+    let presigned = presigned_uri(uri, &query)?;
+    let host = host.map(|h| header_value(HOST, h)).transpose()?;
+    if let Some(host) = host {
+        request.headers_mut().insert(HOST, host);
+    }
+    *request.uri_mut() = presigned;
+
+    Ok(SigningOutput {
+        canonical_request: canonical.text,
+        string_to_sign,
+        signature,
+    })
+}
+
+fn refuse_presigned(query: Option<&str>) -> Result<(), SigningError> {
+    for pair in query.unwrap_or("").split('&') {
+        let name = pair.split_once('=').map_or(pair, |(name, _)| name);
+        if let Some(parameter) = RESERVED.iter().find(|r| r.eq_ignore_ascii_case(name)) {
+            return Err(SigningError::AlreadyPresigned { parameter });
+        }
+    }
+    Ok(())
+}
+
+/// `uri` with `added` appended to its query, values encoded.
+fn presigned_uri(uri: &Uri, added: &[(&str, &str)]) -> Result<Uri, SigningError> {
+    let path = match uri.path() {
+        "" => "/",
+        path => path,
+    };
+    let existing = uri.query().unwrap_or("");
+    let mut text = String::with_capacity(
+        path.len()
+            + existing.len()
+            + added
+                .iter()
+                .map(|(name, value)| name.len() + 3 * value.len() + 2)
+                .sum::<usize>()
+            + 1,
+    );
+    text.push_str(path);
+    text.push('?');
+    text.push_str(existing);
+    for (name, value) in added {
+        if !(text.ends_with('?') || text.ends_with('&')) {
+            text.push('&');
+        }
+        text.push_str(name);
+        text.push('=');
+        encode(&mut text, value, false);
+    }
+    let invalid = |e: &dyn std::fmt::Display| SigningError::InvalidUri {
+        reason: e.to_string(),
+    };
+    let mut parts = uri.clone().into_parts();
+    parts.path_and_query = Some(PathAndQuery::try_from(text).map_err(|e| invalid(&e))?);
+    Uri::from_parts(parts).map_err(|e| invalid(&e))
+}

@@ -1,0 +1,166 @@
+//! Header signing: the `Authorization` header.
+
+use http::Request;
+use http::header::{AUTHORIZATION, HOST, HeaderName, HeaderValue};
+
+use super::canonical::{CanonicalRequest, PayloadText, RequestParts};
+use super::date::AmzDate;
+use super::headers::{Entry, SignedHeaders};
+use super::host::host_to_add;
+use super::{ALGORITHM, SessionTokenMode, SigningError, SigningKey, SigningOutput, SigningParams};
+
+const X_AMZ_DATE: &str = "x-amz-date";
+const X_AMZ_SECURITY_TOKEN: &str = "x-amz-security-token";
+const X_AMZ_CONTENT_SHA256: &str = "x-amz-content-sha256";
+
+/// Signs `request` in place with `key`, setting `Authorization` and
+/// `X-Amz-Date` (and `X-Amz-Security-Token` when the credentials carry a
+/// token, `X-Amz-Content-Sha256` when the settings ask for it, and `Host`
+/// when the request has none). Any earlier values of those headers are
+/// replaced, so a request can be signed again, e.g. on a retry.
+///
+/// `key` must be the key for `params` ([`SigningKey::matches`]); a key from
+/// another day, region, service or access key is refused with
+/// [`SigningError::KeyMismatch`] rather than re-derived, so that the cost of
+/// signing stays predictable. [`SigningKey::get_or_derive`] keeps one fresh.
+///
+/// On error the request is left as it was.
+///
+/// Every header present is signed except [`UNSIGNED_HEADERS`](super::UNSIGNED_HEADERS).
+pub fn sign(
+    request: &mut Request<Vec<u8>>,
+    params: &SigningParams<'_>,
+    key: &SigningKey,
+) -> Result<SigningOutput, SigningError> {
+    let date = AmzDate::new(params.time)?;
+    key.check(params, &date)?;
+    let settings = &params.settings;
+    let token = params.credentials.session_token().map(|t| t.expose());
+    let host = host_to_add(request.uri(), request.headers())?;
+    let payload = PayloadText::new(request.body(), settings.payload);
+
+    // The signer's own headers replace any the request already has.
+    let mut replaced: [&str; 3] = [X_AMZ_DATE, "", ""];
+    let mut added: [Entry<'_>; 4] = [("", ""); 4];
+    let (mut n_replaced, mut n_added) = (1, 0);
+    if let Some(host) = &host {
+        added[n_added] = ("host", host);
+        n_added += 1;
+    }
+    added[n_added] = (X_AMZ_DATE, date.stamp());
+    n_added += 1;
+    if let Some(token) = token {
+        replaced[n_replaced] = X_AMZ_SECURITY_TOKEN;
+        n_replaced += 1;
+        if settings.session_token == SessionTokenMode::Signed {
+            added[n_added] = (X_AMZ_SECURITY_TOKEN, token);
+            n_added += 1;
+        }
+    }
+    if settings.content_sha256_header {
+        replaced[n_replaced] = X_AMZ_CONTENT_SHA256;
+        n_replaced += 1;
+        added[n_added] = (X_AMZ_CONTENT_SHA256, payload.as_str());
+        n_added += 1;
+    }
+
+    let headers = SignedHeaders::collect(
+        request.headers(),
+        &replaced[..n_replaced],
+        &added[..n_added],
+    )?;
+    let uri = request.uri();
+    let canonical = CanonicalRequest::new(
+        &RequestParts {
+            method: request.method().as_str(),
+            path: uri.path(),
+            query: uri.query(),
+            added_query: &[],
+            headers: &headers,
+            payload_hash: payload.as_str(),
+        },
+        settings,
+    );
+    let string_to_sign = canonical.string_to_sign(date.stamp(), key.scope());
+    let signature = key.sign(&string_to_sign);
+    let authorization = authorization(key, canonical.signed_headers(), &signature);
+
+    // Every value is built before the first header is touched, so that a
+    // failure leaves the request unchanged.
+    let host = host.map(|h| header_value(HOST, h)).transpose()?;
+    let token = token
+        .map(|t| {
+            let mut value =
+                HeaderValue::from_str(t).map_err(|_| SigningError::InvalidSessionToken)?;
+            value.set_sensitive(true);
+            Ok::<_, SigningError>(value)
+        })
+        .transpose()?;
+    let stamp = header_value(HeaderName::from_static(X_AMZ_DATE), date.into_stamp())?;
+    let content_sha256 = if settings.content_sha256_header {
+        Some(header_value(
+            HeaderName::from_static(X_AMZ_CONTENT_SHA256),
+            payload.as_str().to_owned(),
+        )?)
+    } else {
+        None
+    };
+    let mut authorization = header_value(AUTHORIZATION, authorization)?;
+    authorization.set_sensitive(true);
+
+    // This order (token before date) reproduces the suite's signed requests.
+    let headers = request.headers_mut();
+    // One growth of the map instead of one per header.
+    headers.reserve(2 + usize::from(token.is_some()) + usize::from(content_sha256.is_some()));
+    if let Some(host) = host {
+        headers.insert(HOST, host);
+    }
+    if let Some(token) = token {
+        headers.insert(HeaderName::from_static(X_AMZ_SECURITY_TOKEN), token);
+    }
+    headers.insert(HeaderName::from_static(X_AMZ_DATE), stamp);
+    if let Some(content_sha256) = content_sha256 {
+        headers.insert(
+            HeaderName::from_static(X_AMZ_CONTENT_SHA256),
+            content_sha256,
+        );
+    }
+    headers.insert(AUTHORIZATION, authorization);
+
+    Ok(SigningOutput {
+        canonical_request: canonical.text,
+        string_to_sign,
+        signature,
+    })
+}
+
+/// `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.
+fn authorization(key: &SigningKey, signed_headers: &str, signature: &str) -> String {
+    let mut value = String::with_capacity(
+        ALGORITHM.len()
+            + key.access_key_id().len()
+            + key.scope().len()
+            + signed_headers.len()
+            + signature.len()
+            + 40,
+    );
+    value.push_str(ALGORITHM);
+    value.push_str(" Credential=");
+    value.push_str(key.access_key_id());
+    value.push('/');
+    value.push_str(key.scope());
+    value.push_str(", SignedHeaders=");
+    value.push_str(signed_headers);
+    value.push_str(", Signature=");
+    value.push_str(signature);
+    value
+}
+
+/// A header value the signer wrote itself. Region, service, access key id
+/// and host were checked to be visible ASCII before, so this only fails if
+/// that checking has a hole; the error then names the header.
+pub(super) fn header_value(name: HeaderName, value: String) -> Result<HeaderValue, SigningError> {
+    HeaderValue::try_from(value).map_err(|_| SigningError::InvalidHeaderValue {
+        name: name.as_str().to_owned(),
+    })
+}

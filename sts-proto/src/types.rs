@@ -1,0 +1,220 @@
+//! Structures shared by several operations, written once.
+
+use crate::form::FormWriter;
+use crate::validate::{self, ValidationError, Validator};
+
+/// A session tag: a key-value pair attached to the session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// Tag key, 1 to 128 characters.
+    pub key: String,
+    /// Tag value, 0 to 256 characters.
+    pub value: String,
+}
+
+impl Tag {
+    /// A tag `key = value`.
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// A managed policy used as a session policy, by ARN.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PolicyDescriptor {
+    /// The policy's ARN. The model lets it be absent; STS then rejects it.
+    pub arn: Option<String>,
+}
+
+impl PolicyDescriptor {
+    /// The managed policy `arn`.
+    pub fn new(arn: impl Into<String>) -> Self {
+        Self {
+            arn: Some(arn.into()),
+        }
+    }
+}
+
+/// A context assertion from a trusted context provider (such as IAM
+/// Identity Center's identity context).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ProvidedContext {
+    /// The context provider's ARN.
+    pub provider_arn: Option<String>,
+    /// The signed assertion from the provider.
+    pub context_assertion: Option<String>,
+}
+
+impl ProvidedContext {
+    /// An assertion from `provider_arn`.
+    pub fn new(provider_arn: impl Into<String>, context_assertion: impl Into<String>) -> Self {
+        Self {
+            provider_arn: Some(provider_arn.into()),
+            context_assertion: Some(context_assertion.into()),
+        }
+    }
+}
+
+/// The role session an assume-role call created.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AssumedRoleUser {
+    /// `AROA…:session-name`, the id in `aws:userid` policy conditions.
+    pub assumed_role_id: String,
+    /// `arn:aws:sts::123456789012:assumed-role/role-name/session-name`.
+    pub arn: String,
+}
+
+/// The federated user a GetFederationToken call created.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FederatedUser {
+    /// `123456789012:name`.
+    pub federated_user_id: String,
+    /// `arn:aws:sts::123456789012:federated-user/name`.
+    pub arn: String,
+}
+
+// ---- validation of the shared structures ----
+
+pub(crate) fn validate_tags(
+    v: &Validator,
+    member: &str,
+    tags: &[Tag],
+) -> Result<(), ValidationError> {
+    v.list_len(member, tags.len(), 0, 50)?;
+    for (i, tag) in tags.iter().enumerate() {
+        v.string(
+            format_args!("{member}[{i}].Key"),
+            &tag.key,
+            &validate::TAG_KEY,
+        )?;
+        v.string(
+            format_args!("{member}[{i}].Value"),
+            &tag.value,
+            &validate::TAG_VALUE,
+        )?;
+    }
+    Ok(())
+}
+
+pub(crate) fn validate_policy_arns(
+    v: &Validator,
+    member: &str,
+    arns: &[PolicyDescriptor],
+) -> Result<(), ValidationError> {
+    // The model sets no bound on the list; the service allows ten, and says so.
+    for (i, p) in arns.iter().enumerate() {
+        validate_policy_descriptor(v, format_args!("{member}[{i}]"), p)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn validate_policy_descriptor(
+    v: &Validator,
+    member: impl std::fmt::Display,
+    p: &PolicyDescriptor,
+) -> Result<(), ValidationError> {
+    v.optional(
+        format_args!("{member}.arn"),
+        p.arn.as_deref(),
+        &validate::ARN,
+    )
+}
+
+pub(crate) fn validate_provided_contexts(
+    v: &Validator,
+    member: &str,
+    contexts: &[ProvidedContext],
+) -> Result<(), ValidationError> {
+    // An empty list is the same as none: nothing is sent for it.
+    if contexts.is_empty() {
+        return Ok(());
+    }
+    v.list_len(member, contexts.len(), 1, 5)?;
+    for (i, c) in contexts.iter().enumerate() {
+        v.optional(
+            format_args!("{member}[{i}].ProviderArn"),
+            c.provider_arn.as_deref(),
+            &validate::ARN,
+        )?;
+        v.optional(
+            format_args!("{member}[{i}].ContextAssertion"),
+            c.context_assertion.as_deref(),
+            &validate::CONTEXT_ASSERTION,
+        )?;
+    }
+    Ok(())
+}
+
+// ---- form serialization of the shared structures ----
+
+pub(crate) fn write_tags(form: &mut FormWriter, member: &str, tags: &[Tag]) {
+    for (i, tag) in tags.iter().enumerate() {
+        form.param(format_args!("{member}.member.{}.Key", i + 1), &tag.key);
+        form.param(format_args!("{member}.member.{}.Value", i + 1), &tag.value);
+    }
+}
+
+pub(crate) fn write_strings(form: &mut FormWriter, member: &str, values: &[String]) {
+    for (i, value) in values.iter().enumerate() {
+        form.param(format_args!("{member}.member.{}", i + 1), value);
+    }
+}
+
+pub(crate) fn write_policy_arns(form: &mut FormWriter, member: &str, arns: &[PolicyDescriptor]) {
+    for (i, p) in arns.iter().enumerate() {
+        if let Some(arn) = &p.arn {
+            form.param(format_args!("{member}.member.{}.arn", i + 1), arn);
+        }
+    }
+}
+
+pub(crate) fn write_provided_contexts(
+    form: &mut FormWriter,
+    member: &str,
+    contexts: &[ProvidedContext],
+) {
+    for (i, c) in contexts.iter().enumerate() {
+        if let Some(arn) = &c.provider_arn {
+            form.param(format_args!("{member}.member.{}.ProviderArn", i + 1), arn);
+        }
+        if let Some(assertion) = &c.context_assertion {
+            form.param(
+                format_args!("{member}.member.{}.ContextAssertion", i + 1),
+                assertion,
+            );
+        }
+    }
+}
+
+pub(crate) fn write_opt(form: &mut FormWriter, name: &str, value: Option<&str>) {
+    if let Some(value) = value {
+        form.param(name, value);
+    }
+}
+
+pub(crate) fn write_int(form: &mut FormWriter, name: &str, value: Option<i32>) {
+    if let Some(value) = value {
+        form.param(name, &value.to_string());
+    }
+}
+
+// ---- output structures ----
+
+pub(crate) fn read_assumed_role_user(
+    result: &crate::operation::ResultReader<'_>,
+) -> Result<Option<AssumedRoleUser>, String> {
+    let id = result.text("AssumedRoleUser/AssumedRoleId");
+    let arn = result.text("AssumedRoleUser/Arn");
+    match (id, arn) {
+        (None, None) => Ok(None),
+        (Some(id), Some(arn)) => Ok(Some(AssumedRoleUser {
+            assumed_role_id: id.trim().to_owned(),
+            arn: arn.trim().to_owned(),
+        })),
+        (None, Some(_)) => Err("missing AssumedRoleUser/AssumedRoleId".into()),
+        (Some(_), None) => Err("missing AssumedRoleUser/Arn".into()),
+    }
+}

@@ -1,0 +1,429 @@
+//! Checks of every constraint the STS model states, run before a request is built.
+//!
+//! The model's patterns are all single character classes (`^[…]*$`), so
+//! each is a predicate on one `char` here; no regex engine is needed.
+//! Lengths count Unicode scalar values, as Smithy's `@length` does.
+
+use std::fmt;
+
+/// A request member that breaks a constraint of the STS model.
+///
+/// It names the operation, the member (with its list position, as
+/// `Tags[2].Key`), the rule, and the value given, except for secret members
+/// whose value is never kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    /// The operation being built, as `AssumeRole`.
+    pub operation: &'static str,
+    /// The member, as `RoleSessionName` or `Tags[2].Key`.
+    pub member: String,
+    /// The rule the value breaks.
+    pub rule: Rule,
+    /// The value given, cut to 128 characters; `None` for secret members
+    /// and for absent ones.
+    pub value: Option<String>,
+}
+
+/// One constraint of the STS model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rule {
+    /// The member is required and was not given.
+    Required,
+    /// A string's length in characters is outside `min..=max`.
+    Length {
+        /// Smallest length allowed.
+        min: usize,
+        /// Largest length allowed, if bounded.
+        max: Option<usize>,
+        /// Length given.
+        actual: usize,
+    },
+    /// A character the member's pattern does not allow.
+    Pattern {
+        /// The allowed characters, in the model's words.
+        allowed: &'static str,
+        /// The first character not allowed, and its position in characters.
+        found: char,
+        /// Position of `found`, counting characters from 0.
+        position: usize,
+    },
+    /// An integer outside `min..=max`.
+    Range {
+        /// Smallest value allowed.
+        min: i64,
+        /// Largest value allowed.
+        max: i64,
+        /// Value given.
+        actual: i64,
+    },
+    /// A list with too few or too many entries.
+    ListLength {
+        /// Fewest entries allowed.
+        min: usize,
+        /// Most entries allowed.
+        max: usize,
+        /// Entries given.
+        actual: usize,
+    },
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} ", self.operation, self.member)?;
+        match &self.rule {
+            Rule::Required => f.write_str("is required")?,
+            Rule::Length { min, max, actual } => match max {
+                Some(max) if min == max => {
+                    write!(f, "must be {min} characters long, got {actual}")?
+                }
+                Some(max) => write!(f, "must be {min} to {max} characters long, got {actual}")?,
+                None => write!(f, "must be at least {min} characters long, got {actual}")?,
+            },
+            Rule::Pattern {
+                allowed,
+                found,
+                position,
+            } => write!(
+                f,
+                "may only contain {allowed}; found {found:?} (U+{:04X}) at character {position}",
+                u32::from(*found)
+            )?,
+            Rule::Range { min, max, actual } => {
+                write!(f, "must be between {min} and {max}, got {actual}")?
+            }
+            Rule::ListLength { min, max, actual } => {
+                write!(f, "must have {min} to {max} entries, got {actual}")?
+            }
+        }
+        if let Some(value) = &self.value {
+            write!(f, " (value {value:?})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// A set of allowed characters, one per pattern in the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Chars {
+    /// No pattern.
+    Any,
+    /// `arnType` and friends: `[\t\n\r\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]`.
+    /// The last range is written with five hex digits, which ECMA-262 and
+    /// Java read as `\u1000`, the range `0`-`\u10FF`, `F`, `F`. So the
+    /// class is really `[\t\n\r\u0020-\uD7FF\uE000-\uFFFD]`: the C1
+    /// controls are in, characters outside the Basic Multilingual Plane are
+    /// out. That is what the service enforces, and what we enforce.
+    Arn,
+    /// Policy documents: `[\t\n\r\u0020-\u00FF]`.
+    Policy,
+    /// `[\w+=,.@-]`: session names, source identity, federated user names.
+    Name,
+    /// `[\w+=,.@:/-]`: external ids.
+    ExternalId,
+    /// `[\w+=/:,.@-]`: MFA serial numbers.
+    SerialNumber,
+    /// `[\d]`: MFA codes.
+    Digits,
+    /// `[\w]`: access key ids.
+    Word,
+    /// `[\p{L}\p{Z}\p{N}_.:/=+\-@]`: tag keys and values.
+    Tag,
+}
+
+impl Chars {
+    fn describe(self) -> &'static str {
+        match self {
+            Chars::Any => "any character",
+            Chars::Arn => {
+                "tab, newline, carriage return, and characters U+0020 to U+FFFD of the Basic Multilingual Plane"
+            }
+            Chars::Policy => "tab, newline, carriage return, and characters U+0020 to U+00FF",
+            Chars::Name => "letters, digits and _+=,.@-",
+            Chars::ExternalId => "letters, digits and _+=,.@:/-",
+            Chars::SerialNumber => "letters, digits and _+=/:,.@-",
+            Chars::Digits => "the digits 0-9",
+            Chars::Word => "letters, digits and _",
+            Chars::Tag => "letters, numbers, spaces and _.:/=+-@",
+        }
+    }
+
+    pub(crate) fn allows(self, c: char) -> bool {
+        let word = c.is_ascii_alphanumeric() || c == '_';
+        match self {
+            Chars::Any => true,
+            Chars::Arn => matches!(c,
+                '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}'),
+            Chars::Policy => matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{ff}'),
+            Chars::Name => word || "+=,.@-".contains(c),
+            Chars::ExternalId => word || "+=,.@:/-".contains(c),
+            Chars::SerialNumber => word || "+=/:,.@-".contains(c),
+            Chars::Digits => c.is_ascii_digit(),
+            Chars::Word => word,
+            Chars::Tag => {
+                is_letter(c) || is_separator(c) || c.is_numeric() || "_.:/=+-@".contains(c)
+            }
+        }
+    }
+}
+
+/// `\p{L}`, by general category. The standard library's `is_alphabetic`
+/// is the wider Alphabetic property (it takes combining marks and circled
+/// letters), which the service rejects.
+fn is_letter(c: char) -> bool {
+    use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+    c.general_category_group() == GeneralCategoryGroup::Letter
+}
+
+/// `\p{Z}`: the space, line and paragraph separators, listed in full.
+fn is_separator(c: char) -> bool {
+    matches!(
+        c,
+        '\u{20}' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
+    )
+}
+
+/// The constraints of one string shape of the model.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StrShape {
+    pub(crate) min: usize,
+    pub(crate) max: Option<usize>,
+    pub(crate) chars: Chars,
+    pub(crate) sensitive: bool,
+}
+
+const fn shape(min: usize, max: usize, chars: Chars) -> StrShape {
+    StrShape {
+        min,
+        max: Some(max),
+        chars,
+        sensitive: false,
+    }
+}
+
+const fn secret(min: usize, max: Option<usize>) -> StrShape {
+    StrShape {
+        min,
+        max,
+        chars: Chars::Any,
+        sensitive: true,
+    }
+}
+
+// The string shapes of the STS model, named as the model names them.
+pub(crate) const ARN: StrShape = shape(20, 2048, Chars::Arn);
+pub(crate) const ROLE_SESSION_NAME: StrShape = shape(2, 64, Chars::Name);
+pub(crate) const UNRESTRICTED_SESSION_POLICY: StrShape = StrShape {
+    min: 1,
+    max: None,
+    chars: Chars::Policy,
+    sensitive: false,
+};
+pub(crate) const SESSION_POLICY: StrShape = shape(1, 2048, Chars::Policy);
+pub(crate) const TAG_KEY: StrShape = shape(1, 128, Chars::Tag);
+pub(crate) const TAG_VALUE: StrShape = shape(0, 256, Chars::Tag);
+pub(crate) const EXTERNAL_ID: StrShape = shape(2, 1224, Chars::ExternalId);
+pub(crate) const SERIAL_NUMBER: StrShape = shape(9, 256, Chars::SerialNumber);
+pub(crate) const TOKEN_CODE: StrShape = StrShape {
+    min: 6,
+    max: Some(6),
+    chars: Chars::Digits,
+    sensitive: true,
+};
+pub(crate) const SOURCE_IDENTITY: StrShape = shape(2, 64, Chars::Name);
+pub(crate) const CONTEXT_ASSERTION: StrShape = shape(4, 2048, Chars::Any);
+pub(crate) const SAML_ASSERTION: StrShape = secret(4, Some(100_000));
+pub(crate) const WEB_IDENTITY_TOKEN: StrShape = secret(4, Some(20_000));
+pub(crate) const PROVIDER_URL: StrShape = shape(4, 2048, Chars::Any);
+pub(crate) const TARGET_PRINCIPAL: StrShape = shape(12, 2048, Chars::Any);
+pub(crate) const ENCODED_MESSAGE: StrShape = shape(1, 10240, Chars::Any);
+pub(crate) const ACCESS_KEY_ID: StrShape = shape(16, 128, Chars::Word);
+pub(crate) const TRADE_IN_TOKEN: StrShape = secret(0, None);
+pub(crate) const USER_NAME: StrShape = shape(2, 32, Chars::Name);
+pub(crate) const AUDIENCE: StrShape = shape(1, 1000, Chars::Any);
+pub(crate) const JWT_ALGORITHM: StrShape = shape(5, 5, Chars::Any);
+
+/// Checks the members of one request, stopping at the first error.
+#[derive(Debug)]
+pub(crate) struct Validator {
+    operation: &'static str,
+}
+
+const VALUE_CUT: usize = 128;
+
+impl Validator {
+    pub(crate) fn new(operation: &'static str) -> Self {
+        Self { operation }
+    }
+
+    fn error(
+        &self,
+        member: impl fmt::Display,
+        rule: Rule,
+        value: Option<String>,
+    ) -> ValidationError {
+        ValidationError {
+            operation: self.operation,
+            member: member.to_string(),
+            rule,
+            value,
+        }
+    }
+
+    /// An optional string member.
+    pub(crate) fn optional(
+        &self,
+        member: impl fmt::Display,
+        value: Option<&str>,
+        shape: &StrShape,
+    ) -> Result<(), ValidationError> {
+        match value {
+            Some(v) => self.string(member, v, shape),
+            None => Ok(()),
+        }
+    }
+
+    /// A present string member.
+    pub(crate) fn string(
+        &self,
+        member: impl fmt::Display,
+        value: &str,
+        shape: &StrShape,
+    ) -> Result<(), ValidationError> {
+        let shown = || (!shape.sensitive).then(|| value.chars().take(VALUE_CUT).collect());
+        let mut len = 0;
+        for (position, c) in value.chars().enumerate() {
+            if !shape.chars.allows(c) {
+                return Err(self.error(
+                    member,
+                    Rule::Pattern {
+                        allowed: shape.chars.describe(),
+                        // A secret's characters are part of the secret.
+                        found: if shape.sensitive { '?' } else { c },
+                        position,
+                    },
+                    shown(),
+                ));
+            }
+            len += 1;
+        }
+        if len < shape.min || shape.max.is_some_and(|max| len > max) {
+            return Err(self.error(
+                member,
+                Rule::Length {
+                    min: shape.min,
+                    max: shape.max,
+                    actual: len,
+                },
+                shown(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// An optional integer member with an inclusive range.
+    pub(crate) fn range(
+        &self,
+        member: &str,
+        value: Option<i32>,
+        min: i64,
+        max: i64,
+    ) -> Result<(), ValidationError> {
+        match value {
+            Some(v) if !(min..=max).contains(&i64::from(v)) => Err(self.error(
+                member,
+                Rule::Range {
+                    min,
+                    max,
+                    actual: i64::from(v),
+                },
+                Some(v.to_string()),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// A list's number of entries.
+    pub(crate) fn list_len(
+        &self,
+        member: &str,
+        actual: usize,
+        min: usize,
+        max: usize,
+    ) -> Result<(), ValidationError> {
+        if (min..=max).contains(&actual) {
+            Ok(())
+        } else {
+            Err(self.error(member, Rule::ListLength { min, max, actual }, None))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arn_class_excludes_the_supplementary_planes() {
+        assert!(Chars::Arn.allows('a'));
+        assert!(Chars::Arn.allows('\u{85}'));
+        assert!(Chars::Arn.allows('\u{fffd}'));
+        // In through the `0`-`\u10FF` range the five-digit escape makes.
+        assert!(Chars::Arn.allows('\u{7f}'));
+        assert!(Chars::Arn.allows('\u{9f}'));
+        assert!(!Chars::Arn.allows('\u{1f600}'));
+        assert!(!Chars::Arn.allows('\u{ffff}'));
+        assert!(!Chars::Arn.allows('\u{0}'));
+    }
+
+    #[test]
+    fn tag_class_takes_unicode_letters_numbers_and_separators() {
+        for c in ['é', '日', '٣', ' ', '\u{3000}', '@', '+'] {
+            assert!(Chars::Tag.allows(c), "{c:?}");
+        }
+        for c in ['#', '\t', '\n', '!', '*', '😀', '\u{345}', '\u{24b6}'] {
+            assert!(!Chars::Tag.allows(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn word_classes_are_ascii() {
+        assert!(!Chars::Name.allows('é'));
+        assert!(!Chars::Digits.allows('٣'));
+        assert!(Chars::ExternalId.allows(':'));
+        assert!(!Chars::Name.allows(':'));
+    }
+
+    #[test]
+    fn secret_values_never_reach_the_error() {
+        let v = Validator::new("AssumeRoleWithSAML");
+        let err = v
+            .string("SAMLAssertion", "ab", &SAML_ASSERTION)
+            .unwrap_err();
+        assert_eq!(err.value, None);
+        assert!(!err.to_string().contains("ab\""));
+        let err = v.string("TokenCode", "12345x", &TOKEN_CODE).unwrap_err();
+        assert!(!err.to_string().contains('x'), "{err}");
+    }
+
+    #[test]
+    fn errors_read_well() {
+        let v = Validator::new("AssumeRole");
+        let err = v
+            .string("RoleSessionName", "a", &ROLE_SESSION_NAME)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "AssumeRole: RoleSessionName must be 2 to 64 characters long, got 1 (value \"a\")"
+        );
+        let err = v
+            .range("DurationSeconds", Some(60), 900, 43200)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "AssumeRole: DurationSeconds must be between 900 and 43200, got 60 (value \"60\")"
+        );
+    }
+}

@@ -1,0 +1,647 @@
+//! Response parsing against recorded STS responses, the model's documented
+//! examples, and hand-made documents for operations without a recording.
+
+use std::fs;
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use http::HeaderMap;
+use serde_json::Value;
+use sts_proto::error::{ErrorCode, Fault, ResponseError};
+use sts_proto::operation::parse;
+use sts_proto::ops::*;
+use sts_proto::time::{format_timestamp, parse_timestamp};
+
+fn testdata(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../testdata")
+        .join(path)
+}
+
+fn read(path: &str) -> Vec<u8> {
+    fs::read(testdata(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn headers(request_id: Option<&str>) -> HeaderMap {
+    let mut h = HeaderMap::new();
+    if let Some(id) = request_id {
+        h.insert("x-amzn-requestid", id.parse().unwrap());
+    }
+    h
+}
+
+fn ts(text: &str) -> SystemTime {
+    parse_timestamp(text).unwrap()
+}
+
+// ---- recorded responses ----
+
+#[test]
+fn recorded_assume_role() {
+    let body = read("responses/extracted/AssumeRole.200.xml");
+    let out = parse::<AssumeRole>(200, &headers(None), &body).unwrap();
+    assert_eq!(out.credentials.access_key_id(), "ASIARTESTID");
+    assert_eq!(
+        out.credentials.secret_access_key().expose(),
+        "TESTSECRETKEY"
+    );
+    assert_eq!(
+        out.credentials.session_token().unwrap().expose(),
+        "TESTSESSIONTOKEN"
+    );
+    assert_eq!(
+        out.credentials.expiration(),
+        Some(ts("2021-08-05T19:58:02Z"))
+    );
+    let user = out.assumed_role_user.unwrap();
+    assert_eq!(
+        user.assumed_role_id,
+        "AROARABCDEFGHIJKLMNOP:assume-role-provider-session"
+    );
+    assert_eq!(
+        user.arn,
+        "arn:aws:sts::123456789012:assumed-role/integration-test/assume-role-provider-session"
+    );
+    assert_eq!(
+        out.request_id.as_deref(),
+        Some("c2e971c2-702d-4124-9b1f-1670febbea18")
+    );
+    assert_eq!(out.packed_policy_size, None);
+}
+
+#[test]
+fn recorded_assume_role_with_web_identity() {
+    let index: Value = serde_json::from_slice(&read("responses/extracted/index.json")).unwrap();
+    let mut checked = 0;
+    for entry in index.as_array().unwrap() {
+        if entry["action"] != "AssumeRoleWithWebIdentity" || entry["status"] != 200 {
+            continue;
+        }
+        let file = entry["body_file"].as_str().unwrap();
+        let body = read(&format!("responses/extracted/{file}"));
+        let header_id = entry["response_headers"]["x-amzn-requestid"][0].as_str();
+        let out = parse::<AssumeRoleWithWebIdentity>(200, &headers(header_id), &body).unwrap();
+        // Every member the recording has must come through unchanged.
+        let text = String::from_utf8(body).unwrap();
+        for value in [
+            out.credentials.access_key_id(),
+            out.credentials.secret_access_key().expose(),
+            out.credentials.session_token().unwrap().expose(),
+            out.assumed_role_user.as_ref().unwrap().arn.as_str(),
+            out.assumed_role_user
+                .as_ref()
+                .unwrap()
+                .assumed_role_id
+                .as_str(),
+            out.provider.as_deref().unwrap(),
+            out.audience.as_deref().unwrap(),
+            out.subject_from_web_identity_token.as_deref().unwrap(),
+        ] {
+            assert!(!value.is_empty());
+            assert!(text.contains(value), "{value:?} is not in {file}");
+        }
+        assert!(out.credentials.expiration().is_some());
+        assert!(out.request_id.is_some());
+        checked += 1;
+    }
+    assert_eq!(checked, 2);
+}
+
+#[test]
+fn recorded_invalid_identity_token_error() {
+    let body = read("responses/extracted/AssumeRoleWithWebIdentity.400.error.xml");
+    let err = parse::<AssumeRoleWithWebIdentity>(400, &headers(None), &body).unwrap_err();
+    let ResponseError::Service(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.code, ErrorCode::InvalidIdentityToken);
+    assert_eq!(e.code.as_str(), "InvalidIdentityToken");
+    assert_eq!(e.fault, Fault::Sender);
+    assert_eq!(e.status, 400);
+    assert_eq!(
+        e.request_id.as_deref(),
+        Some("5045ca91-d123-4749-9d66-00a3c906be6c")
+    );
+    assert!(
+        e.message
+            .unwrap()
+            .starts_with("No OpenIDConnect provider found")
+    );
+}
+
+#[test]
+fn botocore_get_session_token_matches_botocores_parse() {
+    let body = read("responses/botocore/responses/sts-get-session-token.xml");
+    let expected: Value = serde_json::from_slice(&read(
+        "responses/botocore/responses/sts-get-session-token.json",
+    ))
+    .unwrap();
+    let out = parse::<GetSessionToken>(200, &headers(None), &body).unwrap();
+    let c = &expected["Credentials"];
+    assert_eq!(out.credentials.access_key_id(), c["AccessKeyId"]);
+    assert_eq!(
+        out.credentials.secret_access_key().expose(),
+        c["SecretAccessKey"]
+    );
+    // The token spans lines in this sample; botocore keeps it verbatim.
+    assert_eq!(
+        out.credentials.session_token().unwrap().expose(),
+        c["SessionToken"]
+    );
+    assert_eq!(
+        out.credentials.expiration(),
+        Some(ts(c["Expiration"].as_str().unwrap()))
+    );
+    assert_eq!(
+        out.request_id.as_deref(),
+        expected["ResponseMetadata"]["RequestId"].as_str()
+    );
+}
+
+#[test]
+fn botocore_access_denied_error_matches_botocores_parse() {
+    let body = read("responses/botocore/errors/sts-get-session-token.xml");
+    let expected: Value = serde_json::from_slice(&read(
+        "responses/botocore/errors/sts-get-session-token.json",
+    ))
+    .unwrap();
+    let err = parse::<GetSessionToken>(403, &headers(None), &body).unwrap_err();
+    let ResponseError::Service(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.code, ErrorCode::Other("AccessDenied".into()));
+    assert_eq!(e.code.as_str(), expected["Error"]["Code"]);
+    assert_eq!(e.message.as_deref(), expected["Error"]["Message"].as_str());
+    assert_eq!(e.fault, Fault::Sender);
+    assert_eq!(
+        e.request_id.as_deref(),
+        expected["ResponseMetadata"]["RequestId"].as_str()
+    );
+}
+
+// ---- the model's documented examples ----
+
+/// Renders a JSON example output as the XML STS would send for it.
+fn to_xml(name: &str, value: &Value, out: &mut String) {
+    out.push_str(&format!("<{name}>"));
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                to_xml(k, v, out);
+            }
+        }
+        Value::String(s) => out.push_str(
+            &s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;"),
+        ),
+        other => out.push_str(&other.to_string()),
+    }
+    out.push_str(&format!("</{name}>"));
+}
+
+fn example_document(op: &str, output: &Value) -> Vec<u8> {
+    let mut xml = format!("<{op}Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">");
+    to_xml(&format!("{op}Result"), output, &mut xml);
+    xml.push_str(&format!(
+        "<ResponseMetadata><RequestId>example-{op}</RequestId></ResponseMetadata></{op}Response>"
+    ));
+    xml.into_bytes()
+}
+
+fn s<'a>(v: &'a Value, path: &str) -> Option<&'a str> {
+    path.split('/').try_fold(v, |v, k| v.get(k))?.as_str()
+}
+
+fn check_credentials(c: &sts_proto::Credentials, v: &Value) {
+    assert_eq!(Some(c.access_key_id()), s(v, "Credentials/AccessKeyId"));
+    assert_eq!(
+        Some(c.secret_access_key().expose()),
+        s(v, "Credentials/SecretAccessKey")
+    );
+    assert_eq!(
+        c.session_token().map(|t| t.expose()),
+        s(v, "Credentials/SessionToken")
+    );
+    let expiration = s(v, "Credentials/Expiration").unwrap();
+    assert_eq!(c.expiration(), Some(ts(expiration)));
+}
+
+fn check_user(user: &Option<sts_proto::types::AssumedRoleUser>, v: &Value) {
+    let user = user.as_ref().unwrap();
+    assert_eq!(Some(user.arn.as_str()), s(v, "AssumedRoleUser/Arn"));
+    assert_eq!(
+        Some(user.assumed_role_id.as_str()),
+        s(v, "AssumedRoleUser/AssumedRoleId")
+    );
+}
+
+fn packed(v: &Value) -> Option<u32> {
+    v.get("PackedPolicySize")
+        .map(|p| p.as_u64().unwrap() as u32)
+}
+
+#[test]
+fn every_documented_example_parses() {
+    let examples: Value = serde_json::from_slice(&read("sts-model/examples-1.json")).unwrap();
+    let mut checked = 0;
+    for (op, list) in examples["examples"].as_object().unwrap() {
+        for example in list.as_array().unwrap() {
+            let Some(v) = example.get("output") else {
+                continue;
+            };
+            let body = example_document(op, v);
+            let h = headers(None);
+            let request_id = Some(format!("example-{op}"));
+            match op.as_str() {
+                "AssumeRole" => {
+                    let o = parse::<AssumeRole>(200, &h, &body).unwrap();
+                    check_credentials(&o.credentials, v);
+                    check_user(&o.assumed_role_user, v);
+                    assert_eq!(o.packed_policy_size, packed(v));
+                    assert_eq!(o.request_id, request_id);
+                }
+                "AssumeRoleWithSAML" => {
+                    let o = parse::<AssumeRoleWithSaml>(200, &h, &body).unwrap();
+                    check_credentials(&o.credentials, v);
+                    check_user(&o.assumed_role_user, v);
+                    assert_eq!(o.packed_policy_size, packed(v));
+                    assert_eq!(o.subject.as_deref(), s(v, "Subject"));
+                    assert_eq!(o.subject_type.as_deref(), s(v, "SubjectType"));
+                    assert_eq!(o.issuer.as_deref(), s(v, "Issuer"));
+                    assert_eq!(o.audience.as_deref(), s(v, "Audience"));
+                    assert_eq!(o.name_qualifier.as_deref(), s(v, "NameQualifier"));
+                    assert_eq!(o.request_id, request_id);
+                }
+                "AssumeRoleWithWebIdentity" => {
+                    let o = parse::<AssumeRoleWithWebIdentity>(200, &h, &body).unwrap();
+                    check_credentials(&o.credentials, v);
+                    check_user(&o.assumed_role_user, v);
+                    assert_eq!(o.packed_policy_size, packed(v));
+                    assert_eq!(o.provider.as_deref(), s(v, "Provider"));
+                    assert_eq!(o.audience.as_deref(), s(v, "Audience"));
+                    assert_eq!(
+                        o.subject_from_web_identity_token.as_deref(),
+                        s(v, "SubjectFromWebIdentityToken")
+                    );
+                    assert_eq!(o.request_id, request_id);
+                }
+                "DecodeAuthorizationMessage" => {
+                    let o = parse::<DecodeAuthorizationMessage>(200, &h, &body).unwrap();
+                    assert_eq!(o.decoded_message.as_deref(), s(v, "DecodedMessage"));
+                    assert!(o.decoded_message.unwrap().contains("\"allowed\""));
+                }
+                "GetCallerIdentity" => {
+                    let o = parse::<GetCallerIdentity>(200, &h, &body).unwrap();
+                    assert_eq!(o.account.as_deref(), s(v, "Account"));
+                    assert_eq!(o.arn.as_deref(), s(v, "Arn"));
+                    assert_eq!(o.user_id.as_deref(), s(v, "UserId"));
+                }
+                "GetFederationToken" => {
+                    let o = parse::<GetFederationToken>(200, &h, &body).unwrap();
+                    check_credentials(&o.credentials, v);
+                    let user = o.federated_user.unwrap();
+                    assert_eq!(Some(user.arn.as_str()), s(v, "FederatedUser/Arn"));
+                    assert_eq!(
+                        Some(user.federated_user_id.as_str()),
+                        s(v, "FederatedUser/FederatedUserId")
+                    );
+                    assert_eq!(o.packed_policy_size, packed(v));
+                }
+                "GetSessionToken" => {
+                    let o = parse::<GetSessionToken>(200, &h, &body).unwrap();
+                    check_credentials(&o.credentials, v);
+                }
+                other => panic!("example for {other} has no check"),
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 9, "examples-1.json has 9 examples with outputs");
+}
+
+// ---- hand-made documents for the operations without samples ----
+
+const CREDS: &str = "<Credentials><AccessKeyId>ASIAHANDMADE</AccessKeyId>\
+    <SecretAccessKey>handmade/secret+key</SecretAccessKey>\
+    <SessionToken>handmade-token==</SessionToken>\
+    <Expiration>2026-11-28T12:00:00.5+01:00</Expiration></Credentials>";
+
+fn doc(op: &str, result: &str) -> Vec<u8> {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{op}Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+         <{op}Result>{result}</{op}Result>\
+         <ResponseMetadata><RequestId>rid-{op}</RequestId></ResponseMetadata></{op}Response>"
+    )
+    .into_bytes()
+}
+
+fn check_handmade_credentials(c: &sts_proto::Credentials) {
+    assert_eq!(c.access_key_id(), "ASIAHANDMADE");
+    assert_eq!(c.secret_access_key().expose(), "handmade/secret+key");
+    assert_eq!(c.session_token().unwrap().expose(), "handmade-token==");
+    assert_eq!(
+        format_timestamp(c.expiration().unwrap()),
+        "2026-11-28T11:00:00.500Z"
+    );
+}
+
+#[test]
+fn assume_root_with_every_member() {
+    let body = doc(
+        "AssumeRoot",
+        &format!("{CREDS}<SourceIdentity>alice</SourceIdentity>"),
+    );
+    let o = parse::<AssumeRoot>(200, &headers(None), &body).unwrap();
+    check_handmade_credentials(&o.credentials);
+    assert_eq!(o.source_identity.as_deref(), Some("alice"));
+    assert_eq!(o.request_id.as_deref(), Some("rid-AssumeRoot"));
+}
+
+#[test]
+fn get_access_key_info_with_every_member() {
+    let body = doc("GetAccessKeyInfo", "<Account>111122223333</Account>");
+    let o = parse::<GetAccessKeyInfo>(200, &headers(None), &body).unwrap();
+    assert_eq!(o.account.as_deref(), Some("111122223333"));
+}
+
+#[test]
+fn get_delegated_access_token_with_every_member() {
+    let body = doc(
+        "GetDelegatedAccessToken",
+        &format!(
+            "<AssumedPrincipal>arn:aws:iam::111122223333:user/bob</AssumedPrincipal>\
+             <PackedPolicySize>17</PackedPolicySize>{CREDS}"
+        ),
+    );
+    let o = parse::<GetDelegatedAccessToken>(200, &headers(None), &body).unwrap();
+    check_handmade_credentials(&o.credentials);
+    assert_eq!(o.packed_policy_size, Some(17));
+    assert_eq!(
+        o.assumed_principal.as_deref(),
+        Some("arn:aws:iam::111122223333:user/bob")
+    );
+}
+
+#[test]
+fn get_web_identity_token_with_every_member() {
+    let body = doc(
+        "GetWebIdentityToken",
+        "<WebIdentityToken>eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln</WebIdentityToken>\
+         <Expiration>2026-11-28T12:00:00Z</Expiration>",
+    );
+    let o = parse::<GetWebIdentityToken>(200, &headers(None), &body).unwrap();
+    assert_eq!(
+        o.web_identity_token.unwrap().expose(),
+        "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln"
+    );
+    assert_eq!(o.expiration, Some(ts("2026-11-28T12:00:00Z")));
+}
+
+#[test]
+fn members_in_any_order_with_unknown_ones_and_prefixes() {
+    let body = b"\xEF\xBB\xBF<sts:AssumeRoleResponse xmlns:sts=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+        <!-- a comment -->\
+        <sts:ResponseMetadata><sts:RequestId>rid</sts:RequestId></sts:ResponseMetadata>\
+        <sts:AssumeRoleResult>\
+          <sts:NewMember><Nested>ignored</Nested></sts:NewMember>\
+          <sts:SourceIdentity><![CDATA[src-id]]></sts:SourceIdentity>\
+          <sts:PackedPolicySize> 6 </sts:PackedPolicySize>\
+          <sts:Credentials>\
+            <sts:Expiration>2026-01-01T00:00:00Z</sts:Expiration>\
+            <sts:SessionToken>tok&amp;en&#x3D;</sts:SessionToken>\
+            <sts:SecretAccessKey>sec&lt;ret</sts:SecretAccessKey>\
+            <sts:AccessKeyId>ASIA1</sts:AccessKeyId>\
+          </sts:Credentials>\
+        </sts:AssumeRoleResult></sts:AssumeRoleResponse>";
+    let o = parse::<AssumeRole>(200, &headers(Some("header-id")), body).unwrap();
+    assert_eq!(o.credentials.session_token().unwrap().expose(), "tok&en=");
+    assert_eq!(o.credentials.secret_access_key().expose(), "sec<ret");
+    assert_eq!(o.packed_policy_size, Some(6));
+    assert_eq!(o.source_identity.as_deref(), Some("src-id"));
+    // The body's request id wins over the header's.
+    assert_eq!(o.request_id.as_deref(), Some("rid"));
+}
+
+#[test]
+fn request_id_from_the_header_when_the_body_has_none() {
+    let body = b"<GetCallerIdentityResponse><GetCallerIdentityResult><Account>1</Account></GetCallerIdentityResult></GetCallerIdentityResponse>";
+    let o = parse::<GetCallerIdentity>(200, &headers(Some("hdr-1")), body).unwrap();
+    assert_eq!(o.request_id.as_deref(), Some("hdr-1"));
+}
+
+#[test]
+fn incomplete_or_wrong_documents_are_malformed_not_panics() {
+    let cases: &[(&[u8], &str)] = &[
+        (b"", "no XML root"),
+        (b"<AssumeRoleResponse><AssumeRoleResult>", "ends before"),
+        (
+            b"<AssumeRoleResponse><AssumeRoleResult></AssumeRoleResult></AssumeRoleResponse>",
+            "missing Credentials/Expiration",
+        ),
+        (
+            b"<GetSessionTokenResponse></GetSessionTokenResponse>",
+            "expected a AssumeRoleResponse document",
+        ),
+        (
+            b"<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>a</AccessKeyId><SecretAccessKey>b</SecretAccessKey><SessionToken>c</SessionToken><Expiration>tomorrow</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>",
+            "Credentials/Expiration: invalid timestamp",
+        ),
+        (
+            b"<AssumeRoleResponse><AssumeRoleResult><PackedPolicySize>-1</PackedPolicySize><Credentials><AccessKeyId>a</AccessKeyId><SecretAccessKey>b</SecretAccessKey><SessionToken>c</SessionToken><Expiration>2020-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>",
+            "PackedPolicySize is not a non-negative integer",
+        ),
+        (b"<AssumeRoleResponse>\xff</AssumeRoleResponse>", "not UTF-8"),
+        (b"<!DOCTYPE x><AssumeRoleResponse/>", "DOCTYPE"),
+    ];
+    for (body, want) in cases {
+        let err = parse::<AssumeRole>(200, &headers(Some("h")), body).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            matches!(err, ResponseError::Malformed { .. }) && text.contains(want),
+            "{:?}: got {text}",
+            String::from_utf8_lossy(body)
+        );
+        assert_eq!(err.request_id(), Some("h"));
+    }
+}
+
+// ---- errors ----
+
+const MODELLED: [(&str, ErrorCode, u16); 12] = [
+    (
+        "MalformedPolicyDocument",
+        ErrorCode::MalformedPolicyDocument,
+        400,
+    ),
+    ("PackedPolicyTooLarge", ErrorCode::PackedPolicyTooLarge, 400),
+    ("RegionDisabledException", ErrorCode::RegionDisabled, 403),
+    ("ExpiredTokenException", ErrorCode::ExpiredToken, 400),
+    ("IDPRejectedClaim", ErrorCode::IdpRejectedClaim, 403),
+    (
+        "IDPCommunicationError",
+        ErrorCode::IdpCommunicationError,
+        400,
+    ),
+    ("InvalidIdentityToken", ErrorCode::InvalidIdentityToken, 400),
+    (
+        "InvalidAuthorizationMessageException",
+        ErrorCode::InvalidAuthorizationMessage,
+        400,
+    ),
+    (
+        "ExpiredTradeInTokenException",
+        ErrorCode::ExpiredTradeInToken,
+        400,
+    ),
+    (
+        "JWTPayloadSizeExceededException",
+        ErrorCode::JwtPayloadSizeExceeded,
+        400,
+    ),
+    (
+        "OutboundWebIdentityFederationDisabledException",
+        ErrorCode::OutboundWebIdentityFederationDisabled,
+        403,
+    ),
+    (
+        "SessionDurationEscalationException",
+        ErrorCode::SessionDurationEscalation,
+        403,
+    ),
+];
+
+#[test]
+fn the_modelled_codes_match_the_model() {
+    let model: Value = serde_json::from_slice(&read("sts-model/constraints.json")).unwrap();
+    let mut wire: Vec<(String, u16)> = model["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["code"].as_str().unwrap().to_owned(),
+                e["httpStatus"].as_u64().unwrap() as u16,
+            )
+        })
+        .collect();
+    wire.sort();
+    let mut ours: Vec<(String, u16)> = MODELLED
+        .iter()
+        .map(|(code, _, status)| ((*code).to_owned(), *status))
+        .collect();
+    ours.sort();
+    assert_eq!(wire, ours);
+}
+
+#[test]
+fn every_modelled_code_in_both_error_shapes() {
+    for (code, variant, status) in MODELLED {
+        let shape_one = format!(
+            "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type>\
+             <Code>{code}</Code><Message>msg for {code}</Message></Error><RequestId>rid-{code}</RequestId></ErrorResponse>"
+        );
+        let shape_two = format!(
+            "<ErrorResponse><Errors><Error><Code>{code}</Code><Message>msg for {code}</Message>\
+             <Type>Receiver</Type></Error></Errors><ResponseMetadata><RequestId>rid-{code}</RequestId></ResponseMetadata></ErrorResponse>"
+        );
+        for (body, fault) in [(shape_one, Fault::Sender), (shape_two, Fault::Receiver)] {
+            let err = parse::<AssumeRole>(status, &headers(None), body.as_bytes()).unwrap_err();
+            let ResponseError::Service(e) = &err else {
+                panic!("{code}: {err:?}")
+            };
+            assert_eq!(e.code, variant);
+            assert_eq!(e.code.as_str(), code);
+            assert_eq!(ErrorCode::from_wire(code), variant);
+            assert_eq!(e.fault, fault);
+            assert_eq!(e.status, status);
+            assert_eq!(
+                e.message.as_deref(),
+                Some(format!("msg for {code}").as_str())
+            );
+            assert_eq!(
+                e.request_id.as_deref(),
+                Some(format!("rid-{code}").as_str())
+            );
+            assert_eq!(err.code(), Some(code));
+            let text = err.to_string();
+            assert!(text.contains(code) && text.contains("rid-"), "{text}");
+        }
+    }
+}
+
+#[test]
+fn model_shape_names_map_to_the_same_codes() {
+    assert_eq!(
+        ErrorCode::from_wire("InvalidIdentityTokenException"),
+        ErrorCode::InvalidIdentityToken
+    );
+    assert_eq!(
+        ErrorCode::from_wire("MalformedPolicyDocumentException"),
+        ErrorCode::MalformedPolicyDocument
+    );
+    assert_eq!(
+        ErrorCode::from_wire("IDPRejectedClaimException"),
+        ErrorCode::IdpRejectedClaim
+    );
+}
+
+#[test]
+fn unmodelled_codes_are_kept_verbatim() {
+    for code in [
+        "AccessDenied",
+        "Throttling",
+        "SignatureDoesNotMatch",
+        "InvalidClientTokenId",
+        "ValidationError",
+    ] {
+        let body = format!(
+            "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>m</Message></Error><RequestId>r</RequestId></ErrorResponse>"
+        );
+        let err = parse::<GetCallerIdentity>(403, &headers(None), body.as_bytes()).unwrap_err();
+        assert_eq!(err.code(), Some(code));
+        let ResponseError::Service(e) = err else {
+            panic!()
+        };
+        assert_eq!(e.code, ErrorCode::Other(code.into()));
+    }
+}
+
+#[test]
+fn failure_statuses_without_an_error_document() {
+    let html =
+        b"<html><head><title>502 Bad Gateway</title></head>\n<body>bad gateway</body></html>";
+    let err = parse::<GetCallerIdentity>(502, &headers(Some("lb-1")), html).unwrap_err();
+    match &err {
+        ResponseError::Http {
+            status,
+            request_id,
+            body_start,
+        } => {
+            assert_eq!(*status, 502);
+            assert_eq!(request_id.as_deref(), Some("lb-1"));
+            assert!(body_start.starts_with("<html><head><title>502 Bad Gateway"));
+            assert!(!body_start.contains('\n'));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains("HTTP 502"));
+
+    let err = parse::<GetCallerIdentity>(503, &headers(None), b"").unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert!(err.to_string().contains("empty body"), "{err}");
+
+    let big = vec![b'x'; 10_000];
+    let err = parse::<GetCallerIdentity>(500, &headers(None), &big).unwrap_err();
+    let ResponseError::Http { body_start, .. } = err else {
+        panic!()
+    };
+    assert_eq!(body_start.len(), 200);
+}
+
+#[test]
+fn an_error_document_behind_a_200_is_still_an_error() {
+    let body = b"<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>r</RequestId></ErrorResponse>";
+    let err = parse::<GetCallerIdentity>(200, &headers(None), body).unwrap_err();
+    assert_eq!(err.code(), Some("Throttling"));
+}
