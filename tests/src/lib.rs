@@ -9,6 +9,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod canned;
 pub mod fault;
 pub mod http;
 pub mod moto;

@@ -121,9 +121,11 @@ impl PayloadText {
 }
 
 fn push_hex(out: &mut String, bytes: &[u8]) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    for &b in bytes {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0x0f)]));
+    let mut hex = [0u8; 64];
+    if let Some(hex) = hex.get_mut(..2 * bytes.len()) {
+        // The slice is exactly twice as long as the input, so this succeeds,
+        // and hex digits are ASCII.
+        let _ = hex::encode_to_slice(bytes, hex);
+        out.push_str(std::str::from_utf8(hex).unwrap_or_default());
     }
 }

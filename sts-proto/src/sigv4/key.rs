@@ -173,12 +173,29 @@ impl SigningKey {
     }
 
     /// The hex HMAC-SHA256 of `string_to_sign` under this key.
-    pub(super) fn sign(&self, string_to_sign: &str) -> String {
+    pub(super) fn sign(&self, string_to_sign: &str) -> Signature {
         let mac = hmac(&self.bytes, string_to_sign.as_bytes());
         let mut hex = [0u8; 64];
         // Both lengths are fixed (32 bytes in, 64 out), so this cannot fail.
         let _ = hex::encode_to_slice(mac, &mut hex);
-        hex.iter().map(|&b| char::from(b)).collect()
+        Signature(hex)
+    }
+}
+
+/// A signature as 64 lower-case hex digits, kept inline rather than on the
+/// heap.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) struct Signature([u8; 64]);
+
+impl Signature {
+    #[cfg(test)]
+    pub(super) fn from_hex(hex: [u8; 64]) -> Self {
+        Self(hex)
+    }
+
+    pub(super) fn as_str(&self) -> &str {
+        // Hex digits are ASCII, so this never falls back.
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 }
 

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::key::Signature;
+
 /// The intermediate texts of one signature.
 ///
 /// A `SignatureDoesNotMatch` error from AWS includes the canonical request
@@ -15,7 +17,7 @@ use std::fmt;
 pub struct SigningOutput {
     pub(super) canonical_request: String,
     pub(super) string_to_sign: String,
-    pub(super) signature: String,
+    pub(super) signature: Signature,
 }
 
 impl SigningOutput {
@@ -39,7 +41,7 @@ impl SigningOutput {
 
     /// The signature, 64 lower-case hex digits.
     pub fn signature(&self) -> &str {
-        &self.signature
+        self.signature.as_str()
     }
 }
 
@@ -48,7 +50,7 @@ impl fmt::Debug for SigningOutput {
         f.debug_struct("SigningOutput")
             .field("canonical_request", &self.redacted_canonical_request())
             .field("string_to_sign", &self.string_to_sign)
-            .field("signature", &self.signature)
+            .field("signature", &self.signature())
             .finish()
     }
 }
@@ -102,7 +104,7 @@ mod tests {
                 host:h\nx-amz-security-token:SECRETTOKEN\n\nhost;x-amz-security-token\nabc"
                 .to_owned(),
             string_to_sign: "sts".to_owned(),
-            signature: "sig".to_owned(),
+            signature: Signature::from_hex([b'0'; 64]),
         };
         let shown = format!("{output:?}");
         assert!(!shown.contains("SECRETTOKEN"), "{shown}");

@@ -126,7 +126,7 @@ pub fn presign(
     );
     let string_to_sign = canonical.string_to_sign(date.stamp(), key.scope());
     let signature = key.sign(&string_to_sign);
-    query.push(("X-Amz-Signature", &signature));
+    query.push(("X-Amz-Signature", signature.as_str()));
 
     let presigned = presigned_uri(uri, &query)?;
     let host = host.map(|h| header_value(HOST, h)).transpose()?;

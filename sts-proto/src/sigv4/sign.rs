@@ -12,6 +12,10 @@ use super::{ALGORITHM, SessionTokenMode, SigningError, SigningKey, SigningOutput
 const X_AMZ_DATE: &str = "x-amz-date";
 const X_AMZ_SECURITY_TOKEN: &str = "x-amz-security-token";
 const X_AMZ_CONTENT_SHA256: &str = "x-amz-content-sha256";
+// The same names as `HeaderName`s, made at compile time.
+const X_AMZ_DATE_NAME: HeaderName = HeaderName::from_static(X_AMZ_DATE);
+const X_AMZ_SECURITY_TOKEN_NAME: HeaderName = HeaderName::from_static(X_AMZ_SECURITY_TOKEN);
+const X_AMZ_CONTENT_SHA256_NAME: HeaderName = HeaderName::from_static(X_AMZ_CONTENT_SHA256);
 
 /// Signs `request` in place with `key`, setting `Authorization` and
 /// `X-Amz-Date` (and `X-Amz-Security-Token` when the credentials carry a
@@ -83,7 +87,7 @@ pub fn sign(
     );
     let string_to_sign = canonical.string_to_sign(date.stamp(), key.scope());
     let signature = key.sign(&string_to_sign);
-    let authorization = authorization(key, canonical.signed_headers(), &signature);
+    let authorization = authorization(key, canonical.signed_headers(), signature.as_str());
 
     // Every value is built before the first header is touched, so that a
     // failure leaves the request unchanged.
@@ -96,10 +100,10 @@ pub fn sign(
             Ok::<_, SigningError>(value)
         })
         .transpose()?;
-    let stamp = header_value(HeaderName::from_static(X_AMZ_DATE), date.into_stamp())?;
+    let stamp = header_value(X_AMZ_DATE_NAME, date.into_stamp())?;
     let content_sha256 = if settings.content_sha256_header {
         Some(header_value(
-            HeaderName::from_static(X_AMZ_CONTENT_SHA256),
+            X_AMZ_CONTENT_SHA256_NAME,
             payload.as_str().to_owned(),
         )?)
     } else {
@@ -116,14 +120,11 @@ pub fn sign(
         headers.insert(HOST, host);
     }
     if let Some(token) = token {
-        headers.insert(HeaderName::from_static(X_AMZ_SECURITY_TOKEN), token);
+        headers.insert(X_AMZ_SECURITY_TOKEN_NAME, token);
     }
-    headers.insert(HeaderName::from_static(X_AMZ_DATE), stamp);
+    headers.insert(X_AMZ_DATE_NAME, stamp);
     if let Some(content_sha256) = content_sha256 {
-        headers.insert(
-            HeaderName::from_static(X_AMZ_CONTENT_SHA256),
-            content_sha256,
-        );
+        headers.insert(X_AMZ_CONTENT_SHA256_NAME, content_sha256);
     }
     headers.insert(AUTHORIZATION, authorization);
 
@@ -135,23 +136,32 @@ pub fn sign(
 }
 
 /// `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.
+///
+/// Sized exactly, so that turning it into a `HeaderValue` reuses the
+/// buffer instead of allocating a shared header for the spare capacity.
 fn authorization(key: &SigningKey, signed_headers: &str, signature: &str) -> String {
+    const CREDENTIAL: &str = " Credential=";
+    const SIGNED_HEADERS: &str = ", SignedHeaders=";
+    const SIGNATURE: &str = ", Signature=";
     let mut value = String::with_capacity(
         ALGORITHM.len()
+            + CREDENTIAL.len()
             + key.access_key_id().len()
+            + 1
             + key.scope().len()
+            + SIGNED_HEADERS.len()
             + signed_headers.len()
-            + signature.len()
-            + 40,
+            + SIGNATURE.len()
+            + signature.len(),
     );
     value.push_str(ALGORITHM);
-    value.push_str(" Credential=");
+    value.push_str(CREDENTIAL);
     value.push_str(key.access_key_id());
     value.push('/');
     value.push_str(key.scope());
-    value.push_str(", SignedHeaders=");
+    value.push_str(SIGNED_HEADERS);
     value.push_str(signed_headers);
-    value.push_str(", Signature=");
+    value.push_str(SIGNATURE);
     value.push_str(signature);
     value
 }
