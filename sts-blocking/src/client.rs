@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
+use sts_proto::Credentials;
 use sts_proto::endpoint::{self, ResolvedEndpoint};
 use sts_proto::operation::{self, Operation, RequestContext};
 use sts_proto::ops::*;
@@ -68,6 +69,17 @@ impl fmt::Debug for Client {
             .field("transport", &self.inner.transport)
             .finish_non_exhaustive()
     }
+}
+
+/// How one attempt ended.
+enum Attempt<T> {
+    Done(T),
+    Failed {
+        error: Error,
+        retry_after: Option<Duration>,
+    },
+    /// The clock was corrected; sign again and resend at once.
+    Resign,
 }
 
 const USER_AGENT: &str = concat!("sts-rs/", env!("CARGO_PKG_VERSION"));
@@ -168,49 +180,18 @@ impl Client {
         let mut retry_cost: Option<u32> = None;
         let mut corrected_skew = false;
         loop {
-            let signed_at = self.now();
-            let key = match &credentials {
-                Some(c) => Some(self.signing_key(c, signed_at)?),
-                None => None,
-            };
-            let mut ctx =
-                RequestContext::new(&inner.endpoint, signed_at).user_agent(&inner.user_agent);
-            if let Some(c) = &credentials {
-                ctx = ctx.credentials(c);
-            }
-            if let Some(k) = &key {
-                ctx = ctx.signing_key(k);
-            }
-            let request = operation::build(op, &ctx)?;
-            let timeout = self.attempt_budget(started)?;
-            let (error, retry_after) = match inner.transport.send(request, timeout) {
-                Ok(response) => {
-                    let status = response.status().as_u16();
-                    match operation::parse::<Op>(status, response.headers(), response.body()) {
-                        Ok(output) => {
-                            inner.quota.release(retry_cost);
-                            return Ok(output);
-                        }
-                        Err(e) => {
-                            if !corrected_skew {
-                                if let Some(offset) =
-                                    retry::clock_skew(&e, response.headers(), signed_at)
-                                {
-                                    let total = inner
-                                        .clock_offset_ms
-                                        .load(Ordering::Relaxed)
-                                        .saturating_add(offset);
-                                    inner.clock_offset_ms.store(total, Ordering::Relaxed);
-                                    corrected_skew = true;
-                                    continue;
-                                }
-                            }
-                            (Error::from(e), retry::retry_after(response.headers()))
-                        }
+            let (error, retry_after) =
+                match self.attempt(op, credentials.as_deref(), started, !corrected_skew)? {
+                    Attempt::Done(output) => {
+                        inner.quota.release(retry_cost);
+                        return Ok(output);
                     }
-                }
-                Err(e) => (Error::Transport(e), None),
-            };
+                    Attempt::Resign => {
+                        corrected_skew = true;
+                        continue;
+                    }
+                    Attempt::Failed { error, retry_after } => (error, retry_after),
+                };
             let kind = error.retry_kind();
             if kind == RetryKind::NotRetryable
                 || kind == RetryKind::ClockSkew && corrected_skew
@@ -227,13 +208,61 @@ impl Client {
             let delay = inner
                 .retry
                 .backoff(attempt, inner.random.next_f64(), retry_after);
-            if let Some(limit) = inner.call_timeout {
-                if started.elapsed() + delay >= limit {
-                    return Err(error);
-                }
+            if let Some(limit) = inner.call_timeout
+                && started.elapsed() + delay >= limit
+            {
+                return Err(error);
             }
             inner.sleep.sleep(delay);
             attempt += 1;
+        }
+    }
+
+    /// One signed attempt. A clock-skew error, when `may_resign`, updates
+    /// the clock offset and asks for an immediate re-signed attempt.
+    fn attempt<Op: Operation>(
+        &self,
+        op: &Op,
+        credentials: Option<&Credentials>,
+        started: Instant,
+        may_resign: bool,
+    ) -> Result<Attempt<Op::Output>, Error> {
+        let inner = &*self.inner;
+        let signed_at = self.now();
+        let key = credentials
+            .map(|c| self.signing_key(c, signed_at))
+            .transpose()?;
+        let mut ctx = RequestContext::new(&inner.endpoint, signed_at).user_agent(&inner.user_agent);
+        ctx.credentials = credentials;
+        ctx.signing_key = key.as_deref();
+        let request = operation::build(op, &ctx)?;
+        let timeout = self.attempt_budget(started)?;
+        let response = match inner.transport.send(request, timeout) {
+            Ok(response) => response,
+            Err(e) => {
+                return Ok(Attempt::Failed {
+                    error: Error::Transport(e),
+                    retry_after: None,
+                });
+            }
+        };
+        let headers = response.headers();
+        match operation::parse::<Op>(response.status().as_u16(), headers, response.body()) {
+            Ok(output) => Ok(Attempt::Done(output)),
+            Err(e) => {
+                if may_resign && let Some(offset) = retry::clock_skew(&e, headers, signed_at) {
+                    let total = inner
+                        .clock_offset_ms
+                        .load(Ordering::Relaxed)
+                        .saturating_add(offset);
+                    inner.clock_offset_ms.store(total, Ordering::Relaxed);
+                    return Ok(Attempt::Resign);
+                }
+                Ok(Attempt::Failed {
+                    error: Error::from(e),
+                    retry_after: retry::retry_after(headers),
+                })
+            }
         }
     }
 
@@ -258,7 +287,7 @@ impl Client {
     /// The cached signing key if it still fits, else a fresh one.
     fn signing_key(
         &self,
-        credentials: &SharedCredentials,
+        credentials: &Credentials,
         time: SystemTime,
     ) -> Result<Arc<SigningKey>, Error> {
         let inner = &*self.inner;
@@ -268,12 +297,11 @@ impl Client {
             &inner.endpoint.signing_name,
             time,
         );
-        if let Ok(guard) = inner.signing_key.read() {
-            if let Some(key) = guard.as_ref() {
-                if key.matches(&params) {
-                    return Ok(Arc::clone(key));
-                }
-            }
+        if let Ok(guard) = inner.signing_key.read()
+            && let Some(key) = guard.as_ref()
+            && key.matches(&params)
+        {
+            return Ok(Arc::clone(key));
         }
         let key = Arc::new(SigningKey::derive(&params)?);
         if let Ok(mut guard) = inner.signing_key.write() {

@@ -29,7 +29,7 @@ use crate::credentials::Credentials;
 use crate::endpoint::ResolvedEndpoint;
 use crate::error::{self, ResponseError};
 use crate::form::FormWriter;
-use crate::sigv4::{self, SigningError, SigningKey};
+use crate::sigv4::{self, SigningError, SigningKey, SigningParams};
 use crate::time::parse_timestamp;
 use crate::validate::ValidationError;
 use crate::xml::{self, Document, XmlLimits};
@@ -195,21 +195,71 @@ fn sign(
     credentials: &Credentials,
     ctx: &RequestContext<'_>,
 ) -> Result<(), SigningError> {
-    let params = sigv4::SigningParams::new(
+    let params = signing_params(credentials, ctx);
+    let mut derived = None;
+    sigv4::sign(request, &params, signing_key(ctx, &params, &mut derived)?).map(drop)
+}
+
+fn signing_params<'a>(
+    credentials: &'a Credentials,
+    ctx: &'a RequestContext<'_>,
+) -> SigningParams<'a> {
+    SigningParams::new(
         credentials,
         &ctx.endpoint.signing_region,
         &ctx.endpoint.signing_name,
         ctx.time,
-    );
-    let derived;
-    let key = match ctx.signing_key {
-        Some(key) if key.matches(&params) => key,
-        _ => {
-            derived = SigningKey::derive(&params)?;
-            &derived
-        }
+    )
+}
+
+/// The context's cached key when it fits `params`, else one derived into `slot`.
+fn signing_key<'k>(
+    ctx: &RequestContext<'k>,
+    params: &SigningParams<'_>,
+    slot: &'k mut Option<SigningKey>,
+) -> Result<&'k SigningKey, SigningError> {
+    match ctx.signing_key {
+        Some(key) if key.matches(params) => Ok(key),
+        _ => SigningKey::get_or_derive(slot, params),
+    }
+}
+
+/// A presigned `GET` URL for `op`: its parameters go in the query string
+/// and the signature with them, valid for `expires_in` (1 s to 7 days).
+///
+/// Whoever holds the URL can make the call as the signer until it
+/// expires, without the credentials: that is how a presigned
+/// `GetCallerIdentity` proves an identity to EKS or Vault. `extra_headers`
+/// are signed too, and must be sent with the URL (EKS signs
+/// `x-k8s-aws-id`).
+pub fn presign<Op: Operation>(
+    op: &Op,
+    ctx: &RequestContext<'_>,
+    expires_in: std::time::Duration,
+    extra_headers: &[(&str, &str)],
+) -> Result<http::Request<Vec<u8>>, BuildError> {
+    op.validate()?;
+    let credentials = ctx.credentials.ok_or(BuildError::MissingCredentials {
+        operation: Op::ACTION,
+    })?;
+    let invalid = |reason: String| BuildError::InvalidRequest {
+        operation: Op::ACTION,
+        reason,
     };
-    sigv4::sign(request, &params, key).map(drop)
+    let base = ctx.endpoint.url.trim_end_matches('/');
+    let url = format!("{base}/?{}", op.form_body());
+    let mut builder = http::Request::builder().method(Method::GET).uri(url);
+    for (name, value) in extra_headers {
+        builder = builder.header(*name, *value);
+    }
+    let mut request = builder
+        .body(Vec::new())
+        .map_err(|e| invalid(e.to_string()))?;
+    let params = signing_params(credentials, ctx);
+    let mut derived = None;
+    let key = signing_key(ctx, &params, &mut derived)?;
+    sigv4::presign(&mut request, &params, expires_in, key)?;
+    Ok(request)
 }
 
 /// The `<{Op}Result>` element of a response, by path below it.

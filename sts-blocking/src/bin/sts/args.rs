@@ -1,0 +1,232 @@
+//! The command line, named and flagged as the AWS CLI names them.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Talk to AWS STS without an async runtime.
+#[derive(Debug, Parser)]
+#[command(name = "sts", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: Global,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options every subcommand takes.
+#[derive(Debug, Args)]
+pub(crate) struct Global {
+    /// The region to send requests to (else AWS_REGION, the profile, us-east-1).
+    #[arg(long, global = true)]
+    pub(crate) region: Option<String>,
+    /// A named profile from the shared config and credentials files.
+    #[arg(long, global = true)]
+    pub(crate) profile: Option<String>,
+    /// Send requests to this URL instead of the regional STS endpoint.
+    #[arg(long, global = true)]
+    pub(crate) endpoint_url: Option<String>,
+    /// How to print the result.
+    #[arg(long, global = true, value_enum, default_value_t = Output::Json)]
+    pub(crate) output: Output,
+    /// Do not verify TLS certificates. Anyone on the network path can then
+    /// read and change the traffic, credentials included.
+    #[arg(long, global = true)]
+    pub(crate) no_verify_ssl: bool,
+    /// Seconds allowed to open a connection (0 for no limit).
+    #[arg(long, global = true)]
+    pub(crate) cli_connect_timeout: Option<u64>,
+    /// Seconds allowed for a response (0 for no limit).
+    #[arg(long, global = true)]
+    pub(crate) cli_read_timeout: Option<u64>,
+    /// Print each signed request and its response on stderr, secrets redacted.
+    #[arg(long, global = true)]
+    pub(crate) debug: bool,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Output {
+    /// The AWS CLI's JSON.
+    Json,
+    /// The AWS CLI's tab-separated text.
+    Text,
+    /// `export AWS_…=…` lines for `eval`.
+    Env,
+    /// The `credential_process` JSON document (`Version: 1`).
+    CredentialProcess,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Temporary credentials for a role.
+    AssumeRole(AssumeRoleArgs),
+    /// Temporary credentials for a role, from a SAML assertion (unsigned).
+    #[command(name = "assume-role-with-saml")]
+    AssumeRoleWithSaml(AssumeRoleWithSamlArgs),
+    /// Temporary credentials for a role, from an OIDC token (unsigned).
+    AssumeRoleWithWebIdentity(AssumeRoleWithWebIdentityArgs),
+    /// Short-lived root credentials for a member account's privileged task.
+    AssumeRoot(AssumeRootArgs),
+    /// Decodes the authorization message of a denied request.
+    DecodeAuthorizationMessage(DecodeArgs),
+    /// The account that owns an access key id.
+    GetAccessKeyInfo(AccessKeyArgs),
+    /// Who the credentials belong to.
+    GetCallerIdentity,
+    /// Trades a delegation token for credentials.
+    GetDelegatedAccessToken(DelegatedArgs),
+    /// Temporary credentials for a federated user.
+    GetFederationToken(FederationArgs),
+    /// Temporary credentials for the calling user, usually with MFA.
+    GetSessionToken(SessionArgs),
+    /// A signed JWT proving the caller's identity to an outside service.
+    GetWebIdentityToken(WebIdentityTokenArgs),
+    /// Prints a presigned URL for an operation.
+    #[command(subcommand)]
+    Presign(PresignCommand),
+    /// Prints the ExecCredential that kubectl expects for an EKS cluster.
+    EksToken(EksTokenArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PresignCommand {
+    /// A presigned GetCallerIdentity URL (as EKS and Vault use).
+    GetCallerIdentity {
+        /// Seconds the URL stays valid, 1 to 604800.
+        #[arg(long, default_value_t = 900)]
+        expires_in: u64,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EksTokenArgs {
+    /// The cluster's name.
+    #[arg(long)]
+    pub(crate) cluster_name: String,
+}
+
+/// Values may be given as `file://path` to read them from a file.
+#[derive(Debug, Args)]
+pub(crate) struct AssumeRoleArgs {
+    #[arg(long)]
+    pub(crate) role_arn: String,
+    #[arg(long)]
+    pub(crate) role_session_name: String,
+    #[arg(long, num_args = 1.., value_name = "arn=ARN")]
+    pub(crate) policy_arns: Vec<String>,
+    #[arg(long)]
+    pub(crate) policy: Option<String>,
+    #[arg(long)]
+    pub(crate) duration_seconds: Option<i32>,
+    #[arg(long, num_args = 1.., value_name = "Key=K,Value=V")]
+    pub(crate) tags: Vec<String>,
+    #[arg(long, num_args = 1..)]
+    pub(crate) transitive_tag_keys: Vec<String>,
+    #[arg(long)]
+    pub(crate) external_id: Option<String>,
+    #[arg(long)]
+    pub(crate) serial_number: Option<String>,
+    #[arg(long)]
+    pub(crate) token_code: Option<String>,
+    #[arg(long)]
+    pub(crate) source_identity: Option<String>,
+    #[arg(long, num_args = 1.., value_name = "ProviderArn=A,ContextAssertion=C")]
+    pub(crate) provided_contexts: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AssumeRoleWithSamlArgs {
+    #[arg(long)]
+    pub(crate) role_arn: String,
+    #[arg(long)]
+    pub(crate) principal_arn: String,
+    #[arg(long)]
+    pub(crate) saml_assertion: String,
+    #[arg(long, num_args = 1.., value_name = "arn=ARN")]
+    pub(crate) policy_arns: Vec<String>,
+    #[arg(long)]
+    pub(crate) policy: Option<String>,
+    #[arg(long)]
+    pub(crate) duration_seconds: Option<i32>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AssumeRoleWithWebIdentityArgs {
+    #[arg(long)]
+    pub(crate) role_arn: String,
+    #[arg(long)]
+    pub(crate) role_session_name: String,
+    #[arg(long)]
+    pub(crate) web_identity_token: String,
+    #[arg(long)]
+    pub(crate) provider_id: Option<String>,
+    #[arg(long, num_args = 1.., value_name = "arn=ARN")]
+    pub(crate) policy_arns: Vec<String>,
+    #[arg(long)]
+    pub(crate) policy: Option<String>,
+    #[arg(long)]
+    pub(crate) duration_seconds: Option<i32>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AssumeRootArgs {
+    #[arg(long)]
+    pub(crate) target_principal: String,
+    #[arg(long, value_name = "arn=ARN")]
+    pub(crate) task_policy_arn: String,
+    #[arg(long)]
+    pub(crate) duration_seconds: Option<i32>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DecodeArgs {
+    #[arg(long)]
+    pub(crate) encoded_message: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AccessKeyArgs {
+    #[arg(long)]
+    pub(crate) access_key_id: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DelegatedArgs {
+    #[arg(long)]
+    pub(crate) trade_in_token: String,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct FederationArgs {
+    #[arg(long)]
+    pub(crate) name: String,
+    #[arg(long)]
+    pub(crate) policy: Option<String>,
+    #[arg(long, num_args = 1.., value_name = "arn=ARN")]
+    pub(crate) policy_arns: Vec<String>,
+    #[arg(long)]
+    pub(crate) duration_seconds: Option<i32>,
+    #[arg(long, num_args = 1.., value_name = "Key=K,Value=V")]
+    pub(crate) tags: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SessionArgs {
+    #[arg(long)]
+    pub(crate) duration_seconds: Option<i32>,
+    #[arg(long)]
+    pub(crate) serial_number: Option<String>,
+    #[arg(long)]
+    pub(crate) token_code: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct WebIdentityTokenArgs {
+    #[arg(long, num_args = 1.., required = true)]
+    pub(crate) audience: Vec<String>,
+    #[arg(long)]
+    pub(crate) duration_seconds: Option<i32>,
+    #[arg(long)]
+    pub(crate) signing_algorithm: String,
+    #[arg(long, num_args = 1.., value_name = "Key=K,Value=V")]
+    pub(crate) tags: Vec<String>,
+}

@@ -1,0 +1,173 @@
+//! One arm per subcommand: arguments to a typed request, the call, and
+//! the printed result.
+
+use sts_blocking::sts_proto::Operation;
+use sts_blocking::sts_proto::ops::*;
+use sts_blocking::sts_proto::types::{PolicyDescriptor, ProvidedContext, Tag};
+use sts_blocking::{Client, Error};
+
+use crate::args::{Cli, Command, PresignCommand};
+use crate::render::Render;
+use crate::shorthand::{UsageError, member, member_opt, opt, structures, value};
+use crate::{Failure, eks, print, setup};
+
+pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
+    let g = &cli.global;
+    match &cli.command {
+        Command::AssumeRole(a) => {
+            let mut op = AssumeRole::new(value("role-arn", &a.role_arn)?, &a.role_session_name);
+            op.policy_arns = policy_arns(&a.policy_arns)?;
+            op.policy = opt("policy", &a.policy)?;
+            op.duration_seconds = a.duration_seconds;
+            op.tags = tags(&a.tags)?;
+            op.transitive_tag_keys = a.transitive_tag_keys.clone();
+            op.external_id = opt("external-id", &a.external_id)?;
+            op.serial_number = a.serial_number.clone();
+            op.token_code = a.token_code.clone().map(Into::into);
+            op.source_identity = a.source_identity.clone();
+            op.provided_contexts = provided_contexts(&a.provided_contexts)?;
+            call(cli, &op, Client::assume_role)
+        }
+        Command::AssumeRoleWithSaml(a) => {
+            let mut op = AssumeRoleWithSaml::new(
+                value("role-arn", &a.role_arn)?,
+                value("principal-arn", &a.principal_arn)?,
+                value("saml-assertion", &a.saml_assertion)?,
+            );
+            op.policy_arns = policy_arns(&a.policy_arns)?;
+            op.policy = opt("policy", &a.policy)?;
+            op.duration_seconds = a.duration_seconds;
+            call(cli, &op, Client::assume_role_with_saml)
+        }
+        Command::AssumeRoleWithWebIdentity(a) => {
+            let mut op = AssumeRoleWithWebIdentity::new(
+                value("role-arn", &a.role_arn)?,
+                &a.role_session_name,
+                value("web-identity-token", &a.web_identity_token)?,
+            );
+            op.provider_id = a.provider_id.clone();
+            op.policy_arns = policy_arns(&a.policy_arns)?;
+            op.policy = opt("policy", &a.policy)?;
+            op.duration_seconds = a.duration_seconds;
+            call(cli, &op, Client::assume_role_with_web_identity)
+        }
+        Command::AssumeRoot(a) => {
+            let task = structures(
+                "task-policy-arn",
+                std::slice::from_ref(&a.task_policy_arn),
+                &["arn"],
+            )?;
+            let arn = task
+                .first()
+                .map(|s| member("task-policy-arn", s, "arn"))
+                .transpose()?
+                .unwrap_or_default();
+            let mut op = AssumeRoot::new(&a.target_principal, arn);
+            op.duration_seconds = a.duration_seconds;
+            call(cli, &op, Client::assume_root)
+        }
+        Command::DecodeAuthorizationMessage(a) => {
+            let op = DecodeAuthorizationMessage::new(value("encoded-message", &a.encoded_message)?);
+            call(cli, &op, Client::decode_authorization_message)
+        }
+        Command::GetAccessKeyInfo(a) => call(
+            cli,
+            &GetAccessKeyInfo::new(&a.access_key_id),
+            Client::get_access_key_info,
+        ),
+        Command::GetCallerIdentity => call(cli, &GetCallerIdentity::new(), |c, _| {
+            c.get_caller_identity()
+        }),
+        Command::GetDelegatedAccessToken(a) => {
+            let op = GetDelegatedAccessToken::new(value("trade-in-token", &a.trade_in_token)?);
+            call(cli, &op, Client::get_delegated_access_token)
+        }
+        Command::GetFederationToken(a) => {
+            let mut op = GetFederationToken::new(&a.name);
+            op.policy = opt("policy", &a.policy)?;
+            op.policy_arns = policy_arns(&a.policy_arns)?;
+            op.duration_seconds = a.duration_seconds;
+            op.tags = tags(&a.tags)?;
+            call(cli, &op, Client::get_federation_token)
+        }
+        Command::GetSessionToken(a) => {
+            let mut op = GetSessionToken::new();
+            op.duration_seconds = a.duration_seconds;
+            op.serial_number = a.serial_number.clone();
+            op.token_code = a.token_code.clone().map(Into::into);
+            call(cli, &op, Client::get_session_token)
+        }
+        Command::GetWebIdentityToken(a) => {
+            let mut op = GetWebIdentityToken::new(
+                a.audience.first().cloned().unwrap_or_default(),
+                &a.signing_algorithm,
+            );
+            op.audience = a.audience.clone();
+            op.duration_seconds = a.duration_seconds;
+            op.tags = tags(&a.tags)?;
+            call(cli, &op, Client::get_web_identity_token)
+        }
+        Command::Presign(PresignCommand::GetCallerIdentity { expires_in }) => {
+            let client = setup::client(g, GetCallerIdentity::ACTION)?;
+            let url = eks::presigned_get_caller_identity(&client, *expires_in, &[])?;
+            Ok(format!("{url}\n"))
+        }
+        Command::EksToken(a) => {
+            let client = setup::client(g, GetCallerIdentity::ACTION)?;
+            eks::exec_credential(&client, &a.cluster_name)
+        }
+    }
+}
+
+/// Validates before anything else (so a bad request never needs
+/// credentials or the network), then calls and prints.
+fn call<Op, O>(
+    cli: &Cli,
+    op: &Op,
+    method: impl Fn(&Client, &Op) -> Result<O, Error>,
+) -> Result<String, Failure>
+where
+    Op: Operation,
+    O: Render,
+{
+    let fail = |error: Error| Failure::call(Op::ACTION, error);
+    op.validate().map_err(|e| fail(e.into()))?;
+    let client = setup::client(&cli.global, Op::ACTION)?;
+    let output = method(&client, op).map_err(fail)?;
+    print(cli.global.output, output.render())
+}
+
+fn policy_arns(args: &[String]) -> Result<Vec<PolicyDescriptor>, UsageError> {
+    Ok(structures("policy-arns", args, &["arn"])?
+        .iter()
+        .map(|s| PolicyDescriptor {
+            arn: member_opt(s, "arn"),
+        })
+        .collect())
+}
+
+fn tags(args: &[String]) -> Result<Vec<Tag>, UsageError> {
+    structures("tags", args, &["Key", "Value"])?
+        .iter()
+        .map(|s| {
+            Ok(Tag::new(
+                member("tags", s, "Key")?,
+                member("tags", s, "Value")?,
+            ))
+        })
+        .collect()
+}
+
+fn provided_contexts(args: &[String]) -> Result<Vec<ProvidedContext>, UsageError> {
+    Ok(structures(
+        "provided-contexts",
+        args,
+        &["ProviderArn", "ContextAssertion"],
+    )?
+    .iter()
+    .map(|s| ProvidedContext {
+        provider_arn: member_opt(s, "ProviderArn"),
+        context_assertion: member_opt(s, "ContextAssertion"),
+    })
+    .collect())
+}

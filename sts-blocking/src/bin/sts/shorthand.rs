@@ -1,0 +1,163 @@
+//! The AWS CLI's parameter syntax: shorthand `Key=a,Value=b`, the same as
+//! JSON (`[{"Key":"a","Value":"b"}]`), and `file://` values.
+
+use serde_json::Value;
+
+/// A usage error, reported with exit status 2.
+#[derive(Debug)]
+pub(crate) struct UsageError(pub(crate) String);
+
+/// A value, or the contents of the file it names with `file://`.
+pub(crate) fn value(flag: &str, raw: &str) -> Result<String, UsageError> {
+    match raw.strip_prefix("file://") {
+        Some(path) => std::fs::read_to_string(path)
+            .map(|s| s.trim_end_matches(['\n', '\r']).to_owned())
+            .map_err(|e| UsageError(format!("--{flag}: cannot read {path}: {e}"))),
+        None => Ok(raw.to_owned()),
+    }
+}
+
+/// An optional value, with `file://` support.
+pub(crate) fn opt(flag: &str, raw: &Option<String>) -> Result<Option<String>, UsageError> {
+    raw.as_deref().map(|r| value(flag, r)).transpose()
+}
+
+/// Structures given as shorthand (`Key=a,Value=b`, one per argument) or
+/// as one JSON list, each returned as its `(member, value)` pairs.
+pub(crate) fn structures(
+    flag: &str,
+    args: &[String],
+    members: &[&str],
+) -> Result<Vec<Vec<(String, String)>>, UsageError> {
+    let bad = |why: String| UsageError(format!("--{flag}: {why}"));
+    if let [one] = args {
+        let one = value(flag, one)?;
+        if one.trim_start().starts_with('[') || one.trim_start().starts_with('{') {
+            let parsed: Value =
+                serde_json::from_str(&one).map_err(|e| bad(format!("invalid JSON: {e}")))?;
+            let items = match parsed {
+                Value::Array(items) => items,
+                obj @ Value::Object(_) => vec![obj],
+                _ => return Err(bad("expected a JSON list of objects".into())),
+            };
+            return items
+                .into_iter()
+                .map(|item| {
+                    let Value::Object(map) = item else {
+                        return Err(bad("expected a JSON list of objects".into()));
+                    };
+                    map.into_iter()
+                        .map(|(k, v)| {
+                            let member = canonical(&k, members).ok_or_else(|| {
+                                bad(format!(
+                                    "unknown member {k:?}; expected {}",
+                                    members.join(", ")
+                                ))
+                            })?;
+                            match v {
+                                Value::String(s) => Ok((member, s)),
+                                other => Ok((member, other.to_string())),
+                            }
+                        })
+                        .collect()
+                })
+                .collect();
+        }
+    }
+    args.iter()
+        .map(|arg| {
+            split_shorthand(arg)
+                .into_iter()
+                .map(|(k, v)| {
+                    let member = canonical(&k, members).ok_or_else(|| {
+                        bad(format!(
+                            "cannot read {arg:?}: expected {}",
+                            members
+                                .iter()
+                                .map(|m| format!("{m}=…"))
+                                .collect::<Vec<_>>()
+                                .join(",")
+                        ))
+                    })?;
+                    Ok((member, v))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// `member` as the list spells it, matched without regard to case.
+fn canonical(name: &str, members: &[&str]) -> Option<String> {
+    members
+        .iter()
+        .find(|m| m.eq_ignore_ascii_case(name.trim()))
+        .map(|m| (*m).to_owned())
+}
+
+/// `Key=a,Value=b=c` → `[(Key, a), (Value, b=c)]`. A comma starts a new
+/// pair only when a `Name=` follows it, so values may hold commas.
+fn split_shorthand(arg: &str) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for piece in arg.split(',') {
+        match piece.split_once('=') {
+            Some((k, v)) if is_name(k) => pairs.push((k.to_owned(), v.to_owned())),
+            _ => match pairs.last_mut() {
+                Some((_, v)) => {
+                    v.push(',');
+                    v.push_str(piece);
+                }
+                None => pairs.push((piece.to_owned(), String::new())),
+            },
+        }
+    }
+    pairs
+}
+
+fn is_name(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// One member of a structure, required.
+pub(crate) fn member(flag: &str, s: &[(String, String)], name: &str) -> Result<String, UsageError> {
+    s.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.clone())
+        .ok_or_else(|| UsageError(format!("--{flag}: missing {name}=…")))
+}
+
+/// One member of a structure, optional.
+pub(crate) fn member_opt(s: &[(String, String)], name: &str) -> Option<String> {
+    s.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shorthand_and_json_agree() {
+        let short = structures(
+            "tags",
+            &[
+                "Key=Project,Value=Unicorn".into(),
+                "Key=A,Value=b,c=d".into(),
+            ],
+            &["Key", "Value"],
+        )
+        .unwrap();
+        let json = structures(
+            "tags",
+            &[r#"[{"Key":"Project","Value":"Unicorn"},{"Key":"A","Value":"b,c=d"}]"#.into()],
+            &["Key", "Value"],
+        )
+        .unwrap();
+        assert_eq!(short, json);
+        assert_eq!(member("tags", &short[1], "Value").unwrap(), "b,c=d");
+    }
+
+    #[test]
+    fn unknown_members_are_usage_errors() {
+        assert!(structures("tags", &["Kee=a".into()], &["Key", "Value"]).is_err());
+        assert!(structures("tags", &["[1]".into()], &["Key", "Value"]).is_err());
+    }
+}
