@@ -1,0 +1,730 @@
+//! The `sts` binary, run as a user runs it, against the fault server's
+//! canned responses (every subcommand, every output form) and against moto.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use sts_tests::{FaultServer, Moto, Step, canned};
+
+/// The `sts` binary next to this test's own deps directory.
+fn sts_binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().unwrap().parent().unwrap();
+    let bin = dir.join("sts");
+    assert!(
+        bin.exists(),
+        "{} is missing: build it first with `cargo build -p sts-blocking --features cli` \
+         (scripts/test.sh does)",
+        bin.display()
+    );
+    bin
+}
+
+fn scratch_home() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sts-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs `sts` with only the given environment (and a scratch HOME, so no
+/// developer's ~/.aws leaks in).
+fn sts(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(sts_binary());
+    cmd.args(args).env_clear().env("HOME", scratch_home());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+const KEYS: [(&str, &str); 2] = [
+    ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+    (
+        "AWS_SECRET_ACCESS_KEY",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+    ),
+];
+
+fn stdout(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "exit {:?}; stderr: {}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+/// One subcommand against one canned response, in one output form.
+fn canned_run(response: String, args: &[&str]) -> (String, FaultServer) {
+    let server = FaultServer::start(vec![Step::xml(200, response)]);
+    let url = server.url();
+    let mut full = vec!["--endpoint-url", url.as_str(), "--region", "us-east-1"];
+    full.extend_from_slice(args);
+    let out = stdout(&sts(&full, &KEYS));
+    (out, server)
+}
+
+const CREDS_JSON: &str = r#"    "Credentials": {
+        "AccessKeyId": "ASIAFAULTSERVER",
+        "SecretAccessKey": "fault/secret",
+        "SessionToken": "fault-token",
+        "Expiration": "2030-01-01T00:00:00+00:00"
+    }"#;
+
+const CREDS_TEXT: &str =
+    "CREDENTIALS\tASIAFAULTSERVER\t2030-01-01T00:00:00+00:00\tfault/secret\tfault-token\n";
+
+const ROLE_USER: &str = "<AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:s</AssumedRoleId>\
+    <Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn></AssumedRoleUser>";
+
+#[test]
+fn assume_role_in_every_output_form() {
+    let body = canned::success(
+        "AssumeRole",
+        &format!(
+            "{}{ROLE_USER}<PackedPolicySize>6</PackedPolicySize><SourceIdentity>alice</SourceIdentity>",
+            canned::credentials()
+        ),
+    );
+    let args = [
+        "assume-role",
+        "--role-arn",
+        "arn:aws:iam::123456789012:role/r",
+        "--role-session-name",
+        "ss",
+        "--duration-seconds",
+        "900",
+        "--tags",
+        "Key=Project,Value=Unicorn",
+        "Key=Team,Value=Blue Sky",
+        "--transitive-tag-keys",
+        "Project",
+        "--policy-arns",
+        "arn=arn:aws:iam::aws:policy/ReadOnlyAccess",
+        "--policy",
+        r#"{"Version":"2012-10-17"}"#,
+        "--external-id",
+        "ext-1",
+        "--serial-number",
+        "arn:aws:iam::123456789012:mfa/u",
+        "--token-code",
+        "123456",
+        "--source-identity",
+        "alice",
+        "--provided-contexts",
+        "ProviderArn=arn:aws:iam::aws:contextProvider/IdentityCenter,ContextAssertion=abcd",
+    ];
+    let (json, server) = canned_run(body.clone(), &args);
+    assert_eq!(
+        json,
+        format!(
+            "{{\n{CREDS_JSON},\n    \"AssumedRoleUser\": {{\n        \"AssumedRoleId\": \"AROAEXAMPLE:s\",\n        \
+             \"Arn\": \"arn:aws:sts::123456789012:assumed-role/r/s\"\n    }},\n    \"PackedPolicySize\": 6,\n    \
+             \"SourceIdentity\": \"alice\"\n}}\n"
+        )
+    );
+    // Every flag reached the wire.
+    let sent = server.requests()[0].body_text();
+    for part in [
+        "Action=AssumeRole",
+        "RoleSessionName=ss",
+        "DurationSeconds=900",
+        "Tags.member.2.Value=Blue+Sky",
+        "TransitiveTagKeys.member.1=Project",
+        "PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess",
+        "Policy=%7B%22Version%22%3A%222012-10-17%22%7D",
+        "ExternalId=ext-1",
+        "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fu",
+        "TokenCode=123456",
+        "SourceIdentity=alice",
+        "ProvidedContexts.member.1.ContextAssertion=abcd",
+    ] {
+        assert!(sent.contains(part), "{part} not in {sent}");
+    }
+
+    let mut text_args = args.to_vec();
+    text_args.extend(["--output", "text"]);
+    let (text, _) = canned_run(body.clone(), &text_args);
+    assert_eq!(
+        text,
+        format!(
+            "6\talice\nASSUMEDROLEUSER\tarn:aws:sts::123456789012:assumed-role/r/s\tAROAEXAMPLE:s\n{CREDS_TEXT}"
+        )
+    );
+
+    let mut env_args = args.to_vec();
+    env_args.extend(["--output", "env"]);
+    let (env, _) = canned_run(body.clone(), &env_args);
+    assert_eq!(
+        env,
+        "export AWS_ACCESS_KEY_ID=ASIAFAULTSERVER\nexport AWS_SECRET_ACCESS_KEY=fault/secret\n\
+         export AWS_SESSION_TOKEN=fault-token\nexport AWS_CREDENTIAL_EXPIRATION=2030-01-01T00:00:00Z\n"
+    );
+
+    let mut cp_args = args.to_vec();
+    cp_args.extend(["--output", "credential-process"]);
+    let (cp, _) = canned_run(body, &cp_args);
+    assert_eq!(
+        cp,
+        "{\"Version\": 1, \"AccessKeyId\": \"ASIAFAULTSERVER\", \"SecretAccessKey\": \"fault/secret\", \
+         \"SessionToken\": \"fault-token\", \"Expiration\": \"2030-01-01T00:00:00Z\"}\n"
+    );
+}
+
+#[test]
+fn every_other_subcommand_in_json_and_text() {
+    struct Case {
+        args: Vec<&'static str>,
+        result: String,
+        op: &'static str,
+        json: String,
+        text: String,
+    }
+    let creds = canned::credentials();
+    let cases = vec![
+        Case {
+            op: "AssumeRoleWithSAML",
+            args: vec![
+                "assume-role-with-saml",
+                "--role-arn",
+                "arn:aws:iam::123456789012:role/r",
+                "--principal-arn",
+                "arn:aws:iam::123456789012:saml-provider/p",
+                "--saml-assertion",
+                "PHNhbWw+",
+            ],
+            result: format!(
+                "{creds}{ROLE_USER}<Subject>jane</Subject><SubjectType>transient</SubjectType>\
+                 <Issuer>https://idp</Issuer><Audience>https://signin.aws.amazon.com/saml</Audience>\
+                 <NameQualifier>nq=</NameQualifier>"
+            ),
+            json: format!(
+                "{{\n{CREDS_JSON},\n    \"AssumedRoleUser\": {{\n        \"AssumedRoleId\": \"AROAEXAMPLE:s\",\n        \
+                 \"Arn\": \"arn:aws:sts::123456789012:assumed-role/r/s\"\n    }},\n    \"Subject\": \"jane\",\n    \
+                 \"SubjectType\": \"transient\",\n    \"Issuer\": \"https://idp\",\n    \
+                 \"Audience\": \"https://signin.aws.amazon.com/saml\",\n    \"NameQualifier\": \"nq=\"\n}}\n"
+            ),
+            text: format!(
+                "https://signin.aws.amazon.com/saml\thttps://idp\tnq=\tjane\ttransient\n\
+                 ASSUMEDROLEUSER\tarn:aws:sts::123456789012:assumed-role/r/s\tAROAEXAMPLE:s\n{CREDS_TEXT}"
+            ),
+        },
+        Case {
+            op: "AssumeRoleWithWebIdentity",
+            args: vec![
+                "assume-role-with-web-identity",
+                "--role-arn",
+                "arn:aws:iam::123456789012:role/r",
+                "--role-session-name",
+                "web",
+                "--web-identity-token",
+                "eyJ0.eyJ1.c2ln",
+                "--provider-id",
+                "www.amazon.com",
+            ],
+            result: format!(
+                "{creds}<SubjectFromWebIdentityToken>sub-1</SubjectFromWebIdentityToken>\
+                 <Provider>www.amazon.com</Provider><Audience>client.app</Audience>"
+            ),
+            json: format!(
+                "{{\n{CREDS_JSON},\n    \"SubjectFromWebIdentityToken\": \"sub-1\",\n    \
+                 \"Provider\": \"www.amazon.com\",\n    \"Audience\": \"client.app\"\n}}\n"
+            ),
+            text: format!("client.app\twww.amazon.com\tsub-1\n{CREDS_TEXT}"),
+        },
+        Case {
+            op: "AssumeRoot",
+            args: vec![
+                "assume-root",
+                "--target-principal",
+                "111122223333",
+                "--task-policy-arn",
+                "arn=arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials",
+                "--duration-seconds",
+                "900",
+            ],
+            result: creds.to_owned(),
+            json: format!("{{\n{CREDS_JSON}\n}}\n"),
+            text: CREDS_TEXT.to_owned(),
+        },
+        Case {
+            op: "DecodeAuthorizationMessage",
+            args: vec!["decode-authorization-message", "--encoded-message", "abc"],
+            result: "<DecodedMessage>{\"allowed\":\"false\"}</DecodedMessage>".into(),
+            json: "{\n    \"DecodedMessage\": \"{\\\"allowed\\\":\\\"false\\\"}\"\n}\n".into(),
+            text: "{\"allowed\":\"false\"}\n".into(),
+        },
+        Case {
+            op: "GetAccessKeyInfo",
+            args: vec![
+                "get-access-key-info",
+                "--access-key-id",
+                "AKIAI44QH8DHBEXAMPLE",
+            ],
+            result: "<Account>111122223333</Account>".into(),
+            json: "{\n    \"Account\": \"111122223333\"\n}\n".into(),
+            text: "111122223333\n".into(),
+        },
+        Case {
+            op: "GetCallerIdentity",
+            args: vec!["get-caller-identity"],
+            result: "<UserId>AIDAEXAMPLE</UserId><Account>123456789012</Account>\
+                     <Arn>arn:aws:iam::123456789012:user/u</Arn>"
+                .into(),
+            json: "{\n    \"UserId\": \"AIDAEXAMPLE\",\n    \"Account\": \"123456789012\",\n    \
+                   \"Arn\": \"arn:aws:iam::123456789012:user/u\"\n}\n"
+                .into(),
+            text: "123456789012\tarn:aws:iam::123456789012:user/u\tAIDAEXAMPLE\n".into(),
+        },
+        Case {
+            op: "GetDelegatedAccessToken",
+            args: vec!["get-delegated-access-token", "--trade-in-token", "trade"],
+            result: format!(
+                "{creds}<PackedPolicySize>3</PackedPolicySize>\
+                 <AssumedPrincipal>arn:aws:iam::123456789012:user/x</AssumedPrincipal>"
+            ),
+            json: format!(
+                "{{\n{CREDS_JSON},\n    \"PackedPolicySize\": 3,\n    \
+                 \"AssumedPrincipal\": \"arn:aws:iam::123456789012:user/x\"\n}}\n"
+            ),
+            text: format!("arn:aws:iam::123456789012:user/x\t3\n{CREDS_TEXT}"),
+        },
+        Case {
+            op: "GetFederationToken",
+            args: vec![
+                "get-federation-token",
+                "--name",
+                "bob",
+                "--policy",
+                "{}",
+                "--tags",
+                r#"[{"Key":"team","Value":"blue"}]"#,
+            ],
+            result: format!(
+                "{creds}<FederatedUser><FederatedUserId>123456789012:bob</FederatedUserId>\
+                 <Arn>arn:aws:sts::123456789012:federated-user/bob</Arn></FederatedUser>\
+                 <PackedPolicySize>1</PackedPolicySize>"
+            ),
+            json: format!(
+                "{{\n{CREDS_JSON},\n    \"FederatedUser\": {{\n        \"FederatedUserId\": \"123456789012:bob\",\n        \
+                 \"Arn\": \"arn:aws:sts::123456789012:federated-user/bob\"\n    }},\n    \"PackedPolicySize\": 1\n}}\n"
+            ),
+            text: format!(
+                "1\n{CREDS_TEXT}FEDERATEDUSER\tarn:aws:sts::123456789012:federated-user/bob\t123456789012:bob\n"
+            ),
+        },
+        Case {
+            op: "GetSessionToken",
+            args: vec!["get-session-token", "--duration-seconds", "900"],
+            result: creds.to_owned(),
+            json: format!("{{\n{CREDS_JSON}\n}}\n"),
+            text: CREDS_TEXT.to_owned(),
+        },
+        Case {
+            op: "GetWebIdentityToken",
+            args: vec![
+                "get-web-identity-token",
+                "--audience",
+                "https://a.example",
+                "https://b.example",
+                "--signing-algorithm",
+                "RS256",
+                "--duration-seconds",
+                "300",
+            ],
+            result: "<WebIdentityToken>eyJ.eyJ.sig</WebIdentityToken>\
+                     <Expiration>2030-01-01T00:05:00Z</Expiration>"
+                .into(),
+            json: "{\n    \"WebIdentityToken\": \"eyJ.eyJ.sig\",\n    \
+                   \"Expiration\": \"2030-01-01T00:05:00+00:00\"\n}\n"
+                .into(),
+            text: "2030-01-01T00:05:00+00:00\teyJ.eyJ.sig\n".into(),
+        },
+    ];
+    for case in cases {
+        let body = canned::success(case.op, &case.result);
+        let (json, server) = canned_run(body.clone(), &case.args);
+        assert_eq!(json, case.json, "{} json", case.op);
+        assert!(
+            server.requests()[0]
+                .body_text()
+                .starts_with(&format!("Action={}&", case.op)),
+            "{}",
+            case.op
+        );
+        let mut text_args = case.args.clone();
+        text_args.extend(["--output", "text"]);
+        let (text, _) = canned_run(body, &text_args);
+        assert_eq!(text, case.text, "{} text", case.op);
+    }
+}
+
+#[test]
+fn errors_give_one_line_and_the_documented_exit_status() {
+    // Service error: exit 1, one line with operation, code, message, request id.
+    let server = FaultServer::start(vec![Step::xml(
+        403,
+        canned::error("AccessDenied", "User is not authorized"),
+    )]);
+    let url = server.url();
+    let o = sts(&["--endpoint-url", &url, "get-caller-identity"], &KEYS);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert_eq!(err.lines().count(), 1, "{err}");
+    for part in [
+        "GetCallerIdentity",
+        "AccessDenied",
+        "User is not authorized",
+        "err-AccessDenied",
+    ] {
+        assert!(err.contains(part), "{part} not in {err}");
+    }
+    assert!(o.stdout.is_empty());
+
+    // Validation error: exit 2, and nothing was sent.
+    let server = FaultServer::start(vec![]);
+    let url = server.url();
+    let o = sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "assume-role",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/r",
+            "--role-session-name",
+            "x",
+        ],
+        &KEYS,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("RoleSessionName"));
+    assert_eq!(server.requests_seen(), 0);
+
+    // Usage error from the parser: exit 2.
+    let o = sts(&["get-caller-identity", "--no-such-flag"], &KEYS);
+    assert_eq!(o.status.code(), Some(2));
+
+    // Transport error: exit 255.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dead = format!("http://127.0.0.1:{port}");
+    let o = sts(&["--endpoint-url", &dead, "get-caller-identity"], &KEYS);
+    assert_eq!(o.status.code(), Some(255));
+    assert_eq!(String::from_utf8_lossy(&o.stderr).lines().count(), 1);
+
+    // env output of an operation without credentials is a usage error.
+    let server = FaultServer::start(vec![Step::xml(200, canned::caller_identity("arn:x"))]);
+    let url = server.url();
+    let o = sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "get-caller-identity",
+            "--output",
+            "env",
+        ],
+        &KEYS,
+    );
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn no_verify_ssl_warns_loudly() {
+    let server = FaultServer::start(vec![Step::xml(200, canned::caller_identity("arn:x"))]);
+    let url = server.url();
+    let o = sts(
+        &[
+            "--no-verify-ssl",
+            "--endpoint-url",
+            &url,
+            "get-caller-identity",
+        ],
+        &KEYS,
+    );
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("WARNING"));
+}
+
+#[test]
+fn debug_shows_the_exchange_without_secrets() {
+    let body = canned::success("GetSessionToken", canned::credentials());
+    let server = FaultServer::start(vec![Step::xml(200, body)]);
+    let url = server.url();
+    let mut env = KEYS.to_vec();
+    env.push(("AWS_SESSION_TOKEN", "SESSION-TOKEN-SECRET"));
+    let o = sts(
+        &[
+            "--debug",
+            "--endpoint-url",
+            &url,
+            "get-session-token",
+            "--serial-number",
+            "GAHT12345678",
+            "--token-code",
+            "654321",
+        ],
+        &env,
+    );
+    assert!(o.status.success());
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.contains(">>> POST") && err.contains("<<< HTTP 200"),
+        "{err}"
+    );
+    assert!(err.contains("Action=GetSessionToken"));
+    for secret in [
+        "654321",
+        "SESSION-TOKEN-SECRET",
+        "fault/secret",
+        "fault-token",
+        "wJalrXUtnFEMI",
+    ] {
+        assert!(!err.contains(secret), "{secret} leaked into --debug output");
+    }
+}
+
+#[test]
+fn against_moto_assume_role_then_use_the_env_output() {
+    let moto = Moto::shared_auth();
+    let keys = [
+        ("AWS_ACCESS_KEY_ID", moto.access_key_id.as_str()),
+        ("AWS_SECRET_ACCESS_KEY", moto.secret_access_key.as_str()),
+    ];
+    let endpoint = moto.endpoint.as_str();
+    let me = stdout(&sts(
+        &["--endpoint-url", endpoint, "get-caller-identity"],
+        &keys,
+    ));
+    assert!(
+        me.contains(&format!("\"Arn\": \"{}\"", moto.user_arn)),
+        "{me}"
+    );
+
+    let env_out = stdout(&sts(
+        &[
+            "--endpoint-url",
+            endpoint,
+            "assume-role",
+            "--role-arn",
+            &moto.role_arn,
+            "--role-session-name",
+            "cli-session",
+            "--tags",
+            "Key=Project,Value=Unicorn",
+            "--output",
+            "env",
+        ],
+        &keys,
+    ));
+    // What `eval` would do with the lines.
+    let assumed: Vec<(String, String)> = env_out
+        .lines()
+        .map(|l| {
+            let (k, v) = l.strip_prefix("export ").unwrap().split_once('=').unwrap();
+            (k.to_owned(), v.trim_matches('\'').to_owned())
+        })
+        .collect();
+    assert_eq!(assumed.len(), 4);
+    let assumed_env: Vec<(&str, &str)> = assumed
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let as_role = stdout(&sts(
+        &[
+            "--endpoint-url",
+            endpoint,
+            "get-caller-identity",
+            "--output",
+            "text",
+        ],
+        &assumed_env,
+    ));
+    assert!(
+        as_role.contains("assumed-role/sts-test-role/cli-session"),
+        "{as_role}"
+    );
+}
+
+/// A SigV4 check written independently of the project's signer, in
+/// Python's standard library, straight from the AWS documentation.
+const VERIFY_PRESIGNED: &str = r#"
+import hashlib, hmac, sys, urllib.parse
+url, secret, headers = sys.argv[1], sys.argv[2], sys.argv[3:]
+parts = urllib.parse.urlsplit(url)
+query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+given = dict(query)["X-Amz-Signature"]
+q = lambda s: urllib.parse.quote(s, safe="-_.~")
+canonical_query = "&".join(f"{q(k)}={q(v)}" for k, v in sorted(query) if k != "X-Amz-Signature")
+hdrs = {"host": parts.netloc}
+for h in headers:
+    k, v = h.split(":", 1)
+    hdrs[k.lower()] = v.strip()
+signed = dict(query)["X-Amz-SignedHeaders"]
+assert signed == ";".join(sorted(hdrs)), (signed, sorted(hdrs))
+canonical_headers = "".join(f"{k}:{hdrs[k]}\n" for k in sorted(hdrs))
+creq = "\n".join(["GET", parts.path or "/", canonical_query, canonical_headers, signed,
+                  hashlib.sha256(b"").hexdigest()])
+amz_date = dict(query)["X-Amz-Date"]
+scope = dict(query)["X-Amz-Credential"].split("/", 1)[1]
+sts = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(creq.encode()).hexdigest()])
+key = ("AWS4" + secret).encode()
+for part in scope.split("/"):
+    key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+expected = hmac.new(key, sts.encode(), hashlib.sha256).hexdigest()
+print("ok" if hmac.compare_digest(expected, given) else f"mismatch: {expected} != {given}")
+"#;
+
+fn python() -> &'static str {
+    "python3"
+}
+
+#[test]
+fn presign_and_eks_token_verify_with_the_same_credentials() {
+    let secret = KEYS[1].1;
+    let url = stdout(&sts(
+        &[
+            "--region",
+            "eu-west-1",
+            "presign",
+            "get-caller-identity",
+            "--expires-in",
+            "300",
+        ],
+        &KEYS,
+    ));
+    let url = url.trim();
+    assert!(
+        url.starts_with(
+            "https://sts.eu-west-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&"
+        ),
+        "{url}"
+    );
+    assert!(url.contains("X-Amz-Expires=300"));
+    let check = Command::new(python())
+        .args(["-c", VERIFY_PRESIGNED, url, secret])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&check.stdout).trim(),
+        "ok",
+        "{check:?}"
+    );
+
+    let doc = stdout(&sts(
+        &[
+            "--region",
+            "us-west-2",
+            "eks-token",
+            "--cluster-name",
+            "my-cluster",
+        ],
+        &KEYS,
+    ));
+    let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    assert_eq!(v["kind"], "ExecCredential");
+    assert_eq!(v["apiVersion"], "client.authentication.k8s.io/v1beta1");
+    assert_eq!(v["spec"], serde_json::json!({}));
+    let stamp = v["status"]["expirationTimestamp"].as_str().unwrap();
+    assert!(sts_proto::time::parse_timestamp(stamp).is_ok() && stamp.ends_with('Z'));
+    let token = v["status"]["token"].as_str().unwrap();
+    let encoded = token.strip_prefix("k8s-aws-v1.").unwrap();
+    assert!(!encoded.contains('=') && !encoded.contains('+') && !encoded.contains('/'));
+    // base64url without padding, decoded with Python's standard library.
+    let decoded = Command::new(python())
+        .args([
+            "-c",
+            "import base64,sys; s=sys.argv[1]; print(base64.urlsafe_b64decode(s + '=' * (-len(s) % 4)).decode())",
+            encoded,
+        ])
+        .output()
+        .unwrap();
+    let url = String::from_utf8(decoded.stdout).unwrap();
+    let url = url.trim();
+    assert!(
+        url.starts_with(
+            "https://sts.us-west-2.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&"
+        ),
+        "{url}"
+    );
+    assert!(url.contains("X-Amz-Expires=60"));
+    assert!(url.contains("X-Amz-SignedHeaders=host%3Bx-k8s-aws-id"));
+    let check = Command::new(python())
+        .args([
+            "-c",
+            VERIFY_PRESIGNED,
+            url,
+            secret,
+            "x-k8s-aws-id:my-cluster",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&check.stdout).trim(),
+        "ok",
+        "{check:?}"
+    );
+    // A different cluster name does not verify: the header is signed.
+    let check = Command::new(python())
+        .args(["-c", VERIFY_PRESIGNED, url, secret, "x-k8s-aws-id:other"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&check.stdout).starts_with("mismatch"));
+}
+
+#[test]
+fn botocore_accepts_the_credential_process_output() {
+    let venv = match sts_tests::moto::ensure_venv() {
+        Ok(v) => v,
+        Err(e) if std::env::var_os("CI").is_none() => {
+            println!("skipped: no Python venv with botocore ({e})");
+            return;
+        }
+        Err(e) => panic!("CI needs the venv with botocore: {e}"),
+    };
+    let body = canned::success(
+        "AssumeRole",
+        &format!("{}{ROLE_USER}", canned::credentials()),
+    );
+    let server = FaultServer::start(
+        sts_tests::Script::new(vec![Step::xml(200, body)]).then(sts_tests::WhenDone::RepeatLast),
+    );
+    let home = scratch_home();
+    let config = home.join("botocore-config");
+    let command = format!(
+        "/usr/bin/env AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} {} --endpoint-url {} \
+         assume-role --role-arn arn:aws:iam::123456789012:role/r --role-session-name cp \
+         --output credential-process",
+        KEYS[0].1,
+        KEYS[1].1,
+        sts_binary().display(),
+        server.url()
+    );
+    std::fs::write(
+        &config,
+        format!("[profile cp]\ncredential_process = {command}\n"),
+    )
+    .unwrap();
+    let script = "import botocore.session\n\
+                  s = botocore.session.Session(profile='cp')\n\
+                  c = s.get_credentials().get_frozen_credentials()\n\
+                  print(c.access_key, c.secret_key, c.token)\n";
+    let out = Command::new(venv.join("bin/python"))
+        .args(["-c", script])
+        .env_clear()
+        .env("HOME", &home)
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("none"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "ASIAFAULTSERVER fault/secret fault-token",
+        "botocore said: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(server.requests_seen() >= 1);
+}
