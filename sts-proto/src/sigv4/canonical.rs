@@ -15,7 +15,7 @@ pub(super) struct RequestParts<'a> {
     pub(super) method: &'a str,
     pub(super) path: &'a str,
     pub(super) query: Option<&'a str>,
-    /// The `X-Amz-*` parameters of a presigned URL, as plain text.
+    /// The `X-Amz-*` parameters of a presigned URL, encoded.
     pub(super) added_query: &'a [AddedParam<'a>],
     pub(super) headers: &'a SignedHeaders<'a>,
     pub(super) payload_hash: &'a str,
@@ -30,17 +30,19 @@ pub(super) struct CanonicalRequest {
 
 impl CanonicalRequest {
     pub(super) fn new(parts: &RequestParts<'_>, settings: &SigningSettings) -> Self {
-        let query_len = parts.query.map_or(0, str::len)
+        // Raw query text may triple when encoded; added parameters are
+        // encoded already.
+        let query_len = 3 * parts.query.map_or(0, str::len)
             + parts
                 .added_query
                 .iter()
-                .map(|(name, value)| name.len() + 3 * value.len() + 2)
+                .map(|(name, value)| name.len() + value.len() + 2)
                 .sum::<usize>();
         // One allocation: every part's worst case is bounded above.
         let mut text = String::with_capacity(
             parts.method.len()
                 + 3 * parts.path.len()
-                + 3 * query_len
+                + query_len
                 + parts.headers.text_len()
                 + parts.payload_hash.len()
                 + 8,

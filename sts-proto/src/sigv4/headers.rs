@@ -31,7 +31,61 @@ pub(super) type Entry<'a> = (&'a str, &'a str);
 /// their request order, which the canonical form preserves.
 #[derive(Debug)]
 pub(super) struct SignedHeaders<'a> {
-    entries: Vec<Entry<'a>>,
+    entries: Entries<'a>,
+}
+
+/// Requests rarely carry more than a handful of headers, so they are
+/// collected on the stack; only a crowded request spills to the heap.
+const INLINE: usize = 16;
+
+// Lives on the stack for one signature and is never moved around, so the
+// inline variant's size is the point, not a cost.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+enum Entries<'a> {
+    Inline([Entry<'a>; INLINE], usize),
+    Heap(Vec<Entry<'a>>),
+}
+
+impl<'a> Entries<'a> {
+    fn with_capacity(capacity: usize) -> Self {
+        if capacity <= INLINE {
+            Self::Inline([("", ""); INLINE], 0)
+        } else {
+            Self::Heap(Vec::with_capacity(capacity))
+        }
+    }
+
+    fn push(&mut self, entry: Entry<'a>) {
+        match self {
+            Self::Inline(array, len) => match array.get_mut(*len) {
+                Some(slot) => {
+                    *slot = entry;
+                    *len += 1;
+                }
+                None => {
+                    let mut heap = array.to_vec();
+                    heap.push(entry);
+                    *self = Self::Heap(heap);
+                }
+            },
+            Self::Heap(vec) => vec.push(entry),
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [Entry<'a>] {
+        match self {
+            Self::Inline(array, len) => array.get_mut(..*len).unwrap_or_default(),
+            Self::Heap(vec) => vec,
+        }
+    }
+
+    fn as_slice(&self) -> &[Entry<'a>] {
+        match self {
+            Self::Inline(array, len) => array.get(..*len).unwrap_or_default(),
+            Self::Heap(vec) => vec,
+        }
+    }
 }
 
 impl<'a> SignedHeaders<'a> {
@@ -42,7 +96,7 @@ impl<'a> SignedHeaders<'a> {
         replaced: &[&str],
         added: &[Entry<'a>],
     ) -> Result<Self, SigningError> {
-        let mut entries = Vec::with_capacity(headers.len() + added.len());
+        let mut entries = Entries::with_capacity(headers.len() + added.len());
         for (name, value) in headers {
             let name = name.as_str();
             if UNSIGNED_HEADERS.contains(&name) || replaced.contains(&name) {
@@ -55,9 +109,12 @@ impl<'a> SignedHeaders<'a> {
             })?;
             entries.push((name, value));
         }
-        entries.extend_from_slice(added);
-        // Stable, so repeated names keep their values' order.
-        entries.sort_by(|a, b| a.0.cmp(b.0));
+        for &entry in added {
+            entries.push(entry);
+        }
+        // Stable (and allocation-free at this size), so repeated names keep
+        // their values' order.
+        entries.as_mut_slice().sort_by(|a, b| a.0.cmp(b.0));
         Ok(Self { entries })
     }
 
@@ -65,6 +122,7 @@ impl<'a> SignedHeaders<'a> {
     /// [`Self::write_names`] append, to size buffers once.
     pub(super) fn text_len(&self) -> usize {
         self.entries
+            .as_slice()
             .iter()
             .map(|(name, value)| 2 * name.len() + value.len() + 3)
             .sum()
@@ -74,7 +132,7 @@ impl<'a> SignedHeaders<'a> {
     /// whitespace folded to one space, repeated names' values joined by `,`.
     pub(super) fn write_canonical(&self, out: &mut String) {
         let mut previous: Option<&str> = None;
-        for &(name, value) in &self.entries {
+        for &(name, value) in self.entries.as_slice() {
             if previous == Some(name) {
                 out.push(',');
             } else {
@@ -95,7 +153,7 @@ impl<'a> SignedHeaders<'a> {
     /// Appends the signed header names, `;`-separated.
     pub(super) fn write_names(&self, out: &mut String) {
         let mut previous: Option<&str> = None;
-        for &(name, _) in &self.entries {
+        for &(name, _) in self.entries.as_slice() {
             if previous == Some(name) {
                 continue;
             }
@@ -132,21 +190,20 @@ fn push_folded(out: &mut String, value: &str) {
 }
 
 /// Whether `value` (already trimmed) has a tab or two spaces in a row.
+///
+/// Written as one pass over byte pairs with no early exit and no state
+/// carried between iterations, so that the compiler vectorizes it: this
+/// runs over every session token, a kilobyte each time.
 fn needs_folding(value: &[u8]) -> bool {
-    // Scans in fixed blocks without an early exit so the compiler can
-    // vectorize it: this runs over every session token.
-    let mut found = false;
-    let mut prev_space = false;
-    for chunk in value.chunks(32) {
-        let mut hit = false;
-        for &b in chunk {
-            let space = b == b' ';
-            hit |= b == b'\t' || (space && prev_space);
-            prev_space = space;
-        }
-        found |= hit;
-    }
-    found
+    let Some((&last, rest)) = value.split_last() else {
+        return false;
+    };
+    let next = value.get(1..).unwrap_or_default();
+    rest.iter()
+        .zip(next)
+        .fold(last == b'\t', |found, (&b, &after)| {
+            found | (b == b'\t') | ((b == b' ') & (after == b' '))
+        })
 }
 
 #[cfg(test)]
@@ -170,11 +227,45 @@ mod tests {
     }
 
     #[test]
-    fn detects_runs_across_chunk_edges() {
-        let mut v = "x".repeat(31);
-        v.push_str("  y");
-        assert!(needs_folding(v.as_bytes()));
+    fn detects_runs_and_tabs_anywhere() {
+        for at in [0, 1, 15, 16, 31, 32, 63, 64, 100] {
+            let mut v = "x".repeat(at);
+            v.push_str("  y");
+            assert!(needs_folding(v.as_bytes()), "{at}");
+            let mut v = "x".repeat(at);
+            v.push('\t');
+            assert!(needs_folding(v.as_bytes()), "{at}");
+        }
         assert!(!needs_folding("x ".repeat(40).trim().as_bytes()));
+        assert!(!needs_folding(b""));
+        assert!(!needs_folding(b" "));
+    }
+
+    #[test]
+    fn many_headers_spill_to_the_heap_in_order() {
+        let mut map = HeaderMap::new();
+        for i in (0..40).rev() {
+            map.append(
+                format!("h{i:02}").parse::<http::HeaderName>().unwrap(),
+                "v".parse().unwrap(),
+            );
+            map.append(
+                format!("h{i:02}").parse::<http::HeaderName>().unwrap(),
+                format!("w{i}").parse().unwrap(),
+            );
+        }
+        // Spilling while pushing, should an estimate ever fall short.
+        let mut entries = Entries::with_capacity(0);
+        for i in 0..20 {
+            entries.push(("n", ["0", "1", "2"][i % 3]));
+        }
+        assert_eq!(entries.as_slice().len(), 20);
+        assert_eq!(entries.as_slice()[19], ("n", "1"));
+        let signed = SignedHeaders::collect(&map, &[], &[("a", "1")]).unwrap();
+        let mut s = String::new();
+        signed.write_canonical(&mut s);
+        assert!(s.starts_with("a:1\nh00:v,w0\nh01:v,w1\n"), "{s}");
+        assert!(s.ends_with("h39:v,w39\n"), "{s}");
     }
 
     #[test]

@@ -333,7 +333,7 @@ pub(super) mod tests {
         assert!(!shown.contains("C4AFB1CC"), "{shown}");
         // Neither as decimal bytes (what a derived Debug would print).
         assert!(
-            !shown.contains(&format!("{:?}", &key.bytes[..4]).trim_end_matches(']')),
+            !shown.contains(format!("{:?}", &key.bytes[..4]).trim_end_matches(']')),
             "{shown}"
         );
         assert!(!shown.contains("196, 175"), "{shown}");

@@ -92,25 +92,31 @@ pub fn presign(
     let headers = SignedHeaders::collect(request.headers(), &[], added)?;
     let mut signed_headers = String::new();
     headers.write_names(&mut signed_headers);
-    let credential = format!("{}/{}", key.access_key_id(), key.scope());
-    let expires = seconds.to_string();
     let token = params.credentials.session_token().map(|t| t.expose());
+    let expires = seconds.to_string();
 
-    // In URL order, which is the order the suite's presigned requests use.
-    let mut query: Vec<(&'static str, &str)> = vec![
-        ("X-Amz-Algorithm", ALGORITHM),
-        ("X-Amz-Credential", &credential),
-        ("X-Amz-Date", date.stamp()),
-        ("X-Amz-SignedHeaders", &signed_headers),
-        ("X-Amz-Expires", &expires),
-    ];
+    // In the order of the suite's presigned URLs; the canonical query sorts
+    // its own copy.
+    let mut auth = AuthParams::with_capacity(
+        key.access_key_id().len()
+            + key.scope().len()
+            + signed_headers.len()
+            + 3 * token.map_or(0, str::len)
+            + 256,
+    );
+    auth.push("X-Amz-Algorithm", &[ALGORITHM]);
+    auth.push("X-Amz-Credential", &[key.access_key_id(), "/", key.scope()]);
+    auth.push("X-Amz-Date", &[date.stamp()]);
+    auth.push("X-Amz-SignedHeaders", &[&signed_headers]);
+    auth.push("X-Amz-Expires", &[&expires]);
+    let mut signed_count = auth.len();
     if let Some(token) = token {
-        query.push(("X-Amz-Security-Token", token));
+        auth.push("X-Amz-Security-Token", &[token]);
+        if settings.session_token == SessionTokenMode::Signed {
+            signed_count += 1;
+        }
     }
-    let signed_count = match (token, settings.session_token) {
-        (Some(_), SessionTokenMode::AddedAfterSigning) => query.len() - 1,
-        _ => query.len(),
-    };
+    let signed_query = auth.pairs();
 
     let payload = PayloadText::new(request.body(), settings.payload);
     let canonical = CanonicalRequest::new(
@@ -118,7 +124,7 @@ pub fn presign(
             method: request.method().as_str(),
             path: uri.path(),
             query: uri.query(),
-            added_query: &query[..signed_count],
+            added_query: signed_query.get(..signed_count).unwrap_or_default(),
             headers: &headers,
             payload_hash: payload.as_str(),
         },
@@ -126,9 +132,9 @@ pub fn presign(
     );
     let string_to_sign = canonical.string_to_sign(date.stamp(), key.scope());
     let signature = key.sign(&string_to_sign);
-    query.push(("X-Amz-Signature", signature.as_str()));
+    auth.push("X-Amz-Signature", &[signature.as_str()]);
 
-    let presigned = presigned_uri(uri, &query)?;
+    let presigned = presigned_uri(uri, &auth.text)?;
     let host = host.map(|h| header_value(HOST, h)).transpose()?;
     if let Some(host) = host {
         request.headers_mut().insert(HOST, host);
@@ -152,33 +158,77 @@ fn refuse_presigned(query: Option<&str>) -> Result<(), SigningError> {
     Ok(())
 }
 
-/// `uri` with `added` appended to its query, values encoded.
-fn presigned_uri(uri: &Uri, added: &[(&str, &str)]) -> Result<Uri, SigningError> {
+/// The `X-Amz-*` parameters of a presigned URL, encoded once: the URL and
+/// the canonical query need the same text, and a session token is a
+/// kilobyte of it.
+struct AuthParams {
+    /// `name=value&name=value…`, as it goes into the URL.
+    text: String,
+    /// Where each parameter's name starts, its `=` is, and its value ends.
+    bounds: [(usize, usize, usize); 7],
+    len: usize,
+}
+
+impl AuthParams {
+    fn with_capacity(capacity: usize) -> Self {
+        Self {
+            text: String::with_capacity(capacity),
+            bounds: [(0, 0, 0); 7],
+            len: 0,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Appends `name=` and the encoded concatenation of `value`.
+    fn push(&mut self, name: &str, value: &[&str]) {
+        if !self.text.is_empty() {
+            self.text.push('&');
+        }
+        let start = self.text.len();
+        self.text.push_str(name);
+        let equals = self.text.len();
+        self.text.push('=');
+        for part in value {
+            encode(&mut self.text, part, false);
+        }
+        if let Some(slot) = self.bounds.get_mut(self.len) {
+            *slot = (start, equals, self.text.len());
+            self.len += 1;
+        }
+    }
+
+    /// The `(name, value)` pairs so far, as the canonical query takes them.
+    fn pairs(&self) -> [(&str, &str); 7] {
+        let mut pairs = [("", ""); 7];
+        for (pair, &(start, equals, end)) in pairs.iter_mut().zip(self.bounds.iter().take(self.len))
+        {
+            *pair = (
+                self.text.get(start..equals).unwrap_or_default(),
+                self.text.get(equals + 1..end).unwrap_or_default(),
+            );
+        }
+        pairs
+    }
+}
+
+/// `uri` with `tail` (encoded `name=value` pairs) appended to its query.
+fn presigned_uri(uri: &Uri, tail: &str) -> Result<Uri, SigningError> {
     let path = match uri.path() {
         "" => "/",
         path => path,
     };
     let existing = uri.query().unwrap_or("");
-    let mut text = String::with_capacity(
-        path.len()
-            + existing.len()
-            + added
-                .iter()
-                .map(|(name, value)| name.len() + 3 * value.len() + 2)
-                .sum::<usize>()
-            + 1,
-    );
+    let mut text = String::with_capacity(path.len() + existing.len() + tail.len() + 2);
     text.push_str(path);
     text.push('?');
     text.push_str(existing);
-    for (name, value) in added {
-        if !(text.ends_with('?') || text.ends_with('&')) {
-            text.push('&');
-        }
-        text.push_str(name);
-        text.push('=');
-        encode(&mut text, value, false);
+    if !(existing.is_empty() || existing.ends_with('&')) {
+        text.push('&');
     }
+    text.push_str(tail);
     let invalid = |e: &dyn std::fmt::Display| SigningError::InvalidUri {
         reason: e.to_string(),
     };

@@ -1,13 +1,14 @@
 //! The canonical query string.
 
-use super::encode::{encode, reencode_component};
+use super::encode::reencode_component;
 
-/// A parameter the signer adds (the `X-Amz-*` of a presigned URL), given as
-/// plain text to be encoded.
-pub(super) type AddedParam<'a> = (&'static str, &'a str);
+/// A parameter the signer adds (the `X-Amz-*` of a presigned URL), name
+/// and value already encoded: the URL needs the same text, so it is
+/// encoded once for both.
+pub(super) type AddedParam<'a> = (&'a str, &'a str);
 
 /// Appends the canonical query: every `name=value` pair of `raw` (decoded
-/// and encoded again) and of `added` (encoded), sorted by name then value.
+/// and encoded again) and of `added` (as given), sorted by name then value.
 ///
 /// Pairs are encoded into one scratch string and sorted as ranges of it, so
 /// that a query costs two allocations however many parameters it has. A
@@ -39,9 +40,9 @@ pub(super) fn write_canonical_query(out: &mut String, raw: Option<&str>, added: 
     }
     for (name, value) in added {
         let start = scratch.len();
-        encode(&mut scratch, name, false);
+        scratch.push_str(name);
         let name_end = scratch.len();
-        encode(&mut scratch, value, false);
+        scratch.push_str(value);
         pairs.push((start, name_end, scratch.len()));
     }
 
@@ -93,16 +94,10 @@ mod tests {
     }
 
     #[test]
-    fn added_parameters_are_encoded_not_decoded() {
+    fn added_parameters_are_taken_as_given() {
         assert_eq!(
-            canonical(
-                "z=1",
-                &[
-                    ("X-Amz-Credential", "AKID/20150830/x"),
-                    ("X-Amz-Token", "a%2B")
-                ]
-            ),
-            "X-Amz-Credential=AKID%2F20150830%2Fx&X-Amz-Token=a%252B&z=1"
+            canonical("z=1&Y=%2f", &[("X-Amz-Credential", "AKID%2F20150830%2Fx")]),
+            "X-Amz-Credential=AKID%2F20150830%2Fx&Y=%2F&z=1"
         );
     }
 }
