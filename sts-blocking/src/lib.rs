@@ -19,6 +19,7 @@ pub mod config;
 pub mod credentials;
 pub mod env;
 mod error;
+pub mod profile;
 pub mod timing;
 pub mod transport;
 pub mod ureq_transport;

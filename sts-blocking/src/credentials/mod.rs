@@ -1,9 +1,66 @@
 //! Where the client's credentials come from.
+//!
+//! A [`ProvideCredentials`] gives the credentials to sign with. The
+//! providers here follow the AWS SDKs:
+//!
+//! | provider | source |
+//! |---|---|
+//! | [`StaticProvider`] | fixed credentials |
+//! | [`EnvironmentProvider`] | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_CREDENTIAL_EXPIRATION` |
+//! | [`ProfileProvider`] | `~/.aws/config` and `~/.aws/credentials`: static keys, `role_arn` with `source_profile` or `credential_source`, `web_identity_token_file`, `credential_process` |
+//! | [`WebIdentityProvider`] | `AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN`, `AWS_ROLE_SESSION_NAME` (EKS service accounts) |
+//! | [`CredentialProcessProvider`] | an external command's JSON output |
+//! | [`AssumeRoleProvider`] | `AssumeRole` with another provider's credentials |
+//! | [`ChainProvider`] | the first of several that is configured; [`default_chain`] is environment → profile → web identity |
+//! | [`CachingProvider`] | any of the above, cached and refreshed before expiry |
+//!
+//! [`default_provider`] is what a [`Client`](crate::Client) built without
+//! credentials uses: the default chain behind a cache. Everything the
+//! providers read (environment, files, clock, HTTP) comes through a
+//! [`ProviderConfig`], so tests can replace all of it.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use sts_blocking::credentials::{self, CachingProvider, ProviderConfig, ProvideCredentials};
+//!
+//! let chain = credentials::default_chain(&ProviderConfig::new());
+//! let provider = CachingProvider::new(chain);
+//! let creds = provider.provide_credentials()?;
+//! println!("signing as {}", creds.access_key_id());
+//! # Ok::<(), credentials::CredentialsError>(())
+//! ```
 
 use std::fmt;
 use std::sync::Arc;
 
 use sts_proto::Credentials;
+
+mod assume_role;
+mod cache;
+mod chain;
+mod config;
+mod environment;
+mod fs;
+mod process;
+mod profile;
+pub mod profile_chain;
+mod web_identity;
+
+pub use assume_role::{
+    AssumeRoleProvider, RoleAssumer, WebIdentityRoleAssumer, default_role_assumer,
+    default_role_assumer_with_web_identity,
+};
+pub use cache::{
+    CachingProvider, CachingProviderBuilder, DEFAULT_JITTER, DEFAULT_REFRESH_WINDOW,
+    DEFAULT_RETRY_AFTER_FAILURE,
+};
+pub use chain::{ChainProvider, default_chain, default_provider};
+pub use config::{MfaTokenProvider, ProviderConfig};
+pub use environment::EnvironmentProvider;
+pub use fs::{Fs, MapFs, RealFs};
+pub use process::CredentialProcessProvider;
+pub use profile::ProfileProvider;
+pub use web_identity::WebIdentityProvider;
 
 /// Credentials shared between the provider, its cache and the calls in flight.
 pub type SharedCredentials = Arc<Credentials>;
@@ -11,7 +68,10 @@ pub type SharedCredentials = Arc<Credentials>;
 /// A source of credentials, asked before every signed call.
 ///
 /// Implementations that fetch credentials (from STS, a process, a file)
-/// should be wrapped in a cache so the call path stays cheap.
+/// should be wrapped in a [`CachingProvider`] so the call path stays cheap.
+/// An implementation that is not set up at all (no variables, no file)
+/// should fail with [`CredentialsErrorKind::NotConfigured`], so that a
+/// [`ChainProvider`] moves on to the next source.
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
     /// Current credentials, or why there are none.
     fn provide_credentials(&self) -> Result<SharedCredentials, CredentialsError>;
@@ -25,6 +85,11 @@ impl StaticProvider {
     /// Always provides `credentials`.
     pub fn new(credentials: Credentials) -> Self {
         Self(Arc::new(credentials))
+    }
+
+    /// Always provides this shared value.
+    pub fn from_shared(credentials: SharedCredentials) -> Self {
+        Self(credentials)
     }
 }
 
@@ -40,29 +105,174 @@ impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Arc<P> {
     }
 }
 
-/// No credentials could be had.
-#[derive(Debug, Clone, PartialEq, Eq)]
+impl<P: ProvideCredentials + ?Sized> ProvideCredentials for Box<P> {
+    fn provide_credentials(&self) -> Result<SharedCredentials, CredentialsError> {
+        (**self).provide_credentials()
+    }
+}
+
+/// For clients that only send unsigned operations
+/// (`AssumeRoleWithWebIdentity`, `AssumeRoleWithSAML`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoCredentials;
+
+impl ProvideCredentials for NoCredentials {
+    fn provide_credentials(&self) -> Result<SharedCredentials, CredentialsError> {
+        Err(CredentialsError::not_configured(
+            "no credentials",
+            "this client is meant for unsigned operations only",
+        ))
+    }
+}
+
+/// How a credentials source failed: the distinction a chain acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CredentialsErrorKind {
+    /// The source is not set up here (no variables, no file, no such
+    /// profile): a chain tries the next source.
+    NotConfigured,
+    /// The source is set up, but its settings are wrong (a profile loop, a
+    /// missing key, a file that does not parse). A chain stops here.
+    InvalidConfiguration,
+    /// The source is set up for a feature this crate does not have (SSO,
+    /// instance metadata). A chain stops here.
+    Unsupported,
+    /// The source is set up and was tried, and failed (STS refused, the
+    /// process failed, the token file is unreadable). A chain stops here.
+    Failed,
+}
+
+impl fmt::Display for CredentialsErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CredentialsErrorKind::NotConfigured => "not configured",
+            CredentialsErrorKind::InvalidConfiguration => "invalid configuration",
+            CredentialsErrorKind::Unsupported => "not supported",
+            CredentialsErrorKind::Failed => "failed",
+        })
+    }
+}
+
+/// No credentials could be had: which source, what kind of failure, and
+/// why, without any secret.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct CredentialsError {
+    /// What kind of failure.
+    pub kind: CredentialsErrorKind,
     /// The source that failed, as `environment` or `profile "dev"`.
     pub source: String,
     /// Why, without any secret.
     pub reason: String,
+    cause: Option<Arc<dyn std::error::Error + Send + Sync>>,
 }
 
 impl CredentialsError {
-    /// `source` failed because of `reason`.
+    /// `source` failed because of `reason` ([`CredentialsErrorKind::Failed`]).
     pub fn new(source: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::with_kind(CredentialsErrorKind::Failed, source, reason)
+    }
+
+    /// An error of `kind`.
+    pub fn with_kind(
+        kind: CredentialsErrorKind,
+        source: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
         Self {
+            kind,
             source: source.into(),
             reason: reason.into(),
+            cause: None,
         }
+    }
+
+    /// `source` is not set up.
+    pub fn not_configured(source: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::with_kind(CredentialsErrorKind::NotConfigured, source, reason)
+    }
+
+    /// `source` is set up wrongly.
+    pub fn invalid_configuration(source: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::with_kind(CredentialsErrorKind::InvalidConfiguration, source, reason)
+    }
+
+    /// `source` needs a feature this crate lacks.
+    pub fn unsupported(source: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::with_kind(CredentialsErrorKind::Unsupported, source, reason)
+    }
+
+    /// `source` was tried and failed.
+    pub fn failed(source: impl Into<String>, reason: impl Into<String>) -> Self {
+        Self::with_kind(CredentialsErrorKind::Failed, source, reason)
+    }
+
+    /// The same error, caused by `cause` (reported by
+    /// [`std::error::Error::source`]). The cause must not carry secrets.
+    pub fn with_cause(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.cause = Some(Arc::new(cause));
+        self
+    }
+
+    /// What kind of failure.
+    pub fn kind(&self) -> CredentialsErrorKind {
+        self.kind
+    }
+
+    /// Whether the source was simply not set up (a chain moves on).
+    pub fn is_not_configured(&self) -> bool {
+        self.kind == CredentialsErrorKind::NotConfigured
+    }
+
+    /// The underlying error, such as the [`crate::Error`] of a failed STS call.
+    pub fn cause(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+        self.cause.as_deref()
+    }
+
+    /// The same failure, reported as coming from `source` with `context`
+    /// put before the reason; kind and cause are kept.
+    pub(crate) fn within(mut self, source: impl Into<String>, kind: CredentialsErrorKind) -> Self {
+        let inner_source = std::mem::replace(&mut self.source, source.into());
+        self.reason = format!("{inner_source}: {}", self.reason);
+        self.kind = kind;
+        self
     }
 }
 
 impl fmt::Display for CredentialsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "no credentials from {}: {}", self.source, self.reason)
+        write!(
+            f,
+            "no credentials from {} ({}): {}",
+            self.source, self.kind, self.reason
+        )
     }
 }
 
-impl std::error::Error for CredentialsError {}
+impl std::error::Error for CredentialsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.cause
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_source_kind_and_reason() {
+        let e = CredentialsError::not_configured("environment", "AWS_ACCESS_KEY_ID is not set");
+        assert_eq!(
+            e.to_string(),
+            "no credentials from environment (not configured): AWS_ACCESS_KEY_ID is not set"
+        );
+        assert!(e.is_not_configured());
+        let wrapped = e.within("profile \"a\"", CredentialsErrorKind::Failed);
+        assert_eq!(wrapped.source, "profile \"a\"");
+        assert_eq!(wrapped.reason, "environment: AWS_ACCESS_KEY_ID is not set");
+        assert_eq!(wrapped.kind(), CredentialsErrorKind::Failed);
+    }
+}

@@ -1,0 +1,222 @@
+//! Role assumers (as the JavaScript SDK's `getDefaultRoleAssumer` and
+//! `getDefaultRoleAssumerWithWebIdentity`) and a provider built on them.
+
+use std::fmt;
+use std::sync::Arc;
+
+use sts_proto::Credentials;
+use sts_proto::ops::{AssumeRole, AssumeRoleOutput, AssumeRoleWithWebIdentity};
+
+use super::{
+    CredentialsError, NoCredentials, ProvideCredentials, SharedCredentials, StaticProvider,
+};
+use crate::config::ClientBuilder;
+use crate::error::Error;
+
+/// Turns a failed STS call into a credentials error: bad input or
+/// configuration is [`InvalidConfiguration`](super::CredentialsErrorKind::InvalidConfiguration),
+/// anything else [`Failed`](super::CredentialsErrorKind::Failed).
+pub(crate) fn sts_error(source: impl Into<String>, action: &str, e: Error) -> CredentialsError {
+    let reason = format!("{action} failed: {e}");
+    let err = match &e {
+        Error::Validation(_) | Error::Config(_) => {
+            CredentialsError::invalid_configuration(source, reason)
+        }
+        Error::Credentials(inner) => CredentialsError::with_kind(inner.kind, source, reason),
+        _ => CredentialsError::failed(source, reason),
+    };
+    err.with_cause(e)
+}
+
+/// Calls `AssumeRole` with given source credentials: for code that builds
+/// its own providers.
+///
+/// Every call builds a light [`Client`](crate::Client) from the builder
+/// (region, endpoint, transport, timeouts, retries) with the source
+/// credentials; the HTTP transport and its connection pool are shared
+/// between calls.
+///
+/// ```no_run
+/// use sts_blocking::Client;
+/// use sts_blocking::credentials::RoleAssumer;
+/// use sts_proto::Credentials;
+/// use sts_proto::ops::AssumeRole;
+///
+/// let assumer = RoleAssumer::new(Client::builder().region("eu-west-1"));
+/// let source = Credentials::new("AKID", "SECRET", None);
+/// let creds = assumer.assume_role(
+///     source,
+///     &AssumeRole::new("arn:aws:iam::123456789012:role/demo", "my-app"),
+/// )?;
+/// # Ok::<(), sts_blocking::credentials::CredentialsError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct RoleAssumer {
+    builder: ClientBuilder,
+}
+
+impl RoleAssumer {
+    /// Calls STS as `builder` says; its credentials, if any, are replaced
+    /// by the source credentials of each call.
+    pub fn new(mut builder: ClientBuilder) -> Self {
+        if builder.transport.is_none() {
+            builder.transport = Some(builder.make_transport());
+        }
+        builder.credentials = None;
+        Self { builder }
+    }
+
+    /// The full `AssumeRole` answer, signed with `source`.
+    pub fn assume_role_output(
+        &self,
+        source: impl Into<SharedCredentials>,
+        request: &AssumeRole,
+    ) -> Result<AssumeRoleOutput, Error> {
+        let client = self
+            .builder
+            .clone()
+            .credentials_provider(StaticProvider::from_shared(source.into()))
+            .build()?;
+        client.assume_role(request)
+    }
+
+    /// The role's credentials, signed with `source`.
+    pub fn assume_role(
+        &self,
+        source: impl Into<SharedCredentials>,
+        request: &AssumeRole,
+    ) -> Result<Credentials, CredentialsError> {
+        self.assume_role_output(source, request)
+            .map(|out| out.credentials)
+            .map_err(|e| sts_error(format!("role {}", request.role_arn), "AssumeRole", e))
+    }
+}
+
+/// Calls `AssumeRoleWithWebIdentity` (unsigned): for code that builds its
+/// own providers.
+#[derive(Debug, Clone)]
+pub struct WebIdentityRoleAssumer {
+    builder: ClientBuilder,
+}
+
+impl WebIdentityRoleAssumer {
+    /// Calls STS as `builder` says (its credentials are not used).
+    pub fn new(mut builder: ClientBuilder) -> Self {
+        if builder.transport.is_none() {
+            builder.transport = Some(builder.make_transport());
+        }
+        Self {
+            builder: builder.credentials_provider(NoCredentials),
+        }
+    }
+
+    /// The role's credentials for the request's token.
+    pub fn assume_role_with_web_identity(
+        &self,
+        request: &AssumeRoleWithWebIdentity,
+    ) -> Result<Credentials, CredentialsError> {
+        let source = format!("web identity role {}", request.role_arn);
+        let client = self
+            .builder
+            .clone()
+            .build()
+            .map_err(|e| sts_error(source.clone(), "AssumeRoleWithWebIdentity", e.into()))?;
+        client
+            .assume_role_with_web_identity(request)
+            .map(|out| out.credentials)
+            .map_err(|e| sts_error(source, "AssumeRoleWithWebIdentity", e))
+    }
+}
+
+/// A function from source credentials and an `AssumeRole` request to the
+/// role's credentials, like the JavaScript SDK's `getDefaultRoleAssumer`.
+///
+/// ```no_run
+/// use sts_blocking::Client;
+/// use sts_blocking::credentials::default_role_assumer;
+/// use sts_proto::Credentials;
+/// use sts_proto::ops::AssumeRole;
+///
+/// let assume = default_role_assumer(Client::builder().region("us-east-1"));
+/// let creds = assume(
+///     Credentials::new("AKID", "SECRET", None).into(),
+///     &AssumeRole::new("arn:aws:iam::123456789012:role/demo", "s"),
+/// )?;
+/// # Ok::<(), sts_blocking::credentials::CredentialsError>(())
+/// ```
+pub fn default_role_assumer(
+    builder: ClientBuilder,
+) -> impl Fn(SharedCredentials, &AssumeRole) -> Result<Credentials, CredentialsError> + Send + Sync
+{
+    let assumer = RoleAssumer::new(builder);
+    move |source, request| assumer.assume_role(source, request)
+}
+
+/// A function from an `AssumeRoleWithWebIdentity` request to the role's
+/// credentials, like `getDefaultRoleAssumerWithWebIdentity`.
+pub fn default_role_assumer_with_web_identity(
+    builder: ClientBuilder,
+) -> impl Fn(&AssumeRoleWithWebIdentity) -> Result<Credentials, CredentialsError> + Send + Sync {
+    let assumer = WebIdentityRoleAssumer::new(builder);
+    move |request| assumer.assume_role_with_web_identity(request)
+}
+
+/// Credentials of a role, assumed with another provider's credentials on
+/// every call (wrap it in a [`CachingProvider`](super::CachingProvider)).
+///
+/// ```no_run
+/// use sts_blocking::Client;
+/// use sts_blocking::credentials::{AssumeRoleProvider, CachingProvider, EnvironmentProvider};
+/// use sts_proto::ops::AssumeRole;
+///
+/// let provider = CachingProvider::new(AssumeRoleProvider::new(
+///     EnvironmentProvider::default(),
+///     AssumeRole::new("arn:aws:iam::123456789012:role/demo", "my-app").duration_secs(900),
+///     Client::builder().region("eu-west-1"),
+/// ));
+/// let client = Client::builder().region("eu-west-1").credentials_provider(provider).build()?;
+/// # Ok::<(), sts_blocking::Error>(())
+/// ```
+pub struct AssumeRoleProvider {
+    source: Arc<dyn ProvideCredentials>,
+    request: AssumeRole,
+    assumer: RoleAssumer,
+}
+
+impl fmt::Debug for AssumeRoleProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AssumeRoleProvider")
+            .field("source", &self.source)
+            .field("role_arn", &self.request.role_arn)
+            .field("role_session_name", &self.request.role_session_name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AssumeRoleProvider {
+    /// Assumes `request`'s role with `source`'s credentials, calling STS
+    /// as `builder` says.
+    pub fn new(
+        source: impl ProvideCredentials + 'static,
+        request: AssumeRole,
+        builder: ClientBuilder,
+    ) -> Self {
+        Self {
+            source: Arc::new(source),
+            request,
+            assumer: RoleAssumer::new(builder),
+        }
+    }
+}
+
+impl ProvideCredentials for AssumeRoleProvider {
+    fn provide_credentials(&self) -> Result<SharedCredentials, CredentialsError> {
+        let source = self.source.provide_credentials().map_err(|e| {
+            let kind = e.kind;
+            e.within(format!("role {}", self.request.role_arn), kind)
+        })?;
+        self.assumer
+            .assume_role(source, &self.request)
+            .map(Arc::new)
+    }
+}

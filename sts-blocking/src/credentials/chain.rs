@@ -1,0 +1,167 @@
+//! Trying several sources in turn, and the default chain.
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::{
+    CachingProvider, CredentialsError, EnvironmentProvider, ProfileProvider, ProvideCredentials,
+    ProviderConfig, SharedCredentials, WebIdentityProvider,
+};
+use crate::config::ClientBuilder;
+
+/// The first source that is configured.
+///
+/// Sources are asked in order. One that fails with
+/// [`NotConfigured`](super::CredentialsErrorKind::NotConfigured) is skipped;
+/// any other failure ends the search with that error (a profile that is set
+/// up but broken must not silently fall through to another identity). If
+/// no source is configured, the error lists each source and why.
+///
+/// ```
+/// use sts_blocking::credentials::{ChainProvider, EnvironmentProvider, StaticProvider};
+/// use sts_blocking::env::MapEnv;
+/// use sts_proto::Credentials;
+///
+/// let chain = ChainProvider::new()
+///     .with("environment", EnvironmentProvider::new(MapEnv::default()))
+///     .with("fallback", StaticProvider::new(Credentials::new("AKID", "SECRET", None)));
+/// ```
+#[derive(Clone, Default)]
+pub struct ChainProvider {
+    providers: Vec<(String, Arc<dyn ProvideCredentials>)>,
+}
+
+impl fmt::Debug for ChainProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.providers.iter().map(|(n, _)| n))
+            .finish()
+    }
+}
+
+impl ChainProvider {
+    /// An empty chain (it has no credentials to give).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The same chain with `provider`, called `name` in errors, at the end.
+    pub fn with(
+        mut self,
+        name: impl Into<String>,
+        provider: impl ProvideCredentials + 'static,
+    ) -> Self {
+        self.push(name, provider);
+        self
+    }
+
+    /// Adds `provider` at the end.
+    pub fn push(&mut self, name: impl Into<String>, provider: impl ProvideCredentials + 'static) {
+        self.providers.push((name.into(), Arc::new(provider)));
+    }
+
+    /// Adds a shared provider at the end.
+    pub fn push_shared(&mut self, name: impl Into<String>, provider: Arc<dyn ProvideCredentials>) {
+        self.providers.push((name.into(), provider));
+    }
+
+    /// The sources' names, in order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.providers.iter().map(|(n, _)| n.as_str())
+    }
+}
+
+impl ProvideCredentials for ChainProvider {
+    fn provide_credentials(&self) -> Result<SharedCredentials, CredentialsError> {
+        let mut tried = Vec::with_capacity(self.providers.len());
+        for (name, provider) in &self.providers {
+            match provider.provide_credentials() {
+                Ok(c) => return Ok(c),
+                Err(e) if e.is_not_configured() => tried.push(format!("{name}: {}", e.reason)),
+                Err(e) => return Err(e),
+            }
+        }
+        let reason = if tried.is_empty() {
+            "the chain has no sources".to_owned()
+        } else {
+            format!(
+                "the credential provider was not enabled: no source had credentials; tried {}",
+                tried.join("; ")
+            )
+        };
+        Err(CredentialsError::not_configured(
+            "credentials chain",
+            reason,
+        ))
+    }
+}
+
+/// The AWS SDKs' default chain, without the container and instance
+/// metadata sources: environment variables, then the shared profile files,
+/// then web identity from the environment (EKS). Add your own sources
+/// (such as a metadata provider) with [`ChainProvider::with`].
+pub fn default_chain(config: &ProviderConfig) -> ChainProvider {
+    ChainProvider::new()
+        .with("environment", EnvironmentProvider::from_config(config))
+        .with("profile", ProfileProvider::new(config))
+        .with("web identity", WebIdentityProvider::from_env(config))
+}
+
+/// What a client built without credentials uses: the [`default_chain`]
+/// behind a [`CachingProvider`], with STS calls made as `builder` says
+/// (see [`ProviderConfig::from_client_builder`]) and the process
+/// environment and file system.
+pub fn default_provider(builder: &ClientBuilder) -> Arc<dyn ProvideCredentials> {
+    let config = ProviderConfig::from_client_builder(builder);
+    Arc::new(
+        CachingProvider::builder(default_chain(&config))
+            .config(&config)
+            .build(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::{CredentialsErrorKind, MapFs, StaticProvider};
+    use crate::env::MapEnv;
+    use sts_proto::Credentials;
+
+    #[derive(Debug)]
+    struct Fails(CredentialsErrorKind);
+
+    impl ProvideCredentials for Fails {
+        fn provide_credentials(&self) -> Result<SharedCredentials, CredentialsError> {
+            Err(CredentialsError::with_kind(self.0, "fails", "on purpose"))
+        }
+    }
+
+    #[test]
+    fn skips_not_configured_and_stops_on_failure() {
+        let ok = StaticProvider::new(Credentials::new("AKID", "S", None));
+        let chain = ChainProvider::new()
+            .with("a", Fails(CredentialsErrorKind::NotConfigured))
+            .with("b", ok.clone());
+        assert_eq!(chain.provide_credentials().unwrap().access_key_id(), "AKID");
+
+        let chain = ChainProvider::new()
+            .with("a", Fails(CredentialsErrorKind::InvalidConfiguration))
+            .with("b", ok);
+        assert_eq!(
+            chain.provide_credentials().unwrap_err().kind(),
+            CredentialsErrorKind::InvalidConfiguration
+        );
+    }
+
+    #[test]
+    fn empty_default_chain_lists_every_source() {
+        let config = ProviderConfig::new()
+            .with_env(MapEnv::new([("HOME", "/home")]))
+            .with_fs(MapFs::new());
+        let err = default_chain(&config).provide_credentials().unwrap_err();
+        assert!(err.is_not_configured());
+        for name in ["environment:", "profile:", "web identity:"] {
+            assert!(err.reason.contains(name), "{err}");
+        }
+    }
+}

@@ -1,0 +1,612 @@
+//! What the providers read the world through: environment, files, clock,
+//! randomness, and the STS client settings they call STS with.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use sts_proto::SecretString;
+use sts_proto::endpoint::EndpointConfig;
+use sts_proto::time::unix_seconds;
+
+use super::{CredentialsError, Fs, ProvideCredentials, RealFs};
+use crate::config::ClientBuilder;
+use crate::env::{Env, ProcessEnv};
+use crate::profile::{self, FileKind, Platform, ProfileSet, Section};
+use crate::timing::{Clock, Jitter, Random, Sleep, SystemClock};
+use crate::transport::Transport;
+
+/// Largest profile file the providers read.
+const MAX_PROFILE_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Asked for the current code of an MFA device when a profile's role needs
+/// one (`mfa_serial`).
+///
+/// Any `Fn(&str) -> Result<SecretString, String> + Send + Sync` is one:
+///
+/// ```
+/// use sts_blocking::credentials::ProviderConfig;
+/// use sts_proto::SecretString;
+///
+/// let config = ProviderConfig::new().with_mfa_token_provider(|serial: &str| {
+///     // Ask the user, a TOTP library, a hardware token...
+///     let _ = serial;
+///     Ok::<_, String>(SecretString::new("123456"))
+/// });
+/// ```
+pub trait MfaTokenProvider: Send + Sync {
+    /// The current code for the device `serial_number`, or why there is none.
+    fn mfa_token(&self, serial_number: &str) -> Result<SecretString, String>;
+}
+
+impl<F> MfaTokenProvider for F
+where
+    F: Fn(&str) -> Result<SecretString, String> + Send + Sync,
+{
+    fn mfa_token(&self, serial_number: &str) -> Result<SecretString, String> {
+        self(serial_number)
+    }
+}
+
+/// Everything a provider reads the world through, so that tests (and
+/// programs with their own configuration) can replace it: the environment,
+/// the file system, the clock, the random source of the cache's jitter, the
+/// profile to use, and the [`ClientBuilder`] its STS calls are made with.
+///
+/// Cheap to clone; clones share the STS transport (and its connection pool).
+///
+/// ```
+/// use sts_blocking::credentials::{MapFs, ProviderConfig};
+/// use sts_blocking::env::MapEnv;
+///
+/// let config = ProviderConfig::new()
+///     .with_env(MapEnv::new([("HOME", "/home/me"), ("AWS_PROFILE", "dev")]))
+///     .with_fs(MapFs::new().with_file(
+///         "/home/me/.aws/credentials",
+///         "[dev]\naws_access_key_id = AKID\naws_secret_access_key = SECRET\n",
+///     ));
+/// ```
+#[derive(Clone)]
+pub struct ProviderConfig {
+    pub(crate) env: Arc<dyn Env>,
+    pub(crate) fs: Arc<dyn Fs>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) random: Arc<dyn Random>,
+    pub(crate) clock_is_system: bool,
+    platform: Platform,
+    sts: ClientBuilder,
+    transport: Arc<OnceLock<Arc<dyn Transport>>>,
+    profile_name: Option<String>,
+    profile_files: Option<(Option<PathBuf>, Option<PathBuf>)>,
+    mfa: Option<Arc<dyn MfaTokenProvider>>,
+    named_sources: Vec<(String, Arc<dyn ProvideCredentials>)>,
+}
+
+impl fmt::Debug for ProviderConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.named_sources.iter().map(|(n, _)| n.as_str()).collect();
+        f.debug_struct("ProviderConfig")
+            .field("env", &self.env)
+            .field("fs", &self.fs)
+            .field("clock", &self.clock)
+            .field("platform", &self.platform)
+            .field("sts", &self.sts)
+            .field("profile_name", &self.profile_name)
+            .field("profile_files", &self.profile_files)
+            .field("mfa_token_provider", &self.mfa.is_some())
+            .field("named_sources", &names)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for ProviderConfig {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The profile files as read, and the profile selected in them.
+#[derive(Debug)]
+pub(crate) struct LoadedProfiles {
+    pub(crate) set: ProfileSet,
+    pub(crate) profile: String,
+}
+
+impl ProviderConfig {
+    /// The process environment, the real file system, the system clock,
+    /// and a default [`ClientBuilder`] for STS calls.
+    pub fn new() -> Self {
+        Self {
+            env: Arc::new(ProcessEnv),
+            fs: Arc::new(RealFs),
+            clock: Arc::new(SystemClock),
+            random: Arc::new(Jitter::default()),
+            clock_is_system: true,
+            platform: Platform::current(),
+            sts: ClientBuilder::default(),
+            transport: Arc::new(OnceLock::new()),
+            profile_name: None,
+            profile_files: None,
+            mfa: None,
+            named_sources: Vec::new(),
+        }
+    }
+
+    /// A configuration whose STS calls use `builder`'s settings: its
+    /// transport, timeouts, retry policy, clock, sleep and jitter, and (when
+    /// set) its region, endpoint and FIPS/dual-stack flags, which then win
+    /// over the profile's and the environment's. Its credentials are not used.
+    pub fn from_client_builder(builder: &ClientBuilder) -> Self {
+        Self::new().with_sts_client_builder(builder.clone())
+    }
+
+    /// STS calls are made with clients built from `builder` (see
+    /// [`ProviderConfig::from_client_builder`]).
+    pub fn with_sts_client_builder(mut self, mut builder: ClientBuilder) -> Self {
+        builder.credentials = None;
+        self.clock = Arc::clone(&builder.clock);
+        self.random = Arc::clone(&builder.random);
+        self.clock_is_system = false;
+        self.sts = builder;
+        self.transport = Arc::new(OnceLock::new());
+        self
+    }
+
+    /// Reads variables from `env` instead of the process environment.
+    pub fn with_env(mut self, env: impl Env + 'static) -> Self {
+        self.env = Arc::new(env);
+        self
+    }
+
+    /// Reads files through `fs` instead of the real file system.
+    pub fn with_fs(mut self, fs: impl Fs + 'static) -> Self {
+        self.fs = Arc::new(fs);
+        self
+    }
+
+    /// Uses `clock` for expiry decisions, session names and signing.
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        let clock: Arc<dyn Clock> = Arc::new(clock);
+        self.sts.clock = Arc::clone(&clock);
+        self.clock = clock;
+        self.clock_is_system = false;
+        self
+    }
+
+    /// Uses `random` for jitter (the cache's refresh time and STS retries).
+    pub fn with_random(mut self, random: impl Random + 'static) -> Self {
+        let random: Arc<dyn Random> = Arc::new(random);
+        self.sts.random = Arc::clone(&random);
+        self.random = random;
+        self
+    }
+
+    /// Waits between STS retries with `sleep`.
+    pub fn with_sleep(mut self, sleep: impl Sleep + 'static) -> Self {
+        self.sts.sleep = Arc::new(sleep);
+        self
+    }
+
+    /// Sends STS requests through `transport`.
+    pub fn with_transport(mut self, transport: impl Transport + 'static) -> Self {
+        self.sts.transport = Some(Arc::new(transport));
+        self.transport = Arc::new(OnceLock::new());
+        self
+    }
+
+    /// Applies `platform`'s rules for the home directory and paths.
+    pub fn with_platform(mut self, platform: Platform) -> Self {
+        self.platform = platform;
+        self
+    }
+
+    /// Calls STS in `region`, whatever the profile or environment say.
+    pub fn with_region(mut self, region: impl Into<String>) -> Self {
+        self.sts.endpoint.region = Some(region.into());
+        self
+    }
+
+    /// Calls STS at `url`, whatever the profile or environment say.
+    pub fn with_endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.sts.endpoint.endpoint = Some(url.into());
+        self
+    }
+
+    /// Uses the profile `name` instead of `AWS_PROFILE` or `default`.
+    pub fn with_profile_name(mut self, name: impl Into<String>) -> Self {
+        self.profile_name = Some(name.into());
+        self
+    }
+
+    /// Reads these files instead of the ones the environment names
+    /// (`None`: no such file).
+    pub fn with_profile_files(
+        mut self,
+        config: Option<PathBuf>,
+        credentials: Option<PathBuf>,
+    ) -> Self {
+        self.profile_files = Some((config, credentials));
+        self
+    }
+
+    /// Asks `provider` for MFA codes when a profile has `mfa_serial`.
+    pub fn with_mfa_token_provider(mut self, provider: impl MfaTokenProvider + 'static) -> Self {
+        self.mfa = Some(Arc::new(provider));
+        self
+    }
+
+    /// Makes `provider` available as `credential_source = name` in
+    /// profiles (for example `Ec2InstanceMetadata` or `EcsContainer`, which
+    /// this crate does not implement). `Environment` is built in.
+    pub fn with_named_source(
+        mut self,
+        name: impl Into<String>,
+        provider: impl ProvideCredentials + 'static,
+    ) -> Self {
+        self.named_sources.push((name.into(), Arc::new(provider)));
+        self
+    }
+
+    /// The environment.
+    pub fn env(&self) -> &dyn Env {
+        &*self.env
+    }
+
+    /// The file system.
+    pub fn fs(&self) -> &dyn Fs {
+        &*self.fs
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &dyn Clock {
+        &*self.clock
+    }
+
+    pub(crate) fn mfa(&self) -> Option<&dyn MfaTokenProvider> {
+        self.mfa.as_deref()
+    }
+
+    pub(crate) fn named_source(&self, name: &str) -> Option<Arc<dyn ProvideCredentials>> {
+        self.named_sources
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, p)| Arc::clone(p))
+    }
+
+    /// A session name for roles assumed without `role_session_name`.
+    pub(crate) fn default_session_name(&self) -> String {
+        let now = self.clock.now();
+        let millis = unix_seconds(now)
+            .saturating_mul(1000)
+            .saturating_add(i64::from(
+                now.duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.subsec_millis())
+                    .unwrap_or(0),
+            ));
+        format!("sts-rs-{millis}")
+    }
+
+    /// Reads a whole (small) file through the file system.
+    pub(crate) fn read_file(&self, path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+        self.fs.read(path, limit)
+    }
+
+    /// Reads the profile files and picks the profile.
+    ///
+    /// Not configured: no file exists (or no home directory is known).
+    pub(crate) fn load_profiles(&self) -> Result<LoadedProfiles, CredentialsError> {
+        let located = profile::locate(&*self.env, self.platform);
+        let profile = match &self.profile_name {
+            Some(name) => name.clone(),
+            None => located.profile.clone(),
+        };
+        let source = format!("profile {profile:?}");
+        let (config, credentials) = match &self.profile_files {
+            Some((c, k)) => (c.clone(), k.clone()),
+            None => (located.config, located.credentials),
+        };
+        if config.is_none() && credentials.is_none() {
+            return Err(CredentialsError::not_configured(
+                source,
+                "no profile files: no home directory is known (HOME is not set) and neither \
+                 AWS_CONFIG_FILE nor AWS_SHARED_CREDENTIALS_FILE is set",
+            ));
+        }
+        let mut texts: Vec<(FileKind, PathBuf, SecretString)> = Vec::new();
+        for (kind, path) in [
+            (FileKind::Config, config.as_ref()),
+            (FileKind::Credentials, credentials.as_ref()),
+        ] {
+            let Some(path) = path else { continue };
+            match self.fs.read(path, MAX_PROFILE_FILE_BYTES) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => texts.push((kind, path.clone(), SecretString::new(text))),
+                    Err(e) => {
+                        wipe(e.into_bytes());
+                        return Err(CredentialsError::invalid_configuration(
+                            source,
+                            format!(
+                                "could not parse profile file {}: it is not valid UTF-8",
+                                path.display()
+                            ),
+                        ));
+                    }
+                },
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(CredentialsError::failed(
+                        source,
+                        format!("cannot read profile file {}: {e}", path.display()),
+                    ));
+                }
+            }
+        }
+        if texts.is_empty() {
+            let names: Vec<String> = [config, credentials]
+                .iter()
+                .flatten()
+                .map(|p| p.display().to_string())
+                .collect();
+            return Err(CredentialsError::not_configured(
+                source,
+                format!("no profile files: {} do not exist", names.join(" and ")),
+            ));
+        }
+        let sources: Vec<(FileKind, &str)> =
+            texts.iter().map(|(k, _, t)| (*k, t.expose())).collect();
+        let set = profile::parse_sources(&sources).map_err(|e| {
+            let path = texts
+                .iter()
+                .find(|(k, _, _)| *k == e.file)
+                .map(|(_, p, _)| p.display().to_string())
+                .unwrap_or_default();
+            CredentialsError::invalid_configuration(
+                source.clone(),
+                format!(
+                    "could not parse profile file {path} ({}), line {}: {}",
+                    e.file, e.line, e.kind
+                ),
+            )
+            .with_cause(e)
+        })?;
+        Ok(LoadedProfiles { set, profile })
+    }
+
+    /// A client builder for STS calls made on behalf of `settings` (the
+    /// selected profile's STS settings), without credentials.
+    ///
+    /// Precedence, highest first: this configuration's explicit region and
+    /// endpoint; the environment (`AWS_REGION`, `AWS_ENDPOINT_URL_STS`,
+    /// `AWS_ENDPOINT_URL`, ...); the profile (`region`, the `services`
+    /// section's `sts` `endpoint_url`, `endpoint_url`, ...); `us-east-1`.
+    pub(crate) fn sts_builder(
+        &self,
+        settings: &StsSettings,
+    ) -> Result<ClientBuilder, CredentialsError> {
+        let mut b = self.sts.clone();
+        let explicit = std::mem::take(&mut b.endpoint);
+        b.credentials = None;
+        b.endpoint = EndpointConfig::default();
+        b.endpoint.region = settings.region.clone();
+        b.endpoint.use_fips = settings.use_fips.unwrap_or(false);
+        b.endpoint.use_dual_stack = settings.use_dual_stack.unwrap_or(false);
+        b.endpoint.use_global_endpoint = settings.use_global_endpoint.unwrap_or(false);
+        b.endpoint.endpoint = settings.endpoint_url.clone();
+        let mut b = b.from_env_with(&*self.env).map_err(|e| {
+            CredentialsError::invalid_configuration("environment", e.to_string()).with_cause(e)
+        })?;
+        let ignore_env = match self.env.get_nonempty("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") {
+            Some(v) => parse_bool(&v).ok_or_else(|| {
+                CredentialsError::invalid_configuration(
+                    "environment",
+                    format!("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS={v:?} is not true or false"),
+                )
+            })?,
+            None => false,
+        };
+        if ignore_env || settings.ignore_configured_endpoint_urls {
+            b.endpoint.endpoint = None;
+        }
+        if explicit.region.is_some() {
+            b.endpoint.region = explicit.region;
+        }
+        if explicit.endpoint.is_some() {
+            b.endpoint.endpoint = explicit.endpoint;
+        }
+        b.endpoint.use_fips |= explicit.use_fips;
+        b.endpoint.use_dual_stack |= explicit.use_dual_stack;
+        b.endpoint.use_global_endpoint |= explicit.use_global_endpoint;
+        if b.endpoint.region.is_none() && b.endpoint.endpoint.is_none() {
+            b.endpoint.region = Some("us-east-1".to_owned());
+        }
+        b.transport = Some(Arc::clone(
+            self.transport.get_or_init(|| self.sts.make_transport()),
+        ));
+        Ok(b)
+    }
+
+    /// The STS settings of the selected profile, if the profile files can
+    /// be read; the defaults otherwise (web identity from the environment
+    /// works without profile files).
+    pub(crate) fn ambient_sts_settings(&self) -> StsSettings {
+        match self.load_profiles() {
+            Ok(loaded) => loaded
+                .set
+                .profile(&loaded.profile)
+                .and_then(|p| StsSettings::from_profile(&loaded.set, p).ok())
+                .unwrap_or_default(),
+            Err(_) => StsSettings::default(),
+        }
+    }
+}
+
+/// Overwrites a buffer that may hold secrets before letting it go.
+pub(crate) fn wipe(mut bytes: Vec<u8>) {
+    bytes.iter_mut().for_each(|b| *b = 0);
+    std::hint::black_box(&bytes);
+}
+
+pub(crate) fn parse_bool(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// The settings of a profile that say how to reach STS.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct StsSettings {
+    pub(crate) region: Option<String>,
+    pub(crate) endpoint_url: Option<String>,
+    pub(crate) use_fips: Option<bool>,
+    pub(crate) use_dual_stack: Option<bool>,
+    pub(crate) use_global_endpoint: Option<bool>,
+    pub(crate) ignore_configured_endpoint_urls: bool,
+}
+
+impl StsSettings {
+    /// `region`, `use_fips_endpoint`, `use_dualstack_endpoint`,
+    /// `sts_regional_endpoints`, `ignore_configured_endpoint_urls`, and the
+    /// endpoint: the `sts` sub-property `endpoint_url` of the profile's
+    /// `services` section, else the profile's `endpoint_url`.
+    pub(crate) fn from_profile(set: &ProfileSet, profile: &Section) -> Result<Self, String> {
+        let flag = |key: &str| -> Result<Option<bool>, String> {
+            match profile.get_nonempty(key) {
+                None => Ok(None),
+                Some(v) => parse_bool(v)
+                    .map(Some)
+                    .ok_or_else(|| format!("`{key}` is {v:?}; expected true or false")),
+            }
+        };
+        let use_global_endpoint = match profile.get_nonempty("sts_regional_endpoints") {
+            None => None,
+            Some(v) => match v.trim().to_ascii_lowercase().as_str() {
+                "regional" => Some(false),
+                "legacy" => Some(true),
+                _ => {
+                    return Err(format!(
+                        "`sts_regional_endpoints` is {v:?}; expected regional or legacy"
+                    ));
+                }
+            },
+        };
+        let service_endpoint = profile
+            .get_nonempty("services")
+            .and_then(|name| set.services(name.trim()))
+            .and_then(|s| s.sub_property("sts", "endpoint_url"))
+            .filter(|u| !u.is_empty());
+        Ok(Self {
+            region: profile.get_nonempty("region").map(|r| r.trim().to_owned()),
+            endpoint_url: service_endpoint.or_else(|| {
+                profile
+                    .get_nonempty("endpoint_url")
+                    .map(|u| u.trim().to_owned())
+            }),
+            use_fips: flag("use_fips_endpoint")?,
+            use_dual_stack: flag("use_dualstack_endpoint")?,
+            use_global_endpoint,
+            ignore_configured_endpoint_urls: flag("ignore_configured_endpoint_urls")?
+                .unwrap_or(false),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::MapFs;
+    use crate::env::MapEnv;
+
+    fn config(env: &[(&str, &str)], files: &[(&str, &str)]) -> ProviderConfig {
+        let mut fs = MapFs::new();
+        for (p, t) in files {
+            fs.insert(*p, *t);
+        }
+        ProviderConfig::new()
+            .with_env(MapEnv::new(env.iter().copied()))
+            .with_fs(fs)
+    }
+
+    fn settings(text: &str) -> StsSettings {
+        let set = profile::parse(text, "").unwrap();
+        StsSettings::from_profile(&set, set.profile("default").unwrap()).unwrap()
+    }
+
+    #[test]
+    fn endpoint_precedence() {
+        let s = settings(
+            "[default]\nregion = eu-west-1\nendpoint_url = http://global\nservices = s\n\
+             [services s]\nsts =\n  endpoint_url = http://service\n",
+        );
+        assert_eq!(s.endpoint_url.as_deref(), Some("http://service"));
+        let c = config(&[], &[]);
+        let b = c.sts_builder(&s).unwrap();
+        assert_eq!(b.endpoint.endpoint.as_deref(), Some("http://service"));
+        assert_eq!(b.endpoint.region.as_deref(), Some("eu-west-1"));
+
+        let c = config(
+            &[
+                ("AWS_ENDPOINT_URL", "http://env"),
+                ("AWS_REGION", "us-west-2"),
+            ],
+            &[],
+        );
+        let b = c.sts_builder(&s).unwrap();
+        assert_eq!(b.endpoint.endpoint.as_deref(), Some("http://env"));
+        assert_eq!(b.endpoint.region.as_deref(), Some("us-west-2"));
+
+        let c = config(
+            &[
+                ("AWS_ENDPOINT_URL", "http://env"),
+                ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
+            ],
+            &[],
+        );
+        let b = c.sts_builder(&s).unwrap();
+        assert_eq!(b.endpoint.endpoint, None);
+
+        let c = config(&[("AWS_ENDPOINT_URL", "http://env")], &[])
+            .with_endpoint_url("http://explicit")
+            .with_region("ap-south-1");
+        let b = c.sts_builder(&s).unwrap();
+        assert_eq!(b.endpoint.endpoint.as_deref(), Some("http://explicit"));
+        assert_eq!(b.endpoint.region.as_deref(), Some("ap-south-1"));
+
+        let b = config(&[], &[])
+            .sts_builder(&StsSettings::default())
+            .unwrap();
+        assert_eq!(b.endpoint.region.as_deref(), Some("us-east-1"));
+    }
+
+    #[test]
+    fn bad_flags_are_reported() {
+        let set = profile::parse("[default]\nuse_fips_endpoint = yes\n", "").unwrap();
+        let err = StsSettings::from_profile(&set, set.profile("default").unwrap()).unwrap_err();
+        assert!(err.contains("use_fips_endpoint"), "{err}");
+    }
+
+    #[test]
+    fn load_profiles_kinds() {
+        let none = config(&[], &[]).load_profiles().unwrap_err();
+        assert!(none.is_not_configured(), "{none}");
+        let missing = config(&[("HOME", "/h")], &[]).load_profiles().unwrap_err();
+        assert!(missing.is_not_configured(), "{missing}");
+        let bad = config(&[("HOME", "/h")], &[("/h/.aws/config", "[default]\n= x\n")])
+            .load_profiles()
+            .unwrap_err();
+        assert_eq!(
+            bad.kind(),
+            crate::credentials::CredentialsErrorKind::InvalidConfiguration
+        );
+        assert!(bad.reason.contains("/h/.aws/config"), "{bad}");
+        let ok = config(
+            &[("HOME", "/h"), ("AWS_PROFILE", "p")],
+            &[("/h/.aws/credentials", "[p]\na = 1\n")],
+        )
+        .load_profiles()
+        .unwrap();
+        assert_eq!(ok.profile, "p");
+        assert_eq!(ok.set.profile("p").unwrap().get("a"), Some("1"));
+    }
+}

@@ -1,0 +1,147 @@
+//! Credentials from environment variables.
+
+use std::sync::Arc;
+
+use sts_proto::time::parse_timestamp;
+use sts_proto::{Credentials, SecretString};
+
+use super::{CredentialsError, ProvideCredentials, ProviderConfig, SharedCredentials};
+use crate::env::{Env, ProcessEnv};
+
+const SOURCE: &str = "environment";
+
+/// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, and
+/// optionally `AWS_SESSION_TOKEN` and `AWS_CREDENTIAL_EXPIRATION` (an ISO
+/// 8601 time). Blank variables count as unset.
+///
+/// Not configured when neither key variable is set; invalid when only one
+/// is, or when the expiration does not parse.
+///
+/// ```
+/// use sts_blocking::credentials::{EnvironmentProvider, ProvideCredentials};
+/// use sts_blocking::env::MapEnv;
+///
+/// let env = MapEnv::new([("AWS_ACCESS_KEY_ID", "AKID"), ("AWS_SECRET_ACCESS_KEY", "SECRET")]);
+/// let creds = EnvironmentProvider::new(env).provide_credentials()?;
+/// assert_eq!(creds.access_key_id(), "AKID");
+/// # Ok::<(), sts_blocking::credentials::CredentialsError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct EnvironmentProvider {
+    env: Arc<dyn Env>,
+}
+
+impl Default for EnvironmentProvider {
+    fn default() -> Self {
+        Self::new(ProcessEnv)
+    }
+}
+
+impl EnvironmentProvider {
+    /// Reads `env`.
+    pub fn new(env: impl Env + 'static) -> Self {
+        Self { env: Arc::new(env) }
+    }
+
+    /// Reads the configuration's environment.
+    pub fn from_config(config: &ProviderConfig) -> Self {
+        Self {
+            env: Arc::clone(&config.env),
+        }
+    }
+}
+
+impl ProvideCredentials for EnvironmentProvider {
+    fn provide_credentials(&self) -> Result<SharedCredentials, CredentialsError> {
+        let env = &*self.env;
+        let access_key = env.get_nonempty("AWS_ACCESS_KEY_ID");
+        let secret = env
+            .get_nonempty("AWS_SECRET_ACCESS_KEY")
+            .map(SecretString::new);
+        let (access_key, secret) = match (access_key, secret) {
+            (Some(a), Some(s)) => (a, s),
+            (None, None) => {
+                return Err(CredentialsError::not_configured(
+                    SOURCE,
+                    "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set",
+                ));
+            }
+            (Some(_), None) => {
+                return Err(CredentialsError::invalid_configuration(
+                    SOURCE,
+                    "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not",
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(CredentialsError::invalid_configuration(
+                    SOURCE,
+                    "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not",
+                ));
+            }
+        };
+        let token = env.get_nonempty("AWS_SESSION_TOKEN").map(SecretString::new);
+        let mut creds = Credentials::new(access_key.trim(), secret, token);
+        if let Some(text) = env.get_nonempty("AWS_CREDENTIAL_EXPIRATION") {
+            let at = parse_timestamp(&text).map_err(|e| {
+                CredentialsError::invalid_configuration(
+                    SOURCE,
+                    format!(
+                        "AWS_CREDENTIAL_EXPIRATION is not an ISO 8601 time: {}",
+                        e.reason
+                    ),
+                )
+            })?;
+            creds = creds.with_expiration(at);
+        }
+        Ok(Arc::new(creds))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::CredentialsErrorKind;
+    use crate::env::MapEnv;
+
+    fn run(vars: &[(&str, &str)]) -> Result<SharedCredentials, CredentialsError> {
+        EnvironmentProvider::new(MapEnv::new(vars.iter().copied())).provide_credentials()
+    }
+
+    #[test]
+    fn reads_all_four_variables() {
+        let c = run(&[
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+            ("AWS_SECRET_ACCESS_KEY", "SECRET"),
+            ("AWS_SESSION_TOKEN", "TOKEN"),
+            ("AWS_CREDENTIAL_EXPIRATION", "2030-01-01T00:00:00Z"),
+        ])
+        .unwrap();
+        assert_eq!(c.access_key_id(), "AKID");
+        assert_eq!(c.secret_access_key().expose(), "SECRET");
+        assert_eq!(c.session_token().unwrap().expose(), "TOKEN");
+        assert_eq!(
+            c.expiration(),
+            Some(parse_timestamp("2030-01-01T00:00:00Z").unwrap())
+        );
+    }
+
+    #[test]
+    fn kinds_of_failure() {
+        assert!(run(&[]).unwrap_err().is_not_configured());
+        assert!(
+            run(&[("AWS_ACCESS_KEY_ID", " "), ("AWS_SECRET_ACCESS_KEY", "")])
+                .unwrap_err()
+                .is_not_configured()
+        );
+        let partial = run(&[("AWS_ACCESS_KEY_ID", "AKID")]).unwrap_err();
+        assert_eq!(partial.kind(), CredentialsErrorKind::InvalidConfiguration);
+        let bad_time = run(&[
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+            ("AWS_SECRET_ACCESS_KEY", "SECRET"),
+            ("AWS_CREDENTIAL_EXPIRATION", "tomorrow"),
+        ])
+        .unwrap_err();
+        assert_eq!(bad_time.kind(), CredentialsErrorKind::InvalidConfiguration);
+        assert!(!bad_time.to_string().contains("SECRET"));
+    }
+}

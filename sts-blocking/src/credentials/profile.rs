@@ -1,0 +1,209 @@
+//! Credentials from the shared config and credentials files.
+
+use std::sync::Arc;
+
+use sts_proto::Credentials;
+use sts_proto::ops::AssumeRole;
+
+use super::assume_role::RoleAssumer;
+use super::config::StsSettings;
+use super::profile_chain::{self, BaseCredentials, RoleLink};
+use super::{
+    CredentialProcessProvider, CredentialsError, CredentialsErrorKind, EnvironmentProvider,
+    ProvideCredentials, ProviderConfig, SharedCredentials, WebIdentityProvider,
+};
+use crate::config::ClientBuilder;
+
+/// Credentials for the selected profile of `~/.aws/config` and
+/// `~/.aws/credentials` (see [`crate::profile`] for the file format and
+/// [`profile_chain`] for how a profile leads to credentials).
+///
+/// The files are read again on every call, so edits apply at the next
+/// refresh. Supported: static keys (`aws_access_key_id`,
+/// `aws_secret_access_key`, `aws_session_token`); `role_arn` with
+/// `source_profile` chains of any length or `credential_source =
+/// Environment` (other sources through
+/// [`ProviderConfig::with_named_source`]), with `external_id`,
+/// `role_session_name`, `duration_seconds` and `mfa_serial` (codes from
+/// [`ProviderConfig::with_mfa_token_provider`]); `web_identity_token_file`
+/// with `role_arn`; `credential_process`. STS is called with the selected
+/// profile's `region`, `endpoint_url`, `services` section,
+/// `use_fips_endpoint`, `use_dualstack_endpoint` and `sts_regional_endpoints`,
+/// unless the environment or the configuration overrides them. SSO profiles
+/// fail with [`CredentialsErrorKind::Unsupported`].
+///
+/// Not configured: no profile file exists, the selected profile is not
+/// defined, or it holds no credential settings at all. Any other failure
+/// (a broken chain, a failed STS call) means the profile applied and failed.
+#[derive(Debug, Clone)]
+pub struct ProfileProvider {
+    config: ProviderConfig,
+}
+
+impl ProfileProvider {
+    /// The profile `config` selects (`AWS_PROFILE`, else `default`, unless
+    /// [`ProviderConfig::with_profile_name`] says otherwise).
+    pub fn new(config: &ProviderConfig) -> Self {
+        Self {
+            config: config.clone(),
+        }
+    }
+
+    /// The profile `name`, whatever `AWS_PROFILE` says.
+    pub fn for_profile(config: &ProviderConfig, name: impl Into<String>) -> Self {
+        Self {
+            config: config.clone().with_profile_name(name),
+        }
+    }
+
+    fn base(
+        &self,
+        source: &str,
+        base: BaseCredentials,
+        settings: &StsSettings,
+    ) -> Result<SharedCredentials, CredentialsError> {
+        match base {
+            BaseCredentials::AccessKey {
+                access_key_id,
+                secret_access_key,
+                session_token,
+                ..
+            } => Ok(Arc::new(Credentials::new(
+                access_key_id,
+                secret_access_key,
+                session_token,
+            ))),
+            BaseCredentials::NamedSource { name, .. } => self.named_source(source, &name),
+            BaseCredentials::WebIdentityToken {
+                profile,
+                role_arn,
+                web_identity_token_file,
+                role_session_name,
+                duration_seconds,
+            } => WebIdentityProvider::from_profile(
+                &self.config,
+                format!("profile {profile:?}"),
+                role_arn,
+                web_identity_token_file,
+                role_session_name,
+                duration_seconds,
+                settings.clone(),
+            )
+            .provide_credentials(),
+            BaseCredentials::CredentialProcess {
+                profile, command, ..
+            } => CredentialProcessProvider::new(command)
+                .with_source_name(format!("profile {profile:?} (credential_process)"))
+                .provide_credentials(),
+        }
+    }
+
+    fn named_source(
+        &self,
+        source: &str,
+        name: &str,
+    ) -> Result<SharedCredentials, CredentialsError> {
+        let context = format!("{source} (credential_source = {name})");
+        let provider: Arc<dyn ProvideCredentials> = if let Some(p) = self.config.named_source(name)
+        {
+            p
+        } else if name.eq_ignore_ascii_case("Environment") {
+            Arc::new(EnvironmentProvider::from_config(&self.config))
+        } else if name.eq_ignore_ascii_case("Ec2InstanceMetadata")
+            || name.eq_ignore_ascii_case("EcsContainer")
+        {
+            return Err(CredentialsError::unsupported(
+                context,
+                format!(
+                    "the {name} credential source (instance or container metadata) is not \
+                     implemented by this crate; supply one with ProviderConfig::with_named_source"
+                ),
+            ));
+        } else {
+            return Err(CredentialsError::invalid_configuration(
+                context,
+                format!(
+                    "unknown credential_source {name:?}; expected Environment, \
+                     Ec2InstanceMetadata or EcsContainer"
+                ),
+            ));
+        };
+        provider.provide_credentials().map_err(|e| {
+            // The profile chose this source: its absence is a failure of
+            // the profile, not a reason to try the next provider.
+            let kind = match e.kind {
+                CredentialsErrorKind::NotConfigured => CredentialsErrorKind::Failed,
+                other => other,
+            };
+            e.within(context, kind)
+        })
+    }
+
+    fn assume(
+        &self,
+        builder: &ClientBuilder,
+        link: RoleLink,
+        creds: SharedCredentials,
+    ) -> Result<SharedCredentials, CredentialsError> {
+        let source = format!("profile {:?}", link.profile);
+        let session = link
+            .role_session_name
+            .unwrap_or_else(|| self.config.default_session_name());
+        let mut request = AssumeRole::new(link.role_arn, session);
+        if let Some(id) = link.external_id {
+            request = request.external_id(id);
+        }
+        if let Some(d) = link.duration_seconds {
+            request = request.duration_secs(d);
+        }
+        if let Some(serial) = link.mfa_serial {
+            let Some(mfa) = self.config.mfa() else {
+                return Err(CredentialsError::invalid_configuration(
+                    source,
+                    format!(
+                        "the profile has mfa_serial = {serial}, but no MFA token provider is set \
+                         (ProviderConfig::with_mfa_token_provider)"
+                    ),
+                ));
+            };
+            let code = mfa.mfa_token(&serial).map_err(|why| {
+                CredentialsError::failed(
+                    source.clone(),
+                    format!("the MFA token provider gave no code for {serial}: {why}"),
+                )
+            })?;
+            request = request.mfa(serial, code);
+        }
+        RoleAssumer::new(builder.clone())
+            .assume_role(creds, &request)
+            .map(Arc::new)
+            .map_err(|e| {
+                let kind = e.kind;
+                e.within(source, kind)
+            })
+    }
+}
+
+impl ProvideCredentials for ProfileProvider {
+    fn provide_credentials(&self) -> Result<SharedCredentials, CredentialsError> {
+        let loaded = self.config.load_profiles()?;
+        let source = format!("profile {:?}", loaded.profile);
+        let chain = profile_chain::resolve(&loaded.set, &loaded.profile).map_err(|e| {
+            CredentialsError::with_kind(e.kind(), source.clone(), e.to_string()).with_cause(e)
+        })?;
+        let settings = match loaded.set.profile(&loaded.profile) {
+            Some(p) => StsSettings::from_profile(&loaded.set, p)
+                .map_err(|why| CredentialsError::invalid_configuration(source.clone(), why))?,
+            None => StsSettings::default(),
+        };
+        let mut creds = self.base(&source, chain.base, &settings)?;
+        if chain.roles.is_empty() {
+            return Ok(creds);
+        }
+        let builder = self.config.sts_builder(&settings)?;
+        for link in chain.roles {
+            creds = self.assume(&builder, link, creds)?;
+        }
+        Ok(creds)
+    }
+}

@@ -1,0 +1,487 @@
+//! From a profile to the steps that produce its credentials, without I/O.
+//!
+//! [`resolve`] follows `source_profile` links from the selected profile to
+//! a profile that has credentials of its own, and returns the base
+//! credentials' source and the roles to assume on top, in order. The rules
+//! are the AWS SDKs':
+//!
+//! - in the selected profile, `role_arn` with `source_profile` (or
+//!   `credential_source`) wins over the profile's own static keys;
+//! - further down the chain, static keys end the chain and that profile's
+//!   `role_arn` is ignored;
+//! - a profile that names itself as `source_profile` uses its own static keys;
+//! - `role_arn` with `web_identity_token_file` is a web identity base;
+//! - without `role_arn`: `credential_process`, then static keys;
+//! - a profile visited twice is a loop, reported with its path;
+//! - SSO profiles (`sso_session`, `sso_start_url`, `sso_account_id`,
+//!   `sso_role_name`, `sso_region`) are reported as unsupported.
+
+use std::fmt;
+
+use sts_proto::SecretString;
+
+use super::CredentialsErrorKind;
+use crate::profile::{ProfileSet, Section};
+
+/// The steps that produce a profile's credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileChain {
+    /// Where the first credentials come from.
+    pub base: BaseCredentials,
+    /// Roles to assume in turn, each with the previous step's credentials.
+    pub roles: Vec<RoleLink>,
+}
+
+/// The start of a chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BaseCredentials {
+    /// `aws_access_key_id` and `aws_secret_access_key` (and
+    /// `aws_session_token`) of a profile.
+    AccessKey {
+        /// The profile they are in.
+        profile: String,
+        /// `aws_access_key_id`.
+        access_key_id: String,
+        /// `aws_secret_access_key`.
+        secret_access_key: SecretString,
+        /// `aws_session_token`.
+        session_token: Option<SecretString>,
+        /// `aws_account_id`.
+        account_id: Option<String>,
+    },
+    /// `credential_source = name` (`Environment`, `Ec2InstanceMetadata`,
+    /// `EcsContainer`).
+    NamedSource {
+        /// The profile naming it.
+        profile: String,
+        /// The source's name as written.
+        name: String,
+    },
+    /// `web_identity_token_file` with `role_arn`.
+    WebIdentityToken {
+        /// The profile.
+        profile: String,
+        /// `role_arn`.
+        role_arn: String,
+        /// `web_identity_token_file`.
+        web_identity_token_file: String,
+        /// `role_session_name`.
+        role_session_name: Option<String>,
+        /// `duration_seconds`.
+        duration_seconds: Option<i32>,
+    },
+    /// `credential_process`.
+    CredentialProcess {
+        /// The profile.
+        profile: String,
+        /// The command line.
+        command: String,
+        /// `aws_account_id`, used if the process reports none.
+        account_id: Option<String>,
+    },
+}
+
+/// One role to assume.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleLink {
+    /// The profile with the `role_arn`.
+    pub profile: String,
+    /// `role_arn`.
+    pub role_arn: String,
+    /// `external_id`.
+    pub external_id: Option<String>,
+    /// `role_session_name`.
+    pub role_session_name: Option<String>,
+    /// `duration_seconds`.
+    pub duration_seconds: Option<i32>,
+    /// `mfa_serial`.
+    pub mfa_serial: Option<String>,
+}
+
+/// Why a profile gives no chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProfileChainError {
+    /// The files define no profile at all.
+    NoProfiles,
+    /// The selected profile is not defined.
+    ProfileNotFound {
+        /// Its name.
+        profile: String,
+    },
+    /// A `source_profile` names a profile that is not defined.
+    SourceProfileNotFound {
+        /// The missing profile.
+        source_profile: String,
+        /// The profile naming it.
+        referenced_from: String,
+    },
+    /// `source_profile` links form a loop.
+    Loop {
+        /// The profiles in order, the repeated one last.
+        path: Vec<String>,
+    },
+    /// `role_arn` without `source_profile`, `credential_source` or
+    /// `web_identity_token_file`.
+    RoleWithoutSource {
+        /// The profile.
+        profile: String,
+    },
+    /// Both `source_profile` and `credential_source`.
+    BothSources {
+        /// The profile.
+        profile: String,
+    },
+    /// One of the two static key properties without the other.
+    PartialKeys {
+        /// The profile.
+        profile: String,
+        /// The property that is missing.
+        missing: &'static str,
+    },
+    /// The profile holds no credential settings.
+    NoCredentials {
+        /// The profile.
+        profile: String,
+        /// Whether it is the selected profile (then the profile source is
+        /// simply not configured) or a source profile (then the chain is broken).
+        selected: bool,
+    },
+    /// `web_identity_token_file` without `role_arn`.
+    WebIdentityWithoutRole {
+        /// The profile.
+        profile: String,
+    },
+    /// A property whose value is not of the expected form.
+    InvalidValue {
+        /// The profile.
+        profile: String,
+        /// The property.
+        key: &'static str,
+        /// What it should be.
+        expected: &'static str,
+    },
+    /// The profile uses SSO, which this crate does not support.
+    SsoNotSupported {
+        /// The profile.
+        profile: String,
+    },
+}
+
+impl ProfileChainError {
+    /// How a credentials chain should treat the error.
+    pub fn kind(&self) -> CredentialsErrorKind {
+        match self {
+            ProfileChainError::NoProfiles | ProfileChainError::ProfileNotFound { .. } => {
+                CredentialsErrorKind::NotConfigured
+            }
+            ProfileChainError::NoCredentials { selected: true, .. } => {
+                CredentialsErrorKind::NotConfigured
+            }
+            ProfileChainError::SsoNotSupported { .. } => CredentialsErrorKind::Unsupported,
+            _ => CredentialsErrorKind::InvalidConfiguration,
+        }
+    }
+}
+
+impl fmt::Display for ProfileChainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProfileChainError::NoProfiles => f.write_str("No profiles were defined"),
+            ProfileChainError::ProfileNotFound { profile } => {
+                write!(f, "profile `{profile}` is not defined")
+            }
+            ProfileChainError::SourceProfileNotFound {
+                source_profile,
+                referenced_from,
+            } => write!(
+                f,
+                "could not find source profile {source_profile} referenced from {referenced_from}"
+            ),
+            ProfileChainError::Loop { path } => {
+                write!(f, "profile formed an infinite loop: {}", path.join(" -> "))
+            }
+            ProfileChainError::RoleWithoutSource { profile } => write!(
+                f,
+                "profile `{profile}` has role_arn, so the profile must contain `source_profile` \
+                 or `credential_source` (or `web_identity_token_file`)"
+            ),
+            ProfileChainError::BothSources { profile } => write!(
+                f,
+                "profile `{profile}`: profile contained both source_profile and credential_source; \
+                 only one is allowed"
+            ),
+            ProfileChainError::PartialKeys { profile, missing } => {
+                write!(f, "profile `{profile}`: profile missing {missing}")
+            }
+            ProfileChainError::NoCredentials { profile, .. } => write!(
+                f,
+                "profile `{profile}` did not contain credential information"
+            ),
+            ProfileChainError::WebIdentityWithoutRole { profile } => write!(
+                f,
+                "profile `{profile}`: `web_identity_token_file` was specified but `role_arn` was missing"
+            ),
+            ProfileChainError::InvalidValue {
+                profile,
+                key,
+                expected,
+            } => write!(f, "profile `{profile}`: `{key}` must be {expected}"),
+            ProfileChainError::SsoNotSupported { profile } => write!(
+                f,
+                "profile `{profile}` uses SSO (sso_session / sso_start_url / sso_account_id / \
+                 sso_role_name), and SSO is not supported by this crate"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ProfileChainError {}
+
+const SSO_KEYS: &[&str] = &[
+    "sso_session",
+    "sso_start_url",
+    "sso_account_id",
+    "sso_role_name",
+    "sso_region",
+];
+
+/// The chain that produces `selected`'s credentials in `set`.
+///
+/// ```
+/// use sts_blocking::credentials::profile_chain::{BaseCredentials, resolve};
+/// use sts_blocking::profile;
+///
+/// let set = profile::parse(
+///     "[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = base\n",
+///     "[base]\naws_access_key_id = AKID\naws_secret_access_key = SECRET\n",
+/// )?;
+/// let chain = resolve(&set, "admin")?;
+/// assert!(matches!(chain.base, BaseCredentials::AccessKey { .. }));
+/// assert_eq!(chain.roles[0].role_arn, "arn:aws:iam::123456789012:role/admin");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn resolve(set: &ProfileSet, selected: &str) -> Result<ProfileChain, ProfileChainError> {
+    if set.is_empty() {
+        return Err(ProfileChainError::NoProfiles);
+    }
+    let mut visited: Vec<String> = Vec::new();
+    let mut roles: Vec<RoleLink> = Vec::new();
+    let mut name = selected.to_owned();
+    let mut referenced_from: Option<String> = None;
+    let base = loop {
+        let Some(profile) = set.profile(&name) else {
+            return Err(match referenced_from {
+                None => ProfileChainError::ProfileNotFound { profile: name },
+                Some(from) => ProfileChainError::SourceProfileNotFound {
+                    source_profile: name,
+                    referenced_from: from,
+                },
+            });
+        };
+        if visited.contains(&name) {
+            visited.push(name);
+            return Err(ProfileChainError::Loop { path: visited });
+        }
+        visited.push(name.clone());
+        let first = visited.len() == 1;
+
+        if !first && has_static_keys(profile) {
+            break static_keys(profile)?;
+        }
+        let Some(role_arn) = profile.get_nonempty("role_arn") else {
+            break base_without_role(profile, first)?;
+        };
+        if let Some(token_file) = profile.get_nonempty("web_identity_token_file") {
+            break BaseCredentials::WebIdentityToken {
+                profile: name.clone(),
+                role_arn: role_arn.trim().to_owned(),
+                web_identity_token_file: token_file.trim().to_owned(),
+                role_session_name: opt(profile, "role_session_name"),
+                duration_seconds: duration(profile)?,
+            };
+        }
+        let source_profile = opt(profile, "source_profile");
+        let credential_source = opt(profile, "credential_source");
+        let link = RoleLink {
+            profile: name.clone(),
+            role_arn: role_arn.trim().to_owned(),
+            external_id: opt(profile, "external_id"),
+            role_session_name: opt(profile, "role_session_name"),
+            duration_seconds: duration(profile)?,
+            mfa_serial: opt(profile, "mfa_serial"),
+        };
+        match (source_profile, credential_source) {
+            (Some(_), Some(_)) => return Err(ProfileChainError::BothSources { profile: name }),
+            (None, Some(source)) => {
+                roles.push(link);
+                break BaseCredentials::NamedSource {
+                    profile: name,
+                    name: source,
+                };
+            }
+            (Some(source), None) if source == name => {
+                roles.push(link);
+                if !has_static_keys(profile) {
+                    return Err(ProfileChainError::NoCredentials {
+                        profile: name,
+                        selected: false,
+                    });
+                }
+                break static_keys(profile)?;
+            }
+            (Some(source), None) => {
+                roles.push(link);
+                referenced_from = Some(std::mem::replace(&mut name, source));
+            }
+            (None, None) => return Err(ProfileChainError::RoleWithoutSource { profile: name }),
+        }
+    };
+    roles.reverse();
+    Ok(ProfileChain { base, roles })
+}
+
+fn opt(profile: &Section, key: &str) -> Option<String> {
+    profile.get_nonempty(key).map(|v| v.trim().to_owned())
+}
+
+fn duration(profile: &Section) -> Result<Option<i32>, ProfileChainError> {
+    match profile.get_nonempty("duration_seconds") {
+        None => Ok(None),
+        Some(v) => v
+            .trim()
+            .parse::<i32>()
+            .map(Some)
+            .map_err(|_| ProfileChainError::InvalidValue {
+                profile: profile.name().to_owned(),
+                key: "duration_seconds",
+                expected: "a whole number of seconds",
+            }),
+    }
+}
+
+fn has_static_keys(profile: &Section) -> bool {
+    profile.get_nonempty("aws_access_key_id").is_some()
+        || profile.get_nonempty("aws_secret_access_key").is_some()
+}
+
+fn static_keys(profile: &Section) -> Result<BaseCredentials, ProfileChainError> {
+    let partial = |missing| ProfileChainError::PartialKeys {
+        profile: profile.name().to_owned(),
+        missing,
+    };
+    let access_key_id =
+        opt(profile, "aws_access_key_id").ok_or_else(|| partial("aws_access_key_id"))?;
+    let secret = profile
+        .get_nonempty("aws_secret_access_key")
+        .ok_or_else(|| partial("aws_secret_access_key"))?;
+    Ok(BaseCredentials::AccessKey {
+        profile: profile.name().to_owned(),
+        access_key_id,
+        secret_access_key: SecretString::new(secret.trim()),
+        session_token: profile
+            .get_nonempty("aws_session_token")
+            .map(|t| SecretString::new(t.trim())),
+        account_id: opt(profile, "aws_account_id"),
+    })
+}
+
+/// A profile without `role_arn`: web identity (an error), SSO
+/// (unsupported), `credential_process`, or static keys.
+fn base_without_role(
+    profile: &Section,
+    selected: bool,
+) -> Result<BaseCredentials, ProfileChainError> {
+    let name = profile.name().to_owned();
+    if profile.get_nonempty("web_identity_token_file").is_some() {
+        return Err(ProfileChainError::WebIdentityWithoutRole { profile: name });
+    }
+    if SSO_KEYS.iter().any(|k| profile.get_nonempty(k).is_some()) {
+        return Err(ProfileChainError::SsoNotSupported { profile: name });
+    }
+    if let Some(command) = opt(profile, "credential_process") {
+        return Ok(BaseCredentials::CredentialProcess {
+            profile: name,
+            command,
+            account_id: opt(profile, "aws_account_id"),
+        });
+    }
+    if has_static_keys(profile) {
+        return static_keys(profile);
+    }
+    Err(ProfileChainError::NoCredentials {
+        profile: name,
+        selected,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile;
+
+    #[test]
+    fn long_chains_resolve_in_order() {
+        let set = profile::parse(
+            "[profile a]\nrole_arn = ra\nsource_profile = b\n\
+             [profile b]\nrole_arn = rb\nsource_profile = c\nexternal_id = x\n\
+             [profile c]\nrole_arn = rc\nsource_profile = d\nmfa_serial = arn:mfa\nduration_seconds = 900\n\
+             [profile d]\naws_access_key_id = K\naws_secret_access_key = S\n",
+            "",
+        )
+        .unwrap();
+        let chain = resolve(&set, "a").unwrap();
+        let arns: Vec<&str> = chain.roles.iter().map(|r| r.role_arn.as_str()).collect();
+        assert_eq!(arns, ["rc", "rb", "ra"]);
+        assert_eq!(chain.roles[0].mfa_serial.as_deref(), Some("arn:mfa"));
+        assert_eq!(chain.roles[0].duration_seconds, Some(900));
+        assert_eq!(chain.roles[1].external_id.as_deref(), Some("x"));
+        assert!(
+            matches!(chain.base, BaseCredentials::AccessKey { ref profile, .. } if profile == "d")
+        );
+    }
+
+    #[test]
+    fn loops_name_their_path() {
+        let set = profile::parse(
+            "[profile a]\nrole_arn = ra\nsource_profile = b\n\
+             [profile b]\nrole_arn = rb\nsource_profile = c\n\
+             [profile c]\nrole_arn = rc\nsource_profile = a\n",
+            "",
+        )
+        .unwrap();
+        let err = resolve(&set, "a").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "profile formed an infinite loop: a -> b -> c -> a"
+        );
+        assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
+    }
+
+    #[test]
+    fn bad_duration_is_reported() {
+        let set = profile::parse(
+            "[profile a]\nrole_arn = ra\nsource_profile = a\nduration_seconds = 1h\naws_access_key_id = K\naws_secret_access_key = S\n",
+            "",
+        )
+        .unwrap();
+        let err = resolve(&set, "a").unwrap_err();
+        assert!(err.to_string().contains("duration_seconds"), "{err}");
+    }
+
+    #[test]
+    fn debug_of_a_chain_hides_secrets() {
+        let set = profile::parse(
+            "[default]\naws_access_key_id = K\naws_secret_access_key = VERYSECRET\naws_session_token = TOKENVALUE\n",
+            "",
+        )
+        .unwrap();
+        let chain = resolve(&set, "default").unwrap();
+        let text = format!("{chain:?}");
+        assert!(
+            !text.contains("VERYSECRET") && !text.contains("TOKENVALUE"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,153 @@
+//! Where the profile files are and which profile is selected, as the AWS
+//! SDKs decide it from the environment.
+//!
+//! | what | from |
+//! |---|---|
+//! | config file | `AWS_CONFIG_FILE`, else `~/.aws/config` |
+//! | credentials file | `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials` |
+//! | profile | `AWS_PROFILE`, else `default` |
+//! | home (`~`) | `HOME`; on Windows `HOME`, then `USERPROFILE`, then `HOMEDRIVE` + `HOMEPATH` |
+//!
+//! A leading `~` in `AWS_CONFIG_FILE` or `AWS_SHARED_CREDENTIALS_FILE`
+//! stands for the home directory. Blank variables count as unset.
+
+use std::path::PathBuf;
+
+use crate::env::Env;
+
+/// Whose path rules apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Platform {
+    /// Linux, macOS and other Unix systems.
+    Unix,
+    /// Windows.
+    Windows,
+}
+
+impl Platform {
+    /// The platform this program was built for.
+    pub fn current() -> Self {
+        if cfg!(windows) {
+            Platform::Windows
+        } else {
+            Platform::Unix
+        }
+    }
+
+    fn separator(self) -> char {
+        match self {
+            Platform::Unix => '/',
+            Platform::Windows => '\\',
+        }
+    }
+}
+
+/// The files to read and the profile to select.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileLocations {
+    /// The config file, unless neither `AWS_CONFIG_FILE` nor a home
+    /// directory is known.
+    pub config: Option<PathBuf>,
+    /// The credentials file, on the same terms.
+    pub credentials: Option<PathBuf>,
+    /// The selected profile's name.
+    pub profile: String,
+    /// Whether the profile was chosen explicitly (`AWS_PROFILE`), not by default.
+    pub profile_explicit: bool,
+}
+
+/// The home directory according to `env`.
+pub fn home_dir(env: &dyn Env, platform: Platform) -> Option<String> {
+    if let Some(home) = env.get_nonempty("HOME") {
+        return Some(home);
+    }
+    if platform == Platform::Windows {
+        if let Some(profile) = env.get_nonempty("USERPROFILE") {
+            return Some(profile);
+        }
+        if let (Some(drive), Some(path)) =
+            (env.get_nonempty("HOMEDRIVE"), env.get_nonempty("HOMEPATH"))
+        {
+            return Some(format!("{drive}{path}"));
+        }
+    }
+    None
+}
+
+/// Where the files are, and which profile, according to `env`.
+///
+/// ```
+/// use sts_blocking::env::MapEnv;
+/// use sts_blocking::profile::{Platform, locate};
+///
+/// let env = MapEnv::new([("HOME", "/home/me"), ("AWS_PROFILE", "dev")]);
+/// let where_ = locate(&env, Platform::Unix);
+/// assert_eq!(where_.config.unwrap().to_str(), Some("/home/me/.aws/config"));
+/// assert_eq!(where_.profile, "dev");
+/// ```
+pub fn locate(env: &dyn Env, platform: Platform) -> FileLocations {
+    let home = home_dir(env, platform);
+    let sep = platform.separator();
+    let file = |var: &str, name: &str| -> Option<PathBuf> {
+        match env.get_nonempty(var) {
+            Some(path) => Some(PathBuf::from(expand_home(
+                path.trim(),
+                home.as_deref(),
+                platform,
+            ))),
+            None => home
+                .as_deref()
+                .map(|h| PathBuf::from(format!("{}{sep}.aws{sep}{name}", h.trim_end_matches(sep)))),
+        }
+    };
+    let explicit = env.get_nonempty("AWS_PROFILE");
+    FileLocations {
+        config: file("AWS_CONFIG_FILE", "config"),
+        credentials: file("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+        profile_explicit: explicit.is_some(),
+        profile: explicit.map_or_else(|| "default".to_owned(), |p| p.trim().to_owned()),
+    }
+}
+
+fn expand_home(path: &str, home: Option<&str>, platform: Platform) -> String {
+    let rest = match path.strip_prefix('~') {
+        Some(rest)
+            if rest.is_empty()
+                || rest.starts_with('/')
+                || (platform == Platform::Windows && rest.starts_with('\\')) =>
+        {
+            rest
+        }
+        _ => return path.to_owned(),
+    };
+    match home {
+        Some(home) => format!("{}{rest}", home.trim_end_matches(platform.separator())),
+        None => path.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::MapEnv;
+
+    #[test]
+    fn tilde_expands_to_home() {
+        let env = MapEnv::new([
+            ("HOME", "/home/me/"),
+            ("AWS_CONFIG_FILE", "~/cfg/config"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "~other/creds"),
+        ]);
+        let l = locate(&env, Platform::Unix);
+        assert_eq!(l.config, Some(PathBuf::from("/home/me/cfg/config")));
+        assert_eq!(l.credentials, Some(PathBuf::from("~other/creds")));
+        assert_eq!(l.profile, "default");
+        assert!(!l.profile_explicit);
+    }
+
+    #[test]
+    fn no_home_no_default_files() {
+        let l = locate(&MapEnv::default(), Platform::Unix);
+        assert_eq!((l.config, l.credentials), (None, None));
+    }
+}
