@@ -6,18 +6,39 @@ use std::process::{Command, Output};
 
 use sts_tests::{FaultServer, Moto, Step, canned};
 
-/// The `sts` binary next to this test's own deps directory.
+/// The `sts` binary next to this test's own deps directory, built (or
+/// brought up to date) once per run: `cargo test` builds a package's
+/// binaries only for that package's own tests, and `sts` is behind the
+/// `cli` feature of `sts-blocking`.
 fn sts_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().unwrap().parent().unwrap();
-    let bin = dir.join("sts");
-    assert!(
-        bin.exists(),
-        "{} is missing: build it first with `cargo build -p sts-blocking --features cli` \
-         (scripts/test.sh does)",
-        bin.display()
-    );
-    bin
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().unwrap();
+            let dir = exe.parent().unwrap().parent().unwrap();
+            let profile_release = dir.file_name().is_some_and(|n| n == "release");
+            let mut build = Command::new(env!("CARGO"));
+            build
+                .current_dir(sts_tests::moto::workspace_root())
+                .args([
+                    "build",
+                    "--locked",
+                    "-p",
+                    "sts-blocking",
+                    "--features",
+                    "cli",
+                ])
+                .args(["--bin", "sts"]);
+            if profile_release {
+                build.arg("--release");
+            }
+            let status = build.status().unwrap();
+            assert!(status.success(), "building the sts binary failed: {status}");
+            let bin = dir.join("sts");
+            assert!(bin.exists(), "{} is missing after the build", bin.display());
+            bin
+        })
+        .clone()
 }
 
 fn scratch_home() -> PathBuf {
