@@ -14,7 +14,7 @@ use sts_proto::retry::{self, RetryConfig, RetryKind, RetryQuota};
 use sts_proto::sigv4::{SigningKey, SigningParams};
 
 use crate::config::{ClientBuilder, ConfigError};
-use crate::credentials::{CredentialsError, ProvideCredentials, SharedCredentials};
+use crate::credentials::{ProvideCredentials, SharedCredentials};
 use crate::error::Error;
 use crate::timing::{Clock, Random, Sleep};
 use crate::transport::{Transport, TransportError};
@@ -45,7 +45,7 @@ pub struct Client {
 
 struct Inner {
     endpoint: ResolvedEndpoint,
-    credentials: Option<Arc<dyn ProvideCredentials>>,
+    credentials: Arc<dyn ProvideCredentials>,
     retry: RetryConfig,
     quota: RetryQuota,
     attempt_timeout: Option<Duration>,
@@ -102,10 +102,16 @@ impl Client {
             None => USER_AGENT.to_owned(),
         };
         let transport = b.make_transport();
+        // Without credentials a client uses the default chain, as the AWS
+        // SDKs do; it is only asked when a signed operation is sent.
+        let credentials = match &b.credentials {
+            Some(p) => Arc::clone(p),
+            None => crate::credentials::default_provider(&b),
+        };
         Ok(Self {
             inner: Arc::new(Inner {
                 endpoint,
-                credentials: b.credentials,
+                credentials,
                 retry: b.retry,
                 quota: RetryQuota::default(),
                 attempt_timeout: b.attempt_timeout,
@@ -156,14 +162,7 @@ impl Client {
 
     /// The current credentials of the client's provider.
     pub fn credentials(&self) -> Result<SharedCredentials, Error> {
-        match &self.inner.credentials {
-            Some(p) => Ok(p.provide_credentials()?),
-            None => Err(CredentialsError::new(
-                "client configuration",
-                "no credentials provider is configured",
-            )
-            .into()),
-        }
+        Ok(self.inner.credentials.provide_credentials()?)
     }
 
     /// Sends any operation: validates, signs, sends, retries, parses.

@@ -123,7 +123,10 @@ impl ClientBuilder {
         self
     }
 
-    /// The credentials provider.
+    /// The credentials provider. Without one, the client uses
+    /// [`default_provider`](crate::credentials::default_provider): the
+    /// default chain (environment, profile files, web identity) behind a
+    /// cache, with its STS calls made with this builder's settings.
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.credentials = Some(Arc::new(provider));
         self
