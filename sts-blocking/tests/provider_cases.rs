@@ -1,0 +1,346 @@
+//! The credential providers against smithy-rs's recorded cases
+//! (`testdata/credentials/smithy-rs/aws-config/test-data/`, see
+//! `testdata/SOURCES.md`): `profile-provider/` runs the profile provider,
+//! `default-credential-provider-chain/` the whole default chain.
+//!
+//! Each case is a fake world: `env.json` is the whole environment, `fs/`
+//! the whole file system (mounted at `/`), and `http-traffic.json` the STS
+//! traffic, answered in order by a replaying [`Transport`] that also checks
+//! each request's URL and `Action`. The result is compared with
+//! `test-case.json`: the keys, the session token and the expiry, or an
+//! error.
+//!
+//! Not compared: `account_id`, which `sts_proto::Credentials` does not
+//! carry. SSO cases are expected to fail with "SSO ... not supported"
+//! (they are listed in [`SSO_CASES`]).
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, UNIX_EPOCH};
+
+use serde_json::Value;
+use sts_blocking::ClientBuilder;
+use sts_blocking::credentials::{
+    CredentialsErrorKind, MapFs, ProfileProvider, ProvideCredentials, ProviderConfig, default_chain,
+};
+use sts_blocking::env::MapEnv;
+use sts_blocking::timing::Sleep;
+use sts_blocking::transport::{Transport, TransportError, TransportFailure};
+
+/// The cases that need SSO, which this crate does not implement.
+const SSO_CASES: &[&str] = &[
+    "profile-provider/invalid_sso_credentials_config",
+    "profile-provider/sso_credentials",
+    "profile-provider/sso_override_global_env_url",
+    "profile-provider/sso_token",
+];
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../testdata/credentials/smithy-rs/aws-config/test-data")
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Every file under `dir`, at its path relative to `dir` from `/`.
+fn load_fs(dir: &Path, at: &Path, fs: &mut MapFs) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries {
+        let entry = entry.unwrap();
+        let path = entry.path();
+        let mounted = at.join(entry.file_name());
+        if path.is_dir() {
+            load_fs(&path, &mounted, fs);
+        } else {
+            fs.insert(mounted, std::fs::read(&path).unwrap());
+        }
+    }
+}
+
+/// One recorded exchange.
+#[derive(Debug)]
+struct Exchange {
+    uri: String,
+    request_body: String,
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+fn exchanges(traffic: &Value) -> Vec<Exchange> {
+    let mut by_connection: std::collections::BTreeMap<u64, Exchange> = Default::default();
+    for event in traffic["events"].as_array().unwrap() {
+        let id = event["connection_id"].as_u64().unwrap();
+        let x = by_connection.entry(id).or_insert_with(|| Exchange {
+            uri: String::new(),
+            request_body: String::new(),
+            status: 0,
+            headers: Vec::new(),
+            body: String::new(),
+        });
+        let action = &event["action"];
+        if let Some(r) = action.get("Request") {
+            x.uri = r["request"]["uri"].as_str().unwrap().to_owned();
+        } else if let Some(d) = action.get("Data") {
+            let text = d["data"]["Utf8"].as_str().unwrap_or_default();
+            match d["direction"].as_str() {
+                Some("Request") => x.request_body.push_str(text),
+                _ => x.body.push_str(text),
+            }
+        } else if let Some(r) = action.get("Response") {
+            let ok = &r["response"]["Ok"];
+            x.status = ok["status"].as_u64().unwrap() as u16;
+            for (name, values) in ok["headers"].as_object().unwrap() {
+                // Stale in some recordings; the body is what it is.
+                if name == "content-length" {
+                    continue;
+                }
+                for v in values.as_array().unwrap() {
+                    x.headers
+                        .push((name.clone(), v.as_str().unwrap().to_owned()));
+                }
+            }
+        }
+    }
+    by_connection.into_values().collect()
+}
+
+/// Answers each request with the next recorded response, after checking
+/// that the request goes where the recording's did and asks the same.
+#[derive(Debug)]
+struct Replay {
+    queue: Mutex<VecDeque<Exchange>>,
+    mismatches: Mutex<Vec<String>>,
+}
+
+fn action_of(form: &str) -> Option<&str> {
+    form.split('&').find_map(|p| p.strip_prefix("Action="))
+}
+
+fn normalized_uri(uri: &str) -> String {
+    let uri: http::Uri = uri.parse().unwrap();
+    format!(
+        "{}://{}{}",
+        uri.scheme_str().unwrap_or("https"),
+        uri.authority().map(|a| a.as_str()).unwrap_or_default(),
+        if uri.path().is_empty() {
+            "/"
+        } else {
+            uri.path()
+        }
+    )
+}
+
+impl Transport for Replay {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        _timeout: Option<Duration>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let Some(x) = self.queue.lock().unwrap().pop_front() else {
+            self.mismatches
+                .lock()
+                .unwrap()
+                .push(format!("unexpected request to {}", request.uri()));
+            return Err(TransportError::new(
+                TransportFailure::Connect,
+                "no more recorded traffic",
+            ));
+        };
+        let body = String::from_utf8_lossy(request.body()).into_owned();
+        let want = normalized_uri(&x.uri);
+        let have = normalized_uri(&request.uri().to_string());
+        if want != have {
+            self.mismatches
+                .lock()
+                .unwrap()
+                .push(format!("request to {have}, recorded {want}"));
+        }
+        if action_of(&body) != action_of(&x.request_body) {
+            self.mismatches.lock().unwrap().push(format!(
+                "action {:?}, recorded {:?}",
+                action_of(&body),
+                action_of(&x.request_body)
+            ));
+        }
+        let content_type = request
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if !content_type.starts_with("application/x-www-form-urlencoded") {
+            self.mismatches
+                .lock()
+                .unwrap()
+                .push(format!("content-type {content_type:?}"));
+        }
+        let mut response = http::Response::builder().status(x.status);
+        for (k, v) in &x.headers {
+            response = response.header(k, v);
+        }
+        Ok(response.body(x.body.into_bytes()).unwrap())
+    }
+}
+
+#[derive(Debug)]
+struct NoSleep;
+
+impl Sleep for NoSleep {
+    fn sleep(&self, _: Duration) {}
+}
+
+/// What one case produced, for the summary.
+enum Outcome {
+    Passed,
+    Failed(String),
+}
+
+fn run_case(dir: &Path, whole_chain: bool) -> Outcome {
+    let env_json = read_json(&dir.join("env.json"));
+    let env = MapEnv::new(
+        env_json
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())),
+    );
+    let mut fs = MapFs::new();
+    load_fs(&dir.join("fs"), Path::new("/"), &mut fs);
+    let traffic = read_json(&dir.join("http-traffic.json"));
+    let replay = std::sync::Arc::new(Replay {
+        queue: Mutex::new(exchanges(&traffic).into()),
+        mismatches: Mutex::new(Vec::new()),
+    });
+    let config = ProviderConfig::new()
+        .with_sts_client_builder(ClientBuilder::default().sleeper(NoSleep))
+        .with_env(env)
+        .with_fs(fs)
+        .with_transport(SharedReplay(std::sync::Arc::clone(&replay)));
+    let result = if whole_chain {
+        default_chain(&config).provide_credentials()
+    } else {
+        ProfileProvider::new(&config).provide_credentials()
+    };
+
+    let case = read_json(&dir.join("test-case.json"));
+    let expected = &case["result"];
+    let mut problems: Vec<String> = replay.mismatches.lock().unwrap().clone();
+    let left = replay.queue.lock().unwrap().len();
+    let id = format!(
+        "{}/{}",
+        dir.parent().unwrap().file_name().unwrap().to_string_lossy(),
+        dir.file_name().unwrap().to_string_lossy()
+    );
+    if SSO_CASES.contains(&id.as_str()) {
+        return match result {
+            Err(e)
+                if e.kind() == CredentialsErrorKind::Unsupported
+                    && e.to_string().contains("SSO")
+                    && e.to_string().contains("not supported") =>
+            {
+                Outcome::Passed
+            }
+            other => Outcome::Failed(format!("SSO case gave {other:?}")),
+        };
+    }
+    match (expected.get("Ok"), result) {
+        (Some(want), Ok(creds)) => {
+            if left != 0 {
+                problems.push(format!("{left} recorded exchanges were not used"));
+            }
+            let s = |k: &str| want.get(k).and_then(Value::as_str);
+            if Some(creds.access_key_id()) != s("access_key_id") {
+                problems.push(format!("access key id {}", creds.access_key_id()));
+            }
+            if Some(creds.secret_access_key().expose()) != s("secret_access_key") {
+                problems.push("secret access key differs".into());
+            }
+            if creds.session_token().map(|t| t.expose()) != s("session_token") {
+                problems.push("session token differs".into());
+            }
+            let expiry = creds
+                .expiration()
+                .map(|t| t.duration_since(UNIX_EPOCH).unwrap().as_secs());
+            if expiry != want.get("expiry").and_then(Value::as_u64) {
+                problems.push(format!("expiry {expiry:?}, want {}", want["expiry"]));
+            }
+        }
+        (None, Err(e)) => {
+            let text = e.to_string();
+            assert!(!text.contains("TESTSECRETKEY"), "{id}: a secret in {text}");
+            if e.kind() == CredentialsErrorKind::NotConfigured && !whole_chain {
+                // Only a provider upstream calls "not enabled" (no files at
+                // all) may be reported as not configured.
+                let ok = expected["ErrorContains"]
+                    .as_str()
+                    .is_some_and(|w| w.contains("not enabled"));
+                if !ok {
+                    problems.push(format!("not configured: {text}"));
+                }
+            }
+        }
+        (Some(_), Err(e)) => problems.push(format!("unexpected error: {e}")),
+        (None, Ok(c)) => problems.push(format!(
+            "expected an error containing {}, got credentials {}",
+            expected["ErrorContains"],
+            c.access_key_id()
+        )),
+    }
+    if problems.is_empty() {
+        Outcome::Passed
+    } else {
+        Outcome::Failed(problems.join("; "))
+    }
+}
+
+/// `Transport` for an `Arc`, so the test keeps a handle on the recording.
+#[derive(Debug)]
+struct SharedReplay(std::sync::Arc<Replay>);
+
+impl Transport for SharedReplay {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        timeout: Option<Duration>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        self.0.send(request, timeout)
+    }
+}
+
+fn run_folder(folder: &str, whole_chain: bool, expected_cases: usize) {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join(folder))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("test-case.json").exists())
+        .collect();
+    dirs.sort();
+    assert_eq!(dirs.len(), expected_cases, "{folder}");
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        match run_case(dir, whole_chain) {
+            Outcome::Passed => println!("ok   {folder}/{name}"),
+            Outcome::Failed(why) => {
+                println!("FAIL {folder}/{name}: {why}");
+                failures.push(format!("{folder}/{name}: {why}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn profile_provider_cases() {
+    run_folder("profile-provider", false, 18);
+}
+
+#[test]
+fn default_chain_cases() {
+    run_folder("default-credential-provider-chain", true, 13);
+}
