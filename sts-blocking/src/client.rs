@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use sts_proto::Credentials;
 use sts_proto::endpoint::{self, ResolvedEndpoint};
-use sts_proto::operation::{self, Operation, RequestContext};
+use sts_proto::operation::{self, Operation, OperationOutput, RequestContext};
 use sts_proto::ops::*;
 use sts_proto::retry::{self, RetryConfig, RetryKind, RetryQuota};
 use sts_proto::sigv4::{SigningKey, SigningParams};
@@ -78,8 +78,29 @@ enum Attempt<T> {
         error: Error,
         retry_after: Option<Duration>,
     },
-    /// The clock was corrected; sign again and resend at once.
-    Resign,
+    /// The clock was corrected by this many milliseconds; sign again and
+    /// resend at once.
+    Resign {
+        status: u16,
+        offset_ms: i64,
+    },
+}
+
+/// One log line for a failed attempt: where it went, what came back
+/// (status, error code, request id, never a message or a header, which
+/// could echo a secret) and what happens next.
+fn log_failure(action: &str, url: &str, attempt: u32, error: &Error, next: &str) {
+    let status = error
+        .status()
+        .map_or_else(|| "no response".to_owned(), |s| format!("status {s}"));
+    let what = match error {
+        Error::Transport(e) => format!("transport failure {:?}", e.kind()),
+        _ => format!("error {}", error.code().unwrap_or("-")),
+    };
+    log::info!(
+        "{action} attempt {attempt} to {url}: {status}, {what}, request id {}: {next}",
+        error.request_id().unwrap_or("-"),
+    );
 }
 
 const USER_AGENT: &str = concat!("sts-rs/", env!("CARGO_PKG_VERSION"));
@@ -183,25 +204,41 @@ impl Client {
                 match self.attempt(op, credentials.as_deref(), started, !corrected_skew)? {
                     Attempt::Done(output) => {
                         inner.quota.release(retry_cost);
+                        log::debug!(
+                            "{} attempt {attempt} to {}: status 200, request id {}: done",
+                            Op::ACTION,
+                            inner.endpoint.url,
+                            output.request_id().unwrap_or("-"),
+                        );
                         return Ok(output);
                     }
-                    Attempt::Resign => {
+                    Attempt::Resign { status, offset_ms } => {
+                        log::info!(
+                            "{} attempt {attempt} to {}: status {status}: the clock is off by \
+                             {offset_ms} ms; signing again now",
+                            Op::ACTION,
+                            inner.endpoint.url,
+                        );
                         corrected_skew = true;
                         continue;
                     }
                     Attempt::Failed { error, retry_after } => (error, retry_after),
                 };
             let kind = error.retry_kind();
-            if kind == RetryKind::NotRetryable
-                || kind == RetryKind::ClockSkew && corrected_skew
-                || attempt >= inner.retry.max_attempts
-            {
-                return Err(error);
+            let give_up = |why: &str, error: Error| {
+                log_failure(Op::ACTION, &inner.endpoint.url, attempt, &error, why);
+                Err(error)
+            };
+            if kind == RetryKind::NotRetryable || kind == RetryKind::ClockSkew && corrected_skew {
+                return give_up("not retryable", error);
+            }
+            if attempt >= inner.retry.max_attempts {
+                return give_up("no attempts left", error);
             }
             if inner.retry.use_quota {
                 match inner.quota.acquire(kind) {
                     Some(cost) => retry_cost = Some(cost),
-                    None => return Err(error),
+                    None => return give_up("the retry quota is used up", error),
                 }
             }
             let delay = inner
@@ -210,8 +247,15 @@ impl Client {
             if let Some(limit) = inner.call_timeout
                 && started.elapsed() + delay >= limit
             {
-                return Err(error);
+                return give_up("the call timeout would pass", error);
             }
+            log_failure(
+                Op::ACTION,
+                &inner.endpoint.url,
+                attempt,
+                &error,
+                &format!("retrying in {delay:?}"),
+            );
             inner.sleep.sleep(delay);
             attempt += 1;
         }
@@ -255,7 +299,10 @@ impl Client {
                         .load(Ordering::Relaxed)
                         .saturating_add(offset);
                     inner.clock_offset_ms.store(total, Ordering::Relaxed);
-                    return Ok(Attempt::Resign);
+                    return Ok(Attempt::Resign {
+                        status: response.status().as_u16(),
+                        offset_ms: offset,
+                    });
                 }
                 Ok(Attempt::Failed {
                     error: Error::from(e),

@@ -45,7 +45,7 @@ pub trait Operation: fmt::Debug {
     /// `AssumeRoleWithWebIdentity` are not: the assertion or token is the proof.
     const SIGNED: bool = true;
     /// What a successful call returns.
-    type Output: fmt::Debug;
+    type Output: OperationOutput;
 
     /// Checks every member against the model's constraints.
     fn validate(&self) -> Result<(), ValidationError>;
@@ -62,6 +62,15 @@ pub trait Operation: fmt::Debug {
         self.write_form(&mut form);
         form.finish()
     }
+}
+
+/// What every operation's output carries besides its own members, for
+/// drivers that handle all operations alike (to log the request id of a
+/// success, say).
+pub trait OperationOutput: fmt::Debug {
+    /// The id STS gave the request: from `ResponseMetadata/RequestId`, else
+    /// from the `x-amzn-requestid` header.
+    fn request_id(&self) -> Option<&str>;
 }
 
 /// What a request is built against: where it goes, who signs it, and when.

@@ -28,3 +28,29 @@ pub use get_delegated_access_token::{GetDelegatedAccessToken, GetDelegatedAccess
 pub use get_federation_token::{GetFederationToken, GetFederationTokenOutput};
 pub use get_session_token::{GetSessionToken, GetSessionTokenOutput};
 pub use get_web_identity_token::{GetWebIdentityToken, GetWebIdentityTokenOutput};
+
+macro_rules! request_id_of {
+    ($($output:ty),* $(,)?) => {
+        $(
+            impl crate::operation::OperationOutput for $output {
+                fn request_id(&self) -> Option<&str> {
+                    self.request_id.as_deref()
+                }
+            }
+        )*
+    };
+}
+
+request_id_of!(
+    AssumeRoleOutput,
+    AssumeRoleWithSamlOutput,
+    AssumeRoleWithWebIdentityOutput,
+    AssumeRootOutput,
+    DecodeAuthorizationMessageOutput,
+    GetAccessKeyInfoOutput,
+    GetCallerIdentityOutput,
+    GetDelegatedAccessTokenOutput,
+    GetFederationTokenOutput,
+    GetSessionTokenOutput,
+    GetWebIdentityTokenOutput,
+);
