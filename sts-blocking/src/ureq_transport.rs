@@ -88,12 +88,20 @@ impl Transport for UreqTransport {
         request: http::Request<Vec<u8>>,
         timeout: Option<Duration>,
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
-        let request = self
-            .agent
-            .configure_request(request)
-            .timeout_global(timeout)
-            .build();
-        let response = self.agent.run(request).map_err(transport_error)?;
+        // A per-request configuration copies the agent's; skip it when
+        // there is nothing to set.
+        let response = match timeout {
+            None => self.agent.run(request),
+            Some(t) => {
+                let request = self
+                    .agent
+                    .configure_request(request)
+                    .timeout_global(Some(t))
+                    .build();
+                self.agent.run(request)
+            }
+        }
+        .map_err(transport_error)?;
         let (parts, mut body) = response.into_parts();
         let bytes = body
             .with_config()
