@@ -124,6 +124,21 @@ fn the_window_is_configurable_and_jitter_only_moves_it_earlier() {
     assert_eq!(key(&cache), "AKID2");
 }
 
+/// The keys `n` threads get, all asking at once.
+fn race(cache: &CachingProvider, n: usize) -> Vec<String> {
+    let barrier = Arc::new(Barrier::new(n));
+    let handles: Vec<_> = (0..n)
+        .map(|_| {
+            let (cache, barrier) = (cache.clone(), Arc::clone(&barrier));
+            thread::spawn(move || {
+                barrier.wait();
+                key(&cache)
+            })
+        })
+        .collect();
+    handles.into_iter().map(|h| h.join().unwrap()).collect()
+}
+
 #[test]
 fn one_refresh_for_eight_concurrent_callers() {
     let clock = FakeClock::new();
@@ -132,38 +147,14 @@ fn one_refresh_for_eight_concurrent_callers() {
     let cache = cache(&inner, &clock);
 
     // Nothing cached yet: everyone waits for the one fetch.
-    let barrier = Arc::new(Barrier::new(8));
-    let keys: Vec<String> = (0..8)
-        .map(|_| {
-            let (cache, barrier) = (cache.clone(), Arc::clone(&barrier));
-            thread::spawn(move || {
-                barrier.wait();
-                key(&cache)
-            })
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .map(|h| h.join().unwrap())
-        .collect();
+    let keys = race(&cache, 8);
     assert_eq!(inner.calls(), 1);
     assert!(keys.iter().all(|k| k == "AKID1"), "{keys:?}");
 
     // In the window: one caller refreshes, the others keep the still
     // valid credentials instead of waiting.
     clock.set(3400);
-    let barrier = Arc::new(Barrier::new(8));
-    let keys: Vec<String> = (0..8)
-        .map(|_| {
-            let (cache, barrier) = (cache.clone(), Arc::clone(&barrier));
-            thread::spawn(move || {
-                barrier.wait();
-                key(&cache)
-            })
-        })
-        .collect::<Vec<_>>()
-        .into_iter()
-        .map(|h| h.join().unwrap())
-        .collect();
+    let keys = race(&cache, 8);
     assert_eq!(inner.calls(), 2, "{keys:?}");
     assert!(keys.iter().any(|k| k == "AKID2"), "{keys:?}");
     assert!(
