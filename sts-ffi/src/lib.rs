@@ -1,7 +1,54 @@
 //! The C ABI of the STS client.
 //!
-//! It will expose a client handle, all eleven operations with owned result
-//! and error objects, a sans-IO prepare/parse path and a callback transport,
-//! described by the cbindgen-generated header `include/sts.h`.
+//! C and C++ programs get the same client as Rust programs: a handle built
+//! from an options struct and shared by any number of threads, the eleven
+//! operations with owned result and error objects, a sans-IO path (prepare
+//! a signed request, send it with your own HTTP stack, parse the answer)
+//! and a callback transport (the client keeps its retries, signing and
+//! parsing but sends through your function). `include/sts.h` is generated
+//! from this crate by cbindgen and committed; `tests/header.rs` fails when
+//! it is out of date. The crate's README has the rules and examples.
+//!
+//! The rules every exported function keeps live in one place, the private
+//! `boundary` module: no panic crosses into C, a NULL or non-UTF-8 argument is
+//! an error status, an output slot that still holds an object is never
+//! overwritten, and owned results wipe their memory when freed.
 
 #![deny(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn)]
+
+mod boundary;
+mod client;
+mod error;
+mod http;
+mod ops;
+mod status;
+mod types;
+
+pub use client::*;
+pub use error::{
+    StsError, sts_error_category, sts_error_code, sts_error_field, sts_error_free,
+    sts_error_http_status, sts_error_is_retryable, sts_error_message, sts_error_request_id,
+    sts_error_service_message, sts_error_status,
+};
+pub use http::{
+    StsHeader, StsHttpRequest, StsHttpResponse, StsResponseBuilder, sts_http_request_free,
+    sts_response_builder_add_header, sts_response_builder_append_body,
+    sts_response_builder_set_error, sts_response_builder_set_status,
+};
+pub use ops::assume_role::*;
+pub use ops::assume_role_with_saml::*;
+pub use ops::assume_role_with_web_identity::*;
+pub use ops::assume_root::*;
+pub use ops::decode_authorization_message::*;
+pub use ops::get_access_key_info::*;
+pub use ops::get_caller_identity::*;
+pub use ops::get_delegated_access_token::*;
+pub use ops::get_federation_token::*;
+pub use ops::get_session_token::*;
+pub use ops::get_web_identity_token::*;
+pub use status::*;
+pub use types::{
+    StsAssumedRoleUser, StsCredentials, StsFederatedUser, StsOptionalI32, StsOptionalI64,
+    StsOptionalU32, StsProvidedContext, StsTag,
+};

@@ -1,0 +1,414 @@
+//! The client handle: built from an options struct, shared by any number
+//! of threads, optionally sending through a C callback.
+
+use std::ffi::{c_char, c_void};
+use std::fmt;
+use std::time::Duration;
+
+use sts_blocking::credentials::{CachingProvider, NoCredentials, ProfileProvider, ProviderConfig};
+use sts_blocking::transport::{Transport, TransportError, TransportFailure};
+use sts_blocking::{Client, ClientBuilder};
+use sts_proto::{Credentials, SecretString};
+
+use crate::boundary::{guard, optional_str, out_slot, required, required_str, run};
+use crate::error::{Failure, StsError};
+use crate::http::{StsHttpRequest, StsResponseBuilder, request_view};
+use crate::status::*;
+use crate::types::StsOptionalU32;
+
+/// Where the client's credentials come from.
+pub type StsCredentialsSource = i32;
+
+/// The default chain, searched as the AWS SDKs search it: the environment
+/// (`AWS_ACCESS_KEY_ID`, …), then the shared config and credentials files
+/// (profile `AWS_PROFILE`, else `default`), then web identity
+/// (`AWS_WEB_IDENTITY_TOKEN_FILE`, EKS). Container and instance metadata
+/// are not searched by this build. Looked up at the first signed call and
+/// cached until shortly before the credentials expire. The zero value, so
+/// a zero-filled options struct uses it.
+pub const STS_CREDENTIALS_DEFAULT_CHAIN: StsCredentialsSource = 0;
+/// The fixed keys in `access_key_id`, `secret_access_key` and
+/// `session_token`.
+pub const STS_CREDENTIALS_STATIC: StsCredentialsSource = 1;
+/// The named profile `profile_name` of the shared config and credentials
+/// files (`~/.aws/config` and `~/.aws/credentials`, or the files
+/// `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` name), whatever
+/// `AWS_PROFILE` says: static keys, `role_arn` with `source_profile`,
+/// `web_identity_token_file`, `credential_process`. Read at the first
+/// signed call, not by `sts_client_new`, and cached like the default
+/// chain; a missing profile is `STS_ERR_CREDENTIALS` then.
+pub const STS_CREDENTIALS_PROFILE: StsCredentialsSource = 2;
+/// No credentials: only the unsigned operations (`AssumeRoleWithSAML`,
+/// `AssumeRoleWithWebIdentity`) work; signed ones fail with
+/// `STS_ERR_CREDENTIALS`. Nothing is looked up.
+pub const STS_CREDENTIALS_NONE: StsCredentialsSource = 3;
+
+/// What a transport callback reports.
+pub type StsTransportResult = i32;
+
+/// A complete HTTP response was received and stored in the builder,
+/// whatever its status (a 403 or a 503 is still `STS_TRANSPORT_OK`:
+/// deciding what a status means is the library's job).
+pub const STS_TRANSPORT_OK: StsTransportResult = 0;
+/// No connection could be made (refused, DNS, TLS handshake). Retried.
+pub const STS_TRANSPORT_CONNECT_FAILED: StsTransportResult = 1;
+/// The attempt ran out of time. Retried.
+pub const STS_TRANSPORT_TIMED_OUT: StsTransportResult = 2;
+/// The connection broke while sending or receiving. Retried. Unknown
+/// values are treated as this.
+pub const STS_TRANSPORT_IO_ERROR: StsTransportResult = 3;
+/// The response body was over the size limit. Not retried.
+pub const STS_TRANSPORT_BODY_TOO_LARGE: StsTransportResult = 4;
+
+/// Sends one signed request with the caller's HTTP stack.
+///
+/// `request` is borrowed for the duration of the call. Send it as
+/// `StsHttpRequest` describes, with a `Content-Length`, giving up after
+/// `timeout_ms` milliseconds (0: no limit from the library). Store the
+/// response with `sts_response_builder_set_status`, `_add_header` and
+/// `_append_body`, and return `STS_TRANSPORT_OK`; or return a failure
+/// (optionally described with `sts_response_builder_set_error`).
+///
+/// The client calls it once per attempt, from the thread that made the
+/// call, so a client shared by several threads calls it concurrently:
+/// it and `user_data` must be thread-safe. It must not free the client,
+/// and a C++ callback must not let an exception escape (catch it and
+/// return `STS_TRANSPORT_IO_ERROR`).
+pub type StsTransportFn = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        request: *const StsHttpRequest,
+        timeout_ms: u32,
+        response: *mut StsResponseBuilder,
+    ) -> StsTransportResult,
+>;
+
+/// How to build a client. Zero-fill it (`memset` or `= {0}`) and set what
+/// you need: every zero or NULL member means "the default".
+///
+/// Strings are read during `sts_client_new` only and copied; the caller
+/// keeps ownership. Flags are `uint8_t`, 0 for off and anything else for
+/// on.
+///
+/// Layout (in this order): `region`, `endpoint_url` (pointers);
+/// `use_fips`, `use_dual_stack`, `use_global_endpoint`, `use_environment`
+/// (`uint8_t`); `credentials_source` (`int32_t`); `access_key_id`,
+/// `secret_access_key`, `session_token`, `profile_name` (pointers);
+/// `max_attempts`, `connect_timeout_ms`, `attempt_timeout_ms`,
+/// `call_timeout_ms` (`StsOptionalU32`); `transport` (function pointer),
+/// `transport_user_data` (pointer); `user_agent_suffix` (pointer). The
+/// compiler adds the usual C padding.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsClientOptions {
+    /// The region whose endpoint to call and sign for, as `eu-west-1`.
+    /// NULL: none (then `endpoint_url` or `use_environment` must supply
+    /// one; an explicit endpoint is signed for `us-east-1`).
+    pub region: *const c_char,
+    /// An explicit endpoint URL (`http(s)://host[:port]`), such as a VPC
+    /// endpoint or a local test server. NULL: resolved from the region.
+    pub endpoint_url: *const c_char,
+    /// Use the FIPS endpoint of the region.
+    pub use_fips: u8,
+    /// Use the dual-stack (IPv6) endpoint of the region.
+    pub use_dual_stack: u8,
+    /// Use the legacy global endpoint `sts.amazonaws.com` for the regions
+    /// that had it (as `AWS_STS_REGIONAL_ENDPOINTS=legacy`).
+    pub use_global_endpoint: u8,
+    /// Read the settings the AWS SDKs read from the environment first
+    /// (`AWS_REGION`, `AWS_ENDPOINT_URL_STS`, `AWS_USE_FIPS_ENDPOINT`,
+    /// `AWS_MAX_ATTEMPTS`, …); members set here then override them. Off by
+    /// default so that a program's behaviour does not change with its
+    /// environment unless it asks for that.
+    pub use_environment: u8,
+    /// One of `STS_CREDENTIALS_*`.
+    pub credentials_source: StsCredentialsSource,
+    /// For `STS_CREDENTIALS_STATIC`: the access key id. Required then.
+    pub access_key_id: *const c_char,
+    /// For `STS_CREDENTIALS_STATIC`: the secret access key. Required then.
+    /// The client keeps a copy, wiped when the client is freed.
+    pub secret_access_key: *const c_char,
+    /// For `STS_CREDENTIALS_STATIC`: the session token of temporary
+    /// credentials, or NULL.
+    pub session_token: *const c_char,
+    /// For `STS_CREDENTIALS_PROFILE`: the profile's name. Required then.
+    pub profile_name: *const c_char,
+    /// Attempts per call, the first included (default 3; 1 turns retries
+    /// off; 0 is invalid).
+    pub max_attempts: StsOptionalU32,
+    /// Milliseconds allowed to open a connection with the built-in
+    /// transport (default 3000; 0: no limit).
+    pub connect_timeout_ms: StsOptionalU32,
+    /// Milliseconds allowed for one attempt (default 10000; 0: no limit).
+    pub attempt_timeout_ms: StsOptionalU32,
+    /// Milliseconds allowed for a whole call, retries and waits included
+    /// (default: no limit; 0: no limit).
+    pub call_timeout_ms: StsOptionalU32,
+    /// Send requests with this callback instead of the built-in HTTP stack.
+    /// NULL: built-in (HTTPS with rustls, connection reuse, proxies from
+    /// `HTTPS_PROXY`/`NO_PROXY`).
+    pub transport: StsTransportFn,
+    /// Passed to every `transport` call as is. Must stay valid until the
+    /// client is freed.
+    pub transport_user_data: *mut c_void,
+    /// Text appended to the `User-Agent` header, as `myapp/1.2`. NULL: none.
+    pub user_agent_suffix: *const c_char,
+}
+
+/// A client: endpoint, credentials, retry policy and HTTP stack, ready to
+/// call STS. Opaque.
+///
+/// Ownership: `sts_client_new` gives the caller one; free it with
+/// `sts_client_free` once no call on it is running. Between those, any
+/// number of threads may use it at once: calls share its connection pool,
+/// its retry quota, its clock-skew correction and its cached signing key.
+#[derive(Debug)]
+pub struct StsClient {
+    pub(crate) client: Client,
+}
+
+// The promise above, checked: C threads share one `*const StsClient`.
+const _: () = {
+    const fn shareable<T: Send + Sync>() {}
+    shareable::<StsClient>();
+};
+
+/// The C callback as a [`Transport`].
+struct CallbackTransport {
+    send: unsafe extern "C" fn(
+        *mut c_void,
+        *const StsHttpRequest,
+        u32,
+        *mut StsResponseBuilder,
+    ) -> StsTransportResult,
+    user_data: *mut c_void,
+}
+
+// SAFETY: `StsTransportFn`'s documented contract: the callback and its
+// user data are safe to use from any thread, concurrently.
+unsafe impl Send for CallbackTransport {}
+// SAFETY: as above.
+unsafe impl Sync for CallbackTransport {}
+
+impl fmt::Debug for CallbackTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallbackTransport")
+            .field("user_data", &self.user_data)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The largest body a callback may store, as the built-in transport's cap.
+const MAX_CALLBACK_BODY: usize = 1024 * 1024;
+
+impl Transport for CallbackTransport {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        timeout: Option<Duration>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let (view, storage) = request_view(request);
+        let timeout_ms = timeout.map_or(0, |t| {
+            u32::try_from(t.as_millis()).unwrap_or(u32::MAX).max(1)
+        });
+        let mut builder = StsResponseBuilder::new(MAX_CALLBACK_BODY);
+        // SAFETY: `view` points into `storage`, alive across the call;
+        // `builder` is a live exclusive object; the callback's contract
+        // covers the rest.
+        let result = unsafe { (self.send)(self.user_data, &view, timeout_ms, &mut builder) };
+        drop(storage);
+        let failure = match result {
+            STS_TRANSPORT_OK if builder.too_large => Some(TransportFailure::BodyTooLarge),
+            STS_TRANSPORT_OK => None,
+            STS_TRANSPORT_CONNECT_FAILED => Some(TransportFailure::Connect),
+            STS_TRANSPORT_TIMED_OUT => Some(TransportFailure::Timeout),
+            STS_TRANSPORT_BODY_TOO_LARGE => Some(TransportFailure::BodyTooLarge),
+            _ => Some(TransportFailure::Io),
+        };
+        if let Some(kind) = failure {
+            let message = builder
+                .error
+                .take()
+                .unwrap_or_else(|| format!("the transport callback returned {result}"));
+            return Err(TransportError::new(kind, message));
+        }
+        if builder.status == 0 {
+            return Err(TransportError::new(
+                TransportFailure::Io,
+                "the transport callback returned STS_TRANSPORT_OK without setting a status",
+            ));
+        }
+        let mut response = http::Response::new(std::mem::take(&mut builder.body));
+        *response.status_mut() = http::StatusCode::from_u16(builder.status).map_err(|_| {
+            TransportError::new(TransportFailure::Io, "invalid status from the callback")
+        })?;
+        *response.headers_mut() = std::mem::take(&mut builder.headers);
+        Ok(response)
+    }
+}
+
+fn millis(v: StsOptionalU32) -> Option<Option<Duration>> {
+    v.get()
+        .map(|ms| (ms != 0).then(|| Duration::from_millis(u64::from(ms))))
+}
+
+/// The builder the options describe.
+///
+/// # Safety
+/// Every pointer in `o` is NULL or valid as documented.
+unsafe fn builder(o: &StsClientOptions) -> Result<ClientBuilder, Failure> {
+    let mut b = Client::builder();
+    if o.use_environment != 0 {
+        b = b
+            .from_env()
+            .map_err(|e| Failure::from(sts_blocking::Error::from(e)))?;
+    }
+    // SAFETY (all blocks below): the caller's promise about `o`'s pointers.
+    if let Some(region) = unsafe { optional_str(o.region, "options->region") }? {
+        b = b.region(region);
+    }
+    if let Some(url) = unsafe { optional_str(o.endpoint_url, "options->endpoint_url") }? {
+        b = b.endpoint_url(url);
+    }
+    if o.use_fips != 0 {
+        b = b.use_fips(true);
+    }
+    if o.use_dual_stack != 0 {
+        b = b.use_dual_stack(true);
+    }
+    if o.use_global_endpoint != 0 {
+        b = b.use_global_endpoint(true);
+    }
+    if let Some(n) = o.max_attempts.get() {
+        b = b.max_attempts(n);
+    }
+    if let Some(t) = millis(o.connect_timeout_ms) {
+        b = b.connect_timeout(t);
+    }
+    if let Some(t) = millis(o.attempt_timeout_ms) {
+        b = b.attempt_timeout(t);
+    }
+    if let Some(t) = millis(o.call_timeout_ms) {
+        b = b.call_timeout(t);
+    }
+    if let Some(send) = o.transport {
+        b = b.transport(CallbackTransport {
+            send,
+            user_data: o.transport_user_data,
+        });
+    }
+    if let Some(suffix) =
+        unsafe { optional_str(o.user_agent_suffix, "options->user_agent_suffix") }?
+    {
+        b = b.user_agent_suffix(suffix);
+    }
+    // Last: a profile may assume a role, and the STS calls it makes for
+    // that use the settings above (endpoint, transport, timeouts, retries).
+    // SAFETY: the caller's promise about `o`'s pointers.
+    unsafe { with_credentials(b, o) }
+}
+
+/// `b` with the credentials `o` asks for.
+///
+/// # Safety
+/// Every pointer in `o` is NULL or valid as documented.
+unsafe fn with_credentials(
+    b: ClientBuilder,
+    o: &StsClientOptions,
+) -> Result<ClientBuilder, Failure> {
+    // SAFETY (all blocks below): the caller's promise about `o`'s pointers.
+    Ok(match o.credentials_source {
+        // What a builder without credentials uses anyway.
+        STS_CREDENTIALS_DEFAULT_CHAIN => b,
+        STS_CREDENTIALS_NONE => b.credentials_provider(NoCredentials),
+        STS_CREDENTIALS_STATIC => {
+            let id = unsafe { required_str(o.access_key_id, "options->access_key_id") }?;
+            let secret =
+                unsafe { required_str(o.secret_access_key, "options->secret_access_key") }?;
+            let token = unsafe { optional_str(o.session_token, "options->session_token") }?;
+            b.credentials(Credentials::new(
+                id,
+                SecretString::from(secret),
+                token.map(SecretString::from),
+            ))
+        }
+        STS_CREDENTIALS_PROFILE => {
+            let name = unsafe { required_str(o.profile_name, "options->profile_name") }?;
+            if name.is_empty() {
+                return Err(Failure::invalid(
+                    "options->profile_name",
+                    "must not be empty",
+                ));
+            }
+            // The files are read when credentials are first needed, not
+            // here (as `STS_CREDENTIALS_DEFAULT_CHAIN` does): a missing
+            // profile is `STS_ERR_CREDENTIALS` on the first signed call.
+            // Cached, so that a profile that assumes a role does not call
+            // STS before every request.
+            let config = ProviderConfig::from_client_builder(&b);
+            let provider = CachingProvider::builder(ProfileProvider::for_profile(&config, name))
+                .config(&config)
+                .build();
+            b.credentials_provider(provider)
+        }
+        other => {
+            return Err(Failure::invalid(
+                "options->credentials_source",
+                format!("{other} is not one of the STS_CREDENTIALS_* values"),
+            ));
+        }
+    })
+}
+
+/// Creates a client.
+///
+/// Nothing is sent and no credentials are fetched here: the endpoint is
+/// resolved and the options checked, so a bad region or option fails now
+/// (`STS_ERR_INVALID_ARGUMENT`) rather than on the first call.
+///
+/// Ownership: `options` is borrowed for the call. On success `*out` is set
+/// to a new client the caller owns (free it with `sts_client_free`). On
+/// failure `*out` is untouched and, if `err` is not NULL, `*err` is set to
+/// an error the caller owns (free it with `sts_error_free`). `*out` and
+/// `*err` must be NULL on entry (`STS_ERR_OUTPUT_IN_USE` otherwise).
+///
+/// # Safety
+/// `options` is NULL or valid, its strings NULL or NUL-terminated; `out` is
+/// NULL or valid for one pointer; `err` is NULL or valid for one pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_client_new(
+    options: *const StsClientOptions,
+    out: *mut *mut StsClient,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        run(err, || {
+            let slot = out_slot(out, "out")?;
+            let options = required(options, "options")?;
+            let client = builder(options)?
+                .build()
+                .map_err(|e| Failure::from(sts_blocking::Error::from(e)))?;
+            *slot = Box::into_raw(Box::new(StsClient { client }));
+            Ok(())
+        })
+    }
+}
+
+/// Frees a client, wiping the static credentials it holds. NULL is a no-op.
+///
+/// Ownership: takes `client` back; it is invalid afterwards. No call on it
+/// may be running, in any thread. Results and errors it produced stay
+/// valid: they own their data.
+///
+/// # Safety
+/// `client` is NULL or a client from `sts_client_new` not freed yet.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_client_free(client: *mut StsClient) {
+    if client.is_null() {
+        return;
+    }
+    // SAFETY: the caller gives back the pointer `sts_client_new` made with
+    // Box::into_raw, once.
+    guard((), || drop(unsafe { Box::from_raw(client) }));
+}

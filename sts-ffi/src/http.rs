@@ -1,0 +1,388 @@
+//! HTTP messages at the boundary: the signed request the library hands
+//! out (prepared, or given to a transport callback), the response a caller
+//! hands in for parsing, and the builder a transport callback fills.
+
+use std::ffi::c_char;
+use std::fmt;
+
+use http::{HeaderMap, HeaderName, HeaderValue};
+use zeroize::Zeroize;
+
+use crate::boundary::{Owned, Strings, array, guard, optional_str, required, required_str};
+use crate::error::Failure;
+use crate::status::*;
+
+/// One HTTP header field.
+///
+/// Layout: two pointers, `name` then `value`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsHeader {
+    /// The field name, as `Authorization`. NUL-terminated.
+    pub name: *const c_char,
+    /// The field value. NUL-terminated.
+    pub value: *const c_char,
+}
+
+/// A signed HTTP request, ready to send.
+///
+/// Send it exactly as given: method, URL, every header (the signature
+/// covers `Host`, `Content-Type` and `X-Amz-*`), and the body bytes. The
+/// sender adds `Content-Length` itself, as every HTTP stack does (it is
+/// left out so that it cannot disagree with what the stack sends). It may
+/// add headers of its own (`Accept`, `Connection`) but must not change the
+/// ones given.
+///
+/// Ownership: from `sts_prepare_*` the caller owns it and frees it with
+/// `sts_http_request_free`; every pointer inside is valid until then. In a
+/// transport callback it is borrowed, valid only until the callback returns.
+///
+/// Layout: `method`, `url`, `headers` (pointers), `headers_len` (`size_t`),
+/// `body` (pointer), `body_len` (`size_t`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsHttpRequest {
+    /// `"POST"`.
+    pub method: *const c_char,
+    /// The absolute URL, as `https://sts.eu-west-1.amazonaws.com/`.
+    pub url: *const c_char,
+    /// The header fields, in order.
+    pub headers: *const StsHeader,
+    /// Number of entries in `headers`.
+    pub headers_len: usize,
+    /// The body (the form-encoded parameters). Not NUL-terminated; may hold
+    /// secrets (a SAML assertion, a web identity token, an MFA code).
+    pub body: *const u8,
+    /// Length of `body` in bytes.
+    pub body_len: usize,
+}
+
+/// A response to parse, as the caller's HTTP stack received it.
+///
+/// Ownership: the caller's; the library only reads it during the call.
+///
+/// Layout: `status` (`uint16_t`), padding, `headers` (pointer),
+/// `headers_len` (`size_t`), `body` (pointer), `body_len` (`size_t`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsHttpResponse {
+    /// The HTTP status code, as 200 or 403.
+    pub status: u16,
+    /// The header fields; may be NULL when `headers_len` is 0. Only the
+    /// request id headers are read, so passing none loses nothing else.
+    pub headers: *const StsHeader,
+    /// Number of entries in `headers`.
+    pub headers_len: usize,
+    /// The body, not NUL-terminated; may be NULL when `body_len` is 0.
+    pub body: *const u8,
+    /// Length of `body` in bytes.
+    pub body_len: usize,
+}
+
+/// The storage behind an [`StsHttpRequest`]; everything is wiped on drop,
+/// because the `Authorization` and `X-Amz-Security-Token` headers and the
+/// body can hold credentials.
+pub(crate) struct RequestStorage {
+    /// Method, URL, header names and values; wiped by its own `Drop`.
+    /// Never read from Rust, like `headers`: it backs the view's pointers.
+    #[expect(dead_code, reason = "kept alive for the C view's pointers")]
+    strings: Strings,
+    /// The view's `headers` pointer points into this buffer, so it has to
+    /// live as long as the view.
+    headers: Vec<StsHeader>,
+    body: Vec<u8>,
+}
+
+/// Sizes only: the storage holds a signature and maybe secrets.
+impl fmt::Debug for RequestStorage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestStorage")
+            .field("headers", &self.headers.len())
+            .field("body_len", &self.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for RequestStorage {
+    fn drop(&mut self) {
+        self.body.zeroize();
+    }
+}
+
+/// Converts a request built by `sts-proto` into its C view and storage.
+pub(crate) fn request_view(request: http::Request<Vec<u8>>) -> (StsHttpRequest, RequestStorage) {
+    let (parts, body) = request.into_parts();
+    let mut strings = Strings::default();
+    let method = strings.add(parts.method.as_str());
+    let url = strings.add(&parts.uri.to_string());
+    let headers: Vec<StsHeader> = parts
+        .headers
+        .iter()
+        .map(|(name, value)| StsHeader {
+            name: strings.add(name.as_str()),
+            // sts-proto only builds visible-ASCII values; lossy is for safety.
+            value: strings.add(&String::from_utf8_lossy(value.as_bytes())),
+        })
+        .collect();
+    let view = StsHttpRequest {
+        method,
+        url,
+        headers: headers.as_ptr(),
+        headers_len: headers.len(),
+        body: body.as_ptr(),
+        body_len: body.len(),
+    };
+    // Moving the Vecs moves only their (pointer, length, capacity): the
+    // heap buffers the view points into stay where they are.
+    (
+        view,
+        RequestStorage {
+            strings,
+            headers,
+            body,
+        },
+    )
+}
+
+pub(crate) type OwnedRequest = Owned<StsHttpRequest, RequestStorage>;
+
+/// Frees a request from `sts_prepare_*`, wiping its headers and body
+/// first (they hold the signature and may hold secrets). NULL is a no-op.
+///
+/// Ownership: takes `request` back; it is invalid afterwards. Never pass
+/// the request a transport callback was given: that one is borrowed.
+///
+/// # Safety
+/// `request` is NULL or a request from `sts_prepare_*` not freed yet.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_http_request_free(request: *mut StsHttpRequest) {
+    // SAFETY: forwarded.
+    unsafe { OwnedRequest::free(request) }
+}
+
+/// The status, headers and body of a caller-supplied response.
+///
+/// # Safety
+/// `response` is NULL or valid, with arrays valid for their lengths.
+pub(crate) unsafe fn read_response<'a>(
+    response: *const StsHttpResponse,
+) -> Result<(u16, HeaderMap, &'a [u8]), Failure> {
+    // SAFETY: forwarded.
+    let r = unsafe { required(response, "response") }?;
+    // SAFETY: forwarded.
+    let headers = unsafe { array(r.headers, r.headers_len, "response->headers") }?;
+    let mut map = HeaderMap::with_capacity(headers.len());
+    for (i, h) in headers.iter().enumerate() {
+        // SAFETY: forwarded.
+        let (name, value) = unsafe {
+            (
+                required_str(h.name, &format!("response->headers[{i}].name"))?,
+                required_str(h.value, &format!("response->headers[{i}].value"))?,
+            )
+        };
+        let (name, value) = header(name, value, &format!("response->headers[{i}]"))?;
+        map.append(name, value);
+    }
+    // SAFETY: forwarded.
+    let body = unsafe { array(r.body, r.body_len, "response->body") }?;
+    Ok((r.status, map, body))
+}
+
+fn header(name: &str, value: &str, field: &str) -> Result<(HeaderName, HeaderValue), Failure> {
+    let name = HeaderName::from_bytes(name.trim().as_bytes())
+        .map_err(|_| Failure::invalid(field, format!("{name:?} is not a header name")))?;
+    // Not quoted: a header value may be a credential.
+    let value = HeaderValue::from_str(value.trim())
+        .map_err(|_| Failure::invalid(field, "the value holds a control character"))?;
+    Ok((name, value))
+}
+
+/// Where a transport callback puts the response it received. Opaque:
+/// fill it with the `sts_response_builder_*` functions.
+///
+/// Ownership: the library's. It is valid only during the callback it was
+/// given to; never free it or keep it.
+pub struct StsResponseBuilder {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+    pub(crate) max_body: usize,
+    pub(crate) too_large: bool,
+    pub(crate) error: Option<String>,
+}
+
+/// No body: an `AssumeRole` answer holds a secret key.
+impl fmt::Debug for StsResponseBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StsResponseBuilder")
+            .field("status", &self.status)
+            .field("headers", &self.headers.len())
+            .field("body_len", &self.body.len())
+            .field("too_large", &self.too_large)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StsResponseBuilder {
+    pub(crate) fn new(max_body: usize) -> Self {
+        Self {
+            status: 0,
+            headers: HeaderMap::new(),
+            body: Vec::new(),
+            max_body,
+            too_large: false,
+            error: None,
+        }
+    }
+}
+
+impl Drop for StsResponseBuilder {
+    fn drop(&mut self) {
+        // The body of an AssumeRole response holds a secret key.
+        self.body.zeroize();
+    }
+}
+
+/// Runs a builder function.
+///
+/// # Safety
+/// `builder` is NULL or the builder of a running callback.
+unsafe fn with_builder(
+    builder: *mut StsResponseBuilder,
+    f: impl FnOnce(&mut StsResponseBuilder) -> StsStatus,
+) -> StsStatus {
+    // SAFETY: the caller's promise.
+    match unsafe { builder.as_mut() } {
+        Some(b) => guard(STS_ERR_INTERNAL, || f(b)),
+        None => STS_ERR_NULL_ARGUMENT,
+    }
+}
+
+/// Sets the HTTP status of the response (100 to 999).
+///
+/// Returns `STS_ERR_NULL_ARGUMENT` for a NULL `builder`,
+/// `STS_ERR_INVALID_ARGUMENT` for a status outside 100..999.
+///
+/// Ownership: `builder` is the library's, lent to the running callback.
+///
+/// # Safety
+/// `builder` is NULL or the builder the running callback was given.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_response_builder_set_status(
+    builder: *mut StsResponseBuilder,
+    status: u16,
+) -> StsStatus {
+    // SAFETY: forwarded.
+    unsafe {
+        with_builder(builder, |b| {
+            if !(100..=999).contains(&status) {
+                return STS_ERR_INVALID_ARGUMENT;
+            }
+            b.status = status;
+            STS_OK
+        })
+    }
+}
+
+/// Adds a header field of the response. `name` and `value` are
+/// NUL-terminated UTF-8, copied; surrounding whitespace is trimmed, so a
+/// raw `"Name: value\r\n"` split at the colon can be passed as is.
+///
+/// Returns `STS_ERR_NULL_ARGUMENT`, `STS_ERR_INVALID_UTF8`, or
+/// `STS_ERR_INVALID_ARGUMENT` for a name or value HTTP does not allow.
+///
+/// Ownership: `builder` is the library's, lent to the running callback;
+/// `name` and `value` are borrowed for the call and copied.
+///
+/// # Safety
+/// `builder` is NULL or the running callback's builder; `name` and `value`
+/// are NULL or NUL-terminated strings.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_response_builder_add_header(
+    builder: *mut StsResponseBuilder,
+    name: *const c_char,
+    value: *const c_char,
+) -> StsStatus {
+    // SAFETY: forwarded.
+    unsafe {
+        with_builder(builder, |b| {
+            let parsed = required_str(name, "name")
+                .and_then(|n| Ok((n, required_str(value, "value")?)))
+                .and_then(|(n, v)| header(n, v, "header"));
+            match parsed {
+                Ok((n, v)) => {
+                    b.headers.append(n, v);
+                    STS_OK
+                }
+                Err(f) => f.status,
+            }
+        })
+    }
+}
+
+/// Appends `len` bytes to the response body (call it once per chunk, as
+/// from a libcurl write callback). The bytes are copied.
+///
+/// Returns `STS_ERR_NULL_ARGUMENT` for a NULL `builder`, or for a NULL
+/// `data` with a non-zero `len`; `STS_ERR_TRANSPORT` once the body passes
+/// the size limit (1 MiB; STS answers are a few KiB): stop reading then,
+/// and the call fails with a transport error.
+///
+/// Ownership: `builder` is the library's, lent to the running callback;
+/// `data` is borrowed for the call and copied.
+///
+/// # Safety
+/// `builder` is NULL or the running callback's builder; `data` is NULL or
+/// valid for reads of `len` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_response_builder_append_body(
+    builder: *mut StsResponseBuilder,
+    data: *const u8,
+    len: usize,
+) -> StsStatus {
+    // SAFETY: forwarded.
+    unsafe {
+        with_builder(builder, |b| {
+            let bytes = match array(data, len, "data") {
+                Ok(bytes) => bytes,
+                Err(f) => return f.status,
+            };
+            if b.too_large || b.body.len().saturating_add(bytes.len()) > b.max_body {
+                b.too_large = true;
+                return STS_ERR_TRANSPORT;
+            }
+            b.body.extend_from_slice(bytes);
+            STS_OK
+        })
+    }
+}
+
+/// Describes why the exchange failed, for a callback that returns a
+/// failure (`STS_TRANSPORT_*` other than `STS_TRANSPORT_OK`). The text ends
+/// up in the error's message, so keep secrets out of it. Copied.
+///
+/// Returns `STS_ERR_NULL_ARGUMENT` or `STS_ERR_INVALID_UTF8`.
+///
+/// Ownership: `builder` is the library's, lent to the running callback;
+/// `message` is borrowed for the call and copied.
+///
+/// # Safety
+/// `builder` is NULL or the running callback's builder; `message` is NULL
+/// or a NUL-terminated string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_response_builder_set_error(
+    builder: *mut StsResponseBuilder,
+    message: *const c_char,
+) -> StsStatus {
+    // SAFETY: forwarded.
+    unsafe {
+        with_builder(builder, |b| match optional_str(message, "message") {
+            Ok(Some(m)) => {
+                b.error = Some(m.to_owned());
+                STS_OK
+            }
+            Ok(None) => STS_ERR_NULL_ARGUMENT,
+            Err(f) => f.status,
+        })
+    }
+}

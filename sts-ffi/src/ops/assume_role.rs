@@ -1,0 +1,228 @@
+//! `AssumeRole`: temporary credentials for a role, with optional session policies,
+//! tags, MFA, external id, source identity and provided contexts.
+
+use std::ffi::c_char;
+
+use sts_proto::SecretString;
+use sts_proto::ops::{AssumeRole, AssumeRoleOutput};
+
+use super::{FfiOp, call, free, parse, prepare};
+use crate::boundary::{Strings, optional_str, required_str};
+use crate::client::StsClient;
+use crate::error::{Failure, StsError};
+use crate::http::{StsHttpRequest, StsHttpResponse};
+use crate::status::StsStatus;
+use crate::types::{
+    StsAssumedRoleUser, StsCredentials, StsOptionalI32, StsOptionalU32, StsProvidedContext, StsTag,
+    policy_arns, provided_contexts, strings, tags,
+};
+
+/// The input of `AssumeRole`. Zero-fill it, then set the members you need:
+/// NULL strings, empty arrays and absent integers are left out of the
+/// request.
+///
+/// Layout: the members below in this order, pointers, `size_t` lengths and
+/// `StsOptionalI32` with the usual C padding.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsAssumeRoleInput {
+    /// The role to assume. Required.
+    pub role_arn: *const c_char,
+    /// A name for the session (2 to 64 of `[\w+=,.@-]`), visible in
+    /// CloudTrail and in the assumed-role ARN. Required.
+    pub role_session_name: *const c_char,
+    /// ARNs of managed policies that further limit the session.
+    pub policy_arns: *const *const c_char,
+    /// Number of entries in `policy_arns`.
+    pub policy_arns_len: usize,
+    /// An inline JSON policy that further limits the session, or NULL.
+    pub policy: *const c_char,
+    /// Session length in seconds, 900 to 43200 (limited by the role).
+    pub duration_seconds: StsOptionalI32,
+    /// Session tags.
+    pub tags: *const StsTag,
+    /// Number of entries in `tags`.
+    pub tags_len: usize,
+    /// Keys of `tags` that pass on to sessions this one assumes.
+    pub transitive_tag_keys: *const *const c_char,
+    /// Number of entries in `transitive_tag_keys`.
+    pub transitive_tag_keys_len: usize,
+    /// The external id a third party's trust policy requires, or NULL.
+    pub external_id: *const c_char,
+    /// The MFA device's serial number or ARN, or NULL.
+    pub serial_number: *const c_char,
+    /// The current code of the MFA device, or NULL. Secret.
+    pub token_code: *const c_char,
+    /// A source identity that stays with the session, or NULL.
+    pub source_identity: *const c_char,
+    /// Context assertions from trusted context providers.
+    pub provided_contexts: *const StsProvidedContext,
+    /// Number of entries in `provided_contexts`.
+    pub provided_contexts_len: usize,
+}
+
+/// The result of `AssumeRole`.
+///
+/// Ownership: the caller's, freed with `sts_assume_role_output_free`; every
+/// string is valid until then. Optional strings are NULL when absent.
+///
+/// Layout: the members below in this order.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsAssumeRoleOutput {
+    /// The role session's credentials.
+    pub credentials: StsCredentials,
+    /// The role session's id and ARN.
+    pub assumed_role_user: StsAssumedRoleUser,
+    /// How full the packed session policies and tags are, in percent.
+    pub packed_policy_size: StsOptionalU32,
+    /// The source identity set on the session.
+    pub source_identity: *const c_char,
+    /// The request id.
+    pub request_id: *const c_char,
+}
+
+/// Ties `AssumeRole` to the shared call, prepare and parse steps.
+#[derive(Debug)]
+pub(crate) struct Marker;
+
+impl FfiOp for Marker {
+    type Input = StsAssumeRoleInput;
+    type Op = AssumeRole;
+    type Output = StsAssumeRoleOutput;
+
+    unsafe fn request(i: &StsAssumeRoleInput) -> Result<AssumeRole, Failure> {
+        // SAFETY (every block): the caller's promise about `i`'s pointers.
+        let mut r = AssumeRole::new(
+            unsafe { required_str(i.role_arn, "input->role_arn") }?,
+            unsafe { required_str(i.role_session_name, "input->role_session_name") }?,
+        );
+        r.policy_arns =
+            unsafe { policy_arns(i.policy_arns, i.policy_arns_len, "input->policy_arns") }?;
+        r.policy = unsafe { optional_str(i.policy, "input->policy") }?.map(str::to_owned);
+        r.duration_seconds = i.duration_seconds.get();
+        r.tags = unsafe { tags(i.tags, i.tags_len, "input->tags") }?;
+        r.transitive_tag_keys = unsafe {
+            strings(
+                i.transitive_tag_keys,
+                i.transitive_tag_keys_len,
+                "input->transitive_tag_keys",
+            )
+        }?;
+        r.external_id =
+            unsafe { optional_str(i.external_id, "input->external_id") }?.map(str::to_owned);
+        r.serial_number =
+            unsafe { optional_str(i.serial_number, "input->serial_number") }?.map(str::to_owned);
+        r.token_code =
+            unsafe { optional_str(i.token_code, "input->token_code") }?.map(SecretString::from);
+        r.source_identity = unsafe { optional_str(i.source_identity, "input->source_identity") }?
+            .map(str::to_owned);
+        r.provided_contexts = unsafe {
+            provided_contexts(
+                i.provided_contexts,
+                i.provided_contexts_len,
+                "input->provided_contexts",
+            )
+        }?;
+        Ok(r)
+    }
+
+    fn output(o: &AssumeRoleOutput, s: &mut Strings) -> StsAssumeRoleOutput {
+        StsAssumeRoleOutput {
+            credentials: StsCredentials::store(&o.credentials, s),
+            assumed_role_user: StsAssumedRoleUser::store(o.assumed_role_user.as_ref(), s),
+            packed_policy_size: StsOptionalU32::from_option(o.packed_policy_size),
+            source_identity: s.opt(o.source_identity.as_deref()),
+            request_id: s.opt(o.request_id.as_deref()),
+        }
+    }
+}
+
+/// `AssumeRole`: temporary credentials for the role `input->role_arn`.
+///
+/// Signed with the client's credentials; retried as the client's retry
+/// policy allows.
+///
+/// Ownership: `client` and `input` are borrowed for the call. On success `*out`
+/// is set to a result the caller owns: free it with
+/// `sts_assume_role_output_free`. On failure `*out` is left NULL and, if `err`
+/// is not NULL, `*err` is set to an error the caller owns: free it with
+/// `sts_error_free`. `*out` and `*err` must be NULL on entry.
+///
+/// # Safety
+/// `client` is NULL or a live client; `input` is NULL or valid, its strings NUL-terminated and
+/// its arrays valid for their lengths; `out` and `err` are NULL or
+/// valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_assume_role(
+    client: *const StsClient,
+    input: *const StsAssumeRoleInput,
+    out: *mut *mut StsAssumeRoleOutput,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { call::<Marker>(client, input, out, err) }
+}
+
+/// Prepares `AssumeRole` for the caller's own HTTP stack: validates
+/// `input`, and signs the request with the client's endpoint,
+/// credentials and clock, without sending anything. Send it, then read
+/// the answer with `sts_parse_assume_role`.
+///
+/// Ownership: `client` and `input` are borrowed for the call. On success `*out`
+/// is set to a request the caller owns: free it with
+/// `sts_http_request_free`. On failure `*out` is left NULL and `*err` (if
+/// `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+/// and `*err` must be NULL on entry.
+///
+/// # Safety
+/// `client` is NULL or a live client; `input` is NULL or valid, its strings NUL-terminated and
+/// its arrays valid for their lengths; `out` and `err` are NULL or
+/// valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_prepare_assume_role(
+    client: *const StsClient,
+    input: *const StsAssumeRoleInput,
+    out: *mut *mut StsHttpRequest,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { prepare::<Marker>(client, input, out, err) }
+}
+
+/// Reads a response to `AssumeRole` that the caller received: the
+/// result on a 2xx status, else the STS error (`STS_ERR_SERVICE`) or
+/// `STS_ERR_RESPONSE` for anything unreadable. Never sends anything.
+///
+/// Ownership: `response` is borrowed for the call. On success `*out` is
+/// set to a result the caller owns: free it with `sts_assume_role_output_free`.
+/// On failure `*out` is left NULL and `*err` (if `err` is not NULL) gets an
+/// error to free with `sts_error_free`. `*out` and `*err` must be NULL on
+/// entry.
+///
+/// # Safety
+/// `response` is NULL or valid, its arrays valid for their lengths; `out`
+/// and `err` are NULL or valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_parse_assume_role(
+    response: *const StsHttpResponse,
+    out: *mut *mut StsAssumeRoleOutput,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { parse::<Marker>(response, out, err) }
+}
+
+/// Frees a `StsAssumeRoleOutput`, wiping its strings first (the secret key and session token in particular).
+/// NULL is a no-op.
+///
+/// Ownership: takes `output` back; it and every string in it are invalid
+/// afterwards.
+///
+/// # Safety
+/// `output` is NULL or a result from `sts_assume_role` or `sts_parse_assume_role`, not freed yet.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_assume_role_output_free(output: *mut StsAssumeRoleOutput) {
+    // SAFETY: forwarded from the caller.
+    unsafe { free::<Marker>(output) }
+}

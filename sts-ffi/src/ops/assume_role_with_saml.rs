@@ -1,0 +1,204 @@
+//! `AssumeRoleWithSAML`: temporary credentials for a role, proven by a SAML assertion
+//! from a trusted identity provider. Sent unsigned.
+
+use std::ffi::c_char;
+
+use sts_proto::SecretString;
+use sts_proto::ops::{AssumeRoleWithSaml, AssumeRoleWithSamlOutput};
+
+use super::{FfiOp, call, free, parse, prepare};
+use crate::boundary::{Strings, optional_str, required_str};
+use crate::client::StsClient;
+use crate::error::{Failure, StsError};
+use crate::http::{StsHttpRequest, StsHttpResponse};
+use crate::status::StsStatus;
+use crate::types::{
+    StsAssumedRoleUser, StsCredentials, StsOptionalI32, StsOptionalU32, policy_arns,
+};
+
+/// The input of `AssumeRoleWithSAML`. Zero-fill it, then set the members
+/// you need.
+///
+/// Layout: the members below in this order.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsAssumeRoleWithSamlInput {
+    /// The role to assume. Required.
+    pub role_arn: *const c_char,
+    /// The ARN of the SAML provider in IAM. Required.
+    pub principal_arn: *const c_char,
+    /// The base64-encoded SAML response from the identity provider.
+    /// Required. Secret.
+    pub saml_assertion: *const c_char,
+    /// ARNs of managed policies that further limit the session.
+    pub policy_arns: *const *const c_char,
+    /// Number of entries in `policy_arns`.
+    pub policy_arns_len: usize,
+    /// An inline JSON policy that further limits the session, or NULL.
+    pub policy: *const c_char,
+    /// Session length in seconds, 900 to 43200.
+    pub duration_seconds: StsOptionalI32,
+}
+
+/// The result of `AssumeRoleWithSAML`.
+///
+/// Ownership: the caller's, freed with
+/// `sts_assume_role_with_saml_output_free`; every string is valid until
+/// then. Optional strings are NULL when absent.
+///
+/// Layout: the members below in this order.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsAssumeRoleWithSamlOutput {
+    /// The role session's credentials.
+    pub credentials: StsCredentials,
+    /// The role session's id and ARN.
+    pub assumed_role_user: StsAssumedRoleUser,
+    /// How full the packed session policies are, in percent.
+    pub packed_policy_size: StsOptionalU32,
+    /// The `NameID` of the assertion's subject.
+    pub subject: *const c_char,
+    /// The format of the `NameID` (`persistent`, `transient`, or a URI).
+    pub subject_type: *const c_char,
+    /// The issuer of the assertion.
+    pub issuer: *const c_char,
+    /// The assertion's `Recipient`.
+    pub audience: *const c_char,
+    /// A hash identifying the provider and account, for policy conditions.
+    pub name_qualifier: *const c_char,
+    /// The source identity set on the session.
+    pub source_identity: *const c_char,
+    /// The request id.
+    pub request_id: *const c_char,
+}
+
+/// Ties `AssumeRoleWithSAML` to the shared call, prepare and parse steps.
+#[derive(Debug)]
+pub(crate) struct Marker;
+
+impl FfiOp for Marker {
+    type Input = StsAssumeRoleWithSamlInput;
+    type Op = AssumeRoleWithSaml;
+    type Output = StsAssumeRoleWithSamlOutput;
+
+    unsafe fn request(i: &StsAssumeRoleWithSamlInput) -> Result<AssumeRoleWithSaml, Failure> {
+        // SAFETY (every block): the caller's promise about `i`'s pointers.
+        let mut r = AssumeRoleWithSaml::new(
+            unsafe { required_str(i.role_arn, "input->role_arn") }?,
+            unsafe { required_str(i.principal_arn, "input->principal_arn") }?,
+            SecretString::from(unsafe { required_str(i.saml_assertion, "input->saml_assertion") }?),
+        );
+        r.policy_arns =
+            unsafe { policy_arns(i.policy_arns, i.policy_arns_len, "input->policy_arns") }?;
+        r.policy = unsafe { optional_str(i.policy, "input->policy") }?.map(str::to_owned);
+        r.duration_seconds = i.duration_seconds.get();
+        Ok(r)
+    }
+
+    fn output(o: &AssumeRoleWithSamlOutput, s: &mut Strings) -> StsAssumeRoleWithSamlOutput {
+        StsAssumeRoleWithSamlOutput {
+            credentials: StsCredentials::store(&o.credentials, s),
+            assumed_role_user: StsAssumedRoleUser::store(o.assumed_role_user.as_ref(), s),
+            packed_policy_size: StsOptionalU32::from_option(o.packed_policy_size),
+            subject: s.opt(o.subject.as_deref()),
+            subject_type: s.opt(o.subject_type.as_deref()),
+            issuer: s.opt(o.issuer.as_deref()),
+            audience: s.opt(o.audience.as_deref()),
+            name_qualifier: s.opt(o.name_qualifier.as_deref()),
+            source_identity: s.opt(o.source_identity.as_deref()),
+            request_id: s.opt(o.request_id.as_deref()),
+        }
+    }
+}
+
+/// `AssumeRoleWithSAML`: temporary credentials for a role, proven by
+/// a SAML assertion.
+///
+/// Sent unsigned (the assertion or token is the proof), so the client
+/// needs no credentials; retried as the client's retry policy allows.
+///
+/// Ownership: `client` and `input` are borrowed for the call. On success `*out`
+/// is set to a result the caller owns: free it with
+/// `sts_assume_role_with_saml_output_free`. On failure `*out` is left NULL and, if `err`
+/// is not NULL, `*err` is set to an error the caller owns: free it with
+/// `sts_error_free`. `*out` and `*err` must be NULL on entry.
+///
+/// # Safety
+/// `client` is NULL or a live client; `input` is NULL or valid, its strings NUL-terminated and
+/// its arrays valid for their lengths; `out` and `err` are NULL or
+/// valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_assume_role_with_saml(
+    client: *const StsClient,
+    input: *const StsAssumeRoleWithSamlInput,
+    out: *mut *mut StsAssumeRoleWithSamlOutput,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { call::<Marker>(client, input, out, err) }
+}
+
+/// Prepares `AssumeRoleWithSAML` for the caller's own HTTP stack: validates
+/// `input`, and builds (unsigned) the request with the client's endpoint,
+/// credentials and clock, without sending anything. Send it, then read
+/// the answer with `sts_parse_assume_role_with_saml`.
+///
+/// Ownership: `client` and `input` are borrowed for the call. On success `*out`
+/// is set to a request the caller owns: free it with
+/// `sts_http_request_free`. On failure `*out` is left NULL and `*err` (if
+/// `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+/// and `*err` must be NULL on entry.
+///
+/// # Safety
+/// `client` is NULL or a live client; `input` is NULL or valid, its strings NUL-terminated and
+/// its arrays valid for their lengths; `out` and `err` are NULL or
+/// valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_prepare_assume_role_with_saml(
+    client: *const StsClient,
+    input: *const StsAssumeRoleWithSamlInput,
+    out: *mut *mut StsHttpRequest,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { prepare::<Marker>(client, input, out, err) }
+}
+
+/// Reads a response to `AssumeRoleWithSAML` that the caller received: the
+/// result on a 2xx status, else the STS error (`STS_ERR_SERVICE`) or
+/// `STS_ERR_RESPONSE` for anything unreadable. Never sends anything.
+///
+/// Ownership: `response` is borrowed for the call. On success `*out` is
+/// set to a result the caller owns: free it with `sts_assume_role_with_saml_output_free`.
+/// On failure `*out` is left NULL and `*err` (if `err` is not NULL) gets an
+/// error to free with `sts_error_free`. `*out` and `*err` must be NULL on
+/// entry.
+///
+/// # Safety
+/// `response` is NULL or valid, its arrays valid for their lengths; `out`
+/// and `err` are NULL or valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_parse_assume_role_with_saml(
+    response: *const StsHttpResponse,
+    out: *mut *mut StsAssumeRoleWithSamlOutput,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { parse::<Marker>(response, out, err) }
+}
+
+/// Frees a `StsAssumeRoleWithSamlOutput`, wiping its strings first (the secret key and session token in particular).
+/// NULL is a no-op.
+///
+/// Ownership: takes `output` back; it and every string in it are invalid
+/// afterwards.
+///
+/// # Safety
+/// `output` is NULL or a result from `sts_assume_role_with_saml` or `sts_parse_assume_role_with_saml`, not freed yet.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_assume_role_with_saml_output_free(
+    output: *mut StsAssumeRoleWithSamlOutput,
+) {
+    // SAFETY: forwarded from the caller.
+    unsafe { free::<Marker>(output) }
+}

@@ -1,0 +1,162 @@
+//! `AssumeRoot`: short-term root credentials for a member account of an
+//! organization, limited to one task policy.
+
+use std::ffi::c_char;
+
+use sts_proto::ops::{AssumeRoot, AssumeRootOutput};
+
+use super::{FfiOp, call, free, parse, prepare};
+use crate::boundary::{Strings, required_str};
+use crate::client::StsClient;
+use crate::error::{Failure, StsError};
+use crate::http::{StsHttpRequest, StsHttpResponse};
+use crate::status::StsStatus;
+use crate::types::{StsCredentials, StsOptionalI32};
+
+/// The input of `AssumeRoot`. Zero-fill it, then set the members.
+///
+/// Layout: the members below in this order.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsAssumeRootInput {
+    /// The member account, as its 12-digit id. Required.
+    pub target_principal: *const c_char,
+    /// The ARN of the task policy that scopes the session. Required.
+    pub task_policy_arn: *const c_char,
+    /// Session length in seconds, 0 to 900.
+    pub duration_seconds: StsOptionalI32,
+}
+
+/// The result of `AssumeRoot`.
+///
+/// Ownership: the caller's, freed with `sts_assume_root_output_free`.
+///
+/// Layout: the members below in this order.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsAssumeRootOutput {
+    /// The root session's credentials.
+    pub credentials: StsCredentials,
+    /// The source identity set on the session, or NULL.
+    pub source_identity: *const c_char,
+    /// The request id, or NULL.
+    pub request_id: *const c_char,
+}
+
+/// Ties `AssumeRoot` to the shared call, prepare and parse steps.
+#[derive(Debug)]
+pub(crate) struct Marker;
+
+impl FfiOp for Marker {
+    type Input = StsAssumeRootInput;
+    type Op = AssumeRoot;
+    type Output = StsAssumeRootOutput;
+
+    unsafe fn request(i: &StsAssumeRootInput) -> Result<AssumeRoot, Failure> {
+        // SAFETY (every block): the caller's promise about `i`'s pointers.
+        let mut r = AssumeRoot::new(
+            unsafe { required_str(i.target_principal, "input->target_principal") }?,
+            unsafe { required_str(i.task_policy_arn, "input->task_policy_arn") }?,
+        );
+        r.duration_seconds = i.duration_seconds.get();
+        Ok(r)
+    }
+
+    fn output(o: &AssumeRootOutput, s: &mut Strings) -> StsAssumeRootOutput {
+        StsAssumeRootOutput {
+            credentials: StsCredentials::store(&o.credentials, s),
+            source_identity: s.opt(o.source_identity.as_deref()),
+            request_id: s.opt(o.request_id.as_deref()),
+        }
+    }
+}
+
+/// `AssumeRoot`: short-term credentials for the root user of a member
+/// account, limited to one task policy.
+///
+/// Signed with the client's credentials; retried as the client's retry
+/// policy allows.
+///
+/// Ownership: `client` and `input` are borrowed for the call. On success `*out`
+/// is set to a result the caller owns: free it with
+/// `sts_assume_root_output_free`. On failure `*out` is left NULL and, if `err`
+/// is not NULL, `*err` is set to an error the caller owns: free it with
+/// `sts_error_free`. `*out` and `*err` must be NULL on entry.
+///
+/// # Safety
+/// `client` is NULL or a live client; `input` is NULL or valid, its strings NUL-terminated and
+/// its arrays valid for their lengths; `out` and `err` are NULL or
+/// valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_assume_root(
+    client: *const StsClient,
+    input: *const StsAssumeRootInput,
+    out: *mut *mut StsAssumeRootOutput,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { call::<Marker>(client, input, out, err) }
+}
+
+/// Prepares `AssumeRoot` for the caller's own HTTP stack: validates
+/// `input`, and signs the request with the client's endpoint,
+/// credentials and clock, without sending anything. Send it, then read
+/// the answer with `sts_parse_assume_root`.
+///
+/// Ownership: `client` and `input` are borrowed for the call. On success `*out`
+/// is set to a request the caller owns: free it with
+/// `sts_http_request_free`. On failure `*out` is left NULL and `*err` (if
+/// `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+/// and `*err` must be NULL on entry.
+///
+/// # Safety
+/// `client` is NULL or a live client; `input` is NULL or valid, its strings NUL-terminated and
+/// its arrays valid for their lengths; `out` and `err` are NULL or
+/// valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_prepare_assume_root(
+    client: *const StsClient,
+    input: *const StsAssumeRootInput,
+    out: *mut *mut StsHttpRequest,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { prepare::<Marker>(client, input, out, err) }
+}
+
+/// Reads a response to `AssumeRoot` that the caller received: the
+/// result on a 2xx status, else the STS error (`STS_ERR_SERVICE`) or
+/// `STS_ERR_RESPONSE` for anything unreadable. Never sends anything.
+///
+/// Ownership: `response` is borrowed for the call. On success `*out` is
+/// set to a result the caller owns: free it with `sts_assume_root_output_free`.
+/// On failure `*out` is left NULL and `*err` (if `err` is not NULL) gets an
+/// error to free with `sts_error_free`. `*out` and `*err` must be NULL on
+/// entry.
+///
+/// # Safety
+/// `response` is NULL or valid, its arrays valid for their lengths; `out`
+/// and `err` are NULL or valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_parse_assume_root(
+    response: *const StsHttpResponse,
+    out: *mut *mut StsAssumeRootOutput,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { parse::<Marker>(response, out, err) }
+}
+
+/// Frees a `StsAssumeRootOutput`, wiping its strings first (the secret key and session token in particular).
+/// NULL is a no-op.
+///
+/// Ownership: takes `output` back; it and every string in it are invalid
+/// afterwards.
+///
+/// # Safety
+/// `output` is NULL or a result from `sts_assume_root` or `sts_parse_assume_root`, not freed yet.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_assume_root_output_free(output: *mut StsAssumeRootOutput) {
+    // SAFETY: forwarded from the caller.
+    unsafe { free::<Marker>(output) }
+}

@@ -1,0 +1,158 @@
+//! `DecodeAuthorizationMessage`: the JSON behind an encoded authorization failure message.
+
+use std::ffi::c_char;
+
+use sts_proto::ops::{DecodeAuthorizationMessage, DecodeAuthorizationMessageOutput};
+
+use super::{FfiOp, call, free, parse, prepare};
+use crate::boundary::{Strings, required_str};
+use crate::client::StsClient;
+use crate::error::{Failure, StsError};
+use crate::http::{StsHttpRequest, StsHttpResponse};
+use crate::status::StsStatus;
+
+/// The input of `DecodeAuthorizationMessage`.
+///
+/// Layout: one pointer.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsDecodeAuthorizationMessageInput {
+    /// The encoded message from the failure. Required.
+    pub encoded_message: *const c_char,
+}
+
+/// The result of `DecodeAuthorizationMessage`.
+///
+/// Ownership: the caller's, freed with
+/// `sts_decode_authorization_message_output_free`.
+///
+/// Layout: two pointers.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsDecodeAuthorizationMessageOutput {
+    /// The decoded JSON document, as sent, or NULL.
+    pub decoded_message: *const c_char,
+    /// The request id, or NULL.
+    pub request_id: *const c_char,
+}
+
+/// Ties `DecodeAuthorizationMessage` to the shared call, prepare and parse steps.
+#[derive(Debug)]
+pub(crate) struct Marker;
+
+impl FfiOp for Marker {
+    type Input = StsDecodeAuthorizationMessageInput;
+    type Op = DecodeAuthorizationMessage;
+    type Output = StsDecodeAuthorizationMessageOutput;
+
+    unsafe fn request(
+        i: &StsDecodeAuthorizationMessageInput,
+    ) -> Result<DecodeAuthorizationMessage, Failure> {
+        // SAFETY: the caller's promise about `i`'s pointers.
+        Ok(DecodeAuthorizationMessage::new(unsafe {
+            required_str(i.encoded_message, "input->encoded_message")
+        }?))
+    }
+
+    fn output(
+        o: &DecodeAuthorizationMessageOutput,
+        s: &mut Strings,
+    ) -> StsDecodeAuthorizationMessageOutput {
+        StsDecodeAuthorizationMessageOutput {
+            decoded_message: s.opt(o.decoded_message.as_deref()),
+            request_id: s.opt(o.request_id.as_deref()),
+        }
+    }
+}
+
+/// `DecodeAuthorizationMessage`: the JSON document behind the encoded
+/// message of an authorization failure.
+///
+/// Signed with the client's credentials; retried as the client's retry
+/// policy allows.
+///
+/// Ownership: `client` and `input` are borrowed for the call. On success `*out`
+/// is set to a result the caller owns: free it with
+/// `sts_decode_authorization_message_output_free`. On failure `*out` is left NULL and, if `err`
+/// is not NULL, `*err` is set to an error the caller owns: free it with
+/// `sts_error_free`. `*out` and `*err` must be NULL on entry.
+///
+/// # Safety
+/// `client` is NULL or a live client; `input` is NULL or valid, its strings NUL-terminated and
+/// its arrays valid for their lengths; `out` and `err` are NULL or
+/// valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_decode_authorization_message(
+    client: *const StsClient,
+    input: *const StsDecodeAuthorizationMessageInput,
+    out: *mut *mut StsDecodeAuthorizationMessageOutput,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { call::<Marker>(client, input, out, err) }
+}
+
+/// Prepares `DecodeAuthorizationMessage` for the caller's own HTTP stack: validates
+/// `input`, and signs the request with the client's endpoint,
+/// credentials and clock, without sending anything. Send it, then read
+/// the answer with `sts_parse_decode_authorization_message`.
+///
+/// Ownership: `client` and `input` are borrowed for the call. On success `*out`
+/// is set to a request the caller owns: free it with
+/// `sts_http_request_free`. On failure `*out` is left NULL and `*err` (if
+/// `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+/// and `*err` must be NULL on entry.
+///
+/// # Safety
+/// `client` is NULL or a live client; `input` is NULL or valid, its strings NUL-terminated and
+/// its arrays valid for their lengths; `out` and `err` are NULL or
+/// valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_prepare_decode_authorization_message(
+    client: *const StsClient,
+    input: *const StsDecodeAuthorizationMessageInput,
+    out: *mut *mut StsHttpRequest,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { prepare::<Marker>(client, input, out, err) }
+}
+
+/// Reads a response to `DecodeAuthorizationMessage` that the caller received: the
+/// result on a 2xx status, else the STS error (`STS_ERR_SERVICE`) or
+/// `STS_ERR_RESPONSE` for anything unreadable. Never sends anything.
+///
+/// Ownership: `response` is borrowed for the call. On success `*out` is
+/// set to a result the caller owns: free it with `sts_decode_authorization_message_output_free`.
+/// On failure `*out` is left NULL and `*err` (if `err` is not NULL) gets an
+/// error to free with `sts_error_free`. `*out` and `*err` must be NULL on
+/// entry.
+///
+/// # Safety
+/// `response` is NULL or valid, its arrays valid for their lengths; `out`
+/// and `err` are NULL or valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_parse_decode_authorization_message(
+    response: *const StsHttpResponse,
+    out: *mut *mut StsDecodeAuthorizationMessageOutput,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { parse::<Marker>(response, out, err) }
+}
+
+/// Frees a `StsDecodeAuthorizationMessageOutput`, wiping its strings first.
+/// NULL is a no-op.
+///
+/// Ownership: takes `output` back; it and every string in it are invalid
+/// afterwards.
+///
+/// # Safety
+/// `output` is NULL or a result from `sts_decode_authorization_message` or `sts_parse_decode_authorization_message`, not freed yet.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_decode_authorization_message_output_free(
+    output: *mut StsDecodeAuthorizationMessageOutput,
+) {
+    // SAFETY: forwarded from the caller.
+    unsafe { free::<Marker>(output) }
+}

@@ -1,0 +1,151 @@
+//! `GetAccessKeyInfo`: the account an access key id belongs to.
+
+use std::ffi::c_char;
+
+use sts_proto::ops::{GetAccessKeyInfo, GetAccessKeyInfoOutput};
+
+use super::{FfiOp, call, free, parse, prepare};
+use crate::boundary::{Strings, required_str};
+use crate::client::StsClient;
+use crate::error::{Failure, StsError};
+use crate::http::{StsHttpRequest, StsHttpResponse};
+use crate::status::StsStatus;
+
+/// The input of `GetAccessKeyInfo`.
+///
+/// Layout: one pointer.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsGetAccessKeyInfoInput {
+    /// The access key id (`AKIA…` or `ASIA…`). Required.
+    pub access_key_id: *const c_char,
+}
+
+/// The result of `GetAccessKeyInfo`.
+///
+/// Ownership: the caller's, freed with `sts_get_access_key_info_output_free`.
+///
+/// Layout: two pointers.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsGetAccessKeyInfoOutput {
+    /// The 12-digit account id, or NULL.
+    pub account: *const c_char,
+    /// The request id, or NULL.
+    pub request_id: *const c_char,
+}
+
+/// Ties `GetAccessKeyInfo` to the shared call, prepare and parse steps.
+#[derive(Debug)]
+pub(crate) struct Marker;
+
+impl FfiOp for Marker {
+    type Input = StsGetAccessKeyInfoInput;
+    type Op = GetAccessKeyInfo;
+    type Output = StsGetAccessKeyInfoOutput;
+
+    unsafe fn request(i: &StsGetAccessKeyInfoInput) -> Result<GetAccessKeyInfo, Failure> {
+        // SAFETY: the caller's promise about `i`'s pointers.
+        Ok(GetAccessKeyInfo::new(unsafe {
+            required_str(i.access_key_id, "input->access_key_id")
+        }?))
+    }
+
+    fn output(o: &GetAccessKeyInfoOutput, s: &mut Strings) -> StsGetAccessKeyInfoOutput {
+        StsGetAccessKeyInfoOutput {
+            account: s.opt(o.account.as_deref()),
+            request_id: s.opt(o.request_id.as_deref()),
+        }
+    }
+}
+
+/// `GetAccessKeyInfo`: the account an access key id belongs to.
+///
+/// Signed with the client's credentials; retried as the client's retry
+/// policy allows.
+///
+/// Ownership: `client` and `input` are borrowed for the call. On success `*out`
+/// is set to a result the caller owns: free it with
+/// `sts_get_access_key_info_output_free`. On failure `*out` is left NULL and, if `err`
+/// is not NULL, `*err` is set to an error the caller owns: free it with
+/// `sts_error_free`. `*out` and `*err` must be NULL on entry.
+///
+/// # Safety
+/// `client` is NULL or a live client; `input` is NULL or valid, its strings NUL-terminated and
+/// its arrays valid for their lengths; `out` and `err` are NULL or
+/// valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_get_access_key_info(
+    client: *const StsClient,
+    input: *const StsGetAccessKeyInfoInput,
+    out: *mut *mut StsGetAccessKeyInfoOutput,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { call::<Marker>(client, input, out, err) }
+}
+
+/// Prepares `GetAccessKeyInfo` for the caller's own HTTP stack: validates
+/// `input`, and signs the request with the client's endpoint,
+/// credentials and clock, without sending anything. Send it, then read
+/// the answer with `sts_parse_get_access_key_info`.
+///
+/// Ownership: `client` and `input` are borrowed for the call. On success `*out`
+/// is set to a request the caller owns: free it with
+/// `sts_http_request_free`. On failure `*out` is left NULL and `*err` (if
+/// `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+/// and `*err` must be NULL on entry.
+///
+/// # Safety
+/// `client` is NULL or a live client; `input` is NULL or valid, its strings NUL-terminated and
+/// its arrays valid for their lengths; `out` and `err` are NULL or
+/// valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_prepare_get_access_key_info(
+    client: *const StsClient,
+    input: *const StsGetAccessKeyInfoInput,
+    out: *mut *mut StsHttpRequest,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { prepare::<Marker>(client, input, out, err) }
+}
+
+/// Reads a response to `GetAccessKeyInfo` that the caller received: the
+/// result on a 2xx status, else the STS error (`STS_ERR_SERVICE`) or
+/// `STS_ERR_RESPONSE` for anything unreadable. Never sends anything.
+///
+/// Ownership: `response` is borrowed for the call. On success `*out` is
+/// set to a result the caller owns: free it with `sts_get_access_key_info_output_free`.
+/// On failure `*out` is left NULL and `*err` (if `err` is not NULL) gets an
+/// error to free with `sts_error_free`. `*out` and `*err` must be NULL on
+/// entry.
+///
+/// # Safety
+/// `response` is NULL or valid, its arrays valid for their lengths; `out`
+/// and `err` are NULL or valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_parse_get_access_key_info(
+    response: *const StsHttpResponse,
+    out: *mut *mut StsGetAccessKeyInfoOutput,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { parse::<Marker>(response, out, err) }
+}
+
+/// Frees a `StsGetAccessKeyInfoOutput`, wiping its strings first.
+/// NULL is a no-op.
+///
+/// Ownership: takes `output` back; it and every string in it are invalid
+/// afterwards.
+///
+/// # Safety
+/// `output` is NULL or a result from `sts_get_access_key_info` or `sts_parse_get_access_key_info`, not freed yet.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_get_access_key_info_output_free(
+    output: *mut StsGetAccessKeyInfoOutput,
+) {
+    // SAFETY: forwarded from the caller.
+    unsafe { free::<Marker>(output) }
+}

@@ -1,0 +1,142 @@
+//! `GetCallerIdentity`: who the caller's credentials belong to. It takes no input,
+//! so its functions have no `input` parameter.
+
+use std::ffi::c_char;
+
+use sts_proto::ops::{GetCallerIdentity, GetCallerIdentityOutput};
+
+use super::{FfiOp, call, free, parse, prepare};
+use crate::boundary::Strings;
+use crate::client::StsClient;
+use crate::error::{Failure, StsError};
+use crate::http::{StsHttpRequest, StsHttpResponse};
+use crate::status::StsStatus;
+
+/// The result of `GetCallerIdentity`.
+///
+/// Ownership: the caller's, freed with `sts_get_caller_identity_output_free`.
+///
+/// Layout: four pointers.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsGetCallerIdentityOutput {
+    /// The unique id of the calling entity, or NULL.
+    pub user_id: *const c_char,
+    /// The 12-digit account id, or NULL.
+    pub account: *const c_char,
+    /// The ARN of the calling entity, or NULL.
+    pub arn: *const c_char,
+    /// The request id, or NULL.
+    pub request_id: *const c_char,
+}
+
+/// Ties `GetCallerIdentity` to the shared call, prepare and parse steps.
+#[derive(Debug)]
+pub(crate) struct Marker;
+
+impl FfiOp for Marker {
+    type Input = ();
+    type Op = GetCallerIdentity;
+    type Output = StsGetCallerIdentityOutput;
+
+    unsafe fn request(_: &()) -> Result<GetCallerIdentity, Failure> {
+        Ok(GetCallerIdentity::new())
+    }
+
+    fn output(o: &GetCallerIdentityOutput, s: &mut Strings) -> StsGetCallerIdentityOutput {
+        StsGetCallerIdentityOutput {
+            user_id: s.opt(o.user_id.as_deref()),
+            account: s.opt(o.account.as_deref()),
+            arn: s.opt(o.arn.as_deref()),
+            request_id: s.opt(o.request_id.as_deref()),
+        }
+    }
+}
+
+/// `GetCallerIdentity`: the account, user id and ARN of the client's
+/// credentials.
+///
+/// Signed with the client's credentials; retried as the client's retry
+/// policy allows.
+///
+/// Ownership: `client` is borrowed for the call. On success `*out`
+/// is set to a result the caller owns: free it with
+/// `sts_get_caller_identity_output_free`. On failure `*out` is left NULL and, if `err`
+/// is not NULL, `*err` is set to an error the caller owns: free it with
+/// `sts_error_free`. `*out` and `*err` must be NULL on entry.
+///
+/// # Safety
+/// `client` is NULL or a live client; `out` and `err` are NULL or
+/// valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_get_caller_identity(
+    client: *const StsClient,
+    out: *mut *mut StsGetCallerIdentityOutput,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { call::<Marker>(client, &(), out, err) }
+}
+
+/// Prepares `GetCallerIdentity` for the caller's own HTTP stack: validates
+/// nothing (there is no input), and signs the request with the client's endpoint,
+/// credentials and clock, without sending anything. Send it, then read
+/// the answer with `sts_parse_get_caller_identity`.
+///
+/// Ownership: `client` is borrowed for the call. On success `*out`
+/// is set to a request the caller owns: free it with
+/// `sts_http_request_free`. On failure `*out` is left NULL and `*err` (if
+/// `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+/// and `*err` must be NULL on entry.
+///
+/// # Safety
+/// `client` is NULL or a live client; `out` and `err` are NULL or
+/// valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_prepare_get_caller_identity(
+    client: *const StsClient,
+    out: *mut *mut StsHttpRequest,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { prepare::<Marker>(client, &(), out, err) }
+}
+
+/// Reads a response to `GetCallerIdentity` that the caller received: the
+/// result on a 2xx status, else the STS error (`STS_ERR_SERVICE`) or
+/// `STS_ERR_RESPONSE` for anything unreadable. Never sends anything.
+///
+/// Ownership: `response` is borrowed for the call. On success `*out` is
+/// set to a result the caller owns: free it with `sts_get_caller_identity_output_free`.
+/// On failure `*out` is left NULL and `*err` (if `err` is not NULL) gets an
+/// error to free with `sts_error_free`. `*out` and `*err` must be NULL on
+/// entry.
+///
+/// # Safety
+/// `response` is NULL or valid, its arrays valid for their lengths; `out`
+/// and `err` are NULL or valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_parse_get_caller_identity(
+    response: *const StsHttpResponse,
+    out: *mut *mut StsGetCallerIdentityOutput,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { parse::<Marker>(response, out, err) }
+}
+
+/// Frees a `StsGetCallerIdentityOutput`, wiping its strings first.
+/// NULL is a no-op.
+///
+/// Ownership: takes `output` back; it and every string in it are invalid
+/// afterwards.
+///
+/// # Safety
+/// `output` is NULL or a result from `sts_get_caller_identity` or `sts_parse_get_caller_identity`, not freed yet.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_get_caller_identity_output_free(
+    output: *mut StsGetCallerIdentityOutput,
+) {
+    // SAFETY: forwarded from the caller.
+    unsafe { free::<Marker>(output) }
+}

@@ -1,0 +1,167 @@
+//! `GetDelegatedAccessToken`: credentials for a delegated principal, in exchange for a
+//! trade-in token.
+
+use std::ffi::c_char;
+
+use sts_proto::SecretString;
+use sts_proto::ops::{GetDelegatedAccessToken, GetDelegatedAccessTokenOutput};
+
+use super::{FfiOp, call, free, parse, prepare};
+use crate::boundary::{Strings, required_str};
+use crate::client::StsClient;
+use crate::error::{Failure, StsError};
+use crate::http::{StsHttpRequest, StsHttpResponse};
+use crate::status::StsStatus;
+use crate::types::{StsCredentials, StsOptionalU32};
+
+/// The input of `GetDelegatedAccessToken`.
+///
+/// Layout: one pointer.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsGetDelegatedAccessTokenInput {
+    /// The trade-in token. Required. Secret.
+    pub trade_in_token: *const c_char,
+}
+
+/// The result of `GetDelegatedAccessToken`.
+///
+/// Ownership: the caller's, freed with
+/// `sts_get_delegated_access_token_output_free`.
+///
+/// Layout: the members below in this order.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsGetDelegatedAccessTokenOutput {
+    /// The delegated credentials.
+    pub credentials: StsCredentials,
+    /// How full the packed policies are, in percent.
+    pub packed_policy_size: StsOptionalU32,
+    /// The ARN of the principal the credentials act as, or NULL.
+    pub assumed_principal: *const c_char,
+    /// The request id, or NULL.
+    pub request_id: *const c_char,
+}
+
+/// Ties `GetDelegatedAccessToken` to the shared call, prepare and parse steps.
+#[derive(Debug)]
+pub(crate) struct Marker;
+
+impl FfiOp for Marker {
+    type Input = StsGetDelegatedAccessTokenInput;
+    type Op = GetDelegatedAccessToken;
+    type Output = StsGetDelegatedAccessTokenOutput;
+
+    unsafe fn request(
+        i: &StsGetDelegatedAccessTokenInput,
+    ) -> Result<GetDelegatedAccessToken, Failure> {
+        // SAFETY: the caller's promise about `i`'s pointers.
+        Ok(GetDelegatedAccessToken::new(SecretString::from(unsafe {
+            required_str(i.trade_in_token, "input->trade_in_token")
+        }?)))
+    }
+
+    fn output(
+        o: &GetDelegatedAccessTokenOutput,
+        s: &mut Strings,
+    ) -> StsGetDelegatedAccessTokenOutput {
+        StsGetDelegatedAccessTokenOutput {
+            credentials: StsCredentials::store(&o.credentials, s),
+            packed_policy_size: StsOptionalU32::from_option(o.packed_policy_size),
+            assumed_principal: s.opt(o.assumed_principal.as_deref()),
+            request_id: s.opt(o.request_id.as_deref()),
+        }
+    }
+}
+
+/// `GetDelegatedAccessToken`: credentials in exchange for a trade-in
+/// token.
+///
+/// Signed with the client's credentials; retried as the client's retry
+/// policy allows.
+///
+/// Ownership: `client` and `input` are borrowed for the call. On success `*out`
+/// is set to a result the caller owns: free it with
+/// `sts_get_delegated_access_token_output_free`. On failure `*out` is left NULL and, if `err`
+/// is not NULL, `*err` is set to an error the caller owns: free it with
+/// `sts_error_free`. `*out` and `*err` must be NULL on entry.
+///
+/// # Safety
+/// `client` is NULL or a live client; `input` is NULL or valid, its strings NUL-terminated and
+/// its arrays valid for their lengths; `out` and `err` are NULL or
+/// valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_get_delegated_access_token(
+    client: *const StsClient,
+    input: *const StsGetDelegatedAccessTokenInput,
+    out: *mut *mut StsGetDelegatedAccessTokenOutput,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { call::<Marker>(client, input, out, err) }
+}
+
+/// Prepares `GetDelegatedAccessToken` for the caller's own HTTP stack: validates
+/// `input`, and signs the request with the client's endpoint,
+/// credentials and clock, without sending anything. Send it, then read
+/// the answer with `sts_parse_get_delegated_access_token`.
+///
+/// Ownership: `client` and `input` are borrowed for the call. On success `*out`
+/// is set to a request the caller owns: free it with
+/// `sts_http_request_free`. On failure `*out` is left NULL and `*err` (if
+/// `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+/// and `*err` must be NULL on entry.
+///
+/// # Safety
+/// `client` is NULL or a live client; `input` is NULL or valid, its strings NUL-terminated and
+/// its arrays valid for their lengths; `out` and `err` are NULL or
+/// valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_prepare_get_delegated_access_token(
+    client: *const StsClient,
+    input: *const StsGetDelegatedAccessTokenInput,
+    out: *mut *mut StsHttpRequest,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { prepare::<Marker>(client, input, out, err) }
+}
+
+/// Reads a response to `GetDelegatedAccessToken` that the caller received: the
+/// result on a 2xx status, else the STS error (`STS_ERR_SERVICE`) or
+/// `STS_ERR_RESPONSE` for anything unreadable. Never sends anything.
+///
+/// Ownership: `response` is borrowed for the call. On success `*out` is
+/// set to a result the caller owns: free it with `sts_get_delegated_access_token_output_free`.
+/// On failure `*out` is left NULL and `*err` (if `err` is not NULL) gets an
+/// error to free with `sts_error_free`. `*out` and `*err` must be NULL on
+/// entry.
+///
+/// # Safety
+/// `response` is NULL or valid, its arrays valid for their lengths; `out`
+/// and `err` are NULL or valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_parse_get_delegated_access_token(
+    response: *const StsHttpResponse,
+    out: *mut *mut StsGetDelegatedAccessTokenOutput,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { parse::<Marker>(response, out, err) }
+}
+
+/// Frees a `StsGetDelegatedAccessTokenOutput`, wiping its strings first (the secret key and session token in particular).
+/// NULL is a no-op.
+///
+/// Ownership: takes `output` back; it and every string in it are invalid
+/// afterwards.
+///
+/// # Safety
+/// `output` is NULL or a result from `sts_get_delegated_access_token` or `sts_parse_get_delegated_access_token`, not freed yet.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_get_delegated_access_token_output_free(
+    output: *mut StsGetDelegatedAccessTokenOutput,
+) {
+    // SAFETY: forwarded from the caller.
+    unsafe { free::<Marker>(output) }
+}

@@ -1,0 +1,178 @@
+//! `GetFederationToken`: temporary credentials for a federated user, for a proxy
+//! application that authenticates users itself.
+
+use std::ffi::c_char;
+
+use sts_proto::ops::{GetFederationToken, GetFederationTokenOutput};
+
+use super::{FfiOp, call, free, parse, prepare};
+use crate::boundary::{Strings, optional_str, required_str};
+use crate::client::StsClient;
+use crate::error::{Failure, StsError};
+use crate::http::{StsHttpRequest, StsHttpResponse};
+use crate::status::StsStatus;
+use crate::types::{
+    StsCredentials, StsFederatedUser, StsOptionalI32, StsOptionalU32, StsTag, policy_arns, tags,
+};
+
+/// The input of `GetFederationToken`. Zero-fill it, then set the members
+/// you need.
+///
+/// Layout: the members below in this order.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsGetFederationTokenInput {
+    /// The federated user's name (2 to 32 of `[\w+=,.@-]`). Required.
+    pub name: *const c_char,
+    /// An inline JSON policy that limits the session, or NULL.
+    pub policy: *const c_char,
+    /// ARNs of managed policies that limit the session.
+    pub policy_arns: *const *const c_char,
+    /// Number of entries in `policy_arns`.
+    pub policy_arns_len: usize,
+    /// Session length in seconds, 900 to 129600.
+    pub duration_seconds: StsOptionalI32,
+    /// Session tags.
+    pub tags: *const StsTag,
+    /// Number of entries in `tags`.
+    pub tags_len: usize,
+}
+
+/// The result of `GetFederationToken`.
+///
+/// Ownership: the caller's, freed with `sts_get_federation_token_output_free`.
+///
+/// Layout: the members below in this order.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsGetFederationTokenOutput {
+    /// The federated user's credentials.
+    pub credentials: StsCredentials,
+    /// The federated user's id and ARN.
+    pub federated_user: StsFederatedUser,
+    /// How full the packed session policies and tags are, in percent.
+    pub packed_policy_size: StsOptionalU32,
+    /// The request id, or NULL.
+    pub request_id: *const c_char,
+}
+
+/// Ties `GetFederationToken` to the shared call, prepare and parse steps.
+#[derive(Debug)]
+pub(crate) struct Marker;
+
+impl FfiOp for Marker {
+    type Input = StsGetFederationTokenInput;
+    type Op = GetFederationToken;
+    type Output = StsGetFederationTokenOutput;
+
+    unsafe fn request(i: &StsGetFederationTokenInput) -> Result<GetFederationToken, Failure> {
+        // SAFETY (every block): the caller's promise about `i`'s pointers.
+        let mut r = GetFederationToken::new(unsafe { required_str(i.name, "input->name") }?);
+        r.policy = unsafe { optional_str(i.policy, "input->policy") }?.map(str::to_owned);
+        r.policy_arns =
+            unsafe { policy_arns(i.policy_arns, i.policy_arns_len, "input->policy_arns") }?;
+        r.duration_seconds = i.duration_seconds.get();
+        r.tags = unsafe { tags(i.tags, i.tags_len, "input->tags") }?;
+        Ok(r)
+    }
+
+    fn output(o: &GetFederationTokenOutput, s: &mut Strings) -> StsGetFederationTokenOutput {
+        StsGetFederationTokenOutput {
+            credentials: StsCredentials::store(&o.credentials, s),
+            federated_user: StsFederatedUser::store(o.federated_user.as_ref(), s),
+            packed_policy_size: StsOptionalU32::from_option(o.packed_policy_size),
+            request_id: s.opt(o.request_id.as_deref()),
+        }
+    }
+}
+
+/// `GetFederationToken`: temporary credentials for a federated user.
+///
+/// Signed with the client's credentials; retried as the client's retry
+/// policy allows.
+///
+/// Ownership: `client` and `input` are borrowed for the call. On success `*out`
+/// is set to a result the caller owns: free it with
+/// `sts_get_federation_token_output_free`. On failure `*out` is left NULL and, if `err`
+/// is not NULL, `*err` is set to an error the caller owns: free it with
+/// `sts_error_free`. `*out` and `*err` must be NULL on entry.
+///
+/// # Safety
+/// `client` is NULL or a live client; `input` is NULL or valid, its strings NUL-terminated and
+/// its arrays valid for their lengths; `out` and `err` are NULL or
+/// valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_get_federation_token(
+    client: *const StsClient,
+    input: *const StsGetFederationTokenInput,
+    out: *mut *mut StsGetFederationTokenOutput,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { call::<Marker>(client, input, out, err) }
+}
+
+/// Prepares `GetFederationToken` for the caller's own HTTP stack: validates
+/// `input`, and signs the request with the client's endpoint,
+/// credentials and clock, without sending anything. Send it, then read
+/// the answer with `sts_parse_get_federation_token`.
+///
+/// Ownership: `client` and `input` are borrowed for the call. On success `*out`
+/// is set to a request the caller owns: free it with
+/// `sts_http_request_free`. On failure `*out` is left NULL and `*err` (if
+/// `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+/// and `*err` must be NULL on entry.
+///
+/// # Safety
+/// `client` is NULL or a live client; `input` is NULL or valid, its strings NUL-terminated and
+/// its arrays valid for their lengths; `out` and `err` are NULL or
+/// valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_prepare_get_federation_token(
+    client: *const StsClient,
+    input: *const StsGetFederationTokenInput,
+    out: *mut *mut StsHttpRequest,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { prepare::<Marker>(client, input, out, err) }
+}
+
+/// Reads a response to `GetFederationToken` that the caller received: the
+/// result on a 2xx status, else the STS error (`STS_ERR_SERVICE`) or
+/// `STS_ERR_RESPONSE` for anything unreadable. Never sends anything.
+///
+/// Ownership: `response` is borrowed for the call. On success `*out` is
+/// set to a result the caller owns: free it with `sts_get_federation_token_output_free`.
+/// On failure `*out` is left NULL and `*err` (if `err` is not NULL) gets an
+/// error to free with `sts_error_free`. `*out` and `*err` must be NULL on
+/// entry.
+///
+/// # Safety
+/// `response` is NULL or valid, its arrays valid for their lengths; `out`
+/// and `err` are NULL or valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_parse_get_federation_token(
+    response: *const StsHttpResponse,
+    out: *mut *mut StsGetFederationTokenOutput,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { parse::<Marker>(response, out, err) }
+}
+
+/// Frees a `StsGetFederationTokenOutput`, wiping its strings first (the secret key and session token in particular).
+/// NULL is a no-op.
+///
+/// Ownership: takes `output` back; it and every string in it are invalid
+/// afterwards.
+///
+/// # Safety
+/// `output` is NULL or a result from `sts_get_federation_token` or `sts_parse_get_federation_token`, not freed yet.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_get_federation_token_output_free(
+    output: *mut StsGetFederationTokenOutput,
+) {
+    // SAFETY: forwarded from the caller.
+    unsafe { free::<Marker>(output) }
+}

@@ -1,0 +1,161 @@
+//! `GetSessionToken`: temporary credentials for the calling IAM user, with MFA if
+//! given.
+
+use std::ffi::c_char;
+
+use sts_proto::SecretString;
+use sts_proto::ops::{GetSessionToken, GetSessionTokenOutput};
+
+use super::{FfiOp, call, free, parse, prepare};
+use crate::boundary::{Strings, optional_str};
+use crate::client::StsClient;
+use crate::error::{Failure, StsError};
+use crate::http::{StsHttpRequest, StsHttpResponse};
+use crate::status::StsStatus;
+use crate::types::{StsCredentials, StsOptionalI32};
+
+/// The input of `GetSessionToken`. Zero-fill it, then set the members you
+/// need; all are optional.
+///
+/// Layout: the members below in this order.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsGetSessionTokenInput {
+    /// Session length in seconds, 900 to 129600.
+    pub duration_seconds: StsOptionalI32,
+    /// The MFA device's serial number or ARN, or NULL.
+    pub serial_number: *const c_char,
+    /// The current code of the MFA device, or NULL. Secret.
+    pub token_code: *const c_char,
+}
+
+/// The result of `GetSessionToken`.
+///
+/// Ownership: the caller's, freed with `sts_get_session_token_output_free`.
+///
+/// Layout: the members below in this order.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsGetSessionTokenOutput {
+    /// The session's credentials.
+    pub credentials: StsCredentials,
+    /// The request id, or NULL.
+    pub request_id: *const c_char,
+}
+
+/// Ties `GetSessionToken` to the shared call, prepare and parse steps.
+#[derive(Debug)]
+pub(crate) struct Marker;
+
+impl FfiOp for Marker {
+    type Input = StsGetSessionTokenInput;
+    type Op = GetSessionToken;
+    type Output = StsGetSessionTokenOutput;
+
+    unsafe fn request(i: &StsGetSessionTokenInput) -> Result<GetSessionToken, Failure> {
+        // SAFETY (every block): the caller's promise about `i`'s pointers.
+        let mut r = GetSessionToken::new();
+        r.duration_seconds = i.duration_seconds.get();
+        r.serial_number =
+            unsafe { optional_str(i.serial_number, "input->serial_number") }?.map(str::to_owned);
+        r.token_code =
+            unsafe { optional_str(i.token_code, "input->token_code") }?.map(SecretString::from);
+        Ok(r)
+    }
+
+    fn output(o: &GetSessionTokenOutput, s: &mut Strings) -> StsGetSessionTokenOutput {
+        StsGetSessionTokenOutput {
+            credentials: StsCredentials::store(&o.credentials, s),
+            request_id: s.opt(o.request_id.as_deref()),
+        }
+    }
+}
+
+/// `GetSessionToken`: temporary credentials for the calling IAM user.
+///
+/// Signed with the client's credentials; retried as the client's retry
+/// policy allows.
+///
+/// Ownership: `client` and `input` are borrowed for the call. On success `*out`
+/// is set to a result the caller owns: free it with
+/// `sts_get_session_token_output_free`. On failure `*out` is left NULL and, if `err`
+/// is not NULL, `*err` is set to an error the caller owns: free it with
+/// `sts_error_free`. `*out` and `*err` must be NULL on entry.
+///
+/// # Safety
+/// `client` is NULL or a live client; `input` is NULL or valid, its strings NUL-terminated and
+/// its arrays valid for their lengths; `out` and `err` are NULL or
+/// valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_get_session_token(
+    client: *const StsClient,
+    input: *const StsGetSessionTokenInput,
+    out: *mut *mut StsGetSessionTokenOutput,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { call::<Marker>(client, input, out, err) }
+}
+
+/// Prepares `GetSessionToken` for the caller's own HTTP stack: validates
+/// `input`, and signs the request with the client's endpoint,
+/// credentials and clock, without sending anything. Send it, then read
+/// the answer with `sts_parse_get_session_token`.
+///
+/// Ownership: `client` and `input` are borrowed for the call. On success `*out`
+/// is set to a request the caller owns: free it with
+/// `sts_http_request_free`. On failure `*out` is left NULL and `*err` (if
+/// `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+/// and `*err` must be NULL on entry.
+///
+/// # Safety
+/// `client` is NULL or a live client; `input` is NULL or valid, its strings NUL-terminated and
+/// its arrays valid for their lengths; `out` and `err` are NULL or
+/// valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_prepare_get_session_token(
+    client: *const StsClient,
+    input: *const StsGetSessionTokenInput,
+    out: *mut *mut StsHttpRequest,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { prepare::<Marker>(client, input, out, err) }
+}
+
+/// Reads a response to `GetSessionToken` that the caller received: the
+/// result on a 2xx status, else the STS error (`STS_ERR_SERVICE`) or
+/// `STS_ERR_RESPONSE` for anything unreadable. Never sends anything.
+///
+/// Ownership: `response` is borrowed for the call. On success `*out` is
+/// set to a result the caller owns: free it with `sts_get_session_token_output_free`.
+/// On failure `*out` is left NULL and `*err` (if `err` is not NULL) gets an
+/// error to free with `sts_error_free`. `*out` and `*err` must be NULL on
+/// entry.
+///
+/// # Safety
+/// `response` is NULL or valid, its arrays valid for their lengths; `out`
+/// and `err` are NULL or valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_parse_get_session_token(
+    response: *const StsHttpResponse,
+    out: *mut *mut StsGetSessionTokenOutput,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { parse::<Marker>(response, out, err) }
+}
+
+/// Frees a `StsGetSessionTokenOutput`, wiping its strings first (the secret key and session token in particular).
+/// NULL is a no-op.
+///
+/// Ownership: takes `output` back; it and every string in it are invalid
+/// afterwards.
+///
+/// # Safety
+/// `output` is NULL or a result from `sts_get_session_token` or `sts_parse_get_session_token`, not freed yet.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_get_session_token_output_free(output: *mut StsGetSessionTokenOutput) {
+    // SAFETY: forwarded from the caller.
+    unsafe { free::<Marker>(output) }
+}

@@ -1,0 +1,135 @@
+//! The eleven operations. Each has a file with its C input struct, its C
+//! result struct and four functions: call (through the client), prepare
+//! (sign only, for the caller's own HTTP stack), parse (a response the
+//! caller received) and free (the result). The shared steps are here, once,
+//! so that every operation follows exactly the same rules.
+
+use sts_proto::operation::{self, Operation, RequestContext};
+
+use crate::boundary::{Owned, Strings, out_slot, required, run};
+use crate::client::StsClient;
+use crate::error::{Failure, StsError};
+use crate::http::{OwnedRequest, StsHttpRequest, StsHttpResponse, read_response, request_view};
+use crate::status::StsStatus;
+
+pub(crate) mod assume_role;
+pub(crate) mod assume_role_with_saml;
+pub(crate) mod assume_role_with_web_identity;
+pub(crate) mod assume_root;
+pub(crate) mod decode_authorization_message;
+pub(crate) mod get_access_key_info;
+pub(crate) mod get_caller_identity;
+pub(crate) mod get_delegated_access_token;
+pub(crate) mod get_federation_token;
+pub(crate) mod get_session_token;
+pub(crate) mod get_web_identity_token;
+
+/// One operation as the C side sees it.
+pub(crate) trait FfiOp {
+    /// The C input struct (`()` for GetCallerIdentity, which has none).
+    type Input;
+    /// The `sts-proto` request.
+    type Op: Operation;
+    /// The C result struct.
+    type Output;
+
+    /// The request the C input describes.
+    ///
+    /// # Safety
+    /// Every pointer in `input` is NULL or valid as its docs say.
+    unsafe fn request(input: &Self::Input) -> Result<Self::Op, Failure>;
+
+    /// The C result, its strings stored in `s`.
+    fn output(output: &<Self::Op as Operation>::Output, s: &mut Strings) -> Self::Output;
+}
+
+fn store<F: FfiOp>(output: &<F::Op as Operation>::Output) -> *mut F::Output {
+    let mut strings = Strings::default();
+    let view = F::output(output, &mut strings);
+    Owned::into_raw(view, strings)
+}
+
+/// Validates, signs, sends (with retries), parses.
+///
+/// # Safety
+/// As the exported functions document.
+pub(crate) unsafe fn call<F: FfiOp>(
+    client: *const StsClient,
+    input: *const F::Input,
+    out: *mut *mut F::Output,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        run(err, || {
+            let slot = out_slot(out, "out")?;
+            let client = required(client, "client")?;
+            let request = F::request(required(input, "input")?)?;
+            let output = client.client.send(&request)?;
+            *slot = store::<F>(&output);
+            Ok(())
+        })
+    }
+}
+
+/// Validates and signs with the client's endpoint, credentials and clock.
+///
+/// # Safety
+/// As the exported functions document.
+pub(crate) unsafe fn prepare<F: FfiOp>(
+    client: *const StsClient,
+    input: *const F::Input,
+    out: *mut *mut StsHttpRequest,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        run(err, || {
+            let slot = out_slot(out, "out")?;
+            let client = &required(client, "client")?.client;
+            let request = F::request(required(input, "input")?)?;
+            let credentials = if F::Op::SIGNED {
+                Some(client.credentials()?)
+            } else {
+                None
+            };
+            let mut ctx = RequestContext::new(client.endpoint(), client.now());
+            if let Some(c) = &credentials {
+                ctx = ctx.credentials(c);
+            }
+            let (view, storage) = request_view(operation::build(&request, &ctx)?);
+            *slot = OwnedRequest::into_raw(view, storage);
+            Ok(())
+        })
+    }
+}
+
+/// Parses a response the caller received.
+///
+/// # Safety
+/// As the exported functions document.
+pub(crate) unsafe fn parse<F: FfiOp>(
+    response: *const StsHttpResponse,
+    out: *mut *mut F::Output,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        run(err, || {
+            let slot = out_slot(out, "out")?;
+            let (status, headers, body) = read_response(response)?;
+            let output = operation::parse::<F::Op>(status, &headers, body)?;
+            *slot = store::<F>(&output);
+            Ok(())
+        })
+    }
+}
+
+/// Frees a result.
+///
+/// # Safety
+/// `p` is NULL or a result of this operation not freed yet.
+pub(crate) unsafe fn free<F: FfiOp>(p: *mut F::Output) {
+    // SAFETY: forwarded.
+    unsafe { Owned::<F::Output>::free(p) }
+}

@@ -1,0 +1,73 @@
+//! `sts.pc.in`, filled in as the README's install notes fill it in, is a
+//! pkg-config file that pkg-config reads and that points at the installed
+//! header and library.
+
+use std::path::Path;
+use std::process::Command;
+
+/// The template with `@PREFIX@` and `@VERSION@` replaced, as the README's
+/// `sed` line does.
+fn render(prefix: &Path) -> String {
+    let template = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("sts.pc.in"))
+        .expect("sts-ffi/sts.pc.in is missing");
+    template
+        .replace("@PREFIX@", prefix.to_str().unwrap())
+        .replace("@VERSION@", env!("CARGO_PKG_VERSION"))
+}
+
+#[test]
+fn the_template_has_only_the_two_placeholders() {
+    let rendered = render(Path::new("/opt/sts"));
+    assert!(
+        !rendered.contains('@'),
+        "an unfilled placeholder:\n{rendered}"
+    );
+    assert!(rendered.contains("prefix=/opt/sts\n"));
+    assert!(rendered.contains(&format!("Version: {}\n", env!("CARGO_PKG_VERSION"))));
+}
+
+#[test]
+fn pkg_config_reads_the_filled_in_file() {
+    if !Command::new("pkg-config")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        eprintln!("SKIPPED: pkg-config is not installed");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("sts-ffi-pc-{}", std::process::id()));
+    let prefix = dir.join("prefix");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("sts.pc"), render(&prefix)).unwrap();
+    let query = |args: &[&str]| -> String {
+        let out = Command::new("pkg-config")
+            .args(args)
+            .arg("sts")
+            .env("PKG_CONFIG_PATH", &dir)
+            .env_remove("PKG_CONFIG_SYSROOT_DIR")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "pkg-config {args:?} sts failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    let version = query(&["--modversion"]);
+    let cflags = query(&["--cflags"]);
+    let libs = query(&["--libs"]);
+    let static_libs = query(&["--static", "--libs"]);
+    let _ = std::fs::remove_dir_all(&dir);
+
+    assert_eq!(version, env!("CARGO_PKG_VERSION"));
+    assert_eq!(cflags, format!("-I{}", prefix.join("include").display()));
+    assert_eq!(
+        libs,
+        format!("-L{} -lsts_ffi", prefix.join("lib").display())
+    );
+    for lib in ["-lsts_ffi", "-lpthread", "-ldl", "-lm"] {
+        assert!(static_libs.contains(lib), "{lib} missing: {static_libs}");
+    }
+}
