@@ -4,12 +4,14 @@
 //! - [`moto`]: moto's server with IAM fixtures, auth on or off.
 //! - [`fault`]: a loopback HTTP/1.1 server that answers from a script of
 //!   normal and faulty steps, recording every request.
+//! - [`cargo`]: building the `sts` binary and the `sts-ffi` library from a test.
 //! - [`http`]: a minimal std-only HTTP/1.1 client used by both and by tests
 //!   that need to send exactly the bytes they mean.
 
 #![forbid(unsafe_code)]
 
 pub mod canned;
+pub mod cargo;
 pub mod fault;
 pub mod http;
 pub mod moto;

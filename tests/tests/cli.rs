@@ -14,26 +14,14 @@ fn sts_binary() -> PathBuf {
     static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     BUILT
         .get_or_init(|| {
-            let exe = std::env::current_exe().unwrap();
-            let dir = exe.parent().unwrap().parent().unwrap();
-            let profile_release = dir.file_name().is_some_and(|n| n == "release");
-            let mut build = Command::new(env!("CARGO"));
-            build
-                .current_dir(sts_tests::moto::workspace_root())
-                .args([
-                    "build",
-                    "--locked",
-                    "-p",
-                    "sts-blocking",
-                    "--features",
-                    "cli",
-                ])
-                .args(["--bin", "sts"]);
-            if profile_release {
-                build.arg("--release");
-            }
-            let status = build.status().unwrap();
-            assert!(status.success(), "building the sts binary failed: {status}");
+            let dir = sts_tests::cargo::build(&[
+                "-p",
+                "sts-blocking",
+                "--features",
+                "cli",
+                "--bin",
+                "sts",
+            ]);
             let bin = dir.join("sts");
             assert!(bin.exists(), "{} is missing after the build", bin.display());
             bin

@@ -1,0 +1,56 @@
+//! Building other workspace artefacts from inside a test: the `sts`
+//! binary and the `sts-ffi` static library, which `cargo test` builds only
+//! for their own crates' tests.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// `target/<profile>`, from where the running test executable lives
+/// (`target/<profile>/deps/<test>-<hash>`).
+pub fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test executable's path");
+    let deps = exe.parent().expect("deps folder");
+    deps.parent().expect("profile folder").to_path_buf()
+}
+
+/// Runs `cargo build --locked ARGS` in the workspace, into the running
+/// test's target folder and profile, and panics if it fails. Returns the
+/// profile folder, where the artefacts are.
+pub fn build(args: &[&str]) -> PathBuf {
+    let dir = profile_dir();
+    let mut build = Command::new(env!("CARGO"));
+    build
+        .current_dir(crate::moto::workspace_root())
+        .args(["build", "--locked"])
+        .args(args)
+        .arg("--target-dir")
+        .arg(dir.parent().expect("target folder"));
+    if dir.file_name().is_some_and(|n| n == "release") {
+        build.arg("--release");
+    }
+    // Cargo sets these for the test's own crate; passed on, they make
+    // build scripts that watch them (ring's watches CARGO_MANIFEST_DIR)
+    // look changed, so every `cargo test` would rebuild ring, rustls and
+    // everything above them.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("CARGO_PKG_")
+            || name.starts_with("CARGO_BIN_")
+            || [
+                "CARGO_MANIFEST_DIR",
+                "CARGO_MANIFEST_PATH",
+                "CARGO_MANIFEST_LINKS",
+                "CARGO_CRATE_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+                "CARGO_TARGET_TMPDIR",
+                "OUT_DIR",
+            ]
+            .contains(&name.as_ref())
+        {
+            build.env_remove(name.as_ref());
+        }
+    }
+    let status = build.status().expect("cargo runs");
+    assert!(status.success(), "cargo build {args:?} failed: {status}");
+    dir
+}

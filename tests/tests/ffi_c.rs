@@ -1,0 +1,691 @@
+//! The C ABI as C and C++ programs use it: `tests/c/sts_ffi_test.c`,
+//! compiled by the system C compiler against `libsts_ffi.a`, run against
+//! moto (signature checks on) and the fault server, as C11 and as C++17,
+//! plainly, under valgrind memcheck and with AddressSanitizer.
+//!
+//! The program checks what it gets back (results, error objects, every rule
+//! of the boundary) and exits non-zero on any failure; this side checks
+//! what reached the servers: that each operation was sent once with the
+//! parameters the C structs held, signed or unsigned as it should be, that
+//! the 503 was retried, and that 8 threads on one client made every call.
+//!
+//! Build steps print their commands; set `STS_FFI_C_VERBOSE=1` to see the
+//! program's own output on success too.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use sts_tests::{FaultServer, Moto, RecordedRequest, Step, canned};
+
+// ---- values the C program expects (see the top of sts_ffi_test.c) --------
+
+const FAULT_ACCESS_KEY: &str = "AKIDFAULTCTEST";
+const FAULT_SECRET: &str = "c-fault-secret-key";
+const FAULT_CALLER_ARN: &str = "arn:aws:iam::123456789012:user/fault-c";
+const RETRY_CALLER_ARN: &str = "arn:aws:iam::123456789012:user/retried";
+const PROFILE: &str = "c-test";
+
+/// Calls the thread section makes: the issue's 1 000 through the built-in
+/// transport, and 200 more through the callback. Under valgrind too: it
+/// runs the threads one at a time, but the whole run still takes about 20 s.
+const THREAD_CALLS: usize = 1000;
+const CALLBACK_THREAD_CALLS: usize = 200;
+
+/// Longest any one run of the program may take before it is killed.
+const RUN_TIMEOUT: Duration = Duration::from_secs(300);
+
+// ---- building ---------------------------------------------------------------
+
+/// `libsts_ffi.a`, built (or brought up to date) once per run, in the same
+/// target directory and profile as this test: `cargo test` builds a crate's
+/// static library only for that crate's own tests.
+fn staticlib() -> PathBuf {
+    static LIB: OnceLock<PathBuf> = OnceLock::new();
+    LIB.get_or_init(|| {
+        let started = Instant::now();
+        let lib = sts_tests::cargo::build(&["-p", "sts-ffi", "--lib"]).join("libsts_ffi.a");
+        assert!(lib.exists(), "{} is missing after the build", lib.display());
+        eprintln!("sts-ffi static library ready in {:?}", started.elapsed());
+        lib
+    })
+    .clone()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    C,
+    Cpp,
+}
+
+/// The system compiler for `lang`, or `None` if there is none.
+fn compiler(lang: Lang) -> Option<String> {
+    let (var, default) = match lang {
+        Lang::C => ("CC", "cc"),
+        Lang::Cpp => ("CXX", "c++"),
+    };
+    let cc = std::env::var(var).unwrap_or_else(|_| default.to_owned());
+    let works = Command::new(&cc)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    works.then_some(cc)
+}
+
+/// The test program for `lang`, with or without AddressSanitizer, built
+/// once per run (several tests share the plain C build); `None` (with the
+/// reason printed) only if this machine cannot build that variant at all.
+fn build(lang: Lang, asan: bool) -> Option<PathBuf> {
+    static BUILT: [OnceLock<Option<PathBuf>>; 4] = [
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+        OnceLock::new(),
+    ];
+    let slot = &BUILT[usize::from(lang == Lang::Cpp) * 2 + usize::from(asan)];
+    slot.get_or_init(|| compile(lang, asan)).clone()
+}
+
+fn compile(lang: Lang, asan: bool) -> Option<PathBuf> {
+    let name = format!(
+        "sts_ffi_test-{}{}",
+        if lang == Lang::C { "c" } else { "cpp" },
+        if asan { "-asan" } else { "" }
+    );
+    let Some(cc) = compiler(lang) else {
+        assert!(
+            lang == Lang::Cpp,
+            "no C compiler (set CC): the C ABI tests need one"
+        );
+        eprintln!("SKIPPED {name}: no C++ compiler (set CXX)");
+        return None;
+    };
+    if asan && !sanitizer_works(&cc, lang) {
+        eprintln!(
+            "SKIPPED {name}: {cc} -fsanitize=address cannot build and run a program here \
+             (install libasan, e.g. `apt-get install libasan8`)"
+        );
+        return None;
+    }
+    let out_dir = sts_tests::cargo::profile_dir().join("ffi-c");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let exe = out_dir.join(&name);
+    let root = sts_tests::moto::workspace_root();
+    let mut cmd = Command::new(&cc);
+    match lang {
+        Lang::C => cmd.args(["-x", "c", "-std=c11"]),
+        Lang::Cpp => cmd.args(["-x", "c++", "-std=c++17"]),
+    };
+    cmd.args([
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-pedantic",
+        "-g",
+        "-O1",
+        "-pthread",
+    ]);
+    if asan {
+        cmd.args(["-fsanitize=address", "-fno-omit-frame-pointer"]);
+    }
+    cmd.arg("-I")
+        .arg(root.join("sts-ffi/include"))
+        .arg(root.join("tests/c/sts_ffi_test.c"))
+        // What follows is not C: let the driver pick by file name again.
+        .args(["-x", "none"])
+        .arg(staticlib())
+        // What Rust's standard library needs from the system (the list
+        // `--print native-static-libs` gives on Linux).
+        .args(["-lpthread", "-ldl", "-lm", "-lrt", "-lutil"])
+        .arg("-o")
+        .arg(&exe);
+    let started = Instant::now();
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "compiling the C test program failed: {cmd:?}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("built {} in {:?}", exe.display(), started.elapsed());
+    Some(exe)
+}
+
+/// Whether `cc -fsanitize=address` builds a program that runs.
+fn sanitizer_works(cc: &str, lang: Lang) -> bool {
+    let dir = std::env::temp_dir().join(format!("sts-ffi-asan-probe-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let exe = dir.join(if lang == Lang::C { "c" } else { "cpp" });
+    let built = Command::new(cc)
+        .args(["-x", if lang == Lang::C { "c" } else { "c++" }])
+        .arg("-fsanitize=address")
+        .arg("-")
+        .arg("-o")
+        .arg(&exe)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(b"int main(void) { return 0; }\n")?;
+            child.wait()
+        })
+        .is_ok_and(|s| s.success());
+    let ran = built && Command::new(&exe).status().is_ok_and(|s| s.success());
+    let _ = std::fs::remove_dir_all(&dir);
+    ran
+}
+
+fn valgrind() -> Option<String> {
+    let works = Command::new("valgrind")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    works.then(|| "valgrind".to_owned())
+}
+
+// ---- the fault servers --------------------------------------------------------
+
+/// The value of `name` in a form body, still percent-encoded.
+fn form_value<'a>(body: &'a str, name: &str) -> Option<&'a str> {
+    body.split('&')
+        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+}
+
+fn action(r: &RecordedRequest) -> String {
+    form_value(&r.body_text(), "Action")
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Answers each operation with a canned result the C program knows.
+fn route(req: &RecordedRequest) -> Step {
+    let body = req.body_text();
+    let action = action(req);
+    let credentials = canned::credentials();
+    let result = match action.as_str() {
+        "GetCallerIdentity" => return Step::xml(200, canned::caller_identity(FAULT_CALLER_ARN)),
+        "AssumeRole" => format!(
+            "{credentials}<AssumedRoleUser><AssumedRoleId>AROASANSIO:c-sansio</AssumedRoleId>\
+             <Arn>arn:aws:sts::123456789012:assumed-role/sansio/c-sansio</Arn></AssumedRoleUser>"
+        ),
+        "AssumeRoleWithSAML" => format!(
+            "{credentials}<AssumedRoleUser><AssumedRoleId>AROASAML:c-saml</AssumedRoleId>\
+             <Arn>arn:aws:sts::123456789012:assumed-role/saml-role/c-saml</Arn>\
+             </AssumedRoleUser><PackedPolicySize>6</PackedPolicySize>\
+             <Subject>c-subject</Subject><SubjectType>persistent</SubjectType>\
+             <Issuer>https://idp.example.com/</Issuer>\
+             <Audience>https://signin.aws.amazon.com/saml</Audience>\
+             <NameQualifier>c-qualifier</NameQualifier>"
+        ),
+        "AssumeRoleWithWebIdentity" => format!(
+            "{credentials}<SubjectFromWebIdentityToken>c-web-subject\
+             </SubjectFromWebIdentityToken><AssumedRoleUser>\
+             <AssumedRoleId>AROAWEB:c-web</AssumedRoleId>\
+             <Arn>arn:aws:sts::123456789012:assumed-role/web-role/c-web</Arn>\
+             </AssumedRoleUser><Provider>www.amazon.com</Provider>\
+             <Audience>c-client-id</Audience><SourceIdentity>c-web-source</SourceIdentity>"
+        ),
+        "AssumeRoot" => format!("{credentials}<SourceIdentity>c-root-source</SourceIdentity>"),
+        "DecodeAuthorizationMessage" if form_value(&body, "EncodedMessage") == Some("bad") => {
+            return Step::xml(
+                400,
+                canned::error("InvalidAuthorizationMessageException", "scripted"),
+            );
+        }
+        "DecodeAuthorizationMessage" => {
+            "<DecodedMessage>{\"allowed\":false,\"context\":\"c\"}</DecodedMessage>".to_owned()
+        }
+        "GetAccessKeyInfo" => "<Account>111122223333</Account>".to_owned(),
+        "GetDelegatedAccessToken" => format!(
+            "{credentials}<PackedPolicySize>12</PackedPolicySize>\
+             <AssumedPrincipal>arn:aws:iam::123456789012:user/delegated</AssumedPrincipal>"
+        ),
+        "GetFederationToken" => format!(
+            "{credentials}<FederatedUser><FederatedUserId>123456789012:c-fed</FederatedUserId>\
+             <Arn>arn:aws:sts::123456789012:federated-user/c-fed</Arn></FederatedUser>\
+             <PackedPolicySize>3</PackedPolicySize>"
+        ),
+        "GetSessionToken" => credentials.to_owned(),
+        "GetWebIdentityToken" => "<WebIdentityToken>eyJ.c-jwt.sig</WebIdentityToken>\
+                                  <Expiration>2030-01-01T00:00:00Z</Expiration>"
+            .to_owned(),
+        other => return Step::xml(400, canned::error("InvalidAction", other)),
+    };
+    Step::xml(200, canned::success(&action, &result))
+}
+
+/// 503 with an empty body, then a success, twice (built-in transport, then
+/// the callback), then one more 503 for the client that may not retry.
+fn retry_script() -> Vec<Step> {
+    let ok = || Step::xml(200, canned::caller_identity(RETRY_CALLER_ARN));
+    vec![
+        Step::respond(503, ""),
+        ok(),
+        Step::respond(503, ""),
+        ok(),
+        Step::respond(503, ""),
+    ]
+}
+
+// ---- running ------------------------------------------------------------------
+
+/// A scratch HOME with a shared credentials file holding profile `c-test`
+/// (moto's user keys); removed on drop.
+struct Home(PathBuf);
+
+impl Home {
+    fn new(tag: &str, moto: &Moto) -> Home {
+        let dir = std::env::temp_dir().join(format!("sts-ffi-c-{}-{tag}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("credentials"),
+            format!(
+                "[{PROFILE}]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+                moto.access_key_id, moto.secret_access_key
+            ),
+        )
+        .unwrap();
+        std::fs::write(dir.join("config"), "").unwrap();
+        Home(dir)
+    }
+}
+
+impl Drop for Home {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// How a run is wrapped.
+enum Mode {
+    Plain,
+    Valgrind(String),
+    Asan,
+}
+
+/// The sanitizer settings a run in `mode` gets (the runs clear the rest of
+/// the environment).
+fn asan_options(mode: &Mode) -> Vec<(&'static str, &'static str)> {
+    match mode {
+        Mode::Asan => vec![("ASAN_OPTIONS", "detect_leaks=1:halt_on_error=1")],
+        _ => Vec::new(),
+    }
+}
+
+/// Runs `cmd` to completion, killing it after `timeout`.
+fn run_bounded(mut cmd: Command, timeout: Duration) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out_thread = thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = out.read_to_end(&mut v);
+        v
+    });
+    let err_thread = thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = err.read_to_end(&mut v);
+        v
+    });
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{cmd:?} did not finish within {timeout:?}");
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: out_thread.join().unwrap(),
+        stderr: err_thread.join().unwrap(),
+    }
+}
+
+/// The program at `exe`, wrapped as `mode` says.
+fn command(exe: &Path, mode: &Mode) -> Command {
+    match mode {
+        Mode::Valgrind(valgrind) => {
+            let mut c = Command::new(valgrind);
+            c.args([
+                "--leak-check=full",
+                "--errors-for-leak-kinds=definite,indirect",
+                "--show-leak-kinds=definite,indirect",
+                "--error-exitcode=1",
+                // Threads take turns under valgrind; fair scheduling keeps
+                // one of them from starving the others.
+                "--fair-sched=yes",
+                "-q",
+            ])
+            .arg(exe);
+            c
+        }
+        Mode::Asan | Mode::Plain => Command::new(exe),
+    }
+}
+
+/// Runs every section of the program at `exe`, then checks the output and
+/// what the servers received.
+fn run_all(exe: &Path, mode: Mode, tag: &str) {
+    let moto = Moto::shared_auth();
+    let router = FaultServer::with_handler(route);
+    let retry = FaultServer::start(retry_script());
+    let home = Home::new(tag, moto);
+
+    let mut cmd = command(exe, &mode);
+    cmd.args(["boundary", "moto", "fault", "retry", "sansio", "threads"])
+        // Nothing of the developer's environment (proxies, AWS_* settings,
+        // ~/.aws) may reach the program.
+        .env_clear()
+        .envs(asan_options(&mode))
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &home.0)
+        .env("AWS_CONFIG_FILE", home.0.join("config"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.0.join("credentials"))
+        // For STS_CREDENTIALS_DEFAULT_CHAIN.
+        .env("AWS_ACCESS_KEY_ID", &moto.access_key_id)
+        .env("AWS_SECRET_ACCESS_KEY", &moto.secret_access_key)
+        .env("STS_TEST_EXPECT_VERSION", env!("CARGO_PKG_VERSION"))
+        .env("STS_TEST_MOTO_URL", &moto.endpoint)
+        .env("STS_TEST_MOTO_REGION", &moto.region)
+        .env("STS_TEST_MOTO_ACCESS_KEY_ID", &moto.access_key_id)
+        .env("STS_TEST_MOTO_SECRET_ACCESS_KEY", &moto.secret_access_key)
+        .env("STS_TEST_MOTO_USER_ARN", &moto.user_arn)
+        .env("STS_TEST_MOTO_ROLE_ARN", &moto.role_arn)
+        .env("STS_TEST_MOTO_ACCOUNT", &moto.account_id)
+        .env("STS_TEST_PROFILE", PROFILE)
+        .env("STS_TEST_FAULT_URL", router.url())
+        .env("STS_TEST_RETRY_URL", retry.url())
+        .env("STS_TEST_THREAD_CALLS", THREAD_CALLS.to_string())
+        .env(
+            "STS_TEST_CALLBACK_THREAD_CALLS",
+            CALLBACK_THREAD_CALLS.to_string(),
+        );
+
+    let started = Instant::now();
+    let out = run_bounded(cmd, RUN_TIMEOUT);
+    let elapsed = started.elapsed();
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let report = format!(
+        "{tag}: exit {:?} after {elapsed:?}\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
+        out.status
+    );
+    eprintln!("{tag}: ran in {elapsed:?}");
+    if std::env::var_os("STS_FFI_C_VERBOSE").is_some() {
+        eprintln!("{report}");
+    }
+
+    // The program's own verdict, section by section.
+    assert!(out.status.success(), "{report}");
+    for section in ["boundary", "moto", "fault", "retry", "sansio", "threads"] {
+        assert!(
+            stdout.lines().any(|l| l == format!("ok {section}")),
+            "section {section} did not pass\n{report}"
+        );
+    }
+    assert!(stdout.contains(", 0 failed"), "{report}");
+    assert!(
+        stderr.trim().is_empty(),
+        "the run wrote to stderr\n{report}"
+    );
+    for secret in [
+        moto.secret_access_key.as_str(),
+        FAULT_SECRET,
+        "fault/secret",
+        "fault-token",
+    ] {
+        assert!(
+            !stdout.contains(secret) && !stderr.contains(secret),
+            "a secret was printed\n{report}"
+        );
+    }
+
+    check_fault_requests(&router.requests(), THREAD_CALLS, CALLBACK_THREAD_CALLS);
+    // 503, ok (built-in); 503, ok (callback); 503 (one attempt): nothing more.
+    assert_eq!(retry.requests_seen(), 5, "{:#?}", retry.requests());
+}
+
+/// What reached the router: every operation, as the C structs said.
+fn check_fault_requests(requests: &[RecordedRequest], thread_calls: usize, callback_calls: usize) {
+    let ua = |r: &RecordedRequest| r.header("user-agent").unwrap_or_default().to_owned();
+    let of = |name: &str| -> Vec<&RecordedRequest> {
+        requests.iter().filter(|r| action(r) == name).collect()
+    };
+    let only = |name: &str| -> String {
+        let list: Vec<&RecordedRequest> = of(name)
+            .into_iter()
+            .filter(|r| ua(r).contains("c-fault"))
+            .collect();
+        assert_eq!(list.len(), 1, "{name} from the fault section: {list:#?}");
+        list[0].body_text()
+    };
+
+    for r in requests {
+        let auth = r.header("authorization");
+        match action(r).as_str() {
+            "AssumeRoleWithSAML" | "AssumeRoleWithWebIdentity" => {
+                assert_eq!(auth, None, "an unsigned operation was signed: {r:#?}")
+            }
+            _ => assert!(
+                auth.is_some_and(
+                    |a| a.starts_with(&format!("AWS4-HMAC-SHA256 Credential={FAULT_ACCESS_KEY}/"))
+                ),
+                "not signed with the C client's key: {r:#?}"
+            ),
+        }
+        assert!(
+            !r.body_text().contains(FAULT_SECRET),
+            "the secret key was sent"
+        );
+    }
+
+    let saml = only("AssumeRoleWithSAML");
+    assert!(
+        saml.contains("PolicyArns.member.2.arn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Fextra"),
+        "{saml}"
+    );
+    assert!(
+        saml.contains("SAMLAssertion=PHNhbWxwOlJlc3BvbnNlPg%3D%3D"),
+        "{saml}"
+    );
+    let web = only("AssumeRoleWithWebIdentity");
+    assert_eq!(form_value(&web, "ProviderId"), Some("www.amazon.com"));
+    assert_eq!(form_value(&web, "DurationSeconds"), Some("3600"));
+    let root = only("AssumeRoot");
+    // A present 0 is sent; it is not the same as absent.
+    assert_eq!(form_value(&root, "DurationSeconds"), Some("0"), "{root}");
+    assert_eq!(form_value(&root, "TargetPrincipal"), Some("111122223333"));
+    assert_eq!(
+        form_value(&root, "TaskPolicyArn.arn"),
+        Some("arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2Froot-task%2FIAMAuditRootUserCredentials")
+    );
+    let decodes = of("DecodeAuthorizationMessage");
+    assert!(
+        decodes
+            .iter()
+            .any(|r| form_value(&r.body_text(), "EncodedMessage") == Some("c-encoded-message"))
+    );
+    let key_info = only("GetAccessKeyInfo");
+    assert_eq!(
+        form_value(&key_info, "AccessKeyId"),
+        Some("AKIAI44QH8DHBEXAMPLE")
+    );
+    let delegated = only("GetDelegatedAccessToken");
+    assert_eq!(
+        form_value(&delegated, "TradeInToken"),
+        Some("c-trade-in-token")
+    );
+    let fed = only("GetFederationToken");
+    assert_eq!(form_value(&fed, "Name"), Some("c-fed"));
+    assert_eq!(form_value(&fed, "DurationSeconds"), Some("3600"));
+    assert_eq!(form_value(&fed, "Tags.member.1.Key"), Some("team"));
+    assert!(
+        matches!(
+            form_value(&fed, "Tags.member.1.Value"),
+            Some("c+ffi" | "c%20ffi")
+        ),
+        "{fed}"
+    );
+    assert_eq!(
+        form_value(&fed, "PolicyArns.member.1.arn"),
+        Some("arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess")
+    );
+    assert_eq!(form_value(&fed, "PolicyArns.member.2.arn"), None);
+    // Every member absent: nothing but the action and version.
+    let session = only("GetSessionToken");
+    assert_eq!(session, "Action=GetSessionToken&Version=2011-06-15");
+    let jwt = only("GetWebIdentityToken");
+    assert_eq!(
+        form_value(&jwt, "Audience.member.1"),
+        Some("https%3A%2F%2Fapi.example.com")
+    );
+    assert_eq!(form_value(&jwt, "Audience.member.2"), Some("c-audience"));
+    assert_eq!(form_value(&jwt, "SigningAlgorithm"), Some("ES384"));
+    assert_eq!(form_value(&jwt, "DurationSeconds"), Some("300"));
+
+    // The sans-IO requests, sent by the program's own HTTP code: it sends
+    // no User-Agent, and prepare adds none (the client's sends do).
+    let sans_io: Vec<String> = requests
+        .iter()
+        .filter(|r| r.header("user-agent").is_none())
+        .map(action)
+        .collect();
+    assert_eq!(
+        sans_io,
+        [
+            "GetCallerIdentity",
+            "AssumeRole",
+            "AssumeRoleWithSAML",
+            "DecodeAuthorizationMessage"
+        ],
+        "sans-IO requests"
+    );
+    let sans_io_role = of("AssumeRole");
+    assert_eq!(sans_io_role.len(), 1);
+    let body = sans_io_role[0].body_text();
+    assert_eq!(form_value(&body, "ExternalId"), Some("c-external"));
+    assert_eq!(form_value(&body, "Tags.member.1.Key"), Some("via"));
+    assert_eq!(
+        sans_io_role[0].header("connection"),
+        Some("close"),
+        "not sent by the test's own HTTP code"
+    );
+
+    // The thread section: every call reached the server, and only once.
+    let threads = requests
+        .iter()
+        .filter(|r| ua(r).ends_with(" c-threads"))
+        .count();
+    let callback = requests
+        .iter()
+        .filter(|r| ua(r).ends_with(" c-threads-callback"))
+        .count();
+    assert_eq!(threads, thread_calls, "calls from the 8 threads");
+    assert_eq!(
+        callback, callback_calls,
+        "callback calls from the 8 threads"
+    );
+}
+
+// ---- the tests ----------------------------------------------------------------
+
+#[test]
+fn c11_program_against_moto_and_the_fault_server() {
+    let exe = build(Lang::C, false).unwrap();
+    run_all(&exe, Mode::Plain, "c");
+}
+
+#[test]
+fn cpp17_build_of_the_same_program() {
+    if let Some(exe) = build(Lang::Cpp, false) {
+        run_all(&exe, Mode::Plain, "cpp");
+    }
+}
+
+#[test]
+fn c11_program_under_valgrind_memcheck() {
+    let Some(valgrind) = valgrind() else {
+        eprintln!("SKIPPED: valgrind is not installed (apt-get install valgrind)");
+        return;
+    };
+    let exe = build(Lang::C, false).unwrap();
+    run_all(&exe, Mode::Valgrind(valgrind), "c-valgrind");
+}
+
+#[test]
+fn c11_program_under_address_sanitizer() {
+    if let Some(exe) = build(Lang::C, true) {
+        run_all(&exe, Mode::Asan, "c-asan");
+    }
+}
+
+#[test]
+fn cpp17_program_under_address_sanitizer() {
+    if let Some(exe) = build(Lang::Cpp, true) {
+        run_all(&exe, Mode::Asan, "cpp-asan");
+    }
+}
+
+/// The checks above could pass vacuously if the tools did not see the
+/// library's allocations (Rust's allocator is the system malloc, so they
+/// should): a program that leaks one error object must fail both.
+#[test]
+fn the_leak_checkers_see_a_leaked_error_object() {
+    let mut ran = 0;
+    if let Some(valgrind) = valgrind() {
+        let exe = build(Lang::C, false).unwrap();
+        let mut cmd = command(&exe, &Mode::Valgrind(valgrind));
+        cmd.arg("leak");
+        let out = run_bounded(cmd, RUN_TIMEOUT);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "valgrind missed the leak:\n{stderr}"
+        );
+        assert!(stderr.contains("definitely lost"), "{stderr}");
+        assert!(stderr.contains("sts_client_new"), "{stderr}");
+        ran += 1;
+    }
+    if let Some(exe) = build(Lang::C, true) {
+        let mut cmd = command(&exe, &Mode::Asan);
+        cmd.arg("leak").envs(asan_options(&Mode::Asan));
+        let out = run_bounded(cmd, RUN_TIMEOUT);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success(),
+            "AddressSanitizer missed the leak:\n{stderr}"
+        );
+        // Its fast unwinder stops in the Rust frames (no frame pointers),
+        // so the report names the allocations (the error, and its strings
+        // as indirect leaks), not the C caller.
+        assert!(
+            stderr.contains("LeakSanitizer: detected memory leaks"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("Direct leak of"), "{stderr}");
+        assert!(stderr.contains("CString"), "{stderr}");
+        ran += 1;
+    }
+    if ran == 0 {
+        eprintln!("SKIPPED: neither valgrind nor AddressSanitizer is available");
+    }
+}
