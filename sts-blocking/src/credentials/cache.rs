@@ -7,24 +7,21 @@
 //!   `Arc`, so threads never bounce a shared reference count between their
 //!   caches), tagged with the cache's generation number and refresh time;
 //! - a read loads the cache's generation (an atomic load of a line that
-//!   only changes on refresh), compares the time with the copy's refresh
-//!   time, and clones the thread's `Arc`;
-//! - with the system clock, "the time" is a process-wide coarse clock: an
-//!   atomic that a background thread (started on first use) updates twice a
-//!   second, because reading the system clock costs more than the rest of
-//!   the read. Every 256th read on a thread checks it against the system
-//!   clock and, if it lags by more than 5 seconds (the thread is gone, as
-//!   after a `fork`), switches the process to reading the system clock.
-//!   With any other clock (tests), the clock is read on every call.
+//!   only changes on refresh), reads the clock and compares it with the
+//!   copy's refresh time, and clones the thread's `Arc`.
+//!
+//! Reading the system clock is about half of a read's cost; a coarse clock
+//! kept by a background thread would halve it again, but a library should
+//! not start a thread that lives forever for that (see the `credentials`
+//! benchmark for the figures).
 //!
 //! Anything else (no credentials yet, in the refresh window, a new
 //! generation) takes the slow path, under locks.
 
 use std::cell::RefCell;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, RwLock, TryLockError, Weak};
-use std::thread;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, TryLockError, Weak};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::{CredentialsError, ProvideCredentials, ProviderConfig, SharedCredentials};
@@ -55,8 +52,8 @@ const MIN_REFRESH_WINDOW: Duration = Duration::from_secs(10);
 /// - **Failures.** If a refresh fails while the old credentials are still
 ///   valid, they keep being served and the refresh is retried after 10 s
 ///   (by default). Once they have expired, callers get the error.
-/// - **Reads** cost about as much as cloning an `Arc` (see the module source
-///   for how).
+/// - **Reads** cost a clock read and an uncontended `Arc` clone, on any
+///   number of threads (see the module source for how).
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -81,7 +78,6 @@ struct Shared {
     /// Fetches started; lets waiters tell that a fetch failed while they waited.
     attempts: AtomicU64,
     clock: Arc<dyn Clock>,
-    coarse: bool,
     random: Arc<dyn Random>,
     window: Duration,
     jitter: Duration,
@@ -118,7 +114,6 @@ pub struct CachingProviderBuilder {
     retry_after_failure: Duration,
     clock: Option<Arc<dyn Clock>>,
     random: Option<Arc<dyn Random>>,
-    coarse: bool,
 }
 
 impl fmt::Debug for CachingProviderBuilder {
@@ -156,7 +151,6 @@ impl CachingProviderBuilder {
     /// Reads the time from `clock` (on every call) instead of the system clock.
     pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
         self.clock = Some(Arc::new(clock));
-        self.coarse = false;
         self
     }
 
@@ -170,7 +164,6 @@ impl CachingProviderBuilder {
     pub fn config(mut self, config: &ProviderConfig) -> Self {
         self.clock = Some(Arc::clone(&config.clock));
         self.random = Some(Arc::clone(&config.random));
-        self.coarse = config.clock_is_system;
         self
     }
 
@@ -185,7 +178,6 @@ impl CachingProviderBuilder {
             refresh: Mutex::new(None),
             attempts: AtomicU64::new(0),
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
-            coarse: self.coarse,
             random: self.random.unwrap_or_else(|| Arc::new(Jitter::default())),
             window: self.window.max(MIN_REFRESH_WINDOW),
             jitter: self.jitter,
@@ -211,7 +203,6 @@ impl CachingProvider {
             retry_after_failure: DEFAULT_RETRY_AFTER_FAILURE,
             clock: None,
             random: None,
-            coarse: true,
         }
     }
 
@@ -249,20 +240,6 @@ fn ms(d: Duration) -> u64 {
 }
 
 impl Shared {
-    /// The time for the read path.
-    fn fast_now_ms(&self, calls: &mut u32) -> u64 {
-        if self.coarse {
-            *calls = calls.wrapping_add(1);
-            if calls.is_multiple_of(256) {
-                coarse::verify();
-            }
-            if let Some(now) = coarse::now_ms() {
-                return now;
-            }
-        }
-        unix_ms(self.clock.now())
-    }
-
     fn current(&self) -> Option<Entry> {
         self.state
             .read()
@@ -408,7 +385,6 @@ mod local {
 
     #[derive(Default)]
     struct Local {
-        calls: u32,
         replicas: Vec<Replica>,
     }
 
@@ -424,13 +400,12 @@ mod local {
     pub(super) fn lookup(s: &Shared, generation: u64) -> Option<SharedCredentials> {
         LOCAL
             .try_with(|cell| {
-                let mut local = cell.try_borrow_mut().ok()?;
-                let Local { calls, replicas } = &mut *local;
-                let replica = replicas.iter().find(|r| r.id == s.id)?;
+                let local = cell.try_borrow().ok()?;
+                let replica = local.replicas.iter().find(|r| r.id == s.id)?;
                 if replica.generation != generation {
                     return None;
                 }
-                let now = s.fast_now_ms(calls);
+                let now = unix_ms(s.clock.now());
                 (now < replica.refresh_at_ms).then(|| Arc::clone(&replica.creds))
             })
             .ok()
@@ -486,66 +461,5 @@ mod registry {
             .find(|(i, _)| *i == id)
             .map(|(_, w)| Weak::clone(w))
             .unwrap_or_default()
-    }
-}
-
-/// A process-wide clock that is cheap to read: an atomic updated by a
-/// background thread.
-mod coarse {
-    use super::*;
-
-    const TICK: Duration = Duration::from_millis(500);
-    /// Lag beyond which the coarse clock is deemed dead.
-    const MAX_LAG_MS: u64 = 5_000;
-
-    static NOW_MS: AtomicU64 = AtomicU64::new(0);
-    static RUNNING: OnceLock<bool> = OnceLock::new();
-    static BROKEN: AtomicBool = AtomicBool::new(false);
-
-    fn system_ms() -> u64 {
-        unix_ms(SystemTime::now())
-    }
-
-    fn start() -> bool {
-        NOW_MS.store(system_ms(), Ordering::Relaxed);
-        thread::Builder::new()
-            .name("sts-credentials-clock".to_owned())
-            .spawn(|| {
-                loop {
-                    thread::sleep(TICK);
-                    NOW_MS.store(system_ms(), Ordering::Relaxed);
-                }
-            })
-            .is_ok()
-    }
-
-    /// The coarse time, or `None` if it cannot be trusted.
-    #[inline]
-    pub(super) fn now_ms() -> Option<u64> {
-        if BROKEN.load(Ordering::Relaxed) || !*RUNNING.get_or_init(start) {
-            return None;
-        }
-        Some(NOW_MS.load(Ordering::Relaxed))
-    }
-
-    /// Compares the coarse clock with the system clock.
-    pub(super) fn verify() {
-        if RUNNING.get().is_some()
-            && system_ms() > NOW_MS.load(Ordering::Relaxed).saturating_add(MAX_LAG_MS)
-        {
-            BROKEN.store(true, Ordering::Relaxed);
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn coarse_clock_is_close_to_the_system_clock() {
-        let coarse = coarse::now_ms().unwrap();
-        let real = unix_ms(SystemTime::now());
-        assert!(real.abs_diff(coarse) < 2_000, "{real} vs {coarse}");
     }
 }

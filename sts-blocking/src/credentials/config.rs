@@ -72,7 +72,6 @@ pub struct ProviderConfig {
     pub(crate) fs: Arc<dyn Fs>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) random: Arc<dyn Random>,
-    pub(crate) clock_is_system: bool,
     platform: Platform,
     sts: ClientBuilder,
     transport: Arc<OnceLock<Arc<dyn Transport>>>,
@@ -121,7 +120,6 @@ impl ProviderConfig {
             fs: Arc::new(RealFs),
             clock: Arc::new(SystemClock),
             random: Arc::new(Jitter::default()),
-            clock_is_system: true,
             platform: Platform::current(),
             sts: ClientBuilder::default(),
             transport: Arc::new(OnceLock::new()),
@@ -146,7 +144,6 @@ impl ProviderConfig {
         builder.credentials = None;
         self.clock = Arc::clone(&builder.clock);
         self.random = Arc::clone(&builder.random);
-        self.clock_is_system = false;
         self.sts = builder;
         self.transport = Arc::new(OnceLock::new());
         self
@@ -169,7 +166,6 @@ impl ProviderConfig {
         let clock: Arc<dyn Clock> = Arc::new(clock);
         self.sts.clock = Arc::clone(&clock);
         self.clock = clock;
-        self.clock_is_system = false;
         self
     }
 
