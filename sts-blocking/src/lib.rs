@@ -20,6 +20,7 @@ pub mod credentials;
 pub mod env;
 mod error;
 pub mod profile;
+mod resolver;
 pub mod timing;
 pub mod transport;
 pub mod ureq_transport;

@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use ureq::config::AutoHeaderValue;
 use ureq::tls::TlsConfig;
+use ureq::unversioned::transport::DefaultConnector;
 
+use crate::resolver::CachingResolver;
 use crate::transport::{Transport, TransportError, TransportFailure};
 
 /// The default cap on a response body. STS answers are a few KiB; the cap
@@ -39,7 +41,8 @@ impl Default for UreqSettings {
 }
 
 /// A [`Transport`] over one `ureq` agent, which keeps connections alive
-/// and reuses them across calls and threads, speaks TLS with rustls and
+/// and reuses them across calls and threads, resolves each host at most
+/// every 30 seconds, speaks TLS with rustls and
 /// the Mozilla root certificates, and follows no redirects (STS sends none,
 /// and a redirect would carry a signed request somewhere else).
 #[derive(Debug, Clone)]
@@ -76,7 +79,11 @@ impl UreqTransport {
             )
             .build();
         Self {
-            agent: config.into(),
+            agent: ureq::Agent::with_parts(
+                config,
+                DefaultConnector::default(),
+                CachingResolver::default(),
+            ),
             max_body_bytes: settings.max_body_bytes,
         }
     }
