@@ -15,6 +15,7 @@
 
 use std::fmt;
 
+use quick_xml::errors::{Error as ReaderError, IllFormedError};
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
 
@@ -165,7 +166,7 @@ pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Document, XmlError> {
     loop {
         let event = reader
             .read_event()
-            .map_err(|e| XmlError::Malformed(e.to_string()))?;
+            .map_err(|e| XmlError::Malformed(describe(&e)))?;
         match event {
             Event::Start(ref start) | Event::Empty(ref start) => {
                 if root_closed {
@@ -292,6 +293,48 @@ fn is_xml_name(name: &str) -> bool {
     start(first) && chars.all(|c| start(c) || c.is_ascii_digit() || c == '-' || c == '.')
 }
 
+/// The longest reason [`describe`] gives, in characters.
+const MAX_REASON_CHARS: usize = 200;
+
+/// The reader's complaint, without the document's text.
+///
+/// quick-xml's messages quote tag names, and what it takes for a name can
+/// be most of a garbled body: a `"` in a close tag makes it read on to the
+/// next quote and `>`, so `</A" …>` quoted the rest of the document, secret
+/// key included (found by the `response` fuzz target). Names are shown only
+/// when they are plain XML names of at most 32 characters; any other message
+/// is cut to [`MAX_REASON_CHARS`], with control characters as spaces.
+fn describe(error: &ReaderError) -> String {
+    let name = |name: &str| {
+        let plain =
+            name.chars().count() <= 32 && is_xml_name(name) && !name.chars().any(char::is_control);
+        if plain {
+            format!("`</{name}>`")
+        } else {
+            "a close tag with a garbled name".to_owned()
+        }
+    };
+    let why = match error {
+        ReaderError::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
+            format!("expected {}, found {}", name(expected), name(found))
+        }
+        ReaderError::IllFormed(IllFormedError::UnmatchedEndTag(found)) => {
+            format!("{} closes no open element", name(found))
+        }
+        ReaderError::IllFormed(IllFormedError::MissingEndTag(expected)) => {
+            format!("{} not found before the end", name(expected))
+        }
+        ReaderError::IllFormed(IllFormedError::MissingDeclVersion(Some(_))) => {
+            "the XML declaration does not start with `version`".to_owned()
+        }
+        other => other.to_string(),
+    };
+    why.chars()
+        .take(MAX_REASON_CHARS)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 fn close(path: &mut String, starts: &mut Vec<usize>) {
     let start = starts.pop().unwrap_or(0);
     path.truncate(start);
@@ -390,5 +433,27 @@ mod tests {
             Err(XmlError::TooManyElements { limit: 5 })
         );
         assert!(parse(b"<a><b><c><d/></c></b></a>", &limits).is_ok());
+    }
+
+    #[test]
+    fn malformed_reasons_do_not_quote_the_body() {
+        // Found by the `response` fuzz target: the `"` makes the close
+        // tag's "name" run on to the last `">`, and the reason quoted it all.
+        let body = format!(
+            "<R><A>x</A\" e>\n<SecretAccessKey>wJalrXUtnFEMI/K7MDENG</SecretAccessKey>\n\0{}\"></R>",
+            "y".repeat(100_000)
+        );
+        let Err(XmlError::Malformed(why)) = read(&body) else {
+            panic!("accepted");
+        };
+        assert!(!why.contains("wJalrXUtnFEMI"), "{why}");
+        assert!(!why.chars().any(char::is_control), "{why:?}");
+        assert!(why.chars().count() <= MAX_REASON_CHARS, "{why}");
+        assert!(why.contains("`</A>`"), "{why}");
+        // Plain names are still shown.
+        assert_eq!(
+            read("<R><A></B></R>"),
+            Err(XmlError::Malformed("expected `</A>`, found `</B>`".into()))
+        );
     }
 }
