@@ -58,7 +58,7 @@ pub use chain::{ChainProvider, default_chain, default_provider};
 pub use config::{MfaTokenProvider, ProviderConfig};
 pub use environment::EnvironmentProvider;
 pub use fs::{Fs, MapFs, RealFs};
-pub use process::CredentialProcessProvider;
+pub use process::{CredentialProcessProvider, parse_output as parse_process_output};
 pub use profile::ProfileProvider;
 pub use web_identity::WebIdentityProvider;
 

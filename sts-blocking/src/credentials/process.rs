@@ -315,8 +315,24 @@ fn split_words(command: &str) -> Option<Vec<String>> {
     Some(words)
 }
 
-/// Reads the `Version: 1` JSON document. Errors never quote the output.
-fn parse_output(bytes: &[u8]) -> Result<Credentials, String> {
+/// Reads the `Version: 1` JSON document a `credential_process` command
+/// prints, as [`CredentialProcessProvider`] does with its output.
+///
+/// Public so that the fuzz targets can reach it without running a process.
+/// The error is a reason meant for a [`CredentialsError`]; it never quotes
+/// the output, which holds secrets.
+///
+/// ```
+/// use sts_blocking::credentials::parse_process_output;
+///
+/// let creds = parse_process_output(
+///     br#"{"Version": 1, "AccessKeyId": "AKID", "SecretAccessKey": "S"}"#,
+/// )?;
+/// assert_eq!(creds.access_key_id(), "AKID");
+/// assert!(parse_process_output(br#"{"Version": 2}"#).is_err());
+/// # Ok::<(), String>(())
+/// ```
+pub fn parse_output(bytes: &[u8]) -> Result<Credentials, String> {
     let mut doc: Map<String, Value> = serde_json::from_slice(bytes).map_err(|e| {
         let what = match e.classify() {
             serde_json::error::Category::Io => "I/O error",
