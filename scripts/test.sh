@@ -14,3 +14,11 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== cargo test"
 cargo test --workspace --locked
+
+echo "== fuzz: format, lints and corpus replay (stable)"
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
+cargo clippy --manifest-path fuzz/Cargo.toml --all-targets --locked -- -D warnings
+cargo test --manifest-path fuzz/Cargo.toml --locked
+
+echo "== fuzz: every target for 10 s (nightly, cargo-fuzz)"
+bash scripts/fuzz.sh 10

@@ -1,0 +1,252 @@
+//! The parsers' caps hold against inputs far past them: a 100 MB body, and
+//! 100 000 nested or sibling elements, are refused quickly and with a
+//! bounded amount of memory, through the XML reader and through every
+//! operation's response parser, success and error statuses alike.
+//!
+//! Memory is counted by a global allocator that records the peak of live
+//! heap bytes; it is process-wide, so this file is a test binary of its
+//! own and its tests take turns (a lock). The input is built before the
+//! peak is reset: what is measured is what parsing adds on top of it. Times
+//! are checked loosely (seconds, in a debug build), only to catch a parser
+//! that walks the whole input before refusing it.
+
+#![forbid(unsafe_code)]
+
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use http::HeaderMap;
+use peak_alloc::PeakAlloc;
+use sts_blocking::credentials::parse_process_output;
+use sts_proto::ResponseError;
+use sts_proto::operation::{self, Operation};
+use sts_proto::ops::{
+    AssumeRole, AssumeRoleWithSaml, AssumeRoleWithWebIdentity, AssumeRoot,
+    DecodeAuthorizationMessage, GetAccessKeyInfo, GetCallerIdentity, GetDelegatedAccessToken,
+    GetFederationToken, GetSessionToken, GetWebIdentityToken,
+};
+use sts_proto::xml::{self, XmlError, XmlLimits};
+
+#[global_allocator]
+static HEAP: PeakAlloc = PeakAlloc;
+
+/// One test at a time: the counter is global, and another test building
+/// its 100 MB input would count in this one's peak.
+static TURN: Mutex<()> = Mutex::new(());
+
+fn my_turn() -> MutexGuard<'static, ()> {
+    TURN.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+const HUNDRED_MB: usize = 100 * 1000 * 1000;
+const ELEMENTS: usize = 100_000;
+
+/// Far above what refusing needs (a few KiB), far below the inputs.
+const MAX_EXTRA_BYTES: usize = 1024 * 1024;
+/// Loose: refusing takes microseconds to milliseconds.
+const MAX_TIME: Duration = Duration::from_secs(5);
+
+/// Runs `f` and returns its result, after checking the heap bytes it added
+/// at its peak and the time it took against the bounds.
+fn measured<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    let before = HEAP.current_usage();
+    HEAP.reset_peak_usage();
+    let started = Instant::now();
+    let out = f();
+    let took = started.elapsed();
+    let extra = HEAP.peak_usage().saturating_sub(before);
+    // Shown with `--nocapture`.
+    eprintln!("{what}: {extra} bytes at the peak, {took:?}");
+    assert!(
+        extra <= MAX_EXTRA_BYTES,
+        "{what}: {extra} bytes allocated at the peak"
+    );
+    assert!(took <= MAX_TIME, "{what}: took {took:?}");
+    out
+}
+
+/// Every operation's parser, as a plain function.
+type Parse = fn(u16, &HeaderMap, &[u8]) -> Result<(), ResponseError>;
+
+fn parse_as<Op: Operation>(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(), ResponseError> {
+    operation::parse::<Op>(status, headers, body).map(drop)
+}
+
+const PARSERS: [(&str, Parse); 11] = [
+    ("AssumeRole", parse_as::<AssumeRole>),
+    ("AssumeRoleWithSAML", parse_as::<AssumeRoleWithSaml>),
+    (
+        "AssumeRoleWithWebIdentity",
+        parse_as::<AssumeRoleWithWebIdentity>,
+    ),
+    ("AssumeRoot", parse_as::<AssumeRoot>),
+    (
+        "DecodeAuthorizationMessage",
+        parse_as::<DecodeAuthorizationMessage>,
+    ),
+    ("GetAccessKeyInfo", parse_as::<GetAccessKeyInfo>),
+    ("GetCallerIdentity", parse_as::<GetCallerIdentity>),
+    (
+        "GetDelegatedAccessToken",
+        parse_as::<GetDelegatedAccessToken>,
+    ),
+    ("GetFederationToken", parse_as::<GetFederationToken>),
+    ("GetSessionToken", parse_as::<GetSessionToken>),
+    ("GetWebIdentityToken", parse_as::<GetWebIdentityToken>),
+];
+
+/// A response document of `GetCallerIdentity` whose result holds `inner`.
+fn response_around(inner: &[u8]) -> Vec<u8> {
+    let mut body = b"<GetCallerIdentityResponse><GetCallerIdentityResult>".to_vec();
+    body.extend_from_slice(inner);
+    body.extend_from_slice(b"</GetCallerIdentityResult></GetCallerIdentityResponse>");
+    body
+}
+
+/// Parses `body` as a response to every operation, with a success and two
+/// failure statuses, and returns the errors in that order.
+fn every_parser(what: &str, body: &[u8]) -> Vec<ResponseError> {
+    let headers = HeaderMap::new();
+    let mut errors = Vec::new();
+    for (name, parse) in PARSERS {
+        for status in [200, 400, 503] {
+            let result = measured(&format!("{what}, {name}, HTTP {status}"), || {
+                parse(status, &headers, body)
+            });
+            match result {
+                Ok(()) => panic!("{what} accepted as {name} under HTTP {status}"),
+                Err(e) => errors.push(e),
+            }
+        }
+    }
+    errors
+}
+
+#[test]
+fn a_100_mb_body_is_refused_before_it_is_read() {
+    let _turn = my_turn();
+    let mut inner = vec![b'x'; HUNDRED_MB];
+    inner.extend_from_slice(b"<Arn>a</Arn>");
+    let body = response_around(&inner);
+    drop(inner);
+    let limits = XmlLimits::default();
+    let refused = measured("100 MB, XML reader", || xml::parse(&body, &limits));
+    assert_eq!(
+        refused,
+        Err(XmlError::TooLarge {
+            size: body.len(),
+            limit: limits.max_body_bytes
+        })
+    );
+    for error in every_parser("100 MB", &body) {
+        match &error {
+            ResponseError::Malformed { .. } => {
+                assert!(error.to_string().contains("limit"), "{error}");
+            }
+            ResponseError::Http { body_start, .. } => {
+                // What an error keeps of the body is its start, cut short.
+                assert!(body_start.len() <= 1024, "{} bytes kept", body_start.len());
+            }
+            other => panic!("100 MB body gave {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn nesting_100_000_deep_is_refused_at_the_depth_cap() {
+    let _turn = my_turn();
+    let inner = [b"<a>".repeat(ELEMENTS), b"</a>".repeat(ELEMENTS)].concat();
+    let body = response_around(&inner);
+    assert!(body.len() < XmlLimits::default().max_body_bytes);
+    let limits = XmlLimits::default();
+    let refused = measured("100 000 deep, XML reader", || xml::parse(&body, &limits));
+    assert_eq!(
+        refused,
+        Err(XmlError::TooDeep {
+            limit: limits.max_depth
+        })
+    );
+    for error in every_parser("100 000 deep", &body) {
+        assert!(
+            matches!(
+                error,
+                ResponseError::Malformed { .. } | ResponseError::Http { .. }
+            ),
+            "{error:?}"
+        );
+    }
+}
+
+#[test]
+fn sibling_elements_100_000_are_refused_at_the_element_cap() {
+    let _turn = my_turn();
+    let body = response_around(&b"<a/>".repeat(ELEMENTS));
+    let limits = XmlLimits::default();
+    let refused = measured("100 000 siblings, XML reader", || {
+        xml::parse(&body, &limits)
+    });
+    assert_eq!(
+        refused,
+        Err(XmlError::TooManyElements {
+            limit: limits.max_elements
+        })
+    );
+    for error in every_parser("100 000 siblings", &body) {
+        assert!(
+            matches!(
+                error,
+                ResponseError::Malformed { .. } | ResponseError::Http { .. }
+            ),
+            "{error:?}"
+        );
+    }
+}
+
+#[test]
+fn error_documents_are_capped_too() {
+    let _turn = my_turn();
+    // The error parser reads the same way: 10 000 `<Error>` elements of
+    // two elements each, 30 000 in all, in a body under the size cap.
+    let mut body = b"<ErrorResponse>".to_vec();
+    body.extend(b"<Error><Code>Throttling</Code></Error>".repeat(ELEMENTS / 10));
+    body.extend_from_slice(b"</ErrorResponse>");
+    assert!(body.len() < XmlLimits::default().max_body_bytes);
+    let headers = HeaderMap::new();
+    let error = measured("100 000 error elements", || {
+        operation::parse::<GetCallerIdentity>(400, &headers, &body)
+    });
+    assert!(
+        matches!(error, Err(ResponseError::Http { status: 400, .. })),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn credential_process_output_nested_100_000_deep_is_refused() {
+    let _turn = my_turn();
+    let doc = [b"[".repeat(ELEMENTS), b"]".repeat(ELEMENTS)].concat();
+    let refused = measured("100 000 nested arrays", || parse_process_output(&doc));
+    let reason = refused.err().unwrap_or_default();
+    assert!(reason.starts_with("invalid JSON"), "{reason}");
+    let doc = [
+        b"{\"a\":".repeat(ELEMENTS),
+        b"1".to_vec(),
+        b"}".repeat(ELEMENTS),
+    ]
+    .concat();
+    let refused = measured("100 000 nested objects", || parse_process_output(&doc));
+    assert!(refused.is_err());
+}
+
+#[test]
+fn the_counter_sees_allocations() {
+    let _turn = my_turn();
+    // A check of the check: a 2 MiB allocation is over the bound.
+    let caught =
+        std::panic::catch_unwind(|| measured("2 MiB", || vec![1u8; 2 * 1024 * 1024].len()));
+    assert!(caught.is_err());
+}

@@ -1,0 +1,428 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of the fuzz targets from the project's test data.
+
+    python3 fuzz/tools/make_seeds.py
+
+Reads ../testdata (recorded STS traffic, the STS model's examples and
+endpoint tests, botocore's recorded responses, the shared-config and
+credential-provider fixtures of smithy-rs and botocore)
+and writes `seed-*` files into fuzz/corpus/<target>/, replacing the old
+`seed-*` files of the targets it knows. Other files there (crash
+reproducers, `regression-*`; minimized fuzzer finds) are left alone.
+
+The input layouts are those documented on each target in fuzz/src/.
+"""
+
+import base64
+import glob
+import hashlib
+import json
+import os
+import re
+import struct
+import sys
+from xml.sax.saxutils import escape
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FUZZ = os.path.dirname(HERE)
+TESTDATA = os.path.join(os.path.dirname(FUZZ), "testdata")
+
+# The order in which the `response` target's first byte picks operations.
+OPERATIONS = [
+    "AssumeRole",
+    "AssumeRoleWithSAML",
+    "AssumeRoleWithWebIdentity",
+    "AssumeRoot",
+    "DecodeAuthorizationMessage",
+    "GetAccessKeyInfo",
+    "GetCallerIdentity",
+    "GetDelegatedAccessToken",
+    "GetFederationToken",
+    "GetSessionToken",
+    "GetWebIdentityToken",
+]
+NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+FLAG_REQUEST_ID, FLAG_DATE, FLAG_TIGHT = 1, 2, 4
+
+seeds = {}
+
+
+def add(target, data, kind):
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    digest = hashlib.sha1(data).hexdigest()[:16]
+    seeds.setdefault(target, {})[f"seed-{kind}-{digest}"] = data
+
+
+def td(*parts):
+    return os.path.join(TESTDATA, *parts)
+
+
+# ---- responses -------------------------------------------------------------
+
+
+def response_seed(op, status, body, flags=FLAG_REQUEST_ID | FLAG_DATE, kind="resp"):
+    index = OPERATIONS.index(op) if op in OPERATIONS else 6
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    add("response", struct.pack(">BHB", index, status, flags) + body, kind)
+
+
+def traffic():
+    """(action, status, headers, body) of every recorded STS exchange."""
+    files = glob.glob(td("**", "http-traffic.json"), recursive=True)
+    for path in sorted(files):
+        with open(path, encoding="utf-8") as f:
+            events = json.load(f).get("events", [])
+        conns = {}
+        for event in events:
+            conn = conns.setdefault(event["connection_id"], {"req": "", "resp": b""})
+            action = event["action"]
+            if "Data" in action:
+                data = action["Data"]["data"]
+                text = data.get("Utf8", "")
+                if action["Data"]["direction"] == "Request":
+                    conn["req"] += text
+                else:
+                    conn["resp"] += text.encode("utf-8")
+            elif "Response" in action:
+                ok = action["Response"]["response"].get("Ok")
+                if ok:
+                    conn["status"] = ok["status"]
+                    conn["headers"] = ok.get("headers", {})
+        for conn in conns.values():
+            m = re.search(r"(?:^|&)Action=([A-Za-z]+)", conn["req"])
+            if "status" in conn:
+                yield (m.group(1) if m else None, conn["status"], conn["headers"], conn["resp"])
+
+
+def to_xml(value, name):
+    if isinstance(value, dict):
+        inner = "".join(to_xml(v, k) for k, v in value.items())
+    elif isinstance(value, list):
+        inner = "".join(to_xml(v, "member") for v in value)
+    elif isinstance(value, bool):
+        inner = "true" if value else "false"
+    else:
+        inner = escape(str(value))
+    return f"<{name}>{inner}</{name}>"
+
+
+def envelope(op, result_xml, request_id="c6104cbe-af31-11e0-8154-cbc7ccf896c7"):
+    return (
+        f'<{op}Response xmlns="{NS}">\n  <{op}Result>{result_xml}</{op}Result>\n'
+        f"  <ResponseMetadata><RequestId>{request_id}</RequestId></ResponseMetadata>\n"
+        f"</{op}Response>\n"
+    )
+
+
+def error_doc(code, message, fault="Sender"):
+    return (
+        f'<ErrorResponse xmlns="{NS}">\n  <Error>\n    <Type>{fault}</Type>\n'
+        f"    <Code>{code}</Code>\n    <Message>{escape(message)}</Message>\n  </Error>\n"
+        "  <RequestId>ab4b8f3a-0a37-4d1f-8a92-d6b9a3e3a0a5</RequestId>\n</ErrorResponse>\n"
+    )
+
+
+# A synthetic success body per operation the recordings and examples lack.
+SYNTHETIC = {
+    "AssumeRoot": "<Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId><SecretAccessKey>secret</SecretAccessKey>"
+    "<SessionToken>token</SessionToken><Expiration>2024-11-15T00:05:07Z</Expiration></Credentials>"
+    "<SourceIdentity>Alice</SourceIdentity>",
+    "GetAccessKeyInfo": "<Account>111122223333</Account>",
+    "GetDelegatedAccessToken": "<Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId><SecretAccessKey>secret</SecretAccessKey>"
+    "<SessionToken>token</SessionToken><Expiration>2025-11-15T00:05:07.5+01:00</Expiration></Credentials>"
+    "<PackedPolicySize>6</PackedPolicySize><AssumedPrincipal>arn:aws:iam::123456789012:user/x</AssumedPrincipal>",
+    "GetWebIdentityToken": "<WebIdentityToken>eyJhbGciOiJFUzM4NCJ9.e30.c2ln</WebIdentityToken>"
+    "<Expiration>2025-11-15T00:05:07Z</Expiration>",
+}
+
+
+def responses():
+    for action, status, headers, body in traffic():
+        flags = FLAG_DATE if "date" in headers else 0
+        if "x-amzn-requestid" in headers:
+            flags |= FLAG_REQUEST_ID
+        response_seed(action or "AssumeRole", status, body, flags, "traffic")
+    for path in sorted(glob.glob(td("responses", "extracted", "*.xml"))):
+        name = os.path.basename(path).split(".")
+        with open(path, "rb") as f:
+            response_seed(name[0], int(name[1]), f.read(), kind="extracted")
+    for sub, status in (("responses", 200), ("errors", 403)):
+        for path in sorted(glob.glob(td("responses", "botocore", sub, "*.xml"))):
+            with open(path, "rb") as f:
+                response_seed("GetSessionToken", status, f.read(), kind="botocore")
+    with open(td("sts-model", "examples-1.json"), encoding="utf-8") as f:
+        examples = json.load(f)["examples"]
+    for op, cases in sorted(examples.items()):
+        for case in cases:
+            body = envelope(op, to_xml(case.get("output", {}), "R")[3:-4])
+            response_seed(op, 200, body, kind="example")
+            response_seed(op, 200, body, FLAG_TIGHT, kind="example-tight")
+    for op, result in SYNTHETIC.items():
+        response_seed(op, 200, envelope(op, result), kind="synthetic")
+    # Every operation with an empty result, and every modelled error code.
+    for op in OPERATIONS:
+        response_seed(op, 200, envelope(op, ""), kind="empty-result")
+    codes = [
+        "MalformedPolicyDocument", "PackedPolicyTooLarge", "RegionDisabledException",
+        "ExpiredTokenException", "IDPRejectedClaim", "IDPCommunicationError",
+        "InvalidIdentityToken", "InvalidAuthorizationMessageException",
+        "ExpiredTradeInTokenException", "JWTPayloadSizeExceededException",
+        "OutboundWebIdentityFederationDisabledException", "SessionDurationEscalationException",
+        "AccessDenied", "Throttling", "SignatureDoesNotMatch", "RequestTimeTooSkewed",
+        "RequestExpired", "InvalidClientTokenId",
+    ]
+    for i, code in enumerate(codes):
+        op = OPERATIONS[i % len(OPERATIONS)]
+        response_seed(op, 400, error_doc(code, f"{code} & <details>"), kind="error")
+    response_seed("AssumeRole", 500, error_doc("InternalFailure", "x", "Receiver"), kind="error")
+    response_seed("AssumeRole", 429, error_doc("Throttling", "Rate exceeded"), kind="error")
+    # Odd but legal shapes, and the reader's refusals.
+    odd = [
+        (200, error_doc("AccessDenied", "an error behind a 200")),
+        (400, "<Errors><Error><Code>AccessDenied</Code><Message>m</Message></Error>"
+              "<RequestID>id</RequestID></Errors>"),
+        (400, "<Response><Errors><Error><Code>AuthFailure</Code></Error></Errors>"
+              "<RequestID>id</RequestID></Response>"),
+        (400, "<Error><Code>Throttling</Code><Message>slow down</Message></Error>"),
+        (502, "<html><head><title>502 Bad Gateway</title></head><body>bad</body></html>"),
+        (503, ""),
+        (200, "\ufeff<?xml version=\"1.0\" encoding=\"UTF-8\"?><!-- c -->"
+              "<s:GetCallerIdentityResponse xmlns:s=\"x\"><s:GetCallerIdentityResult>"
+              "<s:Arn><![CDATA[arn:aws:iam::1:user/a]]>&amp;&#65;&#x42;</s:Arn>"
+              "<s:UserId>U</s:UserId><s:Account>1</s:Account></s:GetCallerIdentityResult>"
+              "</s:GetCallerIdentityResponse>"),
+        (200, "<!DOCTYPE r [<!ENTITY x \"y\">]><GetCallerIdentityResponse>&x;</GetCallerIdentityResponse>"),
+        (200, "<a>" * 40 + "</a>" * 40),
+        (200, "<GetCallerIdentityResponse>" + "<b/>" * 30 + "</GetCallerIdentityResponse>"),
+        (200, "<GetCallerIdentityResponse><GetCallerIdentityResult></GetCallerIdentityResponse>"),
+    ]
+    for status, body in odd:
+        response_seed("GetCallerIdentity", status, body, kind="odd")
+        response_seed("GetCallerIdentity", status, body, FLAG_TIGHT, kind="odd-tight")
+
+
+# ---- timestamps and dates --------------------------------------------------
+
+
+def all_text_files():
+    for path in glob.glob(td("**", "*"), recursive=True):
+        if os.path.isfile(path) and not path.endswith((".txt",)):
+            try:
+                with open(path, encoding="utf-8") as f:
+                    yield f.read()
+            except UnicodeDecodeError:
+                continue
+
+
+def timestamps():
+    found = set()
+    iso = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:[Zz]|[+-]\d{2}:?\d{2})")
+    for text in all_text_files():
+        found.update(iso.findall(text))
+    found.update([
+        "2011-07-15T23:28:33Z", "2011-07-15t23:28:33.359z", "2011-07-15 23:28:33,5Z",
+        "2016-12-31T23:59:60Z", "2012-02-29T00:00:00+0000", "0000-01-01T00:00:00+23:59",
+        "9999-12-31T23:59:59.999999999-23:59", "  2011-07-15T23:28:33.123456789123Z\n",
+        "2011-07-15T23:28:33", "2011-02-29T00:00:00Z", "2011-07-15T23:28:33.Z",
+    ])
+    for t in sorted(found):
+        add("timestamp", t, "ts")
+
+
+def http_dates():
+    found = set()
+    rfc1123 = re.compile(r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT")
+    for text in all_text_files():
+        found.update(rfc1123.findall(text))
+    found.update([
+        "Sun, 06 Nov 1994 08:49:37 GMT",
+        "Sunday, 06-Nov-94 08:49:37 GMT",
+        "Sun Nov  6 08:49:37 1994",
+        "Thu, 01 Jan 1970 00:00:00 GMT",
+        "Fri, 31 Dec 9999 23:59:59 GMT",
+        "  Mon, 16 Aug 2021 19:52:53 GMT  ",
+        "Mon, 29 Feb 2021 19:52:53 GMT",
+    ])
+    for d in sorted(found):
+        add("http_date", d, "date")
+
+
+# ---- endpoints -------------------------------------------------------------
+
+
+def endpoint_seed(region, endpoint, fips, dual, glob_, kind):
+    flags = (1 if fips else 0) | (2 if dual else 0) | (4 if glob_ else 0)
+    region_b = (region or "").encode("utf-8")[:255]
+    if region is not None:
+        flags |= 8
+    if endpoint is not None:
+        flags |= 16
+    add("endpoint", bytes([flags, len(region_b)]) + region_b + (endpoint or "").encode("utf-8"), kind)
+
+
+def endpoints():
+    for name in ("endpoint-tests-1.json", "endpoint-tests.json"):
+        with open(td("sts-model", name), encoding="utf-8") as f:
+            cases = json.load(f)
+        if isinstance(cases, dict):
+            cases = cases["testCases"]
+        for case in cases:
+            p = case.get("params", {})
+            endpoint_seed(p.get("Region"), p.get("Endpoint"), p.get("UseFIPS"),
+                          p.get("UseDualStack"), p.get("UseGlobalEndpoint"), "rules")
+    for region, endpoint in [
+        ("us-east-1", "http://localhost:5000"), (None, "https://[::1]:8443/sts/"),
+        ("", None), ("-bad", None), ("a" * 64, None), ("eu-west-1", "http://user:pw@host"),
+        (None, "https://host:0"), (None, "https://host?x=1"), (None, "https://host#f"),
+        (None, "ftp://host"), (None, "host"), (None, "https://ho st"), ("cn-north-1", None),
+        ("us-gov-west-1", None), ("us-iso-east-1", None), ("aws-global", None),
+        ("eu-isoe-west-1", None), (None, "HTTPS://EXAMPLE.COM:443//"),
+    ]:
+        for fips, dual, glob_ in [(0, 0, 0), (1, 0, 0), (0, 1, 0), (1, 1, 0), (0, 0, 1)]:
+            endpoint_seed(region, endpoint, fips, dual, glob_, "hand")
+
+
+# ---- profile files and the profile chain ------------------------------------
+
+# A profile file seed above this size is cut: libFuzzer's input length
+# follows the largest seed, and small inputs reach the same code faster.
+MAX_PROFILE_SEED = 4096
+CREDS = td("credentials")
+
+
+def profile_seed(files, kind):
+    """`files` are texts, joined by NUL: config, credentials, config, ..."""
+    data = b"\0".join(t.encode("utf-8") if isinstance(t, str) else t for t in files)
+    add("profile", data[:MAX_PROFILE_SEED], kind)
+
+
+def ini(profiles, sso_sessions=None, credentials_file=False):
+    out = []
+    for name, props in profiles.items():
+        header = name if credentials_file or name == "default" else f"profile {name}"
+        out.append(f"[{header}]")
+        out.extend(f"{k} = {v}" for k, v in props.items())
+    for name, props in (sso_sessions or {}).items():
+        out.append(f"[sso-session {name}]")
+        out.extend(f"{k} = {v}" for k, v in props.items())
+    return "\n".join(out) + "\n"
+
+
+def profiles():
+    with open(os.path.join(CREDS, "smithy-rs", "aws-runtime", "test-data",
+                           "profile-parser-tests.json"), encoding="utf-8") as f:
+        for case in json.load(f)["tests"]:
+            given = case["input"]
+            profile_seed([given.get("configFile", ""), given.get("credentialsFile", "")],
+                         "parser")
+    with open(os.path.join(CREDS, "smithy-rs", "aws-config", "test-data",
+                           "assume-role-tests.json"), encoding="utf-8") as f:
+        for case in json.load(f):
+            given = case["input"]
+            text = ini(given["profiles"], given.get("sso_sessions"))
+            profile_seed([text, ""], "chain")
+            # The same profiles in the credentials file, and split across both.
+            profile_seed(["", ini(given["profiles"], credentials_file=True)], "chain-credentials")
+            names = list(given["profiles"])
+            half = {n: given["profiles"][n] for n in names[: len(names) // 2]}
+            rest = {n: given["profiles"][n] for n in names[len(names) // 2:]}
+            profile_seed([ini(half), ini(rest, credentials_file=True)], "chain-split")
+    for case in sorted(glob.glob(os.path.join(CREDS, "smithy-rs", "aws-config", "test-data",
+                                              "*", "*", "fs", "home", ".aws"))):
+        texts = []
+        for name in ("config", "credentials"):
+            path = os.path.join(case, name)
+            texts.append(open(path, "rb").read() if os.path.exists(path) else b"")
+        profile_seed(texts, "provider")
+    cfg = sorted(glob.glob(os.path.join(CREDS, "botocore", "tests", "unit", "cfg", "*")))
+    for path in cfg:
+        with open(path, "rb") as f:
+            text = f.read()
+        profile_seed([text], "botocore")
+        profile_seed([b"", text], "botocore-credentials")
+    triple = [os.path.join(CREDS, "botocore", "tests", "unit", "cfg", n)
+              for n in ("aws_config_other", "aws_config", "aws_third_config")]
+    if all(os.path.exists(p) for p in triple):
+        profile_seed([open(p, "rb").read() for p in triple], "botocore-merge")
+    hand = [
+        ["[profile a]\r\nrole_arn = r\r\nsource_profile = a\r\naws_access_key_id = K\r\n"
+         "aws_secret_access_key = S\r\n", ""],
+        ["[profile a]\nrole_arn = r\nsource_profile = b\n[profile b]\nrole_arn = r2\n"
+         "source_profile = a\n", "[b]\naws_access_key_id = K\n"],
+        ["[default]\ncredential_process = tool --json\naws_account_id = 1\n"
+         "[profile default]\nregion = x\n", "[default]\n\taws_secret_access_key = S\n"],
+        ["[profile w]\nrole_arn = r\nweb_identity_token_file = /t\nduration_seconds = 99999999999\n",
+         "[w]\nsso_session = s\n"],
+        ["[services s]\nsts =\n  endpoint_url = http://localhost\n  bad line\n", ""],
+        ["[profile x] ; c\ns3 =\n max = 1 # c\n\n;c\n#c\n  \t\n[ profile\ty ]\nk=v#notc\n", ""],
+        ["[sso-session s]\nsso_region = r\n[profile p]\nsso_session = s\n", "[p]\ncredential_source = Environment\nrole_arn = r\n"],
+        ["a = b\n", ""],
+        ["", "   continuation\n"],
+        ["[unterminated\n", ""],
+        ["[p]\n=novalue\n", "[p]\nnoequals\n"],
+        ["[default]\nk = v\n", "[default]\nk = w\n", "[default]\nk = x\n", "[default]\nk = y\n"],
+    ]
+    for files in hand:
+        profile_seed(files, "hand")
+
+
+# ---- credential_process output -----------------------------------------------
+
+
+def credential_processes():
+    for path in sorted(glob.glob(os.path.join(CREDS, "smithy-rs", "**", "config"), recursive=True)):
+        with open(path, encoding="utf-8") as f:
+            for m in re.finditer(r"echo ([A-Za-z0-9+/=]+) \| base64 --decode", f.read()):
+                add("credential_process", base64.b64decode(m.group(1)), "provider")
+    full = {"Version": 1, "AccessKeyId": "ASIARTESTID", "SecretAccessKey": "TESTSECRETKEY",
+            "SessionToken": "TESTSESSIONTOKEN", "Expiration": "2022-05-02T18:36:00+00:00",
+            "AccountId": "123456789012"}
+    variants = [full, {**full, "SessionToken": None, "Expiration": None},
+                {k: full[k] for k in ("Version", "AccessKeyId", "SecretAccessKey")}]
+    for key in ("Version", "AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"):
+        variants.append({k: v for k, v in full.items() if k != key})
+        for bad in (None, 1, 1.0, 2, -1, "1", "", [], {}, True, 18446744073709551616):
+            variants.append({**full, key: bad})
+    variants.append({**full, "Expiration": "2022-05-02T18:36:00.123456789Z"})
+    variants.append({**full, "Expiration": "2022-05-02 18:36:00"})
+    variants.append({**full, "Extra": {"nested": [1, 2, {"deep": None}]}})
+    for doc in variants:
+        add("credential_process", json.dumps(doc), "doc")
+        add("credential_process", json.dumps(doc, indent=2), "doc-pretty")
+    raw = [
+        "invalid json\n", "", "null", "[]", "\"str\"", "1", "{", "{}",
+        '{"Version":1,"Version":2,"AccessKeyId":"A","SecretAccessKey":"S"}',
+        '\ufeff{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S"}',
+        '{"Version":1,"AccessKeyId":"A","SecretAccessKey":"S"} trailing',
+        '{"Version":1,"AccessKeyId":"\\ud83d\\ude00","SecretAccessKey":"\\ud800"}',
+        '{"Version":1e0,"AccessKeyId":"A","SecretAccessKey":"S"}',
+        '{"Version":1,"AccessKeyId":"A\\u0000","SecretAccessKey":"S\\n\\t\\"\\\\"}',
+        "[" * 200 + "]" * 200,
+        '{"a":' * 150 + "1" + "}" * 150,
+    ]
+    for text in raw:
+        add("credential_process", text, "raw")
+
+
+def main():
+    responses()
+    timestamps()
+    http_dates()
+    endpoints()
+    profiles()
+    credential_processes()
+    for target, files in sorted(seeds.items()):
+        folder = os.path.join(FUZZ, "corpus", target)
+        os.makedirs(folder, exist_ok=True)
+        for old in glob.glob(os.path.join(folder, "seed-*")):
+            os.remove(old)
+        for name, data in sorted(files.items()):
+            with open(os.path.join(folder, name), "wb") as f:
+                f.write(data)
+        print(f"{target}: {len(files)} seeds", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
