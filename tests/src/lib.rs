@@ -5,6 +5,7 @@
 //! - [`fault`]: a loopback HTTP/1.1 server that answers from a script of
 //!   normal and faulty steps, recording every request.
 //! - [`cargo`]: building the `sts` binary and the `sts-ffi` library from a test.
+//! - [`process`]: running a child process with a time limit.
 //! - [`http`]: a minimal std-only HTTP/1.1 client used by both and by tests
 //!   that need to send exactly the bytes they mean.
 
@@ -15,6 +16,7 @@ pub mod cargo;
 pub mod fault;
 pub mod http;
 pub mod moto;
+pub mod process;
 
 pub use fault::{Config, FaultServer, RecordedRequest, Response, Script, Step, WhenDone};
 pub use moto::Moto;

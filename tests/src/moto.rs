@@ -18,9 +18,9 @@
 
 use std::fmt;
 use std::fs::{self, File};
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Output, Stdio};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{OnceLock, mpsc};
 use std::thread;
@@ -148,46 +148,6 @@ fn tail(path: &Path, lines: usize) -> String {
         .unwrap_or_else(|e| format!("<cannot read {}: {e}>", path.display()));
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
-}
-
-/// Runs `cmd` to completion, killing it after `timeout`.
-fn run_bounded(cmd: &mut Command, timeout: Duration) -> Result<Output, String> {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("cannot spawn {cmd:?}: {e}"))?;
-    let mut out = child.stdout.take().expect("piped stdout");
-    let mut err = child.stderr.take().expect("piped stderr");
-    let out_thread = thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let err_thread = thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(20)),
-            Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("{cmd:?} did not finish within {timeout:?}"));
-            }
-            Err(e) => return Err(format!("waiting for {cmd:?}: {e}")),
-        }
-    };
-    Ok(Output {
-        status,
-        stdout: out_thread.join().unwrap_or_default(),
-        stderr: err_thread.join().unwrap_or_default(),
-    })
 }
 
 /// Environment every Python process of ours gets: no proxy for loopback, and
@@ -319,7 +279,8 @@ impl Moto {
         if auth {
             setup.arg("--auth");
         }
-        let out = run_bounded(&mut setup, SETUP_TIMEOUT).map_err(|e| fail(e, &log_path))?;
+        let out = crate::process::run_bounded(&mut setup, SETUP_TIMEOUT)
+            .map_err(|e| fail(e, &log_path))?;
         if !out.status.success() {
             return Err(fail(
                 format!(

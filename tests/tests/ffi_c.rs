@@ -12,11 +12,9 @@
 //! Build steps print their commands; set `STS_FFI_C_VERBOSE=1` to see the
 //! program's own output on success too.
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use sts_tests::{FaultServer, Moto, RecordedRequest, Step, canned};
@@ -322,41 +320,7 @@ fn asan_options(mode: &Mode) -> Vec<(&'static str, &'static str)> {
 
 /// Runs `cmd` to completion, killing it after `timeout`.
 fn run_bounded(mut cmd: Command, timeout: Duration) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
-    let mut out = child.stdout.take().unwrap();
-    let mut err = child.stderr.take().unwrap();
-    let out_thread = thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = out.read_to_end(&mut v);
-        v
-    });
-    let err_thread = thread::spawn(move || {
-        let mut v = Vec::new();
-        let _ = err.read_to_end(&mut v);
-        v
-    });
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{cmd:?} did not finish within {timeout:?}");
-        }
-        thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        status,
-        stdout: out_thread.join().unwrap(),
-        stderr: err_thread.join().unwrap(),
-    }
+    sts_tests::process::run_bounded(&mut cmd, timeout).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The program at `exe`, wrapped as `mode` says.
