@@ -1,28 +1,17 @@
 //! Caching and refreshing any provider.
 //!
-//! The read path is what every signed call pays, so it is built to cost
-//! about one uncontended `Arc` clone:
-//!
-//! - each thread keeps its own copy of the current credentials (a separate
-//!   `Arc`, so threads never bounce a shared reference count between their
-//!   caches), tagged with the cache's generation number and refresh time;
-//! - a read loads the cache's generation (an atomic load of a line that
-//!   only changes on refresh), reads the clock and compares it with the
-//!   copy's refresh time, and clones the thread's `Arc`.
-//!
-//! Reading the system clock is about half of a read's cost; a coarse clock
-//! kept by a background thread would halve it again, but a library should
-//! not start a thread that lives forever for that (see the `credentials`
-//! benchmark for the figures).
-//!
-//! Anything else (no credentials yet, in the refresh window, a new
-//! generation) takes the slow path, under locks.
+//! The read path is what every signed call pays: one load of the current
+//! entry from an [`ArcSwapOption`] (no lock, no reference count of its
+//! own), a clock read, and a clone of the credentials' `Arc`. Anything
+//! else (no credentials yet, in the refresh window) takes the slow path,
+//! under the refresh lock.
 
-use std::cell::RefCell;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, TryLockError, Weak};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use arc_swap::ArcSwapOption;
 
 use super::{CredentialsError, ProvideCredentials, ProviderConfig, SharedCredentials};
 use crate::timing::{Clock, Jitter, Random, SystemClock};
@@ -34,7 +23,8 @@ pub const DEFAULT_JITTER: Duration = Duration::from_secs(60);
 /// Default wait before retrying a refresh that failed while the old
 /// credentials were still valid.
 pub const DEFAULT_RETRY_AFTER_FAILURE: Duration = Duration::from_secs(10);
-/// The shortest refresh window accepted (the coarse clock may lag a little).
+/// The shortest refresh window accepted: a refresh takes a network call,
+/// which must finish before the old credentials expire.
 const MIN_REFRESH_WINDOW: Duration = Duration::from_secs(10);
 
 /// Any provider, cached: credentials are served from memory until a
@@ -52,8 +42,7 @@ const MIN_REFRESH_WINDOW: Duration = Duration::from_secs(10);
 /// - **Failures.** If a refresh fails while the old credentials are still
 ///   valid, they keep being served and the refresh is retried after 10 s
 ///   (by default). Once they have expired, callers get the error.
-/// - **Reads** cost a clock read and an uncontended `Arc` clone, on any
-///   number of threads (see the module source for how).
+/// - **Reads** cost a lock-free load, a clock read and an `Arc` clone.
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -69,11 +58,9 @@ pub struct CachingProvider {
 }
 
 struct Shared {
-    id: u64,
-    /// 0 until the first credentials are stored; bumped on every store.
-    generation: AtomicU64,
     provider: Box<dyn ProvideCredentials>,
-    state: RwLock<Option<Entry>>,
+    /// `None` until the first credentials are stored.
+    state: ArcSwapOption<Entry>,
     refresh: Mutex<Option<(u64, CredentialsError)>>,
     /// Fetches started; lets waiters tell that a fetch failed while they waited.
     attempts: AtomicU64,
@@ -84,13 +71,11 @@ struct Shared {
     retry_after_failure: Duration,
 }
 
-#[derive(Clone)]
 struct Entry {
     creds: SharedCredentials,
     /// Unix milliseconds; `u64::MAX` for credentials that do not expire.
     expires_at_ms: u64,
     refresh_at_ms: u64,
-    generation: u64,
 }
 
 impl fmt::Debug for CachingProvider {
@@ -101,7 +86,7 @@ impl fmt::Debug for CachingProvider {
             .field("refresh_window", &s.window)
             .field("jitter", &s.jitter)
             .field("retry_after_failure", &s.retry_after_failure)
-            .field("generation", &s.generation.load(Ordering::Relaxed))
+            .field("cached", &s.state.load().is_some())
             .finish_non_exhaustive()
     }
 }
@@ -169,12 +154,9 @@ impl CachingProviderBuilder {
 
     /// The cache.
     pub fn build(self) -> CachingProvider {
-        static IDS: AtomicU64 = AtomicU64::new(1);
         let shared = Arc::new(Shared {
-            id: IDS.fetch_add(1, Ordering::Relaxed),
-            generation: AtomicU64::new(0),
             provider: self.provider,
-            state: RwLock::new(None),
+            state: ArcSwapOption::empty(),
             refresh: Mutex::new(None),
             attempts: AtomicU64::new(0),
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
@@ -183,7 +165,6 @@ impl CachingProviderBuilder {
             jitter: self.jitter,
             retry_after_failure: self.retry_after_failure,
         });
-        registry::register(&shared);
         CachingProvider { shared }
     }
 }
@@ -209,20 +190,18 @@ impl CachingProvider {
     /// Forgets the cached credentials: the next call fetches new ones.
     pub fn invalidate(&self) {
         let s = &*self.shared;
-        let _guard = s.refresh.lock().unwrap_or_else(PoisonError::into_inner);
-        *s.state.write().unwrap_or_else(PoisonError::into_inner) = None;
-        s.generation.fetch_add(1, Ordering::Release);
+        let _guard = s.lock_refresh();
+        s.state.store(None);
     }
 }
 
 impl ProvideCredentials for CachingProvider {
     fn provide_credentials(&self) -> Result<SharedCredentials, CredentialsError> {
         let s = &*self.shared;
-        let generation = s.generation.load(Ordering::Acquire);
-        if generation != 0
-            && let Some(creds) = local::lookup(s, generation)
+        if let Some(entry) = &*s.state.load()
+            && unix_ms(s.clock.now()) < entry.refresh_at_ms
         {
-            return Ok(creds);
+            return Ok(Arc::clone(&entry.creds));
         }
         self.slow()
     }
@@ -240,15 +219,12 @@ fn ms(d: Duration) -> u64 {
 }
 
 impl Shared {
-    fn current(&self) -> Option<Entry> {
-        self.state
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+    fn current(&self) -> Option<Arc<Entry>> {
+        self.state.load_full()
     }
 
     /// Stores fresh credentials (the caller holds the refresh lock).
-    fn store(&self, creds: SharedCredentials, now_ms: u64) -> Entry {
+    fn store(&self, creds: SharedCredentials, now_ms: u64) {
         let (expires_at_ms, refresh_at_ms) = match creds.expiration() {
             None => (u64::MAX, u64::MAX),
             Some(at) => {
@@ -263,24 +239,11 @@ impl Shared {
                 (expires, refresh)
             }
         };
-        self.put(Entry {
+        self.state.store(Some(Arc::new(Entry {
             creds,
             expires_at_ms,
             refresh_at_ms,
-            generation: 0,
-        })
-    }
-
-    fn put(&self, mut entry: Entry) -> Entry {
-        let mut state = self.state.write().unwrap_or_else(PoisonError::into_inner);
-        entry.generation = self
-            .generation
-            .load(Ordering::Relaxed)
-            .wrapping_add(1)
-            .max(1);
-        *state = Some(entry.clone());
-        self.generation.store(entry.generation, Ordering::Release);
-        entry
+        })));
     }
 
     fn lock_refresh(&self) -> MutexGuard<'_, Option<(u64, CredentialsError)>> {
@@ -296,11 +259,7 @@ impl Shared {
         match self.provider.provide_credentials() {
             Ok(creds) => {
                 *last_error = None;
-                let now_ms = unix_ms(self.clock.now());
-                let entry = self.store(Arc::clone(&creds), now_ms);
-                if now_ms < entry.refresh_at_ms {
-                    local::install(self, &entry);
-                }
+                self.store(Arc::clone(&creds), unix_ms(self.clock.now()));
                 Ok(creds)
             }
             Err(e) => {
@@ -317,8 +276,7 @@ impl CachingProvider {
         let now_ms = unix_ms(s.clock.now());
         if let Some(entry) = s.current() {
             if now_ms < entry.refresh_at_ms {
-                local::install(s, &entry);
-                return Ok(entry.creds);
+                return Ok(Arc::clone(&entry.creds));
             }
             if now_ms < entry.expires_at_ms {
                 // In the window and still valid: one caller refreshes, the
@@ -326,10 +284,10 @@ impl CachingProvider {
                 let mut guard = match s.refresh.try_lock() {
                     Ok(g) => g,
                     Err(TryLockError::Poisoned(p)) => p.into_inner(),
-                    Err(TryLockError::WouldBlock) => return Ok(entry.creds),
+                    Err(TryLockError::WouldBlock) => return Ok(Arc::clone(&entry.creds)),
                 };
-                if let Some(newer) = s.current().filter(|e| e.generation != entry.generation) {
-                    return Ok(newer.creds);
+                if let Some(newer) = s.current().filter(|e| !Arc::ptr_eq(e, &entry)) {
+                    return Ok(Arc::clone(&newer.creds));
                 }
                 return match s.fetch(&mut guard) {
                     Ok(creds) => Ok(creds),
@@ -338,11 +296,12 @@ impl CachingProvider {
                         let retry = now_ms
                             .saturating_add(ms(s.retry_after_failure))
                             .min(entry.expires_at_ms);
-                        let kept = s.put(Entry {
+                        s.state.store(Some(Arc::new(Entry {
+                            creds: Arc::clone(&entry.creds),
+                            expires_at_ms: entry.expires_at_ms,
                             refresh_at_ms: retry.max(now_ms.saturating_add(1)),
-                            ..entry
-                        });
-                        Ok(kept.creds)
+                        })));
+                        Ok(Arc::clone(&entry.creds))
                     }
                 };
             }
@@ -354,10 +313,7 @@ impl CachingProvider {
         if let Some(entry) = s.current()
             && now_ms < entry.expires_at_ms
         {
-            if now_ms < entry.refresh_at_ms {
-                local::install(s, &entry);
-            }
-            return Ok(entry.creds);
+            return Ok(Arc::clone(&entry.creds));
         }
         // A fetch that started after this caller began waiting has failed:
         // report its error instead of fetching again at once.
@@ -368,98 +324,5 @@ impl CachingProvider {
             return Err(e.clone());
         }
         s.fetch(&mut guard)
-    }
-}
-
-/// The per-thread copies of the credentials.
-mod local {
-    use super::*;
-
-    struct Replica {
-        id: u64,
-        generation: u64,
-        refresh_at_ms: u64,
-        creds: SharedCredentials,
-        owner: Weak<Shared>,
-    }
-
-    #[derive(Default)]
-    struct Local {
-        replicas: Vec<Replica>,
-    }
-
-    /// Copies kept per thread at most (the oldest goes first).
-    const MAX_REPLICAS: usize = 32;
-
-    thread_local! {
-        static LOCAL: RefCell<Local> = RefCell::new(Local::default());
-    }
-
-    /// This thread's copy, if it is of `generation` and not due for refresh.
-    #[inline]
-    pub(super) fn lookup(s: &Shared, generation: u64) -> Option<SharedCredentials> {
-        LOCAL
-            .try_with(|cell| {
-                let local = cell.try_borrow().ok()?;
-                let replica = local.replicas.iter().find(|r| r.id == s.id)?;
-                if replica.generation != generation {
-                    return None;
-                }
-                let now = unix_ms(s.clock.now());
-                (now < replica.refresh_at_ms).then(|| Arc::clone(&replica.creds))
-            })
-            .ok()
-            .flatten()
-    }
-
-    /// Gives this thread its own copy of `entry`.
-    pub(super) fn install(s: &Shared, entry: &Entry) {
-        let owner = LOCAL.try_with(|cell| {
-            let Ok(mut local) = cell.try_borrow_mut() else {
-                return;
-            };
-            local
-                .replicas
-                .retain(|r| r.id != s.id && r.owner.strong_count() > 0);
-            if local.replicas.len() >= MAX_REPLICAS {
-                local.replicas.remove(0);
-            }
-            local.replicas.push(Replica {
-                id: s.id,
-                generation: entry.generation,
-                refresh_at_ms: entry.refresh_at_ms,
-                creds: Arc::new((*entry.creds).clone()),
-                owner: owner_of(s),
-            });
-        });
-        let _ = owner;
-    }
-
-    /// A weak reference to the `Arc` holding `s`, found through the
-    /// registry of live caches.
-    fn owner_of(s: &Shared) -> Weak<Shared> {
-        super::registry::get(s.id)
-    }
-}
-
-/// Weak references to live caches by id, so per-thread copies can tell
-/// when their cache is gone.
-mod registry {
-    use super::*;
-
-    static LIVE: Mutex<Vec<(u64, Weak<Shared>)>> = Mutex::new(Vec::new());
-
-    pub(super) fn register(shared: &Arc<Shared>) {
-        let mut live = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
-        live.retain(|(_, w)| w.strong_count() > 0);
-        live.push((shared.id, Arc::downgrade(shared)));
-    }
-
-    pub(super) fn get(id: u64) -> Weak<Shared> {
-        let live = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
-        live.iter()
-            .find(|(i, _)| *i == id)
-            .map(|(_, w)| Weak::clone(w))
-            .unwrap_or_default()
     }
 }
