@@ -271,14 +271,7 @@ impl Client {
         may_resign: bool,
     ) -> Result<Attempt<Op::Output>, Error> {
         let inner = &*self.inner;
-        let signed_at = self.now();
-        let key = credentials
-            .map(|c| self.signing_key(c, signed_at))
-            .transpose()?;
-        let mut ctx = RequestContext::new(&inner.endpoint, signed_at).user_agent(&inner.user_agent);
-        ctx.credentials = credentials;
-        ctx.signing_key = key.as_deref();
-        let request = operation::build(op, &ctx)?;
+        let (request, signed_at) = self.build_request(op, credentials)?;
         let timeout = self.attempt_budget(started)?;
         let response = match inner.transport.send(request, timeout) {
             Ok(response) => response,
@@ -310,6 +303,39 @@ impl Client {
                 })
             }
         }
+    }
+
+    /// The signed request for `op`, as the client would send it now,
+    /// without sending it: for callers who send requests with their own
+    /// HTTP stack (the C library's sans-IO path), then read the answer
+    /// with [`sts_proto::operation::parse`]. It has the client's endpoint,
+    /// credentials, clock correction, cached signing key and user agent;
+    /// nothing is retried, since nothing is sent.
+    pub fn prepare<Op: Operation>(&self, op: &Op) -> Result<http::Request<Vec<u8>>, Error> {
+        let credentials = if Op::SIGNED {
+            Some(self.credentials()?)
+        } else {
+            None
+        };
+        Ok(self.build_request(op, credentials.as_deref())?.0)
+    }
+
+    /// Builds and signs one attempt of `op`; also returns the signing time,
+    /// against which a clock-skew answer is measured.
+    fn build_request<Op: Operation>(
+        &self,
+        op: &Op,
+        credentials: Option<&Credentials>,
+    ) -> Result<(http::Request<Vec<u8>>, SystemTime), Error> {
+        let inner = &*self.inner;
+        let signed_at = self.now();
+        let key = credentials
+            .map(|c| self.signing_key(c, signed_at))
+            .transpose()?;
+        let mut ctx = RequestContext::new(&inner.endpoint, signed_at).user_agent(&inner.user_agent);
+        ctx.credentials = credentials;
+        ctx.signing_key = key.as_deref();
+        Ok((operation::build(op, &ctx)?, signed_at))
     }
 
     /// The time left for one attempt: the attempt timeout, cut to what

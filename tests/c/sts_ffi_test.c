@@ -331,11 +331,20 @@ done:
     return rc;
 }
 
-/* Sends a prepared request and fills `response` for sts_parse_*. */
+/* Sends a prepared request and fills `response` for sts_parse_*. It adds
+ * one unsigned header, `X-Sent-By: sans-io`, so the test harness can tell
+ * these requests from the client's own sends (both carry the client's
+ * User-Agent). */
 static int send_prepared(const StsHttpRequest *req, HttpResponse *resp, StsHttpResponse *response) {
     char why[256];
+    StsHeader headers[32];
+    size_t i;
     if (!CHECK(req != NULL, "no request")) return -1;
-    if (http_send(req->url, req->method, req->headers, req->headers_len, req->body,
+    if (!CHECK(req->headers_len < 32, "%lu headers", (unsigned long)req->headers_len)) return -1;
+    for (i = 0; i < req->headers_len; i++) headers[i] = req->headers[i];
+    headers[i].name = "X-Sent-By";
+    headers[i].value = "sans-io";
+    if (http_send(req->url, req->method, headers, req->headers_len + 1, req->body,
                   req->body_len, 10000, resp, why, sizeof why) != 0) {
         CHECK(0, "sending %s failed: %s", show(req->url), why);
         return -1;

@@ -525,11 +525,12 @@ fn check_fault_requests(requests: &[RecordedRequest], thread_calls: usize, callb
     assert_eq!(form_value(&jwt, "SigningAlgorithm"), Some("ES384"));
     assert_eq!(form_value(&jwt, "DurationSeconds"), Some("300"));
 
-    // The sans-IO requests, sent by the program's own HTTP code: it sends
-    // no User-Agent, and prepare adds none (the client's sends do).
+    // The sans-IO requests, sent by the program's own HTTP code, which
+    // marks them; prepare gives them the client's User-Agent, as its own
+    // sends have.
     let sans_io: Vec<String> = requests
         .iter()
-        .filter(|r| r.header("user-agent").is_none())
+        .filter(|r| r.header("x-sent-by") == Some("sans-io"))
         .map(action)
         .collect();
     assert_eq!(

@@ -4,7 +4,7 @@
 //! caller received) and free (the result). The shared steps are here, once,
 //! so that every operation follows exactly the same rules.
 
-use sts_proto::operation::{self, Operation, RequestContext};
+use sts_proto::operation::{self, Operation};
 
 use crate::boundary::{Owned, Strings, out_slot, required, run};
 use crate::client::StsClient;
@@ -88,16 +88,7 @@ pub(crate) unsafe fn prepare<F: FfiOp>(
             let slot = out_slot(out, "out")?;
             let client = &required(client, "client")?.client;
             let request = F::request(required(input, "input")?)?;
-            let credentials = if F::Op::SIGNED {
-                Some(client.credentials()?)
-            } else {
-                None
-            };
-            let mut ctx = RequestContext::new(client.endpoint(), client.now());
-            if let Some(c) = &credentials {
-                ctx = ctx.credentials(c);
-            }
-            let (view, storage) = request_view(operation::build(&request, &ctx)?);
+            let (view, storage) = request_view(client.prepare(&request)?);
             *slot = OwnedRequest::into_raw(view, storage);
             Ok(())
         })
