@@ -31,61 +31,7 @@ pub(super) type Entry<'a> = (&'a str, &'a str);
 /// their request order, which the canonical form preserves.
 #[derive(Debug)]
 pub(super) struct SignedHeaders<'a> {
-    entries: Entries<'a>,
-}
-
-/// Requests rarely carry more than a handful of headers, so they are
-/// collected on the stack; only a crowded request spills to the heap.
-const INLINE: usize = 16;
-
-// Lives on the stack for one signature and is never moved around, so the
-// inline variant's size is the point, not a cost.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug)]
-enum Entries<'a> {
-    Inline([Entry<'a>; INLINE], usize),
-    Heap(Vec<Entry<'a>>),
-}
-
-impl<'a> Entries<'a> {
-    fn with_capacity(capacity: usize) -> Self {
-        if capacity <= INLINE {
-            Self::Inline([("", ""); INLINE], 0)
-        } else {
-            Self::Heap(Vec::with_capacity(capacity))
-        }
-    }
-
-    fn push(&mut self, entry: Entry<'a>) {
-        match self {
-            Self::Inline(array, len) => match array.get_mut(*len) {
-                Some(slot) => {
-                    *slot = entry;
-                    *len += 1;
-                }
-                None => {
-                    let mut heap = array.to_vec();
-                    heap.push(entry);
-                    *self = Self::Heap(heap);
-                }
-            },
-            Self::Heap(vec) => vec.push(entry),
-        }
-    }
-
-    fn as_mut_slice(&mut self) -> &mut [Entry<'a>] {
-        match self {
-            Self::Inline(array, len) => array.get_mut(..*len).unwrap_or_default(),
-            Self::Heap(vec) => vec,
-        }
-    }
-
-    fn as_slice(&self) -> &[Entry<'a>] {
-        match self {
-            Self::Inline(array, len) => array.get(..*len).unwrap_or_default(),
-            Self::Heap(vec) => vec,
-        }
-    }
+    entries: Vec<Entry<'a>>,
 }
 
 impl<'a> SignedHeaders<'a> {
@@ -96,7 +42,7 @@ impl<'a> SignedHeaders<'a> {
         replaced: &[&str],
         added: &[Entry<'a>],
     ) -> Result<Self, SigningError> {
-        let mut entries = Entries::with_capacity(headers.len() + added.len());
+        let mut entries = Vec::with_capacity(headers.len() + added.len());
         for (name, value) in headers {
             let name = name.as_str();
             if UNSIGNED_HEADERS.contains(&name) || replaced.contains(&name) {
@@ -109,12 +55,9 @@ impl<'a> SignedHeaders<'a> {
             })?;
             entries.push((name, value));
         }
-        for &entry in added {
-            entries.push(entry);
-        }
-        // Stable (and allocation-free at this size), so repeated names keep
-        // their values' order.
-        entries.as_mut_slice().sort_by(|a, b| a.0.cmp(b.0));
+        entries.extend_from_slice(added);
+        // Stable, so repeated names keep their values' order.
+        entries.sort_by(|a, b| a.0.cmp(b.0));
         Ok(Self { entries })
     }
 
@@ -122,7 +65,6 @@ impl<'a> SignedHeaders<'a> {
     /// [`Self::write_names`] append, to size buffers once.
     pub(super) fn text_len(&self) -> usize {
         self.entries
-            .as_slice()
             .iter()
             .map(|(name, value)| 2 * name.len() + value.len() + 3)
             .sum()
@@ -132,7 +74,7 @@ impl<'a> SignedHeaders<'a> {
     /// whitespace folded to one space, repeated names' values joined by `,`.
     pub(super) fn write_canonical(&self, out: &mut String) {
         let mut previous: Option<&str> = None;
-        for &(name, value) in self.entries.as_slice() {
+        for &(name, value) in &self.entries {
             if previous == Some(name) {
                 out.push(',');
             } else {
@@ -153,7 +95,7 @@ impl<'a> SignedHeaders<'a> {
     /// Appends the signed header names, `;`-separated.
     pub(super) fn write_names(&self, out: &mut String) {
         let mut previous: Option<&str> = None;
-        for &(name, _) in self.entries.as_slice() {
+        for &(name, _) in &self.entries {
             if previous == Some(name) {
                 continue;
             }
@@ -242,7 +184,7 @@ mod tests {
     }
 
     #[test]
-    fn many_headers_spill_to_the_heap_in_order() {
+    fn many_headers_keep_name_and_value_order() {
         let mut map = HeaderMap::new();
         for i in (0..40).rev() {
             map.append(
@@ -254,13 +196,6 @@ mod tests {
                 format!("w{i}").parse().unwrap(),
             );
         }
-        // Spilling while pushing, should an estimate ever fall short.
-        let mut entries = Entries::with_capacity(0);
-        for i in 0..20 {
-            entries.push(("n", ["0", "1", "2"][i % 3]));
-        }
-        assert_eq!(entries.as_slice().len(), 20);
-        assert_eq!(entries.as_slice()[19], ("n", "1"));
         let signed = SignedHeaders::collect(&map, &[], &[("a", "1")]).unwrap();
         let mut s = String::new();
         signed.write_canonical(&mut s);
