@@ -78,6 +78,10 @@ enum Attempt<T> {
         error: Error,
         retry_after: Option<Duration>,
     },
+    /// The answer claimed a clock offset beyond the bound: it is not
+    /// believed, and not retried either, since the next answer would say
+    /// the same.
+    SkewRefused(Error),
     /// The clock was corrected by this many milliseconds; sign again and
     /// resend at once.
     Resign {
@@ -222,6 +226,16 @@ impl Client {
                         corrected_skew = true;
                         continue;
                     }
+                    Attempt::SkewRefused(error) => {
+                        log_failure(
+                            Op::ACTION,
+                            &inner.endpoint.url,
+                            attempt,
+                            &error,
+                            "clock correction refused",
+                        );
+                        return Err(error);
+                    }
                     Attempt::Failed { error, retry_after } => (error, retry_after),
                 };
             let kind = error.retry_kind();
@@ -287,15 +301,27 @@ impl Client {
             Ok(output) => Ok(Attempt::Done(output)),
             Err(e) => {
                 if may_resign && let Some(offset) = retry::clock_skew(&e, headers, signed_at) {
-                    let total = inner
-                        .clock_offset_ms
-                        .load(Ordering::Relaxed)
-                        .saturating_add(offset);
-                    inner.clock_offset_ms.store(total, Ordering::Relaxed);
-                    return Ok(Attempt::Resign {
-                        status: response.status().as_u16(),
-                        offset_ms: offset,
-                    });
+                    let current = inner.clock_offset_ms.load(Ordering::Relaxed);
+                    let max = inner.retry.max_clock_skew;
+                    match retry::corrected_offset(current, offset, max) {
+                        Some(total) if !max.is_zero() => {
+                            inner.clock_offset_ms.store(total, Ordering::Relaxed);
+                            return Ok(Attempt::Resign {
+                                status: response.status().as_u16(),
+                                offset_ms: offset,
+                            });
+                        }
+                        _ => {
+                            log::warn!(
+                                "{} to {}: the server's Date is {offset} ms from the signing \
+                                 time, beyond the clock-correction bound of {max:?}; not \
+                                 correcting",
+                                Op::ACTION,
+                                inner.endpoint.url,
+                            );
+                            return Ok(Attempt::SkewRefused(Error::from(e)));
+                        }
+                    }
                 }
                 Ok(Attempt::Failed {
                     error: Error::from(e),

@@ -11,7 +11,8 @@
 //! - whether the client may retry at all ([`RetryQuota`]): a token bucket of
 //!   500 that each retry draws from (5, or 10 after a timeout) and each
 //!   success refills, so a fleet facing an outage stops multiplying load;
-//! - how far off the local clock is ([`clock_skew`]).
+//! - how far off the local clock is ([`clock_skew`]), and how far a driver
+//!   may trust that ([`RetryConfig::max_clock_skew`], [`corrected_offset`]).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
@@ -29,7 +30,22 @@ pub struct RetryConfig {
     pub max_backoff: Duration,
     /// Whether the retry quota applies.
     pub use_quota: bool,
+    /// The largest clock correction the driver accepts, in total, from
+    /// clock-skew answers; [`Duration::ZERO`] turns the correction off.
+    ///
+    /// Whoever answers a request (a plain-http endpoint, a proxy) can claim
+    /// any `Date`. A client that believed a date in 9999 would sign every
+    /// later request for 9999, and whoever collected those requests could
+    /// replay them when that time comes. The bound caps how far into the
+    /// future (or past) a forged answer can push signatures. Default:
+    /// [`DEFAULT_MAX_CLOCK_SKEW`].
+    pub max_clock_skew: Duration,
 }
+
+/// The default bound on clock correction: one hour, which covers clocks
+/// that drifted or were set by hand, while a forged `Date` can make a
+/// request valid at most an hour (plus SigV4's own 15 minutes) ahead.
+pub const DEFAULT_MAX_CLOCK_SKEW: Duration = Duration::from_secs(60 * 60);
 
 impl Default for RetryConfig {
     fn default() -> Self {
@@ -37,6 +53,7 @@ impl Default for RetryConfig {
             max_attempts: 3,
             max_backoff: Duration::from_secs(20),
             use_quota: true,
+            max_clock_skew: DEFAULT_MAX_CLOCK_SKEW,
         }
     }
 }
@@ -278,6 +295,20 @@ pub fn clock_skew(
     }
 }
 
+/// The clock offset to sign with after a clock-skew answer that measured
+/// `measured` (server minus the signing time, which already included
+/// `current`): `None` when the new total would be larger than `max`, and
+/// the answer must not be believed.
+pub fn corrected_offset(
+    current: ClockOffsetMillis,
+    measured: ClockOffsetMillis,
+    max: Duration,
+) -> Option<ClockOffsetMillis> {
+    let total = current.checked_add(measured)?;
+    let limit = u64::try_from(max.as_millis()).unwrap_or(u64::MAX);
+    (total.unsigned_abs() <= limit && measured.unsigned_abs() <= limit).then_some(total)
+}
+
 /// The response's `Date` header as a time.
 pub fn server_time(headers: &HeaderMap) -> Option<SystemTime> {
     let date = headers.get(http::header::DATE)?.to_str().ok()?;
@@ -408,6 +439,27 @@ mod tests {
         q.release(None);
         q.release(Some(10));
         assert_eq!(q.available(), 12);
+    }
+
+    #[test]
+    fn clock_correction_is_bounded() {
+        let hour = Duration::from_secs(3600);
+        let ms = |s: i64| s * 1000;
+        assert_eq!(corrected_offset(0, ms(1200), hour), Some(ms(1200)));
+        assert_eq!(corrected_offset(ms(1200), ms(-200), hour), Some(ms(1000)));
+        assert_eq!(corrected_offset(0, ms(-3600), hour), Some(ms(-3600)));
+        assert_eq!(corrected_offset(0, ms(3601), hour), None);
+        // Two answers together may not go past the bound either.
+        assert_eq!(corrected_offset(ms(3000), ms(1000), hour), None);
+        // A date in 9999.
+        assert_eq!(corrected_offset(0, 253_402_300_799_000, hour), None);
+        assert_eq!(corrected_offset(i64::MAX, i64::MAX, hour), None);
+        assert_eq!(corrected_offset(0, 1, Duration::ZERO), None);
+        assert_eq!(corrected_offset(0, 0, Duration::ZERO), Some(0));
+        assert_eq!(
+            corrected_offset(0, i64::MIN + 1, Duration::MAX),
+            Some(i64::MIN + 1)
+        );
     }
 
     #[test]

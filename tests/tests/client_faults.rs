@@ -11,6 +11,7 @@ use sts_blocking::transport::TransportFailure;
 use sts_blocking::{Client, ClientBuilder, Error};
 use sts_proto::Credentials;
 use sts_proto::ops::*;
+use sts_proto::retry::RetryConfig;
 use sts_proto::time::{format_timestamp, from_unix};
 use sts_tests::canned;
 use sts_tests::{FaultServer, Response, Script, Step, WhenDone};
@@ -298,6 +299,100 @@ fn the_skew_retry_happens_once() {
     let e = client.get_caller_identity().unwrap_err();
     assert_eq!(e.code(), Some("RequestExpired"));
     assert_eq!(server.requests_seen(), 2);
+}
+
+/// A skew answer dated `date`, for a client whose clock says 12:36:00.
+fn skewed_at(date: &str) -> Step {
+    Step::Respond(
+        Response::xml(403, canned::error("RequestTimeTooSkewed", "too skewed"))
+            .header("Date", date),
+    )
+}
+
+#[test]
+fn a_date_in_9999_does_not_move_the_clock() {
+    let server = FaultServer::start(
+        Script::new(vec![skewed_at("Fri, 31 Dec 9999 23:59:59 GMT")]).then(WhenDone::RepeatLast),
+    );
+    let sleep = RecordingSleep::default();
+    let client = builder(&server, &sleep).clock(FixedClock).build().unwrap();
+    let e = client.get_caller_identity().unwrap_err();
+    assert_eq!(e.code(), Some("RequestTimeTooSkewed"));
+    assert_eq!(client.clock_offset_millis(), 0);
+    assert_eq!(
+        server.requests_seen(),
+        1,
+        "a refused correction is not retried"
+    );
+    assert!(sleep.delays().is_empty());
+    // Later calls still sign with the local clock.
+    client.get_caller_identity().unwrap_err();
+    let dates: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.header("x-amz-date").unwrap().to_owned())
+        .collect();
+    assert_eq!(dates, ["20150830T123600Z", "20150830T123600Z"]);
+}
+
+#[test]
+fn clock_correction_stays_within_the_configured_bound() {
+    // Two hours ahead: beyond the default bound of one hour.
+    let two_hours = "Sun, 30 Aug 2015 14:36:00 GMT";
+    let server = FaultServer::start(vec![skewed_at(two_hours), skewed_at(two_hours), ok()]);
+    let sleep = RecordingSleep::default();
+    let client = builder(&server, &sleep).clock(FixedClock).build().unwrap();
+    client.get_caller_identity().unwrap_err();
+    assert_eq!(client.clock_offset_millis(), 0);
+    // A client that allows three hours believes it.
+    let retry = RetryConfig {
+        max_clock_skew: Duration::from_secs(3 * 3600),
+        ..RetryConfig::default()
+    };
+    let client = builder(&server, &sleep)
+        .clock(FixedClock)
+        .retry_config(retry)
+        .build()
+        .unwrap();
+    client.get_caller_identity().unwrap();
+    assert_eq!(client.clock_offset_millis(), 2 * 3600 * 1000);
+    assert_eq!(server.requests_seen(), 3);
+}
+
+#[test]
+fn answers_cannot_walk_the_clock_past_the_bound() {
+    // Each answer claims 40 minutes more than the request's time: the
+    // first is believed, the second would make 80 minutes in all.
+    let server = FaultServer::start(vec![
+        skewed_at("Sun, 30 Aug 2015 13:16:00 GMT"),
+        ok(),
+        skewed_at("Sun, 30 Aug 2015 13:56:00 GMT"),
+    ]);
+    let sleep = RecordingSleep::default();
+    let client = builder(&server, &sleep).clock(FixedClock).build().unwrap();
+    client.get_caller_identity().unwrap();
+    assert_eq!(client.clock_offset_millis(), 40 * 60 * 1000);
+    let e = client.get_caller_identity().unwrap_err();
+    assert_eq!(e.code(), Some("RequestTimeTooSkewed"));
+    assert_eq!(client.clock_offset_millis(), 40 * 60 * 1000);
+}
+
+#[test]
+fn clock_correction_can_be_turned_off() {
+    let server = FaultServer::start(vec![skewed_at("Sun, 30 Aug 2015 12:56:00 GMT"), ok()]);
+    let sleep = RecordingSleep::default();
+    let retry = RetryConfig {
+        max_clock_skew: Duration::ZERO,
+        ..RetryConfig::default()
+    };
+    let client = builder(&server, &sleep)
+        .clock(FixedClock)
+        .retry_config(retry)
+        .build()
+        .unwrap();
+    let e = client.get_caller_identity().unwrap_err();
+    assert_eq!(e.code(), Some("RequestTimeTooSkewed"));
+    assert_eq!(server.requests_seen(), 1);
 }
 
 #[test]
