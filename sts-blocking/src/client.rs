@@ -16,7 +16,7 @@ use sts_proto::sigv4::{SigningKey, SigningParams};
 use crate::config::{ClientBuilder, ConfigError};
 use crate::credentials::{ProvideCredentials, SharedCredentials};
 use crate::error::Error;
-use crate::timing::{Clock, Random, Sleep};
+use crate::timing::{Clock, Random, Sleep, bounded_timeout};
 use crate::transport::{Transport, TransportError};
 
 /// A synchronous STS client.
@@ -139,8 +139,8 @@ impl Client {
                 credentials,
                 retry: b.retry,
                 quota: RetryQuota::default(),
-                attempt_timeout: b.attempt_timeout,
-                call_timeout: b.call_timeout,
+                attempt_timeout: bounded_timeout(b.attempt_timeout),
+                call_timeout: bounded_timeout(b.call_timeout),
                 user_agent,
                 transport,
                 clock: b.clock,
@@ -259,7 +259,7 @@ impl Client {
                 .retry
                 .backoff(attempt, inner.random.next_f64(), retry_after);
             if let Some(limit) = inner.call_timeout
-                && started.elapsed() + delay >= limit
+                && started.elapsed().saturating_add(delay) >= limit
             {
                 return give_up("the call timeout would pass", error);
             }

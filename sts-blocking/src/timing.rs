@@ -26,6 +26,18 @@ pub trait Random: Send + Sync + fmt::Debug {
     fn next_f64(&self) -> f64;
 }
 
+/// Timeouts at or beyond this are no timeouts: a deadline that far off
+/// would never be reached, and adding it to an `Instant` can overflow.
+pub const UNBOUNDED_TIMEOUT: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+
+/// `timeout`, with a huge one (such as [`Duration::MAX`]) read as none.
+///
+/// Every place that turns a timeout into a deadline goes through this, so
+/// that no caller-chosen duration can make a deadline computation panic.
+pub fn bounded_timeout(timeout: Option<Duration>) -> Option<Duration> {
+    timeout.filter(|t| *t < UNBOUNDED_TIMEOUT)
+}
+
 /// The system clock.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SystemClock;

@@ -8,6 +8,7 @@ use ureq::tls::TlsConfig;
 use ureq::unversioned::transport::DefaultConnector;
 
 use crate::resolver::CachingResolver;
+use crate::timing::bounded_timeout;
 use crate::transport::{Transport, TransportError, TransportFailure};
 
 /// The default cap on a response body. STS answers are a few KiB; the cap
@@ -69,7 +70,7 @@ impl UreqTransport {
             .http_status_as_error(false)
             .max_redirects(0)
             .user_agent(AutoHeaderValue::None)
-            .timeout_connect(settings.connect_timeout)
+            .timeout_connect(bounded_timeout(settings.connect_timeout))
             .proxy(proxy)
             .max_idle_connections_per_host(32)
             .tls_config(
@@ -97,7 +98,7 @@ impl Transport for UreqTransport {
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
         // A per-request configuration copies the agent's; skip it when
         // there is nothing to set.
-        let response = match timeout {
+        let response = match bounded_timeout(timeout) {
             None => self.agent.run(request),
             Some(t) => {
                 let request = self

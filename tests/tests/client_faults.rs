@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use sts_blocking::timing::{Clock, Random, Sleep};
-use sts_blocking::transport::TransportFailure;
+use sts_blocking::transport::{Transport, TransportFailure};
+use sts_blocking::ureq_transport::{UreqSettings, UreqTransport};
 use sts_blocking::{Client, ClientBuilder, Error};
 use sts_proto::Credentials;
 use sts_proto::ops::*;
@@ -140,6 +141,66 @@ fn retry_after_header_is_honoured_within_the_cap() {
     let client = builder(&server, &sleep).build().unwrap();
     client.get_caller_identity().unwrap();
     assert_eq!(sleep.delays(), vec![ms(1500), Duration::from_secs(20)]);
+}
+
+#[test]
+fn huge_timeouts_mean_no_timeout() {
+    let server = FaultServer::start(vec![
+        Step::Respond(
+            Response::xml(503, canned::error("ServiceUnavailable", "busy"))
+                .header("x-amz-retry-after", "18446744073709551615"),
+        ),
+        ok(),
+        ok(),
+    ]);
+    let sleep = RecordingSleep::default();
+    let retry = RetryConfig {
+        max_backoff: Duration::MAX,
+        ..RetryConfig::default()
+    };
+    let client = builder(&server, &sleep)
+        .connect_timeout(Some(Duration::MAX))
+        .attempt_timeout(Some(Duration::MAX))
+        .call_timeout(Some(Duration::MAX))
+        .retry_config(retry)
+        .build()
+        .unwrap();
+    client.get_caller_identity().unwrap();
+    assert_eq!(sleep.delays(), vec![Duration::from_millis(u64::MAX)]);
+    // The default transport on its own, with the largest timeouts.
+    let transport = UreqTransport::new(UreqSettings {
+        connect_timeout: Some(Duration::MAX),
+        ..UreqSettings::default()
+    });
+    let request = http::Request::post(server.url())
+        .body(b"Action=GetCallerIdentity&Version=2011-06-15".to_vec())
+        .unwrap();
+    let response = transport.send(request, Some(Duration::MAX)).unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[test]
+fn a_server_wait_past_the_call_timeout_gives_up_at_once() {
+    let server = FaultServer::start(vec![
+        Step::Respond(
+            Response::xml(503, canned::error("ServiceUnavailable", "busy"))
+                .header("x-amz-retry-after", "18446744073709551615"),
+        ),
+        ok(),
+    ]);
+    let sleep = RecordingSleep::default();
+    let retry = RetryConfig {
+        max_backoff: Duration::MAX,
+        ..RetryConfig::default()
+    };
+    let client = builder(&server, &sleep)
+        .call_timeout(Some(Duration::from_secs(60)))
+        .retry_config(retry)
+        .build()
+        .unwrap();
+    let e = client.get_caller_identity().unwrap_err();
+    assert_eq!(e.status(), Some(503));
+    assert!(sleep.delays().is_empty());
 }
 
 #[test]
