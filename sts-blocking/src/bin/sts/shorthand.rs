@@ -66,22 +66,24 @@ pub(crate) fn structures(
     }
     args.iter()
         .map(|arg| {
-            split_shorthand(arg)
-                .into_iter()
-                .map(|(k, v)| {
-                    let member = canonical(&k, members).ok_or_else(|| {
-                        bad(format!(
-                            "cannot read {arg:?}: expected {}",
-                            members
-                                .iter()
-                                .map(|m| format!("{m}=…"))
-                                .collect::<Vec<_>>()
-                                .join(",")
-                        ))
-                    })?;
-                    Ok((member, v))
-                })
-                .collect()
+            let mut structure: Vec<(String, String)> = Vec::new();
+            for (k, v) in split_shorthand(arg, members) {
+                let member = canonical(&k, members).ok_or_else(|| {
+                    bad(format!(
+                        "cannot read {arg:?}: expected {}",
+                        members
+                            .iter()
+                            .map(|m| format!("{m}=…"))
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    ))
+                })?;
+                if structure.iter().any(|(m, _)| *m == member) {
+                    return Err(bad(format!("cannot read {arg:?}: {member} is given twice")));
+                }
+                structure.push((member, v));
+            }
+            Ok(structure)
         })
         .collect()
 }
@@ -94,13 +96,18 @@ fn canonical(name: &str, members: &[&str]) -> Option<String> {
         .map(|m| (*m).to_owned())
 }
 
-/// `Key=a,Value=b=c` → `[(Key, a), (Value, b=c)]`. A comma starts a new
-/// pair only when a `Name=` follows it, so values may hold commas.
-fn split_shorthand(arg: &str) -> Vec<(String, String)> {
+/// `Key=a,Value=b,c=d` → `[(Key, a), (Value, b,c=d)]`. A comma starts a
+/// new pair only when one of the structure's `members` and `=` follow it,
+/// so values may hold commas and `name=value` text (a tag value such as
+/// `b,c=d` reads the same in shorthand as in JSON). The first pair is
+/// taken whatever its name, so an unknown member there is still reported.
+fn split_shorthand(arg: &str, members: &[&str]) -> Vec<(String, String)> {
     let mut pairs: Vec<(String, String)> = Vec::new();
     for piece in arg.split(',') {
         match piece.split_once('=') {
-            Some((k, v)) if is_name(k) => pairs.push((k.to_owned(), v.to_owned())),
+            Some((k, v)) if pairs.is_empty() || canonical(k, members).is_some() => {
+                pairs.push((k.to_owned(), v.to_owned()));
+            }
             _ => match pairs.last_mut() {
                 Some((_, v)) => {
                     v.push(',');
@@ -111,10 +118,6 @@ fn split_shorthand(arg: &str) -> Vec<(String, String)> {
         }
     }
     pairs
-}
-
-fn is_name(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 /// One member of a structure, required.
@@ -159,5 +162,25 @@ mod tests {
     fn unknown_members_are_usage_errors() {
         assert!(structures("tags", &["Kee=a".into()], &["Key", "Value"]).is_err());
         assert!(structures("tags", &["[1]".into()], &["Key", "Value"]).is_err());
+    }
+
+    #[test]
+    fn a_member_given_twice_is_a_usage_error() {
+        // `Value=x,Key=y` cannot be a value: `Key=` starts a pair.
+        let err =
+            structures("tags", &["Key=a,Value=x,Key=y".into()], &["Key", "Value"]).unwrap_err();
+        assert!(err.0.contains("Key is given twice"), "{}", err.0);
+    }
+
+    #[test]
+    fn member_names_match_without_regard_to_case() {
+        let s = structures("tags", &["key=a,VALUE=b,c".into()], &["Key", "Value"]).unwrap();
+        assert_eq!(
+            s,
+            vec![vec![
+                ("Key".to_owned(), "a".to_owned()),
+                ("Value".to_owned(), "b,c".to_owned())
+            ]]
+        );
     }
 }
