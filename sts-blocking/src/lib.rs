@@ -6,6 +6,13 @@
 //! retry mode retries, and corrects the signing clock when STS says it is
 //! off. Everything that reads the environment, files or the clock lives
 //! here, so `sts-proto` stays pure.
+//!
+//! **Logging at `Trace`**: this crate's own log lines never carry a secret,
+//! but the default transport's HTTP stack hexdumps raw requests and
+//! responses at `Trace`, signatures, session tokens and secret keys
+//! included. Wrap your logger in [`log_safety::SecretSafeLog`] (or turn the
+//! `ureq`, `ureq_proto` and `rustls` targets down to `debug`) before you
+//! turn `Trace` on.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -19,6 +26,7 @@ pub mod config;
 pub mod credentials;
 pub mod env;
 mod error;
+pub mod log_safety;
 pub mod profile;
 mod resolver;
 pub mod timing;

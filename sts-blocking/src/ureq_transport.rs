@@ -46,6 +46,10 @@ impl Default for UreqSettings {
 /// every 30 seconds, speaks TLS with rustls and
 /// the Mozilla root certificates, and follows no redirects (STS sends none,
 /// and a redirect would carry a signed request somewhere else).
+///
+/// **Logging**: `ureq` logs every byte it sends and receives at `Trace`
+/// level, secrets included, and cannot be told not to. A program that logs
+/// at `Trace` must hold those records back; see [`crate::log_safety`].
 #[derive(Debug, Clone)]
 pub struct UreqTransport {
     agent: ureq::Agent,
