@@ -1,16 +1,19 @@
 //! The caching provider with a fake clock and a counting inner provider:
-//! when it refreshes, how many refreshes concurrent callers cause, and
-//! what it serves when a refresh fails.
+//! when it refreshes, how many refreshes concurrent callers cause, what it
+//! serves when a refresh fails, how long callers wait for a hanging
+//! provider, and that it refuses credentials that have already expired.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc;
 use std::sync::{Arc, Barrier, Mutex};
 use std::thread;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use sts_blocking::credentials::{
-    CachingProvider, CredentialsError, ProvideCredentials, SharedCredentials,
+    CachingProvider, CredentialsError, CredentialsErrorKind, DEFAULT_WAIT_TIMEOUT,
+    ProvideCredentials, SharedCredentials,
 };
-use sts_blocking::timing::Clock;
+use sts_blocking::timing::{Clock, Random};
 use sts_proto::Credentials;
 
 const T0: u64 = 1_800_000_000;
@@ -250,4 +253,223 @@ fn reads_on_many_threads_see_a_refresh() {
     }
     cache.invalidate();
     assert_eq!(key(&cache), "AKID3");
+}
+
+/// A provider whose first call hangs until released (or 30 s pass), as a
+/// `credential_process` helper or an STS call stuck on a dead peer would.
+#[derive(Debug)]
+struct Hanging {
+    calls: AtomicUsize,
+    entered: Mutex<mpsc::Sender<()>>,
+    release: Mutex<mpsc::Receiver<()>>,
+}
+
+impl Hanging {
+    /// The provider, a receiver told when a call has started, and the
+    /// sender that releases it.
+    fn new() -> (Arc<Self>, mpsc::Receiver<()>, mpsc::Sender<()>) {
+        let (entered_tx, entered_rx) = mpsc::channel();
+        let (release_tx, release_rx) = mpsc::channel();
+        let provider = Arc::new(Self {
+            calls: AtomicUsize::new(0),
+            entered: Mutex::new(entered_tx),
+            release: Mutex::new(release_rx),
+        });
+        (provider, entered_rx, release_tx)
+    }
+}
+
+impl ProvideCredentials for Hanging {
+    fn provide_credentials(&self) -> Result<SharedCredentials, CredentialsError> {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        if n == 1 {
+            let _ = self.entered.lock().unwrap().send(());
+            let _ = self
+                .release
+                .lock()
+                .unwrap()
+                .recv_timeout(Duration::from_secs(30));
+        }
+        Ok(Arc::new(Credentials::new(
+            format!("AKID{n}"),
+            "secret",
+            None,
+        )))
+    }
+}
+
+/// Starts a caller that will hang in the provider and returns once it is
+/// inside; then times a second caller.
+fn second_caller_while_first_hangs(
+    cache: &CachingProvider,
+    entered: &mpsc::Receiver<()>,
+) -> (Result<SharedCredentials, CredentialsError>, Duration) {
+    let first = cache.clone();
+    thread::spawn(move || first.provide_credentials());
+    entered
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the first caller reaches the provider");
+    let started = Instant::now();
+    let result = cache.provide_credentials();
+    (result, started.elapsed())
+}
+
+#[test]
+fn a_hanging_provider_holds_up_other_callers_for_the_default_wait_timeout_only() {
+    let (inner, entered, release) = Hanging::new();
+    let cache = CachingProvider::new(Arc::clone(&inner));
+    let (result, waited) = second_caller_while_first_hangs(&cache, &entered);
+    let err = result.unwrap_err();
+    eprintln!("second caller gave up after {waited:?}: {err}");
+    assert_eq!(err.kind(), CredentialsErrorKind::TimedOut, "{err}");
+    assert!(err.to_string().contains("wait_timeout"), "{err}");
+    assert!(
+        waited >= DEFAULT_WAIT_TIMEOUT && waited < DEFAULT_WAIT_TIMEOUT + Duration::from_secs(2),
+        "{waited:?}"
+    );
+    // Only the hanging caller called the provider.
+    assert_eq!(inner.calls.load(Ordering::SeqCst), 1);
+    release.send(()).unwrap();
+}
+
+#[test]
+fn the_wait_timeout_is_configurable_and_the_cache_recovers() {
+    let (inner, entered, release) = Hanging::new();
+    let cache = CachingProvider::builder(Arc::clone(&inner))
+        .wait_timeout(Duration::from_millis(300))
+        .build();
+    let (result, waited) = second_caller_while_first_hangs(&cache, &entered);
+    let err = result.unwrap_err();
+    eprintln!("second caller gave up after {waited:?}");
+    assert_eq!(err.kind(), CredentialsErrorKind::TimedOut, "{err}");
+    assert!(
+        waited >= Duration::from_millis(300) && waited < Duration::from_millis(2300),
+        "{waited:?}"
+    );
+    // Once the provider answers, the cache serves its credentials.
+    release.send(()).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match cache.provide_credentials() {
+            Ok(creds) => {
+                assert_eq!(creds.access_key_id(), "AKID1");
+                break;
+            }
+            Err(e) if e.kind() == CredentialsErrorKind::TimedOut && Instant::now() < deadline => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!(inner.calls.load(Ordering::SeqCst), 1);
+}
+
+#[test]
+fn a_wait_timeout_of_duration_max_waits_for_the_refresh() {
+    let (inner, entered, release) = Hanging::new();
+    let cache = CachingProvider::builder(Arc::clone(&inner))
+        .wait_timeout(Duration::MAX)
+        .build();
+    let releaser = thread::spawn(move || {
+        thread::sleep(Duration::from_millis(300));
+        release.send(()).unwrap();
+    });
+    let (result, waited) = second_caller_while_first_hangs(&cache, &entered);
+    assert_eq!(result.unwrap().access_key_id(), "AKID1", "after {waited:?}");
+    assert_eq!(inner.calls.load(Ordering::SeqCst), 1);
+    releaser.join().unwrap();
+}
+
+#[test]
+fn invalidate_does_not_wait_for_a_hanging_refresh_nor_keep_its_result() {
+    let (inner, entered, release) = Hanging::new();
+    let cache = CachingProvider::builder(Arc::clone(&inner))
+        .wait_timeout(Duration::from_secs(10))
+        .build();
+    let first = cache.clone();
+    let first = thread::spawn(move || first.provide_credentials());
+    entered.recv_timeout(Duration::from_secs(10)).unwrap();
+    let started = Instant::now();
+    cache.invalidate();
+    assert!(started.elapsed() < Duration::from_secs(1));
+    release.send(()).unwrap();
+    // The hanging caller still gets what it asked for...
+    assert_eq!(first.join().unwrap().unwrap().access_key_id(), "AKID1");
+    // ...but it was fetched before the invalidation, so it is not kept.
+    assert_eq!(key(&cache), "AKID2");
+    assert_eq!(key(&cache), "AKID2");
+}
+
+#[test]
+fn expired_credentials_from_the_provider_are_refused() {
+    #[derive(Debug)]
+    struct Stale {
+        clock: FakeClock,
+        calls: AtomicUsize,
+        /// Seconds the credentials stay valid from the clock's time.
+        lifetime: Mutex<i64>,
+    }
+    impl ProvideCredentials for Stale {
+        fn provide_credentials(&self) -> Result<SharedCredentials, CredentialsError> {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            let now = self.clock.now();
+            let lifetime = *self.lifetime.lock().unwrap();
+            let expiration = if lifetime < 0 {
+                now - Duration::from_secs(lifetime.unsigned_abs())
+            } else {
+                now + Duration::from_secs(lifetime.unsigned_abs())
+            };
+            Ok(Arc::new(
+                Credentials::new("AKIDSTALE", "stale-secret", Some("stale-token".into()))
+                    .with_expiration(expiration),
+            ))
+        }
+    }
+    let clock = FakeClock::new();
+    let inner = Arc::new(Stale {
+        clock: clock.clone(),
+        calls: AtomicUsize::new(0),
+        lifetime: Mutex::new(-3600),
+    });
+    let cache = CachingProvider::builder(Arc::clone(&inner))
+        .clock(clock.clone())
+        .build();
+    for lifetime in [-3600, 0] {
+        *inner.lifetime.lock().unwrap() = lifetime;
+        let err = cache.provide_credentials().unwrap_err();
+        assert_eq!(err.kind(), CredentialsErrorKind::Expired, "{err}");
+        let text = format!("{err} {err:?}");
+        assert!(text.contains("expired at"), "{text}");
+        for secret in ["stale-secret", "stale-token"] {
+            assert!(!text.contains(secret), "{text}");
+        }
+    }
+    // Nothing was cached: valid credentials are taken as soon as they come.
+    *inner.lifetime.lock().unwrap() = 3600;
+    assert_eq!(key(&cache), "AKIDSTALE");
+    assert_eq!(key(&cache), "AKIDSTALE");
+    assert_eq!(inner.calls.load(Ordering::SeqCst), 3);
+}
+
+#[test]
+fn huge_durations_do_not_panic() {
+    #[derive(Debug)]
+    struct One;
+    impl Random for One {
+        fn next_f64(&self) -> f64 {
+            1.0
+        }
+    }
+    let clock = FakeClock::new();
+    let inner = Counting::new(&clock);
+    let cache = CachingProvider::builder(inner.clone())
+        .clock(clock.clone())
+        .random(One)
+        .refresh_window(Duration::MAX)
+        .jitter(Duration::MAX)
+        .retry_after_failure(Duration::MAX)
+        .wait_timeout(Duration::MAX)
+        .build();
+    assert_eq!(key(&cache), "AKID1");
+    // A window longer than the lifetime: refreshed half-way.
+    clock.set(1801);
+    assert_eq!(key(&cache), "AKID2");
 }

@@ -4,17 +4,21 @@
 //! entry from an [`ArcSwapOption`] (no lock, no reference count of its
 //! own), a clock read, and a clone of the credentials' `Arc`. Anything
 //! else (no credentials yet, in the refresh window) takes the slow path,
-//! under the refresh lock.
+//! through the refresh [`Gate`]: one caller at a time calls the provider,
+//! and the others wait for it no longer than the wait timeout.
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError, TryLockError};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use arc_swap::ArcSwapOption;
 
-use super::{CredentialsError, ProvideCredentials, ProviderConfig, SharedCredentials};
-use crate::timing::{Clock, Jitter, Random, SystemClock};
+use super::{
+    CredentialsError, CredentialsErrorKind, ProvideCredentials, ProviderConfig, SharedCredentials,
+    refuse_expired,
+};
+use crate::timing::{Clock, Jitter, Random, SystemClock, bounded_timeout};
 
 /// Default time before expiry at which credentials are refreshed.
 pub const DEFAULT_REFRESH_WINDOW: Duration = Duration::from_secs(5 * 60);
@@ -23,6 +27,12 @@ pub const DEFAULT_JITTER: Duration = Duration::from_secs(60);
 /// Default wait before retrying a refresh that failed while the old
 /// credentials were still valid.
 pub const DEFAULT_RETRY_AFTER_FAILURE: Duration = Duration::from_secs(10);
+/// Default longest wait of a caller without valid credentials for a
+/// refresh that another caller started (as the AWS SDK for Rust's identity
+/// cache).
+pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(5);
+/// What errors from the cache itself name as their source.
+const SOURCE: &str = "credentials cache";
 /// The shortest refresh window accepted: a refresh takes a network call,
 /// which must finish before the old credentials expire.
 const MIN_REFRESH_WINDOW: Duration = Duration::from_secs(10);
@@ -38,10 +48,16 @@ const MIN_REFRESH_WINDOW: Duration = Duration::from_secs(10);
 /// - **One refresh at a time.** The first caller to find the credentials in
 ///   the window refreshes them; callers meanwhile keep getting the old,
 ///   still valid, credentials. Callers that find no valid credentials wait
-///   for the one refresh in progress instead of starting their own.
+///   for the one refresh in progress instead of starting their own, but
+///   no longer than the wait timeout (5 s by default): a provider that
+///   hangs holds up only the caller that called it, and the others get a
+///   [`TimedOut`](CredentialsErrorKind::TimedOut) error.
 /// - **Failures.** If a refresh fails while the old credentials are still
 ///   valid, they keep being served and the refresh is retried after 10 s
 ///   (by default). Once they have expired, callers get the error.
+/// - **Expired credentials** from the provider are refused with an
+///   [`Expired`](CredentialsErrorKind::Expired) error instead of being
+///   cached (they would be fetched again on every call).
 /// - **Reads** cost a lock-free load, a clock read and an `Arc` clone.
 ///
 /// ```no_run
@@ -59,9 +75,11 @@ pub struct CachingProvider {
 
 struct Shared {
     provider: Box<dyn ProvideCredentials>,
-    /// `None` until the first credentials are stored.
+    /// `None` until the first credentials are stored. Written only under
+    /// the gate's state lock, so that [`CachingProvider::invalidate`] and
+    /// a fetch that finishes after it cannot interleave.
     state: ArcSwapOption<Entry>,
-    refresh: Mutex<Option<(u64, CredentialsError)>>,
+    gate: Gate,
     /// Fetches started; lets waiters tell that a fetch failed while they waited.
     attempts: AtomicU64,
     clock: Arc<dyn Clock>,
@@ -69,6 +87,92 @@ struct Shared {
     window: Duration,
     jitter: Duration,
     retry_after_failure: Duration,
+    wait_timeout: Duration,
+}
+
+/// Who may call the provider: at most one caller at a time holds the
+/// [`Turn`]. Unlike a mutex held across the provider call, waiting for the
+/// turn has a time limit; the state lock itself is only ever held for a
+/// few instructions.
+struct Gate {
+    state: Mutex<GateState>,
+    /// Signalled when the turn is given back.
+    free: Condvar,
+}
+
+#[derive(Default)]
+struct GateState {
+    /// A caller holds the turn (is calling the provider).
+    busy: bool,
+    /// The last fetch, if it failed: its number and error.
+    last_error: Option<(u64, CredentialsError)>,
+    /// Bumped by [`CachingProvider::invalidate`]; a fetch stores its
+    /// result only if the generation it started in is still current.
+    generation: u64,
+}
+
+/// The right to call the provider, given back on drop (also when the
+/// provider panics, so waiters are never stranded).
+struct Turn<'a> {
+    gate: &'a Gate,
+}
+
+impl Gate {
+    fn new() -> Self {
+        Self {
+            state: Mutex::new(GateState::default()),
+            free: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, GateState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The turn if nobody holds it, at once.
+    fn try_enter(&self) -> Option<Turn<'_>> {
+        let mut state = self.lock();
+        if state.busy {
+            return None;
+        }
+        state.busy = true;
+        Some(Turn { gate: self })
+    }
+
+    /// The turn, waiting up to `timeout` for the caller holding it
+    /// (`None` if that ran out). A huge timeout (see
+    /// [`bounded_timeout`]) means no limit.
+    fn enter(&self, timeout: Duration) -> Option<Turn<'_>> {
+        let deadline = bounded_timeout(Some(timeout)).and_then(|t| Instant::now().checked_add(t));
+        let mut state = self.lock();
+        while state.busy {
+            state = match deadline {
+                None => self
+                    .free
+                    .wait(state)
+                    .unwrap_or_else(PoisonError::into_inner),
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return None;
+                    }
+                    self.free
+                        .wait_timeout(state, left)
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .0
+                }
+            };
+        }
+        state.busy = true;
+        Some(Turn { gate: self })
+    }
+}
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        self.gate.lock().busy = false;
+        self.gate.free.notify_all();
+    }
 }
 
 struct Entry {
@@ -86,6 +190,7 @@ impl fmt::Debug for CachingProvider {
             .field("refresh_window", &s.window)
             .field("jitter", &s.jitter)
             .field("retry_after_failure", &s.retry_after_failure)
+            .field("wait_timeout", &s.wait_timeout)
             .field("cached", &s.state.load().is_some())
             .finish_non_exhaustive()
     }
@@ -97,6 +202,7 @@ pub struct CachingProviderBuilder {
     window: Duration,
     jitter: Duration,
     retry_after_failure: Duration,
+    wait_timeout: Duration,
     clock: Option<Arc<dyn Clock>>,
     random: Option<Arc<dyn Random>>,
 }
@@ -108,6 +214,7 @@ impl fmt::Debug for CachingProviderBuilder {
             .field("refresh_window", &self.window)
             .field("jitter", &self.jitter)
             .field("retry_after_failure", &self.retry_after_failure)
+            .field("wait_timeout", &self.wait_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -130,6 +237,20 @@ impl CachingProviderBuilder {
     /// the old credentials are valid (default 10 s).
     pub fn retry_after_failure(mut self, wait: Duration) -> Self {
         self.retry_after_failure = wait;
+        self
+    }
+
+    /// A caller without valid credentials waits at most this long for a
+    /// refresh that another caller started, then fails with
+    /// [`CredentialsErrorKind::TimedOut`] (default 5 s, as the AWS SDK for
+    /// Rust's identity cache; `Duration::MAX` waits as long as it takes).
+    ///
+    /// It bounds how long one hanging provider call holds up everyone
+    /// else. The caller that runs the provider is not interrupted (a
+    /// blocking call cannot be), so the provider's own limits bound it:
+    /// the `credential_process` timeout, the STS client's timeouts.
+    pub fn wait_timeout(mut self, timeout: Duration) -> Self {
+        self.wait_timeout = timeout;
         self
     }
 
@@ -157,13 +278,14 @@ impl CachingProviderBuilder {
         let shared = Arc::new(Shared {
             provider: self.provider,
             state: ArcSwapOption::empty(),
-            refresh: Mutex::new(None),
+            gate: Gate::new(),
             attempts: AtomicU64::new(0),
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             random: self.random.unwrap_or_else(|| Arc::new(Jitter::default())),
             window: self.window.max(MIN_REFRESH_WINDOW),
             jitter: self.jitter,
             retry_after_failure: self.retry_after_failure,
+            wait_timeout: self.wait_timeout,
         });
         CachingProvider { shared }
     }
@@ -182,15 +304,21 @@ impl CachingProvider {
             window: DEFAULT_REFRESH_WINDOW,
             jitter: DEFAULT_JITTER,
             retry_after_failure: DEFAULT_RETRY_AFTER_FAILURE,
+            wait_timeout: DEFAULT_WAIT_TIMEOUT,
             clock: None,
             random: None,
         }
     }
 
     /// Forgets the cached credentials: the next call fetches new ones.
+    ///
+    /// Does not wait for a refresh in progress; that refresh's result is
+    /// handed to the caller that asked for it but not cached, since it may
+    /// be what the invalidation is about.
     pub fn invalidate(&self) {
         let s = &*self.shared;
-        let _guard = s.lock_refresh();
+        let mut gate = s.gate.lock();
+        gate.generation = gate.generation.wrapping_add(1);
         s.state.store(None);
     }
 }
@@ -223,47 +351,65 @@ impl Shared {
         self.state.load_full()
     }
 
-    /// Stores fresh credentials (the caller holds the refresh lock).
-    fn store(&self, creds: SharedCredentials, now_ms: u64) {
-        let (expires_at_ms, refresh_at_ms) = match creds.expiration() {
-            None => (u64::MAX, u64::MAX),
-            Some(at) => {
-                let expires = unix_ms(at);
-                let jitter = ms(self.jitter.mul_f64(self.random.next_f64().clamp(0.0, 1.0)));
-                let lead = ms(self.window).saturating_add(jitter);
-                let mut refresh = expires.saturating_sub(lead);
-                if refresh <= now_ms {
-                    // Shorter-lived than the window: refresh half-way.
-                    refresh = now_ms + expires.saturating_sub(now_ms) / 2;
-                }
-                (expires, refresh)
-            }
-        };
-        self.state.store(Some(Arc::new(Entry {
-            creds,
-            expires_at_ms,
-            refresh_at_ms,
-        })));
+    /// The refresh time for credentials expiring at `expires` (Unix ms).
+    fn refresh_at(&self, expires: u64, now_ms: u64) -> u64 {
+        // `Duration::mul_f64` panics when the product does not fit; a
+        // huge jitter saturates instead.
+        let fraction = self.random.next_f64().clamp(0.0, 1.0);
+        let jitter = Duration::try_from_secs_f64(self.jitter.as_secs_f64() * fraction)
+            .unwrap_or(Duration::MAX);
+        let lead = ms(self.window).saturating_add(ms(jitter));
+        let refresh = expires.saturating_sub(lead);
+        if refresh <= now_ms {
+            // Shorter-lived than the window: refresh half-way.
+            now_ms.saturating_add(expires.saturating_sub(now_ms) / 2)
+        } else {
+            refresh
+        }
     }
 
-    fn lock_refresh(&self) -> MutexGuard<'_, Option<(u64, CredentialsError)>> {
-        self.refresh.lock().unwrap_or_else(PoisonError::into_inner)
+    /// Stores `entry` unless the cache was invalidated since `generation`.
+    fn publish(&self, generation: u64, entry: Entry) {
+        let gate = self.gate.lock();
+        if gate.generation == generation {
+            self.state.store(Some(Arc::new(entry)));
+        }
     }
 
-    /// Calls the provider (the caller holds the refresh lock).
-    fn fetch(
-        &self,
-        last_error: &mut Option<(u64, CredentialsError)>,
-    ) -> Result<SharedCredentials, CredentialsError> {
+    /// Calls the provider (the caller holds the turn) and stores what it
+    /// gives, unless it has already expired.
+    fn fetch(&self, _turn: &Turn<'_>) -> Result<SharedCredentials, CredentialsError> {
         let attempt = self.attempts.fetch_add(1, Ordering::SeqCst) + 1;
-        match self.provider.provide_credentials() {
+        let generation = self.gate.lock().generation;
+        let result = self.provider.provide_credentials().and_then(|creds| {
+            refuse_expired(&creds, self.clock.now(), SOURCE)?;
+            Ok(creds)
+        });
+        let mut gate = self.gate.lock();
+        match result {
             Ok(creds) => {
-                *last_error = None;
-                self.store(Arc::clone(&creds), unix_ms(self.clock.now()));
+                gate.last_error = None;
+                drop(gate);
+                let now_ms = unix_ms(self.clock.now());
+                let (expires_at_ms, refresh_at_ms) = match creds.expiration() {
+                    None => (u64::MAX, u64::MAX),
+                    Some(at) => {
+                        let expires = unix_ms(at);
+                        (expires, self.refresh_at(expires, now_ms))
+                    }
+                };
+                self.publish(
+                    generation,
+                    Entry {
+                        creds: Arc::clone(&creds),
+                        expires_at_ms,
+                        refresh_at_ms,
+                    },
+                );
                 Ok(creds)
             }
             Err(e) => {
-                *last_error = Some((attempt, e.clone()));
+                gate.last_error = Some((attempt, e.clone()));
                 Err(e)
             }
         }
@@ -281,34 +427,48 @@ impl CachingProvider {
             if now_ms < entry.expires_at_ms {
                 // In the window and still valid: one caller refreshes, the
                 // others keep the old credentials.
-                let mut guard = match s.refresh.try_lock() {
-                    Ok(g) => g,
-                    Err(TryLockError::Poisoned(p)) => p.into_inner(),
-                    Err(TryLockError::WouldBlock) => return Ok(Arc::clone(&entry.creds)),
+                let Some(turn) = s.gate.try_enter() else {
+                    return Ok(Arc::clone(&entry.creds));
                 };
                 if let Some(newer) = s.current().filter(|e| !Arc::ptr_eq(e, &entry)) {
                     return Ok(Arc::clone(&newer.creds));
                 }
-                return match s.fetch(&mut guard) {
+                let generation = s.gate.lock().generation;
+                return match s.fetch(&turn) {
                     Ok(creds) => Ok(creds),
                     Err(_) => {
                         // Keep serving; try again later, but before expiry.
                         let retry = now_ms
                             .saturating_add(ms(s.retry_after_failure))
                             .min(entry.expires_at_ms);
-                        s.state.store(Some(Arc::new(Entry {
-                            creds: Arc::clone(&entry.creds),
-                            expires_at_ms: entry.expires_at_ms,
-                            refresh_at_ms: retry.max(now_ms.saturating_add(1)),
-                        })));
+                        s.publish(
+                            generation,
+                            Entry {
+                                creds: Arc::clone(&entry.creds),
+                                expires_at_ms: entry.expires_at_ms,
+                                refresh_at_ms: retry.max(now_ms.saturating_add(1)),
+                            },
+                        );
                         Ok(Arc::clone(&entry.creds))
                     }
                 };
             }
         }
-        // Nothing valid: wait for the refresh in progress, if any.
+        // Nothing valid: wait for the refresh in progress, if any, but not
+        // for ever.
         let seen = s.attempts.load(Ordering::SeqCst);
-        let mut guard = s.lock_refresh();
+        let Some(turn) = s.gate.enter(s.wait_timeout) else {
+            return Err(CredentialsError::with_kind(
+                CredentialsErrorKind::TimedOut,
+                SOURCE,
+                format!(
+                    "waited {:?} for a refresh started by another caller, which has not \
+                     finished (the credentials source may be hanging); see \
+                     CachingProviderBuilder::wait_timeout",
+                    s.wait_timeout
+                ),
+            ));
+        };
         let now_ms = unix_ms(s.clock.now());
         if let Some(entry) = s.current()
             && now_ms < entry.expires_at_ms
@@ -318,11 +478,11 @@ impl CachingProvider {
         // A fetch that started after this caller began waiting has failed:
         // report its error instead of fetching again at once.
         if s.attempts.load(Ordering::SeqCst) != seen
-            && let Some((attempt, e)) = guard.as_ref()
+            && let Some((attempt, e)) = s.gate.lock().last_error.as_ref()
             && *attempt > seen
         {
             return Err(e.clone());
         }
-        s.fetch(&mut guard)
+        s.fetch(&turn)
     }
 }

@@ -32,8 +32,10 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use sts_proto::Credentials;
+use sts_proto::time::format_timestamp;
 
 mod assume_role;
 mod cache;
@@ -52,7 +54,7 @@ pub use assume_role::{
 };
 pub use cache::{
     CachingProvider, CachingProviderBuilder, DEFAULT_JITTER, DEFAULT_REFRESH_WINDOW,
-    DEFAULT_RETRY_AFTER_FAILURE,
+    DEFAULT_RETRY_AFTER_FAILURE, DEFAULT_WAIT_TIMEOUT,
 };
 pub use chain::{ChainProvider, default_chain, default_provider};
 pub use config::{MfaTokenProvider, ProviderConfig};
@@ -61,6 +63,23 @@ pub use fs::{Fs, MapFs, RealFs};
 pub use process::{CredentialProcessProvider, parse_output as parse_process_output};
 pub use profile::ProfileProvider;
 pub use web_identity::WebIdentityProvider;
+
+/// Refuses credentials that expired before `now`.
+///
+/// Every provider that takes an expiration from outside (a process's
+/// output, a variable) and the cache for all others check this: signing
+/// with expired credentials can only fail, and a cache handed them would
+/// fetch again on every call.
+pub(crate) fn refuse_expired(
+    creds: &Credentials,
+    now: SystemTime,
+    source: &str,
+) -> Result<(), CredentialsError> {
+    match creds.expiration() {
+        Some(at) if at <= now => Err(CredentialsError::expired(source, at, now)),
+        _ => Ok(()),
+    }
+}
 
 /// Credentials shared between the provider, its cache and the calls in flight.
 pub type SharedCredentials = Arc<Credentials>;
@@ -141,6 +160,17 @@ pub enum CredentialsErrorKind {
     /// The source is set up and was tried, and failed (STS refused, the
     /// process failed, the token file is unreadable). A chain stops here.
     Failed,
+    /// A wait ran out: the `credential_process` command did not finish in
+    /// time, or a [`CachingProvider`] caller waited longer than its
+    /// [wait timeout](CachingProviderBuilder::wait_timeout) for a refresh
+    /// another caller started. Usually a hanging source; trying again
+    /// later may work. A chain stops here.
+    TimedOut,
+    /// The source gave credentials whose expiration has already passed
+    /// (by this process's clock). Signing with them can only fail, so they
+    /// are refused; either the source hands out stale credentials or the
+    /// clock is wrong. A chain stops here.
+    Expired,
 }
 
 impl fmt::Display for CredentialsErrorKind {
@@ -150,6 +180,8 @@ impl fmt::Display for CredentialsErrorKind {
             CredentialsErrorKind::InvalidConfiguration => "invalid configuration",
             CredentialsErrorKind::Unsupported => "not supported",
             CredentialsErrorKind::Failed => "failed",
+            CredentialsErrorKind::TimedOut => "timed out",
+            CredentialsErrorKind::Expired => "expired",
         })
     }
 }
@@ -206,6 +238,25 @@ impl CredentialsError {
     /// `source` was tried and failed.
     pub fn failed(source: impl Into<String>, reason: impl Into<String>) -> Self {
         Self::with_kind(CredentialsErrorKind::Failed, source, reason)
+    }
+
+    /// `source` gave credentials that expired at `expiration`, before `now`
+    /// ([`CredentialsErrorKind::Expired`]).
+    pub(crate) fn expired(
+        source: impl Into<String>,
+        expiration: SystemTime,
+        now: SystemTime,
+    ) -> Self {
+        Self::with_kind(
+            CredentialsErrorKind::Expired,
+            source,
+            format!(
+                "the credentials expired at {}, before now ({}); refusing them (if the \
+                 source is right, this machine's clock is wrong)",
+                format_timestamp(expiration),
+                format_timestamp(now)
+            ),
+        )
     }
 
     /// The same error, caused by `cause` (reported by
