@@ -296,8 +296,12 @@ impl Client {
                 });
             }
         };
-        let headers = response.headers();
-        match operation::parse::<Op>(response.status().as_u16(), headers, response.body()) {
+        // The body holds the answer's secrets until it is parsed; the
+        // guard wipes it on every way out of this function.
+        let (parts, body) = response.into_parts();
+        let body = zeroize::Zeroizing::new(body);
+        let headers = &parts.headers;
+        match operation::parse::<Op>(parts.status.as_u16(), headers, &body) {
             Ok(output) => Ok(Attempt::Done(output)),
             Err(e) => {
                 if may_resign && let Some(offset) = retry::clock_skew(&e, headers, signed_at) {
@@ -307,7 +311,7 @@ impl Client {
                         Some(total) if !max.is_zero() => {
                             inner.clock_offset_ms.store(total, Ordering::Relaxed);
                             return Ok(Attempt::Resign {
-                                status: response.status().as_u16(),
+                                status: parts.status.as_u16(),
                                 offset_ms: offset,
                             });
                         }

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use zeroize::Zeroize;
+
 use super::key::Signature;
 
 /// The intermediate texts of one signature.
@@ -42,6 +44,14 @@ impl SigningOutput {
     /// The signature, 64 lower-case hex digits.
     pub fn signature(&self) -> &str {
         self.signature.as_str()
+    }
+}
+
+/// The canonical request may hold the session token: it is wiped, not just
+/// freed.
+impl Drop for SigningOutput {
+    fn drop(&mut self) {
+        self.canonical_request.zeroize();
     }
 }
 

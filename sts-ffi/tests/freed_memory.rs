@@ -1,0 +1,278 @@
+//! Secrets do not outlive their use in freed memory: a global allocator
+//! looks into every block as it is freed, and the test fails when one still
+//! holds a secret (the session token the client signs with, a web identity
+//! token, SAML assertion, trade-in token or MFA code it sends, the secret
+//! key and session token it receives, a credential_process secret).
+//!
+//! It lives in `sts-ffi` because looking into freed blocks needs `unsafe`,
+//! which only this crate may have; it checks the Rust crates under it. The
+//! transport is in memory and wipes what it is handed, as the default
+//! transport's caller cannot reach `ureq`'s own buffers (see the crate docs
+//! of `sts-blocking::log_safety` and `UreqTransport`).
+
+#![allow(unsafe_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use sts_blocking::Client;
+use sts_blocking::transport::{Transport, TransportError};
+use sts_proto::Credentials;
+use sts_proto::ops::*;
+
+const SIGNING_SECRET: &[u8] = b"FREEDSIGNINGSECRETd81f";
+const SIGNING_TOKEN: &[u8] = b"FREEDSIGNINGTOKEN4e2a";
+const WEB_IDENTITY_TOKEN: &[u8] = b"FREEDWEBIDTOKEN77c3";
+const SAML_ASSERTION: &[u8] = b"FREEDSAMLASSERTION90b1";
+const TRADE_IN_TOKEN: &[u8] = b"FREEDTRADEINTOKEN3d5e";
+const TOKEN_CODE: &[u8] = b"918273";
+const ANSWER_SECRET: &[u8] = b"FREEDANSWERSECRETa6b4";
+const ANSWER_TOKEN: &[u8] = b"FREEDANSWERTOKENf00d";
+
+const NEEDLES: &[&[u8]] = &[
+    SIGNING_SECRET,
+    SIGNING_TOKEN,
+    WEB_IDENTITY_TOKEN,
+    SAML_ASSERTION,
+    TRADE_IN_TOKEN,
+    ANSWER_SECRET,
+    ANSWER_TOKEN,
+];
+
+/// Whether freed blocks are looked into now.
+static ARMED: AtomicBool = AtomicBool::new(false);
+/// Freed blocks that still held a needle, by needle.
+static HITS: [AtomicUsize; 7] = [const { AtomicUsize::new(0) }; 7];
+/// The size of the last such block, for the failure message.
+static LAST_HIT_SIZE: AtomicUsize = AtomicUsize::new(0);
+/// Blocks looked into (a check of the check).
+static SCANNED: AtomicUsize = AtomicUsize::new(0);
+
+struct Scanning;
+
+#[global_allocator]
+static ALLOCATOR: Scanning = Scanning;
+
+// SAFETY: every call is passed on to `System`; `dealloc` only reads the
+// block it is handed, which is still allocated at that point.
+unsafe impl GlobalAlloc for Scanning {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if ARMED.load(Ordering::Relaxed) {
+            // SAFETY: `ptr` points to `layout.size()` live bytes until the
+            // `System.dealloc` below.
+            let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
+            SCANNED.fetch_add(1, Ordering::Relaxed);
+            for (i, needle) in NEEDLES.iter().enumerate() {
+                if block.windows(needle.len()).any(|w| w == *needle) {
+                    HITS[i].fetch_add(1, Ordering::Relaxed);
+                    LAST_HIT_SIZE.store(layout.size(), Ordering::Relaxed);
+                }
+            }
+        }
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    // `realloc` is left to the default, which allocates, copies and calls
+    // `dealloc` on the old block: a buffer that grew is looked into too.
+}
+
+/// The answers a server would give, keyed by action; the transport wipes
+/// the request it is handed, as a careful transport should.
+/// The answers are made before the check starts, so that the only copy
+/// of an answer made during it is the one handed to the client.
+#[derive(Debug)]
+struct InMemory {
+    answers: Vec<(&'static str, Vec<u8>)>,
+}
+
+impl InMemory {
+    fn new() -> Self {
+        let actions = [
+            "GetCallerIdentity",
+            "GetSessionToken",
+            "AssumeRole",
+            "AssumeRoleWithWebIdentity",
+            "AssumeRoleWithSAML",
+            "GetDelegatedAccessToken",
+        ];
+        Self {
+            answers: actions
+                .into_iter()
+                .map(|a| (a, answer_for(a).into_bytes()))
+                .collect(),
+        }
+    }
+}
+
+fn text(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).unwrap()
+}
+
+fn credentials_xml() -> String {
+    format!(
+        "<Credentials><AccessKeyId>ASIAANSWER</AccessKeyId>\
+         <SecretAccessKey>{}</SecretAccessKey><SessionToken>{}</SessionToken>\
+         <Expiration>2030-01-01T00:00:00Z</Expiration></Credentials>",
+        text(ANSWER_SECRET),
+        text(ANSWER_TOKEN)
+    )
+}
+
+fn answer_for(action: &str) -> String {
+    let user = "<AssumedRoleUser><AssumedRoleId>AROA:s</AssumedRoleId>\
+                <Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn></AssumedRoleUser>";
+    let result = match action {
+        "GetCallerIdentity" => "<Arn>arn:aws:iam::1:user/u</Arn><UserId>AIDA</UserId>\
+                                <Account>123456789012</Account>"
+            .to_owned(),
+        "AssumeRole" | "AssumeRoleWithSAML" | "AssumeRoleWithWebIdentity" => {
+            format!("{}{user}", credentials_xml())
+        }
+        _ => credentials_xml(),
+    };
+    format!(
+        "<{action}Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+         <{action}Result>{result}</{action}Result>\
+         <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></{action}Response>"
+    )
+}
+
+impl Drop for InMemory {
+    fn drop(&mut self) {
+        for (_, answer) in &mut self.answers {
+            zeroize::Zeroize::zeroize(answer);
+        }
+    }
+}
+
+impl Transport for InMemory {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        _timeout: Option<Duration>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let (parts, mut body) = request.into_parts();
+        let answer = {
+            let form = std::str::from_utf8(&body).unwrap_or_default();
+            let action = form
+                .split('&')
+                .find_map(|p| p.strip_prefix("Action="))
+                .unwrap_or("GetCallerIdentity");
+            self.answers
+                .iter()
+                .find(|(a, _)| *a == action)
+                .map(|(_, answer)| answer.clone())
+                .unwrap_or_default()
+        };
+        zeroize::Zeroize::zeroize(&mut body);
+        drop(parts);
+        Ok(http::Response::builder().status(200).body(answer).unwrap())
+    }
+}
+
+fn every_operation(client: &Client) {
+    let code = text(TOKEN_CODE);
+    let mfa = "arn:aws:iam::123456789012:mfa/me";
+    client.get_caller_identity().unwrap();
+    drop(
+        client
+            .get_session_token(&GetSessionToken::new().mfa(mfa, code))
+            .unwrap(),
+    );
+    drop(
+        client
+            .assume_role(
+                &AssumeRole::new("arn:aws:iam::123456789012:role/r", "session").mfa(mfa, code),
+            )
+            .unwrap(),
+    );
+    drop(
+        client
+            .assume_role_with_web_identity(&AssumeRoleWithWebIdentity::new(
+                "arn:aws:iam::123456789012:role/r",
+                "session",
+                text(WEB_IDENTITY_TOKEN),
+            ))
+            .unwrap(),
+    );
+    drop(
+        client
+            .assume_role_with_saml(&AssumeRoleWithSaml::new(
+                "arn:aws:iam::123456789012:role/r",
+                "arn:aws:iam::123456789012:saml-provider/p",
+                text(SAML_ASSERTION),
+            ))
+            .unwrap(),
+    );
+    drop(
+        client
+            .get_delegated_access_token(&GetDelegatedAccessToken::new(text(TRADE_IN_TOKEN)))
+            .unwrap(),
+    );
+}
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn hits() -> Vec<(String, usize)> {
+    NEEDLES
+        .iter()
+        .zip(&HITS)
+        .map(|(n, h)| (text(n).to_owned(), h.load(Ordering::Relaxed)))
+        .filter(|(_, h)| *h > 0)
+        .collect()
+}
+
+fn reset() {
+    for h in &HITS {
+        h.store(0, Ordering::Relaxed);
+    }
+    SCANNED.store(0, Ordering::Relaxed);
+}
+
+#[test]
+fn no_secret_is_left_in_freed_memory_by_a_call() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let client = Client::builder()
+        .region("us-east-1")
+        .transport(InMemory::new())
+        .credentials(Credentials::new(
+            "AKIDCLIENT",
+            text(SIGNING_SECRET),
+            Some(text(SIGNING_TOKEN).into()),
+        ))
+        .build()
+        .unwrap();
+    // A first call outside the check: one-time set-up (the signing key, the
+    // logger) is not what this test is about.
+    client.get_caller_identity().unwrap();
+    reset();
+    ARMED.store(true, Ordering::SeqCst);
+    every_operation(&client);
+    drop(client);
+    ARMED.store(false, Ordering::SeqCst);
+    let hits = hits();
+    assert!(
+        SCANNED.load(Ordering::Relaxed) > 100,
+        "the allocator looked"
+    );
+    assert!(
+        hits.is_empty(),
+        "freed blocks still held secrets (needle, blocks): {hits:?}; last block {} bytes",
+        LAST_HIT_SIZE.load(Ordering::Relaxed)
+    );
+}
+
+#[test]
+fn the_check_sees_an_unwiped_secret() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    reset();
+    ARMED.store(true, Ordering::SeqCst);
+    drop(std::hint::black_box(ANSWER_SECRET.to_vec()));
+    ARMED.store(false, Ordering::SeqCst);
+    assert_eq!(hits(), [(text(ANSWER_SECRET).to_owned(), 1)]);
+}
