@@ -1,12 +1,13 @@
-//! `sts.pc.in`, filled in as the README's install notes fill it in, is a
+//! `sts.pc.in`, filled in as `scripts/install-ffi.sh` fills it in, is a
 //! pkg-config file that pkg-config reads and that points at the installed
-//! header and library.
+//! header and library. (`tests/tests/ffi_c.rs` runs the script itself and
+//! builds programs with the result.)
 
 use std::path::Path;
 use std::process::Command;
 
-/// The template with `@PREFIX@` and `@VERSION@` replaced, as the README's
-/// `sed` line does.
+/// The template with `@PREFIX@` and `@VERSION@` replaced, as
+/// `scripts/install-ffi.sh` does.
 fn render(prefix: &Path) -> String {
     let template = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("sts.pc.in"))
         .expect("sts-ffi/sts.pc.in is missing");
