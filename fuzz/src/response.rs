@@ -193,7 +193,7 @@ fn check_document(body: &[u8], limits: &XmlLimits) {
                 // The root is at depth 1, so a leaf path has at most
                 // `max_depth - 1` names.
                 assert!(
-                    path.split('/').count() < limits.max_depth,
+                    path.to_string().split('/').count() < limits.max_depth,
                     "leaf {path:?} is deeper than {}",
                     limits.max_depth
                 );

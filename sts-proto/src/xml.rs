@@ -12,22 +12,41 @@
 //! elements are capped before any of them can cost memory, DOCTYPE
 //! declarations (and so custom entities) are refused, and every malformed,
 //! truncated or non-UTF-8 document is an error, never a panic.
+//!
+//! # Memory
+//!
+//! A path is never built. Writing each leaf's path out costs the length of
+//! all its ancestors' names, once per leaf, so one long element name above
+//! thousands of small children is quadratic: a 1 MB body once took 3.9 GiB.
+//! Instead every element name and every leaf text is stored once, back to
+//! back, in one buffer sized to the body before reading starts, and each
+//! element records its parent; a [`LeafPath`] compares against text by
+//! walking up that chain. The reader's own memory is therefore at most
+//! about twice the body (the buffer, and the root's name) plus
+//! [`XmlLimits::max_elements`] times 20 bytes of element table, and its time
+//! is linear in the body. That buffer holds the secret access key and the
+//! session token, so it is wiped when the document is dropped, and because
+//! it never grows no unwiped copy is left behind by a reallocation.
 
 use std::fmt;
 
 use quick_xml::errors::{Error as ReaderError, IllFormedError};
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
+use zeroize::Zeroizing;
 
 /// Limits on what the reader accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct XmlLimits {
     /// Largest body in bytes. The largest legitimate STS response, a
     /// decoded authorization message, is far below the default of 1 MiB.
+    /// Positions in a document are 32-bit, so bodies of 4 GiB and more are
+    /// refused whatever this says.
     pub max_body_bytes: usize,
     /// Deepest element nesting; STS documents are at most 5 deep.
     pub max_depth: usize,
-    /// Most elements in a document.
+    /// Most elements in a document. Each costs 20 bytes of the document's
+    /// element table, so the default keeps that table under 100 KiB.
     pub max_elements: usize,
 }
 
@@ -40,6 +59,10 @@ impl Default for XmlLimits {
         }
     }
 }
+
+/// The largest body the 32-bit positions of a [`Document`] can address,
+/// with `u32::MAX` left free as a marker.
+const MAX_ADDRESSABLE: usize = u32::MAX as usize - 1;
 
 /// Why a document could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,13 +129,27 @@ impl fmt::Display for XmlError {
 impl std::error::Error for XmlError {}
 
 /// A document flattened into the text of its leaf elements.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// `Debug` shows the paths and the length of each text, never the text:
+/// leaves carry the secret access key and the session token.
+///
+/// ```
+/// use sts_proto::xml::{parse, XmlLimits};
+///
+/// let doc = parse(b"<R><A><B>one</B><C/></A></R>", &XmlLimits::default())?;
+/// assert_eq!(doc.root, "R");
+/// assert_eq!(doc.get("A/B"), Some("one"));
+/// let (path, text) = doc.leaves.iter().nth(1).unwrap();
+/// assert_eq!((path.to_string().as_str(), text.as_str()), ("A/C", ""));
+/// # Ok::<(), sts_proto::xml::XmlError>(())
+/// ```
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Document {
     /// Local name of the root element, as `AssumeRoleResponse`.
     pub root: String,
-    /// `(path, text)` for every element without child elements, in
-    /// document order. Paths are relative to the root, joined with `/`.
-    pub leaves: Vec<(String, String)>,
+    /// Every element without child elements, in document order, with its
+    /// path relative to the root (names joined with `/`) and its text.
+    pub leaves: Leaves,
 }
 
 impl Document {
@@ -120,7 +157,7 @@ impl Document {
     pub fn get(&self, path: &str) -> Option<&str> {
         self.leaves
             .iter()
-            .find(|(p, _)| p == path)
+            .find(|(p, _)| *p == path)
             .map(|(_, t)| t.as_str())
     }
 
@@ -129,19 +166,384 @@ impl Document {
         self.leaves
             .iter()
             .find(|(p, _)| {
-                p.strip_suffix(suffix)
-                    .is_some_and(|rest| rest.is_empty() || rest.ends_with('/'))
+                let Some(rest) = p.len().checked_sub(suffix.len()) else {
+                    return false;
+                };
+                p.matches_at(rest, suffix.as_bytes()) && (rest == 0 || p.matches_at(rest - 1, b"/"))
             })
             .map(|(_, t)| t.as_str())
     }
 }
 
+impl fmt::Debug for Document {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Document")
+            .field("root", &self.root)
+            .field("leaves", &self.leaves)
+            .finish()
+    }
+}
+
+/// Marks an element with child elements, which has no text of its own.
+const NOT_LEAF: u32 = u32::MAX;
+/// The parent of the root's children: the root has no entry of its own.
+const NO_PARENT: u32 = u32::MAX;
+
+/// One element below the root. Positions are byte offsets into
+/// [`Leaves::bytes`]; a leaf's text follows its name there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Element {
+    /// Index of the parent element, or [`NO_PARENT`].
+    parent: u32,
+    /// Where the local name starts.
+    name_start: u32,
+    /// Length of the local name.
+    name_len: u32,
+    /// Length of the path up to and including this name.
+    path_len: u32,
+    /// Length of the text after the name, or [`NOT_LEAF`].
+    text_len: u32,
+}
+
+impl Element {
+    fn is_leaf(&self) -> bool {
+        self.text_len != NOT_LEAF
+    }
+}
+
+/// The leaves of a [`Document`]: iterate them with [`Leaves::iter`].
+///
+/// Names and texts are kept once each in one buffer that is wiped on drop,
+/// and paths are never built (see the [module documentation](self)).
+#[derive(Clone, Default)]
+pub struct Leaves {
+    /// Element names and leaf texts, back to back.
+    bytes: Zeroizing<String>,
+    /// The elements below the root, in document order.
+    elements: Vec<Element>,
+    /// How many of them are leaves.
+    count: usize,
+}
+
+impl Leaves {
+    /// The leaves in document order, as `(path, text)`.
+    pub fn iter(&self) -> LeafIter<'_> {
+        LeafIter {
+            leaves: self,
+            next: 0,
+        }
+    }
+
+    /// Number of leaves.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether the document has no element below its root.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    fn slice(&self, start: u32, len: u32) -> &str {
+        let start = start as usize;
+        self.bytes
+            .get(start..start.saturating_add(len as usize))
+            .unwrap_or_default()
+    }
+
+    fn name(&self, e: &Element) -> &str {
+        self.slice(e.name_start, e.name_len)
+    }
+
+    fn text(&self, e: &Element) -> &str {
+        if e.is_leaf() {
+            self.slice(e.name_start.saturating_add(e.name_len), e.text_len)
+        } else {
+            ""
+        }
+    }
+
+    fn parent(&self, e: &Element) -> Option<&Element> {
+        self.elements.get(e.parent as usize)
+    }
+
+    /// Whether bytes `from..from + want.len()` of the path of `leaf` are
+    /// `want`; the caller keeps that range inside the path.
+    ///
+    /// The path is the names of the chain from the root's child down to
+    /// `leaf` with a `/` before each but the first, so the walk up from
+    /// `leaf` meets every byte of it once, last to first, and stops at the
+    /// first element that ends before the range.
+    fn path_matches(&self, leaf: &Element, from: usize, want: &[u8]) -> bool {
+        let to = from.saturating_add(want.len());
+        let mut next = Some(leaf);
+        while let Some(e) = next {
+            let end = e.path_len as usize;
+            if end <= from {
+                break;
+            }
+            let start = end.saturating_sub(e.name_len as usize);
+            let (lo, hi) = (from.max(start), to.min(end));
+            if lo < hi {
+                let name = self.name(e).as_bytes();
+                if name.get(lo - start..hi - start) != want.get(lo - from..hi - from) {
+                    return false;
+                }
+            }
+            next = self.parent(e);
+            // The `/` between the parent's name and this one.
+            if next.is_some()
+                && start > from
+                && start <= to
+                && want.get(start - 1 - from) != Some(&b'/')
+            {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The path of `leaf` as pieces, first to last, without its first
+    /// `skip` bytes.
+    fn pieces(&self, leaf: &Element, skip: usize) -> Vec<&str> {
+        let mut chain = Vec::new();
+        let mut next = Some(leaf);
+        while let Some(e) = next {
+            chain.push(self.name(e));
+            next = self.parent(e);
+        }
+        let mut pieces = Vec::with_capacity(chain.len() * 2);
+        let mut to_skip = skip;
+        for (i, name) in chain.iter().rev().enumerate() {
+            let sep = if i == 0 { "" } else { "/" };
+            for piece in [sep, name] {
+                let cut = to_skip.min(piece.len());
+                to_skip -= cut;
+                if let Some(rest) = piece.get(cut..).filter(|p| !p.is_empty()) {
+                    pieces.push(rest);
+                }
+            }
+        }
+        pieces
+    }
+}
+
+impl fmt::Debug for Leaves {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl PartialEq for Leaves {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len()
+            && self
+                .iter()
+                .zip(other.iter())
+                .all(|((pa, ta), (pb, tb))| pa == pb && ta == tb)
+    }
+}
+
+impl Eq for Leaves {}
+
+impl<'a> IntoIterator for &'a Leaves {
+    type Item = (LeafPath<'a>, LeafText<'a>);
+    type IntoIter = LeafIter<'a>;
+
+    fn into_iter(self) -> LeafIter<'a> {
+        self.iter()
+    }
+}
+
+/// Iterator over the leaves of a [`Document`], from [`Leaves::iter`].
+#[derive(Debug, Clone)]
+pub struct LeafIter<'a> {
+    leaves: &'a Leaves,
+    next: usize,
+}
+
+impl<'a> Iterator for LeafIter<'a> {
+    type Item = (LeafPath<'a>, LeafText<'a>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let leaves = self.leaves;
+        while let Some(element) = leaves.elements.get(self.next) {
+            self.next += 1;
+            if element.is_leaf() {
+                let path = LeafPath {
+                    leaves,
+                    element,
+                    skip: 0,
+                };
+                return Some((path, LeafText(leaves.text(element))));
+            }
+        }
+        None
+    }
+}
+
+/// The path of a leaf below the root, `Result/Credentials/AccessKeyId`,
+/// compared with text without being built.
+///
+/// It compares equal to the `&str` of the same path, and
+/// [`strip_prefix`](LeafPath::strip_prefix) drops a known beginning;
+/// `Display` writes it out.
+#[derive(Clone, Copy)]
+pub struct LeafPath<'a> {
+    leaves: &'a Leaves,
+    element: &'a Element,
+    /// Bytes dropped from the front by `strip_prefix`.
+    skip: usize,
+}
+
+impl<'a> LeafPath<'a> {
+    /// Length of the path in bytes.
+    pub fn len(&self) -> usize {
+        (self.element.path_len as usize).saturating_sub(self.skip)
+    }
+
+    /// Whether the path is empty, as it is only after stripping all of it.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether bytes `at..at + want.len()` of the path are `want`.
+    fn matches_at(&self, at: usize, want: &[u8]) -> bool {
+        at.checked_add(want.len())
+            .is_some_and(|end| end <= self.len())
+            && self.leaves.path_matches(self.element, self.skip + at, want)
+    }
+
+    /// Whether the path starts with `prefix`.
+    pub fn starts_with(&self, prefix: &str) -> bool {
+        self.matches_at(0, prefix.as_bytes())
+    }
+
+    /// Whether the path ends with `suffix`.
+    pub fn ends_with(&self, suffix: &str) -> bool {
+        self.len()
+            .checked_sub(suffix.len())
+            .is_some_and(|at| self.matches_at(at, suffix.as_bytes()))
+    }
+
+    /// The rest of the path after `prefix`, if it starts with it, as
+    /// [`str::strip_prefix`].
+    pub fn strip_prefix(&self, prefix: &str) -> Option<LeafPath<'a>> {
+        self.starts_with(prefix).then(|| LeafPath {
+            skip: self.skip + prefix.len(),
+            ..*self
+        })
+    }
+}
+
+impl PartialEq<str> for LeafPath<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.len() == other.len() && self.matches_at(0, other.as_bytes())
+    }
+}
+
+impl PartialEq<&str> for LeafPath<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        *self == **other
+    }
+}
+
+impl PartialEq for LeafPath<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        let bytes = |p: &Self| {
+            p.leaves
+                .pieces(p.element, p.skip)
+                .into_iter()
+                .flat_map(str::bytes)
+        };
+        self.len() == other.len() && bytes(self).eq(bytes(other))
+    }
+}
+
+impl Eq for LeafPath<'_> {}
+
+impl fmt::Display for LeafPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.leaves
+            .pieces(self.element, self.skip)
+            .into_iter()
+            .try_for_each(|piece| f.write_str(piece))
+    }
+}
+
+impl fmt::Debug for LeafPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "\"{self}\"")
+    }
+}
+
+/// The text of a leaf: everything between its tags, references and CDATA
+/// decoded, line ends normalized, not trimmed.
+///
+/// `Debug` shows only its length: it may be a secret.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct LeafText<'a>(&'a str);
+
+impl<'a> LeafText<'a> {
+    /// The text.
+    pub fn as_str(&self) -> &'a str {
+        self.0
+    }
+}
+
+impl std::ops::Deref for LeafText<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.0
+    }
+}
+
+impl PartialEq<str> for LeafText<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for LeafText<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl fmt::Debug for LeafText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0.len())
+    }
+}
+
+/// A `u32` position; every position is below the body length, which
+/// [`parse`] has checked against [`MAX_ADDRESSABLE`].
+fn pos(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(NOT_LEAF)
+}
+
+/// Appends `text` with XML 1.0 line ends normalized (`\r\n` and `\r` become
+/// `\n`), as quick-xml's `xml10_content` does, but into `out` directly:
+/// that method returns a fresh string for any text with a `\r`, a copy of
+/// leaf text that nothing would wipe.
+fn push_xml10(out: &mut String, text: &str) {
+    let mut rest = text;
+    while let Some((before, after)) = rest.split_once('\r') {
+        out.push_str(before);
+        out.push('\n');
+        rest = after.strip_prefix('\n').unwrap_or(after);
+    }
+    out.push_str(rest);
+}
+
 /// Reads `body` into a [`Document`] within `limits`.
 pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Document, XmlError> {
-    if body.len() > limits.max_body_bytes {
+    let limit = limits.max_body_bytes.min(MAX_ADDRESSABLE);
+    if body.len() > limit {
         return Err(XmlError::TooLarge {
             size: body.len(),
-            limit: limits.max_body_bytes,
+            limit,
         });
     }
     let text = std::str::from_utf8(body).map_err(|e| XmlError::NotUtf8 {
@@ -151,16 +553,22 @@ pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Document, XmlError> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = true;
 
-    let mut doc = Document::default();
-    // The path of the open elements below the root, and where each
-    // element's name starts in it, so closing one is a truncate.
-    let mut path = String::new();
-    let mut starts: Vec<usize> = Vec::new();
+    let mut root = String::new();
+    // Names and leaf texts are no longer than the text they come from, and
+    // come from separate parts of it, so this never grows.
+    let mut leaves = Leaves {
+        bytes: Zeroizing::new(String::with_capacity(text.len())),
+        elements: Vec::with_capacity(limits.max_elements.min(32)),
+        count: 0,
+    };
+    // The open elements below the root, innermost last.
+    let mut open: Vec<u32> = Vec::with_capacity(limits.max_depth.min(8));
     let mut depth = 0usize;
     let mut elements = 0usize;
-    // Text of the innermost open element, and whether it has children.
-    let mut leaf_text = String::new();
-    let mut has_children = false;
+    // Whether the innermost open element has no child element yet, so its
+    // text is being kept: it is a leaf if it closes in that state. The
+    // root's text is never kept.
+    let mut collecting = false;
     let mut root_closed = false;
 
     loop {
@@ -184,14 +592,13 @@ pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Document, XmlError> {
                 let name = start.local_name().into_inner();
                 let empty = matches!(event, Event::Empty(_));
                 if depth == 0 {
-                    doc.root = name.to_owned();
+                    root = name.to_owned();
                     if empty {
                         root_closed = true;
                     } else {
                         depth = 1;
                     }
-                    leaf_text.clear();
-                    has_children = false;
+                    collecting = false;
                     continue;
                 }
                 if depth + 1 > limits.max_depth {
@@ -199,19 +606,39 @@ pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Document, XmlError> {
                         limit: limits.max_depth,
                     });
                 }
-                starts.push(path.len());
-                if !path.is_empty() {
-                    path.push('/');
+                let parent = open.last().copied().unwrap_or(NO_PARENT);
+                let parent_path = leaves.elements.get(parent as usize).map(|p| p.path_len);
+                if collecting {
+                    // The parent has a child after all: drop its text (the
+                    // spare capacity is wiped with the rest on drop).
+                    if let Some(p) = leaves.elements.get(parent as usize) {
+                        let kept = p.name_start.saturating_add(p.name_len) as usize;
+                        leaves.bytes.truncate(kept);
+                    }
                 }
-                path.push_str(name);
+                let name_start = pos(leaves.bytes.len());
+                leaves.bytes.push_str(name);
+                let name_len = pos(name.len());
+                let path_len = match parent_path {
+                    Some(len) => len.saturating_add(1).saturating_add(name_len),
+                    None => name_len,
+                };
+                let index = pos(leaves.elements.len());
+                leaves.elements.push(Element {
+                    parent,
+                    name_start,
+                    name_len,
+                    path_len,
+                    text_len: if empty { 0 } else { NOT_LEAF },
+                });
                 if empty {
-                    doc.leaves.push((path.clone(), String::new()));
-                    close(&mut path, &mut starts);
-                    has_children = true;
+                    leaves.count += 1;
+                    // The parent now has a child.
+                    collecting = false;
                 } else {
+                    open.push(index);
                     depth += 1;
-                    leaf_text.clear();
-                    has_children = false;
+                    collecting = true;
                 }
             }
             Event::End(_) => {
@@ -220,25 +647,29 @@ pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Document, XmlError> {
                     root_closed = true;
                     continue;
                 }
-                if !has_children {
-                    doc.leaves
-                        .push((path.clone(), std::mem::take(&mut leaf_text)));
+                let closed = open.pop().and_then(|i| leaves.elements.get_mut(i as usize));
+                if let (true, Some(e)) = (collecting, closed) {
+                    let text_start = e.name_start.saturating_add(e.name_len) as usize;
+                    e.text_len = pos(leaves.bytes.len().saturating_sub(text_start));
+                    leaves.count += 1;
                 }
-                leaf_text.clear();
-                close(&mut path, &mut starts);
                 // The parent now has at least this child.
-                has_children = true;
+                collecting = false;
             }
             Event::Text(t) => {
                 if depth > 0 {
-                    leaf_text.push_str(&t.xml10_content());
+                    if collecting {
+                        push_xml10(&mut leaves.bytes, &t);
+                    }
                 } else if !t.trim_ascii().is_empty() {
                     return Err(XmlError::Malformed("text outside the root element".into()));
                 }
             }
             Event::CData(t) => {
                 if depth > 0 {
-                    leaf_text.push_str(&t.xml10_content());
+                    if collecting {
+                        push_xml10(&mut leaves.bytes, &t);
+                    }
                 } else {
                     return Err(XmlError::Malformed("CDATA outside the root element".into()));
                 }
@@ -259,7 +690,9 @@ pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Document, XmlError> {
                     Err(_) => return Err(XmlError::UnknownEntity(r.chars().take(32).collect())),
                 };
                 if depth > 0 {
-                    leaf_text.push(c);
+                    if collecting {
+                        leaves.bytes.push(c);
+                    }
                 } else {
                     return Err(XmlError::Malformed(
                         "reference outside the root element".into(),
@@ -271,7 +704,7 @@ pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Document, XmlError> {
             Event::Eof => break,
         }
     }
-    if doc.root.is_empty() {
+    if root.is_empty() {
         return Err(XmlError::Empty);
     }
     if !root_closed {
@@ -279,7 +712,7 @@ pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Document, XmlError> {
             "document ends before the root element closes".into(),
         ));
     }
-    Ok(doc)
+    Ok(Document { root, leaves })
 }
 
 /// The XML `Name` production, simplified to ASCII precision: non-ASCII
@@ -335,11 +768,6 @@ fn describe(error: &ReaderError) -> String {
         .collect()
 }
 
-fn close(path: &mut String, starts: &mut Vec<usize>) {
-    let start = starts.pop().unwrap_or(0);
-    path.truncate(start);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,6 +792,129 @@ mod tests {
         assert_eq!(doc.get("Result/D"), Some("two"));
         assert_eq!(doc.find_suffix("RequestId"), Some("id-1"));
         assert_eq!(doc.leaves.len(), 4);
+    }
+
+    #[test]
+    fn paths_compare_without_being_built() {
+        let doc = read(
+            "<R><AssumeRoleResult><Credentials><Key>k</Key></Credentials></AssumeRoleResult>\
+             <XError><Code>x</Code></XError><Error><Code>c</Code></Error></R>",
+        )
+        .unwrap();
+        let (path, text) = doc.leaves.iter().next().unwrap();
+        assert_eq!(path, "AssumeRoleResult/Credentials/Key");
+        assert_eq!(path.to_string(), "AssumeRoleResult/Credentials/Key");
+        assert_eq!(text, "k");
+        // A prefix may end inside a name, as the operation parsers' do.
+        let rest = path.strip_prefix("AssumeRole").unwrap();
+        assert_eq!(rest, "Result/Credentials/Key");
+        assert_eq!(rest.to_string(), "Result/Credentials/Key");
+        let rest = rest.strip_prefix("Result/").unwrap();
+        assert_eq!(rest, "Credentials/Key");
+        assert_eq!(rest.len(), "Credentials/Key".len());
+        assert!(rest.strip_prefix("Credentials/Key/").is_none());
+        assert!(rest.strip_prefix("Credentials-").is_none());
+        assert_eq!(
+            rest.strip_prefix("Credentials/Key").map(|p| p.is_empty()),
+            Some(true)
+        );
+        assert!(path.starts_with("AssumeRoleResult/C") && path.ends_with("s/Key"));
+        assert!(!path.ends_with("x/AssumeRoleResult/Credentials/Key"));
+        assert!(path != "AssumeRoleResult/Credentials/Kex");
+        assert!(path != "AssumeRoleResult/Credentials");
+        assert!(path != "AssumeRoleResult-Credentials/Key");
+        // A suffix matches whole names only.
+        assert_eq!(doc.find_suffix("Error/Code"), Some("c"));
+        assert_eq!(doc.find_suffix("Key"), Some("k"));
+        assert_eq!(doc.find_suffix("ey"), None);
+        assert_eq!(doc.get("XError/Code"), Some("x"));
+        assert_eq!(doc.get("XError"), None);
+    }
+
+    #[test]
+    fn mixed_content_keeps_only_leaf_text() {
+        let doc =
+            read("<R>root text<A>head<B>b</B>tail</A><C>c<!-- x --><?p?>d</C>after</R>").unwrap();
+        let leaves: Vec<(String, String)> = doc
+            .leaves
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.as_str().to_owned()))
+            .collect();
+        assert_eq!(
+            leaves,
+            [("A/B".into(), "b".into()), ("C".into(), "cd".into())]
+        );
+        // The dropped text of `A` left no trace in what the leaves read.
+        assert_eq!(doc.leaves.bytes.as_str(), "ABbCcd");
+    }
+
+    #[test]
+    fn line_ends_are_normalized_as_quick_xml_does() {
+        for raw in ["a\r\nb", "a\rb", "\r\r\n\n", "a\r", "\r", "x\n\ry", ""] {
+            let mut mine = String::new();
+            push_xml10(&mut mine, raw);
+            let theirs = quick_xml::events::BytesText::from_escaped(raw)
+                .xml10_content()
+                .into_owned();
+            assert_eq!(mine, theirs, "{raw:?}");
+            let doc = read(&format!("<R><A>{raw}&amp;<![CDATA[{raw}]]></A></R>")).unwrap();
+            assert_eq!(doc.get("A"), Some(format!("{theirs}&{theirs}").as_str()));
+        }
+    }
+
+    #[test]
+    fn the_buffer_never_grows() {
+        // Grown, it would leave an unwiped copy of the texts behind.
+        let long = "N".repeat(10_000);
+        for body in [
+            format!("<R><{long}>{}</{long}></R>", "<a>t</a>".repeat(500)),
+            format!("<R><a>{}</a></R>", "&#x10FFFF;&lt;".repeat(1000)),
+            format!("<R><a><![CDATA[{}]]></a></R>", "\r\n".repeat(1000)),
+            format!(
+                "<R><a>{}<b/></a><c>{}</c></R>",
+                "x".repeat(1000),
+                "y".repeat(1000)
+            ),
+            "<R><p:a xmlns:p='u'>v</p:a></R>".to_owned(),
+        ] {
+            let doc = read(&body).unwrap();
+            assert!(doc.leaves.bytes.len() <= body.len());
+            assert_eq!(doc.leaves.bytes.capacity(), body.len(), "{}", &body[..40]);
+        }
+    }
+
+    #[test]
+    fn a_long_name_above_many_children_costs_its_length_once() {
+        // The shape that once took 3.9 GiB: each child's path repeats the
+        // long name, but here it is stored once.
+        let long = "L".repeat(500_000);
+        let body = format!("<R><{long}>{}</{long}></R>", "<a>1</a>".repeat(4000));
+        let doc = read(&body).unwrap();
+        assert_eq!(doc.leaves.len(), 4000);
+        assert!(doc.leaves.bytes.len() < 510_000);
+        let (path, text) = doc.leaves.iter().last().unwrap();
+        assert_eq!(path, format!("{long}/a").as_str());
+        assert_eq!(text, "1");
+        assert_eq!(doc.find_suffix("a"), Some("1"));
+    }
+
+    #[test]
+    fn equality_and_debug() {
+        let a = read("<R><A><B>secret</B></A></R>").unwrap();
+        let b = read("<R>\n <A><!-- c --><B>secret</B>\n</A></R>").unwrap();
+        assert_eq!(a, b);
+        assert_ne!(a, read("<R><A><B>other!</B></A></R>").unwrap());
+        assert_ne!(a, read("<R><A><C>secret</C></A></R>").unwrap());
+        assert_ne!(a, read("<S><A><B>secret</B></A></S>").unwrap());
+        let shown = format!("{a:?}");
+        assert!(
+            shown.contains("\"A/B\"") && shown.contains("<6 bytes>"),
+            "{shown}"
+        );
+        assert!(!shown.contains("secret"), "{shown}");
+        assert_eq!(a.clone(), a);
+        assert_eq!(Document::default().leaves.len(), 0);
+        assert!(Document::default().leaves.is_empty());
     }
 
     #[test]
