@@ -30,6 +30,7 @@ const TRADE_IN_TOKEN: &[u8] = b"FREEDTRADEINTOKEN3d5e";
 const TOKEN_CODE: &[u8] = b"918273";
 const ANSWER_SECRET: &[u8] = b"FREEDANSWERSECRETa6b4";
 const ANSWER_TOKEN: &[u8] = b"FREEDANSWERTOKENf00d";
+const ANSWER_JWT: &[u8] = b"FREEDANSWERJWT2c8d";
 
 const NEEDLES: &[&[u8]] = &[
     SIGNING_SECRET,
@@ -39,12 +40,13 @@ const NEEDLES: &[&[u8]] = &[
     TRADE_IN_TOKEN,
     ANSWER_SECRET,
     ANSWER_TOKEN,
+    ANSWER_JWT,
 ];
 
 /// Whether freed blocks are looked into now.
 static ARMED: AtomicBool = AtomicBool::new(false);
 /// Freed blocks that still held a needle, by needle.
-static HITS: [AtomicUsize; 7] = [const { AtomicUsize::new(0) }; 7];
+static HITS: [AtomicUsize; 8] = [const { AtomicUsize::new(0) }; 8];
 /// The size of the last such block, for the failure message.
 static LAST_HIT_SIZE: AtomicUsize = AtomicUsize::new(0);
 /// Blocks looked into (a check of the check).
@@ -99,6 +101,11 @@ impl InMemory {
             "AssumeRoleWithWebIdentity",
             "AssumeRoleWithSAML",
             "GetDelegatedAccessToken",
+            "GetAccessKeyInfo",
+            "DecodeAuthorizationMessage",
+            "GetWebIdentityToken",
+            "GetFederationToken",
+            "AssumeRoot",
         ];
         Self {
             answers: actions
@@ -133,6 +140,17 @@ fn answer_for(action: &str) -> String {
         "AssumeRole" | "AssumeRoleWithSAML" | "AssumeRoleWithWebIdentity" => {
             format!("{}{user}", credentials_xml())
         }
+        "GetAccessKeyInfo" => "<Account>123456789012</Account>".to_owned(),
+        "DecodeAuthorizationMessage" => "<DecodedMessage>{}</DecodedMessage>".to_owned(),
+        "GetWebIdentityToken" => format!(
+            "<WebIdentityToken>{}</WebIdentityToken><Expiration>2030-01-01T00:00:00Z</Expiration>",
+            text(ANSWER_JWT)
+        ),
+        "GetFederationToken" => format!(
+            "{}<FederatedUser><FederatedUserId>1:f</FederatedUserId>\
+             <Arn>arn:aws:sts::1:federated-user/f</Arn></FederatedUser>",
+            credentials_xml()
+        ),
         _ => credentials_xml(),
     };
     format!(
@@ -212,6 +230,34 @@ fn every_operation(client: &Client) {
     drop(
         client
             .get_delegated_access_token(&GetDelegatedAccessToken::new(text(TRADE_IN_TOKEN)))
+            .unwrap(),
+    );
+    drop(
+        client
+            .get_access_key_info(&GetAccessKeyInfo::new("AKIAIOSFODNN7EXAMPLE"))
+            .unwrap(),
+    );
+    drop(
+        client
+            .decode_authorization_message(&DecodeAuthorizationMessage::new("encoded"))
+            .unwrap(),
+    );
+    drop(
+        client
+            .get_web_identity_token(&GetWebIdentityToken::new("https://aud", "RS256"))
+            .unwrap(),
+    );
+    drop(
+        client
+            .get_federation_token(&GetFederationToken::new("fed"))
+            .unwrap(),
+    );
+    drop(
+        client
+            .assume_root(&AssumeRoot::new(
+                "111122223333",
+                "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials",
+            ))
             .unwrap(),
     );
 }
