@@ -5,8 +5,11 @@ use std::sync::Arc;
 use sts_proto::time::parse_timestamp;
 use sts_proto::{Credentials, SecretString};
 
-use super::{CredentialsError, ProvideCredentials, ProviderConfig, SharedCredentials};
+use super::{
+    CredentialsError, ProvideCredentials, ProviderConfig, SharedCredentials, refuse_expired,
+};
 use crate::env::{Env, ProcessEnv};
+use crate::timing::{Clock, SystemClock};
 
 const SOURCE: &str = "environment";
 
@@ -15,7 +18,9 @@ const SOURCE: &str = "environment";
 /// 8601 time). Blank variables count as unset.
 ///
 /// Not configured when neither key variable is set; invalid when only one
-/// is, or when the expiration does not parse.
+/// is, or when the expiration does not parse; refused
+/// ([`Expired`](super::CredentialsErrorKind::Expired)) when the expiration
+/// has passed.
 ///
 /// ```
 /// use sts_blocking::credentials::{EnvironmentProvider, ProvideCredentials};
@@ -29,6 +34,7 @@ const SOURCE: &str = "environment";
 #[derive(Debug, Clone)]
 pub struct EnvironmentProvider {
     env: Arc<dyn Env>,
+    clock: Arc<dyn Clock>,
 }
 
 impl Default for EnvironmentProvider {
@@ -38,15 +44,20 @@ impl Default for EnvironmentProvider {
 }
 
 impl EnvironmentProvider {
-    /// Reads `env`.
+    /// Reads `env`; judges `AWS_CREDENTIAL_EXPIRATION` by the system clock.
     pub fn new(env: impl Env + 'static) -> Self {
-        Self { env: Arc::new(env) }
+        Self {
+            env: Arc::new(env),
+            clock: Arc::new(SystemClock),
+        }
     }
 
-    /// Reads the configuration's environment.
+    /// Reads the configuration's environment; judges
+    /// `AWS_CREDENTIAL_EXPIRATION` by its clock.
     pub fn from_config(config: &ProviderConfig) -> Self {
         Self {
             env: Arc::clone(&config.env),
+            clock: Arc::clone(&config.clock),
         }
     }
 }
@@ -93,6 +104,7 @@ impl ProvideCredentials for EnvironmentProvider {
             })?;
             creds = creds.with_expiration(at);
         }
+        refuse_expired(&creds, self.clock.now(), SOURCE)?;
         Ok(Arc::new(creds))
     }
 }
@@ -143,5 +155,23 @@ mod tests {
         .unwrap_err();
         assert_eq!(bad_time.kind(), CredentialsErrorKind::InvalidConfiguration);
         assert!(!bad_time.to_string().contains("SECRET"));
+    }
+
+    #[test]
+    fn an_expiration_in_the_past_is_refused() {
+        let expired = run(&[
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+            ("AWS_SECRET_ACCESS_KEY", "SECRET"),
+            ("AWS_SESSION_TOKEN", "TOKEN"),
+            ("AWS_CREDENTIAL_EXPIRATION", "2001-01-01T00:00:00Z"),
+        ])
+        .unwrap_err();
+        assert_eq!(expired.kind(), CredentialsErrorKind::Expired);
+        let text = format!("{expired} {expired:?}");
+        assert!(text.contains("2001-01-01T00:00:00Z"), "{text}");
+        assert!(
+            !text.contains("SECRET") && !text.contains("TOKEN"),
+            "{text}"
+        );
     }
 }

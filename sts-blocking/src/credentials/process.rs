@@ -1,7 +1,7 @@
 //! Credentials from an external command (`credential_process`).
 
 use std::io::Read;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -13,7 +13,10 @@ use sts_proto::time::parse_timestamp;
 use sts_proto::{Credentials, SecretString};
 
 use super::config::wipe;
-use super::{CredentialsError, ProvideCredentials, SharedCredentials};
+use super::{
+    CredentialsError, CredentialsErrorKind, ProvideCredentials, SharedCredentials, refuse_expired,
+};
+use crate::timing::{Clock, SystemClock, bounded_timeout};
 
 /// Characters that mean the command needs a shell to run as written.
 const SHELL_CHARS: &[char] = &[
@@ -23,6 +26,12 @@ const SHELL_CHARS: &[char] = &[
 
 /// How much of the command's stderr an error quotes.
 const STDERR_QUOTE_BYTES: usize = 2048;
+
+/// The longest program name an error quotes.
+const PROGRAM_NAME_CHARS: usize = 64;
+
+/// How long ending a timed-out command's process group may take.
+const KILL_WAIT: Duration = Duration::from_secs(2);
 
 /// Credentials printed by an external command, as `credential_process` in a
 /// profile runs it.
@@ -34,19 +43,33 @@ const STDERR_QUOTE_BYTES: usize = 2048;
 ///   "SessionToken": "...", "Expiration": "2030-01-01T00:00:00Z" }
 /// ```
 ///
-/// `SessionToken` and `Expiration` (ISO 8601) are optional. The command
-/// runs without a shell when it is a plain program with arguments (single
-/// and double quotes group words); when it uses shell syntax (pipes,
-/// redirections, variables, `;`, globs, ...) it runs under `sh -c` (`cmd.exe
-/// /C` on Windows). Its stdin is empty, its environment is this process's,
-/// its stdout is capped (64 KiB by default) and its run time too (60 s).
-/// On failure the error quotes the start of its stderr, never its stdout.
+/// `SessionToken` and `Expiration` (ISO 8601) are optional; credentials
+/// whose `Expiration` has passed are refused
+/// ([`Expired`](super::CredentialsErrorKind::Expired)), as botocore does. The
+/// command runs without a shell when it is a plain program with arguments
+/// (single and double quotes group words); when it uses shell syntax
+/// (pipes, redirections, variables, `;`, globs, ...) it runs under `sh -c`
+/// (`cmd.exe /C` on Windows). Its stdin is empty, its environment is this
+/// process's, its stdout is capped (64 KiB by default) and its run time too
+/// (60 s; [`TimedOut`](super::CredentialsErrorKind::TimedOut) after that).
+///
+/// On Unix the command runs in a process group of its own, and on every
+/// failure (timeout, too much output, an unsuccessful exit) the whole group
+/// is killed, so that nothing it started in the background outlives the
+/// error. The price: a command that reads from the terminal (`/dev/tty`)
+/// is a background job there and is stopped by the terminal, then killed
+/// at the timeout.
+///
+/// On failure the error quotes the start of its stderr, never its stdout,
+/// and names the program only when that is safe: never the arguments, never
+/// `NAME=value` assignments in front of it (which often carry tokens).
 #[derive(Debug, Clone)]
 pub struct CredentialProcessProvider {
     command: String,
     source: String,
     timeout: Duration,
     max_output_bytes: usize,
+    clock: Arc<dyn Clock>,
 }
 
 impl CredentialProcessProvider {
@@ -57,10 +80,12 @@ impl CredentialProcessProvider {
             source: "credential_process".to_owned(),
             timeout: Duration::from_secs(60),
             max_output_bytes: 64 * 1024,
+            clock: Arc::new(SystemClock),
         }
     }
 
-    /// Kills the command if it runs longer than `timeout`.
+    /// Kills the command if it runs longer than `timeout`; a huge one
+    /// (such as [`Duration::MAX`]) means no limit.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -72,9 +97,22 @@ impl CredentialProcessProvider {
         self
     }
 
+    /// Judges the `Expiration` the command prints by `clock` instead of the
+    /// system clock.
+    pub fn with_clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
     /// Names the source in errors (as `profile "dev"`).
     pub(crate) fn with_source_name(mut self, source: impl Into<String>) -> Self {
         self.source = source.into();
+        self
+    }
+
+    /// Judges the expiration by the same clock as `clock`.
+    pub(crate) fn with_shared_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
         self
     }
 
@@ -82,15 +120,17 @@ impl CredentialProcessProvider {
         CredentialsError::failed(self.source.clone(), reason)
     }
 
-    /// The first word of the command: what errors name (arguments may be
-    /// secrets).
-    fn program(&self) -> String {
-        let first = self.command.split_whitespace().next().unwrap_or("");
-        let mut name: String = first.chars().take(64).collect();
-        if first.chars().count() > 64 {
-            name.push('…');
+    fn timed_out(&self, reason: impl Into<String>) -> CredentialsError {
+        CredentialsError::with_kind(CredentialsErrorKind::TimedOut, self.source.clone(), reason)
+    }
+
+    /// How errors name the command: `` `program` `` when that is safe to
+    /// show, else just "the command".
+    fn label(&self) -> String {
+        match program_name(&self.command) {
+            Some(name) => format!("`{name}`"),
+            None => "the command".to_owned(),
         }
-        name
     }
 
     fn build_command(&self) -> Result<Command, CredentialsError> {
@@ -135,24 +175,31 @@ impl CredentialProcessProvider {
 
     /// Runs the command; its stdout if it exits with success.
     fn run(&self) -> Result<Vec<u8>, CredentialsError> {
-        let program = self.program();
+        let program = self.label();
         let mut cmd = self.build_command()?;
         cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        #[cfg(unix)]
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         let started = Instant::now();
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| self.error(format!("cannot start `{program}`: {e}")))?;
+        // `None`: no time limit.
+        let deadline = bounded_timeout(Some(self.timeout)).and_then(|t| started.checked_add(t));
+        let mut child = Group::new(
+            cmd.spawn()
+                .map_err(|e| self.error(format!("cannot start {program}: {e}")))?,
+        );
 
         let overflow = Arc::new(AtomicBool::new(false));
         let (out_tx, out_rx) = mpsc::channel();
-        if let Some(mut stdout) = child.stdout.take() {
+        if let Some(mut stdout) = child.leader.stdout.take() {
             let overflow = Arc::clone(&overflow);
             let cap = self.max_output_bytes;
             thread::spawn(move || {
                 let mut bytes = Vec::new();
-                let limited = (&mut stdout).take(cap as u64 + 1).read_to_end(&mut bytes);
+                let limited = (&mut stdout)
+                    .take(u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1))
+                    .read_to_end(&mut bytes);
                 if bytes.len() > cap {
                     overflow.store(true, Ordering::SeqCst);
                     wipe(bytes);
@@ -162,7 +209,7 @@ impl CredentialProcessProvider {
             });
         }
         let (err_tx, err_rx) = mpsc::channel();
-        if let Some(mut stderr) = child.stderr.take() {
+        if let Some(mut stderr) = child.leader.stderr.take() {
             thread::spawn(move || {
                 let mut kept = Vec::new();
                 let _ = (&mut stderr)
@@ -174,78 +221,77 @@ impl CredentialProcessProvider {
             });
         }
 
-        let deadline = started + self.timeout;
+        let too_much = || {
+            self.error(format!(
+                "{program} printed more than {} bytes",
+                self.max_output_bytes
+            ))
+        };
+        // Every early return below drops `child`, which kills the group.
         let mut pause = Duration::from_millis(1);
         let status = loop {
-            match child.try_wait() {
+            match child.leader.try_wait() {
                 Ok(Some(status)) => break status,
                 Ok(None) => {}
-                Err(e) => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    return Err(self.error(format!("cannot wait for `{program}`: {e}")));
-                }
+                Err(e) => return Err(self.error(format!("cannot wait for {program}: {e}"))),
             }
             if overflow.load(Ordering::SeqCst) {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(self.error(format!(
-                    "`{program}` printed more than {} bytes",
-                    self.max_output_bytes
-                )));
+                return Err(too_much());
             }
             let now = Instant::now();
-            if now >= deadline {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(self.error(format!(
-                    "`{program}` did not finish within {:?} and was killed",
-                    self.timeout
-                )));
-            }
-            thread::sleep(pause.min(deadline - now));
+            let nap = match deadline {
+                Some(deadline) if now >= deadline => {
+                    return Err(self.timed_out(format!(
+                        "{program} did not finish within {:?} and was killed",
+                        self.timeout
+                    )));
+                }
+                Some(deadline) => pause.min(deadline - now),
+                None => pause,
+            };
+            thread::sleep(nap);
             pause = (pause * 2).min(Duration::from_millis(50));
         };
         // The output ends when every holder of the pipes exits; a
         // background grandchild could hold them, so wait no longer than
         // the time left (and at least a moment).
         let left = deadline
-            .saturating_duration_since(Instant::now())
+            .map_or(Duration::MAX, |d| {
+                d.saturating_duration_since(Instant::now())
+            })
             .max(Duration::from_millis(200));
         let stderr = err_rx
             .recv_timeout(left.min(Duration::from_secs(1)))
             .unwrap_or_default();
         if overflow.load(Ordering::SeqCst) {
-            return Err(self.error(format!(
-                "`{program}` printed more than {} bytes",
-                self.max_output_bytes
-            )));
+            return Err(too_much());
         }
         if !status.success() {
             let code = match status.code() {
                 Some(code) => format!("code {code}"),
                 None => "no exit code (killed by a signal)".to_owned(),
             };
-            let text = String::from_utf8_lossy(&stderr);
-            let text = text.trim();
+            let text = quote_stderr(&stderr);
             return Err(self.error(if text.is_empty() {
-                format!("`{program}` exited with {code}; stderr was empty")
+                format!("{program} exited with {code}; stderr was empty")
             } else {
-                format!("`{program}` exited with {code}; stderr: {text}")
+                format!("{program} exited with {code}; stderr: {text}")
             }));
         }
         match out_rx.recv_timeout(left) {
             Ok(Ok(bytes)) if overflow.load(Ordering::SeqCst) => {
                 wipe(bytes);
-                Err(self.error(format!(
-                    "`{program}` printed more than {} bytes",
-                    self.max_output_bytes
-                )))
+                Err(too_much())
             }
-            Ok(Ok(bytes)) => Ok(bytes),
-            Ok(Err(e)) => Err(self.error(format!("cannot read the output of `{program}`: {e}"))),
-            Err(_) => Err(self.error(format!(
-                "the output of `{program}` did not end within {:?} (a background process \
+            Ok(Ok(bytes)) => {
+                // Exited with success and its output is complete: whatever
+                // it left running on purpose stays.
+                child.release();
+                Ok(bytes)
+            }
+            Ok(Err(e)) => Err(self.error(format!("cannot read the output of {program}: {e}"))),
+            Err(_) => Err(self.timed_out(format!(
+                "the output of {program} did not end within {:?} (a background process \
                  may hold it open)",
                 self.timeout
             ))),
@@ -259,13 +305,184 @@ impl ProvideCredentials for CredentialProcessProvider {
         let len = output.len();
         let parsed = parse_output(&output);
         wipe(output);
-        parsed.map(Arc::new).map_err(|reason| {
+        let creds = parsed.map_err(|reason| {
             self.error(format!(
-                "could not parse the output of `{}` ({len} bytes): {reason}",
-                self.program()
+                "could not parse the output of {} ({len} bytes): {reason}",
+                self.label()
             ))
-        })
+        })?;
+        refuse_expired(&creds, self.clock.now(), &self.source)?;
+        Ok(Arc::new(creds))
     }
+}
+
+/// The running command and, on Unix, its process group. Dropped without
+/// [`Group::release`], it kills the whole group and reaps the command.
+struct Group {
+    leader: Child,
+    armed: bool,
+}
+
+impl Group {
+    fn new(leader: Child) -> Self {
+        Self {
+            leader,
+            armed: true,
+        }
+    }
+
+    /// Leaves the command and anything it started alone.
+    fn release(mut self) {
+        self.armed = false;
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        // The group first, while the leader (if not yet reaped) still
+        // holds the group id; then the leader itself in case that failed.
+        #[cfg(unix)]
+        kill_group(self.leader.id());
+        let _ = self.leader.kill();
+        let _ = self.leader.wait();
+    }
+}
+
+/// Sends SIGKILL to process group `pgid`.
+///
+/// std has no `killpg` and this crate has no `unsafe`, so this runs the
+/// POSIX `kill` utility (`kill -s KILL -- -pgid`), falling back to the
+/// shell's built-in `kill` when there is no such program on `PATH`. It
+/// waits for it at most [`KILL_WAIT`].
+#[cfg(unix)]
+fn kill_group(pgid: u32) {
+    let target = format!("-{pgid}");
+    let quiet = |mut cmd: Command| {
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        cmd.spawn()
+    };
+    let mut direct = Command::new("kill");
+    direct.args(["-s", "KILL", "--", &target]);
+    let spawned = quiet(direct).or_else(|_| {
+        let mut shell = Command::new("sh");
+        shell.args(["-c", &format!("kill -s KILL -- {target}")]);
+        quiet(shell)
+    });
+    let Ok(mut killer) = spawned else {
+        log::warn!("cannot run `kill` to end the credential_process command's process group");
+        return;
+    };
+    let until = Instant::now() + KILL_WAIT;
+    loop {
+        match killer.try_wait() {
+            Ok(Some(_)) => return,
+            Ok(None) if Instant::now() < until => thread::sleep(Duration::from_millis(5)),
+            _ => {
+                let _ = killer.kill();
+                let _ = killer.wait();
+                return;
+            }
+        }
+    }
+}
+
+/// The program an error may name: the first word after any `NAME=value`
+/// assignments, if it is a plain name or path (letters, digits, `._/+-,%~`,
+/// at most [`PROGRAM_NAME_CHARS`] of them). `None` when that cannot be
+/// told for sure (an assignment with `$`, backquotes or backslashes, a
+/// quoted or unusual program word), so that a value is never mistaken for
+/// the program.
+fn program_name(command: &str) -> Option<String> {
+    let words = split_words_raw(command)?;
+    let mut words = words.iter();
+    let program = loop {
+        let word = words.next()?;
+        if is_assignment(word) {
+            // Where a value with expansions or escapes ends is the shell's
+            // business; do not guess.
+            if word.contains(['$', '`', '\\']) {
+                return None;
+            }
+            continue;
+        }
+        break word;
+    };
+    let plain = program.chars().all(|c| {
+        c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '/' | '+' | '-' | ',' | '%' | '~')
+    });
+    if !plain || program.is_empty() {
+        return None;
+    }
+    let mut name: String = program.chars().take(PROGRAM_NAME_CHARS).collect();
+    if program.chars().count() > PROGRAM_NAME_CHARS {
+        name.push('…');
+    }
+    Some(name)
+}
+
+/// `NAME=...` with a shell variable name before the `=`.
+fn is_assignment(word: &str) -> bool {
+    let Some((name, _)) = word.split_once('=') else {
+        return false;
+    };
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Splits a command into words as written, quotes kept: whitespace outside
+/// quotes separates. `None` if a quote is not closed.
+fn split_words_raw(command: &str) -> Option<Vec<&str>> {
+    let mut words = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut quote: Option<char> = None;
+    for (i, c) in command.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c.is_whitespace() => {
+                if let Some(s) = start.take() {
+                    words.push(command.get(s..i)?);
+                }
+            }
+            None => {
+                if c == '"' || c == '\'' {
+                    quote = Some(c);
+                }
+                start.get_or_insert(i);
+            }
+        }
+    }
+    if quote.is_some() {
+        return None;
+    }
+    if let Some(s) = start {
+        words.push(command.get(s..)?);
+    }
+    Some(words)
+}
+
+/// The start of the command's stderr for an error message: trimmed, with
+/// control characters escaped so that it cannot rewrite the terminal or
+/// forge log lines.
+fn quote_stderr(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn needs_shell(command: &str) -> bool {
@@ -399,6 +616,46 @@ mod tests {
         assert!(needs_shell("cmd $HOME"));
         assert!(!needs_shell("echo 'invalid json'"));
         assert!(!needs_shell("tool --opt=1"));
+    }
+
+    #[test]
+    fn errors_name_only_a_plain_program_never_assignments() {
+        for (command, want) in [
+            ("helper --secret-arg x", Some("helper")),
+            (
+                "/usr/local/bin/aws-vault export dev",
+                Some("/usr/local/bin/aws-vault"),
+            ),
+            ("API_TOKEN=s3cr3t helper", Some("helper")),
+            ("A=1 B=s3cr3t=more helper", Some("helper")),
+            ("API_TOKEN=\"s3 cr3t\" helper", Some("helper")),
+            ("API_TOKEN='s3 cr3t' helper", Some("helper")),
+            ("API_TOKEN=s3\\ cr3t helper", None),
+            ("API_TOKEN=$(echo s3 cr3t) helper", None),
+            ("API_TOKEN=`echo s3 cr3t` helper", None),
+            ("API_TOKEN='s3 cr3t", None),
+            ("API_TOKEN=s3cr3t", None),
+            ("'quoted helper' x", None),
+            ("https://user:s3cr3t@host/helper", None),
+            ("--token=s3cr3t helper", None),
+            ("(sleep 2; touch M); true", None),
+            ("", None),
+        ] {
+            assert_eq!(program_name(command).as_deref(), want, "{command}");
+        }
+        let long = "a".repeat(100);
+        assert_eq!(
+            program_name(&long).unwrap(),
+            format!("{}…", "a".repeat(PROGRAM_NAME_CHARS))
+        );
+    }
+
+    #[test]
+    fn stderr_quotes_escape_control_characters() {
+        assert_eq!(
+            quote_stderr(b"  bad\x1b[2J thing\r\nnext\n"),
+            "bad\\u{1b}[2J thing\\r\nnext"
+        );
     }
 
     #[test]

@@ -94,6 +94,7 @@ impl ProfileProvider {
                 profile, command, ..
             } => CredentialProcessProvider::new(command)
                 .with_source_name(format!("profile {profile:?} (credential_process)"))
+                .with_shared_clock(Arc::clone(&self.config.clock))
                 .provide_credentials(),
         }
     }
