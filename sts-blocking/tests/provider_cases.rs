@@ -17,7 +17,7 @@
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::{Duration, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::Value;
 use sts_blocking::ClientBuilder;
@@ -25,7 +25,7 @@ use sts_blocking::credentials::{
     CredentialsErrorKind, MapFs, ProfileProvider, ProvideCredentials, ProviderConfig, default_chain,
 };
 use sts_blocking::env::MapEnv;
-use sts_blocking::timing::Sleep;
+use sts_blocking::timing::{Clock, Sleep};
 use sts_blocking::transport::{Transport, TransportError, TransportFailure};
 
 /// The cases that need SSO, which this crate does not implement.
@@ -195,6 +195,17 @@ impl Sleep for NoSleep {
     fn sleep(&self, _: Duration) {}
 }
 
+/// The recordings' time (2021-08-05, before any expiration they hold):
+/// expired credentials are refused, and these expired long ago.
+#[derive(Debug)]
+struct RecordingTime;
+
+impl Clock for RecordingTime {
+    fn now(&self) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(1_628_121_600)
+    }
+}
+
 /// What one case produced, for the summary.
 enum Outcome {
     Passed,
@@ -221,7 +232,8 @@ fn run_case(dir: &Path, whole_chain: bool) -> Outcome {
         .with_sts_client_builder(ClientBuilder::default().sleeper(NoSleep))
         .with_env(env)
         .with_fs(fs)
-        .with_transport(SharedReplay(std::sync::Arc::clone(&replay)));
+        .with_transport(SharedReplay(std::sync::Arc::clone(&replay)))
+        .with_clock(RecordingTime);
     let result = if whole_chain {
         default_chain(&config).provide_credentials()
     } else {
