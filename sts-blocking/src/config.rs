@@ -1,7 +1,9 @@
-//! Building a [`Client`](crate::Client): by hand, or from the environment
-//! variables every AWS SDK reads.
+//! Building a [`Client`](crate::Client): by hand, from the environment
+//! variables every AWS SDK reads, or from a profile of the shared config
+//! and credentials files.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,8 +12,12 @@ use sts_proto::endpoint::{EndpointConfig, EndpointError};
 use sts_proto::retry::RetryConfig;
 
 use crate::client::Client;
-use crate::credentials::{ProvideCredentials, StaticProvider};
+use crate::credentials::{
+    CachingProvider, ProfileProvider, ProvideCredentials, ProviderConfig, StaticProvider,
+    default_chain,
+};
 use crate::env::{Env, ProcessEnv};
+use crate::profile::{self, Platform};
 use crate::timing::{Clock, Jitter, Random, Sleep, SystemClock, ThreadSleep};
 use crate::transport::Transport;
 use crate::ureq_transport::{UreqSettings, UreqTransport};
@@ -41,6 +47,43 @@ pub enum ConfigError {
     /// The endpoint settings do not resolve.
     #[error(transparent)]
     Endpoint(#[from] EndpointError),
+    /// A profile that was asked for by name (`AWS_PROFILE`, or
+    /// [`ClientBuilder::profile`]) is not defined in the shared config and
+    /// credentials files. A typo must not quietly sign as someone else.
+    #[error(
+        "profile {profile:?} is not defined in the shared config and credentials files \
+         (looked in {})",
+        show_files(.files)
+    )]
+    ProfileNotFound {
+        /// The profile's name.
+        profile: String,
+        /// The files looked in (the ones the environment names), whether
+        /// or not they exist.
+        files: Vec<PathBuf>,
+    },
+    /// The shared config and credentials files exist but cannot be read
+    /// or parsed.
+    #[error("cannot read the profile files for profile {profile:?}: {reason}")]
+    ProfileFiles {
+        /// The profile's name.
+        profile: String,
+        /// Why, with the file and line; never the file's text.
+        reason: String,
+    },
+}
+
+fn show_files(files: &[PathBuf]) -> String {
+    if files.is_empty() {
+        return "no files: no home directory is known and neither AWS_CONFIG_FILE nor \
+                AWS_SHARED_CREDENTIALS_FILE is set"
+            .to_owned();
+    }
+    files
+        .iter()
+        .map(|f| f.display().to_string())
+        .collect::<Vec<_>>()
+        .join(" and ")
 }
 
 /// Settings for a [`Client`]; see [`Client::builder`].
@@ -291,6 +334,114 @@ impl ClientBuilder {
         Ok(self)
     }
 
+    /// `region`, unless [`region`](Self::region), the environment or a
+    /// profile has set one already; so call it after them.
+    pub fn default_region(self, region: impl Into<String>) -> Self {
+        self.region_unless_set(Some(region.into()))
+    }
+
+    /// The profile `name` of the shared config and credentials files, as
+    /// the AWS CLI's `--profile` selects one; see
+    /// [`profile_with`](Self::profile_with). Reads the process environment
+    /// and the real files.
+    pub fn profile(self, name: impl Into<String>) -> Result<Self, ConfigError> {
+        self.profile_with(name, &ProviderConfig::new())
+    }
+
+    /// The profile `name`, with the environment and the files read through
+    /// `config`:
+    ///
+    /// - the profile must be defined, else [`ConfigError::ProfileNotFound`]
+    ///   (so nothing is sent, and a typo never signs as another identity);
+    /// - its `region` applies when no region is set yet;
+    /// - its credentials become the client's, cached: whatever
+    ///   [`ProfileProvider`] supports (static keys, `role_arn` chains,
+    ///   `web_identity_token_file`, `credential_process`). Credentials in
+    ///   the environment (`AWS_ACCESS_KEY_ID`, …) are not used: a profile
+    ///   named explicitly wins over them, as in botocore.
+    ///
+    /// The roles the profile assumes are assumed with this builder's
+    /// settings (transport, endpoint, timeouts, retries), so set those
+    /// first. The files are read now, to check the name and find the
+    /// region, and again whenever the credentials are fetched.
+    ///
+    /// ```
+    /// use sts_blocking::Client;
+    /// use sts_blocking::credentials::{MapFs, ProviderConfig};
+    /// use sts_blocking::env::MapEnv;
+    ///
+    /// let config = ProviderConfig::new()
+    ///     .with_env(MapEnv::new([("HOME", "/home/me")]))
+    ///     .with_fs(MapFs::new().with_file(
+    ///         "/home/me/.aws/config",
+    ///         "[profile prod]\nregion = eu-west-1\n\
+    ///          aws_access_key_id = AKID\naws_secret_access_key = SECRET\n",
+    ///     ));
+    /// let client = Client::builder().profile_with("prod", &config)?.build()?;
+    /// assert_eq!(client.endpoint().url, "https://sts.eu-west-1.amazonaws.com");
+    /// assert!(Client::builder().profile_with("prdo", &config).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn profile_with(
+        mut self,
+        name: impl Into<String>,
+        config: &ProviderConfig,
+    ) -> Result<Self, ConfigError> {
+        let name = name.into();
+        let config = config.clone().with_profile_name(name.clone());
+        let region = profile_region(&config, &name, true)?;
+        // Taken before the profile's region is applied, so that the STS
+        // calls for its roles resolve their region as any provider does
+        // (explicit, environment, the profile's own settings).
+        let config = config.with_sts_client_builder(self.clone());
+        let provider = CachingProvider::builder(ProfileProvider::for_profile(&config, name))
+            .config(&config)
+            .build();
+        self.credentials = Some(Arc::new(provider));
+        Ok(self.region_unless_set(region))
+    }
+
+    /// The profile the environment selects (`AWS_PROFILE`, else `default`),
+    /// as an AWS SDK picks it up by itself; see
+    /// [`from_profile_with`](Self::from_profile_with). Reads the process
+    /// environment and the real files.
+    pub fn from_profile(self) -> Result<Self, ConfigError> {
+        self.from_profile_with(&ProviderConfig::new())
+    }
+
+    /// The profile `config` selects (`AWS_PROFILE`, else `default`):
+    ///
+    /// - a profile named by `AWS_PROFILE` must be defined, else
+    ///   [`ConfigError::ProfileNotFound`]; `default` may be missing, and
+    ///   so may the files then;
+    /// - its `region` applies when no region is set yet;
+    /// - when no credentials are set, the client uses the
+    ///   [`default_chain`] read through `config`: environment credentials
+    ///   first, then this profile, then web identity (botocore's order
+    ///   when the profile comes from `AWS_PROFILE`).
+    ///
+    /// As with [`profile_with`](Self::profile_with), set the transport and
+    /// endpoint first.
+    pub fn from_profile_with(mut self, config: &ProviderConfig) -> Result<Self, ConfigError> {
+        let located = profile::locate(config.env(), Platform::current());
+        let region = profile_region(config, &located.profile, located.profile_explicit)?;
+        if self.credentials.is_none() {
+            let config = config.clone().with_sts_client_builder(self.clone());
+            let provider = CachingProvider::builder(default_chain(&config))
+                .config(&config)
+                .build();
+            self.credentials = Some(Arc::new(provider));
+        }
+        Ok(self.region_unless_set(region))
+    }
+
+    fn region_unless_set(mut self, region: Option<String>) -> Self {
+        if self.endpoint.region.is_none() {
+            self.endpoint.region = region;
+        }
+        self
+    }
+
     /// Checks the settings, resolves the endpoint and builds the client.
     pub fn build(self) -> Result<Client, ConfigError> {
         if self.retry.max_attempts == 0 {
@@ -307,6 +458,45 @@ impl ClientBuilder {
             Some(t) => Arc::clone(t),
             None => Arc::new(UreqTransport::new(self.transport_settings.clone())),
         }
+    }
+}
+
+/// The `region` of the profile `name` as `config` reads the files; an
+/// error if the profile is not defined and `required`. Only the region is
+/// taken out: the profile's other values may be secrets.
+fn profile_region(
+    config: &ProviderConfig,
+    name: &str,
+    required: bool,
+) -> Result<Option<String>, ConfigError> {
+    let not_found = || {
+        let located = profile::locate(config.env(), Platform::current());
+        ConfigError::ProfileNotFound {
+            profile: name.to_owned(),
+            files: [located.config, located.credentials]
+                .into_iter()
+                .flatten()
+                .collect(),
+        }
+    };
+    let defined = match config.load_profiles() {
+        Ok(loaded) => loaded
+            .set
+            .profile(&loaded.profile)
+            .map(|section| section.get_nonempty("region").map(|r| r.trim().to_owned())),
+        // No file at all: as if the profile were missing.
+        Err(e) if e.is_not_configured() => None,
+        Err(e) => {
+            return Err(ConfigError::ProfileFiles {
+                profile: name.to_owned(),
+                reason: e.reason,
+            });
+        }
+    };
+    match defined {
+        Some(region) => Ok(region),
+        None if required => Err(not_found()),
+        None => Ok(None),
     }
 }
 
@@ -382,6 +572,145 @@ mod tests {
             let text = err.to_string();
             assert!(text.contains(name) && text.contains(value), "{text}");
         }
+    }
+
+    const FILES: &str = "[default]\nregion = eu-west-1\naws_access_key_id = DEFAULTKEY\n\
+                         aws_secret_access_key = default-secret\n\
+                         [profile prod]\nregion = ap-south-1\naws_access_key_id = PRODKEY\n\
+                         aws_secret_access_key = prod-secret\n\
+                         [profile bare]\naws_access_key_id = BAREKEY\n\
+                         aws_secret_access_key = bare-secret\n";
+
+    fn files(vars: &[(&str, &str)]) -> crate::credentials::ProviderConfig {
+        let mut env = vec![("HOME", "/h")];
+        env.extend_from_slice(vars);
+        crate::credentials::ProviderConfig::new()
+            .with_env(MapEnv::new(env))
+            .with_fs(crate::credentials::MapFs::new().with_file("/h/.aws/config", FILES))
+    }
+
+    const ENV_KEYS: [(&str, &str); 2] = [
+        ("AWS_ACCESS_KEY_ID", "ENVKEY"),
+        ("AWS_SECRET_ACCESS_KEY", "env-secret"),
+    ];
+
+    fn signing_key(b: ClientBuilder) -> String {
+        let client = b.build().unwrap();
+        client.credentials().unwrap().access_key_id().to_owned()
+    }
+
+    fn region(b: &ClientBuilder) -> Option<&str> {
+        b.endpoint.region.as_deref()
+    }
+
+    #[test]
+    fn a_named_profile_wins_over_environment_credentials() {
+        let config = files(&ENV_KEYS);
+        let b = ClientBuilder::default()
+            .profile_with("prod", &config)
+            .unwrap();
+        assert_eq!(region(&b), Some("ap-south-1"));
+        assert_eq!(signing_key(b), "PRODKEY");
+        // A region set before stays; a profile without one leaves it unset.
+        let b = ClientBuilder::default()
+            .region("us-west-2")
+            .profile_with("prod", &config)
+            .unwrap();
+        assert_eq!(region(&b), Some("us-west-2"));
+        let b = ClientBuilder::default()
+            .profile_with("bare", &config)
+            .unwrap();
+        assert_eq!(region(&b), None);
+        assert_eq!(signing_key(b.default_region("us-east-1")), "BAREKEY");
+    }
+
+    #[test]
+    fn an_unknown_profile_is_an_error_naming_it_and_the_files() {
+        let err = ClientBuilder::default()
+            .profile_with("prdo", &files(&ENV_KEYS))
+            .unwrap_err();
+        assert_eq!(
+            err,
+            ConfigError::ProfileNotFound {
+                profile: "prdo".into(),
+                files: vec!["/h/.aws/config".into(), "/h/.aws/credentials".into()],
+            }
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains("\"prdo\"") && text.contains("/h/.aws/config and /h/.aws/credentials"),
+            "{text}"
+        );
+        // No files at all: the same error.
+        let none = crate::credentials::ProviderConfig::new()
+            .with_env(MapEnv::new([("HOME", "/h")]))
+            .with_fs(crate::credentials::MapFs::new());
+        assert!(matches!(
+            ClientBuilder::default().profile_with("prod", &none),
+            Err(ConfigError::ProfileNotFound { .. })
+        ));
+        let nowhere = crate::credentials::ProviderConfig::new().with_env(MapEnv::default());
+        let text = ClientBuilder::default()
+            .profile_with("prod", &nowhere)
+            .unwrap_err()
+            .to_string();
+        assert!(text.contains("no home directory"), "{text}");
+    }
+
+    #[test]
+    fn a_broken_file_is_reported_without_its_text() {
+        let config = crate::credentials::ProviderConfig::new()
+            .with_env(MapEnv::new([("HOME", "/h")]))
+            .with_fs(
+                crate::credentials::MapFs::new()
+                    .with_file("/h/.aws/credentials", "[prod]\nnot a pair leaked-secret\n"),
+            );
+        let err = ClientBuilder::default()
+            .profile_with("prod", &config)
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, ConfigError::ProfileFiles { .. }), "{text}");
+        assert!(text.contains("/h/.aws/credentials"), "{text}");
+        assert!(!text.contains("leaked-secret"), "{text}");
+    }
+
+    #[test]
+    fn aws_profile_selects_but_environment_credentials_win() {
+        let mut vars = ENV_KEYS.to_vec();
+        vars.push(("AWS_PROFILE", "prod"));
+        let b = ClientBuilder::default()
+            .from_profile_with(&files(&vars))
+            .unwrap();
+        assert_eq!(region(&b), Some("ap-south-1"));
+        assert_eq!(signing_key(b), "ENVKEY");
+        // Without environment credentials, the profile's.
+        let b = ClientBuilder::default()
+            .from_profile_with(&files(&[("AWS_PROFILE", "prod")]))
+            .unwrap();
+        assert_eq!(signing_key(b), "PRODKEY");
+        // No AWS_PROFILE: the default profile.
+        let b = ClientBuilder::default()
+            .from_profile_with(&files(&[]))
+            .unwrap();
+        assert_eq!(region(&b), Some("eu-west-1"));
+        assert_eq!(signing_key(b), "DEFAULTKEY");
+        // An unknown AWS_PROFILE is an error, even with keys in the environment.
+        let mut vars = ENV_KEYS.to_vec();
+        vars.push(("AWS_PROFILE", "nope"));
+        assert!(matches!(
+            ClientBuilder::default().from_profile_with(&files(&vars)),
+            Err(ConfigError::ProfileNotFound { profile, .. }) if profile == "nope"
+        ));
+        // A missing default profile (or no files) is fine.
+        let b = ClientBuilder::default()
+            .from_profile_with(
+                &crate::credentials::ProviderConfig::new()
+                    .with_env(MapEnv::new(ENV_KEYS))
+                    .with_fs(crate::credentials::MapFs::new()),
+            )
+            .unwrap();
+        assert_eq!(region(&b), None);
+        assert_eq!(signing_key(b.default_region("us-east-1")), "ENVKEY");
     }
 
     #[test]
