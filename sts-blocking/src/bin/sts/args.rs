@@ -18,7 +18,9 @@ pub(crate) struct Global {
     /// The region to send requests to (else AWS_REGION, the profile, us-east-1).
     #[arg(long, global = true)]
     pub(crate) region: Option<String>,
-    /// A named profile from the shared config and credentials files.
+    /// A named profile from the shared config and credentials files (else
+    /// AWS_PROFILE, else default). Its credentials win over those in the
+    /// environment; a name that is not defined is an error.
     #[arg(long, global = true)]
     pub(crate) profile: Option<String>,
     /// Send requests to this URL instead of the regional STS endpoint.

@@ -1,8 +1,14 @@
 //! Turning the global options into a client.
+//!
+//! The settings resolve as in the AWS CLI: the command line, then the
+//! environment, then the profile, then [`FALLBACK_REGION`]. The profile is
+//! `--profile`, else `AWS_PROFILE`, else `default`; a profile named either
+//! way must exist. Credentials: a `--profile` profile's own, whatever the
+//! environment holds; otherwise the default chain (environment keys first,
+//! then the profile), as botocore orders them.
 
 use std::time::Duration;
 
-use sts_blocking::env::{Env, ProcessEnv};
 use sts_blocking::ureq_transport::{UreqSettings, UreqTransport};
 use sts_blocking::{Client, Error};
 
@@ -14,18 +20,11 @@ use crate::debug::DebugTransport;
 const FALLBACK_REGION: &str = "us-east-1";
 
 pub(crate) fn client(global: &Global, operation: &'static str) -> Result<Client, Failure> {
-    let env = ProcessEnv;
     let fail = |error: Error| Failure::call(operation, error);
-    let mut builder = Client::builder()
-        .from_env_with(&env)
-        .map_err(|e| fail(e.into()))?;
-    let region = global
-        .region
-        .clone()
-        .or_else(|| env.get_nonempty("AWS_REGION"))
-        .or_else(|| env.get_nonempty("AWS_DEFAULT_REGION"))
-        .unwrap_or_else(|| FALLBACK_REGION.to_owned());
-    builder = builder.region(region);
+    let mut builder = Client::builder().from_env().map_err(|e| fail(e.into()))?;
+    if let Some(region) = &global.region {
+        builder = builder.region(region);
+    }
     if let Some(url) = &global.endpoint_url {
         builder = builder.endpoint_url(url);
     }
@@ -52,26 +51,16 @@ pub(crate) fn client(global: &Global, operation: &'static str) -> Result<Client,
     } else {
         builder.transport(transport)
     };
-    if let (Some(id), Some(secret)) = (
-        env.get_nonempty("AWS_ACCESS_KEY_ID"),
-        env.get_nonempty("AWS_SECRET_ACCESS_KEY"),
-    ) {
-        builder = builder.credentials(sts_blocking::sts_proto::Credentials::new(
-            id,
-            secret,
-            env.get_nonempty("AWS_SESSION_TOKEN").map(Into::into),
-        ));
+    // Last but the fallback: the roles a profile assumes are assumed with
+    // the settings above (and so shown by --debug), and its region counts
+    // only when neither the options nor the environment set one.
+    builder = match &global.profile {
+        Some(name) => builder.profile(name),
+        None => builder.from_profile(),
     }
-    if let Some(profile) = &global.profile {
-        builder = crate::setup::with_profile(builder, profile);
-    }
-    builder.build().map_err(|e| fail(e.into()))
-}
-
-/// Credentials (and settings) from a named profile.
-fn with_profile(
-    builder: sts_blocking::ClientBuilder,
-    _profile: &str,
-) -> sts_blocking::ClientBuilder {
+    .map_err(|e| fail(e.into()))?;
     builder
+        .default_region(FALLBACK_REGION)
+        .build()
+        .map_err(|e| fail(e.into()))
 }
