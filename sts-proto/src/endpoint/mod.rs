@@ -470,20 +470,37 @@ fn check_endpoint(endpoint: &str) -> Result<String, EndpointError> {
     Ok(format!("{scheme}://{authority}{path}"))
 }
 
-/// `endpoint` with any `userinfo@` in its authority replaced by `***@`.
+/// `endpoint` with everything from after `scheme://` (or from the start,
+/// without a scheme) up to its last `@` replaced by `***`.
+///
+/// A URL parser ends the authority at the first `/`, `?` or `#`, but a
+/// password typed into a URL can hold any of them (AWS secret keys hold
+/// `/`), and a URL that does not parse is exactly what an error quotes.
+/// So every `@` counts: `https://AKID:wJalr/XUtn@host` and
+/// `https://admin:hun#ter2@host` both become `https://***@host`. An `@`
+/// that was really in the path or query hides the host as well, which
+/// costs a less helpful message and never a leaked secret.
 fn redact_userinfo(endpoint: &str) -> String {
-    let start = endpoint.find("://").map_or(0, |i| i + 3);
+    let start = match endpoint.find("://") {
+        Some(i) if is_scheme(endpoint.get(..i).unwrap_or_default()) => i + 3,
+        _ => 0,
+    };
     let rest = endpoint.get(start..).unwrap_or_default();
-    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = rest.get(..authority_len).unwrap_or_default();
-    match authority.rfind('@') {
+    match rest.rfind('@') {
         Some(at) => format!(
             "{}***{}",
             endpoint.get(..start).unwrap_or_default(),
-            endpoint.get(start + at..).unwrap_or_default()
+            rest.get(at..).unwrap_or_default()
         ),
         None => endpoint.to_owned(),
     }
+}
+
+/// RFC 3986's `scheme`: a letter, then letters, digits, `+`, `-`, `.`.
+fn is_scheme(text: &str) -> bool {
+    let mut bytes = text.bytes();
+    bytes.next().is_some_and(|b| b.is_ascii_alphabetic())
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
 }
 
 /// Untrusted text in an error message: quoted, with quotes, backslashes,

@@ -508,12 +508,55 @@ fn credentials_in_the_endpoint_are_refused_and_redacted() {
 }
 
 #[test]
-fn redaction_only_touches_the_authority() {
-    assert_eq!(redact_userinfo("https://u:p@h/x@y"), "https://***@h/x@y");
-    assert_eq!(redact_userinfo("https://h/x@y"), "https://h/x@y");
-    assert_eq!(redact_userinfo("u:p@h"), "***@h");
-    assert_eq!(redact_userinfo("https://a@b@h?q@"), "https://***@h?q@");
-    assert_eq!(redact_userinfo(""), "");
+fn redaction_hides_everything_up_to_the_last_at() {
+    for (given, shown) in [
+        ("https://u:p@h/x", "https://***@h/x"),
+        ("https://admin:hun#ter2@host", "https://***@host"),
+        ("https://AKID:wJalr/XUtn+K@host/", "https://***@host/"),
+        ("https://u:p?w@h", "https://***@h"),
+        ("https://u:p@w@h:443", "https://***@h:443"),
+        ("HTTPS://u:p@h", "HTTPS://***@h"),
+        // An `@` in the path cannot be told from a `/` in a password.
+        ("https://u:p@h/x@y", "https://***@y"),
+        ("https://h/x@y", "https://***@y"),
+        ("https://a@b@h?q@", "https://***@"),
+        // Without a (valid) scheme, from the start.
+        ("u:p@h", "***@h"),
+        ("user:pa://ss@host", "***@host"),
+        ("://u:p@h", "***@h"),
+        // Nothing to hide.
+        ("https://h/x", "https://h/x"),
+        ("http://[::1]:5000", "http://[::1]:5000"),
+        ("", ""),
+    ] {
+        assert_eq!(redact_userinfo(given), shown, "{given}");
+    }
+}
+
+#[test]
+fn userinfo_is_absent_from_every_endpoint_error() {
+    for given in [
+        "https://admin:hun#ter2@sts.example.com",
+        "https://admin:hun#ter2@sts.example.com/",
+        "https://AKID:wJalr/ter2@sts.example.com",
+        "https://admin:hun?ter2@sts.example.com",
+        "https://admin:hun ter2@sts.example.com",
+        "https://admin:hunter2@sts.example.com:99999",
+        "https://admin:hunter2@sts.example.com?x=1",
+        "ftp://admin:hunter2@sts.example.com",
+        "admin:hunter2@sts.example.com",
+        "https://admin:h\u{e9}ter2@sts.example.com",
+        "https://admin:hun%ter2@sts.example.com",
+        "https://admin:hun@ter2@sts.example.com",
+    ] {
+        let err = endpoint(given).unwrap_err();
+        for text in [err.to_string(), format!("{err:?}")] {
+            assert!(
+                !text.contains("hun") && !text.contains("ter2") && !text.contains("admin"),
+                "{given}: {text}"
+            );
+        }
+    }
 }
 
 #[test]
