@@ -926,3 +926,66 @@ fn an_unknown_profile_is_an_error_and_nothing_is_sent() {
     );
     assert_eq!(server.requests_seen(), 0);
 }
+
+#[test]
+fn debug_with_rust_log_trace_shows_no_secret() {
+    // A retry first, so the client's own log lines have something to say;
+    // then credentials written the ways a text search misses.
+    let result = "<Credentials><AccessKeyId>ASIAFAULTSERVER</AccessKeyId>\
+                  <SecretAccessKey><![CDATA[cdata/secret]]></SecretAccessKey>\
+                  <SessionToken xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">attr<!-- -->token</SessionToken>\
+                  <Expiration>2030-01-01T00:00:00Z</Expiration></Credentials>";
+    let server = FaultServer::start(vec![
+        Step::xml(503, canned::error("ServiceUnavailable", "try later")),
+        Step::xml(200, canned::success("GetSessionToken", result)),
+    ]);
+    let url = server.url();
+    let mut env = KEYS.to_vec();
+    env.push(("AWS_SESSION_TOKEN", "SESSION-TOKEN-SECRET"));
+    env.push(("RUST_LOG", "trace"));
+    let o = sts(
+        &[
+            "--debug",
+            "--endpoint-url",
+            &url,
+            "get-session-token",
+            "--serial-number",
+            "GAHT12345678",
+            "--token-code",
+            "654321",
+        ],
+        &env,
+    );
+    let err = String::from_utf8(o.stderr.clone()).unwrap();
+    let out = String::from_utf8(o.stdout.clone()).unwrap();
+    assert!(o.status.success(), "{err}");
+    // The exchange and the client's decisions are there...
+    assert!(
+        err.contains("<<< HTTP 503") && err.contains("<<< HTTP 200"),
+        "{err}"
+    );
+    assert!(err.contains("GetSessionToken attempt 1"), "{err}");
+    assert!(err.contains("<SecretAccessKey>** redacted **</SecretAccessKey>"));
+    // ...and no secret, in either stream: not the keys signed with, not the
+    // signatures, not the MFA code. The answer's credentials are the
+    // command's result, so stdout is where they belong, and only there.
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    let mut secrets = vec![
+        KEYS[1].1.to_owned(),
+        "SESSION-TOKEN-SECRET".to_owned(),
+        "654321".to_owned(),
+    ];
+    for r in &requests {
+        let auth = r.header("authorization").unwrap();
+        secrets.push(auth.split("Signature=").nth(1).unwrap().to_owned());
+    }
+    for secret in &secrets {
+        assert!(!err.contains(secret.as_str()), "{secret} on stderr:\n{err}");
+        assert!(!out.contains(secret.as_str()), "{secret} on stdout:\n{out}");
+    }
+    for answer in ["cdata/secret", "attrtoken", "attr<!--"] {
+        assert!(!err.contains(answer), "{answer} on stderr:\n{err}");
+    }
+    assert!(out.contains("cdata/secret") && out.contains("attrtoken"));
+}

@@ -39,7 +39,8 @@ pub(crate) struct Global {
     /// Seconds allowed for a response (0 for no limit).
     #[arg(long, global = true)]
     pub(crate) cli_read_timeout: Option<u64>,
-    /// Print each signed request and its response on stderr, secrets redacted.
+    /// Print each signed request and its response, and the client's log
+    /// lines, on stderr, secrets redacted.
     #[arg(long, global = true)]
     pub(crate) debug: bool,
 }

@@ -6,6 +6,7 @@
 mod args;
 mod debug;
 mod eks;
+mod logging;
 mod ops;
 mod render;
 mod setup;
@@ -52,6 +53,7 @@ impl From<UsageError> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    logging::init(cli.global.debug);
     match run(&cli) {
         Ok(text) => {
             let mut stdout = std::io::stdout().lock();
