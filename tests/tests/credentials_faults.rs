@@ -1,9 +1,13 @@
 //! Profile settings that moto cannot check, on the fault server, which
 //! records exactly what was sent: `mfa_serial` with and without a token
 //! callback, `external_id`, `duration_seconds`, `credential_source =
-//! Environment`, and an STS failure inside a chain.
+//! Environment`, and an STS failure inside a chain. And secrets put where
+//! a user may put them (endpoint URLs, `credential_process` commands and
+//! their output), which no error may repeat.
 
-use sts_blocking::credentials::{ProfileProvider, ProvideCredentials, ProviderConfig};
+use sts_blocking::credentials::{
+    CachingProvider, ProfileProvider, ProvideCredentials, ProviderConfig,
+};
 use sts_blocking::env::MapEnv;
 use sts_proto::SecretString;
 use sts_tests::{FaultServer, Step, canned};
@@ -157,4 +161,76 @@ fn an_sts_refusal_inside_a_chain_names_the_profile_and_keeps_the_cause() {
     assert!(!text.contains("base-secret"), "{text}");
     let cause = err.cause().expect("the STS error is kept as the cause");
     assert!(cause.to_string().contains("AccessDenied"), "{cause}");
+}
+
+/// Every rendering of `err` and of its causes.
+fn renderings(err: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        out.push(e.to_string());
+        out.push(format!("{e:?}"));
+        next = e.source();
+    }
+    out
+}
+
+#[test]
+fn secrets_in_settings_are_absent_from_errors() {
+    const ROLE: &str = "[default]\nrole_arn = arn:aws:iam::123456789012:role/r\n\
+                        source_profile = base\nregion = us-east-1\n";
+    let expired = r#"printf '{"Version": 1, "AccessKeyId": "AKIDOLD", "SecretAccessKey": "SECRET7", "SessionToken": "SECRET7b", "Expiration": "2001-01-01T00:00:00Z"}'"#;
+    let cases: Vec<(String, Vec<(&str, &str)>)> = vec![
+        (
+            format!("{ROLE}endpoint_url = https://admin:hun#SECRET1@sts.example.com\n"),
+            vec![],
+        ),
+        (
+            format!("{ROLE}endpoint_url = https://AKID:wJalr/SECRET2@sts.example.com\n"),
+            vec![],
+        ),
+        (
+            format!("{ROLE}endpoint_url = https://admin:SECRET3?x@sts.example.com:99999\n"),
+            vec![],
+        ),
+        (
+            ROLE.to_owned(),
+            vec![("AWS_ENDPOINT_URL_STS", "https://u:SECRET4#@sts.example.com")],
+        ),
+        (
+            format!(
+                "{ROLE}services = s\n[services s]\nsts =\n  endpoint_url = \
+                 https://u:SECRET5/x@sts.example.com?q\n"
+            ),
+            vec![],
+        ),
+        (
+            "[default]\ncredential_process = API_TOKEN=SECRET6 sh -c 'exit 3'\n".to_owned(),
+            vec![],
+        ),
+        (
+            "[default]\ncredential_process = API_TOKEN=\"SECRET6 x\" sh -c 'exit 3'\n".to_owned(),
+            vec![],
+        ),
+        (
+            format!("[default]\ncredential_process = {expired}\n"),
+            vec![],
+        ),
+    ];
+    for (i, (profile, vars)) in cases.iter().enumerate() {
+        let cfg = config(&format!("secrets-{i}"), profile, vars);
+        for err in [
+            ProfileProvider::new(&cfg)
+                .provide_credentials()
+                .unwrap_err(),
+            CachingProvider::new(ProfileProvider::new(&cfg))
+                .provide_credentials()
+                .unwrap_err(),
+        ] {
+            for text in renderings(&err) {
+                assert!(!text.contains("SECRET"), "case {i}: {text}");
+                assert!(!text.contains("base-secret"), "case {i}: {text}");
+            }
+        }
+    }
 }
