@@ -1,4 +1,4 @@
-//! Building a [`Client`](crate::Client): by hand, from the environment
+//! Building a [`Client`]: by hand, from the environment
 //! variables every AWS SDK reads, or from a profile of the shared config
 //! and credentials files.
 
