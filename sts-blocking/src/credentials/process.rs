@@ -354,41 +354,46 @@ impl Drop for Group {
 /// Sends SIGKILL to process group `pgid`.
 ///
 /// std has no `killpg` and this crate has no `unsafe`, so this runs the
-/// POSIX `kill` utility (`kill -s KILL -- -pgid`), falling back to the
-/// shell's built-in `kill` when there is no such program on `PATH`. It
-/// waits for it at most [`KILL_WAIT`].
+/// POSIX `kill` utility (`kill -s KILL -- -pgid`), then, if that could not
+/// run or failed, the shell's built-in `kill`. Each gets at most
+/// [`KILL_WAIT`].
 #[cfg(unix)]
 fn kill_group(pgid: u32) {
     let target = format!("-{pgid}");
-    let quiet = |mut cmd: Command| {
-        cmd.stdin(Stdio::null())
+    let builtin = format!("kill -s KILL -- {target}");
+    let attempts: [&[&str]; 2] = [
+        &["kill", "-s", "KILL", "--", &target],
+        &["sh", "-c", &builtin],
+    ];
+    for argv in attempts {
+        let Some((program, args)) = argv.split_first() else {
+            continue;
+        };
+        let mut cmd = Command::new(program);
+        cmd.args(args)
+            .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
-        cmd.spawn()
-    };
-    let mut direct = Command::new("kill");
-    direct.args(["-s", "KILL", "--", &target]);
-    let spawned = quiet(direct).or_else(|_| {
-        let mut shell = Command::new("sh");
-        shell.args(["-c", &format!("kill -s KILL -- {target}")]);
-        quiet(shell)
-    });
-    let Ok(mut killer) = spawned else {
-        log::warn!("cannot run `kill` to end the credential_process command's process group");
-        return;
-    };
-    let until = Instant::now() + KILL_WAIT;
-    loop {
-        match killer.try_wait() {
-            Ok(Some(_)) => return,
-            Ok(None) if Instant::now() < until => thread::sleep(Duration::from_millis(5)),
-            _ => {
-                let _ = killer.kill();
-                let _ = killer.wait();
-                return;
+        let Ok(mut killer) = cmd.spawn() else {
+            continue;
+        };
+        let until = Instant::now() + KILL_WAIT;
+        loop {
+            match killer.try_wait() {
+                Ok(Some(status)) if status.success() => return,
+                Ok(Some(_)) => break,
+                Ok(None) if Instant::now() < until => thread::sleep(Duration::from_millis(5)),
+                _ => {
+                    let _ = killer.kill();
+                    let _ = killer.wait();
+                    break;
+                }
             }
         }
     }
+    // Also the usual outcome when the group has already gone (the
+    // command exited and left nothing behind), hence not a warning.
+    log::debug!("kill found no credential_process process group {pgid} to end");
 }
 
 /// The program an error may name: the first word after any `NAME=value`
