@@ -28,10 +28,17 @@ pub fn build(args: &[&str]) -> PathBuf {
     if dir.file_name().is_some_and(|n| n == "release") {
         build.arg("--release");
     }
-    // Cargo sets these for the test's own crate; passed on, they make
-    // build scripts that watch them (ring's watches CARGO_MANIFEST_DIR)
-    // look changed, so every `cargo test` would rebuild ring, rustls and
-    // everything above them.
+    remove_cargo_env(&mut build);
+    let status = build.status().expect("cargo runs");
+    assert!(status.success(), "cargo build {args:?} failed: {status}");
+    dir
+}
+
+/// Removes from `cmd`'s environment what Cargo sets for the running test's
+/// own crate. Passed on to a cargo run by `cmd`, they make build scripts that
+/// watch them (ring's watches `CARGO_MANIFEST_DIR`) look changed, so every
+/// `cargo test` would rebuild ring, rustls and everything above them.
+pub fn remove_cargo_env(cmd: &mut Command) {
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy();
         if name.starts_with("CARGO_PKG_")
@@ -47,10 +54,7 @@ pub fn build(args: &[&str]) -> PathBuf {
             ]
             .contains(&name.as_ref())
         {
-            build.env_remove(name.as_ref());
+            cmd.env_remove(name.as_ref());
         }
     }
-    let status = build.status().expect("cargo runs");
-    assert!(status.success(), "cargo build {args:?} failed: {status}");
-    dir
 }

@@ -6,6 +6,8 @@
 //!   normal and faulty steps, recording every request.
 //! - [`cargo`]: building the `sts` binary and the `sts-ffi` library from a test.
 //! - [`process`]: running a child process with a time limit.
+//! - [`tools`]: cmake and pkg-config from PyPI, and [`tools::skip`], which
+//!   fails under CI where a missing tool would otherwise skip a check.
 //! - [`http`]: a minimal std-only HTTP/1.1 client used by both and by tests
 //!   that need to send exactly the bytes they mean.
 
@@ -17,6 +19,7 @@ pub mod fault;
 pub mod http;
 pub mod moto;
 pub mod process;
+pub mod tools;
 
 pub use fault::{Config, FaultServer, RecordedRequest, Response, Script, Step, WhenDone};
 pub use moto::Moto;

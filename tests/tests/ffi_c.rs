@@ -9,6 +9,16 @@
 //! parameters the C structs held, signed or unsigned as it should be, that
 //! the 503 was retried, and that 8 threads on one client made every call.
 //!
+//! The same program is also built as a user outside this workspace builds
+//! theirs: `scripts/install-ffi.sh` into a scratch prefix, then
+//! `cc $(pkg-config --cflags --libs sts)`, the README's CMake example
+//! (cmake and pkg-config come from PyPI into the moto venv), and a static
+//! link, each against the installed files.
+//!
+//! A tool this machine lacks (C++ compiler, valgrind, AddressSanitizer's
+//! runtime, cmake) skips its check, except under CI (`CI` set), where it
+//! fails it: see `sts_tests::tools::skip`.
+//!
 //! Build steps print their commands; set `STS_FFI_C_VERBOSE=1` to see the
 //! program's own output on success too.
 
@@ -98,14 +108,14 @@ fn compile(lang: Lang, asan: bool) -> Option<PathBuf> {
             lang == Lang::Cpp,
             "no C compiler (set CC): the C ABI tests need one"
         );
-        eprintln!("SKIPPED {name}: no C++ compiler (set CXX)");
+        sts_tests::tools::skip(&format!("{name}: no C++ compiler (set CXX)"));
         return None;
     };
     if asan && !sanitizer_works(&cc, lang) {
-        eprintln!(
-            "SKIPPED {name}: {cc} -fsanitize=address cannot build and run a program here \
+        sts_tests::tools::skip(&format!(
+            "{name}: {cc} -fsanitize=address cannot build and run a program here \
              (install libasan, e.g. `apt-get install libasan8`)"
-        );
+        ));
         return None;
     }
     let out_dir = sts_tests::cargo::profile_dir().join("ffi-c");
@@ -180,6 +190,8 @@ fn sanitizer_works(cc: &str, lang: Lang) -> bool {
     let _ = std::fs::remove_dir_all(&dir);
     ran
 }
+
+const VALGRIND_MISSING: &str = "valgrind is not installed (apt-get install valgrind)";
 
 fn valgrind() -> Option<String> {
     let works = Command::new("valgrind")
@@ -588,7 +600,7 @@ fn cpp17_build_of_the_same_program() {
 #[test]
 fn c11_program_under_valgrind_memcheck() {
     let Some(valgrind) = valgrind() else {
-        eprintln!("SKIPPED: valgrind is not installed (apt-get install valgrind)");
+        sts_tests::tools::skip(VALGRIND_MISSING);
         return;
     };
     let exe = build(Lang::C, false).unwrap();
@@ -614,7 +626,6 @@ fn cpp17_program_under_address_sanitizer() {
 /// should): a program that leaks one error object must fail both.
 #[test]
 fn the_leak_checkers_see_a_leaked_error_object() {
-    let mut ran = 0;
     if let Some(valgrind) = valgrind() {
         let exe = build(Lang::C, false).unwrap();
         let mut cmd = command(&exe, &Mode::Valgrind(valgrind));
@@ -628,7 +639,8 @@ fn the_leak_checkers_see_a_leaked_error_object() {
         );
         assert!(stderr.contains("definitely lost"), "{stderr}");
         assert!(stderr.contains("sts_client_new"), "{stderr}");
-        ran += 1;
+    } else {
+        sts_tests::tools::skip(VALGRIND_MISSING);
     }
     if let Some(exe) = build(Lang::C, true) {
         let mut cmd = command(&exe, &Mode::Asan);
@@ -648,9 +660,264 @@ fn the_leak_checkers_see_a_leaked_error_object() {
         );
         assert!(stderr.contains("Direct leak of"), "{stderr}");
         assert!(stderr.contains("CString"), "{stderr}");
-        ran += 1;
     }
-    if ran == 0 {
-        eprintln!("SKIPPED: neither valgrind nor AddressSanitizer is available");
+}
+
+// ---- the installed library ------------------------------------------------------
+
+/// Longest `scripts/install-ffi.sh` may take: a release build of sts-ffi and
+/// its dependencies from nothing, on two busy cores.
+const INSTALL_TIMEOUT: Duration = Duration::from_secs(1800);
+
+/// Longest one compile, cmake configure or cmake build may take.
+const BUILD_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Flags every build of the test program gets (it is written to pass them).
+const CFLAGS: &str = "-std=c11 -Wall -Wextra -Werror -pedantic -g -O1 -pthread";
+
+/// A scratch folder, removed on drop, a failed test's included.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// Runs `scripts/install-ffi.sh PREFIX` as a user would, building into this
+/// test's target folder, so that a second run only relinks.
+fn install(prefix: &Path) {
+    let script = sts_tests::moto::workspace_root().join("scripts/install-ffi.sh");
+    let profile = sts_tests::cargo::profile_dir();
+    let mut cmd = Command::new("bash");
+    cmd.arg(&script)
+        .arg(prefix)
+        .env("CARGO", env!("CARGO"))
+        .env("CARGO_TARGET_DIR", profile.parent().expect("target folder"))
+        .env_remove("DESTDIR");
+    sts_tests::cargo::remove_cargo_env(&mut cmd);
+    let started = Instant::now();
+    let out = run_bounded(cmd, INSTALL_TIMEOUT);
+    assert!(
+        out.status.success(),
+        "{} failed ({}):\n{}",
+        script.display(),
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    eprintln!("install-ffi.sh ran in {:?}", started.elapsed());
+}
+
+/// The values of the `tag` entries (`NEEDED`, `SONAME`, `RUNPATH`) of an ELF
+/// file's dynamic section, as `readelf -d` prints them. readelf comes with
+/// binutils, which the C compiler needs to link.
+fn dynamic_entries(file: &Path, tag: &str) -> Vec<String> {
+    let out = Command::new("readelf")
+        .arg("-d")
+        .arg(file)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run readelf (binutils): {e}"));
+    assert!(out.status.success(), "readelf -d {}", file.display());
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains(&format!("({tag})")))
+        .filter_map(|l| Some(l.split_once('[')?.1.split_once(']')?.0.to_owned()))
+        .collect()
+}
+
+/// The files and names the install script promises (see its first lines).
+fn check_layout(prefix: &Path) {
+    let (version, major) = (env!("CARGO_PKG_VERSION"), env!("CARGO_PKG_VERSION_MAJOR"));
+    let lib = prefix.join("lib");
+    let header = std::fs::read(prefix.join("include/sts.h")).unwrap();
+    let committed =
+        std::fs::read(sts_tests::moto::workspace_root().join("sts-ffi/include/sts.h")).unwrap();
+    assert!(
+        header == committed,
+        "the installed sts.h is not the committed one"
+    );
+    assert!(lib.join("libsts_ffi.a").is_file());
+    let real = format!("libsts_ffi.so.{version}");
+    let soname = format!("libsts_ffi.so.{major}");
+    assert!(
+        std::fs::symlink_metadata(lib.join(&real)).is_ok_and(|m| m.is_file()),
+        "{real} is not a file"
+    );
+    let link = |name: &str| std::fs::read_link(lib.join(name)).unwrap_or_default();
+    assert_eq!(link(&soname), Path::new(&real), "{soname}");
+    assert_eq!(link("libsts_ffi.so"), Path::new(&soname), "libsts_ffi.so");
+    assert_eq!(dynamic_entries(&lib.join(&real), "SONAME"), [soname]);
+    let pc = std::fs::read_to_string(lib.join("pkgconfig/sts.pc")).unwrap();
+    assert!(
+        pc.contains(&format!("prefix={}\n", prefix.display())),
+        "{pc}"
+    );
+}
+
+/// Runs `script` with `sh -c`, its arguments `$1`, `$2`, …, with the venv's
+/// pkg-config first on `PATH`, the installed `sts.pc` on `PKG_CONFIG_PATH`
+/// and the C compiler in `$CC`.
+fn shell(script: &str, args: &[&Path], tools: &sts_tests::tools::BuildTools, prefix: &Path) {
+    let mut path = std::ffi::OsString::from(&tools.bin);
+    path.push(":");
+    path.push(std::env::var_os("PATH").unwrap_or_default());
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("set -e; {script}"))
+        .arg("sh")
+        .args(args)
+        .env("PATH", path)
+        .env("PKG_CONFIG_PATH", prefix.join("lib/pkgconfig"))
+        .env_remove("PKG_CONFIG_SYSROOT_DIR")
+        .env("CC", compiler(Lang::C).expect("a C compiler"))
+        .env("CFLAGS", CFLAGS);
+    let out = run_bounded(cmd, BUILD_TIMEOUT);
+    assert!(
+        out.status.success(),
+        "sh -c '{script}' {args:?} failed ({}):\n{}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The README's CMake example for an installed library: its first `cmake`
+/// block, which builds `app.c` into `app` through pkg-config.
+fn readme_cmake_example() -> String {
+    let path = sts_tests::moto::workspace_root().join("sts-ffi/README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start = readme
+        .find("```cmake\n")
+        .unwrap_or_else(|| panic!("no ```cmake block in {}", path.display()))
+        + "```cmake\n".len();
+    let len = readme[start..].find("```").expect("the block's end");
+    let example = readme[start..start + len].to_owned();
+    assert!(
+        example.contains("pkg_check_modules(") && example.contains("add_executable(app app.c)"),
+        "the README's first CMake example is no longer the pkg-config one:\n{example}"
+    );
+    example
+}
+
+/// Configures and builds the README's CMake example, with `app.c` the test
+/// program, against the installed prefix; returns the program. CMake finds
+/// `sts.pc` through `CMAKE_PREFIX_PATH`, as the README says.
+fn cmake_build(dir: &Path, prefix: &Path, tools: &sts_tests::tools::BuildTools) -> PathBuf {
+    let root = sts_tests::moto::workspace_root();
+    let (src, build) = (dir.join("src"), dir.join("build"));
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::write(src.join("CMakeLists.txt"), readme_cmake_example()).unwrap();
+    std::fs::copy(root.join("tests/c/sts_ffi_test.c"), src.join("app.c")).unwrap();
+    let cmake = |args: &[&std::ffi::OsStr]| {
+        let mut cmd = Command::new(&tools.cmake);
+        cmd.args(args)
+            .env("CC", compiler(Lang::C).expect("a C compiler"))
+            .env("CFLAGS", CFLAGS)
+            .env_remove("PKG_CONFIG_PATH");
+        let started = Instant::now();
+        let out = run_bounded(cmd, BUILD_TIMEOUT);
+        assert!(
+            out.status.success(),
+            "cmake {args:?} failed ({}):\n{}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        eprintln!("cmake {:?} in {:?}", args[0], started.elapsed());
+    };
+    let mut prefix_path = std::ffi::OsString::from("-DCMAKE_PREFIX_PATH=");
+    prefix_path.push(prefix);
+    let mut pkg_config = std::ffi::OsString::from("-DPKG_CONFIG_EXECUTABLE=");
+    pkg_config.push(&tools.pkg_config);
+    cmake(&[
+        "-S".as_ref(),
+        src.as_os_str(),
+        "-B".as_ref(),
+        build.as_os_str(),
+        &prefix_path,
+        &pkg_config,
+    ]);
+    cmake(&["--build".as_ref(), build.as_os_str()]);
+    build.join("app")
+}
+
+/// `scripts/install-ffi.sh` into a scratch prefix, then the test program
+/// built as the README tells users to build theirs: with `cc $(pkg-config
+/// --cflags --libs sts)` against the shared library, with the README's
+/// CMake example, and statically. The first two run every section against
+/// moto and the fault server, through the installed shared library, which
+/// they must name by its SONAME.
+#[test]
+fn installed_library_through_pkg_config_and_cmake() {
+    let tools = match sts_tests::tools::build_tools() {
+        Ok(tools) => tools,
+        Err(e) => {
+            sts_tests::tools::skip(&format!("no cmake and pkg-config from PyPI: {e}"));
+            return;
+        }
+    };
+    let scratch =
+        Scratch(std::env::temp_dir().join(format!("sts-ffi-install-{}", std::process::id())));
+    let _ = std::fs::remove_dir_all(&scratch.0);
+    let prefix = scratch.0.join("prefix");
+    install(&prefix);
+    check_layout(&prefix);
+    let source = sts_tests::moto::workspace_root().join("tests/c/sts_ffi_test.c");
+    let soname = format!("libsts_ffi.so.{}", env!("CARGO_PKG_VERSION_MAJOR"));
+    let names_the_soname = |exe: &Path| {
+        let needed = dynamic_entries(exe, "NEEDED");
+        assert!(
+            needed.contains(&soname),
+            "{} needs {needed:?}, not {soname}",
+            exe.display()
+        );
+    };
+
+    // Shared, through pkg-config; the rpath because the scratch prefix is
+    // not where the loader looks.
+    let shared = scratch.0.join("app-pkg-config");
+    shell(
+        "pkg-config --print-errors --exists sts
+         \"$CC\" $CFLAGS \"$1\" $(pkg-config --cflags --libs sts) \
+             -Wl,-rpath,\"$(pkg-config --variable=libdir sts)\" -o \"$2\"",
+        &[&source, &shared],
+        &tools,
+        &prefix,
+    );
+    names_the_soname(&shared);
+    run_all(&shared, Mode::Plain, "c-pkg-config");
+
+    // The README's CMake example.
+    let cmake_app = cmake_build(&scratch.0.join("cmake"), &prefix, &tools);
+    names_the_soname(&cmake_app);
+    run_all(&cmake_app, Mode::Plain, "c-cmake");
+
+    // Static, as the README shows it: the archive by its path, since
+    // `-lsts_ffi` would pick the shared library beside it.
+    let fixed = scratch.0.join("app-static");
+    shell(
+        "\"$CC\" $CFLAGS \"$1\" $(pkg-config --cflags sts) \
+             \"$(pkg-config --variable=libdir sts)/libsts_ffi.a\" \
+             -lpthread -ldl -lm -lrt -lutil -o \"$2\"",
+        &[&source, &fixed],
+        &tools,
+        &prefix,
+    );
+    let needed = dynamic_entries(&fixed, "NEEDED");
+    assert!(
+        !needed.iter().any(|n| n.starts_with("libsts_ffi")),
+        "the static build needs {needed:?}"
+    );
+    let mut cmd = Command::new(&fixed);
+    cmd.arg("boundary")
+        .env_clear()
+        .env("STS_TEST_EXPECT_VERSION", env!("CARGO_PKG_VERSION"));
+    let out = run_bounded(cmd, RUN_TIMEOUT);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.lines().any(|l| l == "ok boundary"),
+        "the static build's boundary section ({}):\n{stdout}{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -1,0 +1,132 @@
+//! Tools the tests need beyond the Rust toolchain, and what a test does
+//! when one is missing.
+//!
+//! A check that cannot run here (no valgrind, no AddressSanitizer runtime,
+//! no C++ compiler, no cmake) is skipped with a `SKIPPED:` line on a
+//! developer's machine, so the rest still runs. Under CI (environment
+//! variable `CI` set) it fails instead: there a missing tool is a broken
+//! machine or a missing install step, and a check that passes without
+//! running hides it. [`skip`] is that rule, written once.
+//!
+//! cmake and pkg-config come from PyPI into the moto venv
+//! (`<workspace>/target/moto-venv`, made by [`crate::moto::ensure_venv`]):
+//! cmake is on no machine of ours, and the venv's pkgconf makes the
+//! pkg-config checks independent of the machine's. [`build_tools`]
+//! installs them once, pinned, and knows when the install is current.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The PyPI packages [`build_tools`] installs, pinned like
+/// `tests/moto/requirements.txt` so CI installs what was tested. Wheels
+/// only: cmake's source distribution would build cmake itself.
+const BUILD_TOOLS: &[&str] = &["cmake==4.4.5", "pkgconf==3.0.7.post0"];
+
+/// The cmake wheel is about 30 MB.
+const INSTALL_TIMEOUT: Duration = Duration::from_secs(600);
+
+/// Whether this run is CI's: environment variable `CI` is set (CI sets
+/// `CI=true`), as in `tests/tests/cli.rs`.
+pub fn is_ci() -> bool {
+    std::env::var_os("CI").is_some()
+}
+
+/// Reports a check that cannot run on this machine, `reason` saying what is
+/// missing and how to get it. Under CI it panics, failing the test; elsewhere
+/// it prints `SKIPPED: reason` and returns, and the caller then skips.
+#[track_caller]
+pub fn skip(reason: &str) {
+    assert!(
+        !is_ci(),
+        "CI is set, so this check may not be skipped: {reason}"
+    );
+    eprintln!("SKIPPED: {reason}");
+}
+
+/// cmake and pkg-config, installed in the moto venv.
+#[derive(Debug, Clone)]
+pub struct BuildTools {
+    /// `<venv>/bin/cmake`.
+    pub cmake: PathBuf,
+    /// `<venv>/bin/pkg-config` (pkgconf).
+    pub pkg_config: PathBuf,
+    /// `<venv>/bin`, to put first on a child's `PATH` so that a shell
+    /// command's `$(pkg-config …)` finds this one.
+    pub bin: PathBuf,
+}
+
+/// Installs [`BUILD_TOOLS`] into the moto venv if they are not there yet
+/// (once per process; a stamp in the venv makes later runs take
+/// milliseconds) and checks that both run. `Err` says why not: no Python,
+/// no network to PyPI, ….
+pub fn build_tools() -> Result<BuildTools, String> {
+    static TOOLS: OnceLock<Result<BuildTools, String>> = OnceLock::new();
+    TOOLS
+        .get_or_init(|| install(&crate::moto::ensure_venv()?))
+        .clone()
+}
+
+fn install(venv: &Path) -> Result<BuildTools, String> {
+    let bin = venv.join("bin");
+    let tools = BuildTools {
+        cmake: bin.join("cmake"),
+        pkg_config: bin.join("pkg-config"),
+        bin: bin.clone(),
+    };
+    // Inside the venv, so a rebuilt venv (new moto requirements) loses it
+    // together with the tools.
+    let stamp = venv.join(".build-tools-stamp");
+    let want = BUILD_TOOLS.join(" ");
+    let current = std::fs::read_to_string(&stamp).is_ok_and(|s| s.trim() == want)
+        && tools.cmake.is_file()
+        && tools.pkg_config.is_file();
+    if !current {
+        let started = Instant::now();
+        eprintln!("installing {want} into {} (one-time)", venv.display());
+        let python = bin.join("python");
+        // The lock `tests/moto/ensure-venv.sh` holds while it (re)builds the
+        // venv: no install into a venv being replaced, nor two at once.
+        let mut lock = venv.as_os_str().to_owned();
+        lock.push(".lock");
+        let mut pip = if Command::new("flock").arg("--version").output().is_ok() {
+            let mut c = Command::new("flock");
+            c.arg(&lock).arg(&python);
+            c
+        } else {
+            Command::new(&python)
+        };
+        pip.args([
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            "--no-input",
+            "--quiet",
+            "--only-binary=:all:",
+        ])
+        .args(BUILD_TOOLS);
+        let out = crate::process::run_bounded(&mut pip, INSTALL_TIMEOUT)?;
+        if !out.status.success() {
+            return Err(format!(
+                "pip install {want} failed ({}):\n{}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        std::fs::write(&stamp, format!("{want}\n"))
+            .map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
+        eprintln!("installed {want} in {:?}", started.elapsed());
+    }
+    for tool in [&tools.cmake, &tools.pkg_config] {
+        let works = Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !works {
+            return Err(format!("{} --version does not run", tool.display()));
+        }
+    }
+    Ok(tools)
+}
