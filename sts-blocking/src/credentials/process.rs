@@ -195,7 +195,7 @@ impl CredentialProcessProvider {
         if let Some(mut stdout) = child.leader.stdout.take() {
             let overflow = Arc::clone(&overflow);
             let cap = self.max_output_bytes;
-            thread::spawn(move || {
+            reader("stdout", move || {
                 let mut bytes = Vec::new();
                 let limited = (&mut stdout)
                     .take(u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1))
@@ -206,11 +206,12 @@ impl CredentialProcessProvider {
                     bytes = Vec::new();
                 }
                 let _ = out_tx.send(limited.map(|_| bytes));
-            });
+            })
+            .map_err(|e| self.error(format!("cannot start a thread to read {program}: {e}")))?;
         }
         let (err_tx, err_rx) = mpsc::channel();
         if let Some(mut stderr) = child.leader.stderr.take() {
-            thread::spawn(move || {
+            reader("stderr", move || {
                 let mut kept = Vec::new();
                 let _ = (&mut stderr)
                     .take(STDERR_QUOTE_BYTES as u64)
@@ -218,7 +219,8 @@ impl CredentialProcessProvider {
                 // Drain the rest so the command never blocks on a full pipe.
                 let _ = std::io::copy(&mut stderr, &mut std::io::sink());
                 let _ = err_tx.send(kept);
-            });
+            })
+            .map_err(|e| self.error(format!("cannot start a thread to read {program}: {e}")))?;
         }
 
         let too_much = || {
@@ -314,6 +316,15 @@ impl ProvideCredentials for CredentialProcessProvider {
         refuse_expired(&creds, self.clock.now(), &self.source)?;
         Ok(Arc::new(creds))
     }
+}
+
+/// Starts a thread that reads one of the command's pipes; an error (not
+/// a panic, as `thread::spawn` would) when the system has no thread left.
+fn reader(pipe: &str, read: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
+    thread::Builder::new()
+        .name(format!("credential_process {pipe}"))
+        .spawn(read)
+        .map(drop)
 }
 
 /// The running command and, on Unix, its process group. Dropped without
