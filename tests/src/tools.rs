@@ -57,10 +57,10 @@ pub struct BuildTools {
     pub bin: PathBuf,
 }
 
-/// Installs [`BUILD_TOOLS`] into the moto venv if they are not there yet
-/// (once per process; a stamp in the venv makes later runs take
-/// milliseconds) and checks that both run. `Err` says why not: no Python,
-/// no network to PyPI, ….
+/// Installs the pinned cmake and pkgconf wheels into the moto venv if they
+/// are not there yet (once per process; a stamp in the venv makes later
+/// runs take milliseconds) and checks that both run. `Err` says why not: no
+/// Python, no network to PyPI, ….
 pub fn build_tools() -> Result<BuildTools, String> {
     static TOOLS: OnceLock<Result<BuildTools, String>> = OnceLock::new();
     TOOLS
