@@ -192,6 +192,16 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest correction of the signing clock that clock-skew answers
+    /// may make, in total (default one hour,
+    /// [`DEFAULT_MAX_CLOCK_SKEW`](sts_proto::retry::DEFAULT_MAX_CLOCK_SKEW));
+    /// [`Duration::ZERO`] turns clock-skew correction off. See
+    /// [`RetryConfig::max_clock_skew`] for why it is bounded.
+    pub fn max_clock_skew(mut self, max: Duration) -> Self {
+        self.retry.max_clock_skew = max;
+        self
+    }
+
     /// The whole retry policy.
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
         self.retry = retry;

@@ -220,7 +220,8 @@ typedef StsTransportResult (*StsTransportFn)(void *user_data,
  * `secret_access_key`, `session_token`, `profile_name` (pointers);
  * `max_attempts`, `connect_timeout_ms`, `attempt_timeout_ms`,
  * `call_timeout_ms` (`StsOptionalU32`); `transport` (function pointer),
- * `transport_user_data` (pointer); `user_agent_suffix` (pointer). The
+ * `transport_user_data` (pointer); `user_agent_suffix` (pointer);
+ * `max_clock_skew_ms` (`StsOptionalU32`). The
  * compiler adds the usual C padding.
  */
 typedef struct StsClientOptions {
@@ -312,6 +313,13 @@ typedef struct StsClientOptions {
      * Text appended to the `User-Agent` header, as `myapp/1.2`. NULL: none.
      */
     const char *user_agent_suffix;
+    /**
+     * Milliseconds by which clock-skew answers may move the signing clock,
+     * in total (default one hour; 0 turns clock-skew correction off). A
+     * forged `Date` in an answer could otherwise make the client sign
+     * requests that become valid far in the future.
+     */
+    struct StsOptionalU32 max_clock_skew_ms;
 } StsClientOptions;
 
 /**

@@ -96,7 +96,8 @@ pub type StsTransportFn = Option<
 /// `secret_access_key`, `session_token`, `profile_name` (pointers);
 /// `max_attempts`, `connect_timeout_ms`, `attempt_timeout_ms`,
 /// `call_timeout_ms` (`StsOptionalU32`); `transport` (function pointer),
-/// `transport_user_data` (pointer); `user_agent_suffix` (pointer). The
+/// `transport_user_data` (pointer); `user_agent_suffix` (pointer);
+/// `max_clock_skew_ms` (`StsOptionalU32`). The
 /// compiler adds the usual C padding.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
@@ -153,6 +154,11 @@ pub struct StsClientOptions {
     pub transport_user_data: *mut c_void,
     /// Text appended to the `User-Agent` header, as `myapp/1.2`. NULL: none.
     pub user_agent_suffix: *const c_char,
+    /// Milliseconds by which clock-skew answers may move the signing clock,
+    /// in total (default one hour; 0 turns clock-skew correction off). A
+    /// forged `Date` in an answer could otherwise make the client sign
+    /// requests that become valid far in the future.
+    pub max_clock_skew_ms: StsOptionalU32,
 }
 
 /// A client: endpoint, credentials, retry policy and HTTP stack, ready to
@@ -290,6 +296,9 @@ unsafe fn builder(o: &StsClientOptions) -> Result<ClientBuilder, Failure> {
     }
     if let Some(t) = millis(o.call_timeout_ms) {
         b = b.call_timeout(t);
+    }
+    if let Some(ms) = o.max_clock_skew_ms.get() {
+        b = b.max_clock_skew(Duration::from_millis(u64::from(ms)));
     }
     if let Some(send) = o.transport {
         b = b.transport(CallbackTransport {

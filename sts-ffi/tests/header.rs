@@ -294,7 +294,8 @@ fn layouts() -> Vec<Layout> {
             call_timeout_ms,
             transport,
             transport_user_data,
-            user_agent_suffix
+            user_agent_suffix,
+            max_clock_skew_ms
         }),
         layout!(StsAssumeRoleInput {
             role_arn,

@@ -1434,6 +1434,59 @@ static void section_retry(void) {
     }
 }
 
+/* ==== section: skew ===================================================== */
+
+/* The skew server answers every request with a 403 RequestTimeTooSkewed
+ * dated 31 Dec 9999. The client must not believe it: no re-signed attempt,
+ * no retry, the error as it came. */
+static void skew_refused(StsClient *client, const char *what) {
+    StsGetCallerIdentityOutput *me = NULL;
+    StsError *err = NULL;
+    StsStatus st = sts_get_caller_identity(client, &me, &err);
+    CHECK(st == STS_ERR_SERVICE, "%s: status %d", what, (int)st);
+    CHECK(streq(sts_error_code(err), "RequestTimeTooSkewed"), "%s: code %s", what,
+          show(sts_error_code(err)));
+    CHECK(me == NULL, "%s: a result despite the error", what);
+    sts_get_caller_identity_output_free(me);
+    sts_error_free(err);
+}
+
+static void section_skew(void) {
+    const char *url = env_required("STS_TEST_SKEW_URL");
+    StsClientOptions o;
+    StsClient *client;
+    CallbackState state;
+
+    static_options(&o, url, "us-east-1", FAULT_ACCESS_KEY, FAULT_SECRET, NULL);
+    client = new_client(&o, "skew, built-in");
+    if (client) {
+        skew_refused(client, "skew, built-in");
+        sts_client_free(client);
+    }
+
+    pthread_mutex_init(&state.lock, NULL);
+    state.calls = 0;
+    o.transport = c_transport;
+    o.transport_user_data = &state;
+    client = new_client(&o, "skew, callback");
+    if (client) {
+        skew_refused(client, "skew, callback");
+        CHECK(state.calls == 1, "callback called %u times, want 1", state.calls);
+        sts_client_free(client);
+    }
+    pthread_mutex_destroy(&state.lock);
+
+    /* Correction turned off: the same answer, the same refusal. */
+    static_options(&o, url, "us-east-1", FAULT_ACCESS_KEY, FAULT_SECRET, NULL);
+    o.max_clock_skew_ms.present = 1;
+    o.max_clock_skew_ms.value = 0;
+    client = new_client(&o, "skew, correction off");
+    if (client) {
+        skew_refused(client, "skew, correction off");
+        sts_client_free(client);
+    }
+}
+
 /* ==== section: sansio =================================================== */
 
 static void section_sansio(void) {
@@ -1650,6 +1703,7 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "moto") == 0) section_moto();
         else if (strcmp(argv[i], "fault") == 0) section_fault();
         else if (strcmp(argv[i], "retry") == 0) section_retry();
+        else if (strcmp(argv[i], "skew") == 0) section_skew();
         else if (strcmp(argv[i], "sansio") == 0) section_sansio();
         else if (strcmp(argv[i], "threads") == 0) section_threads();
         else if (strcmp(argv[i], "leak") == 0) section_leak();

@@ -27,7 +27,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use sts_tests::{FaultServer, Moto, RecordedRequest, Step, canned};
+use sts_tests::{FaultServer, Moto, RecordedRequest, Response, Script, Step, WhenDone, canned};
 
 // ---- values the C program expects (see the top of sts_ffi_test.c) --------
 
@@ -363,37 +363,47 @@ fn run_all(exe: &Path, mode: Mode, tag: &str) {
     let moto = Moto::shared_auth();
     let router = FaultServer::with_handler(route);
     let retry = FaultServer::start(retry_script());
+    let skew = FaultServer::start(
+        Script::new(vec![Step::Respond(
+            Response::xml(403, canned::error("RequestTimeTooSkewed", "too skewed"))
+                .header("Date", "Fri, 31 Dec 9999 23:59:59 GMT"),
+        )])
+        .then(WhenDone::RepeatLast),
+    );
     let home = Home::new(tag, moto);
 
     let mut cmd = command(exe, &mode);
-    cmd.args(["boundary", "moto", "fault", "retry", "sansio", "threads"])
-        // Nothing of the developer's environment (proxies, AWS_* settings,
-        // ~/.aws) may reach the program.
-        .env_clear()
-        .envs(asan_options(&mode))
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", &home.0)
-        .env("AWS_CONFIG_FILE", home.0.join("config"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home.0.join("credentials"))
-        // For STS_CREDENTIALS_DEFAULT_CHAIN.
-        .env("AWS_ACCESS_KEY_ID", &moto.access_key_id)
-        .env("AWS_SECRET_ACCESS_KEY", &moto.secret_access_key)
-        .env("STS_TEST_EXPECT_VERSION", env!("CARGO_PKG_VERSION"))
-        .env("STS_TEST_MOTO_URL", &moto.endpoint)
-        .env("STS_TEST_MOTO_REGION", &moto.region)
-        .env("STS_TEST_MOTO_ACCESS_KEY_ID", &moto.access_key_id)
-        .env("STS_TEST_MOTO_SECRET_ACCESS_KEY", &moto.secret_access_key)
-        .env("STS_TEST_MOTO_USER_ARN", &moto.user_arn)
-        .env("STS_TEST_MOTO_ROLE_ARN", &moto.role_arn)
-        .env("STS_TEST_MOTO_ACCOUNT", &moto.account_id)
-        .env("STS_TEST_PROFILE", PROFILE)
-        .env("STS_TEST_FAULT_URL", router.url())
-        .env("STS_TEST_RETRY_URL", retry.url())
-        .env("STS_TEST_THREAD_CALLS", THREAD_CALLS.to_string())
-        .env(
-            "STS_TEST_CALLBACK_THREAD_CALLS",
-            CALLBACK_THREAD_CALLS.to_string(),
-        );
+    cmd.args([
+        "boundary", "moto", "fault", "retry", "skew", "sansio", "threads",
+    ])
+    // Nothing of the developer's environment (proxies, AWS_* settings,
+    // ~/.aws) may reach the program.
+    .env_clear()
+    .envs(asan_options(&mode))
+    .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+    .env("HOME", &home.0)
+    .env("AWS_CONFIG_FILE", home.0.join("config"))
+    .env("AWS_SHARED_CREDENTIALS_FILE", home.0.join("credentials"))
+    // For STS_CREDENTIALS_DEFAULT_CHAIN.
+    .env("AWS_ACCESS_KEY_ID", &moto.access_key_id)
+    .env("AWS_SECRET_ACCESS_KEY", &moto.secret_access_key)
+    .env("STS_TEST_EXPECT_VERSION", env!("CARGO_PKG_VERSION"))
+    .env("STS_TEST_MOTO_URL", &moto.endpoint)
+    .env("STS_TEST_MOTO_REGION", &moto.region)
+    .env("STS_TEST_MOTO_ACCESS_KEY_ID", &moto.access_key_id)
+    .env("STS_TEST_MOTO_SECRET_ACCESS_KEY", &moto.secret_access_key)
+    .env("STS_TEST_MOTO_USER_ARN", &moto.user_arn)
+    .env("STS_TEST_MOTO_ROLE_ARN", &moto.role_arn)
+    .env("STS_TEST_MOTO_ACCOUNT", &moto.account_id)
+    .env("STS_TEST_PROFILE", PROFILE)
+    .env("STS_TEST_FAULT_URL", router.url())
+    .env("STS_TEST_RETRY_URL", retry.url())
+    .env("STS_TEST_SKEW_URL", skew.url())
+    .env("STS_TEST_THREAD_CALLS", THREAD_CALLS.to_string())
+    .env(
+        "STS_TEST_CALLBACK_THREAD_CALLS",
+        CALLBACK_THREAD_CALLS.to_string(),
+    );
 
     let started = Instant::now();
     let out = run_bounded(cmd, RUN_TIMEOUT);
@@ -411,7 +421,9 @@ fn run_all(exe: &Path, mode: Mode, tag: &str) {
 
     // The program's own verdict, section by section.
     assert!(out.status.success(), "{report}");
-    for section in ["boundary", "moto", "fault", "retry", "sansio", "threads"] {
+    for section in [
+        "boundary", "moto", "fault", "retry", "skew", "sansio", "threads",
+    ] {
         assert!(
             stdout.lines().any(|l| l == format!("ok {section}")),
             "section {section} did not pass\n{report}"
@@ -437,6 +449,15 @@ fn run_all(exe: &Path, mode: Mode, tag: &str) {
     check_fault_requests(&router.requests(), THREAD_CALLS, CALLBACK_THREAD_CALLS);
     // 503, ok (built-in); 503, ok (callback); 503 (one attempt): nothing more.
     assert_eq!(retry.requests_seen(), 5, "{:#?}", retry.requests());
+    // A date in 9999 moves no clock: one attempt per client, each signed
+    // with the local time.
+    let year = sts_proto::time::format_timestamp(std::time::SystemTime::now());
+    let skewed = skew.requests();
+    assert_eq!(skewed.len(), 3, "{skewed:#?}");
+    for r in &skewed {
+        let date = r.header("x-amz-date").unwrap_or_default();
+        assert!(date.starts_with(&year[..4]), "signed for {date}");
+    }
 }
 
 /// What reached the router: every operation, as the C structs said.
