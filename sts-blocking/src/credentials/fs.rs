@@ -24,11 +24,11 @@ pub trait Fs: Send + Sync + fmt::Debug {
 /// never stop giving bytes or never give any. The one exception is
 /// `/dev/null` (as in `AWS_CONFIG_FILE=/dev/null`), which reads as empty.
 ///
-/// The file type is checked on the path and again on the opened file,
-/// in case the path was replaced in between. A path replaced by a FIFO in
-/// that instant can still block the `open` itself: std has no way to open
-/// without blocking short of `O_NONBLOCK`, which this crate cannot name
-/// without a dependency on `libc`.
+/// The file type is checked on the path, then the file is opened without
+/// blocking (`O_NONBLOCK`, so that a path swapped for a FIFO in between
+/// cannot hold up the `open`), then the type is checked again on the
+/// opened file. The bytes are read into one buffer of the file's size, so
+/// that no partial copy of a secret is left behind by a growing buffer.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RealFs;
 
@@ -37,17 +37,33 @@ impl Fs for RealFs {
         if is_dev_null(&check_type(std::fs::metadata(path)?)?)? {
             return Ok(Vec::new());
         }
-        let file = std::fs::File::open(path)?;
-        if is_dev_null(&check_type(file.metadata()?)?)? {
+        let file = open_without_blocking(path)?;
+        let metadata = check_type(file.metadata()?)?;
+        if is_dev_null(&metadata)? {
             return Ok(Vec::new());
         }
-        let mut bytes = Vec::new();
+        let expected = usize::try_from(metadata.len().min(limit)).unwrap_or(0);
+        let mut bytes = Vec::with_capacity(expected.saturating_add(1));
         file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
         if bytes.len() as u64 > limit {
+            zeroize::Zeroize::zeroize(&mut bytes);
             return Err(too_large(limit));
         }
         Ok(bytes)
     }
+}
+
+/// Opens `path` for reading; on Unix with `O_NONBLOCK`, which makes opening
+/// a FIFO return at once and changes nothing for a regular file.
+fn open_without_blocking(path: &Path) -> io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
 }
 
 /// `metadata` if it is that of a regular file or of a character device
@@ -166,6 +182,31 @@ impl fmt::Debug for MapFs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The race the second type check cannot close: a path that is a FIFO
+    /// by the time it is opened. The open must return, not wait for a
+    /// writer (the test would hang on a blocking open).
+    #[cfg(unix)]
+    #[test]
+    fn opening_a_fifo_does_not_block() {
+        let dir = std::env::temp_dir().join(format!("sts-fs-fifo-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let (done, wait) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || {
+            let opened = open_without_blocking(&path).map(|f| f.metadata().map(|m| m.file_type()));
+            done.send(opened.is_ok()).ok();
+        });
+        let opened = wait.recv_timeout(std::time::Duration::from_secs(5));
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(opened, Ok(true), "the open blocked or failed");
+    }
 
     #[test]
     fn map_fs_reads_and_limits() {
