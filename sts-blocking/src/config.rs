@@ -510,7 +510,15 @@ fn profile_region(
     }
 }
 
+/// The error for a variable that holds something other than `expected`.
+/// The value is quoted (these settings are not secrets) but cut short: a
+/// variable can hold anything, of any length.
 fn invalid(name: &'static str, value: String, expected: &'static str) -> ConfigError {
+    const SHOWN: usize = 64;
+    let value = match value.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value,
+    };
     ConfigError::InvalidEnv {
         name,
         value,
@@ -582,6 +590,14 @@ mod tests {
             let text = err.to_string();
             assert!(text.contains(name) && text.contains(value), "{text}");
         }
+        let long = "é".repeat(100_000);
+        let text = from(&[("AWS_RETRY_MODE", long.as_str())])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.contains("AWS_RETRY_MODE") && text.len() < 300,
+            "{text}"
+        );
     }
 
     const FILES: &str = "[default]\nregion = eu-west-1\naws_access_key_id = DEFAULTKEY\n\

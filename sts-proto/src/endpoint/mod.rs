@@ -420,11 +420,18 @@ fn check_region(region: &str) -> Result<&str, EndpointError> {
 /// `scheme://authority` plus the path without trailing slashes.
 fn check_endpoint(endpoint: &str) -> Result<String, EndpointError> {
     let invalid = |reason| EndpointError::InvalidEndpoint {
-        endpoint: redact_userinfo(endpoint),
+        endpoint: redact_for_errors(endpoint),
         reason,
     };
     if endpoint.is_empty() {
         return Err(invalid("the endpoint is an empty string"));
+    }
+    // Before parsing: a password with `#`, `/` or `?` in it makes the
+    // parser see a bad port or path instead, and the message would mislead.
+    if endpoint.contains('@') {
+        return Err(invalid(
+            "credentials in the URL are not supported (an `@` elsewhere must be written %40)",
+        ));
     }
     if !endpoint.bytes().all(|b| b.is_ascii_graphic()) {
         // `http::Uri` lets raw non-ASCII bytes through in the path.
@@ -494,6 +501,18 @@ fn redact_userinfo(endpoint: &str) -> String {
         ),
         None => endpoint.to_owned(),
     }
+}
+
+/// `endpoint` as an error may quote it: userinfo hidden
+/// ([`redact_userinfo`]), and any query or fragment too, since either can
+/// carry a token (`?X-Amz-Security-Token=…`, `#access_token=…`).
+fn redact_for_errors(endpoint: &str) -> String {
+    let mut text = redact_userinfo(endpoint);
+    if let Some(cut) = text.find(['?', '#']) {
+        text.truncate(cut);
+        text.push_str("?***");
+    }
+    text
 }
 
 /// RFC 3986's `scheme`: a letter, then letters, digits, `+`, `-`, `.`.

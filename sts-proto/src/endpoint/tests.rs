@@ -560,6 +560,33 @@ fn userinfo_is_absent_from_every_endpoint_error() {
 }
 
 #[test]
+fn queries_and_fragments_are_absent_from_endpoint_errors() {
+    for given in [
+        "ftp://sts.example.com/?X-Amz-Security-Token=tok3n",
+        "https://sts.example.com:99999/#access_token=tok3n",
+        "https://sts.example.com:0?tok3n",
+        "not a url?tok3n",
+    ] {
+        let err = endpoint(given).unwrap_err();
+        for text in [err.to_string(), format!("{err:?}")] {
+            assert!(!text.contains("tok3n"), "{given}: {text}");
+        }
+    }
+}
+
+#[test]
+fn credentials_in_an_endpoint_are_named_as_such() {
+    for given in [
+        "https://admin:hun#ter2@sts.example.com",
+        "https://AKID:wJalr/ter2@sts.example.com",
+        "https://admin:hunter2@sts.example.com",
+    ] {
+        let err = endpoint(given).unwrap_err().to_string();
+        assert!(err.contains("credentials in the URL"), "{given}: {err}");
+    }
+}
+
+#[test]
 fn hostile_endpoints_never_panic() {
     let long = format!("https://{}.com", "a".repeat(70_000));
     let inputs = [
