@@ -1,5 +1,12 @@
 //! The line-level grammar of one profile file, then the section rules of
 //! its kind (config or credentials).
+//!
+//! Sections are merged as they are read: a section repeated, a property
+//! set again, a section or property whose name is invalid, cost nothing
+//! after the line that said so. Keeping every line's copy until the end
+//! made a file of one short section repeated cost 42 times its size.
+
+use std::collections::BTreeMap;
 
 use super::{FileKind, ParseError, ParseErrorKind, Section, is_valid_name};
 
@@ -15,32 +22,54 @@ pub(super) struct ParsedFile {
     pub(super) services: Vec<Section>,
 }
 
-/// A section as written: the text between the brackets and its properties
-/// in order (names lower-cased, not yet validated).
-struct RawSection {
-    header: String,
-    properties: Vec<(String, String)>,
+/// What a section line declares, so that sections of the same kind and
+/// name merge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Profile,
+    /// A config file's plain `[default]`, which a `[profile default]`
+    /// anywhere in the same file hides.
+    PlainDefault,
+    SsoSession,
+    Services,
 }
 
 struct Parser {
     file: FileKind,
-    sections: Vec<RawSection>,
-    /// Whether the last property line of the current section declared an
-    /// empty value (its continuation lines are then sub-properties); `None`
-    /// when the section has no property yet.
-    property: Option<bool>,
+    /// The sections kept so far, each merged from all its section lines.
+    sections: BTreeMap<(Kind, String), Section>,
+    /// Whether a section line has been read, kept or not.
+    in_section: bool,
+    /// Where the current section's properties go; `None` when it is not
+    /// kept (an invalid name, an unknown kind), but still checked.
+    current: Option<(Kind, String)>,
+    /// The last property line of the current section, with the
+    /// continuation lines read since: name (`None` when the name is
+    /// invalid, so the property is not kept) and value. It is stored when
+    /// the next property or section starts, or the file ends.
+    property: Option<(Option<String>, String)>,
+    /// Whether that property declared an empty value, so its continuation
+    /// lines are sub-properties.
+    is_sub: bool,
+    /// Whether the file has a `[profile default]` section.
+    prefixed_default: bool,
 }
 
 pub(super) fn parse_file(file: FileKind, text: &str) -> Result<ParsedFile, ParseError> {
     let mut parser = Parser {
         file,
-        sections: Vec::new(),
+        sections: BTreeMap::new(),
+        in_section: false,
+        current: None,
         property: None,
+        is_sub: false,
+        prefixed_default: false,
     };
     for (index, line) in text.lines().enumerate() {
         parser.line(index + 1, line)?;
     }
-    Ok(normalize(file, parser.sections))
+    parser.store_property();
+    Ok(parser.finish())
 }
 
 impl Parser {
@@ -61,17 +90,14 @@ impl Parser {
                 .strip_prefix('[')
                 .and_then(|l| l.strip_suffix(']'))
                 .ok_or_else(|| self.error(number, ParseErrorKind::UnterminatedSection))?;
-            self.sections.push(RawSection {
-                header: header.to_owned(),
-                properties: Vec::new(),
-            });
-            self.property = None;
+            self.store_property();
+            self.start_section(header);
             return Ok(());
         }
         if line.starts_with(WHITESPACE) {
             return self.continuation(number, line);
         }
-        if self.sections.is_empty() {
+        if !self.in_section {
             return Err(self.error(number, ParseErrorKind::PropertyOutsideSection));
         }
         let (key, value) = split_property(line).map_err(|missing_name| {
@@ -84,23 +110,22 @@ impl Parser {
                 },
             )
         })?;
-        self.property = Some(value.is_empty());
-        if let Some(section) = self.sections.last_mut() {
-            section
-                .properties
-                .push((key.to_ascii_lowercase(), value.to_owned()));
-        }
+        self.store_property();
+        let key = key.to_ascii_lowercase();
+        let key = (self.current.is_some() && is_valid_name(&key)).then_some(key);
+        self.property = Some((key, value.to_owned()));
+        self.is_sub = value.is_empty();
         Ok(())
     }
 
     fn continuation(&mut self, number: usize, line: &str) -> Result<(), ParseError> {
-        if self.sections.is_empty() {
+        if !self.in_section {
             return Err(self.error(number, ParseErrorKind::PropertyOutsideSection));
         }
-        let Some(is_sub) = self.property else {
+        if self.property.is_none() {
             return Err(self.error(number, ParseErrorKind::ContinuationWithoutProperty));
-        };
-        if is_sub {
+        }
+        if self.is_sub {
             split_property(line).map_err(|missing_name| {
                 self.error(
                     number,
@@ -112,15 +137,84 @@ impl Parser {
                 )
             })?;
         }
-        if let Some((_, value)) = self
-            .sections
-            .last_mut()
-            .and_then(|s| s.properties.last_mut())
-        {
+        if let Some((Some(_), value)) = &mut self.property {
             value.push('\n');
             value.push_str(line.trim_matches(WHITESPACE));
         }
         Ok(())
+    }
+
+    /// Starts the section of a `[header]` line, merged with any earlier one
+    /// of the same kind and name.
+    fn start_section(&mut self, header: &str) {
+        self.in_section = true;
+        self.current = self.section_of(header.trim_matches(WHITESPACE));
+        if let Some(key) = &self.current
+            && !self.sections.contains_key(key)
+        {
+            let section = Section::new(key.1.clone());
+            self.sections.insert(key.clone(), section);
+        }
+    }
+
+    /// The kind and name a section header declares under the rules of the
+    /// file's kind, or `None` if the section is not kept.
+    fn section_of(&mut self, header: &str) -> Option<(Kind, String)> {
+        let (kind, name) = match self.file {
+            FileKind::Credentials => (Kind::Profile, header),
+            FileKind::Config if header == "default" => (Kind::PlainDefault, header),
+            FileKind::Config => {
+                if let Some(name) = strip_keyword(header, "profile") {
+                    self.prefixed_default |= name == "default";
+                    (Kind::Profile, name)
+                } else if let Some(name) = strip_keyword(header, "sso-session") {
+                    (Kind::SsoSession, name)
+                } else {
+                    (Kind::Services, strip_keyword(header, "services")?)
+                }
+            }
+        };
+        is_valid_name(name).then(|| (kind, name.to_owned()))
+    }
+
+    /// Stores the pending property in its section: the last definition
+    /// of a name wins.
+    fn store_property(&mut self) {
+        let Some((Some(key), value)) = self.property.take() else {
+            return;
+        };
+        if let Some(section) = self.current.as_ref().and_then(|k| self.sections.get_mut(k)) {
+            section.set(&key, value);
+        }
+    }
+
+    /// The sections by kind; a config file's plain `[default]` only if it
+    /// has no `[profile default]`.
+    fn finish(self) -> ParsedFile {
+        // Lists of their final length at once: growing them by doubling
+        // would cost up to three times that on the way.
+        let count = |of: Kind| self.sections.keys().filter(|(k, _)| *k == of).count();
+        let defaults = if self.prefixed_default {
+            0
+        } else {
+            count(Kind::PlainDefault)
+        };
+        let mut out = ParsedFile {
+            profiles: Vec::with_capacity(count(Kind::Profile) + defaults),
+            sso_sessions: Vec::with_capacity(count(Kind::SsoSession)),
+            services: Vec::with_capacity(count(Kind::Services)),
+        };
+        // Drained one by one, so the map's memory goes as the lists fill.
+        for ((kind, _), section) in self.sections {
+            match kind {
+                Kind::Profile => out.profiles.push(section),
+                Kind::PlainDefault if !self.prefixed_default => out.profiles.push(section),
+                Kind::PlainDefault => {}
+                Kind::SsoSession => out.sso_sessions.push(section),
+                Kind::Services => out.services.push(section),
+            }
+        }
+        out
     }
 }
 
@@ -158,59 +252,6 @@ fn strip_keyword<'a>(name: &'a str, keyword: &str) -> Option<&'a str> {
     } else {
         None
     }
-}
-
-fn to_section(name: &str, raw: &RawSection) -> Section {
-    let mut section = Section::new(name);
-    for (k, v) in &raw.properties {
-        if is_valid_name(k) {
-            section.set(k, v.as_str());
-        }
-    }
-    section
-}
-
-/// Applies the section rules of `file`'s kind.
-fn normalize(file: FileKind, sections: Vec<RawSection>) -> ParsedFile {
-    let mut out = ParsedFile::default();
-    match file {
-        FileKind::Credentials => {
-            for raw in &sections {
-                let name = raw.header.trim_matches(WHITESPACE);
-                if is_valid_name(name) {
-                    out.profiles.push(to_section(name, raw));
-                }
-            }
-        }
-        FileKind::Config => {
-            // A `[profile default]` anywhere in the file hides every plain
-            // `[default]` of the same file.
-            let prefixed_default = sections.iter().any(|raw| {
-                strip_keyword(raw.header.trim_matches(WHITESPACE), "profile") == Some("default")
-            });
-            for raw in &sections {
-                let header = raw.header.trim_matches(WHITESPACE);
-                if header == "default" {
-                    if !prefixed_default {
-                        out.profiles.push(to_section("default", raw));
-                    }
-                } else if let Some(name) = strip_keyword(header, "profile") {
-                    if is_valid_name(name) {
-                        out.profiles.push(to_section(name, raw));
-                    }
-                } else if let Some(name) = strip_keyword(header, "sso-session") {
-                    if is_valid_name(name) {
-                        out.sso_sessions.push(to_section(name, raw));
-                    }
-                } else if let Some(name) = strip_keyword(header, "services")
-                    && is_valid_name(name)
-                {
-                    out.services.push(to_section(name, raw));
-                }
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
