@@ -15,6 +15,9 @@ const JSON_ERRORS: [&str; 4] = [
     "not a JSON object",
     "unexpected end",
 ];
+/// The most JSON values the parser reads, and its reason for more.
+const MAX_VALUES: usize = 4096;
+const TOO_MANY: &str = "too many JSON values in response (more than 4096)";
 const MEMBERS: [&str; 4] = [
     "AccessKeyId",
     "SecretAccessKey",
@@ -31,10 +34,22 @@ const MEMBERS: [&str; 4] = [
 /// into a plain map is the reference. A refusal's reason must have one of
 /// the documented shapes, which quote nothing of the output but the
 /// `Version` number, and `Debug` of accepted credentials must not show the
-/// secrets.
+/// secrets. Output of more than [`MAX_VALUES`] values is refused unread, so
+/// a refusal for that needs at least as many commas and opening brackets.
 pub fn credential_process(data: &[u8]) {
     let parsed = parse_process_output(data);
     let doc: Option<Map<String, Value>> = serde_json::from_slice(data).ok();
+    if parsed
+        .as_ref()
+        .err()
+        .is_some_and(|reason| reason == TOO_MANY)
+    {
+        let separators = data
+            .iter()
+            .filter(|b| matches!(b, b',' | b'[' | b'{'))
+            .count();
+        assert!(separators >= MAX_VALUES, "too many values, of {separators}");
+    }
     match (&parsed, doc.as_ref().map(expected)) {
         (Ok(creds), Some(Ok(want))) => {
             assert!(*creds == want, "{creds:?} read, {want:?} expected");
@@ -60,6 +75,9 @@ pub fn credential_process(data: &[u8]) {
 
 /// What the documented rules make of a JSON object.
 fn expected(doc: &Map<String, Value>) -> Result<Credentials, &'static str> {
+    if 1 + usize::from(doc.is_empty()) + doc.values().map(cost).sum::<usize>() > MAX_VALUES {
+        return Err("too many values");
+    }
     match doc.get("Version") {
         Some(Value::Number(n)) if n.as_u64() == Some(1) => {}
         _ => return Err("Version is not 1"),
@@ -90,6 +108,9 @@ fn expected(doc: &Map<String, Value>) -> Result<Credentials, &'static str> {
 /// when the input is no JSON object, whose reasons give only a position.
 fn allowed_reason(reason: &str, not_json: bool) -> bool {
     if not_json {
+        if reason == TOO_MANY {
+            return true;
+        }
         let Some(rest) = reason
             .strip_prefix("invalid JSON in response (")
             .and_then(|r| r.strip_suffix(')'))
@@ -115,6 +136,7 @@ fn allowed_reason(reason: &str, not_json: bool) -> bool {
         return why.len() <= 80 && !why.contains('"');
     }
     let fixed = [
+        TOO_MANY,
         "Version is not a number; expected 1",
         "Version is missing; expected 1",
         "AccessKeyId or SecretAccessKey is empty",
@@ -125,6 +147,16 @@ fn allowed_reason(reason: &str, not_json: bool) -> bool {
                 .strip_prefix(member)
                 .is_some_and(|rest| matches!(rest, " is missing" | " is not a string"))
         })
+}
+
+/// What the parser's count of values gives for `value`: each value, and one
+/// more for each empty array or object (whose bracket it counts as one).
+fn cost(value: &Value) -> usize {
+    match value {
+        Value::Array(a) => 1 + usize::from(a.is_empty()) + a.iter().map(cost).sum::<usize>(),
+        Value::Object(m) => 1 + usize::from(m.is_empty()) + m.values().map(cost).sum::<usize>(),
+        _ => 1,
+    }
 }
 
 fn is_number(text: &str) -> bool {
@@ -186,5 +218,24 @@ mod tests {
         assert!(creds.expiration().is_some());
         credential_process(br#"{"Version": 1.0, "AccessKeyId": "A", "SecretAccessKey": "S"}"#);
         credential_process(b"\xff");
+    }
+
+    #[test]
+    fn too_many_values_are_refused_unread() {
+        let head = r#"{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "S", "X": ["#;
+        // 4 values in the head, the array's elements, the array's bracket.
+        let fits = format!("{head}{}]}}", vec!["1"; MAX_VALUES - 5].join(","));
+        assert!(parse_process_output(fits.as_bytes()).is_ok());
+        credential_process(fits.as_bytes());
+        let over = format!("{head}{}]}}", vec!["1"; MAX_VALUES - 4].join(","));
+        assert_eq!(
+            parse_process_output(over.as_bytes()).err().as_deref(),
+            Some(TOO_MANY)
+        );
+        credential_process(over.as_bytes());
+        // Commas and brackets inside strings are not values.
+        let strings = format!("{head}\"{}\\\"{}\"]}}", ",".repeat(9000), "[".repeat(9000));
+        assert!(parse_process_output(strings.as_bytes()).is_ok());
+        credential_process(strings.as_bytes());
     }
 }

@@ -555,6 +555,11 @@ fn split_words(command: &str) -> Option<Vec<String>> {
 /// The error is a reason meant for a [`CredentialsError`]; it never quotes
 /// the output, which holds secrets.
 ///
+/// Output with more than 4096 JSON values is refused before it is read: a
+/// value in memory costs tens of bytes however short its text, so
+/// `[1,1,1,…]` would cost 24 times its size, and real output is one flat
+/// object of a few strings.
+///
 /// ```
 /// use sts_blocking::credentials::parse_process_output;
 ///
@@ -566,6 +571,24 @@ fn split_words(command: &str) -> Option<Vec<String>> {
 /// # Ok::<(), String>(())
 /// ```
 pub fn parse_output(bytes: &[u8]) -> Result<Credentials, String> {
+    const MAX_VALUES: usize = 4096;
+    // At most one value more than there are commas and opening brackets
+    // outside strings.
+    let (mut values, mut in_string, mut escaped) = (1usize, false, false);
+    for &b in bytes {
+        match (in_string, b) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') | (false, b'"') => in_string = !in_string,
+            (false, b',' | b'[' | b'{') => values += 1,
+            _ => {}
+        }
+    }
+    if values > MAX_VALUES {
+        return Err(format!(
+            "too many JSON values in response (more than {MAX_VALUES})"
+        ));
+    }
     let mut doc: Map<String, Value> = serde_json::from_slice(bytes).map_err(|e| {
         let what = match e.classify() {
             serde_json::error::Category::Io => "I/O error",
