@@ -9,7 +9,7 @@
 # Builds every target once (cargo-fuzz, installed if missing, on the
 # nightly toolchain, or on the default one with RUSTC_BOOTSTRAP=1 if there
 # is no nightly), then runs each one's binary with libFuzzer: one process, one
-# job, under `nice`, with a memory limit and a per-input timeout. New
+# job, under `nice`, with memory limits and a per-input timeout. New
 # inputs go to a scratch folder under fuzz/target/; the committed corpus
 # (fuzz/corpus/<target>/) is only read, so a run never dirties the tree.
 # Prints, per target, the executions and the coverage (`cov`, edges) and
@@ -17,7 +17,17 @@
 # crashed, timed out or ran out of memory; the input that did it is saved
 # under fuzz/artifacts/<target>/ (see fuzz/README.md for what to do next).
 #
+# Memory: the design bounds a parser's heap by 8 times its input plus
+# 1 MiB. The parser targets hold each input to that themselves (a counting
+# allocator, sts_fuzz::run_bounded), and libFuzzer's -malloc_limit_mb makes
+# any single allocation past that bound for the longest input (-max_len) a
+# crash too, in every target; -rss_limit_mb still caps the whole process.
+# Raise FUZZ_MAX_LEN for long runs: shapes that cost more per byte as they
+# grow show only on longer inputs, and the malloc limit follows.
+#
 # Settings, from the environment:
+#   FUZZ_MAX_LEN       longest input, in bytes (default 4096, libFuzzer's own
+#                      choice for these corpora)
 #   FUZZ_RSS_LIMIT_MB  memory limit of the fuzzing process (default 512)
 #   FUZZ_TIMEOUT       seconds one input may take (default 10)
 #   FUZZ_NICE          niceness of the runs (default 19)
@@ -35,7 +45,11 @@ usage() {
 seconds=$1
 shift
 
+max_len=${FUZZ_MAX_LEN:-4096}
+[[ $max_len =~ ^[1-9][0-9]*$ ]] || usage
 rss_limit=${FUZZ_RSS_LIMIT_MB:-512}
+# 8 x the longest input + 1 MiB, in whole MiB rounded up (libFuzzer's unit).
+malloc_limit=$(((8 * max_len + 1048576 + 1048575) / 1048576))
 timeout=${FUZZ_TIMEOUT:-10}
 niceness=${FUZZ_NICE:-19}
 fuzz_dir=fuzz
@@ -98,8 +112,9 @@ for t in "${targets[@]}"; do
     mkdir -p "$artifacts"
     flags=(
         "-max_total_time=$seconds"
+        "-max_len=$max_len"
         "-rss_limit_mb=$rss_limit"
-        "-malloc_limit_mb=$rss_limit"
+        "-malloc_limit_mb=$malloc_limit"
         "-timeout=$timeout"
         "-artifact_prefix=$artifacts/"
         "-print_final_stats=1"
@@ -111,7 +126,7 @@ for t in "${targets[@]}"; do
         # shellcheck disable=SC2206 # split into flags on purpose
         flags+=($FUZZ_ARGS)
     fi
-    echo "== fuzzing $t for ${seconds}s (log: $log)"
+    echo "== fuzzing $t for ${seconds}s, inputs up to $max_len bytes, no allocation of ${malloc_limit} MiB or more (log: $log)"
     status=0
     started=$SECONDS
     # The scratch folder first: libFuzzer writes new inputs only there.

@@ -30,6 +30,48 @@ pub use time::{http_date, timestamp};
 /// A fuzz target: takes any bytes, panics only on a bug.
 pub type Target = fn(&[u8]);
 
+/// The targets held to [`heap_bound`]: those that feed outside text to a
+/// parser. `form` and `sigv4` build requests from what `arbitrary` makes
+/// of the input, and their own reference lists cost more than that.
+pub const BOUNDED: &[&str] = &[
+    "response",
+    "timestamp",
+    "http_date",
+    "endpoint",
+    "profile",
+    "credential_process",
+];
+
+/// The heap one input may add at its peak: the design's bound on a
+/// parser, 8 times its input plus 1 MiB, held by the whole target (whose
+/// own checks are small next to the 1 MiB).
+pub fn heap_bound(input_len: usize) -> usize {
+    input_len.saturating_mul(8).saturating_add(1024 * 1024)
+}
+
+/// Runs `target` on `data`, then panics if the heap it added at its peak
+/// was over [`heap_bound`]: a parser that is quadratic in some shape of
+/// input is a finding even when the input is too small for the process's
+/// memory limit to notice.
+///
+/// It counts only in a program whose global allocator is
+/// [`peak_alloc::PeakAlloc`], as the `fuzz_targets/` binaries and the
+/// replay test are; elsewhere the counters stay at zero and this is
+/// `target(data)`. The counters are process-wide, so only one input may
+/// run at a time (libFuzzer runs one; the replay test takes turns).
+pub fn run_bounded(target: Target, data: &[u8]) {
+    let heap = peak_alloc::PeakAlloc;
+    let before = heap.current_usage();
+    heap.reset_peak_usage();
+    target(data);
+    let extra = heap.peak_usage().saturating_sub(before);
+    assert!(
+        extra <= heap_bound(data.len()),
+        "{extra} bytes of heap at the peak for a {}-byte input",
+        data.len()
+    );
+}
+
 /// Every target by name: the name of its `[[bin]]`, of its
 /// `fuzz_targets/<name>.rs` and of its `corpus/<name>/` folder.
 pub const TARGETS: &[(&str, Target)] = &[

@@ -1,12 +1,27 @@
 //! Replays every committed corpus file through its target on stable Rust,
 //! so that the seeds and every crash ever found stay fixed without
 //! libFuzzer: `cargo test --manifest-path fuzz/Cargo.toml`.
+//!
+//! Each input is also held to its heap bound ([`sts_fuzz::run_bounded`]),
+//! as under libFuzzer: the heap is counted by the global allocator below,
+//! process-wide, so the tests take turns.
 
 #![forbid(unsafe_code)]
 
 use std::fs;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+#[global_allocator]
+static HEAP: peak_alloc::PeakAlloc = peak_alloc::PeakAlloc;
+
+/// One test at a time: another test's inputs would count in this one's peaks.
+static TURN: Mutex<()> = Mutex::new(());
+
+fn my_turn() -> MutexGuard<'static, ()> {
+    TURN.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 fn fuzz_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -44,6 +59,7 @@ fn check_names(target: &str) {
 }
 
 fn replay(target: &str) {
+    let _turn = my_turn();
     let (_, run) = sts_fuzz::TARGETS
         .iter()
         .find(|(name, _)| *name == target)
@@ -53,7 +69,15 @@ fn replay(target: &str) {
     let mut failures = Vec::new();
     for file in &files {
         let data = fs::read(file).expect("corpus file");
-        if catch_unwind(AssertUnwindSafe(|| run(&data))).is_err() {
+        let bounded = sts_fuzz::BOUNDED.contains(&target);
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            if bounded {
+                sts_fuzz::run_bounded(*run, &data);
+            } else {
+                run(&data);
+            }
+        }));
+        if outcome.is_err() {
             failures.push(file.display().to_string());
         }
     }
@@ -64,6 +88,21 @@ fn replay(target: &str) {
         files.len(),
         failures.join("\n")
     );
+}
+
+/// A check of the check: an input that costs more heap than its bound is
+/// a finding.
+#[test]
+fn the_heap_bound_is_enforced() {
+    let _turn = my_turn();
+    let greedy: sts_fuzz::Target = |data| {
+        std::hint::black_box(vec![1u8; sts_fuzz::heap_bound(data.len()) + 1]);
+    };
+    assert!(catch_unwind(|| sts_fuzz::run_bounded(greedy, b"x")).is_err());
+    let modest: sts_fuzz::Target = |data| {
+        std::hint::black_box(vec![1u8; sts_fuzz::heap_bound(data.len()) / 2]);
+    };
+    sts_fuzz::run_bounded(modest, b"x");
 }
 
 macro_rules! replay_tests {
@@ -92,7 +131,20 @@ macro_rules! replay_tests {
             for target in targets {
                 let wrapper = fuzz_dir().join("fuzz_targets").join(format!("{target}.rs"));
                 let text = fs::read_to_string(&wrapper).expect("fuzz_targets file");
-                assert!(text.contains(&format!("sts_fuzz::{target}(")), "{}", wrapper.display());
+                // Whitespace aside, as rustfmt may break the line.
+                let text: String = text.split_whitespace().collect();
+                let (call, counts) = if sts_fuzz::BOUNDED.contains(&target) {
+                    (format!("sts_fuzz::run_bounded(sts_fuzz::{target},data)"), true)
+                } else {
+                    (format!("sts_fuzz::{target}(data)"), false)
+                };
+                assert!(text.contains(&call), "{} does not call {call}", wrapper.display());
+                assert_eq!(
+                    text.contains("#[global_allocator]"),
+                    counts,
+                    "{}: a counting allocator exactly where inputs are bounded",
+                    wrapper.display()
+                );
                 assert!(Path::new(&fuzz_dir().join("corpus").join(target)).is_dir());
                 check_names(target);
             }
