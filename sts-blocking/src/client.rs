@@ -122,10 +122,15 @@ impl Client {
 
     pub(crate) fn from_builder(b: ClientBuilder) -> Result<Self, ConfigError> {
         let endpoint = endpoint::resolve(&b.endpoint)?;
-        let user_agent = match &b.user_agent_suffix {
-            Some(suffix) => format!("{USER_AGENT} {suffix}"),
-            None => USER_AGENT.to_owned(),
-        };
+        let mut user_agent = USER_AGENT.to_owned();
+        if let Some(app_id) = &b.app_id {
+            user_agent.push_str(" app/");
+            user_agent.push_str(app_id);
+        }
+        if let Some(suffix) = &b.user_agent_suffix {
+            user_agent.push(' ');
+            user_agent.push_str(suffix);
+        }
         let transport = b.make_transport();
         // Without credentials a client uses the default chain, as the AWS
         // SDKs do; it is only asked when a signed operation is sent.

@@ -16,8 +16,7 @@ use crate::credentials::{
     CachingProvider, ProfileProvider, ProvideCredentials, ProviderConfig, StaticProvider,
     default_chain,
 };
-use crate::env::{Env, ProcessEnv};
-use crate::profile::{self, Platform};
+use crate::settings::{self, Origin, Overrides, Resolved, StsRegionalEndpoints};
 use crate::timing::{Clock, Jitter, Random, Sleep, SystemClock, ThreadSleep};
 use crate::transport::Transport;
 use crate::ureq_transport::{UreqSettings, UreqTransport};
@@ -26,15 +25,25 @@ use crate::ureq_transport::{UreqSettings, UreqTransport};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// An environment variable holds a value the client cannot use.
-    #[error("environment variable {name}={value:?} is invalid: expected {expected}")]
-    InvalidEnv {
-        /// The variable.
-        name: &'static str,
-        /// Its value.
+    /// A setting holds a value the client cannot use.
+    #[error("{setting} {value:?} from {origin} is invalid: expected {expected}")]
+    InvalidValue {
+        /// The setting, as `region` or `max attempts`.
+        setting: &'static str,
+        /// The value, at most 64 characters of it.
         value: String,
+        /// Where it came from.
+        origin: Origin,
         /// What it may be.
         expected: &'static str,
+    },
+    /// A configured endpoint URL is not one the client can call.
+    #[error("the endpoint URL from {origin} is invalid: {error}")]
+    InvalidEndpointSetting {
+        /// Where it came from.
+        origin: Origin,
+        /// Why (the URL quoted with any userinfo, query and fragment hidden).
+        error: EndpointError,
     },
     /// A setting is out of range.
     #[error("{setting} is invalid: {reason}")]
@@ -100,6 +109,15 @@ pub struct ClientBuilder {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) sleep: Arc<dyn Sleep>,
     pub(crate) random: Arc<dyn Random>,
+    /// What was set explicitly, which the environment and the profile do
+    /// not override, whatever the order of the calls.
+    pub(crate) explicit: Overrides,
+    /// The settings as last resolved from the environment and a profile.
+    pub(crate) resolved: Option<Resolved>,
+    pub(crate) app_id: Option<String>,
+    /// Whether `credentials` came from `from_config`, and may be replaced
+    /// when it runs again (with another profile, say).
+    pub(crate) credentials_from_profile: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -112,6 +130,7 @@ impl fmt::Debug for ClientBuilder {
             .field("call_timeout", &self.call_timeout)
             .field("user_agent_suffix", &self.user_agent_suffix)
             .field("transport", &self.transport)
+            .field("explicit", &self.explicit)
             .finish_non_exhaustive()
     }
 }
@@ -130,6 +149,10 @@ impl Default for ClientBuilder {
             clock: Arc::new(SystemClock),
             sleep: Arc::new(ThreadSleep),
             random: Arc::new(Jitter::default()),
+            explicit: Overrides::default(),
+            resolved: None,
+            app_id: None,
+            credentials_from_profile: false,
         }
     }
 }
@@ -137,24 +160,30 @@ impl Default for ClientBuilder {
 impl ClientBuilder {
     /// The region whose STS endpoint to call.
     pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.endpoint.region = Some(region.into());
+        let region = region.into();
+        self.explicit.region = Some(region.clone());
+        self.endpoint.region = Some(region);
         self
     }
 
     /// An explicit endpoint URL, such as a VPC endpoint or a local server.
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
-        self.endpoint.endpoint = Some(url.into());
+        let url = url.into();
+        self.explicit.endpoint_url = Some(url.clone());
+        self.endpoint.endpoint = Some(url);
         self
     }
 
     /// Use the FIPS endpoint.
     pub fn use_fips(mut self, on: bool) -> Self {
+        self.explicit.use_fips = Some(on);
         self.endpoint.use_fips = on;
         self
     }
 
     /// Use the dual-stack (IPv6) endpoint.
     pub fn use_dual_stack(mut self, on: bool) -> Self {
+        self.explicit.use_dual_stack = Some(on);
         self.endpoint.use_dual_stack = on;
         self
     }
@@ -162,6 +191,11 @@ impl ClientBuilder {
     /// Use the legacy global endpoint `sts.amazonaws.com` for the regions
     /// that used it before regional endpoints became the default.
     pub fn use_global_endpoint(mut self, on: bool) -> Self {
+        self.explicit.sts_regional_endpoints = Some(if on {
+            StsRegionalEndpoints::Legacy
+        } else {
+            StsRegionalEndpoints::Regional
+        });
         self.endpoint.use_global_endpoint = on;
         self
     }
@@ -172,12 +206,14 @@ impl ClientBuilder {
     /// cache, with its STS calls made with this builder's settings.
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.credentials = Some(Arc::new(provider));
+        self.credentials_from_profile = false;
         self
     }
 
     /// A shared credentials provider.
     pub fn shared_credentials_provider(mut self, provider: Arc<dyn ProvideCredentials>) -> Self {
         self.credentials = Some(provider);
+        self.credentials_from_profile = false;
         self
     }
 
@@ -188,6 +224,7 @@ impl ClientBuilder {
 
     /// Attempts in all, the first included (default 3; 1 turns retries off).
     pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.explicit.max_attempts = Some(attempts);
         self.retry.max_attempts = attempts;
         self
     }
@@ -204,6 +241,7 @@ impl ClientBuilder {
 
     /// The whole retry policy.
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
+        self.explicit.max_attempts = Some(retry.max_attempts);
         self.retry = retry;
         self
     }
@@ -269,85 +307,86 @@ impl ClientBuilder {
         self
     }
 
-    /// Settings from the process environment, as the AWS SDKs read them.
+    /// Settings from the process environment and the shared config and
+    /// credentials files, as the AWS CLI and SDKs read them; see
+    /// [`from_config`](Self::from_config).
     pub fn from_env(self) -> Result<Self, ConfigError> {
-        self.from_env_with(&ProcessEnv)
+        self.from_config(&ProviderConfig::new())
     }
 
-    /// Settings from `env`:
+    /// Settings from `config`'s environment and profile files, through the
+    /// [one resolver](crate::settings) every part of the crate uses: what
+    /// was set on this builder wins (whether set before or after this
+    /// call), then the environment, then the selected profile (see
+    /// [`profile_with`](Self::profile_with)), then the defaults.
     ///
-    /// | variable | meaning |
-    /// |---|---|
-    /// | `AWS_REGION`, else `AWS_DEFAULT_REGION` | the region |
-    /// | `AWS_ENDPOINT_URL_STS`, else `AWS_ENDPOINT_URL` | an explicit endpoint |
-    /// | `AWS_USE_FIPS_ENDPOINT` | `true` or `false` |
-    /// | `AWS_USE_DUALSTACK_ENDPOINT` | `true` or `false` |
-    /// | `AWS_STS_REGIONAL_ENDPOINTS` | `regional` (default) or `legacy` (the global endpoint for the regions that had it) |
-    /// | `AWS_MAX_ATTEMPTS` | attempts in all, 1 or more |
-    /// | `AWS_RETRY_MODE` | `standard`; `legacy` and `adaptive` are accepted and run as `standard` |
-    pub fn from_env_with(mut self, env: &dyn Env) -> Result<Self, ConfigError> {
-        if let Some(region) = env
-            .get_nonempty("AWS_REGION")
-            .or_else(|| env.get_nonempty("AWS_DEFAULT_REGION"))
-        {
-            self.endpoint.region = Some(region.trim().to_owned());
-        }
-        if let Some(url) = env
-            .get_nonempty("AWS_ENDPOINT_URL_STS")
-            .or_else(|| env.get_nonempty("AWS_ENDPOINT_URL"))
-        {
-            self.endpoint.endpoint = Some(url.trim().to_owned());
-        }
-        if let Some(on) = env_bool(env, "AWS_USE_FIPS_ENDPOINT")? {
-            self.endpoint.use_fips = on;
-        }
-        if let Some(on) = env_bool(env, "AWS_USE_DUALSTACK_ENDPOINT")? {
-            self.endpoint.use_dual_stack = on;
-        }
-        if let Some(value) = env.get_nonempty("AWS_STS_REGIONAL_ENDPOINTS") {
-            self.endpoint.use_global_endpoint = match value.trim().to_ascii_lowercase().as_str() {
-                "regional" => false,
-                "legacy" => true,
-                _ => {
-                    return Err(invalid(
-                        "AWS_STS_REGIONAL_ENDPOINTS",
-                        value,
-                        "regional or legacy",
-                    ));
-                }
+    /// When no credentials are set, the client uses the [`default_chain`]
+    /// read through `config` (environment keys first, then the profile,
+    /// then web identity, botocore's order when the profile comes from
+    /// `AWS_PROFILE`); when the profile was named on this builder, that
+    /// profile's credentials only.
+    ///
+    /// The roles a profile assumes are assumed with this builder's
+    /// settings (transport, endpoint, timeouts, retries), so set those
+    /// first.
+    pub fn from_config(mut self, config: &ProviderConfig) -> Result<Self, ConfigError> {
+        let config = match &self.explicit.profile {
+            Some(name) => config.clone().with_profile_name(name.clone()),
+            None => config.clone(),
+        };
+        let resolved = settings::resolve(&self.explicit, &config)?;
+        self.apply(&resolved);
+        if self.credentials.is_none() || self.credentials_from_profile {
+            let sts_config = config.with_sts_client_builder(self.clone());
+            let provider: Arc<dyn ProvideCredentials> = if self.explicit.profile.is_some() {
+                Arc::new(
+                    CachingProvider::builder(ProfileProvider::for_profile(
+                        &sts_config,
+                        resolved.profile.value.clone(),
+                    ))
+                    .config(&sts_config)
+                    .build(),
+                )
+            } else {
+                Arc::new(
+                    CachingProvider::builder(default_chain(&sts_config))
+                        .config(&sts_config)
+                        .build(),
+                )
             };
+            self.credentials = Some(provider);
+            self.credentials_from_profile = true;
         }
-        if let Some(value) = env.get_nonempty("AWS_MAX_ATTEMPTS") {
-            match value.trim().parse::<u32>() {
-                Ok(n) if n >= 1 => self.retry.max_attempts = n,
-                _ => {
-                    return Err(invalid(
-                        "AWS_MAX_ATTEMPTS",
-                        value,
-                        "a whole number of at least 1",
-                    ));
-                }
-            }
-        }
-        if let Some(value) = env.get_nonempty("AWS_RETRY_MODE") {
-            match value.trim().to_ascii_lowercase().as_str() {
-                "standard" | "legacy" | "adaptive" => {}
-                _ => {
-                    return Err(invalid(
-                        "AWS_RETRY_MODE",
-                        value,
-                        "standard, legacy or adaptive",
-                    ));
-                }
-            }
-        }
+        self.resolved = Some(resolved);
         Ok(self)
+    }
+
+    /// The resolved values, each with where it came from, after
+    /// [`from_config`](Self::from_config) (or one of the methods that call
+    /// it); `None` before.
+    pub fn settings(&self) -> Option<&Resolved> {
+        self.resolved.as_ref()
+    }
+
+    /// Applies resolved settings to the fields the client is built from.
+    pub(crate) fn apply(&mut self, r: &Resolved) {
+        self.endpoint.region = r.region.as_ref().map(|s| s.value.clone());
+        self.endpoint.endpoint = r.endpoint_url.as_ref().map(|s| s.value.clone());
+        self.endpoint.use_fips = r.use_fips.value;
+        self.endpoint.use_dual_stack = r.use_dual_stack.value;
+        self.endpoint.use_global_endpoint =
+            r.sts_regional_endpoints.value == StsRegionalEndpoints::Legacy;
+        self.retry.max_attempts = r.max_attempts.value;
+        self.app_id = r.app_id.as_ref().map(|s| s.value.clone());
     }
 
     /// `region`, unless [`region`](Self::region), the environment or a
     /// profile has set one already; so call it after them.
-    pub fn default_region(self, region: impl Into<String>) -> Self {
-        self.region_unless_set(Some(region.into()))
+    pub fn default_region(mut self, region: impl Into<String>) -> Self {
+        if self.endpoint.region.is_none() {
+            self.endpoint.region = Some(region.into());
+        }
+        self
     }
 
     /// The profile `name` of the shared config and credentials files, as
@@ -359,21 +398,17 @@ impl ClientBuilder {
     }
 
     /// The profile `name`, with the environment and the files read through
-    /// `config`:
+    /// `config` (see [`from_config`](Self::from_config)):
     ///
     /// - the profile must be defined, else [`ConfigError::ProfileNotFound`]
     ///   (so nothing is sent, and a typo never signs as another identity);
-    /// - its `region` applies when no region is set yet;
+    /// - its settings apply where neither this builder nor the environment
+    ///   set them;
     /// - its credentials become the client's, cached: whatever
     ///   [`ProfileProvider`] supports (static keys, `role_arn` chains,
     ///   `web_identity_token_file`, `credential_process`). Credentials in
     ///   the environment (`AWS_ACCESS_KEY_ID`, …) are not used: a profile
     ///   named explicitly wins over them, as in botocore.
-    ///
-    /// The roles the profile assumes are assumed with this builder's
-    /// settings (transport, endpoint, timeouts, retries), so set those
-    /// first. The files are read now, to check the name and find the
-    /// region, and again whenever the credentials are fetched.
     ///
     /// ```
     /// use sts_blocking::Client;
@@ -397,59 +432,20 @@ impl ClientBuilder {
         name: impl Into<String>,
         config: &ProviderConfig,
     ) -> Result<Self, ConfigError> {
-        let name = name.into();
-        let config = config.clone().with_profile_name(name.clone());
-        let region = profile_region(&config, &name, true)?;
-        // Taken before the profile's region is applied, so that the STS
-        // calls for its roles resolve their region as any provider does
-        // (explicit, environment, the profile's own settings).
-        let config = config.with_sts_client_builder(self.clone());
-        let provider = CachingProvider::builder(ProfileProvider::for_profile(&config, name))
-            .config(&config)
-            .build();
-        self.credentials = Some(Arc::new(provider));
-        Ok(self.region_unless_set(region))
+        self.explicit.profile = Some(name.into());
+        self.from_config(config)
     }
 
-    /// The profile the environment selects (`AWS_PROFILE`, else `default`),
-    /// as an AWS SDK picks it up by itself; see
-    /// [`from_profile_with`](Self::from_profile_with). Reads the process
-    /// environment and the real files.
+    /// The profile the environment selects (`AWS_PROFILE`, else
+    /// `default`), as an AWS SDK picks it up by itself: the same as
+    /// [`from_env`](Self::from_env).
     pub fn from_profile(self) -> Result<Self, ConfigError> {
-        self.from_profile_with(&ProviderConfig::new())
+        self.from_env()
     }
 
-    /// The profile `config` selects (`AWS_PROFILE`, else `default`):
-    ///
-    /// - a profile named by `AWS_PROFILE` must be defined, else
-    ///   [`ConfigError::ProfileNotFound`]; `default` may be missing, and
-    ///   so may the files then;
-    /// - its `region` applies when no region is set yet;
-    /// - when no credentials are set, the client uses the
-    ///   [`default_chain`] read through `config`: environment credentials
-    ///   first, then this profile, then web identity (botocore's order
-    ///   when the profile comes from `AWS_PROFILE`).
-    ///
-    /// As with [`profile_with`](Self::profile_with), set the transport and
-    /// endpoint first.
-    pub fn from_profile_with(mut self, config: &ProviderConfig) -> Result<Self, ConfigError> {
-        let located = profile::locate(config.env(), Platform::current());
-        let region = profile_region(config, &located.profile, located.profile_explicit)?;
-        if self.credentials.is_none() {
-            let config = config.clone().with_sts_client_builder(self.clone());
-            let provider = CachingProvider::builder(default_chain(&config))
-                .config(&config)
-                .build();
-            self.credentials = Some(Arc::new(provider));
-        }
-        Ok(self.region_unless_set(region))
-    }
-
-    fn region_unless_set(mut self, region: Option<String>) -> Self {
-        if self.endpoint.region.is_none() {
-            self.endpoint.region = region;
-        }
-        self
+    /// The same as [`from_config`](Self::from_config).
+    pub fn from_profile_with(self, config: &ProviderConfig) -> Result<Self, ConfigError> {
+        self.from_config(config)
     }
 
     /// Checks the settings, resolves the endpoint and builds the client.
@@ -471,79 +467,17 @@ impl ClientBuilder {
     }
 }
 
-/// The `region` of the profile `name` as `config` reads the files; an
-/// error if the profile is not defined and `required`. Only the region is
-/// taken out: the profile's other values may be secrets.
-fn profile_region(
-    config: &ProviderConfig,
-    name: &str,
-    required: bool,
-) -> Result<Option<String>, ConfigError> {
-    let not_found = || {
-        let located = profile::locate(config.env(), Platform::current());
-        ConfigError::ProfileNotFound {
-            profile: name.to_owned(),
-            files: [located.config, located.credentials]
-                .into_iter()
-                .flatten()
-                .collect(),
-        }
-    };
-    let defined = match config.load_profiles() {
-        Ok(loaded) => loaded
-            .set
-            .profile(&loaded.profile)
-            .map(|section| section.get_nonempty("region").map(|r| r.trim().to_owned())),
-        // No file at all: as if the profile were missing.
-        Err(e) if e.is_not_configured() => None,
-        Err(e) => {
-            return Err(ConfigError::ProfileFiles {
-                profile: name.to_owned(),
-                reason: e.reason,
-            });
-        }
-    };
-    match defined {
-        Some(region) => Ok(region),
-        None if required => Err(not_found()),
-        None => Ok(None),
-    }
-}
-
-/// The error for a variable that holds something other than `expected`.
-/// The value is quoted (these settings are not secrets) but cut short: a
-/// variable can hold anything, of any length.
-fn invalid(name: &'static str, value: String, expected: &'static str) -> ConfigError {
-    const SHOWN: usize = 64;
-    let value = match value.char_indices().nth(SHOWN) {
-        Some((cut, _)) => format!("{}…", &value[..cut]),
-        None => value,
-    };
-    ConfigError::InvalidEnv {
-        name,
-        value,
-        expected,
-    }
-}
-
-fn env_bool(env: &dyn Env, name: &'static str) -> Result<Option<bool>, ConfigError> {
-    match env.get_nonempty(name) {
-        None => Ok(None),
-        Some(v) => match v.trim().to_ascii_lowercase().as_str() {
-            "true" => Ok(Some(true)),
-            "false" => Ok(Some(false)),
-            _ => Err(invalid(name, v, "true or false")),
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::env::MapEnv;
 
     fn from(vars: &[(&str, &str)]) -> Result<ClientBuilder, ConfigError> {
-        ClientBuilder::default().from_env_with(&MapEnv::new(vars.iter().copied()))
+        ClientBuilder::default().from_config(
+            &ProviderConfig::new()
+                .with_env(MapEnv::new(vars.iter().copied()))
+                .with_fs(crate::credentials::MapFs::new()),
+        )
     }
 
     #[test]

@@ -29,6 +29,7 @@ mod error;
 pub mod log_safety;
 pub mod profile;
 mod resolver;
+pub mod settings;
 pub mod timing;
 pub mod transport;
 pub mod ureq_transport;

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use sts_proto::SecretString;
-use sts_proto::endpoint::EndpointConfig;
 use sts_proto::time::unix_seconds;
 
 use super::{CredentialsError, Fs, ProvideCredentials, RealFs};
@@ -198,13 +197,13 @@ impl ProviderConfig {
 
     /// Calls STS in `region`, whatever the profile or environment say.
     pub fn with_region(mut self, region: impl Into<String>) -> Self {
-        self.sts.endpoint.region = Some(region.into());
+        self.sts = self.sts.region(region);
         self
     }
 
     /// Calls STS at `url`, whatever the profile or environment say.
     pub fn with_endpoint_url(mut self, url: impl Into<String>) -> Self {
-        self.sts.endpoint.endpoint = Some(url.into());
+        self.sts = self.sts.endpoint_url(url);
         self
     }
 
@@ -285,6 +284,25 @@ impl ProviderConfig {
     /// Reads a whole (small) file through the file system.
     pub(crate) fn read_file(&self, path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
         self.fs.read(path, limit)
+    }
+
+    /// The profile files this configuration reads, whether or not they
+    /// exist (none when no home directory is known and no variable names
+    /// them).
+    pub(crate) fn profile_paths(&self) -> Vec<PathBuf> {
+        let (config, credentials) = match &self.profile_files {
+            Some((c, k)) => (c.clone(), k.clone()),
+            None => {
+                let located = profile::locate(&*self.env, self.platform);
+                (located.config, located.credentials)
+            }
+        };
+        [config, credentials].into_iter().flatten().collect()
+    }
+
+    /// The profile named with [`with_profile_name`](Self::with_profile_name).
+    pub(crate) fn profile_name(&self) -> Option<&str> {
+        self.profile_name.as_deref()
     }
 
     /// Reads the profile files and picks the profile.
@@ -369,49 +387,26 @@ impl ProviderConfig {
     }
 
     /// A client builder for STS calls made on behalf of `settings` (the
-    /// selected profile's STS settings), without credentials.
-    ///
-    /// Precedence, highest first: this configuration's explicit region and
-    /// endpoint; the environment (`AWS_REGION`, `AWS_ENDPOINT_URL_STS`,
-    /// `AWS_ENDPOINT_URL`, ...); the profile (`region`, the `services`
-    /// section's `sts` `endpoint_url`, `endpoint_url`, ...); `us-east-1`.
+    /// selected profile's), without credentials, through the
+    /// [one resolver](crate::settings): this configuration's explicit
+    /// settings (those of the builder given to
+    /// [`with_sts_client_builder`](Self::with_sts_client_builder)), then
+    /// the environment (`AWS_REGION`, `AWS_ENDPOINT_URL_STS`, …), then the
+    /// profile (`region`, the `services` section's `sts` `endpoint_url`,
+    /// `endpoint_url`, …), then `us-east-1`.
     pub(crate) fn sts_builder(
         &self,
         settings: &StsSettings,
     ) -> Result<ClientBuilder, CredentialsError> {
         let mut b = self.sts.clone();
-        let explicit = std::mem::take(&mut b.endpoint);
         b.credentials = None;
-        b.endpoint = EndpointConfig::default();
-        b.endpoint.region = settings.region.clone();
-        b.endpoint.use_fips = settings.use_fips.unwrap_or(false);
-        b.endpoint.use_dual_stack = settings.use_dual_stack.unwrap_or(false);
-        b.endpoint.use_global_endpoint = settings.use_global_endpoint.unwrap_or(false);
-        b.endpoint.endpoint = settings.endpoint_url.clone();
-        let mut b = b.from_env_with(&*self.env).map_err(|e| {
-            CredentialsError::invalid_configuration("environment", e.to_string()).with_cause(e)
+        let mut overrides = b.explicit.clone();
+        overrides.profile = settings.profile.clone();
+        let resolved = crate::settings::resolve(&overrides, self).map_err(|e| {
+            CredentialsError::invalid_configuration("STS client settings", e.to_string())
+                .with_cause(e)
         })?;
-        let ignore_env = match self.env.get_nonempty("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") {
-            Some(v) => parse_bool(&v).ok_or_else(|| {
-                CredentialsError::invalid_configuration(
-                    "environment",
-                    format!("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS={v:?} is not true or false"),
-                )
-            })?,
-            None => false,
-        };
-        if ignore_env || settings.ignore_configured_endpoint_urls {
-            b.endpoint.endpoint = None;
-        }
-        if explicit.region.is_some() {
-            b.endpoint.region = explicit.region;
-        }
-        if explicit.endpoint.is_some() {
-            b.endpoint.endpoint = explicit.endpoint;
-        }
-        b.endpoint.use_fips |= explicit.use_fips;
-        b.endpoint.use_dual_stack |= explicit.use_dual_stack;
-        b.endpoint.use_global_endpoint |= explicit.use_global_endpoint;
+        b.apply(&resolved);
         if b.endpoint.region.is_none() && b.endpoint.endpoint.is_none() {
             b.endpoint.region = Some("us-east-1".to_owned());
         }
@@ -421,17 +416,16 @@ impl ProviderConfig {
         Ok(b)
     }
 
-    /// The STS settings of the selected profile, if the profile files can
-    /// be read; the defaults otherwise (web identity from the environment
-    /// works without profile files).
+    /// The STS settings of the selected profile: its name, when the
+    /// profile files can be read and define it; the environment's and
+    /// defaults otherwise (web identity from the environment works without
+    /// profile files).
     pub(crate) fn ambient_sts_settings(&self) -> StsSettings {
         match self.load_profiles() {
-            Ok(loaded) => loaded
-                .set
-                .profile(&loaded.profile)
-                .and_then(|p| StsSettings::from_profile(&loaded.set, p).ok())
-                .unwrap_or_default(),
-            Err(_) => StsSettings::default(),
+            Ok(loaded) if loaded.set.profile(&loaded.profile).is_some() => StsSettings {
+                profile: Some(loaded.profile),
+            },
+            _ => StsSettings::default(),
         }
     }
 }
@@ -442,68 +436,18 @@ pub(crate) fn wipe(mut bytes: Vec<u8>) {
     std::hint::black_box(&bytes);
 }
 
-pub(crate) fn parse_bool(v: &str) -> Option<bool> {
-    match v.trim().to_ascii_lowercase().as_str() {
-        "true" => Some(true),
-        "false" => Some(false),
-        _ => None,
-    }
-}
-
-/// The settings of a profile that say how to reach STS.
+/// Which profile's settings say how to reach STS; they are read by the
+/// [resolver](crate::settings) when a client is made.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct StsSettings {
-    pub(crate) region: Option<String>,
-    pub(crate) endpoint_url: Option<String>,
-    pub(crate) use_fips: Option<bool>,
-    pub(crate) use_dual_stack: Option<bool>,
-    pub(crate) use_global_endpoint: Option<bool>,
-    pub(crate) ignore_configured_endpoint_urls: bool,
+    pub(crate) profile: Option<String>,
 }
 
 impl StsSettings {
-    /// `region`, `use_fips_endpoint`, `use_dualstack_endpoint`,
-    /// `sts_regional_endpoints`, `ignore_configured_endpoint_urls`, and the
-    /// endpoint: the `sts` sub-property `endpoint_url` of the profile's
-    /// `services` section, else the profile's `endpoint_url`.
-    pub(crate) fn from_profile(set: &ProfileSet, profile: &Section) -> Result<Self, String> {
-        let flag = |key: &str| -> Result<Option<bool>, String> {
-            match profile.get_nonempty(key) {
-                None => Ok(None),
-                Some(v) => parse_bool(v)
-                    .map(Some)
-                    .ok_or_else(|| format!("`{key}` is {v:?}; expected true or false")),
-            }
-        };
-        let use_global_endpoint = match profile.get_nonempty("sts_regional_endpoints") {
-            None => None,
-            Some(v) => match v.trim().to_ascii_lowercase().as_str() {
-                "regional" => Some(false),
-                "legacy" => Some(true),
-                _ => {
-                    return Err(format!(
-                        "`sts_regional_endpoints` is {v:?}; expected regional or legacy"
-                    ));
-                }
-            },
-        };
-        let service_endpoint = profile
-            .get_nonempty("services")
-            .and_then(|name| set.services(name.trim()))
-            .and_then(|s| s.sub_property("sts", "endpoint_url"))
-            .filter(|u| !u.is_empty());
+    /// The settings of `profile`.
+    pub(crate) fn from_profile(_set: &ProfileSet, profile: &Section) -> Result<Self, String> {
         Ok(Self {
-            region: profile.get_nonempty("region").map(|r| r.trim().to_owned()),
-            endpoint_url: service_endpoint.or_else(|| {
-                profile
-                    .get_nonempty("endpoint_url")
-                    .map(|u| u.trim().to_owned())
-            }),
-            use_fips: flag("use_fips_endpoint")?,
-            use_dual_stack: flag("use_dualstack_endpoint")?,
-            use_global_endpoint,
-            ignore_configured_endpoint_urls: flag("ignore_configured_endpoint_urls")?
-                .unwrap_or(false),
+            profile: Some(profile.name().to_owned()),
         })
     }
 }
@@ -524,45 +468,42 @@ mod tests {
             .with_fs(fs)
     }
 
-    fn settings(text: &str) -> StsSettings {
-        let set = profile::parse(text, "").unwrap();
-        StsSettings::from_profile(&set, set.profile("default").unwrap()).unwrap()
+    const PROFILE: &str = "[default]\nregion = eu-west-1\nendpoint_url = http://global\n\
+                           services = s\n[services s]\nsts =\n  endpoint_url = http://service\n";
+
+    /// `env` with the home directory whose config file is [`PROFILE`].
+    fn with_profile(env: &[(&str, &str)]) -> ProviderConfig {
+        let mut vars = vec![("HOME", "/h")];
+        vars.extend_from_slice(env);
+        config(&vars, &[("/h/.aws/config", PROFILE)])
     }
 
     #[test]
     fn endpoint_precedence() {
-        let s = settings(
-            "[default]\nregion = eu-west-1\nendpoint_url = http://global\nservices = s\n\
-             [services s]\nsts =\n  endpoint_url = http://service\n",
-        );
-        assert_eq!(s.endpoint_url.as_deref(), Some("http://service"));
-        let c = config(&[], &[]);
+        let s = StsSettings {
+            profile: Some("default".to_owned()),
+        };
+        let c = with_profile(&[]);
         let b = c.sts_builder(&s).unwrap();
         assert_eq!(b.endpoint.endpoint.as_deref(), Some("http://service"));
         assert_eq!(b.endpoint.region.as_deref(), Some("eu-west-1"));
 
-        let c = config(
-            &[
-                ("AWS_ENDPOINT_URL", "http://env"),
-                ("AWS_REGION", "us-west-2"),
-            ],
-            &[],
-        );
+        let c = with_profile(&[
+            ("AWS_ENDPOINT_URL", "http://env"),
+            ("AWS_REGION", "us-west-2"),
+        ]);
         let b = c.sts_builder(&s).unwrap();
         assert_eq!(b.endpoint.endpoint.as_deref(), Some("http://env"));
         assert_eq!(b.endpoint.region.as_deref(), Some("us-west-2"));
 
-        let c = config(
-            &[
-                ("AWS_ENDPOINT_URL", "http://env"),
-                ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
-            ],
-            &[],
-        );
+        let c = with_profile(&[
+            ("AWS_ENDPOINT_URL", "http://env"),
+            ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
+        ]);
         let b = c.sts_builder(&s).unwrap();
         assert_eq!(b.endpoint.endpoint, None);
 
-        let c = config(&[("AWS_ENDPOINT_URL", "http://env")], &[])
+        let c = with_profile(&[("AWS_ENDPOINT_URL", "http://env")])
             .with_endpoint_url("http://explicit")
             .with_region("ap-south-1");
         let b = c.sts_builder(&s).unwrap();
@@ -577,9 +518,18 @@ mod tests {
 
     #[test]
     fn bad_flags_are_reported() {
-        let set = profile::parse("[default]\nuse_fips_endpoint = yes\n", "").unwrap();
-        let err = StsSettings::from_profile(&set, set.profile("default").unwrap()).unwrap_err();
-        assert!(err.contains("use_fips_endpoint"), "{err}");
+        let c = config(
+            &[("HOME", "/h")],
+            &[("/h/.aws/config", "[default]\nuse_fips_endpoint = yes\n")],
+        );
+        let s = StsSettings {
+            profile: Some("default".to_owned()),
+        };
+        let err = c.sts_builder(&s).unwrap_err().to_string();
+        assert!(
+            err.contains("use_fips_endpoint") && err.contains("/h/.aws/config"),
+            "{err}"
+        );
     }
 
     #[test]

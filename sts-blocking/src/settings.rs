@@ -1,0 +1,604 @@
+//! One resolver for every client setting, as the AWS CLI and SDKs read them.
+//!
+//! Each setting comes from the first of these that has it:
+//!
+//! 1. an explicit value: a [`ClientBuilder`](crate::ClientBuilder) setter,
+//!    a flag of the `sts` tool, a member of the C options;
+//! 2. the environment (`AWS_REGION`, `AWS_MAX_ATTEMPTS`, …);
+//! 3. the selected profile of the shared config and credentials files
+//!    (for the endpoint, its `services` section first);
+//! 4. the default.
+//!
+//! The selected profile is the explicit one, else `AWS_PROFILE`, else
+//! `default`; a profile asked for by name that is not defined is an error
+//! naming it and the files looked in. Every value is checked here, and a
+//! bad one is an error that names the setting and where it came from, so
+//! that nothing is sent with a setting the user did not mean.
+//!
+//! | setting | environment | profile key | default |
+//! |---|---|---|---|
+//! | region | `AWS_REGION`, `AWS_DEFAULT_REGION` | `region` | none |
+//! | endpoint URL | `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL` | `services` → `sts` → `endpoint_url`, `endpoint_url` | from the region |
+//! | ignore configured endpoint URLs | `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` | `ignore_configured_endpoint_urls` | false |
+//! | FIPS | `AWS_USE_FIPS_ENDPOINT` | `use_fips_endpoint` | false |
+//! | dual-stack | `AWS_USE_DUALSTACK_ENDPOINT` | `use_dualstack_endpoint` | false |
+//! | STS regional endpoints | `AWS_STS_REGIONAL_ENDPOINTS` | `sts_regional_endpoints` | `regional` |
+//! | retry mode | `AWS_RETRY_MODE` | `retry_mode` | `standard` |
+//! | max attempts | `AWS_MAX_ATTEMPTS` | `max_attempts` | 3 (5 in `legacy` mode) |
+//! | CA bundle | `AWS_CA_BUNDLE` | `ca_bundle` | the built-in roots |
+//! | account id | `AWS_ACCOUNT_ID` | `aws_account_id` | none |
+//! | user-agent app id | `AWS_SDK_UA_APP_ID` | `sdk_ua_app_id` | none |
+//!
+//! Empty values (`AWS_REGION=`, `region =`) count as unset, as in the AWS
+//! SDKs for Rust, Java and Go. The configured endpoint URLs (environment
+//! and profile, not an explicit one) are dropped when
+//! "ignore configured endpoint URLs" is on.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::config::ConfigError;
+use crate::credentials::ProviderConfig;
+use crate::profile::{ProfileSet, Section};
+
+/// Where a setting's value came from, for error messages and `--debug`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Origin {
+    /// Set by the program: a builder method, a flag, a C option.
+    Explicit,
+    /// The environment variable.
+    Env(&'static str),
+    /// A key of a profile.
+    Profile {
+        /// The profile's name.
+        profile: String,
+        /// The key, as `region` or `services.sts.endpoint_url`.
+        key: String,
+        /// The files the profile was read from.
+        files: Vec<PathBuf>,
+    },
+    /// Nobody set it.
+    Default,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Explicit => f.write_str("the program's settings"),
+            Origin::Env(name) => write!(f, "environment variable {name}"),
+            Origin::Profile {
+                profile,
+                key,
+                files,
+            } => {
+                write!(f, "`{key}` of profile {profile:?}")?;
+                if !files.is_empty() {
+                    let files: Vec<String> =
+                        files.iter().map(|p| p.display().to_string()).collect();
+                    write!(f, " in {}", files.join(" or "))?;
+                }
+                Ok(())
+            }
+            Origin::Default => f.write_str("the default"),
+        }
+    }
+}
+
+/// A resolved value and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting<T> {
+    /// The value.
+    pub value: T,
+    /// Its origin.
+    pub origin: Origin,
+}
+
+impl<T> Setting<T> {
+    fn new(value: T, origin: Origin) -> Self {
+        Self { value, origin }
+    }
+}
+
+/// `AWS_STS_REGIONAL_ENDPOINTS`: which endpoint the regions that had the
+/// global `sts.amazonaws.com` endpoint call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StsRegionalEndpoints {
+    /// The region's own endpoint (the default of current SDKs).
+    #[default]
+    Regional,
+    /// `sts.amazonaws.com` for the sixteen regions that used it.
+    Legacy,
+}
+
+/// How failed calls are retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RetryMode {
+    /// The SDKs' standard mode: jittered exponential back-off and a retry
+    /// quota; 3 attempts by default.
+    #[default]
+    Standard,
+    /// botocore's legacy mode; 5 attempts by default, retried as in
+    /// standard mode.
+    Legacy,
+    /// The SDKs' adaptive mode; accepted, and retried as in standard mode.
+    Adaptive,
+}
+
+impl RetryMode {
+    /// The name used in the environment and profiles.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RetryMode::Standard => "standard",
+            RetryMode::Legacy => "legacy",
+            RetryMode::Adaptive => "adaptive",
+        }
+    }
+
+    /// Attempts in all when nothing sets `max_attempts`, as botocore has it.
+    pub fn default_max_attempts(self) -> u32 {
+        match self {
+            RetryMode::Legacy => 5,
+            RetryMode::Standard | RetryMode::Adaptive => 3,
+        }
+    }
+}
+
+/// Values given explicitly, which win over the environment and the
+/// profile; `None` leaves a setting to them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Overrides {
+    /// The profile to read.
+    pub profile: Option<String>,
+    /// The region.
+    pub region: Option<String>,
+    /// The endpoint URL.
+    pub endpoint_url: Option<String>,
+    /// Whether configured (environment and profile) endpoint URLs are ignored.
+    pub ignore_configured_endpoint_urls: Option<bool>,
+    /// FIPS endpoints.
+    pub use_fips: Option<bool>,
+    /// Dual-stack endpoints.
+    pub use_dual_stack: Option<bool>,
+    /// Regional or legacy STS endpoints.
+    pub sts_regional_endpoints: Option<StsRegionalEndpoints>,
+    /// Attempts in all.
+    pub max_attempts: Option<u32>,
+    /// The retry mode.
+    pub retry_mode: Option<RetryMode>,
+    /// A PEM file of root certificates to trust instead of the built-in ones.
+    pub ca_bundle: Option<PathBuf>,
+    /// The account id of the credentials.
+    pub account_id: Option<String>,
+    /// The application id in the User-Agent.
+    pub app_id: Option<String>,
+}
+
+/// Every setting, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Resolved {
+    /// The selected profile.
+    pub profile: Setting<String>,
+    /// Whether the profile was named (explicitly or by `AWS_PROFILE`),
+    /// rather than `default` by default.
+    pub profile_named: bool,
+    /// Whether the selected profile is defined in the files.
+    pub profile_defined: bool,
+    /// The region, if anything sets one.
+    pub region: Option<Setting<String>>,
+    /// The endpoint URL, if anything sets one (and it is not ignored).
+    pub endpoint_url: Option<Setting<String>>,
+    /// Whether configured endpoint URLs are ignored.
+    pub ignore_configured_endpoint_urls: Setting<bool>,
+    /// FIPS endpoints.
+    pub use_fips: Setting<bool>,
+    /// Dual-stack endpoints.
+    pub use_dual_stack: Setting<bool>,
+    /// Regional or legacy STS endpoints.
+    pub sts_regional_endpoints: Setting<StsRegionalEndpoints>,
+    /// The retry mode.
+    pub retry_mode: Setting<RetryMode>,
+    /// Attempts in all, the first included.
+    pub max_attempts: Setting<u32>,
+    /// The CA bundle file, if any.
+    pub ca_bundle: Option<Setting<PathBuf>>,
+    /// The account id, if any.
+    pub account_id: Option<Setting<String>>,
+    /// The user-agent application id, if any.
+    pub app_id: Option<Setting<String>>,
+}
+
+/// Resolves every setting from `overrides`, then `config`'s environment,
+/// then the selected profile of the files `config` reads.
+///
+/// ```
+/// use sts_blocking::credentials::{MapFs, ProviderConfig};
+/// use sts_blocking::env::MapEnv;
+/// use sts_blocking::settings::{Origin, Overrides, resolve};
+///
+/// let config = ProviderConfig::new()
+///     .with_env(MapEnv::new([("HOME", "/home/me"), ("AWS_PROFILE", "prod")]))
+///     .with_fs(MapFs::new().with_file(
+///         "/home/me/.aws/config",
+///         "[profile prod]\nregion = ap-southeast-2\nmax_attempts = 5\n",
+///     ));
+/// let resolved = resolve(&Overrides::default(), &config)?;
+/// assert_eq!(resolved.region.unwrap().value, "ap-southeast-2");
+/// assert_eq!(resolved.max_attempts.value, 5);
+/// assert_eq!(resolved.retry_mode.origin, Origin::Default);
+/// # Ok::<(), sts_blocking::ConfigError>(())
+/// ```
+pub fn resolve(overrides: &Overrides, config: &ProviderConfig) -> Result<Resolved, ConfigError> {
+    let env = config.env();
+    let explicit_profile = overrides
+        .profile
+        .as_deref()
+        .or_else(|| config.profile_name());
+    let (profile, profile_named) = match explicit_profile {
+        Some(name) => (Setting::new(name.to_owned(), Origin::Explicit), true),
+        None => match env.get_nonempty("AWS_PROFILE") {
+            Some(name) => (
+                Setting::new(name.trim().to_owned(), Origin::Env("AWS_PROFILE")),
+                true,
+            ),
+            None => (Setting::new("default".to_owned(), Origin::Default), false),
+        },
+    };
+    let files = ProfileFiles::load(config, &profile.value)?;
+    if profile_named && files.section().is_none() {
+        return Err(ConfigError::ProfileNotFound {
+            profile: profile.value.clone(),
+            files: files.paths.clone(),
+        });
+    }
+    let look = Lookup {
+        env: config.env(),
+        files: &files,
+        profile: &profile.value,
+    };
+
+    let ignore = look
+        .find(
+            overrides
+                .ignore_configured_endpoint_urls
+                .map(|b| b.to_string()),
+            &["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"],
+            Key::Plain("ignore_configured_endpoint_urls"),
+        )
+        .map(|found| parse_bool("ignore configured endpoint URLs", found))
+        .transpose()?
+        .unwrap_or_else(|| Setting::new(false, Origin::Default));
+    let endpoint_url = look
+        .find(
+            overrides.endpoint_url.clone(),
+            &["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"],
+            Key::Endpoint,
+        )
+        .filter(|found| !ignore.value || found.origin == Origin::Explicit)
+        .map(check_endpoint_url)
+        .transpose()?;
+    let region = look
+        .find(
+            overrides.region.clone(),
+            &["AWS_REGION", "AWS_DEFAULT_REGION"],
+            Key::Plain("region"),
+        )
+        .map(check_region)
+        .transpose()?;
+    let flag = |explicit: Option<bool>, var: &'static str, key: &'static str, what| {
+        look.find(explicit.map(|b| b.to_string()), &[var], Key::Plain(key))
+            .map(|found| parse_bool(what, found))
+            .transpose()
+            .map(|v| v.unwrap_or_else(|| Setting::new(false, Origin::Default)))
+    };
+    let use_fips = flag(
+        overrides.use_fips,
+        "AWS_USE_FIPS_ENDPOINT",
+        "use_fips_endpoint",
+        "use FIPS endpoint",
+    )?;
+    let use_dual_stack = flag(
+        overrides.use_dual_stack,
+        "AWS_USE_DUALSTACK_ENDPOINT",
+        "use_dualstack_endpoint",
+        "use dual-stack endpoint",
+    )?;
+    let sts_regional_endpoints = match overrides.sts_regional_endpoints {
+        Some(v) => Setting::new(v, Origin::Explicit),
+        None => look
+            .find(
+                None,
+                &["AWS_STS_REGIONAL_ENDPOINTS"],
+                Key::Plain("sts_regional_endpoints"),
+            )
+            .map(|found| {
+                parse_choice(
+                    "STS regional endpoints",
+                    found,
+                    &[
+                        ("regional", StsRegionalEndpoints::Regional),
+                        ("legacy", StsRegionalEndpoints::Legacy),
+                    ],
+                    "regional or legacy",
+                )
+            })
+            .transpose()?
+            .unwrap_or_else(|| Setting::new(StsRegionalEndpoints::default(), Origin::Default)),
+    };
+    let retry_mode = match overrides.retry_mode {
+        Some(v) => Setting::new(v, Origin::Explicit),
+        None => look
+            .find(None, &["AWS_RETRY_MODE"], Key::Plain("retry_mode"))
+            .map(|found| {
+                parse_choice(
+                    "retry mode",
+                    found,
+                    &[
+                        ("standard", RetryMode::Standard),
+                        ("legacy", RetryMode::Legacy),
+                        ("adaptive", RetryMode::Adaptive),
+                    ],
+                    "standard, legacy or adaptive",
+                )
+            })
+            .transpose()?
+            .unwrap_or_else(|| Setting::new(RetryMode::default(), Origin::Default)),
+    };
+    let max_attempts = look
+        .find(
+            overrides.max_attempts.map(|n| n.to_string()),
+            &["AWS_MAX_ATTEMPTS"],
+            Key::Plain("max_attempts"),
+        )
+        .map(parse_attempts)
+        .transpose()?
+        .unwrap_or_else(|| Setting::new(retry_mode.value.default_max_attempts(), Origin::Default));
+    let ca_bundle = look
+        .find(
+            overrides
+                .ca_bundle
+                .as_ref()
+                .map(|p| p.display().to_string()),
+            &["AWS_CA_BUNDLE"],
+            Key::Plain("ca_bundle"),
+        )
+        .map(|found| Setting::new(PathBuf::from(found.value), found.origin));
+    let account_id = look
+        .find(
+            overrides.account_id.clone(),
+            &["AWS_ACCOUNT_ID"],
+            Key::Plain("aws_account_id"),
+        )
+        .map(check_account_id)
+        .transpose()?;
+    let app_id = look
+        .find(
+            overrides.app_id.clone(),
+            &["AWS_SDK_UA_APP_ID"],
+            Key::Plain("sdk_ua_app_id"),
+        )
+        .map(check_app_id)
+        .transpose()?;
+    Ok(Resolved {
+        profile_defined: files.section().is_some(),
+        profile,
+        profile_named,
+        region,
+        endpoint_url,
+        ignore_configured_endpoint_urls: ignore,
+        use_fips,
+        use_dual_stack,
+        sts_regional_endpoints,
+        retry_mode,
+        max_attempts,
+        ca_bundle,
+        account_id,
+        app_id,
+    })
+}
+
+/// The profile files as read: the parsed set (none when no file exists)
+/// and the paths looked in.
+pub(crate) struct ProfileFiles {
+    set: Option<ProfileSet>,
+    profile: String,
+    paths: Vec<PathBuf>,
+}
+
+impl ProfileFiles {
+    fn load(config: &ProviderConfig, profile: &str) -> Result<Self, ConfigError> {
+        let config = config.clone().with_profile_name(profile);
+        let paths = config.profile_paths();
+        match config.load_profiles() {
+            Ok(loaded) => Ok(Self {
+                set: Some(loaded.set),
+                profile: loaded.profile,
+                paths,
+            }),
+            Err(e) if e.is_not_configured() => Ok(Self {
+                set: None,
+                profile: profile.to_owned(),
+                paths,
+            }),
+            Err(e) => Err(ConfigError::ProfileFiles {
+                profile: profile.to_owned(),
+                reason: e.reason,
+            }),
+        }
+    }
+
+    fn section(&self) -> Option<&Section> {
+        self.set.as_ref()?.profile(&self.profile)
+    }
+}
+
+/// Which key of the profile holds a setting.
+#[derive(Clone, Copy)]
+enum Key {
+    Plain(&'static str),
+    /// `services` → `sts` → `endpoint_url`, else `endpoint_url`.
+    Endpoint,
+}
+
+struct Lookup<'a> {
+    env: &'a dyn crate::env::Env,
+    files: &'a ProfileFiles,
+    profile: &'a str,
+}
+
+impl Lookup<'_> {
+    /// The first non-empty value of `explicit`, the variables `vars`, and
+    /// the profile's `key`.
+    fn find(
+        &self,
+        explicit: Option<String>,
+        vars: &[&'static str],
+        key: Key,
+    ) -> Option<Setting<String>> {
+        if let Some(v) = explicit {
+            return Some(Setting::new(v, Origin::Explicit));
+        }
+        for var in vars {
+            if let Some(v) = self.env.get_nonempty(var) {
+                return Some(Setting::new(v.trim().to_owned(), Origin::Env(var)));
+            }
+        }
+        let section = self.files.section()?;
+        let origin = |key: &str| Origin::Profile {
+            profile: self.profile.to_owned(),
+            key: key.to_owned(),
+            files: self.files.paths.clone(),
+        };
+        match key {
+            Key::Plain(key) => section
+                .get_nonempty(key)
+                .map(|v| Setting::new(v.trim().to_owned(), origin(key))),
+            Key::Endpoint => {
+                let service = section
+                    .get_nonempty("services")
+                    .and_then(|name| self.files.set.as_ref()?.services(name.trim()))
+                    .and_then(|s| s.sub_property("sts", "endpoint_url"))
+                    .map(|v| v.trim().to_owned())
+                    .filter(|v| !v.is_empty());
+                match service {
+                    Some(v) => Some(Setting::new(v, origin("services.sts.endpoint_url"))),
+                    None => section
+                        .get_nonempty("endpoint_url")
+                        .map(|v| Setting::new(v.trim().to_owned(), origin("endpoint_url"))),
+                }
+            }
+        }
+    }
+}
+
+fn invalid<T>(
+    setting: &'static str,
+    found: Setting<String>,
+    expected: &'static str,
+) -> Result<T, ConfigError> {
+    Err(ConfigError::InvalidValue {
+        setting,
+        value: shorten(&found.value),
+        origin: found.origin,
+        expected,
+    })
+}
+
+/// At most 64 characters of an invalid value: it is quoted to help, and
+/// can be of any length.
+fn shorten(value: &str) -> String {
+    const SHOWN: usize = 64;
+    match value.char_indices().nth(SHOWN) {
+        Some((cut, _)) => format!("{}…", &value[..cut]),
+        None => value.to_owned(),
+    }
+}
+
+fn parse_bool(setting: &'static str, found: Setting<String>) -> Result<Setting<bool>, ConfigError> {
+    match found.value.to_ascii_lowercase().as_str() {
+        "true" => Ok(Setting::new(true, found.origin)),
+        "false" => Ok(Setting::new(false, found.origin)),
+        _ => invalid(setting, found, "true or false"),
+    }
+}
+
+fn parse_choice<T: Copy>(
+    setting: &'static str,
+    found: Setting<String>,
+    choices: &[(&str, T)],
+    expected: &'static str,
+) -> Result<Setting<T>, ConfigError> {
+    let lower = found.value.to_ascii_lowercase();
+    match choices.iter().find(|(name, _)| *name == lower) {
+        Some((_, v)) => Ok(Setting::new(*v, found.origin)),
+        None => invalid(setting, found, expected),
+    }
+}
+
+fn parse_attempts(found: Setting<String>) -> Result<Setting<u32>, ConfigError> {
+    match found.value.parse::<u32>() {
+        Ok(n) if n >= 1 => Ok(Setting::new(n, found.origin)),
+        _ => invalid("max attempts", found, "a whole number of at least 1"),
+    }
+}
+
+/// A region is one DNS label's worth of letters, digits and dashes: it
+/// becomes part of the endpoint's host name and of the signing scope.
+fn check_region(found: Setting<String>) -> Result<Setting<String>, ConfigError> {
+    let ok = !found.value.is_empty()
+        && found.value.len() <= 63
+        && found
+            .value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !found.value.starts_with('-')
+        && !found.value.ends_with('-');
+    if ok {
+        Ok(found)
+    } else {
+        invalid(
+            "region",
+            found,
+            "a region name such as us-east-1 (letters, digits and dashes)",
+        )
+    }
+}
+
+/// An endpoint must be an absolute http(s) URL: checked by the endpoint
+/// resolver itself, whose error (with any userinfo hidden) says why.
+fn check_endpoint_url(found: Setting<String>) -> Result<Setting<String>, ConfigError> {
+    let config = sts_proto::endpoint::EndpointConfig::new()
+        .with_endpoint(found.value.as_str())
+        .with_region("us-east-1");
+    match sts_proto::endpoint::resolve(&config) {
+        Ok(_) => Ok(found),
+        Err(e) => Err(ConfigError::InvalidEndpointSetting {
+            origin: found.origin,
+            error: e,
+        }),
+    }
+}
+
+fn check_account_id(found: Setting<String>) -> Result<Setting<String>, ConfigError> {
+    if found.value.len() == 12 && found.value.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(found)
+    } else {
+        invalid("account id", found, "12 digits")
+    }
+}
+
+/// The app id goes into the User-Agent header: printable ASCII without
+/// spaces, at most 50 characters (the SDKs' limit).
+fn check_app_id(found: Setting<String>) -> Result<Setting<String>, ConfigError> {
+    if found.value.len() <= 50 && found.value.bytes().all(|b| b.is_ascii_graphic()) {
+        Ok(found)
+    } else {
+        invalid(
+            "user-agent app id",
+            found,
+            "at most 50 printable ASCII characters without spaces",
+        )
+    }
+}
