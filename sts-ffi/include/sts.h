@@ -250,11 +250,14 @@ typedef struct StsClientOptions {
      */
     uint8_t use_global_endpoint;
     /**
-     * Read the settings the AWS SDKs read from the environment first
-     * (`AWS_REGION`, `AWS_ENDPOINT_URL_STS`, `AWS_USE_FIPS_ENDPOINT`,
-     * `AWS_MAX_ATTEMPTS`, …); members set here then override them. Off by
-     * default so that a program's behaviour does not change with its
-     * environment unless it asks for that.
+     * Read the settings the AWS SDKs read from the environment and the
+     * selected profile of the shared config files first (`AWS_REGION`,
+     * `AWS_ENDPOINT_URL_STS`, `AWS_USE_FIPS_ENDPOINT`, `AWS_MAX_ATTEMPTS`,
+     * `AWS_PROFILE`, a profile's `region`, …); members set here then
+     * override them. With `STS_CREDENTIALS_PROFILE`, `profile_name` is the
+     * profile the settings come from, and must exist. Off by default so
+     * that a program's behaviour does not change with its environment
+     * unless it asks for that.
      */
     uint8_t use_environment;
     /**

@@ -116,11 +116,14 @@ pub struct StsClientOptions {
     /// Use the legacy global endpoint `sts.amazonaws.com` for the regions
     /// that had it (as `AWS_STS_REGIONAL_ENDPOINTS=legacy`).
     pub use_global_endpoint: u8,
-    /// Read the settings the AWS SDKs read from the environment first
-    /// (`AWS_REGION`, `AWS_ENDPOINT_URL_STS`, `AWS_USE_FIPS_ENDPOINT`,
-    /// `AWS_MAX_ATTEMPTS`, …); members set here then override them. Off by
-    /// default so that a program's behaviour does not change with its
-    /// environment unless it asks for that.
+    /// Read the settings the AWS SDKs read from the environment and the
+    /// selected profile of the shared config files first (`AWS_REGION`,
+    /// `AWS_ENDPOINT_URL_STS`, `AWS_USE_FIPS_ENDPOINT`, `AWS_MAX_ATTEMPTS`,
+    /// `AWS_PROFILE`, a profile's `region`, …); members set here then
+    /// override them. With `STS_CREDENTIALS_PROFILE`, `profile_name` is the
+    /// profile the settings come from, and must exist. Off by default so
+    /// that a program's behaviour does not change with its environment
+    /// unless it asks for that.
     pub use_environment: u8,
     /// One of `STS_CREDENTIALS_*`.
     pub credentials_source: StsCredentialsSource,
@@ -349,9 +352,19 @@ unsafe fn with_credentials(
                     "must not be empty",
                 ));
             }
-            // The files are read when credentials are first needed, not
-            // here (as `STS_CREDENTIALS_DEFAULT_CHAIN` does): a missing
-            // profile is `STS_ERR_CREDENTIALS` on the first signed call.
+            // With `use_environment`, the profile is a source of settings
+            // too (region, endpoint, retries: the AWS CLI's `--profile`),
+            // so its files are read now, and a missing profile fails here.
+            if o.use_environment != 0 {
+                let config = ProviderConfig::from_client_builder(&b);
+                return b
+                    .profile_with(name, &config)
+                    .map_err(|e| Failure::from(sts_blocking::Error::from(e)));
+            }
+            // Otherwise the files are read when credentials are first
+            // needed, not here (as `STS_CREDENTIALS_DEFAULT_CHAIN` does): a
+            // missing profile is `STS_ERR_CREDENTIALS` on the first signed
+            // call.
             // Cached, so that a profile that assumes a role does not call
             // STS before every request.
             let config = ProviderConfig::from_client_builder(&b);

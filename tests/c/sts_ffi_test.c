@@ -944,6 +944,44 @@ static void boundary_credentials_sources(void) {
     sts_client_free(client);
 }
 
+/* With use_environment, a profile is a source of settings: its region
+ * picks the endpoint, and a missing one fails when the client is made. */
+static void boundary_profile_settings(void) {
+    StsClientOptions o;
+    StsClient *client = NULL;
+    StsHttpRequest *req = NULL;
+    StsError *err = NULL;
+    StsStatus st;
+
+    memset(&o, 0, sizeof o);
+    o.use_environment = 1;
+    o.credentials_source = STS_CREDENTIALS_PROFILE;
+    o.profile_name = env_required("STS_TEST_PROFILE");
+    client = new_client(&o, "profile settings");
+    if (client) {
+        st = sts_prepare_get_caller_identity(client, &req, &err);
+        if (CHECK(st == STS_OK, "prepare: %s", show(sts_error_message(err))))
+            CHECK(contains(req->url, "sts.ap-southeast-2.amazonaws.com"), "url %s",
+                  show(req->url));
+        sts_http_request_free(req);
+        sts_error_free(err);
+        sts_client_free(client);
+    }
+
+    memset(&o, 0, sizeof o);
+    o.use_environment = 1;
+    o.credentials_source = STS_CREDENTIALS_PROFILE;
+    o.profile_name = "no-such-profile";
+    client = NULL;
+    err = NULL;
+    st = sts_client_new(&o, &client, &err);
+    CHECK(st != STS_OK && client == NULL, "a missing profile made a client (%d)", (int)st);
+    CHECK(contains(sts_error_message(err), "no-such-profile"), "message %s",
+          show(sts_error_message(err)));
+    sts_error_free(err);
+    sts_client_free(client);
+}
+
 static void section_boundary(void) {
     StsClientOptions o;
     StsClient *client;
@@ -967,6 +1005,7 @@ static void section_boundary(void) {
     }
     boundary_parse();
     boundary_credentials_sources();
+    boundary_profile_settings();
 }
 
 /* ==== section: moto ===================================================== */

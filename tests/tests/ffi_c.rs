@@ -303,7 +303,12 @@ impl Home {
             ),
         )
         .unwrap();
-        std::fs::write(dir.join("config"), "").unwrap();
+        // The profile's region, for the options that read it.
+        std::fs::write(
+            dir.join("config"),
+            format!("[profile {PROFILE}]\nregion = ap-southeast-2\n"),
+        )
+        .unwrap();
         Home(dir)
     }
 }
