@@ -635,6 +635,43 @@ mod tests {
     }
 
     #[test]
+    fn a_profile_region_alone_is_enough_and_explicit_values_win_in_any_order() {
+        let client = ClientBuilder::default()
+            .from_config(&files(&[("AWS_PROFILE", "prod")]))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(
+            client.endpoint().url,
+            "https://sts.ap-south-1.amazonaws.com"
+        );
+        let before = ClientBuilder::default()
+            .region("us-west-2")
+            .max_attempts(2)
+            .from_config(&files(&[
+                ("AWS_PROFILE", "prod"),
+                ("AWS_MAX_ATTEMPTS", "9"),
+            ]))
+            .unwrap();
+        assert_eq!(region(&before), Some("us-west-2"));
+        assert_eq!(before.retry.max_attempts, 2);
+        let after = ClientBuilder::default()
+            .from_config(&files(&[
+                ("AWS_PROFILE", "prod"),
+                ("AWS_MAX_ATTEMPTS", "9"),
+            ]))
+            .unwrap()
+            .region("us-west-2");
+        assert_eq!(region(&after), Some("us-west-2"));
+        assert_eq!(after.retry.max_attempts, 9);
+        let settings = after.settings().unwrap();
+        assert_eq!(
+            settings.max_attempts.origin,
+            Origin::Env("AWS_MAX_ATTEMPTS")
+        );
+    }
+
+    #[test]
     fn aws_profile_selects_but_environment_credentials_win() {
         let mut vars = ENV_KEYS.to_vec();
         vars.push(("AWS_PROFILE", "prod"));

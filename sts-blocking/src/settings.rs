@@ -602,3 +602,163 @@ fn check_app_id(found: Setting<String>) -> Result<Setting<String>, ConfigError> 
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::MapFs;
+    use crate::env::MapEnv;
+
+    const CONFIG: &str = "[default]\nregion = eu-west-1\n\
+                          [profile prod]\nregion = ap-southeast-2\nendpoint_url = http://profile\n\
+                          use_fips_endpoint = true\nmax_attempts = 7\nretry_mode = adaptive\n\
+                          sts_regional_endpoints = legacy\nca_bundle = /etc/prod.pem\n\
+                          aws_account_id = 111122223333\nsdk_ua_app_id = prod-app\n\
+                          [profile svc]\nregion = us-east-1\nendpoint_url = http://plain\n\
+                          services = s\n\
+                          [services s]\nsts =\n  endpoint_url = http://service\n\
+                          [profile bad]\nregion = us/east-1\nmax_attempts = 0\n";
+
+    fn config(env: &[(&str, &str)]) -> ProviderConfig {
+        let mut vars = vec![("HOME", "/h")];
+        vars.extend_from_slice(env);
+        ProviderConfig::new()
+            .with_env(MapEnv::new(vars))
+            .with_fs(MapFs::new().with_file("/h/.aws/config", CONFIG))
+    }
+
+    fn named(profile: &str) -> Overrides {
+        Overrides {
+            profile: Some(profile.to_owned()),
+            ..Overrides::default()
+        }
+    }
+
+    #[test]
+    fn the_profile_supplies_every_setting() {
+        let r = resolve(&named("prod"), &config(&[])).unwrap();
+        assert_eq!(r.region.as_ref().unwrap().value, "ap-southeast-2");
+        assert_eq!(r.endpoint_url.as_ref().unwrap().value, "http://profile");
+        assert!(r.use_fips.value);
+        assert_eq!(r.max_attempts.value, 7);
+        assert_eq!(r.retry_mode.value, RetryMode::Adaptive);
+        assert_eq!(r.sts_regional_endpoints.value, StsRegionalEndpoints::Legacy);
+        assert_eq!(
+            r.ca_bundle.as_ref().unwrap().value,
+            PathBuf::from("/etc/prod.pem")
+        );
+        assert_eq!(r.account_id.as_ref().unwrap().value, "111122223333");
+        assert_eq!(r.app_id.as_ref().unwrap().value, "prod-app");
+        let origin = r.region.unwrap().origin.to_string();
+        assert!(
+            origin.contains("`region` of profile \"prod\"") && origin.contains("/h/.aws/config"),
+            "{origin}"
+        );
+    }
+
+    #[test]
+    fn explicit_then_environment_then_profile_then_default() {
+        let env = [
+            ("AWS_PROFILE", "prod"),
+            ("AWS_DEFAULT_REGION", "eu-central-1"),
+            ("AWS_MAX_ATTEMPTS", "4"),
+        ];
+        let r = resolve(&Overrides::default(), &config(&env)).unwrap();
+        assert_eq!(r.profile.origin, Origin::Env("AWS_PROFILE"));
+        assert_eq!(r.region.as_ref().unwrap().value, "eu-central-1");
+        assert_eq!(r.max_attempts.origin, Origin::Env("AWS_MAX_ATTEMPTS"));
+        let env = [("AWS_REGION", "us-west-2"), ("AWS_DEFAULT_REGION", "x")];
+        let r = resolve(&Overrides::default(), &config(&env)).unwrap();
+        assert_eq!(r.region.as_ref().unwrap().origin, Origin::Env("AWS_REGION"));
+        let explicit = Overrides {
+            region: Some("sa-east-1".into()),
+            max_attempts: Some(2),
+            ..named("prod")
+        };
+        let r = resolve(&explicit, &config(&[("AWS_MAX_ATTEMPTS", "4")])).unwrap();
+        assert_eq!(r.region.as_ref().unwrap().value, "sa-east-1");
+        assert_eq!(r.max_attempts.value, 2);
+        assert_eq!(r.max_attempts.origin, Origin::Explicit);
+        let r = resolve(&Overrides::default(), &config(&[])).unwrap();
+        assert_eq!(r.profile.value, "default");
+        assert_eq!(r.max_attempts, Setting::new(3, Origin::Default));
+        assert_eq!(r.endpoint_url, None);
+    }
+
+    #[test]
+    fn the_services_section_comes_first_and_configured_urls_can_be_ignored() {
+        let r = resolve(&named("svc"), &config(&[])).unwrap();
+        assert_eq!(r.endpoint_url.unwrap().value, "http://service");
+        let r = resolve(
+            &named("svc"),
+            &config(&[("AWS_ENDPOINT_URL", "http://env")]),
+        )
+        .unwrap();
+        assert_eq!(r.endpoint_url.unwrap().value, "http://env");
+        let r = resolve(
+            &named("svc"),
+            &config(&[
+                ("AWS_ENDPOINT_URL_STS", "http://sts-env"),
+                ("AWS_ENDPOINT_URL", "http://env"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(r.endpoint_url.unwrap().value, "http://sts-env");
+        let ignore = [("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")];
+        let r = resolve(&named("svc"), &config(&ignore)).unwrap();
+        assert_eq!(r.endpoint_url, None);
+        let explicit = Overrides {
+            endpoint_url: Some("http://explicit".into()),
+            ..named("svc")
+        };
+        let r = resolve(&explicit, &config(&ignore)).unwrap();
+        assert_eq!(r.endpoint_url.unwrap().value, "http://explicit");
+    }
+
+    #[test]
+    fn bad_values_name_the_setting_and_where_it_came_from() {
+        let e = resolve(&named("bad"), &config(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("region") && e.contains("us/east-1") && e.contains("profile \"bad\""),
+            "{e}"
+        );
+        let e = resolve(
+            &named("bad"),
+            &config(&[("AWS_REGION", "eu-west-1"), ("AWS_MAX_ATTEMPTS", "")]),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.contains("max attempts") && e.contains("`max_attempts` of profile \"bad\""),
+            "{e}"
+        );
+        for (var, value, what) in [
+            ("AWS_RETRY_MODE", "fast", "retry mode"),
+            ("AWS_ENDPOINT_URL", "sts.example.com", "endpoint URL"),
+            ("AWS_ENDPOINT_URL", "ftp://sts.example.com", "endpoint URL"),
+            ("AWS_REGION", "a b", "region"),
+            ("AWS_USE_FIPS_ENDPOINT", "yes", "FIPS"),
+            ("AWS_ACCOUNT_ID", "12345", "account id"),
+        ] {
+            let e = resolve(&Overrides::default(), &config(&[(var, value)]))
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(var) && e.contains(what), "{var}: {e}");
+        }
+        let e = resolve(&named("nope"), &config(&[])).unwrap_err();
+        assert!(
+            matches!(&e, ConfigError::ProfileNotFound { profile, files }
+                if profile == "nope" && files.len() == 2),
+            "{e}"
+        );
+        let broken = ProviderConfig::new()
+            .with_env(MapEnv::new([("HOME", "/h")]))
+            .with_fs(MapFs::new().with_file("/h/.aws/config", "[default\nregion = x\n"));
+        let e = resolve(&Overrides::default(), &broken)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("/h/.aws/config"), "{e}");
+    }
+}
