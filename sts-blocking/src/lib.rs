@@ -28,9 +28,11 @@ pub mod env;
 mod error;
 pub mod log_safety;
 pub mod profile;
+pub mod proxy;
 mod resolver;
 pub mod settings;
 pub mod timing;
+pub mod tls;
 pub mod transport;
 pub mod ureq_transport;
 

@@ -1,6 +1,9 @@
-//! The default transport: one shared `ureq` agent.
+//! The default transport: `ureq` agents, one for direct requests and one
+//! per proxy.
 
+use std::fmt;
 use std::io::{self, Read};
+use std::sync::Arc;
 use std::time::Duration;
 
 use ureq::config::AutoHeaderValue;
@@ -8,8 +11,11 @@ use ureq::tls::TlsConfig;
 use ureq::unversioned::transport::DefaultConnector;
 use zeroize::Zeroizing;
 
+use crate::env::ProcessEnv;
+use crate::proxy::{ProxyConfig, ProxyUrl};
 use crate::resolver::CachingResolver;
 use crate::timing::bounded_timeout;
+use crate::tls::CaBundle;
 use crate::transport::{Transport, TransportError, TransportFailure};
 
 /// The default cap on a response body. STS answers are a few KiB; the cap
@@ -23,8 +29,18 @@ pub struct UreqSettings {
     pub connect_timeout: Option<Duration>,
     /// Largest response body read.
     pub max_body_bytes: u64,
-    /// Whether `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY` and `NO_PROXY` apply.
-    pub proxy_from_env: bool,
+    /// Which requests go through which proxy. The default reads the
+    /// process environment (`HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`,
+    /// `NO_PROXY`; see [`ProxyConfig::from_env`]); if a variable there
+    /// cannot be used, every request fails with that error instead of going
+    /// around the proxy. [`ProxyConfig::new`] turns proxies off.
+    pub proxy: ProxyConfig,
+    /// Root certificates to trust instead of the built-in Mozilla set, as
+    /// `AWS_CA_BUNDLE` does for the AWS SDKs: with a bundle, a server
+    /// certificate must chain to one of its certificates, and a public
+    /// root no longer suffices. It applies to an `https://` proxy's own
+    /// certificate too.
+    pub ca_bundle: Option<CaBundle>,
     /// Turns off TLS certificate checks. Only for testing against a server
     /// with a self-signed certificate: anyone on the path can then read
     /// and change the traffic, credentials included.
@@ -36,25 +52,49 @@ impl Default for UreqSettings {
         Self {
             connect_timeout: Some(Duration::from_secs(3)),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
-            proxy_from_env: true,
+            proxy: ProxyConfig::from_env_or_refuse(&ProcessEnv),
+            ca_bundle: None,
             danger_accept_invalid_certs: false,
         }
     }
 }
 
-/// A [`Transport`] over one `ureq` agent, which keeps connections alive
-/// and reuses them across calls and threads, resolves each host at most
-/// every 30 seconds, speaks TLS with rustls and
-/// the Mozilla root certificates, and follows no redirects (STS sends none,
+/// A [`Transport`] over `ureq` agents, which keep connections alive and
+/// reuse them across calls and threads, resolve each host at most every 30
+/// seconds, speak TLS with rustls and the Mozilla root certificates (or
+/// [`UreqSettings::ca_bundle`]), and follow no redirects (STS sends none,
 /// and a redirect would carry a signed request somewhere else).
 ///
+/// A `ureq` agent has one proxy and applies it to every request, so there
+/// is one agent for direct requests and one for each distinct proxy of
+/// [`UreqSettings::proxy`] (at most two: one for `https://` URLs, one for
+/// `http://`), and [`ProxyConfig::proxy_for`] picks one per request. They
+/// are all made up front: an agent holds no connection until it is used,
+/// and a fixed set needs no lock on the way to every request.
+///
+/// Errors name the proxy a request went through, with its password
+/// masked; nothing the HTTP stack says is passed on if it quotes the
+/// proxy's credentials.
+///
 /// **Logging**: `ureq` logs every byte it sends and receives at `Trace`
-/// level, secrets included, and cannot be told not to. A program that logs
-/// at `Trace` must hold those records back; see [`crate::log_safety`].
-#[derive(Debug, Clone)]
+/// level, secrets (a proxy's `Proxy-Authorization` header among them)
+/// included, and cannot be told not to. A program that logs at `Trace`
+/// must hold those records back; see [`crate::log_safety`].
+#[derive(Clone)]
 pub struct UreqTransport {
-    agent: ureq::Agent,
+    direct: ureq::Agent,
+    proxied: Arc<[(ProxyUrl, ureq::Agent)]>,
+    proxy: ProxyConfig,
     max_body_bytes: u64,
+}
+
+impl fmt::Debug for UreqTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UreqTransport")
+            .field("proxy", &self.proxy)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for UreqTransport {
@@ -66,32 +106,65 @@ impl Default for UreqTransport {
 impl UreqTransport {
     /// A transport with `settings`.
     pub fn new(settings: UreqSettings) -> Self {
-        let proxy = if settings.proxy_from_env {
-            ureq::Proxy::try_from_env()
-        } else {
-            None
-        };
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .user_agent(AutoHeaderValue::None)
-            .timeout_connect(bounded_timeout(settings.connect_timeout))
-            .proxy(proxy)
-            .max_idle_connections_per_host(32)
-            .tls_config(
-                TlsConfig::builder()
-                    .disable_verification(settings.danger_accept_invalid_certs)
-                    .build(),
-            )
-            .build();
-        Self {
-            agent: ureq::Agent::with_parts(
+        let mut tls =
+            TlsConfig::builder().disable_verification(settings.danger_accept_invalid_certs);
+        if let Some(bundle) = &settings.ca_bundle {
+            tls = tls.root_certs(bundle.root_certs());
+        }
+        let tls = tls.build();
+        let agent = |proxy: Option<ureq::Proxy>| {
+            let config = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .user_agent(AutoHeaderValue::None)
+                .timeout_connect(bounded_timeout(settings.connect_timeout))
+                .proxy(proxy)
+                .max_idle_connections_per_host(32)
+                .tls_config(tls.clone())
+                .build();
+            ureq::Agent::with_parts(
                 config,
                 DefaultConnector::default(),
                 CachingResolver::default(),
-            ),
+            )
+        };
+        let proxied = settings
+            .proxy
+            .proxies()
+            .into_iter()
+            .map(|p| (p.clone(), agent(Some(p.ureq_proxy().clone()))))
+            .collect();
+        Self {
+            direct: agent(None),
+            proxied,
+            proxy: settings.proxy,
             max_body_bytes: settings.max_body_bytes,
         }
+    }
+
+    /// The agent for a request to `uri`, and the proxy it goes through.
+    fn route(&self, uri: &http::Uri) -> Result<(&ureq::Agent, Option<&ProxyUrl>), TransportError> {
+        if let Some(e) = self.proxy.refused() {
+            return Err(TransportError::new(
+                TransportFailure::Connect,
+                e.to_string(),
+            ));
+        }
+        let Some(proxy) = self.proxy.proxy_for(uri) else {
+            return Ok((&self.direct, None));
+        };
+        // Every proxy of the configuration has its agent; not finding one
+        // must not mean going around the proxy.
+        self.proxied
+            .iter()
+            .find(|(p, _)| p == proxy)
+            .map(|(p, agent)| (agent, Some(p)))
+            .ok_or_else(|| {
+                TransportError::new(
+                    TransportFailure::Connect,
+                    format!("no connection set up for proxy {proxy}"),
+                )
+            })
     }
 }
 
@@ -101,6 +174,7 @@ impl Transport for UreqTransport {
         request: http::Request<Vec<u8>>,
         timeout: Option<Duration>,
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let (agent, via) = self.route(request.uri())?;
         // The form body can hold a web identity token, a SAML assertion or
         // an MFA code: lend it to ureq and wipe it after.
         let (parts, body) = request.into_parts();
@@ -109,22 +183,21 @@ impl Transport for UreqTransport {
         // A per-request configuration copies the agent's; skip it when
         // there is nothing to set.
         let response = match bounded_timeout(timeout) {
-            None => self.agent.run(request),
+            None => agent.run(request),
             Some(t) => {
-                let request = self
-                    .agent
+                let request = agent
                     .configure_request(request)
                     .timeout_global(Some(t))
                     .build();
-                self.agent.run(request)
+                agent.run(request)
             }
         }
-        .map_err(transport_error)?;
+        .map_err(|e| transport_error(e, via))?;
         let (parts, mut body) = response.into_parts();
         let expected = body.content_length().unwrap_or(0).min(self.max_body_bytes);
         let reader = body.with_config().limit(self.max_body_bytes).reader();
         let bytes = read_wiping(reader, usize::try_from(expected).unwrap_or(0))
-            .map_err(|e| transport_error(ureq::Error::from(e)))?;
+            .map_err(|e| transport_error(ureq::Error::from(e), via))?;
         Ok(http::Response::from_parts(parts, bytes))
     }
 }
@@ -155,7 +228,11 @@ fn read_wiping(mut reader: impl Read, expected: usize) -> io::Result<Vec<u8>> {
     Ok(out)
 }
 
-fn transport_error(e: ureq::Error) -> TransportError {
+/// `e` as a [`TransportError`]. For a request `via` a proxy, the message
+/// names the proxy (password masked), and if any of `e`'s text quotes the
+/// proxy's credentials, they are masked in the message and `e` is not
+/// kept as the source, where a caller printing the chain would find them.
+fn transport_error(e: ureq::Error, via: Option<&ProxyUrl>) -> TransportError {
     let kind = match &e {
         ureq::Error::Timeout(_) => TransportFailure::Timeout,
         ureq::Error::BodyExceedsLimit(_) => TransportFailure::BodyTooLarge,
@@ -164,6 +241,15 @@ fn transport_error(e: ureq::Error) -> TransportError {
         | ureq::Error::ConnectProxyFailed(_)
         | ureq::Error::Tls(_)
         | ureq::Error::Rustls(_) => TransportFailure::Connect,
+        // rustls's verdict on the server's certificate reaches here as an
+        // I/O error; it is a connection that could not be set up.
+        ureq::Error::Io(io)
+            if io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<rustls::Error>()) =>
+        {
+            TransportFailure::Connect
+        }
         ureq::Error::Io(io) => match io.kind() {
             io::ErrorKind::ConnectionRefused
             | io::ErrorKind::AddrNotAvailable
@@ -173,7 +259,22 @@ fn transport_error(e: ureq::Error) -> TransportError {
         },
         _ => TransportFailure::Io,
     };
-    TransportError::new(kind, e.to_string()).with_source(e)
+    let Some(proxy) = via else {
+        return TransportError::new(kind, e.to_string()).with_source(e);
+    };
+    let (message, _) = proxy.scrub(&e.to_string());
+    let message = format!("{message} (through proxy {proxy})");
+    let mut everything = format!("{e:?}");
+    let mut source: Option<&dyn std::error::Error> = Some(&e);
+    while let Some(s) = source {
+        everything.push_str(&s.to_string());
+        source = s.source();
+    }
+    if proxy.scrub(&everything).1 {
+        TransportError::new(kind, message)
+    } else {
+        TransportError::new(kind, message).with_source(e)
+    }
 }
 
 #[cfg(test)]
