@@ -1,0 +1,132 @@
+//! `UreqSettings::ca_bundle` against a loopback TLS server whose
+//! certificate comes from a CA made for the test: the bundle replaces the
+//! built-in roots (as `AWS_CA_BUNDLE` does), so the server is trusted with
+//! its CA's bundle, and not without it or with another CA's.
+
+mod tls_support;
+
+use std::time::Duration;
+
+use sts_blocking::Error;
+use sts_blocking::proxy::ProxyConfig;
+use sts_blocking::tls::{CaBundle, CaBundleError};
+use sts_blocking::transport::TransportFailure;
+use sts_blocking::ureq_transport::{UreqSettings, UreqTransport};
+use tls_support::{ARN, TestPki, TlsServer, client, scratch_dir};
+
+/// Settings with `bundle` and no proxy, whatever the environment says.
+fn settings(bundle: Option<CaBundle>) -> UreqSettings {
+    UreqSettings {
+        ca_bundle: bundle,
+        proxy: ProxyConfig::new(),
+        connect_timeout: Some(Duration::from_secs(5)),
+        ..UreqSettings::default()
+    }
+}
+
+fn connect_failure(result: Result<impl std::fmt::Debug, Error>) -> String {
+    match result {
+        Err(Error::Transport(e)) => {
+            assert_eq!(e.kind(), TransportFailure::Connect, "{e}");
+            e.to_string()
+        }
+        other => panic!("expected a TLS failure, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_built_in_roots_do_not_trust_a_private_ca() {
+    let pki = TestPki::new("sts test CA");
+    let server = TlsServer::start(&pki);
+    let client = client(&server.url(), UreqTransport::new(settings(None)));
+    let message = connect_failure(client.get_caller_identity());
+    assert!(message.to_lowercase().contains("certificate"), "{message}");
+    assert_eq!(server.requests(), 0);
+}
+
+#[test]
+fn a_bundle_with_the_servers_ca_is_trusted() {
+    let pki = TestPki::new("sts test CA");
+    let server = TlsServer::start(&pki);
+    let dir = scratch_dir("ca-bundle-trusted");
+    let path = pki.write_ca(&dir, "ca.pem");
+    let bundle = CaBundle::from_pem_file(&path).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(bundle.len(), 1);
+    assert_eq!(
+        format!("{bundle:?}"),
+        format!(
+            "CaBundle {{ origin: {:?}, certificates: 1 }}",
+            path.display().to_string()
+        )
+    );
+
+    let transport = UreqTransport::new(settings(Some(bundle)));
+    let client = client(&server.url(), transport);
+    let identity = client.get_caller_identity().unwrap();
+    assert_eq!(identity.arn.as_deref(), Some(ARN));
+    // And again: the transport keeps working (a fresh connection, since the
+    // server closes each one).
+    client.get_caller_identity().unwrap();
+    assert!(server.wait_for_requests(2, Duration::from_secs(5)));
+}
+
+#[test]
+fn a_bundle_replaces_the_built_in_roots_rather_than_adding_to_them() {
+    let pki = TestPki::new("sts test CA");
+    let other = TestPki::new("another CA");
+    let server = TlsServer::start(&pki);
+    let bundle = CaBundle::from_pem(other.ca_pem.as_bytes(), "other.pem").unwrap();
+    let client = client(&server.url(), UreqTransport::new(settings(Some(bundle))));
+    let message = connect_failure(client.get_caller_identity());
+    assert!(message.to_lowercase().contains("certificate"), "{message}");
+    assert_eq!(server.requests(), 0);
+
+    // A bundle of both CAs trusts the server.
+    let both = format!("{}{}", other.ca_pem, pki.ca_pem);
+    let bundle = CaBundle::from_pem(both.as_bytes(), "both.pem").unwrap();
+    assert_eq!(bundle.len(), 2);
+    let client = tls_support::client(&server.url(), UreqTransport::new(settings(Some(bundle))));
+    client.get_caller_identity().unwrap();
+}
+
+#[test]
+fn file_errors_name_the_file() {
+    let dir = scratch_dir("ca-bundle-errors");
+    std::fs::create_dir_all(&dir).unwrap();
+
+    let missing = dir.join("missing.pem");
+    let e = CaBundle::from_pem_file(&missing).unwrap_err();
+    assert!(matches!(e, CaBundleError::NotFound { .. }), "{e:?}");
+    assert_eq!(
+        e.to_string(),
+        format!("CA bundle {}: no such file", missing.display())
+    );
+
+    let not_pem = dir.join("not-pem.txt");
+    std::fs::write(&not_pem, "this is not a certificate\n").unwrap();
+    let e = CaBundle::from_pem_file(&not_pem).unwrap_err();
+    assert!(matches!(e, CaBundleError::NoCertificate { .. }), "{e:?}");
+    assert!(
+        e.to_string().starts_with(&format!(
+            "CA bundle {}: no PEM certificate",
+            not_pem.display()
+        )),
+        "{e}"
+    );
+
+    // A DER certificate, as some tools write them.
+    let pki = TestPki::new("sts test CA");
+    let der_path = dir.join("ca.der");
+    std::fs::write(&der_path, &pki.ca_der).unwrap();
+    let e = CaBundle::from_pem_file(&der_path).unwrap_err();
+    assert!(matches!(e, CaBundleError::NoCertificate { .. }), "{e:?}");
+    assert!(e.to_string().contains("ca.der"), "{e}");
+
+    // A directory is refused, not read.
+    let e = CaBundle::from_pem_file(&dir).unwrap_err();
+    assert!(matches!(e, CaBundleError::Unreadable { .. }), "{e:?}");
+    assert!(e.to_string().contains(&dir.display().to_string()), "{e}");
+
+    std::fs::remove_dir_all(&dir).ok();
+}
