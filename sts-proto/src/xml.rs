@@ -23,7 +23,7 @@
 //! element records its parent; a [`LeafPath`] compares against text by
 //! walking up that chain. The reader's own memory is therefore at most
 //! about twice the body (the buffer, and the root's name) plus
-//! [`XmlLimits::max_elements`] times 20 bytes of element table, and its time
+//! [`XmlLimits::max_elements`] times 24 bytes of element table, and its time
 //! is linear in the body. That buffer holds the secret access key and the
 //! session token, so it is wiped when the document is dropped, and because
 //! it never grows no unwiped copy is left behind by a reallocation.
@@ -33,7 +33,6 @@ use std::fmt;
 use quick_xml::errors::{Error as ReaderError, IllFormedError};
 use quick_xml::events::Event;
 use quick_xml::reader::Reader;
-use zeroize::Zeroizing;
 
 /// Limits on what the reader accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +44,7 @@ pub struct XmlLimits {
     pub max_body_bytes: usize,
     /// Deepest element nesting; STS documents are at most 5 deep.
     pub max_depth: usize,
-    /// Most elements in a document. Each costs 20 bytes of the document's
+    /// Most elements in a document. Each costs 24 bytes of the document's
     /// element table, so the default keeps that table under 100 KiB.
     pub max_elements: usize,
 }
@@ -203,6 +202,10 @@ struct Element {
     path_len: u32,
     /// Length of the text after the name, or [`NOT_LEAF`].
     text_len: u32,
+    /// Index of the ancestor that is a child of the root (this element's
+    /// own, for such a child): its name starts every path below it, so the
+    /// operation parsers' prefix checks (`AssumeRoleResult/`) read it directly.
+    top: u32,
 }
 
 impl Element {
@@ -218,11 +221,37 @@ impl Element {
 #[derive(Clone, Default)]
 pub struct Leaves {
     /// Element names and leaf texts, back to back.
-    bytes: Zeroizing<String>,
+    bytes: String,
+    /// The longest `bytes` has been: text dropped from its end (an element
+    /// that turned out to have children) is still in the buffer below this.
+    written: usize,
     /// The elements below the root, in document order.
     elements: Vec<Element>,
     /// How many of them are leaves.
     count: usize,
+}
+
+impl Drop for Leaves {
+    /// Overwrites every byte the buffer was ever given. As it never
+    /// reallocates, those all lie below the high-water mark. This is a
+    /// `memset` kept by `black_box`, as `sts-blocking`'s `wipe` is: the
+    /// `zeroize` crate's byte-by-byte volatile writes cost more than the
+    /// rest of reading a typical response put together.
+    fn drop(&mut self) {
+        let dirty = self.written.max(self.bytes.len());
+        let bytes = std::mem::take(&mut self.bytes);
+        std::hint::black_box(wiped(bytes, dirty));
+    }
+}
+
+/// The buffer of `bytes` with its first `dirty` bytes (at most its
+/// capacity) overwritten with zeros, in place.
+fn wiped(bytes: String, dirty: usize) -> Vec<u8> {
+    let mut bytes = bytes.into_bytes();
+    let dirty = dirty.min(bytes.capacity());
+    bytes.clear();
+    bytes.resize(dirty, 0);
+    bytes
 }
 
 impl Leaves {
@@ -255,6 +284,16 @@ impl Leaves {
         self.slice(e.name_start, e.name_len)
     }
 
+    /// The name as bytes, for comparing: no character boundaries to check.
+    #[inline]
+    fn name_bytes(&self, e: &Element) -> &[u8] {
+        let start = e.name_start as usize;
+        self.bytes
+            .as_bytes()
+            .get(start..start.saturating_add(e.name_len as usize))
+            .unwrap_or_default()
+    }
+
     fn text(&self, e: &Element) -> &str {
         if e.is_leaf() {
             self.slice(e.name_start.saturating_add(e.name_len), e.text_len)
@@ -274,6 +313,7 @@ impl Leaves {
     /// `leaf` with a `/` before each but the first, so the walk up from
     /// `leaf` meets every byte of it once, last to first, and stops at the
     /// first element that ends before the range.
+    #[inline]
     fn path_matches(&self, leaf: &Element, from: usize, want: &[u8]) -> bool {
         let to = from.saturating_add(want.len());
         let mut next = Some(leaf);
@@ -285,7 +325,7 @@ impl Leaves {
             let start = end.saturating_sub(e.name_len as usize);
             let (lo, hi) = (from.max(start), to.min(end));
             if lo < hi {
-                let name = self.name(e).as_bytes();
+                let name = self.name_bytes(e);
                 if name.get(lo - start..hi - start) != want.get(lo - from..hi - from) {
                     return false;
                 }
@@ -370,12 +410,18 @@ impl<'a> Iterator for LeafIter<'a> {
         while let Some(element) = leaves.elements.get(self.next) {
             self.next += 1;
             if element.is_leaf() {
+                let first = leaves
+                    .elements
+                    .get(element.top as usize)
+                    .map(|top| leaves.name_bytes(top))
+                    .unwrap_or_default();
                 let path = LeafPath {
                     leaves,
                     element,
+                    first,
                     skip: 0,
                 };
-                return Some((path, LeafText(leaves.text(element))));
+                return Some((path, LeafText { leaves, element }));
             }
         }
         None
@@ -392,12 +438,15 @@ impl<'a> Iterator for LeafIter<'a> {
 pub struct LeafPath<'a> {
     leaves: &'a Leaves,
     element: &'a Element,
+    /// The first name of the path, which every prefix check reads.
+    first: &'a [u8],
     /// Bytes dropped from the front by `strip_prefix`.
     skip: usize,
 }
 
 impl<'a> LeafPath<'a> {
     /// Length of the path in bytes.
+    #[inline]
     pub fn len(&self) -> usize {
         (self.element.path_len as usize).saturating_sub(self.skip)
     }
@@ -408,13 +457,34 @@ impl<'a> LeafPath<'a> {
     }
 
     /// Whether bytes `at..at + want.len()` of the path are `want`.
+    #[inline]
     fn matches_at(&self, at: usize, want: &[u8]) -> bool {
-        at.checked_add(want.len())
-            .is_some_and(|end| end <= self.len())
-            && self.leaves.path_matches(self.element, self.skip + at, want)
+        if at
+            .checked_add(want.len())
+            .is_none_or(|end| end > self.len())
+        {
+            return false;
+        }
+        if want.is_empty() {
+            return true;
+        }
+        let (from, first) = (self.skip + at, self.first);
+        let to = from + want.len();
+        // Within the first name, or it and the `/` after it: the checks
+        // the operation parsers make of every leaf, so without the walk.
+        if to <= first.len() {
+            return first.get(from..to) == Some(want);
+        }
+        if to == first.len() + 1 {
+            return want
+                .split_last()
+                .is_some_and(|(slash, name)| *slash == b'/' && first.get(from..) == Some(name));
+        }
+        self.leaves.path_matches(self.element, from, want)
     }
 
     /// Whether the path starts with `prefix`.
+    #[inline]
     pub fn starts_with(&self, prefix: &str) -> bool {
         self.matches_at(0, prefix.as_bytes())
     }
@@ -428,6 +498,7 @@ impl<'a> LeafPath<'a> {
 
     /// The rest of the path after `prefix`, if it starts with it, as
     /// [`str::strip_prefix`].
+    #[inline]
     pub fn strip_prefix(&self, prefix: &str) -> Option<LeafPath<'a>> {
         self.starts_with(prefix).then(|| LeafPath {
             skip: self.skip + prefix.len(),
@@ -481,13 +552,16 @@ impl fmt::Debug for LeafPath<'_> {
 /// decoded, line ends normalized, not trimmed.
 ///
 /// `Debug` shows only its length: it may be a secret.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct LeafText<'a>(&'a str);
+#[derive(Clone, Copy)]
+pub struct LeafText<'a> {
+    leaves: &'a Leaves,
+    element: &'a Element,
+}
 
 impl<'a> LeafText<'a> {
     /// The text.
     pub fn as_str(&self) -> &'a str {
-        self.0
+        self.leaves.text(self.element)
     }
 }
 
@@ -495,25 +569,33 @@ impl std::ops::Deref for LeafText<'_> {
     type Target = str;
 
     fn deref(&self) -> &str {
-        self.0
+        self.as_str()
     }
 }
 
+impl PartialEq for LeafText<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for LeafText<'_> {}
+
 impl PartialEq<str> for LeafText<'_> {
     fn eq(&self, other: &str) -> bool {
-        self.0 == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for LeafText<'_> {
     fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
+        self.as_str() == *other
     }
 }
 
 impl fmt::Debug for LeafText<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<{} bytes>", self.0.len())
+        write!(f, "<{} bytes>", self.as_str().len())
     }
 }
 
@@ -528,6 +610,11 @@ fn pos(n: usize) -> u32 {
 /// that method returns a fresh string for any text with a `\r`, a copy of
 /// leaf text that nothing would wipe.
 fn push_xml10(out: &mut String, text: &str) {
+    // Most text has no CR; a byte search is much cheaper than a `char` one.
+    if !text.as_bytes().contains(&b'\r') {
+        out.push_str(text);
+        return;
+    }
     let mut rest = text;
     while let Some((before, after)) = rest.split_once('\r') {
         out.push_str(before);
@@ -557,7 +644,8 @@ pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Document, XmlError> {
     // Names and leaf texts are no longer than the text they come from, and
     // come from separate parts of it, so this never grows.
     let mut leaves = Leaves {
-        bytes: Zeroizing::new(String::with_capacity(text.len())),
+        bytes: String::with_capacity(text.len()),
+        written: 0,
         elements: Vec::with_capacity(limits.max_elements.min(32)),
         count: 0,
     };
@@ -607,21 +695,25 @@ pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Document, XmlError> {
                     });
                 }
                 let parent = open.last().copied().unwrap_or(NO_PARENT);
-                let parent_path = leaves.elements.get(parent as usize).map(|p| p.path_len);
+                let parent_path = leaves
+                    .elements
+                    .get(parent as usize)
+                    .map(|p| (p.path_len, p.top));
                 if collecting {
-                    // The parent has a child after all: drop its text (the
-                    // spare capacity is wiped with the rest on drop).
+                    // The parent has a child after all: drop its text (it is
+                    // wiped with the rest on drop).
                     if let Some(p) = leaves.elements.get(parent as usize) {
                         let kept = p.name_start.saturating_add(p.name_len) as usize;
+                        leaves.written = leaves.written.max(leaves.bytes.len());
                         leaves.bytes.truncate(kept);
                     }
                 }
                 let name_start = pos(leaves.bytes.len());
                 leaves.bytes.push_str(name);
                 let name_len = pos(name.len());
-                let path_len = match parent_path {
-                    Some(len) => len.saturating_add(1).saturating_add(name_len),
-                    None => name_len,
+                let (path_len, top) = match parent_path {
+                    Some((len, top)) => (len.saturating_add(1).saturating_add(name_len), top),
+                    None => (name_len, pos(leaves.elements.len())),
                 };
                 let index = pos(leaves.elements.len());
                 leaves.elements.push(Element {
@@ -630,6 +722,7 @@ pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Document, XmlError> {
                     name_len,
                     path_len,
                     text_len: if empty { 0 } else { NOT_LEAF },
+                    top,
                 });
                 if empty {
                     leaves.count += 1;
@@ -881,6 +974,23 @@ mod tests {
             assert!(doc.leaves.bytes.len() <= body.len());
             assert_eq!(doc.leaves.bytes.capacity(), body.len(), "{}", &body[..40]);
         }
+    }
+
+    #[test]
+    fn dropping_wipes_every_byte_written_in_place() {
+        let doc = read("<R><A>head<B>secret</B></A><C>dropped<D/></C></R>").unwrap();
+        // `head` and `dropped` were cut off the end; the high-water mark
+        // still covers them.
+        let leaves = &doc.leaves;
+        assert!(leaves.written > leaves.bytes.len());
+        let mut bytes = String::with_capacity(32);
+        bytes.push_str("secret text");
+        bytes.truncate(3);
+        let at = bytes.as_ptr();
+        let wiped = wiped(bytes, 11);
+        assert_eq!((wiped.as_ptr(), wiped.capacity()), (at, 32));
+        assert_eq!(wiped, [0; 11]);
+        assert_eq!(super::wiped(String::with_capacity(4), 100), [0; 4]);
     }
 
     #[test]
