@@ -54,6 +54,8 @@ use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
 
+use zeroize::Zeroizing;
+
 use crate::env::Env;
 
 /// How many characters of a rejected proxy URL an error quotes.
@@ -72,9 +74,10 @@ pub struct ProxyUrl {
     proxy: ureq::Proxy,
     /// The URL as it may be shown: credentials masked, port explicit.
     shown: String,
-    /// Text that must not appear in anything shown: the password as given
-    /// and decoded, and the user name with it.
-    secrets: Vec<String>,
+    /// Text that must not appear in anything shown: the user information
+    /// and the password, as given and decoded. Wiped when dropped (ureq's
+    /// copy in `proxy` is not ours to wipe).
+    secrets: Vec<Zeroizing<String>>,
 }
 
 impl ProxyUrl {
@@ -92,10 +95,10 @@ impl ProxyUrl {
         let text = url.trim();
         let (scheme, with_scheme) = match text.split_once("://") {
             Some((scheme, _)) if is_scheme(scheme) => {
-                (scheme.to_ascii_lowercase(), text.to_owned())
+                (scheme.to_ascii_lowercase(), Zeroizing::new(text.to_owned()))
             }
             Some(_) => return Err(fail(ProxyErrorReason::NotAUrl)),
-            None => ("http".to_owned(), format!("http://{text}")),
+            None => ("http".to_owned(), Zeroizing::new(format!("http://{text}"))),
         };
         if scheme != "http" && scheme != "https" {
             return Err(fail(ProxyErrorReason::UnsupportedScheme(
@@ -133,7 +136,7 @@ impl ProxyUrl {
         };
         let port = port.unwrap_or(if scheme == "https" { 443 } else { 80 });
         let userinfo = authority.as_str().rsplit_once('@').map(|(info, _)| info);
-        let mut secrets = Vec::new();
+        let mut secrets: Vec<Zeroizing<String>> = Vec::new();
         if let Some(info) = userinfo {
             for part in [Some(info), info.split_once(':').map(|(_, pass)| pass)]
                 .into_iter()
@@ -141,20 +144,22 @@ impl ProxyUrl {
             {
                 let decoded =
                     percent_decode(part).ok_or_else(|| fail(ProxyErrorReason::BadCredentials))?;
-                secrets.extend([part.to_owned(), decoded]);
+                secrets.extend([Zeroizing::new(part.to_owned()), Zeroizing::new(decoded)]);
             }
             secrets.retain(|s| !s.is_empty());
-            secrets.sort();
-            secrets.dedup();
+            secrets.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+            secrets.dedup_by(|a, b| a.as_str() == b.as_str());
         }
         let shown = format!(
             "{scheme}://{}{host}:{port}",
             if userinfo.is_some() { "***@" } else { "" }
         );
-        let normalized = format!(
-            "{scheme}://{}{host}:{port}",
-            userinfo.map(|i| format!("{i}@")).unwrap_or_default()
-        );
+        let mut normalized = Zeroizing::new(format!("{scheme}://"));
+        if let Some(info) = userinfo {
+            normalized.push_str(info);
+            normalized.push('@');
+        }
+        normalized.push_str(&format!("{host}:{port}"));
         let proxy = ureq::Proxy::new(&normalized).map_err(|_| fail(ProxyErrorReason::NotAUrl))?;
         Ok(ProxyUrl {
             proxy,
@@ -185,12 +190,12 @@ impl ProxyUrl {
         let mut found = false;
         // Longest first, so that a password that contains the user name
         // is masked whole.
-        let mut secrets: Vec<&String> = self.secrets.iter().collect();
+        let mut secrets: Vec<&str> = self.secrets.iter().map(|s| s.as_str()).collect();
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
         for secret in secrets {
-            if out.contains(secret.as_str()) {
+            if out.contains(secret) {
                 found = true;
-                out = out.replace(secret.as_str(), "***");
+                out = out.replace(secret, "***");
             }
         }
         (out, found)
@@ -393,7 +398,7 @@ impl ProxyConfig {
         let first = |names: &[&str]| -> Result<Option<ProxyUrl>, ProxyError> {
             names
                 .iter()
-                .find_map(|name| env.get_nonempty(name).map(|v| (name, v)))
+                .find_map(|name| env.get_nonempty(name).map(|v| (name, Zeroizing::new(v))))
                 .map(|(name, value)| ProxyUrl::parse(&value, name))
                 .transpose()
         };

@@ -264,7 +264,7 @@ fn transport_error(e: ureq::Error, via: Option<&ProxyUrl>) -> TransportError {
     };
     let (message, _) = proxy.scrub(&e.to_string());
     let message = format!("{message} (through proxy {proxy})");
-    let mut everything = format!("{e:?}");
+    let mut everything = Zeroizing::new(format!("{e:?}"));
     let mut source: Option<&dyn std::error::Error> = Some(&e);
     while let Some(s) = source {
         everything.push_str(&s.to_string());
