@@ -877,9 +877,10 @@ const DELIBERATE: &[Deliberate] = &[
     Deliberate {
         name: "blank values",
         reason: "a variable or profile key set to nothing (`AWS_REGION=`, `region =`, \
-                 `AWS_PROFILE=`) counts as unset, as in aws-sdk-rust, Java and Go; botocore \
-                 takes the empty string as the value and fails on it (no profile \"\", \
-                 int(''), an empty region)",
+                 `AWS_PROFILE=`) counts as unset, for every setting (settings.rs), as \
+                 aws-sdk-rust does for the credential variables; botocore takes the empty \
+                 string as the value and fails on it (no profile \"\", int(''), an empty \
+                 region)",
         explains: Explains::Translation(without_blank_values),
     },
     Deliberate {
@@ -900,8 +901,8 @@ const DELIBERATE: &[Deliberate] = &[
     Deliberate {
         name: "inline comments",
         reason: "` ;` or ` #` after a value in a profile file starts a comment, as in \
-                 aws-sdk-rust's profile parser and the shared-config file format; botocore's \
-                 configparser keeps `eu-west-1 ; a comment` as the region and refuses it",
+                 aws-sdk-rust's profile parser (prepare_line); botocore's configparser keeps \
+                 `eu-west-1 ; a comment` as the region and refuses it",
         explains: Explains::Translation(without_inline_comments),
     },
     Deliberate {
