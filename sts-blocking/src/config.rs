@@ -16,13 +16,15 @@ use crate::credentials::{
     CachingProvider, ProfileProvider, ProvideCredentials, ProviderConfig, StaticProvider,
     default_chain,
 };
+use crate::proxy::{ProxyConfig, ProxyError};
 use crate::settings::{self, Origin, Overrides, Resolved, StsRegionalEndpoints};
 use crate::timing::{Clock, Jitter, Random, Sleep, SystemClock, ThreadSleep};
+use crate::tls::{CaBundle, CaBundleError};
 use crate::transport::Transport;
 use crate::ureq_transport::{UreqSettings, UreqTransport};
 
 /// An invalid client configuration.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// A setting holds a value the client cannot use.
@@ -33,17 +35,28 @@ pub enum ConfigError {
         /// The value, at most 64 characters of it.
         value: String,
         /// Where it came from.
-        origin: Origin,
+        origin: Box<Origin>,
         /// What it may be.
         expected: &'static str,
     },
+    /// The CA bundle cannot be used.
+    #[error("the CA bundle from {origin} cannot be used: {error}")]
+    CaBundle {
+        /// Where the setting came from.
+        origin: Box<Origin>,
+        /// What is wrong with the file.
+        error: Arc<CaBundleError>,
+    },
+    /// A proxy variable cannot be used.
+    #[error(transparent)]
+    Proxy(Box<ProxyError>),
     /// A configured endpoint URL is not one the client can call.
     #[error("the endpoint URL from {origin} is invalid: {error}")]
     InvalidEndpointSetting {
         /// Where it came from.
-        origin: Origin,
+        origin: Box<Origin>,
         /// Why (the URL quoted with any userinfo, query and fragment hidden).
-        error: EndpointError,
+        error: Box<EndpointError>,
     },
     /// A setting is out of range.
     #[error("{setting} is invalid: {reason}")]
@@ -118,6 +131,8 @@ pub struct ClientBuilder {
     /// Whether `credentials` came from `from_config`, and may be replaced
     /// when it runs again (with another profile, say).
     pub(crate) credentials_from_profile: bool,
+    /// Whether the proxy was set on this builder (else the environment's).
+    pub(crate) explicit_proxy: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -153,6 +168,7 @@ impl Default for ClientBuilder {
             resolved: None,
             app_id: None,
             credentials_from_profile: false,
+            explicit_proxy: false,
         }
     }
 }
@@ -277,6 +293,33 @@ impl ClientBuilder {
         self
     }
 
+    /// Trust exactly the root certificates in this PEM file, instead of the
+    /// built-in ones (as `AWS_CA_BUNDLE` and a profile's `ca_bundle` do,
+    /// which this wins over). The file is read when the client is built;
+    /// a missing or non-PEM file is an error naming it.
+    pub fn ca_bundle_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.explicit.ca_bundle = Some(path.into());
+        self.transport_settings.ca_bundle = None;
+        self
+    }
+
+    /// Trust exactly the root certificates of `bundle` (see
+    /// [`ca_bundle_file`](Self::ca_bundle_file)).
+    pub fn ca_bundle(mut self, bundle: CaBundle) -> Self {
+        self.explicit.ca_bundle = None;
+        self.transport_settings.ca_bundle = Some(bundle);
+        self
+    }
+
+    /// The proxies of the default transport, instead of the environment's
+    /// (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`; see [`ProxyConfig`]).
+    /// [`ProxyConfig::new`] sends every request directly.
+    pub fn proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.transport_settings.proxy = proxy;
+        self.explicit_proxy = true;
+        self
+    }
+
     /// Text appended to the `User-Agent` header.
     pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
         self.user_agent_suffix = Some(suffix.into());
@@ -336,6 +379,7 @@ impl ClientBuilder {
         };
         let resolved = settings::resolve(&self.explicit, &config)?;
         self.apply(&resolved);
+        self.load_transport_settings(&config, &resolved)?;
         if self.credentials.is_none() || self.credentials_from_profile {
             let sts_config = config.with_sts_client_builder(self.clone());
             let provider: Arc<dyn ProvideCredentials> = if self.explicit.profile.is_some() {
@@ -366,6 +410,57 @@ impl ClientBuilder {
     /// it); `None` before.
     pub fn settings(&self) -> Option<&Resolved> {
         self.resolved.as_ref()
+    }
+
+    /// The CA bundle and proxies of the default transport, as resolved.
+    fn load_transport_settings(
+        &mut self,
+        config: &ProviderConfig,
+        resolved: &Resolved,
+    ) -> Result<(), ConfigError> {
+        if let Some(bundle) = &resolved.ca_bundle {
+            self.transport_settings.ca_bundle =
+                Some(load_ca_bundle(config.fs(), &bundle.value, &bundle.origin)?);
+        }
+        if !self.explicit_proxy {
+            self.transport_settings.proxy =
+                ProxyConfig::from_env(config.env()).map_err(|e| ConfigError::Proxy(Box::new(e)))?;
+        }
+        Ok(())
+    }
+
+    /// A bundle set on the builder and not read yet: read it now.
+    fn load_explicit_ca_bundle(&mut self) -> Result<(), ConfigError> {
+        if let (Some(path), None) = (&self.explicit.ca_bundle, &self.transport_settings.ca_bundle) {
+            let bundle = load_ca_bundle(&crate::credentials::RealFs, path, &Origin::Explicit)?;
+            self.transport_settings.ca_bundle = Some(bundle);
+        }
+        Ok(())
+    }
+
+    /// The default transport these settings make, with `config`'s
+    /// environment and profile resolved (CA bundle, proxies): for a
+    /// program that wraps it (to log, say) and hands it back with
+    /// [`transport`](Self::transport) before [`from_config`](Self::from_config),
+    /// so that the STS calls a profile's roles make go through it too.
+    pub fn default_transport(&self, config: &ProviderConfig) -> Result<UreqTransport, ConfigError> {
+        let mut b = self.clone();
+        let config = match &b.explicit.profile {
+            Some(name) => config.clone().with_profile_name(name.clone()),
+            None => config.clone(),
+        };
+        let resolved = settings::resolve(&b.explicit, &config)?;
+        b.load_transport_settings(&config, &resolved)?;
+        b.load_explicit_ca_bundle()?;
+        Ok(UreqTransport::new(b.transport_settings))
+    }
+
+    /// Selects the profile `name` for [`from_config`](Self::from_config),
+    /// as [`profile_with`](Self::profile_with) does, without reading
+    /// anything yet.
+    pub fn profile_name(mut self, name: impl Into<String>) -> Self {
+        self.explicit.profile = Some(name.into());
+        self
     }
 
     /// Applies resolved settings to the fields the client is built from.
@@ -428,12 +523,11 @@ impl ClientBuilder {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn profile_with(
-        mut self,
+        self,
         name: impl Into<String>,
         config: &ProviderConfig,
     ) -> Result<Self, ConfigError> {
-        self.explicit.profile = Some(name.into());
-        self.from_config(config)
+        self.profile_name(name).from_config(config)
     }
 
     /// The profile the environment selects (`AWS_PROFILE`, else
@@ -449,7 +543,8 @@ impl ClientBuilder {
     }
 
     /// Checks the settings, resolves the endpoint and builds the client.
-    pub fn build(self) -> Result<Client, ConfigError> {
+    pub fn build(mut self) -> Result<Client, ConfigError> {
+        self.load_explicit_ca_bundle()?;
         if self.retry.max_attempts == 0 {
             return Err(ConfigError::InvalidSetting {
                 setting: "max_attempts",
@@ -465,6 +560,19 @@ impl ClientBuilder {
             None => Arc::new(UreqTransport::new(self.transport_settings.clone())),
         }
     }
+}
+
+/// The bundle at `path`, or an error naming the file and the setting's
+/// origin.
+fn load_ca_bundle(
+    fs: &dyn crate::credentials::Fs,
+    path: &std::path::Path,
+    origin: &Origin,
+) -> Result<CaBundle, ConfigError> {
+    CaBundle::from_pem_file_in(fs, path).map_err(|error| ConfigError::CaBundle {
+        origin: Box::new(origin.clone()),
+        error: Arc::new(error),
+    })
 }
 
 #[cfg(test)]
@@ -589,12 +697,11 @@ mod tests {
         let err = ClientBuilder::default()
             .profile_with("prdo", &files(&ENV_KEYS))
             .unwrap_err();
-        assert_eq!(
-            err,
-            ConfigError::ProfileNotFound {
-                profile: "prdo".into(),
-                files: vec!["/h/.aws/config".into(), "/h/.aws/credentials".into()],
-            }
+        assert!(
+            matches!(&err, ConfigError::ProfileNotFound { profile, files }
+                if profile == "prdo"
+                    && *files == [PathBuf::from("/h/.aws/config"), "/h/.aws/credentials".into()]),
+            "{err:?}"
         );
         let text = err.to_string();
         assert!(

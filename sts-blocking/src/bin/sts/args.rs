@@ -15,15 +15,21 @@ pub(crate) struct Cli {
 /// Options every subcommand takes.
 #[derive(Debug, Args)]
 pub(crate) struct Global {
-    /// The region to send requests to (else AWS_REGION, the profile, us-east-1).
+    /// The region to send requests to (else AWS_REGION, AWS_DEFAULT_REGION,
+    /// the profile's `region`, us-east-1).
     #[arg(long, global = true)]
     pub(crate) region: Option<String>,
     /// A named profile from the shared config and credentials files (else
-    /// AWS_PROFILE, else default). Its credentials win over those in the
-    /// environment; a name that is not defined is an error.
+    /// AWS_PROFILE, else default). Its settings apply where neither a flag
+    /// nor the environment sets one, and its credentials win over those in
+    /// the environment; a name that is not defined is an error.
     #[arg(long, global = true)]
     pub(crate) profile: Option<String>,
-    /// Send requests to this URL instead of the regional STS endpoint.
+    /// Send requests to this URL (else AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL,
+    /// the profile's `services` section or `endpoint_url`, unless
+    /// AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is true; else the region's STS
+    /// endpoint, as AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT and
+    /// AWS_STS_REGIONAL_ENDPOINTS or the profile's keys choose it).
     #[arg(long, global = true)]
     pub(crate) endpoint_url: Option<String>,
     /// How to print the result.
@@ -33,10 +39,15 @@ pub(crate) struct Global {
     /// read and change the traffic, credentials included.
     #[arg(long, global = true)]
     pub(crate) no_verify_ssl: bool,
-    /// Seconds allowed to open a connection (0 for no limit).
+    /// A PEM file of the root certificates to trust instead of the built-in
+    /// ones (else AWS_CA_BUNDLE, else the profile's `ca_bundle`).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) ca_bundle: Option<std::path::PathBuf>,
+    /// Seconds allowed to open a connection (0 for no limit; default 60).
     #[arg(long, global = true)]
     pub(crate) cli_connect_timeout: Option<u64>,
-    /// Seconds allowed for a response (0 for no limit).
+    /// Seconds allowed for each attempt's response (0 for no limit; default
+    /// 10). Attempts: AWS_MAX_ATTEMPTS or the profile's `max_attempts`.
     #[arg(long, global = true)]
     pub(crate) cli_read_timeout: Option<u64>,
     /// Print each signed request and its response, and the client's log

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use sts_blocking::ureq_transport::{UreqSettings, UreqTransport};
+use sts_blocking::credentials::ProviderConfig;
 use sts_blocking::{Client, Error};
 
 use crate::Failure;
@@ -21,12 +21,18 @@ const FALLBACK_REGION: &str = "us-east-1";
 
 pub(crate) fn client(global: &Global, operation: &'static str) -> Result<Client, Failure> {
     let fail = |error: Error| Failure::call(operation, error);
-    let mut builder = Client::builder().from_env().map_err(|e| fail(e.into()))?;
+    let mut builder = Client::builder();
+    if let Some(name) = &global.profile {
+        builder = builder.profile_name(name);
+    }
     if let Some(region) = &global.region {
         builder = builder.region(region);
     }
     if let Some(url) = &global.endpoint_url {
         builder = builder.endpoint_url(url);
+    }
+    if let Some(bundle) = &global.ca_bundle {
+        builder = builder.ca_bundle_file(bundle);
     }
     let seconds = |s: u64| (s > 0).then(|| Duration::from_secs(s));
     if global.no_verify_ssl {
@@ -35,31 +41,32 @@ pub(crate) fn client(global: &Global, operation: &'static str) -> Result<Client,
              network path can read and change this traffic, credentials included."
         );
     }
-    let settings = UreqSettings {
-        connect_timeout: global
-            .cli_connect_timeout
-            .map_or(Some(Duration::from_secs(60)), seconds),
-        danger_accept_invalid_certs: global.no_verify_ssl,
-        ..UreqSettings::default()
-    };
+    builder = builder
+        .connect_timeout(
+            global
+                .cli_connect_timeout
+                .map_or(Some(Duration::from_secs(60)), seconds),
+        )
+        .danger_accept_invalid_certs(global.no_verify_ssl);
     if let Some(read) = global.cli_read_timeout {
         builder = builder.attempt_timeout(seconds(read));
     }
-    let transport = UreqTransport::new(settings);
+    // The environment and the profile files, resolved once for the
+    // transport (CA bundle, proxies) and again for everything else; the
+    // transport is set first, so that the roles a profile assumes go
+    // through it too (and so are shown by --debug).
+    let config = ProviderConfig::new();
+    let transport = builder
+        .default_transport(&config)
+        .map_err(|e| fail(e.into()))?;
     builder = if global.debug {
         builder.transport(DebugTransport(transport))
     } else {
         builder.transport(transport)
     };
-    // Last but the fallback: the roles a profile assumes are assumed with
-    // the settings above (and so shown by --debug), and its region counts
-    // only when neither the options nor the environment set one.
-    builder = match &global.profile {
-        Some(name) => builder.profile(name),
-        None => builder.from_profile(),
-    }
-    .map_err(|e| fail(e.into()))?;
     builder
+        .from_config(&config)
+        .map_err(|e| fail(e.into()))?
         .default_region(FALLBACK_REGION)
         .build()
         .map_err(|e| fail(e.into()))
