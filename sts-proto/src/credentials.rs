@@ -16,6 +16,7 @@ pub struct Credentials {
     secret_access_key: SecretString,
     session_token: Option<SecretString>,
     expiration: Option<SystemTime>,
+    account_id: Option<String>,
 }
 
 impl Credentials {
@@ -31,7 +32,24 @@ impl Credentials {
             secret_access_key: secret_access_key.into(),
             session_token: session_token.filter(|t| !t.is_empty()),
             expiration: None,
+            account_id: None,
         }
+    }
+
+    /// The same credentials, known to belong to the account `account_id`
+    /// (from `AWS_ACCOUNT_ID`, a profile's `aws_account_id`, a
+    /// `credential_process`'s `AccountId`, or the ARN of an assumed role),
+    /// for the account-based endpoints of other services. An empty id is
+    /// treated as none.
+    pub fn with_account_id(mut self, account_id: impl Into<String>) -> Self {
+        let account_id = account_id.into();
+        self.account_id = (!account_id.is_empty()).then_some(account_id);
+        self
+    }
+
+    /// The account the credentials belong to, if known.
+    pub fn account_id(&self) -> Option<&str> {
+        self.account_id.as_deref()
     }
 
     /// The same credentials, valid until `expiration`.
@@ -68,6 +86,7 @@ impl fmt::Debug for Credentials {
             .field("secret_access_key", &self.secret_access_key)
             .field("session_token", &self.session_token)
             .field("expiration", &self.expiration)
+            .field("account_id", &self.account_id)
             .finish()
     }
 }
@@ -83,6 +102,17 @@ mod tests {
         assert!(dbg.contains("AKID"));
         assert!(!dbg.contains("SECRETKEY"));
         assert!(!dbg.contains("TOKENVALUE"));
+    }
+
+    #[test]
+    fn account_id_is_optional_and_never_empty() {
+        let c = Credentials::new("AKID", "S", None);
+        assert_eq!(c.account_id(), None);
+        assert_eq!(
+            c.clone().with_account_id("123456789012").account_id(),
+            Some("123456789012")
+        );
+        assert_eq!(c.with_account_id("").account_id(), None);
     }
 
     #[test]

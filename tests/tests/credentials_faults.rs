@@ -77,6 +77,8 @@ fn mfa_serial_asks_the_callback_and_sends_the_code() {
     });
     let creds = ProfileProvider::new(&cfg).provide_credentials().unwrap();
     assert_eq!(creds.access_key_id(), "ASIAFAULTSERVER");
+    // The account, from the assumed role's ARN.
+    assert_eq!(creds.account_id(), Some("123456789012"));
 
     let sent = server.requests();
     assert_eq!(sent.len(), 1);

@@ -87,8 +87,24 @@ impl RoleAssumer {
         request: &AssumeRole,
     ) -> Result<Credentials, CredentialsError> {
         self.assume_role_output(source, request)
-            .map(|out| out.credentials)
+            .map(|out| with_account_of(out.credentials, out.assumed_role_user.as_ref()))
             .map_err(|e| sts_error(format!("role {}", request.role_arn), "AssumeRole", e))
+    }
+}
+
+/// `credentials` with the account id of the role they are for, read from
+/// the assumed role's ARN (`arn:aws:sts::123456789012:assumed-role/…`), as
+/// the AWS SDKs' role providers set it.
+fn with_account_of(
+    credentials: Credentials,
+    user: Option<&sts_proto::types::AssumedRoleUser>,
+) -> Credentials {
+    let account = user
+        .and_then(|u| u.arn.split(':').nth(4))
+        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()));
+    match account {
+        Some(account) => credentials.with_account_id(account),
+        None => credentials,
     }
 }
 
@@ -123,7 +139,7 @@ impl WebIdentityRoleAssumer {
             .map_err(|e| sts_error(source.clone(), "AssumeRoleWithWebIdentity", e.into()))?;
         client
             .assume_role_with_web_identity(request)
-            .map(|out| out.credentials)
+            .map(|out| with_account_of(out.credentials, out.assumed_role_user.as_ref()))
             .map_err(|e| sts_error(source, "AssumeRoleWithWebIdentity", e))
     }
 }

@@ -92,6 +92,9 @@ impl ProvideCredentials for EnvironmentProvider {
         };
         let token = env.get_nonempty("AWS_SESSION_TOKEN").map(SecretString::new);
         let mut creds = Credentials::new(access_key.trim(), secret, token);
+        if let Some(account_id) = env.get_nonempty("AWS_ACCOUNT_ID") {
+            creds = creds.with_account_id(account_id.trim());
+        }
         if let Some(text) = env.get_nonempty("AWS_CREDENTIAL_EXPIRATION") {
             let at = parse_timestamp(&text).map_err(|e| {
                 CredentialsError::invalid_configuration(
@@ -126,8 +129,10 @@ mod tests {
             ("AWS_SECRET_ACCESS_KEY", "SECRET"),
             ("AWS_SESSION_TOKEN", "TOKEN"),
             ("AWS_CREDENTIAL_EXPIRATION", "2030-01-01T00:00:00Z"),
+            ("AWS_ACCOUNT_ID", "123456789012"),
         ])
         .unwrap();
+        assert_eq!(c.account_id(), Some("123456789012"));
         assert_eq!(c.access_key_id(), "AKID");
         assert_eq!(c.secret_access_key().expose(), "SECRET");
         assert_eq!(c.session_token().unwrap().expose(), "TOKEN");

@@ -620,6 +620,7 @@ pub fn parse_output(bytes: &[u8]) -> Result<Credentials, String> {
     let secret = SecretString::new(take("SecretAccessKey", true)?.unwrap_or_default());
     let token = take("SessionToken", false)?.map(SecretString::new);
     let expiration = take("Expiration", false)?;
+    let account_id = take("AccountId", false)?;
     if access_key_id.is_empty() || secret.is_empty() {
         return Err("AccessKeyId or SecretAccessKey is empty".to_owned());
     }
@@ -629,7 +630,10 @@ pub fn parse_output(bytes: &[u8]) -> Result<Credentials, String> {
             .map_err(|e| format!("Expiration is not an ISO 8601 time: {}", e.reason))?;
         creds = creds.with_expiration(at);
     }
-    // Whatever else the document held (AccountId, ...) is dropped here;
+    if let Some(account_id) = account_id {
+        creds = creds.with_account_id(account_id);
+    }
+    // Whatever else the document held is dropped here;
     // overwrite the strings first in case they were secrets too.
     for (_, value) in doc {
         if let Value::String(s) = value {
@@ -705,6 +709,7 @@ mod tests {
         .unwrap();
         assert_eq!(c.access_key_id(), "AKID");
         assert_eq!(c.session_token().unwrap().expose(), "T");
+        assert_eq!(c.account_id(), Some("123"));
         assert_eq!(
             c.expiration().map(sts_proto::time::unix_seconds),
             Some(1_651_516_560)
