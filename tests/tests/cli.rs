@@ -785,6 +785,66 @@ fn profile_env(dir: &std::path::Path) -> Vec<(String, String)> {
 }
 
 #[test]
+fn the_profile_settings_reach_the_tool_and_bad_ones_stop_it() {
+    let server = FaultServer::start(
+        sts_tests::Script::new(vec![Step::xml(200, canned::caller_identity("arn:x"))])
+            .then(sts_tests::WhenDone::RepeatLast),
+    );
+    let dir = own_dir("profile-settings");
+    let config = dir.join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile prod]\nregion = eu-north-1\nendpoint_url = {}\nmax_attempts = 1\n\
+             aws_access_key_id = AKIDPROD\naws_secret_access_key = prod-secret\n\
+             [profile slash]\nregion = eu/north-1\n\
+             aws_access_key_id = AKIDSLASH\naws_secret_access_key = slash-secret\n",
+            server.url()
+        ),
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let missing = dir.join("none").display().to_string();
+    let files = [
+        ("AWS_CONFIG_FILE", config.as_str()),
+        ("AWS_SHARED_CREDENTIALS_FILE", missing.as_str()),
+    ];
+    // --profile and AWS_PROFILE: the prod keys, region and endpoint, with
+    // no flag naming the endpoint.
+    stdout(&sts(&["--profile", "prod", "get-caller-identity"], &files));
+    let mut with_env = files.to_vec();
+    with_env.push(("AWS_PROFILE", "prod"));
+    stdout(&sts(&["get-caller-identity"], &with_env));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for r in &requests {
+        assert_eq!(
+            signed_as(r),
+            ("AKIDPROD".to_owned(), "eu-north-1".to_owned())
+        );
+    }
+    // A bad value in the profile stops the tool before anything is sent,
+    // naming the setting and where it is.
+    let out = sts(&["--profile", "slash", "get-caller-identity"], &files);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("region") && err.contains("profile \"slash\"") && err.contains(&config),
+        "{err}"
+    );
+    let out = sts(
+        &["get-caller-identity"],
+        &[("AWS_MAX_ATTEMPTS", "0"), ("AWS_REGION", "us-east-1")],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("AWS_MAX_ATTEMPTS"),
+        "{err}"
+    );
+    assert_eq!(server.requests_seen(), 2);
+}
+
+#[test]
 fn profile_chooses_the_signing_keys_and_region() {
     let server = FaultServer::start(
         sts_tests::Script::new(vec![Step::xml(200, canned::caller_identity("arn:x"))])
