@@ -945,8 +945,9 @@ static void boundary_credentials_sources(void) {
 }
 
 /* With use_environment, a profile is a source of settings: its region
- * picks the endpoint, and a missing one fails when the client is made. */
-static void boundary_profile_settings(void) {
+ * picks the endpoint, and a missing one fails when the client is made.
+ * Needs the profile files of the moto section's environment. */
+static void profile_settings(void) {
     StsClientOptions o;
     StsClient *client = NULL;
     StsHttpRequest *req = NULL;
@@ -1005,7 +1006,6 @@ static void section_boundary(void) {
     }
     boundary_parse();
     boundary_credentials_sources();
-    boundary_profile_settings();
 }
 
 /* ==== section: moto ===================================================== */
@@ -1193,6 +1193,7 @@ static void section_moto(void) {
     }
 
     sts_client_free(user);
+    profile_settings();
 }
 
 /* ==== section: fault ==================================================== */
