@@ -9,11 +9,16 @@ cd "$(dirname "$0")/.."
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 
-echo "== cargo clippy"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+# Every feature, so that the `sts` tool (feature `cli`) is linted,
+# documented and tested like the rest.
+echo "== cargo clippy (all features)"
+cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 
-echo "== cargo test"
-cargo test --workspace --locked
+echo "== cargo doc (all features, warnings denied)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --locked
+
+echo "== cargo test (all features)"
+cargo test --workspace --all-features --locked
 
 echo "== fuzz: format, lints and corpus replay (stable)"
 cargo fmt --manifest-path fuzz/Cargo.toml -- --check
