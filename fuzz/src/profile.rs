@@ -104,7 +104,7 @@ pub fn profile(data: &[u8]) {
 }
 
 fn flatten(set: &ProfileSet) -> Flat {
-    let flat = |sections: &mut dyn Iterator<Item = &Section>| {
+    let flat = |sections: &mut dyn Iterator<Item = Section<'_>>| {
         sections
             .map(|s| {
                 let properties = s.iter().map(|(k, v)| (k.to_owned(), v.to_owned()));
@@ -153,8 +153,11 @@ fn check_secret_hidden(key: &str, value: &str) {
     if !matches!(key, "aws_secret_access_key" | "aws_session_token") || value.len() < 8 {
         return;
     }
-    let plain = format!("{:?}", Section::new("s").with(key, ""));
-    let shown = format!("{:?}", Section::new("s").with(key, value));
+    let debug = |value: &str| {
+        let set = ProfileSet::from_profiles([("s", [(key, value)])]);
+        format!("{:?}", set.profile("s"))
+    };
+    let (plain, shown) = (debug(""), debug(value));
     if !plain.contains(value) {
         assert!(!shown.contains(value), "{key} shown in {shown:?}");
     }

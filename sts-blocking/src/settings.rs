@@ -429,7 +429,7 @@ impl ProfileFiles {
         }
     }
 
-    fn section(&self) -> Option<&Section> {
+    fn section(&self) -> Option<Section<'_>> {
         self.set.as_ref()?.profile(&self.profile)
     }
 }

@@ -33,7 +33,7 @@ fn str_map(v: &Value) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn section_map(section: &Section) -> BTreeMap<String, String> {
+fn section_map(section: Section<'_>) -> BTreeMap<String, String> {
     section
         .iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -41,7 +41,7 @@ fn section_map(section: &Section) -> BTreeMap<String, String> {
 }
 
 fn sections<'a>(
-    it: impl Iterator<Item = &'a Section>,
+    it: impl Iterator<Item = Section<'a>>,
 ) -> BTreeMap<String, BTreeMap<String, String>> {
     it.map(|s| (s.name().to_owned(), section_map(s))).collect()
 }
@@ -138,19 +138,11 @@ fn file_location_cases_for_linux() {
 fn profile_set(input: &Value) -> ProfileSet {
     let mut set = ProfileSet::new();
     for (name, props) in input["profiles"].as_object().unwrap() {
-        let mut section = Section::new(name.clone());
-        for (k, v) in str_map(props) {
-            section.set(&k, v);
-        }
-        set.insert_profile(section);
+        set.insert_profile(name, str_map(props));
     }
     if let Some(sessions) = input.get("sso_sessions").and_then(Value::as_object) {
         for (name, props) in sessions {
-            let mut section = Section::new(name.clone());
-            for (k, v) in str_map(props) {
-                section.set(&k, v);
-            }
-            set.insert_sso_session(section);
+            set.insert_sso_session(name, str_map(props));
         }
     }
     set

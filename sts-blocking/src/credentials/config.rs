@@ -445,7 +445,7 @@ pub(crate) struct StsSettings {
 
 impl StsSettings {
     /// The settings of `profile`.
-    pub(crate) fn from_profile(_set: &ProfileSet, profile: &Section) -> Result<Self, String> {
+    pub(crate) fn from_profile(_set: &ProfileSet, profile: Section<'_>) -> Result<Self, String> {
         Ok(Self {
             profile: Some(profile.name().to_owned()),
         })

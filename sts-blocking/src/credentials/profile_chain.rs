@@ -342,11 +342,11 @@ pub fn resolve(set: &ProfileSet, selected: &str) -> Result<ProfileChain, Profile
     Ok(ProfileChain { base, roles })
 }
 
-fn opt(profile: &Section, key: &str) -> Option<String> {
+fn opt(profile: Section<'_>, key: &str) -> Option<String> {
     profile.get_nonempty(key).map(|v| v.trim().to_owned())
 }
 
-fn duration(profile: &Section) -> Result<Option<i32>, ProfileChainError> {
+fn duration(profile: Section<'_>) -> Result<Option<i32>, ProfileChainError> {
     match profile.get_nonempty("duration_seconds") {
         None => Ok(None),
         Some(v) => v
@@ -361,12 +361,12 @@ fn duration(profile: &Section) -> Result<Option<i32>, ProfileChainError> {
     }
 }
 
-fn has_static_keys(profile: &Section) -> bool {
+fn has_static_keys(profile: Section<'_>) -> bool {
     profile.get_nonempty("aws_access_key_id").is_some()
         || profile.get_nonempty("aws_secret_access_key").is_some()
 }
 
-fn static_keys(profile: &Section) -> Result<BaseCredentials, ProfileChainError> {
+fn static_keys(profile: Section<'_>) -> Result<BaseCredentials, ProfileChainError> {
     let partial = |missing| ProfileChainError::PartialKeys {
         profile: profile.name().to_owned(),
         missing,
@@ -390,7 +390,7 @@ fn static_keys(profile: &Section) -> Result<BaseCredentials, ProfileChainError> 
 /// A profile without `role_arn`: web identity (an error), SSO
 /// (unsupported), `credential_process`, or static keys.
 fn base_without_role(
-    profile: &Section,
+    profile: Section<'_>,
     selected: bool,
 ) -> Result<BaseCredentials, ProfileChainError> {
     let name = profile.name().to_owned();

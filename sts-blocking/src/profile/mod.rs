@@ -37,10 +37,11 @@
 //! # Ok::<(), profile::ParseError>(())
 //! ```
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use sts_proto::SecretString;
+use zeroize::Zeroizing;
 
 pub mod location;
 mod parse;
@@ -69,59 +70,108 @@ impl fmt::Display for FileKind {
 /// Property names whose values are never shown by `Debug`.
 const SECRET_KEYS: &[&str] = &["aws_secret_access_key", "aws_session_token"];
 
-/// One section of a profile file: a profile, an `sso-session` or a
-/// `services` section.
-///
-/// Property names are lower-cased; [`Section::get`] lower-cases the name
-/// it is given. Values are kept in [`SecretString`]s so that they are wiped
-/// when the section is dropped; `Debug` shows the values of all but the
-/// secret properties (`aws_secret_access_key`, `aws_session_token`).
-#[derive(Clone, Default, PartialEq, Eq)]
-pub struct Section {
-    name: String,
-    properties: BTreeMap<String, SecretString>,
+/// What a section is. The order is the order of a [`ProfileSet`]'s
+/// sections, so that the kinds a set keeps come first and the two that
+/// exist only while a file is read sort last, where they are cut off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Profile,
+    SsoSession,
+    Services,
+    /// A config file's plain `[default]`, which a `[profile default]`
+    /// anywhere in the same file hides; a [`Kind::Profile`] or a
+    /// [`Kind::Dropped`] once the file is read.
+    PlainDefault,
+    /// A section that is not kept.
+    Dropped,
 }
 
-impl Section {
-    /// An empty section called `name`.
-    pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            properties: BTreeMap::new(),
-        }
+/// A section in a [`ProfileSet`]: 16 bytes, whatever its name.
+#[derive(Debug, Clone, Copy)]
+struct SectionRecord {
+    /// The name's place in [`ProfileSet::text`].
+    name_at: u32,
+    name_len: u32,
+    /// While a set is built, how many properties it has (set by
+    /// [`ProfileSet::finish`]); after, the end of its properties in
+    /// [`ProfileSet::properties`], which start where the previous
+    /// section's end.
+    properties: u32,
+    kind: Kind,
+}
+
+/// A property in a [`ProfileSet`]: 16 bytes. Its value follows its name in
+/// the text, so one offset serves both; the offset also orders the
+/// definitions, the later one winning.
+#[derive(Debug, Clone, Copy)]
+struct PropertyRecord {
+    /// Its section's index in [`ProfileSet::sections`].
+    section: u32,
+    key_at: u32,
+    key_len: u32,
+    value_len: u32,
+}
+
+impl PropertyRecord {
+    fn value_at(&self) -> usize {
+        self.key_at as usize + self.key_len as usize
+    }
+}
+
+/// `text[at..at + len]`, or `""` for a range outside it (which the set
+/// never records).
+fn text_at(text: &str, at: usize, len: usize) -> &str {
+    text.get(at..at.saturating_add(len)).unwrap_or_default()
+}
+
+/// `stored` (lower-cased) against `key` lower-cased, without allocating.
+fn cmp_lowered(stored: &str, key: &str) -> Ordering {
+    stored
+        .bytes()
+        .cmp(key.bytes().map(|b| b.to_ascii_lowercase()))
+}
+
+/// One section of a profile file: a profile, an `sso-session` or a
+/// `services` section, borrowed from its [`ProfileSet`].
+///
+/// It is a view, two slices and a name: the set keeps every name and value
+/// in one buffer, as a section of one short property would otherwise cost
+/// some thirty times the bytes of its lines. Property names are
+/// lower-cased; [`Section::get`] lower-cases the name it is given. `Debug`
+/// shows the values of all but the secret properties
+/// (`aws_secret_access_key`, `aws_session_token`).
+#[derive(Clone, Copy)]
+pub struct Section<'a> {
+    text: &'a str,
+    name: &'a str,
+    properties: &'a [PropertyRecord],
+}
+
+impl<'a> Section<'a> {
+    fn key_of(&self, p: &PropertyRecord) -> &'a str {
+        text_at(self.text, p.key_at as usize, p.key_len as usize)
     }
 
-    /// The same section with `key` (lower-cased) set to `value`.
-    pub fn with(mut self, key: &str, value: impl Into<String>) -> Self {
-        self.set(key, value);
-        self
-    }
-
-    /// Sets `key` (lower-cased) to `value`.
-    pub fn set(&mut self, key: &str, value: impl Into<String>) {
-        self.properties
-            .insert(key.to_ascii_lowercase(), SecretString::new(value.into()));
+    fn value_of(&self, p: &PropertyRecord) -> &'a str {
+        text_at(self.text, p.value_at(), p.value_len as usize)
     }
 
     /// The section's name, without any `profile ` prefix.
-    pub fn name(&self) -> &str {
-        &self.name
+    pub fn name(&self) -> &'a str {
+        self.name
     }
 
     /// A property's value, whatever the case of `key`.
-    pub fn get(&self, key: &str) -> Option<&str> {
-        match self.properties.get(key) {
-            Some(v) => Some(v.expose()),
-            None if key.bytes().any(|b| b.is_ascii_uppercase()) => self
-                .properties
-                .get(&key.to_ascii_lowercase())
-                .map(SecretString::expose),
-            None => None,
-        }
+    pub fn get(&self, key: &str) -> Option<&'a str> {
+        let i = self
+            .properties
+            .binary_search_by(|p| cmp_lowered(self.key_of(p), key))
+            .ok()?;
+        self.properties.get(i).map(|p| self.value_of(p))
     }
 
     /// A property's value, or `None` if it is missing or blank.
-    pub fn get_nonempty(&self, key: &str) -> Option<&str> {
+    pub fn get_nonempty(&self, key: &str) -> Option<&'a str> {
         self.get(key).filter(|v| !v.trim().is_empty())
     }
 
@@ -131,15 +181,17 @@ impl Section {
     }
 
     /// The property names, lower-cased, in order.
-    pub fn keys(&self) -> impl Iterator<Item = &str> {
-        self.properties.keys().map(String::as_str)
+    pub fn keys(&self) -> impl Iterator<Item = &'a str> + 'a {
+        let this = *self;
+        self.properties.iter().map(move |p| this.key_of(p))
     }
 
     /// Names and values, in name order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        let this = *self;
         self.properties
             .iter()
-            .map(|(k, v)| (k.as_str(), v.expose()))
+            .map(move |p| (this.key_of(p), this.value_of(p)))
     }
 
     /// Number of properties.
@@ -162,25 +214,36 @@ impl Section {
     pub fn sub_property(&self, key: &str, sub: &str) -> Option<String> {
         self.sub_properties(key).remove(&sub.to_ascii_lowercase())
     }
+}
 
-    fn merge_from(&mut self, other: &Section) {
-        for (k, v) in &other.properties {
-            self.properties.insert(k.clone(), v.clone());
-        }
+impl PartialEq for Section<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.iter().eq(other.iter())
     }
 }
 
-impl fmt::Debug for Section {
+impl Eq for Section<'_> {}
+
+/// What `Debug` shows for a secret value.
+struct Hidden;
+
+impl fmt::Debug for Hidden {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        struct Props<'a>(&'a BTreeMap<String, SecretString>);
+        f.write_str("\"** redacted **\"")
+    }
+}
+
+impl fmt::Debug for Section<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Props<'a>(Section<'a>);
         impl fmt::Debug for Props<'_> {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 let mut m = f.debug_map();
-                for (k, v) in self.0 {
-                    if SECRET_KEYS.contains(&k.as_str()) {
-                        m.entry(k, v);
+                for (k, v) in self.0.iter() {
+                    if SECRET_KEYS.contains(&k) {
+                        m.entry(&k, &Hidden);
                     } else {
-                        m.entry(k, &v.expose());
+                        m.entry(&k, &v);
                     }
                 }
                 m.finish()
@@ -188,7 +251,7 @@ impl fmt::Debug for Section {
         }
         f.debug_struct("Section")
             .field("name", &self.name)
-            .field("properties", &Props(&self.properties))
+            .field("properties", &Props(*self))
             .finish()
     }
 }
@@ -212,102 +275,445 @@ pub fn parse_sub_properties(raw: &str) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The text of a set would pass the 4 GiB its `u32` offsets reach.
+#[derive(Debug)]
+struct TooLarge;
+
 /// The profiles, `sso-session` sections and `services` sections of a pair
 /// of profile files.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+///
+/// One buffer holds every section name, property name and value, wiped
+/// when the set is dropped (values may be secrets), and two lists of
+/// 16-byte records point into it, sorted by kind, section name and property
+/// name, so that lookups are binary searches. A file of tiny distinct
+/// entries (`[p1]` lines, `k1=v` lines) then costs a few times its size
+/// instead of dozens, with no allocation per entry. Sections are
+/// [`Section`] views into the set.
+#[derive(Clone)]
 pub struct ProfileSet {
-    profiles: BTreeMap<String, Section>,
-    sso_sessions: BTreeMap<String, Section>,
-    services: BTreeMap<String, Section>,
+    text: Zeroizing<String>,
+    sections: Vec<SectionRecord>,
+    properties: Vec<PropertyRecord>,
+}
+
+impl Default for ProfileSet {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl ProfileSet {
     /// An empty set.
     pub fn new() -> Self {
-        Self::default()
+        Self::with_capacity(0, 0, 0)
+    }
+
+    /// An empty set with room for so much text and so many records, so
+    /// that none of them grows by doubling (which costs up to three times
+    /// the final size on the way, and leaves an unwiped copy of the text).
+    fn with_capacity(text: usize, sections: usize, properties: usize) -> Self {
+        Self {
+            text: Zeroizing::new(String::with_capacity(text)),
+            sections: Vec::with_capacity(sections),
+            properties: Vec::with_capacity(properties),
+        }
     }
 
     /// A set of already-parsed profiles (test fixtures, programmatic
-    /// configuration). Property names are lower-cased.
+    /// configuration). Property names are lower-cased; a name given twice
+    /// keeps its last value.
     pub fn from_profiles<N, K, V, P>(profiles: impl IntoIterator<Item = (N, P)>) -> Self
     where
-        N: Into<String>,
+        N: AsRef<str>,
         K: AsRef<str>,
-        V: Into<String>,
+        V: AsRef<str>,
         P: IntoIterator<Item = (K, V)>,
     {
         let mut set = Self::new();
         for (name, props) in profiles {
-            let name = name.into();
-            let mut section = Section::new(name.clone());
-            for (k, v) in props {
-                section.set(k.as_ref(), v);
-            }
-            set.profiles.insert(name, section);
+            set.push_section(Kind::Profile, name.as_ref(), props);
         }
+        set.finish();
         set
     }
 
-    /// Adds (or replaces) a profile.
-    pub fn insert_profile(&mut self, section: Section) {
-        self.profiles.insert(section.name.clone(), section);
+    /// Adds (or replaces) the profile `name` with `properties` (names
+    /// lower-cased, the last value of a name kept).
+    ///
+    /// A set holds at most 4 GiB of text; what would not fit is left out.
+    pub fn insert_profile<K, V>(&mut self, name: &str, properties: impl IntoIterator<Item = (K, V)>)
+    where
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        self.insert(Kind::Profile, name, properties);
     }
 
-    /// Adds (or replaces) an `sso-session` section.
-    pub fn insert_sso_session(&mut self, section: Section) {
-        self.sso_sessions.insert(section.name.clone(), section);
+    /// Adds (or replaces) an `sso-session` section, as
+    /// [`ProfileSet::insert_profile`] does a profile.
+    pub fn insert_sso_session<K, V>(
+        &mut self,
+        name: &str,
+        properties: impl IntoIterator<Item = (K, V)>,
+    ) where
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        self.insert(Kind::SsoSession, name, properties);
     }
 
-    /// Adds (or replaces) a `services` section.
-    pub fn insert_services(&mut self, section: Section) {
-        self.services.insert(section.name.clone(), section);
+    /// Adds (or replaces) a `services` section, as
+    /// [`ProfileSet::insert_profile`] does a profile.
+    pub fn insert_services<K, V>(
+        &mut self,
+        name: &str,
+        properties: impl IntoIterator<Item = (K, V)>,
+    ) where
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        self.insert(Kind::Services, name, properties);
     }
 
     /// The profile called `name`.
-    pub fn profile(&self, name: &str) -> Option<&Section> {
-        self.profiles.get(name)
+    pub fn profile(&self, name: &str) -> Option<Section<'_>> {
+        self.find(Kind::Profile, name)
     }
 
     /// All profiles, in name order.
-    pub fn profiles(&self) -> impl Iterator<Item = &Section> {
-        self.profiles.values()
+    pub fn profiles(&self) -> impl Iterator<Item = Section<'_>> {
+        self.of_kind(Kind::Profile)
     }
 
     /// The profile names, in order.
     pub fn profile_names(&self) -> impl Iterator<Item = &str> {
-        self.profiles.keys().map(String::as_str)
+        self.profiles().map(|s| s.name())
     }
 
     /// The `[sso-session name]` section.
-    pub fn sso_session(&self, name: &str) -> Option<&Section> {
-        self.sso_sessions.get(name)
+    pub fn sso_session(&self, name: &str) -> Option<Section<'_>> {
+        self.find(Kind::SsoSession, name)
     }
 
     /// All `sso-session` sections.
-    pub fn sso_sessions(&self) -> impl Iterator<Item = &Section> {
-        self.sso_sessions.values()
+    pub fn sso_sessions(&self) -> impl Iterator<Item = Section<'_>> {
+        self.of_kind(Kind::SsoSession)
     }
 
     /// The `[services name]` section.
-    pub fn services(&self, name: &str) -> Option<&Section> {
-        self.services.get(name)
+    pub fn services(&self, name: &str) -> Option<Section<'_>> {
+        self.find(Kind::Services, name)
     }
 
     /// All `services` sections.
-    pub fn all_services(&self) -> impl Iterator<Item = &Section> {
-        self.services.values()
+    pub fn all_services(&self) -> impl Iterator<Item = Section<'_>> {
+        self.of_kind(Kind::Services)
     }
 
     /// Whether the files defined no profile at all.
     pub fn is_empty(&self) -> bool {
-        self.profiles.is_empty()
+        self.profiles().next().is_none()
     }
 
-    fn merge_into(target: &mut BTreeMap<String, Section>, section: &Section) {
-        target
-            .entry(section.name.clone())
-            .or_insert_with(|| Section::new(section.name.clone()))
-            .merge_from(section);
+    fn name_of(&self, s: &SectionRecord) -> &str {
+        text_at(&self.text, s.name_at as usize, s.name_len as usize)
+    }
+
+    /// The section at `index` of a finished set.
+    fn section_at(&self, index: usize) -> Option<Section<'_>> {
+        let record = self.sections.get(index)?;
+        let start = match index.checked_sub(1) {
+            Some(before) => self.sections.get(before)?.properties as usize,
+            None => 0,
+        };
+        Some(Section {
+            text: &self.text,
+            name: self.name_of(record),
+            properties: self
+                .properties
+                .get(start..record.properties as usize)
+                .unwrap_or_default(),
+        })
+    }
+
+    fn find_index(&self, kind: Kind, name: &str) -> Option<usize> {
+        self.sections
+            .binary_search_by(|s| s.kind.cmp(&kind).then_with(|| self.name_of(s).cmp(name)))
+            .ok()
+    }
+
+    fn find(&self, kind: Kind, name: &str) -> Option<Section<'_>> {
+        self.section_at(self.find_index(kind, name)?)
+    }
+
+    fn of_kind(&self, kind: Kind) -> impl Iterator<Item = Section<'_>> {
+        let start = self.sections.partition_point(|s| s.kind < kind);
+        let end = self.sections.partition_point(|s| s.kind <= kind);
+        (start..end).filter_map(move |i| self.section_at(i))
+    }
+
+    /// Appends `s` to the text, where it stays until the set is dropped,
+    /// and returns its offset. Growing copies into a new buffer and wipes
+    /// the old one.
+    fn push_text(&mut self, s: &str) -> Result<u32, TooLarge> {
+        let at = self.text.len();
+        let end = at.checked_add(s.len()).ok_or(TooLarge)?;
+        if u32::try_from(end).is_err() {
+            return Err(TooLarge);
+        }
+        if end > self.text.capacity() {
+            let mut grown = String::with_capacity(end.max(self.text.capacity().saturating_mul(2)));
+            grown.push_str(&self.text);
+            self.text = Zeroizing::new(grown);
+        }
+        self.text.push_str(s);
+        u32::try_from(at).map_err(|_| TooLarge)
+    }
+
+    /// Appends a section record of `kind` called `name`, unless `reuse` is
+    /// true and the last record is the same section, and returns its
+    /// index.
+    fn push_section_record(
+        &mut self,
+        kind: Kind,
+        name: &str,
+        reuse: bool,
+    ) -> Result<u32, TooLarge> {
+        if reuse
+            && let Some(last) = self.sections.last()
+            && last.kind == kind
+            && self.name_of(last) == name
+        {
+            return u32::try_from(self.sections.len() - 1).map_err(|_| TooLarge);
+        }
+        let index = u32::try_from(self.sections.len()).map_err(|_| TooLarge)?;
+        let name_at = self.push_text(name)?;
+        self.sections.push(SectionRecord {
+            name_at,
+            name_len: u32::try_from(name.len()).map_err(|_| TooLarge)?,
+            properties: 0,
+            kind,
+        });
+        Ok(index)
+    }
+
+    /// Appends a property of section `section`: its name lower-cased,
+    /// then its value. A property set again right after itself (the same
+    /// file line repeated, say) takes the place of the last one instead.
+    fn push_property(&mut self, section: u32, key: &str, value: &str) -> Result<(), TooLarge> {
+        if let Some(last) = self.properties.last()
+            && last.section == section
+            && last.value_at() + last.value_len as usize == self.text.len()
+            && text_at(&self.text, last.key_at as usize, last.key_len as usize)
+                .eq_ignore_ascii_case(key)
+        {
+            // The old value's bytes past the new one are wiped with the
+            // buffer's spare room when the set is dropped.
+            let value_at = last.value_at();
+            self.text.truncate(value_at);
+            self.push_text(value)?;
+            if let Some(last) = self.properties.last_mut() {
+                last.value_len = u32::try_from(value.len()).map_err(|_| TooLarge)?;
+            }
+            return Ok(());
+        }
+        let key_at = self.push_text(key)?;
+        if let Some(stored) = self.text.get_mut(key_at as usize..) {
+            stored.make_ascii_lowercase();
+        }
+        self.push_text(value)?;
+        self.properties.push(PropertyRecord {
+            section,
+            key_at,
+            key_len: u32::try_from(key.len()).map_err(|_| TooLarge)?,
+            value_len: u32::try_from(value.len()).map_err(|_| TooLarge)?,
+        });
+        Ok(())
+    }
+
+    /// Appends a line to the value of the last property pushed (its text
+    /// ends the buffer): a newline, then `line`.
+    fn extend_last_value(&mut self, line: &str) -> Result<(), TooLarge> {
+        self.push_text("\n")?;
+        self.push_text(line)?;
+        let added = u32::try_from(line.len() + 1).map_err(|_| TooLarge)?;
+        if let Some(last) = self.properties.last_mut() {
+            last.value_len = last.value_len.checked_add(added).ok_or(TooLarge)?;
+        }
+        Ok(())
+    }
+
+    /// Appends a section and its properties, leaving out what does not
+    /// fit; [`ProfileSet::finish`] then merges it.
+    fn push_section<K, V>(
+        &mut self,
+        kind: Kind,
+        name: &str,
+        properties: impl IntoIterator<Item = (K, V)>,
+    ) where
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        let Ok(section) = self.push_section_record(kind, name, false) else {
+            return;
+        };
+        for (k, v) in properties {
+            if self.push_property(section, k.as_ref(), v.as_ref()).is_err() {
+                return;
+            }
+        }
+    }
+
+    fn insert<K, V>(&mut self, kind: Kind, name: &str, properties: impl IntoIterator<Item = (K, V)>)
+    where
+        K: AsRef<str>,
+        V: AsRef<str>,
+    {
+        if let Some(index) = self.find_index(kind, name) {
+            // A finished set has one record per section; its properties
+            // are the ones that point at it.
+            let gone = u32::try_from(index).unwrap_or(u32::MAX);
+            self.properties.retain(|p| p.section != gone);
+            for p in &mut self.properties {
+                if p.section > gone {
+                    p.section -= 1;
+                }
+            }
+            self.sections.remove(index);
+        }
+        self.push_section(kind, name, properties);
+        self.finish();
+    }
+
+    /// Merges the records pushed since the set was last finished into the
+    /// sorted, one-record-per-name form the lookups read: properties
+    /// sorted by (section kind, section name, property name, latest
+    /// definition first) keep the first of each run, the later definition
+    /// winning; sections of a kind not kept, and their properties, go; the
+    /// sections are sorted the same way, one per name. All in place: no
+    /// allocation.
+    fn finish(&mut self) {
+        let Self {
+            text,
+            sections,
+            properties,
+        } = self;
+        let text: &str = text;
+        for s in sections.iter_mut() {
+            s.properties = 0;
+        }
+        let key_of = |p: &PropertyRecord| text_at(text, p.key_at as usize, p.key_len as usize);
+        properties.sort_unstable_by(|a, b| {
+            section_key(sections, text, a)
+                .cmp(&section_key(sections, text, b))
+                .then_with(|| key_of(a).cmp(key_of(b)))
+                .then_with(|| b.key_at.cmp(&a.key_at))
+        });
+        properties.dedup_by(|later, kept| {
+            same_section(sections, text, later, kept) && key_of(later) == key_of(kept)
+        });
+        let kept =
+            properties.partition_point(|p| section_key(sections, text, p).0 < Kind::PlainDefault);
+        properties.truncate(kept);
+
+        // Each run of properties counts for the section record its first
+        // one points at, which sorts first of its name below.
+        let mut start = 0;
+        while let Some(first) = properties.get(start) {
+            let len = properties
+                .get(start..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|p| same_section(sections, text, p, first))
+                .count();
+            if let Some(s) = sections.get_mut(first.section as usize) {
+                s.properties = u32::try_from(len).unwrap_or(u32::MAX);
+            }
+            start += len.max(1);
+        }
+        let name_of = |s: &SectionRecord| text_at(text, s.name_at as usize, s.name_len as usize);
+        sections.sort_unstable_by(|a, b| {
+            a.kind
+                .cmp(&b.kind)
+                .then_with(|| name_of(a).cmp(name_of(b)))
+                .then_with(|| b.properties.cmp(&a.properties))
+        });
+        sections.dedup_by(|later, kept| later.kind == kept.kind && name_of(later) == name_of(kept));
+        let kept = sections.partition_point(|s| s.kind < Kind::PlainDefault);
+        sections.truncate(kept);
+
+        // Counts become ends, and properties point at their section's new
+        // place.
+        let mut end = 0u32;
+        for (index, s) in sections.iter_mut().enumerate() {
+            let start = end as usize;
+            end = end.saturating_add(s.properties);
+            s.properties = end;
+            let index = u32::try_from(index).unwrap_or(u32::MAX);
+            for p in properties.get_mut(start..end as usize).unwrap_or_default() {
+                p.section = index;
+            }
+        }
+    }
+}
+
+/// The kind and name of a property's section.
+fn section_key<'t>(
+    sections: &[SectionRecord],
+    text: &'t str,
+    p: &PropertyRecord,
+) -> (Kind, &'t str) {
+    sections
+        .get(p.section as usize)
+        .map_or((Kind::Dropped, ""), |s| {
+            (
+                s.kind,
+                text_at(text, s.name_at as usize, s.name_len as usize),
+            )
+        })
+}
+
+/// Whether two properties belong to sections of the same kind and name.
+fn same_section(
+    sections: &[SectionRecord],
+    text: &str,
+    a: &PropertyRecord,
+    b: &PropertyRecord,
+) -> bool {
+    a.section == b.section || section_key(sections, text, a) == section_key(sections, text, b)
+}
+
+impl PartialEq for ProfileSet {
+    /// Sets are equal when they define the same sections with the same
+    /// properties, however their text is laid out.
+    fn eq(&self, other: &Self) -> bool {
+        self.sections.len() == other.sections.len()
+            && self
+                .sections
+                .iter()
+                .zip(&other.sections)
+                .enumerate()
+                .all(|(i, (a, b))| a.kind == b.kind && self.section_at(i) == other.section_at(i))
+    }
+}
+
+impl Eq for ProfileSet {}
+
+impl fmt::Debug for ProfileSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct ByName<'a>(&'a ProfileSet, Kind);
+        impl fmt::Debug for ByName<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_map()
+                    .entries(self.0.of_kind(self.1).map(|s| (s.name(), s)))
+                    .finish()
+            }
+        }
+        f.debug_struct("ProfileSet")
+            .field("profiles", &ByName(self, Kind::Profile))
+            .field("sso_sessions", &ByName(self, Kind::SsoSession))
+            .field("services", &ByName(self, Kind::Services))
+            .finish()
     }
 }
 
@@ -344,6 +750,9 @@ pub enum ParseErrorKind {
     SubPropertyWithoutEquals,
     /// A sub-property line with nothing before `=`.
     SubPropertyWithoutName,
+    /// The files together hold more than the 4 GiB of text a
+    /// [`ProfileSet`] can index; the line is the first that does not fit.
+    TooLarge,
 }
 
 impl fmt::Display for ParseErrorKind {
@@ -362,6 +771,7 @@ impl fmt::Display for ParseErrorKind {
                 "Expected an '=' sign defining a sub-property"
             }
             ParseErrorKind::SubPropertyWithoutName => "Sub-property did not have a name",
+            ParseErrorKind::TooLarge => "The profile files hold more than 4 GiB of text",
         })
     }
 }
@@ -389,20 +799,24 @@ pub fn parse(config: &str, credentials: &str) -> Result<ProfileSet, ParseError> 
 
 /// Parses any number of files, merged in order: a later file's property
 /// wins over an earlier one's.
+///
+/// Every file is read straight into one set, its records pre-sized from a
+/// count of its lines; the merge happens once, at the end, in place.
 pub fn parse_sources(sources: &[(FileKind, &str)]) -> Result<ProfileSet, ParseError> {
-    let mut set = ProfileSet::new();
-    for (kind, text) in sources {
-        let file = parse::parse_file(*kind, text)?;
-        for profile in &file.profiles {
-            ProfileSet::merge_into(&mut set.profiles, profile);
-        }
-        for s in &file.sso_sessions {
-            ProfileSet::merge_into(&mut set.sso_sessions, s);
-        }
-        for s in &file.services {
-            ProfileSet::merge_into(&mut set.services, s);
-        }
+    let (mut text, mut sections, mut properties) = (0usize, 0usize, 0usize);
+    for (kind, source) in sources {
+        let room = parse::room(*kind, source);
+        text = text.saturating_add(room.text);
+        sections = sections.saturating_add(room.sections);
+        properties = properties.saturating_add(room.properties);
     }
+    // More than the offsets reach fails on the line that passes them.
+    let text = text.min(u32::MAX as usize);
+    let mut set = ProfileSet::with_capacity(text, sections, properties);
+    for (kind, source) in sources {
+        parse::parse_file(&mut set, *kind, source)?;
+    }
+    set.finish();
     Ok(set)
 }
 
@@ -455,6 +869,57 @@ mod tests {
             Some("http://localhost:5000")
         );
         assert_eq!(s.sub_property("STS", "region").as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn later_definitions_win_and_sections_merge() {
+        let set = parse(
+            "[default]\nplain = 1\n[profile default]\na = 1\n[profile x]\na = 1\nb = 1\n\
+             [profile !bad]\na = 2\n[profile x]\na = 2\na = 3\n[profile x]\na = 4\n\
+             [sso-session x]\nS = 1\n[unknown x]\nu = 1\n",
+            "[x]\nb = 2\nc =\n  k = v\n[y]\n",
+        )
+        .unwrap();
+        let d = set.profile("default").unwrap();
+        assert_eq!(d.iter().collect::<Vec<_>>(), [("a", "1")]);
+        let x = set.profile("x").unwrap();
+        assert_eq!(
+            x.iter().collect::<Vec<_>>(),
+            [("a", "4"), ("b", "2"), ("c", "\nk = v")]
+        );
+        assert_eq!(set.sso_session("x").unwrap().get("s"), Some("1"));
+        assert!(set.profile("y").unwrap().is_empty());
+        assert_eq!(
+            set.profile_names().collect::<Vec<_>>(),
+            ["default", "x", "y"]
+        );
+        assert!(set.services("x").is_none());
+    }
+
+    #[test]
+    fn a_plain_default_counts_without_a_prefixed_one_in_its_file() {
+        let set = parse("[default]\na = 1\n", "[default]\nb = 2\n").unwrap();
+        let d = set.profile("default").unwrap();
+        assert_eq!((d.get("a"), d.get("B")), (Some("1"), Some("2")));
+    }
+
+    #[test]
+    fn inserting_replaces_a_section_and_built_sets_compare_by_content() {
+        let mut set = ProfileSet::from_profiles([("a", [("K", "1"), ("k", "2")])]);
+        assert_eq!(set.profile("a").unwrap().get("k"), Some("2"));
+        set.insert_profile("b", [("x", "1")]);
+        set.insert_profile("a", [("y", "1")]);
+        set.insert_services("s", [("sts", "\nendpoint_url = e")]);
+        let a = set.profile("a").unwrap();
+        assert_eq!(a.iter().collect::<Vec<_>>(), [("y", "1")]);
+        assert_eq!(set.profile("b").unwrap().get("x"), Some("1"));
+        let parsed = parse(
+            "[profile b]\nx = 1\n[profile a]\ny = 1\n[services s]\nsts =\n  endpoint_url = e\n",
+            "",
+        )
+        .unwrap();
+        assert_eq!(set, parsed);
+        assert_ne!(set, ProfileSet::new());
     }
 
     #[test]

@@ -1,53 +1,113 @@
 //! The line-level grammar of one profile file, then the section rules of
 //! its kind (config or credentials).
 //!
-//! Sections are merged as they are read: a section repeated, a property
-//! set again, a section or property whose name is invalid, cost nothing
-//! after the line that said so. Keeping every line's copy until the end
-//! made a file of one short section repeated cost 42 times its size.
+//! Names and values go straight into the [`ProfileSet`]'s text and records
+//! as their lines are read; repeated sections and properties are merged
+//! once all files are read ([`ProfileSet::finish`]). A section or property
+//! whose name is invalid, or a section of an unknown kind, costs nothing
+//! after the line that said so.
 
-use std::collections::BTreeMap;
-
-use super::{FileKind, ParseError, ParseErrorKind, Section, is_valid_name};
+use super::{FileKind, Kind, ParseError, ParseErrorKind, ProfileSet, is_valid_name};
 
 /// The only characters the profile-file rules count as whitespace.
 pub(crate) const WHITESPACE: &[char] = &[' ', '\t'];
 const COMMENT: &[char] = &['#', ';'];
 
-/// The sections of one file, after the rules of its kind.
+/// What a file adds to a set: a dry run of the parser's line rules, so
+/// that the set's text and records can be allocated once, at their final
+/// size. Lines the parser drops (comments, blank lines, invalid names,
+/// sections of unknown kinds, a section repeated right after itself, a
+/// property set again right after itself) count nothing. It stops at the
+/// first malformed line, where the parse will fail.
 #[derive(Debug, Default)]
-pub(super) struct ParsedFile {
-    pub(super) profiles: Vec<Section>,
-    pub(super) sso_sessions: Vec<Section>,
-    pub(super) services: Vec<Section>,
+pub(super) struct Room {
+    pub(super) text: usize,
+    pub(super) sections: usize,
+    pub(super) properties: usize,
 }
 
-/// What a section line declares, so that sections of the same kind and
-/// name merge.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Kind {
-    Profile,
-    /// A config file's plain `[default]`, which a `[profile default]`
-    /// anywhere in the same file hides.
-    PlainDefault,
-    SsoSession,
-    Services,
+pub(super) fn room(file: FileKind, text: &str) -> Room {
+    let mut room = Room::default();
+    // The last section recorded, whether the current one is kept, the
+    // last property recorded in it, whether the last property line was.
+    let mut last_section: Option<(Kind, &str)> = None;
+    let mut kept = false;
+    let mut last_key: Option<&str> = None;
+    let mut counting = false;
+    // The bytes of the last property's value so far, which a property set
+    // again right after it replaces.
+    let mut value_len = 0;
+    for line in text.lines() {
+        if line.trim_matches(WHITESPACE).is_empty() || line.starts_with(COMMENT) {
+            continue;
+        }
+        if line.starts_with('[') {
+            let Some(header) = strip_comment(line, false)
+                .strip_prefix('[')
+                .and_then(|l| l.strip_suffix(']'))
+            else {
+                break;
+            };
+            counting = false;
+            let section = section_of(file, header.trim_matches(WHITESPACE));
+            kept = section.is_some();
+            if section.is_some() && section != last_section {
+                last_section = section;
+                last_key = None;
+                room.sections += 1;
+                room.text += section.map_or(0, |(_, name)| name.len());
+            }
+        } else if line.starts_with(WHITESPACE) {
+            if counting {
+                let added = line.trim_matches(WHITESPACE).len() + 1;
+                room.text += added;
+                value_len += added;
+            }
+        } else {
+            let Ok((key, value)) = split_property(line) else {
+                break;
+            };
+            counting = kept && is_valid_name(key);
+            if !counting {
+                continue;
+            }
+            if last_key.is_some_and(|last| last.eq_ignore_ascii_case(key)) {
+                room.text = room.text.saturating_sub(value_len);
+            } else {
+                room.properties += 1;
+                room.text += key.len();
+                last_key = Some(key);
+            }
+            room.text += value.len();
+            value_len = value.len();
+        }
+    }
+    room
 }
 
-struct Parser {
+/// The property whose continuation lines may follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pending {
+    /// None: no property line yet in this section.
+    None,
+    /// One that is not kept (an invalid name, a section not kept): its
+    /// continuation lines are checked only.
+    Skipped,
+    /// The last property record of the set.
+    Kept,
+}
+
+struct Parser<'s> {
+    set: &'s mut ProfileSet,
     file: FileKind,
-    /// The sections kept so far, each merged from all its section lines.
-    sections: BTreeMap<(Kind, String), Section>,
+    /// The set's section records before this file's.
+    first_section: usize,
     /// Whether a section line has been read, kept or not.
     in_section: bool,
-    /// Where the current section's properties go; `None` when it is not
-    /// kept (an invalid name, an unknown kind), but still checked.
-    current: Option<(Kind, String)>,
-    /// The last property line of the current section, with the
-    /// continuation lines read since: name (`None` when the name is
-    /// invalid, so the property is not kept) and value. It is stored when
-    /// the next property or section starts, or the file ends.
-    property: Option<(Option<String>, String)>,
+    /// The record the current section's properties point at; `None` when
+    /// it is not kept (an invalid name, an unknown kind), but still checked.
+    current: Option<u32>,
+    pending: Pending,
     /// Whether that property declared an empty value, so its continuation
     /// lines are sub-properties.
     is_sub: bool,
@@ -55,24 +115,43 @@ struct Parser {
     prefixed_default: bool,
 }
 
-pub(super) fn parse_file(file: FileKind, text: &str) -> Result<ParsedFile, ParseError> {
+/// Reads one file into `set`, whose [`ProfileSet::finish`] merges it with
+/// what is there.
+pub(super) fn parse_file(
+    set: &mut ProfileSet,
+    file: FileKind,
+    text: &str,
+) -> Result<(), ParseError> {
     let mut parser = Parser {
+        first_section: set.sections.len(),
+        set,
         file,
-        sections: BTreeMap::new(),
         in_section: false,
         current: None,
-        property: None,
+        pending: Pending::None,
         is_sub: false,
         prefixed_default: false,
     };
     for (index, line) in text.lines().enumerate() {
         parser.line(index + 1, line)?;
     }
-    parser.store_property();
-    Ok(parser.finish())
+    // A config file's plain `[default]` counts only if the file has no
+    // `[profile default]`.
+    let plain_default = if parser.prefixed_default {
+        Kind::Dropped
+    } else {
+        Kind::Profile
+    };
+    let first = parser.first_section;
+    for s in parser.set.sections.get_mut(first..).unwrap_or_default() {
+        if s.kind == Kind::PlainDefault {
+            s.kind = plain_default;
+        }
+    }
+    Ok(())
 }
 
-impl Parser {
+impl Parser<'_> {
     fn error(&self, line: usize, kind: ParseErrorKind) -> ParseError {
         ParseError {
             file: self.file,
@@ -90,9 +169,7 @@ impl Parser {
                 .strip_prefix('[')
                 .and_then(|l| l.strip_suffix(']'))
                 .ok_or_else(|| self.error(number, ParseErrorKind::UnterminatedSection))?;
-            self.store_property();
-            self.start_section(header);
-            return Ok(());
+            return self.start_section(number, header);
         }
         if line.starts_with(WHITESPACE) {
             return self.continuation(number, line);
@@ -110,11 +187,16 @@ impl Parser {
                 },
             )
         })?;
-        self.store_property();
-        let key = key.to_ascii_lowercase();
-        let key = (self.current.is_some() && is_valid_name(&key)).then_some(key);
-        self.property = Some((key, value.to_owned()));
         self.is_sub = value.is_empty();
+        self.pending = Pending::Skipped;
+        if let Some(section) = self.current
+            && is_valid_name(key)
+        {
+            self.set
+                .push_property(section, key, value)
+                .map_err(|_| self.error(number, ParseErrorKind::TooLarge))?;
+            self.pending = Pending::Kept;
+        }
         Ok(())
     }
 
@@ -122,7 +204,7 @@ impl Parser {
         if !self.in_section {
             return Err(self.error(number, ParseErrorKind::PropertyOutsideSection));
         }
-        if self.property.is_none() {
+        if self.pending == Pending::None {
             return Err(self.error(number, ParseErrorKind::ContinuationWithoutProperty));
         }
         if self.is_sub {
@@ -137,85 +219,58 @@ impl Parser {
                 )
             })?;
         }
-        if let Some((Some(_), value)) = &mut self.property {
-            value.push('\n');
-            value.push_str(line.trim_matches(WHITESPACE));
+        if self.pending == Pending::Kept {
+            self.set
+                .extend_last_value(line.trim_matches(WHITESPACE))
+                .map_err(|_| self.error(number, ParseErrorKind::TooLarge))?;
         }
         Ok(())
     }
 
-    /// Starts the section of a `[header]` line, merged with any earlier one
-    /// of the same kind and name.
-    fn start_section(&mut self, header: &str) {
+    /// Starts the section of a `[header]` line: a new record, unless it
+    /// repeats the section just read, which goes on.
+    fn start_section(&mut self, number: usize, header: &str) -> Result<(), ParseError> {
         self.in_section = true;
-        self.current = self.section_of(header.trim_matches(WHITESPACE));
-        if let Some(key) = &self.current
-            && !self.sections.contains_key(key)
-        {
-            let section = Section::new(key.1.clone());
-            self.sections.insert(key.clone(), section);
+        self.pending = Pending::None;
+        self.current = None;
+        if let Some((kind, name)) = self.section_of(header.trim_matches(WHITESPACE)) {
+            let reuse = self.set.sections.len() > self.first_section;
+            let index = self
+                .set
+                .push_section_record(kind, name, reuse)
+                .map_err(|_| self.error(number, ParseErrorKind::TooLarge))?;
+            self.current = Some(index);
         }
+        Ok(())
     }
 
     /// The kind and name a section header declares under the rules of the
     /// file's kind, or `None` if the section is not kept.
-    fn section_of(&mut self, header: &str) -> Option<(Kind, String)> {
-        let (kind, name) = match self.file {
-            FileKind::Credentials => (Kind::Profile, header),
-            FileKind::Config if header == "default" => (Kind::PlainDefault, header),
-            FileKind::Config => {
-                if let Some(name) = strip_keyword(header, "profile") {
-                    self.prefixed_default |= name == "default";
-                    (Kind::Profile, name)
-                } else if let Some(name) = strip_keyword(header, "sso-session") {
-                    (Kind::SsoSession, name)
-                } else {
-                    (Kind::Services, strip_keyword(header, "services")?)
-                }
-            }
-        };
-        is_valid_name(name).then(|| (kind, name.to_owned()))
+    fn section_of<'h>(&mut self, header: &'h str) -> Option<(Kind, &'h str)> {
+        let section = section_of(self.file, header);
+        self.prefixed_default |=
+            self.file == FileKind::Config && section == Some((Kind::Profile, "default"));
+        section
     }
+}
 
-    /// Stores the pending property in its section: the last definition
-    /// of a name wins.
-    fn store_property(&mut self) {
-        let Some((Some(key), value)) = self.property.take() else {
-            return;
-        };
-        if let Some(section) = self.current.as_ref().and_then(|k| self.sections.get_mut(k)) {
-            section.set(&key, value);
-        }
-    }
-
-    /// The sections by kind; a config file's plain `[default]` only if it
-    /// has no `[profile default]`.
-    fn finish(self) -> ParsedFile {
-        // Lists of their final length at once: growing them by doubling
-        // would cost up to three times that on the way.
-        let count = |of: Kind| self.sections.keys().filter(|(k, _)| *k == of).count();
-        let defaults = if self.prefixed_default {
-            0
-        } else {
-            count(Kind::PlainDefault)
-        };
-        let mut out = ParsedFile {
-            profiles: Vec::with_capacity(count(Kind::Profile) + defaults),
-            sso_sessions: Vec::with_capacity(count(Kind::SsoSession)),
-            services: Vec::with_capacity(count(Kind::Services)),
-        };
-        // Drained one by one, so the map's memory goes as the lists fill.
-        for ((kind, _), section) in self.sections {
-            match kind {
-                Kind::Profile => out.profiles.push(section),
-                Kind::PlainDefault if !self.prefixed_default => out.profiles.push(section),
-                Kind::PlainDefault => {}
-                Kind::SsoSession => out.sso_sessions.push(section),
-                Kind::Services => out.services.push(section),
+/// The kind and name a section header declares under the rules of
+/// `file`'s kind, or `None` if the section is not kept.
+fn section_of(file: FileKind, header: &str) -> Option<(Kind, &str)> {
+    let (kind, name) = match file {
+        FileKind::Credentials => (Kind::Profile, header),
+        FileKind::Config if header == "default" => (Kind::PlainDefault, header),
+        FileKind::Config => {
+            if let Some(name) = strip_keyword(header, "profile") {
+                (Kind::Profile, name)
+            } else if let Some(name) = strip_keyword(header, "sso-session") {
+                (Kind::SsoSession, name)
+            } else {
+                (Kind::Services, strip_keyword(header, "services")?)
             }
         }
-        out
-    }
+    };
+    is_valid_name(name).then_some((kind, name))
 }
 
 /// Trims the line and cuts a trailing comment. On property lines a comment
