@@ -74,23 +74,7 @@ const RUNS: usize = 3;
 /// Cells known to break the heap bound, by parser and shape, with why.
 /// Their time and the growth of their heap per byte are still checked, and
 /// the test fails once they keep the bound, so that the entry goes.
-///
-/// Profile files of many tiny distinct entries: the parser's own memory
-/// is linear and small, but its result keeps each section in a `BTreeMap`
-/// entry and each section's properties in a `BTreeMap` of their own (a
-/// leaf node, about 540 bytes, for a single property), and
-/// `profile::parse_sources` clones each file's sections into the set while
-/// the file's own are alive: a 15-byte section line costs about 170 bytes,
-/// a 9-byte property line about 160. Keeping the bound needs a smaller
-/// `Section` and `ProfileSet` in `profile/mod.rs`.
-const KNOWN_OVER: &[(&str, &str)] = &[
-    ("config file", "many sections"),
-    ("config file", "many sections, a property each"),
-    ("config file", "many properties"),
-    ("credentials file", "many bare sections"),
-    ("credentials file", "many bare sections, a property each"),
-    ("credentials file", "many properties"),
-];
+const KNOWN_OVER: &[(&str, &str)] = &[];
 
 /// What a parser is given: bytes, or a header map built from them
 /// beforehand (a `Date` header arrives already in one).
