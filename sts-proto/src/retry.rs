@@ -5,15 +5,20 @@
 //!
 //! - which failures are worth another attempt ([`classify_response`],
 //!   [`classify_transport`]);
-//! - how long to wait ([`RetryConfig::backoff`]): `rand × min(2^(n-1) s, 20 s)`
-//!   after the n-th failed attempt, or the server's `x-amz-retry-after`
-//!   within the same cap;
+//! - how long to wait ([`RetryConfig::backoff`]): `rand × min(base × 2^(n-1), 20 s)`
+//!   after the n-th failed attempt (base 1 s), a caller's own
+//!   [`BackoffFn`], or the server's `x-amz-retry-after`, all within the same
+//!   cap;
+//! - whether to pace requests on top ([`RetryMode::Adaptive`], with the
+//!   shared [`RateLimiter`](crate::call::RateLimiter));
 //! - whether the client may retry at all ([`RetryQuota`]): a token bucket of
 //!   500 that each retry draws from (5, or 10 after a timeout) and each
 //!   success refills, so a fleet facing an outage stops multiplying load;
 //! - how far off the local clock is ([`clock_skew`]), and how far a driver
 //!   may trust that ([`RetryConfig::max_clock_skew`], [`corrected_offset`]).
 
+use std::fmt;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
 
@@ -21,13 +26,41 @@ use http::HeaderMap;
 
 use crate::error::{ErrorCode, ResponseError, ServiceError};
 
+/// Which of the AWS SDKs' retry modes a call follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum RetryMode {
+    /// Jittered exponential back-off and the retry quota.
+    #[default]
+    Standard,
+    /// Standard, plus client-side rate limiting: throttling answers lower
+    /// the rate at which the client's calls may send (a token bucket, its
+    /// rate set by CUBIC), and successes raise it again, so a client that
+    /// is being throttled stops adding to the load before it runs out of
+    /// attempts.
+    Adaptive,
+}
+
+/// A caller's own back-off: the wait after failed attempt `attempt` (1 for
+/// the first), given a uniform random number in `[0, 1)`. The result is
+/// still capped by [`RetryConfig::max_backoff`], so no function can make a
+/// client wait without bound.
+pub type BackoffFn = Arc<dyn Fn(u32, f64) -> Duration + Send + Sync>;
+
 /// How a driver retries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct RetryConfig {
     /// Attempts in all, the first included; 1 turns retries off.
     pub max_attempts: u32,
     /// The longest wait between attempts.
     pub max_backoff: Duration,
+    /// The ceiling of the first back-off, doubled after each failure
+    /// (default one second, as in the AWS SDKs).
+    pub base_delay: Duration,
+    /// A back-off of the caller's own, used instead of the exponential one.
+    pub custom_backoff: Option<BackoffFn>,
+    /// Standard or adaptive.
+    pub mode: RetryMode,
     /// Whether the retry quota applies.
     pub use_quota: bool,
     /// The largest clock correction the driver accepts, in total, from
@@ -42,6 +75,23 @@ pub struct RetryConfig {
     pub max_clock_skew: Duration,
 }
 
+impl fmt::Debug for RetryConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RetryConfig")
+            .field("max_attempts", &self.max_attempts)
+            .field("max_backoff", &self.max_backoff)
+            .field("base_delay", &self.base_delay)
+            .field(
+                "custom_backoff",
+                &self.custom_backoff.as_ref().map(|_| "Fn(attempt, rand)"),
+            )
+            .field("mode", &self.mode)
+            .field("use_quota", &self.use_quota)
+            .field("max_clock_skew", &self.max_clock_skew)
+            .finish()
+    }
+}
+
 /// The default bound on clock correction: one hour, which covers clocks
 /// that drifted or were set by hand, while a forged `Date` can make a
 /// request valid at most an hour (plus SigV4's own 15 minutes) ahead.
@@ -52,6 +102,9 @@ impl Default for RetryConfig {
         Self {
             max_attempts: 3,
             max_backoff: Duration::from_secs(20),
+            base_delay: Duration::from_secs(1),
+            custom_backoff: None,
+            mode: RetryMode::Standard,
             use_quota: true,
             max_clock_skew: DEFAULT_MAX_CLOCK_SKEW,
         }
@@ -61,17 +114,25 @@ impl Default for RetryConfig {
 impl RetryConfig {
     /// The wait after failed attempt `attempt` (1 for the first), given a
     /// uniform random `rand` in `[0, 1)` and the server's requested delay.
+    ///
+    /// The server's delay wins when there is one: it knows its own load.
     pub fn backoff(&self, attempt: u32, rand: f64, retry_after: Option<Duration>) -> Duration {
         if let Some(after) = retry_after {
             return after.min(self.max_backoff);
         }
-        let exp = attempt.saturating_sub(1).min(30);
-        let ceiling = Duration::from_secs(1u64 << exp).min(self.max_backoff);
         let rand = if rand.is_finite() {
             rand.clamp(0.0, 1.0)
         } else {
             0.0
         };
+        if let Some(custom) = &self.custom_backoff {
+            return custom(attempt, rand).min(self.max_backoff);
+        }
+        let exp = attempt.saturating_sub(1).min(30);
+        let ceiling = self
+            .base_delay
+            .saturating_mul(1u32 << exp)
+            .min(self.max_backoff);
         ceiling.mul_f64(rand)
     }
 }
@@ -366,6 +427,32 @@ mod tests {
             c.backoff(1, 0.3, Some(Duration::from_secs(60))),
             Duration::from_secs(20)
         );
+    }
+
+    #[test]
+    fn base_delay_and_custom_backoff_stay_under_the_cap() {
+        let c = RetryConfig {
+            base_delay: Duration::from_millis(100),
+            ..RetryConfig::default()
+        };
+        assert_eq!(c.backoff(1, 1.0, None), Duration::from_millis(100));
+        assert_eq!(c.backoff(4, 0.5, None), Duration::from_millis(400));
+        assert_eq!(c.backoff(99, 1.0, None), Duration::from_secs(20));
+        let c = RetryConfig {
+            custom_backoff: Some(Arc::new(|attempt, rand| {
+                Duration::from_secs(u64::from(attempt) * 100).mul_f64(rand)
+            })),
+            ..RetryConfig::default()
+        };
+        assert_eq!(c.backoff(1, 0.1, None), Duration::from_secs(10));
+        assert_eq!(c.backoff(2, 1.0, None), Duration::from_secs(20));
+        // Out-of-range randomness never reaches the function.
+        assert_eq!(c.backoff(1, f64::INFINITY, None), Duration::ZERO);
+        assert_eq!(
+            c.backoff(1, 0.1, Some(Duration::from_secs(3))),
+            Duration::from_secs(3)
+        );
+        assert!(format!("{c:?}").contains("custom_backoff: Some"));
     }
 
     #[test]

@@ -1,0 +1,480 @@
+//! One operation's whole exchange as a state machine: which signed request
+//! to send next, and what to do with each answer (done, re-sign, wait and
+//! retry, give up).
+//!
+//! ```text
+//!                      Call::new (validates the operation once)
+//!                          │
+//!                          ▼
+//!        ┌──────────────► Ready ◄───────────────────────────────┐
+//!        │                 │ next_request(now, signing)          │
+//!        │       ┌─────────┴───────────────┐                     │
+//!        │       │ adaptive mode: the      │ (signs; attempt     │
+//!        │       │ rate limiter reserved a │  budget = attempt   │
+//!        │       │ token for later         │  timeout cut to the │
+//!        │       ▼                         │  call deadline)     │
+//!        │     Paced ── Next::Wait(d) ─┐   │                     │
+//!        │       ▲   (driver sleeps d) │   │                     │
+//!        │       └─────────────────────┘   │                     │
+//!        │       next_request ─────────────┤                     │
+//!        │                                 ▼                     │
+//!        │                      Sent ── Next::Send(request) ──► driver's transport
+//!        │                        │ response(now, status, headers, body, rand)
+//!        │                        │ transport_failure(now, failure, rand)
+//!        │     ┌──────────────────┼───────────────────┬───────────────────┐
+//!        │     ▼                  ▼                   ▼                   ▼
+//!        │  SendNow(Resign)   Wait(Retry)        Done(output)       Failed(GaveUp)
+//!        │  clock-skew answer back-off (quota,    quota refilled     not retryable,
+//!        │  within the bound: jitter or           │                  no attempts left,
+//!        │  new offset, once  x-amz-retry-after)  │                  quota used up,
+//!        │     │                  │               │                  deadline would pass,
+//!        └─────┴──────────────────┘               ▼                  skew refused
+//!                                              Finished ◄────────────────┘
+//! ```
+//!
+//! Asking in the wrong state (a response before any request was handed out,
+//! anything after the call finished) is a [`CallError::WrongState`], never a
+//! panic.
+//!
+//! The call reads no clock and draws no random numbers: each step is given
+//! the monotonic time (`now`, a [`Duration`] since an origin the driver fixes
+//! once, the same for every call that shares a [`RateLimiter`]), the wall
+//! clock for signing, and a source of jitter. The retry quota and the rate
+//! limiter are borrowed, because they belong to the client and are shared by
+//! all its calls; so is the clock offset, which the call only reports
+//! ([`Resign::clock_offset`]) for the driver to store.
+//!
+//! A driver's loop, with the I/O left out:
+//!
+//! ```
+//! use std::time::{Duration, SystemTime};
+//! use sts_proto::call::{Call, CallOptions, Decision, Next, Signing};
+//! use sts_proto::retry::{RetryConfig, RetryQuota};
+//! use sts_proto::{Credentials, endpoint, ops::GetCallerIdentity};
+//!
+//! let endpoint = endpoint::resolve(&endpoint::EndpointConfig::new().with_region("eu-west-1"))?;
+//! let (retry, quota) = (RetryConfig::default(), RetryQuota::default());
+//! let credentials = Credentials::new("AKIDEXAMPLE", "secret", None);
+//! let op = GetCallerIdentity::new();
+//! let mut call = Call::new(&op, CallOptions::new(&endpoint, &retry, &quota))?;
+//! let mut now = Duration::ZERO; // the driver's monotonic clock
+//! let output = loop {
+//!     let signing = Signing::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000))
+//!         .credentials(&credentials);
+//!     let outgoing = match call.next_request(now, &signing)? {
+//!         Next::Send(outgoing) => outgoing,
+//!         Next::Wait(d) => { now += d; continue; } // sleep(d)
+//!     };
+//!     // A real driver sends `outgoing.request` within `outgoing.timeout` here.
+//!     let body = b"<GetCallerIdentityResponse><GetCallerIdentityResult>\
+//!         <Arn>arn:aws:iam::123456789012:user/me</Arn></GetCallerIdentityResult>\
+//!         </GetCallerIdentityResponse>";
+//!     match call.response(now, 200, &http::HeaderMap::new(), body, || 0.5)? {
+//!         Decision::Done(output) => break output,
+//!         Decision::SendNow(resign) => { /* store resign.clock_offset */ }
+//!         Decision::Wait(retry) => now += retry.delay, // sleep(retry.delay)
+//!         Decision::Failed(gave_up) => panic!("{}", gave_up.reason),
+//!     }
+//! };
+//! assert_eq!(output.arn.as_deref(), Some("arn:aws:iam::123456789012:user/me"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use crate::credentials::Credentials;
+use crate::endpoint::ResolvedEndpoint;
+use crate::error::ResponseError;
+use crate::operation::{BuildError, Operation};
+use crate::retry::{
+    ClockOffsetMillis, RetryConfig, RetryKind, RetryQuota, TransportFailure, classify_response,
+    classify_transport,
+};
+use crate::sigv4::SigningKey;
+
+mod rate_limit;
+mod receive;
+mod send;
+#[cfg(test)]
+mod test;
+
+pub use rate_limit::RateLimiter;
+
+/// What a call is made with besides the operation: where it goes, how it
+/// retries, and the pieces shared with the client's other calls.
+#[derive(Debug, Clone, Copy)]
+pub struct CallOptions<'a> {
+    /// The resolved endpoint.
+    pub endpoint: &'a ResolvedEndpoint,
+    /// The `User-Agent` header to send, if any.
+    pub user_agent: Option<&'a str>,
+    /// The retry policy.
+    pub retry: &'a RetryConfig,
+    /// The client's retry quota.
+    pub quota: &'a RetryQuota,
+    /// The client's rate limiter; consulted in [adaptive
+    /// mode](crate::retry::RetryMode::Adaptive) only, and adaptive mode
+    /// without one paces nothing.
+    pub rate_limiter: Option<&'a RateLimiter>,
+    /// The time allowed to each attempt.
+    pub attempt_timeout: Option<Duration>,
+    /// The time allowed to the whole call, from the first request handed
+    /// out: no wait is started that would pass it, and each attempt's
+    /// budget is cut to what remains.
+    pub call_timeout: Option<Duration>,
+    /// Whether the operation is checked against the model's constraints
+    /// before anything is sent (default on). Off, a request the service
+    /// would refuse is sent anyway, which helps when the service accepts
+    /// more than the model says.
+    pub validation: bool,
+}
+
+impl<'a> CallOptions<'a> {
+    /// Options for `endpoint`: no user agent, no rate limiter, no timeouts,
+    /// validation on.
+    pub fn new(
+        endpoint: &'a ResolvedEndpoint,
+        retry: &'a RetryConfig,
+        quota: &'a RetryQuota,
+    ) -> Self {
+        Self {
+            endpoint,
+            user_agent: None,
+            retry,
+            quota,
+            rate_limiter: None,
+            attempt_timeout: None,
+            call_timeout: None,
+            validation: true,
+        }
+    }
+}
+
+/// What one request is signed with: the wall clock, the clock offset the
+/// driver keeps, and (for signed operations) the credentials.
+#[derive(Debug, Clone, Copy)]
+pub struct Signing<'k> {
+    /// The local wall clock, before correction.
+    pub wall: SystemTime,
+    /// The correction the driver applies to it (server minus local).
+    pub clock_offset: ClockOffsetMillis,
+    /// The credentials; required for signed operations.
+    pub credentials: Option<&'k Credentials>,
+    /// A key derived earlier for the same secret, day, region and service,
+    /// to skip the derivation; ignored when it does not match.
+    pub signing_key: Option<&'k SigningKey>,
+}
+
+impl<'k> Signing<'k> {
+    /// Signing at `wall` with no offset and no credentials.
+    pub fn new(wall: SystemTime) -> Self {
+        Self {
+            wall,
+            clock_offset: 0,
+            credentials: None,
+            signing_key: None,
+        }
+    }
+
+    /// The same, with credentials.
+    pub fn credentials(mut self, credentials: &'k Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The same, with the driver's clock offset.
+    pub fn clock_offset(mut self, offset: ClockOffsetMillis) -> Self {
+        self.clock_offset = offset;
+        self
+    }
+
+    /// The same, with a cached signing key.
+    pub fn signing_key(mut self, key: &'k SigningKey) -> Self {
+        self.signing_key = Some(key);
+        self
+    }
+
+    /// The time the request is signed with: the wall clock moved by the
+    /// offset. A driver that caches signing keys derives them for this time.
+    pub fn time(&self) -> SystemTime {
+        crate::retry::apply_offset(self.wall, self.clock_offset)
+    }
+}
+
+/// What the driver does next, asked before each attempt.
+#[derive(Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "returned once per attempt and taken apart at once; a box would cost an allocation per attempt"
+)]
+pub enum Next {
+    /// Send this request.
+    Send(Outgoing),
+    /// The rate limiter holds this attempt back: sleep, then ask again.
+    Wait(Duration),
+}
+
+/// One signed attempt.
+#[derive(Debug)]
+pub struct Outgoing {
+    /// The signed request.
+    pub request: http::Request<Vec<u8>>,
+    /// The time allowed to this attempt: the attempt timeout, cut to what
+    /// remains of the call timeout.
+    pub timeout: Option<Duration>,
+    /// The attempt's number, 1 for the first; a re-signed attempt after a
+    /// clock-skew answer keeps its number.
+    pub attempt: u32,
+}
+
+/// What the driver does after an answer.
+#[derive(Debug)]
+pub enum Decision<T> {
+    /// The call succeeded.
+    Done(T),
+    /// The answer showed a clock skew within the bound: store the new
+    /// offset and ask for the next request at once; it is signed again.
+    SendNow(Resign),
+    /// The attempt failed and another is worth making: sleep, then ask for
+    /// the next request.
+    Wait(Retry),
+    /// The call failed for good.
+    Failed(GaveUp),
+}
+
+/// A clock-skew answer the call believed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Resign {
+    /// The status of the answer.
+    pub status: u16,
+    /// The skew the answer showed, against the time the request was signed
+    /// with.
+    pub measured: ClockOffsetMillis,
+    /// The offset the driver signs with from now on, for this call and the
+    /// others.
+    pub clock_offset: ClockOffsetMillis,
+}
+
+/// A retry after a failed attempt.
+#[derive(Debug)]
+pub struct Retry {
+    /// How long to wait before the next attempt.
+    pub delay: Duration,
+    /// Why the attempt failed, for the driver's log.
+    pub failure: Failure,
+}
+
+/// The end of a failed call.
+#[derive(Debug)]
+pub struct GaveUp {
+    /// Why no further attempt is made.
+    pub reason: GiveUp,
+    /// How the last attempt failed.
+    pub failure: Failure,
+}
+
+/// How one attempt failed.
+#[derive(Debug)]
+pub enum Failure {
+    /// An answer that is not a result.
+    Response(ResponseError),
+    /// No complete answer; the driver holds the details.
+    Transport(TransportFailure),
+}
+
+impl Failure {
+    /// How the failure counts for retrying.
+    pub fn retry_kind(&self) -> RetryKind {
+        match self {
+            Failure::Response(e) => classify_response(e),
+            Failure::Transport(f) => classify_transport(*f),
+        }
+    }
+}
+
+/// Why a call stops retrying. `Display` gives the words a driver logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum GiveUp {
+    /// Another attempt would meet the same answer.
+    NotRetryable,
+    /// `max_attempts` were made.
+    NoAttemptsLeft,
+    /// The shared retry quota cannot pay for a retry.
+    QuotaExhausted,
+    /// The wait before the next attempt would pass the call timeout.
+    CallTimeout,
+    /// A clock-skew answer claimed an offset beyond
+    /// [`RetryConfig::max_clock_skew`] (or correction is off); it is not
+    /// believed, and not retried, since the next answer would say the same.
+    SkewRefused {
+        /// The offset the answer claimed.
+        measured: ClockOffsetMillis,
+        /// The bound it broke.
+        bound: Duration,
+    },
+}
+
+impl fmt::Display for GiveUp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            GiveUp::NotRetryable => "not retryable",
+            GiveUp::NoAttemptsLeft => "no attempts left",
+            GiveUp::QuotaExhausted => "the retry quota is used up",
+            GiveUp::CallTimeout => "the call timeout would pass",
+            GiveUp::SkewRefused { .. } => "clock correction refused",
+        })
+    }
+}
+
+/// A call asked to do something it cannot.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CallError {
+    /// The step does not fit the call's state: a response before any
+    /// request was handed out, a request while one is in flight, anything
+    /// after the call finished.
+    #[error("{operation} call: cannot take {step} while {state}")]
+    WrongState {
+        /// The operation.
+        operation: &'static str,
+        /// The step asked for.
+        step: &'static str,
+        /// The state the call is in.
+        state: &'static str,
+    },
+    /// The request could not be validated, built or signed; the call is
+    /// finished.
+    #[error(transparent)]
+    Build(#[from] BuildError),
+    /// The call timeout was reached before the next attempt could start;
+    /// the call is finished.
+    #[error("call timeout of {limit:?} reached")]
+    DeadlineReached {
+        /// The call timeout.
+        limit: Duration,
+    },
+}
+
+/// Where a call is.
+#[derive(Debug, Clone, Copy)]
+enum State {
+    /// A request may be handed out; `fresh` when it starts a new attempt
+    /// (not a re-signed one).
+    Ready { fresh: bool },
+    /// The rate limiter reserved a token for the next request, which the
+    /// driver asks for after waiting.
+    Paced { fresh: bool },
+    /// A request is out, signed at `signed_at` with `clock_offset`.
+    Sent {
+        signed_at: SystemTime,
+        clock_offset: ClockOffsetMillis,
+    },
+    /// Done or failed; nothing more happens.
+    Finished,
+}
+
+impl State {
+    fn name(self) -> &'static str {
+        match self {
+            State::Ready { .. } => "ready to send",
+            State::Paced { .. } => "paced by the rate limiter",
+            State::Sent { .. } => "waiting for an answer",
+            State::Finished => "finished",
+        }
+    }
+}
+
+/// One operation's exchange: see the [module](self) for the states.
+///
+/// Not `Clone`: one call, one sequence of attempts.
+#[derive(Debug)]
+pub struct Call<'a, Op: Operation> {
+    op: &'a Op,
+    options: CallOptions<'a>,
+    state: State,
+    /// Monotonic time of the first request handed out.
+    started: Option<Duration>,
+    /// The number of the last attempt handed out.
+    attempt: u32,
+    /// What the last retry cost the quota, given back on success.
+    retry_cost: Option<u32>,
+    /// Whether a clock-skew answer was believed already; a call re-signs
+    /// once at most, so two lying answers cannot keep it busy.
+    corrected_skew: bool,
+}
+
+impl<'a, Op: Operation> Call<'a, Op> {
+    /// A call of `op`, checked against the model's constraints unless
+    /// [`CallOptions::validation`] is off; nothing is signed yet.
+    pub fn new(op: &'a Op, options: CallOptions<'a>) -> Result<Self, CallError> {
+        if options.validation {
+            op.validate().map_err(BuildError::from)?;
+        }
+        Ok(Self {
+            op,
+            options,
+            state: State::Ready { fresh: true },
+            started: None,
+            attempt: 0,
+            retry_cost: None,
+            corrected_skew: false,
+        })
+    }
+
+    /// The number of the last attempt handed out (0 before the first).
+    pub fn attempt(&self) -> u32 {
+        self.attempt
+    }
+
+    /// Whether the call is done or failed.
+    pub fn is_finished(&self) -> bool {
+        matches!(self.state, State::Finished)
+    }
+
+    fn wrong_state(&self, step: &'static str) -> CallError {
+        CallError::WrongState {
+            operation: Op::ACTION,
+            step,
+            state: self.state.name(),
+        }
+    }
+
+    /// Time since the first request was handed out.
+    fn elapsed(&self, now: Duration) -> Duration {
+        self.started
+            .map_or(Duration::ZERO, |s| now.saturating_sub(s))
+    }
+
+    fn rate_limiter(&self) -> Option<&'a RateLimiter> {
+        match self.options.retry.mode {
+            crate::retry::RetryMode::Adaptive => self.options.rate_limiter,
+            _ => None,
+        }
+    }
+}
+
+/// The operation as already validated: [`crate::operation::build`]
+/// validates every time it builds, which a call of many attempts (or one
+/// told not to validate) does not want.
+#[derive(Debug)]
+struct Validated<'a, Op>(&'a Op);
+
+impl<Op: Operation> Operation for Validated<'_, Op> {
+    const ACTION: &'static str = Op::ACTION;
+    const SIGNED: bool = Op::SIGNED;
+    type Output = Op::Output;
+
+    fn validate(&self) -> Result<(), crate::ValidationError> {
+        Ok(())
+    }
+
+    fn write_form(&self, form: &mut crate::form::FormWriter) {
+        self.0.write_form(form);
+    }
+
+    fn read_output(result: &crate::operation::ResultReader<'_>) -> Result<Self::Output, String> {
+        Op::read_output(result)
+    }
+}

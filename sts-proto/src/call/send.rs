@@ -1,0 +1,91 @@
+//! Ready and Paced: what may happen before an attempt — the deadline, the
+//! rate limiter's pacing, then signing.
+
+use std::time::Duration;
+
+use crate::operation::{self, Operation, RequestContext};
+
+use super::{Call, CallError, Next, Outgoing, Signing, State, Validated};
+
+impl<Op: Operation> Call<'_, Op> {
+    /// The next attempt's signed request, or how long the rate limiter
+    /// holds it back.
+    ///
+    /// `now` is the driver's monotonic time; the first request starts the
+    /// call timeout. After [`Next::Wait`] the driver sleeps and asks again:
+    /// the token is reserved by then, so the second answer is a request.
+    ///
+    /// # Errors
+    ///
+    /// [`CallError::DeadlineReached`] when no time is left for an attempt,
+    /// [`CallError::Build`] when the request cannot be signed (both finish
+    /// the call), [`CallError::WrongState`] while a request is out or after
+    /// the call finished.
+    pub fn next_request(
+        &mut self,
+        now: Duration,
+        signing: &Signing<'_>,
+    ) -> Result<Next, CallError> {
+        let (fresh, paced) = match self.state {
+            State::Ready { fresh } => (fresh, false),
+            State::Paced { fresh } => (fresh, true),
+            State::Sent { .. } | State::Finished => return Err(self.wrong_state("a request")),
+        };
+        let started = *self.started.get_or_insert(now);
+        let elapsed = now.saturating_sub(started);
+        let timeout = self.attempt_budget(elapsed)?;
+        if !paced && let Some(limiter) = self.rate_limiter() {
+            let wait = limiter.acquire(now);
+            if !wait.is_zero() {
+                if let Some(limit) = self.options.call_timeout
+                    && elapsed.saturating_add(wait) >= limit
+                {
+                    self.state = State::Finished;
+                    return Err(CallError::DeadlineReached { limit });
+                }
+                self.state = State::Paced { fresh };
+                return Ok(Next::Wait(wait));
+            }
+        }
+        let signed_at = signing.time();
+        let mut ctx = RequestContext::new(self.options.endpoint, signed_at);
+        ctx.user_agent = self.options.user_agent;
+        ctx.credentials = signing.credentials;
+        ctx.signing_key = signing.signing_key;
+        let request = match operation::build(&Validated(self.op), &ctx) {
+            Ok(request) => request,
+            Err(e) => {
+                self.state = State::Finished;
+                return Err(e.into());
+            }
+        };
+        if fresh {
+            self.attempt = self.attempt.saturating_add(1);
+        }
+        self.state = State::Sent {
+            signed_at,
+            clock_offset: signing.clock_offset,
+        };
+        Ok(Next::Send(Outgoing {
+            request,
+            timeout,
+            attempt: self.attempt,
+        }))
+    }
+
+    /// The time left for one attempt: the attempt timeout, cut to what
+    /// remains of the call timeout; none left finishes the call.
+    fn attempt_budget(&mut self, elapsed: Duration) -> Result<Option<Duration>, CallError> {
+        let Some(limit) = self.options.call_timeout else {
+            return Ok(self.options.attempt_timeout);
+        };
+        let left = limit.checked_sub(elapsed).unwrap_or_default();
+        if left.is_zero() {
+            self.state = State::Finished;
+            return Err(CallError::DeadlineReached { limit });
+        }
+        Ok(Some(
+            self.options.attempt_timeout.map_or(left, |t| t.min(left)),
+        ))
+    }
+}
