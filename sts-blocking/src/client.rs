@@ -7,10 +7,13 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use sts_proto::Credentials;
+use sts_proto::call::{
+    Call, CallError, CallOptions, Decision, Failure, GiveUp, Next, RateLimiter, Signing,
+};
 use sts_proto::endpoint::{self, ResolvedEndpoint};
-use sts_proto::operation::{self, Operation, OperationOutput, RequestContext};
+use sts_proto::operation::{self, BuildError, Operation, OperationOutput, RequestContext};
 use sts_proto::ops::*;
-use sts_proto::retry::{self, RetryConfig, RetryKind, RetryQuota};
+use sts_proto::retry::{self, RetryConfig, RetryQuota};
 use sts_proto::sigv4::{SigningKey, SigningParams};
 
 use crate::config::{ClientBuilder, ConfigError};
@@ -47,7 +50,15 @@ struct Inner {
     endpoint: ResolvedEndpoint,
     credentials: Arc<dyn ProvideCredentials>,
     retry: RetryConfig,
+    /// Shared by all calls: retries are budgeted per client, as in the
+    /// AWS SDKs, so a fleet facing an outage stops multiplying load.
     quota: RetryQuota,
+    /// Shared by all calls, used in adaptive mode only.
+    rate_limiter: RateLimiter,
+    validation: bool,
+    /// The monotonic origin of the calls' times, for the deadline and the
+    /// rate limiter.
+    origin: Instant,
     attempt_timeout: Option<Duration>,
     call_timeout: Option<Duration>,
     user_agent: String,
@@ -71,29 +82,10 @@ impl fmt::Debug for Client {
     }
 }
 
-/// How one attempt ended.
-enum Attempt<T> {
-    Done(T),
-    Failed {
-        error: Error,
-        retry_after: Option<Duration>,
-    },
-    /// The answer claimed a clock offset beyond the bound: it is not
-    /// believed, and not retried either, since the next answer would say
-    /// the same.
-    SkewRefused(Error),
-    /// The clock was corrected by this many milliseconds; sign again and
-    /// resend at once.
-    Resign {
-        status: u16,
-        offset_ms: i64,
-    },
-}
-
 /// One log line for a failed attempt: where it went, what came back
 /// (status, error code, request id, never a message or a header, which
 /// could echo a secret) and what happens next.
-fn log_failure(action: &str, url: &str, attempt: u32, error: &Error, next: &str) {
+fn log_failure(action: &str, url: &str, attempt: u32, error: &Error, next: impl fmt::Display) {
     let status = error
         .status()
         .map_or_else(|| "no response".to_owned(), |s| format!("status {s}"));
@@ -105,6 +97,42 @@ fn log_failure(action: &str, url: &str, attempt: u32, error: &Error, next: &str)
         "{action} attempt {attempt} to {url}: {status}, {what}, request id {}: {next}",
         error.request_id().unwrap_or("-"),
     );
+}
+
+/// The client's error for a failed attempt: a transport failure's details
+/// are the transport's, which the loop holds.
+fn failure_error(failure: Failure, transport_error: &mut Option<TransportError>) -> Error {
+    let kind = failure.retry_kind();
+    let error = match failure {
+        Failure::Response(e) => Error::from(e),
+        Failure::Transport(kind) => Error::Transport(
+            transport_error
+                .take()
+                .unwrap_or_else(|| TransportError::new(kind, "no response")),
+        ),
+    };
+    // What `Error::is_retryable` tells the caller must be what the call
+    // decided on; both classify the same value, so this holds by construction.
+    debug_assert_eq!(error.retry_kind(), kind);
+    error
+}
+
+/// The client's error for a call that could not go on.
+fn call_error<Op: Operation>(e: CallError) -> Error {
+    match e {
+        CallError::Build(e) => Error::from(e),
+        CallError::DeadlineReached { limit } => TransportError::new(
+            crate::transport::TransportFailure::Timeout,
+            format!("call timeout of {limit:?} reached"),
+        )
+        .into(),
+        // The loop above follows the call's states, so this is a bug of
+        // ours; it is reported, not panicked on.
+        other => Error::Build(BuildError::InvalidRequest {
+            operation: Op::ACTION,
+            reason: other.to_string(),
+        }),
+    }
 }
 
 const USER_AGENT: &str = concat!("sts-rs/", env!("CARGO_PKG_VERSION"));
@@ -144,6 +172,9 @@ impl Client {
                 credentials,
                 retry: b.retry,
                 quota: RetryQuota::default(),
+                rate_limiter: RateLimiter::new(),
+                validation: b.validation,
+                origin: Instant::now(),
                 attempt_timeout: bounded_timeout(b.attempt_timeout),
                 call_timeout: bounded_timeout(b.call_timeout),
                 user_agent,
@@ -196,148 +227,124 @@ impl Client {
     }
 
     /// Sends any operation: validates, signs, sends, retries, parses.
+    ///
+    /// Every decision is the [`Call`]'s; this loop only reads the clocks,
+    /// sends, sleeps, and keeps what the client's calls share (the clock
+    /// offset, the signing key) up to date.
     pub fn send<Op: Operation>(&self, op: &Op) -> Result<Op::Output, Error> {
-        op.validate()?;
+        let inner = &*self.inner;
+        let mut call = Call::new(op, self.call_options()).map_err(call_error::<Op>)?;
         let credentials = if Op::SIGNED {
             Some(self.credentials()?)
         } else {
             None
         };
-        let inner = &*self.inner;
-        let started = Instant::now();
-        let mut attempt: u32 = 1;
-        let mut retry_cost: Option<u32> = None;
-        let mut corrected_skew = false;
+        let url = &inner.endpoint.url;
         loop {
-            let (error, retry_after) =
-                match self.attempt(op, credentials.as_deref(), started, !corrected_skew)? {
-                    Attempt::Done(output) => {
-                        inner.quota.release(retry_cost);
-                        log::debug!(
-                            "{} attempt {attempt} to {}: status 200, request id {}: done",
-                            Op::ACTION,
-                            inner.endpoint.url,
-                            output.request_id().unwrap_or("-"),
-                        );
-                        return Ok(output);
-                    }
-                    Attempt::Resign { status, offset_ms } => {
-                        log::info!(
-                            "{} attempt {attempt} to {}: status {status}: the clock is off by \
-                             {offset_ms} ms; signing again now",
-                            Op::ACTION,
-                            inner.endpoint.url,
-                        );
-                        corrected_skew = true;
-                        continue;
-                    }
-                    Attempt::SkewRefused(error) => {
-                        log_failure(
-                            Op::ACTION,
-                            &inner.endpoint.url,
-                            attempt,
-                            &error,
-                            "clock correction refused",
-                        );
-                        return Err(error);
-                    }
-                    Attempt::Failed { error, retry_after } => (error, retry_after),
-                };
-            let kind = error.retry_kind();
-            let give_up = |why: &str, error: Error| {
-                log_failure(Op::ACTION, &inner.endpoint.url, attempt, &error, why);
-                Err(error)
+            let mut signing = Signing::new(inner.clock.now())
+                .clock_offset(inner.clock_offset_ms.load(Ordering::Relaxed));
+            let key = match credentials.as_deref() {
+                Some(c) => Some(self.signing_key(c, signing.time())?),
+                None => None,
             };
-            if kind == RetryKind::NotRetryable || kind == RetryKind::ClockSkew && corrected_skew {
-                return give_up("not retryable", error);
-            }
-            if attempt >= inner.retry.max_attempts {
-                return give_up("no attempts left", error);
-            }
-            if inner.retry.use_quota {
-                match inner.quota.acquire(kind) {
-                    Some(cost) => retry_cost = Some(cost),
-                    None => return give_up("the retry quota is used up", error),
+            signing.credentials = credentials.as_deref();
+            signing.signing_key = key.as_deref();
+            let outgoing = match call.next_request(inner.origin.elapsed(), &signing) {
+                Ok(Next::Send(outgoing)) => outgoing,
+                Ok(Next::Wait(pause)) => {
+                    log::debug!(
+                        "{} to {url}: the client-side rate limit holds the attempt for {pause:?}",
+                        Op::ACTION,
+                    );
+                    inner.sleep.sleep(pause);
+                    continue;
+                }
+                Err(e) => return Err(call_error::<Op>(e)),
+            };
+            let attempt = outgoing.attempt;
+            let mut transport_error = None;
+            let decision = match inner.transport.send(outgoing.request, outgoing.timeout) {
+                Ok(response) => {
+                    // The body holds the answer's secrets until it is
+                    // parsed; the guard wipes it whatever happens next.
+                    let (parts, body) = response.into_parts();
+                    let body = zeroize::Zeroizing::new(body);
+                    call.response(
+                        inner.origin.elapsed(),
+                        parts.status.as_u16(),
+                        &parts.headers,
+                        &body,
+                        || inner.random.next_f64(),
+                    )
+                }
+                Err(e) => {
+                    let kind = e.kind();
+                    transport_error = Some(e);
+                    call.transport_failure(inner.origin.elapsed(), kind, || inner.random.next_f64())
                 }
             }
-            let delay = inner
-                .retry
-                .backoff(attempt, inner.random.next_f64(), retry_after);
-            if let Some(limit) = inner.call_timeout
-                && started.elapsed().saturating_add(delay) >= limit
-            {
-                return give_up("the call timeout would pass", error);
+            .map_err(call_error::<Op>)?;
+            match decision {
+                Decision::Done(output) => {
+                    log::debug!(
+                        "{} attempt {attempt} to {url}: status 200, request id {}: done",
+                        Op::ACTION,
+                        output.request_id().unwrap_or("-"),
+                    );
+                    return Ok(output);
+                }
+                Decision::SendNow(resign) => {
+                    log::info!(
+                        "{} attempt {attempt} to {url}: status {}: the clock is off by \
+                         {} ms; signing again now",
+                        Op::ACTION,
+                        resign.status,
+                        resign.measured,
+                    );
+                    inner
+                        .clock_offset_ms
+                        .store(resign.clock_offset, Ordering::Relaxed);
+                }
+                Decision::Wait(retry) => {
+                    let error = failure_error(retry.failure, &mut transport_error);
+                    let delay = retry.delay;
+                    log_failure(
+                        Op::ACTION,
+                        url,
+                        attempt,
+                        &error,
+                        format_args!("retrying in {delay:?}"),
+                    );
+                    drop(error);
+                    inner.sleep.sleep(delay);
+                }
+                Decision::Failed(gave_up) => {
+                    if let GiveUp::SkewRefused { measured, bound } = gave_up.reason {
+                        log::warn!(
+                            "{} to {url}: the server's Date is {measured} ms from the signing \
+                             time, beyond the clock-correction bound of {bound:?}; not \
+                             correcting",
+                            Op::ACTION,
+                        );
+                    }
+                    let error = failure_error(gave_up.failure, &mut transport_error);
+                    log_failure(Op::ACTION, url, attempt, &error, gave_up.reason);
+                    return Err(error);
+                }
             }
-            log_failure(
-                Op::ACTION,
-                &inner.endpoint.url,
-                attempt,
-                &error,
-                &format!("retrying in {delay:?}"),
-            );
-            inner.sleep.sleep(delay);
-            attempt += 1;
         }
     }
 
-    /// One signed attempt. A clock-skew error, when `may_resign`, updates
-    /// the clock offset and asks for an immediate re-signed attempt.
-    fn attempt<Op: Operation>(
-        &self,
-        op: &Op,
-        credentials: Option<&Credentials>,
-        started: Instant,
-        may_resign: bool,
-    ) -> Result<Attempt<Op::Output>, Error> {
+    /// What every call of this client is made with.
+    fn call_options(&self) -> CallOptions<'_> {
         let inner = &*self.inner;
-        let (request, signed_at) = self.build_request(op, credentials)?;
-        let timeout = self.attempt_budget(started)?;
-        let response = match inner.transport.send(request, timeout) {
-            Ok(response) => response,
-            Err(e) => {
-                return Ok(Attempt::Failed {
-                    error: Error::Transport(e),
-                    retry_after: None,
-                });
-            }
-        };
-        // The body holds the answer's secrets until it is parsed; the
-        // guard wipes it on every way out of this function.
-        let (parts, body) = response.into_parts();
-        let body = zeroize::Zeroizing::new(body);
-        let headers = &parts.headers;
-        match operation::parse::<Op>(parts.status.as_u16(), headers, &body) {
-            Ok(output) => Ok(Attempt::Done(output)),
-            Err(e) => {
-                if may_resign && let Some(offset) = retry::clock_skew(&e, headers, signed_at) {
-                    let current = inner.clock_offset_ms.load(Ordering::Relaxed);
-                    let max = inner.retry.max_clock_skew;
-                    match retry::corrected_offset(current, offset, max) {
-                        Some(total) if !max.is_zero() => {
-                            inner.clock_offset_ms.store(total, Ordering::Relaxed);
-                            return Ok(Attempt::Resign {
-                                status: parts.status.as_u16(),
-                                offset_ms: offset,
-                            });
-                        }
-                        _ => {
-                            log::warn!(
-                                "{} to {}: the server's Date is {offset} ms from the signing \
-                                 time, beyond the clock-correction bound of {max:?}; not \
-                                 correcting",
-                                Op::ACTION,
-                                inner.endpoint.url,
-                            );
-                            return Ok(Attempt::SkewRefused(Error::from(e)));
-                        }
-                    }
-                }
-                Ok(Attempt::Failed {
-                    error: Error::from(e),
-                    retry_after: retry::retry_after(headers),
-                })
-            }
-        }
+        let mut options = CallOptions::new(&inner.endpoint, &inner.retry, &inner.quota);
+        options.user_agent = Some(&inner.user_agent);
+        options.rate_limiter = Some(&inner.rate_limiter);
+        options.attempt_timeout = inner.attempt_timeout;
+        options.call_timeout = inner.call_timeout;
+        options.validation = inner.validation;
+        options
     }
 
     /// The signed request for `op`, as the client would send it now,
@@ -371,24 +378,6 @@ impl Client {
         ctx.credentials = credentials;
         ctx.signing_key = key.as_deref();
         Ok((operation::build(op, &ctx)?, signed_at))
-    }
-
-    /// The time left for one attempt: the attempt timeout, cut to what
-    /// remains of the call timeout.
-    fn attempt_budget(&self, started: Instant) -> Result<Option<Duration>, Error> {
-        let inner = &*self.inner;
-        let Some(limit) = inner.call_timeout else {
-            return Ok(inner.attempt_timeout);
-        };
-        let left = limit.checked_sub(started.elapsed()).unwrap_or_default();
-        if left.is_zero() {
-            return Err(TransportError::new(
-                crate::transport::TransportFailure::Timeout,
-                format!("call timeout of {limit:?} reached"),
-            )
-            .into());
-        }
-        Ok(Some(inner.attempt_timeout.map_or(left, |t| t.min(left))))
     }
 
     /// The cached signing key if it still fits, else a fresh one.

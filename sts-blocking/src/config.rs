@@ -17,7 +17,7 @@ use crate::credentials::{
     default_chain,
 };
 use crate::proxy::{ProxyConfig, ProxyError};
-use crate::settings::{self, Origin, Overrides, Resolved, StsRegionalEndpoints};
+use crate::settings::{self, Origin, Overrides, Resolved, RetryMode, StsRegionalEndpoints};
 use crate::timing::{Clock, Jitter, Random, Sleep, SystemClock, ThreadSleep};
 use crate::tls::{CaBundle, CaBundleError};
 use crate::transport::Transport;
@@ -122,6 +122,8 @@ pub struct ClientBuilder {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) sleep: Arc<dyn Sleep>,
     pub(crate) random: Arc<dyn Random>,
+    /// Whether requests are checked against the model before sending.
+    pub(crate) validation: bool,
     /// What was set explicitly, which the environment and the profile do
     /// not override, whatever the order of the calls.
     pub(crate) explicit: Overrides,
@@ -164,6 +166,7 @@ impl Default for ClientBuilder {
             clock: Arc::new(SystemClock),
             sleep: Arc::new(ThreadSleep),
             random: Arc::new(Jitter::default()),
+            validation: true,
             explicit: Overrides::default(),
             resolved: None,
             app_id: None,
@@ -255,9 +258,51 @@ impl ClientBuilder {
         self
     }
 
+    /// The retry mode (default standard); adaptive adds client-side rate
+    /// limiting after throttling answers. Wins over `AWS_RETRY_MODE` and
+    /// the profile's `retry_mode`.
+    pub fn retry_mode(mut self, mode: RetryMode) -> Self {
+        self.explicit.retry_mode = Some(mode);
+        self.retry.mode = mode.into();
+        self
+    }
+
+    /// The ceiling of the first back-off, doubled after each failure
+    /// (default one second).
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.retry.base_delay = delay;
+        self
+    }
+
+    /// A back-off of your own: the wait after failed attempt `attempt` (1
+    /// for the first) given a uniform random number in `[0, 1)`; still
+    /// capped by [`max_backoff`](Self::max_backoff), and the server's
+    /// `x-amz-retry-after` still wins.
+    pub fn custom_backoff(
+        mut self,
+        backoff: impl Fn(u32, f64) -> Duration + Send + Sync + 'static,
+    ) -> Self {
+        self.retry.custom_backoff = Some(Arc::new(backoff));
+        self
+    }
+
+    /// The longest wait between attempts (default 20 s).
+    pub fn max_backoff(mut self, max: Duration) -> Self {
+        self.retry.max_backoff = max;
+        self
+    }
+
+    /// Whether requests are checked against the STS model's constraints
+    /// before anything is sent (default on); off, the service judges them.
+    pub fn validation(mut self, on: bool) -> Self {
+        self.validation = on;
+        self
+    }
+
     /// The whole retry policy.
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
         self.explicit.max_attempts = Some(retry.max_attempts);
+        self.explicit.retry_mode = Some(RetryMode::from_policy(retry.mode));
         self.retry = retry;
         self
     }
@@ -472,6 +517,7 @@ impl ClientBuilder {
         self.endpoint.use_global_endpoint =
             r.sts_regional_endpoints.value == StsRegionalEndpoints::Legacy;
         self.retry.max_attempts = r.max_attempts.value;
+        self.retry.mode = r.retry_mode.value.into();
         self.app_id = r.app_id.as_ref().map(|s| s.value.clone());
     }
 

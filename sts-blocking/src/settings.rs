@@ -121,8 +121,30 @@ pub enum RetryMode {
     /// botocore's legacy mode; 5 attempts by default, retried as in
     /// standard mode.
     Legacy,
-    /// The SDKs' adaptive mode; accepted, and retried as in standard mode.
+    /// The SDKs' adaptive mode: standard, plus client-side rate limiting
+    /// that throttling answers turn on and successes relax
+    /// ([`sts_proto::retry::RetryMode::Adaptive`]).
     Adaptive,
+}
+
+impl From<RetryMode> for sts_proto::retry::RetryMode {
+    /// The retry policy a mode selects; legacy retries as standard does.
+    fn from(mode: RetryMode) -> Self {
+        match mode {
+            RetryMode::Standard | RetryMode::Legacy => Self::Standard,
+            RetryMode::Adaptive => Self::Adaptive,
+        }
+    }
+}
+
+impl RetryMode {
+    /// The mode that selects `policy`.
+    pub(crate) fn from_policy(policy: sts_proto::retry::RetryMode) -> Self {
+        match policy {
+            sts_proto::retry::RetryMode::Adaptive => RetryMode::Adaptive,
+            _ => RetryMode::Standard,
+        }
+    }
 }
 
 impl RetryMode {
