@@ -523,7 +523,7 @@ fn invalid<T>(
     Err(ConfigError::InvalidValue {
         setting,
         value: shorten(&found.value),
-        origin: found.origin,
+        origin: Box::new(found.origin),
         expected,
     })
 }
@@ -597,8 +597,8 @@ fn check_endpoint_url(found: Setting<String>) -> Result<Setting<String>, ConfigE
     match sts_proto::endpoint::resolve(&config) {
         Ok(_) => Ok(found),
         Err(e) => Err(ConfigError::InvalidEndpointSetting {
-            origin: found.origin,
-            error: e,
+            origin: Box::new(found.origin),
+            error: Box::new(e),
         }),
     }
 }
