@@ -18,11 +18,12 @@ const JSON_ERRORS: [&str; 4] = [
 /// The most JSON values the parser reads, and its reason for more.
 const MAX_VALUES: usize = 4096;
 const TOO_MANY: &str = "too many JSON values in response (more than 4096)";
-const MEMBERS: [&str; 4] = [
+const MEMBERS: [&str; 5] = [
     "AccessKeyId",
     "SecretAccessKey",
     "SessionToken",
     "Expiration",
+    "AccountId",
 ];
 
 /// Input: the bytes a `credential_process` command printed on stdout.
@@ -93,6 +94,7 @@ fn expected(doc: &Map<String, Value>) -> Result<Credentials, &'static str> {
     let secret = string("SecretAccessKey")?.ok_or("no SecretAccessKey")?;
     let token = string("SessionToken")?;
     let expiration = string("Expiration")?;
+    let account_id = string("AccountId")?;
     if key.is_empty() || secret.is_empty() {
         return Err("a key is empty");
     }
@@ -100,6 +102,9 @@ fn expected(doc: &Map<String, Value>) -> Result<Credentials, &'static str> {
     if let Some(text) = expiration {
         let at = parse_timestamp(text).map_err(|_| "Expiration is no timestamp")?;
         creds = creds.with_expiration(at);
+    }
+    if let Some(account_id) = account_id {
+        creds = creds.with_account_id(account_id);
     }
     Ok(creds)
 }
@@ -170,6 +175,9 @@ fn check_debug(creds: &Credentials) {
     let mut others = Credentials::new(creds.access_key_id(), "", None);
     if let Some(at) = creds.expiration() {
         others = others.with_expiration(at);
+    }
+    if let Some(account_id) = creds.account_id() {
+        others = others.with_account_id(account_id);
     }
     let plain = format!("{others:?}");
     let secrets = [
