@@ -1,0 +1,112 @@
+//! Adaptive mode: the shared rate limiter throttled, then recovering.
+
+use std::time::Duration;
+
+use super::scenario::{Answer, Scenario, answer, ms, send};
+use crate::call::{Decision, Next, RateLimiter};
+use crate::retry::RetryMode;
+
+/// `n` successes spread evenly over `over`, starting at `from`.
+fn successes(limiter: &RateLimiter, from: Duration, over: Duration, n: u32) {
+    for i in 0..n {
+        limiter.update(from + over * i / n, false);
+    }
+}
+
+#[test]
+fn a_limiter_paces_nothing_until_throttled() {
+    let limiter = RateLimiter::new();
+    successes(&limiter, Duration::ZERO, Duration::from_secs(5), 100);
+    assert!(!limiter.is_enabled());
+    for i in 0..100 {
+        assert_eq!(limiter.acquire(ms(5000 + i)), Duration::ZERO);
+    }
+}
+
+#[test]
+fn throttling_cuts_the_rate_and_successes_grow_it_back() {
+    let limiter = RateLimiter::new();
+    // 20 requests a second for five seconds, then a throttle.
+    successes(&limiter, Duration::ZERO, Duration::from_secs(5), 100);
+    limiter.update(Duration::from_secs(5), true);
+    assert!(limiter.is_enabled());
+    let cut = limiter.fill_rate();
+    assert!((10.0..20.0).contains(&cut), "{cut}");
+    // A burst spends what the bucket stored up, then has to wait, each
+    // request longer than the one before.
+    let waits: Vec<Duration> = (0..60)
+        .map(|_| limiter.acquire(Duration::from_secs(5)))
+        .collect();
+    let paced: Vec<Duration> = waits.into_iter().skip_while(|w| w.is_zero()).collect();
+    assert!(paced.len() >= 30, "{paced:?}");
+    assert!(paced.windows(2).all(|w| w[0] < w[1]), "{paced:?}");
+    // Successes at the paced rate let the rate climb back past the cut.
+    let mut now = Duration::from_secs(5);
+    for _ in 0..200 {
+        now += Duration::from_millis(100);
+        limiter.update(now, false);
+    }
+    assert!(
+        limiter.fill_rate() > cut,
+        "{} <= {cut}",
+        limiter.fill_rate()
+    );
+    // And a request at a modest rate goes out at once.
+    now += Duration::from_secs(1);
+    assert_eq!(limiter.acquire(now), Duration::ZERO);
+}
+
+#[test]
+fn the_rate_never_drops_below_one_request_in_two_seconds() {
+    let limiter = RateLimiter::new();
+    for i in 0..50 {
+        limiter.update(ms(i * 10), true);
+    }
+    assert_eq!(limiter.fill_rate(), 0.5);
+    let wait = limiter.acquire(ms(500));
+    assert!(wait <= Duration::from_secs(2), "{wait:?}");
+}
+
+#[test]
+fn an_adaptive_call_waits_for_its_token_then_sends_without_taking_another() {
+    let s = Scenario::new().retry(|r| r.mode = RetryMode::Adaptive);
+    let mut call = s.to_sent();
+    // Throttled: the answer turns the shared limiter on.
+    let Decision::Wait(retry) = answer(&mut call, ms(100), Answer::error(400, "Throttling")) else {
+        panic!("not retried")
+    };
+    assert!(s.limiter.is_enabled());
+    let now = ms(100) + retry.delay;
+    let Next::Wait(pause) = call.next_request(now, &s.signing(0)).unwrap() else {
+        panic!("not paced")
+    };
+    assert!(!pause.is_zero());
+    // After the pause the reserved token is used: a request, at once.
+    let out = send(&mut call, &s, now + pause, 0);
+    assert_eq!(out.attempt, 2);
+    assert!(matches!(
+        answer(&mut call, now + pause, Answer::ok()),
+        Decision::Done(_)
+    ));
+}
+
+#[test]
+fn a_pause_that_would_pass_the_call_timeout_is_the_deadline() {
+    let s = Scenario::new()
+        .retry(|r| r.mode = RetryMode::Adaptive)
+        .timeouts(None, Some(ms(600)));
+    let mut call = s.to_sent();
+    s.limiter.update(ms(0), true);
+    let Decision::Wait(retry) = answer(&mut call, ms(10), Answer::error(500, "InternalError"))
+    else {
+        panic!("not retried")
+    };
+    // The limiter's rate is its floor: the token is two seconds away.
+    let e = call
+        .next_request(ms(10) + retry.delay, &s.signing(0))
+        .unwrap_err();
+    assert_eq!(
+        e,
+        crate::call::CallError::DeadlineReached { limit: ms(600) }
+    );
+}
