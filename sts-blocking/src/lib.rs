@@ -35,6 +35,7 @@ pub mod timing;
 pub mod tls;
 pub mod transport;
 pub mod ureq_transport;
+mod wipe;
 
 pub use client::Client;
 pub use config::{ClientBuilder, ConfigError};

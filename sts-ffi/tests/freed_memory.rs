@@ -18,6 +18,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use sts_blocking::Client;
+use sts_blocking::credentials::{ProfileProvider, ProvideCredentials, ProviderConfig};
+use sts_blocking::env::MapEnv;
 use sts_blocking::transport::{Transport, TransportError};
 use sts_proto::Credentials;
 use sts_proto::ops::*;
@@ -65,10 +67,10 @@ unsafe impl GlobalAlloc for Scanning {
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` points to `layout.size()` live bytes until the
+        // `System.dealloc` below, and nothing else refers to them now.
+        let block = unsafe { std::slice::from_raw_parts_mut(ptr, layout.size()) };
         if ARMED.load(Ordering::Relaxed) {
-            // SAFETY: `ptr` points to `layout.size()` live bytes until the
-            // `System.dealloc` below.
-            let block = unsafe { std::slice::from_raw_parts(ptr, layout.size()) };
             SCANNED.fetch_add(1, Ordering::Relaxed);
             for (i, needle) in NEEDLES.iter().enumerate() {
                 if block.windows(needle.len()).any(|w| w == *needle) {
@@ -77,6 +79,11 @@ unsafe impl GlobalAlloc for Scanning {
                 }
             }
         }
+        // Every freed block is zeroed, so that a block handed out again
+        // never carries old bytes in its unwritten capacity: a secret left
+        // by the test's own set-up must not count against the code under
+        // test, and one found once must not be found again.
+        block.fill(0);
         unsafe { System.dealloc(ptr, layout) }
     }
     // `realloc` is left to the default, which allocates, copies and calls
@@ -321,4 +328,82 @@ fn the_check_sees_an_unwiped_secret() {
     drop(std::hint::black_box(ANSWER_SECRET.to_vec()));
     ARMED.store(false, Ordering::SeqCst);
     assert_eq!(hits(), [(text(ANSWER_SECRET).to_owned(), 1)]);
+}
+
+/// Profile files with static keys, a web identity token file and a
+/// `credential_process`, in a scratch folder.
+fn credential_sources() -> (std::path::PathBuf, ProviderConfig) {
+    let dir = std::env::temp_dir().join(format!("sts-freed-memory-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("token"), WEB_IDENTITY_TOKEN).unwrap();
+    let config = format!(
+        "[profile web]\nrole_arn = arn:aws:iam::123456789012:role/w\n\
+         web_identity_token_file = {token}\nregion = us-east-1\n\
+         [profile process]\ncredential_process = cat {output}\n",
+        token = dir.join("token").display(),
+        output = dir.join("output.json").display(),
+    );
+    // The helper prints a secret it reads from a file: a secret written in
+    // the command line itself is out of reach (the OS and std's `Command`
+    // keep copies of the arguments).
+    std::fs::write(
+        dir.join("output.json"),
+        format!(
+            // The secret first and padding after: a reader whose buffer
+            // grows while reading leaves it in each buffer it outgrows.
+            "{{\"SecretAccessKey\":\"{}\",\"Version\":1,\"AccessKeyId\":\"AKIDPROC\"}}{}",
+            text(ANSWER_SECRET),
+            " ".repeat(20_000)
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.join("config"), config).unwrap();
+    std::fs::write(
+        dir.join("credentials"),
+        format!(
+            "[static]\naws_access_key_id = AKIDSTATIC\naws_secret_access_key = {}\n\
+             aws_session_token = {}\n",
+            text(SIGNING_SECRET),
+            text(SIGNING_TOKEN)
+        ),
+    )
+    .unwrap();
+    let env = MapEnv::new([
+        ("HOME", dir.display().to_string()),
+        ("AWS_CONFIG_FILE", dir.join("config").display().to_string()),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.join("credentials").display().to_string(),
+        ),
+    ]);
+    let cfg = ProviderConfig::new()
+        .with_env(env)
+        .with_transport(InMemory::new());
+    (dir, cfg)
+}
+
+#[test]
+fn no_secret_is_left_in_freed_memory_by_a_credential_source() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let (dir, cfg) = credential_sources();
+    let mut found = Vec::new();
+    for profile in ["static", "web", "process"] {
+        reset();
+        ARMED.store(true, Ordering::SeqCst);
+        let provider = ProfileProvider::for_profile(&cfg, profile);
+        let credentials = provider.provide_credentials().unwrap();
+        drop(credentials);
+        drop(provider);
+        ARMED.store(false, Ordering::SeqCst);
+        let hits = hits();
+        if !hits.is_empty() {
+            found.push((profile, hits));
+        }
+    }
+    drop(cfg);
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(
+        found.is_empty(),
+        "freed blocks still held secrets (source, [(needle, blocks)]): {found:?}"
+    );
 }

@@ -196,16 +196,25 @@ impl CredentialProcessProvider {
             let overflow = Arc::clone(&overflow);
             let cap = self.max_output_bytes;
             reader("stdout", move || {
-                let mut bytes = Vec::new();
-                let limited = (&mut stdout)
-                    .take(u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1))
-                    .read_to_end(&mut bytes);
+                // Room for the usual document at once; more grows by
+                // copy-and-wipe, so the secret is left in no freed buffer.
+                let limited = crate::wipe::read_to_end(
+                    (&mut stdout).take(u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1)),
+                    cap.min(16 * 1024),
+                );
+                let mut bytes = match limited {
+                    Ok(bytes) => bytes,
+                    Err(e) => {
+                        let _ = out_tx.send(Err(e));
+                        return;
+                    }
+                };
                 if bytes.len() > cap {
                     overflow.store(true, Ordering::SeqCst);
                     wipe(bytes);
                     bytes = Vec::new();
                 }
-                let _ = out_tx.send(limited.map(|_| bytes));
+                let _ = out_tx.send(Ok(bytes));
             })
             .map_err(|e| self.error(format!("cannot start a thread to read {program}: {e}")))?;
         }
