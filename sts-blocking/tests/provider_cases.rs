@@ -7,11 +7,10 @@
 //! the whole file system (mounted at `/`), and `http-traffic.json` the STS
 //! traffic, answered in order by a replaying [`Transport`] that also checks
 //! each request's URL and `Action`. The result is compared with
-//! `test-case.json`: the keys, the session token and the expiry, or an
-//! error.
+//! `test-case.json`: the keys, the session token, the expiry and the
+//! account id, or an error.
 //!
-//! Not compared: `account_id`, which `sts_proto::Credentials` does not
-//! carry. SSO cases are expected to fail with "SSO ... not supported"
+//! SSO cases are expected to fail with "SSO ... not supported"
 //! (they are listed in [`SSO_CASES`]).
 
 use std::collections::VecDeque;
@@ -275,6 +274,13 @@ fn run_case(dir: &Path, whole_chain: bool) -> Outcome {
             }
             if creds.session_token().map(|t| t.expose()) != s("session_token") {
                 problems.push("session token differs".into());
+            }
+            if creds.account_id() != s("account_id") {
+                problems.push(format!(
+                    "account id {:?}, want {:?}",
+                    creds.account_id(),
+                    s("account_id")
+                ));
             }
             let expiry = creds
                 .expiration()

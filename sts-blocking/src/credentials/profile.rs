@@ -67,12 +67,15 @@ impl ProfileProvider {
                 access_key_id,
                 secret_access_key,
                 session_token,
+                account_id,
                 ..
-            } => Ok(Arc::new(Credentials::new(
-                access_key_id,
-                secret_access_key,
-                session_token,
-            ))),
+            } => {
+                let creds = Credentials::new(access_key_id, secret_access_key, session_token);
+                Ok(Arc::new(match account_id {
+                    Some(id) => creds.with_account_id(id),
+                    None => creds,
+                }))
+            }
             BaseCredentials::NamedSource { name, .. } => self.named_source(source, &name),
             BaseCredentials::WebIdentityToken {
                 profile,
@@ -91,11 +94,23 @@ impl ProfileProvider {
             )
             .provide_credentials(),
             BaseCredentials::CredentialProcess {
-                profile, command, ..
-            } => CredentialProcessProvider::new(command)
-                .with_source_name(format!("profile {profile:?} (credential_process)"))
-                .with_shared_clock(Arc::clone(&self.config.clock))
-                .provide_credentials(),
+                profile,
+                command,
+                account_id,
+            } => {
+                let creds = CredentialProcessProvider::new(command)
+                    .with_source_name(format!("profile {profile:?} (credential_process)"))
+                    .with_shared_clock(Arc::clone(&self.config.clock))
+                    .provide_credentials()?;
+                // The process's own `AccountId` wins; the profile's is the
+                // fallback.
+                Ok(match account_id {
+                    Some(id) if creds.account_id().is_none() => {
+                        Arc::new((*creds).clone().with_account_id(id))
+                    }
+                    _ => creds,
+                })
+            }
         }
     }
 
