@@ -485,3 +485,166 @@ impl Client {
         self.send(request)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::credentials::{MapFs, ProviderConfig};
+    use crate::env::MapEnv;
+    use crate::settings::RetryMode;
+    use crate::timing::{Random, Sleep};
+    use crate::transport::TransportFailure;
+
+    /// Answers from a script, the last one repeated; keeps the bodies sent.
+    #[derive(Debug, Default)]
+    struct Script {
+        answers: Mutex<Vec<(u16, &'static str)>>,
+        sent: Mutex<Vec<String>>,
+    }
+
+    impl Transport for Script {
+        fn send(
+            &self,
+            request: http::Request<Vec<u8>>,
+            _timeout: Option<Duration>,
+        ) -> Result<http::Response<Vec<u8>>, TransportError> {
+            let body = String::from_utf8_lossy(request.body()).into_owned();
+            self.sent.lock().unwrap().push(body);
+            let mut answers = self.answers.lock().unwrap();
+            let (status, code) = if answers.len() > 1 {
+                answers.remove(0)
+            } else {
+                answers[0]
+            };
+            if status == 0 {
+                return Err(TransportError::new(TransportFailure::Connect, "refused"));
+            }
+            let body = if status == 200 {
+                "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:me</Arn>\
+                 </GetCallerIdentityResult></GetCallerIdentityResponse>"
+                    .to_owned()
+            } else {
+                format!("<ErrorResponse><Error><Code>{code}</Code></Error></ErrorResponse>")
+            };
+            Ok(http::Response::builder()
+                .status(status)
+                .body(body.into_bytes())
+                .unwrap())
+        }
+    }
+
+    #[derive(Debug, Default)]
+    struct Recorded(Mutex<Vec<Duration>>);
+
+    impl Sleep for Arc<Recorded> {
+        fn sleep(&self, d: Duration) {
+            self.0.lock().unwrap().push(d);
+        }
+    }
+
+    #[derive(Debug)]
+    struct Half;
+
+    impl Random for Half {
+        fn next_f64(&self) -> f64 {
+            0.5
+        }
+    }
+
+    fn client(
+        answers: &[(u16, &'static str)],
+        change: impl FnOnce(ClientBuilder) -> ClientBuilder,
+    ) -> (Client, Arc<Script>, Arc<Recorded>) {
+        let script = Arc::new(Script {
+            answers: Mutex::new(answers.to_vec()),
+            sent: Mutex::default(),
+        });
+        let slept = Arc::new(Recorded::default());
+        let builder = Client::builder()
+            .region("eu-west-1")
+            .credentials(Credentials::new("AKIDEXAMPLE", "client-test-secret", None))
+            .sleeper(Arc::clone(&slept))
+            .random(Half);
+        let mut builder = change(builder);
+        builder.transport = Some(Arc::clone(&script) as Arc<dyn Transport>);
+        (builder.build().unwrap(), script, slept)
+    }
+
+    fn sleeps(slept: &Recorded) -> Vec<Duration> {
+        slept.0.lock().unwrap().clone()
+    }
+
+    #[test]
+    fn adaptive_mode_paces_the_attempt_after_a_throttle() {
+        let answers = [(400, "Throttling"), (200, "")];
+        let (c, _, slept) = client(&answers, |b| b);
+        c.get_caller_identity().unwrap();
+        assert_eq!(sleeps(&slept), [Duration::from_millis(500)]);
+
+        let (c, _, slept) = client(&answers, |b| b.retry_mode(RetryMode::Adaptive));
+        c.get_caller_identity().unwrap();
+        let waits = sleeps(&slept);
+        assert_eq!(waits.len(), 2, "{waits:?}");
+        assert_eq!(waits[0], Duration::from_millis(500));
+        // The limiter's floor rate: one request in two seconds.
+        assert!(waits[1] > Duration::from_secs(1), "{waits:?}");
+    }
+
+    #[test]
+    fn the_retry_mode_comes_from_the_environment_unless_set() {
+        let config = ProviderConfig::new()
+            .with_env(MapEnv::new([("AWS_RETRY_MODE", "adaptive")]))
+            .with_fs(MapFs::new());
+        let b = Client::builder().from_config(&config).unwrap();
+        assert_eq!(b.retry.mode, retry::RetryMode::Adaptive);
+        let b = Client::builder()
+            .retry_mode(RetryMode::Standard)
+            .from_config(&config)
+            .unwrap();
+        assert_eq!(b.retry.mode, retry::RetryMode::Standard);
+        let b = Client::builder()
+            .retry_config(RetryConfig::default())
+            .from_config(&config)
+            .unwrap();
+        assert_eq!(b.retry.mode, retry::RetryMode::Standard);
+    }
+
+    #[test]
+    fn base_delay_custom_backoff_and_max_backoff_set_the_waits() {
+        let answers = [(503, "ServiceUnavailable"), (0, ""), (200, "")];
+        let (c, _, slept) = client(&answers, |b| {
+            b.max_attempts(3).base_delay(Duration::from_millis(100))
+        });
+        c.get_caller_identity().unwrap();
+        assert_eq!(
+            sleeps(&slept),
+            [Duration::from_millis(50), Duration::from_millis(100)]
+        );
+        let (c, _, slept) = client(&answers, |b| {
+            b.custom_backoff(|attempt, rand| {
+                Duration::from_secs(u64::from(attempt) * 4).mul_f64(rand)
+            })
+            .max_backoff(Duration::from_secs(3))
+        });
+        c.get_caller_identity().unwrap();
+        assert_eq!(
+            sleeps(&slept),
+            [Duration::from_secs(2), Duration::from_secs(3)]
+        );
+    }
+
+    #[test]
+    fn validation_off_sends_what_the_model_would_refuse() {
+        let bad = AssumeRole::new("x", "demo");
+        let (c, script, _) = client(&[(403, "ValidationError")], |b| b);
+        assert!(matches!(c.assume_role(&bad), Err(Error::Validation(_))));
+        assert!(script.sent.lock().unwrap().is_empty());
+        let (c, script, _) = client(&[(403, "ValidationError")], |b| b.validation(false));
+        let e = c.assume_role(&bad).unwrap_err();
+        assert_eq!(e.code(), Some("ValidationError"));
+        let sent = script.sent.lock().unwrap();
+        assert!(sent[0].contains("RoleArn=x&"), "{sent:?}");
+    }
+}
