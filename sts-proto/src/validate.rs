@@ -149,6 +149,50 @@ impl Chars {
         }
     }
 
+    /// The ASCII characters the pattern allows, bit `b` for the byte `b`:
+    /// the common case (ASCII names, ARNs, policies) is decided by one
+    /// table lookup a byte, and only other characters pay for the general
+    /// rules of [`allows`](Self::allows) (for tags, Unicode general
+    /// categories).
+    const fn ascii_table(self) -> u128 {
+        let mut table = 0u128;
+        let mut b = 0u8;
+        while b < 128 {
+            if self.allows_ascii(b) {
+                table |= 1 << b;
+            }
+            b += 1;
+        }
+        table
+    }
+
+    /// [`allows`](Self::allows) for an ASCII byte, as a `const fn`.
+    const fn allows_ascii(self, b: u8) -> bool {
+        let word = b.is_ascii_alphanumeric() || b == b'_';
+        match self {
+            Chars::Any => true,
+            Chars::Arn | Chars::Policy => {
+                matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7e) || b == 0x7f
+            }
+            Chars::Name => word || matches!(b, b'+' | b'=' | b',' | b'.' | b'@' | b'-'),
+            Chars::ExternalId => {
+                word || matches!(b, b'+' | b'=' | b',' | b'.' | b'@' | b':' | b'/' | b'-')
+            }
+            Chars::SerialNumber => {
+                word || matches!(b, b'+' | b'=' | b'/' | b':' | b',' | b'.' | b'@' | b'-')
+            }
+            Chars::Digits => b.is_ascii_digit(),
+            Chars::Word => word,
+            Chars::Tag => {
+                b.is_ascii_alphanumeric()
+                    || matches!(
+                        b,
+                        b' ' | b'_' | b'.' | b':' | b'/' | b'=' | b'+' | b'-' | b'@'
+                    )
+            }
+        }
+    }
+
     pub(crate) fn allows(self, c: char) -> bool {
         let word = c.is_ascii_alphanumeric() || c == '_';
         match self {
@@ -293,6 +337,65 @@ impl Validator {
         shape: &StrShape,
     ) -> Result<(), ValidationError> {
         let shown = || (!shape.sensitive).then(|| value.chars().take(VALUE_CUT).collect());
+        let len = if value.is_ascii() {
+            self.ascii_chars(&member, value, shape, shown)?
+        } else {
+            self.chars(&member, value, shape, shown)?
+        };
+        if len < shape.min || shape.max.is_some_and(|max| len > max) {
+            return Err(self.error(
+                member,
+                Rule::Length {
+                    min: shape.min,
+                    max: shape.max,
+                    actual: len,
+                },
+                shown(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The length of an ASCII `value` whose bytes the pattern allows.
+    fn ascii_chars(
+        &self,
+        member: &impl fmt::Display,
+        value: &str,
+        shape: &StrShape,
+        shown: impl Fn() -> Option<String>,
+    ) -> Result<usize, ValidationError> {
+        let table = shape.chars.ascii_table();
+        if table == u128::MAX {
+            return Ok(value.len());
+        }
+        match value.bytes().position(|b| table >> b & 1 == 0) {
+            None => Ok(value.len()),
+            Some(position) => Err(self.error(
+                member,
+                Rule::Pattern {
+                    allowed: shape.chars.describe(),
+                    // A secret's characters are part of the secret.
+                    found: if shape.sensitive {
+                        '?'
+                    } else {
+                        char::from(value.as_bytes()[position])
+                    },
+                    position,
+                },
+                shown(),
+            )),
+        }
+    }
+
+    /// The length in characters of a `value` whose characters the pattern
+    /// allows.
+    fn chars(
+        &self,
+        member: &impl fmt::Display,
+        value: &str,
+        shape: &StrShape,
+        shown: impl Fn() -> Option<String>,
+    ) -> Result<usize, ValidationError> {
         let mut len = 0;
         for (position, c) in value.chars().enumerate() {
             if !shape.chars.allows(c) {
@@ -309,18 +412,7 @@ impl Validator {
             }
             len += 1;
         }
-        if len < shape.min || shape.max.is_some_and(|max| len > max) {
-            return Err(self.error(
-                member,
-                Rule::Length {
-                    min: shape.min,
-                    max: shape.max,
-                    actual: len,
-                },
-                shown(),
-            ));
-        }
-        Ok(())
+        Ok(len)
     }
 
     /// An optional integer member with an inclusive range.
@@ -364,6 +456,30 @@ impl Validator {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ascii_tables_agree_with_the_general_rules() {
+        for chars in [
+            Chars::Any,
+            Chars::Arn,
+            Chars::Policy,
+            Chars::Name,
+            Chars::ExternalId,
+            Chars::SerialNumber,
+            Chars::Digits,
+            Chars::Word,
+            Chars::Tag,
+        ] {
+            let table = chars.ascii_table();
+            for b in 0u8..128 {
+                assert_eq!(
+                    table >> b & 1 == 1,
+                    chars.allows(char::from(b)),
+                    "{chars:?} and {b:#04x}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn arn_class_excludes_the_supplementary_planes() {
