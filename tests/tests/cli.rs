@@ -371,27 +371,23 @@ fn every_other_subcommand_in_json_and_text() {
 
 #[test]
 fn errors_give_one_line_and_the_documented_exit_status() {
-    // Service error: exit 1, one line with operation, code, message, request id.
+    // Service error: exit 254, the AWS CLI's sentence.
     let server = FaultServer::start(vec![Step::xml(
         403,
         canned::error("AccessDenied", "User is not authorized"),
     )]);
     let url = server.url();
     let o = sts(&["--endpoint-url", &url, "get-caller-identity"], &KEYS);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(254));
     let err = String::from_utf8(o.stderr).unwrap();
-    assert_eq!(err.lines().count(), 1, "{err}");
-    for part in [
-        "GetCallerIdentity",
-        "AccessDenied",
-        "User is not authorized",
-        "err-AccessDenied",
-    ] {
-        assert!(err.contains(part), "{part} not in {err}");
-    }
+    assert_eq!(
+        err,
+        "An error occurred (AccessDenied) when calling the GetCallerIdentity operation: \
+         User is not authorized\n"
+    );
     assert!(o.stdout.is_empty());
 
-    // Validation error: exit 2, and nothing was sent.
+    // Validation error: exit 252 (command syntax), and nothing was sent.
     let server = FaultServer::start(vec![]);
     let url = server.url();
     let o = sts(
@@ -406,24 +402,74 @@ fn errors_give_one_line_and_the_documented_exit_status() {
         ],
         &KEYS,
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("RoleSessionName"));
+    assert_eq!(o.status.code(), Some(252));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with("Parameter validation failed") && err.contains("RoleSessionName"),
+        "{err}"
+    );
     assert_eq!(server.requests_seen(), 0);
 
-    // Usage error from the parser: exit 2.
+    // Usage error from the parser: exit 252; help is not an error.
     let o = sts(&["get-caller-identity", "--no-such-flag"], &KEYS);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(252));
+    let o = sts(&["assume-role", "--help"], &KEYS);
+    assert_eq!(o.status.code(), Some(0));
 
-    // Transport error: exit 255.
+    // Connection refused: exit 255, naming the endpoint and the flag.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
     let dead = format!("http://127.0.0.1:{port}");
-    let o = sts(&["--endpoint-url", &dead, "get-caller-identity"], &KEYS);
+    let o = sts(
+        &["--endpoint-url", &dead, "get-caller-identity"],
+        &[KEYS[0], KEYS[1], ("AWS_MAX_ATTEMPTS", "1")],
+    );
     assert_eq!(o.status.code(), Some(255));
-    assert_eq!(String::from_utf8_lossy(&o.stderr).lines().count(), 1);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "Could not connect to the endpoint URL: \"{dead}/\""
+        )) && err.contains("--endpoint-url"),
+        "{err}"
+    );
+
+    // A slow answer: what timed out, after how long, where, which flag.
+    let server = FaultServer::start(vec![Step::delayed(
+        std::time::Duration::from_secs(5),
+        sts_tests::fault::Response::xml(200, canned::caller_identity("arn:x")),
+    )]);
+    let url = server.url();
+    let o = sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "--cli-read-timeout",
+            "1",
+            "get-caller-identity",
+        ],
+        &[KEYS[0], KEYS[1], ("AWS_MAX_ATTEMPTS", "1")],
+    );
+    assert_eq!(o.status.code(), Some(255));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err,
+        format!(
+            "Read timeout on endpoint URL: \"{url}/\": no complete response within 1 s \
+             (each attempt) when calling the GetCallerIdentity operation; \
+             --cli-read-timeout changes the limit\n"
+        )
+    );
+
+    // No credentials anywhere: the environment is invalid, exit 253.
+    let server = FaultServer::start(vec![]);
+    let url = server.url();
+    let o = sts(&["--endpoint-url", &url, "get-caller-identity"], &[]);
+    assert_eq!(o.status.code(), Some(253), "{o:?}");
+    assert_eq!(server.requests_seen(), 0);
 
     // env output of an operation without credentials is a usage error.
     let server = FaultServer::start(vec![Step::xml(200, canned::caller_identity("arn:x"))]);
@@ -438,7 +484,8 @@ fn errors_give_one_line_and_the_documented_exit_status() {
         ],
         &KEYS,
     );
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(252));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--output"));
 }
 
 #[test]

@@ -6,6 +6,7 @@
 mod args;
 mod debug;
 mod eks;
+mod failure;
 mod logging;
 mod ops;
 mod render;
@@ -16,34 +17,13 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use sts_blocking::Error;
+use clap::error::ErrorKind;
 
 use crate::args::{Cli, Output};
+pub(crate) use crate::failure::Failure;
+use crate::failure::{EXIT_OTHER, EXIT_SYNTAX};
 use crate::render::Rendered;
 use crate::shorthand::UsageError;
-
-/// Exit statuses, as the issue and the AWS CLI's conventions set them.
-const EXIT_SERVICE: u8 = 1;
-const EXIT_USAGE: u8 = 2;
-const EXIT_OTHER: u8 = 255;
-
-/// What a run of the tool can fail with.
-pub(crate) enum Failure {
-    Usage(String),
-    Call {
-        operation: &'static str,
-        error: Box<Error>,
-    },
-}
-
-impl Failure {
-    pub(crate) fn call(operation: &'static str, error: impl Into<Error>) -> Self {
-        Failure::Call {
-            operation,
-            error: Box::new(error.into()),
-        }
-    }
-}
 
 impl From<UsageError> for Failure {
     fn from(e: UsageError) -> Self {
@@ -52,7 +32,23 @@ impl From<UsageError> for Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // Help and version are answers, not failures; everything else
+            // clap rejects is command syntax, 252 as in the AWS CLI.
+            let status = match e.kind() {
+                ErrorKind::DisplayHelp
+                | ErrorKind::DisplayVersion
+                | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => 0,
+                _ => EXIT_SYNTAX,
+            };
+            if e.print().is_err() {
+                return ExitCode::from(EXIT_OTHER);
+            }
+            return ExitCode::from(status);
+        }
+    };
     logging::init(cli.global.debug);
     match run(&cli) {
         Ok(text) => {
@@ -66,13 +62,9 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(Failure::Usage(message)) => {
-            eprintln!("sts: {message}");
-            ExitCode::from(EXIT_USAGE)
-        }
-        Err(Failure::Call { operation, error }) => {
-            eprintln!("sts: {}", describe(operation, &error));
-            ExitCode::from(exit_status(&error))
+        Err(failure) => {
+            eprintln!("{}", failure.message(&cli.global));
+            ExitCode::from(failure.exit_status())
         }
     }
 }
@@ -88,7 +80,8 @@ pub(crate) fn print(output: Output, rendered: Rendered) -> Result<String, Failur
         Output::Env | Output::CredentialProcess => {
             let Some(c) = rendered.credentials else {
                 return Err(Failure::Usage(
-                    "--output env and credential-process need an operation that returns credentials"
+                    "argument --output: env and credential-process need an operation that \
+                     returns credentials"
                         .into(),
                 ));
             };
@@ -98,38 +91,5 @@ pub(crate) fn print(output: Output, rendered: Rendered) -> Result<String, Failur
                 render::credential_process(&c)
             })
         }
-    }
-}
-
-/// One line: the operation, the code, the message and the request id.
-fn describe(operation: &str, error: &Error) -> String {
-    match error {
-        Error::Service(e) => {
-            let mut line = format!("{operation} failed: {}", e.code);
-            if let Some(m) = &e.message {
-                line.push_str(&format!(": {m}"));
-            }
-            line.push_str(&format!(
-                " (HTTP {}, request id {})",
-                e.status,
-                e.request_id.as_deref().unwrap_or("none")
-            ));
-            line
-        }
-        other => {
-            let mut line = format!("{operation} failed: {other}");
-            if let Some(id) = other.request_id() {
-                line.push_str(&format!(" (request id {id})"));
-            }
-            line
-        }
-    }
-}
-
-fn exit_status(error: &Error) -> u8 {
-    match error {
-        Error::Service(_) | Error::Response(_) => EXIT_SERVICE,
-        Error::Validation(_) | Error::Config(_) => EXIT_USAGE,
-        _ => EXIT_OTHER,
     }
 }

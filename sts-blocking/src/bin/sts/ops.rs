@@ -133,7 +133,7 @@ where
     let fail = |error: Error| Failure::call(Op::ACTION, error);
     op.validate().map_err(|e| fail(e.into()))?;
     let client = setup::client(&cli.global, Op::ACTION)?;
-    let output = method(&client, op).map_err(fail)?;
+    let output = method(&client, op).map_err(|e| fail(e).at(&client.endpoint().url))?;
     print(cli.global.output, output.render())
 }
 

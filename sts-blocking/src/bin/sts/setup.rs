@@ -15,6 +15,7 @@ use sts_blocking::{Client, Error};
 use crate::Failure;
 use crate::args::Global;
 use crate::debug::DebugTransport;
+use crate::failure::DEFAULT_CONNECT_TIMEOUT;
 
 /// The region when neither the options, the environment nor the profile name one.
 const FALLBACK_REGION: &str = "us-east-1";
@@ -45,7 +46,7 @@ pub(crate) fn client(global: &Global, operation: &'static str) -> Result<Client,
         .connect_timeout(
             global
                 .cli_connect_timeout
-                .map_or(Some(Duration::from_secs(60)), seconds),
+                .map_or(Some(DEFAULT_CONNECT_TIMEOUT), seconds),
         )
         .danger_accept_invalid_certs(global.no_verify_ssl);
     if let Some(read) = global.cli_read_timeout {

@@ -1,0 +1,165 @@
+//! How a failed run ends: the AWS CLI v2's exit statuses and its wording,
+//! so that scripts written against `aws sts` read our failures unchanged.
+//!
+//! The statuses are those of the AWS CLI v2's "return codes" page; 130
+//! (interrupted) comes from the shell itself, because the tool leaves
+//! SIGINT at its default and is killed by it (and so is a command that
+//! `sts exec` runs, which gets the same signal from the terminal).
+
+use std::time::Duration;
+
+use sts_blocking::Error;
+use sts_blocking::transport::TransportFailure;
+
+use crate::args::Global;
+
+/// The command line is wrong: an unknown flag, a missing argument, a
+/// value that does not parse or breaks the STS model's constraints.
+pub(crate) const EXIT_SYNTAX: u8 = 252;
+/// The configuration or environment is invalid: a profile that is not
+/// defined, a bad setting, no credentials.
+pub(crate) const EXIT_CONFIG: u8 = 253;
+/// STS (or something in front of it) answered with an error.
+pub(crate) const EXIT_SERVICE: u8 = 254;
+/// Anything else: the network, a local file, writing the output.
+pub(crate) const EXIT_OTHER: u8 = 255;
+
+/// The connect timeout when `--cli-connect-timeout` is not given, as the
+/// AWS CLI's.
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The attempt timeout when `--cli-read-timeout` is not given: the
+/// client's own default.
+pub(crate) const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What a run of the tool can fail with.
+pub(crate) enum Failure {
+    /// The command line is wrong (exit 252); the text names the flag.
+    Usage(String),
+    /// A call (or getting ready for it) failed.
+    Call {
+        operation: &'static str,
+        error: Box<Error>,
+        /// The endpoint the call went to, once a client was built.
+        endpoint: Option<String>,
+    },
+}
+
+impl Failure {
+    pub(crate) fn call(operation: &'static str, error: impl Into<Error>) -> Self {
+        Failure::Call {
+            operation,
+            error: Box::new(error.into()),
+            endpoint: None,
+        }
+    }
+
+    /// The same failure, as sent to `endpoint`.
+    pub(crate) fn at(self, endpoint: &str) -> Self {
+        match self {
+            Failure::Call {
+                operation, error, ..
+            } => Failure::Call {
+                operation,
+                error,
+                endpoint: Some(endpoint.to_owned()),
+            },
+            other => other,
+        }
+    }
+
+    /// The exit status, by the AWS CLI v2's classes.
+    pub(crate) fn exit_status(&self) -> u8 {
+        match self {
+            Failure::Usage(_) => EXIT_SYNTAX,
+            Failure::Call { error, .. } => match **error {
+                Error::Service(_) | Error::Response(_) => EXIT_SERVICE,
+                Error::Validation(_) => EXIT_SYNTAX,
+                Error::Config(_) | Error::Credentials(_) => EXIT_CONFIG,
+                _ => EXIT_OTHER,
+            },
+        }
+    }
+
+    /// The message for stderr, worded as the AWS CLI words its own, one
+    /// line (so that a script can keep the last line of stderr).
+    pub(crate) fn message(&self, global: &Global) -> String {
+        match self {
+            Failure::Usage(m) => format!("sts: error: {m}"),
+            Failure::Call {
+                operation,
+                error,
+                endpoint,
+            } => describe(operation, error, endpoint.as_deref(), global),
+        }
+    }
+}
+
+/// The AWS CLI's sentence for each class of failure; a timeout or a
+/// connection failure also says after how long, against which endpoint,
+/// and which flag changes the limit, since "timed out" alone leaves the
+/// user guessing which of the two limits to raise.
+fn describe(operation: &str, error: &Error, endpoint: Option<&str>, global: &Global) -> String {
+    let url = endpoint.map_or_else(String::new, |e| format!("{}/", e.trim_end_matches('/')));
+    match error {
+        Error::Service(e) => format!(
+            "An error occurred ({}) when calling the {operation} operation: {}",
+            e.code,
+            e.message.as_deref().unwrap_or("Unknown")
+        ),
+        Error::Response(e) => match e.status() {
+            Some(status) => {
+                format!("An error occurred ({status}) when calling the {operation} operation: {e}")
+            }
+            None => format!("An error occurred when calling the {operation} operation: {e}"),
+        },
+        Error::Validation(e) => format!("Parameter validation failed: {e}"),
+        Error::Transport(t) if t.kind() == TransportFailure::Timeout => {
+            if timed_out_connecting(error) {
+                let limit = limit(global.cli_connect_timeout, DEFAULT_CONNECT_TIMEOUT);
+                format!(
+                    "Connect timeout on endpoint URL: \"{url}\": no connection within {limit} \
+                     when calling the {operation} operation; --cli-connect-timeout changes the limit"
+                )
+            } else {
+                let limit = limit(global.cli_read_timeout, DEFAULT_READ_TIMEOUT);
+                format!(
+                    "Read timeout on endpoint URL: \"{url}\": no complete response within \
+                     {limit} (each attempt) when calling the {operation} operation; \
+                     --cli-read-timeout changes the limit"
+                )
+            }
+        }
+        Error::Transport(t) if t.kind() == TransportFailure::Connect => format!(
+            "Could not connect to the endpoint URL: \"{url}\" when calling the {operation} \
+             operation: {t}; --endpoint-url or --region chooses the endpoint"
+        ),
+        Error::Transport(t) => format!(
+            "Connection to the endpoint URL \"{url}\" failed when calling the {operation} \
+             operation: {t}"
+        ),
+        other => other.to_string(),
+    }
+}
+
+/// `60 s`, or `no limit` for a flag given as 0.
+fn limit(flag: Option<u64>, default: Duration) -> String {
+    match flag {
+        Some(0) => "no limit".to_owned(),
+        Some(s) => format!("{s} s"),
+        None => format!("{} s", default.as_secs()),
+    }
+}
+
+/// Whether the timer that fired was the one for opening the connection
+/// (resolving the name included), read from ureq's typed error in the
+/// chain rather than from its text.
+fn timed_out_connecting(error: &Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(s) = source {
+        if let Some(ureq::Error::Timeout(t)) = s.downcast_ref::<ureq::Error>() {
+            return matches!(t, ureq::Timeout::Connect | ureq::Timeout::Resolve);
+        }
+        source = s.source();
+    }
+    false
+}
