@@ -104,6 +104,7 @@ pub use rate_limit::RateLimiter;
 /// What a call is made with besides the operation: where it goes, how it
 /// retries, and the pieces shared with the client's other calls.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct CallOptions<'a> {
     /// The resolved endpoint.
     pub endpoint: &'a ResolvedEndpoint,
@@ -154,6 +155,7 @@ impl<'a> CallOptions<'a> {
 /// What one request is signed with: the wall clock, the clock offset the
 /// driver keeps, and (for signed operations) the credentials.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct Signing<'k> {
     /// The local wall clock, before correction.
     pub wall: SystemTime,
@@ -217,6 +219,7 @@ pub enum Next {
 
 /// One signed attempt.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Outgoing {
     /// The signed request.
     pub request: http::Request<Vec<u8>>,
@@ -245,6 +248,7 @@ pub enum Decision<T> {
 
 /// A clock-skew answer the call believed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Resign {
     /// The status of the answer.
     pub status: u16,
@@ -258,6 +262,7 @@ pub struct Resign {
 
 /// A retry after a failed attempt.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct Retry {
     /// How long to wait before the next attempt.
     pub delay: Duration,
@@ -267,6 +272,7 @@ pub struct Retry {
 
 /// The end of a failed call.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct GaveUp {
     /// Why no further attempt is made.
     pub reason: GiveUp,
