@@ -3,33 +3,28 @@
 //! retry, give up).
 //!
 //! ```text
-//!                      Call::new (validates the operation once)
-//!                          │
-//!                          ▼
-//!        ┌──────────────► Ready ◄───────────────────────────────┐
-//!        │                 │ next_request(now, signing)          │
-//!        │       ┌─────────┴───────────────┐                     │
-//!        │       │ adaptive mode: the      │ (signs; attempt     │
-//!        │       │ rate limiter reserved a │  budget = attempt   │
-//!        │       │ token for later         │  timeout cut to the │
-//!        │       ▼                         │  call deadline)     │
-//!        │     Paced ── Next::Wait(d) ─┐   │                     │
-//!        │       ▲   (driver sleeps d) │   │                     │
-//!        │       └─────────────────────┘   │                     │
-//!        │       next_request ─────────────┤                     │
-//!        │                                 ▼                     │
-//!        │                      Sent ── Next::Send(request) ──► driver's transport
-//!        │                        │ response(now, status, headers, body, rand)
-//!        │                        │ transport_failure(now, failure, rand)
-//!        │     ┌──────────────────┼───────────────────┬───────────────────┐
-//!        │     ▼                  ▼                   ▼                   ▼
-//!        │  SendNow(Resign)   Wait(Retry)        Done(output)       Failed(GaveUp)
-//!        │  clock-skew answer back-off (quota,    quota refilled     not retryable,
-//!        │  within the bound: jitter or           │                  no attempts left,
-//!        │  new offset, once  x-amz-retry-after)  │                  quota used up,
-//!        │     │                  │               │                  deadline would pass,
-//!        └─────┴──────────────────┘               ▼                  skew refused
-//!                                              Finished ◄────────────────┘
+//!                 Call::new (validates the operation once)
+//!                     │
+//!                     ▼
+//!    ┌────────────► Ready
+//!    │                │ next_request(now, signing)
+//!    │                ├─ no time left ──────────────► Err(DeadlineReached) ──┐
+//!    │                ├─ adaptive, bucket empty ────► Next::Wait(d), Paced   │
+//!    │                │                                   │                  │
+//!    │                │   next_request after the sleep    │                  │
+//!    │                ▼ ◄─────────────────────────────────┘                  │
+//!    │              Sent ── Next::Send(Outgoing): signed, attempt budget     │
+//!    │                │ response(now, status, headers, body, rand)           │
+//!    │                │ transport_failure(now, failure, rand)                │
+//!    │                ├─ a result ──────────────────► Done(output) ──────────┤
+//!    ├─ same attempt ─┼─ clock skew, first time,                             │
+//!    │                │  within the bound ──────────► SendNow(Resign)        │
+//!    └─ next attempt ─┼─ retryable, attempts and quota                       │
+//!                     │  left, the wait fits the                             │
+//!                     │  deadline ──────────────────► Wait(Retry)            │
+//!                     └─ otherwise ─────────────────► Failed(GaveUp) ────────┤
+//!                                                                            ▼
+//!                                                                        Finished
 //! ```
 //!
 //! Asking in the wrong state (a response before any request was handed out,
