@@ -213,7 +213,10 @@ pub enum Next {
 }
 
 /// One signed attempt.
-#[derive(Debug)]
+///
+/// `Debug` shows where the request goes and how big its body is, never the
+/// body or the headers: the body of the unsigned federation calls carries
+/// the SAML assertion or web identity token.
 #[non_exhaustive]
 pub struct Outgoing {
     /// The signed request.
@@ -224,6 +227,18 @@ pub struct Outgoing {
     /// The attempt's number, 1 for the first; a re-signed attempt after a
     /// clock-skew answer keeps its number.
     pub attempt: u32,
+}
+
+impl fmt::Debug for Outgoing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Outgoing")
+            .field("method", self.request.method())
+            .field("uri", self.request.uri())
+            .field("body_len", &self.request.body().len())
+            .field("timeout", &self.timeout)
+            .field("attempt", &self.attempt)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What the driver does after an answer.

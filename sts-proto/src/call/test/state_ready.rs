@@ -138,3 +138,21 @@ fn standard_mode_never_asks_the_rate_limiter() {
         Next::Wait(_)
     ));
 }
+
+#[test]
+fn an_outgoing_request_prints_no_secret() {
+    let s = Scenario::new();
+    let op = crate::ops::AssumeRoleWithWebIdentity::new(
+        "arn:aws:iam::123456789012:role/demo",
+        "demo",
+        "web-identity-token-4e1f",
+    );
+    let mut call = Call::new(&op, s.options()).unwrap();
+    let signing = crate::call::Signing::new(super::scenario::wall()).credentials(&s.credentials);
+    let next = call.next_request(Duration::ZERO, &signing).unwrap();
+    let shown = format!("{next:?} {call:?} {signing:?}");
+    for secret in ["web-identity-token-4e1f", "scenario-secret"] {
+        assert!(!shown.contains(secret), "{shown}");
+    }
+    assert!(shown.contains("body_len"), "{shown}");
+}
