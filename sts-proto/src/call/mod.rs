@@ -201,6 +201,7 @@ impl<'k> Signing<'k> {
 
 /// What the driver does next, asked before each attempt.
 #[derive(Debug)]
+#[must_use = "the driver must send or wait as told"]
 #[expect(
     clippy::large_enum_variant,
     reason = "returned once per attempt and taken apart at once; a box would cost an allocation per attempt"
@@ -243,6 +244,7 @@ impl fmt::Debug for Outgoing {
 
 /// What the driver does after an answer.
 #[derive(Debug)]
+#[must_use = "the driver must finish, re-sign, wait or fail as told"]
 pub enum Decision<T> {
     /// The call succeeded.
     Done(T),

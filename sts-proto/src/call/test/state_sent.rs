@@ -89,7 +89,10 @@ fn transport_failures_are_retried_except_an_oversized_body() {
         assert_eq!(s.quota.available(), QUOTA_CAPACITY - cost);
         // The retry's cost comes back with the success.
         send(&mut call, &s, ms(600), 0);
-        answer(&mut call, ms(700), Answer::ok());
+        assert!(matches!(
+            answer(&mut call, ms(700), Answer::ok()),
+            Decision::Done(_)
+        ));
         assert_eq!(s.quota.available(), QUOTA_CAPACITY);
     }
     let s = Scenario::new();
@@ -350,9 +353,12 @@ fn an_answer_in_the_wrong_state_is_an_error_not_a_panic() {
     for state in [0, 1] {
         let mut call = s.to_sent();
         if state == 0 {
-            answer(&mut call, ms(1), Answer::ok());
+            assert!(matches!(
+                answer(&mut call, ms(1), Answer::ok()),
+                Decision::Done(_)
+            ));
         } else {
-            answer(&mut call, ms(1), Answer::error(403, "AccessDenied"));
+            gave_up(answer(&mut call, ms(1), Answer::error(403, "AccessDenied")));
         }
         let e = call
             .response(ms(2), ok.status, &ok.headers, &ok.body, || 0.5)
