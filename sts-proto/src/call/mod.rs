@@ -88,12 +88,14 @@ use crate::retry::{
 };
 use crate::sigv4::SigningKey;
 
+mod owned;
 mod rate_limit;
 mod receive;
 mod send;
 #[cfg(test)]
 mod test;
 
+pub use owned::{OwnedCall, SharedOptions};
 pub use rate_limit::RateLimiter;
 
 /// What a call is made with besides the operation: where it goes, how it
