@@ -154,7 +154,22 @@ impl Chars {
     /// table lookup a byte, and only other characters pay for the general
     /// rules of [`allows`](Self::allows) (for tags, Unicode general
     /// categories).
-    const fn ascii_table(self) -> u128 {
+    fn ascii_table(self) -> u128 {
+        // Each table is computed once, at compile time.
+        match self {
+            Chars::Any => const { Chars::Any.build_ascii_table() },
+            Chars::Arn => const { Chars::Arn.build_ascii_table() },
+            Chars::Policy => const { Chars::Policy.build_ascii_table() },
+            Chars::Name => const { Chars::Name.build_ascii_table() },
+            Chars::ExternalId => const { Chars::ExternalId.build_ascii_table() },
+            Chars::SerialNumber => const { Chars::SerialNumber.build_ascii_table() },
+            Chars::Digits => const { Chars::Digits.build_ascii_table() },
+            Chars::Word => const { Chars::Word.build_ascii_table() },
+            Chars::Tag => const { Chars::Tag.build_ascii_table() },
+        }
+    }
+
+    const fn build_ascii_table(self) -> u128 {
         let mut table = 0u128;
         let mut b = 0u8;
         while b < 128 {
