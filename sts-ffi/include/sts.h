@@ -79,6 +79,18 @@ typedef struct StsClient StsClient;
 typedef struct StsError StsError;
 
 /**
+ * One operation's call in progress, driven by the caller's HTTP stack.
+ * Opaque.
+ *
+ * Ownership: made by an `sts_exchange_*_new` function, the caller's until
+ * `sts_exchange_free`. It holds what it needs of the client (shared
+ * quota, rate limiter, clock correction, credentials), so the client may
+ * be freed first. One exchange is one call: use it from one thread at a
+ * time.
+ */
+typedef struct StsExchange StsExchange;
+
+/**
  * Where a transport callback puts the response it received. Opaque:
  * fill it with the `sts_response_builder_*` functions.
  *
@@ -332,6 +344,116 @@ typedef struct StsClientOptions {
 typedef int32_t StsErrorCategory;
 
 /**
+ * What `sts_exchange_next` says to do.
+ */
+typedef int32_t StsNextKind;
+
+/**
+ * The next step of an exchange, filled by `sts_exchange_next`.
+ *
+ * Ownership: the caller's struct. Zero-fill it before each call:
+ * `request` must be NULL on entry (an output slot). A request handed out
+ * in it is the caller's, freed with `sts_http_request_free` once sent.
+ *
+ * Layout: `kind` (`int32_t`), `attempt` (`uint32_t`), `request`
+ * (pointer), `timeout_ms` (`uint32_t`), padding, `wait_ms` (`uint64_t`).
+ */
+typedef struct StsExchangeNext {
+    /**
+     * `STS_NEXT_SEND` or `STS_NEXT_WAIT`.
+     */
+    StsNextKind kind;
+    /**
+     * The attempt's number, 1 for the first; a request re-signed after a
+     * clock-skew answer keeps its number.
+     */
+    uint32_t attempt;
+    /**
+     * For `STS_NEXT_SEND`: the signed request. NULL otherwise.
+     */
+    struct StsHttpRequest *request;
+    /**
+     * For `STS_NEXT_SEND`: milliseconds the attempt may take (the attempt
+     * timeout, cut to what remains of the call timeout); 0 for no limit.
+     */
+    uint32_t timeout_ms;
+    /**
+     * For `STS_NEXT_WAIT`: milliseconds to sleep first.
+     */
+    uint64_t wait_ms;
+} StsExchangeNext;
+
+/**
+ * A response to parse, as the caller's HTTP stack received it.
+ *
+ * Ownership: the caller's; the library only reads it during the call.
+ *
+ * Layout: `status` (`uint16_t`), padding, `headers` (pointer),
+ * `headers_len` (`size_t`), `body` (pointer), `body_len` (`size_t`).
+ */
+typedef struct StsHttpResponse {
+    /**
+     * The HTTP status code, as 200 or 403.
+     */
+    uint16_t status;
+    /**
+     * The header fields; may be NULL when `headers_len` is 0. Only the
+     * request id headers are read, so passing none loses nothing else.
+     */
+    const struct StsHeader *headers;
+    /**
+     * Number of entries in `headers`.
+     */
+    size_t headers_len;
+    /**
+     * The body, not NUL-terminated; may be NULL when `body_len` is 0.
+     */
+    const uint8_t *body;
+    /**
+     * Length of `body` in bytes.
+     */
+    size_t body_len;
+} StsHttpResponse;
+
+/**
+ * What the exchange decided after an answer.
+ */
+typedef int32_t StsDecisionKind;
+
+/**
+ * The decision after an answer, filled by `sts_exchange_response` and
+ * `sts_exchange_transport_failure`.
+ *
+ * Ownership: the caller's struct; it holds no pointers. It is written
+ * only when the exchange took the answer: after a misuse
+ * (`STS_ERR_WRONG_STATE`, a NULL argument) it is left as it was, so
+ * zero-fill it to tell the two apart.
+ *
+ * Layout: `kind` (`int32_t`), `attempt` (`uint32_t`), `wait_ms`
+ * (`uint64_t`), `clock_skew_ms` (`int64_t`).
+ */
+typedef struct StsExchangeDecision {
+    /**
+     * One of `STS_DECISION_*`.
+     */
+    StsDecisionKind kind;
+    /**
+     * The number of the attempt the answer was to.
+     */
+    uint32_t attempt;
+    /**
+     * For `STS_DECISION_WAIT`: milliseconds to sleep before the next
+     * attempt (jittered back-off, or the server's `x-amz-retry-after`).
+     */
+    uint64_t wait_ms;
+    /**
+     * For `STS_DECISION_SEND_NOW`: the skew the answer showed, server
+     * minus local, in milliseconds.
+     */
+    int64_t clock_skew_ms;
+} StsExchangeDecision;
+
+/**
  * An `int32_t` that may be absent.
  *
  * `present` is 0 for absent (then `value` is ignored) and 1 for present:
@@ -552,38 +674,6 @@ typedef struct StsAssumeRoleOutput {
      */
     const char *request_id;
 } StsAssumeRoleOutput;
-
-/**
- * A response to parse, as the caller's HTTP stack received it.
- *
- * Ownership: the caller's; the library only reads it during the call.
- *
- * Layout: `status` (`uint16_t`), padding, `headers` (pointer),
- * `headers_len` (`size_t`), `body` (pointer), `body_len` (`size_t`).
- */
-typedef struct StsHttpResponse {
-    /**
-     * The HTTP status code, as 200 or 403.
-     */
-    uint16_t status;
-    /**
-     * The header fields; may be NULL when `headers_len` is 0. Only the
-     * request id headers are read, so passing none loses nothing else.
-     */
-    const struct StsHeader *headers;
-    /**
-     * Number of entries in `headers`.
-     */
-    size_t headers_len;
-    /**
-     * The body, not NUL-terminated; may be NULL when `body_len` is 0.
-     */
-    const uint8_t *body;
-    /**
-     * Length of `body` in bytes.
-     */
-    size_t body_len;
-} StsHttpResponse;
 
 /**
  * The input of `AssumeRoleWithSAML`. Zero-fill it, then set the members
@@ -1167,6 +1257,40 @@ typedef struct StsGetWebIdentityTokenOutput {
 #define STS_TRANSPORT_BODY_TOO_LARGE 4
 
 /**
+ * Send `next->request` (then free it), allowing it `next->timeout_ms`.
+ */
+#define STS_NEXT_SEND 1
+
+/**
+ * Sleep `next->wait_ms` milliseconds (client-side rate limiting in the
+ * adaptive retry mode), then call `sts_exchange_next` again.
+ */
+#define STS_NEXT_WAIT 2
+
+/**
+ * The call succeeded: read the output with `sts_exchange_*_output`.
+ */
+#define STS_DECISION_DONE 1
+
+/**
+ * The answer showed the local clock is off: call `sts_exchange_next` at
+ * once, the request is signed again with the corrected clock.
+ */
+#define STS_DECISION_SEND_NOW 2
+
+/**
+ * The attempt failed and another is worth making: sleep
+ * `decision->wait_ms`, then call `sts_exchange_next`.
+ */
+#define STS_DECISION_WAIT 3
+
+/**
+ * The call failed for good; the function returned the error's status and
+ * set `*err`.
+ */
+#define STS_DECISION_FAILED 4
+
+/**
  * Success.
  */
 #define STS_OK 0
@@ -1234,6 +1358,14 @@ typedef struct StsGetWebIdentityTokenOutput {
 #define STS_ERR_INTERNAL 10
 
 /**
+ * A step asked of an exchange that does not fit where it is: a response
+ * before a request was handed out, a request while one is out, anything
+ * after the exchange finished, the output before it is done. The
+ * exchange is left as it was.
+ */
+#define STS_ERR_WRONG_STATE 11
+
+/**
  * Not an error: what `sts_error_category` returns for a NULL error.
  */
 #define STS_CATEGORY_NONE 0
@@ -1241,7 +1373,8 @@ typedef struct StsGetWebIdentityTokenOutput {
 /**
  * The caller's input was rejected before anything was sent
  * (`STS_ERR_NULL_ARGUMENT`, `STS_ERR_INVALID_UTF8`,
- * `STS_ERR_INVALID_ARGUMENT`, `STS_ERR_OUTPUT_IN_USE`).
+ * `STS_ERR_INVALID_ARGUMENT`, `STS_ERR_OUTPUT_IN_USE`), or the caller
+ * drove an exchange out of order (`STS_ERR_WRONG_STATE`).
  */
 #define STS_CATEGORY_VALIDATION 1
 
@@ -1424,6 +1557,108 @@ uint8_t sts_error_is_retryable(const struct StsError *err);
 void sts_error_free(struct StsError *err);
 
 /**
+ * The next step of the exchange: a signed request to send, or a wait.
+ *
+ * `now_ms` is the caller's monotonic clock in milliseconds (as
+ * `CLOCK_MONOTONIC`), from one origin for all the exchanges of a client:
+ * the call timeout and the adaptive mode's rate limiter measure with it.
+ * The request is signed with the client's wall clock, corrected by what
+ * clock-skew answers taught it.
+ *
+ * Returns `STS_ERR_WRONG_STATE` while a request is out (its answer was
+ * not given yet) or after the exchange finished; `STS_ERR_TRANSPORT` when
+ * the call timeout leaves no time for another attempt;
+ * `STS_ERR_CREDENTIALS` or `STS_ERR_INVALID_ARGUMENT` when the request
+ * cannot be signed. The last two finish the exchange.
+ *
+ * Ownership: `exchange` is borrowed for the call; `next` is the caller's,
+ * with `next->request` NULL on entry. On `STS_NEXT_SEND`,
+ * `next->request` is set to a request the caller owns: free it with
+ * `sts_http_request_free`. On failure `*next` is left as it was and
+ * `*err` (if `err` is not NULL) gets an error to free with
+ * `sts_error_free`; `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `exchange` is NULL or a live exchange no other thread uses during the
+ * call; `next` and `err` are NULL or valid for writes.
+ */
+StsStatus sts_exchange_next(struct StsExchange *exchange,
+                            uint64_t now_ms,
+                            struct StsExchangeNext *next,
+                            struct StsError **err);
+
+/**
+ * Gives the exchange the answer to the request it handed out last, and
+ * says what to do next in `*decision`: `STS_DECISION_DONE` (read the
+ * output with the operation's `sts_exchange_*_output`),
+ * `STS_DECISION_SEND_NOW`, `STS_DECISION_WAIT`, or `STS_DECISION_FAILED`,
+ * when the function returns the call's error status (`STS_ERR_SERVICE`,
+ * `STS_ERR_RESPONSE`) and sets `*err`.
+ *
+ * Give every complete HTTP response, whatever its status: a 503 or a 403
+ * is for the exchange to judge. `now_ms` is read as in
+ * `sts_exchange_next`.
+ *
+ * Returns `STS_ERR_WRONG_STATE`, leaving the exchange and `*decision` as
+ * they were, when no request is out (before the first
+ * `sts_exchange_next`, twice for one request, after the exchange
+ * finished).
+ *
+ * Ownership: `exchange` and `response` are borrowed for the call;
+ * `decision` is the caller's. `*err` must be NULL on entry; an error set
+ * in it is the caller's, freed with `sts_error_free`.
+ *
+ * # Safety
+ * `exchange` is NULL or a live exchange no other thread uses during the
+ * call; `response` is NULL or valid, its arrays valid for their lengths;
+ * `decision` and `err` are NULL or valid for writes.
+ */
+StsStatus sts_exchange_response(struct StsExchange *exchange,
+                                uint64_t now_ms,
+                                const struct StsHttpResponse *response,
+                                struct StsExchangeDecision *decision,
+                                struct StsError **err);
+
+/**
+ * Tells the exchange that the request it handed out last got no complete
+ * answer: `kind` is one of the `STS_TRANSPORT_*` failures
+ * (`STS_TRANSPORT_CONNECT_FAILED`, `_TIMED_OUT`, `_IO_ERROR`,
+ * `_BODY_TOO_LARGE`; unknown values count as `_IO_ERROR`). The decision
+ * is as for `sts_exchange_response`; `STS_DECISION_FAILED` comes with
+ * `STS_ERR_TRANSPORT`.
+ *
+ * Returns `STS_ERR_INVALID_ARGUMENT` for `STS_TRANSPORT_OK` (give the
+ * response instead), `STS_ERR_WRONG_STATE` when no request is out; both
+ * leave the exchange and `*decision` as they were.
+ *
+ * Ownership: `exchange` is borrowed for the call; `decision` is the
+ * caller's. `*err` must be NULL on entry; an error set in it is the
+ * caller's, freed with `sts_error_free`.
+ *
+ * # Safety
+ * `exchange` is NULL or a live exchange no other thread uses during the
+ * call; `decision` and `err` are NULL or valid for writes.
+ */
+StsStatus sts_exchange_transport_failure(struct StsExchange *exchange,
+                                         uint64_t now_ms,
+                                         StsTransportResult kind,
+                                         struct StsExchangeDecision *decision,
+                                         struct StsError **err);
+
+/**
+ * Frees an exchange, finished or not, with the output it may still hold
+ * (wiped: it holds credentials). NULL is a no-op.
+ *
+ * Ownership: takes `exchange` back; it is invalid afterwards. Requests
+ * and outputs it handed out stay valid: they are the caller's.
+ *
+ * # Safety
+ * `exchange` is NULL or an exchange from `sts_exchange_*_new`, not freed
+ * yet.
+ */
+void sts_exchange_free(struct StsExchange *exchange);
+
+/**
  * Frees a request from `sts_prepare_*`, wiping its headers and body
  * first (they hold the signature and may hold secrets). NULL is a no-op.
  *
@@ -1567,6 +1802,51 @@ StsStatus sts_parse_assume_role(const struct StsHttpResponse *response,
                                 struct StsError **err);
 
 /**
+ * Starts `AssumeRole` as an exchange the caller drives with its own HTTP
+ * stack: validates the input now, fetches the client's credentials (for a
+ * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * `sts_exchange_response`, then read the result with
+ * `sts_exchange_assume_role_output`.
+ *
+ * Ownership: `client` and `input` are borrowed for the call (the input is
+ * copied). On success `*out` is set to an exchange the caller owns: free
+ * it with `sts_exchange_free`. On failure `*out` is left NULL and `*err`
+ * (if `err` is not NULL) gets an error to free with `sts_error_free`.
+ * `*out` and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `input` is NULL or valid, its strings
+ * NUL-terminated and its arrays valid for their lengths; `out` and `err` are NULL or
+ * valid for one pointer each.
+ */
+StsStatus sts_exchange_assume_role_new(const struct StsClient *client,
+                                       const struct StsAssumeRoleInput *input,
+                                       struct StsExchange **out,
+                                       struct StsError **err);
+
+/**
+ * The result of an `AssumeRole` exchange that answered `STS_DECISION_DONE`,
+ * once: the exchange gives it up.
+ *
+ * Returns `STS_ERR_WRONG_STATE` before the exchange is done or when the
+ * result was taken already, `STS_ERR_INVALID_ARGUMENT` for an exchange of
+ * another operation.
+ *
+ * Ownership: `exchange` is borrowed for the call. On success `*out` is
+ * set to a result the caller owns: free it with
+ * `sts_assume_role_output_free`. On failure `*out` is left NULL and `*err` (if
+ * `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+ * and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `exchange` is NULL or a live exchange no other thread uses during the
+ * call; `out` and `err` are NULL or valid for one pointer each.
+ */
+StsStatus sts_exchange_assume_role_output(struct StsExchange *exchange,
+                                          struct StsAssumeRoleOutput **out,
+                                          struct StsError **err);
+
+/**
  * Frees a `StsAssumeRoleOutput`, wiping its strings first (the secret key and session token in particular).
  * NULL is a no-op.
  *
@@ -1574,7 +1854,8 @@ StsStatus sts_parse_assume_role(const struct StsHttpResponse *response,
  * afterwards.
  *
  * # Safety
- * `output` is NULL or a result from `sts_assume_role` or `sts_parse_assume_role`, not freed yet.
+ * `output` is NULL or a result from `sts_assume_role`, `sts_parse_assume_role` or
+ * `sts_exchange_assume_role_output`, not freed yet.
  */
 void sts_assume_role_output_free(struct StsAssumeRoleOutput *output);
 
@@ -1643,6 +1924,51 @@ StsStatus sts_parse_assume_role_with_saml(const struct StsHttpResponse *response
                                           struct StsError **err);
 
 /**
+ * Starts `AssumeRoleWithSAML` as an exchange the caller drives with its own HTTP
+ * stack: validates the input now, fetches the client's credentials (for a
+ * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * `sts_exchange_response`, then read the result with
+ * `sts_exchange_assume_role_with_saml_output`.
+ *
+ * Ownership: `client` and `input` are borrowed for the call (the input is
+ * copied). On success `*out` is set to an exchange the caller owns: free
+ * it with `sts_exchange_free`. On failure `*out` is left NULL and `*err`
+ * (if `err` is not NULL) gets an error to free with `sts_error_free`.
+ * `*out` and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `input` is NULL or valid, its strings
+ * NUL-terminated and its arrays valid for their lengths; `out` and `err` are NULL or
+ * valid for one pointer each.
+ */
+StsStatus sts_exchange_assume_role_with_saml_new(const struct StsClient *client,
+                                                 const struct StsAssumeRoleWithSamlInput *input,
+                                                 struct StsExchange **out,
+                                                 struct StsError **err);
+
+/**
+ * The result of an `AssumeRoleWithSAML` exchange that answered `STS_DECISION_DONE`,
+ * once: the exchange gives it up.
+ *
+ * Returns `STS_ERR_WRONG_STATE` before the exchange is done or when the
+ * result was taken already, `STS_ERR_INVALID_ARGUMENT` for an exchange of
+ * another operation.
+ *
+ * Ownership: `exchange` is borrowed for the call. On success `*out` is
+ * set to a result the caller owns: free it with
+ * `sts_assume_role_with_saml_output_free`. On failure `*out` is left NULL and `*err` (if
+ * `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+ * and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `exchange` is NULL or a live exchange no other thread uses during the
+ * call; `out` and `err` are NULL or valid for one pointer each.
+ */
+StsStatus sts_exchange_assume_role_with_saml_output(struct StsExchange *exchange,
+                                                    struct StsAssumeRoleWithSamlOutput **out,
+                                                    struct StsError **err);
+
+/**
  * Frees a `StsAssumeRoleWithSamlOutput`, wiping its strings first (the secret key and session token in particular).
  * NULL is a no-op.
  *
@@ -1650,7 +1976,8 @@ StsStatus sts_parse_assume_role_with_saml(const struct StsHttpResponse *response
  * afterwards.
  *
  * # Safety
- * `output` is NULL or a result from `sts_assume_role_with_saml` or `sts_parse_assume_role_with_saml`, not freed yet.
+ * `output` is NULL or a result from `sts_assume_role_with_saml`, `sts_parse_assume_role_with_saml` or
+ * `sts_exchange_assume_role_with_saml_output`, not freed yet.
  */
 void sts_assume_role_with_saml_output_free(struct StsAssumeRoleWithSamlOutput *output);
 
@@ -1719,6 +2046,51 @@ StsStatus sts_parse_assume_role_with_web_identity(const struct StsHttpResponse *
                                                   struct StsError **err);
 
 /**
+ * Starts `AssumeRoleWithWebIdentity` as an exchange the caller drives with its own HTTP
+ * stack: validates the input now, fetches the client's credentials (for a
+ * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * `sts_exchange_response`, then read the result with
+ * `sts_exchange_assume_role_with_web_identity_output`.
+ *
+ * Ownership: `client` and `input` are borrowed for the call (the input is
+ * copied). On success `*out` is set to an exchange the caller owns: free
+ * it with `sts_exchange_free`. On failure `*out` is left NULL and `*err`
+ * (if `err` is not NULL) gets an error to free with `sts_error_free`.
+ * `*out` and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `input` is NULL or valid, its strings
+ * NUL-terminated and its arrays valid for their lengths; `out` and `err` are NULL or
+ * valid for one pointer each.
+ */
+StsStatus sts_exchange_assume_role_with_web_identity_new(const struct StsClient *client,
+                                                         const struct StsAssumeRoleWithWebIdentityInput *input,
+                                                         struct StsExchange **out,
+                                                         struct StsError **err);
+
+/**
+ * The result of an `AssumeRoleWithWebIdentity` exchange that answered `STS_DECISION_DONE`,
+ * once: the exchange gives it up.
+ *
+ * Returns `STS_ERR_WRONG_STATE` before the exchange is done or when the
+ * result was taken already, `STS_ERR_INVALID_ARGUMENT` for an exchange of
+ * another operation.
+ *
+ * Ownership: `exchange` is borrowed for the call. On success `*out` is
+ * set to a result the caller owns: free it with
+ * `sts_assume_role_with_web_identity_output_free`. On failure `*out` is left NULL and `*err` (if
+ * `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+ * and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `exchange` is NULL or a live exchange no other thread uses during the
+ * call; `out` and `err` are NULL or valid for one pointer each.
+ */
+StsStatus sts_exchange_assume_role_with_web_identity_output(struct StsExchange *exchange,
+                                                            struct StsAssumeRoleWithWebIdentityOutput **out,
+                                                            struct StsError **err);
+
+/**
  * Frees a `StsAssumeRoleWithWebIdentityOutput`, wiping its strings first (the secret key and session token in particular).
  * NULL is a no-op.
  *
@@ -1726,7 +2098,8 @@ StsStatus sts_parse_assume_role_with_web_identity(const struct StsHttpResponse *
  * afterwards.
  *
  * # Safety
- * `output` is NULL or a result from `sts_assume_role_with_web_identity` or `sts_parse_assume_role_with_web_identity`, not freed yet.
+ * `output` is NULL or a result from `sts_assume_role_with_web_identity`, `sts_parse_assume_role_with_web_identity` or
+ * `sts_exchange_assume_role_with_web_identity_output`, not freed yet.
  */
 void sts_assume_role_with_web_identity_output_free(struct StsAssumeRoleWithWebIdentityOutput *output);
 
@@ -1795,6 +2168,51 @@ StsStatus sts_parse_assume_root(const struct StsHttpResponse *response,
                                 struct StsError **err);
 
 /**
+ * Starts `AssumeRoot` as an exchange the caller drives with its own HTTP
+ * stack: validates the input now, fetches the client's credentials (for a
+ * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * `sts_exchange_response`, then read the result with
+ * `sts_exchange_assume_root_output`.
+ *
+ * Ownership: `client` and `input` are borrowed for the call (the input is
+ * copied). On success `*out` is set to an exchange the caller owns: free
+ * it with `sts_exchange_free`. On failure `*out` is left NULL and `*err`
+ * (if `err` is not NULL) gets an error to free with `sts_error_free`.
+ * `*out` and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `input` is NULL or valid, its strings
+ * NUL-terminated and its arrays valid for their lengths; `out` and `err` are NULL or
+ * valid for one pointer each.
+ */
+StsStatus sts_exchange_assume_root_new(const struct StsClient *client,
+                                       const struct StsAssumeRootInput *input,
+                                       struct StsExchange **out,
+                                       struct StsError **err);
+
+/**
+ * The result of a `AssumeRoot` exchange that answered `STS_DECISION_DONE`,
+ * once: the exchange gives it up.
+ *
+ * Returns `STS_ERR_WRONG_STATE` before the exchange is done or when the
+ * result was taken already, `STS_ERR_INVALID_ARGUMENT` for an exchange of
+ * another operation.
+ *
+ * Ownership: `exchange` is borrowed for the call. On success `*out` is
+ * set to a result the caller owns: free it with
+ * `sts_assume_root_output_free`. On failure `*out` is left NULL and `*err` (if
+ * `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+ * and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `exchange` is NULL or a live exchange no other thread uses during the
+ * call; `out` and `err` are NULL or valid for one pointer each.
+ */
+StsStatus sts_exchange_assume_root_output(struct StsExchange *exchange,
+                                          struct StsAssumeRootOutput **out,
+                                          struct StsError **err);
+
+/**
  * Frees a `StsAssumeRootOutput`, wiping its strings first (the secret key and session token in particular).
  * NULL is a no-op.
  *
@@ -1802,7 +2220,8 @@ StsStatus sts_parse_assume_root(const struct StsHttpResponse *response,
  * afterwards.
  *
  * # Safety
- * `output` is NULL or a result from `sts_assume_root` or `sts_parse_assume_root`, not freed yet.
+ * `output` is NULL or a result from `sts_assume_root`, `sts_parse_assume_root` or
+ * `sts_exchange_assume_root_output`, not freed yet.
  */
 void sts_assume_root_output_free(struct StsAssumeRootOutput *output);
 
@@ -1871,6 +2290,51 @@ StsStatus sts_parse_decode_authorization_message(const struct StsHttpResponse *r
                                                  struct StsError **err);
 
 /**
+ * Starts `DecodeAuthorizationMessage` as an exchange the caller drives with its own HTTP
+ * stack: validates the input now, fetches the client's credentials (for a
+ * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * `sts_exchange_response`, then read the result with
+ * `sts_exchange_decode_authorization_message_output`.
+ *
+ * Ownership: `client` and `input` are borrowed for the call (the input is
+ * copied). On success `*out` is set to an exchange the caller owns: free
+ * it with `sts_exchange_free`. On failure `*out` is left NULL and `*err`
+ * (if `err` is not NULL) gets an error to free with `sts_error_free`.
+ * `*out` and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `input` is NULL or valid, its strings
+ * NUL-terminated and its arrays valid for their lengths; `out` and `err` are NULL or
+ * valid for one pointer each.
+ */
+StsStatus sts_exchange_decode_authorization_message_new(const struct StsClient *client,
+                                                        const struct StsDecodeAuthorizationMessageInput *input,
+                                                        struct StsExchange **out,
+                                                        struct StsError **err);
+
+/**
+ * The result of a `DecodeAuthorizationMessage` exchange that answered `STS_DECISION_DONE`,
+ * once: the exchange gives it up.
+ *
+ * Returns `STS_ERR_WRONG_STATE` before the exchange is done or when the
+ * result was taken already, `STS_ERR_INVALID_ARGUMENT` for an exchange of
+ * another operation.
+ *
+ * Ownership: `exchange` is borrowed for the call. On success `*out` is
+ * set to a result the caller owns: free it with
+ * `sts_decode_authorization_message_output_free`. On failure `*out` is left NULL and `*err` (if
+ * `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+ * and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `exchange` is NULL or a live exchange no other thread uses during the
+ * call; `out` and `err` are NULL or valid for one pointer each.
+ */
+StsStatus sts_exchange_decode_authorization_message_output(struct StsExchange *exchange,
+                                                           struct StsDecodeAuthorizationMessageOutput **out,
+                                                           struct StsError **err);
+
+/**
  * Frees a `StsDecodeAuthorizationMessageOutput`, wiping its strings first.
  * NULL is a no-op.
  *
@@ -1878,7 +2342,8 @@ StsStatus sts_parse_decode_authorization_message(const struct StsHttpResponse *r
  * afterwards.
  *
  * # Safety
- * `output` is NULL or a result from `sts_decode_authorization_message` or `sts_parse_decode_authorization_message`, not freed yet.
+ * `output` is NULL or a result from `sts_decode_authorization_message`, `sts_parse_decode_authorization_message` or
+ * `sts_exchange_decode_authorization_message_output`, not freed yet.
  */
 void sts_decode_authorization_message_output_free(struct StsDecodeAuthorizationMessageOutput *output);
 
@@ -1946,6 +2411,51 @@ StsStatus sts_parse_get_access_key_info(const struct StsHttpResponse *response,
                                         struct StsError **err);
 
 /**
+ * Starts `GetAccessKeyInfo` as an exchange the caller drives with its own HTTP
+ * stack: validates the input now, fetches the client's credentials (for a
+ * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * `sts_exchange_response`, then read the result with
+ * `sts_exchange_get_access_key_info_output`.
+ *
+ * Ownership: `client` and `input` are borrowed for the call (the input is
+ * copied). On success `*out` is set to an exchange the caller owns: free
+ * it with `sts_exchange_free`. On failure `*out` is left NULL and `*err`
+ * (if `err` is not NULL) gets an error to free with `sts_error_free`.
+ * `*out` and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `input` is NULL or valid, its strings
+ * NUL-terminated and its arrays valid for their lengths; `out` and `err` are NULL or
+ * valid for one pointer each.
+ */
+StsStatus sts_exchange_get_access_key_info_new(const struct StsClient *client,
+                                               const struct StsGetAccessKeyInfoInput *input,
+                                               struct StsExchange **out,
+                                               struct StsError **err);
+
+/**
+ * The result of a `GetAccessKeyInfo` exchange that answered `STS_DECISION_DONE`,
+ * once: the exchange gives it up.
+ *
+ * Returns `STS_ERR_WRONG_STATE` before the exchange is done or when the
+ * result was taken already, `STS_ERR_INVALID_ARGUMENT` for an exchange of
+ * another operation.
+ *
+ * Ownership: `exchange` is borrowed for the call. On success `*out` is
+ * set to a result the caller owns: free it with
+ * `sts_get_access_key_info_output_free`. On failure `*out` is left NULL and `*err` (if
+ * `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+ * and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `exchange` is NULL or a live exchange no other thread uses during the
+ * call; `out` and `err` are NULL or valid for one pointer each.
+ */
+StsStatus sts_exchange_get_access_key_info_output(struct StsExchange *exchange,
+                                                  struct StsGetAccessKeyInfoOutput **out,
+                                                  struct StsError **err);
+
+/**
  * Frees a `StsGetAccessKeyInfoOutput`, wiping its strings first.
  * NULL is a no-op.
  *
@@ -1953,7 +2463,8 @@ StsStatus sts_parse_get_access_key_info(const struct StsHttpResponse *response,
  * afterwards.
  *
  * # Safety
- * `output` is NULL or a result from `sts_get_access_key_info` or `sts_parse_get_access_key_info`, not freed yet.
+ * `output` is NULL or a result from `sts_get_access_key_info`, `sts_parse_get_access_key_info` or
+ * `sts_exchange_get_access_key_info_output`, not freed yet.
  */
 void sts_get_access_key_info_output_free(struct StsGetAccessKeyInfoOutput *output);
 
@@ -2018,6 +2529,48 @@ StsStatus sts_parse_get_caller_identity(const struct StsHttpResponse *response,
                                         struct StsError **err);
 
 /**
+ * Starts `GetCallerIdentity` as an exchange the caller drives with its own HTTP
+ * stack: validates the input now, fetches the client's credentials (for a
+ * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * `sts_exchange_response`, then read the result with
+ * `sts_exchange_get_caller_identity_output`.
+ *
+ * Ownership: `client` is borrowed for the call. On success `*out` is set to an exchange the caller owns: free
+ * it with `sts_exchange_free`. On failure `*out` is left NULL and `*err`
+ * (if `err` is not NULL) gets an error to free with `sts_error_free`.
+ * `*out` and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `out` and `err` are NULL or
+ * valid for one pointer each.
+ */
+StsStatus sts_exchange_get_caller_identity_new(const struct StsClient *client,
+                                               struct StsExchange **out,
+                                               struct StsError **err);
+
+/**
+ * The result of a `GetCallerIdentity` exchange that answered `STS_DECISION_DONE`,
+ * once: the exchange gives it up.
+ *
+ * Returns `STS_ERR_WRONG_STATE` before the exchange is done or when the
+ * result was taken already, `STS_ERR_INVALID_ARGUMENT` for an exchange of
+ * another operation.
+ *
+ * Ownership: `exchange` is borrowed for the call. On success `*out` is
+ * set to a result the caller owns: free it with
+ * `sts_get_caller_identity_output_free`. On failure `*out` is left NULL and `*err` (if
+ * `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+ * and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `exchange` is NULL or a live exchange no other thread uses during the
+ * call; `out` and `err` are NULL or valid for one pointer each.
+ */
+StsStatus sts_exchange_get_caller_identity_output(struct StsExchange *exchange,
+                                                  struct StsGetCallerIdentityOutput **out,
+                                                  struct StsError **err);
+
+/**
  * Frees a `StsGetCallerIdentityOutput`, wiping its strings first.
  * NULL is a no-op.
  *
@@ -2025,7 +2578,8 @@ StsStatus sts_parse_get_caller_identity(const struct StsHttpResponse *response,
  * afterwards.
  *
  * # Safety
- * `output` is NULL or a result from `sts_get_caller_identity` or `sts_parse_get_caller_identity`, not freed yet.
+ * `output` is NULL or a result from `sts_get_caller_identity`, `sts_parse_get_caller_identity` or
+ * `sts_exchange_get_caller_identity_output`, not freed yet.
  */
 void sts_get_caller_identity_output_free(struct StsGetCallerIdentityOutput *output);
 
@@ -2094,6 +2648,51 @@ StsStatus sts_parse_get_delegated_access_token(const struct StsHttpResponse *res
                                                struct StsError **err);
 
 /**
+ * Starts `GetDelegatedAccessToken` as an exchange the caller drives with its own HTTP
+ * stack: validates the input now, fetches the client's credentials (for a
+ * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * `sts_exchange_response`, then read the result with
+ * `sts_exchange_get_delegated_access_token_output`.
+ *
+ * Ownership: `client` and `input` are borrowed for the call (the input is
+ * copied). On success `*out` is set to an exchange the caller owns: free
+ * it with `sts_exchange_free`. On failure `*out` is left NULL and `*err`
+ * (if `err` is not NULL) gets an error to free with `sts_error_free`.
+ * `*out` and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `input` is NULL or valid, its strings
+ * NUL-terminated and its arrays valid for their lengths; `out` and `err` are NULL or
+ * valid for one pointer each.
+ */
+StsStatus sts_exchange_get_delegated_access_token_new(const struct StsClient *client,
+                                                      const struct StsGetDelegatedAccessTokenInput *input,
+                                                      struct StsExchange **out,
+                                                      struct StsError **err);
+
+/**
+ * The result of a `GetDelegatedAccessToken` exchange that answered `STS_DECISION_DONE`,
+ * once: the exchange gives it up.
+ *
+ * Returns `STS_ERR_WRONG_STATE` before the exchange is done or when the
+ * result was taken already, `STS_ERR_INVALID_ARGUMENT` for an exchange of
+ * another operation.
+ *
+ * Ownership: `exchange` is borrowed for the call. On success `*out` is
+ * set to a result the caller owns: free it with
+ * `sts_get_delegated_access_token_output_free`. On failure `*out` is left NULL and `*err` (if
+ * `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+ * and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `exchange` is NULL or a live exchange no other thread uses during the
+ * call; `out` and `err` are NULL or valid for one pointer each.
+ */
+StsStatus sts_exchange_get_delegated_access_token_output(struct StsExchange *exchange,
+                                                         struct StsGetDelegatedAccessTokenOutput **out,
+                                                         struct StsError **err);
+
+/**
  * Frees a `StsGetDelegatedAccessTokenOutput`, wiping its strings first (the secret key and session token in particular).
  * NULL is a no-op.
  *
@@ -2101,7 +2700,8 @@ StsStatus sts_parse_get_delegated_access_token(const struct StsHttpResponse *res
  * afterwards.
  *
  * # Safety
- * `output` is NULL or a result from `sts_get_delegated_access_token` or `sts_parse_get_delegated_access_token`, not freed yet.
+ * `output` is NULL or a result from `sts_get_delegated_access_token`, `sts_parse_get_delegated_access_token` or
+ * `sts_exchange_get_delegated_access_token_output`, not freed yet.
  */
 void sts_get_delegated_access_token_output_free(struct StsGetDelegatedAccessTokenOutput *output);
 
@@ -2169,6 +2769,51 @@ StsStatus sts_parse_get_federation_token(const struct StsHttpResponse *response,
                                          struct StsError **err);
 
 /**
+ * Starts `GetFederationToken` as an exchange the caller drives with its own HTTP
+ * stack: validates the input now, fetches the client's credentials (for a
+ * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * `sts_exchange_response`, then read the result with
+ * `sts_exchange_get_federation_token_output`.
+ *
+ * Ownership: `client` and `input` are borrowed for the call (the input is
+ * copied). On success `*out` is set to an exchange the caller owns: free
+ * it with `sts_exchange_free`. On failure `*out` is left NULL and `*err`
+ * (if `err` is not NULL) gets an error to free with `sts_error_free`.
+ * `*out` and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `input` is NULL or valid, its strings
+ * NUL-terminated and its arrays valid for their lengths; `out` and `err` are NULL or
+ * valid for one pointer each.
+ */
+StsStatus sts_exchange_get_federation_token_new(const struct StsClient *client,
+                                                const struct StsGetFederationTokenInput *input,
+                                                struct StsExchange **out,
+                                                struct StsError **err);
+
+/**
+ * The result of a `GetFederationToken` exchange that answered `STS_DECISION_DONE`,
+ * once: the exchange gives it up.
+ *
+ * Returns `STS_ERR_WRONG_STATE` before the exchange is done or when the
+ * result was taken already, `STS_ERR_INVALID_ARGUMENT` for an exchange of
+ * another operation.
+ *
+ * Ownership: `exchange` is borrowed for the call. On success `*out` is
+ * set to a result the caller owns: free it with
+ * `sts_get_federation_token_output_free`. On failure `*out` is left NULL and `*err` (if
+ * `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+ * and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `exchange` is NULL or a live exchange no other thread uses during the
+ * call; `out` and `err` are NULL or valid for one pointer each.
+ */
+StsStatus sts_exchange_get_federation_token_output(struct StsExchange *exchange,
+                                                   struct StsGetFederationTokenOutput **out,
+                                                   struct StsError **err);
+
+/**
  * Frees a `StsGetFederationTokenOutput`, wiping its strings first (the secret key and session token in particular).
  * NULL is a no-op.
  *
@@ -2176,7 +2821,8 @@ StsStatus sts_parse_get_federation_token(const struct StsHttpResponse *response,
  * afterwards.
  *
  * # Safety
- * `output` is NULL or a result from `sts_get_federation_token` or `sts_parse_get_federation_token`, not freed yet.
+ * `output` is NULL or a result from `sts_get_federation_token`, `sts_parse_get_federation_token` or
+ * `sts_exchange_get_federation_token_output`, not freed yet.
  */
 void sts_get_federation_token_output_free(struct StsGetFederationTokenOutput *output);
 
@@ -2244,6 +2890,51 @@ StsStatus sts_parse_get_session_token(const struct StsHttpResponse *response,
                                       struct StsError **err);
 
 /**
+ * Starts `GetSessionToken` as an exchange the caller drives with its own HTTP
+ * stack: validates the input now, fetches the client's credentials (for a
+ * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * `sts_exchange_response`, then read the result with
+ * `sts_exchange_get_session_token_output`.
+ *
+ * Ownership: `client` and `input` are borrowed for the call (the input is
+ * copied). On success `*out` is set to an exchange the caller owns: free
+ * it with `sts_exchange_free`. On failure `*out` is left NULL and `*err`
+ * (if `err` is not NULL) gets an error to free with `sts_error_free`.
+ * `*out` and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `input` is NULL or valid, its strings
+ * NUL-terminated and its arrays valid for their lengths; `out` and `err` are NULL or
+ * valid for one pointer each.
+ */
+StsStatus sts_exchange_get_session_token_new(const struct StsClient *client,
+                                             const struct StsGetSessionTokenInput *input,
+                                             struct StsExchange **out,
+                                             struct StsError **err);
+
+/**
+ * The result of a `GetSessionToken` exchange that answered `STS_DECISION_DONE`,
+ * once: the exchange gives it up.
+ *
+ * Returns `STS_ERR_WRONG_STATE` before the exchange is done or when the
+ * result was taken already, `STS_ERR_INVALID_ARGUMENT` for an exchange of
+ * another operation.
+ *
+ * Ownership: `exchange` is borrowed for the call. On success `*out` is
+ * set to a result the caller owns: free it with
+ * `sts_get_session_token_output_free`. On failure `*out` is left NULL and `*err` (if
+ * `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+ * and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `exchange` is NULL or a live exchange no other thread uses during the
+ * call; `out` and `err` are NULL or valid for one pointer each.
+ */
+StsStatus sts_exchange_get_session_token_output(struct StsExchange *exchange,
+                                                struct StsGetSessionTokenOutput **out,
+                                                struct StsError **err);
+
+/**
  * Frees a `StsGetSessionTokenOutput`, wiping its strings first (the secret key and session token in particular).
  * NULL is a no-op.
  *
@@ -2251,7 +2942,8 @@ StsStatus sts_parse_get_session_token(const struct StsHttpResponse *response,
  * afterwards.
  *
  * # Safety
- * `output` is NULL or a result from `sts_get_session_token` or `sts_parse_get_session_token`, not freed yet.
+ * `output` is NULL or a result from `sts_get_session_token`, `sts_parse_get_session_token` or
+ * `sts_exchange_get_session_token_output`, not freed yet.
  */
 void sts_get_session_token_output_free(struct StsGetSessionTokenOutput *output);
 
@@ -2320,6 +3012,51 @@ StsStatus sts_parse_get_web_identity_token(const struct StsHttpResponse *respons
                                            struct StsError **err);
 
 /**
+ * Starts `GetWebIdentityToken` as an exchange the caller drives with its own HTTP
+ * stack: validates the input now, fetches the client's credentials (for a
+ * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * `sts_exchange_response`, then read the result with
+ * `sts_exchange_get_web_identity_token_output`.
+ *
+ * Ownership: `client` and `input` are borrowed for the call (the input is
+ * copied). On success `*out` is set to an exchange the caller owns: free
+ * it with `sts_exchange_free`. On failure `*out` is left NULL and `*err`
+ * (if `err` is not NULL) gets an error to free with `sts_error_free`.
+ * `*out` and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `input` is NULL or valid, its strings
+ * NUL-terminated and its arrays valid for their lengths; `out` and `err` are NULL or
+ * valid for one pointer each.
+ */
+StsStatus sts_exchange_get_web_identity_token_new(const struct StsClient *client,
+                                                  const struct StsGetWebIdentityTokenInput *input,
+                                                  struct StsExchange **out,
+                                                  struct StsError **err);
+
+/**
+ * The result of a `GetWebIdentityToken` exchange that answered `STS_DECISION_DONE`,
+ * once: the exchange gives it up.
+ *
+ * Returns `STS_ERR_WRONG_STATE` before the exchange is done or when the
+ * result was taken already, `STS_ERR_INVALID_ARGUMENT` for an exchange of
+ * another operation.
+ *
+ * Ownership: `exchange` is borrowed for the call. On success `*out` is
+ * set to a result the caller owns: free it with
+ * `sts_get_web_identity_token_output_free`. On failure `*out` is left NULL and `*err` (if
+ * `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+ * and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `exchange` is NULL or a live exchange no other thread uses during the
+ * call; `out` and `err` are NULL or valid for one pointer each.
+ */
+StsStatus sts_exchange_get_web_identity_token_output(struct StsExchange *exchange,
+                                                     struct StsGetWebIdentityTokenOutput **out,
+                                                     struct StsError **err);
+
+/**
  * Frees a `StsGetWebIdentityTokenOutput`, wiping its strings first (the token in particular).
  * NULL is a no-op.
  *
@@ -2327,7 +3064,8 @@ StsStatus sts_parse_get_web_identity_token(const struct StsHttpResponse *respons
  * afterwards.
  *
  * # Safety
- * `output` is NULL or a result from `sts_get_web_identity_token` or `sts_parse_get_web_identity_token`, not freed yet.
+ * `output` is NULL or a result from `sts_get_web_identity_token`, `sts_parse_get_web_identity_token` or
+ * `sts_exchange_get_web_identity_token_output`, not freed yet.
  */
 void sts_get_web_identity_token_output_free(struct StsGetWebIdentityTokenOutput *output);
 

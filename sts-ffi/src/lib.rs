@@ -4,7 +4,9 @@
 //! from an options struct and shared by any number of threads, the eleven
 //! operations with owned result and error objects, a sans-IO path (prepare
 //! a signed request, send it with your own HTTP stack, parse the answer)
-//! and a callback transport (the client keeps its retries, signing and
+//! an exchange (the same, driven in a loop: the library signs each attempt
+//! and decides on retries, back-off and clock-skew re-signing, the caller
+//! sends and sleeps) and a callback transport (the client keeps its retries, signing and
 //! parsing but sends through your function). `include/sts.h` is generated
 //! from this crate by cbindgen and committed; `tests/header.rs` fails when
 //! it is out of date. The crate's README has the rules and examples.
@@ -20,6 +22,7 @@
 mod boundary;
 mod client;
 mod error;
+mod exchange;
 mod http;
 mod ops;
 mod status;
@@ -30,6 +33,12 @@ pub use error::{
     StsError, sts_error_category, sts_error_code, sts_error_field, sts_error_free,
     sts_error_http_status, sts_error_is_retryable, sts_error_message, sts_error_request_id,
     sts_error_service_message, sts_error_status,
+};
+pub use exchange::{
+    STS_DECISION_DONE, STS_DECISION_FAILED, STS_DECISION_SEND_NOW, STS_DECISION_WAIT,
+    STS_NEXT_SEND, STS_NEXT_WAIT, StsDecisionKind, StsExchange, StsExchangeDecision,
+    StsExchangeNext, StsNextKind, sts_exchange_free, sts_exchange_next, sts_exchange_response,
+    sts_exchange_transport_failure,
 };
 pub use http::{
     StsHeader, StsHttpRequest, StsHttpResponse, StsResponseBuilder, sts_http_request_free,

@@ -45,6 +45,11 @@ pub const STS_ERR_UNSUPPORTED: StsStatus = 9;
 /// A bug in the library: a Rust panic was caught at the boundary, or an
 /// invariant broke. Please report it with the message.
 pub const STS_ERR_INTERNAL: StsStatus = 10;
+/// A step asked of an exchange that does not fit where it is: a response
+/// before a request was handed out, a request while one is out, anything
+/// after the exchange finished, the output before it is done. The
+/// exchange is left as it was.
+pub const STS_ERR_WRONG_STATE: StsStatus = 11;
 
 /// The broad class of an error, for callers that branch on who is at fault
 /// rather than on the exact status.
@@ -54,7 +59,8 @@ pub type StsErrorCategory = i32;
 pub const STS_CATEGORY_NONE: StsErrorCategory = 0;
 /// The caller's input was rejected before anything was sent
 /// (`STS_ERR_NULL_ARGUMENT`, `STS_ERR_INVALID_UTF8`,
-/// `STS_ERR_INVALID_ARGUMENT`, `STS_ERR_OUTPUT_IN_USE`).
+/// `STS_ERR_INVALID_ARGUMENT`, `STS_ERR_OUTPUT_IN_USE`), or the caller
+/// drove an exchange out of order (`STS_ERR_WRONG_STATE`).
 pub const STS_CATEGORY_VALIDATION: StsErrorCategory = 1;
 /// The server answered, but not with a result (`STS_ERR_SERVICE`,
 /// `STS_ERR_RESPONSE`).
@@ -74,7 +80,8 @@ pub(crate) fn category_of(status: StsStatus) -> StsErrorCategory {
         STS_ERR_NULL_ARGUMENT
         | STS_ERR_INVALID_UTF8
         | STS_ERR_INVALID_ARGUMENT
-        | STS_ERR_OUTPUT_IN_USE => STS_CATEGORY_VALIDATION,
+        | STS_ERR_OUTPUT_IN_USE
+        | STS_ERR_WRONG_STATE => STS_CATEGORY_VALIDATION,
         STS_ERR_SERVICE | STS_ERR_RESPONSE => STS_CATEGORY_SERVICE,
         STS_ERR_TRANSPORT => STS_CATEGORY_TRANSPORT,
         STS_ERR_CREDENTIALS | STS_ERR_UNSUPPORTED => STS_CATEGORY_CREDENTIALS,
@@ -97,6 +104,7 @@ fn status_text(status: StsStatus) -> &'static CStr {
         STS_ERR_CREDENTIALS => c"no usable credentials",
         STS_ERR_UNSUPPORTED => c"not supported by this build of the library",
         STS_ERR_INTERNAL => c"internal error in the STS library",
+        STS_ERR_WRONG_STATE => c"the exchange cannot take this step in its state",
         _ => c"unknown status code",
     }
 }

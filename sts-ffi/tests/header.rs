@@ -276,6 +276,19 @@ fn layouts() -> Vec<Layout> {
             body,
             body_len
         }),
+        layout!(StsExchangeNext {
+            kind,
+            attempt,
+            request,
+            timeout_ms,
+            wait_ms
+        }),
+        layout!(StsExchangeDecision {
+            kind,
+            attempt,
+            wait_ms,
+            clock_skew_ms
+        }),
         layout!(StsClientOptions {
             region,
             endpoint_url,

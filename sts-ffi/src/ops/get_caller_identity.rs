@@ -9,6 +9,7 @@ use super::{FfiOp, call, free, parse, prepare};
 use crate::boundary::Strings;
 use crate::client::StsClient;
 use crate::error::{Failure, StsError};
+use crate::exchange::{self, StsExchange};
 use crate::http::{StsHttpRequest, StsHttpResponse};
 use crate::status::StsStatus;
 
@@ -125,6 +126,56 @@ pub unsafe extern "C" fn sts_parse_get_caller_identity(
     unsafe { parse::<Marker>(response, out, err) }
 }
 
+/// Starts `GetCallerIdentity` as an exchange the caller drives with its own HTTP
+/// stack: validates the input now, fetches the client's credentials (for a
+/// signed operation) and sends nothing. Loop on `sts_exchange_next` and
+/// `sts_exchange_response`, then read the result with
+/// `sts_exchange_get_caller_identity_output`.
+///
+/// Ownership: `client` is borrowed for the call. On success `*out` is set to an exchange the caller owns: free
+/// it with `sts_exchange_free`. On failure `*out` is left NULL and `*err`
+/// (if `err` is not NULL) gets an error to free with `sts_error_free`.
+/// `*out` and `*err` must be NULL on entry.
+///
+/// # Safety
+/// `client` is NULL or a live client; `out` and `err` are NULL or
+/// valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_exchange_get_caller_identity_new(
+    client: *const StsClient,
+    out: *mut *mut StsExchange,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { exchange::new::<Marker>(client, &(), out, err) }
+}
+
+/// The result of a `GetCallerIdentity` exchange that answered `STS_DECISION_DONE`,
+/// once: the exchange gives it up.
+///
+/// Returns `STS_ERR_WRONG_STATE` before the exchange is done or when the
+/// result was taken already, `STS_ERR_INVALID_ARGUMENT` for an exchange of
+/// another operation.
+///
+/// Ownership: `exchange` is borrowed for the call. On success `*out` is
+/// set to a result the caller owns: free it with
+/// `sts_get_caller_identity_output_free`. On failure `*out` is left NULL and `*err` (if
+/// `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+/// and `*err` must be NULL on entry.
+///
+/// # Safety
+/// `exchange` is NULL or a live exchange no other thread uses during the
+/// call; `out` and `err` are NULL or valid for one pointer each.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_exchange_get_caller_identity_output(
+    exchange: *mut StsExchange,
+    out: *mut *mut StsGetCallerIdentityOutput,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe { exchange::output::<Marker>(exchange, out, err) }
+}
+
 /// Frees a `StsGetCallerIdentityOutput`, wiping its strings first.
 /// NULL is a no-op.
 ///
@@ -132,7 +183,8 @@ pub unsafe extern "C" fn sts_parse_get_caller_identity(
 /// afterwards.
 ///
 /// # Safety
-/// `output` is NULL or a result from `sts_get_caller_identity` or `sts_parse_get_caller_identity`, not freed yet.
+/// `output` is NULL or a result from `sts_get_caller_identity`, `sts_parse_get_caller_identity` or
+/// `sts_exchange_get_caller_identity_output`, not freed yet.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sts_get_caller_identity_output_free(
     output: *mut StsGetCallerIdentityOutput,

@@ -43,7 +43,7 @@ pub(crate) trait FfiOp {
     fn output(output: &<Self::Op as Operation>::Output, s: &mut Strings) -> Self::Output;
 }
 
-fn store<F: FfiOp>(output: &<F::Op as Operation>::Output) -> *mut F::Output {
+pub(crate) fn store<F: FfiOp>(output: &<F::Op as Operation>::Output) -> *mut F::Output {
     let mut strings = Strings::default();
     let view = F::output(output, &mut strings);
     Owned::into_raw(view, strings)

@@ -1,0 +1,738 @@
+//! The exchange: one operation's whole call as a value the caller drives
+//! with its own HTTP stack. The library decides (retry, back-off,
+//! `Retry-After`, the retry quota, adaptive pacing, clock-skew re-signing,
+//! the call timeout) through [`sts_proto::call::OwnedCall`]; the caller only
+//! sends, sleeps and reads its monotonic clock.
+//!
+//! The per-operation constructors and output getters live with each
+//! operation (`ops/*.rs`); the shared steps are here.
+
+use std::any::Any;
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use sts_blocking::Client;
+use sts_blocking::credentials::SharedCredentials;
+use sts_blocking::timing::{Jitter, Random};
+use sts_blocking::transport::{TransportError, TransportFailure};
+use sts_proto::call::{self, CallError, Decision, Next, OwnedCall, SharedOptions, Signing};
+use sts_proto::operation::Operation;
+
+use crate::boundary::{out_slot, required, run};
+use crate::client::{
+    STS_TRANSPORT_BODY_TOO_LARGE, STS_TRANSPORT_CONNECT_FAILED, STS_TRANSPORT_OK,
+    STS_TRANSPORT_TIMED_OUT, StsClient, StsTransportResult,
+};
+use crate::error::{Failure, StsError};
+use crate::http::{OwnedRequest, StsHttpRequest, StsHttpResponse, read_response, request_view};
+use crate::ops::{FfiOp, store};
+use crate::status::*;
+
+/// What every exchange of one client shares, as the calls of a Rust client
+/// share it: the retry quota, the rate limiter, the clock offset learned
+/// from clock-skew answers, and the jitter source.
+#[derive(Debug)]
+pub(crate) struct ExchangeShared {
+    pub(crate) options: SharedOptions,
+    /// Server time minus the client's time, learned by the exchanges; added
+    /// on top of the client's own correction.
+    pub(crate) clock_offset_ms: AtomicI64,
+    pub(crate) random: Jitter,
+}
+
+/// What `sts_exchange_next` says to do.
+pub type StsNextKind = i32;
+
+/// Send `next->request` (then free it), allowing it `next->timeout_ms`.
+pub const STS_NEXT_SEND: StsNextKind = 1;
+/// Sleep `next->wait_ms` milliseconds (client-side rate limiting in the
+/// adaptive retry mode), then call `sts_exchange_next` again.
+pub const STS_NEXT_WAIT: StsNextKind = 2;
+
+/// The next step of an exchange, filled by `sts_exchange_next`.
+///
+/// Ownership: the caller's struct. Zero-fill it before each call:
+/// `request` must be NULL on entry (an output slot). A request handed out
+/// in it is the caller's, freed with `sts_http_request_free` once sent.
+///
+/// Layout: `kind` (`int32_t`), `attempt` (`uint32_t`), `request`
+/// (pointer), `timeout_ms` (`uint32_t`), padding, `wait_ms` (`uint64_t`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsExchangeNext {
+    /// `STS_NEXT_SEND` or `STS_NEXT_WAIT`.
+    pub kind: StsNextKind,
+    /// The attempt's number, 1 for the first; a request re-signed after a
+    /// clock-skew answer keeps its number.
+    pub attempt: u32,
+    /// For `STS_NEXT_SEND`: the signed request. NULL otherwise.
+    pub request: *mut StsHttpRequest,
+    /// For `STS_NEXT_SEND`: milliseconds the attempt may take (the attempt
+    /// timeout, cut to what remains of the call timeout); 0 for no limit.
+    pub timeout_ms: u32,
+    /// For `STS_NEXT_WAIT`: milliseconds to sleep first.
+    pub wait_ms: u64,
+}
+
+/// What the exchange decided after an answer.
+pub type StsDecisionKind = i32;
+
+/// The call succeeded: read the output with `sts_exchange_*_output`.
+pub const STS_DECISION_DONE: StsDecisionKind = 1;
+/// The answer showed the local clock is off: call `sts_exchange_next` at
+/// once, the request is signed again with the corrected clock.
+pub const STS_DECISION_SEND_NOW: StsDecisionKind = 2;
+/// The attempt failed and another is worth making: sleep
+/// `decision->wait_ms`, then call `sts_exchange_next`.
+pub const STS_DECISION_WAIT: StsDecisionKind = 3;
+/// The call failed for good; the function returned the error's status and
+/// set `*err`.
+pub const STS_DECISION_FAILED: StsDecisionKind = 4;
+
+/// The decision after an answer, filled by `sts_exchange_response` and
+/// `sts_exchange_transport_failure`.
+///
+/// Ownership: the caller's struct; it holds no pointers. It is written
+/// only when the exchange took the answer: after a misuse
+/// (`STS_ERR_WRONG_STATE`, a NULL argument) it is left as it was, so
+/// zero-fill it to tell the two apart.
+///
+/// Layout: `kind` (`int32_t`), `attempt` (`uint32_t`), `wait_ms`
+/// (`uint64_t`), `clock_skew_ms` (`int64_t`).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsExchangeDecision {
+    /// One of `STS_DECISION_*`.
+    pub kind: StsDecisionKind,
+    /// The number of the attempt the answer was to.
+    pub attempt: u32,
+    /// For `STS_DECISION_WAIT`: milliseconds to sleep before the next
+    /// attempt (jittered back-off, or the server's `x-amz-retry-after`).
+    pub wait_ms: u64,
+    /// For `STS_DECISION_SEND_NOW`: the skew the answer showed, server
+    /// minus local, in milliseconds.
+    pub clock_skew_ms: i64,
+}
+
+/// One operation's call in progress, driven by the caller's HTTP stack.
+/// Opaque.
+///
+/// Ownership: made by an `sts_exchange_*_new` function, the caller's until
+/// `sts_exchange_free`. It holds what it needs of the client (shared
+/// quota, rate limiter, clock correction, credentials), so the client may
+/// be freed first. One exchange is one call: use it from one thread at a
+/// time.
+pub struct StsExchange {
+    inner: Box<dyn Drive>,
+}
+
+/// The operation's name and the attempt only: the operation may hold
+/// secrets (an MFA code, a SAML assertion), the output holds credentials.
+impl fmt::Debug for StsExchange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StsExchange")
+            .field("operation", &self.inner.action())
+            .field("attempt", &self.inner.attempt())
+            .finish_non_exhaustive()
+    }
+}
+
+/// An exchange's answer to a response or a transport failure.
+enum Outcome {
+    Done,
+    SendNow { skew_ms: i64 },
+    Wait(Duration),
+    Failed(Failure),
+}
+
+/// One exchange, whatever its operation.
+trait Drive: Send {
+    fn action(&self) -> &'static str;
+    fn attempt(&self) -> u32;
+    fn next(&mut self, now: Duration) -> Result<Next, Failure>;
+    fn response(
+        &mut self,
+        now: Duration,
+        status: u16,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> Result<Outcome, Failure>;
+    fn transport_failure(
+        &mut self,
+        now: Duration,
+        kind: TransportFailure,
+    ) -> Result<Outcome, Failure>;
+    fn as_any(&mut self) -> &mut dyn Any;
+}
+
+/// The exchange of the operation `F`.
+struct OpExchange<F: FfiOp> {
+    call: OwnedCall<F::Op>,
+    client: Client,
+    shared: Arc<ExchangeShared>,
+    /// Fetched once, when the exchange is made, as the Rust client does
+    /// per call; `None` for the unsigned operations.
+    credentials: Option<SharedCredentials>,
+    /// The result, between `STS_DECISION_DONE` and the output getter.
+    output: Option<<F::Op as Operation>::Output>,
+    /// Whether the getter took the result already.
+    taken: bool,
+}
+
+fn wrong_state(action: &str, step: &str, state: &str) -> Failure {
+    Failure::new(
+        STS_ERR_WRONG_STATE,
+        format!("{action} exchange: cannot take {step} while {state}"),
+    )
+}
+
+/// The C status and error for a call that cannot go on.
+fn call_failure(e: CallError) -> Failure {
+    match e {
+        CallError::Build(e) => e.into(),
+        CallError::DeadlineReached { limit } => {
+            Failure::from(sts_blocking::Error::Transport(TransportError::new(
+                TransportFailure::Timeout,
+                format!("call timeout of {limit:?} reached"),
+            )))
+        }
+        e @ CallError::WrongState { .. } => Failure::new(STS_ERR_WRONG_STATE, e.to_string()),
+        e => Failure::new(STS_ERR_INTERNAL, e.to_string()),
+    }
+}
+
+impl<F> Drive for OpExchange<F>
+where
+    F: FfiOp + 'static,
+    F::Op: Send + 'static,
+    <F::Op as Operation>::Output: Send,
+{
+    fn action(&self) -> &'static str {
+        <F::Op as Operation>::ACTION
+    }
+
+    fn attempt(&self) -> u32 {
+        self.call.attempt()
+    }
+
+    fn next(&mut self, now: Duration) -> Result<Next, Failure> {
+        // The client's clock with its own correction, then the one the
+        // exchanges learned on top.
+        let mut signing = Signing::new(self.client.now())
+            .clock_offset(self.shared.clock_offset_ms.load(Ordering::Relaxed));
+        signing.credentials = self.credentials.as_deref();
+        self.call.next_request(now, &signing).map_err(call_failure)
+    }
+
+    fn response(
+        &mut self,
+        now: Duration,
+        status: u16,
+        headers: &http::HeaderMap,
+        body: &[u8],
+    ) -> Result<Outcome, Failure> {
+        let random = &self.shared.random;
+        let decision = self
+            .call
+            .response(now, status, headers, body, || random.next_f64())
+            .map_err(call_failure)?;
+        Ok(self.decided(decision, None))
+    }
+
+    fn transport_failure(
+        &mut self,
+        now: Duration,
+        kind: TransportFailure,
+    ) -> Result<Outcome, Failure> {
+        let random = &self.shared.random;
+        let decision = self
+            .call
+            .transport_failure(now, kind, || random.next_f64())
+            .map_err(call_failure)?;
+        Ok(self.decided(decision, Some(kind)))
+    }
+
+    fn as_any(&mut self) -> &mut dyn Any {
+        self
+    }
+}
+
+impl<F: FfiOp> OpExchange<F> {
+    fn decided(
+        &mut self,
+        decision: Decision<<F::Op as Operation>::Output>,
+        transport: Option<TransportFailure>,
+    ) -> Outcome {
+        match decision {
+            Decision::Done(output) => {
+                self.output = Some(output);
+                Outcome::Done
+            }
+            Decision::SendNow(resign) => {
+                self.shared
+                    .clock_offset_ms
+                    .store(resign.clock_offset, Ordering::Relaxed);
+                Outcome::SendNow {
+                    skew_ms: resign.measured,
+                }
+            }
+            Decision::Wait(retry) => Outcome::Wait(retry.delay),
+            Decision::Failed(gave_up) => Outcome::Failed(match gave_up.failure {
+                call::Failure::Response(e) => e.into(),
+                call::Failure::Transport(kind) => {
+                    let kind = transport.unwrap_or(kind);
+                    Failure::from(sts_blocking::Error::Transport(TransportError::new(
+                        kind,
+                        format!(
+                            "the caller's HTTP stack reported {kind:?} ({})",
+                            gave_up.reason
+                        ),
+                    )))
+                }
+            }),
+        }
+    }
+}
+
+/// Makes the exchange of `F` for `input`.
+///
+/// # Safety
+/// As the exported functions document.
+pub(crate) unsafe fn new<F>(
+    client: *const StsClient,
+    input: *const F::Input,
+    out: *mut *mut StsExchange,
+    err: *mut *mut StsError,
+) -> StsStatus
+where
+    F: FfiOp + 'static,
+    F::Op: Send + 'static,
+    <F::Op as Operation>::Output: Send,
+{
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        run(err, || {
+            let slot = out_slot(out, "out")?;
+            let client = required(client, "client")?;
+            let op = F::request(required(input, "input")?)?;
+            let credentials = if <F::Op as Operation>::SIGNED {
+                Some(client.client.credentials()?)
+            } else {
+                None
+            };
+            let shared = Arc::clone(&client.exchange);
+            let call = OwnedCall::new(op, shared.options.clone()).map_err(call_failure)?;
+            let exchange = OpExchange::<F> {
+                call,
+                client: client.client.clone(),
+                shared,
+                credentials,
+                output: None,
+                taken: false,
+            };
+            *slot = Box::into_raw(Box::new(StsExchange {
+                inner: Box::new(exchange),
+            }));
+            Ok(())
+        })
+    }
+}
+
+/// Hands out the result of a finished exchange of `F`.
+///
+/// # Safety
+/// As the exported functions document.
+pub(crate) unsafe fn output<F>(
+    exchange: *mut StsExchange,
+    out: *mut *mut F::Output,
+    err: *mut *mut StsError,
+) -> StsStatus
+where
+    F: FfiOp + 'static,
+    F::Op: Send + 'static,
+    <F::Op as Operation>::Output: Send,
+{
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        run(err, || {
+            let slot = out_slot(out, "out")?;
+            let exchange = exchange_mut(exchange)?;
+            let action = exchange.inner.action();
+            let Some(op) = exchange.inner.as_any().downcast_mut::<OpExchange<F>>() else {
+                return Err(Failure::invalid(
+                    "exchange",
+                    format!(
+                        "it is a {action} exchange, not {}",
+                        <F::Op as Operation>::ACTION
+                    ),
+                ));
+            };
+            let Some(output) = op.output.take() else {
+                let state = if op.taken {
+                    "its output was taken already"
+                } else {
+                    "it is not done"
+                };
+                return Err(wrong_state(action, "the output", state));
+            };
+            op.taken = true;
+            *slot = store::<F>(&output);
+            Ok(())
+        })
+    }
+}
+
+/// # Safety
+/// `p` is NULL or a live exchange, used by no one else during the call.
+unsafe fn exchange_mut<'a>(p: *mut StsExchange) -> Result<&'a mut StsExchange, Failure> {
+    // SAFETY: the caller's promise.
+    unsafe { p.as_mut() }.ok_or_else(|| Failure::null("exchange"))
+}
+
+fn millis(ms: u64) -> Duration {
+    Duration::from_millis(ms)
+}
+
+fn clamp_ms(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// The next step of the exchange: a signed request to send, or a wait.
+///
+/// `now_ms` is the caller's monotonic clock in milliseconds (as
+/// `CLOCK_MONOTONIC`), from one origin for all the exchanges of a client:
+/// the call timeout and the adaptive mode's rate limiter measure with it.
+/// The request is signed with the client's wall clock, corrected by what
+/// clock-skew answers taught it.
+///
+/// Returns `STS_ERR_WRONG_STATE` while a request is out (its answer was
+/// not given yet) or after the exchange finished; `STS_ERR_TRANSPORT` when
+/// the call timeout leaves no time for another attempt;
+/// `STS_ERR_CREDENTIALS` or `STS_ERR_INVALID_ARGUMENT` when the request
+/// cannot be signed. The last two finish the exchange.
+///
+/// Ownership: `exchange` is borrowed for the call; `next` is the caller's,
+/// with `next->request` NULL on entry. On `STS_NEXT_SEND`,
+/// `next->request` is set to a request the caller owns: free it with
+/// `sts_http_request_free`. On failure `*next` is left as it was and
+/// `*err` (if `err` is not NULL) gets an error to free with
+/// `sts_error_free`; `*err` must be NULL on entry.
+///
+/// # Safety
+/// `exchange` is NULL or a live exchange no other thread uses during the
+/// call; `next` and `err` are NULL or valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_exchange_next(
+    exchange: *mut StsExchange,
+    now_ms: u64,
+    next: *mut StsExchangeNext,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        run(err, || {
+            let Some(next) = next.as_mut() else {
+                return Err(Failure::null("next"));
+            };
+            let slot = out_slot(&raw mut next.request, "next->request")?;
+            let exchange = exchange_mut(exchange)?;
+            match exchange.inner.next(millis(now_ms))? {
+                Next::Send(outgoing) => {
+                    let timeout_ms = outgoing.timeout.map_or(0, |t| {
+                        u32::try_from(t.as_millis()).unwrap_or(u32::MAX).max(1)
+                    });
+                    let (view, storage) = request_view(outgoing.request);
+                    *slot = OwnedRequest::into_raw(view, storage);
+                    next.kind = STS_NEXT_SEND;
+                    next.attempt = outgoing.attempt;
+                    next.timeout_ms = timeout_ms;
+                    next.wait_ms = 0;
+                }
+                Next::Wait(pause) => {
+                    next.kind = STS_NEXT_WAIT;
+                    next.attempt = exchange.inner.attempt();
+                    next.timeout_ms = 0;
+                    next.wait_ms = clamp_ms(pause);
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Fills `decision` from `outcome`; a failure goes back as the error.
+fn decide(
+    outcome: Outcome,
+    attempt: u32,
+    decision: &mut StsExchangeDecision,
+) -> Result<(), Failure> {
+    *decision = StsExchangeDecision {
+        kind: STS_DECISION_DONE,
+        attempt,
+        wait_ms: 0,
+        clock_skew_ms: 0,
+    };
+    match outcome {
+        Outcome::Done => {}
+        Outcome::SendNow { skew_ms } => {
+            decision.kind = STS_DECISION_SEND_NOW;
+            decision.clock_skew_ms = skew_ms;
+        }
+        Outcome::Wait(delay) => {
+            decision.kind = STS_DECISION_WAIT;
+            decision.wait_ms = clamp_ms(delay);
+        }
+        Outcome::Failed(failure) => {
+            decision.kind = STS_DECISION_FAILED;
+            return Err(failure);
+        }
+    }
+    Ok(())
+}
+
+/// Gives the exchange the answer to the request it handed out last, and
+/// says what to do next in `*decision`: `STS_DECISION_DONE` (read the
+/// output with the operation's `sts_exchange_*_output`),
+/// `STS_DECISION_SEND_NOW`, `STS_DECISION_WAIT`, or `STS_DECISION_FAILED`,
+/// when the function returns the call's error status (`STS_ERR_SERVICE`,
+/// `STS_ERR_RESPONSE`) and sets `*err`.
+///
+/// Give every complete HTTP response, whatever its status: a 503 or a 403
+/// is for the exchange to judge. `now_ms` is read as in
+/// `sts_exchange_next`.
+///
+/// Returns `STS_ERR_WRONG_STATE`, leaving the exchange and `*decision` as
+/// they were, when no request is out (before the first
+/// `sts_exchange_next`, twice for one request, after the exchange
+/// finished).
+///
+/// Ownership: `exchange` and `response` are borrowed for the call;
+/// `decision` is the caller's. `*err` must be NULL on entry; an error set
+/// in it is the caller's, freed with `sts_error_free`.
+///
+/// # Safety
+/// `exchange` is NULL or a live exchange no other thread uses during the
+/// call; `response` is NULL or valid, its arrays valid for their lengths;
+/// `decision` and `err` are NULL or valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_exchange_response(
+    exchange: *mut StsExchange,
+    now_ms: u64,
+    response: *const StsHttpResponse,
+    decision: *mut StsExchangeDecision,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        run(err, || {
+            let decision = decision.as_mut().ok_or_else(|| Failure::null("decision"))?;
+            let exchange = exchange_mut(exchange)?;
+            let (status, headers, body) = read_response(response)?;
+            let attempt = exchange.inner.attempt();
+            let outcome = exchange
+                .inner
+                .response(millis(now_ms), status, &headers, body)?;
+            decide(outcome, attempt, decision)
+        })
+    }
+}
+
+/// Tells the exchange that the request it handed out last got no complete
+/// answer: `kind` is one of the `STS_TRANSPORT_*` failures
+/// (`STS_TRANSPORT_CONNECT_FAILED`, `_TIMED_OUT`, `_IO_ERROR`,
+/// `_BODY_TOO_LARGE`; unknown values count as `_IO_ERROR`). The decision
+/// is as for `sts_exchange_response`; `STS_DECISION_FAILED` comes with
+/// `STS_ERR_TRANSPORT`.
+///
+/// Returns `STS_ERR_INVALID_ARGUMENT` for `STS_TRANSPORT_OK` (give the
+/// response instead), `STS_ERR_WRONG_STATE` when no request is out; both
+/// leave the exchange and `*decision` as they were.
+///
+/// Ownership: `exchange` is borrowed for the call; `decision` is the
+/// caller's. `*err` must be NULL on entry; an error set in it is the
+/// caller's, freed with `sts_error_free`.
+///
+/// # Safety
+/// `exchange` is NULL or a live exchange no other thread uses during the
+/// call; `decision` and `err` are NULL or valid for writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_exchange_transport_failure(
+    exchange: *mut StsExchange,
+    now_ms: u64,
+    kind: StsTransportResult,
+    decision: *mut StsExchangeDecision,
+    err: *mut *mut StsError,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        run(err, || {
+            let decision = decision.as_mut().ok_or_else(|| Failure::null("decision"))?;
+            let exchange = exchange_mut(exchange)?;
+            let kind = match kind {
+                STS_TRANSPORT_OK => {
+                    return Err(Failure::invalid(
+                        "kind",
+                        "STS_TRANSPORT_OK is no failure: give the response to \
+                         sts_exchange_response",
+                    ));
+                }
+                STS_TRANSPORT_CONNECT_FAILED => TransportFailure::Connect,
+                STS_TRANSPORT_TIMED_OUT => TransportFailure::Timeout,
+                STS_TRANSPORT_BODY_TOO_LARGE => TransportFailure::BodyTooLarge,
+                _ => TransportFailure::Io,
+            };
+            let attempt = exchange.inner.attempt();
+            let outcome = exchange.inner.transport_failure(millis(now_ms), kind)?;
+            decide(outcome, attempt, decision)
+        })
+    }
+}
+
+/// Frees an exchange, finished or not, with the output it may still hold
+/// (wiped: it holds credentials). NULL is a no-op.
+///
+/// Ownership: takes `exchange` back; it is invalid afterwards. Requests
+/// and outputs it handed out stay valid: they are the caller's.
+///
+/// # Safety
+/// `exchange` is NULL or an exchange from `sts_exchange_*_new`, not freed
+/// yet.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn sts_exchange_free(exchange: *mut StsExchange) {
+    if exchange.is_null() {
+        return;
+    }
+    // SAFETY: the caller gives back the pointer an `_new` made with
+    // Box::into_raw, once.
+    crate::boundary::guard((), || drop(unsafe { Box::from_raw(exchange) }));
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ptr;
+
+    use super::*;
+    use crate::client::{
+        STS_CREDENTIALS_STATIC, StsClientOptions, sts_client_free, sts_client_new,
+    };
+    use crate::error::sts_error_free;
+    use crate::ops::get_caller_identity::{
+        StsGetCallerIdentityOutput, sts_exchange_get_caller_identity_new,
+        sts_exchange_get_caller_identity_output, sts_get_caller_identity_output_free,
+    };
+    use crate::ops::get_session_token::{
+        StsGetSessionTokenOutput, sts_exchange_get_session_token_output,
+    };
+
+    const OK: &[u8] = b"<GetCallerIdentityResponse><GetCallerIdentityResult>\
+        <Arn>arn:aws:iam::123456789012:user/me</Arn></GetCallerIdentityResult>\
+        </GetCallerIdentityResponse>";
+
+    fn response(status: u16, body: &'static [u8]) -> StsHttpResponse {
+        StsHttpResponse {
+            status,
+            headers: ptr::null(),
+            headers_len: 0,
+            body: body.as_ptr(),
+            body_len: body.len(),
+        }
+    }
+
+    fn zero_next() -> StsExchangeNext {
+        StsExchangeNext {
+            kind: 0,
+            attempt: 0,
+            request: ptr::null_mut(),
+            timeout_ms: 0,
+            wait_ms: 0,
+        }
+    }
+
+    fn zero_decision() -> StsExchangeDecision {
+        StsExchangeDecision {
+            kind: 0,
+            attempt: 0,
+            wait_ms: 0,
+            clock_skew_ms: 0,
+        }
+    }
+
+    #[test]
+    fn a_retried_call_in_steps_and_every_wrong_step_an_error() {
+        // SAFETY: every pointer below is valid or NULL as the functions ask.
+        unsafe {
+            let mut o: StsClientOptions = std::mem::zeroed();
+            o.endpoint_url = c"http://127.0.0.1:9".as_ptr();
+            o.region = c"us-east-1".as_ptr();
+            o.credentials_source = STS_CREDENTIALS_STATIC;
+            o.access_key_id = c"AKIDEXCHANGE".as_ptr();
+            o.secret_access_key = c"exchange-secret".as_ptr();
+            let mut client = ptr::null_mut();
+            let mut err = ptr::null_mut();
+            assert_eq!(sts_client_new(&o, &mut client, &mut err), STS_OK);
+            let mut ex = ptr::null_mut();
+            assert_eq!(
+                sts_exchange_get_caller_identity_new(client, &mut ex, &mut err),
+                STS_OK
+            );
+            // The exchange keeps what it needs of the client.
+            sts_client_free(client);
+
+            let mut decision = zero_decision();
+            let ok = response(200, OK);
+            let status = sts_exchange_response(ex, 0, &ok, &mut decision, &mut err);
+            assert_eq!(status, STS_ERR_WRONG_STATE);
+            assert_eq!(decision.kind, 0, "left as it was");
+            sts_error_free(err);
+            err = ptr::null_mut();
+
+            let mut next = zero_next();
+            assert_eq!(sts_exchange_next(ex, 0, &mut next, &mut err), STS_OK);
+            assert_eq!((next.kind, next.attempt), (STS_NEXT_SEND, 1));
+            assert!(!next.request.is_null());
+            crate::http::sts_http_request_free(next.request);
+
+            let unavailable = response(503, b"");
+            let status = sts_exchange_response(ex, 5, &unavailable, &mut decision, &mut err);
+            assert_eq!((status, decision.kind), (STS_OK, STS_DECISION_WAIT));
+            assert!(decision.wait_ms <= 1000, "{}", decision.wait_ms);
+
+            let mut next = zero_next();
+            assert_eq!(sts_exchange_next(ex, 1000, &mut next, &mut err), STS_OK);
+            assert_eq!(next.attempt, 2);
+            crate::http::sts_http_request_free(next.request);
+            let status = sts_exchange_response(ex, 1005, &ok, &mut decision, &mut err);
+            assert_eq!((status, decision.kind), (STS_OK, STS_DECISION_DONE));
+
+            let mut other: *mut StsGetSessionTokenOutput = ptr::null_mut();
+            let status = sts_exchange_get_session_token_output(ex, &mut other, &mut err);
+            assert_eq!(status, STS_ERR_INVALID_ARGUMENT);
+            sts_error_free(err);
+            err = ptr::null_mut();
+
+            let mut me: *mut StsGetCallerIdentityOutput = ptr::null_mut();
+            assert_eq!(
+                sts_exchange_get_caller_identity_output(ex, &mut me, &mut err),
+                STS_OK
+            );
+            sts_get_caller_identity_output_free(me);
+            let mut again: *mut StsGetCallerIdentityOutput = ptr::null_mut();
+            let status = sts_exchange_get_caller_identity_output(ex, &mut again, &mut err);
+            assert_eq!(status, STS_ERR_WRONG_STATE);
+            sts_error_free(err);
+            err = ptr::null_mut();
+
+            let mut next = zero_next();
+            assert_eq!(
+                sts_exchange_next(ex, 2000, &mut next, &mut err),
+                STS_ERR_WRONG_STATE
+            );
+            assert!(next.request.is_null());
+            sts_error_free(err);
+            sts_exchange_free(ex);
+            sts_exchange_free(ptr::null_mut());
+        }
+    }
+}
