@@ -218,11 +218,19 @@ fn every_operation(client: &Client) {
     );
     drop(
         client
-            .assume_role_with_web_identity(&AssumeRoleWithWebIdentity::new(
-                "arn:aws:iam::123456789012:role/r",
-                "session",
-                text(WEB_IDENTITY_TOKEN),
-            ))
+            // A long policy after the token: the form body grows after
+            // the token is in it.
+            .assume_role_with_web_identity(
+                &AssumeRoleWithWebIdentity::new(
+                    "arn:aws:iam::123456789012:role/r",
+                    "session",
+                    text(WEB_IDENTITY_TOKEN),
+                )
+                .policy(format!(
+                    "{{\"Version\":\"2012-10-17\",\"x\":\"{}\"}}",
+                    "y".repeat(1500)
+                )),
+            )
             .unwrap(),
     );
     drop(

@@ -32,29 +32,31 @@ pub const API_VERSION: &str = "2011-06-15";
 /// ```
 #[derive(Debug, Clone)]
 pub struct FormWriter {
-    body: String,
+    body: Vec<u8>,
 }
 
 impl FormWriter {
     /// Starts a body for `action` at the STS API version.
     pub fn new(action: &str) -> Self {
         let mut form = Self {
-            body: String::with_capacity(256),
+            body: Vec::with_capacity(512),
         };
-        form.body.push_str("Action=");
-        encode_into(&mut form.body, action);
-        form.body.push_str("&Version=");
-        form.body.push_str(API_VERSION);
+        form.body.extend_from_slice(b"Action=");
+        form.encode(action.as_bytes());
+        form.body.extend_from_slice(b"&Version=");
+        form.body.extend_from_slice(API_VERSION.as_bytes());
         form
     }
 
     /// Appends `name=value`, both encoded.
     pub fn param(&mut self, name: impl fmt::Display, value: &str) {
-        self.body.push('&');
-        // Writing into a String through our encoder cannot fail.
-        let _ = write!(Encoder(&mut self.body), "{name}");
-        self.body.push('=');
-        encode_into(&mut self.body, value);
+        self.reserve(1);
+        self.body.push(b'&');
+        // Writing into our buffer through the encoder cannot fail.
+        let _ = write!(Encoder(self), "{name}");
+        self.reserve(1);
+        self.body.push(b'=');
+        self.encode(value.as_bytes());
     }
 
     /// Appends `name=` for a list that is present but empty, which the
@@ -65,36 +67,88 @@ impl FormWriter {
 
     /// The body as text.
     pub fn finish(self) -> String {
-        self.body
+        // Only ASCII is ever written, so this never copies.
+        String::from_utf8(self.body)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+
+    /// Room for `extra` more bytes. The body can hold secrets (a web
+    /// identity token, a SAML assertion, an MFA code), so it does not grow
+    /// the way a `Vec` does, leaving the old buffer unwiped in freed
+    /// memory: it moves to a larger buffer and wipes the old one.
+    fn reserve(&mut self, extra: usize) {
+        let needed = self.body.len().saturating_add(extra);
+        if needed <= self.body.capacity() {
+            return;
+        }
+        let mut bigger = Vec::with_capacity(needed.max(self.body.capacity().saturating_mul(2)));
+        bigger.extend_from_slice(&self.body);
+        zeroize::Zeroize::zeroize(&mut self.body);
+        self.body = bigger;
+    }
+
+    /// Percent-encodes `value` onto the body: runs of unreserved bytes are
+    /// copied at once, the rest escaped from a table.
+    fn encode(&mut self, value: &[u8]) {
+        // At most three bytes out for each byte in.
+        self.reserve(value.len().saturating_mul(3));
+        let mut run = 0;
+        for (i, &b) in value.iter().enumerate() {
+            if UNRESERVED[usize::from(b)] {
+                continue;
+            }
+            self.body.extend_from_slice(&value[run..i]);
+            if b == b' ' {
+                self.body.push(b'+');
+            } else {
+                self.body.extend_from_slice(&[
+                    b'%',
+                    HEX[usize::from(b >> 4)],
+                    HEX[usize::from(b & 0x0f)],
+                ]);
+            }
+            run = i + 1;
+        }
+        self.body.extend_from_slice(&value[run..]);
     }
 }
 
 /// Adapts `fmt::Write` so that formatted text is percent-encoded on the way in.
-struct Encoder<'a>(&'a mut String);
+struct Encoder<'a>(&'a mut FormWriter);
 
 impl fmt::Write for Encoder<'_> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        encode_into(self.0, s);
+        self.0.encode(s.as_bytes());
         Ok(())
     }
 }
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
+/// The bytes that stay literal: A–Z a–z 0–9 `-` `_` `.` `~`.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'~');
+        b += 1;
+    }
+    table
+};
+
 /// Percent-encodes `value` onto `out` with the form rules above.
 pub fn encode_into(out: &mut String, value: &str) {
     out.reserve(value.len());
     for &b in value.as_bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(char::from(b));
-            }
-            b' ' => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push(char::from(HEX[usize::from(b >> 4)]));
-                out.push(char::from(HEX[usize::from(b & 0x0f)]));
-            }
+        if UNRESERVED[usize::from(b)] {
+            out.push(char::from(b));
+        } else if b == b' ' {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0x0f)]));
         }
     }
 }
