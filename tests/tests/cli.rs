@@ -1096,3 +1096,120 @@ fn debug_with_rust_log_trace_shows_no_secret() {
     }
     assert!(out.contains("cdata/secret") && out.contains("attrtoken"));
 }
+
+/// One GetCallerIdentity against a canned answer, with `args` after it
+/// and `env` besides the keys.
+fn caller_identity_with(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let server = FaultServer::start(vec![Step::xml(
+        200,
+        canned::caller_identity("arn:aws:iam::123456789012:user/alice"),
+    )]);
+    let url = server.url();
+    let mut full = vec!["--endpoint-url", url.as_str(), "get-caller-identity"];
+    full.extend_from_slice(args);
+    let mut all = KEYS.to_vec();
+    all.extend_from_slice(env);
+    sts(&full, &all)
+}
+
+#[test]
+fn query_table_and_yaml_outputs_and_where_the_default_output_comes_from() {
+    // Expected bytes: what the AWS CLI v1's own formatter prints for the
+    // same result (see tests/cli_vs_awscli.rs for the live comparison).
+    let table = "\
+-------------------------------------------------------------------------
+|                           GetCallerIdentity                           |
++--------------+----------------------------------------+---------------+
+|    Account   |                  Arn                   |    UserId     |
++--------------+----------------------------------------+---------------+
+|  123456789012|  arn:aws:iam::123456789012:user/alice  |  AIDAEXAMPLE  |
++--------------+----------------------------------------+---------------+
+";
+    assert_eq!(
+        stdout(&caller_identity_with(&["--output", "table"], &[])),
+        table
+    );
+    assert_eq!(
+        stdout(&caller_identity_with(
+            &["--output", "table", "--query", "[Account, Arn]"],
+            &[]
+        )),
+        "\
+------------------------------------------
+|            GetCallerIdentity           |
++----------------------------------------+
+|  123456789012                          |
+|  arn:aws:iam::123456789012:user/alice  |
++----------------------------------------+
+"
+    );
+    assert_eq!(
+        stdout(&caller_identity_with(
+            &["--query", "{A: Account, U: UserId}"],
+            &[]
+        )),
+        "{\n    \"A\": \"123456789012\",\n    \"U\": \"AIDAEXAMPLE\"\n}\n"
+    );
+    assert_eq!(
+        stdout(&caller_identity_with(
+            &["--output", "text", "--query", "[Account, UserId]"],
+            &[]
+        )),
+        "123456789012\tAIDAEXAMPLE\n"
+    );
+    let yaml =
+        "UserId: AIDAEXAMPLE\nAccount: '123456789012'\nArn: arn:aws:iam::123456789012:user/alice\n";
+    assert_eq!(
+        stdout(&caller_identity_with(&["--output", "yaml"], &[])),
+        yaml
+    );
+    assert_eq!(
+        stdout(&caller_identity_with(&["--output", "yaml-stream"], &[])),
+        "- UserId: AIDAEXAMPLE\n  Account: '123456789012'\n  Arn: arn:aws:iam::123456789012:user/alice\n"
+    );
+
+    // The default: AWS_DEFAULT_OUTPUT, else the profile's `output`;
+    // --output wins over both.
+    let dir = own_dir("output-default");
+    let config = dir.join("config");
+    std::fs::write(
+        &config,
+        "[default]\noutput = table\n[profile y]\noutput = yaml\n\
+         aws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = not-a-secret\n",
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let files = [("AWS_CONFIG_FILE", config.as_str())];
+    assert_eq!(stdout(&caller_identity_with(&[], &files)), table);
+    assert_eq!(
+        stdout(&caller_identity_with(&["--profile", "y"], &files)),
+        yaml
+    );
+    let env_text = [files[0], ("AWS_DEFAULT_OUTPUT", "text")];
+    assert_eq!(
+        stdout(&caller_identity_with(&[], &env_text)),
+        "123456789012\tarn:aws:iam::123456789012:user/alice\tAIDAEXAMPLE\n"
+    );
+    assert!(stdout(&caller_identity_with(&["--output", "json"], &env_text)).starts_with('{'));
+
+    // Bad input: the AWS CLI's class and a message naming the flag.
+    let o = caller_identity_with(&["--query", "Account[?"], &[]);
+    assert_eq!(o.status.code(), Some(252));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--query") && err.contains("Account[?"),
+        "{err}"
+    );
+    let o = caller_identity_with(&["--output", "xml"], &[]);
+    assert_eq!(o.status.code(), Some(252));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--output"));
+    let o = caller_identity_with(&[], &[("AWS_DEFAULT_OUTPUT", "xml")]);
+    assert_eq!(o.status.code(), Some(253));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("AWS_DEFAULT_OUTPUT") && err.contains("xml"),
+        "{err}"
+    );
+    let o = caller_identity_with(&["--output", "env", "--query", "Account"], &[]);
+    assert_eq!(o.status.code(), Some(252));
+}

@@ -32,9 +32,14 @@ pub(crate) struct Global {
     /// AWS_STS_REGIONAL_ENDPOINTS or the profile's keys choose it).
     #[arg(long, global = true)]
     pub(crate) endpoint_url: Option<String>,
-    /// How to print the result.
-    #[arg(long, global = true, value_enum, default_value_t = Output::Json)]
-    pub(crate) output: Output,
+    /// How to print the result (else AWS_DEFAULT_OUTPUT, else the
+    /// profile's `output`, else json).
+    #[arg(long, global = true, value_enum)]
+    pub(crate) output: Option<Output>,
+    /// A JMESPath expression applied to the result before it is printed
+    /// (json, text, table, yaml, yaml-stream), e.g. `Credentials.AccessKeyId`.
+    #[arg(long, global = true, value_name = "JMESPATH")]
+    pub(crate) query: Option<String>,
     /// Do not verify TLS certificates. Anyone on the network path can then
     /// read and change the traffic, credentials included.
     #[arg(long, global = true)]
@@ -63,6 +68,12 @@ pub(crate) enum Output {
     Json,
     /// The AWS CLI's tab-separated text.
     Text,
+    /// The AWS CLI's boxed table.
+    Table,
+    /// YAML, as the AWS CLI v2 prints it.
+    Yaml,
+    /// YAML, the result as the one item of a stream.
+    YamlStream,
     /// `export AWS_…=…` lines for `eval`.
     Env,
     /// The `credential_process` JSON document (`Version: 1`).

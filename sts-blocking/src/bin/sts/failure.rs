@@ -35,6 +35,8 @@ pub(crate) const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
 pub(crate) enum Failure {
     /// The command line is wrong (exit 252); the text names the flag.
     Usage(String),
+    /// The configuration or environment is wrong (exit 253).
+    Config(String),
     /// A call (or getting ready for it) failed.
     Call {
         operation: &'static str,
@@ -71,6 +73,7 @@ impl Failure {
     pub(crate) fn exit_status(&self) -> u8 {
         match self {
             Failure::Usage(_) => EXIT_SYNTAX,
+            Failure::Config(_) => EXIT_CONFIG,
             Failure::Call { error, .. } => match **error {
                 Error::Service(_) | Error::Response(_) => EXIT_SERVICE,
                 Error::Validation(_) => EXIT_SYNTAX,
@@ -85,6 +88,7 @@ impl Failure {
     pub(crate) fn message(&self, global: &Global) -> String {
         match self {
             Failure::Usage(m) => format!("sts: error: {m}"),
+            Failure::Config(m) => format!("sts: {m}"),
             Failure::Call {
                 operation,
                 error,

@@ -9,9 +9,12 @@ mod eks;
 mod failure;
 mod logging;
 mod ops;
+mod query;
 mod render;
 mod setup;
 mod shorthand;
+mod table;
+mod yaml;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -19,9 +22,10 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::ErrorKind;
 
-use crate::args::{Cli, Output};
+use crate::args::{Cli, Global, Output};
 pub(crate) use crate::failure::Failure;
 use crate::failure::{EXIT_OTHER, EXIT_SYNTAX};
+use crate::query::Query;
 use crate::render::Rendered;
 use crate::shorthand::UsageError;
 
@@ -73,11 +77,32 @@ fn run(cli: &Cli) -> Result<String, Failure> {
     ops::dispatch(cli)
 }
 
-pub(crate) fn print(output: Output, rendered: Rendered) -> Result<String, Failure> {
+/// The result in the chosen output form, `--query` applied first.
+pub(crate) fn print(
+    global: &Global,
+    operation: &str,
+    rendered: Rendered,
+) -> Result<String, Failure> {
+    let output = setup::output(global)?;
+    let query = global.query.as_deref().map(Query::compile).transpose()?;
+    let doc = match &query {
+        Some(q) => q.apply(&rendered.doc)?,
+        None => rendered.doc,
+    };
     match output {
-        Output::Json => Ok(render::json(&rendered.doc)),
-        Output::Text => Ok(render::text(&rendered.doc)),
+        Output::Json => Ok(render::json(&doc)),
+        Output::Text => Ok(render::text(&doc)),
+        Output::Table => Ok(table::table(operation, &doc)),
+        Output::Yaml => Ok(yaml::yaml(&doc)),
+        Output::YamlStream => Ok(yaml::yaml_stream(&doc)),
         Output::Env | Output::CredentialProcess => {
+            if query.is_some() {
+                return Err(Failure::Usage(
+                    "argument --query: env and credential-process output print credentials \
+                     only; --query applies to json, text, table, yaml and yaml-stream"
+                        .into(),
+                ));
+            }
             let Some(c) = rendered.credentials else {
                 return Err(Failure::Usage(
                     "argument --output: env and credential-process need an operation that \

@@ -134,7 +134,7 @@ where
     op.validate().map_err(|e| fail(e.into()))?;
     let client = setup::client(&cli.global, Op::ACTION)?;
     let output = method(&client, op).map_err(|e| fail(e).at(&client.endpoint().url))?;
-    print(cli.global.output, output.render())
+    print(&cli.global, Op::ACTION, output.render())
 }
 
 fn policy_arns(args: &[String]) -> Result<Vec<PolicyDescriptor>, UsageError> {

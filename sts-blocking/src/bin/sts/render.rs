@@ -8,12 +8,49 @@ use sts_blocking::sts_proto::ops::*;
 use sts_blocking::sts_proto::time::{format_timestamp, from_unix, unix_seconds};
 use sts_blocking::sts_proto::types::{AssumedRoleUser, FederatedUser};
 
-/// A result as an ordered tree, in the model's member order.
+/// A result as an ordered tree, in the model's member order (or, after
+/// `--query`, whatever the expression made of it).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Doc {
-    Object(Vec<(&'static str, Doc)>),
+    Object(Vec<(String, Doc)>),
+    Array(Vec<Doc>),
     Str(String),
     Int(i64),
+    Float(f64),
+    Bool(bool),
+    Null,
+}
+
+impl Doc {
+    pub(crate) fn is_scalar(&self) -> bool {
+        !matches!(self, Doc::Object(_) | Doc::Array(_))
+    }
+
+    /// The value as Python's `str()` writes it, which the AWS CLI's text
+    /// and table output use for every scalar.
+    pub(crate) fn py_str(&self) -> String {
+        match self {
+            Doc::Str(s) => s.clone(),
+            Doc::Int(n) => n.to_string(),
+            Doc::Float(f) => py_float(*f),
+            Doc::Bool(true) => "True".to_owned(),
+            Doc::Bool(false) => "False".to_owned(),
+            Doc::Null => "None".to_owned(),
+            Doc::Object(_) | Doc::Array(_) => String::new(),
+        }
+    }
+}
+
+/// A float as Python's `repr` writes it for the values a response can
+/// hold: `1.0`, `0.5`, `1e+16`.
+fn py_float(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e16 {
+        format!("{f:.1}")
+    } else if f.is_finite() && f.abs() >= 1e16 {
+        format!("{f:e}").replace('e', "e+")
+    } else {
+        format!("{f}")
+    }
 }
 
 /// An output with the credentials it carries, if any.
@@ -22,7 +59,7 @@ pub(crate) struct Rendered {
     pub(crate) credentials: Option<Credentials>,
 }
 
-struct Fields(Vec<(&'static str, Doc)>);
+struct Fields(Vec<(String, Doc)>);
 
 impl Fields {
     fn new() -> Self {
@@ -30,13 +67,13 @@ impl Fields {
     }
     fn str(mut self, name: &'static str, v: Option<&str>) -> Self {
         if let Some(v) = v {
-            self.0.push((name, Doc::Str(v.to_owned())));
+            self.0.push((name.to_owned(), Doc::Str(v.to_owned())));
         }
         self
     }
     fn int(mut self, name: &'static str, v: Option<u32>) -> Self {
         if let Some(v) = v {
-            self.0.push((name, Doc::Int(i64::from(v))));
+            self.0.push((name.to_owned(), Doc::Int(i64::from(v))));
         }
         self
     }
@@ -46,7 +83,7 @@ impl Fields {
     }
     fn obj(mut self, name: &'static str, v: Option<Doc>) -> Self {
         if let Some(v) = v {
-            self.0.push((name, v));
+            self.0.push((name.to_owned(), v));
         }
         self
     }
@@ -55,13 +92,20 @@ impl Fields {
     }
 }
 
-/// `2011-07-15T23:28:33+00:00`, the AWS CLI's timestamp form.
+/// `2011-07-15T23:28:33+00:00`, the AWS CLI v2's timestamp form (its
+/// default `cli_timestamp_format`, `iso8601`: Python's `isoformat`), with
+/// microseconds only when the time has a fraction of a second, as
+/// `isoformat` writes them.
 pub(crate) fn aws_cli_time(t: SystemTime) -> String {
-    let whole = from_unix(unix_seconds(t), 0).unwrap_or(t);
+    let seconds = unix_seconds(t);
+    let whole = from_unix(seconds, 0).unwrap_or(t);
+    let micros = t.duration_since(whole).map_or(0, |d| d.subsec_micros());
     let iso = format_timestamp(whole);
-    match iso.strip_suffix('Z') {
-        Some(base) => format!("{base}+00:00"),
-        None => iso,
+    let base = iso.strip_suffix('Z').unwrap_or(&iso);
+    if micros == 0 {
+        format!("{base}+00:00")
+    } else {
+        format!("{base}.{micros:06}+00:00")
     }
 }
 
@@ -241,8 +285,12 @@ impl Render for GetWebIdentityTokenOutput {
     }
 }
 
-/// JSON with four-space indentation, as the AWS CLI prints it.
+/// JSON as the AWS CLI prints it (Python's `json.dump`, four-space
+/// indentation, non-ASCII kept); an empty object prints nothing at all.
 pub(crate) fn json(doc: &Doc) -> String {
+    if matches!(doc, Doc::Object(f) if f.is_empty()) {
+        return String::new();
+    }
     let mut out = String::new();
     write_json(doc, 0, &mut out);
     out.push('\n');
@@ -250,65 +298,156 @@ pub(crate) fn json(doc: &Doc) -> String {
 }
 
 fn write_json(doc: &Doc, depth: usize, out: &mut String) {
+    let indent = |out: &mut String, depth: usize| out.push_str(&"    ".repeat(depth));
     match doc {
-        Doc::Str(s) => out.push_str(&json_string(s)),
-        Doc::Int(n) => {
-            let _ = write!(out, "{n}");
-        }
         Doc::Object(fields) if fields.is_empty() => out.push_str("{}"),
+        Doc::Array(items) if items.is_empty() => out.push_str("[]"),
         Doc::Object(fields) => {
             out.push_str("{\n");
             for (i, (k, v)) in fields.iter().enumerate() {
-                out.push_str(&"    ".repeat(depth + 1));
-                let _ = write!(out, "\"{k}\": ");
+                indent(out, depth + 1);
+                let _ = write!(out, "{}: ", json_string(k));
                 write_json(v, depth + 1, out);
                 if i + 1 < fields.len() {
                     out.push(',');
                 }
                 out.push('\n');
             }
-            out.push_str(&"    ".repeat(depth));
+            indent(out, depth);
             out.push('}');
         }
+        Doc::Array(items) => {
+            out.push_str("[\n");
+            for (i, v) in items.iter().enumerate() {
+                indent(out, depth + 1);
+                write_json(v, depth + 1, out);
+                if i + 1 < items.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            indent(out, depth);
+            out.push(']');
+        }
+        Doc::Str(s) => out.push_str(&json_string(s)),
+        Doc::Null => out.push_str("null"),
+        Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Doc::Int(_) | Doc::Float(_) => out.push_str(&doc.py_str()),
     }
 }
 
-/// The AWS CLI's text output: an object's scalars on one tab-separated
-/// line in key order (prefixed by the upper-cased key of the object when
-/// nested), then each nested object the same way, in key order.
+/// The AWS CLI's text output (its `text.py`): an object's scalars on one
+/// tab-separated line in key order, prefixed by the upper-cased name of
+/// the member that holds it; then its lists and objects, in key order.
+/// Objects in a list share the list's sorted scalar keys as columns.
 pub(crate) fn text(doc: &Doc) -> String {
     let mut out = String::new();
-    write_text(doc, None, &mut out);
+    text_item(doc, None, None, &mut out);
     out
 }
 
-fn write_text(doc: &Doc, name: Option<&str>, out: &mut String) {
-    let Doc::Object(fields) = doc else {
-        return;
-    };
-    let mut sorted: Vec<&(&str, Doc)> = fields.iter().collect();
-    sorted.sort_by_key(|(k, _)| *k);
-    let scalars: Vec<String> = sorted
-        .iter()
-        .filter_map(|(_, v)| match v {
-            Doc::Str(s) => Some(s.clone()),
-            Doc::Int(n) => Some(n.to_string()),
-            Doc::Object(_) => None,
-        })
-        .collect();
-    if !scalars.is_empty() {
-        let mut line: Vec<String> = Vec::new();
-        if let Some(name) = name {
-            line.push(name.to_ascii_uppercase());
+fn text_item(doc: &Doc, name: Option<&str>, columns: Option<&[String]>, out: &mut String) {
+    match doc {
+        Doc::Object(fields) => text_object(fields, name, columns, out),
+        Doc::Array(items) => text_list(items, name, out),
+        scalar => {
+            out.push_str(&scalar.py_str());
+            out.push('\n');
         }
-        line.extend(scalars);
-        out.push_str(&line.join("\t"));
+    }
+}
+
+fn text_list(items: &[Doc], name: Option<&str>, out: &mut String) {
+    if items.is_empty() {
+        return;
+    }
+    if items.iter().any(|i| matches!(i, Doc::Object(_))) {
+        let mut columns: Vec<String> = items
+            .iter()
+            .filter_map(|i| match i {
+                Doc::Object(f) => Some(f),
+                _ => None,
+            })
+            .flatten()
+            .filter(|(_, v)| v.is_scalar())
+            .map(|(k, _)| k.clone())
+            .collect();
+        columns.sort();
+        columns.dedup();
+        for item in items {
+            text_item(item, name, Some(&columns), out);
+        }
+    } else if items.iter().any(|i| matches!(i, Doc::Array(_))) {
+        let scalars: Vec<&Doc> = items.iter().filter(|i| i.is_scalar()).collect();
+        if !scalars.is_empty() {
+            text_scalars(&scalars, name, out);
+        }
+        for item in items.iter().filter(|i| !i.is_scalar()) {
+            text_item(item, name, None, out);
+        }
+    } else {
+        let scalars: Vec<&Doc> = items.iter().collect();
+        text_scalars(&scalars, name, out);
+    }
+}
+
+fn text_scalars(items: &[&Doc], name: Option<&str>, out: &mut String) {
+    match name {
+        Some(name) => {
+            for item in items {
+                let _ = writeln!(out, "{}\t{}", name.to_uppercase(), item.py_str());
+            }
+        }
+        None => {
+            let line: Vec<String> = items.iter().map(|i| i.py_str()).collect();
+            out.push_str(&line.join("\t"));
+            out.push('\n');
+        }
+    }
+}
+
+fn text_object(
+    fields: &[(String, Doc)],
+    name: Option<&str>,
+    columns: Option<&[String]>,
+    out: &mut String,
+) {
+    let mut scalars: Vec<String> = Vec::new();
+    let mut nested: Vec<(&String, &Doc)> = Vec::new();
+    match columns {
+        None => {
+            let mut sorted: Vec<&(String, Doc)> = fields.iter().collect();
+            sorted.sort_by(|a, b| a.0.cmp(&b.0));
+            for (k, v) in sorted {
+                if v.is_scalar() {
+                    scalars.push(v.py_str());
+                } else {
+                    nested.push((k, v));
+                }
+            }
+        }
+        Some(columns) => {
+            for c in columns {
+                let value = fields.iter().find(|(k, _)| k == c).map(|(_, v)| v);
+                scalars.push(value.map(Doc::py_str).unwrap_or_default());
+            }
+            let mut rest: Vec<&(String, Doc)> = fields
+                .iter()
+                .filter(|(k, _)| !columns.contains(k))
+                .collect();
+            rest.sort_by(|a, b| a.0.cmp(&b.0));
+            nested.extend(rest.into_iter().map(|(k, v)| (k, v)));
+        }
+    }
+    if !scalars.is_empty() {
+        if let Some(name) = name {
+            scalars.insert(0, name.to_uppercase());
+        }
+        out.push_str(&scalars.join("\t"));
         out.push('\n');
     }
-    for (k, v) in sorted {
-        if matches!(v, Doc::Object(_)) {
-            write_text(v, Some(k), out);
-        }
+    for (k, v) in nested {
+        text_item(v, Some(k), None, out);
     }
 }
 
@@ -375,10 +514,13 @@ mod tests {
 
     #[test]
     fn text_output_follows_the_aws_cli_layout() {
-        let doc = Doc::Object(vec![
+        let obj = |fields: Vec<(&str, Doc)>| {
+            Doc::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+        };
+        let doc = obj(vec![
             (
                 "Credentials",
-                Doc::Object(vec![
+                obj(vec![
                     ("AccessKeyId", Doc::Str("ASIA".into())),
                     ("SecretAccessKey", Doc::Str("s".into())),
                     ("SessionToken", Doc::Str("t".into())),
@@ -387,7 +529,7 @@ mod tests {
             ),
             (
                 "AssumedRoleUser",
-                Doc::Object(vec![
+                obj(vec![
                     ("AssumedRoleId", Doc::Str("id".into())),
                     ("Arn", Doc::Str("arn".into())),
                 ]),

@@ -9,11 +9,13 @@
 
 use std::time::Duration;
 
+use clap::ValueEnum;
 use sts_blocking::credentials::ProviderConfig;
+use sts_blocking::profile::{FileKind, Platform, locate, parse_sources};
 use sts_blocking::{Client, Error};
 
 use crate::Failure;
-use crate::args::Global;
+use crate::args::{Global, Output};
 use crate::debug::DebugTransport;
 use crate::failure::DEFAULT_CONNECT_TIMEOUT;
 
@@ -72,3 +74,47 @@ pub(crate) fn client(global: &Global, operation: &'static str) -> Result<Client,
         .build()
         .map_err(|e| fail(e.into()))
 }
+
+/// The output form: `--output`, else `AWS_DEFAULT_OUTPUT`, else the
+/// profile's `output` in the config file, else json, as the AWS CLI
+/// chooses it. A value the tool does not know, from the environment or
+/// the profile, is invalid configuration (the flag's own value is checked
+/// by the parser), named with where it came from.
+pub(crate) fn output(global: &Global) -> Result<Output, Failure> {
+    if let Some(o) = global.output {
+        return Ok(o);
+    }
+    let config = ProviderConfig::new();
+    let parse = |value: &str, origin: &str| {
+        Output::from_str(value.trim(), true).map_err(|_| {
+            Failure::Config(format!(
+                "Unknown output type: {value} (from {origin}); valid: json, text, table, yaml, \
+                 yaml-stream, env, credential-process"
+            ))
+        })
+    };
+    if let Some(v) = config.env().get_nonempty("AWS_DEFAULT_OUTPUT") {
+        return parse(&v, "AWS_DEFAULT_OUTPUT");
+    }
+    let files = locate(config.env(), Platform::current());
+    let name = global.profile.clone().unwrap_or(files.profile);
+    let Some(path) = files.config else {
+        return Ok(Output::Json);
+    };
+    // A file that cannot be read or parsed is reported by the client's
+    // own resolution, with its line; here it just names no output.
+    let Ok(bytes) = config.fs().read(&path, PROFILE_FILE_LIMIT) else {
+        return Ok(Output::Json);
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let Ok(set) = parse_sources(&[(FileKind::Config, &text)]) else {
+        return Ok(Output::Json);
+    };
+    match set.profile(&name).and_then(|p| p.get_nonempty("output")) {
+        Some(v) => parse(v, &format!("profile \"{name}\" in {}", path.display())),
+        None => Ok(Output::Json),
+    }
+}
+
+/// A config file larger than this holds no `output` the tool will read.
+const PROFILE_FILE_LIMIT: u64 = 1 << 20;
