@@ -130,3 +130,72 @@ fn install(venv: &Path) -> Result<BuildTools, String> {
     }
     Ok(tools)
 }
+
+/// The AWS CLI v1 and what it needs beyond the moto venv, pinned. It
+/// carries its own botocore, so the venv's (which `config_vs_botocore`
+/// compares against) stays as it is.
+const AWSCLI: &[&str] = &[
+    "awscli==1.46.3",
+    "colorama==0.4.6",
+    "docutils==0.19",
+    "rsa==4.7.2",
+    "pyasn1==0.6.5",
+];
+
+/// `<venv>/bin/aws`: the AWS CLI v1 from PyPI, installed into the moto
+/// venv once (a stamp in the venv makes later runs take milliseconds), for
+/// tests that compare the `sts` tool with it. `Err` says why not.
+pub fn awscli() -> Result<PathBuf, String> {
+    static AWS: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    AWS.get_or_init(|| install_awscli(&crate::moto::ensure_venv()?))
+        .clone()
+}
+
+fn install_awscli(venv: &Path) -> Result<PathBuf, String> {
+    let bin = venv.join("bin");
+    let aws = bin.join("aws");
+    let stamp = venv.join(".awscli-stamp");
+    let want = AWSCLI.join(" ");
+    let current = std::fs::read_to_string(&stamp).is_ok_and(|s| s.trim() == want) && aws.is_file();
+    if !current {
+        eprintln!("installing {want} into {} (one-time)", venv.display());
+        let mut lock = venv.as_os_str().to_owned();
+        lock.push(".lock");
+        let python = bin.join("python");
+        let mut pip = if Command::new("flock").arg("--version").output().is_ok() {
+            let mut c = Command::new("flock");
+            c.arg(&lock).arg(&python);
+            c
+        } else {
+            Command::new(&python)
+        };
+        pip.args([
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            "--no-input",
+            "--quiet",
+            "--only-binary=:all:",
+        ])
+        .args(AWSCLI);
+        let out = crate::process::run_bounded(&mut pip, INSTALL_TIMEOUT)?;
+        if !out.status.success() {
+            return Err(format!(
+                "pip install {want} failed ({}):\n{}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        std::fs::write(&stamp, format!("{want}\n"))
+            .map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
+    }
+    let works = Command::new(&aws)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !works {
+        return Err(format!("{} --version does not run", aws.display()));
+    }
+    Ok(aws)
+}
