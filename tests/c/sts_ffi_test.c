@@ -16,6 +16,9 @@
  *   fault     the nine other operations on the fault server (STS_TEST_FAULT_URL)
  *   retry     a retried 503, built-in and callback transport (STS_TEST_RETRY_URL)
  *   sansio    prepare, send with the tiny HTTP client below, parse (fault server)
+ *   exchange  a whole call driven through the exchange over the tiny HTTP client:
+ *             a retry, a clock-skew re-sign, the result (STS_TEST_EXCHANGE_URL),
+ *             and every step asked in the wrong state
  *   threads   8 threads share one client (STS_TEST_THREAD_CALLS calls in all,
  *             STS_TEST_CALLBACK_THREAD_CALLS more through the callback transport)
  *   leak      leaks one error object on purpose, so that the harness can show
@@ -40,6 +43,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sts.h"
@@ -1638,6 +1642,241 @@ out:
     sts_client_free(anonymous);
 }
 
+/* ==== section: exchange ================================================= */
+
+/* The exchange server answers: a 503 asking for a retry after 200 ms, a
+ * 403 RequestTimeTooSkewed whose Date is 20 minutes ahead of the local
+ * clock, then a GetCallerIdentity result. The program sends every attempt
+ * with its own HTTP code (http_send) and leaves every decision to the
+ * exchange: the wait, the re-signing, the end. */
+
+#define EXCHANGE_CALLER_ARN "arn:aws:iam::123456789012:user/exchanged"
+#define EXCHANGE_RETRY_AFTER_MS 200u
+#define EXCHANGE_SKEW_MS (20 * 60 * 1000)
+
+static uint64_t monotonic_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void sleep_ms(uint64_t ms) {
+    struct timespec ts;
+    ts.tv_sec = (time_t)(ms / 1000u);
+    ts.tv_nsec = (long)((ms % 1000u) * 1000000u);
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+/* Every step that does not fit the exchange's state is an error status,
+ * and leaves the exchange able to go on. */
+static void exchange_wrong_states(StsClient *client) {
+    StsExchange *ex = NULL;
+    StsExchangeNext next;
+    StsExchangeDecision decision;
+    StsHttpResponse response;
+    StsGetCallerIdentityOutput *me = NULL;
+    StsError *err = NULL;
+    StsStatus st;
+
+    memset(&response, 0, sizeof response);
+    response.status = 200;
+    memset(&decision, 0, sizeof decision);
+    st = sts_exchange_get_caller_identity_new(client, &ex, &err);
+    if (!CHECK(st == STS_OK && ex, "exchange new: %s", show(sts_error_message(err)))) {
+        sts_error_free(err);
+        return;
+    }
+    st = sts_exchange_response(ex, monotonic_ms(), &response, &decision, &err);
+    expect_failure("a response before any request", st, err, STS_ERR_WRONG_STATE,
+                   STS_CATEGORY_VALIDATION, NULL);
+    CHECK(decision.kind == 0, "the decision was written: %d", (int)decision.kind);
+    err = NULL;
+    st = sts_exchange_transport_failure(ex, monotonic_ms(), STS_TRANSPORT_IO_ERROR, &decision,
+                                        &err);
+    expect_failure("a transport failure before any request", st, err, STS_ERR_WRONG_STATE,
+                   STS_CATEGORY_VALIDATION, NULL);
+    err = NULL;
+    st = sts_exchange_get_caller_identity_output(ex, &me, &err);
+    expect_failure("the output before the end", st, err, STS_ERR_WRONG_STATE,
+                   STS_CATEGORY_VALIDATION, NULL);
+    CHECK(me == NULL, "an output before the end");
+    err = NULL;
+    st = sts_exchange_response(NULL, 0, &response, &decision, &err);
+    expect_failure("a NULL exchange", st, err, STS_ERR_NULL_ARGUMENT, STS_CATEGORY_VALIDATION,
+                   "exchange");
+    err = NULL;
+    st = sts_exchange_response(ex, 0, &response, NULL, &err);
+    expect_failure("a NULL decision", st, err, STS_ERR_NULL_ARGUMENT, STS_CATEGORY_VALIDATION,
+                   "decision");
+    err = NULL;
+
+    /* A request is out: asking for another is wrong, and so is calling a
+     * complete answer a transport success. */
+    memset(&next, 0, sizeof next);
+    st = sts_exchange_next(ex, monotonic_ms(), &next, &err);
+    if (CHECK(st == STS_OK && next.kind == STS_NEXT_SEND && next.request, "first request: %s",
+              show(sts_error_message(err)))) {
+        StsHttpRequest *out = next.request;
+        st = sts_exchange_next(ex, monotonic_ms(), &next, &err);
+        expect_failure("a request in a full slot", st, err, STS_ERR_OUTPUT_IN_USE,
+                       STS_CATEGORY_VALIDATION, "next->request");
+        err = NULL;
+        next.request = NULL;
+        st = sts_exchange_next(ex, monotonic_ms(), &next, &err);
+        expect_failure("a second request while one is out", st, err, STS_ERR_WRONG_STATE,
+                       STS_CATEGORY_VALIDATION, NULL);
+        CHECK(next.request == NULL, "a request handed out in the wrong state");
+        err = NULL;
+        st = sts_exchange_transport_failure(ex, monotonic_ms(), STS_TRANSPORT_OK, &decision, &err);
+        expect_failure("STS_TRANSPORT_OK as a failure", st, err, STS_ERR_INVALID_ARGUMENT,
+                       STS_CATEGORY_VALIDATION, "kind");
+        err = NULL;
+        sts_http_request_free(out);
+    }
+    sts_error_free(err);
+    sts_exchange_free(ex);
+    sts_exchange_free(NULL);
+}
+
+static void section_exchange(void) {
+    const char *url = env_required("STS_TEST_EXCHANGE_URL");
+    StsClientOptions o;
+    StsClient *client;
+    StsExchange *ex = NULL;
+    StsGetCallerIdentityOutput *me = NULL;
+    StsGetSessionTokenOutput *other = NULL;
+    StsError *err = NULL;
+    StsStatus st = STS_OK;
+    char dates[4][32];
+    unsigned sent = 0, waits = 0, resigns = 0, done = 0;
+    uint64_t waited_ms = 0;
+    int64_t skew_ms = 0;
+
+    static_options(&o, url, "us-east-1", FAULT_ACCESS_KEY, FAULT_SECRET, NULL);
+    o.user_agent_suffix = "c-exchange";
+    client = new_client(&o, "exchange");
+    if (!client) return;
+    exchange_wrong_states(client);
+
+    st = sts_exchange_get_caller_identity_new(client, &ex, &err);
+    if (!CHECK(st == STS_OK && ex, "exchange new: %s", show(sts_error_message(err)))) goto out;
+    /* The exchange keeps what it needs of the client. */
+    sts_client_free(client);
+    client = NULL;
+
+    while (!done && sent < 4) {
+        StsExchangeNext next;
+        StsExchangeDecision decision;
+        HttpResponse resp;
+        StsHttpResponse response;
+        const char *date;
+        char why[256];
+        int rc;
+
+        memset(&next, 0, sizeof next);
+        st = sts_exchange_next(ex, monotonic_ms(), &next, &err);
+        if (!CHECK(st == STS_OK, "next: %s", show(sts_error_message(err)))) break;
+        if (next.kind == STS_NEXT_WAIT) {
+            printf("exchange: paced, waiting %lu ms\n", (unsigned long)next.wait_ms);
+            sleep_ms(next.wait_ms);
+            continue;
+        }
+        date = header_value(next.request, "x-amz-date");
+        snprintf(dates[sent], sizeof dates[sent], "%s", show(date));
+        printf("exchange: attempt %u sent, x-amz-date %s, timeout %u ms\n", next.attempt,
+               dates[sent], next.timeout_ms);
+        sent++;
+        rc = http_send(next.request->url, next.request->method, next.request->headers,
+                       next.request->headers_len, next.request->body, next.request->body_len,
+                       next.timeout_ms, &resp, why, sizeof why);
+        sts_http_request_free(next.request);
+        memset(&decision, 0, sizeof decision);
+        if (rc != 0) {
+            printf("exchange: attempt %u got no answer\n", next.attempt);
+            st = sts_exchange_transport_failure(ex, monotonic_ms(), STS_TRANSPORT_IO_ERROR,
+                                                &decision, &err);
+        } else {
+            memset(&response, 0, sizeof response);
+            response.status = resp.status;
+            response.headers = resp.headers;
+            response.headers_len = resp.headers_len;
+            response.body = resp.body;
+            response.body_len = resp.body_len;
+            st = sts_exchange_response(ex, monotonic_ms(), &response, &decision, &err);
+            printf("exchange: attempt %u answered %u\n", decision.attempt, resp.status);
+            http_response_free(&resp);
+        }
+        if (!CHECK(st == STS_OK, "the exchange failed (decision %d): %s", (int)decision.kind,
+                   show(sts_error_message(err))))
+            break;
+        switch (decision.kind) {
+        case STS_DECISION_DONE:
+            printf("exchange: done after %u requests\n", sent);
+            done = 1;
+            break;
+        case STS_DECISION_WAIT:
+            printf("exchange: retrying in %lu ms\n", (unsigned long)decision.wait_ms);
+            waits++;
+            waited_ms += decision.wait_ms;
+            sleep_ms(decision.wait_ms);
+            break;
+        case STS_DECISION_SEND_NOW:
+            printf("exchange: the clock is off by %ld s, signing again now\n",
+                   (long)(decision.clock_skew_ms / 1000));
+            resigns++;
+            skew_ms = decision.clock_skew_ms;
+            break;
+        default:
+            CHECK(0, "decision %d", (int)decision.kind);
+            done = 1;
+        }
+    }
+    CHECK(done && sent == 3 && waits == 1 && resigns == 1,
+          "done %u after %u requests, %u waits, %u re-signs", done, sent, waits, resigns);
+    CHECK(waited_ms == EXCHANGE_RETRY_AFTER_MS, "waited %lu ms, the server asked for %u",
+          (unsigned long)waited_ms, EXCHANGE_RETRY_AFTER_MS);
+    CHECK(skew_ms > EXCHANGE_SKEW_MS - 30000 && skew_ms <= EXCHANGE_SKEW_MS + 1000,
+          "clock skew %ld ms", (long)skew_ms);
+    if (sent == 3)
+        CHECK(strcmp(dates[2], dates[1]) > 0, "the re-signed date %s is not after %s", dates[2],
+              dates[1]);
+
+    st = sts_exchange_get_session_token_output(ex, &other, &err);
+    expect_failure("another operation's output", st, err, STS_ERR_INVALID_ARGUMENT,
+                   STS_CATEGORY_VALIDATION, "exchange");
+    err = NULL;
+    st = sts_exchange_get_caller_identity_output(ex, &me, &err);
+    if (CHECK(st == STS_OK, "output: %s", show(sts_error_message(err))))
+        CHECK(streq(me->arn, EXCHANGE_CALLER_ARN), "arn %s", show(me->arn));
+    sts_get_caller_identity_output_free(me);
+    me = NULL;
+    st = sts_exchange_get_caller_identity_output(ex, &me, &err);
+    expect_failure("the output twice", st, err, STS_ERR_WRONG_STATE, STS_CATEGORY_VALIDATION, NULL);
+    err = NULL;
+    { /* After the end, nothing more. */
+        StsExchangeNext next;
+        StsExchangeDecision decision;
+        StsHttpResponse response;
+        memset(&next, 0, sizeof next);
+        memset(&decision, 0, sizeof decision);
+        memset(&response, 0, sizeof response);
+        response.status = 200;
+        st = sts_exchange_next(ex, monotonic_ms(), &next, &err);
+        expect_failure("a request after the end", st, err, STS_ERR_WRONG_STATE,
+                       STS_CATEGORY_VALIDATION, NULL);
+        err = NULL;
+        st = sts_exchange_response(ex, monotonic_ms(), &response, &decision, &err);
+        expect_failure("a response after the end", st, err, STS_ERR_WRONG_STATE,
+                       STS_CATEGORY_VALIDATION, NULL);
+        err = NULL;
+    }
+out:
+    sts_error_free(err);
+    sts_exchange_free(ex);
+    sts_client_free(client);
+}
+
 /* ==== section: threads ================================================== */
 
 typedef struct ThreadJob {
@@ -1734,7 +1973,7 @@ static void section_leak(void) {
 int main(int argc, char **argv) {
     int i;
     if (argc < 2) {
-        fprintf(stderr, "usage: %s boundary|moto|fault|retry|sansio|threads|leak...\n", argv[0]);
+        fprintf(stderr, "usage: %s boundary|moto|fault|retry|skew|sansio|exchange|threads|leak...\n", argv[0]);
         return 2;
     }
     for (i = 1; i < argc; i++) {
@@ -1745,6 +1984,7 @@ int main(int argc, char **argv) {
         else if (strcmp(argv[i], "retry") == 0) section_retry();
         else if (strcmp(argv[i], "skew") == 0) section_skew();
         else if (strcmp(argv[i], "sansio") == 0) section_sansio();
+        else if (strcmp(argv[i], "exchange") == 0) section_exchange();
         else if (strcmp(argv[i], "threads") == 0) section_threads();
         else if (strcmp(argv[i], "leak") == 0) section_leak();
         else {

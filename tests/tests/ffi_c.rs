@@ -25,7 +25,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use sts_tests::{FaultServer, Moto, RecordedRequest, Response, Script, Step, WhenDone, canned};
 
@@ -35,6 +35,9 @@ const FAULT_ACCESS_KEY: &str = "AKIDFAULTCTEST";
 const FAULT_SECRET: &str = "c-fault-secret-key";
 const FAULT_CALLER_ARN: &str = "arn:aws:iam::123456789012:user/fault-c";
 const RETRY_CALLER_ARN: &str = "arn:aws:iam::123456789012:user/retried";
+const EXCHANGE_CALLER_ARN: &str = "arn:aws:iam::123456789012:user/exchanged";
+/// How far ahead of the local clock the exchange server's skew answer is.
+const EXCHANGE_SKEW: Duration = Duration::from_secs(20 * 60);
 const PROFILE: &str = "c-test";
 
 /// Calls the thread section makes: the 1 000 through the built-in
@@ -285,6 +288,73 @@ fn retry_script() -> Vec<Step> {
     ]
 }
 
+/// For the exchange section: a 503 asking for a retry after 200 ms, a
+/// clock-skew answer dated [`EXCHANGE_SKEW`] ahead of the time it is sent
+/// (so that a slow run, under valgrind, measures the same skew), then the
+/// result.
+fn exchange_server() -> FaultServer {
+    let seen = std::sync::atomic::AtomicUsize::new(0);
+    FaultServer::with_handler(move |_| {
+        match seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+            0 => Step::Respond(Response::new(503).header("x-amz-retry-after", "200")),
+            1 => Step::Respond(
+                Response::xml(403, canned::error("RequestTimeTooSkewed", "too skewed"))
+                    .header("Date", http_date(SystemTime::now() + EXCHANGE_SKEW)),
+            ),
+            _ => Step::xml(200, canned::caller_identity(EXCHANGE_CALLER_ARN)),
+        }
+    })
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard
+/// Hinnant's algorithms).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// `t` as an HTTP `Date` (IMF-fixdate).
+fn http_date(t: SystemTime) -> String {
+    let secs = sts_proto::time::unix_seconds(t);
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (y, m, d) = civil_from_days(days);
+    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
+    let month = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ][(m - 1) as usize];
+    format!(
+        "{weekday}, {d:02} {month} {y} {:02}:{:02}:{:02} GMT",
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
+}
+
+/// Seconds since the epoch of an `x-amz-date` (`20150830T123600Z`).
+fn amz_date_seconds(s: &str) -> i64 {
+    let n = |r: std::ops::Range<usize>| s[r].parse::<i64>().unwrap();
+    days_from_civil(n(0..4), n(4..6), n(6..8)) * 86_400
+        + n(9..11) * 3600
+        + n(11..13) * 60
+        + n(13..15)
+}
+
 // ---- running ------------------------------------------------------------------
 
 /// A scratch HOME with a shared credentials file holding profile `c-test`
@@ -368,6 +438,7 @@ fn run_all(exe: &Path, mode: Mode, tag: &str) {
     let moto = Moto::shared_auth();
     let router = FaultServer::with_handler(route);
     let retry = FaultServer::start(retry_script());
+    let exchange = exchange_server();
     let skew = FaultServer::start(
         Script::new(vec![Step::Respond(
             Response::xml(403, canned::error("RequestTimeTooSkewed", "too skewed"))
@@ -379,7 +450,7 @@ fn run_all(exe: &Path, mode: Mode, tag: &str) {
 
     let mut cmd = command(exe, &mode);
     cmd.args([
-        "boundary", "moto", "fault", "retry", "skew", "sansio", "threads",
+        "boundary", "moto", "fault", "retry", "skew", "sansio", "exchange", "threads",
     ])
     // Nothing of the developer's environment (proxies, AWS_* settings,
     // ~/.aws) may reach the program.
@@ -404,6 +475,7 @@ fn run_all(exe: &Path, mode: Mode, tag: &str) {
     .env("STS_TEST_FAULT_URL", router.url())
     .env("STS_TEST_RETRY_URL", retry.url())
     .env("STS_TEST_SKEW_URL", skew.url())
+    .env("STS_TEST_EXCHANGE_URL", exchange.url())
     .env("STS_TEST_THREAD_CALLS", THREAD_CALLS.to_string())
     .env(
         "STS_TEST_CALLBACK_THREAD_CALLS",
@@ -427,7 +499,7 @@ fn run_all(exe: &Path, mode: Mode, tag: &str) {
     // The program's own verdict, section by section.
     assert!(out.status.success(), "{report}");
     for section in [
-        "boundary", "moto", "fault", "retry", "skew", "sansio", "threads",
+        "boundary", "moto", "fault", "retry", "skew", "sansio", "exchange", "threads",
     ] {
         assert!(
             stdout.lines().any(|l| l == format!("ok {section}")),
@@ -452,6 +524,7 @@ fn run_all(exe: &Path, mode: Mode, tag: &str) {
     }
 
     check_fault_requests(&router.requests(), THREAD_CALLS, CALLBACK_THREAD_CALLS);
+    check_exchange_requests(&exchange.requests(), &stdout, &report);
     // 503, ok (built-in); 503, ok (callback); 503 (one attempt): nothing more.
     assert_eq!(retry.requests_seen(), 5, "{:#?}", retry.requests());
     // A date in 9999 moves no clock: one attempt per client, each signed
@@ -463,6 +536,39 @@ fn run_all(exe: &Path, mode: Mode, tag: &str) {
         let date = r.header("x-amz-date").unwrap_or_default();
         assert!(date.starts_with(&year[..4]), "signed for {date}");
     }
+}
+
+/// What reached the exchange server: the wrong-state checks' request went
+/// nowhere (it was freed unsent); the driven call made two attempts, the
+/// second sent twice, re-signed 20 minutes ahead after the skew answer.
+fn check_exchange_requests(requests: &[RecordedRequest], stdout: &str, report: &str) {
+    let lines: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("exchange:"))
+        .collect();
+    eprintln!("{}", lines.join("\n"));
+    assert_eq!(requests.len(), 3, "{requests:#?}\n{report}");
+    let dates: Vec<i64> = requests
+        .iter()
+        .map(|r| {
+            assert_eq!(action(r), "GetCallerIdentity");
+            assert!(
+                r.header("user-agent")
+                    .unwrap_or_default()
+                    .ends_with(" c-exchange")
+            );
+            amz_date_seconds(r.header("x-amz-date").unwrap_or_default())
+        })
+        .collect();
+    let skew = EXCHANGE_SKEW.as_secs() as i64;
+    // The first two are signed with the local clock a moment apart, the
+    // last with the clock moved by the skew the answer showed.
+    assert!((0..30).contains(&(dates[1] - dates[0])), "{dates:?}");
+    let moved = dates[2] - dates[1];
+    assert!(
+        (skew - 30..=skew + 30).contains(&moved),
+        "re-signed {moved} s later: {dates:?}"
+    );
 }
 
 /// What reached the router: every operation, as the C structs said.
