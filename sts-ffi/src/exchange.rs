@@ -659,19 +659,78 @@ mod tests {
         }
     }
 
+    /// A client with static keys and at most `max_attempts` attempts.
+    ///
+    /// # Safety
+    /// Free the client.
+    unsafe fn client(max_attempts: Option<u32>) -> *mut crate::client::StsClient {
+        // SAFETY: a zero-filled options struct is the documented default.
+        let mut o: StsClientOptions = unsafe { std::mem::zeroed() };
+        o.endpoint_url = c"http://127.0.0.1:9".as_ptr();
+        o.region = c"us-east-1".as_ptr();
+        o.credentials_source = STS_CREDENTIALS_STATIC;
+        o.access_key_id = c"AKIDEXCHANGE".as_ptr();
+        o.secret_access_key = c"exchange-secret".as_ptr();
+        if let Some(n) = max_attempts {
+            o.max_attempts = crate::types::StsOptionalU32::from_option(Some(n));
+        }
+        let mut client = ptr::null_mut();
+        // SAFETY: valid options and slots.
+        let status = unsafe { sts_client_new(&o, &mut client, ptr::null_mut()) };
+        assert_eq!(status, STS_OK);
+        client
+    }
+
+    #[test]
+    fn the_last_attempt_failing_fails_the_call_with_its_error() {
+        // SAFETY: every pointer below is valid or NULL as the functions ask.
+        unsafe {
+            let client = client(Some(1));
+            for transport in [false, true] {
+                let mut ex = ptr::null_mut();
+                let mut err = ptr::null_mut();
+                assert_eq!(
+                    sts_exchange_get_caller_identity_new(client, &mut ex, &mut err),
+                    STS_OK
+                );
+                let mut next = zero_next();
+                assert_eq!(sts_exchange_next(ex, 0, &mut next, &mut err), STS_OK);
+                crate::http::sts_http_request_free(next.request);
+                let mut decision = zero_decision();
+                let status = if transport {
+                    sts_exchange_transport_failure(
+                        ex,
+                        1,
+                        STS_TRANSPORT_CONNECT_FAILED,
+                        &mut decision,
+                        &mut err,
+                    )
+                } else {
+                    sts_exchange_response(ex, 1, &response(503, b""), &mut decision, &mut err)
+                };
+                let want = if transport {
+                    STS_ERR_TRANSPORT
+                } else {
+                    STS_ERR_RESPONSE
+                };
+                assert_eq!((status, decision.kind), (want, STS_DECISION_FAILED));
+                assert_eq!(crate::error::sts_error_is_retryable(err), 1);
+                if !transport {
+                    assert_eq!(crate::error::sts_error_http_status(err), 503);
+                }
+                sts_error_free(err);
+                sts_exchange_free(ex);
+            }
+            sts_client_free(client);
+        }
+    }
+
     #[test]
     fn a_retried_call_in_steps_and_every_wrong_step_an_error() {
         // SAFETY: every pointer below is valid or NULL as the functions ask.
         unsafe {
-            let mut o: StsClientOptions = std::mem::zeroed();
-            o.endpoint_url = c"http://127.0.0.1:9".as_ptr();
-            o.region = c"us-east-1".as_ptr();
-            o.credentials_source = STS_CREDENTIALS_STATIC;
-            o.access_key_id = c"AKIDEXCHANGE".as_ptr();
-            o.secret_access_key = c"exchange-secret".as_ptr();
-            let mut client = ptr::null_mut();
+            let client = client(None);
             let mut err = ptr::null_mut();
-            assert_eq!(sts_client_new(&o, &mut client, &mut err), STS_OK);
             let mut ex = ptr::null_mut();
             assert_eq!(
                 sts_exchange_get_caller_identity_new(client, &mut ex, &mut err),

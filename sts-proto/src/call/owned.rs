@@ -8,13 +8,13 @@
 //! code and decide the same way.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use http::HeaderMap;
 
 use crate::endpoint::ResolvedEndpoint;
 use crate::operation::Operation;
-use crate::retry::{ClockOffsetMillis, RetryConfig, RetryQuota, TransportFailure};
+use crate::retry::{RetryConfig, RetryQuota, TransportFailure};
 
 use super::{Call, CallError, CallOptions, Decision, Next, RateLimiter, Signing, State};
 
@@ -192,19 +192,6 @@ impl<Op: Operation> OwnedCall<Op> {
     ) -> Result<Decision<Op::Output>, CallError> {
         self.step(|call| call.transport_failure(now, failure, rand))
     }
-
-    /// The time and offset the request out was signed with, `None` when
-    /// no request is out: a driver that reports a clock-skew answer can
-    /// say what it was measured against.
-    pub fn signed_with(&self) -> Option<(SystemTime, ClockOffsetMillis)> {
-        match self.progress.state {
-            State::Sent {
-                signed_at,
-                clock_offset,
-            } => Some((signed_at, clock_offset)),
-            _ => None,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -242,9 +229,7 @@ mod tests {
         let quota = Arc::clone(&options.quota);
         let credentials = Credentials::new("AKIDEXAMPLE", "owned-secret", None);
         let mut call = OwnedCall::new(GetCallerIdentity::new(), options).unwrap();
-        assert!(call.signed_with().is_none());
         send(&mut call, &credentials);
-        assert!(call.signed_with().is_some());
         let before = quota.available();
         let decision = call.response(Duration::ZERO, 503, &HeaderMap::new(), b"", || 0.5);
         assert!(matches!(decision, Ok(Decision::Wait(_))), "{decision:?}");
