@@ -352,10 +352,25 @@ impl Validator {
         shape: &StrShape,
     ) -> Result<(), ValidationError> {
         let shown = || (!shape.sensitive).then(|| value.chars().take(VALUE_CUT).collect());
-        let len = if value.is_ascii() {
-            self.ascii_chars(&member, value, shape, shown)?
+        let counted = if value.is_ascii() {
+            ascii_len(value, shape.chars)
         } else {
-            self.chars(&member, value, shape, shown)?
+            char_len(value, shape.chars)
+        };
+        let len = match counted {
+            Ok(len) => len,
+            Err((found, position)) => {
+                return Err(self.error(
+                    member,
+                    Rule::Pattern {
+                        allowed: shape.chars.describe(),
+                        // A secret's characters are part of the secret.
+                        found: if shape.sensitive { '?' } else { found },
+                        position,
+                    },
+                    shown(),
+                ));
+            }
         };
         if len < shape.min || shape.max.is_some_and(|max| len > max) {
             return Err(self.error(
@@ -369,65 +384,6 @@ impl Validator {
             ));
         }
         Ok(())
-    }
-
-    /// The length of an ASCII `value` whose bytes the pattern allows.
-    fn ascii_chars(
-        &self,
-        member: &impl fmt::Display,
-        value: &str,
-        shape: &StrShape,
-        shown: impl Fn() -> Option<String>,
-    ) -> Result<usize, ValidationError> {
-        let table = shape.chars.ascii_table();
-        if table == u128::MAX {
-            return Ok(value.len());
-        }
-        match value.bytes().position(|b| table >> b & 1 == 0) {
-            None => Ok(value.len()),
-            Some(position) => Err(self.error(
-                member,
-                Rule::Pattern {
-                    allowed: shape.chars.describe(),
-                    // A secret's characters are part of the secret.
-                    found: if shape.sensitive {
-                        '?'
-                    } else {
-                        char::from(value.as_bytes()[position])
-                    },
-                    position,
-                },
-                shown(),
-            )),
-        }
-    }
-
-    /// The length in characters of a `value` whose characters the pattern
-    /// allows.
-    fn chars(
-        &self,
-        member: &impl fmt::Display,
-        value: &str,
-        shape: &StrShape,
-        shown: impl Fn() -> Option<String>,
-    ) -> Result<usize, ValidationError> {
-        let mut len = 0;
-        for (position, c) in value.chars().enumerate() {
-            if !shape.chars.allows(c) {
-                return Err(self.error(
-                    member,
-                    Rule::Pattern {
-                        allowed: shape.chars.describe(),
-                        // A secret's characters are part of the secret.
-                        found: if shape.sensitive { '?' } else { c },
-                        position,
-                    },
-                    shown(),
-                ));
-            }
-            len += 1;
-        }
-        Ok(len)
     }
 
     /// An optional integer member with an inclusive range.
@@ -466,6 +422,31 @@ impl Validator {
             Err(self.error(member, Rule::ListLength { min, max, actual }, None))
         }
     }
+}
+
+/// The length of an ASCII `value` if `chars` allows all of it, else the
+/// first character it does not allow and its position.
+fn ascii_len(value: &str, chars: Chars) -> Result<usize, (char, usize)> {
+    let table = chars.ascii_table();
+    if table == u128::MAX {
+        return Ok(value.len());
+    }
+    match value.bytes().position(|b| table >> b & 1 == 0) {
+        None => Ok(value.len()),
+        Some(position) => Err((char::from(value.as_bytes()[position]), position)),
+    }
+}
+
+/// [`ascii_len`] for any text, counting characters.
+fn char_len(value: &str, chars: Chars) -> Result<usize, (char, usize)> {
+    let mut len = 0;
+    for (position, c) in value.chars().enumerate() {
+        if !chars.allows(c) {
+            return Err((c, position));
+        }
+        len += 1;
+    }
+    Ok(len)
 }
 
 #[cfg(test)]
