@@ -143,16 +143,17 @@ fn retry_after_header_is_honoured_within_the_cap() {
     assert_eq!(sleep.delays(), vec![ms(1500), Duration::from_secs(20)]);
 }
 
+/// A 503 whose `x-amz-retry-after` asks for the longest wait there is.
+fn busy_for_ever() -> Step {
+    Step::Respond(
+        Response::xml(503, canned::error("ServiceUnavailable", "busy"))
+            .header("x-amz-retry-after", "18446744073709551615"),
+    )
+}
+
 #[test]
 fn huge_timeouts_mean_no_timeout() {
-    let server = FaultServer::start(vec![
-        Step::Respond(
-            Response::xml(503, canned::error("ServiceUnavailable", "busy"))
-                .header("x-amz-retry-after", "18446744073709551615"),
-        ),
-        ok(),
-        ok(),
-    ]);
+    let server = FaultServer::start(vec![busy_for_ever(), ok(), ok()]);
     let sleep = RecordingSleep::default();
     let retry = RetryConfig {
         max_backoff: Duration::MAX,
@@ -181,13 +182,7 @@ fn huge_timeouts_mean_no_timeout() {
 
 #[test]
 fn a_server_wait_past_the_call_timeout_gives_up_at_once() {
-    let server = FaultServer::start(vec![
-        Step::Respond(
-            Response::xml(503, canned::error("ServiceUnavailable", "busy"))
-                .header("x-amz-retry-after", "18446744073709551615"),
-        ),
-        ok(),
-    ]);
+    let server = FaultServer::start(vec![busy_for_ever(), ok()]);
     let sleep = RecordingSleep::default();
     let retry = RetryConfig {
         max_backoff: Duration::MAX,
