@@ -1733,6 +1733,18 @@ static void exchange_wrong_states(StsClient *client) {
                        STS_CATEGORY_VALIDATION, "kind");
         err = NULL;
         sts_http_request_free(out);
+        /* No connection: a retry is decided, and no request is out then. */
+        st = sts_exchange_transport_failure(ex, monotonic_ms(), STS_TRANSPORT_CONNECT_FAILED,
+                                            &decision, &err);
+        CHECK(st == STS_OK && decision.kind == STS_DECISION_WAIT && decision.attempt == 1,
+              "a failed connection: status %d, decision %d, attempt %u: %s", (int)st,
+              (int)decision.kind, decision.attempt, show(sts_error_message(err)));
+        sts_error_free(err);
+        err = NULL;
+        st = sts_exchange_response(ex, monotonic_ms(), &response, &decision, &err);
+        expect_failure("a response while waiting to retry", st, err, STS_ERR_WRONG_STATE,
+                       STS_CATEGORY_VALIDATION, NULL);
+        err = NULL;
     }
     sts_error_free(err);
     sts_exchange_free(ex);
