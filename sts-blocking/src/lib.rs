@@ -7,6 +7,49 @@
 //! off. Everything that reads the environment, files or the clock lives
 //! here, so `sts-proto` stays pure.
 //!
+//! The whole flow, with a stand-in for the network (a real program uses
+//! `Client::from_env()` and the default transport):
+//!
+//! ```
+//! use std::time::Duration;
+//! use sts_blocking::Client;
+//! use sts_blocking::transport::{Transport, TransportError};
+//! use sts_proto::Credentials;
+//! use sts_proto::ops::AssumeRole;
+//!
+//! /// Answers every request as STS would answer an AssumeRole.
+//! #[derive(Debug)]
+//! struct Canned;
+//!
+//! impl Transport for Canned {
+//!     fn send(
+//!         &self,
+//!         request: http::Request<Vec<u8>>,
+//!         _timeout: Option<Duration>,
+//!     ) -> Result<http::Response<Vec<u8>>, TransportError> {
+//!         assert!(request.headers().contains_key("authorization"));
+//!         let body = br#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+//!           <AssumeRoleResult><Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId>
+//!           <SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken>
+//!           <Expiration>2030-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult>
+//!           </AssumeRoleResponse>"#;
+//!         Ok(http::Response::new(body.to_vec()))
+//!     }
+//! }
+//!
+//! let client = Client::builder()
+//!     .region("eu-west-1")
+//!     .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
+//!     .transport(Canned)
+//!     .build()?;
+//! let session = client.assume_role(&AssumeRole::new("arn:aws:iam::123456789012:role/demo", "docs"))?;
+//! assert_eq!(session.credentials.access_key_id(), "ASIAEXAMPLE");
+//! # Ok::<(), sts_blocking::Error>(())
+//! ```
+//!
+//! More in `examples/`: assuming a role and using its credentials, and a
+//! transport of your own over `std::net`.
+//!
 //! **Logging at `Trace`**: this crate's own log lines never carry a secret,
 //! but the default transport's HTTP stack hexdumps raw requests and
 //! responses at `Trace`, signatures, session tokens and secret keys

@@ -6,6 +6,35 @@
 //! time, credentials, endpoint settings and randomness are all inputs. Drive
 //! it with any HTTP stack; `sts-blocking` is one such driver.
 //!
+//! One call, signed and read without I/O (the driver would send `request`
+//! and hand back the bytes it got):
+//!
+//! ```
+//! use http::HeaderMap;
+//! use sts_proto::endpoint::{EndpointConfig, resolve};
+//! use sts_proto::ops::AssumeRole;
+//! use sts_proto::{Credentials, RequestContext, build, parse};
+//!
+//! let endpoint = resolve(&EndpointConfig::new().with_region("eu-west-1"))?;
+//! let credentials = Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", None);
+//! let time = sts_proto::time::from_unix(1_440_938_160, 0).expect("a valid time");
+//! let ctx = RequestContext::new(&endpoint, time).credentials(&credentials);
+//!
+//! let op = AssumeRole::new("arn:aws:iam::123456789012:role/demo", "docs").duration_secs(900);
+//! let request = build(&op, &ctx)?;
+//! assert_eq!(request.uri(), "https://sts.eu-west-1.amazonaws.com/");
+//! assert!(request.headers()["authorization"].to_str()?.starts_with("AWS4-HMAC-SHA256 "));
+//!
+//! let answer = br#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+//!   <AssumeRoleResult><Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId>
+//!   <SecretAccessKey>secret</SecretAccessKey><SessionToken>token</SessionToken>
+//!   <Expiration>2015-08-30T13:36:00Z</Expiration></Credentials></AssumeRoleResult>
+//!   <ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></AssumeRoleResponse>"#;
+//! let output = parse::<AssumeRole>(200, &HeaderMap::new(), answer)?;
+//! assert_eq!(output.credentials.access_key_id(), "ASIAEXAMPLE");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! The pieces, bottom up:
 //! - [`secret`] and [`credentials`]: secrets that never print and are wiped on drop;
 //! - [`sigv4`]: Signature Version 4, header signing and presigned URLs;
