@@ -682,6 +682,45 @@ mod tests {
     }
 
     #[test]
+    fn adaptive_mode_paces_an_attempt_after_a_throttle_as_a_wait() {
+        // SAFETY: every pointer below is valid or NULL as the functions ask.
+        unsafe {
+            let client = client(None);
+            let shared = &mut (*client).exchange;
+            let mut options = shared.options.clone();
+            let mut retry = (*options.retry).clone();
+            retry.mode = sts_proto::retry::RetryMode::Adaptive;
+            options.retry = Arc::new(retry);
+            let limiter = Arc::new(sts_proto::call::RateLimiter::new());
+            limiter.update(Duration::ZERO, true);
+            options.rate_limiter = Some(limiter);
+            *shared = Arc::new(ExchangeShared {
+                options,
+                clock_offset_ms: AtomicI64::new(0),
+                random: Jitter::with_seed(1),
+            });
+            let mut ex = ptr::null_mut();
+            let mut err = ptr::null_mut();
+            assert_eq!(
+                sts_exchange_get_caller_identity_new(client, &mut ex, &mut err),
+                STS_OK
+            );
+            let mut next = zero_next();
+            assert_eq!(sts_exchange_next(ex, 0, &mut next, &mut err), STS_OK);
+            assert_eq!(next.kind, STS_NEXT_WAIT);
+            assert!(next.request.is_null() && next.wait_ms > 0, "{next:?}");
+            // After the wait the token is reserved: the request comes.
+            let later = next.wait_ms;
+            let mut next = zero_next();
+            assert_eq!(sts_exchange_next(ex, later, &mut next, &mut err), STS_OK);
+            assert_eq!((next.kind, next.attempt), (STS_NEXT_SEND, 1));
+            crate::http::sts_http_request_free(next.request);
+            sts_exchange_free(ex);
+            sts_client_free(client);
+        }
+    }
+
+    #[test]
     fn the_last_attempt_failing_fails_the_call_with_its_error() {
         // SAFETY: every pointer below is valid or NULL as the functions ask.
         unsafe {
