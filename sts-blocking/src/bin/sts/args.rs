@@ -110,6 +110,70 @@ pub(crate) enum Command {
     Presign(PresignCommand),
     /// Prints the ExecCredential that kubectl expects for an EKS cluster.
     EksToken(EksTokenArgs),
+    /// Runs a command with fresh temporary credentials and the region in
+    /// its environment; its exit status is the tool's. Nothing secret is
+    /// printed.
+    Exec(ExecArgs),
+    /// Serves credentials to local AWS SDKs as the ECS container endpoint
+    /// does, on 127.0.0.1 only, behind a token it makes up; refreshed
+    /// before they expire.
+    Serve(ServeArgs),
+}
+
+/// Where `exec` and `serve` get their credentials.
+#[derive(Debug, Args)]
+pub(crate) struct SessionSource {
+    /// Assume this role (else the profile's or the environment's
+    /// credentials, exchanged for a session token when they are long-term).
+    #[arg(long)]
+    pub(crate) role_arn: Option<String>,
+    /// The session name for --role-arn (2 to 64 of [\w+=,.@-]).
+    #[arg(long, default_value = "sts-cli")]
+    pub(crate) role_session_name: String,
+    /// How long the credentials last, in seconds (900 to 43200; the
+    /// operation's default if not given).
+    #[arg(long)]
+    pub(crate) duration_seconds: Option<i32>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExecArgs {
+    #[command(flatten)]
+    pub(crate) source: SessionSource,
+    /// The command and its arguments, after `--`.
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND"
+    )]
+    pub(crate) command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    #[command(flatten)]
+    pub(crate) source: SessionSource,
+    /// The port on 127.0.0.1 (0 for any free one).
+    #[arg(long, default_value_t = 0)]
+    pub(crate) port: u16,
+    /// Refresh the credentials when they have less than this many seconds
+    /// left.
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    pub(crate) refresh_before: u64,
+    /// Run COMMAND with AWS_CONTAINER_CREDENTIALS_FULL_URI and
+    /// AWS_CONTAINER_AUTHORIZATION_TOKEN set, serve while it runs, and exit
+    /// with its status (else print the two variables and serve until
+    /// stopped).
+    #[arg(long, requires = "command")]
+    pub(crate) exec: bool,
+    /// The command for --exec and its arguments, after `--`.
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND"
+    )]
+    pub(crate) command: Vec<String>,
 }
 
 #[derive(Debug, Subcommand)]

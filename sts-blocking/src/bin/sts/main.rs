@@ -6,11 +6,14 @@
 mod args;
 mod debug;
 mod eks;
+mod exec;
 mod failure;
 mod logging;
 mod ops;
 mod query;
 mod render;
+mod serve;
+mod session;
 mod setup;
 mod shorthand;
 mod table;
@@ -54,6 +57,20 @@ fn main() -> ExitCode {
         }
     };
     logging::init(cli.global.debug);
+    let status = match &cli.command {
+        args::Command::Exec(a) => Some(exec::run(&cli.global, a)),
+        args::Command::Serve(a) => Some(serve::run(&cli.global, a)),
+        _ => None,
+    };
+    if let Some(status) = status {
+        return match status {
+            Ok(code) => ExitCode::from(code),
+            Err(failure) => {
+                eprintln!("{}", failure.message(&cli.global));
+                ExitCode::from(failure.exit_status())
+            }
+        };
+    }
     match run(&cli) {
         Ok(text) => {
             let mut stdout = std::io::stdout().lock();

@@ -112,6 +112,9 @@ pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
             let url = eks::presigned_get_caller_identity(&client, *expires_in, &[])?;
             Ok(format!("{url}\n"))
         }
+        Command::Exec(_) | Command::Serve(_) => Err(Failure::Usage(
+            "exec and serve are not calls to print".into(),
+        )),
         Command::EksToken(a) => {
             let client = setup::client(g, GetCallerIdentity::ACTION)?;
             eks::exec_credential(&client, &a.cluster_name)

@@ -23,6 +23,14 @@ use crate::failure::DEFAULT_CONNECT_TIMEOUT;
 const FALLBACK_REGION: &str = "us-east-1";
 
 pub(crate) fn client(global: &Global, operation: &'static str) -> Result<Client, Failure> {
+    client_and_region(global, operation).map(|(client, _)| client)
+}
+
+/// The client and the region it resolved (for a child's environment).
+pub(crate) fn client_and_region(
+    global: &Global,
+    operation: &'static str,
+) -> Result<(Client, String), Failure> {
     let fail = |error: Error| Failure::call(operation, error);
     let mut builder = Client::builder();
     if let Some(name) = &global.profile {
@@ -67,12 +75,16 @@ pub(crate) fn client(global: &Global, operation: &'static str) -> Result<Client,
     } else {
         builder.transport(transport)
     };
-    builder
+    let builder = builder
         .from_config(&config)
         .map_err(|e| fail(e.into()))?
-        .default_region(FALLBACK_REGION)
-        .build()
-        .map_err(|e| fail(e.into()))
+        .default_region(FALLBACK_REGION);
+    let region = builder
+        .settings()
+        .and_then(|s| s.region.as_ref())
+        .map_or_else(|| FALLBACK_REGION.to_owned(), |r| r.value.clone());
+    let client = builder.build().map_err(|e| fail(e.into()))?;
+    Ok((client, region))
 }
 
 /// The output form: `--output`, else `AWS_DEFAULT_OUTPUT`, else the

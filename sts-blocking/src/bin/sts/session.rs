@@ -1,0 +1,39 @@
+//! Fresh temporary credentials for `sts exec` and `sts serve`: a role's
+//! (`--role-arn`), else the profile's or environment's own when they are
+//! already temporary, else a session token for them, so that a child
+//! never gets long-term keys.
+
+use sts_blocking::Client;
+use sts_blocking::sts_proto::Credentials;
+use sts_blocking::sts_proto::Operation;
+use sts_blocking::sts_proto::ops::{AssumeRole, GetSessionToken};
+
+use crate::Failure;
+use crate::args::SessionSource;
+
+/// Temporary credentials from `source`, through `client`.
+pub(crate) fn fresh(client: &Client, source: &SessionSource) -> Result<Credentials, Failure> {
+    let at = |f: Failure| f.at(&client.endpoint().url);
+    if let Some(role) = &source.role_arn {
+        let mut op = AssumeRole::new(role, &source.role_session_name);
+        op.duration_seconds = source.duration_seconds;
+        op.validate()
+            .map_err(|e| Failure::call(AssumeRole::ACTION, e))?;
+        return client
+            .assume_role(&op)
+            .map(|o| o.credentials)
+            .map_err(|e| at(Failure::call(AssumeRole::ACTION, e)));
+    }
+    let own = client
+        .credentials()
+        .map_err(|e| Failure::call(GetSessionToken::ACTION, e))?;
+    if own.session_token().is_some() {
+        return Ok((*own).clone());
+    }
+    let mut op = GetSessionToken::new();
+    op.duration_seconds = source.duration_seconds;
+    client
+        .get_session_token(&op)
+        .map(|o| o.credentials)
+        .map_err(|e| at(Failure::call(GetSessionToken::ACTION, e)))
+}

@@ -1,0 +1,275 @@
+//! `sts exec` and `sts serve` against moto: the child's credentials and
+//! exit status, the endpoint's token check and refresh, botocore's own
+//! container provider fetching from it, and bad input.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use sts_tests::Moto;
+
+/// The `sts` binary, built with the `cli` feature (see `tests/cli.rs`).
+fn sts_binary() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let dir = sts_tests::cargo::build(&[
+                "-p",
+                "sts-blocking",
+                "--features",
+                "cli",
+                "--bin",
+                "sts",
+            ]);
+            dir.join("sts")
+        })
+        .clone()
+}
+
+fn home() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sts-exec-serve-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `sts` with moto's keys and endpoint, and `args` after them.
+fn sts(moto: &Moto, args: &[&str]) -> Command {
+    let mut c = Command::new(sts_binary());
+    c.args([
+        "--endpoint-url",
+        moto.endpoint.as_str(),
+        "--region",
+        "eu-west-1",
+    ])
+    .args(args)
+    .env_clear()
+    .env("HOME", home())
+    .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+    .env("AWS_ACCESS_KEY_ID", &moto.access_key_id)
+    .env("AWS_SECRET_ACCESS_KEY", &moto.secret_access_key)
+    .env("AWS_CONFIG_FILE", home().join("none"))
+    .env("AWS_SHARED_CREDENTIALS_FILE", home().join("none"));
+    c
+}
+
+fn run(mut c: Command) -> Output {
+    sts_tests::process::run_bounded(&mut c, Duration::from_secs(60)).unwrap()
+}
+
+#[test]
+fn exec_gives_the_child_temporary_credentials_and_passes_its_status_through() {
+    let moto = Moto::shared_auth();
+    // The child shows which variables it got, and the lengths of the
+    // secret ones only; then exits 7.
+    let script = "echo key=$AWS_ACCESS_KEY_ID region=$AWS_REGION/$AWS_DEFAULT_REGION \
+                  secret=${#AWS_SECRET_ACCESS_KEY} token=${#AWS_SESSION_TOKEN} \
+                  expires=$AWS_CREDENTIAL_EXPIRATION \
+                  container=${AWS_CONTAINER_CREDENTIALS_FULL_URI:-none}; exit 7";
+    let mut c = sts(
+        moto,
+        &[
+            "exec",
+            "--role-arn",
+            &moto.role_arn,
+            "--role-session-name",
+            "exec-test",
+            "--",
+            "sh",
+            "-c",
+            script,
+        ],
+    );
+    // Another source of credentials in the tool's environment (after the
+    // keys, so the tool never asks it) must not reach the child.
+    c.env("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/x");
+    let o = run(c);
+    assert_eq!(o.status.code(), Some(7), "{o:?}");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.starts_with("key=ASIA"), "{out}");
+    assert!(out.contains("region=eu-west-1/eu-west-1"), "{out}");
+    assert!(out.contains("secret=40 "), "{out}");
+    assert!(!out.contains("token=0 "), "{out}");
+    assert!(out.contains("expires=20"), "{out}");
+    assert!(out.contains("container=none"), "{out}");
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    // Without a role: the long-term keys are traded for a session token.
+    let o = run(sts(
+        moto,
+        &["exec", "--", "sh", "-c", "echo ${#AWS_SESSION_TOKEN}"],
+    ));
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let length: usize = String::from_utf8_lossy(&o.stdout).trim().parse().unwrap();
+    assert!(length > 0);
+
+    // A command that does not exist: command syntax, naming it.
+    let o = run(sts(moto, &["exec", "--", "no-such-command-for-sts"]));
+    assert_eq!(o.status.code(), Some(252), "{o:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("COMMAND") && err.contains("no-such-command-for-sts"),
+        "{err}"
+    );
+}
+
+/// A running `sts serve` and what it printed.
+struct Served {
+    child: Child,
+    port: u16,
+    token: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve(moto: &Moto, args: &[&str]) -> Served {
+    let mut all = vec!["serve"];
+    all.extend_from_slice(args);
+    let mut child = sts(moto, &all)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let lines: Vec<String> = BufReader::new(stdout)
+            .lines()
+            .take(2)
+            .map_while(Result::ok)
+            .collect();
+        let _ = tx.send(lines);
+    });
+    let lines = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("sts serve printed its variables");
+    let uri = lines[0]
+        .strip_prefix("export AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:")
+        .expect("a loopback URI");
+    let port = uri.split('/').next().unwrap().parse().unwrap();
+    assert!(uri.ends_with("/credentials"));
+    let token = lines[1]
+        .strip_prefix("export AWS_CONTAINER_AUTHORIZATION_TOKEN=")
+        .unwrap()
+        .to_owned();
+    assert_eq!(token.len(), 64);
+    Served { child, port, token }
+}
+
+/// One GET; the status and the body.
+fn get(port: u16, path: &str, auth: Option<&str>) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let auth = auth.map_or_else(String::new, |a| format!("Authorization: {a}\r\n"));
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{auth}\r\n").unwrap();
+    let mut response = String::new();
+    s.read_to_string(&mut response).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let body = response
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    (status, body)
+}
+
+#[test]
+fn serve_refuses_without_the_token_and_refreshes_before_expiry() {
+    let moto = Moto::shared_auth();
+    let served = serve(
+        moto,
+        &[
+            "--role-arn",
+            &moto.role_arn,
+            "--duration-seconds",
+            "900",
+            // Fresh for the first 4 seconds only.
+            "--refresh-before",
+            "896",
+        ],
+    );
+    let port = served.port;
+    assert_eq!(get(port, "/credentials", None).0, 401);
+    assert_eq!(get(port, "/credentials", Some("wrong")).0, 403);
+    let wrong_same_length = "0".repeat(64);
+    assert_eq!(get(port, "/credentials", Some(&wrong_same_length)).0, 403);
+    assert_eq!(get(port, "/elsewhere", Some(&served.token)).0, 404);
+    let (status, body) = get(port, "/credentials", Some(&served.token));
+    assert_eq!(status, 200, "{body}");
+    let first: serde_json::Value = serde_json::from_str(&body).unwrap();
+    for key in ["AccessKeyId", "SecretAccessKey", "Token", "Expiration"] {
+        assert!(first[key].is_string(), "{key} in {body}");
+    }
+    let (_, again) = get(port, "/credentials", Some(&served.token));
+    let again: serde_json::Value = serde_json::from_str(&again).unwrap();
+    assert_eq!(
+        first["AccessKeyId"], again["AccessKeyId"],
+        "cached while fresh"
+    );
+    std::thread::sleep(Duration::from_secs(5));
+    let (_, later) = get(port, "/credentials", Some(&served.token));
+    let later: serde_json::Value = serde_json::from_str(&later).unwrap();
+    assert_ne!(
+        first["AccessKeyId"], later["AccessKeyId"],
+        "refreshed before expiry"
+    );
+}
+
+#[test]
+fn botocore_fetches_from_serve_and_calls_moto_and_a_busy_port_is_refused() {
+    let moto = Moto::shared_auth();
+    let venv = match sts_tests::moto::ensure_venv() {
+        Ok(v) => v,
+        Err(e) => {
+            sts_tests::tools::skip(&format!("no Python venv with botocore: {e}"));
+            return;
+        }
+    };
+    let script = format!(
+        "import botocore.session, sys\n\
+         s = botocore.session.get_session()\n\
+         c = s.create_client('sts', region_name='us-east-1', endpoint_url='{}')\n\
+         print(s.get_credentials().method, c.get_caller_identity()['Arn'])\n\
+         sys.exit(3)\n",
+        moto.endpoint
+    );
+    let python = venv.join("bin/python");
+    let o = run(sts(
+        moto,
+        &[
+            "serve",
+            "--role-arn",
+            &moto.role_arn,
+            "--role-session-name",
+            "served",
+            "--exec",
+            "--",
+            python.to_str().unwrap(),
+            "-c",
+            &script,
+        ],
+    ));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(3), "{o:?}");
+    assert!(
+        out.starts_with("container-role arn:aws:sts::") && out.trim_end().ends_with("/served"),
+        "{out}"
+    );
+
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = busy.local_addr().unwrap().port().to_string();
+    let o = run(sts(moto, &["serve", "--port", &port]));
+    assert_eq!(o.status.code(), Some(253), "{o:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--port") && err.contains(&port), "{err}");
+}
