@@ -415,3 +415,80 @@ fn no_secret_is_left_in_freed_memory_by_a_credential_source() {
         "freed blocks still held secrets (source, [(needle, blocks)]): {found:?}"
     );
 }
+
+/// The C exchange: the request it hands out (signed with the session
+/// token, carrying an MFA code), the answer it parses, the output it hands
+/// out and the exchange itself wipe what they held.
+#[test]
+fn no_secret_is_left_in_freed_memory_by_a_c_exchange() {
+    use std::ffi::CString;
+    use std::ptr;
+
+    use sts_ffi::*;
+
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let secret = CString::new(SIGNING_SECRET).unwrap();
+    let token = CString::new(SIGNING_TOKEN).unwrap();
+    let code = CString::new(TOKEN_CODE).unwrap();
+    let mut answer = answer_for("AssumeRole").into_bytes();
+    // SAFETY: every pointer is valid or NULL as the functions ask; the
+    // strings outlive the calls that read them.
+    unsafe {
+        let mut o: StsClientOptions = std::mem::zeroed();
+        o.region = c"us-east-1".as_ptr();
+        o.endpoint_url = c"http://127.0.0.1:9".as_ptr();
+        o.credentials_source = STS_CREDENTIALS_STATIC;
+        o.access_key_id = c"AKIDEXCHANGE".as_ptr();
+        o.secret_access_key = secret.as_ptr();
+        o.session_token = token.as_ptr();
+        let mut client = ptr::null_mut();
+        let mut err = ptr::null_mut();
+        reset();
+        ARMED.store(true, Ordering::SeqCst);
+        assert_eq!(sts_client_new(&o, &mut client, &mut err), STS_OK);
+        let mut input: StsAssumeRoleInput = std::mem::zeroed();
+        input.role_arn = c"arn:aws:iam::123456789012:role/r".as_ptr();
+        input.role_session_name = c"session".as_ptr();
+        input.serial_number = c"arn:aws:iam::123456789012:mfa/u".as_ptr();
+        input.token_code = code.as_ptr();
+        let mut ex = ptr::null_mut();
+        assert_eq!(
+            sts_exchange_assume_role_new(client, &input, &mut ex, &mut err),
+            STS_OK
+        );
+        let mut next: StsExchangeNext = std::mem::zeroed();
+        assert_eq!(sts_exchange_next(ex, 0, &mut next, &mut err), STS_OK);
+        sts_http_request_free(next.request);
+        let response = StsHttpResponse {
+            status: 200,
+            headers: ptr::null(),
+            headers_len: 0,
+            body: answer.as_ptr(),
+            body_len: answer.len(),
+        };
+        let mut decision: StsExchangeDecision = std::mem::zeroed();
+        assert_eq!(
+            sts_exchange_response(ex, 1, &response, &mut decision, &mut err),
+            STS_OK
+        );
+        assert_eq!(decision.kind, STS_DECISION_DONE);
+        let mut out = ptr::null_mut();
+        assert_eq!(
+            sts_exchange_assume_role_output(ex, &mut out, &mut err),
+            STS_OK
+        );
+        sts_assume_role_output_free(out);
+        sts_exchange_free(ex);
+        sts_client_free(client);
+        ARMED.store(false, Ordering::SeqCst);
+    }
+    zeroize::Zeroize::zeroize(&mut answer);
+    drop((secret, token, code));
+    let hits = hits();
+    assert!(SCANNED.load(Ordering::Relaxed) > 20, "the allocator looked");
+    assert!(
+        hits.is_empty(),
+        "freed blocks still held secrets (needle, blocks): {hits:?}; last block {} bytes",
+        LAST_HIT_SIZE.load(Ordering::Relaxed)
+    );
+}
