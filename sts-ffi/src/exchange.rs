@@ -33,6 +33,10 @@ use crate::status::*;
 /// What every exchange of one client shares, as the calls of a Rust client
 /// share it: the retry quota, the rate limiter, the clock offset learned
 /// from clock-skew answers, and the jitter source.
+///
+/// Apart from the client's own: `sts_blocking::Client` keeps its quota,
+/// limiter, offset and random source private, so the exchanges cannot
+/// share them with the client's blocking calls.
 #[derive(Debug)]
 pub(crate) struct ExchangeShared {
     pub(crate) options: SharedOptions,
