@@ -685,6 +685,74 @@ mod tests {
         client
     }
 
+    type NewFn<I> = unsafe extern "C" fn(
+        *const crate::client::StsClient,
+        *const I,
+        *mut *mut StsExchange,
+        *mut *mut StsError,
+    ) -> StsStatus;
+    type OutputFn<O> =
+        unsafe extern "C" fn(*mut StsExchange, *mut *mut O, *mut *mut StsError) -> StsStatus;
+
+    #[test]
+    fn every_operation_has_its_constructor_and_output_getter() {
+        // SAFETY: every pointer below is valid or NULL as the functions ask.
+        unsafe {
+            let client = client(None);
+            fn null_input<I>(client: *const crate::client::StsClient, new: NewFn<I>) {
+                let mut ex = ptr::null_mut();
+                let mut err = ptr::null_mut();
+                // SAFETY: a live client and valid slots; NULL input.
+                let status = unsafe { new(client, ptr::null(), &mut ex, &mut err) };
+                assert_eq!(status, STS_ERR_NULL_ARGUMENT);
+                assert!(ex.is_null());
+                // SAFETY: the error was just made.
+                unsafe { sts_error_free(err) };
+            }
+            fn other_output<O>(ex: *mut StsExchange, output: OutputFn<O>) {
+                let mut out = ptr::null_mut();
+                let mut err = ptr::null_mut();
+                // SAFETY: a live exchange and valid slots.
+                let status = unsafe { output(ex, &mut out, &mut err) };
+                assert_eq!(status, STS_ERR_INVALID_ARGUMENT);
+                assert!(out.is_null());
+                // SAFETY: the error was just made.
+                unsafe { sts_error_free(err) };
+            }
+            null_input(client, crate::sts_exchange_assume_role_new);
+            null_input(client, crate::sts_exchange_assume_role_with_saml_new);
+            null_input(
+                client,
+                crate::sts_exchange_assume_role_with_web_identity_new,
+            );
+            null_input(client, crate::sts_exchange_assume_root_new);
+            null_input(client, crate::sts_exchange_decode_authorization_message_new);
+            null_input(client, crate::sts_exchange_get_access_key_info_new);
+            null_input(client, crate::sts_exchange_get_delegated_access_token_new);
+            null_input(client, crate::sts_exchange_get_federation_token_new);
+            null_input(client, crate::sts_exchange_get_session_token_new);
+            null_input(client, crate::sts_exchange_get_web_identity_token_new);
+            let mut ex = ptr::null_mut();
+            let mut err = ptr::null_mut();
+            assert_eq!(
+                sts_exchange_get_caller_identity_new(client, &mut ex, &mut err),
+                STS_OK
+            );
+            other_output(ex, crate::sts_exchange_assume_role_output);
+            other_output(ex, crate::sts_exchange_assume_role_with_saml_output);
+            other_output(ex, crate::sts_exchange_assume_role_with_web_identity_output);
+            other_output(ex, crate::sts_exchange_assume_root_output);
+            other_output(ex, crate::sts_exchange_decode_authorization_message_output);
+            other_output(ex, crate::sts_exchange_get_access_key_info_output);
+            other_output(ex, crate::sts_exchange_get_delegated_access_token_output);
+            other_output(ex, crate::sts_exchange_get_federation_token_output);
+            other_output(ex, crate::sts_exchange_get_session_token_output);
+            other_output(ex, crate::sts_exchange_get_web_identity_token_output);
+            sts_exchange_free(ex);
+            sts_client_free(client);
+        }
+    }
+
     #[test]
     fn adaptive_mode_paces_an_attempt_after_a_throttle_as_a_wait() {
         // SAFETY: every pointer below is valid or NULL as the functions ask.
