@@ -1213,3 +1213,35 @@ fn query_table_and_yaml_outputs_and_where_the_default_output_comes_from() {
     let o = caller_identity_with(&["--output", "env", "--query", "Account"], &[]);
     assert_eq!(o.status.code(), Some(252));
 }
+
+#[test]
+fn completions_for_each_shell_know_the_subcommands_and_flags() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let script = stdout(&sts(&["completions", shell], &[]));
+        for word in [
+            "assume-role",
+            "get-caller-identity",
+            "query",
+            "output",
+            "serve",
+        ] {
+            assert!(
+                script.contains(word),
+                "{word} not in the {shell} completions"
+            );
+        }
+    }
+    // bash itself accepts the script and registers it.
+    let script = scratch_home().join("sts-completion.bash");
+    std::fs::write(&script, stdout(&sts(&["completions", "bash"], &[]))).unwrap();
+    if let Ok(o) = Command::new("bash")
+        .arg("-c")
+        .arg(format!("source {} && complete -p sts", script.display()))
+        .output()
+    {
+        assert!(o.status.success(), "{o:?}");
+        assert!(String::from_utf8_lossy(&o.stdout).contains("sts"));
+    }
+    let o = sts(&["completions", "tcsh"], &[]);
+    assert_eq!(o.status.code(), Some(252));
+}

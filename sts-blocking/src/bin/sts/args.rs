@@ -118,6 +118,12 @@ pub(crate) enum Command {
     /// does, on 127.0.0.1 only, behind a token it makes up; refreshed
     /// before they expire.
     Serve(ServeArgs),
+    /// Prints a completion script for a shell, e.g.
+    /// `source <(sts completions bash)`.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Where `exec` and `serve` get their credentials.

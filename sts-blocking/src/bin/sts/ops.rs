@@ -6,6 +6,8 @@ use sts_blocking::sts_proto::ops::*;
 use sts_blocking::sts_proto::types::{PolicyDescriptor, ProvidedContext, Tag};
 use sts_blocking::{Client, Error};
 
+use clap::CommandFactory;
+
 use crate::args::{Cli, Command, PresignCommand};
 use crate::render::Render;
 use crate::shorthand::{UsageError, member, member_opt, opt, structures, value};
@@ -111,6 +113,11 @@ pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
             let client = setup::client(g, GetCallerIdentity::ACTION)?;
             let url = eks::presigned_get_caller_identity(&client, *expires_in, &[])?;
             Ok(format!("{url}\n"))
+        }
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "sts", &mut out);
+            Ok(String::from_utf8_lossy(&out).into_owned())
         }
         Command::Exec(_) | Command::Serve(_) => Err(Failure::Usage(
             "exec and serve are not calls to print".into(),
