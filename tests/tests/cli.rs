@@ -1245,3 +1245,146 @@ fn completions_for_each_shell_know_the_subcommands_and_flags() {
     let o = sts(&["completions", "tcsh"], &[]);
     assert_eq!(o.status.code(), Some(252));
 }
+
+/// The help lines `sts` shows for each operation and member, derived
+/// from the STS model: the documentation's first sentence, without its
+/// markup, then the constraints (required, lengths, ranges, pattern).
+fn help_from_the_model() -> String {
+    let root = sts_tests::moto::workspace_root();
+    let text = std::fs::read_to_string(root.join("testdata/sts-model/service-2.json")).unwrap();
+    let model: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let shapes = &model["shapes"];
+    let mut out = String::from(
+        "//! Help for each subcommand and flag, from the STS model's documentation\n\
+         //! (`testdata/sts-model/service-2.json`): the first sentence and the\n\
+         //! constraints. Generated; `tests/tests/cli.rs`\n\
+         //! (`help_text_comes_from_the_sts_model`) checks it against the model, and\n\
+         //! with `STS_REGENERATE_HELP=1` rewrites it.\n\n\
+         /// (operation, member or \"\" for the operation, help line).\n\
+         #[rustfmt::skip]\n\
+         pub(crate) const HELP: &[(&str, &str, &str)] = &[\n",
+    );
+    let ops = model["operations"].as_object().unwrap();
+    for (name, op) in ops {
+        let line = first_sentence(op["documentation"].as_str().unwrap_or_default());
+        out.push_str(&format!("    ({name:?}, \"\", {line:?}),\n"));
+        let input = &shapes[op["input"]["shape"].as_str().unwrap_or_default()];
+        let required: Vec<&str> = input["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(|v| v.as_str()).collect())
+            .unwrap_or_default();
+        let Some(members) = input["members"].as_object() else {
+            continue;
+        };
+        for (member, m) in members {
+            let mut line = first_sentence(m["documentation"].as_str().unwrap_or_default());
+            let target = &shapes[m["shape"].as_str().unwrap_or_default()];
+            let mut limits = Vec::new();
+            if required.contains(&member.as_str()) {
+                limits.push("required".to_owned());
+            }
+            let (min, max) = (target["min"].as_i64(), target["max"].as_i64());
+            match (target["type"].as_str().unwrap_or_default(), min, max) {
+                ("integer", Some(a), Some(b)) => limits.push(format!("{a} to {b}")),
+                ("integer", Some(a), None) => limits.push(format!("at least {a}")),
+                ("integer", None, Some(b)) => limits.push(format!("at most {b}")),
+                ("list", _, Some(b)) => limits.push(format!("at most {b} items")),
+                ("string", Some(a), Some(b)) if a == b => {
+                    limits.push(format!("exactly {a} characters"));
+                }
+                ("string", Some(a), Some(b)) => limits.push(format!("{a} to {b} characters")),
+                ("string", Some(1), None) => limits.push("not empty".to_owned()),
+                ("string", Some(a), None) => limits.push(format!("at least {a} characters")),
+                ("string", None, Some(b)) => limits.push(format!("at most {b} characters")),
+                _ => {}
+            }
+            if let Some(p) = target["pattern"].as_str() {
+                limits.push(format!("pattern {p}"));
+            }
+            if !limits.is_empty() {
+                line = format!("{line} [{}]", limits.join("; "));
+            }
+            out.push_str(&format!("    ({name:?}, {member:?}, {line:?}),\n"));
+        }
+    }
+    out.push_str("];\n");
+    out
+}
+
+/// The first sentence of HTML documentation, as plain text.
+fn first_sentence(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let joined = words.join(" ").replace(" .", ".").replace(" ,", ",");
+    match joined.find(". ") {
+        Some(end) => joined[..=end].to_owned(),
+        None => joined,
+    }
+}
+
+#[test]
+fn help_text_comes_from_the_sts_model() {
+    let path = sts_tests::moto::workspace_root().join("sts-blocking/src/bin/sts/model_help.rs");
+    let want = help_from_the_model();
+    if std::env::var_os("STS_REGENERATE_HELP").is_some() {
+        std::fs::write(&path, &want).unwrap();
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "{} is not what the model gives; run with STS_REGENERATE_HELP=1",
+        path.display()
+    );
+    // The lines reach `--help`, for the operation and its flags.
+    let help = stdout(&sts(&["assume-role", "--help"], &[]));
+    assert!(
+        help.contains("Returns a set of temporary security credentials"),
+        "{help}"
+    );
+    assert!(help.contains("900 to 43200"), "{help}");
+    assert!(
+        help.contains("2 to 64 characters; pattern [\\w+=,.@-]*"),
+        "{help}"
+    );
+    for sub in [
+        "assume-role-with-saml",
+        "assume-role-with-web-identity",
+        "get-session-token",
+        "get-federation-token",
+        "get-access-key-info",
+        "decode-authorization-message",
+    ] {
+        let help = stdout(&sts(&[sub, "--help"], &[]));
+        // Every flag has a line of help under it (the long form puts it
+        // on the next line), and the model's constraints show.
+        let lines: Vec<&str> = help.lines().collect();
+        let bare: Vec<&str> = lines
+            .windows(2)
+            .filter(|w| w[0].trim_start().starts_with("--") && w[1].trim().is_empty())
+            .map(|w| w[0])
+            .collect();
+        assert!(bare.is_empty(), "{sub}: flags without help: {bare:?}");
+        assert!(
+            help.lines().any(|l| l.contains("characters")),
+            "{sub}:\n{help}"
+        );
+    }
+}

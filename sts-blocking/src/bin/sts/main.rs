@@ -8,7 +8,9 @@ mod debug;
 mod eks;
 mod exec;
 mod failure;
+mod help;
 mod logging;
+mod model_help;
 mod ops;
 mod query;
 mod render;
@@ -22,7 +24,7 @@ mod yaml;
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use clap::error::ErrorKind;
 
 use crate::args::{Cli, Global, Output};
@@ -39,7 +41,10 @@ impl From<UsageError> for Failure {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let parsed = help::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             // Help and version are answers, not failures; everything else

@@ -6,8 +6,6 @@ use sts_blocking::sts_proto::ops::*;
 use sts_blocking::sts_proto::types::{PolicyDescriptor, ProvidedContext, Tag};
 use sts_blocking::{Client, Error};
 
-use clap::CommandFactory;
-
 use crate::args::{Cli, Command, PresignCommand};
 use crate::render::Render;
 use crate::shorthand::{UsageError, member, member_opt, opt, structures, value};
@@ -116,7 +114,7 @@ pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
         }
         Command::Completions { shell } => {
             let mut out = Vec::new();
-            clap_complete::generate(*shell, &mut Cli::command(), "sts", &mut out);
+            clap_complete::generate(*shell, &mut crate::help::command(), "sts", &mut out);
             Ok(String::from_utf8_lossy(&out).into_owned())
         }
         Command::Exec(_) | Command::Serve(_) => Err(Failure::Usage(
