@@ -1388,3 +1388,64 @@ fn help_text_comes_from_the_sts_model() {
         );
     }
 }
+
+#[test]
+fn cli_input_json_gives_the_parameters_and_the_command_line_wins() {
+    let body = canned::success(
+        "AssumeRole",
+        &format!("{}{ROLE_USER}", canned::credentials()),
+    );
+    let server = FaultServer::start(vec![Step::xml(200, body)]);
+    let url = server.url();
+    let doc = own_dir("cli-input").join("params.json");
+    std::fs::write(
+        &doc,
+        r#"{"RoleArn": "arn:aws:iam::123456789012:role/from-json",
+            "RoleSessionName": "from-json",
+            "DurationSeconds": 1800,
+            "Tags": [{"Key": "Project", "Value": "Unicorn"}],
+            "TransitiveTagKeys": ["Project"]}"#,
+    )
+    .unwrap();
+    let input = format!("file://{}", doc.display());
+    let o = sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "assume-role",
+            "--cli-input-json",
+            &input,
+            "--role-session-name",
+            "from-flag",
+        ],
+        &KEYS,
+    );
+    stdout(&o);
+    let sent = server.requests()[0].body_text();
+    for part in [
+        "RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Ffrom-json",
+        "RoleSessionName=from-flag",
+        "DurationSeconds=1800",
+        "Tags.member.1.Key=Project",
+        "Tags.member.1.Value=Unicorn",
+        "TransitiveTagKeys.member.1=Project",
+    ] {
+        assert!(sent.contains(part), "{part} not in {sent}");
+    }
+
+    // Bad documents: command syntax, naming the flag and the fault.
+    for (document, fault) in [
+        ("{\"RoleArn\": ", "invalid JSON"),
+        ("[1, 2]", "JSON object"),
+        ("{\"NoSuchMember\": 1}", "NoSuchMember"),
+        ("file:///no/such/file.json", "cannot read"),
+    ] {
+        let o = sts(&["assume-role", "--cli-input-json", document], &KEYS);
+        assert_eq!(o.status.code(), Some(252), "{document}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("--cli-input-json") && err.contains(fault),
+            "{document}: {err}"
+        );
+    }
+}

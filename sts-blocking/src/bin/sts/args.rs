@@ -55,6 +55,11 @@ pub(crate) struct Global {
     /// 10). Attempts: AWS_MAX_ATTEMPTS or the profile's `max_attempts`.
     #[arg(long, global = true)]
     pub(crate) cli_read_timeout: Option<u64>,
+    /// The operation's parameters as a JSON object keyed by the model's
+    /// member names (`{"RoleArn": …}`), inline or `file://path`; flags on
+    /// the command line win over it.
+    #[arg(long, global = true, value_name = "JSON")]
+    pub(crate) cli_input_json: Option<String>,
     /// Print each signed request and its response, and the client's log
     /// lines, on stderr, secrets redacted.
     #[arg(long, global = true)]

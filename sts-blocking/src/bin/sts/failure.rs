@@ -83,6 +83,16 @@ impl Failure {
         }
     }
 
+    /// The message of a failure found before the command line is parsed
+    /// (so without the flags that word a call's failure).
+    pub(crate) fn message_without_context(&self) -> String {
+        match self {
+            Failure::Usage(m) => format!("sts: error: {m}"),
+            Failure::Config(m) => format!("sts: {m}"),
+            Failure::Call { error, .. } => error.to_string(),
+        }
+    }
+
     /// The message for stderr, worded as the AWS CLI words its own, one
     /// line (so that a script can keep the last line of stderr).
     pub(crate) fn message(&self, global: &Global) -> String {

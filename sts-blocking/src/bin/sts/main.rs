@@ -9,6 +9,7 @@ mod eks;
 mod exec;
 mod failure;
 mod help;
+mod input;
 mod logging;
 mod model_help;
 mod ops;
@@ -41,8 +42,16 @@ impl From<UsageError> for Failure {
 }
 
 fn main() -> ExitCode {
-    let parsed = help::command()
-        .try_get_matches()
+    let command = help::command();
+    let argv = match input::expand(std::env::args_os().collect(), &command) {
+        Ok(argv) => argv,
+        Err(failure) => {
+            eprintln!("{}", failure.message_without_context());
+            return ExitCode::from(failure.exit_status());
+        }
+    };
+    let parsed = command
+        .try_get_matches_from(argv)
         .and_then(|m| Cli::from_arg_matches(&m));
     let cli = match parsed {
         Ok(cli) => cli,
