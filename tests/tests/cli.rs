@@ -1259,7 +1259,10 @@ fn help_from_the_model() -> String {
          //! (`testdata/sts-model/service-2.json`): the first sentence and the\n\
          //! constraints. Generated; `tests/tests/cli.rs`\n\
          //! (`help_text_comes_from_the_sts_model`) checks it against the model, and\n\
-         //! with `STS_REGENERATE_HELP=1` rewrites it.\n\n\
+         //! with `STS_REGENERATE_HELP=1` rewrites it. Also the\n\
+         //! `--generate-cli-skeleton` skeletons, as botocore's `ArgumentGenerator`\n\
+         //! makes them from the same model.\n\n\
+         use crate::render::Doc;\n\n\
          /// (operation, member or \"\" for the operation, help line).\n\
          #[rustfmt::skip]\n\
          pub(crate) const HELP: &[(&str, &str, &str)] = &[\n",
@@ -1308,6 +1311,181 @@ fn help_from_the_model() -> String {
         }
     }
     out.push_str("];\n");
+    out.push_str(&skeletons(&model, &text));
+    out
+}
+
+/// A shape's members in the model's order: `serde_json` sorts an object's
+/// keys, so the order is read from where each member's name stands in
+/// the shape's text.
+fn members_in_order<'a>(
+    model: &'a serde_json::Value,
+    text: &str,
+    shape: &str,
+) -> Vec<(String, &'a serde_json::Value)> {
+    let Some(members) = model["shapes"][shape]["members"].as_object() else {
+        return Vec::new();
+    };
+    let start = text.find(&format!("\n    \"{shape}\":{{")).unwrap_or(0);
+    let end = text[start + 1..]
+        .find("\n    }")
+        .map_or(text.len(), |e| start + 1 + e);
+    let span = &text[start..end];
+    let mut ordered: Vec<(usize, String, &serde_json::Value)> = members
+        .iter()
+        .map(|(k, v)| {
+            let at = span
+                .find(&format!("\n        \"{k}\":"))
+                .unwrap_or(usize::MAX);
+            (at, k.clone(), v)
+        })
+        .collect();
+    ordered.sort_by_key(|(at, _, _)| *at);
+    ordered.into_iter().map(|(_, k, v)| (k, v)).collect()
+}
+
+/// botocore's `ArgumentGenerator` skeleton of `shape` (input: empty
+/// strings; output: each string its member's name), as Python's
+/// `json.dumps(indent=4)` writes it, or as Rust code building the
+/// tool's result tree.
+fn skeleton(
+    model: &serde_json::Value,
+    text: &str,
+    shape: &str,
+    name: &str,
+    output: bool,
+    depth: usize,
+    stack: &mut Vec<String>,
+) -> String {
+    let s = &model["shapes"][shape];
+    let pad = |d: usize| "    ".repeat(d);
+    stack.push(shape.to_owned());
+    let result = match s["type"].as_str().unwrap_or_default() {
+        "structure" if stack.iter().filter(|x| *x == shape).count() > 1 => {
+            if output {
+                "o(vec![])".to_owned()
+            } else {
+                "{}".to_owned()
+            }
+        }
+        "structure" => {
+            let members = members_in_order(model, text, shape);
+            if output {
+                let parts: Vec<String> = members
+                    .iter()
+                    .map(|(k, m)| {
+                        let inner = skeleton(
+                            model,
+                            text,
+                            m["shape"].as_str().unwrap_or_default(),
+                            k,
+                            output,
+                            depth + 1,
+                            stack,
+                        );
+                        format!("({k:?}, {inner})")
+                    })
+                    .collect();
+                format!("o(vec![{}])", parts.join(", "))
+            } else if members.is_empty() {
+                "{}".to_owned()
+            } else {
+                let parts: Vec<String> = members
+                    .iter()
+                    .map(|(k, m)| {
+                        let inner = skeleton(
+                            model,
+                            text,
+                            m["shape"].as_str().unwrap_or_default(),
+                            k,
+                            output,
+                            depth + 1,
+                            stack,
+                        );
+                        format!("{}\"{k}\": {inner}", pad(depth + 1))
+                    })
+                    .collect();
+                format!("{{\n{}\n{}}}", parts.join(",\n"), pad(depth))
+            }
+        }
+        "list" => {
+            let member = s["member"]["shape"].as_str().unwrap_or_default();
+            let inner = skeleton(model, text, member, member, output, depth + 1, stack);
+            if output {
+                format!("l(vec![{inner}])")
+            } else {
+                format!("[\n{}{inner}\n{}]", pad(depth + 1), pad(depth))
+            }
+        }
+        "integer" | "long" => {
+            if output {
+                "n(0)".to_owned()
+            } else {
+                "0".to_owned()
+            }
+        }
+        "boolean" => {
+            if output {
+                "b(true)".to_owned()
+            } else {
+                "true".to_owned()
+            }
+        }
+        "timestamp" => {
+            if output {
+                "t(\"1970-01-01T00:00:00\")".to_owned()
+            } else {
+                "\"1970-01-01T00:00:00\"".to_owned()
+            }
+        }
+        _ => {
+            if output {
+                format!("t({name:?})")
+            } else {
+                "\"\"".to_owned()
+            }
+        }
+    };
+    stack.pop();
+    result
+}
+
+/// The input skeletons (text) and output skeletons (code) of every
+/// operation.
+fn skeletons(model: &serde_json::Value, text: &str) -> String {
+    let ops = model["operations"].as_object().unwrap();
+    let mut out = String::from(
+        "\n/// (operation, `--generate-cli-skeleton input`).\n\
+         #[rustfmt::skip]\n\
+         pub(crate) const INPUT_SKELETONS: &[(&str, &str)] = &[\n",
+    );
+    for (name, op) in ops {
+        let input = op["input"]["shape"].as_str().unwrap_or_default();
+        let text = skeleton(model, text, input, "", false, 0, &mut Vec::new());
+        out.push_str(&format!("    ({name:?}, {text:?}),\n"));
+    }
+    out.push_str(
+        "];\n\n/// The `--generate-cli-skeleton output` result of `operation`.\n\
+         #[rustfmt::skip]\n\
+         pub(crate) fn output_skeleton(operation: &str) -> Option<Doc> {\n    \
+         Some(match operation {\n",
+    );
+    for (name, op) in ops {
+        let output = op["output"]["shape"].as_str().unwrap_or_default();
+        let code = skeleton(model, text, output, "", true, 0, &mut Vec::new());
+        out.push_str(&format!("        {name:?} => {code},\n"));
+    }
+    out.push_str(
+        "        _ => return None,\n    })\n}\n\n\
+         fn o(fields: Vec<(&str, Doc)>) -> Doc {\n    \
+         Doc::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())\n}\n\n\
+         #[allow(dead_code, reason = \"no STS output has a list today\")]\n\
+         fn l(items: Vec<Doc>) -> Doc {\n    Doc::Array(items)\n}\n\n\
+         fn t(text: &str) -> Doc {\n    Doc::Str(text.to_owned())\n}\n\n\
+         fn n(value: i64) -> Doc {\n    Doc::Int(value)\n}\n\n\
+         #[allow(dead_code, reason = \"STS outputs have no booleans today\")]\n\
+         fn b(value: bool) -> Doc {\n    Doc::Bool(value)\n}\n",
+    );
     out
 }
 
@@ -1448,4 +1626,40 @@ fn cli_input_json_gives_the_parameters_and_the_command_line_wins() {
             "{document}: {err}"
         );
     }
+}
+
+#[test]
+fn skeletons_need_no_flags_and_send_nothing() {
+    let server = FaultServer::start(vec![]);
+    let url = server.url();
+    let input = stdout(&sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "assume-role",
+            "--generate-cli-skeleton",
+        ],
+        &KEYS,
+    ));
+    assert!(input.starts_with("{\n    \"RoleArn\": \"\",\n"), "{input}");
+    let output = stdout(&sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "get-caller-identity",
+            "--generate-cli-skeleton",
+            "output",
+            "--output",
+            "text",
+        ],
+        &KEYS,
+    ));
+    assert_eq!(output, "Account\tArn\tUserId\n");
+    assert_eq!(server.requests_seen(), 0);
+    let o = sts(
+        &["get-caller-identity", "--generate-cli-skeleton", "bogus"],
+        &KEYS,
+    );
+    assert_eq!(o.status.code(), Some(252));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--generate-cli-skeleton"));
 }

@@ -33,6 +33,21 @@ fn sts_binary() -> PathBuf {
 /// Differences kept on purpose: (command, output, query, why).
 const DELIBERATE: &[(&str, &str, &str, &str)] = &[];
 
+/// Operations whose `--generate-cli-skeleton input` is compared.
+const SKELETON_OPERATIONS: &[&str] = &[
+    "assume-role",
+    "assume-role-with-saml",
+    "assume-role-with-web-identity",
+    "assume-root",
+    "decode-authorization-message",
+    "get-access-key-info",
+    "get-caller-identity",
+    "get-delegated-access-token",
+    "get-federation-token",
+    "get-session-token",
+    "get-web-identity-token",
+];
+
 /// The commands both tools run, with three queries each: a field, a
 /// multi-select hash and a filter.
 fn commands(moto: &Moto) -> Vec<(Vec<String>, [&'static str; 3])> {
@@ -236,6 +251,27 @@ fn sts_prints_what_the_aws_cli_prints() {
                     )),
                 }
             }
+        }
+    }
+    // Input skeletons: every operation of the model that both know.
+    for op in SKELETON_OPERATIONS {
+        let args = [*op, "--generate-cli-skeleton", "input"];
+        let theirs = run(
+            Command::new(&aws).arg("sts").args(args),
+            moto,
+            &home,
+            "aws-v1-config",
+        );
+        let ours = run(Command::new(sts_binary()).args(args), moto, &home, "none");
+        compared += 1;
+        if theirs.stdout != ours.stdout || theirs.status.code() != ours.status.code() {
+            failures.push(format!(
+                "sts {op} --generate-cli-skeleton input:\n--- aws\n{}{}--- sts\n{}{}",
+                String::from_utf8_lossy(&theirs.stdout),
+                String::from_utf8_lossy(&theirs.stderr),
+                String::from_utf8_lossy(&ours.stdout),
+                String::from_utf8_lossy(&ours.stderr),
+            ));
         }
     }
     println!(

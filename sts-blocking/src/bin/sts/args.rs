@@ -60,6 +60,12 @@ pub(crate) struct Global {
     /// the command line win over it.
     #[arg(long, global = true, value_name = "JSON")]
     pub(crate) cli_input_json: Option<String>,
+    /// Print a skeleton instead of calling: `input` (the default), the
+    /// parameters for --cli-input-json; `output`, a result with each value
+    /// its member's name, through --query and --output.
+    #[arg(long, global = true, num_args = 0..=1, default_missing_value = "input",
+          value_parser = ["input", "output"], value_name = "input|output")]
+    pub(crate) generate_cli_skeleton: Option<String>,
     /// Print each signed request and its response, and the client's log
     /// lines, on stderr, secrets redacted.
     #[arg(long, global = true)]

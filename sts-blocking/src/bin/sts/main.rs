@@ -19,6 +19,7 @@ mod serve;
 mod session;
 mod setup;
 mod shorthand;
+mod skeleton;
 mod table;
 mod yaml;
 
@@ -43,7 +44,26 @@ impl From<UsageError> for Failure {
 
 fn main() -> ExitCode {
     let command = help::command();
-    let argv = match input::expand(std::env::args_os().collect(), &command) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if let Some(skeleton) = skeleton::input(&args, &command) {
+        return match skeleton {
+            Ok(text) => {
+                let mut stdout = std::io::stdout().lock();
+                match stdout
+                    .write_all(text.as_bytes())
+                    .and_then(|()| stdout.flush())
+                {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(_) => ExitCode::from(EXIT_OTHER),
+                }
+            }
+            Err(failure) => {
+                eprintln!("{}", failure.message_without_context());
+                ExitCode::from(failure.exit_status())
+            }
+        };
+    }
+    let argv = match input::expand(args, &command) {
         Ok(argv) => argv,
         Err(failure) => {
             eprintln!("{}", failure.message_without_context());

@@ -2,7 +2,11 @@
 //! (`testdata/sts-model/service-2.json`): the first sentence and the
 //! constraints. Generated; `tests/tests/cli.rs`
 //! (`help_text_comes_from_the_sts_model`) checks it against the model, and
-//! with `STS_REGENERATE_HELP=1` rewrites it.
+//! with `STS_REGENERATE_HELP=1` rewrites it. Also the
+//! `--generate-cli-skeleton` skeletons, as botocore's `ArgumentGenerator`
+//! makes them from the same model.
+
+use crate::render::Doc;
 
 /// (operation, member or "" for the operation, help line).
 #[rustfmt::skip]
@@ -62,3 +66,60 @@ pub(crate) const HELP: &[(&str, &str, &str)] = &[
     ("GetWebIdentityToken", "SigningAlgorithm", "The cryptographic algorithm to use for signing the JSON Web Token (JWT). [required; exactly 5 characters]"),
     ("GetWebIdentityToken", "Tags", "An optional list of tags to include in the JSON Web Token (JWT). [at most 50 items]"),
 ];
+
+/// (operation, `--generate-cli-skeleton input`).
+#[rustfmt::skip]
+pub(crate) const INPUT_SKELETONS: &[(&str, &str)] = &[
+    ("AssumeRole", "{\n    \"RoleArn\": \"\",\n    \"RoleSessionName\": \"\",\n    \"PolicyArns\": [\n        {\n            \"arn\": \"\"\n        }\n    ],\n    \"Policy\": \"\",\n    \"DurationSeconds\": 0,\n    \"Tags\": [\n        {\n            \"Key\": \"\",\n            \"Value\": \"\"\n        }\n    ],\n    \"TransitiveTagKeys\": [\n        \"\"\n    ],\n    \"ExternalId\": \"\",\n    \"SerialNumber\": \"\",\n    \"TokenCode\": \"\",\n    \"SourceIdentity\": \"\",\n    \"ProvidedContexts\": [\n        {\n            \"ProviderArn\": \"\",\n            \"ContextAssertion\": \"\"\n        }\n    ]\n}"),
+    ("AssumeRoleWithSAML", "{\n    \"RoleArn\": \"\",\n    \"PrincipalArn\": \"\",\n    \"SAMLAssertion\": \"\",\n    \"PolicyArns\": [\n        {\n            \"arn\": \"\"\n        }\n    ],\n    \"Policy\": \"\",\n    \"DurationSeconds\": 0\n}"),
+    ("AssumeRoleWithWebIdentity", "{\n    \"RoleArn\": \"\",\n    \"RoleSessionName\": \"\",\n    \"WebIdentityToken\": \"\",\n    \"ProviderId\": \"\",\n    \"PolicyArns\": [\n        {\n            \"arn\": \"\"\n        }\n    ],\n    \"Policy\": \"\",\n    \"DurationSeconds\": 0\n}"),
+    ("AssumeRoot", "{\n    \"TargetPrincipal\": \"\",\n    \"TaskPolicyArn\": {\n        \"arn\": \"\"\n    },\n    \"DurationSeconds\": 0\n}"),
+    ("DecodeAuthorizationMessage", "{\n    \"EncodedMessage\": \"\"\n}"),
+    ("GetAccessKeyInfo", "{\n    \"AccessKeyId\": \"\"\n}"),
+    ("GetCallerIdentity", "{}"),
+    ("GetDelegatedAccessToken", "{\n    \"TradeInToken\": \"\"\n}"),
+    ("GetFederationToken", "{\n    \"Name\": \"\",\n    \"Policy\": \"\",\n    \"PolicyArns\": [\n        {\n            \"arn\": \"\"\n        }\n    ],\n    \"DurationSeconds\": 0,\n    \"Tags\": [\n        {\n            \"Key\": \"\",\n            \"Value\": \"\"\n        }\n    ]\n}"),
+    ("GetSessionToken", "{\n    \"DurationSeconds\": 0,\n    \"SerialNumber\": \"\",\n    \"TokenCode\": \"\"\n}"),
+    ("GetWebIdentityToken", "{\n    \"Audience\": [\n        \"\"\n    ],\n    \"DurationSeconds\": 0,\n    \"SigningAlgorithm\": \"\",\n    \"Tags\": [\n        {\n            \"Key\": \"\",\n            \"Value\": \"\"\n        }\n    ]\n}"),
+];
+
+/// The `--generate-cli-skeleton output` result of `operation`.
+#[rustfmt::skip]
+pub(crate) fn output_skeleton(operation: &str) -> Option<Doc> {
+    Some(match operation {
+        "AssumeRole" => o(vec![("Credentials", o(vec![("AccessKeyId", t("AccessKeyId")), ("SecretAccessKey", t("SecretAccessKey")), ("SessionToken", t("SessionToken")), ("Expiration", t("1970-01-01T00:00:00"))])), ("AssumedRoleUser", o(vec![("AssumedRoleId", t("AssumedRoleId")), ("Arn", t("Arn"))])), ("PackedPolicySize", n(0)), ("SourceIdentity", t("SourceIdentity"))]),
+        "AssumeRoleWithSAML" => o(vec![("Credentials", o(vec![("AccessKeyId", t("AccessKeyId")), ("SecretAccessKey", t("SecretAccessKey")), ("SessionToken", t("SessionToken")), ("Expiration", t("1970-01-01T00:00:00"))])), ("AssumedRoleUser", o(vec![("AssumedRoleId", t("AssumedRoleId")), ("Arn", t("Arn"))])), ("PackedPolicySize", n(0)), ("Subject", t("Subject")), ("SubjectType", t("SubjectType")), ("Issuer", t("Issuer")), ("Audience", t("Audience")), ("NameQualifier", t("NameQualifier")), ("SourceIdentity", t("SourceIdentity"))]),
+        "AssumeRoleWithWebIdentity" => o(vec![("Credentials", o(vec![("AccessKeyId", t("AccessKeyId")), ("SecretAccessKey", t("SecretAccessKey")), ("SessionToken", t("SessionToken")), ("Expiration", t("1970-01-01T00:00:00"))])), ("SubjectFromWebIdentityToken", t("SubjectFromWebIdentityToken")), ("AssumedRoleUser", o(vec![("AssumedRoleId", t("AssumedRoleId")), ("Arn", t("Arn"))])), ("PackedPolicySize", n(0)), ("Provider", t("Provider")), ("Audience", t("Audience")), ("SourceIdentity", t("SourceIdentity"))]),
+        "AssumeRoot" => o(vec![("Credentials", o(vec![("AccessKeyId", t("AccessKeyId")), ("SecretAccessKey", t("SecretAccessKey")), ("SessionToken", t("SessionToken")), ("Expiration", t("1970-01-01T00:00:00"))])), ("SourceIdentity", t("SourceIdentity"))]),
+        "DecodeAuthorizationMessage" => o(vec![("DecodedMessage", t("DecodedMessage"))]),
+        "GetAccessKeyInfo" => o(vec![("Account", t("Account"))]),
+        "GetCallerIdentity" => o(vec![("UserId", t("UserId")), ("Account", t("Account")), ("Arn", t("Arn"))]),
+        "GetDelegatedAccessToken" => o(vec![("Credentials", o(vec![("AccessKeyId", t("AccessKeyId")), ("SecretAccessKey", t("SecretAccessKey")), ("SessionToken", t("SessionToken")), ("Expiration", t("1970-01-01T00:00:00"))])), ("PackedPolicySize", n(0)), ("AssumedPrincipal", t("AssumedPrincipal"))]),
+        "GetFederationToken" => o(vec![("Credentials", o(vec![("AccessKeyId", t("AccessKeyId")), ("SecretAccessKey", t("SecretAccessKey")), ("SessionToken", t("SessionToken")), ("Expiration", t("1970-01-01T00:00:00"))])), ("FederatedUser", o(vec![("FederatedUserId", t("FederatedUserId")), ("Arn", t("Arn"))])), ("PackedPolicySize", n(0))]),
+        "GetSessionToken" => o(vec![("Credentials", o(vec![("AccessKeyId", t("AccessKeyId")), ("SecretAccessKey", t("SecretAccessKey")), ("SessionToken", t("SessionToken")), ("Expiration", t("1970-01-01T00:00:00"))]))]),
+        "GetWebIdentityToken" => o(vec![("WebIdentityToken", t("WebIdentityToken")), ("Expiration", t("1970-01-01T00:00:00"))]),
+        _ => return None,
+    })
+}
+
+fn o(fields: Vec<(&str, Doc)>) -> Doc {
+    Doc::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+}
+
+#[allow(dead_code, reason = "no STS output has a list today")]
+fn l(items: Vec<Doc>) -> Doc {
+    Doc::Array(items)
+}
+
+fn t(text: &str) -> Doc {
+    Doc::Str(text.to_owned())
+}
+
+fn n(value: i64) -> Doc {
+    Doc::Int(value)
+}
+
+#[allow(dead_code, reason = "STS outputs have no booleans today")]
+fn b(value: bool) -> Doc {
+    Doc::Bool(value)
+}

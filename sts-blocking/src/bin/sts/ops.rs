@@ -140,6 +140,18 @@ where
 {
     let fail = |error: Error| Failure::call(Op::ACTION, error);
     op.validate().map_err(|e| fail(e.into()))?;
+    if cli.global.generate_cli_skeleton.as_deref() == Some("output") {
+        let doc = crate::model_help::output_skeleton(Op::ACTION)
+            .ok_or_else(|| Failure::Usage("--generate-cli-skeleton: no output skeleton".into()))?;
+        return print(
+            &cli.global,
+            Op::ACTION,
+            crate::render::Rendered {
+                doc,
+                credentials: None,
+            },
+        );
+    }
     let client = setup::client(&cli.global, Op::ACTION)?;
     let output = method(&client, op).map_err(|e| fail(e).at(&client.endpoint().url))?;
     print(&cli.global, Op::ACTION, output.render())
