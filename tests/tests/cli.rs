@@ -1614,7 +1614,7 @@ fn cli_input_json_gives_the_parameters_and_the_command_line_wins() {
     // Bad documents: command syntax, naming the flag and the fault.
     for (document, fault) in [
         ("{\"RoleArn\": ", "invalid JSON"),
-        ("[1, 2]", "JSON object"),
+        ("[1, 2]", "an object"),
         ("{\"NoSuchMember\": 1}", "NoSuchMember"),
         ("file:///no/such/file.json", "cannot read"),
     ] {
@@ -1662,4 +1662,51 @@ fn skeletons_need_no_flags_and_send_nothing() {
     );
     assert_eq!(o.status.code(), Some(252));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--generate-cli-skeleton"));
+}
+
+#[test]
+fn cli_input_yaml_gives_the_parameters() {
+    let body = canned::success(
+        "AssumeRole",
+        &format!("{}{ROLE_USER}", canned::credentials()),
+    );
+    let server = FaultServer::start(vec![Step::xml(200, body)]);
+    let url = server.url();
+    let doc = own_dir("cli-input-yaml").join("params.yaml");
+    std::fs::write(
+        &doc,
+        "RoleArn: arn:aws:iam::123456789012:role/from-yaml\n\
+         RoleSessionName: from-yaml # a comment\n\
+         Tags:\n- Key: Project\n  Value: 'Uni: corn'\n",
+    )
+    .unwrap();
+    let input = format!("file://{}", doc.display());
+    stdout(&sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "assume-role",
+            "--cli-input-yaml",
+            &input,
+        ],
+        &KEYS,
+    ));
+    let sent = server.requests()[0].body_text();
+    for part in [
+        "RoleSessionName=from-yaml",
+        "Tags.member.1.Key=Project",
+        "Tags.member.1.Value=Uni%3A+corn",
+    ] {
+        assert!(sent.contains(part), "{part} not in {sent}");
+    }
+    let o = sts(
+        &["assume-role", "--cli-input-yaml", "RoleArn: 'unterminated"],
+        &KEYS,
+    );
+    assert_eq!(o.status.code(), Some(252));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--cli-input-yaml") && err.contains("line 1"),
+        "{err}"
+    );
 }

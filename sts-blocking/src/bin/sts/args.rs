@@ -60,6 +60,10 @@ pub(crate) struct Global {
     /// the command line win over it.
     #[arg(long, global = true, value_name = "JSON")]
     pub(crate) cli_input_json: Option<String>,
+    /// The same as YAML (block mappings and lists, as `--output yaml`
+    /// prints them), inline or `file://path`.
+    #[arg(long, global = true, value_name = "YAML")]
+    pub(crate) cli_input_yaml: Option<String>,
     /// Print a skeleton instead of calling: `input` (the default), the
     /// parameters for --cli-input-json; `output`, a result with each value
     /// its member's name, through --query and --output.

@@ -1,5 +1,5 @@
-//! `--cli-input-json`: an operation's parameters as one JSON object
-//! (inline or `file://path`), keyed by the model's member names, as the
+//! `--cli-input-json` and `--cli-input-yaml`: an operation's parameters
+//! as one JSON object or YAML mapping (inline or `file://path`), keyed by the model's member names, as the
 //! AWS CLI takes them. Flags given on the command line win over the
 //! document's values, as in the AWS CLI.
 //!
@@ -13,12 +13,13 @@ use serde_json::Value;
 
 use crate::Failure;
 
-const FLAG: &str = "--cli-input-json";
+const JSON: &str = "--cli-input-json";
+const YAML: &str = "--cli-input-yaml";
 /// A parameters document longer than this is not one.
 const MAX_DOCUMENT: u64 = 1 << 20;
 
-fn bad(why: impl std::fmt::Display) -> Failure {
-    Failure::Usage(format!("argument {FLAG}: {why}"))
+fn bad(flag: &str, why: impl std::fmt::Display) -> Failure {
+    Failure::Usage(format!("argument {flag}: {why}"))
 }
 
 /// `name` without separators or case, as [`crate::help`] compares names.
@@ -35,31 +36,41 @@ pub(crate) fn expand(
     mut args: Vec<OsString>,
     cmd: &clap::Command,
 ) -> Result<Vec<OsString>, Failure> {
-    let Some(at) = args.iter().position(|a| {
-        a.to_str()
-            .is_some_and(|a| a == FLAG || a.starts_with(&format!("{FLAG}=")))
+    let Some((at, flag)) = args.iter().enumerate().find_map(|(i, a)| {
+        let a = a.to_str()?;
+        [JSON, YAML]
+            .into_iter()
+            .find(|f| a == *f || a.starts_with(&format!("{f}=")))
+            .map(|f| (i, f))
     }) else {
         return Ok(args);
     };
-    let flag = args.remove(at).to_string_lossy().into_owned();
-    let raw = match flag.split_once('=') {
+    let bad = |why: String| bad(flag, why);
+    let given_flag = args.remove(at).to_string_lossy().into_owned();
+    let raw = match given_flag.split_once('=') {
         Some((_, v)) => v.to_owned(),
         None if at < args.len() => args.remove(at).to_string_lossy().into_owned(),
-        None => return Err(bad("expected a JSON document or file://path")),
+        None => return Err(bad("expected a document or file://path".into())),
     };
     let text = match raw.strip_prefix("file://") {
-        Some(path) => read(path)?,
+        Some(path) => read(path).map_err(|e| bad(format!("cannot read {path}: {e}")))?,
         None => raw,
     };
-    let doc: Value = serde_json::from_str(&text).map_err(|e| bad(format!("invalid JSON: {e}")))?;
+    let doc: Value = if flag == JSON {
+        serde_json::from_str(&text).map_err(|e| bad(format!("invalid JSON: {e}")))?
+    } else {
+        crate::yaml_in::parse(&text).map_err(|e| bad(format!("invalid YAML: {e}")))?
+    };
     let Value::Object(members) = doc else {
-        return Err(bad("expected a JSON object of the operation's parameters"));
+        return Err(bad(
+            "expected an object (mapping) of the operation's parameters".into(),
+        ));
     };
     let Some((sub_at, sub)) = args.iter().enumerate().skip(1).find_map(|(i, a)| {
         let a = a.to_str()?;
         cmd.find_subcommand(a).map(|s| (i, s))
     }) else {
-        return Err(bad("needs a subcommand"));
+        return Err(bad("needs a subcommand".into()));
     };
     let given = |long: &str| {
         args.iter().any(|a| {
@@ -106,12 +117,11 @@ pub(crate) fn expand(
     Ok(args)
 }
 
-fn read(path: &str) -> Result<String, Failure> {
+fn read(path: &str) -> std::io::Result<String> {
     use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| bad(format!("cannot read {path}: {e}")))?;
     let mut text = String::new();
-    file.take(MAX_DOCUMENT)
-        .read_to_string(&mut text)
-        .map_err(|e| bad(format!("cannot read {path}: {e}")))?;
+    std::fs::File::open(path)?
+        .take(MAX_DOCUMENT)
+        .read_to_string(&mut text)?;
     Ok(text)
 }

@@ -22,6 +22,7 @@ mod shorthand;
 mod skeleton;
 mod table;
 mod yaml;
+mod yaml_in;
 
 use std::io::Write;
 use std::process::ExitCode;
