@@ -7,7 +7,7 @@
 #
 #   bash scripts/anchor-bench.sh                 # full criterion run
 #   bash scripts/anchor-bench.sh --quick         # short warm-up and measurement
-#   bash scripts/anchor-bench.sh --nice          # under `nice -n 19`
+#   bash scripts/anchor-bench.sh --nice          # build and run under `nice -n 19`
 #   bash scripts/anchor-bench.sh -- --noplot     # more criterion arguments
 #
 # The bench is tests/anchor/, a crate outside the workspace with its own
@@ -16,7 +16,9 @@
 # a few minutes; later runs rebuild only what changed.
 #
 # Ratios are taken within the run: on a shared machine two runs differ more
-# than the clients do. The table's figures are criterion's medians.
+# than the clients do. The table's figures are criterion's medians; a last
+# line gives the same ratios from the fastest of interleaved batches, which
+# moves less when other work shares the machine.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -40,7 +42,7 @@ while [ $# -gt 0 ]; do
             break
             ;;
         -h | --help)
-            sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+            sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
             exit 0
             ;;
         *)
