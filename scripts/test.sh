@@ -20,6 +20,9 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --lock
 echo "== cargo test (all features)"
 cargo test --workspace --all-features --locked
 
+echo "== anchor bench: format only (it compiles aws-sdk-sts; scripts/anchor-bench.sh runs it)"
+cargo fmt --manifest-path tests/anchor/Cargo.toml -- --check
+
 echo "== fuzz: format, lints and corpus replay (stable)"
 cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 cargo clippy --manifest-path fuzz/Cargo.toml --all-targets --locked -- -D warnings
