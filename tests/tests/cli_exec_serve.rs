@@ -273,3 +273,28 @@ fn botocore_fetches_from_serve_and_calls_moto_and_a_busy_port_is_refused() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("--port") && err.contains(&port), "{err}");
 }
+
+/// Interrupted, the tool ends by SIGINT, which a shell reports as 130,
+/// the AWS CLI's status for an interrupted command.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_serve_ends_by_sigint() {
+    use std::os::unix::process::ExitStatusExt;
+    let moto = Moto::shared_auth();
+    let mut served = serve(moto, &[]);
+    let pid = served.child.id().to_string();
+    let killed = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(killed.success());
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = served.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "sts serve ignored SIGINT"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.signal(), Some(2), "{status:?}");
+}
