@@ -233,13 +233,17 @@ fn respond(request: &str, source: &Source<'_>, token: &str) -> (u16, String) {
     }
     match source.get() {
         Ok(c) => (200, credentials_body(&c)),
-        Err(_) => (
-            500,
-            error_body(
-                "Internal Server Error",
-                "the credentials could not be had; see sts's stderr",
-            ),
-        ),
+        Err(failure) => {
+            // The failure's text names the call and the code, never a secret.
+            eprintln!("sts serve: {}", failure.message_without_context());
+            (
+                500,
+                error_body(
+                    "Internal Server Error",
+                    "the credentials could not be had; see sts's stderr",
+                ),
+            )
+        }
     }
 }
 
