@@ -148,7 +148,7 @@ pub(crate) struct SessionSource {
     /// credentials, exchanged for a session token when they are long-term).
     #[arg(long)]
     pub(crate) role_arn: Option<String>,
-    /// The session name for --role-arn (2 to 64 of [\w+=,.@-]).
+    /// The session name for --role-arn (2 to 64 of `[\w+=,.@-]`).
     #[arg(long, default_value = "sts-cli")]
     pub(crate) role_session_name: String,
     /// How long the credentials last, in seconds (900 to 43200; the

@@ -1,5 +1,5 @@
 //! The command line with its help from the STS model: each operation's
-//! subcommand and flags get the line [`model_help::HELP`] holds for them,
+//! subcommand and flags get the line [`crate::model_help::HELP`] holds for them,
 //! so that the help says what AWS says and cannot drift from the model.
 
 use clap::CommandFactory;
