@@ -370,6 +370,31 @@ fn every_other_subcommand_in_json_and_text() {
 }
 
 #[test]
+fn a_bad_query_or_output_is_refused_before_anything_is_sent() {
+    let server = FaultServer::start(vec![Step::xml(200, canned::caller_identity("arn:x"))]);
+    let url = server.url();
+    let out = sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "--query",
+            "Arn[",
+            "get-caller-identity",
+        ],
+        &KEYS,
+    );
+    assert_eq!(out.status.code(), Some(252));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--query"), "{err}");
+    let mut env = KEYS.to_vec();
+    env.push(("AWS_DEFAULT_OUTPUT", "nope"));
+    let out = sts(&["--endpoint-url", &url, "get-caller-identity"], &env);
+    assert_eq!(out.status.code(), Some(253));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("AWS_DEFAULT_OUTPUT"));
+    assert_eq!(server.requests_seen(), 0, "nothing may be sent");
+}
+
+#[test]
 fn errors_give_one_line_and_the_documented_exit_status() {
     // Service error: exit 254, the AWS CLI's sentence.
     let server = FaultServer::start(vec![Step::xml(

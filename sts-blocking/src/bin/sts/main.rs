@@ -106,6 +106,12 @@ fn main() -> ExitCode {
             }
         };
     }
+    // A bad --query or output format is refused before anything is sent,
+    // as the AWS CLI does, not after the call has been made.
+    if let Err(failure) = check_output_options(&cli.global) {
+        eprintln!("{}", failure.message(&cli.global));
+        return ExitCode::from(failure.exit_status());
+    }
     match run(&cli) {
         Ok(text) => {
             let mut stdout = std::io::stdout().lock();
@@ -123,6 +129,13 @@ fn main() -> ExitCode {
             ExitCode::from(failure.exit_status())
         }
     }
+}
+
+/// The output format and `--query`, checked as [`print`] will use them.
+fn check_output_options(global: &Global) -> Result<(), Failure> {
+    setup::output(global)?;
+    global.query.as_deref().map(Query::compile).transpose()?;
+    Ok(())
 }
 
 fn run(cli: &Cli) -> Result<String, Failure> {
