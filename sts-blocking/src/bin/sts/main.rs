@@ -131,7 +131,7 @@ fn main() -> ExitCode {
     }
 }
 
-/// The output format and `--query`, checked as [`print`] will use them.
+/// The output format and `--query`, checked as [`print()`] will use them.
 fn check_output_options(global: &Global) -> Result<(), Failure> {
     setup::output(global)?;
     global.query.as_deref().map(Query::compile).transpose()?;
