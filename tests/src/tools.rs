@@ -75,50 +75,12 @@ fn install(venv: &Path) -> Result<BuildTools, String> {
         pkg_config: bin.join("pkg-config"),
         bin: bin.clone(),
     };
-    // Inside the venv, so a rebuilt venv (new moto requirements) loses it
-    // together with the tools.
-    let stamp = venv.join(".build-tools-stamp");
-    let want = BUILD_TOOLS.join(" ");
-    let current = std::fs::read_to_string(&stamp).is_ok_and(|s| s.trim() == want)
-        && tools.cmake.is_file()
-        && tools.pkg_config.is_file();
-    if !current {
-        let started = Instant::now();
-        eprintln!("installing {want} into {} (one-time)", venv.display());
-        let python = bin.join("python");
-        // The lock `tests/moto/ensure-venv.sh` holds while it (re)builds the
-        // venv: no install into a venv being replaced, nor two at once.
-        let mut lock = venv.as_os_str().to_owned();
-        lock.push(".lock");
-        let mut pip = if Command::new("flock").arg("--version").output().is_ok() {
-            let mut c = Command::new("flock");
-            c.arg(&lock).arg(&python);
-            c
-        } else {
-            Command::new(&python)
-        };
-        pip.args([
-            "-m",
-            "pip",
-            "install",
-            "--disable-pip-version-check",
-            "--no-input",
-            "--quiet",
-            "--only-binary=:all:",
-        ])
-        .args(BUILD_TOOLS);
-        let out = crate::process::run_bounded(&mut pip, INSTALL_TIMEOUT)?;
-        if !out.status.success() {
-            return Err(format!(
-                "pip install {want} failed ({}):\n{}",
-                out.status,
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
-        std::fs::write(&stamp, format!("{want}\n"))
-            .map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
-        eprintln!("installed {want} in {:?}", started.elapsed());
-    }
+    pip_install_once(
+        venv,
+        ".build-tools-stamp",
+        BUILD_TOOLS,
+        &[&tools.cmake, &tools.pkg_config],
+    )?;
     for tool in [&tools.cmake, &tools.pkg_config] {
         let works = Command::new(tool)
             .arg("--version")
@@ -129,6 +91,61 @@ fn install(venv: &Path) -> Result<BuildTools, String> {
         }
     }
     Ok(tools)
+}
+
+/// Installs the pinned `packages` into the moto venv unless the stamp file
+/// `stamp` there already names them and every path in `installed` exists.
+/// The stamp lives inside the venv, so a rebuilt venv (new moto
+/// requirements) loses it together with the packages.
+fn pip_install_once(
+    venv: &Path,
+    stamp: &str,
+    packages: &[&str],
+    installed: &[&Path],
+) -> Result<(), String> {
+    let stamp = venv.join(stamp);
+    let want = packages.join(" ");
+    let current = std::fs::read_to_string(&stamp).is_ok_and(|s| s.trim() == want)
+        && installed.iter().all(|p| p.is_file());
+    if current {
+        return Ok(());
+    }
+    let started = Instant::now();
+    eprintln!("installing {want} into {} (one-time)", venv.display());
+    let python = venv.join("bin").join("python");
+    // The lock `tests/moto/ensure-venv.sh` holds while it (re)builds the
+    // venv: no install into a venv being replaced, nor two at once.
+    let mut lock = venv.as_os_str().to_owned();
+    lock.push(".lock");
+    let mut pip = if Command::new("flock").arg("--version").output().is_ok() {
+        let mut c = Command::new("flock");
+        c.arg(&lock).arg(&python);
+        c
+    } else {
+        Command::new(&python)
+    };
+    pip.args([
+        "-m",
+        "pip",
+        "install",
+        "--disable-pip-version-check",
+        "--no-input",
+        "--quiet",
+        "--only-binary=:all:",
+    ])
+    .args(packages);
+    let out = crate::process::run_bounded(&mut pip, INSTALL_TIMEOUT)?;
+    if !out.status.success() {
+        return Err(format!(
+            "pip install {want} failed ({}):\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    std::fs::write(&stamp, format!("{want}\n"))
+        .map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
+    eprintln!("installed {want} in {:?}", started.elapsed());
+    Ok(())
 }
 
 /// The AWS CLI v1 and what it needs beyond the moto venv, pinned. It
@@ -154,42 +171,7 @@ pub fn awscli() -> Result<PathBuf, String> {
 fn install_awscli(venv: &Path) -> Result<PathBuf, String> {
     let bin = venv.join("bin");
     let aws = bin.join("aws");
-    let stamp = venv.join(".awscli-stamp");
-    let want = AWSCLI.join(" ");
-    let current = std::fs::read_to_string(&stamp).is_ok_and(|s| s.trim() == want) && aws.is_file();
-    if !current {
-        eprintln!("installing {want} into {} (one-time)", venv.display());
-        let mut lock = venv.as_os_str().to_owned();
-        lock.push(".lock");
-        let python = bin.join("python");
-        let mut pip = if Command::new("flock").arg("--version").output().is_ok() {
-            let mut c = Command::new("flock");
-            c.arg(&lock).arg(&python);
-            c
-        } else {
-            Command::new(&python)
-        };
-        pip.args([
-            "-m",
-            "pip",
-            "install",
-            "--disable-pip-version-check",
-            "--no-input",
-            "--quiet",
-            "--only-binary=:all:",
-        ])
-        .args(AWSCLI);
-        let out = crate::process::run_bounded(&mut pip, INSTALL_TIMEOUT)?;
-        if !out.status.success() {
-            return Err(format!(
-                "pip install {want} failed ({}):\n{}",
-                out.status,
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
-        std::fs::write(&stamp, format!("{want}\n"))
-            .map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
-    }
+    pip_install_once(venv, ".awscli-stamp", AWSCLI, &[&aws])?;
     let works = Command::new(&aws)
         .arg("--version")
         .output()
