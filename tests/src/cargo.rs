@@ -34,6 +34,22 @@ pub fn build(args: &[&str]) -> PathBuf {
     dir
 }
 
+/// The `sts` binary next to the running test's deps directory, built (or
+/// brought up to date) once per test process: `cargo test` builds a
+/// package's binaries only for that package's own tests, and `sts` is
+/// behind the `cli` feature of `sts-blocking`.
+pub fn sts_binary() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let bin =
+                build(&["-p", "sts-blocking", "--features", "cli", "--bin", "sts"]).join("sts");
+            assert!(bin.exists(), "{} is missing after the build", bin.display());
+            bin
+        })
+        .clone()
+}
+
 /// Removes from `cmd`'s environment what Cargo sets for the running test's
 /// own crate. Passed on to a cargo run by `cmd`, they make build scripts that
 /// watch them (ring's watches `CARGO_MANIFEST_DIR`) look changed, so every

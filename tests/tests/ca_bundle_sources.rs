@@ -6,7 +6,7 @@
 
 mod tls_support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use sts_blocking::credentials::ProviderConfig;
@@ -173,7 +173,7 @@ fn a_missing_or_non_pem_bundle_names_the_file_and_the_setting() {
 /// an empty HOME at `home`.
 fn sts(args: &[&str], home: &Path, env: &[(&str, &str)]) -> std::process::Output {
     std::fs::create_dir_all(home).unwrap();
-    let mut cmd = Command::new(sts_binary());
+    let mut cmd = Command::new(sts_tests::cargo::sts_binary());
     cmd.args(args)
         .arg("get-caller-identity")
         .env_clear()
@@ -186,14 +186,4 @@ fn sts(args: &[&str], home: &Path, env: &[(&str, &str)]) -> std::process::Output
         cmd.env(k, v);
     }
     cmd.output().unwrap()
-}
-
-fn sts_binary() -> PathBuf {
-    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            sts_tests::cargo::build(&["-p", "sts-blocking", "--features", "cli", "--bin", "sts"])
-                .join("sts")
-        })
-        .clone()
 }

@@ -6,29 +6,6 @@ use std::process::{Command, Output};
 
 use sts_tests::{FaultServer, Moto, Step, canned};
 
-/// The `sts` binary next to this test's own deps directory, built (or
-/// brought up to date) once per run: `cargo test` builds a package's
-/// binaries only for that package's own tests, and `sts` is behind the
-/// `cli` feature of `sts-blocking`.
-fn sts_binary() -> PathBuf {
-    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let dir = sts_tests::cargo::build(&[
-                "-p",
-                "sts-blocking",
-                "--features",
-                "cli",
-                "--bin",
-                "sts",
-            ]);
-            let bin = dir.join("sts");
-            assert!(bin.exists(), "{} is missing after the build", bin.display());
-            bin
-        })
-        .clone()
-}
-
 fn scratch_home() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("sts-cli-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -38,7 +15,7 @@ fn scratch_home() -> PathBuf {
 /// Runs `sts` with only the given environment (and a scratch HOME, so no
 /// developer's ~/.aws leaks in).
 fn sts(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(sts_binary());
+    let mut cmd = Command::new(sts_tests::cargo::sts_binary());
     cmd.args(args).env_clear().env("HOME", scratch_home());
     for (k, v) in env {
         cmd.env(k, v);
@@ -781,7 +758,7 @@ fn botocore_accepts_the_credential_process_output() {
          --output credential-process",
         KEYS[0].1,
         KEYS[1].1,
-        sts_binary().display(),
+        sts_tests::cargo::sts_binary().display(),
         server.url()
     );
     std::fs::write(

@@ -10,24 +10,6 @@ use std::time::Duration;
 
 use sts_tests::Moto;
 
-/// The `sts` binary, built with the `cli` feature (see `tests/cli.rs`).
-fn sts_binary() -> PathBuf {
-    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let dir = sts_tests::cargo::build(&[
-                "-p",
-                "sts-blocking",
-                "--features",
-                "cli",
-                "--bin",
-                "sts",
-            ]);
-            dir.join("sts")
-        })
-        .clone()
-}
-
 fn home() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("sts-exec-serve-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -36,7 +18,7 @@ fn home() -> PathBuf {
 
 /// `sts` with moto's keys and endpoint, and `args` after them.
 fn sts(moto: &Moto, args: &[&str]) -> Command {
-    let mut c = Command::new(sts_binary());
+    let mut c = Command::new(sts_tests::cargo::sts_binary());
     c.args([
         "--endpoint-url",
         moto.endpoint.as_str(),

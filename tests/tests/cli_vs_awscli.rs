@@ -7,28 +7,9 @@
 //! `#`s of the same length, so that table layouts still compare. Every
 //! other difference fails unless [`DELIBERATE`] lists it with its reason.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use sts_tests::Moto;
-
-/// The `sts` binary, built with the `cli` feature (see `tests/cli.rs`).
-fn sts_binary() -> PathBuf {
-    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    BUILT
-        .get_or_init(|| {
-            let dir = sts_tests::cargo::build(&[
-                "-p",
-                "sts-blocking",
-                "--features",
-                "cli",
-                "--bin",
-                "sts",
-            ]);
-            dir.join("sts")
-        })
-        .clone()
-}
 
 /// Differences kept on purpose: (command, output, query, why).
 const DELIBERATE: &[(&str, &str, &str, &str)] = &[];
@@ -220,7 +201,9 @@ fn sts_prints_what_the_aws_cli_prints() {
                     "aws-v1-config",
                 );
                 let ours = run(
-                    Command::new(sts_binary()).args(&args).args(&common),
+                    Command::new(sts_tests::cargo::sts_binary())
+                        .args(&args)
+                        .args(&common),
                     moto,
                     &home,
                     "none",
@@ -262,7 +245,12 @@ fn sts_prints_what_the_aws_cli_prints() {
             &home,
             "aws-v1-config",
         );
-        let ours = run(Command::new(sts_binary()).args(args), moto, &home, "none");
+        let ours = run(
+            Command::new(sts_tests::cargo::sts_binary()).args(args),
+            moto,
+            &home,
+            "none",
+        );
         compared += 1;
         if theirs.stdout != ours.stdout || theirs.status.code() != ours.status.code() {
             failures.push(format!(
