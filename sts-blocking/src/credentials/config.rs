@@ -11,7 +11,7 @@ use sts_proto::time::unix_seconds;
 use super::{CredentialsError, Fs, ProvideCredentials, RealFs};
 use crate::config::ClientBuilder;
 use crate::env::{Env, ProcessEnv};
-use crate::profile::{self, FileKind, Platform, ProfileSet, Section};
+use crate::profile::{self, FileKind, Platform, ProfileSet};
 use crate::timing::{Clock, Jitter, Random, Sleep, SystemClock};
 use crate::transport::Transport;
 
@@ -444,11 +444,11 @@ pub(crate) struct StsSettings {
 }
 
 impl StsSettings {
-    /// The settings of `profile`.
-    pub(crate) fn from_profile(_set: &ProfileSet, profile: Section<'_>) -> Result<Self, String> {
-        Ok(Self {
-            profile: Some(profile.name().to_owned()),
-        })
+    /// The settings of the profile `name`.
+    pub(crate) fn of_profile(name: &str) -> Self {
+        Self {
+            profile: Some(name.to_owned()),
+        }
     }
 }
 

@@ -207,9 +207,10 @@ impl ProvideCredentials for ProfileProvider {
         let chain = profile_chain::resolve(&loaded.set, &loaded.profile).map_err(|e| {
             CredentialsError::with_kind(e.kind(), source.clone(), e.to_string()).with_cause(e)
         })?;
+        // Which profile's settings the STS calls of the chain use; the
+        // resolver reads (and checks) them when the client is made.
         let settings = match loaded.set.profile(&loaded.profile) {
-            Some(p) => StsSettings::from_profile(&loaded.set, p)
-                .map_err(|why| CredentialsError::invalid_configuration(source.clone(), why))?,
+            Some(p) => StsSettings::of_profile(p.name()),
             None => StsSettings::default(),
         };
         let mut creds = self.base(&source, chain.base, &settings)?;
