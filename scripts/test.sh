@@ -17,6 +17,12 @@ cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 echo "== cargo doc (all features, warnings denied)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --locked
 
+echo "== test tools from PyPI (moto, cmake, pkgconf, AWS CLI), before the tests lose the network"
+cargo run -p sts-tests --bin sts-test-tools --locked
+
+# Every test binary runs in a network namespace with loopback only
+# (.cargo/config.toml's runner, scripts/no-network.sh; tests/network_guard.rs
+# proves it), so no test can reach instance metadata or another host.
 echo "== cargo test (all features)"
 cargo test --workspace --all-features --locked
 

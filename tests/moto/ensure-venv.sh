@@ -67,6 +67,10 @@ if ! "$venv/bin/python" -m pip install --disable-pip-version-check --no-input \
         --quiet -r "$req" >"$log" 2>&1; then
     echo "ensure-venv.sh: pip install failed; log follows" >&2
     tail -n 40 "$log" >&2
+    if [ "${STS_NO_NETWORK:-}" = "inside" ]; then
+        echo "ensure-venv.sh: tests run without network (scripts/no-network.sh);" \
+             "install first with: cargo run -p sts-tests --bin sts-test-tools" >&2
+    fi
     exit 1
 fi
 "$venv/bin/python" -c 'import moto, flask, flask_cors, boto3' >&2
