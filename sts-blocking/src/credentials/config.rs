@@ -416,6 +416,13 @@ impl ProviderConfig {
         Ok(b)
     }
 
+    /// The HTTP stack for requests that are not STS calls (instance
+    /// metadata, the container endpoint, the SSO portal, the sign-in
+    /// service): the same transport, and connection pool, as the STS calls.
+    pub(crate) fn http_transport(&self) -> Arc<dyn Transport> {
+        Arc::clone(self.transport.get_or_init(|| self.sts.make_transport()))
+    }
+
     /// The STS settings of the selected profile: its name, when the
     /// profile files can be read and define it; the environment's and
     /// defaults otherwise (web identity from the environment works without

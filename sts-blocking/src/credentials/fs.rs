@@ -2,17 +2,35 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::{self, Read};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
-/// Reads whole files. The providers read profile files and token files
-/// only through this trait.
+/// Reads whole files, and replaces the few that providers write back (the
+/// SSO and login token caches). The providers touch files only through
+/// this trait.
 pub trait Fs: Send + Sync + fmt::Debug {
     /// The file's bytes. A missing file is an error of kind
     /// [`io::ErrorKind::NotFound`]; a file longer than `limit` bytes is an
     /// error of kind [`io::ErrorKind::InvalidData`]. An implementation
     /// must not block for ever (see [`RealFs`]).
     fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>>;
+
+    /// Replaces the file at `path` with `contents` so that a reader sees
+    /// either the old file or the new one, never a part (the token caches
+    /// are read by other programs, such as the AWS CLI, at any moment), and
+    /// so that only the owner can read it: the caches hold tokens.
+    ///
+    /// The default refuses with [`io::ErrorKind::Unsupported`]: a file
+    /// system that cannot write keeps working for every provider that only
+    /// reads, and a refreshed token is then used without being cached.
+    fn write_atomic(&self, path: &Path, contents: &[u8]) -> io::Result<()> {
+        let _ = (path, contents);
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "this file system is read-only",
+        ))
+    }
 }
 
 /// The real file system.
@@ -50,6 +68,10 @@ impl Fs for RealFs {
             return Err(too_large(limit));
         }
         Ok(bytes)
+    }
+
+    fn write_atomic(&self, path: &Path, contents: &[u8]) -> io::Result<()> {
+        replace_file(path, contents)
     }
 }
 
@@ -125,6 +147,53 @@ fn special(what: &str) -> io::Error {
     )
 }
 
+/// Creates a temporary file beside `path` (mode 0600 on Unix, created anew:
+/// never an existing file or a link), writes and syncs it, then renames it
+/// over `path`. The parent directory is created (mode 0700 on Unix) when
+/// missing, as the AWS CLI does for `~/.aws/sso/cache`.
+fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?;
+    if !dir.exists() {
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::DirBuilderExt;
+            builder.mode(0o700);
+        }
+        builder.create(dir)?;
+    }
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut temp_name = std::ffi::OsString::from(".");
+    temp_name.push(name);
+    temp_name.push(format!(".{}.{n}.tmp", std::process::id()));
+    let temp = dir.join(temp_name);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let written = (|| {
+        let mut file = options.open(&temp)?;
+        file.write_all(contents)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    written
+}
+
 fn too_large(limit: u64) -> io::Error {
     io::Error::new(
         io::ErrorKind::InvalidData,
@@ -133,9 +202,12 @@ fn too_large(limit: u64) -> io::Error {
 }
 
 /// Files held in memory, by path. `Debug` lists the paths only.
-#[derive(Clone, Default, PartialEq, Eq)]
+///
+/// Clones share the files, so a test can hand one to a provider and look at
+/// what the provider wrote back through another ([`MapFs::get`]).
+#[derive(Clone, Default)]
 pub struct MapFs {
-    files: HashMap<PathBuf, Vec<u8>>,
+    files: Arc<Mutex<HashMap<PathBuf, Vec<u8>>>>,
 }
 
 impl MapFs {
@@ -150,30 +222,45 @@ impl MapFs {
         self
     }
 
-    /// Adds or replaces the file at `path`.
+    /// Adds or replaces the file at `path` (in every clone).
     pub fn insert(&mut self, path: impl Into<PathBuf>, contents: impl Into<Vec<u8>>) {
-        self.files.insert(path.into(), contents.into());
+        self.lock().insert(path.into(), contents.into());
     }
 
-    /// Removes the file at `path`.
+    /// Removes the file at `path` (in every clone).
     pub fn remove(&mut self, path: impl AsRef<Path>) {
-        self.files.remove(path.as_ref());
+        self.lock().remove(path.as_ref());
+    }
+
+    /// The bytes of the file at `path`, if there is one.
+    pub fn get(&self, path: impl AsRef<Path>) -> Option<Vec<u8>> {
+        self.lock().get(path.as_ref()).cloned()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Vec<u8>>> {
+        self.files.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
 impl Fs for MapFs {
     fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-        match self.files.get(path) {
+        match self.lock().get(path) {
             Some(bytes) if bytes.len() as u64 > limit => Err(too_large(limit)),
             Some(bytes) => Ok(bytes.clone()),
             None => Err(io::Error::new(io::ErrorKind::NotFound, "no such file")),
         }
     }
+
+    fn write_atomic(&self, path: &Path, contents: &[u8]) -> io::Result<()> {
+        self.lock().insert(path.to_owned(), contents.to_vec());
+        Ok(())
+    }
 }
 
 impl fmt::Debug for MapFs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut paths: Vec<&PathBuf> = self.files.keys().collect();
+        let files = self.lock();
+        let mut paths: Vec<&PathBuf> = files.keys().collect();
         paths.sort();
         f.debug_tuple("MapFs").field(&paths).finish()
     }
@@ -182,6 +269,40 @@ impl fmt::Debug for MapFs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn write_atomic_replaces_the_file_owner_only_and_leaves_no_temporary() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("sts-fs-write-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("cache").join("token.json");
+        RealFs.write_atomic(&path, b"first").unwrap();
+        RealFs.write_atomic(&path, b"second").unwrap();
+        assert_eq!(RealFs.read(&path, 100).unwrap(), b"second");
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let dir_mode = std::fs::metadata(path.parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(dir_mode, 0o700);
+        let names: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["token.json"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn map_fs_clones_share_what_is_written() {
+        let fs = MapFs::new();
+        let seen = fs.clone();
+        fs.write_atomic(Path::new("/a"), b"x").unwrap();
+        assert_eq!(seen.get("/a").unwrap(), b"x");
+    }
 
     /// The race the second type check cannot close: a path that is a FIFO
     /// by the time it is opened. The open must return, not wait for a
