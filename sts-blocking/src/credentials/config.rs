@@ -410,15 +410,13 @@ impl ProviderConfig {
         if b.endpoint.region.is_none() && b.endpoint.endpoint.is_none() {
             b.endpoint.region = Some("us-east-1".to_owned());
         }
-        b.transport = Some(Arc::clone(
-            self.transport.get_or_init(|| self.sts.make_transport()),
-        ));
+        b.transport = Some(self.http_transport());
         Ok(b)
     }
 
-    /// The HTTP stack for requests that are not STS calls (instance
-    /// metadata, the container endpoint, the SSO portal, the sign-in
-    /// service): the same transport, and connection pool, as the STS calls.
+    /// The HTTP stack for the providers' requests: STS calls and the others
+    /// (instance metadata, the container endpoint, the SSO portal, the
+    /// sign-in service) share one transport and its connection pool.
     pub(crate) fn http_transport(&self) -> Arc<dyn Transport> {
         Arc::clone(self.transport.get_or_init(|| self.sts.make_transport()))
     }
