@@ -253,6 +253,44 @@ pub struct Resolved {
 /// # Ok::<(), sts_blocking::ConfigError>(())
 /// ```
 pub fn resolve(overrides: &Overrides, config: &ProviderConfig) -> Result<Resolved, ConfigError> {
+    resolve_for(overrides, config, Service::STS)
+}
+
+/// A service whose endpoint URL can be configured: its variable
+/// `AWS_ENDPOINT_URL_<ID>` and its key in a `services` section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Service {
+    /// `AWS_ENDPOINT_URL_<ID>`.
+    pub(crate) variable: &'static str,
+    /// The key of its block in a `services` section.
+    pub(crate) key: &'static str,
+}
+
+impl Service {
+    /// STS.
+    pub(crate) const STS: Service = Service {
+        variable: "AWS_ENDPOINT_URL_STS",
+        key: "sts",
+    };
+    /// The IAM Identity Center portal (service id `SSO`).
+    pub(crate) const SSO: Service = Service {
+        variable: "AWS_ENDPOINT_URL_SSO",
+        key: "sso",
+    };
+    /// The IAM Identity Center OIDC service (service id `SSO OIDC`).
+    pub(crate) const SSO_OIDC: Service = Service {
+        variable: "AWS_ENDPOINT_URL_SSO_OIDC",
+        key: "sso_oidc",
+    };
+}
+
+/// [`resolve`], with the endpoint URL configured for `service` rather than
+/// for STS (the providers also call the SSO portal and OIDC service).
+pub(crate) fn resolve_for(
+    overrides: &Overrides,
+    config: &ProviderConfig,
+    service: Service,
+) -> Result<Resolved, ConfigError> {
     let env = config.env();
     let explicit_profile = overrides
         .profile
@@ -295,8 +333,8 @@ pub fn resolve(overrides: &Overrides, config: &ProviderConfig) -> Result<Resolve
     let endpoint_url = look
         .find(
             overrides.endpoint_url.clone(),
-            &["AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL"],
-            Key::Endpoint,
+            &[service.variable, "AWS_ENDPOINT_URL"],
+            Key::Endpoint(service.key),
         )
         .filter(|found| !ignore.value || found.origin == Origin::Explicit)
         .map(check_endpoint_url)
@@ -460,8 +498,9 @@ impl ProfileFiles {
 #[derive(Clone, Copy)]
 enum Key {
     Plain(&'static str),
-    /// `services` → `sts` → `endpoint_url`, else `endpoint_url`.
-    Endpoint,
+    /// `services` → the service's key (`sts`) → `endpoint_url`, else
+    /// `endpoint_url`.
+    Endpoint(&'static str),
 }
 
 struct Lookup<'a> {
@@ -497,15 +536,18 @@ impl Lookup<'_> {
             Key::Plain(key) => section
                 .get_nonempty(key)
                 .map(|v| Setting::new(v.trim().to_owned(), origin(key))),
-            Key::Endpoint => {
-                let service = section
+            Key::Endpoint(service) => {
+                let configured = section
                     .get_nonempty("services")
                     .and_then(|name| self.files.set.as_ref()?.services(name.trim()))
-                    .and_then(|s| s.sub_property("sts", "endpoint_url"))
+                    .and_then(|s| s.sub_property(service, "endpoint_url"))
                     .map(|v| v.trim().to_owned())
                     .filter(|v| !v.is_empty());
-                match service {
-                    Some(v) => Some(Setting::new(v, origin("services.sts.endpoint_url"))),
+                match configured {
+                    Some(v) => Some(Setting::new(
+                        v,
+                        origin(&format!("services.{service}.endpoint_url")),
+                    )),
                     None => section
                         .get_nonempty("endpoint_url")
                         .map(|v| Setting::new(v.trim().to_owned(), origin("endpoint_url"))),

@@ -4,14 +4,12 @@
 //! `default-credential-provider-chain/` the whole default chain.
 //!
 //! Each case is a fake world: `env.json` is the whole environment, `fs/`
-//! the whole file system (mounted at `/`), and `http-traffic.json` the STS
+//! the whole file system (mounted at `/`), and `http-traffic.json` the
 //! traffic, answered in order by a replaying [`Transport`] that also checks
-//! each request's URL and `Action`. The result is compared with
-//! `test-case.json`: the keys, the session token, the expiry and the
-//! account id, or an error.
-//!
-//! SSO cases are expected to fail with "SSO ... not supported"
-//! (they are listed in [`SSO_CASES`]).
+//! each request: for STS its URL, form content type and `Action`; for the
+//! SSO portal its method, URL with the query and bearer token header. The
+//! result is compared with `test-case.json`: the keys, the session token,
+//! the expiry and the account id, or an error.
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
@@ -27,18 +25,9 @@ use sts_blocking::env::MapEnv;
 use sts_blocking::timing::{Clock, Sleep};
 use sts_blocking::transport::{Transport, TransportError, TransportFailure};
 
-/// The cases that need SSO, which this crate does not implement.
-const SSO_CASES: &[&str] = &[
-    "profile-provider/invalid_sso_credentials_config",
-    "profile-provider/sso_credentials",
-    "profile-provider/sso_override_global_env_url",
-    "profile-provider/sso_token",
-];
-
 /// Default-chain cases for sources that are being built (instance metadata,
-/// containers, SSO). Emptied as each lands; none may stay.
+/// containers). Emptied as each lands; none may stay.
 const NOT_YET: &[&str] = &[
-    "e2e_fips_and_dual_stack_sso",
     "ecs_assume_role",
     "ecs_credentials",
     "ecs_credentials_invalid_profile",
@@ -51,9 +40,6 @@ const NOT_YET: &[&str] = &[
     "imds_default_chain_success",
     "imds_no_iam_role",
     "imds_token_fail",
-    "sso_assume_role",
-    "sso_no_token_file",
-    "sso_server_error",
 ];
 
 fn root() -> PathBuf {
@@ -86,7 +72,9 @@ fn load_fs(dir: &Path, at: &Path, fs: &mut MapFs) {
 /// One recorded exchange.
 #[derive(Debug)]
 struct Exchange {
+    method: String,
     uri: String,
+    request_headers: Vec<(String, String)>,
     request_body: String,
     status: u16,
     headers: Vec<(String, String)>,
@@ -98,7 +86,9 @@ fn exchanges(traffic: &Value) -> Vec<Exchange> {
     for event in traffic["events"].as_array().unwrap() {
         let id = event["connection_id"].as_u64().unwrap();
         let x = by_connection.entry(id).or_insert_with(|| Exchange {
+            method: String::new(),
             uri: String::new(),
+            request_headers: Vec::new(),
             request_body: String::new(),
             status: 0,
             headers: Vec::new(),
@@ -107,6 +97,13 @@ fn exchanges(traffic: &Value) -> Vec<Exchange> {
         let action = &event["action"];
         if let Some(r) = action.get("Request") {
             x.uri = r["request"]["uri"].as_str().unwrap().to_owned();
+            x.method = r["request"]["method"].as_str().unwrap_or("POST").to_owned();
+            for (name, values) in r["request"]["headers"].as_object().unwrap() {
+                for v in values.as_array().unwrap() {
+                    x.request_headers
+                        .push((name.to_ascii_lowercase(), v.as_str().unwrap().to_owned()));
+                }
+            }
         } else if let Some(d) = action.get("Data") {
             let text = d["data"]["Utf8"].as_str().unwrap_or_default();
             match d["direction"].as_str() {
@@ -157,33 +154,62 @@ fn normalized_uri(uri: &str) -> String {
     )
 }
 
-impl Transport for Replay {
-    fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
-        _timeout: Option<Duration>,
-    ) -> Result<http::Response<Vec<u8>>, TransportError> {
-        let Some(x) = self.queue.lock().unwrap().pop_front() else {
-            self.mismatches
-                .lock()
-                .unwrap()
-                .push(format!("unexpected request to {}", request.uri()));
-            return Err(TransportError::new(
-                TransportFailure::Connect,
-                "no more recorded traffic",
+/// The query's name-value pairs, in order of name (the recordings do not
+/// agree on an order).
+fn query_pairs(uri: &str) -> Vec<String> {
+    let uri: http::Uri = uri.parse().unwrap();
+    let mut pairs: Vec<String> = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+impl Replay {
+    fn mismatch(&self, what: String) {
+        self.mismatches.lock().unwrap().push(what);
+    }
+
+    /// An SSO portal request: a GET of the recorded URL and query, with
+    /// the recorded bearer token, and no body.
+    fn check_portal(&self, request: &http::Request<Vec<u8>>, x: &Exchange) {
+        if request.method().as_str() != x.method {
+            self.mismatch(format!(
+                "method {}, recorded {}",
+                request.method(),
+                x.method
             ));
-        };
-        let body = String::from_utf8_lossy(request.body()).into_owned();
-        let want = normalized_uri(&x.uri);
-        let have = normalized_uri(&request.uri().to_string());
-        if want != have {
-            self.mismatches
-                .lock()
-                .unwrap()
-                .push(format!("request to {have}, recorded {want}"));
         }
+        let have = request.uri().to_string();
+        if query_pairs(&have) != query_pairs(&x.uri) {
+            self.mismatch(format!("query of {have}, recorded {}", x.uri));
+        }
+        let recorded = x
+            .request_headers
+            .iter()
+            .find(|(k, _)| k == "x-amz-sso_bearer_token")
+            .map(|(_, v)| v.as_str());
+        let sent = request
+            .headers()
+            .get("x-amz-sso_bearer_token")
+            .and_then(|v| v.to_str().ok());
+        if sent.is_none() || sent != recorded {
+            self.mismatch("the bearer token header differs from the recording".to_owned());
+        }
+        if !request.body().is_empty() {
+            self.mismatch("a portal request with a body".to_owned());
+        }
+    }
+
+    /// An STS request: a form with the recorded `Action`.
+    fn check_sts(&self, request: &http::Request<Vec<u8>>, x: &Exchange) {
+        let body = String::from_utf8_lossy(request.body()).into_owned();
         if action_of(&body) != action_of(&x.request_body) {
-            self.mismatches.lock().unwrap().push(format!(
+            self.mismatch(format!(
                 "action {:?}, recorded {:?}",
                 action_of(&body),
                 action_of(&x.request_body)
@@ -195,10 +221,33 @@ impl Transport for Replay {
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
         if !content_type.starts_with("application/x-www-form-urlencoded") {
-            self.mismatches
-                .lock()
-                .unwrap()
-                .push(format!("content-type {content_type:?}"));
+            self.mismatch(format!("content-type {content_type:?}"));
+        }
+    }
+}
+
+impl Transport for Replay {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        _timeout: Option<Duration>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let Some(x) = self.queue.lock().unwrap().pop_front() else {
+            self.mismatch(format!("unexpected request to {}", request.uri()));
+            return Err(TransportError::new(
+                TransportFailure::Connect,
+                "no more recorded traffic",
+            ));
+        };
+        let want = normalized_uri(&x.uri);
+        let have = normalized_uri(&request.uri().to_string());
+        if want != have {
+            self.mismatch(format!("request to {have}, recorded {want}"));
+        }
+        if x.uri.contains("/federation/credentials") {
+            self.check_portal(&request, &x);
+        } else {
+            self.check_sts(&request, &x);
         }
         let mut response = http::Response::builder().status(x.status);
         for (k, v) in &x.headers {
@@ -269,18 +318,6 @@ fn run_case(dir: &Path, whole_chain: bool) -> Outcome {
         dir.parent().unwrap().file_name().unwrap().to_string_lossy(),
         dir.file_name().unwrap().to_string_lossy()
     );
-    if SSO_CASES.contains(&id.as_str()) {
-        return match result {
-            Err(e)
-                if e.kind() == CredentialsErrorKind::Unsupported
-                    && e.to_string().contains("SSO")
-                    && e.to_string().contains("not supported") =>
-            {
-                Outcome::Passed
-            }
-            other => Outcome::Failed(format!("SSO case gave {other:?}")),
-        };
-    }
     match (expected.get("Ok"), result) {
         (Some(want), Ok(creds)) => {
             if left != 0 {
@@ -312,6 +349,16 @@ fn run_case(dir: &Path, whole_chain: bool) -> Outcome {
         }
         (None, Err(e)) => {
             let text = e.to_string();
+            println!("     {id}: {text}");
+            // The SSO errors keep the SDKs' words (up to the I/O error's
+            // own, which is the file system's).
+            if id.contains("sso") {
+                let want = expected["ErrorContains"].as_str().unwrap_or_default();
+                let want = want.split(": No such file").next().unwrap_or(want);
+                if !text.contains(want) {
+                    problems.push(format!("the error does not say {want:?}: {text}"));
+                }
+            }
             assert!(!text.contains("TESTSECRETKEY"), "{id}: a secret in {text}");
             if e.kind() == CredentialsErrorKind::NotConfigured && !whole_chain {
                 // Only a provider upstream calls "not enabled" (no files at

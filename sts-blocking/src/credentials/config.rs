@@ -421,6 +421,25 @@ impl ProviderConfig {
         Arc::clone(self.transport.get_or_init(|| self.sts.make_transport()))
     }
 
+    /// The AWS CLI's SSO token cache, `~/.aws/sso/cache` (none when no
+    /// home directory is known).
+    pub(crate) fn sso_cache_dir(&self) -> Option<PathBuf> {
+        let home = profile::location::home_dir(&*self.env, self.platform)?;
+        let sep = self.platform.separator();
+        Some(PathBuf::from(format!(
+            "{}{sep}.aws{sep}sso{sep}cache",
+            home.trim_end_matches(sep)
+        )))
+    }
+
+    /// How long one of the providers' own requests (SSO portal, OIDC) may
+    /// take: the STS client's attempt timeout, else ten seconds.
+    pub(crate) fn http_timeout(&self) -> std::time::Duration {
+        self.sts
+            .attempt_timeout
+            .unwrap_or(std::time::Duration::from_secs(10))
+    }
+
     /// The STS settings of the selected profile: its name, when the
     /// profile files can be read and define it; the environment's and
     /// defaults otherwise (web identity from the environment works without

@@ -7,7 +7,9 @@
 //! |---|---|
 //! | [`StaticProvider`] | fixed credentials |
 //! | [`EnvironmentProvider`] | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_CREDENTIAL_EXPIRATION` |
-//! | [`ProfileProvider`] | `~/.aws/config` and `~/.aws/credentials`: static keys, `role_arn` with `source_profile` or `credential_source`, `web_identity_token_file`, `credential_process` |
+//! | [`ProfileProvider`] | `~/.aws/config` and `~/.aws/credentials`: static keys, `role_arn` with `source_profile` or `credential_source`, `web_identity_token_file`, `credential_process`, SSO |
+//! | [`SsoProvider`] | IAM Identity Center: a role's credentials from the SSO portal, with the token `aws sso login` cached in `~/.aws/sso/cache/` |
+//! | [`SsoTokenProvider`] | that cached SSO bearer token itself, refreshed through the OIDC service when it nears expiry |
 //! | [`WebIdentityProvider`] | `AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN`, `AWS_ROLE_SESSION_NAME` (EKS service accounts) |
 //! | [`CredentialProcessProvider`] | an external command's JSON output |
 //! | [`AssumeRoleProvider`] | `AssumeRole` with another provider's credentials |
@@ -46,6 +48,7 @@ mod fs;
 mod process;
 mod profile;
 pub mod profile_chain;
+mod sso;
 mod web_identity;
 
 pub use assume_role::{
@@ -62,6 +65,7 @@ pub use environment::EnvironmentProvider;
 pub use fs::{Fs, MapFs, RealFs};
 pub use process::{CredentialProcessProvider, parse_output as parse_process_output};
 pub use profile::ProfileProvider;
+pub use sso::{SsoProvider, SsoSession, SsoToken, SsoTokenProvider};
 pub use web_identity::WebIdentityProvider;
 
 /// Refuses credentials that expired before `now`.
@@ -154,8 +158,8 @@ pub enum CredentialsErrorKind {
     /// The source is set up, but its settings are wrong (a profile loop, a
     /// missing key, a file that does not parse). A chain stops here.
     InvalidConfiguration,
-    /// The source is set up for a feature this crate does not have (SSO,
-    /// instance metadata). A chain stops here.
+    /// The source is set up for a feature this crate does not have
+    /// (instance metadata). A chain stops here.
     Unsupported,
     /// The source is set up and was tried, and failed (STS refused, the
     /// process failed, the token file is unreadable). A chain stops here.

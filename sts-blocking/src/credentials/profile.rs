@@ -10,7 +10,8 @@ use super::config::StsSettings;
 use super::profile_chain::{self, BaseCredentials, RoleLink};
 use super::{
     CredentialProcessProvider, CredentialsError, CredentialsErrorKind, EnvironmentProvider,
-    ProvideCredentials, ProviderConfig, SharedCredentials, WebIdentityProvider,
+    ProvideCredentials, ProviderConfig, SharedCredentials, SsoProvider, SsoSession,
+    WebIdentityProvider,
 };
 use crate::config::ClientBuilder;
 
@@ -29,8 +30,11 @@ use crate::config::ClientBuilder;
 /// with `role_arn`; `credential_process`. STS is called with the selected
 /// profile's `region`, `endpoint_url`, `services` section,
 /// `use_fips_endpoint`, `use_dualstack_endpoint` and `sts_regional_endpoints`,
-/// unless the environment or the configuration overrides them. SSO profiles
-/// fail with [`CredentialsErrorKind::Unsupported`].
+/// unless the environment or the configuration overrides them. SSO
+/// profiles (`sso_session` with an `[sso-session]` section, or legacy
+/// `sso_start_url` and `sso_region`, with `sso_account_id` and
+/// `sso_role_name`) get credentials from an [`SsoProvider`], also as the
+/// source profile of a role.
 ///
 /// Not configured: no profile file exists, the selected profile is not
 /// defined, or it holds no credential settings at all. Any other failure
@@ -93,6 +97,29 @@ impl ProfileProvider {
                 settings.clone(),
             )
             .provide_credentials(),
+            BaseCredentials::Sso {
+                profile,
+                sso_session,
+                sso_start_url,
+                sso_region,
+                sso_account_id,
+                sso_role_name,
+            } => {
+                let (Some(account_id), Some(role_name)) = (sso_account_id, sso_role_name) else {
+                    return Err(CredentialsError::invalid_configuration(
+                        format!("profile {profile:?}"),
+                        "the profile names an SSO session but neither sso_account_id nor \
+                         sso_role_name, so the selected profile will resolve an access token \
+                         instead of credentials (for services that take a bearer token); add \
+                         sso_account_id and sso_role_name for credentials",
+                    ));
+                };
+                let session =
+                    SsoSession::of_profile(profile, sso_session, sso_start_url, sso_region);
+                SsoProvider::new(&self.config, session, account_id, role_name)
+                    .with_settings(settings.clone())
+                    .provide_credentials()
+            }
             BaseCredentials::CredentialProcess {
                 profile,
                 command,

@@ -13,8 +13,13 @@
 //! - `role_arn` with `web_identity_token_file` is a web identity base;
 //! - without `role_arn`: `credential_process`, then static keys;
 //! - a profile visited twice is a loop, reported with its path;
-//! - SSO profiles (`sso_session`, `sso_start_url`, `sso_account_id`,
-//!   `sso_role_name`, `sso_region`) are reported as unsupported.
+//! - without `role_arn`, an SSO profile (`sso_session`, `sso_start_url`,
+//!   `sso_account_id`, `sso_role_name`, `sso_region`) is an SSO base: with
+//!   `sso_session`, the start URL and region come from the
+//!   `[sso-session name]` section (a profile's own `sso_start_url` or
+//!   `sso_region` must agree with it); without it, from the profile.
+//!   `sso_account_id` and `sso_role_name` go together; a profile with
+//!   neither names a session only (for a bearer token, not credentials).
 
 use std::fmt;
 
@@ -79,6 +84,24 @@ pub enum BaseCredentials {
         command: String,
         /// `aws_account_id`, used if the process reports none.
         account_id: Option<String>,
+    },
+    /// IAM Identity Center: a role's credentials from the SSO portal, with
+    /// the bearer token the AWS CLI cached at `aws sso login`.
+    Sso {
+        /// The profile.
+        profile: String,
+        /// `sso_session`: the `[sso-session]` section the start URL and
+        /// region come from (`None` for a legacy profile that holds them).
+        sso_session: Option<String>,
+        /// `sso_start_url`.
+        sso_start_url: String,
+        /// `sso_region`: where the portal and the OIDC service are called.
+        sso_region: String,
+        /// `sso_account_id` (`None` with `sso_role_name`: the profile names
+        /// a session for a bearer token only).
+        sso_account_id: Option<String>,
+        /// `sso_role_name`.
+        sso_role_name: Option<String>,
     },
 }
 
@@ -162,9 +185,19 @@ pub enum ProfileChainError {
         /// What it should be.
         expected: &'static str,
     },
-    /// The profile uses SSO, which this crate does not support.
-    SsoNotSupported {
+    /// An SSO profile without one of the settings it needs, or with
+    /// settings that contradict its `[sso-session]` section.
+    InvalidSso {
         /// The profile.
+        profile: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// `sso_session` names an `[sso-session]` section that is not defined.
+    SsoSessionNotFound {
+        /// The missing session.
+        sso_session: String,
+        /// The profile naming it.
         profile: String,
     },
 }
@@ -179,7 +212,6 @@ impl ProfileChainError {
             ProfileChainError::NoCredentials { selected: true, .. } => {
                 CredentialsErrorKind::NotConfigured
             }
-            ProfileChainError::SsoNotSupported { .. } => CredentialsErrorKind::Unsupported,
             _ => CredentialsErrorKind::InvalidConfiguration,
         }
     }
@@ -228,10 +260,15 @@ impl fmt::Display for ProfileChainError {
                 key,
                 expected,
             } => write!(f, "profile `{profile}`: `{key}` must be {expected}"),
-            ProfileChainError::SsoNotSupported { profile } => write!(
+            ProfileChainError::InvalidSso { profile, reason } => {
+                write!(f, "profile `{profile}`: {reason}")
+            }
+            ProfileChainError::SsoSessionNotFound {
+                sso_session,
+                profile,
+            } => write!(
                 f,
-                "profile `{profile}` uses SSO (sso_session / sso_start_url / sso_account_id / \
-                 sso_role_name), and SSO is not supported by this crate"
+                "sso-session named `{sso_session}` (referenced by profile `{profile}`) was not found"
             ),
         }
     }
@@ -291,7 +328,7 @@ pub fn resolve(set: &ProfileSet, selected: &str) -> Result<ProfileChain, Profile
             break static_keys(profile)?;
         }
         let Some(role_arn) = profile.get_nonempty("role_arn") else {
-            break base_without_role(profile, first)?;
+            break base_without_role(set, profile, first)?;
         };
         if let Some(token_file) = profile.get_nonempty("web_identity_token_file") {
             break BaseCredentials::WebIdentityToken {
@@ -387,9 +424,10 @@ fn static_keys(profile: Section<'_>) -> Result<BaseCredentials, ProfileChainErro
     })
 }
 
-/// A profile without `role_arn`: web identity (an error), SSO
-/// (unsupported), `credential_process`, or static keys.
+/// A profile without `role_arn`: web identity (an error), SSO,
+/// `credential_process`, or static keys.
 fn base_without_role(
+    set: &ProfileSet,
     profile: Section<'_>,
     selected: bool,
 ) -> Result<BaseCredentials, ProfileChainError> {
@@ -398,7 +436,7 @@ fn base_without_role(
         return Err(ProfileChainError::WebIdentityWithoutRole { profile: name });
     }
     if SSO_KEYS.iter().any(|k| profile.get_nonempty(k).is_some()) {
-        return Err(ProfileChainError::SsoNotSupported { profile: name });
+        return sso(set, profile);
     }
     if let Some(command) = opt(profile, "credential_process") {
         return Ok(BaseCredentials::CredentialProcess {
@@ -413,6 +451,102 @@ fn base_without_role(
     Err(ProfileChainError::NoCredentials {
         profile: name,
         selected,
+    })
+}
+
+/// The SSO base of `profile` (`None` when it has no SSO settings), for
+/// the SSO token provider, which needs only the session.
+pub(crate) fn sso_base(
+    set: &ProfileSet,
+    profile: Section<'_>,
+) -> Option<Result<BaseCredentials, ProfileChainError>> {
+    SSO_KEYS
+        .iter()
+        .any(|k| profile.get_nonempty(k).is_some())
+        .then(|| sso(set, profile))
+}
+
+/// The SSO base of `profile`, checked as the AWS SDKs check it.
+fn sso(set: &ProfileSet, profile: Section<'_>) -> Result<BaseCredentials, ProfileChainError> {
+    let name = profile.name().to_owned();
+    let invalid = |reason: String| ProfileChainError::InvalidSso {
+        profile: name.clone(),
+        reason,
+    };
+    let sso_account_id = opt(profile, "sso_account_id");
+    let sso_role_name = opt(profile, "sso_role_name");
+    match (&sso_account_id, &sso_role_name) {
+        (None, Some(_)) => {
+            return Err(invalid(
+                "if `sso_role_name` is set, then `sso_account_id` must also be set".to_owned(),
+            ));
+        }
+        (Some(_), None) => {
+            return Err(invalid(
+                "if `sso_account_id` is set, then `sso_role_name` must also be set".to_owned(),
+            ));
+        }
+        _ => {}
+    }
+    let own_start_url = opt(profile, "sso_start_url");
+    let own_region = opt(profile, "sso_region");
+    let (sso_session, sso_start_url, sso_region) = match opt(profile, "sso_session") {
+        Some(session_name) => {
+            let Some(session) = set.sso_session(&session_name) else {
+                return Err(ProfileChainError::SsoSessionNotFound {
+                    sso_session: session_name,
+                    profile: name,
+                });
+            };
+            let start_url = opt(session, "sso_start_url");
+            let region = opt(session, "sso_region");
+            for (key, own, theirs) in [
+                ("sso_region", &own_region, &region),
+                ("sso_start_url", &own_start_url, &start_url),
+            ] {
+                if own.is_some() && own != theirs {
+                    return Err(invalid(format!(
+                        "`{key}` can only be specified in the [sso-session] config when a \
+                         session name is given (the profile's `{key}` differs from that of \
+                         sso-session `{session_name}`)"
+                    )));
+                }
+            }
+            let missing = |key: &str| {
+                invalid(format!(
+                    "sso-session `{session_name}` has no `{key}`, which SSO needs"
+                ))
+            };
+            let start_url = start_url.ok_or_else(|| missing("sso_start_url"))?;
+            let region = region.ok_or_else(|| missing("sso_region"))?;
+            (Some(session_name), start_url, region)
+        }
+        None => {
+            let missing = |key: &str| {
+                invalid(format!(
+                    "`{key}` is missing; an SSO profile without `sso_session` needs both \
+                     `sso_start_url` and `sso_region`"
+                ))
+            };
+            let start_url = own_start_url.ok_or_else(|| missing("sso_start_url"))?;
+            let region = own_region.ok_or_else(|| missing("sso_region"))?;
+            if sso_account_id.is_none() {
+                return Err(invalid(
+                    "`sso_account_id` and `sso_role_name` are missing; a profile without \
+                     `sso_session` must name the account and role to sign in to"
+                        .to_owned(),
+                ));
+            }
+            (None, start_url, region)
+        }
+    };
+    Ok(BaseCredentials::Sso {
+        profile: name,
+        sso_session,
+        sso_start_url,
+        sso_region,
+        sso_account_id,
+        sso_role_name,
     })
 }
 

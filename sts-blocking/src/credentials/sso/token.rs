@@ -1,0 +1,303 @@
+//! The bearer token of an SSO session, from the AWS CLI's cache,
+//! refreshed through the OIDC service when it nears its expiry.
+
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+use sts_proto::SecretString;
+use sts_proto::time::{format_timestamp, from_unix, unix_seconds};
+
+use super::SsoSession;
+use super::cache::{self, CachedToken, MAX_CACHE_BYTES, RefreshGrant};
+use super::endpoint::{self, Api};
+use super::http::{error_code, send};
+use super::json::{SecretObject, parse_object};
+use crate::credentials::config::{StsSettings, wipe};
+use crate::credentials::profile_chain::{self, BaseCredentials};
+use crate::credentials::{CredentialsError, ProviderConfig};
+
+/// A token closer than this to its expiry is refreshed, as the AWS SDKs do.
+const REFRESH_WINDOW: Duration = Duration::from_secs(5 * 60);
+
+/// An SSO access token and when it expires. `Debug` hides the token.
+#[derive(Debug, Clone)]
+pub struct SsoToken {
+    token: SecretString,
+    expiration: SystemTime,
+}
+
+impl SsoToken {
+    /// The bearer token.
+    pub fn token(&self) -> &SecretString {
+        &self.token
+    }
+
+    /// When it expires.
+    pub fn expiration(&self) -> SystemTime {
+        self.expiration
+    }
+}
+
+/// The bearer token of an SSO session, as the AWS SDKs' SSO token
+/// provider gives it: read from `~/.aws/sso/cache/` (where `aws sso login`
+/// put it) on every call.
+///
+/// A token of an `[sso-session]` within five minutes of its expiry is
+/// refreshed with the cached refresh token and OIDC client registration
+/// (`CreateToken` with the `refresh_token` grant), and the cache file is
+/// replaced atomically with the new token, its other members kept. If the
+/// refresh fails while the old token is still valid, the old token is
+/// used. A legacy profile's token (no `sso_session`) is never refreshed.
+/// Without a valid token the error says to run `aws sso login`.
+///
+/// ```no_run
+/// use sts_blocking::credentials::{ProviderConfig, SsoTokenProvider};
+///
+/// let token = SsoTokenProvider::new(&ProviderConfig::new()).token()?;
+/// println!("valid until {:?}", token.expiration());
+/// # Ok::<(), sts_blocking::credentials::CredentialsError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct SsoTokenProvider {
+    config: ProviderConfig,
+    session: Option<SsoSession>,
+    settings: StsSettings,
+}
+
+impl SsoTokenProvider {
+    /// The session of the profile `config` selects (its `sso_session`, or
+    /// a legacy profile's `sso_start_url` and `sso_region`), read from the
+    /// profile files on every call.
+    pub fn new(config: &ProviderConfig) -> Self {
+        Self {
+            config: config.clone(),
+            session: None,
+            settings: StsSettings::default(),
+        }
+    }
+
+    /// The token of `session`.
+    pub fn for_session(config: &ProviderConfig, session: SsoSession) -> Self {
+        let settings = match session.profile() {
+            Some(p) => StsSettings::of_profile(p),
+            None => StsSettings::default(),
+        };
+        Self {
+            config: config.clone(),
+            session: Some(session),
+            settings,
+        }
+    }
+
+    /// A valid token, refreshed first if it is about to expire.
+    ///
+    /// Not configured: no profile files, or the selected profile is not
+    /// defined or has no SSO settings. Any other failure (no cache file, a
+    /// malformed one, one for another start URL, an expired token) is
+    /// [`Failed`](crate::credentials::CredentialsErrorKind::Failed), or
+    /// [`InvalidConfiguration`](crate::credentials::CredentialsErrorKind::InvalidConfiguration)
+    /// for a broken SSO profile.
+    pub fn token(&self) -> Result<SsoToken, CredentialsError> {
+        match &self.session {
+            Some(session) => load(&self.config, session, &self.settings),
+            None => {
+                let (session, settings) = self.selected_session()?;
+                load(&self.config, &session, &settings)
+            }
+        }
+    }
+
+    fn selected_session(&self) -> Result<(SsoSession, StsSettings), CredentialsError> {
+        let loaded = self.config.load_profiles()?;
+        let source = format!("profile {:?}", loaded.profile);
+        let Some(profile) = loaded.set.profile(&loaded.profile) else {
+            return Err(CredentialsError::not_configured(
+                source,
+                "the profile is not defined",
+            ));
+        };
+        match profile_chain::sso_base(&loaded.set, profile) {
+            None => Err(CredentialsError::not_configured(
+                source,
+                "the profile has no SSO settings (sso_session, or sso_start_url and sso_region)",
+            )),
+            Some(Err(e)) => Err(CredentialsError::with_kind(e.kind(), source, e.to_string())),
+            Some(Ok(BaseCredentials::Sso {
+                profile,
+                sso_session,
+                sso_start_url,
+                sso_region,
+                ..
+            })) => Ok((
+                SsoSession::of_profile(profile, sso_session, sso_start_url, sso_region),
+                StsSettings::of_profile(&loaded.profile),
+            )),
+            Some(Ok(_)) => Err(CredentialsError::invalid_configuration(
+                source,
+                "the profile's SSO settings give no session",
+            )),
+        }
+    }
+}
+
+/// The token of `session`, from its cache file, refreshed when due.
+pub(super) fn load(
+    config: &ProviderConfig,
+    session: &SsoSession,
+    settings: &StsSettings,
+) -> Result<SsoToken, CredentialsError> {
+    let hint = session.login_hint();
+    let Some(dir) = config.sso_cache_dir() else {
+        return Err(CredentialsError::failed(
+            format!("SSO token of {}", session.describe()),
+            format!(
+                "no home directory is known (HOME is not set), so the SSO token cache \
+                 cannot be found; {hint}"
+            ),
+        ));
+    };
+    let path = dir.join(session.cache_file_name());
+    let source = format!("SSO token of {} ({})", session.describe(), path.display());
+    let fail = |reason: String| CredentialsError::failed(source.clone(), reason);
+    let bytes = config
+        .fs()
+        .read(&path, MAX_CACHE_BYTES)
+        .map_err(|e| fail(format!("failed to read `{}`: {e}; {hint}", path.display())))?;
+    let parsed = cache::parse(&bytes);
+    wipe(bytes);
+    let cached = parsed.map_err(|why| {
+        fail(format!(
+            "the token cache file `{}` is unusable: {why}; {hint}",
+            path.display()
+        ))
+    })?;
+    if let Some(url) = &cached.start_url {
+        if url.trim() != session.start_url() {
+            return Err(fail(format!(
+                "the cached token is for start URL {url}, not {}; {hint}",
+                session.start_url()
+            )));
+        }
+    }
+    let now = config.clock().now();
+    let valid = cached.expires_at > now;
+    if cached
+        .expires_at
+        .duration_since(now)
+        .is_ok_and(|left| left > REFRESH_WINDOW)
+    {
+        return Ok(cached_token(&cached));
+    }
+    let refresh_failure = match (session.name(), &cached.refresh) {
+        (Some(_), Some(grant)) if grant.registration_expires_at > now => {
+            match refresh(config, settings, session, &cached, grant, now, &path) {
+                Ok(token) => return Ok(token),
+                Err(why) => Some(why),
+            }
+        }
+        (Some(_), Some(grant)) => Some(format!(
+            "the OIDC client registration expired at {}",
+            format_timestamp(grant.registration_expires_at)
+        )),
+        _ => None,
+    };
+    if valid {
+        if let Some(why) = refresh_failure {
+            log::warn!(
+                "{source}: the token expires at {} and could not be refreshed ({why}); \
+                 using it until then",
+                format_timestamp(cached.expires_at)
+            );
+        }
+        return Ok(cached_token(&cached));
+    }
+    let why = match (refresh_failure, session.name()) {
+        (Some(why), _) => format!("could not be refreshed: {why}"),
+        (None, Some(_)) => "cannot be refreshed: the cache holds no refresh token and client \
+                            registration"
+            .to_owned(),
+        (None, None) => "is not refreshed for a profile without sso_session".to_owned(),
+    };
+    Err(fail(format!(
+        "the SSO session has expired: its token expired at {} and {why}; {hint}",
+        format_timestamp(cached.expires_at)
+    )))
+}
+
+fn cached_token(cached: &CachedToken) -> SsoToken {
+    SsoToken {
+        token: cached.access_token.clone(),
+        expiration: cached.expires_at,
+    }
+}
+
+/// `CreateToken` with the refresh grant, then the cache file replaced.
+/// The reason it failed never quotes a token.
+fn refresh(
+    config: &ProviderConfig,
+    settings: &StsSettings,
+    session: &SsoSession,
+    cached: &CachedToken,
+    grant: &RefreshGrant,
+    now: SystemTime,
+    path: &Path,
+) -> Result<SsoToken, String> {
+    let base = endpoint::base_url(config, settings, Api::Oidc, session.region())?;
+    let mut document = SecretObject::default();
+    for (key, value) in [
+        ("clientId", grant.client_id.as_str()),
+        ("clientSecret", grant.client_secret.expose()),
+        ("grantType", "refresh_token"),
+        ("refreshToken", grant.refresh_token.expose()),
+    ] {
+        document
+            .0
+            .insert(key.to_owned(), serde_json::Value::String(value.to_owned()));
+    }
+    let body = serde_json::to_vec(&document.0).map_err(|e| e.to_string())?;
+    let request = http::Request::post(format!("{base}/token"))
+        .header("content-type", "application/json")
+        .body(body)
+        .map_err(|e| format!("cannot make the request to {base}: {e}"))?;
+    let (status, bytes) = send(config, request).map_err(|e| format!("CreateToken: {e}"))?;
+    if !status.is_success() {
+        let code = error_code(&bytes);
+        wipe(bytes);
+        return Err(format!(
+            "CreateToken at {base} answered HTTP {}{}",
+            status.as_u16(),
+            code.map(|c| format!(" ({c})")).unwrap_or_default()
+        ));
+    }
+    let parsed = parse_object(&bytes);
+    wipe(bytes);
+    let answer = |why: String| format!("CreateToken at {base} gave an unusable answer: {why}");
+    let doc = parsed.map_err(answer)?;
+    let access_token = SecretString::new(doc.required("accessToken").map_err(answer)?);
+    let expires_in = doc
+        .integer("expiresIn")
+        .map_err(answer)?
+        .ok_or_else(|| answer("`expiresIn` is missing".to_owned()))?;
+    if expires_in <= 0 {
+        return Err(answer("`expiresIn` is not positive".to_owned()));
+    }
+    let refresh_token = doc
+        .string("refreshToken")
+        .map_err(answer)?
+        .filter(|t| !t.is_empty())
+        .map(SecretString::new);
+    let expiration = from_unix(unix_seconds(now).saturating_add(expires_in), 0)
+        .ok_or_else(|| answer("`expiresIn` is out of range".to_owned()))?;
+    let text = cached.refreshed_document(&access_token, expiration, refresh_token.as_ref());
+    if let Err(e) = config.fs().write_atomic(path, &text) {
+        log::warn!(
+            "SSO token of {}: refreshed, but could not write the cache file `{}` back: {e}",
+            session.describe(),
+            path.display()
+        );
+    }
+    Ok(SsoToken {
+        token: access_token,
+        expiration,
+    })
+}
