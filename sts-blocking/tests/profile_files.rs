@@ -5,8 +5,8 @@
 //! - `profile-parser-tests.json`: all 65 cases;
 //! - `file-location-tests.json`: the Linux cases (the Windows ones test
 //!   rules for another platform; they are counted as skipped);
-//! - `assume-role-tests.json`: all 28 cases, SSO ones expected to fail with
-//!   "not supported".
+//! - `assume-role-tests.json`: all 28 cases, the 6 SSO ones included (an
+//!   `Sso` base, or the SDKs' error).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -183,6 +183,21 @@ fn chain_json(chain: &profile_chain::ProfileChain) -> Value {
             put("role_session_name", role_session_name.as_deref());
             serde_json::json!({ "WebIdentityToken": obj })
         }
+        BaseCredentials::Sso {
+            sso_session,
+            sso_start_url,
+            sso_region,
+            sso_account_id,
+            sso_role_name,
+            ..
+        } => {
+            put("sso_session", sso_session.as_deref());
+            put("sso_start_url", Some(sso_start_url));
+            put("sso_region", Some(sso_region));
+            put("sso_account_id", sso_account_id.as_deref());
+            put("sso_role_name", sso_role_name.as_deref());
+            serde_json::json!({ "Sso": obj })
+        }
         other => panic!("no JSON shape in the test data for {other:?}"),
     };
     steps.push(base);
@@ -218,18 +233,27 @@ fn assume_role_chain_cases() {
         let selected = case["input"]["selected_profile"].as_str().unwrap();
         let got = profile_chain::resolve(&set, selected);
         if is_sso_case(case) {
-            // SSO is out of scope: whatever upstream expects, the answer
-            // here is a clear "not supported".
             sso.push(docs);
-            match got {
-                Err(e @ ProfileChainError::SsoNotSupported { .. }) => {
-                    assert_eq!(e.kind(), CredentialsErrorKind::Unsupported, "{docs}");
-                    assert!(e.to_string().contains("SSO"), "{docs}: {e}");
-                    assert!(e.to_string().contains("not supported"), "{docs}: {e}");
+            // The SSO errors keep the SDKs' words, and say the profile is
+            // broken.
+            if let (Some(want), Err(e)) = (case["output"]["Error"].as_str(), &got) {
+                assert!(
+                    matches!(
+                        e,
+                        ProfileChainError::InvalidSso { .. }
+                            | ProfileChainError::SsoSessionNotFound { .. }
+                    ),
+                    "{docs}: {e:?}"
+                );
+                assert_eq!(
+                    e.kind(),
+                    CredentialsErrorKind::InvalidConfiguration,
+                    "{docs}"
+                );
+                if !e.to_string().contains(want) {
+                    failures.push(format!("{docs}: {e} does not say {want:?}"));
                 }
-                other => failures.push(format!("{docs}: SSO case gave {other:?}")),
             }
-            continue;
         }
         match (&case["output"], got) {
             (Value::Object(o), Ok(chain)) if o.contains_key("ProfileChain") => {
@@ -251,7 +275,7 @@ fn assume_role_chain_cases() {
         }
     }
     println!(
-        "assume-role-tests.json: {} cases ran, {} of them SSO (expected \"not supported\"): {sso:#?}",
+        "assume-role-tests.json: {} cases ran, {} of them SSO: {sso:#?}",
         cases.len(),
         sso.len()
     );
