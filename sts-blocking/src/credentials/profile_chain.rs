@@ -605,6 +605,43 @@ mod tests {
     }
 
     #[test]
+    fn sso_profiles_are_checked_against_their_session() {
+        let set = profile::parse(
+            "[profile agree]\nsso_session = s\nsso_start_url = https://u\nsso_region = r\n\
+             sso_account_id = 1\nsso_role_name = n\n\
+             [profile other-url]\nsso_session = s\nsso_start_url = https://v\n\
+             [profile no-region]\nsso_session = t\n\
+             [profile legacy]\nsso_start_url = https://u\nsso_account_id = 1\nsso_role_name = n\n\
+             [profile legacy-token]\nsso_start_url = https://u\nsso_region = r\n\
+             [profile role]\nrole_arn = ra\nsource_profile = agree\n\
+             [sso-session s]\nsso_start_url = https://u\nsso_region = r\n\
+             [sso-session t]\nsso_start_url = https://u\n",
+            "",
+        )
+        .unwrap();
+        let chain = resolve(&set, "role").unwrap();
+        assert!(matches!(
+            chain.base,
+            BaseCredentials::Sso { ref profile, ref sso_session, ref sso_region, .. }
+                if profile == "agree" && sso_session.as_deref() == Some("s") && sso_region == "r"
+        ));
+        assert_eq!(chain.roles.len(), 1);
+        for (name, want) in [
+            ("other-url", "`sso_start_url` can only be specified"),
+            ("no-region", "sso-session `t` has no `sso_region`"),
+            ("legacy", "`sso_region` is missing"),
+            (
+                "legacy-token",
+                "`sso_account_id` and `sso_role_name` are missing",
+            ),
+        ] {
+            let e = resolve(&set, name).unwrap_err();
+            assert!(e.to_string().contains(want), "{name}: {e}");
+            assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration);
+        }
+    }
+
+    #[test]
     fn debug_of_a_chain_hides_secrets() {
         let set = profile::parse(
             "[default]\naws_access_key_id = K\naws_secret_access_key = VERYSECRET\naws_session_token = TOKENVALUE\n",

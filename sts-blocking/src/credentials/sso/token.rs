@@ -171,13 +171,15 @@ pub(super) fn load(
             path.display()
         ))
     })?;
-    if let Some(url) = &cached.start_url {
-        if url.trim() != session.start_url() {
-            return Err(fail(format!(
-                "the cached token is for start URL {url}, not {}; {hint}",
-                session.start_url()
-            )));
-        }
+    if let Some(url) = cached
+        .start_url
+        .as_deref()
+        .filter(|url| url.trim() != session.start_url())
+    {
+        return Err(fail(format!(
+            "the cached token is for start URL {url}, not {}; {hint}",
+            session.start_url()
+        )));
     }
     let now = config.clock().now();
     let valid = cached.expires_at > now;

@@ -1,0 +1,633 @@
+//! SSO credentials end to end: the real default transport, the real file
+//! system (a temporary home directory with a config file and a token
+//! cache the way `aws sso login` leaves them), and a loopback stand-in for
+//! the SSO portal and the OIDC service, reached through
+//! `AWS_ENDPOINT_URL_SSO` and `AWS_ENDPOINT_URL_SSO_OIDC` as the AWS SDKs
+//! allow.
+//!
+//! The stand-in checks what it is sent (the bearer token, the refresh
+//! grant) and answers as each test says; the tests check the credentials,
+//! the errors (which name the source and never quote a token), and the
+//! cache file the refresh leaves.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, SystemTime};
+
+use serde_json::{Value, json};
+use sts_blocking::credentials::{
+    CredentialsError, ProfileProvider, ProvideCredentials, ProviderConfig, SharedCredentials,
+};
+use sts_blocking::env::MapEnv;
+use sts_proto::time::{format_timestamp, parse_timestamp};
+
+/// Largest request the stand-in reads.
+const MAX_REQUEST_BYTES: usize = 64 * 1024;
+
+/// One request the stand-in received.
+#[derive(Debug, Clone)]
+struct Received {
+    method: String,
+    target: String,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Received {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+type Handler = dyn Fn(&Received) -> (u16, String) + Send + Sync;
+
+/// A loopback HTTP/1.1 server answering each request with `handler`'s
+/// status and body, one request per connection; every read and write is
+/// bounded in time and size.
+struct Server {
+    addr: SocketAddr,
+    received: Arc<Mutex<Vec<Received>>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    fn start(handler: impl Fn(&Received) -> (u16, String) + Send + Sync + 'static) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let handler: Arc<Handler> = Arc::new(handler);
+        let thread = {
+            let (received, stop) = (Arc::clone(&received), Arc::clone(&stop));
+            std::thread::spawn(move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(stream) = stream else { continue };
+                    if let Some(request) = answer(stream, &*handler) {
+                        received.lock().unwrap().push(request);
+                    }
+                }
+            })
+        };
+        Self {
+            addr,
+            received,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn received(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wakes the accept loop so that it sees the flag.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Reads one request from `stream` and writes `handler`'s answer.
+fn answer(mut stream: TcpStream, handler: &Handler) -> Option<Received> {
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    stream
+        .set_write_timeout(Some(Duration::from_secs(5)))
+        .ok()?;
+    let mut data = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
+        if data.len() > MAX_REQUEST_BYTES {
+            return None;
+        }
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 {
+            return None;
+        }
+        data.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let mut first = lines.next()?.split(' ');
+    let (method, target) = (first.next()?.to_owned(), first.next()?.to_owned());
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0)
+        .min(MAX_REQUEST_BYTES);
+    let mut body = data[head_end + 4..].to_vec();
+    while body.len() < length {
+        let n = stream.read(&mut chunk).ok()?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    let request = Received {
+        method,
+        target,
+        headers,
+        body,
+    };
+    let (status, text) = handler(&request);
+    let response = format!(
+        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+         connection: close\r\n\r\n{text}",
+        text.len()
+    );
+    stream.write_all(response.as_bytes()).ok()?;
+    stream.flush().ok()?;
+    Some(request)
+}
+
+/// A temporary home directory with `~/.aws/config` and one token cache
+/// file; removed when dropped.
+struct Home {
+    dir: PathBuf,
+}
+
+/// The SHA-1 of `dev`, the session name: the cache file's name.
+const DEV_CACHE: &str = "34c6fceca75e456f25e7e99531e2425c6c1de443.json";
+const START_URL: &str = "https://d-abc123.awsapps.com/start";
+const ACCESS_TOKEN: &str = "cached-access-token-VALUE";
+const REFRESH_TOKEN: &str = "cached-refresh-token-VALUE";
+const CLIENT_SECRET: &str = "cached-client-secret-VALUE";
+const SECRETS: &[&str] = &[
+    ACCESS_TOKEN,
+    REFRESH_TOKEN,
+    CLIENT_SECRET,
+    "new-access-token-VALUE",
+    "new-refresh-token-VALUE",
+    "portal-secret-key-VALUE",
+    "portal-session-token-VALUE",
+];
+
+const CONFIG: &str = "[profile default]\nsso_session = dev\nsso_account_id = 012345678901\n\
+                      sso_role_name = SampleRole\nregion = eu-west-1\n\n\
+                      [sso-session dev]\nsso_region = us-east-1\n\
+                      sso_start_url = https://d-abc123.awsapps.com/start\n\
+                      sso_registration_scopes = sso:account:access\n";
+
+impl Home {
+    fn new(test: &str, cache: Option<&str>) -> Self {
+        let dir = std::env::temp_dir().join(format!("sts-sso-{}-{test}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join(".aws/sso/cache")).unwrap();
+        std::fs::write(dir.join(".aws/config"), CONFIG).unwrap();
+        if let Some(text) = cache {
+            std::fs::write(dir.join(".aws/sso/cache").join(DEV_CACHE), text).unwrap();
+        }
+        Self { dir }
+    }
+
+    fn cache_path(&self) -> PathBuf {
+        self.dir.join(".aws/sso/cache").join(DEV_CACHE)
+    }
+
+    fn cache(&self) -> Value {
+        serde_json::from_slice(&std::fs::read(self.cache_path()).unwrap()).unwrap()
+    }
+
+    /// The profile provider of this home, with both services at `server`.
+    fn provider(&self, server: &Server) -> ProfileProvider {
+        let env = MapEnv::new([
+            ("HOME", self.dir.to_str().unwrap().to_owned()),
+            ("AWS_ENDPOINT_URL_SSO", server.url()),
+            ("AWS_ENDPOINT_URL_SSO_OIDC", server.url()),
+        ]);
+        ProfileProvider::new(&ProviderConfig::new().with_env(env))
+    }
+}
+
+impl Drop for Home {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// `now` plus (or minus) `secs`, as the cache writes times.
+fn at(secs: i64) -> String {
+    let now = SystemTime::now();
+    let t = if secs >= 0 {
+        now + Duration::from_secs(secs.unsigned_abs())
+    } else {
+        now - Duration::from_secs(secs.unsigned_abs())
+    };
+    format_timestamp(t)
+}
+
+/// A cache file whose token expires `expires_in` seconds from now;
+/// refreshable when `refreshable`.
+fn cache_file(expires_in: i64, refreshable: bool) -> String {
+    let mut doc = json!({
+        "startUrl": START_URL,
+        "region": "us-east-1",
+        "accessToken": ACCESS_TOKEN,
+        "expiresAt": at(expires_in),
+        "somethingNew": {"kept": [1, 2, 3]},
+    });
+    if refreshable {
+        doc["refreshToken"] = json!(REFRESH_TOKEN);
+        doc["clientId"] = json!("the-client-id");
+        doc["clientSecret"] = json!(CLIENT_SECRET);
+        doc["registrationExpiresAt"] = json!(at(90 * 24 * 3600));
+    }
+    doc.to_string()
+}
+
+/// `cache` with `key` set to `value`.
+fn with_member(cache: String, key: &str, value: Value) -> String {
+    let mut doc: Value = serde_json::from_str(&cache).unwrap();
+    doc[key] = value;
+    doc.to_string()
+}
+
+const EXPIRATION_MILLIS: i64 = 4_102_444_800_000; // 2100-01-01
+
+fn role_credentials() -> String {
+    json!({"roleCredentials": {
+        "accessKeyId": "ASIAPORTAL",
+        "secretAccessKey": "portal-secret-key-VALUE",
+        "sessionToken": "portal-session-token-VALUE",
+        "expiration": EXPIRATION_MILLIS,
+    }})
+    .to_string()
+}
+
+/// The portal, answering `GetRoleCredentials` for `token` only; the OIDC
+/// service, answering the refresh grant with `oidc`.
+fn services(token: &'static str, oidc: (u16, String)) -> Server {
+    Server::start(move |r| {
+        if r.target.starts_with("/federation/credentials?") {
+            let query_ok = r.target.contains("account_id=012345678901")
+                && r.target.contains("role_name=SampleRole");
+            if r.method != "GET" || !query_ok {
+                return (400, r#"{"message":"bad request"}"#.to_owned());
+            }
+            if r.header("x-amz-sso_bearer_token") != Some(token) {
+                return (
+                    401,
+                    r#"{"message":"Session token not found or invalid"}"#.to_owned(),
+                );
+            }
+            (200, role_credentials())
+        } else if r.target == "/token" && r.method == "POST" {
+            oidc.clone()
+        } else {
+            (404, "{}".to_owned())
+        }
+    })
+}
+
+fn assert_portal_credentials(creds: &SharedCredentials) {
+    assert_eq!(creds.access_key_id(), "ASIAPORTAL");
+    assert_eq!(
+        creds.secret_access_key().expose(),
+        "portal-secret-key-VALUE"
+    );
+    assert_eq!(
+        creds.session_token().map(|t| t.expose()),
+        Some("portal-session-token-VALUE")
+    );
+    assert_eq!(creds.account_id(), Some("012345678901"));
+    assert_eq!(
+        creds.expiration(),
+        Some(SystemTime::UNIX_EPOCH + Duration::from_millis(EXPIRATION_MILLIS as u64))
+    );
+}
+
+/// The error's text, checked to quote no secret.
+fn error_text(e: &CredentialsError) -> String {
+    let text = format!("{e} {e:?}");
+    for secret in SECRETS {
+        assert!(!text.contains(secret), "a secret in {text}");
+    }
+    e.to_string()
+}
+
+fn new_token_answer() -> (u16, String) {
+    (
+        200,
+        json!({
+            "accessToken": "new-access-token-VALUE",
+            "expiresIn": 3600,
+            "refreshToken": "new-refresh-token-VALUE",
+            "tokenType": "Bearer",
+        })
+        .to_string(),
+    )
+}
+
+#[test]
+fn a_valid_token_gets_the_role_credentials() {
+    let home = Home::new("valid", Some(&cache_file(3600, true)));
+    let server = services(ACCESS_TOKEN, (500, "{}".to_owned()));
+    let creds = home.provider(&server).provide_credentials().unwrap();
+    assert_portal_credentials(&creds);
+    let got = server.received();
+    assert_eq!(got.len(), 1, "no refresh for a token an hour from expiry");
+    assert!(got[0].body.is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_expiring_token_is_refreshed_and_the_cache_rewritten() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = Home::new("refresh", Some(&cache_file(120, true)));
+    let server = services("new-access-token-VALUE", new_token_answer());
+    let before = SystemTime::now();
+    let creds = home.provider(&server).provide_credentials().unwrap();
+    assert_portal_credentials(&creds);
+
+    let got = server.received();
+    assert_eq!(got.len(), 2, "{got:?}");
+    let grant: Value = serde_json::from_slice(&got[0].body).unwrap();
+    assert_eq!(got[0].target, "/token");
+    assert!(
+        got[0]
+            .header("content-type")
+            .is_some_and(|v| v.starts_with("application/json"))
+    );
+    assert_eq!(
+        grant,
+        json!({
+            "clientId": "the-client-id",
+            "clientSecret": CLIENT_SECRET,
+            "grantType": "refresh_token",
+            "refreshToken": REFRESH_TOKEN,
+        })
+    );
+
+    let cache = home.cache();
+    assert_eq!(cache["accessToken"], "new-access-token-VALUE");
+    assert_eq!(cache["refreshToken"], "new-refresh-token-VALUE");
+    assert_eq!(cache["somethingNew"], json!({"kept": [1, 2, 3]}));
+    assert_eq!(cache["startUrl"], START_URL);
+    assert_eq!(cache["clientId"], "the-client-id");
+    let expires = parse_timestamp(cache["expiresAt"].as_str().unwrap()).unwrap();
+    let lifetime = expires.duration_since(before).unwrap();
+    assert!(
+        lifetime > Duration::from_secs(3590) && lifetime <= Duration::from_secs(3601),
+        "{lifetime:?}"
+    );
+    let mode = std::fs::metadata(home.cache_path())
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600);
+    let names: Vec<_> = std::fs::read_dir(home.cache_path().parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, [DEV_CACHE], "no temporary file is left");
+
+    // The rewritten cache serves the next call without a refresh.
+    let again = home.provider(&server).provide_credentials().unwrap();
+    assert_portal_credentials(&again);
+    assert_eq!(server.received().len(), 3);
+}
+
+#[test]
+fn an_expired_token_is_refreshed_too() {
+    let home = Home::new("expired-refresh", Some(&cache_file(-600, true)));
+    let server = services("new-access-token-VALUE", new_token_answer());
+    let creds = home.provider(&server).provide_credentials().unwrap();
+    assert_portal_credentials(&creds);
+    assert_eq!(home.cache()["accessToken"], "new-access-token-VALUE");
+}
+
+#[test]
+fn a_failed_refresh_falls_back_to_the_still_valid_token() {
+    let cache = cache_file(120, true);
+    let home = Home::new("refresh-fails", Some(&cache));
+    let refused = (
+        400,
+        r#"{"error":"invalid_grant","error_description":"no"}"#.to_owned(),
+    );
+    let server = services(ACCESS_TOKEN, refused);
+    let creds = home.provider(&server).provide_credentials().unwrap();
+    assert_portal_credentials(&creds);
+    let got = server.received();
+    assert_eq!(
+        got.len(),
+        2,
+        "a refresh was tried, then the portal: {got:?}"
+    );
+    assert_eq!(got[0].target, "/token");
+    let unchanged: Value = serde_json::from_str(&cache).unwrap();
+    assert_eq!(home.cache(), unchanged);
+}
+
+#[test]
+fn an_expired_token_that_cannot_be_refreshed_says_to_sign_in() {
+    let home = Home::new("expired", Some(&cache_file(-60, false)));
+    let server = services(ACCESS_TOKEN, new_token_answer());
+    let e = home.provider(&server).provide_credentials().unwrap_err();
+    let text = error_text(&e);
+    assert!(text.contains("aws sso login --profile default"), "{text}");
+    assert!(text.contains("expired"), "{text}");
+    assert!(text.contains(DEV_CACHE), "names the cache file: {text}");
+    assert!(server.received().is_empty());
+
+    // Refreshable, but the OIDC service refuses: the same advice, and why.
+    let home = Home::new("expired-refused", Some(&cache_file(-60, true)));
+    let server = services(
+        ACCESS_TOKEN,
+        (400, r#"{"error":"invalid_grant"}"#.to_owned()),
+    );
+    let e = home.provider(&server).provide_credentials().unwrap_err();
+    let text = error_text(&e);
+    assert!(
+        text.contains("aws sso login") && text.contains("invalid_grant") && text.contains("400"),
+        "{text}"
+    );
+    assert_eq!(server.received().len(), 1, "no portal call without a token");
+}
+
+#[test]
+fn portal_failures_are_reported_without_secrets() {
+    for (test, status, body, want) in [
+        ("portal-500", 500, r#"{"message":"internal"}"#, "HTTP 500"),
+        (
+            "portal-html",
+            200,
+            "<html>portal-secret-key-VALUE</html>",
+            "not valid JSON",
+        ),
+        (
+            "portal-missing",
+            200,
+            r#"{"roleCredentials":{"accessKeyId":"A","secretAccessKey":"portal-secret-key-VALUE"}}"#,
+            "`sessionToken` is missing",
+        ),
+        (
+            "portal-refused",
+            403,
+            r#"{"__type":"com.amazonaws.switchboard.portal#UnauthorizedException"}"#,
+            "aws sso login",
+        ),
+    ] {
+        let home = Home::new(test, Some(&cache_file(3600, true)));
+        let server = Server::start(move |_| (status, body.to_owned()));
+        let e = home.provider(&server).provide_credentials().unwrap_err();
+        let text = error_text(&e);
+        assert!(text.contains(want), "{test}: {text}");
+        assert!(
+            text.contains("SampleRole") && text.contains("012345678901"),
+            "{test}: {text}"
+        );
+        assert_eq!(server.received().len(), 1, "{test}: no retry");
+    }
+}
+
+#[test]
+fn bad_cache_files_name_the_file_and_say_why() {
+    let other_url = cache_file(3600, true).replace(START_URL, "https://other.awsapps.com/start");
+    for (test, cache, want) in [
+        (
+            "malformed",
+            Some("{\"accessToken\": cached-access-token-VALUE".to_owned()),
+            "not valid JSON",
+        ),
+        (
+            "no-token",
+            Some(r#"{"expiresAt":"2100-01-01T00:00:00Z"}"#.to_owned()),
+            "`accessToken` is missing",
+        ),
+        (
+            "bad-time",
+            Some(with_member(
+                cache_file(3600, false),
+                "expiresAt",
+                json!("next week"),
+            )),
+            "`expiresAt` is not",
+        ),
+        (
+            "other-url",
+            Some(other_url),
+            "https://other.awsapps.com/start",
+        ),
+        ("missing", None, "failed to read"),
+    ] {
+        let home = Home::new(test, cache.as_deref());
+        let server = services(ACCESS_TOKEN, new_token_answer());
+        let e = home.provider(&server).provide_credentials().unwrap_err();
+        let text = error_text(&e);
+        assert!(text.contains(want), "{test}: {text}");
+        assert!(text.contains(DEV_CACHE), "{test}: names the file: {text}");
+        assert!(text.contains("aws sso login"), "{test}: {text}");
+        assert!(server.received().is_empty(), "{test}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_cache_file_is_an_error_not_a_hang() {
+    let home = Home::new("fifo", None);
+    let made = std::process::Command::new("mkfifo")
+        .arg(home.cache_path())
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let server = services(ACCESS_TOKEN, new_token_answer());
+    let e = home.provider(&server).provide_credentials().unwrap_err();
+    let text = error_text(&e);
+    assert!(
+        text.contains("failed to read") && text.contains("FIFO"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_token_provider_reads_the_same_cache() {
+    let home = Home::new("token", Some(&cache_file(3600, true)));
+    let env = MapEnv::new([("HOME", home.dir.to_str().unwrap())]);
+    let config = ProviderConfig::new().with_env(env);
+    let token = sts_blocking::credentials::SsoTokenProvider::new(&config)
+        .token()
+        .unwrap();
+    assert_eq!(token.token().expose(), ACCESS_TOKEN);
+    assert!(!format!("{token:?}").contains(ACCESS_TOKEN));
+    let path: &Path = &home.cache_path();
+    assert!(path.exists());
+}
+
+#[test]
+fn an_sso_profile_is_the_source_of_a_role() {
+    let home = Home::new("role", Some(&cache_file(3600, true)));
+    let config = format!(
+        "{CONFIG}\n[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/Admin\n\
+         source_profile = default\nrole_session_name = from-sso\nregion = eu-west-1\n"
+    );
+    std::fs::write(home.dir.join(".aws/config"), config).unwrap();
+    let portal = services(ACCESS_TOKEN, (500, "{}".to_owned()));
+    let portal_url = portal.url();
+    let sts = Server::start(|r| {
+        let form = String::from_utf8_lossy(&r.body);
+        let signed_by_portal_keys = r
+            .header("authorization")
+            .is_some_and(|a| a.contains("Credential=ASIAPORTAL/"));
+        if r.method == "POST" && form.contains("Action=AssumeRole") && signed_by_portal_keys {
+            (200, ASSUMED.to_owned())
+        } else {
+            (403, "<ErrorResponse/>".to_owned())
+        }
+    });
+    let env = MapEnv::new([
+        ("HOME", home.dir.to_str().unwrap().to_owned()),
+        ("AWS_PROFILE", "admin".to_owned()),
+        ("AWS_ENDPOINT_URL_SSO", portal_url),
+        ("AWS_ENDPOINT_URL_STS", sts.url()),
+    ]);
+    let creds = ProfileProvider::new(&ProviderConfig::new().with_env(env))
+        .provide_credentials()
+        .unwrap();
+    assert_eq!(creds.access_key_id(), "ASIAROLE");
+    assert_eq!(creds.account_id(), Some("123456789012"));
+    assert_eq!(portal.received().len(), 1);
+    assert_eq!(sts.received().len(), 1);
+}
+
+const ASSUMED: &str = r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleResult>
+    <AssumedRoleUser>
+      <AssumedRoleId>AROAEXAMPLE:from-sso</AssumedRoleId>
+      <Arn>arn:aws:sts::123456789012:assumed-role/Admin/from-sso</Arn>
+    </AssumedRoleUser>
+    <Credentials>
+      <AccessKeyId>ASIAROLE</AccessKeyId>
+      <SecretAccessKey>role-secret</SecretAccessKey>
+      <SessionToken>role-token</SessionToken>
+      <Expiration>2100-01-01T00:00:00Z</Expiration>
+    </Credentials>
+  </AssumeRoleResult>
+  <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata>
+</AssumeRoleResponse>"#;
