@@ -29,6 +29,11 @@
 //! | account id | `AWS_ACCOUNT_ID` | `aws_account_id` | none |
 //! | user-agent app id | `AWS_SDK_UA_APP_ID` | `sdk_ua_app_id` | none |
 //!
+//! The SSO credentials provider reads the same settings for the SSO portal
+//! and OIDC service, with their own endpoint URLs (`AWS_ENDPOINT_URL_SSO`,
+//! `AWS_ENDPOINT_URL_SSO_OIDC`, a `services` section's `sso` and `sso_oidc`
+//! blocks) before the shared ones.
+//!
 //! Empty values (`AWS_REGION=`, `region =`) count as unset, as in the AWS
 //! SDKs for Rust, Java and Go. The configured endpoint URLs (environment
 //! and profile, not an explicit one) are dropped when
