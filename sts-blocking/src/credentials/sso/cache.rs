@@ -102,10 +102,27 @@ impl CachedToken {
         if let Some(token) = refresh_token {
             set("refreshToken", token.expose().to_owned());
         }
-        let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(1024));
-        // Writing a map of strings to memory cannot fail.
+        // Sized first, so that the buffer never grows and leaves a copy of
+        // the tokens behind. Writing a map of strings cannot fail.
+        let mut size = Count(0);
+        let _ = serde_json::to_writer_pretty(&mut size, &document.0);
+        let mut bytes = zeroize::Zeroizing::new(Vec::with_capacity(size.0));
         let _ = serde_json::to_writer_pretty(&mut *bytes, &document.0);
         bytes
+    }
+}
+
+/// A writer that only counts.
+struct Count(usize);
+
+impl std::io::Write for Count {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0 += buf.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -137,6 +154,7 @@ mod tests {
         assert_eq!(grant.client_id, "ABCDEFG");
         let at = parse_timestamp("2200-01-01T00:00:00Z").unwrap();
         let text = t.refreshed_document(&SecretString::new("new-token"), at, None);
+        assert_eq!(text.len(), text.capacity(), "sized before writing");
         let doc: serde_json::Value = serde_json::from_slice(&text).unwrap();
         assert_eq!(doc["accessToken"], "new-token");
         assert_eq!(doc["expiresAt"], "2200-01-01T00:00:00Z");

@@ -151,4 +151,40 @@ mod tests {
         assert!(rules_url(Api::Portal, "us-east-1/evil", false, false).is_err());
         assert!(rules_url(Api::Portal, "", false, false).is_err());
     }
+
+    #[test]
+    fn configured_endpoint_urls_per_service_then_shared() {
+        use crate::credentials::MapFs;
+        use crate::env::MapEnv;
+        let profile = "[default]\nendpoint_url = http://shared/\nservices = s\n\
+                       [services s]\nsso_oidc =\n  endpoint_url = http://oidc-profile\n";
+        let url = |env: &[(&str, &str)], api| {
+            let mut vars = vec![("HOME", "/h")];
+            vars.extend_from_slice(env);
+            let config = ProviderConfig::new()
+                .with_env(MapEnv::new(vars))
+                .with_fs(MapFs::new().with_file("/h/.aws/config", profile));
+            base_url(&config, &StsSettings::default(), api, "us-east-1")
+        };
+        assert_eq!(url(&[], Api::Portal).unwrap(), "http://shared");
+        assert_eq!(url(&[], Api::Oidc).unwrap(), "http://oidc-profile");
+        let env = [
+            ("AWS_ENDPOINT_URL_SSO", "http://portal-env"),
+            ("AWS_ENDPOINT_URL", "http://env"),
+        ];
+        assert_eq!(url(&env, Api::Portal).unwrap(), "http://portal-env");
+        assert_eq!(url(&env, Api::Oidc).unwrap(), "http://env");
+        let ignore = [("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")];
+        assert_eq!(
+            url(&ignore, Api::Portal).unwrap(),
+            "https://portal.sso.us-east-1.amazonaws.com"
+        );
+        let e = url(&[("AWS_USE_FIPS_ENDPOINT", "true")], Api::Portal).unwrap_err();
+        assert!(
+            e.contains("FIPS") && e.contains("AWS_USE_FIPS_ENDPOINT"),
+            "{e}"
+        );
+        let e = url(&[("AWS_ENDPOINT_URL_SSO", "portal")], Api::Portal).unwrap_err();
+        assert!(e.contains("AWS_ENDPOINT_URL_SSO"), "{e}");
+    }
 }

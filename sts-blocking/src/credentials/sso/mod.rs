@@ -11,7 +11,8 @@
 //! (`GetRoleCredentials` on the portal of the session's region).
 //!
 //! There is no sign-in flow here (no device authorization): without a
-//! valid token, the error tells the user to run `aws sso login`.
+//! valid token, the error tells the user to run `aws sso login`. So
+//! `sso_registration_scopes`, which only the sign-in uses, is not read.
 //!
 //! Endpoints: the portal and the OIDC service of `sso_region`, FIPS and
 //! dual-stack as `AWS_USE_FIPS_ENDPOINT` and `AWS_USE_DUALSTACK_ENDPOINT`

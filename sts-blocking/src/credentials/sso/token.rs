@@ -303,3 +303,136 @@ fn refresh(
         expiration,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::credentials::{Fs, MapFs};
+    use crate::env::MapEnv;
+    use crate::timing::Clock;
+    use crate::transport::{Transport, TransportError};
+
+    const PATH: &str = "/h/.aws/sso/cache/34c6fceca75e456f25e7e99531e2425c6c1de443.json";
+    const NOW: u64 = 2_000_000_000;
+
+    #[derive(Debug)]
+    struct At;
+
+    impl Clock for At {
+        fn now(&self) -> SystemTime {
+            SystemTime::UNIX_EPOCH + Duration::from_secs(NOW)
+        }
+    }
+
+    /// Reads from a map, refuses every write (the trait's default).
+    #[derive(Debug)]
+    struct ReadOnly(MapFs);
+
+    impl Fs for ReadOnly {
+        fn read(&self, path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+            self.0.read(path, limit)
+        }
+    }
+
+    /// Answers every request with `answer`, and counts them.
+    #[derive(Debug, Clone)]
+    struct Oidc {
+        answer: (u16, &'static str),
+        sent: Arc<Mutex<Vec<String>>>,
+    }
+
+    impl Transport for Oidc {
+        fn send(
+            &self,
+            request: http::Request<Vec<u8>>,
+            _timeout: Option<Duration>,
+        ) -> Result<http::Response<Vec<u8>>, TransportError> {
+            self.sent.lock().unwrap().push(request.uri().to_string());
+            Ok(http::Response::builder()
+                .status(self.answer.0)
+                .body(self.answer.1.as_bytes().to_vec())
+                .unwrap())
+        }
+    }
+
+    fn cache(expires_in: i64) -> String {
+        let at = |secs: i64| format_timestamp(from_unix(NOW as i64 + secs, 0).unwrap());
+        format!(
+            r#"{{"accessToken":"old","expiresAt":"{}","refreshToken":"r","clientId":"c",
+               "clientSecret":"s","registrationExpiresAt":"{}","startUrl":"https://u"}}"#,
+            at(expires_in),
+            at(86_400)
+        )
+    }
+
+    fn token(fs: impl Fs + 'static, oidc: &Oidc) -> Result<SsoToken, CredentialsError> {
+        let config = ProviderConfig::new()
+            .with_env(MapEnv::new([("HOME", "/h")]))
+            .with_fs(fs)
+            .with_clock(At)
+            .with_transport(oidc.clone());
+        SsoTokenProvider::for_session(&config, SsoSession::named("dev", "https://u", "us-east-1"))
+            .token()
+    }
+
+    fn oidc(answer: (u16, &'static str)) -> Oidc {
+        Oidc {
+            answer,
+            sent: Arc::default(),
+        }
+    }
+
+    #[test]
+    fn a_refreshed_token_is_used_even_if_the_cache_cannot_be_written() {
+        let fs = ReadOnly(MapFs::new().with_file(PATH, cache(60)));
+        let oidc = oidc((200, r#"{"accessToken":"new","expiresIn":3600}"#));
+        let t = token(fs, &oidc).unwrap();
+        assert_eq!(t.token().expose(), "new");
+        assert_eq!(
+            t.expiration(),
+            SystemTime::UNIX_EPOCH + Duration::from_secs(NOW + 3600)
+        );
+        assert_eq!(
+            *oidc.sent.lock().unwrap(),
+            ["https://oidc.us-east-1.amazonaws.com/token"]
+        );
+    }
+
+    #[test]
+    fn refresh_is_due_within_five_minutes_only() {
+        let fs = MapFs::new().with_file(PATH, cache(301));
+        let oidc = oidc((500, "{}"));
+        assert_eq!(token(fs.clone(), &oidc).unwrap().token().expose(), "old");
+        assert!(oidc.sent.lock().unwrap().is_empty());
+        fs.clone().insert(PATH, cache(299));
+        assert_eq!(token(fs, &oidc).unwrap().token().expose(), "old");
+        assert_eq!(oidc.sent.lock().unwrap().len(), 1, "tried, failed, kept");
+    }
+
+    #[test]
+    fn bad_refresh_answers_leave_an_expired_token_unusable() {
+        for (answer, want) in [
+            ((200, "not json"), "not valid JSON"),
+            ((200, r#"{"accessToken":"new"}"#), "`expiresIn` is missing"),
+            (
+                (200, r#"{"accessToken":"new","expiresIn":-5}"#),
+                "not positive",
+            ),
+            (
+                (400, r#"{"error":"invalid_grant"}"#),
+                "HTTP 400 (invalid_grant)",
+            ),
+        ] {
+            let fs = MapFs::new().with_file(PATH, cache(-1));
+            let e = token(fs.clone(), &oidc(answer)).unwrap_err();
+            let text = e.to_string();
+            assert!(
+                text.contains(want) && text.contains("aws sso login"),
+                "{text}"
+            );
+            assert_eq!(fs.get(PATH).unwrap(), cache(-1).into_bytes(), "unchanged");
+        }
+    }
+}
