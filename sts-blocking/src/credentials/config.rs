@@ -182,7 +182,8 @@ impl ProviderConfig {
         self
     }
 
-    /// Sends STS requests through `transport`.
+    /// Sends STS requests through `transport`, and the providers' other
+    /// requests (the SSO portal and OIDC service) too.
     pub fn with_transport(mut self, transport: impl Transport + 'static) -> Self {
         self.sts.transport = Some(Arc::new(transport));
         self.transport = Arc::new(OnceLock::new());
