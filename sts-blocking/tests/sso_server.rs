@@ -73,9 +73,7 @@ impl Server {
                         break;
                     }
                     let Ok(stream) = stream else { continue };
-                    if let Some(request) = answer(stream, &*handler) {
-                        received.lock().unwrap().push(request);
-                    }
+                    answer(stream, &*handler, &received);
                 }
             })
         };
@@ -107,8 +105,10 @@ impl Drop for Server {
     }
 }
 
-/// Reads one request from `stream` and writes `handler`'s answer.
-fn answer(mut stream: TcpStream, handler: &Handler) -> Option<Received> {
+/// Reads one request from `stream`, records it, and writes `handler`'s
+/// answer (recorded first, so that a client holding the answer finds its
+/// request recorded).
+fn answer(mut stream: TcpStream, handler: &Handler, received: &Mutex<Vec<Received>>) -> Option<()> {
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     stream
         .set_write_timeout(Some(Duration::from_secs(5)))
@@ -157,14 +157,14 @@ fn answer(mut stream: TcpStream, handler: &Handler) -> Option<Received> {
         body,
     };
     let (status, text) = handler(&request);
+    received.lock().unwrap().push(request);
     let response = format!(
         "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
          connection: close\r\n\r\n{text}",
         text.len()
     );
     stream.write_all(response.as_bytes()).ok()?;
-    stream.flush().ok()?;
-    Some(request)
+    stream.flush().ok()
 }
 
 /// A temporary home directory with `~/.aws/config` and one token cache
@@ -473,8 +473,12 @@ fn an_expired_token_that_cannot_be_refreshed_says_to_sign_in() {
 
 #[test]
 fn portal_failures_are_reported_without_secrets() {
+    let huge: &'static str = Box::leak(
+        with_member(role_credentials(), "pad", json!("x".repeat(70_000))).into_boxed_str(),
+    );
     for (test, status, body, want) in [
         ("portal-500", 500, r#"{"message":"internal"}"#, "HTTP 500"),
+        ("portal-huge", 200, huge, "larger than 65536 bytes"),
         (
             "portal-html",
             200,
@@ -536,6 +540,15 @@ fn bad_cache_files_name_the_file_and_say_why() {
             "https://other.awsapps.com/start",
         ),
         ("missing", None, "failed to read"),
+        (
+            "huge",
+            Some(with_member(
+                cache_file(3600, true),
+                "pad",
+                json!("x".repeat(70_000)),
+            )),
+            "larger than 65536 bytes",
+        ),
     ] {
         let home = Home::new(test, cache.as_deref());
         let server = services(ACCESS_TOKEN, new_token_answer());
