@@ -2,6 +2,7 @@
 //! refreshed through the OIDC service when it nears its expiry.
 
 use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use sts_proto::SecretString;
@@ -18,6 +19,38 @@ use crate::credentials::{CredentialsError, ProviderConfig};
 
 /// A token closer than this to its expiry is refreshed, as the AWS SDKs do.
 const REFRESH_WINDOW: Duration = Duration::from_secs(5 * 60);
+
+/// After a failed refresh, how long a provider waits before it tries
+/// another, as the AWS SDKs wait.
+const REFRESH_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// A provider's last failed refresh (shared by its clones), so that a
+/// token in its last minutes does not cost a failing call to the OIDC
+/// service on every use.
+#[derive(Debug, Clone, Default)]
+pub(super) struct RefreshThrottle(Arc<Mutex<Option<(SystemTime, String)>>>);
+
+impl RefreshThrottle {
+    /// Why the last refresh failed, if that was less than
+    /// [`REFRESH_RETRY_AFTER`] before `now`.
+    fn recent_failure(&self, now: SystemTime) -> Option<String> {
+        let last = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        match &*last {
+            Some((at, why))
+                if now
+                    .duration_since(*at)
+                    .is_ok_and(|since| since < REFRESH_RETRY_AFTER) =>
+            {
+                Some(why.clone())
+            }
+            _ => None,
+        }
+    }
+
+    fn record(&self, outcome: Option<(SystemTime, String)>) {
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = outcome;
+    }
+}
 
 /// An SSO access token and when it expires. `Debug` hides the token.
 #[derive(Debug, Clone)]
@@ -47,7 +80,9 @@ impl SsoToken {
 /// (`CreateToken` with the `refresh_token` grant), and the cache file is
 /// replaced atomically with the new token, its other members kept. If the
 /// refresh fails while the old token is still valid, the old token is
-/// used. A legacy profile's token (no `sso_session`) is never refreshed.
+/// used; the provider (and its clones) then waits 30 seconds before it
+/// tries another refresh. A legacy profile's token (no `sso_session`) is
+/// never refreshed.
 /// Without a valid token the error says to run `aws sso login`.
 ///
 /// ```no_run
@@ -62,6 +97,7 @@ pub struct SsoTokenProvider {
     config: ProviderConfig,
     session: Option<SsoSession>,
     settings: StsSettings,
+    throttle: RefreshThrottle,
 }
 
 impl SsoTokenProvider {
@@ -73,6 +109,7 @@ impl SsoTokenProvider {
             config: config.clone(),
             session: None,
             settings: StsSettings::default(),
+            throttle: RefreshThrottle::default(),
         }
     }
 
@@ -86,6 +123,7 @@ impl SsoTokenProvider {
             config: config.clone(),
             session: Some(session),
             settings,
+            throttle: RefreshThrottle::default(),
         }
     }
 
@@ -99,10 +137,10 @@ impl SsoTokenProvider {
     /// for a broken SSO profile.
     pub fn token(&self) -> Result<SsoToken, CredentialsError> {
         match &self.session {
-            Some(session) => load(&self.config, session, &self.settings),
+            Some(session) => load(&self.config, session, &self.settings, &self.throttle),
             None => {
                 let (session, settings) = self.selected_session()?;
-                load(&self.config, &session, &settings)
+                load(&self.config, &session, &settings, &self.throttle)
             }
         }
     }
@@ -140,11 +178,13 @@ impl SsoTokenProvider {
     }
 }
 
-/// The token of `session`, from its cache file, refreshed when due.
+/// The token of `session`, from its cache file, refreshed when due (and
+/// no refresh failed in the last [`REFRESH_RETRY_AFTER`]).
 pub(super) fn load(
     config: &ProviderConfig,
     session: &SsoSession,
     settings: &StsSettings,
+    throttle: &RefreshThrottle,
 ) -> Result<SsoToken, CredentialsError> {
     let hint = session.login_hint();
     let Some(dir) = config.sso_cache_dir() else {
@@ -192,9 +232,21 @@ pub(super) fn load(
     }
     let refresh_failure = match (session.name(), &cached.refresh) {
         (Some(_), Some(grant)) if grant.registration_expires_at > now => {
-            match refresh(config, settings, session, &cached, grant, now, &path) {
-                Ok(token) => return Ok(token),
-                Err(why) => Some(why),
+            match throttle.recent_failure(now) {
+                Some(why) => Some(format!(
+                    "{why} (less than {} s ago; not tried again yet)",
+                    REFRESH_RETRY_AFTER.as_secs()
+                )),
+                None => match refresh(config, settings, session, &cached, grant, now, &path) {
+                    Ok(token) => {
+                        throttle.record(None);
+                        return Ok(token);
+                    }
+                    Err(why) => {
+                        throttle.record(Some((now, why.clone())));
+                        Some(why)
+                    }
+                },
             }
         }
         (Some(_), Some(grant)) => Some(format!(
@@ -409,6 +461,34 @@ mod tests {
         fs.clone().insert(PATH, cache(299));
         assert_eq!(token(fs, &oidc).unwrap().token().expose(), "old");
         assert_eq!(oidc.sent.lock().unwrap().len(), 1, "tried, failed, kept");
+    }
+
+    #[test]
+    fn a_failed_refresh_is_not_tried_again_for_thirty_seconds() {
+        let fs = MapFs::new().with_file(PATH, cache(120));
+        let oidc = oidc((500, "{}"));
+        let config = ProviderConfig::new()
+            .with_env(MapEnv::new([("HOME", "/h")]))
+            .with_fs(fs)
+            .with_clock(At)
+            .with_transport(oidc.clone());
+        let provider = SsoTokenProvider::for_session(
+            &config,
+            SsoSession::named("dev", "https://u", "us-east-1"),
+        );
+        for _ in 0..3 {
+            assert_eq!(provider.token().unwrap().token().expose(), "old");
+        }
+        assert_eq!(oidc.sent.lock().unwrap().len(), 1);
+        // A clone shares the throttle; a new provider does not.
+        assert_eq!(provider.clone().token().unwrap().token().expose(), "old");
+        assert_eq!(oidc.sent.lock().unwrap().len(), 1);
+        let fresh = SsoTokenProvider::for_session(
+            &config,
+            SsoSession::named("dev", "https://u", "us-east-1"),
+        );
+        fresh.token().unwrap();
+        assert_eq!(oidc.sent.lock().unwrap().len(), 2);
     }
 
     #[test]
