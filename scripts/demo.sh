@@ -40,6 +40,10 @@ if [ "${STS_DEMO_LOCAL:-0}" != "1" ] && have_aws_credentials; then
 fi
 
 echo "== no AWS credentials configured: using a local moto STS server"
+# The credentials come from the environment below; the default chain must
+# not go looking for instance metadata or a container endpoint here.
+export AWS_EC2_METADATA_DISABLED=true
+unset AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI
 venv="$(bash tests/moto/ensure-venv.sh)"
 log="$root/target/demo-moto.log"
 # serve.py exits as soon as its stdin closes, so the server cannot outlive
