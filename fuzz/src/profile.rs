@@ -203,7 +203,8 @@ fn base_profile(base: &BaseCredentials) -> &str {
         BaseCredentials::AccessKey { profile, .. }
         | BaseCredentials::NamedSource { profile, .. }
         | BaseCredentials::WebIdentityToken { profile, .. }
-        | BaseCredentials::CredentialProcess { profile, .. } => profile,
+        | BaseCredentials::CredentialProcess { profile, .. }
+        | BaseCredentials::Sso { profile, .. } => profile,
         other => panic!("a base of a kind the target does not know: {other:?}"),
     }
 }
@@ -291,6 +292,12 @@ fn check_chain(set: &ProfileSet, selected: &str, chain: &ProfileChain) {
             assert_eq!(
                 profile.get_nonempty("credential_process").map(str::trim),
                 Some(command.as_str())
+            );
+        }
+        BaseCredentials::Sso { sso_session, .. } => {
+            assert_eq!(
+                profile.get_nonempty("sso_session").map(str::trim),
+                sso_session.as_deref()
             );
         }
         _ => {}
