@@ -231,8 +231,10 @@ impl ProviderConfig {
     }
 
     /// Makes `provider` available as `credential_source = name` in
-    /// profiles (for example `Ec2InstanceMetadata` or `EcsContainer`, which
-    /// this crate does not implement). `Environment` is built in.
+    /// profiles. `Environment`, `Ec2InstanceMetadata` ([`ImdsProvider`](super::ImdsProvider))
+    /// and `EcsContainer` ([`ContainerProvider`](super::ContainerProvider))
+    /// are built in; a provider registered under one of these names
+    /// replaces the built-in one.
     pub fn with_named_source(
         mut self,
         name: impl Into<String>,
@@ -255,6 +257,11 @@ impl ProviderConfig {
     /// The clock.
     pub fn clock(&self) -> &dyn Clock {
         &*self.clock
+    }
+
+    /// What waits between attempts: the STS client builder's sleep.
+    pub(crate) fn sleeper(&self) -> Arc<dyn Sleep> {
+        Arc::clone(&self.sts.sleep)
     }
 
     pub(crate) fn mfa(&self) -> Option<&dyn MfaTokenProvider> {
