@@ -4,11 +4,13 @@
 //! `default-credential-provider-chain/` the whole default chain.
 //!
 //! Each case is a fake world: `env.json` is the whole environment, `fs/`
-//! the whole file system (mounted at `/`), and `http-traffic.json` the STS
-//! traffic, answered in order by a replaying [`Transport`] that also checks
-//! each request's URL and `Action`. The result is compared with
-//! `test-case.json`: the keys, the session token, the expiry and the
-//! account id, or an error.
+//! the whole file system (mounted at `/`), and `http-traffic.json` the
+//! traffic (STS, instance metadata, container endpoints), answered in order
+//! by a replaying [`Transport`] that also checks each request: its method
+//! and URL, and for STS its content type and `Action`, for the others the
+//! IMDS session-token headers and the `Authorization` header as recorded.
+//! The result is compared with `test-case.json`: the keys, the session
+//! token, the expiry and the account id, or an error.
 //!
 //! SSO cases are expected to fail with "SSO ... not supported"
 //! (they are listed in [`SSO_CASES`]).
@@ -35,22 +37,10 @@ const SSO_CASES: &[&str] = &[
     "profile-provider/sso_token",
 ];
 
-/// Default-chain cases for sources that are being built (instance metadata,
-/// containers, SSO). Emptied as each lands; none may stay.
+/// Default-chain cases for sources that are being built (SSO). Emptied as
+/// each lands; none may stay.
 const NOT_YET: &[&str] = &[
     "e2e_fips_and_dual_stack_sso",
-    "ecs_assume_role",
-    "ecs_credentials",
-    "ecs_credentials_invalid_profile",
-    "eks_pod_identity_credentials",
-    "eks_pod_identity_no_token_file",
-    "imds_assume_role",
-    "imds_config_with_no_creds",
-    "imds_default_chain_error",
-    "imds_default_chain_retries",
-    "imds_default_chain_success",
-    "imds_no_iam_role",
-    "imds_token_fail",
     "sso_assume_role",
     "sso_no_token_file",
     "sso_server_error",
@@ -83,10 +73,58 @@ fn load_fs(dir: &Path, at: &Path, fs: &mut MapFs) {
     }
 }
 
+/// What this crate's error must say for a default-chain case that expects
+/// an error, beyond being one: its kind and words of its text. The
+/// recordings' own texts are smithy-rs's, which this crate does not copy.
+const CHAIN_ERRORS: &[(&str, CredentialsErrorKind, &[&str])] = &[
+    (
+        "imds_default_chain_error",
+        CredentialsErrorKind::NotConfigured,
+        &[
+            "not enabled",
+            "instance metadata: the instance has no IAM role",
+        ],
+    ),
+    (
+        "imds_disabled",
+        CredentialsErrorKind::NotConfigured,
+        &[
+            "not enabled",
+            "instance metadata: turned off by AWS_EC2_METADATA_DISABLED",
+        ],
+    ),
+    (
+        "imds_no_iam_role",
+        CredentialsErrorKind::Failed,
+        &["credential_source = Ec2InstanceMetadata", "no IAM role"],
+    ),
+    (
+        "imds_token_fail",
+        CredentialsErrorKind::Failed,
+        &["request forbidden: IMDS is disabled", "status 403"],
+    ),
+    (
+        "eks_pod_identity_no_token_file",
+        CredentialsErrorKind::Failed,
+        &["/token.jwt", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"],
+    ),
+];
+
+/// The request headers checked on requests other than STS's: when recorded,
+/// they must be sent with the recorded value; the IMDS token must also not
+/// be sent when the recording has none (IMDSv1 is not IMDSv2).
+const CHECKED_HEADERS: &[&str] = &[
+    "x-aws-ec2-metadata-token",
+    "x-aws-ec2-metadata-token-ttl-seconds",
+    "authorization",
+];
+
 /// One recorded exchange.
 #[derive(Debug)]
 struct Exchange {
+    method: String,
     uri: String,
+    request_headers: Vec<(String, String)>,
     request_body: String,
     status: u16,
     headers: Vec<(String, String)>,
@@ -98,7 +136,9 @@ fn exchanges(traffic: &Value) -> Vec<Exchange> {
     for event in traffic["events"].as_array().unwrap() {
         let id = event["connection_id"].as_u64().unwrap();
         let x = by_connection.entry(id).or_insert_with(|| Exchange {
+            method: String::new(),
             uri: String::new(),
+            request_headers: Vec::new(),
             request_body: String::new(),
             status: 0,
             headers: Vec::new(),
@@ -107,6 +147,13 @@ fn exchanges(traffic: &Value) -> Vec<Exchange> {
         let action = &event["action"];
         if let Some(r) = action.get("Request") {
             x.uri = r["request"]["uri"].as_str().unwrap().to_owned();
+            x.method = r["request"]["method"].as_str().unwrap().to_owned();
+            for (name, values) in r["request"]["headers"].as_object().unwrap() {
+                for v in values.as_array().unwrap() {
+                    x.request_headers
+                        .push((name.to_ascii_lowercase(), v.as_str().unwrap().to_owned()));
+                }
+            }
         } else if let Some(d) = action.get("Data") {
             let text = d["data"]["Utf8"].as_str().unwrap_or_default();
             match d["direction"].as_str() {
@@ -137,6 +184,61 @@ fn exchanges(traffic: &Value) -> Vec<Exchange> {
 struct Replay {
     queue: Mutex<VecDeque<Exchange>>,
     mismatches: Mutex<Vec<String>>,
+}
+
+impl Exchange {
+    /// Whether the recorded request is an STS call (a form POST).
+    fn is_sts(&self) -> bool {
+        self.request_headers
+            .iter()
+            .any(|(k, v)| k == "content-type" && v.starts_with("application/x-www-form-urlencoded"))
+    }
+
+    fn request_header(&self, name: &str) -> Option<&str> {
+        self.request_headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// An STS request asks for the recorded `Action`, as a form.
+fn check_sts(request: &http::Request<Vec<u8>>, x: &Exchange, problems: &mut Vec<String>) {
+    let body = String::from_utf8_lossy(request.body()).into_owned();
+    if action_of(&body) != action_of(&x.request_body) {
+        problems.push(format!(
+            "action {:?}, recorded {:?}",
+            action_of(&body),
+            action_of(&x.request_body)
+        ));
+    }
+    let content_type = request
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
+        problems.push(format!("content-type {content_type:?}"));
+    }
+}
+
+/// A metadata request carries the [`CHECKED_HEADERS`] as recorded.
+fn check_headers(request: &http::Request<Vec<u8>>, x: &Exchange, problems: &mut Vec<String>) {
+    for name in CHECKED_HEADERS {
+        let sent = request
+            .headers()
+            .get(*name)
+            .map(|v| v.to_str().unwrap_or("(not text)"));
+        let recorded = x.request_header(name);
+        let must_match = recorded.is_some() || *name == "x-aws-ec2-metadata-token";
+        if must_match && sent != recorded {
+            problems.push(format!(
+                "{} {}: header {name} {sent:?}, recorded {recorded:?}",
+                request.method(),
+                request.uri()
+            ));
+        }
+    }
 }
 
 fn action_of(form: &str) -> Option<&str> {
@@ -173,33 +275,25 @@ impl Transport for Replay {
                 "no more recorded traffic",
             ));
         };
-        let body = String::from_utf8_lossy(request.body()).into_owned();
+        let mut problems = Vec::new();
         let want = normalized_uri(&x.uri);
         let have = normalized_uri(&request.uri().to_string());
         if want != have {
-            self.mismatches
-                .lock()
-                .unwrap()
-                .push(format!("request to {have}, recorded {want}"));
+            problems.push(format!("request to {have}, recorded {want}"));
         }
-        if action_of(&body) != action_of(&x.request_body) {
-            self.mismatches.lock().unwrap().push(format!(
-                "action {:?}, recorded {:?}",
-                action_of(&body),
-                action_of(&x.request_body)
+        if request.method().as_str() != x.method {
+            problems.push(format!(
+                "{} {have}, recorded {}",
+                request.method(),
+                x.method
             ));
         }
-        let content_type = request
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default();
-        if !content_type.starts_with("application/x-www-form-urlencoded") {
-            self.mismatches
-                .lock()
-                .unwrap()
-                .push(format!("content-type {content_type:?}"));
+        if x.is_sts() {
+            check_sts(&request, &x, &mut problems);
+        } else {
+            check_headers(&request, &x, &mut problems);
         }
+        self.mismatches.lock().unwrap().extend(problems);
         let mut response = http::Response::builder().status(x.status);
         for (k, v) in &x.headers {
             response = response.header(k, v);
@@ -215,14 +309,15 @@ impl Sleep for NoSleep {
     fn sleep(&self, _: Duration) {}
 }
 
-/// The recordings' time (2021-08-05, before any expiration they hold):
-/// expired credentials are refused, and these expired long ago.
+/// The recordings' time (2009-02-13, before any expiration they hold; the
+/// container cases' credentials expire at 2009-02-13T23:31:30Z): expired
+/// credentials are refused, and these expired long ago.
 #[derive(Debug)]
 struct RecordingTime;
 
 impl Clock for RecordingTime {
     fn now(&self) -> SystemTime {
-        UNIX_EPOCH + Duration::from_secs(1_628_121_600)
+        UNIX_EPOCH + Duration::from_secs(1_234_483_200)
     }
 }
 
@@ -313,6 +408,20 @@ fn run_case(dir: &Path, whole_chain: bool) -> Outcome {
         (None, Err(e)) => {
             let text = e.to_string();
             assert!(!text.contains("TESTSECRETKEY"), "{id}: a secret in {text}");
+            let name = dir.file_name().unwrap().to_string_lossy();
+            if let Some((_, kind, words)) = CHAIN_ERRORS.iter().find(|(n, ..)| *n == name) {
+                if e.kind() != *kind {
+                    problems.push(format!("error of kind {}, want {kind}: {text}", e.kind()));
+                }
+                for word in *words {
+                    if !text.contains(word) {
+                        problems.push(format!("error without {word:?}: {text}"));
+                    }
+                }
+                if left != 0 {
+                    problems.push(format!("{left} recorded exchanges were not used"));
+                }
+            }
             if e.kind() == CredentialsErrorKind::NotConfigured && !whole_chain {
                 // Only a provider upstream calls "not enabled" (no files at
                 // all) may be reported as not configured.
