@@ -29,7 +29,7 @@ impl Transport for Shared {
         _timeout: Option<Duration>,
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
         assert_eq!(request.method(), http::Method::GET);
-        self.0 .0.lock().unwrap().push(request.uri().to_string());
+        self.0.0.lock().unwrap().push(request.uri().to_string());
         Err(TransportError::new(
             TransportFailure::Connect,
             "the test transport sends nothing",

@@ -12,8 +12,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use sts_blocking::credentials::{
-    CredentialsErrorKind, ImdsEndpointMode, ImdsProvider, MapFs, ProvideCredentials,
-    ProviderConfig,
+    CredentialsErrorKind, ImdsEndpointMode, ImdsProvider, MapFs, ProvideCredentials, ProviderConfig,
 };
 use sts_blocking::env::MapEnv;
 use sts_blocking::transport::{Transport, TransportError, TransportFailure};

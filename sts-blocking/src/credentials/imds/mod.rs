@@ -4,6 +4,7 @@
 mod session;
 mod settings;
 
+use std::cell::Cell;
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -199,6 +200,7 @@ impl ImdsProvider {
             },
             clock: self.config.clock(),
             token: &self.state.token,
+            v1: Cell::new(false),
         };
         let failed = |reason: String| Failure::Answered(CredentialsErrorKind::Failed, reason);
 

@@ -7,6 +7,7 @@
 //! no answer is not a reason to try IMDSv1: the service is taken as
 //! unreachable, so that a machine off EC2 waits one timeout, not two.
 
+use std::cell::Cell;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
@@ -55,6 +56,9 @@ pub(crate) struct Session<'a> {
     pub(crate) sender: Sender<'a>,
     pub(crate) clock: &'a dyn Clock,
     pub(crate) token: &'a Mutex<Option<Token>>,
+    /// Set once the service turned out to have no token API: the fetch's
+    /// other requests go without a token, without asking again.
+    pub(crate) v1: Cell<bool>,
 }
 
 impl Session<'_> {
@@ -127,6 +131,9 @@ impl Session<'_> {
 
     /// The token to send (a kept one if still good), or `None` for IMDSv1.
     fn token(&self) -> Result<Option<HeaderValue>, Failure> {
+        if self.v1.get() {
+            return Ok(None);
+        }
         let now = self.clock.now();
         let endpoint = self.url("");
         if let Some(kept) = self.lock().as_ref() {
@@ -135,6 +142,7 @@ impl Session<'_> {
             }
         }
         let Some(token) = self.fetch_token(now, endpoint)? else {
+            self.v1.set(true);
             return Ok(None);
         };
         let value = header_value(&token.value)?;
