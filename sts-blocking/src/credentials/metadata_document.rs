@@ -180,10 +180,10 @@ impl Wiped {
     }
 
     fn read(&mut self, now: SystemTime) -> Result<Credentials, DocumentError> {
-        if let Some(code) = self.take("Code")? {
-            if code != "Success" {
-                return Err(DocumentError::NotSuccess(quote_code(&code)));
-            }
+        if let Some(code) = self.take("Code")?
+            && code != "Success"
+        {
+            return Err(DocumentError::NotSuccess(quote_code(&code)));
         }
         let access_key_id = self.required("AccessKeyId")?;
         let secret = SecretString::new(self.required("SecretAccessKey")?);

@@ -136,10 +136,11 @@ impl Session<'_> {
         }
         let now = self.clock.now();
         let endpoint = self.url("");
-        if let Some(kept) = self.lock().as_ref() {
-            if kept.endpoint == endpoint && now < kept.replace_at {
-                return header_value(&kept.value).map(Some);
-            }
+        if let Some(kept) = self.lock().as_ref()
+            && kept.endpoint == endpoint
+            && now < kept.replace_at
+        {
+            return header_value(&kept.value).map(Some);
         }
         let Some(token) = self.fetch_token(now, endpoint)? else {
             self.v1.set(true);

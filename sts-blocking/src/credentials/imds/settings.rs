@@ -197,10 +197,10 @@ pub(crate) fn resolve(
     overrides: &Overrides,
 ) -> Result<Option<ImdsSettings>, CredentialsError> {
     const DISABLED: &str = "AWS_EC2_METADATA_DISABLED";
-    if let Some(v) = config.env().get_nonempty(DISABLED) {
-        if parse_bool(v.trim(), &Origin::Env(DISABLED))? {
-            return Ok(None);
-        }
+    if let Some(v) = config.env().get_nonempty(DISABLED)
+        && parse_bool(v.trim(), &Origin::Env(DISABLED))?
+    {
+        return Ok(None);
     }
     let profiles = match config.load_profiles() {
         Ok(loaded) => Some(loaded),
