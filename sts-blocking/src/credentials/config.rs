@@ -168,7 +168,8 @@ impl ProviderConfig {
         self
     }
 
-    /// Uses `random` for jitter (the cache's refresh time and STS retries).
+    /// Uses `random` for jitter (the cache's refresh time, retries, the
+    /// instance metadata provider's extension of its last credentials).
     pub fn with_random(mut self, random: impl Random + 'static) -> Self {
         let random: Arc<dyn Random> = Arc::new(random);
         self.sts.random = Arc::clone(&random);
@@ -176,13 +177,15 @@ impl ProviderConfig {
         self
     }
 
-    /// Waits between STS retries with `sleep`.
+    /// Waits between retries (of STS and of the metadata endpoints) with
+    /// `sleep`.
     pub fn with_sleep(mut self, sleep: impl Sleep + 'static) -> Self {
         self.sts.sleep = Arc::new(sleep);
         self
     }
 
-    /// Sends STS requests through `transport`.
+    /// Sends the providers' requests (STS, instance metadata, the container
+    /// endpoint) through `transport`.
     pub fn with_transport(mut self, transport: impl Transport + 'static) -> Self {
         self.sts.transport = Some(Arc::new(transport));
         self.transport = Arc::new(OnceLock::new());
