@@ -73,6 +73,17 @@ impl Session<'_> {
         )
     }
 
+    /// [`url`](Self::url) as a URI. The endpoint was checked and the paths
+    /// are fixed or checked, so this fails only on a bug.
+    fn uri(&self, path: &str) -> Result<http::Uri, Failure> {
+        self.url(path).parse().map_err(|e| {
+            Failure::Answered(
+                CredentialsErrorKind::InvalidConfiguration,
+                format!("cannot form the URL of {path} on {}: {e}", self.origin()),
+            )
+        })
+    }
+
     fn origin(&self) -> String {
         origin_of(&self.settings.endpoint)
     }
@@ -108,13 +119,11 @@ impl Session<'_> {
         path: &str,
         token: Option<&HeaderValue>,
     ) -> Result<http::Response<Vec<u8>>, Failure> {
-        let url = self.url(path);
+        let uri = self.uri(path)?;
         let make = || {
             let mut request = http::Request::new(Vec::new());
             *request.method_mut() = http::Method::GET;
-            if let Ok(uri) = url.parse() {
-                *request.uri_mut() = uri;
-            }
+            *request.uri_mut() = uri.clone();
             if let Some(token) = token {
                 request.headers_mut().insert(TOKEN_HEADER, token.clone());
             }
@@ -153,13 +162,11 @@ impl Session<'_> {
 
     fn fetch_token(&self, now: SystemTime, endpoint: String) -> Result<Option<Token>, Failure> {
         let ttl = self.settings.token_ttl.as_secs().max(1);
-        let url = self.url(TOKEN_PATH);
+        let uri = self.uri(TOKEN_PATH)?;
         let make = || {
             let mut request = http::Request::new(Vec::new());
             *request.method_mut() = http::Method::PUT;
-            if let Ok(uri) = url.parse() {
-                *request.uri_mut() = uri;
-            }
+            *request.uri_mut() = uri.clone();
             request
                 .headers_mut()
                 .insert(TTL_HEADER, HeaderValue::from(ttl));
