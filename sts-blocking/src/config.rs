@@ -410,8 +410,9 @@ impl ClientBuilder {
     ///
     /// When no credentials are set, the client uses the [`default_chain`]
     /// read through `config` (environment keys first, then the profile,
-    /// then web identity, botocore's order when the profile comes from
-    /// `AWS_PROFILE`); when the profile was named on this builder, that
+    /// then web identity, the container endpoint and instance metadata,
+    /// botocore's order when the profile comes from `AWS_PROFILE`); when
+    /// the profile was named on this builder, that
     /// profile's credentials only.
     ///
     /// The roles a profile assumes are assumed with this builder's

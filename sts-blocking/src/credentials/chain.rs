@@ -4,8 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::{
-    CachingProvider, CredentialsError, EnvironmentProvider, ProfileProvider, ProvideCredentials,
-    ProviderConfig, SharedCredentials, WebIdentityProvider,
+    CachingProvider, ContainerProvider, CredentialsError, EnvironmentProvider, ImdsProvider,
+    ProfileProvider, ProvideCredentials, ProviderConfig, SharedCredentials, WebIdentityProvider,
 };
 use crate::config::ClientBuilder;
 
@@ -96,15 +96,20 @@ impl ProvideCredentials for ChainProvider {
     }
 }
 
-/// The AWS SDKs' default chain, without the container and instance
-/// metadata sources: environment variables, then the shared profile files,
-/// then web identity from the environment (EKS). Add your own sources
-/// (such as a metadata provider) with [`ChainProvider::with`].
+/// The AWS SDKs' default chain: environment variables, then the shared
+/// profile files, then web identity from the environment (EKS service
+/// accounts), then the container endpoint (ECS, EKS Pod Identity), then EC2
+/// instance metadata. Each is skipped when not set up; the first that is
+/// set up gives the credentials or the error. Off EC2, instance metadata
+/// costs one attempt's time limit (1 s by default, see [`ImdsProvider`]).
+/// Add your own sources with [`ChainProvider::with`].
 pub fn default_chain(config: &ProviderConfig) -> ChainProvider {
     ChainProvider::new()
         .with("environment", EnvironmentProvider::from_config(config))
         .with("profile", ProfileProvider::new(config))
         .with("web identity", WebIdentityProvider::from_env(config))
+        .with("container", ContainerProvider::new(config))
+        .with("instance metadata", ImdsProvider::new(config))
 }
 
 /// What a client built without credentials uses: the [`default_chain`]
@@ -156,11 +161,20 @@ mod tests {
     #[test]
     fn empty_default_chain_lists_every_source() {
         let config = ProviderConfig::new()
-            .with_env(MapEnv::new([("HOME", "/home")]))
+            .with_env(MapEnv::new([
+                ("HOME", "/home"),
+                ("AWS_EC2_METADATA_DISABLED", "true"),
+            ]))
             .with_fs(MapFs::new());
         let err = default_chain(&config).provide_credentials().unwrap_err();
         assert!(err.is_not_configured());
-        for name in ["environment:", "profile:", "web identity:"] {
+        for name in [
+            "environment:",
+            "profile:",
+            "web identity:",
+            "container:",
+            "instance metadata:",
+        ] {
             assert!(err.reason.contains(name), "{err}");
         }
     }

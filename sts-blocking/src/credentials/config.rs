@@ -168,7 +168,8 @@ impl ProviderConfig {
         self
     }
 
-    /// Uses `random` for jitter (the cache's refresh time and STS retries).
+    /// Uses `random` for jitter (the cache's refresh time, retries, the
+    /// instance metadata provider's extension of its last credentials).
     pub fn with_random(mut self, random: impl Random + 'static) -> Self {
         let random: Arc<dyn Random> = Arc::new(random);
         self.sts.random = Arc::clone(&random);
@@ -176,14 +177,15 @@ impl ProviderConfig {
         self
     }
 
-    /// Waits between STS retries with `sleep`.
+    /// Waits between retries (of STS and of the metadata endpoints) with
+    /// `sleep`.
     pub fn with_sleep(mut self, sleep: impl Sleep + 'static) -> Self {
         self.sts.sleep = Arc::new(sleep);
         self
     }
 
-    /// Sends STS requests through `transport`, and the providers' other
-    /// requests (the SSO portal and OIDC service) too.
+    /// Sends the providers' requests (STS, instance metadata, the container
+    /// endpoint, the SSO portal and OIDC service) through `transport`.
     pub fn with_transport(mut self, transport: impl Transport + 'static) -> Self {
         self.sts.transport = Some(Arc::new(transport));
         self.transport = Arc::new(OnceLock::new());
@@ -232,8 +234,10 @@ impl ProviderConfig {
     }
 
     /// Makes `provider` available as `credential_source = name` in
-    /// profiles (for example `Ec2InstanceMetadata` or `EcsContainer`, which
-    /// this crate does not implement). `Environment` is built in.
+    /// profiles. `Environment`, `Ec2InstanceMetadata` ([`ImdsProvider`](super::ImdsProvider))
+    /// and `EcsContainer` ([`ContainerProvider`](super::ContainerProvider))
+    /// are built in; a provider registered under one of these names
+    /// replaces the built-in one.
     pub fn with_named_source(
         mut self,
         name: impl Into<String>,
@@ -256,6 +260,11 @@ impl ProviderConfig {
     /// The clock.
     pub fn clock(&self) -> &dyn Clock {
         &*self.clock
+    }
+
+    /// What waits between attempts: the STS client builder's sleep.
+    pub(crate) fn sleeper(&self) -> Arc<dyn Sleep> {
+        Arc::clone(&self.sts.sleep)
     }
 
     pub(crate) fn mfa(&self) -> Option<&dyn MfaTokenProvider> {

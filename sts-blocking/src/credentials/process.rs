@@ -13,6 +13,7 @@ use sts_proto::time::parse_timestamp;
 use sts_proto::{Credentials, SecretString};
 
 use super::config::wipe;
+use super::json_limits::json_value_bound;
 use super::{
     CredentialsError, CredentialsErrorKind, ProvideCredentials, SharedCredentials, refuse_expired,
 };
@@ -581,19 +582,7 @@ fn split_words(command: &str) -> Option<Vec<String>> {
 /// ```
 pub fn parse_output(bytes: &[u8]) -> Result<Credentials, String> {
     const MAX_VALUES: usize = 4096;
-    // At most one value more than there are commas and opening brackets
-    // outside strings.
-    let (mut values, mut in_string, mut escaped) = (1usize, false, false);
-    for &b in bytes {
-        match (in_string, b) {
-            (true, _) if escaped => escaped = false,
-            (true, b'\\') => escaped = true,
-            (true, b'"') | (false, b'"') => in_string = !in_string,
-            (false, b',' | b'[' | b'{') => values += 1,
-            _ => {}
-        }
-    }
-    if values > MAX_VALUES {
+    if json_value_bound(bytes) > MAX_VALUES {
         return Err(format!(
             "too many JSON values in response (more than {MAX_VALUES})"
         ));

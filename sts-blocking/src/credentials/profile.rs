@@ -9,9 +9,9 @@ use super::assume_role::RoleAssumer;
 use super::config::StsSettings;
 use super::profile_chain::{self, BaseCredentials, RoleLink};
 use super::{
-    CredentialProcessProvider, CredentialsError, CredentialsErrorKind, EnvironmentProvider,
-    ProvideCredentials, ProviderConfig, SharedCredentials, SsoProvider, SsoSession,
-    WebIdentityProvider,
+    ContainerProvider, CredentialProcessProvider, CredentialsError, CredentialsErrorKind,
+    EnvironmentProvider, ImdsProvider, ProvideCredentials, ProviderConfig, SharedCredentials,
+    SsoProvider, SsoSession, WebIdentityProvider,
 };
 use crate::config::ClientBuilder;
 
@@ -23,7 +23,8 @@ use crate::config::ClientBuilder;
 /// refresh. Supported: static keys (`aws_access_key_id`,
 /// `aws_secret_access_key`, `aws_session_token`); `role_arn` with
 /// `source_profile` chains of any length or `credential_source =
-/// Environment` (other sources through
+/// Environment`, `Ec2InstanceMetadata` ([`ImdsProvider`]) or `EcsContainer`
+/// ([`ContainerProvider`]) (others through
 /// [`ProviderConfig::with_named_source`]), with `external_id`,
 /// `role_session_name`, `duration_seconds` and `mfa_serial` (codes from
 /// [`ProviderConfig::with_mfa_token_provider`]); `web_identity_token_file`
@@ -42,6 +43,11 @@ use crate::config::ClientBuilder;
 #[derive(Debug, Clone)]
 pub struct ProfileProvider {
     config: ProviderConfig,
+    /// `credential_source = Ec2InstanceMetadata`: one provider for all
+    /// calls, so that its session token and last credentials are kept.
+    imds: Arc<ImdsProvider>,
+    /// `credential_source = EcsContainer`.
+    container: Arc<ContainerProvider>,
 }
 
 impl ProfileProvider {
@@ -50,14 +56,14 @@ impl ProfileProvider {
     pub fn new(config: &ProviderConfig) -> Self {
         Self {
             config: config.clone(),
+            imds: Arc::new(ImdsProvider::new(config)),
+            container: Arc::new(ContainerProvider::new(config)),
         }
     }
 
     /// The profile `name`, whatever `AWS_PROFILE` says.
     pub fn for_profile(config: &ProviderConfig, name: impl Into<String>) -> Self {
-        Self {
-            config: config.clone().with_profile_name(name),
-        }
+        Self::new(&config.clone().with_profile_name(name))
     }
 
     fn base(
@@ -152,16 +158,10 @@ impl ProfileProvider {
             p
         } else if name.eq_ignore_ascii_case("Environment") {
             Arc::new(EnvironmentProvider::from_config(&self.config))
-        } else if name.eq_ignore_ascii_case("Ec2InstanceMetadata")
-            || name.eq_ignore_ascii_case("EcsContainer")
-        {
-            return Err(CredentialsError::unsupported(
-                context,
-                format!(
-                    "the {name} credential source (instance or container metadata) is not \
-                     implemented by this crate; supply one with ProviderConfig::with_named_source"
-                ),
-            ));
+        } else if name.eq_ignore_ascii_case("Ec2InstanceMetadata") {
+            Arc::clone(&self.imds) as Arc<dyn ProvideCredentials>
+        } else if name.eq_ignore_ascii_case("EcsContainer") {
+            Arc::clone(&self.container) as Arc<dyn ProvideCredentials>
         } else {
             return Err(CredentialsError::invalid_configuration(
                 context,

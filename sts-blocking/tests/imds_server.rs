@@ -1,0 +1,602 @@
+//! `ImdsProvider` end to end, through the default transport, against an
+//! instance metadata stand-in on 127.0.0.1 that checks session tokens as
+//! the service does: tokens asked for with a lifetime, refused once
+//! revoked, required on every GET unless the stand-in plays an IMDSv1-only
+//! service.
+
+mod loopback;
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, Once};
+use std::time::{Duration, Instant, SystemTime};
+
+use loopback::{Request, Response, Server, Silent};
+use sts_blocking::ClientBuilder;
+use sts_blocking::credentials::{
+    CredentialsErrorKind, ImdsProvider, MapFs, ProvideCredentials, ProviderConfig, default_chain,
+};
+use sts_blocking::env::MapEnv;
+use sts_blocking::proxy::ProxyConfig;
+use sts_blocking::timing::{Clock, Sleep};
+use sts_proto::time::format_timestamp;
+
+const TOKEN_PATH: &str = "/latest/api/token";
+const LIST_PATH: &str = "/latest/meta-data/iam/security-credentials/";
+const ROLE: &str = "stand-in-role";
+
+/// The stand-in's state, shared with the test.
+struct Imds {
+    /// Tokens handed out and still accepted.
+    tokens: Vec<String>,
+    issued: usize,
+    /// An IMDSv1-only service: no token API (404), GETs without tokens.
+    v1_only: bool,
+    /// The token API refuses (403), as when IMDS is turned off.
+    token_forbidden: bool,
+    role: Option<&'static str>,
+    /// Answers for the credentials path before `document`.
+    script: VecDeque<Response>,
+    document: String,
+}
+
+impl Imds {
+    fn new(document: String) -> Arc<Mutex<Self>> {
+        Arc::new(Mutex::new(Self {
+            tokens: Vec::new(),
+            issued: 0,
+            v1_only: false,
+            token_forbidden: false,
+            role: Some(ROLE),
+            script: VecDeque::new(),
+            document,
+        }))
+    }
+
+    fn answer(&mut self, request: &Request) -> Response {
+        if request.path == TOKEN_PATH {
+            if request.method != "PUT" {
+                return Response::new(405, "");
+            }
+            if self.v1_only {
+                return Response::new(404, "");
+            }
+            if self.token_forbidden {
+                return Response::new(403, "");
+            }
+            let Some(ttl) = request
+                .header("x-aws-ec2-metadata-token-ttl-seconds")
+                .and_then(|v| v.parse::<u64>().ok())
+                .filter(|t| (1..=21_600).contains(t))
+            else {
+                return Response::new(400, "missing or invalid TTL");
+            };
+            self.issued += 1;
+            let token = format!("token-{}", self.issued);
+            self.tokens.push(token.clone());
+            return Response::new(200, token)
+                .header("x-aws-ec2-metadata-token-ttl-seconds", &ttl.to_string());
+        }
+        if request.method != "GET" {
+            return Response::new(405, "");
+        }
+        if !self.v1_only {
+            match request.header("x-aws-ec2-metadata-token") {
+                Some(t) if self.tokens.iter().any(|k| k == t) => {}
+                _ => return Response::new(401, ""),
+            }
+        }
+        let Some(role) = self.role else {
+            return Response::new(404, "<html>Not Found</html>");
+        };
+        if request.path == LIST_PATH {
+            return Response::new(200, role);
+        }
+        if request.path == format!("{LIST_PATH}{role}") {
+            return self
+                .script
+                .pop_front()
+                .unwrap_or_else(|| Response::new(200, self.document.clone()));
+        }
+        Response::new(404, "")
+    }
+}
+
+fn serve(state: &Arc<Mutex<Imds>>) -> Server {
+    let state = Arc::clone(state);
+    Server::start(move |r| state.lock().unwrap().answer(r))
+}
+
+/// A credentials document for `key_id`, expiring at `at`.
+fn document(key_id: &str, at: SystemTime) -> String {
+    format!(
+        r#"{{"Code":"Success","LastUpdated":"2021-09-20T21:42:26Z","Type":"AWS-HMAC",
+"AccessKeyId":"{key_id}","SecretAccessKey":"SECRET-{key_id}","Token":"SESSION-{key_id}",
+"Expiration":"{}"}}"#,
+        format_timestamp(at)
+    )
+}
+
+/// A clock the test moves.
+#[derive(Debug, Clone)]
+struct TestClock(Arc<Mutex<SystemTime>>);
+
+impl TestClock {
+    /// Now, in whole seconds (as the documents write times).
+    fn new() -> Self {
+        let secs = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        Self(Arc::new(Mutex::new(
+            SystemTime::UNIX_EPOCH + Duration::from_secs(secs),
+        )))
+    }
+
+    fn now(&self) -> SystemTime {
+        *self.0.lock().unwrap()
+    }
+
+    fn advance(&self, by: Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> SystemTime {
+        TestClock::now(self)
+    }
+}
+
+#[derive(Debug)]
+struct NoSleep;
+
+impl Sleep for NoSleep {
+    fn sleep(&self, _: Duration) {}
+}
+
+/// The default transport (without proxies, whatever this process's
+/// environment says), `env` as the whole environment, no files unless
+/// `files` has some.
+fn config(env: &[(&str, &str)], files: &[(&str, &str)], clock: &TestClock) -> ProviderConfig {
+    let mut fs = MapFs::new();
+    for (path, text) in files {
+        fs.insert(*path, *text);
+    }
+    ProviderConfig::from_client_builder(&ClientBuilder::default().proxy(ProxyConfig::new()))
+        .with_env(MapEnv::new(env.iter().copied()))
+        .with_fs(fs)
+        .with_clock(clock.clone())
+        .with_sleep(NoSleep)
+}
+
+/// `(method, path, token header)` of each request.
+fn traffic(server: &Server) -> Vec<(String, String, Option<String>)> {
+    server
+        .requests()
+        .into_iter()
+        .map(|r| {
+            let token = r.header("x-aws-ec2-metadata-token").map(str::to_owned);
+            (r.method, r.path, token)
+        })
+        .collect()
+}
+
+fn get(path: &str, token: Option<&str>) -> (String, String, Option<String>) {
+    ("GET".into(), path.into(), token.map(str::to_owned))
+}
+
+fn put() -> (String, String, Option<String>) {
+    ("PUT".into(), TOKEN_PATH.into(), None)
+}
+
+fn role_path() -> String {
+    format!("{LIST_PATH}{ROLE}")
+}
+
+/// Log records, for the static-stability warnings.
+static LOGS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+struct Capture;
+
+impl log::Log for Capture {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        metadata.level() <= log::Level::Warn
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if self.enabled(record.metadata()) {
+            LOGS.lock()
+                .unwrap()
+                .push(format!("{} {}", record.level(), record.args()));
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+fn capture_logs() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        log::set_logger(&Capture).unwrap();
+        log::set_max_level(log::LevelFilter::Warn);
+    });
+}
+
+#[test]
+fn tokens_are_checked_kept_and_replaced() {
+    let clock = TestClock::new();
+    let state = Imds::new(document(
+        "AKIDTOKENS",
+        clock.now() + Duration::from_secs(6 * 3600),
+    ));
+    let server = serve(&state);
+    let config = config(
+        &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &server.url())],
+        &[],
+        &clock,
+    );
+    // A 60 s token is replaced 30 s (half its lifetime) before it expires.
+    let imds = ImdsProvider::builder(&config)
+        .token_ttl(Duration::from_secs(60))
+        .build();
+    let role = role_path();
+
+    let creds = imds.provide_credentials().unwrap();
+    assert_eq!(creds.access_key_id(), "AKIDTOKENS");
+    assert_eq!(creds.secret_access_key().expose(), "SECRET-AKIDTOKENS");
+    assert_eq!(
+        creds.session_token().unwrap().expose(),
+        "SESSION-AKIDTOKENS"
+    );
+    assert_eq!(
+        server.requests()[0].header("x-aws-ec2-metadata-token-ttl-seconds"),
+        Some("60")
+    );
+
+    clock.advance(Duration::from_secs(20));
+    imds.provide_credentials().unwrap();
+    clock.advance(Duration::from_secs(20));
+    imds.provide_credentials().unwrap();
+    // The stand-in forgets its tokens: the next GET gets 401, and the
+    // provider asks for a new token once.
+    state.lock().unwrap().tokens.clear();
+    imds.provide_credentials().unwrap();
+
+    let t1 = Some("token-1");
+    let t2 = Some("token-2");
+    let t3 = Some("token-3");
+    assert_eq!(
+        traffic(&server),
+        [
+            put(),
+            get(LIST_PATH, t1),
+            get(&role, t1),
+            // 20 s later: the token is kept.
+            get(LIST_PATH, t1),
+            get(&role, t1),
+            // 40 s: past the replacement time.
+            put(),
+            get(LIST_PATH, t2),
+            get(&role, t2),
+            // Revoked.
+            get(LIST_PATH, t2),
+            put(),
+            get(LIST_PATH, t3),
+            get(&role, t3),
+        ]
+    );
+}
+
+#[test]
+fn imdsv1_is_used_only_when_allowed() {
+    let clock = TestClock::new();
+    let state = Imds::new(document("AKIDV1", clock.now() + Duration::from_secs(3600)));
+    state.lock().unwrap().v1_only = true;
+    let server = serve(&state);
+    let endpoint = server.url();
+
+    let allowed = config(
+        &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &endpoint)],
+        &[],
+        &clock,
+    );
+    let creds = ImdsProvider::new(&allowed).provide_credentials().unwrap();
+    assert_eq!(creds.access_key_id(), "AKIDV1");
+    assert_eq!(
+        traffic(&server),
+        [put(), get(LIST_PATH, None), get(&role_path(), None)]
+    );
+
+    let by_env = config(
+        &[
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &endpoint),
+            ("AWS_EC2_METADATA_V1_DISABLED", "true"),
+        ],
+        &[],
+        &clock,
+    );
+    let by_profile = config(
+        &[
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &endpoint),
+            ("HOME", "/home"),
+        ],
+        &[(
+            "/home/.aws/config",
+            "[default]\nec2_metadata_v1_disabled = true\n",
+        )],
+        &clock,
+    );
+    let by_builder = ImdsProvider::builder(&allowed).v1_fallback(false).build();
+    for imds in [
+        ImdsProvider::new(&by_env),
+        ImdsProvider::new(&by_profile),
+        by_builder,
+    ] {
+        let before = server.requests().len();
+        let err = imds.provide_credentials().unwrap_err();
+        assert_eq!(err.kind(), CredentialsErrorKind::Failed, "{err}");
+        assert!(
+            err.reason.contains("IMDSv1 fallback is turned off")
+                && err.reason.contains("status 404"),
+            "{err}"
+        );
+        // Only the token request: nothing was asked without a token.
+        let after = traffic(&server);
+        assert_eq!(after[before..], [put()]);
+    }
+}
+
+#[test]
+fn static_stability_serves_the_last_credentials() {
+    capture_logs();
+    let clock = TestClock::new();
+    let expires = clock.now() + Duration::from_secs(3600);
+    let state = Imds::new(document("AKIDSTABLE", expires));
+    let server = serve(&state);
+    let endpoint = server.url();
+    let config = config(
+        &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &endpoint)],
+        &[],
+        &clock,
+    );
+    let imds = ImdsProvider::new(&config);
+    assert_eq!(
+        imds.provide_credentials().unwrap().expiration(),
+        Some(expires)
+    );
+
+    let check = |what: &str| {
+        let now = clock.now();
+        let creds = imds
+            .provide_credentials()
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(creds.access_key_id(), "AKIDSTABLE", "{what}");
+        assert_eq!(creds.secret_access_key().expose(), "SECRET-AKIDSTABLE");
+        let until = creds.expiration().unwrap();
+        assert!(
+            until >= now + Duration::from_secs(15 * 60)
+                && until <= now + Duration::from_secs(20 * 60),
+            "{what}: extended to {}",
+            format_timestamp(until)
+        );
+    };
+
+    // The service errs (every attempt), after the credentials expired.
+    clock.advance(Duration::from_secs(2 * 3600));
+    state
+        .lock()
+        .unwrap()
+        .script
+        .extend((0..4).map(|_| Response::new(500, "")));
+    check("server errors");
+    // It serves credentials that have already expired.
+    state.lock().unwrap().document =
+        document("AKIDNEWBUTOLD", clock.now() - Duration::from_secs(1));
+    check("expired credentials");
+    // It is gone.
+    drop(server);
+    clock.advance(Duration::from_secs(3600));
+    check("unreachable");
+
+    let logs = LOGS.lock().unwrap().clone();
+    let ours: Vec<&String> = logs
+        .iter()
+        .filter(|l| l.contains(&endpoint) || l.contains("serving the credentials fetched before"))
+        .collect();
+    assert!(
+        ours.iter().any(|l| l.starts_with("WARN")
+            && l.contains("no instance metadata service answered")
+            && l.contains("serving the credentials fetched before")),
+        "{logs:?}"
+    );
+    for line in &logs {
+        assert!(
+            !line.contains("SECRET-") && !line.contains("SESSION-") && !line.contains("token-"),
+            "{line}"
+        );
+    }
+
+    // A provider that never had credentials: not configured here.
+    let fresh = ImdsProvider::new(&config)
+        .provide_credentials()
+        .unwrap_err();
+    assert_eq!(fresh.kind(), CredentialsErrorKind::NotConfigured, "{fresh}");
+    assert!(
+        fresh.reason.contains(&format!(
+            "no instance metadata service answered at {endpoint}"
+        )),
+        "{fresh}"
+    );
+}
+
+#[test]
+fn a_server_error_then_success() {
+    let clock = TestClock::new();
+    let state = Imds::new(document(
+        "AKIDRETRY",
+        clock.now() + Duration::from_secs(3600),
+    ));
+    state
+        .lock()
+        .unwrap()
+        .script
+        .push_back(Response::new(500, ""));
+    let server = serve(&state);
+    let config = config(
+        &[
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &server.url()),
+            ("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "2"),
+        ],
+        &[],
+        &clock,
+    );
+    let creds = ImdsProvider::new(&config).provide_credentials().unwrap();
+    assert_eq!(creds.access_key_id(), "AKIDRETRY");
+    let t = Some("token-1");
+    assert_eq!(
+        traffic(&server),
+        [
+            put(),
+            get(LIST_PATH, t),
+            get(&role_path(), t),
+            get(&role_path(), t)
+        ]
+    );
+}
+
+#[test]
+fn bad_answers_are_clear_errors() {
+    let clock = TestClock::new();
+    let later = clock.now() + Duration::from_secs(3600);
+    let good = document("AKIDBAD", later);
+    let cases: Vec<(&str, Response, CredentialsErrorKind, &str)> = vec![
+        (
+            "not JSON",
+            Response::new(200, "SECRET-AKIDBAD is not JSON"),
+            CredentialsErrorKind::Failed,
+            "is not a JSON object (syntax error",
+        ),
+        (
+            "missing field",
+            Response::new(200, good.replace("\"Token\"", "\"Other\"")),
+            CredentialsErrorKind::Failed,
+            "the credentials document has no Token",
+        ),
+        (
+            "expired",
+            Response::new(
+                200,
+                document("AKIDBAD", clock.now() - Duration::from_secs(60)),
+            ),
+            CredentialsErrorKind::Expired,
+            "expired at",
+        ),
+        (
+            "unparsable expiration",
+            Response::new(
+                200,
+                good.replace(&format_timestamp(later), "SECRET-soon-enough"),
+            ),
+            CredentialsErrorKind::Failed,
+            "Expiration in the credentials document is not an ISO 8601 time",
+        ),
+        (
+            "oversized",
+            Response::new(
+                200,
+                good.replace(
+                    "\"Code\"",
+                    &format!("\"Pad\":\"{}\",\"Code\"", "x".repeat(100_000)),
+                ),
+            ),
+            CredentialsErrorKind::Failed,
+            "more than the 65536 bytes allowed",
+        ),
+        (
+            "not Success",
+            Response::new(
+                200,
+                good.replace("\"Success\"", "\"AssumeRoleUnauthorizedAccess\""),
+            ),
+            CredentialsErrorKind::Failed,
+            "Code \"AssumeRoleUnauthorizedAccess\"",
+        ),
+        (
+            "client error",
+            Response::new(400, ""),
+            CredentialsErrorKind::Failed,
+            "answered with status 400",
+        ),
+    ];
+    for (what, response, kind, words) in cases {
+        let state = Imds::new(good.clone());
+        state.lock().unwrap().script.push_back(response);
+        let server = serve(&state);
+        let config = config(
+            &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &server.url())],
+            &[],
+            &clock,
+        );
+        let err = ImdsProvider::new(&config)
+            .provide_credentials()
+            .unwrap_err();
+        let text = err.to_string();
+        assert_eq!(err.kind(), kind, "{what}: {text}");
+        assert!(text.contains(words), "{what}: {text}");
+        assert!(text.contains("instance metadata"), "{what}: {text}");
+        assert!(
+            !text.contains("SECRET-") && !text.contains("SESSION-") && !text.contains("token-"),
+            "{what}: {text}"
+        );
+    }
+}
+
+#[test]
+fn no_role_and_a_forbidden_token_api() {
+    let clock = TestClock::new();
+    let state = Imds::new(String::new());
+    state.lock().unwrap().role = None;
+    let server = serve(&state);
+    let config = config(
+        &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &server.url())],
+        &[],
+        &clock,
+    );
+    let err = ImdsProvider::new(&config)
+        .provide_credentials()
+        .unwrap_err();
+    assert_eq!(err.kind(), CredentialsErrorKind::NotConfigured, "{err}");
+    assert!(err.reason.contains("the instance has no IAM role"), "{err}");
+
+    state.lock().unwrap().token_forbidden = true;
+    let before = server.requests().len();
+    let err = ImdsProvider::new(&config)
+        .provide_credentials()
+        .unwrap_err();
+    assert_eq!(err.kind(), CredentialsErrorKind::Failed, "{err}");
+    assert!(err.reason.contains("status 403"), "{err}");
+    assert_eq!(traffic(&server)[before..], [put()]);
+}
+
+#[test]
+fn the_default_chain_gives_up_on_a_silent_service_in_about_a_second() {
+    let silent = Silent::start();
+    let clock = TestClock::new();
+    let config = config(
+        &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &silent.url())],
+        &[],
+        &clock,
+    );
+    let chain = default_chain(&config);
+    let started = Instant::now();
+    let err = chain.provide_credentials().unwrap_err();
+    let took = started.elapsed();
+    println!("the default chain gave up after {took:?} on a service that never answers");
+    assert!(err.is_not_configured(), "{err}");
+    assert!(
+        err.reason
+            .contains("instance metadata: no instance metadata service answered"),
+        "{err}"
+    );
+    assert!(took < Duration::from_millis(2500), "{took:?}");
+}
