@@ -1196,11 +1196,16 @@ typedef struct StsGetWebIdentityTokenOutput {
 /**
  * The default chain, searched as the AWS SDKs search it: the environment
  * (`AWS_ACCESS_KEY_ID`, …), then the shared config and credentials files
- * (profile `AWS_PROFILE`, else `default`), then web identity
- * (`AWS_WEB_IDENTITY_TOKEN_FILE`, EKS). Container and instance metadata
- * are not searched by this build. Looked up at the first signed call and
- * cached until shortly before the credentials expire. The zero value, so
- * a zero-filled options struct uses it.
+ * (profile `AWS_PROFILE`, else `default`: static keys, roles,
+ * `credential_process`, web identity, IAM Identity Center (SSO) and
+ * console login sessions), then web identity
+ * (`AWS_WEB_IDENTITY_TOKEN_FILE`, EKS), then the container endpoint
+ * (`AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` or `_FULL_URI`: ECS, EKS Pod
+ * Identity), then EC2 instance metadata (IMDSv2; off with
+ * `AWS_EC2_METADATA_DISABLED=true`; one attempt with a 1 s timeout by
+ * default, so a program off EC2 does not wait). Looked up at the first
+ * signed call and cached until shortly before the credentials expire. The
+ * zero value, so a zero-filled options struct uses it.
  */
 #define STS_CREDENTIALS_DEFAULT_CHAIN 0
 
