@@ -23,8 +23,9 @@ pub enum Error {
     /// STS answered with an error document.
     Service(ServiceError),
     /// STS (or something in front of it) answered with something other
-    /// than a result or an error document.
-    Response(ResponseError),
+    /// than a result or an error document. Never an STS error document:
+    /// those are [`Error::Service`], and only that.
+    Response(UnexpectedResponse),
     /// No complete HTTP response came back.
     Transport(TransportError),
     /// The request breaks a constraint of the STS model; nothing was sent.
@@ -36,6 +37,42 @@ pub enum Error {
     /// The request could not be signed or built.
     Build(BuildError),
 }
+
+/// A response that is neither the operation's result nor an STS error
+/// document: a failure status with some other body (a load balancer's
+/// page, an empty 503), or a success status whose body is not the
+/// operation's response.
+///
+/// It wraps [`ResponseError`] but can never hold its `Service` variant, so
+/// that a program matching on [`Error`] finds service errors in one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnexpectedResponse(ResponseError);
+
+impl UnexpectedResponse {
+    /// The HTTP status, when the response had a failure status.
+    pub fn status(&self) -> Option<u16> {
+        self.0.status()
+    }
+
+    /// The request id, when the response carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.0.request_id()
+    }
+
+    /// The protocol crate's view of the same failure (never
+    /// [`ResponseError::Service`]).
+    pub fn as_response_error(&self) -> &ResponseError {
+        &self.0
+    }
+}
+
+impl fmt::Display for UnexpectedResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for UnexpectedResponse {}
 
 impl Error {
     /// The service error code, as `AccessDenied` or `ExpiredTokenException`.
@@ -70,7 +107,7 @@ impl Error {
             Error::Service(e) => {
                 classify_response(&ResponseError::Service(e.clone())).is_retryable()
             }
-            Error::Response(e) => classify_response(e).is_retryable(),
+            Error::Response(e) => classify_response(e.as_response_error()).is_retryable(),
             Error::Transport(e) => classify_transport(e.kind()).is_retryable(),
             _ => false,
         }
@@ -79,7 +116,7 @@ impl Error {
     pub(crate) fn retry_kind(&self) -> RetryKind {
         match self {
             Error::Service(e) => classify_response(&ResponseError::Service(e.clone())),
-            Error::Response(e) => classify_response(e),
+            Error::Response(e) => classify_response(e.as_response_error()),
             Error::Transport(e) => classify_transport(e.kind()),
             _ => RetryKind::NotRetryable,
         }
@@ -118,7 +155,7 @@ impl From<ResponseError> for Error {
     fn from(e: ResponseError) -> Self {
         match e {
             ResponseError::Service(s) => Error::Service(s),
-            other => Error::Response(other),
+            other => Error::Response(UnexpectedResponse(other)),
         }
     }
 }
@@ -159,5 +196,44 @@ impl From<ConfigError> for Error {
 impl From<ValidationError> for Error {
     fn from(e: ValidationError) -> Self {
         Error::Validation(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sts_proto::operation::parse;
+    use sts_proto::ops::GetCallerIdentity;
+
+    fn error_for(status: u16, body: &str) -> Error {
+        let headers = http::HeaderMap::new();
+        Error::from(parse::<GetCallerIdentity>(status, &headers, body.as_bytes()).unwrap_err())
+    }
+
+    #[test]
+    fn a_service_error_document_is_only_ever_error_service() {
+        let e = error_for(
+            403,
+            "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+             <Message>no</Message></Error><RequestId>r-1</RequestId></ErrorResponse>",
+        );
+        assert!(
+            matches!(&e, Error::Service(s) if s.code.as_str() == "AccessDenied"),
+            "{e:?}"
+        );
+        assert_eq!(e.code(), Some("AccessDenied"));
+        assert_eq!(e.request_id(), Some("r-1"));
+    }
+
+    #[test]
+    fn other_failures_are_unexpected_responses_without_a_code() {
+        let e = error_for(503, "<html>busy</html>");
+        let Error::Response(r) = &e else {
+            panic!("{e:?}")
+        };
+        assert_eq!(r.status(), Some(503));
+        assert!(!matches!(r.as_response_error(), ResponseError::Service(_)));
+        assert_eq!(e.code(), None);
+        assert!(e.is_retryable());
     }
 }

@@ -82,5 +82,5 @@ mod wipe;
 
 pub use client::Client;
 pub use config::{ClientBuilder, ConfigError};
-pub use error::Error;
+pub use error::{Error, UnexpectedResponse};
 pub use sts_proto;
