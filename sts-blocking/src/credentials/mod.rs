@@ -7,9 +7,10 @@
 //! |---|---|
 //! | [`StaticProvider`] | fixed credentials |
 //! | [`EnvironmentProvider`] | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_CREDENTIAL_EXPIRATION` |
-//! | [`ProfileProvider`] | `~/.aws/config` and `~/.aws/credentials`: static keys, `role_arn` with `source_profile` or `credential_source`, `web_identity_token_file`, `credential_process` |
+//! | [`ProfileProvider`] | `~/.aws/config` and `~/.aws/credentials`: static keys, `role_arn` with `source_profile` or `credential_source`, `web_identity_token_file`, `credential_process`, `login_session` |
 //! | [`WebIdentityProvider`] | `AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN`, `AWS_ROLE_SESSION_NAME` (EKS service accounts) |
 //! | [`CredentialProcessProvider`] | an external command's JSON output |
+//! | [`LoginProvider`] | a console login session of `aws login` (`login_session`): its token cache, refreshed through the sign-in service |
 //! | [`AssumeRoleProvider`] | `AssumeRole` with another provider's credentials |
 //! | [`ChainProvider`] | the first of several that is configured; [`default_chain`] is environment → profile → web identity |
 //! | [`CachingProvider`] | any of the above, cached and refreshed before expiry |
@@ -43,6 +44,7 @@ mod chain;
 mod config;
 mod environment;
 mod fs;
+mod login;
 mod process;
 mod profile;
 pub mod profile_chain;
@@ -60,6 +62,7 @@ pub use chain::{ChainProvider, default_chain, default_provider};
 pub use config::{MfaTokenProvider, ProviderConfig};
 pub use environment::EnvironmentProvider;
 pub use fs::{Fs, MapFs, RealFs};
+pub use login::LoginProvider;
 pub use process::{CredentialProcessProvider, parse_output as parse_process_output};
 pub use profile::ProfileProvider;
 pub use web_identity::WebIdentityProvider;

@@ -10,7 +10,7 @@ use super::config::StsSettings;
 use super::profile_chain::{self, BaseCredentials, RoleLink};
 use super::{
     CredentialProcessProvider, CredentialsError, CredentialsErrorKind, EnvironmentProvider,
-    ProvideCredentials, ProviderConfig, SharedCredentials, WebIdentityProvider,
+    LoginProvider, ProvideCredentials, ProviderConfig, SharedCredentials, WebIdentityProvider,
 };
 use crate::config::ClientBuilder;
 
@@ -26,7 +26,8 @@ use crate::config::ClientBuilder;
 /// [`ProviderConfig::with_named_source`]), with `external_id`,
 /// `role_session_name`, `duration_seconds` and `mfa_serial` (codes from
 /// [`ProviderConfig::with_mfa_token_provider`]); `web_identity_token_file`
-/// with `role_arn`; `credential_process`. STS is called with the selected
+/// with `role_arn`; `credential_process`; `login_session` (a console login
+/// of `aws login`, through [`LoginProvider`]). STS is called with the selected
 /// profile's `region`, `endpoint_url`, `services` section,
 /// `use_fips_endpoint`, `use_dualstack_endpoint` and `sts_regional_endpoints`,
 /// unless the environment or the configuration overrides them. SSO profiles
@@ -90,6 +91,16 @@ impl ProfileProvider {
                 web_identity_token_file,
                 role_session_name,
                 duration_seconds,
+                settings.clone(),
+            )
+            .provide_credentials(),
+            BaseCredentials::LoginSession {
+                profile,
+                login_session,
+            } => LoginProvider::from_profile(
+                &self.config,
+                &profile,
+                &login_session,
                 settings.clone(),
             )
             .provide_credentials(),

@@ -11,7 +11,8 @@
 //!   `role_arn` is ignored;
 //! - a profile that names itself as `source_profile` uses its own static keys;
 //! - `role_arn` with `web_identity_token_file` is a web identity base;
-//! - without `role_arn`: `credential_process`, then static keys;
+//! - without `role_arn`: `login_session`, then `credential_process`, then
+//!   static keys;
 //! - a profile visited twice is a loop, reported with its path;
 //! - SSO profiles (`sso_session`, `sso_start_url`, `sso_account_id`,
 //!   `sso_role_name`, `sso_region`) are reported as unsupported.
@@ -70,6 +71,13 @@ pub enum BaseCredentials {
         role_session_name: Option<String>,
         /// `duration_seconds`.
         duration_seconds: Option<i32>,
+    },
+    /// `login_session`: a console login session of `aws login`.
+    LoginSession {
+        /// The profile.
+        profile: String,
+        /// The session, as `aws login` names its cache file after it.
+        login_session: String,
     },
     /// `credential_process`.
     CredentialProcess {
@@ -388,7 +396,7 @@ fn static_keys(profile: Section<'_>) -> Result<BaseCredentials, ProfileChainErro
 }
 
 /// A profile without `role_arn`: web identity (an error), SSO
-/// (unsupported), `credential_process`, or static keys.
+/// (unsupported), `login_session`, `credential_process`, or static keys.
 fn base_without_role(
     profile: Section<'_>,
     selected: bool,
@@ -399,6 +407,12 @@ fn base_without_role(
     }
     if SSO_KEYS.iter().any(|k| profile.get_nonempty(k).is_some()) {
         return Err(ProfileChainError::SsoNotSupported { profile: name });
+    }
+    if let Some(login_session) = opt(profile, "login_session") {
+        return Ok(BaseCredentials::LoginSession {
+            profile: name,
+            login_session,
+        });
     }
     if let Some(command) = opt(profile, "credential_process") {
         return Ok(BaseCredentials::CredentialProcess {
