@@ -457,6 +457,27 @@ mod tests {
     }
 
     #[test]
+    fn a_login_session_is_a_base_of_its_own_or_of_a_role() {
+        let set = profile::parse(
+            "[profile console]\nlogin_session = arn:aws:sts::1:assumed-role/A/a\n\
+             credential_process = ignored\n\
+             [profile admin]\nrole_arn = ra\nsource_profile = console\n",
+            "",
+        )
+        .unwrap();
+        let base = BaseCredentials::LoginSession {
+            profile: "console".to_owned(),
+            login_session: "arn:aws:sts::1:assumed-role/A/a".to_owned(),
+        };
+        let own = resolve(&set, "console").unwrap();
+        assert_eq!(own.base, base);
+        assert!(own.roles.is_empty());
+        let chained = resolve(&set, "admin").unwrap();
+        assert_eq!(chained.base, base);
+        assert_eq!(chained.roles[0].role_arn, "ra");
+    }
+
+    #[test]
     fn loops_name_their_path() {
         let set = profile::parse(
             "[profile a]\nrole_arn = ra\nsource_profile = b\n\
