@@ -462,3 +462,24 @@ fn a_damaged_or_unreadable_cache_is_an_error() {
     );
     assert!(server.finish().is_empty());
 }
+
+/// Callers at once spend the refresh token once: the others wait and read
+/// what the first wrote, and credentials just refreshed are not refreshed
+/// again at once, even when they are short-lived.
+#[test]
+fn concurrent_callers_refresh_once() {
+    let home = Home::new("concurrent", NOW - 60, KEY);
+    let server = SignIn::start(vec![answer(120)]);
+    let provider = home.provider(&server.url);
+    let keys: Vec<String> = std::thread::scope(|scope| {
+        let calls: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| provider.provide_credentials()))
+            .collect();
+        calls
+            .into_iter()
+            .map(|c| c.join().unwrap().unwrap().access_key_id().to_owned())
+            .collect()
+    });
+    assert_eq!(keys, ["ASIANEW"; 4]);
+    assert_eq!(server.finish().len(), 1);
+}

@@ -78,6 +78,9 @@ pub struct ProviderConfig {
     profile_files: Option<(Option<PathBuf>, Option<PathBuf>)>,
     mfa: Option<Arc<dyn MfaTokenProvider>>,
     named_sources: Vec<(String, Arc<dyn ProvideCredentials>)>,
+    /// Shared by clones, so that the login sessions' refreshes are one at
+    /// a time whichever provider made from this configuration asks.
+    pub(crate) login_refreshes: Arc<super::login::Refreshes>,
 }
 
 impl fmt::Debug for ProviderConfig {
@@ -126,6 +129,7 @@ impl ProviderConfig {
             profile_files: None,
             mfa: None,
             named_sources: Vec::new(),
+            login_refreshes: Arc::default(),
         }
     }
 

@@ -15,7 +15,8 @@ mod endpoint;
 mod json;
 mod refresh;
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
@@ -87,8 +88,25 @@ pub struct LoginProvider {
     profile: Option<String>,
     /// Whose settings (region, endpoint) the sign-in service is called with.
     settings: Option<StsSettings>,
-    /// When this provider last refreshed successfully.
-    last_refresh: Arc<Mutex<Option<SystemTime>>>,
+}
+
+/// Per cache file, when it was last refreshed, behind a lock held for the
+/// whole of a call: two callers must not both spend the same refresh token
+/// (the service rotates it), so the second waits and reads what the first
+/// wrote. One per [`ProviderConfig`] and its clones, which the providers
+/// made from it share (the profile provider makes a new [`LoginProvider`]
+/// on every call).
+#[derive(Debug, Default)]
+pub(crate) struct Refreshes {
+    by_path: Mutex<HashMap<PathBuf, Arc<Mutex<Option<SystemTime>>>>>,
+}
+
+impl Refreshes {
+    /// The lock and last refresh time of the cache at `path`.
+    fn of(&self, path: &Path) -> Arc<Mutex<Option<SystemTime>>> {
+        let mut map = self.by_path.lock().unwrap_or_else(PoisonError::into_inner);
+        Arc::clone(map.entry(path.to_owned()).or_default())
+    }
 }
 
 impl LoginProvider {
@@ -101,7 +119,6 @@ impl LoginProvider {
             session: login_session.into().trim().to_owned(),
             profile: None,
             settings: None,
-            last_refresh: Arc::default(),
         }
     }
 
@@ -147,7 +164,7 @@ impl LoginProvider {
     }
 
     /// Reads and checks the cache file at `path`.
-    fn read_cache(&self, path: &std::path::Path) -> Result<CachedSession, CredentialsError> {
+    fn read_cache(&self, path: &Path) -> Result<CachedSession, CredentialsError> {
         let shown = path.display();
         let bytes = match self.config.fs().read(path, MAX_CACHE_BYTES) {
             Ok(bytes) => zeroize::Zeroizing::new(bytes),
@@ -183,7 +200,7 @@ impl LoginProvider {
     /// them back to `path`.
     fn refresh(
         &self,
-        path: &std::path::Path,
+        path: &Path,
         cached: CachedSession,
         now: SystemTime,
     ) -> Result<CachedSession, CredentialsError> {
@@ -262,26 +279,22 @@ impl ProvideCredentials for LoginProvider {
             ));
         }
         let path = self.cache_path()?;
+        let state = self.config.login_refreshes.of(&path);
+        let mut last_refresh = state.lock().unwrap_or_else(PoisonError::into_inner);
         let cached = self.read_cache(&path)?;
         let now = self.config.clock().now();
         let fresh = cached
             .expires_at()
             .duration_since(now)
             .is_ok_and(|left| left > REFRESH_BEFORE_EXPIRY);
-        let refreshed_lately = self
-            .last_refresh
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
+        let refreshed_lately = last_refresh
             .and_then(|at| now.duration_since(at).ok())
             .is_some_and(|since| since < MIN_TIME_BETWEEN_REFRESHES);
         let cached = if fresh || (refreshed_lately && cached.expires_at() > now) {
             cached
         } else {
             let cached = self.refresh(&path, cached, now)?;
-            *self
-                .last_refresh
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner) = Some(now);
+            *last_refresh = Some(now);
             cached
         };
         Ok(Arc::new(cached.credentials().clone()))
