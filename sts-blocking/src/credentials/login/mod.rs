@@ -60,6 +60,11 @@ const REFRESH_TIMEOUT: Duration = Duration::from_secs(10);
 ///   JWT signed with the session's key (RFC 9449). The request waits at
 ///   most 10 s; it is not retried here (a [`CachingProvider`](super::CachingProvider)
 ///   retries while the old credentials last).
+/// - **One refresh at a time** per cache file among the providers made
+///   from one [`ProviderConfig`] (and its clones): the service rotates the
+///   refresh token, so a second caller waits and reads what the first
+///   wrote. Credentials refreshed less than 30 s ago are not refreshed
+///   again while they last, however short-lived.
 /// - **Write-back.** The refreshed credentials and refresh token replace
 ///   the cache file atomically, owner-only (see
 ///   [`Fs::write_atomic`](super::Fs::write_atomic)), every other field kept.
