@@ -204,7 +204,8 @@ fn base_profile(base: &BaseCredentials) -> &str {
         | BaseCredentials::NamedSource { profile, .. }
         | BaseCredentials::WebIdentityToken { profile, .. }
         | BaseCredentials::CredentialProcess { profile, .. }
-        | BaseCredentials::Sso { profile, .. } => profile,
+        | BaseCredentials::Sso { profile, .. }
+        | BaseCredentials::LoginSession { profile, .. } => profile,
         other => panic!("a base of a kind the target does not know: {other:?}"),
     }
 }
@@ -292,6 +293,12 @@ fn check_chain(set: &ProfileSet, selected: &str, chain: &ProfileChain) {
             assert_eq!(
                 profile.get_nonempty("credential_process").map(str::trim),
                 Some(command.as_str())
+            );
+        }
+        BaseCredentials::LoginSession { login_session, .. } => {
+            assert_eq!(
+                profile.get_nonempty("login_session").map(str::trim),
+                Some(login_session.as_str())
             );
         }
         BaseCredentials::Sso { sso_session, .. } => {

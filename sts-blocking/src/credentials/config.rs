@@ -78,6 +78,9 @@ pub struct ProviderConfig {
     profile_files: Option<(Option<PathBuf>, Option<PathBuf>)>,
     mfa: Option<Arc<dyn MfaTokenProvider>>,
     named_sources: Vec<(String, Arc<dyn ProvideCredentials>)>,
+    /// Shared by clones, so that the login sessions' refreshes are one at
+    /// a time whichever provider made from this configuration asks.
+    pub(crate) login_refreshes: Arc<super::login::Refreshes>,
 }
 
 impl fmt::Debug for ProviderConfig {
@@ -126,6 +129,7 @@ impl ProviderConfig {
             profile_files: None,
             mfa: None,
             named_sources: Vec::new(),
+            login_refreshes: Arc::default(),
         }
     }
 
@@ -410,18 +414,34 @@ impl ProviderConfig {
     ) -> Result<ClientBuilder, CredentialsError> {
         let mut b = self.sts.clone();
         b.credentials = None;
-        let mut overrides = b.explicit.clone();
-        overrides.profile = settings.profile.clone();
-        let resolved = crate::settings::resolve(&overrides, self).map_err(|e| {
-            CredentialsError::invalid_configuration("STS client settings", e.to_string())
-                .with_cause(e)
-        })?;
+        let resolved = self.resolve_settings(settings)?;
         b.apply(&resolved);
         if b.endpoint.region.is_none() && b.endpoint.endpoint.is_none() {
             b.endpoint.region = Some("us-east-1".to_owned());
         }
         b.transport = Some(self.http_transport());
         Ok(b)
+    }
+
+    /// Every setting for calls made on behalf of `settings` (the selected
+    /// profile's): this configuration's explicit settings, then the
+    /// environment, then the profile (see [`crate::settings`]).
+    pub(crate) fn resolve_settings(
+        &self,
+        settings: &StsSettings,
+    ) -> Result<crate::settings::Resolved, CredentialsError> {
+        let mut overrides = self.sts.explicit.clone();
+        overrides.profile = settings.profile.clone();
+        crate::settings::resolve(&overrides, self).map_err(|e| {
+            CredentialsError::invalid_configuration("STS client settings", e.to_string())
+                .with_cause(e)
+        })
+    }
+
+    /// The home directory, by this configuration's environment and
+    /// platform rules (where the token caches are).
+    pub(crate) fn home_dir(&self) -> Option<String> {
+        profile::location::home_dir(&*self.env, self.platform)
     }
 
     /// The HTTP stack for the providers' requests: STS calls and the others

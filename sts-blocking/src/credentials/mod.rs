@@ -7,13 +7,14 @@
 //! |---|---|
 //! | [`StaticProvider`] | fixed credentials |
 //! | [`EnvironmentProvider`] | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_CREDENTIAL_EXPIRATION` |
-//! | [`ProfileProvider`] | `~/.aws/config` and `~/.aws/credentials`: static keys, `role_arn` with `source_profile` or `credential_source` (`Environment`, `Ec2InstanceMetadata`, `EcsContainer`), `web_identity_token_file`, `credential_process`, SSO |
+//! | [`ProfileProvider`] | `~/.aws/config` and `~/.aws/credentials`: static keys, `role_arn` with `source_profile` or `credential_source` (`Environment`, `Ec2InstanceMetadata`, `EcsContainer`), `web_identity_token_file`, `credential_process`, SSO, `login_session` |
 //! | [`SsoProvider`] | IAM Identity Center: a role's credentials from the SSO portal, with the token `aws sso login` cached in `~/.aws/sso/cache/` |
 //! | [`SsoTokenProvider`] | that cached SSO bearer token itself, refreshed through the OIDC service when it nears expiry |
 //! | [`WebIdentityProvider`] | `AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_ARN`, `AWS_ROLE_SESSION_NAME` (EKS service accounts) |
 //! | [`ContainerProvider`] | the ECS or EKS Pod Identity agent: `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` or `_FULL_URI`, `AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE]` |
 //! | [`ImdsProvider`] | the EC2 instance's IAM role, from instance metadata (IMDSv2) |
 //! | [`CredentialProcessProvider`] | an external command's JSON output |
+//! | [`LoginProvider`] | a console login session of `aws login` (`login_session`): its token cache, refreshed through the sign-in service |
 //! | [`AssumeRoleProvider`] | `AssumeRole` with another provider's credentials |
 //! | [`ChainProvider`] | the first of several that is configured; [`default_chain`] is environment → profile → web identity → container → instance metadata |
 //! | [`CachingProvider`] | any of the above, cached and refreshed before expiry |
@@ -50,6 +51,7 @@ mod environment;
 mod fs;
 mod imds;
 mod json_limits;
+mod login;
 mod metadata_document;
 mod metadata_http;
 mod process;
@@ -72,6 +74,7 @@ pub use container::{ContainerProvider, ContainerProviderBuilder};
 pub use environment::EnvironmentProvider;
 pub use fs::{Fs, MapFs, RealFs};
 pub use imds::{ImdsEndpointMode, ImdsProvider, ImdsProviderBuilder};
+pub use login::LoginProvider;
 pub use process::{CredentialProcessProvider, parse_output as parse_process_output};
 pub use profile::ProfileProvider;
 pub use sso::{SsoProvider, SsoSession, SsoToken, SsoTokenProvider};

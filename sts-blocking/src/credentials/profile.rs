@@ -10,8 +10,8 @@ use super::config::StsSettings;
 use super::profile_chain::{self, BaseCredentials, RoleLink};
 use super::{
     ContainerProvider, CredentialProcessProvider, CredentialsError, CredentialsErrorKind,
-    EnvironmentProvider, ImdsProvider, ProvideCredentials, ProviderConfig, SharedCredentials,
-    SsoProvider, SsoSession, WebIdentityProvider,
+    EnvironmentProvider, ImdsProvider, LoginProvider, ProvideCredentials, ProviderConfig,
+    SharedCredentials, SsoProvider, SsoSession, WebIdentityProvider,
 };
 use crate::config::ClientBuilder;
 
@@ -28,7 +28,8 @@ use crate::config::ClientBuilder;
 /// [`ProviderConfig::with_named_source`]), with `external_id`,
 /// `role_session_name`, `duration_seconds` and `mfa_serial` (codes from
 /// [`ProviderConfig::with_mfa_token_provider`]); `web_identity_token_file`
-/// with `role_arn`; `credential_process`. STS is called with the selected
+/// with `role_arn`; `credential_process`; `login_session` (a console login
+/// of `aws login`, through [`LoginProvider`]). STS is called with the selected
 /// profile's `region`, `endpoint_url`, `services` section,
 /// `use_fips_endpoint`, `use_dualstack_endpoint` and `sts_regional_endpoints`,
 /// unless the environment or the configuration overrides them. SSO
@@ -126,6 +127,16 @@ impl ProfileProvider {
                     .with_settings(settings.clone())
                     .provide_credentials()
             }
+            BaseCredentials::LoginSession {
+                profile,
+                login_session,
+            } => LoginProvider::from_profile(
+                &self.config,
+                &profile,
+                &login_session,
+                settings.clone(),
+            )
+            .provide_credentials(),
             BaseCredentials::CredentialProcess {
                 profile,
                 command,

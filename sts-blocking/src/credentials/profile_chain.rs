@@ -11,7 +11,8 @@
 //!   `role_arn` is ignored;
 //! - a profile that names itself as `source_profile` uses its own static keys;
 //! - `role_arn` with `web_identity_token_file` is a web identity base;
-//! - without `role_arn`: `credential_process`, then static keys;
+//! - without `role_arn`: `login_session`, then `credential_process`, then
+//!   static keys;
 //! - a profile visited twice is a loop, reported with its path;
 //! - without `role_arn`, an SSO profile (`sso_session`, `sso_start_url`,
 //!   `sso_account_id`, `sso_role_name`, `sso_region`) is an SSO base: with
@@ -75,6 +76,13 @@ pub enum BaseCredentials {
         role_session_name: Option<String>,
         /// `duration_seconds`.
         duration_seconds: Option<i32>,
+    },
+    /// `login_session`: a console login session of `aws login`.
+    LoginSession {
+        /// The profile.
+        profile: String,
+        /// The session, as `aws login` names its cache file after it.
+        login_session: String,
     },
     /// `credential_process`.
     CredentialProcess {
@@ -425,7 +433,7 @@ fn static_keys(profile: Section<'_>) -> Result<BaseCredentials, ProfileChainErro
 }
 
 /// A profile without `role_arn`: web identity (an error), SSO,
-/// `credential_process`, or static keys.
+/// `login_session`, `credential_process`, or static keys.
 fn base_without_role(
     set: &ProfileSet,
     profile: Section<'_>,
@@ -437,6 +445,12 @@ fn base_without_role(
     }
     if SSO_KEYS.iter().any(|k| profile.get_nonempty(k).is_some()) {
         return sso(set, profile);
+    }
+    if let Some(login_session) = opt(profile, "login_session") {
+        return Ok(BaseCredentials::LoginSession {
+            profile: name,
+            login_session,
+        });
     }
     if let Some(command) = opt(profile, "credential_process") {
         return Ok(BaseCredentials::CredentialProcess {
@@ -574,6 +588,27 @@ mod tests {
         assert!(
             matches!(chain.base, BaseCredentials::AccessKey { ref profile, .. } if profile == "d")
         );
+    }
+
+    #[test]
+    fn a_login_session_is_a_base_of_its_own_or_of_a_role() {
+        let set = profile::parse(
+            "[profile console]\nlogin_session = arn:aws:sts::1:assumed-role/A/a\n\
+             credential_process = ignored\n\
+             [profile admin]\nrole_arn = ra\nsource_profile = console\n",
+            "",
+        )
+        .unwrap();
+        let base = BaseCredentials::LoginSession {
+            profile: "console".to_owned(),
+            login_session: "arn:aws:sts::1:assumed-role/A/a".to_owned(),
+        };
+        let own = resolve(&set, "console").unwrap();
+        assert_eq!(own.base, base);
+        assert!(own.roles.is_empty());
+        let chained = resolve(&set, "admin").unwrap();
+        assert_eq!(chained.base, base);
+        assert_eq!(chained.roles[0].role_arn, "ra");
     }
 
     #[test]
