@@ -287,3 +287,92 @@ fn sso_session_profile_with_a_cached_token() {
         "{query}"
     );
 }
+
+/// The P-256 key of smithy-rs's login-session cases, as `aws login` caches it.
+const LOGIN_DPOP_KEY: &str = "-----BEGIN EC PRIVATE KEY-----\n\
+MHcCAQEEIPt/u8InPLpQeQLJTvVX+sNDzni8vMDMt3Liu+nMBigfoAoGCCqGSM49\n\
+AwEHoUQDQgAEILkGG7rNOnxiIJlMgimY1UPP8eDMFP0DAY6WGjngP4bvTAiUCQ/I\n\
+ffut2379uP+OBCm2ovGpBOJRgrl1RspUOQ==\n\
+-----END EC PRIVATE KEY-----\n";
+
+#[test]
+fn console_login_session_refreshed_through_the_sign_in_service() {
+    let moto = Moto::shared_auth();
+    let creds = Arc::new(role_credentials(&moto, "from-login"));
+    let served = Arc::clone(&creds);
+    let signin = FaultServer::with_handler(move |r: &RecordedRequest| {
+        let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap_or_default();
+        let wanted = r.method == "POST"
+            && r.path() == "/v1/token"
+            && r.header("dpop").is_some_and(|p| p.split('.').count() == 3)
+            && body["grantType"] == "refresh_token"
+            && body["refreshToken"] == "cached-refresh-token";
+        if !wanted {
+            return Step::respond(400, "{}");
+        }
+        json(
+            serde_json::json!({
+                "accessToken": {
+                    "accessKeyId": served.access_key_id,
+                    "secretAccessKey": served.secret_access_key,
+                    "sessionToken": served.session_token,
+                },
+                "refreshToken": "next-refresh-token",
+                "expiresIn": 900,
+            })
+            .to_string(),
+        )
+    });
+    let home = scratch("login");
+    let session = "arn:aws:sts::123456789012:assumed-role/Admin/me";
+    std::fs::create_dir_all(home.join(".aws")).unwrap();
+    std::fs::write(
+        home.join(".aws/config"),
+        format!("[profile console]\nregion = us-east-1\nlogin_session = {session}\n"),
+    )
+    .unwrap();
+    let cache_dir = home.join("login-cache");
+    let config =
+        sts_blocking::credentials::ProviderConfig::new().with_env(sts_blocking::env::MapEnv::new(
+            [("AWS_LOGIN_CACHE_DIRECTORY", cache_dir.display().to_string())],
+        ));
+    let cache_path = sts_blocking::credentials::LoginProvider::new(&config, session)
+        .cache_path()
+        .unwrap();
+    std::fs::create_dir_all(&cache_dir).unwrap();
+    std::fs::write(
+        &cache_path,
+        serde_json::json!({
+            "accessToken": {
+                "accessKeyId": "ASIAEXPIREDLOGIN",
+                "secretAccessKey": "expired-login-secret",
+                "sessionToken": "expired-login-token",
+                "accountId": "123456789012",
+                "expiresAt": "2020-01-01T00:00:00Z",
+            },
+            "clientId": "arn:aws:signin:::devtools/same-device",
+            "refreshToken": "cached-refresh-token",
+            "dpopKey": LOGIN_DPOP_KEY,
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let out = caller_identity(
+        &moto,
+        &home,
+        &[
+            ("AWS_PROFILE", "console".into()),
+            ("AWS_ENDPOINT_URL_SIGNIN", signin.url()),
+            ("AWS_LOGIN_CACHE_DIRECTORY", cache_dir.display().to_string()),
+        ],
+    );
+    assert_signed_as(&out, &creds);
+    assert_eq!(signin.requests_seen(), 1);
+    let cached: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&cache_path).unwrap()).unwrap();
+    assert_eq!(
+        cached["accessToken"]["accessKeyId"],
+        creds.access_key_id.as_str()
+    );
+    assert_eq!(cached["refreshToken"], "next-refresh-token");
+}
