@@ -7,8 +7,11 @@
 //! test and runs outside it; `scripts/test.sh` runs it first. Each install
 //! is pinned and behind a stamp, so a second run takes milliseconds.
 
+/// One install: what it is, and how to get it (its path, or why not).
+type Step = (&'static str, fn() -> Result<String, String>);
+
 fn main() {
-    let steps: [(&str, fn() -> Result<String, String>); 3] = [
+    let steps: [Step; 3] = [
         ("moto venv", || {
             sts_tests::moto::ensure_venv().map(|p| p.display().to_string())
         }),
