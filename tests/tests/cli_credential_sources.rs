@@ -119,7 +119,7 @@ fn json(body: String) -> Step {
 #[test]
 fn instance_metadata_with_a_session_token() {
     let moto = Moto::shared_auth();
-    let creds = Arc::new(role_credentials(&moto, "from-imds"));
+    let creds = Arc::new(role_credentials(moto, "from-imds"));
     let served = Arc::clone(&creds);
     let imds = FaultServer::with_handler(move |r: &RecordedRequest| {
         let token_ok = r.header("x-aws-ec2-metadata-token") == Some("imds-session-token");
@@ -142,7 +142,7 @@ fn instance_metadata_with_a_session_token() {
     });
     let home = scratch("imds");
     let out = caller_identity(
-        &moto,
+        moto,
         &home,
         &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url())],
     );
@@ -164,7 +164,7 @@ fn instance_metadata_switched_off_is_not_asked() {
     let imds = FaultServer::with_handler(|_: &RecordedRequest| Step::respond(500, ""));
     let home = scratch("imds-off");
     let out = caller_identity(
-        &moto,
+        moto,
         &home,
         &[
             ("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url()),
@@ -180,7 +180,7 @@ fn instance_metadata_switched_off_is_not_asked() {
 #[test]
 fn container_endpoint_with_an_authorization_token_file() {
     let moto = Moto::shared_auth();
-    let creds = Arc::new(role_credentials(&moto, "from-container"));
+    let creds = Arc::new(role_credentials(moto, "from-container"));
     let served = Arc::clone(&creds);
     let auth_seen = Arc::new(Mutex::new(Vec::new()));
     let seen = Arc::clone(&auth_seen);
@@ -197,7 +197,7 @@ fn container_endpoint_with_an_authorization_token_file() {
     let token_file = home.join("token");
     std::fs::write(&token_file, "pod-identity-token").unwrap();
     let out = caller_identity(
-        &moto,
+        moto,
         &home,
         &[
             (
@@ -219,7 +219,7 @@ fn container_endpoint_with_an_authorization_token_file() {
 #[test]
 fn sso_session_profile_with_a_cached_token() {
     let moto = Moto::shared_auth();
-    let creds = Arc::new(role_credentials(&moto, "from-sso"));
+    let creds = Arc::new(role_credentials(moto, "from-sso"));
     let served = Arc::clone(&creds);
     let portal = FaultServer::with_handler(move |r: &RecordedRequest| {
         let wanted = r.method == "GET"
@@ -273,7 +273,7 @@ fn sso_session_profile_with_a_cached_token() {
     )
     .unwrap();
     let out = caller_identity(
-        &moto,
+        moto,
         &home,
         &[
             ("AWS_PROFILE", "dev".into()),
@@ -298,7 +298,7 @@ ffut2379uP+OBCm2ovGpBOJRgrl1RspUOQ==\n\
 #[test]
 fn console_login_session_refreshed_through_the_sign_in_service() {
     let moto = Moto::shared_auth();
-    let creds = Arc::new(role_credentials(&moto, "from-login"));
+    let creds = Arc::new(role_credentials(moto, "from-login"));
     let served = Arc::clone(&creds);
     let signin = FaultServer::with_handler(move |r: &RecordedRequest| {
         let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap_or_default();
@@ -358,7 +358,7 @@ fn console_login_session_refreshed_through_the_sign_in_service() {
     )
     .unwrap();
     let out = caller_identity(
-        &moto,
+        moto,
         &home,
         &[
             ("AWS_PROFILE", "console".into()),
