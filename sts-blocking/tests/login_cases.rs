@@ -296,8 +296,8 @@ fn run(case: &Value, through_profile: bool) -> Vec<String> {
                     } else {
                         "login session"
                     };
-                    if e.source != source {
-                        wrong.push(format!("the error's source is {:?}", e.source));
+                    if e.provider != source {
+                        wrong.push(format!("the error's source is {:?}", e.provider));
                     }
                     if !e.reason.contains(CACHE_DIR) {
                         wrong.push(format!("the error names no cache file: {e}"));

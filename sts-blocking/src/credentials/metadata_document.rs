@@ -17,8 +17,8 @@ use serde_json::{Map, Value};
 use sts_proto::time::{format_timestamp, parse_timestamp};
 use sts_proto::{Credentials, SecretString};
 
-use super::config::wipe;
 use super::json_limits::json_value_bound;
+use super::provider_config::wipe;
 
 /// The largest document read. Real ones are under 2 KiB; the cap keeps a
 /// broken or hostile endpoint from costing memory.

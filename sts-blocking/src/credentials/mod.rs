@@ -45,7 +45,6 @@ use sts_proto::time::format_timestamp;
 mod assume_role;
 mod cache;
 mod chain;
-mod config;
 mod container;
 mod environment;
 mod fs;
@@ -57,6 +56,7 @@ mod metadata_http;
 mod process;
 mod profile;
 pub mod profile_chain;
+mod provider_config;
 mod sso;
 mod web_identity;
 
@@ -69,7 +69,6 @@ pub use cache::{
     DEFAULT_RETRY_AFTER_FAILURE, DEFAULT_WAIT_TIMEOUT,
 };
 pub use chain::{ChainProvider, default_chain, default_provider};
-pub use config::{MfaTokenProvider, ProviderConfig};
 pub use container::{ContainerProvider, ContainerProviderBuilder};
 pub use environment::EnvironmentProvider;
 pub use fs::{Fs, MapFs, RealFs};
@@ -77,6 +76,7 @@ pub use imds::{ImdsEndpointMode, ImdsProvider, ImdsProviderBuilder};
 pub use login::LoginProvider;
 pub use process::{CredentialProcessProvider, parse_output as parse_process_output};
 pub use profile::ProfileProvider;
+pub use provider_config::{MfaTokenProvider, ProviderConfig};
 pub use sso::{SsoProvider, SsoSession, SsoToken, SsoTokenProvider};
 pub use web_identity::WebIdentityProvider;
 
@@ -209,8 +209,10 @@ impl fmt::Display for CredentialsErrorKind {
 pub struct CredentialsError {
     /// What kind of failure.
     pub kind: CredentialsErrorKind,
-    /// The source that failed, as `environment` or `profile "dev"`.
-    pub source: String,
+    /// The provider that failed, as `environment` or `profile "dev"`
+    /// (named so as not to be taken for [`std::error::Error::source`], which
+    /// gives [`CredentialsError::cause`]).
+    pub provider: String,
     /// Why, without any secret.
     pub reason: String,
     cause: Option<Arc<dyn std::error::Error + Send + Sync>>,
@@ -230,7 +232,7 @@ impl CredentialsError {
     ) -> Self {
         Self {
             kind,
-            source: source.into(),
+            provider: source.into(),
             reason: reason.into(),
             cause: None,
         }
@@ -300,7 +302,7 @@ impl CredentialsError {
     /// The same failure, reported as coming from `source` with `context`
     /// put before the reason; kind and cause are kept.
     pub(crate) fn within(mut self, source: impl Into<String>, kind: CredentialsErrorKind) -> Self {
-        let inner_source = std::mem::replace(&mut self.source, source.into());
+        let inner_source = std::mem::replace(&mut self.provider, source.into());
         self.reason = format!("{inner_source}: {}", self.reason);
         self.kind = kind;
         self
@@ -312,7 +314,7 @@ impl fmt::Display for CredentialsError {
         write!(
             f,
             "no credentials from {} ({}): {}",
-            self.source, self.kind, self.reason
+            self.provider, self.kind, self.reason
         )
     }
 }
@@ -338,7 +340,7 @@ mod tests {
         );
         assert!(e.is_not_configured());
         let wrapped = e.within("profile \"a\"", CredentialsErrorKind::Failed);
-        assert_eq!(wrapped.source, "profile \"a\"");
+        assert_eq!(wrapped.provider, "profile \"a\"");
         assert_eq!(wrapped.reason, "environment: AWS_ACCESS_KEY_ID is not set");
         assert_eq!(wrapped.kind(), CredentialsErrorKind::Failed);
     }

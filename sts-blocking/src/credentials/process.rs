@@ -12,8 +12,8 @@ use serde_json::{Map, Value};
 use sts_proto::time::parse_timestamp;
 use sts_proto::{Credentials, SecretString};
 
-use super::config::wipe;
 use super::json_limits::json_value_bound;
+use super::provider_config::wipe;
 use super::{
     CredentialsError, CredentialsErrorKind, ProvideCredentials, SharedCredentials, refuse_expired,
 };

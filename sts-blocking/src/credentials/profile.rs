@@ -6,8 +6,8 @@ use sts_proto::Credentials;
 use sts_proto::ops::AssumeRole;
 
 use super::assume_role::RoleAssumer;
-use super::config::StsSettings;
 use super::profile_chain::{self, BaseCredentials, RoleLink};
+use super::provider_config::StsSettings;
 use super::{
     ContainerProvider, CredentialProcessProvider, CredentialsError, CredentialsErrorKind,
     EnvironmentProvider, ImdsProvider, LoginProvider, ProvideCredentials, ProviderConfig,

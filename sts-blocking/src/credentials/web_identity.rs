@@ -8,7 +8,7 @@ use sts_proto::SecretString;
 use sts_proto::ops::AssumeRoleWithWebIdentity;
 
 use super::assume_role::WebIdentityRoleAssumer;
-use super::config::{StsSettings, wipe};
+use super::provider_config::{StsSettings, wipe};
 use super::{CredentialsError, ProvideCredentials, ProviderConfig, SharedCredentials};
 
 /// Largest token file read.

@@ -11,9 +11,9 @@ use http::HeaderValue;
 use sts_proto::SecretString;
 
 use self::uri::{FULL_URI, RELATIVE_URI, UriError, credentials_uri};
-use super::config::wipe;
 use super::metadata_document::{DocumentError, parse_response};
 use super::metadata_http::{Attempts, Sender, origin_of};
+use super::provider_config::wipe;
 use super::{
     CredentialsError, CredentialsErrorKind, ProvideCredentials, ProviderConfig, SharedCredentials,
 };

@@ -14,9 +14,9 @@ use sts_proto::time::format_timestamp;
 
 use self::session::{Failure, Session, Token};
 use self::settings::{ImdsSettings, Overrides, SOURCE};
-use super::config::wipe;
 use super::metadata_document::{DocumentError, parse_response};
 use super::metadata_http::Sender;
+use super::provider_config::wipe;
 use super::{
     CredentialsError, CredentialsErrorKind, ProvideCredentials, ProviderConfig, SharedCredentials,
 };

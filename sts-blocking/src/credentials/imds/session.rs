@@ -16,8 +16,8 @@ use sts_proto::SecretString;
 
 use super::settings::{ImdsSettings, MAX_TOKEN_TTL};
 use crate::credentials::CredentialsErrorKind;
-use crate::credentials::config::wipe;
 use crate::credentials::metadata_http::{Sender, origin_of};
+use crate::credentials::provider_config::wipe;
 use crate::timing::Clock;
 use crate::transport::{TransportError, TransportFailure};
 

@@ -15,8 +15,8 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::credentials::config::LoadedProfiles;
 use crate::credentials::metadata_http::Attempts;
+use crate::credentials::provider_config::LoadedProfiles;
 use crate::credentials::{CredentialsError, CredentialsErrorKind, ProviderConfig};
 
 /// What errors about instance metadata name as their source.

@@ -10,7 +10,7 @@
 //! settings (`AWS_REGION`, the profile's `region`, …). The token operation
 //! is `POST /v1/token` there.
 
-use crate::credentials::config::StsSettings;
+use crate::credentials::provider_config::StsSettings;
 use crate::credentials::{CredentialsError, ProviderConfig};
 use crate::settings::Resolved;
 

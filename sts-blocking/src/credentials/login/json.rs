@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::credentials::config::wipe;
+use crate::credentials::provider_config::wipe;
 
 /// Most JSON values a document may hold. The cache has about a dozen and
 /// an answer fewer; the bound keeps the tree serde builds small whatever

@@ -25,7 +25,7 @@ use sts_proto::time::{format_timestamp, unix_seconds};
 use self::cache::{CachedSession, MAX_CACHE_BYTES};
 use self::dpop::DpopKey;
 use self::refresh::{RefreshFailure, RefreshRequest};
-use super::config::StsSettings;
+use super::provider_config::StsSettings;
 use super::{
     CredentialsError, CredentialsErrorKind, ProvideCredentials, ProviderConfig, SharedCredentials,
 };

@@ -94,7 +94,7 @@ impl CachedToken {
             if let Some(Value::String(old)) =
                 document.0.insert(key.to_owned(), Value::String(value))
             {
-                crate::credentials::config::wipe(old.into_bytes());
+                crate::credentials::provider_config::wipe(old.into_bytes());
             }
         };
         set("accessToken", access_token.expose().to_owned());

@@ -4,7 +4,7 @@
 use sts_proto::endpoint::partitions::partition_for_region;
 
 use crate::credentials::ProviderConfig;
-use crate::credentials::config::StsSettings;
+use crate::credentials::provider_config::StsSettings;
 use crate::settings::{self, Overrides, Service};
 
 /// The two services SSO credentials need.

@@ -19,7 +19,7 @@ pub(super) fn send(
     let status = response.status();
     let body = response.into_body();
     if body.len() > MAX_RESPONSE_BYTES {
-        crate::credentials::config::wipe(body);
+        crate::credentials::provider_config::wipe(body);
         return Err(format!(
             "the response (status {}) is larger than {MAX_RESPONSE_BYTES} bytes",
             status.as_u16()

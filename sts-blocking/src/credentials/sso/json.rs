@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::credentials::config::wipe;
+use crate::credentials::provider_config::wipe;
 
 /// A JSON object whose strings are overwritten when it is dropped.
 #[derive(Default)]

@@ -10,7 +10,7 @@ use super::endpoint::{self, Api};
 use super::http::{error_code, query_escape, send};
 use super::json::parse_object;
 use super::token::{RefreshThrottle, load};
-use crate::credentials::config::{StsSettings, wipe};
+use crate::credentials::provider_config::{StsSettings, wipe};
 use crate::credentials::{CredentialsError, ProvideCredentials, ProviderConfig, SharedCredentials};
 
 /// Credentials for an IAM Identity Center role: the session's bearer

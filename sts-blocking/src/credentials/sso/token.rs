@@ -13,8 +13,8 @@ use super::cache::{self, CachedToken, MAX_CACHE_BYTES, RefreshGrant};
 use super::endpoint::{self, Api};
 use super::http::{error_code, send};
 use super::json::{SecretObject, parse_object};
-use crate::credentials::config::{StsSettings, wipe};
 use crate::credentials::profile_chain::{self, BaseCredentials};
+use crate::credentials::provider_config::{StsSettings, wipe};
 use crate::credentials::{CredentialsError, ProviderConfig};
 
 /// A token closer than this to its expiry is refreshed, as the AWS SDKs do.
