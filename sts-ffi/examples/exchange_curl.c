@@ -258,7 +258,6 @@ static StsTransportResult send_request(CURL *curl, const StsHttpRequest *req, ui
     CURLcode rc = CURLE_OK;
     size_t i;
 
-    curl_easy_reset(curl); /* keeps the connection cache */
     errbuf[0] = '\0';
     for (i = 0; i < req->headers_len && rc == CURLE_OK; i++) {
         const StsHeader *h = &req->headers[i];
@@ -290,6 +289,9 @@ static StsTransportResult send_request(CURL *curl, const StsHttpRequest *req, ui
     if (rc == CURLE_OK) rc = configure(curl, req, headers, timeout_ms, reply, errbuf);
     if (rc == CURLE_OK) rc = curl_easy_perform(curl);
     if (rc == CURLE_OK) rc = curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, status);
+    /* The handle keeps no pointer into this attempt's memory (the request,
+     * the header list, the reply, errbuf); its connections stay open. */
+    curl_easy_reset(curl);
     curl_slist_free_all(headers);
     if (rc != CURLE_OK) {
         if (!errbuf[0]) snprintf(errbuf, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
