@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the project: formatting and lints, the whole workspace's
 # tests (the integration tests start and stop the servers they need), and the
-# extra checks added by the later stages. Needs only the Rust toolchain and
-# Python 3; whatever else it needs it installs under target/.
+# extra checks added by the later stages. Needs only the Rust toolchain,
+# Python 3 and a C compiler; whatever else it needs it installs under
+# target/, except libcurl's headers, which come from apt-get (as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,19 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --lock
 
 echo "== test tools from PyPI (moto, cmake, pkgconf, AWS CLI), before the tests lose the network"
 cargo run -p sts-tests --bin sts-test-tools --locked
+
+# sts-ffi/examples/exchange_curl.c builds against libcurl; its test
+# (tests/ffi_curl_example.rs) fails under CI without the headers, and skips
+# elsewhere. Installed from the distribution when missing and run as root.
+echo "== libcurl headers for the C exchange example"
+if printf '#include <curl/curl.h>\n' | "${CC:-cc}" -E -x c - >/dev/null 2>&1; then
+    echo "present"
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -q && apt-get install -y -q libcurl4-openssl-dev \
+        || echo "could not install libcurl4-openssl-dev: the example's test will say so"
+else
+    echo "missing (apt-get install libcurl4-openssl-dev as root): the example's test will say so"
+fi
 
 # Every test binary runs in a network namespace with loopback only
 # (.cargo/config.toml's runner, scripts/no-network.sh; tests/network_guard.rs

@@ -5,6 +5,8 @@
 //! - [`fault`]: a loopback HTTP/1.1 server that answers from a script of
 //!   normal and faulty steps, recording every request.
 //! - [`cargo`]: building the `sts` binary and the `sts-ffi` library from a test.
+//! - [`ffi`]: linking C programs against `sts-ffi`, and valgrind memcheck.
+//! - [`dates`]: HTTP `Date` and `x-amz-date` values.
 //! - [`process`]: running a child process with a time limit.
 //! - [`tools`]: cmake and pkg-config from PyPI, and [`tools::skip`], which
 //!   fails under CI where a missing tool would otherwise skip a check.
@@ -15,7 +17,9 @@
 
 pub mod canned;
 pub mod cargo;
+pub mod dates;
 pub mod fault;
+pub mod ffi;
 pub mod http;
 pub mod moto;
 pub mod process;

@@ -51,21 +51,6 @@ const RUN_TIMEOUT: Duration = Duration::from_secs(300);
 
 // ---- building ---------------------------------------------------------------
 
-/// `libsts_ffi.a`, built (or brought up to date) once per run, in the same
-/// target directory and profile as this test: `cargo test` builds a crate's
-/// static library only for that crate's own tests.
-fn staticlib() -> PathBuf {
-    static LIB: OnceLock<PathBuf> = OnceLock::new();
-    LIB.get_or_init(|| {
-        let started = Instant::now();
-        let lib = sts_tests::cargo::build(&["-p", "sts-ffi", "--lib"]).join("libsts_ffi.a");
-        assert!(lib.exists(), "{} is missing after the build", lib.display());
-        eprintln!("sts-ffi static library ready in {:?}", started.elapsed());
-        lib
-    })
-    .clone()
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Lang {
     C,
@@ -147,10 +132,8 @@ fn compile(lang: Lang, asan: bool) -> Option<PathBuf> {
         .arg(root.join("tests/c/sts_ffi_test.c"))
         // What follows is not C: let the driver pick by file name again.
         .args(["-x", "none"])
-        .arg(staticlib())
-        // What Rust's standard library needs from the system (the list
-        // `--print native-static-libs` gives on Linux).
-        .args(["-lpthread", "-ldl", "-lm", "-lrt", "-lutil"])
+        .arg(sts_tests::ffi::staticlib())
+        .args(sts_tests::ffi::NATIVE_LIBS)
         .arg("-o")
         .arg(&exe);
     let started = Instant::now();
@@ -192,16 +175,6 @@ fn sanitizer_works(cc: &str, lang: Lang) -> bool {
     let ran = built && Command::new(&exe).status().is_ok_and(|s| s.success());
     let _ = std::fs::remove_dir_all(&dir);
     ran
-}
-
-const VALGRIND_MISSING: &str = "valgrind is not installed (apt-get install valgrind)";
-
-fn valgrind() -> Option<String> {
-    let works = Command::new("valgrind")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    works.then(|| "valgrind".to_owned())
 }
 
 // ---- the fault servers --------------------------------------------------------
@@ -298,61 +271,14 @@ fn exchange_server() -> FaultServer {
         match seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
             0 => Step::Respond(Response::new(503).header("x-amz-retry-after", "200")),
             1 => Step::Respond(
-                Response::xml(403, canned::error("RequestTimeTooSkewed", "too skewed"))
-                    .header("Date", http_date(SystemTime::now() + EXCHANGE_SKEW)),
+                Response::xml(403, canned::error("RequestTimeTooSkewed", "too skewed")).header(
+                    "Date",
+                    sts_tests::dates::http_date(SystemTime::now() + EXCHANGE_SKEW),
+                ),
             ),
             _ => Step::xml(200, canned::caller_identity(EXCHANGE_CALLER_ARN)),
         }
     })
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard
-/// Hinnant's algorithms).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-/// `t` as an HTTP `Date` (IMF-fixdate).
-fn http_date(t: SystemTime) -> String {
-    let secs = sts_proto::time::unix_seconds(t);
-    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let (y, m, d) = civil_from_days(days);
-    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
-    let month = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ][(m - 1) as usize];
-    format!(
-        "{weekday}, {d:02} {month} {y} {:02}:{:02}:{:02} GMT",
-        rest / 3600,
-        rest / 60 % 60,
-        rest % 60
-    )
-}
-
-/// Seconds since the epoch of an `x-amz-date` (`20150830T123600Z`).
-fn amz_date_seconds(s: &str) -> i64 {
-    let n = |r: std::ops::Range<usize>| s[r].parse::<i64>().unwrap();
-    days_from_civil(n(0..4), n(4..6), n(6..8)) * 86_400
-        + n(9..11) * 3600
-        + n(11..13) * 60
-        + n(13..15)
 }
 
 // ---- running ------------------------------------------------------------------
@@ -415,17 +341,7 @@ fn command(exe: &Path, mode: &Mode) -> Command {
     match mode {
         Mode::Valgrind(valgrind) => {
             let mut c = Command::new(valgrind);
-            c.args([
-                "--leak-check=full",
-                "--errors-for-leak-kinds=definite,indirect",
-                "--show-leak-kinds=definite,indirect",
-                "--error-exitcode=1",
-                // Threads take turns under valgrind; fair scheduling keeps
-                // one of them from starving the others.
-                "--fair-sched=yes",
-                "-q",
-            ])
-            .arg(exe);
+            c.args(sts_tests::ffi::MEMCHECK_ARGS).arg(exe);
             c
         }
         Mode::Asan | Mode::Plain => Command::new(exe),
@@ -557,7 +473,7 @@ fn check_exchange_requests(requests: &[RecordedRequest], stdout: &str, report: &
                     .unwrap_or_default()
                     .ends_with(" c-exchange")
             );
-            amz_date_seconds(r.header("x-amz-date").unwrap_or_default())
+            sts_tests::dates::amz_date_seconds(r.header("x-amz-date").unwrap_or_default())
         })
         .collect();
     let skew = EXCHANGE_SKEW.as_secs() as i64;
@@ -731,8 +647,8 @@ fn cpp17_build_of_the_same_program() {
 
 #[test]
 fn c11_program_under_valgrind_memcheck() {
-    let Some(valgrind) = valgrind() else {
-        sts_tests::tools::skip(VALGRIND_MISSING);
+    let Some(valgrind) = sts_tests::ffi::valgrind() else {
+        sts_tests::tools::skip(sts_tests::ffi::VALGRIND_MISSING);
         return;
     };
     let exe = build(Lang::C, false).unwrap();
@@ -758,7 +674,7 @@ fn cpp17_program_under_address_sanitizer() {
 /// should): a program that leaks one error object must fail both.
 #[test]
 fn the_leak_checkers_see_a_leaked_error_object() {
-    if let Some(valgrind) = valgrind() {
+    if let Some(valgrind) = sts_tests::ffi::valgrind() {
         let exe = build(Lang::C, false).unwrap();
         let mut cmd = command(&exe, &Mode::Valgrind(valgrind));
         cmd.arg("leak");
@@ -772,7 +688,7 @@ fn the_leak_checkers_see_a_leaked_error_object() {
         assert!(stderr.contains("definitely lost"), "{stderr}");
         assert!(stderr.contains("sts_client_new"), "{stderr}");
     } else {
-        sts_tests::tools::skip(VALGRIND_MISSING);
+        sts_tests::tools::skip(sts_tests::ffi::VALGRIND_MISSING);
     }
     if let Some(exe) = build(Lang::C, true) {
         let mut cmd = command(&exe, &Mode::Asan);
