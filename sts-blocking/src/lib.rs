@@ -47,6 +47,10 @@
 //! # Ok::<(), sts_blocking::Error>(())
 //! ```
 //!
+//! A program that moves the bytes itself (an async runtime, another HTTP
+//! stack) steps a call with [`Client::exchange`]: the same decisions,
+//! sharing the client's retry quota, rate limiter and clock correction.
+//!
 //! More in `examples/`: assuming a role and using its credentials, and a
 //! transport of your own over `std::net`.
 //!

@@ -18,7 +18,8 @@
  *   sansio    prepare, send with the tiny HTTP client below, parse (fault server)
  *   exchange  a whole call driven through the exchange over the tiny HTTP client:
  *             a retry, a clock-skew re-sign, the result (STS_TEST_EXCHANGE_URL),
- *             and every step asked in the wrong state
+ *             and every step asked in the wrong state; then a blocking call's
+ *             clock correction signing an exchange's first request
  *   threads   8 threads share one client (STS_TEST_THREAD_CALLS calls in all,
  *             STS_TEST_CALLBACK_THREAD_CALLS more through the callback transport)
  *   leak      leaks one error object on purpose, so that the harness can show
@@ -1751,6 +1752,73 @@ static void exchange_wrong_states(StsClient *client) {
     sts_exchange_free(NULL);
 }
 
+/* A client's blocking calls and exchanges share one clock correction: the
+ * server answers this client's blocking call with a clock-skew answer, then
+ * the result; the exchange made afterwards signs its very first request
+ * with the correction the blocking call learned. */
+static void exchange_after_blocking_correction(const StsClientOptions *o) {
+    StsClient *client = new_client(o, "exchange after a correction");
+    StsGetCallerIdentityOutput *me = NULL;
+    StsExchange *ex = NULL;
+    StsExchangeNext next;
+    StsExchangeDecision decision;
+    StsHttpResponse response;
+    HttpResponse resp;
+    StsError *err = NULL;
+    StsStatus st;
+    char ahead[32], date[32], why[256];
+    struct tm tm;
+    time_t t;
+    int rc;
+
+    if (!client) return;
+    st = sts_get_caller_identity(client, &me, &err);
+    CHECK(st == STS_OK, "the blocking call: %s", show(sts_error_message(err)));
+    sts_get_caller_identity_output_free(me);
+    me = NULL;
+    sts_error_free(err);
+    err = NULL;
+
+    st = sts_exchange_get_caller_identity_new(client, &ex, &err);
+    if (!CHECK(st == STS_OK && ex, "exchange new: %s", show(sts_error_message(err)))) goto out;
+    memset(&next, 0, sizeof next);
+    st = sts_exchange_next(ex, monotonic_ms(), &next, &err);
+    if (!CHECK(st == STS_OK && next.kind == STS_NEXT_SEND, "next: %s",
+               show(sts_error_message(err))))
+        goto out;
+    /* Read after signing, so the corrected date must be ahead of it by
+     * nearly the whole skew. */
+    t = time(NULL) + EXCHANGE_SKEW_MS / 1000 - 60;
+    gmtime_r(&t, &tm);
+    strftime(ahead, sizeof ahead, "%Y%m%dT%H%M%SZ", &tm);
+    snprintf(date, sizeof date, "%s", show(header_value(next.request, "x-amz-date")));
+    printf("exchange: after a blocking call's correction, attempt %u sent, x-amz-date %s\n",
+           next.attempt, date);
+    CHECK(next.attempt == 1 && strcmp(date, ahead) > 0,
+          "the exchange's first request is signed %s, not after %s", date, ahead);
+    rc = http_send(next.request->url, next.request->method, next.request->headers,
+                   next.request->headers_len, next.request->body, next.request->body_len,
+                   next.timeout_ms, &resp, why, sizeof why);
+    sts_http_request_free(next.request);
+    if (!CHECK(rc == 0, "send: %s", why)) goto out;
+    memset(&response, 0, sizeof response);
+    response.status = resp.status;
+    response.headers = resp.headers;
+    response.headers_len = resp.headers_len;
+    response.body = resp.body;
+    response.body_len = resp.body_len;
+    memset(&decision, 0, sizeof decision);
+    st = sts_exchange_response(ex, monotonic_ms(), &response, &decision, &err);
+    http_response_free(&resp);
+    CHECK(st == STS_OK && decision.kind == STS_DECISION_DONE,
+          "the corrected request: status %d, decision %d: %s", (int)st, (int)decision.kind,
+          show(sts_error_message(err)));
+out:
+    sts_error_free(err);
+    sts_exchange_free(ex);
+    sts_client_free(client);
+}
+
 static void section_exchange(void) {
     const char *url = env_required("STS_TEST_EXCHANGE_URL");
     StsClientOptions o;
@@ -1883,6 +1951,7 @@ static void section_exchange(void) {
                        STS_CATEGORY_VALIDATION, NULL);
         err = NULL;
     }
+    exchange_after_blocking_correction(&o);
 out:
     sts_error_free(err);
     sts_exchange_free(ex);
