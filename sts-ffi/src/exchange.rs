@@ -769,6 +769,65 @@ mod tests {
         }
     }
 
+    /// Answers every request with a throttling error.
+    #[derive(Debug)]
+    struct Throttling;
+
+    impl sts_blocking::transport::Transport for Throttling {
+        fn send(
+            &self,
+            _request: http::Request<Vec<u8>>,
+            _timeout: Option<Duration>,
+        ) -> Result<http::Response<Vec<u8>>, TransportError> {
+            let body = b"<ErrorResponse><Error><Code>Throttling</Code></Error></ErrorResponse>";
+            let mut response = http::Response::new(body.to_vec());
+            *response.status_mut() = http::StatusCode::BAD_REQUEST;
+            Ok(response)
+        }
+    }
+
+    #[test]
+    fn a_throttle_of_a_blocking_call_paces_an_exchange_whatever_the_caller_s_clock_reads() {
+        // SAFETY: every pointer below is valid or NULL as the functions ask.
+        unsafe {
+            let rust = sts_blocking::Client::builder()
+                .endpoint_url("http://127.0.0.1:9")
+                .region("us-east-1")
+                .credentials(sts_proto::Credentials::new(
+                    "AKIDEXCHANGE",
+                    "exchange-secret",
+                    None,
+                ))
+                .retry_mode(sts_blocking::settings::RetryMode::Adaptive)
+                .max_attempts(1)
+                .transport(Throttling)
+                .build()
+                .unwrap();
+            let limiter = rust.shared_options().rate_limiter.unwrap();
+            assert_eq!(rust.get_caller_identity().unwrap_err().status(), Some(400));
+            assert!(limiter.is_enabled(), "the blocking call was throttled");
+            let client = Box::into_raw(Box::new(crate::client::StsClient { client: rust }));
+            let mut ex = ptr::null_mut();
+            let mut err = ptr::null_mut();
+            assert_eq!(
+                sts_exchange_get_caller_identity_new(client, &mut ex, &mut err),
+                STS_OK
+            );
+            // A caller's clock with an origin of its own, hours past the
+            // client's: the exchange measures from its first step, so the
+            // limiter sees no time passing and the bucket is still empty.
+            let mut next = zero_next();
+            assert_eq!(
+                sts_exchange_next(ex, 10_000_000, &mut next, &mut err),
+                STS_OK
+            );
+            assert_eq!(next.kind, STS_NEXT_WAIT, "{next:?}");
+            assert!(next.wait_ms > 1000, "{next:?}");
+            sts_exchange_free(ex);
+            sts_client_free(client);
+        }
+    }
+
     #[test]
     fn the_last_attempt_failing_fails_the_call_with_its_error() {
         // SAFETY: every pointer below is valid or NULL as the functions ask.
