@@ -139,9 +139,7 @@ fn the_default_chain_signs_with_container_credentials() {
         sts_client_free(client);
     }
 
-    let asked = container_heads
-        .recv_timeout(Duration::from_secs(5))
-        .unwrap();
+    let asked = container_heads.recv_timeout(Duration::from_secs(5)).unwrap();
     assert!(asked.starts_with("GET /v2/credentials "), "{asked}");
     assert_eq!(header(&asked, "authorization"), Some("task-auth-token"));
     let signed = sts_heads.recv_timeout(Duration::from_secs(5)).unwrap();

@@ -97,11 +97,7 @@ fn caller_identity(moto: &Moto, home: &std::path::Path, env: &[(&str, String)]) 
 fn assert_signed_as(out: &Output, creds: &RoleCredentials) {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "exit {:?}: {stderr}",
-        out.status.code()
-    );
+    assert!(out.status.success(), "exit {:?}: {stderr}", out.status.code());
     assert!(stdout.contains(&creds.arn_part), "{stdout}");
     for secret in [&creds.secret_access_key, &creds.session_token] {
         assert!(!stdout.contains(secret.as_str()) && !stderr.contains(secret.as_str()));
@@ -152,10 +148,7 @@ fn instance_metadata_with_a_session_token() {
         .iter()
         .map(|r| format!("{} {}", r.method, r.path()))
         .collect();
-    assert_eq!(
-        seen.first().map(String::as_str),
-        Some("PUT /latest/api/token")
-    );
+    assert_eq!(seen.first().map(String::as_str), Some("PUT /latest/api/token"));
 }
 
 #[test]
