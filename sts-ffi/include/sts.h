@@ -1568,9 +1568,11 @@ void sts_error_free(struct StsError *err);
  *
  * `now_ms` is the caller's monotonic clock in milliseconds (as
  * `CLOCK_MONOTONIC`), the same clock at every step of one exchange: the
- * call timeout measures with it, and the time between steps moves the
- * client's own monotonic clock, which the adaptive mode's rate limiter
- * shared by all the client's calls measures with. The request is signed
+ * call timeout measures with it, and the exchange places each step on
+ * the client's own monotonic clock by the time since its first step, so
+ * that the adaptive mode's rate limiter, shared by all the client's
+ * calls, measures with one clock whatever the origin of yours. The
+ * request is signed
  * with the client's wall clock, corrected by what clock-skew answers
  * taught any of the client's calls, blocking calls and exchanges alike.
  *
