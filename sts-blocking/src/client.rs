@@ -8,7 +8,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use sts_proto::Credentials;
 use sts_proto::call::{
-    Call, CallError, CallOptions, Decision, Failure, GiveUp, Next, RateLimiter, Signing,
+    Call, CallError, CallOptions, Decision, Failure, GiveUp, Next, RateLimiter, SharedOptions,
+    Signing,
 };
 use sts_proto::endpoint::{self, ResolvedEndpoint};
 use sts_proto::operation::{self, BuildError, Operation, OperationOutput, RequestContext};
@@ -25,8 +26,9 @@ use crate::transport::{Transport, TransportError};
 /// A synchronous STS client.
 ///
 /// Cheap to clone (one `Arc`), `Send + Sync`: build one and share it. The
-/// clones share the connection pool, the retry quota, the clock-skew
-/// correction and the cached signing key.
+/// clones share the connection pool, the retry quota, the rate limiter, the
+/// clock-skew correction and the cached signing key; so do the calls other
+/// drivers make through [`Client::exchange`].
 ///
 /// ```no_run
 /// use sts_blocking::Client;
@@ -52,9 +54,9 @@ struct Inner {
     retry: RetryConfig,
     /// Shared by all calls: retries are budgeted per client, as in the
     /// AWS SDKs, so a fleet facing an outage stops multiplying load.
-    quota: RetryQuota,
+    quota: Arc<RetryQuota>,
     /// Shared by all calls, used in adaptive mode only.
-    rate_limiter: RateLimiter,
+    rate_limiter: Arc<RateLimiter>,
     validation: bool,
     /// The monotonic origin of the calls' times, for the deadline and the
     /// rate limiter.
@@ -118,7 +120,7 @@ fn failure_error(failure: Failure, transport_error: &mut Option<TransportError>)
 }
 
 /// The client's error for a call that could not go on.
-fn call_error<Op: Operation>(e: CallError) -> Error {
+pub(crate) fn call_error<Op: Operation>(e: CallError) -> Error {
     match e {
         CallError::Build(e) => Error::from(e),
         CallError::DeadlineReached { limit } => TransportError::new(
@@ -171,8 +173,8 @@ impl Client {
                 endpoint,
                 credentials,
                 retry: b.retry,
-                quota: RetryQuota::default(),
-                rate_limiter: RateLimiter::new(),
+                quota: Arc::new(RetryQuota::default()),
+                rate_limiter: Arc::new(RateLimiter::new()),
                 validation: b.validation,
                 origin: Instant::now(),
                 attempt_timeout: bounded_timeout(b.attempt_timeout),
@@ -340,11 +342,67 @@ impl Client {
         let inner = &*self.inner;
         let mut options = CallOptions::new(&inner.endpoint, &inner.retry, &inner.quota);
         options.user_agent = Some(&inner.user_agent);
-        options.rate_limiter = Some(&inner.rate_limiter);
+        options.rate_limiter = Some(&*inner.rate_limiter);
         options.attempt_timeout = inner.attempt_timeout;
         options.call_timeout = inner.call_timeout;
         options.validation = inner.validation;
         options
+    }
+
+    /// The options every call of this client is made with, owning their
+    /// parts: an [`OwnedCall`](sts_proto::call::OwnedCall) made with them
+    /// pays its retries from this client's retry quota and, in adaptive
+    /// mode, is paced by this client's rate limiter, together with the
+    /// client's own calls. The clock correction and the credentials are not
+    /// in them: [`Client::exchange`] adds those.
+    pub fn shared_options(&self) -> SharedOptions {
+        let inner = &*self.inner;
+        let mut options = SharedOptions::new(
+            Arc::new(inner.endpoint.clone()),
+            Arc::new(inner.retry.clone()),
+            Arc::clone(&inner.quota),
+        );
+        options.user_agent = Some(Arc::from(inner.user_agent.as_str()));
+        options.rate_limiter = Some(Arc::clone(&inner.rate_limiter));
+        options.attempt_timeout = inner.attempt_timeout;
+        options.call_timeout = inner.call_timeout;
+        options.validation = inner.validation;
+        options
+    }
+
+    /// The time on the client's monotonic clock (since the client was
+    /// built): the `now` its calls give their [`Call`] steps, against which
+    /// the rate limiter shared by all of them measures.
+    pub fn elapsed(&self) -> Duration {
+        self.inner.origin.elapsed()
+    }
+
+    /// What one attempt is signed with at this moment: the clock, the
+    /// client's clock offset, and the cached signing key for `credentials`
+    /// (none when it cannot be derived; building the request then says
+    /// why).
+    pub(crate) fn signing_parts(
+        &self,
+        credentials: Option<&Credentials>,
+    ) -> (SystemTime, i64, Option<Arc<SigningKey>>) {
+        let inner = &*self.inner;
+        let wall = inner.clock.now();
+        let offset = inner.clock_offset_ms.load(Ordering::Relaxed);
+        let key =
+            credentials.and_then(|c| self.signing_key(c, retry::apply_offset(wall, offset)).ok());
+        (wall, offset, key)
+    }
+
+    /// Stores the clock offset a clock-skew answer taught one of the calls.
+    pub(crate) fn learn_clock_offset(&self, offset_ms: i64) {
+        self.inner
+            .clock_offset_ms
+            .store(offset_ms, Ordering::Relaxed);
+    }
+
+    /// A number for the back-off jitter, from the client's random source.
+    pub(crate) fn jitter(&self) -> f64 {
+        self.inner.random.next_f64()
     }
 
     /// The signed request for `op`, as the client would send it now,

@@ -47,6 +47,10 @@
 //! # Ok::<(), sts_blocking::Error>(())
 //! ```
 //!
+//! A program that moves the bytes itself (an async runtime, another HTTP
+//! stack) steps a call with [`Client::exchange`]: the same decisions,
+//! sharing the client's retry quota, rate limiter and clock correction.
+//!
 //! More in `examples/`: assuming a role and using its credentials, and a
 //! transport of your own over `std::net`.
 //!
@@ -69,6 +73,7 @@ pub mod config;
 pub mod credentials;
 pub mod env;
 mod error;
+mod exchange;
 pub mod log_safety;
 pub mod profile;
 pub mod proxy;
@@ -83,4 +88,5 @@ mod wipe;
 pub use client::Client;
 pub use config::{ClientBuilder, ConfigError};
 pub use error::{Error, UnexpectedResponse};
+pub use exchange::Exchange;
 pub use sts_proto;

@@ -61,7 +61,9 @@
  * Ownership: `sts_client_new` gives the caller one; free it with
  * `sts_client_free` once no call on it is running. Between those, any
  * number of threads may use it at once: calls share its connection pool,
- * its retry quota, its clock-skew correction and its cached signing key.
+ * its retry quota, its adaptive rate limiter, its clock-skew correction and
+ * its cached signing key, whether they are blocking calls (`sts_<op>`) or
+ * exchanges (`sts_exchange_*`).
  */
 typedef struct StsClient StsClient;
 
@@ -1565,10 +1567,14 @@ void sts_error_free(struct StsError *err);
  * The next step of the exchange: a signed request to send, or a wait.
  *
  * `now_ms` is the caller's monotonic clock in milliseconds (as
- * `CLOCK_MONOTONIC`), from one origin for all the exchanges of a client:
- * the call timeout and the adaptive mode's rate limiter measure with it.
- * The request is signed with the client's wall clock, corrected by what
- * clock-skew answers taught it.
+ * `CLOCK_MONOTONIC`), the same clock at every step of one exchange: the
+ * call timeout measures with it, and the exchange places each step on
+ * the client's own monotonic clock by the time since its first step, so
+ * that the adaptive mode's rate limiter, shared by all the client's
+ * calls, measures with one clock whatever the origin of yours. The
+ * request is signed
+ * with the client's wall clock, corrected by what clock-skew answers
+ * taught any of the client's calls, blocking calls and exchanges alike.
  *
  * Returns `STS_ERR_WRONG_STATE` while a request is out (its answer was
  * not given yet) or after the exchange finished; `STS_ERR_TRANSPORT` when

@@ -3,21 +3,15 @@
 
 use std::ffi::{c_char, c_void};
 use std::fmt;
-use std::sync::Arc;
-use std::sync::atomic::AtomicI64;
 use std::time::Duration;
 
 use sts_blocking::credentials::{CachingProvider, NoCredentials, ProfileProvider, ProviderConfig};
-use sts_blocking::timing::Jitter;
 use sts_blocking::transport::{Transport, TransportError, TransportFailure};
 use sts_blocking::{Client, ClientBuilder};
-use sts_proto::call::{RateLimiter, SharedOptions};
-use sts_proto::retry::{RetryConfig, RetryQuota};
 use sts_proto::{Credentials, SecretString};
 
 use crate::boundary::{guard, optional_str, out_slot, required, required_str, run};
 use crate::error::{Failure, StsError};
-use crate::exchange::ExchangeShared;
 use crate::http::{StsHttpRequest, StsResponseBuilder, request_view};
 use crate::status::*;
 use crate::types::StsOptionalU32;
@@ -181,12 +175,12 @@ pub struct StsClientOptions {
 /// Ownership: `sts_client_new` gives the caller one; free it with
 /// `sts_client_free` once no call on it is running. Between those, any
 /// number of threads may use it at once: calls share its connection pool,
-/// its retry quota, its clock-skew correction and its cached signing key.
+/// its retry quota, its adaptive rate limiter, its clock-skew correction and
+/// its cached signing key, whether they are blocking calls (`sts_<op>`) or
+/// exchanges (`sts_exchange_*`).
 #[derive(Debug)]
 pub struct StsClient {
     pub(crate) client: Client,
-    /// What the client's exchanges share (`sts_exchange_*`).
-    pub(crate) exchange: Arc<ExchangeShared>,
 }
 
 // The promise above, checked: C threads share one `*const StsClient`.
@@ -395,64 +389,6 @@ unsafe fn with_credentials(
     })
 }
 
-/// The retry policy the built client has: `sts_blocking` keeps its own
-/// private, so the exchanges rebuild it the way the builder does (the
-/// defaults, then the environment and profile, then the options).
-fn retry_config(o: &StsClientOptions, b: &ClientBuilder) -> RetryConfig {
-    let mut retry = RetryConfig::default();
-    if let Some(r) = b.settings() {
-        retry.max_attempts = r.max_attempts.value;
-        retry.mode = r.retry_mode.value.into();
-    }
-    if let Some(n) = o.max_attempts.get() {
-        retry.max_attempts = n;
-    }
-    if let Some(ms) = o.max_clock_skew_ms.get() {
-        retry.max_clock_skew = Duration::from_millis(u64::from(ms));
-    }
-    retry
-}
-
-/// The attempt timeout when the options leave it unset, as the client's.
-const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
-
-/// What the client's exchanges share: the same endpoint, user agent,
-/// retry policy and timeouts as the client's own calls, one retry quota
-/// and one rate limiter for all of them.
-fn exchange_shared(
-    o: &StsClientOptions,
-    client: &Client,
-    retry: RetryConfig,
-    app_id: Option<&str>,
-) -> Result<Arc<ExchangeShared>, Failure> {
-    let mut user_agent = concat!("sts-rs/", env!("CARGO_PKG_VERSION")).to_owned();
-    if let Some(app_id) = app_id {
-        user_agent.push_str(" app/");
-        user_agent.push_str(app_id);
-    }
-    // SAFETY: `o` was read by `builder` already; the caller's promise.
-    if let Some(suffix) =
-        unsafe { optional_str(o.user_agent_suffix, "options->user_agent_suffix") }?
-    {
-        user_agent.push(' ');
-        user_agent.push_str(suffix);
-    }
-    let mut options = SharedOptions::new(
-        Arc::new(client.endpoint().clone()),
-        Arc::new(retry),
-        Arc::new(RetryQuota::default()),
-    );
-    options.user_agent = Some(user_agent.into());
-    options.rate_limiter = Some(Arc::new(RateLimiter::new()));
-    options.attempt_timeout = millis(o.attempt_timeout_ms).unwrap_or(Some(DEFAULT_ATTEMPT_TIMEOUT));
-    options.call_timeout = millis(o.call_timeout_ms).flatten();
-    Ok(Arc::new(ExchangeShared {
-        options,
-        clock_offset_ms: AtomicI64::new(0),
-        random: Jitter::default(),
-    }))
-}
-
 /// Creates a client.
 ///
 /// Nothing is sent and no credentials are fetched here: the endpoint is
@@ -479,16 +415,10 @@ pub unsafe extern "C" fn sts_client_new(
         run(err, || {
             let slot = out_slot(out, "out")?;
             let options = required(options, "options")?;
-            let b = builder(options)?;
-            let retry = retry_config(options, &b);
-            let app_id = b
-                .settings()
-                .and_then(|r| r.app_id.as_ref().map(|s| s.value.clone()));
-            let client = b
+            let client = builder(options)?
                 .build()
                 .map_err(|e| Failure::from(sts_blocking::Error::from(e)))?;
-            let exchange = exchange_shared(options, &client, retry, app_id.as_deref())?;
-            *slot = Box::into_raw(Box::new(StsClient { client, exchange }));
+            *slot = Box::into_raw(Box::new(StsClient { client }));
             Ok(())
         })
     }

@@ -1,23 +1,21 @@
 //! The exchange: one operation's whole call as a value the caller drives
 //! with its own HTTP stack. The library decides (retry, back-off,
 //! `Retry-After`, the retry quota, adaptive pacing, clock-skew re-signing,
-//! the call timeout) through [`sts_proto::call::OwnedCall`]; the caller only
-//! sends, sleeps and reads its monotonic clock.
+//! the call timeout) through the client's [`sts_blocking::Exchange`], so an
+//! exchange and the client's blocking calls share one retry quota, one rate
+//! limiter and one clock correction; the caller only sends, sleeps and
+//! reads its monotonic clock.
 //!
 //! The per-operation constructors and output getters live with each
 //! operation (`ops/*.rs`); the shared steps are here.
 
 use std::any::Any;
 use std::fmt;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use sts_blocking::Client;
-use sts_blocking::credentials::SharedCredentials;
-use sts_blocking::timing::{Jitter, Random};
+use sts_blocking::Exchange;
 use sts_blocking::transport::{TransportError, TransportFailure};
-use sts_proto::call::{self, CallError, Decision, Next, OwnedCall, SharedOptions, Signing};
+use sts_proto::call::{self, CallError, Decision, Next};
 use sts_proto::operation::Operation;
 
 use crate::boundary::{out_slot, required, run};
@@ -29,22 +27,6 @@ use crate::error::{Failure, StsError};
 use crate::http::{OwnedRequest, StsHttpRequest, StsHttpResponse, read_response, request_view};
 use crate::ops::{FfiOp, store};
 use crate::status::*;
-
-/// What every exchange of one client shares, as the calls of a Rust client
-/// share it: the retry quota, the rate limiter, the clock offset learned
-/// from clock-skew answers, and the jitter source.
-///
-/// Apart from the client's own: `sts_blocking::Client` keeps its quota,
-/// limiter, offset and random source private, so the exchanges cannot
-/// share them with the client's blocking calls.
-#[derive(Debug)]
-pub(crate) struct ExchangeShared {
-    pub(crate) options: SharedOptions,
-    /// Server time minus the client's time, learned by the exchanges; added
-    /// on top of the client's own correction.
-    pub(crate) clock_offset_ms: AtomicI64,
-    pub(crate) random: Jitter,
-}
 
 /// What `sts_exchange_next` says to do.
 pub type StsNextKind = i32;
@@ -173,12 +155,12 @@ trait Drive: Send {
 
 /// The exchange of the operation `F`.
 struct OpExchange<F: FfiOp> {
-    call: OwnedCall<F::Op>,
-    client: Client,
-    shared: Arc<ExchangeShared>,
-    /// Fetched once, when the exchange is made, as the Rust client does
-    /// per call; `None` for the unsigned operations.
-    credentials: Option<SharedCredentials>,
+    /// The call, with the client's policy, shared state and credentials.
+    exchange: Exchange<F::Op>,
+    /// The caller's first `now_ms` and the client's monotonic time then:
+    /// the caller's times are moved onto the client's clock, which the
+    /// client's blocking calls and its rate limiter measure with.
+    anchor: Option<(Duration, Duration)>,
     /// The result, between `STS_DECISION_DONE` and the output getter.
     output: Option<<F::Op as Operation>::Output>,
     /// Whether the getter took the result already.
@@ -218,16 +200,12 @@ where
     }
 
     fn attempt(&self) -> u32 {
-        self.call.attempt()
+        self.exchange.attempt()
     }
 
     fn next(&mut self, now: Duration) -> Result<Next, Failure> {
-        // The client's clock with its own correction, then the one the
-        // exchanges learned on top.
-        let mut signing = Signing::new(self.client.now())
-            .clock_offset(self.shared.clock_offset_ms.load(Ordering::Relaxed));
-        signing.credentials = self.credentials.as_deref();
-        self.call.next_request(now, &signing).map_err(call_failure)
+        let now = self.on_client_clock(now);
+        self.exchange.next_request(now).map_err(call_failure)
     }
 
     fn response(
@@ -237,10 +215,10 @@ where
         headers: &http::HeaderMap,
         body: &[u8],
     ) -> Result<Outcome, Failure> {
-        let random = &self.shared.random;
+        let now = self.on_client_clock(now);
         let decision = self
-            .call
-            .response(now, status, headers, body, || random.next_f64())
+            .exchange
+            .response(now, status, headers, body)
             .map_err(call_failure)?;
         Ok(self.decided(decision, None))
     }
@@ -250,10 +228,10 @@ where
         now: Duration,
         kind: TransportFailure,
     ) -> Result<Outcome, Failure> {
-        let random = &self.shared.random;
+        let now = self.on_client_clock(now);
         let decision = self
-            .call
-            .transport_failure(now, kind, || random.next_f64())
+            .exchange
+            .transport_failure(now, kind)
             .map_err(call_failure)?;
         Ok(self.decided(decision, Some(kind)))
     }
@@ -264,6 +242,15 @@ where
 }
 
 impl<F: FfiOp> OpExchange<F> {
+    /// The caller's time `now` on the client's monotonic clock: the time
+    /// since the exchange's first step, by the caller's clock, added to the
+    /// client's time at that step.
+    fn on_client_clock(&mut self, now: Duration) -> Duration {
+        let client = self.exchange.client();
+        let (first, client_first) = *self.anchor.get_or_insert_with(|| (now, client.elapsed()));
+        client_first.saturating_add(now.saturating_sub(first))
+    }
+
     fn decided(
         &mut self,
         decision: Decision<<F::Op as Operation>::Output>,
@@ -274,14 +261,9 @@ impl<F: FfiOp> OpExchange<F> {
                 self.output = Some(output);
                 Outcome::Done
             }
-            Decision::SendNow(resign) => {
-                self.shared
-                    .clock_offset_ms
-                    .store(resign.clock_offset, Ordering::Relaxed);
-                Outcome::SendNow {
-                    skew_ms: resign.measured,
-                }
-            }
+            Decision::SendNow(resign) => Outcome::SendNow {
+                skew_ms: resign.measured,
+            },
             Decision::Wait(retry) => Outcome::Wait(retry.delay),
             Decision::Failed(gave_up) => Outcome::Failed(match gave_up.failure {
                 call::Failure::Response(e) => e.into(),
@@ -321,18 +303,9 @@ where
             let slot = out_slot(out, "out")?;
             let client = required(client, "client")?;
             let op = F::request(required(input, "input")?)?;
-            let credentials = if <F::Op as Operation>::SIGNED {
-                Some(client.client.credentials()?)
-            } else {
-                None
-            };
-            let shared = Arc::clone(&client.exchange);
-            let call = OwnedCall::new(op, shared.options.clone()).map_err(call_failure)?;
             let exchange = OpExchange::<F> {
-                call,
-                client: client.client.clone(),
-                shared,
-                credentials,
+                exchange: client.client.exchange(op)?,
+                anchor: None,
                 output: None,
                 taken: false,
             };
@@ -406,10 +379,14 @@ fn clamp_ms(d: Duration) -> u64 {
 /// The next step of the exchange: a signed request to send, or a wait.
 ///
 /// `now_ms` is the caller's monotonic clock in milliseconds (as
-/// `CLOCK_MONOTONIC`), from one origin for all the exchanges of a client:
-/// the call timeout and the adaptive mode's rate limiter measure with it.
-/// The request is signed with the client's wall clock, corrected by what
-/// clock-skew answers taught it.
+/// `CLOCK_MONOTONIC`), the same clock at every step of one exchange: the
+/// call timeout measures with it, and the exchange places each step on
+/// the client's own monotonic clock by the time since its first step, so
+/// that the adaptive mode's rate limiter, shared by all the client's
+/// calls, measures with one clock whatever the origin of yours. The
+/// request is signed
+/// with the client's wall clock, corrected by what clock-skew answers
+/// taught any of the client's calls, blocking calls and exchanges alike.
 ///
 /// Returns `STS_ERR_WRONG_STATE` while a request is out (its answer was
 /// not given yet) or after the exchange finished; `STS_ERR_TRANSPORT` when
@@ -757,20 +734,22 @@ mod tests {
     fn adaptive_mode_paces_an_attempt_after_a_throttle_as_a_wait() {
         // SAFETY: every pointer below is valid or NULL as the functions ask.
         unsafe {
-            let client = client(None);
-            let shared = &mut (*client).exchange;
-            let mut options = shared.options.clone();
-            let mut retry = (*options.retry).clone();
-            retry.mode = sts_proto::retry::RetryMode::Adaptive;
-            options.retry = Arc::new(retry);
-            let limiter = Arc::new(sts_proto::call::RateLimiter::new());
-            limiter.update(Duration::ZERO, true);
-            options.rate_limiter = Some(limiter);
-            *shared = Arc::new(ExchangeShared {
-                options,
-                clock_offset_ms: AtomicI64::new(0),
-                random: Jitter::with_seed(1),
-            });
+            let rust = sts_blocking::Client::builder()
+                .endpoint_url("http://127.0.0.1:9")
+                .region("us-east-1")
+                .credentials(sts_proto::Credentials::new(
+                    "AKIDEXCHANGE",
+                    "exchange-secret",
+                    None,
+                ))
+                .retry_mode(sts_blocking::settings::RetryMode::Adaptive)
+                .build()
+                .unwrap();
+            // A throttle the client's blocking calls saw: the limiter is
+            // the one every call of the client uses.
+            let limiter = rust.shared_options().rate_limiter.unwrap();
+            limiter.update(rust.elapsed(), true);
+            let client = Box::into_raw(Box::new(crate::client::StsClient { client: rust }));
             let mut ex = ptr::null_mut();
             let mut err = ptr::null_mut();
             assert_eq!(
@@ -787,6 +766,65 @@ mod tests {
             assert_eq!(sts_exchange_next(ex, later, &mut next, &mut err), STS_OK);
             assert_eq!((next.kind, next.attempt), (STS_NEXT_SEND, 1));
             crate::http::sts_http_request_free(next.request);
+            sts_exchange_free(ex);
+            sts_client_free(client);
+        }
+    }
+
+    /// Answers every request with a throttling error.
+    #[derive(Debug)]
+    struct Throttling;
+
+    impl sts_blocking::transport::Transport for Throttling {
+        fn send(
+            &self,
+            _request: http::Request<Vec<u8>>,
+            _timeout: Option<Duration>,
+        ) -> Result<http::Response<Vec<u8>>, TransportError> {
+            let body = b"<ErrorResponse><Error><Code>Throttling</Code></Error></ErrorResponse>";
+            let mut response = http::Response::new(body.to_vec());
+            *response.status_mut() = http::StatusCode::BAD_REQUEST;
+            Ok(response)
+        }
+    }
+
+    #[test]
+    fn a_throttle_of_a_blocking_call_paces_an_exchange_whatever_the_caller_s_clock_reads() {
+        // SAFETY: every pointer below is valid or NULL as the functions ask.
+        unsafe {
+            let rust = sts_blocking::Client::builder()
+                .endpoint_url("http://127.0.0.1:9")
+                .region("us-east-1")
+                .credentials(sts_proto::Credentials::new(
+                    "AKIDEXCHANGE",
+                    "exchange-secret",
+                    None,
+                ))
+                .retry_mode(sts_blocking::settings::RetryMode::Adaptive)
+                .max_attempts(1)
+                .transport(Throttling)
+                .build()
+                .unwrap();
+            let limiter = rust.shared_options().rate_limiter.unwrap();
+            assert_eq!(rust.get_caller_identity().unwrap_err().status(), Some(400));
+            assert!(limiter.is_enabled(), "the blocking call was throttled");
+            let client = Box::into_raw(Box::new(crate::client::StsClient { client: rust }));
+            let mut ex = ptr::null_mut();
+            let mut err = ptr::null_mut();
+            assert_eq!(
+                sts_exchange_get_caller_identity_new(client, &mut ex, &mut err),
+                STS_OK
+            );
+            // A caller's clock with an origin of its own, hours past the
+            // client's: the exchange measures from its first step, so the
+            // limiter sees no time passing and the bucket is still empty.
+            let mut next = zero_next();
+            assert_eq!(
+                sts_exchange_next(ex, 10_000_000, &mut next, &mut err),
+                STS_OK
+            );
+            assert_eq!(next.kind, STS_NEXT_WAIT, "{next:?}");
+            assert!(next.wait_ms > 1000, "{next:?}");
             sts_exchange_free(ex);
             sts_client_free(client);
         }

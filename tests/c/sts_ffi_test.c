@@ -18,7 +18,9 @@
  *   sansio    prepare, send with the tiny HTTP client below, parse (fault server)
  *   exchange  a whole call driven through the exchange over the tiny HTTP client:
  *             a retry, a clock-skew re-sign, the result (STS_TEST_EXCHANGE_URL),
- *             and every step asked in the wrong state
+ *             and every step asked in the wrong state; then a blocking call's
+ *             clock correction signing an exchange's first request, and the
+ *             reverse
  *   threads   8 threads share one client (STS_TEST_THREAD_CALLS calls in all,
  *             STS_TEST_CALLBACK_THREAD_CALLS more through the callback transport)
  *   leak      leaks one error object on purpose, so that the harness can show
@@ -1751,6 +1753,130 @@ static void exchange_wrong_states(StsClient *client) {
     sts_exchange_free(NULL);
 }
 
+/* Sends the request `next` holds with the tiny HTTP client, frees it, and
+ * gives the exchange the answer; returns the exchange's status. */
+static StsStatus exchange_send(StsExchange *ex, StsExchangeNext *next,
+                               StsExchangeDecision *decision, StsError **err) {
+    HttpResponse resp;
+    StsHttpResponse response;
+    StsStatus st;
+    char why[256];
+    int rc = http_send(next->request->url, next->request->method, next->request->headers,
+                       next->request->headers_len, next->request->body, next->request->body_len,
+                       next->timeout_ms, &resp, why, sizeof why);
+    sts_http_request_free(next->request);
+    next->request = NULL;
+    memset(decision, 0, sizeof *decision);
+    if (!CHECK(rc == 0, "send: %s", why))
+        return sts_exchange_transport_failure(ex, monotonic_ms(), STS_TRANSPORT_IO_ERROR, decision,
+                                              err);
+    memset(&response, 0, sizeof response);
+    response.status = resp.status;
+    response.headers = resp.headers;
+    response.headers_len = resp.headers_len;
+    response.body = resp.body;
+    response.body_len = resp.body_len;
+    st = sts_exchange_response(ex, monotonic_ms(), &response, decision, err);
+    http_response_free(&resp);
+    return st;
+}
+
+/* The x-amz-date of a request signed now with the clock moved by nearly the
+ * whole skew: a corrected date sorts after it, a local one before. */
+static void nearly_skewed_date(char *out, size_t len) {
+    struct tm tm;
+    time_t t = time(NULL) + EXCHANGE_SKEW_MS / 1000 - 60;
+    gmtime_r(&t, &tm);
+    strftime(out, len, "%Y%m%dT%H%M%SZ", &tm);
+}
+
+/* A client's blocking calls and exchanges share one clock correction. The
+ * server answers this client's blocking call with a clock-skew answer, then
+ * the result; the exchange made afterwards signs its very first request
+ * with the correction the blocking call learned. */
+static void exchange_after_blocking_correction(const StsClientOptions *o) {
+    StsClient *client = new_client(o, "exchange after a correction");
+    StsGetCallerIdentityOutput *me = NULL;
+    StsExchange *ex = NULL;
+    StsExchangeNext next;
+    StsExchangeDecision decision;
+    StsError *err = NULL;
+    StsStatus st;
+    char ahead[32], date[32];
+
+    if (!client) return;
+    st = sts_get_caller_identity(client, &me, &err);
+    CHECK(st == STS_OK, "the blocking call: %s", show(sts_error_message(err)));
+    sts_get_caller_identity_output_free(me);
+    sts_error_free(err);
+    err = NULL;
+
+    st = sts_exchange_get_caller_identity_new(client, &ex, &err);
+    if (!CHECK(st == STS_OK && ex, "exchange new: %s", show(sts_error_message(err)))) goto out;
+    memset(&next, 0, sizeof next);
+    st = sts_exchange_next(ex, monotonic_ms(), &next, &err);
+    if (!CHECK(st == STS_OK && next.kind == STS_NEXT_SEND, "next: %s",
+               show(sts_error_message(err))))
+        goto out;
+    /* Read after signing, so the corrected date is still after it. */
+    nearly_skewed_date(ahead, sizeof ahead);
+    snprintf(date, sizeof date, "%s", show(header_value(next.request, "x-amz-date")));
+    printf("exchange: after a blocking call's correction, attempt %u sent, x-amz-date %s\n",
+           next.attempt, date);
+    CHECK(next.attempt == 1 && strcmp(date, ahead) > 0,
+          "the exchange's first request is signed %s, not after %s", date, ahead);
+    st = exchange_send(ex, &next, &decision, &err);
+    CHECK(st == STS_OK && decision.kind == STS_DECISION_DONE,
+          "the corrected request: status %d, decision %d: %s", (int)st, (int)decision.kind,
+          show(sts_error_message(err)));
+out:
+    sts_error_free(err);
+    sts_exchange_free(ex);
+    sts_client_free(client);
+}
+
+/* The other way round: the server answers this client's exchange with a
+ * clock-skew answer, then the result; the client's blocking call made
+ * afterwards is signed with the correction at its first attempt, which the
+ * harness reads from what the server received (one request, moved). */
+static void blocking_after_exchange_correction(const StsClientOptions *o) {
+    StsClient *client = new_client(o, "blocking call after a correction");
+    StsGetCallerIdentityOutput *me = NULL;
+    StsExchange *ex = NULL;
+    StsExchangeNext next;
+    StsExchangeDecision decision;
+    StsError *err = NULL;
+    StsStatus st;
+    unsigned sent = 0, resigns = 0;
+
+    if (!client) return;
+    st = sts_exchange_get_caller_identity_new(client, &ex, &err);
+    if (!CHECK(st == STS_OK && ex, "exchange new: %s", show(sts_error_message(err)))) goto out;
+    memset(&decision, 0, sizeof decision);
+    while (sent < 3 && decision.kind != STS_DECISION_DONE) {
+        memset(&next, 0, sizeof next);
+        st = sts_exchange_next(ex, monotonic_ms(), &next, &err);
+        if (!CHECK(st == STS_OK && next.kind == STS_NEXT_SEND, "next: %s",
+                   show(sts_error_message(err))))
+            goto out;
+        sent++;
+        st = exchange_send(ex, &next, &decision, &err);
+        if (!CHECK(st == STS_OK, "answer: %s", show(sts_error_message(err)))) goto out;
+        if (decision.kind == STS_DECISION_SEND_NOW) resigns++;
+    }
+    CHECK(decision.kind == STS_DECISION_DONE && sent == 2 && resigns == 1,
+          "the exchange: decision %d after %u requests, %u re-signs", (int)decision.kind, sent,
+          resigns);
+    printf("exchange: re-signed once and done; now a blocking call of the same client\n");
+    st = sts_get_caller_identity(client, &me, &err);
+    CHECK(st == STS_OK, "the blocking call: %s", show(sts_error_message(err)));
+    sts_get_caller_identity_output_free(me);
+out:
+    sts_error_free(err);
+    sts_exchange_free(ex);
+    sts_client_free(client);
+}
+
 static void section_exchange(void) {
     const char *url = env_required("STS_TEST_EXCHANGE_URL");
     StsClientOptions o;
@@ -1883,6 +2009,8 @@ static void section_exchange(void) {
                        STS_CATEGORY_VALIDATION, NULL);
         err = NULL;
     }
+    exchange_after_blocking_correction(&o);
+    blocking_after_exchange_correction(&o);
 out:
     sts_error_free(err);
     sts_exchange_free(ex);

@@ -264,13 +264,14 @@ fn retry_script() -> Vec<Step> {
 /// For the exchange section: a 503 asking for a retry after 200 ms, a
 /// clock-skew answer dated [`EXCHANGE_SKEW`] ahead of the time it is sent
 /// (so that a slow run, under valgrind, measures the same skew), then the
-/// result.
+/// result; then, for a second client's blocking call, the same skew answer
+/// and results; then, for a third client's exchange, the same again.
 fn exchange_server() -> FaultServer {
     let seen = std::sync::atomic::AtomicUsize::new(0);
     FaultServer::with_handler(move |_| {
         match seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
             0 => Step::Respond(Response::new(503).header("x-amz-retry-after", "200")),
-            1 => Step::Respond(
+            1 | 3 | 6 => Step::Respond(
                 Response::xml(403, canned::error("RequestTimeTooSkewed", "too skewed")).header(
                     "Date",
                     sts_tests::dates::http_date(SystemTime::now() + EXCHANGE_SKEW),
@@ -457,13 +458,18 @@ fn run_all(exe: &Path, mode: Mode, tag: &str) {
 /// What reached the exchange server: the wrong-state checks' request went
 /// nowhere (it was freed unsent); the driven call made two attempts, the
 /// second sent twice, re-signed 20 minutes ahead after the skew answer.
+/// Then a second client's blocking call, re-signed after the same answer,
+/// and that client's exchange, whose only request is signed with the
+/// correction the blocking call learned. Then the reverse on a third
+/// client: its exchange re-signed after the answer, and its blocking call's
+/// only request signed with the correction the exchange learned.
 fn check_exchange_requests(requests: &[RecordedRequest], stdout: &str, report: &str) {
     let lines: Vec<&str> = stdout
         .lines()
         .filter(|l| l.starts_with("exchange:"))
         .collect();
     eprintln!("{}", lines.join("\n"));
-    assert_eq!(requests.len(), 3, "{requests:#?}\n{report}");
+    assert_eq!(requests.len(), 9, "{requests:#?}\n{report}");
     let dates: Vec<i64> = requests
         .iter()
         .map(|r| {
@@ -485,6 +491,24 @@ fn check_exchange_requests(requests: &[RecordedRequest], stdout: &str, report: &
         (skew - 30..=skew + 30).contains(&moved),
         "re-signed {moved} s later: {dates:?}"
     );
+    // The second client's blocking call: signed with the local clock, then
+    // re-signed with the correction; its exchange's first request has it.
+    assert!((0..120).contains(&(dates[3] - dates[0])), "{dates:?}");
+    for later in [dates[4], dates[5]] {
+        let moved = later - dates[3];
+        assert!(
+            (skew - 30..=skew + 30).contains(&moved),
+            "signed {moved} s after the blocking call's first attempt: {dates:?}"
+        );
+    }
+    assert!((0..120).contains(&(dates[6] - dates[0])), "{dates:?}");
+    for later in [dates[7], dates[8]] {
+        let moved = later - dates[6];
+        assert!(
+            (skew - 30..=skew + 30).contains(&moved),
+            "signed {moved} s after the exchange's first attempt: {dates:?}"
+        );
+    }
 }
 
 /// What reached the router: every operation, as the C structs said.

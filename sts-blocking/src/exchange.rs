@@ -1,0 +1,197 @@
+//! A call of the client driven by another loop: the C library's exchange,
+//! an async runtime, a test. The loop sends, sleeps and reads its clock;
+//! the [`Exchange`] decides with the client's whole policy and shares with
+//! the client's own calls what they share with each other.
+//!
+//! A driver's loop, with a stand-in for the network:
+//!
+//! ```
+//! use sts_blocking::Client;
+//! use sts_proto::Credentials;
+//! use sts_proto::call::{Decision, Next};
+//! use sts_proto::ops::GetCallerIdentity;
+//!
+//! let client = Client::builder()
+//!     .region("eu-west-1")
+//!     .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
+//!     .build()?;
+//! let mut exchange = client.exchange(GetCallerIdentity::new())?;
+//! let output = loop {
+//!     let outgoing = match exchange.next_request(client.elapsed())? {
+//!         Next::Send(outgoing) => outgoing,
+//!         Next::Wait(pause) => { std::thread::sleep(pause); continue; }
+//!     };
+//!     assert!(outgoing.request.headers().contains_key("authorization"));
+//!     // A real driver sends `outgoing.request` within `outgoing.timeout`.
+//!     let body = b"<GetCallerIdentityResponse><GetCallerIdentityResult>\
+//!         <Arn>arn:aws:iam::123456789012:user/me</Arn></GetCallerIdentityResult>\
+//!         </GetCallerIdentityResponse>";
+//!     match exchange.response(client.elapsed(), 200, &http::HeaderMap::new(), body)? {
+//!         Decision::Done(output) => break output,
+//!         Decision::SendNow(_) => {}
+//!         Decision::Wait(retry) => std::thread::sleep(retry.delay),
+//!         Decision::Failed(gave_up) => return Err(gave_up.reason.to_string().into()),
+//!     }
+//! };
+//! assert_eq!(output.arn.as_deref(), Some("arn:aws:iam::123456789012:user/me"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::fmt;
+use std::time::Duration;
+
+use http::HeaderMap;
+use sts_proto::call::{CallError, Decision, Next, OwnedCall, Signing};
+use sts_proto::operation::Operation;
+use sts_proto::retry::TransportFailure;
+
+use crate::client::{Client, call_error};
+use crate::credentials::SharedCredentials;
+use crate::error::Error;
+
+/// One call of a [`Client`], stepped by the caller: the states, steps and
+/// errors of [`OwnedCall`], with the client's policy and shared state
+/// filled in.
+///
+/// It is made with the client's endpoint, user agent, retry policy,
+/// timeouts and validation switch, and shares with the client's own calls
+/// (and its other exchanges) the retry quota, the adaptive mode's rate
+/// limiter, the clock offset learned from clock-skew answers, the cached
+/// signing key and the jitter source. So a retry paid by one is missing
+/// for the other, a throttle seen by one paces the other, and a clock
+/// correction learned by one signs the other's next request.
+///
+/// Every `now` is the client's monotonic time, [`Client::elapsed`], read
+/// when the step happens: the call timeout and the shared rate limiter
+/// measure with it.
+///
+/// `Debug` shows the operation's name and the attempt only: the operation
+/// may hold secrets (an MFA code, a SAML assertion).
+pub struct Exchange<Op: Operation> {
+    call: OwnedCall<Op>,
+    client: Client,
+    /// Fetched once, when the exchange is made, as [`Client::send`] does
+    /// per call; `None` for the unsigned operations.
+    credentials: Option<SharedCredentials>,
+}
+
+impl<Op: Operation> fmt::Debug for Exchange<Op> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Exchange")
+            .field("operation", &Op::ACTION)
+            .field("attempt", &self.call.attempt())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A call of `op` for the caller to drive with its own I/O, under this
+    /// client's policy and sharing its state; see [`Exchange`].
+    ///
+    /// Nothing is sent. `op` is validated (unless validation is off) and,
+    /// for a signed operation, the credentials are fetched now, once for
+    /// the whole call, as [`Client::send`] does.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Validation`] for an operation the model refuses,
+    /// [`Error::Credentials`] when the provider has none.
+    pub fn exchange<Op: Operation>(&self, op: Op) -> Result<Exchange<Op>, Error> {
+        let call = OwnedCall::new(op, self.shared_options()).map_err(call_error::<Op>)?;
+        let credentials = if Op::SIGNED {
+            Some(self.credentials()?)
+        } else {
+            None
+        };
+        Ok(Exchange {
+            call,
+            client: self.clone(),
+            credentials,
+        })
+    }
+}
+
+impl<Op: Operation> Exchange<Op> {
+    /// The operation.
+    pub fn operation(&self) -> &Op {
+        self.call.operation()
+    }
+
+    /// The client whose policy and state the exchange uses.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// See [`OwnedCall::attempt`].
+    pub fn attempt(&self) -> u32 {
+        self.call.attempt()
+    }
+
+    /// See [`OwnedCall::is_finished`].
+    pub fn is_finished(&self) -> bool {
+        self.call.is_finished()
+    }
+
+    /// The next attempt's signed request, or how long the shared rate
+    /// limiter holds it back: see [`OwnedCall::next_request`]. The request
+    /// is signed with the client's clock, corrected by the offset any of
+    /// the client's calls learned last.
+    ///
+    /// # Errors
+    ///
+    /// As [`OwnedCall::next_request`].
+    pub fn next_request(&mut self, now: Duration) -> Result<Next, CallError> {
+        let credentials = self.credentials.as_deref();
+        let (wall, offset, key) = self.client.signing_parts(credentials);
+        let mut signing = Signing::new(wall).clock_offset(offset);
+        signing.credentials = credentials;
+        signing.signing_key = key.as_deref();
+        self.call.next_request(now, &signing)
+    }
+
+    /// Takes the answer to the request handed out last: see
+    /// [`OwnedCall::response`]. A clock-skew answer's correction is stored
+    /// in the client at once, for all its calls.
+    ///
+    /// # Errors
+    ///
+    /// As [`OwnedCall::response`].
+    pub fn response(
+        &mut self,
+        now: Duration,
+        status: u16,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Result<Decision<Op::Output>, CallError> {
+        let client = &self.client;
+        let decision = self
+            .call
+            .response(now, status, headers, body, || client.jitter())?;
+        Ok(self.learn(decision))
+    }
+
+    /// Takes a failure to get any answer to the request handed out last:
+    /// see [`OwnedCall::transport_failure`].
+    ///
+    /// # Errors
+    ///
+    /// As [`OwnedCall::transport_failure`].
+    pub fn transport_failure(
+        &mut self,
+        now: Duration,
+        failure: TransportFailure,
+    ) -> Result<Decision<Op::Output>, CallError> {
+        let client = &self.client;
+        let decision = self
+            .call
+            .transport_failure(now, failure, || client.jitter())?;
+        Ok(self.learn(decision))
+    }
+
+    fn learn(&self, decision: Decision<Op::Output>) -> Decision<Op::Output> {
+        if let Decision::SendNow(resign) = &decision {
+            self.client.learn_clock_offset(resign.clock_offset);
+        }
+        decision
+    }
+}
