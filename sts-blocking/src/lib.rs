@@ -70,6 +70,7 @@ pub mod credentials;
 pub mod env;
 mod error;
 pub mod log_safety;
+mod operations;
 pub mod profile;
 pub mod proxy;
 mod resolver;

@@ -16,7 +16,7 @@
 //!
 //! | field | example | what it is for |
 //! |---|---|---|
-//! | request type | `AssumeRole` | the type in [`crate::ops`] that implements [`Operation`](crate::Operation) |
+//! | request type | `AssumeRole` | the type in [`crate::ops`] that implements [`Operation`] |
 //! | snake name | `assume_role` | method and module names; the C functions (`sts_assume_role`); the `sts` subcommand, with dashes |
 //! | action | `"AssumeRole"` | the wire name, for docs (`concat!`) and tools that read this file |
 //! | output type | `AssumeRoleOutput` | what a success returns |
@@ -48,8 +48,8 @@
 //! order) is [`ACTIONS`], itself derived here.
 //!
 //! The compiler checks each entry against its type, below: the action is
-//! the type's [`Operation::ACTION`](crate::Operation::ACTION), the signing
-//! word matches [`Operation::SIGNED`](crate::Operation::SIGNED), the output
+//! the type's [`Operation::ACTION`], the signing
+//! word matches [`Operation::SIGNED`], the output
 //! type is the one the operation returns (through `request_id_of`, which
 //! only an operation's own output satisfies), and a `no_members` request
 //! has a constructor without arguments.
