@@ -66,19 +66,15 @@ macro_rules! for_each_operation {
     ($callback:ident) => {
         $callback! {
             (AssumeRole, assume_role, "AssumeRole", AssumeRoleOutput, signed, members,
-             "temporary credentials for a role, with optional session policies, tags, \
-      MFA, external id, source identity and provided contexts."),
+             "temporary credentials for a role, with optional session policies, tags, MFA, external id, source identity and provided contexts."),
             (AssumeRoleWithSaml, assume_role_with_saml, "AssumeRoleWithSAML",
              AssumeRoleWithSamlOutput, unsigned, members,
-             "credentials for a role, proven by a SAML assertion from an identity \
-      provider. Sent unsigned: the assertion is the proof."),
+             "credentials for a role, proven by a SAML assertion from an identity provider. Sent unsigned: the assertion is the proof."),
             (AssumeRoleWithWebIdentity, assume_role_with_web_identity,
              "AssumeRoleWithWebIdentity", AssumeRoleWithWebIdentityOutput, unsigned, members,
-             "credentials for a role, proven by an OIDC token (EKS service accounts, \
-      GitHub Actions, Cognito, …). Sent unsigned: the token is the proof."),
+             "credentials for a role, proven by an OIDC token (EKS service accounts, GitHub Actions, Cognito, …). Sent unsigned: the token is the proof."),
             (AssumeRoot, assume_root, "AssumeRoot", AssumeRootOutput, signed, members,
-             "short-lived root credentials for a member account of an organization, \
-      limited to one privileged task by a task policy."),
+             "short-lived root credentials for a member account of an organization, limited to one privileged task by a task policy."),
             (DecodeAuthorizationMessage, decode_authorization_message,
              "DecodeAuthorizationMessage", DecodeAuthorizationMessageOutput, signed, members,
              "the readable form of the encoded reason an AWS call was denied."),
@@ -87,24 +83,19 @@ macro_rules! for_each_operation {
              "the account an access key id belongs to."),
             (GetCallerIdentity, get_caller_identity, "GetCallerIdentity",
              GetCallerIdentityOutput, signed, no_members,
-             "who the signing credentials belong to. Needs no permission, so it is \
-      the standard way to check credentials work."),
+             "who the signing credentials belong to. Needs no permission, so it is the standard way to check credentials work."),
             (GetDelegatedAccessToken, get_delegated_access_token, "GetDelegatedAccessToken",
              GetDelegatedAccessTokenOutput, signed, members,
-             "trades a delegation token for credentials that act for the principal \
-      that granted it."),
+             "trades a delegation token for credentials that act for the principal that granted it."),
             (GetFederationToken, get_federation_token, "GetFederationToken",
              GetFederationTokenOutput, signed, members,
-             "credentials for a federated user, issued by an IAM user (typically a \
-      proxy that hands them to its own users)."),
+             "credentials for a federated user, issued by an IAM user (typically a proxy that hands them to its own users)."),
             (GetSessionToken, get_session_token, "GetSessionToken", GetSessionTokenOutput,
              signed, members,
-             "temporary credentials for the calling IAM user, usually to satisfy an \
-      MFA condition."),
+             "temporary credentials for the calling IAM user, usually to satisfy an MFA condition."),
             (GetWebIdentityToken, get_web_identity_token, "GetWebIdentityToken",
              GetWebIdentityTokenOutput, signed, members,
-             "a signed JWT that proves the caller's AWS identity to an outside service \
-      (outbound web identity federation)."),
+             "a signed JWT that proves the caller's AWS identity to an outside service (outbound web identity federation)."),
         }
     };
 }
