@@ -24,6 +24,23 @@ pub(crate) mod get_federation_token;
 pub(crate) mod get_session_token;
 pub(crate) mod get_web_identity_token;
 
+/// Every operation of the registry (`sts_proto::for_each_operation!`) has
+/// its file here, whose `Marker` ties it to the shared steps below: an
+/// operation without one stops the crate from building. (cbindgen cannot
+/// see through macros, so the exported functions themselves stay written
+/// out; `tests/header.rs` checks that `sts.h` has them all.)
+macro_rules! every_operation_has_a_c_side {
+    ($(($op:ident, $snake:ident, $($rest:tt)*)),* $(,)?) => {
+        $(
+            const _: () = {
+                const fn ties<F: FfiOp<Op = sts_proto::ops::$op>>() {}
+                ties::<$snake::Marker>();
+            };
+        )*
+    };
+}
+sts_proto::for_each_operation!(every_operation_has_a_c_side);
+
 /// One operation as the C side sees it.
 pub(crate) trait FfiOp {
     /// The C input struct (`()` for GetCallerIdentity, which has none).
