@@ -6,28 +6,13 @@
 #![forbid(unsafe_code)]
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use sts_fuzz::OPERATIONS;
 
 fn fuzz_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn seed_files(target: &str) -> Vec<PathBuf> {
-    let dir = fuzz_dir().join("corpus").join(target);
-    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("no corpus folder {}: {e}", dir.display()))
-        .map(|entry| entry.expect("corpus entry").path())
-        .filter(|path| {
-            path.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("seed-"))
-        })
-        .collect();
-    files.sort();
-    files
 }
 
 #[test]
@@ -56,8 +41,13 @@ fn the_seed_generator_reads_the_registrys_list() {
 
 #[test]
 fn every_operation_has_a_success_seed() {
-    let seeds: Vec<Vec<u8>> = seed_files("response")
+    let seeds: Vec<Vec<u8>> = sts_fuzz::corpus_files("response")
         .iter()
+        .filter(|path| {
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("seed-"))
+        })
         .map(|path| fs::read(path).expect("seed file"))
         .collect();
     let missing: Vec<&str> = OPERATIONS

@@ -21,30 +21,49 @@ macro_rules! signing_doc {
     };
 }
 
-macro_rules! client_method {
-    ($op:ident, $snake:ident, $action:literal, $output:ident, $signing:ident,
-     members, $summary:literal) => {
-        #[doc = concat!("`", $action, "`: ", $summary)]
-        #[doc = ""]
-        #[doc = signing_doc!($signing)]
-        #[doc = "Validated before anything is sent; retried, paced and corrected for"]
-        #[doc = "clock skew as [`Client::send`] describes."]
-        #[doc = concat!("The request: [`", stringify!($op), "`](sts_proto::ops::", stringify!($op), ").")]
-        #[doc = concat!("The answer: [`", stringify!($output), "`](sts_proto::ops::", stringify!($output), ").")]
+/// The sentence on the request in a method's docs.
+macro_rules! request_doc {
+    (members, $op:ident) => {
+        concat!(
+            "Validated before anything is sent. The request: [`",
+            stringify!($op),
+            "`](sts_proto::ops::",
+            stringify!($op),
+            ")."
+        )
+    };
+    (no_members, $op:ident) => {
+        "The request has no members."
+    };
+}
+
+/// The method, its signature as the request has members or not.
+macro_rules! method {
+    (members, $op:ident, $snake:ident, $output:ident, $(#[$doc:meta])*) => {
+        $(#[$doc])*
         pub fn $snake(&self, request: &$op) -> Result<$output, Error> {
             self.send(request)
         }
     };
-    ($op:ident, $snake:ident, $action:literal, $output:ident, $signing:ident,
-     no_members, $summary:literal) => {
-        #[doc = concat!("`", $action, "`: ", $summary)]
-        #[doc = ""]
-        #[doc = signing_doc!($signing)]
-        #[doc = "The request has no members. Retried, paced and corrected for clock"]
-        #[doc = "skew as [`Client::send`] describes."]
-        #[doc = concat!("The answer: [`", stringify!($output), "`](sts_proto::ops::", stringify!($output), ").")]
+    (no_members, $op:ident, $snake:ident, $output:ident, $(#[$doc:meta])*) => {
+        $(#[$doc])*
         pub fn $snake(&self) -> Result<$output, Error> {
             self.send(&$op::new())
+        }
+    };
+}
+
+macro_rules! client_method {
+    ($op:ident, $snake:ident, $action:literal, $output:ident, $signing:ident,
+     $members:ident, $summary:literal) => {
+        method! {
+            $members, $op, $snake, $output,
+            #[doc = concat!("`", $action, "`: ", $summary)]
+            #[doc = ""]
+            #[doc = signing_doc!($signing)]
+            #[doc = request_doc!($members, $op)]
+            #[doc = "Retried, paced and corrected for clock skew as [`Client::send`] describes."]
+            #[doc = concat!("The answer: [`", stringify!($output), "`](sts_proto::ops::", stringify!($output), ").")]
         }
     };
 }
