@@ -11,8 +11,10 @@ use sts_proto::{ResponseError, retry};
 
 /// The operations, in the order the input's first byte picks them
 /// (`byte % len`): the registry's (`sts_proto::for_each_operation!`), which
-/// only ever grows at its end, so a seed keeps its operation.
-/// `tools/make_seeds.py` reads the same list from the registry's source.
+/// only ever grows at its end. So every seed keeps its operation when one
+/// is added, since `tools/make_seeds.py` (which reads the same list from
+/// the registry's source) writes the index itself; an input with a larger
+/// first byte, as fuzzing finds them, may move to another operation.
 pub const OPERATIONS: &[&str] = ACTIONS;
 
 /// One operation's checks of a response: status, headers, body, limits.
