@@ -84,3 +84,18 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("profile", profile),
     ("credential_process", credential_process),
 ];
+
+/// The files of the committed `corpus/<target>/` folder, sorted by name:
+/// for the tests that replay or inspect them.
+pub fn corpus_files(target: &str) -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus")
+        .join(target);
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("no corpus folder {}: {e}", dir.display()))
+        .map(|entry| entry.expect("corpus entry").path())
+        .filter(|path| path.is_file())
+        .collect();
+    files.sort();
+    files
+}

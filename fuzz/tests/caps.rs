@@ -20,11 +20,7 @@ use peak_alloc::PeakAlloc;
 use sts_blocking::credentials::parse_process_output;
 use sts_proto::ResponseError;
 use sts_proto::operation::{self, Operation};
-use sts_proto::ops::{
-    AssumeRole, AssumeRoleWithSaml, AssumeRoleWithWebIdentity, AssumeRoot,
-    DecodeAuthorizationMessage, GetAccessKeyInfo, GetCallerIdentity, GetDelegatedAccessToken,
-    GetFederationToken, GetSessionToken, GetWebIdentityToken,
-};
+use sts_proto::ops::*;
 use sts_proto::xml::{self, XmlError, XmlLimits};
 
 #[global_allocator]
@@ -76,28 +72,14 @@ fn parse_as<Op: Operation>(
     operation::parse::<Op>(status, headers, body).map(drop)
 }
 
-const PARSERS: [(&str, Parse); 11] = [
-    ("AssumeRole", parse_as::<AssumeRole>),
-    ("AssumeRoleWithSAML", parse_as::<AssumeRoleWithSaml>),
-    (
-        "AssumeRoleWithWebIdentity",
-        parse_as::<AssumeRoleWithWebIdentity>,
-    ),
-    ("AssumeRoot", parse_as::<AssumeRoot>),
-    (
-        "DecodeAuthorizationMessage",
-        parse_as::<DecodeAuthorizationMessage>,
-    ),
-    ("GetAccessKeyInfo", parse_as::<GetAccessKeyInfo>),
-    ("GetCallerIdentity", parse_as::<GetCallerIdentity>),
-    (
-        "GetDelegatedAccessToken",
-        parse_as::<GetDelegatedAccessToken>,
-    ),
-    ("GetFederationToken", parse_as::<GetFederationToken>),
-    ("GetSessionToken", parse_as::<GetSessionToken>),
-    ("GetWebIdentityToken", parse_as::<GetWebIdentityToken>),
-];
+macro_rules! parsers {
+    ($(($op:ident, $snake:ident, $action:literal, $($rest:tt)*)),* $(,)?) => {
+        [$(($action, parse_as::<$op> as Parse)),*]
+    };
+}
+
+/// `(action, parser)` of every operation of the registry.
+const PARSERS: &[(&str, Parse)] = &sts_proto::for_each_operation!(parsers);
 
 /// A response document of `GetCallerIdentity` whose result holds `inner`.
 fn response_around(inner: &[u8]) -> Vec<u8> {
@@ -112,7 +94,7 @@ fn response_around(inner: &[u8]) -> Vec<u8> {
 fn every_parser(what: &str, body: &[u8]) -> Vec<ResponseError> {
     let headers = HeaderMap::new();
     let mut errors = Vec::new();
-    for (name, parse) in PARSERS {
+    for &(name, parse) in PARSERS {
         for status in [200, 400, 503] {
             let result = measured(&format!("{what}, {name}, HTTP {status}"), || {
                 parse(status, &headers, body)

@@ -27,23 +27,12 @@ fn fuzz_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn corpus_files(target: &str) -> Vec<PathBuf> {
-    let dir = fuzz_dir().join("corpus").join(target);
-    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("no corpus folder {}: {e}", dir.display()))
-        .map(|entry| entry.expect("corpus entry").path())
-        .filter(|path| path.is_file())
-        .collect();
-    files.sort();
-    files
-}
-
 /// What a committed corpus file may be called: `seed-*` (written by
 /// `tools/make_seeds.py`), `regression-*` (a bug's reproducer) or `found-*`
 /// (a long run's finds, merged). libFuzzer's own names (40 hex digits) mean
 /// a run wrote into the committed corpus instead of a scratch folder.
 fn check_names(target: &str) {
-    let stray: Vec<String> = corpus_files(target)
+    let stray: Vec<String> = sts_fuzz::corpus_files(target)
         .iter()
         .filter_map(|path| path.file_name()?.to_str().map(str::to_owned))
         .filter(|name| {
@@ -64,7 +53,7 @@ fn replay(target: &str) {
         .iter()
         .find(|(name, _)| *name == target)
         .unwrap_or_else(|| panic!("no target {target}"));
-    let files = corpus_files(target);
+    let files = sts_fuzz::corpus_files(target);
     assert!(!files.is_empty(), "the {target} corpus is empty");
     let mut failures = Vec::new();
     for file in &files {

@@ -2,6 +2,7 @@
 """Writes the seed corpora of the fuzz targets from the project's test data.
 
     python3 fuzz/tools/make_seeds.py
+    python3 fuzz/tools/make_seeds.py --operations   # the list it uses, and stops
 
 Reads ../testdata (recorded STS traffic, the STS model's examples and
 endpoint tests, botocore's recorded responses, the shared-config and
@@ -27,20 +28,25 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 FUZZ = os.path.dirname(HERE)
 TESTDATA = os.path.join(os.path.dirname(FUZZ), "testdata")
 
-# The order in which the `response` target's first byte picks operations.
-OPERATIONS = [
-    "AssumeRole",
-    "AssumeRoleWithSAML",
-    "AssumeRoleWithWebIdentity",
-    "AssumeRoot",
-    "DecodeAuthorizationMessage",
-    "GetAccessKeyInfo",
-    "GetCallerIdentity",
-    "GetDelegatedAccessToken",
-    "GetFederationToken",
-    "GetSessionToken",
-    "GetWebIdentityToken",
-]
+REGISTRY = os.path.join(os.path.dirname(FUZZ), "sts-proto", "src", "ops", "registry.rs")
+
+
+def registry_operations():
+    """The actions of sts-proto's operation registry (`for_each_operation!`),
+    in its order: the order in which the `response` target's first byte
+    picks operations. Each entry opens with `(Type, snake_name, "Action"`;
+    `fuzz/tests/operations.rs` checks that this reading matches the registry."""
+    with open(REGISTRY, encoding="utf-8") as f:
+        text = f.read()
+    start = text.index("macro_rules! for_each_operation")
+    body = text[start:text.index("\n}\n", start)]
+    actions = re.findall(r'^\s*\(\s*\w+\s*,\s*\w+\s*,\s*"(\w+)"', body, re.M)
+    if not actions:
+        sys.exit(f"no operations found in {REGISTRY}")
+    return actions
+
+
+OPERATIONS = registry_operations()
 NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 FLAG_REQUEST_ID, FLAG_DATE, FLAG_TIGHT = 1, 2, 4
 
@@ -425,4 +431,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--operations"]:
+        print("\n".join(OPERATIONS))
+    else:
+        main()

@@ -13,7 +13,6 @@ use sts_proto::call::{
 };
 use sts_proto::endpoint::{self, ResolvedEndpoint};
 use sts_proto::operation::{self, BuildError, Operation, OperationOutput, RequestContext};
-use sts_proto::ops::*;
 use sts_proto::retry::{self, RetryConfig, RetryQuota};
 use sts_proto::sigv4::{SigningKey, SigningParams};
 
@@ -463,90 +462,13 @@ impl Client {
         }
         Ok(key)
     }
-
-    /// `AssumeRole`.
-    pub fn assume_role(&self, request: &AssumeRole) -> Result<AssumeRoleOutput, Error> {
-        self.send(request)
-    }
-
-    /// `AssumeRoleWithSAML` (unsigned).
-    pub fn assume_role_with_saml(
-        &self,
-        request: &AssumeRoleWithSaml,
-    ) -> Result<AssumeRoleWithSamlOutput, Error> {
-        self.send(request)
-    }
-
-    /// `AssumeRoleWithWebIdentity` (unsigned).
-    pub fn assume_role_with_web_identity(
-        &self,
-        request: &AssumeRoleWithWebIdentity,
-    ) -> Result<AssumeRoleWithWebIdentityOutput, Error> {
-        self.send(request)
-    }
-
-    /// `AssumeRoot`.
-    pub fn assume_root(&self, request: &AssumeRoot) -> Result<AssumeRootOutput, Error> {
-        self.send(request)
-    }
-
-    /// `DecodeAuthorizationMessage`.
-    pub fn decode_authorization_message(
-        &self,
-        request: &DecodeAuthorizationMessage,
-    ) -> Result<DecodeAuthorizationMessageOutput, Error> {
-        self.send(request)
-    }
-
-    /// `GetAccessKeyInfo`.
-    pub fn get_access_key_info(
-        &self,
-        request: &GetAccessKeyInfo,
-    ) -> Result<GetAccessKeyInfoOutput, Error> {
-        self.send(request)
-    }
-
-    /// `GetCallerIdentity`.
-    pub fn get_caller_identity(&self) -> Result<GetCallerIdentityOutput, Error> {
-        self.send(&GetCallerIdentity::new())
-    }
-
-    /// `GetDelegatedAccessToken`.
-    pub fn get_delegated_access_token(
-        &self,
-        request: &GetDelegatedAccessToken,
-    ) -> Result<GetDelegatedAccessTokenOutput, Error> {
-        self.send(request)
-    }
-
-    /// `GetFederationToken`.
-    pub fn get_federation_token(
-        &self,
-        request: &GetFederationToken,
-    ) -> Result<GetFederationTokenOutput, Error> {
-        self.send(request)
-    }
-
-    /// `GetSessionToken`.
-    pub fn get_session_token(
-        &self,
-        request: &GetSessionToken,
-    ) -> Result<GetSessionTokenOutput, Error> {
-        self.send(request)
-    }
-
-    /// `GetWebIdentityToken`.
-    pub fn get_web_identity_token(
-        &self,
-        request: &GetWebIdentityToken,
-    ) -> Result<GetWebIdentityTokenOutput, Error> {
-        self.send(request)
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use std::sync::Mutex;
+
+    use sts_proto::ops::AssumeRole;
 
     use super::*;
     use crate::credentials::{MapFs, ProviderConfig};

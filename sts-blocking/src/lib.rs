@@ -75,6 +75,7 @@ pub mod env;
 mod error;
 mod exchange;
 pub mod log_safety;
+mod operations;
 pub mod profile;
 pub mod proxy;
 mod resolver;

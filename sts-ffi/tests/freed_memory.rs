@@ -54,6 +54,10 @@ static LAST_HIT_SIZE: AtomicUsize = AtomicUsize::new(0);
 /// Blocks looked into (a check of the check).
 static SCANNED: AtomicUsize = AtomicUsize::new(0);
 
+/// Which operations the in-memory transport answered, by their index in
+/// the registry (`sts_proto::ops::ACTIONS`): the check covers them all.
+static SERVED: [AtomicBool; ACTIONS.len()] = [const { AtomicBool::new(false) }; ACTIONS.len()];
+
 struct Scanning;
 
 #[global_allocator]
@@ -101,23 +105,10 @@ struct InMemory {
 
 impl InMemory {
     fn new() -> Self {
-        let actions = [
-            "GetCallerIdentity",
-            "GetSessionToken",
-            "AssumeRole",
-            "AssumeRoleWithWebIdentity",
-            "AssumeRoleWithSAML",
-            "GetDelegatedAccessToken",
-            "GetAccessKeyInfo",
-            "DecodeAuthorizationMessage",
-            "GetWebIdentityToken",
-            "GetFederationToken",
-            "AssumeRoot",
-        ];
         Self {
-            answers: actions
-                .into_iter()
-                .map(|a| (a, answer_for(a).into_bytes()))
+            answers: ACTIONS
+                .iter()
+                .map(|a| (*a, answer_for(a).into_bytes()))
                 .collect(),
         }
     }
@@ -188,6 +179,9 @@ impl Transport for InMemory {
                 .split('&')
                 .find_map(|p| p.strip_prefix("Action="))
                 .unwrap_or("GetCallerIdentity");
+            if let Some(index) = ACTIONS.iter().position(|a| *a == action) {
+                SERVED[index].store(true, Ordering::Relaxed);
+            }
             self.answers
                 .iter()
                 .find(|(a, _)| *a == action)
@@ -293,6 +287,9 @@ fn reset() {
         h.store(0, Ordering::Relaxed);
     }
     SCANNED.store(0, Ordering::Relaxed);
+    for served in &SERVED {
+        served.store(false, Ordering::Relaxed);
+    }
 }
 
 #[test]
@@ -320,6 +317,16 @@ fn no_secret_is_left_in_freed_memory_by_a_call() {
     assert!(
         SCANNED.load(Ordering::Relaxed) > 100,
         "the allocator looked"
+    );
+    let missed: Vec<&str> = ACTIONS
+        .iter()
+        .zip(&SERVED)
+        .filter(|(_, served)| !served.load(Ordering::Relaxed))
+        .map(|(action, _)| *action)
+        .collect();
+    assert!(
+        missed.is_empty(),
+        "every_operation does not call {missed:?}"
     );
     assert!(
         hits.is_empty(),

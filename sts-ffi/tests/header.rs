@@ -559,3 +559,67 @@ fn the_header_compiles_as_cpp17_with_rusts_layout() {
         compile(&cxx, &["-x", "c++", "-std=c++17"]);
     }
 }
+
+/// `(request type, snake name, has members)` of every operation of the
+/// registry (`sts_proto::for_each_operation!`).
+macro_rules! operations {
+    ($(($op:ident, $snake:ident, $action:literal, $output:ident, $signing:ident,
+        $members:ident, $summary:literal)),* $(,)?) => {
+        [$((stringify!($op), stringify!($snake), stringify!($members) == "members")),*]
+    };
+}
+
+/// The declaration of function `name`, which takes a client first, from
+/// its name to `);`.
+fn declaration<'h>(header: &'h str, name: &str) -> Option<&'h str> {
+    let start = header.find(&format!(" {name}(const struct StsClient *client,"))?;
+    let end = start + header[start..].find(");")?;
+    Some(&header[start..end])
+}
+
+#[test]
+fn every_operation_of_the_registry_has_its_c_functions_and_structs() {
+    let header = committed();
+    let names = declared_names(&header);
+    let operations = sts_proto::for_each_operation!(operations);
+    let mut missing = Vec::new();
+    for (op, snake, members) in operations {
+        let functions = [
+            format!("sts_{snake}"),
+            format!("sts_prepare_{snake}"),
+            format!("sts_parse_{snake}"),
+            format!("sts_exchange_{snake}_new"),
+            format!("sts_exchange_{snake}_output"),
+            format!("sts_{snake}_output_free"),
+        ];
+        let input = format!("Sts{op}Input");
+        let output = format!("Sts{op}Output");
+        for name in functions.iter().chain([&output]) {
+            if !names.contains(name) {
+                missing.push(name.clone());
+            }
+        }
+        assert_eq!(
+            names.contains(&input),
+            members,
+            "{input}: an operation with members has an input struct, one without has none"
+        );
+        // The functions that build a request take the input exactly when
+        // there is one.
+        for name in [&functions[0], &functions[1], &functions[3]] {
+            match declaration(&header, name) {
+                Some(decl) => assert_eq!(
+                    decl.contains(&format!("const struct {input} *input,")),
+                    members,
+                    "{name} and its input: {decl}"
+                ),
+                None => missing.push(format!("{name}(const struct StsClient *client, …")),
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "sts.h lacks {missing:?}: write them in src/ops/<operation>.rs, export \
+         them from src/lib.rs and regenerate with {BLESS}"
+    );
+}

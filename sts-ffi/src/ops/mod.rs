@@ -4,6 +4,7 @@
 //! caller received) and free (the result). The shared steps are here, once,
 //! so that every operation follows exactly the same rules.
 
+use sts_blocking::Client;
 use sts_proto::operation::{self, Operation};
 
 use crate::boundary::{Owned, Strings, out_slot, required, run};
@@ -23,6 +24,23 @@ pub(crate) mod get_delegated_access_token;
 pub(crate) mod get_federation_token;
 pub(crate) mod get_session_token;
 pub(crate) mod get_web_identity_token;
+
+/// Every operation of the registry (`sts_proto::for_each_operation!`) has
+/// its file here, whose `Marker` ties it to the shared steps below: an
+/// operation without one stops the crate from building. (cbindgen cannot
+/// see through macros, so the exported functions themselves stay written
+/// out; `tests/header.rs` checks that `sts.h` has them all.)
+macro_rules! every_operation_has_a_c_side {
+    ($(($op:ident, $snake:ident, $($rest:tt)*)),* $(,)?) => {
+        $(
+            const _: () = {
+                const fn ties<F: FfiOp<Op = sts_proto::ops::$op>>() {}
+                ties::<$snake::Marker>();
+            };
+        )*
+    };
+}
+sts_proto::for_each_operation!(every_operation_has_a_c_side);
 
 /// One operation as the C side sees it.
 pub(crate) trait FfiOp {
@@ -49,6 +67,31 @@ pub(crate) fn store<F: FfiOp>(output: &<F::Op as Operation>::Output) -> *mut F::
     Owned::into_raw(view, strings)
 }
 
+/// The start that [`call`] and [`prepare`] share: the output slot, the
+/// client and the request the input describes, checked in that order;
+/// `then` makes what goes into the slot.
+///
+/// # Safety
+/// As the exported functions document.
+unsafe fn with_request<F: FfiOp, T>(
+    client: *const StsClient,
+    input: *const F::Input,
+    out: *mut *mut T,
+    err: *mut *mut StsError,
+    then: impl FnOnce(&Client, &F::Op) -> Result<*mut T, Failure>,
+) -> StsStatus {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        run(err, || {
+            let slot = out_slot(out, "out")?;
+            let client = &required(client, "client")?.client;
+            let request = F::request(required(input, "input")?)?;
+            *slot = then(client, &request)?;
+            Ok(())
+        })
+    }
+}
+
 /// Validates, signs, sends (with retries), parses.
 ///
 /// # Safety
@@ -61,13 +104,8 @@ pub(crate) unsafe fn call<F: FfiOp>(
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
     unsafe {
-        run(err, || {
-            let slot = out_slot(out, "out")?;
-            let client = required(client, "client")?;
-            let request = F::request(required(input, "input")?)?;
-            let output = client.client.send(&request)?;
-            *slot = store::<F>(&output);
-            Ok(())
+        with_request::<F, _>(client, input, out, err, |client, request| {
+            Ok(store::<F>(&client.send(request)?))
         })
     }
 }
@@ -84,13 +122,9 @@ pub(crate) unsafe fn prepare<F: FfiOp>(
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
     unsafe {
-        run(err, || {
-            let slot = out_slot(out, "out")?;
-            let client = &required(client, "client")?.client;
-            let request = F::request(required(input, "input")?)?;
-            let (view, storage) = request_view(client.prepare(&request)?);
-            *slot = OwnedRequest::into_raw(view, storage);
-            Ok(())
+        with_request::<F, _>(client, input, out, err, |client, request| {
+            let (view, storage) = request_view(client.prepare(request)?);
+            Ok(OwnedRequest::into_raw(view, storage))
         })
     }
 }

@@ -1,5 +1,10 @@
 //! The eleven STS operations, one file each: request, validation, form
 //! parameters and output side by side.
+//!
+//! [`registry`] lists them once, in a fixed order; the `Client` methods,
+//! the fuzz targets, the C library's checks and the `sts` tool's checks
+//! derive from that list. An operation is a file here, its `mod` and `pub
+//! use` lines below, and its entry in the registry.
 
 mod assume_role;
 mod assume_role_with_saml;
@@ -12,6 +17,7 @@ mod get_delegated_access_token;
 mod get_federation_token;
 mod get_session_token;
 mod get_web_identity_token;
+pub mod registry;
 
 pub use assume_role::{AssumeRole, AssumeRoleOutput};
 pub use assume_role_with_saml::{AssumeRoleWithSaml, AssumeRoleWithSamlOutput};
@@ -28,29 +34,4 @@ pub use get_delegated_access_token::{GetDelegatedAccessToken, GetDelegatedAccess
 pub use get_federation_token::{GetFederationToken, GetFederationTokenOutput};
 pub use get_session_token::{GetSessionToken, GetSessionTokenOutput};
 pub use get_web_identity_token::{GetWebIdentityToken, GetWebIdentityTokenOutput};
-
-macro_rules! request_id_of {
-    ($($output:ty),* $(,)?) => {
-        $(
-            impl crate::operation::OperationOutput for $output {
-                fn request_id(&self) -> Option<&str> {
-                    self.request_id.as_deref()
-                }
-            }
-        )*
-    };
-}
-
-request_id_of!(
-    AssumeRoleOutput,
-    AssumeRoleWithSamlOutput,
-    AssumeRoleWithWebIdentityOutput,
-    AssumeRootOutput,
-    DecodeAuthorizationMessageOutput,
-    GetAccessKeyInfoOutput,
-    GetCallerIdentityOutput,
-    GetDelegatedAccessTokenOutput,
-    GetFederationTokenOutput,
-    GetSessionTokenOutput,
-    GetWebIdentityTokenOutput,
-);
+pub use registry::ACTIONS;

@@ -14,6 +14,7 @@ mod logging;
 mod model_help;
 mod ops;
 mod query;
+mod registry;
 mod render;
 mod serve;
 mod session;
