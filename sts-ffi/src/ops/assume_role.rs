@@ -6,7 +6,7 @@ use std::ffi::c_char;
 use sts_proto::SecretString;
 use sts_proto::ops::{AssumeRole, AssumeRoleOutput};
 
-use super::{FfiOp, call, free, parse, prepare};
+use super::{CSide, FfiOp, call, free, parse, prepare};
 use crate::boundary::{Strings, optional_str, required_str};
 use crate::client::StsClient;
 use crate::error::{Failure, StsError};
@@ -84,10 +84,7 @@ pub struct StsAssumeRoleOutput {
 }
 
 /// Ties `AssumeRole` to the shared call, prepare and parse steps.
-#[derive(Debug)]
-pub(crate) struct Marker;
-
-impl FfiOp for Marker {
+impl FfiOp for CSide<AssumeRole> {
     type Input = StsAssumeRoleInput;
     type Op = AssumeRole;
     type Output = StsAssumeRoleOutput;
@@ -162,7 +159,7 @@ pub unsafe extern "C" fn sts_assume_role(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { call::<Marker>(client, input, out, err) }
+    unsafe { call::<CSide<AssumeRole>>(client, input, out, err) }
 }
 
 /// Prepares `AssumeRole` for the caller's own HTTP stack: validates
@@ -188,7 +185,7 @@ pub unsafe extern "C" fn sts_prepare_assume_role(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { prepare::<Marker>(client, input, out, err) }
+    unsafe { prepare::<CSide<AssumeRole>>(client, input, out, err) }
 }
 
 /// Reads a response to `AssumeRole` that the caller received: the
@@ -211,7 +208,7 @@ pub unsafe extern "C" fn sts_parse_assume_role(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { parse::<Marker>(response, out, err) }
+    unsafe { parse::<CSide<AssumeRole>>(response, out, err) }
 }
 
 /// Starts `AssumeRole` as an exchange the caller drives with its own HTTP
@@ -238,7 +235,7 @@ pub unsafe extern "C" fn sts_exchange_assume_role_new(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::new::<Marker>(client, input, out, err) }
+    unsafe { exchange::new::<CSide<AssumeRole>>(client, input, out, err) }
 }
 
 /// The result of an `AssumeRole` exchange that answered `STS_DECISION_DONE`,
@@ -264,7 +261,7 @@ pub unsafe extern "C" fn sts_exchange_assume_role_output(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::output::<Marker>(exchange, out, err) }
+    unsafe { exchange::output::<CSide<AssumeRole>>(exchange, out, err) }
 }
 
 /// Frees a `StsAssumeRoleOutput`, wiping its strings first (the secret key and session token in particular).
@@ -279,5 +276,5 @@ pub unsafe extern "C" fn sts_exchange_assume_role_output(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sts_assume_role_output_free(output: *mut StsAssumeRoleOutput) {
     // SAFETY: forwarded from the caller.
-    unsafe { free::<Marker>(output) }
+    unsafe { free::<CSide<AssumeRole>>(output) }
 }

@@ -6,7 +6,7 @@ use std::ffi::c_char;
 use sts_proto::SecretString;
 use sts_proto::ops::{AssumeRoleWithSaml, AssumeRoleWithSamlOutput};
 
-use super::{FfiOp, call, free, parse, prepare};
+use super::{CSide, FfiOp, call, free, parse, prepare};
 use crate::boundary::{Strings, optional_str, required_str};
 use crate::client::StsClient;
 use crate::error::{Failure, StsError};
@@ -73,11 +73,8 @@ pub struct StsAssumeRoleWithSamlOutput {
     pub request_id: *const c_char,
 }
 
-/// Ties `AssumeRoleWithSAML` to the shared call, prepare and parse steps.
-#[derive(Debug)]
-pub(crate) struct Marker;
-
-impl FfiOp for Marker {
+/// Ties `AssumeRoleWithSaml` to the shared call, prepare and parse steps.
+impl FfiOp for CSide<AssumeRoleWithSaml> {
     type Input = StsAssumeRoleWithSamlInput;
     type Op = AssumeRoleWithSaml;
     type Output = StsAssumeRoleWithSamlOutput;
@@ -136,7 +133,7 @@ pub unsafe extern "C" fn sts_assume_role_with_saml(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { call::<Marker>(client, input, out, err) }
+    unsafe { call::<CSide<AssumeRoleWithSaml>>(client, input, out, err) }
 }
 
 /// Prepares `AssumeRoleWithSAML` for the caller's own HTTP stack: validates
@@ -162,7 +159,7 @@ pub unsafe extern "C" fn sts_prepare_assume_role_with_saml(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { prepare::<Marker>(client, input, out, err) }
+    unsafe { prepare::<CSide<AssumeRoleWithSaml>>(client, input, out, err) }
 }
 
 /// Reads a response to `AssumeRoleWithSAML` that the caller received: the
@@ -185,7 +182,7 @@ pub unsafe extern "C" fn sts_parse_assume_role_with_saml(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { parse::<Marker>(response, out, err) }
+    unsafe { parse::<CSide<AssumeRoleWithSaml>>(response, out, err) }
 }
 
 /// Starts `AssumeRoleWithSAML` as an exchange the caller drives with its own HTTP
@@ -212,7 +209,7 @@ pub unsafe extern "C" fn sts_exchange_assume_role_with_saml_new(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::new::<Marker>(client, input, out, err) }
+    unsafe { exchange::new::<CSide<AssumeRoleWithSaml>>(client, input, out, err) }
 }
 
 /// The result of an `AssumeRoleWithSAML` exchange that answered `STS_DECISION_DONE`,
@@ -238,7 +235,7 @@ pub unsafe extern "C" fn sts_exchange_assume_role_with_saml_output(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::output::<Marker>(exchange, out, err) }
+    unsafe { exchange::output::<CSide<AssumeRoleWithSaml>>(exchange, out, err) }
 }
 
 /// Frees a `StsAssumeRoleWithSamlOutput`, wiping its strings first (the secret key and session token in particular).
@@ -255,5 +252,5 @@ pub unsafe extern "C" fn sts_assume_role_with_saml_output_free(
     output: *mut StsAssumeRoleWithSamlOutput,
 ) {
     // SAFETY: forwarded from the caller.
-    unsafe { free::<Marker>(output) }
+    unsafe { free::<CSide<AssumeRoleWithSaml>>(output) }
 }

@@ -6,7 +6,7 @@ use std::ffi::c_char;
 use sts_proto::SecretString;
 use sts_proto::ops::{AssumeRoleWithWebIdentity, AssumeRoleWithWebIdentityOutput};
 
-use super::{FfiOp, call, free, parse, prepare};
+use super::{CSide, FfiOp, call, free, parse, prepare};
 use crate::boundary::{Strings, optional_str, required_str};
 use crate::client::StsClient;
 use crate::error::{Failure, StsError};
@@ -72,10 +72,7 @@ pub struct StsAssumeRoleWithWebIdentityOutput {
 }
 
 /// Ties `AssumeRoleWithWebIdentity` to the shared call, prepare and parse steps.
-#[derive(Debug)]
-pub(crate) struct Marker;
-
-impl FfiOp for Marker {
+impl FfiOp for CSide<AssumeRoleWithWebIdentity> {
     type Input = StsAssumeRoleWithWebIdentityInput;
     type Op = AssumeRoleWithWebIdentity;
     type Output = StsAssumeRoleWithWebIdentityOutput;
@@ -141,7 +138,7 @@ pub unsafe extern "C" fn sts_assume_role_with_web_identity(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { call::<Marker>(client, input, out, err) }
+    unsafe { call::<CSide<AssumeRoleWithWebIdentity>>(client, input, out, err) }
 }
 
 /// Prepares `AssumeRoleWithWebIdentity` for the caller's own HTTP stack: validates
@@ -167,7 +164,7 @@ pub unsafe extern "C" fn sts_prepare_assume_role_with_web_identity(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { prepare::<Marker>(client, input, out, err) }
+    unsafe { prepare::<CSide<AssumeRoleWithWebIdentity>>(client, input, out, err) }
 }
 
 /// Reads a response to `AssumeRoleWithWebIdentity` that the caller received: the
@@ -190,7 +187,7 @@ pub unsafe extern "C" fn sts_parse_assume_role_with_web_identity(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { parse::<Marker>(response, out, err) }
+    unsafe { parse::<CSide<AssumeRoleWithWebIdentity>>(response, out, err) }
 }
 
 /// Starts `AssumeRoleWithWebIdentity` as an exchange the caller drives with its own HTTP
@@ -217,7 +214,7 @@ pub unsafe extern "C" fn sts_exchange_assume_role_with_web_identity_new(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::new::<Marker>(client, input, out, err) }
+    unsafe { exchange::new::<CSide<AssumeRoleWithWebIdentity>>(client, input, out, err) }
 }
 
 /// The result of an `AssumeRoleWithWebIdentity` exchange that answered `STS_DECISION_DONE`,
@@ -243,7 +240,7 @@ pub unsafe extern "C" fn sts_exchange_assume_role_with_web_identity_output(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::output::<Marker>(exchange, out, err) }
+    unsafe { exchange::output::<CSide<AssumeRoleWithWebIdentity>>(exchange, out, err) }
 }
 
 /// Frees a `StsAssumeRoleWithWebIdentityOutput`, wiping its strings first (the secret key and session token in particular).
@@ -260,5 +257,5 @@ pub unsafe extern "C" fn sts_assume_role_with_web_identity_output_free(
     output: *mut StsAssumeRoleWithWebIdentityOutput,
 ) {
     // SAFETY: forwarded from the caller.
-    unsafe { free::<Marker>(output) }
+    unsafe { free::<CSide<AssumeRoleWithWebIdentity>>(output) }
 }

@@ -5,7 +5,7 @@ use std::ffi::c_char;
 
 use sts_proto::ops::{AssumeRoot, AssumeRootOutput};
 
-use super::{FfiOp, call, free, parse, prepare};
+use super::{CSide, FfiOp, call, free, parse, prepare};
 use crate::boundary::{Strings, required_str};
 use crate::client::StsClient;
 use crate::error::{Failure, StsError};
@@ -45,10 +45,7 @@ pub struct StsAssumeRootOutput {
 }
 
 /// Ties `AssumeRoot` to the shared call, prepare and parse steps.
-#[derive(Debug)]
-pub(crate) struct Marker;
-
-impl FfiOp for Marker {
+impl FfiOp for CSide<AssumeRoot> {
     type Input = StsAssumeRootInput;
     type Op = AssumeRoot;
     type Output = StsAssumeRootOutput;
@@ -96,7 +93,7 @@ pub unsafe extern "C" fn sts_assume_root(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { call::<Marker>(client, input, out, err) }
+    unsafe { call::<CSide<AssumeRoot>>(client, input, out, err) }
 }
 
 /// Prepares `AssumeRoot` for the caller's own HTTP stack: validates
@@ -122,7 +119,7 @@ pub unsafe extern "C" fn sts_prepare_assume_root(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { prepare::<Marker>(client, input, out, err) }
+    unsafe { prepare::<CSide<AssumeRoot>>(client, input, out, err) }
 }
 
 /// Reads a response to `AssumeRoot` that the caller received: the
@@ -145,7 +142,7 @@ pub unsafe extern "C" fn sts_parse_assume_root(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { parse::<Marker>(response, out, err) }
+    unsafe { parse::<CSide<AssumeRoot>>(response, out, err) }
 }
 
 /// Starts `AssumeRoot` as an exchange the caller drives with its own HTTP
@@ -172,7 +169,7 @@ pub unsafe extern "C" fn sts_exchange_assume_root_new(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::new::<Marker>(client, input, out, err) }
+    unsafe { exchange::new::<CSide<AssumeRoot>>(client, input, out, err) }
 }
 
 /// The result of a `AssumeRoot` exchange that answered `STS_DECISION_DONE`,
@@ -198,7 +195,7 @@ pub unsafe extern "C" fn sts_exchange_assume_root_output(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::output::<Marker>(exchange, out, err) }
+    unsafe { exchange::output::<CSide<AssumeRoot>>(exchange, out, err) }
 }
 
 /// Frees a `StsAssumeRootOutput`, wiping its strings first (the secret key and session token in particular).
@@ -213,5 +210,5 @@ pub unsafe extern "C" fn sts_exchange_assume_root_output(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sts_assume_root_output_free(output: *mut StsAssumeRootOutput) {
     // SAFETY: forwarded from the caller.
-    unsafe { free::<Marker>(output) }
+    unsafe { free::<CSide<AssumeRoot>>(output) }
 }

@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use sts_proto::ops::{DecodeAuthorizationMessage, DecodeAuthorizationMessageOutput};
 
-use super::{FfiOp, call, free, parse, prepare};
+use super::{CSide, FfiOp, call, free, parse, prepare};
 use crate::boundary::{Strings, required_str};
 use crate::client::StsClient;
 use crate::error::{Failure, StsError};
@@ -38,10 +38,7 @@ pub struct StsDecodeAuthorizationMessageOutput {
 }
 
 /// Ties `DecodeAuthorizationMessage` to the shared call, prepare and parse steps.
-#[derive(Debug)]
-pub(crate) struct Marker;
-
-impl FfiOp for Marker {
+impl FfiOp for CSide<DecodeAuthorizationMessage> {
     type Input = StsDecodeAuthorizationMessageInput;
     type Op = DecodeAuthorizationMessage;
     type Output = StsDecodeAuthorizationMessageOutput;
@@ -90,7 +87,7 @@ pub unsafe extern "C" fn sts_decode_authorization_message(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { call::<Marker>(client, input, out, err) }
+    unsafe { call::<CSide<DecodeAuthorizationMessage>>(client, input, out, err) }
 }
 
 /// Prepares `DecodeAuthorizationMessage` for the caller's own HTTP stack: validates
@@ -116,7 +113,7 @@ pub unsafe extern "C" fn sts_prepare_decode_authorization_message(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { prepare::<Marker>(client, input, out, err) }
+    unsafe { prepare::<CSide<DecodeAuthorizationMessage>>(client, input, out, err) }
 }
 
 /// Reads a response to `DecodeAuthorizationMessage` that the caller received: the
@@ -139,7 +136,7 @@ pub unsafe extern "C" fn sts_parse_decode_authorization_message(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { parse::<Marker>(response, out, err) }
+    unsafe { parse::<CSide<DecodeAuthorizationMessage>>(response, out, err) }
 }
 
 /// Starts `DecodeAuthorizationMessage` as an exchange the caller drives with its own HTTP
@@ -166,7 +163,7 @@ pub unsafe extern "C" fn sts_exchange_decode_authorization_message_new(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::new::<Marker>(client, input, out, err) }
+    unsafe { exchange::new::<CSide<DecodeAuthorizationMessage>>(client, input, out, err) }
 }
 
 /// The result of a `DecodeAuthorizationMessage` exchange that answered `STS_DECISION_DONE`,
@@ -192,7 +189,7 @@ pub unsafe extern "C" fn sts_exchange_decode_authorization_message_output(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::output::<Marker>(exchange, out, err) }
+    unsafe { exchange::output::<CSide<DecodeAuthorizationMessage>>(exchange, out, err) }
 }
 
 /// Frees a `StsDecodeAuthorizationMessageOutput`, wiping its strings first.
@@ -209,5 +206,5 @@ pub unsafe extern "C" fn sts_decode_authorization_message_output_free(
     output: *mut StsDecodeAuthorizationMessageOutput,
 ) {
     // SAFETY: forwarded from the caller.
-    unsafe { free::<Marker>(output) }
+    unsafe { free::<CSide<DecodeAuthorizationMessage>>(output) }
 }

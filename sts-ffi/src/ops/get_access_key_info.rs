@@ -4,7 +4,7 @@ use std::ffi::c_char;
 
 use sts_proto::ops::{GetAccessKeyInfo, GetAccessKeyInfoOutput};
 
-use super::{FfiOp, call, free, parse, prepare};
+use super::{CSide, FfiOp, call, free, parse, prepare};
 use crate::boundary::{Strings, required_str};
 use crate::client::StsClient;
 use crate::error::{Failure, StsError};
@@ -37,10 +37,7 @@ pub struct StsGetAccessKeyInfoOutput {
 }
 
 /// Ties `GetAccessKeyInfo` to the shared call, prepare and parse steps.
-#[derive(Debug)]
-pub(crate) struct Marker;
-
-impl FfiOp for Marker {
+impl FfiOp for CSide<GetAccessKeyInfo> {
     type Input = StsGetAccessKeyInfoInput;
     type Op = GetAccessKeyInfo;
     type Output = StsGetAccessKeyInfoOutput;
@@ -83,7 +80,7 @@ pub unsafe extern "C" fn sts_get_access_key_info(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { call::<Marker>(client, input, out, err) }
+    unsafe { call::<CSide<GetAccessKeyInfo>>(client, input, out, err) }
 }
 
 /// Prepares `GetAccessKeyInfo` for the caller's own HTTP stack: validates
@@ -109,7 +106,7 @@ pub unsafe extern "C" fn sts_prepare_get_access_key_info(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { prepare::<Marker>(client, input, out, err) }
+    unsafe { prepare::<CSide<GetAccessKeyInfo>>(client, input, out, err) }
 }
 
 /// Reads a response to `GetAccessKeyInfo` that the caller received: the
@@ -132,7 +129,7 @@ pub unsafe extern "C" fn sts_parse_get_access_key_info(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { parse::<Marker>(response, out, err) }
+    unsafe { parse::<CSide<GetAccessKeyInfo>>(response, out, err) }
 }
 
 /// Starts `GetAccessKeyInfo` as an exchange the caller drives with its own HTTP
@@ -159,7 +156,7 @@ pub unsafe extern "C" fn sts_exchange_get_access_key_info_new(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::new::<Marker>(client, input, out, err) }
+    unsafe { exchange::new::<CSide<GetAccessKeyInfo>>(client, input, out, err) }
 }
 
 /// The result of a `GetAccessKeyInfo` exchange that answered `STS_DECISION_DONE`,
@@ -185,7 +182,7 @@ pub unsafe extern "C" fn sts_exchange_get_access_key_info_output(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::output::<Marker>(exchange, out, err) }
+    unsafe { exchange::output::<CSide<GetAccessKeyInfo>>(exchange, out, err) }
 }
 
 /// Frees a `StsGetAccessKeyInfoOutput`, wiping its strings first.
@@ -202,5 +199,5 @@ pub unsafe extern "C" fn sts_get_access_key_info_output_free(
     output: *mut StsGetAccessKeyInfoOutput,
 ) {
     // SAFETY: forwarded from the caller.
-    unsafe { free::<Marker>(output) }
+    unsafe { free::<CSide<GetAccessKeyInfo>>(output) }
 }

@@ -5,7 +5,7 @@ use std::ffi::c_char;
 
 use sts_proto::ops::{GetCallerIdentity, GetCallerIdentityOutput};
 
-use super::{FfiOp, call, free, parse, prepare};
+use super::{CSide, FfiOp, call, free, parse, prepare};
 use crate::boundary::Strings;
 use crate::client::StsClient;
 use crate::error::{Failure, StsError};
@@ -32,10 +32,7 @@ pub struct StsGetCallerIdentityOutput {
 }
 
 /// Ties `GetCallerIdentity` to the shared call, prepare and parse steps.
-#[derive(Debug)]
-pub(crate) struct Marker;
-
-impl FfiOp for Marker {
+impl FfiOp for CSide<GetCallerIdentity> {
     type Input = ();
     type Op = GetCallerIdentity;
     type Output = StsGetCallerIdentityOutput;
@@ -76,7 +73,7 @@ pub unsafe extern "C" fn sts_get_caller_identity(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { call::<Marker>(client, &(), out, err) }
+    unsafe { call::<CSide<GetCallerIdentity>>(client, &(), out, err) }
 }
 
 /// Prepares `GetCallerIdentity` for the caller's own HTTP stack: validates
@@ -100,7 +97,7 @@ pub unsafe extern "C" fn sts_prepare_get_caller_identity(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { prepare::<Marker>(client, &(), out, err) }
+    unsafe { prepare::<CSide<GetCallerIdentity>>(client, &(), out, err) }
 }
 
 /// Reads a response to `GetCallerIdentity` that the caller received: the
@@ -123,7 +120,7 @@ pub unsafe extern "C" fn sts_parse_get_caller_identity(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { parse::<Marker>(response, out, err) }
+    unsafe { parse::<CSide<GetCallerIdentity>>(response, out, err) }
 }
 
 /// Starts `GetCallerIdentity` as an exchange the caller drives with its own HTTP
@@ -147,7 +144,7 @@ pub unsafe extern "C" fn sts_exchange_get_caller_identity_new(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::new::<Marker>(client, &(), out, err) }
+    unsafe { exchange::new::<CSide<GetCallerIdentity>>(client, &(), out, err) }
 }
 
 /// The result of a `GetCallerIdentity` exchange that answered `STS_DECISION_DONE`,
@@ -173,7 +170,7 @@ pub unsafe extern "C" fn sts_exchange_get_caller_identity_output(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::output::<Marker>(exchange, out, err) }
+    unsafe { exchange::output::<CSide<GetCallerIdentity>>(exchange, out, err) }
 }
 
 /// Frees a `StsGetCallerIdentityOutput`, wiping its strings first.
@@ -190,5 +187,5 @@ pub unsafe extern "C" fn sts_get_caller_identity_output_free(
     output: *mut StsGetCallerIdentityOutput,
 ) {
     // SAFETY: forwarded from the caller.
-    unsafe { free::<Marker>(output) }
+    unsafe { free::<CSide<GetCallerIdentity>>(output) }
 }

@@ -6,7 +6,7 @@ use std::ffi::c_char;
 use sts_proto::SecretString;
 use sts_proto::ops::{GetDelegatedAccessToken, GetDelegatedAccessTokenOutput};
 
-use super::{FfiOp, call, free, parse, prepare};
+use super::{CSide, FfiOp, call, free, parse, prepare};
 use crate::boundary::{Strings, required_str};
 use crate::client::StsClient;
 use crate::error::{Failure, StsError};
@@ -45,10 +45,7 @@ pub struct StsGetDelegatedAccessTokenOutput {
 }
 
 /// Ties `GetDelegatedAccessToken` to the shared call, prepare and parse steps.
-#[derive(Debug)]
-pub(crate) struct Marker;
-
-impl FfiOp for Marker {
+impl FfiOp for CSide<GetDelegatedAccessToken> {
     type Input = StsGetDelegatedAccessTokenInput;
     type Op = GetDelegatedAccessToken;
     type Output = StsGetDelegatedAccessTokenOutput;
@@ -99,7 +96,7 @@ pub unsafe extern "C" fn sts_get_delegated_access_token(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { call::<Marker>(client, input, out, err) }
+    unsafe { call::<CSide<GetDelegatedAccessToken>>(client, input, out, err) }
 }
 
 /// Prepares `GetDelegatedAccessToken` for the caller's own HTTP stack: validates
@@ -125,7 +122,7 @@ pub unsafe extern "C" fn sts_prepare_get_delegated_access_token(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { prepare::<Marker>(client, input, out, err) }
+    unsafe { prepare::<CSide<GetDelegatedAccessToken>>(client, input, out, err) }
 }
 
 /// Reads a response to `GetDelegatedAccessToken` that the caller received: the
@@ -148,7 +145,7 @@ pub unsafe extern "C" fn sts_parse_get_delegated_access_token(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { parse::<Marker>(response, out, err) }
+    unsafe { parse::<CSide<GetDelegatedAccessToken>>(response, out, err) }
 }
 
 /// Starts `GetDelegatedAccessToken` as an exchange the caller drives with its own HTTP
@@ -175,7 +172,7 @@ pub unsafe extern "C" fn sts_exchange_get_delegated_access_token_new(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::new::<Marker>(client, input, out, err) }
+    unsafe { exchange::new::<CSide<GetDelegatedAccessToken>>(client, input, out, err) }
 }
 
 /// The result of a `GetDelegatedAccessToken` exchange that answered `STS_DECISION_DONE`,
@@ -201,7 +198,7 @@ pub unsafe extern "C" fn sts_exchange_get_delegated_access_token_output(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::output::<Marker>(exchange, out, err) }
+    unsafe { exchange::output::<CSide<GetDelegatedAccessToken>>(exchange, out, err) }
 }
 
 /// Frees a `StsGetDelegatedAccessTokenOutput`, wiping its strings first (the secret key and session token in particular).
@@ -218,5 +215,5 @@ pub unsafe extern "C" fn sts_get_delegated_access_token_output_free(
     output: *mut StsGetDelegatedAccessTokenOutput,
 ) {
     // SAFETY: forwarded from the caller.
-    unsafe { free::<Marker>(output) }
+    unsafe { free::<CSide<GetDelegatedAccessToken>>(output) }
 }

@@ -5,7 +5,7 @@ use std::ffi::c_char;
 
 use sts_proto::ops::{GetFederationToken, GetFederationTokenOutput};
 
-use super::{FfiOp, call, free, parse, prepare};
+use super::{CSide, FfiOp, call, free, parse, prepare};
 use crate::boundary::{Strings, optional_str, required_str};
 use crate::client::StsClient;
 use crate::error::{Failure, StsError};
@@ -58,10 +58,7 @@ pub struct StsGetFederationTokenOutput {
 }
 
 /// Ties `GetFederationToken` to the shared call, prepare and parse steps.
-#[derive(Debug)]
-pub(crate) struct Marker;
-
-impl FfiOp for Marker {
+impl FfiOp for CSide<GetFederationToken> {
     type Input = StsGetFederationTokenInput;
     type Op = GetFederationToken;
     type Output = StsGetFederationTokenOutput;
@@ -110,7 +107,7 @@ pub unsafe extern "C" fn sts_get_federation_token(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { call::<Marker>(client, input, out, err) }
+    unsafe { call::<CSide<GetFederationToken>>(client, input, out, err) }
 }
 
 /// Prepares `GetFederationToken` for the caller's own HTTP stack: validates
@@ -136,7 +133,7 @@ pub unsafe extern "C" fn sts_prepare_get_federation_token(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { prepare::<Marker>(client, input, out, err) }
+    unsafe { prepare::<CSide<GetFederationToken>>(client, input, out, err) }
 }
 
 /// Reads a response to `GetFederationToken` that the caller received: the
@@ -159,7 +156,7 @@ pub unsafe extern "C" fn sts_parse_get_federation_token(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { parse::<Marker>(response, out, err) }
+    unsafe { parse::<CSide<GetFederationToken>>(response, out, err) }
 }
 
 /// Starts `GetFederationToken` as an exchange the caller drives with its own HTTP
@@ -186,7 +183,7 @@ pub unsafe extern "C" fn sts_exchange_get_federation_token_new(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::new::<Marker>(client, input, out, err) }
+    unsafe { exchange::new::<CSide<GetFederationToken>>(client, input, out, err) }
 }
 
 /// The result of a `GetFederationToken` exchange that answered `STS_DECISION_DONE`,
@@ -212,7 +209,7 @@ pub unsafe extern "C" fn sts_exchange_get_federation_token_output(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::output::<Marker>(exchange, out, err) }
+    unsafe { exchange::output::<CSide<GetFederationToken>>(exchange, out, err) }
 }
 
 /// Frees a `StsGetFederationTokenOutput`, wiping its strings first (the secret key and session token in particular).
@@ -229,5 +226,5 @@ pub unsafe extern "C" fn sts_get_federation_token_output_free(
     output: *mut StsGetFederationTokenOutput,
 ) {
     // SAFETY: forwarded from the caller.
-    unsafe { free::<Marker>(output) }
+    unsafe { free::<CSide<GetFederationToken>>(output) }
 }

@@ -6,7 +6,7 @@ use std::ffi::c_char;
 use sts_proto::SecretString;
 use sts_proto::ops::{GetSessionToken, GetSessionTokenOutput};
 
-use super::{FfiOp, call, free, parse, prepare};
+use super::{CSide, FfiOp, call, free, parse, prepare};
 use crate::boundary::{Strings, optional_str};
 use crate::client::StsClient;
 use crate::error::{Failure, StsError};
@@ -45,10 +45,7 @@ pub struct StsGetSessionTokenOutput {
 }
 
 /// Ties `GetSessionToken` to the shared call, prepare and parse steps.
-#[derive(Debug)]
-pub(crate) struct Marker;
-
-impl FfiOp for Marker {
+impl FfiOp for CSide<GetSessionToken> {
     type Input = StsGetSessionTokenInput;
     type Op = GetSessionToken;
     type Output = StsGetSessionTokenOutput;
@@ -95,7 +92,7 @@ pub unsafe extern "C" fn sts_get_session_token(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { call::<Marker>(client, input, out, err) }
+    unsafe { call::<CSide<GetSessionToken>>(client, input, out, err) }
 }
 
 /// Prepares `GetSessionToken` for the caller's own HTTP stack: validates
@@ -121,7 +118,7 @@ pub unsafe extern "C" fn sts_prepare_get_session_token(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { prepare::<Marker>(client, input, out, err) }
+    unsafe { prepare::<CSide<GetSessionToken>>(client, input, out, err) }
 }
 
 /// Reads a response to `GetSessionToken` that the caller received: the
@@ -144,7 +141,7 @@ pub unsafe extern "C" fn sts_parse_get_session_token(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { parse::<Marker>(response, out, err) }
+    unsafe { parse::<CSide<GetSessionToken>>(response, out, err) }
 }
 
 /// Starts `GetSessionToken` as an exchange the caller drives with its own HTTP
@@ -171,7 +168,7 @@ pub unsafe extern "C" fn sts_exchange_get_session_token_new(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::new::<Marker>(client, input, out, err) }
+    unsafe { exchange::new::<CSide<GetSessionToken>>(client, input, out, err) }
 }
 
 /// The result of a `GetSessionToken` exchange that answered `STS_DECISION_DONE`,
@@ -197,7 +194,7 @@ pub unsafe extern "C" fn sts_exchange_get_session_token_output(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::output::<Marker>(exchange, out, err) }
+    unsafe { exchange::output::<CSide<GetSessionToken>>(exchange, out, err) }
 }
 
 /// Frees a `StsGetSessionTokenOutput`, wiping its strings first (the secret key and session token in particular).
@@ -212,5 +209,5 @@ pub unsafe extern "C" fn sts_exchange_get_session_token_output(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sts_get_session_token_output_free(output: *mut StsGetSessionTokenOutput) {
     // SAFETY: forwarded from the caller.
-    unsafe { free::<Marker>(output) }
+    unsafe { free::<CSide<GetSessionToken>>(output) }
 }

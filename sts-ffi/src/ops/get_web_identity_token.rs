@@ -5,7 +5,7 @@ use std::ffi::c_char;
 
 use sts_proto::ops::{GetWebIdentityToken, GetWebIdentityTokenOutput};
 
-use super::{FfiOp, call, free, parse, prepare};
+use super::{CSide, FfiOp, call, free, parse, prepare};
 use crate::boundary::{Strings, required_str};
 use crate::client::StsClient;
 use crate::error::{Failure, StsError};
@@ -52,10 +52,7 @@ pub struct StsGetWebIdentityTokenOutput {
 }
 
 /// Ties `GetWebIdentityToken` to the shared call, prepare and parse steps.
-#[derive(Debug)]
-pub(crate) struct Marker;
-
-impl FfiOp for Marker {
+impl FfiOp for CSide<GetWebIdentityToken> {
     type Input = StsGetWebIdentityTokenInput;
     type Op = GetWebIdentityToken;
     type Output = StsGetWebIdentityTokenOutput;
@@ -106,7 +103,7 @@ pub unsafe extern "C" fn sts_get_web_identity_token(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { call::<Marker>(client, input, out, err) }
+    unsafe { call::<CSide<GetWebIdentityToken>>(client, input, out, err) }
 }
 
 /// Prepares `GetWebIdentityToken` for the caller's own HTTP stack: validates
@@ -132,7 +129,7 @@ pub unsafe extern "C" fn sts_prepare_get_web_identity_token(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { prepare::<Marker>(client, input, out, err) }
+    unsafe { prepare::<CSide<GetWebIdentityToken>>(client, input, out, err) }
 }
 
 /// Reads a response to `GetWebIdentityToken` that the caller received: the
@@ -155,7 +152,7 @@ pub unsafe extern "C" fn sts_parse_get_web_identity_token(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { parse::<Marker>(response, out, err) }
+    unsafe { parse::<CSide<GetWebIdentityToken>>(response, out, err) }
 }
 
 /// Starts `GetWebIdentityToken` as an exchange the caller drives with its own HTTP
@@ -182,7 +179,7 @@ pub unsafe extern "C" fn sts_exchange_get_web_identity_token_new(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::new::<Marker>(client, input, out, err) }
+    unsafe { exchange::new::<CSide<GetWebIdentityToken>>(client, input, out, err) }
 }
 
 /// The result of a `GetWebIdentityToken` exchange that answered `STS_DECISION_DONE`,
@@ -208,7 +205,7 @@ pub unsafe extern "C" fn sts_exchange_get_web_identity_token_output(
     err: *mut *mut StsError,
 ) -> StsStatus {
     // SAFETY: forwarded from the caller.
-    unsafe { exchange::output::<Marker>(exchange, out, err) }
+    unsafe { exchange::output::<CSide<GetWebIdentityToken>>(exchange, out, err) }
 }
 
 /// Frees a `StsGetWebIdentityTokenOutput`, wiping its strings first (the token in particular).
@@ -225,5 +222,5 @@ pub unsafe extern "C" fn sts_get_web_identity_token_output_free(
     output: *mut StsGetWebIdentityTokenOutput,
 ) {
     // SAFETY: forwarded from the caller.
-    unsafe { free::<Marker>(output) }
+    unsafe { free::<CSide<GetWebIdentityToken>>(output) }
 }

@@ -26,7 +26,8 @@ pub(crate) mod get_session_token;
 pub(crate) mod get_web_identity_token;
 
 /// Every operation of the registry (`sts_proto::for_each_operation!`) has
-/// its file here, whose `Marker` ties it to the shared steps below: an
+/// its file here, whose `impl FfiOp for CSide<Op>` ties it to the shared
+/// steps below: an
 /// operation without one stops the crate from building. (cbindgen cannot
 /// see through macros, so the exported functions themselves stay written
 /// out; `tests/header.rs` checks that `sts.h` has them all.)
@@ -35,12 +36,19 @@ macro_rules! every_operation_has_a_c_side {
         $(
             const _: () = {
                 const fn ties<F: FfiOp<Op = sts_proto::ops::$op>>() {}
-                ties::<$snake::Marker>();
+                ties::<CSide<sts_proto::ops::$op>>();
             };
         )*
     };
 }
 sts_proto::for_each_operation!(every_operation_has_a_c_side);
+
+/// The C side of the operation `Op`: each operation's file implements
+/// [`FfiOp`] for it, naming its C input and output structs, and the shared
+/// steps below (`call`, `prepare`, `parse`, `free`, the exchange's) are
+/// generic over it.
+#[derive(Debug)]
+pub(crate) struct CSide<Op>(std::marker::PhantomData<Op>);
 
 /// One operation as the C side sees it.
 pub(crate) trait FfiOp {
