@@ -110,7 +110,7 @@ fn assume_role(input: AssumeRoleInput) {
         push("Policy".into(), policy);
     }
     if let Some(seconds) = input.duration_seconds {
-        op = op.duration_secs(seconds);
+        op = op.duration_seconds(seconds);
         push("DurationSeconds".into(), &seconds.to_string());
     }
     for (i, (key, value)) in input.tags.iter().enumerate() {

@@ -14,7 +14,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let client = Client::from_env()?;
     let session =
-        client.assume_role(&AssumeRole::new(role_arn, "sts-rs-example").duration_secs(900))?;
+        client.assume_role(&AssumeRole::new(role_arn, "sts-rs-example").duration_seconds(900))?;
     println!(
         "assumed {} until {:?}",
         session

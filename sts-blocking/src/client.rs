@@ -37,7 +37,7 @@ use crate::transport::{Transport, TransportError};
 /// let me = client.get_caller_identity()?;
 /// println!("{:?}", me.arn);
 /// let session = client.assume_role(
-///     &AssumeRole::new("arn:aws:iam::123456789012:role/demo", "demo").duration_secs(900),
+///     &AssumeRole::new("arn:aws:iam::123456789012:role/demo", "demo").duration_seconds(900),
 /// )?;
 /// println!("{}", session.credentials.access_key_id());
 /// # Ok::<(), sts_blocking::Error>(())
@@ -194,17 +194,9 @@ impl Client {
         &self.inner.endpoint
     }
 
-    /// The correction applied to the local clock, learned from the service.
-    pub fn clock_offset(&self) -> Duration {
-        Duration::from_millis(
-            self.inner
-                .clock_offset_ms
-                .load(Ordering::Relaxed)
-                .unsigned_abs(),
-        )
-    }
-
-    /// The signed clock offset in milliseconds (server minus local).
+    /// The correction applied to the local clock, learned from the service:
+    /// server time minus local time, in milliseconds (negative when the
+    /// local clock is ahead).
     pub fn clock_offset_millis(&self) -> i64 {
         self.inner.clock_offset_ms.load(Ordering::Relaxed)
     }
@@ -545,7 +537,7 @@ mod tests {
         let builder = Client::builder()
             .region("eu-west-1")
             .credentials(Credentials::new("AKIDEXAMPLE", "client-test-secret", None))
-            .sleeper(Arc::clone(&slept))
+            .sleep(Arc::clone(&slept))
             .random(Half);
         let mut builder = change(builder);
         builder.transport = Some(Arc::clone(&script) as Arc<dyn Transport>);

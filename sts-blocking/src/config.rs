@@ -384,7 +384,7 @@ impl ClientBuilder {
     }
 
     /// How the client waits between attempts (tests record instead).
-    pub fn sleeper(mut self, sleep: impl Sleep + 'static) -> Self {
+    pub fn sleep(mut self, sleep: impl Sleep + 'static) -> Self {
         self.sleep = Arc::new(sleep);
         self
     }

@@ -349,7 +349,7 @@ fn run_case(dir: &Path, whole_chain: bool) -> Outcome {
         mismatches: Mutex::new(Vec::new()),
     });
     let config = ProviderConfig::new()
-        .with_sts_client_builder(ClientBuilder::default().sleeper(NoSleep))
+        .with_sts_client_builder(ClientBuilder::default().sleep(NoSleep))
         .with_env(env)
         .with_fs(fs)
         .with_transport(SharedReplay(std::sync::Arc::clone(&replay)))

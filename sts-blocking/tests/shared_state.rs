@@ -155,7 +155,7 @@ fn setup(answers: &[Answer], change: impl FnOnce(ClientBuilder) -> ClientBuilder
         .credentials(Credentials::new("AKIDEXAMPLE", "shared-state-secret", None))
         .transport(script.clone())
         .clock(Fixed)
-        .sleeper(pauses.clone())
+        .sleep(pauses.clone())
         .random(Half);
     Setup {
         client: change(builder).build().unwrap(),

@@ -20,7 +20,7 @@
 //! let time = sts_proto::time::from_unix(1_440_938_160, 0).expect("a valid time");
 //! let ctx = RequestContext::new(&endpoint, time).credentials(&credentials);
 //!
-//! let op = AssumeRole::new("arn:aws:iam::123456789012:role/demo", "docs").duration_secs(900);
+//! let op = AssumeRole::new("arn:aws:iam::123456789012:role/demo", "docs").duration_seconds(900);
 //! let request = build(&op, &ctx)?;
 //! assert_eq!(request.uri(), "https://sts.eu-west-1.amazonaws.com/");
 //! assert!(request.headers()["authorization"].to_str()?.starts_with("AWS4-HMAC-SHA256 "));

@@ -145,7 +145,7 @@ fn apply(op: &str, path: &str, val: &Val) -> Option<Result<(), ValidationError>>
                 .policy_arn(POLICY_ARN)
                 .policy_arn(POLICY_ARN)
                 .policy(POLICY)
-                .duration_secs(3600)
+                .duration_seconds(3600)
                 .tag("k0", "v0")
                 .tag("k1", "v1")
                 .transitive_tag_key("k0")
@@ -181,7 +181,7 @@ fn apply(op: &str, path: &str, val: &Val) -> Option<Result<(), ValidationError>>
                 .policy_arn(POLICY_ARN)
                 .policy_arn(POLICY_ARN)
                 .policy(POLICY)
-                .duration_secs(3600);
+                .duration_seconds(3600);
             match (path, val) {
                 ("RoleArn", Str(s)) => r.role_arn = s.clone(),
                 ("PrincipalArn", Str(s)) => r.principal_arn = s.clone(),
@@ -202,7 +202,7 @@ fn apply(op: &str, path: &str, val: &Val) -> Option<Result<(), ValidationError>>
                 .policy_arn(POLICY_ARN)
                 .policy_arn(POLICY_ARN)
                 .policy(POLICY)
-                .duration_secs(3600);
+                .duration_seconds(3600);
             match (path, val) {
                 ("RoleArn", Str(s)) => r.role_arn = s.clone(),
                 ("RoleSessionName", Str(s)) => r.role_session_name = s.clone(),
@@ -223,7 +223,7 @@ fn apply(op: &str, path: &str, val: &Val) -> Option<Result<(), ValidationError>>
                 "123456789012",
                 "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials",
             )
-            .duration_secs(900);
+            .duration_seconds(900);
             match (path, val) {
                 ("TargetPrincipal", Str(s)) => r.target_principal = s.clone(),
                 ("TaskPolicyArn.arn", Str(s)) => r.task_policy_arn.arn = Some(s.clone()),
@@ -262,7 +262,7 @@ fn apply(op: &str, path: &str, val: &Val) -> Option<Result<(), ValidationError>>
                 .policy(POLICY)
                 .policy_arn(POLICY_ARN)
                 .policy_arn(POLICY_ARN)
-                .duration_secs(3600)
+                .duration_seconds(3600)
                 .tag("k0", "v0")
                 .tag("k1", "v1");
             match (path, val) {
@@ -281,7 +281,7 @@ fn apply(op: &str, path: &str, val: &Val) -> Option<Result<(), ValidationError>>
         }
         "GetSessionToken" => {
             let mut r = GetSessionToken::new()
-                .duration_secs(3600)
+                .duration_seconds(3600)
                 .mfa(MFA_SERIAL, "123456");
             match (path, val) {
                 ("DurationSeconds", Int(n)) => r.duration_seconds = Some(int(*n)),
@@ -294,7 +294,7 @@ fn apply(op: &str, path: &str, val: &Val) -> Option<Result<(), ValidationError>>
         "GetWebIdentityToken" => {
             let mut r = GetWebIdentityToken::new("https://api.example.com", "RS256")
                 .audience("https://other.example.com")
-                .duration_secs(300)
+                .duration_seconds(300)
                 .tag("k0", "v0")
                 .tag("k1", "v1");
             match (path, val) {

@@ -22,7 +22,7 @@ fn assume_role() {
         .policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
         .policy_arn("arn:aws:iam::123456789012:policy/p2")
         .policy(POLICY)
-        .duration_secs(3600)
+        .duration_seconds(3600)
         .tag("Project", "Unicorn")
         .tag("Cost Center", "12+3=5 é")
         .transitive_tag_key("Project")
@@ -83,7 +83,7 @@ fn assume_role_with_saml() {
     )
     .policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
     .policy(POLICY)
-    .duration_secs(900);
+    .duration_seconds(900);
     assert_body(
         &op,
         &[
@@ -105,7 +105,7 @@ fn assume_role_with_web_identity() {
         .provider_id("www.amazon.com")
         .policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
         .policy(POLICY)
-        .duration_secs(43200);
+        .duration_seconds(43200);
     assert_body(
         &op,
         &[
@@ -128,7 +128,7 @@ fn assume_root() {
         "111122223333",
         "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials",
     )
-    .duration_secs(0);
+    .duration_seconds(0);
     assert_body(
         &op,
         &[
@@ -190,7 +190,7 @@ fn get_federation_token() {
     let op = GetFederationToken::new("bob@corp")
         .policy(POLICY)
         .policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
-        .duration_secs(129_600)
+        .duration_seconds(129_600)
         .tag("Dept", "日本");
     assert_body(
         &op,
@@ -210,7 +210,7 @@ fn get_federation_token() {
 #[test]
 fn get_session_token() {
     let op = GetSessionToken::new()
-        .duration_secs(900)
+        .duration_seconds(900)
         .mfa("GAHT12345678", "000000");
     assert_body(
         &op,
@@ -228,7 +228,7 @@ fn get_session_token() {
 fn get_web_identity_token() {
     let op = GetWebIdentityToken::new("https://api.example.com", "RS256")
         .audience("urn:partner")
-        .duration_secs(60)
+        .duration_seconds(60)
         .tag("team", "blue");
     assert_body(
         &op,

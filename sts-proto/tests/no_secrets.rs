@@ -123,7 +123,7 @@ fn requests_do_not_print_secrets() {
     )
     .policy_arn(POLICY_ARN)
     .policy("{}")
-    .duration_secs(3600);
+    .duration_seconds(3600);
     assert_eq!(saml.saml_assertion.expose(), SAML_ASSERTION);
     assert_debug_clean("AssumeRoleWithSaml", &saml);
 
@@ -131,12 +131,12 @@ fn requests_do_not_print_secrets() {
         .provider_id("www.amazon.com")
         .policy_arn(POLICY_ARN)
         .policy("{}")
-        .duration_secs(3600);
+        .duration_seconds(3600);
     assert_eq!(web.web_identity_token.expose(), WEB_IDENTITY_TOKEN);
     assert_debug_clean("AssumeRoleWithWebIdentity", &web);
 
     let session = GetSessionToken::new()
-        .duration_secs(3600)
+        .duration_seconds(3600)
         .mfa("arn:aws:iam::123456789012:mfa/user", TOKEN_CODE);
     assert_debug_clean("GetSessionToken", &session);
     let mut session_bad = session.clone();

@@ -58,7 +58,7 @@ fn builder(server: &FaultServer, sleep: &RecordingSleep) -> ClientBuilder {
         .endpoint_url(server.url())
         .region("us-east-1")
         .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
-        .sleeper(sleep.clone())
+        .sleep(sleep.clone())
         .random(Half)
 }
 
@@ -209,7 +209,7 @@ fn connection_refused_is_retried_then_reported() {
         .endpoint_url(format!("http://127.0.0.1:{port}"))
         .region("us-east-1")
         .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
-        .sleeper(sleep.clone())
+        .sleep(sleep.clone())
         .random(Half)
         .build()
         .unwrap();
@@ -518,7 +518,7 @@ fn operations_moto_lacks_on_canned_responses() {
                 "111122223333",
                 "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials",
             )
-            .duration_secs(900),
+            .duration_seconds(900),
         )
         .unwrap();
     assert_eq!(root.credentials.access_key_id(), "ASIAFAULTSERVER");

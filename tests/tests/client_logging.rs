@@ -67,7 +67,7 @@ fn one_line_per_attempt_without_secrets() {
             SECRET,
             Some(SecretString::new(TOKEN)),
         ))
-        .sleeper(NoSleep)
+        .sleep(NoSleep)
         .random(Half)
         .build()
         .unwrap();

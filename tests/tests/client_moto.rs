@@ -100,7 +100,7 @@ fn assume_role_with_every_option_then_use_and_chain_the_credentials() {
     let out = base
         .assume_role(
             &AssumeRole::new(&moto.role_arn, &moto.chain_session_name)
-                .duration_secs(1800)
+                .duration_seconds(1800)
                 .tag("Project", "Unicorn")
                 .tag("Cost Center", "12345")
                 .transitive_tag_key("Project")
@@ -157,7 +157,7 @@ fn get_access_key_info_session_and_federation_tokens() {
     assert_eq!(info.account.as_deref(), Some(moto.account_id.as_str()));
 
     let session = c
-        .get_session_token(&GetSessionToken::new().duration_secs(900))
+        .get_session_token(&GetSessionToken::new().duration_seconds(900))
         .unwrap();
     assert!(session.credentials.session_token().is_some());
     assert!(session.credentials.expiration().is_some());
@@ -166,7 +166,7 @@ fn get_access_key_info_session_and_federation_tokens() {
         .get_federation_token(
             &GetFederationToken::new("fed-user")
                 .policy(POLICY)
-                .duration_secs(900)
+                .duration_seconds(900)
                 .tag("team", "blue"),
         )
         .unwrap();
@@ -194,7 +194,7 @@ fn saml_and_web_identity_on_an_auth_off_server() {
                 &moto.saml_provider_arn,
                 moto.saml_assertion("saml-session"),
             )
-            .duration_secs(900),
+            .duration_seconds(900),
         )
         .unwrap();
     assert!(saml.credentials.access_key_id().starts_with("ASIA"));
@@ -207,7 +207,7 @@ fn saml_and_web_identity_on_an_auth_off_server() {
                 "web-session",
                 "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ0ZXN0In0.",
             )
-            .duration_secs(900),
+            .duration_seconds(900),
         )
         .unwrap();
     assert!(web.credentials.session_token().is_some());
@@ -230,7 +230,7 @@ fn validation_errors_are_raised_before_anything_is_sent() {
         .build()
         .unwrap();
     let err = c
-        .assume_role(&AssumeRole::new(&moto.role_arn, "x").duration_secs(60))
+        .assume_role(&AssumeRole::new(&moto.role_arn, "x").duration_seconds(60))
         .unwrap_err();
     let Error::Validation(v) = &err else {
         panic!("{err:?}")

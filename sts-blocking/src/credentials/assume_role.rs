@@ -187,7 +187,7 @@ pub fn default_role_assumer_with_web_identity(
 ///
 /// let provider = CachingProvider::new(AssumeRoleProvider::new(
 ///     EnvironmentProvider::default(),
-///     AssumeRole::new("arn:aws:iam::123456789012:role/demo", "my-app").duration_secs(900),
+///     AssumeRole::new("arn:aws:iam::123456789012:role/demo", "my-app").duration_seconds(900),
 ///     Client::builder().region("eu-west-1"),
 /// ));
 /// let client = Client::builder().region("eu-west-1").credentials_provider(provider).build()?;

@@ -208,7 +208,7 @@ impl ProfileProvider {
             request = request.external_id(id);
         }
         if let Some(d) = link.duration_seconds {
-            request = request.duration_secs(d);
+            request = request.duration_seconds(d);
         }
         if let Some(serial) = link.mfa_serial {
             let Some(mfa) = self.config.mfa() else {

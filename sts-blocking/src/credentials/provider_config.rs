@@ -267,7 +267,7 @@ impl ProviderConfig {
     }
 
     /// What waits between attempts: the STS client builder's sleep.
-    pub(crate) fn sleeper(&self) -> Arc<dyn Sleep> {
+    pub(crate) fn sleep(&self) -> Arc<dyn Sleep> {
         Arc::clone(&self.sts.sleep)
     }
 

@@ -83,7 +83,7 @@ impl WebIdentityProvider {
     }
 
     /// Asks for a session of `seconds`.
-    pub fn with_duration_secs(mut self, seconds: i32) -> Self {
+    pub fn with_duration_seconds(mut self, seconds: i32) -> Self {
         if let Mode::Fixed(f) = &mut self.mode {
             f.duration_seconds = Some(seconds);
         }
@@ -186,7 +186,7 @@ impl ProvideCredentials for WebIdentityProvider {
             .unwrap_or_else(|| self.config.default_session_name());
         let mut request = AssumeRoleWithWebIdentity::new(f.role_arn.clone(), session, token);
         if let Some(d) = f.duration_seconds {
-            request = request.duration_secs(d);
+            request = request.duration_seconds(d);
         }
         let settings = match &f.settings {
             Some(s) => s.clone(),

@@ -14,7 +14,7 @@ use crate::validate::{self, ValidationError, Validator};
 /// use sts_proto::ops::AssumeRole;
 ///
 /// let request = AssumeRole::new("arn:aws:iam::123456789012:role/demo", "my-session")
-///     .duration_secs(3600)
+///     .duration_seconds(3600)
 ///     .tag("Project", "Unicorn")
 ///     .external_id("partner-42");
 /// ```
@@ -79,7 +79,7 @@ impl AssumeRole {
     }
 
     /// Sets the session length in seconds.
-    pub fn duration_secs(mut self, seconds: i32) -> Self {
+    pub fn duration_seconds(mut self, seconds: i32) -> Self {
         self.duration_seconds = Some(seconds);
         self
     }

@@ -56,7 +56,7 @@ impl AssumeRoleWithSaml {
     }
 
     /// Sets the session length in seconds.
-    pub fn duration_secs(mut self, seconds: i32) -> Self {
+    pub fn duration_seconds(mut self, seconds: i32) -> Self {
         self.duration_seconds = Some(seconds);
         self
     }

@@ -41,7 +41,7 @@ impl GetWebIdentityToken {
     }
 
     /// Sets the token lifetime in seconds.
-    pub fn duration_secs(mut self, seconds: i32) -> Self {
+    pub fn duration_seconds(mut self, seconds: i32) -> Self {
         self.duration_seconds = Some(seconds);
         self
     }

@@ -199,7 +199,7 @@ impl ProvideCredentials for ContainerProvider {
             request
         };
         let transport = self.config.http_transport();
-        let sleep = self.config.sleeper();
+        let sleep = self.config.sleep();
         let sender = Sender {
             transport: &*transport,
             sleep: &*sleep,

@@ -190,7 +190,7 @@ impl ImdsProvider {
 
     fn fetch(&self, settings: &ImdsSettings) -> Result<Credentials, Failure> {
         let transport = self.config.http_transport();
-        let sleep = self.config.sleeper();
+        let sleep = self.config.sleep();
         let session = Session {
             settings,
             sender: Sender {
