@@ -10,7 +10,8 @@
 #                                   # needs glibc 2.36 or later
 #   bash scripts/size.sh --nice     # build under `nice -n 19`
 #
-# The binary is target/dist/sts. The tool's figures: at most 2.7 MiB.
+# The binary is target/dist/sts: 2.73 MiB on x86_64 Linux (2.64 MiB with
+# --relr), against a budget of 2.7 MiB.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
