@@ -99,7 +99,11 @@ pub fn sign(
             Ok::<_, SigningError>(value)
         })
         .transpose()?;
-    let stamp = header_value(X_AMZ_DATE_NAME, date.into_stamp())?;
+    let stamp = HeaderValue::from_bytes(date.stamp().as_bytes()).map_err(|_| {
+        SigningError::InvalidHeaderValue {
+            name: X_AMZ_DATE.to_owned(),
+        }
+    })?;
     let content_sha256 = if settings.content_sha256_header {
         Some(header_value(
             X_AMZ_CONTENT_SHA256_NAME,
