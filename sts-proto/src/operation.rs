@@ -284,9 +284,31 @@ pub struct ResultReader<'a> {
 impl<'a> ResultReader<'a> {
     /// The text at `path` below the result element (`Credentials/AccessKeyId`).
     pub fn text(&self, path: &str) -> Option<&'a str> {
+        self.text_at(&[path])
+    }
+
+    /// The text at the path `pieces` joined by `/`, without joining them.
+    ///
+    /// Every lookup reads every leaf, so a leaf is first judged by the
+    /// length of its path, which it knows: only a leaf of the right length
+    /// has its path compared.
+    fn text_at(&self, pieces: &[&str]) -> Option<&'a str> {
+        const RESULT: &str = "Result/";
+        let joined = pieces.iter().map(|p| p.len() + 1).sum::<usize>();
+        let want = self.action.len() + RESULT.len() + joined.saturating_sub(1);
         self.doc.leaves.iter().find_map(|(p, text)| {
-            let rest = p.strip_prefix(self.action)?.strip_prefix("Result/")?;
-            (rest == path).then_some(text.as_str())
+            if p.len() != want {
+                return None;
+            }
+            let mut rest = p.strip_prefix(self.action)?.strip_prefix(RESULT)?;
+            for (i, piece) in pieces.iter().enumerate() {
+                if i > 0 {
+                    rest = rest.strip_prefix("/")?;
+                }
+                rest = rest.strip_prefix(piece)?;
+            }
+            // The lengths add up, so nothing of the path is left.
+            Some(text.as_str())
         })
     }
 
@@ -322,7 +344,11 @@ impl<'a> ResultReader<'a> {
 
     /// The `Credentials` structure at `path`, with all four members required.
     pub fn credentials(&self, path: &str) -> Result<Credentials, String> {
-        let member = |name: &str| self.required(&format!("{path}/{name}"));
+        let member = |name: &str| {
+            self.text_at(&[path, name])
+                .map(str::trim)
+                .ok_or_else(|| format!("missing {path}/{name}"))
+        };
         let expiration = member("Expiration")?;
         let expiration =
             parse_timestamp(expiration).map_err(|e| format!("{path}/Expiration: {e}"))?;
