@@ -33,36 +33,105 @@ pub const API_VERSION: &str = "2011-06-15";
 #[derive(Debug, Clone)]
 pub struct FormWriter {
     body: Vec<u8>,
+    /// Bytes the body has, or would have when only measuring.
+    len: usize,
+    /// Whether the writer only counts the bytes it would write, so that
+    /// the body can then be written into a buffer of exactly that size.
+    measuring: bool,
 }
 
 impl FormWriter {
     /// Starts a body for `action` at the STS API version.
     pub fn new(action: &str) -> Self {
+        Self::start(action, Vec::with_capacity(512), false)
+    }
+
+    /// Starts a body for `action` in a buffer of `capacity` bytes; a body
+    /// that fits never moves, so no copy of it is left to wipe.
+    pub fn with_capacity(action: &str, capacity: usize) -> Self {
+        Self::start(action, Vec::with_capacity(capacity), false)
+    }
+
+    /// A writer that writes nothing and counts the bytes it would write, at
+    /// most three times over (exactly for values of 128 bytes and more):
+    /// [`len`](Self::len) then sizes [`with_capacity`](Self::with_capacity).
+    pub fn measuring(action: &str) -> Self {
+        Self::start(action, Vec::new(), true)
+    }
+
+    fn start(action: &str, body: Vec<u8>, measuring: bool) -> Self {
         let mut form = Self {
-            body: Vec::with_capacity(512),
+            body,
+            len: 0,
+            measuring,
         };
-        form.body.extend_from_slice(b"Action=");
+        form.raw(b"Action=");
         form.encode(action.as_bytes());
-        form.body.extend_from_slice(b"&Version=");
-        form.body.extend_from_slice(API_VERSION.as_bytes());
+        form.raw(b"&Version=");
+        form.raw(API_VERSION.as_bytes());
         form
+    }
+
+    /// The length of the body so far, in bytes; when measuring, a bound
+    /// of it.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the body is empty; it never is, as it starts with `Action`.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
 
     /// Appends `name=value`, both encoded.
     pub fn param(&mut self, name: impl fmt::Display, value: &str) {
-        self.reserve(1);
-        self.body.push(b'&');
+        self.raw(b"&");
         // Writing into our buffer through the encoder cannot fail.
         let _ = write!(Encoder(self), "{name}");
-        self.reserve(1);
-        self.body.push(b'=');
+        self.raw(b"=");
+        self.encode(value.as_bytes());
+    }
+
+    /// [`param`](Self::param) for a name that is text already, without
+    /// going through the formatting machinery.
+    pub fn field(&mut self, name: &str, value: &str) {
+        self.raw(b"&");
+        self.encode(name.as_bytes());
+        self.raw(b"=");
+        self.encode(value.as_bytes());
+    }
+
+    /// Appends the list entry `{list}.member.{index}.{field}=value`, or
+    /// `{list}.member.{index}=value` for an empty `field`, without going
+    /// through the formatting machinery.
+    pub fn member(&mut self, list: &str, index: usize, field: &str, value: &str) {
+        self.raw(b"&");
+        self.encode(list.as_bytes());
+        self.raw(b".member.");
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut n = index;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.raw(&digits[at..]);
+        if !field.is_empty() {
+            self.raw(b".");
+            self.encode(field.as_bytes());
+        }
+        self.raw(b"=");
         self.encode(value.as_bytes());
     }
 
     /// Appends `name=` for a list that is present but empty, which the
     /// awsQuery protocol distinguishes from an absent list.
     pub fn empty_list(&mut self, name: &str) {
-        self.param(name, "");
+        self.field(name, "");
     }
 
     /// The body as text.
@@ -87,30 +156,59 @@ impl FormWriter {
         self.body = bigger;
     }
 
-    /// Percent-encodes `value` onto the body: runs of unreserved bytes are
-    /// copied at once, the rest escaped from a table.
-    fn encode(&mut self, value: &[u8]) {
-        // At most three bytes out for each byte in.
-        self.reserve(value.len().saturating_mul(3));
-        let mut run = 0;
-        for (i, &b) in value.iter().enumerate() {
-            if UNRESERVED[usize::from(b)] {
-                continue;
-            }
-            self.body.extend_from_slice(&value[run..i]);
-            if b == b' ' {
-                self.body.push(b'+');
-            } else {
-                self.body.extend_from_slice(&[
-                    b'%',
-                    HEX[usize::from(b >> 4)],
-                    HEX[usize::from(b & 0x0f)],
-                ]);
-            }
-            run = i + 1;
+    /// Appends bytes that need no encoding.
+    fn raw(&mut self, bytes: &[u8]) {
+        self.len = self.len.saturating_add(bytes.len());
+        if !self.measuring {
+            self.reserve(bytes.len());
+            self.body.extend_from_slice(bytes);
         }
-        self.body.extend_from_slice(&value[run..]);
     }
+
+    /// Percent-encodes `value` onto the body, a chunk at a time through a
+    /// buffer on the stack: one append a chunk instead of one a run.
+    fn encode(&mut self, value: &[u8]) {
+        if self.measuring {
+            self.len = self.len.saturating_add(encoded_len_bound(value));
+            return;
+        }
+        const CHUNK: usize = 64;
+        let mut buf = [0u8; 3 * CHUNK];
+        let mut used = 0;
+        for chunk in value.chunks(CHUNK) {
+            let mut n = 0;
+            for &b in chunk {
+                // Three bytes are always written and as many kept as the
+                // encoding has: no branch on the kind of byte.
+                let (bytes, len) = ENCODED[usize::from(b)];
+                if let Some(slot) = buf.get_mut(n..n + 3) {
+                    slot.copy_from_slice(&bytes);
+                }
+                n += usize::from(len);
+            }
+            self.raw(&buf[..n]);
+            used = used.max(n + 2);
+        }
+        // The value may be a secret; what of it is left on the stack goes.
+        if let Some(dirty) = buf.get_mut(..used) {
+            dirty.fill(0);
+        }
+        std::hint::black_box(&buf);
+    }
+}
+
+/// At least the length of `value` encoded: exactly for long values, whose
+/// bytes are worth counting, three bytes a byte for short ones.
+fn encoded_len_bound(value: &[u8]) -> usize {
+    const EXACT_FROM: usize = 128;
+    if value.len() < EXACT_FROM {
+        return 3 * value.len();
+    }
+    let escaped = value
+        .iter()
+        .map(|&b| usize::from(ENCODED[usize::from(b)].1 == 3))
+        .sum::<usize>();
+    value.len().saturating_add(2 * escaped)
 }
 
 /// Adapts `fmt::Write` so that formatted text is percent-encoded on the way in.
@@ -132,6 +230,24 @@ const UNRESERVED: [bool; 256] = {
     while b < 256 {
         let c = b as u8;
         table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'~');
+        b += 1;
+    }
+    table
+};
+
+/// Each byte's encoding, padded to three bytes, and its length.
+const ENCODED: [([u8; 3], u8); 256] = {
+    let mut table = [([0u8; 3], 0u8); 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if UNRESERVED[b] {
+            ([c, 0, 0], 1)
+        } else if c == b' ' {
+            ([b'+', 0, 0], 1)
+        } else {
+            ([b'%', HEX[b >> 4], HEX[b & 0x0f]], 3)
+        };
         b += 1;
     }
     table
@@ -306,6 +422,65 @@ mod tests {
              &TransitiveTagKeys=\
              &PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2Fx"
         );
+    }
+
+    #[test]
+    fn field_and_member_write_what_param_writes() {
+        let mut by_param = FormWriter::new("AssumeRole");
+        let mut direct = FormWriter::new("AssumeRole");
+        for (i, value) in ["a b", "日本&=", "", "x".repeat(200).as_str()]
+            .into_iter()
+            .enumerate()
+        {
+            by_param.param("Policy", value);
+            direct.field("Policy", value);
+            for index in [1, 9, 10, 123, i + 1] {
+                by_param.param(format_args!("Tags.member.{index}.Key"), value);
+                direct.member("Tags", index, "Key", value);
+                by_param.param(format_args!("Keys.member.{index}"), value);
+                direct.member("Keys", index, "", value);
+            }
+        }
+        assert_eq!(direct.finish(), by_param.finish());
+    }
+
+    #[test]
+    fn the_measure_and_the_table_agree_on_every_byte() {
+        for b in 0..=255u8 {
+            let (bytes, len) = ENCODED[usize::from(b)];
+            let mut one = String::new();
+            encode_into(&mut one, &String::from_utf8_lossy(&[b]));
+            if b.is_ascii() {
+                assert_eq!(one.as_bytes(), &bytes[..usize::from(len)], "{b:#04x}");
+            }
+        }
+    }
+
+    #[test]
+    fn measuring_bounds_what_is_written() {
+        let write = |form: &mut FormWriter| {
+            form.field("Policy", "{\"a\": [1, 2]}\n é 😀");
+            form.param(format_args!("P{}", 1), "~-_. +%");
+            form.member("Tags", 12, "Value", &"v ".repeat(300));
+            form.empty_list("TransitiveTagKeys");
+        };
+        let mut measured = FormWriter::measuring("AssumeRole");
+        write(&mut measured);
+        let mut form = FormWriter::with_capacity("AssumeRole", measured.len());
+        write(&mut form);
+        let capacity = form.body.capacity();
+        let body = form.finish();
+        // Sized by the bound, the body never moved.
+        assert_eq!(capacity, measured.len());
+        assert!(body.len() <= capacity, "{} > {capacity}", body.len());
+        assert!(measured.finish().is_empty());
+        // A long value is counted exactly; only short ones are bounded.
+        let long = "{\"Statement\": []} ".repeat(20);
+        let mut measured = FormWriter::measuring("A");
+        measured.field("P", &long);
+        let mut form = FormWriter::new("A");
+        form.field("P", &long);
+        assert_eq!(measured.len(), form.len() + 2 * ("A".len() + "P".len()));
     }
 
     #[test]
