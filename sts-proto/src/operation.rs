@@ -396,7 +396,18 @@ pub fn parse_with_limits<Op: Operation>(
     if !(200..300).contains(&status) {
         return Err(error::failure(status, header_id, body, limits));
     }
-    let doc = xml::parse(body, limits).map_err(|e| error::malformed(Op::ACTION, header_id, e))?;
+    xml::with_document(body, limits, |doc| {
+        read_document::<Op>(doc, status, header_id)
+    })
+    .map_err(|e| error::malformed(Op::ACTION, header_id, e))?
+}
+
+/// The output of `Op` from the document of a success status.
+fn read_document<Op: Operation>(
+    doc: &Document,
+    status: u16,
+    header_id: Option<&str>,
+) -> Result<Op::Output, ResponseError> {
     if let Some(service_error) = error::service_error_from(&doc, status, header_id) {
         // Some servers put an error document behind a 200.
         return Err(ResponseError::Service(service_error));
@@ -415,7 +426,7 @@ pub fn parse_with_limits<Op: Operation>(
     let body_id = doc.get("ResponseMetadata/RequestId").map(str::trim);
     let request_id = body_id.or(header_id);
     let reader = ResultReader {
-        doc: &doc,
+        doc,
         action: Op::ACTION,
         request_id,
     };
