@@ -279,7 +279,7 @@ fn sign(
 ) -> Result<(), SigningError> {
     let params = signing_params(credentials, ctx);
     let mut derived = None;
-    sigv4::sign(request, &params, signing_key(ctx, &params, &mut derived)?).map(drop)
+    sigv4::sign_in_place(request, &params, signing_key(ctx, &params, &mut derived)?)
 }
 
 fn signing_params<'a>(
@@ -475,7 +475,7 @@ fn read_document<Op: Operation>(
     status: u16,
     header_id: Option<&str>,
 ) -> Result<Op::Output, ResponseError> {
-    if let Some(service_error) = error::service_error_from(&doc, status, header_id) {
+    if let Some(service_error) = error::service_error_from(doc, status, header_id) {
         // Some servers put an error document behind a 200.
         return Err(ResponseError::Service(service_error));
     }
