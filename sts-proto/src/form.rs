@@ -33,38 +33,57 @@ pub const API_VERSION: &str = "2011-06-15";
 #[derive(Debug, Clone)]
 pub struct FormWriter {
     body: Vec<u8>,
-    /// Bytes the body has, or would have when only measuring.
-    len: usize,
-    /// Whether the writer only counts the bytes it would write, so that
-    /// the body can then be written into a buffer of exactly that size.
-    measuring: bool,
+}
+
+/// The largest buffer a thread keeps between form bodies.
+const KEPT_BYTES: usize = 64 * 1024;
+
+thread_local! {
+    /// A body's buffer, wiped and kept for the thread's next body.
+    static SCRATCH: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 impl FormWriter {
     /// Starts a body for `action` at the STS API version.
     pub fn new(action: &str) -> Self {
-        Self::start(action, Vec::with_capacity(512), false)
+        Self::start(action, Vec::with_capacity(512))
     }
 
     /// Starts a body for `action` in a buffer of `capacity` bytes; a body
     /// that fits never moves, so no copy of it is left to wipe.
     pub fn with_capacity(action: &str, capacity: usize) -> Self {
-        Self::start(action, Vec::with_capacity(capacity), false)
+        Self::start(action, Vec::with_capacity(capacity))
     }
 
-    /// A writer that writes nothing and counts the bytes it would write, at
-    /// most three times over (exactly for values of 128 bytes and more):
-    /// [`len`](Self::len) then sizes [`with_capacity`](Self::with_capacity).
-    pub fn measuring(action: &str) -> Self {
-        Self::start(action, Vec::new(), true)
+    /// The body for `action` that `write` writes, in a buffer of exactly
+    /// its size.
+    ///
+    /// It is written first into a buffer the thread keeps (wiped after
+    /// each use), then copied once: that costs less than measuring it
+    /// first, or growing a buffer and wiping what it outgrew.
+    pub fn write_exact(action: &str, write: impl FnOnce(&mut FormWriter)) -> String {
+        let scratch = SCRATCH.try_with(std::cell::Cell::take).unwrap_or_default();
+        let mut form = Self::start(action, scratch);
+        write(&mut form);
+        let body = form.body.clone();
+        let mut scratch = std::mem::take(&mut form.body);
+        let dirty = scratch.len();
+        scratch.clear();
+        scratch.resize(dirty, 0);
+        std::hint::black_box(&mut scratch);
+        scratch.clear();
+        if scratch.capacity() <= KEPT_BYTES {
+            // During the thread's exit there is no slot: the buffer is dropped.
+            let _ = SCRATCH.try_with(|s| s.set(scratch));
+        }
+        // Only ASCII is ever written, so this never copies.
+        String::from_utf8(body)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 
-    fn start(action: &str, body: Vec<u8>, measuring: bool) -> Self {
-        let mut form = Self {
-            body,
-            len: 0,
-            measuring,
-        };
+    fn start(action: &str, mut body: Vec<u8>) -> Self {
+        body.clear();
+        let mut form = Self { body };
         form.raw(b"Action=");
         form.encode(action.as_bytes());
         form.raw(b"&Version=");
@@ -72,15 +91,14 @@ impl FormWriter {
         form
     }
 
-    /// The length of the body so far, in bytes; when measuring, a bound
-    /// of it.
+    /// The length of the body so far, in bytes.
     pub fn len(&self) -> usize {
-        self.len
+        self.body.len()
     }
 
     /// Whether the body is empty; it never is, as it starts with `Action`.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.body.is_empty()
     }
 
     /// Appends `name=value`, both encoded.
@@ -158,36 +176,30 @@ impl FormWriter {
 
     /// Appends bytes that need no encoding.
     fn raw(&mut self, bytes: &[u8]) {
-        self.len = self.len.saturating_add(bytes.len());
-        if !self.measuring {
-            self.reserve(bytes.len());
-            self.body.extend_from_slice(bytes);
-        }
+        self.reserve(bytes.len());
+        self.body.extend_from_slice(bytes);
     }
 
     /// Percent-encodes `value` onto the body, a chunk at a time through a
     /// buffer on the stack: one append a chunk instead of one a run.
     fn encode(&mut self, value: &[u8]) {
-        if self.measuring {
-            self.len = self.len.saturating_add(encoded_len_bound(value));
-            return;
-        }
         const CHUNK: usize = 64;
-        let mut buf = [0u8; 3 * CHUNK];
+        // One byte of slack: each byte writes four and keeps what it needs.
+        let mut buf = [0u8; 3 * CHUNK + 1];
         let mut used = 0;
         for chunk in value.chunks(CHUNK) {
             let mut n = 0;
             for &b in chunk {
-                // Three bytes are always written and as many kept as the
-                // encoding has: no branch on the kind of byte.
-                let (bytes, len) = ENCODED[usize::from(b)];
-                if let Some(slot) = buf.get_mut(n..n + 3) {
-                    slot.copy_from_slice(&bytes);
+                // No branch on the kind of byte: its encoding, padded to
+                // four bytes, is written whole, and its length kept.
+                let packed = ENCODED[usize::from(b)];
+                if let Some(slot) = buf.get_mut(n..n + 4) {
+                    slot.copy_from_slice(&packed.to_le_bytes());
                 }
-                n += usize::from(len);
+                n += (packed >> 24) as usize;
             }
             self.raw(&buf[..n]);
-            used = used.max(n + 2);
+            used = used.max(n + 3);
         }
         // The value may be a secret; what of it is left on the stack goes.
         if let Some(dirty) = buf.get_mut(..used) {
@@ -195,20 +207,6 @@ impl FormWriter {
         }
         std::hint::black_box(&buf);
     }
-}
-
-/// At least the length of `value` encoded: exactly for long values, whose
-/// bytes are worth counting, three bytes a byte for short ones.
-fn encoded_len_bound(value: &[u8]) -> usize {
-    const EXACT_FROM: usize = 128;
-    if value.len() < EXACT_FROM {
-        return 3 * value.len();
-    }
-    let escaped = value
-        .iter()
-        .map(|&b| usize::from(ENCODED[usize::from(b)].1 == 3))
-        .sum::<usize>();
-    value.len().saturating_add(2 * escaped)
 }
 
 /// Adapts `fmt::Write` so that formatted text is percent-encoded on the way in.
@@ -235,18 +233,19 @@ const UNRESERVED: [bool; 256] = {
     table
 };
 
-/// Each byte's encoding, padded to three bytes, and its length.
-const ENCODED: [([u8; 3], u8); 256] = {
-    let mut table = [([0u8; 3], 0u8); 256];
+/// Each byte's encoding in the low three bytes, little-endian, and its
+/// length in the top byte.
+const ENCODED: [u32; 256] = {
+    let mut table = [0u32; 256];
     let mut b = 0;
     while b < 256 {
-        let c = b as u8;
+        let c = b as u32;
         table[b] = if UNRESERVED[b] {
-            ([c, 0, 0], 1)
-        } else if c == b' ' {
-            ([b'+', 0, 0], 1)
+            c | 1 << 24
+        } else if c == b' ' as u32 {
+            b'+' as u32 | 1 << 24
         } else {
-            ([b'%', HEX[b >> 4], HEX[b & 0x0f]], 3)
+            b'%' as u32 | (HEX[b >> 4] as u32) << 8 | (HEX[b & 0x0f] as u32) << 16 | 3 << 24
         };
         b += 1;
     }
@@ -445,42 +444,47 @@ mod tests {
     }
 
     #[test]
-    fn the_measure_and_the_table_agree_on_every_byte() {
-        for b in 0..=255u8 {
-            let (bytes, len) = ENCODED[usize::from(b)];
-            let mut one = String::new();
-            encode_into(&mut one, &String::from_utf8_lossy(&[b]));
-            if b.is_ascii() {
-                assert_eq!(one.as_bytes(), &bytes[..usize::from(len)], "{b:#04x}");
-            }
+    fn the_table_encodes_every_byte_as_the_plain_encoder_does() {
+        for b in 0..=127u8 {
+            let packed = ENCODED[usize::from(b)].to_le_bytes();
+            let len = usize::from(packed[3]);
+            let mut plain = String::new();
+            encode_into(&mut plain, &char::from(b).to_string());
+            assert_eq!(plain.as_bytes(), &packed[..len], "{b:#04x}");
+        }
+        for b in 128..=255u8 {
+            let packed = ENCODED[usize::from(b)].to_le_bytes();
+            assert_eq!(
+                packed,
+                [b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)], 3]
+            );
         }
     }
 
     #[test]
-    fn measuring_bounds_what_is_written() {
+    fn an_exact_body_is_the_body_and_nothing_more() {
         let write = |form: &mut FormWriter| {
             form.field("Policy", "{\"a\": [1, 2]}\n é 😀");
             form.param(format_args!("P{}", 1), "~-_. +%");
             form.member("Tags", 12, "Value", &"v ".repeat(300));
             form.empty_list("TransitiveTagKeys");
         };
-        let mut measured = FormWriter::measuring("AssumeRole");
-        write(&mut measured);
-        let mut form = FormWriter::with_capacity("AssumeRole", measured.len());
-        write(&mut form);
-        let capacity = form.body.capacity();
-        let body = form.finish();
-        // Sized by the bound, the body never moved.
-        assert_eq!(capacity, measured.len());
-        assert!(body.len() <= capacity, "{} > {capacity}", body.len());
-        assert!(measured.finish().is_empty());
-        // A long value is counted exactly; only short ones are bounded.
-        let long = "{\"Statement\": []} ".repeat(20);
-        let mut measured = FormWriter::measuring("A");
-        measured.field("P", &long);
-        let mut form = FormWriter::new("A");
-        form.field("P", &long);
-        assert_eq!(measured.len(), form.len() + 2 * ("A".len() + "P".len()));
+        let mut grown = FormWriter::with_capacity("AssumeRole", 1);
+        write(&mut grown);
+        let grown = grown.finish();
+        for _ in 0..2 {
+            let exact = FormWriter::write_exact("AssumeRole", write);
+            assert_eq!(exact, grown);
+            assert_eq!(exact.capacity(), exact.len());
+        }
+        // The kept buffer is empty between bodies.
+        let kept = SCRATCH.with(std::cell::Cell::take);
+        assert!(kept.is_empty() && kept.capacity() >= grown.len());
+        SCRATCH.with(|s| s.set(kept));
+        assert_eq!(
+            FormWriter::write_exact("GetCallerIdentity", |_| ()),
+            "Action=GetCallerIdentity&Version=2011-06-15"
+        );
     }
 
     #[test]

@@ -58,15 +58,8 @@ pub trait Operation: fmt::Debug {
     fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String>;
 
     /// The form body, for callers who build requests themselves.
-    ///
-    /// Written twice: once to measure it, then into a buffer of that
-    /// size, which costs less than growing one and wiping what it outgrew.
     fn form_body(&self) -> String {
-        let mut size = FormWriter::measuring(Self::ACTION);
-        self.write_form(&mut size);
-        let mut form = FormWriter::with_capacity(Self::ACTION, size.len());
-        self.write_form(&mut form);
-        form.finish()
+        FormWriter::write_exact(Self::ACTION, |form| self.write_form(form))
     }
 }
 
