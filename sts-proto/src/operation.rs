@@ -361,19 +361,26 @@ impl<'a> ResultReader<'a> {
         const RESULT: &str = "Result/";
         let joined = pieces.iter().map(|p| p.len() + 1).sum::<usize>();
         let want = self.action.len() + RESULT.len() + joined.saturating_sub(1);
-        self.doc.leaves.iter().find_map(|(p, text)| {
-            if p.len() != want {
-                return None;
-            }
-            let mut rest = p.strip_prefix(self.action)?.strip_prefix(RESULT)?;
+        self.doc.leaves.find_by_len(want, |p| {
+            let Some(mut rest) = p
+                .strip_prefix(self.action)
+                .and_then(|p| p.strip_prefix(RESULT))
+            else {
+                return false;
+            };
             for (i, piece) in pieces.iter().enumerate() {
-                if i > 0 {
-                    rest = rest.strip_prefix("/")?;
+                let next = if i > 0 {
+                    rest.strip_prefix("/").and_then(|r| r.strip_prefix(piece))
+                } else {
+                    rest.strip_prefix(piece)
+                };
+                match next {
+                    Some(r) => rest = r,
+                    None => return false,
                 }
-                rest = rest.strip_prefix(piece)?;
             }
             // The lengths add up, so nothing of the path is left.
-            Some(text.as_str())
+            true
         })
     }
 

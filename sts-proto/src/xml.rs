@@ -274,6 +274,35 @@ impl Leaves {
         }
     }
 
+    /// The text of the first leaf whose path is `len` bytes long and
+    /// `matches`: lookups by path judge most leaves by the length alone.
+    pub(crate) fn find_by_len(
+        &self,
+        len: usize,
+        mut matches: impl FnMut(LeafPath<'_>) -> bool,
+    ) -> Option<&str> {
+        self.elements
+            .iter()
+            .filter(|e| e.is_leaf() && e.path_len as usize == len)
+            .find(|e| matches(self.path(e)))
+            .map(|e| self.text(e))
+    }
+
+    /// The path of `leaf`.
+    fn path<'a>(&'a self, leaf: &'a Element) -> LeafPath<'a> {
+        let first = self
+            .elements
+            .get(leaf.top as usize)
+            .map(|top| self.name_bytes(top))
+            .unwrap_or_default();
+        LeafPath {
+            leaves: self,
+            element: leaf,
+            first,
+            skip: 0,
+        }
+    }
+
     /// Number of leaves.
     pub fn len(&self) -> usize {
         self.count
@@ -421,18 +450,7 @@ impl<'a> Iterator for LeafIter<'a> {
         while let Some(element) = leaves.elements.get(self.next) {
             self.next += 1;
             if element.is_leaf() {
-                let first = leaves
-                    .elements
-                    .get(element.top as usize)
-                    .map(|top| leaves.name_bytes(top))
-                    .unwrap_or_default();
-                let path = LeafPath {
-                    leaves,
-                    element,
-                    first,
-                    skip: 0,
-                };
-                return Some((path, LeafText { leaves, element }));
+                return Some((leaves.path(element), LeafText { leaves, element }));
             }
         }
         None
@@ -728,10 +746,9 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                         limit: limits.max_elements,
                     });
                 }
-                if !is_xml_name(start.name().into_inner()) {
+                let Some(name) = local_name(start.name().into_inner()) else {
                     return Err(XmlError::Malformed("invalid element name".into()));
-                }
-                let name = start.local_name().into_inner();
+                };
                 let empty = matches!(event, Event::Empty(_));
                 if depth == 0 {
                     root.push_str(name);
@@ -873,6 +890,47 @@ fn is_xml_name(name: &str) -> bool {
     let start = |c: char| c.is_ascii_alphabetic() || c == '_' || c == ':' || !c.is_ascii();
     start(first) && chars.all(|c| start(c) || c.is_ascii_digit() || c == '-' || c == '.')
 }
+
+/// The part of `name` after its first `:` (all of it without one), if
+/// `name` is an [XML name](is_xml_name); one pass over the bytes, which
+/// decides as the character test does because every byte of a non-ASCII
+/// character is accepted, as the character is.
+fn local_name(name: &str) -> Option<&str> {
+    let (&first, rest) = name.as_bytes().split_first()?;
+    let valid = NAME_BYTES[usize::from(first)] == NAME_START
+        && rest
+            .iter()
+            .fold(true, |ok, &b| ok & (NAME_BYTES[usize::from(b)] != 0));
+    if !valid {
+        return None;
+    }
+    match name.bytes().position(|b| b == b':') {
+        Some(colon) => name.get(colon + 1..),
+        None => Some(name),
+    }
+}
+
+/// [`NAME_BYTES`] of a byte that may start a name.
+const NAME_START: u8 = 2;
+
+/// 2 for a byte that may start a name, 1 for one that may only follow, 0
+/// for neither.
+const NAME_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphabetic() || c == b'_' || c == b':' || !c.is_ascii() {
+            NAME_START
+        } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
+            1
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
 
 /// The longest reason [`describe`] gives, in characters.
 const MAX_REASON_CHARS: usize = 200;
@@ -1076,6 +1134,34 @@ mod tests {
             assert_eq!(doc.leaves.bytes.capacity(), big.len());
         })
         .unwrap();
+    }
+
+    #[test]
+    fn local_names_are_checked_and_cut_as_before() {
+        for name in [
+            "A",
+            "a:b",
+            "a:b:c",
+            ":a",
+            "a:",
+            "_x-1.2",
+            "1a",
+            "-a",
+            ".a",
+            "é",
+            "aé",
+            "a b",
+            "",
+            "a\"",
+            "日本:語",
+            "x\u{0}",
+            "a/b",
+            "a>",
+        ] {
+            let before =
+                is_xml_name(name).then(|| quick_xml::name::QName(name).local_name().into_inner());
+            assert_eq!(local_name(name), before, "{name:?}");
+        }
     }
 
     #[test]
