@@ -7,6 +7,11 @@
 //! It also counts heap allocations per call. The request is the one of
 //! the performance issue: role ARN, session name, a 190-character policy
 //! and three tags; the answer a 1,168-byte AssumeRoleResponse.
+//!
+//! With `STS_CALL_BENCH_CALLS=N` in the environment it makes N calls and
+//! N floors and stops, without criterion: a fixed amount of work for an
+//! instruction-counting profiler (`valgrind --tool=callgrind`), whose
+//! counts, unlike times, do not move with the machine's other load.
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -93,7 +98,33 @@ fn crypto_floor(body: &[u8], canonical: &[u8], key: &[u8; 32]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
+/// The crypto floor's inputs: a body and a canonical request of the
+/// request's sizes, and a key.
+fn floor_inputs() -> (Vec<u8>, Vec<u8>, [u8; 32]) {
+    (vec![b'a'; 603], vec![b'c'; 603 + 250], [7u8; 32])
+}
+
+/// `calls` calls and floors, for a profiler; see the module documentation.
+fn profile(calls: usize) {
+    let request = request();
+    let client = client(response());
+    for _ in 0..calls {
+        black_box(client.assume_role(black_box(&request)).unwrap());
+    }
+    let (body, canonical, key) = floor_inputs();
+    for _ in 0..calls {
+        black_box(crypto_floor(black_box(&body), black_box(&canonical), &key));
+    }
+}
+
 fn bench(c: &mut Criterion) {
+    if let Some(calls) = std::env::var("STS_CALL_BENCH_CALLS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+    {
+        profile(calls);
+        std::process::exit(0);
+    }
     let request = request();
     let client = client(response());
     // Check it works, and count what one call allocates.
@@ -110,9 +141,7 @@ fn bench(c: &mut Criterion) {
         stats.bytes_allocated as f64 / CALLS as f64,
     );
 
-    let body = vec![b'a'; 603];
-    let canonical = vec![b'c'; 603 + 250];
-    let key = [7u8; 32];
+    let (body, canonical, key) = floor_inputs();
     let mut group = c.benchmark_group("call");
     group.bench_function("crypto_floor", |b| {
         b.iter(|| black_box(crypto_floor(black_box(&body), black_box(&canonical), &key)))

@@ -12,7 +12,9 @@ use sts_proto::call::{
     Signing,
 };
 use sts_proto::endpoint::{self, ResolvedEndpoint};
-use sts_proto::operation::{self, BuildError, Operation, OperationOutput, RequestContext};
+use sts_proto::operation::{
+    self, BuildError, Operation, OperationOutput, RequestContext, RequestTarget,
+};
 use sts_proto::retry::{self, RetryConfig, RetryQuota};
 use sts_proto::sigv4::{SigningKey, SigningParams};
 
@@ -63,6 +65,9 @@ struct Inner {
     attempt_timeout: Option<Duration>,
     call_timeout: Option<Duration>,
     user_agent: String,
+    /// The endpoint's URI, `Host` and `User-Agent`, parsed once; `None`
+    /// when they cannot be, and each call then reports why.
+    target: Option<RequestTarget>,
     transport: Arc<dyn Transport>,
     clock: Arc<dyn Clock>,
     sleep: Arc<dyn Sleep>,
@@ -167,6 +172,7 @@ impl Client {
             Some(p) => Arc::clone(p),
             None => crate::credentials::default_provider(&b),
         };
+        let target = RequestTarget::new(&endpoint, Some(&user_agent)).ok();
         Ok(Self {
             inner: Arc::new(Inner {
                 endpoint,
@@ -179,6 +185,7 @@ impl Client {
                 attempt_timeout: bounded_timeout(b.attempt_timeout),
                 call_timeout: bounded_timeout(b.call_timeout),
                 user_agent,
+                target,
                 transport,
                 clock: b.clock,
                 sleep: b.sleep,
@@ -333,6 +340,7 @@ impl Client {
         let inner = &*self.inner;
         let mut options = CallOptions::new(&inner.endpoint, &inner.retry, &inner.quota);
         options.user_agent = Some(&inner.user_agent);
+        options.target = inner.target.as_ref();
         options.rate_limiter = Some(&*inner.rate_limiter);
         options.attempt_timeout = inner.attempt_timeout;
         options.call_timeout = inner.call_timeout;
@@ -426,6 +434,7 @@ impl Client {
         let mut ctx = RequestContext::new(&inner.endpoint, signed_at).user_agent(&inner.user_agent);
         ctx.credentials = credentials;
         ctx.signing_key = key.as_deref();
+        ctx.target = inner.target.as_ref();
         Ok((operation::build(op, &ctx)?, signed_at))
     }
 

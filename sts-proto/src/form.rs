@@ -35,34 +35,121 @@ pub struct FormWriter {
     body: Vec<u8>,
 }
 
+/// The largest buffer a thread keeps between form bodies.
+const KEPT_BYTES: usize = 64 * 1024;
+
+thread_local! {
+    /// A body's buffer, wiped and kept for the thread's next body.
+    static SCRATCH: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
 impl FormWriter {
     /// Starts a body for `action` at the STS API version.
     pub fn new(action: &str) -> Self {
-        let mut form = Self {
-            body: Vec::with_capacity(512),
-        };
-        form.body.extend_from_slice(b"Action=");
+        Self::start(action, Vec::with_capacity(512))
+    }
+
+    /// Starts a body for `action` in a buffer of `capacity` bytes; a body
+    /// that fits never moves, so no copy of it is left to wipe.
+    pub fn with_capacity(action: &str, capacity: usize) -> Self {
+        Self::start(action, Vec::with_capacity(capacity))
+    }
+
+    /// The body for `action` that `write` writes, in a buffer of exactly
+    /// its size.
+    ///
+    /// It is written first into a buffer the thread keeps (wiped after
+    /// each use), then copied once: that costs less than measuring it
+    /// first, or growing a buffer and wiping what it outgrew.
+    pub fn write_exact(action: &str, write: impl FnOnce(&mut FormWriter)) -> String {
+        let scratch = SCRATCH.try_with(std::cell::Cell::take).unwrap_or_default();
+        let mut form = Self::start(action, scratch);
+        write(&mut form);
+        let body = form.body.clone();
+        let mut scratch = std::mem::take(&mut form.body);
+        let dirty = scratch.len();
+        scratch.clear();
+        scratch.resize(dirty, 0);
+        std::hint::black_box(&mut scratch);
+        scratch.clear();
+        if scratch.capacity() <= KEPT_BYTES {
+            // During the thread's exit there is no slot: the buffer is dropped.
+            let _ = SCRATCH.try_with(|s| s.set(scratch));
+        }
+        // Only ASCII is ever written, so this never copies.
+        String::from_utf8(body)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+
+    fn start(action: &str, mut body: Vec<u8>) -> Self {
+        body.clear();
+        let mut form = Self { body };
+        form.raw(b"Action=");
         form.encode(action.as_bytes());
-        form.body.extend_from_slice(b"&Version=");
-        form.body.extend_from_slice(API_VERSION.as_bytes());
+        form.raw(b"&Version=");
+        form.raw(API_VERSION.as_bytes());
         form
+    }
+
+    /// The length of the body so far, in bytes.
+    pub fn len(&self) -> usize {
+        self.body.len()
+    }
+
+    /// Whether the body is empty; it never is, as it starts with `Action`.
+    pub fn is_empty(&self) -> bool {
+        self.body.is_empty()
     }
 
     /// Appends `name=value`, both encoded.
     pub fn param(&mut self, name: impl fmt::Display, value: &str) {
-        self.reserve(1);
-        self.body.push(b'&');
+        self.raw(b"&");
         // Writing into our buffer through the encoder cannot fail.
         let _ = write!(Encoder(self), "{name}");
-        self.reserve(1);
-        self.body.push(b'=');
+        self.raw(b"=");
+        self.encode(value.as_bytes());
+    }
+
+    /// [`param`](Self::param) for a name that is text already, without
+    /// going through the formatting machinery.
+    pub fn field(&mut self, name: &str, value: &str) {
+        self.raw(b"&");
+        self.encode(name.as_bytes());
+        self.raw(b"=");
+        self.encode(value.as_bytes());
+    }
+
+    /// Appends the list entry `{list}.member.{index}.{field}=value`, or
+    /// `{list}.member.{index}=value` for an empty `field`, without going
+    /// through the formatting machinery.
+    pub fn member(&mut self, list: &str, index: usize, field: &str, value: &str) {
+        self.raw(b"&");
+        self.encode(list.as_bytes());
+        self.raw(b".member.");
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut n = index;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.raw(&digits[at..]);
+        if !field.is_empty() {
+            self.raw(b".");
+            self.encode(field.as_bytes());
+        }
+        self.raw(b"=");
         self.encode(value.as_bytes());
     }
 
     /// Appends `name=` for a list that is present but empty, which the
     /// awsQuery protocol distinguishes from an absent list.
     pub fn empty_list(&mut self, name: &str) {
-        self.param(name, "");
+        self.field(name, "");
     }
 
     /// The body as text.
@@ -87,29 +174,38 @@ impl FormWriter {
         self.body = bigger;
     }
 
-    /// Percent-encodes `value` onto the body: runs of unreserved bytes are
-    /// copied at once, the rest escaped from a table.
+    /// Appends bytes that need no encoding.
+    fn raw(&mut self, bytes: &[u8]) {
+        self.reserve(bytes.len());
+        self.body.extend_from_slice(bytes);
+    }
+
+    /// Percent-encodes `value` onto the body, a chunk at a time through a
+    /// buffer on the stack: one append a chunk instead of one a run.
     fn encode(&mut self, value: &[u8]) {
-        // At most three bytes out for each byte in.
-        self.reserve(value.len().saturating_mul(3));
-        let mut run = 0;
-        for (i, &b) in value.iter().enumerate() {
-            if UNRESERVED[usize::from(b)] {
-                continue;
+        const CHUNK: usize = 64;
+        // One byte of slack: each byte writes four and keeps what it needs.
+        let mut buf = [0u8; 3 * CHUNK + 1];
+        let mut used = 0;
+        for chunk in value.chunks(CHUNK) {
+            let mut n = 0;
+            for &b in chunk {
+                // No branch on the kind of byte: its encoding, padded to
+                // four bytes, is written whole, and its length kept.
+                let packed = ENCODED[usize::from(b)];
+                if let Some(slot) = buf.get_mut(n..n + 4) {
+                    slot.copy_from_slice(&packed.to_le_bytes());
+                }
+                n += (packed >> 24) as usize;
             }
-            self.body.extend_from_slice(&value[run..i]);
-            if b == b' ' {
-                self.body.push(b'+');
-            } else {
-                self.body.extend_from_slice(&[
-                    b'%',
-                    HEX[usize::from(b >> 4)],
-                    HEX[usize::from(b & 0x0f)],
-                ]);
-            }
-            run = i + 1;
+            self.raw(&buf[..n]);
+            used = used.max(n + 3);
         }
-        self.body.extend_from_slice(&value[run..]);
+        // The value may be a secret; what of it is left on the stack goes.
+        if let Some(dirty) = buf.get_mut(..used) {
+            dirty.fill(0);
+        }
+        std::hint::black_box(&buf);
     }
 }
 
@@ -132,6 +228,25 @@ const UNRESERVED: [bool; 256] = {
     while b < 256 {
         let c = b as u8;
         table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'~');
+        b += 1;
+    }
+    table
+};
+
+/// Each byte's encoding in the low three bytes, little-endian, and its
+/// length in the top byte.
+const ENCODED: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u32;
+        table[b] = if UNRESERVED[b] {
+            c | 1 << 24
+        } else if c == b' ' as u32 {
+            b'+' as u32 | 1 << 24
+        } else {
+            b'%' as u32 | (HEX[b >> 4] as u32) << 8 | (HEX[b & 0x0f] as u32) << 16 | 3 << 24
+        };
         b += 1;
     }
     table
@@ -305,6 +420,70 @@ mod tests {
              &Tags.member.2.Key=Cost+Center&Tags.member.2.Value=12%263\
              &TransitiveTagKeys=\
              &PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2Fx"
+        );
+    }
+
+    #[test]
+    fn field_and_member_write_what_param_writes() {
+        let mut by_param = FormWriter::new("AssumeRole");
+        let mut direct = FormWriter::new("AssumeRole");
+        for (i, value) in ["a b", "日本&=", "", "x".repeat(200).as_str()]
+            .into_iter()
+            .enumerate()
+        {
+            by_param.param("Policy", value);
+            direct.field("Policy", value);
+            for index in [1, 9, 10, 123, i + 1] {
+                by_param.param(format_args!("Tags.member.{index}.Key"), value);
+                direct.member("Tags", index, "Key", value);
+                by_param.param(format_args!("Keys.member.{index}"), value);
+                direct.member("Keys", index, "", value);
+            }
+        }
+        assert_eq!(direct.finish(), by_param.finish());
+    }
+
+    #[test]
+    fn the_table_encodes_every_byte_as_the_plain_encoder_does() {
+        for b in 0..=127u8 {
+            let packed = ENCODED[usize::from(b)].to_le_bytes();
+            let len = usize::from(packed[3]);
+            let mut plain = String::new();
+            encode_into(&mut plain, &char::from(b).to_string());
+            assert_eq!(plain.as_bytes(), &packed[..len], "{b:#04x}");
+        }
+        for b in 128..=255u8 {
+            let packed = ENCODED[usize::from(b)].to_le_bytes();
+            assert_eq!(
+                packed,
+                [b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)], 3]
+            );
+        }
+    }
+
+    #[test]
+    fn an_exact_body_is_the_body_and_nothing_more() {
+        let write = |form: &mut FormWriter| {
+            form.field("Policy", "{\"a\": [1, 2]}\n é 😀");
+            form.param(format_args!("P{}", 1), "~-_. +%");
+            form.member("Tags", 12, "Value", &"v ".repeat(300));
+            form.empty_list("TransitiveTagKeys");
+        };
+        let mut grown = FormWriter::with_capacity("AssumeRole", 1);
+        write(&mut grown);
+        let grown = grown.finish();
+        for _ in 0..2 {
+            let exact = FormWriter::write_exact("AssumeRole", write);
+            assert_eq!(exact, grown);
+            assert_eq!(exact.capacity(), exact.len());
+        }
+        // The kept buffer is empty between bodies.
+        let kept = SCRATCH.with(std::cell::Cell::take);
+        assert!(kept.is_empty() && kept.capacity() >= grown.len());
+        SCRATCH.with(|s| s.set(kept));
+        assert_eq!(
+            FormWriter::write_exact("GetCallerIdentity", |_| ()),
+            "Action=GetCallerIdentity&Version=2011-06-15"
         );
     }
 

@@ -59,9 +59,7 @@ pub trait Operation: fmt::Debug {
 
     /// The form body, for callers who build requests themselves.
     fn form_body(&self) -> String {
-        let mut form = FormWriter::new(Self::ACTION);
-        self.write_form(&mut form);
-        form.finish()
+        FormWriter::write_exact(Self::ACTION, |form| self.write_form(form))
     }
 }
 
@@ -88,6 +86,9 @@ pub struct RequestContext<'a> {
     pub time: SystemTime,
     /// The `User-Agent` header to send, if any.
     pub user_agent: Option<&'a str>,
+    /// The endpoint's URI and headers parsed once, used when made for the
+    /// same endpoint URL and user agent (else they are parsed again).
+    pub target: Option<&'a RequestTarget>,
 }
 
 impl<'a> RequestContext<'a> {
@@ -99,7 +100,14 @@ impl<'a> RequestContext<'a> {
             signing_key: None,
             time,
             user_agent: None,
+            target: None,
         }
+    }
+
+    /// The same context with the endpoint's parts parsed beforehand.
+    pub fn target(mut self, target: &'a RequestTarget) -> Self {
+        self.target = Some(target);
+        self
     }
 
     /// The same context with credentials.
@@ -164,40 +172,97 @@ pub fn build<Op: Operation>(
     Ok(request)
 }
 
+/// Room in a request's header map for the headers it gets: `host`,
+/// `content-type`, `user-agent`, and the signer's `x-amz-date`,
+/// `authorization` and `x-amz-security-token`. (The map rounds 6 up to 8
+/// slots; 7 would make it 16.)
+const HEADERS: usize = 6;
+
 fn unsigned_request(
     operation: &'static str,
     body: String,
     ctx: &RequestContext<'_>,
 ) -> Result<http::Request<Vec<u8>>, BuildError> {
-    let invalid = |reason: String| BuildError::InvalidRequest { operation, reason };
-    let uri: http::Uri = ctx
-        .endpoint
-        .url
-        .parse()
-        .map_err(|e| invalid(format!("endpoint URL {:?}: {e}", ctx.endpoint.url)))?;
-    let uri = if uri.path().is_empty() || uri.path_and_query().is_none() {
-        let mut parts = uri.into_parts();
-        parts.path_and_query = Some(http::uri::PathAndQuery::from_static("/"));
-        http::Uri::from_parts(parts).map_err(|e| invalid(e.to_string()))?
-    } else {
-        uri
+    let (uri, host, user_agent) = match ctx.target {
+        Some(t) if t.url == ctx.endpoint.url && t.user_agent_text.as_deref() == ctx.user_agent => {
+            (t.uri.clone(), t.host.clone(), t.user_agent.clone())
+        }
+        _ => {
+            let t = RequestTarget::make(operation, ctx.endpoint, ctx.user_agent)?;
+            (t.uri, t.host, t.user_agent)
+        }
     };
-    let host = uri
-        .authority()
-        .ok_or_else(|| invalid(format!("endpoint URL {:?} has no host", ctx.endpoint.url)))?
-        .as_str()
-        .to_owned();
-    let mut builder = http::Request::builder()
-        .method(Method::POST)
-        .uri(uri)
-        .header(HOST, host)
-        .header(CONTENT_TYPE, HeaderValue::from_static(FORM_CONTENT_TYPE));
-    if let Some(agent) = ctx.user_agent {
-        builder = builder.header(http::header::USER_AGENT, agent);
+    let mut request = http::Request::new(body.into_bytes());
+    *request.method_mut() = Method::POST;
+    *request.uri_mut() = uri;
+    let headers = request.headers_mut();
+    *headers = HeaderMap::with_capacity(HEADERS);
+    headers.insert(HOST, host);
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(FORM_CONTENT_TYPE));
+    if let Some(agent) = user_agent {
+        headers.insert(http::header::USER_AGENT, agent);
     }
-    builder
-        .body(body.into_bytes())
-        .map_err(|e| invalid(e.to_string()))
+    Ok(request)
+}
+
+/// What every request to one endpoint starts from, parsed and checked
+/// once: the URI, the `Host` header and the `User-Agent` header. A driver
+/// that sends many requests keeps one and puts it in each
+/// [`RequestContext`]; cloning its parts costs no allocation.
+#[derive(Debug, Clone)]
+pub struct RequestTarget {
+    /// The endpoint URL and user agent it was made for.
+    url: String,
+    user_agent_text: Option<String>,
+    uri: http::Uri,
+    host: HeaderValue,
+    user_agent: Option<HeaderValue>,
+}
+
+impl RequestTarget {
+    /// The parts for `endpoint` and `user_agent`.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::InvalidRequest`] when the URL or the user agent cannot
+    /// form a request; every request to the endpoint would fail the same way.
+    pub fn new(endpoint: &ResolvedEndpoint, user_agent: Option<&str>) -> Result<Self, BuildError> {
+        Self::make("any operation", endpoint, user_agent)
+    }
+
+    fn make(
+        operation: &'static str,
+        endpoint: &ResolvedEndpoint,
+        user_agent: Option<&str>,
+    ) -> Result<Self, BuildError> {
+        let invalid = |reason: String| BuildError::InvalidRequest { operation, reason };
+        let uri: http::Uri = endpoint
+            .url
+            .parse()
+            .map_err(|e| invalid(format!("endpoint URL {:?}: {e}", endpoint.url)))?;
+        let uri = if uri.path().is_empty() || uri.path_and_query().is_none() {
+            let mut parts = uri.into_parts();
+            parts.path_and_query = Some(http::uri::PathAndQuery::from_static("/"));
+            http::Uri::from_parts(parts).map_err(|e| invalid(e.to_string()))?
+        } else {
+            uri
+        };
+        let host = uri
+            .authority()
+            .ok_or_else(|| invalid(format!("endpoint URL {:?} has no host", endpoint.url)))?
+            .as_str();
+        let host = HeaderValue::from_str(host).map_err(|e| invalid(e.to_string()))?;
+        let agent = user_agent
+            .map(|agent| HeaderValue::from_str(agent).map_err(|e| invalid(e.to_string())))
+            .transpose()?;
+        Ok(Self {
+            url: endpoint.url.clone(),
+            user_agent_text: user_agent.map(str::to_owned),
+            uri,
+            host,
+            user_agent: agent,
+        })
+    }
 }
 
 fn sign(
@@ -207,7 +272,7 @@ fn sign(
 ) -> Result<(), SigningError> {
     let params = signing_params(credentials, ctx);
     let mut derived = None;
-    sigv4::sign(request, &params, signing_key(ctx, &params, &mut derived)?).map(drop)
+    sigv4::sign_in_place(request, &params, signing_key(ctx, &params, &mut derived)?)
 }
 
 fn signing_params<'a>(
@@ -284,9 +349,38 @@ pub struct ResultReader<'a> {
 impl<'a> ResultReader<'a> {
     /// The text at `path` below the result element (`Credentials/AccessKeyId`).
     pub fn text(&self, path: &str) -> Option<&'a str> {
-        self.doc.leaves.iter().find_map(|(p, text)| {
-            let rest = p.strip_prefix(self.action)?.strip_prefix("Result/")?;
-            (rest == path).then_some(text.as_str())
+        self.text_at(&[path])
+    }
+
+    /// The text at the path `pieces` joined by `/`, without joining them.
+    ///
+    /// Every lookup reads every leaf, so a leaf is first judged by the
+    /// length of its path, which it knows: only a leaf of the right length
+    /// has its path compared.
+    fn text_at(&self, pieces: &[&str]) -> Option<&'a str> {
+        const RESULT: &str = "Result/";
+        let joined = pieces.iter().map(|p| p.len() + 1).sum::<usize>();
+        let want = self.action.len() + RESULT.len() + joined.saturating_sub(1);
+        self.doc.leaves.find_by_len(want, |p| {
+            let Some(mut rest) = p
+                .strip_prefix(self.action)
+                .and_then(|p| p.strip_prefix(RESULT))
+            else {
+                return false;
+            };
+            for (i, piece) in pieces.iter().enumerate() {
+                let next = if i > 0 {
+                    rest.strip_prefix("/").and_then(|r| r.strip_prefix(piece))
+                } else {
+                    rest.strip_prefix(piece)
+                };
+                match next {
+                    Some(r) => rest = r,
+                    None => return false,
+                }
+            }
+            // The lengths add up, so nothing of the path is left.
+            true
         })
     }
 
@@ -322,7 +416,11 @@ impl<'a> ResultReader<'a> {
 
     /// The `Credentials` structure at `path`, with all four members required.
     pub fn credentials(&self, path: &str) -> Result<Credentials, String> {
-        let member = |name: &str| self.required(&format!("{path}/{name}"));
+        let member = |name: &str| {
+            self.text_at(&[path, name])
+                .map(str::trim)
+                .ok_or_else(|| format!("missing {path}/{name}"))
+        };
         let expiration = member("Expiration")?;
         let expiration =
             parse_timestamp(expiration).map_err(|e| format!("{path}/Expiration: {e}"))?;
@@ -365,8 +463,19 @@ pub fn parse_with_limits<Op: Operation>(
     if !(200..300).contains(&status) {
         return Err(error::failure(status, header_id, body, limits));
     }
-    let doc = xml::parse(body, limits).map_err(|e| error::malformed(Op::ACTION, header_id, e))?;
-    if let Some(service_error) = error::service_error_from(&doc, status, header_id) {
+    xml::with_document(body, limits, |doc| {
+        read_document::<Op>(doc, status, header_id)
+    })
+    .map_err(|e| error::malformed(Op::ACTION, header_id, e))?
+}
+
+/// The output of `Op` from the document of a success status.
+fn read_document<Op: Operation>(
+    doc: &Document,
+    status: u16,
+    header_id: Option<&str>,
+) -> Result<Op::Output, ResponseError> {
+    if let Some(service_error) = error::service_error_from(doc, status, header_id) {
         // Some servers put an error document behind a 200.
         return Err(ResponseError::Service(service_error));
     }
@@ -384,7 +493,7 @@ pub fn parse_with_limits<Op: Operation>(
     let body_id = doc.get("ResponseMetadata/RequestId").map(str::trim);
     let request_id = body_id.or(header_id);
     let reader = ResultReader {
-        doc: &doc,
+        doc,
         action: Op::ACTION,
         request_id,
     };
@@ -396,4 +505,60 @@ pub fn header_request_id(headers: &HeaderMap) -> Option<&str> {
     ["x-amzn-requestid", "x-amz-request-id"]
         .iter()
         .find_map(|name| headers.get(*name)?.to_str().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use super::*;
+    use crate::endpoint::{self, EndpointConfig};
+    use crate::ops::GetCallerIdentity;
+
+    fn endpoint(region: &str) -> ResolvedEndpoint {
+        endpoint::resolve(&EndpointConfig::new().with_region(region)).unwrap()
+    }
+
+    fn shown(request: &http::Request<Vec<u8>>) -> String {
+        format!(
+            "{} {} {:?} {:?}",
+            request.method(),
+            request.uri(),
+            request.headers(),
+            request.body()
+        )
+    }
+
+    #[test]
+    fn a_target_builds_the_request_a_fresh_parse_builds() {
+        let credentials = Credentials::new("AKIDEXAMPLE", "secret", Some("token".into()));
+        let here = endpoint("eu-west-1");
+        let elsewhere = endpoint("eu-west-2");
+        let time = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let ctx = RequestContext::new(&here, time)
+            .credentials(&credentials)
+            .user_agent("agent/1");
+        let plain = shown(&build(&GetCallerIdentity::new(), &ctx).unwrap());
+        assert!(plain.contains("\"user-agent\": \"agent/1\""), "{plain}");
+        let target = RequestTarget::new(&here, Some("agent/1")).unwrap();
+        let with = |target: &RequestTarget| {
+            shown(&build(&GetCallerIdentity::new(), &ctx.target(target)).unwrap())
+        };
+        assert_eq!(with(&target), plain);
+        // Made for another URL or user agent, it is not used.
+        assert_eq!(
+            with(&RequestTarget::new(&elsewhere, Some("agent/1")).unwrap()),
+            plain
+        );
+        assert_eq!(with(&RequestTarget::new(&here, None).unwrap()), plain);
+        // A URL no request can have is refused by both.
+        let mut bad = here.clone();
+        bad.url = "https://bad host".into();
+        assert!(RequestTarget::new(&bad, None).is_err());
+        let ctx = RequestContext::new(&bad, time).credentials(&credentials);
+        assert!(matches!(
+            build(&GetCallerIdentity::new(), &ctx.target(&target)),
+            Err(BuildError::InvalidRequest { .. })
+        ));
+    }
 }

@@ -152,21 +152,21 @@ pub(crate) fn validate_provided_contexts(
 
 pub(crate) fn write_tags(form: &mut FormWriter, member: &str, tags: &[Tag]) {
     for (i, tag) in tags.iter().enumerate() {
-        form.param(format_args!("{member}.member.{}.Key", i + 1), &tag.key);
-        form.param(format_args!("{member}.member.{}.Value", i + 1), &tag.value);
+        form.member(member, i + 1, "Key", &tag.key);
+        form.member(member, i + 1, "Value", &tag.value);
     }
 }
 
 pub(crate) fn write_strings(form: &mut FormWriter, member: &str, values: &[String]) {
     for (i, value) in values.iter().enumerate() {
-        form.param(format_args!("{member}.member.{}", i + 1), value);
+        form.member(member, i + 1, "", value);
     }
 }
 
 pub(crate) fn write_policy_arns(form: &mut FormWriter, member: &str, arns: &[PolicyDescriptor]) {
     for (i, p) in arns.iter().enumerate() {
         if let Some(arn) = &p.arn {
-            form.param(format_args!("{member}.member.{}.arn", i + 1), arn);
+            form.member(member, i + 1, "arn", arn);
         }
     }
 }
@@ -178,27 +178,50 @@ pub(crate) fn write_provided_contexts(
 ) {
     for (i, c) in contexts.iter().enumerate() {
         if let Some(arn) = &c.provider_arn {
-            form.param(format_args!("{member}.member.{}.ProviderArn", i + 1), arn);
+            form.member(member, i + 1, "ProviderArn", arn);
         }
         if let Some(assertion) = &c.context_assertion {
-            form.param(
-                format_args!("{member}.member.{}.ContextAssertion", i + 1),
-                assertion,
-            );
+            form.member(member, i + 1, "ContextAssertion", assertion);
         }
     }
 }
 
 pub(crate) fn write_opt(form: &mut FormWriter, name: &str, value: Option<&str>) {
     if let Some(value) = value {
-        form.param(name, value);
+        form.field(name, value);
     }
 }
 
 pub(crate) fn write_int(form: &mut FormWriter, name: &str, value: Option<i32>) {
     if let Some(value) = value {
-        form.param(name, &value.to_string());
+        let mut digits = itoa_buffer();
+        form.field(name, format_i32(&mut digits, value));
     }
+}
+
+/// Room for any `i32` in decimal.
+fn itoa_buffer() -> [u8; 11] {
+    [0; 11]
+}
+
+/// `value` in decimal, written into `buf` rather than a new string.
+fn format_i32(buf: &mut [u8; 11], value: i32) -> &str {
+    let mut at = buf.len();
+    let mut n = value.unsigned_abs();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if value < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    // Digits and `-` are ASCII.
+    std::str::from_utf8(&buf[at..]).unwrap_or_default()
 }
 
 // ---- output structures ----
@@ -216,5 +239,18 @@ pub(crate) fn read_assumed_role_user(
         })),
         (None, Some(_)) => Err("missing AssumedRoleUser/AssumedRoleId".into()),
         (Some(_), None) => Err("missing AssumedRoleUser/Arn".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_are_written_as_to_string_writes_them() {
+        for value in [0, 1, -1, 9, 10, 900, 43_200, -43_200, i32::MAX, i32::MIN] {
+            let mut buf = itoa_buffer();
+            assert_eq!(format_i32(&mut buf, value), value.to_string());
+        }
     }
 }

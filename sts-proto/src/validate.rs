@@ -149,33 +149,31 @@ impl Chars {
         }
     }
 
-    /// The ASCII characters the pattern allows, bit `b` for the byte `b`:
-    /// the common case (ASCII names, ARNs, policies) is decided by one
-    /// table lookup a byte, and only other characters pay for the general
-    /// rules of [`allows`](Self::allows) (for tags, Unicode general
-    /// categories).
-    fn ascii_table(self) -> u128 {
+    /// Whether the pattern allows the byte `b` as a character of its own:
+    /// `true` only for the ASCII characters it allows. The common case
+    /// (ASCII names, ARNs, policies) is decided by one lookup a byte, and
+    /// only strings with other characters pay for the general rules of
+    /// [`allows`](Self::allows) (for tags, Unicode general categories).
+    fn byte_table(self) -> &'static [bool; 256] {
         // Each table is computed once, at compile time.
         match self {
-            Chars::Any => const { Chars::Any.build_ascii_table() },
-            Chars::Arn => const { Chars::Arn.build_ascii_table() },
-            Chars::Policy => const { Chars::Policy.build_ascii_table() },
-            Chars::Name => const { Chars::Name.build_ascii_table() },
-            Chars::ExternalId => const { Chars::ExternalId.build_ascii_table() },
-            Chars::SerialNumber => const { Chars::SerialNumber.build_ascii_table() },
-            Chars::Digits => const { Chars::Digits.build_ascii_table() },
-            Chars::Word => const { Chars::Word.build_ascii_table() },
-            Chars::Tag => const { Chars::Tag.build_ascii_table() },
+            Chars::Any => const { &Chars::Any.build_byte_table() },
+            Chars::Arn => const { &Chars::Arn.build_byte_table() },
+            Chars::Policy => const { &Chars::Policy.build_byte_table() },
+            Chars::Name => const { &Chars::Name.build_byte_table() },
+            Chars::ExternalId => const { &Chars::ExternalId.build_byte_table() },
+            Chars::SerialNumber => const { &Chars::SerialNumber.build_byte_table() },
+            Chars::Digits => const { &Chars::Digits.build_byte_table() },
+            Chars::Word => const { &Chars::Word.build_byte_table() },
+            Chars::Tag => const { &Chars::Tag.build_byte_table() },
         }
     }
 
-    const fn build_ascii_table(self) -> u128 {
-        let mut table = 0u128;
+    const fn build_byte_table(self) -> [bool; 256] {
+        let mut table = [false; 256];
         let mut b = 0u8;
         while b < 128 {
-            if self.allows_ascii(b) {
-                table |= 1 << b;
-            }
+            table[b as usize] = self.allows_ascii(b);
             b += 1;
         }
         table
@@ -352,11 +350,7 @@ impl Validator {
         shape: &StrShape,
     ) -> Result<(), ValidationError> {
         let shown = || (!shape.sensitive).then(|| value.chars().take(VALUE_CUT).collect());
-        let counted = if value.is_ascii() {
-            ascii_len(value, shape.chars)
-        } else {
-            char_len(value, shape.chars)
-        };
+        let counted = checked_len(value, shape.chars);
         let len = match counted {
             Ok(len) => len,
             Err((found, position)) => {
@@ -424,24 +418,39 @@ impl Validator {
     }
 }
 
-/// The length of an ASCII `value` if `chars` allows all of it, else the
-/// first character it does not allow and its position.
-fn ascii_len(value: &str, chars: Chars) -> Result<usize, (char, usize)> {
-    let table = chars.ascii_table();
-    if table == u128::MAX {
+/// The length of `value` in characters if `chars` allows all of it, else
+/// the first character it does not allow and its position.
+///
+/// One branch-free pass of table lookups decides the usual string, ASCII
+/// and allowed; any other goes through [`char_len`], which finds the
+/// character to report.
+fn checked_len(value: &str, chars: Chars) -> Result<usize, (char, usize)> {
+    if chars == Chars::Any {
+        return Ok(if value.is_ascii() {
+            value.len()
+        } else {
+            value.chars().count()
+        });
+    }
+    let table = chars.byte_table();
+    if value.bytes().fold(true, |ok, b| ok & table[usize::from(b)]) {
         return Ok(value.len());
     }
-    match value.bytes().position(|b| table >> b & 1 == 0) {
-        None => Ok(value.len()),
-        Some(position) => Err((char::from(value.as_bytes()[position]), position)),
-    }
+    char_len(value, chars)
 }
 
-/// [`ascii_len`] for any text, counting characters.
+/// [`checked_len`] character by character: ASCII from the table, any other
+/// character by the general rules.
 fn char_len(value: &str, chars: Chars) -> Result<usize, (char, usize)> {
+    let table = chars.byte_table();
     let mut len = 0;
     for (position, c) in value.chars().enumerate() {
-        if !chars.allows(c) {
+        let allowed = if c.is_ascii() {
+            table[c as usize]
+        } else {
+            chars.allows(c)
+        };
+        if !allowed {
             return Err((c, position));
         }
         len += 1;
@@ -466,15 +475,175 @@ mod tests {
             Chars::Word,
             Chars::Tag,
         ] {
-            let table = chars.ascii_table();
+            let table = chars.byte_table();
             for b in 0u8..128 {
                 assert_eq!(
-                    table >> b & 1 == 1,
+                    table[usize::from(b)],
                     chars.allows(char::from(b)),
                     "{chars:?} and {b:#04x}"
                 );
             }
+            // A byte of a longer UTF-8 sequence is never a character of
+            // its own, so the table refuses it and the general rules decide.
+            assert!(table[128..].iter().all(|allowed| !allowed), "{chars:?}");
         }
+    }
+
+    /// Every shape of the model, by name.
+    const SHAPES: &[(&str, StrShape)] = &[
+        ("ARN", ARN),
+        ("ROLE_SESSION_NAME", ROLE_SESSION_NAME),
+        ("UNRESTRICTED_SESSION_POLICY", UNRESTRICTED_SESSION_POLICY),
+        ("SESSION_POLICY", SESSION_POLICY),
+        ("TAG_KEY", TAG_KEY),
+        ("TAG_VALUE", TAG_VALUE),
+        ("EXTERNAL_ID", EXTERNAL_ID),
+        ("SERIAL_NUMBER", SERIAL_NUMBER),
+        ("TOKEN_CODE", TOKEN_CODE),
+        ("SOURCE_IDENTITY", SOURCE_IDENTITY),
+        ("CONTEXT_ASSERTION", CONTEXT_ASSERTION),
+        ("SAML_ASSERTION", SAML_ASSERTION),
+        ("WEB_IDENTITY_TOKEN", WEB_IDENTITY_TOKEN),
+        ("PROVIDER_URL", PROVIDER_URL),
+        ("TARGET_PRINCIPAL", TARGET_PRINCIPAL),
+        ("ENCODED_MESSAGE", ENCODED_MESSAGE),
+        ("ACCESS_KEY_ID", ACCESS_KEY_ID),
+        ("TRADE_IN_TOKEN", TRADE_IN_TOKEN),
+        ("USER_NAME", USER_NAME),
+        ("AUDIENCE", AUDIENCE),
+        ("JWT_ALGORITHM", JWT_ALGORITHM),
+    ];
+
+    /// What [`Validator::string`] must answer, by the general rules alone:
+    /// every character through [`Chars::allows`], no table, no fast path.
+    fn slow_path(shape: &StrShape, value: &str) -> Result<(), ValidationError> {
+        let shown = || (!shape.sensitive).then(|| value.chars().take(VALUE_CUT).collect());
+        let error = |rule| ValidationError {
+            operation: "Test",
+            member: "M".to_owned(),
+            rule,
+            value: shown(),
+        };
+        let mut len = 0;
+        for (position, c) in value.chars().enumerate() {
+            if !shape.chars.allows(c) {
+                return Err(error(Rule::Pattern {
+                    allowed: shape.chars.describe(),
+                    found: if shape.sensitive { '?' } else { c },
+                    position,
+                }));
+            }
+            len += 1;
+        }
+        if len < shape.min || shape.max.is_some_and(|max| len > max) {
+            return Err(error(Rule::Length {
+                min: shape.min,
+                max: shape.max,
+                actual: len,
+            }));
+        }
+        Ok(())
+    }
+
+    /// A xorshift generator: the same strings on every run.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+
+        /// A character: mostly ASCII, else one of the class edges and
+        /// categories the rules single out, else any scalar value.
+        fn char(&mut self) -> char {
+            const EDGES: &[char] = &[
+                '\u{80}',
+                '\u{85}',
+                '\u{9f}',
+                '\u{a0}',
+                '\u{ff}',
+                '\u{100}',
+                'é',
+                'ß',
+                '日',
+                '٣',
+                '\u{345}',
+                '\u{24b6}',
+                '\u{1680}',
+                '\u{2000}',
+                '\u{200a}',
+                '\u{200b}',
+                '\u{2028}',
+                '\u{2029}',
+                '\u{202f}',
+                '\u{205f}',
+                '\u{3000}',
+                '\u{d7ff}',
+                '\u{e000}',
+                '\u{fffd}',
+                '\u{fffe}',
+                '\u{ffff}',
+                '\u{10000}',
+                '😀',
+                '\u{10ffff}',
+            ];
+            match self.below(10) {
+                0..=6 => char::from(self.below(128) as u8),
+                7 => EDGES[self.below(EDGES.len())],
+                _ => loop {
+                    let limit = if self.below(2) == 0 { 0x800 } else { 0x11_0000 };
+                    if let Some(c) = char::from_u32(self.below(limit) as u32) {
+                        break c;
+                    }
+                },
+            }
+        }
+
+        /// A string: all allowed ASCII, all ASCII, or anything, of a
+        /// length around the shapes' bounds.
+        fn string(&mut self, chars: Chars) -> String {
+            let len = [0, 1, 2, 5, 6, 9, 20, 33, 64, 65, 129, 300][self.below(12)];
+            let kind = self.below(3);
+            let mut s = String::new();
+            while s.chars().count() < len {
+                let c = self.char();
+                let keep = match kind {
+                    0 => c.is_ascii() && chars.allows(c),
+                    1 => c.is_ascii(),
+                    _ => true,
+                };
+                if keep {
+                    s.push(c);
+                }
+            }
+            s
+        }
+    }
+
+    #[test]
+    fn the_fast_path_answers_as_the_slow_path_on_random_strings() {
+        let v = Validator::new("Test");
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let (mut accepted, mut non_ascii) = (0, 0);
+        for (name, shape) in SHAPES {
+            for _ in 0..3000 {
+                let value = rng.string(shape.chars);
+                let fast = v.string("M", &value, shape);
+                assert_eq!(fast, slow_path(shape, &value), "{name} on {value:?}");
+                accepted += usize::from(fast.is_ok());
+                non_ascii += usize::from(!value.is_ascii());
+            }
+        }
+        // Both answers, and both kinds of text, were met often.
+        assert!(accepted > 10_000 && accepted < 50_000, "{accepted}");
+        assert!(non_ascii > 10_000, "{non_ascii}");
     }
 
     #[test]

@@ -255,11 +255,51 @@ fn wiped(bytes: String, dirty: usize) -> Vec<u8> {
 }
 
 impl Leaves {
+    /// Overwrites every byte the buffer was given and empties it, keeping
+    /// the buffer.
+    fn wipe(&mut self) {
+        let dirty = self.written.max(self.bytes.len());
+        let zeros = wiped(std::mem::take(&mut self.bytes), dirty);
+        // Zeros are UTF-8, so the buffer comes back whole.
+        self.bytes = String::from_utf8(zeros).unwrap_or_default();
+        self.bytes.clear();
+        self.written = 0;
+    }
+
     /// The leaves in document order, as `(path, text)`.
     pub fn iter(&self) -> LeafIter<'_> {
         LeafIter {
             leaves: self,
             next: 0,
+        }
+    }
+
+    /// The text of the first leaf whose path is `len` bytes long and
+    /// `matches`: lookups by path judge most leaves by the length alone.
+    pub(crate) fn find_by_len(
+        &self,
+        len: usize,
+        mut matches: impl FnMut(LeafPath<'_>) -> bool,
+    ) -> Option<&str> {
+        self.elements
+            .iter()
+            .filter(|e| e.is_leaf() && e.path_len as usize == len)
+            .find(|e| matches(self.path(e)))
+            .map(|e| self.text(e))
+    }
+
+    /// The path of `leaf`.
+    fn path<'a>(&'a self, leaf: &'a Element) -> LeafPath<'a> {
+        let first = self
+            .elements
+            .get(leaf.top as usize)
+            .map(|top| self.name_bytes(top))
+            .unwrap_or_default();
+        LeafPath {
+            leaves: self,
+            element: leaf,
+            first,
+            skip: 0,
         }
     }
 
@@ -410,18 +450,7 @@ impl<'a> Iterator for LeafIter<'a> {
         while let Some(element) = leaves.elements.get(self.next) {
             self.next += 1;
             if element.is_leaf() {
-                let first = leaves
-                    .elements
-                    .get(element.top as usize)
-                    .map(|top| leaves.name_bytes(top))
-                    .unwrap_or_default();
-                let path = LeafPath {
-                    leaves,
-                    element,
-                    first,
-                    skip: 0,
-                };
-                return Some((path, LeafText { leaves, element }));
+                return Some((leaves.path(element), LeafText { leaves, element }));
             }
         }
         None
@@ -626,6 +655,46 @@ fn push_xml10(out: &mut String, text: &str) {
 
 /// Reads `body` into a [`Document`] within `limits`.
 pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Document, XmlError> {
+    let mut doc = Document::default();
+    parse_into(body, limits, &mut doc)?;
+    Ok(doc)
+}
+
+/// The largest text buffer a thread keeps between documents; a larger one
+/// is dropped (and so wiped) after use.
+const KEPT_BYTES: usize = 64 * 1024;
+
+thread_local! {
+    /// A document's buffers, wiped and kept for the thread's next
+    /// document, so that reading a response allocates nothing once warm.
+    static SPARE: std::cell::Cell<Option<Document>> = const { std::cell::Cell::new(None) };
+}
+
+/// Reads `body` within `limits` and hands the document to `read`, in
+/// buffers the thread kept from its last document. They are wiped as soon
+/// as `read` returns, whatever it returns.
+pub(crate) fn with_document<R>(
+    body: &[u8],
+    limits: &XmlLimits,
+    read: impl FnOnce(&Document) -> R,
+) -> Result<R, XmlError> {
+    let mut doc = SPARE
+        .try_with(|s| s.take())
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let result = parse_into(body, limits, &mut doc).map(|()| read(&doc));
+    doc.leaves.wipe();
+    if doc.leaves.bytes.capacity() <= KEPT_BYTES {
+        // During the thread's exit there is no slot: the document is dropped.
+        let _ = SPARE.try_with(|s| s.set(Some(doc)));
+    }
+    result
+}
+
+/// [`parse`] into the buffers of `doc`, which is cleared first; its text
+/// buffer is replaced (the old one wiped) if it is too small for `body`.
+fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(), XmlError> {
     let limit = limits.max_body_bytes.min(MAX_ADDRESSABLE);
     if body.len() > limit {
         return Err(XmlError::TooLarge {
@@ -640,17 +709,20 @@ pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Document, XmlError> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = true;
 
-    let mut root = String::new();
+    let Document { root, leaves } = doc;
+    root.clear();
     // Names and leaf texts are no longer than the text they come from, and
     // come from separate parts of it, so this never grows.
-    let mut leaves = Leaves {
-        bytes: String::with_capacity(text.len()),
-        written: 0,
-        elements: Vec::with_capacity(limits.max_elements.min(32)),
-        count: 0,
-    };
-    // The open elements below the root, innermost last.
-    let mut open: Vec<u32> = Vec::with_capacity(limits.max_depth.min(8));
+    leaves.wipe();
+    if leaves.bytes.capacity() < text.len() {
+        leaves.bytes = String::with_capacity(text.len());
+    }
+    leaves.elements.clear();
+    leaves.elements.reserve(limits.max_elements.min(32));
+    leaves.count = 0;
+    // The innermost open element below the root, or `NO_PARENT`: the open
+    // elements are it and its chain of parents.
+    let mut open = NO_PARENT;
     let mut depth = 0usize;
     let mut elements = 0usize;
     // Whether the innermost open element has no child element yet, so its
@@ -674,13 +746,12 @@ pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Document, XmlError> {
                         limit: limits.max_elements,
                     });
                 }
-                if !is_xml_name(start.name().into_inner()) {
+                let Some(name) = local_name(start.name().into_inner()) else {
                     return Err(XmlError::Malformed("invalid element name".into()));
-                }
-                let name = start.local_name().into_inner();
+                };
                 let empty = matches!(event, Event::Empty(_));
                 if depth == 0 {
-                    root = name.to_owned();
+                    root.push_str(name);
                     if empty {
                         root_closed = true;
                     } else {
@@ -694,7 +765,7 @@ pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Document, XmlError> {
                         limit: limits.max_depth,
                     });
                 }
-                let parent = open.last().copied().unwrap_or(NO_PARENT);
+                let parent = open;
                 let parent_path = leaves
                     .elements
                     .get(parent as usize)
@@ -729,7 +800,7 @@ pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Document, XmlError> {
                     // The parent now has a child.
                     collecting = false;
                 } else {
-                    open.push(index);
+                    open = index;
                     depth += 1;
                     collecting = true;
                 }
@@ -740,7 +811,8 @@ pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Document, XmlError> {
                     root_closed = true;
                     continue;
                 }
-                let closed = open.pop().and_then(|i| leaves.elements.get_mut(i as usize));
+                let closed = leaves.elements.get_mut(open as usize);
+                open = closed.as_ref().map_or(NO_PARENT, |e| e.parent);
                 if let (true, Some(e)) = (collecting, closed) {
                     let text_start = e.name_start.saturating_add(e.name_len) as usize;
                     e.text_len = pos(leaves.bytes.len().saturating_sub(text_start));
@@ -805,7 +877,7 @@ pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Document, XmlError> {
             "document ends before the root element closes".into(),
         ));
     }
-    Ok(Document { root, leaves })
+    Ok(())
 }
 
 /// The XML `Name` production, simplified to ASCII precision: non-ASCII
@@ -818,6 +890,47 @@ fn is_xml_name(name: &str) -> bool {
     let start = |c: char| c.is_ascii_alphabetic() || c == '_' || c == ':' || !c.is_ascii();
     start(first) && chars.all(|c| start(c) || c.is_ascii_digit() || c == '-' || c == '.')
 }
+
+/// The part of `name` after its first `:` (all of it without one), if
+/// `name` is an [XML name](is_xml_name); one pass over the bytes, which
+/// decides as the character test does because every byte of a non-ASCII
+/// character is accepted, as the character is.
+fn local_name(name: &str) -> Option<&str> {
+    let (&first, rest) = name.as_bytes().split_first()?;
+    let valid = NAME_BYTES[usize::from(first)] == NAME_START
+        && rest
+            .iter()
+            .fold(true, |ok, &b| ok & (NAME_BYTES[usize::from(b)] != 0));
+    if !valid {
+        return None;
+    }
+    match name.bytes().position(|b| b == b':') {
+        Some(colon) => name.get(colon + 1..),
+        None => Some(name),
+    }
+}
+
+/// [`NAME_BYTES`] of a byte that may start a name.
+const NAME_START: u8 = 2;
+
+/// 2 for a byte that may start a name, 1 for one that may only follow, 0
+/// for neither.
+const NAME_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = if c.is_ascii_alphabetic() || c == b'_' || c == b':' || !c.is_ascii() {
+            NAME_START
+        } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
+            1
+        } else {
+            0
+        };
+        b += 1;
+    }
+    table
+};
 
 /// The longest reason [`describe`] gives, in characters.
 const MAX_REASON_CHARS: usize = 200;
@@ -991,6 +1104,64 @@ mod tests {
         assert_eq!((wiped.as_ptr(), wiped.capacity()), (at, 32));
         assert_eq!(wiped, [0; 11]);
         assert_eq!(super::wiped(String::with_capacity(4), 100), [0; 4]);
+    }
+
+    #[test]
+    fn a_thread_reuses_its_buffers_and_empties_them_after_each_document() {
+        let limits = XmlLimits::default();
+        let buffer = |doc: &Document| doc.leaves.bytes.as_ptr() as usize;
+        let first = with_document(b"<R><A>secret</A><B><C/></B></R>", &limits, |doc| {
+            assert_eq!((doc.root.as_str(), doc.get("A")), ("R", Some("secret")));
+            buffer(doc)
+        })
+        .unwrap();
+        let kept = SPARE.with(|s| s.take()).unwrap();
+        assert!(kept.leaves.bytes.is_empty() && kept.leaves.written == 0);
+        SPARE.with(|s| s.set(Some(kept)));
+        // A failure wipes too, and leaves nothing of its document behind.
+        assert!(with_document(b"<Q><A>half</A>", &limits, |_| ()).is_err());
+        let second = with_document(b"<S><D>x</D></S>", &limits, |doc| {
+            assert_eq!(doc.root, "S");
+            assert_eq!(doc.leaves.len(), 1);
+            assert_eq!((doc.get("A"), doc.get("D")), (None, Some("x")));
+            buffer(doc)
+        })
+        .unwrap();
+        assert_eq!(first, second);
+        // A body larger than the buffer gets a buffer of its own size.
+        let big = format!("<R><A>{}</A></R>", "y".repeat(1000));
+        with_document(big.as_bytes(), &limits, |doc| {
+            assert_eq!(doc.leaves.bytes.capacity(), big.len());
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn local_names_are_checked_and_cut_as_before() {
+        for name in [
+            "A",
+            "a:b",
+            "a:b:c",
+            ":a",
+            "a:",
+            "_x-1.2",
+            "1a",
+            "-a",
+            ".a",
+            "é",
+            "aé",
+            "a b",
+            "",
+            "a\"",
+            "日本:語",
+            "x\u{0}",
+            "a/b",
+            "a>",
+        ] {
+            let before =
+                is_xml_name(name).then(|| quick_xml::name::QName(name).local_name().into_inner());
+            assert_eq!(local_name(name), before, "{name:?}");
+        }
     }
 
     #[test]

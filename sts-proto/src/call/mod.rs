@@ -81,7 +81,7 @@ use std::time::{Duration, SystemTime};
 use crate::credentials::Credentials;
 use crate::endpoint::ResolvedEndpoint;
 use crate::error::ResponseError;
-use crate::operation::{BuildError, Operation};
+use crate::operation::{BuildError, Operation, RequestTarget};
 use crate::retry::{
     ClockOffsetMillis, RetryConfig, RetryKind, RetryQuota, TransportFailure, classify_response,
     classify_transport,
@@ -107,6 +107,9 @@ pub struct CallOptions<'a> {
     pub endpoint: &'a ResolvedEndpoint,
     /// The `User-Agent` header to send, if any.
     pub user_agent: Option<&'a str>,
+    /// The endpoint's URI and headers parsed once for the client's calls;
+    /// see [`RequestContext::target`](crate::operation::RequestContext::target).
+    pub target: Option<&'a RequestTarget>,
     /// The retry policy.
     pub retry: &'a RetryConfig,
     /// The client's retry quota.
@@ -139,6 +142,7 @@ impl<'a> CallOptions<'a> {
         Self {
             endpoint,
             user_agent: None,
+            target: None,
             retry,
             quota,
             rate_limiter: None,

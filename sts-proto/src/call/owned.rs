@@ -66,6 +66,7 @@ impl SharedOptions {
         CallOptions {
             endpoint: &self.endpoint,
             user_agent: self.user_agent.as_deref(),
+            target: None,
             retry: &self.retry,
             quota: &self.quota,
             rate_limiter: self.rate_limiter.as_deref(),

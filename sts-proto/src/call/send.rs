@@ -50,6 +50,7 @@ impl<Op: Operation> Call<'_, Op> {
         let signed_at = signing.time();
         let mut ctx = RequestContext::new(self.options.endpoint, signed_at);
         ctx.user_agent = self.options.user_agent;
+        ctx.target = self.options.target;
         ctx.credentials = signing.credentials;
         ctx.signing_key = signing.signing_key;
         let request = match operation::build(&Validated(self.op), &ctx) {

@@ -199,8 +199,8 @@ impl Operation for AssumeRole {
     }
 
     fn write_form(&self, form: &mut FormWriter) {
-        form.param("RoleArn", &self.role_arn);
-        form.param("RoleSessionName", &self.role_session_name);
+        form.field("RoleArn", &self.role_arn);
+        form.field("RoleSessionName", &self.role_session_name);
         types::write_policy_arns(form, "PolicyArns", &self.policy_arns);
         types::write_opt(form, "Policy", self.policy.as_deref());
         types::write_int(form, "DurationSeconds", self.duration_seconds);

@@ -108,9 +108,9 @@ impl Operation for AssumeRoleWithSaml {
     }
 
     fn write_form(&self, form: &mut FormWriter) {
-        form.param("RoleArn", &self.role_arn);
-        form.param("PrincipalArn", &self.principal_arn);
-        form.param("SAMLAssertion", self.saml_assertion.expose());
+        form.field("RoleArn", &self.role_arn);
+        form.field("PrincipalArn", &self.principal_arn);
+        form.field("SAMLAssertion", self.saml_assertion.expose());
         types::write_policy_arns(form, "PolicyArns", &self.policy_arns);
         types::write_opt(form, "Policy", self.policy.as_deref());
         types::write_int(form, "DurationSeconds", self.duration_seconds);

@@ -123,9 +123,9 @@ impl Operation for AssumeRoleWithWebIdentity {
     }
 
     fn write_form(&self, form: &mut FormWriter) {
-        form.param("RoleArn", &self.role_arn);
-        form.param("RoleSessionName", &self.role_session_name);
-        form.param("WebIdentityToken", self.web_identity_token.expose());
+        form.field("RoleArn", &self.role_arn);
+        form.field("RoleSessionName", &self.role_session_name);
+        form.field("WebIdentityToken", self.web_identity_token.expose());
         types::write_opt(form, "ProviderId", self.provider_id.as_deref());
         types::write_policy_arns(form, "PolicyArns", &self.policy_arns);
         types::write_opt(form, "Policy", self.policy.as_deref());

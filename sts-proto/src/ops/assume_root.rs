@@ -65,7 +65,7 @@ impl Operation for AssumeRoot {
     }
 
     fn write_form(&self, form: &mut FormWriter) {
-        form.param("TargetPrincipal", &self.target_principal);
+        form.field("TargetPrincipal", &self.target_principal);
         types::write_opt(
             form,
             "TaskPolicyArn.arn",

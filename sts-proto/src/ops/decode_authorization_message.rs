@@ -45,7 +45,7 @@ impl Operation for DecodeAuthorizationMessage {
     }
 
     fn write_form(&self, form: &mut FormWriter) {
-        form.param("EncodedMessage", &self.encoded_message);
+        form.field("EncodedMessage", &self.encoded_message);
     }
 
     fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String> {

@@ -44,7 +44,7 @@ impl Operation for GetAccessKeyInfo {
     }
 
     fn write_form(&self, form: &mut FormWriter) {
-        form.param("AccessKeyId", &self.access_key_id);
+        form.field("AccessKeyId", &self.access_key_id);
     }
 
     fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String> {

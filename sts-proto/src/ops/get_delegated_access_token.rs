@@ -51,7 +51,7 @@ impl Operation for GetDelegatedAccessToken {
     }
 
     fn write_form(&self, form: &mut FormWriter) {
-        form.param("TradeInToken", self.trade_in_token.expose());
+        form.field("TradeInToken", self.trade_in_token.expose());
     }
 
     fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String> {

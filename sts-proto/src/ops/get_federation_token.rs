@@ -88,7 +88,7 @@ impl Operation for GetFederationToken {
     }
 
     fn write_form(&self, form: &mut FormWriter) {
-        form.param("Name", &self.name);
+        form.field("Name", &self.name);
         types::write_opt(form, "Policy", self.policy.as_deref());
         types::write_policy_arns(form, "PolicyArns", &self.policy_arns);
         types::write_int(form, "DurationSeconds", self.duration_seconds);

@@ -87,7 +87,7 @@ impl Operation for GetWebIdentityToken {
     fn write_form(&self, form: &mut FormWriter) {
         types::write_strings(form, "Audience", &self.audience);
         types::write_int(form, "DurationSeconds", self.duration_seconds);
-        form.param("SigningAlgorithm", &self.signing_algorithm);
+        form.field("SigningAlgorithm", &self.signing_algorithm);
         types::write_tags(form, "Tags", &self.tags);
     }
 

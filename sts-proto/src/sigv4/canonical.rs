@@ -21,61 +21,16 @@ pub(super) struct RequestParts<'a> {
     pub(super) payload_hash: &'a str,
 }
 
-/// A canonical request, and where its signed-headers line is, so that the
-/// `Authorization` header can copy it instead of writing it again.
+/// A canonical request, for presigning, which hands the text out.
 pub(super) struct CanonicalRequest {
     pub(super) text: String,
-    pub(super) signed_headers: Range<usize>,
 }
 
 impl CanonicalRequest {
     pub(super) fn new(parts: &RequestParts<'_>, settings: &SigningSettings) -> Self {
-        // Raw query text may triple when encoded; added parameters are
-        // encoded already.
-        let query_len = 3 * parts.query.map_or(0, str::len)
-            + parts
-                .added_query
-                .iter()
-                .map(|(name, value)| name.len() + value.len() + 2)
-                .sum::<usize>();
-        // One allocation: every part's worst case is bounded above.
-        let mut text = String::with_capacity(
-            parts.method.len()
-                + 3 * parts.path.len()
-                + query_len
-                + parts.headers.text_len()
-                + parts.payload_hash.len()
-                + 8,
-        );
-        text.push_str(parts.method);
-        text.push('\n');
-        write_canonical_uri(
-            &mut text,
-            parts.path,
-            settings.normalize_path,
-            settings.double_encode,
-        );
-        text.push('\n');
-        write_canonical_query(&mut text, parts.query, parts.added_query);
-        text.push('\n');
-        parts.headers.write_canonical(&mut text);
-        text.push('\n');
-        let start = text.len();
-        parts.headers.write_names(&mut text);
-        let signed_headers = start..text.len();
-        text.push('\n');
-        text.push_str(parts.payload_hash);
-        Self {
-            text,
-            signed_headers,
-        }
-    }
-
-    /// The `;`-separated names of the signed headers.
-    pub(super) fn signed_headers(&self) -> &str {
-        self.text
-            .get(self.signed_headers.clone())
-            .unwrap_or_default()
+        let mut text = String::new();
+        write(parts, settings, &mut text, 0);
+        Self { text }
     }
 
     /// `AWS4-HMAC-SHA256\n{stamp}\n{scope}\n{hex(sha256(canonical request))}`.
@@ -90,6 +45,88 @@ impl CanonicalRequest {
         push_hex(&mut sts, &Sha256::digest(self.text.as_bytes()));
         sts
     }
+}
+
+/// Writes the canonical request into `text`, which is cleared first (a
+/// caller that signs often lends the same buffer each time), with room
+/// for `then` more bytes after it; returns where its signed-headers line is.
+///
+/// The text can hold the session token, so the buffer must not move once
+/// written: a `String` that grows leaves its old buffer unwiped.
+pub(super) fn write(
+    parts: &RequestParts<'_>,
+    settings: &SigningSettings,
+    text: &mut String,
+    then: usize,
+) -> Range<usize> {
+    text.clear();
+    // Raw query text may triple when encoded; added parameters are
+    // encoded already.
+    let query_len = 3 * parts.query.map_or(0, str::len)
+        + parts
+            .added_query
+            .iter()
+            .map(|(name, value)| name.len() + value.len() + 2)
+            .sum::<usize>();
+    // One allocation at most: every part's worst case is bounded above.
+    text.reserve(
+        parts.method.len()
+            + 3 * parts.path.len()
+            + query_len
+            + parts.headers.text_len()
+            + parts.payload_hash.len()
+            + 8
+            + then,
+    );
+    text.push_str(parts.method);
+    text.push('\n');
+    write_canonical_uri(
+        text,
+        parts.path,
+        settings.normalize_path,
+        settings.double_encode,
+    );
+    text.push('\n');
+    write_canonical_query(text, parts.query, parts.added_query);
+    text.push('\n');
+    parts.headers.write_canonical(text);
+    text.push('\n');
+    let start = text.len();
+    parts.headers.write_names(text);
+    let signed_headers = start..text.len();
+    text.push('\n');
+    text.push_str(parts.payload_hash);
+    signed_headers
+}
+
+/// The length of the string to sign for `stamp` and `scope`.
+pub(super) fn string_to_sign_len(stamp: &str, scope: &str) -> usize {
+    ALGORITHM.len() + stamp.len() + scope.len() + 3 + 64
+}
+
+/// Appends the string to sign of the canonical request that is all of
+/// `text` so far, and returns where it starts. [`write`] leaves room for
+/// it ([`string_to_sign_len`]).
+pub(super) fn append_string_to_sign(text: &mut String, stamp: &str, scope: &str) -> usize {
+    let hash = Sha256::digest(text.as_bytes());
+    let start = text.len();
+    let needed = string_to_sign_len(stamp, scope);
+    if text.capacity() - text.len() < needed {
+        // Not reached when `write` was told; a move that wipes what it
+        // leaves, should it be.
+        let mut bigger = String::with_capacity(start + needed);
+        bigger.push_str(text);
+        crate::secret::wipe_in_place(text);
+        *text = bigger;
+    }
+    text.push_str(ALGORITHM);
+    text.push('\n');
+    text.push_str(stamp);
+    text.push('\n');
+    text.push_str(scope);
+    text.push('\n');
+    push_hex(text, &hash);
+    start
 }
 
 /// The payload's stand-in in the canonical request, kept on the stack.

@@ -7,10 +7,11 @@ use crate::time::UtcFields;
 
 /// `YYYYMMDDTHHMMSSZ`, whose first eight characters are the scope date.
 ///
-/// Written by hand rather than with `format!` because it is on the path of
-/// every signature and is just sixteen digits.
+/// Written by hand rather than with `format!`, and kept on the stack,
+/// because it is on the path of every signature (made for the key check and
+/// the signature alike) and is just sixteen digits.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct AmzDate(String);
+pub(super) struct AmzDate([u8; 16]);
 
 impl AmzDate {
     pub(super) fn new(time: SystemTime) -> Result<Self, SigningError> {
@@ -19,38 +20,35 @@ impl AmzDate {
             .ok()
             .filter(|y| *y <= 9999)
             .ok_or(SigningError::TimeOutOfRange)?;
-        let mut s = String::with_capacity(16);
-        push_digits(&mut s, year, 4);
-        push_digits(&mut s, f.month, 2);
-        push_digits(&mut s, f.day, 2);
-        s.push('T');
-        push_digits(&mut s, f.hour, 2);
-        push_digits(&mut s, f.minute, 2);
-        push_digits(&mut s, f.second, 2);
-        s.push('Z');
+        let mut s = [0u8; 16];
+        put_digits(&mut s[0..4], year);
+        put_digits(&mut s[4..6], f.month);
+        put_digits(&mut s[6..8], f.day);
+        s[8] = b'T';
+        put_digits(&mut s[9..11], f.hour);
+        put_digits(&mut s[11..13], f.minute);
+        put_digits(&mut s[13..15], f.second);
+        s[15] = b'Z';
         Ok(Self(s))
     }
 
     /// `YYYYMMDD`.
     pub(super) fn date(&self) -> &str {
-        self.0.get(..8).unwrap_or_default()
+        self.stamp().get(..8).unwrap_or_default()
     }
 
     /// `YYYYMMDDTHHMMSSZ`.
     pub(super) fn stamp(&self) -> &str {
-        &self.0
-    }
-
-    /// The stamp as an owned string, to become a header value without a copy.
-    pub(super) fn into_stamp(self) -> String {
-        self.0
+        // Digits, `T` and `Z` are ASCII, so this never falls back.
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 }
 
-fn push_digits(out: &mut String, value: u32, width: u32) {
-    for place in (0..width).rev() {
-        let digit = value / 10u32.pow(place) % 10;
-        out.push(char::from(b'0' + digit as u8));
+/// Writes the last `out.len()` decimal digits of `value`.
+fn put_digits(out: &mut [u8], mut value: u32) {
+    for slot in out.iter_mut().rev() {
+        *slot = b'0' + (value % 10) as u8;
+        value /= 10;
     }
 }
 

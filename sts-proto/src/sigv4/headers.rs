@@ -27,11 +27,19 @@ pub const UNSIGNED_HEADERS: &[&str] = &[
 /// A header to sign: its lower-case name and its value as sent.
 pub(super) type Entry<'a> = (&'a str, &'a str);
 
+/// How many headers are kept on the stack; more go to the heap. A signed
+/// STS request has five or six.
+const INLINE: usize = 8;
+
 /// The headers to sign, sorted by name. Values of a repeated name keep
 /// their request order, which the canonical form preserves.
 #[derive(Debug)]
 pub(super) struct SignedHeaders<'a> {
-    entries: Vec<Entry<'a>>,
+    inline: [Entry<'a>; INLINE],
+    /// How many of `inline` are in use.
+    len: usize,
+    /// All the entries instead, when there are more than fit inline.
+    spilled: Vec<Entry<'a>>,
 }
 
 impl<'a> SignedHeaders<'a> {
@@ -42,7 +50,14 @@ impl<'a> SignedHeaders<'a> {
         replaced: &[&str],
         added: &[Entry<'a>],
     ) -> Result<Self, SigningError> {
-        let mut entries = Vec::with_capacity(headers.len() + added.len());
+        let mut signed = Self {
+            inline: [("", ""); INLINE],
+            len: 0,
+            spilled: Vec::new(),
+        };
+        if headers.len() + added.len() > INLINE {
+            signed.spilled.reserve(headers.len() + added.len());
+        }
         for (name, value) in headers {
             let name = name.as_str();
             if UNSIGNED_HEADERS.contains(&name) || replaced.contains(&name) {
@@ -53,18 +68,49 @@ impl<'a> SignedHeaders<'a> {
                     name: name.to_owned(),
                 }
             })?;
-            entries.push((name, value));
+            signed.push((name, value));
         }
-        entries.extend_from_slice(added);
+        for &entry in added {
+            signed.push(entry);
+        }
         // Stable, so repeated names keep their values' order.
-        entries.sort_by(|a, b| a.0.cmp(b.0));
-        Ok(Self { entries })
+        signed.entries_mut().sort_by(|a, b| a.0.cmp(b.0));
+        Ok(signed)
+    }
+
+    fn push(&mut self, entry: Entry<'a>) {
+        if self.spilled.capacity() > 0 {
+            self.spilled.push(entry);
+        } else if let Some(slot) = self.inline.get_mut(self.len) {
+            *slot = entry;
+            self.len += 1;
+        } else {
+            // Counted above, so not reached; kept correct anyway.
+            self.spilled.extend_from_slice(&self.inline);
+            self.spilled.push(entry);
+        }
+    }
+
+    fn entries(&self) -> &[Entry<'a>] {
+        if self.spilled.is_empty() {
+            &self.inline[..self.len]
+        } else {
+            &self.spilled
+        }
+    }
+
+    fn entries_mut(&mut self) -> &mut [Entry<'a>] {
+        if self.spilled.is_empty() {
+            &mut self.inline[..self.len]
+        } else {
+            &mut self.spilled
+        }
     }
 
     /// An upper bound of the bytes [`Self::write_canonical`] and two
     /// [`Self::write_names`] append, to size buffers once.
     pub(super) fn text_len(&self) -> usize {
-        self.entries
+        self.entries()
             .iter()
             .map(|(name, value)| 2 * name.len() + value.len() + 3)
             .sum()
@@ -74,7 +120,7 @@ impl<'a> SignedHeaders<'a> {
     /// whitespace folded to one space, repeated names' values joined by `,`.
     pub(super) fn write_canonical(&self, out: &mut String) {
         let mut previous: Option<&str> = None;
-        for &(name, value) in &self.entries {
+        for &(name, value) in self.entries() {
             if previous == Some(name) {
                 out.push(',');
             } else {
@@ -95,7 +141,7 @@ impl<'a> SignedHeaders<'a> {
     /// Appends the signed header names, `;`-separated.
     pub(super) fn write_names(&self, out: &mut String) {
         let mut previous: Option<&str> = None;
-        for &(name, _) in &self.entries {
+        for &(name, _) in self.entries() {
             if previous == Some(name) {
                 continue;
             }

@@ -63,6 +63,7 @@ pub use output::SigningOutput;
 pub use presign::{MAX_EXPIRES_IN, MIN_EXPIRES_IN, presign};
 pub use settings::{PayloadHash, SessionTokenMode, SigningParams, SigningSettings};
 pub use sign::sign;
+pub(crate) use sign::sign_in_place;
 
 /// The algorithm name that starts every string to sign and `Authorization`.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";

@@ -3,11 +3,17 @@
 use http::Request;
 use http::header::{AUTHORIZATION, HOST, HeaderName, HeaderValue};
 
-use super::canonical::{CanonicalRequest, PayloadText, RequestParts};
+use std::cell::Cell;
+
+use super::canonical::{
+    self, PayloadText, RequestParts, append_string_to_sign, string_to_sign_len,
+};
 use super::date::AmzDate;
 use super::headers::{Entry, SignedHeaders};
 use super::host::host_to_add;
+use super::key::Signature;
 use super::{ALGORITHM, SessionTokenMode, SigningError, SigningKey, SigningOutput, SigningParams};
+use crate::secret::wipe_in_place;
 
 const X_AMZ_DATE: &str = "x-amz-date";
 const X_AMZ_SECURITY_TOKEN: &str = "x-amz-security-token";
@@ -36,6 +42,64 @@ pub fn sign(
     params: &SigningParams<'_>,
     key: &SigningKey,
 ) -> Result<SigningOutput, SigningError> {
+    let mut texts = Texts(String::new());
+    let (sts_start, signature) = sign_with(request, params, key, &mut texts)?;
+    let string_to_sign = texts.0.get(sts_start..).unwrap_or_default().to_owned();
+    let mut canonical_request = std::mem::take(&mut texts.0);
+    canonical_request.truncate(sts_start);
+    Ok(SigningOutput {
+        canonical_request,
+        string_to_sign,
+        signature,
+    })
+}
+
+/// The largest text buffer a thread keeps between signatures.
+const KEPT_BYTES: usize = 64 * 1024;
+
+thread_local! {
+    /// The texts' buffer, wiped and kept for the thread's next signature.
+    static SCRATCH: Cell<String> = const { Cell::new(String::new()) };
+}
+
+/// [`sign`] without handing out the texts, which are written into a buffer
+/// the thread keeps (wiped after each use), so that signing allocates only
+/// the headers it adds.
+pub(crate) fn sign_in_place(
+    request: &mut Request<Vec<u8>>,
+    params: &SigningParams<'_>,
+    key: &SigningKey,
+) -> Result<(), SigningError> {
+    let mut texts = Texts(SCRATCH.try_with(Cell::take).unwrap_or_default());
+    let result = sign_with(request, params, key, &mut texts).map(drop);
+    wipe_in_place(&mut texts.0);
+    if texts.0.capacity() <= KEPT_BYTES {
+        let kept = std::mem::take(&mut texts.0);
+        // During the thread's exit there is no slot: the buffer is dropped.
+        let _ = SCRATCH.try_with(|s| s.set(kept));
+    }
+    result
+}
+
+/// The canonical request and, after it, the string to sign, in one buffer
+/// that is wiped when dropped: the canonical request holds the session
+/// token when the token is signed.
+struct Texts(String);
+
+impl Drop for Texts {
+    fn drop(&mut self) {
+        wipe_in_place(&mut self.0);
+    }
+}
+
+/// Signs `request`, writing the texts into `texts`; returns where the
+/// string to sign starts in it, and the signature.
+fn sign_with(
+    request: &mut Request<Vec<u8>>,
+    params: &SigningParams<'_>,
+    key: &SigningKey,
+    texts: &mut Texts,
+) -> Result<(usize, Signature), SigningError> {
     let date = AmzDate::new(params.time)?;
     key.check(params, &date)?;
     let settings = &params.settings;
@@ -74,7 +138,8 @@ pub fn sign(
         &added[..n_added],
     )?;
     let uri = request.uri();
-    let canonical = CanonicalRequest::new(
+    let text = &mut texts.0;
+    let signed_headers = canonical::write(
         &RequestParts {
             method: request.method().as_str(),
             path: uri.path(),
@@ -84,10 +149,13 @@ pub fn sign(
             payload_hash: payload.as_str(),
         },
         settings,
+        text,
+        string_to_sign_len(date.stamp(), key.scope()),
     );
-    let string_to_sign = canonical.string_to_sign(date.stamp(), key.scope());
-    let signature = key.sign(&string_to_sign);
-    let authorization = authorization(key, canonical.signed_headers(), signature.as_str());
+    let sts_start = append_string_to_sign(text, date.stamp(), key.scope());
+    let signature = key.sign(text.get(sts_start..).unwrap_or_default());
+    let signed_headers = text.get(signed_headers).unwrap_or_default();
+    let authorization = authorization(key, signed_headers, signature.as_str());
 
     // Every value is built before the first header is touched, so that a
     // failure leaves the request unchanged.
@@ -99,7 +167,11 @@ pub fn sign(
             Ok::<_, SigningError>(value)
         })
         .transpose()?;
-    let stamp = header_value(X_AMZ_DATE_NAME, date.into_stamp())?;
+    let stamp = HeaderValue::from_bytes(date.stamp().as_bytes()).map_err(|_| {
+        SigningError::InvalidHeaderValue {
+            name: X_AMZ_DATE.to_owned(),
+        }
+    })?;
     let content_sha256 = if settings.content_sha256_header {
         Some(header_value(
             X_AMZ_CONTENT_SHA256_NAME,
@@ -127,11 +199,7 @@ pub fn sign(
     }
     headers.insert(AUTHORIZATION, authorization);
 
-    Ok(SigningOutput {
-        canonical_request: canonical.text,
-        string_to_sign,
-        signature,
-    })
+    Ok((sts_start, signature))
 }
 
 /// `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.

@@ -517,3 +517,24 @@ fn odd_uris_sign_without_panicking() {
         }
     }
 }
+
+#[test]
+fn the_texts_are_written_where_they_were_first_placed() {
+    use super::canonical::{append_string_to_sign, string_to_sign_len};
+    // The canonical request holds the session token: its buffer must not
+    // move (a moved `String` leaves the old buffer unwiped).
+    let mut text = String::with_capacity(8);
+    text.push_str("GET\n/\n");
+    let (stamp, scope) = ("20150830T123600Z", "20150830/us-east-1/sts/aws4_request");
+    let start = append_string_to_sign(&mut text, stamp, scope);
+    assert_eq!(text.len(), start + string_to_sign_len(stamp, scope));
+    let mut text = String::with_capacity(6 + string_to_sign_len(stamp, scope));
+    text.push_str("GET\n/\n");
+    let at = text.as_ptr();
+    append_string_to_sign(&mut text, stamp, scope);
+    assert_eq!(text.as_ptr(), at);
+    assert!(
+        text.starts_with("GET\n/\nAWS4-HMAC-SHA256\n20150830T123600Z\n"),
+        "{text}"
+    );
+}
