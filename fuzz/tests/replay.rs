@@ -161,4 +161,5 @@ replay_tests!(
     sigv4,
     profile,
     credential_process,
+    credential_sources,
 );
