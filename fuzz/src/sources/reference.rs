@@ -16,6 +16,8 @@ use super::world::Answer;
 pub(super) const MAX_BYTES: usize = 64 * 1024;
 /// The most JSON values a metadata credentials document may hold.
 const MAX_DOCUMENT_VALUES: usize = 256;
+/// The most JSON values an SSO cache file or answer may hold.
+pub(super) const MAX_SSO_VALUES: usize = 4096;
 /// 9999-12-31T23:59:59Z, the last time the cache's `expiresAt` (with its
 /// four-digit year) can hold: a token must not outlive its cache.
 const LAST_CACHEABLE_SECOND: u64 = 253_402_300_799;
@@ -31,7 +33,7 @@ fn failed(phrase: impl Into<String>) -> Refusal {
 
 /// One more than the commas and opening brackets outside strings: the
 /// documented bound on a document's JSON values.
-fn value_bound(bytes: &[u8]) -> usize {
+pub(super) fn value_bound(bytes: &[u8]) -> usize {
     let mut values = 1usize;
     let mut in_string = false;
     let mut escaped = false;
@@ -117,12 +119,16 @@ pub(super) fn metadata_document(body: &[u8], now: SystemTime) -> Result<Credenti
     Ok(creds)
 }
 
-/// What the SSO services' JSON readers say of a document that is not an
-/// object.
-fn not_an_object(bytes: &[u8]) -> String {
+/// A document of the SSO token cache or services: a JSON object of at
+/// most [`MAX_SSO_VALUES`] values.
+fn sso_object(bytes: &[u8]) -> Result<Map<String, Value>, String> {
+    if value_bound(bytes) > MAX_SSO_VALUES {
+        return Err(format!("it holds more than {MAX_SSO_VALUES} JSON values"));
+    }
     match serde_json::from_slice::<Value>(bytes) {
-        Ok(_) => "it is JSON but not an object".to_owned(),
-        Err(_) => "it is not valid JSON".to_owned(),
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err("it is JSON but not an object".to_owned()),
+        Err(_) => Err("it is not valid JSON".to_owned()),
     }
 }
 
@@ -216,9 +222,12 @@ pub(super) fn sso_token(
         return reading;
     }
     let unusable = |why: String| format!("is unusable: {why}");
-    let Some(doc) = object(cache) else {
-        reading.token = Err(unusable(not_an_object(cache)));
-        return reading;
+    let doc = match sso_object(cache) {
+        Ok(doc) => doc,
+        Err(why) => {
+            reading.token = Err(unusable(why));
+            return reading;
+        }
     };
     let read = || -> Result<_, String> {
         let token = required(&doc, "accessToken")?;
@@ -309,7 +318,7 @@ fn refreshed(doc: &Map<String, Value>, oidc: &Answer, now: SystemTime) -> Result
         return Err(format!("answered HTTP {status}"));
     }
     let unusable = |why: String| format!("gave an unusable answer: {why}");
-    let answer = object(body).ok_or_else(|| unusable(not_an_object(body)))?;
+    let answer = sso_object(body).map_err(unusable)?;
     let token = required(&answer, "accessToken").map_err(unusable)?;
     let expires_in = whole(&answer, "expiresIn")
         .map_err(unusable)?
@@ -350,7 +359,7 @@ fn refreshed(doc: &Map<String, Value>, oidc: &Answer, now: SystemTime) -> Result
 /// `sessionToken` not blank and `expiration` in milliseconds since 1970.
 pub(super) fn role_credentials(body: &[u8]) -> Result<Credentials, String> {
     let unusable = |why: String| format!("gave an unusable answer: {why}");
-    let doc = object(body).ok_or_else(|| unusable(not_an_object(body)))?;
+    let doc = sso_object(body).map_err(unusable)?;
     let role = match doc.get("roleCredentials") {
         Some(Value::Object(role)) => role,
         None | Some(Value::Null) => return Err(unusable("`roleCredentials` is missing".into())),

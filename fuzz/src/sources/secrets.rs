@@ -12,7 +12,7 @@ use sts_blocking::credentials::CredentialsError;
 use sts_proto::Credentials;
 use sts_proto::time::{format_timestamp, parse_timestamp};
 
-use super::reference::object;
+use super::reference::{MAX_SSO_VALUES, object, value_bound};
 use super::world::{CONTAINER_PATH, ENDPOINT, HOME, ROLE, ROLE_PATH, TOKEN_PATH, now};
 use super::{ACCOUNT, REGION, ROLE_NAME, SESSION, START_URL};
 
@@ -93,8 +93,12 @@ impl Secrets {
 
     /// The secrets of a JSON document (the string values of `members`, at
     /// any depth), and its other texts as quotable. Nothing, if it is no
-    /// JSON object.
+    /// JSON object, or one of more values than any source reads (which
+    /// would cost more heap here than the sources may).
     pub(super) fn document(&mut self, bytes: &[u8], members: &[&str]) {
+        if value_bound(bytes) > MAX_SSO_VALUES {
+            return;
+        }
         if let Some(doc) = object(bytes) {
             for (key, value) in &doc {
                 self.walk(key, value, members);
