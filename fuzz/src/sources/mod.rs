@@ -8,8 +8,8 @@ mod world;
 
 use serde_json::{Map, Value};
 use sts_blocking::credentials::{
-    ContainerProvider, CredentialsError, ImdsProvider, MapFs, ProvideCredentials, SsoProvider,
-    SsoSession, SsoToken, SsoTokenProvider,
+    ContainerProvider, CredentialsError, CredentialsErrorKind, ImdsProvider, MapFs,
+    ProvideCredentials, SsoProvider, SsoSession, SsoToken, SsoTokenProvider,
 };
 use sts_proto::Credentials;
 
@@ -267,9 +267,10 @@ fn sso_refresh(cache: &[u8], answer: &[u8], legacy: bool, failing: bool) {
                 "{token:?} read, {want:?} expected"
             );
         }
-        (Err(e), Err(why)) => {
-            assert!(e.reason.contains(why.as_str()), "{e}, expected {why:?}");
-        }
+        (Err(e), Err(why)) => assert!(
+            e.kind() == CredentialsErrorKind::Failed && e.reason.contains(why.as_str()),
+            "{e}, expected {why:?}"
+        ),
         (got, want) => panic!("{got:?} read, {want:?} expected"),
     }
 
@@ -325,10 +326,7 @@ fn check_refresh_request(sent: &[Sent], reading: &SsoReading) {
 }
 
 fn failed(phrase: impl Into<String>) -> Refusal {
-    (
-        sts_blocking::credentials::CredentialsErrorKind::Failed,
-        phrase.into(),
-    )
+    (CredentialsErrorKind::Failed, phrase.into())
 }
 
 /// The provider's answer is the reference's: the same credentials, or a

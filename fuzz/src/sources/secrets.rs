@@ -166,3 +166,32 @@ impl Secrets {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[should_panic(expected = "a secret in")]
+    fn a_secret_in_an_error_is_found() {
+        let mut secrets = Secrets::new();
+        secrets.document(br#"{"Token":"SessionTokenValue"}"#, &["Token"]);
+        secrets.check_debug("refused: SessionTokenValue", "");
+    }
+
+    #[test]
+    fn texts_errors_may_quote_are_no_leak() {
+        let mut secrets = Secrets::new();
+        // A secret that is also a member name, a start URL or a time.
+        secrets.document(
+            br#"{"SecretAccessKey":"AccessKeyId","Token":"https://u.example",
+                 "startUrl":"https://u.example/start","accessToken":"2021-09-20T12:00:00Z"}"#,
+            &["SecretAccessKey", "Token", "accessToken"],
+        );
+        secrets.check_debug(
+            "the credentials document has no AccessKeyId; start URL https://u.example/start; \
+             now 2021-09-20T12:00:00Z",
+            "",
+        );
+    }
+}
