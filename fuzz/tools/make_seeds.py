@@ -450,9 +450,12 @@ def credential_sources():
             source_seed(2, body, kind="portal")
             role = body
     caches = []
-    for path in sorted(glob.glob(os.path.join(SMITHY, "**", "sso", "cache", "*.json"), recursive=True)):
-        with open(path, "rb") as f:
-            caches.append(f.read())
+    # Under `.aws`, which glob's `**` skips.
+    for folder, _, names in sorted(os.walk(SMITHY)):
+        if folder.endswith(os.path.join(".aws", "sso", "cache")):
+            for name in sorted(names):
+                with open(os.path.join(folder, name), "rb") as f:
+                    caches.append(f.read())
     caches = sorted(set(caches))
     refreshed = {"accessToken": "aoaAAAAAGSRefreshedAccessToken", "expiresIn": 28800,
                  "idToken": "eyJhbGciOiJIUzI1NiJ9.e30.sig", "refreshToken": "aorvJYubRefreshedRefreshToken",
