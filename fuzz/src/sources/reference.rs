@@ -10,7 +10,7 @@ use sts_blocking::credentials::CredentialsErrorKind;
 use sts_proto::Credentials;
 use sts_proto::time::{format_timestamp, parse_timestamp};
 
-use super::world::Answer;
+use super::world::{Answer, ENDPOINT};
 
 /// The largest credentials document, cache file and SSO answer read.
 pub(super) const MAX_BYTES: usize = 64 * 1024;
@@ -312,12 +312,15 @@ pub(super) fn sso_token(
 fn refreshed(doc: &Map<String, Value>, oidc: &Answer, now: SystemTime) -> Result<Token, String> {
     let (status, body) = oidc;
     if body.len() > MAX_BYTES {
-        return Err(format!("larger than {MAX_BYTES} bytes"));
+        return Err(format!(
+            "CreateToken: the response (status {status}) is larger than {MAX_BYTES} bytes"
+        ));
     }
     if !(200..300).contains(status) {
-        return Err(format!("answered HTTP {status}"));
+        return Err(format!("CreateToken at {ENDPOINT} answered HTTP {status}"));
     }
-    let unusable = |why: String| format!("gave an unusable answer: {why}");
+    let unusable =
+        |why: String| format!("CreateToken at {ENDPOINT} gave an unusable answer: {why}");
     let answer = sso_object(body).map_err(unusable)?;
     let token = required(&answer, "accessToken").map_err(unusable)?;
     let expires_in = whole(&answer, "expiresIn")
