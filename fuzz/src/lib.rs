@@ -17,6 +17,7 @@ mod process;
 mod profile;
 mod response;
 mod sigv4;
+mod sources;
 mod time;
 
 pub use endpoint::endpoint;
@@ -25,6 +26,7 @@ pub use process::credential_process;
 pub use profile::profile;
 pub use response::{OPERATIONS, response};
 pub use sigv4::sigv4;
+pub use sources::credential_sources;
 pub use time::{http_date, timestamp};
 
 /// A fuzz target: takes any bytes, panics only on a bug.
@@ -40,6 +42,7 @@ pub const BOUNDED: &[&str] = &[
     "endpoint",
     "profile",
     "credential_process",
+    "credential_sources",
 ];
 
 /// The heap one input may add at its peak: the design's bound on a
@@ -83,6 +86,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("sigv4", sigv4),
     ("profile", profile),
     ("credential_process", credential_process),
+    ("credential_sources", credential_sources),
 ];
 
 /// The files of the committed `corpus/<target>/` folder, sorted by name:

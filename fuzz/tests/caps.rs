@@ -1,7 +1,9 @@
 //! The parsers' caps hold against inputs far past them: a 100 MB body, and
 //! 100 000 nested or sibling elements, are refused quickly and with a
 //! bounded amount of memory, through the XML reader and through every
-//! operation's response parser, success and error statuses alike.
+//! operation's response parser, success and error statuses alike; so are
+//! 100 MB answers of the instance metadata, container, SSO portal and OIDC
+//! endpoints, and a 100 MB SSO token cache file.
 //!
 //! Memory is counted by a global allocator that records the peak of live
 //! heap bytes; it is process-wide, so this file is a test binary of its
@@ -13,11 +15,17 @@
 #![forbid(unsafe_code)]
 
 use std::sync::{Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use http::HeaderMap;
 use peak_alloc::PeakAlloc;
-use sts_blocking::credentials::parse_process_output;
+use sts_blocking::credentials::{
+    ContainerProvider, CredentialsError, ImdsProvider, MapFs, ProvideCredentials, ProviderConfig,
+    SsoProvider, SsoSession, SsoTokenProvider, parse_process_output,
+};
+use sts_blocking::env::MapEnv;
+use sts_blocking::timing::Clock;
+use sts_blocking::transport::{Transport, TransportError};
 use sts_proto::ResponseError;
 use sts_proto::operation::{self, Operation};
 use sts_proto::ops::*;
@@ -221,6 +229,148 @@ fn credential_process_output_nested_100_000_deep_is_refused() {
     .concat();
     let refused = measured("100 000 nested objects", || parse_process_output(&doc));
     assert!(refused.is_err());
+}
+
+/// Answers instance metadata's token and role listing requests, then
+/// hands out its one body, moved and never copied, to the first other
+/// request; anything after that gets a 404.
+#[derive(Debug)]
+struct OneBody(Mutex<Option<Vec<u8>>>);
+
+impl Transport for OneBody {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        _timeout: Option<Duration>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let body = match request.uri().path() {
+            "/latest/api/token" => b"token".to_vec(),
+            "/latest/meta-data/iam/security-credentials/" => b"role".to_vec(),
+            _ => match self.0.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                Some(body) => body,
+                None => {
+                    return Ok(http::Response::builder()
+                        .status(404)
+                        .body(Vec::new())
+                        .unwrap());
+                }
+            },
+        };
+        Ok(http::Response::new(body))
+    }
+}
+
+/// 2021-09-20T12:00:00Z.
+#[derive(Debug)]
+struct Fixed;
+
+impl Clock for Fixed {
+    fn now(&self) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(1_632_139_200)
+    }
+}
+
+const SSO_CACHE: &str = "/h/.aws/sso/cache/34c6fceca75e456f25e7e99531e2425c6c1de443.json";
+
+/// A world of `files` whose endpoints (all loopback, never reached) answer
+/// with `body`.
+fn world(body: Vec<u8>, files: MapFs) -> ProviderConfig {
+    let endpoint = "http://127.0.0.1:9";
+    ProviderConfig::new()
+        .with_env(MapEnv::new([
+            ("HOME", "/h"),
+            ("AWS_ENDPOINT_URL_SSO", endpoint),
+            ("AWS_ENDPOINT_URL_SSO_OIDC", endpoint),
+            (
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "http://127.0.0.1:9/v2/credentials",
+            ),
+        ]))
+        .with_fs(files)
+        .with_clock(Fixed)
+        .with_transport(OneBody(Mutex::new(Some(body))))
+}
+
+/// An SSO token cache expiring at `expires_at`, with a refresh grant.
+fn sso_cache(expires_at: &str) -> MapFs {
+    let text = format!(
+        r#"{{"accessToken":"a","expiresAt":"{expires_at}","refreshToken":"r","clientId":"c",
+            "clientSecret":"s","registrationExpiresAt":"2030-01-01T00:00:00Z",
+            "startUrl":"https://d-abc123.awsapps.com/start"}}"#
+    );
+    MapFs::new().with_file(SSO_CACHE, text)
+}
+
+fn sso_session() -> SsoSession {
+    SsoSession::named("dev", "https://d-abc123.awsapps.com/start", "us-east-1")
+}
+
+/// `result` is a refusal whose reason has `phrase`.
+fn refused<T>(result: Result<T, CredentialsError>, phrase: &str) {
+    match result {
+        Ok(_) => panic!("accepted, expected {phrase:?}"),
+        Err(e) => assert!(e.reason.contains(phrase), "{e}"),
+    }
+}
+
+#[test]
+fn credential_sources_refuse_100_mb_answers() {
+    let _turn = my_turn();
+    let big = || vec![b' '; HUNDRED_MB];
+    let config = world(big(), MapFs::new());
+    let imds = ImdsProvider::builder(&config)
+        .endpoint("http://127.0.0.1:9")
+        .build();
+    let got = measured("100 MB, instance metadata", || imds.provide_credentials());
+    refused(got, "more than the 65536 bytes allowed");
+
+    let config = world(big(), MapFs::new());
+    let container = ContainerProvider::new(&config);
+    let got = measured("100 MB, container", || container.provide_credentials());
+    refused(got, "more than the 65536 bytes allowed");
+
+    let config = world(big(), sso_cache("2030-01-01T00:00:00Z"));
+    let portal = SsoProvider::new(&config, sso_session(), "123456789012", "Role");
+    let got = measured("100 MB, SSO portal", || portal.provide_credentials());
+    refused(got, "larger than 65536 bytes");
+
+    // A token past its expiry, whose refresh gets the body.
+    let config = world(big(), sso_cache("2021-09-20T11:00:00Z"));
+    let token = SsoTokenProvider::for_session(&config, sso_session());
+    let got = measured("100 MB, OIDC CreateToken", || token.token());
+    refused(got, "larger than 65536 bytes");
+}
+
+#[test]
+fn a_100_mb_sso_token_cache_is_refused_unread() {
+    let _turn = my_turn();
+    let config = world(
+        Vec::new(),
+        MapFs::new().with_file(SSO_CACHE, vec![b' '; HUNDRED_MB]),
+    );
+    let token = SsoTokenProvider::for_session(&config, sso_session());
+    let got = measured("100 MB, SSO token cache", || token.token());
+    refused(got, "larger than 65536 bytes");
+}
+
+#[test]
+fn sso_answers_of_many_small_values_stay_in_bound() {
+    let _turn = my_turn();
+    // As many JSON values as the 64 KiB cap lets through.
+    let many = || {
+        let mut doc = b"[".to_vec();
+        doc.extend(b"0,".repeat(32 * 1024 - 2));
+        doc.extend_from_slice(b"0]");
+        doc
+    };
+    let config = world(many(), sso_cache("2030-01-01T00:00:00Z"));
+    let portal = SsoProvider::new(&config, sso_session(), "123456789012", "Role");
+    let got = measured("32 768 values, SSO portal", || portal.provide_credentials());
+    refused(got, "more than 4096 JSON values");
+    let config = world(Vec::new(), MapFs::new().with_file(SSO_CACHE, many()));
+    let token = SsoTokenProvider::for_session(&config, sso_session());
+    let got = measured("32 768 values, SSO token cache", || token.token());
+    refused(got, "more than 4096 JSON values");
 }
 
 #[test]

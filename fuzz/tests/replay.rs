@@ -150,4 +150,5 @@ replay_tests!(
     sigv4,
     profile,
     credential_process,
+    credential_sources,
 );

@@ -412,6 +412,94 @@ def credential_processes():
         add("credential_process", text, "raw")
 
 
+# ---- credential_sources: instance metadata, container, SSO ------------------------
+
+SMITHY = os.path.join(CREDS, "smithy-rs", "aws-config", "test-data")
+START_URL = "https://d-fuzz.awsapps.com/start"
+
+
+def source_seed(selector, *parts, kind):
+    data = bytes([selector]) + b"\0".join(p.encode("utf-8") if isinstance(p, str) else p for p in parts)
+    add("credential_sources", data, kind)
+
+
+def provider_answers():
+    """(uri, status, body) of every recorded exchange of the provider fixtures."""
+    for path in sorted(glob.glob(os.path.join(SMITHY, "*", "*", "http-traffic.json"))):
+        with open(path, encoding="utf-8") as f:
+            events = json.load(f).get("events", [])
+        conns = {}
+        for event in events:
+            conn = conns.setdefault(event["connection_id"], {"uri": "", "body": b""})
+            action = event["action"]
+            if "Request" in action:
+                conn["uri"] = action["Request"]["request"]["uri"]
+            elif "Response" in action and action["Response"]["response"].get("Ok"):
+                conn["status"] = action["Response"]["response"]["Ok"]["status"]
+            elif "Data" in action and action["Data"]["direction"] == "Response":
+                conn["body"] += action["Data"]["data"].get("Utf8", "").encode("utf-8")
+        for conn in conns.values():
+            if "status" in conn:
+                yield conn["uri"], conn["status"], conn["body"]
+
+
+def credential_sources():
+    imds_role = "/latest/meta-data/iam/security-credentials/"
+    for uri, status, body in provider_answers():
+        if status != 200:
+            continue
+        if imds_role in uri and not uri.endswith(imds_role):
+            source_seed(0, body, kind="imds")
+        elif "169.254.170." in uri:
+            source_seed(1, body, kind="container")
+        elif "/federation/credentials" in uri:
+            source_seed(2, body, kind="portal")
+            role = body
+    caches = []
+    # Under `.aws`, which glob's `**` skips.
+    for folder, _, names in sorted(os.walk(SMITHY)):
+        if folder.endswith(os.path.join(".aws", "sso", "cache")):
+            for name in sorted(names):
+                with open(os.path.join(folder, name), "rb") as f:
+                    caches.append(f.read())
+    caches = sorted(set(caches))
+    refreshed = {"accessToken": "aoaAAAAAGSRefreshedAccessToken", "expiresIn": 28800,
+                 "idToken": "eyJhbGciOiJIUzI1NiJ9.e30.sig", "refreshToken": "aorvJYubRefreshedRefreshToken",
+                 "tokenType": "Bearer"}
+    for raw in caches:
+        doc = json.loads(raw)
+        source_seed(2, raw, role, kind="portal-cache")
+        ours = {**doc, "startUrl": START_URL}
+        source_seed(2, json.dumps(ours, indent=4), role, kind="portal-cache")
+        source_seed(6, json.dumps(ours), role, kind="portal-cache-legacy")
+        due = {**ours, "expiresAt": "2021-09-20T12:01:00Z"}
+        source_seed(3, json.dumps(due, indent=4), json.dumps(refreshed), kind="refresh")
+        if "refreshToken" in doc:
+            source_seed(11, json.dumps(due), '{"error":"invalid_grant","error_description":"x"}',
+                        kind="refresh-refused")
+    for expires_in in (1, 300, 0, -1, 3600.0, 1.5, "3600", None, 10 ** 12, 2 ** 63):
+        answer = {**refreshed, "expiresIn": expires_in}
+        source_seed(3, json.dumps(answer), kind="refresh-answer")
+    source_seed(3, json.dumps({"accessToken": "only-token", "expiresIn": 60}), kind="refresh-answer")
+    # Instance metadata and container documents, each rule broken once.
+    full = {"Code": "Success", "LastUpdated": "2021-09-20T21:42:26Z", "Type": "AWS-HMAC",
+            "AccessKeyId": "ASIARTEST", "SecretAccessKey": "testsecretaccesskey",
+            "Token": "testsessiontoken", "Expiration": "2021-09-21T04:16:53Z",
+            "AccountId": "123456789012"}
+    variants = [full, {**full, "Code": "Failure"}, {**full, "AccountId": 123456789012},
+                {**full, "Expiration": "2021-09-20T11:00:00Z"}, {**full, "Expiration": "soon"},
+                {**full, "Token": "  "}, {**full, "Token": None}, {**full, "Extra": [[1, 2], {"a": {}}]}]
+    for key in ("AccessKeyId", "SecretAccessKey", "Token", "Expiration"):
+        variants.append({k: v for k, v in full.items() if k != key})
+    for i, doc in enumerate(variants):
+        source_seed(i % 2, json.dumps(doc), kind="document")
+    source_seed(8, json.dumps(full), kind="document-500")
+    source_seed(0, "[" + "1," * 300 + "1]", kind="document-many")
+    source_seed(1, "<html>SecretLookingBody</html>", kind="document-html")
+    source_seed(2, "\0", kind="empty")
+    source_seed(3, "{}\0{}", kind="empty")
+
+
 def main():
     responses()
     timestamps()
@@ -419,6 +507,7 @@ def main():
     endpoints()
     profiles()
     credential_processes()
+    credential_sources()
     for target, files in sorted(seeds.items()):
         folder = os.path.join(FUZZ, "corpus", target)
         os.makedirs(folder, exist_ok=True)

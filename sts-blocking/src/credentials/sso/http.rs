@@ -1,6 +1,8 @@
 //! One bounded request to the portal or the OIDC service.
 
+use super::json::MAX_VALUES;
 use crate::credentials::ProviderConfig;
+use crate::credentials::json_limits::json_value_bound;
 
 /// Largest response body accepted: the services' answers are well under
 /// 4 KiB, and a custom transport may not cap what it reads.
@@ -31,6 +33,9 @@ pub(super) fn send(
 /// The `error` or `__type`/`code` member of an error response, if it has
 /// one of reasonable form: a name, never a message that could echo input.
 pub(super) fn error_code(body: &[u8]) -> Option<String> {
+    if json_value_bound(body) > MAX_VALUES {
+        return None;
+    }
     let doc: serde_json::Value = serde_json::from_slice(body).ok()?;
     let code = ["error", "__type", "code"]
         .iter()
@@ -76,6 +81,11 @@ mod tests {
         );
         assert_eq!(error_code(br#"{"error":"has spaces in it"}"#), None);
         assert_eq!(error_code(b"<html>"), None);
+        let many = format!(
+            r#"{{"error":"invalid_grant","x":[{}0]}}"#,
+            "0,".repeat(MAX_VALUES)
+        );
+        assert_eq!(error_code(many.as_bytes()), None);
         assert_eq!(query_escape("a b/c&d=é"), "a%20b%2Fc%26d%3D%C3%A9");
     }
 }

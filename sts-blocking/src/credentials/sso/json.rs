@@ -3,7 +3,13 @@
 
 use serde_json::{Map, Value};
 
+use crate::credentials::json_limits::json_value_bound;
 use crate::credentials::provider_config::wipe;
+
+/// The most JSON values a document may hold. The token cache and the
+/// services' answers hold a few dozen; a parsed value costs many times its
+/// text (`[0,0,…]` 24 times), so a document of more is refused unparsed.
+pub(super) const MAX_VALUES: usize = 4096;
 
 /// A JSON object whose strings are overwritten when it is dropped.
 #[derive(Default)]
@@ -29,6 +35,9 @@ pub(super) fn wipe_value(value: Value) {
 
 /// `bytes` as a JSON object, or why not (never quoting the text).
 pub(super) fn parse_object(bytes: &[u8]) -> Result<SecretObject, String> {
+    if json_value_bound(bytes) > MAX_VALUES {
+        return Err(format!("it holds more than {MAX_VALUES} JSON values"));
+    }
     match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Object(map)) => Ok(SecretObject(map)),
         Ok(other) => {
@@ -117,6 +126,15 @@ mod tests {
             e.contains("not an object") && !e.contains("SECRETVALUE"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn documents_of_too_many_values_are_refused_unparsed() {
+        let fits = format!("{{\"a\":[{}0]}}", "0,".repeat(MAX_VALUES - 3));
+        assert!(parse_object(fits.as_bytes()).is_ok());
+        let over = format!("{{\"a\":[{}0]}}", "0,".repeat(MAX_VALUES - 2));
+        let e = parse_object(over.as_bytes()).err().unwrap();
+        assert_eq!(e, "it holds more than 4096 JSON values");
     }
 
     #[test]

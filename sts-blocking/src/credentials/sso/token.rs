@@ -20,6 +20,10 @@ use crate::credentials::{CredentialsError, ProviderConfig};
 /// A token closer than this to its expiry is refreshed, as the AWS SDKs do.
 const REFRESH_WINDOW: Duration = Duration::from_secs(5 * 60);
 
+/// 9999-12-31T23:59:59Z: the cache file writes `expiresAt` with a
+/// four-digit year, so a later expiry would make the file unreadable.
+const LAST_CACHEABLE_SECOND: i64 = 253_402_300_799;
+
 /// After a failed refresh, how long a provider waits before it tries
 /// another, as the AWS SDKs wait.
 const REFRESH_RETRY_AFTER: Duration = Duration::from_secs(30);
@@ -340,7 +344,10 @@ fn refresh(
         .map_err(answer)?
         .filter(|t| !t.is_empty())
         .map(SecretString::new);
-    let expiration = from_unix(unix_seconds(now).saturating_add(expires_in), 0)
+    let expiration = unix_seconds(now)
+        .checked_add(expires_in)
+        .filter(|secs| *secs <= LAST_CACHEABLE_SECOND)
+        .and_then(|secs| from_unix(secs, 0))
         .ok_or_else(|| answer("`expiresIn` is out of range".to_owned()))?;
     let text = cached.refreshed_document(&access_token, expiration, refresh_token.as_ref());
     if let Err(e) = config.fs().write_atomic(path, &text) {
@@ -489,6 +496,25 @@ mod tests {
         );
         fresh.token().unwrap();
         assert_eq!(oidc.sent.lock().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_refresh_expiring_after_year_9999_is_refused_and_not_cached() {
+        // The cache could not record such an expiry: the file written
+        // back would be unreadable, and the next read would need a login.
+        let fs = MapFs::new().with_file(PATH, cache(-1));
+        let answer = r#"{"accessToken":"new","expiresIn":1000000000000}"#;
+        let e = token(fs.clone(), &oidc((200, answer))).unwrap_err();
+        assert!(e.to_string().contains("`expiresIn` is out of range"), "{e}");
+        assert_eq!(fs.get(PATH).unwrap(), cache(-1).into_bytes(), "unchanged");
+        let last = LAST_CACHEABLE_SECOND - NOW as i64;
+        let answer = format!(r#"{{"accessToken":"new","expiresIn":{last}}}"#).leak();
+        let t = token(fs.clone(), &oidc((200, answer))).unwrap();
+        assert_eq!(format_timestamp(t.expiration()), "9999-12-31T23:59:59Z");
+        assert_eq!(
+            token(fs, &oidc((500, "{}"))).unwrap().token().expose(),
+            "new"
+        );
     }
 
     #[test]
