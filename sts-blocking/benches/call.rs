@@ -4,9 +4,10 @@
 //! floor every SigV4 client pays for the same request (SHA-256 of the body
 //! and of the canonical request, the signature's HMAC).
 //!
-//! It also counts heap allocations per call. The request is the one of
-//! the performance issue: role ARN, session name, a 190-character policy
-//! and three tags; the answer a 1,168-byte AssumeRoleResponse.
+//! It also counts heap allocations per call. The request is the one the
+//! anchor bench (`tests/anchor`) measures aws-sdk-sts with: role ARN,
+//! session name, a 190-character policy and three tags; the answer a
+//! 1,168-byte AssumeRoleResponse.
 //!
 //! With `STS_CALL_BENCH_CALLS=N` in the environment it makes N calls and
 //! N floors and stops, without criterion: a fixed amount of work for an

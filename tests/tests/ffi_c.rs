@@ -40,7 +40,7 @@ const EXCHANGE_CALLER_ARN: &str = "arn:aws:iam::123456789012:user/exchanged";
 const EXCHANGE_SKEW: Duration = Duration::from_secs(20 * 60);
 const PROFILE: &str = "c-test";
 
-/// Calls the thread section makes: the 1 000 through the built-in
+/// Calls the thread section makes: 1 000 through the built-in
 /// transport, and 200 more through the callback. Under valgrind too: it
 /// runs the threads one at a time, but the whole run still takes about 20 s.
 const THREAD_CALLS: usize = 1000;

@@ -7,7 +7,7 @@
 //! and sets them side by side with allocations per call, which a counting
 //! global allocator gives. Ratios between two separate runs on a shared
 //! machine drift with its load; ratios within one run are what the
-//! targets of issue 13 are stated in.
+//! performance targets (README, "Against aws-sdk-sts") are stated in.
 //!
 //! Every timed call builds its request value from the same constants, as a
 //! caller writing the call would (the SDK's fluent builder cannot be

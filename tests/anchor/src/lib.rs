@@ -32,7 +32,8 @@ pub const REGION: &str = "us-east-1";
 pub const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/anchor-bench";
 /// The session name.
 pub const SESSION_NAME: &str = "bench-session-01";
-/// An inline session policy of 190 characters, as the issue specifies.
+/// An inline session policy of 190 characters: a typical scoped-down
+/// session policy, long enough that form encoding and hashing it count.
 pub const POLICY: &str = concat!(
     r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","#,
     r#""Action":["s3:GetObject","s3:ListBucket"],"#,
