@@ -9,7 +9,42 @@
 //! sends and sleeps) and a callback transport (the client keeps its retries, signing and
 //! parsing but sends through your function). `include/sts.h` is generated
 //! from this crate by cbindgen and committed; `tests/header.rs` fails when
-//! it is out of date. The crate's README has the rules and examples.
+//! it is out of date. The crate's README has the rules and examples, and
+//! `examples/exchange_curl.c` a whole program over libcurl.
+//!
+//! The sans-IO path, from Rust for the sake of a runnable example (a C
+//! program makes the same calls through `sts.h`): a client, a signed
+//! `GetCallerIdentity` request to send with any HTTP stack, and the frees.
+//!
+//! ```
+//! use std::ffi::{CStr, CString};
+//! use std::ptr;
+//! use sts_ffi::*;
+//!
+//! let region = CString::new("eu-west-1").unwrap();
+//! let key_id = CString::new("AKIDEXAMPLE").unwrap();
+//! let secret = CString::new("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY").unwrap();
+//! // SAFETY: a zero-filled options struct is every default; the strings
+//! // outlive the calls; each object is freed once.
+//! unsafe {
+//!     let mut options: StsClientOptions = std::mem::zeroed();
+//!     options.region = region.as_ptr();
+//!     options.credentials_source = STS_CREDENTIALS_STATIC;
+//!     options.access_key_id = key_id.as_ptr();
+//!     options.secret_access_key = secret.as_ptr();
+//!     let (mut client, mut err) = (ptr::null_mut(), ptr::null_mut());
+//!     assert_eq!(sts_client_new(&options, &mut client, &mut err), STS_OK);
+//!
+//!     let mut request = ptr::null_mut();
+//!     assert_eq!(sts_prepare_get_caller_identity(client, &mut request, &mut err), STS_OK);
+//!     let url = CStr::from_ptr((*request).url).to_str().unwrap();
+//!     assert_eq!(url, "https://sts.eu-west-1.amazonaws.com/");
+//!     // Send `method`, `url`, `headers` and `body`, then hand the answer to
+//!     // `sts_parse_get_caller_identity`.
+//!     sts_http_request_free(request);
+//!     sts_client_free(client);
+//! }
+//! ```
 //!
 //! The rules every exported function keeps live in one place, the private
 //! `boundary` module: no panic crosses into C, a NULL or non-UTF-8 argument is
