@@ -184,3 +184,67 @@ macro_rules! session_tags_setters {
 }
 
 pub(crate) use {mfa_setter, session_policy_setters, session_tags_setters, tag_setter};
+
+#[cfg(test)]
+mod tests {
+    use crate::Operation;
+    use crate::ops::{AssumeRole, GetFederationToken};
+
+    const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/demo";
+
+    #[test]
+    fn each_operation_reports_its_first_policy_member_first() {
+        // Both members broken: the one the model lists first is named.
+        let role = AssumeRole::new(ROLE_ARN, "session")
+            .policy_arn("x")
+            .policy("");
+        assert_eq!(role.validate().unwrap_err().member, "PolicyArns[0].arn");
+        let federation = GetFederationToken::new("bob").policy_arn("x").policy("");
+        assert_eq!(federation.validate().unwrap_err().member, "Policy");
+    }
+
+    #[test]
+    fn the_policy_constraint_is_the_operations_own() {
+        // 2049 characters: over GetFederationToken's bound, within AssumeRole's.
+        let long = "a".repeat(2049);
+        assert!(
+            AssumeRole::new(ROLE_ARN, "session")
+                .policy(&*long)
+                .validate()
+                .is_ok()
+        );
+        let err = GetFederationToken::new("bob")
+            .policy(&*long)
+            .validate()
+            .unwrap_err();
+        assert_eq!(
+            (err.operation, err.member.as_str()),
+            ("GetFederationToken", "Policy")
+        );
+    }
+
+    #[test]
+    fn setters_fill_the_groups() {
+        let role = AssumeRole::new(ROLE_ARN, "session")
+            .policy_arn(ROLE_ARN)
+            .policy("{}")
+            .tag("k", "v")
+            .transitive_tag_key("k")
+            .mfa("arn:aws:iam::123456789012:mfa/u", "123456");
+        assert_eq!(role.session_policy.arns[0].arn.as_deref(), Some(ROLE_ARN));
+        assert_eq!(role.session_policy.inline.as_deref(), Some("{}"));
+        assert_eq!(role.session_tags.tags[0].key, "k");
+        assert_eq!(role.session_tags.transitive_tag_keys, ["k"]);
+        assert_eq!(
+            role.mfa.serial_number.as_deref(),
+            Some("arn:aws:iam::123456789012:mfa/u")
+        );
+        assert_eq!(
+            role.mfa
+                .token_code
+                .as_ref()
+                .map(crate::SecretString::expose),
+            Some("123456")
+        );
+    }
+}
