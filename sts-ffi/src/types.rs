@@ -6,10 +6,12 @@ use std::ptr;
 use std::time::SystemTime;
 
 use sts_proto::Credentials;
+use sts_proto::SecretString;
+use sts_proto::ops::{Mfa, SessionPolicy, SessionTags};
 use sts_proto::time::unix_seconds;
 use sts_proto::types::{AssumedRoleUser, FederatedUser, PolicyDescriptor, ProvidedContext, Tag};
 
-use crate::boundary::{Strings, array, required_str};
+use crate::boundary::{Strings, array, optional_str, required_str};
 use crate::error::Failure;
 
 /// An `int32_t` that may be absent.
@@ -210,6 +212,61 @@ pub(crate) unsafe fn policy_arns(
         .into_iter()
         .map(PolicyDescriptor::new)
         .collect())
+}
+
+/// The session policy members every input that has them names alike:
+/// `policy_arns`, `policy_arns_len` and `policy`.
+///
+/// # Safety
+/// As for [`strings`], and `policy` is NULL or a valid C string.
+pub(crate) unsafe fn session_policy(
+    arns: *const *const c_char,
+    arns_len: usize,
+    policy: *const c_char,
+) -> Result<SessionPolicy, Failure> {
+    let mut group = SessionPolicy::default();
+    // SAFETY: forwarded.
+    group.arns = unsafe { policy_arns(arns, arns_len, "input->policy_arns") }?;
+    // SAFETY: forwarded.
+    group.inline = unsafe { optional_str(policy, "input->policy") }?.map(str::to_owned);
+    Ok(group)
+}
+
+/// The MFA members, `serial_number` and `token_code`.
+///
+/// # Safety
+/// Each pointer is NULL or a valid C string.
+pub(crate) unsafe fn mfa(
+    serial_number: *const c_char,
+    token_code: *const c_char,
+) -> Result<Mfa, Failure> {
+    let mut group = Mfa::default();
+    // SAFETY: forwarded.
+    group.serial_number =
+        unsafe { optional_str(serial_number, "input->serial_number") }?.map(str::to_owned);
+    // SAFETY: forwarded.
+    group.token_code =
+        unsafe { optional_str(token_code, "input->token_code") }?.map(SecretString::from);
+    Ok(group)
+}
+
+/// The session tag members, `tags` and `transitive_tag_keys` with their
+/// lengths.
+///
+/// # Safety
+/// As for [`tags`] and [`strings`].
+pub(crate) unsafe fn session_tags(
+    tag_list: *const StsTag,
+    tags_len: usize,
+    keys: *const *const c_char,
+    keys_len: usize,
+) -> Result<SessionTags, Failure> {
+    let mut group = SessionTags::default();
+    // SAFETY: forwarded.
+    group.tags = unsafe { tags(tag_list, tags_len, "input->tags") }?;
+    // SAFETY: forwarded.
+    group.transitive_tag_keys = unsafe { strings(keys, keys_len, "input->transitive_tag_keys") }?;
+    Ok(group)
 }
 
 /// Provided contexts from a C array.

@@ -158,16 +158,21 @@ fn apply(op: &str, path: &str, val: &Val) -> Option<Result<(), ValidationError>>
             match (path, val) {
                 ("RoleArn", Str(s)) => r.role_arn = s.clone(),
                 ("RoleSessionName", Str(s)) => r.role_session_name = s.clone(),
-                ("Policy", Str(s)) => r.policy = Some(s.clone()),
+                ("Policy", Str(s)) => r.session_policy.inline = Some(s.clone()),
                 ("DurationSeconds", Int(n)) => r.duration_seconds = Some(int(*n)),
                 ("ExternalId", Str(s)) => r.external_id = Some(s.clone()),
-                ("SerialNumber", Str(s)) => r.serial_number = Some(s.clone()),
-                ("TokenCode", Str(s)) => r.token_code = Some(s.as_str().into()),
+                ("SerialNumber", Str(s)) => r.mfa.serial_number = Some(s.clone()),
+                ("TokenCode", Str(s)) => r.mfa.token_code = Some(s.as_str().into()),
                 ("SourceIdentity", Str(s)) => r.source_identity = Some(s.clone()),
                 _ => {
-                    if !(policy_arns(&mut r.policy_arns, "PolicyArns", path, val)
-                        || tags(&mut r.tags, "Tags", path, val)
-                        || strings(&mut r.transitive_tag_keys, "TransitiveTagKeys", path, val)
+                    if !(policy_arns(&mut r.session_policy.arns, "PolicyArns", path, val)
+                        || tags(&mut r.session_tags.tags, "Tags", path, val)
+                        || strings(
+                            &mut r.session_tags.transitive_tag_keys,
+                            "TransitiveTagKeys",
+                            path,
+                            val,
+                        )
                         || contexts(&mut r.provided_contexts, "ProvidedContexts", path, val))
                     {
                         return None;
@@ -186,10 +191,10 @@ fn apply(op: &str, path: &str, val: &Val) -> Option<Result<(), ValidationError>>
                 ("RoleArn", Str(s)) => r.role_arn = s.clone(),
                 ("PrincipalArn", Str(s)) => r.principal_arn = s.clone(),
                 ("SAMLAssertion", Str(s)) => r.saml_assertion = s.as_str().into(),
-                ("Policy", Str(s)) => r.policy = Some(s.clone()),
+                ("Policy", Str(s)) => r.session_policy.inline = Some(s.clone()),
                 ("DurationSeconds", Int(n)) => r.duration_seconds = Some(int(*n)),
                 _ => {
-                    if !policy_arns(&mut r.policy_arns, "PolicyArns", path, val) {
+                    if !policy_arns(&mut r.session_policy.arns, "PolicyArns", path, val) {
                         return None;
                     }
                 }
@@ -208,10 +213,10 @@ fn apply(op: &str, path: &str, val: &Val) -> Option<Result<(), ValidationError>>
                 ("RoleSessionName", Str(s)) => r.role_session_name = s.clone(),
                 ("WebIdentityToken", Str(s)) => r.web_identity_token = s.as_str().into(),
                 ("ProviderId", Str(s)) => r.provider_id = Some(s.clone()),
-                ("Policy", Str(s)) => r.policy = Some(s.clone()),
+                ("Policy", Str(s)) => r.session_policy.inline = Some(s.clone()),
                 ("DurationSeconds", Int(n)) => r.duration_seconds = Some(int(*n)),
                 _ => {
-                    if !policy_arns(&mut r.policy_arns, "PolicyArns", path, val) {
+                    if !policy_arns(&mut r.session_policy.arns, "PolicyArns", path, val) {
                         return None;
                     }
                 }
@@ -267,10 +272,10 @@ fn apply(op: &str, path: &str, val: &Val) -> Option<Result<(), ValidationError>>
                 .tag("k1", "v1");
             match (path, val) {
                 ("Name", Str(s)) => r.name = s.clone(),
-                ("Policy", Str(s)) => r.policy = Some(s.clone()),
+                ("Policy", Str(s)) => r.session_policy.inline = Some(s.clone()),
                 ("DurationSeconds", Int(n)) => r.duration_seconds = Some(int(*n)),
                 _ => {
-                    if !(policy_arns(&mut r.policy_arns, "PolicyArns", path, val)
+                    if !(policy_arns(&mut r.session_policy.arns, "PolicyArns", path, val)
                         || tags(&mut r.tags, "Tags", path, val))
                     {
                         return None;
@@ -285,8 +290,8 @@ fn apply(op: &str, path: &str, val: &Val) -> Option<Result<(), ValidationError>>
                 .mfa(MFA_SERIAL, "123456");
             match (path, val) {
                 ("DurationSeconds", Int(n)) => r.duration_seconds = Some(int(*n)),
-                ("SerialNumber", Str(s)) => r.serial_number = Some(s.clone()),
-                ("TokenCode", Str(s)) => r.token_code = Some(s.as_str().into()),
+                ("SerialNumber", Str(s)) => r.mfa.serial_number = Some(s.clone()),
+                ("TokenCode", Str(s)) => r.mfa.token_code = Some(s.as_str().into()),
                 _ => return None,
             }
             r.validate()

@@ -108,12 +108,16 @@ fn requests_do_not_print_secrets() {
             "assertion",
         );
     assert_eq!(
-        assume_role.token_code.as_ref().map(SecretString::expose),
+        assume_role
+            .mfa
+            .token_code
+            .as_ref()
+            .map(SecretString::expose),
         Some(TOKEN_CODE)
     );
     assert_debug_clean("AssumeRole", &assume_role);
     let mut bad_code = assume_role.clone();
-    bad_code.token_code = Some(BAD_TOKEN_CODE.into());
+    bad_code.mfa.token_code = Some(BAD_TOKEN_CODE.into());
     assert_debug_clean("AssumeRole", &bad_code);
 
     let saml = AssumeRoleWithSaml::new(
@@ -140,7 +144,7 @@ fn requests_do_not_print_secrets() {
         .mfa("arn:aws:iam::123456789012:mfa/user", TOKEN_CODE);
     assert_debug_clean("GetSessionToken", &session);
     let mut session_bad = session.clone();
-    session_bad.token_code = Some(BAD_TOKEN_CODE.into());
+    session_bad.mfa.token_code = Some(BAD_TOKEN_CODE.into());
     assert_debug_clean("GetSessionToken", &session_bad);
 
     let delegated = GetDelegatedAccessToken::new(TRADE_IN_TOKEN);

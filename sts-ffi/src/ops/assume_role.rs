@@ -3,7 +3,6 @@
 
 use std::ffi::c_char;
 
-use sts_proto::SecretString;
 use sts_proto::ops::{AssumeRole, AssumeRoleOutput};
 
 use super::{CSide, FfiOp, call, free, parse, prepare};
@@ -15,7 +14,7 @@ use crate::http::{StsHttpRequest, StsHttpResponse};
 use crate::status::StsStatus;
 use crate::types::{
     StsAssumedRoleUser, StsCredentials, StsOptionalI32, StsOptionalU32, StsProvidedContext, StsTag,
-    policy_arns, provided_contexts, strings, tags,
+    mfa, provided_contexts, session_policy, session_tags,
 };
 
 /// The input of `AssumeRole`. Zero-fill it, then set the members you need:
@@ -95,24 +94,19 @@ impl FfiOp for CSide<AssumeRole> {
             unsafe { required_str(i.role_arn, "input->role_arn") }?,
             unsafe { required_str(i.role_session_name, "input->role_session_name") }?,
         );
-        r.policy_arns =
-            unsafe { policy_arns(i.policy_arns, i.policy_arns_len, "input->policy_arns") }?;
-        r.policy = unsafe { optional_str(i.policy, "input->policy") }?.map(str::to_owned);
+        r.session_policy = unsafe { session_policy(i.policy_arns, i.policy_arns_len, i.policy) }?;
         r.duration_seconds = i.duration_seconds.get();
-        r.tags = unsafe { tags(i.tags, i.tags_len, "input->tags") }?;
-        r.transitive_tag_keys = unsafe {
-            strings(
+        r.session_tags = unsafe {
+            session_tags(
+                i.tags,
+                i.tags_len,
                 i.transitive_tag_keys,
                 i.transitive_tag_keys_len,
-                "input->transitive_tag_keys",
             )
         }?;
         r.external_id =
             unsafe { optional_str(i.external_id, "input->external_id") }?.map(str::to_owned);
-        r.serial_number =
-            unsafe { optional_str(i.serial_number, "input->serial_number") }?.map(str::to_owned);
-        r.token_code =
-            unsafe { optional_str(i.token_code, "input->token_code") }?.map(SecretString::from);
+        r.mfa = unsafe { mfa(i.serial_number, i.token_code) }?;
         r.source_identity = unsafe { optional_str(i.source_identity, "input->source_identity") }?
             .map(str::to_owned);
         r.provided_contexts = unsafe {

@@ -7,14 +7,14 @@ use sts_proto::SecretString;
 use sts_proto::ops::{AssumeRoleWithSaml, AssumeRoleWithSamlOutput};
 
 use super::{CSide, FfiOp, call, free, parse, prepare};
-use crate::boundary::{Strings, optional_str, required_str};
+use crate::boundary::{Strings, required_str};
 use crate::client::StsClient;
 use crate::error::{Failure, StsError};
 use crate::exchange::{self, StsExchange};
 use crate::http::{StsHttpRequest, StsHttpResponse};
 use crate::status::StsStatus;
 use crate::types::{
-    StsAssumedRoleUser, StsCredentials, StsOptionalI32, StsOptionalU32, policy_arns,
+    StsAssumedRoleUser, StsCredentials, StsOptionalI32, StsOptionalU32, session_policy,
 };
 
 /// The input of `AssumeRoleWithSAML`. Zero-fill it, then set the members
@@ -86,9 +86,7 @@ impl FfiOp for CSide<AssumeRoleWithSaml> {
             unsafe { required_str(i.principal_arn, "input->principal_arn") }?,
             SecretString::from(unsafe { required_str(i.saml_assertion, "input->saml_assertion") }?),
         );
-        r.policy_arns =
-            unsafe { policy_arns(i.policy_arns, i.policy_arns_len, "input->policy_arns") }?;
-        r.policy = unsafe { optional_str(i.policy, "input->policy") }?.map(str::to_owned);
+        r.session_policy = unsafe { session_policy(i.policy_arns, i.policy_arns_len, i.policy) }?;
         r.duration_seconds = i.duration_seconds.get();
         Ok(r)
     }

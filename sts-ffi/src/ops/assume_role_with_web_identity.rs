@@ -14,7 +14,7 @@ use crate::exchange::{self, StsExchange};
 use crate::http::{StsHttpRequest, StsHttpResponse};
 use crate::status::StsStatus;
 use crate::types::{
-    StsAssumedRoleUser, StsCredentials, StsOptionalI32, StsOptionalU32, policy_arns,
+    StsAssumedRoleUser, StsCredentials, StsOptionalI32, StsOptionalU32, session_policy,
 };
 
 /// The input of `AssumeRoleWithWebIdentity`. Zero-fill it, then set the
@@ -90,9 +90,7 @@ impl FfiOp for CSide<AssumeRoleWithWebIdentity> {
         );
         r.provider_id =
             unsafe { optional_str(i.provider_id, "input->provider_id") }?.map(str::to_owned);
-        r.policy_arns =
-            unsafe { policy_arns(i.policy_arns, i.policy_arns_len, "input->policy_arns") }?;
-        r.policy = unsafe { optional_str(i.policy, "input->policy") }?.map(str::to_owned);
+        r.session_policy = unsafe { session_policy(i.policy_arns, i.policy_arns_len, i.policy) }?;
         r.duration_seconds = i.duration_seconds.get();
         Ok(r)
     }

@@ -6,14 +6,14 @@ use std::ffi::c_char;
 use sts_proto::ops::{GetFederationToken, GetFederationTokenOutput};
 
 use super::{CSide, FfiOp, call, free, parse, prepare};
-use crate::boundary::{Strings, optional_str, required_str};
+use crate::boundary::{Strings, required_str};
 use crate::client::StsClient;
 use crate::error::{Failure, StsError};
 use crate::exchange::{self, StsExchange};
 use crate::http::{StsHttpRequest, StsHttpResponse};
 use crate::status::StsStatus;
 use crate::types::{
-    StsCredentials, StsFederatedUser, StsOptionalI32, StsOptionalU32, StsTag, policy_arns, tags,
+    StsCredentials, StsFederatedUser, StsOptionalI32, StsOptionalU32, StsTag, session_policy, tags,
 };
 
 /// The input of `GetFederationToken`. Zero-fill it, then set the members
@@ -66,9 +66,7 @@ impl FfiOp for CSide<GetFederationToken> {
     unsafe fn request(i: &StsGetFederationTokenInput) -> Result<GetFederationToken, Failure> {
         // SAFETY (every block): the caller's promise about `i`'s pointers.
         let mut r = GetFederationToken::new(unsafe { required_str(i.name, "input->name") }?);
-        r.policy = unsafe { optional_str(i.policy, "input->policy") }?.map(str::to_owned);
-        r.policy_arns =
-            unsafe { policy_arns(i.policy_arns, i.policy_arns_len, "input->policy_arns") }?;
+        r.session_policy = unsafe { session_policy(i.policy_arns, i.policy_arns_len, i.policy) }?;
         r.duration_seconds = i.duration_seconds.get();
         r.tags = unsafe { tags(i.tags, i.tags_len, "input->tags") }?;
         Ok(r)

@@ -3,17 +3,16 @@
 
 use std::ffi::c_char;
 
-use sts_proto::SecretString;
 use sts_proto::ops::{GetSessionToken, GetSessionTokenOutput};
 
 use super::{CSide, FfiOp, call, free, parse, prepare};
-use crate::boundary::{Strings, optional_str};
+use crate::boundary::Strings;
 use crate::client::StsClient;
 use crate::error::{Failure, StsError};
 use crate::exchange::{self, StsExchange};
 use crate::http::{StsHttpRequest, StsHttpResponse};
 use crate::status::StsStatus;
-use crate::types::{StsCredentials, StsOptionalI32};
+use crate::types::{StsCredentials, StsOptionalI32, mfa};
 
 /// The input of `GetSessionToken`. Zero-fill it, then set the members you
 /// need; all are optional.
@@ -54,10 +53,7 @@ impl FfiOp for CSide<GetSessionToken> {
         // SAFETY (every block): the caller's promise about `i`'s pointers.
         let mut r = GetSessionToken::new();
         r.duration_seconds = i.duration_seconds.get();
-        r.serial_number =
-            unsafe { optional_str(i.serial_number, "input->serial_number") }?.map(str::to_owned);
-        r.token_code =
-            unsafe { optional_str(i.token_code, "input->token_code") }?.map(SecretString::from);
+        r.mfa = unsafe { mfa(i.serial_number, i.token_code) }?;
         Ok(r)
     }
 

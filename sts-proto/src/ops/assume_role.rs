@@ -4,8 +4,8 @@
 use crate::credentials::Credentials;
 use crate::form::FormWriter;
 use crate::operation::{Operation, ResultReader};
-use crate::secret::SecretString;
-use crate::types::{self, AssumedRoleUser, PolicyDescriptor, ProvidedContext, Tag};
+use crate::ops::members::{self, Mfa, PolicyOrder, SessionPolicy, SessionTags};
+use crate::types::{self, AssumedRoleUser, ProvidedContext};
 use crate::validate::{self, ValidationError, Validator};
 
 /// An `AssumeRole` request.
@@ -25,22 +25,16 @@ pub struct AssumeRole {
     pub role_arn: String,
     /// A name for the session, visible in CloudTrail and the assumed-role ARN.
     pub role_session_name: String,
-    /// Managed policies that further limit the session.
-    pub policy_arns: Vec<PolicyDescriptor>,
-    /// An inline JSON policy that further limits the session.
-    pub policy: Option<String>,
+    /// Session policies that further limit the session.
+    pub session_policy: SessionPolicy,
     /// Session length, 900 to 43200 seconds (limited by the role's maximum).
     pub duration_seconds: Option<i32>,
-    /// Session tags.
-    pub tags: Vec<Tag>,
-    /// Keys of `tags` that pass on to sessions this one assumes.
-    pub transitive_tag_keys: Vec<String>,
+    /// Session tags, some of them transitive.
+    pub session_tags: SessionTags,
     /// The external id a third party's trust policy requires.
     pub external_id: Option<String>,
-    /// The MFA device's serial number or ARN.
-    pub serial_number: Option<String>,
-    /// The current code from the MFA device.
-    pub token_code: Option<SecretString>,
+    /// The MFA device and its current code.
+    pub mfa: Mfa,
     /// A source identity that stays with the session and its successors.
     pub source_identity: Option<String>,
     /// Context assertions from trusted context providers.
@@ -53,30 +47,17 @@ impl AssumeRole {
         Self {
             role_arn: role_arn.into(),
             role_session_name: role_session_name.into(),
-            policy_arns: Vec::new(),
-            policy: None,
+            session_policy: SessionPolicy::default(),
             duration_seconds: None,
-            tags: Vec::new(),
-            transitive_tag_keys: Vec::new(),
+            session_tags: SessionTags::default(),
             external_id: None,
-            serial_number: None,
-            token_code: None,
+            mfa: Mfa::default(),
             source_identity: None,
             provided_contexts: Vec::new(),
         }
     }
 
-    /// Adds a managed session policy.
-    pub fn policy_arn(mut self, arn: impl Into<String>) -> Self {
-        self.policy_arns.push(PolicyDescriptor::new(arn));
-        self
-    }
-
-    /// Sets the inline session policy.
-    pub fn policy(mut self, policy: impl Into<String>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
+    members::session_policy_setters!(session_policy);
 
     /// Sets the session length in seconds.
     pub fn duration_seconds(mut self, seconds: i32) -> Self {
@@ -84,17 +65,7 @@ impl AssumeRole {
         self
     }
 
-    /// Adds a session tag.
-    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.tags.push(Tag::new(key, value));
-        self
-    }
-
-    /// Marks a tag key as transitive.
-    pub fn transitive_tag_key(mut self, key: impl Into<String>) -> Self {
-        self.transitive_tag_keys.push(key.into());
-        self
-    }
+    members::session_tags_setters!(session_tags);
 
     /// Sets the external id.
     pub fn external_id(mut self, external_id: impl Into<String>) -> Self {
@@ -102,16 +73,7 @@ impl AssumeRole {
         self
     }
 
-    /// Sets the MFA device and its current code.
-    pub fn mfa(
-        mut self,
-        serial_number: impl Into<String>,
-        token_code: impl Into<SecretString>,
-    ) -> Self {
-        self.serial_number = Some(serial_number.into());
-        self.token_code = Some(token_code.into());
-        self
-    }
+    members::mfa_setter!(mfa);
 
     /// Sets the source identity.
     pub fn source_identity(mut self, source_identity: impl Into<String>) -> Self {
@@ -159,37 +121,19 @@ impl Operation for AssumeRole {
             &self.role_session_name,
             &validate::ROLE_SESSION_NAME,
         )?;
-        types::validate_policy_arns(&v, "PolicyArns", &self.policy_arns)?;
-        v.optional(
-            "Policy",
-            self.policy.as_deref(),
+        self.session_policy.validate(
+            &v,
             &validate::UNRESTRICTED_SESSION_POLICY,
+            PolicyOrder::ArnsFirst,
         )?;
         v.range("DurationSeconds", self.duration_seconds, 900, 43200)?;
-        types::validate_tags(&v, "Tags", &self.tags)?;
-        v.list_len("TransitiveTagKeys", self.transitive_tag_keys.len(), 0, 50)?;
-        for (i, key) in self.transitive_tag_keys.iter().enumerate() {
-            v.string(
-                format_args!("TransitiveTagKeys[{i}]"),
-                key,
-                &validate::TAG_KEY,
-            )?;
-        }
+        self.session_tags.validate(&v)?;
         v.optional(
             "ExternalId",
             self.external_id.as_deref(),
             &validate::EXTERNAL_ID,
         )?;
-        v.optional(
-            "SerialNumber",
-            self.serial_number.as_deref(),
-            &validate::SERIAL_NUMBER,
-        )?;
-        v.optional(
-            "TokenCode",
-            self.token_code.as_ref().map(SecretString::expose),
-            &validate::TOKEN_CODE,
-        )?;
+        self.mfa.validate(&v)?;
         v.optional(
             "SourceIdentity",
             self.source_identity.as_deref(),
@@ -201,18 +145,11 @@ impl Operation for AssumeRole {
     fn write_form(&self, form: &mut FormWriter) {
         form.field("RoleArn", &self.role_arn);
         form.field("RoleSessionName", &self.role_session_name);
-        types::write_policy_arns(form, "PolicyArns", &self.policy_arns);
-        types::write_opt(form, "Policy", self.policy.as_deref());
+        self.session_policy.write_form(form, PolicyOrder::ArnsFirst);
         types::write_int(form, "DurationSeconds", self.duration_seconds);
-        types::write_tags(form, "Tags", &self.tags);
-        types::write_strings(form, "TransitiveTagKeys", &self.transitive_tag_keys);
+        self.session_tags.write_form(form);
         types::write_opt(form, "ExternalId", self.external_id.as_deref());
-        types::write_opt(form, "SerialNumber", self.serial_number.as_deref());
-        types::write_opt(
-            form,
-            "TokenCode",
-            self.token_code.as_ref().map(SecretString::expose),
-        );
+        self.mfa.write_form(form);
         types::write_opt(form, "SourceIdentity", self.source_identity.as_deref());
         types::write_provided_contexts(form, "ProvidedContexts", &self.provided_contexts);
     }

@@ -4,8 +4,9 @@
 use crate::credentials::Credentials;
 use crate::form::FormWriter;
 use crate::operation::{Operation, ResultReader};
+use crate::ops::members::{self, PolicyOrder, SessionPolicy};
 use crate::secret::SecretString;
-use crate::types::{self, AssumedRoleUser, PolicyDescriptor};
+use crate::types::{self, AssumedRoleUser};
 use crate::validate::{self, ValidationError, Validator};
 
 /// An `AssumeRoleWithSAML` request.
@@ -18,10 +19,8 @@ pub struct AssumeRoleWithSaml {
     pub principal_arn: String,
     /// The base64-encoded SAML response from the identity provider.
     pub saml_assertion: SecretString,
-    /// Managed policies that further limit the session.
-    pub policy_arns: Vec<PolicyDescriptor>,
-    /// An inline JSON policy that further limits the session.
-    pub policy: Option<String>,
+    /// Session policies that further limit the session.
+    pub session_policy: SessionPolicy,
     /// Session length, 900 to 43200 seconds.
     pub duration_seconds: Option<i32>,
 }
@@ -37,23 +36,12 @@ impl AssumeRoleWithSaml {
             role_arn: role_arn.into(),
             principal_arn: principal_arn.into(),
             saml_assertion: saml_assertion.into(),
-            policy_arns: Vec::new(),
-            policy: None,
+            session_policy: SessionPolicy::default(),
             duration_seconds: None,
         }
     }
 
-    /// Adds a managed session policy.
-    pub fn policy_arn(mut self, arn: impl Into<String>) -> Self {
-        self.policy_arns.push(PolicyDescriptor::new(arn));
-        self
-    }
-
-    /// Sets the inline session policy.
-    pub fn policy(mut self, policy: impl Into<String>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
+    members::session_policy_setters!(session_policy);
 
     /// Sets the session length in seconds.
     pub fn duration_seconds(mut self, seconds: i32) -> Self {
@@ -102,8 +90,8 @@ impl Operation for AssumeRoleWithSaml {
             self.saml_assertion.expose(),
             &validate::SAML_ASSERTION,
         )?;
-        types::validate_policy_arns(&v, "PolicyArns", &self.policy_arns)?;
-        v.optional("Policy", self.policy.as_deref(), &validate::SESSION_POLICY)?;
+        self.session_policy
+            .validate(&v, &validate::SESSION_POLICY, PolicyOrder::ArnsFirst)?;
         v.range("DurationSeconds", self.duration_seconds, 900, 43200)
     }
 
@@ -111,8 +99,7 @@ impl Operation for AssumeRoleWithSaml {
         form.field("RoleArn", &self.role_arn);
         form.field("PrincipalArn", &self.principal_arn);
         form.field("SAMLAssertion", self.saml_assertion.expose());
-        types::write_policy_arns(form, "PolicyArns", &self.policy_arns);
-        types::write_opt(form, "Policy", self.policy.as_deref());
+        self.session_policy.write_form(form, PolicyOrder::ArnsFirst);
         types::write_int(form, "DurationSeconds", self.duration_seconds);
     }
 

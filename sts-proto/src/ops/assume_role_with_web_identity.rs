@@ -5,8 +5,9 @@
 use crate::credentials::Credentials;
 use crate::form::FormWriter;
 use crate::operation::{Operation, ResultReader};
+use crate::ops::members::{self, PolicyOrder, SessionPolicy};
 use crate::secret::SecretString;
-use crate::types::{self, AssumedRoleUser, PolicyDescriptor};
+use crate::types::{self, AssumedRoleUser};
 use crate::validate::{self, ValidationError, Validator};
 
 /// An `AssumeRoleWithWebIdentity` request.
@@ -21,10 +22,8 @@ pub struct AssumeRoleWithWebIdentity {
     pub web_identity_token: SecretString,
     /// For OAuth 2.0 access tokens only: the provider's domain.
     pub provider_id: Option<String>,
-    /// Managed policies that further limit the session.
-    pub policy_arns: Vec<PolicyDescriptor>,
-    /// An inline JSON policy that further limits the session.
-    pub policy: Option<String>,
+    /// Session policies that further limit the session.
+    pub session_policy: SessionPolicy,
     /// Session length, 900 to 43200 seconds.
     pub duration_seconds: Option<i32>,
 }
@@ -41,8 +40,7 @@ impl AssumeRoleWithWebIdentity {
             role_session_name: role_session_name.into(),
             web_identity_token: web_identity_token.into(),
             provider_id: None,
-            policy_arns: Vec::new(),
-            policy: None,
+            session_policy: SessionPolicy::default(),
             duration_seconds: None,
         }
     }
@@ -53,17 +51,7 @@ impl AssumeRoleWithWebIdentity {
         self
     }
 
-    /// Adds a managed session policy.
-    pub fn policy_arn(mut self, arn: impl Into<String>) -> Self {
-        self.policy_arns.push(PolicyDescriptor::new(arn));
-        self
-    }
-
-    /// Sets the inline session policy.
-    pub fn policy(mut self, policy: impl Into<String>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
+    members::session_policy_setters!(session_policy);
 
     /// Sets the session length in seconds.
     pub fn duration_seconds(mut self, seconds: i32) -> Self {
@@ -117,8 +105,8 @@ impl Operation for AssumeRoleWithWebIdentity {
             self.provider_id.as_deref(),
             &validate::PROVIDER_URL,
         )?;
-        types::validate_policy_arns(&v, "PolicyArns", &self.policy_arns)?;
-        v.optional("Policy", self.policy.as_deref(), &validate::SESSION_POLICY)?;
+        self.session_policy
+            .validate(&v, &validate::SESSION_POLICY, PolicyOrder::ArnsFirst)?;
         v.range("DurationSeconds", self.duration_seconds, 900, 43200)
     }
 
@@ -127,8 +115,7 @@ impl Operation for AssumeRoleWithWebIdentity {
         form.field("RoleSessionName", &self.role_session_name);
         form.field("WebIdentityToken", self.web_identity_token.expose());
         types::write_opt(form, "ProviderId", self.provider_id.as_deref());
-        types::write_policy_arns(form, "PolicyArns", &self.policy_arns);
-        types::write_opt(form, "Policy", self.policy.as_deref());
+        self.session_policy.write_form(form, PolicyOrder::ArnsFirst);
         types::write_int(form, "DurationSeconds", self.duration_seconds);
     }
 

@@ -4,7 +4,8 @@
 use crate::credentials::Credentials;
 use crate::form::FormWriter;
 use crate::operation::{Operation, ResultReader};
-use crate::types::{self, FederatedUser, PolicyDescriptor, Tag};
+use crate::ops::members::{self, PolicyOrder, SessionPolicy};
+use crate::types::{self, FederatedUser, Tag};
 use crate::validate::{self, ValidationError, Validator};
 
 /// A `GetFederationToken` request.
@@ -13,10 +14,8 @@ use crate::validate::{self, ValidationError, Validator};
 pub struct GetFederationToken {
     /// The federated user's name, part of its ARN.
     pub name: String,
-    /// An inline JSON policy; without one (or `policy_arns`) the session can do nothing.
-    pub policy: Option<String>,
-    /// Managed policies for the session.
-    pub policy_arns: Vec<PolicyDescriptor>,
+    /// Session policies; without one the session can do nothing.
+    pub session_policy: SessionPolicy,
     /// Session length, 900 to 129600 seconds.
     pub duration_seconds: Option<i32>,
     /// Session tags.
@@ -28,24 +27,13 @@ impl GetFederationToken {
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),
-            policy: None,
-            policy_arns: Vec::new(),
+            session_policy: SessionPolicy::default(),
             duration_seconds: None,
             tags: Vec::new(),
         }
     }
 
-    /// Sets the inline session policy.
-    pub fn policy(mut self, policy: impl Into<String>) -> Self {
-        self.policy = Some(policy.into());
-        self
-    }
-
-    /// Adds a managed session policy.
-    pub fn policy_arn(mut self, arn: impl Into<String>) -> Self {
-        self.policy_arns.push(PolicyDescriptor::new(arn));
-        self
-    }
+    members::session_policy_setters!(session_policy);
 
     /// Sets the session length in seconds.
     pub fn duration_seconds(mut self, seconds: i32) -> Self {
@@ -53,11 +41,7 @@ impl GetFederationToken {
         self
     }
 
-    /// Adds a session tag.
-    pub fn tag(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
-        self.tags.push(Tag::new(key, value));
-        self
-    }
+    members::tag_setter!(tags);
 }
 
 /// What `GetFederationToken` returns.
@@ -81,16 +65,16 @@ impl Operation for GetFederationToken {
     fn validate(&self) -> Result<(), ValidationError> {
         let v = Validator::new(Self::ACTION);
         v.string("Name", &self.name, &validate::USER_NAME)?;
-        v.optional("Policy", self.policy.as_deref(), &validate::SESSION_POLICY)?;
-        types::validate_policy_arns(&v, "PolicyArns", &self.policy_arns)?;
+        self.session_policy
+            .validate(&v, &validate::SESSION_POLICY, PolicyOrder::InlineFirst)?;
         v.range("DurationSeconds", self.duration_seconds, 900, 129_600)?;
         types::validate_tags(&v, "Tags", &self.tags)
     }
 
     fn write_form(&self, form: &mut FormWriter) {
         form.field("Name", &self.name);
-        types::write_opt(form, "Policy", self.policy.as_deref());
-        types::write_policy_arns(form, "PolicyArns", &self.policy_arns);
+        self.session_policy
+            .write_form(form, PolicyOrder::InlineFirst);
         types::write_int(form, "DurationSeconds", self.duration_seconds);
         types::write_tags(form, "Tags", &self.tags);
     }

@@ -4,9 +4,9 @@
 use crate::credentials::Credentials;
 use crate::form::FormWriter;
 use crate::operation::{Operation, ResultReader};
-use crate::secret::SecretString;
+use crate::ops::members::{self, Mfa};
 use crate::types;
-use crate::validate::{self, ValidationError, Validator};
+use crate::validate::{ValidationError, Validator};
 
 /// A `GetSessionToken` request.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -14,10 +14,8 @@ use crate::validate::{self, ValidationError, Validator};
 pub struct GetSessionToken {
     /// Session length, 900 to 129600 seconds.
     pub duration_seconds: Option<i32>,
-    /// The MFA device's serial number or ARN.
-    pub serial_number: Option<String>,
-    /// The current code from the MFA device.
-    pub token_code: Option<SecretString>,
+    /// The MFA device and its current code.
+    pub mfa: Mfa,
 }
 
 impl GetSessionToken {
@@ -32,16 +30,7 @@ impl GetSessionToken {
         self
     }
 
-    /// Sets the MFA device and its current code.
-    pub fn mfa(
-        mut self,
-        serial_number: impl Into<String>,
-        token_code: impl Into<SecretString>,
-    ) -> Self {
-        self.serial_number = Some(serial_number.into());
-        self.token_code = Some(token_code.into());
-        self
-    }
+    members::mfa_setter!(mfa);
 }
 
 /// What `GetSessionToken` returns.
@@ -61,26 +50,12 @@ impl Operation for GetSessionToken {
     fn validate(&self) -> Result<(), ValidationError> {
         let v = Validator::new(Self::ACTION);
         v.range("DurationSeconds", self.duration_seconds, 900, 129_600)?;
-        v.optional(
-            "SerialNumber",
-            self.serial_number.as_deref(),
-            &validate::SERIAL_NUMBER,
-        )?;
-        v.optional(
-            "TokenCode",
-            self.token_code.as_ref().map(SecretString::expose),
-            &validate::TOKEN_CODE,
-        )
+        self.mfa.validate(&v)
     }
 
     fn write_form(&self, form: &mut FormWriter) {
         types::write_int(form, "DurationSeconds", self.duration_seconds);
-        types::write_opt(form, "SerialNumber", self.serial_number.as_deref());
-        types::write_opt(
-            form,
-            "TokenCode",
-            self.token_code.as_ref().map(SecretString::expose),
-        );
+        self.mfa.write_form(form);
     }
 
     fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String> {

@@ -5,6 +5,9 @@
 //! the fuzz targets, the C library's checks and the `sts` tool's checks
 //! derive from that list. An operation is a file here, its `mod` and `pub
 //! use` lines below, and its entry in the registry.
+//!
+//! `members.rs` holds the member groups several operations share (session
+//! policies, MFA, session tags): an operation holds a group as one field.
 
 mod assume_role;
 mod assume_role_with_saml;
@@ -17,6 +20,7 @@ mod get_delegated_access_token;
 mod get_federation_token;
 mod get_session_token;
 mod get_web_identity_token;
+mod members;
 pub mod registry;
 
 pub use assume_role::{AssumeRole, AssumeRoleOutput};
@@ -34,4 +38,5 @@ pub use get_delegated_access_token::{GetDelegatedAccessToken, GetDelegatedAccess
 pub use get_federation_token::{GetFederationToken, GetFederationTokenOutput};
 pub use get_session_token::{GetSessionToken, GetSessionTokenOutput};
 pub use get_web_identity_token::{GetWebIdentityToken, GetWebIdentityTokenOutput};
+pub use members::{Mfa, SessionPolicy, SessionTags};
 pub use registry::ACTIONS;

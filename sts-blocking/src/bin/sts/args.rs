@@ -214,6 +214,33 @@ pub(crate) struct EksTokenArgs {
     pub(crate) cluster_name: String,
 }
 
+/// The session policy flags of every operation that takes session policies.
+#[derive(Debug, Args)]
+pub(crate) struct SessionPolicyArgs {
+    #[arg(long, num_args = 1.., value_name = "arn=ARN")]
+    pub(crate) policy_arns: Vec<String>,
+    #[arg(long)]
+    pub(crate) policy: Option<String>,
+}
+
+/// The MFA flags of every operation that takes an MFA code.
+#[derive(Debug, Args)]
+pub(crate) struct MfaArgs {
+    #[arg(long)]
+    pub(crate) serial_number: Option<String>,
+    #[arg(long)]
+    pub(crate) token_code: Option<String>,
+}
+
+/// The session tag flags of every operation that takes transitive tags.
+#[derive(Debug, Args)]
+pub(crate) struct SessionTagsArgs {
+    #[arg(long, num_args = 1.., value_name = "Key=K,Value=V")]
+    pub(crate) tags: Vec<String>,
+    #[arg(long, num_args = 1..)]
+    pub(crate) transitive_tag_keys: Vec<String>,
+}
+
 /// Values may be given as `file://path` to read them from a file.
 #[derive(Debug, Args)]
 pub(crate) struct AssumeRoleArgs {
@@ -221,22 +248,16 @@ pub(crate) struct AssumeRoleArgs {
     pub(crate) role_arn: String,
     #[arg(long)]
     pub(crate) role_session_name: String,
-    #[arg(long, num_args = 1.., value_name = "arn=ARN")]
-    pub(crate) policy_arns: Vec<String>,
-    #[arg(long)]
-    pub(crate) policy: Option<String>,
+    #[command(flatten)]
+    pub(crate) session_policy: SessionPolicyArgs,
     #[arg(long)]
     pub(crate) duration_seconds: Option<i32>,
-    #[arg(long, num_args = 1.., value_name = "Key=K,Value=V")]
-    pub(crate) tags: Vec<String>,
-    #[arg(long, num_args = 1..)]
-    pub(crate) transitive_tag_keys: Vec<String>,
+    #[command(flatten)]
+    pub(crate) session_tags: SessionTagsArgs,
     #[arg(long)]
     pub(crate) external_id: Option<String>,
-    #[arg(long)]
-    pub(crate) serial_number: Option<String>,
-    #[arg(long)]
-    pub(crate) token_code: Option<String>,
+    #[command(flatten)]
+    pub(crate) mfa: MfaArgs,
     #[arg(long)]
     pub(crate) source_identity: Option<String>,
     #[arg(long, num_args = 1.., value_name = "ProviderArn=A,ContextAssertion=C")]
@@ -251,10 +272,8 @@ pub(crate) struct AssumeRoleWithSamlArgs {
     pub(crate) principal_arn: String,
     #[arg(long)]
     pub(crate) saml_assertion: String,
-    #[arg(long, num_args = 1.., value_name = "arn=ARN")]
-    pub(crate) policy_arns: Vec<String>,
-    #[arg(long)]
-    pub(crate) policy: Option<String>,
+    #[command(flatten)]
+    pub(crate) session_policy: SessionPolicyArgs,
     #[arg(long)]
     pub(crate) duration_seconds: Option<i32>,
 }
@@ -269,10 +288,8 @@ pub(crate) struct AssumeRoleWithWebIdentityArgs {
     pub(crate) web_identity_token: String,
     #[arg(long)]
     pub(crate) provider_id: Option<String>,
-    #[arg(long, num_args = 1.., value_name = "arn=ARN")]
-    pub(crate) policy_arns: Vec<String>,
-    #[arg(long)]
-    pub(crate) policy: Option<String>,
+    #[command(flatten)]
+    pub(crate) session_policy: SessionPolicyArgs,
     #[arg(long)]
     pub(crate) duration_seconds: Option<i32>,
 }
@@ -309,10 +326,8 @@ pub(crate) struct DelegatedArgs {
 pub(crate) struct FederationArgs {
     #[arg(long)]
     pub(crate) name: String,
-    #[arg(long)]
-    pub(crate) policy: Option<String>,
-    #[arg(long, num_args = 1.., value_name = "arn=ARN")]
-    pub(crate) policy_arns: Vec<String>,
+    #[command(flatten)]
+    pub(crate) session_policy: SessionPolicyArgs,
     #[arg(long)]
     pub(crate) duration_seconds: Option<i32>,
     #[arg(long, num_args = 1.., value_name = "Key=K,Value=V")]
@@ -323,10 +338,8 @@ pub(crate) struct FederationArgs {
 pub(crate) struct SessionArgs {
     #[arg(long)]
     pub(crate) duration_seconds: Option<i32>,
-    #[arg(long)]
-    pub(crate) serial_number: Option<String>,
-    #[arg(long)]
-    pub(crate) token_code: Option<String>,
+    #[command(flatten)]
+    pub(crate) mfa: MfaArgs,
 }
 
 #[derive(Debug, Args)]

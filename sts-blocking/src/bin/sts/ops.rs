@@ -6,7 +6,7 @@ use sts_blocking::sts_proto::ops::*;
 use sts_blocking::sts_proto::types::{PolicyDescriptor, ProvidedContext, Tag};
 use sts_blocking::{Client, Error};
 
-use crate::args::{Cli, Command, PresignCommand};
+use crate::args::{Cli, Command, MfaArgs, PresignCommand, SessionPolicyArgs, SessionTagsArgs};
 use crate::render::Render;
 use crate::shorthand::{UsageError, member, member_opt, opt, structures, value};
 use crate::{Failure, eks, print, setup};
@@ -16,14 +16,11 @@ pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
     match &cli.command {
         Command::AssumeRole(a) => {
             let mut op = AssumeRole::new(value("role-arn", &a.role_arn)?, &a.role_session_name);
-            op.policy_arns = policy_arns(&a.policy_arns)?;
-            op.policy = opt("policy", &a.policy)?;
+            op.session_policy = session_policy(&a.session_policy)?;
             op.duration_seconds = a.duration_seconds;
-            op.tags = tags(&a.tags)?;
-            op.transitive_tag_keys = a.transitive_tag_keys.clone();
+            op.session_tags = session_tags(&a.session_tags)?;
             op.external_id = opt("external-id", &a.external_id)?;
-            op.serial_number = a.serial_number.clone();
-            op.token_code = a.token_code.clone().map(Into::into);
+            op.mfa = mfa(&a.mfa);
             op.source_identity = a.source_identity.clone();
             op.provided_contexts = provided_contexts(&a.provided_contexts)?;
             call(cli, &op, Client::assume_role)
@@ -34,8 +31,7 @@ pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
                 value("principal-arn", &a.principal_arn)?,
                 value("saml-assertion", &a.saml_assertion)?,
             );
-            op.policy_arns = policy_arns(&a.policy_arns)?;
-            op.policy = opt("policy", &a.policy)?;
+            op.session_policy = session_policy(&a.session_policy)?;
             op.duration_seconds = a.duration_seconds;
             call(cli, &op, Client::assume_role_with_saml)
         }
@@ -46,8 +42,7 @@ pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
                 value("web-identity-token", &a.web_identity_token)?,
             );
             op.provider_id = a.provider_id.clone();
-            op.policy_arns = policy_arns(&a.policy_arns)?;
-            op.policy = opt("policy", &a.policy)?;
+            op.session_policy = session_policy(&a.session_policy)?;
             op.duration_seconds = a.duration_seconds;
             call(cli, &op, Client::assume_role_with_web_identity)
         }
@@ -84,8 +79,7 @@ pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
         }
         Command::GetFederationToken(a) => {
             let mut op = GetFederationToken::new(&a.name);
-            op.policy = opt("policy", &a.policy)?;
-            op.policy_arns = policy_arns(&a.policy_arns)?;
+            op.session_policy = session_policy(&a.session_policy)?;
             op.duration_seconds = a.duration_seconds;
             op.tags = tags(&a.tags)?;
             call(cli, &op, Client::get_federation_token)
@@ -93,8 +87,7 @@ pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
         Command::GetSessionToken(a) => {
             let mut op = GetSessionToken::new();
             op.duration_seconds = a.duration_seconds;
-            op.serial_number = a.serial_number.clone();
-            op.token_code = a.token_code.clone().map(Into::into);
+            op.mfa = mfa(&a.mfa);
             call(cli, &op, Client::get_session_token)
         }
         Command::GetWebIdentityToken(a) => {
@@ -164,6 +157,27 @@ fn policy_arns(args: &[String]) -> Result<Vec<PolicyDescriptor>, UsageError> {
             arn: member_opt(s, "arn"),
         })
         .collect())
+}
+
+fn session_policy(args: &SessionPolicyArgs) -> Result<SessionPolicy, UsageError> {
+    let mut group = SessionPolicy::default();
+    group.arns = policy_arns(&args.policy_arns)?;
+    group.inline = opt("policy", &args.policy)?;
+    Ok(group)
+}
+
+fn mfa(args: &MfaArgs) -> Mfa {
+    let mut group = Mfa::default();
+    group.serial_number = args.serial_number.clone();
+    group.token_code = args.token_code.clone().map(Into::into);
+    group
+}
+
+fn session_tags(args: &SessionTagsArgs) -> Result<SessionTags, UsageError> {
+    let mut group = SessionTags::default();
+    group.tags = tags(&args.tags)?;
+    group.transitive_tag_keys = args.transitive_tag_keys.clone();
+    Ok(group)
 }
 
 fn tags(args: &[String]) -> Result<Vec<Tag>, UsageError> {
