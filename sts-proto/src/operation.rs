@@ -449,10 +449,7 @@ fn nonempty<'t>(path: &str, text: Option<&'t str>) -> Result<&'t str, OutputErro
 }
 
 /// [`nonempty`] with the path made only for an error.
-fn nonempty_with<'t>(
-    path: impl FnOnce() -> String,
-    text: Option<&'t str>,
-) -> Result<&'t str, OutputError> {
+fn nonempty_with(path: impl FnOnce() -> String, text: Option<&str>) -> Result<&str, OutputError> {
     match text.map(str::trim) {
         None => Err(OutputError::missing(path())),
         Some("") => Err(OutputError::empty(path())),
