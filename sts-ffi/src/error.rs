@@ -364,9 +364,9 @@ mod tests {
         assert_eq!(f.status, STS_ERR_RESPONSE);
         assert_eq!(f.detail.field.as_deref(), Some("Credentials/Expiration"));
         assert!(
-            f.detail
-                .message
-                .starts_with("unreadable AssumeRole response: Credentials/Expiration: invalid timestamp: \"soon\""),
+            f.detail.message.starts_with(
+                "unreadable AssumeRole response: Credentials/Expiration: invalid timestamp \"soon\""
+            ),
             "{}",
             f.detail.message
         );

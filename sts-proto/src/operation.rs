@@ -412,7 +412,8 @@ impl<'a> ResultReader<'a> {
                     return Err(OutputError::empty(path));
                 }
                 t.parse().map_err(|_| {
-                    if t.parse::<i128>().is_ok() {
+                    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+                    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
                         OutputError::out_of_range(path, t)
                     } else {
                         OutputError::not_a_number(path, t)

@@ -11,7 +11,12 @@ const FOUND_CHARS: usize = 64;
 
 /// An element of the `<{Operation}Result>` that could not be read: which
 /// one, and what was wrong with it.
+///
+/// Made with [`OutputError::missing`] and its siblings, which an
+/// [`Operation`](crate::Operation) implemented outside this crate uses too:
+/// they keep a secret member's text out of the error.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct OutputError {
     /// The element's path below the result element, such as
     /// `Credentials/Expiration`.
@@ -129,8 +134,10 @@ impl fmt::Display for OutputError {
                 found: text,
             } => {
                 write!(f, "{element}: invalid timestamp")?;
-                found(f, text)?;
-                write!(f, " ({reason})")
+                if let Some(text) = text {
+                    write!(f, " {text:?}")?;
+                }
+                write!(f, ": {reason}")
             }
             OutputProblem::NotANumber { found: text } => {
                 write!(f, "{element} is not a non-negative integer")?;
@@ -193,7 +200,7 @@ mod tests {
         assert_eq!(
             OutputError::not_a_timestamp("Credentials/Expiration", "expected a date", "x")
                 .to_string(),
-            "Credentials/Expiration: invalid timestamp: \"x\" (expected a date)"
+            "Credentials/Expiration: invalid timestamp \"x\": expected a date"
         );
         assert_eq!(
             OutputError::missing("Credentials/AccessKeyId").to_string(),
