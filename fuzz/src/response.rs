@@ -7,6 +7,7 @@ use http::{HeaderMap, HeaderValue};
 use sts_proto::operation::{self, Operation};
 use sts_proto::ops::*;
 use sts_proto::xml::{self, XmlError, XmlLimits};
+use sts_proto::error::{MalformedReason, OutputProblem};
 use sts_proto::{ResponseError, retry};
 
 /// The operations, in the order the input's first byte picks them
@@ -143,11 +144,13 @@ fn check_error<Op: Operation>(
         } => {
             assert!(success, "Malformed for a failure status {status}");
             assert_eq!(*operation, Op::ACTION);
+            let text = reason.to_string();
             assert!(
-                reason.chars().count() <= MAX_REASON_CHARS,
+                text.chars().count() <= MAX_REASON_CHARS,
                 "a Malformed reason of {} characters",
-                reason.chars().count()
+                text.chars().count()
             );
+            check_reason::<Op>(reason);
         }
         _ => {}
     }
@@ -165,6 +168,37 @@ fn check_error<Op: Operation>(
             retry::apply_offset(signed_at, offset),
             httpdate::parse_http_date(DATE).unwrap_or(UNIX_EPOCH)
         );
+    }
+}
+
+/// The typed reason of a `Malformed` error: it names the element at fault
+/// and keeps only a short, printable start of non-secret text.
+fn check_reason<Op: Operation>(reason: &MalformedReason) {
+    match reason {
+        MalformedReason::UnexpectedDocument { expected, root } => {
+            assert_eq!(*expected, Op::ACTION);
+            assert!(root.chars().count() <= 32, "root {root:?} kept whole");
+        }
+        MalformedReason::Output(e) => {
+            assert!(!e.element.is_empty(), "{e:?} names no element");
+            let found = match &e.problem {
+                OutputProblem::NotATimestamp { found, .. }
+                | OutputProblem::NotANumber { found }
+                | OutputProblem::OutOfRange { found } => found.as_deref(),
+                _ => None,
+            };
+            if let Some(found) = found {
+                assert!(found.chars().count() <= 64, "{e:?} keeps too much");
+                assert!(!found.chars().any(char::is_control), "{e:?}");
+                assert!(
+                    !["SecretAccessKey", "SessionToken", "WebIdentityToken"]
+                        .iter()
+                        .any(|secret| e.element.ends_with(secret)),
+                    "{e:?} quotes a secret member"
+                );
+            }
+        }
+        _ => {}
     }
 }
 

@@ -1518,7 +1518,9 @@ const char *sts_error_request_id(const struct StsError *err);
  * The input at fault, for validation errors: the C field for NULL and
  * UTF-8 problems (`input->role_arn`, `input->tags[1].key`), the STS model
  * member for constraint violations (`RoleSessionName`, `Tags[1].Key`).
- * NULL for other errors.
+ * For `STS_ERR_RESPONSE` from a result that lacks an element or holds an
+ * unreadable one, that element's path below the result
+ * (`Credentials/Expiration`). NULL for other errors.
  *
  * Ownership: borrowed from `err`, valid until `sts_error_free(err)`.
  *

@@ -6,6 +6,8 @@ use std::ffi::{CString, c_char};
 use std::ptr;
 
 use sts_blocking::Error;
+use sts_proto::ResponseError;
+use sts_proto::error::MalformedReason;
 use sts_proto::operation::BuildError;
 use sts_proto::sigv4::SigningError;
 
@@ -89,7 +91,16 @@ impl From<Error> for Failure {
                 d.service_message = s.message.clone();
                 STS_ERR_SERVICE
             }
-            Error::Response(_) => STS_ERR_RESPONSE,
+            Error::Response(r) => {
+                if let ResponseError::Malformed {
+                    reason: MalformedReason::Output(o),
+                    ..
+                } = r.as_response_error()
+                {
+                    d.field = Some(o.element.clone());
+                }
+                STS_ERR_RESPONSE
+            }
             Error::Transport(_) => STS_ERR_TRANSPORT,
             Error::Validation(v) | Error::Build(BuildError::Validation(v)) => {
                 d.field = Some(v.member.clone());
@@ -269,7 +280,9 @@ pub unsafe extern "C" fn sts_error_request_id(err: *const StsError) -> *const c_
 /// The input at fault, for validation errors: the C field for NULL and
 /// UTF-8 problems (`input->role_arn`, `input->tags[1].key`), the STS model
 /// member for constraint violations (`RoleSessionName`, `Tags[1].Key`).
-/// NULL for other errors.
+/// For `STS_ERR_RESPONSE` from a result that lacks an element or holds an
+/// unreadable one, that element's path below the result
+/// (`Credentials/Expiration`). NULL for other errors.
 ///
 /// Ownership: borrowed from `err`, valid until `sts_error_free(err)`.
 ///
@@ -325,4 +338,47 @@ pub unsafe extern "C" fn sts_error_free(err: *mut StsError) {
     // SAFETY: the caller gives back a pointer made by Box::into_raw in
     // `boundary::run`, exactly once.
     guard((), || drop(unsafe { Box::from_raw(err) }));
+}
+
+#[cfg(test)]
+mod tests {
+    use http::HeaderMap;
+    use sts_proto::ops::AssumeRole;
+
+    use super::*;
+
+    fn failure(body: &str) -> Failure {
+        sts_proto::parse::<AssumeRole>(200, &HeaderMap::new(), body.as_bytes())
+            .expect_err(body)
+            .into()
+    }
+
+    #[test]
+    fn an_unreadable_result_element_is_the_field_at_fault() {
+        let f = failure(
+            "<AssumeRoleResponse><AssumeRoleResult><Credentials>\
+             <AccessKeyId>ASIA</AccessKeyId><SecretAccessKey>SECRET-KEY</SecretAccessKey>\
+             <SessionToken>SESSION-TOKEN</SessionToken><Expiration>soon</Expiration>\
+             </Credentials></AssumeRoleResult></AssumeRoleResponse>",
+        );
+        assert_eq!(f.status, STS_ERR_RESPONSE);
+        assert_eq!(f.detail.field.as_deref(), Some("Credentials/Expiration"));
+        assert!(
+            f.detail.message.starts_with(
+                "unreadable AssumeRole response: Credentials/Expiration: invalid timestamp \"soon\""
+            ),
+            "{}",
+            f.detail.message
+        );
+        assert!(!f.detail.message.contains("SECRET") && !f.detail.message.contains("TOKEN"));
+    }
+
+    #[test]
+    fn an_unreadable_document_blames_no_field() {
+        for body in ["<AssumeRoleResponse>", "<GetSessionTokenResponse/>"] {
+            let f = failure(body);
+            assert_eq!(f.status, STS_ERR_RESPONSE);
+            assert_eq!(f.detail.field, None, "{}", f.detail.message);
+        }
+    }
 }

@@ -2,7 +2,11 @@
 
 use std::fmt;
 
-use crate::xml::{self, Document, XmlLimits};
+use crate::xml::{self, Document, XmlError, XmlLimits};
+
+mod output;
+
+pub use output::{OutputError, OutputProblem};
 
 /// The error codes the STS model declares, and every other code verbatim.
 ///
@@ -160,8 +164,54 @@ pub enum ResponseError {
         /// The request id from the headers, if any.
         request_id: Option<String>,
         /// What was wrong.
-        reason: String,
+        reason: MalformedReason,
     },
+}
+
+/// Why a success response could not be read as the operation's response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MalformedReason {
+    /// The body is not a readable XML document (or is over a limit).
+    Xml(XmlError),
+    /// The document is another one than `{Operation}Response`, such as
+    /// the response to another operation or an HTML page.
+    UnexpectedDocument {
+        /// The operation whose `{expected}Response` was awaited.
+        expected: &'static str,
+        /// The root element found, cut to 32 characters.
+        root: String,
+    },
+    /// The document is the operation's, but an element of its result is
+    /// missing or unreadable.
+    Output(OutputError),
+}
+
+impl fmt::Display for MalformedReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MalformedReason::Xml(e) => e.fmt(f),
+            MalformedReason::UnexpectedDocument { expected, root } => {
+                write!(f, "expected a {expected}Response document, got {root}")
+            }
+            MalformedReason::Output(e) => e.fmt(f),
+        }
+    }
+}
+
+/// Its text already holds the inner error's, so it names no source.
+impl std::error::Error for MalformedReason {}
+
+impl From<XmlError> for MalformedReason {
+    fn from(e: XmlError) -> Self {
+        MalformedReason::Xml(e)
+    }
+}
+
+impl From<OutputError> for MalformedReason {
+    fn from(e: OutputError) -> Self {
+        MalformedReason::Output(e)
+    }
 }
 
 impl ResponseError {
@@ -313,11 +363,11 @@ pub(crate) fn failure(
 pub(crate) fn malformed(
     operation: &'static str,
     request_id: Option<&str>,
-    reason: impl fmt::Display,
+    reason: impl Into<MalformedReason>,
 ) -> ResponseError {
     ResponseError::Malformed {
         operation,
         request_id: request_id.map(str::to_owned),
-        reason: reason.to_string(),
+        reason: reason.into(),
     }
 }

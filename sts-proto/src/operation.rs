@@ -28,7 +28,7 @@ use http::{HeaderMap, HeaderValue, Method};
 
 use crate::credentials::Credentials;
 use crate::endpoint::ResolvedEndpoint;
-use crate::error::{self, ResponseError};
+use crate::error::{self, MalformedReason, OutputError, ResponseError};
 use crate::form::FormWriter;
 use crate::sigv4::{self, SigningError, SigningKey, SigningParams};
 use crate::time::parse_timestamp;
@@ -55,7 +55,11 @@ pub trait Operation: fmt::Debug {
     fn write_form(&self, form: &mut FormWriter);
 
     /// Builds the output from the response's `<{ACTION}Result>` element.
-    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String>;
+    ///
+    /// # Errors
+    ///
+    /// An [`OutputError`] naming the element that is missing or unreadable.
+    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, OutputError>;
 
     /// The form body, for callers who build requests themselves.
     fn form_body(&self) -> String {
@@ -357,7 +361,7 @@ impl<'a> ResultReader<'a> {
     /// Every lookup reads every leaf, so a leaf is first judged by the
     /// length of its path, which it knows: only a leaf of the right length
     /// has its path compared.
-    fn text_at(&self, pieces: &[&str]) -> Option<&'a str> {
+    pub(crate) fn text_at(&self, pieces: &[&str]) -> Option<&'a str> {
         const RESULT: &str = "Result/";
         let joined = pieces.iter().map(|p| p.len() + 1).sum::<usize>();
         let want = self.action.len() + RESULT.len() + joined.saturating_sub(1);
@@ -389,41 +393,43 @@ impl<'a> ResultReader<'a> {
         self.text(path).map(|t| t.trim().to_owned())
     }
 
-    /// The text at `path`, or an error naming it.
-    pub fn required(&self, path: &str) -> Result<&'a str, String> {
-        self.text(path)
-            .map(str::trim)
-            .ok_or_else(|| format!("missing {path}"))
+    /// The text at `path`, trimmed, which must be there and not be empty.
+    pub fn required(&self, path: &str) -> Result<&'a str, OutputError> {
+        nonempty(path, self.text(path))
     }
 
     /// A timestamp at `path`, if present.
-    pub fn timestamp(&self, path: &str) -> Result<Option<SystemTime>, String> {
-        self.text(path)
-            .map(|t| parse_timestamp(t).map_err(|e| format!("{path}: {e}")))
-            .transpose()
+    pub fn timestamp(&self, path: &str) -> Result<Option<SystemTime>, OutputError> {
+        self.text(path).map(|t| timestamp_at(path, t)).transpose()
     }
 
     /// A non-negative integer at `path`, if present.
-    pub fn u32(&self, path: &str) -> Result<Option<u32>, String> {
+    pub fn u32(&self, path: &str) -> Result<Option<u32>, OutputError> {
         self.text(path)
             .map(|t| {
-                t.trim()
-                    .parse()
-                    .map_err(|_| format!("{path} is not a non-negative integer: {:?}", cut(t)))
+                let t = t.trim();
+                if t.is_empty() {
+                    return Err(OutputError::empty(path));
+                }
+                t.parse().map_err(|_| {
+                    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+                    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                        OutputError::out_of_range(path, t)
+                    } else {
+                        OutputError::not_a_number(path, t)
+                    }
+                })
             })
             .transpose()
     }
 
-    /// The `Credentials` structure at `path`, with all four members required.
-    pub fn credentials(&self, path: &str) -> Result<Credentials, String> {
-        let member = |name: &str| {
-            self.text_at(&[path, name])
-                .map(str::trim)
-                .ok_or_else(|| format!("missing {path}/{name}"))
-        };
+    /// The `Credentials` structure at `path`, with all four members
+    /// required and not empty.
+    pub fn credentials(&self, path: &str) -> Result<Credentials, OutputError> {
+        let element = |name: &str| format!("{path}/{name}");
+        let member = |name: &str| nonempty_with(|| element(name), self.text_at(&[path, name]));
         let expiration = member("Expiration")?;
-        let expiration =
-            parse_timestamp(expiration).map_err(|e| format!("{path}/Expiration: {e}"))?;
+        let expiration = timestamp_at(&element("Expiration"), expiration)?;
         Ok(Credentials::new(
             member("AccessKeyId")?,
             member("SecretAccessKey")?,
@@ -436,6 +442,28 @@ impl<'a> ResultReader<'a> {
     pub fn request_id(&self) -> Option<String> {
         self.request_id.map(str::to_owned)
     }
+}
+
+/// `text` trimmed, or why it cannot stand for the required `path`.
+fn nonempty<'t>(path: &str, text: Option<&'t str>) -> Result<&'t str, OutputError> {
+    nonempty_with(|| path.to_owned(), text)
+}
+
+/// [`nonempty`] with the path made only for an error.
+fn nonempty_with(path: impl FnOnce() -> String, text: Option<&str>) -> Result<&str, OutputError> {
+    match text.map(str::trim) {
+        None => Err(OutputError::missing(path())),
+        Some("") => Err(OutputError::empty(path())),
+        Some(text) => Ok(text),
+    }
+}
+
+/// The timestamp `text` found at `path`.
+fn timestamp_at(path: &str, text: &str) -> Result<SystemTime, OutputError> {
+    if text.trim().is_empty() {
+        return Err(OutputError::empty(path));
+    }
+    parse_timestamp(text).map_err(|e| OutputError::not_a_timestamp(path, e.reason, text))
 }
 
 fn cut(text: &str) -> String {
@@ -483,11 +511,10 @@ fn read_document<Op: Operation>(
         return Err(error::malformed(
             Op::ACTION,
             header_id,
-            format!(
-                "expected a {}Response document, got {}",
-                Op::ACTION,
-                cut(&doc.root)
-            ),
+            MalformedReason::UnexpectedDocument {
+                expected: Op::ACTION,
+                root: cut(&doc.root),
+            },
         ));
     }
     let body_id = doc.get("ResponseMetadata/RequestId").map(str::trim);

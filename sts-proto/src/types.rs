@@ -228,17 +228,36 @@ fn format_i32(buf: &mut [u8; 11], value: i32) -> &str {
 
 pub(crate) fn read_assumed_role_user(
     result: &crate::operation::ResultReader<'_>,
-) -> Result<Option<AssumedRoleUser>, String> {
-    let id = result.text("AssumedRoleUser/AssumedRoleId");
-    let arn = result.text("AssumedRoleUser/Arn");
-    match (id, arn) {
+) -> Result<Option<AssumedRoleUser>, crate::error::OutputError> {
+    Ok(
+        read_pair(result, "AssumedRoleUser", "AssumedRoleId", "Arn")?.map(|(id, arn)| {
+            AssumedRoleUser {
+                assumed_role_id: id.to_owned(),
+                arn: arn.to_owned(),
+            }
+        }),
+    )
+}
+
+/// The two members `first` and `second` of the optional structure
+/// `parent`, trimmed: both or neither, as the structure comes whole.
+pub(crate) fn read_pair<'a>(
+    result: &crate::operation::ResultReader<'a>,
+    parent: &str,
+    first: &str,
+    second: &str,
+) -> Result<Option<(&'a str, &'a str)>, crate::error::OutputError> {
+    let a = result.text_at(&[parent, first]);
+    let b = result.text_at(&[parent, second]);
+    match (a, b) {
         (None, None) => Ok(None),
-        (Some(id), Some(arn)) => Ok(Some(AssumedRoleUser {
-            assumed_role_id: id.trim().to_owned(),
-            arn: arn.trim().to_owned(),
-        })),
-        (None, Some(_)) => Err("missing AssumedRoleUser/AssumedRoleId".into()),
-        (Some(_), None) => Err("missing AssumedRoleUser/Arn".into()),
+        (Some(a), Some(b)) => Ok(Some((a.trim(), b.trim()))),
+        (None, Some(_)) => Err(crate::error::OutputError::missing(format!(
+            "{parent}/{first}"
+        ))),
+        (Some(_), None) => Err(crate::error::OutputError::missing(format!(
+            "{parent}/{second}"
+        ))),
     }
 }
 

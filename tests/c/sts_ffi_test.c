@@ -865,6 +865,26 @@ static void boundary_parse(void) {
     st = sts_parse_get_caller_identity(&r, &a, &err);
     expect_failure("not STS", st, err, STS_ERR_RESPONSE, STS_CATEGORY_SERVICE, NULL);
 
+    { /* A result with an unreadable element names it, and quotes no secret. */
+        static const char bad_expiration[] =
+            "<AssumeRoleResponse><AssumeRoleResult><Credentials>"
+            "<AccessKeyId>ASIAPARSED</AccessKeyId><SecretAccessKey>c-parse-secret</SecretAccessKey>"
+            "<SessionToken>c-parse-token</SessionToken><Expiration>soon</Expiration>"
+            "</Credentials></AssumeRoleResult></AssumeRoleResponse>";
+        StsAssumeRoleOutput *ar = NULL;
+        r.body = (const uint8_t *)bad_expiration;
+        r.body_len = sizeof bad_expiration - 1;
+        err = NULL;
+        st = sts_parse_assume_role(&r, &ar, &err);
+        CHECK(ar == NULL, "an output from a bad Expiration");
+        CHECK(contains(sts_error_message(err), "Credentials/Expiration") &&
+                  !contains(sts_error_message(err), "c-parse-secret") &&
+                  !contains(sts_error_message(err), "c-parse-token"),
+              "message %s", show(sts_error_message(err)));
+        expect_failure("bad Expiration", st, err, STS_ERR_RESPONSE, STS_CATEGORY_SERVICE,
+                       "Credentials/Expiration");
+    }
+
     r.body = NULL;
     r.body_len = 5;
     err = NULL;

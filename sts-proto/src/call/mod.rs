@@ -498,7 +498,9 @@ impl<Op: Operation> Operation for Validated<'_, Op> {
         self.0.write_form(form);
     }
 
-    fn read_output(result: &crate::operation::ResultReader<'_>) -> Result<Self::Output, String> {
+    fn read_output(
+        result: &crate::operation::ResultReader<'_>,
+    ) -> Result<Self::Output, crate::error::OutputError> {
         Op::read_output(result)
     }
 }

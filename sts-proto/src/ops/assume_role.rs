@@ -154,7 +154,7 @@ impl Operation for AssumeRole {
         types::write_provided_contexts(form, "ProvidedContexts", &self.provided_contexts);
     }
 
-    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String> {
+    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, crate::error::OutputError> {
         Ok(AssumeRoleOutput {
             credentials: result.credentials("Credentials")?,
             assumed_role_user: types::read_assumed_role_user(result)?,

@@ -103,7 +103,7 @@ impl Operation for AssumeRoleWithSaml {
         types::write_int(form, "DurationSeconds", self.duration_seconds);
     }
 
-    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String> {
+    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, crate::error::OutputError> {
         Ok(AssumeRoleWithSamlOutput {
             credentials: result.credentials("Credentials")?,
             assumed_role_user: types::read_assumed_role_user(result)?,

@@ -119,7 +119,7 @@ impl Operation for AssumeRoleWithWebIdentity {
         types::write_int(form, "DurationSeconds", self.duration_seconds);
     }
 
-    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String> {
+    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, crate::error::OutputError> {
         Ok(AssumeRoleWithWebIdentityOutput {
             credentials: result.credentials("Credentials")?,
             subject_from_web_identity_token: result.string("SubjectFromWebIdentityToken"),

@@ -74,7 +74,7 @@ impl Operation for AssumeRoot {
         types::write_int(form, "DurationSeconds", self.duration_seconds);
     }
 
-    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String> {
+    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, crate::error::OutputError> {
         Ok(AssumeRootOutput {
             credentials: result.credentials("Credentials")?,
             source_identity: result.string("SourceIdentity"),

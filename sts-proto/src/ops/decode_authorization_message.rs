@@ -48,7 +48,7 @@ impl Operation for DecodeAuthorizationMessage {
         form.field("EncodedMessage", &self.encoded_message);
     }
 
-    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String> {
+    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, crate::error::OutputError> {
         Ok(DecodeAuthorizationMessageOutput {
             // The JSON document is kept as sent, whitespace included.
             decoded_message: result.text("DecodedMessage").map(str::to_owned),

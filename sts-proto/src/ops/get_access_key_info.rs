@@ -47,7 +47,7 @@ impl Operation for GetAccessKeyInfo {
         form.field("AccessKeyId", &self.access_key_id);
     }
 
-    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String> {
+    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, crate::error::OutputError> {
         Ok(GetAccessKeyInfoOutput {
             account: result.string("Account"),
             request_id: result.request_id(),

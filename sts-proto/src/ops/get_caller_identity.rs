@@ -41,7 +41,7 @@ impl Operation for GetCallerIdentity {
 
     fn write_form(&self, _form: &mut FormWriter) {}
 
-    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String> {
+    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, crate::error::OutputError> {
         Ok(GetCallerIdentityOutput {
             user_id: result.string("UserId"),
             account: result.string("Account"),

@@ -54,7 +54,7 @@ impl Operation for GetDelegatedAccessToken {
         form.field("TradeInToken", self.trade_in_token.expose());
     }
 
-    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String> {
+    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, crate::error::OutputError> {
         Ok(GetDelegatedAccessTokenOutput {
             credentials: result.credentials("Credentials")?,
             packed_policy_size: result.u32("PackedPolicySize")?,

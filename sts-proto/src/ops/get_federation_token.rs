@@ -79,19 +79,12 @@ impl Operation for GetFederationToken {
         types::write_tags(form, "Tags", &self.tags);
     }
 
-    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String> {
-        let federated_user = match (
-            result.text("FederatedUser/FederatedUserId"),
-            result.text("FederatedUser/Arn"),
-        ) {
-            (None, None) => None,
-            (Some(id), Some(arn)) => Some(FederatedUser {
-                federated_user_id: id.trim().to_owned(),
-                arn: arn.trim().to_owned(),
-            }),
-            (None, _) => return Err("missing FederatedUser/FederatedUserId".into()),
-            (_, None) => return Err("missing FederatedUser/Arn".into()),
-        };
+    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, crate::error::OutputError> {
+        let federated_user = types::read_pair(result, "FederatedUser", "FederatedUserId", "Arn")?
+            .map(|(id, arn)| FederatedUser {
+                federated_user_id: id.to_owned(),
+                arn: arn.to_owned(),
+            });
         Ok(GetFederationTokenOutput {
             credentials: result.credentials("Credentials")?,
             federated_user,

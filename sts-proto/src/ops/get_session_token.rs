@@ -58,7 +58,7 @@ impl Operation for GetSessionToken {
         self.mfa.write_form(form);
     }
 
-    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String> {
+    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, crate::error::OutputError> {
         Ok(GetSessionTokenOutput {
             credentials: result.credentials("Credentials")?,
             request_id: result.request_id(),

@@ -91,7 +91,7 @@ impl Operation for GetWebIdentityToken {
         types::write_tags(form, "Tags", &self.tags);
     }
 
-    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, String> {
+    fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, crate::error::OutputError> {
         Ok(GetWebIdentityTokenOutput {
             web_identity_token: result.text("WebIdentityToken").map(|t| t.trim().into()),
             expiration: result.timestamp("Expiration")?,
