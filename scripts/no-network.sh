@@ -34,6 +34,15 @@ if [ "${STS_NO_NETWORK:-}" = "inside" ] || ! is_test_binary "$program"; then
     exec "$@"
 fi
 
+# A test runner started in the background by a non-interactive shell
+# inherits SIGINT and SIGQUIT ignored, and so would every process a test
+# starts (a test that interrupts `sts serve` would see it ignore SIGINT).
+# Tests run with the default dispositions, however they were started.
+reset=()
+if env --default-signal=INT true 2>/dev/null; then
+    reset=(env --default-signal=INT,QUIT)
+fi
+
 inner='ip link set lo up 2>/dev/null || python3 -c "
 import fcntl, socket, struct
 s = socket.socket()
@@ -47,7 +56,7 @@ for flags in "--net" "--net --map-root-user"; do
     # shellcheck disable=SC2086
     if unshare $flags true 2>/dev/null; then
         # shellcheck disable=SC2086
-        STS_NO_NETWORK=inside exec unshare $flags bash -c "$inner" no-network "$@"
+        STS_NO_NETWORK=inside exec "${reset[@]}" unshare $flags bash -c "$inner" no-network "$@"
     fi
 done
 
@@ -58,4 +67,4 @@ fi
 echo "no-network.sh: WARNING: no network namespace here; running $program with instance metadata and container credentials switched off by environment only" >&2
 export AWS_EC2_METADATA_DISABLED=true
 unset AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI
-exec "$@"
+exec "${reset[@]}" "$@"
