@@ -4,10 +4,10 @@
 use std::time::{Duration, UNIX_EPOCH};
 
 use http::{HeaderMap, HeaderValue};
+use sts_proto::error::{MalformedReason, OutputProblem};
 use sts_proto::operation::{self, Operation};
 use sts_proto::ops::*;
 use sts_proto::xml::{self, XmlError, XmlLimits};
-use sts_proto::error::{MalformedReason, OutputProblem};
 use sts_proto::{ResponseError, retry};
 
 /// The operations, in the order the input's first byte picks them
