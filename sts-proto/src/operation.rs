@@ -429,7 +429,7 @@ impl<'a> ResultReader<'a> {
         let element = |name: &str| format!("{path}/{name}");
         let member = |name: &str| nonempty_with(|| element(name), self.text_at(&[path, name]));
         let expiration = member("Expiration")?;
-        let expiration = timestamp_at(&element("Expiration"), expiration)?;
+        let expiration = timestamp_with(|| element("Expiration"), expiration)?;
         Ok(Credentials::new(
             member("AccessKeyId")?,
             member("SecretAccessKey")?,
@@ -460,10 +460,16 @@ fn nonempty_with(path: impl FnOnce() -> String, text: Option<&str>) -> Result<&s
 
 /// The timestamp `text` found at `path`.
 fn timestamp_at(path: &str, text: &str) -> Result<SystemTime, OutputError> {
+    timestamp_with(|| path.to_owned(), text)
+}
+
+/// [`timestamp_at`] with the path made only for an error: a call that reads
+/// its credentials does not pay for formatting `Credentials/Expiration`.
+fn timestamp_with(path: impl FnOnce() -> String, text: &str) -> Result<SystemTime, OutputError> {
     if text.trim().is_empty() {
-        return Err(OutputError::empty(path));
+        return Err(OutputError::empty(path()));
     }
-    parse_timestamp(text).map_err(|e| OutputError::not_a_timestamp(path, e.reason, text))
+    parse_timestamp(text).map_err(|e| OutputError::not_a_timestamp(path(), e.reason, text))
 }
 
 fn cut(text: &str) -> String {
