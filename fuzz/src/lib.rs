@@ -19,6 +19,7 @@ mod response;
 mod sigv4;
 mod sources;
 mod time;
+mod xml_reference;
 
 pub use endpoint::endpoint;
 pub use form::form;

@@ -205,6 +205,7 @@ fn check_reason<Op: Operation>(reason: &MalformedReason) {
 /// Reads `body` with the XML reader alone and checks the result against
 /// `limits`.
 fn check_document(body: &[u8], limits: &XmlLimits) {
+    crate::xml_reference::check_against_reference(body, limits);
     match xml::parse(body, limits) {
         Ok(doc) => {
             assert!(body.len() <= limits.max_body_bytes);

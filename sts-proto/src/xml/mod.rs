@@ -28,11 +28,11 @@
 //! session token, so it is wiped when the document is dropped, and because
 //! it never grows no unwiped copy is left behind by a reallocation.
 
+mod scan;
+
 use std::fmt;
 
-use quick_xml::errors::{Error as ReaderError, IllFormedError};
-use quick_xml::events::Event;
-use quick_xml::reader::Reader;
+use scan::{Scanner, Token};
 
 /// Limits on what the reader accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -229,6 +229,10 @@ pub struct Leaves {
     elements: Vec<Element>,
     /// How many of them are leaves.
     count: usize,
+    /// The qualified names of the open elements, root first, as
+    /// `(offset, length)` in the document's text: each close tag must
+    /// name the innermost. At most [`XmlLimits::max_depth`] long.
+    open_names: Vec<(u32, u32)>,
 }
 
 impl Drop for Leaves {
@@ -635,12 +639,11 @@ fn pos(n: usize) -> u32 {
 }
 
 /// Appends `text` with XML 1.0 line ends normalized (`\r\n` and `\r` become
-/// `\n`), as quick-xml's `xml10_content` does, but into `out` directly:
-/// that method returns a fresh string for any text with a `\r`, a copy of
-/// leaf text that nothing would wipe.
+/// `\n`), into `out` directly: a normalized copy made elsewhere would be a
+/// copy of leaf text that nothing wipes.
 fn push_xml10(out: &mut String, text: &str) {
-    // Most text has no CR; a byte search is much cheaper than a `char` one.
-    if !text.as_bytes().contains(&b'\r') {
+    // Most text has no CR; `memchr` finds that out fastest.
+    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
         out.push_str(text);
         return;
     }
@@ -706,8 +709,7 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
         offset: e.valid_up_to(),
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text).trim_start();
-    let mut reader = Reader::from_str(text);
-    reader.config_mut().check_end_names = true;
+    let mut scanner = Scanner::new(text);
 
     let Document { root, leaves } = doc;
     root.clear();
@@ -720,6 +722,7 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
     leaves.elements.clear();
     leaves.elements.reserve(limits.max_elements.min(32));
     leaves.count = 0;
+    leaves.open_names.clear();
     // The innermost open element below the root, or `NO_PARENT`: the open
     // elements are it and its chain of parents.
     let mut open = NO_PARENT;
@@ -732,11 +735,8 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
     let mut root_closed = false;
 
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| XmlError::Malformed(describe(&e)))?;
-        match event {
-            Event::Start(ref start) | Event::Empty(ref start) => {
+        match scanner.next_token()? {
+            Token::Start { name: qname, empty } => {
                 if root_closed {
                     return Err(XmlError::Malformed("content after the root element".into()));
                 }
@@ -746,16 +746,16 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                         limit: limits.max_elements,
                     });
                 }
-                let Some(name) = local_name(start.name().into_inner()) else {
+                let Some(name) = local_name(qname) else {
                     return Err(XmlError::Malformed("invalid element name".into()));
                 };
-                let empty = matches!(event, Event::Empty(_));
                 if depth == 0 {
                     root.push_str(name);
                     if empty {
                         root_closed = true;
                     } else {
                         depth = 1;
+                        leaves.open_names.push(span(text, qname));
                     }
                     collecting = false;
                     continue;
@@ -800,12 +800,28 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                     // The parent now has a child.
                     collecting = false;
                 } else {
+                    leaves.open_names.push(span(text, qname));
                     open = index;
                     depth += 1;
                     collecting = true;
                 }
             }
-            Event::End(_) => {
+            Token::End(qname) => {
+                let Some((start, len)) = leaves.open_names.pop() else {
+                    return Err(XmlError::Malformed(format!(
+                        "{} closes no open element",
+                        shown_close_tag(qname)
+                    )));
+                };
+                let start = start as usize;
+                let expected = text.get(start..start + len as usize).unwrap_or_default();
+                if qname != expected {
+                    return Err(XmlError::Malformed(format!(
+                        "expected {}, found {}",
+                        shown_close_tag(expected),
+                        shown_close_tag(qname)
+                    )));
+                }
                 depth = depth.saturating_sub(1);
                 if depth == 0 {
                     root_closed = true;
@@ -821,39 +837,25 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                 // The parent now has at least this child.
                 collecting = false;
             }
-            Event::Text(t) => {
+            Token::Text(t) => {
                 if depth > 0 {
                     if collecting {
-                        push_xml10(&mut leaves.bytes, &t);
+                        push_xml10(&mut leaves.bytes, t);
                     }
                 } else if !t.trim_ascii().is_empty() {
                     return Err(XmlError::Malformed("text outside the root element".into()));
                 }
             }
-            Event::CData(t) => {
+            Token::CData(t) => {
                 if depth > 0 {
                     if collecting {
-                        push_xml10(&mut leaves.bytes, &t);
+                        push_xml10(&mut leaves.bytes, t);
                     }
                 } else {
                     return Err(XmlError::Malformed("CDATA outside the root element".into()));
                 }
             }
-            Event::GeneralRef(r) => {
-                let c = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c,
-                    Ok(None) => match &*r {
-                        "lt" => '<',
-                        "gt" => '>',
-                        "amp" => '&',
-                        "quot" => '"',
-                        "apos" => '\'',
-                        other => {
-                            return Err(XmlError::UnknownEntity(other.chars().take(32).collect()));
-                        }
-                    },
-                    Err(_) => return Err(XmlError::UnknownEntity(r.chars().take(32).collect())),
-                };
+            Token::Ref(c) => {
                 if depth > 0 {
                     if collecting {
                         leaves.bytes.push(c);
@@ -864,9 +866,7 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                     ));
                 }
             }
-            Event::DocType(_) => return Err(XmlError::Doctype),
-            Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
-            Event::Eof => break,
+            Token::Eof => break,
         }
     }
     if root.is_empty() {
@@ -932,46 +932,27 @@ const NAME_BYTES: [u8; 256] = {
     table
 };
 
-/// The longest reason [`describe`] gives, in characters.
-const MAX_REASON_CHARS: usize = 200;
+/// `(offset, length)` of `part`, a slice of `text`, in `text`.
+fn span(text: &str, part: &str) -> (u32, u32) {
+    let offset = (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+    (pos(offset), pos(part.len()))
+}
 
-/// The reader's complaint, without the document's text.
+/// A close tag for an error message, without the document's text.
 ///
-/// quick-xml's messages quote tag names, and what it takes for a name can
-/// be most of a garbled body: a `"` in a close tag makes it read on to the
-/// next quote and `>`, so `</A" …>` quoted the rest of the document, secret
-/// key included (found by the `response` fuzz target). Names are shown only
-/// when they are plain XML names of at most 32 characters; any other message
-/// is cut to [`MAX_REASON_CHARS`], with control characters as spaces.
-fn describe(error: &ReaderError) -> String {
-    let name = |name: &str| {
-        let plain =
-            name.chars().count() <= 32 && is_xml_name(name) && !name.chars().any(char::is_control);
-        if plain {
-            format!("`</{name}>`")
-        } else {
-            "a close tag with a garbled name".to_owned()
-        }
-    };
-    let why = match error {
-        ReaderError::IllFormed(IllFormedError::MismatchedEndTag { expected, found }) => {
-            format!("expected {}, found {}", name(expected), name(found))
-        }
-        ReaderError::IllFormed(IllFormedError::UnmatchedEndTag(found)) => {
-            format!("{} closes no open element", name(found))
-        }
-        ReaderError::IllFormed(IllFormedError::MissingEndTag(expected)) => {
-            format!("{} not found before the end", name(expected))
-        }
-        ReaderError::IllFormed(IllFormedError::MissingDeclVersion(Some(_))) => {
-            "the XML declaration does not start with `version`".to_owned()
-        }
-        other => other.to_string(),
-    };
-    why.chars()
-        .take(MAX_REASON_CHARS)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
+/// What a reader takes for a close tag's name can be most of a garbled
+/// body: a `"` in it reads on to the next quote and `>`, so `</A" …>`
+/// would quote the rest of the document, secret key included (found by the
+/// `response` fuzz target). Names are shown only when they are plain XML
+/// names of at most 32 characters.
+fn shown_close_tag(name: &str) -> String {
+    let plain =
+        name.chars().count() <= 32 && is_xml_name(name) && !name.chars().any(char::is_control);
+    if plain {
+        format!("`</{name}>`")
+    } else {
+        "a close tag with a garbled name".to_owned()
+    }
 }
 
 #[cfg(test)]
@@ -1280,7 +1261,7 @@ mod tests {
         };
         assert!(!why.contains("wJalrXUtnFEMI"), "{why}");
         assert!(!why.chars().any(char::is_control), "{why:?}");
-        assert!(why.chars().count() <= MAX_REASON_CHARS, "{why}");
+        assert!(why.chars().count() <= 200, "{why}");
         assert!(why.contains("`</A>`"), "{why}");
         // Plain names are still shown.
         assert_eq!(
