@@ -10,14 +10,12 @@
 //! the errors (which name the source and never quote a token), and the
 //! cache file the refresh leaves.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+mod loopback;
+
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 
+use loopback::{Request, Response, Server};
 use serde_json::{Value, json};
 use sts_blocking::credentials::{
     CredentialsError, ProfileProvider, ProvideCredentials, ProviderConfig, SharedCredentials,
@@ -25,146 +23,13 @@ use sts_blocking::credentials::{
 use sts_blocking::env::MapEnv;
 use sts_proto::time::{format_timestamp, parse_timestamp};
 
-/// Largest request the stand-in reads.
-const MAX_REQUEST_BYTES: usize = 64 * 1024;
-
-/// One request the stand-in received.
-#[derive(Debug, Clone)]
-struct Received {
-    method: String,
-    target: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Received {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-type Handler = dyn Fn(&Received) -> (u16, String) + Send + Sync;
-
-/// A loopback HTTP/1.1 server answering each request with `handler`'s
-/// status and body, one request per connection; every read and write is
-/// bounded in time and size.
-struct Server {
-    addr: SocketAddr,
-    received: Arc<Mutex<Vec<Received>>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Server {
-    fn start(handler: impl Fn(&Received) -> (u16, String) + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let received = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let handler: Arc<Handler> = Arc::new(handler);
-        let thread = {
-            let (received, stop) = (Arc::clone(&received), Arc::clone(&stop));
-            std::thread::spawn(move || {
-                for stream in listener.incoming() {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let Ok(stream) = stream else { continue };
-                    answer(stream, &*handler, &received);
-                }
-            })
-        };
-        Self {
-            addr,
-            received,
-            stop,
-            thread: Some(thread),
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    fn received(&self) -> Vec<Received> {
-        self.received.lock().unwrap().clone()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wakes the accept loop so that it sees the flag.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-/// Reads one request from `stream`, records it, and writes `handler`'s
-/// answer (recorded first, so that a client holding the answer finds its
-/// request recorded).
-fn answer(mut stream: TcpStream, handler: &Handler, received: &Mutex<Vec<Received>>) -> Option<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    stream
-        .set_write_timeout(Some(Duration::from_secs(5)))
-        .ok()?;
-    let mut data = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        if let Some(i) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i;
-        }
-        if data.len() > MAX_REQUEST_BYTES {
-            return None;
-        }
-        let n = stream.read(&mut chunk).ok()?;
-        if n == 0 {
-            return None;
-        }
-        data.extend_from_slice(&chunk[..n]);
-    };
-    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let mut first = lines.next()?.split(' ');
-    let (method, target) = (first.next()?.to_owned(), first.next()?.to_owned());
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    let length: usize = headers
-        .iter()
-        .find(|(k, _)| k == "content-length")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0)
-        .min(MAX_REQUEST_BYTES);
-    let mut body = data[head_end + 4..].to_vec();
-    while body.len() < length {
-        let n = stream.read(&mut chunk).ok()?;
-        if n == 0 {
-            break;
-        }
-        body.extend_from_slice(&chunk[..n]);
-    }
-    let request = Received {
-        method,
-        target,
-        headers,
-        body,
-    };
-    let (status, text) = handler(&request);
-    received.lock().unwrap().push(request);
-    let response = format!(
-        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
-         connection: close\r\n\r\n{text}",
-        text.len()
-    );
-    stream.write_all(response.as_bytes()).ok()?;
-    stream.flush().ok()
+/// A stand-in for the portal and the OIDC service: `handler` gives each
+/// answer's status and JSON body.
+fn json_server(handler: impl Fn(&Request) -> (u16, String) + Send + 'static) -> Server {
+    Server::start(move |request| {
+        let (status, body) = handler(request);
+        Response::new(status, body).header("content-type", "application/json")
+    })
 }
 
 /// A temporary home directory with `~/.aws/config` and one token cache
@@ -284,10 +149,10 @@ fn role_credentials() -> String {
 /// The portal, answering `GetRoleCredentials` for `token` only; the OIDC
 /// service, answering the refresh grant with `oidc`.
 fn services(token: &'static str, oidc: (u16, String)) -> Server {
-    Server::start(move |r| {
-        if r.target.starts_with("/federation/credentials?") {
-            let query_ok = r.target.contains("account_id=012345678901")
-                && r.target.contains("role_name=SampleRole");
+    json_server(move |r| {
+        if r.path.starts_with("/federation/credentials?") {
+            let query_ok = r.path.contains("account_id=012345678901")
+                && r.path.contains("role_name=SampleRole");
             if r.method != "GET" || !query_ok {
                 return (400, r#"{"message":"bad request"}"#.to_owned());
             }
@@ -298,7 +163,7 @@ fn services(token: &'static str, oidc: (u16, String)) -> Server {
                 );
             }
             (200, role_credentials())
-        } else if r.target == "/token" && r.method == "POST" {
+        } else if r.path == "/token" && r.method == "POST" {
             oidc.clone()
         } else {
             (404, "{}".to_owned())
@@ -351,7 +216,7 @@ fn a_valid_token_gets_the_role_credentials() {
     let server = services(ACCESS_TOKEN, (500, "{}".to_owned()));
     let creds = home.provider(&server).provide_credentials().unwrap();
     assert_portal_credentials(&creds);
-    let got = server.received();
+    let got = server.requests();
     assert_eq!(got.len(), 1, "no refresh for a token an hour from expiry");
     assert!(got[0].body.is_empty());
 }
@@ -366,10 +231,10 @@ fn an_expiring_token_is_refreshed_and_the_cache_rewritten() {
     let creds = home.provider(&server).provide_credentials().unwrap();
     assert_portal_credentials(&creds);
 
-    let got = server.received();
+    let got = server.requests();
     assert_eq!(got.len(), 2, "{got:?}");
     let grant: Value = serde_json::from_slice(&got[0].body).unwrap();
-    assert_eq!(got[0].target, "/token");
+    assert_eq!(got[0].path, "/token");
     assert!(
         got[0]
             .header("content-type")
@@ -411,7 +276,7 @@ fn an_expiring_token_is_refreshed_and_the_cache_rewritten() {
     // The rewritten cache serves the next call without a refresh.
     let again = home.provider(&server).provide_credentials().unwrap();
     assert_portal_credentials(&again);
-    assert_eq!(server.received().len(), 3);
+    assert_eq!(server.requests().len(), 3);
 }
 
 #[test]
@@ -434,13 +299,13 @@ fn a_failed_refresh_falls_back_to_the_still_valid_token() {
     let server = services(ACCESS_TOKEN, refused);
     let creds = home.provider(&server).provide_credentials().unwrap();
     assert_portal_credentials(&creds);
-    let got = server.received();
+    let got = server.requests();
     assert_eq!(
         got.len(),
         2,
         "a refresh was tried, then the portal: {got:?}"
     );
-    assert_eq!(got[0].target, "/token");
+    assert_eq!(got[0].path, "/token");
     let unchanged: Value = serde_json::from_str(&cache).unwrap();
     assert_eq!(home.cache(), unchanged);
 }
@@ -454,7 +319,7 @@ fn an_expired_token_that_cannot_be_refreshed_says_to_sign_in() {
     assert!(text.contains("aws sso login --profile default"), "{text}");
     assert!(text.contains("expired"), "{text}");
     assert!(text.contains(DEV_CACHE), "names the cache file: {text}");
-    assert!(server.received().is_empty());
+    assert!(server.requests().is_empty());
 
     // Refreshable, but the OIDC service refuses: the same advice, and why.
     let home = Home::new("expired-refused", Some(&cache_file(-60, true)));
@@ -468,7 +333,7 @@ fn an_expired_token_that_cannot_be_refreshed_says_to_sign_in() {
         text.contains("aws sso login") && text.contains("invalid_grant") && text.contains("400"),
         "{text}"
     );
-    assert_eq!(server.received().len(), 1, "no portal call without a token");
+    assert_eq!(server.requests().len(), 1, "no portal call without a token");
 }
 
 #[test]
@@ -499,7 +364,7 @@ fn portal_failures_are_reported_without_secrets() {
         ),
     ] {
         let home = Home::new(test, Some(&cache_file(3600, true)));
-        let server = Server::start(move |_| (status, body.to_owned()));
+        let server = json_server(move |_| (status, body.to_owned()));
         let e = home.provider(&server).provide_credentials().unwrap_err();
         let text = error_text(&e);
         assert!(text.contains(want), "{test}: {text}");
@@ -507,7 +372,7 @@ fn portal_failures_are_reported_without_secrets() {
             text.contains("SampleRole") && text.contains("012345678901"),
             "{test}: {text}"
         );
-        assert_eq!(server.received().len(), 1, "{test}: no retry");
+        assert_eq!(server.requests().len(), 1, "{test}: no retry");
     }
 }
 
@@ -557,7 +422,7 @@ fn bad_cache_files_name_the_file_and_say_why() {
         assert!(text.contains(want), "{test}: {text}");
         assert!(text.contains(DEV_CACHE), "{test}: names the file: {text}");
         assert!(text.contains("aws sso login"), "{test}: {text}");
-        assert!(server.received().is_empty(), "{test}");
+        assert!(server.requests().is_empty(), "{test}");
     }
 }
 
@@ -603,7 +468,7 @@ fn an_sso_profile_is_the_source_of_a_role() {
     std::fs::write(home.dir.join(".aws/config"), config).unwrap();
     let portal = services(ACCESS_TOKEN, (500, "{}".to_owned()));
     let portal_url = portal.url();
-    let sts = Server::start(|r| {
+    let sts = json_server(|r| {
         let form = String::from_utf8_lossy(&r.body);
         let signed_by_portal_keys = r
             .header("authorization")
@@ -625,8 +490,8 @@ fn an_sso_profile_is_the_source_of_a_role() {
         .unwrap();
     assert_eq!(creds.access_key_id(), "ASIAROLE");
     assert_eq!(creds.account_id(), Some("123456789012"));
-    assert_eq!(portal.received().len(), 1);
-    assert_eq!(sts.received().len(), 1);
+    assert_eq!(portal.requests().len(), 1);
+    assert_eq!(sts.requests().len(), 1);
 }
 
 const ASSUMED: &str = r#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
