@@ -896,17 +896,21 @@ fn is_xml_name(name: &str) -> bool {
 /// decides as the character test does because every byte of a non-ASCII
 /// character is accepted, as the character is.
 fn local_name(name: &str) -> Option<&str> {
-    let (&first, rest) = name.as_bytes().split_first()?;
-    let valid = NAME_BYTES[usize::from(first)] == NAME_START
-        && rest
-            .iter()
-            .fold(true, |ok, &b| ok & (NAME_BYTES[usize::from(b)] != 0));
+    let bytes = name.as_bytes();
+    let &first = bytes.first()?;
+    // One pass, without branches: every byte checked, the first `:` kept.
+    let mut valid = NAME_BYTES[usize::from(first)] == NAME_START;
+    let mut colon = usize::MAX;
+    for (i, &b) in bytes.iter().enumerate().rev() {
+        valid &= NAME_BYTES[usize::from(b)] != 0;
+        colon = if b == b':' { i } else { colon };
+    }
     if !valid {
         return None;
     }
-    match name.bytes().position(|b| b == b':') {
-        Some(colon) => name.get(colon + 1..),
-        None => Some(name),
+    match colon {
+        usize::MAX => Some(name),
+        colon => name.get(colon + 1..),
     }
 }
 

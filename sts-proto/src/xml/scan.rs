@@ -120,8 +120,25 @@ impl<'a> Scanner<'a> {
                 Ok(Some(Token::End(name.trim_end_matches(is_xml_space))))
             }
             _ => {
-                let len = tag_len(rest.get(1..).unwrap_or_default())
-                    .ok_or_else(|| malformed("unclosed tag"))?;
+                let content = rest.get(1..).unwrap_or_default();
+                // Most start tags are a bare name closed by `>` or `/>`:
+                // one pass finds the name and the end, which the general
+                // reading below would find the same.
+                let stop = content.iter().position(|&b| {
+                    matches!(b, b'>' | b'/' | b'"' | b'\'' | b' ' | b'\t' | b'\r' | b'\n')
+                });
+                match (stop, stop.and_then(|i| content.get(i..i + 2))) {
+                    (Some(len), Some([b'>', ..])) => {
+                        let name = self.take(1, len, 1);
+                        return Ok(Some(Token::Start { name, empty: false }));
+                    }
+                    (Some(len), Some(b"/>")) => {
+                        let name = self.take(1, len, 2);
+                        return Ok(Some(Token::Start { name, empty: true }));
+                    }
+                    _ => {}
+                }
+                let len = tag_len(content).ok_or_else(|| malformed("unclosed tag"))?;
                 let content = self.take(1, len, 1);
                 let (content, empty) = match content.strip_suffix('/') {
                     Some(content) => (content, true),
