@@ -4,10 +4,12 @@
 //!
 //! Nothing is sent: the transport records the request and answers none.
 
-use std::path::PathBuf;
+mod fixtures;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use fixtures::{Failures, read_json, smithy_rs_test_data};
 use serde_json::Value;
 use sts_blocking::credentials::{
     ContainerProvider, CredentialsErrorKind, MapFs, ProvideCredentials, ProviderConfig,
@@ -39,12 +41,10 @@ impl Transport for Shared {
 
 #[test]
 fn every_uri_case() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../testdata/credentials/smithy-rs/aws-config/test-data/ecs-tests.json");
-    let suite: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let suite = read_json(&smithy_rs_test_data().join("ecs-tests.json"));
     let cases = suite["tests"].as_array().unwrap();
     assert_eq!(cases.len(), 11);
-    let mut failures = Vec::new();
+    let mut failures = Failures::new();
     for case in cases {
         let docs = case["docs"].as_str().unwrap();
         let env = MapEnv::new(
@@ -69,16 +69,16 @@ fn every_uri_case() {
         let result = &case["result"];
         if let Some(want) = result.get("Ok").and_then(Value::as_str) {
             if sent != [want] {
-                failures.push(format!("{docs}: sent {sent:?}, want {want}"));
+                failures.push(docs, format!("sent {sent:?}, want {want}"));
             }
             if err.kind() != CredentialsErrorKind::Failed || !text.contains("no credentials") {
-                failures.push(format!("{docs}: {text}"));
+                failures.push(docs, text);
             }
             continue;
         }
         let want = result["ErrorContains"].as_str().unwrap();
         if !sent.is_empty() {
-            failures.push(format!("{docs}: sent {sent:?} despite the error"));
+            failures.push(docs, format!("sent {sent:?} despite the error"));
         }
         // The recordings' texts are smithy-rs's: map them to this crate's.
         let (kind, words) = if want.contains("No environment variables were set") {
@@ -90,8 +90,8 @@ fn every_uri_case() {
             (CredentialsErrorKind::InvalidConfiguration, want)
         };
         if err.kind() != kind || !text.contains(words) {
-            failures.push(format!("{docs}: {text}, want {kind} with {words:?}"));
+            failures.push(docs, format!("{text}, want {kind} with {words:?}"));
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures.assert_none();
 }

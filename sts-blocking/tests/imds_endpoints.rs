@@ -6,10 +6,12 @@
 //! Nothing is sent: the transport records the first request (the token
 //! request) and answers none.
 
-use std::path::PathBuf;
+mod fixtures;
+
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use fixtures::{Failures, read_json, smithy_rs_test_data};
 use serde_json::Value;
 use sts_blocking::credentials::{
     CredentialsErrorKind, ImdsEndpointMode, ImdsProvider, MapFs, ProvideCredentials, ProviderConfig,
@@ -61,13 +63,10 @@ fn mode(text: &str) -> ImdsEndpointMode {
 
 #[test]
 fn every_endpoint_case() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(
-        "../testdata/credentials/smithy-rs/aws-config/test-data/imds-config/imds-endpoint-tests.json",
-    );
-    let suite: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let suite = read_json(&smithy_rs_test_data().join("imds-config/imds-endpoint-tests.json"));
     let cases = suite["tests"].as_array().unwrap();
     assert_eq!(cases.len(), 14);
-    let mut failures = Vec::new();
+    let mut failures = Failures::new();
     for case in cases {
         let docs = case["docs"].as_str().unwrap();
         let env = MapEnv::new(
@@ -99,23 +98,23 @@ fn every_endpoint_case() {
         if let Some(want) = result.get("Ok").and_then(Value::as_str) {
             // No service answered: the source is not configured here.
             if err.kind() != CredentialsErrorKind::NotConfigured {
-                failures.push(format!("{docs}: {err}"));
+                failures.push(docs, err);
             }
             match sent.first() {
                 Some((method, url)) if method == "PUT" && url == want => {}
-                other => failures.push(format!("{docs}: first request {other:?}, want PUT {want}")),
+                other => failures.push(docs, format!("first request {other:?}, want PUT {want}")),
             }
         } else {
             let want = result["Err"].as_str().unwrap();
             if err.kind() != CredentialsErrorKind::InvalidConfiguration
                 || !err.to_string().contains(want)
             {
-                failures.push(format!("{docs}: {err}, want an error with {want:?}"));
+                failures.push(docs, format!("{err}, want an error with {want:?}"));
             }
             if !sent.is_empty() {
-                failures.push(format!("{docs}: sent {sent:?} despite the error"));
+                failures.push(docs, format!("sent {sent:?} despite the error"));
             }
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures.assert_none();
 }

@@ -13,11 +13,14 @@
 //! compared with `test-case.json`: the keys, the session token, the expiry
 //! and the account id, or an error (for SSO, with the SDKs' words).
 
+mod fixtures;
+
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use fixtures::{Failures, load_fs, read_json, smithy_rs_test_data};
 use serde_json::Value;
 use sts_blocking::ClientBuilder;
 use sts_blocking::credentials::{
@@ -28,30 +31,7 @@ use sts_blocking::timing::{Clock, Sleep};
 use sts_blocking::transport::{Transport, TransportError, TransportFailure};
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../testdata/credentials/smithy-rs/aws-config/test-data")
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap()
-}
-
-/// Every file under `dir`, at its path relative to `dir` from `/`.
-fn load_fs(dir: &Path, at: &Path, fs: &mut MapFs) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries {
-        let entry = entry.unwrap();
-        let path = entry.path();
-        let mounted = at.join(entry.file_name());
-        if path.is_dir() {
-            load_fs(&path, &mounted, fs);
-        } else {
-            fs.insert(mounted, std::fs::read(&path).unwrap());
-        }
-    }
+    smithy_rs_test_data()
 }
 
 /// What this crate's error must say for a default-chain case that expects
@@ -472,18 +452,18 @@ fn run_folder(folder: &str, whole_chain: bool, expected_cases: usize) {
         .collect();
     dirs.sort();
     assert_eq!(dirs.len(), expected_cases, "{folder}");
-    let mut failures = Vec::new();
+    let mut failures = Failures::new();
     for dir in &dirs {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         match run_case(dir, whole_chain) {
             Outcome::Passed => println!("ok   {folder}/{name}"),
             Outcome::Failed(why) => {
                 println!("FAIL {folder}/{name}: {why}");
-                failures.push(format!("{folder}/{name}: {why}"));
+                failures.push(&format!("{folder}/{name}"), why);
             }
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures.assert_none();
 }
 
 #[test]

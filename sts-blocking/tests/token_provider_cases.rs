@@ -8,11 +8,13 @@
 //! are far from expiry, so nothing is refreshed. The token and its
 //! expiration are compared with `test-case.json`.
 
+mod fixtures;
+
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde_json::Value;
+use fixtures::{Failures, load_fs, read_json, smithy_rs_test_data};
 use sts_blocking::credentials::{MapFs, ProviderConfig, SsoTokenProvider};
 use sts_blocking::env::MapEnv;
 use sts_blocking::timing::Clock;
@@ -20,28 +22,7 @@ use sts_blocking::transport::{Transport, TransportError, TransportFailure};
 use sts_proto::time::parse_timestamp;
 
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../testdata/credentials/smithy-rs/aws-config/test-data/default-token-provider-chain")
-}
-
-fn read_json(path: &Path) -> Value {
-    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap()
-}
-
-fn load_fs(dir: &Path, at: &Path, fs: &mut MapFs) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries {
-        let path = entry.unwrap().path();
-        let mounted = at.join(path.file_name().unwrap());
-        if path.is_dir() {
-            load_fs(&path, &mounted, fs);
-        } else {
-            fs.insert(mounted, std::fs::read(&path).unwrap());
-        }
-    }
+    smithy_rs_test_data().join("default-token-provider-chain")
 }
 
 /// Refuses every request, and remembers it: the recordings have none.
@@ -81,7 +62,7 @@ fn default_token_provider_cases() {
         .collect();
     dirs.sort();
     assert_eq!(dirs.len(), 3, "every case runs");
-    let mut failures = Vec::new();
+    let mut failures = Failures::new();
     for dir in &dirs {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let env_json = read_json(&dir.join("env.json"));
@@ -110,23 +91,23 @@ fn default_token_provider_cases() {
         match SsoTokenProvider::new(&config).token() {
             Ok(token) => {
                 if Some(token.token().expose()) != want["token"].as_str() {
-                    failures.push(format!("{name}: another token"));
+                    failures.push(&name, "another token");
                 }
                 let expiration = parse_timestamp(want["expiration"].as_str().unwrap()).unwrap();
                 if token.expiration() != expiration {
-                    failures.push(format!(
-                        "{name}: expiration {:?}, want {expiration:?}",
-                        token.expiration()
-                    ));
+                    failures.push(
+                        &name,
+                        format!("expiration {:?}, want {expiration:?}", token.expiration()),
+                    );
                 }
             }
-            Err(e) => failures.push(format!("{name}: {e}")),
+            Err(e) => failures.push(&name, e),
         }
         let sent = requests.0.lock().unwrap();
         if !sent.is_empty() {
-            failures.push(format!("{name}: unrecorded requests {sent:?}"));
+            failures.push(&name, format!("unrecorded requests {sent:?}"));
         }
         println!("ran  {name}");
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures.assert_none();
 }
