@@ -662,6 +662,42 @@ mod tests {
         client
     }
 
+    /// A GetCallerIdentity exchange of `client`.
+    ///
+    /// # Safety
+    /// `client` is live; free the exchange.
+    unsafe fn caller_identity_exchange(
+        client: *const crate::client::StsClient,
+    ) -> *mut StsExchange {
+        let mut ex = ptr::null_mut();
+        let mut err = ptr::null_mut();
+        // SAFETY: a live client and valid slots.
+        let status = unsafe { sts_exchange_get_caller_identity_new(client, &mut ex, &mut err) };
+        assert_eq!(status, STS_OK);
+        ex
+    }
+
+    /// A C handle on an adaptive-mode Rust client with static keys, built
+    /// further by `more`.
+    fn adaptive_client(
+        more: impl FnOnce(sts_blocking::ClientBuilder) -> sts_blocking::ClientBuilder,
+    ) -> (sts_blocking::Client, *mut crate::client::StsClient) {
+        let builder = sts_blocking::Client::builder()
+            .endpoint_url("http://127.0.0.1:9")
+            .region("us-east-1")
+            .credentials(sts_proto::Credentials::new(
+                "AKIDEXCHANGE",
+                "exchange-secret",
+                None,
+            ))
+            .retry_mode(sts_blocking::settings::RetryMode::Adaptive);
+        let rust = more(builder).build().unwrap();
+        let handle = Box::into_raw(Box::new(crate::client::StsClient {
+            client: rust.clone(),
+        }));
+        (rust, handle)
+    }
+
     type NewFn<I> = unsafe extern "C" fn(
         *const crate::client::StsClient,
         *const I,
@@ -709,12 +745,7 @@ mod tests {
             null_input(client, crate::sts_exchange_get_federation_token_new);
             null_input(client, crate::sts_exchange_get_session_token_new);
             null_input(client, crate::sts_exchange_get_web_identity_token_new);
-            let mut ex = ptr::null_mut();
-            let mut err = ptr::null_mut();
-            assert_eq!(
-                sts_exchange_get_caller_identity_new(client, &mut ex, &mut err),
-                STS_OK
-            );
+            let ex = caller_identity_exchange(client);
             other_output(ex, crate::sts_exchange_assume_role_output);
             other_output(ex, crate::sts_exchange_assume_role_with_saml_output);
             other_output(ex, crate::sts_exchange_assume_role_with_web_identity_output);
@@ -734,28 +765,13 @@ mod tests {
     fn adaptive_mode_paces_an_attempt_after_a_throttle_as_a_wait() {
         // SAFETY: every pointer below is valid or NULL as the functions ask.
         unsafe {
-            let rust = sts_blocking::Client::builder()
-                .endpoint_url("http://127.0.0.1:9")
-                .region("us-east-1")
-                .credentials(sts_proto::Credentials::new(
-                    "AKIDEXCHANGE",
-                    "exchange-secret",
-                    None,
-                ))
-                .retry_mode(sts_blocking::settings::RetryMode::Adaptive)
-                .build()
-                .unwrap();
+            let (rust, client) = adaptive_client(|b| b);
             // A throttle the client's blocking calls saw: the limiter is
             // the one every call of the client uses.
             let limiter = rust.shared_options().rate_limiter.unwrap();
             limiter.update(rust.elapsed(), true);
-            let client = Box::into_raw(Box::new(crate::client::StsClient { client: rust }));
-            let mut ex = ptr::null_mut();
+            let ex = caller_identity_exchange(client);
             let mut err = ptr::null_mut();
-            assert_eq!(
-                sts_exchange_get_caller_identity_new(client, &mut ex, &mut err),
-                STS_OK
-            );
             let mut next = zero_next();
             assert_eq!(sts_exchange_next(ex, 0, &mut next, &mut err), STS_OK);
             assert_eq!(next.kind, STS_NEXT_WAIT);
@@ -792,29 +808,12 @@ mod tests {
     fn a_throttle_of_a_blocking_call_paces_an_exchange_whatever_the_caller_s_clock_reads() {
         // SAFETY: every pointer below is valid or NULL as the functions ask.
         unsafe {
-            let rust = sts_blocking::Client::builder()
-                .endpoint_url("http://127.0.0.1:9")
-                .region("us-east-1")
-                .credentials(sts_proto::Credentials::new(
-                    "AKIDEXCHANGE",
-                    "exchange-secret",
-                    None,
-                ))
-                .retry_mode(sts_blocking::settings::RetryMode::Adaptive)
-                .max_attempts(1)
-                .transport(Throttling)
-                .build()
-                .unwrap();
+            let (rust, client) = adaptive_client(|b| b.max_attempts(1).transport(Throttling));
             let limiter = rust.shared_options().rate_limiter.unwrap();
             assert_eq!(rust.get_caller_identity().unwrap_err().status(), Some(400));
             assert!(limiter.is_enabled(), "the blocking call was throttled");
-            let client = Box::into_raw(Box::new(crate::client::StsClient { client: rust }));
-            let mut ex = ptr::null_mut();
+            let ex = caller_identity_exchange(client);
             let mut err = ptr::null_mut();
-            assert_eq!(
-                sts_exchange_get_caller_identity_new(client, &mut ex, &mut err),
-                STS_OK
-            );
             // A caller's clock with an origin of its own, hours past the
             // client's: the exchange measures from its first step, so the
             // limiter sees no time passing and the bucket is still empty.
@@ -836,12 +835,8 @@ mod tests {
         unsafe {
             let client = client(Some(1));
             for transport in [false, true] {
-                let mut ex = ptr::null_mut();
+                let ex = caller_identity_exchange(client);
                 let mut err = ptr::null_mut();
-                assert_eq!(
-                    sts_exchange_get_caller_identity_new(client, &mut ex, &mut err),
-                    STS_OK
-                );
                 let mut next = zero_next();
                 assert_eq!(sts_exchange_next(ex, 0, &mut next, &mut err), STS_OK);
                 crate::http::sts_http_request_free(next.request);
@@ -880,11 +875,7 @@ mod tests {
         unsafe {
             let client = client(None);
             let mut err = ptr::null_mut();
-            let mut ex = ptr::null_mut();
-            assert_eq!(
-                sts_exchange_get_caller_identity_new(client, &mut ex, &mut err),
-                STS_OK
-            );
+            let ex = caller_identity_exchange(client);
             // The exchange keeps what it needs of the client.
             sts_client_free(client);
 
