@@ -449,6 +449,7 @@ struct Progress {
 }
 
 impl Progress {
+    /// A call that has handed out nothing yet.
     const START: Self = Self {
         state: State::Ready { fresh: true },
         started: None,
