@@ -123,8 +123,8 @@ fn failure_error(failure: Failure, transport_error: &mut Option<TransportError>)
     error
 }
 
-/// The client's error for a call that could not go on.
-pub(crate) fn call_error<Op: Operation>(e: CallError) -> Error {
+/// The client's error for a call of `action` that could not go on.
+pub(crate) fn call_error(action: &'static str, e: CallError) -> Error {
     match e {
         CallError::Build(e) => Error::from(e),
         CallError::DeadlineReached { limit } => TransportError::new(
@@ -135,9 +135,102 @@ pub(crate) fn call_error<Op: Operation>(e: CallError) -> Error {
         // The loop above follows the call's states, so this is a bug of
         // ours; it is reported, not panicked on.
         other => Error::Build(BuildError::InvalidRequest {
-            operation: Op::ACTION,
+            operation: action,
             reason: other.to_string(),
         }),
+    }
+}
+
+/// The error for a call that ended done without keeping its output, which
+/// [`Typed`] never does; a bug of ours, reported rather than panicked on.
+fn lost_output(action: &'static str) -> Error {
+    Error::Build(BuildError::InvalidRequest {
+        operation: action,
+        reason: "the call finished without an output".to_owned(),
+    })
+}
+
+/// A call as [`Client::drive`] steps it, whatever its operation: the
+/// steps of [`Call`], with a success kept aside instead of returned.
+trait Step {
+    /// The operation's name.
+    fn action(&self) -> &'static str;
+    /// See [`Call::next_request`].
+    fn next_request(&mut self, now: Duration, signing: &Signing<'_>) -> Result<Next, CallError>;
+    /// See [`Call::response`]; the output of a success is kept.
+    fn response(
+        &mut self,
+        now: Duration,
+        status: u16,
+        headers: &http::HeaderMap,
+        body: &[u8],
+        rand: &mut dyn FnMut() -> f64,
+    ) -> Result<Decision<()>, CallError>;
+    /// See [`Call::transport_failure`].
+    fn transport_failure(
+        &mut self,
+        now: Duration,
+        failure: retry::TransportFailure,
+        rand: &mut dyn FnMut() -> f64,
+    ) -> Result<Decision<()>, CallError>;
+    /// The request id of the output kept, if any.
+    fn request_id(&self) -> Option<&str>;
+}
+
+/// A [`Call`] of `Op` and the place its output is kept.
+struct Typed<'a, Op: Operation> {
+    call: Call<'a, Op>,
+    output: Option<Op::Output>,
+}
+
+impl<Op: Operation> Typed<'_, Op> {
+    /// The decision, with a success's output moved into `self.output`.
+    fn keep(&mut self, decision: Decision<Op::Output>) -> Decision<()> {
+        match decision {
+            Decision::Done(output) => {
+                self.output = Some(output);
+                Decision::Done(())
+            }
+            Decision::SendNow(resign) => Decision::SendNow(resign),
+            Decision::Wait(retry) => Decision::Wait(retry),
+            Decision::Failed(gave_up) => Decision::Failed(gave_up),
+        }
+    }
+}
+
+impl<Op: Operation> Step for Typed<'_, Op> {
+    fn action(&self) -> &'static str {
+        Op::ACTION
+    }
+
+    fn next_request(&mut self, now: Duration, signing: &Signing<'_>) -> Result<Next, CallError> {
+        self.call.next_request(now, signing)
+    }
+
+    fn response(
+        &mut self,
+        now: Duration,
+        status: u16,
+        headers: &http::HeaderMap,
+        body: &[u8],
+        rand: &mut dyn FnMut() -> f64,
+    ) -> Result<Decision<()>, CallError> {
+        let decision = self.call.response(now, status, headers, body, rand)?;
+        Ok(self.keep(decision))
+    }
+
+    fn transport_failure(
+        &mut self,
+        now: Duration,
+        failure: retry::TransportFailure,
+        rand: &mut dyn FnMut() -> f64,
+    ) -> Result<Decision<()>, CallError> {
+        let decision = self.call.transport_failure(now, failure, rand)?;
+        Ok(self.keep(decision))
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        self.output.as_ref().and_then(|o| o.request_id())
     }
 }
 
@@ -232,14 +325,24 @@ impl Client {
     /// sends, sleeps, and keeps what the client's calls share (the clock
     /// offset, the signing key) up to date.
     pub fn send<Op: Operation>(&self, op: &Op) -> Result<Op::Output, Error> {
+        let call = Call::new(op, self.call_options()).map_err(|e| call_error(Op::ACTION, e))?;
+        let mut typed = Typed { call, output: None };
+        self.drive(&mut typed, Op::SIGNED)?;
+        typed.output.ok_or_else(|| lost_output(Op::ACTION))
+    }
+
+    /// The loop of [`Client::send`], the same code for every operation:
+    /// `call` is made and validated, and keeps the output when it is done.
+    fn drive(&self, call: &mut dyn Step, signed: bool) -> Result<(), Error> {
         let inner = &*self.inner;
-        let mut call = Call::new(op, self.call_options()).map_err(call_error::<Op>)?;
-        let credentials = if Op::SIGNED {
+        let action = call.action();
+        let credentials = if signed {
             Some(self.credentials()?)
         } else {
             None
         };
         let url = &inner.endpoint.url;
+        let mut jitter = || inner.random.next_f64();
         loop {
             let mut signing = Signing::new(inner.clock.now())
                 .clock_offset(inner.clock_offset_ms.load(Ordering::Relaxed));
@@ -253,13 +356,12 @@ impl Client {
                 Ok(Next::Send(outgoing)) => outgoing,
                 Ok(Next::Wait(pause)) => {
                     log::debug!(
-                        "{} to {url}: the client-side rate limit holds the attempt for {pause:?}",
-                        Op::ACTION,
+                        "{action} to {url}: the client-side rate limit holds the attempt for {pause:?}",
                     );
                     inner.sleep.sleep(pause);
                     continue;
                 }
-                Err(e) => return Err(call_error::<Op>(e)),
+                Err(e) => return Err(call_error(action, e)),
             };
             let attempt = outgoing.attempt;
             let mut transport_error = None;
@@ -274,30 +376,28 @@ impl Client {
                         parts.status.as_u16(),
                         &parts.headers,
                         &body,
-                        || inner.random.next_f64(),
+                        &mut jitter,
                     )
                 }
                 Err(e) => {
                     let kind = e.kind();
                     transport_error = Some(e);
-                    call.transport_failure(inner.origin.elapsed(), kind, || inner.random.next_f64())
+                    call.transport_failure(inner.origin.elapsed(), kind, &mut jitter)
                 }
             }
-            .map_err(call_error::<Op>)?;
+            .map_err(|e| call_error(action, e))?;
             match decision {
-                Decision::Done(output) => {
+                Decision::Done(()) => {
                     log::debug!(
-                        "{} attempt {attempt} to {url}: status 200, request id {}: done",
-                        Op::ACTION,
-                        output.request_id().unwrap_or("-"),
+                        "{action} attempt {attempt} to {url}: status 200, request id {}: done",
+                        call.request_id().unwrap_or("-"),
                     );
-                    return Ok(output);
+                    return Ok(());
                 }
                 Decision::SendNow(resign) => {
                     log::info!(
-                        "{} attempt {attempt} to {url}: status {}: the clock is off by \
+                        "{action} attempt {attempt} to {url}: status {}: the clock is off by \
                          {} ms; signing again now",
-                        Op::ACTION,
                         resign.status,
                         resign.measured,
                     );
@@ -309,7 +409,7 @@ impl Client {
                     let error = failure_error(retry.failure, &mut transport_error);
                     let delay = retry.delay;
                     log_failure(
-                        Op::ACTION,
+                        action,
                         url,
                         attempt,
                         &error,
@@ -321,14 +421,13 @@ impl Client {
                 Decision::Failed(gave_up) => {
                     if let GiveUp::SkewRefused { measured, bound } = gave_up.reason {
                         log::warn!(
-                            "{} to {url}: the server's Date is {measured} ms from the signing \
+                            "{action} to {url}: the server's Date is {measured} ms from the signing \
                              time, beyond the clock-correction bound of {bound:?}; not \
                              correcting",
-                            Op::ACTION,
                         );
                     }
                     let error = failure_error(gave_up.failure, &mut transport_error);
-                    log_failure(Op::ACTION, url, attempt, &error, gave_up.reason);
+                    log_failure(action, url, attempt, &error, gave_up.reason);
                     return Err(error);
                 }
             }

@@ -97,7 +97,8 @@ impl Client {
     /// [`Error::Validation`] for an operation the model refuses,
     /// [`Error::Credentials`] when the provider has none.
     pub fn exchange<Op: Operation>(&self, op: Op) -> Result<Exchange<Op>, Error> {
-        let call = OwnedCall::new(op, self.shared_options()).map_err(call_error::<Op>)?;
+        let call =
+            OwnedCall::new(op, self.shared_options()).map_err(|e| call_error(Op::ACTION, e))?;
         let credentials = if Op::SIGNED {
             Some(self.credentials()?)
         } else {

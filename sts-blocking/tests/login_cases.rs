@@ -19,9 +19,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use p256::ecdsa::signature::Verifier as _;
-use p256::ecdsa::{Signature, VerifyingKey};
-use p256::elliptic_curve::sec1::ToSec1Point as _;
+use ring::signature::{ECDSA_P256_SHA256_FIXED, UnparsedPublicKey};
+use rustls::pki_types::PrivateSec1KeyDer;
+use rustls::pki_types::pem::PemObject as _;
 use serde_json::{Map, Value};
 use sts_blocking::credentials::{
     CredentialsErrorKind, LoginProvider, MapFs, ProfileProvider, ProvideCredentials, ProviderConfig,
@@ -59,13 +59,14 @@ impl Clock for Fixed {
 #[derive(Debug)]
 struct SignIn {
     calls: Mutex<VecDeque<Value>>,
-    key: Option<VerifyingKey>,
+    /// The public point of the cache's key, uncompressed (`04 || x || y`).
+    key: Option<Vec<u8>>,
     problems: Mutex<Vec<String>>,
     jtis: Mutex<Vec<String>>,
 }
 
 impl SignIn {
-    fn new(case: &Value, key: Option<VerifyingKey>) -> Self {
+    fn new(case: &Value, key: Option<Vec<u8>>) -> Self {
         let calls = case["mockApiCalls"]
             .as_array()
             .cloned()
@@ -98,12 +99,11 @@ impl SignIn {
         let Some(key) = &self.key else {
             return self.problem("a proof, but the cache had no key".into());
         };
-        let point = key.as_affine().to_sec1_point(false);
         let expected_jwk = serde_json::json!({
             "kty": "EC",
             "crv": "P-256",
-            "x": URL_SAFE_NO_PAD.encode(point.x().unwrap()),
-            "y": URL_SAFE_NO_PAD.encode(point.y().unwrap()),
+            "x": URL_SAFE_NO_PAD.encode(&key[1..33]),
+            "y": URL_SAFE_NO_PAD.encode(&key[33..65]),
         });
         let expected_header = serde_json::json!({
             "typ": "dpop+jwt", "alg": "ES256", "jwk": expected_jwk,
@@ -123,14 +123,11 @@ impl SignIn {
             Some(j) if j.len() == 36 => self.jtis.lock().unwrap().push(j.to_owned()),
             other => self.problem(format!("proof jti {other:?}")),
         }
-        let verified = URL_SAFE_NO_PAD
-            .decode(signature)
-            .ok()
-            .and_then(|bytes| Signature::from_slice(&bytes).ok())
-            .is_some_and(|sig| {
-                key.verify(format!("{header}.{claims}").as_bytes(), &sig)
-                    .is_ok()
-            });
+        let verified = URL_SAFE_NO_PAD.decode(signature).is_ok_and(|sig| {
+            UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, key)
+                .verify(format!("{header}.{claims}").as_bytes(), &sig)
+                .is_ok()
+        });
         if !verified {
             self.problem("the proof's ES256 signature does not verify with the cache's key".into());
         }
@@ -190,11 +187,18 @@ impl Transport for SignIn {
 }
 
 /// The public key of the `dpopKey` in a case's cache, if any.
-fn cache_key(case: &Value) -> Option<VerifyingKey> {
+fn cache_key(case: &Value) -> Option<Vec<u8>> {
     let file = case["cacheContents"].as_object()?.values().next()?;
-    let pem = file["dpopKey"].as_str()?;
-    let secret = p256::SecretKey::from_sec1_pem(pem).ok()?;
-    Some(VerifyingKey::from(&secret.public_key()))
+    public_point(file["dpopKey"].as_str()?)
+}
+
+/// The public point of a SEC 1 P-256 key as OpenSSL writes it: the DER
+/// ends with the point's bit string, `03 42 00` and 65 bytes.
+fn public_point(pem: &str) -> Option<Vec<u8>> {
+    let der = PrivateSec1KeyDer::from_pem_slice(pem.as_bytes()).ok()?;
+    let der = der.secret_sec1_der();
+    let (head, point) = der.split_at(der.len().checked_sub(65)?);
+    (head.ends_with(&[0x03, 0x42, 0x00]) && point[0] == 4).then(|| point.to_vec())
 }
 
 /// The world of `case`: its config and cache files.
@@ -399,12 +403,12 @@ fn the_checks_can_fail() {
     assert!(wrong.iter().any(|w| w.starts_with("body")), "{wrong:?}");
 
     let service = SignIn::new(refresh, cache_key(refresh));
-    let other_key = p256::SecretKey::from_sec1_pem(
+    let other_key = public_point(
         "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBMB/RwQERsVoqWRQG4zK8CnaAa5dfrpbm+9tFdBh3z4oAoGCCqGSM49\nAwEHoUQDQgAEWb1VLi1EA2hJaTz4yYuxSELvY+1GAfL+8rUTCAdiFid87Bf6GY+s\n2+1RpqDv0RpZiDIMCrZrsAh+RK9S3QCaGA==\n-----END EC PRIVATE KEY-----\n",
-    )
-    .unwrap();
+    );
+    assert!(other_key.is_some());
     let forged = SignIn {
-        key: Some(VerifyingKey::from(&other_key.public_key())),
+        key: other_key,
         ..service
     };
     let header = URL_SAFE_NO_PAD.encode(r#"{"typ":"dpop+jwt","alg":"ES256","jwk":{}}"#);

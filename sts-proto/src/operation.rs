@@ -166,11 +166,22 @@ pub fn build<Op: Operation>(
     ctx: &RequestContext<'_>,
 ) -> Result<http::Request<Vec<u8>>, BuildError> {
     op.validate()?;
-    let mut request = unsigned_request(Op::ACTION, op.form_body(), ctx)?;
-    if Op::SIGNED {
-        let credentials = ctx.credentials.ok_or(BuildError::MissingCredentials {
-            operation: Op::ACTION,
-        })?;
+    build_body(Op::ACTION, Op::SIGNED, op.form_body(), ctx)
+}
+
+/// The request of `action` with the form `body`, signed when `signed`:
+/// [`build`] after validation, the same code for every operation.
+pub(crate) fn build_body(
+    action: &'static str,
+    signed: bool,
+    body: String,
+    ctx: &RequestContext<'_>,
+) -> Result<http::Request<Vec<u8>>, BuildError> {
+    let mut request = unsigned_request(action, body, ctx)?;
+    if signed {
+        let credentials = ctx
+            .credentials
+            .ok_or(BuildError::MissingCredentials { operation: action })?;
         sign(&mut request, credentials, ctx)?;
     }
     Ok(request)
@@ -493,32 +504,53 @@ pub fn parse_with_limits<Op: Operation>(
     body: &[u8],
     limits: &XmlLimits,
 ) -> Result<Op::Output, ResponseError> {
+    let mut output = None;
+    read_response(Op::ACTION, status, headers, body, limits, &mut |result| {
+        output = Some(Op::read_output(result)?);
+        Ok(())
+    })?;
+    output.ok_or_else(|| no_output(Op::ACTION))
+}
+
+/// [`parse_with_limits`] for any operation, the same code for all: `read`
+/// takes the result element of a success and keeps the output.
+fn read_response(
+    action: &'static str,
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    limits: &XmlLimits,
+    read: &mut dyn FnMut(&ResultReader<'_>) -> Result<(), OutputError>,
+) -> Result<(), ResponseError> {
     let header_id = header_request_id(headers);
     if !(200..300).contains(&status) {
         return Err(error::failure(status, header_id, body, limits));
     }
     xml::with_document(body, limits, |doc| {
-        read_document::<Op>(doc, status, header_id)
+        read_document(action, doc, status, header_id, read)
     })
-    .map_err(|e| error::malformed(Op::ACTION, header_id, e))?
+    .map_err(|e| error::malformed(action, header_id, e))?
 }
 
-/// The output of `Op` from the document of a success status.
-fn read_document<Op: Operation>(
+/// The document of a success status, handed to `read` when it is the
+/// response of `action`.
+fn read_document(
+    action: &'static str,
     doc: &Document,
     status: u16,
     header_id: Option<&str>,
-) -> Result<Op::Output, ResponseError> {
+    read: &mut dyn FnMut(&ResultReader<'_>) -> Result<(), OutputError>,
+) -> Result<(), ResponseError> {
     if let Some(service_error) = error::service_error_from(doc, status, header_id) {
         // Some servers put an error document behind a 200.
         return Err(ResponseError::Service(service_error));
     }
-    if doc.root.strip_prefix(Op::ACTION) != Some("Response") {
+    if doc.root.strip_prefix(action) != Some("Response") {
         return Err(error::malformed(
-            Op::ACTION,
+            action,
             header_id,
             MalformedReason::UnexpectedDocument {
-                expected: Op::ACTION,
+                expected: action,
                 root: cut(&doc.root),
             },
         ));
@@ -527,10 +559,20 @@ fn read_document<Op: Operation>(
     let request_id = body_id.or(header_id);
     let reader = ResultReader {
         doc,
-        action: Op::ACTION,
+        action,
         request_id,
     };
-    Op::read_output(&reader).map_err(|reason| error::malformed(Op::ACTION, request_id, reason))
+    read(&reader).map_err(|reason| error::malformed(action, request_id, reason))
+}
+
+/// The error for a read that reported success but left no output, which
+/// [`read_response`] never does; an error rather than a panic all the same.
+fn no_output(action: &'static str) -> ResponseError {
+    error::malformed(
+        action,
+        None,
+        OutputError::missing(format!("{action}Result")),
+    )
 }
 
 /// The request id headers STS and its look-alikes send.

@@ -416,7 +416,26 @@ impl State {
 #[derive(Debug)]
 pub struct Call<'a, Op: Operation> {
     op: &'a Op,
+    core: Core<'a>,
+}
+
+/// A call without its operation's types: the states and every decision,
+/// compiled once for all operations. [`Call`] adds only what differs
+/// between them, writing the form and reading the output.
+#[derive(Debug)]
+struct Core<'a> {
+    /// The operation's name, for errors.
+    action: &'static str,
+    /// Whether its requests are signed.
+    signed: bool,
     options: CallOptions<'a>,
+    progress: Progress,
+}
+
+/// Where a call is, without what it borrows; an [`OwnedCall`] keeps it
+/// between steps.
+#[derive(Debug, Clone, Copy)]
+struct Progress {
     state: State,
     /// Monotonic time of the first request handed out.
     started: Option<Duration>,
@@ -429,6 +448,17 @@ pub struct Call<'a, Op: Operation> {
     corrected_skew: bool,
 }
 
+impl Progress {
+    /// A call that has handed out nothing yet.
+    const START: Self = Self {
+        state: State::Ready { fresh: true },
+        started: None,
+        attempt: 0,
+        retry_cost: None,
+        corrected_skew: false,
+    };
+}
+
 impl<'a, Op: Operation> Call<'a, Op> {
     /// A call of `op`, checked against the model's constraints unless
     /// [`CallOptions::validation`] is off; nothing is signed yet.
@@ -438,36 +468,44 @@ impl<'a, Op: Operation> Call<'a, Op> {
         }
         Ok(Self {
             op,
-            options,
-            state: State::Ready { fresh: true },
-            started: None,
-            attempt: 0,
-            retry_cost: None,
-            corrected_skew: false,
+            core: Core::resume::<Op>(options, Progress::START),
         })
     }
 
     /// The number of the last attempt handed out (0 before the first).
     pub fn attempt(&self) -> u32 {
-        self.attempt
+        self.core.progress.attempt
     }
 
     /// Whether the call is done or failed.
     pub fn is_finished(&self) -> bool {
-        matches!(self.state, State::Finished)
+        matches!(self.core.progress.state, State::Finished)
+    }
+}
+
+impl<'a> Core<'a> {
+    /// A call of `Op` at `progress`.
+    fn resume<Op: Operation>(options: CallOptions<'a>, progress: Progress) -> Self {
+        Self {
+            action: Op::ACTION,
+            signed: Op::SIGNED,
+            options,
+            progress,
+        }
     }
 
     fn wrong_state(&self, step: &'static str) -> CallError {
         CallError::WrongState {
-            operation: Op::ACTION,
+            operation: self.action,
             step,
-            state: self.state.name(),
+            state: self.progress.state.name(),
         }
     }
 
     /// Time since the first request was handed out.
     fn elapsed(&self, now: Duration) -> Duration {
-        self.started
+        self.progress
+            .started
             .map_or(Duration::ZERO, |s| now.saturating_sub(s))
     }
 
@@ -476,31 +514,5 @@ impl<'a, Op: Operation> Call<'a, Op> {
             crate::retry::RetryMode::Adaptive => self.options.rate_limiter,
             _ => None,
         }
-    }
-}
-
-/// The operation as already validated: [`crate::operation::build`]
-/// validates every time it builds, which a call of many attempts (or one
-/// told not to validate) does not want.
-#[derive(Debug)]
-struct Validated<'a, Op>(&'a Op);
-
-impl<Op: Operation> Operation for Validated<'_, Op> {
-    const ACTION: &'static str = Op::ACTION;
-    const SIGNED: bool = Op::SIGNED;
-    type Output = Op::Output;
-
-    fn validate(&self) -> Result<(), crate::ValidationError> {
-        Ok(())
-    }
-
-    fn write_form(&self, form: &mut crate::form::FormWriter) {
-        self.0.write_form(form);
-    }
-
-    fn read_output(
-        result: &crate::operation::ResultReader<'_>,
-    ) -> Result<Self::Output, crate::error::OutputError> {
-        Op::read_output(result)
     }
 }

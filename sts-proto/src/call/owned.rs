@@ -16,7 +16,9 @@ use crate::endpoint::ResolvedEndpoint;
 use crate::operation::Operation;
 use crate::retry::{RetryConfig, RetryQuota, TransportFailure};
 
-use super::{Call, CallError, CallOptions, Decision, Next, RateLimiter, Signing, State};
+use super::{
+    Call, CallError, CallOptions, Core, Decision, Next, Progress, RateLimiter, Signing, State,
+};
 
 /// [`CallOptions`] that own what they refer to; cheap to clone, so a
 /// client keeps one and gives each call a copy.
@@ -77,28 +79,6 @@ impl SharedOptions {
     }
 }
 
-/// Where a call is, without what it borrows.
-#[derive(Debug, Clone, Copy)]
-struct Progress {
-    state: State,
-    started: Option<Duration>,
-    attempt: u32,
-    retry_cost: Option<u32>,
-    corrected_skew: bool,
-}
-
-impl Progress {
-    fn of<Op: Operation>(call: &Call<'_, Op>) -> Self {
-        Self {
-            state: call.state,
-            started: call.started,
-            attempt: call.attempt,
-            retry_cost: call.retry_cost,
-            corrected_skew: call.corrected_skew,
-        }
-    }
-}
-
 /// A [`Call`] that owns its operation and options: the same states, steps
 /// and errors (see the [module](super)), with no lifetime.
 #[derive(Debug)]
@@ -111,7 +91,7 @@ pub struct OwnedCall<Op: Operation> {
 impl<Op: Operation> OwnedCall<Op> {
     /// A call of `op`, validated as [`Call::new`] validates.
     pub fn new(op: Op, options: SharedOptions) -> Result<Self, CallError> {
-        let progress = Progress::of(&Call::new(&op, options.options())?);
+        let progress = Call::new(&op, options.options())?.core.progress;
         Ok(Self {
             op,
             options,
@@ -136,18 +116,12 @@ impl<Op: Operation> OwnedCall<Op> {
 
     /// Runs one step on the borrowed call and keeps where it got to.
     fn step<R>(&mut self, f: impl FnOnce(&mut Call<'_, Op>) -> R) -> R {
-        let p = self.progress;
         let mut call = Call {
             op: &self.op,
-            options: self.options.options(),
-            state: p.state,
-            started: p.started,
-            attempt: p.attempt,
-            retry_cost: p.retry_cost,
-            corrected_skew: p.corrected_skew,
+            core: Core::resume::<Op>(self.options.options(), self.progress),
         };
         let result = f(&mut call);
-        self.progress = Progress::of(&call);
+        self.progress = call.core.progress;
         result
     }
 

@@ -1,14 +1,39 @@
 //! Sent: what may happen after an attempt — a result, a clock-skew answer
 //! to re-sign after, a retry, or the end.
 
-use std::time::Duration;
+use std::convert::Infallible;
+use std::time::{Duration, SystemTime};
 
 use http::HeaderMap;
 
+use crate::error::ResponseError;
 use crate::operation::{self, Operation};
-use crate::retry::{self, RetryKind, TransportFailure};
+use crate::retry::{self, ClockOffsetMillis, RetryKind, TransportFailure};
 
-use super::{Call, CallError, Decision, Failure, GaveUp, GiveUp, Resign, Retry, State};
+use super::{Call, CallError, Core, Decision, Failure, GaveUp, GiveUp, Resign, Retry, State};
+
+/// A decision other than success, which the core makes for every
+/// operation alike.
+type Setback = Decision<Infallible>;
+
+/// When and with which clock offset the request out was signed.
+type Sent = (SystemTime, ClockOffsetMillis);
+
+/// A setback as the decision of a call whose success is `T`.
+fn widen<T>(setback: Setback) -> Decision<T> {
+    match setback {
+        Decision::Done(never) => match never {},
+        Decision::SendNow(resign) => Decision::SendNow(resign),
+        Decision::Wait(retry) => Decision::Wait(retry),
+        Decision::Failed(gave_up) => Decision::Failed(gave_up),
+    }
+}
+
+/// `rand` as the core takes it; it is called once at most.
+fn once(rand: impl FnOnce() -> f64) -> impl FnMut() -> f64 {
+    let mut rand = Some(rand);
+    move || rand.take().map_or(0.0, |rand| rand())
+}
 
 impl<Op: Operation> Call<'_, Op> {
     /// Takes the answer to the request handed out last.
@@ -29,50 +54,19 @@ impl<Op: Operation> Call<'_, Op> {
         body: &[u8],
         rand: impl FnOnce() -> f64,
     ) -> Result<Decision<Op::Output>, CallError> {
-        let State::Sent {
-            signed_at,
-            clock_offset,
-        } = self.state
-        else {
-            return Err(self.wrong_state("a response"));
-        };
-        let error = match operation::parse::<Op>(status, headers, body) {
+        let sent = self.core.expect_sent("a response")?;
+        Ok(match operation::parse::<Op>(status, headers, body) {
             Ok(output) => {
-                self.feed_rate_limiter(now, false);
-                self.options.quota.release(self.retry_cost);
-                self.state = State::Finished;
-                return Ok(Decision::Done(output));
+                self.core.succeeded(now);
+                Decision::Done(output)
             }
-            Err(error) => error,
-        };
-        self.feed_rate_limiter(
-            now,
-            retry::classify_response(&error) == RetryKind::Throttling,
-        );
-        if !self.corrected_skew
-            && let Some(measured) = retry::clock_skew(&error, headers, signed_at)
-        {
-            let bound = self.options.retry.max_clock_skew;
-            return Ok(
-                match retry::corrected_offset(clock_offset, measured, bound) {
-                    Some(total) if !bound.is_zero() => {
-                        self.corrected_skew = true;
-                        self.state = State::Ready { fresh: false };
-                        Decision::SendNow(Resign {
-                            status,
-                            measured,
-                            clock_offset: total,
-                        })
-                    }
-                    _ => self.give_up(
-                        GiveUp::SkewRefused { measured, bound },
-                        Failure::Response(error),
-                    ),
-                },
-            );
-        }
-        let retry_after = retry::retry_after(headers);
-        Ok(self.after_failure(now, Failure::Response(error), retry_after, rand))
+            Err(error) => {
+                widen(
+                    self.core
+                        .failed(now, sent, status, headers, error, &mut once(rand)),
+                )
+            }
+        })
     }
 
     /// Takes a failure to get any answer to the request handed out last.
@@ -86,9 +80,79 @@ impl<Op: Operation> Call<'_, Op> {
         failure: TransportFailure,
         rand: impl FnOnce() -> f64,
     ) -> Result<Decision<Op::Output>, CallError> {
-        if !matches!(self.state, State::Sent { .. }) {
-            return Err(self.wrong_state("a transport failure"));
+        self.core
+            .transport_failure(now, failure, &mut once(rand))
+            .map(widen)
+    }
+}
+
+impl Core<'_> {
+    /// The time and offset the request out was signed with; an error
+    /// naming `step` when none is out.
+    pub(super) fn expect_sent(&self, step: &'static str) -> Result<Sent, CallError> {
+        match self.progress.state {
+            State::Sent {
+                signed_at,
+                clock_offset,
+            } => Ok((signed_at, clock_offset)),
+            _ => Err(self.wrong_state(step)),
         }
+    }
+
+    /// The request handed out last succeeded.
+    pub(super) fn succeeded(&mut self, now: Duration) {
+        self.feed_rate_limiter(now, false);
+        self.options.quota.release(self.progress.retry_cost);
+        self.progress.state = State::Finished;
+    }
+
+    /// The request handed out last, `sent` as [`Core::expect_sent`] told,
+    /// was answered with `error`.
+    pub(super) fn failed(
+        &mut self,
+        now: Duration,
+        (signed_at, clock_offset): Sent,
+        status: u16,
+        headers: &HeaderMap,
+        error: ResponseError,
+        rand: &mut dyn FnMut() -> f64,
+    ) -> Setback {
+        self.feed_rate_limiter(
+            now,
+            retry::classify_response(&error) == RetryKind::Throttling,
+        );
+        if !self.progress.corrected_skew
+            && let Some(measured) = retry::clock_skew(&error, headers, signed_at)
+        {
+            let bound = self.options.retry.max_clock_skew;
+            return match retry::corrected_offset(clock_offset, measured, bound) {
+                Some(total) if !bound.is_zero() => {
+                    self.progress.corrected_skew = true;
+                    self.progress.state = State::Ready { fresh: false };
+                    Decision::SendNow(Resign {
+                        status,
+                        measured,
+                        clock_offset: total,
+                    })
+                }
+                _ => self.give_up(
+                    GiveUp::SkewRefused { measured, bound },
+                    Failure::Response(error),
+                ),
+            };
+        }
+        let retry_after = retry::retry_after(headers);
+        self.after_failure(now, Failure::Response(error), retry_after, rand)
+    }
+
+    /// [`Call::transport_failure`].
+    pub(super) fn transport_failure(
+        &mut self,
+        now: Duration,
+        failure: TransportFailure,
+        rand: &mut dyn FnMut() -> f64,
+    ) -> Result<Setback, CallError> {
+        self.expect_sent("a transport failure")?;
         self.feed_rate_limiter(now, false);
         Ok(self.after_failure(now, Failure::Transport(failure), None, rand))
     }
@@ -100,36 +164,39 @@ impl<Op: Operation> Call<'_, Op> {
         now: Duration,
         failure: Failure,
         retry_after: Option<Duration>,
-        rand: impl FnOnce() -> f64,
-    ) -> Decision<Op::Output> {
+        rand: &mut dyn FnMut() -> f64,
+    ) -> Setback {
         let kind = failure.retry_kind();
+        let progress = self.progress;
         // A second clock-skew answer after a correction means the
         // correction did not help; more attempts would not either.
-        if kind == RetryKind::NotRetryable || kind == RetryKind::ClockSkew && self.corrected_skew {
+        if kind == RetryKind::NotRetryable
+            || kind == RetryKind::ClockSkew && progress.corrected_skew
+        {
             return self.give_up(GiveUp::NotRetryable, failure);
         }
         let retry = self.options.retry;
-        if self.attempt >= retry.max_attempts {
+        if progress.attempt >= retry.max_attempts {
             return self.give_up(GiveUp::NoAttemptsLeft, failure);
         }
         if retry.use_quota {
             match self.options.quota.acquire(kind) {
-                Some(cost) => self.retry_cost = Some(cost),
+                Some(cost) => self.progress.retry_cost = Some(cost),
                 None => return self.give_up(GiveUp::QuotaExhausted, failure),
             }
         }
-        let delay = retry.backoff(self.attempt, rand(), retry_after);
+        let delay = retry.backoff(progress.attempt, rand(), retry_after);
         if let Some(limit) = self.options.call_timeout
             && self.elapsed(now).saturating_add(delay) >= limit
         {
             return self.give_up(GiveUp::CallTimeout, failure);
         }
-        self.state = State::Ready { fresh: true };
+        self.progress.state = State::Ready { fresh: true };
         Decision::Wait(Retry { delay, failure })
     }
 
-    fn give_up(&mut self, reason: GiveUp, failure: Failure) -> Decision<Op::Output> {
-        self.state = State::Finished;
+    fn give_up(&mut self, reason: GiveUp, failure: Failure) -> Setback {
+        self.progress.state = State::Finished;
         Decision::Failed(GaveUp { reason, failure })
     }
 

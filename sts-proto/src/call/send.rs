@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::operation::{self, Operation, RequestContext};
 
-use super::{Call, CallError, Next, Outgoing, Signing, State, Validated};
+use super::{Call, CallError, Core, Next, Outgoing, Signing, State};
 
 impl<Op: Operation> Call<'_, Op> {
     /// The next attempt's signed request, or how long the rate limiter
@@ -26,12 +26,26 @@ impl<Op: Operation> Call<'_, Op> {
         now: Duration,
         signing: &Signing<'_>,
     ) -> Result<Next, CallError> {
-        let (fresh, paced) = match self.state {
+        let op = self.op;
+        self.core.next_request(now, signing, &|| op.form_body())
+    }
+}
+
+impl Core<'_> {
+    /// [`Call::next_request`], with the operation's form written by `body`
+    /// when a request is signed.
+    pub(super) fn next_request(
+        &mut self,
+        now: Duration,
+        signing: &Signing<'_>,
+        body: &dyn Fn() -> String,
+    ) -> Result<Next, CallError> {
+        let (fresh, paced) = match self.progress.state {
             State::Ready { fresh } => (fresh, false),
             State::Paced { fresh } => (fresh, true),
             State::Sent { .. } | State::Finished => return Err(self.wrong_state("a request")),
         };
-        let started = *self.started.get_or_insert(now);
+        let started = *self.progress.started.get_or_insert(now);
         let elapsed = now.saturating_sub(started);
         let timeout = self.attempt_budget(elapsed)?;
         if !paced && let Some(limiter) = self.rate_limiter() {
@@ -40,10 +54,10 @@ impl<Op: Operation> Call<'_, Op> {
                 if let Some(limit) = self.options.call_timeout
                     && elapsed.saturating_add(wait) >= limit
                 {
-                    self.state = State::Finished;
+                    self.progress.state = State::Finished;
                     return Err(CallError::DeadlineReached { limit });
                 }
-                self.state = State::Paced { fresh };
+                self.progress.state = State::Paced { fresh };
                 return Ok(Next::Wait(wait));
             }
         }
@@ -53,24 +67,24 @@ impl<Op: Operation> Call<'_, Op> {
         ctx.target = self.options.target;
         ctx.credentials = signing.credentials;
         ctx.signing_key = signing.signing_key;
-        let request = match operation::build(&Validated(self.op), &ctx) {
+        let request = match operation::build_body(self.action, self.signed, body(), &ctx) {
             Ok(request) => request,
             Err(e) => {
-                self.state = State::Finished;
+                self.progress.state = State::Finished;
                 return Err(e.into());
             }
         };
         if fresh {
-            self.attempt = self.attempt.saturating_add(1);
+            self.progress.attempt = self.progress.attempt.saturating_add(1);
         }
-        self.state = State::Sent {
+        self.progress.state = State::Sent {
             signed_at,
             clock_offset: signing.clock_offset,
         };
         Ok(Next::Send(Outgoing {
             request,
             timeout,
-            attempt: self.attempt,
+            attempt: self.progress.attempt,
         }))
     }
 
@@ -82,7 +96,7 @@ impl<Op: Operation> Call<'_, Op> {
         };
         let left = limit.checked_sub(elapsed).unwrap_or_default();
         if left.is_zero() {
-            self.state = State::Finished;
+            self.progress.state = State::Finished;
             return Err(CallError::DeadlineReached { limit });
         }
         Ok(Some(

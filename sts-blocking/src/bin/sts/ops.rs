@@ -7,7 +7,7 @@ use sts_blocking::sts_proto::types::{PolicyDescriptor, ProvidedContext, Tag};
 use sts_blocking::{Client, Error};
 
 use crate::args::{Cli, Command, MfaArgs, PresignCommand, SessionPolicyArgs, SessionTagsArgs};
-use crate::render::Render;
+use crate::render::{Render, Rendered};
 use crate::shorthand::{UsageError, member, member_opt, opt, structures, value};
 use crate::{Failure, eks, print, setup};
 
@@ -131,23 +131,36 @@ where
     Op: Operation,
     O: Render,
 {
-    let fail = |error: Error| Failure::call(Op::ACTION, error);
-    op.validate().map_err(|e| fail(e.into()))?;
+    let valid = op.validate().map_err(Error::from);
+    run(cli, Op::ACTION, valid, &|client| {
+        method(client, op).map(|output| output.render())
+    })
+}
+
+/// [`call`] once the request is typed: the same code for every operation.
+fn run(
+    cli: &Cli,
+    action: &'static str,
+    valid: Result<(), Error>,
+    method: &dyn Fn(&Client) -> Result<Rendered, Error>,
+) -> Result<String, Failure> {
+    let fail = |error: Error| Failure::call(action, error);
+    valid.map_err(fail)?;
     if cli.global.generate_cli_skeleton.as_deref() == Some("output") {
-        let doc = crate::model_help::output_skeleton(Op::ACTION)
+        let doc = crate::model_help::output_skeleton(action)
             .ok_or_else(|| Failure::Usage("--generate-cli-skeleton: no output skeleton".into()))?;
         return print(
             &cli.global,
-            Op::ACTION,
-            crate::render::Rendered {
+            action,
+            Rendered {
                 doc,
                 credentials: None,
             },
         );
     }
-    let client = setup::client(&cli.global, Op::ACTION)?;
-    let output = method(&client, op).map_err(|e| fail(e).at(&client.endpoint().url))?;
-    print(&cli.global, Op::ACTION, output.render())
+    let client = setup::client(&cli.global, action)?;
+    let output = method(&client).map_err(|e| fail(e).at(&client.endpoint().url))?;
+    print(&cli.global, action, output)
 }
 
 fn policy_arns(args: &[String]) -> Result<Vec<PolicyDescriptor>, UsageError> {

@@ -6,16 +6,20 @@ use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use p256::ecdsa::signature::Signer as _;
-use p256::ecdsa::{Signature, SigningKey};
-use p256::elliptic_curve::sec1::ToSec1Point as _;
+use ring::rand::SystemRandom;
+use ring::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair as _};
+use rustls::pki_types::PrivateKeyDer;
+use rustls::pki_types::pem::{self, PemObject as _};
 use zeroize::Zeroizing;
 
+use super::sec1;
 use crate::timing::Random;
 
 /// The session's private key, as `aws login` left it in the cache.
 pub(super) struct DpopKey {
-    key: SigningKey,
+    key: EcdsaKeyPair,
+    /// The signature's nonces; ES256 draws one per signature.
+    random: SystemRandom,
 }
 
 impl fmt::Debug for DpopKey {
@@ -26,42 +30,64 @@ impl fmt::Debug for DpopKey {
 
 impl DpopKey {
     /// The key in `pem`: a P-256 private key, SEC 1 (`EC PRIVATE KEY`, as
-    /// the AWS CLI writes it) or PKCS#8 (`PRIVATE KEY`). A line break
-    /// written as the two characters `\n` (a doubly escaped file) is read
-    /// as one. The error names what is wrong, never the key.
+    /// the AWS CLI writes it) or PKCS#8 (`PRIVATE KEY`), which must include
+    /// its public key (as both the AWS CLI and OpenSSL write them). A line
+    /// break written as the two characters `\n` (a doubly escaped file) is
+    /// read as one. The error names what is wrong, never the key.
     pub(super) fn from_pem(pem: &str) -> Result<Self, String> {
         let pem = Zeroizing::new(pem.trim().replace("\\n", "\n"));
-        match p256::SecretKey::from_pem(&pem) {
-            Ok(secret) => Ok(Self {
-                key: SigningKey::from(&secret),
-            }),
-            // The decoder's errors describe the encoding (a bad label, an
-            // unexpected curve OID), never the key's bytes.
-            Err(e) => Err(format!(
+        let refused = |why: &str| {
+            format!(
                 "it is not a P-256 private key in PEM (SEC 1 `EC PRIVATE KEY` or PKCS#8 \
-                 `PRIVATE KEY`): {e}"
-            )),
+                 `PRIVATE KEY`): {why}"
+            )
+        };
+        let der = PrivateKeyDer::from_pem_slice(pem.as_bytes())
+            .map(Zeroizing::new)
+            .map_err(|e| refused(pem_problem(&e)))?;
+        let random = SystemRandom::new();
+        let alg = &ECDSA_P256_SHA256_FIXED_SIGNING;
+        let key = match &*der {
+            PrivateKeyDer::Sec1(sec1) => {
+                let parts = sec1::key_parts(sec1.secret_sec1_der()).map_err(refused)?;
+                EcdsaKeyPair::from_private_key_and_public_key(
+                    alg,
+                    parts.private,
+                    parts.public,
+                    &random,
+                )
+            }
+            PrivateKeyDer::Pkcs8(pkcs8) => {
+                EcdsaKeyPair::from_pkcs8(alg, pkcs8.secret_pkcs8_der(), &random)
+            }
+            _ => return Err(refused("it is an RSA key")),
         }
+        // ring's reasons are fixed words (`InconsistentComponents`,
+        // `WrongAlgorithm`), never the key's bytes.
+        .map_err(|e| refused(&format!("the signer refuses it ({e})")))?;
+        Ok(Self { key, random })
     }
 
     /// The public key as a JWK (RFC 7518 §6.2.1): base64url `x` and `y`.
     fn jwk(&self) -> serde_json::Value {
-        let point = self.key.verifying_key().as_affine().to_sec1_point(false);
-        let coordinate = |c: Option<&[u8]>| URL_SAFE_NO_PAD.encode(c.unwrap_or_default());
+        // The uncompressed point: 4, then x and y of 32 bytes each.
+        let point = self.key.public_key().as_ref();
+        let coordinate = |range: std::ops::Range<usize>| {
+            URL_SAFE_NO_PAD.encode(point.get(range).unwrap_or_default())
+        };
         serde_json::json!({
             "kty": "EC",
             "crv": "P-256",
-            "x": coordinate(point.x().map(|x| x.as_slice())),
-            "y": coordinate(point.y().map(|y| y.as_slice())),
+            "x": coordinate(1..33),
+            "y": coordinate(33..65),
         })
     }
 
     /// The proof for a `POST` to `url` at `issued_at` (Unix seconds), with
     /// the unique identifier `jti`: `header.claims.signature`, each part
-    /// base64url without padding. The signature's nonce is derived from
-    /// the key and the message (RFC 6979), so signing needs no random
-    /// source.
-    pub(super) fn proof(&self, url: &str, issued_at: i64, jti: &str) -> String {
+    /// base64url without padding. The signature's nonce comes from the
+    /// system's random source, whose failure is the error.
+    pub(super) fn proof(&self, url: &str, issued_at: i64, jti: &str) -> Result<String, String> {
         let header = serde_json::json!({
             "typ": "dpop+jwt",
             "alg": "ES256",
@@ -78,11 +104,26 @@ impl DpopKey {
             URL_SAFE_NO_PAD.encode(header.to_string()),
             URL_SAFE_NO_PAD.encode(claims.to_string())
         );
-        let signature: Signature = self.key.sign(signing_input.as_bytes());
-        format!(
+        let signature = self
+            .key
+            .sign(&self.random, signing_input.as_bytes())
+            .map_err(|_| "the system's random source failed to give the signature's nonce")?;
+        Ok(format!(
             "{signing_input}.{}",
-            URL_SAFE_NO_PAD.encode(signature.to_bytes())
-        )
+            URL_SAFE_NO_PAD.encode(signature.as_ref())
+        ))
+    }
+}
+
+/// What is wrong with a PEM text, in fixed words: the decoder's own
+/// messages can quote a line of it.
+fn pem_problem(e: &pem::Error) -> &'static str {
+    match e {
+        pem::Error::NoItemsFound => "no `EC PRIVATE KEY` or `PRIVATE KEY` block",
+        pem::Error::MissingSectionEnd { .. } => "the block has no END line",
+        pem::Error::IllegalSectionStart { .. } => "a BEGIN line is malformed",
+        pem::Error::Base64Decode(_) => "the block is not base64",
+        _ => "the PEM text is unreadable",
     }
 }
 
@@ -113,8 +154,7 @@ pub(super) fn jti(random: &dyn Random) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use p256::ecdsa::VerifyingKey;
-    use p256::ecdsa::signature::Verifier as _;
+    use ring::signature::{ECDSA_P256_SHA256_FIXED, UnparsedPublicKey};
 
     /// The key of smithy-rs's login cases.
     const KEY: &str = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPt/u8InPLpQeQLJTvVX+sNDzni8vMDMt3Liu+nMBigfoAoGCCqGSM49\nAwEHoUQDQgAEILkGG7rNOnxiIJlMgimY1UPP8eDMFP0DAY6WGjngP4bvTAiUCQ/I\nffut2379uP+OBCm2ovGpBOJRgrl1RspUOQ==\n-----END EC PRIVATE KEY-----\n";
@@ -127,7 +167,7 @@ mod tests {
     fn a_proof_verifies_with_the_key_it_carries() {
         let key = DpopKey::from_pem(KEY).unwrap();
         let url = "https://us-east-2.signin.aws.amazon.com/v1/token";
-        let proof = key.proof(url, 1_763_510_400, "jti-1");
+        let proof = key.proof(url, 1_763_510_400, "jti-1").unwrap();
         let parts: Vec<&str> = proof.split('.').collect();
         assert_eq!(parts.len(), 3);
         let header = decode(parts[0]);
@@ -149,12 +189,20 @@ mod tests {
         let mut point = vec![4u8];
         point.extend(coordinate("x"));
         point.extend(coordinate("y"));
-        let public = VerifyingKey::from_sec1_bytes(&point).unwrap();
-        let signature = Signature::from_slice(&URL_SAFE_NO_PAD.decode(parts[2]).unwrap()).unwrap();
+        let public = UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, &point);
+        let signature = URL_SAFE_NO_PAD.decode(parts[2]).unwrap();
+        assert_eq!(signature.len(), 64, "r and s, 32 bytes each");
         let input = format!("{}.{}", parts[0], parts[1]);
         public.verify(input.as_bytes(), &signature).unwrap();
         let forged = format!("{}.{}x", parts[0], parts[1]);
         assert!(public.verify(forged.as_bytes(), &signature).is_err());
+        // The nonce is random: the same input signs differently, and both verify.
+        let again = key.proof(url, 1_763_510_400, "jti-1").unwrap();
+        let (input_again, signature_again) = again.rsplit_once('.').unwrap();
+        assert_eq!(input_again, input);
+        assert_ne!(signature_again, parts[2]);
+        let signature_again = URL_SAFE_NO_PAD.decode(signature_again).unwrap();
+        public.verify(input.as_bytes(), &signature_again).unwrap();
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod dpop;
 mod endpoint;
 mod json;
 mod refresh;
+mod sec1;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -227,7 +228,14 @@ impl LoginProvider {
             let kind = e.kind;
             e.within(self.source(), kind)
         })?;
-        let proof = key.proof(&url, unix_seconds(now), &dpop::jti(&*self.config.random));
+        let proof = key
+            .proof(&url, unix_seconds(now), &dpop::jti(&*self.config.random))
+            .map_err(|why| {
+                self.error(
+                    CredentialsErrorKind::Failed,
+                    format!("cannot sign the DPoP proof of the login session cache {shown}: {why}"),
+                )
+            })?;
         log::debug!(
             "refreshing the login session {:?} at {url} (cache {shown})",
             self.session

@@ -21,7 +21,7 @@
 //! section's `sso` or `sso_oidc` block) or for all services
 //! (`AWS_ENDPOINT_URL`, `endpoint_url`) replaces them.
 
-use sha1::{Digest, Sha1};
+use ring::digest::{SHA1_FOR_LEGACY_USE_ONLY, digest};
 
 mod cache;
 mod endpoint;
@@ -110,9 +110,11 @@ impl SsoSession {
     /// SHA-1 of the session name, or of the start URL for a legacy profile.
     pub fn cache_file_name(&self) -> String {
         let key = self.name.as_deref().unwrap_or(&self.start_url);
-        let digest = Sha1::digest(key.as_bytes());
+        // A name, not a security measure: the legacy digest is what the
+        // AWS CLI's file names are made of.
+        let digest = digest(&SHA1_FOR_LEGACY_USE_ONLY, key.as_bytes());
         let mut name = String::with_capacity(45);
-        for b in digest.iter() {
+        for b in digest.as_ref() {
             name.push_str(&format!("{b:02x}"));
         }
         name.push_str(".json");
