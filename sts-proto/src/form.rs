@@ -163,7 +163,6 @@ impl FormWriter {
     /// identity token, a SAML assertion, an MFA code), so it does not grow
     /// the way a `Vec` does, leaving the old buffer unwiped in freed
     /// memory: it moves to a larger buffer and wipes the old one.
-    #[inline]
     fn reserve(&mut self, extra: usize) {
         let needed = self.body.len().saturating_add(extra);
         if needed <= self.body.capacity() {
