@@ -12,13 +12,15 @@
 //! header, its claims, and its ES256 signature, verified with the public
 //! key of the cache's `dpopKey`).
 
+mod fixtures;
+
 use std::collections::VecDeque;
-use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use fixtures::{Failures, read_json, smithy_rs_test_data};
 use ring::signature::{ECDSA_P256_SHA256_FIXED, UnparsedPublicKey};
 use rustls::pki_types::PrivateSec1KeyDer;
 use rustls::pki_types::pem::PemObject as _;
@@ -37,12 +39,8 @@ const NOW: u64 = 1_763_510_400;
 const TOKEN_URL: &str = "https://us-east-2.signin.aws.amazon.com/v1/token";
 
 fn cases() -> Vec<Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(
-        "../testdata/credentials/smithy-rs/aws-config/test-data/login-provider-test-cases.json",
-    );
-    let text = std::fs::read_to_string(&path).expect("the login cases");
-    let cases: Vec<Value> = serde_json::from_str(&text).expect("JSON");
-    cases
+    let cases = read_json(&smithy_rs_test_data().join("login-provider-test-cases.json"));
+    cases.as_array().expect("a list of cases").clone()
 }
 
 #[derive(Debug)]
@@ -367,25 +365,22 @@ impl Transport for SharedSignIn {
 fn every_login_case_passes() {
     let cases = cases();
     assert_eq!(cases.len(), 8, "the fixture changed: look at the new cases");
-    let mut failures = Vec::new();
+    let mut failures = Failures::new();
     for case in &cases {
         for through_profile in [true, false] {
             let wrong = run(case, through_profile);
             if !wrong.is_empty() {
-                failures.push(format!(
-                    "{} ({}): {}",
-                    case["documentation"],
-                    if through_profile {
-                        "profile"
-                    } else {
-                        "session"
-                    },
-                    wrong.join("; ")
-                ));
+                let via = if through_profile {
+                    "profile"
+                } else {
+                    "session"
+                };
+                let name = format!("{} ({via})", case["documentation"]);
+                failures.push(&name, wrong.join("; "));
             }
         }
     }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    failures.assert_none();
 }
 
 /// The checking service is itself checked: a case run against a service
