@@ -1,0 +1,267 @@
+//! The `sts` binary's failures as a user meets them: refused arguments,
+//! one-line errors with the documented exit statuses, loud warnings, and
+//! `--debug` and trace logs that show the exchange without a secret.
+
+mod cli_support;
+
+use cli_support::*;
+use sts_tests::{FaultServer, Step, canned};
+
+#[test]
+fn a_bad_query_or_output_is_refused_before_anything_is_sent() {
+    let server = FaultServer::start(vec![Step::xml(200, canned::caller_identity("arn:x"))]);
+    let url = server.url();
+    let out = sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "--query",
+            "Arn[",
+            "get-caller-identity",
+        ],
+        &KEYS,
+    );
+    let err = usage_error(&out);
+    assert!(err.contains("--query"), "{err}");
+    let mut env = KEYS.to_vec();
+    env.push(("AWS_DEFAULT_OUTPUT", "nope"));
+    let out = sts(&["--endpoint-url", &url, "get-caller-identity"], &env);
+    assert_eq!(out.status.code(), Some(253));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("AWS_DEFAULT_OUTPUT"));
+    assert_eq!(server.requests_seen(), 0, "nothing may be sent");
+}
+
+#[test]
+fn errors_give_one_line_and_the_documented_exit_status() {
+    // Service error: exit 254, the AWS CLI's sentence.
+    let server = FaultServer::start(vec![Step::xml(
+        403,
+        canned::error("AccessDenied", "User is not authorized"),
+    )]);
+    let url = server.url();
+    let o = sts(&["--endpoint-url", &url, "get-caller-identity"], &KEYS);
+    assert_eq!(o.status.code(), Some(254));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert_eq!(
+        err,
+        "An error occurred (AccessDenied) when calling the GetCallerIdentity operation: \
+         User is not authorized\n"
+    );
+    assert!(o.stdout.is_empty());
+
+    // Validation error: exit 252 (command syntax), and nothing was sent.
+    let server = FaultServer::start(vec![]);
+    let url = server.url();
+    let o = sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "assume-role",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/r",
+            "--role-session-name",
+            "x",
+        ],
+        &KEYS,
+    );
+    let err = usage_error(&o);
+    assert!(
+        err.starts_with("Parameter validation failed") && err.contains("RoleSessionName"),
+        "{err}"
+    );
+    assert_eq!(server.requests_seen(), 0);
+
+    // Usage error from the parser: exit 252; help is not an error.
+    let o = sts(&["get-caller-identity", "--no-such-flag"], &KEYS);
+    usage_error(&o);
+    let o = sts(&["assume-role", "--help"], &KEYS);
+    assert_eq!(o.status.code(), Some(0));
+
+    // Connection refused: exit 255, naming the endpoint and the flag.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dead = format!("http://127.0.0.1:{port}");
+    let o = sts(
+        &["--endpoint-url", &dead, "get-caller-identity"],
+        &[KEYS[0], KEYS[1], ("AWS_MAX_ATTEMPTS", "1")],
+    );
+    assert_eq!(o.status.code(), Some(255));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "Could not connect to the endpoint URL: \"{dead}/\""
+        )) && err.contains("--endpoint-url"),
+        "{err}"
+    );
+
+    // A slow answer: what timed out, after how long, where, which flag.
+    let server = FaultServer::start(vec![Step::delayed(
+        std::time::Duration::from_secs(5),
+        sts_tests::fault::Response::xml(200, canned::caller_identity("arn:x")),
+    )]);
+    let url = server.url();
+    let o = sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "--cli-read-timeout",
+            "1",
+            "get-caller-identity",
+        ],
+        &[KEYS[0], KEYS[1], ("AWS_MAX_ATTEMPTS", "1")],
+    );
+    assert_eq!(o.status.code(), Some(255));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err,
+        format!(
+            "Read timeout on endpoint URL: \"{url}/\": no complete response within 1 s \
+             (each attempt) when calling the GetCallerIdentity operation; \
+             --cli-read-timeout changes the limit\n"
+        )
+    );
+
+    // No credentials anywhere: the environment is invalid, exit 253.
+    let server = FaultServer::start(vec![]);
+    let url = server.url();
+    let o = sts(&["--endpoint-url", &url, "get-caller-identity"], &[]);
+    assert_eq!(o.status.code(), Some(253), "{o:?}");
+    assert_eq!(server.requests_seen(), 0);
+
+    // env output of an operation without credentials is a usage error.
+    let server = FaultServer::start(vec![Step::xml(200, canned::caller_identity("arn:x"))]);
+    let url = server.url();
+    let o = sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "get-caller-identity",
+            "--output",
+            "env",
+        ],
+        &KEYS,
+    );
+    assert!(usage_error(&o).contains("--output"));
+}
+
+#[test]
+fn no_verify_ssl_warns_loudly() {
+    let server = FaultServer::start(vec![Step::xml(200, canned::caller_identity("arn:x"))]);
+    let url = server.url();
+    let o = sts(
+        &[
+            "--no-verify-ssl",
+            "--endpoint-url",
+            &url,
+            "get-caller-identity",
+        ],
+        &KEYS,
+    );
+    assert!(o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("WARNING"));
+}
+
+#[test]
+fn debug_shows_the_exchange_without_secrets() {
+    let body = canned::success("GetSessionToken", canned::credentials());
+    let server = FaultServer::start(vec![Step::xml(200, body)]);
+    let url = server.url();
+    let mut env = KEYS.to_vec();
+    env.push(("AWS_SESSION_TOKEN", "SESSION-TOKEN-SECRET"));
+    let o = sts(
+        &[
+            "--debug",
+            "--endpoint-url",
+            &url,
+            "get-session-token",
+            "--serial-number",
+            "GAHT12345678",
+            "--token-code",
+            "654321",
+        ],
+        &env,
+    );
+    assert!(o.status.success());
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.contains(">>> POST") && err.contains("<<< HTTP 200"),
+        "{err}"
+    );
+    assert!(err.contains("Action=GetSessionToken"));
+    for secret in [
+        "654321",
+        "SESSION-TOKEN-SECRET",
+        "fault/secret",
+        "fault-token",
+        "wJalrXUtnFEMI",
+    ] {
+        assert!(!err.contains(secret), "{secret} leaked into --debug output");
+    }
+}
+
+#[test]
+fn debug_with_rust_log_trace_shows_no_secret() {
+    // A retry first, so the client's own log lines have something to say;
+    // then credentials written the ways a text search misses.
+    let result = "<Credentials><AccessKeyId>ASIAFAULTSERVER</AccessKeyId>\
+                  <SecretAccessKey><![CDATA[cdata/secret]]></SecretAccessKey>\
+                  <SessionToken xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">attr<!-- -->token</SessionToken>\
+                  <Expiration>2030-01-01T00:00:00Z</Expiration></Credentials>";
+    let server = FaultServer::start(vec![
+        Step::xml(503, canned::error("ServiceUnavailable", "try later")),
+        Step::xml(200, canned::success("GetSessionToken", result)),
+    ]);
+    let url = server.url();
+    let mut env = KEYS.to_vec();
+    env.push(("AWS_SESSION_TOKEN", "SESSION-TOKEN-SECRET"));
+    env.push(("RUST_LOG", "trace"));
+    let o = sts(
+        &[
+            "--debug",
+            "--endpoint-url",
+            &url,
+            "get-session-token",
+            "--serial-number",
+            "GAHT12345678",
+            "--token-code",
+            "654321",
+        ],
+        &env,
+    );
+    let err = String::from_utf8(o.stderr.clone()).unwrap();
+    let out = String::from_utf8(o.stdout.clone()).unwrap();
+    assert!(o.status.success(), "{err}");
+    // The exchange and the client's decisions are there...
+    assert!(
+        err.contains("<<< HTTP 503") && err.contains("<<< HTTP 200"),
+        "{err}"
+    );
+    assert!(err.contains("GetSessionToken attempt 1"), "{err}");
+    assert!(err.contains("<SecretAccessKey>** redacted **</SecretAccessKey>"));
+    // ...and no secret, in either stream: not the keys signed with, not the
+    // signatures, not the MFA code. The answer's credentials are the
+    // command's result, so stdout is where they belong, and only there.
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    let mut secrets = vec![
+        KEYS[1].1.to_owned(),
+        "SESSION-TOKEN-SECRET".to_owned(),
+        "654321".to_owned(),
+    ];
+    for r in &requests {
+        let auth = r.header("authorization").unwrap();
+        secrets.push(auth.split("Signature=").nth(1).unwrap().to_owned());
+    }
+    for secret in &secrets {
+        assert!(!err.contains(secret.as_str()), "{secret} on stderr:\n{err}");
+        assert!(!out.contains(secret.as_str()), "{secret} on stdout:\n{out}");
+    }
+    for answer in ["cdata/secret", "attrtoken", "attr<!--"] {
+        assert!(!err.contains(answer), "{answer} on stderr:\n{err}");
+    }
+    assert!(out.contains("cdata/secret") && out.contains("attrtoken"));
+}

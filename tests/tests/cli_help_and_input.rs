@@ -1,0 +1,505 @@
+//! The `sts` binary's help, completions and skeletons, all derived from
+//! the STS model, and parameters given as `--cli-input-json` or `-yaml`.
+
+mod cli_support;
+
+use std::process::Command;
+
+use cli_support::*;
+use sts_tests::{FaultServer, Step, canned};
+
+#[test]
+fn completions_for_each_shell_know_the_subcommands_and_flags() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let script = stdout(&sts(&["completions", shell], &[]));
+        for word in [
+            "assume-role",
+            "get-caller-identity",
+            "query",
+            "output",
+            "serve",
+        ] {
+            assert!(
+                script.contains(word),
+                "{word} not in the {shell} completions"
+            );
+        }
+    }
+    // bash itself accepts the script and registers it.
+    let script = scratch_home().join("sts-completion.bash");
+    std::fs::write(&script, stdout(&sts(&["completions", "bash"], &[]))).unwrap();
+    if let Ok(o) = Command::new("bash")
+        .arg("-c")
+        .arg(format!("source {} && complete -p sts", script.display()))
+        .output()
+    {
+        assert!(o.status.success(), "{o:?}");
+        assert!(String::from_utf8_lossy(&o.stdout).contains("sts"));
+    }
+    let o = sts(&["completions", "tcsh"], &[]);
+    usage_error(&o);
+}
+
+/// The help lines `sts` shows for each operation and member, derived
+/// from the STS model: the documentation's first sentence, without its
+/// markup, then the constraints (required, lengths, ranges, pattern).
+fn help_from_the_model() -> String {
+    let root = sts_tests::moto::workspace_root();
+    let text = std::fs::read_to_string(root.join("testdata/sts-model/service-2.json")).unwrap();
+    let model: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let shapes = &model["shapes"];
+    let mut out = String::from(
+        "//! Help for each subcommand and flag, from the STS model's documentation\n\
+         //! (`testdata/sts-model/service-2.json`): the first sentence and the\n\
+         //! constraints. Generated; `tests/tests/cli.rs`\n\
+         //! (`help_text_comes_from_the_sts_model`) checks it against the model, and\n\
+         //! with `STS_REGENERATE_HELP=1` rewrites it. Also the\n\
+         //! `--generate-cli-skeleton` skeletons, as botocore's `ArgumentGenerator`\n\
+         //! makes them from the same model.\n\n\
+         use crate::render::Doc;\n\n\
+         /// (operation, member or \"\" for the operation, help line).\n\
+         #[rustfmt::skip]\n\
+         pub(crate) const HELP: &[(&str, &str, &str)] = &[\n",
+    );
+    let ops = model["operations"].as_object().unwrap();
+    for (name, op) in ops {
+        let line = first_sentence(op["documentation"].as_str().unwrap_or_default());
+        out.push_str(&format!("    ({name:?}, \"\", {line:?}),\n"));
+        let input = &shapes[op["input"]["shape"].as_str().unwrap_or_default()];
+        let required: Vec<&str> = input["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(|v| v.as_str()).collect())
+            .unwrap_or_default();
+        let Some(members) = input["members"].as_object() else {
+            continue;
+        };
+        for (member, m) in members {
+            let mut line = first_sentence(m["documentation"].as_str().unwrap_or_default());
+            let target = &shapes[m["shape"].as_str().unwrap_or_default()];
+            let mut limits = Vec::new();
+            if required.contains(&member.as_str()) {
+                limits.push("required".to_owned());
+            }
+            let (min, max) = (target["min"].as_i64(), target["max"].as_i64());
+            match (target["type"].as_str().unwrap_or_default(), min, max) {
+                ("integer", Some(a), Some(b)) => limits.push(format!("{a} to {b}")),
+                ("integer", Some(a), None) => limits.push(format!("at least {a}")),
+                ("integer", None, Some(b)) => limits.push(format!("at most {b}")),
+                ("list", _, Some(b)) => limits.push(format!("at most {b} items")),
+                ("string", Some(a), Some(b)) if a == b => {
+                    limits.push(format!("exactly {a} characters"));
+                }
+                ("string", Some(a), Some(b)) => limits.push(format!("{a} to {b} characters")),
+                ("string", Some(1), None) => limits.push("not empty".to_owned()),
+                ("string", Some(a), None) => limits.push(format!("at least {a} characters")),
+                ("string", None, Some(b)) => limits.push(format!("at most {b} characters")),
+                _ => {}
+            }
+            if let Some(p) = target["pattern"].as_str() {
+                limits.push(format!("pattern {p}"));
+            }
+            if !limits.is_empty() {
+                line = format!("{line} [{}]", limits.join("; "));
+            }
+            out.push_str(&format!("    ({name:?}, {member:?}, {line:?}),\n"));
+        }
+    }
+    out.push_str("];\n");
+    out.push_str(&skeletons(&model, &text));
+    out
+}
+
+/// A shape's members in the model's order: `serde_json` sorts an object's
+/// keys, so the order is read from where each member's name stands in
+/// the shape's text.
+fn members_in_order<'a>(
+    model: &'a serde_json::Value,
+    text: &str,
+    shape: &str,
+) -> Vec<(String, &'a serde_json::Value)> {
+    let Some(members) = model["shapes"][shape]["members"].as_object() else {
+        return Vec::new();
+    };
+    let start = text.find(&format!("\n    \"{shape}\":{{")).unwrap_or(0);
+    let end = text[start + 1..]
+        .find("\n    }")
+        .map_or(text.len(), |e| start + 1 + e);
+    let span = &text[start..end];
+    let mut ordered: Vec<(usize, String, &serde_json::Value)> = members
+        .iter()
+        .map(|(k, v)| {
+            let at = span
+                .find(&format!("\n        \"{k}\":"))
+                .unwrap_or(usize::MAX);
+            (at, k.clone(), v)
+        })
+        .collect();
+    ordered.sort_by_key(|(at, _, _)| *at);
+    ordered.into_iter().map(|(_, k, v)| (k, v)).collect()
+}
+
+/// botocore's `ArgumentGenerator` skeleton of `shape` (input: empty
+/// strings; output: each string its member's name), as Python's
+/// `json.dumps(indent=4)` writes it, or as Rust code building the
+/// tool's result tree.
+fn skeleton(
+    model: &serde_json::Value,
+    text: &str,
+    shape: &str,
+    name: &str,
+    output: bool,
+    depth: usize,
+    stack: &mut Vec<String>,
+) -> String {
+    let s = &model["shapes"][shape];
+    let pad = |d: usize| "    ".repeat(d);
+    stack.push(shape.to_owned());
+    let result = match s["type"].as_str().unwrap_or_default() {
+        "structure" if stack.iter().filter(|x| *x == shape).count() > 1 => {
+            if output {
+                "o(vec![])".to_owned()
+            } else {
+                "{}".to_owned()
+            }
+        }
+        "structure" => {
+            let members = members_in_order(model, text, shape);
+            if output {
+                let parts: Vec<String> = members
+                    .iter()
+                    .map(|(k, m)| {
+                        let inner = skeleton(
+                            model,
+                            text,
+                            m["shape"].as_str().unwrap_or_default(),
+                            k,
+                            output,
+                            depth + 1,
+                            stack,
+                        );
+                        format!("({k:?}, {inner})")
+                    })
+                    .collect();
+                format!("o(vec![{}])", parts.join(", "))
+            } else if members.is_empty() {
+                "{}".to_owned()
+            } else {
+                let parts: Vec<String> = members
+                    .iter()
+                    .map(|(k, m)| {
+                        let inner = skeleton(
+                            model,
+                            text,
+                            m["shape"].as_str().unwrap_or_default(),
+                            k,
+                            output,
+                            depth + 1,
+                            stack,
+                        );
+                        format!("{}\"{k}\": {inner}", pad(depth + 1))
+                    })
+                    .collect();
+                format!("{{\n{}\n{}}}", parts.join(",\n"), pad(depth))
+            }
+        }
+        "list" => {
+            let member = s["member"]["shape"].as_str().unwrap_or_default();
+            let inner = skeleton(model, text, member, member, output, depth + 1, stack);
+            if output {
+                format!("l(vec![{inner}])")
+            } else {
+                format!("[\n{}{inner}\n{}]", pad(depth + 1), pad(depth))
+            }
+        }
+        "integer" | "long" => {
+            if output {
+                "n(0)".to_owned()
+            } else {
+                "0".to_owned()
+            }
+        }
+        "boolean" => {
+            if output {
+                "b(true)".to_owned()
+            } else {
+                "true".to_owned()
+            }
+        }
+        "timestamp" => {
+            if output {
+                "t(\"1970-01-01T00:00:00\")".to_owned()
+            } else {
+                "\"1970-01-01T00:00:00\"".to_owned()
+            }
+        }
+        _ => {
+            if output {
+                format!("t({name:?})")
+            } else {
+                "\"\"".to_owned()
+            }
+        }
+    };
+    stack.pop();
+    result
+}
+
+/// The input skeletons (text) and output skeletons (code) of every
+/// operation.
+fn skeletons(model: &serde_json::Value, text: &str) -> String {
+    let ops = model["operations"].as_object().unwrap();
+    let mut out = String::from(
+        "\n/// (operation, `--generate-cli-skeleton input`).\n\
+         #[rustfmt::skip]\n\
+         pub(crate) const INPUT_SKELETONS: &[(&str, &str)] = &[\n",
+    );
+    for (name, op) in ops {
+        let input = op["input"]["shape"].as_str().unwrap_or_default();
+        let text = skeleton(model, text, input, "", false, 0, &mut Vec::new());
+        out.push_str(&format!("    ({name:?}, {text:?}),\n"));
+    }
+    out.push_str(
+        "];\n\n/// The `--generate-cli-skeleton output` result of `operation`.\n\
+         #[rustfmt::skip]\n\
+         pub(crate) fn output_skeleton(operation: &str) -> Option<Doc> {\n    \
+         Some(match operation {\n",
+    );
+    for (name, op) in ops {
+        let output = op["output"]["shape"].as_str().unwrap_or_default();
+        let code = skeleton(model, text, output, "", true, 0, &mut Vec::new());
+        out.push_str(&format!("        {name:?} => {code},\n"));
+    }
+    out.push_str(
+        "        _ => return None,\n    })\n}\n\n\
+         fn o(fields: Vec<(&str, Doc)>) -> Doc {\n    \
+         Doc::Object(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())\n}\n\n\
+         #[allow(dead_code, reason = \"no STS output has a list today\")]\n\
+         fn l(items: Vec<Doc>) -> Doc {\n    Doc::Array(items)\n}\n\n\
+         fn t(text: &str) -> Doc {\n    Doc::Str(text.to_owned())\n}\n\n\
+         fn n(value: i64) -> Doc {\n    Doc::Int(value)\n}\n\n\
+         #[allow(dead_code, reason = \"STS outputs have no booleans today\")]\n\
+         fn b(value: bool) -> Doc {\n    Doc::Bool(value)\n}\n",
+    );
+    out
+}
+
+/// The first sentence of HTML documentation, as plain text.
+fn first_sentence(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let joined = words.join(" ").replace(" .", ".").replace(" ,", ",");
+    match joined.find(". ") {
+        Some(end) => joined[..=end].to_owned(),
+        None => joined,
+    }
+}
+
+#[test]
+fn help_text_comes_from_the_sts_model() {
+    let path = sts_tests::moto::workspace_root().join("sts-blocking/src/bin/sts/model_help.rs");
+    let want = help_from_the_model();
+    if std::env::var_os("STS_REGENERATE_HELP").is_some() {
+        std::fs::write(&path, &want).unwrap();
+    }
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        have == want,
+        "{} is not what the model gives; run with STS_REGENERATE_HELP=1",
+        path.display()
+    );
+    // The lines reach `--help`, for the operation and its flags.
+    let help = stdout(&sts(&["assume-role", "--help"], &[]));
+    assert!(
+        help.contains("Returns a set of temporary security credentials"),
+        "{help}"
+    );
+    assert!(help.contains("900 to 43200"), "{help}");
+    assert!(
+        help.contains("2 to 64 characters; pattern [\\w+=,.@-]*"),
+        "{help}"
+    );
+    for sub in [
+        "assume-role-with-saml",
+        "assume-role-with-web-identity",
+        "get-session-token",
+        "get-federation-token",
+        "get-access-key-info",
+        "decode-authorization-message",
+    ] {
+        let help = stdout(&sts(&[sub, "--help"], &[]));
+        // Every flag has a line of help under it (the long form puts it
+        // on the next line), and the model's constraints show.
+        let lines: Vec<&str> = help.lines().collect();
+        let bare: Vec<&str> = lines
+            .windows(2)
+            .filter(|w| w[0].trim_start().starts_with("--") && w[1].trim().is_empty())
+            .map(|w| w[0])
+            .collect();
+        assert!(bare.is_empty(), "{sub}: flags without help: {bare:?}");
+        assert!(
+            help.lines().any(|l| l.contains("characters")),
+            "{sub}:\n{help}"
+        );
+    }
+}
+
+#[test]
+fn cli_input_json_gives_the_parameters_and_the_command_line_wins() {
+    let body = canned::success(
+        "AssumeRole",
+        &format!("{}{ROLE_USER}", canned::credentials()),
+    );
+    let server = FaultServer::start(vec![Step::xml(200, body)]);
+    let url = server.url();
+    let doc = own_dir("cli-input").join("params.json");
+    std::fs::write(
+        &doc,
+        r#"{"RoleArn": "arn:aws:iam::123456789012:role/from-json",
+            "RoleSessionName": "from-json",
+            "DurationSeconds": 1800,
+            "Tags": [{"Key": "Project", "Value": "Unicorn"}],
+            "TransitiveTagKeys": ["Project"]}"#,
+    )
+    .unwrap();
+    let input = format!("file://{}", doc.display());
+    let o = sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "assume-role",
+            "--cli-input-json",
+            &input,
+            "--role-session-name",
+            "from-flag",
+        ],
+        &KEYS,
+    );
+    stdout(&o);
+    let sent = server.requests()[0].body_text();
+    assert_sent(
+        &sent,
+        &[
+            "RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Ffrom-json",
+            "RoleSessionName=from-flag",
+            "DurationSeconds=1800",
+            "Tags.member.1.Key=Project",
+            "Tags.member.1.Value=Unicorn",
+            "TransitiveTagKeys.member.1=Project",
+        ],
+    );
+
+    // Bad documents: command syntax, naming the flag and the fault.
+    for (document, fault) in [
+        ("{\"RoleArn\": ", "invalid JSON"),
+        ("[1, 2]", "an object"),
+        ("{\"NoSuchMember\": 1}", "NoSuchMember"),
+        ("file:///no/such/file.json", "cannot read"),
+    ] {
+        let o = sts(&["assume-role", "--cli-input-json", document], &KEYS);
+        let err = usage_error(&o);
+        assert!(
+            err.contains("--cli-input-json") && err.contains(fault),
+            "{document}: {err}"
+        );
+    }
+}
+
+#[test]
+fn skeletons_need_no_flags_and_send_nothing() {
+    let server = FaultServer::start(vec![]);
+    let url = server.url();
+    let input = stdout(&sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "assume-role",
+            "--generate-cli-skeleton",
+        ],
+        &KEYS,
+    ));
+    assert!(input.starts_with("{\n    \"RoleArn\": \"\",\n"), "{input}");
+    let output = stdout(&sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "get-caller-identity",
+            "--generate-cli-skeleton",
+            "output",
+            "--output",
+            "text",
+        ],
+        &KEYS,
+    ));
+    assert_eq!(output, "Account\tArn\tUserId\n");
+    assert_eq!(server.requests_seen(), 0);
+    let o = sts(
+        &["get-caller-identity", "--generate-cli-skeleton", "bogus"],
+        &KEYS,
+    );
+    assert!(usage_error(&o).contains("--generate-cli-skeleton"));
+}
+
+#[test]
+fn cli_input_yaml_gives_the_parameters() {
+    let body = canned::success(
+        "AssumeRole",
+        &format!("{}{ROLE_USER}", canned::credentials()),
+    );
+    let server = FaultServer::start(vec![Step::xml(200, body)]);
+    let url = server.url();
+    let doc = own_dir("cli-input-yaml").join("params.yaml");
+    std::fs::write(
+        &doc,
+        "RoleArn: arn:aws:iam::123456789012:role/from-yaml\n\
+         RoleSessionName: from-yaml # a comment\n\
+         Tags:\n- Key: Project\n  Value: 'Uni: corn'\n",
+    )
+    .unwrap();
+    let input = format!("file://{}", doc.display());
+    stdout(&sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "assume-role",
+            "--cli-input-yaml",
+            &input,
+        ],
+        &KEYS,
+    ));
+    let sent = server.requests()[0].body_text();
+    assert_sent(
+        &sent,
+        &[
+            "RoleSessionName=from-yaml",
+            "Tags.member.1.Key=Project",
+            "Tags.member.1.Value=Uni%3A+corn",
+        ],
+    );
+    let o = sts(
+        &["assume-role", "--cli-input-yaml", "RoleArn: 'unterminated"],
+        &KEYS,
+    );
+    let err = usage_error(&o);
+    assert!(
+        err.contains("--cli-input-yaml") && err.contains("line 1"),
+        "{err}"
+    );
+}

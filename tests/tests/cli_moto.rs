@@ -1,0 +1,253 @@
+//! The `sts` binary against moto and other independent checkers: its
+//! credentials used by the next command, presigned URLs and EKS tokens
+//! verified by a SigV4 check written apart from the project's signer, and
+//! its `credential_process` output read by botocore.
+
+mod cli_support;
+
+use std::process::Command;
+
+use cli_support::*;
+use sts_tests::{FaultServer, Moto, Step, canned};
+
+#[test]
+fn against_moto_assume_role_then_use_the_env_output() {
+    let moto = Moto::shared_auth();
+    let keys = [
+        ("AWS_ACCESS_KEY_ID", moto.access_key_id.as_str()),
+        ("AWS_SECRET_ACCESS_KEY", moto.secret_access_key.as_str()),
+    ];
+    let endpoint = moto.endpoint.as_str();
+    let me = stdout(&sts(
+        &["--endpoint-url", endpoint, "get-caller-identity"],
+        &keys,
+    ));
+    assert!(
+        me.contains(&format!("\"Arn\": \"{}\"", moto.user_arn)),
+        "{me}"
+    );
+
+    let env_out = stdout(&sts(
+        &[
+            "--endpoint-url",
+            endpoint,
+            "assume-role",
+            "--role-arn",
+            &moto.role_arn,
+            "--role-session-name",
+            "cli-session",
+            "--tags",
+            "Key=Project,Value=Unicorn",
+            "--output",
+            "env",
+        ],
+        &keys,
+    ));
+    // What `eval` would do with the lines.
+    let assumed: Vec<(String, String)> = env_out
+        .lines()
+        .map(|l| {
+            let (k, v) = l.strip_prefix("export ").unwrap().split_once('=').unwrap();
+            (k.to_owned(), v.trim_matches('\'').to_owned())
+        })
+        .collect();
+    assert_eq!(assumed.len(), 4);
+    let assumed_env: Vec<(&str, &str)> = assumed
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let as_role = stdout(&sts(
+        &[
+            "--endpoint-url",
+            endpoint,
+            "get-caller-identity",
+            "--output",
+            "text",
+        ],
+        &assumed_env,
+    ));
+    assert!(
+        as_role.contains("assumed-role/sts-test-role/cli-session"),
+        "{as_role}"
+    );
+}
+
+/// A SigV4 check written independently of the project's signer, in
+/// Python's standard library, straight from the AWS documentation.
+const VERIFY_PRESIGNED: &str = r#"
+import hashlib, hmac, sys, urllib.parse
+url, secret, headers = sys.argv[1], sys.argv[2], sys.argv[3:]
+parts = urllib.parse.urlsplit(url)
+query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+given = dict(query)["X-Amz-Signature"]
+q = lambda s: urllib.parse.quote(s, safe="-_.~")
+canonical_query = "&".join(f"{q(k)}={q(v)}" for k, v in sorted(query) if k != "X-Amz-Signature")
+hdrs = {"host": parts.netloc}
+for h in headers:
+    k, v = h.split(":", 1)
+    hdrs[k.lower()] = v.strip()
+signed = dict(query)["X-Amz-SignedHeaders"]
+assert signed == ";".join(sorted(hdrs)), (signed, sorted(hdrs))
+canonical_headers = "".join(f"{k}:{hdrs[k]}\n" for k in sorted(hdrs))
+creq = "\n".join(["GET", parts.path or "/", canonical_query, canonical_headers, signed,
+                  hashlib.sha256(b"").hexdigest()])
+amz_date = dict(query)["X-Amz-Date"]
+scope = dict(query)["X-Amz-Credential"].split("/", 1)[1]
+sts = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope, hashlib.sha256(creq.encode()).hexdigest()])
+key = ("AWS4" + secret).encode()
+for part in scope.split("/"):
+    key = hmac.new(key, part.encode(), hashlib.sha256).digest()
+expected = hmac.new(key, sts.encode(), hashlib.sha256).hexdigest()
+print("ok" if hmac.compare_digest(expected, given) else f"mismatch: {expected} != {given}")
+"#;
+
+fn python() -> &'static str {
+    "python3"
+}
+
+#[test]
+fn presign_and_eks_token_verify_with_the_same_credentials() {
+    let secret = KEYS[1].1;
+    let url = stdout(&sts(
+        &[
+            "--region",
+            "eu-west-1",
+            "presign",
+            "get-caller-identity",
+            "--expires-in",
+            "300",
+        ],
+        &KEYS,
+    ));
+    let url = url.trim();
+    assert!(
+        url.starts_with(
+            "https://sts.eu-west-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&"
+        ),
+        "{url}"
+    );
+    assert!(url.contains("X-Amz-Expires=300"));
+    let check = Command::new(python())
+        .args(["-c", VERIFY_PRESIGNED, url, secret])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&check.stdout).trim(),
+        "ok",
+        "{check:?}"
+    );
+
+    let doc = stdout(&sts(
+        &[
+            "--region",
+            "us-west-2",
+            "eks-token",
+            "--cluster-name",
+            "my-cluster",
+        ],
+        &KEYS,
+    ));
+    let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    assert_eq!(v["kind"], "ExecCredential");
+    assert_eq!(v["apiVersion"], "client.authentication.k8s.io/v1beta1");
+    assert_eq!(v["spec"], serde_json::json!({}));
+    let stamp = v["status"]["expirationTimestamp"].as_str().unwrap();
+    assert!(sts_proto::time::parse_timestamp(stamp).is_ok() && stamp.ends_with('Z'));
+    let token = v["status"]["token"].as_str().unwrap();
+    let encoded = token.strip_prefix("k8s-aws-v1.").unwrap();
+    assert!(!encoded.contains('=') && !encoded.contains('+') && !encoded.contains('/'));
+    // base64url without padding, decoded with Python's standard library.
+    let decoded = Command::new(python())
+        .args([
+            "-c",
+            "import base64,sys; s=sys.argv[1]; print(base64.urlsafe_b64decode(s + '=' * (-len(s) % 4)).decode())",
+            encoded,
+        ])
+        .output()
+        .unwrap();
+    let url = String::from_utf8(decoded.stdout).unwrap();
+    let url = url.trim();
+    assert!(
+        url.starts_with(
+            "https://sts.us-west-2.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&"
+        ),
+        "{url}"
+    );
+    assert!(url.contains("X-Amz-Expires=60"));
+    assert!(url.contains("X-Amz-SignedHeaders=host%3Bx-k8s-aws-id"));
+    let check = Command::new(python())
+        .args([
+            "-c",
+            VERIFY_PRESIGNED,
+            url,
+            secret,
+            "x-k8s-aws-id:my-cluster",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&check.stdout).trim(),
+        "ok",
+        "{check:?}"
+    );
+    // A different cluster name does not verify: the header is signed.
+    let check = Command::new(python())
+        .args(["-c", VERIFY_PRESIGNED, url, secret, "x-k8s-aws-id:other"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&check.stdout).starts_with("mismatch"));
+}
+
+#[test]
+fn botocore_accepts_the_credential_process_output() {
+    let venv = match sts_tests::moto::ensure_venv() {
+        Ok(v) => v,
+        Err(e) if std::env::var_os("CI").is_none() => {
+            println!("skipped: no Python venv with botocore ({e})");
+            return;
+        }
+        Err(e) => panic!("CI needs the venv with botocore: {e}"),
+    };
+    let body = canned::success(
+        "AssumeRole",
+        &format!("{}{ROLE_USER}", canned::credentials()),
+    );
+    let server = FaultServer::start(
+        sts_tests::Script::new(vec![Step::xml(200, body)]).then(sts_tests::WhenDone::RepeatLast),
+    );
+    let home = scratch_home();
+    let config = home.join("botocore-config");
+    let command = format!(
+        "/usr/bin/env AWS_ACCESS_KEY_ID={} AWS_SECRET_ACCESS_KEY={} {} --endpoint-url {} \
+         assume-role --role-arn arn:aws:iam::123456789012:role/r --role-session-name cp \
+         --output credential-process",
+        KEYS[0].1,
+        KEYS[1].1,
+        sts_tests::cargo::sts_binary().display(),
+        server.url()
+    );
+    std::fs::write(
+        &config,
+        format!("[profile cp]\ncredential_process = {command}\n"),
+    )
+    .unwrap();
+    let script = "import botocore.session\n\
+                  s = botocore.session.Session(profile='cp')\n\
+                  c = s.get_credentials().get_frozen_credentials()\n\
+                  print(c.access_key, c.secret_key, c.token)\n";
+    let out = Command::new(venv.join("bin/python"))
+        .args(["-c", script])
+        .env_clear()
+        .env("HOME", &home)
+        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("none"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "ASIAFAULTSERVER fault/secret fault-token",
+        "botocore said: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(server.requests_seen() >= 1);
+}

@@ -1,0 +1,248 @@
+//! The `sts` binary's profiles: settings that reach the tool, the keys and
+//! region a profile chooses, role profiles, and unknown profile names.
+
+mod cli_support;
+
+use cli_support::*;
+use sts_tests::{FaultServer, Step, canned};
+
+/// The key id and region a recorded request was signed with, from its
+/// `Authorization` header's credential scope.
+fn signed_as(request: &sts_tests::RecordedRequest) -> (String, String) {
+    let auth = request.header("authorization").expect("a signed request");
+    let scope = auth
+        .split("Credential=")
+        .nth(1)
+        .and_then(|s| s.split(',').next())
+        .unwrap_or_else(|| panic!("no credential scope in {auth}"));
+    let parts: Vec<&str> = scope.split('/').collect();
+    (parts[0].to_owned(), parts[2].to_owned())
+}
+
+const PROFILES: &str = "[default]\n\
+    aws_access_key_id = AKIDDEFAULT\n\
+    aws_secret_access_key = default-secret\n\
+    [profile prod]\n\
+    region = eu-west-2\n\
+    aws_access_key_id = AKIDPROD\n\
+    aws_secret_access_key = prod-secret\n\
+    [profile chained]\n\
+    role_arn = arn:aws:iam::123456789012:role/chained\n\
+    role_session_name = chained-session\n\
+    source_profile = prod\n";
+
+/// Environment naming a config file with [`PROFILES`] (and no credentials file).
+fn profile_env(dir: &std::path::Path) -> Vec<(String, String)> {
+    let config = dir.join("config");
+    std::fs::write(&config, PROFILES).unwrap();
+    vec![
+        ("AWS_CONFIG_FILE".into(), config.display().to_string()),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE".into(),
+            dir.join("no-credentials").display().to_string(),
+        ),
+    ]
+}
+
+#[test]
+fn the_profile_settings_reach_the_tool_and_bad_ones_stop_it() {
+    let server = FaultServer::start(
+        sts_tests::Script::new(vec![Step::xml(200, canned::caller_identity("arn:x"))])
+            .then(sts_tests::WhenDone::RepeatLast),
+    );
+    let dir = own_dir("profile-settings");
+    let config = dir.join("config");
+    std::fs::write(
+        &config,
+        format!(
+            "[profile prod]\nregion = eu-north-1\nendpoint_url = {}\nmax_attempts = 1\n\
+             aws_access_key_id = AKIDPROD\naws_secret_access_key = prod-secret\n\
+             [profile slash]\nregion = eu/north-1\n\
+             aws_access_key_id = AKIDSLASH\naws_secret_access_key = slash-secret\n",
+            server.url()
+        ),
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let missing = dir.join("none").display().to_string();
+    let files = [
+        ("AWS_CONFIG_FILE", config.as_str()),
+        ("AWS_SHARED_CREDENTIALS_FILE", missing.as_str()),
+    ];
+    // --profile and AWS_PROFILE: the prod keys, region and endpoint, with
+    // no flag naming the endpoint.
+    stdout(&sts(&["--profile", "prod", "get-caller-identity"], &files));
+    let mut with_env = files.to_vec();
+    with_env.push(("AWS_PROFILE", "prod"));
+    stdout(&sts(&["get-caller-identity"], &with_env));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for r in &requests {
+        assert_eq!(
+            signed_as(r),
+            ("AKIDPROD".to_owned(), "eu-north-1".to_owned())
+        );
+    }
+    // A bad value in the profile stops the tool before anything is sent,
+    // naming the setting and where it is.
+    let out = sts(&["--profile", "slash", "get-caller-identity"], &files);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("region") && err.contains("profile \"slash\"") && err.contains(&config),
+        "{err}"
+    );
+    let out = sts(
+        &["get-caller-identity"],
+        &[("AWS_MAX_ATTEMPTS", "0"), ("AWS_REGION", "us-east-1")],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("AWS_MAX_ATTEMPTS"),
+        "{err}"
+    );
+    assert_eq!(server.requests_seen(), 2);
+}
+
+#[test]
+fn profile_chooses_the_signing_keys_and_region() {
+    let server = FaultServer::start(
+        sts_tests::Script::new(vec![Step::xml(200, canned::caller_identity("arn:x"))])
+            .then(sts_tests::WhenDone::RepeatLast),
+    );
+    let url = server.url();
+    let files = profile_env(&own_dir("profile-keys"));
+    let run = |args: &[&str], extra: &[(&str, &str)]| {
+        let mut env: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        env.extend_from_slice(extra);
+        let mut full = vec!["--endpoint-url", url.as_str()];
+        full.extend_from_slice(args);
+        full.push("get-caller-identity");
+        stdout(&sts(&full, &env));
+        let requests = server.requests();
+        signed_as(requests.last().unwrap())
+    };
+    let pair = |k: &str, r: &str| (k.to_owned(), r.to_owned());
+    // --profile: that profile's keys and region.
+    assert_eq!(
+        run(&["--profile", "prod"], &[]),
+        pair("AKIDPROD", "eu-west-2")
+    );
+    // Without it: the default profile, and the fallback region.
+    assert_eq!(run(&[], &[]), pair("AKIDDEFAULT", "us-east-1"));
+    // An explicit --profile wins over keys in the environment...
+    assert_eq!(
+        run(&["--profile", "prod"], &KEYS),
+        pair("AKIDPROD", "eu-west-2")
+    );
+    // ...while AWS_PROFILE alone loses to them, but still gives the region.
+    let mut keys_and_profile = KEYS.to_vec();
+    keys_and_profile.push(("AWS_PROFILE", "prod"));
+    assert_eq!(
+        run(&[], &keys_and_profile),
+        pair("AKIDEXAMPLE", "eu-west-2")
+    );
+    assert_eq!(
+        run(&[], &[("AWS_PROFILE", "prod")]),
+        pair("AKIDPROD", "eu-west-2")
+    );
+    // --region and AWS_REGION win over the profile's region.
+    assert_eq!(
+        run(&["--profile", "prod", "--region", "ap-east-1"], &[]),
+        pair("AKIDPROD", "ap-east-1")
+    );
+    assert_eq!(
+        run(&["--profile", "prod"], &[("AWS_REGION", "sa-east-1")]),
+        pair("AKIDPROD", "sa-east-1")
+    );
+}
+
+#[test]
+fn profile_with_a_role_assumes_it_with_the_source_profile_keys() {
+    let server = FaultServer::start(vec![
+        Step::xml(
+            200,
+            canned::success(
+                "AssumeRole",
+                &format!("{}{ROLE_USER}", canned::credentials()),
+            ),
+        ),
+        Step::xml(200, canned::caller_identity("arn:chained")),
+    ]);
+    let url = server.url();
+    let files = profile_env(&own_dir("profile-role"));
+    let mut env: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    env.extend_from_slice(&KEYS);
+    let out = stdout(&sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "--profile",
+            "chained",
+            "get-caller-identity",
+        ],
+        &env,
+    ));
+    assert!(out.contains("arn:chained"), "{out}");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    let assume = requests[0].body_text();
+    assert!(
+        assume.starts_with("Action=AssumeRole&")
+            && assume.contains("RoleSessionName=chained-session"),
+        "{assume}"
+    );
+    assert_eq!(signed_as(&requests[0]).0, "AKIDPROD");
+    assert_eq!(signed_as(&requests[1]).0, "ASIAFAULTSERVER");
+    assert_eq!(
+        requests[1].header("x-amz-security-token"),
+        Some("fault-token")
+    );
+}
+
+#[test]
+fn an_unknown_profile_is_an_error_and_nothing_is_sent() {
+    let server = FaultServer::start(vec![]);
+    let url = server.url();
+    let dir = own_dir("profile-unknown");
+    let files = profile_env(&dir);
+    let config = dir.join("config").display().to_string();
+    let mut env: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    // Keys in the environment must not rescue a mistyped profile.
+    env.extend_from_slice(&KEYS);
+    let o = sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "--profile",
+            "prdo",
+            "get-caller-identity",
+        ],
+        &env,
+    );
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("\"prdo\"") && err.contains("not defined") && err.contains(&config),
+        "{err}"
+    );
+    assert!(o.stdout.is_empty());
+
+    env.push(("AWS_PROFILE", "prdo"));
+    let o = sts(&["--endpoint-url", &url, "get-caller-identity"], &env);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("\"prdo\""),
+        "{o:?}"
+    );
+    assert_eq!(server.requests_seen(), 0);
+}
