@@ -16,10 +16,10 @@
 //! bytes (`peak_alloc`, so no `unsafe` here); it is process-wide, so the
 //! tests of this file take turns. The input is built before the peak is
 //! reset, and the parser's result is alive at its end, so what is measured
-//! is what parsing adds, result included. Times are the minimum of a few
-//! runs and are compared only when the largest run is long enough to time,
-//! so a loaded machine does not fail the test but a quadratic parser (16×
-//! more time per byte from 64 KiB to 1 MiB) does.
+//! is what parsing adds, result included. Times are the thread's CPU time,
+//! the minimum of a few runs, and are compared only when the largest run
+//! is long enough to time, so a loaded machine does not fail the test but a
+//! quadratic parser (16× more time per byte from 64 KiB to 1 MiB) does.
 //!
 //! `cargo test -p sts-tests --test parser_memory -- --nocapture` prints the
 //! table: parser, shape, size, peak heap over input size, time.
@@ -126,12 +126,36 @@ fn measure(run: fn(&Input), input: &Input) -> (usize, Duration) {
     for _ in 0..RUNS {
         let before = HEAP.current_usage();
         HEAP.reset_peak_usage();
-        let started = Instant::now();
+        let started = Clock::start();
         run(input);
         time = time.min(started.elapsed());
         peak = peak.max(HEAP.peak_usage().saturating_sub(before));
     }
     (peak, time)
+}
+
+/// The thread's CPU time where the system gives it (Linux and the other
+/// Unix systems do), else the wall clock: CPU time leaves out the time the
+/// thread waited while other work ran, which the wall clock counts.
+enum Clock {
+    Cpu(cpu_time::ThreadTime),
+    Wall(Instant),
+}
+
+impl Clock {
+    fn start() -> Self {
+        match cpu_time::ThreadTime::try_now() {
+            Ok(t) => Self::Cpu(t),
+            Err(_) => Self::Wall(Instant::now()),
+        }
+    }
+
+    fn elapsed(&self) -> Duration {
+        match self {
+            Self::Cpu(t) => t.try_elapsed().unwrap_or_default(),
+            Self::Wall(t) => t.elapsed(),
+        }
+    }
 }
 
 fn input_for(parser: &Parser, bytes: Vec<u8>) -> Input {
@@ -862,5 +886,54 @@ fn a_long_name_above_thousands_of_children_is_linear() {
                 "{what}, HTTP {status}: {time:?}"
             );
         }
+    }
+}
+
+/// A stand-in parser that reads a prefix of its input for every 4 KiB of
+/// it: quadratic in time, 16× more per byte at 1 MiB than at 64 KiB.
+fn quadratic_time(input: &Input) {
+    let bytes = &input.bytes;
+    let mut sum = 0u64;
+    for end in (0..bytes.len()).step_by(4 * KIB) {
+        sum = bytes[..end]
+            .iter()
+            .fold(sum, |s, &b| s.wrapping_add(u64::from(b)));
+    }
+    black_box(sum);
+}
+
+/// A stand-in parser that keeps a copy of its input for every 64 KiB of
+/// it: quadratic in memory, 16 copies at 1 MiB.
+fn quadratic_heap(input: &Input) {
+    let copies: Vec<Vec<u8>> = (0..input.bytes.len() / (64 * KIB))
+        .map(|_| input.bytes.clone())
+        .collect();
+    black_box(copies);
+}
+
+fn letters(size: usize) -> Vec<u8> {
+    vec![b'a'; size]
+}
+
+/// The checks above can fail: a parser quadratic in time, or in memory,
+/// is reported, however loaded the machine (time is the thread's own).
+#[test]
+fn a_quadratic_parser_is_caught() {
+    let _turn = my_turn();
+    for (run, want) in [
+        (quadratic_time as fn(&Input), "time per byte grows"),
+        (quadratic_heap, "of heap at the peak"),
+    ] {
+        let parser = Parser {
+            name: "quadratic stand-in",
+            run,
+            shapes: &[("letters", letters)],
+            as_date_header: false,
+        };
+        let failures = check(&parser);
+        assert!(
+            failures.iter().any(|f| f.contains(want)),
+            "{want:?} not among {failures:?}"
+        );
     }
 }
