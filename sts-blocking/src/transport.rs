@@ -48,6 +48,18 @@ pub trait Transport: Send + Sync + fmt::Debug {
     ) -> Result<http::Response<Vec<u8>>, TransportError>;
 }
 
+/// A shared transport is a transport: the caller can keep a handle on one
+/// it gives a client (to read what it recorded, say) without a wrapper.
+impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        timeout: Option<Duration>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        (**self).send(request, timeout)
+    }
+}
+
 /// A request that got no complete HTTP response.
 #[derive(Debug)]
 pub struct TransportError {

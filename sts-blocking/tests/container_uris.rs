@@ -21,17 +21,14 @@ use sts_blocking::transport::{Transport, TransportError, TransportFailure};
 #[derive(Debug, Default)]
 struct Capture(Mutex<Vec<String>>);
 
-#[derive(Debug)]
-struct Shared(Arc<Capture>);
-
-impl Transport for Shared {
+impl Transport for Capture {
     fn send(
         &self,
         request: http::Request<Vec<u8>>,
         _timeout: Option<Duration>,
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
         assert_eq!(request.method(), http::Method::GET);
-        self.0.0.lock().unwrap().push(request.uri().to_string());
+        self.0.lock().unwrap().push(request.uri().to_string());
         Err(TransportError::new(
             TransportFailure::Connect,
             "the test transport sends nothing",
@@ -58,7 +55,7 @@ fn every_uri_case() {
         let config = ProviderConfig::new()
             .with_env(env)
             .with_fs(MapFs::new())
-            .with_transport(Shared(Arc::clone(&capture)));
+            .with_transport(Arc::clone(&capture));
         let err = ContainerProvider::builder(&config)
             .attempts(1)
             .build()

@@ -40,19 +40,6 @@ impl Transport for Capture {
     }
 }
 
-#[derive(Debug)]
-struct Shared(Arc<Capture>);
-
-impl Transport for Shared {
-    fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
-        timeout: Option<Duration>,
-    ) -> Result<http::Response<Vec<u8>>, TransportError> {
-        self.0.send(request, timeout)
-    }
-}
-
 fn mode(text: &str) -> ImdsEndpointMode {
     match text {
         "IPv4" => ImdsEndpointMode::Ipv4,
@@ -84,7 +71,7 @@ fn every_endpoint_case() {
         let config = ProviderConfig::new()
             .with_env(env)
             .with_fs(fs)
-            .with_transport(Shared(Arc::clone(&capture)));
+            .with_transport(Arc::clone(&capture));
         let mut builder = ImdsProvider::builder(&config);
         if let Some(url) = case.get("endpoint_override").and_then(Value::as_str) {
             builder = builder.endpoint(url);

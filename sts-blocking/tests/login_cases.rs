@@ -248,7 +248,7 @@ fn run(case: &Value, through_profile: bool) -> Vec<String> {
         .with_clock(Fixed)
         .with_random(Jitter::with_seed(15))
         .with_region("us-east-2")
-        .with_transport(SharedSignIn(std::sync::Arc::clone(&service)));
+        .with_transport(std::sync::Arc::clone(&service));
     let result = if through_profile {
         ProfileProvider::new(&config).provide_credentials()
     } else {
@@ -346,19 +346,6 @@ fn run(case: &Value, through_profile: bool) -> Vec<String> {
         }
     }
     wrong
-}
-
-#[derive(Debug)]
-struct SharedSignIn(std::sync::Arc<SignIn>);
-
-impl Transport for SharedSignIn {
-    fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
-        timeout: Option<Duration>,
-    ) -> Result<http::Response<Vec<u8>>, TransportError> {
-        self.0.send(request, timeout)
-    }
 }
 
 #[test]

@@ -332,7 +332,7 @@ fn run_case(dir: &Path, whole_chain: bool) -> Outcome {
         .with_sts_client_builder(ClientBuilder::default().sleep(NoSleep))
         .with_env(env)
         .with_fs(fs)
-        .with_transport(SharedReplay(std::sync::Arc::clone(&replay)))
+        .with_transport(std::sync::Arc::clone(&replay))
         .with_clock(RecordingTime);
     let result = if whole_chain {
         default_chain(&config).provide_credentials()
@@ -427,20 +427,6 @@ fn run_case(dir: &Path, whole_chain: bool) -> Outcome {
         Outcome::Passed
     } else {
         Outcome::Failed(problems.join("; "))
-    }
-}
-
-/// `Transport` for an `Arc`, so the test keeps a handle on the recording.
-#[derive(Debug)]
-struct SharedReplay(std::sync::Arc<Replay>);
-
-impl Transport for SharedReplay {
-    fn send(
-        &self,
-        request: http::Request<Vec<u8>>,
-        timeout: Option<Duration>,
-    ) -> Result<http::Response<Vec<u8>>, TransportError> {
-        self.0.send(request, timeout)
     }
 }
 

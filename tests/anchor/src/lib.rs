@@ -350,18 +350,7 @@ mod tests {
     #[test]
     fn both_clients_send_the_same_request_and_read_the_same_answer() {
         let transport = std::sync::Arc::new(CannedTransport::recording());
-        #[derive(Debug)]
-        struct Shared(std::sync::Arc<CannedTransport>);
-        impl Transport for Shared {
-            fn send(
-                &self,
-                request: http::Request<Vec<u8>>,
-                timeout: Option<Duration>,
-            ) -> Result<http::Response<Vec<u8>>, TransportError> {
-                self.0.send(request, timeout)
-            }
-        }
-        let ours = ours_client(Shared(transport.clone()))
+        let ours = ours_client(transport.clone())
             .assume_role(&ours_request())
             .expect("the canned response parses");
 
