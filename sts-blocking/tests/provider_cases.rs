@@ -20,13 +20,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use fixtures::{Failures, load_fs, read_json, smithy_rs_test_data};
+use fixtures::{Failures, read_json, recorded_world, smithy_rs_test_data};
 use serde_json::Value;
 use sts_blocking::ClientBuilder;
 use sts_blocking::credentials::{
-    CredentialsErrorKind, MapFs, ProfileProvider, ProvideCredentials, ProviderConfig, default_chain,
+    CredentialsErrorKind, ProfileProvider, ProvideCredentials, ProviderConfig, default_chain,
 };
-use sts_blocking::env::MapEnv;
 use sts_blocking::timing::{Clock, Sleep};
 use sts_blocking::transport::{Transport, TransportError, TransportFailure};
 
@@ -313,16 +312,7 @@ enum Outcome {
 }
 
 fn run_case(dir: &Path, whole_chain: bool) -> Outcome {
-    let env_json = read_json(&dir.join("env.json"));
-    let env = MapEnv::new(
-        env_json
-            .as_object()
-            .unwrap()
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())),
-    );
-    let mut fs = MapFs::new();
-    load_fs(&dir.join("fs"), Path::new("/"), &mut fs);
+    let (env, fs) = recorded_world(dir);
     let traffic = read_json(&dir.join("http-traffic.json"));
     let replay = std::sync::Arc::new(Replay {
         queue: Mutex::new(exchanges(&traffic).into()),

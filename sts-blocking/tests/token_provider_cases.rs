@@ -10,13 +10,12 @@
 
 mod fixtures;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use fixtures::{Failures, load_fs, read_json, smithy_rs_test_data};
-use sts_blocking::credentials::{MapFs, ProviderConfig, SsoTokenProvider};
-use sts_blocking::env::MapEnv;
+use fixtures::{Failures, read_json, recorded_world, smithy_rs_test_data};
+use sts_blocking::credentials::{ProviderConfig, SsoTokenProvider};
 use sts_blocking::timing::Clock;
 use sts_blocking::transport::{Transport, TransportError, TransportFailure};
 use sts_proto::time::parse_timestamp;
@@ -65,16 +64,7 @@ fn default_token_provider_cases() {
     let mut failures = Failures::new();
     for dir in &dirs {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        let env_json = read_json(&dir.join("env.json"));
-        let env = MapEnv::new(
-            env_json
-                .as_object()
-                .unwrap()
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned())),
-        );
-        let mut fs = MapFs::new();
-        load_fs(&dir.join("fs"), Path::new("/"), &mut fs);
+        let (env, fs) = recorded_world(dir);
         let traffic = read_json(&dir.join("http-traffic.json"));
         assert_eq!(
             traffic["events"].as_array().map(Vec::len),
