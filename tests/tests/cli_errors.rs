@@ -4,6 +4,8 @@
 
 mod cli_support;
 
+use std::process::Output;
+
 use cli_support::*;
 use sts_tests::{FaultServer, Step, canned};
 
@@ -165,18 +167,18 @@ fn no_verify_ssl_warns_loudly() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("WARNING"));
 }
 
-#[test]
-fn debug_shows_the_exchange_without_secrets() {
-    let body = canned::success("GetSessionToken", canned::credentials());
-    let server = FaultServer::start(vec![Step::xml(200, body)]);
-    let url = server.url();
+/// `sts --debug get-session-token` with an MFA code, signed with keys and
+/// a session token, against `url`, with `more` in the environment: every
+/// secret the `--debug` tests look for.
+fn debug_get_session_token(url: &str, more: &[(&str, &str)]) -> Output {
     let mut env = KEYS.to_vec();
     env.push(("AWS_SESSION_TOKEN", "SESSION-TOKEN-SECRET"));
-    let o = sts(
+    env.extend_from_slice(more);
+    sts(
         &[
             "--debug",
             "--endpoint-url",
-            &url,
+            url,
             "get-session-token",
             "--serial-number",
             "GAHT12345678",
@@ -184,7 +186,15 @@ fn debug_shows_the_exchange_without_secrets() {
             "654321",
         ],
         &env,
-    );
+    )
+}
+
+#[test]
+fn debug_shows_the_exchange_without_secrets() {
+    let body = canned::success("GetSessionToken", canned::credentials());
+    let server = FaultServer::start(vec![Step::xml(200, body)]);
+    let url = server.url();
+    let o = debug_get_session_token(&url, &[]);
     assert!(o.status.success());
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(
@@ -216,22 +226,7 @@ fn debug_with_rust_log_trace_shows_no_secret() {
         Step::xml(200, canned::success("GetSessionToken", result)),
     ]);
     let url = server.url();
-    let mut env = KEYS.to_vec();
-    env.push(("AWS_SESSION_TOKEN", "SESSION-TOKEN-SECRET"));
-    env.push(("RUST_LOG", "trace"));
-    let o = sts(
-        &[
-            "--debug",
-            "--endpoint-url",
-            &url,
-            "get-session-token",
-            "--serial-number",
-            "GAHT12345678",
-            "--token-code",
-            "654321",
-        ],
-        &env,
-    );
+    let o = debug_get_session_token(&url, &[("RUST_LOG", "trace")]);
     let err = String::from_utf8(o.stderr.clone()).unwrap();
     let out = String::from_utf8(o.stdout.clone()).unwrap();
     assert!(o.status.success(), "{err}");

@@ -163,22 +163,18 @@ fn skeleton(
             }
         }
         "structure" => {
-            let members = members_in_order(model, text, shape);
+            let members: Vec<(String, String)> = members_in_order(model, text, shape)
+                .into_iter()
+                .map(|(k, m)| {
+                    let member = m["shape"].as_str().unwrap_or_default();
+                    let inner = skeleton(model, text, member, &k, output, depth + 1, stack);
+                    (k, inner)
+                })
+                .collect();
             if output {
                 let parts: Vec<String> = members
                     .iter()
-                    .map(|(k, m)| {
-                        let inner = skeleton(
-                            model,
-                            text,
-                            m["shape"].as_str().unwrap_or_default(),
-                            k,
-                            output,
-                            depth + 1,
-                            stack,
-                        );
-                        format!("({k:?}, {inner})")
-                    })
+                    .map(|(k, inner)| format!("({k:?}, {inner})"))
                     .collect();
                 format!("o(vec![{}])", parts.join(", "))
             } else if members.is_empty() {
@@ -186,18 +182,7 @@ fn skeleton(
             } else {
                 let parts: Vec<String> = members
                     .iter()
-                    .map(|(k, m)| {
-                        let inner = skeleton(
-                            model,
-                            text,
-                            m["shape"].as_str().unwrap_or_default(),
-                            k,
-                            output,
-                            depth + 1,
-                            stack,
-                        );
-                        format!("{}\"{k}\": {inner}", pad(depth + 1))
-                    })
+                    .map(|(k, inner)| format!("{}\"{k}\": {inner}", pad(depth + 1)))
                     .collect();
                 format!("{{\n{}\n{}}}", parts.join(",\n"), pad(depth))
             }
