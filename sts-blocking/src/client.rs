@@ -186,15 +186,7 @@ struct Typed<'a, Op: Operation> {
 impl<Op: Operation> Typed<'_, Op> {
     /// The decision, with a success's output moved into `self.output`.
     fn keep(&mut self, decision: Decision<Op::Output>) -> Decision<()> {
-        match decision {
-            Decision::Done(output) => {
-                self.output = Some(output);
-                Decision::Done(())
-            }
-            Decision::SendNow(resign) => Decision::SendNow(resign),
-            Decision::Wait(retry) => Decision::Wait(retry),
-            Decision::Failed(gave_up) => Decision::Failed(gave_up),
-        }
+        decision.map(|output| self.output = Some(output))
     }
 }
 

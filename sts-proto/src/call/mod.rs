@@ -264,6 +264,20 @@ pub enum Decision<T> {
     Failed(GaveUp),
 }
 
+impl<T> Decision<T> {
+    /// The same decision with a success's value turned by `f`: what a
+    /// driver that keeps the output elsewhere, or a step that cannot
+    /// succeed, needs.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Decision<U> {
+        match self {
+            Decision::Done(value) => Decision::Done(f(value)),
+            Decision::SendNow(resign) => Decision::SendNow(resign),
+            Decision::Wait(retry) => Decision::Wait(retry),
+            Decision::Failed(gave_up) => Decision::Failed(gave_up),
+        }
+    }
+}
+
 /// A clock-skew answer the call believed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

@@ -21,12 +21,7 @@ type Sent = (SystemTime, ClockOffsetMillis);
 
 /// A setback as the decision of a call whose success is `T`.
 fn widen<T>(setback: Setback) -> Decision<T> {
-    match setback {
-        Decision::Done(never) => match never {},
-        Decision::SendNow(resign) => Decision::SendNow(resign),
-        Decision::Wait(retry) => Decision::Wait(retry),
-        Decision::Failed(gave_up) => Decision::Failed(gave_up),
-    }
+    setback.map(|never| match never {})
 }
 
 /// `rand` as the core takes it; it is called once at most.
