@@ -726,7 +726,6 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
     // The innermost open element below the root, or `NO_PARENT`: the open
     // elements are it and its chain of parents.
     let mut open = NO_PARENT;
-    let mut depth = 0usize;
     let mut elements = 0usize;
     // Whether the innermost open element has no child element yet, so its
     // text is being kept: it is a leaf if it closes in that state. The
@@ -749,12 +748,14 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                 let Some(name) = local_name(qname) else {
                     return Err(XmlError::Malformed("invalid element name".into()));
                 };
+                // The open elements are as many as the names kept for
+                // their close tags: the depth.
+                let depth = leaves.open_names.len();
                 if depth == 0 {
                     root.push_str(name);
                     if empty {
                         root_closed = true;
                     } else {
-                        depth = 1;
                         leaves.open_names.push(span(text, qname));
                     }
                     collecting = false;
@@ -802,7 +803,6 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                 } else {
                     leaves.open_names.push(span(text, qname));
                     open = index;
-                    depth += 1;
                     collecting = true;
                 }
             }
@@ -822,8 +822,7 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                         shown_close_tag(qname)
                     )));
                 }
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
+                if leaves.open_names.is_empty() {
                     root_closed = true;
                     continue;
                 }
@@ -838,7 +837,7 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                 collecting = false;
             }
             Token::Text(t) => {
-                if depth > 0 {
+                if !leaves.open_names.is_empty() {
                     if collecting {
                         push_xml10(&mut leaves.bytes, t);
                     }
@@ -847,7 +846,7 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                 }
             }
             Token::CData(t) => {
-                if depth > 0 {
+                if !leaves.open_names.is_empty() {
                     if collecting {
                         push_xml10(&mut leaves.bytes, t);
                     }
@@ -856,7 +855,7 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                 }
             }
             Token::Ref(c) => {
-                if depth > 0 {
+                if !leaves.open_names.is_empty() {
                     if collecting {
                         leaves.bytes.push(c);
                     }
