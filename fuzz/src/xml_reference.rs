@@ -92,22 +92,17 @@ fn reference(body: &[u8], leaf: &mut dyn FnMut(Leaf)) -> Result<String, ()> {
             },
             Event::Text(t) => {
                 let t = t.xml10_content();
-                match open.last_mut() {
-                    Some((_, Some(text))) => text.push_str(&t),
-                    Some(_) => {}
-                    None if root.is_some() && !root_closed => {}
-                    None if t.trim_ascii().is_empty() => {}
-                    None => return Err(()),
-                }
+                // Whitespace is the only text allowed outside the root.
+                let outside_ok = t.trim_ascii().is_empty();
+                keep(&mut open, root.is_some() && !root_closed, &t, outside_ok)?;
             }
             Event::CData(t) => {
-                let t = t.xml10_content();
-                match open.last_mut() {
-                    Some((_, Some(text))) => text.push_str(&t),
-                    Some(_) => {}
-                    None if root.is_some() && !root_closed => {}
-                    None => return Err(()),
-                }
+                keep(
+                    &mut open,
+                    root.is_some() && !root_closed,
+                    &t.xml10_content(),
+                    false,
+                )?;
             }
             Event::GeneralRef(r) => {
                 let c = match r.resolve_char_ref().map_err(drop)? {
@@ -121,12 +116,8 @@ fn reference(body: &[u8], leaf: &mut dyn FnMut(Leaf)) -> Result<String, ()> {
                         _ => return Err(()),
                     },
                 };
-                match open.last_mut() {
-                    Some((_, Some(text))) => text.push(c),
-                    Some(_) => {}
-                    None if root.is_some() && !root_closed => {}
-                    None => return Err(()),
-                }
+                let in_root = root.is_some() && !root_closed;
+                keep(&mut open, in_root, c.encode_utf8(&mut [0; 4]), false)?;
             }
             Event::DocType(_) => return Err(()),
             Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
@@ -138,6 +129,24 @@ fn reference(body: &[u8], leaf: &mut dyn FnMut(Leaf)) -> Result<String, ()> {
         Some(root) if root_closed && !root.is_empty() => Ok(root),
         _ => Err(()),
     }
+}
+
+/// Adds `text` to the innermost open element's text while it has no child
+/// (the root's own text is never kept); outside the root, `text` is an
+/// error unless `outside_ok`.
+fn keep(
+    open: &mut [(usize, Option<String>)],
+    in_root: bool,
+    text: &str,
+    outside_ok: bool,
+) -> Result<(), ()> {
+    match open.last_mut() {
+        Some((_, Some(kept))) => kept.push_str(text),
+        Some(_) => {}
+        None if in_root || outside_ok => {}
+        None => return Err(()),
+    }
+    Ok(())
 }
 
 /// The part of a qualified name after its first `:`, if the whole is an

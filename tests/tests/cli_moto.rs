@@ -120,22 +120,8 @@ fn presign_and_eks_token_verify_with_the_same_credentials() {
         &KEYS,
     ));
     let url = url.trim();
-    assert!(
-        url.starts_with(
-            "https://sts.eu-west-1.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&"
-        ),
-        "{url}"
-    );
-    assert!(url.contains("X-Amz-Expires=300"));
-    let check = Command::new(python())
-        .args(["-c", VERIFY_PRESIGNED, url, secret])
-        .output()
-        .unwrap();
-    assert_eq!(
-        String::from_utf8_lossy(&check.stdout).trim(),
-        "ok",
-        "{check:?}"
-    );
+    assert_presigned_caller_identity(url, "eu-west-1", 300);
+    assert_eq!(verify_presigned(url, secret, &[]), "ok");
 
     let doc = stdout(&sts(
         &[
@@ -167,35 +153,36 @@ fn presign_and_eks_token_verify_with_the_same_credentials() {
         .unwrap();
     let url = String::from_utf8(decoded.stdout).unwrap();
     let url = url.trim();
-    assert!(
-        url.starts_with(
-            "https://sts.us-west-2.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&"
-        ),
-        "{url}"
-    );
-    assert!(url.contains("X-Amz-Expires=60"));
+    assert_presigned_caller_identity(url, "us-west-2", 60);
     assert!(url.contains("X-Amz-SignedHeaders=host%3Bx-k8s-aws-id"));
-    let check = Command::new(python())
-        .args([
-            "-c",
-            VERIFY_PRESIGNED,
-            url,
-            secret,
-            "x-k8s-aws-id:my-cluster",
-        ])
-        .output()
-        .unwrap();
     assert_eq!(
-        String::from_utf8_lossy(&check.stdout).trim(),
-        "ok",
-        "{check:?}"
+        verify_presigned(url, secret, &["x-k8s-aws-id:my-cluster"]),
+        "ok"
     );
     // A different cluster name does not verify: the header is signed.
+    assert!(verify_presigned(url, secret, &["x-k8s-aws-id:other"]).starts_with("mismatch"));
+}
+
+/// Fails unless `url` is a presigned GetCallerIdentity in `region`, valid
+/// for `expires` seconds.
+fn assert_presigned_caller_identity(url: &str, region: &str, expires: u32) {
+    let start =
+        format!("https://sts.{region}.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15&");
+    assert!(url.starts_with(&start), "{url}");
+    assert!(url.contains(&format!("X-Amz-Expires={expires}")), "{url}");
+}
+
+/// What [`VERIFY_PRESIGNED`] says of `url` under `secret`, with `headers`
+/// (`name:value`) sent along: `ok`, or why not.
+fn verify_presigned(url: &str, secret: &str, headers: &[&str]) -> String {
     let check = Command::new(python())
-        .args(["-c", VERIFY_PRESIGNED, url, secret, "x-k8s-aws-id:other"])
+        .args(["-c", VERIFY_PRESIGNED, url, secret])
+        .args(headers)
         .output()
         .unwrap();
-    assert!(String::from_utf8_lossy(&check.stdout).starts_with("mismatch"));
+    let said = String::from_utf8_lossy(&check.stdout).trim().to_owned();
+    assert!(!said.is_empty(), "the check said nothing: {check:?}");
+    said
 }
 
 #[test]
