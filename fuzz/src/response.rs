@@ -215,11 +215,16 @@ fn check_document(body: &[u8], limits: &XmlLimits) {
             for (path, _) in &doc.leaves {
                 // The root is at depth 1, so a leaf path has at most
                 // `max_depth - 1` names.
+                let path = path.to_string();
                 assert!(
-                    path.to_string().split('/').count() < limits.max_depth,
+                    path.split('/').count() < limits.max_depth,
                     "leaf {path:?} is deeper than {}",
                     limits.max_depth
                 );
+                // A lookup walks the tree; it must find what comparing
+                // every leaf's path finds.
+                let first = doc.leaves.iter().find(|(p, _)| *p == path.as_str());
+                assert_eq!(doc.get(&path), first.map(|(_, t)| t.as_str()), "{path:?}");
             }
         }
         Err(XmlError::TooLarge { size, limit }) => {

@@ -33,7 +33,7 @@ use crate::form::FormWriter;
 use crate::sigv4::{self, SigningError, SigningKey, SigningParams};
 use crate::time::parse_timestamp;
 use crate::validate::ValidationError;
-use crate::xml::{self, Document, XmlLimits};
+use crate::xml::{self, Document, PathRest, XmlLimits};
 
 /// The form content type every STS request carries.
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
@@ -368,35 +368,10 @@ impl<'a> ResultReader<'a> {
     }
 
     /// The text at the path `pieces` joined by `/`, without joining them.
-    ///
-    /// Every lookup reads every leaf, so a leaf is first judged by the
-    /// length of its path, which it knows: only a leaf of the right length
-    /// has its path compared.
     pub(crate) fn text_at(&self, pieces: &[&str]) -> Option<&'a str> {
-        const RESULT: &str = "Result/";
-        let joined = pieces.iter().map(|p| p.len() + 1).sum::<usize>();
-        let want = self.action.len() + RESULT.len() + joined.saturating_sub(1);
-        self.doc.leaves.find_by_len(want, |p| {
-            let Some(mut rest) = p
-                .strip_prefix(self.action)
-                .and_then(|p| p.strip_prefix(RESULT))
-            else {
-                return false;
-            };
-            for (i, piece) in pieces.iter().enumerate() {
-                let next = if i > 0 {
-                    rest.strip_prefix("/").and_then(|r| r.strip_prefix(piece))
-                } else {
-                    rest.strip_prefix(piece)
-                };
-                match next {
-                    Some(r) => rest = r,
-                    None => return false,
-                }
-            }
-            // The lengths add up, so nothing of the path is left.
-            true
-        })
+        let action = self.action.as_bytes();
+        let is_result = |name: &[u8]| name.strip_prefix(action) == Some(b"Result");
+        self.doc.leaves.find_path(is_result, PathRest::new(pieces))
     }
 
     /// The text at `path`, owned, trimmed of surrounding whitespace.

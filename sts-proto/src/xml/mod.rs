@@ -154,10 +154,9 @@ pub struct Document {
 impl Document {
     /// The text of the first leaf at `path`.
     pub fn get(&self, path: &str) -> Option<&str> {
-        self.leaves
-            .iter()
-            .find(|(p, _)| *p == path)
-            .map(|(_, t)| t.as_str())
+        let pieces = [path];
+        let (first, below) = PathRest::new(&pieces).next()?;
+        self.leaves.find_path(|name| name == first, below)
     }
 
     /// The text of the first leaf whose path ends with `/suffix` or is `suffix`.
@@ -171,6 +170,39 @@ impl Document {
                 p.matches_at(rest, suffix.as_bytes()) && (rest == 0 || p.matches_at(rest - 1, b"/"))
             })
             .map(|(_, t)| t.as_str())
+    }
+}
+
+/// A path below some element as the pieces it is given in, to be joined
+/// with `/` (`["Credentials", "AccessKeyId"]`, or `["Credentials/AccessKeyId"]`),
+/// read one name at a time without joining or splitting them first.
+#[derive(Clone, Copy)]
+pub(crate) struct PathRest<'p> {
+    pieces: &'p [&'p str],
+    /// Where in the first piece the next name starts.
+    at: usize,
+}
+
+impl<'p> PathRest<'p> {
+    /// The path `pieces` joined by `/`; no pieces is the empty path.
+    pub(crate) fn new(pieces: &'p [&'p str]) -> Self {
+        Self { pieces, at: 0 }
+    }
+
+    /// The next name and what follows it, or `None` at the end of the path.
+    fn next(self) -> Option<(&'p [u8], Self)> {
+        let (piece, later) = self.pieces.split_first()?;
+        let rest = piece.as_bytes().get(self.at..).unwrap_or_default();
+        Some(match rest.iter().position(|&b| b == b'/') {
+            Some(slash) => (
+                rest.get(..slash).unwrap_or_default(),
+                Self {
+                    at: self.at + slash + 1,
+                    ..self
+                },
+            ),
+            None => (rest, Self::new(later)),
+        })
     }
 }
 
@@ -206,6 +238,9 @@ struct Element {
     /// own, for such a child): its name starts every path below it, so the
     /// operation parsers' prefix checks (`AssumeRoleResult/`) read it directly.
     top: u32,
+    /// Index past this element's last descendant: a lookup by path steps
+    /// over the subtree of a child whose name does not match.
+    end: u32,
 }
 
 impl Element {
@@ -278,18 +313,58 @@ impl Leaves {
         }
     }
 
-    /// The text of the first leaf whose path is `len` bytes long and
-    /// `matches`: lookups by path judge most leaves by the length alone.
-    pub(crate) fn find_by_len(
+    /// The text of the first leaf, in document order, whose path is a
+    /// child of the root that `top` accepts, then `below`, name by name.
+    ///
+    /// It walks down the tree instead of comparing every leaf's path: at
+    /// each level only children are read, the subtree of one whose name
+    /// does not match is stepped over whole, and a match that leads
+    /// nowhere is left for its next sibling of the same name. Leaves found
+    /// so come in document order, so the first is the one a scan of all
+    /// paths finds.
+    pub(crate) fn find_path(
         &self,
-        len: usize,
-        mut matches: impl FnMut(LeafPath<'_>) -> bool,
+        top: impl Fn(&[u8]) -> bool,
+        below: PathRest<'_>,
     ) -> Option<&str> {
-        self.elements
-            .iter()
-            .filter(|e| e.is_leaf() && e.path_len as usize == len)
-            .find(|e| matches(self.path(e)))
-            .map(|e| self.text(e))
+        let mut i = 0;
+        while let Some(e) = self.elements.get(i) {
+            let next = (e.end as usize).max(i + 1);
+            if top(self.name_bytes(e))
+                && let Some(found) = self.find_below(i, e, below)
+            {
+                return Some(self.text(found));
+            }
+            i = next;
+        }
+        None
+    }
+
+    /// The first leaf below `parent` (at `index`) at the path `below`, or
+    /// `parent` itself for an empty path if it is a leaf.
+    fn find_below<'s>(
+        &'s self,
+        index: usize,
+        parent: &'s Element,
+        below: PathRest<'_>,
+    ) -> Option<&'s Element> {
+        let Some((name, rest)) = below.next() else {
+            return parent.is_leaf().then_some(parent);
+        };
+        let end = parent.end as usize;
+        let mut i = index + 1;
+        while i < end {
+            let e = self.elements.get(i)?;
+            let next = (e.end as usize).max(i + 1);
+            if e.name_len as usize == name.len()
+                && self.name_bytes(e) == name
+                && let Some(found) = self.find_below(i, e, rest)
+            {
+                return Some(found);
+            }
+            i = next;
+        }
+        None
     }
 
     /// The path of `leaf`.
@@ -799,6 +874,8 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                     path_len,
                     text_len: if empty { 0 } else { NOT_LEAF },
                     top,
+                    // Set when it closes; an empty one has no descendants.
+                    end: index.saturating_add(1),
                 });
                 if empty {
                     leaves.count += 1;
@@ -830,7 +907,11 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                     root_closed = true;
                     continue;
                 }
-                let closed = leaves.elements.get_mut(open as usize);
+                let past_descendants = pos(leaves.elements.len());
+                let mut closed = leaves.elements.get_mut(open as usize);
+                if let Some(e) = closed.as_mut() {
+                    e.end = past_descendants;
+                }
                 open = closed.as_ref().map_or(NO_PARENT, |e| e.parent);
                 if let (true, Some(e)) = (collecting, closed) {
                     let text_start = e.name_start.saturating_add(e.name_len) as usize;
@@ -986,6 +1067,111 @@ mod tests {
         assert_eq!(doc.get("Result/D"), Some("two"));
         assert_eq!(doc.find_suffix("RequestId"), Some("id-1"));
         assert_eq!(doc.leaves.len(), 4);
+    }
+
+    /// What [`Document::get`] must return: the first leaf in document
+    /// order whose whole path is `path`, found by comparing every path.
+    fn first_leaf_at<'d>(doc: &'d Document, path: &str) -> Option<&'d str> {
+        doc.leaves
+            .iter()
+            .find(|(p, _)| *p == path)
+            .map(|(_, t)| t.as_str())
+    }
+
+    #[test]
+    fn a_lookup_finds_the_first_leaf_in_document_order() {
+        let doc = read(
+            "<R><A><B><C>deeper</C></B><B>one</B></A><A><B>two</B><x:B>three</x:B></A>\
+             <A/><D><E/></D></R>",
+        )
+        .unwrap();
+        // The first `A/B` has a child, so it is not a leaf: the walk goes on
+        // to its sibling, not to the next `A`.
+        assert_eq!(doc.get("A/B"), Some("one"));
+        assert_eq!(doc.get("A/B/C"), Some("deeper"));
+        // Only the third `A` is a leaf.
+        assert_eq!(doc.get("A"), Some(""));
+        assert_eq!(doc.get("D/E"), Some(""));
+        for missing in [
+            "", "/", "A/", "/A/B", "A//B", "A/B/", "R", "D", "A/C", "B", "A/B/C/D",
+        ] {
+            assert_eq!(doc.get(missing), None, "{missing:?}");
+        }
+    }
+
+    #[test]
+    fn lookups_agree_with_comparing_every_path_on_random_trees() {
+        // Names from a small alphabet, some with a prefix, so that paths
+        // repeat, share beginnings, and lead both to leaves and to parents.
+        const NAMES: [&str; 4] = ["a", "b", "p:a", "cc"];
+        let mut state = 0x2545_f491_u32;
+        let mut random = move |below: u32| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state % below
+        };
+        let mut lookups = 0;
+        for _ in 0..3000 {
+            let mut xml = String::from("<R>");
+            let mut open: Vec<&str> = Vec::new();
+            for _ in 0..random(24) {
+                match random(4) {
+                    0 if !open.is_empty() => {
+                        let name = open.pop().unwrap();
+                        xml.push_str(&format!("</{name}>"));
+                    }
+                    1 => {
+                        let name = NAMES[random(4) as usize];
+                        xml.push_str(&format!("<{name}/>"));
+                    }
+                    2 if open.len() < 4 => {
+                        let name = NAMES[random(4) as usize];
+                        xml.push_str(&format!("<{name}>"));
+                        open.push(name);
+                    }
+                    _ => xml.push_str(&format!("t{}", random(10))),
+                }
+            }
+            while let Some(name) = open.pop() {
+                xml.push_str(&format!("</{name}>"));
+            }
+            xml.push_str("</R>");
+            let doc = read(&xml).unwrap();
+            // Every path of up to four local names, and a few malformed ones.
+            let mut paths = vec![
+                String::new(),
+                "/".to_owned(),
+                "a/".to_owned(),
+                "/a".to_owned(),
+            ];
+            let local = ["a", "b", "cc", "p:a"];
+            let mut level = vec![String::new()];
+            for _ in 0..4 {
+                level = level
+                    .iter()
+                    .flat_map(|p| {
+                        local.map(|n| {
+                            if p.is_empty() {
+                                n.to_owned()
+                            } else {
+                                format!("{p}/{n}")
+                            }
+                        })
+                    })
+                    .collect();
+                paths.extend(level.iter().cloned());
+            }
+            for path in &paths {
+                assert_eq!(
+                    doc.get(path),
+                    first_leaf_at(&doc, path),
+                    "{path:?} in {xml}"
+                );
+                lookups += 1;
+            }
+        }
+        assert!(lookups > 1_000_000);
     }
 
     #[test]
