@@ -362,7 +362,7 @@ impl Client {
                     // The body holds the answer's secrets until it is
                     // parsed; the guard wipes it whatever happens next.
                     let (parts, body) = response.into_parts();
-                    let body = zeroize::Zeroizing::new(body);
+                    let body = crate::wipe::Wiped(body);
                     call.response(
                         inner.origin.elapsed(),
                         parts.status.as_u16(),

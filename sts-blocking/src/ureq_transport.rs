@@ -178,8 +178,8 @@ impl Transport for UreqTransport {
         // The form body can hold a web identity token, a SAML assertion or
         // an MFA code: lend it to ureq and wipe it after.
         let (parts, body) = request.into_parts();
-        let body = Zeroizing::new(body);
-        let request = http::Request::from_parts(parts, body.as_slice());
+        let body = crate::wipe::Wiped(body);
+        let request = http::Request::from_parts(parts, &*body);
         // A per-request configuration copies the agent's; skip it when
         // there is nothing to set.
         let response = match bounded_timeout(timeout) {

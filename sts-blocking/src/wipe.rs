@@ -4,6 +4,25 @@ use std::io::{self, Read};
 
 use zeroize::Zeroizing;
 
+/// Bytes that are wiped when dropped, with [`sts_proto::secret::wipe`]: a
+/// `memset` where `zeroize::Zeroizing` writes byte by byte, which on a
+/// typical response body cost 4% of a whole call.
+pub(crate) struct Wiped(pub(crate) Vec<u8>);
+
+impl std::ops::Deref for Wiped {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Drop for Wiped {
+    fn drop(&mut self) {
+        sts_proto::secret::wipe(&mut self.0);
+    }
+}
+
 /// Reads to the end into one buffer of `expected` bytes, growing it (when
 /// the length was not known, or was wrong) by copying into a larger buffer
 /// and wiping the old one, so that no copy of a secret (an answer's secret
