@@ -102,6 +102,8 @@ fn sign_with(
 ) -> Result<(usize, Signature), SigningError> {
     let date = AmzDate::new(params.time)?;
     key.check(params, &date)?;
+    // Read once: each read checks the bytes are text again.
+    let stamp = date.stamp();
     let settings = &params.settings;
     let token = params.credentials.session_token().map(|t| t.expose());
     let host = host_to_add(request.uri(), request.headers())?;
@@ -115,7 +117,7 @@ fn sign_with(
         added[n_added] = ("host", host);
         n_added += 1;
     }
-    added[n_added] = (X_AMZ_DATE, date.stamp());
+    added[n_added] = (X_AMZ_DATE, stamp);
     n_added += 1;
     if let Some(token) = token {
         replaced[n_replaced] = X_AMZ_SECURITY_TOKEN;
@@ -150,9 +152,9 @@ fn sign_with(
         },
         settings,
         text,
-        string_to_sign_len(date.stamp(), key.scope()),
+        string_to_sign_len(stamp, key.scope()),
     );
-    let sts_start = append_string_to_sign(text, date.stamp(), key.scope());
+    let sts_start = append_string_to_sign(text, stamp, key.scope());
     let signature = key.sign(text.get(sts_start..).unwrap_or_default());
     let signed_headers = text.get(signed_headers).unwrap_or_default();
     let authorization = authorization(key, signed_headers, signature.as_str());
@@ -167,7 +169,7 @@ fn sign_with(
             Ok::<_, SigningError>(value)
         })
         .transpose()?;
-    let stamp = HeaderValue::from_bytes(date.stamp().as_bytes()).map_err(|_| {
+    let stamp = HeaderValue::from_bytes(stamp.as_bytes()).map_err(|_| {
         SigningError::InvalidHeaderValue {
             name: X_AMZ_DATE.to_owned(),
         }
