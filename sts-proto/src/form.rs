@@ -183,38 +183,32 @@ impl FormWriter {
         self.body.extend_from_slice(bytes);
     }
 
-    /// Percent-encodes `value` onto the body, straight into its buffer: a
-    /// chunk's worst case is made room for (zeros), each byte's encoding
-    /// written over it, and the rest cut off. Chunks bound the room asked
-    /// for beyond what the body needs.
+    /// Percent-encodes `value` onto the body, a chunk at a time through a
+    /// buffer on the stack: one append a chunk instead of one a run.
     fn encode(&mut self, value: &[u8]) {
-        const CHUNK: usize = 256;
+        const CHUNK: usize = 64;
+        // One byte of slack: each byte writes four and keeps what it needs.
+        let mut buf = [0u8; 3 * CHUNK + 1];
+        let mut used = 0;
         for chunk in value.chunks(CHUNK) {
-            // Each byte writes four and keeps what it needs: one byte of
-            // slack past the worst case of three a byte.
-            let room = 3 * chunk.len() + 1;
-            self.reserve(room);
-            let mut n = self.body.len();
-            self.body.resize(n + room, 0);
-            let out = self.body.as_mut_slice();
+            let mut n = 0;
             for &b in chunk {
                 // No branch on the kind of byte: its encoding, padded to
                 // four bytes, is written whole, and its length kept.
                 let packed = ENCODED[usize::from(b)];
-                if let Some(slot) = out.get_mut(n..n + 4) {
+                if let Some(slot) = buf.get_mut(n..n + 4) {
                     slot.copy_from_slice(&packed.to_le_bytes());
                 }
                 n += (packed >> 24) as usize;
             }
-            // The padding of the last byte may hold up to three bytes of
-            // its encoding, which the value's wiping must not miss: they
-            // are zeroed before the length drops below them.
-            let end = out.len().min(n + 3);
-            if let Some(padding) = out.get_mut(n..end) {
-                padding.fill(0);
-            }
-            self.body.truncate(n);
+            self.raw(&buf[..n]);
+            used = used.max(n + 3);
         }
+        // The value may be a secret; what of it is left on the stack goes.
+        if let Some(dirty) = buf.get_mut(..used) {
+            dirty.fill(0);
+        }
+        std::hint::black_box(&buf);
     }
 }
 
