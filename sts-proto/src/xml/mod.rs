@@ -881,6 +881,7 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                     leaves.count += 1;
                     // The parent now has a child.
                     collecting = false;
+                    scanner.skip_ignored_space();
                 } else {
                     leaves.open_names.push(span(text, qname));
                     open = index;
@@ -920,6 +921,7 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                 }
                 // The parent now has at least this child.
                 collecting = false;
+                scanner.skip_ignored_space();
             }
             Token::Text(t) => {
                 if !leaves.open_names.is_empty() {

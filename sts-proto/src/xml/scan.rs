@@ -82,6 +82,19 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Skips XML whitespace where the reader would ignore it: after an
+    /// element closes inside the root, text is not kept until the next
+    /// element starts, and whitespace cannot be an error there. This saves
+    /// reading the indentation between elements as a token of its own.
+    pub(super) fn skip_ignored_space(&mut self) {
+        let rest = self.rest();
+        let spaces = rest
+            .iter()
+            .position(|&b| !matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            .unwrap_or(rest.len());
+        self.at += spaces;
+    }
+
     fn rest(&self) -> &'a [u8] {
         self.text.as_bytes().get(self.at..).unwrap_or_default()
     }
