@@ -813,7 +813,14 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
     let mut root_closed = false;
 
     loop {
-        match scanner.next_token()? {
+        let open_name = match leaves.open_names.last() {
+            Some(&(start, len)) => {
+                let start = start as usize;
+                text.get(start..start + len as usize).unwrap_or_default()
+            }
+            None => "",
+        };
+        match scanner.next_token(open_name)? {
             Token::Start { name: qname, empty } => {
                 if root_closed {
                     return Err(XmlError::Malformed("content after the root element".into()));
