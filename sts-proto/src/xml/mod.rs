@@ -23,8 +23,12 @@
 //! element records its parent; a [`LeafPath`] compares against text by
 //! walking up that chain. The reader's own memory is therefore at most
 //! about twice the body (the buffer, and the root's name) plus
-//! [`XmlLimits::max_elements`] times 24 bytes of element table, and its time
-//! is linear in the body. That buffer holds the secret access key and the
+//! [`XmlLimits::max_elements`] times 28 bytes of element table, and its time
+//! is linear in the body. A lookup by path ([`Document::get`], and the
+//! operation parsers' reads) walks down from the root instead, one name at a
+//! time, stepping over each subtree whose name does not match: it reads
+//! each element at most once, and recurses only as deep as the path asked
+//! for, whatever the document. That buffer holds the secret access key and the
 //! session token, so it is wiped when the document is dropped, and because
 //! it never grows no unwiped copy is left behind by a reallocation.
 
