@@ -65,7 +65,7 @@ impl<'a> Scanner<'a> {
     /// XML declaration. `open` is the qualified name of the innermost open
     /// element, as read from its start tag, or empty: its close tag, written
     /// plainly, is recognised without being read byte by byte.
-    pub(super) fn next_token(&mut self, open: &str) -> Result<Token<'a>, XmlError> {
+    pub(super) fn next_token(&mut self, open: &'a str) -> Result<Token<'a>, XmlError> {
         loop {
             let rest = self.rest();
             match rest.first() {
@@ -112,7 +112,7 @@ impl<'a> Scanner<'a> {
     }
 
     /// The markup at `<`: a tag, CDATA, or `None` for something skipped.
-    fn markup(&mut self, open: &str) -> Result<Option<Token<'a>>, XmlError> {
+    fn markup(&mut self, open: &'a str) -> Result<Option<Token<'a>>, XmlError> {
         let rest = self.rest();
         match rest.get(1) {
             Some(b'!') => self.bang(rest),
@@ -137,8 +137,10 @@ impl<'a> Scanner<'a> {
                     && rest.get(2..2 + n) == Some(open.as_bytes())
                     && rest.get(2 + n) == Some(&b'>')
                 {
-                    let name = self.take(2, n, 1);
-                    return Ok(Some(Token::End(name)));
+                    self.take(2, n, 1);
+                    // `open` itself, which tells the reader that the name
+                    // is checked already.
+                    return Ok(Some(Token::End(open)));
                 }
                 let len = tag_len(rest.get(2..).unwrap_or_default())
                     .ok_or_else(|| malformed("unclosed close tag"))?;
