@@ -815,16 +815,12 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
     // root's text is never kept.
     let mut collecting = false;
     let mut root_closed = false;
+    // The qualified name of the innermost open element (the last of
+    // `open_names`), or empty: the scanner checks its close tag first.
+    let mut innermost = "";
 
     loop {
-        let open_name = match leaves.open_names.last() {
-            Some(&(start, len)) => {
-                let start = start as usize;
-                text.get(start..start + len as usize).unwrap_or_default()
-            }
-            None => "",
-        };
-        match scanner.next_token(open_name)? {
+        match scanner.next_token(innermost)? {
             Token::Start { name: qname, empty } => {
                 if root_closed {
                     return Err(XmlError::Malformed("content after the root element".into()));
@@ -847,6 +843,7 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                         root_closed = true;
                     } else {
                         leaves.open_names.push(span(text, qname));
+                        innermost = qname;
                     }
                     collecting = false;
                     continue;
@@ -895,6 +892,7 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                     scanner.skip_ignored_space();
                 } else {
                     leaves.open_names.push(span(text, qname));
+                    innermost = qname;
                     open = index;
                     collecting = true;
                 }
@@ -917,6 +915,13 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                         shown_close_tag(qname)
                     )));
                 }
+                innermost = match leaves.open_names.last() {
+                    Some(&(start, len)) => {
+                        let start = start as usize;
+                        text.get(start..start + len as usize).unwrap_or_default()
+                    }
+                    None => "",
+                };
                 if leaves.open_names.is_empty() {
                     root_closed = true;
                     continue;
