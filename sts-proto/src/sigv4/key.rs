@@ -30,11 +30,6 @@ const BLOCK: usize = 64;
 #[derive(Clone)]
 pub struct SigningKey {
     bytes: [u8; 32],
-    /// HMAC-SHA256 under `bytes`, its padded key blocks already hashed:
-    /// each signature clones it instead of hashing them again, two of the
-    /// twenty SHA-256 blocks a typical request's signature costs. Its
-    /// states stand for the key, so drop overwrites them too.
-    mac: HmacSha256,
     access_key_id: String,
     /// `date/region/service/aws4_request`, as the signature needs it.
     scope: String,
@@ -80,11 +75,7 @@ impl SigningKey {
             k.zeroize();
             k = next;
         }
-        let mut block = padded_key(b"", &k);
-        let mac = HmacSha256::new(&block.into());
-        block.zeroize();
         Ok(Self {
-            mac,
             bytes: k,
             access_key_id: params.credentials.access_key_id().to_owned(),
             scope,
@@ -198,9 +189,7 @@ impl SigningKey {
 
     /// The hex HMAC-SHA256 of `string_to_sign` under this key.
     pub(super) fn sign(&self, string_to_sign: &str) -> Signature {
-        let mut mac = self.mac.clone();
-        mac.update(string_to_sign.as_bytes());
-        let mac: [u8; 32] = mac.finalize().into_bytes().into();
+        let mac = hmac(&self.bytes, string_to_sign.as_bytes());
         let mut hex = [0u8; 64];
         // Both lengths are fixed (32 bytes in, 64 out), so this cannot fail.
         let _ = hex::encode_to_slice(mac, &mut hex);
@@ -228,12 +217,6 @@ impl Signature {
 impl Drop for SigningKey {
     fn drop(&mut self) {
         self.bytes.zeroize();
-        // The keyed states are overwritten in place by those of an all-zero
-        // key, and `black_box` keeps that store: the `zeroize` features of
-        // `hmac` and `sha2` would wipe them instead, but also every hasher
-        // on every drop, which costs a signature more than this cache saves.
-        self.mac = HmacSha256::new(&[0u8; BLOCK].into());
-        std::hint::black_box(&self.mac);
     }
 }
 
@@ -260,16 +243,6 @@ pub(super) fn hmac(key: &[u8], message: &[u8]) -> [u8; 32] {
 /// `new_from_slice`, whose `Result` would need an unwrap this crate does
 /// not allow.
 fn hmac_with_prefixed_key(prefix: &[u8], key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut block = padded_key(prefix, key);
-    let mut mac = HmacSha256::new(&block.into());
-    block.zeroize();
-    mac.update(message);
-    mac.finalize().into_bytes().into()
-}
-
-/// The HMAC key block for the key `prefix || key`: padded with zeros to
-/// the block size, or its SHA-256 if longer (RFC 2104). The caller wipes it.
-fn padded_key(prefix: &[u8], key: &[u8]) -> [u8; BLOCK] {
     let mut block = [0u8; BLOCK];
     if prefix.len() + key.len() <= BLOCK {
         block[..prefix.len()].copy_from_slice(prefix);
@@ -281,7 +254,10 @@ fn padded_key(prefix: &[u8], key: &[u8]) -> [u8; BLOCK] {
             .finalize();
         block[..32].copy_from_slice(&digest);
     }
-    block
+    let mut mac = HmacSha256::new(&block.into());
+    block.zeroize();
+    mac.update(message);
+    mac.finalize().into_bytes().into()
 }
 
 fn check_scope_part(field: &'static str, value: &str) -> Result<(), SigningError> {
