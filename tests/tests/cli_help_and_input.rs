@@ -6,7 +6,7 @@ mod cli_support;
 use std::process::Command;
 
 use cli_support::*;
-use sts_tests::{FaultServer, Step, canned};
+use sts_tests::{FaultServer, Step};
 
 #[test]
 fn completions_for_each_shell_know_the_subcommands_and_flags() {
@@ -348,10 +348,7 @@ fn help_text_comes_from_the_sts_model() {
 
 #[test]
 fn cli_input_json_gives_the_parameters_and_the_command_line_wins() {
-    let body = canned::success(
-        "AssumeRole",
-        &format!("{}{ROLE_USER}", canned::credentials()),
-    );
+    let body = assume_role_answer();
     let server = FaultServer::start(vec![Step::xml(200, body)]);
     let url = server.url();
     let doc = own_dir("cli-input").join("params.json");
@@ -444,10 +441,7 @@ fn skeletons_need_no_flags_and_send_nothing() {
 
 #[test]
 fn cli_input_yaml_gives_the_parameters() {
-    let body = canned::success(
-        "AssumeRole",
-        &format!("{}{ROLE_USER}", canned::credentials()),
-    );
+    let body = assume_role_answer();
     let server = FaultServer::start(vec![Step::xml(200, body)]);
     let url = server.url();
     let doc = own_dir("cli-input-yaml").join("params.yaml");

@@ -8,7 +8,7 @@ mod cli_support;
 use std::process::Command;
 
 use cli_support::*;
-use sts_tests::{FaultServer, Moto, Step, canned};
+use sts_tests::{FaultServer, Moto, Step};
 
 #[test]
 fn against_moto_assume_role_then_use_the_env_output() {
@@ -195,10 +195,7 @@ fn botocore_accepts_the_credential_process_output() {
         }
         Err(e) => panic!("CI needs the venv with botocore: {e}"),
     };
-    let body = canned::success(
-        "AssumeRole",
-        &format!("{}{ROLE_USER}", canned::credentials()),
-    );
+    let body = assume_role_answer();
     let server = FaultServer::start(
         sts_tests::Script::new(vec![Step::xml(200, body)]).then(sts_tests::WhenDone::RepeatLast),
     );

@@ -163,13 +163,7 @@ fn profile_chooses_the_signing_keys_and_region() {
 #[test]
 fn profile_with_a_role_assumes_it_with_the_source_profile_keys() {
     let server = FaultServer::start(vec![
-        Step::xml(
-            200,
-            canned::success(
-                "AssumeRole",
-                &format!("{}{ROLE_USER}", canned::credentials()),
-            ),
-        ),
+        Step::xml(200, assume_role_answer()),
         Step::xml(200, canned::caller_identity("arn:chained")),
     ]);
     let url = server.url();

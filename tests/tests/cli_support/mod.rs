@@ -67,6 +67,14 @@ pub(crate) const CREDS_TEXT: &str =
 pub(crate) const ROLE_USER: &str = "<AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:s</AssumedRoleId>\
     <Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn></AssumedRoleUser>";
 
+/// A successful `AssumeRole` answer: the canned credentials and [`ROLE_USER`].
+pub(crate) fn assume_role_answer() -> String {
+    sts_tests::canned::success(
+        "AssumeRole",
+        &format!("{}{ROLE_USER}", sts_tests::canned::credentials()),
+    )
+}
+
 /// A folder of this test's own (the scratch HOME is shared by every test
 /// of the run, so profile files must not go there).
 pub(crate) fn own_dir(name: &str) -> PathBuf {
