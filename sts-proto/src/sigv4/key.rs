@@ -61,11 +61,6 @@ impl SigningKey {
         let service_end = scope.len();
         scope.push_str("/aws4_request");
 
-        /// The UTC day `time` falls on, counted from 1970-01-01 (negative before).
-        fn day_of(time: std::time::SystemTime) -> i64 {
-            crate::time::unix_seconds(time).div_euclid(86_400)
-        }
-
         #[cfg(test)]
         tests::DERIVATIONS.with(|n| n.set(n.get() + 1));
         let secret = params.credentials.secret_access_key().expose().as_bytes();
@@ -119,15 +114,17 @@ impl SigningKey {
         // have the same `YYYYMMDD`, and this key's was in range when it was
         // derived. Comparing it skips writing the date out, which a client
         // checking its cached key before every signature would pay twice.
-        day_of(params.time) == self.day
-            && self.region() == params.region
-            && self.service() == params.service
-            && self.access_key_id == params.credentials.access_key_id()
+        day_of(params.time) == self.day && self.matches_scope(params)
     }
 
     fn matches_date(&self, params: &SigningParams<'_>, date: &AmzDate) -> bool {
-        self.date() == date.date()
-            && self.region() == params.region
+        self.date() == date.date() && self.matches_scope(params)
+    }
+
+    /// Whether the key is for the access key, region and service of
+    /// `params`, whatever the date.
+    fn matches_scope(&self, params: &SigningParams<'_>) -> bool {
+        self.region() == params.region
             && self.service() == params.service
             && self.access_key_id == params.credentials.access_key_id()
     }
