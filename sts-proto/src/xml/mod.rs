@@ -23,7 +23,7 @@
 //! element records its parent; a [`LeafPath`] compares against text by
 //! walking up that chain. The reader's own memory is therefore at most
 //! about twice the body (the buffer, and the root's name) plus
-//! [`XmlLimits::max_elements`] times 28 bytes of element table, and its time
+//! [`XmlLimits::max_elements`] times 24 bytes of element table, and its time
 //! is linear in the body. A lookup by path ([`Document::get`], and the
 //! operation parsers' reads) walks down from the root instead, one name at a
 //! time, stepping over each subtree whose name does not match: it reads
@@ -238,10 +238,6 @@ struct Element {
     path_len: u32,
     /// Length of the text after the name, or [`NOT_LEAF`].
     text_len: u32,
-    /// Index of the ancestor that is a child of the root (this element's
-    /// own, for such a child): its name starts every path below it, so the
-    /// operation parsers' prefix checks (`AssumeRoleResult/`) read it directly.
-    top: u32,
     /// Index past this element's last descendant: a lookup by path steps
     /// over the subtree of a child whose name does not match.
     end: u32,
@@ -360,8 +356,7 @@ impl Leaves {
         while i < end {
             let e = self.elements.get(i)?;
             let next = (e.end as usize).max(i + 1);
-            if e.name_len as usize == name.len()
-                && self.name_bytes(e) == name
+            if self.name_bytes(e) == name
                 && let Some(found) = self.find_below(i, e, rest)
             {
                 return Some(found);
@@ -373,15 +368,9 @@ impl Leaves {
 
     /// The path of `leaf`.
     fn path<'a>(&'a self, leaf: &'a Element) -> LeafPath<'a> {
-        let first = self
-            .elements
-            .get(leaf.top as usize)
-            .map(|top| self.name_bytes(top))
-            .unwrap_or_default();
         LeafPath {
             leaves: self,
             element: leaf,
-            first,
             skip: 0,
         }
     }
@@ -550,8 +539,6 @@ impl<'a> Iterator for LeafIter<'a> {
 pub struct LeafPath<'a> {
     leaves: &'a Leaves,
     element: &'a Element,
-    /// The first name of the path, which every prefix check reads.
-    first: &'a [u8],
     /// Bytes dropped from the front by `strip_prefix`.
     skip: usize,
 }
@@ -580,19 +567,7 @@ impl<'a> LeafPath<'a> {
         if want.is_empty() {
             return true;
         }
-        let (from, first) = (self.skip + at, self.first);
-        let to = from + want.len();
-        // Within the first name, or it and the `/` after it: the checks
-        // the operation parsers make of every leaf, so without the walk.
-        if to <= first.len() {
-            return first.get(from..to) == Some(want);
-        }
-        if to == first.len() + 1 {
-            return want
-                .split_last()
-                .is_some_and(|(slash, name)| *slash == b'/' && first.get(from..) == Some(name));
-        }
-        self.leaves.path_matches(self.element, from, want)
+        self.leaves.path_matches(self.element, self.skip + at, want)
     }
 
     /// Whether the path starts with `prefix`.
@@ -854,10 +829,7 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                     });
                 }
                 let parent = open;
-                let parent_path = leaves
-                    .elements
-                    .get(parent as usize)
-                    .map(|p| (p.path_len, p.top));
+                let parent_path_len = leaves.elements.get(parent as usize).map(|p| p.path_len);
                 if collecting {
                     // The parent has a child after all: drop its text (it is
                     // wiped with the rest on drop).
@@ -870,9 +842,9 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                 let name_start = pos(leaves.bytes.len());
                 leaves.bytes.push_str(name);
                 let name_len = pos(name.len());
-                let (path_len, top) = match parent_path {
-                    Some((len, top)) => (len.saturating_add(1).saturating_add(name_len), top),
-                    None => (name_len, pos(leaves.elements.len())),
+                let path_len = match parent_path_len {
+                    Some(len) => len.saturating_add(1).saturating_add(name_len),
+                    None => name_len,
                 };
                 let index = pos(leaves.elements.len());
                 leaves.elements.push(Element {
@@ -881,7 +853,6 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                     name_len,
                     path_len,
                     text_len: if empty { 0 } else { NOT_LEAF },
-                    top,
                     // Set when it closes; an empty one has no descendants.
                     end: index.saturating_add(1),
                 });
