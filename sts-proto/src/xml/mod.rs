@@ -869,14 +869,13 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                 }
             }
             Token::End(qname) => {
-                let Some((start, len)) = leaves.open_names.pop() else {
+                if leaves.open_names.pop().is_none() {
                     return Err(XmlError::Malformed(format!(
                         "{} closes no open element",
                         shown_close_tag(qname)
                     )));
-                };
-                let start = start as usize;
-                let expected = text.get(start..start + len as usize).unwrap_or_default();
+                }
+                let expected = innermost;
                 // The scanner hands back the very name it was given when it
                 // has compared the close tag with it already.
                 if !std::ptr::eq(qname, expected) && qname != expected {
@@ -886,13 +885,10 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                         shown_close_tag(qname)
                     )));
                 }
-                innermost = match leaves.open_names.last() {
-                    Some(&(start, len)) => {
-                        let start = start as usize;
-                        text.get(start..start + len as usize).unwrap_or_default()
-                    }
-                    None => "",
-                };
+                innermost = leaves
+                    .open_names
+                    .last()
+                    .map_or("", |&(start, len)| name_at(text, start, len));
                 if leaves.open_names.is_empty() {
                     root_closed = true;
                     continue;
@@ -1015,6 +1011,12 @@ const NAME_BYTES: [u8; 256] = {
 fn span(text: &str, part: &str) -> (u32, u32) {
     let offset = (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
     (pos(offset), pos(part.len()))
+}
+
+/// The part of `text` that [`span`] gave `(start, len)` for.
+fn name_at(text: &str, start: u32, len: u32) -> &str {
+    let start = start as usize;
+    text.get(start..start + len as usize).unwrap_or_default()
 }
 
 /// A close tag for an error message, without the document's text.
