@@ -2,8 +2,6 @@
 
 use std::io::{self, Read};
 
-use zeroize::Zeroizing;
-
 /// Bytes that are wiped when dropped, with [`sts_proto::secret::wipe`]: a
 /// `memset` where `zeroize::Zeroizing` writes byte by byte, which on a
 /// typical response body cost 4% of a whole call.
@@ -14,6 +12,12 @@ impl std::ops::Deref for Wiped {
 
     fn deref(&self) -> &[u8] {
         &self.0
+    }
+}
+
+impl std::ops::DerefMut for Wiped {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        &mut self.0
     }
 }
 
@@ -31,11 +35,11 @@ impl Drop for Wiped {
 /// it outgrew.
 pub(crate) fn read_to_end(mut reader: impl Read, expected: usize) -> io::Result<Vec<u8>> {
     // One spare byte: the read that finds the end needs room to return 0.
-    let mut buf = Zeroizing::new(vec![0u8; expected.saturating_add(1)]);
+    let mut buf = Wiped(vec![0u8; expected.saturating_add(1)]);
     let mut len = 0;
     loop {
         if len == buf.len() {
-            let mut bigger = Zeroizing::new(vec![0u8; len.saturating_mul(2).max(4096)]);
+            let mut bigger = Wiped(vec![0u8; len.saturating_mul(2).max(4096)]);
             bigger[..len].copy_from_slice(&buf[..len]);
             buf = bigger;
         }
@@ -46,7 +50,7 @@ pub(crate) fn read_to_end(mut reader: impl Read, expected: usize) -> io::Result<
             Err(e) => return Err(e),
         }
     }
-    let mut out = std::mem::take(&mut *buf);
+    let mut out = std::mem::take(&mut buf.0);
     out.truncate(len);
     Ok(out)
 }
