@@ -30,29 +30,38 @@ pub const API_VERSION: &str = "2011-06-15";
 ///      &Tags.member.1.Key=Project&Tags.member.1.Value=Blue+Unicorn"
 /// );
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct FormWriter {
-    body: Vec<u8>,
+    /// The body so far is `buf[..len]`. The whole buffer is initialized
+    /// (zeros when it comes), so that the encoder writes each byte's
+    /// encoding straight into it, at a known offset, instead of through a
+    /// buffer on the stack and a call to `memcpy` for every value.
+    buf: Vec<u8>,
+    len: usize,
+    /// How far into `buf` anything was written: the encoder writes four
+    /// bytes for each byte it encodes and keeps only what it needs, so up
+    /// to three bytes past `len` may hold a part of an encoding.
+    dirty: usize,
 }
 
 /// The largest buffer a thread keeps between form bodies.
 const KEPT_BYTES: usize = 64 * 1024;
 
 thread_local! {
-    /// A body's buffer, wiped and kept for the thread's next body.
+    /// A body's buffer, all zeros, kept for the thread's next body.
     static SCRATCH: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 impl FormWriter {
     /// Starts a body for `action` at the STS API version.
     pub fn new(action: &str) -> Self {
-        Self::start(action, Vec::with_capacity(512))
+        Self::with_capacity(action, 512)
     }
 
     /// Starts a body for `action` in a buffer of `capacity` bytes; a body
     /// that fits never moves, so no copy of it is left to wipe.
     pub fn with_capacity(action: &str, capacity: usize) -> Self {
-        Self::start(action, Vec::with_capacity(capacity))
+        Self::start(action, vec![0; capacity])
     }
 
     /// The body for `action` that `write` writes, in a buffer of exactly
@@ -62,28 +71,37 @@ impl FormWriter {
     /// each use), then copied once: that costs less than measuring it
     /// first, or growing a buffer and wiping what it outgrew.
     pub fn write_exact(action: &str, write: impl FnOnce(&mut FormWriter)) -> String {
-        let scratch = SCRATCH.try_with(std::cell::Cell::take).unwrap_or_default();
-        let mut form = Self::start(action, scratch);
-        write(&mut form);
-        let body = form.body.clone();
-        let mut scratch = std::mem::take(&mut form.body);
-        let dirty = scratch.len();
-        scratch.clear();
-        scratch.resize(dirty, 0);
-        std::hint::black_box(&mut scratch);
-        scratch.clear();
-        if scratch.capacity() <= KEPT_BYTES {
-            // During the thread's exit there is no slot: the buffer is dropped.
-            let _ = SCRATCH.try_with(|s| s.set(scratch));
-        }
+        let body = Self::write_exact_bytes(action, write);
         // Only ASCII is ever written, so this never copies.
         String::from_utf8(body)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 
-    fn start(action: &str, mut body: Vec<u8>) -> Self {
-        body.clear();
-        let mut form = Self { body };
+    /// [`write_exact`](Self::write_exact) as the bytes a request carries,
+    /// without checking again that ASCII is UTF-8.
+    pub(crate) fn write_exact_bytes(action: &str, write: impl FnOnce(&mut FormWriter)) -> Vec<u8> {
+        let scratch = SCRATCH.try_with(std::cell::Cell::take).unwrap_or_default();
+        let mut form = Self::start(action, scratch);
+        write(&mut form);
+        let body = form.body().to_vec();
+        let mut scratch = std::mem::take(&mut form.buf);
+        zero_prefix(&mut scratch, form.dirty);
+        if scratch.capacity() <= KEPT_BYTES {
+            // Zeros to its end, as the next body expects.
+            scratch.resize(scratch.capacity(), 0);
+            // During the thread's exit there is no slot: the buffer is dropped.
+            let _ = SCRATCH.try_with(|s| s.set(scratch));
+        }
+        body
+    }
+
+    /// `buf` is zeros (or empty).
+    fn start(action: &str, buf: Vec<u8>) -> Self {
+        let mut form = Self {
+            buf,
+            len: 0,
+            dirty: 0,
+        };
         form.raw(b"Action=");
         form.encode(action.as_bytes());
         form.raw(b"&Version=");
@@ -91,14 +109,19 @@ impl FormWriter {
         form
     }
 
+    /// The body so far.
+    fn body(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
+
     /// The length of the body so far, in bytes.
     pub fn len(&self) -> usize {
-        self.body.len()
+        self.len
     }
 
     /// Whether the body is empty; it never is, as it starts with `Action`.
     pub fn is_empty(&self) -> bool {
-        self.body.is_empty()
+        self.len == 0
     }
 
     /// Appends `name=value`, both encoded.
@@ -154,24 +177,46 @@ impl FormWriter {
 
     /// The body as text.
     pub fn finish(self) -> String {
+        let len = self.len;
+        let mut body = self.wiped_past_end();
+        body.truncate(len);
         // Only ASCII is ever written, so this never copies.
-        String::from_utf8(self.body)
+        String::from_utf8(body)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    }
+
+    /// The buffer with what the encoder wrote past the body set back to
+    /// zero, and the body kept.
+    fn wiped_past_end(mut self) -> Vec<u8> {
+        let mut buf = std::mem::take(&mut self.buf);
+        if let Some(past) = buf.get_mut(self.len..self.dirty) {
+            past.fill(0);
+        }
+        buf
     }
 
     /// Room for `extra` more bytes. The body can hold secrets (a web
     /// identity token, a SAML assertion, an MFA code), so it does not grow
     /// the way a `Vec` does, leaving the old buffer unwiped in freed
     /// memory: it moves to a larger buffer and wipes the old one.
-    fn reserve(&mut self, extra: usize) {
-        let needed = self.body.len().saturating_add(extra);
-        if needed <= self.body.capacity() {
-            return;
+    #[inline]
+    fn room(&mut self, extra: usize) {
+        let needed = self.len.saturating_add(extra);
+        if needed > self.buf.len() {
+            self.grow(needed);
         }
-        let mut bigger = Vec::with_capacity(needed.max(self.body.capacity().saturating_mul(2)));
-        bigger.extend_from_slice(&self.body);
-        zeroize::Zeroize::zeroize(&mut self.body);
-        self.body = bigger;
+    }
+
+    #[cold]
+    fn grow(&mut self, needed: usize) {
+        // A first body in a thread's empty buffer starts at a size most
+        // bodies fit in.
+        let mut bigger = vec![0; needed.max(self.buf.len().saturating_mul(2)).max(512)];
+        if let (Some(to), Some(from)) = (bigger.get_mut(..self.len), self.buf.get(..self.len)) {
+            to.copy_from_slice(from);
+        }
+        let mut old = std::mem::replace(&mut self.buf, bigger);
+        zero_prefix(&mut old, std::mem::replace(&mut self.dirty, self.len));
     }
 
     /// Appends bytes that need no encoding. Inlined, so that the constant
@@ -179,37 +224,78 @@ impl FormWriter {
     /// by a call to `memcpy` each.
     #[inline]
     fn raw(&mut self, bytes: &[u8]) {
-        self.reserve(bytes.len());
-        self.body.extend_from_slice(bytes);
+        self.room(bytes.len());
+        let end = self.len + bytes.len();
+        if let Some(slot) = self.buf.get_mut(self.len..end) {
+            slot.copy_from_slice(bytes);
+            self.len = end;
+            self.dirty = self.dirty.max(end);
+        }
     }
 
-    /// Percent-encodes `value` onto the body, a chunk at a time through a
-    /// buffer on the stack: one append a chunk instead of one a run.
+    /// Percent-encodes `value` onto the body, straight into the buffer.
     fn encode(&mut self, value: &[u8]) {
-        const CHUNK: usize = 64;
-        // One byte of slack: each byte writes four and keeps what it needs.
-        let mut buf = [0u8; 3 * CHUNK + 1];
-        let mut used = 0;
-        for chunk in value.chunks(CHUNK) {
-            let mut n = 0;
-            for &b in chunk {
-                // No branch on the kind of byte: its encoding, padded to
-                // four bytes, is written whole, and its length kept.
-                let packed = ENCODED[usize::from(b)];
-                if let Some(slot) = buf.get_mut(n..n + 4) {
-                    slot.copy_from_slice(&packed.to_le_bytes());
+        // Three bytes for each, and one of slack: each byte writes four.
+        self.room(value.len().saturating_mul(3).saturating_add(1));
+        let buf = self.buf.as_mut_slice();
+        let mut n = self.len;
+        let (words, tail) = value.as_chunks::<8>();
+        for word in words {
+            // Parameter names and most of an ARN or a name come in runs
+            // that stay literal: eight such bytes are copied at once,
+            // after one test of all eight.
+            let literal = word
+                .iter()
+                .fold(true, |all, &b| all & UNRESERVED[usize::from(b)]);
+            if literal {
+                if let Some(slot) = buf.get_mut(n..n + 8) {
+                    slot.copy_from_slice(word);
                 }
-                n += (packed >> 24) as usize;
+                n += 8;
+            } else {
+                n = encode_bytes(word, buf, n);
             }
-            self.raw(&buf[..n]);
-            used = used.max(n + 3);
         }
-        // The value may be a secret; what of it is left on the stack goes.
-        if let Some(dirty) = buf.get_mut(..used) {
-            dirty.fill(0);
-        }
-        std::hint::black_box(&buf);
+        n = encode_bytes(tail, buf, n);
+        // The last four-byte write reaches three bytes past the end.
+        self.dirty = self.dirty.max((n + 3).min(buf.len()));
+        self.len = n;
     }
+}
+
+impl fmt::Debug for FormWriter {
+    /// The length only: a body can hold a secret (a web identity token, a
+    /// SAML assertion, an MFA code).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FormWriter")
+            .field("len", &self.len)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Sets the first `dirty` bytes of `buf` back to zero, in place; the
+/// `black_box` keeps the writes although nothing reads them.
+fn zero_prefix(buf: &mut [u8], dirty: usize) {
+    if let Some(written) = buf.get_mut(..dirty) {
+        written.fill(0);
+    }
+    std::hint::black_box(buf);
+}
+
+/// Writes the encoding of `bytes` into `buf` from `n`, returning where it
+/// ends. No branch on the kind of byte: its encoding, padded to four bytes,
+/// is written whole, and its length kept. `buf` has room for three bytes
+/// for each, and one of slack.
+#[inline(always)]
+fn encode_bytes(bytes: &[u8], buf: &mut [u8], mut n: usize) -> usize {
+    for &b in bytes {
+        let packed = ENCODED[usize::from(b)];
+        if let Some(slot) = buf.get_mut(n..n + 4) {
+            slot.copy_from_slice(&packed.to_le_bytes());
+        }
+        n += (packed >> 24) as usize;
+    }
+    n
 }
 
 /// Adapts `fmt::Write` so that formatted text is percent-encoded on the way in.
@@ -465,6 +551,49 @@ mod tests {
     }
 
     #[test]
+    fn values_encode_as_the_plain_encoder_does_whatever_their_runs() {
+        // Runs of literal bytes of every length around the eight that are
+        // copied at once, between bytes that are escaped.
+        let alphabet = [
+            "a", "Z", "0", "-", ".", "~", "_", " ", ":", "/", "%", "é", "😀",
+        ];
+        let mut x: u32 = 0x2545_f491;
+        let mut next = |n: u32| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            x % n
+        };
+        for _ in 0..2_000 {
+            let len = next(200);
+            let literal_bias = next(14);
+            let value: String = (0..len)
+                .map(|_| match next(14) < literal_bias {
+                    true => alphabet[next(6) as usize],
+                    false => alphabet[next(alphabet.len() as u32) as usize],
+                })
+                .collect();
+            let mut expected = String::from("Action=A&Version=2011-06-15&N=");
+            encode_into(&mut expected, &value);
+            let mut form = FormWriter::with_capacity("A", next(64) as usize);
+            form.field("N", &value);
+            assert_eq!(form.len(), expected.len());
+            assert_eq!(form.finish(), expected, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn debug_shows_the_length_not_the_body() {
+        let mut form = FormWriter::new("AssumeRoleWithWebIdentity");
+        form.field("WebIdentityToken", "eyJ-secret-token");
+        let shown = format!("{form:?}");
+        assert!(
+            !shown.contains("secret") && shown.contains("len"),
+            "{shown}"
+        );
+    }
+
+    #[test]
     fn an_exact_body_is_the_body_and_nothing_more() {
         let write = |form: &mut FormWriter| {
             form.field("Policy", "{\"a\": [1, 2]}\n é 😀");
@@ -480,9 +609,11 @@ mod tests {
             assert_eq!(exact, grown);
             assert_eq!(exact.capacity(), exact.len());
         }
-        // The kept buffer is empty between bodies.
+        // The kept buffer holds nothing of the last body between bodies:
+        // zeros to its end, ready for the next.
         let kept = SCRATCH.with(std::cell::Cell::take);
-        assert!(kept.is_empty() && kept.capacity() >= grown.len());
+        assert!(kept.iter().all(|&b| b == 0) && kept.len() >= grown.len());
+        assert_eq!(kept.len(), kept.capacity());
         SCRATCH.with(|s| s.set(kept));
         assert_eq!(
             FormWriter::write_exact("GetCallerIdentity", |_| ()),

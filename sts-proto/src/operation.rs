@@ -67,6 +67,11 @@ pub trait Operation: fmt::Debug {
     }
 }
 
+/// [`Operation::form_body`] as the bytes a request carries.
+pub(crate) fn form_bytes<Op: Operation>(op: &Op) -> Vec<u8> {
+    FormWriter::write_exact_bytes(Op::ACTION, |form| op.write_form(form))
+}
+
 /// What every operation's output carries besides its own members, for
 /// drivers that handle all operations alike (to log the request id of a
 /// success, say).
@@ -166,7 +171,7 @@ pub fn build<Op: Operation>(
     ctx: &RequestContext<'_>,
 ) -> Result<http::Request<Vec<u8>>, BuildError> {
     op.validate()?;
-    build_body(Op::ACTION, Op::SIGNED, op.form_body(), ctx)
+    build_body(Op::ACTION, Op::SIGNED, form_bytes(op), ctx)
 }
 
 /// The request of `action` with the form `body`, signed when `signed`:
@@ -174,7 +179,7 @@ pub fn build<Op: Operation>(
 pub(crate) fn build_body(
     action: &'static str,
     signed: bool,
-    body: String,
+    body: Vec<u8>,
     ctx: &RequestContext<'_>,
 ) -> Result<http::Request<Vec<u8>>, BuildError> {
     let mut request = unsigned_request(action, body, ctx)?;
@@ -195,7 +200,7 @@ const HEADERS: usize = 6;
 
 fn unsigned_request(
     operation: &'static str,
-    body: String,
+    body: Vec<u8>,
     ctx: &RequestContext<'_>,
 ) -> Result<http::Request<Vec<u8>>, BuildError> {
     let (uri, host, user_agent) = match ctx.target {
@@ -207,7 +212,7 @@ fn unsigned_request(
             (t.uri, t.host, t.user_agent)
         }
     };
-    let mut request = http::Request::new(body.into_bytes());
+    let mut request = http::Request::new(body);
     *request.method_mut() = Method::POST;
     *request.uri_mut() = uri;
     let headers = request.headers_mut();

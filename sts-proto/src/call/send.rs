@@ -27,7 +27,8 @@ impl<Op: Operation> Call<'_, Op> {
         signing: &Signing<'_>,
     ) -> Result<Next, CallError> {
         let op = self.op;
-        self.core.next_request(now, signing, &|| op.form_body())
+        self.core
+            .next_request(now, signing, &|| operation::form_bytes(op))
     }
 }
 
@@ -38,7 +39,7 @@ impl Core<'_> {
         &mut self,
         now: Duration,
         signing: &Signing<'_>,
-        body: &dyn Fn() -> String,
+        body: &dyn Fn() -> Vec<u8>,
     ) -> Result<Next, CallError> {
         let (fresh, paced) = match self.progress.state {
             State::Ready { fresh } => (fresh, false),
