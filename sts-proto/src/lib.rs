@@ -63,6 +63,7 @@ pub mod operation;
 pub mod ops;
 pub mod retry;
 pub mod secret;
+mod short_eq;
 pub mod sigv4;
 pub mod time;
 pub mod types;

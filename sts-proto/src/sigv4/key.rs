@@ -9,6 +9,7 @@ use zeroize::Zeroize;
 use super::date::AmzDate;
 use super::error::excerpt;
 use super::{SigningError, SigningParams};
+use crate::short_eq::short_eq;
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -124,9 +125,12 @@ impl SigningKey {
     /// Whether the key is for the access key, region and service of
     /// `params`, whatever the date.
     fn matches_scope(&self, params: &SigningParams<'_>) -> bool {
-        self.region() == params.region
-            && self.service() == params.service
-            && self.access_key_id == params.credentials.access_key_id()
+        short_eq(self.region().as_bytes(), params.region.as_bytes())
+            && short_eq(self.service().as_bytes(), params.service.as_bytes())
+            && short_eq(
+                self.access_key_id.as_bytes(),
+                params.credentials.access_key_id().as_bytes(),
+            )
     }
 
     /// Fails with [`SigningError::KeyMismatch`] unless the key is for

@@ -22,6 +22,7 @@
 use memchr::{memchr, memchr2, memchr3, memmem};
 
 use super::XmlError;
+use crate::short_eq::short_eq;
 
 /// One piece of a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,7 +135,9 @@ impl<'a> Scanner<'a> {
                 // holds no byte that ends a tag or a name.
                 let n = open.len();
                 if n > 0
-                    && rest.get(2..2 + n) == Some(open.as_bytes())
+                    && rest
+                        .get(2..2 + n)
+                        .is_some_and(|name| short_eq(name, open.as_bytes()))
                     && rest.get(2 + n) == Some(&b'>')
                 {
                     self.take(2, n, 1);
