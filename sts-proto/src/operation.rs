@@ -33,7 +33,7 @@ use crate::form::FormWriter;
 use crate::sigv4::{self, SigningError, SigningKey, SigningParams};
 use crate::time::parse_timestamp;
 use crate::validate::ValidationError;
-use crate::xml::{self, Document, PathRest, XmlLimits};
+use crate::xml::{self, Document, PathRest, Scope, XmlLimits};
 
 /// The form content type every STS request carries.
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
@@ -363,6 +363,8 @@ pub struct ResultReader<'a> {
     doc: &'a Document,
     /// The operation: the result element is `{action}Result`.
     action: &'static str,
+    /// The result element, found once for every lookup below it.
+    result: Scope,
     request_id: Option<&'a str>,
 }
 
@@ -374,9 +376,23 @@ impl<'a> ResultReader<'a> {
 
     /// The text at the path `pieces` joined by `/`, without joining them.
     pub(crate) fn text_at(&self, pieces: &[&str]) -> Option<&'a str> {
-        let action = self.action.as_bytes();
-        let is_result = |name: &[u8]| name.strip_prefix(action) == Some(b"Result");
-        self.doc.leaves.find_path(is_result, PathRest::new(pieces))
+        match self.result {
+            Scope::Several => {
+                let action = self.action.as_bytes();
+                let is_result = |name: &[u8]| name.strip_prefix(action) == Some(b"Result");
+                self.doc.leaves.find_path(is_result, PathRest::new(pieces))
+            }
+            scope => self.doc.leaves.find_in(scope, PathRest::new(pieces)),
+        }
+    }
+
+    /// The text of the child `name` of the element at `scope`, which is
+    /// the element at `path` below the result.
+    fn child_text(&self, scope: Scope, path: &str, name: &str) -> Option<&'a str> {
+        match scope {
+            Scope::Several => self.text_at(&[path, name]),
+            scope => self.doc.leaves.find_in(scope, PathRest::new(&[name])),
+        }
     }
 
     /// The text at `path`, owned, trimmed of surrounding whitespace.
@@ -418,7 +434,16 @@ impl<'a> ResultReader<'a> {
     /// required and not empty.
     pub fn credentials(&self, path: &str) -> Result<Credentials, OutputError> {
         let element = |name: &str| format!("{path}/{name}");
-        let member = |name: &str| nonempty_with(|| element(name), self.text_at(&[path, name]));
+        // The structure is found once for its four members.
+        let scope = match path.contains('/') {
+            true => Scope::Several,
+            false => self
+                .doc
+                .leaves
+                .scope(self.result, |name| name == path.as_bytes()),
+        };
+        let member =
+            |name: &str| nonempty_with(|| element(name), self.child_text(scope, path, name));
         let expiration = member("Expiration")?;
         let expiration = timestamp_with(|| element("Expiration"), expiration)?;
         Ok(Credentials::new(
@@ -537,9 +562,14 @@ fn read_document(
     }
     let body_id = doc.get("ResponseMetadata/RequestId").map(str::trim);
     let request_id = body_id.or(header_id);
+    let action_bytes = action.as_bytes();
+    let result = doc.leaves.scope(Scope::Root, |name| {
+        name.strip_prefix(action_bytes) == Some(b"Result")
+    });
     let reader = ResultReader {
         doc,
         action,
+        result,
         request_id,
     };
     read(&reader).map_err(|reason| error::malformed(action, request_id, reason))
@@ -582,6 +612,72 @@ mod tests {
             request.headers(),
             request.body()
         )
+    }
+
+    /// The output read through the scopes found once, and each member
+    /// read on its own through the whole path, as lookups did before.
+    fn read_both_ways(body: &str) -> (Result<Credentials, OutputError>, [Option<String>; 4]) {
+        let doc = xml::parse(body.as_bytes(), &XmlLimits::default()).unwrap();
+        let mut scoped = None;
+        read_document("GetSessionToken", &doc, 200, None, &mut |result| {
+            scoped = Some(result.credentials("Credentials"));
+            Ok(())
+        })
+        .unwrap();
+        let by_path = [
+            "AccessKeyId",
+            "SecretAccessKey",
+            "SessionToken",
+            "Expiration",
+        ]
+        .map(|m| {
+            doc.get(&format!("GetSessionTokenResult/Credentials/{m}"))
+                .map(str::to_owned)
+        });
+        (scoped.unwrap(), by_path)
+    }
+
+    #[test]
+    fn members_read_in_a_scope_are_the_first_at_their_path_when_elements_repeat() {
+        let creds = |members: &str| format!("<Credentials>{members}</Credentials>");
+        let all = "<AccessKeyId>A2</AccessKeyId><SecretAccessKey>S2</SecretAccessKey>\
+                   <SessionToken>T2</SessionToken><Expiration>2030-01-01T00:00:00Z</Expiration>";
+        for body in [
+            // One result, one structure: the scopes are found once.
+            format!(
+                "<GetSessionTokenResponse><GetSessionTokenResult>{}</GetSessionTokenResult></GetSessionTokenResponse>",
+                creds(all)
+            ),
+            // A second structure: its members count where the first lacks them.
+            format!(
+                "<GetSessionTokenResponse><GetSessionTokenResult>{}{}</GetSessionTokenResult></GetSessionTokenResponse>",
+                creds("<AccessKeyId>A1</AccessKeyId>"),
+                creds(all)
+            ),
+            // A second result element, likewise.
+            format!(
+                "<GetSessionTokenResponse><GetSessionTokenResult>{}</GetSessionTokenResult>\
+                 <GetSessionTokenResult>{}</GetSessionTokenResult></GetSessionTokenResponse>",
+                creds("<SessionToken>T1</SessionToken>"),
+                creds(all)
+            ),
+        ] {
+            let (scoped, by_path) = read_both_ways(&body);
+            let scoped = scoped.unwrap();
+            let [key, secret, token, _] = by_path;
+            assert_eq!(Some(scoped.access_key_id().to_owned()), key, "{body}");
+            assert_eq!(Some(scoped.secret_access_key().expose().to_owned()), secret);
+            assert_eq!(scoped.session_token().map(|t| t.expose().to_owned()), token);
+        }
+        // No result element, or no structure in it: missing, as before.
+        for body in [
+            "<GetSessionTokenResponse><Other/></GetSessionTokenResponse>".to_owned(),
+            "<GetSessionTokenResponse><GetSessionTokenResult/></GetSessionTokenResponse>"
+                .to_owned(),
+        ] {
+            let (scoped, by_path) = read_both_ways(&body);
+            assert!(scoped.is_err() && by_path.iter().all(Option::is_none));
+        }
     }
 
     #[test]

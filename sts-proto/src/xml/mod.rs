@@ -36,6 +36,8 @@ mod scan;
 
 use std::fmt;
 
+use crate::short_eq::short_eq;
+
 use scan::{Scanner, Token};
 
 /// Limits on what the reader accepts.
@@ -160,7 +162,7 @@ impl Document {
     pub fn get(&self, path: &str) -> Option<&str> {
         let pieces = [path];
         let (first, below) = PathRest::new(&pieces).next()?;
-        self.leaves.find_path(|name| name == first, below)
+        self.leaves.find_path(|name| short_eq(name, first), below)
     }
 
     /// The text of the first leaf whose path ends with `/suffix` or is `suffix`.
@@ -217,6 +219,20 @@ impl fmt::Debug for Document {
             .field("leaves", &self.leaves)
             .finish()
     }
+}
+
+/// The element below which every match of a path prefix lies, when one
+/// element holds them all: see [`Leaves::scope`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Scope {
+    /// The root, whose children are the first names of every path.
+    Root,
+    /// The one element, by index, that the prefix names.
+    One(usize),
+    /// No element: nothing below the prefix can be found.
+    Nothing,
+    /// More than one element: a lookup must try each in document order.
+    Several,
 }
 
 /// Marks an element with child elements, which has no text of its own.
@@ -298,10 +314,10 @@ impl Leaves {
     /// the buffer.
     fn wipe(&mut self) {
         let dirty = self.written.max(self.bytes.len());
-        let zeros = wiped(std::mem::take(&mut self.bytes), dirty);
-        // Zeros are UTF-8, so the buffer comes back whole.
+        let mut zeros = std::hint::black_box(wiped(std::mem::take(&mut self.bytes), dirty));
+        // Emptied first: an empty buffer is UTF-8 without checking a byte of it.
+        zeros.clear();
         self.bytes = String::from_utf8(zeros).unwrap_or_default();
-        self.bytes.clear();
         self.written = 0;
     }
 
@@ -340,6 +356,47 @@ impl Leaves {
         None
     }
 
+    /// Where lookups below the children of `parent` (the root's, for
+    /// `None`) whose name `accepts` can find anything: worked out once, so
+    /// that several lookups below one element (the four members of
+    /// `Credentials`) do not each walk down to it again.
+    pub(crate) fn scope(&self, parent: Scope, accepts: impl Fn(&[u8]) -> bool) -> Scope {
+        let (mut i, end) = match parent {
+            Scope::One(p) => match self.elements.get(p) {
+                Some(e) => (p + 1, e.end as usize),
+                None => return Scope::Nothing,
+            },
+            Scope::Root => (0, self.elements.len()),
+            Scope::Nothing => return Scope::Nothing,
+            Scope::Several => return Scope::Several,
+        };
+        let mut found = Scope::Nothing;
+        while i < end {
+            let Some(e) = self.elements.get(i) else {
+                break;
+            };
+            if accepts(self.name_bytes(e)) {
+                if let Scope::One(_) = found {
+                    return Scope::Several;
+                }
+                found = Scope::One(i);
+            }
+            i = (e.end as usize).max(i + 1);
+        }
+        found
+    }
+
+    /// The text of the first leaf at the path `below` under the element of
+    /// `scope`; `None` for [`Scope::Several`], whose lookups must walk
+    /// from the root with [`find_path`](Self::find_path).
+    pub(crate) fn find_in(&self, scope: Scope, below: PathRest<'_>) -> Option<&str> {
+        let Scope::One(index) = scope else {
+            return None;
+        };
+        let parent = self.elements.get(index)?;
+        self.find_below(index, parent, below).map(|e| self.text(e))
+    }
+
     /// The first leaf below `parent` (at `index`) at the path `below`, or
     /// `parent` itself for an empty path if it is a leaf.
     fn find_below<'s>(
@@ -356,7 +413,7 @@ impl Leaves {
         while i < end {
             let e = self.elements.get(i)?;
             let next = (e.end as usize).max(i + 1);
-            if self.name_bytes(e) == name
+            if short_eq(self.name_bytes(e), name)
                 && let Some(found) = self.find_below(i, e, rest)
             {
                 return Some(found);
@@ -878,7 +935,9 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                 let expected = innermost;
                 // The scanner hands back the very name it was given when it
                 // has compared the close tag with it already.
-                if !std::ptr::eq(qname, expected) && qname != expected {
+                if !std::ptr::eq(qname, expected)
+                    && !short_eq(qname.as_bytes(), expected.as_bytes())
+                {
                     return Err(XmlError::Malformed(format!(
                         "expected {}, found {}",
                         shown_close_tag(expected),
