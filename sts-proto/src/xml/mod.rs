@@ -50,13 +50,13 @@ use scan::{Scanner, Token};
 pub struct XmlLimits {
     /// Largest body in bytes. The largest legitimate STS response, a
     /// decoded authorization message, is far below the default of 1 MiB.
-    /// Positions in a document are 32-bit, so bodies of 4 GiB and more are
-    /// refused whatever this says.
+    /// Positions in a document are 32-bit and span two buffers, so bodies
+    /// of 2 GiB and more are refused whatever this says.
     pub max_body_bytes: usize,
     /// Deepest element nesting; STS documents are at most 5 deep.
     pub max_depth: usize,
-    /// Most elements in a document. Each costs 24 bytes of the document's
-    /// element table, so the default keeps that table under 100 KiB.
+    /// Most elements in a document. Each costs 28 bytes of the document's
+    /// element table, so the default keeps that table under 120 KiB.
     pub max_elements: usize,
 }
 
