@@ -149,18 +149,7 @@ impl FormWriter {
         self.raw(b"&");
         self.encode(list.as_bytes());
         self.raw(b".member.");
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        let mut n = index;
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        self.raw(&digits[at..]);
+        self.decimal(index);
         if !field.is_empty() {
             self.raw(b".");
             self.encode(field.as_bytes());
@@ -228,6 +217,24 @@ impl FormWriter {
         let end = self.len + bytes.len();
         if let Some(slot) = self.buf.get_mut(self.len..end) {
             slot.copy_from_slice(bytes);
+            self.len = end;
+            self.dirty = self.dirty.max(end);
+        }
+    }
+
+    /// Appends `n` in decimal, a digit at a time from the last: a list
+    /// index is a digit or two, which a `memcpy` of them would cost more
+    /// than writing.
+    fn decimal(&mut self, n: usize) {
+        let digits = n.checked_ilog10().unwrap_or(0) as usize + 1;
+        self.room(digits);
+        let end = self.len + digits;
+        if let Some(slot) = self.buf.get_mut(self.len..end) {
+            let mut rest = n;
+            for d in slot.iter_mut().rev() {
+                *d = b'0' + (rest % 10) as u8;
+                rest /= 10;
+            }
             self.len = end;
             self.dirty = self.dirty.max(end);
         }
@@ -522,7 +529,7 @@ mod tests {
         {
             by_param.param("Policy", value);
             direct.field("Policy", value);
-            for index in [1, 9, 10, 123, i + 1] {
+            for index in [0, 1, 9, 10, 99, 100, 123, usize::MAX, i + 1] {
                 by_param.param(format_args!("Tags.member.{index}.Key"), value);
                 direct.member("Tags", index, "Key", value);
                 by_param.param(format_args!("Keys.member.{index}"), value);
