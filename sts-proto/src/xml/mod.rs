@@ -1071,6 +1071,7 @@ impl Leaves {
     /// `kept` with `piece` after it. A first piece of plain text stays a
     /// run of the document; anything else is written out to `extra`, the
     /// run before it first.
+    #[inline]
     fn keep(
         &mut self,
         kept: Kept,
@@ -1083,6 +1084,12 @@ impl Leaves {
             let (start, len) = span(text, t);
             return Kept::Run(start, len);
         }
+        self.write_out(kept, piece, room)
+    }
+
+    /// [`keep`](Self::keep) for a piece that is not the whole text as it
+    /// stands: the text so far and the piece go to `extra`.
+    fn write_out(&mut self, kept: Kept, piece: Piece<'_>, room: usize) -> Kept {
         if self.extra.capacity() < room {
             // First use for this size: the old buffer is empty and wiped.
             self.extra = String::with_capacity(room);
@@ -1146,36 +1153,41 @@ fn is_xml_name(name: &str) -> bool {
 fn local_name(name: &str) -> Option<&str> {
     let bytes = name.as_bytes();
     let &first = bytes.first()?;
-    // One pass, without branches: every byte checked, the first `:` kept.
-    let mut valid = NAME_BYTES[usize::from(first)] == NAME_START;
-    let mut colon = usize::MAX;
-    for (i, &b) in bytes.iter().enumerate().rev() {
-        valid &= NAME_BYTES[usize::from(b)] != 0;
-        colon = if b == b':' { i } else { colon };
-    }
-    if !valid {
+    // One pass without branches: the classes of all bytes, and-ed and
+    // or-ed; the colon is looked for only in a name that has one.
+    let (all, any) = bytes.iter().fold((NAME_ANY, 0), |(all, any), &b| {
+        let class = NAME_BYTES[usize::from(b)];
+        (all & class, any | class)
+    });
+    if all & NAME_ANY == 0 || NAME_BYTES[usize::from(first)] & NAME_FIRST == 0 {
         return None;
     }
-    match colon {
-        usize::MAX => Some(name),
-        colon => name.get(colon + 1..),
+    if any & NAME_COLON == 0 {
+        return Some(name);
     }
+    let colon = bytes.iter().position(|&b| b == b':')?;
+    name.get(colon + 1..)
 }
 
-/// [`NAME_BYTES`] of a byte that may start a name.
-const NAME_START: u8 = 2;
+/// In [`NAME_BYTES`]: the byte may be in a name.
+const NAME_ANY: u8 = 1;
+/// In [`NAME_BYTES`]: the byte may start a name.
+const NAME_FIRST: u8 = 2;
+/// In [`NAME_BYTES`]: the byte is `:`.
+const NAME_COLON: u8 = 4;
 
-/// 2 for a byte that may start a name, 1 for one that may only follow, 0
-/// for neither.
+/// The class of each byte in a name, as the bits above.
 const NAME_BYTES: [u8; 256] = {
     let mut table = [0u8; 256];
     let mut b = 0;
     while b < 256 {
         let c = b as u8;
-        table[b] = if c.is_ascii_alphabetic() || c == b'_' || c == b':' || !c.is_ascii() {
-            NAME_START
+        table[b] = if c == b':' {
+            NAME_ANY | NAME_FIRST | NAME_COLON
+        } else if c.is_ascii_alphabetic() || c == b'_' || !c.is_ascii() {
+            NAME_ANY | NAME_FIRST
         } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
-            1
+            NAME_ANY
         } else {
             0
         };
