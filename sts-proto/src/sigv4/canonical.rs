@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use sha2::{Digest, Sha256};
 
+use super::digest_hex::digest_hex;
 use super::headers::SignedHeaders;
 use super::path::write_canonical_uri;
 use super::query::{AddedParam, write_canonical_query};
@@ -140,12 +141,7 @@ impl PayloadText {
     /// `x-amz-content-sha256`), unless the payload goes unsigned.
     pub(super) fn new(body: &[u8], mode: PayloadHash) -> Self {
         match mode {
-            PayloadHash::Sha256 => {
-                let mut hex = [0u8; 64];
-                // 32 bytes always fit 64 hex digits.
-                let _ = hex::encode_to_slice(Sha256::digest(body), &mut hex);
-                Self::Hex(hex)
-            }
+            PayloadHash::Sha256 => Self::Hex(digest_hex(&Sha256::digest(body))),
             PayloadHash::Unsigned => Self::Unsigned,
         }
     }
@@ -159,12 +155,9 @@ impl PayloadText {
     }
 }
 
-fn push_hex(out: &mut String, bytes: &[u8]) {
-    let mut hex = [0u8; 64];
-    if let Some(hex) = hex.get_mut(..2 * bytes.len()) {
-        // The slice is exactly twice as long as the input, so this succeeds,
-        // and hex digits are ASCII.
-        let _ = hex::encode_to_slice(bytes, hex);
-        out.push_str(std::str::from_utf8(hex).unwrap_or_default());
-    }
+/// Appends the hex digits of `digest`, a SHA-256.
+fn push_hex(out: &mut String, digest: &[u8]) {
+    let hex = digest_hex(digest);
+    // Hex digits are ASCII, so this never falls back.
+    out.push_str(std::str::from_utf8(&hex).unwrap_or_default());
 }

@@ -191,10 +191,7 @@ impl SigningKey {
     /// The hex HMAC-SHA256 of `string_to_sign` under this key.
     pub(super) fn sign(&self, string_to_sign: &str) -> Signature {
         let mac = hmac(&self.bytes, string_to_sign.as_bytes());
-        let mut hex = [0u8; 64];
-        // Both lengths are fixed (32 bytes in, 64 out), so this cannot fail.
-        let _ = hex::encode_to_slice(mac, &mut hex);
-        Signature(hex)
+        Signature(super::digest_hex::digest_hex(&mac))
     }
 }
 

@@ -41,6 +41,7 @@
 
 mod canonical;
 mod date;
+mod digest_hex;
 mod encode;
 mod error;
 mod headers;
