@@ -245,25 +245,7 @@ impl FormWriter {
         // Three bytes for each, and one of slack: each byte writes four.
         self.room(value.len().saturating_mul(3).saturating_add(1));
         let buf = self.buf.as_mut_slice();
-        let mut n = self.len;
-        let (words, tail) = value.as_chunks::<8>();
-        for word in words {
-            // Parameter names and most of an ARN or a name come in runs
-            // that stay literal: eight such bytes are copied at once,
-            // after one test of all eight.
-            let literal = word
-                .iter()
-                .fold(true, |all, &b| all & UNRESERVED[usize::from(b)]);
-            if literal {
-                if let Some(slot) = buf.get_mut(n..n + 8) {
-                    slot.copy_from_slice(word);
-                }
-                n += 8;
-            } else {
-                n = encode_bytes(word, buf, n);
-            }
-        }
-        n = encode_bytes(tail, buf, n);
+        let n = encode_bytes(value, buf, self.len);
         // The last four-byte write reaches three bytes past the end.
         self.dirty = self.dirty.max((n + 3).min(buf.len()));
         self.len = n;
@@ -559,8 +541,8 @@ mod tests {
 
     #[test]
     fn values_encode_as_the_plain_encoder_does_whatever_their_runs() {
-        // Runs of literal bytes of every length around the eight that are
-        // copied at once, between bytes that are escaped.
+        // Runs of literal bytes of every length between bytes that are
+        // escaped, in buffers that must grow.
         let alphabet = [
             "a", "Z", "0", "-", ".", "~", "_", " ", ":", "/", "%", "é", "😀",
         ];
