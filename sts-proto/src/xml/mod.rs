@@ -335,8 +335,8 @@ fn wiped(bytes: String, dirty: usize) -> Vec<u8> {
 }
 
 impl Leaves {
-    /// Overwrites every byte the buffer was given and empties it, keeping
-    /// the buffer.
+    /// Overwrites every byte the buffers were given and empties them,
+    /// keeping the buffers.
     fn wipe(&mut self) {
         let dirty = self.bytes.len();
         self.bytes = emptied(wiped(std::mem::take(&mut self.bytes), dirty));
@@ -381,7 +381,7 @@ impl Leaves {
     }
 
     /// Where lookups below the children of `parent` (the root's, for
-    /// `None`) whose name `accepts` can find anything: worked out once, so
+    /// [`Scope::Root`]) whose name `accepts` can find anything: worked out once, so
     /// that several lookups below one element (the four members of
     /// `Credentials`) do not each walk down to it again.
     pub(crate) fn scope(&self, parent: Scope, accepts: impl Fn(&[u8]) -> bool) -> Scope {
