@@ -115,17 +115,8 @@ impl SigningKey {
         // have the same `YYYYMMDD`, and this key's was in range when it was
         // derived. Comparing it skips writing the date out, which a client
         // checking its cached key before every signature would pay twice.
-        day_of(params.time) == self.day && self.matches_scope(params)
-    }
-
-    fn matches_date(&self, params: &SigningParams<'_>, date: &AmzDate) -> bool {
-        self.date() == date.date() && self.matches_scope(params)
-    }
-
-    /// Whether the key is for the access key, region and service of
-    /// `params`, whatever the date.
-    fn matches_scope(&self, params: &SigningParams<'_>) -> bool {
-        short_eq(self.region().as_bytes(), params.region.as_bytes())
+        day_of(params.time) == self.day
+            && short_eq(self.region().as_bytes(), params.region.as_bytes())
             && short_eq(self.service().as_bytes(), params.service.as_bytes())
             && short_eq(
                 self.access_key_id.as_bytes(),
@@ -133,14 +124,15 @@ impl SigningKey {
             )
     }
 
-    /// Fails with [`SigningError::KeyMismatch`] unless the key is for
-    /// `params` at `date`.
+    /// Fails with [`SigningError::KeyMismatch`] unless the key
+    /// [`matches`](Self::matches) `params`; `date` is their time written
+    /// out, for the error.
     pub(super) fn check(
         &self,
         params: &SigningParams<'_>,
         date: &AmzDate,
     ) -> Result<(), SigningError> {
-        if self.matches_date(params, date) {
+        if self.matches(params) {
             return Ok(());
         }
         Err(SigningError::KeyMismatch {
