@@ -9,6 +9,8 @@
 
 use std::fmt::{self, Write as _};
 
+use crate::secret::zero_prefix;
+
 /// The STS API version every request names.
 pub const API_VERSION: &str = "2011-06-15";
 
@@ -260,15 +262,6 @@ impl fmt::Debug for FormWriter {
             .field("len", &self.len)
             .finish_non_exhaustive()
     }
-}
-
-/// Sets the first `dirty` bytes of `buf` back to zero, in place; the
-/// `black_box` keeps the writes although nothing reads them.
-fn zero_prefix(buf: &mut [u8], dirty: usize) {
-    if let Some(written) = buf.get_mut(..dirty) {
-        written.fill(0);
-    }
-    std::hint::black_box(buf);
 }
 
 /// Writes the encoding of `bytes` into `buf` from `n`, returning where it

@@ -78,24 +78,51 @@ impl fmt::Display for SecretString {
 /// 4% of a whole call that way.
 pub fn wipe(bytes: &mut Vec<u8>) {
     let capacity = bytes.capacity();
-    bytes.clear();
-    bytes.resize(capacity, 0);
-    std::hint::black_box(&mut *bytes);
-    bytes.clear();
+    *bytes = emptied(zeroed(std::mem::take(bytes), capacity));
 }
 
 /// Overwrites the bytes of `text` with zeros where they lie and empties
 /// it, keeping its buffer for reuse, as [`wipe`] does a `Vec`; only its
 /// length is wiped, as nothing is written past it.
 pub(crate) fn wipe_in_place(text: &mut String) {
-    let mut bytes = std::mem::take(text).into_bytes();
-    let dirty = bytes.len();
+    let dirty = text.len();
+    wipe_text(text, dirty);
+}
+
+/// [`wipe_in_place`] for a buffer that was written past its length (text
+/// cut off its end): its first `dirty` bytes are wiped.
+pub(crate) fn wipe_text(text: &mut String, dirty: usize) {
+    let zeros = zeroed(std::mem::take(text).into_bytes(), dirty);
+    // An empty buffer is UTF-8 without checking a byte of it.
+    *text = String::from_utf8(emptied(zeros)).unwrap_or_default();
+}
+
+/// The buffer of `bytes` with its first `dirty` bytes (at most its
+/// capacity, spare capacity included) overwritten with zeros, in place,
+/// and that long.
+pub(crate) fn zeroed(bytes: Vec<u8>, dirty: usize) -> Vec<u8> {
+    let mut bytes = bytes;
+    let dirty = dirty.min(bytes.capacity());
     bytes.clear();
     bytes.resize(dirty, 0);
-    std::hint::black_box(&mut bytes);
-    bytes.clear();
-    // An empty buffer is UTF-8, so it always comes back.
-    *text = String::from_utf8(bytes).unwrap_or_default();
+    bytes
+}
+
+/// `zeros` emptied, its zeros kept by `black_box`: the compiler must
+/// assume they are read, so it cannot drop the writes.
+fn emptied(zeros: Vec<u8>) -> Vec<u8> {
+    let mut zeros = std::hint::black_box(zeros);
+    zeros.clear();
+    zeros
+}
+
+/// Sets the first `dirty` bytes of `buf`, a buffer that stays in use at
+/// its length (the form writer's), back to zero in place.
+pub(crate) fn zero_prefix(buf: &mut [u8], dirty: usize) {
+    if let Some(written) = buf.get_mut(..dirty) {
+        written.fill(0);
+    }
+    std::hint::black_box(buf);
 }
 
 #[cfg(test)]

@@ -41,6 +41,7 @@ mod scan;
 
 use std::fmt;
 
+use crate::secret::{wipe_in_place, wipe_text};
 use crate::short_eq::short_eq;
 
 use scan::{Scanner, Token};
@@ -301,47 +302,23 @@ pub struct Leaves {
 }
 
 impl Drop for Leaves {
-    /// Overwrites every byte the buffer was ever given. As it never
-    /// reallocates, those all lie below the high-water mark. This is a
-    /// `memset` kept by `black_box`, as `sts-blocking`'s `wipe` is: the
-    /// `zeroize` crate's byte-by-byte volatile writes cost more than the
-    /// rest of reading a typical response put together.
+    /// Overwrites every byte the buffers were ever given. As they never
+    /// reallocate, those all lie below their high-water marks. This is
+    /// `secret::wipe_text`, a `memset` kept by
+    /// `black_box`: the `zeroize` crate's byte-by-byte volatile writes cost
+    /// more than the rest of reading a typical response put together.
     fn drop(&mut self) {
-        let bytes = std::mem::take(&mut self.bytes);
-        let dirty = bytes.len();
-        std::hint::black_box(wiped(bytes, dirty));
-        let extra = std::mem::take(&mut self.extra);
-        let dirty = self.written.max(extra.len());
-        std::hint::black_box(wiped(extra, dirty));
+        self.wipe();
     }
-}
-
-/// `zeros`, kept by `black_box` and emptied, as text: an empty buffer is
-/// UTF-8 without checking a byte of it.
-fn emptied(zeros: Vec<u8>) -> String {
-    let mut zeros = std::hint::black_box(zeros);
-    zeros.clear();
-    String::from_utf8(zeros).unwrap_or_default()
-}
-
-/// The buffer of `bytes` with its first `dirty` bytes (at most its
-/// capacity) overwritten with zeros, in place.
-fn wiped(bytes: String, dirty: usize) -> Vec<u8> {
-    let mut bytes = bytes.into_bytes();
-    let dirty = dirty.min(bytes.capacity());
-    bytes.clear();
-    bytes.resize(dirty, 0);
-    bytes
 }
 
 impl Leaves {
     /// Overwrites every byte the buffers were given and empties them,
     /// keeping the buffers.
     fn wipe(&mut self) {
-        let dirty = self.bytes.len();
-        self.bytes = emptied(wiped(std::mem::take(&mut self.bytes), dirty));
+        wipe_in_place(&mut self.bytes);
         let dirty = self.written.max(self.extra.len());
-        self.extra = emptied(wiped(std::mem::take(&mut self.extra), dirty));
+        wipe_text(&mut self.extra, dirty);
         self.written = 0;
     }
 
@@ -1463,10 +1440,12 @@ mod tests {
         bytes.push_str("secret text");
         bytes.truncate(3);
         let at = bytes.as_ptr();
-        let wiped = wiped(bytes, 11);
+        // The buffers are wiped up to their high-water marks as this does.
+        let zeroed = |text: String, dirty| crate::secret::zeroed(text.into_bytes(), dirty);
+        let wiped = zeroed(bytes, 11);
         assert_eq!((wiped.as_ptr(), wiped.capacity()), (at, 32));
         assert_eq!(wiped, [0; 11]);
-        assert_eq!(super::wiped(String::with_capacity(4), 100), [0; 4]);
+        assert_eq!(zeroed(String::with_capacity(4), 100), [0; 4]);
     }
 
     #[test]
