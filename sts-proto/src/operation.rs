@@ -377,11 +377,10 @@ impl<'a> ResultReader<'a> {
     /// The text at the path `pieces` joined by `/`, without joining them.
     pub(crate) fn text_at(&self, pieces: &[&str]) -> Option<&'a str> {
         match self.result {
-            Scope::Several => {
-                let action = self.action.as_bytes();
-                let is_result = |name: &[u8]| name.strip_prefix(action) == Some(b"Result");
-                self.doc.leaves.find_path(is_result, PathRest::new(pieces))
-            }
+            Scope::Several => self
+                .doc
+                .leaves
+                .find_path(|name| is_result(self.action, name), PathRest::new(pieces)),
             scope => self.doc.leaves.find_in(scope, PathRest::new(pieces)),
         }
     }
@@ -458,6 +457,11 @@ impl<'a> ResultReader<'a> {
     pub fn request_id(&self) -> Option<String> {
         self.request_id.map(str::to_owned)
     }
+}
+
+/// Whether `name` is the result element of `action`, `{action}Result`.
+fn is_result(action: &str, name: &[u8]) -> bool {
+    name.strip_prefix(action.as_bytes()) == Some(b"Result")
 }
 
 /// `text` trimmed, or why it cannot stand for the required `path`.
@@ -562,10 +566,9 @@ fn read_document(
     }
     let body_id = doc.get("ResponseMetadata/RequestId").map(str::trim);
     let request_id = body_id.or(header_id);
-    let action_bytes = action.as_bytes();
-    let result = doc.leaves.scope(Scope::Root, |name| {
-        name.strip_prefix(action_bytes) == Some(b"Result")
-    });
+    let result = doc
+        .leaves
+        .scope(Scope::Root, |name| is_result(action, name));
     let reader = ResultReader {
         doc,
         action,
