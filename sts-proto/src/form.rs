@@ -42,7 +42,7 @@ pub struct FormWriter {
     len: usize,
     /// How far into `buf` anything was written: the encoder writes four
     /// bytes for each byte it encodes and keeps only what it needs, so up
-    /// to three bytes past `len` may hold a part of an encoding.
+    /// to three bytes past `len` may hold the rest of a padded encoding.
     dirty: usize,
 }
 
@@ -166,24 +166,14 @@ impl FormWriter {
         self.field(name, "");
     }
 
-    /// The body as text.
+    /// The body as text. Past its end the buffer holds only zeros and the
+    /// encoder's length markers (1 or 3), never a byte of a value.
     pub fn finish(self) -> String {
-        let len = self.len;
-        let mut body = self.wiped_past_end();
-        body.truncate(len);
+        let mut body = self.buf;
+        body.truncate(self.len);
         // Only ASCII is ever written, so this never copies.
         String::from_utf8(body)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-    }
-
-    /// The buffer with what the encoder wrote past the body set back to
-    /// zero, and the body kept.
-    fn wiped_past_end(mut self) -> Vec<u8> {
-        let mut buf = std::mem::take(&mut self.buf);
-        if let Some(past) = buf.get_mut(self.len..self.dirty) {
-            past.fill(0);
-        }
-        buf
     }
 
     /// Room for `extra` more bytes. The body can hold secrets (a web
