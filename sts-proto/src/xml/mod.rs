@@ -1048,7 +1048,10 @@ impl Leaves {
     /// `kept` with `piece` after it. A first piece of plain text stays a
     /// run of the document; anything else is written out to `extra`, the
     /// run before it first.
-    #[inline]
+    ///
+    /// Always inlined: the common case is two tests, and a call returns
+    /// `Kept` through the stack, where reading it back stalled the scan.
+    #[inline(always)]
     fn keep(
         &mut self,
         kept: Kept,
@@ -1066,6 +1069,7 @@ impl Leaves {
 
     /// [`keep`](Self::keep) for a piece that is not the whole text as it
     /// stands: the text so far and the piece go to `extra`.
+    #[inline(never)]
     fn write_out(&mut self, kept: Kept, piece: Piece<'_>, room: usize) -> Kept {
         if self.extra.capacity() < room {
             // First use for this size: the old buffer is empty and wiped.
