@@ -225,8 +225,10 @@ typedef StsTransportResult (*StsTransportFn)(void *user_data,
  * you need: every zero or NULL member means "the default".
  *
  * Strings are read during `sts_client_new` only and copied; the caller
- * keeps ownership. Flags are `uint8_t`, 0 for off and anything else for
- * on.
+ * keeps ownership. Flags are `uint8_t`: anything but 0 turns the setting
+ * on; 0 leaves it to the default, or, with `use_environment`, to the
+ * environment and profile (so `AWS_USE_FIPS_ENDPOINT=true` is not turned
+ * off by a 0 here).
  *
  * Layout (in this order): `region`, `endpoint_url` (pointers);
  * `use_fips`, `use_dual_stack`, `use_global_endpoint`, `use_environment`
@@ -399,8 +401,12 @@ typedef struct StsHttpResponse {
      */
     uint16_t status;
     /**
-     * The header fields; may be NULL when `headers_len` is 0. Only the
-     * request id headers are read, so passing none loses nothing else.
+     * The header fields; may be NULL when `headers_len` is 0. Read are
+     * the request id (`x-amzn-RequestId`, `x-amz-request-id`), `Date`
+     * (which corrects a skewed clock: without it, a clock-skew answer is
+     * an error instead of `STS_DECISION_SEND_NOW`) and
+     * `x-amz-retry-after` (the server's wait before a retry). Pass them
+     * all; the others are ignored.
      */
     const struct StsHeader *headers;
     /**
@@ -1224,7 +1230,10 @@ typedef struct StsGetWebIdentityTokenOutput {
  * `AWS_PROFILE` says: static keys, `role_arn` with `source_profile`,
  * `web_identity_token_file`, `credential_process`. Read at the first
  * signed call, not by `sts_client_new`, and cached like the default
- * chain; a missing profile is `STS_ERR_CREDENTIALS` then.
+ * chain; a missing profile is `STS_ERR_CREDENTIALS` then. With
+ * `use_environment`, the profile is also where settings come from, so
+ * `sts_client_new` reads it, and a missing profile fails there with
+ * `STS_ERR_INVALID_ARGUMENT`.
  */
 #define STS_CREDENTIALS_PROFILE 2
 

@@ -41,7 +41,10 @@ pub const STS_CREDENTIALS_STATIC: StsCredentialsSource = 1;
 /// `AWS_PROFILE` says: static keys, `role_arn` with `source_profile`,
 /// `web_identity_token_file`, `credential_process`. Read at the first
 /// signed call, not by `sts_client_new`, and cached like the default
-/// chain; a missing profile is `STS_ERR_CREDENTIALS` then.
+/// chain; a missing profile is `STS_ERR_CREDENTIALS` then. With
+/// `use_environment`, the profile is also where settings come from, so
+/// `sts_client_new` reads it, and a missing profile fails there with
+/// `STS_ERR_INVALID_ARGUMENT`.
 pub const STS_CREDENTIALS_PROFILE: StsCredentialsSource = 2;
 /// No credentials: only the unsigned operations (`AssumeRoleWithSAML`,
 /// `AssumeRoleWithWebIdentity`) work; signed ones fail with
@@ -92,8 +95,10 @@ pub type StsTransportFn = Option<
 /// you need: every zero or NULL member means "the default".
 ///
 /// Strings are read during `sts_client_new` only and copied; the caller
-/// keeps ownership. Flags are `uint8_t`, 0 for off and anything else for
-/// on.
+/// keeps ownership. Flags are `uint8_t`: anything but 0 turns the setting
+/// on; 0 leaves it to the default, or, with `use_environment`, to the
+/// environment and profile (so `AWS_USE_FIPS_ENDPOINT=true` is not turned
+/// off by a 0 here).
 ///
 /// Layout (in this order): `region`, `endpoint_url` (pointers);
 /// `use_fips`, `use_dual_stack`, `use_global_endpoint`, `use_environment`
@@ -274,11 +279,6 @@ fn millis(v: StsOptionalU32) -> Option<Option<Duration>> {
 /// Every pointer in `o` is NULL or valid as documented.
 unsafe fn builder(o: &StsClientOptions) -> Result<ClientBuilder, Failure> {
     let mut b = Client::builder();
-    if o.use_environment != 0 {
-        b = b
-            .from_env()
-            .map_err(|e| Failure::from(sts_blocking::Error::from(e)))?;
-    }
     // SAFETY (all blocks below): the caller's promise about `o`'s pointers.
     if let Some(region) = unsafe { optional_str(o.region, "options->region") }? {
         b = b.region(region);
@@ -320,6 +320,20 @@ unsafe fn builder(o: &StsClientOptions) -> Result<ClientBuilder, Failure> {
         unsafe { optional_str(o.user_agent_suffix, "options->user_agent_suffix") }?
     {
         b = b.user_agent_suffix(suffix);
+    }
+    // After the settings above and before the credentials: the environment
+    // fills in only what they leave unset, and the credentials it sets up
+    // (the default chain, whose web identity or profile roles call STS)
+    // are made with the builder as it is now, so their STS calls use the
+    // settings above (endpoint, transport, timeouts, retries). Read first,
+    // it gave the chain a bare builder: the built-in transport and the
+    // environment's endpoint, whatever the options said.
+    // (With `STS_CREDENTIALS_PROFILE`, `with_credentials` reads it for the
+    // named profile instead.)
+    if o.use_environment != 0 && o.credentials_source != STS_CREDENTIALS_PROFILE {
+        b = b
+            .from_env()
+            .map_err(|e| Failure::from(sts_blocking::Error::from(e)))?;
     }
     // Last: a profile may assume a role, and the STS calls it makes for
     // that use the settings above (endpoint, transport, timeouts, retries).

@@ -68,8 +68,12 @@ pub struct StsHttpRequest {
 pub struct StsHttpResponse {
     /// The HTTP status code, as 200 or 403.
     pub status: u16,
-    /// The header fields; may be NULL when `headers_len` is 0. Only the
-    /// request id headers are read, so passing none loses nothing else.
+    /// The header fields; may be NULL when `headers_len` is 0. Read are
+    /// the request id (`x-amzn-RequestId`, `x-amz-request-id`), `Date`
+    /// (which corrects a skewed clock: without it, a clock-skew answer is
+    /// an error instead of `STS_DECISION_SEND_NOW`) and
+    /// `x-amz-retry-after` (the server's wait before a retry). Pass them
+    /// all; the others are ignored.
     pub headers: *const StsHeader,
     /// Number of entries in `headers`.
     pub headers_len: usize,
@@ -243,6 +247,24 @@ impl Drop for StsResponseBuilder {
     }
 }
 
+/// Appends `bytes` to `body`, which stays within `limit` bytes of capacity
+/// (`bytes` fits: the caller checked). When `body` must grow, its bytes
+/// move to a buffer of twice the size and the old buffer is wiped before
+/// it is freed. `Vec`'s own growth would free each outgrown buffer as it
+/// is, and a callback that delivers an answer in pieces would leave copies
+/// of its first part (an `AssumeRole` answer's secret key) in freed memory.
+fn append_wiping(body: &mut Vec<u8>, bytes: &[u8], limit: usize) {
+    let needed = body.len().saturating_add(bytes.len());
+    if needed > body.capacity() {
+        let size = body.capacity().saturating_mul(2).min(limit).max(needed);
+        let mut bigger = Vec::with_capacity(size);
+        bigger.extend_from_slice(body);
+        let mut old = std::mem::replace(body, bigger);
+        old.zeroize();
+    }
+    body.extend_from_slice(bytes);
+}
+
 /// Runs a builder function.
 ///
 /// # Safety
@@ -351,7 +373,7 @@ pub unsafe extern "C" fn sts_response_builder_append_body(
                 b.too_large = true;
                 return STS_ERR_TRANSPORT;
             }
-            b.body.extend_from_slice(bytes);
+            append_wiping(&mut b.body, bytes, b.max_body);
             STS_OK
         })
     }

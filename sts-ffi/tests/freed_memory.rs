@@ -499,3 +499,72 @@ fn no_secret_is_left_in_freed_memory_by_a_c_exchange() {
         LAST_HIT_SIZE.load(Ordering::Relaxed)
     );
 }
+
+/// Hands the `AssumeRole` answer at `user_data` (a `Vec<u8>`) to the
+/// builder in 16-byte pieces, as a libcurl write callback would.
+unsafe extern "C" fn answer_in_pieces(
+    user_data: *mut std::ffi::c_void,
+    _request: *const sts_ffi::StsHttpRequest,
+    _timeout_ms: u32,
+    response: *mut sts_ffi::StsResponseBuilder,
+) -> sts_ffi::StsTransportResult {
+    // SAFETY: the test passes a live `Vec<u8>` as `user_data`, and the
+    // library a live builder.
+    unsafe {
+        let answer = &*(user_data as *const Vec<u8>);
+        sts_ffi::sts_response_builder_set_status(response, 200);
+        for piece in answer.chunks(16) {
+            let status =
+                sts_ffi::sts_response_builder_append_body(response, piece.as_ptr(), piece.len());
+            if status != sts_ffi::STS_OK {
+                return sts_ffi::STS_TRANSPORT_IO_ERROR;
+            }
+        }
+    }
+    sts_ffi::STS_TRANSPORT_OK
+}
+
+/// A C transport callback that delivers the answer in pieces: the body
+/// grows piece by piece, and no buffer it outgrows keeps the secret key or
+/// session token of the answer's first part.
+#[test]
+fn no_secret_is_left_in_freed_memory_by_a_callback_transport() {
+    use std::ptr;
+
+    use sts_ffi::*;
+
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let mut answer = answer_for("AssumeRole").into_bytes();
+    // SAFETY: every pointer is valid or NULL as the functions ask; the
+    // answer outlives the client whose callback reads it.
+    unsafe {
+        let mut o: StsClientOptions = std::mem::zeroed();
+        o.region = c"us-east-1".as_ptr();
+        o.credentials_source = STS_CREDENTIALS_STATIC;
+        o.access_key_id = c"AKIDCALLBACK".as_ptr();
+        o.secret_access_key = c"callback-signing-secret".as_ptr();
+        o.transport = Some(answer_in_pieces);
+        o.transport_user_data = (&raw mut answer).cast();
+        let mut client = ptr::null_mut();
+        let mut err = ptr::null_mut();
+        assert_eq!(sts_client_new(&o, &mut client, &mut err), STS_OK);
+        let mut input: StsAssumeRoleInput = std::mem::zeroed();
+        input.role_arn = c"arn:aws:iam::123456789012:role/r".as_ptr();
+        input.role_session_name = c"session".as_ptr();
+        reset();
+        ARMED.store(true, Ordering::SeqCst);
+        let mut out = ptr::null_mut();
+        assert_eq!(sts_assume_role(client, &input, &mut out, &mut err), STS_OK);
+        sts_assume_role_output_free(out);
+        sts_client_free(client);
+        ARMED.store(false, Ordering::SeqCst);
+    }
+    zeroize::Zeroize::zeroize(&mut answer);
+    let hits = hits();
+    assert!(SCANNED.load(Ordering::Relaxed) > 5, "the allocator looked");
+    assert!(
+        hits.is_empty(),
+        "freed blocks still held secrets (needle, blocks): {hits:?}; last block {} bytes",
+        LAST_HIT_SIZE.load(Ordering::Relaxed)
+    );
+}
