@@ -76,18 +76,29 @@ fn scratch(name: &str) -> PathBuf {
 /// `sts get-caller-identity` against moto with only `env` (and an empty
 /// HOME): no keys, no profile, nothing else to find.
 fn caller_identity(moto: &Moto, home: &std::path::Path, env: &[(&str, String)]) -> Output {
+    caller_identity_with(moto, home, env, &[])
+}
+
+/// [`caller_identity`] with more global flags.
+fn caller_identity_with(
+    moto: &Moto,
+    home: &std::path::Path,
+    env: &[(&str, String)],
+    flags: &[&str],
+) -> Output {
     let mut cmd = Command::new(sts_tests::cargo::sts_binary());
-    cmd.args([
-        "--endpoint-url",
-        &moto.endpoint,
-        "--region",
-        &moto.region,
-        "get-caller-identity",
-        "--output",
-        "text",
-    ])
-    .env_clear()
-    .env("HOME", home);
+    cmd.args(flags)
+        .args([
+            "--endpoint-url",
+            &moto.endpoint,
+            "--region",
+            &moto.region,
+            "get-caller-identity",
+            "--output",
+            "text",
+        ])
+        .env_clear()
+        .env("HOME", home);
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -295,84 +306,152 @@ AwEHoUQDQgAEILkGG7rNOnxiIJlMgimY1UPP8eDMFP0DAY6WGjngP4bvTAiUCQ/I\n\
 ffut2379uP+OBCm2ovGpBOJRgrl1RspUOQ==\n\
 -----END EC PRIVATE KEY-----\n";
 
-#[test]
-fn console_login_session_refreshed_through_the_sign_in_service() {
-    let moto = Moto::shared_auth();
-    let creds = Arc::new(role_credentials(moto, "from-login"));
-    let served = Arc::clone(&creds);
-    let signin = FaultServer::with_handler(move |r: &RecordedRequest| {
-        let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap_or_default();
-        let wanted = r.method == "POST"
-            && r.path() == "/v1/token"
-            && r.header("dpop").is_some_and(|p| p.split('.').count() == 3)
-            && body["grantType"] == "refresh_token"
-            && body["refreshToken"] == "cached-refresh-token";
-        if !wanted {
-            return Step::respond(400, "{}");
-        }
-        json(
+/// A console login session whose cached credentials have expired, and a
+/// stand-in of the sign-in service that refreshes it with moto's
+/// credentials for the session `session_name`.
+struct LoginSession {
+    creds: Arc<RoleCredentials>,
+    signin: FaultServer,
+    home: PathBuf,
+    cache_dir: PathBuf,
+    cache_path: PathBuf,
+}
+
+impl LoginSession {
+    fn new(moto: &Moto, session_name: &str) -> Self {
+        let creds = Arc::new(role_credentials(moto, session_name));
+        let served = Arc::clone(&creds);
+        let signin = FaultServer::with_handler(move |r: &RecordedRequest| {
+            let body: serde_json::Value = serde_json::from_slice(&r.body).unwrap_or_default();
+            let wanted = r.method == "POST"
+                && r.path() == "/v1/token"
+                && r.header("dpop").is_some_and(|p| p.split('.').count() == 3)
+                && body["grantType"] == "refresh_token"
+                && body["refreshToken"] == "cached-refresh-token";
+            if !wanted {
+                return Step::respond(400, "{}");
+            }
+            json(
+                serde_json::json!({
+                    "accessToken": {
+                        "accessKeyId": served.access_key_id,
+                        "secretAccessKey": served.secret_access_key,
+                        "sessionToken": served.session_token,
+                    },
+                    "refreshToken": "next-refresh-token",
+                    "expiresIn": 900,
+                })
+                .to_string(),
+            )
+        });
+        let home = scratch(session_name);
+        let session = "arn:aws:sts::123456789012:assumed-role/Admin/me";
+        std::fs::create_dir_all(home.join(".aws")).unwrap();
+        std::fs::write(
+            home.join(".aws/config"),
+            format!("[profile console]\nregion = us-east-1\nlogin_session = {session}\n"),
+        )
+        .unwrap();
+        let cache_dir = home.join("login-cache");
+        let config = sts_blocking::credentials::ProviderConfig::new().with_env(
+            sts_blocking::env::MapEnv::new([(
+                "AWS_LOGIN_CACHE_DIRECTORY",
+                cache_dir.display().to_string(),
+            )]),
+        );
+        let cache_path = sts_blocking::credentials::LoginProvider::new(&config, session)
+            .cache_path()
+            .unwrap();
+        std::fs::create_dir_all(&cache_dir).unwrap();
+        std::fs::write(
+            &cache_path,
             serde_json::json!({
                 "accessToken": {
-                    "accessKeyId": served.access_key_id,
-                    "secretAccessKey": served.secret_access_key,
-                    "sessionToken": served.session_token,
+                    "accessKeyId": "ASIAEXPIREDLOGIN",
+                    "secretAccessKey": "expired-login-secret",
+                    "sessionToken": "expired-login-token",
+                    "accountId": "123456789012",
+                    "expiresAt": "2020-01-01T00:00:00Z",
                 },
-                "refreshToken": "next-refresh-token",
-                "expiresIn": 900,
+                "clientId": "arn:aws:signin:::devtools/same-device",
+                "refreshToken": "cached-refresh-token",
+                "dpopKey": LOGIN_DPOP_KEY,
             })
             .to_string(),
         )
-    });
-    let home = scratch("login");
-    let session = "arn:aws:sts::123456789012:assumed-role/Admin/me";
-    std::fs::create_dir_all(home.join(".aws")).unwrap();
-    std::fs::write(
-        home.join(".aws/config"),
-        format!("[profile console]\nregion = us-east-1\nlogin_session = {session}\n"),
-    )
-    .unwrap();
-    let cache_dir = home.join("login-cache");
-    let config =
-        sts_blocking::credentials::ProviderConfig::new().with_env(sts_blocking::env::MapEnv::new(
-            [("AWS_LOGIN_CACHE_DIRECTORY", cache_dir.display().to_string())],
-        ));
-    let cache_path = sts_blocking::credentials::LoginProvider::new(&config, session)
-        .cache_path()
         .unwrap();
-    std::fs::create_dir_all(&cache_dir).unwrap();
-    std::fs::write(
-        &cache_path,
-        serde_json::json!({
-            "accessToken": {
-                "accessKeyId": "ASIAEXPIREDLOGIN",
-                "secretAccessKey": "expired-login-secret",
-                "sessionToken": "expired-login-token",
-                "accountId": "123456789012",
-                "expiresAt": "2020-01-01T00:00:00Z",
-            },
-            "clientId": "arn:aws:signin:::devtools/same-device",
-            "refreshToken": "cached-refresh-token",
-            "dpopKey": LOGIN_DPOP_KEY,
-        })
-        .to_string(),
-    )
-    .unwrap();
-    let out = caller_identity(
-        moto,
-        &home,
-        &[
-            ("AWS_PROFILE", "console".into()),
-            ("AWS_ENDPOINT_URL_SIGNIN", signin.url()),
-            ("AWS_LOGIN_CACHE_DIRECTORY", cache_dir.display().to_string()),
-        ],
-    );
-    assert_signed_as(&out, &creds);
-    assert_eq!(signin.requests_seen(), 1);
+        Self {
+            creds,
+            signin,
+            home,
+            cache_dir,
+            cache_path,
+        }
+    }
+
+    /// `sts get-caller-identity` with the profile of the session and
+    /// `flags`.
+    fn caller_identity(&self, moto: &Moto, flags: &[&str]) -> Output {
+        caller_identity_with(
+            moto,
+            &self.home,
+            &[
+                ("AWS_PROFILE", "console".into()),
+                ("AWS_ENDPOINT_URL_SIGNIN", self.signin.url()),
+                (
+                    "AWS_LOGIN_CACHE_DIRECTORY",
+                    self.cache_dir.display().to_string(),
+                ),
+            ],
+            flags,
+        )
+    }
+}
+
+#[test]
+fn console_login_session_refreshed_through_the_sign_in_service() {
+    let moto = Moto::shared_auth();
+    let login = LoginSession::new(moto, "from-login");
+    let out = login.caller_identity(moto, &[]);
+    assert_signed_as(&out, &login.creds);
+    assert_eq!(login.signin.requests_seen(), 1);
     let cached: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&cache_path).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(&login.cache_path).unwrap()).unwrap();
     assert_eq!(
         cached["accessToken"]["accessKeyId"],
-        creds.access_key_id.as_str()
+        login.creds.access_key_id.as_str()
     );
     assert_eq!(cached["refreshToken"], "next-refresh-token");
+}
+
+/// `--debug` shows the credential source's own exchange too (the refresh
+/// goes through the tool's transport), without its secrets: the refresh
+/// tokens in the JSON bodies, the DPoP proof, the credentials handed out.
+#[test]
+fn debug_shows_a_login_refresh_without_its_secrets() {
+    let moto = Moto::shared_auth();
+    let login = LoginSession::new(moto, "debug-login");
+    let out = login.caller_identity(moto, &["--debug"]);
+    assert_signed_as(&out, &login.creds);
+    assert_eq!(login.signin.requests_seen(), 1);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(">>> POST ") && stderr.contains("/v1/token"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("not a form"), "{stderr}");
+    let proof = login.signin.requests()[0]
+        .header("dpop")
+        .unwrap()
+        .to_owned();
+    for secret in [
+        "cached-refresh-token",
+        "next-refresh-token",
+        "refreshToken",
+        proof.as_str(),
+        login.creds.secret_access_key.as_str(),
+        login.creds.session_token.as_str(),
+    ] {
+        assert!(!stderr.contains(secret), "{secret} shown: {stderr}");
+    }
 }

@@ -34,6 +34,17 @@ const SECRET_PARAMS: &[&str] = &[
 /// `Credentials` members and `GetWebIdentityToken`'s token.
 const SECRET_ELEMENTS: &[&str] = &["SecretAccessKey", "SessionToken", "WebIdentityToken"];
 const REDACTED: &str = "** redacted **";
+/// Request headers whose values are secrets or stand for one, whether or
+/// not the sender marked them sensitive: the session token, the tokens of
+/// SSO, instance metadata and console login (its DPoP proof).
+const SECRET_HEADERS: &[&str] = &[
+    "x-amz-security-token",
+    "x-amz-sso_bearer_token",
+    "x-aws-ec2-metadata-token",
+    "dpop",
+];
+/// The content type of STS requests, the only bodies `--debug` shows.
+const FORM: &str = "application/x-www-form-urlencoded";
 
 /// Prints what passes through the wrapped transport.
 #[derive(Debug)]
@@ -66,21 +77,42 @@ pub(crate) fn describe_request(request: &http::Request<Vec<u8>>) -> String {
             value
                 .to_str()
                 .map_or_else(|_| REDACTED.to_owned(), redact_signature)
-        } else if value.is_sensitive() || name.as_str() == "x-amz-security-token" {
+        } else if value.is_sensitive() || SECRET_HEADERS.contains(&name.as_str()) {
             // The signer marks the session token (and the signature)
-            // sensitive; the name check keeps a token added some other
-            // way out too.
+            // sensitive, as the credential sources mark their tokens; the
+            // names keep a token added some other way out too.
             REDACTED.to_owned()
         } else {
             value.to_str().unwrap_or("<binary>").to_owned()
         };
         out.push_str(&format!(">>> {name}: {shown}\n"));
     }
-    out.push_str(&format!(
-        ">>>\n>>> {}",
-        redact_form(&String::from_utf8_lossy(request.body()))
-    ));
+    out.push_str(&format!(">>>\n>>> {}", redact_body(request)));
     out
+}
+
+/// A request body as `--debug` shows it: an STS form with its secret
+/// values cut out. The credential sources' own requests (an SSO token
+/// refresh, a console login refresh) send JSON whose values are client
+/// secrets and refresh tokens, and the form reader would take such a
+/// document for one parameter name and print it whole; no body but a form
+/// is shown.
+fn redact_body(request: &http::Request<Vec<u8>>) -> String {
+    let body = request.body();
+    if body.is_empty() {
+        return String::new();
+    }
+    let is_form = request
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case(FORM));
+    if is_form {
+        redact_form(&String::from_utf8_lossy(body))
+    } else {
+        format!("<body of {} bytes not shown: not a form>", body.len())
+    }
 }
 
 pub(crate) fn describe_response(response: &http::Response<Vec<u8>>) -> String {
@@ -482,10 +514,11 @@ mod tests {
             )
             .header("x-amz-security-token", "TOKEN-PLAIN")
             .header("x-other", token)
-            .body(b"Action=GetCallerIdentity".to_vec())
+            .header("content-type", "application/x-www-form-urlencoded; charset=utf-8")
+            .body(b"Action=GetCallerIdentity&TokenCode=654321".to_vec())
             .unwrap();
         let shown = describe_request(&request);
-        for secret in ["abc123", "TOK", "TOKEN-HEADER", "TOKEN-PLAIN"] {
+        for secret in ["abc123", "TOK", "TOKEN-HEADER", "TOKEN-PLAIN", "654321"] {
             assert!(!shown.contains(secret), "{secret} in {shown}");
         }
         assert!(
@@ -495,5 +528,51 @@ mod tests {
             "{shown}"
         );
         assert!(shown.contains("Action=GetCallerIdentity&X-Amz-Signature=** redacted **"));
+        assert!(
+            shown.ends_with(">>> Action=GetCallerIdentity&TokenCode=** redacted **"),
+            "{shown}"
+        );
+    }
+
+    /// The requests of the credential sources: an SSO token refresh and a
+    /// console login refresh send JSON with a client secret and a refresh
+    /// token, and tokens in headers their senders may not mark sensitive.
+    #[test]
+    fn bodies_other_than_forms_and_token_headers_are_not_shown() {
+        let request = http::Request::builder()
+            .method("POST")
+            .uri("https://oidc.us-east-1.amazonaws.com/token")
+            .header("content-type", "application/json")
+            .header("dpop", "PROOF.OF.POSSESSION")
+            .header("x-amz-sso_bearer_token", "SSO-ACCESS")
+            .header("x-aws-ec2-metadata-token", "IMDS-TOKEN")
+            .body(
+                br#"{"clientId":"c","clientSecret":"CLIENT-SECRET","refreshToken":"REFRESH"}"#
+                    .to_vec(),
+            )
+            .unwrap();
+        let shown = describe_request(&request);
+        for secret in [
+            "CLIENT-SECRET",
+            "REFRESH",
+            "clientSecret",
+            "PROOF",
+            "SSO-ACCESS",
+            "IMDS-TOKEN",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(
+            shown.ends_with(">>> <body of 72 bytes not shown: not a form>"),
+            "{shown}"
+        );
+        assert!(shown.contains(">>> dpop: ** redacted **"), "{shown}");
+        // Without a content type, a body is not taken for a form either.
+        let untyped = http::Request::builder()
+            .method("POST")
+            .uri("https://signin.example/v1/token")
+            .body(br#"{"refreshToken":"REFRESH"}"#.to_vec())
+            .unwrap();
+        assert!(!describe_request(&untyped).contains("REFRESH"));
     }
 }
