@@ -158,6 +158,72 @@ mod tests {
         );
     }
 
+    /// A profile chain followed by a source that always has credentials,
+    /// with `env` and a config file holding `config` (none if empty).
+    fn profile_then_fallback(env: &[(&str, &str)], config: &str) -> ChainProvider {
+        let mut fs = MapFs::new();
+        if !config.is_empty() {
+            fs = fs.with_file("/home/.aws/config", config);
+        }
+        let mut vars = vec![("HOME", "/home")];
+        vars.extend_from_slice(env);
+        let config = ProviderConfig::new()
+            .with_env(MapEnv::new(vars))
+            .with_fs(fs);
+        ChainProvider::new()
+            .with("profile", ProfileProvider::new(&config))
+            .with(
+                "fallback",
+                StaticProvider::new(Credentials::new("AKIDFALLBACK", "S", None)),
+            )
+    }
+
+    #[test]
+    fn a_profile_named_by_aws_profile_must_exist() {
+        let files = "[profile dev]\naws_access_key_id = AKIDDEV\naws_secret_access_key = S\n";
+        // Named and there: its keys.
+        let chain = profile_then_fallback(&[("AWS_PROFILE", "dev")], files);
+        assert_eq!(
+            chain.provide_credentials().unwrap().access_key_id(),
+            "AKIDDEV"
+        );
+        // Named and missing, from files that exist or from none at all:
+        // the chain stops rather than sign as the next source's identity.
+        for config in [files, ""] {
+            let chain = profile_then_fallback(&[("AWS_PROFILE", "dve")], config);
+            let err = chain.provide_credentials().unwrap_err();
+            assert_eq!(
+                err.kind(),
+                CredentialsErrorKind::InvalidConfiguration,
+                "{err}"
+            );
+            assert!(err.to_string().contains("dve"), "{err}");
+        }
+        // The implicit `default`, missing or without files: not set up,
+        // so the chain moves on.
+        for config in [files, ""] {
+            let chain = profile_then_fallback(&[], config);
+            let creds = chain.provide_credentials().unwrap();
+            assert_eq!(creds.access_key_id(), "AKIDFALLBACK");
+        }
+        // Named and there, but without credentials (only a region): not
+        // set up either, as in botocore.
+        let chain = profile_then_fallback(
+            &[("AWS_PROFILE", "dev")],
+            "[profile dev]\nregion = eu-west-1\n",
+        );
+        let creds = chain.provide_credentials().unwrap();
+        assert_eq!(creds.access_key_id(), "AKIDFALLBACK");
+        // Named on the provider: the same as `AWS_PROFILE`.
+        let config = ProviderConfig::new()
+            .with_env(MapEnv::new([("HOME", "/home")]))
+            .with_fs(MapFs::new().with_file("/home/.aws/config", files));
+        let err = ProfileProvider::for_profile(&config, "dve")
+            .provide_credentials()
+            .unwrap_err();
+        assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
+    }
+
     #[test]
     fn empty_default_chain_lists_every_source() {
         let config = ProviderConfig::new()

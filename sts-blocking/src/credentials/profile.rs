@@ -38,9 +38,14 @@ use crate::config::ClientBuilder;
 /// `sso_role_name`) get credentials from an [`SsoProvider`], also as the
 /// source profile of a role.
 ///
-/// Not configured: no profile file exists, the selected profile is not
-/// defined, or it holds no credential settings at all. Any other failure
-/// (a broken chain, a failed STS call) means the profile applied and failed.
+/// Not configured: no profile file exists, the `default` profile is not
+/// defined, or the selected profile holds no credential settings at all.
+/// A profile asked for by name (`AWS_PROFILE`, [`for_profile`](Self::for_profile),
+/// [`ProviderConfig::with_profile_name`]) that is not defined, or whose
+/// files do not exist, is an invalid configuration instead, so that a chain
+/// stops rather than sign as whatever identity its next source has, as in
+/// botocore. Any other failure (a broken chain, a failed STS call) means
+/// the profile applied and failed.
 #[derive(Debug, Clone)]
 pub struct ProfileProvider {
     config: ProviderConfig,
@@ -240,10 +245,31 @@ impl ProfileProvider {
 
 impl ProvideCredentials for ProfileProvider {
     fn provide_credentials(&self) -> Result<SharedCredentials, CredentialsError> {
-        let loaded = self.config.load_profiles()?;
+        // A profile asked for by name (`AWS_PROFILE`, or a name given to
+        // this provider) that is not there stops a chain instead of letting
+        // it move on: the next source (instance metadata, say) would sign
+        // as another identity than the one the user named.
+        let named = self.config.profile_is_named();
+        let loaded = self.config.load_profiles().map_err(|e| {
+            if named && e.is_not_configured() {
+                let reason = format!("{}, and the profile was asked for by name", e.reason);
+                CredentialsError::invalid_configuration(e.provider, reason)
+            } else {
+                e
+            }
+        })?;
         let source = format!("profile {:?}", loaded.profile);
         let chain = profile_chain::resolve(&loaded.set, &loaded.profile).map_err(|e| {
-            CredentialsError::with_kind(e.kind(), source.clone(), e.to_string()).with_cause(e)
+            let kind = match e {
+                profile_chain::ProfileChainError::NoProfiles
+                | profile_chain::ProfileChainError::ProfileNotFound { .. }
+                    if named =>
+                {
+                    CredentialsErrorKind::InvalidConfiguration
+                }
+                _ => e.kind(),
+            };
+            CredentialsError::with_kind(kind, source.clone(), e.to_string()).with_cause(e)
         })?;
         // Which profile's settings the STS calls of the chain use; the
         // resolver reads (and checks) them when the client is made.

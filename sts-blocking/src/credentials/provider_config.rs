@@ -319,6 +319,13 @@ impl ProviderConfig {
         self.profile_name.as_deref()
     }
 
+    /// Whether the profile was asked for by name: set here, or by
+    /// `AWS_PROFILE`. Such a profile must exist, as in botocore; only the
+    /// implicit `default` may be missing.
+    pub(crate) fn profile_is_named(&self) -> bool {
+        self.profile_name.is_some() || profile::locate(&*self.env, self.platform).profile_explicit
+    }
+
     /// Reads the profile files and picks the profile.
     ///
     /// Not configured: no file exists (or no home directory is known).
