@@ -578,6 +578,26 @@ fn no_role_and_a_forbidden_token_api() {
     assert_eq!(traffic(&server)[before..], [put()]);
 }
 
+/// An endpoint may carry user information (a proxy's, say); errors that
+/// name a URL on it leave it out.
+#[test]
+fn errors_do_not_quote_the_endpoints_user_information() {
+    let clock = TestClock::new();
+    let state = Imds::new(String::new());
+    state.lock().unwrap().role = None;
+    let server = serve(&state);
+    let url = server
+        .url()
+        .replacen("://", "://imds-user:IMDS-PASSWORD@", 1);
+    let config = config(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &url)], &[], &clock);
+    let err = ImdsProvider::new(&config)
+        .provide_credentials()
+        .unwrap_err();
+    assert!(err.reason.contains("the instance has no IAM role"), "{err}");
+    assert!(err.reason.contains("***@127.0.0.1"), "{err}");
+    assert!(!err.to_string().contains("IMDS-PASSWORD"), "{err}");
+}
+
 #[test]
 fn the_default_chain_gives_up_on_a_silent_service_in_about_a_second() {
     let silent = Silent::start();

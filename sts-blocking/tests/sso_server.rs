@@ -376,6 +376,32 @@ fn portal_failures_are_reported_without_secrets() {
     }
 }
 
+/// An endpoint with user information is refused before anything is sent,
+/// and the refusal does not quote it.
+#[test]
+fn an_endpoint_with_user_information_is_refused_without_quoting_it() {
+    let home = Home::new("portal-userinfo", Some(&cache_file(3600, true)));
+    let server = json_server(|_| (500, r#"{"message":"internal"}"#.to_owned()));
+    let url = server
+        .url()
+        .replacen("://", "://sso-user:ENDPOINT-PASSWORD@", 1);
+    let env = MapEnv::new([
+        ("HOME", home.dir.to_str().unwrap().to_owned()),
+        ("AWS_ENDPOINT_URL_SSO", url.clone()),
+        ("AWS_ENDPOINT_URL_SSO_OIDC", url),
+    ]);
+    let e = ProfileProvider::new(&ProviderConfig::new().with_env(env))
+        .provide_credentials()
+        .unwrap_err();
+    let text = error_text(&e);
+    assert_eq!(server.requests().len(), 0, "{text}");
+    assert!(
+        text.contains("credentials in the URL are not supported") && text.contains("***@127.0.0.1"),
+        "{text}"
+    );
+    assert!(!text.contains("ENDPOINT-PASSWORD"), "{text}");
+}
+
 #[test]
 fn bad_cache_files_name_the_file_and_say_why() {
     let other_url = cache_file(3600, true).replace(START_URL, "https://other.awsapps.com/start");

@@ -1,5 +1,6 @@
 //! Credentials from an external command (`credential_process`).
 
+use std::fmt;
 use std::io::Read;
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -64,13 +65,29 @@ const KILL_WAIT: Duration = Duration::from_secs(2);
 /// On failure the error quotes the start of its stderr, never its stdout,
 /// and names the program only when that is safe: never the arguments, never
 /// `NAME=value` assignments in front of it (which often carry tokens).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct CredentialProcessProvider {
     command: String,
     source: String,
     timeout: Duration,
     max_output_bytes: usize,
     clock: Arc<dyn Clock>,
+}
+
+/// The program only, on the terms of the errors: the command line's
+/// arguments and assignments often carry tokens.
+impl fmt::Debug for CredentialProcessProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CredentialProcessProvider")
+            .field(
+                "program",
+                &program_name(&self.command).unwrap_or_else(|| "<not shown>".to_owned()),
+            )
+            .field("source", &self.source)
+            .field("timeout", &self.timeout)
+            .field("max_output_bytes", &self.max_output_bytes)
+            .finish_non_exhaustive()
+    }
 }
 
 impl CredentialProcessProvider {
@@ -657,6 +674,23 @@ mod tests {
         assert!(needs_shell("cmd $HOME"));
         assert!(!needs_shell("echo 'invalid json'"));
         assert!(!needs_shell("tool --opt=1"));
+    }
+
+    #[test]
+    fn debug_names_only_the_program() {
+        let provider = CredentialProcessProvider::new("HELPER_TOKEN=T0KEN helper --key S3CRET");
+        let text = format!("{provider:?}");
+        assert!(text.contains("\"helper\""), "{text}");
+        assert!(
+            !text.contains("T0KEN") && !text.contains("S3CRET"),
+            "{text}"
+        );
+        let provider = CredentialProcessProvider::new("TOKEN=\"$(cat t)\" helper");
+        let text = format!("{provider:?}");
+        assert!(
+            text.contains("<not shown>") && !text.contains("cat t"),
+            "{text}"
+        );
     }
 
     #[test]

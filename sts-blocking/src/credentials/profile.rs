@@ -147,7 +147,7 @@ impl ProfileProvider {
                 command,
                 account_id,
             } => {
-                let creds = CredentialProcessProvider::new(command)
+                let creds = CredentialProcessProvider::new(command.expose())
                     .with_source_name(format!("profile {profile:?} (credential_process)"))
                     .with_shared_clock(Arc::clone(&self.config.clock))
                     .provide_credentials()?;

@@ -88,8 +88,9 @@ pub enum BaseCredentials {
     CredentialProcess {
         /// The profile.
         profile: String,
-        /// The command line.
-        command: String,
+        /// The command line, hidden from `Debug`: it often carries a token
+        /// (`NAME=token helper`, `helper --token …`).
+        command: SecretString,
         /// `aws_account_id`, used if the process reports none.
         account_id: Option<String>,
     },
@@ -455,7 +456,7 @@ fn base_without_role(
     if let Some(command) = opt(profile, "credential_process") {
         return Ok(BaseCredentials::CredentialProcess {
             profile: name,
-            command,
+            command: SecretString::new(command),
             account_id: opt(profile, "aws_account_id"),
         });
     }
@@ -689,5 +690,17 @@ mod tests {
             !text.contains("VERYSECRET") && !text.contains("TOKENVALUE"),
             "{text}"
         );
+        let set = profile::parse(
+            "[default]\ncredential_process = helper --token PROCESSTOKEN\n",
+            "",
+        )
+        .unwrap();
+        let chain = resolve(&set, "default").unwrap();
+        let text = format!("{chain:?}");
+        assert!(!text.contains("PROCESSTOKEN"), "{text}");
+        let BaseCredentials::CredentialProcess { command, .. } = chain.base else {
+            panic!("{text}");
+        };
+        assert_eq!(command.expose(), "helper --token PROCESSTOKEN");
     }
 }

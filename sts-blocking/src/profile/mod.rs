@@ -67,8 +67,16 @@ impl fmt::Display for FileKind {
     }
 }
 
-/// Property names whose values are never shown by `Debug`.
-const SECRET_KEYS: &[&str] = &["aws_secret_access_key", "aws_session_token"];
+/// Property names whose values are never shown by `Debug`: the secret
+/// key, the session token under both its names (botocore still reads the
+/// legacy `aws_security_token`, and tools such as saml2aws write it), and
+/// `credential_process`, whose command line often carries a token.
+const SECRET_KEYS: &[&str] = &[
+    "aws_secret_access_key",
+    "aws_session_token",
+    "aws_security_token",
+    "credential_process",
+];
 
 /// What a section is. The order is the order of a [`ProfileSet`]'s
 /// sections, so that the kinds a set keeps come first and the two that
@@ -837,13 +845,16 @@ mod tests {
     fn debug_hides_secret_values() {
         let set = parse(
             "[profile a]\nregion = eu-west-1\n",
-            "[a]\naws_secret_access_key = VERYSECRET\naws_session_token = TOKENVALUE\n",
+            "[a]\naws_secret_access_key = VERYSECRET\naws_session_token = TOKENVALUE\n\
+             [b]\naws_security_token = LEGACYTOKEN\n\
+             credential_process = env HELPER_TOKEN=PROCESSTOKEN helper\n",
         )
         .unwrap();
         let text = format!("{set:?}");
         assert!(text.contains("eu-west-1"), "{text}");
-        assert!(!text.contains("VERYSECRET"), "{text}");
-        assert!(!text.contains("TOKENVALUE"), "{text}");
+        for secret in ["VERYSECRET", "TOKENVALUE", "LEGACYTOKEN", "PROCESSTOKEN"] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
     }
 
     #[test]

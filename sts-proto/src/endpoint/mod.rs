@@ -503,10 +503,22 @@ fn redact_userinfo(endpoint: &str) -> String {
     }
 }
 
-/// `endpoint` as an error may quote it: userinfo hidden
-/// ([`redact_userinfo`]), and any query or fragment too, since either can
-/// carry a token (`?X-Amz-Security-Token=…`, `#access_token=…`).
-fn redact_for_errors(endpoint: &str) -> String {
+/// `endpoint` as an error or a log line may quote it: userinfo hidden
+/// (everything between `scheme://` and the last `@`, since a password can
+/// hold `/`, `?` or `#`), and any query or fragment too, since either can
+/// carry a token (`?X-Amz-Security-Token=…`, `#access_token=…`). For the
+/// URLs of other services a driver calls (instance metadata, an SSO
+/// portal), so that their errors follow the same rule as this module's.
+///
+/// ```
+/// use sts_proto::endpoint::redact_for_errors;
+///
+/// assert_eq!(
+///     redact_for_errors("http://user:pa/ss@169.254.169.254/latest?t=1"),
+///     "http://***@169.254.169.254/latest?***"
+/// );
+/// ```
+pub fn redact_for_errors(endpoint: &str) -> String {
     let mut text = redact_userinfo(endpoint);
     if let Some(cut) = text.find(['?', '#']) {
         text.truncate(cut);

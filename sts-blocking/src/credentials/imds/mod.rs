@@ -212,14 +212,14 @@ impl ImdsProvider {
                     CredentialsErrorKind::NotConfigured,
                     format!(
                         "the instance has no IAM role (GET {} answered 404)",
-                        session.url(ROLE_PATH)
+                        session.shown_url(ROLE_PATH)
                     ),
                 ));
             }
             status => {
                 return Err(failed(format!(
                     "GET {} answered with status {status}",
-                    session.url(ROLE_PATH)
+                    session.shown_url(ROLE_PATH)
                 )));
             }
         }
@@ -242,7 +242,7 @@ impl ImdsProvider {
                 DocumentError::Expired { .. } => CredentialsErrorKind::Expired,
                 _ => CredentialsErrorKind::Failed,
             };
-            Failure::Answered(kind, format!("GET {}: {e}", session.url(&path)))
+            Failure::Answered(kind, format!("GET {}: {e}", session.shown_url(&path)))
         })
     }
 

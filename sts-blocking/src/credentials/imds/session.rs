@@ -73,6 +73,12 @@ impl Session<'_> {
         )
     }
 
+    /// [`url`](Self::url) as errors show it: without the endpoint's user
+    /// information, which a configured endpoint may carry.
+    pub(crate) fn shown_url(&self, path: &str) -> String {
+        sts_proto::endpoint::redact_for_errors(&self.url(path))
+    }
+
     /// [`url`](Self::url) as a URI. The endpoint was checked and the paths
     /// are fixed or checked, so this fails only on a bug.
     fn uri(&self, path: &str) -> Result<http::Uri, Failure> {
