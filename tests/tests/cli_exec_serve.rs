@@ -100,6 +100,37 @@ fn exec_gives_the_child_temporary_credentials_and_passes_its_status_through() {
     );
 }
 
+/// The child's command line is its own: flags the tool reads before
+/// parsing its own (a parameters document, an input skeleton) are left
+/// alone after `--`, so `sts exec -- aws sts …` hands them to the child.
+#[test]
+fn exec_leaves_the_childs_flags_alone() {
+    let moto = Moto::shared_auth();
+    let o = run(sts(
+        moto,
+        &[
+            "exec",
+            "--role-arn",
+            &moto.role_arn,
+            "--",
+            "sh",
+            "-c",
+            "echo \"$*\"",
+            "child",
+            "assume-role",
+            "--cli-input-json",
+            "{\"RoleArn\":\"arn:aws:iam::123456789012:role/child\"}",
+            "--generate-cli-skeleton",
+        ],
+    ));
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "assume-role --cli-input-json {\"RoleArn\":\"arn:aws:iam::123456789012:role/child\"} \
+         --generate-cli-skeleton\n"
+    );
+}
+
 /// A running `sts serve` and what it printed.
 struct Served {
     child: Child,

@@ -2,6 +2,16 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// The arguments the tool reads itself: those before the first `--`.
+/// After it come the command `sts exec` and `sts serve --exec` run, with
+/// its own arguments, which the scans before clap (parameter documents,
+/// input skeletons) must leave alone: `sts exec -- aws sts assume-role
+/// --cli-input-json file://p.json` hands the child its document.
+pub(crate) fn own(args: &[std::ffi::OsString]) -> &[std::ffi::OsString] {
+    let end = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    args.get(..end).unwrap_or_default()
+}
+
 /// Talk to AWS STS without an async runtime.
 #[derive(Debug, Parser)]
 #[command(name = "sts", version, about, max_term_width = 100)]

@@ -36,13 +36,17 @@ pub(crate) fn expand(
     mut args: Vec<OsString>,
     cmd: &clap::Command,
 ) -> Result<Vec<OsString>, Failure> {
-    let Some((at, flag)) = args.iter().enumerate().find_map(|(i, a)| {
-        let a = a.to_str()?;
-        [JSON, YAML]
-            .into_iter()
-            .find(|f| a == *f || a.starts_with(&format!("{f}=")))
-            .map(|f| (i, f))
-    }) else {
+    let Some((at, flag)) = crate::args::own(&args)
+        .iter()
+        .enumerate()
+        .find_map(|(i, a)| {
+            let a = a.to_str()?;
+            [JSON, YAML]
+                .into_iter()
+                .find(|f| a == *f || a.starts_with(&format!("{f}=")))
+                .map(|f| (i, f))
+        })
+    else {
         return Ok(args);
     };
     let bad = |why: String| bad(flag, why);
@@ -66,14 +70,20 @@ pub(crate) fn expand(
             "expected an object (mapping) of the operation's parameters".into(),
         ));
     };
-    let Some((sub_at, sub)) = args.iter().enumerate().skip(1).find_map(|(i, a)| {
-        let a = a.to_str()?;
-        cmd.find_subcommand(a).map(|s| (i, s))
-    }) else {
+    let Some((sub_at, sub)) =
+        crate::args::own(&args)
+            .iter()
+            .enumerate()
+            .skip(1)
+            .find_map(|(i, a)| {
+                let a = a.to_str()?;
+                cmd.find_subcommand(a).map(|s| (i, s))
+            })
+    else {
         return Err(bad("needs a subcommand".into()));
     };
     let given = |long: &str| {
-        args.iter().any(|a| {
+        crate::args::own(&args).iter().any(|a| {
             a.to_str().is_some_and(|a| {
                 a.strip_prefix("--")
                     .is_some_and(|rest| rest == long || rest.starts_with(&format!("{long}=")))

@@ -21,6 +21,7 @@ fn squash(name: &str) -> String {
 
 /// The input skeleton, if the command line asks for one.
 pub(crate) fn input(args: &[OsString], cmd: &clap::Command) -> Option<Result<String, Failure>> {
+    let args = crate::args::own(args);
     let at = args.iter().position(|a| {
         a.to_str()
             .is_some_and(|a| a == FLAG || a.starts_with(&format!("{FLAG}=")))
