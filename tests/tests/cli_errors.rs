@@ -134,7 +134,8 @@ fn errors_give_one_line_and_the_documented_exit_status() {
     assert_eq!(o.status.code(), Some(253), "{o:?}");
     assert_eq!(server.requests_seen(), 0);
 
-    // env output of an operation without credentials is a usage error.
+    // env output of an operation without credentials is a usage error,
+    // found before anything is sent.
     let server = FaultServer::start(vec![Step::xml(200, canned::caller_identity("arn:x"))]);
     let url = server.url();
     let o = sts(
@@ -148,6 +149,33 @@ fn errors_give_one_line_and_the_documented_exit_status() {
         &KEYS,
     );
     assert!(usage_error(&o).contains("--output"));
+    assert_eq!(server.requests_seen(), 0);
+
+    // So is --query with env output: the MFA code is not used up on a
+    // call whose answer could not be printed.
+    let server = FaultServer::start(vec![Step::xml(
+        200,
+        canned::success("GetSessionToken", canned::credentials()),
+    )]);
+    let url = server.url();
+    let o = sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "get-session-token",
+            "--serial-number",
+            "arn:aws:iam::123456789012:mfa/u",
+            "--token-code",
+            "123456",
+            "--output",
+            "env",
+            "--query",
+            "Credentials",
+        ],
+        &KEYS,
+    );
+    assert!(usage_error(&o).contains("--query"));
+    assert_eq!(server.requests_seen(), 0);
 }
 
 #[test]

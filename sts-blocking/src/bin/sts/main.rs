@@ -134,8 +134,36 @@ fn main() -> ExitCode {
 
 /// The output format and `--query`, checked as [`print()`] will use them.
 fn check_output_options(global: &Global) -> Result<(), Failure> {
-    setup::output(global)?;
+    let output = setup::output(global)?;
     global.query.as_deref().map(Query::compile).transpose()?;
+    if matches!(output, Output::Env | Output::CredentialProcess) && global.query.is_some() {
+        return Err(Failure::Usage(
+            "argument --query: env and credential-process output print credentials \
+             only; --query applies to json, text, table, yaml and yaml-stream"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+fn no_credentials_to_print() -> Failure {
+    Failure::Usage(
+        "argument --output: env and credential-process need an operation that returns \
+         credentials"
+            .into(),
+    )
+}
+
+/// `--output env` and `credential-process` for an operation, refused
+/// before the call when its output holds no credentials.
+pub(crate) fn check_credentials_output(
+    global: &Global,
+    gives_credentials: bool,
+) -> Result<(), Failure> {
+    let output = setup::output(global)?;
+    if matches!(output, Output::Env | Output::CredentialProcess) && !gives_credentials {
+        return Err(no_credentials_to_print());
+    }
     Ok(())
 }
 
@@ -162,19 +190,11 @@ pub(crate) fn print(
         Output::Yaml => Ok(yaml::yaml(&doc)),
         Output::YamlStream => Ok(yaml::yaml_stream(&doc)),
         Output::Env | Output::CredentialProcess => {
-            if query.is_some() {
-                return Err(Failure::Usage(
-                    "argument --query: env and credential-process output print credentials \
-                     only; --query applies to json, text, table, yaml and yaml-stream"
-                        .into(),
-                ));
-            }
+            // A call gets here only with credentials and without a query
+            // (both refused before it); the output skeleton has none.
+            check_output_options(global)?;
             let Some(c) = rendered.credentials else {
-                return Err(Failure::Usage(
-                    "argument --output: env and credential-process need an operation that \
-                     returns credentials"
-                        .into(),
-                ));
+                return Err(no_credentials_to_print());
             };
             Ok(if output == Output::Env {
                 render::env(&c)

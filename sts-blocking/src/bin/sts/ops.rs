@@ -132,7 +132,7 @@ where
     O: Render,
 {
     let valid = op.validate().map_err(Error::from);
-    run(cli, Op::ACTION, valid, &|client| {
+    run(cli, Op::ACTION, valid, O::CREDENTIALS, &|client| {
         method(client, op).map(|output| output.render())
     })
 }
@@ -142,10 +142,12 @@ fn run(
     cli: &Cli,
     action: &'static str,
     valid: Result<(), Error>,
+    gives_credentials: bool,
     method: &dyn Fn(&Client) -> Result<Rendered, Error>,
 ) -> Result<String, Failure> {
     let fail = |error: Error| Failure::call(action, error);
     valid.map_err(fail)?;
+    crate::check_credentials_output(&cli.global, gives_credentials)?;
     if cli.global.generate_cli_skeleton.as_deref() == Some("output") {
         let doc = crate::model_help::output_skeleton(action)
             .ok_or_else(|| Failure::Usage("--generate-cli-skeleton: no output skeleton".into()))?;

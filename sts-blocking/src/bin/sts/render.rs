@@ -138,6 +138,12 @@ fn federated_user(u: &Option<FederatedUser>) -> Option<Doc> {
 
 /// Output types the tool can print.
 pub(crate) trait Render {
+    /// Whether the output holds credentials, which `--output env` and
+    /// `--output credential-process` print: known before the call, so that
+    /// those forms are refused for other operations before anything is
+    /// sent (an MFA code used up, a session made, for an error).
+    const CREDENTIALS: bool = false;
+
     fn render(&self) -> Rendered;
 }
 
@@ -156,6 +162,8 @@ fn plain(doc: Doc) -> Rendered {
 }
 
 impl Render for AssumeRoleOutput {
+    const CREDENTIALS: bool = true;
+
     fn render(&self) -> Rendered {
         let doc = Fields::new()
             .obj("Credentials", Some(credentials(&self.credentials)))
@@ -168,6 +176,8 @@ impl Render for AssumeRoleOutput {
 }
 
 impl Render for AssumeRoleWithSamlOutput {
+    const CREDENTIALS: bool = true;
+
     fn render(&self) -> Rendered {
         let doc = Fields::new()
             .obj("Credentials", Some(credentials(&self.credentials)))
@@ -185,6 +195,8 @@ impl Render for AssumeRoleWithSamlOutput {
 }
 
 impl Render for AssumeRoleWithWebIdentityOutput {
+    const CREDENTIALS: bool = true;
+
     fn render(&self) -> Rendered {
         let doc = Fields::new()
             .obj("Credentials", Some(credentials(&self.credentials)))
@@ -203,6 +215,8 @@ impl Render for AssumeRoleWithWebIdentityOutput {
 }
 
 impl Render for AssumeRootOutput {
+    const CREDENTIALS: bool = true;
+
     fn render(&self) -> Rendered {
         let doc = Fields::new()
             .obj("Credentials", Some(credentials(&self.credentials)))
@@ -241,6 +255,8 @@ impl Render for GetCallerIdentityOutput {
 }
 
 impl Render for GetDelegatedAccessTokenOutput {
+    const CREDENTIALS: bool = true;
+
     fn render(&self) -> Rendered {
         let doc = Fields::new()
             .obj("Credentials", Some(credentials(&self.credentials)))
@@ -252,6 +268,8 @@ impl Render for GetDelegatedAccessTokenOutput {
 }
 
 impl Render for GetFederationTokenOutput {
+    const CREDENTIALS: bool = true;
+
     fn render(&self) -> Rendered {
         let doc = Fields::new()
             .obj("Credentials", Some(credentials(&self.credentials)))
@@ -263,6 +281,8 @@ impl Render for GetFederationTokenOutput {
 }
 
 impl Render for GetSessionTokenOutput {
+    const CREDENTIALS: bool = true;
+
     fn render(&self) -> Rendered {
         let doc = Fields::new()
             .obj("Credentials", Some(credentials(&self.credentials)))
