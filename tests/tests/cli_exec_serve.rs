@@ -131,6 +131,69 @@ fn exec_leaves_the_childs_flags_alone() {
     );
 }
 
+/// Flags `exec` and `serve` cannot honour are refused (exit 252, the
+/// flag named), never ignored: nothing runs and nothing is served.
+#[test]
+fn exec_and_serve_refuse_what_they_would_ignore() {
+    let moto = Moto::shared_auth();
+    let refused = |c: Command, flag: &str| {
+        let o = run(c);
+        assert_eq!(o.status.code(), Some(252), "{flag}: {o:?}");
+        assert!(o.stdout.is_empty(), "{flag}: the child ran: {o:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(flag), "{flag}: {err}");
+    };
+    let child = ["--", "sh", "-c", "echo ran"];
+    for flags in [
+        &["--generate-cli-skeleton", "output"][..],
+        &["--query", "Account"],
+        &["--output", "json"],
+    ] {
+        let mut args = vec!["exec"];
+        args.extend_from_slice(flags);
+        args.extend_from_slice(&child);
+        refused(sts(moto, &args), flags[0]);
+    }
+    refused(
+        sts(
+            moto,
+            &["presign", "get-caller-identity", "--output", "text"],
+        ),
+        "--output",
+    );
+    // A session name without a role to name the session of.
+    let mut args = vec!["exec", "--role-session-name", "named"];
+    args.extend_from_slice(&child);
+    refused(sts(moto, &args), "--role-arn");
+    // A lifetime for credentials that are temporary already.
+    let mut args = vec!["exec", "--duration-seconds", "900"];
+    args.extend_from_slice(&child);
+    let mut c = sts(moto, &args);
+    c.env("AWS_SESSION_TOKEN", "a-session-token");
+    refused(c, "--duration-seconds");
+    // A command for serve without --exec to run it.
+    refused(
+        sts(moto, &["serve", "--", "sh", "-c", "echo ran"]),
+        "--exec",
+    );
+    // Credentials that would be refreshed for every request.
+    refused(
+        sts(
+            moto,
+            &[
+                "serve",
+                "--role-arn",
+                &moto.role_arn,
+                "--duration-seconds",
+                "900",
+                "--refresh-before",
+                "900",
+            ],
+        ),
+        "--refresh-before",
+    );
+}
+
 /// A running `sts serve` and what it printed.
 struct Served {
     child: Child,

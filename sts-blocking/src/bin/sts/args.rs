@@ -158,9 +158,10 @@ pub(crate) struct SessionSource {
     /// credentials, exchanged for a session token when they are long-term).
     #[arg(long)]
     pub(crate) role_arn: Option<String>,
-    /// The session name for --role-arn (2 to 64 of `[\w+=,.@-]`).
-    #[arg(long, default_value = "sts-cli")]
-    pub(crate) role_session_name: String,
+    /// The session name for --role-arn (2 to 64 of `[\w+=,.@-]`; default
+    /// `sts-cli`).
+    #[arg(long, requires = "role_arn")]
+    pub(crate) role_session_name: Option<String>,
     /// How long the credentials last, in seconds (900 to 43200; the
     /// operation's default if not given).
     #[arg(long)]
@@ -200,6 +201,7 @@ pub(crate) struct ServeArgs {
     pub(crate) exec: bool,
     /// The command for --exec and its arguments, after `--`.
     #[arg(
+        requires = "exec",
         trailing_var_arg = true,
         allow_hyphen_values = true,
         value_name = "COMMAND"

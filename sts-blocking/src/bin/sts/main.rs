@@ -93,6 +93,10 @@ fn main() -> ExitCode {
         }
     };
     logging::init(cli.global.debug);
+    if let Err(failure) = check_printing_flags(&cli) {
+        eprintln!("{}", failure.message(&cli.global));
+        return ExitCode::from(failure.exit_status());
+    }
     let status = match &cli.command {
         args::Command::Exec(a) => Some(exec::run(&cli.global, a)),
         args::Command::Serve(a) => Some(serve::run(&cli.global, a)),
@@ -130,6 +134,36 @@ fn main() -> ExitCode {
             ExitCode::from(failure.exit_status())
         }
     }
+}
+
+/// `--output`, `--query` and `--generate-cli-skeleton output` given to a
+/// subcommand that prints no call's result (`exec`, `serve`, `presign`,
+/// `eks-token`, `completions`): refused, rather than ignored (`sts exec
+/// --generate-cli-skeleton output -- cmd` would otherwise run `cmd`).
+/// `AWS_DEFAULT_OUTPUT` and a profile's `output` are settings for the
+/// subcommands that print, and do not count.
+fn check_printing_flags(cli: &Cli) -> Result<(), Failure> {
+    let name = match &cli.command {
+        args::Command::Exec(_) => "exec",
+        args::Command::Serve(_) => "serve",
+        args::Command::Presign(_) => "presign",
+        args::Command::EksToken(_) => "eks-token",
+        args::Command::Completions { .. } => "completions",
+        _ => return Ok(()),
+    };
+    let g = &cli.global;
+    let flag = if g.output.is_some() {
+        "--output"
+    } else if g.query.is_some() {
+        "--query"
+    } else if g.generate_cli_skeleton.is_some() {
+        "--generate-cli-skeleton"
+    } else {
+        return Ok(());
+    };
+    Err(Failure::Usage(format!(
+        "argument {flag}: does not apply to `sts {name}`, which prints no call's result"
+    )))
 }
 
 /// The output format and `--query`, checked as [`print()`] will use them.

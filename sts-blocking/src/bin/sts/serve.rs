@@ -77,7 +77,23 @@ pub(crate) fn run(global: &Global, args: &ServeArgs) -> Result<u8, Failure> {
     };
     // Fails now, before anyone is told where to ask, if the credentials
     // cannot be had.
-    source.get()?;
+    let first = source.get()?;
+    // Credentials that are never fresh enough would be fetched again for
+    // every request.
+    let lifetime = first
+        .expiration()
+        .and_then(|e| e.duration_since(SystemTime::now()).ok());
+    if let Some(lifetime) = lifetime
+        && lifetime <= source.refresh_before
+    {
+        return Err(Failure::Usage(format!(
+            "argument --refresh-before: {} s is not less than the credentials' lifetime \
+             ({} s), so every request would fetch new ones; lower it, or give a longer \
+             --duration-seconds",
+            args.refresh_before,
+            lifetime.as_secs()
+        )));
+    }
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, args.port)).map_err(|e| {
         Failure::Config(format!(
             "argument --port: cannot listen on 127.0.0.1:{}: {e}",

@@ -11,11 +11,15 @@ use sts_blocking::sts_proto::ops::{AssumeRole, GetSessionToken};
 use crate::Failure;
 use crate::args::SessionSource;
 
+/// The session name of `--role-arn` without `--role-session-name`.
+const SESSION_NAME: &str = "sts-cli";
+
 /// Temporary credentials from `source`, through `client`.
 pub(crate) fn fresh(client: &Client, source: &SessionSource) -> Result<Credentials, Failure> {
     let at = |f: Failure| f.at(&client.endpoint().url);
     if let Some(role) = &source.role_arn {
-        let mut op = AssumeRole::new(role, &source.role_session_name);
+        let name = source.role_session_name.as_deref().unwrap_or(SESSION_NAME);
+        let mut op = AssumeRole::new(role, name);
         op.duration_seconds = source.duration_seconds;
         op.validate()
             .map_err(|e| Failure::call(AssumeRole::ACTION, e))?;
@@ -28,6 +32,15 @@ pub(crate) fn fresh(client: &Client, source: &SessionSource) -> Result<Credentia
         .credentials()
         .map_err(|e| Failure::call(GetSessionToken::ACTION, e))?;
     if own.session_token().is_some() {
+        // Handed on as they are: nothing could give them another lifetime.
+        if source.duration_seconds.is_some() {
+            return Err(Failure::Usage(
+                "argument --duration-seconds: the credentials are temporary already (they \
+                 have a session token), so their lifetime cannot be chosen; give --role-arn \
+                 to assume a role for that long"
+                    .into(),
+            ));
+        }
         return Ok((*own).clone());
     }
     let mut op = GetSessionToken::new();
