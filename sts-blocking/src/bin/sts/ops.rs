@@ -15,13 +15,16 @@ pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
     let g = &cli.global;
     match &cli.command {
         Command::AssumeRole(a) => {
-            let mut op = AssumeRole::new(value("role-arn", &a.role_arn)?, &a.role_session_name);
+            let mut op = AssumeRole::new(
+                value("role-arn", &a.role_arn)?,
+                value("role-session-name", &a.role_session_name)?,
+            );
             op.session_policy = session_policy(&a.session_policy)?;
             op.duration_seconds = a.duration_seconds;
             op.session_tags = session_tags(&a.session_tags)?;
             op.external_id = opt("external-id", &a.external_id)?;
-            op.mfa = mfa(&a.mfa);
-            op.source_identity = a.source_identity.clone();
+            op.mfa = mfa(&a.mfa)?;
+            op.source_identity = opt("source-identity", &a.source_identity)?;
             op.provided_contexts = provided_contexts(&a.provided_contexts)?;
             call(cli, &op, Client::assume_role)
         }
@@ -38,10 +41,10 @@ pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
         Command::AssumeRoleWithWebIdentity(a) => {
             let mut op = AssumeRoleWithWebIdentity::new(
                 value("role-arn", &a.role_arn)?,
-                &a.role_session_name,
+                value("role-session-name", &a.role_session_name)?,
                 value("web-identity-token", &a.web_identity_token)?,
             );
-            op.provider_id = a.provider_id.clone();
+            op.provider_id = opt("provider-id", &a.provider_id)?;
             op.session_policy = session_policy(&a.session_policy)?;
             op.duration_seconds = a.duration_seconds;
             call(cli, &op, Client::assume_role_with_web_identity)
@@ -57,7 +60,7 @@ pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
                 .map(|s| member("task-policy-arn", s, "arn"))
                 .transpose()?
                 .unwrap_or_default();
-            let mut op = AssumeRoot::new(&a.target_principal, arn);
+            let mut op = AssumeRoot::new(value("target-principal", &a.target_principal)?, arn);
             op.duration_seconds = a.duration_seconds;
             call(cli, &op, Client::assume_root)
         }
@@ -67,7 +70,7 @@ pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
         }
         Command::GetAccessKeyInfo(a) => call(
             cli,
-            &GetAccessKeyInfo::new(&a.access_key_id),
+            &GetAccessKeyInfo::new(value("access-key-id", &a.access_key_id)?),
             Client::get_access_key_info,
         ),
         Command::GetCallerIdentity => call(cli, &GetCallerIdentity::new(), |c, _| {
@@ -78,7 +81,7 @@ pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
             call(cli, &op, Client::get_delegated_access_token)
         }
         Command::GetFederationToken(a) => {
-            let mut op = GetFederationToken::new(&a.name);
+            let mut op = GetFederationToken::new(value("name", &a.name)?);
             op.session_policy = session_policy(&a.session_policy)?;
             op.duration_seconds = a.duration_seconds;
             op.tags = tags(&a.tags)?;
@@ -87,15 +90,20 @@ pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
         Command::GetSessionToken(a) => {
             let mut op = GetSessionToken::new();
             op.duration_seconds = a.duration_seconds;
-            op.mfa = mfa(&a.mfa);
+            op.mfa = mfa(&a.mfa)?;
             call(cli, &op, Client::get_session_token)
         }
         Command::GetWebIdentityToken(a) => {
+            let audience = a
+                .audience
+                .iter()
+                .map(|v| value("audience", v))
+                .collect::<Result<Vec<_>, _>>()?;
             let mut op = GetWebIdentityToken::new(
-                a.audience.first().cloned().unwrap_or_default(),
-                &a.signing_algorithm,
+                audience.first().cloned().unwrap_or_default(),
+                value("signing-algorithm", &a.signing_algorithm)?,
             );
-            op.audience = a.audience.clone();
+            op.audience = audience;
             op.duration_seconds = a.duration_seconds;
             op.tags = tags(&a.tags)?;
             call(cli, &op, Client::get_web_identity_token)
@@ -181,17 +189,21 @@ fn session_policy(args: &SessionPolicyArgs) -> Result<SessionPolicy, UsageError>
     Ok(group)
 }
 
-fn mfa(args: &MfaArgs) -> Mfa {
+fn mfa(args: &MfaArgs) -> Result<Mfa, UsageError> {
     let mut group = Mfa::default();
-    group.serial_number = args.serial_number.clone();
-    group.token_code = args.token_code.clone().map(Into::into);
-    group
+    group.serial_number = opt("serial-number", &args.serial_number)?;
+    group.token_code = opt("token-code", &args.token_code)?.map(Into::into);
+    Ok(group)
 }
 
 fn session_tags(args: &SessionTagsArgs) -> Result<SessionTags, UsageError> {
     let mut group = SessionTags::default();
     group.tags = tags(&args.tags)?;
-    group.transitive_tag_keys = args.transitive_tag_keys.clone();
+    group.transitive_tag_keys = args
+        .transitive_tag_keys
+        .iter()
+        .map(|k| value("transitive-tag-keys", k))
+        .collect::<Result<_, _>>()?;
     Ok(group)
 }
 

@@ -1,6 +1,8 @@
 //! The AWS CLI's parameter syntax: shorthand `Key=a,Value=b`, the same as
 //! JSON (`[{"Key":"a","Value":"b"}]`), and `file://` values.
 
+use std::io::Read;
+
 use serde_json::Value;
 
 /// A usage error, reported with exit status 2.
@@ -9,13 +11,27 @@ pub(crate) struct UsageError(pub(crate) String);
 
 /// A value, or the contents of the file it names with `file://`.
 pub(crate) fn value(flag: &str, raw: &str) -> Result<String, UsageError> {
-    match raw.strip_prefix("file://") {
-        Some(path) => std::fs::read_to_string(path)
-            .map(|s| s.trim_end_matches(['\n', '\r']).to_owned())
-            .map_err(|e| UsageError(format!("--{flag}: cannot read {path}: {e}"))),
-        None => Ok(raw.to_owned()),
+    let Some(path) = raw.strip_prefix("file://") else {
+        return Ok(raw.to_owned());
+    };
+    let cannot =
+        |why: &dyn std::fmt::Display| UsageError(format!("--{flag}: cannot read {path}: {why}"));
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_VALUE + 1).read_to_string(&mut text))
+        .map_err(|e| cannot(&e))?;
+    if text.len() as u64 > MAX_FILE_VALUE {
+        return Err(cannot(&format_args!(
+            "it is longer than {MAX_FILE_VALUE} bytes, more than any parameter takes"
+        )));
     }
+    Ok(text.trim_end_matches(['\n', '\r']).to_owned())
 }
+
+/// The longest `file://` value read: above the largest parameter STS
+/// takes (a SAML assertion, up to 100,000 characters), and a bound on what
+/// a wrong path (`/dev/zero`, a log file) can make the tool read.
+const MAX_FILE_VALUE: u64 = 1 << 20;
 
 /// An optional value, with `file://` support.
 pub(crate) fn opt(flag: &str, raw: &Option<String>) -> Result<Option<String>, UsageError> {
@@ -30,39 +46,44 @@ pub(crate) fn structures(
     members: &[&str],
 ) -> Result<Vec<Vec<(String, String)>>, UsageError> {
     let bad = |why: String| UsageError(format!("--{flag}: {why}"));
-    if let [one] = args {
-        let one = value(flag, one)?;
-        if one.trim_start().starts_with('[') || one.trim_start().starts_with('{') {
-            let parsed: Value =
-                serde_json::from_str(&one).map_err(|e| bad(format!("invalid JSON: {e}")))?;
-            let items = match parsed {
-                Value::Array(items) => items,
-                obj @ Value::Object(_) => vec![obj],
-                _ => return Err(bad("expected a JSON list of objects".into())),
-            };
-            return items
-                .into_iter()
-                .map(|item| {
-                    let Value::Object(map) = item else {
-                        return Err(bad("expected a JSON list of objects".into()));
-                    };
-                    map.into_iter()
-                        .map(|(k, v)| {
-                            let member = canonical(&k, members).ok_or_else(|| {
-                                bad(format!(
-                                    "unknown member {k:?}; expected {}",
-                                    members.join(", ")
-                                ))
-                            })?;
-                            match v {
-                                Value::String(s) => Ok((member, s)),
-                                other => Ok((member, other.to_string())),
-                            }
-                        })
-                        .collect()
-                })
-                .collect();
-        }
+    // Each argument may be `file://path`, whose text is then read as the
+    // argument would be: shorthand, or the one JSON list.
+    let args = args
+        .iter()
+        .map(|arg| value(flag, arg))
+        .collect::<Result<Vec<_>, _>>()?;
+    if let [one] = args.as_slice()
+        && (one.trim_start().starts_with('[') || one.trim_start().starts_with('{'))
+    {
+        let parsed: Value =
+            serde_json::from_str(one).map_err(|e| bad(format!("invalid JSON: {e}")))?;
+        let items = match parsed {
+            Value::Array(items) => items,
+            obj @ Value::Object(_) => vec![obj],
+            _ => return Err(bad("expected a JSON list of objects".into())),
+        };
+        return items
+            .into_iter()
+            .map(|item| {
+                let Value::Object(map) = item else {
+                    return Err(bad("expected a JSON list of objects".into()));
+                };
+                map.into_iter()
+                    .map(|(k, v)| {
+                        let member = canonical(&k, members).ok_or_else(|| {
+                            bad(format!(
+                                "unknown member {k:?}; expected {}",
+                                members.join(", ")
+                            ))
+                        })?;
+                        match v {
+                            Value::String(s) => Ok((member, s)),
+                            other => Ok((member, other.to_string())),
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
     }
     args.iter()
         .map(|arg| {

@@ -1,0 +1,247 @@
+//! Every parameter of every operation subcommand reaches the wire, given
+//! plainly or as `file://path` (the AWS CLI reads any parameter from a
+//! file that way): each case gives each of its flags from a file, and the
+//! request must carry each file's value.
+
+mod cli_support;
+
+use std::path::PathBuf;
+
+use cli_support::*;
+use sts_tests::{FaultServer, Step, canned};
+
+/// One subcommand: its flags (each value is written to a file and given
+/// as `file://`), and what the form body must then hold.
+struct Case {
+    subcommand: &'static str,
+    flags: &'static [(&'static str, &'static str)],
+    sent: &'static [&'static str],
+}
+
+const CASES: &[Case] = &[
+    Case {
+        subcommand: "assume-role",
+        flags: &[
+            ("--role-arn", "arn:aws:iam::123456789012:role/r"),
+            ("--role-session-name", "from-file"),
+            ("--serial-number", "arn:aws:iam::123456789012:mfa/u"),
+            ("--token-code", "123456"),
+            ("--source-identity", "alice"),
+            ("--external-id", "ext-1"),
+            ("--policy", r#"{"Version":"2012-10-17"}"#),
+            ("--transitive-tag-keys", "Project"),
+            ("--tags", "Key=Project,Value=Unicorn"),
+            (
+                "--policy-arns",
+                "arn=arn:aws:iam::aws:policy/ReadOnlyAccess",
+            ),
+        ],
+        sent: &[
+            "RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fr",
+            "RoleSessionName=from-file",
+            "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fu",
+            "TokenCode=123456",
+            "SourceIdentity=alice",
+            "ExternalId=ext-1",
+            "Policy=%7B%22Version%22%3A%222012-10-17%22%7D",
+            "TransitiveTagKeys.member.1=Project",
+            "Tags.member.1.Value=Unicorn",
+            "PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess",
+        ],
+    },
+    Case {
+        subcommand: "assume-role-with-saml",
+        flags: &[
+            ("--role-arn", "arn:aws:iam::123456789012:role/r"),
+            (
+                "--principal-arn",
+                "arn:aws:iam::123456789012:saml-provider/p",
+            ),
+            ("--saml-assertion", "PHNhbWw+"),
+            ("--policy", r#"{"Version":"2012-10-17"}"#),
+            ("--duration-seconds", "1800"),
+        ],
+        sent: &[
+            "PrincipalArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Asaml-provider%2Fp",
+            "SAMLAssertion=PHNhbWw%2B",
+            "Policy=%7B%22Version%22%3A%222012-10-17%22%7D",
+            "DurationSeconds=1800",
+        ],
+    },
+    Case {
+        subcommand: "assume-role-with-web-identity",
+        flags: &[
+            ("--role-arn", "arn:aws:iam::123456789012:role/r"),
+            ("--role-session-name", "web-file"),
+            ("--web-identity-token", "eyJ0.eyJ1.c2ln"),
+            ("--provider-id", "www.amazon.com"),
+            (
+                "--policy-arns",
+                "arn=arn:aws:iam::aws:policy/ReadOnlyAccess",
+            ),
+            ("--duration-seconds", "1800"),
+        ],
+        sent: &[
+            "RoleSessionName=web-file",
+            "WebIdentityToken=eyJ0.eyJ1.c2ln",
+            "ProviderId=www.amazon.com",
+            "PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess",
+            "DurationSeconds=1800",
+        ],
+    },
+    Case {
+        subcommand: "assume-root",
+        flags: &[
+            ("--target-principal", "111122223333"),
+            (
+                "--task-policy-arn",
+                "arn=arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials",
+            ),
+            ("--duration-seconds", "600"),
+        ],
+        sent: &[
+            "TargetPrincipal=111122223333",
+            "TaskPolicyArn.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2Froot-task%2FIAMAuditRootUserCredentials",
+            "DurationSeconds=600",
+        ],
+    },
+    Case {
+        subcommand: "get-federation-token",
+        flags: &[
+            ("--name", "fed-file"),
+            ("--policy", r#"{"Version":"2012-10-17"}"#),
+            ("--tags", "Key=Team,Value=Blue"),
+            ("--duration-seconds", "1800"),
+        ],
+        sent: &[
+            "Name=fed-file",
+            "Policy=%7B%22Version%22%3A%222012-10-17%22%7D",
+            "Tags.member.1.Key=Team",
+            "DurationSeconds=1800",
+        ],
+    },
+    Case {
+        subcommand: "get-session-token",
+        flags: &[
+            ("--serial-number", "arn:aws:iam::123456789012:mfa/u"),
+            ("--token-code", "654321"),
+            ("--duration-seconds", "1800"),
+        ],
+        sent: &[
+            "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fu",
+            "TokenCode=654321",
+            "DurationSeconds=1800",
+        ],
+    },
+    Case {
+        subcommand: "get-web-identity-token",
+        flags: &[
+            ("--audience", "https://api.example.com"),
+            ("--signing-algorithm", "ES384"),
+            ("--tags", "Key=Team,Value=Blue"),
+            ("--duration-seconds", "300"),
+        ],
+        sent: &[
+            "Audience.member.1=https%3A%2F%2Fapi.example.com",
+            "SigningAlgorithm=ES384",
+            "Tags.member.1.Value=Blue",
+            "DurationSeconds=300",
+        ],
+    },
+    Case {
+        subcommand: "get-access-key-info",
+        flags: &[("--access-key-id", "AKIAIOSFODNN7EXAMPLE")],
+        sent: &["AccessKeyId=AKIAIOSFODNN7EXAMPLE"],
+    },
+    Case {
+        subcommand: "decode-authorization-message",
+        flags: &[("--encoded-message", "encoded-from-file")],
+        sent: &["EncodedMessage=encoded-from-file"],
+    },
+    Case {
+        subcommand: "get-delegated-access-token",
+        flags: &[("--trade-in-token", "trade-in-from-file")],
+        sent: &["TradeInToken=trade-in-from-file"],
+    },
+];
+
+/// `value` in a file of its own under `dir`, named after `flag`, with a
+/// trailing newline as an editor leaves it.
+fn in_file(dir: &std::path::Path, flag: &str, value: &str) -> String {
+    let path: PathBuf = dir.join(flag.trim_start_matches('-'));
+    std::fs::write(&path, format!("{value}\n")).unwrap();
+    format!("file://{}", path.display())
+}
+
+#[test]
+fn every_parameter_is_sent_and_may_come_from_a_file() {
+    for case in CASES {
+        let dir = own_dir(&format!("file-values-{}", case.subcommand));
+        // Integers are typed (clap parses them), so they go plainly.
+        let mut args: Vec<String> = vec![case.subcommand.to_owned()];
+        for (flag, value) in case.flags {
+            args.push((*flag).to_owned());
+            if *flag == "--duration-seconds" {
+                args.push((*value).to_owned());
+            } else {
+                args.push(in_file(&dir, flag, value));
+            }
+        }
+        // Any answer: what is checked is what was sent.
+        let server = FaultServer::start(vec![Step::xml(200, canned::caller_identity("arn:x"))]);
+        let url = server.url();
+        let mut full = vec!["--endpoint-url", url.as_str(), "--region", "us-east-1"];
+        full.extend(args.iter().map(String::as_str));
+        let o = sts(&full, &KEYS);
+        let requests = server.requests();
+        assert_eq!(
+            requests.len(),
+            1,
+            "{}: {}",
+            case.subcommand,
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let sent = requests[0].body_text();
+        assert_sent(&sent, case.sent);
+        assert!(!sent.contains("file%3A"), "{}: {sent}", case.subcommand);
+    }
+}
+
+/// A `file://` value is read up to a bound, so a wrong path (a device, a
+/// log) cannot make the tool read without end.
+#[test]
+fn a_file_value_is_bounded() {
+    let dir = own_dir("file-values-bound");
+    let big = dir.join("big");
+    std::fs::write(&big, vec![b'a'; (1 << 20) + 1]).unwrap();
+    let server = FaultServer::start(vec![]);
+    let url = server.url();
+    let arg = format!("file://{}", big.display());
+    let o = sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "decode-authorization-message",
+            "--encoded-message",
+            &arg,
+        ],
+        &KEYS,
+    );
+    let err = usage_error(&o);
+    assert!(
+        err.contains("--encoded-message") && err.contains("longer than"),
+        "{err}"
+    );
+    assert_eq!(server.requests_seen(), 0);
+    let o = sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "decode-authorization-message",
+            "--encoded-message",
+            "file:///dev/zero",
+        ],
+        &KEYS,
+    );
+    assert!(usage_error(&o).contains("longer than"));
+}
