@@ -122,6 +122,14 @@ fn presign_and_eks_token_verify_with_the_same_credentials() {
     let url = url.trim();
     assert_presigned_caller_identity(url, "eu-west-1", 300);
     assert_eq!(verify_presigned(url, secret, &[]), "ok");
+    // Outside 1 to 604800 seconds: the command line is wrong (252).
+    for bad in ["0", "604801"] {
+        let o = sts(
+            &["presign", "get-caller-identity", "--expires-in", bad],
+            &KEYS,
+        );
+        assert!(usage_error(&o).contains("--expires-in"), "{bad}");
+    }
 
     let doc = stdout(&sts(
         &[

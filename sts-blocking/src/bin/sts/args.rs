@@ -214,7 +214,8 @@ pub(crate) enum PresignCommand {
     /// A presigned GetCallerIdentity URL (as EKS and Vault use).
     GetCallerIdentity {
         /// Seconds the URL stays valid, 1 to 604800.
-        #[arg(long, default_value_t = 900)]
+        #[arg(long, default_value_t = 900,
+              value_parser = clap::value_parser!(u64).range(1..=604_800))]
         expires_in: u64,
     },
 }
