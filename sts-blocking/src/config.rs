@@ -313,6 +313,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Time the default transport's connection may stay silent: each read
+    /// and write must finish within it (default: none, only the attempt's
+    /// limit). See [`UreqSettings::read_timeout`].
+    pub fn read_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.transport_settings.read_timeout = timeout;
+        self
+    }
+
     /// Time allowed for one attempt, connection included (default 10 s).
     pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.attempt_timeout = timeout;

@@ -27,6 +27,12 @@ pub const DEFAULT_MAX_BODY_BYTES: u64 = 1024 * 1024;
 pub struct UreqSettings {
     /// Time allowed to open a connection (DNS, TCP and TLS).
     pub connect_timeout: Option<Duration>,
+    /// Time a connection may stay silent: each read (and each write) of
+    /// the exchange, TLS handshake included, must finish within it, as
+    /// botocore's `read_timeout` has it. `None` (the default): only the
+    /// attempt's own limit applies, which also bounds a server that
+    /// trickles its answer a byte at a time.
+    pub read_timeout: Option<Duration>,
     /// Largest response body read.
     pub max_body_bytes: u64,
     /// Which requests go through which proxy. The default reads the
@@ -51,6 +57,7 @@ impl Default for UreqSettings {
     fn default() -> Self {
         Self {
             connect_timeout: Some(Duration::from_secs(3)),
+            read_timeout: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             proxy: ProxyConfig::from_env_or_refuse(&ProcessEnv),
             ca_bundle: None,
@@ -118,6 +125,8 @@ impl UreqTransport {
                 .max_redirects(0)
                 .user_agent(AutoHeaderValue::None)
                 .timeout_connect(bounded_timeout(settings.connect_timeout))
+                .timeout_per_read(bounded_timeout(settings.read_timeout))
+                .timeout_per_write(bounded_timeout(settings.read_timeout))
                 .proxy(proxy)
                 .max_idle_connections_per_host(32)
                 .tls_config(tls.clone())

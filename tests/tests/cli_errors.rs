@@ -121,9 +121,9 @@ fn errors_give_one_line_and_the_documented_exit_status() {
     assert_eq!(
         err,
         format!(
-            "Read timeout on endpoint URL: \"{url}/\": no complete response within 1 s \
-             (each attempt) when calling the GetCallerIdentity operation; \
-             --cli-read-timeout changes the limit\n"
+            "Read timeout on endpoint URL: \"{url}/\": the connection was silent for 1 s \
+             when calling the GetCallerIdentity operation; --cli-read-timeout changes the \
+             limit\n"
         )
     );
 
@@ -176,6 +176,59 @@ fn errors_give_one_line_and_the_documented_exit_status() {
     );
     assert!(usage_error(&o).contains("--query"));
     assert_eq!(server.requests_seen(), 0);
+}
+
+/// A listener whose queue of connections waiting to be accepted is full,
+/// and the connections that fill it: a new connection to it hangs (the
+/// kernel drops its SYN), as to a host that does not answer.
+fn unanswering_listener() -> (std::net::TcpListener, Vec<std::net::TcpStream>, String) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut held = Vec::new();
+    for _ in 0..2000 {
+        match std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_millis(300)) {
+            Ok(stream) => held.push(stream),
+            Err(_) => return (listener, held, format!("http://{addr}")),
+        }
+    }
+    panic!("the listener's queue never filled");
+}
+
+/// `--cli-connect-timeout` is the limit on opening a connection, whatever
+/// the read limit: a connection that cannot be opened times out after the
+/// connect limit, even when it is longer than the read limit (the read
+/// limit used to cut it short).
+#[test]
+fn the_connect_limit_is_its_own() {
+    let (_listener, _held, url) = unanswering_listener();
+    let started = std::time::Instant::now();
+    let o = sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "--cli-connect-timeout",
+            "4",
+            "--cli-read-timeout",
+            "1",
+            "get-caller-identity",
+        ],
+        &[KEYS[0], KEYS[1], ("AWS_MAX_ATTEMPTS", "1")],
+    );
+    let took = started.elapsed();
+    assert_eq!(o.status.code(), Some(255));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err,
+        format!(
+            "Connect timeout on endpoint URL: \"{url}/\": no connection within 4 s when \
+             calling the GetCallerIdentity operation; --cli-connect-timeout changes the limit\n"
+        )
+    );
+    // It waited for the connect limit, not the read limit, and no longer.
+    assert!(
+        took >= std::time::Duration::from_millis(3800) && took < std::time::Duration::from_secs(15),
+        "{took:?}"
+    );
 }
 
 #[test]

@@ -273,6 +273,28 @@ fn a_response_slower_than_the_attempt_timeout_is_a_retried_timeout() {
     assert_eq!(client.retry_quota_available(), 490);
 }
 
+/// The default transport's read limit: a connection silent for longer
+/// fails the attempt as a timeout, well before the attempt's own limit.
+#[test]
+fn a_silent_connection_fails_at_the_read_timeout() {
+    let server = FaultServer::start(vec![Step::Stall(Duration::from_secs(5))]);
+    let sleep = RecordingSleep::default();
+    let client = builder(&server, &sleep)
+        .read_timeout(Some(Duration::from_millis(300)))
+        .attempt_timeout(Some(Duration::from_secs(20)))
+        .max_attempts(1)
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let e = client.get_caller_identity().unwrap_err();
+    let took = started.elapsed();
+    let Error::Transport(t) = &e else {
+        panic!("{e:?}")
+    };
+    assert_eq!(t.kind(), TransportFailure::Timeout);
+    assert!(took < Duration::from_secs(4), "{took:?}");
+}
+
 #[test]
 fn an_html_502_page_is_retried_and_reported_with_its_start() {
     let html =

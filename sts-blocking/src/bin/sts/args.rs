@@ -58,11 +58,13 @@ pub(crate) struct Global {
     /// ones (else AWS_CA_BUNDLE, else the profile's `ca_bundle`).
     #[arg(long, global = true, value_name = "FILE")]
     pub(crate) ca_bundle: Option<std::path::PathBuf>,
-    /// Seconds allowed to open a connection (0 for no limit; default 60).
+    /// Seconds allowed to open a connection, TLS included (0 for no limit;
+    /// default 60).
     #[arg(long, global = true)]
     pub(crate) cli_connect_timeout: Option<u64>,
-    /// Seconds allowed for each attempt's response (0 for no limit; default
-    /// 10). Attempts: AWS_MAX_ATTEMPTS or the profile's `max_attempts`.
+    /// Seconds the connection may stay silent, each read and write (0 for
+    /// no limit; default 10). An attempt gets both limits together.
+    /// Attempts: AWS_MAX_ATTEMPTS or the profile's `max_attempts`.
     #[arg(long, global = true)]
     pub(crate) cli_read_timeout: Option<u64>,
     /// The operation's parameters as a JSON object keyed by the model's

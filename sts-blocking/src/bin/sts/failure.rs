@@ -127,22 +127,34 @@ fn describe(operation: &str, error: &Error, endpoint: Option<&str>, global: &Glo
             None => format!("An error occurred when calling the {operation} operation: {e}"),
         },
         Error::Validation(e) => format!("Parameter validation failed: {e}"),
-        Error::Transport(t) if t.kind() == TransportFailure::Timeout => {
-            if timed_out_connecting(error) {
+        Error::Transport(t) if t.kind() == TransportFailure::Timeout => match timer(error) {
+            Some(ureq::Timeout::Connect | ureq::Timeout::Resolve) => {
                 let limit = limit(global.cli_connect_timeout, DEFAULT_CONNECT_TIMEOUT);
                 format!(
                     "Connect timeout on endpoint URL: \"{url}\": no connection within {limit} \
                      when calling the {operation} operation; --cli-connect-timeout changes the limit"
                 )
-            } else {
+            }
+            Some(ureq::Timeout::PerRead | ureq::Timeout::PerWrite) => {
                 let limit = limit(global.cli_read_timeout, DEFAULT_READ_TIMEOUT);
                 format!(
-                    "Read timeout on endpoint URL: \"{url}\": no complete response within \
-                     {limit} (each attempt) when calling the {operation} operation; \
-                     --cli-read-timeout changes the limit"
+                    "Read timeout on endpoint URL: \"{url}\": the connection was silent for \
+                     {limit} when calling the {operation} operation; --cli-read-timeout \
+                     changes the limit"
                 )
             }
-        }
+            _ => {
+                let (connect, read) = crate::setup::connect_and_read(global);
+                let attempt = crate::setup::attempt_limit(connect, read)
+                    .map_or_else(|| "no limit".to_owned(), |d| format!("{} s", d.as_secs()));
+                format!(
+                    "Read timeout on endpoint URL: \"{url}\": no complete response within \
+                     {attempt} (each attempt: the connect and read limits together) when \
+                     calling the {operation} operation; --cli-read-timeout and \
+                     --cli-connect-timeout change the limit"
+                )
+            }
+        },
         Error::Transport(t) if t.kind() == TransportFailure::Connect => format!(
             "Could not connect to the endpoint URL: \"{url}\" when calling the {operation} \
              operation: {t}; --endpoint-url or --region chooses the endpoint"
@@ -164,16 +176,15 @@ fn limit(flag: Option<u64>, default: Duration) -> String {
     }
 }
 
-/// Whether the timer that fired was the one for opening the connection
-/// (resolving the name included), read from ureq's typed error in the
-/// chain rather than from its text.
-fn timed_out_connecting(error: &Error) -> bool {
+/// Which of ureq's timers fired, read from its typed error in the chain
+/// rather than from its text.
+fn timer(error: &Error) -> Option<ureq::Timeout> {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(s) = source {
         if let Some(ureq::Error::Timeout(t)) = s.downcast_ref::<ureq::Error>() {
-            return matches!(t, ureq::Timeout::Connect | ureq::Timeout::Resolve);
+            return Some(*t);
         }
         source = s.source();
     }
-    false
+    None
 }

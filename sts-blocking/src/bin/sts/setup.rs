@@ -17,7 +17,27 @@ use sts_blocking::{Client, Error};
 use crate::Failure;
 use crate::args::{Global, Output};
 use crate::debug::DebugTransport;
-use crate::failure::DEFAULT_CONNECT_TIMEOUT;
+use crate::failure::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
+
+/// `--cli-connect-timeout` and `--cli-read-timeout` with their defaults;
+/// `None` for a flag given as 0 (no limit).
+pub(crate) fn connect_and_read(global: &Global) -> (Option<Duration>, Option<Duration>) {
+    let seconds = |flag: Option<u64>, default: Duration| {
+        flag.map_or(Some(default), |s| (s > 0).then(|| Duration::from_secs(s)))
+    };
+    (
+        seconds(global.cli_connect_timeout, DEFAULT_CONNECT_TIMEOUT),
+        seconds(global.cli_read_timeout, DEFAULT_READ_TIMEOUT),
+    )
+}
+
+/// The limit of one attempt: the connect and read limits together, none
+/// when the read limit is off (a silent server may then be waited on, as
+/// asked), the read limit alone when only connecting is unlimited.
+pub(crate) fn attempt_limit(connect: Option<Duration>, read: Option<Duration>) -> Option<Duration> {
+    let read = read?;
+    Some(connect.map_or(read, |c| c.saturating_add(read)))
+}
 
 /// The region when neither the options, the environment nor the profile name one.
 const FALLBACK_REGION: &str = "us-east-1";
@@ -45,23 +65,24 @@ pub(crate) fn client_and_region(
     if let Some(bundle) = &global.ca_bundle {
         builder = builder.ca_bundle_file(bundle);
     }
-    let seconds = |s: u64| (s > 0).then(|| Duration::from_secs(s));
     if global.no_verify_ssl {
         eprintln!(
             "sts: WARNING: --no-verify-ssl turns off TLS certificate checks. Anyone on the \
              network path can read and change this traffic, credentials included."
         );
     }
+    // The AWS CLI's two limits: opening a connection, and how long the
+    // connection may stay silent. Each attempt as a whole gets both, which
+    // also bounds what neither covers (a name lookup that hangs, an answer
+    // trickled a byte at a time): the connect limit is then never cut
+    // short by the read limit, as it was when the read limit was the
+    // attempt's.
+    let (connect, read) = connect_and_read(global);
     builder = builder
-        .connect_timeout(
-            global
-                .cli_connect_timeout
-                .map_or(Some(DEFAULT_CONNECT_TIMEOUT), seconds),
-        )
+        .connect_timeout(connect)
+        .read_timeout(read)
+        .attempt_timeout(attempt_limit(connect, read))
         .danger_accept_invalid_certs(global.no_verify_ssl);
-    if let Some(read) = global.cli_read_timeout {
-        builder = builder.attempt_timeout(seconds(read));
-    }
     // The environment and the profile files, resolved once for the
     // transport (CA bundle, proxies) and again for everything else; the
     // transport is set first, so that the roles a profile assumes go
