@@ -425,7 +425,10 @@ impl ClientBuilder {
     ///
     /// The roles a profile assumes are assumed with this builder's
     /// settings (transport, endpoint, timeouts, retries), so set those
-    /// first.
+    /// first. Of `config`, the environment, file system, profile name and
+    /// named sources are used; its transport, clock, random source and
+    /// STS settings give way to this builder's (see
+    /// [`ProviderConfig::with_sts_client_builder`]).
     pub fn from_config(mut self, config: &ProviderConfig) -> Result<Self, ConfigError> {
         let config = match &self.explicit.profile {
             Some(name) => config.clone().with_profile_name(name.clone()),

@@ -297,7 +297,8 @@ fn a_failed_refresh_falls_back_to_the_still_valid_token() {
         r#"{"error":"invalid_grant","error_description":"no"}"#.to_owned(),
     );
     let server = services(ACCESS_TOKEN, refused);
-    let creds = home.provider(&server).provide_credentials().unwrap();
+    let provider = home.provider(&server);
+    let creds = provider.provide_credentials().unwrap();
     assert_portal_credentials(&creds);
     let got = server.requests();
     assert_eq!(
@@ -306,6 +307,12 @@ fn a_failed_refresh_falls_back_to_the_still_valid_token() {
         "a refresh was tried, then the portal: {got:?}"
     );
     assert_eq!(got[0].path, "/token");
+    // The profile provider reads the profile again on its next fetch, but
+    // the failed refresh is not tried again so soon.
+    assert_portal_credentials(&provider.provide_credentials().unwrap());
+    let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
+    assert_eq!(paths.len(), 3, "{paths:?}");
+    assert!(paths[2].starts_with("/federation/credentials?"), "{paths:?}");
     let unchanged: Value = serde_json::from_str(&cache).unwrap();
     assert_eq!(home.cache(), unchanged);
 }

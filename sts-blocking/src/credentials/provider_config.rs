@@ -81,6 +81,10 @@ pub struct ProviderConfig {
     /// Shared by clones, so that the login sessions' refreshes are one at
     /// a time whichever provider made from this configuration asks.
     pub(crate) login_refreshes: Arc<super::login::Refreshes>,
+    /// Shared by clones, so that a failed SSO token refresh is not tried
+    /// again for a while, whichever provider made from this configuration
+    /// asks.
+    pub(crate) sso_refreshes: Arc<super::sso::RefreshThrottles>,
 }
 
 impl fmt::Debug for ProviderConfig {
@@ -130,6 +134,7 @@ impl ProviderConfig {
             mfa: None,
             named_sources: Vec::new(),
             login_refreshes: Arc::default(),
+            sso_refreshes: Arc::default(),
         }
     }
 

@@ -31,6 +31,7 @@ mod portal;
 mod token;
 
 pub use portal::SsoProvider;
+pub(crate) use token::RefreshThrottles;
 pub use token::{SsoToken, SsoTokenProvider};
 
 /// A sign-in to IAM Identity Center: the start URL and region of an

@@ -9,7 +9,7 @@ use super::SsoSession;
 use super::endpoint::{self, Api};
 use super::http::{error_code, query_escape, send};
 use super::json::parse_object;
-use super::token::{RefreshThrottle, load};
+use super::token::load;
 use crate::credentials::provider_config::{StsSettings, wipe};
 use crate::credentials::{CredentialsError, ProvideCredentials, ProviderConfig, SharedCredentials};
 
@@ -45,7 +45,6 @@ pub struct SsoProvider {
     account_id: String,
     role_name: String,
     settings: StsSettings,
-    throttle: RefreshThrottle,
 }
 
 impl SsoProvider {
@@ -68,7 +67,6 @@ impl SsoProvider {
             account_id: account_id.into(),
             role_name: role_name.into(),
             settings,
-            throttle: RefreshThrottle::default(),
         }
     }
 
@@ -91,7 +89,7 @@ impl SsoProvider {
 
 impl ProvideCredentials for SsoProvider {
     fn provide_credentials(&self) -> Result<SharedCredentials, CredentialsError> {
-        let token = load(&self.config, &self.session, &self.settings, &self.throttle)?;
+        let token = load(&self.config, &self.session, &self.settings)?;
         let source = self.source();
         let fail = |reason: String| CredentialsError::failed(source.clone(), reason);
         let base = endpoint::base_url(

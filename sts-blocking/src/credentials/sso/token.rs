@@ -1,6 +1,7 @@
 //! The bearer token of an SSO session, from the AWS CLI's cache,
 //! refreshed through the OIDC service when it nears its expiry.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
@@ -28,11 +29,24 @@ const LAST_CACHEABLE_SECOND: i64 = 253_402_300_799;
 /// another, as the AWS SDKs wait.
 const REFRESH_RETRY_AFTER: Duration = Duration::from_secs(30);
 
-/// A provider's last failed refresh (shared by its clones), so that a
-/// token in its last minutes does not cost a failing call to the OIDC
-/// service on every use.
+/// A session's last failed refresh, so that a token in its last minutes
+/// does not cost a failing call to the OIDC service on every use.
 #[derive(Debug, Clone, Default)]
-pub(super) struct RefreshThrottle(Arc<Mutex<Option<(SystemTime, String)>>>);
+struct RefreshThrottle(Arc<Mutex<Option<(SystemTime, String)>>>);
+
+/// The [`RefreshThrottle`] of each session, by its cache file's name, kept
+/// by a [`ProviderConfig`] and shared by its clones: a profile provider
+/// makes a new SSO provider for every fetch, and a throttle of the
+/// provider's own would be forgotten each time.
+#[derive(Debug, Default)]
+pub(crate) struct RefreshThrottles(Mutex<HashMap<String, RefreshThrottle>>);
+
+impl RefreshThrottles {
+    fn of(&self, session: &SsoSession) -> RefreshThrottle {
+        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        map.entry(session.cache_file_name()).or_default().clone()
+    }
+}
 
 impl RefreshThrottle {
     /// Why the last refresh failed, if that was less than
@@ -101,7 +115,6 @@ pub struct SsoTokenProvider {
     config: ProviderConfig,
     session: Option<SsoSession>,
     settings: StsSettings,
-    throttle: RefreshThrottle,
 }
 
 impl SsoTokenProvider {
@@ -113,7 +126,6 @@ impl SsoTokenProvider {
             config: config.clone(),
             session: None,
             settings: StsSettings::default(),
-            throttle: RefreshThrottle::default(),
         }
     }
 
@@ -127,7 +139,6 @@ impl SsoTokenProvider {
             config: config.clone(),
             session: Some(session),
             settings,
-            throttle: RefreshThrottle::default(),
         }
     }
 
@@ -141,10 +152,10 @@ impl SsoTokenProvider {
     /// for a broken SSO profile.
     pub fn token(&self) -> Result<SsoToken, CredentialsError> {
         match &self.session {
-            Some(session) => load(&self.config, session, &self.settings, &self.throttle),
+            Some(session) => load(&self.config, session, &self.settings),
             None => {
                 let (session, settings) = self.selected_session()?;
-                load(&self.config, &session, &settings, &self.throttle)
+                load(&self.config, &session, &settings)
             }
         }
     }
@@ -188,8 +199,8 @@ pub(super) fn load(
     config: &ProviderConfig,
     session: &SsoSession,
     settings: &StsSettings,
-    throttle: &RefreshThrottle,
 ) -> Result<SsoToken, CredentialsError> {
+    let throttle = config.sso_refreshes.of(session);
     let hint = session.login_hint();
     let Some(dir) = config.sso_cache_dir() else {
         return Err(CredentialsError::failed(
@@ -487,14 +498,28 @@ mod tests {
             assert_eq!(provider.token().unwrap().token().expose(), "old");
         }
         assert_eq!(oidc.sent.lock().unwrap().len(), 1);
-        // A clone shares the throttle; a new provider does not.
+        // A clone shares the throttle, and so does a new provider made
+        // from the same configuration (a profile provider makes one for
+        // every fetch); one from another configuration does not.
         assert_eq!(provider.clone().token().unwrap().token().expose(), "old");
         assert_eq!(oidc.sent.lock().unwrap().len(), 1);
-        let fresh = SsoTokenProvider::for_session(
+        let again = SsoTokenProvider::for_session(
             &config,
             SsoSession::named("dev", "https://u", "us-east-1"),
         );
-        fresh.token().unwrap();
+        again.token().unwrap();
+        assert_eq!(oidc.sent.lock().unwrap().len(), 1);
+        let elsewhere = ProviderConfig::new()
+            .with_env(MapEnv::new([("HOME", "/h")]))
+            .with_fs(MapFs::new().with_file(PATH, cache(120)))
+            .with_clock(At)
+            .with_transport(oidc.clone());
+        SsoTokenProvider::for_session(
+            &elsewhere,
+            SsoSession::named("dev", "https://u", "us-east-1"),
+        )
+        .token()
+        .unwrap();
         assert_eq!(oidc.sent.lock().unwrap().len(), 2);
     }
 
