@@ -312,7 +312,10 @@ fn a_failed_refresh_falls_back_to_the_still_valid_token() {
     assert_portal_credentials(&provider.provide_credentials().unwrap());
     let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
     assert_eq!(paths.len(), 3, "{paths:?}");
-    assert!(paths[2].starts_with("/federation/credentials?"), "{paths:?}");
+    assert!(
+        paths[2].starts_with("/federation/credentials?"),
+        "{paths:?}"
+    );
     let unchanged: Value = serde_json::from_str(&cache).unwrap();
     assert_eq!(home.cache(), unchanged);
 }

@@ -431,6 +431,27 @@ fn skeletons_need_no_flags_and_send_nothing() {
         &KEYS,
     ));
     assert_eq!(output, "Account\tArn\tUserId\n");
+    // Operations with required flags print it without them too, as the
+    // AWS CLI does, and a flag that is given is not read.
+    for args in [
+        &["assume-role"][..],
+        &["assume-root"],
+        &[
+            "assume-role-with-saml",
+            "--saml-assertion",
+            "file:///no/such/file",
+        ],
+    ] {
+        let mut full = vec!["--endpoint-url", url.as_str()];
+        full.extend_from_slice(args);
+        full.extend([
+            "--generate-cli-skeleton",
+            "output",
+            "--query",
+            "Credentials.AccessKeyId",
+        ]);
+        assert_eq!(stdout(&sts(&full, &KEYS)), "\"AccessKeyId\"\n", "{args:?}");
+    }
     assert_eq!(server.requests_seen(), 0);
     let o = sts(
         &["get-caller-identity", "--generate-cli-skeleton", "bogus"],

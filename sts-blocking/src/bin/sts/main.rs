@@ -65,6 +65,7 @@ fn main() -> ExitCode {
             }
         };
     }
+    let args = skeleton::with_stand_ins(args, &command);
     let argv = match input::expand(args, &command) {
         Ok(argv) => argv,
         Err(failure) => {
@@ -117,7 +118,12 @@ fn main() -> ExitCode {
         eprintln!("{}", failure.message(&cli.global));
         return ExitCode::from(failure.exit_status());
     }
-    match run(&cli) {
+    let result = if cli.global.generate_cli_skeleton.as_deref() == Some("output") {
+        skeleton::output(&cli)
+    } else {
+        run(&cli)
+    };
+    match result {
         Ok(text) => {
             let mut stdout = std::io::stdout().lock();
             if stdout

@@ -128,6 +128,28 @@ pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
     }
 }
 
+/// The operation `command` calls, if it is one.
+pub(crate) fn action(command: &Command) -> Option<&'static str> {
+    Some(match command {
+        Command::AssumeRole(_) => AssumeRole::ACTION,
+        Command::AssumeRoleWithSaml(_) => AssumeRoleWithSaml::ACTION,
+        Command::AssumeRoleWithWebIdentity(_) => AssumeRoleWithWebIdentity::ACTION,
+        Command::AssumeRoot(_) => AssumeRoot::ACTION,
+        Command::DecodeAuthorizationMessage(_) => DecodeAuthorizationMessage::ACTION,
+        Command::GetAccessKeyInfo(_) => GetAccessKeyInfo::ACTION,
+        Command::GetCallerIdentity => GetCallerIdentity::ACTION,
+        Command::GetDelegatedAccessToken(_) => GetDelegatedAccessToken::ACTION,
+        Command::GetFederationToken(_) => GetFederationToken::ACTION,
+        Command::GetSessionToken(_) => GetSessionToken::ACTION,
+        Command::GetWebIdentityToken(_) => GetWebIdentityToken::ACTION,
+        Command::Presign(_)
+        | Command::EksToken(_)
+        | Command::Exec(_)
+        | Command::Serve(_)
+        | Command::Completions { .. } => return None,
+    })
+}
+
 /// Validates before anything else (so a bad request never needs
 /// credentials or the network), then calls and prints.
 fn call<Op, O>(
@@ -156,18 +178,6 @@ fn run(
     let fail = |error: Error| Failure::call(action, error);
     valid.map_err(fail)?;
     crate::check_credentials_output(&cli.global, gives_credentials)?;
-    if cli.global.generate_cli_skeleton.as_deref() == Some("output") {
-        let doc = crate::model_help::output_skeleton(action)
-            .ok_or_else(|| Failure::Usage("--generate-cli-skeleton: no output skeleton".into()))?;
-        return print(
-            &cli.global,
-            action,
-            Rendered {
-                doc,
-                credentials: None,
-            },
-        );
-    }
     let client = setup::client(&cli.global, action)?;
     let output = method(&client).map_err(|e| fail(e).at(&client.endpoint().url))?;
     print(&cli.global, action, output)

@@ -7,8 +7,10 @@
 
 use std::ffi::OsString;
 
-use crate::Failure;
+use crate::args::Cli;
 use crate::model_help::INPUT_SKELETONS;
+use crate::render::Rendered;
+use crate::{Failure, ops, print};
 
 const FLAG: &str = "--generate-cli-skeleton";
 
@@ -19,22 +21,86 @@ fn squash(name: &str) -> String {
         .collect()
 }
 
-/// The input skeleton, if the command line asks for one.
-pub(crate) fn input(args: &[OsString], cmd: &clap::Command) -> Option<Result<String, Failure>> {
-    let args = crate::args::own(args);
+/// The mode `--generate-cli-skeleton` asks for in `args`, with the flag's
+/// place: `None` without the flag, else `input` (the default) or what was
+/// given.
+fn mode<'a>(args: &'a [OsString], cmd: &clap::Command) -> Option<(usize, Option<&'a str>)> {
     let at = args.iter().position(|a| {
         a.to_str()
             .is_some_and(|a| a == FLAG || a.starts_with(&format!("{FLAG}=")))
     })?;
-    let flag = args[at].to_str().unwrap_or_default();
-    let mode = match flag.split_once('=') {
+    let flag = args.get(at)?.to_str().unwrap_or_default();
+    let given = match flag.split_once('=') {
         Some((_, v)) => Some(v),
         None => args.get(at + 1).and_then(|a| a.to_str()),
     };
+    // A next word that is a flag or the subcommand is not the mode.
+    let given = given.filter(|m| !m.starts_with('-') && cmd.find_subcommand(m).is_none());
+    Some((at, given))
+}
+
+/// For `--generate-cli-skeleton output`, `args` with a stand-in value for
+/// each required flag of the subcommand that is not given, so that the
+/// command line parses: the AWS CLI prints the output skeleton without
+/// them. The stand-ins are never read: [`output`] prints the skeleton
+/// before any value is.
+pub(crate) fn with_stand_ins(mut args: Vec<OsString>, cmd: &clap::Command) -> Vec<OsString> {
+    let own = crate::args::own(&args);
+    if !matches!(mode(own, cmd), Some((_, Some("output")))) {
+        return args;
+    }
+    let Some((sub_at, sub)) = own.iter().enumerate().skip(1).find_map(|(i, a)| {
+        let a = a.to_str()?;
+        cmd.find_subcommand(a).map(|s| (i, s))
+    }) else {
+        return args;
+    };
+    let given = |long: &str| {
+        own.iter().any(|a| {
+            a.to_str().is_some_and(|a| {
+                a.strip_prefix("--")
+                    .is_some_and(|rest| rest == long || rest.starts_with(&format!("{long}=")))
+            })
+        })
+    };
+    let stand_ins: Vec<OsString> = sub
+        .get_arguments()
+        .filter(|a| a.is_required_set())
+        .filter_map(|a| a.get_long())
+        .filter(|long| !given(long))
+        .flat_map(|long| [OsString::from(format!("--{long}")), "skeleton".into()])
+        .collect();
+    let tail = args.split_off(sub_at + 1);
+    args.extend(stand_ins);
+    args.extend(tail);
+    args
+}
+
+/// `--generate-cli-skeleton output`: a result with each value its member's
+/// name, through `--query` and `--output` like a real one, nothing sent
+/// and no parameter read.
+pub(crate) fn output(cli: &Cli) -> Result<String, Failure> {
+    let action = ops::action(&cli.command)
+        .ok_or_else(|| Failure::Usage(format!("argument {FLAG}: needs an operation")))?;
+    let doc = crate::model_help::output_skeleton(action)
+        .ok_or_else(|| Failure::Usage(format!("argument {FLAG}: no output skeleton")))?;
+    print(
+        &cli.global,
+        action,
+        Rendered {
+            doc,
+            credentials: None,
+        },
+    )
+}
+
+/// The input skeleton, if the command line asks for one.
+pub(crate) fn input(args: &[OsString], cmd: &clap::Command) -> Option<Result<String, Failure>> {
+    let args = crate::args::own(args);
+    let (_, mode) = mode(args, cmd)?;
     match mode {
         Some("output") => return None,
         Some("input") | None => {}
-        Some(m) if m.starts_with('-') || cmd.find_subcommand(m).is_some() => {}
         Some(m) => {
             return Some(Err(Failure::Usage(format!(
                 "argument {FLAG}: invalid choice: '{m}' (choose from 'input', 'output')"
