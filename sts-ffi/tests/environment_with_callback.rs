@@ -96,6 +96,17 @@ fn the_environments_web_identity_role_is_assumed_through_the_callback() {
             "AWS_ENDPOINT_URL_STS",
             "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
             "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "AWS_CA_BUNDLE",
+            "AWS_USE_FIPS_ENDPOINT",
+            "AWS_USE_DUALSTACK_ENDPOINT",
+            "AWS_STS_REGIONAL_ENDPOINTS",
+            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+            "AWS_MAX_ATTEMPTS",
+            "AWS_RETRY_MODE",
+            "HTTPS_PROXY",
+            "https_proxy",
+            "ALL_PROXY",
+            "all_proxy",
         ] {
             std::env::remove_var(name);
         }

@@ -185,10 +185,21 @@ fn unanswering_listener() -> (std::net::TcpListener, Vec<std::net::TcpStream>, S
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let mut held = Vec::new();
+    // Full once three connections in a row time out (one might just be
+    // slow on a busy machine).
+    let mut timed_out = 0;
     for _ in 0..2000 {
         match std::net::TcpStream::connect_timeout(&addr, std::time::Duration::from_millis(300)) {
-            Ok(stream) => held.push(stream),
-            Err(_) => return (listener, held, format!("http://{addr}")),
+            Ok(stream) => {
+                timed_out = 0;
+                held.push(stream);
+            }
+            Err(_) => {
+                timed_out += 1;
+                if timed_out == 3 {
+                    return (listener, held, format!("http://{addr}"));
+                }
+            }
         }
     }
     panic!("the listener's queue never filled");

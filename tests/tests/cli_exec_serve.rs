@@ -161,6 +161,9 @@ fn exec_and_serve_refuse_what_they_would_ignore() {
         ),
         "--output",
     );
+    // A command without `--` before it: its flags could be taken for
+    // the tool's own (a parameters document, a skeleton).
+    refused(sts(moto, &["exec", "sh", "-c", "echo ran"]), "-- <COMMAND>");
     // A session name without a role to name the session of.
     let mut args = vec!["exec", "--role-session-name", "named"];
     args.extend_from_slice(&child);
@@ -176,7 +179,16 @@ fn exec_and_serve_refuse_what_they_would_ignore() {
         sts(moto, &["serve", "--", "sh", "-c", "echo ran"]),
         "--exec",
     );
-    // Credentials that would be refreshed for every request.
+    // Temporary credentials near their end are served as they are: the
+    // margin applies to credentials issued now.
+    let soon =
+        sts_proto::time::format_timestamp(std::time::SystemTime::now() + Duration::from_secs(240));
+    let mut c = sts(moto, &["serve", "--exec", "--", "sh", "-c", "exit 3"]);
+    c.env("AWS_SESSION_TOKEN", "a-session-token")
+        .env("AWS_CREDENTIAL_EXPIRATION", &soon);
+    let o = run(c);
+    assert_eq!(o.status.code(), Some(3), "{o:?}");
+    // Credentials issued now that would be issued again for every request.
     refused(
         sts(
             moto,

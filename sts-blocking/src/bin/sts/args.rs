@@ -174,13 +174,9 @@ pub(crate) struct SessionSource {
 pub(crate) struct ExecArgs {
     #[command(flatten)]
     pub(crate) source: SessionSource,
-    /// The command and its arguments, after `--`.
-    #[arg(
-        required = true,
-        trailing_var_arg = true,
-        allow_hyphen_values = true,
-        value_name = "COMMAND"
-    )]
+    /// The command and its arguments, after `--` (which is required, so
+    /// that none of them is taken for one of the tool's own flags).
+    #[arg(required = true, last = true, value_name = "COMMAND")]
     pub(crate) command: Vec<String>,
 }
 
@@ -201,13 +197,9 @@ pub(crate) struct ServeArgs {
     /// stopped).
     #[arg(long, requires = "command")]
     pub(crate) exec: bool,
-    /// The command for --exec and its arguments, after `--`.
-    #[arg(
-        requires = "exec",
-        trailing_var_arg = true,
-        allow_hyphen_values = true,
-        value_name = "COMMAND"
-    )]
+    /// The command for --exec and its arguments, after `--` (which is
+    /// required).
+    #[arg(requires = "exec", last = true, value_name = "COMMAND")]
     pub(crate) command: Vec<String>,
 }
 

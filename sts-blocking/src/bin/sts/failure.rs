@@ -127,34 +127,35 @@ fn describe(operation: &str, error: &Error, endpoint: Option<&str>, global: &Glo
             None => format!("An error occurred when calling the {operation} operation: {e}"),
         },
         Error::Validation(e) => format!("Parameter validation failed: {e}"),
-        Error::Transport(t) if t.kind() == TransportFailure::Timeout => match timer(error) {
-            Some(ureq::Timeout::Connect | ureq::Timeout::Resolve) => {
-                let limit = limit(global.cli_connect_timeout, DEFAULT_CONNECT_TIMEOUT);
-                format!(
-                    "Connect timeout on endpoint URL: \"{url}\": no connection within {limit} \
+        Error::Transport(t) if t.kind() == TransportFailure::Timeout => {
+            let (connect, read) = crate::setup::connect_and_read(global);
+            match timer(error) {
+                Some(ureq::Timeout::Connect | ureq::Timeout::Resolve) => {
+                    let limit = shown(connect);
+                    format!(
+                        "Connect timeout on endpoint URL: \"{url}\": no connection within {limit} \
                      when calling the {operation} operation; --cli-connect-timeout changes the limit"
-                )
-            }
-            Some(ureq::Timeout::PerRead | ureq::Timeout::PerWrite) => {
-                let limit = limit(global.cli_read_timeout, DEFAULT_READ_TIMEOUT);
-                format!(
-                    "Read timeout on endpoint URL: \"{url}\": the connection was silent for \
+                    )
+                }
+                Some(ureq::Timeout::PerRead | ureq::Timeout::PerWrite) => {
+                    let limit = shown(read);
+                    format!(
+                        "Read timeout on endpoint URL: \"{url}\": the connection was silent for \
                      {limit} when calling the {operation} operation; --cli-read-timeout \
                      changes the limit"
-                )
-            }
-            _ => {
-                let (connect, read) = crate::setup::connect_and_read(global);
-                let attempt = crate::setup::attempt_limit(connect, read)
-                    .map_or_else(|| "no limit".to_owned(), |d| format!("{} s", d.as_secs()));
-                format!(
-                    "Read timeout on endpoint URL: \"{url}\": no complete response within \
+                    )
+                }
+                _ => {
+                    let attempt = shown(crate::setup::attempt_limit(connect, read));
+                    format!(
+                        "Read timeout on endpoint URL: \"{url}\": no complete response within \
                      {attempt} (each attempt: the connect and read limits together) when \
                      calling the {operation} operation; --cli-read-timeout and \
                      --cli-connect-timeout change the limit"
-                )
+                    )
+                }
             }
-        },
+        }
         Error::Transport(t) if t.kind() == TransportFailure::Connect => format!(
             "Could not connect to the endpoint URL: \"{url}\" when calling the {operation} \
              operation: {t}; --endpoint-url or --region chooses the endpoint"
@@ -167,13 +168,9 @@ fn describe(operation: &str, error: &Error, endpoint: Option<&str>, global: &Glo
     }
 }
 
-/// `60 s`, or `no limit` for a flag given as 0.
-fn limit(flag: Option<u64>, default: Duration) -> String {
-    match flag {
-        Some(0) => "no limit".to_owned(),
-        Some(s) => format!("{s} s"),
-        None => format!("{} s", default.as_secs()),
-    }
+/// `60 s`, or `no limit`.
+fn shown(limit: Option<Duration>) -> String {
+    limit.map_or_else(|| "no limit".to_owned(), |d| format!("{} s", d.as_secs()))
 }
 
 /// Which of ureq's timers fired, read from its typed error in the chain

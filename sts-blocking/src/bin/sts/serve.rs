@@ -69,20 +69,22 @@ impl Source<'_> {
 /// returns the command's exit status.
 pub(crate) fn run(global: &Global, args: &ServeArgs) -> Result<u8, Failure> {
     let (client, _) = setup::client_and_region(global, AssumeRole::ACTION)?;
+    // Fails now, before anyone is told where to ask, if the credentials
+    // cannot be had.
+    let (first, issued) = session::issue(&client, &args.source)?;
+    // Credentials STS has just issued that are never fresh enough would be
+    // issued again for every request. (Temporary ones handed on as they
+    // are may simply be near their end; asking again costs no call.)
+    let lifetime = first
+        .expiration()
+        .and_then(|e| e.duration_since(SystemTime::now()).ok())
+        .filter(|_| issued);
     let source = Source {
         client: &client,
         from: &args.source,
         refresh_before: Duration::from_secs(args.refresh_before),
-        current: Mutex::new(None),
+        current: Mutex::new(Some(first)),
     };
-    // Fails now, before anyone is told where to ask, if the credentials
-    // cannot be had.
-    let first = source.get()?;
-    // Credentials that are never fresh enough would be fetched again for
-    // every request.
-    let lifetime = first
-        .expiration()
-        .and_then(|e| e.duration_since(SystemTime::now()).ok());
     if let Some(lifetime) = lifetime
         && lifetime <= source.refresh_before
     {

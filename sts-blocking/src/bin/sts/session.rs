@@ -16,6 +16,16 @@ const SESSION_NAME: &str = "sts-cli";
 
 /// Temporary credentials from `source`, through `client`.
 pub(crate) fn fresh(client: &Client, source: &SessionSource) -> Result<Credentials, Failure> {
+    issue(client, source).map(|(credentials, _)| credentials)
+}
+
+/// [`fresh`], and whether STS issued them now (a role's, or a session
+/// token for long-term keys) rather than their being handed on as they
+/// were: only then is their whole lifetime ahead of them.
+pub(crate) fn issue(
+    client: &Client,
+    source: &SessionSource,
+) -> Result<(Credentials, bool), Failure> {
     let at = |f: Failure| f.at(&client.endpoint().url);
     if let Some(role) = &source.role_arn {
         let name = source.role_session_name.as_deref().unwrap_or(SESSION_NAME);
@@ -25,7 +35,7 @@ pub(crate) fn fresh(client: &Client, source: &SessionSource) -> Result<Credentia
             .map_err(|e| Failure::call(AssumeRole::ACTION, e))?;
         return client
             .assume_role(&op)
-            .map(|o| o.credentials)
+            .map(|o| (o.credentials, true))
             .map_err(|e| at(Failure::call(AssumeRole::ACTION, e)));
     }
     let own = client
@@ -41,12 +51,12 @@ pub(crate) fn fresh(client: &Client, source: &SessionSource) -> Result<Credentia
                     .into(),
             ));
         }
-        return Ok((*own).clone());
+        return Ok(((*own).clone(), false));
     }
     let mut op = GetSessionToken::new();
     op.duration_seconds = source.duration_seconds;
     client
         .get_session_token(&op)
-        .map(|o| o.credentials)
+        .map(|o| (o.credentials, true))
         .map_err(|e| at(Failure::call(GetSessionToken::ACTION, e)))
 }

@@ -31,12 +31,11 @@ pub(crate) fn connect_and_read(global: &Global) -> (Option<Duration>, Option<Dur
     )
 }
 
-/// The limit of one attempt: the connect and read limits together, none
-/// when the read limit is off (a silent server may then be waited on, as
-/// asked), the read limit alone when only connecting is unlimited.
+/// The limit of one attempt: the connect and read limits together; none
+/// when either is off, since a limit of the whole attempt would then cut
+/// short the wait the user asked not to limit.
 pub(crate) fn attempt_limit(connect: Option<Duration>, read: Option<Duration>) -> Option<Duration> {
-    let read = read?;
-    Some(connect.map_or(read, |c| c.saturating_add(read)))
+    Some(connect?.saturating_add(read?))
 }
 
 /// The region when neither the options, the environment nor the profile name one.

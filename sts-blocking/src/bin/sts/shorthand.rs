@@ -16,15 +16,16 @@ pub(crate) fn value(flag: &str, raw: &str) -> Result<String, UsageError> {
     };
     let cannot =
         |why: &dyn std::fmt::Display| UsageError(format!("--{flag}: cannot read {path}: {why}"));
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_FILE_VALUE + 1).read_to_string(&mut text))
+        .and_then(|f| f.take(MAX_FILE_VALUE + 1).read_to_end(&mut bytes))
         .map_err(|e| cannot(&e))?;
-    if text.len() as u64 > MAX_FILE_VALUE {
+    if bytes.len() as u64 > MAX_FILE_VALUE {
         return Err(cannot(&format_args!(
             "it is longer than {MAX_FILE_VALUE} bytes, more than any parameter takes"
         )));
     }
+    let text = String::from_utf8(bytes).map_err(|_| cannot(&"it is not UTF-8 text"))?;
     Ok(text.trim_end_matches(['\n', '\r']).to_owned())
 }
 
@@ -47,7 +48,9 @@ pub(crate) fn structures(
 ) -> Result<Vec<Vec<(String, String)>>, UsageError> {
     let bad = |why: String| UsageError(format!("--{flag}: {why}"));
     // Each argument may be `file://path`, whose text is then read as the
-    // argument would be: shorthand, or the one JSON list.
+    // argument would be: shorthand, or the one JSON list. Errors quote the
+    // argument as given, not a file's text.
+    let given = args;
     let args = args
         .iter()
         .map(|arg| value(flag, arg))
@@ -86,9 +89,10 @@ pub(crate) fn structures(
             .collect();
     }
     args.iter()
-        .map(|arg| {
+        .zip(given)
+        .map(|(text, arg)| {
             let mut structure: Vec<(String, String)> = Vec::new();
-            for (k, v) in split_shorthand(arg, members) {
+            for (k, v) in split_shorthand(text, members) {
                 let member = canonical(&k, members).ok_or_else(|| {
                     bad(format!(
                         "cannot read {arg:?}: expected {}",
