@@ -88,6 +88,18 @@ impl RateLimiter {
         Duration::try_from_secs_f64(-s.tokens / fill_rate).unwrap_or(Duration::MAX)
     }
 
+    /// Gives back the token [`acquire`](Self::acquire) reserved for an
+    /// attempt that will not be sent (its call ran out of time waiting):
+    /// kept, it would make every later caller wait for a request that
+    /// never went out, and callers that give up faster than the bucket
+    /// refills would lock the client out for good.
+    pub fn refund(&self) {
+        let mut s = self.lock();
+        if s.enabled {
+            s.tokens = (s.tokens + 1.0).min(s.capacity);
+        }
+    }
+
     /// Feeds one attempt's outcome at `now`: a throttling answer lowers the
     /// rate (and turns the limiter on), anything else lets it grow.
     pub fn update(&self, now: Duration, throttled: bool) {

@@ -48,13 +48,23 @@ impl Core<'_> {
         };
         let started = *self.progress.started.get_or_insert(now);
         let elapsed = now.saturating_sub(started);
-        let timeout = self.attempt_budget(elapsed)?;
+        let timeout = match self.attempt_budget(elapsed) {
+            Ok(timeout) => timeout,
+            Err(e) => {
+                // A paced call holds the token it waited for.
+                if let (true, Some(limiter)) = (paced, self.rate_limiter()) {
+                    limiter.refund();
+                }
+                return Err(e);
+            }
+        };
         if !paced && let Some(limiter) = self.rate_limiter() {
             let wait = limiter.acquire(now);
             if !wait.is_zero() {
                 if let Some(limit) = self.options.call_timeout
                     && elapsed.saturating_add(wait) >= limit
                 {
+                    limiter.refund();
                     self.progress.state = State::Finished;
                     return Err(CallError::DeadlineReached { limit });
                 }

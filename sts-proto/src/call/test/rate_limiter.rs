@@ -110,3 +110,28 @@ fn a_pause_that_would_pass_the_call_timeout_is_the_deadline() {
         crate::call::CallError::DeadlineReached { limit: ms(600) }
     );
 }
+
+#[test]
+fn calls_that_give_up_waiting_give_their_tokens_back() {
+    let s = Scenario::new()
+        .retry(|r| r.mode = RetryMode::Adaptive)
+        .timeouts(None, Some(ms(600)));
+    // Throttled hard: the rate is its floor, a token every two seconds,
+    // and a caller already waits for the next one.
+    for i in 0..50 {
+        s.limiter.update(ms(i), true);
+    }
+    let first = s.limiter.acquire(ms(50));
+    assert!(first <= Duration::from_secs(2), "{first:?}");
+    // A hundred calls that would have to wait past their timeout give up
+    // at once, without sending.
+    for _ in 0..100 {
+        let mut call = s.to_ready();
+        let e = call.next_request(ms(60), &s.signing(0)).unwrap_err();
+        assert!(matches!(e, crate::call::CallError::DeadlineReached { .. }));
+    }
+    // The next caller waits behind the first one only, not behind them
+    // too: had each kept its token, it would wait over 200 s.
+    let wait = s.limiter.acquire(ms(70));
+    assert!(wait <= first + Duration::from_secs(2), "{wait:?}");
+}
