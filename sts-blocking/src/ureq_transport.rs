@@ -22,6 +22,10 @@ use crate::transport::{Transport, TransportError, TransportFailure};
 /// keeps a hostile or broken server from filling memory.
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 1024 * 1024;
 
+/// The largest buffer made for a response body before its bytes arrive;
+/// STS answers are a few KiB.
+const MAX_PREALLOCATED_BODY: u64 = 64 * 1024;
+
 /// Settings of the default transport.
 #[derive(Debug, Clone)]
 pub struct UreqSettings {
@@ -203,7 +207,16 @@ impl Transport for UreqTransport {
         }
         .map_err(|e| transport_error(e, via))?;
         let (parts, mut body) = response.into_parts();
-        let expected = body.content_length().unwrap_or(0).min(self.max_body_bytes);
+        // The announced length sizes the buffer only up to a point: the
+        // server's word is not bytes received, and with a large limit a
+        // lying `Content-Length` would commit (or overflow) that much
+        // memory before the first byte. Past it, the buffer grows as the
+        // bytes come.
+        let expected = body
+            .content_length()
+            .unwrap_or(0)
+            .min(self.max_body_bytes)
+            .min(MAX_PREALLOCATED_BODY);
         let reader = body.with_config().limit(self.max_body_bytes).reader();
         let bytes = crate::wipe::read_to_end(reader, usize::try_from(expected).unwrap_or(0))
             .map_err(|e| transport_error(ureq::Error::from(e), via))?;

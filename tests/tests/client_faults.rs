@@ -273,6 +273,25 @@ fn a_response_slower_than_the_attempt_timeout_is_a_retried_timeout() {
     assert_eq!(client.retry_quota_available(), 490);
 }
 
+/// A `Content-Length` is the server's word, not bytes received: with no
+/// limit on the body, an announced 2^64 - 1 bytes over a body that stops
+/// short is a broken connection, not an allocation of that size.
+#[test]
+fn an_announced_length_is_not_an_allocation() {
+    let server = FaultServer::start(vec![Step::Truncate {
+        response: Response::xml(200, canned::caller_identity("arn:x")),
+        advertised_len: u64::MAX,
+    }]);
+    let sleep = RecordingSleep::default();
+    let client = builder(&server, &sleep)
+        .max_response_bytes(u64::MAX)
+        .max_attempts(1)
+        .build()
+        .unwrap();
+    let e = client.get_caller_identity().unwrap_err();
+    assert!(matches!(e, Error::Transport(_)), "{e:?}");
+}
+
 /// The default transport's read limit: a connection silent for longer
 /// fails the attempt as a timeout, well before the attempt's own limit.
 #[test]
