@@ -342,7 +342,11 @@ pub fn presign<Op: Operation>(
         reason,
     };
     let base = ctx.endpoint.url.trim_end_matches('/');
-    let url = format!("{base}/?{}", op.form_body());
+    // The form writes a space as `+`, but in a URL's query SigV4 reads `+`
+    // as a plus (and signs it as `%2B`), while the service decodes it as a
+    // space: the signature would not match. A `+` of the form is always a
+    // space (a plus is `%2B`), so `%20` says the same to both.
+    let url = format!("{base}/?{}", op.form_body().replace('+', "%20"));
     let mut builder = http::Request::builder().method(Method::GET).uri(url);
     for (name, value) in extra_headers {
         builder = builder.header(*name, *value);

@@ -193,6 +193,32 @@ fn verify_presigned(url: &str, secret: &str, headers: &[&str]) -> String {
     said
 }
 
+/// A presigned URL of an operation whose values hold spaces and pluses
+/// (a policy, a tag) verifies under the independent check: the URL and
+/// the signature read them alike.
+#[test]
+fn a_presigned_url_with_spaces_and_pluses_verifies() {
+    use sts_proto::operation::{RequestContext, presign};
+    use sts_proto::ops::AssumeRole;
+
+    let secret = KEYS[1].1;
+    let credentials = sts_proto::Credentials::new(KEYS[0].1, secret, None);
+    let endpoint = sts_proto::endpoint::EndpointConfig::new()
+        .with_region("eu-west-1")
+        .resolve()
+        .unwrap();
+    let op = AssumeRole::new("arn:aws:iam::123456789012:role/r", "s+1")
+        .policy(r#"{"Version": "2012-10-17", "Statement": []}"#)
+        .tag("Project", "Blue Unicorn+1");
+    let ctx =
+        RequestContext::new(&endpoint, std::time::SystemTime::now()).credentials(&credentials);
+    let request = presign(&op, &ctx, std::time::Duration::from_secs(60), &[]).unwrap();
+    let url = request.uri().to_string();
+    assert!(!url.contains('+'), "{url}");
+    assert!(url.contains("Blue%20Unicorn%2B1"), "{url}");
+    assert_eq!(verify_presigned(&url, secret, &[]), "ok", "{url}");
+}
+
 #[test]
 fn botocore_accepts_the_credential_process_output() {
     let venv = match sts_tests::moto::ensure_venv() {
