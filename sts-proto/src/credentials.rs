@@ -1,6 +1,8 @@
 //! AWS credentials as the signer consumes them.
 
 use std::fmt;
+use std::hash::{DefaultHasher, Hasher};
+use std::sync::OnceLock;
 use std::time::SystemTime;
 
 use crate::secret::SecretString;
@@ -10,14 +12,30 @@ use crate::secret::SecretString;
 /// `Debug` shows the access key id (it is an identifier, not a secret, and
 /// is what you need to tell two credentials apart in a log) and hides the
 /// secret key and the token.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct Credentials {
     access_key_id: String,
     secret_access_key: SecretString,
     session_token: Option<SecretString>,
     expiration: Option<SystemTime>,
     account_id: Option<String>,
+    /// A fingerprint of the secret key, worked out on first use and kept:
+    /// see [`secret_fingerprint`](Self::secret_fingerprint).
+    secret_fingerprint: OnceLock<u64>,
 }
+
+/// Equal when every part is; the kept fingerprint is not a part.
+impl PartialEq for Credentials {
+    fn eq(&self, other: &Self) -> bool {
+        self.access_key_id == other.access_key_id
+            && self.secret_access_key == other.secret_access_key
+            && self.session_token == other.session_token
+            && self.expiration == other.expiration
+            && self.account_id == other.account_id
+    }
+}
+
+impl Eq for Credentials {}
 
 impl Credentials {
     /// Long-term or temporary credentials. An empty `session_token` is
@@ -33,7 +51,23 @@ impl Credentials {
             session_token: session_token.filter(|t| !t.is_empty()),
             expiration: None,
             account_id: None,
+            secret_fingerprint: OnceLock::new(),
         }
+    }
+
+    /// A 64-bit fingerprint of the secret key, so that a kept signing key
+    /// can tell when the secret behind its access key id changed: AWS never
+    /// reuses an id, but a corrected credentials file or an emulator (moto,
+    /// LocalStack) may. Worked out once per credentials, so a client that
+    /// checks its kept key before every signature pays for it once. Not a
+    /// way to learn the secret: 64 bits of a keyless hash of a 240-bit
+    /// random secret.
+    pub(crate) fn secret_fingerprint(&self) -> u64 {
+        *self.secret_fingerprint.get_or_init(|| {
+            let mut hasher = DefaultHasher::new();
+            hasher.write(self.secret_access_key.expose().as_bytes());
+            hasher.finish()
+        })
     }
 
     /// The same credentials, known to belong to the account `account_id`

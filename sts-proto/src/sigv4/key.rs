@@ -25,9 +25,12 @@ const BLOCK: usize = 64;
 /// refuses to sign anything else, so a kept key cannot silently produce a
 /// signature the service rejects after midnight UTC.
 ///
-/// The key bytes are overwritten on drop and never shown by `Debug`. The
-/// access key id identifies the secret: AWS never reuses an id for a new
-/// secret, so `(id, date, region, service)` pins the key down.
+/// The key bytes are overwritten on drop and never shown by `Debug`. It is
+/// kept for one access key id and one secret (by a fingerprint of it, see
+/// [`Credentials`](crate::Credentials)): AWS never reuses an id for a new
+/// secret, but a corrected credentials file or an emulator may, and a key
+/// kept for the old secret would sign every request wrongly until the day
+/// ends.
 #[derive(Clone)]
 pub struct SigningKey {
     bytes: [u8; 32],
@@ -39,6 +42,8 @@ pub struct SigningKey {
     service_end: usize,
     /// The UTC day of the date in `scope`, counted from 1970-01-01.
     day: i64,
+    /// The fingerprint of the secret the key was derived from.
+    secret_fingerprint: u64,
 }
 
 impl SigningKey {
@@ -78,6 +83,7 @@ impl SigningKey {
             region_end,
             service_end,
             day: day_of(params.time),
+            secret_fingerprint: params.credentials.secret_fingerprint(),
         })
     }
 
@@ -108,8 +114,8 @@ impl SigningKey {
         Ok(slot.insert(key))
     }
 
-    /// Whether this key signs for the access key, UTC date, region and
-    /// service of `params`.
+    /// Whether this key signs for the access key (id and secret), UTC date,
+    /// region and service of `params`.
     pub fn matches(&self, params: &SigningParams<'_>) -> bool {
         // The day number stands for the date: two times on the same UTC day
         // have the same `YYYYMMDD`, and this key's was in range when it was
@@ -122,6 +128,7 @@ impl SigningKey {
                 self.access_key_id.as_bytes(),
                 params.credentials.access_key_id().as_bytes(),
             )
+            && self.secret_fingerprint == params.credentials.secret_fingerprint()
     }
 
     /// Fails with [`SigningError::KeyMismatch`] unless the key
@@ -348,6 +355,27 @@ pub(super) mod tests {
         );
         assert!(!shown.contains("196, 175"), "{shown}");
         assert!(!shown.contains("wJalr"), "{shown}");
+    }
+
+    #[test]
+    fn a_kept_key_is_not_used_for_another_secret_of_the_same_id() {
+        let time = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+        let old = Credentials::new("AKIDEXAMPLE", "typo-secret", None);
+        let new = Credentials::new("AKIDEXAMPLE", "fixed-secret", None);
+        let mut slot = None;
+        let params = |c| SigningParams::new(c, "us-east-1", "sts", time);
+        let before = SigningKey::get_or_derive(&mut slot, &params(&old))
+            .unwrap()
+            .bytes;
+        assert!(!slot.as_ref().unwrap().matches(&params(&new)));
+        let after = SigningKey::get_or_derive(&mut slot, &params(&new))
+            .unwrap()
+            .bytes;
+        assert_ne!(before, after);
+        assert_eq!(after, SigningKey::derive(&params(&new)).unwrap().bytes);
+        // The same secret in other credentials (a refreshed copy) matches.
+        let again = Credentials::new("AKIDEXAMPLE", "fixed-secret", None);
+        assert!(slot.as_ref().unwrap().matches(&params(&again)));
     }
 
     #[test]
