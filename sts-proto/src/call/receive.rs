@@ -174,9 +174,10 @@ impl Core<'_> {
         if progress.attempt >= retry.max_attempts {
             return self.give_up(GiveUp::NoAttemptsLeft, failure);
         }
+        let mut cost = None;
         if retry.use_quota {
             match self.options.quota.acquire(kind) {
-                Some(cost) => self.progress.retry_cost = Some(cost),
+                Some(paid) => cost = Some(paid),
                 None => return self.give_up(GiveUp::QuotaExhausted, failure),
             }
         }
@@ -184,7 +185,15 @@ impl Core<'_> {
         if let Some(limit) = self.options.call_timeout
             && self.elapsed(now).saturating_add(delay) >= limit
         {
+            // No retry after all: its cost goes back to the shared quota,
+            // which would otherwise drain on calls that never retried.
+            if let Some(paid) = cost {
+                self.options.quota.release(Some(paid));
+            }
             return self.give_up(GiveUp::CallTimeout, failure);
+        }
+        if cost.is_some() {
+            self.progress.retry_cost = cost;
         }
         self.progress.state = State::Ready { fresh: true };
         Decision::Wait(Retry { delay, failure })

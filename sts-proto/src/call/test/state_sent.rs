@@ -310,6 +310,7 @@ fn a_wait_that_would_pass_the_call_timeout_ends_the_call() {
     let d = answer(&mut call, ms(9400), Answer::error(500, "InternalError"));
     assert_eq!(delay(d), ms(500));
     send(&mut call, &s, ms(9450), 0);
+    let before = s.quota.available();
     let (reason, _) = gave_up(answer(
         &mut call,
         ms(9500),
@@ -317,6 +318,8 @@ fn a_wait_that_would_pass_the_call_timeout_ends_the_call() {
     ));
     assert_eq!(reason, GiveUp::CallTimeout);
     assert_eq!(reason.to_string(), "the call timeout would pass");
+    // The retry that was not made costs the shared quota nothing.
+    assert_eq!(s.quota.available(), before);
     // The server's own wait counts the same.
     let mut call = s.to_sent();
     let long = Answer::error(503, "ServiceUnavailable").header("x-amz-retry-after", "10000");
