@@ -169,6 +169,13 @@ struct AuthParams {
     len: usize,
 }
 
+/// The text holds the session token.
+impl Drop for AuthParams {
+    fn drop(&mut self) {
+        crate::secret::wipe_in_place(&mut self.text);
+    }
+}
+
 impl AuthParams {
     fn with_capacity(capacity: usize) -> Self {
         Self {

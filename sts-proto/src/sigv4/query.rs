@@ -62,6 +62,8 @@ pub(super) fn write_canonical_query(out: &mut String, raw: Option<&str>, added: 
         out.push('=');
         out.push_str(&scratch[name_end..end]);
     }
+    // A presigned URL's query holds the session token.
+    crate::secret::wipe_in_place(&mut scratch);
 }
 
 #[cfg(test)]
