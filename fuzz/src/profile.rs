@@ -292,7 +292,7 @@ fn check_chain(set: &ProfileSet, selected: &str, chain: &ProfileChain) {
         BaseCredentials::CredentialProcess { command, .. } => {
             assert_eq!(
                 profile.get_nonempty("credential_process").map(str::trim),
-                Some(command.as_str())
+                Some(command.expose())
             );
         }
         BaseCredentials::LoginSession { login_session, .. } => {
