@@ -488,11 +488,23 @@ impl ClientBuilder {
 
     /// A bundle set on the builder and not read yet: read it now.
     fn load_explicit_ca_bundle(&mut self) -> Result<(), ConfigError> {
-        if let (Some(path), None) = (&self.explicit.ca_bundle, &self.transport_settings.ca_bundle) {
-            let bundle = load_ca_bundle(&crate::credentials::RealFs, path, &Origin::Explicit)?;
-            self.transport_settings.ca_bundle = Some(bundle);
+        if let Some(bundle) = self.unread_ca_bundle() {
+            self.transport_settings.ca_bundle = Some(bundle?);
         }
         Ok(())
+    }
+
+    /// The bundle named with [`ca_bundle_file`](Self::ca_bundle_file), read
+    /// now, when it has not been read yet.
+    fn unread_ca_bundle(&self) -> Option<Result<CaBundle, ConfigError>> {
+        match (&self.explicit.ca_bundle, &self.transport_settings.ca_bundle) {
+            (Some(path), None) => Some(load_ca_bundle(
+                &crate::credentials::RealFs,
+                path,
+                &Origin::Explicit,
+            )),
+            _ => None,
+        }
     }
 
     /// The default transport these settings make, with `config`'s
@@ -612,11 +624,42 @@ impl ClientBuilder {
         Client::from_builder(self)
     }
 
+    ///
+    /// The CA bundle named with [`ca_bundle_file`](Self::ca_bundle_file)
+    /// is read here if [`build`](Self::build) has not read it yet (a
+    /// [`RoleAssumer`](crate::credentials::RoleAssumer) makes its
+    /// transport from a builder that is never built); if it cannot be,
+    /// every request fails with why, rather than going out trusting the
+    /// built-in roots instead.
     pub(crate) fn make_transport(&self) -> Arc<dyn Transport> {
-        match &self.transport {
-            Some(t) => Arc::clone(t),
-            None => Arc::new(UreqTransport::new(self.transport_settings.clone())),
+        if let Some(t) = &self.transport {
+            return Arc::clone(t);
         }
+        let mut settings = self.transport_settings.clone();
+        match self.unread_ca_bundle() {
+            Some(Ok(bundle)) => settings.ca_bundle = Some(bundle),
+            Some(Err(e)) => return Arc::new(Unusable(e.to_string())),
+            None => {}
+        }
+        Arc::new(UreqTransport::new(settings))
+    }
+}
+
+/// The default transport when the CA bundle it was told to trust cannot
+/// be read: every request fails, saying why.
+#[derive(Debug)]
+struct Unusable(String);
+
+impl Transport for Unusable {
+    fn send(
+        &self,
+        _request: http::Request<Vec<u8>>,
+        _timeout: Option<Duration>,
+    ) -> Result<http::Response<Vec<u8>>, crate::transport::TransportError> {
+        Err(crate::transport::TransportError::new(
+            crate::transport::TransportFailure::Connect,
+            self.0.clone(),
+        ))
     }
 }
 

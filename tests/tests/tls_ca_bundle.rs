@@ -130,3 +130,43 @@ fn file_errors_name_the_file() {
 
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A role assumer made from a builder that names a bundle file trusts that
+/// bundle: it makes its transport without building a client, which used
+/// to leave the file unread and the built-in roots in charge.
+#[test]
+fn a_role_assumer_trusts_the_bundle_file_of_its_builder() {
+    use sts_blocking::Client;
+    use sts_blocking::credentials::RoleAssumer;
+    use sts_proto::Credentials;
+    use sts_proto::ops::AssumeRole;
+
+    let pki = TestPki::new("sts test CA");
+    let server = TlsServer::start(&pki);
+    let dir = scratch_dir("ca-bundle-role-assumer");
+    let path = pki.write_ca(&dir, "ca.pem");
+    let builder = || {
+        Client::builder()
+            .endpoint_url(server.url())
+            .region("us-east-1")
+            .proxy(ProxyConfig::new())
+            .max_attempts(1)
+    };
+    let request = AssumeRole::new("arn:aws:iam::123456789012:role/r", "session");
+    let source = || Credentials::new("AKIDEXAMPLE", "secret", None);
+    // The server answers every request as GetCallerIdentity, so the role's
+    // answer does not parse; what counts is that the TLS session was made.
+    let e = RoleAssumer::new(builder().ca_bundle_file(&path))
+        .assume_role_output(source(), &request)
+        .unwrap_err();
+    assert!(matches!(e, Error::Response(_)), "{e}");
+    assert!(server.wait_for_requests(1, Duration::from_secs(5)));
+    // A file that cannot be read fails every request, naming it.
+    let missing = dir.join("missing.pem");
+    let e = RoleAssumer::new(builder().ca_bundle_file(&missing))
+        .assume_role_output(source(), &request)
+        .unwrap_err();
+    assert!(e.to_string().contains("missing.pem"), "{e}");
+    assert_eq!(server.requests(), 1);
+    std::fs::remove_dir_all(&dir).ok();
+}
