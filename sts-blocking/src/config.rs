@@ -135,6 +135,11 @@ pub struct ClientBuilder {
     pub(crate) credentials_from_profile: bool,
     /// Whether the proxy was set on this builder (else the environment's).
     pub(crate) explicit_proxy: bool,
+    /// The region of [`default_region`](Self::default_region), kept apart
+    /// so that resolving the environment and a profile again (for this
+    /// client, or for the STS calls of a credential provider) falls back
+    /// to it rather than to `us-east-1`.
+    pub(crate) fallback_region: Option<String>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -172,6 +177,7 @@ impl Default for ClientBuilder {
             app_id: None,
             credentials_from_profile: false,
             explicit_proxy: false,
+            fallback_region: None,
         }
     }
 }
@@ -327,7 +333,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed for a whole call, retries and waits included (default none).
+    /// Time allowed for a whole call, retries and waits included (default
+    /// none). Getting the credentials to sign with comes first and is not
+    /// counted: a provider that calls a service is bounded by its own
+    /// limits (a role provider's STS client, instance metadata's attempt
+    /// limit, the credentials cache's wait for another caller's refresh).
     pub fn call_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.call_timeout = timeout;
         self
@@ -534,7 +544,11 @@ impl ClientBuilder {
 
     /// Applies resolved settings to the fields the client is built from.
     pub(crate) fn apply(&mut self, r: &Resolved) {
-        self.endpoint.region = r.region.as_ref().map(|s| s.value.clone());
+        self.endpoint.region = r
+            .region
+            .as_ref()
+            .map(|s| s.value.clone())
+            .or_else(|| self.fallback_region.clone());
         self.endpoint.endpoint = r.endpoint_url.as_ref().map(|s| s.value.clone());
         self.endpoint.use_fips = r.use_fips.value;
         self.endpoint.use_dual_stack = r.use_dual_stack.value;
@@ -545,12 +559,16 @@ impl ClientBuilder {
         self.app_id = r.app_id.as_ref().map(|s| s.value.clone());
     }
 
-    /// `region`, unless [`region`](Self::region), the environment or a
-    /// profile has set one already; so call it after them.
+    /// `region` where neither [`region`](Self::region), the environment
+    /// nor a profile names one, before or after this call; the credential
+    /// providers' own STS calls (a profile's role, a web identity) fall
+    /// back to it too, instead of to `us-east-1`.
     pub fn default_region(mut self, region: impl Into<String>) -> Self {
+        let region = region.into();
         if self.endpoint.region.is_none() {
-            self.endpoint.region = Some(region.into());
+            self.endpoint.region = Some(region.clone());
         }
+        self.fallback_region = Some(region);
         self
     }
 

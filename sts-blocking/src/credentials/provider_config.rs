@@ -580,6 +580,16 @@ mod tests {
             .sts_builder(&StsSettings::default())
             .unwrap();
         assert_eq!(b.endpoint.region.as_deref(), Some("us-east-1"));
+
+        // The client's default region, where nothing names one; a region
+        // from the environment still wins over it.
+        let client = ClientBuilder::default().default_region("cn-north-1");
+        let c = config(&[], &[]).with_sts_client_builder(client.clone());
+        let b = c.sts_builder(&StsSettings::default()).unwrap();
+        assert_eq!(b.endpoint.region.as_deref(), Some("cn-north-1"));
+        let c = config(&[("AWS_REGION", "us-west-2")], &[]).with_sts_client_builder(client);
+        let b = c.sts_builder(&StsSettings::default()).unwrap();
+        assert_eq!(b.endpoint.region.as_deref(), Some("us-west-2"));
     }
 
     #[test]
