@@ -134,7 +134,12 @@ pub fn presign(
     let signature = key.sign(&string_to_sign);
     auth.push("X-Amz-Signature", &[signature.as_str()]);
 
-    let presigned = presigned_uri(uri, &auth.text)?;
+    let presigned = presigned_uri(uri, &auth.text);
+    // The text holds the session token, and is done with. (Wiped here
+    // rather than by a `Drop` of `AuthParams`, which made presigning an
+    // eighth slower.)
+    crate::secret::wipe_in_place(&mut auth.text);
+    let presigned = presigned?;
     let host = host.map(|h| header_value(HOST, h)).transpose()?;
     if let Some(host) = host {
         request.headers_mut().insert(HOST, host);
@@ -167,13 +172,6 @@ struct AuthParams {
     /// Where each parameter's name starts, its `=` is, and its value ends.
     bounds: [(usize, usize, usize); 7],
     len: usize,
-}
-
-/// The text holds the session token.
-impl Drop for AuthParams {
-    fn drop(&mut self) {
-        crate::secret::wipe_in_place(&mut self.text);
-    }
 }
 
 impl AuthParams {
