@@ -35,7 +35,7 @@ else
 fi
 
 # Every test binary runs in a network namespace with loopback only
-# (.cargo/config.toml's runner, scripts/no-network.sh; tests/network_guard.rs
+# (.cargo/config.toml's runner, scripts/no-network.sh; tests/tests/network_guard.rs
 # proves it), so no test can reach instance metadata or another host.
 echo "== cargo test (all features)"
 cargo test --workspace --all-features --locked

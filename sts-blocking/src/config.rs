@@ -560,9 +560,12 @@ impl ClientBuilder {
     }
 
     /// `region` where neither [`region`](Self::region), the environment
-    /// nor a profile names one, before or after this call; the credential
-    /// providers' own STS calls (a profile's role, a web identity) fall
-    /// back to it too, instead of to `us-east-1`.
+    /// nor a profile names one, whether they are set before or after this
+    /// call. The credential providers' own STS calls (a profile's role, a
+    /// web identity) fall back to it too, instead of to `us-east-1`, when
+    /// it is set before [`from_env`](Self::from_env) or
+    /// [`from_config`](Self::from_config), which make those providers (a
+    /// builder without either makes them at [`build`](Self::build)).
     pub fn default_region(mut self, region: impl Into<String>) -> Self {
         let region = region.into();
         if self.endpoint.region.is_none() {

@@ -29,7 +29,8 @@ const MAX_PREALLOCATED_BODY: u64 = 64 * 1024;
 /// Settings of the default transport.
 #[derive(Debug, Clone)]
 pub struct UreqSettings {
-    /// Time allowed to open a connection (DNS, TCP and TLS).
+    /// Time allowed to open a connection (TCP, and TLS on it). Looking the
+    /// name up is not counted: the attempt's own limit bounds it.
     pub connect_timeout: Option<Duration>,
     /// Time a connection may stay silent: each read (and each write) of
     /// the exchange, TLS handshake included, must finish within it, as

@@ -111,7 +111,8 @@ impl RateLimiter {
         self.lock().enabled
     }
 
-    /// The current refill rate in requests per second (0 until enabled).
+    /// The current refill rate in requests per second: measured from the
+    /// first answer on, and pacing nothing until [`is_enabled`](Self::is_enabled).
     pub fn fill_rate(&self) -> f64 {
         self.lock().fill_rate
     }

@@ -27,8 +27,8 @@ pub(crate) const EXIT_OTHER: u8 = 255;
 /// The connect timeout when `--cli-connect-timeout` is not given, as the
 /// AWS CLI's.
 pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(60);
-/// The attempt timeout when `--cli-read-timeout` is not given: the
-/// client's own default.
+/// How long the connection may stay silent when `--cli-read-timeout` is
+/// not given: the client's own default attempt limit.
 pub(crate) const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What a run of the tool can fail with.
