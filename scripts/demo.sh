@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The main job: build the `sts` tool and run a short, real session with it.
 #
-# - With AWS credentials configured (AWS_ACCESS_KEY_ID, AWS_PROFILE, or
-#   ~/.aws/credentials / ~/.aws/config), it makes read-only calls to AWS:
-#   get-caller-identity, get-access-key-info and a presigned URL.
+# - With AWS credentials configured (wherever the tool finds them: keys in
+#   the environment, a profile, SSO, an instance role…), it makes read-only
+#   calls to AWS: get-caller-identity, a presigned URL, and
+#   get-access-key-info for the key it signs with.
 # - Otherwise it installs moto's STS server into target/moto-venv, starts it
 #   on 127.0.0.1 with signature checking on, and runs: get-caller-identity,
 #   assume-role with tags, `--output env` + eval, get-caller-identity as the
@@ -21,21 +22,25 @@ sts="$root/target/release/sts"
 
 step() { printf '\n$ sts %s\n' "$*"; "$sts" "$@"; }
 
-have_aws_credentials() {
-    [ -n "${AWS_ACCESS_KEY_ID:-}" ] || [ -n "${AWS_PROFILE:-}" ] ||
-        [ -s "${AWS_SHARED_CREDENTIALS_FILE:-$HOME/.aws/credentials}" ] ||
-        [ -s "${AWS_CONFIG_FILE:-$HOME/.aws/config}" ]
+# Whether the tool finds credentials, wherever they are (keys in the
+# environment, a profile, SSO, a console login, a container or an instance
+# role): presigning resolves them without calling STS, so a config file
+# with only a region does not count.
+aws_credentials_found() {
+    "$sts" presign get-caller-identity --expires-in 60 >/dev/null 2>&1
 }
 
-if [ "${STS_DEMO_LOCAL:-0}" != "1" ] && have_aws_credentials; then
+if [ "${STS_DEMO_LOCAL:-0}" != "1" ] && aws_credentials_found; then
     echo "== AWS credentials are configured: read-only calls against AWS"
     step get-caller-identity
-    key_id="$("$sts" get-caller-identity --output json >/dev/null && \
-        "$sts" get-session-token --output json 2>/dev/null | python3 -c \
-        'import json,sys; print(json.load(sys.stdin)["Credentials"]["AccessKeyId"])' || true)"
-    if [ -n "${AWS_ACCESS_KEY_ID:-}" ]; then key_id="$AWS_ACCESS_KEY_ID"; fi
-    if [ -n "$key_id" ]; then step get-access-key-info --access-key-id "$key_id"; fi
-    step presign get-caller-identity --expires-in 60
+    url="$("$sts" presign get-caller-identity --expires-in 60)"
+    printf '\n$ sts presign get-caller-identity --expires-in 60\n%s\n' "$url"
+    # The access key id the tool signs with, read from the URL's credential
+    # scope, for the account lookup.
+    key_id="$(python3 -c 'import sys, urllib.parse as u
+q = dict(u.parse_qsl(u.urlsplit(sys.argv[1]).query))
+print(q["X-Amz-Credential"].split("/")[0])' "$url")"
+    step get-access-key-info --access-key-id "$key_id"
     exit 0
 fi
 
@@ -43,14 +48,20 @@ echo "== no AWS credentials configured: using a local moto STS server"
 # The credentials come from the environment below; the default chain must
 # not go looking for instance metadata or a container endpoint here.
 export AWS_EC2_METADATA_DISABLED=true
-unset AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI
+unset AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI \
+    AWS_SESSION_TOKEN AWS_PROFILE
 venv="$(bash tests/moto/ensure-venv.sh)"
 log="$root/target/demo-moto.log"
 # serve.py exits as soon as its stdin closes, so the server cannot outlive
 # this script, however it ends.
 coproc MOTO { exec "$venv/bin/python" tests/moto/serve.py 2>"$log"; }
-trap 'exec {MOTO[1]}>&- 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true' EXIT
-read -r ready <&"${MOTO[0]}"
+# `set +u`: when the server has exited already, bash has unset MOTO and
+# MOTO_PID, and the clean-up must not fail the script for that.
+trap 'set +u; exec {MOTO[1]}>&- 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true' EXIT
+if ! read -r -t 120 ready <&"${MOTO[0]}"; then
+    echo "moto did not start within 120 s; its log: $log" >&2
+    exit 1
+fi
 port="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["port"])' "$ready")"
 endpoint="http://127.0.0.1:$port"
 echo "moto is listening on $endpoint (log: $log)"
