@@ -229,6 +229,13 @@ fn serve(moto: &Moto, args: &[&str]) -> Served {
         .spawn()
         .unwrap();
     let stdout = child.stdout.take().unwrap();
+    // Held from here, so that a failed check below still stops the server
+    // (`Served` kills it when dropped).
+    let mut served = Served {
+        child,
+        port: 0,
+        token: String::new(),
+    };
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let lines: Vec<String> = BufReader::new(stdout)
@@ -244,14 +251,14 @@ fn serve(moto: &Moto, args: &[&str]) -> Served {
     let uri = lines[0]
         .strip_prefix("export AWS_CONTAINER_CREDENTIALS_FULL_URI=http://127.0.0.1:")
         .expect("a loopback URI");
-    let port = uri.split('/').next().unwrap().parse().unwrap();
+    served.port = uri.split('/').next().unwrap().parse().unwrap();
     assert!(uri.ends_with("/credentials"));
-    let token = lines[1]
+    served.token = lines[1]
         .strip_prefix("export AWS_CONTAINER_AUTHORIZATION_TOKEN=")
         .unwrap()
         .to_owned();
-    assert_eq!(token.len(), 64);
-    Served { child, port, token }
+    assert_eq!(served.token.len(), 64);
+    served
 }
 
 /// One GET; the status and the body.
@@ -281,9 +288,10 @@ fn serve_refuses_without_the_token_and_refreshes_before_expiry() {
             &moto.role_arn,
             "--duration-seconds",
             "900",
-            // Fresh for the first 4 seconds only.
+            // Fresh for the first 7 seconds only: room for the checks
+            // below on a busy machine, and a short wait for the refresh.
             "--refresh-before",
-            "896",
+            "893",
         ],
     );
     let port = served.port;
@@ -304,7 +312,7 @@ fn serve_refuses_without_the_token_and_refreshes_before_expiry() {
         first["AccessKeyId"], again["AccessKeyId"],
         "cached while fresh"
     );
-    std::thread::sleep(Duration::from_secs(5));
+    std::thread::sleep(Duration::from_secs(8));
     let (_, later) = get(port, "/credentials", Some(&served.token));
     let later: serde_json::Value = serde_json::from_str(&later).unwrap();
     assert_ne!(
