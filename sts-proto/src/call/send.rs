@@ -55,6 +55,7 @@ impl Core<'_> {
                 if let (true, Some(limiter)) = (paced, self.rate_limiter()) {
                     limiter.refund();
                 }
+                self.refund_unsent_retry(fresh);
                 return Err(e);
             }
         };
@@ -65,6 +66,7 @@ impl Core<'_> {
                     && elapsed.saturating_add(wait) >= limit
                 {
                     limiter.refund();
+                    self.refund_unsent_retry(fresh);
                     self.progress.state = State::Finished;
                     return Err(CallError::DeadlineReached { limit });
                 }
@@ -97,6 +99,19 @@ impl Core<'_> {
             timeout,
             attempt: self.progress.attempt,
         }))
+    }
+
+    /// Gives the shared quota back the cost of a retry that was paid for
+    /// (when the failure before it was answered with a wait) and is never
+    /// sent, because the call ends at its deadline first; as a retry the
+    /// call decides against, it costs the quota nothing.
+    fn refund_unsent_retry(&mut self, fresh: bool) {
+        if fresh
+            && self.progress.attempt > 0
+            && let Some(paid) = self.progress.retry_cost.take()
+        {
+            self.options.quota.release(Some(paid));
+        }
     }
 
     /// The time left for one attempt: the attempt timeout, cut to what

@@ -6,7 +6,7 @@ use super::scenario::{Answer, Scenario, answer, ms, secs, send};
 use crate::call::{Call, CallError, CallOptions, Decision, Next};
 use crate::operation::BuildError;
 use crate::ops::{AssumeRole, GetCallerIdentity};
-use crate::retry::RetryMode;
+use crate::retry::{QUOTA_CAPACITY, RETRY_COST, RetryMode};
 
 #[test]
 fn the_first_request_is_signed_at_the_corrected_time_and_counts_as_attempt_one() {
@@ -79,11 +79,39 @@ fn no_time_left_for_an_attempt_is_the_deadline() {
         panic!("not retried")
     };
     assert_eq!(retry.delay, ms(500));
+    assert_eq!(s.quota.available(), QUOTA_CAPACITY - RETRY_COST);
     // The driver overslept.
     let e = call.next_request(secs(10), &s.signing(0)).unwrap_err();
     assert_eq!(e, CallError::DeadlineReached { limit: secs(10) });
     assert_eq!(e.to_string(), "call timeout of 10s reached");
     assert!(call.is_finished());
+    // The retry it paid for was never sent: the shared quota gets it back.
+    assert_eq!(s.quota.available(), QUOTA_CAPACITY);
+}
+
+#[test]
+fn a_retry_the_rate_limiter_holds_past_the_deadline_costs_the_quota_nothing() {
+    let s = Scenario::new()
+        .retry(|r| r.mode = RetryMode::Adaptive)
+        .timeouts(None, Some(secs(2)));
+    let mut call = s.to_sent();
+    let Decision::Wait(retry) = answer(&mut call, ms(5), Answer::error(400, "Throttling")) else {
+        panic!("not retried")
+    };
+    assert_eq!(s.quota.available(), QUOTA_CAPACITY - RETRY_COST);
+    // The throttle emptied the limiter's bucket: its wait passes the deadline.
+    let e = call
+        .next_request(ms(5) + retry.delay, &s.signing(0))
+        .unwrap_err();
+    assert_eq!(e, CallError::DeadlineReached { limit: secs(2) });
+    assert_eq!(s.quota.available(), QUOTA_CAPACITY);
+    // A first attempt paid nothing, so a deadline before it gives nothing.
+    let s = Scenario::new().quota(100).timeouts(None, Some(secs(1)));
+    let mut call = s.to_ready();
+    send(&mut call, &s, Duration::ZERO, 0);
+    let mut call = s.to_ready();
+    let _ = call.next_request(Duration::ZERO, &s.signing(0));
+    assert_eq!(s.quota.available(), 100);
 }
 
 #[test]
