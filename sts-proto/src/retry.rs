@@ -133,7 +133,11 @@ impl RetryConfig {
             .base_delay
             .saturating_mul(1u32 << exp)
             .min(self.max_backoff);
-        ceiling.mul_f64(rand)
+        // `mul_f64` panics when the product rounds past `Duration::MAX`,
+        // which a ceiling near it (no `max_backoff`, a huge base delay)
+        // reaches with `rand` near 1.
+        Duration::try_from_secs_f64(ceiling.as_secs_f64() * rand)
+            .map_or(ceiling, |wait| wait.min(ceiling))
     }
 }
 
@@ -427,6 +431,20 @@ mod tests {
             c.backoff(1, 0.3, Some(Duration::from_secs(60))),
             Duration::from_secs(20)
         );
+    }
+
+    #[test]
+    fn a_ceiling_near_the_largest_duration_does_not_overflow() {
+        let c = RetryConfig {
+            base_delay: Duration::MAX,
+            max_backoff: Duration::MAX,
+            ..RetryConfig::default()
+        };
+        for rand in [1.0, 1.0 - f64::EPSILON, 0.999_999, 0.5] {
+            let wait = c.backoff(1, rand, None);
+            assert!(wait > Duration::from_secs(u64::MAX / 4), "{rand}: {wait:?}");
+        }
+        assert_eq!(c.backoff(9, 0.0, None), Duration::ZERO);
     }
 
     #[test]
