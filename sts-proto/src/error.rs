@@ -281,16 +281,56 @@ impl std::error::Error for ResponseError {}
 /// How much of an unreadable body an error keeps.
 const BODY_START_CHARS: usize = 200;
 
-/// The printable start of a body, for error messages.
+/// Words after which a body's text may be a credential: an STS answer
+/// (`SecretAccessKey`, `SessionToken`) behind a failure status, a JSON
+/// credentials document from a misrouted request, a login form.
+const SECRET_WORDS: [&[u8]; 4] = [b"secret", b"token", b"password", b"assertion"];
+
+/// The printable start of a body, for error messages: cut before the first
+/// word that may introduce a secret, as the same document behind a 200 is
+/// never quoted.
 pub(crate) fn body_start(body: &[u8]) -> String {
-    String::from_utf8_lossy(&body[..body.len().min(BODY_START_CHARS * 4)])
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(BODY_START_CHARS)
-        .collect::<String>()
-        .trim()
-        .to_owned()
+    let window = &body[..body.len().min(BODY_START_CHARS * 4)];
+    let end = SECRET_WORDS
+        .iter()
+        .filter_map(|word| {
+            window
+                .windows(word.len())
+                .position(|w| w.eq_ignore_ascii_case(word))
+        })
+        .min();
+    let mut shown = printable(
+        &String::from_utf8_lossy(&window[..end.unwrap_or(window.len())]),
+        BODY_START_CHARS,
+    );
+    if end.is_some() {
+        shown.push_str(" [cut before a word that may introduce a secret]");
+    }
+    shown
 }
+
+/// `text` for an error message: trimmed, control characters (a terminal's
+/// escapes, line breaks that would fake a log line) as spaces, at most
+/// `max_chars` characters.
+pub(crate) fn printable(text: &str, max_chars: usize) -> String {
+    let text = text.trim();
+    let mut shown: String = text
+        .chars()
+        .take(max_chars)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if text.chars().nth(max_chars).is_some() {
+        shown.push('…');
+    }
+    shown
+}
+
+/// How much of a service error's message an error keeps; STS's own are
+/// a few hundred characters at most.
+const MESSAGE_CHARS: usize = 1024;
+
+/// How much of a service error's code and request id an error keeps.
+const CODE_CHARS: usize = 128;
 
 /// Reads an error response: `<ErrorResponse><Error>…</Error><RequestId>…`
 /// or the `<Errors><Error>…` shape some servers send. `None` if the body is
@@ -327,14 +367,15 @@ pub(crate) fn service_error_from(
         Some("Receiver") => Fault::Receiver,
         _ => Fault::Unknown,
     };
+    // The server's texts reach logs and terminals through `Display`.
     let request_id = doc
         .find_suffix("RequestId")
         .or_else(|| doc.find_suffix("RequestID"))
         .or(header_request_id)
-        .map(str::to_owned);
+        .map(|id| printable(id, CODE_CHARS));
     Some(ServiceError {
-        code: ErrorCode::from_wire(code.trim()),
-        message: field("Message").map(str::to_owned),
+        code: ErrorCode::from_wire(&printable(code, CODE_CHARS)),
+        message: field("Message").map(|m| printable(m, MESSAGE_CHARS)),
         fault,
         request_id,
         status,

@@ -685,11 +685,26 @@ fn response_errors_do_not_print_secrets() {
         (503, String::new()),
         (502, "<html><body>Bad Gateway</body></html>".to_owned()),
         (403, "<AccessDeniedException/>".to_owned()),
+        // An STS answer, or a JSON credentials document, behind a failure
+        // status (a proxy's or an emulator's mistake).
+        (500, response("GetSessionToken", &creds)),
+        (
+            302,
+            response("AssumeRole", &creds.replace("<AccessKeyId>", "<X>")),
+        ),
+        (
+            502,
+            format!("{{\"AccessKeyId\":\"{ACCESS_KEY_ID}\",\"secretAccessKey\":\"{SECRET_KEY}\"}}"),
+        ),
+        (
+            401,
+            format!("<p>{SAML_ASSERTION}</p> password={BAD_TOKEN_CODE}"),
+        ),
     ] {
         let e = sts_proto::parse::<GetSessionToken>(status, &headers, body.as_bytes())
             .expect_err("failure status");
         check("ResponseError::Http", e);
     }
 
-    assert_eq!(checked, 2 + 10 + 3 + 3);
+    assert_eq!(checked, 2 + 10 + 3 + 7);
 }

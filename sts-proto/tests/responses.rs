@@ -636,7 +636,37 @@ fn failure_statuses_without_an_error_document() {
     let ResponseError::Http { body_start, .. } = err else {
         panic!()
     };
-    assert_eq!(body_start.len(), 200);
+    assert_eq!(body_start, format!("{}…", "x".repeat(200)));
+}
+
+#[test]
+fn a_service_errors_texts_are_printable_and_bounded() {
+    // A server (or anything on a plain-http path) must not write terminal
+    // escapes or fake log lines through an error's `Display`.
+    let message = format!(
+        "a\u{1b}[31mred\u{1b}]0;title\u{7}\nfake log line {}",
+        "m".repeat(5000)
+    );
+    let body = format!(
+        "<ErrorResponse><Error><Code>X\u{1b}[2J</Code><Message>{message}</Message></Error>\
+         <RequestId>r\r\nid</RequestId></ErrorResponse>"
+    );
+    let err = parse::<GetCallerIdentity>(400, &headers(None), body.as_bytes()).unwrap_err();
+    let shown = err.to_string();
+    assert!(!shown.chars().any(char::is_control), "{shown:?}");
+    let ResponseError::Service(e) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(e.code, ErrorCode::Other("X [2J".into()));
+    let message = e.message.unwrap();
+    assert!(
+        message.starts_with("a [31mred ]0;title  fake log line mmm"),
+        "{message}"
+    );
+    assert_eq!(message.chars().count(), 1025);
+    assert!(message.ends_with('…'));
+    // The line break is one of the XML reader's, CR LF read as LF.
+    assert_eq!(e.request_id.as_deref(), Some("r id"));
 }
 
 #[test]
