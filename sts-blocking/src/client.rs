@@ -257,6 +257,13 @@ impl Client {
             Some(p) => Arc::clone(p),
             None => crate::credentials::default_provider(&b),
         };
+        // A suffix or app id HTTP cannot send fails here, not every call.
+        if http::HeaderValue::from_str(&user_agent).is_err() {
+            return Err(ConfigError::InvalidSetting {
+                setting: "user agent (app id or suffix)",
+                reason: "holds a character an HTTP header cannot carry".into(),
+            });
+        }
         let target = RequestTarget::new(&endpoint, Some(&user_agent)).ok();
         Ok(Self {
             inner: Arc::new(Inner {
@@ -646,6 +653,15 @@ mod tests {
 
     fn sleeps(slept: &Recorded) -> Vec<Duration> {
         slept.0.lock().unwrap().clone()
+    }
+
+    #[test]
+    fn a_user_agent_http_cannot_send_fails_the_build() {
+        let b = || Client::builder().region("us-east-1");
+        let e = b().user_agent_suffix("myapp\n").build().unwrap_err();
+        assert!(matches!(e, ConfigError::InvalidSetting { .. }), "{e:?}");
+        assert!(e.to_string().contains("user agent"), "{e}");
+        assert!(b().user_agent_suffix("myapp/1.2 (linux)").build().is_ok());
     }
 
     #[test]

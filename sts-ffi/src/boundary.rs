@@ -152,21 +152,30 @@ pub(crate) unsafe fn array<'a, T>(p: *const T, len: usize, name: &str) -> Result
 /// hundred bytes of writes per result and leaves no room for a secret that
 /// was not marked as one.
 #[derive(Default)]
-pub(crate) struct Strings(Vec<Box<[u8]>>);
+pub(crate) struct Strings {
+    stored: Vec<Box<[u8]>>,
+    /// Whether a string with a NUL was refused (see [`Strings::add`]).
+    refused_nul: bool,
+}
 
 /// A count only: some of the strings are secrets.
 impl std::fmt::Debug for Strings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Strings({} strings)", self.0.len())
+        write!(f, "Strings({} strings)", self.stored.len())
     }
 }
 
 impl Strings {
     /// Stores `s` and returns its address, valid while `self` lives.
+    ///
+    /// A C string cannot hold a NUL: cut short or with the NUL replaced,
+    /// a secret key would silently be another. Such a string is stored
+    /// empty and remembered, and the result is refused by
+    /// [`Strings::check`].
     pub(crate) fn add(&mut self, s: &str) -> *const c_char {
         if s.contains('\0') {
-            // A NUL would silently cut the C string short.
-            return self.add(&s.replace('\0', "\u{FFFD}"));
+            self.refused_nul = true;
+            return self.add("");
         }
         let mut bytes = Vec::with_capacity(s.len() + 1);
         bytes.extend_from_slice(s.as_bytes());
@@ -174,8 +183,21 @@ impl Strings {
         // Exact capacity: no reallocation leaves an unwiped copy behind.
         let boxed = bytes.into_boxed_slice();
         let p = boxed.as_ptr().cast::<c_char>();
-        self.0.push(boxed);
+        self.stored.push(boxed);
         p
+    }
+
+    /// `self`, unless a string held a NUL: then an error, and the strings
+    /// are wiped as they are dropped.
+    pub(crate) fn check(self) -> Result<Self, Failure> {
+        if self.refused_nul {
+            return Err(Failure::new(
+                crate::status::STS_ERR_RESPONSE,
+                "the response holds a NUL character in a result string, \
+                 which a C string cannot carry",
+            ));
+        }
+        Ok(self)
     }
 
     /// `add`, or NULL for `None`.
@@ -188,7 +210,7 @@ impl Strings {
     /// Overwrites every string with zeros, in place (the memory stays
     /// allocated, which is what lets a test look at it).
     fn wipe(&mut self) {
-        for s in &mut self.0 {
+        for s in &mut self.stored {
             s.zeroize();
         }
     }
@@ -267,13 +289,18 @@ mod tests {
     }
 
     #[test]
-    fn strings_replace_nul() {
+    fn a_string_with_a_nul_fails_the_check() {
         let mut s = Strings::default();
         let p = s.add("a\0b");
         // SAFETY: p lives as long as s.
         let text = unsafe { CStr::from_ptr(p) }.to_str().unwrap();
-        assert_eq!(text, "a\u{FFFD}b");
+        assert_eq!(text, "");
         assert!(s.opt(None).is_null());
+        let e = s.check().unwrap_err();
+        assert_eq!(e.status, crate::status::STS_ERR_RESPONSE);
+        let mut s = Strings::default();
+        s.add("ab");
+        assert!(s.check().is_ok());
     }
 
     #[test]

@@ -69,10 +69,13 @@ pub(crate) trait FfiOp {
     fn output(output: &<Self::Op as Operation>::Output, s: &mut Strings) -> Self::Output;
 }
 
-pub(crate) fn store<F: FfiOp>(output: &<F::Op as Operation>::Output) -> *mut F::Output {
+/// The C result of `output`; an error if a string cannot be a C string.
+pub(crate) fn store<F: FfiOp>(
+    output: &<F::Op as Operation>::Output,
+) -> Result<*mut F::Output, Failure> {
     let mut strings = Strings::default();
     let view = F::output(output, &mut strings);
-    Owned::into_raw(view, strings)
+    Ok(Owned::into_raw(view, strings.check()?))
 }
 
 /// The start that [`call`] and [`prepare`] share: the output slot, the
@@ -113,7 +116,7 @@ pub(crate) unsafe fn call<F: FfiOp>(
     // SAFETY: forwarded from the caller.
     unsafe {
         with_request::<F, _>(client, input, out, err, |client, request| {
-            Ok(store::<F>(&client.send(request)?))
+            store::<F>(&client.send(request)?)
         })
     }
 }
@@ -152,7 +155,7 @@ pub(crate) unsafe fn parse<F: FfiOp>(
             let slot = out_slot(out, "out")?;
             let (status, headers, body) = read_response(response)?;
             let output = operation::parse::<F::Op>(status, &headers, body)?;
-            *slot = store::<F>(&output);
+            *slot = store::<F>(&output)?;
             Ok(())
         })
     }
