@@ -344,7 +344,7 @@ static StsStatus drive(StsExchange *exchange, CURL *curl, StsError **err) {
         st = sts_exchange_next(exchange, now_ms(), &next, err);
         if (st != STS_OK) return st; /* the call timeout, or no credentials */
         if (next.kind == STS_NEXT_WAIT) { /* adaptive mode paces this attempt */
-            fprintf(stderr, "attempt %" PRIu32 ": paced, waiting %" PRIu64 " ms\n", next.attempt,
+            fprintf(stderr, "after attempt %" PRIu32 ": paced, waiting %" PRIu64 " ms\n", next.attempt,
                     next.wait_ms);
             sleep_ms(next.wait_ms);
             continue;

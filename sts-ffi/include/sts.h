@@ -281,21 +281,25 @@ typedef struct StsClientOptions {
      */
     StsCredentialsSource credentials_source;
     /**
-     * For `STS_CREDENTIALS_STATIC`: the access key id. Required then.
+     * For `STS_CREDENTIALS_STATIC`: the access key id. Required then, and
+     * NULL with any other source (`sts_client_new` fails otherwise, rather
+     * than sign as another identity).
      */
     const char *access_key_id;
     /**
-     * For `STS_CREDENTIALS_STATIC`: the secret access key. Required then.
+     * For `STS_CREDENTIALS_STATIC`: the secret access key. Required then,
+     * and NULL with any other source.
      * The client keeps a copy, wiped when the client is freed.
      */
     const char *secret_access_key;
     /**
      * For `STS_CREDENTIALS_STATIC`: the session token of temporary
-     * credentials, or NULL.
+     * credentials, or NULL; NULL with any other source.
      */
     const char *session_token;
     /**
-     * For `STS_CREDENTIALS_PROFILE`: the profile's name. Required then.
+     * For `STS_CREDENTIALS_PROFILE`: the profile's name. Required then,
+     * and NULL with any other source.
      */
     const char *profile_name;
     /**
@@ -368,8 +372,11 @@ typedef struct StsExchangeNext {
      */
     StsNextKind kind;
     /**
-     * The attempt's number, 1 for the first; a request re-signed after a
-     * clock-skew answer keeps its number.
+     * For `STS_NEXT_SEND`: the attempt's number, 1 for the first; a
+     * request re-signed after a clock-skew answer keeps its number. For
+     * `STS_NEXT_WAIT` (the rate limiter's pacing, before the request it
+     * holds back is signed): the number of the last attempt sent, 0
+     * before the first.
      */
     uint32_t attempt;
     /**
@@ -406,7 +413,10 @@ typedef struct StsHttpResponse {
      * (which corrects a skewed clock: without it, a clock-skew answer is
      * an error instead of `STS_DECISION_SEND_NOW`) and
      * `x-amz-retry-after` (the server's wait before a retry). Pass them
-     * all; the others are ignored.
+     * all; the others are ignored, as are fields HTTP does not allow (a
+     * name or value that is not UTF-8 or holds a control character) and
+     * fields past the 1,000th. NULL `name` or `value` pointers are
+     * `STS_ERR_NULL_ARGUMENT`.
      */
     const struct StsHeader *headers;
     /**
@@ -1711,7 +1721,9 @@ StsStatus sts_response_builder_set_status(struct StsResponseBuilder *builder, ui
  * raw `"Name: value\r\n"` split at the colon can be passed as is.
  *
  * Returns `STS_ERR_NULL_ARGUMENT`, `STS_ERR_INVALID_UTF8`, or
- * `STS_ERR_INVALID_ARGUMENT` for a name or value HTTP does not allow.
+ * `STS_ERR_INVALID_ARGUMENT` for a name or value HTTP does not allow and
+ * for fields past the 1,000th; the field is not added then, and the
+ * callback may go on (the library reads only a few headers).
  *
  * Ownership: `builder` is the library's, lent to the running callback;
  * `name` and `value` are borrowed for the call and copied.

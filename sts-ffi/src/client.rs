@@ -137,15 +137,19 @@ pub struct StsClientOptions {
     pub use_environment: u8,
     /// One of `STS_CREDENTIALS_*`.
     pub credentials_source: StsCredentialsSource,
-    /// For `STS_CREDENTIALS_STATIC`: the access key id. Required then.
+    /// For `STS_CREDENTIALS_STATIC`: the access key id. Required then, and
+    /// NULL with any other source (`sts_client_new` fails otherwise, rather
+    /// than sign as another identity).
     pub access_key_id: *const c_char,
-    /// For `STS_CREDENTIALS_STATIC`: the secret access key. Required then.
+    /// For `STS_CREDENTIALS_STATIC`: the secret access key. Required then,
+    /// and NULL with any other source.
     /// The client keeps a copy, wiped when the client is freed.
     pub secret_access_key: *const c_char,
     /// For `STS_CREDENTIALS_STATIC`: the session token of temporary
-    /// credentials, or NULL.
+    /// credentials, or NULL; NULL with any other source.
     pub session_token: *const c_char,
-    /// For `STS_CREDENTIALS_PROFILE`: the profile's name. Required then.
+    /// For `STS_CREDENTIALS_PROFILE`: the profile's name. Required then,
+    /// and NULL with any other source.
     pub profile_name: *const c_char,
     /// Attempts per call, the first included (default 3; 1 turns retries
     /// off; 0 is invalid).
@@ -319,6 +323,12 @@ unsafe fn builder(o: &StsClientOptions) -> Result<ClientBuilder, Failure> {
     if let Some(suffix) =
         unsafe { optional_str(o.user_agent_suffix, "options->user_agent_suffix") }?
     {
+        if http::HeaderValue::from_str(suffix).is_err() {
+            return Err(Failure::invalid(
+                "options->user_agent_suffix",
+                "holds a character an HTTP header cannot carry",
+            ));
+        }
         b = b.user_agent_suffix(suffix);
     }
     // After the settings above and before the credentials: the environment
@@ -349,6 +359,36 @@ unsafe fn with_credentials(
     b: ClientBuilder,
     o: &StsClientOptions,
 ) -> Result<ClientBuilder, Failure> {
+    // A key or profile name the source would not read is a mistake (a
+    // forgotten `credentials_source`), not something to drop: the client
+    // would sign as whatever identity the machine has.
+    let unread = [
+        (o.access_key_id, "access_key_id", STS_CREDENTIALS_STATIC),
+        (
+            o.secret_access_key,
+            "secret_access_key",
+            STS_CREDENTIALS_STATIC,
+        ),
+        (o.session_token, "session_token", STS_CREDENTIALS_STATIC),
+        (o.profile_name, "profile_name", STS_CREDENTIALS_PROFILE),
+    ];
+    for (pointer, member, source) in unread {
+        let known =
+            (STS_CREDENTIALS_DEFAULT_CHAIN..=STS_CREDENTIALS_NONE).contains(&o.credentials_source);
+        if known && !pointer.is_null() && o.credentials_source != source {
+            let needed = if source == STS_CREDENTIALS_STATIC {
+                "STS_CREDENTIALS_STATIC"
+            } else {
+                "STS_CREDENTIALS_PROFILE"
+            };
+            return Err(Failure::invalid(
+                &format!("options->{member}"),
+                format!(
+                    "is read only with credentials_source = {needed}; set that or leave it NULL"
+                ),
+            ));
+        }
+    }
     // SAFETY (all blocks below): the caller's promise about `o`'s pointers.
     Ok(match o.credentials_source {
         // What a builder without credentials uses anyway.

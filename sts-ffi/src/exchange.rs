@@ -50,8 +50,11 @@ pub const STS_NEXT_WAIT: StsNextKind = 2;
 pub struct StsExchangeNext {
     /// `STS_NEXT_SEND` or `STS_NEXT_WAIT`.
     pub kind: StsNextKind,
-    /// The attempt's number, 1 for the first; a request re-signed after a
-    /// clock-skew answer keeps its number.
+    /// For `STS_NEXT_SEND`: the attempt's number, 1 for the first; a
+    /// request re-signed after a clock-skew answer keeps its number. For
+    /// `STS_NEXT_WAIT` (the rate limiter's pacing, before the request it
+    /// holds back is signed): the number of the last attempt sent, 0
+    /// before the first.
     pub attempt: u32,
     /// For `STS_NEXT_SEND`: the signed request. NULL otherwise.
     pub request: *mut StsHttpRequest,
@@ -355,7 +358,7 @@ where
                 return Err(wrong_state(action, "the output", state));
             };
             op.taken = true;
-            *slot = store::<F>(&output);
+            *slot = store::<F>(&output)?;
             Ok(())
         })
     }

@@ -57,6 +57,10 @@ pub struct StsHttpRequest {
     pub body_len: usize,
 }
 
+/// How many header fields of a response are read: STS sends a handful, and
+/// `HeaderMap` panics past about 24,000.
+const MAX_RESPONSE_HEADERS: usize = 1000;
+
 /// A response to parse, as the caller's HTTP stack received it.
 ///
 /// Ownership: the caller's; the library only reads it during the call.
@@ -73,7 +77,10 @@ pub struct StsHttpResponse {
     /// (which corrects a skewed clock: without it, a clock-skew answer is
     /// an error instead of `STS_DECISION_SEND_NOW`) and
     /// `x-amz-retry-after` (the server's wait before a retry). Pass them
-    /// all; the others are ignored.
+    /// all; the others are ignored, as are fields HTTP does not allow (a
+    /// name or value that is not UTF-8 or holds a control character) and
+    /// fields past the 1,000th. NULL `name` or `value` pointers are
+    /// `STS_ERR_NULL_ARGUMENT`.
     pub headers: *const StsHeader,
     /// Number of entries in `headers`.
     pub headers_len: usize,
@@ -175,17 +182,28 @@ pub(crate) unsafe fn read_response<'a>(
     let r = unsafe { required(response, "response") }?;
     // SAFETY: forwarded.
     let headers = unsafe { array(r.headers, r.headers_len, "response->headers") }?;
-    let mut map = HeaderMap::with_capacity(headers.len());
+    let mut map = HeaderMap::with_capacity(headers.len().min(32));
     for (i, h) in headers.iter().enumerate() {
-        // SAFETY: forwarded.
-        let (name, value) = unsafe {
-            (
-                required_str(h.name, &format!("response->headers[{i}].name"))?,
-                required_str(h.value, &format!("response->headers[{i}].value"))?,
-            )
+        // A header the server sent that HTTP does not allow (not UTF-8, a
+        // control character) is none the library reads: skipped, as are
+        // headers past MAX_RESPONSE_HEADERS. A NULL is the caller's bug.
+        let text = |p, part| {
+            // SAFETY: forwarded.
+            match unsafe { required_str(p, &format!("response->headers[{i}].{part}")) } {
+                Ok(text) => Ok(Some(text)),
+                Err(f) if f.status == STS_ERR_NULL_ARGUMENT => Err(f),
+                Err(_) => Ok(None),
+            }
         };
-        let (name, value) = header(name, value, &format!("response->headers[{i}]"))?;
-        map.append(name, value);
+        let (Some(name), Some(value)) = (text(h.name, "name")?, text(h.value, "value")?) else {
+            continue;
+        };
+        if map.len() < MAX_RESPONSE_HEADERS
+            && let Ok((name, value)) = header(name, value, "")
+        {
+            // Below the cap, far below HeaderMap's own limit.
+            let _ = map.try_append(name, value);
+        }
     }
     // SAFETY: forwarded.
     let body = unsafe { array(r.body, r.body_len, "response->body") }?;
@@ -311,7 +329,9 @@ pub unsafe extern "C" fn sts_response_builder_set_status(
 /// raw `"Name: value\r\n"` split at the colon can be passed as is.
 ///
 /// Returns `STS_ERR_NULL_ARGUMENT`, `STS_ERR_INVALID_UTF8`, or
-/// `STS_ERR_INVALID_ARGUMENT` for a name or value HTTP does not allow.
+/// `STS_ERR_INVALID_ARGUMENT` for a name or value HTTP does not allow and
+/// for fields past the 1,000th; the field is not added then, and the
+/// callback may go on (the library reads only a few headers).
 ///
 /// Ownership: `builder` is the library's, lent to the running callback;
 /// `name` and `value` are borrowed for the call and copied.
@@ -332,10 +352,11 @@ pub unsafe extern "C" fn sts_response_builder_add_header(
                 .and_then(|n| Ok((n, required_str(value, "value")?)))
                 .and_then(|(n, v)| header(n, v, "header"));
             match parsed {
-                Ok((n, v)) => {
-                    b.headers.append(n, v);
-                    STS_OK
-                }
+                Ok(_) if b.headers.len() >= MAX_RESPONSE_HEADERS => STS_ERR_INVALID_ARGUMENT,
+                Ok((n, v)) => match b.headers.try_append(n, v) {
+                    Ok(_) => STS_OK,
+                    Err(_) => STS_ERR_INVALID_ARGUMENT,
+                },
                 Err(f) => f.status,
             }
         })
@@ -406,5 +427,29 @@ pub unsafe extern "C" fn sts_response_builder_set_error(
             Ok(None) => STS_ERR_NULL_ARGUMENT,
             Err(f) => f.status,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_builder_takes_a_thousand_header_fields_and_refuses_the_rest() {
+        let mut b = StsResponseBuilder::new(1 << 20);
+        let (name, value) = (c"x-a".as_ptr(), c"b".as_ptr());
+        for i in 0..MAX_RESPONSE_HEADERS {
+            // SAFETY: a live builder and NUL-terminated strings.
+            let st = unsafe { sts_response_builder_add_header(&mut b, name, value) };
+            assert_eq!(st, STS_OK, "field {i}");
+        }
+        // Without the cap, HeaderMap panics (STS_ERR_INTERNAL, and a panic
+        // message on the C program's stderr) near 24,000 fields.
+        for _ in 0..30_000 {
+            // SAFETY: as above.
+            let st = unsafe { sts_response_builder_add_header(&mut b, name, value) };
+            assert_eq!(st, STS_ERR_INVALID_ARGUMENT);
+        }
+        assert_eq!(b.headers.len(), MAX_RESPONSE_HEADERS);
     }
 }

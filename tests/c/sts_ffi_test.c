@@ -579,6 +579,38 @@ static void boundary_client_options(void) {
     st = sts_client_new(&o, &client, &err);
     expect_failure("bad region", st, err, STS_ERR_INVALID_ARGUMENT, STS_CATEGORY_VALIDATION, NULL);
     CHECK(client == NULL, "client set on failure");
+
+    /* Keys or a profile name the source does not read: a forgotten
+     * credentials_source, which would sign as the machine's identity. */
+    static_options(&o, NULL, "eu-west-1", "AKIDBOUNDARY", "boundary-secret", NULL);
+    o.credentials_source = STS_CREDENTIALS_DEFAULT_CHAIN;
+    err = NULL;
+    st = sts_client_new(&o, &client, &err);
+    expect_failure("keys with the default chain", st, err, STS_ERR_INVALID_ARGUMENT,
+                   STS_CATEGORY_VALIDATION, "options->access_key_id");
+    memset(&o, 0, sizeof o);
+    o.region = "eu-west-1";
+    o.credentials_source = STS_CREDENTIALS_NONE;
+    o.session_token = "boundary-token";
+    err = NULL;
+    st = sts_client_new(&o, &client, &err);
+    expect_failure("a token without keys", st, err, STS_ERR_INVALID_ARGUMENT,
+                   STS_CATEGORY_VALIDATION, "options->session_token");
+    static_options(&o, NULL, "eu-west-1", "AKIDBOUNDARY", "boundary-secret", NULL);
+    o.profile_name = "prod";
+    err = NULL;
+    st = sts_client_new(&o, &client, &err);
+    expect_failure("a profile name with static keys", st, err, STS_ERR_INVALID_ARGUMENT,
+                   STS_CATEGORY_VALIDATION, "options->profile_name");
+
+    /* A suffix HTTP cannot send fails here, not on every call. */
+    static_options(&o, NULL, "eu-west-1", "AKIDBOUNDARY", "boundary-secret", NULL);
+    o.user_agent_suffix = "myapp\n";
+    err = NULL;
+    st = sts_client_new(&o, &client, &err);
+    expect_failure("user agent with a line break", st, err, STS_ERR_INVALID_ARGUMENT,
+                   STS_CATEGORY_VALIDATION, "options->user_agent_suffix");
+    CHECK(client == NULL, "client set on failure");
 }
 
 /* The endpoint each option combination resolves to, seen through prepare. */
@@ -892,12 +924,68 @@ static void boundary_parse(void) {
     expect_failure("body NULL", st, err, STS_ERR_NULL_ARGUMENT, STS_CATEGORY_VALIDATION,
                    "response->body");
 
+    { /* A secret with a NUL cannot be a C string: refused, not altered. */
+        static const char nul_secret[] =
+            "<AssumeRoleResponse><AssumeRoleResult><Credentials>"
+            "<AccessKeyId>ASIAPARSED</AccessKeyId><SecretAccessKey>ab\0cd</SecretAccessKey>"
+            "<SessionToken>c-parse-token</SessionToken>"
+            "<Expiration>2030-01-01T00:00:00Z</Expiration>"
+            "</Credentials></AssumeRoleResult></AssumeRoleResponse>";
+        StsAssumeRoleOutput *ar = NULL;
+        r.body = (const uint8_t *)nul_secret;
+        r.body_len = sizeof nul_secret - 1;
+        err = NULL;
+        st = sts_parse_assume_role(&r, &ar, &err);
+        CHECK(ar == NULL, "an output from a secret with a NUL");
+        CHECK(contains(sts_error_message(err), "NUL"), "message %s",
+              show(sts_error_message(err)));
+        expect_failure("NUL in a secret", st, err, STS_ERR_RESPONSE, STS_CATEGORY_SERVICE, NULL);
+    }
+
+    /* Headers HTTP does not allow are ones the library does not read:
+       skipped, as are fields past the 1,000th, whatever a server sends. */
     r.body = (const uint8_t *)ok_body;
     r.body_len = sizeof ok_body - 1;
     headers[0].name = "X-\xff";
+    headers[1].name = "X Weird";
     err = NULL;
     st = sts_parse_get_caller_identity(&r, &a, &err);
-    expect_failure("header name not UTF-8", st, err, STS_ERR_INVALID_UTF8,
+    CHECK(st == STS_OK, "unusable headers: %s", show(sts_error_message(err)));
+    sts_get_caller_identity_output_free(a);
+    a = NULL;
+    headers[0].name = "X-Latin";
+    headers[0].value = "a\xe9";
+    headers[1].name = "x-amzn-RequestId";
+    err = NULL;
+    st = sts_parse_get_caller_identity(&r, &a, &err);
+    CHECK(st == STS_OK, "a value not UTF-8: %s", show(sts_error_message(err)));
+    sts_get_caller_identity_output_free(a);
+    a = NULL;
+    {
+        size_t n = 30000, i;
+        StsHeader *many = (StsHeader *)calloc(n, sizeof *many);
+        CHECK(many != NULL, "calloc");
+        if (many) {
+            for (i = 0; i < n; i++) {
+                many[i].name = "x-a";
+                many[i].value = "b";
+            }
+            r.headers = many;
+            r.headers_len = n;
+            err = NULL;
+            st = sts_parse_get_caller_identity(&r, &a, &err);
+            CHECK(st == STS_OK, "30,000 headers: %d %s", (int)st, show(sts_error_message(err)));
+            sts_get_caller_identity_output_free(a);
+            a = NULL;
+            free(many);
+            r.headers = headers;
+            r.headers_len = 2;
+        }
+    }
+    headers[0].name = NULL;
+    err = NULL;
+    st = sts_parse_get_caller_identity(&r, &a, &err);
+    expect_failure("header name NULL", st, err, STS_ERR_NULL_ARGUMENT,
                    STS_CATEGORY_VALIDATION, "response->headers[0].name");
 
     err = NULL;
