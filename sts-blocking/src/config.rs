@@ -135,6 +135,9 @@ pub struct ClientBuilder {
     pub(crate) credentials_from_profile: bool,
     /// Whether the proxy was set on this builder (else the environment's).
     pub(crate) explicit_proxy: bool,
+    /// Whether [`ClientBuilder::ca_bundle`] set the bundle itself, which
+    /// the environment's and the profile's must not replace.
+    pub(crate) explicit_ca_bundle: bool,
     /// The region of [`default_region`](Self::default_region), kept apart
     /// so that resolving the environment and a profile again (for this
     /// client, or for the STS calls of a credential provider) falls back
@@ -177,6 +180,7 @@ impl Default for ClientBuilder {
             app_id: None,
             credentials_from_profile: false,
             explicit_proxy: false,
+            explicit_ca_bundle: false,
             fallback_region: None,
         }
     }
@@ -363,6 +367,7 @@ impl ClientBuilder {
     pub fn ca_bundle_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.explicit.ca_bundle = Some(path.into());
         self.transport_settings.ca_bundle = None;
+        self.explicit_ca_bundle = false;
         self
     }
 
@@ -371,6 +376,7 @@ impl ClientBuilder {
     pub fn ca_bundle(mut self, bundle: CaBundle) -> Self {
         self.explicit.ca_bundle = None;
         self.transport_settings.ca_bundle = Some(bundle);
+        self.explicit_ca_bundle = true;
         self
     }
 
@@ -485,7 +491,9 @@ impl ClientBuilder {
         config: &ProviderConfig,
         resolved: &Resolved,
     ) -> Result<(), ConfigError> {
-        if let Some(bundle) = &resolved.ca_bundle {
+        if !self.explicit_ca_bundle
+            && let Some(bundle) = &resolved.ca_bundle
+        {
             self.transport_settings.ca_bundle =
                 Some(load_ca_bundle(config.fs(), &bundle.value, &bundle.origin)?);
         }

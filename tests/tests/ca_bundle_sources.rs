@@ -101,6 +101,31 @@ fn each_way_to_name_a_bundle_trusts_the_private_ca() {
             .build()
             .unwrap(),
     );
+    // A bundle the program made itself wins over the environment's, bad or
+    // naming another CA (which replaced it, or failed from_config).
+    let bundle = || sts_blocking::tls::CaBundle::from_pem_file(&ca).unwrap();
+    works(
+        builder(&server)
+            .ca_bundle(bundle())
+            .from_config(&bad_env)
+            .unwrap()
+            .build()
+            .unwrap(),
+    );
+    let other_ca = TestPki::new("another CA").write_ca(&dir, "other.pem");
+    let other_env = config(
+        &dir.join("other-env"),
+        "",
+        &[("AWS_CA_BUNDLE", other_ca.display().to_string())],
+    );
+    works(
+        builder(&server)
+            .ca_bundle(bundle())
+            .from_config(&other_env)
+            .unwrap()
+            .build()
+            .unwrap(),
+    );
     // The tool's flag.
     let out = sts(
         &["--ca-bundle", &ca_text, "--endpoint-url", &server.url()],
