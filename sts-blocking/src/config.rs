@@ -544,7 +544,10 @@ impl ClientBuilder {
 
     /// Selects the profile `name` for [`from_config`](Self::from_config),
     /// as [`profile_with`](Self::profile_with) does, without reading
-    /// anything yet.
+    /// anything yet. A client built without `from_config` (or
+    /// [`from_env`](Self::from_env)) and without credentials still signs
+    /// with this profile's credentials only; its other settings (region,
+    /// endpoint) are read by `from_config`.
     pub fn profile_name(mut self, name: impl Into<String>) -> Self {
         self.explicit.profile = Some(name.into());
         self

@@ -115,14 +115,24 @@ pub fn default_chain(config: &ProviderConfig) -> ChainProvider {
 /// What a client built without credentials uses: the [`default_chain`]
 /// behind a [`CachingProvider`], with STS calls made as `builder` says
 /// (see [`ProviderConfig::from_client_builder`]) and the process
-/// environment and file system.
+/// environment and file system. With a profile named on the builder
+/// ([`ClientBuilder::profile_name`]), that profile's credentials only, as
+/// [`ClientBuilder::from_config`] would choose: the chain would sign with
+/// the environment's keys or the `default` profile instead.
 pub fn default_provider(builder: &ClientBuilder) -> Arc<dyn ProvideCredentials> {
-    let config = ProviderConfig::from_client_builder(builder);
-    Arc::new(
-        CachingProvider::builder(default_chain(&config))
-            .config(&config)
-            .build(),
-    )
+    provider_for(builder, ProviderConfig::from_client_builder(builder))
+}
+
+/// [`default_provider`] in `config`'s environment and file system.
+fn provider_for(builder: &ClientBuilder, config: ProviderConfig) -> Arc<dyn ProvideCredentials> {
+    let chain: Box<dyn ProvideCredentials> = match &builder.explicit.profile {
+        Some(name) => {
+            let config = config.clone().with_profile_name(name.clone());
+            Box::new(ProfileProvider::for_profile(&config, name.clone()))
+        }
+        None => Box::new(default_chain(&config)),
+    };
+    Arc::new(CachingProvider::builder(chain).config(&config).build())
 }
 
 #[cfg(test)]
@@ -219,6 +229,37 @@ mod tests {
             .with_env(MapEnv::new([("HOME", "/home")]))
             .with_fs(MapFs::new().with_file("/home/.aws/config", files));
         let err = ProfileProvider::for_profile(&config, "dve")
+            .provide_credentials()
+            .unwrap_err();
+        assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
+    }
+
+    #[test]
+    fn a_profile_named_on_the_builder_gives_the_credentials_of_a_plain_build() {
+        let files = "[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = d\n\
+                     [profile prod]\naws_access_key_id = AKIDPROD\naws_secret_access_key = p\n";
+        let config = || {
+            ProviderConfig::new()
+                .with_env(MapEnv::new([
+                    ("HOME", "/home"),
+                    ("AWS_ACCESS_KEY_ID", "AKIDENV"),
+                    ("AWS_SECRET_ACCESS_KEY", "e"),
+                ]))
+                .with_fs(MapFs::new().with_file("/home/.aws/config", files))
+        };
+        let named = crate::Client::builder().profile_name("prod");
+        let creds = provider_for(&named, config())
+            .provide_credentials()
+            .unwrap();
+        assert_eq!(creds.access_key_id(), "AKIDPROD");
+        // Without a name: the chain, whose environment keys come first.
+        let creds = provider_for(&crate::Client::builder(), config())
+            .provide_credentials()
+            .unwrap();
+        assert_eq!(creds.access_key_id(), "AKIDENV");
+        // A name that is not in the files fails; nothing else signs.
+        let typo = crate::Client::builder().profile_name("prdo");
+        let err = provider_for(&typo, config())
             .provide_credentials()
             .unwrap_err();
         assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
