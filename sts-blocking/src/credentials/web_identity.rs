@@ -32,7 +32,11 @@ pub struct WebIdentityProvider {
 
 #[derive(Debug, Clone)]
 enum Mode {
-    Env,
+    /// From the environment, with the setters' values over its own.
+    Env {
+        role_session_name: Option<String>,
+        duration_seconds: Option<i32>,
+    },
     Fixed(Fixed),
 }
 
@@ -51,7 +55,10 @@ impl WebIdentityProvider {
     pub fn from_env(config: &ProviderConfig) -> Self {
         Self {
             config: config.clone(),
-            mode: Mode::Env,
+            mode: Mode::Env {
+                role_session_name: None,
+                duration_seconds: None,
+            },
         }
     }
 
@@ -74,18 +81,27 @@ impl WebIdentityProvider {
         }
     }
 
-    /// Names the session (default: `sts-rs-<unix milliseconds>`).
+    /// Names the session (default: `AWS_ROLE_SESSION_NAME` from the
+    /// environment with [`from_env`](Self::from_env), else
+    /// `sts-rs-<unix milliseconds>`).
     pub fn with_role_session_name(mut self, name: impl Into<String>) -> Self {
-        if let Mode::Fixed(f) = &mut self.mode {
-            f.role_session_name = Some(name.into());
+        let name = Some(name.into());
+        match &mut self.mode {
+            Mode::Fixed(f) => f.role_session_name = name,
+            Mode::Env {
+                role_session_name, ..
+            } => *role_session_name = name,
         }
         self
     }
 
     /// Asks for a session of `seconds`.
     pub fn with_duration_seconds(mut self, seconds: i32) -> Self {
-        if let Mode::Fixed(f) = &mut self.mode {
-            f.duration_seconds = Some(seconds);
+        match &mut self.mode {
+            Mode::Fixed(f) => f.duration_seconds = Some(seconds),
+            Mode::Env {
+                duration_seconds, ..
+            } => *duration_seconds = Some(seconds),
         }
         self
     }
@@ -112,7 +128,11 @@ impl WebIdentityProvider {
         }
     }
 
-    fn fixed_from_environment(&self) -> Result<Fixed, CredentialsError> {
+    fn fixed_from_environment(
+        &self,
+        role_session_name: Option<&String>,
+        duration_seconds: Option<i32>,
+    ) -> Result<Fixed, CredentialsError> {
         let env = self.config.env();
         let source = "web identity (environment)";
         let Some(token_file) = env.get_nonempty("AWS_WEB_IDENTITY_TOKEN_FILE") else {
@@ -131,10 +151,11 @@ impl WebIdentityProvider {
             source: source.to_owned(),
             role_arn: role_arn.trim().to_owned(),
             token_file: PathBuf::from(token_file.trim()),
-            role_session_name: env
-                .get_nonempty("AWS_ROLE_SESSION_NAME")
-                .map(|s| s.trim().to_owned()),
-            duration_seconds: None,
+            role_session_name: role_session_name.cloned().or_else(|| {
+                env.get_nonempty("AWS_ROLE_SESSION_NAME")
+                    .map(|s| s.trim().to_owned())
+            }),
+            duration_seconds,
             settings: None,
         })
     }
@@ -174,8 +195,12 @@ impl ProvideCredentials for WebIdentityProvider {
         let env_fixed;
         let f = match &self.mode {
             Mode::Fixed(f) => f,
-            Mode::Env => {
-                env_fixed = self.fixed_from_environment()?;
+            Mode::Env {
+                role_session_name,
+                duration_seconds,
+            } => {
+                env_fixed =
+                    self.fixed_from_environment(role_session_name.as_ref(), *duration_seconds)?;
                 &env_fixed
             }
         };
@@ -236,5 +261,56 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.kind(), CredentialsErrorKind::Failed, "{e}");
         assert!(e.reason.contains("/t"), "{e}");
+    }
+
+    /// Keeps the bodies sent and answers each with an access denial.
+    #[derive(Debug, Default)]
+    struct Denies(std::sync::Mutex<Vec<String>>);
+
+    impl crate::transport::Transport for Denies {
+        fn send(
+            &self,
+            request: http::Request<Vec<u8>>,
+            _timeout: Option<std::time::Duration>,
+        ) -> Result<http::Response<Vec<u8>>, crate::transport::TransportError> {
+            let body = String::from_utf8_lossy(request.body()).into_owned();
+            self.0.lock().unwrap().push(body);
+            let answer = "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+                          </Error><RequestId>r</RequestId></ErrorResponse>";
+            Ok(http::Response::builder()
+                .status(403)
+                .body(answer.as_bytes().to_vec())
+                .unwrap())
+        }
+    }
+
+    #[test]
+    fn the_setters_apply_to_the_environments_role_too() {
+        let sent = Arc::new(Denies::default());
+        let builder = crate::Client::builder()
+            .region("us-east-1")
+            .max_attempts(1)
+            .transport(Arc::clone(&sent));
+        let config = ProviderConfig::new()
+            .with_env(MapEnv::new([
+                ("AWS_WEB_IDENTITY_TOKEN_FILE", "/t"),
+                ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/r"),
+                ("AWS_ROLE_SESSION_NAME", "from-env"),
+            ]))
+            .with_fs(MapFs::new().with_file("/t", "token-text"))
+            .with_sts_client_builder(builder);
+        let provider = WebIdentityProvider::from_env(&config);
+        provider.provide_credentials().unwrap_err();
+        provider
+            .with_role_session_name("mine")
+            .with_duration_seconds(900)
+            .provide_credentials()
+            .unwrap_err();
+        let sent = sent.0.lock().unwrap();
+        assert_eq!(sent.len(), 2, "{sent:?}");
+        assert!(sent[0].contains("RoleSessionName=from-env"), "{}", sent[0]);
+        assert!(!sent[0].contains("DurationSeconds"), "{}", sent[0]);
+        assert!(sent[1].contains("RoleSessionName=mine"), "{}", sent[1]);
+        assert!(sent[1].contains("DurationSeconds=900"), "{}", sent[1]);
     }
 }
