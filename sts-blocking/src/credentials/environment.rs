@@ -90,7 +90,12 @@ impl ProvideCredentials for EnvironmentProvider {
                 ));
             }
         };
-        let token = env.get_nonempty("AWS_SESSION_TOKEN").map(SecretString::new);
+        // `AWS_SECURITY_TOKEN` is the token's legacy name, which botocore
+        // still reads.
+        let token = env
+            .get_nonempty("AWS_SESSION_TOKEN")
+            .or_else(|| env.get_nonempty("AWS_SECURITY_TOKEN"))
+            .map(SecretString::new);
         let mut creds = Credentials::new(access_key.trim(), secret, token);
         if let Some(account_id) = env.get_nonempty("AWS_ACCOUNT_ID") {
             creds = creds.with_account_id(account_id.trim());
@@ -140,6 +145,17 @@ mod tests {
             c.expiration(),
             Some(parse_timestamp("2030-01-01T00:00:00Z").unwrap())
         );
+    }
+
+    #[test]
+    fn the_tokens_legacy_name_is_read_when_the_current_one_is_not_set() {
+        let keys = [("AWS_ACCESS_KEY_ID", "AKID"), ("AWS_SECRET_ACCESS_KEY", "S")];
+        let legacy = [keys[0], keys[1], ("AWS_SECURITY_TOKEN", "LEGACY")];
+        let c = run(&legacy).unwrap();
+        assert_eq!(c.session_token().unwrap().expose(), "LEGACY");
+        let both = [legacy[0], legacy[1], legacy[2], ("AWS_SESSION_TOKEN", "CURRENT")];
+        let c = run(&both).unwrap();
+        assert_eq!(c.session_token().unwrap().expose(), "CURRENT");
     }
 
     #[test]

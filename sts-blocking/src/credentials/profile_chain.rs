@@ -426,8 +426,11 @@ fn static_keys(profile: Section<'_>) -> Result<BaseCredentials, ProfileChainErro
         profile: profile.name().to_owned(),
         access_key_id,
         secret_access_key: SecretString::new(secret.trim()),
+        // `aws_security_token` is the token's legacy name, which botocore
+        // still reads and tools such as saml2aws write.
         session_token: profile
             .get_nonempty("aws_session_token")
+            .or_else(|| profile.get_nonempty("aws_security_token"))
             .map(|t| SecretString::new(t.trim())),
         account_id: opt(profile, "aws_account_id"),
     })
@@ -569,6 +572,25 @@ fn sso(set: &ProfileSet, profile: Section<'_>) -> Result<BaseCredentials, Profil
 mod tests {
     use super::*;
     use crate::profile;
+
+    #[test]
+    fn the_tokens_legacy_name_is_read_when_the_current_one_is_not_set() {
+        let set = profile::parse(
+            "[profile legacy]\naws_access_key_id = K\naws_secret_access_key = S\n\
+             aws_security_token = LEGACY\n\
+             [profile both]\naws_access_key_id = K\naws_secret_access_key = S\n\
+             aws_security_token = LEGACY\naws_session_token = CURRENT\n",
+            "",
+        )
+        .unwrap();
+        for (name, want) in [("legacy", "LEGACY"), ("both", "CURRENT")] {
+            let chain = resolve(&set, name).unwrap();
+            let BaseCredentials::AccessKey { session_token, .. } = &chain.base else {
+                panic!("{name}: {:?}", chain.base)
+            };
+            assert_eq!(session_token.as_ref().map(|t| t.expose()), Some(want));
+        }
+    }
 
     #[test]
     fn long_chains_resolve_in_order() {
