@@ -26,6 +26,20 @@ pub trait Random: Send + Sync + fmt::Debug {
     fn next_f64(&self) -> f64;
 }
 
+/// `duration` scaled by `random`'s next number, which a custom source may
+/// leave outside `[0, 1]` or make NaN (taken as 0): at most `duration`,
+/// never a panic (`Duration::mul_f64` panics on NaN and on overflow).
+pub(crate) fn jittered(duration: Duration, random: &dyn Random) -> Duration {
+    let draw = random.next_f64();
+    let fraction = if draw.is_finite() {
+        draw.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    Duration::try_from_secs_f64(duration.as_secs_f64() * fraction)
+        .map_or(duration, |d| d.min(duration))
+}
+
 /// Timeouts at or beyond this are no timeouts: a deadline that far off
 /// would never be reached, and adding it to an `Instant` can overflow.
 pub const UNBOUNDED_TIMEOUT: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
@@ -108,5 +122,29 @@ mod tests {
         assert!(draws.iter().all(|d| (0.0..1.0).contains(d)));
         let low = draws.iter().filter(|d| **d < 0.5).count();
         assert!((400..600).contains(&low), "{low}");
+    }
+
+    #[derive(Debug)]
+    struct Always(f64);
+
+    impl Random for Always {
+        fn next_f64(&self) -> f64 {
+            self.0
+        }
+    }
+
+    #[test]
+    fn any_draw_jitters_within_the_duration_without_a_panic() {
+        let second = Duration::from_secs(1);
+        for (draw, want) in [
+            (0.5, Duration::from_millis(500)),
+            (f64::NAN, Duration::ZERO),
+            (f64::INFINITY, Duration::ZERO),
+            (-3.0, Duration::ZERO),
+            (7.0, second),
+        ] {
+            assert_eq!(jittered(second, &Always(draw)), want, "{draw}");
+        }
+        assert_eq!(jittered(Duration::MAX, &Always(1.0)), Duration::MAX);
     }
 }

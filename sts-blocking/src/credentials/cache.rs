@@ -353,11 +353,7 @@ impl Shared {
 
     /// The refresh time for credentials expiring at `expires` (Unix ms).
     fn refresh_at(&self, expires: u64, now_ms: u64) -> u64 {
-        // `Duration::mul_f64` panics when the product does not fit; a
-        // huge jitter saturates instead.
-        let fraction = self.random.next_f64().clamp(0.0, 1.0);
-        let jitter = Duration::try_from_secs_f64(self.jitter.as_secs_f64() * fraction)
-            .unwrap_or(Duration::MAX);
+        let jitter = crate::timing::jittered(self.jitter, &*self.random);
         let lead = ms(self.window).saturating_add(ms(jitter));
         let refresh = expires.saturating_sub(lead);
         if refresh <= now_ms {

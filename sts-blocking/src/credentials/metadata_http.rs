@@ -68,7 +68,7 @@ impl Sender<'_> {
         let ceiling = BASE_BACKOFF
             .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
             .min(MAX_BACKOFF);
-        ceiling.mul_f64(self.random.next_f64().clamp(0.0, 1.0))
+        crate::timing::jittered(ceiling, self.random)
     }
 }
 

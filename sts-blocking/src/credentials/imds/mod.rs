@@ -250,7 +250,7 @@ impl ImdsProvider {
     /// ones from being fetched.
     fn extend_last(&self, last: &SharedCredentials, reason: &str) -> SharedCredentials {
         let now = self.config.clock().now();
-        let jitter = EXTENSION_JITTER.mul_f64(self.config.random.next_f64().clamp(0.0, 1.0));
+        let jitter = crate::timing::jittered(EXTENSION_JITTER, &*self.config.random);
         let extended = now.checked_add(EXTENSION + jitter).unwrap_or(now);
         let until = match last.expiration() {
             Some(at) if at > extended => at,
