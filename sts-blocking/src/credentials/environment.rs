@@ -149,11 +149,19 @@ mod tests {
 
     #[test]
     fn the_tokens_legacy_name_is_read_when_the_current_one_is_not_set() {
-        let keys = [("AWS_ACCESS_KEY_ID", "AKID"), ("AWS_SECRET_ACCESS_KEY", "S")];
+        let keys = [
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+            ("AWS_SECRET_ACCESS_KEY", "S"),
+        ];
         let legacy = [keys[0], keys[1], ("AWS_SECURITY_TOKEN", "LEGACY")];
         let c = run(&legacy).unwrap();
         assert_eq!(c.session_token().unwrap().expose(), "LEGACY");
-        let both = [legacy[0], legacy[1], legacy[2], ("AWS_SESSION_TOKEN", "CURRENT")];
+        let both = [
+            legacy[0],
+            legacy[1],
+            legacy[2],
+            ("AWS_SESSION_TOKEN", "CURRENT"),
+        ];
         let c = run(&both).unwrap();
         assert_eq!(c.session_token().unwrap().expose(), "CURRENT");
     }
