@@ -13,7 +13,7 @@ use sts_blocking::credentials::{
     ContainerProvider, CredentialsErrorKind, MapFs, ProvideCredentials, ProviderConfig,
 };
 use sts_blocking::env::MapEnv;
-use sts_blocking::proxy::ProxyConfig;
+use sts_blocking::proxy::{ProxyConfig, ProxyUrl};
 use sts_blocking::timing::Sleep;
 use sts_proto::time::format_timestamp;
 
@@ -63,6 +63,33 @@ fn endpoint(tokens: &'static [&'static str], body: Arc<Mutex<String>>) -> Server
             _ => Response::new(401, ""),
         }
     })
+}
+
+#[test]
+fn the_endpoint_is_asked_directly_whatever_the_proxies() {
+    // A proxy that answers everything with credentials of its own host.
+    let proxy = Server::start(|_| {
+        Response::new(200, document("AKIDPROXY", in_an_hour()))
+            .header("content-type", "application/json")
+    });
+    let body = Arc::new(Mutex::new(document("AKIDTASK", in_an_hour())));
+    let server = endpoint(&["task-token"], Arc::clone(&body));
+    let url = format!("{}/creds", server.url());
+    let via = ProxyUrl::new(&proxy.url()).unwrap();
+    let builder = ClientBuilder::default().proxy(ProxyConfig::new().http(via.clone()).https(via));
+    let config = ProviderConfig::from_client_builder(&builder)
+        .with_env(MapEnv::new([
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", url.as_str()),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "task-token"),
+        ]))
+        .with_fs(MapFs::new())
+        .with_sleep(NoSleep);
+    let creds = ContainerProvider::new(&config)
+        .provide_credentials()
+        .unwrap();
+    assert_eq!(creds.access_key_id(), "AKIDTASK");
+    assert_eq!(server.requests().len(), 1);
+    assert!(proxy.requests().is_empty(), "the token went to the proxy");
 }
 
 #[test]

@@ -74,6 +74,8 @@ pub struct ProviderConfig {
     platform: Platform,
     sts: ClientBuilder,
     transport: Arc<OnceLock<Arc<dyn Transport>>>,
+    /// [`ProviderConfig::direct_transport`]'s, made when first needed.
+    direct_transport: Arc<OnceLock<Arc<dyn Transport>>>,
     profile_name: Option<String>,
     profile_files: Option<(Option<PathBuf>, Option<PathBuf>)>,
     mfa: Option<Arc<dyn MfaTokenProvider>>,
@@ -129,6 +131,7 @@ impl ProviderConfig {
             platform: Platform::current(),
             sts: ClientBuilder::default(),
             transport: Arc::new(OnceLock::new()),
+            direct_transport: Arc::new(OnceLock::new()),
             profile_name: None,
             profile_files: None,
             mfa: None,
@@ -154,6 +157,7 @@ impl ProviderConfig {
         self.random = Arc::clone(&builder.random);
         self.sts = builder;
         self.transport = Arc::new(OnceLock::new());
+        self.direct_transport = Arc::new(OnceLock::new());
         self
     }
 
@@ -198,6 +202,7 @@ impl ProviderConfig {
     pub fn with_transport(mut self, transport: impl Transport + 'static) -> Self {
         self.sts.transport = Some(Arc::new(transport));
         self.transport = Arc::new(OnceLock::new());
+        self.direct_transport = Arc::new(OnceLock::new());
         self
     }
 
@@ -457,10 +462,30 @@ impl ProviderConfig {
     }
 
     /// The HTTP stack for the providers' requests: STS calls and the others
-    /// (instance metadata, the container endpoint, the SSO portal, the
-    /// sign-in service) share one transport and its connection pool.
+    /// (instance metadata, the SSO portal, the sign-in service) share one
+    /// transport and its connection pool; the container endpoint has
+    /// [`direct_transport`](Self::direct_transport).
     pub(crate) fn http_transport(&self) -> Arc<dyn Transport> {
         Arc::clone(self.transport.get_or_init(|| self.sts.make_transport()))
+    }
+
+    /// The HTTP stack for the container endpoint: the default one without
+    /// proxies (whatever `HTTP_PROXY` or the builder say), as botocore's
+    /// and the Rust SDK's container providers send directly. Through a
+    /// proxy, a request for `169.254.170.2` with its authorization token
+    /// would reach the proxy's host, or whatever answers there. A transport
+    /// of the caller's own ([`with_transport`](Self::with_transport), or
+    /// the builder's) is used as it is.
+    pub(crate) fn direct_transport(&self) -> Arc<dyn Transport> {
+        if self.sts.transport.is_some() {
+            return self.http_transport();
+        }
+        Arc::clone(self.direct_transport.get_or_init(|| {
+            self.sts
+                .clone()
+                .proxy(crate::proxy::ProxyConfig::new())
+                .make_transport()
+        }))
     }
 
     /// The AWS CLI's SSO token cache, `~/.aws/sso/cache` (none when no

@@ -47,7 +47,9 @@ const DEFAULT_ATTEMPTS: u32 = 3;
 ///
 /// A token with a line break is refused (it would add headers to the
 /// request). A URL refused by the host rules is refused before any
-/// connection is made. The answer must be the JSON credentials document
+/// connection is made. The endpoint is asked directly, never through a
+/// proxy (`HTTP_PROXY` or the builder's), as botocore does: the token
+/// must not go to the proxy's host. The answer must be the JSON credentials document
 /// (`AccessKeyId`, `SecretAccessKey`, `Token`, `Expiration`, optional
 /// `AccountId`); expired credentials are refused
 /// ([`Expired`](CredentialsErrorKind::Expired)).
@@ -198,7 +200,7 @@ impl ProvideCredentials for ContainerProvider {
             }
             request
         };
-        let transport = self.config.http_transport();
+        let transport = self.config.direct_transport();
         let sleep = self.config.sleep();
         let sender = Sender {
             transport: &*transport,
