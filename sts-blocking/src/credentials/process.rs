@@ -67,7 +67,9 @@ const KILL_WAIT: Duration = Duration::from_secs(2);
 /// `NAME=value` assignments in front of it (which often carry tokens).
 #[derive(Clone)]
 pub struct CredentialProcessProvider {
-    command: String,
+    /// Wiped when the provider goes: a command line may hold a secret
+    /// (`API_TOKEN=… helper`, `helper --password …`).
+    command: SecretString,
     source: String,
     timeout: Duration,
     max_output_bytes: usize,
@@ -81,7 +83,7 @@ impl fmt::Debug for CredentialProcessProvider {
         f.debug_struct("CredentialProcessProvider")
             .field(
                 "program",
-                &program_name(&self.command).unwrap_or_else(|| "<not shown>".to_owned()),
+                &program_name(self.command.expose()).unwrap_or_else(|| "<not shown>".to_owned()),
             )
             .field("source", &self.source)
             .field("timeout", &self.timeout)
@@ -94,7 +96,7 @@ impl CredentialProcessProvider {
     /// Runs `command` for each request for credentials.
     pub fn new(command: impl Into<String>) -> Self {
         Self {
-            command: command.into(),
+            command: SecretString::new(command),
             source: "credential_process".to_owned(),
             timeout: Duration::from_secs(60),
             max_output_bytes: 64 * 1024,
@@ -145,14 +147,14 @@ impl CredentialProcessProvider {
     /// How errors name the command: `` `program` `` when that is safe to
     /// show, else just "the command".
     fn label(&self) -> String {
-        match program_name(&self.command) {
+        match program_name(self.command.expose()) {
             Some(name) => format!("`{name}`"),
             None => "the command".to_owned(),
         }
     }
 
     fn build_command(&self) -> Result<Command, CredentialsError> {
-        let text = self.command.trim();
+        let text = self.command.expose().trim();
         if text.is_empty() {
             return Err(CredentialsError::invalid_configuration(
                 self.source.clone(),
