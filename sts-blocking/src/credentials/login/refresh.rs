@@ -53,25 +53,23 @@ pub(super) fn refresh(
     request: RefreshRequest<'_>,
     timeout: Duration,
 ) -> Result<Refreshed, RefreshFailure> {
-    let body = Zeroizing::new(
-        serde_json::json!({
-            "clientId": request.client_id,
-            "grantType": "refresh_token",
-            "refreshToken": request.refresh_token,
-        })
-        .to_string(),
-    );
-    let http_request = http::Request::post(request.url)
+    let mut http_request = http::Request::post(request.url)
         .header(http::header::CONTENT_TYPE, "application/json")
         .header(http::header::ACCEPT, "application/json")
         .header("dpop", request.dpop_proof)
-        .body(body.as_bytes().to_vec())
+        .body(Vec::new())
         .map_err(|e| {
             RefreshFailure::failed(
                 format!("cannot make a request to {}: {e}", request.url),
                 false,
             )
         })?;
+    // Made once the request is: a failed builder would drop it unwiped.
+    *http_request.body_mut() = crate::credentials::secret_json::object(&[
+        ("clientId", request.client_id),
+        ("grantType", "refresh_token"),
+        ("refreshToken", request.refresh_token),
+    ]);
     let response = transport.send(http_request, Some(timeout)).map_err(|e| {
         let kind = match e.kind() {
             TransportFailure::Timeout => CredentialsErrorKind::TimedOut,

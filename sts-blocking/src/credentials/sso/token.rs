@@ -13,7 +13,7 @@ use super::SsoSession;
 use super::cache::{self, CachedToken, MAX_CACHE_BYTES, RefreshGrant};
 use super::endpoint::{self, Api};
 use super::http::{error_code, send};
-use super::json::{SecretObject, parse_object};
+use super::json::parse_object;
 use crate::credentials::profile_chain::{self, BaseCredentials};
 use crate::credentials::provider_config::{StsSettings, wipe};
 use crate::credentials::{CredentialsError, ProviderConfig};
@@ -312,22 +312,17 @@ fn refresh(
     path: &Path,
 ) -> Result<SsoToken, String> {
     let base = endpoint::base_url(config, settings, Api::Oidc, session.region())?;
-    let mut document = SecretObject::default();
-    for (key, value) in [
+    let mut request = http::Request::post(format!("{base}/token"))
+        .header("content-type", "application/json")
+        .body(Vec::new())
+        .map_err(|e| format!("cannot make the request to {base}: {e}"))?;
+    // Made once the request is: a failed builder would drop it unwiped.
+    *request.body_mut() = crate::credentials::secret_json::object(&[
         ("clientId", grant.client_id.as_str()),
         ("clientSecret", grant.client_secret.expose()),
         ("grantType", "refresh_token"),
         ("refreshToken", grant.refresh_token.expose()),
-    ] {
-        document
-            .0
-            .insert(key.to_owned(), serde_json::Value::String(value.to_owned()));
-    }
-    let body = serde_json::to_vec(&document.0).map_err(|e| e.to_string())?;
-    let request = http::Request::post(format!("{base}/token"))
-        .header("content-type", "application/json")
-        .body(body)
-        .map_err(|e| format!("cannot make the request to {base}: {e}"))?;
+    ]);
     let (status, bytes) = send(config, request).map_err(|e| format!("CreateToken: {e}"))?;
     if !status.is_success() {
         let code = error_code(&bytes);
