@@ -358,6 +358,23 @@ fn a_server_error_fails_then_the_next_call_refreshes() {
 }
 
 #[test]
+fn a_failed_refresh_of_valid_credentials_serves_them_and_waits_30_s_to_try_again() {
+    // Four minutes left: inside the five-minute refresh window, still valid.
+    let home = Home::new("still-valid", NOW + 240, KEY);
+    let server = SignIn::start(vec![
+        (503, br#"{"error":"server_error"}"#.to_vec()),
+        answer(3600),
+    ]);
+    let provider = home.provider(&server.url);
+    for _ in 0..3 {
+        let creds = provider.provide_credentials().unwrap();
+        assert_eq!(creds.access_key_id(), "ASIAOLD");
+    }
+    // One refresh tried; the clock has not moved the 30 s on.
+    assert_eq!(server.finish().len(), 1);
+}
+
+#[test]
 fn an_answer_that_is_not_json_is_an_error() {
     let home = Home::new("notjson", NOW - 60, KEY);
     let before = std::fs::read(home.cache()).unwrap();

@@ -303,13 +303,27 @@ impl ProvideCredentials for LoginProvider {
         let refreshed_lately = last_refresh
             .and_then(|at| now.duration_since(at).ok())
             .is_some_and(|since| since < MIN_TIME_BETWEEN_REFRESHES);
-        let cached = if fresh || (refreshed_lately && cached.expires_at() > now) {
-            cached
-        } else {
-            let cached = self.refresh(&path, cached, now)?;
-            *last_refresh = Some(now);
-            cached
-        };
-        Ok(Arc::new(cached.credentials().clone()))
+        let still_valid = cached.expires_at() > now;
+        if fresh || (refreshed_lately && still_valid) {
+            return Ok(Arc::new(cached.credentials().clone()));
+        }
+        let kept = still_valid.then(|| cached.credentials().clone());
+        match self.refresh(&path, cached, now) {
+            Ok(cached) => {
+                *last_refresh = Some(now);
+                Ok(Arc::new(cached.credentials().clone()))
+            }
+            // Credentials that are still valid serve until the next try,
+            // 30 s on, as the SSO token's do: every caller queued on this
+            // lock would otherwise repeat the failing refresh in turn.
+            Err(e) => match kept {
+                Some(credentials) => {
+                    log::warn!("{e}; using the cached credentials until they expire");
+                    *last_refresh = Some(now);
+                    Ok(Arc::new(credentials))
+                }
+                None => Err(e),
+            },
+        }
     }
 }
