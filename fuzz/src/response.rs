@@ -138,6 +138,14 @@ fn check_error<Op: Operation>(
                 "control character in body_start {body_start:?}"
             );
             assert_eq!(body_start.trim(), body_start);
+            // Quoting stops before anything that may introduce a secret.
+            let lower = body_start.to_ascii_lowercase();
+            for word in ["secret", "token", "password", "assertion"] {
+                assert!(
+                    !lower.contains(word),
+                    "{word:?} in body_start {body_start:?}"
+                );
+            }
         }
         ResponseError::Malformed {
             operation, reason, ..

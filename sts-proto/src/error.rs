@@ -299,27 +299,29 @@ pub(crate) fn body_start(body: &[u8]) -> String {
                 .position(|w| w.eq_ignore_ascii_case(word))
         })
         .min();
-    let mut shown = printable(
+    printable_start(
         &String::from_utf8_lossy(&window[..end.unwrap_or(window.len())]),
         BODY_START_CHARS,
-    );
-    if end.is_some() {
-        shown.push_str(" [cut before a word that may introduce a secret]");
-    }
-    shown
+    )
 }
 
-/// `text` for an error message: trimmed, control characters (a terminal's
-/// escapes, line breaks that would fake a log line) as spaces, at most
-/// `max_chars` characters.
-pub(crate) fn printable(text: &str, max_chars: usize) -> String {
-    let text = text.trim();
-    let mut shown: String = text
+/// The start of `text` for an error message: trimmed, control characters
+/// (a terminal's escapes, line breaks that would fake a log line) as
+/// spaces, at most `max_chars` characters.
+pub(crate) fn printable_start(text: &str, max_chars: usize) -> String {
+    text.trim()
         .chars()
         .take(max_chars)
         .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    if text.chars().nth(max_chars).is_some() {
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+/// [`printable_start`], with `…` when `text` was cut.
+fn printable(text: &str, max_chars: usize) -> String {
+    let mut shown = printable_start(text, max_chars);
+    if text.trim().chars().nth(max_chars).is_some() {
         shown.push('…');
     }
     shown

@@ -636,7 +636,7 @@ fn failure_statuses_without_an_error_document() {
     let ResponseError::Http { body_start, .. } = err else {
         panic!()
     };
-    assert_eq!(body_start, format!("{}…", "x".repeat(200)));
+    assert_eq!(body_start, "x".repeat(200));
 }
 
 #[test]
