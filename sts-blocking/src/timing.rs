@@ -26,18 +26,11 @@ pub trait Random: Send + Sync + fmt::Debug {
     fn next_f64(&self) -> f64;
 }
 
-/// `duration` scaled by `random`'s next number, which a custom source may
-/// leave outside `[0, 1]` or make NaN (taken as 0): at most `duration`,
-/// never a panic (`Duration::mul_f64` panics on NaN and on overflow).
+/// `duration` scaled by `random`'s next number, through sts-proto's
+/// [`sts_proto::retry::jitter`]: a custom source's NaN or out-of-range
+/// number cannot make it panic or exceed `duration`.
 pub(crate) fn jittered(duration: Duration, random: &dyn Random) -> Duration {
-    let draw = random.next_f64();
-    let fraction = if draw.is_finite() {
-        draw.clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    Duration::try_from_secs_f64(duration.as_secs_f64() * fraction)
-        .map_or(duration, |d| d.min(duration))
+    sts_proto::retry::jitter(duration, random.next_f64())
 }
 
 /// Timeouts at or beyond this are no timeouts: a deadline that far off

@@ -120,25 +120,37 @@ impl RetryConfig {
         if let Some(after) = retry_after {
             return after.min(self.max_backoff);
         }
-        let rand = if rand.is_finite() {
-            rand.clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
         if let Some(custom) = &self.custom_backoff {
-            return custom(attempt, rand).min(self.max_backoff);
+            return custom(attempt, unit(rand)).min(self.max_backoff);
         }
         let exp = attempt.saturating_sub(1).min(30);
         let ceiling = self
             .base_delay
             .saturating_mul(1u32 << exp)
             .min(self.max_backoff);
-        // `mul_f64` panics when the product rounds past `Duration::MAX`,
-        // which a ceiling near it (no `max_backoff`, a huge base delay)
-        // reaches with `rand` near 1.
-        Duration::try_from_secs_f64(ceiling.as_secs_f64() * rand)
-            .map_or(ceiling, |wait| wait.min(ceiling))
+        jitter(ceiling, rand)
     }
+}
+
+/// `rand` as a fraction in `[0, 1]`: a value a random source should not
+/// give (negative, above 1, NaN, infinite) is clamped, NaN and infinities
+/// to 0.
+fn unit(rand: f64) -> f64 {
+    if rand.is_finite() {
+        rand.clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// `ceiling` scaled by the random fraction `rand` (see [`unit`] for values
+/// outside `[0, 1]`): at most `ceiling`, and never a panic, which
+/// `Duration::mul_f64` gives on NaN and when the product rounds past
+/// `Duration::MAX` (a ceiling near it, `rand` near 1). Every jittered wait
+/// of this crate and of its drivers goes through it.
+pub fn jitter(ceiling: Duration, rand: f64) -> Duration {
+    Duration::try_from_secs_f64(ceiling.as_secs_f64() * unit(rand))
+        .map_or(ceiling, |wait| wait.min(ceiling))
 }
 
 /// Why an attempt failed, as far as retrying is concerned.
