@@ -110,13 +110,7 @@ fn shown(element: &str, text: &str) -> Option<String> {
     if is_secret(element) {
         return None;
     }
-    Some(
-        text.trim()
-            .chars()
-            .take(FOUND_CHARS)
-            .map(|c| if c.is_control() { ' ' } else { c })
-            .collect(),
-    )
+    Some(super::printable_start(text, FOUND_CHARS))
 }
 
 impl fmt::Display for OutputError {
