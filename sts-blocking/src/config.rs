@@ -12,10 +12,7 @@ use sts_proto::endpoint::{EndpointConfig, EndpointError};
 use sts_proto::retry::RetryConfig;
 
 use crate::client::Client;
-use crate::credentials::{
-    CachingProvider, ProfileProvider, ProvideCredentials, ProviderConfig, StaticProvider,
-    default_chain,
-};
+use crate::credentials::{ProvideCredentials, ProviderConfig, StaticProvider, client_provider};
 use crate::proxy::{ProxyConfig, ProxyError};
 use crate::settings::{self, Origin, Overrides, Resolved, RetryMode, StsRegionalEndpoints};
 use crate::timing::{Clock, Jitter, Random, Sleep, SystemClock, ThreadSleep};
@@ -455,23 +452,12 @@ impl ClientBuilder {
         self.load_transport_settings(&config, &resolved)?;
         if self.credentials.is_none() || self.credentials_from_profile {
             let sts_config = config.with_sts_client_builder(self.clone());
-            let provider: Arc<dyn ProvideCredentials> = if self.explicit.profile.is_some() {
-                Arc::new(
-                    CachingProvider::builder(ProfileProvider::for_profile(
-                        &sts_config,
-                        resolved.profile.value.clone(),
-                    ))
-                    .config(&sts_config)
-                    .build(),
-                )
-            } else {
-                Arc::new(
-                    CachingProvider::builder(default_chain(&sts_config))
-                        .config(&sts_config)
-                        .build(),
-                )
-            };
-            self.credentials = Some(provider);
+            let named = self
+                .explicit
+                .profile
+                .as_ref()
+                .map(|_| resolved.profile.value.as_str());
+            self.credentials = Some(client_provider(&sts_config, named));
             self.credentials_from_profile = true;
         }
         self.resolved = Some(resolved);

@@ -112,27 +112,32 @@ pub fn default_chain(config: &ProviderConfig) -> ChainProvider {
         .with("instance metadata", ImdsProvider::new(config))
 }
 
-/// What a client built without credentials uses: the [`default_chain`]
-/// behind a [`CachingProvider`], with STS calls made as `builder` says
-/// (see [`ProviderConfig::from_client_builder`]) and the process
-/// environment and file system. With a profile named on the builder
-/// ([`ClientBuilder::profile_name`]), that profile's credentials only, as
-/// [`ClientBuilder::from_config`] would choose: the chain would sign with
-/// the environment's keys or the `default` profile instead.
+/// What a client built without credentials uses: [`client_provider`]
+/// with STS calls made as `builder` says (see
+/// [`ProviderConfig::from_client_builder`]) and the process environment
+/// and file system, for the profile named on the builder
+/// ([`ClientBuilder::profile_name`]) if any.
 pub fn default_provider(builder: &ClientBuilder) -> Arc<dyn ProvideCredentials> {
-    provider_for(builder, ProviderConfig::from_client_builder(builder))
+    client_provider(
+        &ProviderConfig::from_client_builder(builder),
+        builder.explicit.profile.as_deref(),
+    )
 }
 
-/// [`default_provider`] in `config`'s environment and file system.
-fn provider_for(builder: &ClientBuilder, config: ProviderConfig) -> Arc<dyn ProvideCredentials> {
-    let chain: Box<dyn ProvideCredentials> = match &builder.explicit.profile {
-        Some(name) => {
-            let config = config.clone().with_profile_name(name.clone());
-            Box::new(ProfileProvider::for_profile(&config, name.clone()))
-        }
-        None => Box::new(default_chain(&config)),
+/// The credentials of a client that has none of its own, behind a
+/// [`CachingProvider`]: a profile `named` by the program gives its own
+/// only (the environment's keys or the `default` profile must not sign
+/// for it); else the [`default_chain`]. [`ClientBuilder::from_config`]
+/// and [`default_provider`] both choose this way.
+pub(crate) fn client_provider(
+    config: &ProviderConfig,
+    named: Option<&str>,
+) -> Arc<dyn ProvideCredentials> {
+    let source: Box<dyn ProvideCredentials> = match named {
+        Some(name) => Box::new(ProfileProvider::for_profile(config, name)),
+        None => Box::new(default_chain(config)),
     };
-    Arc::new(CachingProvider::builder(chain).config(&config).build())
+    Arc::new(CachingProvider::builder(source).config(config).build())
 }
 
 #[cfg(test)]
@@ -247,21 +252,19 @@ mod tests {
                 ]))
                 .with_fs(MapFs::new().with_file("/home/.aws/config", files))
         };
+        let provider =
+            |b: crate::ClientBuilder| client_provider(&config(), b.explicit.profile.as_deref());
         let named = crate::Client::builder().profile_name("prod");
-        let creds = provider_for(&named, config())
-            .provide_credentials()
-            .unwrap();
+        let creds = provider(named).provide_credentials().unwrap();
         assert_eq!(creds.access_key_id(), "AKIDPROD");
         // Without a name: the chain, whose environment keys come first.
-        let creds = provider_for(&crate::Client::builder(), config())
+        let creds = provider(crate::Client::builder())
             .provide_credentials()
             .unwrap();
         assert_eq!(creds.access_key_id(), "AKIDENV");
         // A name that is not in the files fails; nothing else signs.
         let typo = crate::Client::builder().profile_name("prdo");
-        let err = provider_for(&typo, config())
-            .provide_credentials()
-            .unwrap_err();
+        let err = provider(typo).provide_credentials().unwrap_err();
         assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
     }
 

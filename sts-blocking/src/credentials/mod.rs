@@ -69,6 +69,7 @@ pub use cache::{
     CachingProvider, CachingProviderBuilder, DEFAULT_JITTER, DEFAULT_REFRESH_WINDOW,
     DEFAULT_RETRY_AFTER_FAILURE, DEFAULT_WAIT_TIMEOUT,
 };
+pub(crate) use chain::client_provider;
 pub use chain::{ChainProvider, default_chain, default_provider};
 pub use container::{ContainerProvider, ContainerProviderBuilder};
 pub use environment::EnvironmentProvider;
