@@ -574,45 +574,7 @@ mod tests {
     use crate::env::MapEnv;
     use crate::settings::RetryMode;
     use crate::timing::{Random, Sleep};
-    use crate::transport::TransportFailure;
-
-    /// Answers from a script, the last one repeated; keeps the bodies sent.
-    #[derive(Debug, Default)]
-    struct Script {
-        answers: Mutex<Vec<(u16, &'static str)>>,
-        sent: Mutex<Vec<String>>,
-    }
-
-    impl Transport for Script {
-        fn send(
-            &self,
-            request: http::Request<Vec<u8>>,
-            _timeout: Option<Duration>,
-        ) -> Result<http::Response<Vec<u8>>, TransportError> {
-            let body = String::from_utf8_lossy(request.body()).into_owned();
-            self.sent.lock().unwrap().push(body);
-            let mut answers = self.answers.lock().unwrap();
-            let (status, code) = if answers.len() > 1 {
-                answers.remove(0)
-            } else {
-                answers[0]
-            };
-            if status == 0 {
-                return Err(TransportError::new(TransportFailure::Connect, "refused"));
-            }
-            let body = if status == 200 {
-                "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:me</Arn>\
-                 </GetCallerIdentityResult></GetCallerIdentityResponse>"
-                    .to_owned()
-            } else {
-                format!("<ErrorResponse><Error><Code>{code}</Code></Error></ErrorResponse>")
-            };
-            Ok(http::Response::builder()
-                .status(status)
-                .body(body.into_bytes())
-                .unwrap())
-        }
-    }
+    use crate::transport::script::Script;
 
     #[derive(Debug, Default)]
     struct Recorded(Mutex<Vec<Duration>>);
@@ -636,10 +598,7 @@ mod tests {
         answers: &[(u16, &'static str)],
         change: impl FnOnce(ClientBuilder) -> ClientBuilder,
     ) -> (Client, Arc<Script>, Arc<Recorded>) {
-        let script = Arc::new(Script {
-            answers: Mutex::new(answers.to_vec()),
-            sent: Mutex::default(),
-        });
+        let script = Arc::new(Script::new(answers));
         let slept = Arc::new(Recorded::default());
         let builder = Client::builder()
             .region("eu-west-1")

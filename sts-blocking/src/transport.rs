@@ -5,6 +5,9 @@ use std::time::Duration;
 
 pub use sts_proto::retry::TransportFailure;
 
+#[cfg(test)]
+pub(crate) mod script;
+
 /// Sends one signed request and returns the whole response.
 ///
 /// The client calls it once per attempt, from whichever thread made the

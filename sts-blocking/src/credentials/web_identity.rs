@@ -263,30 +263,12 @@ mod tests {
         assert!(e.reason.contains("/t"), "{e}");
     }
 
-    /// Keeps the bodies sent and answers each with an access denial.
-    #[derive(Debug, Default)]
-    struct Denies(std::sync::Mutex<Vec<String>>);
-
-    impl crate::transport::Transport for Denies {
-        fn send(
-            &self,
-            request: http::Request<Vec<u8>>,
-            _timeout: Option<std::time::Duration>,
-        ) -> Result<http::Response<Vec<u8>>, crate::transport::TransportError> {
-            let body = String::from_utf8_lossy(request.body()).into_owned();
-            self.0.lock().unwrap().push(body);
-            let answer = "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>\
-                          </Error><RequestId>r</RequestId></ErrorResponse>";
-            Ok(http::Response::builder()
-                .status(403)
-                .body(answer.as_bytes().to_vec())
-                .unwrap())
-        }
-    }
-
     #[test]
     fn the_setters_apply_to_the_environments_role_too() {
-        let sent = Arc::new(Denies::default());
+        let sent = Arc::new(crate::transport::script::Script::new(&[(
+            403,
+            "AccessDenied",
+        )]));
         let builder = crate::Client::builder()
             .region("us-east-1")
             .max_attempts(1)
@@ -306,7 +288,7 @@ mod tests {
             .with_duration_seconds(900)
             .provide_credentials()
             .unwrap_err();
-        let sent = sent.0.lock().unwrap();
+        let sent = sent.sent.lock().unwrap();
         assert_eq!(sent.len(), 2, "{sent:?}");
         assert!(sent[0].contains("RoleSessionName=from-env"), "{}", sent[0]);
         assert!(!sent[0].contains("DurationSeconds"), "{}", sent[0]);

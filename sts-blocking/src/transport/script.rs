@@ -1,0 +1,57 @@
+//! A transport for unit tests: answers from a script and keeps the bodies
+//! it was sent.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use super::{Transport, TransportError, TransportFailure};
+
+/// Answers `(status, error code)` in turn, the last one repeated: status 0
+/// is a refused connection, 200 a `GetCallerIdentity` result, anything
+/// else an error document with the code. Keeps every body sent.
+#[derive(Debug, Default)]
+pub(crate) struct Script {
+    pub(crate) answers: Mutex<Vec<(u16, &'static str)>>,
+    pub(crate) sent: Mutex<Vec<String>>,
+}
+
+impl Script {
+    /// A script of `answers`.
+    pub(crate) fn new(answers: &[(u16, &'static str)]) -> Self {
+        Self {
+            answers: Mutex::new(answers.to_vec()),
+            sent: Mutex::default(),
+        }
+    }
+}
+
+impl Transport for Script {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        _timeout: Option<Duration>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let body = String::from_utf8_lossy(request.body()).into_owned();
+        self.sent.lock().unwrap().push(body);
+        let mut answers = self.answers.lock().unwrap();
+        let (status, code) = if answers.len() > 1 {
+            answers.remove(0)
+        } else {
+            answers[0]
+        };
+        if status == 0 {
+            return Err(TransportError::new(TransportFailure::Connect, "refused"));
+        }
+        let body = if status == 200 {
+            "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:me</Arn>\
+             </GetCallerIdentityResult></GetCallerIdentityResponse>"
+                .to_owned()
+        } else {
+            format!("<ErrorResponse><Error><Code>{code}</Code></Error></ErrorResponse>")
+        };
+        Ok(http::Response::builder()
+            .status(status)
+            .body(body.into_bytes())
+            .unwrap())
+    }
+}
