@@ -372,9 +372,10 @@ unsafe fn with_credentials(
         (o.session_token, "session_token", STS_CREDENTIALS_STATIC),
         (o.profile_name, "profile_name", STS_CREDENTIALS_PROFILE),
     ];
+    // An unknown source is reported as such by the match below.
+    let known =
+        (STS_CREDENTIALS_DEFAULT_CHAIN..=STS_CREDENTIALS_NONE).contains(&o.credentials_source);
     for (pointer, member, source) in unread {
-        let known =
-            (STS_CREDENTIALS_DEFAULT_CHAIN..=STS_CREDENTIALS_NONE).contains(&o.credentials_source);
         if known && !pointer.is_null() && o.credentials_source != source {
             let needed = if source == STS_CREDENTIALS_STATIC {
                 "STS_CREDENTIALS_STATIC"
