@@ -429,7 +429,7 @@ impl ClientBuilder {
     /// call), then the environment, then the selected profile (see
     /// [`profile_with`](Self::profile_with)), then the defaults.
     ///
-    /// When no credentials are set, the client uses the [`default_chain`]
+    /// When no credentials are set, the client uses the [`default_chain`](crate::credentials::default_chain)
     /// read through `config` (environment keys first, then the profile,
     /// then web identity, the container endpoint and instance metadata,
     /// botocore's order when the profile comes from `AWS_PROFILE`); when
@@ -588,7 +588,7 @@ impl ClientBuilder {
     /// - its settings apply where neither this builder nor the environment
     ///   set them;
     /// - its credentials become the client's, cached: whatever
-    ///   [`ProfileProvider`] supports (static keys, `role_arn` chains,
+    ///   [`ProfileProvider`](crate::credentials::ProfileProvider) supports (static keys, `role_arn` chains,
     ///   `web_identity_token_file`, `credential_process`). Credentials in
     ///   the environment (`AWS_ACCESS_KEY_ID`, …) are not used: a profile
     ///   named explicitly wins over them, as in botocore.

@@ -112,11 +112,13 @@ pub fn default_chain(config: &ProviderConfig) -> ChainProvider {
         .with("instance metadata", ImdsProvider::new(config))
 }
 
-/// What a client built without credentials uses: [`client_provider`]
-/// with STS calls made as `builder` says (see
-/// [`ProviderConfig::from_client_builder`]) and the process environment
-/// and file system, for the profile named on the builder
-/// ([`ClientBuilder::profile_name`]) if any.
+/// What a client built without credentials uses, behind a
+/// [`CachingProvider`]: with a profile named on the builder
+/// ([`ClientBuilder::profile_name`]), that profile's credentials only (the
+/// environment's keys or the `default` profile must not sign for it), else
+/// the [`default_chain`]; STS calls made as `builder` says (see
+/// [`ProviderConfig::from_client_builder`]), with the process environment
+/// and file system.
 pub fn default_provider(builder: &ClientBuilder) -> Arc<dyn ProvideCredentials> {
     client_provider(
         &ProviderConfig::from_client_builder(builder),
