@@ -150,7 +150,11 @@ fn check_set(set: &ProfileSet) {
 
 /// `Debug` of a section never shows the secret properties' values.
 fn check_secret_hidden(key: &str, value: &str) {
-    if !matches!(key, "aws_secret_access_key" | "aws_session_token") || value.len() < 8 {
+    if !matches!(
+        key,
+        "aws_secret_access_key" | "aws_session_token" | "aws_security_token"
+    ) || value.len() < 8
+    {
         return;
     }
     let debug = |value: &str| {
@@ -258,9 +262,11 @@ fn check_chain(set: &ProfileSet, selected: &str, chain: &ProfileChain) {
                 Some(secret_access_key.expose()),
                 get("aws_secret_access_key")
             );
+            // `aws_security_token` is the token's legacy name, read when
+            // `aws_session_token` is not set.
             assert_eq!(
                 session_token.as_ref().map(|t| t.expose()),
-                get("aws_session_token")
+                get("aws_session_token").or_else(|| get("aws_security_token"))
             );
             check_chain_debug(chain, secret_access_key.expose());
             if let Some(token) = session_token {
