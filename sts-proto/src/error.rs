@@ -344,14 +344,14 @@ pub(crate) fn parse_error_document(
     limits: &XmlLimits,
 ) -> Option<ServiceError> {
     let doc = xml::parse(body, limits).ok()?;
-    service_error_from(&doc, status, header_request_id)
+    service_error_from(&doc, status, || header_request_id)
 }
 
 /// A service error from an already-read document, if it is an error document.
-pub(crate) fn service_error_from(
-    doc: &Document,
+pub(crate) fn service_error_from<'h>(
+    doc: &'h Document,
     status: u16,
-    header_request_id: Option<&str>,
+    header_request_id: impl FnOnce() -> Option<&'h str>,
 ) -> Option<ServiceError> {
     if doc.root != "ErrorResponse" && doc.root != "Response" && doc.root != "Error" {
         return None;
@@ -373,7 +373,7 @@ pub(crate) fn service_error_from(
     let request_id = doc
         .find_suffix("RequestId")
         .or_else(|| doc.find_suffix("RequestID"))
-        .or(header_request_id)
+        .or_else(header_request_id)
         .map(|id| printable(id, CODE_CHARS));
     Some(ServiceError {
         code: ErrorCode::from_wire(&printable(code, CODE_CHARS)),

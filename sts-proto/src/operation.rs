@@ -535,14 +535,18 @@ fn read_response(
     limits: &XmlLimits,
     read: &mut dyn FnMut(&ResultReader<'_>) -> Result<(), OutputError>,
 ) -> Result<(), ResponseError> {
-    let header_id = header_request_id(headers);
     if !(200..300).contains(&status) {
-        return Err(error::failure(status, header_id, body, limits));
+        return Err(error::failure(
+            status,
+            header_request_id(headers),
+            body,
+            limits,
+        ));
     }
     xml::with_document(body, limits, |doc| {
-        read_document(action, doc, status, header_id, read)
+        read_document(action, doc, status, headers, read)
     })
-    .map_err(|e| error::malformed(action, header_id, e))?
+    .map_err(|e| error::malformed(action, header_request_id(headers), e))?
 }
 
 /// The document of a success status, handed to `read` when it is the
@@ -551,9 +555,13 @@ fn read_document(
     action: &'static str,
     doc: &Document,
     status: u16,
-    header_id: Option<&str>,
+    headers: &HeaderMap,
     read: &mut dyn FnMut(&ResultReader<'_>) -> Result<(), OutputError>,
 ) -> Result<(), ResponseError> {
+    // The headers' request id is looked up only where it is needed: a
+    // success's body names its own, and a map lookup costs as much as
+    // reading that.
+    let header_id = || header_request_id(headers);
     if let Some(service_error) = error::service_error_from(doc, status, header_id) {
         // Some servers put an error document behind a 200.
         return Err(ResponseError::Service(service_error));
@@ -561,7 +569,7 @@ fn read_document(
     if doc.root.strip_prefix(action) != Some("Response") {
         return Err(error::malformed(
             action,
-            header_id,
+            header_id(),
             MalformedReason::UnexpectedDocument {
                 expected: action,
                 root: cut(&doc.root),
@@ -569,7 +577,7 @@ fn read_document(
         ));
     }
     let body_id = doc.get("ResponseMetadata/RequestId").map(str::trim);
-    let request_id = body_id.or(header_id);
+    let request_id = body_id.or_else(header_id);
     let result = doc
         .leaves
         .scope(Scope::Root, |name| is_result(action, name));
@@ -626,10 +634,16 @@ mod tests {
     fn read_both_ways(body: &str) -> (Result<Credentials, OutputError>, [Option<String>; 4]) {
         let doc = xml::parse(body.as_bytes(), &XmlLimits::default()).unwrap();
         let mut scoped = None;
-        read_document("GetSessionToken", &doc, 200, None, &mut |result| {
-            scoped = Some(result.credentials("Credentials"));
-            Ok(())
-        })
+        read_document(
+            "GetSessionToken",
+            &doc,
+            200,
+            &HeaderMap::new(),
+            &mut |result| {
+                scoped = Some(result.credentials("Credentials"));
+                Ok(())
+            },
+        )
         .unwrap();
         let by_path = [
             "AccessKeyId",

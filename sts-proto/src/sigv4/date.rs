@@ -1,9 +1,10 @@
 //! The signing time as SigV4 writes it.
 
+use std::cell::Cell;
 use std::time::SystemTime;
 
 use super::SigningError;
-use crate::time::UtcFields;
+use crate::time::{UtcFields, unix_seconds};
 
 /// `YYYYMMDDTHHMMSSZ`, whose first eight characters are the scope date.
 ///
@@ -13,8 +14,29 @@ use crate::time::UtcFields;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct AmzDate([u8; 16]);
 
+thread_local! {
+    /// The second last written and its stamp: a thread that signs often
+    /// signs many times a second, and the calendar arithmetic costs more
+    /// than the rest of the stamp's handling.
+    static LAST: Cell<(i64, [u8; 16])> = const { Cell::new((i64::MIN, [0; 16])) };
+}
+
 impl AmzDate {
     pub(super) fn new(time: SystemTime) -> Result<Self, SigningError> {
+        let second = unix_seconds(time);
+        if let Ok((last, stamp)) = LAST.try_with(Cell::get)
+            && last == second
+        {
+            return Ok(Self(stamp));
+        }
+        let date = Self::write(time)?;
+        // During the thread's exit there is no slot: nothing is kept.
+        let _ = LAST.try_with(|l| l.set((second, date.0)));
+        Ok(date)
+    }
+
+    /// The stamp of `time`, worked out.
+    fn write(time: SystemTime) -> Result<Self, SigningError> {
         let f = UtcFields::from_time(time);
         let year = u32::try_from(f.year)
             .ok()
@@ -72,6 +94,31 @@ mod tests {
             assert_eq!(ours.date(), date);
             assert_eq!(ours.stamp(), stamp);
         }
+    }
+
+    #[test]
+    fn a_kept_stamp_is_the_one_written_for_that_second() {
+        // Each time twice in a row (the second from the kept stamp), and
+        // times a second apart and within one second, in both orders.
+        for (secs, nanos) in [
+            (1_440_938_160, 0),
+            (1_440_938_160, 999_999_999),
+            (1_440_938_161, 0),
+            (1_440_938_160, 500),
+            (-1, 999_999_999),
+            (0, 0),
+            (-1, 0),
+            (4_102_444_799, 1),
+        ] {
+            let t = from_unix(secs, nanos).unwrap();
+            let written = AmzDate::write(t).unwrap();
+            assert_eq!(AmzDate::new(t).unwrap(), written, "{secs}.{nanos}");
+            assert_eq!(AmzDate::new(t).unwrap(), written, "{secs}.{nanos} again");
+        }
+        // A refused time is refused whatever was kept before it.
+        let year_10000 = from_unix(253_402_300_800, 0).unwrap();
+        assert_eq!(AmzDate::new(year_10000), Err(SigningError::TimeOutOfRange));
+        assert_eq!(AmzDate::new(year_10000), Err(SigningError::TimeOutOfRange));
     }
 
     #[test]
