@@ -125,10 +125,12 @@ fn check_set(set: &ProfileSet) {
         .chain(set.sso_sessions())
         .chain(set.all_services());
     for section in all {
+        // A quoted config name may hold spaces between valid words.
+        let name = section.name();
         assert!(
-            is_valid_name(section.name()),
-            "section {:?}",
-            section.name()
+            !name.trim_matches(' ').is_empty()
+                && name.split(' ').all(|w| w.is_empty() || is_valid_name(w)),
+            "section {name:?}"
         );
         for (key, value) in section.iter() {
             assert!(is_valid_name(key), "property {key:?}");
@@ -358,6 +360,15 @@ fn check_chain_error(set: &ProfileSet, selected: &str, error: &ProfileChainError
                 source_of(set, referenced_from).as_deref(),
                 Some(source_profile.as_str())
             );
+        }
+        ProfileChainError::TooLong { profile, limit } => {
+            // The chain from the selected profile really is that long.
+            assert_eq!(profile, selected);
+            let mut name = selected.to_owned();
+            for _ in 1..*limit {
+                name =
+                    source_of(set, &name).unwrap_or_else(|| panic!("a chain shorter than {limit}"));
+            }
         }
         ProfileChainError::Loop { path } => {
             let (last, before) = path.split_last().unwrap_or_else(|| panic!("empty loop"));

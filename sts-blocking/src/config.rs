@@ -433,8 +433,10 @@ impl ClientBuilder {
     /// read through `config` (environment keys first, then the profile,
     /// then web identity, the container endpoint and instance metadata,
     /// botocore's order when the profile comes from `AWS_PROFILE`); when
-    /// the profile was named on this builder, that
-    /// profile's credentials only.
+    /// the profile was named on this builder, the
+    /// [`named_profile_chain`](crate::credentials::named_profile_chain):
+    /// that profile, then the container endpoint and instance metadata,
+    /// never the environment's keys.
     ///
     /// The roles a profile assumes are assumed with this builder's
     /// settings (transport, endpoint, timeouts, retries), so set those
@@ -532,8 +534,9 @@ impl ClientBuilder {
     /// as [`profile_with`](Self::profile_with) does, without reading
     /// anything yet. A client built without `from_config` (or
     /// [`from_env`](Self::from_env)) and without credentials still signs
-    /// with this profile's credentials only; its other settings (region,
-    /// endpoint) are read by `from_config`.
+    /// as this profile says (the
+    /// [`named_profile_chain`](crate::credentials::named_profile_chain));
+    /// its other settings (region, endpoint) are read by `from_config`.
     pub fn profile_name(mut self, name: impl Into<String>) -> Self {
         self.explicit.profile = Some(name.into());
         self

@@ -327,3 +327,38 @@ fn a_server_error_then_success() {
     assert_eq!(creds.access_key_id(), "AKIDAGAIN");
     assert_eq!(*count.lock().unwrap(), 2);
 }
+
+/// A profile named by the program that holds no credentials (only a
+/// region) goes on to the container endpoint, as botocore does for an
+/// explicit profile; the environment's keys never sign for it, and a
+/// profile that is not defined stops the chain.
+#[test]
+fn a_named_profile_without_credentials_goes_on_to_the_container() {
+    let body = Arc::new(Mutex::new(document("AKIDCONTAINER", in_an_hour())));
+    let server = endpoint(&["Bearer t"], Arc::clone(&body));
+    let url = format!("{}/creds", server.url());
+    let files = MapFs::new().with_file(
+        "/home/.aws/config",
+        "[profile dev]\nregion = eu-west-1\n\
+         [profile keys]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = s\n",
+    );
+    let config = config(
+        &[
+            ("HOME", "/home"),
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", &url),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer t"),
+            ("AWS_ACCESS_KEY_ID", "AKIDENV"),
+            ("AWS_SECRET_ACCESS_KEY", "e"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ],
+        files,
+    );
+    let chain = sts_blocking::credentials::named_profile_chain;
+    let creds = chain(&config, "dev").provide_credentials().unwrap();
+    assert_eq!(creds.access_key_id(), "AKIDCONTAINER");
+    let creds = chain(&config, "keys").provide_credentials().unwrap();
+    assert_eq!(creds.access_key_id(), "AKIDPROFILE");
+    let err = chain(&config, "dve").provide_credentials().unwrap_err();
+    assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
+    assert_eq!(server.requests().len(), 1);
+}

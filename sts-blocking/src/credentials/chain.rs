@@ -114,8 +114,7 @@ pub fn default_chain(config: &ProviderConfig) -> ChainProvider {
 
 /// What a client built without credentials uses, behind a
 /// [`CachingProvider`]: with a profile named on the builder
-/// ([`ClientBuilder::profile_name`]), that profile's credentials only (the
-/// environment's keys or the `default` profile must not sign for it), else
+/// ([`ClientBuilder::profile_name`]), the [`named_profile_chain`], else
 /// the [`default_chain`]; STS calls made as `builder` says (see
 /// [`ProviderConfig::from_client_builder`]), with the process environment
 /// and file system.
@@ -127,19 +126,34 @@ pub fn default_provider(builder: &ClientBuilder) -> Arc<dyn ProvideCredentials> 
 }
 
 /// The credentials of a client that has none of its own, behind a
-/// [`CachingProvider`]: a profile `named` by the program gives its own
-/// only (the environment's keys or the `default` profile must not sign
-/// for it); else the [`default_chain`]. [`ClientBuilder::from_config`]
-/// and [`default_provider`] both choose this way.
+/// [`CachingProvider`]: a profile `named` by the program gives the
+/// [`named_profile_chain`]; else the [`default_chain`].
+/// [`ClientBuilder::from_config`] and [`default_provider`] both choose
+/// this way.
 pub(crate) fn client_provider(
     config: &ProviderConfig,
     named: Option<&str>,
 ) -> Arc<dyn ProvideCredentials> {
     let source: Box<dyn ProvideCredentials> = match named {
-        Some(name) => Box::new(ProfileProvider::for_profile(config, name)),
+        Some(name) => Box::new(named_profile_chain(config, name)),
         None => Box::new(default_chain(config)),
     };
     Arc::new(CachingProvider::builder(source).config(config).build())
+}
+
+/// The sources for a profile the program names (`--profile`), in
+/// botocore's order for an explicit profile: the profile, then the
+/// container endpoint, then instance metadata. The environment's keys and
+/// web identity variables are skipped, as botocore skips them: they must
+/// not sign for a profile the user chose. A profile that is not defined
+/// stops the chain; one that is defined but holds no credentials (only a
+/// region, say) goes on, so `--profile dev` works on an EC2 instance or
+/// in a container as it does with the AWS CLI.
+pub fn named_profile_chain(config: &ProviderConfig, name: &str) -> ChainProvider {
+    ChainProvider::new()
+        .with("profile", ProfileProvider::for_profile(config, name))
+        .with("container", ContainerProvider::new(config))
+        .with("instance metadata", ImdsProvider::new(config))
 }
 
 #[cfg(test)]
@@ -268,6 +282,37 @@ mod tests {
         let typo = crate::Client::builder().profile_name("prdo");
         let err = provider(typo).provide_credentials().unwrap_err();
         assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
+    }
+
+    /// Profile files of several megabytes (a profile for each account and
+    /// role of an organisation) are read; only one past the limit is
+    /// refused, naming it.
+    #[test]
+    fn large_profile_files_are_read_up_to_the_limit() {
+        let padding = "# generated\n".repeat(5 * 1024 * 1024 / 12);
+        let config = |files: String| {
+            ProviderConfig::new()
+                .with_env(MapEnv::new([("HOME", "/home"), ("AWS_PROFILE", "last")]))
+                .with_fs(MapFs::new().with_file("/home/.aws/config", files))
+        };
+        let files = format!(
+            "{padding}[profile last]\naws_access_key_id = AKIDLAST\naws_secret_access_key = s\n"
+        );
+        assert!(files.len() > 5 * 1000 * 1000);
+        let creds = ProfileProvider::new(&config(files))
+            .provide_credentials()
+            .unwrap();
+        assert_eq!(creds.access_key_id(), "AKIDLAST");
+        let too_large =
+            "#".repeat(usize::try_from(crate::credentials::MAX_PROFILE_FILE_BYTES).unwrap() + 1);
+        let err = ProfileProvider::new(&config(too_large))
+            .provide_credentials()
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains(&crate::credentials::MAX_PROFILE_FILE_BYTES.to_string()),
+            "{err}"
+        );
     }
 
     #[test]

@@ -70,7 +70,7 @@ pub use cache::{
     DEFAULT_RETRY_AFTER_FAILURE, DEFAULT_WAIT_TIMEOUT,
 };
 pub(crate) use chain::client_provider;
-pub use chain::{ChainProvider, default_chain, default_provider};
+pub use chain::{ChainProvider, default_chain, default_provider, named_profile_chain};
 pub use container::{ContainerProvider, ContainerProviderBuilder};
 pub use environment::EnvironmentProvider;
 pub use fs::{Fs, MapFs, RealFs};
@@ -78,7 +78,7 @@ pub use imds::{ImdsEndpointMode, ImdsProvider, ImdsProviderBuilder};
 pub use login::LoginProvider;
 pub use process::{CredentialProcessProvider, parse_output as parse_process_output};
 pub use profile::ProfileProvider;
-pub use provider_config::{MfaTokenProvider, ProviderConfig};
+pub use provider_config::{MAX_PROFILE_FILE_BYTES, MfaTokenProvider, ProviderConfig};
 pub use sso::{SsoProvider, SsoSession, SsoToken, SsoTokenProvider};
 pub use web_identity::WebIdentityProvider;
 

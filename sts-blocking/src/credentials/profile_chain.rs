@@ -154,6 +154,14 @@ pub enum ProfileChainError {
         /// The profiles in order, the repeated one last.
         path: Vec<String>,
     },
+    /// More profiles linked by `source_profile` than [`MAX_CHAIN_PROFILES`]:
+    /// each would be one `AssumeRole` call, and no real setup has so many.
+    TooLong {
+        /// The selected profile.
+        profile: String,
+        /// The limit.
+        limit: usize,
+    },
     /// `role_arn` without `source_profile`, `credential_source` or
     /// `web_identity_token_file`.
     RoleWithoutSource {
@@ -243,6 +251,11 @@ impl fmt::Display for ProfileChainError {
             ProfileChainError::Loop { path } => {
                 write!(f, "profile formed an infinite loop: {}", path.join(" -> "))
             }
+            ProfileChainError::TooLong { profile, limit } => write!(
+                f,
+                "profile `{profile}` starts a chain of more than {limit} profiles linked by \
+                 source_profile"
+            ),
             ProfileChainError::RoleWithoutSource { profile } => write!(
                 f,
                 "profile `{profile}` has role_arn, so the profile must contain `source_profile` \
@@ -293,6 +306,11 @@ const SSO_KEYS: &[&str] = &[
     "sso_region",
 ];
 
+/// The most profiles one chain may link through `source_profile`. botocore
+/// sets no limit; this one keeps a hostile file from making a chain of
+/// thousands of `AssumeRole` calls, and the loop check's work small.
+pub const MAX_CHAIN_PROFILES: usize = 100;
+
 /// The chain that produces `selected`'s credentials in `set`.
 ///
 /// ```
@@ -329,6 +347,12 @@ pub fn resolve(set: &ProfileSet, selected: &str) -> Result<ProfileChain, Profile
         if visited.contains(&name) {
             visited.push(name);
             return Err(ProfileChainError::Loop { path: visited });
+        }
+        if visited.len() == MAX_CHAIN_PROFILES {
+            return Err(ProfileChainError::TooLong {
+                profile: selected.to_owned(),
+                limit: MAX_CHAIN_PROFILES,
+            });
         }
         visited.push(name.clone());
         let first = visited.len() == 1;
@@ -649,6 +673,42 @@ mod tests {
             "profile formed an infinite loop: a -> b -> c -> a"
         );
         assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
+    }
+
+    /// A chain of `n` role profiles p0 -> p1 -> ... ending in keys.
+    fn chain_of(n: usize) -> profile::ProfileSet {
+        let mut config = String::new();
+        for i in 0..n {
+            config.push_str(&format!(
+                "[profile p{i}]\nrole_arn = r{i}\nsource_profile = p{}\n",
+                i + 1
+            ));
+        }
+        config.push_str(&format!(
+            "[profile p{n}]\naws_access_key_id = K\naws_secret_access_key = S\n"
+        ));
+        profile::parse(&config, "").unwrap()
+    }
+
+    #[test]
+    fn chains_longer_than_the_limit_are_refused() {
+        // The limit counts profiles: MAX - 1 roles and their keys' profile.
+        let chain = resolve(&chain_of(MAX_CHAIN_PROFILES - 1), "p0").unwrap();
+        assert_eq!(chain.roles.len(), MAX_CHAIN_PROFILES - 1);
+        let err = resolve(&chain_of(MAX_CHAIN_PROFILES), "p0").unwrap_err();
+        assert_eq!(
+            err,
+            ProfileChainError::TooLong {
+                profile: "p0".into(),
+                limit: MAX_CHAIN_PROFILES
+            }
+        );
+        assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
+        // Long files resolve quickly: the walk stops at the limit.
+        let long = chain_of(50_000);
+        let start = std::time::Instant::now();
+        assert!(resolve(&long, "p0").is_err());
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
     }
 
     #[test]

@@ -15,8 +15,11 @@ use crate::profile::{self, FileKind, Platform, ProfileSet};
 use crate::timing::{Clock, Jitter, Random, Sleep, SystemClock};
 use crate::transport::Transport;
 
-/// Largest profile file the providers read.
-const MAX_PROFILE_FILE_BYTES: u64 = 4 * 1024 * 1024;
+/// Largest profile file the providers read: well above the largest real
+/// files (tools such as aws-sso-util write a profile for every account
+/// and role of an organisation, 4 MB and more), while the parser's heap
+/// stays within 8 bytes per byte read (tests/parser_memory.rs).
+pub const MAX_PROFILE_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Asked for the current code of an MFA device when a profile's role needs
 /// one (`mfa_serial`).

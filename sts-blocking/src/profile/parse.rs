@@ -262,15 +262,37 @@ fn section_of(file: FileKind, header: &str) -> Option<(Kind, &str)> {
         FileKind::Config if header == "default" => (Kind::PlainDefault, header),
         FileKind::Config => {
             if let Some(name) = strip_keyword(header, "profile") {
-                (Kind::Profile, name)
+                return quoted_or_valid(Kind::Profile, name);
             } else if let Some(name) = strip_keyword(header, "sso-session") {
-                (Kind::SsoSession, name)
+                return quoted_or_valid(Kind::SsoSession, name);
             } else {
                 (Kind::Services, strip_keyword(header, "services")?)
             }
         }
     };
     is_valid_name(name).then_some((kind, name))
+}
+
+/// A profile or SSO session name of the config file, which may be quoted:
+/// `[profile "my team"]` names `my team`, as the AWS CLI reads it (botocore
+/// splits the header as a shell would) and as `aws configure --profile`
+/// writes a name with a space. Inside the quotes a space is allowed too;
+/// an unquoted name follows [`is_valid_name`].
+fn quoted_or_valid(kind: Kind, name: &str) -> Option<(Kind, &str)> {
+    let unquoted = ['"', '\''].into_iter().find_map(|q| {
+        name.strip_prefix(q)?
+            .strip_suffix(q)
+            .filter(|inner| !inner.contains(q))
+    });
+    match unquoted {
+        Some(inner) => inner
+            .split(' ')
+            .all(|word| word.is_empty() || is_valid_name(word))
+            .then_some(inner)
+            .filter(|inner| !inner.trim_matches(' ').is_empty())
+            .map(|inner| (kind, inner)),
+        None => is_valid_name(name).then_some((kind, name)),
+    }
 }
 
 /// Trims the line and cuts a trailing comment. On property lines a comment
@@ -331,5 +353,41 @@ mod tests {
         assert_eq!(strip_keyword("profile \t foo", "profile"), Some("foo"));
         assert_eq!(strip_keyword("profilefoo", "profile"), None);
         assert_eq!(strip_keyword("profile", "profile"), None);
+    }
+
+    /// Quoted names, as botocore's own `aws_config` fixture writes one
+    /// (testdata/credentials/botocore/tests/unit/cfg/aws_config) and as
+    /// the AWS CLI writes a name with a space.
+    #[test]
+    fn config_names_may_be_quoted() {
+        let config = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../testdata/credentials/botocore/tests/unit/cfg/aws_config"
+        ))
+        .unwrap();
+        let set = crate::profile::parse(
+            &format!(
+                "{config}\n[profile 'my team']\naws_access_key_id = AKIDTEAM\n\
+                 [sso-session \"corp sso\"]\nsso_region = eu-west-1\n\
+                 [profile \"\"]\nregion = none\n[profile \" \"]\nregion = none\n\
+                 [profile \"a\"b\"]\nregion = none\n[profile \"x]\nregion = none\n\
+                 [profile \"t\tab\"]\nregion = none\n"
+            ),
+            "",
+        )
+        .unwrap();
+        let personal = set.profile("personal").unwrap();
+        assert_eq!(personal.get("aws_access_key_id"), Some("fie"));
+        assert_eq!(
+            set.profile("my team").unwrap().get("aws_access_key_id"),
+            Some("AKIDTEAM")
+        );
+        assert_eq!(
+            set.sso_session("corp sso").unwrap().get("sso_region"),
+            Some("eu-west-1")
+        );
+        // Empty, unbalanced and tab-holding names stay refused.
+        let names: Vec<&str> = set.profiles().map(|p| p.name()).collect();
+        assert_eq!(names, ["default", "my team", "personal"], "{names:?}");
     }
 }
