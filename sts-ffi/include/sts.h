@@ -1238,7 +1238,10 @@ typedef struct StsGetWebIdentityTokenOutput {
  * files (`~/.aws/config` and `~/.aws/credentials`, or the files
  * `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` name), whatever
  * `AWS_PROFILE` says: static keys, `role_arn` with `source_profile`,
- * `web_identity_token_file`, `credential_process`. Read at the first
+ * `web_identity_token_file`, `credential_process`; a profile that is
+ * defined but holds no credentials (only a region, say) goes on to the
+ * container endpoint and EC2 instance metadata, as the AWS CLI's
+ * `--profile` does, never to the environment's keys. Read at the first
  * signed call, not by `sts_client_new`, and cached like the default
  * chain; a missing profile is `STS_ERR_CREDENTIALS` then. With
  * `use_environment`, the profile is also where settings come from, so

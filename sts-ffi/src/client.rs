@@ -5,7 +5,9 @@ use std::ffi::{c_char, c_void};
 use std::fmt;
 use std::time::Duration;
 
-use sts_blocking::credentials::{CachingProvider, NoCredentials, ProfileProvider, ProviderConfig};
+use sts_blocking::credentials::{
+    CachingProvider, NoCredentials, ProviderConfig, named_profile_chain,
+};
 use sts_blocking::transport::{Transport, TransportError, TransportFailure};
 use sts_blocking::{Client, ClientBuilder};
 use sts_proto::{Credentials, SecretString};
@@ -39,7 +41,10 @@ pub const STS_CREDENTIALS_STATIC: StsCredentialsSource = 1;
 /// files (`~/.aws/config` and `~/.aws/credentials`, or the files
 /// `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` name), whatever
 /// `AWS_PROFILE` says: static keys, `role_arn` with `source_profile`,
-/// `web_identity_token_file`, `credential_process`. Read at the first
+/// `web_identity_token_file`, `credential_process`; a profile that is
+/// defined but holds no credentials (only a region, say) goes on to the
+/// container endpoint and EC2 instance metadata, as the AWS CLI's
+/// `--profile` does, never to the environment's keys. Read at the first
 /// signed call, not by `sts_client_new`, and cached like the default
 /// chain; a missing profile is `STS_ERR_CREDENTIALS` then. With
 /// `use_environment`, the profile is also where settings come from, so
@@ -430,7 +435,7 @@ unsafe fn with_credentials(
             // Cached, so that a profile that assumes a role does not call
             // STS before every request.
             let config = ProviderConfig::from_client_builder(&b);
-            let provider = CachingProvider::builder(ProfileProvider::for_profile(&config, name))
+            let provider = CachingProvider::builder(named_profile_chain(&config, name))
                 .config(&config)
                 .build();
             b.credentials_provider(provider)
