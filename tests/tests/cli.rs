@@ -406,3 +406,35 @@ fn query_table_and_yaml_outputs_and_where_the_default_output_comes_from() {
     let o = caller_identity_with(&["--output", "env", "--query", "Account"], &[]);
     usage_error(&o);
 }
+
+/// `Credentials.*`, `values()` and `keys()` list the members in the
+/// response's order, as the AWS CLI does: scripts read them into
+/// variables by position (the key, the secret, the token, the expiry).
+#[test]
+fn query_lists_an_objects_members_in_the_response_order() {
+    let run = |query: &str| {
+        canned_run(
+            assume_role_answer(),
+            &[
+                "--output",
+                "text",
+                "--query",
+                query,
+                "assume-role",
+                "--role-arn",
+                "arn:aws:iam::123456789012:role/r",
+                "--role-session-name",
+                "ss",
+            ],
+        )
+        .0
+    };
+    let values = "ASIAFAULTSERVER\tfault/secret\tfault-token\t2030-01-01T00:00:00+00:00\n";
+    assert_eq!(run("Credentials.*"), values);
+    assert_eq!(run("values(Credentials)"), values);
+    assert_eq!(
+        run("keys(Credentials)"),
+        "AccessKeyId\tSecretAccessKey\tSessionToken\tExpiration\n"
+    );
+    assert_eq!(run("*.Arn"), "arn:aws:sts::123456789012:assumed-role/r/s\n");
+}

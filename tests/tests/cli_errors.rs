@@ -352,3 +352,75 @@ fn debug_with_rust_log_trace_shows_no_secret() {
     }
     assert!(out.contains("cdata/secret") && out.contains("attrtoken"));
 }
+
+/// The AWS CLI's global flags that change nothing here are accepted, so
+/// its scripts run unchanged; `--no-sign-request` is honoured where STS
+/// takes unsigned requests and refused elsewhere; and a missing
+/// subcommand is an error, not a success.
+#[test]
+fn the_aws_clis_other_global_flags_are_taken_or_refused() {
+    let server = FaultServer::start(
+        sts_tests::Script::new(vec![Step::xml(200, canned::caller_identity("arn:x"))])
+            .then(sts_tests::WhenDone::RepeatLast),
+    );
+    let url = server.url();
+    let base = ["--endpoint-url", url.as_str(), "--region", "us-east-1"];
+    let with = |more: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(more);
+        args.push("get-caller-identity");
+        sts(&args, &KEYS)
+    };
+    for flags in [
+        &["--no-cli-pager"][..],
+        &["--no-paginate"],
+        &["--color", "off"],
+        &["--cli-binary-format", "raw-in-base64-out"],
+    ] {
+        assert!(stdout(&with(flags)).contains("arn:x"), "{flags:?}");
+    }
+    assert_eq!(server.requests().len(), 4);
+    let err = usage_error(&with(&["--color", "purple"]));
+    assert!(err.contains("--color"), "{err}");
+
+    let err = usage_error(&with(&["--no-sign-request"]));
+    assert!(err.contains("--no-sign-request"), "{err}");
+    assert_eq!(server.requests().len(), 4, "nothing sent");
+    // Unsigned anyway: the flag is taken, and no credentials are needed.
+    let token_file = own_dir("no-sign-request").join("token");
+    std::fs::write(&token_file, "header.payload.signature").unwrap();
+    let token = format!("file://{}", token_file.display());
+    let out = sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "--region",
+            "us-east-1",
+            "--no-sign-request",
+            "assume-role-with-web-identity",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/r",
+            "--role-session-name",
+            "ss",
+            "--web-identity-token",
+            &token,
+        ],
+        &[],
+    );
+    // The canned answer is not this operation's: what matters is that the
+    // request went out unsigned.
+    let _ = out;
+    let requests = server.requests();
+    assert_eq!(requests.len(), 5);
+    assert!(requests[4].header("authorization").is_none());
+    assert!(
+        requests[4]
+            .body_text()
+            .starts_with("Action=AssumeRoleWithWebIdentity&")
+    );
+
+    for args in [&[][..], &["presign"]] {
+        let out = sts(args, &[]);
+        assert_eq!(out.status.code(), Some(252), "{args:?}");
+    }
+}

@@ -240,3 +240,91 @@ fn an_unknown_profile_is_an_error_and_nothing_is_sent() {
     );
     assert_eq!(server.requests_seen(), 0);
 }
+
+/// Runs `sts` as [`sts`] does, with `stdin` as its input and no
+/// controlling terminal (`setsid`), so that a prompt falls back to stdin
+/// even when the tests run in a terminal.
+fn sts_without_terminal(args: &[&str], env: &[(&str, &str)], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut cmd = Command::new("setsid");
+    cmd.arg("-w")
+        .arg(sts_tests::cargo::sts_binary())
+        .args(args)
+        .env_clear()
+        .env("HOME", scratch_home())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd.spawn().expect("setsid (util-linux) runs sts");
+    let mut input = child.stdin.take().expect("a piped stdin");
+    input.write_all(stdin.as_bytes()).unwrap();
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+/// A role profile with `mfa_serial`: the tool asks for the device's code,
+/// as the AWS CLI does, and sends it with the serial; with no code given,
+/// nothing is sent.
+#[test]
+fn a_profile_with_an_mfa_device_asks_for_its_code_and_sends_it() {
+    let server = FaultServer::start(vec![
+        Step::xml(200, assume_role_answer()),
+        Step::xml(200, canned::caller_identity("arn:mfa")),
+    ]);
+    let url = server.url();
+    let dir = own_dir("profile-mfa");
+    let config = dir.join("config");
+    std::fs::write(
+        &config,
+        "[profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n\
+         [profile mfa]\nrole_arn = arn:aws:iam::123456789012:role/admin\n\
+         source_profile = base\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\n",
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let missing = dir.join("none").display().to_string();
+    let env = [
+        ("AWS_CONFIG_FILE", config.as_str()),
+        ("AWS_SHARED_CREDENTIALS_FILE", missing.as_str()),
+        ("AWS_REGION", "us-east-1"),
+    ];
+    let args = [
+        "--endpoint-url",
+        &url,
+        "--profile",
+        "mfa",
+        "get-caller-identity",
+    ];
+
+    let out = sts_without_terminal(&args, &env, "");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(253), "{stderr}");
+    assert!(stderr.contains("no MFA code was entered"), "{stderr}");
+    assert!(server.requests().is_empty());
+
+    let out = sts_without_terminal(&args, &env, " 123456\n");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        stderr.contains("Enter MFA code for arn:aws:iam::123456789012:mfa/alice: "),
+        "{stderr}"
+    );
+    assert!(stdout(&out).contains("arn:mfa"));
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    let assume = requests[0].body_text();
+    assert_sent(
+        &assume,
+        &[
+            "Action=AssumeRole",
+            "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Falice",
+            "TokenCode=123456",
+        ],
+    );
+    assert_eq!(signed_as(&requests[0]).0, "AKIDBASE");
+    // The code is the user's secret for its thirty seconds: not echoed.
+    assert!(!stderr.contains("123456\n"), "{stderr}");
+}

@@ -86,6 +86,25 @@ pub(crate) struct Global {
     /// lines, on stderr, secrets redacted.
     #[arg(long, global = true)]
     pub(crate) debug: bool,
+    /// Send the request unsigned, without looking for credentials. STS
+    /// takes unsigned requests only for assume-role-with-saml and
+    /// assume-role-with-web-identity, which are sent unsigned anyway; any
+    /// other command refuses the flag.
+    #[arg(long, global = true)]
+    pub(crate) no_sign_request: bool,
+    /// Accepted as the AWS CLI v2 accepts it: this tool never pages.
+    #[arg(long, global = true)]
+    pub(crate) no_cli_pager: bool,
+    /// Accepted as the AWS CLI accepts it: no STS operation pages.
+    #[arg(long, global = true)]
+    pub(crate) no_paginate: bool,
+    /// Accepted as the AWS CLI accepts it: this tool prints no colour.
+    #[arg(long, global = true, value_parser = ["on", "off", "auto"])]
+    pub(crate) color: Option<String>,
+    /// Accepted as the AWS CLI v2 accepts it: no STS parameter or result
+    /// is binary, so both forms read and print the same.
+    #[arg(long, global = true, value_parser = ["base64", "raw-in-base64-out"])]
+    pub(crate) cli_binary_format: Option<String>,
 }
 
 /// Output formats.

@@ -81,10 +81,10 @@ fn main() -> ExitCode {
         Err(e) => {
             // Help and version are answers, not failures; everything else
             // clap rejects is command syntax, 252 as in the AWS CLI.
+            // A missing subcommand is an error too (`sts "$OP"` with an
+            // empty `$OP` must not succeed), as in the AWS CLI.
             let status = match e.kind() {
-                ErrorKind::DisplayHelp
-                | ErrorKind::DisplayVersion
-                | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => 0,
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => 0,
                 _ => EXIT_SYNTAX,
             };
             if e.print().is_err() {
@@ -149,6 +149,7 @@ fn main() -> ExitCode {
 /// `AWS_DEFAULT_OUTPUT` and a profile's `output` are settings for the
 /// subcommands that print, and do not count.
 fn check_printing_flags(cli: &Cli) -> Result<(), Failure> {
+    check_no_sign_request(cli)?;
     let name = match &cli.command {
         args::Command::Exec(_) => "exec",
         args::Command::Serve(_) => "serve",
@@ -170,6 +171,23 @@ fn check_printing_flags(cli: &Cli) -> Result<(), Failure> {
     Err(Failure::Usage(format!(
         "argument {flag}: does not apply to `sts {name}`, which prints no call's result"
     )))
+}
+
+/// `--no-sign-request` where STS takes unsigned requests, or with
+/// nothing to sign; refused elsewhere rather than ignored: the request
+/// would be signed after all, or be refused by STS once sent.
+fn check_no_sign_request(cli: &Cli) -> Result<(), Failure> {
+    match &cli.command {
+        _ if !cli.global.no_sign_request => Ok(()),
+        args::Command::AssumeRoleWithSaml(_)
+        | args::Command::AssumeRoleWithWebIdentity(_)
+        | args::Command::Completions { .. } => Ok(()),
+        _ => Err(Failure::Usage(
+            "argument --no-sign-request: STS takes unsigned requests only for \
+             assume-role-with-saml and assume-role-with-web-identity"
+                .to_owned(),
+        )),
+    }
 }
 
 /// The output format and `--query`, checked as [`print()`] will use them.

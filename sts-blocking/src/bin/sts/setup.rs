@@ -16,6 +16,8 @@ use sts_blocking::{Client, Error};
 
 use crate::Failure;
 use crate::args::{Global, Output};
+
+mod mfa;
 use crate::debug::DebugTransport;
 use crate::failure::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
 
@@ -86,7 +88,9 @@ pub(crate) fn client_and_region(
     // transport (CA bundle, proxies) and again for everything else; the
     // transport is set first, so that the roles a profile assumes go
     // through it too (and so are shown by --debug).
-    let config = ProviderConfig::new();
+    // A profile with `mfa_serial` asks for the device's code, as the AWS
+    // CLI does.
+    let config = ProviderConfig::new().with_mfa_token_provider(mfa::ask);
     let transport = builder
         .default_transport(&config)
         .map_err(|e| fail(e.into()))?;
