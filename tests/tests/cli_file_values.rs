@@ -245,3 +245,220 @@ fn a_file_value_is_bounded() {
     );
     assert!(usage_error(&o).contains("longer than"));
 }
+
+/// Runs `args` (after the endpoint and region) against a server that
+/// answers once, with `env` beside the keys; the exit status and the form
+/// body sent, if any.
+fn sent_by(args: &[&str], env: &[(&str, &str)]) -> (std::process::Output, Option<String>) {
+    let server = FaultServer::start(vec![Step::xml(200, canned::caller_identity("arn:x"))]);
+    let url = server.url();
+    let mut full = vec!["--endpoint-url", url.as_str(), "--region", "us-east-1"];
+    full.extend_from_slice(args);
+    let mut all_env = KEYS.to_vec();
+    all_env.extend_from_slice(env);
+    let o = sts(&full, &all_env);
+    let sent = server.requests().first().map(|r| r.body_text());
+    (o, sent)
+}
+
+/// The body `args` sent, after checking it was sent.
+fn body_of(args: &[&str], env: &[(&str, &str)]) -> String {
+    let (o, sent) = sent_by(args, env);
+    sent.unwrap_or_else(|| {
+        panic!(
+            "{args:?} sent nothing: exit {:?}, {}",
+            o.status.code(),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
+}
+
+const ROLE: [&str; 5] = [
+    "assume-role",
+    "--role-arn",
+    "arn:aws:iam::123456789012:role/r",
+    "--role-session-name",
+    "ss",
+];
+
+/// A list of strings (`--audience`, `--transitive-tag-keys`, the only
+/// two of the eleven operations) given as one argument starting with `[`
+/// is a JSON list, inline or from a file, as the AWS CLI reads it; it
+/// used to be sent as one value, brackets and quotes included.
+#[test]
+fn a_list_of_strings_may_be_one_json_list() {
+    let sent = body_of(
+        &[
+            "get-web-identity-token",
+            "--audience",
+            r#"["a1","a2"]"#,
+            "--signing-algorithm",
+            "RS256",
+        ],
+        &[],
+    );
+    assert_sent(&sent, &["Audience.member.1=a1&", "Audience.member.2=a2&"]);
+    assert!(!sent.contains("%5B"), "{sent}");
+
+    let dir = own_dir("json-string-lists");
+    let keys = dir.join("keys.json");
+    std::fs::write(&keys, "  [\"Project\", \"Team\"]\n").unwrap();
+    let keys = format!("file://{}", keys.display());
+    let mut args = ROLE.to_vec();
+    args.extend(["--transitive-tag-keys", &keys]);
+    let sent = body_of(&args, &[]);
+    assert_sent(
+        &sent,
+        &[
+            "TransitiveTagKeys.member.1=Project&",
+            "TransitiveTagKeys.member.2=Team",
+        ],
+    );
+    assert!(!sent.contains("%5B"), "{sent}");
+    // Words are still words.
+    let mut args = ROLE.to_vec();
+    args.extend(["--transitive-tag-keys", "Project", "Team"]);
+    assert_sent(
+        &body_of(&args, &[]),
+        &[
+            "TransitiveTagKeys.member.1=Project&",
+            "TransitiveTagKeys.member.2=Team",
+        ],
+    );
+
+    // Anything but a JSON list of strings: command syntax, nothing sent.
+    for (flag, bad, fault) in [
+        ("--transitive-tag-keys", "[1]", "list of strings"),
+        ("--transitive-tag-keys", "[\"a\",", "invalid JSON"),
+        (
+            "--transitive-tag-keys",
+            "[{\"Key\": \"a\"}]",
+            "list of strings",
+        ),
+    ] {
+        let mut args = ROLE.to_vec();
+        args.extend([flag, bad]);
+        let (o, sent) = sent_by(&args, &[]);
+        let err = usage_error(&o);
+        assert!(err.contains(flag) && err.contains(fault), "{bad}: {err}");
+        assert_eq!(sent, None, "{bad}");
+    }
+    let (o, sent) = sent_by(
+        &[
+            "get-web-identity-token",
+            "--audience",
+            "[\"a1\", null]",
+            "--signing-algorithm",
+            "RS256",
+        ],
+        &[],
+    );
+    assert!(usage_error(&o).contains("--audience"));
+    assert_eq!(sent, None);
+}
+
+/// Shorthand as the AWS CLI reads it: quoted values (the quotes are not
+/// sent), `\,` for a comma, whitespace around keys and values dropped.
+#[test]
+fn shorthand_values_may_be_quoted_escaped_and_spaced() {
+    let mut args = ROLE.to_vec();
+    args.extend([
+        "--policy-arns",
+        r#"arn="arn:aws:iam::aws:policy/ReadOnlyAccess""#,
+        r"arn=arn:aws:iam::123456789012:policy/a\,b",
+        "--tags",
+        "Key=a , Value=b",
+        "Key = c,Value='x y'",
+        r#"Key="d",Value= "e f" "#,
+    ]);
+    let sent = body_of(&args, &[]);
+    assert_sent(
+        &sent,
+        &[
+            "PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess&",
+            "PolicyArns.member.2.arn=arn%3Aaws%3Aiam%3A%3A123456789012%3Apolicy%2Fa%2Cb&",
+            "Tags.member.1.Key=a&",
+            "Tags.member.1.Value=b&",
+            "Tags.member.2.Key=c&",
+            "Tags.member.2.Value=x+y&",
+            "Tags.member.3.Key=d&",
+            "Tags.member.3.Value=e+f",
+        ],
+    );
+    assert!(!sent.contains("%22") && !sent.contains("%27"), "{sent}");
+
+    // What the AWS CLI cannot read either: command syntax, nothing sent.
+    for bad in ["Key=a,Value=it's", "Key=a,Value='x", "Key=a,Value='x'y"] {
+        let mut args = ROLE.to_vec();
+        args.extend(["--tags", bad]);
+        let (o, sent) = sent_by(&args, &[]);
+        let err = usage_error(&o);
+        assert!(err.contains("--tags") && err.contains(bad), "{bad}: {err}");
+        assert_eq!(sent, None, "{bad}");
+    }
+}
+
+/// `file://~/…`, `file://$VAR/…` and `file://${VAR}/…`, in values and
+/// for parameter documents, name the files the AWS CLI reads
+/// (`expanduser`, then `expandvars`); a variable that is not set stays as
+/// written.
+#[test]
+fn file_paths_expand_home_and_environment_variables() {
+    // `sts` runs with HOME set to the scratch home, which holds this
+    // test's folder.
+    let name = "file-values-expand";
+    let dir = own_dir(name);
+    std::fs::write(dir.join("ext"), "ext-from-home\n").unwrap();
+    std::fs::write(dir.join("source"), "from-var\n").unwrap();
+    std::fs::write(dir.join("serial"), "arn:aws:iam::123456789012:mfa/braced\n").unwrap();
+    std::fs::write(dir.join("doc.json"), r#"{"Policy": "{}"}"#).unwrap();
+    std::fs::write(dir.join("doc.yaml"), "TokenCode: '123456'\n").unwrap();
+    let at = dir.display().to_string();
+    let env = [("STS_TEST_DIR", at.as_str())];
+    let home_ext = format!("file://~/{name}/ext");
+    let mut args = ROLE.to_vec();
+    args.extend([
+        "--external-id",
+        &home_ext,
+        "--source-identity",
+        "file://$STS_TEST_DIR/source",
+        "--serial-number",
+        "file://${STS_TEST_DIR}/serial",
+        "--cli-input-json",
+        "file://${STS_TEST_DIR}/doc.json",
+    ]);
+    assert_sent(
+        &body_of(&args, &env),
+        &[
+            "ExternalId=ext-from-home",
+            "SourceIdentity=from-var",
+            "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fbraced",
+            "Policy=%7B%7D",
+        ],
+    );
+    let home_doc = format!("file://~/{name}/doc.yaml");
+    let sent = body_of(
+        &[
+            "get-session-token",
+            "--serial-number",
+            "arn:aws:iam::123456789012:mfa/u",
+            "--cli-input-yaml",
+            &home_doc,
+        ],
+        &env,
+    );
+    assert_sent(&sent, &["TokenCode=123456"]);
+
+    // Not set: the path as written, which names no file.
+    let (o, sent) = sent_by(
+        &[
+            "decode-authorization-message",
+            "--encoded-message",
+            "file://$STS_TEST_UNSET/x",
+        ],
+        &env,
+    );
+    let err = usage_error(&o);
+    assert!(err.contains("cannot read $STS_TEST_UNSET/x"), "{err}");
+    assert_eq!(sent, None);
+}

@@ -503,3 +503,117 @@ fn cli_input_yaml_gives_the_parameters() {
         "{err}"
     );
 }
+
+/// Runs `args` (after the endpoint) against a server that answers once;
+/// the exit status and the form body sent, if any.
+fn sent_by(args: &[&str]) -> (std::process::Output, Option<String>) {
+    let server = FaultServer::start(vec![Step::xml(200, assume_role_answer())]);
+    let url = server.url();
+    let mut full = vec!["--endpoint-url", url.as_str()];
+    full.extend_from_slice(args);
+    let o = sts(&full, &KEYS);
+    let sent = server.requests().first().map(|r| r.body_text());
+    (o, sent)
+}
+
+/// A document's values reach the wire as they are, even when they start
+/// with `-` (they used to be taken for flags), and an empty list is no
+/// list (it used to be refused as a flag without a value).
+#[test]
+fn cli_input_values_may_start_with_a_dash_and_lists_may_be_empty() {
+    for (flag, document) in [
+        (
+            "--cli-input-json",
+            r#"{"RoleArn": "arn:aws:iam::123456789012:role/r", "RoleSessionName": "-dash",
+                "ExternalId": "-x1", "TransitiveTagKeys": ["-k", "--k2"], "PolicyArns": [],
+                "Tags": [], "DurationSeconds": 900}"#,
+        ),
+        (
+            "--cli-input-yaml",
+            "RoleArn: arn:aws:iam::123456789012:role/r\nRoleSessionName: -dash\n\
+             ExternalId: '-x1'\nTransitiveTagKeys:\n- -k\n- --k2\nPolicyArns: []\n\
+             Tags: []\nDurationSeconds: 900\n",
+        ),
+    ] {
+        let (o, sent) = sent_by(&["assume-role", flag, document]);
+        let Some(sent) = sent else {
+            panic!(
+                "{flag}: nothing sent: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+        };
+        assert_sent(
+            &sent,
+            &[
+                "RoleSessionName=-dash",
+                "ExternalId=-x1",
+                "TransitiveTagKeys.member.1=-k&",
+                "TransitiveTagKeys.member.2=--k2",
+                "DurationSeconds=900",
+            ],
+        );
+        // The AWS CLI sends `PolicyArns=` for the empty list; the
+        // library writes no empty list, which STS reads the same.
+        assert!(
+            !sent.contains("PolicyArns") && !sent.contains("Tags"),
+            "{flag}: {sent}"
+        );
+    }
+    let (o, sent) = sent_by(&[
+        "get-web-identity-token",
+        "--cli-input-json",
+        r#"{"Audience": ["-a1", "[a2]"], "SigningAlgorithm": "RS256"}"#,
+    ]);
+    assert_sent(
+        &sent.unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(&o.stderr))),
+        &["Audience.member.1=-a1&", "Audience.member.2=%5Ba2%5D&"],
+    );
+    // A list for a parameter that takes one value is refused by name.
+    let (o, sent) = sent_by(&[
+        "assume-role",
+        "--cli-input-json",
+        r#"{"RoleArn": ["a", "b"], "RoleSessionName": "ss"}"#,
+    ]);
+    let err = usage_error(&o);
+    assert!(
+        err.contains("--cli-input-json") && err.contains("RoleArn"),
+        "{err}"
+    );
+    assert_eq!(sent, None);
+}
+
+/// One parameters document: a second (`--cli-input-json` twice, or with
+/// `--cli-input-yaml`) is refused, where it used to be dropped unread.
+#[test]
+fn a_second_parameters_document_is_refused() {
+    let json = r#"{"RoleArn": "arn:aws:iam::123456789012:role/r", "RoleSessionName": "ss"}"#;
+    for (first, second) in [
+        (
+            ["--cli-input-json", json],
+            ["--cli-input-yaml", "ExternalId: x1"],
+        ),
+        (
+            ["--cli-input-yaml", "ExternalId: x1"],
+            ["--cli-input-json", json],
+        ),
+        (
+            ["--cli-input-json", json],
+            ["--cli-input-json", r#"{"ExternalId": "x1"}"#],
+        ),
+    ] {
+        let joined = format!("{}={}", second[0], second[1]);
+        for second in [second.to_vec(), vec![joined.as_str()]] {
+            let mut args = vec!["assume-role"];
+            args.extend(first);
+            args.extend(&second);
+            let (o, sent) = sent_by(&args);
+            let err = usage_error(&o);
+            assert!(
+                err.contains(second[0].split('=').next().unwrap_or_default())
+                    && err.contains("one document"),
+                "{args:?}: {err}"
+            );
+            assert_eq!(sent, None, "{args:?}");
+        }
+    }
+}

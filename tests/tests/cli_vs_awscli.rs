@@ -269,3 +269,159 @@ fn sts_prints_what_the_aws_cli_prints() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// The form body's parameters, sorted: the order is the only freedom.
+fn parameters(body: &str) -> Vec<String> {
+    let mut params: Vec<String> = body.split('&').map(str::to_owned).collect();
+    params.sort();
+    params
+}
+
+/// Runs `program` against a server of its own that answers once, with
+/// `home` as HOME and `env` beside the keys; the body it sent.
+fn body_sent(
+    program: &mut Command,
+    args: &[String],
+    home: &std::path::Path,
+    env: &[(&str, String)],
+) -> Result<String, String> {
+    let answer = sts_tests::canned::caller_identity("arn:aws:iam::123456789012:user/x");
+    let server = sts_tests::FaultServer::start(vec![sts_tests::Step::xml(200, answer)]);
+    program
+        .args(args)
+        .args(["--endpoint-url", &server.url(), "--region", "us-east-1"])
+        .env_clear()
+        .env("HOME", home)
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env(
+            "AWS_SECRET_ACCESS_KEY",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        )
+        .env("AWS_CONFIG_FILE", home.join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("none"))
+        .env("AWS_MAX_ATTEMPTS", "1");
+    for (k, v) in env {
+        program.env(k, v);
+    }
+    let out = sts_tests::process::run_bounded(program, std::time::Duration::from_secs(60))?;
+    server
+        .requests()
+        .first()
+        .map(|r| r.body_text())
+        .ok_or_else(|| {
+            format!(
+                "nothing sent (exit {:?}): {}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            )
+        })
+}
+
+/// Values as the AWS CLI reads them, compared on the wire: JSON lists of
+/// strings, shorthand with quotes, escapes and spaces, `file://` paths
+/// with `~` and variables, parameter documents with values starting with
+/// `-` and empty lists. Each request must carry the same parameters,
+/// but for what a case lists as sent by the AWS CLI alone.
+#[test]
+fn sts_sends_what_the_aws_cli_sends() {
+    let aws = match sts_tests::tools::awscli() {
+        Ok(aws) => aws,
+        Err(e) => {
+            sts_tests::tools::skip(&format!("the AWS CLI v1 cannot be installed: {e}"));
+            return;
+        }
+    };
+    let home = std::env::temp_dir().join(format!("sts-vs-awscli-wire-{}", std::process::id()));
+    let files = home.join("files");
+    std::fs::create_dir_all(&files).unwrap();
+    // No trailing newline: the AWS CLI sends it, `sts` drops it.
+    std::fs::write(files.join("keys.json"), r#"["Project", "Team"]"#).unwrap();
+    std::fs::write(files.join("ext"), "ext-from-file").unwrap();
+    std::fs::write(files.join("doc.json"), r#"{"SourceIdentity": "-from-doc"}"#).unwrap();
+    let env = [("STS_TEST_FILES", files.display().to_string())];
+    let role = [
+        "assume-role",
+        "--role-arn",
+        "arn:aws:iam::123456789012:role/r",
+        "--role-session-name",
+        "ss",
+    ];
+    let with_role = |more: &[&str]| -> Vec<String> {
+        role.iter().chain(more).map(|a| (*a).to_owned()).collect()
+    };
+    // (arguments, parameters only the AWS CLI sends).
+    let cases: Vec<(Vec<String>, &[&str])> = vec![
+        (
+            [
+                "get-web-identity-token",
+                "--audience",
+                r#"["a1","a2"]"#,
+                "--signing-algorithm",
+                "RS256",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+            &[],
+        ),
+        (
+            with_role(&["--transitive-tag-keys", "file://~/files/keys.json"]),
+            &[],
+        ),
+        (
+            with_role(&[
+                "--policy-arns",
+                r#"arn="arn:aws:iam::aws:policy/ReadOnlyAccess""#,
+                r"arn=arn:aws:iam::123456789012:policy/a\,b",
+                "--tags",
+                "Key=a , Value=b",
+                "Key = c,Value='x y'",
+                r#"Key="d",Value= "e f" "#,
+            ]),
+            &[],
+        ),
+        (
+            with_role(&[
+                "--external-id",
+                "file://$STS_TEST_FILES/ext",
+                "--cli-input-json",
+                "file://${STS_TEST_FILES}/doc.json",
+            ]),
+            &[],
+        ),
+        (
+            with_role(&[
+                "--cli-input-json",
+                r#"{"ExternalId": "-x1", "TransitiveTagKeys": ["-k"], "PolicyArns": []}"#,
+            ]),
+            // An empty list: the AWS CLI sends `PolicyArns=`, the library
+            // writes no empty list (STS reads both as none).
+            &["PolicyArns="],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (args, aws_only) in &cases {
+        let theirs = body_sent(Command::new(&aws).arg("sts"), args, &home, &env);
+        let ours = body_sent(
+            &mut Command::new(sts_tests::cargo::sts_binary()),
+            args,
+            &home,
+            &env,
+        );
+        match (theirs, ours) {
+            (Ok(theirs), Ok(ours)) => {
+                let mut theirs = parameters(&theirs);
+                theirs.retain(|p| !aws_only.contains(&p.as_str()));
+                if theirs != parameters(&ours) {
+                    failures.push(format!(
+                        "{args:?}:\n  aws sent {theirs:?}\n  sts sent {:?}",
+                        parameters(&ours)
+                    ));
+                }
+            }
+            (theirs, ours) => {
+                failures.push(format!("{args:?}:\n  aws: {theirs:?}\n  sts: {ours:?}"))
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -1,7 +1,10 @@
 //! `--cli-input-json` and `--cli-input-yaml`: an operation's parameters
-//! as one JSON object or YAML mapping (inline or `file://path`), keyed by the model's member names, as the
+//! as one JSON object or YAML mapping (inline or `file://path`, `~` and
+//! `$VAR` expanded in the path), keyed by the model's member names, as the
 //! AWS CLI takes them. Flags given on the command line win over the
-//! document's values, as in the AWS CLI.
+//! document's values, as in the AWS CLI. One document only: a second is
+//! refused (the AWS CLI v1 has no `--cli-input-yaml`, and takes the last
+//! of two `--cli-input-json`).
 //!
 //! The document becomes flags before the command line is parsed, so that
 //! a required flag may come from it and every value goes through the same
@@ -36,17 +39,7 @@ pub(crate) fn expand(
     mut args: Vec<OsString>,
     cmd: &clap::Command,
 ) -> Result<Vec<OsString>, Failure> {
-    let Some((at, flag)) = crate::args::own(&args)
-        .iter()
-        .enumerate()
-        .find_map(|(i, a)| {
-            let a = a.to_str()?;
-            [JSON, YAML]
-                .into_iter()
-                .find(|f| a == *f || a.starts_with(&format!("{f}=")))
-                .map(|f| (i, f))
-        })
-    else {
+    let Some((at, flag)) = document_flag(&args) else {
         return Ok(args);
     };
     let bad = |why: String| bad(flag, why);
@@ -56,8 +49,15 @@ pub(crate) fn expand(
         None if at < args.len() => args.remove(at).to_string_lossy().into_owned(),
         None => return Err(bad("expected a document or file://path".into())),
     };
+    // One document only: a second one would otherwise reach clap, which
+    // takes it and nothing reads it.
+    if let Some((_, second)) = document_flag(&args) {
+        return Err(Failure::Usage(format!(
+            "argument {second}: {flag} already gives the parameters; give one document only"
+        )));
+    }
     let text = match raw.strip_prefix("file://") {
-        Some(path) => read(path).map_err(|e| bad(format!("cannot read {path}: {e}")))?,
+        Some(path) => crate::shorthand::read_file(path, MAX_DOCUMENT).map_err(bad)?,
         None => raw,
     };
     let doc: Value = if flag == JSON {
@@ -92,34 +92,33 @@ pub(crate) fn expand(
     };
     let mut extra: Vec<OsString> = Vec::new();
     for (key, value) in members {
-        let long = sub
+        let arg = sub
             .get_arguments()
             .filter(|a| !a.is_global_set())
-            .find(|a| squash(a.get_id().as_str()) == squash(&key))
-            .and_then(|a| a.get_long())
-            .ok_or_else(|| {
-                bad(format!(
-                    "unknown parameter \"{key}\" for {}",
-                    sub.get_name()
-                ))
-            })?;
+            .find(|a| squash(a.get_id().as_str()) == squash(&key));
+        let (Some(arg), Some(long)) = (arg, arg.and_then(|a| a.get_long())) else {
+            return Err(bad(format!(
+                "unknown parameter \"{key}\" for {}",
+                sub.get_name()
+            )));
+        };
         if given(long) || value.is_null() {
             continue;
         }
-        extra.push(format!("--{long}").into());
-        match value {
-            Value::String(s) => extra.push(s.into()),
-            Value::Array(items) if items.iter().all(Value::is_string) => {
-                extra.extend(items.into_iter().filter_map(|i| match i {
-                    Value::String(s) => Some(OsString::from(s)),
-                    _ => None,
-                }));
+        let list = arg.get_num_args().is_some_and(|n| n.max_values() > 1);
+        // Each value as one `--flag=value` word, so that clap takes a
+        // value starting with `-` as the value, not as a flag.
+        let text = match value {
+            Value::String(s) => s,
+            Value::Array(_) if !list => {
+                return Err(bad(format!("\"{key}\" takes one value, not a list")));
             }
-            // Structures (and lists of them) as the one JSON argument the
-            // shorthand reader takes.
-            other @ (Value::Array(_) | Value::Object(_)) => extra.push(other.to_string().into()),
-            other => extra.push(other.to_string().into()),
-        }
+            // Lists (of strings or structures, empty ones too) and
+            // structures as the one JSON argument that the list and
+            // shorthand readers take.
+            other => other.to_string(),
+        };
+        extra.push(format!("--{long}={text}").into());
     }
     let tail = args.split_off(sub_at + 1);
     args.extend(extra);
@@ -127,11 +126,17 @@ pub(crate) fn expand(
     Ok(args)
 }
 
-fn read(path: &str) -> std::io::Result<String> {
-    use std::io::Read;
-    let mut text = String::new();
-    std::fs::File::open(path)?
-        .take(MAX_DOCUMENT)
-        .read_to_string(&mut text)?;
-    Ok(text)
+/// Where the first `--cli-input-json` or `--cli-input-yaml` is among the
+/// tool's own arguments, and which.
+fn document_flag(args: &[OsString]) -> Option<(usize, &'static str)> {
+    crate::args::own(args)
+        .iter()
+        .enumerate()
+        .find_map(|(i, a)| {
+            let a = a.to_str()?;
+            [JSON, YAML]
+                .into_iter()
+                .find(|f| a == *f || a.starts_with(&format!("{f}=")))
+                .map(|f| (i, f))
+        })
 }

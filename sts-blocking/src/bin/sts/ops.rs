@@ -8,7 +8,7 @@ use sts_blocking::{Client, Error};
 
 use crate::args::{Cli, Command, MfaArgs, PresignCommand, SessionPolicyArgs, SessionTagsArgs};
 use crate::render::{Render, Rendered};
-use crate::shorthand::{UsageError, member, member_opt, opt, structures, value};
+use crate::shorthand::{UsageError, member, member_opt, opt, strings, structures, value};
 use crate::{Failure, eks, print, setup};
 
 pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
@@ -94,11 +94,7 @@ pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
             call(cli, &op, Client::get_session_token)
         }
         Command::GetWebIdentityToken(a) => {
-            let audience = a
-                .audience
-                .iter()
-                .map(|v| value("audience", v))
-                .collect::<Result<Vec<_>, _>>()?;
+            let audience = strings("audience", &a.audience)?;
             let mut op = GetWebIdentityToken::new(
                 audience.first().cloned().unwrap_or_default(),
                 value("signing-algorithm", &a.signing_algorithm)?,
@@ -209,11 +205,7 @@ fn mfa(args: &MfaArgs) -> Result<Mfa, UsageError> {
 fn session_tags(args: &SessionTagsArgs) -> Result<SessionTags, UsageError> {
     let mut group = SessionTags::default();
     group.tags = tags(&args.tags)?;
-    group.transitive_tag_keys = args
-        .transitive_tag_keys
-        .iter()
-        .map(|k| value("transitive-tag-keys", k))
-        .collect::<Result<_, _>>()?;
+    group.transitive_tag_keys = strings("transitive-tag-keys", &args.transitive_tag_keys)?;
     Ok(group)
 }
 
