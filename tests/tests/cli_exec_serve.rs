@@ -6,7 +6,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Output, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sts_tests::Moto;
 
@@ -18,21 +18,25 @@ fn home() -> PathBuf {
 
 /// `sts` with moto's keys and endpoint, and `args` after them.
 fn sts(moto: &Moto, args: &[&str]) -> Command {
+    sts_at(
+        &moto.endpoint,
+        (&moto.access_key_id, &moto.secret_access_key),
+        args,
+    )
+}
+
+/// `sts` with these keys and STS endpoint, and `args` after them.
+fn sts_at(endpoint: &str, (key_id, secret): (&str, &str), args: &[&str]) -> Command {
     let mut c = Command::new(sts_tests::cargo::sts_binary());
-    c.args([
-        "--endpoint-url",
-        moto.endpoint.as_str(),
-        "--region",
-        "eu-west-1",
-    ])
-    .args(args)
-    .env_clear()
-    .env("HOME", home())
-    .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-    .env("AWS_ACCESS_KEY_ID", &moto.access_key_id)
-    .env("AWS_SECRET_ACCESS_KEY", &moto.secret_access_key)
-    .env("AWS_CONFIG_FILE", home().join("none"))
-    .env("AWS_SHARED_CREDENTIALS_FILE", home().join("none"));
+    c.args(["--endpoint-url", endpoint, "--region", "eu-west-1"])
+        .args(args)
+        .env_clear()
+        .env("HOME", home())
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AWS_ACCESS_KEY_ID", key_id)
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .env("AWS_CONFIG_FILE", home().join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home().join("none"));
     c
 }
 
@@ -223,11 +227,15 @@ impl Drop for Served {
 fn serve(moto: &Moto, args: &[&str]) -> Served {
     let mut all = vec!["serve"];
     all.extend_from_slice(args);
-    let mut child = sts(moto, &all)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
+    let mut command = sts(moto, &all);
+    command.stderr(Stdio::inherit());
+    start_serving(command)
+}
+
+/// Starts `command` (an `sts serve` without `--exec`, its stderr set up
+/// by the caller) and reads the two variables it prints.
+fn start_serving(mut command: Command) -> Served {
+    let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
     // Held from here, so that a failed check below still stops the server
     // (`Served` kills it when dropped).
@@ -393,4 +401,230 @@ fn an_interrupted_serve_ends_by_sigint() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert_eq!(status.signal(), Some(2), "{status:?}");
+}
+
+/// `sts serve` handing on temporary credentials from its environment as
+/// they are: it never asks STS (nothing listens at its endpoint).
+fn serve_without_sts() -> Served {
+    let mut command = sts_at(
+        "http://127.0.0.1:9",
+        ("ASIAHANDEDON", "handed/on/secret"),
+        &["serve"],
+    );
+    command
+        .env("AWS_SESSION_TOKEN", "a-session-token")
+        .stderr(Stdio::inherit());
+    start_serving(command)
+}
+
+/// Sends the start of a request head one byte a second, never its end,
+/// until `stop` is set, a write fails (the endpoint gave up on it) or
+/// `longest` has passed.
+fn trickle(
+    mut stream: TcpStream,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    longest: Duration,
+) {
+    let deadline = Instant::now() + longest;
+    let head = b"GET /credentials HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
+    let mut bytes = head.iter().chain(std::iter::repeat(&b'a'));
+    while !stop.load(std::sync::atomic::Ordering::SeqCst) && Instant::now() < deadline {
+        let Some(byte) = bytes.next() else { return };
+        if stream.write_all(std::slice::from_ref(byte)).is_err() {
+            return;
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    }
+}
+
+/// The endpoint answers one connection at a time, so a client that sends
+/// its request a byte at a time (each read well within the 5 s per read)
+/// used to hold it for as long as it kept sending: a client with the
+/// token waited all that while. The whole request head must now come
+/// within 5 s of the connection's accept.
+#[test]
+fn a_client_sending_slowly_holds_serve_for_seconds_at_most() {
+    let served = serve_without_sts();
+    let port = served.port;
+    let slow = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // Longer than the legitimate client below waits, so that without the
+    // deadline it times out rather than being answered once this ends.
+    let trickler = {
+        let stop = std::sync::Arc::clone(&stop);
+        std::thread::spawn(move || trickle(slow, stop, Duration::from_secs(60)))
+    };
+    // Connected after the slow client, so accepted after it (the accept
+    // queue is first in, first out).
+    let started = Instant::now();
+    let answered = get_within(port, &served.token, Duration::from_secs(40));
+    let waited = started.elapsed();
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    trickler.join().unwrap();
+    let (status, body) = answered.unwrap_or_else(|e| {
+        panic!("the client with the token was not answered in {waited:?}: {e}")
+    });
+    assert_eq!(status, 200, "{body}");
+    // 5 s for the slow client's head, and plenty of room for a busy
+    // machine; without the deadline the wait was the trickle's 60 s.
+    assert!(
+        waited < Duration::from_secs(30),
+        "the client with the token waited {waited:?} behind a slow one"
+    );
+}
+
+/// [`get`] of `/credentials` with `token`, waiting at most `limit` for the
+/// answer; the error says what failed.
+fn get_within(port: u16, token: &str, limit: Duration) -> Result<(u16, String), String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(limit)).map_err(|e| e.to_string())?;
+    write!(
+        s,
+        "GET /credentials HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {token}\r\n\r\n"
+    )
+    .map_err(|e| e.to_string())?;
+    let mut response = String::new();
+    s.read_to_string(&mut response)
+        .map_err(|e| format!("reading the answer: {e}"))?;
+    let status = response
+        .get(9..12)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("not an HTTP answer: {response:?}"))?;
+    let body = response
+        .split("\r\n\r\n")
+        .nth(1)
+        .unwrap_or_default()
+        .to_owned();
+    Ok((status, body))
+}
+
+/// A mock STS whose `AssumeRole` issues numbered credentials (`ASIAISSUED0`,
+/// `ASIAISSUED1`, …) that expire `lifetime` after issue, and answers 403
+/// `AccessDenied` while the returned flag is set.
+fn issuing_sts(
+    lifetime: Duration,
+) -> (
+    sts_tests::FaultServer,
+    std::sync::Arc<std::sync::atomic::AtomicBool>,
+) {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let failing = std::sync::Arc::new(AtomicBool::new(false));
+    let issued = AtomicUsize::new(0);
+    let refuse = std::sync::Arc::clone(&failing);
+    let server = sts_tests::FaultServer::with_handler(move |_| {
+        if refuse.load(Ordering::SeqCst) {
+            return sts_tests::Step::xml(
+                403,
+                sts_tests::canned::error("AccessDenied", "refused for the test"),
+            );
+        }
+        let n = issued.fetch_add(1, Ordering::SeqCst);
+        let expiration = sts_proto::time::format_timestamp(std::time::SystemTime::now() + lifetime);
+        sts_tests::Step::xml(
+            200,
+            sts_tests::canned::success(
+                "AssumeRole",
+                &format!(
+                    "<Credentials><AccessKeyId>ASIAISSUED{n}</AccessKeyId>\
+                     <SecretAccessKey>issued/secret/{n}</SecretAccessKey>\
+                     <SessionToken>issued-token-{n}</SessionToken>\
+                     <Expiration>{expiration}</Expiration></Credentials>\
+                     <AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:s</AssumedRoleId>\
+                     <Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn></AssumedRoleUser>"
+                ),
+            ),
+        )
+    });
+    (server, failing)
+}
+
+/// The served credentials' key id and expiry, from a 200 answer's body.
+fn served_credentials((status, body): (u16, String)) -> (String, std::time::SystemTime) {
+    assert_eq!(status, 200, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let expiration = json["Expiration"].as_str().unwrap();
+    (
+        json["AccessKeyId"].as_str().unwrap().to_owned(),
+        sts_proto::time::parse_timestamp(expiration).unwrap(),
+    )
+}
+
+/// Sleeps until the wall clock reaches `at`.
+fn sleep_until(at: std::time::SystemTime) {
+    if let Ok(left) = at.duration_since(std::time::SystemTime::now()) {
+        std::thread::sleep(left);
+    }
+}
+
+/// A refresh that fails while the credentials held are still valid used
+/// to answer 500; the held credentials are served, the failure is logged
+/// (without a secret), and the next refresh waits (here, until expiry);
+/// once they have expired, the error is the answer.
+#[test]
+fn serve_keeps_serving_valid_credentials_when_a_refresh_fails() {
+    use std::sync::atomic::Ordering;
+    let (sts, failing) = issuing_sts(Duration::from_secs(30));
+    let mut command = sts_at(
+        &sts.url(),
+        ("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+        &[
+            "serve",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/r",
+            // Fresh for about 8 s after issue (room for serve's check
+            // that they outlive this margin, on a busy machine), then 22 s
+            // in the window before expiry for the checks below.
+            "--refresh-before",
+            "22",
+        ],
+    );
+    command.stderr(Stdio::piped());
+    let mut served = start_serving(command);
+    let mut stderr = served.child.stderr.take().unwrap();
+    let port = served.port;
+    let token = served.token.clone();
+    // The first issued, or (on a machine slow enough to reach the window
+    // already) the next: either way, held from here on.
+    let (first, expires) = served_credentials(get(port, "/credentials", Some(&token)));
+    failing.store(true, Ordering::SeqCst);
+    let window = expires - Duration::from_secs(22);
+    // Checks in the window need the credentials valid a while longer.
+    let in_window = || std::time::SystemTime::now() + Duration::from_secs(5) < expires;
+
+    sleep_until(window + Duration::from_secs(1));
+    assert!(in_window(), "the machine is too slow for this test");
+    let asked = sts.requests_seen();
+    let (held, _) = served_credentials(get(port, "/credentials", Some(&token)));
+    assert_eq!(held, first, "the held credentials are served");
+    let tried = sts.requests_seen();
+    assert!(tried > asked, "no refresh was tried in the window");
+    // Not tried again on every request: the next try waits 30 s, or
+    // until expiry when that comes first (here it does).
+    for _ in 0..3 {
+        if !in_window() {
+            break;
+        }
+        let (held, _) = served_credentials(get(port, "/credentials", Some(&token)));
+        assert_eq!(held, first);
+    }
+    assert_eq!(sts.requests_seen(), tried, "refreshed on every request");
+
+    // Expired: the refresh is tried again, and its failure is the answer.
+    sleep_until(expires + Duration::from_secs(1));
+    let (status, body) = get(port, "/credentials", Some(&token));
+    assert_eq!(status, 500, "{body}");
+    assert!(sts.requests_seen() > tried, "no refresh after expiry");
+    // And STS answering again ends it.
+    failing.store(false, Ordering::SeqCst);
+    let (next, _) = served_credentials(get(port, "/credentials", Some(&token)));
+    assert_ne!(next, first);
+
+    let _ = served.child.kill();
+    let _ = served.child.wait();
+    let mut log = String::new();
+    stderr.read_to_string(&mut log).unwrap();
+    assert!(log.contains("AccessDenied"), "the failure is logged: {log}");
+    for secret in ["issued/secret", "issued-token", "EXAMPLEKEY", &token] {
+        assert!(!log.contains(secret), "{secret} in the log: {log}");
+    }
 }

@@ -6,14 +6,19 @@
 //! listener binds 127.0.0.1 only, and a request without the token (made
 //! up here from the OS's random source, so no other local user can guess
 //! it) is refused: anything else on the machine could otherwise take the
-//! credentials. One connection at a time, each with bounded reads and
-//! writes, so a stalled client holds the endpoint for seconds at most.
+//! credentials. One connection at a time: its whole request head must
+//! come within 5 s of its accept, and each write of the answer within 5 s,
+//! so a stalled or trickling client holds the endpoint for seconds at most.
+//!
+//! A refresh that fails while the credentials held are still valid does
+//! not fail the request: they are served, the failure is logged, and the
+//! next refresh waits [`RETRY_AFTER_FAILURE`] (or until expiry, if sooner).
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::process::Command;
 use std::sync::Mutex;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use sts_blocking::Client;
 use sts_blocking::sts_proto::Credentials;
@@ -28,8 +33,16 @@ use crate::{Failure, session, setup};
 
 /// The path credentials are served at.
 const PATH: &str = "/credentials";
-/// How long one client may take to send its request or read the answer.
+/// How long one client may take to send its whole request head, from its
+/// accept, and each write of the answer.
 const IO_TIMEOUT: Duration = Duration::from_secs(5);
+/// After a failed refresh, how long the still-valid credentials are served
+/// before the next try: a refresh is an STS call, every request waits on
+/// the one endpoint meanwhile, and an STS that refuses or is down would
+/// otherwise be asked on every request. The library waits as long after a
+/// failed SSO token or console login refresh; like its `CachingProvider`,
+/// the next try comes at their expiry when that is sooner.
+const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
 /// A request longer than this is not an SDK's.
 const MAX_REQUEST: usize = 16 * 1024;
 
@@ -38,31 +51,107 @@ struct Source<'a> {
     client: &'a Client,
     from: &'a SessionSource,
     refresh_before: Duration,
-    current: Mutex<Option<Credentials>>,
+    held: Mutex<Held>,
+}
+
+/// The credentials served now.
+struct Held {
+    credentials: Credentials,
+    /// After a refresh failed while they were valid: no new try before
+    /// this, so that a refusing STS is not asked on every request.
+    retry_at: Option<SystemTime>,
 }
 
 impl Source<'_> {
+    /// Serving `first`, which STS has just issued or the environment gave.
+    fn new<'a>(
+        client: &'a Client,
+        from: &'a SessionSource,
+        refresh_before: Duration,
+        first: Credentials,
+    ) -> Source<'a> {
+        Source {
+            client,
+            from,
+            refresh_before,
+            held: Mutex::new(Held {
+                credentials: first,
+                retry_at: None,
+            }),
+        }
+    }
+
     /// The current credentials, fetched again when they are within
     /// `refresh_before` of expiring, so that no client is handed
-    /// credentials about to lapse.
+    /// credentials about to lapse. A failed refresh is not the answer
+    /// while the held credentials are still valid: a passing STS fault
+    /// then costs nothing, and they are what a client would get anyway.
     fn get(&self) -> Result<Credentials, Failure> {
-        let mut current = self
-            .current
+        let mut held = self
+            .held
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let fresh_enough = current.as_ref().is_some_and(|c| match c.expiration() {
-            None => true,
-            Some(expiration) => SystemTime::now()
-                .checked_add(self.refresh_before)
-                .is_some_and(|soon| soon < expiration),
-        });
-        if !fresh_enough {
-            *current = Some(session::fresh(self.client, self.from)?);
+        if !self.due(&held, SystemTime::now()) {
+            return Ok(held.credentials.clone());
         }
-        current
-            .clone()
-            .ok_or_else(|| Failure::Usage("no credentials".into()))
+        match session::fresh(self.client, self.from) {
+            Ok(credentials) => {
+                *held = Held {
+                    credentials,
+                    retry_at: None,
+                };
+                Ok(held.credentials.clone())
+            }
+            Err(failure) => keep_after_failure(&mut held, failure),
+        }
     }
+
+    /// Whether `held` should be refreshed at `now`: in the window before
+    /// expiry, and not waiting after a failed refresh.
+    fn due(&self, held: &Held, now: SystemTime) -> bool {
+        let Some(expiration) = held.credentials.expiration() else {
+            return false;
+        };
+        let fresh_enough = now
+            .checked_add(self.refresh_before)
+            .is_some_and(|soon| soon < expiration);
+        let waiting = held.retry_at.is_some_and(|at| now < at);
+        !fresh_enough && !waiting
+    }
+}
+
+/// After a failed refresh: the held credentials while they are valid, with
+/// the next try put off (see [`RETRY_AFTER_FAILURE`]); else the failure, as
+/// nothing valid is held (credentials without an expiry are never
+/// refreshed, so do not come here).
+fn keep_after_failure(held: &mut Held, failure: Failure) -> Result<Credentials, Failure> {
+    let now = SystemTime::now();
+    let Some(expiration) = held
+        .credentials
+        .expiration()
+        .filter(|&expiration| now < expiration)
+    else {
+        return Err(failure);
+    };
+    let retry_at = now
+        .checked_add(RETRY_AFTER_FAILURE)
+        .map_or(expiration, |at| at.min(expiration));
+    log_kept(&failure, expiration, retry_at, now);
+    held.retry_at = Some(retry_at);
+    Ok(held.credentials.clone())
+}
+
+/// Says on stderr that a refresh failed and the held credentials are
+/// served meanwhile. The failure's text names the call and the code,
+/// never a secret; the times are not secret either.
+fn log_kept(failure: &Failure, expiration: SystemTime, retry_at: SystemTime, now: SystemTime) {
+    let retry_in = retry_at.duration_since(now).unwrap_or_default().as_secs();
+    eprintln!(
+        "sts serve: the credentials could not be refreshed: {}; serving the ones held \
+         (valid until {}) and trying again in {retry_in} s",
+        failure.message_without_context(),
+        format_timestamp(expiration),
+    );
 }
 
 /// Serves until stopped, or (with `--exec`) until the command ends;
@@ -79,12 +168,12 @@ pub(crate) fn run(global: &Global, args: &ServeArgs) -> Result<u8, Failure> {
         .expiration()
         .and_then(|e| e.duration_since(SystemTime::now()).ok())
         .filter(|_| issued);
-    let source = Source {
-        client: &client,
-        from: &args.source,
-        refresh_before: Duration::from_secs(args.refresh_before),
-        current: Mutex::new(Some(first)),
-    };
+    let source = Source::new(
+        &client,
+        &args.source,
+        Duration::from_secs(args.refresh_before),
+        first,
+    );
     if let Some(lifetime) = lifetime
         && lifetime <= source.refresh_before
     {
@@ -173,11 +262,13 @@ fn serve(listener: &TcpListener, source: &Source<'_>, token: &str, mut stop: imp
 }
 
 fn answer(mut stream: TcpStream, source: &Source<'_>, token: &str) {
+    // The head's time counts from the accept: a client sending a byte at
+    // a time would otherwise hold the endpoint for as long as it liked.
+    let accepted = Instant::now();
     // An accepted socket may inherit non-blocking mode.
     let _ = stream.set_nonblocking(false);
-    let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
     let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
-    let (status, body) = match read_request(&mut stream) {
+    let (status, body) = match read_request(&mut stream, accepted) {
         None => (400, error_body("Bad Request", "not an HTTP request")),
         Some(request) => respond(&request, source, token),
     };
@@ -200,11 +291,19 @@ fn answer(mut stream: TcpStream, source: &Source<'_>, token: &str) {
         .and_then(|()| stream.flush());
 }
 
-/// The request head, up to the blank line.
-fn read_request(stream: &mut TcpStream) -> Option<String> {
+/// The request head, up to the blank line, if it has all come within
+/// [`IO_TIMEOUT`] of `accepted`: each read may wait only for what is left
+/// of that time, so no pace of sending holds the endpoint longer.
+fn read_request(stream: &mut TcpStream, accepted: Instant) -> Option<String> {
     let mut buf = Vec::new();
     let mut chunk = [0u8; 1024];
     while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        // A zero timeout is refused (it would mean none), so the time
+        // used up ends the loop here.
+        let left = IO_TIMEOUT
+            .checked_sub(accepted.elapsed())
+            .filter(|left| !left.is_zero())?;
+        stream.set_read_timeout(Some(left)).ok()?;
         let n = stream.read(&mut chunk).ok()?;
         if n == 0 || buf.len() + n > MAX_REQUEST {
             return None;
