@@ -32,7 +32,9 @@ pub(crate) struct Global {
     /// A named profile from the shared config and credentials files (else
     /// AWS_PROFILE, else default). Its settings apply where neither a flag
     /// nor the environment sets one, and its credentials win over those in
-    /// the environment; a name that is not defined is an error.
+    /// the environment (without any, the container endpoint and instance
+    /// metadata are asked, never the environment's keys); a name that is
+    /// not defined is an error.
     #[arg(long, global = true)]
     pub(crate) profile: Option<String>,
     /// Send requests to this URL (else AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL,
