@@ -497,6 +497,18 @@ impl<'a, Op: Operation> Call<'a, Op> {
     }
 }
 
+/// A call dropped before it finished gives back what it holds for a
+/// request it will never send: the rate limiter's token it waited for,
+/// and the quota a retry was paid with. A driver that gives up waiting (a
+/// timeout around an async call, a C caller freeing an exchange told to
+/// wait) would otherwise leave a shared client's limiter behind by one
+/// token, and its quota by one retry, each time.
+impl<Op: Operation> Drop for Call<'_, Op> {
+    fn drop(&mut self) {
+        self.core.abandon();
+    }
+}
+
 impl<'a> Core<'a> {
     /// A call of `Op` at `progress`.
     fn resume<Op: Operation>(options: CallOptions<'a>, progress: Progress) -> Self {
@@ -521,6 +533,21 @@ impl<'a> Core<'a> {
         self.progress
             .started
             .map_or(Duration::ZERO, |s| now.saturating_sub(s))
+    }
+
+    /// Ends an unfinished call, giving back a paced token and an unsent
+    /// retry's cost (see the `Drop` of [`Call`]).
+    fn abandon(&mut self) {
+        let (fresh, paced) = match self.progress.state {
+            State::Ready { fresh } => (fresh, false),
+            State::Paced { fresh } => (fresh, true),
+            State::Sent { .. } | State::Finished => return,
+        };
+        if paced && let Some(limiter) = self.rate_limiter() {
+            limiter.refund();
+        }
+        self.refund_unsent_retry(fresh);
+        self.progress.state = State::Finished;
     }
 
     fn rate_limiter(&self) -> Option<&'a RateLimiter> {

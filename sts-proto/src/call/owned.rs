@@ -88,6 +88,19 @@ pub struct OwnedCall<Op: Operation> {
     progress: Progress,
 }
 
+/// As a [`Call`] does: an unfinished call gives back a paced token and an
+/// unsent retry's cost when it is dropped (a C caller freeing an exchange
+/// that was told to wait, a driver that gave up).
+impl<Op: Operation> Drop for OwnedCall<Op> {
+    fn drop(&mut self) {
+        // The same call at this progress, ended at once.
+        drop(Call {
+            op: &self.op,
+            core: Core::resume::<Op>(self.options.options(), self.progress),
+        });
+    }
+}
+
 impl<Op: Operation> OwnedCall<Op> {
     /// A call of `op`, validated as [`Call::new`] validates.
     pub fn new(op: Op, options: SharedOptions) -> Result<Self, CallError> {
@@ -122,6 +135,9 @@ impl<Op: Operation> OwnedCall<Op> {
         };
         let result = f(&mut call);
         self.progress = call.core.progress;
+        // The borrowed call ends here, the call goes on: nothing to give
+        // back (see the `Drop` of `OwnedCall`).
+        call.core.progress.state = State::Finished;
         result
     }
 
@@ -218,6 +234,61 @@ mod tests {
         assert!(matches!(decision, Ok(Decision::Done(_))), "{decision:?}");
         assert!(call.is_finished());
         assert_eq!(quota.available(), before, "success pays the retry back");
+    }
+
+    /// A call dropped after a paid retry it never sent (a driver that
+    /// gave up waiting, a C caller freeing the exchange) costs the shared
+    /// quota nothing; a finished one is left as it settled.
+    #[test]
+    fn a_call_dropped_before_its_retry_gives_the_retry_back() {
+        let options = options();
+        let quota = Arc::clone(&options.quota);
+        let credentials = Credentials::new("AKIDEXAMPLE", "owned-secret", None);
+        let before = quota.available();
+        for _ in 0..200 {
+            let mut call = OwnedCall::new(GetCallerIdentity::new(), options.clone()).unwrap();
+            send(&mut call, &credentials);
+            let decision = call.response(Duration::ZERO, 503, &HeaderMap::new(), b"", || 0.5);
+            assert!(matches!(decision, Ok(Decision::Wait(_))), "{decision:?}");
+            assert!(quota.available() < before);
+            drop(call);
+            assert_eq!(quota.available(), before);
+        }
+        // Sent and unanswered: the attempt happened, nothing to give back.
+        let mut call = OwnedCall::new(GetCallerIdentity::new(), options.clone()).unwrap();
+        send(&mut call, &credentials);
+        drop(call);
+        assert_eq!(quota.available(), before);
+    }
+
+    /// The same for the rate limiter's token: an exchange told to wait and
+    /// then freed does not make the next caller wait behind it.
+    #[test]
+    fn a_paced_call_dropped_gives_its_token_back() {
+        let limiter = Arc::new(RateLimiter::new());
+        let mut options = options();
+        options.retry = Arc::new(RetryConfig {
+            mode: crate::retry::RetryMode::Adaptive,
+            ..RetryConfig::default()
+        });
+        options.rate_limiter = Some(Arc::clone(&limiter));
+        // Throttled hard: a token every two seconds, none in the bucket.
+        for i in 0..50 {
+            limiter.update(Duration::from_millis(i), true);
+        }
+        let first = limiter.acquire(Duration::from_millis(50));
+        let credentials = Credentials::new("AKIDEXAMPLE", "owned-secret", None);
+        let signing = Signing::new(crate::time::from_unix(1_440_938_160, 0).unwrap())
+            .credentials(&credentials);
+        for _ in 0..20 {
+            let mut call = OwnedCall::new(GetCallerIdentity::new(), options.clone()).unwrap();
+            let next = call.next_request(Duration::from_millis(60), &signing);
+            assert!(matches!(next, Ok(Next::Wait(_))), "{next:?}");
+            drop(call);
+        }
+        // Had each kept its token, this caller would wait 40 s more.
+        let wait = limiter.acquire(Duration::from_millis(70));
+        assert!(wait <= first + Duration::from_secs(2), "{wait:?}");
     }
 
     #[test]

@@ -83,6 +83,12 @@ impl Core<'_> {
         let request = match operation::build_body(self.action, self.signed, body(), &ctx) {
             Ok(request) => request,
             Err(e) => {
+                // Nothing is sent: the token taken (now or before the
+                // pause) and a paid retry go back.
+                if let Some(limiter) = self.rate_limiter() {
+                    limiter.refund();
+                }
+                self.refund_unsent_retry(fresh);
                 self.progress.state = State::Finished;
                 return Err(e.into());
             }
@@ -105,7 +111,7 @@ impl Core<'_> {
     /// (when the failure before it was answered with a wait) and is never
     /// sent, because the call ends at its deadline first; as a retry the
     /// call decides against, it costs the quota nothing.
-    fn refund_unsent_retry(&mut self, fresh: bool) {
+    pub(super) fn refund_unsent_retry(&mut self, fresh: bool) {
         if fresh
             && self.progress.attempt > 0
             && let Some(paid) = self.progress.retry_cost.take()

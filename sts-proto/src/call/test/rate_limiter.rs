@@ -135,3 +135,19 @@ fn calls_that_give_up_waiting_give_their_tokens_back() {
     let wait = s.limiter.acquire(ms(70));
     assert!(wait <= first + Duration::from_secs(2), "{wait:?}");
 }
+
+#[test]
+fn a_borrowed_call_dropped_while_paced_gives_its_token_back() {
+    let s = Scenario::new().retry(|r| r.mode = RetryMode::Adaptive);
+    for i in 0..50 {
+        s.limiter.update(ms(i), true);
+    }
+    let first = s.limiter.acquire(ms(50));
+    for _ in 0..20 {
+        let mut call = s.to_ready();
+        let next = call.next_request(ms(60), &s.signing(0)).unwrap();
+        assert!(matches!(next, Next::Wait(_)));
+    }
+    let wait = s.limiter.acquire(ms(70));
+    assert!(wait <= first + Duration::from_secs(2), "{wait:?}");
+}
