@@ -131,7 +131,7 @@ fn check_error<Op: Operation>(
         } => {
             assert!(!success, "HTTP error for a success status {status}");
             assert_eq!(*s, status);
-            assert_eq!(request_id.as_deref(), header_id);
+            check_request_id(request_id.as_deref(), header_id);
             assert!(body_start.chars().count() <= 200, "body_start too long");
             assert!(
                 !body_start.chars().any(char::is_control),
@@ -148,8 +148,15 @@ fn check_error<Op: Operation>(
             }
         }
         ResponseError::Malformed {
-            operation, reason, ..
+            operation,
+            status: came_with,
+            reason,
+            request_id,
         } => {
+            assert_eq!(*came_with, status);
+            if let Some(id) = request_id {
+                assert_clean_id(id);
+            }
             assert!(success, "Malformed for a failure status {status}");
             assert_eq!(*operation, Op::ACTION);
             let text = reason.to_string();
@@ -177,6 +184,29 @@ fn check_error<Op: Operation>(
             httpdate::parse_http_date(DATE).unwrap_or(UNIX_EPOCH)
         );
     }
+}
+
+/// The request id of an error from the headers' `header_id`: the same
+/// when it is short and plain, else cleaned as [`assert_clean_id`] checks.
+fn check_request_id(request_id: Option<&str>, header_id: Option<&str>) {
+    assert_eq!(request_id.is_some(), header_id.is_some());
+    if let (Some(shown), Some(sent)) = (request_id, header_id) {
+        if sent.len() <= 128 && !sent.is_empty() && sent.trim() == sent {
+            assert_eq!(shown, sent);
+        }
+        assert_clean_id(shown);
+    }
+}
+
+/// A request id as logs and errors show it: no control character, at most
+/// 128 characters and a `…`.
+fn assert_clean_id(id: &str) {
+    assert!(!id.chars().any(char::is_control), "request id {id:?}");
+    assert!(
+        id.chars().count() <= 129,
+        "request id of {} characters",
+        id.chars().count()
+    );
 }
 
 /// The typed reason of a `Malformed` error: it names the element at fault

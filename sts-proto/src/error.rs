@@ -161,7 +161,11 @@ pub enum ResponseError {
     Malformed {
         /// The operation whose response this was.
         operation: &'static str,
-        /// The request id from the headers, if any.
+        /// The success status (2xx) the answer came with: an answer did
+        /// come, which a program telling network failures from bad answers
+        /// needs to know.
+        status: u16,
+        /// The request id from the body or the headers, if any.
         request_id: Option<String>,
         /// What was wrong.
         reason: MalformedReason,
@@ -265,6 +269,7 @@ impl fmt::Display for ResponseError {
                 operation,
                 request_id,
                 reason,
+                ..
             } => {
                 write!(f, "unreadable {operation} response: {reason}")?;
                 if let Some(id) = request_id {
@@ -325,6 +330,21 @@ fn printable(text: &str, max_chars: usize) -> String {
         shown.push('…');
     }
     shown
+}
+
+/// A request id as errors, logs and outputs show it: [`printable`], at
+/// most [`CODE_CHARS`] characters, as a service error's id is; borrowed
+/// when it is that already (STS's own ids are 36 characters of UUID).
+pub(crate) fn clean_request_id(id: &str) -> std::borrow::Cow<'_, str> {
+    let clean = id.len() <= CODE_CHARS
+        && id.trim().len() == id.len()
+        && !id.is_empty()
+        && !id.chars().any(char::is_control);
+    if clean {
+        std::borrow::Cow::Borrowed(id)
+    } else {
+        std::borrow::Cow::Owned(printable(id, CODE_CHARS))
+    }
 }
 
 /// How much of a service error's message an error keeps; STS's own are
@@ -405,11 +425,13 @@ pub(crate) fn failure(
 /// A `Malformed` response error.
 pub(crate) fn malformed(
     operation: &'static str,
+    status: u16,
     request_id: Option<&str>,
     reason: impl Into<MalformedReason>,
 ) -> ResponseError {
     ResponseError::Malformed {
         operation,
+        status,
         request_id: request_id.map(str::to_owned),
         reason: reason.into(),
     }

@@ -522,7 +522,7 @@ pub fn parse_with_limits<Op: Operation>(
         output = Some(Op::read_output(result)?);
         Ok(())
     })?;
-    output.ok_or_else(|| no_output(Op::ACTION))
+    output.ok_or_else(|| no_output(Op::ACTION, status))
 }
 
 /// [`parse_with_limits`] for any operation, the same code for all: `read`
@@ -535,18 +535,14 @@ fn read_response(
     limits: &XmlLimits,
     read: &mut dyn FnMut(&ResultReader<'_>) -> Result<(), OutputError>,
 ) -> Result<(), ResponseError> {
+    let header_id = || header_request_id(headers).map(error::clean_request_id);
     if !(200..300).contains(&status) {
-        return Err(error::failure(
-            status,
-            header_request_id(headers),
-            body,
-            limits,
-        ));
+        return Err(error::failure(status, header_id().as_deref(), body, limits));
     }
     xml::with_document(body, limits, |doc| {
         read_document(action, doc, status, headers, read)
     })
-    .map_err(|e| error::malformed(action, header_request_id(headers), e))?
+    .map_err(|e| error::malformed(action, status, header_id().as_deref(), e))?
 }
 
 /// The document of a success status, handed to `read` when it is the
@@ -569,15 +565,23 @@ fn read_document(
     if doc.root.strip_prefix(action) != Some("Response") {
         return Err(error::malformed(
             action,
-            header_id(),
+            status,
+            header_id().map(error::clean_request_id).as_deref(),
             MalformedReason::UnexpectedDocument {
                 expected: action,
                 root: cut(&doc.root),
             },
         ));
     }
-    let body_id = doc.get("ResponseMetadata/RequestId").map(str::trim);
-    let request_id = body_id.or_else(header_id);
+    // The id reaches logs, errors and the output: a hostile one must not
+    // bring line breaks or terminal escapes along.
+    let request_id = doc
+        .get("ResponseMetadata/RequestId")
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .or_else(header_id)
+        .map(error::clean_request_id);
+    let request_id = request_id.as_deref();
     let result = doc
         .leaves
         .scope(Scope::Root, |name| is_result(action, name));
@@ -587,14 +591,15 @@ fn read_document(
         result,
         request_id,
     };
-    read(&reader).map_err(|reason| error::malformed(action, request_id, reason))
+    read(&reader).map_err(|reason| error::malformed(action, status, request_id, reason))
 }
 
 /// The error for a read that reported success but left no output, which
 /// [`read_response`] never does; an error rather than a panic all the same.
-fn no_output(action: &'static str) -> ResponseError {
+fn no_output(action: &'static str, status: u16) -> ResponseError {
     error::malformed(
         action,
+        status,
         None,
         OutputError::missing(format!("{action}Result")),
     )

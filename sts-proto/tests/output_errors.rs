@@ -211,6 +211,7 @@ fn another_document_and_unreadable_xml_have_their_own_reasons() {
         err,
         ResponseError::Malformed {
             operation: "AssumeRole",
+            status: 200,
             request_id: None,
             reason: MalformedReason::UnexpectedDocument {
                 expected: "AssumeRole",

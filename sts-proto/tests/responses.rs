@@ -430,6 +430,46 @@ fn request_id_from_the_header_when_the_body_has_none() {
     assert_eq!(o.request_id.as_deref(), Some("hdr-1"));
 }
 
+/// A request id reaches logs, errors and outputs: one with line breaks
+/// or terminal escapes (a hostile server's forged log line) is shown with
+/// spaces for them, and a long one is cut, as a service error's id is.
+#[test]
+fn request_ids_are_cleaned_of_control_characters_and_cut() {
+    let forged = "abc&#10;[WARN sts_blocking::client] forged&#27;[8m";
+    let body = format!(
+        "<GetCallerIdentityResponse><GetCallerIdentityResult><Account>1</Account>\
+         </GetCallerIdentityResult><ResponseMetadata><RequestId>{forged}</RequestId>\
+         </ResponseMetadata></GetCallerIdentityResponse>"
+    );
+    let o = parse::<GetCallerIdentity>(200, &headers(None), body.as_bytes()).unwrap();
+    assert_eq!(
+        o.request_id.as_deref(),
+        Some("abc [WARN sts_blocking::client] forged [8m")
+    );
+    // The same id in a response that cannot be read: the error's text.
+    let body = format!(
+        "<AssumeRoleResponse><AssumeRoleResult/><ResponseMetadata>\
+         <RequestId>{forged}</RequestId></ResponseMetadata></AssumeRoleResponse>"
+    );
+    let err = parse::<AssumeRole>(200, &headers(None), body.as_bytes()).unwrap_err();
+    let text = err.to_string();
+    assert!(!text.chars().any(char::is_control), "{text:?}");
+    assert!(text.contains("abc [WARN"), "{text}");
+    // Long ids, from the body or the headers, are cut at 128 characters.
+    let long = "r".repeat(5000);
+    let body = format!(
+        "<GetCallerIdentityResponse><GetCallerIdentityResult><Account>1</Account>\
+         </GetCallerIdentityResult><ResponseMetadata><RequestId>{long}</RequestId>\
+         </ResponseMetadata></GetCallerIdentityResponse>"
+    );
+    let o = parse::<GetCallerIdentity>(200, &headers(None), body.as_bytes()).unwrap();
+    assert_eq!(o.request_id.unwrap().chars().count(), 129);
+    let err = parse::<AssumeRole>(200, &headers(Some(&long)), b"<x/>").unwrap_err();
+    assert_eq!(err.request_id().unwrap().chars().count(), 129);
+    let err = parse::<AssumeRole>(502, &headers(Some(&long)), b"bad gateway").unwrap_err();
+    assert_eq!(err.request_id().unwrap().chars().count(), 129);
+}
+
 #[test]
 fn incomplete_or_wrong_documents_are_malformed_not_panics() {
     let cases: &[(&[u8], &str)] = &[
