@@ -678,7 +678,7 @@ impl Transport for Unusable {
         _timeout: Option<Duration>,
     ) -> Result<http::Response<Vec<u8>>, crate::transport::TransportError> {
         Err(crate::transport::TransportError::new(
-            crate::transport::TransportFailure::Connect,
+            crate::transport::TransportFailure::Unusable,
             self.0.clone(),
         ))
     }

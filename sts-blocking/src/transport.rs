@@ -100,6 +100,7 @@ impl fmt::Display for TransportError {
             TransportFailure::Timeout => "timed out",
             TransportFailure::Io => "connection broken",
             TransportFailure::BodyTooLarge => "response body too large",
+            TransportFailure::Unusable => "the transport is not usable as set up",
         };
         write!(f, "{kind}: {}", self.message)
     }

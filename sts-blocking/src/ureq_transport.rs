@@ -160,7 +160,7 @@ impl UreqTransport {
     fn route(&self, uri: &http::Uri) -> Result<(&ureq::Agent, Option<&ProxyUrl>), TransportError> {
         if let Some(e) = self.proxy.refused() {
             return Err(TransportError::new(
-                TransportFailure::Connect,
+                TransportFailure::Unusable,
                 e.to_string(),
             ));
         }
@@ -271,5 +271,63 @@ fn transport_error(e: ureq::Error, via: Option<&ProxyUrl>) -> TransportError {
         TransportError::new(kind, message)
     } else {
         TransportError::new(kind, message).with_source(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::MapEnv;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Debug, Default, Clone)]
+    struct Sleeps(Arc<Mutex<Vec<Duration>>>);
+
+    impl crate::timing::Sleep for Sleeps {
+        fn sleep(&self, d: Duration) {
+            self.0.lock().unwrap_or_else(|e| e.into_inner()).push(d);
+        }
+    }
+
+    /// A proxy variable the transport cannot use (a scheme it does not
+    /// speak) fails every request, as a failure no retry can mend: one
+    /// attempt, no back-off, nothing taken from the retry quota, and an
+    /// error a caller's own loop does not retry either.
+    #[test]
+    fn an_unusable_proxy_setting_is_not_retried() {
+        let proxy = ProxyConfig::from_env_or_refuse(&MapEnv::new([(
+            "HTTPS_PROXY",
+            "socks5://127.0.0.1:1080",
+        )]));
+        assert!(proxy.refused().is_some());
+        let transport = UreqTransport::new(UreqSettings {
+            proxy,
+            ..UreqSettings::default()
+        });
+        let sleeps = Sleeps::default();
+        let client = crate::Client::builder()
+            .region("us-east-1")
+            .credentials(sts_proto::Credentials::new("AKIDEXAMPLE", "secret", None))
+            .transport(transport)
+            .max_attempts(3)
+            .sleep(sleeps.clone())
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        for _ in 0..3 {
+            let e = client.get_caller_identity().unwrap_err();
+            assert!(!e.is_retryable(), "{e}");
+            let crate::Error::Transport(t) = &e else {
+                panic!("a transport error: {e}")
+            };
+            assert_eq!(t.kind(), TransportFailure::Unusable);
+            assert!(e.to_string().contains("socks5"), "{e}");
+        }
+        assert!(
+            sleeps
+                .0
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .is_empty()
+        );
     }
 }

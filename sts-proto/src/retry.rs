@@ -265,6 +265,10 @@ pub enum TransportFailure {
     Io,
     /// The response body was over the size limit.
     BodyTooLarge,
+    /// The transport cannot send any request as it is set up (a proxy URL
+    /// of a scheme it does not speak, a CA bundle it could not read): no
+    /// attempt can succeed, so none is repeated.
+    Unusable,
 }
 
 /// Classifies a transport failure.
@@ -272,7 +276,7 @@ pub fn classify_transport(failure: TransportFailure) -> RetryKind {
     match failure {
         TransportFailure::Connect | TransportFailure::Io => RetryKind::Transient,
         TransportFailure::Timeout => RetryKind::Timeout,
-        TransportFailure::BodyTooLarge => RetryKind::NotRetryable,
+        TransportFailure::BodyTooLarge | TransportFailure::Unusable => RetryKind::NotRetryable,
     }
 }
 

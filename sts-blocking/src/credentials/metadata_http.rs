@@ -53,7 +53,12 @@ impl Sender<'_> {
             let result = self.transport.send(make(), Some(how.timeout));
             let again = match &result {
                 Ok(response) => response.status().is_server_error() && attempt < answered,
-                Err(e) => e.kind() != TransportFailure::BodyTooLarge && attempt < unanswered,
+                Err(e) => {
+                    !matches!(
+                        e.kind(),
+                        TransportFailure::BodyTooLarge | TransportFailure::Unusable
+                    ) && attempt < unanswered
+                }
             };
             if !again {
                 return result;

@@ -95,7 +95,12 @@ impl Session<'_> {
     }
 
     fn unreachable(&self, what: &str, e: &TransportError) -> Failure {
-        if e.kind() == TransportFailure::BodyTooLarge {
+        // An answer too large, or a transport that cannot send at all (an
+        // unusable proxy or CA bundle), is no sign of being off EC2.
+        if matches!(
+            e.kind(),
+            TransportFailure::BodyTooLarge | TransportFailure::Unusable
+        ) {
             return Failure::Answered(
                 CredentialsErrorKind::Failed,
                 format!("{what} from {}: {e}", self.origin()),
