@@ -173,7 +173,9 @@ typedef struct StsHeader {
  */
 typedef struct StsHttpRequest {
     /**
-     * `"POST"`.
+     * `"POST"` for an STS call; a credential source's own request through
+     * a transport callback may be `"GET"` or `"PUT"` (see
+     * `StsTransportFn`).
      */
     const char *method;
     /**
@@ -189,8 +191,9 @@ typedef struct StsHttpRequest {
      */
     size_t headers_len;
     /**
-     * The body (the form-encoded parameters). Not NUL-terminated; may hold
-     * secrets (a SAML assertion, a web identity token, an MFA code).
+     * The body (for an STS call, the form-encoded parameters). Not
+     * NUL-terminated; may hold secrets (a SAML assertion, a web identity
+     * token, an MFA code, a refresh token). NULL when `body_len` is 0.
      */
     const uint8_t *body;
     /**
@@ -200,7 +203,7 @@ typedef struct StsHttpRequest {
 } StsHttpRequest;
 
 /**
- * Sends one signed request with the caller's HTTP stack.
+ * Sends one request with the caller's HTTP stack.
  *
  * `request` is borrowed for the duration of the call. Send it as
  * `StsHttpRequest` describes, with a `Content-Length`, giving up after
@@ -208,6 +211,16 @@ typedef struct StsHttpRequest {
  * response with `sts_response_builder_set_status`, `_add_header` and
  * `_append_body`, and return `STS_TRANSPORT_OK`; or return a failure
  * (optionally described with `sts_response_builder_set_error`).
+ *
+ * It carries every request of the client: the signed STS calls (`POST`
+ * of a form), and, with `STS_CREDENTIALS_DEFAULT_CHAIN` or
+ * `STS_CREDENTIALS_PROFILE`, the credential sources' own requests: a
+ * role profile's STS call, EC2 instance metadata (`PUT` then `GET` to
+ * `http://169.254.169.254`), the container endpoint (`GET` with an
+ * `Authorization` header that is a secret token), IAM Identity Center and
+ * the sign-in service (`POST` of JSON holding refresh tokens). Any method,
+ * URL and body can come, and any header may be a secret: send them as
+ * given, and log none of them.
  *
  * The client calls it once per attempt, from the thread that made the
  * call, so a client shared by several threads calls it concurrently:
@@ -1552,9 +1565,10 @@ const char *sts_error_request_id(const struct StsError *err);
 const char *sts_error_field(const struct StsError *err);
 
 /**
- * The HTTP status of the failed response, or 0 when no response came back
- * (or `err` is NULL). 0 is never a real HTTP status, so it cannot be
- * mistaken for one.
+ * The HTTP status of the response the failure came with (a failure
+ * status, or the success status of an answer that could not be read or
+ * handed to C), or 0 when no response came back (or `err` is NULL). 0 is
+ * never a real HTTP status, so it cannot be mistaken for one.
  *
  * Ownership: `err` is borrowed for the call; nothing to free.
  *

@@ -73,7 +73,7 @@ pub const STS_TRANSPORT_IO_ERROR: StsTransportResult = 3;
 /// The response body was over the size limit. Not retried.
 pub const STS_TRANSPORT_BODY_TOO_LARGE: StsTransportResult = 4;
 
-/// Sends one signed request with the caller's HTTP stack.
+/// Sends one request with the caller's HTTP stack.
 ///
 /// `request` is borrowed for the duration of the call. Send it as
 /// `StsHttpRequest` describes, with a `Content-Length`, giving up after
@@ -81,6 +81,16 @@ pub const STS_TRANSPORT_BODY_TOO_LARGE: StsTransportResult = 4;
 /// response with `sts_response_builder_set_status`, `_add_header` and
 /// `_append_body`, and return `STS_TRANSPORT_OK`; or return a failure
 /// (optionally described with `sts_response_builder_set_error`).
+///
+/// It carries every request of the client: the signed STS calls (`POST`
+/// of a form), and, with `STS_CREDENTIALS_DEFAULT_CHAIN` or
+/// `STS_CREDENTIALS_PROFILE`, the credential sources' own requests: a
+/// role profile's STS call, EC2 instance metadata (`PUT` then `GET` to
+/// `http://169.254.169.254`), the container endpoint (`GET` with an
+/// `Authorization` header that is a secret token), IAM Identity Center and
+/// the sign-in service (`POST` of JSON holding refresh tokens). Any method,
+/// URL and body can come, and any header may be a secret: send them as
+/// given, and log none of them.
 ///
 /// The client calls it once per attempt, from the thread that made the
 /// call, so a client shared by several threads calls it concurrently:

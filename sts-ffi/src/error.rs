@@ -49,6 +49,12 @@ impl Failure {
         }
     }
 
+    /// The same failure, of an answer that came with HTTP `status`.
+    pub(crate) fn with_http_status(mut self, status: u16) -> Self {
+        self.detail.http_status = status;
+        self
+    }
+
     /// The same failure, blaming `field`.
     pub(crate) fn field(mut self, field: impl Into<String>) -> Self {
         self.detail.field = Some(field.into());
@@ -84,7 +90,15 @@ impl From<Error> for Failure {
         let d = &mut f.detail;
         d.code = e.code().map(str::to_owned);
         d.request_id = e.request_id().map(str::to_owned);
-        d.http_status = e.status().unwrap_or(0);
+        // An unreadable success answer has a status too: 0 means that no
+        // answer came at all.
+        d.http_status = match &e {
+            Error::Response(r) => match r.as_response_error() {
+                ResponseError::Malformed { status, .. } => *status,
+                other => other.status().unwrap_or(0),
+            },
+            _ => e.status().unwrap_or(0),
+        };
         d.retryable = e.is_retryable();
         f.status = match &e {
             Error::Service(s) => {
@@ -294,9 +308,10 @@ pub unsafe extern "C" fn sts_error_field(err: *const StsError) -> *const c_char 
     unsafe { with(err, ptr::null(), |e| opt_ptr(&e.field)) }
 }
 
-/// The HTTP status of the failed response, or 0 when no response came back
-/// (or `err` is NULL). 0 is never a real HTTP status, so it cannot be
-/// mistaken for one.
+/// The HTTP status of the response the failure came with (a failure
+/// status, or the success status of an answer that could not be read or
+/// handed to C), or 0 when no response came back (or `err` is NULL). 0 is
+/// never a real HTTP status, so it cannot be mistaken for one.
 ///
 /// Ownership: `err` is borrowed for the call; nothing to free.
 ///

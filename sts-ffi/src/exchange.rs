@@ -18,7 +18,7 @@ use sts_blocking::transport::{TransportError, TransportFailure};
 use sts_proto::call::{self, CallError, Decision, Next};
 use sts_proto::operation::Operation;
 
-use crate::boundary::{out_slot, required, run};
+use crate::boundary::{Owned, Strings, out_slot, required, run};
 use crate::client::{
     STS_TRANSPORT_BODY_TOO_LARGE, STS_TRANSPORT_CONNECT_FAILED, STS_TRANSPORT_OK,
     STS_TRANSPORT_TIMED_OUT, StsClient, StsTransportResult,
@@ -164,10 +164,37 @@ struct OpExchange<F: FfiOp> {
     /// the caller's times are moved onto the client's clock, which the
     /// client's blocking calls and its rate limiter measure with.
     anchor: Option<(Duration, Duration)>,
-    /// The result, between `STS_DECISION_DONE` and the output getter.
-    output: Option<<F::Op as Operation>::Output>,
+    /// The C result, made when the answer is taken as `STS_DECISION_DONE`
+    /// (so that an answer no C result can carry is a failure then, not
+    /// at the getter), until the getter hands it out.
+    output: Option<Prepared<F::Output>>,
     /// Whether the getter took the result already.
     taken: bool,
+}
+
+/// A C result not handed out yet; freed (its strings wiped) with the
+/// exchange if it never is.
+struct Prepared<T>(*mut T);
+
+impl<T> Prepared<T> {
+    /// The result, now the caller's to free.
+    fn hand_out(mut self) -> *mut T {
+        std::mem::replace(&mut self.0, std::ptr::null_mut())
+    }
+}
+
+// SAFETY: a `Prepared` is the only owner of its result and of the
+// strings the result points into (nothing else has the pointer until
+// `hand_out`), so moving it to another thread moves all of it; the result
+// holds plain data and pointers into its own storage.
+unsafe impl<T> Send for Prepared<T> {}
+
+impl<T> Drop for Prepared<T> {
+    fn drop(&mut self) {
+        // SAFETY: `self.0` is NULL or came from `store` (`Owned::into_raw`
+        // with `Strings`) and was not handed out, so it is freed once.
+        unsafe { Owned::<T, Strings>::free(self.0) }
+    }
 }
 
 fn wrong_state(action: &str, step: &str, state: &str) -> Failure {
@@ -223,7 +250,7 @@ where
             .exchange
             .response(now, status, headers, body)
             .map_err(call_failure)?;
-        Ok(self.decided(decision, None))
+        Ok(self.decided(decision, None, status))
     }
 
     fn transport_failure(
@@ -236,7 +263,7 @@ where
             .exchange
             .transport_failure(now, kind)
             .map_err(call_failure)?;
-        Ok(self.decided(decision, Some(kind)))
+        Ok(self.decided(decision, Some(kind), 0))
     }
 
     fn as_any(&mut self) -> &mut dyn Any {
@@ -258,12 +285,19 @@ impl<F: FfiOp> OpExchange<F> {
         &mut self,
         decision: Decision<<F::Op as Operation>::Output>,
         transport: Option<TransportFailure>,
+        status: u16,
     ) -> Outcome {
         match decision {
-            Decision::Done(output) => {
-                self.output = Some(output);
-                Outcome::Done
-            }
+            // The call succeeded, but its result must also be one C can
+            // hold (no NUL in a string): if not, the exchange fails here,
+            // as `sts_parse_*` and the blocking calls fail.
+            Decision::Done(output) => match store::<F>(&output, status) {
+                Ok(prepared) => {
+                    self.output = Some(Prepared(prepared));
+                    Outcome::Done
+                }
+                Err(failure) => Outcome::Failed(failure),
+            },
             Decision::SendNow(resign) => Outcome::SendNow {
                 skew_ms: resign.measured,
             },
@@ -358,7 +392,7 @@ where
                 return Err(wrong_state(action, "the output", state));
             };
             op.taken = true;
-            *slot = store::<F>(&output)?;
+            *slot = output.hand_out();
             Ok(())
         })
     }
@@ -869,6 +903,75 @@ mod tests {
                 sts_exchange_free(ex);
             }
             sts_client_free(client);
+        }
+    }
+
+    /// An answer whose result no C string can carry (a NUL in the ARN)
+    /// fails the exchange when it is given, as `sts_parse_*` fails: not a
+    /// `DONE` whose output the getter then refuses and loses.
+    #[test]
+    fn a_result_c_cannot_hold_fails_the_exchange_at_the_answer() {
+        const RAW_NUL: &[u8] = b"<GetCallerIdentityResponse><GetCallerIdentityResult>\
+            <Arn>arn:aws:iam::123456789012:user/m\0e</Arn></GetCallerIdentityResult>\
+            </GetCallerIdentityResponse>";
+        // SAFETY: every pointer below is valid or NULL as the functions ask.
+        unsafe {
+            let client = client(None);
+            let ex = caller_identity_exchange(client);
+            let mut err = ptr::null_mut();
+            let mut next = zero_next();
+            assert_eq!(sts_exchange_next(ex, 0, &mut next, &mut err), STS_OK);
+            crate::http::sts_http_request_free(next.request);
+            let mut decision = zero_decision();
+            let status =
+                sts_exchange_response(ex, 1, &response(200, RAW_NUL), &mut decision, &mut err);
+            assert_eq!(
+                (status, decision.kind),
+                (STS_ERR_RESPONSE, STS_DECISION_FAILED)
+            );
+            // An answer came: its status, not the 0 of no answer.
+            assert_eq!(crate::error::sts_error_http_status(err), 200);
+            sts_error_free(err);
+            err = ptr::null_mut();
+            let mut me: *mut StsGetCallerIdentityOutput = ptr::null_mut();
+            let status = sts_exchange_get_caller_identity_output(ex, &mut me, &mut err);
+            assert_eq!(status, STS_ERR_WRONG_STATE);
+            assert!(me.is_null());
+            sts_error_free(err);
+            sts_exchange_free(ex);
+
+            // A good answer whose output is never taken is freed with the
+            // exchange (valgrind and the C tests look for leaks).
+            let ex = caller_identity_exchange(client);
+            let mut err = ptr::null_mut();
+            let mut next = zero_next();
+            assert_eq!(sts_exchange_next(ex, 0, &mut next, &mut err), STS_OK);
+            crate::http::sts_http_request_free(next.request);
+            let status = sts_exchange_response(ex, 1, &response(200, OK), &mut decision, &mut err);
+            assert_eq!((status, decision.kind), (STS_OK, STS_DECISION_DONE));
+            sts_exchange_free(ex);
+            sts_client_free(client);
+        }
+    }
+
+    /// An unreadable success answer, parsed by the caller, has its status
+    /// in the error: it came, which 0 would deny.
+    #[test]
+    fn an_unreadable_answer_keeps_its_status() {
+        // SAFETY: valid slots and a response that lives for the call.
+        unsafe {
+            for body in [&b"<GetCallerIdentityResponse>"[..], b"", b"<html/>"] {
+                let mut out: *mut StsGetCallerIdentityOutput = ptr::null_mut();
+                let mut err = ptr::null_mut();
+                let status = crate::ops::get_caller_identity::sts_parse_get_caller_identity(
+                    &response(200, body),
+                    &mut out,
+                    &mut err,
+                );
+                assert_eq!(status, STS_ERR_RESPONSE);
+                assert_eq!(crate::error::sts_error_http_status(err), 200);
+                sts_error_free(err);
+            }
         }
     }
 

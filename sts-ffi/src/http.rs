@@ -42,7 +42,9 @@ pub struct StsHeader {
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct StsHttpRequest {
-    /// `"POST"`.
+    /// `"POST"` for an STS call; a credential source's own request through
+    /// a transport callback may be `"GET"` or `"PUT"` (see
+    /// `StsTransportFn`).
     pub method: *const c_char,
     /// The absolute URL, as `https://sts.eu-west-1.amazonaws.com/`.
     pub url: *const c_char,
@@ -50,8 +52,9 @@ pub struct StsHttpRequest {
     pub headers: *const StsHeader,
     /// Number of entries in `headers`.
     pub headers_len: usize,
-    /// The body (the form-encoded parameters). Not NUL-terminated; may hold
-    /// secrets (a SAML assertion, a web identity token, an MFA code).
+    /// The body (for an STS call, the form-encoded parameters). Not
+    /// NUL-terminated; may hold secrets (a SAML assertion, a web identity
+    /// token, an MFA code, a refresh token). NULL when `body_len` is 0.
     pub body: *const u8,
     /// Length of `body` in bytes.
     pub body_len: usize,
@@ -140,7 +143,12 @@ pub(crate) fn request_view(request: http::Request<Vec<u8>>) -> (StsHttpRequest, 
         url,
         headers: headers.as_ptr(),
         headers_len: headers.len(),
-        body: body.as_ptr(),
+        // An empty Vec's pointer is dangling, not NULL; C gets NULL.
+        body: if body.is_empty() {
+            std::ptr::null()
+        } else {
+            body.as_ptr()
+        },
         body_len: body.len(),
     };
     // Moving the Vecs moves only their (pointer, length, capacity): the
@@ -433,6 +441,20 @@ pub unsafe extern "C" fn sts_response_builder_set_error(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A request without a body (a credential source's `GET` through a
+    /// transport callback) hands C a NULL body, not a dangling pointer.
+    #[test]
+    fn an_empty_body_is_null() {
+        let mut get = http::Request::new(Vec::new());
+        *get.method_mut() = http::Method::GET;
+        let (view, _storage) = request_view(get);
+        assert!(view.body.is_null());
+        assert_eq!(view.body_len, 0);
+        let (view, storage) = request_view(http::Request::new(b"Action=X".to_vec()));
+        assert_eq!(view.body, storage.body.as_ptr());
+        assert_eq!(view.body_len, 8);
+    }
 
     #[test]
     fn the_builder_takes_a_thousand_header_fields_and_refuses_the_rest() {

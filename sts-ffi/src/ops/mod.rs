@@ -69,14 +69,21 @@ pub(crate) trait FfiOp {
     fn output(output: &<Self::Op as Operation>::Output, s: &mut Strings) -> Self::Output;
 }
 
-/// The C result of `output`; an error if a string cannot be a C string.
+/// The C result of `output`, which came with HTTP `status`; an error (of
+/// that status) if a string cannot be a C string.
 pub(crate) fn store<F: FfiOp>(
     output: &<F::Op as Operation>::Output,
+    status: u16,
 ) -> Result<*mut F::Output, Failure> {
     let mut strings = Strings::default();
     let view = F::output(output, &mut strings);
-    Ok(Owned::into_raw(view, strings.check()?))
+    let strings = strings.check().map_err(|f| f.with_http_status(status))?;
+    Ok(Owned::into_raw(view, strings))
 }
+
+/// The status of the answers blocking calls return outputs for: STS
+/// answers a success with 200, and the client does not hand the status on.
+const SUCCESS_STATUS: u16 = 200;
 
 /// The start that [`call`] and [`prepare`] share: the output slot, the
 /// client and the request the input describes, checked in that order;
@@ -116,7 +123,7 @@ pub(crate) unsafe fn call<F: FfiOp>(
     // SAFETY: forwarded from the caller.
     unsafe {
         with_request::<F, _>(client, input, out, err, |client, request| {
-            store::<F>(&client.send(request)?)
+            store::<F>(&client.send(request)?, SUCCESS_STATUS)
         })
     }
 }
@@ -155,7 +162,7 @@ pub(crate) unsafe fn parse<F: FfiOp>(
             let slot = out_slot(out, "out")?;
             let (status, headers, body) = read_response(response)?;
             let output = operation::parse::<F::Op>(status, &headers, body)?;
-            *slot = store::<F>(&output)?;
+            *slot = store::<F>(&output, status)?;
             Ok(())
         })
     }
