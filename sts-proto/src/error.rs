@@ -336,14 +336,20 @@ fn printable(text: &str, max_chars: usize) -> String {
 /// most [`CODE_CHARS`] characters, as a service error's id is; borrowed
 /// when it is that already (STS's own ids are 36 characters of UUID).
 pub(crate) fn clean_request_id(id: &str) -> std::borrow::Cow<'_, str> {
-    let clean = id.len() <= CODE_CHARS
-        && id.trim().len() == id.len()
-        && !id.is_empty()
-        && !id.chars().any(char::is_control);
-    if clean {
+    // Visible ASCII and inner spaces, the usual case, are decided a byte at
+    // a time, without decoding characters: this runs on every success.
+    let plain = id.len() <= CODE_CHARS
+        && id.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
+        && !id.starts_with(' ')
+        && !id.ends_with(' ');
+    if plain {
+        return std::borrow::Cow::Borrowed(id);
+    }
+    let cleaned = printable(id, CODE_CHARS);
+    if cleaned == id {
         std::borrow::Cow::Borrowed(id)
     } else {
-        std::borrow::Cow::Owned(printable(id, CODE_CHARS))
+        std::borrow::Cow::Owned(cleaned)
     }
 }
 
@@ -434,5 +440,36 @@ pub(crate) fn malformed(
         status,
         request_id: request_id.map(str::to_owned),
         reason: reason.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_kept_when_clean_and_cleaned_otherwise() {
+        let kept =
+            |id: &str| matches!(clean_request_id(id), std::borrow::Cow::Borrowed(k) if k == id);
+        for id in [
+            "c6104cbe-af31-11e0-8154-cbc7ccf896c7",
+            "an id",
+            "ïd-ünïcode",
+            "",
+        ] {
+            assert!(kept(id), "{id:?}");
+        }
+        for (id, shown) in [
+            (" padded ", "padded"),
+            ("line\nbreak", "line break"),
+            ("c1\u{85}control", "c1 control"),
+            ("esc\u{1b}[2J", "esc [2J"),
+        ] {
+            assert_eq!(clean_request_id(id), shown, "{id:?}");
+        }
+        let long = "x".repeat(CODE_CHARS + 1);
+        assert_eq!(clean_request_id(&long).chars().count(), CODE_CHARS + 1);
+        assert!(clean_request_id(&long).ends_with('…'));
+        assert!(kept(&long[..CODE_CHARS]));
     }
 }
