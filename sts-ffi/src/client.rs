@@ -485,12 +485,44 @@ pub unsafe extern "C" fn sts_client_new(
         run(err, || {
             let slot = out_slot(out, "out")?;
             let options = required(options, "options")?;
-            let client = builder(options)?
-                .build()
-                .map_err(|e| Failure::from(sts_blocking::Error::from(e)))?;
+            let client = builder(options)?.build().map_err(|e| {
+                let field = option_at_fault(&e, options);
+                let failure = Failure::from(sts_blocking::Error::from(e));
+                match field {
+                    Some(field) => failure.field(field),
+                    None => failure,
+                }
+            })?;
             *slot = Box::into_raw(Box::new(StsClient { client }));
             Ok(())
         })
+    }
+}
+
+/// The member of `o` that a refused configuration comes from, when the
+/// program set it: `sts_error_field` then names it, as it names the
+/// members `sts_client_new` checks itself. A region or endpoint from the
+/// environment (`use_environment`) is not the program's; its error says
+/// where it came from.
+fn option_at_fault(e: &sts_blocking::ConfigError, o: &StsClientOptions) -> Option<&'static str> {
+    use sts_blocking::ConfigError;
+    use sts_proto::endpoint::EndpointError;
+    match e {
+        ConfigError::InvalidSetting {
+            setting: "max_attempts",
+            ..
+        } => Some("options->max_attempts"),
+        ConfigError::Endpoint(
+            EndpointError::MissingRegion
+            | EndpointError::EmptyRegion
+            | EndpointError::InvalidRegion { .. },
+        ) if !o.region.is_null() => Some("options->region"),
+        ConfigError::Endpoint(EndpointError::InvalidEndpoint { .. })
+            if !o.endpoint_url.is_null() =>
+        {
+            Some("options->endpoint_url")
+        }
+        _ => None,
     }
 }
 
@@ -510,4 +542,62 @@ pub unsafe extern "C" fn sts_client_free(client: *mut StsClient) {
     // SAFETY: the caller gives back the pointer `sts_client_new` made with
     // Box::into_raw, once.
     guard((), || drop(unsafe { Box::from_raw(client) }));
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::CStr;
+    use std::ptr;
+
+    use super::*;
+    use crate::error::{sts_error_field, sts_error_free};
+
+    /// `sts_client_new` with the static keys and `change` made to the
+    /// options: its status and the member its error names.
+    fn refused(change: impl FnOnce(&mut StsClientOptions)) -> (StsStatus, Option<String>) {
+        // SAFETY: a zero-filled options struct is the documented default;
+        // every pointer set below is a static C string.
+        unsafe {
+            let mut o: StsClientOptions = std::mem::zeroed();
+            o.region = c"us-east-1".as_ptr();
+            o.credentials_source = STS_CREDENTIALS_STATIC;
+            o.access_key_id = c"AKIDEXAMPLE".as_ptr();
+            o.secret_access_key = c"secret".as_ptr();
+            change(&mut o);
+            let mut client = ptr::null_mut();
+            let mut err = ptr::null_mut();
+            let status = sts_client_new(&o, &mut client, &mut err);
+            assert!(client.is_null());
+            let field = sts_error_field(err);
+            let field =
+                (!field.is_null()).then(|| CStr::from_ptr(field).to_string_lossy().into_owned());
+            sts_error_free(err);
+            (status, field)
+        }
+    }
+
+    #[test]
+    fn a_refused_option_is_named() {
+        let region = refused(|o| o.region = c"not a region!".as_ptr());
+        assert_eq!(
+            region,
+            (STS_ERR_INVALID_ARGUMENT, Some("options->region".into()))
+        );
+        let endpoint = refused(|o| o.endpoint_url = c"ftp://example.com".as_ptr());
+        assert_eq!(
+            endpoint,
+            (
+                STS_ERR_INVALID_ARGUMENT,
+                Some("options->endpoint_url".into())
+            )
+        );
+        let attempts = refused(|o| o.max_attempts = StsOptionalU32::from_option(Some(0)));
+        assert_eq!(
+            attempts,
+            (
+                STS_ERR_INVALID_ARGUMENT,
+                Some("options->max_attempts".into())
+            )
+        );
+    }
 }
