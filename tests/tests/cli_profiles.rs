@@ -328,3 +328,64 @@ fn a_profile_with_an_mfa_device_asks_for_its_code_and_sends_it() {
     // The code is the user's secret for its thirty seconds: not echoed.
     assert!(!stderr.contains("123456\n"), "{stderr}");
 }
+
+/// The profile's `cli_timestamp_format` chooses how result timestamps are
+/// printed, as in the AWS CLI: `iso8601` (the default), `wire` or `none`
+/// as STS sends them; another value is refused before anything is sent.
+#[test]
+fn the_profiles_timestamp_format_is_followed() {
+    let server = FaultServer::start(
+        sts_tests::Script::new(vec![Step::xml(200, assume_role_answer())])
+            .then(sts_tests::WhenDone::RepeatLast),
+    );
+    let url = server.url();
+    let dir = own_dir("profile-timestamp-format");
+    let run = |format: &str| {
+        let config = dir.join(format!("config-{format}"));
+        std::fs::write(
+            &config,
+            format!(
+                "[profile p]\naws_access_key_id = AKIDP\naws_secret_access_key = p-secret\n\
+                 cli_timestamp_format = {format}\n"
+            ),
+        )
+        .unwrap();
+        let config = config.display().to_string();
+        let missing = dir.join("none").display().to_string();
+        sts(
+            &[
+                "--endpoint-url",
+                &url,
+                "--region",
+                "us-east-1",
+                "--profile",
+                "p",
+                "--output",
+                "text",
+                "--query",
+                "Credentials.Expiration",
+                "assume-role",
+                "--role-arn",
+                "arn:aws:iam::123456789012:role/r",
+                "--role-session-name",
+                "ss",
+            ],
+            &[
+                ("AWS_CONFIG_FILE", config.as_str()),
+                ("AWS_SHARED_CREDENTIALS_FILE", missing.as_str()),
+            ],
+        )
+    };
+    assert_eq!(stdout(&run("iso8601")), "2030-01-01T00:00:00+00:00\n");
+    assert_eq!(stdout(&run("wire")), "2030-01-01T00:00:00Z\n");
+    assert_eq!(stdout(&run("none")), "2030-01-01T00:00:00Z\n");
+    let sent = server.requests().len();
+    let out = run("epoch");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(253), "{err}");
+    assert!(
+        err.contains("cli_timestamp_format") && err.contains("epoch"),
+        "{err}"
+    );
+    assert_eq!(server.requests().len(), sent, "nothing sent");
+}

@@ -193,6 +193,7 @@ fn check_no_sign_request(cli: &Cli) -> Result<(), Failure> {
 /// The output format and `--query`, checked as [`print()`] will use them.
 fn check_output_options(global: &Global) -> Result<(), Failure> {
     let output = setup::output(global)?;
+    render::print_wire_timestamps(setup::wire_timestamps(global)?);
     global.query.as_deref().map(Query::compile).transpose()?;
     if matches!(output, Output::Env | Output::CredentialProcess) && global.query.is_some() {
         return Err(Failure::Usage(

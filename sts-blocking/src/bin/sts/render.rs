@@ -78,7 +78,14 @@ impl Fields {
         self
     }
     fn time(self, name: &'static str, v: Option<SystemTime>) -> Self {
-        let text = v.map(aws_cli_time);
+        let wire = WIRE_TIMESTAMPS.get().copied().unwrap_or(false);
+        let text = v.map(|t| {
+            if wire {
+                format_timestamp(t)
+            } else {
+                aws_cli_time(t)
+            }
+        });
         self.str(name, text.as_deref())
     }
     fn obj(mut self, name: &'static str, v: Option<Doc>) -> Self {
@@ -90,6 +97,15 @@ impl Fields {
     fn done(self) -> Doc {
         Doc::Object(self.0)
     }
+}
+
+/// Whether results print timestamps as STS sends them (`cli_timestamp_format
+/// = wire` or `none`) rather than as `iso8601`; set once, before printing.
+static WIRE_TIMESTAMPS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// Chooses the timestamp form for the rest of the run (see [`WIRE_TIMESTAMPS`]).
+pub(crate) fn print_wire_timestamps(wire: bool) {
+    let _ = WIRE_TIMESTAMPS.set(wire);
 }
 
 /// `2011-07-15T23:28:33+00:00`, the AWS CLI v2's timestamp form (its

@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use clap::ValueEnum;
-use sts_blocking::credentials::ProviderConfig;
+use sts_blocking::credentials::{MAX_PROFILE_FILE_BYTES, ProviderConfig};
 use sts_blocking::profile::{FileKind, Platform, locate, parse_sources};
 use sts_blocking::{Client, Error};
 
@@ -132,25 +132,47 @@ pub(crate) fn output(global: &Global) -> Result<Output, Failure> {
     if let Some(v) = config.env().get_nonempty("AWS_DEFAULT_OUTPUT") {
         return parse(&v, "AWS_DEFAULT_OUTPUT");
     }
-    let files = locate(config.env(), Platform::current());
-    let name = global.profile.clone().unwrap_or(files.profile);
-    let Some(path) = files.config else {
-        return Ok(Output::Json);
-    };
-    // A file that cannot be read or parsed is reported by the client's
-    // own resolution, with its line; here it just names no output.
-    let Ok(bytes) = config.fs().read(&path, PROFILE_FILE_LIMIT) else {
-        return Ok(Output::Json);
-    };
-    let text = String::from_utf8_lossy(&bytes);
-    let Ok(set) = parse_sources(&[(FileKind::Config, &text)]) else {
-        return Ok(Output::Json);
-    };
-    match set.profile(&name).and_then(|p| p.get_nonempty("output")) {
-        Some(v) => parse(v, &format!("profile \"{name}\" in {}", path.display())),
+    match profile_setting(global, &config, "output") {
+        Some((value, origin)) => parse(&value, &origin),
         None => Ok(Output::Json),
     }
 }
 
-/// A config file larger than this holds no `output` the tool will read.
-const PROFILE_FILE_LIMIT: u64 = 1 << 20;
+/// How result timestamps are printed: the profile's
+/// `cli_timestamp_format`, as the AWS CLI reads it: `iso8601` (the AWS CLI
+/// v2's default, `2030-01-02T03:04:05+00:00`) or `wire` (v2) / `none` (v1),
+/// the form STS sends (`2030-01-02T03:04:05Z`). Another value is invalid
+/// configuration, named with where it came from.
+pub(crate) fn wire_timestamps(global: &Global) -> Result<bool, Failure> {
+    let config = ProviderConfig::new();
+    let Some((value, origin)) = profile_setting(global, &config, "cli_timestamp_format") else {
+        return Ok(false);
+    };
+    match value.trim() {
+        "iso8601" => Ok(false),
+        "wire" | "none" => Ok(true),
+        other => Err(Failure::Config(format!(
+            "Unknown cli_timestamp_format value: {other} (from {origin}); valid: iso8601, \
+             wire, none"
+        ))),
+    }
+}
+
+/// A setting of the selected profile (`--profile`, else `AWS_PROFILE`,
+/// else `default`) in the config file, with where it came from. A file
+/// that cannot be read or parsed is reported by the client's own
+/// resolution, with its line; here it just holds nothing.
+fn profile_setting(
+    global: &Global,
+    config: &ProviderConfig,
+    key: &str,
+) -> Option<(String, String)> {
+    let files = locate(config.env(), Platform::current());
+    let name = global.profile.clone().unwrap_or(files.profile);
+    let path = files.config?;
+    let bytes = config.fs().read(&path, MAX_PROFILE_FILE_BYTES).ok()?;
+    let text = String::from_utf8_lossy(&bytes);
+    let set = parse_sources(&[(FileKind::Config, &text)]).ok()?;
+    let value = set.profile(&name)?.get_nonempty(key)?.to_owned();
+    Some((value, format!("profile \"{name}\" in {}", path.display())))
+}
