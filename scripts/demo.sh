@@ -18,7 +18,8 @@ root="$(pwd)"
 
 echo "== building the sts tool (release)"
 cargo build --release --locked -p sts-blocking --features cli --bin sts
-sts="$root/target/release/sts"
+# Where cargo put it: CARGO_TARGET_DIR when set, as for any cargo build.
+sts="${CARGO_TARGET_DIR:-$root/target}/release/sts"
 
 step() { printf '\n$ sts %s\n' "$*"; "$sts" "$@"; }
 
@@ -85,7 +86,9 @@ eval "$("$sts" assume-role --role-arn "$role_arn" --role-session-name demo-sessi
 echo "now using $AWS_ACCESS_KEY_ID (expires $AWS_CREDENTIAL_EXPIRATION)"
 
 printf '\n$ sts get-caller-identity   # as the role\n'
-identity="$("$sts" get-caller-identity)"
+# JSON whatever AWS_DEFAULT_OUTPUT or the profile's `output` says: it is
+# read back below.
+identity="$("$sts" get-caller-identity --output json)"
 echo "$identity"
 python3 - "$identity" <<'PY'
 import json, sys

@@ -94,7 +94,8 @@ fi
 nice -n "$niceness" cargo "${toolchain[@]}" fuzz build --fuzz-dir "$fuzz_dir" --features libfuzzer \
     --debug-assertions "${build_args[@]}"
 triple=$(rustc "${toolchain[@]}" -vV | sed -n 's/^host: //p')
-bin_dir="$fuzz_dir/target/$triple/release"
+# Where cargo put them: CARGO_TARGET_DIR when set, as for any cargo build.
+bin_dir="${CARGO_TARGET_DIR:-$fuzz_dir/target}/$triple/release"
 
 scratch_root="$fuzz_dir/target/fuzz-scratch"
 log_dir=${FUZZ_LOG_DIR:-$scratch_root}

@@ -3,7 +3,8 @@
 # tests (the integration tests start and stop the servers they need), and the
 # extra checks added by the later stages. Needs only the Rust toolchain,
 # Python 3 and a C compiler; whatever else it needs it installs under
-# target/, except libcurl's headers, which come from apt-get (as root).
+# target/, except valgrind and libcurl's headers, which come from apt-get
+# (as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,31 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --lock
 
 echo "== test tools from PyPI (moto, cmake, pkgconf, AWS CLI), before the tests lose the network"
 cargo run -p sts-tests --bin sts-test-tools --locked
+
+# Checks that cannot run here (a missing tool) say so in this file, which
+# is printed at the end; under CI (variable CI set, as .ci/run sets it) such
+# a check fails instead.
+skipped=target/skipped-checks.txt
+mkdir -p target && rm -f "$skipped"
+report_skips() {
+    if [ -s "$skipped" ]; then
+        echo "== SKIPPED checks (a tool is missing; each would fail under CI):"
+        cat "$skipped"
+    fi
+}
+trap report_skips EXIT
+
+# valgrind runs the C programs and the sts-ffi freed-memory checks under
+# memcheck; installed from the distribution when missing and run as root.
+echo "== valgrind"
+if valgrind --version >/dev/null 2>&1; then
+    echo "present"
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -q && apt-get install -y -q valgrind \
+        || echo "could not install valgrind: the memcheck tests will say so"
+else
+    echo "missing (apt-get install valgrind as root): the memcheck tests will say so"
+fi
 
 # sts-ffi/examples/exchange_curl.c builds against libcurl; its test
 # (tests/ffi_curl_example.rs) fails under CI without the headers, and skips

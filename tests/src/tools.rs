@@ -43,6 +43,28 @@ pub fn skip(reason: &str) {
         "CI is set, so this check may not be skipped: {reason}"
     );
     eprintln!("SKIPPED: {reason}");
+    // `cargo test` shows no output of a passing test: the line also goes
+    // to a file that `scripts/test.sh` prints at its end, so a skip is
+    // never silent.
+    let caller = std::panic::Location::caller();
+    let line = format!("{}:{}: {reason}\n", caller.file(), caller.line());
+    let path = skipped_list();
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let _ = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, line.as_bytes()));
+}
+
+/// Where [`skip`] lists the checks it skipped: `target/skipped-checks.txt`
+/// of the workspace, which `scripts/test.sh` empties first and prints last.
+pub fn skipped_list() -> PathBuf {
+    crate::moto::workspace_root()
+        .join("target")
+        .join("skipped-checks.txt")
 }
 
 /// cmake and pkg-config, installed in the moto venv.
