@@ -629,6 +629,44 @@ mod tests {
         (k.to_owned(), v.to_owned())
     }
 
+    /// Any argument, however garbled, is read or refused with a usage
+    /// error, never a panic, and what is read names only the structure's
+    /// members, each once. Random arguments from the grammar's own
+    /// characters (quotes, escapes, separators, `@`, spaces, non-ASCII), so
+    /// that they reach every branch of both readers.
+    #[test]
+    fn garbled_arguments_are_read_or_refused_never_a_panic() {
+        let alphabet: Vec<char> = "KeyValu=,'\"\\@ \t[]{}:é\u{1F600}fil/$~".chars().collect();
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 24) as usize;
+            let arg: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            if arg.contains("file://") {
+                continue;
+            }
+            let read = structures("tags", std::slice::from_ref(&arg), &["Key", "Value"]);
+            for structure in read.iter().flatten() {
+                let mut names: Vec<&str> = structure.iter().map(|(k, _)| k.as_str()).collect();
+                assert!(
+                    names.iter().all(|k| ["Key", "Value"].contains(k)),
+                    "{arg:?}"
+                );
+                names.sort_unstable();
+                names.dedup();
+                assert_eq!(names.len(), structure.len(), "{arg:?}");
+            }
+            let _ = strings("audience", &[arg]);
+        }
+    }
+
     #[test]
     fn shorthand_and_json_agree() {
         let short = structures(
