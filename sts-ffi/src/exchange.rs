@@ -714,6 +714,24 @@ mod tests {
         ex
     }
 
+    /// A GetCallerIdentity exchange of `client` whose first request was
+    /// handed out (and freed): it waits for the answer.
+    ///
+    /// # Safety
+    /// `client` is live; free the exchange.
+    unsafe fn sent_exchange(client: *const crate::client::StsClient) -> *mut StsExchange {
+        // SAFETY: the caller's promise; valid slots.
+        unsafe {
+            let ex = caller_identity_exchange(client);
+            let mut err = ptr::null_mut();
+            let mut next = zero_next();
+            assert_eq!(sts_exchange_next(ex, 0, &mut next, &mut err), STS_OK);
+            assert_eq!(next.kind, STS_NEXT_SEND);
+            crate::http::sts_http_request_free(next.request);
+            ex
+        }
+    }
+
     /// A C handle on an adaptive-mode Rust client with static keys, built
     /// further by `more`.
     fn adaptive_client(
@@ -872,11 +890,8 @@ mod tests {
         unsafe {
             let client = client(Some(1));
             for transport in [false, true] {
-                let ex = caller_identity_exchange(client);
+                let ex = sent_exchange(client);
                 let mut err = ptr::null_mut();
-                let mut next = zero_next();
-                assert_eq!(sts_exchange_next(ex, 0, &mut next, &mut err), STS_OK);
-                crate::http::sts_http_request_free(next.request);
                 let mut decision = zero_decision();
                 let status = if transport {
                     sts_exchange_transport_failure(
@@ -917,11 +932,8 @@ mod tests {
         // SAFETY: every pointer below is valid or NULL as the functions ask.
         unsafe {
             let client = client(None);
-            let ex = caller_identity_exchange(client);
+            let ex = sent_exchange(client);
             let mut err = ptr::null_mut();
-            let mut next = zero_next();
-            assert_eq!(sts_exchange_next(ex, 0, &mut next, &mut err), STS_OK);
-            crate::http::sts_http_request_free(next.request);
             let mut decision = zero_decision();
             let status =
                 sts_exchange_response(ex, 1, &response(200, RAW_NUL), &mut decision, &mut err);
@@ -942,11 +954,8 @@ mod tests {
 
             // A good answer whose output is never taken is freed with the
             // exchange (valgrind and the C tests look for leaks).
-            let ex = caller_identity_exchange(client);
+            let ex = sent_exchange(client);
             let mut err = ptr::null_mut();
-            let mut next = zero_next();
-            assert_eq!(sts_exchange_next(ex, 0, &mut next, &mut err), STS_OK);
-            crate::http::sts_http_request_free(next.request);
             let status = sts_exchange_response(ex, 1, &response(200, OK), &mut decision, &mut err);
             assert_eq!((status, decision.kind), (STS_OK, STS_DECISION_DONE));
             sts_exchange_free(ex);

@@ -17,6 +17,7 @@
 
 pub mod canned;
 pub mod cargo;
+pub mod cli_inputs;
 pub mod dates;
 pub mod fault;
 pub mod ffi;

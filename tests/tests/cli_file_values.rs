@@ -362,15 +362,7 @@ fn a_list_of_strings_may_be_one_json_list() {
 #[test]
 fn shorthand_values_may_be_quoted_escaped_and_spaced() {
     let mut args = ROLE.to_vec();
-    args.extend([
-        "--policy-arns",
-        r#"arn="arn:aws:iam::aws:policy/ReadOnlyAccess""#,
-        r"arn=arn:aws:iam::123456789012:policy/a\,b",
-        "--tags",
-        "Key=a , Value=b",
-        "Key = c,Value='x y'",
-        r#"Key="d",Value= "e f" "#,
-    ]);
+    args.extend(sts_tests::cli_inputs::QUOTED_SHORTHAND);
     let sent = body_of(&args, &[]);
     assert_sent(
         &sent,

@@ -367,18 +367,7 @@ fn sts_sends_what_the_aws_cli_sends() {
             with_role(&["--transitive-tag-keys", "file://~/files/keys.json"]),
             &[],
         ),
-        (
-            with_role(&[
-                "--policy-arns",
-                r#"arn="arn:aws:iam::aws:policy/ReadOnlyAccess""#,
-                r"arn=arn:aws:iam::123456789012:policy/a\,b",
-                "--tags",
-                "Key=a , Value=b",
-                "Key = c,Value='x y'",
-                r#"Key="d",Value= "e f" "#,
-            ]),
-            &[],
-        ),
+        (with_role(&sts_tests::cli_inputs::QUOTED_SHORTHAND), &[]),
         (
             with_role(&[
                 "--external-id",

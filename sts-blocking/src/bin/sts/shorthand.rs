@@ -249,6 +249,16 @@ enum Text {
     FromFile(String),
 }
 
+impl Text {
+    fn new(value: String, from_file: bool) -> Self {
+        if from_file {
+            Self::FromFile(value)
+        } else {
+            Self::Plain(value)
+        }
+    }
+}
+
 /// The AWS CLI's shorthand grammar (`awscli/shorthand.py`) for one
 /// structure of string members: `key = value` pairs separated by commas,
 /// whitespace around `=` and commas ignored, values unquoted (trailing
@@ -362,28 +372,28 @@ impl<'a> Shorthand<'a> {
         self.chars[start..self.at].iter().collect()
     }
 
+    /// A pair's start, `key =` or `key @=` (whitespace around each part
+    /// skipped): the key and whether its value comes from a file; `None`
+    /// without the `=`, where the reading stops.
+    fn key_and_equals(&mut self) -> Option<(String, bool)> {
+        let key = self.key();
+        self.skip_gaps();
+        let from_file = self.eat('@');
+        self.skip_gaps();
+        self.eat('=').then_some((key, from_file))
+    }
+
     /// Every `key=value` pair, in order, read leniently.
     fn lenient_pairs(mut self) -> Result<Vec<(String, Text)>, String> {
         let mut pairs = Vec::new();
         self.skip_gaps();
         loop {
-            let key = self.key();
-            self.skip_gaps();
-            let from_file = self.eat('@');
-            self.skip_gaps();
-            if !self.eat('=') {
+            let Some((key, from_file)) = self.key_and_equals() else {
                 return Err(self.expected("'='"));
-            }
+            };
             self.skip_gaps();
             let value = self.value()?;
-            pairs.push((
-                key,
-                if from_file {
-                    Text::FromFile(value)
-                } else {
-                    Text::Plain(value)
-                },
-            ));
+            pairs.push((key, Text::new(value, from_file)));
             self.skip_gaps();
             if self.peek().is_none() {
                 return Ok(pairs);
@@ -401,13 +411,7 @@ impl<'a> Shorthand<'a> {
     fn strict_pairs(mut self) -> Option<Vec<(String, Text)>> {
         let mut pairs: Vec<(String, Text)> = Vec::new();
         loop {
-            let key = self.key();
-            self.skip_gaps();
-            let from_file = self.eat('@');
-            self.skip_gaps();
-            if !self.eat('=') {
-                return None;
-            }
+            let (key, from_file) = self.key_and_equals()?;
             self.skip_gaps();
             let value = match self.peek() {
                 None => String::new(),
@@ -417,14 +421,7 @@ impl<'a> Shorthand<'a> {
             if pairs.iter().any(|(k, _)| *k == key) {
                 return None;
             }
-            pairs.push((
-                key,
-                if from_file {
-                    Text::FromFile(value)
-                } else {
-                    Text::Plain(value)
-                },
-            ));
+            pairs.push((key, Text::new(value, from_file)));
             if self.peek().is_none() {
                 return Some(pairs);
             }
@@ -501,11 +498,9 @@ impl<'a> Shorthand<'a> {
     fn pair_follows(&mut self) -> bool {
         let at = self.at;
         self.skip_gaps();
-        let key = self.key();
-        self.skip_gaps();
-        self.eat('@');
-        self.skip_gaps();
-        let follows = self.peek() == Some('=') && canonical(&key, self.members).is_some();
+        let follows = self
+            .key_and_equals()
+            .is_some_and(|(key, _)| canonical(&key, self.members).is_some());
         self.at = at;
         follows
     }
