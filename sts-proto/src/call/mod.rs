@@ -538,16 +538,11 @@ impl<'a> Core<'a> {
     /// Ends an unfinished call, giving back a paced token and an unsent
     /// retry's cost (see the `Drop` of [`Call`]).
     fn abandon(&mut self) {
-        let (fresh, paced) = match self.progress.state {
-            State::Ready { fresh } => (fresh, false),
-            State::Paced { fresh } => (fresh, true),
-            State::Sent { .. } | State::Finished => return,
-        };
-        if paced && let Some(limiter) = self.rate_limiter() {
-            limiter.refund();
+        match self.progress.state {
+            State::Ready { fresh } => self.end_unsent(fresh, false),
+            State::Paced { fresh } => self.end_unsent(fresh, true),
+            State::Sent { .. } | State::Finished => {}
         }
-        self.refund_unsent_retry(fresh);
-        self.progress.state = State::Finished;
     }
 
     fn rate_limiter(&self) -> Option<&'a RateLimiter> {

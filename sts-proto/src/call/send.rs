@@ -52,10 +52,7 @@ impl Core<'_> {
             Ok(timeout) => timeout,
             Err(e) => {
                 // A paced call holds the token it waited for.
-                if let (true, Some(limiter)) = (paced, self.rate_limiter()) {
-                    limiter.refund();
-                }
-                self.refund_unsent_retry(fresh);
+                self.end_unsent(fresh, paced);
                 return Err(e);
             }
         };
@@ -65,9 +62,7 @@ impl Core<'_> {
                 if let Some(limit) = self.options.call_timeout
                     && elapsed.saturating_add(wait) >= limit
                 {
-                    limiter.refund();
-                    self.refund_unsent_retry(fresh);
-                    self.progress.state = State::Finished;
+                    self.end_unsent(fresh, true);
                     return Err(CallError::DeadlineReached { limit });
                 }
                 self.progress.state = State::Paced { fresh };
@@ -83,13 +78,8 @@ impl Core<'_> {
         let request = match operation::build_body(self.action, self.signed, body(), &ctx) {
             Ok(request) => request,
             Err(e) => {
-                // Nothing is sent: the token taken (now or before the
-                // pause) and a paid retry go back.
-                if let Some(limiter) = self.rate_limiter() {
-                    limiter.refund();
-                }
-                self.refund_unsent_retry(fresh);
-                self.progress.state = State::Finished;
+                // The token taken (now or before the pause) goes back.
+                self.end_unsent(fresh, self.rate_limiter().is_some());
                 return Err(e.into());
             }
         };
@@ -107,17 +97,23 @@ impl Core<'_> {
         }))
     }
 
-    /// Gives the shared quota back the cost of a retry that was paid for
-    /// (when the failure before it was answered with a wait) and is never
-    /// sent, because the call ends at its deadline first; as a retry the
-    /// call decides against, it costs the quota nothing.
-    pub(super) fn refund_unsent_retry(&mut self, fresh: bool) {
+    /// Ends the call before its next request is sent (a deadline, a
+    /// request that cannot be built, a call dropped unfinished), giving
+    /// back what was paid for that request: the rate limiter's token when
+    /// `token_held`, and the cost of a retry paid for when the failure
+    /// before it was answered with a wait (`fresh`, after an attempt). As
+    /// a retry the call decides against, it costs the shared state nothing.
+    pub(super) fn end_unsent(&mut self, fresh: bool, token_held: bool) {
+        if token_held && let Some(limiter) = self.rate_limiter() {
+            limiter.refund();
+        }
         if fresh
             && self.progress.attempt > 0
             && let Some(paid) = self.progress.retry_cost.take()
         {
             self.options.quota.release(Some(paid));
         }
+        self.progress.state = State::Finished;
     }
 
     /// The time left for one attempt: the attempt timeout, cut to what
