@@ -565,7 +565,6 @@ impl Client {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Mutex;
 
     use sts_proto::ops::AssumeRole;
 
@@ -573,17 +572,8 @@ mod tests {
     use crate::credentials::{MapFs, ProviderConfig};
     use crate::env::MapEnv;
     use crate::settings::RetryMode;
-    use crate::timing::{Random, Sleep};
+    use crate::timing::{Random, RecordedSleeps};
     use crate::transport::script::Script;
-
-    #[derive(Debug, Default)]
-    struct Recorded(Mutex<Vec<Duration>>);
-
-    impl Sleep for Arc<Recorded> {
-        fn sleep(&self, d: Duration) {
-            self.0.lock().unwrap().push(d);
-        }
-    }
 
     #[derive(Debug)]
     struct Half;
@@ -597,21 +587,21 @@ mod tests {
     fn client(
         answers: &[(u16, &'static str)],
         change: impl FnOnce(ClientBuilder) -> ClientBuilder,
-    ) -> (Client, Arc<Script>, Arc<Recorded>) {
+    ) -> (Client, Arc<Script>, RecordedSleeps) {
         let script = Arc::new(Script::new(answers));
-        let slept = Arc::new(Recorded::default());
+        let slept = RecordedSleeps::default();
         let builder = Client::builder()
             .region("eu-west-1")
             .credentials(Credentials::new("AKIDEXAMPLE", "client-test-secret", None))
-            .sleep(Arc::clone(&slept))
+            .sleep(slept.clone())
             .random(Half);
         let mut builder = change(builder);
         builder.transport = Some(Arc::clone(&script) as Arc<dyn Transport>);
         (builder.build().unwrap(), script, slept)
     }
 
-    fn sleeps(slept: &Recorded) -> Vec<Duration> {
-        slept.0.lock().unwrap().clone()
+    fn sleeps(slept: &RecordedSleeps) -> Vec<Duration> {
+        slept.taken()
     }
 
     #[test]

@@ -33,6 +33,30 @@ pub(crate) fn jittered(duration: Duration, random: &dyn Random) -> Duration {
     sts_proto::retry::jitter(duration, random.next_f64())
 }
 
+/// A [`Sleep`] that sleeps not at all and keeps what it was asked, for
+/// the tests of the client and its transports.
+#[cfg(test)]
+#[derive(Debug, Default, Clone)]
+pub(crate) struct RecordedSleeps(std::sync::Arc<std::sync::Mutex<Vec<Duration>>>);
+
+#[cfg(test)]
+impl RecordedSleeps {
+    /// The sleeps asked for so far, in order.
+    pub(crate) fn taken(&self) -> Vec<Duration> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+#[cfg(test)]
+impl Sleep for RecordedSleeps {
+    fn sleep(&self, duration: Duration) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(duration);
+    }
+}
+
 /// Timeouts at or beyond this are no timeouts: a deadline that far off
 /// would never be reached, and adding it to an `Instant` can overflow.
 pub const UNBOUNDED_TIMEOUT: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);

@@ -278,21 +278,12 @@ fn transport_error(e: ureq::Error, via: Option<&ProxyUrl>) -> TransportError {
 mod tests {
     use super::*;
     use crate::env::MapEnv;
-    use std::sync::{Arc, Mutex};
-
-    #[derive(Debug, Default, Clone)]
-    struct Sleeps(Arc<Mutex<Vec<Duration>>>);
-
-    impl crate::timing::Sleep for Sleeps {
-        fn sleep(&self, d: Duration) {
-            self.0.lock().unwrap_or_else(|e| e.into_inner()).push(d);
-        }
-    }
 
     /// A proxy variable the transport cannot use (a scheme it does not
     /// speak) fails every request, as a failure no retry can mend: one
-    /// attempt, no back-off, nothing taken from the retry quota, and an
-    /// error a caller's own loop does not retry either.
+    /// attempt, nothing taken from the retry quota (a retry would be paid
+    /// for before its back-off), and an error a caller's own loop does not
+    /// retry either.
     #[test]
     fn an_unusable_proxy_setting_is_not_retried() {
         let proxy = ProxyConfig::from_env_or_refuse(&MapEnv::new([(
@@ -304,7 +295,7 @@ mod tests {
             proxy,
             ..UreqSettings::default()
         });
-        let sleeps = Sleeps::default();
+        let sleeps = crate::timing::RecordedSleeps::default();
         let client = crate::Client::builder()
             .region("us-east-1")
             .credentials(sts_proto::Credentials::new("AKIDEXAMPLE", "secret", None))
@@ -313,6 +304,8 @@ mod tests {
             .sleep(sleeps.clone())
             .build()
             .unwrap_or_else(|e| panic!("{e}"));
+        let quota = std::sync::Arc::clone(&client.shared_options().quota);
+        let before = quota.available();
         for _ in 0..3 {
             let e = client.get_caller_identity().unwrap_err();
             assert!(!e.is_retryable(), "{e}");
@@ -322,12 +315,7 @@ mod tests {
             assert_eq!(t.kind(), TransportFailure::Unusable);
             assert!(e.to_string().contains("socks5"), "{e}");
         }
-        assert!(
-            sleeps
-                .0
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .is_empty()
-        );
+        assert_eq!(quota.available(), before, "no retry was paid for");
+        assert!(sleeps.taken().is_empty(), "no back-off: nothing is retried");
     }
 }
