@@ -7,7 +7,8 @@ use sts_blocking::credentials::profile_chain::{
     BaseCredentials, ProfileChain, ProfileChainError, resolve,
 };
 use sts_blocking::profile::{
-    self, FileKind, ParseError, ProfileSet, Section, is_valid_name, parse_sources,
+    self, FileKind, ParseError, ProfileSet, Section, is_valid_name, is_valid_quoted_name,
+    parse_sources,
 };
 
 /// How many of the defined profiles each input resolves, besides `default`
@@ -127,11 +128,7 @@ fn check_set(set: &ProfileSet) {
     for section in all {
         // A quoted config name may hold spaces between valid words.
         let name = section.name();
-        assert!(
-            !name.trim_matches(' ').is_empty()
-                && name.split(' ').all(|w| w.is_empty() || is_valid_name(w)),
-            "section {name:?}"
-        );
+        assert!(is_valid_quoted_name(name), "section {name:?}");
         for (key, value) in section.iter() {
             assert!(is_valid_name(key), "property {key:?}");
             assert_eq!(key, key.to_ascii_lowercase(), "property {key:?}");

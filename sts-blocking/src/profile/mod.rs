@@ -837,6 +837,14 @@ pub fn is_valid_name(name: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-/.%@_:+".contains(&b))
 }
 
+/// Whether `name` may name a config-file profile or SSO session written
+/// in quotes (`[profile "my team"]`): valid names ([`is_valid_name`])
+/// separated by spaces, not all spaces. Every section name a parsed set
+/// holds passes it.
+pub fn is_valid_quoted_name(name: &str) -> bool {
+    !name.trim_matches(' ').is_empty() && name.split(' ').all(|w| w.is_empty() || is_valid_name(w))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

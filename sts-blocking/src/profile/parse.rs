@@ -7,7 +7,9 @@
 //! whose name is invalid, or a section of an unknown kind, costs nothing
 //! after the line that said so.
 
-use super::{FileKind, Kind, ParseError, ParseErrorKind, ProfileSet, is_valid_name};
+use super::{
+    FileKind, Kind, ParseError, ParseErrorKind, ProfileSet, is_valid_name, is_valid_quoted_name,
+};
 
 /// The only characters the profile-file rules count as whitespace.
 pub(crate) const WHITESPACE: &[char] = &[' ', '\t'];
@@ -285,12 +287,7 @@ fn quoted_or_valid(kind: Kind, name: &str) -> Option<(Kind, &str)> {
             .filter(|inner| !inner.contains(q))
     });
     match unquoted {
-        Some(inner) => inner
-            .split(' ')
-            .all(|word| word.is_empty() || is_valid_name(word))
-            .then_some(inner)
-            .filter(|inner| !inner.trim_matches(' ').is_empty())
-            .map(|inner| (kind, inner)),
+        Some(inner) => is_valid_quoted_name(inner).then_some((kind, inner)),
         None => is_valid_name(name).then_some((kind, name)),
     }
 }
