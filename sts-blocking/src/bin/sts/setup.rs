@@ -7,6 +7,7 @@
 //! environment holds; otherwise the default chain (environment keys first,
 //! then the profile), as botocore orders them.
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use clap::ValueEnum;
@@ -132,8 +133,9 @@ pub(crate) fn output(global: &Global) -> Result<Output, Failure> {
     if let Some(v) = config.env().get_nonempty("AWS_DEFAULT_OUTPUT") {
         return parse(&v, "AWS_DEFAULT_OUTPUT");
     }
-    match profile_setting(global, &config, "output") {
-        Some((value, origin)) => parse(&value, &origin),
+    let printing = printing_settings(global);
+    match &printing.output {
+        Some(value) => parse(value, &printing.origin),
         None => Ok(Output::Json),
     }
 }
@@ -144,10 +146,11 @@ pub(crate) fn output(global: &Global) -> Result<Output, Failure> {
 /// the form STS sends (`2030-01-02T03:04:05Z`). Another value is invalid
 /// configuration, named with where it came from.
 pub(crate) fn wire_timestamps(global: &Global) -> Result<bool, Failure> {
-    let config = ProviderConfig::new();
-    let Some((value, origin)) = profile_setting(global, &config, "cli_timestamp_format") else {
+    let printing = printing_settings(global);
+    let Some(value) = &printing.timestamp_format else {
         return Ok(false);
     };
+    let origin = &printing.origin;
     match value.trim() {
         "iso8601" => Ok(false),
         "wire" | "none" => Ok(true),
@@ -158,21 +161,47 @@ pub(crate) fn wire_timestamps(global: &Global) -> Result<bool, Failure> {
     }
 }
 
-/// A setting of the selected profile (`--profile`, else `AWS_PROFILE`,
-/// else `default`) in the config file, with where it came from. A file
-/// that cannot be read or parsed is reported by the client's own
-/// resolution, with its line; here it just holds nothing.
-fn profile_setting(
-    global: &Global,
-    config: &ProviderConfig,
-    key: &str,
-) -> Option<(String, String)> {
-    let files = locate(config.env(), Platform::current());
-    let name = global.profile.clone().unwrap_or(files.profile);
-    let path = files.config?;
-    let bytes = config.fs().read(&path, MAX_PROFILE_FILE_BYTES).ok()?;
-    let text = String::from_utf8_lossy(&bytes);
-    let set = parse_sources(&[(FileKind::Config, &text)]).ok()?;
-    let value = set.profile(&name)?.get_nonempty(key)?.to_owned();
-    Some((value, format!("profile \"{name}\" in {}", path.display())))
+/// The selected profile's settings for printing, from the config file.
+#[derive(Debug, Default)]
+struct PrintingSettings {
+    /// `output`.
+    output: Option<String>,
+    /// `cli_timestamp_format`.
+    timestamp_format: Option<String>,
+    /// Where they came from, for errors.
+    origin: String,
+}
+
+/// The printing settings of the selected profile (`--profile`, else
+/// `AWS_PROFILE`, else `default`), read once per run: the tool asks for
+/// them several times, and the config file may be megabytes. A file that
+/// cannot be read or parsed is reported by the client's own resolution,
+/// with its line; here it just holds nothing.
+fn printing_settings(global: &Global) -> &'static PrintingSettings {
+    static READ: OnceLock<PrintingSettings> = OnceLock::new();
+    READ.get_or_init(|| {
+        let config = ProviderConfig::new();
+        let files = locate(config.env(), Platform::current());
+        let name = global.profile.clone().unwrap_or(files.profile);
+        let Some(path) = files.config else {
+            return PrintingSettings::default();
+        };
+        let Ok(bytes) = config.fs().read(&path, MAX_PROFILE_FILE_BYTES) else {
+            return PrintingSettings::default();
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let Ok(set) = parse_sources(&[(FileKind::Config, &text)]) else {
+            return PrintingSettings::default();
+        };
+        let Some(profile) = set.profile(&name) else {
+            return PrintingSettings::default();
+        };
+        PrintingSettings {
+            output: profile.get_nonempty("output").map(str::to_owned),
+            timestamp_format: profile
+                .get_nonempty("cli_timestamp_format")
+                .map(str::to_owned),
+            origin: format!("profile \"{name}\" in {}", path.display()),
+        }
+    })
 }
