@@ -57,10 +57,10 @@ impl Query {
                 one_line(&e.to_string())
             ))
         })?;
-        Ok(self.to_doc(&result, &rank, &ranked))
+        Ok(self.to_doc(&result, &ranked))
     }
 
-    fn to_doc(&self, v: &Variable, rank: &HashMap<String, usize>, ranked: &Ranked<'_>) -> Doc {
+    fn to_doc(&self, v: &Variable, ranked: &Ranked<'_>) -> Doc {
         match v {
             Variable::Null | Variable::Expref(_) => Doc::Null,
             Variable::Bool(b) => Doc::Bool(*b),
@@ -70,7 +70,7 @@ impl Query {
                 None => Doc::Float(n.as_f64().unwrap_or(f64::NAN)),
             },
             Variable::Array(items) => {
-                Doc::Array(items.iter().map(|i| self.to_doc(i, rank, ranked)).collect())
+                Doc::Array(items.iter().map(|i| self.to_doc(i, ranked)).collect())
             }
             Variable::Object(ranked_map) => {
                 // Keys without their rank, in the order the ranks gave.
@@ -87,14 +87,12 @@ impl Query {
                     Some(order) => {
                         keys.sort_by_key(|k| order.iter().position(|o| o == *k));
                     }
-                    None => keys.sort_by_key(|k| (rank.get(*k).copied().unwrap_or(usize::MAX), *k)),
+                    None => keys
+                        .sort_by_key(|k| (ranked.rank.get(*k).copied().unwrap_or(usize::MAX), *k)),
                 }
                 Doc::Object(
                     keys.into_iter()
-                        .filter_map(|k| {
-                            map.get(k)
-                                .map(|v| (k.clone(), self.to_doc(v, rank, ranked)))
-                        })
+                        .filter_map(|k| map.get(k).map(|v| (k.clone(), self.to_doc(v, ranked))))
                         .collect(),
                 )
             }
@@ -210,11 +208,21 @@ impl<'r> Ranked<'r> {
 
     /// `digits` + key, checked against the rank table: the key.
     fn unranked<'k>(&self, rest: &'k str) -> Option<&'k str> {
-        let digits = rest.get(..RANK_DIGITS)?;
-        let key = rest.get(RANK_DIGITS..)?;
-        let r: usize = digits.parse().ok()?;
-        (digits.bytes().all(|b| b.is_ascii_digit()) && self.by_rank.get(r) == Some(&key))
-            .then_some(key)
+        let key = self.ranked_key_at(rest)?;
+        if rest.len() != RANK_DIGITS + key.len() {
+            return None;
+        }
+        rest.get(RANK_DIGITS..)
+    }
+
+    /// The key whose rank's digits start `text` and which follows them.
+    fn ranked_key_at(&self, text: &str) -> Option<&'r str> {
+        let digits = text.get(..RANK_DIGITS)?;
+        if !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let key = *self.by_rank.get(digits.parse::<usize>().ok()?)?;
+        text.get(RANK_DIGITS..)?.starts_with(key).then_some(key)
     }
 
     /// A string of the result without ranks: a key (from `keys()`), or
@@ -235,8 +243,8 @@ impl<'r> Ranked<'r> {
             let (before, from) = rest.split_at(at);
             out.push_str(before);
             let after = from.get(ESCAPED.len()..).unwrap_or_default();
-            match self.ranked_prefix_len(after) {
-                Some(n) => rest = after.get(n..).unwrap_or_default(),
+            match self.ranked_key_at(after) {
+                Some(_) => rest = after.get(RANK_DIGITS..).unwrap_or_default(),
                 None => {
                     out.push_str(ESCAPED);
                     rest = after;
@@ -245,16 +253,6 @@ impl<'r> Ranked<'r> {
         }
         out.push_str(rest);
         out
-    }
-
-    /// The length of the rank digits at the start of `text` when a key of
-    /// that rank follows them.
-    fn ranked_prefix_len(&self, text: &str) -> Option<usize> {
-        let digits = text.get(..RANK_DIGITS)?;
-        let r: usize = digits.parse().ok()?;
-        let key = self.by_rank.get(r)?;
-        (digits.bytes().all(|b| b.is_ascii_digit()) && text.get(RANK_DIGITS..)?.starts_with(key))
-            .then_some(RANK_DIGITS)
     }
 
     /// The expression's field names, ranked as the response's keys are.
