@@ -170,6 +170,29 @@ fn key_split(text: &str) -> Option<(String, String)> {
     None
 }
 
+/// The items of a one-line flow list, split at the commas outside quotes:
+/// `"a,b", c` is two items, as YAML reads it.
+fn flow_items(inner: &str) -> Vec<&str> {
+    let (mut single, mut double, mut escaped) = (false, false, false);
+    let mut items = Vec::new();
+    let mut start = 0;
+    for (i, c) in inner.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if double => escaped = true,
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            ',' if !single && !double => {
+                items.push(&inner[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&inner[start..]);
+    items
+}
+
 fn scalar(text: &str, number: usize) -> Result<Value, String> {
     let t = text.trim();
     let bad = |why: &str| format!("line {number}: {why}");
@@ -199,8 +222,14 @@ fn scalar(text: &str, number: usize) -> Result<Value, String> {
         let inner = inner
             .strip_suffix(']')
             .ok_or_else(|| bad("a flow list must end on its line"))?;
-        return inner
-            .split(',')
+        let mut items = flow_items(inner);
+        // `[a, b,]` ends with an empty item that is no item, and `[ ]` is
+        // an empty list.
+        if items.last().is_some_and(|last| last.trim().is_empty()) {
+            items.pop();
+        }
+        return items
+            .into_iter()
             .map(|item| scalar(item, number))
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array);
@@ -252,9 +281,19 @@ mod tests {
             ("a: &x 1\n", "line 1"),
             ("a: |\n  text\n", "line 1"),
             ("just text\n", "line 1"),
+            ("a: [\"b, c]\n", "line 1"),
         ] {
             let e = parse(doc).err().unwrap_or_default();
             assert!(e.starts_with(line), "{doc:?}: {e}");
         }
+    }
+
+    #[test]
+    fn flow_lists_split_at_commas_outside_quotes() {
+        let v = parse("a: [\"x,y\", 'p,''q', z,]\nb: [ ]\nc: [\"e\\\",f\"]\n").unwrap_or_default();
+        assert_eq!(
+            v,
+            serde_json::json!({"a": ["x,y", "p,'q", "z"], "b": [], "c": ["e\",f"]})
+        );
     }
 }
