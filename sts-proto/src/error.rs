@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::xml::{self, Document, XmlError, XmlLimits};
+use crate::xml::{self, Document, PathRest, Scope, XmlError, XmlLimits};
 
 mod output;
 
@@ -374,6 +374,12 @@ pub(crate) fn parse_error_document(
 }
 
 /// A service error from an already-read document, if it is an error document.
+///
+/// Code, message and type are read inside one `Error` element, the first:
+/// a document listing several errors must not pair one's code with
+/// another's message. An `Error` without a code is still the server's
+/// error, with the code `Unknown` the AWS CLI shows for it, so that its
+/// message and request id are kept.
 pub(crate) fn service_error_from<'h>(
     doc: &'h Document,
     status: u16,
@@ -382,22 +388,37 @@ pub(crate) fn service_error_from<'h>(
     if doc.root != "ErrorResponse" && doc.root != "Response" && doc.root != "Error" {
         return None;
     }
-    let code = doc.find_suffix("Error/Code").or_else(|| {
-        // `<Error><Code>` as the root itself.
-        (doc.root == "Error").then(|| doc.get("Code")).flatten()
-    })?;
-    let field = |name: &str| {
-        doc.find_suffix(&format!("Error/{name}"))
-            .or_else(|| (doc.root == "Error").then(|| doc.get(name)).flatten())
+    let error = if doc.root == "Error" {
+        None
+    } else {
+        match doc.leaves.first_branch_named(b"Error") {
+            Scope::Nothing => return None,
+            scope => Some(scope),
+        }
     };
+    let field = |name: &str| {
+        let pieces = [name];
+        match error {
+            Some(scope) => doc.leaves.find_in(scope, PathRest::new(&pieces)),
+            // `<Error><Code>` as the root itself.
+            None => doc.get(name),
+        }
+        .map(str::trim)
+        .filter(|text| !text.is_empty())
+    };
+    let code = field("Code").unwrap_or(UNKNOWN_CODE);
     let fault = match field("Type") {
         Some("Sender") => Fault::Sender,
         Some("Receiver") => Fault::Receiver,
         _ => Fault::Unknown,
     };
-    // The server's texts reach logs and terminals through `Display`.
+    // The document's own request id (beside `Error`) first, then one
+    // anywhere in it, then the headers'. The server's texts reach logs and
+    // terminals through `Display`.
     let request_id = doc
-        .find_suffix("RequestId")
+        .get("RequestId")
+        .or_else(|| doc.get("RequestID"))
+        .or_else(|| doc.find_suffix("RequestId"))
         .or_else(|| doc.find_suffix("RequestID"))
         .or_else(header_request_id)
         .map(|id| printable(id, CODE_CHARS));
@@ -409,6 +430,9 @@ pub(crate) fn service_error_from<'h>(
         status,
     })
 }
+
+/// The code of an error document that names none, as the AWS CLI shows it.
+const UNKNOWN_CODE: &str = "Unknown";
 
 /// The error for a failure status: the error document if there is one,
 /// else the status and the start of the body.
@@ -471,5 +495,78 @@ mod tests {
         assert_eq!(clean_request_id(&long).chars().count(), CODE_CHARS + 1);
         assert!(clean_request_id(&long).ends_with('…'));
         assert!(kept(&long[..CODE_CHARS]));
+    }
+
+    fn read(status: u16, body: &str) -> ResponseError {
+        failure(
+            status,
+            Some("header-id"),
+            body.as_bytes(),
+            &XmlLimits::default(),
+        )
+    }
+
+    #[test]
+    fn code_message_and_type_come_from_one_error_element() {
+        let ResponseError::Service(e) = read(
+            400,
+            "<Response><Errors><Error><Code>First</Code></Error>\
+             <Error><Code>Second</Code><Message>of Second</Message><Type>Receiver</Type></Error>\
+             </Errors><RequestID>outer</RequestID></Response>",
+        ) else {
+            panic!("not a service error");
+        };
+        assert_eq!(e.code, ErrorCode::from_wire("First"));
+        assert_eq!((e.message, e.fault), (None, Fault::Unknown));
+        assert_eq!(e.request_id.as_deref(), Some("outer"));
+    }
+
+    #[test]
+    fn the_documents_own_request_id_wins_over_one_inside_the_error() {
+        let ResponseError::Service(e) = read(
+            400,
+            "<ErrorResponse><Error><Code>X</Code><RequestId>inner</RequestId></Error>\
+             <RequestId>outer</RequestId></ErrorResponse>",
+        ) else {
+            panic!("not a service error");
+        };
+        assert_eq!(e.request_id.as_deref(), Some("outer"));
+        // Only inside the error: still the body's, before the header's.
+        let ResponseError::Service(e) = read(
+            400,
+            "<ErrorResponse><Error><Code>X</Code><RequestId>inner</RequestId></Error></ErrorResponse>",
+        ) else {
+            panic!("not a service error");
+        };
+        assert_eq!(e.request_id.as_deref(), Some("inner"));
+    }
+
+    #[test]
+    fn an_error_without_a_code_keeps_its_message_and_request_id() {
+        for code in ["", "<Code></Code>", "<Code> </Code>"] {
+            let body = format!(
+                "<ErrorResponse><Error><Type>Sender</Type>{code}<Message>nope</Message></Error>\
+                 <RequestId>err-rid</RequestId></ErrorResponse>"
+            );
+            let ResponseError::Service(e) = read(500, &body) else {
+                panic!("{body}: not a service error");
+            };
+            assert_eq!(e.code, ErrorCode::from_wire("Unknown"), "{body}");
+            assert_eq!(e.message.as_deref(), Some("nope"));
+            assert_eq!(e.fault, Fault::Sender);
+            assert_eq!(e.request_id.as_deref(), Some("err-rid"));
+            assert_eq!(e.status, 500);
+        }
+        // No `Error` element at all, or one with only text: not an error
+        // document.
+        for body in [
+            "<ErrorResponse><RequestId>r</RequestId></ErrorResponse>",
+            "<ErrorResponse><Error>text</Error></ErrorResponse>",
+        ] {
+            assert!(
+                matches!(read(500, body), ResponseError::Http { .. }),
+                "{body}"
+            );
+        }
     }
 }

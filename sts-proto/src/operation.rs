@@ -562,17 +562,6 @@ fn read_document(
         // Some servers put an error document behind a 200.
         return Err(ResponseError::Service(service_error));
     }
-    if doc.root.strip_prefix(action) != Some("Response") {
-        return Err(error::malformed(
-            action,
-            status,
-            header_id().map(error::clean_request_id).as_deref(),
-            MalformedReason::UnexpectedDocument {
-                expected: action,
-                root: cut(&doc.root),
-            },
-        ));
-    }
     // The id reaches logs, errors and the output: a hostile one must not
     // bring line breaks or terminal escapes along.
     let request_id = doc
@@ -582,9 +571,26 @@ fn read_document(
         .or_else(header_id)
         .map(error::clean_request_id);
     let request_id = request_id.as_deref();
+    if doc.root.strip_prefix(action) != Some("Response") {
+        return Err(error::malformed(
+            action,
+            status,
+            request_id,
+            MalformedReason::UnexpectedDocument {
+                expected: action,
+                root: cut(&doc.root),
+            },
+        ));
+    }
     let result = doc
         .leaves
         .scope(Scope::Root, |name| is_result(action, name));
+    if result == Scope::Nothing {
+        // Without it every member of an output whose members are all
+        // optional (GetCallerIdentity's) would read as absent: a broken
+        // proxy's answer would pass for a success that says nothing.
+        return Err(no_result(action, status, request_id));
+    }
     let reader = ResultReader {
         doc,
         action,
@@ -597,10 +603,15 @@ fn read_document(
 /// The error for a read that reported success but left no output, which
 /// [`read_response`] never does; an error rather than a panic all the same.
 fn no_output(action: &'static str, status: u16) -> ResponseError {
+    no_result(action, status, None)
+}
+
+/// The error for a response without its `{action}Result` element.
+fn no_result(action: &'static str, status: u16, request_id: Option<&str>) -> ResponseError {
     error::malformed(
         action,
         status,
-        None,
+        request_id,
         OutputError::missing(format!("{action}Result")),
     )
 }
@@ -695,15 +706,49 @@ mod tests {
             assert_eq!(Some(scoped.secret_access_key().expose().to_owned()), secret);
             assert_eq!(scoped.session_token().map(|t| t.expose().to_owned()), token);
         }
-        // No result element, or no structure in it: missing, as before.
+        // No structure in the result: missing, as before.
+        let body = "<GetSessionTokenResponse><GetSessionTokenResult/></GetSessionTokenResponse>";
+        let (scoped, by_path) = read_both_ways(body);
+        assert!(scoped.is_err() && by_path.iter().all(Option::is_none));
+    }
+
+    #[test]
+    fn a_success_without_its_result_element_is_malformed_not_empty() {
+        let id = "<ResponseMetadata><RequestId>rid-1</RequestId></ResponseMetadata>";
         for body in [
-            "<GetSessionTokenResponse><Other/></GetSessionTokenResponse>".to_owned(),
-            "<GetSessionTokenResponse><GetSessionTokenResult/></GetSessionTokenResponse>"
-                .to_owned(),
+            format!("<GetCallerIdentityResponse>{id}</GetCallerIdentityResponse>"),
+            // One level too deep is not the result either.
+            format!(
+                "<GetCallerIdentityResponse><Wrap><GetCallerIdentityResult><Account>1</Account>\
+                 </GetCallerIdentityResult></Wrap>{id}</GetCallerIdentityResponse>"
+            ),
         ] {
-            let (scoped, by_path) = read_both_ways(&body);
-            assert!(scoped.is_err() && by_path.iter().all(Option::is_none));
+            match parse::<GetCallerIdentity>(200, &HeaderMap::new(), body.as_bytes()) {
+                Err(ResponseError::Malformed {
+                    request_id, reason, ..
+                }) => {
+                    assert_eq!(request_id.as_deref(), Some("rid-1"));
+                    assert!(
+                        reason.to_string().contains("GetCallerIdentityResult"),
+                        "{reason}"
+                    );
+                }
+                other => panic!("{body}: {other:?}"),
+            }
         }
+        // An empty result is a result: every member is optional.
+        let body = format!(
+            "<GetCallerIdentityResponse><GetCallerIdentityResult/>{id}</GetCallerIdentityResponse>"
+        );
+        assert!(parse::<GetCallerIdentity>(200, &HeaderMap::new(), body.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn a_wrong_document_keeps_the_request_id_of_its_body() {
+        let body = "<OtherResponse><ResponseMetadata><RequestId>rid-2</RequestId>\
+                    </ResponseMetadata></OtherResponse>";
+        let e = parse::<GetCallerIdentity>(200, &HeaderMap::new(), body.as_bytes()).unwrap_err();
+        assert_eq!(e.request_id(), Some("rid-2"), "{e:?}");
     }
 
     #[test]

@@ -212,7 +212,8 @@ fn another_document_and_unreadable_xml_have_their_own_reasons() {
         ResponseError::Malformed {
             operation: "AssumeRole",
             status: 200,
-            request_id: None,
+            // The body's id, which a wrong document still carries.
+            request_id: Some("r-1".into()),
             reason: MalformedReason::UnexpectedDocument {
                 expected: "AssumeRole",
                 root: "GetSessionTokenResponse".into(),
@@ -222,7 +223,7 @@ fn another_document_and_unreadable_xml_have_their_own_reasons() {
     assert_eq!(
         err.to_string(),
         "unreadable AssumeRole response: expected a AssumeRoleResponse document, \
-         got GetSessionTokenResponse"
+         got GetSessionTokenResponse [request id r-1]"
     );
     let err = parse::<AssumeRole>(200, &HeaderMap::new(), b"<AssumeRoleResponse>").unwrap_err();
     assert!(

@@ -387,6 +387,15 @@ impl Leaves {
         found
     }
 
+    /// The first element, at any depth and in document order, named `name`
+    /// that has child elements; [`Scope::Nothing`] if there is none.
+    pub(crate) fn first_branch_named(&self, name: &[u8]) -> Scope {
+        self.elements
+            .iter()
+            .position(|e| !e.is_leaf() && short_eq(self.name_bytes(e), name))
+            .map_or(Scope::Nothing, Scope::One)
+    }
+
     /// The text of the first leaf at the path `below` under the element of
     /// `scope`; `None` for [`Scope::Several`], whose lookups must walk
     /// from the root with [`find_path`](Self::find_path).
