@@ -506,8 +506,10 @@ impl Client {
     /// without sending it: for callers who send requests with their own
     /// HTTP stack (the C library's sans-IO path), then read the answer
     /// with [`sts_proto::operation::parse`]. It has the client's endpoint,
-    /// credentials, clock correction, cached signing key and user agent;
-    /// nothing is retried, since nothing is sent.
+    /// credentials, clock correction, cached signing key and user agent,
+    /// and is checked against the model unless the client's
+    /// [validation](crate::ClientBuilder::validation) is off; nothing is
+    /// retried, since nothing is sent.
     pub fn prepare<Op: Operation>(&self, op: &Op) -> Result<http::Request<Vec<u8>>, Error> {
         let credentials = if Op::SIGNED {
             Some(self.credentials()?)
@@ -533,7 +535,12 @@ impl Client {
         ctx.credentials = credentials;
         ctx.signing_key = key.as_deref();
         ctx.target = inner.target.as_ref();
-        Ok((operation::build(op, &ctx)?, signed_at))
+        let request = if inner.validation {
+            operation::build(op, &ctx)?
+        } else {
+            operation::build_unvalidated(op, &ctx)?
+        };
+        Ok((request, signed_at))
     }
 
     /// The cached signing key if it still fits, else a fresh one.
@@ -683,5 +690,14 @@ mod tests {
         assert_eq!(e.code(), Some("ValidationError"));
         let sent = script.sent.lock().unwrap();
         assert!(sent[0].contains("RoleArn=x&"), "{sent:?}");
+        // `prepare` builds what `send` would send, unchecked too.
+        let prepared = c.prepare(&bad).unwrap();
+        assert!(
+            prepared
+                .body()
+                .starts_with(b"Action=AssumeRole&Version=2011-06-15&RoleArn=x&")
+        );
+        let (c, _, _) = client(&[], |b| b);
+        assert!(matches!(c.prepare(&bad), Err(Error::Validation(_))));
     }
 }

@@ -126,6 +126,11 @@ pub struct ClientBuilder {
     pub(crate) explicit: Overrides,
     /// The settings as last resolved from the environment and a profile.
     pub(crate) resolved: Option<Resolved>,
+    /// The configuration they were resolved from, kept so that a profile
+    /// named after [`from_config`](Self::from_config) is read from it at
+    /// [`build`](Self::build) instead of being ignored (which signed as
+    /// the profile read first).
+    pub(crate) resolved_from: Option<Arc<ProviderConfig>>,
     pub(crate) app_id: Option<String>,
     /// Whether `credentials` came from `from_config`, and may be replaced
     /// when it runs again (with another profile, say).
@@ -174,6 +179,7 @@ impl Default for ClientBuilder {
             validation: true,
             explicit: Overrides::default(),
             resolved: None,
+            resolved_from: None,
             app_id: None,
             credentials_from_profile: false,
             explicit_proxy: false,
@@ -267,10 +273,19 @@ impl ClientBuilder {
 
     /// The retry mode (default standard); adaptive adds client-side rate
     /// limiting after throttling answers. Wins over `AWS_RETRY_MODE` and
-    /// the profile's `retry_mode`.
+    /// the profile's `retry_mode`. Where nothing sets the number of
+    /// attempts, the mode's own default applies (5 for legacy, else 3).
     pub fn retry_mode(mut self, mode: RetryMode) -> Self {
         self.explicit.retry_mode = Some(mode);
         self.retry.mode = mode.into();
+        let attempts_set = self.explicit.max_attempts.is_some()
+            || self
+                .resolved
+                .as_ref()
+                .is_some_and(|r| r.max_attempts.origin != Origin::Default);
+        if !attempts_set {
+            self.retry.max_attempts = mode.default_max_attempts();
+        }
         self
     }
 
@@ -307,6 +322,11 @@ impl ClientBuilder {
     }
 
     /// The whole retry policy.
+    ///
+    /// It replaces every retry setting made before it (attempts, mode,
+    /// delays, the clock-correction bound), and its attempts and mode win
+    /// over `AWS_MAX_ATTEMPTS`, `AWS_RETRY_MODE` and the profile's: set the
+    /// single settings after it to change one of them.
     pub fn retry_config(mut self, retry: RetryConfig) -> Self {
         self.explicit.max_attempts = Some(retry.max_attempts);
         self.explicit.retry_mode = Some(RetryMode::from_policy(retry.mode));
@@ -314,7 +334,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed to open a connection (default 3 s).
+    /// Time allowed to open a connection (default 3 s). For this and the
+    /// other limits `None` is no limit; zero is refused by
+    /// [`build`](Self::build).
     pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.transport_settings.connect_timeout = timeout;
         self
@@ -445,6 +467,7 @@ impl ClientBuilder {
     /// STS settings give way to this builder's (see
     /// [`ProviderConfig::with_sts_client_builder`]).
     pub fn from_config(mut self, config: &ProviderConfig) -> Result<Self, ConfigError> {
+        let given = Arc::new(config.clone());
         let config = match &self.explicit.profile {
             Some(name) => config.clone().with_profile_name(name.clone()),
             None => config.clone(),
@@ -453,7 +476,9 @@ impl ClientBuilder {
         self.apply(&resolved);
         self.load_transport_settings(&config, &resolved)?;
         if self.credentials.is_none() || self.credentials_from_profile {
-            let sts_config = config.with_sts_client_builder(self.clone());
+            let mut for_sts = self.clone();
+            for_sts.resolved_from = None;
+            let sts_config = config.with_sts_client_builder(for_sts);
             let named = self
                 .explicit
                 .profile
@@ -463,6 +488,7 @@ impl ClientBuilder {
             self.credentials_from_profile = true;
         }
         self.resolved = Some(resolved);
+        self.resolved_from = Some(given);
         Ok(self)
     }
 
@@ -537,6 +563,9 @@ impl ClientBuilder {
     /// as this profile says (the
     /// [`named_profile_chain`](crate::credentials::named_profile_chain));
     /// its other settings (region, endpoint) are read by `from_config`.
+    /// Named after `from_config`, the profile is read at
+    /// [`build`](Self::build) from the same configuration, and a profile
+    /// that is not there fails the build.
     pub fn profile_name(mut self, name: impl Into<String>) -> Self {
         self.explicit.profile = Some(name.into());
         self
@@ -635,7 +664,31 @@ impl ClientBuilder {
 
     /// Checks the settings, resolves the endpoint and builds the client.
     pub fn build(mut self) -> Result<Client, ConfigError> {
+        if let (Some(resolved), Some(name), Some(config)) =
+            (&self.resolved, &self.explicit.profile, &self.resolved_from)
+            && (resolved.profile.value != *name || resolved.profile.origin != Origin::Explicit)
+        {
+            // `profile_name` after `from_config`: read that profile now.
+            let config = Arc::clone(config);
+            self = self.from_config(&config)?;
+        }
         self.load_explicit_ca_bundle()?;
+        // Zero would fail every attempt (or, for the connect limit, mean
+        // none): the C library and the `sts` tool take 0 for "no limit",
+        // so a program ported from them must not get either silently.
+        for (setting, timeout) in [
+            ("connect_timeout", self.transport_settings.connect_timeout),
+            ("read_timeout", self.transport_settings.read_timeout),
+            ("attempt_timeout", self.attempt_timeout),
+            ("call_timeout", self.call_timeout),
+        ] {
+            if timeout == Some(Duration::ZERO) {
+                return Err(ConfigError::InvalidSetting {
+                    setting,
+                    reason: "zero; `None` is no limit".into(),
+                });
+            }
+        }
         if self.retry.max_attempts == 0 {
             return Err(ConfigError::InvalidSetting {
                 setting: "max_attempts",
@@ -812,6 +865,117 @@ mod tests {
             .unwrap();
         assert_eq!(region(&b), None);
         assert_eq!(signing_key(b.default_region("us-east-1")), "BAREKEY");
+    }
+
+    #[test]
+    fn a_zero_timeout_is_refused_not_taken_as_fail_at_once_or_none() {
+        let zero = Some(Duration::ZERO);
+        for (setting, b) in [
+            (
+                "connect_timeout",
+                ClientBuilder::default().connect_timeout(zero),
+            ),
+            ("read_timeout", ClientBuilder::default().read_timeout(zero)),
+            (
+                "attempt_timeout",
+                ClientBuilder::default().attempt_timeout(zero),
+            ),
+            ("call_timeout", ClientBuilder::default().call_timeout(zero)),
+        ] {
+            let b = b.region("us-east-1");
+            assert!(
+                matches!(b.build(), Err(ConfigError::InvalidSetting { setting: s, .. }) if s == setting),
+                "{setting}"
+            );
+        }
+        assert!(
+            ClientBuilder::default()
+                .region("us-east-1")
+                .attempt_timeout(None)
+                .call_timeout(Some(Duration::from_millis(1)))
+                .build()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn the_legacy_mode_brings_its_five_attempts_unless_attempts_are_set() {
+        let attempts = |b: ClientBuilder| b.retry.max_attempts;
+        assert_eq!(attempts(ClientBuilder::default()), 3);
+        assert_eq!(
+            attempts(ClientBuilder::default().retry_mode(RetryMode::Legacy)),
+            5
+        );
+        assert_eq!(
+            attempts(from(&[]).unwrap().retry_mode(RetryMode::Legacy)),
+            5
+        );
+        assert_eq!(
+            attempts(
+                ClientBuilder::default()
+                    .max_attempts(2)
+                    .retry_mode(RetryMode::Legacy)
+            ),
+            2
+        );
+        assert_eq!(
+            attempts(
+                from(&[("AWS_MAX_ATTEMPTS", "4")])
+                    .unwrap()
+                    .retry_mode(RetryMode::Legacy)
+            ),
+            4
+        );
+        // Set before the environment is read, the same as after.
+        let b = ClientBuilder::default()
+            .retry_mode(RetryMode::Legacy)
+            .from_config(
+                &ProviderConfig::new()
+                    .with_env(MapEnv::new([("HOME", "/h")]))
+                    .with_fs(crate::credentials::MapFs::new()),
+            )
+            .unwrap();
+        assert_eq!(attempts(b), 5);
+        assert_eq!(
+            attempts(
+                ClientBuilder::default()
+                    .retry_mode(RetryMode::Legacy)
+                    .retry_mode(RetryMode::Standard)
+            ),
+            3
+        );
+    }
+
+    #[test]
+    fn a_profile_named_after_from_config_is_the_one_signed_with() {
+        let endpoint = |b: ClientBuilder| b.build().unwrap().endpoint().url.clone();
+        let later = || {
+            ClientBuilder::default()
+                .from_config(&files(&[]))
+                .unwrap()
+                .profile_name("prod")
+        };
+        assert_eq!(signing_key(later()), "PRODKEY");
+        assert_eq!(endpoint(later()), "https://sts.ap-south-1.amazonaws.com");
+        // Named explicitly, `default` no longer takes the environment's keys.
+        let default_named = ClientBuilder::default()
+            .from_config(&files(&ENV_KEYS))
+            .unwrap()
+            .profile_name("default");
+        assert_eq!(signing_key(default_named), "DEFAULTKEY");
+        // A misspelt name fails the build instead of signing as `default`.
+        let typo = ClientBuilder::default()
+            .from_config(&files(&[]))
+            .unwrap()
+            .profile_name("prdo")
+            .build();
+        assert!(
+            matches!(&typo, Err(ConfigError::ProfileNotFound { profile, .. }) if profile == "prdo"),
+            "{typo:?}"
+        );
+        // What was set on the builder still wins over the profile read late.
+        let b = later().region("us-west-2");
+        assert_eq!(endpoint(b), "https://sts.us-west-2.amazonaws.com");
     }
 
     #[test]

@@ -174,6 +174,16 @@ pub fn build<Op: Operation>(
     build_body(Op::ACTION, Op::SIGNED, form_bytes(op), ctx)
 }
 
+/// [`build`] without checking `op` against the model first: for a client
+/// whose validation is turned off, so that the service judges the request
+/// (a model older than the service refuses what the service now takes).
+pub fn build_unvalidated<Op: Operation>(
+    op: &Op,
+    ctx: &RequestContext<'_>,
+) -> Result<http::Request<Vec<u8>>, BuildError> {
+    build_body(Op::ACTION, Op::SIGNED, form_bytes(op), ctx)
+}
+
 /// The request of `action` with the form `body`, signed when `signed`:
 /// [`build`] after validation, the same code for every operation.
 pub(crate) fn build_body(

@@ -426,10 +426,25 @@ impl CachingProvider {
                 let Some(turn) = s.gate.try_enter() else {
                     return Ok(Arc::clone(&entry.creds));
                 };
-                if let Some(newer) = s.current().filter(|e| !Arc::ptr_eq(e, &entry)) {
-                    return Ok(Arc::clone(&newer.creds));
+                // The entry and its generation read together, under the
+                // lock `invalidate` takes: credentials invalidated since
+                // `entry` was read must not come back through the
+                // republishing below when the refresh fails.
+                let (generation, now_current) = {
+                    let gate = s.gate.lock();
+                    (gate.generation, s.current())
+                };
+                match now_current {
+                    Some(newer) if !Arc::ptr_eq(&newer, &entry) => {
+                        return Ok(Arc::clone(&newer.creds));
+                    }
+                    Some(_) => {}
+                    None => {
+                        // Invalidated meanwhile: fetch as if nothing was cached.
+                        drop(turn);
+                        return self.fetch_without_valid_entry();
+                    }
                 }
-                let generation = s.gate.lock().generation;
                 return match s.fetch(&turn) {
                     Ok(creds) => Ok(creds),
                     Err(_) => {
@@ -450,8 +465,13 @@ impl CachingProvider {
                 };
             }
         }
-        // Nothing valid: wait for the refresh in progress, if any, but not
-        // for ever.
+        self.fetch_without_valid_entry()
+    }
+
+    /// Nothing valid: wait for the refresh in progress, if any, but not
+    /// for ever.
+    fn fetch_without_valid_entry(&self) -> Result<SharedCredentials, CredentialsError> {
+        let s = &*self.shared;
         let seen = s.attempts.load(Ordering::SeqCst);
         let Some(turn) = s.gate.enter(s.wait_timeout) else {
             return Err(CredentialsError::with_kind(
