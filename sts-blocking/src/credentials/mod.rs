@@ -57,6 +57,7 @@ mod process;
 mod profile;
 pub mod profile_chain;
 mod provider_config;
+mod refresh_lock;
 mod secret_json;
 mod sso;
 mod web_identity;

@@ -83,8 +83,10 @@ pub struct ProviderConfig {
     profile_files: Option<(Option<PathBuf>, Option<PathBuf>)>,
     mfa: Option<Arc<dyn MfaTokenProvider>>,
     named_sources: Vec<(String, Arc<dyn ProvideCredentials>)>,
-    /// Shared by clones, so that the login sessions' refreshes are one at
-    /// a time whichever provider made from this configuration asks.
+    /// Shared by clones: when each login session was last refreshed
+    /// through this configuration. (One refresh at a time per cache file
+    /// is the process's rule, not a configuration's: see
+    /// `credentials::refresh_lock`.)
     pub(crate) login_refreshes: Arc<super::login::Refreshes>,
     /// Shared by clones, so that a failed SSO token refresh is not tried
     /// again for a while, whichever provider made from this configuration

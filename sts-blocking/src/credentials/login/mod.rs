@@ -27,6 +27,7 @@ use self::cache::{CachedSession, MAX_CACHE_BYTES};
 use self::dpop::DpopKey;
 use self::refresh::{RefreshFailure, RefreshRequest};
 use super::provider_config::StsSettings;
+use super::refresh_lock;
 use super::{
     CredentialsError, CredentialsErrorKind, ProvideCredentials, ProviderConfig, SharedCredentials,
 };
@@ -61,11 +62,12 @@ const REFRESH_TIMEOUT: Duration = Duration::from_secs(10);
 ///   JWT signed with the session's key (RFC 9449). The request waits at
 ///   most 10 s; it is not retried here (a [`CachingProvider`](super::CachingProvider)
 ///   retries while the old credentials last).
-/// - **One refresh at a time** per cache file among the providers made
-///   from one [`ProviderConfig`] (and its clones): the service rotates the
-///   refresh token, so a second caller waits and reads what the first
-///   wrote. Credentials refreshed less than 30 s ago are not refreshed
-///   again while they last, however short-lived.
+/// - **One refresh at a time** per cache file in the whole process,
+///   whichever [`ProviderConfig`] or client asks: the service rotates the
+///   refresh token (each is accepted once), so a second caller waits, then
+///   reads the file again and uses what the first wrote. Credentials that
+///   one configuration (and its clones) refreshed less than 30 s ago are
+///   not refreshed again through it while they last, however short-lived.
 /// - **Write-back.** The refreshed credentials and refresh token replace
 ///   the cache file atomically, owner-only (see
 ///   [`Fs::write_atomic`](super::Fs::write_atomic)), every other field kept.
@@ -96,22 +98,25 @@ pub struct LoginProvider {
     settings: Option<StsSettings>,
 }
 
-/// Per cache file, when it was last refreshed, behind a lock held for the
-/// whole of a call: two callers must not both spend the same refresh token
-/// (the service rotates it), so the second waits and reads what the first
-/// wrote. One per [`ProviderConfig`] and its clones, which the providers
-/// made from it share (the profile provider makes a new [`LoginProvider`]
-/// on every call).
+/// Per cache file, when it was last refreshed through a [`ProviderConfig`]
+/// (and its clones, which the providers made from it share: the profile
+/// provider makes a new [`LoginProvider`] on every call). Read and written
+/// only under the file's process-wide refresh lock ([`refresh_lock`]).
 #[derive(Debug, Default)]
 pub(crate) struct Refreshes {
-    by_path: Mutex<HashMap<PathBuf, Arc<Mutex<Option<SystemTime>>>>>,
+    by_path: Mutex<HashMap<PathBuf, SystemTime>>,
 }
 
 impl Refreshes {
-    /// The lock and last refresh time of the cache at `path`.
-    fn of(&self, path: &Path) -> Arc<Mutex<Option<SystemTime>>> {
+    /// When the cache at `path` was last refreshed.
+    fn last(&self, path: &Path) -> Option<SystemTime> {
+        let map = self.by_path.lock().unwrap_or_else(PoisonError::into_inner);
+        map.get(path).copied()
+    }
+
+    fn record(&self, path: &Path, at: SystemTime) {
         let mut map = self.by_path.lock().unwrap_or_else(PoisonError::into_inner);
-        Arc::clone(map.entry(path.to_owned()).or_default())
+        map.insert(path.to_owned(), at);
     }
 }
 
@@ -292,15 +297,25 @@ impl ProvideCredentials for LoginProvider {
             ));
         }
         let path = self.cache_path()?;
-        let state = self.config.login_refreshes.of(&path);
-        let mut last_refresh = state.lock().unwrap_or_else(PoisonError::into_inner);
-        let cached = self.read_cache(&path)?;
+        refresh_lock::one_at_a_time(&path, || self.provide_locked(&path))
+    }
+}
+
+impl LoginProvider {
+    /// The credentials of the cache at `path`, refreshed when due: the
+    /// whole of [`ProvideCredentials::provide_credentials`], run under the
+    /// file's process-wide refresh lock, so the file is read once that is
+    /// held, and a caller that waited finds what the refresh before it wrote.
+    fn provide_locked(&self, path: &Path) -> Result<SharedCredentials, CredentialsError> {
+        let refreshes = &self.config.login_refreshes;
+        let cached = self.read_cache(path)?;
         let now = self.config.clock().now();
         let fresh = cached
             .expires_at()
             .duration_since(now)
             .is_ok_and(|left| left > REFRESH_BEFORE_EXPIRY);
-        let refreshed_lately = last_refresh
+        let refreshed_lately = refreshes
+            .last(path)
             .and_then(|at| now.duration_since(at).ok())
             .is_some_and(|since| since < MIN_TIME_BETWEEN_REFRESHES);
         let still_valid = cached.expires_at() > now;
@@ -308,9 +323,9 @@ impl ProvideCredentials for LoginProvider {
             return Ok(Arc::new(cached.credentials().clone()));
         }
         let kept = still_valid.then(|| cached.credentials().clone());
-        match self.refresh(&path, cached, now) {
+        match self.refresh(path, cached, now) {
             Ok(cached) => {
-                *last_refresh = Some(now);
+                refreshes.record(path, now);
                 Ok(Arc::new(cached.credentials().clone()))
             }
             // Credentials that are still valid serve until the next try,
@@ -319,11 +334,138 @@ impl ProvideCredentials for LoginProvider {
             Err(e) => match kept {
                 Some(credentials) => {
                     log::warn!("{e}; using the cached credentials until they expire");
-                    *last_refresh = Some(now);
+                    refreshes.record(path, now);
                     Ok(Arc::new(credentials))
                 }
                 None => Err(e),
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Barrier;
+
+    use sts_proto::time::from_unix;
+
+    use super::*;
+    use crate::credentials::MapFs;
+    use crate::env::MapEnv;
+    use crate::timing::Clock;
+    use crate::transport::{Transport, TransportError};
+
+    const SESSION: &str = "arn:aws:sts::012345678910:assumed-role/Admin/admin";
+    const NOW: i64 = 1_800_000_000;
+    /// The key of smithy-rs's login cases.
+    const KEY: &str = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIPt/u8InPLpQeQLJTvVX+sNDzni8vMDMt3Liu+nMBigfoAoGCCqGSM49\nAwEHoUQDQgAEILkGG7rNOnxiIJlMgimY1UPP8eDMFP0DAY6WGjngP4bvTAiUCQ/I\nffut2379uP+OBCm2ovGpBOJRgrl1RspUOQ==\n-----END EC PRIVATE KEY-----\n";
+
+    #[derive(Debug)]
+    struct At;
+
+    impl Clock for At {
+        fn now(&self) -> SystemTime {
+            from_unix(NOW, 0).unwrap()
+        }
+    }
+
+    /// A sign-in service that, as the real one, accepts each refresh token
+    /// once and answers with a new one (`R1`, `R2`, …, with the access key
+    /// ids `AK1`, `AK2`, …); counts the calls.
+    #[derive(Debug, Clone)]
+    struct Rotating(Arc<Mutex<(String, usize)>>);
+
+    impl Transport for Rotating {
+        fn send(
+            &self,
+            request: http::Request<Vec<u8>>,
+            _timeout: Option<Duration>,
+        ) -> Result<http::Response<Vec<u8>>, TransportError> {
+            let body: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
+            let (status, answer) = {
+                let mut state = self.0.lock().unwrap();
+                state.1 += 1;
+                if body["refreshToken"] == state.0.as_str() {
+                    let n = state.1;
+                    state.0 = format!("R{n}");
+                    let answer = format!(
+                        r#"{{"accessToken":{{"accessKeyId":"AK{n}","secretAccessKey":"S",
+                            "sessionToken":"T"}},"tokenType":"aws_sigv4",
+                            "refreshToken":"R{n}","expiresIn":900}}"#
+                    );
+                    (200, answer)
+                } else {
+                    (400, r#"{"error":"INVALID_REQUEST"}"#.to_owned())
+                }
+            };
+            // A round trip, during which the other callers read the cache.
+            std::thread::sleep(Duration::from_millis(50));
+            Ok(http::Response::builder()
+                .status(status)
+                .body(answer.into_bytes())
+                .unwrap())
+        }
+    }
+
+    /// Eight threads ask at once for the credentials of a session whose
+    /// cached ones expire in `expires_in` seconds (due for refresh), each
+    /// through a configuration of its own or all through one; the access
+    /// key id (or error) each got, and how many refreshes were asked for.
+    /// The cache must hold the first refresh's tokens.
+    fn eight_at_once(expires_in: i64, shared: bool) -> (Vec<Result<String, String>>, usize) {
+        let fs = MapFs::new();
+        let oidc = Rotating(Arc::new(Mutex::new(("R".to_owned(), 0))));
+        let config = || {
+            ProviderConfig::new()
+                .with_env(MapEnv::new([("HOME", "/h"), ("AWS_REGION", "us-east-2")]))
+                .with_fs(fs.clone())
+                .with_clock(At)
+                .with_transport(oidc.clone())
+        };
+        let one = config();
+        let path = LoginProvider::new(&one, SESSION).cache_path().unwrap();
+        let expires = format_timestamp(from_unix(NOW + expires_in, 0).unwrap());
+        let cache = serde_json::json!({
+            "accessToken": {"accessKeyId": "AK", "secretAccessKey": "S", "sessionToken": "T",
+                "accountId": "012345678910", "expiresAt": expires},
+            "clientId": "arn:aws:signin:::devtools/same-device",
+            "refreshToken": "R", "idToken": "ID", "dpopKey": KEY,
+        });
+        fs.clone().insert(path.clone(), cache.to_string());
+        let start = Arc::new(Barrier::new(8));
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let config = if shared { one.clone() } else { config() };
+                let start = Arc::clone(&start);
+                std::thread::spawn(move || {
+                    let provider = LoginProvider::new(&config, SESSION);
+                    start.wait();
+                    provider
+                        .provide_credentials()
+                        .map(|c| c.access_key_id().to_owned())
+                        .map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        let got = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        let written: serde_json::Value = serde_json::from_slice(&fs.get(&path).unwrap()).unwrap();
+        assert_eq!(written["accessToken"]["accessKeyId"], "AK1");
+        assert_eq!(written["refreshToken"], "R1");
+        let calls = oidc.0.lock().unwrap().1;
+        (got, calls)
+    }
+
+    #[test]
+    fn callers_with_configurations_of_their_own_or_one_spend_the_refresh_token_once() {
+        // Two clients in one process each make a configuration: a second
+        // refresh with the spent refresh token was refused, and an expired
+        // session's callers were told to run `aws login`.
+        for shared in [false, true] {
+            for expires_in in [-1, 60] {
+                let (got, calls) = eight_at_once(expires_in, shared);
+                assert_eq!(calls, 1, "{expires_in} {shared}: {got:?}");
+                assert_eq!(got, vec![Ok("AK1".to_owned()); 8], "{expires_in} {shared}");
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ use super::http::{error_code, send};
 use super::json::parse_object;
 use crate::credentials::profile_chain::{self, BaseCredentials};
 use crate::credentials::provider_config::{StsSettings, wipe};
+use crate::credentials::refresh_lock;
 use crate::credentials::{CredentialsError, ProviderConfig};
 
 /// A token closer than this to its expiry is refreshed, as the AWS SDKs do.
@@ -101,6 +102,12 @@ impl SsoToken {
 /// used; the provider (and its clones) then waits 30 seconds before it
 /// tries another refresh. A legacy profile's token (no `sso_session`) is
 /// never refreshed.
+///
+/// One refresh at a time per cache file in the whole process, whichever
+/// [`ProviderConfig`] or client asks: the OIDC service accepts each
+/// refresh token once and answers with the next, so a caller that finds
+/// another's refresh under way waits for it and uses the token it wrote,
+/// rather than spend the old refresh token again and be refused.
 /// Without a valid token the error says to run `aws sso login`.
 ///
 /// ```no_run
@@ -195,12 +202,17 @@ impl SsoTokenProvider {
 
 /// The token of `session`, from its cache file, refreshed when due (and
 /// no refresh failed in the last [`REFRESH_RETRY_AFTER`]).
+///
+/// A token that is not due is read without a lock. One that is due is
+/// read again, refreshed and written back under the process-wide lock of
+/// its cache file ([`refresh_lock`]): the OIDC service accepts each
+/// refresh token once, so a caller that waited for another's refresh
+/// must use the token written, not spend the old refresh token again.
 pub(super) fn load(
     config: &ProviderConfig,
     session: &SsoSession,
     settings: &StsSettings,
 ) -> Result<SsoToken, CredentialsError> {
-    let throttle = config.sso_refreshes.of(session);
     let hint = session.login_hint();
     let Some(dir) = config.sso_cache_dir() else {
         return Err(CredentialsError::failed(
@@ -214,83 +226,99 @@ pub(super) fn load(
     let path = dir.join(session.cache_file_name());
     let source = format!("SSO token of {} ({})", session.describe(), path.display());
     let fail = |reason: String| CredentialsError::failed(source.clone(), reason);
-    let bytes = config
-        .fs()
-        .read(&path, MAX_CACHE_BYTES)
-        .map_err(|e| fail(format!("failed to read `{}`: {e}; {hint}", path.display())))?;
-    let parsed = cache::parse(&bytes);
-    wipe(bytes);
-    let cached = parsed.map_err(|why| {
-        fail(format!(
-            "the token cache file `{}` is unusable: {why}; {hint}",
-            path.display()
-        ))
-    })?;
-    if let Some(url) = cached
-        .start_url
-        .as_deref()
-        .filter(|url| url.trim() != session.start_url())
-    {
-        return Err(fail(format!(
-            "the cached token is for start URL {url}, not {}; {hint}",
-            session.start_url()
-        )));
-    }
-    let now = config.clock().now();
-    let valid = cached.expires_at > now;
-    if cached
-        .expires_at
-        .duration_since(now)
-        .is_ok_and(|left| left > REFRESH_WINDOW)
-    {
+    let read = || {
+        let bytes = config
+            .fs()
+            .read(&path, MAX_CACHE_BYTES)
+            .map_err(|e| fail(format!("failed to read `{}`: {e}; {hint}", path.display())))?;
+        let parsed = cache::parse(&bytes);
+        wipe(bytes);
+        let cached = parsed.map_err(|why| {
+            fail(format!(
+                "the token cache file `{}` is unusable: {why}; {hint}",
+                path.display()
+            ))
+        })?;
+        if let Some(url) = cached
+            .start_url
+            .as_deref()
+            .filter(|url| url.trim() != session.start_url())
+        {
+            return Err(fail(format!(
+                "the cached token is for start URL {url}, not {}; {hint}",
+                session.start_url()
+            )));
+        }
+        Ok(cached)
+    };
+    let not_due = |cached: &CachedToken, now: SystemTime| {
+        cached
+            .expires_at
+            .duration_since(now)
+            .is_ok_and(|left| left > REFRESH_WINDOW)
+    };
+    let cached = read()?;
+    if not_due(&cached, config.clock().now()) {
         return Ok(cached_token(&cached));
     }
-    let refresh_failure = match (session.name(), &cached.refresh) {
-        (Some(_), Some(grant)) if grant.registration_expires_at > now => {
-            match throttle.recent_failure(now) {
-                Some(why) => Some(format!(
-                    "{why} (less than {} s ago; not tried again yet)",
-                    REFRESH_RETRY_AFTER.as_secs()
-                )),
-                None => match refresh(config, settings, session, &cached, grant, now, &path) {
-                    Ok(token) => {
-                        throttle.record(None);
-                        return Ok(token);
-                    }
-                    Err(why) => {
-                        throttle.record(Some((now, why.clone())));
-                        Some(why)
-                    }
-                },
+    drop(cached);
+    refresh_lock::one_at_a_time(&path, || {
+        // Read again: another caller may have refreshed it while this
+        // one waited, and spent the refresh token read before.
+        let cached = read()?;
+        let now = config.clock().now();
+        if not_due(&cached, now) {
+            return Ok(cached_token(&cached));
+        }
+        let valid = cached.expires_at > now;
+        let throttle = config.sso_refreshes.of(session);
+        let refresh_failure = match (session.name(), &cached.refresh) {
+            (Some(_), Some(grant)) if grant.registration_expires_at > now => {
+                match throttle.recent_failure(now) {
+                    Some(why) => Some(format!(
+                        "{why} (less than {} s ago; not tried again yet)",
+                        REFRESH_RETRY_AFTER.as_secs()
+                    )),
+                    None => match refresh(config, settings, session, &cached, grant, now, &path) {
+                        Ok(token) => {
+                            throttle.record(None);
+                            return Ok(token);
+                        }
+                        Err(why) => {
+                            throttle.record(Some((now, why.clone())));
+                            Some(why)
+                        }
+                    },
+                }
             }
+            (Some(_), Some(grant)) => Some(format!(
+                "the OIDC client registration expired at {}",
+                format_timestamp(grant.registration_expires_at)
+            )),
+            _ => None,
+        };
+        if valid {
+            if let Some(why) = refresh_failure {
+                log::warn!(
+                    "{source}: the token expires at {} and could not be refreshed ({why}); \
+                     using it until then",
+                    format_timestamp(cached.expires_at)
+                );
+            }
+            return Ok(cached_token(&cached));
         }
-        (Some(_), Some(grant)) => Some(format!(
-            "the OIDC client registration expired at {}",
-            format_timestamp(grant.registration_expires_at)
-        )),
-        _ => None,
-    };
-    if valid {
-        if let Some(why) = refresh_failure {
-            log::warn!(
-                "{source}: the token expires at {} and could not be refreshed ({why}); \
-                 using it until then",
-                format_timestamp(cached.expires_at)
-            );
-        }
-        return Ok(cached_token(&cached));
-    }
-    let why = match (refresh_failure, session.name()) {
-        (Some(why), _) => format!("could not be refreshed: {why}"),
-        (None, Some(_)) => "cannot be refreshed: the cache holds no refresh token and client \
-                            registration"
-            .to_owned(),
-        (None, None) => "is not refreshed for a profile without sso_session".to_owned(),
-    };
-    Err(fail(format!(
-        "the SSO session has expired: its token expired at {} and {why}; {hint}",
-        format_timestamp(cached.expires_at)
-    )))
+        let why = match (refresh_failure, session.name()) {
+            (Some(why), _) => format!("could not be refreshed: {why}"),
+            (None, Some(_)) => "cannot be refreshed: the cache holds no refresh token and \
+                                client registration"
+                .to_owned(),
+            (None, None) => "is not refreshed for a profile without sso_session".to_owned(),
+        };
+        Err(fail(format!(
+            "the SSO session has expired: its token expired at {} and {why}; {hint}",
+            format_timestamp(cached.expires_at)
+        )))
+    })
 }
 
 fn cached_token(cached: &CachedToken) -> SsoToken {
@@ -440,6 +468,112 @@ mod tests {
             .with_transport(oidc.clone());
         SsoTokenProvider::for_session(&config, SsoSession::named("dev", "https://u", "us-east-1"))
             .token()
+    }
+
+    /// An OIDC service that, as the real one, accepts each refresh token
+    /// once and answers with a new one (`r1`, `r2`, …, with the access
+    /// tokens `new1`, `new2`, …); counts the `CreateToken` calls.
+    #[derive(Debug, Clone)]
+    struct Rotating(Arc<Mutex<(String, usize)>>);
+
+    impl Rotating {
+        fn new() -> Self {
+            Self(Arc::new(Mutex::new(("r".to_owned(), 0))))
+        }
+
+        fn calls(&self) -> usize {
+            self.0.lock().unwrap().1
+        }
+    }
+
+    impl Transport for Rotating {
+        fn send(
+            &self,
+            request: http::Request<Vec<u8>>,
+            _timeout: Option<Duration>,
+        ) -> Result<http::Response<Vec<u8>>, TransportError> {
+            let body: serde_json::Value = serde_json::from_slice(request.body()).unwrap();
+            let (status, answer) = {
+                let mut state = self.0.lock().unwrap();
+                state.1 += 1;
+                if body["refreshToken"] == state.0.as_str() {
+                    let n = state.1;
+                    state.0 = format!("r{n}");
+                    let answer = format!(
+                        r#"{{"accessToken":"new{n}","expiresIn":3600,"refreshToken":"r{n}"}}"#
+                    );
+                    (200, answer)
+                } else {
+                    (400, r#"{"error":"invalid_grant"}"#.to_owned())
+                }
+            };
+            // A round trip, during which the other callers read the cache.
+            std::thread::sleep(Duration::from_millis(50));
+            Ok(http::Response::builder()
+                .status(status)
+                .body(answer.into_bytes())
+                .unwrap())
+        }
+    }
+
+    /// Eight threads ask at once for the token of a cache whose token
+    /// expires in `expires_in` seconds (due for refresh), each through a
+    /// configuration of its own or all through one; what each got, and
+    /// how many `CreateToken` calls were made. The cache must hold the
+    /// first refresh's tokens.
+    fn eight_at_once(expires_in: i64, shared: bool) -> (Vec<Result<String, String>>, usize) {
+        let fs = MapFs::new().with_file(PATH, cache(expires_in));
+        let oidc = Rotating::new();
+        let config = || {
+            ProviderConfig::new()
+                .with_env(MapEnv::new([("HOME", "/h")]))
+                .with_fs(fs.clone())
+                .with_clock(At)
+                .with_transport(oidc.clone())
+        };
+        let one = config();
+        let start = Arc::new(std::sync::Barrier::new(8));
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let config = if shared { one.clone() } else { config() };
+                let start = Arc::clone(&start);
+                std::thread::spawn(move || {
+                    let session = SsoSession::named("dev", "https://u", "us-east-1");
+                    let provider = SsoTokenProvider::for_session(&config, session);
+                    start.wait();
+                    provider
+                        .token()
+                        .map(|t| t.token().expose().to_owned())
+                        .map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        let got = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        let written: serde_json::Value = serde_json::from_slice(&fs.get(PATH).unwrap()).unwrap();
+        assert_eq!(written["accessToken"], "new1");
+        assert_eq!(written["refreshToken"], "r1");
+        (got, oidc.calls())
+    }
+
+    #[test]
+    fn callers_with_configurations_of_their_own_spend_the_refresh_token_once() {
+        // Two clients in one process, or one per C thread through sts-ffi:
+        // a second CreateToken with the spent refresh token was refused,
+        // and an expired token's callers were told to log in again.
+        for expires_in in [-1, 60] {
+            let (got, calls) = eight_at_once(expires_in, false);
+            assert_eq!(calls, 1, "{expires_in}: {got:?}");
+            assert_eq!(got, vec![Ok("new1".to_owned()); 8], "{expires_in}");
+        }
+    }
+
+    #[test]
+    fn callers_sharing_a_configuration_spend_the_refresh_token_once() {
+        for expires_in in [-1, 60] {
+            let (got, calls) = eight_at_once(expires_in, true);
+            assert_eq!(calls, 1, "{expires_in}: {got:?}");
+            assert_eq!(got, vec![Ok("new1".to_owned()); 8], "{expires_in}");
+        }
     }
 
     fn oidc(answer: (u16, &'static str)) -> Oidc {
