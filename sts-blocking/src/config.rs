@@ -234,8 +234,9 @@ impl ClientBuilder {
 
     /// The credentials provider. Without one, the client uses
     /// [`default_provider`](crate::credentials::default_provider): the
-    /// default chain (environment, profile files, web identity) behind a
-    /// cache, with its STS calls made with this builder's settings.
+    /// default chain (environment, profile files, web identity, the
+    /// container endpoint, instance metadata) behind a cache, with its STS
+    /// calls made with this builder's settings.
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.credentials = Some(Arc::new(provider));
         self.credentials_from_profile = false;

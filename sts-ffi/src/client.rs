@@ -517,6 +517,16 @@ fn option_at_fault(e: &sts_blocking::ConfigError, o: &StsClientOptions) -> Optio
             | EndpointError::EmptyRegion
             | EndpointError::InvalidRegion { .. },
         ) if !o.region.is_null() => Some("options->region"),
+        // Nothing named a region: setting this member is the fix.
+        ConfigError::Endpoint(EndpointError::MissingRegion) => Some("options->region"),
+        ConfigError::Endpoint(EndpointError::FipsWithCustomEndpoint) if o.use_fips != 0 => {
+            Some("options->use_fips")
+        }
+        ConfigError::Endpoint(EndpointError::DualStackWithCustomEndpoint)
+            if o.use_dual_stack != 0 =>
+        {
+            Some("options->use_dual_stack")
+        }
         ConfigError::Endpoint(EndpointError::InvalidEndpoint { .. })
             if !o.endpoint_url.is_null() =>
         {
@@ -599,5 +609,17 @@ mod tests {
                 Some("options->max_attempts".into())
             )
         );
+        let no_region = refused(|o| o.region = ptr::null());
+        assert_eq!(no_region.1.as_deref(), Some("options->region"));
+        let fips = refused(|o| {
+            o.endpoint_url = c"https://sts.example.com".as_ptr();
+            o.use_fips = 1;
+        });
+        assert_eq!(fips.1.as_deref(), Some("options->use_fips"));
+        let dual = refused(|o| {
+            o.endpoint_url = c"https://sts.example.com".as_ptr();
+            o.use_dual_stack = 1;
+        });
+        assert_eq!(dual.1.as_deref(), Some("options->use_dual_stack"));
     }
 }

@@ -22,7 +22,10 @@ pub enum ErrorCode {
     PackedPolicyTooLarge,
     /// STS is not activated in the requested region for the account.
     RegionDisabled,
-    /// The web identity token, SAML assertion or caller's token has expired.
+    /// The web identity token or SAML assertion has expired
+    /// (`ExpiredTokenException`). An expired session token in the caller's
+    /// own credentials comes back as `ExpiredToken`, a code the model does
+    /// not name: [`ErrorCode::Other`].
     ExpiredToken,
     /// The identity provider rejected the claim.
     IdpRejectedClaim,

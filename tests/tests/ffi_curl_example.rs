@@ -518,3 +518,46 @@ fn usage_errors_exit_2_and_send_nothing() {
         );
     }
 }
+
+/// The README's sans-IO program and its exchange snippet, which says it is
+/// appended to it, compile together under the README's own flags (C11,
+/// every warning an error): the snippet uses POSIX clocks, whose
+/// declarations depend on a define that must come before every include.
+#[test]
+fn the_readme_sans_io_and_exchange_snippets_compile_together() {
+    let Some(_) = example() else { return };
+    let root = sts_tests::moto::workspace_root();
+    let readme = std::fs::read_to_string(root.join("sts-ffi/README.md")).unwrap();
+    let blocks: Vec<&str> = readme
+        .split("```c\n")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("```").map(|(block, _)| block))
+        .collect();
+    let find = |needle: &str| {
+        *blocks
+            .iter()
+            .find(|b| b.contains(needle))
+            .unwrap_or_else(|| panic!("no C block of the README contains {needle:?}"))
+    };
+    let program = format!(
+        "{}\n{}",
+        find("#include <curl/curl.h>"),
+        find("whoami_with_retries")
+    );
+    let dir = sts_tests::cargo::profile_dir().join("ffi-c");
+    let source = dir.join("readme_exchange.c");
+    std::fs::write(&source, program).unwrap();
+    let mut cmd = Command::new(cc());
+    cmd.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-c"])
+        .arg("-I")
+        .arg(root.join("sts-ffi/include"))
+        .arg(&source)
+        .arg("-o")
+        .arg(dir.join("readme_exchange.o"));
+    let out = run_bounded(&mut cmd);
+    assert!(
+        out.status.success(),
+        "the README's snippets do not compile: {cmd:?}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
