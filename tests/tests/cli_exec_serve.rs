@@ -628,3 +628,46 @@ fn serve_keeps_serving_valid_credentials_when_a_refresh_fails() {
         assert!(!log.contains(secret), "{secret} in the log: {log}");
     }
 }
+
+/// `sts serve --exec` used to give its child no region (and took
+/// `AWS_PROFILE`, where the region may be, out of its environment), so
+/// that `aws` in it failed for want of one; like `sts exec`, it now sets
+/// `AWS_REGION` and `AWS_DEFAULT_REGION` to the region the tool resolved:
+/// the `AWS_PROFILE` profile's, or `--region`'s. Temporary credentials
+/// from the environment are handed on as they are, so STS is not asked.
+#[test]
+fn exec_and_serve_exec_give_the_child_the_resolved_region() {
+    let dir = home().join("region-profile");
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config");
+    std::fs::write(&config, "[profile prod]\nregion = ap-southeast-2\n").unwrap();
+    let script = "echo region=$AWS_REGION/$AWS_DEFAULT_REGION profile=${AWS_PROFILE:-none}";
+    for subcommand in [&["exec"][..], &["serve", "--exec"]] {
+        for (flags, expected) in [
+            (&[][..], "ap-southeast-2"),
+            (&["--region", "eu-north-1"][..], "eu-north-1"),
+        ] {
+            let mut c = Command::new(sts_tests::cargo::sts_binary());
+            c.args(["--endpoint-url", "http://127.0.0.1:9"])
+                .args(flags)
+                .args(subcommand)
+                .args(["--", "sh", "-c", script])
+                .env_clear()
+                .env("HOME", home())
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+                .env("AWS_PROFILE", "prod")
+                .env("AWS_ACCESS_KEY_ID", "ASIAHANDEDON")
+                .env("AWS_SECRET_ACCESS_KEY", "handed/on/secret")
+                .env("AWS_SESSION_TOKEN", "a-session-token")
+                .env("AWS_CONFIG_FILE", &config)
+                .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"));
+            let o = run(c);
+            assert_eq!(o.status.code(), Some(0), "{subcommand:?} {flags:?}: {o:?}");
+            assert_eq!(
+                String::from_utf8_lossy(&o.stdout),
+                format!("region={expected}/{expected} profile=none\n"),
+                "{subcommand:?} {flags:?}"
+            );
+        }
+    }
+}

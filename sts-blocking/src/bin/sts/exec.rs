@@ -43,19 +43,13 @@ pub(crate) fn run(global: &Global, args: &ExecArgs) -> Result<u8, Failure> {
         .command
         .split_first()
         .ok_or_else(|| Failure::Usage("argument COMMAND: a command to run is required".into()))?;
-    let mut command = Command::new(program);
-    command.args(rest);
-    for name in CREDENTIAL_VARIABLES {
-        command.env_remove(name);
-    }
+    let mut command = child(program, rest, &region);
     command
         .env("AWS_ACCESS_KEY_ID", credentials.access_key_id())
         .env(
             "AWS_SECRET_ACCESS_KEY",
             credentials.secret_access_key().expose(),
-        )
-        .env("AWS_REGION", &region)
-        .env("AWS_DEFAULT_REGION", &region);
+        );
     if let Some(token) = credentials.session_token() {
         command.env("AWS_SESSION_TOKEN", token.expose());
     }
@@ -77,6 +71,22 @@ pub(crate) fn run(global: &Global, args: &ExecArgs) -> Result<u8, Failure> {
         let status = command.status().map_err(not_run)?;
         Ok(exit_code(status))
     }
+}
+
+/// The command `sts exec` and `sts serve --exec` run: none of the
+/// environment's other credentials (nor its profile, which may be where
+/// the region came from), and the region the tool resolved, so that the
+/// child calls where the tool did.
+pub(crate) fn child(program: &str, rest: &[String], region: &str) -> Command {
+    let mut command = Command::new(program);
+    command.args(rest);
+    for name in CREDENTIAL_VARIABLES {
+        command.env_remove(name);
+    }
+    command
+        .env("AWS_REGION", region)
+        .env("AWS_DEFAULT_REGION", region);
+    command
 }
 
 /// A child's exit status as the tool's: its code, or 128 + the signal

@@ -16,7 +16,6 @@
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
-use std::process::Command;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -27,7 +26,7 @@ use sts_blocking::sts_proto::ops::AssumeRole;
 use sts_blocking::sts_proto::time::format_timestamp;
 
 use crate::args::{Global, ServeArgs, SessionSource};
-use crate::exec::{CREDENTIAL_VARIABLES, exit_code};
+use crate::exec::{self, exit_code};
 use crate::render::json_string;
 use crate::{Failure, session, setup};
 
@@ -157,7 +156,7 @@ fn log_kept(failure: &Failure, expiration: SystemTime, retry_at: SystemTime, now
 /// Serves until stopped, or (with `--exec`) until the command ends;
 /// returns the command's exit status.
 pub(crate) fn run(global: &Global, args: &ServeArgs) -> Result<u8, Failure> {
-    let (client, _) = setup::client_and_region(global, AssumeRole::ACTION)?;
+    let (client, region) = setup::client_and_region(global, AssumeRole::ACTION)?;
     // Fails now, before anyone is told where to ask, if the credentials
     // cannot be had.
     let (first, issued) = session::issue(&client, &args.source)?;
@@ -216,11 +215,7 @@ pub(crate) fn run(global: &Global, args: &ServeArgs) -> Result<u8, Failure> {
         .command
         .split_first()
         .ok_or_else(|| Failure::Usage("argument --exec: a command to run is required".into()))?;
-    let mut command = Command::new(program);
-    command.args(rest);
-    for name in CREDENTIAL_VARIABLES {
-        command.env_remove(name);
-    }
+    let mut command = exec::child(program, rest, &region);
     command
         .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", &uri)
         .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", &token);
