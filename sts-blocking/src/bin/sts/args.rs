@@ -65,7 +65,8 @@ pub(crate) struct Global {
     #[arg(long, global = true)]
     pub(crate) cli_connect_timeout: Option<u64>,
     /// Seconds the connection may stay silent, each read and write (0 for
-    /// no limit; default 10). An attempt gets both limits together.
+    /// no limit; default 10, where the AWS CLI's is 60: STS answers in
+    /// well under a second). An attempt gets both limits together.
     /// Attempts: AWS_MAX_ATTEMPTS or the profile's `max_attempts`.
     #[arg(long, global = true)]
     pub(crate) cli_read_timeout: Option<u64>,

@@ -28,7 +28,9 @@ pub(crate) const EXIT_OTHER: u8 = 255;
 /// AWS CLI's.
 pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long the connection may stay silent when `--cli-read-timeout` is
-/// not given: the client's own default attempt limit.
+/// not given: the client's own default attempt limit. The AWS CLI waits
+/// 60 s; STS answers in well under a second, so a connection silent for
+/// 10 s is a failure to retry, and the README lists the difference.
 pub(crate) const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What a run of the tool can fail with.

@@ -42,5 +42,90 @@ pub(crate) fn command() -> clap::Command {
             }
         });
     }
+    hide_printing_flags(cmd)
+}
+
+/// The global flags about printing a call's result.
+const PRINTING_FLAGS: &[&str] = &["output", "query", "generate_cli_skeleton"];
+/// The subcommands that print no call's result, and refuse those flags
+/// (`check_printing_flags` in `main.rs`).
+const PRINTING_NOTHING: &[&str] = &["exec", "serve", "presign", "eks-token", "completions"];
+
+/// `cmd` with the flags of [`PRINTING_FLAGS`] left out of the help of the
+/// subcommands of [`PRINTING_NOTHING`]. A global flag is copied into each
+/// subcommand unless it has one of that id already, so a hidden copy put
+/// there first is parsed as before (and refused as before) but not listed.
+fn hide_printing_flags(mut cmd: clap::Command) -> clap::Command {
+    let hidden: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| PRINTING_FLAGS.contains(&a.get_id().as_str()))
+        .map(|a| a.clone().hide(true))
+        .collect();
+    for name in PRINTING_NOTHING {
+        cmd = cmd.mut_subcommand(name, |sub| sub.args(hidden.iter().cloned()));
+    }
     cmd
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether `help` lists `flag` (a line of its own starts with it).
+    fn lists(help: &str, flag: &str) -> bool {
+        help.lines()
+            .any(|l| l.trim_start().split([' ', '=']).next() == Some(flag))
+    }
+
+    fn help(args: &[&str]) -> String {
+        let mut argv = vec!["sts"];
+        argv.extend_from_slice(args);
+        argv.push("--help");
+        let error = command().try_get_matches_from(argv).unwrap_err();
+        assert_eq!(error.kind(), clap::error::ErrorKind::DisplayHelp);
+        error.render().to_string()
+    }
+
+    /// `sts exec --help` and `sts serve --help` used to list --output,
+    /// --query and --generate-cli-skeleton, which they then refuse; the
+    /// subcommands that print a result still list them, and the refused
+    /// flags still parse (to be refused by name).
+    #[test]
+    fn subcommands_printing_nothing_do_not_list_the_printing_flags() {
+        for sub in [&["exec"][..], &["serve"], &["eks-token"], &["presign"]] {
+            let text = help(sub);
+            assert!(lists(&text, "--region"), "{sub:?}: {text}");
+            for flag in ["--output", "--query", "--generate-cli-skeleton"] {
+                assert!(!lists(&text, flag), "{sub:?} lists {flag}: {text}");
+            }
+        }
+        let text = help(&["get-caller-identity"]);
+        for flag in ["--output", "--query", "--generate-cli-skeleton"] {
+            assert!(lists(&text, flag), "{flag}: {text}");
+        }
+        let m = command()
+            .try_get_matches_from(["sts", "serve", "--output", "json", "--exec", "--", "true"])
+            .unwrap();
+        assert_eq!(
+            m.get_one::<crate::args::Output>("output"),
+            Some(&crate::args::Output::Json)
+        );
+        let m = command()
+            .try_get_matches_from(["sts", "presign", "get-caller-identity", "--query", "x"])
+            .unwrap();
+        assert_eq!(m.get_one::<String>("query").map(String::as_str), Some("x"));
+    }
+
+    /// The help gave 10 s as the read limit without saying that the AWS
+    /// CLI's is 60 s.
+    #[test]
+    fn the_read_timeout_help_names_both_defaults() {
+        let text = help(&[]).split_whitespace().collect::<Vec<_>>().join(" ");
+        let at = text.find("--cli-read-timeout").unwrap();
+        let flag = &text[at..at + 200];
+        assert!(
+            flag.contains("default 10") && flag.contains("AWS CLI's is 60"),
+            "{flag}"
+        );
+    }
 }
