@@ -424,3 +424,81 @@ fn the_aws_clis_other_global_flags_are_taken_or_refused() {
         assert_eq!(out.status.code(), Some(252), "{args:?}");
     }
 }
+
+/// An answer without an STS error document used to read "HTTP 503
+/// without an STS error document; body starts …", and a call that ran out
+/// of attempts did not say so. As botocore words them: the status's reason
+/// phrase, and ` (reached max retries: N)` when the attempts ran out
+/// (3 by default, so 2 retries).
+#[test]
+fn answers_without_an_error_document_and_exhausted_retries_read_as_the_aws_clis() {
+    let html = "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>";
+    let server = FaultServer::start(vec![
+        Step::respond(503, html),
+        Step::respond(503, html),
+        Step::respond(503, html),
+    ]);
+    let url = server.url();
+    let o = sts(&["--endpoint-url", &url, "get-caller-identity"], &KEYS);
+    assert_eq!(o.status.code(), Some(254), "{o:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "An error occurred (503) when calling the GetCallerIdentity operation (reached max \
+         retries: 2): Service Unavailable\n"
+    );
+    assert_eq!(server.requests_seen(), 3);
+
+    // Not retried: no retries to tell of.
+    let server = FaultServer::start(vec![Step::respond(403, "<html>Forbidden</html>")]);
+    let url = server.url();
+    let o = sts(&["--endpoint-url", &url, "get-caller-identity"], &KEYS);
+    assert_eq!(o.status.code(), Some(254), "{o:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "An error occurred (403) when calling the GetCallerIdentity operation: Forbidden\n"
+    );
+    assert_eq!(server.requests_seen(), 1);
+
+    // An empty body; one attempt allowed, so the attempts ran out at once.
+    let server = FaultServer::start(vec![Step::respond(502, "")]);
+    let url = server.url();
+    let o = sts(
+        &["--endpoint-url", &url, "get-caller-identity"],
+        &[KEYS[0], KEYS[1], ("AWS_MAX_ATTEMPTS", "1")],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "An error occurred (502) when calling the GetCallerIdentity operation (reached max \
+         retries: 0): Bad Gateway\n"
+    );
+
+    // A service error retried until the attempts ran out.
+    let throttled = || Step::xml(400, canned::error("Throttling", "Rate exceeded"));
+    let server = FaultServer::start(vec![throttled(), throttled(), throttled()]);
+    let url = server.url();
+    let o = sts(&["--endpoint-url", &url, "get-caller-identity"], &KEYS);
+    assert_eq!(o.status.code(), Some(254), "{o:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "An error occurred (Throttling) when calling the GetCallerIdentity operation \
+         (reached max retries: 2): Rate exceeded\n"
+    );
+    assert_eq!(server.requests_seen(), 3);
+
+    // Under --debug the body's start is shown too, on a line before the
+    // AWS CLI's, which stays the last.
+    let server = FaultServer::start(vec![Step::respond(403, "<html>Forbidden</html>")]);
+    let url = server.url();
+    let o = sts(
+        &["--endpoint-url", &url, "--debug", "get-caller-identity"],
+        &KEYS,
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("body starts \"<html>Forbidden"), "{err}");
+    assert!(
+        err.ends_with(
+            "\nAn error occurred (403) when calling the GetCallerIdentity operation: Forbidden\n"
+        ),
+        "{err}"
+    );
+}

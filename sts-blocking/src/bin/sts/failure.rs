@@ -12,6 +12,7 @@ use sts_blocking::Error;
 use sts_blocking::transport::TransportFailure;
 
 use crate::args::Global;
+use crate::attempts;
 
 /// The command line is wrong: an unknown flag, a missing argument, a
 /// value that does not parse or breaks the STS model's constraints.
@@ -45,6 +46,9 @@ pub(crate) enum Failure {
         error: Box<Error>,
         /// The endpoint the call went to, once a client was built.
         endpoint: Option<String>,
+        /// The retries the call made, when it stopped because its
+        /// attempts ran out: the AWS CLI then says so.
+        retries: Option<u32>,
     },
 }
 
@@ -54,16 +58,19 @@ impl Failure {
             operation,
             error: Box::new(error.into()),
             endpoint: None,
+            retries: None,
         }
     }
 
-    /// The same failure, as sent to `endpoint`.
+    /// The same failure, as the call sent to `endpoint` ended (just now:
+    /// its attempts are counted by the transport, see [`attempts`]).
     pub(crate) fn at(self, endpoint: &str) -> Self {
         match self {
             Failure::Call {
                 operation, error, ..
             } => Failure::Call {
                 operation,
+                retries: attempts::retries_when_exhausted(&error),
                 error,
                 endpoint: Some(endpoint.to_owned()),
             },
@@ -105,7 +112,8 @@ impl Failure {
                 operation,
                 error,
                 endpoint,
-            } => describe(operation, error, endpoint.as_deref(), global),
+                retries,
+            } => describe(operation, error, endpoint.as_deref(), *retries, global),
         }
     }
 }
@@ -114,17 +122,41 @@ impl Failure {
 /// connection failure also says after how long, against which endpoint,
 /// and which flag changes the limit, since "timed out" alone leaves the
 /// user guessing which of the two limits to raise.
-fn describe(operation: &str, error: &Error, endpoint: Option<&str>, global: &Global) -> String {
+fn describe(
+    operation: &str,
+    error: &Error,
+    endpoint: Option<&str>,
+    retries: Option<u32>,
+    global: &Global,
+) -> String {
     let url = endpoint.map_or_else(String::new, |e| format!("{}/", e.trim_end_matches('/')));
+    // botocore's `ClientError`: the retries, when the attempts ran out.
+    let retried = retries.map_or_else(String::new, |n| format!(" (reached max retries: {n})"));
     match error {
         Error::Service(e) => format!(
-            "An error occurred ({}) when calling the {operation} operation: {}",
+            "An error occurred ({}) when calling the {operation} operation{retried}: {}",
             e.code,
             e.message.as_deref().unwrap_or("Unknown")
         ),
         Error::Response(e) => match e.status() {
+            // No STS error document: botocore's message is the status's
+            // reason phrase (`Service Unavailable`); what the body held is
+            // shown on a line of its own under --debug (the last line
+            // stays the AWS CLI's).
             Some(status) => {
-                format!("An error occurred ({status}) when calling the {operation} operation: {e}")
+                let reason = http::StatusCode::from_u16(status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .map_or_else(|| e.to_string(), str::to_owned);
+                let detail = if global.debug {
+                    format!("sts: debug: {e}\n")
+                } else {
+                    String::new()
+                };
+                format!(
+                    "{detail}An error occurred ({status}) when calling the {operation} \
+                     operation{retried}: {reason}"
+                )
             }
             None => format!("An error occurred when calling the {operation} operation: {e}"),
         },

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod attempts;
 mod debug;
 mod eks;
 mod exec;

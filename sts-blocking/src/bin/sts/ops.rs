@@ -175,6 +175,7 @@ fn run(
     valid.map_err(fail)?;
     crate::check_credentials_output(&cli.global, gives_credentials)?;
     let client = setup::client(&cli.global, action)?;
+    crate::attempts::start_call();
     let output = method(&client).map_err(|e| fail(e).at(&client.endpoint().url))?;
     print(&cli.global, action, output)
 }

@@ -33,6 +33,7 @@ pub(crate) fn issue(
         op.duration_seconds = source.duration_seconds;
         op.validate()
             .map_err(|e| Failure::call(AssumeRole::ACTION, e))?;
+        crate::attempts::start_call();
         return client
             .assume_role(&op)
             .map(|o| (o.credentials, true))
@@ -55,6 +56,7 @@ pub(crate) fn issue(
     }
     let mut op = GetSessionToken::new();
     op.duration_seconds = source.duration_seconds;
+    crate::attempts::start_call();
     client
         .get_session_token(&op)
         .map(|o| (o.credentials, true))

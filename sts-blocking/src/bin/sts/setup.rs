@@ -13,10 +13,12 @@ use std::time::Duration;
 use clap::ValueEnum;
 use sts_blocking::credentials::{MAX_PROFILE_FILE_BYTES, ProviderConfig};
 use sts_blocking::profile::{FileKind, Platform, locate, parse_sources};
+use sts_blocking::settings::RetryMode;
 use sts_blocking::{Client, Error};
 
 use crate::Failure;
 use crate::args::{Global, Output};
+use crate::attempts::{self, Counting};
 
 mod mfa;
 use crate::debug::DebugTransport;
@@ -95,19 +97,26 @@ pub(crate) fn client_and_region(
     let transport = builder
         .default_transport(&config)
         .map_err(|e| fail(e.into()))?;
+    // Counted, for the AWS CLI's "reached max retries" (see `attempts`).
     builder = if global.debug {
-        builder.transport(DebugTransport(transport))
+        builder.transport(Counting(DebugTransport(transport)))
     } else {
-        builder.transport(transport)
+        builder.transport(Counting(transport))
     };
     let builder = builder
         .from_config(&config)
         .map_err(|e| fail(e.into()))?
         .default_region(FALLBACK_REGION);
-    let region = builder
-        .settings()
+    let settings = builder.settings();
+    let region = settings
         .and_then(|s| s.region.as_ref())
         .map_or_else(|| FALLBACK_REGION.to_owned(), |r| r.value.clone());
+    if let Some(s) = settings {
+        attempts::set_limit(attempts::Limit {
+            max_attempts: s.max_attempts.value,
+            legacy: s.retry_mode.value == RetryMode::Legacy,
+        });
+    }
     let client = builder.build().map_err(|e| fail(e.into()))?;
     Ok((client, region))
 }
