@@ -421,8 +421,8 @@ impl Client {
                     if let GiveUp::SkewRefused { measured, bound } = gave_up.reason {
                         log::warn!(
                             "{action} to {url}: the server's Date is {measured} ms from the signing \
-                             time, beyond the clock-correction bound of {bound:?}; not \
-                             correcting",
+                             time, which would put the clock correction beyond its bound of \
+                             {bound:?}; not correcting",
                         );
                     }
                     let error = failure_error(gave_up.failure, &mut transport_error);

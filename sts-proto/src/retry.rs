@@ -380,6 +380,14 @@ pub fn clock_skew(
 /// `measured` (server minus the signing time, which already included
 /// `current`): `None` when the new total would be larger than `max`, and
 /// the answer must not be believed.
+///
+/// Only the total is bounded, since only the total decides how far from
+/// the local clock requests are signed. `measured` alone can be larger
+/// than the bound when the local clock moved after `current` was learned:
+/// with +40 minutes learned and the clock then set an hour ahead, the true
+/// offset is -30 minutes and the answer measures -70 against the signing
+/// time. Refusing that would keep the stale offset, and every later call
+/// would fail, for good.
 pub fn corrected_offset(
     current: ClockOffsetMillis,
     measured: ClockOffsetMillis,
@@ -387,7 +395,7 @@ pub fn corrected_offset(
 ) -> Option<ClockOffsetMillis> {
     let total = current.checked_add(measured)?;
     let limit = u64::try_from(max.as_millis()).unwrap_or(u64::MAX);
-    (total.unsigned_abs() <= limit && measured.unsigned_abs() <= limit).then_some(total)
+    (total.unsigned_abs() <= limit).then_some(total)
 }
 
 /// The response's `Date` header as a time.
@@ -572,6 +580,11 @@ mod tests {
         assert_eq!(corrected_offset(0, ms(3601), hour), None);
         // Two answers together may not go past the bound either.
         assert_eq!(corrected_offset(ms(3000), ms(1000), hour), None);
+        assert_eq!(corrected_offset(ms(-2400), ms(-1201), hour), None);
+        // A measurement beyond the bound is believed when the total is
+        // within it: 40 minutes learned, then the local clock moved an
+        // hour and ten minutes ahead.
+        assert_eq!(corrected_offset(ms(2400), ms(-4200), hour), Some(ms(-1800)));
         // A date in 9999.
         assert_eq!(corrected_offset(0, 253_402_300_799_000, hour), None);
         assert_eq!(corrected_offset(i64::MAX, i64::MAX, hour), None);

@@ -343,11 +343,12 @@ pub enum GiveUp {
     QuotaExhausted,
     /// The wait before the next attempt would pass the call timeout.
     CallTimeout,
-    /// A clock-skew answer claimed an offset beyond
+    /// A clock-skew answer would have moved the total clock offset beyond
     /// [`RetryConfig::max_clock_skew`] (or correction is off); it is not
     /// believed, and not retried, since the next answer would say the same.
     SkewRefused {
-        /// The offset the answer claimed.
+        /// The offset the answer claimed, against the signing time (which
+        /// already included the offset in use).
         measured: ClockOffsetMillis,
         /// The bound it broke.
         bound: Duration,

@@ -295,6 +295,36 @@ fn a_skew_beyond_the_bound_is_refused_and_not_retried() {
     assert!(matches!(gave_up(d).0, GiveUp::SkewRefused { .. }));
 }
 
+/// A client that learned +40 minutes, whose local clock then jumped an
+/// hour and ten minutes ahead: the server is 30 minutes behind the local
+/// clock, and the answer measures -70 minutes against the signing time
+/// (local + 40). The total, -30 minutes, is within the bound and is taken.
+#[test]
+fn a_stale_offset_is_corrected_when_the_total_is_within_the_bound() {
+    let s = Scenario::new();
+    let mut call = s.to_ready();
+    let forty_minutes = 40 * 60 * 1000;
+    let out = send(&mut call, &s, Duration::ZERO, forty_minutes);
+    assert_eq!(out.request.headers()["x-amz-date"], "20150830T131600Z");
+    let d = answer(&mut call, ms(5), skewed("Sun, 30 Aug 2015 12:06:00 GMT"));
+    let Decision::SendNow(resign) = d else {
+        panic!("{d:?}")
+    };
+    assert_eq!(resign.measured, -70 * 60 * 1000);
+    assert_eq!(resign.clock_offset, -30 * 60 * 1000);
+    let out = send(&mut call, &s, ms(6), resign.clock_offset);
+    assert_eq!(out.request.headers()["x-amz-date"], "20150830T120600Z");
+    assert!(matches!(
+        answer(&mut call, ms(7), Answer::ok()),
+        Decision::Done(_)
+    ));
+    // A total past the bound is still refused: -40 learned, -21 more.
+    let mut call = s.to_ready();
+    send(&mut call, &s, Duration::ZERO, -forty_minutes);
+    let d = answer(&mut call, ms(5), skewed("Sun, 30 Aug 2015 11:35:00 GMT"));
+    assert!(matches!(gave_up(d).0, GiveUp::SkewRefused { .. }));
+}
+
 #[test]
 fn a_skew_code_without_a_date_is_retried_as_any_failure() {
     let s = Scenario::new();
