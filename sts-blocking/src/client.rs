@@ -679,6 +679,19 @@ mod tests {
         );
     }
 
+    /// A clock-skew code with no `Date` to correct by is sent once: each
+    /// retry would be signed with the same clock and answered the same.
+    #[test]
+    fn a_skew_code_without_a_date_is_not_retried() {
+        let answers = [(403, "RequestExpired"), (400, "RequestTimeTooSkewed")];
+        let (c, script, slept) = client(&answers, |b| b.max_attempts(3));
+        let e = c.get_caller_identity().unwrap_err();
+        assert_eq!(e.code(), Some("RequestExpired"));
+        assert_eq!(script.sent.lock().unwrap().len(), 1);
+        assert!(sleeps(&slept).is_empty());
+        assert_eq!(c.retry_quota_available(), retry::QUOTA_CAPACITY);
+    }
+
     #[test]
     fn validation_off_sends_what_the_model_would_refuse() {
         let bad = AssumeRole::new("x", "demo");

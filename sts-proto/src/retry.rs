@@ -163,6 +163,8 @@ pub enum RetryKind {
     /// The attempt timed out; retries after timeouts cost more quota.
     Timeout,
     /// The request's signature time was off; re-sign with a corrected clock.
+    /// Only that helps: a call retries such an answer only by re-signing
+    /// with the offset its `Date` shows, and gives up when it shows none.
     ClockSkew,
     /// Retrying cannot help.
     NotRetryable,

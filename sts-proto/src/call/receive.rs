@@ -163,11 +163,13 @@ impl Core<'_> {
     ) -> Setback {
         let kind = failure.retry_kind();
         let progress = self.progress;
-        // A second clock-skew answer after a correction means the
-        // correction did not help; more attempts would not either.
-        if kind == RetryKind::NotRetryable
-            || kind == RetryKind::ClockSkew && progress.corrected_skew
-        {
+        // A clock-skew answer gets here only when no correction came of it
+        // in this step: it had no usable `Date`, or a correction was made
+        // already and did not help. The next attempt would be signed with
+        // the same clock and meet the same answer, so it is not made (as
+        // botocore and aws-sdk-rust retry these codes only when they
+        // measured a skew), and costs no quota and no wait.
+        if kind == RetryKind::NotRetryable || kind == RetryKind::ClockSkew {
             return self.give_up(GiveUp::NotRetryable, failure);
         }
         let retry = self.options.retry;

@@ -325,12 +325,31 @@ fn a_stale_offset_is_corrected_when_the_total_is_within_the_bound() {
     assert!(matches!(gave_up(d).0, GiveUp::SkewRefused { .. }));
 }
 
+/// Without a `Date` to correct by, the next attempt would be signed with
+/// the same clock and meet the same answer: the call gives up at once,
+/// with no back-off and nothing taken from the quota.
 #[test]
-fn a_skew_code_without_a_date_is_retried_as_any_failure() {
+fn a_skew_code_without_a_usable_date_is_not_retried() {
     let s = Scenario::new();
-    let mut call = s.to_sent();
-    let d = answer(&mut call, ms(5), Answer::error(403, "RequestExpired"));
-    assert_eq!(delay(d), ms(500));
+    let drawn = Cell::new(0);
+    for a in [
+        Answer::error(403, "RequestExpired"),
+        Answer::error(400, "RequestInTheFuture"),
+        skewed("yesterday"),
+    ] {
+        let mut call = s.to_sent();
+        let d = call
+            .response(ms(5), a.status, &a.headers, &a.body, || {
+                drawn.set(drawn.get() + 1);
+                0.5
+            })
+            .unwrap();
+        assert_eq!(gave_up(d).0, GiveUp::NotRetryable);
+        assert!(call.is_finished());
+        assert_eq!(call.attempt(), 1);
+    }
+    assert_eq!(drawn.get(), 0);
+    assert_eq!(s.quota.available(), QUOTA_CAPACITY);
 }
 
 #[test]
