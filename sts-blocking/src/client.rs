@@ -692,6 +692,49 @@ mod tests {
         assert_eq!(c.retry_quota_available(), retry::QUOTA_CAPACITY);
     }
 
+    /// 2015-08-30T12:36:00Z.
+    #[derive(Debug)]
+    struct Fixed;
+
+    impl crate::timing::Clock for Fixed {
+        fn now(&self) -> SystemTime {
+            SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160)
+        }
+    }
+
+    /// A call that gave up on a clock-skew answer, the correction refused
+    /// or made and not enough, leaves an error a caller's own retry loop
+    /// does not repeat: it would meet the same answer.
+    #[test]
+    fn an_error_after_the_clock_correction_is_not_retryable() {
+        for (date, sent, offset) in [
+            // Refused: far beyond the bound.
+            ("Thu, 01 Jan 1970 00:00:00 GMT", 1, 0),
+            // Believed (20 minutes ahead), re-signed, and skewed again.
+            ("Sun, 30 Aug 2015 12:56:00 GMT", 2, 20 * 60 * 1000),
+        ] {
+            let script = Arc::new(Script {
+                date: Some(date),
+                ..Script::new(&[(403, "RequestTimeTooSkewed")])
+            });
+            let slept = RecordedSleeps::default();
+            let mut builder = Client::builder()
+                .region("eu-west-1")
+                .credentials(Credentials::new("AKIDEXAMPLE", "client-test-secret", None))
+                .sleep(slept.clone())
+                .clock(Fixed)
+                .random(Half);
+            builder.transport = Some(Arc::clone(&script) as Arc<dyn Transport>);
+            let c = builder.build().unwrap();
+            let e = c.get_caller_identity().unwrap_err();
+            assert_eq!(e.code(), Some("RequestTimeTooSkewed"), "{date}");
+            assert!(!e.is_retryable(), "{date}");
+            assert_eq!(script.sent.lock().unwrap().len(), sent, "{date}");
+            assert_eq!(c.clock_offset_millis(), offset, "{date}");
+            assert!(sleeps(&slept).is_empty());
+        }
+    }
+
     #[test]
     fn validation_off_sends_what_the_model_would_refuse() {
         let bad = AssumeRole::new("x", "demo");

@@ -101,15 +101,21 @@ impl Error {
         }
     }
 
-    /// Whether the same call may succeed if made again later.
+    /// Whether the same call may succeed if made again later: throttling,
+    /// 5xx answers, timeouts and connection failures.
+    ///
+    /// A clock-skew code (`RequestTimeTooSkewed`, `RequestExpired`,
+    /// `RequestInTheFuture`) is not, though the client retries it itself:
+    /// the call re-signs once with the offset the answer's `Date` shows,
+    /// so an error with such a code means the answer showed none, the
+    /// correction was refused (beyond
+    /// [`RetryConfig::max_clock_skew`](sts_proto::retry::RetryConfig::max_clock_skew))
+    /// or it did not help. The same call made again signs with the same
+    /// clock and meets the same answer; the clock needs fixing first.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Service(e) => {
-                classify_response(&ResponseError::Service(e.clone())).is_retryable()
-            }
-            Error::Response(e) => classify_response(e.as_response_error()).is_retryable(),
-            Error::Transport(e) => classify_transport(e.kind()).is_retryable(),
-            _ => false,
+        match self.retry_kind() {
+            RetryKind::ClockSkew => false,
+            kind => kind.is_retryable(),
         }
     }
 
@@ -234,6 +240,33 @@ mod tests {
         assert_eq!(r.status(), Some(503));
         assert!(!matches!(r.as_response_error(), ResponseError::Service(_)));
         assert_eq!(e.code(), None);
+        assert!(e.is_retryable());
+    }
+
+    /// The client has corrected its clock by such an answer already, or
+    /// could not: a caller's own retry would meet the same answer.
+    #[test]
+    fn a_clock_skew_code_is_not_retryable_for_the_caller() {
+        for code in [
+            "RequestTimeTooSkewed",
+            "RequestExpired",
+            "RequestInTheFuture",
+        ] {
+            let e = error_for(
+                403,
+                &format!(
+                    "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>\
+                     </Error></ErrorResponse>"
+                ),
+            );
+            assert_eq!(e.code(), Some(code));
+            assert!(!e.is_retryable(), "{code}");
+        }
+        let e = error_for(
+            400,
+            "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>\
+             </Error></ErrorResponse>",
+        );
         assert!(e.is_retryable());
     }
 }

@@ -1583,6 +1583,13 @@ uint16_t sts_error_http_status(const struct StsError *err);
  * has already retried such errors up to its `max_attempts`; this is for
  * callers that retry at a higher level, or use the sans-IO path.
  *
+ * A clock-skew code (`RequestTimeTooSkewed`, `RequestExpired`,
+ * `RequestInTheFuture`) gives 0: the client corrects its clock by such an
+ * answer's `Date` itself, once per call, so the error means it could not
+ * (no `Date`, or beyond `max_clock_skew_ms`) or the correction did not
+ * help; the same request, signed with the same clock, would meet the same
+ * answer.
+ *
  * Ownership: `err` is borrowed for the call; nothing to free.
  *
  * # Safety

@@ -328,6 +328,13 @@ pub unsafe extern "C" fn sts_error_http_status(err: *const StsError) -> u16 {
 /// has already retried such errors up to its `max_attempts`; this is for
 /// callers that retry at a higher level, or use the sans-IO path.
 ///
+/// A clock-skew code (`RequestTimeTooSkewed`, `RequestExpired`,
+/// `RequestInTheFuture`) gives 0: the client corrects its clock by such an
+/// answer's `Date` itself, once per call, so the error means it could not
+/// (no `Date`, or beyond `max_clock_skew_ms`) or the correction did not
+/// help; the same request, signed with the same clock, would meet the same
+/// answer.
+///
 /// Ownership: `err` is borrowed for the call; nothing to free.
 ///
 /// # Safety

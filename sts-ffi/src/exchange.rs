@@ -921,6 +921,32 @@ mod tests {
         }
     }
 
+    /// A clock-skew answer the client could not correct by (here: no
+    /// `Date`) ends the exchange at once, and its error tells the caller
+    /// not to retry: the same request would meet the same answer.
+    #[test]
+    fn a_clock_skew_answer_without_a_date_fails_as_not_retryable() {
+        const SKEWED: &[u8] = b"<ErrorResponse><Error><Type>Sender</Type>\
+            <Code>RequestTimeTooSkewed</Code></Error></ErrorResponse>";
+        // SAFETY: every pointer below is valid or NULL as the functions ask.
+        unsafe {
+            let client = client(Some(3));
+            let ex = sent_exchange(client);
+            let mut err = ptr::null_mut();
+            let mut decision = zero_decision();
+            let status =
+                sts_exchange_response(ex, 1, &response(403, SKEWED), &mut decision, &mut err);
+            assert_eq!(
+                (status, decision.kind),
+                (STS_ERR_SERVICE, STS_DECISION_FAILED)
+            );
+            assert_eq!(crate::error::sts_error_is_retryable(err), 0);
+            sts_error_free(err);
+            sts_exchange_free(ex);
+            sts_client_free(client);
+        }
+    }
+
     /// An answer whose result no C string can carry (a NUL in the ARN)
     /// fails the exchange when it is given, as `sts_parse_*` fails: not a
     /// `DONE` whose output the getter then refuses and loses.

@@ -1592,7 +1592,7 @@ static void section_retry(void) {
 
 /* The skew server answers every request with a 403 RequestTimeTooSkewed
  * dated 31 Dec 9999. The client must not believe it: no re-signed attempt,
- * no retry, the error as it came. */
+ * no retry, the error as it came, and not retryable by the caller either. */
 static void skew_refused(StsClient *client, const char *what) {
     StsGetCallerIdentityOutput *me = NULL;
     StsError *err = NULL;
@@ -1600,6 +1600,7 @@ static void skew_refused(StsClient *client, const char *what) {
     CHECK(st == STS_ERR_SERVICE, "%s: status %d", what, (int)st);
     CHECK(streq(sts_error_code(err), "RequestTimeTooSkewed"), "%s: code %s", what,
           show(sts_error_code(err)));
+    CHECK(sts_error_is_retryable(err) == 0, "%s: a refused correction is retryable", what);
     CHECK(me == NULL, "%s: a result despite the error", what);
     sts_get_caller_identity_output_free(me);
     sts_error_free(err);

@@ -8,10 +8,12 @@ use super::{Transport, TransportError, TransportFailure};
 
 /// Answers `(status, error code)` in turn, the last one repeated: status 0
 /// is a refused connection, 200 a `GetCallerIdentity` result, anything
-/// else an error document with the code. Keeps every body sent.
+/// else an error document with the code; every answer carries `date` as
+/// its `Date` header, if set. Keeps every body sent.
 #[derive(Debug, Default)]
 pub(crate) struct Script {
     pub(crate) answers: Mutex<Vec<(u16, &'static str)>>,
+    pub(crate) date: Option<&'static str>,
     pub(crate) sent: Mutex<Vec<String>>,
 }
 
@@ -20,6 +22,7 @@ impl Script {
     pub(crate) fn new(answers: &[(u16, &'static str)]) -> Self {
         Self {
             answers: Mutex::new(answers.to_vec()),
+            date: None,
             sent: Mutex::default(),
         }
     }
@@ -49,9 +52,10 @@ impl Transport for Script {
         } else {
             format!("<ErrorResponse><Error><Code>{code}</Code></Error></ErrorResponse>")
         };
-        Ok(http::Response::builder()
-            .status(status)
-            .body(body.into_bytes())
-            .unwrap())
+        let mut response = http::Response::builder().status(status);
+        if let Some(date) = self.date {
+            response = response.header(http::header::DATE, date);
+        }
+        Ok(response.body(body.into_bytes()).unwrap())
     }
 }
