@@ -11,6 +11,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::io;
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -66,13 +67,50 @@ impl Resolver for CachingResolver {
             }
         }
         // Failures are not kept: the next call asks again.
-        let addrs = self.inner.resolve(uri, config, timeout)?;
+        let addrs = self
+            .inner
+            .resolve(uri, config, timeout)
+            .map_err(|e| match e {
+                ureq::Error::Io(source) => ureq::Error::Io(io::Error::new(
+                    source.kind(),
+                    ResolveFailed {
+                        host: uri.host().unwrap_or_default().to_owned(),
+                        source,
+                    },
+                )),
+                other => other,
+            })?;
         let mut cache = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         if cache.len() >= MAX_HOSTS {
             cache.clear();
         }
         cache.insert(key, (now, addrs.clone()));
         Ok(addrs)
+    }
+}
+
+/// A name the system resolver could not resolve, with its error.
+///
+/// ureq's resolver hands the system's failure on as a bare
+/// [`ureq::Error::Io`] of no particular kind, which reads like a
+/// connection that broke; this wrapper lets the transport tell that no
+/// connection could be made at all (a typo'd region's host, no DNS), while
+/// the system's own words stay in the message.
+#[derive(Debug)]
+pub(crate) struct ResolveFailed {
+    host: String,
+    source: io::Error,
+}
+
+impl fmt::Display for ResolveFailed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot resolve {}: {}", self.host, self.source)
+    }
+}
+
+impl std::error::Error for ResolveFailed {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
     }
 }
 

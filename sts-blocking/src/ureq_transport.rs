@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 
 use crate::env::ProcessEnv;
 use crate::proxy::{ProxyConfig, ProxyUrl};
-use crate::resolver::CachingResolver;
+use crate::resolver::{CachingResolver, ResolveFailed};
 use crate::timing::bounded_timeout;
 use crate::tls::CaBundle;
 use crate::transport::{Transport, TransportError, TransportFailure};
@@ -247,6 +247,14 @@ fn transport_error(e: ureq::Error, via: Option<&ProxyUrl>) -> TransportError {
         {
             TransportFailure::Connect
         }
+        // A name that did not resolve: no connection could be made.
+        ureq::Error::Io(io)
+            if io
+                .get_ref()
+                .is_some_and(|inner| inner.is::<ResolveFailed>()) =>
+        {
+            TransportFailure::Connect
+        }
         ureq::Error::Io(io) => match io.kind() {
             io::ErrorKind::ConnectionRefused
             | io::ErrorKind::AddrNotAvailable
@@ -278,6 +286,35 @@ fn transport_error(e: ureq::Error, via: Option<&ProxyUrl>) -> TransportError {
 mod tests {
     use super::*;
     use crate::env::MapEnv;
+
+    /// A host that does not resolve (a typo'd region's endpoint; in the
+    /// tests' network namespace, any name) is a connection that could not
+    /// be made, as `TransportFailure::Connect` promises, not a connection
+    /// that broke; the system resolver's words stay in the message.
+    #[test]
+    fn a_name_that_does_not_resolve_is_a_connect_failure() {
+        let transport = UreqTransport::new(UreqSettings {
+            proxy: ProxyConfig::new(),
+            ..UreqSettings::default()
+        });
+        for timeout in [None, Some(Duration::from_secs(10))] {
+            let request = http::Request::post("http://no-such-host.invalid/")
+                .body(Vec::new())
+                .unwrap();
+            let e = transport.send(request, timeout).unwrap_err();
+            assert_eq!(e.kind(), TransportFailure::Connect, "{e} ({timeout:?})");
+            assert!(
+                e.to_string()
+                    .contains("cannot resolve no-such-host.invalid: "),
+                "{e}"
+            );
+            // The same retry kind as before: another attempt may resolve.
+            assert_eq!(
+                sts_proto::retry::classify_transport(e.kind()),
+                sts_proto::retry::RetryKind::Transient
+            );
+        }
+    }
 
     /// A proxy variable the transport cannot use (a scheme it does not
     /// speak) fails every request, as a failure no retry can mend: one
