@@ -14,7 +14,7 @@ use sts_blocking::{Client, ClientBuilder, Error};
 use sts_proto::Credentials;
 use sts_proto::call::{Decision, GiveUp, Next};
 use sts_proto::ops::GetCallerIdentity;
-use sts_proto::retry::{QUOTA_CAPACITY, RETRY_COST};
+use sts_proto::retry::{QUOTA_CAPACITY, TIMEOUT_RETRY_COST};
 
 /// 2026-01-01T00:00:00Z, the client's (wrong) wall clock.
 const LOCAL: u64 = 1_767_225_600;
@@ -240,11 +240,11 @@ fn retries_paid_by_exchanges_are_missing_for_blocking_calls() {
     ));
     assert_eq!(
         s.client.retry_quota_available(),
-        QUOTA_CAPACITY - RETRY_COST,
+        QUOTA_CAPACITY - TIMEOUT_RETRY_COST,
         "the exchange's retry is paid from the client's quota"
     );
     // Failed exchanges never give their retries back: drain the rest.
-    while s.client.retry_quota_available() >= RETRY_COST {
+    while s.client.retry_quota_available() >= TIMEOUT_RETRY_COST {
         let mut exchange = s.client.exchange(GetCallerIdentity::new()).unwrap();
         loop {
             send_now(&mut exchange);
@@ -272,7 +272,7 @@ fn retries_paid_by_blocking_calls_are_missing_for_exchanges() {
     assert_eq!(s.script.dates().len(), 3, "three attempts");
     assert_eq!(
         s.client.retry_quota_available(),
-        QUOTA_CAPACITY - 2 * RETRY_COST
+        QUOTA_CAPACITY - 2 * TIMEOUT_RETRY_COST
     );
     let mut exchange = s.client.exchange(GetCallerIdentity::new()).unwrap();
     send_now(&mut exchange);
@@ -282,10 +282,10 @@ fn retries_paid_by_blocking_calls_are_missing_for_exchanges() {
     ));
     assert_eq!(
         s.client.retry_quota_available(),
-        QUOTA_CAPACITY - 3 * RETRY_COST
+        QUOTA_CAPACITY - 3 * TIMEOUT_RETRY_COST
     );
 
-    while s.client.retry_quota_available() >= RETRY_COST {
+    while s.client.retry_quota_available() >= TIMEOUT_RETRY_COST {
         let _ = s.client.get_caller_identity();
     }
     let mut exchange = s.client.exchange(GetCallerIdentity::new()).unwrap();

@@ -12,8 +12,15 @@
 //! - whether to pace requests on top ([`RetryMode::Adaptive`], with the
 //!   shared [`RateLimiter`](crate::call::RateLimiter));
 //! - whether the client may retry at all ([`RetryQuota`]): a token bucket of
-//!   500 that each retry draws from (5, or 10 after a timeout) and each
-//!   success refills, so a fleet facing an outage stops multiplying load;
+//!   500 that each retry draws from and each success refills, so a fleet
+//!   facing an outage stops multiplying load. A retry after throttling
+//!   costs 5, after any transient failure (a timeout, a connection that
+//!   failed or broke, a 500/502/503/504, a transient code) 10: the costs of
+//!   aws-sdk-rust's standard strategy (`TokenBucket` of aws-smithy-runtime,
+//!   Retry Behavior 2.0, which this module follows, 1 s base delay
+//!   included). aws-sdk-rust's Retry Behavior 2.1 (behavior version
+//!   2026-11-10 on, with a 50 ms base for errors other than throttling)
+//!   and recent botocore charge 14 for every retry but throttling's 5;
 //! - how far off the local clock is ([`clock_skew`]), and how far a driver
 //!   may trust that ([`RetryConfig::max_clock_skew`], [`corrected_offset`]).
 
@@ -160,7 +167,8 @@ pub enum RetryKind {
     Transient,
     /// The service asked the client to slow down.
     Throttling,
-    /// The attempt timed out; retries after timeouts cost more quota.
+    /// The attempt timed out; for the quota, a transient failure like
+    /// the others.
     Timeout,
     /// The request's signature time was off; re-sign with a corrected clock.
     /// Only that helps: a call retries such an answer only by re-signing
@@ -297,9 +305,13 @@ pub struct RetryQuota {
 
 /// Quota tokens in a fresh bucket.
 pub const QUOTA_CAPACITY: u32 = 500;
-/// Tokens a retry costs.
+/// Tokens a retry after throttling costs.
 pub const RETRY_COST: u32 = 5;
-/// Tokens a retry after a timeout costs.
+/// Tokens a retry after a transient failure costs: a timeout, a connection
+/// that failed or broke, a 500/502/503/504 or a transient error code. The
+/// name is aws-sdk-rust's (`RETRY_TIMEOUT_COST`), which charges it for
+/// every `ErrorKind::TransientError`, and its classifiers give that kind to
+/// all of these, not to timeouts only.
 pub const TIMEOUT_RETRY_COST: u32 = 10;
 /// Tokens a success without retries returns.
 pub const NO_RETRY_INCREMENT: u32 = 1;
@@ -326,11 +338,14 @@ impl RetryQuota {
 
     /// Takes the cost of a retry after a failure of `kind`; `None` when
     /// the bucket cannot pay, and the driver must give up.
+    ///
+    /// Transient failures cost twice what throttling does: a server that
+    /// is down or unreachable is where retries multiply load to no use,
+    /// while a throttled one said it will answer again soon.
     pub fn acquire(&self, kind: RetryKind) -> Option<u32> {
-        let cost = if kind == RetryKind::Timeout {
-            TIMEOUT_RETRY_COST
-        } else {
-            RETRY_COST
+        let cost = match kind {
+            RetryKind::Transient | RetryKind::Timeout => TIMEOUT_RETRY_COST,
+            RetryKind::Throttling | RetryKind::ClockSkew | RetryKind::NotRetryable => RETRY_COST,
         };
         self.available
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(cost))
@@ -560,9 +575,9 @@ mod tests {
     #[test]
     fn quota_drains_and_refills() {
         let q = RetryQuota::new(12);
-        assert_eq!(q.acquire(RetryKind::Transient), Some(5));
-        assert_eq!(q.acquire(RetryKind::Transient), Some(5));
-        assert_eq!(q.acquire(RetryKind::Transient), None);
+        assert_eq!(q.acquire(RetryKind::Throttling), Some(5));
+        assert_eq!(q.acquire(RetryKind::Throttling), Some(5));
+        assert_eq!(q.acquire(RetryKind::Throttling), None);
         assert_eq!(q.available(), 2);
         q.release(Some(5));
         assert_eq!(q.available(), 7);
@@ -570,6 +585,29 @@ mod tests {
         q.release(None);
         q.release(Some(10));
         assert_eq!(q.available(), 12);
+    }
+
+    /// As aws-sdk-rust's token bucket: every transient failure (timeouts,
+    /// connection failures, 5xx) costs the timeout cost, throttling less.
+    #[test]
+    fn transient_failures_cost_what_a_timeout_does() {
+        let q = RetryQuota::new(100);
+        assert_eq!(q.acquire(RetryKind::Transient), Some(10));
+        assert_eq!(q.acquire(RetryKind::Timeout), Some(10));
+        assert_eq!(q.acquire(RetryKind::Throttling), Some(5));
+        assert_eq!(q.available(), 75);
+        for failure in [TransportFailure::Connect, TransportFailure::Io] {
+            let kind = classify_transport(failure);
+            assert_eq!(q.acquire(kind), Some(10), "{failure:?}");
+        }
+        for status in [500, 502, 503, 504] {
+            let e = ResponseError::Http {
+                status,
+                request_id: None,
+                body_start: String::new(),
+            };
+            assert_eq!(q.acquire(classify_response(&e)), Some(10), "{status}");
+        }
     }
 
     #[test]

@@ -92,8 +92,9 @@ fn server_errors_and_throttling_are_retried_until_success() {
     assert_eq!(server.requests_seen(), 4);
     // rand 0.5 × min(2^(n-1) s, 20 s)
     assert_eq!(sleep.delays(), vec![ms(500), ms(1000), ms(2000)]);
-    // Three retries cost 15 tokens; the success gives the last cost back.
-    assert_eq!(client.retry_quota_available(), 500 - 15 + 5);
+    // Two retries after server errors cost 10 tokens each, one after
+    // throttling 5; the success gives the last cost back.
+    assert_eq!(client.retry_quota_available(), 500 - 25 + 5);
 }
 
 #[test]
@@ -498,17 +499,18 @@ fn the_retry_quota_runs_dry_under_a_burst() {
         FaultServer::start(Script::new(vec![Step::respond(503, "")]).then(WhenDone::RepeatLast));
     let sleep = RecordingSleep::default();
     let client = builder(&server, &sleep).build().unwrap();
-    // Each failing call spends two retries (10 tokens): 50 calls drain 500.
-    for _ in 0..50 {
+    // Each failing call spends two retries after a 503 (20 tokens): 25
+    // calls drain 500.
+    for _ in 0..25 {
         client.get_caller_identity().unwrap_err();
     }
     assert_eq!(client.retry_quota_available(), 0);
-    assert_eq!(server.requests_seen(), 150);
+    assert_eq!(server.requests_seen(), 75);
     // With the bucket empty a call gets one attempt only.
     let e = client.get_caller_identity().unwrap_err();
     assert_eq!(e.status(), Some(503));
-    assert_eq!(server.requests_seen(), 151);
-    assert_eq!(sleep.delays().len(), 100);
+    assert_eq!(server.requests_seen(), 76);
+    assert_eq!(sleep.delays().len(), 50);
 }
 
 /// The operations moto cannot answer, on canned responses.

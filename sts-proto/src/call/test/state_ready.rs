@@ -6,7 +6,7 @@ use super::scenario::{Answer, Scenario, answer, ms, secs, send};
 use crate::call::{Call, CallError, CallOptions, Decision, Next};
 use crate::operation::BuildError;
 use crate::ops::{AssumeRole, GetCallerIdentity};
-use crate::retry::{QUOTA_CAPACITY, RETRY_COST, RetryMode};
+use crate::retry::{QUOTA_CAPACITY, RETRY_COST, RetryMode, TIMEOUT_RETRY_COST};
 
 #[test]
 fn the_first_request_is_signed_at_the_corrected_time_and_counts_as_attempt_one() {
@@ -79,7 +79,7 @@ fn no_time_left_for_an_attempt_is_the_deadline() {
         panic!("not retried")
     };
     assert_eq!(retry.delay, ms(500));
-    assert_eq!(s.quota.available(), QUOTA_CAPACITY - RETRY_COST);
+    assert_eq!(s.quota.available(), QUOTA_CAPACITY - TIMEOUT_RETRY_COST);
     // The driver overslept.
     let e = call.next_request(secs(10), &s.signing(0)).unwrap_err();
     assert_eq!(e, CallError::DeadlineReached { limit: secs(10) });

@@ -27,7 +27,7 @@ fn gave_up<T: std::fmt::Debug>(decision: Decision<T>) -> (GiveUp, Failure) {
 #[test]
 fn success_is_done_and_gives_the_quota_a_token() {
     let s = Scenario::new().quota(QUOTA_CAPACITY);
-    s.quota.acquire(RetryKind::Transient);
+    s.quota.acquire(RetryKind::Throttling);
     let mut call = s.to_sent();
     let Decision::Done(out) = answer(&mut call, ms(30), Answer::ok()) else {
         panic!("not done")
@@ -42,14 +42,15 @@ fn success_is_done_and_gives_the_quota_a_token() {
 
 #[test]
 fn each_retryable_kind_waits_the_jittered_back_off() {
-    for (status, code) in [
-        (400, "Throttling"),
-        (400, "ThrottlingException"),
-        (429, "SlowDown"),
-        (500, "InternalError"),
-        (503, "ServiceUnavailable"),
-        (400, "IDPCommunicationError"),
-        (400, "RequestTimeout"),
+    // Throttling costs the quota 5, a transient failure 10.
+    for (status, code, cost) in [
+        (400, "Throttling", 5),
+        (400, "ThrottlingException", 5),
+        (429, "SlowDown", 5),
+        (500, "InternalError", 10),
+        (503, "ServiceUnavailable", 10),
+        (400, "IDPCommunicationError", 10),
+        (400, "RequestTimeout", 10),
     ] {
         let s = Scenario::new();
         let mut call = s.to_sent();
@@ -62,7 +63,7 @@ fn each_retryable_kind_waits_the_jittered_back_off() {
             retry.failure,
             Failure::Response(ResponseError::Service(_))
         ));
-        assert_eq!(s.quota.available(), QUOTA_CAPACITY - 5, "{code}");
+        assert_eq!(s.quota.available(), QUOTA_CAPACITY - cost, "{code}");
     }
     // A 502 page without an error document is retried too.
     let s = Scenario::new();
@@ -78,8 +79,8 @@ fn each_retryable_kind_waits_the_jittered_back_off() {
 #[test]
 fn transport_failures_are_retried_except_an_oversized_body() {
     for (failure, cost) in [
-        (TransportFailure::Connect, 5),
-        (TransportFailure::Io, 5),
+        (TransportFailure::Connect, 10),
+        (TransportFailure::Io, 10),
         (TransportFailure::Timeout, 10),
     ] {
         let s = Scenario::new();
