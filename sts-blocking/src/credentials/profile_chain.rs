@@ -419,15 +419,24 @@ fn opt(profile: Section<'_>, key: &str) -> Option<String> {
 fn duration(profile: Section<'_>) -> Result<Option<i32>, ProfileChainError> {
     match profile.get_nonempty("duration_seconds") {
         None => Ok(None),
-        Some(v) => v
-            .trim()
-            .parse::<i32>()
-            .map(Some)
-            .map_err(|_| ProfileChainError::InvalidValue {
-                profile: profile.name().to_owned(),
-                key: "duration_seconds",
-                expected: "a whole number of seconds",
-            }),
+        Some(v) => {
+            let v = v.trim();
+            v.parse::<i32>().map(Some).map_err(|_| {
+                // A whole number too large for the request is not "not a
+                // number": say what STS takes instead.
+                let whole = v.strip_prefix(['-', '+']).unwrap_or(v);
+                let too_large = !whole.is_empty() && whole.bytes().all(|b| b.is_ascii_digit());
+                ProfileChainError::InvalidValue {
+                    profile: profile.name().to_owned(),
+                    key: "duration_seconds",
+                    expected: if too_large {
+                        "a number of seconds STS takes (900 to 43200 for a role)"
+                    } else {
+                        "a whole number of seconds"
+                    },
+                }
+            })
+        }
     }
 }
 
@@ -720,6 +729,19 @@ mod tests {
         .unwrap();
         let err = resolve(&set, "a").unwrap_err();
         assert!(err.to_string().contains("duration_seconds"), "{err}");
+        assert!(err.to_string().contains("whole number"), "{err}");
+        // A whole number too large for the request says what STS takes.
+        let set = profile::parse(
+            "[profile a]\nrole_arn = ra\nsource_profile = a\nduration_seconds = 99999999999\n\
+             aws_access_key_id = K\naws_secret_access_key = S\n",
+            "",
+        )
+        .unwrap();
+        let err = resolve(&set, "a").unwrap_err().to_string();
+        assert!(
+            err.contains("900 to 43200") && !err.contains("whole number"),
+            "{err}"
+        );
     }
 
     #[test]
