@@ -171,6 +171,59 @@ fn presign_and_eks_token_verify_with_the_same_credentials() {
     assert!(verify_presigned(url, secret, &["x-k8s-aws-id:other"]).starts_with("mismatch"));
 }
 
+/// kubectl names the kubeconfig's `exec.apiVersion` in
+/// `KUBERNETES_EXEC_INFO` and refuses an answer of another version; `sts
+/// eks-token` always answered v1beta1, so every v1 kubeconfig failed. As
+/// `aws eks get-token`: the version named if known, else v1beta1 with a
+/// warning on stderr, never an error.
+#[test]
+fn eks_token_answers_in_the_api_version_kubectl_names() {
+    let info = |v: &str| {
+        format!(r#"{{"kind":"ExecCredential","apiVersion":"{v}","spec":{{"interactive":false}}}}"#)
+    };
+    let api = |v: &str| format!("client.authentication.k8s.io/{v}");
+    // (KUBERNETES_EXEC_INFO, the version answered, whether stderr warns).
+    let cases: Vec<(Option<String>, String, bool)> = vec![
+        (Some(info(&api("v1"))), api("v1"), false),
+        (Some(info(&api("v1beta1"))), api("v1beta1"), false),
+        (None, api("v1beta1"), false),
+        (Some(String::new()), api("v1beta1"), false),
+        (Some(info(&api("v1alpha1"))), api("v1alpha1"), true),
+        (Some("{not json".into()), api("v1beta1"), true),
+        (Some(info(&api("v2"))), api("v1beta1"), true),
+        (
+            Some(r#"{"kind":"ExecCredential"}"#.into()),
+            api("v1beta1"),
+            true,
+        ),
+        (Some("[1]".into()), api("v1beta1"), true),
+    ];
+    for (exec_info, expected, warns) in cases {
+        let mut env = KEYS.to_vec();
+        if let Some(v) = &exec_info {
+            env.push(("KUBERNETES_EXEC_INFO", v));
+        }
+        let o = sts(&["eks-token", "--cluster-name", "c"], &env);
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(v["apiVersion"], expected.as_str(), "{exec_info:?}");
+        assert_eq!(v["kind"], "ExecCredential");
+        let err = String::from_utf8_lossy(&o.stderr);
+        if warns {
+            assert!(
+                err.contains("WARNING")
+                    && err.contains(if expected.ends_with("v1alpha1") {
+                        "deprecated"
+                    } else {
+                        "KUBERNETES_EXEC_INFO"
+                    }),
+                "{exec_info:?}: {err}"
+            );
+        } else {
+            assert!(err.is_empty(), "{exec_info:?}: {err}");
+        }
+    }
+}
+
 /// Fails unless `url` is a presigned GetCallerIdentity in `region`, valid
 /// for `expires` seconds.
 fn assert_presigned_caller_identity(url: &str, region: &str, expires: u32) {

@@ -19,6 +19,17 @@ const EKS_URL_EXPIRY: Duration = Duration::from_secs(60);
 /// When kubectl should ask again, as `aws eks get-token` says.
 const EKS_TOKEN_LIFETIME: Duration = Duration::from_secs(14 * 60);
 
+/// The `ExecCredential` versions `aws eks get-token` answers with when
+/// `KUBERNETES_EXEC_INFO` names them (its `FULLY_SUPPORTED_API_VERSIONS`).
+const SUPPORTED_API_VERSIONS: &[&str] = &[
+    "client.authentication.k8s.io/v1",
+    "client.authentication.k8s.io/v1beta1",
+];
+/// Answered with too, after a warning (its `DEPRECATED_API_VERSIONS`).
+const DEPRECATED_API_VERSION: &str = "client.authentication.k8s.io/v1alpha1";
+/// Without `KUBERNETES_EXEC_INFO`, or with one not understood.
+const DEFAULT_API_VERSION: &str = "client.authentication.k8s.io/v1beta1";
+
 pub(crate) fn presigned_get_caller_identity(
     client: &Client,
     expires_in: u64,
@@ -37,8 +48,58 @@ pub(crate) fn presigned_get_caller_identity(
     Ok(request.uri().to_string())
 }
 
+/// The `ExecCredential` version to answer with, from the value of
+/// `KUBERNETES_EXEC_INFO` (which kubectl sets for an exec plugin: the
+/// kubeconfig's `exec.apiVersion`, which the answer must match), as `aws
+/// eks get-token` chooses it: the version named if it is one it knows,
+/// else v1beta1 with a warning; never an error. With the warning, if any.
+pub(crate) fn api_version(exec_info: Option<&std::ffi::OsStr>) -> (&'static str, Option<String>) {
+    let raw = match exec_info {
+        None => return (DEFAULT_API_VERSION, None),
+        Some(raw) if raw.is_empty() => return (DEFAULT_API_VERSION, None),
+        Some(raw) => raw,
+    };
+    let parsed = raw
+        .to_str()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok());
+    let Some(info) = parsed else {
+        return (
+            DEFAULT_API_VERSION,
+            Some(format!(
+                "Error parsing KUBERNETES_EXEC_INFO, defaulting to {DEFAULT_API_VERSION}. \
+                 This is likely a bug in your Kubernetes client. Please update your \
+                 Kubernetes client."
+            )),
+        );
+    };
+    let named = info.get("apiVersion").and_then(serde_json::Value::as_str);
+    if let Some(known) = SUPPORTED_API_VERSIONS.iter().find(|v| Some(**v) == named) {
+        return (known, None);
+    }
+    if named == Some(DEPRECATED_API_VERSION) {
+        return (
+            DEPRECATED_API_VERSION,
+            Some(format!(
+                "Kubeconfig user entry is using deprecated API version \
+                 {DEPRECATED_API_VERSION}. Run 'aws eks update-kubeconfig' to update."
+            )),
+        );
+    }
+    (
+        DEFAULT_API_VERSION,
+        Some(format!(
+            "Unrecognized API version in KUBERNETES_EXEC_INFO, defaulting to \
+             {DEFAULT_API_VERSION}. This is likely due to an outdated sts. Please update sts."
+        )),
+    )
+}
+
 /// The `ExecCredential` document `kubectl` reads from an exec plugin.
 pub(crate) fn exec_credential(client: &Client, cluster: &str) -> Result<String, Failure> {
+    let (api_version, warning) = api_version(std::env::var_os("KUBERNETES_EXEC_INFO").as_deref());
+    if let Some(warning) = warning {
+        eprintln!("sts: WARNING: {warning}");
+    }
     let url = presigned_get_caller_identity(
         client,
         EKS_URL_EXPIRY.as_secs(),
@@ -56,8 +117,9 @@ pub(crate) fn exec_credential(client: &Client, cluster: &str) -> Result<String, 
     .unwrap_or(expires);
     // Laid out as `aws eks get-token` prints it (Python's json.dumps).
     let doc = format!(
-        "{{\"kind\": \"ExecCredential\", \"apiVersion\": \"client.authentication.k8s.io/v1beta1\", \
+        "{{\"kind\": \"ExecCredential\", \"apiVersion\": {}, \
          \"spec\": {{}}, \"status\": {{\"expirationTimestamp\": {}, \"token\": {}}}}}",
+        json_string(api_version),
         json_string(&format_timestamp(expires)),
         json_string(&token)
     );
