@@ -322,3 +322,59 @@ fn botocore_accepts_the_credential_process_output() {
     );
     assert!(server.requests_seen() >= 1);
 }
+
+/// `aws eks update-kubeconfig` writes `--output json` into the kubeconfig's
+/// `args`, which `sts eks-token` refused (252); json is what it prints,
+/// and the other forms are refused by name. One of `--cluster-name` and
+/// `--cluster-id` is required, not both.
+#[test]
+fn eks_token_takes_output_json_and_a_cluster_name_or_id() {
+    let doc = stdout(&sts(
+        &["eks-token", "--cluster-name", "c", "--output", "json"],
+        &KEYS,
+    ));
+    let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    assert_eq!(v["kind"], "ExecCredential");
+    for other in ["text", "table", "yaml", "env"] {
+        let o = sts(
+            &["eks-token", "--cluster-name", "c", "--output", other],
+            &KEYS,
+        );
+        let err = usage_error(&o);
+        assert!(
+            err.contains("--output") && err.contains("json only"),
+            "{other}: {err}"
+        );
+    }
+    let o = sts(
+        &["eks-token", "--cluster-name", "c", "--query", "kind"],
+        &KEYS,
+    );
+    assert!(usage_error(&o).contains("--query"));
+    let o = sts(
+        &["eks-token", "--cluster-name", "a", "--cluster-id", "b"],
+        &KEYS,
+    );
+    assert!(usage_error(&o).contains("--cluster-id"));
+    let o = sts(&["eks-token"], &KEYS);
+    assert!(usage_error(&o).contains("--cluster-name"));
+    // The id is signed as x-k8s-aws-id, as the AWS CLI signs it.
+    let doc = stdout(&sts(&["eks-token", "--cluster-id", "id-1"], &KEYS));
+    let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    let token = v["status"]["token"].as_str().unwrap();
+    let encoded = token.strip_prefix("k8s-aws-v1.").unwrap();
+    let decoded = Command::new(python())
+        .args([
+            "-c",
+            "import base64,sys; s=sys.argv[1]; print(base64.urlsafe_b64decode(s + '=' * (-len(s) % 4)).decode())",
+            encoded,
+        ])
+        .output()
+        .unwrap();
+    let url = String::from_utf8(decoded.stdout).unwrap();
+    let secret = KEYS[1].1;
+    assert_eq!(
+        verify_presigned(url.trim(), secret, &["x-k8s-aws-id:id-1"]),
+        "ok"
+    );
+}

@@ -414,3 +414,203 @@ fn sts_sends_what_the_aws_cli_sends() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The URL inside an EKS token (`k8s-aws-v1.` and the URL in base64url
+/// without padding).
+fn token_url(token: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let encoded = token.strip_prefix("k8s-aws-v1.").expect(token);
+    let (mut bits, mut count, mut out) = (0u32, 0, Vec::new());
+    for c in encoded.bytes() {
+        let v = ALPHABET.iter().position(|&a| a == c).expect(token);
+        bits = (bits << 6) | u32::try_from(v).unwrap();
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push(u8::try_from((bits >> count) & 0xff).unwrap());
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// What must be the same in two presigned URLs made at different times:
+/// everything but the signature and the time (in X-Amz-Date and in the
+/// credential's scope), the parameters sorted.
+fn timeless(url: &str) -> (String, Vec<String>) {
+    let (base, query) = url.split_once('?').expect(url);
+    let mut params: Vec<String> = query
+        .split('&')
+        .filter(|p| !p.starts_with("X-Amz-Date=") && !p.starts_with("X-Amz-Signature="))
+        .map(|p| match p.strip_prefix("X-Amz-Credential=") {
+            Some(c) => {
+                let mut parts: Vec<&str> = c.split("%2F").collect();
+                parts[1] = "DATE";
+                format!("X-Amz-Credential={}", parts.join("%2F"))
+            }
+            None => p.to_owned(),
+        })
+        .collect();
+    params.sort();
+    (base.to_owned(), params)
+}
+
+/// `sts eks-token` against `aws eks get-token`, with the flags kubeconfigs
+/// carry (`--cluster-id` for Outposts, `--role-arn`, `--output json`) and
+/// the `KUBERNETES_EXEC_INFO` kubectl sets: the same document, laid out
+/// alike, and the same presigned URL in the token but for its time and
+/// signature. `--role-arn` assumes the role (as `EKSGetTokenAuth`) at a
+/// server of the test's that answers with the same credentials for both,
+/// so that both tokens carry them.
+#[test]
+fn sts_eks_token_matches_aws_eks_get_token() {
+    let aws = match sts_tests::tools::awscli() {
+        Ok(aws) => aws,
+        Err(e) => {
+            sts_tests::tools::skip(&format!("the AWS CLI v1 cannot be installed: {e}"));
+            return;
+        }
+    };
+    let home = std::env::temp_dir().join(format!("sts-vs-awscli-eks-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let role = "arn:aws:iam::123456789012:role/eks-admin";
+    let v1 = r#"{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":false}}"#;
+    // (arguments, KUBERNETES_EXEC_INFO).
+    let cases: &[(&[&str], Option<&str>)] = &[
+        (&["--cluster-name", "my-cluster"], None),
+        (
+            &["--cluster-name", "my-cluster", "--output", "json"],
+            Some(v1),
+        ),
+        (
+            &["--cluster-id", "0123abcd-ef45-6789-abcd-ef0123456789"],
+            Some(v1),
+        ),
+        (&["--cluster-name", "my-cluster", "--role-arn", role], None),
+        (
+            &[
+                "--cluster-id",
+                "0123abcd",
+                "--role-arn",
+                role,
+                "--output",
+                "json",
+            ],
+            Some(v1),
+        ),
+        (&["--cluster-name", "my-cluster"], Some("{not json")),
+    ];
+    let mut failures = Vec::new();
+    for (args, exec_info) in cases {
+        let answer = sts_tests::canned::success(
+            "AssumeRole",
+            &format!(
+                "{}<AssumedRoleUser><AssumedRoleId>AROAEXAMPLE:EKSGetTokenAuth</AssumedRoleId>\
+                 <Arn>arn:aws:sts::123456789012:assumed-role/eks-admin/EKSGetTokenAuth</Arn>\
+                 </AssumedRoleUser>",
+                sts_tests::canned::credentials()
+            ),
+        );
+        let server = sts_tests::FaultServer::start(
+            sts_tests::Script::new(vec![sts_tests::Step::xml(200, answer)])
+                .then(sts_tests::WhenDone::RepeatLast),
+        );
+        let run = |program: &mut Command| {
+            program
+                .args(*args)
+                .env_clear()
+                .env("HOME", &home)
+                .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+                .env(
+                    "AWS_SECRET_ACCESS_KEY",
+                    "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                )
+                .env("AWS_DEFAULT_REGION", "us-west-2")
+                .env("AWS_ENDPOINT_URL_STS", server.url())
+                .env("AWS_CONFIG_FILE", home.join("none"))
+                .env("AWS_SHARED_CREDENTIALS_FILE", home.join("none"))
+                .env("AWS_MAX_ATTEMPTS", "1");
+            if let Some(info) = exec_info {
+                program.env("KUBERNETES_EXEC_INFO", info);
+            }
+            sts_tests::process::run_bounded(program, std::time::Duration::from_secs(60))
+                .unwrap_or_else(|e| panic!("{program:?}: {e}"))
+        };
+        let theirs = run(Command::new(&aws).args(["eks", "get-token"]));
+        let ours = run(Command::new(sts_tests::cargo::sts_binary()).arg("eks-token"));
+        let said = |o: &Output| {
+            format!(
+                "exit {:?}, stderr {}",
+                o.status.code(),
+                String::from_utf8_lossy(&o.stderr).trim()
+            )
+        };
+        if !theirs.status.success() || !ours.status.success() {
+            failures.push(format!(
+                "{args:?}: aws {}; sts {}",
+                said(&theirs),
+                said(&ours)
+            ));
+            continue;
+        }
+        // Both warn about a value they cannot read, in their own words.
+        if theirs.stderr.is_empty() != ours.stderr.is_empty() {
+            failures.push(format!(
+                "{args:?}: aws {}; sts {}",
+                said(&theirs),
+                said(&ours)
+            ));
+        }
+        let docs = [&theirs, &ours].map(|o| {
+            let text = String::from_utf8(o.stdout.clone()).unwrap();
+            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            let token = v["status"]["token"].as_str().unwrap().to_owned();
+            let stamp = v["status"]["expirationTimestamp"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let layout = text.replace(&token, "TOKEN").replace(&stamp, "STAMP");
+            (layout, timeless(&token_url(&token)))
+        });
+        let [(their_layout, their_url), (our_layout, our_url)] = docs;
+        if their_layout != our_layout {
+            failures.push(format!(
+                "{args:?}: aws printed\n{their_layout}\nsts printed\n{our_layout}"
+            ));
+        }
+        if their_url != our_url {
+            failures.push(format!(
+                "{args:?}: aws signed {their_url:?}\nsts signed {our_url:?}"
+            ));
+        }
+        // The role's credentials signed both, and both assumed it alike.
+        let assumed = args.contains(&"--role-arn");
+        let with_role = our_url
+            .1
+            .iter()
+            .any(|p| p.starts_with("X-Amz-Credential=ASIAFAULTSERVER"))
+            && our_url
+                .1
+                .contains(&"X-Amz-Security-Token=fault-token".to_owned());
+        if assumed != with_role {
+            failures.push(format!("{args:?}: signed with {our_url:?}"));
+        }
+        let sent: Vec<Vec<String>> = server
+            .requests()
+            .iter()
+            .map(|r| parameters(&r.body_text()))
+            .collect();
+        let expected = if assumed {
+            let p = parameters(&format!(
+                "Action=AssumeRole&RoleArn={}&RoleSessionName=EKSGetTokenAuth&Version=2011-06-15",
+                role.replace(':', "%3A").replace('/', "%2F")
+            ));
+            vec![p.clone(), p]
+        } else {
+            Vec::new()
+        };
+        if sent != expected {
+            failures.push(format!("{args:?}: sent {sent:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

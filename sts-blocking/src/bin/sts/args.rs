@@ -236,11 +236,23 @@ pub(crate) enum PresignCommand {
     },
 }
 
+/// The flags of `aws eks get-token`, which kubeconfigs written by `aws eks
+/// update-kubeconfig` pass (`--output json` among them, accepted here).
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("cluster").required(true).args(["cluster_name", "cluster_id"])))]
 pub(crate) struct EksTokenArgs {
     /// The cluster's name.
     #[arg(long)]
-    pub(crate) cluster_name: String,
+    pub(crate) cluster_name: Option<String>,
+    /// The cluster's id, instead of its name: for local clusters on AWS
+    /// Outposts.
+    #[arg(long)]
+    pub(crate) cluster_id: Option<String>,
+    /// Sign the token with the credentials of this role, assumed with the
+    /// session name `EKSGetTokenAuth` (else with the profile's or the
+    /// environment's credentials).
+    #[arg(long)]
+    pub(crate) role_arn: Option<String>,
 }
 
 /// The session policy flags of every operation that takes session policies.

@@ -1,17 +1,19 @@
 //! Presigned `GetCallerIdentity` URLs, and the EKS token built from one.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sts_blocking::sts_proto::Operation;
 use sts_blocking::sts_proto::operation::{self, RequestContext};
 use sts_blocking::sts_proto::ops::GetCallerIdentity;
 use sts_blocking::sts_proto::time::format_timestamp;
+use sts_blocking::sts_proto::{Credentials, Operation};
 use sts_blocking::{Client, Error};
 
-use crate::Failure;
-use crate::render::json_string;
+use crate::args::SessionSource;
+use crate::render::{self, Doc};
+use crate::{Failure, session};
 
 /// How long an EKS token's URL is valid; the EKS authenticator accepts
 /// tokens up to 15 minutes old and the AWS CLI signs for 60 seconds.
@@ -35,9 +37,22 @@ pub(crate) fn presigned_get_caller_identity(
     expires_in: u64,
     headers: &[(&str, &str)],
 ) -> Result<String, Failure> {
+    let credentials = client
+        .credentials()
+        .map_err(|e| Failure::call(GetCallerIdentity::ACTION, e))?;
+    presign_with(client, &credentials, expires_in, headers)
+}
+
+/// A presigned `GetCallerIdentity` URL for `client`'s endpoint, signed
+/// with `credentials`.
+fn presign_with(
+    client: &Client,
+    credentials: &Credentials,
+    expires_in: u64,
+    headers: &[(&str, &str)],
+) -> Result<String, Failure> {
     let fail = |error: Error| Failure::call(GetCallerIdentity::ACTION, error);
-    let credentials = client.credentials().map_err(fail)?;
-    let ctx = RequestContext::new(client.endpoint(), client.now()).credentials(&credentials);
+    let ctx = RequestContext::new(client.endpoint(), client.now()).credentials(credentials);
     let request = operation::presign(
         &GetCallerIdentity::new(),
         &ctx,
@@ -94,14 +109,37 @@ pub(crate) fn api_version(exec_info: Option<&std::ffi::OsStr>) -> (&'static str,
     )
 }
 
-/// The `ExecCredential` document `kubectl` reads from an exec plugin.
-pub(crate) fn exec_credential(client: &Client, cluster: &str) -> Result<String, Failure> {
+/// The session name `aws eks get-token --role-arn` assumes the role with.
+const ROLE_SESSION_NAME: &str = "EKSGetTokenAuth";
+
+/// The `ExecCredential` document `kubectl` reads from an exec plugin, for
+/// the cluster of that name (or id), signed with the credentials of
+/// `role_arn` if given.
+pub(crate) fn exec_credential(
+    client: &Client,
+    cluster: &str,
+    role_arn: Option<&str>,
+) -> Result<String, Failure> {
     let (api_version, warning) = api_version(std::env::var_os("KUBERNETES_EXEC_INFO").as_deref());
     if let Some(warning) = warning {
         eprintln!("sts: WARNING: {warning}");
     }
-    let url = presigned_get_caller_identity(
+    let credentials = match role_arn {
+        Some(role) => Arc::new(session::fresh(
+            client,
+            &SessionSource {
+                role_arn: Some(role.to_owned()),
+                role_session_name: Some(ROLE_SESSION_NAME.to_owned()),
+                duration_seconds: None,
+            },
+        )?),
+        None => client
+            .credentials()
+            .map_err(|e| Failure::call(GetCallerIdentity::ACTION, e))?,
+    };
+    let url = presign_with(
         client,
+        &credentials,
         EKS_URL_EXPIRY.as_secs(),
         &[("x-k8s-aws-id", cluster)],
     )?;
@@ -115,13 +153,21 @@ pub(crate) fn exec_credential(client: &Client, cluster: &str) -> Result<String, 
         0,
     )
     .unwrap_or(expires);
-    // Laid out as `aws eks get-token` prints it (Python's json.dumps).
-    let doc = format!(
-        "{{\"kind\": \"ExecCredential\", \"apiVersion\": {}, \
-         \"spec\": {{}}, \"status\": {{\"expirationTimestamp\": {}, \"token\": {}}}}}",
-        json_string(api_version),
-        json_string(&format_timestamp(expires)),
-        json_string(&token)
-    );
-    Ok(format!("{doc}\n"))
+    let text = |s: &str| Doc::Str(s.to_owned());
+    let field = |k: &str, v: Doc| (k.to_owned(), v);
+    let doc = Doc::Object(vec![
+        field("kind", text("ExecCredential")),
+        field("apiVersion", text(api_version)),
+        field("spec", Doc::Object(Vec::new())),
+        field(
+            "status",
+            Doc::Object(vec![
+                field("expirationTimestamp", text(&format_timestamp(expires))),
+                field("token", text(&token)),
+            ]),
+        ),
+    ]);
+    // Laid out as `aws eks get-token` prints it: its JSON output, then
+    // the empty line it adds.
+    Ok(format!("{}\n", render::json(&doc)))
 }

@@ -148,7 +148,8 @@ fn main() -> ExitCode {
 /// `eks-token`, `completions`): refused, rather than ignored (`sts exec
 /// --generate-cli-skeleton output -- cmd` would otherwise run `cmd`).
 /// `AWS_DEFAULT_OUTPUT` and a profile's `output` are settings for the
-/// subcommands that print, and do not count.
+/// subcommands that print, and do not count. `eks-token` takes `--output
+/// json`, as `aws eks get-token` does, and only that.
 fn check_printing_flags(cli: &Cli) -> Result<(), Failure> {
     check_no_sign_request(cli)?;
     let name = match &cli.command {
@@ -160,7 +161,17 @@ fn check_printing_flags(cli: &Cli) -> Result<(), Failure> {
         _ => return Ok(()),
     };
     let g = &cli.global;
-    let flag = if g.output.is_some() {
+    // The ExecCredential is JSON, and kubeconfigs written by `aws eks
+    // update-kubeconfig` ask for it with `--output json`.
+    if name == "eks-token" && g.output.is_some_and(|o| o != Output::Json) {
+        return Err(Failure::Usage(
+            "argument --output: `sts eks-token` prints the ExecCredential kubectl reads, \
+             which is json only"
+                .into(),
+        ));
+    }
+    let output_given = g.output.is_some() && name != "eks-token";
+    let flag = if output_given {
         "--output"
     } else if g.query.is_some() {
         "--query"

@@ -119,7 +119,13 @@ pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
         )),
         Command::EksToken(a) => {
             let client = setup::client(g, GetCallerIdentity::ACTION)?;
-            eks::exec_credential(&client, &a.cluster_name)
+            // As `aws eks get-token`: the id, for a local cluster on
+            // Outposts, where one is given (clap allows only one).
+            let cluster = a.cluster_id.as_ref().or(a.cluster_name.as_ref());
+            let cluster = cluster.ok_or_else(|| {
+                Failure::Usage("one of --cluster-name and --cluster-id is required".into())
+            })?;
+            eks::exec_credential(&client, cluster, a.role_arn.as_deref())
         }
     }
 }
