@@ -671,3 +671,86 @@ fn exec_and_serve_exec_give_the_child_the_resolved_region() {
         }
     }
 }
+
+/// `sts serve --exec` used to leave the child the user's profile files as
+/// they were, so that its SDK took the `[default]` profile's own keys
+/// (which every default chain reads before the container endpoint) and
+/// ran as that user, not the served role. The child now gets copies
+/// without the default profile's credential lines (owner-only, removed
+/// when it ends); the rest of the files is kept.
+#[test]
+fn serve_exec_child_is_not_given_the_default_profiles_own_credentials() {
+    let moto = Moto::shared_auth();
+    let dir = home().join("default-profile");
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = dir.join("config");
+    let credentials = dir.join("credentials");
+    std::fs::write(
+        &config,
+        "[default]\nregion = eu-west-1\ncli_timestamp_format = iso8601\n\
+         credential_process = false\n[profile other]\noutput = text\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &credentials,
+        "[default]\naws_access_key_id = AKIDDEFAULTUSER\n\
+         aws_secret_access_key = default/secret\n[other]\naws_access_key_id = AKIDOTHER\n\
+         aws_secret_access_key = other/secret\n",
+    )
+    .unwrap();
+    // The child shows the files it was given, their mode, then calls
+    // STS as its SDK would (the tool itself: its default chain).
+    let script = format!(
+        "cat \"$AWS_CONFIG_FILE\" \"$AWS_SHARED_CREDENTIALS_FILE\"; \
+         echo files=\"$AWS_CONFIG_FILE\" \"$AWS_SHARED_CREDENTIALS_FILE\"; \
+         ls -l \"$AWS_SHARED_CREDENTIALS_FILE\" | cut -c1-10; \
+         \"{}\" --endpoint-url {} get-caller-identity --query Arn --output text",
+        sts_tests::cargo::sts_binary().display(),
+        moto.endpoint
+    );
+    let mut c = sts(
+        moto,
+        &[
+            "serve",
+            "--role-arn",
+            &moto.role_arn,
+            "--role-session-name",
+            "served",
+            "--exec",
+            "--",
+            "sh",
+            "-c",
+            &script,
+        ],
+    );
+    c.env("AWS_CONFIG_FILE", &config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials);
+    let o = run(c);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert!(out.trim_end().ends_with("/served"), "not the role: {out}");
+    assert!(out.contains(":assumed-role/"), "{out}");
+    for gone in ["AKIDDEFAULTUSER", "default/secret", "credential_process"] {
+        assert!(!out.contains(gone), "{gone} reached the child: {out}");
+    }
+    for kept in [
+        "region = eu-west-1",
+        "cli_timestamp_format = iso8601",
+        "[profile other]\noutput = text",
+        "[other]\naws_access_key_id = AKIDOTHER",
+    ] {
+        assert!(out.contains(kept), "{kept} was lost: {out}");
+    }
+    assert!(out.contains("\n-rw-------\n"), "not owner-only: {out}");
+    // The copies are gone once the child has ended; the originals stay.
+    let files = out.lines().find_map(|l| l.strip_prefix("files=")).unwrap();
+    for copy in files.split(' ') {
+        assert!(!std::path::Path::new(copy).exists(), "{copy} left behind");
+        assert_ne!(copy, config.to_str().unwrap());
+    }
+    assert!(
+        std::fs::read_to_string(&credentials)
+            .unwrap()
+            .contains("AKIDDEFAULTUSER")
+    );
+}

@@ -216,7 +216,12 @@ pub(crate) struct ServeArgs {
     /// Run COMMAND with AWS_CONTAINER_CREDENTIALS_FULL_URI and
     /// AWS_CONTAINER_AUTHORIZATION_TOKEN set, serve while it runs, and exit
     /// with its status (else print the two variables and serve until
-    /// stopped).
+    /// stopped). COMMAND gets none of the environment's other credentials,
+    /// and copies of the profile files without the default profile's
+    /// credentials, which SDKs read before the endpoint. Without --exec,
+    /// the shell that sets the two variables must hold no such credentials
+    /// itself: no AWS_ACCESS_KEY_ID or AWS_PROFILE, and a default profile
+    /// without keys, role, SSO or credential_process.
     #[arg(long, requires = "command")]
     pub(crate) exec: bool,
     /// The command for --exec and its arguments, after `--` (which is

@@ -5,6 +5,7 @@
 
 mod args;
 mod attempts;
+mod child_files;
 mod debug;
 mod eks;
 mod exec;

@@ -26,6 +26,7 @@ use sts_blocking::sts_proto::ops::AssumeRole;
 use sts_blocking::sts_proto::time::format_timestamp;
 
 use crate::args::{Global, ServeArgs, SessionSource};
+use crate::child_files::ChildFiles;
 use crate::exec::{self, exit_code};
 use crate::render::json_string;
 use crate::{Failure, session, setup};
@@ -219,6 +220,10 @@ pub(crate) fn run(global: &Global, args: &ServeArgs) -> Result<u8, Failure> {
     command
         .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", &uri)
         .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", &token);
+    // The default profile's own credentials would come before the
+    // endpoint in the child's SDK; the copies live until this returns.
+    let files = ChildFiles::prepare()?;
+    files.apply(&mut command);
     let mut child = command
         .spawn()
         .map_err(|e| Failure::Usage(format!("argument --exec: cannot run \"{program}\": {e}")))?;
@@ -236,6 +241,7 @@ pub(crate) fn run(global: &Global, args: &ServeArgs) -> Result<u8, Failure> {
         }
         done.get().is_some()
     });
+    drop(files);
     Ok(done.get().unwrap_or(crate::failure::EXIT_OTHER))
 }
 
