@@ -754,3 +754,35 @@ fn serve_exec_child_is_not_given_the_default_profiles_own_credentials() {
             .contains("AKIDDEFAULTUSER")
     );
 }
+
+/// Temporary credentials without an expiry (here `AWS_SESSION_TOKEN`
+/// without `AWS_CREDENTIAL_EXPIRATION`) used to be served without
+/// `Expiration`, which SDKs refuse (botocore with a KeyError): an SDK's
+/// container provider (this project's) now takes them, with a rolling
+/// expiry about an hour ahead.
+#[test]
+fn serve_gives_credentials_without_an_expiry_one_that_sdks_accept() {
+    use sts_blocking::credentials::{ContainerProvider, ProvideCredentials, ProviderConfig};
+    let served = serve_without_sts();
+    let env = sts_blocking::env::MapEnv::new([
+        (
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            format!("http://127.0.0.1:{}/credentials", served.port),
+        ),
+        ("AWS_CONTAINER_AUTHORIZATION_TOKEN", served.token.clone()),
+    ]);
+    let provider = ContainerProvider::new(&ProviderConfig::new().with_env(env));
+    let credentials = provider
+        .provide_credentials()
+        .expect("the container provider takes the served document");
+    assert_eq!(credentials.access_key_id(), "ASIAHANDEDON");
+    let left = credentials
+        .expiration()
+        .unwrap()
+        .duration_since(std::time::SystemTime::now())
+        .unwrap();
+    assert!(
+        left > Duration::from_secs(50 * 60) && left <= Duration::from_secs(3600),
+        "{left:?}"
+    );
+}

@@ -43,6 +43,14 @@ const IO_TIMEOUT: Duration = Duration::from_secs(5);
 /// failed SSO token or console login refresh; like its `CachingProvider`,
 /// the next try comes at their expiry when that is sooner.
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
+/// The expiry served with credentials that have none (temporary ones
+/// handed on from the environment or a profile without an expiry): this
+/// long after each request. SDKs fetch container credentials again when
+/// they are near their expiry (botocore within 15 minutes, the Rust and
+/// Java SDKs within 5 to 10), so an hour lets them be used for about 45
+/// minutes before the SDK asks again, which then costs only a loopback
+/// request (credentials without an expiry are never refreshed here).
+const UNKNOWN_EXPIRY_LEFT: Duration = Duration::from_secs(3600);
 /// A request longer than this is not an SDK's.
 const MAX_REQUEST: usize = 16 * 1024;
 
@@ -390,12 +398,16 @@ fn credentials_body(c: &Credentials) -> String {
     if let Some(t) = c.session_token() {
         fields.push(format!("\"Token\": {}", json_string(t.expose())));
     }
-    if let Some(e) = c.expiration() {
-        fields.push(format!(
-            "\"Expiration\": {}",
-            json_string(&format_timestamp(e))
-        ));
-    }
+    // SDKs refuse a document without an expiry (botocore with a KeyError,
+    // this project's container provider as malformed); credentials handed
+    // on without one get a rolling one.
+    let expiration = c
+        .expiration()
+        .unwrap_or_else(|| SystemTime::now() + UNKNOWN_EXPIRY_LEFT);
+    fields.push(format!(
+        "\"Expiration\": {}",
+        json_string(&format_timestamp(expiration))
+    ));
     format!("{{{}}}", fields.join(", "))
 }
 
