@@ -786,3 +786,39 @@ fn serve_gives_credentials_without_an_expiry_one_that_sdks_accept() {
         "{left:?}"
     );
 }
+
+/// `sts exec` used to leave `AWS_ACCOUNT_ID` in the child's environment,
+/// where SDKs pair it with the environment's keys (account-based
+/// endpoints): another account's id went with the role's credentials. It
+/// is now the role's account, as `AccountId` is in `sts serve`'s document.
+#[test]
+fn exec_and_serve_give_the_roles_account_not_the_environments() {
+    let moto = Moto::shared_auth();
+    let account = moto.role_arn.split(':').nth(4).unwrap();
+    assert_ne!(account, "999999999999");
+    let mut c = sts(
+        moto,
+        &[
+            "exec",
+            "--role-arn",
+            &moto.role_arn,
+            "--",
+            "sh",
+            "-c",
+            "echo account=${AWS_ACCOUNT_ID:-none}",
+        ],
+    );
+    c.env("AWS_ACCOUNT_ID", "999999999999");
+    let o = run(c);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        format!("account={account}\n")
+    );
+
+    let served = serve(moto, &["--role-arn", &moto.role_arn]);
+    let (status, body) = get(served.port, "/credentials", Some(&served.token));
+    assert_eq!(status, 200, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["AccountId"], account, "{body}");
+}

@@ -25,6 +25,9 @@ pub(crate) const CREDENTIAL_VARIABLES: &[&str] = &[
     "AWS_SESSION_TOKEN",
     "AWS_SECURITY_TOKEN",
     "AWS_CREDENTIAL_EXPIRATION",
+    // SDKs pair it with the environment's keys (account-based endpoints):
+    // another account's id must not go with these credentials.
+    "AWS_ACCOUNT_ID",
     "AWS_CONTAINER_CREDENTIALS_FULL_URI",
     "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
     "AWS_CONTAINER_AUTHORIZATION_TOKEN",
@@ -55,6 +58,9 @@ pub(crate) fn run(global: &Global, args: &ExecArgs) -> Result<u8, Failure> {
     }
     if let Some(expiration) = credentials.expiration() {
         command.env("AWS_CREDENTIAL_EXPIRATION", format_timestamp(expiration));
+    }
+    if let Some(account) = credentials.account_id() {
+        command.env("AWS_ACCOUNT_ID", account);
     }
     drop(credentials);
     let not_run = |e: std::io::Error| {

@@ -398,6 +398,9 @@ fn credentials_body(c: &Credentials) -> String {
     if let Some(t) = c.session_token() {
         fields.push(format!("\"Token\": {}", json_string(t.expose())));
     }
+    if let Some(account) = c.account_id() {
+        fields.push(format!("\"AccountId\": {}", json_string(account)));
+    }
     // SDKs refuse a document without an expiry (botocore with a KeyError,
     // this project's container provider as malformed); credentials handed
     // on without one get a rolling one.

@@ -36,7 +36,14 @@ pub(crate) fn issue(
         crate::attempts::start_call();
         return client
             .assume_role(&op)
-            .map(|o| (o.credentials, true))
+            .map(|o| {
+                let account = o
+                    .assumed_role_user
+                    .as_ref()
+                    .and_then(|u| account_of(&u.arn))
+                    .map(str::to_owned);
+                (with_account(o.credentials, account), true)
+            })
             .map_err(|e| at(Failure::call(AssumeRole::ACTION, e)));
     }
     let own = client
@@ -57,8 +64,41 @@ pub(crate) fn issue(
     let mut op = GetSessionToken::new();
     op.duration_seconds = source.duration_seconds;
     crate::attempts::start_call();
+    // A session token is for the same account as the keys it came from.
+    let account = own.account_id().map(str::to_owned);
     client
         .get_session_token(&op)
-        .map(|o| (o.credentials, true))
+        .map(|o| (with_account(o.credentials, account), true))
         .map_err(|e| at(Failure::call(GetSessionToken::ACTION, e)))
+}
+
+/// The account id in an ARN (`arn:aws:sts::123456789012:assumed-role/…`),
+/// as the AWS SDKs' role providers read it.
+fn account_of(arn: &str) -> Option<&str> {
+    arn.split(':')
+        .nth(4)
+        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
+}
+
+fn with_account(credentials: Credentials, account: Option<String>) -> Credentials {
+    match account {
+        Some(account) => credentials.with_account_id(account),
+        None => credentials,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_account_is_read_from_an_assumed_roles_arn() {
+        assert_eq!(
+            super::account_of("arn:aws:sts::123456789012:assumed-role/r/s"),
+            Some("123456789012")
+        );
+        assert_eq!(
+            super::account_of("arn:aws:sts::12345:assumed-role/r/s"),
+            None
+        );
+        assert_eq!(super::account_of("not an arn"), None);
+    }
 }
