@@ -822,3 +822,27 @@ fn exec_and_serve_give_the_roles_account_not_the_environments() {
     let json: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(json["AccountId"], account, "{body}");
 }
+
+/// Connections used to be read one at a time, each allowed 5 s for its
+/// request: a few idle ones (any local user may open them, without the
+/// token) kept a client with the token waiting 5 s each, past botocore's
+/// container provider's tries. Each connection is now read on its own.
+#[test]
+fn idle_connections_do_not_delay_a_client_with_the_token() {
+    let served = serve_without_sts();
+    // Connected first, so accepted first; they send nothing.
+    let idle: Vec<TcpStream> = (0..6)
+        .map(|_| TcpStream::connect(("127.0.0.1", served.port)).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let started = Instant::now();
+    let answered = get_within(served.port, &served.token, Duration::from_secs(40));
+    let waited = started.elapsed();
+    let (status, body) = answered.unwrap_or_else(|e| panic!("not answered in {waited:?}: {e}"));
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        waited < Duration::from_secs(2),
+        "the client with the token waited {waited:?} behind idle connections"
+    );
+    drop(idle);
+}

@@ -6,9 +6,11 @@
 //! listener binds 127.0.0.1 only, and a request without the token (made
 //! up here from the OS's random source, so no other local user can guess
 //! it) is refused: anything else on the machine could otherwise take the
-//! credentials. One connection at a time: its whole request head must
-//! come within 5 s of its accept, and each write of the answer within 5 s,
-//! so a stalled or trickling client holds the endpoint for seconds at most.
+//! credentials. Each connection is read and answered on a thread of its
+//! own (at most [`MAX_CONNECTIONS`] at once, more are closed), so a client
+//! that never sends its request delays no other; its whole request head
+//! must come within 5 s of its accept, and each write of the answer within
+//! 5 s, so a stalled or trickling client holds a thread for seconds at most.
 //!
 //! A refresh that fails while the credentials held are still valid does
 //! not fail the request: they are served, the failure is logged, and the
@@ -17,6 +19,7 @@
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use sts_blocking::Client;
@@ -256,17 +259,52 @@ pub(crate) fn run(global: &Global, args: &ServeArgs) -> Result<u8, Failure> {
 /// How often a non-blocking accept loop checks whether to stop.
 const POLL: Duration = Duration::from_millis(50);
 
-/// Accepts and answers connections one at a time until `stop` says so.
+/// The most connections read and answered at once; more are closed at
+/// once. SDKs ask one at a time; this many leaves room for several
+/// programs while bounding the threads an idle crowd can hold.
+const MAX_CONNECTIONS: usize = 32;
+
+/// Accepts connections until `stop` says so, each read and answered on a
+/// thread of its own, so that a client slow to send its request (up to
+/// [`IO_TIMEOUT`]) holds up no other; only the credentials source is
+/// taken in turn. Returns once the connections being answered are done.
 fn serve(listener: &TcpListener, source: &Source<'_>, token: &str, mut stop: impl FnMut() -> bool) {
-    loop {
-        if stop() {
-            return;
+    let active = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        loop {
+            if stop() {
+                return;
+            }
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    if active.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                        active.fetch_sub(1, Ordering::SeqCst);
+                        drop(stream);
+                        continue;
+                    }
+                    let active = &active;
+                    let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
+                        let _done = Done(active);
+                        answer(stream, source, token);
+                    });
+                    if spawned.is_err() {
+                        // The closure (and its count) went with the error.
+                        active.fetch_sub(1, Ordering::SeqCst);
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(POLL),
+                Err(_) => std::thread::sleep(POLL),
+            }
         }
-        match listener.accept() {
-            Ok((stream, _)) => answer(stream, source, token),
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => std::thread::sleep(POLL),
-            Err(_) => std::thread::sleep(POLL),
-        }
+    });
+}
+
+/// Counts a connection's thread out when it ends, however it ends.
+struct Done<'a>(&'a AtomicUsize);
+
+impl Drop for Done<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
