@@ -846,3 +846,124 @@ fn idle_connections_do_not_delay_a_client_with_the_token() {
     );
     drop(idle);
 }
+
+/// Waits up to 60 s for `child` to end.
+#[cfg(unix)]
+fn wait_bounded(child: &mut Child) -> std::process::ExitStatus {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "did not end");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Ctrl-C (SIGINT to the terminal's process group) used to end `sts serve
+/// --exec` at once, while its command (which may catch it and clean up,
+/// as terraform does) went on without its endpoint, its status lost. The
+/// tool now outlives it: the command's cleanup still gets credentials,
+/// and its status is the tool's.
+#[cfg(unix)]
+#[test]
+fn serve_exec_outlives_ctrl_c_and_passes_on_the_commands_status() {
+    use std::os::unix::process::CommandExt;
+    let moto = Moto::shared_auth();
+    let script = format!(
+        "trap '\"{}\" --endpoint-url {} get-caller-identity --query Arn --output text; exit 5' INT; \
+         echo ready; while :; do sleep 0.1; done",
+        sts_tests::cargo::sts_binary().display(),
+        moto.endpoint
+    );
+    let mut c = sts(
+        moto,
+        &[
+            "serve",
+            "--role-arn",
+            &moto.role_arn,
+            "--role-session-name",
+            "cleanup",
+            "--exec",
+            "--",
+            "sh",
+            "-c",
+            &script,
+        ],
+    );
+    c.process_group(0).stdout(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    assert_eq!(line, "ready\n");
+    let group = format!("-{}", child.id());
+    let sent = Command::new("kill")
+        .args(["-INT", "--", &group])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = wait_bounded(&mut child);
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert_eq!(status.code(), Some(5), "{status:?}: {rest}");
+    assert!(
+        rest.contains(":assumed-role/") && rest.trim_end().ends_with("/cleanup"),
+        "the cleanup got no credentials: {rest}"
+    );
+}
+
+/// SIGTERM to `sts serve --exec` used to end it and leave its command
+/// running without an endpoint; it is passed on to the command, and the
+/// tool exits with the command's status once it has ended.
+#[cfg(unix)]
+#[test]
+fn serve_exec_passes_sigterm_on_to_the_command() {
+    let served = {
+        let mut c = sts_at(
+            "http://127.0.0.1:9",
+            ("ASIAHANDEDON", "handed/on/secret"),
+            &[
+                "serve",
+                "--exec",
+                "--",
+                "sh",
+                "-c",
+                "echo $$; exec sleep 60",
+            ],
+        );
+        c.env("AWS_SESSION_TOKEN", "a-session-token")
+            .stdout(Stdio::piped());
+        c.spawn().unwrap()
+    };
+    let mut served = Served {
+        child: served,
+        port: 0,
+        token: String::new(),
+    };
+    let mut stdout = BufReader::new(served.child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let command_pid = line.trim().to_owned();
+    let alive = |pid: &str| {
+        Command::new("kill")
+            .args(["-0", pid])
+            .stderr(Stdio::null())
+            .status()
+            .unwrap()
+            .success()
+    };
+    assert!(alive(&command_pid));
+    let sent = Command::new("kill")
+        .args(["-TERM", &served.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = wait_bounded(&mut served.child);
+    let orphaned = alive(&command_pid);
+    if orphaned {
+        let _ = Command::new("kill").args(["-KILL", &command_pid]).status();
+    }
+    assert!(!orphaned, "the command was left running");
+    assert_eq!(status.code(), Some(128 + 15), "{status:?}");
+}

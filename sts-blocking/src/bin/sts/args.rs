@@ -221,7 +221,8 @@ pub(crate) struct ServeArgs {
     /// credentials, which SDKs read before the endpoint. Without --exec,
     /// the shell that sets the two variables must hold no such credentials
     /// itself: no AWS_ACCESS_KEY_ID or AWS_PROFILE, and a default profile
-    /// without keys, role, SSO or credential_process.
+    /// without keys, role, SSO or credential_process. While COMMAND runs,
+    /// Ctrl-C is left to it and SIGTERM and SIGHUP are passed on to it.
     #[arg(long, requires = "command")]
     pub(crate) exec: bool,
     /// The command for --exec and its arguments, after `--` (which is

@@ -6,6 +6,8 @@
 mod args;
 mod attempts;
 mod child_files;
+#[cfg(unix)]
+mod child_signals;
 mod debug;
 mod eks;
 mod exec;

@@ -235,6 +235,9 @@ pub(crate) fn run(global: &Global, args: &ServeArgs) -> Result<u8, Failure> {
     // endpoint in the child's SDK; the copies live until this returns.
     let files = ChildFiles::prepare()?;
     files.apply(&mut command);
+    #[cfg(unix)]
+    let signals = crate::child_signals::ChildSignals::catch()
+        .map_err(|e| Failure::Config(format!("argument --exec: cannot catch signals: {e}")))?;
     let mut child = command
         .spawn()
         .map_err(|e| Failure::Usage(format!("argument --exec: cannot run \"{program}\": {e}")))?;
@@ -245,6 +248,8 @@ pub(crate) fn run(global: &Global, args: &ServeArgs) -> Result<u8, Failure> {
         .map_err(|e| Failure::Config(format!("argument --port: {e}")))?;
     let done = std::cell::Cell::new(None);
     serve(&listener, &source, &token, || {
+        #[cfg(unix)]
+        signals.forward(&child);
         match child.try_wait() {
             Ok(Some(status)) => done.set(Some(exit_code(status))),
             Ok(None) => {}
@@ -252,6 +257,8 @@ pub(crate) fn run(global: &Global, args: &ServeArgs) -> Result<u8, Failure> {
         }
         done.get().is_some()
     });
+    #[cfg(unix)]
+    drop(signals);
     drop(files);
     Ok(done.get().unwrap_or(crate::failure::EXIT_OTHER))
 }
