@@ -967,3 +967,50 @@ fn serve_exec_passes_sigterm_on_to_the_command() {
     assert!(!orphaned, "the command was left running");
     assert_eq!(status.code(), Some(128 + 15), "{status:?}");
 }
+
+/// `eval "$(sts serve &)"` used to hang for as long as the tool served:
+/// it kept stdout, the shell's pipe, open. It lets it go once the
+/// variables are printed, and goes on serving.
+#[cfg(unix)]
+#[test]
+fn eval_of_a_background_serve_returns_and_the_endpoint_serves() {
+    let script = format!(
+        "eval \"$(\"{}\" --endpoint-url http://127.0.0.1:9 --region eu-west-1 serve 2>/dev/null & \
+         echo sts_pid=$!)\"; \
+         echo \"$sts_pid $AWS_CONTAINER_CREDENTIALS_FULL_URI $AWS_CONTAINER_AUTHORIZATION_TOKEN\"",
+        sts_tests::cargo::sts_binary().display()
+    );
+    // The tool's environment as `sts_at` sets it, for a shell that runs
+    // it (its stderr elsewhere: the background tool would hold this one).
+    let tool = sts_at(
+        "http://127.0.0.1:9",
+        ("ASIAHANDEDON", "handed/on/secret"),
+        &[],
+    );
+    let mut c = Command::new("sh");
+    c.args(["-c", &script]).env_clear();
+    for (name, value) in tool.get_envs() {
+        if let Some(value) = value {
+            c.env(name, value);
+        }
+    }
+    c.env("AWS_SESSION_TOKEN", "a-session-token");
+    let o = sts_tests::process::run_bounded(&mut c, Duration::from_secs(20))
+        .expect("eval returned while sts serves");
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let mut fields = out.split_whitespace();
+    let (pid, uri, token) = (
+        fields.next().unwrap_or_default().to_owned(),
+        fields.next().unwrap_or_default(),
+        fields.next().unwrap_or_default(),
+    );
+    let port: u16 = uri
+        .strip_prefix("http://127.0.0.1:")
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("no URI: {out}"));
+    let answered = get_within(port, token, Duration::from_secs(20));
+    let _ = Command::new("kill").arg(&pid).status();
+    let (status, body) = answered.unwrap();
+    assert_eq!(status, 200, "{body}");
+}

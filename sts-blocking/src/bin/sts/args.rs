@@ -216,7 +216,7 @@ pub(crate) struct ServeArgs {
     /// Run COMMAND with AWS_CONTAINER_CREDENTIALS_FULL_URI and
     /// AWS_CONTAINER_AUTHORIZATION_TOKEN set, serve while it runs, and exit
     /// with its status (else print the two variables and serve until
-    /// stopped). COMMAND gets none of the environment's other credentials,
+    /// stopped: `eval "$(sts serve &)"` sets them in a shell). COMMAND gets none of the environment's other credentials,
     /// and copies of the profile files without the default profile's
     /// credentials, which SDKs read before the endpoint. Without --exec,
     /// the shell that sets the two variables must hold no such credentials

@@ -220,6 +220,10 @@ pub(crate) fn run(global: &Global, args: &ServeArgs) -> Result<u8, Failure> {
             return Err(Failure::Config("cannot write to stdout".into()));
         }
         drop(out);
+        // Nothing more is printed: stdout is let go, so that a shell
+        // reading it (`eval "$(sts serve &)"`) sees its end and goes on.
+        #[cfg(unix)]
+        release_stdout();
         serve(&listener, &source, &token, || false);
         return Ok(0);
     }
@@ -261,6 +265,15 @@ pub(crate) fn run(global: &Global, args: &ServeArgs) -> Result<u8, Failure> {
     drop(signals);
     drop(files);
     Ok(done.get().unwrap_or(crate::failure::EXIT_OTHER))
+}
+
+/// Points stdout at `/dev/null`, closing the tool's hold on what it was
+/// (a pipe's reader then sees its end). Failing, stdout stays as it was.
+#[cfg(unix)]
+fn release_stdout() {
+    if let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") {
+        let _ = rustix::stdio::dup2_stdout(&null);
+    }
 }
 
 /// How often a non-blocking accept loop checks whether to stop.
