@@ -622,5 +622,41 @@ mod tests {
         );
         assert_eq!(decode("a=%FF"), Err(FormDecodeError::NotUtf8 { offset: 2 }));
         assert_eq!(decode("flag&&x=1").unwrap().len(), 2);
+        // Offsets count from the body's start, in later fields and names too.
+        assert_eq!(
+            decode("A=1&B=%zz"),
+            Err(FormDecodeError::BadEscape { offset: 6 })
+        );
+        assert_eq!(
+            decode("A=1&%zz=2"),
+            Err(FormDecodeError::BadEscape { offset: 4 })
+        );
+        assert_eq!(
+            decode("A=x%zz"),
+            Err(FormDecodeError::BadEscape { offset: 3 })
+        );
+        assert_eq!(
+            decode("A=1&B=%FF"),
+            Err(FormDecodeError::NotUtf8 { offset: 6 })
+        );
+    }
+
+    /// The encoder writes four bytes for each byte it encodes: a value of
+    /// escapes only that makes the buffer grow to exactly the size it
+    /// needs must still find room for the last write (the byte of slack).
+    #[test]
+    fn a_value_of_escapes_only_fills_a_buffer_grown_to_its_size() {
+        let mut form = FormWriter::new("GetCallerIdentity");
+        assert!(!form.is_empty());
+        // 46 bytes before the value and 3 × 400 + 1 for it: a buffer of
+        // 1,247 bytes, more than twice the first 512.
+        form.field("P", &"/".repeat(400));
+        assert_eq!(
+            form.finish(),
+            format!(
+                "Action=GetCallerIdentity&Version=2011-06-15&P={}",
+                "%2F".repeat(400)
+            )
+        );
     }
 }

@@ -658,4 +658,161 @@ mod tests {
             crate::time::from_unix(1_440_938_159, 0).unwrap()
         );
     }
+
+    /// A server behind the local clock (a client whose clock runs fast)
+    /// shows a negative offset, which moves the signing time back.
+    #[test]
+    fn a_server_behind_the_local_clock_is_a_negative_offset() {
+        let signed = crate::time::from_unix(1_440_938_160, 0).unwrap(); // 12:36:00
+        let server = crate::time::from_unix(1_440_936_960, 0).unwrap(); // 12:16:00
+        assert_eq!(offset_millis(signed, server), -1_200_000);
+        let mut h = HeaderMap::new();
+        h.insert(
+            http::header::DATE,
+            "Sun, 30 Aug 2015 12:16:00 GMT".parse().unwrap(),
+        );
+        let skewed = service("RequestTimeTooSkewed", 403);
+        assert_eq!(clock_skew(&skewed, &h, signed), Some(-1_200_000));
+        assert_eq!(apply_offset(signed, -1_200_000), server);
+    }
+
+    /// A signature error is taken for a clock problem from four minutes
+    /// off (AWS accepts five), not below.
+    #[test]
+    fn a_signature_error_is_a_clock_problem_from_four_minutes_off() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            http::header::DATE,
+            "Sun, 30 Aug 2015 12:56:00 GMT".parse().unwrap(),
+        );
+        // 12:00:00 of the Date's day, plus hours and minutes.
+        let at = |hh: i64, mm: i64| {
+            crate::time::from_unix(1_440_936_000 + (hh - 12) * 3600 + mm * 60, 0).unwrap()
+        };
+        let sig = service("SignatureDoesNotMatch", 403);
+        assert_eq!(clock_skew(&sig, &h, at(12, 53)), None);
+        assert_eq!(clock_skew(&sig, &h, at(12, 52)), Some(240_000));
+        assert_eq!(clock_skew(&sig, &h, at(13, 0)), Some(-240_000));
+        assert_eq!(clock_skew(&sig, &h, at(12, 57)), None);
+    }
+
+    /// A 429 is throttling whatever its body: a gateway's HTML page too.
+    #[test]
+    fn a_bare_429_is_throttling() {
+        let bare = ResponseError::Http {
+            status: 429,
+            request_id: None,
+            body_start: "<html>Too Many Requests</html>".into(),
+        };
+        assert_eq!(classify_response(&bare), RetryKind::Throttling);
+        for (status, kind) in [
+            (500, RetryKind::Transient),
+            (502, RetryKind::Transient),
+            (503, RetryKind::Transient),
+            (504, RetryKind::Transient),
+            (501, RetryKind::NotRetryable),
+            (400, RetryKind::NotRetryable),
+            (403, RetryKind::NotRetryable),
+        ] {
+            let e = ResponseError::Http {
+                status,
+                request_id: None,
+                body_start: String::new(),
+            };
+            assert_eq!(classify_response(&e), kind, "{status}");
+        }
+    }
+
+    /// Every code the SDKs name, at a status that says nothing by itself,
+    /// classified by its code alone (the lists as aws-sdk-rust and
+    /// botocore's standard mode have them).
+    #[test]
+    fn every_named_code_is_classified_by_itself() {
+        let throttling = [
+            "Throttling",
+            "ThrottlingException",
+            "ThrottledException",
+            "RequestThrottledException",
+            "TooManyRequestsException",
+            "ProvisionedThroughputExceededException",
+            "TransactionInProgressException",
+            "RequestLimitExceeded",
+            "BandwidthLimitExceeded",
+            "LimitExceededException",
+            "RequestThrottled",
+            "SlowDown",
+            "PriorRequestNotComplete",
+            "EC2ThrottledException",
+        ];
+        let transient = [
+            "RequestTimeout",
+            "RequestTimeoutException",
+            "InternalError",
+            "InternalFailure",
+            "ServiceUnavailable",
+            "IDPCommunicationError",
+        ];
+        let skew = [
+            "RequestTimeTooSkewed",
+            "RequestExpired",
+            "RequestInTheFuture",
+        ];
+        let cases = throttling
+            .iter()
+            .map(|c| (*c, RetryKind::Throttling))
+            .chain(transient.iter().map(|c| (*c, RetryKind::Transient)))
+            .chain(skew.iter().map(|c| (*c, RetryKind::ClockSkew)))
+            .chain(
+                [
+                    "SignatureDoesNotMatch",
+                    "InvalidSignatureException",
+                    "AuthFailure",
+                ]
+                .iter()
+                .chain(&["AccessDenied", "ExpiredToken", "ValidationError"])
+                .map(|c| (*c, RetryKind::NotRetryable)),
+            );
+        for (code, kind) in cases {
+            assert_eq!(classify_response(&service(code, 400)), kind, "{code}");
+        }
+        // A signature error with a skewed `Date` is a clock problem, for
+        // each of the three codes that may mean one.
+        let mut h = HeaderMap::new();
+        h.insert(
+            http::header::DATE,
+            "Sun, 30 Aug 2015 12:56:00 GMT".parse().unwrap(),
+        );
+        let signed = crate::time::from_unix(1_440_938_160, 0).unwrap();
+        for code in [
+            "SignatureDoesNotMatch",
+            "InvalidSignatureException",
+            "AuthFailure",
+        ] {
+            assert_eq!(
+                clock_skew(&service(code, 403), &h, signed),
+                Some(1_200_000),
+                "{code}"
+            );
+        }
+        for code in skew {
+            assert_eq!(
+                clock_skew(&service(code, 403), &h, signed),
+                Some(1_200_000),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_not_retryable_is_not_retryable() {
+        for kind in [
+            RetryKind::Transient,
+            RetryKind::Throttling,
+            RetryKind::Timeout,
+            RetryKind::ClockSkew,
+        ] {
+            assert!(kind.is_retryable(), "{kind:?}");
+        }
+        assert!(!RetryKind::NotRetryable.is_retryable());
+    }
 }

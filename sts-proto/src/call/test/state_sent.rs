@@ -294,6 +294,30 @@ fn a_skew_beyond_the_bound_is_refused_and_not_retried() {
     let mut call = s.to_sent();
     let d = answer(&mut call, ms(5), skewed("Sun, 30 Aug 2015 12:56:00 GMT"));
     assert!(matches!(gave_up(d).0, GiveUp::SkewRefused { .. }));
+    // Even a skew answer that measures no offset at all: nothing is
+    // re-signed while correction is off.
+    let mut call = s.to_sent();
+    let d = answer(&mut call, ms(5), skewed("Sun, 30 Aug 2015 12:36:00 GMT"));
+    assert_eq!(
+        gave_up(d).0,
+        GiveUp::SkewRefused {
+            measured: 0,
+            bound: Duration::ZERO
+        }
+    );
+}
+
+/// A call is finished only once it is done or has given up: not while it
+/// is ready to send, nor while it waits to retry.
+#[test]
+fn a_call_waiting_or_ready_is_not_finished() {
+    let s = Scenario::new();
+    assert!(!s.to_ready().is_finished());
+    let mut call = s.to_sent();
+    assert!(!call.is_finished());
+    let d = answer(&mut call, ms(5), Answer::error(500, "InternalError"));
+    assert_eq!(delay(d), ms(500));
+    assert!(!call.is_finished());
 }
 
 /// A client that learned +40 minutes, whose local clock then jumped an
