@@ -170,3 +170,25 @@ impl Limiter {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_time_window_is_cubics_k() {
+        // K = cbrt(W_max * (1 - BETA) / SCALE_CONSTANT) = cbrt(10 * 0.3 / 0.4)
+        // = cbrt(7.5); botocore's unit test `TestCubicCalculator.test_starting_params` and
+        // the Rust SDK's `it_sets_the_time_window_correctly` both expect
+        // 1.9574338205844317 for W_max = 10.
+        let limiter = Limiter {
+            last_max_rate: 10.0,
+            ..Limiter::default()
+        };
+        assert!(
+            (limiter.time_window() - 1.957_433_820_584_431_7).abs() < 1e-12,
+            "{}",
+            limiter.time_window()
+        );
+    }
+}

@@ -61,24 +61,8 @@ pub(super) fn write(
     then: usize,
 ) -> Range<usize> {
     text.clear();
-    // Raw query text may triple when encoded; added parameters are
-    // encoded already.
-    let query_len = 3 * parts.query.map_or(0, str::len)
-        + parts
-            .added_query
-            .iter()
-            .map(|(name, value)| name.len() + value.len() + 2)
-            .sum::<usize>();
     // One allocation at most: every part's worst case is bounded above.
-    text.reserve(
-        parts.method.len()
-            + 3 * parts.path.len()
-            + query_len
-            + parts.headers.text_len()
-            + parts.payload_hash.len()
-            + 8
-            + then,
-    );
+    text.reserve(max_len(parts) + then);
     text.push_str(parts.method);
     text.push('\n');
     write_canonical_uri(
@@ -98,6 +82,24 @@ pub(super) fn write(
     text.push('\n');
     text.push_str(parts.payload_hash);
     signed_headers
+}
+
+/// An upper bound of the bytes [`write`] writes for `parts`.
+pub(super) fn max_len(parts: &RequestParts<'_>) -> usize {
+    // Raw query text may triple when encoded; added parameters are
+    // encoded already.
+    let query_len = 3 * parts.query.map_or(0, str::len)
+        + parts
+            .added_query
+            .iter()
+            .map(|(name, value)| name.len() + value.len() + 2)
+            .sum::<usize>();
+    parts.method.len()
+        + 3 * parts.path.len()
+        + query_len
+        + parts.headers.text_len()
+        + parts.payload_hash.len()
+        + 8
 }
 
 /// The length of the string to sign for `stamp` and `scope`.

@@ -204,6 +204,58 @@ mod tests {
         s
     }
 
+    /// The bytes [`SignedHeaders::write_canonical`] and one
+    /// [`SignedHeaders::write_names`] append, as the canonical request has them.
+    fn written(signed: &SignedHeaders<'_>) -> usize {
+        let mut s = String::new();
+        signed.write_canonical(&mut s);
+        s.push('\n');
+        signed.write_names(&mut s);
+        s.len() - 1
+    }
+
+    #[test]
+    fn text_len_bounds_the_canonical_headers() {
+        // A signed STS request's headers, with a kilobyte-long session token.
+        let token = "AQoDYXdzEPT//////////wEXAMPLEtoken+/=".repeat(28);
+        assert!(token.len() >= 1024);
+        let mut map = HeaderMap::new();
+        map.append(
+            "content-type",
+            "application/x-www-form-urlencoded; charset=utf-8"
+                .parse()
+                .unwrap(),
+        );
+        let added = [
+            ("host", "sts.us-east-1.amazonaws.com"),
+            ("x-amz-date", "20150830T123600Z"),
+            ("x-amz-security-token", token.as_str()),
+        ];
+        let signed = SignedHeaders::collect(&map, &[], &added).unwrap();
+        // Distinct names, values with nothing to fold: each entry writes
+        // `name:value\n` and `name`, and the names are joined by one `;`
+        // fewer than there are names, so 2 * name + value + 3 per entry is
+        // one byte more than what is written.
+        assert_eq!(signed.text_len(), written(&signed) + 1);
+        assert!(written(&signed) > token.len());
+
+        // Empty values, a repeated name and a value that folds: the bound
+        // still holds.
+        let mut map = HeaderMap::new();
+        map.append("a", "".parse().unwrap());
+        map.append("b", "".parse().unwrap());
+        map.append("my-header1", "value4".parse().unwrap());
+        map.append("my-header1", " value1  x ".parse().unwrap());
+        let signed = SignedHeaders::collect(&map, &[], &[("c", "")]).unwrap();
+        // "a:\nb:\nc:\nmy-header1:value4,value1 x\n" and "a;b;c;my-header1".
+        assert_eq!(written(&signed), 36 + 16);
+        assert!(
+            signed.text_len() >= written(&signed),
+            "{}",
+            signed.text_len()
+        );
+    }
+
     #[test]
     fn trims_and_folds_whitespace() {
         assert_eq!(folded("  value1 "), "value1");

@@ -453,6 +453,55 @@ fn content_sha256_and_unsigned_payload() {
 }
 
 #[test]
+fn content_sha256_is_replaced_rather_than_duplicated() {
+    // No session token, so x-amz-date and x-amz-content-sha256 are the
+    // only headers the signer replaces.
+    let c = Credentials::new("AKIDEXAMPLE", SECRET, None);
+    let settings = SigningSettings {
+        content_sha256_header: true,
+        payload: PayloadHash::Unsigned,
+        ..SigningSettings::default()
+    };
+    let params = SigningParams::new(&c, "us-east-1", "s3", day(0)).with_settings(settings);
+    let key = key_for(&params);
+    let content_sha256_lines = |out: &SigningOutput| {
+        out.canonical_request()
+            .lines()
+            .filter(|l| l.starts_with("x-amz-content-sha256:"))
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    // Signing again (a retry) gives the same canonical request and
+    // signature: the header the first signature set is not signed twice.
+    let mut req = request();
+    let first = sign(&mut req, &params, &key).unwrap();
+    let second = sign(&mut req, &params, &key).unwrap();
+    assert_eq!(first, second);
+    assert_eq!(
+        content_sha256_lines(&second),
+        ["x-amz-content-sha256:UNSIGNED-PAYLOAD"]
+    );
+    // A value the caller set is replaced too, in the signature and in the
+    // request.
+    let mut req = request();
+    req.headers_mut()
+        .insert("x-amz-content-sha256", HeaderValue::from_static("bogus"));
+    let out = sign(&mut req, &params, &key).unwrap();
+    assert_eq!(out, first);
+    assert!(!out.canonical_request().contains("bogus"), "{out:?}");
+    assert_eq!(
+        content_sha256_lines(&out),
+        ["x-amz-content-sha256:UNSIGNED-PAYLOAD"]
+    );
+    let values: Vec<_> = req
+        .headers()
+        .get_all("x-amz-content-sha256")
+        .iter()
+        .collect();
+    assert_eq!(values, [UNSIGNED_PAYLOAD]);
+}
+
+#[test]
 fn token_signed_or_added_after() {
     let c = credentials();
     let signed = SigningParams::new(&c, "us-east-1", "sts", day(0));
@@ -536,5 +585,130 @@ fn the_texts_are_written_where_they_were_first_placed() {
     assert!(
         text.starts_with("GET\n/\nAWS4-HMAC-SHA256\n20150830T123600Z\n"),
         "{text}"
+    );
+}
+
+#[test]
+fn the_canonical_request_is_written_into_one_block_with_room_for_the_rest() {
+    use super::canonical::{
+        RequestParts, append_string_to_sign, max_len, string_to_sign_len, write,
+    };
+    use super::headers::SignedHeaders;
+    // The canonical request holds the session token: the block reserved
+    // for it must not grow while it is written (the old block would be
+    // freed unwiped), and must leave room for the string to sign.
+    let (stamp, scope) = ("20150830T123600Z", "20150830/us-east-1/sts/aws4_request");
+    let then = string_to_sign_len(stamp, scope);
+    let token = TOKEN.repeat(28);
+    assert!(token.len() > 1024);
+    // The SHA-256 of nothing.
+    let hex = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    // Every byte of `ሴ` is encoded (`%E1%88%B4`): three times the path.
+    let long_path = format!("/{}", "ሴ".repeat(100));
+    // Every `!` is encoded (`%21`), and the name without value gets an `=`.
+    let long_query = "!".repeat(200);
+    // Presigning's parameters; and short ones, each with its `=` and `&`.
+    let presign_query = [
+        ("X-Amz-Algorithm", "AWS4-HMAC-SHA256"),
+        ("X-Amz-Date", stamp),
+    ];
+    let short_query = [("a", ""); 20];
+    let mut sts_headers = http::HeaderMap::new();
+    sts_headers.insert(
+        "content-type",
+        HeaderValue::from_static("application/x-www-form-urlencoded; charset=utf-8"),
+    );
+    let sts_added = [
+        ("host", "sts.us-east-1.amazonaws.com"),
+        ("x-amz-date", stamp),
+        ("x-amz-security-token", token.as_str()),
+    ];
+    let no_headers = http::HeaderMap::new();
+    // (method, path, query, added query, headers, added headers, payload)
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        &'a [(&'a str, &'a str)],
+        &'a http::HeaderMap,
+        &'a [(&'a str, &'a str)],
+        &'a str,
+    );
+    let cases: [Case<'_>; 6] = [
+        // Nothing at all: five newlines and the `/` of the empty path.
+        ("", "", None, &[], &no_headers, &[], ""),
+        // A signed STS request with a kilobyte-long session token.
+        ("POST", "/", None, &[], &sts_headers, &sts_added, hex),
+        // A long path to encode, and no headers.
+        ("GET", &long_path, None, &[], &no_headers, &[], ""),
+        // A long raw query to encode, and an empty path.
+        ("GET", "", Some(&long_query), &[], &no_headers, &[], hex),
+        // A presigned URL's added parameters only.
+        (
+            "GET",
+            "/",
+            None,
+            &presign_query,
+            &sts_headers,
+            &sts_added[..1],
+            UNSIGNED_PAYLOAD,
+        ),
+        // Many short added parameters: `a=&a=&…`.
+        ("GET", "/", None, &short_query, &no_headers, &[], hex),
+    ];
+    for (i, (method, path, query, added_query, headers, added, payload_hash)) in
+        cases.into_iter().enumerate()
+    {
+        let headers = SignedHeaders::collect(headers, &[], added).unwrap();
+        let parts = RequestParts {
+            method,
+            path,
+            query,
+            added_query,
+            headers: &headers,
+            payload_hash,
+        };
+        let mut text = String::new();
+        write(&parts, &SigningSettings::default(), &mut text, then);
+        if i == 0 {
+            assert_eq!(text, "\n/\n\n\n\n");
+        }
+        // Written within the bound that was reserved: no growth.
+        let bound = max_len(&parts);
+        assert!(text.len() <= bound, "case {i}: {} > {bound}", text.len());
+        // One block, sized by the bound rather than a multiple of it.
+        let (at, capacity) = (text.as_ptr(), text.capacity());
+        assert!(capacity < 2 * (bound + then), "case {i}: {capacity}");
+        // The string to sign goes into the same block.
+        append_string_to_sign(&mut text, stamp, scope);
+        assert_eq!(text.as_ptr(), at, "case {i}");
+        assert_eq!(text.capacity(), capacity, "case {i}");
+    }
+}
+
+#[test]
+fn a_too_small_buffer_is_moved_once_into_one_of_the_right_size() {
+    use super::canonical::{append_string_to_sign, string_to_sign_len};
+    let (stamp, scope) = ("20150830T123600Z", "20150830/us-east-1/sts/aws4_request");
+    let needed = string_to_sign_len(stamp, scope);
+    // 20 bytes to spare: fewer than the string to sign's 134 (16 for the
+    // algorithm, 16 for the stamp, 35 for the scope, 3 newlines and 64 hex
+    // digits), though capacity plus length, 220, is more.
+    assert_eq!(needed, 134);
+    let mut text = String::with_capacity(120);
+    text.push_str(&"x".repeat(100));
+    let start = append_string_to_sign(&mut text, stamp, scope);
+    assert_eq!(start, 100);
+    assert_eq!(text.len(), 100 + needed);
+    // Moved once into `String::with_capacity(start + needed)`, not grown
+    // push by push (which leaves the old blocks unwiped, and ends at 240,
+    // doubling 120). std allocates exactly the capacity asked for; the
+    // docs allow more, but the signer's `authorization` relies on it too.
+    assert_eq!(text.capacity(), text.len());
+    // The hash is `sha256sum` of the hundred `x`s.
+    assert_eq!(
+        &text[100..],
+        "AWS4-HMAC-SHA256\n20150830T123600Z\n20150830/us-east-1/sts/aws4_request\n\
+         09ecb6ebc8bcefc733f6f2ec44f791abeed6a99edf0cc31519637898aebd52d8"
     );
 }

@@ -57,6 +57,38 @@ fn throttling_cuts_the_rate_and_successes_grow_it_back() {
 }
 
 #[test]
+fn the_rate_recovers_along_botocores_cubic_curve() {
+    // The setup above: 20 requests a second for five seconds, then a
+    // throttle at 5 s.
+    let limiter = RateLimiter::new();
+    successes(&limiter, Duration::ZERO, Duration::from_secs(5), 100);
+    limiter.update(Duration::from_secs(5), true);
+    // Every half-second bucket held 10 requests: the measured rate is
+    // 10 / 0.5 = 20 a second (smoothed towards it, 19.9999988), and the
+    // cut is BETA times that: 0.7 * 20 = 14.
+    let cut = limiter.fill_rate();
+    assert!((cut - 14.0).abs() < 0.1, "{cut}");
+    // Then a success every 100 ms. With W_max = 20, K = cbrt(20 * 0.3 / 0.4)
+    // = cbrt(15) = 2.4662 s, and the rate is 0.4 * (t - 5 - K)^3 + 20:
+    //   t = 6 s: 0.4 * (-1.4662)^3 + 20 = 18.739
+    //   t = 7 s: 0.4 * (-0.4662)^3 + 20 = 19.959
+    // (the cap, twice the measured 10 a second, is 20.8 then 20.03, above
+    // both). botocore's `ClientRateLimiter` (retries/adaptive.py, with its
+    // `CubicCalculator` and `RateClocker`), fed the same answers on a fake
+    // clock, gives 18.739186806988748 and 19.959465616963627.
+    let mut now = Duration::from_secs(5);
+    let mut rates = Vec::new();
+    for _ in 0..20 {
+        now += Duration::from_millis(100);
+        limiter.update(now, false);
+        rates.push(limiter.fill_rate());
+    }
+    let (at_6, at_7) = (rates[9], rates[19]);
+    assert!((at_6 - 18.739).abs() < 0.01, "{rates:?}");
+    assert!((at_7 - 19.959).abs() < 0.01, "{rates:?}");
+}
+
+#[test]
 fn the_rate_never_drops_below_one_request_in_two_seconds() {
     let limiter = RateLimiter::new();
     for i in 0..50 {
