@@ -107,7 +107,7 @@ impl<'a> SignedHeaders<'a> {
         }
     }
 
-    /// An upper bound of the bytes [`Self::write_canonical`] and two
+    /// An upper bound of the bytes [`Self::write_canonical`] and one
     /// [`Self::write_names`] append, to size buffers once.
     pub(super) fn text_len(&self) -> usize {
         self.entries()
