@@ -5,7 +5,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Barrier, Mutex};
+use std::sync::{Arc, Barrier, Mutex, Once};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -78,6 +78,33 @@ impl ProvideCredentials for Counting {
                 .with_expiration(self.clock.now() + self.lifetime),
         ))
     }
+}
+
+/// Warnings logged by any test of this file.
+static WARNINGS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+struct CaptureWarnings;
+
+impl log::Log for CaptureWarnings {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        metadata.level() <= log::Level::Warn
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if self.enabled(record.metadata()) {
+            WARNINGS.lock().unwrap().push(record.args().to_string());
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+fn capture_warnings() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        log::set_logger(&CaptureWarnings).unwrap();
+        log::set_max_level(log::LevelFilter::Warn);
+    });
 }
 
 fn cache(inner: &Counting, clock: &FakeClock) -> CachingProvider {
@@ -174,10 +201,20 @@ fn serves_valid_credentials_while_refresh_fails_then_errors_once_expired() {
     let cache = cache(&inner, &clock);
     assert_eq!(key(&cache), "AKID1");
 
+    capture_warnings();
     inner.fail.store(true, Ordering::SeqCst);
     clock.set(3400);
     assert_eq!(key(&cache), "AKID1", "kept after a failed refresh");
     assert_eq!(inner.calls(), 2);
+    // Said while it happens, not only once the credentials expire.
+    let expected = format!(
+        "credentials cache: refreshing the credentials failed: no credentials from counting \
+         (failed): told to fail; serving the current ones, which expire at {}, and trying \
+         again in 10 s",
+        sts_proto::time::format_timestamp(at(3600))
+    );
+    let warnings = WARNINGS.lock().unwrap().clone();
+    assert!(warnings.contains(&expected), "{warnings:#?}");
     // Not retried on every call: after the back-off (10 s by default).
     clock.set(3405);
     assert_eq!(key(&cache), "AKID1");

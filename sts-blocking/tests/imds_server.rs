@@ -365,13 +365,17 @@ fn static_stability_serves_the_last_credentials() {
         Some(expires)
     );
 
-    let check = |what: &str| {
+    let check = |what: &str, key: &str| {
         let now = clock.now();
         let creds = imds
             .provide_credentials()
             .unwrap_or_else(|e| panic!("{what}: {e}"));
-        assert_eq!(creds.access_key_id(), "AKIDSTABLE", "{what}");
-        assert_eq!(creds.secret_access_key().expose(), "SECRET-AKIDSTABLE");
+        assert_eq!(creds.access_key_id(), key, "{what}");
+        assert_eq!(
+            creds.secret_access_key().expose(),
+            format!("SECRET-{key}"),
+            "{what}"
+        );
         let until = creds.expiration().unwrap();
         assert!(
             until >= now + Duration::from_secs(15 * 60)
@@ -388,15 +392,16 @@ fn static_stability_serves_the_last_credentials() {
         .unwrap()
         .script
         .extend((0..4).map(|_| Response::new(500, "")));
-    check("server errors");
-    // It serves credentials that have already expired.
+    check("server errors", "AKIDSTABLE");
+    // It serves credentials that have already expired: those, as the
+    // SDKs take them.
     state.lock().unwrap().document =
         document("AKIDNEWBUTOLD", clock.now() - Duration::from_secs(1));
-    check("expired credentials");
+    check("expired credentials", "AKIDNEWBUTOLD");
     // It is gone.
     drop(server);
     clock.advance(Duration::from_secs(3600));
-    check("unreachable");
+    check("unreachable", "AKIDNEWBUTOLD");
 
     let logs = LOGS.lock().unwrap().clone();
     let ours: Vec<&String> = logs
@@ -427,6 +432,56 @@ fn static_stability_serves_the_last_credentials() {
         )),
         "{fresh}"
     );
+}
+
+/// During an outage of its own the service hands out the credentials it
+/// last had, expired. botocore and aws-sdk-rust use them, taken as valid
+/// for 15 to 20 minutes, so that a program started during the outage
+/// (with nothing fetched before) still gets credentials.
+#[test]
+fn expired_credentials_on_a_first_fetch_are_used_a_while_longer() {
+    capture_logs();
+    let clock = TestClock::new();
+    let expired = clock.now() - Duration::from_secs(600);
+    let state = Imds::new(document("AKIDFIRSTEXPIRED", expired));
+    let server = serve(&state);
+    let endpoint = server.url();
+    let config = config(
+        &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &endpoint)],
+        &[],
+        &clock,
+    );
+    let now = clock.now();
+    let creds = ImdsProvider::new(&config)
+        .provide_credentials()
+        .expect("expired credentials from the service are used");
+    assert_eq!(creds.access_key_id(), "AKIDFIRSTEXPIRED");
+    assert_eq!(
+        creds.session_token().map(|t| t.expose()),
+        Some("SESSION-AKIDFIRSTEXPIRED")
+    );
+    let until = creds.expiration().unwrap();
+    assert!(
+        until >= now + Duration::from_secs(15 * 60) && until <= now + Duration::from_secs(20 * 60),
+        "extended to {}",
+        format_timestamp(until)
+    );
+
+    let logs = LOGS.lock().unwrap().clone();
+    let expected = format!("expired at {}", format_timestamp(expired));
+    assert!(
+        logs.iter().any(|l| l.starts_with("WARN")
+            && l.contains(&endpoint)
+            && l.contains(&expected)
+            && l.contains("using them, now taken as valid until")),
+        "{logs:?}"
+    );
+    for line in &logs {
+        assert!(
+            !line.contains("SECRET-") && !line.contains("SESSION-"),
+            "{line}"
+        );
+    }
 }
 
 #[test]
@@ -481,15 +536,6 @@ fn bad_answers_are_clear_errors() {
             Response::new(200, good.replace("\"Token\"", "\"Other\"")),
             CredentialsErrorKind::Failed,
             "the credentials document has no Token",
-        ),
-        (
-            "expired",
-            Response::new(
-                200,
-                document("AKIDBAD", clock.now() - Duration::from_secs(60)),
-            ),
-            CredentialsErrorKind::Expired,
-            "expired at",
         ),
         (
             "unparsable expiration",

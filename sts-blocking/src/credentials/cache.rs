@@ -19,6 +19,7 @@ use super::{
     refuse_expired,
 };
 use crate::timing::{Clock, Jitter, Random, SystemClock, bounded_timeout};
+use sts_proto::time::format_timestamp;
 
 /// Default time before expiry at which credentials are refreshed.
 pub const DEFAULT_REFRESH_WINDOW: Duration = Duration::from_secs(5 * 60);
@@ -447,11 +448,21 @@ impl CachingProvider {
                 }
                 return match s.fetch(&turn) {
                     Ok(creds) => Ok(creds),
-                    Err(_) => {
+                    Err(e) => {
                         // Keep serving; try again later, but before expiry.
                         let retry = now_ms
                             .saturating_add(ms(s.retry_after_failure))
                             .min(entry.expires_at_ms);
+                        // Said now, not only once they expire: the cause
+                        // is easier to find while it is happening.
+                        log::warn!(
+                            "{SOURCE}: refreshing the credentials failed: {e}; serving the \
+                             current ones, which expire at {}, and trying again in {} s",
+                            format_timestamp(
+                                UNIX_EPOCH + Duration::from_millis(entry.expires_at_ms)
+                            ),
+                            retry.saturating_sub(now_ms).div_ceil(1000),
+                        );
                         s.publish(
                             generation,
                             Entry {

@@ -108,21 +108,40 @@ impl fmt::Display for DocumentError {
     }
 }
 
-/// The credentials of a response with `status` and `body`, judged
-/// unexpired by `now`.
+/// What a document whose credentials expired before `now` is worth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WhenExpired {
+    /// Nothing: [`DocumentError::Expired`] (the container endpoints, as
+    /// botocore and aws-sdk-rust judge them).
+    Refuse,
+    /// Its credentials, with their past expiration, for the caller to
+    /// extend: instance metadata serves expired credentials during an
+    /// outage of its own, and the SDKs keep an instance working on them
+    /// ("static stability").
+    Keep,
+}
+
+/// The credentials of a response with `status` and `body`; `now` and
+/// `when_expired` judge credentials that have expired.
 pub(crate) fn parse_response(
     status: u16,
     body: &[u8],
     now: SystemTime,
+    when_expired: WhenExpired,
 ) -> Result<Credentials, DocumentError> {
     if status != 200 {
         return Err(DocumentError::Status(status));
     }
-    parse_document(body, now)
+    parse_document(body, now, when_expired)
 }
 
-/// The credentials of a document, judged unexpired by `now`.
-pub(crate) fn parse_document(body: &[u8], now: SystemTime) -> Result<Credentials, DocumentError> {
+/// The credentials of a document; `now` and `when_expired` judge
+/// credentials that have expired.
+pub(crate) fn parse_document(
+    body: &[u8],
+    now: SystemTime,
+    when_expired: WhenExpired,
+) -> Result<Credentials, DocumentError> {
     if body.len() > MAX_DOCUMENT_BYTES {
         return Err(DocumentError::TooLarge(body.len()));
     }
@@ -143,7 +162,7 @@ pub(crate) fn parse_document(body: &[u8], now: SystemTime) -> Result<Credentials
         }
     })?;
     let mut doc = Wiped(doc);
-    doc.read(now)
+    doc.read(now, when_expired)
 }
 
 /// The parsed document, whose strings are overwritten when it is dropped:
@@ -179,7 +198,11 @@ impl Wiped {
         }
     }
 
-    fn read(&mut self, now: SystemTime) -> Result<Credentials, DocumentError> {
+    fn read(
+        &mut self,
+        now: SystemTime,
+        when_expired: WhenExpired,
+    ) -> Result<Credentials, DocumentError> {
         if let Some(code) = self.take("Code")?
             && code != "Success"
         {
@@ -191,7 +214,7 @@ impl Wiped {
         let expiration = self.required("Expiration")?;
         let at =
             parse_timestamp(&expiration).map_err(|e| DocumentError::BadExpiration(e.reason))?;
-        if at <= now {
+        if at <= now && when_expired == WhenExpired::Refuse {
             return Err(DocumentError::Expired { at, now });
         }
         let mut creds = Credentials::new(access_key_id, secret, Some(token)).with_expiration(at);
@@ -234,7 +257,7 @@ mod tests {
 
     #[test]
     fn reads_every_member() {
-        let c = parse_response(200, GOOD.as_bytes(), now()).unwrap();
+        let c = parse_response(200, GOOD.as_bytes(), now(), WhenExpired::Refuse).unwrap();
         assert_eq!(c.access_key_id(), "ASIARTEST");
         assert_eq!(c.secret_access_key().expose(), "SECRETSTUFF");
         assert_eq!(c.session_token().unwrap().expose(), "TOKENSTUFF");
@@ -311,7 +334,8 @@ mod tests {
             ),
         ];
         for (status, body, want) in cases {
-            let got = parse_response(status, body.as_bytes(), now()).unwrap_err();
+            let got =
+                parse_response(status, body.as_bytes(), now(), WhenExpired::Refuse).unwrap_err();
             if let (
                 DocumentError::NotJson { what: a, .. },
                 DocumentError::NotJson { what: b, .. },
@@ -334,7 +358,12 @@ mod tests {
     #[test]
     fn long_codes_are_shortened() {
         let code = "C".repeat(100);
-        let err = parse_document(GOOD.replace("Success", &code).as_bytes(), now()).unwrap_err();
+        let err = parse_document(
+            GOOD.replace("Success", &code).as_bytes(),
+            now(),
+            WhenExpired::Refuse,
+        )
+        .unwrap_err();
         assert_eq!(
             err,
             DocumentError::NotSuccess(format!("{}…", "C".repeat(CODE_QUOTE_CHARS)))

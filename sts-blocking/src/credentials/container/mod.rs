@@ -11,7 +11,7 @@ use http::HeaderValue;
 use sts_proto::SecretString;
 
 use self::uri::{FULL_URI, RELATIVE_URI, UriError, credentials_uri};
-use super::metadata_document::{DocumentError, parse_response};
+use super::metadata_document::{DocumentError, WhenExpired, parse_response};
 use super::metadata_http::{Attempts, Sender, origin_of};
 use super::provider_config::wipe;
 use super::{
@@ -215,7 +215,12 @@ impl ProvideCredentials for ContainerProvider {
         })?;
         let status = response.status().as_u16();
         let body = response.into_body();
-        let parsed = parse_response(status, &body, self.config.clock().now());
+        let parsed = parse_response(
+            status,
+            &body,
+            self.config.clock().now(),
+            WhenExpired::Refuse,
+        );
         wipe(body);
         parsed.map(Arc::new).map_err(|e| {
             let kind = match e {

@@ -14,7 +14,7 @@ use sts_proto::time::format_timestamp;
 
 use self::session::{Failure, Session, Token};
 use self::settings::{ImdsSettings, Overrides, SOURCE};
-use super::metadata_document::{DocumentError, parse_response};
+use super::metadata_document::{WhenExpired, parse_response};
 use super::metadata_http::Sender;
 use super::provider_config::wipe;
 use super::{
@@ -61,6 +61,13 @@ const EXTENSION_JITTER: Duration = Duration::from_secs(5 * 60);
 /// | time limit per attempt | `AWS_METADATA_SERVICE_TIMEOUT` | `metadata_service_timeout` | 1 s |
 /// | attempts | `AWS_METADATA_SERVICE_NUM_ATTEMPTS` | `metadata_service_num_attempts` | 1 |
 ///
+/// The two on/off settings take `true` or `false` (any case); anything
+/// else is an error naming the setting, which stops the default chain.
+/// That is on purpose, as for the client's own settings: botocore and
+/// aws-sdk-rust read anything but `true` as `false`, so that
+/// `AWS_EC2_METADATA_DISABLED=1`, meant to turn instance metadata off,
+/// quietly leaves it on there.
+///
 /// A request that gets no answer is tried the configured number of
 /// attempts; one answered with a server error (5xx), at least 4 times.
 /// Requests go through [`ProviderConfig`]'s transport (the default one
@@ -70,12 +77,14 @@ const EXTENSION_JITTER: Duration = Duration::from_secs(5 * 60);
 /// service answers (off EC2: the default chain moves on after one attempt's
 /// time limit), or when the instance has no IAM role.
 ///
-/// **Static stability**: once credentials were fetched, a later fetch that
-/// fails (no answer, an error, a bad document, credentials already
-/// expired) serves the last credentials again, valid for 15 minutes plus
-/// up to 5 random minutes (or until their own expiration, if later), and
-/// logs a warning. Services outside EC2 may still refuse them; an outage of
-/// the metadata service no longer stops the program at once.
+/// **Static stability**: credentials the service hands out already expired
+/// (what it does during an outage of its own) are used, taken as valid for
+/// 15 minutes plus up to 5 random minutes, as botocore and aws-sdk-rust
+/// use them; and once credentials were fetched, a later fetch that fails
+/// (no answer, an error, a bad document) serves the last credentials
+/// again for as long (or until their own expiration, if later). Both log
+/// a warning. Services outside EC2 may still refuse such credentials; an
+/// outage of the metadata service no longer stops the program at once.
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -235,33 +244,42 @@ impl ImdsProvider {
             ));
         }
         let body = response.into_body();
-        let parsed = parse_response(status, &body, self.config.clock().now());
+        let now = self.config.clock().now();
+        let parsed = parse_response(status, &body, now, WhenExpired::Keep);
         wipe(body);
-        parsed.map_err(|e| {
-            let kind = match e {
-                DocumentError::Expired { .. } => CredentialsErrorKind::Expired,
-                _ => CredentialsErrorKind::Failed,
-            };
-            Failure::Answered(kind, format!("GET {}: {e}", session.shown_url(&path)))
+        let creds = parsed.map_err(|e| failed(format!("GET {}: {e}", session.shown_url(&path))))?;
+        Ok(match creds.expiration() {
+            // The service's own outage: it hands out what it last had.
+            Some(at) if at <= now => {
+                let reason = format!(
+                    "GET {} gave credentials that expired at {}",
+                    session.shown_url(&path),
+                    format_timestamp(at)
+                );
+                let extended = self.extend(&Arc::new(creds), &reason, "using them");
+                Arc::unwrap_or_clone(extended)
+            }
+            _ => creds,
         })
     }
 
-    /// The last credentials, valid a while longer, after `reason` kept new
-    /// ones from being fetched.
-    fn extend_last(&self, last: &SharedCredentials, reason: &str) -> SharedCredentials {
+    /// `creds`, valid a while longer, after `reason` kept fresh ones from
+    /// being fetched: the last credentials after a failed fetch, or the
+    /// expired ones the service handed out.
+    /// `serving` says which credentials, in the warning.
+    fn extend(&self, creds: &SharedCredentials, reason: &str, serving: &str) -> SharedCredentials {
         let now = self.config.clock().now();
         let jitter = crate::timing::jittered(EXTENSION_JITTER, &*self.config.random);
         let extended = now.checked_add(EXTENSION + jitter).unwrap_or(now);
-        let until = match last.expiration() {
+        let until = match creds.expiration() {
             Some(at) if at > extended => at,
             _ => extended,
         };
         log::warn!(
-            "{SOURCE}: {reason}; serving the credentials fetched before, now taken as valid \
-             until {}",
+            "{SOURCE}: {reason}; {serving}, now taken as valid until {}",
             format_timestamp(until)
         );
-        Arc::new((**last).clone().with_expiration(until))
+        Arc::new((**creds).clone().with_expiration(until))
     }
 
     fn last(&self) -> Option<SharedCredentials> {
@@ -297,7 +315,9 @@ impl ProvideCredentials for ImdsProvider {
                     Failure::Answered(kind, reason) => (kind, reason),
                 };
                 match self.last() {
-                    Some(last) => Ok(self.extend_last(&last, &reason)),
+                    Some(last) => {
+                        Ok(self.extend(&last, &reason, "serving the credentials fetched before"))
+                    }
                     None => Err(CredentialsError::with_kind(kind, SOURCE, reason)),
                 }
             }
@@ -367,14 +387,14 @@ mod tests {
         let old = Arc::new(
             Credentials::new("AKID", "S", None).with_expiration(now - Duration::from_secs(1)),
         );
-        let got = provider.extend_last(&old, "test").expiration().unwrap();
+        let got = provider.extend(&old, "test", "test").expiration().unwrap();
         let (low, high) = (now + EXTENSION, now + EXTENSION + EXTENSION_JITTER);
         assert_eq!(got, now + EXTENSION + EXTENSION_JITTER / 2);
         assert!(low <= got && got <= high);
         let later = now + Duration::from_secs(3600);
         let fresh = Arc::new(Credentials::new("AKID", "S", None).with_expiration(later));
         assert_eq!(
-            provider.extend_last(&fresh, "test").expiration(),
+            provider.extend(&fresh, "test", "test").expiration(),
             Some(later)
         );
     }
