@@ -133,6 +133,37 @@ fn errors_give_one_line_and_the_documented_exit_status() {
     let o = sts(&["--endpoint-url", &url, "get-caller-identity"], &[]);
     assert_eq!(o.status.code(), Some(253), "{o:?}");
     assert_eq!(server.requests_seen(), 0);
+    // The AWS CLI's sentence first, which scripts look for, then what
+    // each source said, on one line.
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with(
+            "Unable to locate credentials. You can configure credentials by running \
+             \"aws configure\". (no credentials from credentials chain"
+        ) && err.contains("AWS_ACCESS_KEY_ID")
+            && err.lines().count() == 1,
+        "{err}"
+    );
+
+    // A profile that is not defined: exit 253, the AWS CLI's sentence.
+    let o = sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "--profile",
+            "nope",
+            "get-caller-identity",
+        ],
+        &KEYS,
+    );
+    assert_eq!(o.status.code(), Some(253), "{o:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with("The config profile (nope) could not be found (")
+            && err.lines().count() == 1,
+        "{err}"
+    );
+    assert_eq!(server.requests_seen(), 0);
 
     // env output of an operation without credentials is a usage error,
     // found before anything is sent.

@@ -617,3 +617,116 @@ fn a_second_parameters_document_is_refused() {
         }
     }
 }
+
+/// A document's `file://` value is sent as it is, as the AWS CLI sends
+/// it, while the same on the command line is read: a parameters document
+/// from elsewhere used to make the tool send a local file's contents.
+#[test]
+fn a_documents_file_values_are_not_read() {
+    let dir = own_dir("document-file-values");
+    let secret = dir.join("secret.txt");
+    std::fs::write(&secret, "local-file-contents\n").unwrap();
+    let url = format!("file://{}", secret.display());
+    let document = format!(
+        r#"{{"RoleArn": "arn:aws:iam::123456789012:role/r", "RoleSessionName": "ss",
+            "ExternalId": "{url}", "TransitiveTagKeys": ["{url}"]}}"#
+    );
+    let (o, sent) = sent_by(&["assume-role", "--cli-input-json", &document]);
+    let sent = sent.unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(&o.stderr)));
+    assert!(!sent.contains("local-file-contents"), "{sent}");
+    let encoded = url.replace(':', "%3A").replace('/', "%2F");
+    assert_sent(
+        &sent,
+        &[
+            &format!("ExternalId={encoded}"),
+            &format!("TransitiveTagKeys.member.1={encoded}"),
+        ],
+    );
+    // The command line's own value is still read from the file.
+    let (o, sent) = sent_by(&[
+        "assume-role",
+        "--cli-input-json",
+        &document,
+        "--external-id",
+        &url,
+    ]);
+    let sent = sent.unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(&o.stderr)));
+    assert!(sent.ends_with("&ExternalId=local-file-contents"), "{sent}");
+}
+
+/// A flag given twice takes its last value, lists included, as the AWS
+/// CLI takes it (wrappers such as `aws sts … --output json "$@"` rely on
+/// it); the tool used to refuse a repeated flag and add up lists.
+#[test]
+fn a_flag_given_twice_takes_its_last_value() {
+    let (o, sent) = sent_by(&[
+        "assume-role",
+        "--role-arn",
+        "arn:aws:iam::123456789012:role/r",
+        "--role-session-name",
+        "first",
+        "--role-session-name",
+        "second",
+        "--tags",
+        "Key=a,Value=1",
+        "Key=b,Value=2",
+        "--tags",
+        "Key=c,Value=3",
+        "--transitive-tag-keys",
+        "a",
+        "--transitive-tag-keys",
+        "c",
+        "--output",
+        "text",
+        "--output",
+        "json",
+    ]);
+    let sent = sent.unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(&o.stderr)));
+    assert_sent(
+        &sent,
+        &[
+            "RoleSessionName=second&",
+            "Tags.member.1.Key=c&",
+            "Tags.member.1.Value=3",
+            "TransitiveTagKeys.member.1=c",
+        ],
+    );
+    assert!(
+        !sent.contains("first") && !sent.contains("Tags.member.2") && !sent.contains("Key=a"),
+        "{sent}"
+    );
+    assert!(!sent.contains("TransitiveTagKeys.member.2"), "{sent}");
+    assert!(stdout(&o).starts_with("{\n"), "{}", stdout(&o));
+}
+
+/// `fileb://` (bytes) is refused before anything is sent: no STS
+/// parameter takes bytes, and the AWS CLI refuses it too. It used to be
+/// sent as the words `fileb://…`.
+#[test]
+fn fileb_values_are_refused() {
+    for args in [
+        &[
+            "assume-role",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/r",
+            "--role-session-name",
+            "ss",
+            "--external-id",
+            "fileb://ext.txt",
+        ][..],
+        &[
+            "assume-role",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/r",
+            "--role-session-name",
+            "ss",
+            "--transitive-tag-keys",
+            "fileb://keys.txt",
+        ][..],
+    ] {
+        let (o, sent) = sent_by(args);
+        let err = usage_error(&o);
+        assert!(err.contains("fileb://") && err.contains("file://"), "{err}");
+        assert_eq!(sent, None, "{args:?}");
+    }
+}

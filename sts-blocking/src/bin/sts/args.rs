@@ -1,6 +1,6 @@
 //! The command line, named and flagged as the AWS CLI names them.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 /// The arguments the tool reads itself: those before the first `--`.
 /// After it come the command `sts exec` and `sts serve --exec` run, with
@@ -14,7 +14,13 @@ pub(crate) fn own(args: &[std::ffi::OsString]) -> &[std::ffi::OsString] {
 
 /// Talk to AWS STS without an async runtime.
 #[derive(Debug, Parser)]
-#[command(name = "sts", version, about, max_term_width = 100)]
+#[command(
+    name = "sts",
+    version,
+    about,
+    max_term_width = 100,
+    args_override_self = true
+)]
 pub(crate) struct Cli {
     #[command(flatten)]
     pub(crate) global: Global,
@@ -264,7 +270,7 @@ pub(crate) struct EksTokenArgs {
 /// The session policy flags of every operation that takes session policies.
 #[derive(Debug, Args)]
 pub(crate) struct SessionPolicyArgs {
-    #[arg(long, num_args = 1.., value_name = "arn=ARN")]
+    #[arg(long, num_args = 1.., action = ArgAction::Set, value_name = "arn=ARN")]
     pub(crate) policy_arns: Vec<String>,
     #[arg(long)]
     pub(crate) policy: Option<String>,
@@ -282,9 +288,9 @@ pub(crate) struct MfaArgs {
 /// The session tag flags of every operation that takes transitive tags.
 #[derive(Debug, Args)]
 pub(crate) struct SessionTagsArgs {
-    #[arg(long, num_args = 1.., value_name = "Key=K,Value=V")]
+    #[arg(long, num_args = 1.., action = ArgAction::Set, value_name = "Key=K,Value=V")]
     pub(crate) tags: Vec<String>,
-    #[arg(long, num_args = 1..)]
+    #[arg(long, num_args = 1.., action = ArgAction::Set)]
     pub(crate) transitive_tag_keys: Vec<String>,
 }
 
@@ -307,7 +313,7 @@ pub(crate) struct AssumeRoleArgs {
     pub(crate) mfa: MfaArgs,
     #[arg(long)]
     pub(crate) source_identity: Option<String>,
-    #[arg(long, num_args = 1.., value_name = "ProviderArn=A,ContextAssertion=C")]
+    #[arg(long, num_args = 1.., action = ArgAction::Set, value_name = "ProviderArn=A,ContextAssertion=C")]
     pub(crate) provided_contexts: Vec<String>,
 }
 
@@ -377,7 +383,7 @@ pub(crate) struct FederationArgs {
     pub(crate) session_policy: SessionPolicyArgs,
     #[arg(long)]
     pub(crate) duration_seconds: Option<i32>,
-    #[arg(long, num_args = 1.., value_name = "Key=K,Value=V")]
+    #[arg(long, num_args = 1.., action = ArgAction::Set, value_name = "Key=K,Value=V")]
     pub(crate) tags: Vec<String>,
 }
 
@@ -391,12 +397,12 @@ pub(crate) struct SessionArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct WebIdentityTokenArgs {
-    #[arg(long, num_args = 1.., required = true)]
+    #[arg(long, num_args = 1.., action = ArgAction::Set, required = true)]
     pub(crate) audience: Vec<String>,
     #[arg(long)]
     pub(crate) duration_seconds: Option<i32>,
     #[arg(long)]
     pub(crate) signing_algorithm: String,
-    #[arg(long, num_args = 1.., value_name = "Key=K,Value=V")]
+    #[arg(long, num_args = 1.., action = ArgAction::Set, value_name = "Key=K,Value=V")]
     pub(crate) tags: Vec<String>,
 }

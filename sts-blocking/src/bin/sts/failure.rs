@@ -8,8 +8,9 @@
 
 use std::time::Duration;
 
-use sts_blocking::Error;
+use sts_blocking::credentials::CredentialsErrorKind;
 use sts_blocking::transport::TransportFailure;
+use sts_blocking::{ConfigError, Error};
 
 use crate::args::Global;
 use crate::attempts;
@@ -161,6 +162,15 @@ fn describe(
             None => format!("An error occurred when calling the {operation} operation: {e}"),
         },
         Error::Validation(e) => format!("Parameter validation failed: {e}"),
+        // The AWS CLI's sentences first, which scripts look for; then what
+        // each source said, which the AWS CLI leaves out.
+        Error::Credentials(c) if c.kind() == CredentialsErrorKind::NotConfigured => format!(
+            "Unable to locate credentials. You can configure credentials by running \
+             \"aws configure\". ({c})"
+        ),
+        Error::Config(ConfigError::ProfileNotFound { profile, .. }) => {
+            format!("The config profile ({profile}) could not be found ({error})")
+        }
         Error::Transport(t) if t.kind() == TransportFailure::Timeout => {
             let (connect, read) = crate::setup::connect_and_read(global);
             match timer(error) {

@@ -8,7 +8,8 @@
 //!
 //! The document becomes flags before the command line is parsed, so that
 //! a required flag may come from it and every value goes through the same
-//! checks as a typed one.
+//! checks as a typed one; but a value of the document is taken as it is
+//! (a `file://` in it is not read), as the AWS CLI takes it.
 
 use std::ffi::OsString;
 
@@ -118,6 +119,7 @@ pub(crate) fn expand(
             // shorthand readers take.
             other => other.to_string(),
         };
+        crate::shorthand::from_document(long);
         extra.push(format!("--{long}={text}").into());
     }
     let tail = args.split_off(sub_at + 1);

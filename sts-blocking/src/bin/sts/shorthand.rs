@@ -11,8 +11,43 @@ use serde_json::Value;
 #[derive(Debug)]
 pub(crate) struct UsageError(pub(crate) String);
 
-/// A value, or the contents of the file it names with `file://`.
+/// The flags whose values came from a `--cli-input-json` or
+/// `--cli-input-yaml` document: taken as they are, as the AWS CLI takes a
+/// document's values. Expanding `file://` in them would let a document
+/// from elsewhere send a local file's contents.
+static FROM_DOCUMENT: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Marks `flag`'s value as one from a parameters document.
+pub(crate) fn from_document(flag: &str) {
+    FROM_DOCUMENT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(flag.to_owned());
+}
+
+fn is_from_document(flag: &str) -> bool {
+    FROM_DOCUMENT
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+        .any(|f| f == flag)
+}
+
+/// A value, or the contents of the file it names with `file://`; a
+/// document's value as it is.
 pub(crate) fn value(flag: &str, raw: &str) -> Result<String, UsageError> {
+    if is_from_document(flag) {
+        return Ok(raw.to_owned());
+    }
+    if raw.starts_with("fileb://") {
+        // The AWS CLI reads it as bytes, which no STS parameter takes
+        // ("Invalid type for parameter …"); sending the words would be
+        // worse: STS would get the path as the value.
+        return Err(UsageError(format!(
+            "--{flag}: fileb:// gives bytes, and this parameter takes text; use file:// \
+             to read it from a file"
+        )));
+    }
     let Some(path) = raw.strip_prefix("file://") else {
         return Ok(raw.to_owned());
     };
