@@ -416,6 +416,12 @@ impl ClientBuilder {
     }
 
     /// Your own HTTP stack instead of the default `ureq` one.
+    ///
+    /// Set before [`from_config`](Self::from_config) (or `from_env`), it
+    /// also keeps those from reading the environment's proxy and CA bundle
+    /// settings, which only the default transport uses: a setting it could
+    /// not use (a `socks5h://` proxy that a libcurl-based transport
+    /// handles) is then no error.
     pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
         self.transport = Some(Arc::new(transport));
         self
@@ -475,7 +481,12 @@ impl ClientBuilder {
         };
         let resolved = settings::resolve(&self.explicit, &config)?;
         self.apply(&resolved);
-        self.load_transport_settings(&config, &resolved)?;
+        // Only the default transport uses them: a proxy or CA bundle it
+        // cannot use (`HTTPS_PROXY=socks5h://…` beside a libcurl callback)
+        // must not fail a client with a transport of the program's own.
+        if self.transport.is_none() {
+            self.load_transport_settings(&config, &resolved)?;
+        }
         if self.credentials.is_none() || self.credentials_from_profile {
             let mut for_sts = self.clone();
             for_sts.resolved_from = None;
@@ -762,6 +773,47 @@ mod tests {
                 .with_env(MapEnv::new(vars.iter().copied()))
                 .with_fs(crate::credentials::MapFs::new()),
         )
+    }
+
+    /// A transport of the program's own (the C library's libcurl
+    /// callback) is not failed by proxy or CA bundle settings that only
+    /// the default transport reads.
+    #[test]
+    fn a_programs_own_transport_leaves_the_default_transports_settings_unread() {
+        #[derive(Debug)]
+        struct Own;
+        impl Transport for Own {
+            fn send(
+                &self,
+                _request: http::Request<Vec<u8>>,
+                _timeout: Option<Duration>,
+            ) -> Result<http::Response<Vec<u8>>, crate::transport::TransportError> {
+                Ok(http::Response::new(Vec::new()))
+            }
+        }
+        for vars in [
+            [
+                ("AWS_REGION", "us-east-1"),
+                ("HTTPS_PROXY", "socks5h://127.0.0.1:1080"),
+            ],
+            [
+                ("AWS_REGION", "us-east-1"),
+                ("AWS_CA_BUNDLE", "/nonexistent/ca.pem"),
+            ],
+        ] {
+            let config = ProviderConfig::new()
+                .with_env(MapEnv::new(vars.iter().copied()))
+                .with_fs(crate::credentials::MapFs::new());
+            assert!(
+                ClientBuilder::default().from_config(&config).is_err(),
+                "{vars:?}"
+            );
+            let own = ClientBuilder::default()
+                .transport(Own)
+                .from_config(&config)
+                .unwrap_or_else(|e| panic!("{vars:?}: {e}"));
+            own.build().unwrap_or_else(|e| panic!("{vars:?}: {e}"));
+        }
     }
 
     #[test]

@@ -515,13 +515,13 @@ fn split_words_raw(command: &str) -> Option<Vec<&str>> {
 }
 
 /// The start of the command's stderr for an error message: trimmed, with
-/// control characters escaped so that it cannot rewrite the terminal or
-/// forge log lines.
+/// control characters escaped, line breaks too, so that it cannot rewrite
+/// the terminal or forge log lines, and the error stays one line.
 fn quote_stderr(bytes: &[u8]) -> String {
     let text = String::from_utf8_lossy(bytes);
     let mut out = String::with_capacity(text.len());
     for c in text.trim().chars() {
-        if c.is_control() && c != '\n' && c != '\t' {
+        if c.is_control() && c != '\t' {
             out.extend(c.escape_default());
         } else {
             out.push(c);
@@ -730,8 +730,8 @@ mod tests {
     #[test]
     fn stderr_quotes_escape_control_characters() {
         assert_eq!(
-            quote_stderr(b"  bad\x1b[2J thing\r\nnext\n"),
-            "bad\\u{1b}[2J thing\\r\nnext"
+            quote_stderr(b"  bad\x1b[2J thing\r\nFAKE: next\n"),
+            "bad\\u{1b}[2J thing\\r\\nFAKE: next"
         );
     }
 

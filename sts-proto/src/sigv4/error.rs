@@ -29,11 +29,20 @@ pub enum SigningError {
 
     /// The access key id is empty, or holds a character that would break
     /// the `Credential=` field (`/`, `,`, whitespace, control or non-ASCII).
-    #[error("the access key id {value:?} is empty or holds '/', ',', whitespace or non-ASCII")]
+    ///
+    /// Only the id's first four characters are kept: an id is no secret,
+    /// but what fails this check is often not an id alone (a line of the
+    /// IAM console's CSV, `AKIA…,wJalr…`, or the secret key given as the
+    /// id), and the error may be logged whole.
+    #[error("{}", access_key_id_message(start, *length, *bad))]
     InvalidAccessKeyId {
-        /// The id given (at most 64 characters of it). Access key ids are
-        /// identifiers, not secrets.
-        value: String,
+        /// The first four characters of what was given.
+        start: String,
+        /// Its length in characters.
+        length: usize,
+        /// The first character that cannot be in an id, and where it is
+        /// (counted in characters from 1); `None` when it is empty.
+        bad: Option<(usize, char)>,
     },
 
     /// The session token cannot be sent as an HTTP header value (it holds a
@@ -94,6 +103,17 @@ pub enum SigningError {
 }
 
 /// At most 64 characters of `value`, for error messages.
+/// The message of [`SigningError::InvalidAccessKeyId`].
+fn access_key_id_message(start: &str, length: usize, bad: Option<(usize, char)>) -> String {
+    match bad {
+        None => "the access key id is empty".to_owned(),
+        Some((at, c)) => format!(
+            "the access key id ({length} characters, starting {start:?}) holds {c:?} at \
+             character {at}; an id has no '/', ',', whitespace, control or non-ASCII characters"
+        ),
+    }
+}
+
 pub(super) fn excerpt(value: &str) -> String {
     value.chars().take(64).collect()
 }

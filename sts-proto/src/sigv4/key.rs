@@ -278,15 +278,17 @@ fn check_scope_part(field: &'static str, value: &str) -> Result<(), SigningError
 }
 
 fn check_access_key_id(id: &str) -> Result<(), SigningError> {
-    if !id.is_empty()
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_graphic() && b != b'/' && b != b',')
-    {
-        Ok(())
-    } else {
-        Err(SigningError::InvalidAccessKeyId { value: excerpt(id) })
-    }
+    let fits = |c: char| c.is_ascii_graphic() && c != '/' && c != ',';
+    let bad = match id.chars().position(|c| !fits(c)) {
+        None if !id.is_empty() => return Ok(()),
+        None => None,
+        Some(i) => id.chars().nth(i).map(|c| (i + 1, c)),
+    };
+    Err(SigningError::InvalidAccessKeyId {
+        start: id.chars().take(4).collect(),
+        length: id.chars().count(),
+        bad,
+    })
 }
 
 /// The UTC day `time` falls on, counted from 1970-01-01 (negative before).

@@ -74,6 +74,39 @@ fn scope_parts_that_would_change_the_scope() {
     }
 }
 
+/// What fails the id check is often more than an id: a line of the IAM
+/// console's CSV, or the secret key given as the id. The error, which may
+/// be logged whole, quotes the id's first four characters only.
+#[test]
+fn a_bad_access_key_id_is_not_quoted_whole() {
+    let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    for (id, expected) in [
+        (
+            format!("AKIAIOSFODNN7EXAMPLE,{secret}"),
+            "the access key id (61 characters, starting \"AKIA\") holds ',' at character 21; \
+             an id has no '/', ',', whitespace, control or non-ASCII characters",
+        ),
+        (
+            secret.to_owned(),
+            "the access key id (40 characters, starting \"wJal\") holds '/' at character 14; \
+             an id has no '/', ',', whitespace, control or non-ASCII characters",
+        ),
+        (
+            "AKID\nSECRETSECRET".to_owned(),
+            "the access key id (17 characters, starting \"AKID\") holds '\\n' at character 5; \
+             an id has no '/', ',', whitespace, control or non-ASCII characters",
+        ),
+        (String::new(), "the access key id is empty"),
+    ] {
+        let c = Credentials::new(id.as_str(), SECRET, None);
+        let e = SigningKey::derive(&SigningParams::new(&c, "us-east-1", "sts", day(0)))
+            .err()
+            .unwrap_or_else(|| panic!("{id:?} was taken"));
+        assert_eq!(e.to_string(), expected);
+        assert!(!format!("{e:?}").contains("SECRET") && !format!("{e:?}").contains("XUtn"));
+    }
+}
+
 #[test]
 fn access_key_ids_that_would_break_the_credential_field() {
     for id in ["", "AKID/X", "AKID X", "AKID,X", "AKIDÉ", "AKID\t"] {
@@ -273,7 +306,9 @@ fn every_error_message_names_its_input() {
         }
         .to_string(),
         SigningError::InvalidAccessKeyId {
-            value: "A/B".into(),
+            start: "A/B".into(),
+            length: 3,
+            bad: Some((2, '/')),
         }
         .to_string(),
         SigningError::InvalidSessionToken.to_string(),
