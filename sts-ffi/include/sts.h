@@ -1783,7 +1783,12 @@ StsStatus sts_response_builder_append_body(struct StsResponseBuilder *builder,
 /**
  * Describes why the exchange failed, for a callback that returns a
  * failure (`STS_TRANSPORT_*` other than `STS_TRANSPORT_OK`). The text ends
- * up in the error's message, so keep secrets out of it. Copied.
+ * up in the error's message, so keep secrets out of it. Copied, as one
+ * line: each control character (line breaks, tabs, the escape that starts
+ * a terminal sequence) and each Unicode line or paragraph separator
+ * becomes a space, leading and trailing spaces are dropped, and text past
+ * 1024 characters is cut and ends in `…`. A second call replaces the
+ * first one's text.
  *
  * Returns `STS_ERR_NULL_ARGUMENT` or `STS_ERR_INVALID_UTF8`.
  *

@@ -560,7 +560,62 @@ mod tests {
     use std::ptr;
 
     use super::*;
-    use crate::error::{sts_error_field, sts_error_free};
+    use crate::error::{sts_error_field, sts_error_free, sts_error_message};
+    use crate::http::sts_response_builder_set_error;
+    use crate::ops::get_caller_identity::{
+        sts_get_caller_identity, sts_get_caller_identity_output_free,
+    };
+
+    /// Fails every request, with an error text made to fake a log line and
+    /// colour a terminal.
+    unsafe extern "C" fn failing_with_a_forged_line(
+        _user_data: *mut c_void,
+        _request: *const StsHttpRequest,
+        _timeout_ms: u32,
+        response: *mut StsResponseBuilder,
+    ) -> StsTransportResult {
+        let text = c"refused\n2026-01-01 ERROR [FAKE] forged line \x1b[31mred\x1b[0m\r\n";
+        // SAFETY: the builder the client lent this call; a C string.
+        let st = unsafe { sts_response_builder_set_error(response, text.as_ptr()) };
+        assert_eq!(st, STS_OK);
+        STS_TRANSPORT_CONNECT_FAILED
+    }
+
+    #[test]
+    fn a_callbacks_error_text_reaches_the_message_as_one_printable_line() {
+        // SAFETY: a zero-filled options struct is the documented default;
+        // every pointer set below is a static C string; each object is
+        // freed once.
+        let message = unsafe {
+            let mut o: StsClientOptions = std::mem::zeroed();
+            o.region = c"us-east-1".as_ptr();
+            o.credentials_source = STS_CREDENTIALS_STATIC;
+            o.access_key_id = c"AKIDEXAMPLE".as_ptr();
+            o.secret_access_key = c"secret".as_ptr();
+            o.max_attempts = StsOptionalU32::from_option(Some(1));
+            o.transport = Some(failing_with_a_forged_line);
+            let (mut client, mut out, mut err) =
+                (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
+            assert_eq!(sts_client_new(&o, &mut client, &mut err), STS_OK);
+            let st = sts_get_caller_identity(client, &mut out, &mut err);
+            assert_eq!(st, STS_ERR_TRANSPORT);
+            let message = CStr::from_ptr(sts_error_message(err))
+                .to_string_lossy()
+                .into_owned();
+            sts_get_caller_identity_output_free(out);
+            sts_error_free(err);
+            sts_client_free(client);
+            message
+        };
+        assert!(
+            !message.contains(|c: char| c.is_control()),
+            "a control character in {message:?}"
+        );
+        assert!(
+            message.contains("refused 2026-01-01 ERROR [FAKE] forged line  [31mred [0m"),
+            "{message:?}"
+        );
+    }
 
     /// `sts_client_new` with the static keys and `change` made to the
     /// options: its status and the member its error names.

@@ -410,7 +410,12 @@ pub unsafe extern "C" fn sts_response_builder_append_body(
 
 /// Describes why the exchange failed, for a callback that returns a
 /// failure (`STS_TRANSPORT_*` other than `STS_TRANSPORT_OK`). The text ends
-/// up in the error's message, so keep secrets out of it. Copied.
+/// up in the error's message, so keep secrets out of it. Copied, as one
+/// line: each control character (line breaks, tabs, the escape that starts
+/// a terminal sequence) and each Unicode line or paragraph separator
+/// becomes a space, leading and trailing spaces are dropped, and text past
+/// 1024 characters is cut and ends in `…`. A second call replaces the
+/// first one's text.
 ///
 /// Returns `STS_ERR_NULL_ARGUMENT` or `STS_ERR_INVALID_UTF8`.
 ///
@@ -429,7 +434,7 @@ pub unsafe extern "C" fn sts_response_builder_set_error(
     unsafe {
         with_builder(builder, |b| match optional_str(message, "message") {
             Ok(Some(m)) => {
-                b.error = Some(m.to_owned());
+                b.error = Some(one_line(m, MAX_ERROR_CHARS));
                 STS_OK
             }
             Ok(None) => STS_ERR_NULL_ARGUMENT,
@@ -438,9 +443,51 @@ pub unsafe extern "C" fn sts_response_builder_set_error(
     }
 }
 
+/// How much of a callback's error text is kept: as much as of a service
+/// error's message.
+const MAX_ERROR_CHARS: usize = 1024;
+
+/// `text` as one printable line for an error message, as the client shows
+/// a service's message and request id: control characters (line breaks
+/// that would fake a log line, a terminal's escapes) and the Unicode line
+/// and paragraph separators as spaces, trimmed, at most `max_chars`
+/// characters, with `…` when cut.
+pub(crate) fn one_line(text: &str, max_chars: usize) -> String {
+    let printable = |c: char| {
+        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+            ' '
+        } else {
+            c
+        }
+    };
+    let cleaned: String = text.chars().map(printable).collect();
+    let cleaned = cleaned.trim();
+    let mut shown: String = cleaned.chars().take(max_chars).collect();
+    if cleaned.chars().nth(max_chars).is_some() {
+        shown.truncate(shown.trim_end().len());
+        shown.push('…');
+    }
+    shown
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_text_is_one_printable_line() {
+        assert_eq!(
+            one_line("too big\n[FAKE] line \x1b[31m", 100),
+            "too big [FAKE] line  [31m"
+        );
+        assert_eq!(
+            one_line("\r\n\tplain\u{2028}text\u{7f}\n", 100),
+            "plain text"
+        );
+        assert_eq!(one_line("abc def", 4), "abc…");
+        assert_eq!(one_line("abcd", 4), "abcd");
+        assert_eq!(one_line("\u{85}é\u{2029}", 4), "é");
+    }
 
     /// A request without a body (a credential source's `GET` through a
     /// transport callback) hands C a NULL body, not a dangling pointer.
