@@ -54,6 +54,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * The version of the library this header declares, for the preprocessor:
+ *
+ *     #if STS_VERSION_MAJOR > 0 || STS_VERSION_MINOR >= 2
+ *
+ * `sts_version()` returns the version of the library actually linked,
+ * which is `STS_VERSION` when the two come from the same build. Within one
+ * major version the ABI only grows: a program built with this header runs
+ * with a library of the same major version and the same or a later minor
+ * version.
+ */
+#define STS_VERSION_MAJOR 0
+#define STS_VERSION_MINOR 1
+#define STS_VERSION_PATCH 0
+#define STS_VERSION "0.1.0"
+
 /**
  * A client: endpoint, credentials, retry policy and HTTP stack, ready to
  * call STS. Opaque.
@@ -1444,7 +1460,7 @@ typedef struct StsGetWebIdentityTokenOutput {
 
 #ifdef __cplusplus
 extern "C" {
-#endif // __cplusplus
+#endif  /* __cplusplus */
 
 /**
  * Creates a client.
@@ -3151,7 +3167,7 @@ const char *sts_status_str(StsStatus status);
 const char *sts_version(void);
 
 #ifdef __cplusplus
-}  // extern "C"
-#endif  // __cplusplus
+}  /* extern "C" */
+#endif  /* __cplusplus */
 
 #endif  /* STS_H */

@@ -460,12 +460,31 @@ static void check_fault_credentials(const char *what, const StsCredentials *c) {
 
 /* ==== section: boundary ================================================= */
 
+/* The header's version macros, usable by the preprocessor. */
+#if !defined(STS_VERSION_MAJOR) || !defined(STS_VERSION_MINOR) || \
+    !defined(STS_VERSION_PATCH) || !defined(STS_VERSION)
+#error "sts.h defines no STS_VERSION_* macros"
+#endif
+#if STS_VERSION_MAJOR < 0 || STS_VERSION_MINOR < 0 || STS_VERSION_PATCH < 0
+#error "an STS_VERSION_* macro is negative"
+#endif
+
 static void boundary_status_and_version(void) {
     StsStatus s;
     const char *v = sts_version();
     const char *want = getenv("STS_TEST_EXPECT_VERSION");
+    char numbers[64];
+    size_t n;
     CHECK(v != NULL && *v, "sts_version is empty");
     if (want) CHECK(streq(v, want), "sts_version %s, want %s", show(v), want);
+    /* The header this program was compiled with is the linked library's. */
+    CHECK(streq(v, STS_VERSION), "sts_version %s, STS_VERSION %s", show(v), STS_VERSION);
+    snprintf(numbers, sizeof numbers, "%d.%d.%d", (int)STS_VERSION_MAJOR, (int)STS_VERSION_MINOR,
+             (int)STS_VERSION_PATCH);
+    n = strlen(numbers);
+    CHECK(v != NULL && strncmp(v, numbers, n) == 0 &&
+              (v[n] == '\0' || v[n] == '-' || v[n] == '+'),
+          "sts_version %s, STS_VERSION_MAJOR.MINOR.PATCH %s", show(v), numbers);
     for (s = -2; s <= 12; s++) {
         const char *text = sts_status_str(s);
         CHECK(text != NULL && *text && !strchr(text, '\n'), "sts_status_str(%d)", (int)s);
