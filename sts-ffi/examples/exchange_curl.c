@@ -7,7 +7,10 @@
  * back-off (jittered, or the server's x-amz-retry-after), sign again at
  * once after a clock-skew answer, or give up. The program moves the bytes
  * (here with libcurl's easy interface), sleeps when told to and reads a
- * monotonic clock. The library itself does no I/O and never sleeps.
+ * monotonic clock. The library itself does no I/O and never sleeps for
+ * the call; only getting the credentials, in sts_exchange_assume_role_new,
+ * may (the default chain can reach a role profile, SSO, the container
+ * endpoint or instance metadata over HTTP: see the README).
  *
  * Build, from the workspace root:
  *
@@ -519,9 +522,11 @@ int main(int argc, char **argv) {
     memset(&input, 0, sizeof input);
     input.role_arn = args.role_arn;
     input.role_session_name = args.session_name;
-    /* Checks the input, fetches the credentials and sends nothing. The
-     * input is copied, and the exchange keeps what it needs of the client:
-     * either may go before the exchange does. */
+    /* Checks the input and gets the credentials (for a source that needs
+     * the network, over the library's own HTTP stack, with its retries),
+     * but sends nothing of the call. The input is copied, and the exchange
+     * keeps what it needs of the client: either may go before the exchange
+     * does. */
     st = sts_exchange_assume_role_new(client, &input, &exchange, &err);
     if (st != STS_OK) {
         report("sts_exchange_assume_role_new", st, err);

@@ -13,10 +13,11 @@
  *  - Ownership: arguments are borrowed for the duration of the call and
  *    copied if kept. Every object handed out has exactly one free function
  *    (`sts_client_free`, `sts_error_free`, `sts_http_request_free`,
- *    `sts_<operation>_output_free`); freeing NULL is a no-op. Strings inside
- *    a result or read from an error are borrowed from that object and valid
- *    until it is freed. Results, requests and the client wipe their memory
- *    when freed (they may hold secret keys, session tokens, signatures).
+ *    `sts_exchange_free`, `sts_<operation>_output_free`); freeing NULL is a
+ *    no-op. Strings inside a result or read from an error are borrowed from
+ *    that object and valid until it is freed. Results, requests and the
+ *    client wipe their memory when freed (they may hold secret keys, session
+ *    tokens, signatures).
  *    Freeing an object twice is undefined behaviour, as with free(3): set
  *    your pointer to NULL after freeing it.
  *  - Strings are NUL-terminated UTF-8; invalid UTF-8 is `STS_ERR_INVALID_UTF8`
@@ -180,8 +181,9 @@ typedef struct StsHeader {
  * add headers of its own (`Accept`, `Connection`) but must not change the
  * ones given.
  *
- * Ownership: from `sts_prepare_*` the caller owns it and frees it with
- * `sts_http_request_free`; every pointer inside is valid until then. In a
+ * Ownership: from `sts_prepare_*` and `sts_exchange_next` the caller owns
+ * it and frees it with `sts_http_request_free`; every pointer inside is
+ * valid until then. In a
  * transport callback it is borrowed, valid only until the callback returns.
  *
  * Layout: `method`, `url`, `headers` (pointers), `headers_len` (`size_t`),
@@ -243,6 +245,18 @@ typedef struct StsHttpRequest {
  * it and `user_data` must be thread-safe. It must not free the client,
  * and a C++ callback must not let an exception escape (catch it and
  * return `STS_TRANSPORT_IO_ERROR`).
+ *
+ * It must not call the client it belongs to; calls on another client,
+ * with credentials of its own, are fine. While the callback carries a
+ * credential source's request (a role profile's `AssumeRole`, say), that
+ * client is fetching its credentials, and a signed call on it from the
+ * callback (`sts_<operation>` or `sts_exchange_<operation>_new`) waits
+ * for that fetch, which cannot finish before the callback returns: after
+ * 5 seconds it fails with `STS_ERR_CREDENTIALS` and a message saying it
+ * "waited 5s for a refresh started by another caller", and the outer
+ * call, held those 5 seconds, goes on with whatever the callback then
+ * returns. A nested call at any other time happens to work, but is not
+ * supported either.
  */
 typedef StsTransportResult (*StsTransportFn)(void *user_data,
                                              const struct StsHttpRequest *request,
@@ -1544,8 +1558,11 @@ const char *sts_error_message(const struct StsError *err);
 const char *sts_error_code(const struct StsError *err);
 
 /**
- * The message exactly as STS sent it in the error document, for
- * `STS_ERR_SERVICE`; NULL when there was none or for other statuses.
+ * The message of STS's error document, for `STS_ERR_SERVICE`, made one
+ * printable line: surrounding spaces trimmed, each control character (a
+ * line break, a tab, the escape that starts a terminal sequence) replaced
+ * with a space, and a message over 1024 characters cut, ending in `…`.
+ * NULL when there was none or for other statuses.
  *
  * Ownership: borrowed from `err`, valid until `sts_error_free(err)`.
  *
@@ -1731,14 +1748,16 @@ StsStatus sts_exchange_transport_failure(struct StsExchange *exchange,
 void sts_exchange_free(struct StsExchange *exchange);
 
 /**
- * Frees a request from `sts_prepare_*`, wiping its headers and body
- * first (they hold the signature and may hold secrets). NULL is a no-op.
+ * Frees a request from `sts_prepare_*` or from `sts_exchange_next`
+ * (`next->request`), wiping its headers and body first (they hold the
+ * signature and may hold secrets). NULL is a no-op.
  *
  * Ownership: takes `request` back; it is invalid afterwards. Never pass
  * the request a transport callback was given: that one is borrowed.
  *
  * # Safety
- * `request` is NULL or a request from `sts_prepare_*` not freed yet.
+ * `request` is NULL or a request from `sts_prepare_*` or
+ * `sts_exchange_next` not freed yet.
  */
 void sts_http_request_free(struct StsHttpRequest *request);
 
@@ -1882,10 +1901,32 @@ StsStatus sts_parse_assume_role(const struct StsHttpResponse *response,
 
 /**
  * Starts `AssumeRole` as an exchange the caller drives with its own HTTP
- * stack: validates the input now, fetches the client's credentials (for a
- * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * stack: validates the input now and gets the client's credentials (see below);
+ * the operation's request is not sent here. Loop on `sts_exchange_next` and
  * `sts_exchange_response`, then read the result with
  * `sts_exchange_assume_role_output`.
+ *
+ * Getting the credentials can block, as it can in a blocking
+ * `sts_<operation>`. It never does with `STS_CREDENTIALS_STATIC`, nor
+ * while the client holds credentials (from an earlier call or exchange)
+ * that expire in more than five to six minutes. Otherwise the source of
+ * `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` is asked
+ * now, before this returns (once the held credentials are that close to
+ * expiry, by one caller while the others keep using them), and a failure
+ * with nothing valid to fall back on is returned here
+ * (`STS_ERR_CREDENTIALS`). Keys from the environment or a profile's
+ * `aws_access_key_id` only read the environment and files. A
+ * `credential_process` runs its program and waits for it. A role profile
+ * (`role_arn`: an STS `AssumeRole`), web identity, IAM Identity Center
+ * (SSO), the container endpoint, EC2 instance metadata and a console
+ * login session due for a refresh send HTTP requests, with their own
+ * retries, timeouts and back-off sleeps, over the built-in HTTP stack or
+ * the client's transport callback, not through this exchange. There is no
+ * credentials callback: a program that must never block here builds the
+ * client with `STS_CREDENTIALS_STATIC` keys it got itself (temporary ones
+ * with their session token: for instance from an `AssumeRole` exchange on
+ * a client with static keys), or accepts that the first signed call and
+ * the one that refreshes may wait.
  *
  * Ownership: `client` and `input` are borrowed for the call (the input is
  * copied). On success `*out` is set to an exchange the caller owns: free
@@ -2004,8 +2045,9 @@ StsStatus sts_parse_assume_role_with_saml(const struct StsHttpResponse *response
 
 /**
  * Starts `AssumeRoleWithSAML` as an exchange the caller drives with its own HTTP
- * stack: validates the input now, fetches the client's credentials (for a
- * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * stack: validates the input now. The operation is sent unsigned, so no
+ * credentials are needed: this does no I/O and never sleeps. Loop on
+ * `sts_exchange_next` and
  * `sts_exchange_response`, then read the result with
  * `sts_exchange_assume_role_with_saml_output`.
  *
@@ -2126,8 +2168,9 @@ StsStatus sts_parse_assume_role_with_web_identity(const struct StsHttpResponse *
 
 /**
  * Starts `AssumeRoleWithWebIdentity` as an exchange the caller drives with its own HTTP
- * stack: validates the input now, fetches the client's credentials (for a
- * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * stack: validates the input now. The operation is sent unsigned, so no
+ * credentials are needed: this does no I/O and never sleeps. Loop on
+ * `sts_exchange_next` and
  * `sts_exchange_response`, then read the result with
  * `sts_exchange_assume_role_with_web_identity_output`.
  *
@@ -2248,10 +2291,32 @@ StsStatus sts_parse_assume_root(const struct StsHttpResponse *response,
 
 /**
  * Starts `AssumeRoot` as an exchange the caller drives with its own HTTP
- * stack: validates the input now, fetches the client's credentials (for a
- * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * stack: validates the input now and gets the client's credentials (see below);
+ * the operation's request is not sent here. Loop on `sts_exchange_next` and
  * `sts_exchange_response`, then read the result with
  * `sts_exchange_assume_root_output`.
+ *
+ * Getting the credentials can block, as it can in a blocking
+ * `sts_<operation>`. It never does with `STS_CREDENTIALS_STATIC`, nor
+ * while the client holds credentials (from an earlier call or exchange)
+ * that expire in more than five to six minutes. Otherwise the source of
+ * `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` is asked
+ * now, before this returns (once the held credentials are that close to
+ * expiry, by one caller while the others keep using them), and a failure
+ * with nothing valid to fall back on is returned here
+ * (`STS_ERR_CREDENTIALS`). Keys from the environment or a profile's
+ * `aws_access_key_id` only read the environment and files. A
+ * `credential_process` runs its program and waits for it. A role profile
+ * (`role_arn`: an STS `AssumeRole`), web identity, IAM Identity Center
+ * (SSO), the container endpoint, EC2 instance metadata and a console
+ * login session due for a refresh send HTTP requests, with their own
+ * retries, timeouts and back-off sleeps, over the built-in HTTP stack or
+ * the client's transport callback, not through this exchange. There is no
+ * credentials callback: a program that must never block here builds the
+ * client with `STS_CREDENTIALS_STATIC` keys it got itself (temporary ones
+ * with their session token: for instance from an `AssumeRole` exchange on
+ * a client with static keys), or accepts that the first signed call and
+ * the one that refreshes may wait.
  *
  * Ownership: `client` and `input` are borrowed for the call (the input is
  * copied). On success `*out` is set to an exchange the caller owns: free
@@ -2370,10 +2435,32 @@ StsStatus sts_parse_decode_authorization_message(const struct StsHttpResponse *r
 
 /**
  * Starts `DecodeAuthorizationMessage` as an exchange the caller drives with its own HTTP
- * stack: validates the input now, fetches the client's credentials (for a
- * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * stack: validates the input now and gets the client's credentials (see below);
+ * the operation's request is not sent here. Loop on `sts_exchange_next` and
  * `sts_exchange_response`, then read the result with
  * `sts_exchange_decode_authorization_message_output`.
+ *
+ * Getting the credentials can block, as it can in a blocking
+ * `sts_<operation>`. It never does with `STS_CREDENTIALS_STATIC`, nor
+ * while the client holds credentials (from an earlier call or exchange)
+ * that expire in more than five to six minutes. Otherwise the source of
+ * `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` is asked
+ * now, before this returns (once the held credentials are that close to
+ * expiry, by one caller while the others keep using them), and a failure
+ * with nothing valid to fall back on is returned here
+ * (`STS_ERR_CREDENTIALS`). Keys from the environment or a profile's
+ * `aws_access_key_id` only read the environment and files. A
+ * `credential_process` runs its program and waits for it. A role profile
+ * (`role_arn`: an STS `AssumeRole`), web identity, IAM Identity Center
+ * (SSO), the container endpoint, EC2 instance metadata and a console
+ * login session due for a refresh send HTTP requests, with their own
+ * retries, timeouts and back-off sleeps, over the built-in HTTP stack or
+ * the client's transport callback, not through this exchange. There is no
+ * credentials callback: a program that must never block here builds the
+ * client with `STS_CREDENTIALS_STATIC` keys it got itself (temporary ones
+ * with their session token: for instance from an `AssumeRole` exchange on
+ * a client with static keys), or accepts that the first signed call and
+ * the one that refreshes may wait.
  *
  * Ownership: `client` and `input` are borrowed for the call (the input is
  * copied). On success `*out` is set to an exchange the caller owns: free
@@ -2491,10 +2578,32 @@ StsStatus sts_parse_get_access_key_info(const struct StsHttpResponse *response,
 
 /**
  * Starts `GetAccessKeyInfo` as an exchange the caller drives with its own HTTP
- * stack: validates the input now, fetches the client's credentials (for a
- * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * stack: validates the input now and gets the client's credentials (see below);
+ * the operation's request is not sent here. Loop on `sts_exchange_next` and
  * `sts_exchange_response`, then read the result with
  * `sts_exchange_get_access_key_info_output`.
+ *
+ * Getting the credentials can block, as it can in a blocking
+ * `sts_<operation>`. It never does with `STS_CREDENTIALS_STATIC`, nor
+ * while the client holds credentials (from an earlier call or exchange)
+ * that expire in more than five to six minutes. Otherwise the source of
+ * `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` is asked
+ * now, before this returns (once the held credentials are that close to
+ * expiry, by one caller while the others keep using them), and a failure
+ * with nothing valid to fall back on is returned here
+ * (`STS_ERR_CREDENTIALS`). Keys from the environment or a profile's
+ * `aws_access_key_id` only read the environment and files. A
+ * `credential_process` runs its program and waits for it. A role profile
+ * (`role_arn`: an STS `AssumeRole`), web identity, IAM Identity Center
+ * (SSO), the container endpoint, EC2 instance metadata and a console
+ * login session due for a refresh send HTTP requests, with their own
+ * retries, timeouts and back-off sleeps, over the built-in HTTP stack or
+ * the client's transport callback, not through this exchange. There is no
+ * credentials callback: a program that must never block here builds the
+ * client with `STS_CREDENTIALS_STATIC` keys it got itself (temporary ones
+ * with their session token: for instance from an `AssumeRole` exchange on
+ * a client with static keys), or accepts that the first signed call and
+ * the one that refreshes may wait.
  *
  * Ownership: `client` and `input` are borrowed for the call (the input is
  * copied). On success `*out` is set to an exchange the caller owns: free
@@ -2609,10 +2718,32 @@ StsStatus sts_parse_get_caller_identity(const struct StsHttpResponse *response,
 
 /**
  * Starts `GetCallerIdentity` as an exchange the caller drives with its own HTTP
- * stack: validates the input now, fetches the client's credentials (for a
- * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * stack: validates the input now and gets the client's credentials (see below);
+ * the operation's request is not sent here. Loop on `sts_exchange_next` and
  * `sts_exchange_response`, then read the result with
  * `sts_exchange_get_caller_identity_output`.
+ *
+ * Getting the credentials can block, as it can in a blocking
+ * `sts_<operation>`. It never does with `STS_CREDENTIALS_STATIC`, nor
+ * while the client holds credentials (from an earlier call or exchange)
+ * that expire in more than five to six minutes. Otherwise the source of
+ * `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` is asked
+ * now, before this returns (once the held credentials are that close to
+ * expiry, by one caller while the others keep using them), and a failure
+ * with nothing valid to fall back on is returned here
+ * (`STS_ERR_CREDENTIALS`). Keys from the environment or a profile's
+ * `aws_access_key_id` only read the environment and files. A
+ * `credential_process` runs its program and waits for it. A role profile
+ * (`role_arn`: an STS `AssumeRole`), web identity, IAM Identity Center
+ * (SSO), the container endpoint, EC2 instance metadata and a console
+ * login session due for a refresh send HTTP requests, with their own
+ * retries, timeouts and back-off sleeps, over the built-in HTTP stack or
+ * the client's transport callback, not through this exchange. There is no
+ * credentials callback: a program that must never block here builds the
+ * client with `STS_CREDENTIALS_STATIC` keys it got itself (temporary ones
+ * with their session token: for instance from an `AssumeRole` exchange on
+ * a client with static keys), or accepts that the first signed call and
+ * the one that refreshes may wait.
  *
  * Ownership: `client` is borrowed for the call. On success `*out` is set to an exchange the caller owns: free
  * it with `sts_exchange_free`. On failure `*out` is left NULL and `*err`
@@ -2728,10 +2859,32 @@ StsStatus sts_parse_get_delegated_access_token(const struct StsHttpResponse *res
 
 /**
  * Starts `GetDelegatedAccessToken` as an exchange the caller drives with its own HTTP
- * stack: validates the input now, fetches the client's credentials (for a
- * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * stack: validates the input now and gets the client's credentials (see below);
+ * the operation's request is not sent here. Loop on `sts_exchange_next` and
  * `sts_exchange_response`, then read the result with
  * `sts_exchange_get_delegated_access_token_output`.
+ *
+ * Getting the credentials can block, as it can in a blocking
+ * `sts_<operation>`. It never does with `STS_CREDENTIALS_STATIC`, nor
+ * while the client holds credentials (from an earlier call or exchange)
+ * that expire in more than five to six minutes. Otherwise the source of
+ * `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` is asked
+ * now, before this returns (once the held credentials are that close to
+ * expiry, by one caller while the others keep using them), and a failure
+ * with nothing valid to fall back on is returned here
+ * (`STS_ERR_CREDENTIALS`). Keys from the environment or a profile's
+ * `aws_access_key_id` only read the environment and files. A
+ * `credential_process` runs its program and waits for it. A role profile
+ * (`role_arn`: an STS `AssumeRole`), web identity, IAM Identity Center
+ * (SSO), the container endpoint, EC2 instance metadata and a console
+ * login session due for a refresh send HTTP requests, with their own
+ * retries, timeouts and back-off sleeps, over the built-in HTTP stack or
+ * the client's transport callback, not through this exchange. There is no
+ * credentials callback: a program that must never block here builds the
+ * client with `STS_CREDENTIALS_STATIC` keys it got itself (temporary ones
+ * with their session token: for instance from an `AssumeRole` exchange on
+ * a client with static keys), or accepts that the first signed call and
+ * the one that refreshes may wait.
  *
  * Ownership: `client` and `input` are borrowed for the call (the input is
  * copied). On success `*out` is set to an exchange the caller owns: free
@@ -2849,10 +3002,32 @@ StsStatus sts_parse_get_federation_token(const struct StsHttpResponse *response,
 
 /**
  * Starts `GetFederationToken` as an exchange the caller drives with its own HTTP
- * stack: validates the input now, fetches the client's credentials (for a
- * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * stack: validates the input now and gets the client's credentials (see below);
+ * the operation's request is not sent here. Loop on `sts_exchange_next` and
  * `sts_exchange_response`, then read the result with
  * `sts_exchange_get_federation_token_output`.
+ *
+ * Getting the credentials can block, as it can in a blocking
+ * `sts_<operation>`. It never does with `STS_CREDENTIALS_STATIC`, nor
+ * while the client holds credentials (from an earlier call or exchange)
+ * that expire in more than five to six minutes. Otherwise the source of
+ * `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` is asked
+ * now, before this returns (once the held credentials are that close to
+ * expiry, by one caller while the others keep using them), and a failure
+ * with nothing valid to fall back on is returned here
+ * (`STS_ERR_CREDENTIALS`). Keys from the environment or a profile's
+ * `aws_access_key_id` only read the environment and files. A
+ * `credential_process` runs its program and waits for it. A role profile
+ * (`role_arn`: an STS `AssumeRole`), web identity, IAM Identity Center
+ * (SSO), the container endpoint, EC2 instance metadata and a console
+ * login session due for a refresh send HTTP requests, with their own
+ * retries, timeouts and back-off sleeps, over the built-in HTTP stack or
+ * the client's transport callback, not through this exchange. There is no
+ * credentials callback: a program that must never block here builds the
+ * client with `STS_CREDENTIALS_STATIC` keys it got itself (temporary ones
+ * with their session token: for instance from an `AssumeRole` exchange on
+ * a client with static keys), or accepts that the first signed call and
+ * the one that refreshes may wait.
  *
  * Ownership: `client` and `input` are borrowed for the call (the input is
  * copied). On success `*out` is set to an exchange the caller owns: free
@@ -2970,10 +3145,32 @@ StsStatus sts_parse_get_session_token(const struct StsHttpResponse *response,
 
 /**
  * Starts `GetSessionToken` as an exchange the caller drives with its own HTTP
- * stack: validates the input now, fetches the client's credentials (for a
- * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * stack: validates the input now and gets the client's credentials (see below);
+ * the operation's request is not sent here. Loop on `sts_exchange_next` and
  * `sts_exchange_response`, then read the result with
  * `sts_exchange_get_session_token_output`.
+ *
+ * Getting the credentials can block, as it can in a blocking
+ * `sts_<operation>`. It never does with `STS_CREDENTIALS_STATIC`, nor
+ * while the client holds credentials (from an earlier call or exchange)
+ * that expire in more than five to six minutes. Otherwise the source of
+ * `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` is asked
+ * now, before this returns (once the held credentials are that close to
+ * expiry, by one caller while the others keep using them), and a failure
+ * with nothing valid to fall back on is returned here
+ * (`STS_ERR_CREDENTIALS`). Keys from the environment or a profile's
+ * `aws_access_key_id` only read the environment and files. A
+ * `credential_process` runs its program and waits for it. A role profile
+ * (`role_arn`: an STS `AssumeRole`), web identity, IAM Identity Center
+ * (SSO), the container endpoint, EC2 instance metadata and a console
+ * login session due for a refresh send HTTP requests, with their own
+ * retries, timeouts and back-off sleeps, over the built-in HTTP stack or
+ * the client's transport callback, not through this exchange. There is no
+ * credentials callback: a program that must never block here builds the
+ * client with `STS_CREDENTIALS_STATIC` keys it got itself (temporary ones
+ * with their session token: for instance from an `AssumeRole` exchange on
+ * a client with static keys), or accepts that the first signed call and
+ * the one that refreshes may wait.
  *
  * Ownership: `client` and `input` are borrowed for the call (the input is
  * copied). On success `*out` is set to an exchange the caller owns: free
@@ -3092,10 +3289,32 @@ StsStatus sts_parse_get_web_identity_token(const struct StsHttpResponse *respons
 
 /**
  * Starts `GetWebIdentityToken` as an exchange the caller drives with its own HTTP
- * stack: validates the input now, fetches the client's credentials (for a
- * signed operation) and sends nothing. Loop on `sts_exchange_next` and
+ * stack: validates the input now and gets the client's credentials (see below);
+ * the operation's request is not sent here. Loop on `sts_exchange_next` and
  * `sts_exchange_response`, then read the result with
  * `sts_exchange_get_web_identity_token_output`.
+ *
+ * Getting the credentials can block, as it can in a blocking
+ * `sts_<operation>`. It never does with `STS_CREDENTIALS_STATIC`, nor
+ * while the client holds credentials (from an earlier call or exchange)
+ * that expire in more than five to six minutes. Otherwise the source of
+ * `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` is asked
+ * now, before this returns (once the held credentials are that close to
+ * expiry, by one caller while the others keep using them), and a failure
+ * with nothing valid to fall back on is returned here
+ * (`STS_ERR_CREDENTIALS`). Keys from the environment or a profile's
+ * `aws_access_key_id` only read the environment and files. A
+ * `credential_process` runs its program and waits for it. A role profile
+ * (`role_arn`: an STS `AssumeRole`), web identity, IAM Identity Center
+ * (SSO), the container endpoint, EC2 instance metadata and a console
+ * login session due for a refresh send HTTP requests, with their own
+ * retries, timeouts and back-off sleeps, over the built-in HTTP stack or
+ * the client's transport callback, not through this exchange. There is no
+ * credentials callback: a program that must never block here builds the
+ * client with `STS_CREDENTIALS_STATIC` keys it got itself (temporary ones
+ * with their session token: for instance from an `AssumeRole` exchange on
+ * a client with static keys), or accepts that the first signed call and
+ * the one that refreshes may wait.
  *
  * Ownership: `client` and `input` are borrowed for the call (the input is
  * copied). On success `*out` is set to an exchange the caller owns: free

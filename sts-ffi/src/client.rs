@@ -97,6 +97,18 @@ pub const STS_TRANSPORT_BODY_TOO_LARGE: StsTransportResult = 4;
 /// it and `user_data` must be thread-safe. It must not free the client,
 /// and a C++ callback must not let an exception escape (catch it and
 /// return `STS_TRANSPORT_IO_ERROR`).
+///
+/// It must not call the client it belongs to; calls on another client,
+/// with credentials of its own, are fine. While the callback carries a
+/// credential source's request (a role profile's `AssumeRole`, say), that
+/// client is fetching its credentials, and a signed call on it from the
+/// callback (`sts_<operation>` or `sts_exchange_<operation>_new`) waits
+/// for that fetch, which cannot finish before the callback returns: after
+/// 5 seconds it fails with `STS_ERR_CREDENTIALS` and a message saying it
+/// "waited 5s for a refresh started by another caller", and the outer
+/// call, held those 5 seconds, goes on with whatever the callback then
+/// returns. A nested call at any other time happens to work, but is not
+/// supported either.
 pub type StsTransportFn = Option<
     unsafe extern "C" fn(
         user_data: *mut c_void,

@@ -265,8 +265,11 @@ pub unsafe extern "C" fn sts_error_code(err: *const StsError) -> *const c_char {
     unsafe { with(err, ptr::null(), |e| opt_ptr(&e.code)) }
 }
 
-/// The message exactly as STS sent it in the error document, for
-/// `STS_ERR_SERVICE`; NULL when there was none or for other statuses.
+/// The message of STS's error document, for `STS_ERR_SERVICE`, made one
+/// printable line: surrounding spaces trimmed, each control character (a
+/// line break, a tab, the escape that starts a terminal sequence) replaced
+/// with a space, and a message over 1024 characters cut, ending in `…`.
+/// NULL when there was none or for other statuses.
 ///
 /// Ownership: borrowed from `err`, valid until `sts_error_free(err)`.
 ///

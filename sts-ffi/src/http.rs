@@ -33,8 +33,9 @@ pub struct StsHeader {
 /// add headers of its own (`Accept`, `Connection`) but must not change the
 /// ones given.
 ///
-/// Ownership: from `sts_prepare_*` the caller owns it and frees it with
-/// `sts_http_request_free`; every pointer inside is valid until then. In a
+/// Ownership: from `sts_prepare_*` and `sts_exchange_next` the caller owns
+/// it and frees it with `sts_http_request_free`; every pointer inside is
+/// valid until then. In a
 /// transport callback it is borrowed, valid only until the callback returns.
 ///
 /// Layout: `method`, `url`, `headers` (pointers), `headers_len` (`size_t`),
@@ -165,14 +166,16 @@ pub(crate) fn request_view(request: http::Request<Vec<u8>>) -> (StsHttpRequest, 
 
 pub(crate) type OwnedRequest = Owned<StsHttpRequest, RequestStorage>;
 
-/// Frees a request from `sts_prepare_*`, wiping its headers and body
-/// first (they hold the signature and may hold secrets). NULL is a no-op.
+/// Frees a request from `sts_prepare_*` or from `sts_exchange_next`
+/// (`next->request`), wiping its headers and body first (they hold the
+/// signature and may hold secrets). NULL is a no-op.
 ///
 /// Ownership: takes `request` back; it is invalid afterwards. Never pass
 /// the request a transport callback was given: that one is borrowed.
 ///
 /// # Safety
-/// `request` is NULL or a request from `sts_prepare_*` not freed yet.
+/// `request` is NULL or a request from `sts_prepare_*` or
+/// `sts_exchange_next` not freed yet.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sts_http_request_free(request: *mut StsHttpRequest) {
     // SAFETY: forwarded.

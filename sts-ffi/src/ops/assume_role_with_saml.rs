@@ -184,8 +184,9 @@ pub unsafe extern "C" fn sts_parse_assume_role_with_saml(
 }
 
 /// Starts `AssumeRoleWithSAML` as an exchange the caller drives with its own HTTP
-/// stack: validates the input now, fetches the client's credentials (for a
-/// signed operation) and sends nothing. Loop on `sts_exchange_next` and
+/// stack: validates the input now. The operation is sent unsigned, so no
+/// credentials are needed: this does no I/O and never sleeps. Loop on
+/// `sts_exchange_next` and
 /// `sts_exchange_response`, then read the result with
 /// `sts_exchange_assume_role_with_saml_output`.
 ///

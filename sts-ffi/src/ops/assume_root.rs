@@ -146,10 +146,32 @@ pub unsafe extern "C" fn sts_parse_assume_root(
 }
 
 /// Starts `AssumeRoot` as an exchange the caller drives with its own HTTP
-/// stack: validates the input now, fetches the client's credentials (for a
-/// signed operation) and sends nothing. Loop on `sts_exchange_next` and
+/// stack: validates the input now and gets the client's credentials (see below);
+/// the operation's request is not sent here. Loop on `sts_exchange_next` and
 /// `sts_exchange_response`, then read the result with
 /// `sts_exchange_assume_root_output`.
+///
+/// Getting the credentials can block, as it can in a blocking
+/// `sts_<operation>`. It never does with `STS_CREDENTIALS_STATIC`, nor
+/// while the client holds credentials (from an earlier call or exchange)
+/// that expire in more than five to six minutes. Otherwise the source of
+/// `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` is asked
+/// now, before this returns (once the held credentials are that close to
+/// expiry, by one caller while the others keep using them), and a failure
+/// with nothing valid to fall back on is returned here
+/// (`STS_ERR_CREDENTIALS`). Keys from the environment or a profile's
+/// `aws_access_key_id` only read the environment and files. A
+/// `credential_process` runs its program and waits for it. A role profile
+/// (`role_arn`: an STS `AssumeRole`), web identity, IAM Identity Center
+/// (SSO), the container endpoint, EC2 instance metadata and a console
+/// login session due for a refresh send HTTP requests, with their own
+/// retries, timeouts and back-off sleeps, over the built-in HTTP stack or
+/// the client's transport callback, not through this exchange. There is no
+/// credentials callback: a program that must never block here builds the
+/// client with `STS_CREDENTIALS_STATIC` keys it got itself (temporary ones
+/// with their session token: for instance from an `AssumeRole` exchange on
+/// a client with static keys), or accepts that the first signed call and
+/// the one that refreshes may wait.
 ///
 /// Ownership: `client` and `input` are borrowed for the call (the input is
 /// copied). On success `*out` is set to an exchange the caller owns: free
