@@ -33,6 +33,36 @@ fn a_bad_query_or_output_is_refused_before_anything_is_sent() {
     assert_eq!(server.requests_seen(), 0, "nothing may be sent");
 }
 
+/// A query nested too deep to evaluate, or long enough to overflow the
+/// parser, is a usage error before anything is sent, never a crash (the
+/// AWS CLI prints `null` for the first; `sts` aborted on a stack
+/// overflow after the call).
+#[test]
+fn a_query_too_deep_is_refused_before_anything_is_sent() {
+    let server = FaultServer::start(vec![Step::xml(200, canned::caller_identity("arn:x"))]);
+    let url = server.url();
+    let chain = format!("{}a", "a.".repeat(1000));
+    let nots = format!("{}a", "!".repeat(100_000));
+    for (query, why) in [
+        (&chain, "nests 1001 levels deep"),
+        (&nots, "100000 operators"),
+    ] {
+        let out = sts(
+            &[
+                "--endpoint-url",
+                &url,
+                "--query",
+                query,
+                "get-caller-identity",
+            ],
+            &KEYS,
+        );
+        let err = usage_error(&out);
+        assert!(err.contains("--query") && err.contains(why), "{err}");
+    }
+    assert_eq!(server.requests_seen(), 0, "nothing may be sent");
+}
+
 #[test]
 fn errors_give_one_line_and_the_documented_exit_status() {
     // Service error: exit 254, the AWS CLI's sentence.

@@ -261,7 +261,7 @@ fn skeletons(model: &serde_json::Value, text: &str) -> String {
          #[allow(dead_code, reason = \"no STS output has a list today\")]\n\
          fn l(items: Vec<Doc>) -> Doc {\n    Doc::Array(items)\n}\n\n\
          fn t(text: &str) -> Doc {\n    Doc::Str(text.to_owned())\n}\n\n\
-         fn n(value: i64) -> Doc {\n    Doc::Int(value)\n}\n\n\
+         fn n(value: i64) -> Doc {\n    Doc::Int(i128::from(value))\n}\n\n\
          #[allow(dead_code, reason = \"STS outputs have no booleans today\")]\n\
          fn b(value: bool) -> Doc {\n    Doc::Bool(value)\n}\n",
     );

@@ -614,3 +614,184 @@ fn sts_eks_token_matches_aws_eks_get_token() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// `--query` expressions whose answer depends on what Python's
+/// `jmespath` does beyond picking fields, each run by both tools on the
+/// same assume-role answer (or caller identity) and compared: key names
+/// from `keys()` compared, searched, measured, sorted and joined; objects
+/// compared, merged and written by `to_string()`; the order of objects a
+/// query builds, takes from the response or writes as a literal; and
+/// numbers that Python keeps as integers (`floor()`, a literal past
+/// `i64`, `-0`) or writes in its own float notation.
+const QUERIES: &[(&str, &str, &str)] = &[
+    ("assume-role", "json", "keys(@)[0] == 'Credentials'"),
+    (
+        "assume-role",
+        "json",
+        "contains(keys(Credentials), 'AccessKeyId')",
+    ),
+    ("assume-role", "json", "starts_with(keys(@)[0], 'C')"),
+    ("assume-role", "json", "length(keys(@)[0])"),
+    ("assume-role", "json", "sort(keys(Credentials))"),
+    ("assume-role", "json", "join(',', keys(Credentials))"),
+    ("assume-role", "text", "join(',', keys(Credentials))"),
+    ("get-caller-identity", "text", "keys(@)[?@ != 'Arn']"),
+    ("assume-role", "json", "keys(@)[?contains(@, 'User')]"),
+    ("assume-role", "json", "to_string(AssumedRoleUser)"),
+    (
+        "assume-role",
+        "json",
+        "merge(AssumedRoleUser, `{\"Z\":1,\"A\":2}`)",
+    ),
+    (
+        "assume-role",
+        "json",
+        "merge(`{\"Z\":1,\"Arn\":2}`, AssumedRoleUser)",
+    ),
+    (
+        "assume-role",
+        "json",
+        "AssumedRoleUser == {Arn: AssumedRoleUser.Arn, AssumedRoleId: AssumedRoleUser.AssumedRoleId}",
+    ),
+    (
+        "assume-role",
+        "json",
+        "contains([AssumedRoleUser], {Arn: AssumedRoleUser.Arn, AssumedRoleId: AssumedRoleUser.AssumedRoleId})",
+    ),
+    (
+        "assume-role",
+        "json",
+        "sort_by(keys(Credentials)[*].{k: @}, &k)",
+    ),
+    ("assume-role", "json", "max_by(keys(@)[*].{k: @}, &k).k"),
+    ("assume-role", "json", "min_by(keys(@)[*].{k: @}, &k).k"),
+    ("assume-role", "json", "max(keys(@))"),
+    ("assume-role", "json", "sort_by(keys(@), &length(@))"),
+    ("assume-role", "json", "values(AssumedRoleUser)"),
+    ("assume-role", "json", "to_array(AssumedRoleUser)"),
+    ("assume-role", "json", "type(keys(@)[0])"),
+    ("assume-role", "json", "not_null(Missing, AssumedRoleUser)"),
+    ("assume-role", "json", "map(&length(@), keys(@))"),
+    (
+        "assume-role",
+        "json",
+        "[{a: PackedPolicySize, b: AssumedRoleUser.Arn}, {b: PackedPolicySize, a: AssumedRoleUser.Arn}]",
+    ),
+    (
+        "assume-role",
+        "json",
+        "[AssumedRoleUser, {Arn: AssumedRoleUser.Arn, AssumedRoleId: AssumedRoleUser.AssumedRoleId}]",
+    ),
+    ("assume-role", "json", "`{\"b\":1,\"a\":{\"d\":2,\"c\":3}}`"),
+    ("assume-role", "text", "`{\"b\":1,\"a\":2}`"),
+    (
+        "assume-role",
+        "json",
+        "[floor(`1.5`), ceil(`1.2`), `12345678901234567890`, `-0`, `-0.0`, abs(`-3`), sum(`[1, 2]`), sum(`[1, 2.5]`), avg(`[1, 2]`), length('é')]",
+    ),
+    (
+        "assume-role",
+        "json",
+        "[`1e20`, `1.5e-5`, `0.0001`, `1e16`, `123.0`, to_number('12'), to_number('1.5'), to_number(' 7 ')]",
+    ),
+    ("assume-role", "text", "[floor(`1.5`), `-0`, `1e20`]"),
+    (
+        "assume-role",
+        "json",
+        "to_string(`[1.0, 1e20, -0, \"é\", {\"b\": null, \"a\": true}]`)",
+    ),
+    ("assume-role", "json", "AssumedRoleUser.*"),
+    ("assume-role", "json", "min(`[3, 1.0, 1]`)"),
+    (
+        "assume-role",
+        "json",
+        "[to_number('1e3'), to_number('abc'), to_number('0x10'), to_number('-5')]",
+    ),
+    (
+        "assume-role",
+        "json",
+        "[`0.1`, `100000000000000000000.0`, `1.5e300`, `-1e-7`]",
+    ),
+    ("assume-role", "json", r#"to_string(`"\u0001"`)"#),
+    ("assume-role", "json", "map(&[@], `[1, [2]]`)"),
+    (
+        "assume-role",
+        "json",
+        "[keys(@)[0] < 'D', 'a' < 'b', `1` < `true`]",
+    ),
+    (
+        "assume-role",
+        "json",
+        "[`2` == `2.0`, `1` == `true`, `[1]` == `[true]`, !`0`]",
+    ),
+    (
+        "assume-role",
+        "json",
+        "[`[1,2,3,4,5]`[::-2], `[1,2,3]`[-5:2], `[1,2,3]`[5:0:-1]]",
+    ),
+];
+
+#[test]
+fn sts_queries_what_the_aws_cli_queries() {
+    let aws = match sts_tests::tools::awscli() {
+        Ok(aws) => aws,
+        Err(e) => {
+            sts_tests::tools::skip(&format!("the AWS CLI v1 cannot be installed: {e}"));
+            return;
+        }
+    };
+    let moto = Moto::shared_auth();
+    let home = std::env::temp_dir().join(format!("sts-query-vs-awscli-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::write(
+        home.join("aws-v1-config"),
+        "[default]\ncli_timestamp_format = iso8601\n",
+    )
+    .unwrap();
+    let mut failures = Vec::new();
+    for (operation, output, query) in QUERIES {
+        let mut args: Vec<String> = vec![(*operation).to_owned()];
+        if *operation == "assume-role" {
+            args.extend(
+                ["--role-arn", &moto.role_arn, "--role-session-name", "query"].map(str::to_owned),
+            );
+        }
+        args.extend(
+            [
+                "--endpoint-url",
+                &moto.endpoint,
+                "--output",
+                output,
+                "--query",
+                query,
+            ]
+            .map(str::to_owned),
+        );
+        let theirs = run(
+            Command::new(&aws).arg("sts").args(&args),
+            moto,
+            &home,
+            "aws-v1-config",
+        );
+        let ours = run(
+            Command::new(sts_tests::cargo::sts_binary()).args(&args),
+            moto,
+            &home,
+            "none",
+        );
+        let (t, o) = (
+            mask(&String::from_utf8_lossy(&theirs.stdout)),
+            mask(&String::from_utf8_lossy(&ours.stdout)),
+        );
+        if t.is_empty() || t != o || theirs.status.code() != ours.status.code() {
+            failures.push(format!(
+                "--output {output} --query {query:?}:\n--- aws (exit {:?}, stderr {})\n{t}--- sts (exit {:?}, stderr {})\n{o}",
+                theirs.status.code(),
+                String::from_utf8_lossy(&theirs.stderr).trim(),
+                ours.status.code(),
+                String::from_utf8_lossy(&ours.stderr).trim(),
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

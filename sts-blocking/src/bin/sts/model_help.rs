@@ -116,7 +116,7 @@ fn t(text: &str) -> Doc {
 }
 
 fn n(value: i64) -> Doc {
-    Doc::Int(value)
+    Doc::Int(i128::from(value))
 }
 
 #[allow(dead_code, reason = "STS outputs have no booleans today")]

@@ -1,103 +1,194 @@
 //! `--query`: a JMESPath expression applied to the result before any
-//! output format, as the AWS CLI applies it.
+//! output format, as the AWS CLI (Python `jmespath`) applies it.
 //!
-//! The JMESPath crate keeps objects as sorted maps, but Python keeps
-//! insertion order, and the AWS CLI's JSON shows it: a response's members
-//! in the model's order, a multi-select hash's keys in the expression's.
-//! Order is not only looks: `Credentials.*`, `values()` and `keys()` list
-//! an object's members in its order, and a script reads them into
-//! variables by position. So the search runs over a copy of the response
-//! whose keys sort in the response's order (each carries its rank in a
-//! prefix the expression's field names are given too), and the result
-//! loses the prefixes again; each object of it then gets its order: the
-//! keys of a multi-select hash of the expression in its order, any other
-//! object's in the order the keys first appear in the response.
+//! The `jmespath` crate parses the expression; [`eval`] runs it, not the
+//! crate's interpreter, whose objects are sorted maps and whose numbers
+//! are `serde_json`'s. Python keeps a dict's insertion order, and the AWS
+//! CLI's output shows it: a response's members in the model's order, a
+//! multi-select hash's keys in the expression's, a literal's in its text,
+//! `merge()`'s as `dict.update` leaves them. Order is not only looks:
+//! `Credentials.*`, `values()` and `keys()` list members in it, and a
+//! script reads them into variables by position. Python's numbers are
+//! integers or floats: `floor()` gives an integer, `` `-0` `` is 0.
+//!
+//! No expression may crash the tool: the parser and [`eval`] recurse, so
+//! an expression is refused, before any call, when it has more operator
+//! characters than [`MAX_OPERATORS`] or a tree deeper than
+//! [`MAX_DEPTH`]; both run on a thread with a stack of [`STACK_BYTES`].
 
-use std::collections::{BTreeMap, HashMap};
+mod eval;
+mod functions;
+mod literal;
+mod value;
 
-use jmespath::Variable;
+use std::collections::HashMap;
+
 use jmespath::ast::Ast;
 
 use crate::Failure;
 use crate::render::Doc;
+use eval::Evaluator;
+use value::Value;
 
-/// A compiled `--query`, with the key orders of its multi-select hashes.
+/// The most operator characters (outside quotes and literals) an
+/// expression may have. Each nesting level of the parser takes at least
+/// one; measured with the `jmespath` 0.5 parser on an 8 MiB stack, the
+/// leanest nesting (`!!!…a`) overflows a debug build after about 1,550
+/// levels and a release build after about 12,000, so on [`STACK_BYTES`]
+/// this leaves a debug build six times the room it needs.
+const MAX_OPERATORS: usize = 1000;
+
+/// The deepest syntax tree [`eval`] walks (it recurses once a level).
+/// The AWS CLI has no such limit, but an expression nested this deep is
+/// no real query.
+const MAX_DEPTH: usize = 300;
+
+/// The stack parsing and evaluation run on, the same on every platform
+/// whatever the main thread has.
+const STACK_BYTES: usize = 32 << 20;
+
+/// A checked `--query`. The `jmespath` crate's tree holds `Rc`s, so it
+/// cannot cross to the thread that works on it: each use parses the text
+/// again there.
+#[derive(Debug)]
 pub(crate) struct Query {
-    expression: jmespath::Expression<'static>,
-    hashes: Vec<Vec<String>>,
+    text: String,
 }
 
 impl Query {
-    /// Compiles `text`; an invalid expression is command syntax, named
-    /// with the flag as the AWS CLI names it.
+    /// Checks `text` as [`apply`](Self::apply) will use it; an invalid or
+    /// too deep expression is command syntax, named with the flag as the
+    /// AWS CLI names it. The caller checks this before any call is sent.
     pub(crate) fn compile(text: &str) -> Result<Self, Failure> {
-        let expression = jmespath::compile(text).map_err(|e| {
-            Failure::Usage(format!(
-                "argument --query: Bad value for --query {text}: {}",
-                one_line(&e.to_string())
-            ))
-        })?;
-        let mut hashes = Vec::new();
-        collect_hashes(expression.as_ast(), &mut hashes);
-        Ok(Self { expression, hashes })
+        on_big_stack(|| parse(text).map(|_| ()))?.map_err(Failure::Usage)?;
+        Ok(Self {
+            text: text.to_owned(),
+        })
     }
 
     /// The expression applied to `doc`.
     pub(crate) fn apply(&self, doc: &Doc) -> Result<Doc, Failure> {
-        let mut rank = HashMap::new();
-        key_ranks(doc, &mut rank);
-        let ranked = Ranked::new(&rank);
-        let mut ast = self.expression.as_ast().clone();
-        ranked.fields(&mut ast);
-        let expression =
-            jmespath::Expression::new(self.expression.as_str(), ast, &jmespath::DEFAULT_RUNTIME);
-        let result = expression.search(ranked.json(doc)).map_err(|e| {
-            Failure::Usage(format!(
-                "argument --query: cannot apply it: {}",
-                one_line(&e.to_string())
-            ))
-        })?;
-        Ok(self.to_doc(&result, &ranked))
+        on_big_stack(|| {
+            let ast = parse(&self.text)?;
+            let literals = literals(&self.text, &ast);
+            let evaluator = Evaluator {
+                literals: &literals,
+            };
+            evaluator
+                .eval(&ast, &Value::from_doc(doc))
+                .map(|v| v.to_doc())
+                .map_err(|e| format!("argument --query: cannot apply it: {}", one_line(&e)))
+        })?
+        .map_err(Failure::Usage)
     }
+}
 
-    fn to_doc(&self, v: &Variable, ranked: &Ranked<'_>) -> Doc {
-        match v {
-            Variable::Null | Variable::Expref(_) => Doc::Null,
-            Variable::Bool(b) => Doc::Bool(*b),
-            Variable::String(s) => Doc::Str(ranked.plain_text(s)),
-            Variable::Number(n) => match n.as_i64() {
-                Some(i) => Doc::Int(i),
-                None => Doc::Float(n.as_f64().unwrap_or(f64::NAN)),
-            },
-            Variable::Array(items) => {
-                Doc::Array(items.iter().map(|i| self.to_doc(i, ranked)).collect())
-            }
-            Variable::Object(ranked_map) => {
-                // Keys without their rank, in the order the ranks gave.
-                let map: BTreeMap<String, &jmespath::Rcvar> = ranked_map
-                    .iter()
-                    .map(|(k, v)| (ranked.plain(k).to_owned(), v))
-                    .collect();
-                let mut keys: Vec<&String> = map.keys().collect();
-                let hash = self
-                    .hashes
-                    .iter()
-                    .find(|h| h.len() == keys.len() && h.iter().all(|k| map.contains_key(k)));
-                match hash {
-                    Some(order) => {
-                        keys.sort_by_key(|k| order.iter().position(|o| o == *k));
-                    }
-                    None => keys
-                        .sort_by_key(|k| (ranked.rank.get(*k).copied().unwrap_or(usize::MAX), *k)),
-                }
-                Doc::Object(
-                    keys.into_iter()
-                        .filter_map(|k| map.get(k).map(|v| (k.clone(), self.to_doc(v, ranked))))
-                        .collect(),
-                )
-            }
+/// The syntax tree of `text`, within [`MAX_OPERATORS`] and
+/// [`MAX_DEPTH`]; else the usage error.
+fn parse(text: &str) -> Result<Ast, String> {
+    let bad = |why: &str| format!("argument --query: Bad value for --query {text}: {why}");
+    let operators = operator_count(text);
+    if operators > MAX_OPERATORS {
+        return Err(bad(&format!(
+            "the expression has {operators} operators; at most {MAX_OPERATORS} are allowed"
+        )));
+    }
+    let ast = jmespath::parse(text).map_err(|e| bad(&one_line(&e.to_string())))?;
+    let depth = depth(&ast);
+    if depth > MAX_DEPTH {
+        return Err(bad(&format!(
+            "the expression nests {depth} levels deep; at most {MAX_DEPTH} are allowed"
+        )));
+    }
+    Ok(ast)
+}
+
+/// The ASCII punctuation of `text` outside `"identifiers"`, `'raw
+/// strings'` and `` `literals` `` (a backslash escapes the next
+/// character in each): a bound on how deep the parser can recurse.
+fn operator_count(text: &str) -> usize {
+    let mut count = 0;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in text.chars() {
+        match quote {
+            Some(_) if escaped => escaped = false,
+            Some(_) if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if matches!(c, '"' | '\'' | '`') => quote = Some(c),
+            None if c.is_ascii_punctuation() => count += 1,
+            None => {}
         }
     }
+    count
+}
+
+/// The tree's depth, counted without recursion.
+fn depth(ast: &Ast) -> usize {
+    let mut deepest = 0;
+    let mut pending = vec![(ast, 1)];
+    while let Some((node, level)) = pending.pop() {
+        deepest = deepest.max(level);
+        pending.extend(children(node).into_iter().map(|c| (c, level + 1)));
+    }
+    deepest
+}
+
+fn children(ast: &Ast) -> Vec<&Ast> {
+    match ast {
+        Ast::Comparison { lhs, rhs, .. }
+        | Ast::Projection { lhs, rhs, .. }
+        | Ast::And { lhs, rhs, .. }
+        | Ast::Or { lhs, rhs, .. }
+        | Ast::Subexpr { lhs, rhs, .. } => vec![lhs, rhs],
+        Ast::Condition {
+            predicate, then, ..
+        } => vec![predicate, then],
+        Ast::Expref { ast, .. } => vec![ast],
+        Ast::Flatten { node, .. } | Ast::Not { node, .. } | Ast::ObjectValues { node, .. } => {
+            vec![node]
+        }
+        Ast::Function { args, .. } => args.iter().collect(),
+        Ast::MultiList { elements, .. } => elements.iter().collect(),
+        Ast::MultiHash { elements, .. } => elements.iter().map(|kv| &kv.value).collect(),
+        Ast::Identity { .. }
+        | Ast::Field { .. }
+        | Ast::Index { .. }
+        | Ast::Literal { .. }
+        | Ast::Slice { .. } => Vec::new(),
+    }
+}
+
+/// The tree's JSON literals read again from `text` by their offsets,
+/// with their order and Python's numbers (see [`literal`]).
+fn literals(text: &str, ast: &Ast) -> HashMap<usize, Value<'static>> {
+    let mut out = HashMap::new();
+    let mut pending = vec![ast];
+    while let Some(node) = pending.pop() {
+        if let Ast::Literal { offset, .. } = node
+            && let Some(v) = literal::literal_at(text, *offset)
+        {
+            out.insert(*offset, v);
+        }
+        pending.extend(children(node));
+    }
+    out
+}
+
+/// Runs `f` on a thread with [`STACK_BYTES`] of stack; a panic there
+/// goes on here.
+fn on_big_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Result<T, Failure> {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("query".to_owned())
+            .stack_size(STACK_BYTES)
+            .spawn_scoped(scope, f)
+            .map_err(|e| Failure::Config(format!("cannot start a thread for --query: {e}")))?;
+        Ok(worker
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    })
 }
 
 /// JMESPath's error text spans lines (the expression, a caret under the
@@ -108,202 +199,6 @@ fn one_line(text: &str) -> String {
         .unwrap_or_default()
         .trim_end()
         .to_owned()
-}
-
-/// Each key's first position in a depth-first walk of the response.
-fn key_ranks(doc: &Doc, rank: &mut HashMap<String, usize>) {
-    match doc {
-        Doc::Object(fields) => {
-            for (k, v) in fields {
-                let next = rank.len();
-                rank.entry(k.clone()).or_insert(next);
-                key_ranks(v, rank);
-            }
-        }
-        Doc::Array(items) => items.iter().for_each(|i| key_ranks(i, rank)),
-        _ => {}
-    }
-}
-
-/// The key lists of every multi-select hash in the expression.
-fn collect_hashes(ast: &Ast, out: &mut Vec<Vec<String>>) {
-    match ast {
-        Ast::MultiHash { elements, .. } => {
-            out.push(elements.iter().map(|kv| kv.key.clone()).collect());
-            elements
-                .iter()
-                .for_each(|kv| collect_hashes(&kv.value, out));
-        }
-        Ast::Comparison { lhs, rhs, .. }
-        | Ast::Projection { lhs, rhs, .. }
-        | Ast::And { lhs, rhs, .. }
-        | Ast::Or { lhs, rhs, .. }
-        | Ast::Subexpr { lhs, rhs, .. } => {
-            collect_hashes(lhs, out);
-            collect_hashes(rhs, out);
-        }
-        Ast::Condition {
-            predicate, then, ..
-        } => {
-            collect_hashes(predicate, out);
-            collect_hashes(then, out);
-        }
-        Ast::Expref { ast, .. } => collect_hashes(ast, out),
-        Ast::Flatten { node, .. } | Ast::Not { node, .. } | Ast::ObjectValues { node, .. } => {
-            collect_hashes(node, out)
-        }
-        Ast::Function { args, .. } => args.iter().for_each(|a| collect_hashes(a, out)),
-        Ast::MultiList { elements, .. } => elements.iter().for_each(|a| collect_hashes(a, out)),
-        Ast::Identity { .. }
-        | Ast::Field { .. }
-        | Ast::Index { .. }
-        | Ast::Literal { .. }
-        | Ast::Slice { .. } => {}
-    }
-}
-
-/// Keys that sort in the response's order: `\u{1}`, the key's rank in six
-/// digits, the key. No STS response has a million distinct keys; one that
-/// did would keep its keys as they are and sort them by name.
-struct Ranked<'r> {
-    rank: &'r HashMap<String, usize>,
-    /// The keys by rank, to tell a prefix this made from text that only
-    /// looks like one.
-    by_rank: Vec<&'r str>,
-}
-
-/// What starts a ranked key; JSON text writes it `\u0001`.
-const RANK_MARK: char = '\u{1}';
-const RANK_DIGITS: usize = 6;
-
-impl<'r> Ranked<'r> {
-    fn new(rank: &'r HashMap<String, usize>) -> Self {
-        let mut by_rank = vec![""; rank.len()];
-        if rank.len() < 10usize.pow(RANK_DIGITS as u32) {
-            for (k, &r) in rank {
-                if let Some(slot) = by_rank.get_mut(r) {
-                    *slot = k;
-                }
-            }
-        } else {
-            by_rank.clear();
-        }
-        Self { rank, by_rank }
-    }
-
-    /// `key` with its rank, or as it is when it has none.
-    fn key(&self, key: &str) -> String {
-        match self.rank.get(key) {
-            Some(r) if !self.by_rank.is_empty() => format!("{RANK_MARK}{r:06}{key}"),
-            _ => key.to_owned(),
-        }
-    }
-
-    /// A key without the rank [`key`](Self::key) gave it.
-    fn plain<'k>(&self, key: &'k str) -> &'k str {
-        key.strip_prefix(RANK_MARK)
-            .and_then(|rest| self.unranked(rest))
-            .unwrap_or(key)
-    }
-
-    /// `digits` + key, checked against the rank table: the key.
-    fn unranked<'k>(&self, rest: &'k str) -> Option<&'k str> {
-        let key = self.ranked_key_at(rest)?;
-        if rest.len() != RANK_DIGITS + key.len() {
-            return None;
-        }
-        rest.get(RANK_DIGITS..)
-    }
-
-    /// The key whose rank's digits start `text` and which follows them.
-    fn ranked_key_at(&self, text: &str) -> Option<&'r str> {
-        let digits = text.get(..RANK_DIGITS)?;
-        if !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        let key = *self.by_rank.get(digits.parse::<usize>().ok()?)?;
-        text.get(RANK_DIGITS..)?.starts_with(key).then_some(key)
-    }
-
-    /// A string of the result without ranks: a key (from `keys()`), or
-    /// JSON text (from `to_string()`) whose keys are written in it.
-    fn plain_text(&self, text: &str) -> String {
-        if let Some(rest) = text.strip_prefix(RANK_MARK)
-            && let Some(key) = self.unranked(rest)
-        {
-            return key.to_owned();
-        }
-        const ESCAPED: &str = "\\u0001";
-        if !text.contains(ESCAPED) {
-            return text.to_owned();
-        }
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(at) = rest.find(ESCAPED) {
-            let (before, from) = rest.split_at(at);
-            out.push_str(before);
-            let after = from.get(ESCAPED.len()..).unwrap_or_default();
-            match self.ranked_key_at(after) {
-                Some(_) => rest = after.get(RANK_DIGITS..).unwrap_or_default(),
-                None => {
-                    out.push_str(ESCAPED);
-                    rest = after;
-                }
-            }
-        }
-        out.push_str(rest);
-        out
-    }
-
-    /// The expression's field names, ranked as the response's keys are.
-    fn fields(&self, ast: &mut Ast) {
-        match ast {
-            Ast::Field { name, .. } => *name = self.key(name),
-            Ast::MultiHash { elements, .. } => elements
-                .iter_mut()
-                .for_each(|kv| self.fields(&mut kv.value)),
-            Ast::Comparison { lhs, rhs, .. }
-            | Ast::Projection { lhs, rhs, .. }
-            | Ast::And { lhs, rhs, .. }
-            | Ast::Or { lhs, rhs, .. }
-            | Ast::Subexpr { lhs, rhs, .. } => {
-                self.fields(lhs);
-                self.fields(rhs);
-            }
-            Ast::Condition {
-                predicate, then, ..
-            } => {
-                self.fields(predicate);
-                self.fields(then);
-            }
-            Ast::Expref { ast, .. } => self.fields(ast),
-            Ast::Flatten { node, .. } | Ast::Not { node, .. } | Ast::ObjectValues { node, .. } => {
-                self.fields(node)
-            }
-            Ast::Function { args, .. } => args.iter_mut().for_each(|a| self.fields(a)),
-            Ast::MultiList { elements, .. } => elements.iter_mut().for_each(|a| self.fields(a)),
-            Ast::Identity { .. } | Ast::Index { .. } | Ast::Literal { .. } | Ast::Slice { .. } => {}
-        }
-    }
-
-    /// `doc` as JSON, its keys ranked.
-    fn json(&self, doc: &Doc) -> serde_json::Value {
-        use serde_json::Value;
-        match doc {
-            Doc::Object(fields) => Value::Object(
-                fields
-                    .iter()
-                    .map(|(k, v)| (self.key(k), self.json(v)))
-                    .collect(),
-            ),
-            Doc::Array(items) => Value::Array(items.iter().map(|i| self.json(i)).collect()),
-            Doc::Str(s) => Value::String(s.clone()),
-            Doc::Int(n) => Value::from(*n),
-            Doc::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
-            Doc::Bool(b) => Value::Bool(*b),
-            Doc::Null => Value::Null,
-        }
-    }
 }
 
 #[cfg(test)]
@@ -394,17 +289,6 @@ mod tests {
     }
 
     #[test]
-    fn text_that_only_looks_ranked_is_left_alone() {
-        let doc = Doc::Object(vec![
-            ("A".into(), Doc::Str("\u{1}000000A".into())),
-            ("B".into(), Doc::Str("\u{1}000001X".into())),
-        ]);
-        // A value is never taken for a key, even one spelled like a
-        // ranked key of the response.
-        assert_eq!(applied("B", &doc), Doc::Str("\u{1}000001X".into()));
-    }
-
-    #[test]
     fn a_bad_expression_names_the_flag() {
         let Err(Failure::Usage(m)) = Query::compile("Credentials[") else {
             panic!("rejected as usage")
@@ -413,5 +297,272 @@ mod tests {
             m.starts_with("argument --query: Bad value for --query Credentials["),
             "{m}"
         );
+    }
+
+    /// An assume-role answer's shape, with the members in the model's
+    /// order.
+    fn assumed() -> Doc {
+        Doc::Object(vec![
+            (
+                "Credentials".into(),
+                Doc::Object(vec![
+                    ("AccessKeyId".into(), Doc::Str("ASIA".into())),
+                    ("SecretAccessKey".into(), Doc::Str("s".into())),
+                    ("SessionToken".into(), Doc::Str("t".into())),
+                    ("Expiration".into(), Doc::Str("2030".into())),
+                ]),
+            ),
+            (
+                "AssumedRoleUser".into(),
+                Doc::Object(vec![
+                    ("AssumedRoleId".into(), Doc::Str("AROA:s".into())),
+                    ("Arn".into(), Doc::Str("arn:r".into())),
+                ]),
+            ),
+            ("PackedPolicySize".into(), Doc::Int(6)),
+        ])
+    }
+
+    fn keys_of(doc: &Doc) -> Vec<&str> {
+        match doc {
+            Doc::Object(fields) => fields.iter().map(|(k, _)| k.as_str()).collect(),
+            _ => panic!("not an object: {doc:?}"),
+        }
+    }
+
+    /// The names `keys()` gives are the keys themselves: compared,
+    /// searched, measured, sorted and joined as the AWS CLI does.
+    #[test]
+    fn key_names_are_plain_strings_to_every_function() {
+        let doc = assumed();
+        let yes = Doc::Bool(true);
+        assert_eq!(applied("keys(@)[0] == 'Credentials'", &doc), yes);
+        assert_eq!(
+            applied("contains(keys(Credentials), 'AccessKeyId')", &doc),
+            yes
+        );
+        assert_eq!(applied("starts_with(keys(@)[0], 'C')", &doc), yes);
+        assert_eq!(applied("ends_with(keys(@)[0], 'ls')", &doc), yes);
+        assert_eq!(applied("length(keys(@)[0])", &doc), Doc::Int(11));
+        assert_eq!(
+            applied("sort(keys(Credentials))", &doc),
+            strs(&[
+                "AccessKeyId",
+                "Expiration",
+                "SecretAccessKey",
+                "SessionToken"
+            ])
+        );
+        assert_eq!(
+            applied("join(',', keys(AssumedRoleUser))", &doc),
+            Doc::Str("AssumedRoleId,Arn".into())
+        );
+        assert_eq!(
+            applied("keys(@)[?@ != 'AssumedRoleUser']", &doc),
+            strs(&["Credentials", "PackedPolicySize"])
+        );
+        assert_eq!(
+            applied("max_by(keys(@)[*].{k: @}, &k).k", &doc),
+            Doc::Str("PackedPolicySize".into())
+        );
+        assert_eq!(
+            applied("sort_by(keys(AssumedRoleUser)[*].{k: @}, &k)[0].k", &doc),
+            Doc::Str("Arn".into())
+        );
+        assert_eq!(applied("type(keys(@)[0])", &doc), Doc::Str("string".into()));
+    }
+
+    /// Objects compare as Python dicts (members in any order), merge as
+    /// `dict.update` (replaced values keep their place, new keys go
+    /// last) and are written by `to_string()` in their order.
+    #[test]
+    fn objects_compare_merge_and_print_as_python_dicts() {
+        let doc = assumed();
+        let yes = Doc::Bool(true);
+        assert_eq!(
+            applied(
+                "AssumedRoleUser == {Arn: AssumedRoleUser.Arn, AssumedRoleId: AssumedRoleUser.AssumedRoleId}",
+                &doc
+            ),
+            yes
+        );
+        assert_eq!(
+            applied(
+                "AssumedRoleUser == `{\"Arn\": \"arn:r\", \"AssumedRoleId\": \"AROA:s\"}`",
+                &doc
+            ),
+            yes
+        );
+        assert_eq!(
+            applied(
+                "contains([AssumedRoleUser], `{\"Arn\": \"arn:r\", \"AssumedRoleId\": \"AROA:s\"}`)",
+                &doc
+            ),
+            yes
+        );
+        let merged = applied(
+            "merge(AssumedRoleUser, `{\"Z\":1,\"A\":2,\"Arn\":3}`)",
+            &doc,
+        );
+        assert_eq!(keys_of(&merged), ["AssumedRoleId", "Arn", "Z", "A"]);
+        assert_eq!(
+            applied("to_string(AssumedRoleUser)", &doc),
+            Doc::Str(r#"{"AssumedRoleId":"AROA:s","Arn":"arn:r"}"#.into())
+        );
+        assert_eq!(
+            applied("to_string(`[\"é\", 1.0, 1e20, -0]`)", &doc),
+            Doc::Str(r#"["\u00e9",1.0,1e+20,0]"#.into())
+        );
+        assert_eq!(
+            applied("values(AssumedRoleUser)", &doc),
+            strs(&["AROA:s", "arn:r"])
+        );
+    }
+
+    /// Each object keeps the order it was made in: a hash its own (not
+    /// that of another hash with the same keys), a response object the
+    /// response's, a literal its text's.
+    #[test]
+    fn objects_keep_the_order_they_were_made_in() {
+        let doc = assumed();
+        let Doc::Array(items) = applied(
+            "[{a: PackedPolicySize, b: AssumedRoleUser.Arn}, {b: PackedPolicySize, a: AssumedRoleUser.Arn}]",
+            &doc,
+        ) else {
+            panic!("an array")
+        };
+        assert_eq!(keys_of(&items[0]), ["a", "b"]);
+        assert_eq!(keys_of(&items[1]), ["b", "a"]);
+        let Doc::Array(items) = applied(
+            "[AssumedRoleUser, {Arn: AssumedRoleUser.Arn, AssumedRoleId: AssumedRoleUser.AssumedRoleId}]",
+            &doc,
+        ) else {
+            panic!("an array")
+        };
+        assert_eq!(keys_of(&items[0]), ["AssumedRoleId", "Arn"]);
+        assert_eq!(keys_of(&items[1]), ["Arn", "AssumedRoleId"]);
+        let literal = applied("`{\"b\":1,\"a\":{\"d\":2,\"c\":3},\"b\":4}`", &doc);
+        assert_eq!(keys_of(&literal), ["b", "a"]);
+        let Doc::Object(fields) = &literal else {
+            panic!("an object")
+        };
+        assert_eq!(
+            fields[0].1,
+            Doc::Int(4),
+            "a repeated key keeps its last value"
+        );
+        assert_eq!(keys_of(&fields[1].1), ["d", "c"]);
+    }
+
+    /// Numbers keep Python's kinds: `floor()` and `ceil()` give integers,
+    /// an integer literal stays one past `i64` and `-0` is 0, and floats
+    /// print as Python's `repr`.
+    #[test]
+    fn numbers_keep_their_python_kind() {
+        let doc = assumed();
+        assert_eq!(applied("floor(`1.5`)", &doc), Doc::Int(1));
+        assert_eq!(applied("ceil(`1.2`)", &doc), Doc::Int(2));
+        assert_eq!(
+            applied("`12345678901234567890`", &doc),
+            Doc::Int(12_345_678_901_234_567_890)
+        );
+        assert_eq!(applied("`-0`", &doc), Doc::Int(0));
+        assert_eq!(applied("sum(`[1, 2]`)", &doc), Doc::Int(3));
+        assert_eq!(applied("avg(`[1, 2]`)", &doc), Doc::Float(1.5));
+        assert_eq!(applied("to_number('12')", &doc), Doc::Int(12));
+        assert_eq!(
+            crate::render::json(&applied(
+                "[`-0.0`, `1e20`, `1.5e-5`, `0.0001`, `1e16`]",
+                &doc
+            )),
+            "[\n    -0.0,\n    1e+20,\n    1.5e-05,\n    0.0001,\n    1e+16\n]\n"
+        );
+    }
+
+    /// Python's comparisons: `2 == 2.0`, but 1 is not `true` at the top
+    /// (jmespath's special case) while it is inside a list; `!0` is
+    /// false; only numbers and strings order.
+    #[test]
+    fn comparisons_follow_python_jmespath() {
+        let doc = assumed();
+        assert_eq!(
+            applied(
+                "[`2` == `2.0`, `1` == `true`, `[1]` == `[true]`, !`0`, 'a' < 'b', `true` < `false`]",
+                &doc
+            ),
+            Doc::Array(vec![
+                Doc::Bool(true),
+                Doc::Bool(false),
+                Doc::Bool(true),
+                Doc::Bool(false),
+                Doc::Bool(true),
+                Doc::Null,
+            ])
+        );
+        assert_eq!(
+            applied("`[1,2,3,4,5]`[::-2]", &doc),
+            Doc::Array(vec![Doc::Int(5), Doc::Int(3), Doc::Int(1)])
+        );
+    }
+
+    fn refused(query: &str) -> String {
+        match Query::compile(query) {
+            Err(Failure::Usage(m)) => m,
+            Err(_) => panic!("refused, but not as usage"),
+            Ok(_) => panic!("accepted"),
+        }
+    }
+
+    /// No expression crashes the tool: one too deep for the evaluator or
+    /// too long for the parser's recursion is a usage error, the
+    /// deepest the parser may see parses on the query thread's stack.
+    #[test]
+    fn deep_or_long_expressions_are_refused_not_crashed_on() {
+        let chain = format!("{}a", "a.".repeat(1000));
+        assert!(
+            refused(&chain).contains("nests 1001 levels deep"),
+            "{}",
+            refused(&chain)
+        );
+        let nots = format!("{}a", "!".repeat(100_000));
+        assert!(
+            refused(&nots).contains("100000 operators"),
+            "{}",
+            refused(&nots)
+        );
+        for pattern in ["!", "(", "[", "*.", "abs(", "{a:", "[?"] {
+            let within = format!("{}a", pattern.repeat(MAX_OPERATORS / pattern.len()));
+            let m = refused(&within);
+            assert!(
+                m.starts_with("argument --query: Bad value for --query"),
+                "{m}"
+            );
+        }
+        let deepest = format!("{}a", "a.".repeat(MAX_DEPTH - 1));
+        let q = Query::compile(&deepest).unwrap_or_else(|_| panic!("{MAX_DEPTH} levels compile"));
+        assert_eq!(q.apply(&assumed()).ok(), Some(Doc::Null));
+    }
+
+    /// The deepest result a query can build (lists nested to
+    /// [`MAX_DEPTH`] around a literal nested as deep as `serde_json`
+    /// reads) prints in every output form, even on a test thread's
+    /// small stack.
+    #[test]
+    fn the_deepest_result_prints_in_every_form() {
+        let literal = format!("`{}1{}`", "[".repeat(120), "]".repeat(120));
+        let levels = MAX_DEPTH - 2;
+        let query = format!("{}{literal}{}", "[".repeat(levels), "]".repeat(levels));
+        let doc = applied(&query, &assumed());
+        assert!(crate::render::json(&doc).contains('1'));
+        assert!(crate::render::text(&doc).contains('1'));
+        assert!(crate::yaml::yaml(&doc).contains('1'));
+        assert!(crate::yaml::yaml_stream(&doc).contains('1'));
+        assert!(crate::table::table("AssumeRole", &doc).contains('1'));
+    }
+
+    #[test]
+    fn operators_in_quotes_and_literals_do_not_count() {
+        assert_eq!(operator_count("a.b"), 1);
+        assert_eq!(operator_count(r#""a.b"."c\"(" && 'x)\'(' || `[1,{}]`"#), 5);
     }
 }

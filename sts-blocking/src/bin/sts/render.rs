@@ -15,7 +15,9 @@ pub(crate) enum Doc {
     Object(Vec<(String, Doc)>),
     Array(Vec<Doc>),
     Str(String),
-    Int(i64),
+    /// An integer; wide enough for the ones a `--query` literal or
+    /// `floor()` makes beyond `i64`, which Python keeps as integers.
+    Int(i128),
     Float(f64),
     Bool(bool),
     Null,
@@ -41,15 +43,31 @@ impl Doc {
     }
 }
 
-/// A float as Python's `repr` writes it for the values a response can
-/// hold: `1.0`, `0.5`, `1e+16`.
-fn py_float(f: f64) -> String {
-    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e16 {
-        format!("{f:.1}")
-    } else if f.is_finite() && f.abs() >= 1e16 {
-        format!("{f:e}").replace('e', "e+")
+/// A float as Python's `repr` writes it (which `json.dumps` uses too):
+/// the shortest digits that read back, in positional notation for
+/// decimal exponents from -4 to 15 (`1.0`, `0.0001`, `-0.0`), else in
+/// scientific notation with a signed exponent of at least two digits
+/// (`1e+16`, `1.5e-05`).
+pub(crate) fn py_float(f: f64) -> String {
+    if f.is_nan() {
+        return "nan".to_owned();
+    }
+    if f.is_infinite() {
+        return format!("{f}");
+    }
+    let scientific = format!("{f:e}");
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    if (-4..16).contains(&exponent) {
+        let positional = format!("{f}");
+        if positional.contains('.') {
+            positional
+        } else {
+            positional + ".0"
+        }
     } else {
-        format!("{f}")
+        let sign = if exponent < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exponent.unsigned_abs())
     }
 }
 
@@ -73,7 +91,7 @@ impl Fields {
     }
     fn int(mut self, name: &'static str, v: Option<u32>) -> Self {
         if let Some(v) = v {
-            self.0.push((name.to_owned(), Doc::Int(i64::from(v))));
+            self.0.push((name.to_owned(), Doc::Int(i128::from(v))));
         }
         self
     }
