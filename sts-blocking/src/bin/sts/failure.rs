@@ -41,6 +41,10 @@ pub(crate) enum Failure {
     Usage(String),
     /// The configuration or environment is wrong (exit 253).
     Config(String),
+    /// `--query` failed on the answer (a function given the wrong type,
+    /// an unknown function): exit 255 with the JMESPath message alone, as
+    /// the AWS CLI reports it.
+    Query(String),
     /// A call (or getting ready for it) failed.
     Call {
         operation: &'static str,
@@ -84,6 +88,7 @@ impl Failure {
         match self {
             Failure::Usage(_) => EXIT_SYNTAX,
             Failure::Config(_) => EXIT_CONFIG,
+            Failure::Query(_) => EXIT_OTHER,
             Failure::Call { error, .. } => match **error {
                 Error::Service(_) | Error::Response(_) => EXIT_SERVICE,
                 Error::Validation(_) => EXIT_SYNTAX,
@@ -99,6 +104,7 @@ impl Failure {
         match self {
             Failure::Usage(m) => format!("sts: error: {m}"),
             Failure::Config(m) => format!("sts: {m}"),
+            Failure::Query(m) => m.clone(),
             Failure::Call { error, .. } => error.to_string(),
         }
     }
@@ -109,6 +115,7 @@ impl Failure {
         match self {
             Failure::Usage(m) => format!("sts: error: {m}"),
             Failure::Config(m) => format!("sts: {m}"),
+            Failure::Query(m) => m.clone(),
             Failure::Call {
                 operation,
                 error,

@@ -66,10 +66,12 @@ impl Query {
         })
     }
 
-    /// The expression applied to `doc`.
+    /// The expression applied to `doc`; an error on the way (a function
+    /// given the wrong type) is the AWS CLI's: its message alone, exit
+    /// 255.
     pub(crate) fn apply(&self, doc: &Doc) -> Result<Doc, Failure> {
         on_big_stack(|| {
-            let ast = parse(&self.text)?;
+            let ast = parse(&self.text).map_err(Failure::Usage)?;
             let literals = literals(&self.text, &ast);
             let evaluator = Evaluator {
                 literals: &literals,
@@ -77,9 +79,8 @@ impl Query {
             evaluator
                 .eval(&ast, &Value::from_doc(doc))
                 .map(|v| v.to_doc())
-                .map_err(|e| format!("argument --query: cannot apply it: {}", one_line(&e)))
+                .map_err(|e| Failure::Query(one_line(&e)))
         })?
-        .map_err(Failure::Usage)
     }
 }
 
@@ -285,6 +286,26 @@ mod tests {
         assert_eq!(
             applied("Credentials.AccessKeyId == 'ASIA'", &doc),
             Doc::Bool(true)
+        );
+    }
+
+    /// A query that fails on the answer fails as the AWS CLI's does: the
+    /// JMESPath message alone, exit 255 (not a usage error: the command
+    /// line was fine).
+    #[test]
+    fn a_query_failing_on_the_answer_is_not_a_usage_error() {
+        let q = Query::compile("keys(PackedPolicySize)").unwrap_or_else(|_| panic!("compiles"));
+        let Err(failure) = q.apply(&assumed()) else {
+            panic!("keys() of a number fails")
+        };
+        assert_eq!(failure.exit_status(), crate::failure::EXIT_OTHER);
+        let Failure::Query(m) = failure else {
+            panic!("a query failure")
+        };
+        assert_eq!(
+            m,
+            "In function keys(), invalid type for value: 6, expected one of: ['object'], \
+             received: \"number\""
         );
     }
 
