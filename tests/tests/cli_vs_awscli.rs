@@ -742,6 +742,14 @@ const FAILING_QUERIES: &[&str] = &[
     "not_null()",
     "merge()",
     "`[1,2,3]`[::0]",
+    "keys(AssumedRoleUser.Arn)",
+    r#"abs(`[1, "x", true, null, 1.5, {"k": "v'"}]`)"#,
+    r#"sort(`[1, "a"]`)"#,
+    "sum(`[1, true]`)",
+    r#"sort_by(`[{"a": {}}]`, &a)"#,
+    r#"max_by(`[{"a": 1}, {"a": "x"}]`, &a)"#,
+    "contains('abc', `1`)",
+    "`1` < 'a'",
 ];
 
 /// Both tools' output for `operation` with `--output output --query

@@ -309,6 +309,39 @@ mod tests {
         );
     }
 
+    fn failure(query: &str) -> String {
+        let q = Query::compile(query).unwrap_or_else(|_| panic!("{query} compiles"));
+        match q.apply(&assumed()) {
+            Err(Failure::Query(m)) => m,
+            _ => panic!("{query} fails as a query"),
+        }
+    }
+
+    /// Failures word the value and types as Python's `jmespath` does:
+    /// `str()` of the value, Python's type names for elements and for
+    /// ordering a number against a string.
+    #[test]
+    fn failures_read_as_python_jmespath_words_them() {
+        assert_eq!(
+            failure(r#"abs(`[1, "x", true, null, 1.5, {"k": "v'"}]`)"#),
+            "In function abs(), invalid type for value: [1, 'x', True, None, 1.5, {'k': \"v'\"}], \
+             expected one of: ['number'], received: \"array\""
+        );
+        assert_eq!(
+            failure("sum(`[1, true]`)"),
+            "In function sum(), invalid type for value: True, expected one of: ['array-number'], \
+             received: \"bool\""
+        );
+        assert_eq!(
+            failure("`1` < 'a'"),
+            "'<' not supported between instances of 'int' and 'str'"
+        );
+        assert_eq!(
+            failure(r#"max_by(`[{"a": 1}, {"a": "x"}]`, &a)"#),
+            "'>' not supported between instances of 'str' and 'int'"
+        );
+    }
+
     #[test]
     fn a_bad_expression_names_the_flag() {
         let Err(Failure::Usage(m)) = Query::compile("Credentials[") else {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use jmespath::ast::{Ast, Comparator, KeyValuePair};
 
 use super::functions;
-use super::value::{Value, jmespath_eq, py_cmp};
+use super::value::{Value, jmespath_eq, py_cmp, unorderable};
 
 /// What evaluation reads besides the data: the expression's literals as
 /// [`literal`](super::literal) read them, by offset.
@@ -65,7 +65,7 @@ impl<'a> Evaluator<'a> {
                 lhs,
                 rhs,
                 ..
-            } => compare(comparator, &self.eval(lhs, data)?, &self.eval(rhs, data)?),
+            } => compare(comparator, &self.eval(lhs, data)?, &self.eval(rhs, data)?)?,
             Ast::ObjectValues { node, .. } => match self.eval(node, data)? {
                 Value::Object(fields) => Value::Array(fields.into_iter().map(|(_, v)| v).collect()),
                 _ => Value::Null,
@@ -134,19 +134,27 @@ pub(super) fn insert<'a>(fields: &mut Vec<(String, Value<'a>)>, key: String, val
 }
 
 /// `==` and `!=` on any values; the orderings on two numbers or two
-/// strings only, null otherwise.
-fn compare<'a>(comparator: &Comparator, a: &Value<'a>, b: &Value<'a>) -> Value<'a> {
+/// strings, null when either side is neither, and Python's `TypeError`
+/// for a number against a string.
+fn compare<'a>(comparator: &Comparator, a: &Value<'a>, b: &Value<'a>) -> Result<Value<'a>> {
     use std::cmp::Ordering::{Greater, Less};
-    let ordering = || py_cmp(a, b);
-    let result = match comparator {
-        Comparator::Equal => Some(jmespath_eq(a, b)),
-        Comparator::NotEqual => Some(!jmespath_eq(a, b)),
-        Comparator::LessThan => ordering().map(|o| o == Less),
-        Comparator::LessThanEqual => ordering().map(|o| o != Greater),
-        Comparator::GreaterThan => ordering().map(|o| o == Greater),
-        Comparator::GreaterThanEqual => ordering().map(|o| o != Less),
+    let (op, accept): (&str, fn(std::cmp::Ordering) -> bool) = match comparator {
+        Comparator::Equal => return Ok(Value::Bool(jmespath_eq(a, b))),
+        Comparator::NotEqual => return Ok(Value::Bool(!jmespath_eq(a, b))),
+        Comparator::LessThan => ("<", |o| o == Less),
+        Comparator::LessThanEqual => ("<=", |o| o != Greater),
+        Comparator::GreaterThan => (">", |o| o == Greater),
+        Comparator::GreaterThanEqual => (">=", |o| o != Less),
     };
-    result.map_or(Value::Null, Value::Bool)
+    let comparable = |v: &Value<'_>| matches!(v, Value::Int(_) | Value::Float(_) | Value::Str(_));
+    if !comparable(a) || !comparable(b) {
+        return Ok(Value::Null);
+    }
+    match py_cmp(a, b) {
+        Some(order) => Ok(Value::Bool(accept(order))),
+        None if a.as_f64().is_some() && b.as_f64().is_some() => Ok(Value::Bool(false)),
+        None => Err(unorderable(op, a, b)),
+    }
 }
 
 /// `[i]` on an array, from the end when negative; null otherwise.

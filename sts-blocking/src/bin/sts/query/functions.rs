@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use jmespath::ast::Ast;
 
 use super::eval::{Evaluator, Result, insert};
-use super::value::{Value, py_cmp, py_eq, to_json};
+use super::value::{Value, py_cmp, py_eq, py_str, py_type_name, to_json, unorderable};
 
 /// Each argument's allowed types (empty: any), and whether the last one
 /// repeats.
@@ -23,6 +23,7 @@ const ARRAY: &[&str] = &["array"];
 const ANY: &[&str] = &[];
 const EXPREF: &[&str] = &["expref"];
 const NUMBERS_OR_STRINGS: &[&str] = &["array-number", "array-string"];
+const STRINGS_OR_NUMBERS: &[&str] = &["array-string", "array-number"];
 
 fn signature(name: &str) -> Option<Signature> {
     let (args, variadic): (&'static [&'static [&'static str]], bool) = match name {
@@ -34,7 +35,8 @@ fn signature(name: &str) -> Option<Signature> {
         "keys" | "values" => (&[OBJECT], false),
         "length" => (&[&["string", "array", "object"]], false),
         "map" => (&[EXPREF, ARRAY], false),
-        "max" | "min" | "sort" => (&[NUMBERS_OR_STRINGS], false),
+        "max" | "min" => (&[NUMBERS_OR_STRINGS], false),
+        "sort" => (&[STRINGS_OR_NUMBERS], false),
         "max_by" | "min_by" | "sort_by" => (&[ARRAY, EXPREF], false),
         "merge" => (&[OBJECT], true),
         "not_null" => (&[ANY], true),
@@ -120,24 +122,15 @@ fn check_arity(name: &str, sig: &Signature, given: usize) -> Result<()> {
 
 /// Python's `_type_check_single`: the value's type is one of `types`; an
 /// `array-T` type also wants every element of type T, and with two such
-/// types the first element picks which.
+/// types the first element picks which. The message names the value's
+/// JMESPath type, an element's Python type, as Python's does.
 fn check_type(name: &str, v: &Value<'_>, types: &[&str]) -> Result<()> {
     if types.is_empty() {
         return Ok(());
     }
-    let type_error = |bad: &Value<'_>| {
-        let expected: Vec<String> = types.iter().map(|t| format!("'{t}'")).collect();
-        format!(
-            "In function {name}(), invalid type for value: {}, expected one of: [{}], \
-             received: \"{}\"",
-            to_json(bad),
-            expected.join(", "),
-            bad.type_name()
-        )
-    };
     let base = |t: &str| t.split('-').next().unwrap_or(t).to_owned();
     if !types.iter().any(|t| base(t) == v.type_name()) {
-        return Err(type_error(v));
+        return Err(type_error(name, v, v.type_name(), types));
     }
     let subtypes: Vec<&str> = types
         .iter()
@@ -150,6 +143,7 @@ fn check_type(name: &str, v: &Value<'_>, types: &[&str]) -> Result<()> {
     let Some(first) = items.first() else {
         return Ok(());
     };
+    let element_error = |bad: &Value<'_>| type_error(name, bad, py_type_name(bad), types);
     let wanted = match subtypes.as_slice() {
         [] => return Ok(()),
         [only] => *only,
@@ -157,12 +151,23 @@ fn check_type(name: &str, v: &Value<'_>, types: &[&str]) -> Result<()> {
             .iter()
             .find(|s| **s == first.type_name())
             .copied()
-            .ok_or_else(|| type_error(first))?,
+            .ok_or_else(|| element_error(first))?,
     };
     match items.iter().find(|i| i.type_name() != wanted) {
-        Some(bad) => Err(type_error(bad)),
+        Some(bad) => Err(element_error(bad)),
         None => Ok(()),
     }
+}
+
+/// Python `jmespath`'s `JMESPathTypeError` text.
+fn type_error(name: &str, value: &Value<'_>, received: &str, expected: &[&str]) -> String {
+    let expected: Vec<String> = expected.iter().map(|t| format!("'{t}'")).collect();
+    format!(
+        "In function {name}(), invalid type for value: {}, expected one of: [{}], \
+         received: \"{received}\"",
+        py_str(value),
+        expected.join(", "),
+    )
 }
 
 fn abs(v: Value<'_>) -> Value<'_> {
@@ -230,8 +235,8 @@ fn contains<'a>(subject: &Value<'a>, search: &Value<'a>) -> Result<Value<'a>> {
         (Value::Array(items), _) => Ok(Value::Bool(items.iter().any(|i| py_eq(i, search)))),
         (Value::Str(s), Value::Str(t)) => Ok(Value::Bool(s.contains(t.as_str()))),
         (_, other) => Err(format!(
-            "In function contains(), 'in <string>' requires string as left operand, not {}",
-            other.type_name()
+            "'in <string>' requires string as left operand, not {}",
+            py_type_name(other)
         )),
     }
 }
@@ -327,7 +332,13 @@ fn extreme_by<'a>(
         let better = match &best {
             None => true,
             Some((best_key, _)) => {
-                let order = py_cmp(&key, best_key).ok_or_else(|| unorderable(name, &key))?;
+                let op = if wanted == Ordering::Greater {
+                    ">"
+                } else {
+                    "<"
+                };
+                let order =
+                    py_cmp(&key, best_key).ok_or_else(|| unorderable(op, &key, best_key))?;
                 order == wanted
             }
         };
@@ -350,22 +361,8 @@ fn sort_key<'a>(
     if allowed.contains(&key.type_name()) {
         Ok(key)
     } else {
-        let expected: Vec<String> = allowed.iter().map(|t| format!("'{t}'")).collect();
-        Err(format!(
-            "In function {name}(), invalid type for value: {}, expected one of: [{}], \
-             received: \"{}\"",
-            to_json(&key),
-            expected.join(", "),
-            key.type_name()
-        ))
+        Err(type_error(name, &key, key.type_name(), allowed))
     }
-}
-
-fn unorderable(name: &str, key: &Value<'_>) -> String {
-    format!(
-        "In function {name}(), cannot order {} against the other keys",
-        key.type_name()
-    )
 }
 
 /// Python's `sorted()`, stable, of numbers or of strings.
@@ -383,7 +380,17 @@ fn sort_by<'a>(ev: &Evaluator<'a>, items: Value<'a>, expref: Value<'a>) -> Resul
     let Some(first) = items.first() else {
         return Ok(Value::Array(items));
     };
-    let first_type = sort_key(ev, "sort_by", ast, first, &["number", "string"])?.type_name();
+    // Python names the element, not its key, when the first key is of
+    // neither type.
+    let first_type = ev.eval(ast, first)?.type_name();
+    if !matches!(first_type, "number" | "string") {
+        return Err(type_error(
+            "sort_by",
+            first,
+            first_type,
+            &["string", "number"],
+        ));
+    }
     let mut keyed = Vec::with_capacity(items.len());
     for item in items {
         keyed.push((sort_key(ev, "sort_by", ast, &item, &[first_type])?, item));

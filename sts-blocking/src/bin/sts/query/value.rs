@@ -278,3 +278,92 @@ fn write_json_string(s: &str, out: &mut String) {
     }
     out.push('"');
 }
+
+/// The value as Python's `str()` writes it, as the `jmespath` error
+/// messages show it: a string bare, anything else as [`py_repr`].
+pub(super) fn py_str(v: &Value<'_>) -> String {
+    match v {
+        Value::Str(s) => s.clone(),
+        other => py_repr(other),
+    }
+}
+
+/// The value as Python's `repr()` writes it: `'text'`, `True`, `None`,
+/// `[1, 'a']`, `{'a': 1.5}`.
+pub(super) fn py_repr(v: &Value<'_>) -> String {
+    match v {
+        Value::Null => "None".to_owned(),
+        Value::Bool(true) => "True".to_owned(),
+        Value::Bool(false) => "False".to_owned(),
+        Value::Int(n) => n.to_string(),
+        Value::Float(f) if f.is_infinite() => if *f > 0.0 { "inf" } else { "-inf" }.to_owned(),
+        Value::Float(f) => py_float(*f),
+        Value::Str(s) => py_repr_str(s),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(py_repr).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Object(fields) => {
+            let fields: Vec<String> = fields
+                .iter()
+                .map(|(k, v)| format!("{}: {}", py_repr_str(k), py_repr(v)))
+                .collect();
+            format!("{{{}}}", fields.join(", "))
+        }
+        Value::Expref(_) => "<jmespath.visitor._Expression object>".to_owned(),
+    }
+}
+
+/// A string as Python's `repr()` quotes it: single quotes unless it
+/// holds one and no double quote.
+fn py_repr_str(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::from(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c < ' ' || c == '\u{7f}' => {
+                let _ = write!(out, "\\x{:02x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// Python's name of the value's type (`type(v).__name__`), which some
+/// `jmespath` messages show instead of the JMESPath name.
+pub(super) fn py_type_name(v: &Value<'_>) -> &'static str {
+    match v {
+        Value::Null => "NoneType",
+        Value::Bool(_) => "bool",
+        Value::Int(_) => "int",
+        Value::Float(_) => "float",
+        Value::Str(_) => "str",
+        Value::Array(_) => "list",
+        Value::Object(_) => "dict",
+        Value::Expref(_) => "_Expression",
+    }
+}
+
+/// Python's `TypeError` for ordering values of two kinds, `op` one of
+/// `<`, `<=`, `>`, `>=`.
+pub(super) fn unorderable(op: &str, a: &Value<'_>, b: &Value<'_>) -> String {
+    format!(
+        "'{op}' not supported between instances of '{}' and '{}'",
+        py_type_name(a),
+        py_type_name(b)
+    )
+}
