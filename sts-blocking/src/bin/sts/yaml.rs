@@ -94,16 +94,18 @@ fn scalar_text(doc: &Doc) -> String {
 }
 
 /// `s` plain when no YAML 1.1 or 1.2 reader could read it as anything
-/// but this string; single-quoted otherwise; double-quoted (JSON
-/// escapes, which YAML shares) when it holds a control character.
+/// but this string; single-quoted otherwise; double-quoted, with escapes,
+/// when it holds a character a reader would take for a line break or
+/// that cannot stand in YAML as it is.
 fn string(s: &str) -> String {
-    if s.chars().any(|c| c.is_control()) {
-        return crate::render::json_string(s);
+    if s.chars().any(needs_escape) {
+        return double_quoted(s);
     }
     let lower = s.to_ascii_lowercase();
+    // `=` and `<<` are YAML 1.1's value and merge keys.
     let special = matches!(
         lower.as_str(),
-        "" | "~" | "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n"
+        "" | "~" | "null" | "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "=" | "<<"
     );
     let first = s.chars().next().unwrap_or(' ');
     let looks_numeric = s
@@ -123,6 +125,28 @@ fn string(s: &str) -> String {
     } else {
         format!("'{}'", s.replace('\'', "''"))
     }
+}
+
+/// Control characters (C0 and C1: NEL, U+0085, is a YAML 1.1 line
+/// break), the Unicode line and paragraph separators (line breaks to YAML
+/// 1.1) and the byte-order mark.
+fn needs_escape(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
+}
+
+/// `s` double-quoted: JSON's escapes, which YAML shares, and `\uXXXX` for
+/// what JSON leaves as it is but YAML would read as a line break.
+fn double_quoted(s: &str) -> String {
+    let json = crate::render::json_string(s);
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        if needs_escape(c) {
+            out.push_str(&format!("\\u{:04x}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -161,5 +185,23 @@ mod tests {
             yaml_stream(&obj(vec![("Account", Doc::Str("123456789012".into()))])),
             "- Account: '123456789012'\n"
         );
+    }
+
+    /// What a YAML 1.1 reader (PyYAML, the AWS CLI's) would read as
+    /// something else: the value and merge keys, and the line breaks
+    /// JSON's escapes leave as they are.
+    #[test]
+    fn yaml_1_1s_keys_and_line_breaks_are_quoted() {
+        for (text, written) in [
+            ("=", "'='"),
+            ("<<", "'<<'"),
+            ("a\u{2028}b", "\"a\\u2028b\""),
+            ("a\u{2029}b", "\"a\\u2029b\""),
+            ("a\u{85}b", "\"a\\u0085b\""),
+            ("\u{feff}a", "\"\\ufeffa\""),
+            ("a\nb\u{1b}", "\"a\\nb\\u001b\""),
+        ] {
+            assert_eq!(string(text), written, "{text:?}");
+        }
     }
 }
