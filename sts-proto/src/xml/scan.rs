@@ -364,6 +364,34 @@ mod tests {
         assert_eq!(tokens("&x;"), Err(XmlError::UnknownEntity("x".to_owned())));
     }
 
+    /// Each of the five entities XML predefines resolves to its own
+    /// character; one missing from the table would be refused as unknown.
+    #[test]
+    fn the_five_predefined_entities_resolve() {
+        assert_eq!(
+            tokens("&lt;&gt;&amp;&quot;&apos;").unwrap(),
+            [
+                Token::Ref('<'),
+                Token::Ref('>'),
+                Token::Ref('&'),
+                Token::Ref('"'),
+                Token::Ref('\''),
+            ]
+        );
+    }
+
+    /// A reference runs to the first `;` only if no `<` or `&` comes
+    /// first, as in quick-xml: `&lt&gt;` is an unclosed `&lt`, not `<`
+    /// followed by the text `gt;`, and `&amp<b>;` is not `&` before an
+    /// element.
+    #[test]
+    fn a_reference_cut_short_by_markup_or_another_reference_is_unclosed() {
+        let unclosed = Err(XmlError::Malformed("unclosed reference".to_owned()));
+        assert_eq!(tokens("&lt&gt;"), unclosed);
+        assert_eq!(tokens("&amp<b>;"), unclosed);
+        assert_eq!(tokens("&amp"), unclosed);
+    }
+
     #[test]
     fn the_open_element_s_close_tag_reads_as_any_close_tag_does() {
         for text in [
@@ -376,6 +404,29 @@ mod tests {
             if scanner.next_token("p:a").is_ok() {
                 assert_eq!(scanner.at, text.len(), "{text:?}");
             }
+        }
+    }
+
+    /// The plain close tag of the open element comes back as `open`
+    /// itself, not as a copy of its name from the text: that is how the
+    /// reader knows the name is compared already and skips comparing it.
+    #[test]
+    fn a_plain_close_tag_of_the_open_element_is_handed_back_as_its_name() {
+        for name in [
+            "a",
+            "ab",
+            "p:a",
+            "AssumeRoleResult",
+            "GetCallerIdentityResponse",
+        ] {
+            let open = name.to_owned();
+            let text = format!("</{name}>");
+            let mut scanner = Scanner::new(&text);
+            let Ok(Token::End(got)) = scanner.next_token(&open) else {
+                panic!("{text:?}");
+            };
+            assert!(std::ptr::eq(got, open.as_str()), "{text:?}");
+            assert_eq!(scanner.at, text.len(), "{text:?}");
         }
     }
 
