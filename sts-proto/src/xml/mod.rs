@@ -1653,4 +1653,146 @@ mod tests {
             Err(XmlError::Malformed("expected `</A>`, found `</B>`".into()))
         );
     }
+
+    /// Each limit is the most that is accepted, not the first that is
+    /// refused: a body of exactly `max_body_bytes`, exactly `max_elements`
+    /// elements and exactly `max_depth` levels all read.
+    #[test]
+    fn a_document_exactly_at_each_limit_is_accepted() {
+        let limits = XmlLimits {
+            max_body_bytes: 64,
+            max_depth: 4,
+            max_elements: 5,
+        };
+        let body = format!("<a>{}</a>", "x".repeat(57));
+        assert_eq!(body.len(), 64);
+        assert_eq!(parse(body.as_bytes(), &limits).unwrap().root, "a");
+        let doc = parse(b"<a><b/><b/><b/><b/></a>", &limits).unwrap();
+        assert_eq!(doc.leaves.len(), 4);
+        let doc = parse(b"<a><b><c><d/></c></b></a>", &limits).unwrap();
+        assert_eq!(doc.get("b/c/d"), Some(""));
+    }
+
+    /// Positions are `u32`s, the second buffer's after the whole first,
+    /// and `u32::MAX` is kept free as a marker: for the largest body the
+    /// end of the second buffer, twice its length, must stay below it. A
+    /// body that size cannot be read in a test, so this checks the bound
+    /// itself.
+    #[test]
+    fn the_largest_addressable_body_keeps_positions_below_the_marker() {
+        let two_buffers = 2 * MAX_ADDRESSABLE;
+        assert!(two_buffers < NOT_LEAF as usize, "{two_buffers}");
+    }
+
+    /// The buffers a thread keeps are those of at most [`KEPT_BYTES`]:
+    /// larger ones would stay allocated for the life of the thread.
+    #[test]
+    fn a_thread_keeps_buffers_up_to_64_kib_and_no_larger() {
+        let limits = XmlLimits::default();
+        let kept = || {
+            SPARE.with(|s| {
+                let doc = s.take();
+                let capacities = doc
+                    .as_ref()
+                    .map(|d| (d.leaves.bytes.capacity(), d.leaves.extra.capacity()));
+                s.set(doc);
+                capacities
+            })
+        };
+        SPARE.with(|s| s.set(None));
+        // `size` bytes, `unit` repeated and `y` to fill; text written out
+        // (`&amp;`) fills the second buffer too.
+        let body = |size: usize, unit: &str| {
+            let room = size - "<R><A></A></R>".len();
+            let units = unit.repeat(room / unit.len());
+            let fill = "y".repeat(room % unit.len());
+            format!("<R><A>{units}{fill}</A></R>")
+        };
+        let at_limit = body(KEPT_BYTES, "&amp;");
+        assert_eq!(at_limit.len(), KEPT_BYTES);
+        with_document(at_limit.as_bytes(), &limits, |doc| {
+            let amps = (KEPT_BYTES - 14) / 5;
+            assert_eq!(
+                doc.get("A"),
+                Some(format!("{}yy", "&".repeat(amps)).as_str())
+            );
+        })
+        .unwrap();
+        assert_eq!(kept(), Some((KEPT_BYTES, KEPT_BYTES)));
+        // A smaller document still uses them.
+        with_document(body(10_000, "y").as_bytes(), &limits, |_| ()).unwrap();
+        assert_eq!(kept(), Some((KEPT_BYTES, KEPT_BYTES)));
+        // A larger one gets buffers of its own, which are not kept, even
+        // when only the first had to grow.
+        SPARE.with(|s| s.set(None));
+        with_document(body(10_000, "y").as_bytes(), &limits, |_| ()).unwrap();
+        assert_eq!(kept(), Some((10_000, 0)));
+        with_document(body(KEPT_BYTES + 1, "y").as_bytes(), &limits, |_| ()).unwrap();
+        assert_eq!(kept(), None);
+    }
+
+    /// A document the size of the kept buffer fits it: no new buffer is
+    /// allocated (and the old one dropped) for a body of the same length.
+    #[test]
+    fn a_document_as_long_as_the_kept_buffer_reuses_it() {
+        let limits = XmlLimits::default();
+        let buffer = |doc: &Document| doc.leaves.bytes.as_ptr() as usize;
+        let first = with_document(b"<R><A>one</A></R>", &limits, buffer).unwrap();
+        let second = with_document(b"<R><B>two</B></R>", &limits, buffer).unwrap();
+        assert_eq!(first, second);
+    }
+
+    /// A close tag with whitespace before its `>` is read by the scanner's
+    /// general path, not compared there: the reader compares its name.
+    #[test]
+    fn a_close_tag_with_trailing_whitespace_closes_its_element() {
+        let doc = read("<R><A>x</A\n><p:B>y</p:B\t ></R >").unwrap();
+        assert_eq!((doc.get("A"), doc.get("B")), (Some("x"), Some("y")));
+        assert_eq!(
+            read("<R><A>x</B ></R>"),
+            Err(XmlError::Malformed("expected `</A>`, found `</B>`".into()))
+        );
+    }
+
+    /// Only a plain name is quoted in a mismatch: one that is not an XML
+    /// name, or holds a control character (non-ASCII ones pass the name
+    /// test), or is longer than 32 characters, is not.
+    #[test]
+    fn a_garbled_close_tag_is_not_quoted_even_when_short() {
+        let garbled = |found: &str| {
+            XmlError::Malformed(format!(
+                "expected `</A>`, found {}",
+                if found.is_empty() {
+                    "a close tag with a garbled name"
+                } else {
+                    found
+                }
+            ))
+        };
+        assert_eq!(read("<R><A></A b></R>"), Err(garbled("")));
+        assert_eq!(read("<R><A></A\u{85}></R>"), Err(garbled("")));
+        let long = "N".repeat(32);
+        assert_eq!(
+            read(&format!("<R><A></{long}></R>")),
+            Err(garbled(&format!("`</{long}>`")))
+        );
+        assert_eq!(read(&format!("<R><A></{long}N></R>")), Err(garbled("")));
+    }
+
+    /// A path with a prefix stripped still compares at its right place:
+    /// the offset into the whole path is the stripped length plus the
+    /// offset into what is left.
+    #[test]
+    fn a_stripped_path_compares_its_end_where_it_is() {
+        let doc = read(
+            "<R><AssumeRoleResult><Credentials><Key>k</Key></Credentials></AssumeRoleResult></R>",
+        )
+        .unwrap();
+        let (path, _) = doc.leaves.iter().next().unwrap();
+        assert!(!path.is_empty());
+        let rest = path.strip_prefix("AssumeRole").unwrap();
+        assert!(!rest.is_empty());
+        assert!(rest.ends_with("/Key") && rest.ends_with("Result/Credentials/Key"));
+        assert!(!rest.ends_with("/Kex") && !rest.ends_with("xResult/Credentials/Key"));
+    }
 }
