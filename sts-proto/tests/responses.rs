@@ -398,6 +398,26 @@ fn get_web_identity_token_with_every_member() {
     assert_eq!(o.expiration, Some(ts("2026-11-28T12:00:00Z")));
 }
 
+/// Members are looked for inside the result element only: a
+/// `Credentials` just after it, its sibling rather than its child, is not
+/// the result's, whether the result is empty or has children of its own.
+#[test]
+fn credentials_beside_the_result_element_are_not_read() {
+    for result in [
+        "<AssumeRoleResult></AssumeRoleResult>",
+        "<AssumeRoleResult><AssumedRoleUser><Arn>a</Arn></AssumedRoleUser></AssumeRoleResult>",
+    ] {
+        let body = format!("<AssumeRoleResponse>{result}{CREDS}</AssumeRoleResponse>");
+        let err = parse::<AssumeRole>(200, &headers(Some("h")), body.as_bytes()).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            matches!(err, ResponseError::Malformed { .. })
+                && text.contains("missing Credentials/Expiration"),
+            "{result}: got {text}"
+        );
+    }
+}
+
 #[test]
 fn members_in_any_order_with_unknown_ones_and_prefixes() {
     let body = b"\xEF\xBB\xBF<sts:AssumeRoleResponse xmlns:sts=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
