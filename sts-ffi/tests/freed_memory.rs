@@ -23,6 +23,7 @@ use sts_blocking::env::MapEnv;
 use sts_blocking::transport::{Transport, TransportError};
 use sts_proto::Credentials;
 use sts_proto::ops::*;
+use sts_proto::xml::XmlLimits;
 
 const SIGNING_SECRET: &[u8] = b"FREEDSIGNINGSECRETd81f";
 const SIGNING_TOKEN: &[u8] = b"FREEDSIGNINGTOKEN4e2a";
@@ -343,6 +344,37 @@ fn the_check_sees_an_unwiped_secret() {
     drop(std::hint::black_box(ANSWER_SECRET.to_vec()));
     ARMED.store(false, Ordering::SeqCst);
     assert_eq!(hits(), [(text(ANSWER_SECRET).to_owned(), 1)]);
+}
+
+/// A document read with `sts_proto::xml::parse` holds the texts of its
+/// leaves in two buffers: the body's text, and the texts written out (here
+/// the secret key, which an entity follows). Dropping the document wipes
+/// both. The client's calls read into the thread's kept buffers and wipe
+/// them without a drop, so only this test sees the drop's wipe.
+#[test]
+fn no_secret_is_left_in_freed_memory_by_a_dropped_document() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let body = format!(
+        "<R><Key>{}&amp;</Key><Token>{}</Token></R>",
+        text(ANSWER_SECRET),
+        text(ANSWER_TOKEN)
+    );
+    reset();
+    ARMED.store(true, Ordering::SeqCst);
+    let doc = sts_proto::xml::parse(body.as_bytes(), &XmlLimits::default()).unwrap();
+    let read = (doc.get("Key").map(str::len), doc.get("Token").map(str::len));
+    drop(doc);
+    ARMED.store(false, Ordering::SeqCst);
+    assert_eq!(
+        read,
+        (Some(ANSWER_SECRET.len() + 1), Some(ANSWER_TOKEN.len()))
+    );
+    let hits = hits();
+    assert!(
+        hits.is_empty(),
+        "freed blocks still held secrets (needle, blocks): {hits:?}; last block {} bytes",
+        LAST_HIT_SIZE.load(Ordering::Relaxed)
+    );
 }
 
 /// Profile files with static keys, a web identity token file and a
