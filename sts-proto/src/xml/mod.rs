@@ -1357,6 +1357,10 @@ mod tests {
         assert_eq!(path, "AssumeRoleResult/Credentials/Key");
         assert_eq!(path.to_string(), "AssumeRoleResult/Credentials/Key");
         assert_eq!(text, "k");
+        // A text compares with `str` and `&str`, and reads as one.
+        assert!(PartialEq::<str>::eq(&text, "k") && !PartialEq::<str>::eq(&text, "x"));
+        assert_eq!((&*text, text.len()), ("k", 1));
+        assert!(!doc.leaves.is_empty());
         // A prefix may end inside a name, as the operation parsers' do.
         let rest = path.strip_prefix("AssumeRole").unwrap();
         assert_eq!(rest, "Result/Credentials/Key");
