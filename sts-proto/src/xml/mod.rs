@@ -1359,6 +1359,7 @@ mod tests {
         assert_eq!(text, "k");
         // A text compares with `str` and `&str`, and reads as one.
         assert!(PartialEq::<str>::eq(&text, "k") && !PartialEq::<str>::eq(&text, "x"));
+        assert_ne!(text, "x");
         assert_eq!((&*text, text.len()), ("k", 1));
         assert!(!doc.leaves.is_empty());
         // A prefix may end inside a name, as the operation parsers' do.
