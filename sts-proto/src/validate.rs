@@ -719,4 +719,31 @@ mod tests {
             "AssumeRole: DurationSeconds must be between 900 and 43200, got 60 (value \"60\")"
         );
     }
+
+    /// Each rule's message, exactly: what a caller reads is what the rule
+    /// and the shape say (the random test above cannot see the wording, as
+    /// its oracle describes the classes with the same function).
+    #[test]
+    fn every_rule_reads_as_its_shape_says() {
+        let v = Validator::new("AssumeRole");
+        let err = v
+            .string("RoleSessionName", "a b", &ROLE_SESSION_NAME)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "AssumeRole: RoleSessionName may only contain letters, digits and _+=,.@-; \
+             found ' ' (U+0020) at character 1 (value \"a b\")"
+        );
+        // A fixed length is one number, not a range of one.
+        let err = v.string("Algorithm", "RS25", &JWT_ALGORITHM).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "AssumeRole: Algorithm must be 5 characters long, got 4 (value \"RS25\")"
+        );
+        let err = v.list_len("Tags", 51, 0, 50).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "AssumeRole: Tags must have 0 to 50 entries, got 51"
+        );
+    }
 }
