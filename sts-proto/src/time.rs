@@ -315,4 +315,16 @@ mod tests {
         );
         assert_eq!(format_timestamp(at(-1, 0)), "1969-12-31T23:59:59Z");
     }
+
+    #[test]
+    fn instants_before_the_epoch_keep_their_fraction() {
+        // -0.75 s is 250 ms into second -1.
+        let t = at(-1, 250_000_000);
+        assert_eq!(unix_seconds(t), -1);
+        assert_eq!(format_timestamp(t), "1969-12-31T23:59:59.250Z");
+        assert_eq!(parse_timestamp("1969-12-31T23:59:59.250Z"), Ok(t));
+        // -100.5 s is in second -101; -100 s exactly is second -100.
+        assert_eq!(unix_seconds(at(-101, 500_000_000)), -101);
+        assert_eq!(unix_seconds(at(-100, 0)), -100);
+    }
 }
