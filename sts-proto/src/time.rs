@@ -316,6 +316,33 @@ mod tests {
         assert_eq!(format_timestamp(at(-1, 0)), "1969-12-31T23:59:59Z");
     }
 
+    /// Why `parse_timestamp` refuses `text`.
+    fn reason(text: &str) -> &'static str {
+        parse_timestamp(text).unwrap_err().reason
+    }
+
+    #[test]
+    fn known_instants_format_and_parse_back() {
+        // January (which the day count files under the year before), leap
+        // days, the century rules, and both ends of the years four digits
+        // can write.
+        for (secs, text) in [
+            (0, "1970-01-01T00:00:00Z"),
+            (-1, "1969-12-31T23:59:59Z"),
+            (1_706_702_400, "2024-01-31T12:00:00Z"),
+            (951_782_400, "2000-02-29T00:00:00Z"),
+            (951_868_800, "2000-03-01T00:00:00Z"),
+            (-2_203_891_201, "1900-02-28T23:59:59Z"),
+            (-2_203_891_200, "1900-03-01T00:00:00Z"),
+            (4_107_542_400, "2100-03-01T00:00:00Z"),
+            (253_402_300_799, "9999-12-31T23:59:59Z"),
+            (-62_167_219_200, "0000-01-01T00:00:00Z"),
+        ] {
+            assert_eq!(format_timestamp(at(secs, 0)), text, "{secs}");
+            assert_eq!(parse_timestamp(text), Ok(at(secs, 0)), "{text}");
+        }
+    }
+
     #[test]
     fn instants_before_the_epoch_keep_their_fraction() {
         // -0.75 s is 250 ms into second -1.
@@ -326,5 +353,36 @@ mod tests {
         // -100.5 s is in second -101; -100 s exactly is second -100.
         assert_eq!(unix_seconds(at(-101, 500_000_000)), -101);
         assert_eq!(unix_seconds(at(-100, 0)), -100);
+    }
+
+    #[test]
+    fn days_past_the_end_of_their_month_are_refused() {
+        for bad in [
+            "2011-04-31",
+            "2011-06-31",
+            "2011-09-31",
+            "2011-11-31",
+            "2011-07-32",
+            "2011-07-00",
+            "2011-02-29",
+            "1900-02-29",
+            "2100-02-29",
+        ] {
+            let text = format!("{bad}T00:00:00Z");
+            assert_eq!(reason(&text), "day out of range", "{text}");
+        }
+        for good in [
+            "2011-01-31",
+            "2011-03-31",
+            "2011-04-30",
+            "2011-12-31",
+            "2011-02-28",
+            "2024-02-29",
+            "2000-02-29",
+            "1600-02-29",
+        ] {
+            let text = format!("{good}T00:00:00Z");
+            assert!(parse_timestamp(&text).is_ok(), "{text}");
+        }
     }
 }
