@@ -385,4 +385,85 @@ mod tests {
             assert!(parse_timestamp(&text).is_ok(), "{text}");
         }
     }
+
+    #[test]
+    fn times_of_day_at_their_bounds() {
+        assert_eq!(
+            parse_timestamp("2011-07-15T23:59:59Z"),
+            Ok(at(1_310_774_399, 0))
+        );
+        // A leap second is read as the first second of the next minute.
+        assert_eq!(
+            parse_timestamp("2011-07-15T23:59:60Z"),
+            Ok(at(1_310_774_400, 0))
+        );
+        for bad in [
+            "2011-07-15T24:00:00Z",
+            "2011-07-15T23:60:00Z",
+            "2011-07-15T23:59:61Z",
+        ] {
+            assert_eq!(reason(bad), "time of day out of range", "{bad}");
+        }
+    }
+
+    #[test]
+    fn each_separator_is_checked() {
+        for bad in [
+            "2011/07-15T23:28:33Z",
+            "2011-07/15T23:28:33Z",
+            "2011-07-15_23:28:33Z",
+            "2011-07-15T23.28:33Z",
+            "2011-07-15T23:28.33Z",
+        ] {
+            assert_eq!(reason(bad), "expected YYYY-MM-DDThh:mm:ss", "{bad}");
+        }
+        // RFC 3339 allows a lower-case t and z, and a space for the T.
+        for good in ["2011-07-15t23:28:33z", "2011-07-15 23:28:33Z"] {
+            assert_eq!(parse_timestamp(good), Ok(at(1_310_772_513, 0)), "{good}");
+        }
+    }
+
+    #[test]
+    fn fractions_of_a_second() {
+        for (text, nanos) in [
+            ("2011-07-15T23:28:33.5Z", 500_000_000),
+            ("2011-07-15T23:28:33,359Z", 359_000_000),
+            ("2011-07-15T23:28:33.123456789Z", 123_456_789),
+            // Digits past the ninth are cut, not rounded.
+            ("2011-07-15T23:28:33.0000000019Z", 1),
+        ] {
+            assert_eq!(
+                parse_timestamp(text),
+                Ok(at(1_310_772_513, nanos)),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            reason("2011-07-15T23:28:33.5"),
+            "expected Z or a +hh:mm offset after the time"
+        );
+    }
+
+    #[test]
+    fn offsets_at_their_bounds() {
+        for text in [
+            "2011-07-16T04:58:33+05:30",
+            "2011-07-16T04:58:33+0530",
+            "2011-07-15T17:58:33-05:30",
+            "2011-07-16T23:27:33+23:59",
+            "2011-07-14T23:29:33-23:59",
+        ] {
+            assert_eq!(parse_timestamp(text), Ok(at(1_310_772_513, 0)), "{text}");
+        }
+        for bad in ["2011-07-15T23:28:33+00:60", "2011-07-15T23:28:33-24:00"] {
+            assert_eq!(reason(bad), "offset out of range", "{bad}");
+        }
+        for bad in [
+            "2011-07-15T23:28:33+02x00",
+            "2011-07-15T23:28:33+020",
+            "2011-07-15T23:28:33+02:000",
+        ] {
+            assert_eq!(reason(bad), "expected a +hh:mm offset", "{bad}");
+        }
+    }
 }
