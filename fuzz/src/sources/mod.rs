@@ -116,7 +116,7 @@ fn instance_metadata(body: &[u8], failing: bool) {
     let want = if failing {
         Err(failed("the endpoint answered with status 500"))
     } else {
-        reference::metadata_document(body, now())
+        reference::metadata_document(body, now(), reference::Expired::Extended)
     };
     agree(got.as_deref(), &want);
 
@@ -158,7 +158,7 @@ fn container(body: &[u8], failing: bool) {
     let want = if failing {
         Err(failed("the endpoint answered with status 500"))
     } else {
-        reference::metadata_document(body, now())
+        reference::metadata_document(body, now(), reference::Expired::Refused)
     };
     agree(got.as_deref(), &want);
 
@@ -394,7 +394,9 @@ mod tests {
 
     #[test]
     fn the_reference_accepts_the_planted_answers() {
-        let doc = reference::metadata_document(DOCUMENT.as_bytes(), now()).unwrap();
+        let doc =
+            reference::metadata_document(DOCUMENT.as_bytes(), now(), reference::Expired::Refused)
+                .unwrap();
         assert_eq!(doc.account_id(), Some("123456789012"));
         let session = Session {
             named: true,

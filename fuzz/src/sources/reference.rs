@@ -63,11 +63,26 @@ pub(super) fn object(bytes: &[u8]) -> Option<Map<String, Value>> {
     }
 }
 
+/// What an expired credentials document is worth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Expired {
+    /// Refused (the container endpoint).
+    Refused,
+    /// Taken as valid for `IMDS_EXTENSION` from `now` (instance metadata,
+    /// as botocore and aws-sdk-rust take it).
+    Extended,
+}
+
 /// The instance metadata and container credentials document: `Code`, if
 /// a string, is `Success`; `AccessKeyId`, `SecretAccessKey`, `Token` and
-/// `Expiration` are strings not blank; `Expiration` is an ISO 8601 time
-/// after `now`; `AccountId` is a string or absent; `null` is absent.
-pub(super) fn metadata_document(body: &[u8], now: SystemTime) -> Result<Credentials, Refusal> {
+/// `Expiration` are strings not blank; `Expiration` is an ISO 8601 time,
+/// after `now` unless `expired` extends it; `AccountId` is a string or
+/// absent; `null` is absent.
+pub(super) fn metadata_document(
+    body: &[u8],
+    now: SystemTime,
+    expired: Expired,
+) -> Result<Credentials, Refusal> {
     let what = "the credentials document";
     if body.len() > MAX_BYTES {
         return Err(failed(format!("more than the {MAX_BYTES} bytes allowed")));
@@ -106,12 +121,16 @@ pub(super) fn metadata_document(body: &[u8], now: SystemTime) -> Result<Credenti
             "Expiration in {what} is not an ISO 8601 time: "
         )));
     };
-    if at <= now {
-        return Err((
-            CredentialsErrorKind::Expired,
-            format!("expired at {}", format_timestamp(at)),
-        ));
-    }
+    let at = match (at <= now, expired) {
+        (false, _) => at,
+        (true, Expired::Extended) => now + super::world::IMDS_EXTENSION,
+        (true, Expired::Refused) => {
+            return Err((
+                CredentialsErrorKind::Expired,
+                format!("expired at {}", format_timestamp(at)),
+            ));
+        }
+    };
     let mut creds = Credentials::new(key, secret, Some(token.into())).with_expiration(at);
     if let Some(account_id) = string("AccountId")? {
         creds = creds.with_account_id(account_id);

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use sts_blocking::credentials::{MapFs, ProviderConfig};
 use sts_blocking::env::MapEnv;
-use sts_blocking::timing::{Clock, Sleep};
+use sts_blocking::timing::{Clock, Random, Sleep};
 use sts_blocking::transport::{Transport, TransportError};
 
 /// 2021-09-20T12:00:00Z: the fixtures' instance metadata credentials
@@ -50,6 +50,22 @@ impl Clock for FixedClock {
         now()
     }
 }
+
+/// The middle of every random range: instance metadata's extension of
+/// expired credentials is then 15 + 2.5 minutes, which the reference
+/// can say exactly.
+#[derive(Debug)]
+struct Middle;
+
+impl Random for Middle {
+    fn next_f64(&self) -> f64 {
+        0.5
+    }
+}
+
+/// How long instance metadata takes expired credentials to be valid,
+/// with [`Middle`]'s jitter: 15 minutes and half of 5.
+pub(super) const IMDS_EXTENSION: Duration = Duration::from_secs(15 * 60 + 150);
 
 #[derive(Debug)]
 struct NoSleep;
@@ -156,6 +172,7 @@ pub(super) fn config(env: &[(&str, &str)], fs: MapFs, transport: Canned) -> Prov
         .with_env(MapEnv::new(vars))
         .with_fs(fs)
         .with_clock(FixedClock)
+        .with_random(Middle)
         .with_sleep(NoSleep)
         .with_transport(transport)
 }
