@@ -437,7 +437,7 @@ pub unsafe extern "C" fn sts_response_builder_set_error(
     unsafe {
         with_builder(builder, |b| match optional_str(message, "message") {
             Ok(Some(m)) => {
-                b.error = Some(one_line(m, MAX_ERROR_CHARS));
+                b.error = Some(sts_proto::error::printable(m, MAX_ERROR_CHARS));
                 STS_OK
             }
             Ok(None) => STS_ERR_NULL_ARGUMENT,
@@ -450,47 +450,9 @@ pub unsafe extern "C" fn sts_response_builder_set_error(
 /// error's message.
 const MAX_ERROR_CHARS: usize = 1024;
 
-/// `text` as one printable line for an error message, as the client shows
-/// a service's message and request id: control characters (line breaks
-/// that would fake a log line, a terminal's escapes) and the Unicode line
-/// and paragraph separators as spaces, trimmed, at most `max_chars`
-/// characters, with `…` when cut.
-pub(crate) fn one_line(text: &str, max_chars: usize) -> String {
-    let printable = |c: char| {
-        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
-            ' '
-        } else {
-            c
-        }
-    };
-    let cleaned: String = text.chars().map(printable).collect();
-    let cleaned = cleaned.trim();
-    let mut shown: String = cleaned.chars().take(max_chars).collect();
-    if cleaned.chars().nth(max_chars).is_some() {
-        shown.truncate(shown.trim_end().len());
-        shown.push('…');
-    }
-    shown
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn an_error_text_is_one_printable_line() {
-        assert_eq!(
-            one_line("too big\n[FAKE] line \x1b[31m", 100),
-            "too big [FAKE] line  [31m"
-        );
-        assert_eq!(
-            one_line("\r\n\tplain\u{2028}text\u{7f}\n", 100),
-            "plain text"
-        );
-        assert_eq!(one_line("abc def", 4), "abc…");
-        assert_eq!(one_line("abcd", 4), "abcd");
-        assert_eq!(one_line("\u{85}é\u{2029}", 4), "é");
-    }
 
     /// A request without a body (a credential source's `GET` through a
     /// transport callback) hands C a NULL body, not a dangling pointer.

@@ -314,20 +314,32 @@ pub(crate) fn body_start(body: &[u8]) -> String {
 }
 
 /// The start of `text` for an error message: trimmed, control characters
-/// (a terminal's escapes, line breaks that would fake a log line) as
-/// spaces, at most `max_chars` characters.
+/// and the Unicode line and paragraph separators (a terminal's escapes,
+/// line breaks that would fake a log line) as spaces, at most `max_chars`
+/// characters.
 pub(crate) fn printable_start(text: &str, max_chars: usize) -> String {
     text.trim()
         .chars()
         .take(max_chars)
-        .map(|c| if c.is_control() { ' ' } else { c })
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
+                ' '
+            } else {
+                c
+            }
+        })
         .collect::<String>()
         .trim()
         .to_owned()
 }
 
-/// [`printable_start`], with `…` when `text` was cut.
-fn printable(text: &str, max_chars: usize) -> String {
+/// `text` as one printable line for an error message, as service
+/// messages and request ids are shown: trimmed, control characters and
+/// the Unicode line and paragraph separators as spaces, at most
+/// `max_chars` characters, with `…` when cut. For text from elsewhere
+/// that ends up in the same messages (the C library's transport
+/// callbacks).
+pub fn printable(text: &str, max_chars: usize) -> String {
     let mut shown = printable_start(text, max_chars);
     if text.trim().chars().nth(max_chars).is_some() {
         shown.push('…');
@@ -473,6 +485,21 @@ pub(crate) fn malformed(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_text_is_one_printable_line() {
+        assert_eq!(
+            printable("too big\n[FAKE] line \x1b[31m", 100),
+            "too big [FAKE] line  [31m"
+        );
+        assert_eq!(
+            printable("\r\n\tplain\u{2028}text\u{7f}\n", 100),
+            "plain text"
+        );
+        assert_eq!(printable("abc def", 4), "abc…");
+        assert_eq!(printable("abcd", 4), "abcd");
+        assert_eq!(printable("\u{85}é\u{2029}", 4), "é");
+    }
 
     #[test]
     fn request_ids_are_kept_when_clean_and_cleaned_otherwise() {
