@@ -102,7 +102,9 @@ impl Error {
     }
 
     /// Whether the same call may succeed if made again later: throttling,
-    /// 5xx answers, timeouts and connection failures.
+    /// 5xx answers, timeouts and connection failures, and failures of the
+    /// credentials source that are of the same sort
+    /// ([`CredentialsError::is_retryable`](crate::credentials::CredentialsError::is_retryable)).
     ///
     /// A clock-skew code (`RequestTimeTooSkewed`, `RequestExpired`,
     /// `RequestInTheFuture`) is not, though the client retries it itself:
@@ -113,6 +115,9 @@ impl Error {
     /// or it did not help. The same call made again signs with the same
     /// clock and meets the same answer; the clock needs fixing first.
     pub fn is_retryable(&self) -> bool {
+        if let Error::Credentials(e) = self {
+            return e.is_retryable();
+        }
         match self.retry_kind() {
             RetryKind::ClockSkew => false,
             kind => kind.is_retryable(),

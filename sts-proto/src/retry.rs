@@ -256,7 +256,10 @@ fn classify_service(e: &ServiceError) -> RetryKind {
     }
 }
 
-fn classify_status(status: u16) -> RetryKind {
+/// Classifies a failed answer by its HTTP status alone: for an answer
+/// without an error code, such as one of the credentials services'
+/// (instance metadata, a container endpoint, the SSO portal).
+pub fn classify_status(status: u16) -> RetryKind {
     match status {
         500 | 502 | 503 | 504 => RetryKind::Transient,
         429 => RetryKind::Throttling,

@@ -236,3 +236,121 @@ fn secrets_in_settings_are_absent_from_errors() {
         }
     }
 }
+
+/// A call whose credentials source failed, through a client: the error
+/// the caller's retry logic looks at.
+fn call_with(provider: impl ProvideCredentials + 'static) -> sts_blocking::Error {
+    let sts = FaultServer::start(vec![]);
+    sts_blocking::Client::builder()
+        .region("us-east-1")
+        .endpoint_url(sts.url())
+        .credentials_provider(provider)
+        .build()
+        .unwrap()
+        .get_caller_identity()
+        .unwrap_err()
+}
+
+#[test]
+fn a_source_whose_service_failed_for_now_is_retryable_and_one_that_refused_is_not() {
+    use sts_blocking::credentials::{ContainerProvider, CredentialsErrorKind, ImdsProvider};
+    use sts_tests::{Script, WhenDone};
+    let always = |step: Step| Script::new(vec![]).then(WhenDone::Fixed(step));
+    let cases: [(Step, bool); 4] = [
+        (Step::respond(503, "slow down"), true),
+        (Step::respond(429, "slow down"), true),
+        (Step::respond(403, "forbidden"), false),
+        (Step::respond(404, "no such path"), false),
+    ];
+    for (step, retryable) in cases {
+        let status = format!("{step:?}");
+
+        // The container endpoint.
+        let server = FaultServer::start(always(step.clone()));
+        let cfg = config(
+            "container",
+            "",
+            &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &server.url())],
+        );
+        let err = call_with(ContainerProvider::new(&cfg));
+        let sts_blocking::Error::Credentials(inner) = &err else {
+            panic!("{status}: {err}");
+        };
+        assert_eq!(
+            inner.kind(),
+            CredentialsErrorKind::Failed,
+            "{status}: {err}"
+        );
+        assert_eq!(err.is_retryable(), retryable, "container, {status}: {err}");
+
+        // Instance metadata, answering the role listing so (the token
+        // first: a 404 there would turn IMDSv1 on, and 403 refuses).
+        let server = FaultServer::start(
+            Script::new(vec![Step::respond(200, "imds-token")]).then(WhenDone::Fixed(step.clone())),
+        );
+        let cfg = config(
+            "imds",
+            "",
+            &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &server.url())],
+        );
+        let err = call_with(ImdsProvider::new(&cfg));
+        assert!(
+            matches!(&err, sts_blocking::Error::Credentials(_)),
+            "{status}: {err}"
+        );
+        assert_eq!(err.is_retryable(), retryable, "imds, {status}: {err}");
+
+        // The SSO portal, with a cached token.
+        let server = FaultServer::start(always(step));
+        let cfg = config(
+            "sso",
+            "[default]\nsso_session = s\nsso_account_id = 123456789012\n\
+             sso_role_name = Developer\n[sso-session s]\n\
+             sso_start_url = https://example.awsapps.com/start\nsso_region = us-east-1\n",
+            &[("AWS_ENDPOINT_URL_SSO", &server.url())],
+        );
+        let session = sts_blocking::credentials::SsoSession::named(
+            "s",
+            "https://example.awsapps.com/start",
+            "us-east-1",
+        );
+        let home =
+            std::env::temp_dir().join(format!("sts-creds-faults-sso-{}", std::process::id()));
+        let cache = home.join(".aws/sso/cache");
+        std::fs::create_dir_all(&cache).unwrap();
+        let in_an_hour = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
+        std::fs::write(
+            cache.join(session.cache_file_name()),
+            format!(
+                r#"{{"startUrl":"https://example.awsapps.com/start","region":"us-east-1",
+                   "accessToken":"cached","expiresAt":"{}"}}"#,
+                sts_proto::time::format_timestamp(in_an_hour)
+            ),
+        )
+        .unwrap();
+        let err = call_with(ProfileProvider::new(&cfg));
+        assert!(err.to_string().contains("GetRoleCredentials"), "{err}");
+        assert_eq!(err.is_retryable(), retryable, "sso, {status}: {err}");
+    }
+
+    // A role profile: the STS error it got decides, through the cause.
+    for (step, retryable) in [
+        (
+            Step::xml(503, canned::error("ServiceUnavailable", "try later")),
+            true,
+        ),
+        (
+            Step::xml(403, canned::error("AccessDenied", "not allowed")),
+            false,
+        ),
+    ] {
+        let server = FaultServer::start(always(step));
+        let cfg = config(
+            "role-retryable",
+            &role_profile(&server, "max_attempts = 1\n"),
+            &[],
+        );
+        let err = call_with(ProfileProvider::new(&cfg));
+        assert_eq!(err.is_retryable(), retryable, "{err}");
+    }
+}

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use sts_proto::retry::{classify_status, classify_transport};
+
 use crate::timing::{Random, Sleep};
 use crate::transport::{Transport, TransportError, TransportFailure};
 
@@ -75,6 +77,20 @@ impl Sender<'_> {
             .min(MAX_BACKOFF);
         crate::timing::jittered(ceiling, self.random)
     }
+}
+
+/// Whether an answer with `status` may be followed by a good one if the
+/// caller tries again later: a server error or throttling, classed as the
+/// STS client classes a status without an error code.
+pub(crate) fn is_transient_status(status: u16) -> bool {
+    classify_status(status).is_retryable()
+}
+
+/// Whether a request that got no usable answer may get one later: a
+/// refused connection, a time-out, a broken connection; not a body over
+/// the limit or a transport that cannot send at all.
+pub(crate) fn is_transient_failure(e: &TransportError) -> bool {
+    classify_transport(e.kind()).is_retryable()
 }
 
 /// `uri` as errors name it: scheme, host and port, without any user

@@ -219,6 +219,9 @@ pub struct CredentialsError {
     /// Why, without any secret.
     pub reason: String,
     cause: Option<Arc<dyn std::error::Error + Send + Sync>>,
+    /// The source's service failed for now (a 5xx or 429 answer, no
+    /// answer at all): see [`CredentialsError::is_retryable`].
+    transient: bool,
 }
 
 impl CredentialsError {
@@ -238,6 +241,7 @@ impl CredentialsError {
             provider: source.into(),
             reason: reason.into(),
             cause: None,
+            transient: false,
         }
     }
 
@@ -287,6 +291,32 @@ impl CredentialsError {
         self
     }
 
+    /// The same error, marked (when `transient`) as a failure of the
+    /// source's service that may pass: a server error or throttling answer
+    /// (5xx, 429), or no answer at all. For a provider of one's own; the
+    /// built-in HTTP sources (instance metadata, container, SSO, login)
+    /// mark theirs.
+    pub fn with_transient(mut self, transient: bool) -> Self {
+        self.transient = transient;
+        self
+    }
+
+    /// Whether the same call may succeed if made again later: the source
+    /// timed out, its service failed for now ([`with_transient`](Self::with_transient)),
+    /// or the STS call it made (a role or web identity source) failed in a
+    /// way [`crate::Error::is_retryable`] calls retryable. A source that is
+    /// not set up, set up wrongly, or that refused (a 403, expired
+    /// credentials) fails again the same way.
+    pub fn is_retryable(&self) -> bool {
+        self.kind == CredentialsErrorKind::TimedOut
+            || self.transient
+            || self
+                .cause
+                .as_deref()
+                .and_then(|c| c.downcast_ref::<crate::Error>())
+                .is_some_and(crate::Error::is_retryable)
+    }
+
     /// What kind of failure.
     pub fn kind(&self) -> CredentialsErrorKind {
         self.kind
@@ -333,6 +363,41 @@ impl std::error::Error for CredentialsError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retryable_when_timed_out_marked_transient_or_caused_by_a_retryable_call() {
+        use crate::transport::{TransportError, TransportFailure};
+        let failed = || CredentialsError::failed("container", "status 503");
+        assert!(!failed().is_retryable());
+        assert!(failed().with_transient(true).is_retryable());
+        assert!(
+            !failed()
+                .with_transient(true)
+                .with_transient(false)
+                .is_retryable()
+        );
+        assert!(
+            CredentialsError::with_kind(CredentialsErrorKind::TimedOut, "process", "slow")
+                .is_retryable()
+        );
+        let unreachable = TransportError::new(TransportFailure::Connect, "refused");
+        assert!(
+            failed()
+                .with_cause(crate::Error::Transport(unreachable))
+                .is_retryable()
+        );
+        let too_large = TransportError::new(TransportFailure::BodyTooLarge, "2 MiB");
+        assert!(
+            !failed()
+                .with_cause(crate::Error::Transport(too_large))
+                .is_retryable()
+        );
+        // Kept through a chain's rewording.
+        let within = failed()
+            .with_transient(true)
+            .within("profile \"dev\"", CredentialsErrorKind::Failed);
+        assert!(within.is_retryable());
+    }
 
     #[test]
     fn display_names_source_kind_and_reason() {

@@ -12,7 +12,9 @@ use sts_proto::SecretString;
 
 use self::uri::{FULL_URI, RELATIVE_URI, UriError, credentials_uri};
 use super::metadata_document::{DocumentError, WhenExpired, parse_response};
-use super::metadata_http::{Attempts, Sender, origin_of};
+use super::metadata_http::{
+    Attempts, Sender, is_transient_failure, is_transient_status, origin_of,
+};
 use super::provider_config::wipe;
 use super::{
     CredentialsError, CredentialsErrorKind, ProvideCredentials, ProviderConfig, SharedCredentials,
@@ -212,6 +214,7 @@ impl ProvideCredentials for ContainerProvider {
                 SOURCE,
                 format!("no credentials from the container endpoint {origin}: {e}"),
             )
+            .with_transient(is_transient_failure(&e))
         })?;
         let status = response.status().as_u16();
         let body = response.into_body();
@@ -232,6 +235,7 @@ impl ProvideCredentials for ContainerProvider {
                 SOURCE,
                 format!("the container endpoint {origin}{}: {e}", uri.path()),
             )
+            .with_transient(is_transient_status(status))
         })
     }
 }

@@ -226,10 +226,13 @@ impl ImdsProvider {
                 ));
             }
             status => {
-                return Err(failed(format!(
-                    "GET {} answered with status {status}",
-                    session.shown_url(ROLE_PATH)
-                )));
+                return Err(Failure::status(
+                    status,
+                    format!(
+                        "GET {} answered with status {status}",
+                        session.shown_url(ROLE_PATH)
+                    ),
+                ));
             }
         }
         let role = role_name(listing.body()).map_err(failed)?;
@@ -247,7 +250,9 @@ impl ImdsProvider {
         let now = self.config.clock().now();
         let parsed = parse_response(status, &body, now, WhenExpired::Keep);
         wipe(body);
-        let creds = parsed.map_err(|e| failed(format!("GET {}: {e}", session.shown_url(&path))))?;
+        let creds = parsed.map_err(|e| {
+            Failure::status(status, format!("GET {}: {e}", session.shown_url(&path)))
+        })?;
         Ok(match creds.expiration() {
             // The service's own outage: it hands out what it last had.
             Some(at) if at <= now => {
@@ -256,8 +261,7 @@ impl ImdsProvider {
                     session.shown_url(&path),
                     format_timestamp(at)
                 );
-                let extended = self.extend(&Arc::new(creds), &reason, "using them");
-                Arc::unwrap_or_clone(extended)
+                self.extend(creds, &reason, "using them")
             }
             _ => creds,
         })
@@ -267,7 +271,7 @@ impl ImdsProvider {
     /// being fetched: the last credentials after a failed fetch, or the
     /// expired ones the service handed out.
     /// `serving` says which credentials, in the warning.
-    fn extend(&self, creds: &SharedCredentials, reason: &str, serving: &str) -> SharedCredentials {
+    fn extend(&self, creds: Credentials, reason: &str, serving: &str) -> Credentials {
         let now = self.config.clock().now();
         let jitter = crate::timing::jittered(EXTENSION_JITTER, &*self.config.random);
         let extended = now.checked_add(EXTENSION + jitter).unwrap_or(now);
@@ -279,7 +283,7 @@ impl ImdsProvider {
             "{SOURCE}: {reason}; {serving}, now taken as valid until {}",
             format_timestamp(until)
         );
-        Arc::new((**creds).clone().with_expiration(until))
+        creds.with_expiration(until)
     }
 
     fn last(&self) -> Option<SharedCredentials> {
@@ -310,15 +314,23 @@ impl ProvideCredentials for ImdsProvider {
                 Ok(creds)
             }
             Err(failure) => {
-                let (kind, reason) = match failure {
-                    Failure::Unreachable(reason) => (CredentialsErrorKind::NotConfigured, reason),
-                    Failure::Answered(kind, reason) => (kind, reason),
+                let (kind, reason, transient) = match failure {
+                    Failure::Unreachable(reason) => {
+                        (CredentialsErrorKind::NotConfigured, reason, false)
+                    }
+                    Failure::Answered(kind, reason) => (kind, reason, false),
+                    Failure::Unavailable(reason) => (CredentialsErrorKind::Failed, reason, true),
                 };
                 match self.last() {
-                    Some(last) => {
-                        Ok(self.extend(&last, &reason, "serving the credentials fetched before"))
+                    Some(last) => Ok(Arc::new(self.extend(
+                        (*last).clone(),
+                        &reason,
+                        "serving the credentials fetched before",
+                    ))),
+                    None => {
+                        Err(CredentialsError::with_kind(kind, SOURCE, reason)
+                            .with_transient(transient))
                     }
-                    None => Err(CredentialsError::with_kind(kind, SOURCE, reason)),
                 }
             }
         }
@@ -384,17 +396,15 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(2_000_000_000);
         let provider =
             ImdsProvider::new(&ProviderConfig::new().with_clock(At(now)).with_random(Half));
-        let old = Arc::new(
-            Credentials::new("AKID", "S", None).with_expiration(now - Duration::from_secs(1)),
-        );
-        let got = provider.extend(&old, "test", "test").expiration().unwrap();
+        let old = Credentials::new("AKID", "S", None).with_expiration(now - Duration::from_secs(1));
+        let got = provider.extend(old, "test", "test").expiration().unwrap();
         let (low, high) = (now + EXTENSION, now + EXTENSION + EXTENSION_JITTER);
         assert_eq!(got, now + EXTENSION + EXTENSION_JITTER / 2);
         assert!(low <= got && got <= high);
         let later = now + Duration::from_secs(3600);
-        let fresh = Arc::new(Credentials::new("AKID", "S", None).with_expiration(later));
+        let fresh = Credentials::new("AKID", "S", None).with_expiration(later);
         assert_eq!(
-            provider.extend(&fresh, "test", "test").expiration(),
+            provider.extend(fresh, "test", "test").expiration(),
             Some(later)
         );
     }

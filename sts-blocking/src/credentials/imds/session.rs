@@ -16,7 +16,7 @@ use sts_proto::SecretString;
 
 use super::settings::{ImdsSettings, MAX_TOKEN_TTL};
 use crate::credentials::CredentialsErrorKind;
-use crate::credentials::metadata_http::{Sender, origin_of};
+use crate::credentials::metadata_http::{Sender, is_transient_status, origin_of};
 use crate::credentials::provider_config::wipe;
 use crate::timing::Clock;
 use crate::transport::{TransportError, TransportFailure};
@@ -48,6 +48,20 @@ pub(crate) enum Failure {
     Unreachable(String),
     /// The service answered, but not with what was asked for.
     Answered(CredentialsErrorKind, String),
+    /// The service answered with a server error or throttling (5xx, 429):
+    /// it is there, and failed for now.
+    Unavailable(String),
+}
+
+impl Failure {
+    /// An answer of `status` that is not the one asked for, with `reason`.
+    pub(crate) fn status(status: u16, reason: String) -> Self {
+        if is_transient_status(status) {
+            Failure::Unavailable(reason)
+        } else {
+            Failure::Answered(CredentialsErrorKind::Failed, reason)
+        }
+    }
 }
 
 /// One fetch's view of the service.
@@ -215,10 +229,13 @@ impl Session<'_> {
                 )));
             }
             _ => {
-                return Err(failed(format!(
-                    "the service at {} answered PUT {TOKEN_PATH} with status {status}",
-                    self.origin()
-                )));
+                return Err(Failure::status(
+                    status,
+                    format!(
+                        "the service at {} answered PUT {TOKEN_PATH} with status {status}",
+                        self.origin()
+                    ),
+                ));
             }
         }
         let granted = response

@@ -258,6 +258,7 @@ impl LoginProvider {
                 kind,
                 reason,
                 needs_login,
+                transient,
             }) => {
                 let expiry = if cached.expires_at() <= now {
                     format!(
@@ -274,7 +275,7 @@ impl LoginProvider {
                 if needs_login {
                     why.push_str(&format!("; {}", self.remedy()));
                 }
-                return Err(self.error(kind, why));
+                return Err(self.error(kind, why).with_transient(transient));
             }
         };
         let cached = cached.refreshed(refreshed, now);

@@ -10,6 +10,7 @@ use zeroize::Zeroizing;
 use super::cache::Refreshed;
 use super::json;
 use crate::credentials::CredentialsErrorKind;
+use crate::credentials::metadata_http::{is_transient_failure, is_transient_status};
 use crate::transport::{Transport, TransportFailure};
 
 /// Largest answer read: a real one is about 2 KiB.
@@ -35,6 +36,9 @@ pub(super) struct RefreshFailure {
     /// Whether only a new login can help (the service refused the session),
     /// rather than trying again later.
     pub(super) needs_login: bool,
+    /// Whether the service failed for now (no answer, a 5xx or 429), so
+    /// that trying again later may work.
+    pub(super) transient: bool,
 }
 
 impl RefreshFailure {
@@ -43,6 +47,7 @@ impl RefreshFailure {
             kind: CredentialsErrorKind::Failed,
             reason,
             needs_login,
+            transient: false,
         }
     }
 }
@@ -79,6 +84,7 @@ pub(super) fn refresh(
             kind,
             reason: format!("the sign-in service at {} did not answer: {e}", request.url),
             needs_login: false,
+            transient: is_transient_failure(&e),
         }
     })?;
     let status = response.status();
@@ -194,7 +200,10 @@ fn read_error(status: u16, body: &[u8]) -> RefreshFailure {
     if !needs_login {
         reason.push_str("; try again later");
     }
-    RefreshFailure::failed(reason, needs_login)
+    RefreshFailure {
+        transient: is_transient_status(status),
+        ..RefreshFailure::failed(reason, needs_login)
+    }
 }
 
 #[cfg(test)]
@@ -245,14 +254,14 @@ mod tests {
             400,
             br#"{"error":"TOKEN_EXPIRED","message":"Session expired"}"#,
         );
-        assert!(e.needs_login);
+        assert!(e.needs_login && !e.transient);
         assert!(
             e.reason.contains("TOKEN_EXPIRED") && e.reason.contains("expired"),
             "{}",
             e.reason
         );
         let e = read_error(500, b"<html>oops</html>");
-        assert!(!e.needs_login);
+        assert!(!e.needs_login && e.transient);
         assert!(
             e.reason.contains("HTTP 500") && e.reason.contains("not JSON"),
             "{}",
@@ -261,7 +270,9 @@ mod tests {
         assert!(!e.reason.contains("oops"), "{}", e.reason);
         let e = read_error(429, br#"{"error":"throttled"}"#);
         assert!(!e.needs_login && e.reason.contains("later"), "{}", e.reason);
+        assert!(e.transient);
         let e = read_error(403, br#"{"error":"bad code with spaces","message":"a\nb"}"#);
+        assert!(!e.transient);
         assert!(
             !e.reason.contains("spaces") && e.reason.contains("(ab)"),
             "{}",

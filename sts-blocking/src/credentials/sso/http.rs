@@ -3,6 +3,7 @@
 use super::json::MAX_VALUES;
 use crate::credentials::ProviderConfig;
 use crate::credentials::json_limits::json_value_bound;
+use crate::credentials::metadata_http::is_transient_failure;
 
 /// Largest response body accepted: the services' answers are well under
 /// 4 KiB, and a custom transport may not cap what it reads.
@@ -13,21 +14,41 @@ pub(super) const MAX_RESPONSE_BYTES: usize = 64 * 1024;
 pub(super) fn send(
     config: &ProviderConfig,
     request: http::Request<Vec<u8>>,
-) -> Result<(http::StatusCode, Vec<u8>), String> {
+) -> Result<(http::StatusCode, Vec<u8>), SendError> {
     let transport = config.http_transport();
     let response = transport
         .send(request, Some(config.http_timeout()))
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| SendError {
+            reason: e.to_string(),
+            transient: is_transient_failure(&e),
+        })?;
     let status = response.status();
     let body = response.into_body();
     if body.len() > MAX_RESPONSE_BYTES {
         crate::credentials::provider_config::wipe(body);
-        return Err(format!(
-            "the response (status {}) is larger than {MAX_RESPONSE_BYTES} bytes",
-            status.as_u16()
-        ));
+        return Err(SendError {
+            reason: format!(
+                "the response (status {}) is larger than {MAX_RESPONSE_BYTES} bytes",
+                status.as_u16()
+            ),
+            transient: false,
+        });
     }
     Ok((status, body))
+}
+
+/// Why [`send`] got no answer to read.
+#[derive(Debug)]
+pub(super) struct SendError {
+    reason: String,
+    /// Whether a later try may get one (no connection, a time-out).
+    pub(super) transient: bool,
+}
+
+impl std::fmt::Display for SendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
 }
 
 /// The `error` or `__type`/`code` member of an error response, if it has

@@ -10,6 +10,7 @@ use super::endpoint::{self, Api};
 use super::http::{error_code, query_escape, send};
 use super::json::parse_object;
 use super::token::load;
+use crate::credentials::metadata_http::is_transient_status;
 use crate::credentials::provider_config::{StsSettings, wipe};
 use crate::credentials::{CredentialsError, ProvideCredentials, ProviderConfig, SharedCredentials};
 
@@ -129,6 +130,7 @@ impl ProvideCredentials for SsoProvider {
             fail(format!(
                 "an error occurred while loading credentials from the SSO portal at {base}: {e}"
             ))
+            .with_transient(e.transient)
         })?;
         if !status.is_success() {
             let code = error_code(&bytes);
@@ -143,7 +145,8 @@ impl ProvideCredentials for SsoProvider {
                  answered HTTP {}{}{hint}",
                 status.as_u16(),
                 code.map(|c| format!(" ({c})")).unwrap_or_default()
-            )));
+            ))
+            .with_transient(is_transient_status(status.as_u16())));
         }
         let creds = read_role_credentials(&bytes);
         wipe(bytes);
