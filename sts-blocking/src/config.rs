@@ -4,12 +4,13 @@
 
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use sts_proto::Credentials;
 use sts_proto::endpoint::{EndpointConfig, EndpointError};
 use sts_proto::retry::RetryConfig;
+use sts_proto::sigv4::{SigningError, check_access_key_id};
 
 use crate::client::Client;
 use crate::credentials::{ProvideCredentials, ProviderConfig, StaticProvider, client_provider};
@@ -90,6 +91,16 @@ pub enum ConfigError {
         /// Why, with the file and line; never the file's text.
         reason: String,
     },
+    /// The fixed credentials given to [`ClientBuilder::credentials`] can
+    /// sign no request: their access key id is empty or holds a comma, a
+    /// space or another character an id never has (a whole line of the IAM
+    /// console's CSV, `AKIA…,wJalr…`, pasted as the id). Refused when the
+    /// client is built rather than at its first signed call. The message
+    /// is the signer's, which quotes only the id's first four characters,
+    /// its length and the character at fault, never the rest of what was
+    /// given. Credentials from a provider are checked when fetched.
+    #[error(transparent)]
+    InvalidCredentials(SigningError),
 }
 
 fn show_files(files: &[PathBuf]) -> String {
@@ -145,6 +156,14 @@ pub struct ClientBuilder {
     /// client, or for the STS calls of a credential provider) falls back
     /// to it rather than to `us-east-1`.
     pub(crate) fallback_region: Option<String>,
+    /// The provider [`credentials`](Self::credentials) made for fixed
+    /// credentials whose access key id cannot sign, and why:
+    /// [`build`](Self::build) refuses the builder while that provider is
+    /// still its credentials. Tied to the provider rather than kept as a
+    /// flag, so that a provider set later, or the credentials cleared for
+    /// a credential source's own STS client, leave nothing stale behind;
+    /// weak, so that a replaced provider's secret is not kept alive.
+    pub(crate) unusable_credentials: Option<(Weak<dyn ProvideCredentials>, SigningError)>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -185,6 +204,7 @@ impl Default for ClientBuilder {
             explicit_proxy: false,
             explicit_ca_bundle: false,
             fallback_region: None,
+            unusable_credentials: None,
         }
     }
 }
@@ -250,9 +270,15 @@ impl ClientBuilder {
         self
     }
 
-    /// Fixed credentials.
+    /// Fixed credentials. An access key id that no request can be signed
+    /// with (empty, or with a comma, a space, a `/`) makes
+    /// [`build`](Self::build) fail with [`ConfigError::InvalidCredentials`].
     pub fn credentials(self, credentials: Credentials) -> Self {
-        self.credentials_provider(StaticProvider::new(credentials))
+        let refused = check_access_key_id(credentials.access_key_id()).err();
+        let provider: Arc<dyn ProvideCredentials> = Arc::new(StaticProvider::new(credentials));
+        let mut b = self.shared_credentials_provider(Arc::clone(&provider));
+        b.unusable_credentials = refused.map(|e| (Arc::downgrade(&provider), e));
+        b
     }
 
     /// Attempts in all, the first included (default 3; 1 turns retries off).
@@ -683,6 +709,12 @@ impl ClientBuilder {
             // `profile_name` after `from_config`: read that profile now.
             let config = Arc::clone(config);
             self = self.from_config(&config)?;
+        }
+        if let (Some((refused, e)), Some(provider)) =
+            (&self.unusable_credentials, &self.credentials)
+            && std::ptr::addr_eq(refused.as_ptr(), Arc::as_ptr(provider))
+        {
+            return Err(ConfigError::InvalidCredentials(e.clone()));
         }
         self.load_explicit_ca_bundle()?;
         // Zero would fail every attempt (or, for the connect limit, mean
@@ -1154,6 +1186,65 @@ mod tests {
             .unwrap();
         assert_eq!(region(&b), None);
         assert_eq!(signing_key(b.default_region("us-east-1")), "ENVKEY");
+    }
+
+    /// A whole line of the IAM console's CSV given as the id: fixed
+    /// credentials no request can be signed with fail `build`, with the
+    /// signer's message, which keeps the secret half out.
+    #[test]
+    fn fixed_credentials_whose_id_cannot_sign_fail_build() {
+        let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        let line = format!("AKIAIOSFODNN7EXAMPLE,{secret}");
+        let with = |id: &str| {
+            ClientBuilder::default()
+                .region("us-east-1")
+                .credentials(Credentials::new(id, secret, None))
+        };
+        let e = with(&line).build().unwrap_err();
+        assert!(
+            matches!(
+                &e,
+                ConfigError::InvalidCredentials(SigningError::InvalidAccessKeyId { .. })
+            ),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.to_string(),
+            "the access key id (61 characters, starting \"AKIA\") holds ',' at character 21; \
+             an id has no '/', ',', whitespace, control or non-ASCII characters"
+        );
+        let shown = format!("{e} {e:?} {}", crate::Error::from(e.clone()));
+        let leaked = secret
+            .as_bytes()
+            .windows(4)
+            .find(|w| shown.as_bytes().windows(4).any(|s| s == *w));
+        assert_eq!(leaked, None, "a piece of the secret in {shown}");
+        assert!(matches!(
+            with("").build(),
+            Err(ConfigError::InvalidCredentials(_))
+        ));
+        assert!(with("AKIAIOSFODNN7EXAMPLE").build().is_ok());
+
+        // Nothing stale once the credentials are another provider's, or
+        // none (a credential source's own STS client is built that way).
+        assert!(
+            with(&line)
+                .credentials_provider(crate::credentials::NoCredentials)
+                .build()
+                .is_ok()
+        );
+        let mut inner = with(&line);
+        inner.credentials = None;
+        assert!(inner.build().is_ok());
+        // A provider's credentials are checked when fetched, as before.
+        let provided = StaticProvider::new(Credentials::new(line.as_str(), secret, None));
+        assert!(
+            ClientBuilder::default()
+                .region("us-east-1")
+                .credentials_provider(provided)
+                .build()
+                .is_ok()
+        );
     }
 
     #[test]

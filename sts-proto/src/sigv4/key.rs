@@ -277,7 +277,16 @@ fn check_scope_part(field: &'static str, value: &str) -> Result<(), SigningError
     }
 }
 
-fn check_access_key_id(id: &str) -> Result<(), SigningError> {
+/// Refuses an access key id that no request can be signed with: empty, or
+/// holding a character that would break the `Credential=` field (`/`, `,`,
+/// whitespace, control or non-ASCII).
+///
+/// [`SigningKey::derive`] makes this check at every signature; it is
+/// public so that a client given fixed credentials can refuse such an id
+/// when it is configured, with the same error, rather than at its first
+/// signed call. The error quotes only the id's first four characters (see
+/// [`SigningError::InvalidAccessKeyId`]).
+pub fn check_access_key_id(id: &str) -> Result<(), SigningError> {
     let fits = |c: char| c.is_ascii_graphic() && c != '/' && c != ',';
     let bad = match id.chars().position(|c| !fits(c)) {
         None if !id.is_empty() => return Ok(()),
