@@ -1272,7 +1272,9 @@ typedef struct StsGetWebIdentityTokenOutput {
 
 /**
  * The fixed keys in `access_key_id`, `secret_access_key` and
- * `session_token`.
+ * `session_token`. An `access_key_id` no request can be signed with
+ * (empty, or with a comma, a space, a `/`: a whole line of the IAM
+ * console's CSV pasted into it) is refused by `sts_client_new`.
  */
 #define STS_CREDENTIALS_STATIC 1
 
@@ -1480,8 +1482,9 @@ extern "C" {
  * Creates a client.
  *
  * Nothing is sent and no credentials are fetched here: the endpoint is
- * resolved and the options checked, so a bad region or option fails now
- * (`STS_ERR_INVALID_ARGUMENT`) rather than on the first call.
+ * resolved and the options checked, so a bad region, option or static
+ * access key id fails now (`STS_ERR_INVALID_ARGUMENT`, naming the member)
+ * rather than on the first call.
  *
  * Ownership: `options` is borrowed for the call. On success `*out` is set
  * to a new client the caller owns (free it with `sts_client_free`). On

@@ -35,7 +35,9 @@ pub type StsCredentialsSource = i32;
 /// zero value, so a zero-filled options struct uses it.
 pub const STS_CREDENTIALS_DEFAULT_CHAIN: StsCredentialsSource = 0;
 /// The fixed keys in `access_key_id`, `secret_access_key` and
-/// `session_token`.
+/// `session_token`. An `access_key_id` no request can be signed with
+/// (empty, or with a comma, a space, a `/`: a whole line of the IAM
+/// console's CSV pasted into it) is refused by `sts_client_new`.
 pub const STS_CREDENTIALS_STATIC: StsCredentialsSource = 1;
 /// The named profile `profile_name` of the shared config and credentials
 /// files (`~/.aws/config` and `~/.aws/credentials`, or the files
@@ -474,8 +476,9 @@ unsafe fn with_credentials(
 /// Creates a client.
 ///
 /// Nothing is sent and no credentials are fetched here: the endpoint is
-/// resolved and the options checked, so a bad region or option fails now
-/// (`STS_ERR_INVALID_ARGUMENT`) rather than on the first call.
+/// resolved and the options checked, so a bad region, option or static
+/// access key id fails now (`STS_ERR_INVALID_ARGUMENT`, naming the member)
+/// rather than on the first call.
 ///
 /// Ownership: `options` is borrowed for the call. On success `*out` is set
 /// to a new client the caller owns (free it with `sts_client_free`). On
@@ -524,6 +527,8 @@ fn option_at_fault(e: &sts_blocking::ConfigError, o: &StsClientOptions) -> Optio
             setting: "max_attempts",
             ..
         } => Some("options->max_attempts"),
+        // Only the static keys are checked when the client is made.
+        ConfigError::InvalidCredentials(_) => Some("options->access_key_id"),
         ConfigError::Endpoint(
             EndpointError::MissingRegion
             | EndpointError::EmptyRegion
@@ -688,5 +693,15 @@ mod tests {
             o.use_dual_stack = 1;
         });
         assert_eq!(dual.1.as_deref(), Some("options->use_dual_stack"));
+        let csv_line = refused(|o| {
+            o.access_key_id = c"AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/K7MDENG".as_ptr();
+        });
+        assert_eq!(
+            csv_line,
+            (
+                STS_ERR_INVALID_ARGUMENT,
+                Some("options->access_key_id".into())
+            )
+        );
     }
 }

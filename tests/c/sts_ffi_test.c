@@ -447,6 +447,9 @@ static char *body_text(const StsHttpRequest *req) {
 #define RETRY_CALLER_ARN "arn:aws:iam::123456789012:user/retried"
 #define FAULT_KEY_ID "ASIAFAULTSERVER"
 #define FAULT_EXPIRATION 1893456000 /* 2030-01-01T00:00:00Z */
+/* The secret half of an IAM console CSV line pasted as the access key id
+ * (boundary_client_options): never printed, never in an error. */
+#define CSV_SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYCSVSECRET"
 
 static void check_fault_credentials(const char *what, const StsCredentials *c) {
     CHECK(streq(c->access_key_id, FAULT_KEY_ID), "%s: access key %s", what,
@@ -630,6 +633,37 @@ static void boundary_client_options(void) {
     expect_failure("user agent with a line break", st, err, STS_ERR_INVALID_ARGUMENT,
                    STS_CATEGORY_VALIDATION, "options->user_agent_suffix");
     CHECK(client == NULL, "client set on failure");
+
+    /* A static access key id no request can be signed with fails here, not
+     * at the first call: a whole line of the IAM console's CSV pasted as
+     * the id. The message quotes the id's first four characters, its
+     * length and the character at fault, never the secret half. */
+    static_options(&o, NULL, "eu-west-1", "AKIAIOSFODNN7EXAMPLE," CSV_SECRET, CSV_SECRET, NULL);
+    err = NULL;
+    st = sts_client_new(&o, &client, &err);
+    CHECK(client == NULL, "a CSV line as the id: client made");
+    if (CHECK(!contains(sts_error_message(err), "wJalr") &&
+                  !contains(sts_error_message(err), "CSVSECRET"),
+              "a CSV line as the id: the message quotes the secret")) {
+        CHECK(contains(sts_error_message(err),
+                       "the access key id (60 characters, starting \"AKIA\") holds ',' at "
+                       "character 21"),
+              "a CSV line as the id: message %s", show(sts_error_message(err)));
+    }
+    expect_failure("a CSV line as the id", st, err, STS_ERR_INVALID_ARGUMENT,
+                   STS_CATEGORY_VALIDATION, "options->access_key_id");
+    static_options(&o, NULL, "eu-west-1", "AKIA IOSFODNN7EXAMPLE", "boundary-secret", NULL);
+    err = NULL;
+    st = sts_client_new(&o, &client, &err);
+    expect_failure("a space in the id", st, err, STS_ERR_INVALID_ARGUMENT,
+                   STS_CATEGORY_VALIDATION, "options->access_key_id");
+    CHECK(client == NULL, "client set on failure");
+    /* The id alone, as it should have been, makes a client. */
+    static_options(&o, NULL, "eu-west-1", "AKIAIOSFODNN7EXAMPLE", CSV_SECRET, NULL);
+    client = new_client(&o, "the id of the CSV line");
+    CHECK(client != NULL, "the id of the CSV line: no client");
+    sts_client_free(client);
+    client = NULL;
 }
 
 /* The endpoint each option combination resolves to, seen through prepare. */

@@ -33,6 +33,9 @@ use sts_tests::{FaultServer, Moto, RecordedRequest, Response, Script, Step, When
 
 const FAULT_ACCESS_KEY: &str = "AKIDFAULTCTEST";
 const FAULT_SECRET: &str = "c-fault-secret-key";
+/// The secret half of the IAM console CSV line the boundary section gives
+/// as an access key id, which `sts_client_new` must refuse without quoting.
+const CSV_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYCSVSECRET";
 const FAULT_CALLER_ARN: &str = "arn:aws:iam::123456789012:user/fault-c";
 const RETRY_CALLER_ARN: &str = "arn:aws:iam::123456789012:user/retried";
 const EXCHANGE_CALLER_ARN: &str = "arn:aws:iam::123456789012:user/exchanged";
@@ -431,6 +434,7 @@ fn run_all(exe: &Path, mode: Mode, tag: &str) {
     for secret in [
         moto.secret_access_key.as_str(),
         FAULT_SECRET,
+        CSV_SECRET,
         "fault/secret",
         "fault-token",
     ] {
