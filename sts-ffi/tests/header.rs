@@ -593,15 +593,18 @@ fn layout_checks() -> String {
     )
 }
 
-fn compile(cc: &str, lang: &[&str]) {
-    let tag = if lang.contains(&"c++") { "cpp" } else { "c" };
-    let dir = std::env::temp_dir().join(format!("sts-header-{}-{tag}", std::process::id()));
+/// Compiles `source` (`name` in a scratch directory) with `cc`, the
+/// language and standard flags `lang` and `-Wall -Wextra -Werror`, against
+/// the committed header, checking syntax only; fails the test with the
+/// compiler's complaint, introduced by `what`.
+fn compile(cc: &str, lang: &[&str], name: &str, source: &str, what: &str) {
+    let dir = std::env::temp_dir().join(format!("sts-header-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let src = dir.join("layout.c");
-    std::fs::write(&src, layout_checks()).unwrap();
+    let src = dir.join(name);
+    std::fs::write(&src, source).unwrap();
     let out = Command::new(cc)
         .args(lang)
-        .args(["-Wall", "-Wextra", "-Werror", "-pedantic", "-fsyntax-only"])
+        .args(["-Wall", "-Wextra", "-Werror", "-fsyntax-only"])
         .arg("-I")
         .arg(crate_dir().join("include"))
         .arg(&src)
@@ -610,22 +613,35 @@ fn compile(cc: &str, lang: &[&str]) {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(
         out.status.success(),
-        "{cc} {lang:?} rejects sts.h or a layout differs from Rust's:\n{}",
+        "{cc} {lang:?} {what}:\n{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The layout checks compiled as `lang`, with `-pedantic`.
+fn compile_layout_checks(cc: &str, lang: &[&str]) {
+    let tag = if lang.contains(&"c++") { "cpp" } else { "c" };
+    let flags = [lang, &["-pedantic"]].concat();
+    compile(
+        cc,
+        &flags,
+        &format!("layout-{tag}.c"),
+        &layout_checks(),
+        "rejects sts.h or a layout differs from Rust's",
     );
 }
 
 #[test]
 fn the_header_compiles_as_c11_with_rusts_layout() {
     if let Some(cc) = compiler("CC", "cc") {
-        compile(&cc, &["-x", "c", "-std=c11"]);
+        compile_layout_checks(&cc, &["-x", "c", "-std=c11"]);
     }
 }
 
 #[test]
 fn the_header_compiles_as_cpp17_with_rusts_layout() {
     if let Some(cxx) = compiler("CXX", "c++") {
-        compile(&cxx, &["-x", "c++", "-std=c++17"]);
+        compile_layout_checks(&cxx, &["-x", "c++", "-std=c++17"]);
     }
 }
 
@@ -637,11 +653,10 @@ fn the_header_compiles_as_c89() {
     let Some(cc) = compiler("CC", "cc") else {
         return;
     };
-    let dir = std::env::temp_dir().join(format!("sts-header-{}-c89", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let src = dir.join("c89.c");
-    std::fs::write(
-        &src,
+    compile(
+        &cc,
+        &["-x", "c", "-std=c89", "-pedantic-errors"],
+        "c89.c",
         "#include <stddef.h>\n#include \"sts.h\"\n\
          #if !defined(STS_VERSION_MAJOR) || !defined(STS_VERSION_MINOR) || \
          !defined(STS_VERSION_PATCH) || !defined(STS_VERSION)\n\
@@ -650,29 +665,7 @@ fn the_header_compiles_as_c89() {
          #error \"a version macro is not a number\"\n#endif\n\
          static const char version[] = STS_VERSION;\n\
          int main(void) { return sts_version() == NULL || version[0] == 0; }\n",
-    )
-    .unwrap();
-    let out = Command::new(&cc)
-        .args([
-            "-x",
-            "c",
-            "-std=c89",
-            "-pedantic-errors",
-            "-Wall",
-            "-Wextra",
-            "-Werror",
-        ])
-        .arg("-fsyntax-only")
-        .arg("-I")
-        .arg(crate_dir().join("include"))
-        .arg(&src)
-        .output()
-        .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(
-        out.status.success(),
-        "{cc} -std=c89 -pedantic-errors rejects sts.h:\n{}",
-        String::from_utf8_lossy(&out.stderr)
+        "rejects sts.h",
     );
 }
 
