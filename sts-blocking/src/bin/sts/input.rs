@@ -9,13 +9,24 @@
 //! The document becomes flags before the command line is parsed, so that
 //! a required flag may come from it and every value goes through the same
 //! checks as a typed one; but a value of the document is taken as it is
-//! (a `file://` in it is not read), as the AWS CLI takes it.
+//! (a `file://` in it is not read), as the AWS CLI takes it: with the
+//! command line comes the [`Values`] that knows which flags the document
+//! gave.
 
 use std::ffi::OsString;
 
 use serde_json::Value;
 
 use crate::Failure;
+use crate::shorthand::Values;
+
+/// The command line with a parameters document's values put on it as
+/// flags, and how to read each flag's value: as typed, or as the
+/// document's.
+pub(crate) struct Expanded {
+    pub(crate) args: Vec<OsString>,
+    pub(crate) values: Values,
+}
 
 const JSON: &str = "--cli-input-json";
 const YAML: &str = "--cli-input-yaml";
@@ -36,12 +47,12 @@ fn squash(name: &str) -> String {
 
 /// `args` with `--cli-input-json` replaced by the flags its document
 /// stands for, placed right after the subcommand.
-pub(crate) fn expand(
-    mut args: Vec<OsString>,
-    cmd: &clap::Command,
-) -> Result<Vec<OsString>, Failure> {
+pub(crate) fn expand(mut args: Vec<OsString>, cmd: &clap::Command) -> Result<Expanded, Failure> {
     let Some((at, flag)) = document_flag(&args) else {
-        return Ok(args);
+        return Ok(Expanded {
+            args,
+            values: Values::default(),
+        });
     };
     let bad = |why: String| bad(flag, why);
     let given_flag = args.remove(at).to_string_lossy().into_owned();
@@ -92,6 +103,7 @@ pub(crate) fn expand(
         })
     };
     let mut extra: Vec<OsString> = Vec::new();
+    let mut from_document = Vec::new();
     for (key, value) in members {
         let arg = sub
             .get_arguments()
@@ -119,13 +131,16 @@ pub(crate) fn expand(
             // shorthand readers take.
             other => other.to_string(),
         };
-        crate::shorthand::from_document(long);
         extra.push(format!("--{long}={text}").into());
+        from_document.push(long.to_owned());
     }
     let tail = args.split_off(sub_at + 1);
     args.extend(extra);
     args.extend(tail);
-    Ok(args)
+    Ok(Expanded {
+        args,
+        values: Values::with_document_flags(from_document),
+    })
 }
 
 /// Where the first `--cli-input-json` or `--cli-input-yaml` is among the

@@ -70,8 +70,8 @@ fn main() -> ExitCode {
         };
     }
     let args = skeleton::with_stand_ins(args, &command);
-    let argv = match input::expand(args, &command) {
-        Ok(argv) => argv,
+    let input::Expanded { args: argv, values } = match input::expand(args, &command) {
+        Ok(expanded) => expanded,
         Err(failure) => {
             eprintln!("{}", failure.message_without_context());
             return ExitCode::from(failure.exit_status());
@@ -125,7 +125,7 @@ fn main() -> ExitCode {
     let result = if cli.global.generate_cli_skeleton.as_deref() == Some("output") {
         skeleton::output(&cli)
     } else {
-        run(&cli)
+        ops::dispatch(&cli, &values)
     };
     match result {
         Ok(text) => {
@@ -239,10 +239,6 @@ pub(crate) fn check_credentials_output(
         return Err(no_credentials_to_print());
     }
     Ok(())
-}
-
-fn run(cli: &Cli) -> Result<String, Failure> {
-    ops::dispatch(cli)
 }
 
 /// The result in the chosen output form, `--query` applied first.

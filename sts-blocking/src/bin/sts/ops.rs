@@ -8,49 +8,51 @@ use sts_blocking::{Client, Error};
 
 use crate::args::{Cli, Command, MfaArgs, PresignCommand, SessionPolicyArgs, SessionTagsArgs};
 use crate::render::{Render, Rendered};
-use crate::shorthand::{UsageError, member, member_opt, opt, strings, structures, value};
+use crate::shorthand::{UsageError, Values, member, member_opt};
 use crate::{Failure, eks, print, setup};
 
-pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
+/// `v` reads the operation's flag values: as typed, or as a parameters
+/// document gave them.
+pub(crate) fn dispatch(cli: &Cli, v: &Values) -> Result<String, Failure> {
     let g = &cli.global;
     match &cli.command {
         Command::AssumeRole(a) => {
             let mut op = AssumeRole::new(
-                value("role-arn", &a.role_arn)?,
-                value("role-session-name", &a.role_session_name)?,
+                v.value("role-arn", &a.role_arn)?,
+                v.value("role-session-name", &a.role_session_name)?,
             );
-            op.session_policy = session_policy(&a.session_policy)?;
+            op.session_policy = session_policy(v, &a.session_policy)?;
             op.duration_seconds = a.duration_seconds;
-            op.session_tags = session_tags(&a.session_tags)?;
-            op.external_id = opt("external-id", &a.external_id)?;
-            op.mfa = mfa(&a.mfa)?;
-            op.source_identity = opt("source-identity", &a.source_identity)?;
-            op.provided_contexts = provided_contexts(&a.provided_contexts)?;
+            op.session_tags = session_tags(v, &a.session_tags)?;
+            op.external_id = v.opt("external-id", &a.external_id)?;
+            op.mfa = mfa(v, &a.mfa)?;
+            op.source_identity = v.opt("source-identity", &a.source_identity)?;
+            op.provided_contexts = provided_contexts(v, &a.provided_contexts)?;
             call(cli, &op, Client::assume_role)
         }
         Command::AssumeRoleWithSaml(a) => {
             let mut op = AssumeRoleWithSaml::new(
-                value("role-arn", &a.role_arn)?,
-                value("principal-arn", &a.principal_arn)?,
-                value("saml-assertion", &a.saml_assertion)?,
+                v.value("role-arn", &a.role_arn)?,
+                v.value("principal-arn", &a.principal_arn)?,
+                v.value("saml-assertion", &a.saml_assertion)?,
             );
-            op.session_policy = session_policy(&a.session_policy)?;
+            op.session_policy = session_policy(v, &a.session_policy)?;
             op.duration_seconds = a.duration_seconds;
             call(cli, &op, Client::assume_role_with_saml)
         }
         Command::AssumeRoleWithWebIdentity(a) => {
             let mut op = AssumeRoleWithWebIdentity::new(
-                value("role-arn", &a.role_arn)?,
-                value("role-session-name", &a.role_session_name)?,
-                value("web-identity-token", &a.web_identity_token)?,
+                v.value("role-arn", &a.role_arn)?,
+                v.value("role-session-name", &a.role_session_name)?,
+                v.value("web-identity-token", &a.web_identity_token)?,
             );
-            op.provider_id = opt("provider-id", &a.provider_id)?;
-            op.session_policy = session_policy(&a.session_policy)?;
+            op.provider_id = v.opt("provider-id", &a.provider_id)?;
+            op.session_policy = session_policy(v, &a.session_policy)?;
             op.duration_seconds = a.duration_seconds;
             call(cli, &op, Client::assume_role_with_web_identity)
         }
         Command::AssumeRoot(a) => {
-            let task = structures(
+            let task = v.structures(
                 "task-policy-arn",
                 std::slice::from_ref(&a.task_policy_arn),
                 &["arn"],
@@ -60,48 +62,49 @@ pub(crate) fn dispatch(cli: &Cli) -> Result<String, Failure> {
                 .map(|s| member("task-policy-arn", s, "arn"))
                 .transpose()?
                 .unwrap_or_default();
-            let mut op = AssumeRoot::new(value("target-principal", &a.target_principal)?, arn);
+            let mut op = AssumeRoot::new(v.value("target-principal", &a.target_principal)?, arn);
             op.duration_seconds = a.duration_seconds;
             call(cli, &op, Client::assume_root)
         }
         Command::DecodeAuthorizationMessage(a) => {
-            let op = DecodeAuthorizationMessage::new(value("encoded-message", &a.encoded_message)?);
+            let op =
+                DecodeAuthorizationMessage::new(v.value("encoded-message", &a.encoded_message)?);
             call(cli, &op, Client::decode_authorization_message)
         }
         Command::GetAccessKeyInfo(a) => call(
             cli,
-            &GetAccessKeyInfo::new(value("access-key-id", &a.access_key_id)?),
+            &GetAccessKeyInfo::new(v.value("access-key-id", &a.access_key_id)?),
             Client::get_access_key_info,
         ),
         Command::GetCallerIdentity => call(cli, &GetCallerIdentity::new(), |c, _| {
             c.get_caller_identity()
         }),
         Command::GetDelegatedAccessToken(a) => {
-            let op = GetDelegatedAccessToken::new(value("trade-in-token", &a.trade_in_token)?);
+            let op = GetDelegatedAccessToken::new(v.value("trade-in-token", &a.trade_in_token)?);
             call(cli, &op, Client::get_delegated_access_token)
         }
         Command::GetFederationToken(a) => {
-            let mut op = GetFederationToken::new(value("name", &a.name)?);
-            op.session_policy = session_policy(&a.session_policy)?;
+            let mut op = GetFederationToken::new(v.value("name", &a.name)?);
+            op.session_policy = session_policy(v, &a.session_policy)?;
             op.duration_seconds = a.duration_seconds;
-            op.tags = tags(&a.tags)?;
+            op.tags = tags(v, &a.tags)?;
             call(cli, &op, Client::get_federation_token)
         }
         Command::GetSessionToken(a) => {
             let mut op = GetSessionToken::new();
             op.duration_seconds = a.duration_seconds;
-            op.mfa = mfa(&a.mfa)?;
+            op.mfa = mfa(v, &a.mfa)?;
             call(cli, &op, Client::get_session_token)
         }
         Command::GetWebIdentityToken(a) => {
-            let audience = strings("audience", &a.audience)?;
+            let audience = v.strings("audience", &a.audience)?;
             let mut op = GetWebIdentityToken::new(
                 audience.first().cloned().unwrap_or_default(),
-                value("signing-algorithm", &a.signing_algorithm)?,
+                v.value("signing-algorithm", &a.signing_algorithm)?,
             );
             op.audience = audience;
             op.duration_seconds = a.duration_seconds;
-            op.tags = tags(&a.tags)?;
+            op.tags = tags(v, &a.tags)?;
             call(cli, &op, Client::get_web_identity_token)
         }
         Command::Presign(PresignCommand::GetCallerIdentity { expires_in }) => {
@@ -186,8 +189,8 @@ fn run(
     print(&cli.global, action, output)
 }
 
-fn policy_arns(args: &[String]) -> Result<Vec<PolicyDescriptor>, UsageError> {
-    Ok(structures("policy-arns", args, &["arn"])?
+fn policy_arns(v: &Values, args: &[String]) -> Result<Vec<PolicyDescriptor>, UsageError> {
+    Ok(v.structures("policy-arns", args, &["arn"])?
         .iter()
         .map(|s| PolicyDescriptor {
             arn: member_opt(s, "arn"),
@@ -195,29 +198,29 @@ fn policy_arns(args: &[String]) -> Result<Vec<PolicyDescriptor>, UsageError> {
         .collect())
 }
 
-fn session_policy(args: &SessionPolicyArgs) -> Result<SessionPolicy, UsageError> {
+fn session_policy(v: &Values, args: &SessionPolicyArgs) -> Result<SessionPolicy, UsageError> {
     let mut group = SessionPolicy::default();
-    group.arns = policy_arns(&args.policy_arns)?;
-    group.inline = opt("policy", &args.policy)?;
+    group.arns = policy_arns(v, &args.policy_arns)?;
+    group.inline = v.opt("policy", &args.policy)?;
     Ok(group)
 }
 
-fn mfa(args: &MfaArgs) -> Result<Mfa, UsageError> {
+fn mfa(v: &Values, args: &MfaArgs) -> Result<Mfa, UsageError> {
     let mut group = Mfa::default();
-    group.serial_number = opt("serial-number", &args.serial_number)?;
-    group.token_code = opt("token-code", &args.token_code)?.map(Into::into);
+    group.serial_number = v.opt("serial-number", &args.serial_number)?;
+    group.token_code = v.opt("token-code", &args.token_code)?.map(Into::into);
     Ok(group)
 }
 
-fn session_tags(args: &SessionTagsArgs) -> Result<SessionTags, UsageError> {
+fn session_tags(v: &Values, args: &SessionTagsArgs) -> Result<SessionTags, UsageError> {
     let mut group = SessionTags::default();
-    group.tags = tags(&args.tags)?;
-    group.transitive_tag_keys = strings("transitive-tag-keys", &args.transitive_tag_keys)?;
+    group.tags = tags(v, &args.tags)?;
+    group.transitive_tag_keys = v.strings("transitive-tag-keys", &args.transitive_tag_keys)?;
     Ok(group)
 }
 
-fn tags(args: &[String]) -> Result<Vec<Tag>, UsageError> {
-    structures("tags", args, &["Key", "Value"])?
+fn tags(v: &Values, args: &[String]) -> Result<Vec<Tag>, UsageError> {
+    v.structures("tags", args, &["Key", "Value"])?
         .iter()
         .map(|s| {
             Ok(Tag::new(
@@ -228,8 +231,8 @@ fn tags(args: &[String]) -> Result<Vec<Tag>, UsageError> {
         .collect()
 }
 
-fn provided_contexts(args: &[String]) -> Result<Vec<ProvidedContext>, UsageError> {
-    Ok(structures(
+fn provided_contexts(v: &Values, args: &[String]) -> Result<Vec<ProvidedContext>, UsageError> {
+    Ok(v.structures(
         "provided-contexts",
         args,
         &["ProviderArn", "ContextAssertion"],

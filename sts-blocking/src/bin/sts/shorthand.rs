@@ -11,32 +11,80 @@ use serde_json::Value;
 #[derive(Debug)]
 pub(crate) struct UsageError(pub(crate) String);
 
-/// The flags whose values came from a `--cli-input-json` or
-/// `--cli-input-yaml` document: taken as they are, as the AWS CLI takes a
-/// document's values. Expanding `file://` in them would let a document
-/// from elsewhere send a local file's contents.
-static FROM_DOCUMENT: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
-
-/// Marks `flag`'s value as one from a parameters document.
-pub(crate) fn from_document(flag: &str) {
-    FROM_DOCUMENT
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .push(flag.to_owned());
+/// Where a flag's value came from, which decides whether a `file://` in
+/// it is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Origin {
+    /// Typed on the command line: `file://path` stands for the file's text
+    /// and `fileb://` is refused, as in the AWS CLI.
+    CommandLine,
+    /// A `--cli-input-json` or `--cli-input-yaml` document's: taken as it
+    /// is, as the AWS CLI takes a document's values. Reading `file://` in
+    /// it would let a document from elsewhere send a local file's contents.
+    Document,
 }
 
-fn is_from_document(flag: &str) -> bool {
-    FROM_DOCUMENT
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .iter()
-        .any(|f| f == flag)
+/// The flag values of one command line, each read as its [`Origin`]
+/// says: the flags a parameters document gave ([`crate::input::expand`]
+/// puts them on the command line) are taken as they are, the others as
+/// typed. A flag is given by one or the other, never both: a typed flag
+/// leaves out the document's value for it.
+#[derive(Debug, Default)]
+pub(crate) struct Values {
+    from_document: Vec<String>,
+}
+
+impl Values {
+    /// The values of a command line on which a document gave the values of
+    /// `flags` (long names, without `--`).
+    pub(crate) fn with_document_flags(flags: Vec<String>) -> Self {
+        Self {
+            from_document: flags,
+        }
+    }
+
+    fn origin(&self, flag: &str) -> Origin {
+        if self.from_document.iter().any(|f| f == flag) {
+            Origin::Document
+        } else {
+            Origin::CommandLine
+        }
+    }
+
+    /// [`value`] of `flag`.
+    pub(crate) fn value(&self, flag: &str, raw: &str) -> Result<String, UsageError> {
+        value(flag, raw, self.origin(flag))
+    }
+
+    /// [`opt`] of `flag`.
+    pub(crate) fn opt(
+        &self,
+        flag: &str,
+        raw: &Option<String>,
+    ) -> Result<Option<String>, UsageError> {
+        opt(flag, raw, self.origin(flag))
+    }
+
+    /// [`strings`] of `flag`.
+    pub(crate) fn strings(&self, flag: &str, args: &[String]) -> Result<Vec<String>, UsageError> {
+        strings(flag, args, self.origin(flag))
+    }
+
+    /// [`structures`] of `flag`.
+    pub(crate) fn structures(
+        &self,
+        flag: &str,
+        args: &[String],
+        members: &[&str],
+    ) -> Result<Vec<Vec<(String, String)>>, UsageError> {
+        structures(flag, args, members, self.origin(flag))
+    }
 }
 
 /// A value, or the contents of the file it names with `file://`; a
 /// document's value as it is.
-pub(crate) fn value(flag: &str, raw: &str) -> Result<String, UsageError> {
-    if is_from_document(flag) {
+fn value(flag: &str, raw: &str, origin: Origin) -> Result<String, UsageError> {
+    if origin == Origin::Document {
         return Ok(raw.to_owned());
     }
     if raw.starts_with("fileb://") {
@@ -144,17 +192,17 @@ fn expand_vars(path: &str) -> String {
 }
 
 /// An optional value, with `file://` support.
-pub(crate) fn opt(flag: &str, raw: &Option<String>) -> Result<Option<String>, UsageError> {
-    raw.as_deref().map(|r| value(flag, r)).transpose()
+fn opt(flag: &str, raw: &Option<String>, origin: Origin) -> Result<Option<String>, UsageError> {
+    raw.as_deref().map(|r| value(flag, r, origin)).transpose()
 }
 
 /// A list of strings: one value per argument (each may be `file://`),
 /// or, as the AWS CLI reads them, a single argument (or the file it
 /// names) starting with `[`, read as a JSON list of strings.
-pub(crate) fn strings(flag: &str, args: &[String]) -> Result<Vec<String>, UsageError> {
+fn strings(flag: &str, args: &[String], origin: Origin) -> Result<Vec<String>, UsageError> {
     let values = args
         .iter()
-        .map(|arg| value(flag, arg))
+        .map(|arg| value(flag, arg, origin))
         .collect::<Result<Vec<_>, _>>()?;
     let [one] = values.as_slice() else {
         return Ok(values);
@@ -181,10 +229,11 @@ pub(crate) fn strings(flag: &str, args: &[String]) -> Result<Vec<String>, UsageE
 /// Structures given as shorthand (`Key=a,Value=b`, one per argument), as
 /// one JSON list of objects, or as JSON objects, one per argument; each
 /// returned as its `(member, value)` pairs.
-pub(crate) fn structures(
+fn structures(
     flag: &str,
     args: &[String],
     members: &[&str],
+    origin: Origin,
 ) -> Result<Vec<Vec<(String, String)>>, UsageError> {
     let bad = |why: String| UsageError(format!("--{flag}: {why}"));
     // Each argument may be `file://path`, whose text is then read as the
@@ -193,7 +242,7 @@ pub(crate) fn structures(
     let given = args;
     let args = args
         .iter()
-        .map(|arg| value(flag, arg))
+        .map(|arg| value(flag, arg, origin))
         .collect::<Result<Vec<_>, _>>()?;
     // JSON when the first argument looks like it, as in the AWS CLI: one
     // list, or objects (then every argument must be one).
@@ -259,7 +308,7 @@ pub(crate) fn structures(
                             "{member}@= takes file:// (text); fileb:// is not supported"
                         )));
                     }
-                    Text::FromFile(v) => value(flag, &v)?,
+                    Text::FromFile(v) => value(flag, &v, origin)?,
                 };
                 structure.push((member, v));
             }
@@ -651,8 +700,15 @@ pub(crate) fn member_opt(s: &[(String, String)], name: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// The values of a command line without a parameters document.
+    fn typed() -> Values {
+        Values::default()
+    }
+
     fn tag(arg: &str) -> Result<Vec<(String, String)>, UsageError> {
-        structures("tags", &[arg.into()], &["Key", "Value"]).map(|mut s| s.remove(0))
+        typed()
+            .structures("tags", &[arg.into()], &["Key", "Value"])
+            .map(|mut s| s.remove(0))
     }
 
     fn pair(k: &str, v: &str) -> (String, String) {
@@ -682,7 +738,7 @@ mod tests {
             if arg.contains("file://") {
                 continue;
             }
-            let read = structures("tags", std::slice::from_ref(&arg), &["Key", "Value"]);
+            let read = typed().structures("tags", std::slice::from_ref(&arg), &["Key", "Value"]);
             for structure in read.iter().flatten() {
                 let mut names: Vec<&str> = structure.iter().map(|(k, _)| k.as_str()).collect();
                 assert!(
@@ -693,60 +749,78 @@ mod tests {
                 names.dedup();
                 assert_eq!(names.len(), structure.len(), "{arg:?}");
             }
-            let _ = strings("audience", &[arg]);
+            let _ = typed().strings("audience", &[arg]);
         }
     }
 
     #[test]
     fn shorthand_and_json_agree() {
-        let short = structures(
-            "tags",
-            &[
-                "Key=Project,Value=Unicorn".into(),
-                "Key=A,Value=b,c=d".into(),
-            ],
-            &["Key", "Value"],
-        )
-        .unwrap();
-        let json = structures(
-            "tags",
-            &[r#"[{"Key":"Project","Value":"Unicorn"},{"Key":"A","Value":"b,c=d"}]"#.into()],
-            &["Key", "Value"],
-        )
-        .unwrap();
+        let short = typed()
+            .structures(
+                "tags",
+                &[
+                    "Key=Project,Value=Unicorn".into(),
+                    "Key=A,Value=b,c=d".into(),
+                ],
+                &["Key", "Value"],
+            )
+            .unwrap();
+        let json = typed()
+            .structures(
+                "tags",
+                &[r#"[{"Key":"Project","Value":"Unicorn"},{"Key":"A","Value":"b,c=d"}]"#.into()],
+                &["Key", "Value"],
+            )
+            .unwrap();
         assert_eq!(short, json);
         assert_eq!(member("tags", &short[1], "Value").unwrap(), "b,c=d");
         // One JSON object per argument, as the AWS CLI takes them too.
-        let objects = structures(
-            "tags",
-            &[
-                r#"{"Key":"Project","Value":"Unicorn"}"#.into(),
-                r#" {"Key":"A","Value":"b,c=d"}"#.into(),
-            ],
-            &["Key", "Value"],
-        )
-        .unwrap();
+        let objects = typed()
+            .structures(
+                "tags",
+                &[
+                    r#"{"Key":"Project","Value":"Unicorn"}"#.into(),
+                    r#" {"Key":"A","Value":"b,c=d"}"#.into(),
+                ],
+                &["Key", "Value"],
+            )
+            .unwrap();
         assert_eq!(short, objects);
     }
 
     #[test]
     fn unknown_members_are_usage_errors() {
-        assert!(structures("tags", &["Kee=a".into()], &["Key", "Value"]).is_err());
-        assert!(structures("tags", &["[1]".into()], &["Key", "Value"]).is_err());
-        assert!(structures("tags", &["{}".into(), "Key=a".into()], &["Key"]).is_err());
+        assert!(
+            typed()
+                .structures("tags", &["Kee=a".into()], &["Key", "Value"])
+                .is_err()
+        );
+        assert!(
+            typed()
+                .structures("tags", &["[1]".into()], &["Key", "Value"])
+                .is_err()
+        );
+        assert!(
+            typed()
+                .structures("tags", &["{}".into(), "Key=a".into()], &["Key"])
+                .is_err()
+        );
     }
 
     #[test]
     fn a_member_given_twice_is_a_usage_error() {
         // `Value=x,Key=y` cannot be a value: `Key=` starts a pair.
-        let err =
-            structures("tags", &["Key=a,Value=x,Key=y".into()], &["Key", "Value"]).unwrap_err();
+        let err = typed()
+            .structures("tags", &["Key=a,Value=x,Key=y".into()], &["Key", "Value"])
+            .unwrap_err();
         assert!(err.0.contains("Key is given twice"), "{}", err.0);
     }
 
     #[test]
     fn member_names_match_without_regard_to_case() {
-        let s = structures("tags", &["key=a,VALUE=b,c".into()], &["Key", "Value"]).unwrap();
+        let s = typed()
+            .structures("tags", &["key=a,VALUE=b,c".into()], &["Key", "Value"])
+            .unwrap();
         assert_eq!(s, vec![vec![pair("Key", "a"), pair("Value", "b,c")]]);
     }
 
@@ -814,10 +888,46 @@ mod tests {
         assert!(tag("Key=a,Value@=fileb://x").is_err());
     }
 
+    /// A document's values are taken as they are, `file://` and
+    /// `fileb://` included, in plain values, lists and after `@=`; the
+    /// same typed on the command line are read or refused. Only the flags
+    /// the document gave are its.
+    #[test]
+    fn a_documents_values_are_taken_as_they_are() {
+        let dir = std::env::temp_dir().join(format!("sts-document-values-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("value");
+        std::fs::write(&file, "local\n").unwrap();
+        let url = format!("file://{}", file.display());
+        let doc = Values::with_document_flags(vec!["external-id".into(), "tags".into()]);
+        assert_eq!(doc.value("external-id", &url).unwrap(), url);
+        assert_eq!(typed().value("external-id", &url).unwrap(), "local");
+        assert_eq!(doc.value("policy", &url).unwrap(), "local");
+        assert_eq!(doc.value("external-id", "fileb://x").unwrap(), "fileb://x");
+        assert!(typed().value("external-id", "fileb://x").is_err());
+        let at = format!("Key=a,Value@={url}");
+        let s = doc.structures("tags", std::slice::from_ref(&at), &["Key", "Value"]);
+        assert_eq!(
+            s.unwrap(),
+            vec![vec![pair("Key", "a"), pair("Value", &url)]]
+        );
+        let s = typed().structures("tags", &[at], &["Key", "Value"]);
+        assert_eq!(
+            s.unwrap(),
+            vec![vec![pair("Key", "a"), pair("Value", "local")]]
+        );
+        let doc = Values::with_document_flags(vec!["audience".into()]);
+        assert_eq!(
+            doc.strings("audience", std::slice::from_ref(&url)).unwrap(),
+            [url.as_str()]
+        );
+        assert_eq!(doc.opt("audience", &Some(url.clone())).unwrap(), Some(url));
+    }
+
     #[test]
     fn lists_of_strings_are_words_or_one_json_list() {
         let words = |args: &[&str]| {
-            strings(
+            typed().strings(
                 "audience",
                 &args.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>(),
             )
