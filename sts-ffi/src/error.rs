@@ -102,7 +102,9 @@ impl From<Error> for Failure {
         d.retryable = e.is_retryable();
         f.status = match &e {
             Error::Service(s) => {
-                d.service_message = s.message.clone();
+                // NULL for an empty `<Message/>` too, as before the
+                // library told it from a missing one.
+                d.service_message = s.message.clone().filter(|m| !m.is_empty());
                 STS_ERR_SERVICE
             }
             Error::Response(r) => {
@@ -396,6 +398,30 @@ mod tests {
             f.detail.message
         );
         assert!(!f.detail.message.contains("SECRET") && !f.detail.message.contains("TOKEN"));
+    }
+
+    /// `sts_error_service_message` stays NULL for an empty `<Message/>`,
+    /// as for a missing one, now that the library keeps it as an empty
+    /// message (for the `sts` tool, which prints the two as the AWS CLI
+    /// does).
+    #[test]
+    fn an_empty_service_message_is_none() {
+        for (message, expected) in [
+            ("<Message/>", None),
+            ("", None),
+            ("<Message>nope</Message>", Some("nope")),
+        ] {
+            let body = format!(
+                "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>{message}\
+                 </Error><RequestId>r</RequestId></ErrorResponse>"
+            );
+            let f: Failure =
+                sts_proto::parse::<AssumeRole>(403, &HeaderMap::new(), body.as_bytes())
+                    .expect_err(&body)
+                    .into();
+            assert_eq!(f.status, STS_ERR_SERVICE, "{body}");
+            assert_eq!(f.detail.service_message.as_deref(), expected, "{body}");
+        }
     }
 
     #[test]

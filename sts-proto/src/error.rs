@@ -119,7 +119,8 @@ pub enum Fault {
 pub struct ServiceError {
     /// The error code.
     pub code: ErrorCode,
-    /// The human-readable message, when the service sent one.
+    /// The human-readable message, when the document has a `<Message>`
+    /// element; empty when that element is (`<Message/>`).
     pub message: Option<String>,
     /// Sender or Receiver.
     pub fault: Fault,
@@ -132,7 +133,7 @@ pub struct ServiceError {
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} (HTTP {})", self.code, self.status)?;
-        if let Some(message) = &self.message {
+        if let Some(message) = self.message.as_deref().filter(|m| !m.is_empty()) {
             write!(f, ": {message}")?;
         }
         if let Some(id) = &self.request_id {
@@ -411,7 +412,7 @@ pub(crate) fn service_error_from<'h>(
             scope => Some(scope),
         }
     };
-    let field = |name: &str| {
+    let element = |name: &str| {
         let pieces = [name];
         match error {
             Some(scope) => doc.leaves.find_in(scope, PathRest::new(&pieces)),
@@ -419,8 +420,8 @@ pub(crate) fn service_error_from<'h>(
             None => doc.get(name),
         }
         .map(str::trim)
-        .filter(|text| !text.is_empty())
     };
+    let field = |name: &str| element(name).filter(|text| !text.is_empty());
     let code = field("Code").unwrap_or(UNKNOWN_CODE);
     let fault = match field("Type") {
         Some("Sender") => Fault::Sender,
@@ -439,7 +440,9 @@ pub(crate) fn service_error_from<'h>(
         .map(|id| printable(id, CODE_CHARS));
     Some(ServiceError {
         code: ErrorCode::from_wire(&printable(code, CODE_CHARS)),
-        message: field("Message").map(|m| printable(m, MESSAGE_CHARS)),
+        // An empty `<Message/>` stays an empty message, not none: the AWS
+        // CLI tells the two apart (`None` and `Unknown`).
+        message: element("Message").map(|m| printable(m, MESSAGE_CHARS)),
         fault,
         request_id,
         status,
@@ -549,6 +552,32 @@ mod tests {
         assert_eq!(e.code, ErrorCode::from_wire("First"));
         assert_eq!((e.message, e.fault), (None, Fault::Unknown));
         assert_eq!(e.request_id.as_deref(), Some("outer"));
+    }
+
+    /// `<Message/>` is an empty message, and no `<Message>` none: the AWS
+    /// CLI prints `None` for the one and `Unknown` for the other.
+    #[test]
+    fn an_empty_message_is_not_a_missing_one() {
+        for (message, expected) in [
+            ("<Message/>", Some("")),
+            ("<Message></Message>", Some("")),
+            ("<Message> </Message>", Some("")),
+            ("<Message> nope </Message>", Some("nope")),
+            ("", None),
+        ] {
+            let body = format!(
+                "<ErrorResponse><Error><Type>Sender</Type><Code>X</Code>{message}</Error>\
+                 <RequestId>r</RequestId></ErrorResponse>"
+            );
+            let ResponseError::Service(e) = read(400, &body) else {
+                panic!("{body}: not a service error");
+            };
+            assert_eq!(e.message.as_deref(), expected, "{body}");
+            // Shown without a message either way.
+            if expected != Some("nope") {
+                assert_eq!(e.to_string(), "X (HTTP 400) [request id r]", "{body}");
+            }
+        }
     }
 
     #[test]

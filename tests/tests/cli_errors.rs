@@ -563,3 +563,34 @@ fn answers_without_an_error_document_and_exhausted_retries_read_as_the_aws_clis(
         "{err}"
     );
 }
+
+/// An error document whose `<Message>` is empty reads `None`, and one
+/// without a `<Message>` reads `Unknown`, as the AWS CLI v1 prints them
+/// (botocore's `Message` is Python's `None` for an empty element, and its
+/// default `Unknown` for a missing one); both used to read `Unknown`.
+#[test]
+fn an_empty_or_missing_error_message_reads_as_the_aws_clis() {
+    for (message, shown) in [
+        ("<Message/>", "None"),
+        ("<Message></Message>", "None"),
+        ("", "Unknown"),
+    ] {
+        let body = format!(
+            "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+             <Error><Type>Sender</Type><Code>AccessDenied</Code>{message}</Error>\
+             <RequestId>err-rid</RequestId></ErrorResponse>"
+        );
+        let server = FaultServer::start(vec![Step::xml(403, body)]);
+        let url = server.url();
+        let o = sts(&["--endpoint-url", &url, "get-caller-identity"], &KEYS);
+        assert_eq!(o.status.code(), Some(254), "{message}: {o:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&o.stderr),
+            format!(
+                "An error occurred (AccessDenied) when calling the GetCallerIdentity \
+                 operation: {shown}\n"
+            ),
+            "{message}"
+        );
+    }
+}

@@ -277,16 +277,17 @@ fn parameters(body: &str) -> Vec<String> {
     params
 }
 
-/// Runs `program` against a server of its own that answers once, with
-/// `home` as HOME and `env` beside the keys; the body it sent.
-fn body_sent(
+/// Runs `program` with `args` against a server of its own that answers
+/// once with `answer`, with `home` as HOME and `env` beside the keys, one
+/// attempt allowed; its output and the server.
+fn against_canned(
     program: &mut Command,
     args: &[String],
     home: &std::path::Path,
     env: &[(&str, String)],
-) -> Result<String, String> {
-    let answer = sts_tests::canned::caller_identity("arn:aws:iam::123456789012:user/x");
-    let server = sts_tests::FaultServer::start(vec![sts_tests::Step::xml(200, answer)]);
+    answer: sts_tests::Step,
+) -> Result<(Output, sts_tests::FaultServer), String> {
+    let server = sts_tests::FaultServer::start(vec![answer]);
     program
         .args(args)
         .args(["--endpoint-url", &server.url(), "--region", "us-east-1"])
@@ -304,6 +305,20 @@ fn body_sent(
         program.env(k, v);
     }
     let out = sts_tests::process::run_bounded(program, std::time::Duration::from_secs(60))?;
+    Ok((out, server))
+}
+
+/// Runs `program` against a server of its own that answers once, with
+/// `home` as HOME and `env` beside the keys; the body it sent.
+fn body_sent(
+    program: &mut Command,
+    args: &[String],
+    home: &std::path::Path,
+    env: &[(&str, String)],
+) -> Result<String, String> {
+    let answer = sts_tests::canned::caller_identity("arn:aws:iam::123456789012:user/x");
+    let (out, server) =
+        against_canned(program, args, home, env, sts_tests::Step::xml(200, answer))?;
     server
         .requests()
         .first()
@@ -315,6 +330,50 @@ fn body_sent(
                 String::from_utf8_lossy(&out.stderr).trim()
             )
         })
+}
+
+/// An STS error document with an empty `<Message>`, or none, or one with
+/// text: both tools print the same sentence (the AWS CLI puts a blank line
+/// before it, which is not compared). Both in standard retry mode, which
+/// the tool takes by default and the AWS CLI v1 does not: with one attempt
+/// allowed, both then add ` (reached max retries: 0)`.
+#[test]
+fn sts_reports_service_errors_as_the_aws_cli_does() {
+    let aws = match sts_tests::tools::awscli() {
+        Ok(aws) => aws,
+        Err(e) => {
+            sts_tests::tools::skip(&format!("the AWS CLI v1 cannot be installed: {e}"));
+            return;
+        }
+    };
+    let home = std::env::temp_dir().join(format!("sts-vs-awscli-errors-{}", std::process::id()));
+    std::fs::create_dir_all(&home).unwrap();
+    let args = vec!["get-caller-identity".to_owned()];
+    let mut failures = Vec::new();
+    for message in [
+        "<Message/>",
+        "<Message></Message>",
+        "",
+        "<Message>User is not authorized</Message>",
+    ] {
+        let body = format!(
+            "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\
+             <Error><Type>Sender</Type><Code>AccessDenied</Code>{message}</Error>\
+             <RequestId>err-rid</RequestId></ErrorResponse>"
+        );
+        let stderr = |program: &mut Command| {
+            let answer = sts_tests::Step::xml(403, body.clone());
+            let env = [("AWS_RETRY_MODE", "standard".to_owned())];
+            against_canned(program, &args, &home, &env, answer)
+                .map(|(out, _)| String::from_utf8_lossy(&out.stderr).trim().to_owned())
+        };
+        let theirs = stderr(Command::new(&aws).arg("sts"));
+        let ours = stderr(&mut Command::new(sts_tests::cargo::sts_binary()));
+        if theirs != ours || ours.is_err() {
+            failures.push(format!("{message:?}:\n  aws: {theirs:?}\n  sts: {ours:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// Values as the AWS CLI reads them, compared on the wire: JSON lists of

@@ -126,6 +126,17 @@ impl Failure {
     }
 }
 
+/// A service error's message as botocore shows it: `Unknown` when the
+/// error document has no `<Message>`, and `None` (Python's, the text of an
+/// empty element) when it has an empty one.
+fn service_message(message: Option<&str>) -> &str {
+    match message {
+        None => "Unknown",
+        Some("") => "None",
+        Some(message) => message,
+    }
+}
+
 /// The AWS CLI's sentence for each class of failure; a timeout or a
 /// connection failure also says after how long, against which endpoint,
 /// and which flag changes the limit, since "timed out" alone leaves the
@@ -144,7 +155,7 @@ fn describe(
         Error::Service(e) => format!(
             "An error occurred ({}) when calling the {operation} operation{retried}: {}",
             e.code,
-            e.message.as_deref().unwrap_or("Unknown")
+            service_message(e.message.as_deref())
         ),
         Error::Response(e) => match e.status() {
             // No STS error document: botocore's message is the status's
