@@ -643,6 +643,10 @@ typedef struct StsAssumeRoleInput {
      * Number of entries in `provided_contexts`.
      */
     size_t provided_contexts_len;
+    /**
+     * Pads the session token to at least this many bytes, 0 to 4096.
+     */
+    struct StsOptionalI32 minimum_session_token_size;
 } StsAssumeRoleInput;
 
 /**
@@ -731,6 +735,14 @@ typedef struct StsAssumeRoleOutput {
      */
     const char *source_identity;
     /**
+     * How much of the allowed size the session token takes, in percent.
+     */
+    struct StsOptionalU32 session_token_utilization;
+    /**
+     * The session token's size in bytes.
+     */
+    struct StsOptionalU32 session_token_size;
+    /**
      * The request id.
      */
     const char *request_id;
@@ -772,7 +784,63 @@ typedef struct StsAssumeRoleWithSamlInput {
      * Session length in seconds, 900 to 43200.
      */
     struct StsOptionalI32 duration_seconds;
+    /**
+     * Pads the session token to at least this many bytes, 0 to 4096.
+     */
+    struct StsOptionalI32 minimum_session_token_size;
 } StsAssumeRoleWithSamlInput;
+
+/**
+ * A key and its value, in a result.
+ *
+ * Layout: two pointers, `key` then `value`.
+ */
+typedef struct StsKeyValue {
+    /**
+     * The key.
+     */
+    const char *key;
+    /**
+     * The value.
+     */
+    const char *value;
+} StsKeyValue;
+
+/**
+ * The trusted identity propagation context STS set in a session from a
+ * SAML assertion or web identity token: who the end user is. Every member
+ * is NULL (and the array empty) when the response had none. It describes
+ * the end user: do not log it.
+ *
+ * Layout: four pointers, then a pointer and a `size_t`.
+ */
+typedef struct StsTrustedIdentityPropagationContext {
+    /**
+     * `aws:OriginIdentity/Subject`, or NULL.
+     */
+    const char *origin_subject;
+    /**
+     * `aws:OriginIdentity/SubjectType`, or NULL.
+     */
+    const char *origin_subject_type;
+    /**
+     * `aws:OriginIdentity/Issuer`, or NULL.
+     */
+    const char *origin_issuer;
+    /**
+     * `aws:OriginIdentity/FederatedProviderArn`, or NULL.
+     */
+    const char *origin_federated_provider_arn;
+    /**
+     * `aws:TransactionContext/IdentityProvider/{key}`: keys and values in
+     * the response's order, or NULL.
+     */
+    const struct StsKeyValue *transaction_identity_provider;
+    /**
+     * Number of entries in `transaction_identity_provider`.
+     */
+    size_t transaction_identity_provider_len;
+} StsTrustedIdentityPropagationContext;
 
 /**
  * The result of `AssumeRoleWithSAML`.
@@ -821,6 +889,19 @@ typedef struct StsAssumeRoleWithSamlOutput {
      */
     const char *source_identity;
     /**
+     * How much of the allowed size the session token takes, in percent.
+     */
+    struct StsOptionalU32 session_token_utilization;
+    /**
+     * The session token's size in bytes.
+     */
+    struct StsOptionalU32 session_token_size;
+    /**
+     * Who the end user is, as STS propagates it in the session (all
+     * NULL when the response had none). Do not log it.
+     */
+    struct StsTrustedIdentityPropagationContext trusted_identity_propagation_context;
+    /**
      * The request id.
      */
     const char *request_id;
@@ -866,6 +947,10 @@ typedef struct StsAssumeRoleWithWebIdentityInput {
      * Session length in seconds, 900 to 43200.
      */
     struct StsOptionalI32 duration_seconds;
+    /**
+     * Pads the session token to at least this many bytes, 0 to 4096.
+     */
+    struct StsOptionalI32 minimum_session_token_size;
 } StsAssumeRoleWithWebIdentityInput;
 
 /**
@@ -907,6 +992,19 @@ typedef struct StsAssumeRoleWithWebIdentityOutput {
      */
     const char *source_identity;
     /**
+     * How much of the allowed size the session token takes, in percent.
+     */
+    struct StsOptionalU32 session_token_utilization;
+    /**
+     * The session token's size in bytes.
+     */
+    struct StsOptionalU32 session_token_size;
+    /**
+     * Who the end user is, as STS propagates it in the session (all
+     * NULL when the response had none). Do not log it.
+     */
+    struct StsTrustedIdentityPropagationContext trusted_identity_propagation_context;
+    /**
      * The request id.
      */
     const char *request_id;
@@ -930,6 +1028,10 @@ typedef struct StsAssumeRootInput {
      * Session length in seconds, 0 to 900.
      */
     struct StsOptionalI32 duration_seconds;
+    /**
+     * Pads the session token to at least this many bytes, 0 to 4096.
+     */
+    struct StsOptionalI32 minimum_session_token_size;
 } StsAssumeRootInput;
 
 /**
@@ -948,6 +1050,14 @@ typedef struct StsAssumeRootOutput {
      * The source identity set on the session, or NULL.
      */
     const char *source_identity;
+    /**
+     * How much of the allowed size the session token takes, in percent.
+     */
+    struct StsOptionalU32 session_token_utilization;
+    /**
+     * The session token's size in bytes.
+     */
+    struct StsOptionalU32 session_token_size;
     /**
      * The request id, or NULL.
      */
@@ -1115,6 +1225,10 @@ typedef struct StsGetFederationTokenInput {
      * Number of entries in `tags`.
      */
     size_t tags_len;
+    /**
+     * Pads the session token to at least this many bytes, 0 to 4096.
+     */
+    struct StsOptionalI32 minimum_session_token_size;
 } StsGetFederationTokenInput;
 
 /**
@@ -1155,10 +1269,101 @@ typedef struct StsGetFederationTokenOutput {
      */
     struct StsOptionalU32 packed_policy_size;
     /**
+     * How much of the allowed size the session token takes, in percent.
+     */
+    struct StsOptionalU32 session_token_utilization;
+    /**
+     * The session token's size in bytes.
+     */
+    struct StsOptionalU32 session_token_size;
+    /**
      * The request id, or NULL.
      */
     const char *request_id;
 } StsGetFederationTokenOutput;
+
+/**
+ * The input of `GetScopedCredentials`. Zero-fill it, then set the members you
+ * need: `policy`, `duration_seconds` or both (one of them is required).
+ *
+ * Layout: the members below in this order.
+ */
+typedef struct StsGetScopedCredentialsInput {
+    /**
+     * The scope-down policy (JSON, 1 to 2048 characters), or NULL: the new
+     * session may do what both it and the calling session allow.
+     */
+    const char *policy;
+    /**
+     * Lifetime of the new credentials in seconds, 1 to 129600; absent,
+     * they expire with the calling session.
+     */
+    struct StsOptionalI32 duration_seconds;
+    /**
+     * Pads the session token to at least this many bytes, 0 to 4096.
+     */
+    struct StsOptionalI32 minimum_session_token_size;
+    /**
+     * A description of the scoped session for CloudTrail (2 to 256
+     * characters), or NULL.
+     */
+    const char *scoped_session_description;
+} StsGetScopedCredentialsInput;
+
+/**
+ * The session `GetScopedCredentials` scoped down. Both members are NULL
+ * when the response did not include it.
+ *
+ * Layout: two pointers.
+ */
+typedef struct StsScopedSession {
+    /**
+     * The scoped session's id: the calling session's principal.
+     */
+    const char *scoped_session_id;
+    /**
+     * The scoped session's ARN.
+     */
+    const char *arn;
+} StsScopedSession;
+
+/**
+ * The result of `GetScopedCredentials`.
+ *
+ * Ownership: the caller's, freed with `sts_get_scoped_credentials_output_free`.
+ *
+ * Layout: the members below in this order.
+ */
+typedef struct StsGetScopedCredentialsOutput {
+    /**
+     * The scoped-down credentials.
+     */
+    struct StsCredentials credentials;
+    /**
+     * The scoped session's id and ARN (the calling session's principal).
+     */
+    struct StsScopedSession session_info;
+    /**
+     * How much of the allowed size the session token takes, in percent.
+     */
+    struct StsOptionalU32 session_token_utilization;
+    /**
+     * The session token's size in bytes.
+     */
+    struct StsOptionalU32 session_token_size;
+    /**
+     * How many scope-down policies the session now has (STS allows 3).
+     */
+    struct StsOptionalU32 scoped_policies_count;
+    /**
+     * The calling session's source identity, carried forward, or NULL.
+     */
+    const char *source_identity;
+    /**
+     * The request id, or NULL.
+     */
+    const char *request_id;
+} StsGetScopedCredentialsOutput;
 
 /**
  * The input of `GetSessionToken`. Zero-fill it, then set the members you
@@ -1179,6 +1384,10 @@ typedef struct StsGetSessionTokenInput {
      * The current code of the MFA device, or NULL. Secret.
      */
     const char *token_code;
+    /**
+     * Pads the session token to at least this many bytes, 0 to 4096.
+     */
+    struct StsOptionalI32 minimum_session_token_size;
 } StsGetSessionTokenInput;
 
 /**
@@ -1193,6 +1402,14 @@ typedef struct StsGetSessionTokenOutput {
      * The session's credentials.
      */
     struct StsCredentials credentials;
+    /**
+     * How much of the allowed size the session token takes, in percent.
+     */
+    struct StsOptionalU32 session_token_utilization;
+    /**
+     * The session token's size in bytes.
+     */
+    struct StsOptionalU32 session_token_size;
     /**
      * The request id, or NULL.
      */
@@ -1229,6 +1446,17 @@ typedef struct StsGetWebIdentityTokenInput {
      * Number of entries in `tags`.
      */
     size_t tags_len;
+    /**
+     * OAuth 2.0 scope values for the token's `scope` claim, separated by
+     * single spaces (1 to 256 characters), or NULL. Only with
+     * `subject_mode` `OriginIdentity` and exactly one audience.
+     */
+    const char *scope;
+    /**
+     * Who the `sub` claim names: `AWSIdentity` (the default) or
+     * `OriginIdentity`, or NULL.
+     */
+    const char *subject_mode;
 } StsGetWebIdentityTokenInput;
 
 /**
@@ -3082,6 +3310,153 @@ StsStatus sts_exchange_get_federation_token_output(struct StsExchange *exchange,
  * `sts_exchange_get_federation_token_output`, not freed yet.
  */
 void sts_get_federation_token_output_free(struct StsGetFederationTokenOutput *output);
+
+/**
+ * `GetScopedCredentials`: credentials scoped down from the client's own
+ * temporary credentials, keeping their identity with a narrower policy or
+ * a shorter life. Long-term keys (an IAM user's, root's) get the service
+ * error `InvalidSubjectCredentials`; the global endpoint
+ * `sts.amazonaws.com` does not serve it.
+ *
+ * Signed with the client's credentials; retried as the client's retry
+ * policy allows.
+ *
+ * Ownership: `client` and `input` are borrowed for the call. On success `*out`
+ * is set to a result the caller owns: free it with
+ * `sts_get_scoped_credentials_output_free`. On failure `*out` is left NULL and, if `err`
+ * is not NULL, `*err` is set to an error the caller owns: free it with
+ * `sts_error_free`. `*out` and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `input` is NULL or valid, its strings NUL-terminated and
+ * its arrays valid for their lengths; `out` and `err` are NULL or
+ * valid for one pointer each.
+ */
+StsStatus sts_get_scoped_credentials(const struct StsClient *client,
+                                     const struct StsGetScopedCredentialsInput *input,
+                                     struct StsGetScopedCredentialsOutput **out,
+                                     struct StsError **err);
+
+/**
+ * Prepares `GetScopedCredentials` for the caller's own HTTP stack: validates
+ * `input`, and signs the request with the client's endpoint,
+ * credentials and clock, without sending anything. Send it, then read
+ * the answer with `sts_parse_get_scoped_credentials`.
+ *
+ * Ownership: `client` and `input` are borrowed for the call. On success `*out`
+ * is set to a request the caller owns: free it with
+ * `sts_http_request_free`. On failure `*out` is left NULL and `*err` (if
+ * `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+ * and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `input` is NULL or valid, its strings NUL-terminated and
+ * its arrays valid for their lengths; `out` and `err` are NULL or
+ * valid for one pointer each.
+ */
+StsStatus sts_prepare_get_scoped_credentials(const struct StsClient *client,
+                                             const struct StsGetScopedCredentialsInput *input,
+                                             struct StsHttpRequest **out,
+                                             struct StsError **err);
+
+/**
+ * Reads a response to `GetScopedCredentials` that the caller received: the
+ * result on a 2xx status, else the STS error (`STS_ERR_SERVICE`) or
+ * `STS_ERR_RESPONSE` for anything unreadable. Never sends anything.
+ *
+ * Ownership: `response` is borrowed for the call. On success `*out` is
+ * set to a result the caller owns: free it with `sts_get_scoped_credentials_output_free`.
+ * On failure `*out` is left NULL and `*err` (if `err` is not NULL) gets an
+ * error to free with `sts_error_free`. `*out` and `*err` must be NULL on
+ * entry.
+ *
+ * # Safety
+ * `response` is NULL or valid, its arrays valid for their lengths; `out`
+ * and `err` are NULL or valid for one pointer each.
+ */
+StsStatus sts_parse_get_scoped_credentials(const struct StsHttpResponse *response,
+                                           struct StsGetScopedCredentialsOutput **out,
+                                           struct StsError **err);
+
+/**
+ * Starts `GetScopedCredentials` as an exchange the caller drives with its own HTTP
+ * stack: validates the input now and gets the client's credentials (see below);
+ * the operation's request is not sent here. Loop on `sts_exchange_next` and
+ * `sts_exchange_response`, then read the result with
+ * `sts_exchange_get_scoped_credentials_output`.
+ *
+ * Getting the credentials can block, as it can in a blocking
+ * `sts_<operation>`. It never does with `STS_CREDENTIALS_STATIC`, nor
+ * while the client holds credentials (from an earlier call or exchange)
+ * that expire in more than five to six minutes. Otherwise the source of
+ * `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` is asked
+ * now, before this returns (once the held credentials are that close to
+ * expiry, by one caller while the others keep using them), and a failure
+ * with nothing valid to fall back on is returned here
+ * (`STS_ERR_CREDENTIALS`). Keys from the environment or a profile's
+ * `aws_access_key_id` only read the environment and files. A
+ * `credential_process` runs its program and waits for it. A role profile
+ * (`role_arn`: an STS `AssumeRole`), web identity, IAM Identity Center
+ * (SSO), the container endpoint, EC2 instance metadata and a console
+ * login session due for a refresh send HTTP requests, with their own
+ * retries, timeouts and back-off sleeps, over the built-in HTTP stack or
+ * the client's transport callback, not through this exchange. There is no
+ * credentials callback: a program that must never block here builds the
+ * client with `STS_CREDENTIALS_STATIC` keys it got itself (temporary ones
+ * with their session token: for instance from an `AssumeRole` exchange on
+ * a client with static keys), or accepts that the first signed call and
+ * the one that refreshes may wait.
+ *
+ * Ownership: `client` and `input` are borrowed for the call (the input is
+ * copied). On success `*out` is set to an exchange the caller owns: free
+ * it with `sts_exchange_free`. On failure `*out` is left NULL and `*err`
+ * (if `err` is not NULL) gets an error to free with `sts_error_free`.
+ * `*out` and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `client` is NULL or a live client; `input` is NULL or valid, its strings
+ * NUL-terminated and its arrays valid for their lengths; `out` and `err` are NULL or
+ * valid for one pointer each.
+ */
+StsStatus sts_exchange_get_scoped_credentials_new(const struct StsClient *client,
+                                                  const struct StsGetScopedCredentialsInput *input,
+                                                  struct StsExchange **out,
+                                                  struct StsError **err);
+
+/**
+ * The result of a `GetScopedCredentials` exchange that answered `STS_DECISION_DONE`,
+ * once: the exchange gives it up.
+ *
+ * Returns `STS_ERR_WRONG_STATE` before the exchange is done or when the
+ * result was taken already, `STS_ERR_INVALID_ARGUMENT` for an exchange of
+ * another operation.
+ *
+ * Ownership: `exchange` is borrowed for the call. On success `*out` is
+ * set to a result the caller owns: free it with
+ * `sts_get_scoped_credentials_output_free`. On failure `*out` is left NULL and `*err` (if
+ * `err` is not NULL) gets an error to free with `sts_error_free`. `*out`
+ * and `*err` must be NULL on entry.
+ *
+ * # Safety
+ * `exchange` is NULL or a live exchange no other thread uses during the
+ * call; `out` and `err` are NULL or valid for one pointer each.
+ */
+StsStatus sts_exchange_get_scoped_credentials_output(struct StsExchange *exchange,
+                                                     struct StsGetScopedCredentialsOutput **out,
+                                                     struct StsError **err);
+
+/**
+ * Frees a `StsGetScopedCredentialsOutput`, wiping its strings first (the secret key and session token in particular).
+ * NULL is a no-op.
+ *
+ * Ownership: takes `output` back; it and every string in it are invalid
+ * afterwards.
+ *
+ * # Safety
+ * `output` is NULL or a result from `sts_get_scoped_credentials`, `sts_parse_get_scoped_credentials` or
+ * `sts_exchange_get_scoped_credentials_output`, not freed yet.
+ */
+void sts_get_scoped_credentials_output_free(struct StsGetScopedCredentialsOutput *output);
 
 /**
  * `GetSessionToken`: temporary credentials for the calling IAM user.

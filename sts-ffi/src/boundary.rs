@@ -154,6 +154,8 @@ pub(crate) unsafe fn array<'a, T>(p: *const T, len: usize, name: &str) -> Result
 #[derive(Default)]
 pub(crate) struct Strings {
     stored: Vec<Box<[u8]>>,
+    /// Arrays of key-value pairs, pointing into `stored`.
+    pairs: Vec<Box<[crate::types::StsKeyValue]>>,
     /// Whether a string with a NUL was refused (see [`Strings::add`]).
     refused_nul: bool,
 }
@@ -203,6 +205,27 @@ impl Strings {
     /// `add`, or NULL for `None`.
     pub(crate) fn opt(&mut self, s: Option<&str>) -> *const c_char {
         s.map_or(ptr::null(), |s| self.add(s))
+    }
+
+    /// Stores `pairs` as an array of [`StsKeyValue`](crate::types::StsKeyValue):
+    /// its address (NULL when empty) and length, valid while `self` lives.
+    pub(crate) fn pairs(
+        &mut self,
+        pairs: &[(String, String)],
+    ) -> (*const crate::types::StsKeyValue, usize) {
+        if pairs.is_empty() {
+            return (ptr::null(), 0);
+        }
+        let array: Box<[_]> = pairs
+            .iter()
+            .map(|(key, value)| crate::types::StsKeyValue {
+                key: self.add(key),
+                value: self.add(value),
+            })
+            .collect();
+        let p = array.as_ptr();
+        self.pairs.push(array);
+        (p, pairs.len())
     }
 }
 

@@ -1,7 +1,7 @@
 //! The C ABI of the STS client.
 //!
 //! C and C++ programs get the same client as Rust programs: a handle built
-//! from an options struct and shared by any number of threads, the eleven
+//! from an options struct and shared by any number of threads, the twelve
 //! operations with owned result and error objects, a sans-IO path (prepare
 //! a signed request, send it with your own HTTP stack, parse the answer)
 //! an exchange (the same, driven in a loop: the library signs each attempt
@@ -89,10 +89,12 @@ pub use ops::get_access_key_info::*;
 pub use ops::get_caller_identity::*;
 pub use ops::get_delegated_access_token::*;
 pub use ops::get_federation_token::*;
+pub use ops::get_scoped_credentials::*;
 pub use ops::get_session_token::*;
 pub use ops::get_web_identity_token::*;
 pub use status::*;
 pub use types::{
-    StsAssumedRoleUser, StsCredentials, StsFederatedUser, StsOptionalI32, StsOptionalI64,
-    StsOptionalU32, StsProvidedContext, StsTag,
+    StsAssumedRoleUser, StsCredentials, StsFederatedUser, StsKeyValue, StsOptionalI32,
+    StsOptionalI64, StsOptionalU32, StsProvidedContext, StsScopedSession, StsTag,
+    StsTrustedIdentityPropagationContext,
 };

@@ -9,7 +9,10 @@ use sts_proto::Credentials;
 use sts_proto::SecretString;
 use sts_proto::ops::{Mfa, SessionPolicy, SessionTags};
 use sts_proto::time::unix_seconds;
-use sts_proto::types::{AssumedRoleUser, FederatedUser, PolicyDescriptor, ProvidedContext, Tag};
+use sts_proto::types::{
+    AssumedRoleUser, FederatedUser, OriginIdentity, PolicyDescriptor, ProvidedContext,
+    ScopedSession, Tag, TrustedIdentityPropagationContext,
+};
 
 use crate::boundary::{Strings, array, optional_str, required_str};
 use crate::error::Failure;
@@ -139,6 +142,55 @@ pub struct StsAssumedRoleUser {
     /// `AROA…:session-name`, the id in `aws:userid` policy conditions.
     pub assumed_role_id: *const c_char,
     /// `arn:aws:sts::123456789012:assumed-role/role-name/session-name`.
+    pub arn: *const c_char,
+}
+
+/// A key and its value, in a result.
+///
+/// Layout: two pointers, `key` then `value`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsKeyValue {
+    /// The key.
+    pub key: *const c_char,
+    /// The value.
+    pub value: *const c_char,
+}
+
+/// The trusted identity propagation context STS set in a session from a
+/// SAML assertion or web identity token: who the end user is. Every member
+/// is NULL (and the array empty) when the response had none. It describes
+/// the end user: do not log it.
+///
+/// Layout: four pointers, then a pointer and a `size_t`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsTrustedIdentityPropagationContext {
+    /// `aws:OriginIdentity/Subject`, or NULL.
+    pub origin_subject: *const c_char,
+    /// `aws:OriginIdentity/SubjectType`, or NULL.
+    pub origin_subject_type: *const c_char,
+    /// `aws:OriginIdentity/Issuer`, or NULL.
+    pub origin_issuer: *const c_char,
+    /// `aws:OriginIdentity/FederatedProviderArn`, or NULL.
+    pub origin_federated_provider_arn: *const c_char,
+    /// `aws:TransactionContext/IdentityProvider/{key}`: keys and values in
+    /// the response's order, or NULL.
+    pub transaction_identity_provider: *const StsKeyValue,
+    /// Number of entries in `transaction_identity_provider`.
+    pub transaction_identity_provider_len: usize,
+}
+
+/// The session `GetScopedCredentials` scoped down. Both members are NULL
+/// when the response did not include it.
+///
+/// Layout: two pointers.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct StsScopedSession {
+    /// The scoped session's id: the calling session's principal.
+    pub scoped_session_id: *const c_char,
+    /// The scoped session's ARN.
     pub arn: *const c_char,
 }
 
@@ -326,6 +378,42 @@ impl StsAssumedRoleUser {
             },
             None => Self {
                 assumed_role_id: ptr::null(),
+                arn: ptr::null(),
+            },
+        }
+    }
+}
+
+impl StsTrustedIdentityPropagationContext {
+    pub(crate) fn store(c: Option<&TrustedIdentityPropagationContext>, s: &mut Strings) -> Self {
+        let origin = c.and_then(|c| c.origin_identity.as_ref());
+        let field = |s: &mut Strings, f: fn(&OriginIdentity) -> &Option<String>| {
+            s.opt(origin.and_then(|o| f(o).as_deref()))
+        };
+        let (transaction_identity_provider, transaction_identity_provider_len) = s.pairs(
+            c.and_then(|c| c.transaction_context.as_ref())
+                .map_or(&[][..], |t| &t.identity_provider),
+        );
+        Self {
+            origin_subject: field(s, |o| &o.subject),
+            origin_subject_type: field(s, |o| &o.subject_type),
+            origin_issuer: field(s, |o| &o.issuer),
+            origin_federated_provider_arn: field(s, |o| &o.federated_provider_arn),
+            transaction_identity_provider,
+            transaction_identity_provider_len,
+        }
+    }
+}
+
+impl StsScopedSession {
+    pub(crate) fn store(u: Option<&ScopedSession>, s: &mut Strings) -> Self {
+        match u {
+            Some(u) => Self {
+                scoped_session_id: s.add(&u.scoped_session_id),
+                arn: s.add(&u.arn),
+            },
+            None => Self {
+                scoped_session_id: ptr::null(),
                 arn: ptr::null(),
             },
         }

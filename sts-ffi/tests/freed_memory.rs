@@ -264,6 +264,11 @@ fn every_operation(client: &Client) {
     );
     drop(
         client
+            .get_scoped_credentials(&GetScopedCredentials::with_duration(900))
+            .unwrap(),
+    );
+    drop(
+        client
             .assume_root(&AssumeRoot::new(
                 "111122223333",
                 "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials",

@@ -325,6 +325,19 @@ fn layouts() -> Vec<Layout> {
             assumed_role_id,
             arn
         }),
+        layout!(StsKeyValue { key, value }),
+        layout!(StsTrustedIdentityPropagationContext {
+            origin_subject,
+            origin_subject_type,
+            origin_issuer,
+            origin_federated_provider_arn,
+            transaction_identity_provider,
+            transaction_identity_provider_len
+        }),
+        layout!(StsScopedSession {
+            scoped_session_id,
+            arn
+        }),
         layout!(StsFederatedUser {
             federated_user_id,
             arn
@@ -395,13 +408,16 @@ fn layouts() -> Vec<Layout> {
             token_code,
             source_identity,
             provided_contexts,
-            provided_contexts_len
+            provided_contexts_len,
+            minimum_session_token_size
         }),
         layout!(StsAssumeRoleOutput {
             credentials,
             assumed_role_user,
             packed_policy_size,
             source_identity,
+            session_token_utilization,
+            session_token_size,
             request_id
         }),
         layout!(StsAssumeRoleWithSamlInput {
@@ -411,7 +427,8 @@ fn layouts() -> Vec<Layout> {
             policy_arns,
             policy_arns_len,
             policy,
-            duration_seconds
+            duration_seconds,
+            minimum_session_token_size
         }),
         layout!(StsAssumeRoleWithSamlOutput {
             credentials,
@@ -423,6 +440,9 @@ fn layouts() -> Vec<Layout> {
             audience,
             name_qualifier,
             source_identity,
+            session_token_utilization,
+            session_token_size,
+            trusted_identity_propagation_context,
             request_id
         }),
         layout!(StsAssumeRoleWithWebIdentityInput {
@@ -433,7 +453,8 @@ fn layouts() -> Vec<Layout> {
             policy_arns,
             policy_arns_len,
             policy,
-            duration_seconds
+            duration_seconds,
+            minimum_session_token_size
         }),
         layout!(StsAssumeRoleWithWebIdentityOutput {
             credentials,
@@ -443,16 +464,22 @@ fn layouts() -> Vec<Layout> {
             provider,
             audience,
             source_identity,
+            session_token_utilization,
+            session_token_size,
+            trusted_identity_propagation_context,
             request_id
         }),
         layout!(StsAssumeRootInput {
             target_principal,
             task_policy_arn,
-            duration_seconds
+            duration_seconds,
+            minimum_session_token_size
         }),
         layout!(StsAssumeRootOutput {
             credentials,
             source_identity,
+            session_token_utilization,
+            session_token_size,
             request_id
         }),
         layout!(StsDecodeAuthorizationMessageInput { encoded_message }),
@@ -485,21 +512,42 @@ fn layouts() -> Vec<Layout> {
             policy_arns_len,
             duration_seconds,
             tags,
-            tags_len
+            tags_len,
+            minimum_session_token_size
         }),
         layout!(StsGetFederationTokenOutput {
             credentials,
             federated_user,
             packed_policy_size,
+            session_token_utilization,
+            session_token_size,
+            request_id
+        }),
+        layout!(StsGetScopedCredentialsInput {
+            policy,
+            duration_seconds,
+            minimum_session_token_size,
+            scoped_session_description
+        }),
+        layout!(StsGetScopedCredentialsOutput {
+            credentials,
+            session_info,
+            session_token_utilization,
+            session_token_size,
+            scoped_policies_count,
+            source_identity,
             request_id
         }),
         layout!(StsGetSessionTokenInput {
             duration_seconds,
             serial_number,
-            token_code
+            token_code,
+            minimum_session_token_size
         }),
         layout!(StsGetSessionTokenOutput {
             credentials,
+            session_token_utilization,
+            session_token_size,
             request_id
         }),
         layout!(StsGetWebIdentityTokenInput {
@@ -508,7 +556,9 @@ fn layouts() -> Vec<Layout> {
             duration_seconds,
             signing_algorithm,
             tags,
-            tags_len
+            tags_len,
+            scope,
+            subject_mode
         }),
         layout!(StsGetWebIdentityTokenOutput {
             web_identity_token,

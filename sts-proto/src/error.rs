@@ -43,6 +43,16 @@ pub enum ErrorCode {
     OutboundWebIdentityFederationDisabled,
     /// The requested duration is longer than the caller's session allows.
     SessionDurationEscalation,
+    /// A context assertion given to AssumeRole (`ProvidedContexts`) is not
+    /// valid (`InvalidContextAssertion`).
+    InvalidContextAssertion,
+    /// GetScopedCredentials: the calling session has too little time left
+    /// for the duration asked (`InsufficientSessionLifetime`).
+    InsufficientSessionLifetime,
+    /// GetScopedCredentials: the signing credentials cannot be scoped down,
+    /// such as an IAM user's or root's long-term keys
+    /// (`InvalidSubjectCredentials`).
+    InvalidSubjectCredentials,
     /// A code the model does not declare (AccessDenied, Throttling,
     /// SignatureDoesNotMatch, InvalidClientTokenId, ValidationError, …),
     /// exactly as the server sent it.
@@ -71,6 +81,15 @@ impl ErrorCode {
                 Self::OutboundWebIdentityFederationDisabled
             }
             "SessionDurationEscalationException" => Self::SessionDurationEscalation,
+            "InvalidContextAssertion" | "InvalidContextAssertionException" => {
+                Self::InvalidContextAssertion
+            }
+            "InsufficientSessionLifetime" | "InsufficientSessionLifetimeException" => {
+                Self::InsufficientSessionLifetime
+            }
+            "InvalidSubjectCredentials" | "InvalidSubjectCredentialsException" => {
+                Self::InvalidSubjectCredentials
+            }
             other => Self::Other(other.to_owned()),
         }
     }
@@ -92,6 +111,9 @@ impl ErrorCode {
                 "OutboundWebIdentityFederationDisabledException"
             }
             Self::SessionDurationEscalation => "SessionDurationEscalationException",
+            Self::InvalidContextAssertion => "InvalidContextAssertion",
+            Self::InsufficientSessionLifetime => "InsufficientSessionLifetime",
+            Self::InvalidSubjectCredentials => "InvalidSubjectCredentials",
             Self::Other(code) => code,
         }
     }

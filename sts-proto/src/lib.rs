@@ -42,7 +42,7 @@
 //! - [`endpoint`]: which URL and signing region a configuration means;
 //! - [`time`]: the timestamp formats on the wire;
 //! - [`xml`] and [`error`]: reading responses and the errors they carry;
-//! - [`ops`]: the eleven operations, and [`operation`]: building and parsing them;
+//! - [`ops`]: the twelve operations, and [`operation`]: building and parsing them;
 //! - [`retry`] and [`call`]: the retry policy, and one operation's whole
 //!   exchange (retries, back-off, clock-skew re-signing, deadline) as a state
 //!   machine that every driver steps through.

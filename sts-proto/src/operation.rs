@@ -467,6 +467,54 @@ impl<'a> ResultReader<'a> {
         .with_expiration(expiration))
     }
 
+    /// The entries of the map at the path `pieces` below the result
+    /// (awsQuery writes a map as `<entry><key>k</key><value>v</value></entry>`
+    /// children), in document order; `None` if the map is absent. An entry
+    /// without a key is an error; one without a value maps to "".
+    pub(crate) fn map(
+        &self,
+        pieces: &[&str],
+    ) -> Result<Option<Vec<(String, String)>>, OutputError> {
+        let leaves = &self.doc.leaves;
+        let results: Vec<Scope> = match self.result {
+            Scope::Several => leaves
+                .children(Scope::Root, |name| is_result(self.action, name))
+                .collect(),
+            scope => vec![scope],
+        };
+        // The first element at the path, trying every candidate of each
+        // name in document order.
+        fn first_at(leaves: &crate::xml::Leaves, scope: Scope, pieces: &[&str]) -> Scope {
+            let Some((name, rest)) = pieces.split_first() else {
+                return scope;
+            };
+            leaves
+                .children(scope, |n| n == name.as_bytes())
+                .map(|child| first_at(leaves, child, rest))
+                .find(|found| *found != Scope::Nothing)
+                .unwrap_or(Scope::Nothing)
+        }
+        let Some(map) = results
+            .into_iter()
+            .map(|r| first_at(leaves, r, pieces))
+            .find(|found| *found != Scope::Nothing)
+        else {
+            return Ok(None);
+        };
+        let path = || format!("{}/entry/key", pieces.join("/"));
+        leaves
+            .children(map, |n| n == b"entry")
+            .map(|entry| {
+                let key = nonempty_with(path, leaves.find_in(entry, PathRest::new(&["key"])))?;
+                let value = leaves
+                    .find_in(entry, PathRest::new(&["value"]))
+                    .unwrap_or("");
+                Ok((key.to_owned(), value.to_owned()))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    }
+
     /// The request id from the body's `ResponseMetadata` or the headers.
     pub fn request_id(&self) -> Option<String> {
         self.request_id.map(str::to_owned)

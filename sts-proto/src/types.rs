@@ -1,5 +1,7 @@
 //! Structures shared by several operations, written once.
 
+use std::fmt;
+
 use crate::form::FormWriter;
 use crate::validate::{self, ValidationError, Validator};
 
@@ -75,6 +77,99 @@ pub struct FederatedUser {
     /// `arn:aws:sts::123456789012:federated-user/name`.
     pub arn: String,
 }
+
+/// The session a GetScopedCredentials call scoped down.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ScopedSession {
+    /// The scoped session's id: the calling session's principal.
+    pub scoped_session_id: String,
+    /// The scoped session's ARN.
+    pub arn: String,
+}
+
+/// The trusted identity propagation context STS set in a session from a
+/// SAML assertion or web identity token, through the identity provider's
+/// context provider: who the end user is, as the session carries it.
+///
+/// The model marks it sensitive ("information about the end user; do not
+/// log it"), so `Debug` shows which members are present, never their
+/// values.
+#[derive(Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct TrustedIdentityPropagationContext {
+    /// `aws:OriginIdentity/*`: the end user.
+    pub origin_identity: Option<OriginIdentity>,
+    /// `aws:TransactionContext/*`.
+    pub transaction_context: Option<TransactionContext>,
+}
+
+/// The end user of a [`TrustedIdentityPropagationContext`]. Its members
+/// share names with members of the assume-role outputs but carry the
+/// propagated values, which differ from the assertion's or token's.
+#[derive(Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct OriginIdentity {
+    /// `aws:OriginIdentity/Subject`.
+    pub subject: Option<String>,
+    /// `aws:OriginIdentity/SubjectType`.
+    pub subject_type: Option<String>,
+    /// `aws:OriginIdentity/Issuer`.
+    pub issuer: Option<String>,
+    /// `aws:OriginIdentity/FederatedProviderArn`.
+    pub federated_provider_arn: Option<String>,
+}
+
+/// The transaction context of a [`TrustedIdentityPropagationContext`].
+#[derive(Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct TransactionContext {
+    /// `aws:TransactionContext/IdentityProvider/{key}`: key and value, in
+    /// the order the answer lists them.
+    pub identity_provider: Vec<(String, String)>,
+}
+
+impl fmt::Debug for TrustedIdentityPropagationContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TrustedIdentityPropagationContext")
+            .field("origin_identity", &self.origin_identity)
+            .field("transaction_context", &self.transaction_context)
+            .finish()
+    }
+}
+
+impl fmt::Debug for OriginIdentity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = |v: &Option<String>| v.as_ref().map(|_| REDACTED);
+        f.debug_struct("OriginIdentity")
+            .field("subject", &shown(&self.subject))
+            .field("subject_type", &shown(&self.subject_type))
+            .field("issuer", &shown(&self.issuer))
+            .field(
+                "federated_provider_arn",
+                &shown(&self.federated_provider_arn),
+            )
+            .finish()
+    }
+}
+
+impl fmt::Debug for TransactionContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The keys name what the provider set; the values are the user's.
+        f.debug_struct("TransactionContext")
+            .field(
+                "identity_provider",
+                &self
+                    .identity_provider
+                    .iter()
+                    .map(|(k, _)| (k.as_str(), REDACTED))
+                    .collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+/// What `Debug` shows for a sensitive value.
+const REDACTED: &str = "<redacted>";
 
 // ---- validation of the shared structures ----
 
@@ -236,6 +331,37 @@ pub(crate) fn read_assumed_role_user(
                 arn: arn.to_owned(),
             }
         }),
+    )
+}
+
+/// `TrustedIdentityPropagationContext`, if the answer has one.
+pub(crate) fn read_trusted_context(
+    result: &crate::operation::ResultReader<'_>,
+) -> Result<Option<TrustedIdentityPropagationContext>, crate::error::OutputError> {
+    const TOP: &str = "TrustedIdentityPropagationContext";
+    const ORIGIN: &str = "OriginIdentity";
+    let member = |name: &str| {
+        result
+            .text_at(&[TOP, ORIGIN, name])
+            .map(|t| t.trim().to_owned())
+    };
+    let origin = OriginIdentity {
+        subject: member("Subject"),
+        subject_type: member("SubjectType"),
+        issuer: member("Issuer"),
+        federated_provider_arn: member("FederatedProviderArn"),
+    };
+    let origin_identity = (origin != OriginIdentity::default()).then_some(origin);
+    let transaction_context = result
+        .map(&[TOP, "TransactionContext", "IdentityProvider"])?
+        .map(|identity_provider| TransactionContext { identity_provider });
+    Ok(
+        (origin_identity.is_some() || transaction_context.is_some()).then_some(
+            TrustedIdentityPropagationContext {
+                origin_identity,
+                transaction_context,
+            },
+        ),
     )
 }
 

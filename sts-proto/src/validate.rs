@@ -130,6 +130,13 @@ pub(crate) enum Chars {
     Word,
     /// `[\p{L}\p{Z}\p{N}_.:/=+\-@]`: tag keys and values.
     Tag,
+    /// `[\t\n\r\u0020-\u007E\u00A1-\u00FF]`: scoped session descriptions.
+    Description,
+    /// `[\x21\x23-\x2B\x2D-\x5B\x5D-\x7E]+( [\x21\x23-\x2B\x2D-\x5B\x5D-\x7E]+)*`:
+    /// OAuth scopes, words of printable ASCII but `"`, `,` and `\`, one
+    /// space between words. The class here is the words' characters and
+    /// the space; [`misplaced_space`] checks where spaces are.
+    ScopeWords,
 }
 
 impl Chars {
@@ -146,6 +153,13 @@ impl Chars {
             Chars::Digits => "the digits 0-9",
             Chars::Word => "letters, digits and _",
             Chars::Tag => "letters, numbers, spaces and _.:/=+-@",
+            Chars::Description => {
+                "tab, newline, carriage return, printable ASCII and characters U+00A1 to U+00FF"
+            }
+            Chars::ScopeWords => {
+                "words of printable ASCII other than \", comma and backslash, one space between \
+                 words and none at either end"
+            }
         }
     }
 
@@ -166,6 +180,8 @@ impl Chars {
             Chars::Digits => const { &Chars::Digits.build_byte_table() },
             Chars::Word => const { &Chars::Word.build_byte_table() },
             Chars::Tag => const { &Chars::Tag.build_byte_table() },
+            Chars::Description => const { &Chars::Description.build_byte_table() },
+            Chars::ScopeWords => const { &Chars::ScopeWords.build_byte_table() },
         }
     }
 
@@ -203,6 +219,8 @@ impl Chars {
                         b' ' | b'_' | b'.' | b':' | b'/' | b'=' | b'+' | b'-' | b'@'
                     )
             }
+            Chars::Description => matches!(b, b'\t' | b'\n' | b'\r' | 0x20..=0x7e),
+            Chars::ScopeWords => matches!(b, 0x20..=0x7e) && !matches!(b, b'"' | b',' | b'\\'),
         }
     }
 
@@ -221,8 +239,26 @@ impl Chars {
             Chars::Tag => {
                 is_letter(c) || is_separator(c) || c.is_numeric() || "_.:/=+-@".contains(c)
             }
+            Chars::Description => {
+                matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7e}' | '\u{a1}'..='\u{ff}')
+            }
+            Chars::ScopeWords => c.is_ascii() && Chars::ScopeWords.allows_ascii(c as u8),
         }
     }
+}
+
+/// Where a space breaks the one-space-between-words rule of
+/// [`Chars::ScopeWords`]: at the start, at the end, or after another
+/// space (the position counts characters; the value is ASCII by then).
+fn misplaced_space(value: &str) -> Option<usize> {
+    let bytes = value.as_bytes();
+    if bytes.first() == Some(&b' ') {
+        return Some(0);
+    }
+    if let Some(i) = bytes.windows(2).position(|w| w == b"  ") {
+        return Some(i + 1);
+    }
+    (bytes.last() == Some(&b' ')).then(|| bytes.len() - 1)
 }
 
 /// `\p{L}`, by general category. The standard library's `is_alphabetic`
@@ -289,8 +325,8 @@ pub(crate) const TOKEN_CODE: StrShape = StrShape {
     chars: Chars::Digits,
     sensitive: true,
 };
-pub(crate) const SOURCE_IDENTITY: StrShape = shape(2, 64, Chars::Name);
-pub(crate) const CONTEXT_ASSERTION: StrShape = shape(4, 2048, Chars::Any);
+pub(crate) const SOURCE_IDENTITY: StrShape = shape(2, 256, Chars::Name);
+pub(crate) const CONTEXT_ASSERTION: StrShape = shape(4, 3072, Chars::Any);
 pub(crate) const SAML_ASSERTION: StrShape = secret(4, Some(100_000));
 pub(crate) const WEB_IDENTITY_TOKEN: StrShape = secret(4, Some(20_000));
 pub(crate) const PROVIDER_URL: StrShape = shape(4, 2048, Chars::Any);
@@ -301,6 +337,8 @@ pub(crate) const TRADE_IN_TOKEN: StrShape = secret(0, None);
 pub(crate) const USER_NAME: StrShape = shape(2, 32, Chars::Name);
 pub(crate) const AUDIENCE: StrShape = shape(1, 1000, Chars::Any);
 pub(crate) const JWT_ALGORITHM: StrShape = shape(5, 5, Chars::Any);
+pub(crate) const SCOPED_SESSION_DESCRIPTION: StrShape = shape(2, 256, Chars::Description);
+pub(crate) const WEB_IDENTITY_TOKEN_SCOPE: StrShape = shape(1, 256, Chars::ScopeWords);
 
 /// Checks the members of one request, stopping at the first error.
 #[derive(Debug)]
@@ -329,6 +367,11 @@ impl Validator {
         }
     }
 
+    /// `member` (or a choice of members, as `"A or B"`) is missing.
+    pub(crate) fn required(&self, member: impl fmt::Display) -> ValidationError {
+        self.error(member, Rule::Required, None)
+    }
+
     /// An optional string member.
     pub(crate) fn optional(
         &self,
@@ -351,6 +394,10 @@ impl Validator {
     ) -> Result<(), ValidationError> {
         let shown = || (!shape.sensitive).then(|| value.chars().take(VALUE_CUT).collect());
         let counted = checked_len(value, shape.chars);
+        let counted = counted.and_then(|len| match shape.chars {
+            Chars::ScopeWords => misplaced_space(value).map_or(Ok(len), |at| Err((' ', at))),
+            _ => Ok(len),
+        });
         let len = match counted {
             Ok(len) => len,
             Err((found, position)) => {
@@ -509,6 +556,8 @@ mod tests {
             Chars::Digits,
             Chars::Word,
             Chars::Tag,
+            Chars::Description,
+            Chars::ScopeWords,
         ] {
             let table = chars.byte_table();
             for b in 0u8..128 {
@@ -547,6 +596,8 @@ mod tests {
         ("USER_NAME", USER_NAME),
         ("AUDIENCE", AUDIENCE),
         ("JWT_ALGORITHM", JWT_ALGORITHM),
+        ("SCOPED_SESSION_DESCRIPTION", SCOPED_SESSION_DESCRIPTION),
+        ("WEB_IDENTITY_TOKEN_SCOPE", WEB_IDENTITY_TOKEN_SCOPE),
     ];
 
     /// What [`Validator::string`] must answer, by the general rules alone:
@@ -569,6 +620,22 @@ mod tests {
                 }));
             }
             len += 1;
+        }
+        if shape.chars == Chars::ScopeWords {
+            // Words between single spaces: an empty word is a misplaced
+            // space, at the start of the word after it, or the last
+            // character when the empty word ends the value.
+            let mut start = 0;
+            for word in value.split(' ') {
+                if word.is_empty() && !value.is_empty() {
+                    return Err(error(Rule::Pattern {
+                        allowed: shape.chars.describe(),
+                        found: ' ',
+                        position: start.min(len - 1),
+                    }));
+                }
+                start += word.len() + 1;
+            }
         }
         if len < shape.min || shape.max.is_some_and(|max| len > max) {
             return Err(error(Rule::Length {
@@ -603,6 +670,7 @@ mod tests {
                 '\u{85}',
                 '\u{9f}',
                 '\u{a0}',
+                '\u{a1}',
                 '\u{ff}',
                 '\u{100}',
                 'é',

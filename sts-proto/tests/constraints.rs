@@ -33,9 +33,9 @@ const MODEL_PATH: &str = concat!(
 );
 
 /// How many cases the model yields; see `model_constraints_hold`.
-const EXPECTED_CASES: usize = 11_419;
+const EXPECTED_CASES: usize = 12_317;
 /// How many (operation, member path) pairs the model yields.
-const EXPECTED_TARGETS: usize = 57;
+const EXPECTED_TARGETS: usize = 69;
 
 // ---------------------------------------------------------------------------
 // Valid values the baselines are made of.
@@ -164,6 +164,7 @@ fn apply(op: &str, path: &str, val: &Val) -> Option<Result<(), ValidationError>>
                 ("SerialNumber", Str(s)) => r.mfa.serial_number = Some(s.clone()),
                 ("TokenCode", Str(s)) => r.mfa.token_code = Some(s.as_str().into()),
                 ("SourceIdentity", Str(s)) => r.source_identity = Some(s.clone()),
+                ("MinimumSessionTokenSize", Int(n)) => r.minimum_session_token_size = Some(int(*n)),
                 _ => {
                     if !(policy_arns(&mut r.session_policy.arns, "PolicyArns", path, val)
                         || tags(&mut r.session_tags.tags, "Tags", path, val)
@@ -193,6 +194,7 @@ fn apply(op: &str, path: &str, val: &Val) -> Option<Result<(), ValidationError>>
                 ("SAMLAssertion", Str(s)) => r.saml_assertion = s.as_str().into(),
                 ("Policy", Str(s)) => r.session_policy.inline = Some(s.clone()),
                 ("DurationSeconds", Int(n)) => r.duration_seconds = Some(int(*n)),
+                ("MinimumSessionTokenSize", Int(n)) => r.minimum_session_token_size = Some(int(*n)),
                 _ => {
                     if !policy_arns(&mut r.session_policy.arns, "PolicyArns", path, val) {
                         return None;
@@ -215,6 +217,7 @@ fn apply(op: &str, path: &str, val: &Val) -> Option<Result<(), ValidationError>>
                 ("ProviderId", Str(s)) => r.provider_id = Some(s.clone()),
                 ("Policy", Str(s)) => r.session_policy.inline = Some(s.clone()),
                 ("DurationSeconds", Int(n)) => r.duration_seconds = Some(int(*n)),
+                ("MinimumSessionTokenSize", Int(n)) => r.minimum_session_token_size = Some(int(*n)),
                 _ => {
                     if !policy_arns(&mut r.session_policy.arns, "PolicyArns", path, val) {
                         return None;
@@ -233,6 +236,7 @@ fn apply(op: &str, path: &str, val: &Val) -> Option<Result<(), ValidationError>>
                 ("TargetPrincipal", Str(s)) => r.target_principal = s.clone(),
                 ("TaskPolicyArn.arn", Str(s)) => r.task_policy_arn.arn = Some(s.clone()),
                 ("DurationSeconds", Int(n)) => r.duration_seconds = Some(int(*n)),
+                ("MinimumSessionTokenSize", Int(n)) => r.minimum_session_token_size = Some(int(*n)),
                 _ => return None,
             }
             r.validate()
@@ -274,6 +278,7 @@ fn apply(op: &str, path: &str, val: &Val) -> Option<Result<(), ValidationError>>
                 ("Name", Str(s)) => r.name = s.clone(),
                 ("Policy", Str(s)) => r.session_policy.inline = Some(s.clone()),
                 ("DurationSeconds", Int(n)) => r.duration_seconds = Some(int(*n)),
+                ("MinimumSessionTokenSize", Int(n)) => r.minimum_session_token_size = Some(int(*n)),
                 _ => {
                     if !(policy_arns(&mut r.session_policy.arns, "PolicyArns", path, val)
                         || tags(&mut r.tags, "Tags", path, val))
@@ -292,6 +297,23 @@ fn apply(op: &str, path: &str, val: &Val) -> Option<Result<(), ValidationError>>
                 ("DurationSeconds", Int(n)) => r.duration_seconds = Some(int(*n)),
                 ("SerialNumber", Str(s)) => r.mfa.serial_number = Some(s.clone()),
                 ("TokenCode", Str(s)) => r.mfa.token_code = Some(s.as_str().into()),
+                ("MinimumSessionTokenSize", Int(n)) => r.minimum_session_token_size = Some(int(*n)),
+                _ => return None,
+            }
+            r.validate()
+        }
+        "GetScopedCredentials" => {
+            let mut r = GetScopedCredentials::with_policy(POLICY)
+                .duration_seconds(900)
+                .minimum_session_token_size(1024)
+                .scoped_session_description("nightly export");
+            match (path, val) {
+                ("Policy", Str(s)) => r.policy = Some(s.clone()),
+                ("DurationSeconds", Int(n)) => r.duration_seconds = Some(int(*n)),
+                ("MinimumSessionTokenSize", Int(n)) => r.minimum_session_token_size = Some(int(*n)),
+                ("ScopedSessionDescription", Str(s)) => {
+                    r.scoped_session_description = Some(s.clone())
+                }
                 _ => return None,
             }
             r.validate()
@@ -300,11 +322,15 @@ fn apply(op: &str, path: &str, val: &Val) -> Option<Result<(), ValidationError>>
             let mut r = GetWebIdentityToken::new("https://api.example.com", "RS256")
                 .audience("https://other.example.com")
                 .duration_seconds(300)
+                .scope("read write:all")
+                .subject_mode("OriginIdentity")
                 .tag("k0", "v0")
                 .tag("k1", "v1");
             match (path, val) {
                 ("DurationSeconds", Int(n)) => r.duration_seconds = Some(int(*n)),
                 ("SigningAlgorithm", Str(s)) => r.signing_algorithm = s.clone(),
+                ("Scope", Str(s)) => r.scope = Some(s.clone()),
+                ("SubjectMode", Str(s)) => r.subject_mode = Some(s.clone()),
                 _ => {
                     if !(tags(&mut r.tags, "Tags", path, val)
                         || strings(&mut r.audience, "Audience", path, val))
@@ -411,12 +437,16 @@ enum Item {
     Prop(Cat),
 }
 
-/// A pattern `^[class]*$` or `^[class]+$`.
+/// A pattern `^[class]*$` or `^[class]+$`, or `^[class]+( [class]+)*$`
+/// (words of the class, one space between).
 #[derive(Debug, Clone)]
 struct Class {
     items: Vec<Item>,
     /// `+`: the empty string does not match.
     plus: bool,
+    /// Words of the class between single spaces: the space is allowed, but
+    /// not first, last or twice in a row.
+    words: bool,
 }
 
 impl Class {
@@ -425,10 +455,27 @@ impl Class {
         Class {
             items: vec![Item::Range('\0', char::MAX)],
             plus: false,
+            words: false,
         }
     }
 
     fn parse(pattern: &str) -> Self {
+        // `^[c]+( [c]+)*$`: the same class twice, around a space.
+        if let Some(rest) = pattern.strip_suffix(")*$")
+            && let Some(open) = rest.find("]+( [")
+        {
+            let (first, second) = (&rest[1..open + 1], &rest[open + 5..]);
+            assert_eq!(
+                format!("[{}", &second[..second.len() - 1]),
+                first,
+                "two classes in {pattern:?}"
+            );
+            assert!(second.ends_with("]+"), "{pattern:?}");
+            return Class {
+                words: true,
+                ..Class::parse(&format!("^{first}+$"))
+            };
+        }
         let (body, plus) = if let Some(b) = pattern.strip_suffix("]+$") {
             (b, true)
         } else if let Some(b) = pattern.strip_suffix("]*$") {
@@ -452,6 +499,13 @@ impl Class {
             let e = chars[*i];
             *i += 1;
             match e {
+                'x' => {
+                    let hex: String = chars[*i..*i + 2].iter().collect();
+                    *i += 2;
+                    let n = u32::from_str_radix(&hex, 16)
+                        .unwrap_or_else(|_| panic!("bad \\x escape in {pattern:?}"));
+                    Item::Char(char::from_u32(n).expect("a Latin-1 scalar value"))
+                }
                 'u' => {
                     // Exactly four hex digits, as ECMA-262 and Java read it.
                     let hex: String = chars[*i..*i + 4].iter().collect();
@@ -498,10 +552,20 @@ impl Class {
                 items.push(first);
             }
         }
-        Class { items, plus }
+        Class {
+            items,
+            plus,
+            words: false,
+        }
     }
 
+    /// Whether `c` may be in a value, at least somewhere.
     fn allows(&self, c: char) -> bool {
+        (self.words && c == ' ') || self.in_class(c)
+    }
+
+    /// Whether `c` is in the bracketed class itself.
+    fn in_class(&self, c: char) -> bool {
         self.items.iter().any(|item| match *item {
             Item::Char(x) => c == x,
             Item::Range(a, b) => (a..=b).contains(&c),
@@ -811,6 +875,28 @@ fn string_cases(min: usize, max: Option<usize>, class: &Class, sensitive: bool) 
     // Values made only of allowed characters, each of them once, cut to
     // the longest length allowed and padded to the shortest.
     let chunk = max.unwrap_or(usize::MAX).min(4096);
+    if class.words {
+        // The space is between words only: its probe above sat between
+        // two; here it may not start, end or double.
+        allowed.retain(|&c| c != ' ');
+        let word = rep(fill, 2);
+        for (what, v, position) in [
+            ("space first", format!(" {word}"), Some(0)),
+            ("space last", format!("{word} "), Some(2)),
+            ("two spaces", format!("{word}  {word}"), Some(3)),
+            ("only a space", " ".to_owned(), Some(0)),
+            ("three words", format!("{word} {word} {word}"), None),
+        ] {
+            cases.push(Case {
+                what,
+                val: Val::Str(v),
+                expect: position.map_or(Expect::Ok, |position| Expect::Pattern {
+                    found: ' ',
+                    position,
+                }),
+            });
+        }
+    }
     for part in allowed.chunks(chunk) {
         let mut v: String = part.iter().collect();
         while v.chars().count() < min {
@@ -1120,7 +1206,7 @@ fn every_operation_is_known() {
         .iter()
         .map(|n| n.as_str().expect("name"))
         .collect();
-    assert_eq!(names.len(), 11);
+    assert_eq!(names.len(), 12);
     for op in model["operations"].as_array().expect("operations") {
         let name = op["name"].as_str().expect("name");
         assert!(names.contains(&name));

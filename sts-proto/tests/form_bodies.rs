@@ -33,7 +33,8 @@ fn assume_role() {
         .provided_context(
             "arn:aws:iam::aws:contextProvider/IdentityCenter",
             "ctx+assert&ion/==",
-        );
+        )
+        .minimum_session_token_size(4096);
     assert_body(
         &op,
         &[
@@ -57,6 +58,7 @@ fn assume_role() {
             "SourceIdentity=alice%40example.com",
             "ProvidedContexts.member.1.ProviderArn=arn%3Aaws%3Aiam%3A%3Aaws%3AcontextProvider%2FIdentityCenter",
             "ProvidedContexts.member.1.ContextAssertion=ctx%2Bassert%26ion%2F%3D%3D",
+            "MinimumSessionTokenSize=4096",
         ],
     );
 }
@@ -83,7 +85,8 @@ fn assume_role_with_saml() {
     )
     .policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
     .policy(POLICY)
-    .duration_seconds(900);
+    .duration_seconds(900)
+    .minimum_session_token_size(0);
     assert_body(
         &op,
         &[
@@ -95,6 +98,7 @@ fn assume_role_with_saml() {
             "PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess",
             &format!("Policy={POLICY_ENC}"),
             "DurationSeconds=900",
+            "MinimumSessionTokenSize=0",
         ],
     );
 }
@@ -105,7 +109,8 @@ fn assume_role_with_web_identity() {
         .provider_id("www.amazon.com")
         .policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
         .policy(POLICY)
-        .duration_seconds(43200);
+        .duration_seconds(43200)
+        .minimum_session_token_size(1);
     assert_body(
         &op,
         &[
@@ -118,6 +123,7 @@ fn assume_role_with_web_identity() {
             "PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess",
             &format!("Policy={POLICY_ENC}"),
             "DurationSeconds=43200",
+            "MinimumSessionTokenSize=1",
         ],
     );
 }
@@ -128,7 +134,8 @@ fn assume_root() {
         "111122223333",
         "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials",
     )
-    .duration_seconds(0);
+    .duration_seconds(0)
+    .minimum_session_token_size(512);
     assert_body(
         &op,
         &[
@@ -137,6 +144,7 @@ fn assume_root() {
             "TargetPrincipal=111122223333",
             "TaskPolicyArn.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2Froot-task%2FIAMDeleteRootUserCredentials",
             "DurationSeconds=0",
+            "MinimumSessionTokenSize=512",
         ],
     );
 }
@@ -191,7 +199,8 @@ fn get_federation_token() {
         .policy(POLICY)
         .policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
         .duration_seconds(129_600)
-        .tag("Dept", "日本");
+        .tag("Dept", "日本")
+        .minimum_session_token_size(2048);
     assert_body(
         &op,
         &[
@@ -203,6 +212,7 @@ fn get_federation_token() {
             "DurationSeconds=129600",
             "Tags.member.1.Key=Dept",
             "Tags.member.1.Value=%E6%97%A5%E6%9C%AC",
+            "MinimumSessionTokenSize=2048",
         ],
     );
 }
@@ -211,7 +221,8 @@ fn get_federation_token() {
 fn get_session_token() {
     let op = GetSessionToken::new()
         .duration_seconds(900)
-        .mfa("GAHT12345678", "000000");
+        .mfa("GAHT12345678", "000000")
+        .minimum_session_token_size(100);
     assert_body(
         &op,
         &[
@@ -220,6 +231,7 @@ fn get_session_token() {
             "DurationSeconds=900",
             "SerialNumber=GAHT12345678",
             "TokenCode=000000",
+            "MinimumSessionTokenSize=100",
         ],
     );
 }
@@ -229,6 +241,8 @@ fn get_web_identity_token() {
     let op = GetWebIdentityToken::new("https://api.example.com", "RS256")
         .audience("urn:partner")
         .duration_seconds(60)
+        .scope("read write:all")
+        .subject_mode("OriginIdentity")
         .tag("team", "blue");
     assert_body(
         &op,
@@ -239,8 +253,40 @@ fn get_web_identity_token() {
             "Audience.member.2=urn%3Apartner",
             "DurationSeconds=60",
             "SigningAlgorithm=RS256",
+            "Scope=read+write%3Aall",
+            "SubjectMode=OriginIdentity",
             "Tags.member.1.Key=team",
             "Tags.member.1.Value=blue",
         ],
+    );
+}
+
+#[test]
+fn get_scoped_credentials() {
+    let op = GetScopedCredentials::with_policy(POLICY)
+        .duration_seconds(129_600)
+        .minimum_session_token_size(3000)
+        .scoped_session_description("nightly export, ½ of it");
+    assert_body(
+        &op,
+        &[
+            "Action=GetScopedCredentials",
+            "Version=2011-06-15",
+            &format!("Policy={POLICY_ENC}"),
+            "DurationSeconds=129600",
+            "MinimumSessionTokenSize=3000",
+            "ScopedSessionDescription=nightly+export%2C+%C2%BD+of+it",
+        ],
+    );
+    // Either of the two members alone is a request; neither is not.
+    assert_eq!(
+        GetScopedCredentials::with_duration(900).form_body(),
+        "Action=GetScopedCredentials&Version=2011-06-15&DurationSeconds=900"
+    );
+    GetScopedCredentials::with_duration(900).validate().unwrap();
+    let err = GetScopedCredentials::default().validate().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "GetScopedCredentials: Policy or DurationSeconds is required"
     );
 }

@@ -36,6 +36,7 @@ fn the_order_is_pinned_since_fuzz_seeds_index_it() {
             "GetFederationToken",
             "GetSessionToken",
             "GetWebIdentityToken",
+            "GetScopedCredentials",
         ]
     );
     assert_eq!(OPERATIONS.len(), sts_proto::ops::ACTIONS.len());

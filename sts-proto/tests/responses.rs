@@ -398,6 +398,157 @@ fn get_web_identity_token_with_every_member() {
     assert_eq!(o.expiration, Some(ts("2026-11-28T12:00:00Z")));
 }
 
+#[test]
+fn get_scoped_credentials_with_every_member() {
+    let body = doc(
+        "GetScopedCredentials",
+        &format!(
+            "{CREDS}<SessionInfo><ScopedSessionId>AROA3XFRBF535PLBIFPI4:alice</ScopedSessionId>\
+             <Arn>arn:aws:sts::111122223333:assumed-role/demo/alice</Arn></SessionInfo>\
+             <SessionTokenUtilization>41</SessionTokenUtilization>\
+             <SessionTokenSize>1024</SessionTokenSize>\
+             <ScopedPoliciesCount>2</ScopedPoliciesCount>\
+             <SourceIdentity>alice@example.com</SourceIdentity>"
+        ),
+    );
+    let o = parse::<GetScopedCredentials>(200, &headers(None), &body).unwrap();
+    check_handmade_credentials(&o.credentials);
+    let session = o.session_info.expect("SessionInfo");
+    assert_eq!(session.scoped_session_id, "AROA3XFRBF535PLBIFPI4:alice");
+    assert_eq!(
+        session.arn,
+        "arn:aws:sts::111122223333:assumed-role/demo/alice"
+    );
+    assert_eq!(o.session_token_utilization, Some(41));
+    assert_eq!(o.session_token_size, Some(1024));
+    assert_eq!(o.scoped_policies_count, Some(2));
+    assert_eq!(o.source_identity.as_deref(), Some("alice@example.com"));
+    assert_eq!(o.request_id.as_deref(), Some("rid-GetScopedCredentials"));
+
+    // SessionInfo comes whole.
+    let half = doc(
+        "GetScopedCredentials",
+        &format!("{CREDS}<SessionInfo><ScopedSessionId>AROA:x</ScopedSessionId></SessionInfo>"),
+    );
+    let err = parse::<GetScopedCredentials>(200, &headers(None), &half).unwrap_err();
+    assert!(err.to_string().contains("SessionInfo/Arn"), "{err}");
+}
+
+/// The session token's size members, on every operation that issues one.
+#[test]
+fn session_token_size_members_on_every_credentials_operation() {
+    let sizes = "<SessionTokenUtilization>73</SessionTokenUtilization>\
+                 <SessionTokenSize>2048</SessionTokenSize>";
+    let body = |op: &str| doc(op, &format!("{CREDS}{sizes}"));
+    let h = headers(None);
+    let got = [
+        parse::<AssumeRole>(200, &h, &body("AssumeRole"))
+            .map(|o| (o.session_token_utilization, o.session_token_size)),
+        parse::<AssumeRoleWithSaml>(200, &h, &body("AssumeRoleWithSAML"))
+            .map(|o| (o.session_token_utilization, o.session_token_size)),
+        parse::<AssumeRoleWithWebIdentity>(200, &h, &body("AssumeRoleWithWebIdentity"))
+            .map(|o| (o.session_token_utilization, o.session_token_size)),
+        parse::<AssumeRoot>(200, &h, &body("AssumeRoot"))
+            .map(|o| (o.session_token_utilization, o.session_token_size)),
+        parse::<GetFederationToken>(200, &h, &body("GetFederationToken"))
+            .map(|o| (o.session_token_utilization, o.session_token_size)),
+        parse::<GetSessionToken>(200, &h, &body("GetSessionToken"))
+            .map(|o| (o.session_token_utilization, o.session_token_size)),
+        parse::<GetScopedCredentials>(200, &h, &body("GetScopedCredentials"))
+            .map(|o| (o.session_token_utilization, o.session_token_size)),
+    ];
+    for got in got {
+        assert_eq!(got.unwrap(), (Some(73), Some(2048)));
+    }
+    let bad = doc(
+        "GetSessionToken",
+        &format!("{CREDS}<SessionTokenSize>-1</SessionTokenSize>"),
+    );
+    let err = parse::<GetSessionToken>(200, &h, &bad).unwrap_err();
+    assert!(err.to_string().contains("SessionTokenSize"), "{err}");
+}
+
+const TRUSTED_CONTEXT: &str = "<TrustedIdentityPropagationContext>\
+    <OriginIdentity><Subject>user-7f3a</Subject><SubjectType>User</SubjectType>\
+    <Issuer>https://idp.example.com</Issuer>\
+    <FederatedProviderArn>arn:aws:iam::111122223333:saml-provider/idp</FederatedProviderArn>\
+    </OriginIdentity>\
+    <TransactionContext><IdentityProvider>\
+    <entry><key>tenant</key><value>blue</value></entry>\
+    <entry><key>session</key><value>s-9</value></entry>\
+    </IdentityProvider></TransactionContext>\
+    </TrustedIdentityPropagationContext>";
+
+fn check_trusted_context(c: Option<sts_proto::types::TrustedIdentityPropagationContext>) {
+    let c = c.expect("TrustedIdentityPropagationContext");
+    let origin = c.origin_identity.expect("OriginIdentity");
+    assert_eq!(origin.subject.as_deref(), Some("user-7f3a"));
+    assert_eq!(origin.subject_type.as_deref(), Some("User"));
+    assert_eq!(origin.issuer.as_deref(), Some("https://idp.example.com"));
+    assert_eq!(
+        origin.federated_provider_arn.as_deref(),
+        Some("arn:aws:iam::111122223333:saml-provider/idp")
+    );
+    let tx = c.transaction_context.expect("TransactionContext");
+    assert_eq!(
+        tx.identity_provider,
+        [
+            ("tenant".to_owned(), "blue".to_owned()),
+            ("session".to_owned(), "s-9".to_owned())
+        ]
+    );
+}
+
+#[test]
+fn trusted_identity_propagation_context_of_saml_and_web_identity() {
+    let h = headers(None);
+    let saml = doc("AssumeRoleWithSAML", &format!("{CREDS}{TRUSTED_CONTEXT}"));
+    let o = parse::<AssumeRoleWithSaml>(200, &h, &saml).unwrap();
+    // The end user's values never reach Debug.
+    let shown = format!("{o:?}");
+    for value in [
+        "user-7f3a",
+        "idp.example.com",
+        "saml-provider/idp",
+        "blue",
+        "s-9",
+    ] {
+        assert!(!shown.contains(value), "{value} in {shown}");
+    }
+    assert!(shown.contains("tenant"), "{shown}");
+    check_trusted_context(o.trusted_identity_propagation_context);
+
+    let web = doc(
+        "AssumeRoleWithWebIdentity",
+        &format!("{CREDS}{TRUSTED_CONTEXT}"),
+    );
+    let o = parse::<AssumeRoleWithWebIdentity>(200, &h, &web).unwrap();
+    check_trusted_context(o.trusted_identity_propagation_context);
+
+    // Absent, empty, and an entry without a key.
+    let o = parse::<AssumeRoleWithSaml>(200, &h, &doc("AssumeRoleWithSAML", CREDS)).unwrap();
+    assert_eq!(o.trusted_identity_propagation_context, None);
+    let empty = doc(
+        "AssumeRoleWithSAML",
+        &format!("{CREDS}<TrustedIdentityPropagationContext/>"),
+    );
+    let o = parse::<AssumeRoleWithSaml>(200, &h, &empty).unwrap();
+    assert_eq!(o.trusted_identity_propagation_context, None);
+    let keyless = doc(
+        "AssumeRoleWithSAML",
+        &format!(
+            "{CREDS}<TrustedIdentityPropagationContext><TransactionContext><IdentityProvider>\
+             <entry><value>v</value></entry></IdentityProvider></TransactionContext>\
+             </TrustedIdentityPropagationContext>"
+        ),
+    );
+    let err = parse::<AssumeRoleWithSaml>(200, &h, &keyless).unwrap_err();
+    assert!(
+        err.to_string().contains("IdentityProvider/entry/key"),
+        "{err}"
+    );
+}
+
 /// Members are looked for inside the result element only: a
 /// `Credentials` just after it, its sibling rather than its child, is not
 /// the result's, whether the result is empty or has children of its own.
@@ -528,7 +679,22 @@ fn incomplete_or_wrong_documents_are_malformed_not_panics() {
 
 // ---- errors ----
 
-const MODELLED: [(&str, ErrorCode, u16); 12] = [
+const MODELLED: [(&str, ErrorCode, u16); 15] = [
+    (
+        "InvalidContextAssertion",
+        ErrorCode::InvalidContextAssertion,
+        400,
+    ),
+    (
+        "InsufficientSessionLifetime",
+        ErrorCode::InsufficientSessionLifetime,
+        400,
+    ),
+    (
+        "InvalidSubjectCredentials",
+        ErrorCode::InvalidSubjectCredentials,
+        400,
+    ),
     (
         "MalformedPolicyDocument",
         ErrorCode::MalformedPolicyDocument,

@@ -524,6 +524,7 @@ static void boundary_null_error_accessors_and_frees(void) {
     sts_get_delegated_access_token_output_free(NULL);
     sts_get_federation_token_output_free(NULL);
     sts_get_session_token_output_free(NULL);
+    sts_get_scoped_credentials_output_free(NULL);
     sts_get_web_identity_token_output_free(NULL);
     /* The builder functions refuse a NULL builder. */
     CHECK(sts_response_builder_set_status(NULL, 200) == STS_ERR_NULL_ARGUMENT, "set_status");
@@ -1408,6 +1409,27 @@ static void section_fault(void) {
             CHECK(r->packed_policy_size.present && r->packed_policy_size.value == 6,
                   "SAML packed size");
             CHECK(r->source_identity == NULL, "SAML source identity %s", show(r->source_identity));
+            CHECK(r->session_token_utilization.present &&
+                      r->session_token_utilization.value == 73 &&
+                      r->session_token_size.present && r->session_token_size.value == 2048,
+                  "SAML token sizes");
+            {
+                const StsTrustedIdentityPropagationContext *t =
+                    &r->trusted_identity_propagation_context;
+                CHECK(streq(t->origin_subject, "c-origin-user") &&
+                          streq(t->origin_subject_type, "User") &&
+                          streq(t->origin_issuer, "https://origin.example.com") &&
+                          t->origin_federated_provider_arn == NULL,
+                      "SAML origin identity %s", show(t->origin_subject));
+                if (CHECK(t->transaction_identity_provider_len == 2 &&
+                              t->transaction_identity_provider != NULL,
+                          "SAML transaction context entries"))
+                    CHECK(streq(t->transaction_identity_provider[0].key, "tenant") &&
+                              streq(t->transaction_identity_provider[0].value, "blue") &&
+                              streq(t->transaction_identity_provider[1].key, "c-key") &&
+                              streq(t->transaction_identity_provider[1].value, "c-value"),
+                          "SAML transaction context");
+            }
             CHECK(streq(r->request_id, "req-AssumeRoleWithSAML"), "SAML request id");
         }
         sts_assume_role_with_saml_output_free(r);
@@ -1528,6 +1550,8 @@ static void section_fault(void) {
         in.tags_len = 1;
         in.duration_seconds.present = 1;
         in.duration_seconds.value = 3600;
+        in.minimum_session_token_size.present = 1;
+        in.minimum_session_token_size.value = 1024;
         st = sts_get_federation_token(client, &in, &r, &err);
         if (CHECK(st == STS_OK, "federation: %s", show(sts_error_message(err)))) {
             check_fault_credentials("federation", &r->credentials);
@@ -1556,6 +1580,47 @@ static void section_fault(void) {
         sts_error_free(err);
         err = NULL;
     }
+    { /* GetScopedCredentials: a policy, a duration, a zero minimum size */
+        StsGetScopedCredentialsInput in;
+        StsGetScopedCredentialsOutput *r = NULL;
+        memset(&in, 0, sizeof in);
+        in.policy = "{\"Version\":\"2012-10-17\",\"Statement\":[]}";
+        in.duration_seconds.present = 1;
+        in.duration_seconds.value = 900;
+        in.minimum_session_token_size.present = 1;
+        in.minimum_session_token_size.value = 0;
+        in.scoped_session_description = "c nightly export";
+        st = sts_get_scoped_credentials(client, &in, &r, &err);
+        if (CHECK(st == STS_OK, "scoped: %s", show(sts_error_message(err)))) {
+            check_fault_credentials("scoped", &r->credentials);
+            CHECK(streq(r->session_info.scoped_session_id, "AROASCOPED:c-scoped") &&
+                      streq(r->session_info.arn,
+                            "arn:aws:sts::123456789012:assumed-role/scoped/c-scoped"),
+                  "scoped session %s", show(r->session_info.arn));
+            CHECK(r->session_token_utilization.present &&
+                      r->session_token_utilization.value == 41 &&
+                      r->session_token_size.present && r->session_token_size.value == 1024 &&
+                      r->scoped_policies_count.present && r->scoped_policies_count.value == 2,
+                  "scoped sizes and count");
+            CHECK(streq(r->source_identity, "c-scoped-source") &&
+                      streq(r->request_id, "req-GetScopedCredentials"),
+                  "scoped source identity %s", show(r->source_identity));
+        }
+        sts_get_scoped_credentials_output_free(r);
+        sts_error_free(err);
+        err = NULL;
+    }
+    { /* GetScopedCredentials with neither policy nor duration: refused unsent */
+        StsGetScopedCredentialsInput in;
+        StsGetScopedCredentialsOutput *r = NULL;
+        memset(&in, 0, sizeof in);
+        st = sts_get_scoped_credentials(client, &in, &r, &err);
+        CHECK(st != STS_OK && r == NULL &&
+                  strstr(show(sts_error_message(err)), "Policy or DurationSeconds") != NULL,
+              "scoped without members: %s", show(sts_error_message(err)));
+        sts_error_free(err);
+        err = NULL;
+    }
     { /* GetWebIdentityToken */
         StsGetWebIdentityTokenInput in;
         StsGetWebIdentityTokenOutput *r = NULL;
@@ -1566,6 +1631,8 @@ static void section_fault(void) {
         in.signing_algorithm = "ES384";
         in.duration_seconds.present = 1;
         in.duration_seconds.value = 300;
+        in.scope = "read write:all";
+        in.subject_mode = "OriginIdentity";
         st = sts_get_web_identity_token(client, &in, &r, &err);
         if (CHECK(st == STS_OK, "web identity token: %s", show(sts_error_message(err)))) {
             CHECK(streq(r->web_identity_token, "eyJ.c-jwt.sig"), "token");

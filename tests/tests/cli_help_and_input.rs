@@ -74,8 +74,14 @@ fn help_from_the_model() -> String {
             continue;
         };
         for (member, m) in members {
-            let mut line = first_sentence(m["documentation"].as_str().unwrap_or_default());
             let target = &shapes[m["shape"].as_str().unwrap_or_default()];
+            // A member without documentation of its own has its shape's
+            // (`MinimumSessionTokenSize`'s is on `minimumSessionTokenSizeType`).
+            let doc = m["documentation"]
+                .as_str()
+                .or_else(|| target["documentation"].as_str())
+                .unwrap_or_default();
+            let mut line = first_sentence(doc);
             let mut limits = Vec::new();
             if required.contains(&member.as_str()) {
                 limits.push("required".to_owned());

@@ -29,6 +29,36 @@ const SKELETON_OPERATIONS: &[&str] = &[
     "get-web-identity-token",
 ];
 
+/// Members of the STS model (botocore 1.44.8, `testdata/sts-model`) that
+/// the AWS CLI v1's own copy (awscli 1.46.3 carries botocore 1.43.62) does
+/// not have yet, so its skeletons lack them: they are taken out of ours
+/// before the two are compared. `get-scoped-credentials` is missing from
+/// [`SKELETON_OPERATIONS`] for the same reason. The comparison checks that
+/// the AWS CLI still lacks each, so that this list goes once it catches up.
+const NEWER_THAN_THE_AWS_CLI: &[&str] = &["MinimumSessionTokenSize", "Scope", "SubjectMode"];
+
+/// `skeleton` (a JSON object, one member per line at four spaces) without
+/// its top-level members named in [`NEWER_THAN_THE_AWS_CLI`].
+fn without_newer_members(skeleton: &str) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for line in skeleton.lines() {
+        let newer = NEWER_THAN_THE_AWS_CLI
+            .iter()
+            .any(|m| line.starts_with(&format!("    \"{m}\": ")));
+        if !newer {
+            lines.push(line.to_owned());
+        } else if !line.ends_with(',') {
+            // The last member went: the one before it is the last now.
+            if let Some(previous) = lines.last_mut()
+                && let Some(stripped) = previous.strip_suffix(',')
+            {
+                *previous = stripped.to_owned();
+            }
+        }
+    }
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
 /// The commands both tools run, with three queries each: a field, a
 /// multi-select hash and a filter.
 fn commands(moto: &Moto) -> Vec<(Vec<String>, [&'static str; 3])> {
@@ -252,12 +282,20 @@ fn sts_prints_what_the_aws_cli_prints() {
             "none",
         );
         compared += 1;
-        if theirs.stdout != ours.stdout || theirs.status.code() != ours.status.code() {
+        let theirs_text = String::from_utf8_lossy(&theirs.stdout);
+        for member in NEWER_THAN_THE_AWS_CLI {
+            assert!(
+                !theirs_text.contains(&format!("\"{member}\"")),
+                "the AWS CLI knows {member} now: take it out of NEWER_THAN_THE_AWS_CLI"
+            );
+        }
+        let ours_text = without_newer_members(&String::from_utf8_lossy(&ours.stdout));
+        if theirs_text != ours_text || theirs.status.code() != ours.status.code() {
             failures.push(format!(
                 "sts {op} --generate-cli-skeleton input:\n--- aws\n{}{}--- sts\n{}{}",
-                String::from_utf8_lossy(&theirs.stdout),
+                theirs_text,
                 String::from_utf8_lossy(&theirs.stderr),
-                String::from_utf8_lossy(&ours.stdout),
+                ours_text,
                 String::from_utf8_lossy(&ours.stderr),
             ));
         }

@@ -212,7 +212,16 @@ fn route(req: &RecordedRequest) -> Step {
              <Subject>c-subject</Subject><SubjectType>persistent</SubjectType>\
              <Issuer>https://idp.example.com/</Issuer>\
              <Audience>https://signin.aws.amazon.com/saml</Audience>\
-             <NameQualifier>c-qualifier</NameQualifier>"
+             <NameQualifier>c-qualifier</NameQualifier>\
+             <SessionTokenUtilization>73</SessionTokenUtilization>\
+             <SessionTokenSize>2048</SessionTokenSize>\
+             <TrustedIdentityPropagationContext><OriginIdentity>\
+             <Subject>c-origin-user</Subject><SubjectType>User</SubjectType>\
+             <Issuer>https://origin.example.com</Issuer></OriginIdentity>\
+             <TransactionContext><IdentityProvider>\
+             <entry><key>tenant</key><value>blue</value></entry>\
+             <entry><key>c-key</key><value>c-value</value></entry>\
+             </IdentityProvider></TransactionContext></TrustedIdentityPropagationContext>"
         ),
         "AssumeRoleWithWebIdentity" => format!(
             "{credentials}<SubjectFromWebIdentityToken>c-web-subject\
@@ -243,6 +252,14 @@ fn route(req: &RecordedRequest) -> Step {
              <PackedPolicySize>3</PackedPolicySize>"
         ),
         "GetSessionToken" => credentials.to_owned(),
+        "GetScopedCredentials" => format!(
+            "{credentials}<SessionInfo><ScopedSessionId>AROASCOPED:c-scoped</ScopedSessionId>\
+             <Arn>arn:aws:sts::123456789012:assumed-role/scoped/c-scoped</Arn></SessionInfo>\
+             <SessionTokenUtilization>41</SessionTokenUtilization>\
+             <SessionTokenSize>1024</SessionTokenSize>\
+             <ScopedPoliciesCount>2</ScopedPoliciesCount>\
+             <SourceIdentity>c-scoped-source</SourceIdentity>"
+        ),
         "GetWebIdentityToken" => "<WebIdentityToken>eyJ.c-jwt.sig</WebIdentityToken>\
                                   <Expiration>2030-01-01T00:00:00Z</Expiration>"
             .to_owned(),
@@ -612,6 +629,24 @@ fn check_fault_requests(requests: &[RecordedRequest], thread_calls: usize, callb
     assert_eq!(form_value(&jwt, "Audience.member.2"), Some("c-audience"));
     assert_eq!(form_value(&jwt, "SigningAlgorithm"), Some("ES384"));
     assert_eq!(form_value(&jwt, "DurationSeconds"), Some("300"));
+    assert_eq!(form_value(&jwt, "Scope"), Some("read+write%3Aall"));
+    assert_eq!(form_value(&jwt, "SubjectMode"), Some("OriginIdentity"));
+    assert_eq!(
+        form_value(&fed, "MinimumSessionTokenSize"),
+        Some("1024"),
+        "{fed}"
+    );
+    let scoped = only("GetScopedCredentials");
+    assert_eq!(form_value(&scoped, "DurationSeconds"), Some("900"));
+    assert_eq!(form_value(&scoped, "MinimumSessionTokenSize"), Some("0"));
+    assert_eq!(
+        form_value(&scoped, "ScopedSessionDescription"),
+        Some("c+nightly+export")
+    );
+    assert!(
+        form_value(&scoped, "Policy").is_some_and(|p| p.starts_with("%7B")),
+        "{scoped}"
+    );
 
     // The sans-IO requests, sent by the program's own HTTP code, which
     // marks them; prepare gives them the client's User-Agent, as its own

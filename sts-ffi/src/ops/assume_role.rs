@@ -59,6 +59,8 @@ pub struct StsAssumeRoleInput {
     pub provided_contexts: *const StsProvidedContext,
     /// Number of entries in `provided_contexts`.
     pub provided_contexts_len: usize,
+    /// Pads the session token to at least this many bytes, 0 to 4096.
+    pub minimum_session_token_size: StsOptionalI32,
 }
 
 /// The result of `AssumeRole`.
@@ -78,6 +80,10 @@ pub struct StsAssumeRoleOutput {
     pub packed_policy_size: StsOptionalU32,
     /// The source identity set on the session.
     pub source_identity: *const c_char,
+    /// How much of the allowed size the session token takes, in percent.
+    pub session_token_utilization: StsOptionalU32,
+    /// The session token's size in bytes.
+    pub session_token_size: StsOptionalU32,
     /// The request id.
     pub request_id: *const c_char,
 }
@@ -116,6 +122,7 @@ impl FfiOp for CSide<AssumeRole> {
                 "input->provided_contexts",
             )
         }?;
+        r.minimum_session_token_size = i.minimum_session_token_size.get();
         Ok(r)
     }
 
@@ -125,6 +132,8 @@ impl FfiOp for CSide<AssumeRole> {
             assumed_role_user: StsAssumedRoleUser::store(o.assumed_role_user.as_ref(), s),
             packed_policy_size: StsOptionalU32::from_option(o.packed_policy_size),
             source_identity: s.opt(o.source_identity.as_deref()),
+            session_token_utilization: StsOptionalU32::from_option(o.session_token_utilization),
+            session_token_size: StsOptionalU32::from_option(o.session_token_size),
             request_id: s.opt(o.request_id.as_deref()),
         }
     }

@@ -14,7 +14,8 @@ use crate::exchange::{self, StsExchange};
 use crate::http::{StsHttpRequest, StsHttpResponse};
 use crate::status::StsStatus;
 use crate::types::{
-    StsAssumedRoleUser, StsCredentials, StsOptionalI32, StsOptionalU32, session_policy,
+    StsAssumedRoleUser, StsCredentials, StsOptionalI32, StsOptionalU32,
+    StsTrustedIdentityPropagationContext, session_policy,
 };
 
 /// The input of `AssumeRoleWithSAML`. Zero-fill it, then set the members
@@ -39,6 +40,8 @@ pub struct StsAssumeRoleWithSamlInput {
     pub policy: *const c_char,
     /// Session length in seconds, 900 to 43200.
     pub duration_seconds: StsOptionalI32,
+    /// Pads the session token to at least this many bytes, 0 to 4096.
+    pub minimum_session_token_size: StsOptionalI32,
 }
 
 /// The result of `AssumeRoleWithSAML`.
@@ -69,6 +72,13 @@ pub struct StsAssumeRoleWithSamlOutput {
     pub name_qualifier: *const c_char,
     /// The source identity set on the session.
     pub source_identity: *const c_char,
+    /// How much of the allowed size the session token takes, in percent.
+    pub session_token_utilization: StsOptionalU32,
+    /// The session token's size in bytes.
+    pub session_token_size: StsOptionalU32,
+    /// Who the end user is, as STS propagates it in the session (all
+    /// NULL when the response had none). Do not log it.
+    pub trusted_identity_propagation_context: StsTrustedIdentityPropagationContext,
     /// The request id.
     pub request_id: *const c_char,
 }
@@ -88,6 +98,7 @@ impl FfiOp for CSide<AssumeRoleWithSaml> {
         );
         r.session_policy = unsafe { session_policy(i.policy_arns, i.policy_arns_len, i.policy) }?;
         r.duration_seconds = i.duration_seconds.get();
+        r.minimum_session_token_size = i.minimum_session_token_size.get();
         Ok(r)
     }
 
@@ -102,6 +113,12 @@ impl FfiOp for CSide<AssumeRoleWithSaml> {
             audience: s.opt(o.audience.as_deref()),
             name_qualifier: s.opt(o.name_qualifier.as_deref()),
             source_identity: s.opt(o.source_identity.as_deref()),
+            session_token_utilization: StsOptionalU32::from_option(o.session_token_utilization),
+            session_token_size: StsOptionalU32::from_option(o.session_token_size),
+            trusted_identity_propagation_context: StsTrustedIdentityPropagationContext::store(
+                o.trusted_identity_propagation_context.as_ref(),
+                s,
+            ),
             request_id: s.opt(o.request_id.as_deref()),
         }
     }

@@ -14,7 +14,8 @@ use crate::exchange::{self, StsExchange};
 use crate::http::{StsHttpRequest, StsHttpResponse};
 use crate::status::StsStatus;
 use crate::types::{
-    StsAssumedRoleUser, StsCredentials, StsOptionalI32, StsOptionalU32, session_policy,
+    StsAssumedRoleUser, StsCredentials, StsOptionalI32, StsOptionalU32,
+    StsTrustedIdentityPropagationContext, session_policy,
 };
 
 /// The input of `AssumeRoleWithWebIdentity`. Zero-fill it, then set the
@@ -41,6 +42,8 @@ pub struct StsAssumeRoleWithWebIdentityInput {
     pub policy: *const c_char,
     /// Session length in seconds, 900 to 43200.
     pub duration_seconds: StsOptionalI32,
+    /// Pads the session token to at least this many bytes, 0 to 4096.
+    pub minimum_session_token_size: StsOptionalI32,
 }
 
 /// The result of `AssumeRoleWithWebIdentity`.
@@ -67,6 +70,13 @@ pub struct StsAssumeRoleWithWebIdentityOutput {
     pub audience: *const c_char,
     /// The source identity set on the session.
     pub source_identity: *const c_char,
+    /// How much of the allowed size the session token takes, in percent.
+    pub session_token_utilization: StsOptionalU32,
+    /// The session token's size in bytes.
+    pub session_token_size: StsOptionalU32,
+    /// Who the end user is, as STS propagates it in the session (all
+    /// NULL when the response had none). Do not log it.
+    pub trusted_identity_propagation_context: StsTrustedIdentityPropagationContext,
     /// The request id.
     pub request_id: *const c_char,
 }
@@ -92,6 +102,7 @@ impl FfiOp for CSide<AssumeRoleWithWebIdentity> {
             unsafe { optional_str(i.provider_id, "input->provider_id") }?.map(str::to_owned);
         r.session_policy = unsafe { session_policy(i.policy_arns, i.policy_arns_len, i.policy) }?;
         r.duration_seconds = i.duration_seconds.get();
+        r.minimum_session_token_size = i.minimum_session_token_size.get();
         Ok(r)
     }
 
@@ -107,6 +118,12 @@ impl FfiOp for CSide<AssumeRoleWithWebIdentity> {
             provider: s.opt(o.provider.as_deref()),
             audience: s.opt(o.audience.as_deref()),
             source_identity: s.opt(o.source_identity.as_deref()),
+            session_token_utilization: StsOptionalU32::from_option(o.session_token_utilization),
+            session_token_size: StsOptionalU32::from_option(o.session_token_size),
+            trusted_identity_propagation_context: StsTrustedIdentityPropagationContext::store(
+                o.trusted_identity_propagation_context.as_ref(),
+                s,
+            ),
             request_id: s.opt(o.request_id.as_deref()),
         }
     }

@@ -12,7 +12,7 @@ use crate::error::{Failure, StsError};
 use crate::exchange::{self, StsExchange};
 use crate::http::{StsHttpRequest, StsHttpResponse};
 use crate::status::StsStatus;
-use crate::types::{StsCredentials, StsOptionalI32};
+use crate::types::{StsCredentials, StsOptionalI32, StsOptionalU32};
 
 /// The input of `AssumeRoot`. Zero-fill it, then set the members.
 ///
@@ -26,6 +26,8 @@ pub struct StsAssumeRootInput {
     pub task_policy_arn: *const c_char,
     /// Session length in seconds, 0 to 900.
     pub duration_seconds: StsOptionalI32,
+    /// Pads the session token to at least this many bytes, 0 to 4096.
+    pub minimum_session_token_size: StsOptionalI32,
 }
 
 /// The result of `AssumeRoot`.
@@ -40,6 +42,10 @@ pub struct StsAssumeRootOutput {
     pub credentials: StsCredentials,
     /// The source identity set on the session, or NULL.
     pub source_identity: *const c_char,
+    /// How much of the allowed size the session token takes, in percent.
+    pub session_token_utilization: StsOptionalU32,
+    /// The session token's size in bytes.
+    pub session_token_size: StsOptionalU32,
     /// The request id, or NULL.
     pub request_id: *const c_char,
 }
@@ -57,6 +63,7 @@ impl FfiOp for CSide<AssumeRoot> {
             unsafe { required_str(i.task_policy_arn, "input->task_policy_arn") }?,
         );
         r.duration_seconds = i.duration_seconds.get();
+        r.minimum_session_token_size = i.minimum_session_token_size.get();
         Ok(r)
     }
 
@@ -64,6 +71,8 @@ impl FfiOp for CSide<AssumeRoot> {
         StsAssumeRootOutput {
             credentials: StsCredentials::store(&o.credentials, s),
             source_identity: s.opt(o.source_identity.as_deref()),
+            session_token_utilization: StsOptionalU32::from_option(o.session_token_utilization),
+            session_token_size: StsOptionalU32::from_option(o.session_token_size),
             request_id: s.opt(o.request_id.as_deref()),
         }
     }

@@ -37,6 +37,8 @@ pub struct StsGetFederationTokenInput {
     pub tags: *const StsTag,
     /// Number of entries in `tags`.
     pub tags_len: usize,
+    /// Pads the session token to at least this many bytes, 0 to 4096.
+    pub minimum_session_token_size: StsOptionalI32,
 }
 
 /// The result of `GetFederationToken`.
@@ -53,6 +55,10 @@ pub struct StsGetFederationTokenOutput {
     pub federated_user: StsFederatedUser,
     /// How full the packed session policies and tags are, in percent.
     pub packed_policy_size: StsOptionalU32,
+    /// How much of the allowed size the session token takes, in percent.
+    pub session_token_utilization: StsOptionalU32,
+    /// The session token's size in bytes.
+    pub session_token_size: StsOptionalU32,
     /// The request id, or NULL.
     pub request_id: *const c_char,
 }
@@ -69,6 +75,7 @@ impl FfiOp for CSide<GetFederationToken> {
         r.session_policy = unsafe { session_policy(i.policy_arns, i.policy_arns_len, i.policy) }?;
         r.duration_seconds = i.duration_seconds.get();
         r.tags = unsafe { tags(i.tags, i.tags_len, "input->tags") }?;
+        r.minimum_session_token_size = i.minimum_session_token_size.get();
         Ok(r)
     }
 
@@ -77,6 +84,8 @@ impl FfiOp for CSide<GetFederationToken> {
             credentials: StsCredentials::store(&o.credentials, s),
             federated_user: StsFederatedUser::store(o.federated_user.as_ref(), s),
             packed_policy_size: StsOptionalU32::from_option(o.packed_policy_size),
+            session_token_utilization: StsOptionalU32::from_option(o.session_token_utilization),
+            session_token_size: StsOptionalU32::from_option(o.session_token_size),
             request_id: s.opt(o.request_id.as_deref()),
         }
     }

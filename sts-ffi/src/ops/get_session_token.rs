@@ -12,7 +12,7 @@ use crate::error::{Failure, StsError};
 use crate::exchange::{self, StsExchange};
 use crate::http::{StsHttpRequest, StsHttpResponse};
 use crate::status::StsStatus;
-use crate::types::{StsCredentials, StsOptionalI32, mfa};
+use crate::types::{StsCredentials, StsOptionalI32, StsOptionalU32, mfa};
 
 /// The input of `GetSessionToken`. Zero-fill it, then set the members you
 /// need; all are optional.
@@ -27,6 +27,8 @@ pub struct StsGetSessionTokenInput {
     pub serial_number: *const c_char,
     /// The current code of the MFA device, or NULL. Secret.
     pub token_code: *const c_char,
+    /// Pads the session token to at least this many bytes, 0 to 4096.
+    pub minimum_session_token_size: StsOptionalI32,
 }
 
 /// The result of `GetSessionToken`.
@@ -39,6 +41,10 @@ pub struct StsGetSessionTokenInput {
 pub struct StsGetSessionTokenOutput {
     /// The session's credentials.
     pub credentials: StsCredentials,
+    /// How much of the allowed size the session token takes, in percent.
+    pub session_token_utilization: StsOptionalU32,
+    /// The session token's size in bytes.
+    pub session_token_size: StsOptionalU32,
     /// The request id, or NULL.
     pub request_id: *const c_char,
 }
@@ -54,12 +60,15 @@ impl FfiOp for CSide<GetSessionToken> {
         let mut r = GetSessionToken::new();
         r.duration_seconds = i.duration_seconds.get();
         r.mfa = unsafe { mfa(i.serial_number, i.token_code) }?;
+        r.minimum_session_token_size = i.minimum_session_token_size.get();
         Ok(r)
     }
 
     fn output(o: &GetSessionTokenOutput, s: &mut Strings) -> StsGetSessionTokenOutput {
         StsGetSessionTokenOutput {
             credentials: StsCredentials::store(&o.credentials, s),
+            session_token_utilization: StsOptionalU32::from_option(o.session_token_utilization),
+            session_token_size: StsOptionalU32::from_option(o.session_token_size),
             request_id: s.opt(o.request_id.as_deref()),
         }
     }

@@ -6,7 +6,7 @@ use std::ffi::c_char;
 use sts_proto::ops::{GetWebIdentityToken, GetWebIdentityTokenOutput};
 
 use super::{CSide, FfiOp, call, free, parse, prepare};
-use crate::boundary::{Strings, required_str};
+use crate::boundary::{Strings, optional_str, required_str};
 use crate::client::StsClient;
 use crate::error::{Failure, StsError};
 use crate::exchange::{self, StsExchange};
@@ -32,6 +32,13 @@ pub struct StsGetWebIdentityTokenInput {
     pub tags: *const StsTag,
     /// Number of entries in `tags`.
     pub tags_len: usize,
+    /// OAuth 2.0 scope values for the token's `scope` claim, separated by
+    /// single spaces (1 to 256 characters), or NULL. Only with
+    /// `subject_mode` `OriginIdentity` and exactly one audience.
+    pub scope: *const c_char,
+    /// Who the `sub` claim names: `AWSIdentity` (the default) or
+    /// `OriginIdentity`, or NULL.
+    pub subject_mode: *const c_char,
 }
 
 /// The result of `GetWebIdentityToken`.
@@ -67,6 +74,9 @@ impl FfiOp for CSide<GetWebIdentityToken> {
         r.audience = audiences;
         r.duration_seconds = i.duration_seconds.get();
         r.tags = unsafe { tags(i.tags, i.tags_len, "input->tags") }?;
+        r.scope = unsafe { optional_str(i.scope, "input->scope") }?.map(str::to_owned);
+        r.subject_mode =
+            unsafe { optional_str(i.subject_mode, "input->subject_mode") }?.map(str::to_owned);
         Ok(r)
     }
 

@@ -1,4 +1,4 @@
-//! The eleven operations. Each has a file with its C input struct, its C
+//! The twelve operations. Each has a file with its C input struct, its C
 //! result struct and four functions: call (through the client), prepare
 //! (sign only, for the caller's own HTTP stack), parse (a response the
 //! caller received) and free (the result). The shared steps are here, once,
@@ -22,6 +22,7 @@ pub(crate) mod get_access_key_info;
 pub(crate) mod get_caller_identity;
 pub(crate) mod get_delegated_access_token;
 pub(crate) mod get_federation_token;
+pub(crate) mod get_scoped_credentials;
 pub(crate) mod get_session_token;
 pub(crate) mod get_web_identity_token;
 

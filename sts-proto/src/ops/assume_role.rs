@@ -39,6 +39,8 @@ pub struct AssumeRole {
     pub source_identity: Option<String>,
     /// Context assertions from trusted context providers.
     pub provided_contexts: Vec<ProvidedContext>,
+    /// Pads the session token to at least this many bytes (0 to 4096).
+    pub minimum_session_token_size: Option<i32>,
 }
 
 impl AssumeRole {
@@ -54,6 +56,7 @@ impl AssumeRole {
             mfa: Mfa::default(),
             source_identity: None,
             provided_contexts: Vec::new(),
+            minimum_session_token_size: None,
         }
     }
 
@@ -64,6 +67,8 @@ impl AssumeRole {
         self.duration_seconds = Some(seconds);
         self
     }
+
+    members::minimum_session_token_size_setter!();
 
     members::session_tags_setters!(session_tags);
 
@@ -105,6 +110,10 @@ pub struct AssumeRoleOutput {
     pub packed_policy_size: Option<u32>,
     /// The source identity set on the session.
     pub source_identity: Option<String>,
+    /// How much of the allowed size the session token takes, in percent.
+    pub session_token_utilization: Option<u32>,
+    /// The session token's size in bytes.
+    pub session_token_size: Option<u32>,
     /// The request id.
     pub request_id: Option<String>,
 }
@@ -139,7 +148,8 @@ impl Operation for AssumeRole {
             self.source_identity.as_deref(),
             &validate::SOURCE_IDENTITY,
         )?;
-        types::validate_provided_contexts(&v, "ProvidedContexts", &self.provided_contexts)
+        types::validate_provided_contexts(&v, "ProvidedContexts", &self.provided_contexts)?;
+        members::validate_minimum_session_token_size(&v, self.minimum_session_token_size)
     }
 
     fn write_form(&self, form: &mut FormWriter) {
@@ -152,6 +162,7 @@ impl Operation for AssumeRole {
         self.mfa.write_form(form);
         types::write_opt(form, "SourceIdentity", self.source_identity.as_deref());
         types::write_provided_contexts(form, "ProvidedContexts", &self.provided_contexts);
+        members::write_minimum_session_token_size(form, self.minimum_session_token_size);
     }
 
     fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, crate::error::OutputError> {
@@ -160,6 +171,8 @@ impl Operation for AssumeRole {
             assumed_role_user: types::read_assumed_role_user(result)?,
             packed_policy_size: result.u32("PackedPolicySize")?,
             source_identity: result.string("SourceIdentity"),
+            session_token_utilization: result.u32("SessionTokenUtilization")?,
+            session_token_size: result.u32("SessionTokenSize")?,
             request_id: result.request_id(),
         })
     }

@@ -6,7 +6,7 @@ use crate::form::FormWriter;
 use crate::operation::{Operation, ResultReader};
 use crate::ops::members::{self, PolicyOrder, SessionPolicy};
 use crate::secret::SecretString;
-use crate::types::{self, AssumedRoleUser};
+use crate::types::{self, AssumedRoleUser, TrustedIdentityPropagationContext};
 use crate::validate::{self, ValidationError, Validator};
 
 /// An `AssumeRoleWithSAML` request.
@@ -23,6 +23,8 @@ pub struct AssumeRoleWithSaml {
     pub session_policy: SessionPolicy,
     /// Session length, 900 to 43200 seconds.
     pub duration_seconds: Option<i32>,
+    /// Pads the session token to at least this many bytes (0 to 4096).
+    pub minimum_session_token_size: Option<i32>,
 }
 
 impl AssumeRoleWithSaml {
@@ -38,6 +40,7 @@ impl AssumeRoleWithSaml {
             saml_assertion: saml_assertion.into(),
             session_policy: SessionPolicy::default(),
             duration_seconds: None,
+            minimum_session_token_size: None,
         }
     }
 
@@ -48,6 +51,8 @@ impl AssumeRoleWithSaml {
         self.duration_seconds = Some(seconds);
         self
     }
+
+    members::minimum_session_token_size_setter!();
 }
 
 /// What `AssumeRoleWithSAML` returns.
@@ -72,6 +77,13 @@ pub struct AssumeRoleWithSamlOutput {
     pub name_qualifier: Option<String>,
     /// The source identity set on the session.
     pub source_identity: Option<String>,
+    /// How much of the allowed size the session token takes, in percent.
+    pub session_token_utilization: Option<u32>,
+    /// The session token's size in bytes.
+    pub session_token_size: Option<u32>,
+    /// Who the end user is, as STS propagates it in the session, when the
+    /// identity provider's context provider set it (never logged: see the type).
+    pub trusted_identity_propagation_context: Option<TrustedIdentityPropagationContext>,
     /// The request id.
     pub request_id: Option<String>,
 }
@@ -92,7 +104,8 @@ impl Operation for AssumeRoleWithSaml {
         )?;
         self.session_policy
             .validate(&v, &validate::SESSION_POLICY, PolicyOrder::ArnsFirst)?;
-        v.range("DurationSeconds", self.duration_seconds, 900, 43200)
+        v.range("DurationSeconds", self.duration_seconds, 900, 43200)?;
+        members::validate_minimum_session_token_size(&v, self.minimum_session_token_size)
     }
 
     fn write_form(&self, form: &mut FormWriter) {
@@ -101,6 +114,7 @@ impl Operation for AssumeRoleWithSaml {
         form.field("SAMLAssertion", self.saml_assertion.expose());
         self.session_policy.write_form(form, PolicyOrder::ArnsFirst);
         types::write_int(form, "DurationSeconds", self.duration_seconds);
+        members::write_minimum_session_token_size(form, self.minimum_session_token_size);
     }
 
     fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, crate::error::OutputError> {
@@ -114,6 +128,9 @@ impl Operation for AssumeRoleWithSaml {
             audience: result.string("Audience"),
             name_qualifier: result.string("NameQualifier"),
             source_identity: result.string("SourceIdentity"),
+            session_token_utilization: result.u32("SessionTokenUtilization")?,
+            session_token_size: result.u32("SessionTokenSize")?,
+            trusted_identity_propagation_context: types::read_trusted_context(result)?,
             request_id: result.request_id(),
         })
     }

@@ -4,6 +4,7 @@
 use crate::credentials::Credentials;
 use crate::form::FormWriter;
 use crate::operation::{Operation, ResultReader};
+use crate::ops::members;
 use crate::types::{self, PolicyDescriptor};
 use crate::validate::{self, ValidationError, Validator};
 
@@ -18,6 +19,8 @@ pub struct AssumeRoot {
     pub task_policy_arn: PolicyDescriptor,
     /// Session length, 0 to 900 seconds.
     pub duration_seconds: Option<i32>,
+    /// Pads the session token to at least this many bytes (0 to 4096).
+    pub minimum_session_token_size: Option<i32>,
 }
 
 impl AssumeRoot {
@@ -27,6 +30,7 @@ impl AssumeRoot {
             target_principal: target_principal.into(),
             task_policy_arn: PolicyDescriptor::new(task_policy_arn),
             duration_seconds: None,
+            minimum_session_token_size: None,
         }
     }
 
@@ -35,6 +39,8 @@ impl AssumeRoot {
         self.duration_seconds = Some(seconds);
         self
     }
+
+    members::minimum_session_token_size_setter!();
 }
 
 /// What `AssumeRoot` returns.
@@ -45,6 +51,10 @@ pub struct AssumeRootOutput {
     pub credentials: Credentials,
     /// The source identity set on the session.
     pub source_identity: Option<String>,
+    /// How much of the allowed size the session token takes, in percent.
+    pub session_token_utilization: Option<u32>,
+    /// The session token's size in bytes.
+    pub session_token_size: Option<u32>,
     /// The request id.
     pub request_id: Option<String>,
 }
@@ -61,7 +71,8 @@ impl Operation for AssumeRoot {
             &validate::TARGET_PRINCIPAL,
         )?;
         types::validate_policy_descriptor(&v, "TaskPolicyArn", &self.task_policy_arn)?;
-        v.range("DurationSeconds", self.duration_seconds, 0, 900)
+        v.range("DurationSeconds", self.duration_seconds, 0, 900)?;
+        members::validate_minimum_session_token_size(&v, self.minimum_session_token_size)
     }
 
     fn write_form(&self, form: &mut FormWriter) {
@@ -72,12 +83,15 @@ impl Operation for AssumeRoot {
             self.task_policy_arn.arn.as_deref(),
         );
         types::write_int(form, "DurationSeconds", self.duration_seconds);
+        members::write_minimum_session_token_size(form, self.minimum_session_token_size);
     }
 
     fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, crate::error::OutputError> {
         Ok(AssumeRootOutput {
             credentials: result.credentials("Credentials")?,
             source_identity: result.string("SourceIdentity"),
+            session_token_utilization: result.u32("SessionTokenUtilization")?,
+            session_token_size: result.u32("SessionTokenSize")?,
             request_id: result.request_id(),
         })
     }

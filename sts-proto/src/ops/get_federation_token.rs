@@ -20,6 +20,8 @@ pub struct GetFederationToken {
     pub duration_seconds: Option<i32>,
     /// Session tags.
     pub tags: Vec<Tag>,
+    /// Pads the session token to at least this many bytes (0 to 4096).
+    pub minimum_session_token_size: Option<i32>,
 }
 
 impl GetFederationToken {
@@ -30,6 +32,7 @@ impl GetFederationToken {
             session_policy: SessionPolicy::default(),
             duration_seconds: None,
             tags: Vec::new(),
+            minimum_session_token_size: None,
         }
     }
 
@@ -40,6 +43,8 @@ impl GetFederationToken {
         self.duration_seconds = Some(seconds);
         self
     }
+
+    members::minimum_session_token_size_setter!();
 
     members::tag_setter!(tags);
 }
@@ -54,6 +59,10 @@ pub struct GetFederationTokenOutput {
     pub federated_user: Option<FederatedUser>,
     /// How full the packed session policies and tags are, in percent of the limit.
     pub packed_policy_size: Option<u32>,
+    /// How much of the allowed size the session token takes, in percent.
+    pub session_token_utilization: Option<u32>,
+    /// The session token's size in bytes.
+    pub session_token_size: Option<u32>,
     /// The request id.
     pub request_id: Option<String>,
 }
@@ -68,7 +77,8 @@ impl Operation for GetFederationToken {
         self.session_policy
             .validate(&v, &validate::SESSION_POLICY, PolicyOrder::InlineFirst)?;
         v.range("DurationSeconds", self.duration_seconds, 900, 129_600)?;
-        types::validate_tags(&v, "Tags", &self.tags)
+        types::validate_tags(&v, "Tags", &self.tags)?;
+        members::validate_minimum_session_token_size(&v, self.minimum_session_token_size)
     }
 
     fn write_form(&self, form: &mut FormWriter) {
@@ -77,6 +87,7 @@ impl Operation for GetFederationToken {
             .write_form(form, PolicyOrder::InlineFirst);
         types::write_int(form, "DurationSeconds", self.duration_seconds);
         types::write_tags(form, "Tags", &self.tags);
+        members::write_minimum_session_token_size(form, self.minimum_session_token_size);
     }
 
     fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, crate::error::OutputError> {
@@ -89,6 +100,8 @@ impl Operation for GetFederationToken {
             credentials: result.credentials("Credentials")?,
             federated_user,
             packed_policy_size: result.u32("PackedPolicySize")?,
+            session_token_utilization: result.u32("SessionTokenUtilization")?,
+            session_token_size: result.u32("SessionTokenSize")?,
             request_id: result.request_id(),
         })
     }

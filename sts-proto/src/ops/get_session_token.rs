@@ -16,6 +16,8 @@ pub struct GetSessionToken {
     pub duration_seconds: Option<i32>,
     /// The MFA device and its current code.
     pub mfa: Mfa,
+    /// Pads the session token to at least this many bytes (0 to 4096).
+    pub minimum_session_token_size: Option<i32>,
 }
 
 impl GetSessionToken {
@@ -30,6 +32,8 @@ impl GetSessionToken {
         self
     }
 
+    members::minimum_session_token_size_setter!();
+
     members::mfa_setter!(mfa);
 }
 
@@ -39,6 +43,10 @@ impl GetSessionToken {
 pub struct GetSessionTokenOutput {
     /// The session's credentials.
     pub credentials: Credentials,
+    /// How much of the allowed size the session token takes, in percent.
+    pub session_token_utilization: Option<u32>,
+    /// The session token's size in bytes.
+    pub session_token_size: Option<u32>,
     /// The request id.
     pub request_id: Option<String>,
 }
@@ -50,17 +58,21 @@ impl Operation for GetSessionToken {
     fn validate(&self) -> Result<(), ValidationError> {
         let v = Validator::new(Self::ACTION);
         v.range("DurationSeconds", self.duration_seconds, 900, 129_600)?;
-        self.mfa.validate(&v)
+        self.mfa.validate(&v)?;
+        members::validate_minimum_session_token_size(&v, self.minimum_session_token_size)
     }
 
     fn write_form(&self, form: &mut FormWriter) {
         types::write_int(form, "DurationSeconds", self.duration_seconds);
         self.mfa.write_form(form);
+        members::write_minimum_session_token_size(form, self.minimum_session_token_size);
     }
 
     fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, crate::error::OutputError> {
         Ok(GetSessionTokenOutput {
             credentials: result.credentials("Credentials")?,
+            session_token_utilization: result.u32("SessionTokenUtilization")?,
+            session_token_size: result.u32("SessionTokenSize")?,
             request_id: result.request_id(),
         })
     }

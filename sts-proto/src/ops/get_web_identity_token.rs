@@ -19,6 +19,16 @@ pub struct GetWebIdentityToken {
     pub duration_seconds: Option<i32>,
     /// The JWT signing algorithm, `RS256` or `ES384`.
     pub signing_algorithm: String,
+    /// OAuth 2.0 scope values for the token's `scope` claim, separated by
+    /// single spaces (1 to 256 characters). Only with `subject_mode`
+    /// `OriginIdentity` and exactly one audience; the caller also needs
+    /// `sts:SetWebIdentityTokenScope`.
+    pub scope: Option<String>,
+    /// Who the token's `sub` claim names: `AWSIdentity` (the calling
+    /// principal's ARN, the service's default) or `OriginIdentity` (the end
+    /// user of the session's trusted identity propagation context). Text,
+    /// not an enum, so that a mode newer than this crate can be sent.
+    pub subject_mode: Option<String>,
     /// Extra claims.
     pub tags: Vec<Tag>,
 }
@@ -30,6 +40,8 @@ impl GetWebIdentityToken {
             audience: vec![audience.into()],
             duration_seconds: None,
             signing_algorithm: signing_algorithm.into(),
+            scope: None,
+            subject_mode: None,
             tags: Vec::new(),
         }
     }
@@ -43,6 +55,18 @@ impl GetWebIdentityToken {
     /// Sets the token lifetime in seconds.
     pub fn duration_seconds(mut self, seconds: i32) -> Self {
         self.duration_seconds = Some(seconds);
+        self
+    }
+
+    /// Sets the `scope` claim's values, separated by single spaces.
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = Some(scope.into());
+        self
+    }
+
+    /// Sets the subject mode: `AWSIdentity` or `OriginIdentity`.
+    pub fn subject_mode(mut self, subject_mode: impl Into<String>) -> Self {
+        self.subject_mode = Some(subject_mode.into());
         self
     }
 
@@ -81,6 +105,11 @@ impl Operation for GetWebIdentityToken {
             &self.signing_algorithm,
             &validate::JWT_ALGORITHM,
         )?;
+        v.optional(
+            "Scope",
+            self.scope.as_deref(),
+            &validate::WEB_IDENTITY_TOKEN_SCOPE,
+        )?;
         types::validate_tags(&v, "Tags", &self.tags)
     }
 
@@ -88,6 +117,8 @@ impl Operation for GetWebIdentityToken {
         types::write_strings(form, "Audience", &self.audience);
         types::write_int(form, "DurationSeconds", self.duration_seconds);
         form.field("SigningAlgorithm", &self.signing_algorithm);
+        types::write_opt(form, "Scope", self.scope.as_deref());
+        types::write_opt(form, "SubjectMode", self.subject_mode.as_deref());
         types::write_tags(form, "Tags", &self.tags);
     }
 

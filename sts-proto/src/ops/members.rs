@@ -183,7 +183,37 @@ macro_rules! session_tags_setters {
     };
 }
 
-pub(crate) use {mfa_setter, session_policy_setters, session_tags_setters, tag_setter};
+/// The setter of a `minimum_session_token_size` field, which every
+/// operation that issues a session token has.
+macro_rules! minimum_session_token_size_setter {
+    () => {
+        /// Pads the session token to at least `bytes` bytes (0 to 4096; 0
+        /// leaves it as it is): for a caller that must reserve room for the
+        /// token before it has one, such as a fixed-size header or field.
+        pub fn minimum_session_token_size(mut self, bytes: i32) -> Self {
+            self.minimum_session_token_size = Some(bytes);
+            self
+        }
+    };
+}
+
+/// `MinimumSessionTokenSize`: 0 to 4096 bytes.
+pub(crate) fn validate_minimum_session_token_size(
+    v: &Validator,
+    value: Option<i32>,
+) -> Result<(), ValidationError> {
+    v.range("MinimumSessionTokenSize", value, 0, 4096)
+}
+
+/// Writes `MinimumSessionTokenSize` when set.
+pub(crate) fn write_minimum_session_token_size(form: &mut FormWriter, value: Option<i32>) {
+    crate::types::write_int(form, "MinimumSessionTokenSize", value);
+}
+
+pub(crate) use {
+    mfa_setter, minimum_session_token_size_setter, session_policy_setters, session_tags_setters,
+    tag_setter,
+};
 
 #[cfg(test)]
 mod tests {

@@ -1,4 +1,4 @@
-//! The eleven STS operations, one file each: request, validation, form
+//! The twelve STS operations, one file each: request, validation, form
 //! parameters and output side by side.
 //!
 //! [`registry`] lists them once, in a fixed order; the `Client` methods,
@@ -18,6 +18,7 @@ mod get_access_key_info;
 mod get_caller_identity;
 mod get_delegated_access_token;
 mod get_federation_token;
+mod get_scoped_credentials;
 mod get_session_token;
 mod get_web_identity_token;
 mod members;
@@ -36,6 +37,7 @@ pub use get_access_key_info::{GetAccessKeyInfo, GetAccessKeyInfoOutput};
 pub use get_caller_identity::{GetCallerIdentity, GetCallerIdentityOutput};
 pub use get_delegated_access_token::{GetDelegatedAccessToken, GetDelegatedAccessTokenOutput};
 pub use get_federation_token::{GetFederationToken, GetFederationTokenOutput};
+pub use get_scoped_credentials::{GetScopedCredentials, GetScopedCredentialsOutput};
 pub use get_session_token::{GetSessionToken, GetSessionTokenOutput};
 pub use get_web_identity_token::{GetWebIdentityToken, GetWebIdentityTokenOutput};
 pub use members::{Mfa, SessionPolicy, SessionTags};

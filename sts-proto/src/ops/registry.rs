@@ -96,6 +96,9 @@ macro_rules! for_each_operation {
             (GetWebIdentityToken, get_web_identity_token, "GetWebIdentityToken",
              GetWebIdentityTokenOutput, signed, members,
              "a signed JWT that proves the caller's AWS identity to an outside service (outbound web identity federation)."),
+            (GetScopedCredentials, get_scoped_credentials, "GetScopedCredentials",
+             GetScopedCredentialsOutput, signed, members,
+             "credentials scoped down from the caller's temporary credentials: the same identity, with a narrower policy or a shorter life."),
         }
     };
 }

@@ -387,6 +387,36 @@ impl Leaves {
         found
     }
 
+    /// The children of the element of `parent` (the root's, for
+    /// [`Scope::Root`]) whose name `accepts`, each as a [`Scope::One`], in
+    /// document order: for a map's entries, which a lookup of the first
+    /// leaf at a path cannot give.
+    pub(crate) fn children<'s>(
+        &'s self,
+        parent: Scope,
+        accepts: impl Fn(&[u8]) -> bool + 's,
+    ) -> impl Iterator<Item = Scope> + 's {
+        let (mut i, end) = match parent {
+            Scope::One(p) => self
+                .elements
+                .get(p)
+                .map_or((0, 0), |e| (p + 1, e.end as usize)),
+            Scope::Root => (0, self.elements.len()),
+            Scope::Nothing | Scope::Several => (0, 0),
+        };
+        std::iter::from_fn(move || {
+            while i < end {
+                let e = self.elements.get(i)?;
+                let at = i;
+                i = (e.end as usize).max(i + 1);
+                if accepts(self.name_bytes(e)) {
+                    return Some(Scope::One(at));
+                }
+            }
+            None
+        })
+    }
+
     /// The first element, at any depth and in document order, named `name`
     /// that has child elements; [`Scope::Nothing`] if there is none.
     pub(crate) fn first_branch_named(&self, name: &[u8]) -> Scope {

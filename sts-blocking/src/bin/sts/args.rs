@@ -158,6 +158,9 @@ pub(crate) enum Command {
     GetFederationToken(FederationArgs),
     /// Temporary credentials for the calling user, usually with MFA.
     GetSessionToken(SessionArgs),
+    /// The caller's temporary credentials, scoped down by a policy or a
+    /// shorter life.
+    GetScopedCredentials(ScopedCredentialsArgs),
     /// A signed JWT proving the caller's identity to an outside service.
     GetWebIdentityToken(WebIdentityTokenArgs),
     /// Prints a presigned URL for an operation.
@@ -315,6 +318,8 @@ pub(crate) struct AssumeRoleArgs {
     pub(crate) source_identity: Option<String>,
     #[arg(long, num_args = 1.., action = ArgAction::Set, value_name = "ProviderArn=A,ContextAssertion=C")]
     pub(crate) provided_contexts: Vec<String>,
+    #[arg(long)]
+    pub(crate) minimum_session_token_size: Option<i32>,
 }
 
 #[derive(Debug, Args)]
@@ -329,6 +334,8 @@ pub(crate) struct AssumeRoleWithSamlArgs {
     pub(crate) session_policy: SessionPolicyArgs,
     #[arg(long)]
     pub(crate) duration_seconds: Option<i32>,
+    #[arg(long)]
+    pub(crate) minimum_session_token_size: Option<i32>,
 }
 
 #[derive(Debug, Args)]
@@ -345,6 +352,8 @@ pub(crate) struct AssumeRoleWithWebIdentityArgs {
     pub(crate) session_policy: SessionPolicyArgs,
     #[arg(long)]
     pub(crate) duration_seconds: Option<i32>,
+    #[arg(long)]
+    pub(crate) minimum_session_token_size: Option<i32>,
 }
 
 #[derive(Debug, Args)]
@@ -355,6 +364,8 @@ pub(crate) struct AssumeRootArgs {
     pub(crate) task_policy_arn: String,
     #[arg(long)]
     pub(crate) duration_seconds: Option<i32>,
+    #[arg(long)]
+    pub(crate) minimum_session_token_size: Option<i32>,
 }
 
 #[derive(Debug, Args)]
@@ -385,6 +396,8 @@ pub(crate) struct FederationArgs {
     pub(crate) duration_seconds: Option<i32>,
     #[arg(long, num_args = 1.., action = ArgAction::Set, value_name = "Key=K,Value=V")]
     pub(crate) tags: Vec<String>,
+    #[arg(long)]
+    pub(crate) minimum_session_token_size: Option<i32>,
 }
 
 #[derive(Debug, Args)]
@@ -393,6 +406,20 @@ pub(crate) struct SessionArgs {
     pub(crate) duration_seconds: Option<i32>,
     #[command(flatten)]
     pub(crate) mfa: MfaArgs,
+    #[arg(long)]
+    pub(crate) minimum_session_token_size: Option<i32>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ScopedCredentialsArgs {
+    #[arg(long)]
+    pub(crate) policy: Option<String>,
+    #[arg(long)]
+    pub(crate) duration_seconds: Option<i32>,
+    #[arg(long)]
+    pub(crate) minimum_session_token_size: Option<i32>,
+    #[arg(long)]
+    pub(crate) scoped_session_description: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -403,6 +430,10 @@ pub(crate) struct WebIdentityTokenArgs {
     pub(crate) duration_seconds: Option<i32>,
     #[arg(long)]
     pub(crate) signing_algorithm: String,
+    #[arg(long)]
+    pub(crate) scope: Option<String>,
+    #[arg(long)]
+    pub(crate) subject_mode: Option<String>,
     #[arg(long, num_args = 1.., action = ArgAction::Set, value_name = "Key=K,Value=V")]
     pub(crate) tags: Vec<String>,
 }

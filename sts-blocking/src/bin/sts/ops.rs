@@ -28,6 +28,7 @@ pub(crate) fn dispatch(cli: &Cli, v: &Values) -> Result<String, Failure> {
             op.mfa = mfa(v, &a.mfa)?;
             op.source_identity = v.opt("source-identity", &a.source_identity)?;
             op.provided_contexts = provided_contexts(v, &a.provided_contexts)?;
+            op.minimum_session_token_size = a.minimum_session_token_size;
             call(cli, &op, Client::assume_role)
         }
         Command::AssumeRoleWithSaml(a) => {
@@ -38,6 +39,7 @@ pub(crate) fn dispatch(cli: &Cli, v: &Values) -> Result<String, Failure> {
             );
             op.session_policy = session_policy(v, &a.session_policy)?;
             op.duration_seconds = a.duration_seconds;
+            op.minimum_session_token_size = a.minimum_session_token_size;
             call(cli, &op, Client::assume_role_with_saml)
         }
         Command::AssumeRoleWithWebIdentity(a) => {
@@ -49,6 +51,7 @@ pub(crate) fn dispatch(cli: &Cli, v: &Values) -> Result<String, Failure> {
             op.provider_id = v.opt("provider-id", &a.provider_id)?;
             op.session_policy = session_policy(v, &a.session_policy)?;
             op.duration_seconds = a.duration_seconds;
+            op.minimum_session_token_size = a.minimum_session_token_size;
             call(cli, &op, Client::assume_role_with_web_identity)
         }
         Command::AssumeRoot(a) => {
@@ -64,6 +67,7 @@ pub(crate) fn dispatch(cli: &Cli, v: &Values) -> Result<String, Failure> {
                 .unwrap_or_default();
             let mut op = AssumeRoot::new(v.value("target-principal", &a.target_principal)?, arn);
             op.duration_seconds = a.duration_seconds;
+            op.minimum_session_token_size = a.minimum_session_token_size;
             call(cli, &op, Client::assume_root)
         }
         Command::DecodeAuthorizationMessage(a) => {
@@ -88,13 +92,24 @@ pub(crate) fn dispatch(cli: &Cli, v: &Values) -> Result<String, Failure> {
             op.session_policy = session_policy(v, &a.session_policy)?;
             op.duration_seconds = a.duration_seconds;
             op.tags = tags(v, &a.tags)?;
+            op.minimum_session_token_size = a.minimum_session_token_size;
             call(cli, &op, Client::get_federation_token)
         }
         Command::GetSessionToken(a) => {
             let mut op = GetSessionToken::new();
             op.duration_seconds = a.duration_seconds;
             op.mfa = mfa(v, &a.mfa)?;
+            op.minimum_session_token_size = a.minimum_session_token_size;
             call(cli, &op, Client::get_session_token)
+        }
+        Command::GetScopedCredentials(a) => {
+            let mut op = GetScopedCredentials::default();
+            op.policy = v.opt("policy", &a.policy)?;
+            op.duration_seconds = a.duration_seconds;
+            op.minimum_session_token_size = a.minimum_session_token_size;
+            op.scoped_session_description =
+                v.opt("scoped-session-description", &a.scoped_session_description)?;
+            call(cli, &op, Client::get_scoped_credentials)
         }
         Command::GetWebIdentityToken(a) => {
             let audience = v.strings("audience", &a.audience)?;
@@ -104,6 +119,8 @@ pub(crate) fn dispatch(cli: &Cli, v: &Values) -> Result<String, Failure> {
             );
             op.audience = audience;
             op.duration_seconds = a.duration_seconds;
+            op.scope = v.opt("scope", &a.scope)?;
+            op.subject_mode = v.opt("subject-mode", &a.subject_mode)?;
             op.tags = tags(v, &a.tags)?;
             call(cli, &op, Client::get_web_identity_token)
         }
@@ -146,6 +163,7 @@ pub(crate) fn action(command: &Command) -> Option<&'static str> {
         Command::GetDelegatedAccessToken(_) => GetDelegatedAccessToken::ACTION,
         Command::GetFederationToken(_) => GetFederationToken::ACTION,
         Command::GetSessionToken(_) => GetSessionToken::ACTION,
+        Command::GetScopedCredentials(_) => GetScopedCredentials::ACTION,
         Command::GetWebIdentityToken(_) => GetWebIdentityToken::ACTION,
         Command::Presign(_)
         | Command::EksToken(_)

@@ -6,7 +6,9 @@ use std::time::SystemTime;
 use sts_blocking::sts_proto::Credentials;
 use sts_blocking::sts_proto::ops::*;
 use sts_blocking::sts_proto::time::{format_timestamp, from_unix, unix_seconds};
-use sts_blocking::sts_proto::types::{AssumedRoleUser, FederatedUser};
+use sts_blocking::sts_proto::types::{
+    AssumedRoleUser, FederatedUser, ScopedSession, TrustedIdentityPropagationContext,
+};
 
 /// A result as an ordered tree, in the model's member order (or, after
 /// `--query`, whatever the expression made of it).
@@ -161,6 +163,44 @@ fn role_user(u: &Option<AssumedRoleUser>) -> Option<Doc> {
     })
 }
 
+fn scoped_session(u: &Option<ScopedSession>) -> Option<Doc> {
+    u.as_ref().map(|u| {
+        Fields::new()
+            .str("ScopedSessionId", Some(&u.scoped_session_id))
+            .str("Arn", Some(&u.arn))
+            .done()
+    })
+}
+
+/// As the AWS CLI prints it: the map of identity provider keys as an
+/// object, in the answer's order.
+fn trusted_context(c: &Option<TrustedIdentityPropagationContext>) -> Option<Doc> {
+    c.as_ref().map(|c| {
+        let origin = c.origin_identity.as_ref().map(|o| {
+            Fields::new()
+                .str("Subject", o.subject.as_deref())
+                .str("SubjectType", o.subject_type.as_deref())
+                .str("Issuer", o.issuer.as_deref())
+                .str("FederatedProviderArn", o.federated_provider_arn.as_deref())
+                .done()
+        });
+        let transaction = c.transaction_context.as_ref().map(|t| {
+            let map = t
+                .identity_provider
+                .iter()
+                .map(|(k, v)| (k.clone(), Doc::Str(v.clone())))
+                .collect();
+            Fields::new()
+                .obj("IdentityProvider", Some(Doc::Object(map)))
+                .done()
+        });
+        Fields::new()
+            .obj("OriginIdentity", origin)
+            .obj("TransactionContext", transaction)
+            .done()
+    })
+}
+
 fn federated_user(u: &Option<FederatedUser>) -> Option<Doc> {
     u.as_ref().map(|u| {
         Fields::new()
@@ -204,6 +244,8 @@ impl Render for AssumeRoleOutput {
             .obj("AssumedRoleUser", role_user(&self.assumed_role_user))
             .int("PackedPolicySize", self.packed_policy_size)
             .str("SourceIdentity", self.source_identity.as_deref())
+            .int("SessionTokenUtilization", self.session_token_utilization)
+            .int("SessionTokenSize", self.session_token_size)
             .done();
         with_creds(doc, &self.credentials)
     }
@@ -223,6 +265,12 @@ impl Render for AssumeRoleWithSamlOutput {
             .str("Audience", self.audience.as_deref())
             .str("NameQualifier", self.name_qualifier.as_deref())
             .str("SourceIdentity", self.source_identity.as_deref())
+            .int("SessionTokenUtilization", self.session_token_utilization)
+            .int("SessionTokenSize", self.session_token_size)
+            .obj(
+                "TrustedIdentityPropagationContext",
+                trusted_context(&self.trusted_identity_propagation_context),
+            )
             .done();
         with_creds(doc, &self.credentials)
     }
@@ -243,6 +291,12 @@ impl Render for AssumeRoleWithWebIdentityOutput {
             .str("Provider", self.provider.as_deref())
             .str("Audience", self.audience.as_deref())
             .str("SourceIdentity", self.source_identity.as_deref())
+            .int("SessionTokenUtilization", self.session_token_utilization)
+            .int("SessionTokenSize", self.session_token_size)
+            .obj(
+                "TrustedIdentityPropagationContext",
+                trusted_context(&self.trusted_identity_propagation_context),
+            )
             .done();
         with_creds(doc, &self.credentials)
     }
@@ -255,6 +309,8 @@ impl Render for AssumeRootOutput {
         let doc = Fields::new()
             .obj("Credentials", Some(credentials(&self.credentials)))
             .str("SourceIdentity", self.source_identity.as_deref())
+            .int("SessionTokenUtilization", self.session_token_utilization)
+            .int("SessionTokenSize", self.session_token_size)
             .done();
         with_creds(doc, &self.credentials)
     }
@@ -309,6 +365,8 @@ impl Render for GetFederationTokenOutput {
             .obj("Credentials", Some(credentials(&self.credentials)))
             .obj("FederatedUser", federated_user(&self.federated_user))
             .int("PackedPolicySize", self.packed_policy_size)
+            .int("SessionTokenUtilization", self.session_token_utilization)
+            .int("SessionTokenSize", self.session_token_size)
             .done();
         with_creds(doc, &self.credentials)
     }
@@ -320,6 +378,24 @@ impl Render for GetSessionTokenOutput {
     fn render(&self) -> Rendered {
         let doc = Fields::new()
             .obj("Credentials", Some(credentials(&self.credentials)))
+            .int("SessionTokenUtilization", self.session_token_utilization)
+            .int("SessionTokenSize", self.session_token_size)
+            .done();
+        with_creds(doc, &self.credentials)
+    }
+}
+
+impl Render for GetScopedCredentialsOutput {
+    const CREDENTIALS: bool = true;
+
+    fn render(&self) -> Rendered {
+        let doc = Fields::new()
+            .obj("Credentials", Some(credentials(&self.credentials)))
+            .obj("SessionInfo", scoped_session(&self.session_info))
+            .int("SessionTokenUtilization", self.session_token_utilization)
+            .int("SessionTokenSize", self.session_token_size)
+            .int("ScopedPoliciesCount", self.scoped_policies_count)
+            .str("SourceIdentity", self.source_identity.as_deref())
             .done();
         with_creds(doc, &self.credentials)
     }
