@@ -141,6 +141,19 @@ SYNTHETIC = {
     "<PackedPolicySize>6</PackedPolicySize><AssumedPrincipal>arn:aws:iam::123456789012:user/x</AssumedPrincipal>",
     "GetWebIdentityToken": "<WebIdentityToken>eyJhbGciOiJFUzM4NCJ9.e30.c2ln</WebIdentityToken>"
     "<Expiration>2025-11-15T00:05:07Z</Expiration>",
+    "GetScopedCredentials": "<Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId><SecretAccessKey>secret</SecretAccessKey>"
+    "<SessionToken>token</SessionToken><Expiration>2026-11-15T00:05:07Z</Expiration></Credentials>"
+    "<SessionInfo><ScopedSessionId>AROAEXAMPLE:alice</ScopedSessionId>"
+    "<Arn>arn:aws:sts::123456789012:assumed-role/demo/alice</Arn></SessionInfo>"
+    "<SessionTokenUtilization>41</SessionTokenUtilization><SessionTokenSize>1024</SessionTokenSize>"
+    "<ScopedPoliciesCount>2</ScopedPoliciesCount><SourceIdentity>alice</SourceIdentity>",
+    "AssumeRoleWithSAML": "<Credentials><AccessKeyId>ASIAEXAMPLE</AccessKeyId><SecretAccessKey>secret</SecretAccessKey>"
+    "<SessionToken>token</SessionToken><Expiration>2026-11-15T00:05:07Z</Expiration></Credentials>"
+    "<SessionTokenUtilization>73</SessionTokenUtilization><SessionTokenSize>2048</SessionTokenSize>"
+    "<TrustedIdentityPropagationContext><OriginIdentity><Subject>u-1</Subject><SubjectType>User</SubjectType>"
+    "<Issuer>https://idp.example.com</Issuer></OriginIdentity><TransactionContext><IdentityProvider>"
+    "<entry><key>tenant</key><value>blue</value></entry><entry><key>k</key><value></value></entry>"
+    "</IdentityProvider></TransactionContext></TrustedIdentityPropagationContext>",
 }
 
 
@@ -176,6 +189,7 @@ def responses():
         "InvalidIdentityToken", "InvalidAuthorizationMessageException",
         "ExpiredTradeInTokenException", "JWTPayloadSizeExceededException",
         "OutboundWebIdentityFederationDisabledException", "SessionDurationEscalationException",
+        "InvalidContextAssertion", "InsufficientSessionLifetime", "InvalidSubjectCredentials",
         "AccessDenied", "Throttling", "SignatureDoesNotMatch", "RequestTimeTooSkewed",
         "RequestExpired", "InvalidClientTokenId",
     ]
