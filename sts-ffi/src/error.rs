@@ -333,6 +333,12 @@ pub unsafe extern "C" fn sts_error_http_status(err: *const StsError) -> u16 {
 /// has already retried such errors up to its `max_attempts`; this is for
 /// callers that retry at a higher level, or use the sans-IO path.
 ///
+/// A credentials failure (`STS_ERR_CREDENTIALS`) gives 1 when its source
+/// failed in the same passing way: instance metadata, a container
+/// endpoint, the SSO portal or the sign-in service answering 5xx or 429 or
+/// not at all, a role profile's STS call failing retryably, or a source
+/// that timed out; 0 when it refused or is set up wrongly.
+///
 /// A clock-skew code (`RequestTimeTooSkewed`, `RequestExpired`,
 /// `RequestInTheFuture`) gives 0: the client corrects its clock by such an
 /// answer's `Date` itself, once per call, so the error means it could not

@@ -247,6 +247,62 @@ fn every_other_subcommand_in_json_and_text() {
             ),
         },
         Case {
+            op: "AssumeRoleWithSAML",
+            args: vec![
+                "assume-role-with-saml",
+                "--role-arn",
+                "arn:aws:iam::123456789012:role/r",
+                "--principal-arn",
+                "arn:aws:iam::123456789012:saml-provider/p",
+                "--saml-assertion",
+                "PHNhbWw+",
+            ],
+            result: format!(
+                "{creds}<Subject>jane</Subject><SessionTokenUtilization>73</SessionTokenUtilization>\
+                 <TrustedIdentityPropagationContext><OriginIdentity><Subject>u-1</Subject>\
+                 <SubjectType>User</SubjectType><Issuer>https://idp</Issuer></OriginIdentity>\
+                 <TransactionContext><IdentityProvider>\
+                 <entry><key>tenant</key><value>blue</value></entry>\
+                 <entry><key>zone</key><value>z1</value></entry>\
+                 </IdentityProvider></TransactionContext></TrustedIdentityPropagationContext>"
+            ),
+            json: format!(
+                "{{\n{CREDS_JSON},\n    \"Subject\": \"jane\",\n    \"SessionTokenUtilization\": 73,\n    \
+                 \"TrustedIdentityPropagationContext\": {{\n        \"OriginIdentity\": {{\n            \
+                 \"Subject\": \"u-1\",\n            \"SubjectType\": \"User\",\n            \
+                 \"Issuer\": \"https://idp\"\n        }},\n        \"TransactionContext\": {{\n            \
+                 \"IdentityProvider\": {{\n                \"tenant\": \"blue\",\n                \
+                 \"zone\": \"z1\"\n            }}\n        }}\n    }}\n}}\n"
+            ),
+            // As awscli.formatter.TextFormatter writes the same document.
+            text: format!(
+                "73\tjane\n{CREDS_TEXT}ORIGINIDENTITY\thttps://idp\tu-1\tUser\n\
+                 IDENTITYPROVIDER\tblue\tz1\n"
+            ),
+        },
+        Case {
+            op: "GetScopedCredentials",
+            args: vec!["get-scoped-credentials", "--duration-seconds", "900"],
+            result: format!(
+                "{creds}<SessionInfo><ScopedSessionId>AROAEXAMPLE:s</ScopedSessionId>\
+                 <Arn>arn:aws:sts::123456789012:assumed-role/r/s</Arn></SessionInfo>\
+                 <SessionTokenUtilization>41</SessionTokenUtilization>\
+                 <SessionTokenSize>1024</SessionTokenSize>\
+                 <ScopedPoliciesCount>2</ScopedPoliciesCount><SourceIdentity>alice</SourceIdentity>"
+            ),
+            json: format!(
+                "{{\n{CREDS_JSON},\n    \"SessionInfo\": {{\n        \"ScopedSessionId\": \"AROAEXAMPLE:s\",\n        \
+                 \"Arn\": \"arn:aws:sts::123456789012:assumed-role/r/s\"\n    }},\n    \
+                 \"SessionTokenUtilization\": 41,\n    \"SessionTokenSize\": 1024,\n    \
+                 \"ScopedPoliciesCount\": 2,\n    \"SourceIdentity\": \"alice\"\n}}\n"
+            ),
+            // As awscli.formatter.TextFormatter writes the same document.
+            text: format!(
+                "2\t1024\t41\talice\n{CREDS_TEXT}\
+                 SESSIONINFO\tarn:aws:sts::123456789012:assumed-role/r/s\tAROAEXAMPLE:s\n"
+            ),
+        },
+        Case {
             op: "GetSessionToken",
             args: vec!["get-session-token", "--duration-seconds", "900"],
             result: creds.to_owned(),

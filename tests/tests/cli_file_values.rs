@@ -35,6 +35,7 @@ const CASES: &[Case] = &[
                 "--policy-arns",
                 "arn=arn:aws:iam::aws:policy/ReadOnlyAccess",
             ),
+            ("--minimum-session-token-size", "4096"),
         ],
         sent: &[
             "RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Fr",
@@ -47,6 +48,7 @@ const CASES: &[Case] = &[
             "TransitiveTagKeys.member.1=Project",
             "Tags.member.1.Value=Unicorn",
             "PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess",
+            "MinimumSessionTokenSize=4096",
         ],
     },
     Case {
@@ -60,12 +62,14 @@ const CASES: &[Case] = &[
             ("--saml-assertion", "PHNhbWw+"),
             ("--policy", r#"{"Version":"2012-10-17"}"#),
             ("--duration-seconds", "1800"),
+            ("--minimum-session-token-size", "0"),
         ],
         sent: &[
             "PrincipalArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Asaml-provider%2Fp",
             "SAMLAssertion=PHNhbWw%2B",
             "Policy=%7B%22Version%22%3A%222012-10-17%22%7D",
             "DurationSeconds=1800",
+            "MinimumSessionTokenSize=0",
         ],
     },
     Case {
@@ -80,6 +84,7 @@ const CASES: &[Case] = &[
                 "arn=arn:aws:iam::aws:policy/ReadOnlyAccess",
             ),
             ("--duration-seconds", "1800"),
+            ("--minimum-session-token-size", "1"),
         ],
         sent: &[
             "RoleSessionName=web-file",
@@ -87,6 +92,7 @@ const CASES: &[Case] = &[
             "ProviderId=www.amazon.com",
             "PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess",
             "DurationSeconds=1800",
+            "MinimumSessionTokenSize=1",
         ],
     },
     Case {
@@ -98,11 +104,13 @@ const CASES: &[Case] = &[
                 "arn=arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials",
             ),
             ("--duration-seconds", "600"),
+            ("--minimum-session-token-size", "512"),
         ],
         sent: &[
             "TargetPrincipal=111122223333",
             "TaskPolicyArn.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2Froot-task%2FIAMAuditRootUserCredentials",
             "DurationSeconds=600",
+            "MinimumSessionTokenSize=512",
         ],
     },
     Case {
@@ -112,12 +120,14 @@ const CASES: &[Case] = &[
             ("--policy", r#"{"Version":"2012-10-17"}"#),
             ("--tags", "Key=Team,Value=Blue"),
             ("--duration-seconds", "1800"),
+            ("--minimum-session-token-size", "2048"),
         ],
         sent: &[
             "Name=fed-file",
             "Policy=%7B%22Version%22%3A%222012-10-17%22%7D",
             "Tags.member.1.Key=Team",
             "DurationSeconds=1800",
+            "MinimumSessionTokenSize=2048",
         ],
     },
     Case {
@@ -126,11 +136,13 @@ const CASES: &[Case] = &[
             ("--serial-number", "arn:aws:iam::123456789012:mfa/u"),
             ("--token-code", "654321"),
             ("--duration-seconds", "1800"),
+            ("--minimum-session-token-size", "100"),
         ],
         sent: &[
             "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fu",
             "TokenCode=654321",
             "DurationSeconds=1800",
+            "MinimumSessionTokenSize=100",
         ],
     },
     Case {
@@ -140,12 +152,31 @@ const CASES: &[Case] = &[
             ("--signing-algorithm", "ES384"),
             ("--tags", "Key=Team,Value=Blue"),
             ("--duration-seconds", "300"),
+            ("--scope", "read write:all"),
+            ("--subject-mode", "OriginIdentity"),
         ],
         sent: &[
             "Audience.member.1=https%3A%2F%2Fapi.example.com",
             "SigningAlgorithm=ES384",
             "Tags.member.1.Value=Blue",
             "DurationSeconds=300",
+            "Scope=read+write%3Aall",
+            "SubjectMode=OriginIdentity",
+        ],
+    },
+    Case {
+        subcommand: "get-scoped-credentials",
+        flags: &[
+            ("--policy", r#"{"Version":"2012-10-17"}"#),
+            ("--duration-seconds", "900"),
+            ("--minimum-session-token-size", "3000"),
+            ("--scoped-session-description", "nightly export"),
+        ],
+        sent: &[
+            "Policy=%7B%22Version%22%3A%222012-10-17%22%7D",
+            "DurationSeconds=900",
+            "MinimumSessionTokenSize=3000",
+            "ScopedSessionDescription=nightly+export",
         ],
     },
     Case {
@@ -181,7 +212,7 @@ fn every_parameter_is_sent_and_may_come_from_a_file() {
         let mut args: Vec<String> = vec![case.subcommand.to_owned()];
         for (flag, value) in case.flags {
             args.push((*flag).to_owned());
-            if *flag == "--duration-seconds" {
+            if ["--duration-seconds", "--minimum-session-token-size"].contains(flag) {
                 args.push((*value).to_owned());
             } else {
                 args.push(in_file(&dir, flag, value));
