@@ -728,6 +728,8 @@ typedef struct StsAssumeRoleOutput {
     struct StsAssumedRoleUser assumed_role_user;
     /**
      * How full the packed session policies and tags are, in percent.
+     * Deprecated by the model (since 2026-06-17) in favour of
+     * `session_token_utilization`, which says the same of the whole session token.
      */
     struct StsOptionalU32 packed_policy_size;
     /**
@@ -862,6 +864,8 @@ typedef struct StsAssumeRoleWithSamlOutput {
     struct StsAssumedRoleUser assumed_role_user;
     /**
      * How full the packed session policies are, in percent.
+     * Deprecated by the model (since 2026-06-17) in favour of
+     * `session_token_utilization`, which says the same of the whole session token.
      */
     struct StsOptionalU32 packed_policy_size;
     /**
@@ -977,6 +981,8 @@ typedef struct StsAssumeRoleWithWebIdentityOutput {
     struct StsAssumedRoleUser assumed_role_user;
     /**
      * How full the packed session policies are, in percent.
+     * Deprecated by the model (since 2026-06-17) in favour of
+     * `session_token_utilization`, which says the same of the whole session token.
      */
     struct StsOptionalU32 packed_policy_size;
     /**
@@ -1178,6 +1184,8 @@ typedef struct StsGetDelegatedAccessTokenOutput {
     struct StsCredentials credentials;
     /**
      * How full the packed policies are, in percent.
+     * Deprecated by the model (since 2026-06-17), which says it is not
+     * populated for this operation.
      */
     struct StsOptionalU32 packed_policy_size;
     /**
@@ -1266,6 +1274,8 @@ typedef struct StsGetFederationTokenOutput {
     struct StsFederatedUser federated_user;
     /**
      * How full the packed session policies and tags are, in percent.
+     * Deprecated by the model (since 2026-06-17) in favour of
+     * `session_token_utilization`, which says the same of the whole session token.
      */
     struct StsOptionalU32 packed_policy_size;
     /**
@@ -1352,7 +1362,8 @@ typedef struct StsGetScopedCredentialsOutput {
      */
     struct StsOptionalU32 session_token_size;
     /**
-     * How many scope-down policies the session now has (STS allows 3).
+     * How many scope-down policies the session now has: at most 3, as
+     * each call that supplies a policy adds one.
      */
     struct StsOptionalU32 scoped_policies_count;
     /**
@@ -3320,9 +3331,9 @@ void sts_get_federation_token_output_free(struct StsGetFederationTokenOutput *ou
 /**
  * `GetScopedCredentials`: credentials scoped down from the client's own
  * temporary credentials, keeping their identity with a narrower policy or
- * a shorter life. Long-term keys (an IAM user's, root's) get the service
- * error `InvalidSubjectCredentials`; the global endpoint
- * `sts.amazonaws.com` does not serve it.
+ * a shorter life. Long-term keys (an IAM user's, root's) cannot be scoped
+ * down: get a session first. The global endpoint `sts.amazonaws.com` does
+ * not serve it.
  *
  * Signed with the client's credentials; retried as the client's retry
  * policy allows.

@@ -49,8 +49,8 @@ pub enum ErrorCode {
     /// GetScopedCredentials: the calling session has too little time left
     /// for the duration asked (`InsufficientSessionLifetime`).
     InsufficientSessionLifetime,
-    /// GetScopedCredentials: the signing credentials cannot be scoped down,
-    /// such as an IAM user's or root's long-term keys
+    /// GetScopedCredentials: the calling session is not a valid session,
+    /// its credentials could not be validated or resolved
     /// (`InvalidSubjectCredentials`).
     InvalidSubjectCredentials,
     /// A code the model does not declare (AccessDenied, Throttling,

@@ -469,8 +469,11 @@ impl<'a> ResultReader<'a> {
 
     /// The entries of the map at the path `pieces` below the result
     /// (awsQuery writes a map as `<entry><key>k</key><value>v</value></entry>`
-    /// children), in document order; `None` if the map is absent. An entry
-    /// without a key is an error; one without a value maps to "".
+    /// children), in document order, keys and values trimmed as
+    /// [`string`](Self::string) trims; `None` if the map is absent. An
+    /// entry without a `<key>` is an error (botocore fails on it too); an
+    /// empty key is a key (the model sets no minimum), and an entry without
+    /// a `<value>` maps to "".
     pub(crate) fn map(
         &self,
         pieces: &[&str],
@@ -501,15 +504,18 @@ impl<'a> ResultReader<'a> {
         else {
             return Ok(None);
         };
-        let path = || format!("{}/entry/key", pieces.join("/"));
         leaves
             .children(map, |n| n == b"entry")
             .map(|entry| {
-                let key = nonempty_with(path, leaves.find_in(entry, PathRest::new(&["key"])))?;
+                let key = leaves
+                    .find_in(entry, PathRest::new(&["key"]))
+                    .ok_or_else(|| {
+                        OutputError::missing(format!("{}/entry/key", pieces.join("/")))
+                    })?;
                 let value = leaves
                     .find_in(entry, PathRest::new(&["value"]))
                     .unwrap_or("");
-                Ok((key.to_owned(), value.to_owned()))
+                Ok((key.trim().to_owned(), value.trim().to_owned()))
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Some)

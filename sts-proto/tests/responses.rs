@@ -547,6 +547,28 @@ fn trusted_identity_propagation_context_of_saml_and_web_identity() {
         err.to_string().contains("IdentityProvider/entry/key"),
         "{err}"
     );
+    // An empty key is a key (botocore reads `{'': 'v'}`); both sides are
+    // trimmed, as every string member is; a missing value is "".
+    let odd = doc(
+        "AssumeRoleWithSAML",
+        &format!(
+            "{CREDS}<TrustedIdentityPropagationContext><TransactionContext><IdentityProvider>\
+             <entry><key></key><value>v</value></entry>\
+             <entry><key> k </key><value> w </value></entry>\
+             <entry><key>n</key></entry></IdentityProvider></TransactionContext>\
+             </TrustedIdentityPropagationContext>"
+        ),
+    );
+    let o = parse::<AssumeRoleWithSaml>(200, &h, &odd).unwrap();
+    let entries = o
+        .trusted_identity_propagation_context
+        .and_then(|c| c.transaction_context)
+        .map(|t| t.identity_provider);
+    let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+    assert_eq!(
+        entries,
+        Some(vec![pair("", "v"), pair("k", "w"), pair("n", "")])
+    );
 }
 
 /// Members are looked for inside the result element only: a

@@ -264,6 +264,7 @@ fn every_other_subcommand_in_json_and_text() {
                  <TransactionContext><IdentityProvider>\
                  <entry><key>tenant</key><value>blue</value></entry>\
                  <entry><key>zone</key><value>z1</value></entry>\
+                 <entry><key>tenant</key><value>red</value></entry>\
                  </IdentityProvider></TransactionContext></TrustedIdentityPropagationContext>"
             ),
             json: format!(
@@ -271,13 +272,15 @@ fn every_other_subcommand_in_json_and_text() {
                  \"TrustedIdentityPropagationContext\": {{\n        \"OriginIdentity\": {{\n            \
                  \"Subject\": \"u-1\",\n            \"SubjectType\": \"User\",\n            \
                  \"Issuer\": \"https://idp\"\n        }},\n        \"TransactionContext\": {{\n            \
-                 \"IdentityProvider\": {{\n                \"tenant\": \"blue\",\n                \
+                 \"IdentityProvider\": {{\n                \"tenant\": \"red\",\n                \
                  \"zone\": \"z1\"\n            }}\n        }}\n    }}\n}}\n"
             ),
-            // As awscli.formatter.TextFormatter writes the same document.
+            // As awscli.formatter.TextFormatter writes the same document;
+            // a repeated key keeps its first place and its last value, as
+            // botocore's dict of the entries does.
             text: format!(
                 "73\tjane\n{CREDS_TEXT}ORIGINIDENTITY\thttps://idp\tu-1\tUser\n\
-                 IDENTITYPROVIDER\tblue\tz1\n"
+                 IDENTITYPROVIDER\tred\tz1\n"
             ),
         },
         Case {

@@ -202,6 +202,21 @@ fn skeleton(
                 format!("[\n{}{inner}\n{}]", pad(depth + 1), pad(depth))
             }
         }
+        // As botocore's `_generate_type_map`: one `KeyName` member whose
+        // value is the value shape's skeleton, with no member name.
+        "map" => {
+            let value = s["value"]["shape"].as_str().unwrap_or_default();
+            let inner = skeleton(model, text, value, "", output, depth + 1, stack);
+            if output {
+                format!("o(vec![(\"KeyName\", {inner})])")
+            } else {
+                format!(
+                    "{{\n{}\"KeyName\": {inner}\n{}}}",
+                    pad(depth + 1),
+                    pad(depth)
+                )
+            }
+        }
         "integer" | "long" => {
             if output {
                 "n(0)".to_owned()

@@ -77,6 +77,8 @@ pub struct StsAssumeRoleOutput {
     /// The role session's id and ARN.
     pub assumed_role_user: StsAssumedRoleUser,
     /// How full the packed session policies and tags are, in percent.
+    /// Deprecated by the model (since 2026-06-17) in favour of
+    /// `session_token_utilization`, which says the same of the whole session token.
     pub packed_policy_size: StsOptionalU32,
     /// The source identity set on the session.
     pub source_identity: *const c_char,

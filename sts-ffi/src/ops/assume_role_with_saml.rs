@@ -59,6 +59,8 @@ pub struct StsAssumeRoleWithSamlOutput {
     /// The role session's id and ARN.
     pub assumed_role_user: StsAssumedRoleUser,
     /// How full the packed session policies are, in percent.
+    /// Deprecated by the model (since 2026-06-17) in favour of
+    /// `session_token_utilization`, which says the same of the whole session token.
     pub packed_policy_size: StsOptionalU32,
     /// The `NameID` of the assertion's subject.
     pub subject: *const c_char,

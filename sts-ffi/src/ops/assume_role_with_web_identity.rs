@@ -63,6 +63,8 @@ pub struct StsAssumeRoleWithWebIdentityOutput {
     /// The role session's id and ARN.
     pub assumed_role_user: StsAssumedRoleUser,
     /// How full the packed session policies are, in percent.
+    /// Deprecated by the model (since 2026-06-17) in favour of
+    /// `session_token_utilization`, which says the same of the whole session token.
     pub packed_policy_size: StsOptionalU32,
     /// The issuer of the token.
     pub provider: *const c_char,

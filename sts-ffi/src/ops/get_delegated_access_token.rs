@@ -37,6 +37,8 @@ pub struct StsGetDelegatedAccessTokenOutput {
     /// The delegated credentials.
     pub credentials: StsCredentials,
     /// How full the packed policies are, in percent.
+    /// Deprecated by the model (since 2026-06-17), which says it is not
+    /// populated for this operation.
     pub packed_policy_size: StsOptionalU32,
     /// The ARN of the principal the credentials act as, or NULL.
     pub assumed_principal: *const c_char,

@@ -54,6 +54,8 @@ pub struct StsGetFederationTokenOutput {
     /// The federated user's id and ARN.
     pub federated_user: StsFederatedUser,
     /// How full the packed session policies and tags are, in percent.
+    /// Deprecated by the model (since 2026-06-17) in favour of
+    /// `session_token_utilization`, which says the same of the whole session token.
     pub packed_policy_size: StsOptionalU32,
     /// How much of the allowed size the session token takes, in percent.
     pub session_token_utilization: StsOptionalU32,

@@ -50,7 +50,8 @@ pub struct StsGetScopedCredentialsOutput {
     pub session_token_utilization: StsOptionalU32,
     /// The session token's size in bytes.
     pub session_token_size: StsOptionalU32,
-    /// How many scope-down policies the session now has (STS allows 3).
+    /// How many scope-down policies the session now has: at most 3, as
+    /// each call that supplies a policy adds one.
     pub scoped_policies_count: StsOptionalU32,
     /// The calling session's source identity, carried forward, or NULL.
     pub source_identity: *const c_char,
@@ -95,9 +96,9 @@ impl FfiOp for CSide<GetScopedCredentials> {
 
 /// `GetScopedCredentials`: credentials scoped down from the client's own
 /// temporary credentials, keeping their identity with a narrower policy or
-/// a shorter life. Long-term keys (an IAM user's, root's) get the service
-/// error `InvalidSubjectCredentials`; the global endpoint
-/// `sts.amazonaws.com` does not serve it.
+/// a shorter life. Long-term keys (an IAM user's, root's) cannot be scoped
+/// down: get a session first. The global endpoint `sts.amazonaws.com` does
+/// not serve it.
 ///
 /// Signed with the client's credentials; retried as the client's retry
 /// policy allows.

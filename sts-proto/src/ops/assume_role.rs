@@ -107,6 +107,8 @@ pub struct AssumeRoleOutput {
     /// The role session's id and ARN.
     pub assumed_role_user: Option<AssumedRoleUser>,
     /// How full the packed session policies and tags are, in percent of the limit.
+    /// Deprecated by the model (since 2026-06-17) in favour of
+    /// `session_token_utilization`, which says the same of the whole session token.
     pub packed_policy_size: Option<u32>,
     /// The source identity set on the session.
     pub source_identity: Option<String>,

@@ -64,6 +64,8 @@ pub struct AssumeRoleWithSamlOutput {
     /// The role session's id and ARN.
     pub assumed_role_user: Option<AssumedRoleUser>,
     /// How full the packed session policies are, in percent of the limit.
+    /// Deprecated by the model (since 2026-06-17) in favour of
+    /// `session_token_utilization`, which says the same of the whole session token.
     pub packed_policy_size: Option<u32>,
     /// The `NameID` of the assertion's subject.
     pub subject: Option<String>,

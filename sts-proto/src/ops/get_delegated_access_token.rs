@@ -31,6 +31,8 @@ pub struct GetDelegatedAccessTokenOutput {
     /// The delegated credentials.
     pub credentials: Credentials,
     /// How full the packed session policies are, in percent of the limit.
+    /// Deprecated by the model (since 2026-06-17), which says it is not
+    /// populated for this operation.
     pub packed_policy_size: Option<u32>,
     /// The ARN of the principal the credentials act for.
     pub assumed_principal: Option<String>,

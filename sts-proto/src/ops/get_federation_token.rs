@@ -58,6 +58,8 @@ pub struct GetFederationTokenOutput {
     /// The federated user's id and ARN.
     pub federated_user: Option<FederatedUser>,
     /// How full the packed session policies and tags are, in percent of the limit.
+    /// Deprecated by the model (since 2026-06-17) in favour of
+    /// `session_token_utilization`, which says the same of the whole session token.
     pub packed_policy_size: Option<u32>,
     /// How much of the allowed size the session token takes, in percent.
     pub session_token_utilization: Option<u32>,

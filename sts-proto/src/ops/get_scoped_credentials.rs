@@ -13,9 +13,9 @@ use crate::validate::{self, ValidationError, Validator};
 /// and a duration.
 ///
 /// Only temporary credentials (an assumed role's, a federated session's,
-/// `GetSessionToken`'s) can be scoped down; an IAM user's or root's
-/// long-term keys get `InvalidSubjectCredentials`. The operation is not
-/// served by the global endpoint `sts.amazonaws.com`: use a regional one.
+/// `GetSessionToken`'s) can be scoped down, not an IAM user's or root's
+/// long-term keys: get a session first. The operation is not served by the
+/// global endpoint `sts.amazonaws.com`: use a regional one.
 ///
 /// ```
 /// use sts_proto::ops::GetScopedCredentials;
@@ -93,8 +93,8 @@ pub struct GetScopedCredentialsOutput {
     pub session_token_utilization: Option<u32>,
     /// The session token's size in bytes.
     pub session_token_size: Option<u32>,
-    /// How many scope-down policies the session now has (each call adds
-    /// one; STS allows 3).
+    /// How many scope-down policies the session now has: at most 3, as
+    /// each call that supplies a policy adds one.
     pub scoped_policies_count: Option<u32>,
     /// The calling session's source identity, carried forward unchanged.
     pub source_identity: Option<String>,

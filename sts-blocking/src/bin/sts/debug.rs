@@ -31,8 +31,17 @@ const SECRET_PARAMS: &[&str] = &[
     "X-Amz-Security-Token",
 ];
 /// Response elements (by local name) whose content is secret: the
-/// `Credentials` members and `GetWebIdentityToken`'s token.
-const SECRET_ELEMENTS: &[&str] = &["SecretAccessKey", "SessionToken", "WebIdentityToken"];
+/// `Credentials` members, `GetWebIdentityToken`'s token, and the trusted
+/// identity propagation context of the SAML and web identity answers,
+/// which describes the end user and which the model marks sensitive ("do
+/// not log it"); it goes whole, as its members share names (`Subject`,
+/// `Issuer`) with members of the same answers that are not sensitive.
+const SECRET_ELEMENTS: &[&str] = &[
+    "SecretAccessKey",
+    "SessionToken",
+    "WebIdentityToken",
+    "TrustedIdentityPropagationContext",
+];
 const REDACTED: &str = "** redacted **";
 /// Request headers whose values are secrets or stand for one, whether or
 /// not the sender marked them sensitive: the session token, the tokens of
@@ -370,6 +379,35 @@ mod tests {
         // A document without secrets comes through byte for byte.
         let plain = "<?xml version=\"1.0\"?>\n<!-- c --><R a=\"1\">\n  <A>x &amp; y</A><B/><![CDATA[z]]></R>\n";
         assert_eq!(redact_xml(plain.as_bytes()), plain);
+    }
+
+    #[test]
+    fn the_end_users_propagated_identity_is_redacted_whole() {
+        let body = "<AssumeRoleWithSAMLResponse><AssumeRoleWithSAMLResult>\
+            <Subject>saml-subject</Subject>\
+            <TrustedIdentityPropagationContext><OriginIdentity>\
+            <Subject>alice@example.com</Subject><Issuer>https://idp.example.com</Issuer>\
+            </OriginIdentity><TransactionContext><IdentityProvider>\
+            <entry><key>tenant</key><value>blue-tenant</value></entry>\
+            </IdentityProvider></TransactionContext></TrustedIdentityPropagationContext>\
+            </AssumeRoleWithSAMLResult></AssumeRoleWithSAMLResponse>";
+        let shown = redact_xml(body.as_bytes());
+        for private in [
+            "alice@example.com",
+            "idp.example.com",
+            "blue-tenant",
+            "tenant",
+        ] {
+            assert!(!shown.contains(private), "{private} shown: {shown}");
+        }
+        assert!(
+            shown.contains(&format!(
+                "<TrustedIdentityPropagationContext>{REDACTED}</TrustedIdentityPropagationContext>"
+            )),
+            "{shown}"
+        );
+        // The answer's own Subject, which is not sensitive, stays.
+        assert!(shown.contains("<Subject>saml-subject</Subject>"), "{shown}");
     }
 
     #[test]

@@ -173,7 +173,8 @@ fn scoped_session(u: &Option<ScopedSession>) -> Option<Doc> {
 }
 
 /// As the AWS CLI prints it: the map of identity provider keys as an
-/// object, in the answer's order.
+/// object, as botocore builds a Python dict from the entries: in the
+/// answer's order, a repeated key in its first place with its last value.
 fn trusted_context(c: &Option<TrustedIdentityPropagationContext>) -> Option<Doc> {
     c.as_ref().map(|c| {
         let origin = c.origin_identity.as_ref().map(|o| {
@@ -185,11 +186,14 @@ fn trusted_context(c: &Option<TrustedIdentityPropagationContext>) -> Option<Doc>
                 .done()
         });
         let transaction = c.transaction_context.as_ref().map(|t| {
-            let map = t
-                .identity_provider
-                .iter()
-                .map(|(k, v)| (k.clone(), Doc::Str(v.clone())))
-                .collect();
+            let mut map: Vec<(String, Doc)> = Vec::new();
+            for (k, v) in &t.identity_provider {
+                let value = Doc::Str(v.clone());
+                match map.iter_mut().find(|(seen, _)| seen == k) {
+                    Some((_, earlier)) => *earlier = value,
+                    None => map.push((k.clone(), value)),
+                }
+            }
             Fields::new()
                 .obj("IdentityProvider", Some(Doc::Object(map)))
                 .done()
