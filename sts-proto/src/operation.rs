@@ -739,6 +739,35 @@ mod tests {
     }
 
     #[test]
+    fn a_required_member_is_there_and_not_empty() {
+        let body = "<GetSessionTokenResponse><GetSessionTokenResult>\
+                    <A> x </A><E>  </E></GetSessionTokenResult></GetSessionTokenResponse>";
+        let doc = xml::parse(body.as_bytes(), &XmlLimits::default()).unwrap();
+        let mut got = Vec::new();
+        read_document(
+            "GetSessionToken",
+            &doc,
+            200,
+            &HeaderMap::new(),
+            &mut |result| {
+                got = ["A", "E", "M"]
+                    .map(|path| {
+                        result
+                            .required(path)
+                            .map(str::to_owned)
+                            .map_err(|e| e.to_string())
+                    })
+                    .to_vec();
+                Ok(())
+            },
+        )
+        .unwrap();
+        assert_eq!(got[0], Ok("x".to_owned()));
+        assert!(got[1].as_ref().is_err_and(|e| e.contains('E')), "{got:?}");
+        assert!(got[2].as_ref().is_err_and(|e| e.contains('M')), "{got:?}");
+    }
+
+    #[test]
     fn members_read_in_a_scope_are_the_first_at_their_path_when_elements_repeat() {
         let creds = |members: &str| format!("<Credentials>{members}</Credentials>");
         let all = "<AccessKeyId>A2</AccessKeyId><SecretAccessKey>S2</SecretAccessKey>\

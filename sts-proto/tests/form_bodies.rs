@@ -284,6 +284,12 @@ fn get_scoped_credentials() {
         "Action=GetScopedCredentials&Version=2011-06-15&DurationSeconds=900"
     );
     GetScopedCredentials::with_duration(900).validate().unwrap();
+    assert_eq!(
+        GetScopedCredentials::with_duration(900)
+            .policy("{}")
+            .form_body(),
+        "Action=GetScopedCredentials&Version=2011-06-15&Policy=%7B%7D&DurationSeconds=900"
+    );
     let err = GetScopedCredentials::default().validate().unwrap_err();
     assert_eq!(
         err.to_string(),

@@ -547,6 +547,23 @@ fn trusted_identity_propagation_context_of_saml_and_web_identity() {
         err.to_string().contains("IdentityProvider/entry/key"),
         "{err}"
     );
+    // Only the map's own children are its entries: an `entry` just after
+    // the map, its sibling, is not one.
+    let sibling = doc(
+        "AssumeRoleWithSAML",
+        &format!(
+            "{CREDS}<TrustedIdentityPropagationContext><TransactionContext><IdentityProvider>\
+             <entry><key>k</key><value>v</value></entry></IdentityProvider>\
+             <entry><key>not-an-entry</key><value>x</value></entry>\
+             </TransactionContext></TrustedIdentityPropagationContext>"
+        ),
+    );
+    let o = parse::<AssumeRoleWithSaml>(200, &h, &sibling).unwrap();
+    let entries = o
+        .trusted_identity_propagation_context
+        .and_then(|c| c.transaction_context)
+        .map(|t| t.identity_provider);
+    assert_eq!(entries, Some(vec![("k".to_owned(), "v".to_owned())]));
     // An empty key is a key (botocore reads `{'': 'v'}`); both sides are
     // trimmed, as every string member is; a missing value is "".
     let odd = doc(

@@ -313,7 +313,7 @@ const ROLE: [&str; 5] = [
 ];
 
 /// A list of strings (`--audience`, `--transitive-tag-keys`, the only
-/// two of the eleven operations) given as one argument starting with `[`
+/// two of the twelve operations) given as one argument starting with `[`
 /// is a JSON list, inline or from a file, as the AWS CLI reads it; it
 /// used to be sent as one value, brackets and quotes included.
 #[test]
