@@ -602,6 +602,37 @@ mod tests {
         }
     }
 
+    /// Three roots are error documents: `ErrorResponse` (STS's),
+    /// `Response` (the older query shape) and a bare `Error`; any other
+    /// root is not, whatever it holds.
+    #[test]
+    fn error_documents_are_known_by_their_root() {
+        let ResponseError::Service(e) = read(
+            400,
+            "<Error><Code>Throttling</Code><Message>slow down</Message></Error>",
+        ) else {
+            panic!("a bare <Error> is the server's error");
+        };
+        assert_eq!(e.code, ErrorCode::from_wire("Throttling"));
+        assert_eq!(e.message.as_deref(), Some("slow down"));
+        assert!(
+            !matches!(
+                read(400, "<Other><Error><Code>X</Code></Error></Other>"),
+                ResponseError::Service(_)
+            ),
+            "another root's <Error> is not a service error"
+        );
+    }
+
+    /// The window read spans four bytes a character: text of two-byte
+    /// characters is quoted as far as it goes, up to a secret word, which
+    /// is found there too and cut off.
+    #[test]
+    fn wide_characters_are_quoted_up_to_a_secret_word() {
+        let body = format!("{}token=abc", "é".repeat(150));
+        assert_eq!(body_start(body.as_bytes()), "é".repeat(150));
+    }
+
     #[test]
     fn the_documents_own_request_id_wins_over_one_inside_the_error() {
         let ResponseError::Service(e) = read(
