@@ -120,6 +120,8 @@ fn region_error_messages_are_escaped_and_bounded() {
 
     let err = region("\u{202e}x").unwrap_err();
     assert!(err.to_string().is_ascii(), "{err}");
+    // A quote that is not cut says nothing of more characters.
+    assert!(!err.to_string().contains("more characters"), "{err}");
 
     let long = "b".repeat(300);
     let err = region(&long).unwrap_err();
