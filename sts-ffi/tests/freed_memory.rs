@@ -382,6 +382,40 @@ fn no_secret_is_left_in_freed_memory_by_a_dropped_document() {
     );
 }
 
+/// `sigv4::sign` hands back the canonical request it signed, which names
+/// the session token; dropping the output wipes it. The client signs in
+/// place, into the thread's kept buffer, so only this test sees the wipe.
+#[test]
+fn no_secret_is_left_in_freed_memory_by_a_dropped_signing_output() {
+    use sts_proto::sigv4::{self, SigningKey, SigningParams};
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let credentials = Credentials::new(
+        "AKIDFREED",
+        text(SIGNING_SECRET),
+        Some(text(SIGNING_TOKEN).into()),
+    );
+    let now = std::time::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+    let params = SigningParams::new(&credentials, "us-east-1", "sts", now);
+    let key = SigningKey::derive(&params).unwrap();
+    let mut request = http::Request::new(b"Action=GetCallerIdentity".to_vec());
+    *request.method_mut() = http::Method::POST;
+    *request.uri_mut() = "https://sts.us-east-1.amazonaws.com/".parse().unwrap();
+    reset();
+    ARMED.store(true, Ordering::SeqCst);
+    let output = sigv4::sign(&mut request, &params, &key).unwrap();
+    let named = output.canonical_request().contains(text(SIGNING_TOKEN));
+    drop(output);
+    drop(request);
+    ARMED.store(false, Ordering::SeqCst);
+    assert!(named, "the canonical request names the session token");
+    let hits = hits();
+    assert!(
+        hits.is_empty(),
+        "freed blocks still held secrets (needle, blocks): {hits:?}; last block {} bytes",
+        LAST_HIT_SIZE.load(Ordering::Relaxed)
+    );
+}
+
 /// Profile files with static keys, a web identity token file and a
 /// `credential_process`, in a scratch folder.
 fn credential_sources() -> (std::path::PathBuf, ProviderConfig) {

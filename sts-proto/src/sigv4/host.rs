@@ -86,6 +86,13 @@ mod tests {
         assert_eq!(added("http://[::1]:8080/").unwrap().unwrap(), "[::1]:8080");
         assert_eq!(added("http://[::1]/").unwrap().unwrap(), "[::1]");
         assert_eq!(added("http://[::1]:80/").unwrap().unwrap(), "[::1]");
+        // Only http's and https's own ports are defaults: with another
+        // scheme, or none (an authority-form target), the port is kept.
+        assert_eq!(
+            added("ws://localhost:80/").unwrap().unwrap(),
+            "localhost:80"
+        );
+        assert_eq!(added("localhost:80").unwrap().unwrap(), "localhost:80");
     }
 
     #[test]
