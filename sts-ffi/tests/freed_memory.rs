@@ -397,9 +397,7 @@ fn no_secret_is_left_in_freed_memory_by_a_dropped_signing_output() {
     let now = std::time::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
     let params = SigningParams::new(&credentials, "us-east-1", "sts", now);
     let key = SigningKey::derive(&params).unwrap();
-    let mut request = http::Request::new(b"Action=GetCallerIdentity".to_vec());
-    *request.method_mut() = http::Method::POST;
-    *request.uri_mut() = "https://sts.us-east-1.amazonaws.com/".parse().unwrap();
+    let mut request = request_for_sts();
     reset();
     ARMED.store(true, Ordering::SeqCst);
     let output = sigv4::sign(&mut request, &params, &key).unwrap();
@@ -414,6 +412,32 @@ fn no_secret_is_left_in_freed_memory_by_a_dropped_signing_output() {
         "freed blocks still held secrets (needle, blocks): {hits:?}; last block {} bytes",
         LAST_HIT_SIZE.load(Ordering::Relaxed)
     );
+
+    // A token that cannot be a header value fails the signing after the
+    // canonical request naming it was written: that text is wiped too.
+    let broken = Credentials::new(
+        "AKIDFREED",
+        text(SIGNING_SECRET),
+        Some(format!("{}\n", text(SIGNING_TOKEN)).into()),
+    );
+    let params = SigningParams::new(&broken, "us-east-1", "sts", now);
+    reset();
+    ARMED.store(true, Ordering::SeqCst);
+    let failed = sigv4::sign(&mut request_for_sts(), &params, &key).is_err();
+    ARMED.store(false, Ordering::SeqCst);
+    assert!(failed, "a token with a line break cannot be sent");
+    let left = self::hits();
+    assert!(
+        left.is_empty(),
+        "a failed signing left secrets in freed blocks (needle, blocks): {left:?}"
+    );
+}
+
+fn request_for_sts() -> http::Request<Vec<u8>> {
+    let mut request = http::Request::new(b"Action=GetCallerIdentity".to_vec());
+    *request.method_mut() = http::Method::POST;
+    *request.uri_mut() = "https://sts.us-east-1.amazonaws.com/".parse().unwrap();
+    request
 }
 
 /// Profile files with static keys, a web identity token file and a
