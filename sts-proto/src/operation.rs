@@ -479,31 +479,17 @@ impl<'a> ResultReader<'a> {
         pieces: &[&str],
     ) -> Result<Option<Vec<(String, String)>>, OutputError> {
         let leaves = &self.doc.leaves;
-        let results: Vec<Scope> = match self.result {
+        let map = match self.result {
             Scope::Several => leaves
                 .children(Scope::Root, |name| is_result(self.action, name))
-                .collect(),
-            scope => vec![scope],
-        };
-        // The first element at the path, trying every candidate of each
-        // name in document order.
-        fn first_at(leaves: &crate::xml::Leaves, scope: Scope, pieces: &[&str]) -> Scope {
-            let Some((name, rest)) = pieces.split_first() else {
-                return scope;
-            };
-            leaves
-                .children(scope, |n| n == name.as_bytes())
-                .map(|child| first_at(leaves, child, rest))
+                .map(|result| leaves.first_at(result, pieces))
                 .find(|found| *found != Scope::Nothing)
-                .unwrap_or(Scope::Nothing)
-        }
-        let Some(map) = results
-            .into_iter()
-            .map(|r| first_at(leaves, r, pieces))
-            .find(|found| *found != Scope::Nothing)
-        else {
-            return Ok(None);
+                .unwrap_or(Scope::Nothing),
+            result => leaves.first_at(result, pieces),
         };
+        if map == Scope::Nothing {
+            return Ok(None);
+        }
         leaves
             .children(map, |n| n == b"entry")
             .map(|entry| {

@@ -362,35 +362,36 @@ impl Leaves {
     /// that several lookups below one element (the four members of
     /// `Credentials`) do not each walk down to it again.
     pub(crate) fn scope(&self, parent: Scope, accepts: impl Fn(&[u8]) -> bool) -> Scope {
-        let (mut i, end) = match parent {
-            Scope::One(p) => match self.elements.get(p) {
-                Some(e) => (p + 1, e.end as usize),
-                None => return Scope::Nothing,
-            },
-            Scope::Root => (0, self.elements.len()),
-            Scope::Nothing => return Scope::Nothing,
-            Scope::Several => return Scope::Several,
-        };
-        let mut found = Scope::Nothing;
-        while i < end {
-            let Some(e) = self.elements.get(i) else {
-                break;
-            };
-            if accepts(self.name_bytes(e)) {
-                if let Scope::One(_) = found {
-                    return Scope::Several;
-                }
-                found = Scope::One(i);
-            }
-            i = (e.end as usize).max(i + 1);
+        if parent == Scope::Several {
+            return Scope::Several;
         }
-        found
+        let mut found = self.children(parent, accepts);
+        match (found.next(), found.next()) {
+            (None, _) => Scope::Nothing,
+            (Some(one), None) => one,
+            (Some(_), Some(_)) => Scope::Several,
+        }
+    }
+
+    /// The first element at the path `pieces` below the element of
+    /// `scope`, trying every child of each name in document order (a path
+    /// that leads nowhere under one is tried under the next);
+    /// [`Scope::Nothing`] if there is none. For an element with children,
+    /// such as a map, which [`find_in`](Self::find_in) (leaves only)
+    /// cannot give.
+    pub(crate) fn first_at(&self, scope: Scope, pieces: &[&str]) -> Scope {
+        let Some((name, rest)) = pieces.split_first() else {
+            return scope;
+        };
+        self.children(scope, |n| n == name.as_bytes())
+            .map(|child| self.first_at(child, rest))
+            .find(|found| *found != Scope::Nothing)
+            .unwrap_or(Scope::Nothing)
     }
 
     /// The children of the element of `parent` (the root's, for
     /// [`Scope::Root`]) whose name `accepts`, each as a [`Scope::One`], in
-    /// document order: for a map's entries, which a lookup of the first
-    /// leaf at a path cannot give.
+    /// document order, each child's subtree stepped over whole.
     pub(crate) fn children<'s>(
         &'s self,
         parent: Scope,
