@@ -7,6 +7,7 @@ use std::ffi::{CStr, c_char};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
 
+use sts_proto::SecretString;
 use zeroize::Zeroize;
 
 use crate::error::{Failure, StsError};
@@ -211,7 +212,7 @@ impl Strings {
     /// its address (NULL when empty) and length, valid while `self` lives.
     pub(crate) fn pairs(
         &mut self,
-        pairs: &[(String, String)],
+        pairs: &[(String, SecretString)],
     ) -> (*const crate::types::StsKeyValue, usize) {
         if pairs.is_empty() {
             return (ptr::null(), 0);
@@ -220,7 +221,7 @@ impl Strings {
             .iter()
             .map(|(key, value)| crate::types::StsKeyValue {
                 key: self.add(key),
-                value: self.add(value),
+                value: self.add(value.expose()),
             })
             .collect();
         let p = array.as_ptr();

@@ -387,8 +387,8 @@ impl StsAssumedRoleUser {
 impl StsTrustedIdentityPropagationContext {
     pub(crate) fn store(c: Option<&TrustedIdentityPropagationContext>, s: &mut Strings) -> Self {
         let origin = c.and_then(|c| c.origin_identity.as_ref());
-        let field = |s: &mut Strings, f: fn(&OriginIdentity) -> &Option<String>| {
-            s.opt(origin.and_then(|o| f(o).as_deref()))
+        let field = |s: &mut Strings, f: fn(&OriginIdentity) -> &Option<SecretString>| {
+            s.opt(origin.and_then(|o| f(o).as_ref()).map(SecretString::expose))
         };
         let (transaction_identity_provider, transaction_identity_provider_len) = s.pairs(
             c.and_then(|c| c.transaction_context.as_ref())

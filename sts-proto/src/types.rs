@@ -1,8 +1,7 @@
 //! Structures shared by several operations, written once.
 
-use std::fmt;
-
 use crate::form::FormWriter;
+use crate::secret::SecretString;
 use crate::validate::{self, ValidationError, Validator};
 
 /// A session tag: a key-value pair attached to the session.
@@ -91,10 +90,10 @@ pub struct ScopedSession {
 /// SAML assertion or web identity token, through the identity provider's
 /// context provider: who the end user is, as the session carries it.
 ///
-/// The model marks it sensitive ("information about the end user; do not
-/// log it"), so `Debug` shows which members are present, never their
-/// values.
-#[derive(Clone, PartialEq, Eq, Default)]
+/// The model marks its values sensitive ("information about the end user;
+/// do not log it"): they are [`SecretString`]s, which `Debug` does not
+/// show and which are wiped when dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TrustedIdentityPropagationContext {
     /// `aws:OriginIdentity/*`: the end user.
@@ -106,70 +105,28 @@ pub struct TrustedIdentityPropagationContext {
 /// The end user of a [`TrustedIdentityPropagationContext`]. Its members
 /// share names with members of the assume-role outputs but carry the
 /// propagated values, which differ from the assertion's or token's.
-#[derive(Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct OriginIdentity {
     /// `aws:OriginIdentity/Subject`.
-    pub subject: Option<String>,
+    pub subject: Option<SecretString>,
     /// `aws:OriginIdentity/SubjectType`.
-    pub subject_type: Option<String>,
+    pub subject_type: Option<SecretString>,
     /// `aws:OriginIdentity/Issuer`.
-    pub issuer: Option<String>,
+    pub issuer: Option<SecretString>,
     /// `aws:OriginIdentity/FederatedProviderArn`.
-    pub federated_provider_arn: Option<String>,
+    pub federated_provider_arn: Option<SecretString>,
 }
 
 /// The transaction context of a [`TrustedIdentityPropagationContext`].
-#[derive(Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct TransactionContext {
     /// `aws:TransactionContext/IdentityProvider/{key}`: key and value, in
-    /// the order the answer lists them.
-    pub identity_provider: Vec<(String, String)>,
+    /// the order the answer lists them. The keys name what the provider
+    /// set; the values are the user's.
+    pub identity_provider: Vec<(String, SecretString)>,
 }
-
-impl fmt::Debug for TrustedIdentityPropagationContext {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TrustedIdentityPropagationContext")
-            .field("origin_identity", &self.origin_identity)
-            .field("transaction_context", &self.transaction_context)
-            .finish()
-    }
-}
-
-impl fmt::Debug for OriginIdentity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown = |v: &Option<String>| v.as_ref().map(|_| REDACTED);
-        f.debug_struct("OriginIdentity")
-            .field("subject", &shown(&self.subject))
-            .field("subject_type", &shown(&self.subject_type))
-            .field("issuer", &shown(&self.issuer))
-            .field(
-                "federated_provider_arn",
-                &shown(&self.federated_provider_arn),
-            )
-            .finish()
-    }
-}
-
-impl fmt::Debug for TransactionContext {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // The keys name what the provider set; the values are the user's.
-        f.debug_struct("TransactionContext")
-            .field(
-                "identity_provider",
-                &self
-                    .identity_provider
-                    .iter()
-                    .map(|(k, _)| (k.as_str(), REDACTED))
-                    .collect::<Vec<_>>(),
-            )
-            .finish()
-    }
-}
-
-/// What `Debug` shows for a sensitive value.
-const REDACTED: &str = "<redacted>";
 
 // ---- validation of the shared structures ----
 
@@ -343,7 +300,7 @@ pub(crate) fn read_trusted_context(
     let member = |name: &str| {
         result
             .text_at(&[TOP, ORIGIN, name])
-            .map(|t| t.trim().to_owned())
+            .map(|t| SecretString::new(t.trim()))
     };
     let origin = OriginIdentity {
         subject: member("Subject"),
@@ -354,7 +311,12 @@ pub(crate) fn read_trusted_context(
     let origin_identity = (origin != OriginIdentity::default()).then_some(origin);
     let transaction_context = result
         .map(&[TOP, "TransactionContext", "IdentityProvider"])?
-        .map(|identity_provider| TransactionContext { identity_provider });
+        .map(|entries| TransactionContext {
+            identity_provider: entries
+                .into_iter()
+                .map(|(key, value)| (key, SecretString::new(value)))
+                .collect(),
+        });
     Ok(
         (origin_identity.is_some() || transaction_context.is_some()).then_some(
             TrustedIdentityPropagationContext {

@@ -479,19 +479,31 @@ const TRUSTED_CONTEXT: &str = "<TrustedIdentityPropagationContext>\
     </IdentityProvider></TransactionContext>\
     </TrustedIdentityPropagationContext>";
 
+/// A map's entries with their values shown, to compare.
+fn exposed(entries: Vec<(String, sts_proto::SecretString)>) -> Vec<(String, String)> {
+    entries
+        .into_iter()
+        .map(|(k, v)| (k, v.expose().to_owned()))
+        .collect()
+}
+
 fn check_trusted_context(c: Option<sts_proto::types::TrustedIdentityPropagationContext>) {
     let c = c.expect("TrustedIdentityPropagationContext");
     let origin = c.origin_identity.expect("OriginIdentity");
-    assert_eq!(origin.subject.as_deref(), Some("user-7f3a"));
-    assert_eq!(origin.subject_type.as_deref(), Some("User"));
-    assert_eq!(origin.issuer.as_deref(), Some("https://idp.example.com"));
+    let shown = |v: &Option<sts_proto::SecretString>| v.as_ref().map(|s| s.expose().to_owned());
+    assert_eq!(shown(&origin.subject).as_deref(), Some("user-7f3a"));
+    assert_eq!(shown(&origin.subject_type).as_deref(), Some("User"));
     assert_eq!(
-        origin.federated_provider_arn.as_deref(),
+        shown(&origin.issuer).as_deref(),
+        Some("https://idp.example.com")
+    );
+    assert_eq!(
+        shown(&origin.federated_provider_arn).as_deref(),
         Some("arn:aws:iam::111122223333:saml-provider/idp")
     );
     let tx = c.transaction_context.expect("TransactionContext");
     assert_eq!(
-        tx.identity_provider,
+        exposed(tx.identity_provider),
         [
             ("tenant".to_owned(), "blue".to_owned()),
             ("session".to_owned(), "s-9".to_owned())
@@ -562,7 +574,7 @@ fn trusted_identity_propagation_context_of_saml_and_web_identity() {
     let entries = o
         .trusted_identity_propagation_context
         .and_then(|c| c.transaction_context)
-        .map(|t| t.identity_provider);
+        .map(|t| exposed(t.identity_provider));
     assert_eq!(entries, Some(vec![("k".to_owned(), "v".to_owned())]));
     // An empty key is a key (botocore reads `{'': 'v'}`); both sides are
     // trimmed, as every string member is; a missing value is "".
@@ -580,7 +592,7 @@ fn trusted_identity_propagation_context_of_saml_and_web_identity() {
     let entries = o
         .trusted_identity_propagation_context
         .and_then(|c| c.transaction_context)
-        .map(|t| t.identity_provider);
+        .map(|t| exposed(t.identity_provider));
     let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
     assert_eq!(
         entries,

@@ -3,12 +3,12 @@
 use std::fmt::Write as _;
 use std::time::SystemTime;
 
-use sts_blocking::sts_proto::Credentials;
 use sts_blocking::sts_proto::ops::*;
 use sts_blocking::sts_proto::time::{format_timestamp, from_unix, unix_seconds};
 use sts_blocking::sts_proto::types::{
     AssumedRoleUser, FederatedUser, ScopedSession, TrustedIdentityPropagationContext,
 };
+use sts_blocking::sts_proto::{Credentials, SecretString};
 
 /// A result as an ordered tree, in the model's member order (or, after
 /// `--query`, whatever the expression made of it).
@@ -179,16 +179,22 @@ fn trusted_context(c: &Option<TrustedIdentityPropagationContext>) -> Option<Doc>
     c.as_ref().map(|c| {
         let origin = c.origin_identity.as_ref().map(|o| {
             Fields::new()
-                .str("Subject", o.subject.as_deref())
-                .str("SubjectType", o.subject_type.as_deref())
-                .str("Issuer", o.issuer.as_deref())
-                .str("FederatedProviderArn", o.federated_provider_arn.as_deref())
+                .str("Subject", o.subject.as_ref().map(SecretString::expose))
+                .str(
+                    "SubjectType",
+                    o.subject_type.as_ref().map(SecretString::expose),
+                )
+                .str("Issuer", o.issuer.as_ref().map(SecretString::expose))
+                .str(
+                    "FederatedProviderArn",
+                    o.federated_provider_arn.as_ref().map(SecretString::expose),
+                )
                 .done()
         });
         let transaction = c.transaction_context.as_ref().map(|t| {
             let mut map: Vec<(String, Doc)> = Vec::new();
             for (k, v) in &t.identity_provider {
-                let value = Doc::Str(v.clone());
+                let value = Doc::Str(v.expose().to_owned());
                 match map.iter_mut().find(|(seen, _)| seen == k) {
                     Some((_, earlier)) => *earlier = value,
                     None => map.push((k.clone(), value)),
