@@ -13,8 +13,8 @@
 #![allow(unsafe_code)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use sts_blocking::Client;
@@ -52,6 +52,10 @@ static ARMED: AtomicBool = AtomicBool::new(false);
 static HITS: [AtomicUsize; 8] = [const { AtomicUsize::new(0) }; 8];
 /// The size of the last such block, for the failure message.
 static LAST_HIT_SIZE: AtomicUsize = AtomicUsize::new(0);
+/// A signing key's two HMAC states (see [`signing_key_states`]), once a
+/// test has worked them out, and the freed blocks that still held one.
+static KEY_STATES: OnceLock<[[u8; 32]; 2]> = OnceLock::new();
+static KEY_STATE_HITS: AtomicUsize = AtomicUsize::new(0);
 /// Blocks looked into (a check of the check).
 static SCANNED: AtomicUsize = AtomicUsize::new(0);
 
@@ -81,6 +85,11 @@ unsafe impl GlobalAlloc for Scanning {
                 if block.windows(needle.len()).any(|w| w == *needle) {
                     HITS[i].fetch_add(1, Ordering::Relaxed);
                     LAST_HIT_SIZE.store(layout.size(), Ordering::Relaxed);
+                }
+            }
+            for state in KEY_STATES.get().into_iter().flatten() {
+                if block.windows(state.len()).any(|w| w == state) {
+                    KEY_STATE_HITS.fetch_add(1, Ordering::Relaxed);
                 }
             }
         }
@@ -431,6 +440,90 @@ fn no_secret_is_left_in_freed_memory_by_a_dropped_signing_output() {
         left.is_empty(),
         "a failed signing left secrets in freed blocks (needle, blocks): {left:?}"
     );
+}
+
+/// A signing key is kept as HMAC-SHA256 already keyed with it: the
+/// compressed states of its two padded blocks, which stand for the key
+/// (anyone holding them can sign). They are worked out here from the
+/// key's derivation, as SHA-256's state words in memory order, and a
+/// dropped key must leave neither in freed memory.
+#[test]
+fn no_signing_key_is_left_in_freed_memory_by_a_dropped_key() {
+    use sts_proto::sigv4::{SigningKey, SigningParams};
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let credentials = Credentials::new("AKIDFREED", text(SIGNING_SECRET), None);
+    // 2027-01-15.
+    let time = std::time::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+    let params = SigningParams::new(&credentials, "us-east-1", "sts", time);
+    KEY_STATES.get_or_init(|| signing_key_states(SIGNING_SECRET, "20270115", "us-east-1", "sts"));
+    let key = Box::new(SigningKey::derive(&params).unwrap());
+    let mut signature = None;
+    reset();
+    KEY_STATE_HITS.store(0, Ordering::Relaxed);
+    ARMED.store(true, Ordering::SeqCst);
+    // A signature clones the keyed states; the clone is dropped too.
+    let mut request = request_for_sts();
+    if let Ok(output) = sts_proto::sigv4::sign(&mut request, &params, &key) {
+        signature = Some(output.signature().to_owned());
+    }
+    drop(key);
+    ARMED.store(false, Ordering::SeqCst);
+    assert!(signature.is_some(), "the key signs");
+    assert!(SCANNED.load(Ordering::Relaxed) > 0, "the allocator looked");
+    assert_eq!(
+        KEY_STATE_HITS.load(Ordering::Relaxed),
+        0,
+        "freed blocks still held the signing key's HMAC states"
+    );
+}
+
+/// The check above finds the states where they are: a block holding one,
+/// freed unwiped, counts.
+#[test]
+fn the_check_sees_an_unwiped_signing_key_state() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let states = KEY_STATES
+        .get_or_init(|| signing_key_states(SIGNING_SECRET, "20270115", "us-east-1", "sts"));
+    let mut block = vec![7u8; 100];
+    block[10..42].copy_from_slice(&states[1]);
+    KEY_STATE_HITS.store(0, Ordering::Relaxed);
+    ARMED.store(true, Ordering::SeqCst);
+    drop(std::hint::black_box(block));
+    ARMED.store(false, Ordering::SeqCst);
+    assert_eq!(KEY_STATE_HITS.load(Ordering::Relaxed), 1);
+}
+
+/// The SHA-256 states after the inner (`0x36`) and outer (`0x5c`) padded
+/// blocks of the SigV4 signing key for `secret`, `date`, `region` and
+/// `service`, each as its eight words lie in memory.
+fn signing_key_states(secret: &[u8], date: &str, region: &str, service: &str) -> [[u8; 32]; 2] {
+    use hmac::{Hmac, KeyInit, Mac};
+    let hmac = |key: &[u8], message: &str| -> Vec<u8> {
+        let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key).unwrap();
+        mac.update(message.as_bytes());
+        mac.finalize().into_bytes().to_vec()
+    };
+    let mut key = hmac(&[b"AWS4", secret].concat(), date);
+    for part in [region, service, "aws4_request"] {
+        key = hmac(&key, part);
+    }
+    [0x36u8, 0x5c].map(|pad| {
+        let mut block = [pad; 64];
+        for (b, k) in block.iter_mut().zip(&key) {
+            *b ^= k;
+        }
+        // SHA-256's initial state (FIPS 180-4, 5.3.3).
+        let mut state: [u32; 8] = [
+            0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+            0x5be0cd19,
+        ];
+        sha2::block_api::compress256(&mut state, &[block]);
+        let mut bytes = [0u8; 32];
+        for (chunk, word) in bytes.chunks_exact_mut(4).zip(state) {
+            chunk.copy_from_slice(&word.to_ne_bytes());
+        }
+        bytes
+    })
 }
 
 fn request_for_sts() -> http::Request<Vec<u8>> {
