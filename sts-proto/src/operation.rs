@@ -410,7 +410,7 @@ impl<'a> ResultReader<'a> {
 
     /// The text at `path`, owned, trimmed of surrounding whitespace.
     pub fn string(&self, path: &str) -> Option<String> {
-        self.text(path).map(|t| t.trim().to_owned())
+        self.text(path).map(|t| trim(t).to_owned())
     }
 
     /// The text at `path`, trimmed, which must be there and not be empty.
@@ -427,7 +427,7 @@ impl<'a> ResultReader<'a> {
     pub fn u32(&self, path: &str) -> Result<Option<u32>, OutputError> {
         self.text(path)
             .map(|t| {
-                let t = t.trim();
+                let t = trim(t);
                 if t.is_empty() {
                     return Err(OutputError::empty(path));
                 }
@@ -501,7 +501,7 @@ impl<'a> ResultReader<'a> {
                 let value = leaves
                     .find_in(entry, PathRest::new(&["value"]))
                     .unwrap_or("");
-                Ok((key.trim().to_owned(), value.trim().to_owned()))
+                Ok((trim(key).to_owned(), trim(value).to_owned()))
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Some)
@@ -523,9 +523,22 @@ fn nonempty<'t>(path: &str, text: Option<&'t str>) -> Result<&'t str, OutputErro
     nonempty_with(|| path.to_owned(), text)
 }
 
+/// `text` without the whitespace around it, as `str::trim` cuts it.
+///
+/// A leaf's text almost always starts and ends with a printable ASCII
+/// character, which no whitespace is: two byte tests then stand for the
+/// general trim's decoding of a character from each end.
+pub(crate) fn trim(text: &str) -> &str {
+    match text.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        [only] if only.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
+}
+
 /// [`nonempty`] with the path made only for an error.
 fn nonempty_with(path: impl FnOnce() -> String, text: Option<&str>) -> Result<&str, OutputError> {
-    match text.map(str::trim) {
+    match text.map(trim) {
         None => Err(OutputError::missing(path())),
         Some("") => Err(OutputError::empty(path())),
         Some(text) => Ok(text),
@@ -540,7 +553,7 @@ fn timestamp_at(path: &str, text: &str) -> Result<SystemTime, OutputError> {
 /// [`timestamp_at`] with the path made only for an error: a call that reads
 /// its credentials does not pay for formatting `Credentials/Expiration`.
 fn timestamp_with(path: impl FnOnce() -> String, text: &str) -> Result<SystemTime, OutputError> {
-    if text.trim().is_empty() {
+    if trim(text).is_empty() {
         return Err(OutputError::empty(path()));
     }
     parse_timestamp(text).map_err(|e| OutputError::not_a_timestamp(path(), e.reason, text))
@@ -678,6 +691,30 @@ mod tests {
     use std::time::{Duration, UNIX_EPOCH};
 
     use super::*;
+
+    #[test]
+    fn trim_cuts_what_str_trim_cuts() {
+        // Every string of up to four characters from ASCII graphic and
+        // control characters, ASCII and Unicode whitespace, and non-ASCII
+        // letters, whichever end they are at.
+        let alphabet = [
+            ' ', '\t', '\n', '\r', '\u{b}', '\u{c}', 'a', '~', '!', '\u{7f}', '\u{0}', '\u{85}',
+            '\u{a0}', '\u{2028}', '\u{3000}', 'é', '語',
+        ];
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = texts
+                .iter()
+                .filter(|t| t.chars().count() == texts.last().map_or(0, |l| l.chars().count()))
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+        }
+        assert!(texts.len() > 80_000);
+        for text in &texts {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
+    }
     use crate::endpoint::{self, EndpointConfig};
     use crate::ops::GetCallerIdentity;
 

@@ -300,7 +300,7 @@ pub(crate) fn read_trusted_context(
     let member = |name: &str| {
         result
             .text_at(&[TOP, ORIGIN, name])
-            .map(|t| SecretString::new(t.trim()))
+            .map(|t| SecretString::new(crate::operation::trim(t)))
     };
     let origin = OriginIdentity {
         subject: member("Subject"),
@@ -339,7 +339,7 @@ pub(crate) fn read_pair<'a>(
     let b = result.text_at(&[parent, second]);
     match (a, b) {
         (None, None) => Ok(None),
-        (Some(a), Some(b)) => Ok(Some((a.trim(), b.trim()))),
+        (Some(a), Some(b)) => Ok(Some((crate::operation::trim(a), crate::operation::trim(b)))),
         (None, Some(_)) => Err(crate::error::OutputError::missing(format!(
             "{parent}/{first}"
         ))),
