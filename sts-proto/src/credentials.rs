@@ -130,6 +130,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn equal_when_every_part_is_whatever_the_kept_fingerprint() {
+        let time = SystemTime::UNIX_EPOCH;
+        let full = |id: &str, secret: &str, token: &str, expiry: u64, account: &str| {
+            Credentials::new(id, secret, Some(token.into()))
+                .with_expiration(time + std::time::Duration::from_secs(expiry))
+                .with_account_id(account)
+        };
+        let base = full("AKID", "secret", "token", 1, "123456789012");
+        let same = full("AKID", "secret", "token", 1, "123456789012");
+        // A fingerprint worked out on one side only is not a difference.
+        base.secret_fingerprint();
+        assert_eq!(base, same);
+        for other in [
+            full("AKID2", "secret", "token", 1, "123456789012"),
+            full("AKID", "secret2", "token", 1, "123456789012"),
+            full("AKID", "secret", "token2", 1, "123456789012"),
+            full("AKID", "secret", "token", 2, "123456789012"),
+            full("AKID", "secret", "token", 1, "210987654321"),
+            Credentials::new("AKID", "secret", Some("token".into())),
+        ] {
+            assert_ne!(base, other, "{other:?}");
+        }
+    }
+
+    #[test]
     fn debug_hides_secrets() {
         let c = Credentials::new("AKID", "SECRETKEY", Some("TOKENVALUE".into()));
         let dbg = format!("{c:?}");

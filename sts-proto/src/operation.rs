@@ -899,4 +899,34 @@ mod tests {
             Err(BuildError::InvalidRequest { .. })
         ));
     }
+
+    #[test]
+    fn a_cached_key_that_does_not_fit_is_not_used() {
+        let credentials = Credentials::new("AKIDEXAMPLE", "secret", None);
+        let here = endpoint("eu-west-1");
+        let time = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let ctx = RequestContext::new(&here, time).credentials(&credentials);
+        let fresh = shown(&build(&GetCallerIdentity::new(), &ctx).unwrap());
+        let key_for = |credentials: &Credentials, region: &str, time| {
+            SigningKey::derive(&SigningParams::new(credentials, region, "sts", time)).unwrap()
+        };
+        let other_secret = Credentials::new("AKIDEXAMPLE", "other", None);
+        for stale in [
+            // The day before, another region, another secret of the same id.
+            key_for(
+                &credentials,
+                "eu-west-1",
+                time - Duration::from_secs(86_400),
+            ),
+            key_for(&credentials, "eu-west-2", time),
+            key_for(&other_secret, "eu-west-1", time),
+        ] {
+            let signed = build(&GetCallerIdentity::new(), &ctx.signing_key(&stale)).unwrap();
+            assert_eq!(shown(&signed), fresh);
+        }
+        // One that fits is used, and signs the same.
+        let fitting = key_for(&credentials, "eu-west-1", time);
+        let signed = build(&GetCallerIdentity::new(), &ctx.signing_key(&fitting)).unwrap();
+        assert_eq!(shown(&signed), fresh);
+    }
 }

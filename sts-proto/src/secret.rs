@@ -156,5 +156,17 @@ mod tests {
         assert!(!format!("{s:?}").contains("wJalr"));
         assert!(!format!("{s}").contains("wJalr"));
         assert_eq!(s.expose(), "wJalrXUtnFEMI/K7MDENG");
+        // Something is shown, so a log line says a value was there.
+        assert_eq!(format!("{s}"), "** redacted **");
+        assert_eq!(format!("{s:?}"), "\"** redacted **\"");
+    }
+
+    #[test]
+    fn length_and_emptiness_are_the_values() {
+        assert_eq!(SecretString::new("wJalrXUtnFEMI").len(), 13);
+        assert_eq!(SecretString::new("é").len(), 2);
+        assert_eq!(SecretString::default().len(), 0);
+        assert!(SecretString::default().is_empty());
+        assert!(!SecretString::new("x").is_empty());
     }
 }

@@ -68,14 +68,28 @@ fn one_request_and_one_answer_allocate_what_they_must() {
         .tag("Team", "Platform");
     let ctx = RequestContext::new(&endpoint, now)
         .target(&target)
+        .user_agent("sts-rs/test")
         .credentials(&credentials)
         .signing_key(&key);
 
-    // What the signed request owns: its form body, its header map and the
-    // header values made for it (the signer's date and authorization
-    // among them). The signer's texts and the form's scratch space are
+    // What the signed request owns: its form body, its header map (two
+    // blocks) and the signer's date and authorization values. The signer's texts and the form's scratch space are
     // the thread's, reused.
     let build = allocations(|| operation::build(&request, &ctx).unwrap());
+    // Without the endpoint's parsed target (or with one made for another
+    // user agent) the URI and the `Host` and `User-Agent` values are made
+    // again for every request.
+    let untargeted_ctx = RequestContext::new(&endpoint, now)
+        .user_agent("sts-rs/test")
+        .credentials(&credentials)
+        .signing_key(&key);
+    let untargeted = allocations(|| operation::build(&request, &untargeted_ctx).unwrap());
+    let other_agent_ctx = RequestContext::new(&endpoint, now)
+        .target(&target)
+        .user_agent("sts-rs/other")
+        .credentials(&credentials)
+        .signing_key(&key);
+    let other_agent = allocations(|| operation::build(&request, &other_agent_ctx).unwrap());
     // The output's strings: the credentials' three, the assumed role
     // user's two, the source identity and the request id.
     let body = response();
@@ -83,5 +97,15 @@ fn one_request_and_one_answer_allocate_what_they_must() {
     let parse = allocations(|| operation::parse::<AssumeRole>(200, &headers, &body).unwrap());
     // A change here is a change of the call's cost: explain it, or find
     // the fast path that stopped applying.
-    assert_eq!((build, parse), (9, 7), "allocations of build and parse");
+    assert_eq!((build, parse), (5, 7), "allocations of build and parse");
+    assert_eq!(
+        (untargeted, other_agent),
+        (11, 11),
+        "allocations of a build that cannot use the target"
+    );
+    // The user agent the target was made for is the one sent.
+    let sent = operation::build(&request, &ctx).unwrap();
+    assert_eq!(sent.headers()["user-agent"], "sts-rs/test");
+    let sent = operation::build(&request, &other_agent_ctx).unwrap();
+    assert_eq!(sent.headers()["user-agent"], "sts-rs/other");
 }

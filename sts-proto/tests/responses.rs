@@ -600,6 +600,21 @@ fn trusted_identity_propagation_context_of_saml_and_web_identity() {
     );
 }
 
+/// A result element that repeats is read as one whose members are looked
+/// for in each copy in document order, the map's as every other's: here
+/// the credentials are in the first copy and the map only in the second.
+#[test]
+fn a_map_in_a_repeated_result_element_is_found_in_a_later_copy() {
+    let body = format!(
+        "<AssumeRoleWithSAMLResponse><AssumeRoleWithSAMLResult>{CREDS}</AssumeRoleWithSAMLResult>\
+         <AssumeRoleWithSAMLResult>{TRUSTED_CONTEXT}</AssumeRoleWithSAMLResult>\
+         </AssumeRoleWithSAMLResponse>"
+    );
+    let o = parse::<AssumeRoleWithSaml>(200, &headers(None), body.as_bytes()).unwrap();
+    check_handmade_credentials(&o.credentials);
+    check_trusted_context(o.trusted_identity_propagation_context);
+}
+
 /// Members are looked for inside the result element only: a
 /// `Credentials` just after it, its sibling rather than its child, is not
 /// the result's, whether the result is empty or has children of its own.
