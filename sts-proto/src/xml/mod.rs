@@ -908,7 +908,11 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
 
     loop {
         match scanner.next_token(innermost)? {
-            Token::Start { name: qname, empty } => {
+            Token::Start {
+                name: qname,
+                empty,
+                plain,
+            } => {
                 if root_closed {
                     return Err(XmlError::Malformed("content after the root element".into()));
                 }
@@ -918,7 +922,11 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
                         limit: limits.max_elements,
                     });
                 }
-                let Some(name) = local_name(qname) else {
+                let name = match plain {
+                    true => plain_local_name(qname),
+                    false => local_name(qname),
+                };
+                let Some(name) = name else {
                     return Err(XmlError::Malformed("invalid element name".into()));
                 };
                 // The open elements are as many as the names kept for
@@ -1188,6 +1196,19 @@ fn local_name(name: &str) -> Option<&str> {
     }
     let colon = bytes.iter().position(|&b| b == b':')?;
     name.get(colon + 1..)
+}
+
+/// [`local_name`] for a name the scanner found `plain`: all of its bytes
+/// are name bytes and none is `:`, so only its first needs a look.
+fn plain_local_name(name: &str) -> Option<&str> {
+    let &first = name.as_bytes().first()?;
+    (NAME_BYTES[usize::from(first)] & NAME_FIRST != 0).then_some(name)
+}
+
+/// Whether `b` may be in a name and is not `:`: a name of such bytes is
+/// its own local name.
+pub(super) fn is_plain_name_byte(b: u8) -> bool {
+    NAME_BYTES[usize::from(b)] & (NAME_ANY | NAME_COLON) == NAME_ANY
 }
 
 /// In [`NAME_BYTES`]: the byte may be in a name.
@@ -1552,6 +1573,15 @@ mod tests {
             let before =
                 is_xml_name(name).then(|| quick_xml::name::QName(name).local_name().into_inner());
             assert_eq!(local_name(name), before, "{name:?}");
+            // The scanner's plain names are read the same by the shortcut.
+            if name.bytes().all(is_plain_name_byte) {
+                assert_eq!(plain_local_name(name), before, "{name:?}");
+            }
+        }
+        // Every byte: plain exactly when it may be in a name and is not `:`.
+        for b in 0..=255u8 {
+            let in_name = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.') || b >= 0x80;
+            assert_eq!(is_plain_name_byte(b), in_name, "{b:#x}");
         }
     }
 

@@ -21,7 +21,7 @@
 
 use memchr::{memchr, memchr2, memchr3, memmem};
 
-use super::XmlError;
+use super::{XmlError, is_plain_name_byte};
 use crate::short_eq::short_eq;
 
 /// One piece of a document.
@@ -34,6 +34,9 @@ pub(super) enum Token<'a> {
         name: &'a str,
         /// Whether the tag closes itself.
         empty: bool,
+        /// Whether every byte of `name` is known to be a name byte other
+        /// than `:` (it may still start with one that cannot start a name).
+        plain: bool,
     },
     /// `</name>`: the name as written, trailing whitespace cut.
     End(&'a str),
@@ -152,20 +155,53 @@ impl<'a> Scanner<'a> {
             }
             _ => {
                 let content = rest.get(1..).unwrap_or_default();
-                // Most start tags are a bare name closed by `>` or `/>`:
-                // one pass finds the name and the end, which the general
-                // reading below would find the same.
+                // Most start tags are a plain name closed by `>` or `/>`:
+                // one pass over the name's byte classes finds its end and
+                // tells the reader it need not look at its bytes again.
+                // Every byte before `>` or `/>` being a name byte, none of
+                // them ends a tag, so the readings below find the same.
+                let plain = content.iter().position(|&b| !is_plain_name_byte(b));
+                let after = |len: usize| content.get(len..).unwrap_or_default();
+                match plain.map(|len| (len, after(len))) {
+                    Some((len, [b'>', ..])) => {
+                        let name = self.take(1, len, 1);
+                        return Ok(Some(Token::Start {
+                            name,
+                            empty: false,
+                            plain: true,
+                        }));
+                    }
+                    Some((len, [b'/', b'>', ..])) => {
+                        let name = self.take(1, len, 2);
+                        return Ok(Some(Token::Start {
+                            name,
+                            empty: true,
+                            plain: true,
+                        }));
+                    }
+                    _ => {}
+                }
+                // Else a bare name closed by `>` or `/>` as quick-xml cuts
+                // it, `:` or any byte but those that end a tag included.
                 let stop = content.iter().position(|&b| {
                     matches!(b, b'>' | b'/' | b'"' | b'\'' | b' ' | b'\t' | b'\r' | b'\n')
                 });
                 match (stop, stop.and_then(|i| content.get(i..i + 2))) {
                     (Some(len), Some([b'>', ..])) => {
                         let name = self.take(1, len, 1);
-                        return Ok(Some(Token::Start { name, empty: false }));
+                        return Ok(Some(Token::Start {
+                            name,
+                            empty: false,
+                            plain: false,
+                        }));
                     }
                     (Some(len), Some(b"/>")) => {
                         let name = self.take(1, len, 2);
-                        return Ok(Some(Token::Start { name, empty: true }));
+                        return Ok(Some(Token::Start {
+                            name,
+                            empty: true,
+                            plain: false,
+                        }));
                     }
                     _ => {}
                 }
@@ -180,7 +216,11 @@ impl<'a> Scanner<'a> {
                     .position(|b| is_xml_space(char::from(b)))
                     .unwrap_or(content.len());
                 let name = content.get(..name_len).unwrap_or_default();
-                Ok(Some(Token::Start { name, empty }))
+                Ok(Some(Token::Start {
+                    name,
+                    empty,
+                    plain: false,
+                }))
             }
         }
     }
@@ -309,7 +349,8 @@ mod tests {
             [
                 Token::Start {
                     name: "p:R",
-                    empty: false
+                    empty: false,
+                    plain: false
                 },
                 Token::Text("t"),
                 Token::Ref('&'),
@@ -318,11 +359,13 @@ mod tests {
                 Token::CData("<c>"),
                 Token::Start {
                     name: "E",
-                    empty: true
+                    empty: true,
+                    plain: true
                 },
                 Token::Start {
                     name: "F",
-                    empty: true
+                    empty: true,
+                    plain: false
                 },
                 Token::End("p:R"),
             ]
@@ -431,9 +474,31 @@ mod tests {
     }
 
     #[test]
+    fn plain_names_are_marked_and_cut_as_any_other() {
+        let start = |text| match tokens(text).unwrap().first() {
+            Some(&Token::Start { name, empty, plain }) => (name.to_owned(), empty, plain),
+            other => panic!("{other:?}"),
+        };
+        let t = |name: &str, empty, plain| (name.to_owned(), empty, plain);
+        assert_eq!(start("<Credentials>"), t("Credentials", false, true));
+        assert_eq!(start("<a-b.c_d/>"), t("a-b.c_d", true, true));
+        assert_eq!(start("<日本>"), t("日本", false, true));
+        // Digits are name bytes; whether they may start one is the
+        // reader's to say.
+        assert_eq!(start("<1a>"), t("1a", false, true));
+        assert_eq!(start("<>"), t("", false, true));
+        // A prefix, a byte that cannot be in a name, or more in the tag.
+        assert_eq!(start("<p:R>"), t("p:R", false, false));
+        assert_eq!(start("<a=b>"), t("a=b", false, false));
+        assert_eq!(start("<a x='1'>"), t("a", false, false));
+        assert_eq!(start("<a/ >"), t("a/", false, false));
+        assert_eq!(start("<a\n/>"), t("a", true, false));
+    }
+
+    #[test]
     fn names_and_empty_tags_split_as_quick_xml_splits_them() {
         let start = |text| match tokens(text).unwrap().first() {
-            Some(Token::Start { name, empty }) => (name.to_string(), *empty),
+            Some(Token::Start { name, empty, .. }) => (name.to_string(), *empty),
             other => panic!("{other:?}"),
         };
         assert_eq!(start("<a/>"), ("a".into(), true));
