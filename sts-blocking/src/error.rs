@@ -234,6 +234,14 @@ mod tests {
         );
         assert_eq!(e.code(), Some("AccessDenied"));
         assert_eq!(e.request_id(), Some("r-1"));
+        // The cause is the service error itself, for error-chain readers.
+        let source = std::error::Error::source(&e).expect("a source");
+        assert_eq!(
+            source
+                .downcast_ref::<ServiceError>()
+                .map(|s| s.code.as_str()),
+            Some("AccessDenied")
+        );
     }
 
     #[test]
@@ -246,6 +254,13 @@ mod tests {
         assert!(!matches!(r.as_response_error(), ResponseError::Service(_)));
         assert_eq!(e.code(), None);
         assert!(e.is_retryable());
+        let source = std::error::Error::source(&e).expect("a source");
+        assert_eq!(
+            source
+                .downcast_ref::<UnexpectedResponse>()
+                .and_then(UnexpectedResponse::status),
+            Some(503)
+        );
     }
 
     /// The client has corrected its clock by such an answer already, or

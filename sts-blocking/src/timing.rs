@@ -141,6 +141,21 @@ mod tests {
         assert!((400..600).contains(&low), "{low}");
     }
 
+    /// The first outputs of SplitMix64 from seed 0, as its reference
+    /// implementation (Vigna, `splitmix64.c`) gives them, as fractions.
+    #[test]
+    fn jitter_is_splitmix64() {
+        let j = Jitter::with_seed(0);
+        for reference in [
+            0xe220_a839_7b1d_cdaf_u64,
+            0x6e78_9e6a_a1b9_65f4,
+            0x06c4_5d18_8009_454f,
+        ] {
+            let want = (reference >> 11) as f64 / (1u64 << 53) as f64;
+            assert_eq!(j.next_f64(), want, "{reference:#x}");
+        }
+    }
+
     #[derive(Debug)]
     struct Always(f64);
 
@@ -163,5 +178,24 @@ mod tests {
             assert_eq!(jittered(second, &Always(draw)), want, "{draw}");
         }
         assert_eq!(jittered(Duration::MAX, &Always(1.0)), Duration::MAX);
+    }
+
+    #[test]
+    fn the_default_sleep_sleeps() {
+        let start = std::time::Instant::now();
+        ThreadSleep.sleep(Duration::from_millis(20));
+        assert!(start.elapsed() >= Duration::from_millis(20));
+    }
+
+    #[test]
+    fn only_a_century_or_more_is_no_timeout() {
+        let year = Duration::from_secs(365 * 24 * 60 * 60);
+        for kept in [Duration::ZERO, Duration::from_secs(1), 10 * year, 99 * year] {
+            assert_eq!(bounded_timeout(Some(kept)), Some(kept), "{kept:?}");
+        }
+        for none in [100 * year, 1000 * year, Duration::MAX] {
+            assert_eq!(bounded_timeout(Some(none)), None, "{none:?}");
+        }
+        assert_eq!(bounded_timeout(None), None);
     }
 }

@@ -234,10 +234,12 @@ fn retries_paid_by_exchanges_are_missing_for_blocking_calls() {
     assert_eq!(s.client.retry_quota_available(), QUOTA_CAPACITY);
     let mut exchange = s.client.exchange(GetCallerIdentity::new()).unwrap();
     send_now(&mut exchange);
-    assert!(matches!(
-        answer(&mut exchange, Answer::Unavailable),
-        Decision::Wait(_)
-    ));
+    let Decision::Wait(retry) = answer(&mut exchange, Answer::Unavailable) else {
+        panic!("a 503 is retried after a wait");
+    };
+    // The first back-off, 1 s, jittered by the client's own random
+    // source (0.5 here), as its blocking calls are.
+    assert_eq!(retry.delay, Duration::from_millis(500));
     assert_eq!(
         s.client.retry_quota_available(),
         QUOTA_CAPACITY - TIMEOUT_RETRY_COST,
@@ -294,6 +296,21 @@ fn retries_paid_by_blocking_calls_are_missing_for_exchanges() {
         Decision::Failed(gave_up) => assert_eq!(gave_up.reason, GiveUp::QuotaExhausted),
         other => panic!("{other:?}"),
     }
+}
+
+/// The `now` an exchange is stepped with is the client's monotonic clock,
+/// which moves with real time (not the injected wall clock).
+#[test]
+fn the_client_s_elapsed_time_moves_with_real_time() {
+    let s = setup(&[], |b| b);
+    let before = s.client.elapsed();
+    let waited = std::time::Instant::now();
+    std::thread::sleep(Duration::from_millis(20));
+    let passed = waited.elapsed();
+    assert!(
+        s.client.elapsed() >= before + passed,
+        "{before:?} {passed:?}"
+    );
 }
 
 fn adaptive_once(b: ClientBuilder) -> ClientBuilder {

@@ -112,6 +112,28 @@ fn throttling_until_the_attempts_run_out() {
     assert_eq!(sleep.delays(), vec![ms(500), ms(1000)]);
 }
 
+/// A failure that is not an STS error document (a load balancer's page)
+/// still names its request through the error, from the header.
+#[test]
+fn a_page_from_in_front_of_sts_keeps_its_request_id() {
+    let server = FaultServer::start(vec![Step::Respond(
+        Response::new(503)
+            .header("Content-Type", "text/html")
+            .header("x-amzn-RequestId", "lb-7f2e")
+            .body("<html><body>Service Unavailable</body></html>"),
+    )]);
+    let sleep = RecordingSleep::default();
+    let client = builder(&server, &sleep).max_attempts(1).build().unwrap();
+    let e = client.get_caller_identity().unwrap_err();
+    assert!(matches!(e, Error::Response(_)), "{e:?}");
+    assert_eq!(e.status(), Some(503));
+    assert_eq!(e.request_id(), Some("lb-7f2e"));
+    let Error::Response(unexpected) = &e else {
+        unreachable!()
+    };
+    assert_eq!(unexpected.request_id(), Some("lb-7f2e"));
+}
+
 #[test]
 fn access_denied_is_not_retried() {
     let server = FaultServer::start(vec![err(403, "AccessDenied"), ok()]);
