@@ -52,6 +52,7 @@ fn one_line_per_attempt_without_secrets() {
     log::set_max_level(log::LevelFilter::Trace);
 
     let server = FaultServer::start(vec![
+        Step::Reset,
         Step::xml(503, canned::error("ServiceUnavailable", "try later")),
         Step::xml(400, canned::error("Throttling", "slow down")),
         Step::xml(
@@ -69,35 +70,43 @@ fn one_line_per_attempt_without_secrets() {
         ))
         .sleep(NoSleep)
         .random(Half)
+        .max_attempts(4)
         .build()
         .unwrap();
     client.get_caller_identity().unwrap();
 
     let lines = LOGS.0.lock().unwrap().clone();
     let url = server.url();
-    assert_eq!(lines.len(), 3, "{lines:#?}");
+    assert_eq!(lines.len(), 4, "{lines:#?}");
     assert_eq!(
         lines[0],
         format!(
-            "INFO GetCallerIdentity attempt 1 to {url}: status 503, error ServiceUnavailable, \
-             request id err-ServiceUnavailable: retrying in 500ms"
+            "INFO GetCallerIdentity attempt 1 to {url}: no response, transport failure \
+             Io, request id -: retrying in 500ms"
         )
     );
     assert_eq!(
         lines[1],
         format!(
-            "INFO GetCallerIdentity attempt 2 to {url}: status 400, error Throttling, \
-             request id err-Throttling: retrying in 1s"
+            "INFO GetCallerIdentity attempt 2 to {url}: status 503, error ServiceUnavailable, \
+             request id err-ServiceUnavailable: retrying in 1s"
         )
     );
     assert_eq!(
         lines[2],
         format!(
-            "DEBUG GetCallerIdentity attempt 3 to {url}: status 200, request id \
+            "INFO GetCallerIdentity attempt 3 to {url}: status 400, error Throttling, \
+             request id err-Throttling: retrying in 2s"
+        )
+    );
+    assert_eq!(
+        lines[3],
+        format!(
+            "DEBUG GetCallerIdentity attempt 4 to {url}: status 200, request id \
              req-GetCallerIdentity: done"
         )
     );
-    let signature = server.requests()[0]
+    let signature = server.requests()[1]
         .header("authorization")
         .unwrap()
         .rsplit("Signature=")
