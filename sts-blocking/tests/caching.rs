@@ -130,7 +130,8 @@ fn refreshes_inside_the_window_and_not_before() {
         assert_eq!(key(&cache), "AKID1", "at {t} s");
     }
     assert_eq!(inner.calls(), 1);
-    clock.set(3301);
+    // From the window's first moment, not a moment later.
+    clock.set(3300);
     assert_eq!(key(&cache), "AKID2");
     assert_eq!(inner.calls(), 2);
     clock.set(3400);
@@ -152,6 +153,26 @@ fn the_window_is_configurable_and_jitter_only_moves_it_earlier() {
     assert_eq!(key(&cache), "AKID1");
     clock.set(3600 - 899);
     assert_eq!(key(&cache), "AKID2");
+}
+
+#[test]
+fn credentials_shorter_lived_than_the_window_are_refreshed_half_way() {
+    let clock = FakeClock::new();
+    let mut inner = Counting::new(&clock);
+    // Four minutes, inside the five-minute window from the start.
+    inner.lifetime = Duration::from_secs(240);
+    let cache = cache(&inner, &clock);
+    assert_eq!(key(&cache), "AKID1");
+    clock.set(119);
+    assert_eq!(key(&cache), "AKID1");
+    assert_eq!(inner.calls(), 1);
+    clock.set(120);
+    assert_eq!(key(&cache), "AKID2");
+    // The new ones, fetched at 120 s, expire at 360 s: half-way is 240 s.
+    clock.set(239);
+    assert_eq!(key(&cache), "AKID2");
+    clock.set(240);
+    assert_eq!(key(&cache), "AKID3");
 }
 
 /// The keys `n` threads get, all asking at once.
@@ -397,6 +418,86 @@ fn the_wait_timeout_is_configurable_and_the_cache_recovers() {
         }
     }
     assert_eq!(inner.calls.load(Ordering::SeqCst), 1);
+}
+
+/// Fails its first call once released and its second at once; answers
+/// later ones.
+#[derive(Debug)]
+struct FailingTwice {
+    calls: AtomicUsize,
+    entered: Mutex<mpsc::Sender<()>>,
+    release: Mutex<mpsc::Receiver<()>>,
+}
+
+impl ProvideCredentials for FailingTwice {
+    fn provide_credentials(&self) -> Result<SharedCredentials, CredentialsError> {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        if n == 1 {
+            let _ = self.entered.lock().unwrap().send(());
+            let _ = self
+                .release
+                .lock()
+                .unwrap()
+                .recv_timeout(Duration::from_secs(30));
+        }
+        if n <= 2 {
+            return Err(CredentialsError::failed(
+                "failing-twice",
+                format!("call {n} fails"),
+            ));
+        }
+        Ok(Arc::new(Credentials::new(
+            format!("AKID{n}"),
+            "secret",
+            None,
+        )))
+    }
+}
+
+/// Two callers wait while a first fetch hangs, then fails. One of them
+/// takes its turn and fetches again, which fails too; the other, whose
+/// wait began before that second fetch, gets its failure instead of
+/// calling the source a third time: a failing source is asked once per
+/// turn, not once per waiting caller.
+#[test]
+fn a_waiter_gets_the_failure_of_a_fetch_that_began_after_it_started_waiting() {
+    let (entered_tx, entered) = mpsc::channel();
+    let (release, release_rx) = mpsc::channel();
+    let inner = Arc::new(FailingTwice {
+        calls: AtomicUsize::new(0),
+        entered: Mutex::new(entered_tx),
+        release: Mutex::new(release_rx),
+    });
+    let cache = CachingProvider::builder(Arc::clone(&inner))
+        .wait_timeout(Duration::from_secs(30))
+        .build();
+    let caller = |cache: &CachingProvider| {
+        let cache = cache.clone();
+        thread::spawn(move || cache.provide_credentials())
+    };
+    let first = caller(&cache);
+    entered
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the first caller reaches the provider");
+    let waiting = [caller(&cache), caller(&cache)];
+    // Time for both to start waiting on the first caller's fetch.
+    thread::sleep(Duration::from_millis(300));
+    release.send(()).unwrap();
+    let first = first.join().unwrap().unwrap_err();
+    assert!(first.to_string().contains("call 1 fails"), "{first}");
+    let errors: Vec<String> = waiting
+        .map(|w| w.join().unwrap().unwrap_err().to_string())
+        .into_iter()
+        .collect();
+    for e in &errors {
+        assert!(e.contains("call 2 fails"), "{errors:?}");
+    }
+    assert_eq!(inner.calls.load(Ordering::SeqCst), 2);
+    // A caller that comes later fetches anew.
+    assert_eq!(
+        cache.provide_credentials().unwrap().access_key_id(),
+        "AKID3"
+    );
 }
 
 #[test]
