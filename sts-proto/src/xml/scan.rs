@@ -159,51 +159,24 @@ impl<'a> Scanner<'a> {
                 // one pass over the name's byte classes finds its end and
                 // tells the reader it need not look at its bytes again.
                 // Every byte before `>` or `/>` being a name byte, none of
-                // them ends a tag, so the readings below find the same.
-                let plain = content.iter().position(|&b| !is_plain_name_byte(b));
-                let after = |len: usize| content.get(len..).unwrap_or_default();
-                match plain.map(|len| (len, after(len))) {
-                    Some((len, [b'>', ..])) => {
-                        let name = self.take(1, len, 1);
-                        return Ok(Some(Token::Start {
-                            name,
-                            empty: false,
-                            plain: true,
-                        }));
-                    }
-                    Some((len, [b'/', b'>', ..])) => {
-                        let name = self.take(1, len, 2);
-                        return Ok(Some(Token::Start {
-                            name,
-                            empty: true,
-                            plain: true,
-                        }));
-                    }
-                    _ => {}
-                }
-                // Else a bare name closed by `>` or `/>` as quick-xml cuts
-                // it, `:` or any byte but those that end a tag included.
-                let stop = content.iter().position(|&b| {
-                    matches!(b, b'>' | b'/' | b'"' | b'\'' | b' ' | b'\t' | b'\r' | b'\n')
-                });
-                match (stop, stop.and_then(|i| content.get(i..i + 2))) {
-                    (Some(len), Some([b'>', ..])) => {
-                        let name = self.take(1, len, 1);
-                        return Ok(Some(Token::Start {
-                            name,
-                            empty: false,
-                            plain: false,
-                        }));
-                    }
-                    (Some(len), Some(b"/>")) => {
-                        let name = self.take(1, len, 2);
-                        return Ok(Some(Token::Start {
-                            name,
-                            empty: true,
-                            plain: false,
-                        }));
-                    }
-                    _ => {}
+                // them ends a tag, so the general reading below would cut
+                // the same name.
+                let len = content
+                    .iter()
+                    .position(|&b| !is_plain_name_byte(b))
+                    .unwrap_or(content.len());
+                let empty = match content.get(len..) {
+                    Some([b'>', ..]) => Some(false),
+                    Some([b'/', b'>', ..]) => Some(true),
+                    _ => None,
+                };
+                if let Some(empty) = empty {
+                    let name = self.take(1, len, 1 + usize::from(empty));
+                    return Ok(Some(Token::Start {
+                        name,
+                        empty,
+                        plain: true,
+                    }));
                 }
                 let len = tag_len(content).ok_or_else(|| malformed("unclosed tag"))?;
                 let content = self.take(1, len, 1);
