@@ -692,6 +692,9 @@ mod tests {
 
     use super::*;
 
+    use crate::endpoint::{self, EndpointConfig};
+    use crate::ops::GetCallerIdentity;
+
     #[test]
     fn trim_cuts_what_str_trim_cuts() {
         // Every string of up to four characters from ASCII graphic and
@@ -715,8 +718,6 @@ mod tests {
             assert_eq!(trim(text), text.trim(), "{text:?}");
         }
     }
-    use crate::endpoint::{self, EndpointConfig};
-    use crate::ops::GetCallerIdentity;
 
     fn endpoint(region: &str) -> ResolvedEndpoint {
         endpoint::resolve(&EndpointConfig::new().with_region(region)).unwrap()
@@ -736,18 +737,7 @@ mod tests {
     /// read on its own through the whole path, as lookups did before.
     fn read_both_ways(body: &str) -> (Result<Credentials, OutputError>, [Option<String>; 4]) {
         let doc = xml::parse(body.as_bytes(), &XmlLimits::default()).unwrap();
-        let mut scoped = None;
-        read_document(
-            "GetSessionToken",
-            &doc,
-            200,
-            &HeaderMap::new(),
-            &mut |result| {
-                scoped = Some(result.credentials("Credentials"));
-                Ok(())
-            },
-        )
-        .unwrap();
+        let scoped = from_result(&doc, |result| result.credentials("Credentials"));
         let by_path = [
             "AccessKeyId",
             "SecretAccessKey",
@@ -758,7 +748,25 @@ mod tests {
             doc.get(&format!("GetSessionTokenResult/Credentials/{m}"))
                 .map(str::to_owned)
         });
-        (scoped.unwrap(), by_path)
+        (scoped, by_path)
+    }
+
+    /// What `read` makes of the `GetSessionToken` result of `doc`.
+    fn from_result<T>(doc: &Document, read: impl FnOnce(&ResultReader<'_>) -> T) -> T {
+        let mut read = Some(read);
+        let mut made = None;
+        read_document(
+            "GetSessionToken",
+            doc,
+            200,
+            &HeaderMap::new(),
+            &mut |result| {
+                made = read.take().map(|read| read(result));
+                Ok(())
+            },
+        )
+        .unwrap();
+        made.expect("the result was read")
     }
 
     #[test]
@@ -766,25 +774,14 @@ mod tests {
         let body = "<GetSessionTokenResponse><GetSessionTokenResult>\
                     <A> x </A><E>  </E></GetSessionTokenResult></GetSessionTokenResponse>";
         let doc = xml::parse(body.as_bytes(), &XmlLimits::default()).unwrap();
-        let mut got = Vec::new();
-        read_document(
-            "GetSessionToken",
-            &doc,
-            200,
-            &HeaderMap::new(),
-            &mut |result| {
-                got = ["A", "E", "M"]
-                    .map(|path| {
-                        result
-                            .required(path)
-                            .map(str::to_owned)
-                            .map_err(|e| e.to_string())
-                    })
-                    .to_vec();
-                Ok(())
-            },
-        )
-        .unwrap();
+        let got = from_result(&doc, |result| {
+            ["A", "E", "M"].map(|path| {
+                result
+                    .required(path)
+                    .map(str::to_owned)
+                    .map_err(|e| e.to_string())
+            })
+        });
         assert_eq!(got[0], Ok("x".to_owned()));
         assert!(got[1].as_ref().is_err_and(|e| e.contains('E')), "{got:?}");
         assert!(got[2].as_ref().is_err_and(|e| e.contains('M')), "{got:?}");
