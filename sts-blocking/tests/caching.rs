@@ -320,18 +320,27 @@ struct Hanging {
     calls: AtomicUsize,
     entered: Mutex<mpsc::Sender<()>>,
     release: Mutex<mpsc::Receiver<()>>,
+    /// How many calls fail (the hanging first one among them).
+    failing: usize,
 }
 
 impl Hanging {
     /// The provider, a receiver told when a call has started, and the
     /// sender that releases it.
     fn new() -> (Arc<Self>, mpsc::Receiver<()>, mpsc::Sender<()>) {
+        Self::failing(0)
+    }
+
+    /// [`new`](Self::new), with its first `failing` calls failing, the
+    /// first once released and the others at once.
+    fn failing(failing: usize) -> (Arc<Self>, mpsc::Receiver<()>, mpsc::Sender<()>) {
         let (entered_tx, entered_rx) = mpsc::channel();
         let (release_tx, release_rx) = mpsc::channel();
         let provider = Arc::new(Self {
             calls: AtomicUsize::new(0),
             entered: Mutex::new(entered_tx),
             release: Mutex::new(release_rx),
+            failing,
         });
         (provider, entered_rx, release_tx)
     }
@@ -347,6 +356,12 @@ impl ProvideCredentials for Hanging {
                 .lock()
                 .unwrap()
                 .recv_timeout(Duration::from_secs(30));
+        }
+        if n <= self.failing {
+            return Err(CredentialsError::failed(
+                "hanging",
+                format!("call {n} fails"),
+            ));
         }
         Ok(Arc::new(Credentials::new(
             format!("AKID{n}"),
@@ -420,40 +435,6 @@ fn the_wait_timeout_is_configurable_and_the_cache_recovers() {
     assert_eq!(inner.calls.load(Ordering::SeqCst), 1);
 }
 
-/// Fails its first call once released and its second at once; answers
-/// later ones.
-#[derive(Debug)]
-struct FailingTwice {
-    calls: AtomicUsize,
-    entered: Mutex<mpsc::Sender<()>>,
-    release: Mutex<mpsc::Receiver<()>>,
-}
-
-impl ProvideCredentials for FailingTwice {
-    fn provide_credentials(&self) -> Result<SharedCredentials, CredentialsError> {
-        let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
-        if n == 1 {
-            let _ = self.entered.lock().unwrap().send(());
-            let _ = self
-                .release
-                .lock()
-                .unwrap()
-                .recv_timeout(Duration::from_secs(30));
-        }
-        if n <= 2 {
-            return Err(CredentialsError::failed(
-                "failing-twice",
-                format!("call {n} fails"),
-            ));
-        }
-        Ok(Arc::new(Credentials::new(
-            format!("AKID{n}"),
-            "secret",
-            None,
-        )))
-    }
-}
-
 /// Two callers wait while a first fetch hangs, then fails. One of them
 /// takes its turn and fetches again, which fails too; the other, whose
 /// wait began before that second fetch, gets its failure instead of
@@ -461,13 +442,7 @@ impl ProvideCredentials for FailingTwice {
 /// turn, not once per waiting caller.
 #[test]
 fn a_waiter_gets_the_failure_of_a_fetch_that_began_after_it_started_waiting() {
-    let (entered_tx, entered) = mpsc::channel();
-    let (release, release_rx) = mpsc::channel();
-    let inner = Arc::new(FailingTwice {
-        calls: AtomicUsize::new(0),
-        entered: Mutex::new(entered_tx),
-        release: Mutex::new(release_rx),
-    });
+    let (inner, entered, release) = Hanging::failing(2);
     let cache = CachingProvider::builder(Arc::clone(&inner))
         .wait_timeout(Duration::from_secs(30))
         .build();
