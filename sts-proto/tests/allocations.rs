@@ -66,29 +66,21 @@ fn one_request_and_one_answer_allocate_what_they_must() {
         .policy(POLICY)
         .tag("Project", "Unicorn")
         .tag("Team", "Platform");
-    let ctx = RequestContext::new(&endpoint, now)
-        .target(&target)
-        .user_agent("sts-rs/test")
+    let signed = RequestContext::new(&endpoint, now)
         .credentials(&credentials)
         .signing_key(&key);
+    let ctx = signed.target(&target).user_agent("sts-rs/test");
 
     // What the signed request owns: its form body, its header map (two
-    // blocks) and the signer's date and authorization values. The signer's texts and the form's scratch space are
-    // the thread's, reused.
+    // blocks) and the signer's date and authorization values. The
+    // signer's texts and the form's scratch space are the thread's, reused.
     let build = allocations(|| operation::build(&request, &ctx).unwrap());
     // Without the endpoint's parsed target (or with one made for another
     // user agent) the URI and the `Host` and `User-Agent` values are made
     // again for every request.
-    let untargeted_ctx = RequestContext::new(&endpoint, now)
-        .user_agent("sts-rs/test")
-        .credentials(&credentials)
-        .signing_key(&key);
+    let untargeted_ctx = signed.user_agent("sts-rs/test");
     let untargeted = allocations(|| operation::build(&request, &untargeted_ctx).unwrap());
-    let other_agent_ctx = RequestContext::new(&endpoint, now)
-        .target(&target)
-        .user_agent("sts-rs/other")
-        .credentials(&credentials)
-        .signing_key(&key);
+    let other_agent_ctx = signed.target(&target).user_agent("sts-rs/other");
     let other_agent = allocations(|| operation::build(&request, &other_agent_ctx).unwrap());
     // The output's strings: the credentials' three, the assumed role
     // user's two, the source identity and the request id.
