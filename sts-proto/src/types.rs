@@ -1,6 +1,7 @@
 //! Structures shared by several operations, written once.
 
 use crate::form::FormWriter;
+use crate::operation::trim;
 use crate::secret::SecretString;
 use crate::validate::{self, ValidationError, Validator};
 
@@ -300,7 +301,7 @@ pub(crate) fn read_trusted_context(
     let member = |name: &str| {
         result
             .text_at(&[TOP, ORIGIN, name])
-            .map(|t| SecretString::new(crate::operation::trim(t)))
+            .map(|t| SecretString::new(trim(t)))
     };
     let origin = OriginIdentity {
         subject: member("Subject"),
@@ -339,7 +340,7 @@ pub(crate) fn read_pair<'a>(
     let b = result.text_at(&[parent, second]);
     match (a, b) {
         (None, None) => Ok(None),
-        (Some(a), Some(b)) => Ok(Some((crate::operation::trim(a), crate::operation::trim(b)))),
+        (Some(a), Some(b)) => Ok(Some((trim(a), trim(b)))),
         (None, Some(_)) => Err(crate::error::OutputError::missing(format!(
             "{parent}/{first}"
         ))),
