@@ -125,12 +125,11 @@ fn a_page_from_in_front_of_sts_keeps_its_request_id() {
     let sleep = RecordingSleep::default();
     let client = builder(&server, &sleep).max_attempts(1).build().unwrap();
     let e = client.get_caller_identity().unwrap_err();
-    assert!(matches!(e, Error::Response(_)), "{e:?}");
+    let Error::Response(unexpected) = &e else {
+        panic!("not a service error document: {e:?}")
+    };
     assert_eq!(e.status(), Some(503));
     assert_eq!(e.request_id(), Some("lb-7f2e"));
-    let Error::Response(unexpected) = &e else {
-        unreachable!()
-    };
     assert_eq!(unexpected.request_id(), Some("lb-7f2e"));
 }
 
