@@ -10,7 +10,7 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use sts_blocking::credentials::{
-    CachingProvider, CredentialsError, CredentialsErrorKind, DEFAULT_WAIT_TIMEOUT,
+    CachingProvider, CredentialsError, CredentialsErrorKind, DEFAULT_WAIT_TIMEOUT, EXPIRY_MARGIN,
     ProvideCredentials, SharedCredentials,
 };
 use sts_blocking::timing::{Clock, Random};
@@ -216,7 +216,7 @@ fn one_refresh_for_eight_concurrent_callers() {
 }
 
 #[test]
-fn serves_valid_credentials_while_refresh_fails_then_errors_once_expired() {
+fn serves_valid_credentials_while_refresh_fails_then_errors_near_expiry() {
     let clock = FakeClock::new();
     let inner = Counting::new(&clock);
     let cache = cache(&inner, &clock);
@@ -230,8 +230,8 @@ fn serves_valid_credentials_while_refresh_fails_then_errors_once_expired() {
     // Said while it happens, not only once the credentials expire.
     let expected = format!(
         "credentials cache: refreshing the credentials failed: no credentials from counting \
-         (failed): told to fail; serving the current ones, which expire at {}, and trying \
-         again in 10 s",
+         (failed): told to fail; serving the current ones until 10 s before they expire at {}, \
+         and trying again in 10 s",
         sts_proto::time::format_timestamp(at(3600))
     );
     let warnings = WARNINGS.lock().unwrap().clone();
@@ -244,10 +244,26 @@ fn serves_valid_credentials_while_refresh_fails_then_errors_once_expired() {
     assert_eq!(key(&cache), "AKID1");
     assert_eq!(inner.calls(), 3);
 
-    // Expired: the error reaches the caller.
+    // The last try while they are served is at the margin's start, not
+    // 10 s after the one before: 3581 + 10 would be past 3590.
+    clock.set(3581);
+    assert_eq!(key(&cache), "AKID1");
+    let calls = inner.calls();
+    clock.set(3589);
+    assert_eq!(key(&cache), "AKID1");
+    assert_eq!(inner.calls(), calls);
+
+    // Within the expiry margin (10 s before 3600 s): a call signed with
+    // them could reach STS expired, so the source's error reaches the
+    // caller instead, and each caller asks the source again.
+    clock.set(3590);
+    let err = cache.provide_credentials().unwrap_err();
+    assert!(err.to_string().contains("told to fail"), "{err}");
+    assert_eq!(inner.calls(), calls + 1);
     clock.set(3600);
     let err = cache.provide_credentials().unwrap_err();
     assert!(err.to_string().contains("told to fail"), "{err}");
+    assert_eq!(inner.calls(), calls + 2);
 
     // And the cache recovers when the source does.
     inner.fail.store(false, Ordering::SeqCst);
@@ -257,6 +273,28 @@ fn serves_valid_credentials_while_refresh_fails_then_errors_once_expired() {
         cache.provide_credentials().unwrap().expiration(),
         Some(at(3700 + 3600))
     );
+}
+
+#[test]
+fn credentials_within_the_expiry_margin_go_to_their_fetcher_only() {
+    let clock = FakeClock::new();
+    let mut inner = Counting::new(&clock);
+    // Shorter-lived than the margin: valid, but not to be served again.
+    inner.lifetime = EXPIRY_MARGIN - Duration::from_secs(1);
+    let cache = cache(&inner, &clock);
+    assert_eq!(key(&cache), "AKID1");
+    assert_eq!(key(&cache), "AKID2");
+    assert_eq!(inner.calls(), 2);
+
+    // Living a little longer than the margin: served until it starts
+    // (before half-way, at 7 s).
+    inner.lifetime = EXPIRY_MARGIN + Duration::from_secs(4);
+    let cache = self::cache(&inner, &clock);
+    assert_eq!(key(&cache), "AKID3");
+    clock.set(3);
+    assert_eq!(key(&cache), "AKID3");
+    clock.set(4);
+    assert_eq!(key(&cache), "AKID4");
 }
 
 #[test]

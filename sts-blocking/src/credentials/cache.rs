@@ -37,6 +37,11 @@ const SOURCE: &str = "credentials cache";
 /// The shortest refresh window accepted: a refresh takes a network call,
 /// which must finish before the old credentials expire.
 const MIN_REFRESH_WINDOW: Duration = Duration::from_secs(10);
+/// How long before expiry credentials stop being handed out, as in the AWS
+/// SDK for Rust's identity cache: a call signed with them, with its
+/// retries, would reach STS after they expired and fail with
+/// `ExpiredToken` instead of the credentials source's own error.
+pub const EXPIRY_MARGIN: Duration = Duration::from_secs(10);
 
 /// Any provider, cached: credentials are served from memory until a
 /// refresh window before they expire.
@@ -55,7 +60,12 @@ const MIN_REFRESH_WINDOW: Duration = Duration::from_secs(10);
 ///   [`TimedOut`](CredentialsErrorKind::TimedOut) error.
 /// - **Failures.** If a refresh fails while the old credentials are still
 ///   valid, they keep being served and the refresh is retried after 10 s
-///   (by default). Once they have expired, callers get the error.
+///   (by default). From [`EXPIRY_MARGIN`] (10 s) before they expire,
+///   callers get the error instead.
+/// - **Nearly expired credentials** are not handed out from the cache:
+///   none are served in their last [`EXPIRY_MARGIN`]. Credentials from the
+///   provider that expire within it go to the caller that fetched them
+///   only; the next caller fetches again.
 /// - **Expired credentials** from the provider are refused with an
 ///   [`Expired`](CredentialsErrorKind::Expired) error instead of being
 ///   cached (they would be fetched again on every call).
@@ -181,6 +191,18 @@ struct Entry {
     /// Unix milliseconds; `u64::MAX` for credentials that do not expire.
     expires_at_ms: u64,
     refresh_at_ms: u64,
+}
+
+impl Entry {
+    /// Unix milliseconds from which the credentials are no longer handed
+    /// out: [`EXPIRY_MARGIN`] before they expire.
+    fn usable_until_ms(&self) -> u64 {
+        usable_until(self.expires_at_ms)
+    }
+}
+
+fn usable_until(expires_at_ms: u64) -> u64 {
+    expires_at_ms.saturating_sub(ms(EXPIRY_MARGIN))
 }
 
 impl fmt::Debug for CachingProvider {
@@ -392,7 +414,8 @@ impl Shared {
                     None => (u64::MAX, u64::MAX),
                     Some(at) => {
                         let expires = unix_ms(at);
-                        (expires, self.refresh_at(expires, now_ms))
+                        let refresh = self.refresh_at(expires, now_ms);
+                        (expires, refresh.min(usable_until(expires)))
                     }
                 };
                 self.publish(
@@ -421,7 +444,7 @@ impl CachingProvider {
             if now_ms < entry.refresh_at_ms {
                 return Ok(Arc::clone(&entry.creds));
             }
-            if now_ms < entry.expires_at_ms {
+            if now_ms < entry.usable_until_ms() {
                 // In the window and still valid: one caller refreshes, the
                 // others keep the old credentials.
                 let Some(turn) = s.gate.try_enter() else {
@@ -449,15 +472,18 @@ impl CachingProvider {
                 return match s.fetch(&turn) {
                     Ok(creds) => Ok(creds),
                     Err(e) => {
-                        // Keep serving; try again later, but before expiry.
+                        // Keep serving; try again later, but while they
+                        // are still handed out.
                         let retry = now_ms
                             .saturating_add(ms(s.retry_after_failure))
-                            .min(entry.expires_at_ms);
+                            .min(entry.usable_until_ms());
                         // Said now, not only once they expire: the cause
                         // is easier to find while it is happening.
                         log::warn!(
                             "{SOURCE}: refreshing the credentials failed: {e}; serving the \
-                             current ones, which expire at {}, and trying again in {} s",
+                             current ones until {} s before they expire at {}, and trying \
+                             again in {} s",
+                            EXPIRY_MARGIN.as_secs(),
                             format_timestamp(
                                 UNIX_EPOCH + Duration::from_millis(entry.expires_at_ms)
                             ),
@@ -498,7 +524,7 @@ impl CachingProvider {
         };
         let now_ms = unix_ms(s.clock.now());
         if let Some(entry) = s.current()
-            && now_ms < entry.expires_at_ms
+            && now_ms < entry.usable_until_ms()
         {
             return Ok(Arc::clone(&entry.creds));
         }

@@ -43,8 +43,9 @@ const IO_TIMEOUT: Duration = Duration::from_secs(5);
 /// before the next try: a refresh is an STS call, every request waits on
 /// the one endpoint meanwhile, and an STS that refuses or is down would
 /// otherwise be asked on every request. The library waits as long after a
-/// failed SSO token or console login refresh; like its `CachingProvider`,
-/// the next try comes at their expiry when that is sooner.
+/// failed SSO token or console login refresh. The next try comes at their
+/// expiry when that is sooner: they are served with their expiry, so the
+/// SDKs asking here apply their own margin before it.
 const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
 /// The expiry served with credentials that have none (temporary ones
 /// handed on from the environment or a profile without an expiry): this
