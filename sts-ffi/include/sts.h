@@ -37,10 +37,12 @@
  *  - A client is safe to use from any number of threads at once; results and
  *    errors are plain immutable data.
  *
- * Linking: with the static library, also link the system libraries Rust's
- * standard library needs (on Linux: -lpthread -ldl -lm -lrt -lutil -lgcc_s),
- * or use pkg-config (`pkg-config --libs --static sts`). See the crate's
- * README for the build, a CMake example and a libcurl transport.
+ * Linking: `pkg-config --cflags --libs sts` for the shared library. For the
+ * static one, name libsts_ffi.a by its path (-lsts_ffi picks the shared
+ * library when both are installed) and link the system libraries Rust's
+ * standard library needs (on Linux: -lpthread -ldl -lm -lrt -lutil, the
+ * `Libs.private` of sts.pc). See the crate's README for the build, a CMake
+ * example and a libcurl transport.
  */
 
 #ifndef STS_H
@@ -1659,8 +1661,9 @@ typedef struct StsGetWebIdentityTokenOutput {
 #define STS_ERR_CREDENTIALS 8
 
 /**
- * The library asks for something this build cannot do yet (see the
- * message).
+ * Reserved for something this build cannot do; no function of this
+ * version returns it (a credential source the library lacks is an
+ * `STS_ERR_CREDENTIALS`). Kept so that the numbers after it stay.
  */
 #define STS_ERR_UNSUPPORTED 9
 
@@ -1703,8 +1706,8 @@ typedef struct StsGetWebIdentityTokenOutput {
 #define STS_CATEGORY_TRANSPORT 3
 
 /**
- * No usable credentials (`STS_ERR_CREDENTIALS`, `STS_ERR_UNSUPPORTED` for a
- * credential source this build lacks).
+ * No usable credentials (`STS_ERR_CREDENTIALS`; also the reserved
+ * `STS_ERR_UNSUPPORTED`).
  */
 #define STS_CATEGORY_CREDENTIALS 4
 
@@ -1830,7 +1833,9 @@ const char *sts_error_request_id(const struct StsError *err);
  * member for constraint violations (`RoleSessionName`, `Tags[1].Key`).
  * For `STS_ERR_RESPONSE` from a result that lacks an element or holds an
  * unreadable one, that element's path below the result
- * (`Credentials/Expiration`). NULL for other errors.
+ * (`Credentials/Expiration`). NULL for other errors, and for a result
+ * string holding a NUL character, which no C string can carry (the
+ * message says so).
  *
  * Ownership: borrowed from `err`, valid until `sts_error_free(err)`.
  *
@@ -2109,7 +2114,12 @@ StsStatus sts_assume_role(const struct StsClient *client,
 /**
  * Prepares `AssumeRole` for the caller's own HTTP stack: validates
  * `input`, and signs the request with the client's endpoint,
- * credentials and clock, without sending anything. Send it, then read
+ * credentials and clock. The request is not sent; getting the
+ * credentials may send requests of their own: with
+ * `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` they can
+ * come from STS (a role), the SSO portal, a container endpoint or
+ * instance metadata, through the client's transport callback if it has
+ * one, with their retries. Static keys never do. Send the request, then read
  * the answer with `sts_parse_assume_role`.
  *
  * Ownership: `client` and `input` are borrowed for the call. On success `*out`
@@ -2252,9 +2262,9 @@ StsStatus sts_assume_role_with_saml(const struct StsClient *client,
 
 /**
  * Prepares `AssumeRoleWithSAML` for the caller's own HTTP stack: validates
- * `input`, and builds (unsigned) the request with the client's endpoint,
- * credentials and clock, without sending anything. Send it, then read
- * the answer with `sts_parse_assume_role_with_saml`.
+ * `input`, and builds the request with the client's endpoint and clock,
+ * unsigned. Nothing is sent, and no credentials are fetched. Send the
+ * request, then read the answer with `sts_parse_assume_role_with_saml`.
  *
  * Ownership: `client` and `input` are borrowed for the call. On success `*out`
  * is set to a request the caller owns: free it with
@@ -2375,9 +2385,9 @@ StsStatus sts_assume_role_with_web_identity(const struct StsClient *client,
 
 /**
  * Prepares `AssumeRoleWithWebIdentity` for the caller's own HTTP stack: validates
- * `input`, and builds (unsigned) the request with the client's endpoint,
- * credentials and clock, without sending anything. Send it, then read
- * the answer with `sts_parse_assume_role_with_web_identity`.
+ * `input`, and builds the request with the client's endpoint and clock,
+ * unsigned. Nothing is sent, and no credentials are fetched. Send the
+ * request, then read the answer with `sts_parse_assume_role_with_web_identity`.
  *
  * Ownership: `client` and `input` are borrowed for the call. On success `*out`
  * is set to a request the caller owns: free it with
@@ -2499,7 +2509,12 @@ StsStatus sts_assume_root(const struct StsClient *client,
 /**
  * Prepares `AssumeRoot` for the caller's own HTTP stack: validates
  * `input`, and signs the request with the client's endpoint,
- * credentials and clock, without sending anything. Send it, then read
+ * credentials and clock. The request is not sent; getting the
+ * credentials may send requests of their own: with
+ * `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` they can
+ * come from STS (a role), the SSO portal, a container endpoint or
+ * instance metadata, through the client's transport callback if it has
+ * one, with their retries. Static keys never do. Send the request, then read
  * the answer with `sts_parse_assume_root`.
  *
  * Ownership: `client` and `input` are borrowed for the call. On success `*out`
@@ -2643,7 +2658,12 @@ StsStatus sts_decode_authorization_message(const struct StsClient *client,
 /**
  * Prepares `DecodeAuthorizationMessage` for the caller's own HTTP stack: validates
  * `input`, and signs the request with the client's endpoint,
- * credentials and clock, without sending anything. Send it, then read
+ * credentials and clock. The request is not sent; getting the
+ * credentials may send requests of their own: with
+ * `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` they can
+ * come from STS (a role), the SSO portal, a container endpoint or
+ * instance metadata, through the client's transport callback if it has
+ * one, with their retries. Static keys never do. Send the request, then read
  * the answer with `sts_parse_decode_authorization_message`.
  *
  * Ownership: `client` and `input` are borrowed for the call. On success `*out`
@@ -2786,7 +2806,12 @@ StsStatus sts_get_access_key_info(const struct StsClient *client,
 /**
  * Prepares `GetAccessKeyInfo` for the caller's own HTTP stack: validates
  * `input`, and signs the request with the client's endpoint,
- * credentials and clock, without sending anything. Send it, then read
+ * credentials and clock. The request is not sent; getting the
+ * credentials may send requests of their own: with
+ * `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` they can
+ * come from STS (a role), the SSO portal, a container endpoint or
+ * instance metadata, through the client's transport callback if it has
+ * one, with their retries. Static keys never do. Send the request, then read
  * the answer with `sts_parse_get_access_key_info`.
  *
  * Ownership: `client` and `input` are borrowed for the call. On success `*out`
@@ -2928,7 +2953,12 @@ StsStatus sts_get_caller_identity(const struct StsClient *client,
 /**
  * Prepares `GetCallerIdentity` for the caller's own HTTP stack: validates
  * nothing (there is no input), and signs the request with the client's endpoint,
- * credentials and clock, without sending anything. Send it, then read
+ * credentials and clock. The request is not sent; getting the
+ * credentials may send requests of their own: with
+ * `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` they can
+ * come from STS (a role), the SSO portal, a container endpoint or
+ * instance metadata, through the client's transport callback if it has
+ * one, with their retries. Static keys never do. Send the request, then read
  * the answer with `sts_parse_get_caller_identity`.
  *
  * Ownership: `client` is borrowed for the call. On success `*out`
@@ -3067,7 +3097,12 @@ StsStatus sts_get_delegated_access_token(const struct StsClient *client,
 /**
  * Prepares `GetDelegatedAccessToken` for the caller's own HTTP stack: validates
  * `input`, and signs the request with the client's endpoint,
- * credentials and clock, without sending anything. Send it, then read
+ * credentials and clock. The request is not sent; getting the
+ * credentials may send requests of their own: with
+ * `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` they can
+ * come from STS (a role), the SSO portal, a container endpoint or
+ * instance metadata, through the client's transport callback if it has
+ * one, with their retries. Static keys never do. Send the request, then read
  * the answer with `sts_parse_get_delegated_access_token`.
  *
  * Ownership: `client` and `input` are borrowed for the call. On success `*out`
@@ -3210,7 +3245,12 @@ StsStatus sts_get_federation_token(const struct StsClient *client,
 /**
  * Prepares `GetFederationToken` for the caller's own HTTP stack: validates
  * `input`, and signs the request with the client's endpoint,
- * credentials and clock, without sending anything. Send it, then read
+ * credentials and clock. The request is not sent; getting the
+ * credentials may send requests of their own: with
+ * `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` they can
+ * come from STS (a role), the SSO portal, a container endpoint or
+ * instance metadata, through the client's transport callback if it has
+ * one, with their retries. Static keys never do. Send the request, then read
  * the answer with `sts_parse_get_federation_token`.
  *
  * Ownership: `client` and `input` are borrowed for the call. On success `*out`
@@ -3357,7 +3397,12 @@ StsStatus sts_get_scoped_credentials(const struct StsClient *client,
 /**
  * Prepares `GetScopedCredentials` for the caller's own HTTP stack: validates
  * `input`, and signs the request with the client's endpoint,
- * credentials and clock, without sending anything. Send it, then read
+ * credentials and clock. The request is not sent; getting the
+ * credentials may send requests of their own: with
+ * `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` they can
+ * come from STS (a role), the SSO portal, a container endpoint or
+ * instance metadata, through the client's transport callback if it has
+ * one, with their retries. Static keys never do. Send the request, then read
  * the answer with `sts_parse_get_scoped_credentials`.
  *
  * Ownership: `client` and `input` are borrowed for the call. On success `*out`
@@ -3500,7 +3545,12 @@ StsStatus sts_get_session_token(const struct StsClient *client,
 /**
  * Prepares `GetSessionToken` for the caller's own HTTP stack: validates
  * `input`, and signs the request with the client's endpoint,
- * credentials and clock, without sending anything. Send it, then read
+ * credentials and clock. The request is not sent; getting the
+ * credentials may send requests of their own: with
+ * `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` they can
+ * come from STS (a role), the SSO portal, a container endpoint or
+ * instance metadata, through the client's transport callback if it has
+ * one, with their retries. Static keys never do. Send the request, then read
  * the answer with `sts_parse_get_session_token`.
  *
  * Ownership: `client` and `input` are borrowed for the call. On success `*out`
@@ -3644,7 +3694,12 @@ StsStatus sts_get_web_identity_token(const struct StsClient *client,
 /**
  * Prepares `GetWebIdentityToken` for the caller's own HTTP stack: validates
  * `input`, and signs the request with the client's endpoint,
- * credentials and clock, without sending anything. Send it, then read
+ * credentials and clock. The request is not sent; getting the
+ * credentials may send requests of their own: with
+ * `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` they can
+ * come from STS (a role), the SSO portal, a container endpoint or
+ * instance metadata, through the client's transport callback if it has
+ * one, with their retries. Static keys never do. Send the request, then read
  * the answer with `sts_parse_get_web_identity_token`.
  *
  * Ownership: `client` and `input` are borrowed for the call. On success `*out`

@@ -55,6 +55,12 @@ impl Failure {
         self
     }
 
+    /// The same failure, of the answer STS gave the id `id`.
+    pub(crate) fn with_request_id(mut self, id: Option<&str>) -> Self {
+        self.detail.request_id = id.map(str::to_owned);
+        self
+    }
+
     /// The same failure, blaming `field`.
     pub(crate) fn field(mut self, field: impl Into<String>) -> Self {
         self.detail.field = Some(field.into());
@@ -301,7 +307,9 @@ pub unsafe extern "C" fn sts_error_request_id(err: *const StsError) -> *const c_
 /// member for constraint violations (`RoleSessionName`, `Tags[1].Key`).
 /// For `STS_ERR_RESPONSE` from a result that lacks an element or holds an
 /// unreadable one, that element's path below the result
-/// (`Credentials/Expiration`). NULL for other errors.
+/// (`Credentials/Expiration`). NULL for other errors, and for a result
+/// string holding a NUL character, which no C string can carry (the
+/// message says so).
 ///
 /// Ownership: borrowed from `err`, valid until `sts_error_free(err)`.
 ///

@@ -386,6 +386,8 @@ where
             let Some(output) = op.output.take() else {
                 let state = if op.taken {
                     "its output was taken already"
+                } else if op.exchange.is_finished() {
+                    "it failed, with the error of the step that ended it"
                 } else {
                     "it is not done"
                 };
@@ -656,6 +658,15 @@ mod tests {
             body: body.as_ptr(),
             body_len: body.len(),
         }
+    }
+
+    /// A C string of the library's, as text.
+    fn text(p: *const std::ffi::c_char) -> String {
+        assert!(!p.is_null());
+        // SAFETY: a NUL-terminated string the library made, still alive.
+        unsafe { std::ffi::CStr::from_ptr(p) }
+            .to_string_lossy()
+            .into_owned()
     }
 
     fn zero_next() -> StsExchangeNext {
@@ -954,6 +965,7 @@ mod tests {
     fn a_result_c_cannot_hold_fails_the_exchange_at_the_answer() {
         const RAW_NUL: &[u8] = b"<GetCallerIdentityResponse><GetCallerIdentityResult>\
             <Arn>arn:aws:iam::123456789012:user/m\0e</Arn></GetCallerIdentityResult>\
+            <ResponseMetadata><RequestId>rid-nul</RequestId></ResponseMetadata>\
             </GetCallerIdentityResponse>";
         // SAFETY: every pointer below is valid or NULL as the functions ask.
         unsafe {
@@ -967,14 +979,19 @@ mod tests {
                 (status, decision.kind),
                 (STS_ERR_RESPONSE, STS_DECISION_FAILED)
             );
-            // An answer came: its status, not the 0 of no answer.
+            // An answer came: its status, not the 0 of no answer, and
+            // its request id.
             assert_eq!(crate::error::sts_error_http_status(err), 200);
+            assert_eq!(text(crate::error::sts_error_request_id(err)), "rid-nul");
             sts_error_free(err);
             err = ptr::null_mut();
             let mut me: *mut StsGetCallerIdentityOutput = ptr::null_mut();
             let status = sts_exchange_get_caller_identity_output(ex, &mut me, &mut err);
             assert_eq!(status, STS_ERR_WRONG_STATE);
             assert!(me.is_null());
+            // Not "not done": it is over.
+            let message = text(crate::error::sts_error_message(err));
+            assert!(message.contains("it failed"), "{message}");
             sts_error_free(err);
             sts_exchange_free(ex);
 

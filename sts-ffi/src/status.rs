@@ -39,8 +39,9 @@ pub const STS_ERR_TRANSPORT: StsStatus = 7;
 /// No credentials could be had for a signed operation, or the ones given
 /// cannot be used to sign.
 pub const STS_ERR_CREDENTIALS: StsStatus = 8;
-/// The library asks for something this build cannot do yet (see the
-/// message).
+/// Reserved for something this build cannot do; no function of this
+/// version returns it (a credential source the library lacks is an
+/// `STS_ERR_CREDENTIALS`). Kept so that the numbers after it stay.
 pub const STS_ERR_UNSUPPORTED: StsStatus = 9;
 /// A bug in the library: a Rust panic was caught at the boundary, or an
 /// invariant broke. Please report it with the message.
@@ -67,8 +68,8 @@ pub const STS_CATEGORY_VALIDATION: StsErrorCategory = 1;
 pub const STS_CATEGORY_SERVICE: StsErrorCategory = 2;
 /// No answer came back (`STS_ERR_TRANSPORT`).
 pub const STS_CATEGORY_TRANSPORT: StsErrorCategory = 3;
-/// No usable credentials (`STS_ERR_CREDENTIALS`, `STS_ERR_UNSUPPORTED` for a
-/// credential source this build lacks).
+/// No usable credentials (`STS_ERR_CREDENTIALS`; also the reserved
+/// `STS_ERR_UNSUPPORTED`).
 pub const STS_CATEGORY_CREDENTIALS: StsErrorCategory = 4;
 /// A bug in the library (`STS_ERR_INTERNAL`).
 pub const STS_CATEGORY_INTERNAL: StsErrorCategory = 5;

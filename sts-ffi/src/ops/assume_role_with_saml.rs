@@ -154,9 +154,9 @@ pub unsafe extern "C" fn sts_assume_role_with_saml(
 }
 
 /// Prepares `AssumeRoleWithSAML` for the caller's own HTTP stack: validates
-/// `input`, and builds (unsigned) the request with the client's endpoint,
-/// credentials and clock, without sending anything. Send it, then read
-/// the answer with `sts_parse_assume_role_with_saml`.
+/// `input`, and builds the request with the client's endpoint and clock,
+/// unsigned. Nothing is sent, and no credentials are fetched. Send the
+/// request, then read the answer with `sts_parse_assume_role_with_saml`.
 ///
 /// Ownership: `client` and `input` are borrowed for the call. On success `*out`
 /// is set to a request the caller owns: free it with

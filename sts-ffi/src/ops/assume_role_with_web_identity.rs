@@ -159,9 +159,9 @@ pub unsafe extern "C" fn sts_assume_role_with_web_identity(
 }
 
 /// Prepares `AssumeRoleWithWebIdentity` for the caller's own HTTP stack: validates
-/// `input`, and builds (unsigned) the request with the client's endpoint,
-/// credentials and clock, without sending anything. Send it, then read
-/// the answer with `sts_parse_assume_role_with_web_identity`.
+/// `input`, and builds the request with the client's endpoint and clock,
+/// unsigned. Nothing is sent, and no credentials are fetched. Send the
+/// request, then read the answer with `sts_parse_assume_role_with_web_identity`.
 ///
 /// Ownership: `client` and `input` are borrowed for the call. On success `*out`
 /// is set to a request the caller owns: free it with

@@ -103,7 +103,12 @@ pub unsafe extern "C" fn sts_get_delegated_access_token(
 
 /// Prepares `GetDelegatedAccessToken` for the caller's own HTTP stack: validates
 /// `input`, and signs the request with the client's endpoint,
-/// credentials and clock, without sending anything. Send it, then read
+/// credentials and clock. The request is not sent; getting the
+/// credentials may send requests of their own: with
+/// `STS_CREDENTIALS_DEFAULT_CHAIN` or `STS_CREDENTIALS_PROFILE` they can
+/// come from STS (a role), the SSO portal, a container endpoint or
+/// instance metadata, through the client's transport callback if it has
+/// one, with their retries. Static keys never do. Send the request, then read
 /// the answer with `sts_parse_get_delegated_access_token`.
 ///
 /// Ownership: `client` and `input` are borrowed for the call. On success `*out`

@@ -5,7 +5,7 @@
 //! so that every operation follows exactly the same rules.
 
 use sts_blocking::Client;
-use sts_proto::operation::{self, Operation};
+use sts_proto::operation::{self, Operation, OperationOutput};
 
 use crate::boundary::{Owned, Strings, out_slot, required, run};
 use crate::client::StsClient;
@@ -78,7 +78,10 @@ pub(crate) fn store<F: FfiOp>(
 ) -> Result<*mut F::Output, Failure> {
     let mut strings = Strings::default();
     let view = F::output(output, &mut strings);
-    let strings = strings.check().map_err(|f| f.with_http_status(status))?;
+    let strings = strings.check().map_err(|f| {
+        f.with_http_status(status)
+            .with_request_id(output.request_id())
+    })?;
     Ok(Owned::into_raw(view, strings))
 }
 
