@@ -485,3 +485,32 @@ fn file_paths_expand_home_and_environment_variables() {
     assert!(err.contains("cannot read $STS_TEST_UNSET/x"), "{err}");
     assert_eq!(sent, None);
 }
+
+/// A YAML document's plain scalars that look like numbers but are not
+/// written as one (a leading zero, a `+`) reach a text parameter as
+/// written: an MFA code `012345` was sent as `12345` and refused for its
+/// length, an external id `0012345` silently became `12345`. An integer
+/// parameter still reads them as numbers.
+#[test]
+fn yaml_numbers_with_leading_zeros_or_a_sign_are_sent_as_written() {
+    let dir = own_dir("yaml-leading-zeros");
+    std::fs::write(
+        dir.join("doc.yaml"),
+        "ExternalId: 0012345\nSerialNumber: arn:aws:iam::123456789012:mfa/u\n\
+         TokenCode: 012345\nSourceIdentity: +5\nDurationSeconds: 0900\n",
+    )
+    .unwrap();
+    let doc = format!("file://{}", dir.join("doc.yaml").display());
+    let mut args = ROLE.to_vec();
+    args.extend(["--cli-input-yaml", &doc]);
+    let sent = body_of(&args, &[]);
+    let params: Vec<&str> = sent.split('&').collect();
+    for expected in [
+        "ExternalId=0012345",
+        "TokenCode=012345",
+        "SourceIdentity=%2B5",
+        "DurationSeconds=900",
+    ] {
+        assert!(params.contains(&expected), "{expected} not in {sent}");
+    }
+}

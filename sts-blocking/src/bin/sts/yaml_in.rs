@@ -243,9 +243,13 @@ fn scalar(text: &str, number: usize) -> Result<Value, String> {
         "null" | "Null" | "NULL" | "~" => Value::Null,
         "true" | "True" | "TRUE" => Value::Bool(true),
         "false" | "False" | "FALSE" => Value::Bool(false),
+        // A number only as it is written back: `0012345` (an external id,
+        // an MFA code starting with 0) or `+5` read as a number would be
+        // sent as `12345` or `5` to a text parameter. Kept as text, an
+        // integer parameter still reads it as the number.
         _ => match t.parse::<i64>() {
-            Ok(n) => Value::from(n),
-            Err(_) => Value::String(t.to_owned()),
+            Ok(n) if n.to_string() == t => Value::from(n),
+            _ => Value::String(t.to_owned()),
         },
     })
 }
