@@ -200,6 +200,62 @@ fn profile_with_a_role_assumes_it_with_the_source_profile_keys() {
     );
 }
 
+/// A role profile whose `AssumeRole` STS refuses fails as that call, in
+/// the AWS CLI's words and with its exit status for a service error (254),
+/// not as a credentials failure (253): scripts look for `An error occurred
+/// (AccessDenied) when calling the AssumeRole operation`. Under --debug
+/// the profile and role it was for come first.
+#[test]
+fn a_refused_role_of_a_profile_fails_as_the_assume_role_call() {
+    let server = FaultServer::start(
+        sts_tests::Script::new(vec![Step::xml(
+            403,
+            canned::error("AccessDenied", "not authorized to assume"),
+        )])
+        .then(sts_tests::WhenDone::RepeatLast),
+    );
+    let url = server.url();
+    let files = profile_env(&own_dir("profile-role-refused"));
+    let env: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let args = [
+        "--endpoint-url",
+        &url,
+        "--profile",
+        "chained",
+        "get-caller-identity",
+    ];
+    let o = sts(&args, &env);
+    assert_eq!(o.status.code(), Some(254), "{o:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err.trim_end().lines().last(),
+        Some(
+            "An error occurred (AccessDenied) when calling the AssumeRole operation: \
+             not authorized to assume"
+        ),
+        "{err}"
+    );
+    // Only the role was asked for: the call itself was never sent.
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| r.body_text().starts_with("Action=AssumeRole&"))
+    );
+
+    let mut debug = vec!["--debug"];
+    debug.extend_from_slice(&args);
+    let err = String::from_utf8_lossy(&sts(&debug, &env).stderr).into_owned();
+    assert!(
+        err.contains("sts: debug: no credentials from profile \"chained\"")
+            && err.contains("arn:aws:iam::123456789012:role/chained"),
+        "{err}"
+    );
+}
+
 #[test]
 fn an_unknown_profile_is_an_error_and_nothing_is_sent() {
     let server = FaultServer::start(vec![]);

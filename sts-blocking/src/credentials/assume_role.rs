@@ -16,7 +16,11 @@ use crate::error::Error;
 /// Turns a failed STS call into a credentials error: bad input or
 /// configuration is [`InvalidConfiguration`](super::CredentialsErrorKind::InvalidConfiguration),
 /// anything else [`Failed`](super::CredentialsErrorKind::Failed).
-pub(crate) fn sts_error(source: impl Into<String>, action: &str, e: Error) -> CredentialsError {
+pub(crate) fn sts_error(
+    source: impl Into<String>,
+    action: &'static str,
+    e: Error,
+) -> CredentialsError {
     let reason = format!("{action} failed: {e}");
     let err = match &e {
         Error::Validation(_) | Error::Config(_) => {
@@ -25,7 +29,7 @@ pub(crate) fn sts_error(source: impl Into<String>, action: &str, e: Error) -> Cr
         Error::Credentials(inner) => CredentialsError::with_kind(inner.kind, source, reason),
         _ => CredentialsError::failed(source, reason),
     };
-    err.with_cause(e)
+    err.with_cause(e).of_call(action)
 }
 
 /// Calls `AssumeRole` with given source credentials: for code that builds

@@ -219,6 +219,9 @@ pub struct CredentialsError {
     /// Why, without any secret.
     pub reason: String,
     cause: Option<Arc<dyn std::error::Error + Send + Sync>>,
+    /// The STS operation whose failure `cause` is, for sources that call
+    /// STS (a role, a web identity token).
+    call: Option<&'static str>,
     /// The source's service failed for now (a 5xx or 429 answer, no
     /// answer at all): see [`CredentialsError::is_retryable`].
     transient: bool,
@@ -241,6 +244,7 @@ impl CredentialsError {
             provider: source.into(),
             reason: reason.into(),
             cause: None,
+            call: None,
             transient: false,
         }
     }
@@ -330,6 +334,22 @@ impl CredentialsError {
     /// The underlying error, such as the [`crate::Error`] of a failed STS call.
     pub fn cause(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
         self.cause.as_deref()
+    }
+
+    /// For a source that failed because its STS call did (a role's
+    /// `AssumeRole`, a web identity token's `AssumeRoleWithWebIdentity`):
+    /// that operation's name and error, so that a caller can report it as
+    /// the failure of that call (as the AWS CLI does: `An error occurred
+    /// (AccessDenied) when calling the AssumeRole operation: …`).
+    pub fn failed_call(&self) -> Option<(&'static str, &crate::Error)> {
+        let error = self.cause.as_deref()?.downcast_ref::<crate::Error>()?;
+        Some((self.call?, error))
+    }
+
+    /// The same error, of the failed STS call `action` (its error is the cause).
+    pub(crate) fn of_call(mut self, action: &'static str) -> Self {
+        self.call = Some(action);
+        self
     }
 
     /// The same failure, reported as coming from `source` with `context`

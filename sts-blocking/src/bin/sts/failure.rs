@@ -89,12 +89,14 @@ impl Failure {
             Failure::Usage(_) => EXIT_SYNTAX,
             Failure::Config(_) => EXIT_CONFIG,
             Failure::Query(_) => EXIT_OTHER,
-            Failure::Call { error, .. } => match **error {
-                Error::Service(_) | Error::Response(_) => EXIT_SERVICE,
-                Error::Validation(_) => EXIT_SYNTAX,
-                Error::Config(_) | Error::Credentials(_) => EXIT_CONFIG,
-                _ => EXIT_OTHER,
-            },
+            Failure::Call { error, .. } => {
+                match credentials_call(error).map_or(&**error, |c| c.1) {
+                    Error::Service(_) | Error::Response(_) => EXIT_SERVICE,
+                    Error::Validation(_) => EXIT_SYNTAX,
+                    Error::Config(_) | Error::Credentials(_) => EXIT_CONFIG,
+                    _ => EXIT_OTHER,
+                }
+            }
         }
     }
 
@@ -126,6 +128,18 @@ impl Failure {
     }
 }
 
+/// The STS call behind a credentials failure that STS answered with an
+/// error (the innermost, for a chain of roles), and its operation.
+fn credentials_call(error: &Error) -> Option<(&'static str, &Error)> {
+    let Error::Credentials(c) = error else {
+        return None;
+    };
+    let (action, inner) = c.failed_call()?;
+    credentials_call(inner).or_else(|| {
+        matches!(inner, Error::Service(_) | Error::Response(_)).then_some((action, inner))
+    })
+}
+
 /// A service error's message as botocore shows it: `Unknown` when the
 /// error document has no `<Message>`, and `None` (Python's, the text of an
 /// empty element) when it has an empty one.
@@ -148,6 +162,18 @@ fn describe(
     retries: Option<u32>,
     global: &Global,
 ) -> String {
+    // A role's `AssumeRole` (or a web identity's call) that STS refused is
+    // that call's error, as botocore raises it: scripts look for `An error
+    // occurred (AccessDenied) when calling the AssumeRole operation`. The
+    // profile and role it was for are shown under --debug.
+    if let Some((action, inner)) = credentials_call(error) {
+        let detail = if global.debug {
+            format!("sts: debug: {error}\n")
+        } else {
+            String::new()
+        };
+        return format!("{detail}{}", describe(action, inner, None, None, global));
+    }
     let url = endpoint.map_or_else(String::new, |e| format!("{}/", e.trim_end_matches('/')));
     // botocore's `ClientError`: the retries, when the attempts ran out.
     let retried = retries.map_or_else(String::new, |n| format!(" (reached max retries: {n})"));
