@@ -33,6 +33,86 @@ fn a_bad_query_or_output_is_refused_before_anything_is_sent() {
     assert_eq!(server.requests_seen(), 0, "nothing may be sent");
 }
 
+/// A bad `--region`, `--endpoint-url` or `--ca-bundle` is named by its
+/// flag (the library calls the tool's flags "the program's settings"),
+/// after the AWS CLI's own sentence for the first two, and nothing is sent.
+/// A variable's bad value keeps the variable's name.
+#[test]
+fn a_bad_setting_from_a_flag_names_the_flag() {
+    let server = FaultServer::start(vec![Step::xml(200, canned::caller_identity("arn:x"))]);
+    let url = server.url();
+    let last_line = |args: &[&str], env: &[(&str, &str)]| {
+        let out = sts(args, env);
+        assert_eq!(out.status.code(), Some(253), "{out:?}");
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(!err.contains("program's settings"), "{err}");
+        err.trim_end().lines().last().unwrap_or_default().to_owned()
+    };
+    let err = last_line(
+        &[
+            "--endpoint-url",
+            &url,
+            "--region",
+            "bad/region",
+            "get-caller-identity",
+        ],
+        &KEYS,
+    );
+    assert!(
+        err.starts_with(
+            "Provided region_name 'bad/region' doesn't match a supported format. \
+             (region \"bad/region\" from --region is invalid"
+        ),
+        "{err}"
+    );
+    let err = last_line(
+        &["--endpoint-url", "localhost:8080", "get-caller-identity"],
+        &KEYS,
+    );
+    assert!(
+        err.starts_with(
+            "Invalid endpoint: localhost:8080 (the endpoint URL from --endpoint-url is invalid"
+        ),
+        "{err}"
+    );
+    // A password in it is not repeated.
+    let err = last_line(
+        &[
+            "--endpoint-url",
+            "https://user:pw@sts.example.com",
+            "get-caller-identity",
+        ],
+        &KEYS,
+    );
+    assert!(
+        err.starts_with("Invalid endpoint: https://***@sts.example.com"),
+        "{err}"
+    );
+    assert!(!err.contains("pw"), "{err}");
+    let err = last_line(
+        &[
+            "--endpoint-url",
+            &url,
+            "--ca-bundle",
+            "/nonexistent/ca.pem",
+            "get-caller-identity",
+        ],
+        &KEYS,
+    );
+    assert!(
+        err.starts_with("the CA bundle from --ca-bundle cannot be used"),
+        "{err}"
+    );
+    let mut env = KEYS.to_vec();
+    env.push(("AWS_REGION", "bad/r"));
+    let err = last_line(&["--endpoint-url", &url, "get-caller-identity"], &env);
+    assert!(
+        err.contains("from environment variable AWS_REGION"),
+        "{err}"
+    );
+    assert_eq!(server.requests_seen(), 0, "nothing may be sent");
+}
+
 /// A query nested too deep to evaluate, or long enough to overflow the
 /// parser, is a usage error before anything is sent, never a crash (the
 /// AWS CLI prints `null` for the first; `sts` aborted on a stack

@@ -9,6 +9,8 @@
 use std::time::Duration;
 
 use sts_blocking::credentials::CredentialsErrorKind;
+use sts_blocking::settings::Origin;
+use sts_blocking::sts_proto::endpoint::EndpointError;
 use sts_blocking::transport::TransportFailure;
 use sts_blocking::{ConfigError, Error};
 
@@ -128,6 +130,15 @@ impl Failure {
     }
 }
 
+/// Where a setting came from, with the tool's `flag` for what the library
+/// calls the program's own settings (the tool sets only its flags so).
+fn flag_or(origin: &Origin, flag: &str) -> String {
+    match origin {
+        Origin::Explicit => flag.to_owned(),
+        other => other.to_string(),
+    }
+}
+
 /// The STS call behind a credentials failure that STS answered with an
 /// error (the innermost, for a chain of roles), and its operation.
 fn credentials_call(error: &Error) -> Option<(&'static str, &Error)> {
@@ -211,6 +222,36 @@ fn describe(
         Error::Credentials(c) if c.kind() == CredentialsErrorKind::NotConfigured => format!(
             "Unable to locate credentials. You can configure credentials by running \
              \"aws configure\". ({c})"
+        ),
+        // A flag's bad value: named by its flag, not as "the program's
+        // settings" (which the tool's flags are, to the library), after
+        // the AWS CLI's own sentence.
+        Error::Config(ConfigError::InvalidValue {
+            setting: "region",
+            value,
+            origin,
+            expected,
+        }) => format!(
+            "Provided region_name '{value}' doesn't match a supported format. (region {value:?} \
+             from {} is invalid: expected {expected})",
+            flag_or(origin, "--region")
+        ),
+        Error::Config(ConfigError::InvalidEndpointSetting { origin, error: e }) => {
+            let detail = format!(
+                "the endpoint URL from {} is invalid: {e}",
+                flag_or(origin, "--endpoint-url")
+            );
+            match &**e {
+                // The URL as the library quotes it, any password hidden.
+                EndpointError::InvalidEndpoint { endpoint, .. } => {
+                    format!("Invalid endpoint: {endpoint} ({detail})")
+                }
+                _ => detail,
+            }
+        }
+        Error::Config(ConfigError::CaBundle { origin, error: e }) => format!(
+            "the CA bundle from {} cannot be used: {e}",
+            flag_or(origin, "--ca-bundle")
         ),
         Error::Config(ConfigError::ProfileNotFound { profile, .. }) => {
             format!("The config profile ({profile}) could not be found ({error})")
