@@ -479,14 +479,7 @@ impl<'a> ResultReader<'a> {
         pieces: &[&str],
     ) -> Result<Option<Vec<(String, String)>>, OutputError> {
         let leaves = &self.doc.leaves;
-        let map = match self.result {
-            Scope::Several => leaves
-                .children(Scope::Root, |name| is_result(self.action, name))
-                .map(|result| leaves.first_at(result, pieces))
-                .find(|found| *found != Scope::Nothing)
-                .unwrap_or(Scope::Nothing),
-            result => leaves.first_at(result, pieces),
-        };
+        let map = self.element_at(pieces);
         if map == Scope::Nothing {
             return Ok(None);
         }
@@ -505,6 +498,27 @@ impl<'a> ResultReader<'a> {
             })
             .collect::<Result<Vec<_>, _>>()
             .map(Some)
+    }
+
+    /// The first element at the path `pieces` below the result, leaf or
+    /// not.
+    fn element_at(&self, pieces: &[&str]) -> Scope {
+        let leaves = &self.doc.leaves;
+        match self.result {
+            Scope::Several => leaves
+                .children(Scope::Root, |name| is_result(self.action, name))
+                .map(|result| leaves.first_at(result, pieces))
+                .find(|found| *found != Scope::Nothing)
+                .unwrap_or(Scope::Nothing),
+            result => leaves.first_at(result, pieces),
+        }
+    }
+
+    /// Whether the answer has an element at the path `pieces` below the
+    /// result, even an empty one: botocore reads `<Structure/>` as an
+    /// empty structure, present.
+    pub(crate) fn has(&self, pieces: &[&str]) -> bool {
+        self.element_at(pieces) != Scope::Nothing
     }
 
     /// The request id from the body's `ResponseMetadata` or the headers.

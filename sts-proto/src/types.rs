@@ -298,6 +298,11 @@ pub(crate) fn read_trusted_context(
 ) -> Result<Option<TrustedIdentityPropagationContext>, crate::error::OutputError> {
     const TOP: &str = "TrustedIdentityPropagationContext";
     const ORIGIN: &str = "OriginIdentity";
+    // Present even when empty (`<TrustedIdentityPropagationContext/>`,
+    // `<OriginIdentity/>`), as botocore reads an empty structure.
+    if !result.has(&[TOP]) {
+        return Ok(None);
+    }
     let member = |name: &str| {
         result
             .text_at(&[TOP, ORIGIN, name])
@@ -309,7 +314,8 @@ pub(crate) fn read_trusted_context(
         issuer: member("Issuer"),
         federated_provider_arn: member("FederatedProviderArn"),
     };
-    let origin_identity = (origin != OriginIdentity::default()).then_some(origin);
+    let origin_identity =
+        (origin != OriginIdentity::default() || result.has(&[TOP, ORIGIN])).then_some(origin);
     let transaction_context = result
         .map(&[TOP, "TransactionContext", "IdentityProvider"])?
         .map(|entries| TransactionContext {
@@ -318,14 +324,10 @@ pub(crate) fn read_trusted_context(
                 .map(|(key, value)| (key, SecretString::new(value)))
                 .collect(),
         });
-    Ok(
-        (origin_identity.is_some() || transaction_context.is_some()).then_some(
-            TrustedIdentityPropagationContext {
-                origin_identity,
-                transaction_context,
-            },
-        ),
-    )
+    Ok(Some(TrustedIdentityPropagationContext {
+        origin_identity,
+        transaction_context,
+    }))
 }
 
 /// The two members `first` and `second` of the optional structure

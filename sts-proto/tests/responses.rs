@@ -544,8 +544,32 @@ fn trusted_identity_propagation_context_of_saml_and_web_identity() {
         "AssumeRoleWithSAML",
         &format!("{CREDS}<TrustedIdentityPropagationContext/>"),
     );
+    // Empty structures are present and empty, as botocore reads them
+    // (`{}`), not absent.
     let o = parse::<AssumeRoleWithSaml>(200, &h, &empty).unwrap();
-    assert_eq!(o.trusted_identity_propagation_context, None);
+    assert_eq!(
+        o.trusted_identity_propagation_context,
+        Some(sts_proto::types::TrustedIdentityPropagationContext::default())
+    );
+    let empty_parts = doc(
+        "AssumeRoleWithWebIdentity",
+        &format!(
+            "{CREDS}<TrustedIdentityPropagationContext><OriginIdentity/><TransactionContext>\
+             <IdentityProvider/></TransactionContext></TrustedIdentityPropagationContext>"
+        ),
+    );
+    let c = parse::<AssumeRoleWithWebIdentity>(200, &h, &empty_parts)
+        .unwrap()
+        .trusted_identity_propagation_context
+        .expect("present");
+    assert_eq!(
+        c.origin_identity,
+        Some(sts_proto::types::OriginIdentity::default())
+    );
+    assert_eq!(
+        c.transaction_context.map(|t| t.identity_provider.len()),
+        Some(0)
+    );
     let keyless = doc(
         "AssumeRoleWithSAML",
         &format!(
