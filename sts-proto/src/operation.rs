@@ -351,12 +351,18 @@ pub fn presign<Op: Operation>(
         operation: Op::ACTION,
         reason,
     };
-    let base = ctx.endpoint.url.trim_end_matches('/');
+    // The endpoint's own path, as `build` posts to it (and botocore
+    // presigns it); `/` when it has none.
+    let url = &ctx.endpoint.url;
+    let (base, slash) = match url.parse::<http::Uri>() {
+        Ok(uri) if uri.path() != "/" => (url.as_str(), ""),
+        _ => (url.trim_end_matches('/'), "/"),
+    };
     // The form writes a space as `+`, but in a URL's query SigV4 reads `+`
     // as a plus (and signs it as `%2B`), while the service decodes it as a
     // space: the signature would not match. A `+` of the form is always a
     // space (a plus is `%2B`), so `%20` says the same to both.
-    let url = format!("{base}/?{}", op.form_body().replace('+', "%20"));
+    let url = format!("{base}{slash}?{}", op.form_body().replace('+', "%20"));
     let mut builder = http::Request::builder().method(Method::GET).uri(url);
     for (name, value) in extra_headers {
         builder = builder.header(*name, *value);
@@ -876,6 +882,38 @@ mod tests {
                     </ResponseMetadata></OtherResponse>";
         let e = parse::<GetCallerIdentity>(200, &HeaderMap::new(), body.as_bytes()).unwrap_err();
         assert_eq!(e.request_id(), Some("rid-2"), "{e:?}");
+    }
+
+    /// A presigned URL goes where `build` posts: to the endpoint's own
+    /// path as given when it has one (`/sts`, not `/sts/`), else to `/`.
+    #[test]
+    fn a_presigned_url_keeps_the_endpoint_s_path() {
+        let credentials = Credentials::new("AKIDEXAMPLE", "secret", None);
+        let time = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let mut at = endpoint("eu-west-1");
+        for (url, path) in [
+            (at.url.clone(), "/"),
+            ("http://localhost:5000/sts".to_owned(), "/sts"),
+            ("http://localhost:5000/sts/".to_owned(), "/sts/"),
+            ("http://localhost:5000/".to_owned(), "/"),
+        ] {
+            at.url = url;
+            let ctx = RequestContext::new(&at, time).credentials(&credentials);
+            let op = GetCallerIdentity::new();
+            let presigned = presign(&op, &ctx, Duration::from_secs(60), &[]).unwrap();
+            assert_eq!(presigned.uri().path(), path, "{}", at.url);
+            assert!(
+                presigned
+                    .uri()
+                    .query()
+                    .is_some_and(|q| q.starts_with("Action=GetCallerIdentity&")),
+                "{}",
+                presigned.uri()
+            );
+            if path != "/" {
+                assert_eq!(build(&op, &ctx).unwrap().uri().path(), path);
+            }
+        }
     }
 
     #[test]
