@@ -51,11 +51,12 @@ fn help_from_the_model() -> String {
     let mut out = String::from(
         "//! Help for each subcommand and flag, from the STS model's documentation\n\
          //! (`testdata/sts-model/service-2.json`): the first sentence and the\n\
-         //! constraints. Generated; `tests/tests/cli.rs`\n\
+         //! constraints. Generated; `tests/tests/cli_help_and_input.rs`\n\
          //! (`help_text_comes_from_the_sts_model`) checks it against the model, and\n\
          //! with `STS_REGENERATE_HELP=1` rewrites it. Also the\n\
          //! `--generate-cli-skeleton` skeletons, as botocore's `ArgumentGenerator`\n\
-         //! makes them from the same model.\n\n\
+         //! makes them from the same model, and the `yaml-input` ones as the AWS\n\
+         //! CLI v2's `YAMLArgumentGenerator` prints them.\n\n\
          use crate::render::Doc;\n\n\
          /// (operation, member or \"\" for the operation, help line).\n\
          #[rustfmt::skip]\n\
@@ -242,7 +243,12 @@ fn skeleton(
             if output {
                 format!("t({name:?})")
             } else {
-                "\"\"".to_owned()
+                // An enum's first value, as the AWS CLI v2 writes it (v1
+                // picks one at random).
+                match s["enum"].as_array().and_then(|e| e.first()) {
+                    Some(first) => first.to_string(),
+                    None => "\"\"".to_owned(),
+                }
             }
         }
     };
@@ -263,6 +269,16 @@ fn skeletons(model: &serde_json::Value, text: &str) -> String {
         let input = op["input"]["shape"].as_str().unwrap_or_default();
         let text = skeleton(model, text, input, "", false, 0, &mut Vec::new());
         out.push_str(&format!("    ({name:?}, {text:?}),\n"));
+    }
+    out.push_str(
+        "];\n\n/// (operation, `--generate-cli-skeleton yaml-input`).\n\
+         #[rustfmt::skip]\n\
+         pub(crate) const YAML_INPUT_SKELETONS: &[(&str, &str)] = &[\n",
+    );
+    for (name, op) in ops {
+        let input = op["input"]["shape"].as_str().unwrap_or_default();
+        let yaml = yaml_skeleton(model, text, input);
+        out.push_str(&format!("    ({name:?}, {yaml:?}),\n"));
     }
     out.push_str(
         "];\n\n/// The `--generate-cli-skeleton output` result of `operation`.\n\
@@ -287,6 +303,246 @@ fn skeletons(model: &serde_json::Value, text: &str) -> String {
          fn b(value: bool) -> Doc {\n    Doc::Bool(value)\n}\n",
     );
     out
+}
+
+/// A node of a `yaml-input` skeleton: a scalar as printed, a mapping
+/// (each member with its end-of-line comment, if any) or a sequence.
+enum YamlNode {
+    Scalar(String),
+    Map(Vec<(String, YamlNode, Option<String>)>),
+    Seq(Vec<YamlNode>),
+}
+
+/// The AWS CLI v2's `--generate-cli-skeleton yaml-input` of `shape`
+/// (awscli/customizations/generatecliskeleton.py, `YAMLArgumentGenerator`,
+/// dumped by ruamel.yaml), without its final line end: botocore's
+/// skeleton, with a comment after each member saying `[REQUIRED]`, the
+/// first sentence of its documentation and its valid values.
+fn yaml_skeleton(model: &serde_json::Value, text: &str, shape: &str) -> String {
+    let mut out = String::new();
+    match yaml_node(model, text, shape, &mut Vec::new()) {
+        YamlNode::Map(members) if !members.is_empty() => yaml_map(&mut out, &members, 0, false),
+        // No parameters: ruamel prints the empty mapping as `{}`.
+        _ => out.push_str("{}\n"),
+    }
+    out.pop();
+    out
+}
+
+fn yaml_node(
+    model: &serde_json::Value,
+    text: &str,
+    shape: &str,
+    stack: &mut Vec<String>,
+) -> YamlNode {
+    let s = &model["shapes"][shape];
+    stack.push(shape.to_owned());
+    let node = match s["type"].as_str().unwrap_or_default() {
+        "structure" if stack.iter().filter(|x| *x == shape).count() > 1 => {
+            YamlNode::Map(Vec::new())
+        }
+        "structure" => {
+            let required: Vec<&str> = s["required"]
+                .as_array()
+                .map(|r| r.iter().filter_map(|v| v.as_str()).collect())
+                .unwrap_or_default();
+            let members = members_in_order(model, text, shape)
+                .into_iter()
+                .map(|(name, m)| {
+                    let target_name = m["shape"].as_str().unwrap_or_default();
+                    let target = &model["shapes"][target_name];
+                    let value = yaml_node(model, text, target_name, stack);
+                    let doc = m["documentation"]
+                        .as_str()
+                        .or_else(|| target["documentation"].as_str())
+                        .unwrap_or_default();
+                    let mut parts = Vec::new();
+                    if required.contains(&name.as_str()) {
+                        parts.push("[REQUIRED]".to_owned());
+                    }
+                    parts.push(doc_overview(doc));
+                    if let Some(values) = target["enum"].as_array() {
+                        let values: Vec<&str> = values.iter().filter_map(|v| v.as_str()).collect();
+                        parts.push(format!("Valid values are: {}.", values.join(", ")));
+                    }
+                    let comment = parts.join(" ");
+                    let comment = (!comment.trim().is_empty()).then_some(comment);
+                    (name, value, comment)
+                })
+                .collect();
+            YamlNode::Map(members)
+        }
+        "list" => {
+            let member = s["member"]["shape"].as_str().unwrap_or_default();
+            YamlNode::Seq(vec![yaml_node(model, text, member, stack)])
+        }
+        "string" => match s["enum"].as_array().and_then(|e| e.first()) {
+            // ruamel prints these plain; anything it would quote has not
+            // been checked against it.
+            Some(first) => {
+                let first = first.as_str().unwrap_or_default();
+                assert!(
+                    first.starts_with(|c: char| c.is_ascii_alphabetic())
+                        && first.chars().all(|c| c.is_ascii_alphanumeric())
+                        && !["true", "false", "yes", "no", "on", "off", "null"]
+                            .contains(&first.to_ascii_lowercase().as_str()),
+                    "{shape}: how ruamel prints the enum value {first:?} is unchecked"
+                );
+                YamlNode::Scalar(first.to_owned())
+            }
+            None => YamlNode::Scalar("''".to_owned()),
+        },
+        "integer" | "long" => YamlNode::Scalar("0".to_owned()),
+        "boolean" => YamlNode::Scalar("true".to_owned()),
+        other => panic!(
+            "{shape}: a {other} parameter; check how the AWS CLI v2 prints it in a \
+             yaml-input skeleton before teaching this generator"
+        ),
+    };
+    stack.pop();
+    node
+}
+
+/// `members` as ruamel.yaml prints a block mapping at `indent`, its first
+/// member on the current line when `inline` (after a sequence's `- `).
+fn yaml_map(
+    out: &mut String,
+    members: &[(String, YamlNode, Option<String>)],
+    indent: usize,
+    inline: bool,
+) {
+    for (i, (key, value, comment)) in members.iter().enumerate() {
+        if i > 0 || !inline {
+            out.push_str(&" ".repeat(indent));
+        }
+        out.push_str(key);
+        out.push(':');
+        match value {
+            YamlNode::Scalar(s) => {
+                out.push(' ');
+                out.push_str(s);
+            }
+            YamlNode::Map(m) if m.is_empty() => out.push_str(" {}"),
+            YamlNode::Seq(s) if s.is_empty() => out.push_str(" []"),
+            _ => {}
+        }
+        if let Some(comment) = comment {
+            out.push_str(if comment_column_known(members, i) {
+                " # "
+            } else {
+                "  # "
+            });
+            out.push_str(comment);
+        }
+        out.push('\n');
+        match value {
+            YamlNode::Map(m) if !m.is_empty() => yaml_map(out, m, indent + 2, false),
+            YamlNode::Seq(items) if !items.is_empty() => yaml_seq(out, items, indent),
+            _ => {}
+        }
+    }
+}
+
+/// Whether ruamel.yaml's `yaml_add_eol_comment` finds a column for the
+/// comment of member `i` from the members before it (the previous one's
+/// comment, else any earlier one's, looking no further than the first key
+/// not below `i`'s in string order): then the comment is printed one space
+/// after the value, else as `" # …"` at column 0, which comes out two
+/// spaces after it.
+fn comment_column_known(members: &[(String, YamlNode, Option<String>)], i: usize) -> bool {
+    if i > 0 && members[i - 1].2.is_some() {
+        return true;
+    }
+    let key = &members[i].0;
+    members
+        .iter()
+        .take_while(|(k, _, _)| k < key)
+        .any(|(_, _, c)| c.is_some())
+}
+
+/// `items` as ruamel.yaml prints a block sequence under a key at
+/// `indent`: each `- ` at the key's indentation.
+fn yaml_seq(out: &mut String, items: &[YamlNode], indent: usize) {
+    for item in items {
+        out.push_str(&" ".repeat(indent));
+        out.push_str("- ");
+        match item {
+            YamlNode::Scalar(s) => {
+                out.push_str(s);
+                out.push('\n');
+            }
+            YamlNode::Map(m) if m.is_empty() => out.push_str("{}\n"),
+            YamlNode::Map(m) => yaml_map(out, m, indent + 2, true),
+            YamlNode::Seq(_) => panic!("a list of lists: unchecked against the AWS CLI v2"),
+        }
+    }
+}
+
+/// The AWS CLI's `get_shape_doc_overview`: the documentation's text (its
+/// markup dropped, entities decoded; the markup kept when it is not well
+/// formed), up to its first `.` or `:`, with a `.` put back, and line
+/// breaks made spaces. No other whitespace is touched.
+fn doc_overview(html: &str) -> String {
+    let text = xml_text(html).unwrap_or_else(|| html.to_owned());
+    let mut first = text.split(['.', ':']).next().unwrap_or_default().to_owned();
+    if !first.is_empty() {
+        first.push('.');
+    }
+    first.replace(['\n', '\u{2028}'], " ")
+}
+
+/// The text of `<doc>{html}</doc>` as an XML parser gives it (line ends
+/// made `\n`, the five named entities and character references decoded),
+/// or `None` if it is not well formed.
+fn xml_text(html: &str) -> Option<String> {
+    let html = html.replace("\r\n", "\n").replace('\r', "\n");
+    let mut out = String::new();
+    let mut open: Vec<String> = Vec::new();
+    let mut rest = html.as_str();
+    while let Some(c) = rest.chars().next() {
+        match c {
+            '<' => {
+                let end = rest.find('>')?;
+                let tag = &rest[1..end];
+                if tag.starts_with(['!', '?']) {
+                    return None;
+                }
+                if let Some(name) = tag.strip_prefix('/') {
+                    if open.pop()? != name.trim_end() {
+                        return None;
+                    }
+                } else if !tag.ends_with('/') {
+                    open.push(tag.split_whitespace().next()?.to_owned());
+                }
+                rest = &rest[end + 1..];
+            }
+            '&' => {
+                let end = rest.find(';')?;
+                let entity = &rest[1..end];
+                let decoded = match entity {
+                    "lt" => '<',
+                    "gt" => '>',
+                    "amp" => '&',
+                    "quot" => '"',
+                    "apos" => '\'',
+                    _ => {
+                        let code = match entity.strip_prefix("#x") {
+                            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                            None => entity.strip_prefix('#')?.parse().ok()?,
+                        };
+                        char::from_u32(code)?
+                    }
+                };
+                out.push(decoded);
+                rest = &rest[end + 1..];
+            }
+            _ => {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    open.is_empty().then_some(out)
 }
 
 /// The first sentence of HTML documentation, as plain text.
@@ -750,4 +1006,373 @@ fn fileb_values_are_refused() {
         assert!(err.contains("fileb://") && err.contains("file://"), "{err}");
         assert_eq!(sent, None, "{args:?}");
     }
+}
+
+/// The `yaml-input` skeleton of `sts assume-role`, as the AWS CLI v2 prints
+/// it for the same model: its `YAMLArgumentGenerator` run on
+/// `testdata/sts-model/service-2.json` through ruamel.yaml 0.19.1 (the
+/// version its lock files pin), the first comment of each mapping two
+/// spaces after its value and the others one, as ruamel places them.
+const ASSUME_ROLE_YAML_SKELETON: &str = r"RoleArn: ''  # [REQUIRED] The Amazon Resource Name (ARN) of the role to assume.
+RoleSessionName: '' # [REQUIRED] An identifier for the assumed role session.
+PolicyArns: # The Amazon Resource Names (ARNs) of the IAM managed policies that you want to use as managed session policies.
+- arn: ''  # The Amazon Resource Name (ARN) of the IAM managed policy to use as a session policy for the role.
+Policy: '' # An IAM policy in JSON format that you want to use as an inline session policy.
+DurationSeconds: 0 # The duration, in seconds, of the role session.
+Tags: # A list of session tags that you want to pass.
+- Key: ''  # [REQUIRED] The key for a session tag.
+  Value: '' # [REQUIRED] The value for a session tag.
+TransitiveTagKeys: # A list of keys for session tags that you want to set as transitive.
+- ''
+ExternalId: '' # A unique identifier that might be required when you assume a role in another account.
+SerialNumber: '' # The identification number of the MFA device that is associated with the user who is making the AssumeRole call.
+TokenCode: '' # The value provided by the MFA device, if the trust policy of the role being assumed requires MFA.
+SourceIdentity: '' # The source identity specified by the principal that is calling the AssumeRole operation.
+ProvidedContexts: # A list of previously acquired trusted context assertions in the format of a JSON array.
+- ProviderArn: ''  # The context provider ARN from which the trusted context assertion was generated.
+  ContextAssertion: '' # The signed and encrypted trusted context assertion generated by the context provider.
+MinimumSessionTokenSize: 0 # The minimum size, in bytes, of the session token that STS issues for the request.
+";
+
+/// `template` with its placeholders filled in, comments kept: each
+/// `(key, value)` replaces the first `key: ''` or `key: 0` left, and a
+/// key of `-` the first list item `- ''`.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut text = template.to_owned();
+    for (key, value) in values {
+        let (from, to) = if *key == "-" {
+            ("- ''".to_owned(), format!("- {value}"))
+        } else {
+            let blank = [format!("{key}: ''"), format!("{key}: 0")]
+                .into_iter()
+                .find(|b| text.contains(b.as_str()))
+                .unwrap_or_else(|| panic!("no blank {key} in\n{text}"));
+            (blank, format!("{key}: {value}"))
+        };
+        assert!(text.contains(&from), "no {from} in\n{text}");
+        text = text.replacen(&from, &to, 1);
+    }
+    text
+}
+
+/// `sts <operation> --cli-input-yaml file://document` against a server
+/// giving `answer`: the form body sent.
+fn sent_from_yaml(operation: &str, document: &str, answer: String) -> String {
+    let server = FaultServer::start(vec![Step::xml(200, answer)]);
+    let url = server.url();
+    let file = own_dir("yaml-skeleton").join(format!("{operation}.yaml"));
+    std::fs::write(&file, document).unwrap();
+    let input = format!("file://{}", file.display());
+    stdout(&sts(
+        &[
+            "--endpoint-url",
+            &url,
+            operation,
+            "--cli-input-yaml",
+            &input,
+        ],
+        &KEYS,
+    ));
+    server.requests()[0].body_text()
+}
+
+/// `--generate-cli-skeleton yaml-input` prints what the AWS CLI v2 prints
+/// (it was refused as an invalid choice), needs no flags, sends nothing,
+/// and the template it prints, filled in with its comments left, is read
+/// back by `--cli-input-yaml`: lists of structures and of strings, a
+/// nested structure, an enum's default and the empty mapping.
+#[test]
+fn yaml_input_skeleton_is_the_aws_cli_v2s_and_reads_back() {
+    let server = FaultServer::start(vec![]);
+    let url = server.url();
+    let skeleton = |operation: &str| {
+        stdout(&sts(
+            &[
+                "--endpoint-url",
+                &url,
+                operation,
+                "--generate-cli-skeleton",
+                "yaml-input",
+            ],
+            &KEYS,
+        ))
+    };
+    let assume_role = skeleton("assume-role");
+    assert_eq!(assume_role, ASSUME_ROLE_YAML_SKELETON);
+    let assume_root = skeleton("assume-root");
+    assert!(
+        assume_root.contains("\nTaskPolicyArn: # [REQUIRED] The identity based policy")
+            && assume_root.contains("\n  arn: ''  # The Amazon Resource Name"),
+        "{assume_root}"
+    );
+    let web_identity_token = skeleton("get-web-identity-token");
+    assert!(
+        web_identity_token.starts_with(
+            "Audience:  # [REQUIRED] The intended recipient of the web identity token.\n- ''\n"
+        ) && web_identity_token.contains(
+            "\nSubjectMode: AWSIdentity # Specifies which identity STS puts in the sub \
+             (subject) claim of the JSON Web Token (JWT). Valid values are: AWSIdentity, \
+             OriginIdentity.\n"
+        ),
+        "{web_identity_token}"
+    );
+    let caller_identity = skeleton("get-caller-identity");
+    assert_eq!(caller_identity, "{}\n");
+    assert_eq!(server.requests_seen(), 0);
+
+    let document = fill(
+        &assume_role,
+        &[
+            ("RoleArn", "arn:aws:iam::123456789012:role/from-skeleton"),
+            ("RoleSessionName", "from-skeleton"),
+            ("arn", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
+            ("Policy", r#"'{"Version": "2012-10-17"}'"#),
+            ("DurationSeconds", "1800"),
+            ("Key", "Project"),
+            ("Value", "'Uni: corn'"),
+            ("-", "Project"),
+            ("ExternalId", "ext-1"),
+            ("SerialNumber", "arn:aws:iam::123456789012:mfa/me"),
+            ("TokenCode", "'123456'"),
+            ("SourceIdentity", "me"),
+            (
+                "ProviderArn",
+                "arn:aws:iam::aws:contextProvider/IdentityCenter",
+            ),
+            ("ContextAssertion", "assertion"),
+            ("MinimumSessionTokenSize", "512"),
+        ],
+    );
+    let sent = sent_from_yaml("assume-role", &document, assume_role_answer());
+    assert_sent(
+        &sent,
+        &[
+            "RoleArn=arn%3Aaws%3Aiam%3A%3A123456789012%3Arole%2Ffrom-skeleton",
+            "RoleSessionName=from-skeleton",
+            "PolicyArns.member.1.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2FReadOnlyAccess",
+            "Policy=%7B%22Version%22%3A+%222012-10-17%22%7D",
+            "DurationSeconds=1800",
+            "Tags.member.1.Key=Project",
+            "Tags.member.1.Value=Uni%3A+corn",
+            "TransitiveTagKeys.member.1=Project",
+            "ExternalId=ext-1",
+            "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fme",
+            "TokenCode=123456",
+            "SourceIdentity=me",
+            "ProvidedContexts.member.1.ProviderArn=",
+            "ProvidedContexts.member.1.ContextAssertion=assertion",
+            "MinimumSessionTokenSize=512",
+        ],
+    );
+
+    let document = fill(
+        &assume_root,
+        &[
+            ("TargetPrincipal", "'123456789012'"),
+            (
+                "arn",
+                "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials",
+            ),
+            ("DurationSeconds", "900"),
+        ],
+    );
+    // MinimumSessionTokenSize stays 0, which is in its range.
+    let answer = sts_tests::canned::success("AssumeRoot", sts_tests::canned::credentials());
+    let sent = sent_from_yaml("assume-root", &document, answer);
+    assert_sent(
+        &sent,
+        &[
+            "TargetPrincipal=123456789012",
+            "TaskPolicyArn.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2Froot-task%2F",
+            "DurationSeconds=900",
+            "MinimumSessionTokenSize=0",
+        ],
+    );
+
+    // The optional Scope and Tags left out, as a user drops what they do
+    // not need; SubjectMode left at the skeleton's value.
+    let document = fill(
+        &web_identity_token,
+        &[
+            ("-", "sts.example.com"),
+            ("DurationSeconds", "300"),
+            ("SigningAlgorithm", "RS256"),
+        ],
+    );
+    let document: String = document
+        .lines()
+        .take_while(|l| !l.starts_with("Tags:"))
+        .filter(|l| !l.starts_with("Scope:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let answer = sts_tests::canned::success(
+        "GetWebIdentityToken",
+        "<WebIdentityToken>header.payload.signature</WebIdentityToken>\
+         <Expiration>2030-01-01T00:00:00Z</Expiration>",
+    );
+    let sent = sent_from_yaml("get-web-identity-token", &document, answer);
+    assert_sent(
+        &sent,
+        &[
+            "Audience.member.1=sts.example.com",
+            "DurationSeconds=300",
+            "SigningAlgorithm=RS256",
+            "SubjectMode=AWSIdentity",
+        ],
+    );
+}
+
+/// The `yaml-input` skeleton of an operation without parameters is `{}`,
+/// which the AWS CLI v2 reads back as no parameters.
+#[test]
+fn an_empty_yaml_input_skeleton_reads_back() {
+    let caller_identity = stdout(&sts(
+        &[
+            "get-caller-identity",
+            "--generate-cli-skeleton",
+            "yaml-input",
+        ],
+        &KEYS,
+    ));
+    let answer = sts_tests::canned::caller_identity("arn:aws:iam::123456789012:user/me");
+    let sent = sent_from_yaml("get-caller-identity", &caller_identity, answer);
+    assert_sent(&sent, &["Action=GetCallerIdentity"]);
+}
+
+/// `sts <operation> help` and `sts help` print what `--help` prints and
+/// exit 0, as `aws sts <operation> help` shows its help page (they were
+/// refused, 252). As in the AWS CLI, `help` is the operation's first
+/// bare word: a flag's value stays a value, and with required flags
+/// missing the line is an error unless `help` is the operation's only
+/// word.
+#[test]
+fn a_help_word_shows_the_help_as_in_the_aws_cli() {
+    let server = FaultServer::start(vec![Step::xml(200, assume_role_answer())]);
+    let url = server.url();
+    let assume_role_help = stdout(&sts(&["assume-role", "--help"], &[]));
+    for args in [
+        &["assume-role", "help"][..],
+        &["--output", "json", "assume-role", "help", "--debug"],
+        &["help", "assume-role"],
+        &[
+            "assume-role",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/r",
+            "--role-session-name",
+            "ss",
+            "help",
+        ],
+        &[
+            "assume-role",
+            "--cli-input-json",
+            "file:///no/such/file.json",
+            "help",
+        ],
+        &["assume-role", "help", "--generate-cli-skeleton"],
+    ] {
+        let mut full = vec!["--endpoint-url", url.as_str()];
+        full.extend_from_slice(args);
+        assert_eq!(stdout(&sts(&full, &KEYS)), assume_role_help, "{args:?}");
+    }
+    let top_help = stdout(&sts(&["--help"], &[]));
+    for args in [&["help"][..], &["help", "--region", "us-east-1"]] {
+        assert_eq!(stdout(&sts(args, &[])), top_help, "{args:?}");
+    }
+    assert_eq!(
+        stdout(&sts(&["get-caller-identity", "help"], &[])),
+        stdout(&sts(&["get-caller-identity", "--help"], &[]))
+    );
+    assert_eq!(server.requests_seen(), 0, "help sends nothing");
+
+    // Not help: a required flag missing, another bare word first, or the
+    // value of a flag (or a list's item).
+    for args in [
+        &[
+            "assume-role",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/r",
+            "help",
+        ][..],
+        &["assume-role", "extra", "help"],
+        &["assume-role", "help", "extra"],
+        &["assume-role", "--generate-cli-skeleton", "help"],
+    ] {
+        usage_error(&sts(args, &KEYS));
+    }
+    let (o, sent) = sent_by(&[
+        "assume-role",
+        "--role-arn",
+        "arn:aws:iam::123456789012:role/r",
+        "--role-session-name",
+        "help",
+        "--transitive-tag-keys",
+        "k",
+        "help",
+    ]);
+    let sent = sent.unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(&o.stderr)));
+    assert_sent(
+        &sent,
+        &[
+            "RoleSessionName=help&",
+            "TransitiveTagKeys.member.1=k&",
+            "TransitiveTagKeys.member.2=help",
+        ],
+    );
+}
+
+/// The AWS CLI v2's `--no-cli-auto-prompt` is taken (this tool never
+/// prompts) and `--cli-auto-prompt` refused by name, where both were
+/// refused as unknown flags; as in the AWS CLI v2, the two together are an
+/// error, and `help` on the line asks for nothing to be prompted for.
+/// `AWS_CLI_AUTO_PROMPT` and a profile's `cli_auto_prompt` change nothing.
+#[test]
+fn auto_prompt_flags_are_taken_or_refused_as_the_aws_cli_v2_takes_them() {
+    let server = FaultServer::start(
+        sts_tests::Script::new(vec![Step::xml(200, canned_caller_identity())])
+            .then(sts_tests::WhenDone::RepeatLast),
+    );
+    let url = server.url();
+    let config = own_dir("auto-prompt").join("config");
+    std::fs::write(&config, "[default]\ncli_auto_prompt = on\n").unwrap();
+    let config = config.display().to_string();
+    let run = |flags: &[&str], env: &[(&str, &str)]| {
+        let mut args = vec!["--endpoint-url", url.as_str(), "--region", "us-east-1"];
+        args.extend_from_slice(flags);
+        args.push("get-caller-identity");
+        let mut full_env = KEYS.to_vec();
+        full_env.extend_from_slice(env);
+        sts(&args, &full_env)
+    };
+    assert!(stdout(&run(&["--no-cli-auto-prompt"], &[])).contains("arn:x"));
+    for env in [
+        &[("AWS_CLI_AUTO_PROMPT", "on")][..],
+        &[("AWS_CLI_AUTO_PROMPT", "on-partial")],
+        &[("AWS_CONFIG_FILE", config.as_str())],
+    ] {
+        assert!(stdout(&run(&[], env)).contains("arn:x"), "{env:?}");
+    }
+    assert_eq!(server.requests().len(), 4);
+
+    let err = usage_error(&run(&["--cli-auto-prompt"], &[]));
+    assert!(
+        err.contains("--cli-auto-prompt") && err.contains("does not prompt"),
+        "{err}"
+    );
+    let err = usage_error(&run(&["--cli-auto-prompt", "--no-cli-auto-prompt"], &[]));
+    assert!(
+        err.contains("Both --cli-auto-prompt and --no-cli-auto-prompt"),
+        "{err}"
+    );
+    assert_eq!(server.requests().len(), 4, "nothing sent");
+    assert_eq!(
+        stdout(&sts(
+            &["--cli-auto-prompt", "get-caller-identity", "help"],
+            &[]
+        )),
+        stdout(&sts(&["get-caller-identity", "--help"], &[]))
+    );
+}
+
+fn canned_caller_identity() -> String {
+    sts_tests::canned::caller_identity("arn:x")
 }

@@ -86,10 +86,12 @@ pub(crate) struct Global {
     #[arg(long, global = true, value_name = "YAML")]
     pub(crate) cli_input_yaml: Option<String>,
     /// Print a skeleton instead of calling: `input` (the default), the
-    /// parameters for --cli-input-json; `output`, a result with each value
-    /// its member's name, through --query and --output.
+    /// parameters for --cli-input-json; `yaml-input`, the same as YAML for
+    /// --cli-input-yaml, each parameter commented; `output`, a result with
+    /// each value its member's name, through --query and --output.
     #[arg(long, global = true, num_args = 0..=1, default_missing_value = "input",
-          value_parser = ["input", "output"], value_name = "input|output")]
+          value_parser = ["input", "output", "yaml-input"],
+          value_name = "input|output|yaml-input")]
     pub(crate) generate_cli_skeleton: Option<String>,
     /// Print each signed request and its response, and the client's log
     /// lines, on stderr, secrets redacted.
@@ -104,6 +106,15 @@ pub(crate) struct Global {
     /// Accepted as the AWS CLI v2 accepts it: this tool never pages.
     #[arg(long, global = true)]
     pub(crate) no_cli_pager: bool,
+    /// Accepted as the AWS CLI v2 accepts it: this tool never prompts.
+    #[arg(long, global = true)]
+    pub(crate) no_cli_auto_prompt: bool,
+    /// The AWS CLI v2's flag to prompt for the parameters. This tool never
+    /// prompts: `auto_prompt::check` refuses the flag before the line is
+    /// parsed, except where the AWS CLI v2 would not prompt either (a line
+    /// asking for help or the version), and there it is taken and ignored.
+    #[arg(long, global = true, hide = true)]
+    pub(crate) cli_auto_prompt: bool,
     /// Accepted as the AWS CLI accepts it: no STS operation pages.
     #[arg(long, global = true)]
     pub(crate) no_paginate: bool,

@@ -5,6 +5,7 @@
 
 mod args;
 mod attempts;
+mod auto_prompt;
 mod child_files;
 #[cfg(unix)]
 mod child_signals;
@@ -13,6 +14,7 @@ mod eks;
 mod exec;
 mod failure;
 mod help;
+mod help_word;
 mod input;
 mod logging;
 mod model_help;
@@ -51,30 +53,26 @@ impl From<UsageError> for Failure {
 fn main() -> ExitCode {
     let command = help::command();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    if let Some(skeleton) = skeleton::input(&args, &command) {
-        return match skeleton {
-            Ok(text) => {
-                let mut stdout = std::io::stdout().lock();
-                match stdout
-                    .write_all(text.as_bytes())
-                    .and_then(|()| stdout.flush())
-                {
-                    Ok(()) => ExitCode::SUCCESS,
-                    Err(_) => ExitCode::from(EXIT_OTHER),
+    if let Err(failure) = auto_prompt::check(&args) {
+        eprintln!("{}", failure.message_without_context());
+        return ExitCode::from(failure.exit_status());
+    }
+    // `sts assume-role help` is `sts assume-role --help`, taken before a
+    // skeleton or parameters document on the same line is looked at.
+    let (argv, values) = match help_word::as_help_flag(&args, &command) {
+        Some(argv) => (argv, shorthand::Values::default()),
+        None => {
+            if let Some(skeleton) = skeleton::input(&args, &command) {
+                return print_skeleton(skeleton);
+            }
+            let args = skeleton::with_stand_ins(args, &command);
+            match input::expand(args, &command) {
+                Ok(input::Expanded { args, values }) => (args, values),
+                Err(failure) => {
+                    eprintln!("{}", failure.message_without_context());
+                    return ExitCode::from(failure.exit_status());
                 }
             }
-            Err(failure) => {
-                eprintln!("{}", failure.message_without_context());
-                ExitCode::from(failure.exit_status())
-            }
-        };
-    }
-    let args = skeleton::with_stand_ins(args, &command);
-    let input::Expanded { args: argv, values } = match input::expand(args, &command) {
-        Ok(expanded) => expanded,
-        Err(failure) => {
-            eprintln!("{}", failure.message_without_context());
-            return ExitCode::from(failure.exit_status());
         }
     };
     let parsed = command
@@ -141,6 +139,26 @@ fn main() -> ExitCode {
         }
         Err(failure) => {
             eprintln!("{}", failure.message(&cli.global));
+            ExitCode::from(failure.exit_status())
+        }
+    }
+}
+
+/// Prints an input skeleton, or why there is none.
+fn print_skeleton(skeleton: Result<String, Failure>) -> ExitCode {
+    match skeleton {
+        Ok(text) => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+            {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::from(EXIT_OTHER),
+            }
+        }
+        Err(failure) => {
+            eprintln!("{}", failure.message_without_context());
             ExitCode::from(failure.exit_status())
         }
     }

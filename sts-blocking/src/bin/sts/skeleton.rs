@@ -1,14 +1,17 @@
-//! `--generate-cli-skeleton [input|output]`, as the AWS CLI prints them:
-//! `input` is the operation's parameters with empty values, for
-//! `--cli-input-json`, printed before (and instead of) parsing the
-//! command line, since its required flags are what the user wants to
-//! fill in; `output` is a result with each value its member's name, put
-//! through `--query` and `--output` like a real one, nothing sent.
+//! `--generate-cli-skeleton [input|output|yaml-input]`, as the AWS CLI
+//! prints them (`yaml-input` as the AWS CLI v2 does): `input` is the
+//! operation's parameters with empty values, for `--cli-input-json`, and
+//! `yaml-input` the same as YAML for `--cli-input-yaml`, each member
+//! commented with `[REQUIRED]` and the first sentence of its
+//! documentation; both are printed before (and instead of) parsing the
+//! command line, since its required flags are what the user wants to fill
+//! in. `output` is a result with each value its member's name, put through
+//! `--query` and `--output` like a real one, nothing sent.
 
 use std::ffi::OsString;
 
 use crate::args::Cli;
-use crate::model_help::INPUT_SKELETONS;
+use crate::model_help::{INPUT_SKELETONS, YAML_INPUT_SKELETONS};
 use crate::render::Rendered;
 use crate::{Failure, ops, print};
 
@@ -94,19 +97,22 @@ pub(crate) fn output(cli: &Cli) -> Result<String, Failure> {
     )
 }
 
-/// The input skeleton, if the command line asks for one.
+/// The input skeleton (`input` or `yaml-input`), if the command line asks
+/// for one.
 pub(crate) fn input(args: &[OsString], cmd: &clap::Command) -> Option<Result<String, Failure>> {
     let args = crate::args::own(args);
     let (_, mode) = mode(args, cmd)?;
-    match mode {
+    let skeletons = match mode {
         Some("output") => return None,
-        Some("input") | None => {}
+        Some("input") | None => INPUT_SKELETONS,
+        Some("yaml-input") => YAML_INPUT_SKELETONS,
         Some(m) => {
             return Some(Err(Failure::Usage(format!(
-                "argument {FLAG}: invalid choice: '{m}' (choose from 'input', 'output')"
+                "argument {FLAG}: invalid choice: '{m}' (choose from 'input', 'output', \
+                 'yaml-input')"
             ))));
         }
-    }
+    };
     let sub = args
         .iter()
         .skip(1)
@@ -118,7 +124,7 @@ pub(crate) fn input(args: &[OsString], cmd: &clap::Command) -> Option<Result<Str
         ))));
     };
     Some(
-        INPUT_SKELETONS
+        skeletons
             .iter()
             .find(|(op, _)| squash(op) == squash(sub))
             .map(|(_, text)| format!("{text}\n"))

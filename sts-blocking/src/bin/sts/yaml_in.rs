@@ -37,6 +37,13 @@ pub(crate) fn parse(text: &str) -> Result<Value, String> {
     if lines.is_empty() {
         return Ok(Value::Null);
     }
+    // The empty mapping, as `--generate-cli-skeleton yaml-input` writes
+    // it for an operation without parameters (`GetCallerIdentity`).
+    if let [only] = lines.as_slice()
+        && only.text == "{}"
+    {
+        return Ok(Value::Object(Map::new()));
+    }
     let mut at = 0;
     let indent = lines[0].indent;
     let value = block(&mut lines, &mut at, indent)?;
@@ -257,6 +264,13 @@ fn scalar(text: &str, number: usize) -> Result<Value, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_that_is_the_empty_mapping_reads_as_one() {
+        assert_eq!(parse("{}\n"), Ok(serde_json::json!({})));
+        assert_eq!(parse("# none\n{}  # at all\n"), Ok(serde_json::json!({})));
+        assert!(parse("{}\nRoleArn: x\n").is_err());
+    }
 
     #[test]
     fn the_yaml_output_and_hand_written_documents_read_back() {
