@@ -25,7 +25,7 @@
 //! | STS regional endpoints | `AWS_STS_REGIONAL_ENDPOINTS` | `sts_regional_endpoints` | `regional` |
 //! | retry mode | `AWS_RETRY_MODE` | `retry_mode` | `standard` |
 //! | max attempts | `AWS_MAX_ATTEMPTS` | `max_attempts` | 3 (5 in `legacy` mode) |
-//! | CA bundle | `AWS_CA_BUNDLE` | `ca_bundle` | the built-in roots |
+//! | CA bundle | `AWS_CA_BUNDLE` (then, after the profile, `REQUESTS_CA_BUNDLE`, as botocore) | `ca_bundle` | the built-in roots |
 //! | account id | `AWS_ACCOUNT_ID` | `aws_account_id` | none |
 //! | user-agent app id | `AWS_SDK_UA_APP_ID` | `sdk_ua_app_id` | none |
 //!
@@ -429,6 +429,13 @@ pub(crate) fn resolve_for(
             &["AWS_CA_BUNDLE"],
             Key::Plain("ca_bundle"),
         )
+        // botocore's last resort (`EndpointCreator._get_verify_value`),
+        // often the only CA variable of a network that inspects TLS.
+        .or_else(|| {
+            look.env
+                .get_nonempty(REQUESTS_CA_BUNDLE)
+                .map(|v| Setting::new(v.trim().to_owned(), Origin::Env(REQUESTS_CA_BUNDLE)))
+        })
         .map(|found| Setting::new(PathBuf::from(found.value), found.origin));
     let account_id = look
         .find(
@@ -672,6 +679,10 @@ fn check_app_id(found: Setting<String>) -> Result<Setting<String>, ConfigError> 
     }
 }
 
+/// The variable botocore reads for a CA bundle when neither
+/// `AWS_CA_BUNDLE` nor the profile names one.
+const REQUESTS_CA_BUNDLE: &str = "REQUESTS_CA_BUNDLE";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -722,6 +733,42 @@ mod tests {
         assert!(
             origin.contains("`region` of profile \"prod\"") && origin.contains("/h/.aws/config"),
             "{origin}"
+        );
+    }
+
+    /// `REQUESTS_CA_BUNDLE` comes after `AWS_CA_BUNDLE` and the profile's
+    /// `ca_bundle`, as in botocore.
+    #[test]
+    fn requests_ca_bundle_is_the_last_resort_for_the_ca_bundle() {
+        let bundle = |overrides: &Overrides, env: &[(&str, &str)]| {
+            resolve(overrides, &config(env))
+                .unwrap()
+                .ca_bundle
+                .map(|s| (s.value, s.origin))
+        };
+        let requests = [("REQUESTS_CA_BUNDLE", "/etc/corp.pem")];
+        assert_eq!(
+            bundle(&Overrides::default(), &requests),
+            Some((
+                PathBuf::from("/etc/corp.pem"),
+                Origin::Env("REQUESTS_CA_BUNDLE")
+            ))
+        );
+        assert_eq!(
+            bundle(&named("prod"), &requests).map(|b| b.0),
+            Some(PathBuf::from("/etc/prod.pem"))
+        );
+        let both = [
+            ("REQUESTS_CA_BUNDLE", "/etc/corp.pem"),
+            ("AWS_CA_BUNDLE", "/etc/aws.pem"),
+        ];
+        assert_eq!(
+            bundle(&Overrides::default(), &both).map(|b| b.0),
+            Some(PathBuf::from("/etc/aws.pem"))
+        );
+        assert_eq!(
+            bundle(&Overrides::default(), &[("REQUESTS_CA_BUNDLE", "")]),
+            None
         );
     }
 

@@ -1,6 +1,7 @@
-//! A private CA trusted through each of the four ways to name a CA bundle
-//! (`AWS_CA_BUNDLE`, a profile's `ca_bundle`, `ClientBuilder::ca_bundle_file`
-//! and the `sts` tool's `--ca-bundle`), all through the one resolver, and a
+//! A private CA trusted through each of the five ways to name a CA bundle
+//! (`AWS_CA_BUNDLE`, a profile's `ca_bundle`, `REQUESTS_CA_BUNDLE`,
+//! `ClientBuilder::ca_bundle_file` and the `sts` tool's `--ca-bundle`), all
+//! through the one resolver, and a
 //! missing or non-PEM bundle refused with an error that names the file and
 //! where the setting came from.
 
@@ -73,6 +74,29 @@ fn each_way_to_name_a_bundle_trusts_the_private_ca() {
     // AWS_CA_BUNDLE.
     let env = config(&dir.join("env"), "", &[("AWS_CA_BUNDLE", ca_text.clone())]);
     works(builder(&server).from_config(&env).unwrap().build().unwrap());
+    // REQUESTS_CA_BUNDLE, botocore's last resort, and in the tool.
+    let requests = config(
+        &dir.join("requests"),
+        "",
+        &[("REQUESTS_CA_BUNDLE", ca_text.clone())],
+    );
+    works(
+        builder(&server)
+            .from_config(&requests)
+            .unwrap()
+            .build()
+            .unwrap(),
+    );
+    let out = sts(
+        &["--endpoint-url", &server.url()],
+        &dir.join("cli-requests"),
+        &[("REQUESTS_CA_BUNDLE", &ca_text)],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // The profile's `ca_bundle`.
     let profile = config(
         &dir.join("profile"),
