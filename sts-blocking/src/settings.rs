@@ -451,8 +451,7 @@ pub(crate) fn resolve_for(
             &["AWS_SDK_UA_APP_ID"],
             Key::Plain("sdk_ua_app_id"),
         )
-        .map(check_app_id)
-        .transpose()?;
+        .map(clean_app_id);
     Ok(Resolved {
         profile_defined: files.section().is_some(),
         profile,
@@ -665,18 +664,33 @@ fn check_account_id(found: Setting<String>) -> Result<Setting<String>, ConfigErr
     }
 }
 
-/// The app id goes into the User-Agent header: printable ASCII without
-/// spaces, at most 50 characters (the SDKs' limit).
-fn check_app_id(found: Setting<String>) -> Result<Setting<String>, ConfigError> {
-    if found.value.len() <= 50 && found.value.bytes().all(|b| b.is_ascii_graphic()) {
-        Ok(found)
-    } else {
-        invalid(
-            "user-agent app id",
-            found,
-            "at most 50 printable ASCII characters without spaces",
-        )
+/// The SDKs' limit on an app id's length.
+const APP_ID_MAX_LEN: usize = 50;
+
+/// The app id as it goes into the User-Agent header, cleaned as botocore
+/// cleans it: a character other than ASCII letters, digits and
+/// ``!$%&'*+-.^_`|~,#`` becomes `-` (`My App` is sent as `My-App`), and
+/// one longer than 50 characters is kept with a warning. The id only
+/// labels the requests, so an odd one is no reason to refuse every call
+/// (botocore and aws-sdk-rust make them; this crate refused the client).
+fn clean_app_id(mut found: Setting<String>) -> Setting<String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "!$%&'*+-.^_`|~,#".contains(c);
+    if !found.value.chars().all(allowed) {
+        found.value = found
+            .value
+            .chars()
+            .map(|c| if allowed(c) { c } else { '-' })
+            .collect();
     }
+    let length = found.value.chars().count();
+    if length > APP_ID_MAX_LEN {
+        log::warn!(
+            "the user-agent app id from {} is {length} characters long, more than the \
+             {APP_ID_MAX_LEN} the AWS SDKs allow; it is sent as it is",
+            found.origin
+        );
+    }
+    found
 }
 
 /// The variable botocore reads for a CA bundle when neither
@@ -770,6 +784,26 @@ mod tests {
             bundle(&Overrides::default(), &[("REQUESTS_CA_BUNDLE", "")]),
             None
         );
+    }
+
+    /// As botocore: an app id's odd characters become `-`, and a long
+    /// one is kept; neither stops the client.
+    #[test]
+    fn an_app_id_is_cleaned_as_botocore_cleans_it_not_refused() {
+        let app_id = |value: &str| {
+            resolve(
+                &Overrides::default(),
+                &config(&[("AWS_SDK_UA_APP_ID", value)]),
+            )
+            .unwrap()
+            .app_id
+            .unwrap()
+            .value
+        };
+        assert_eq!(app_id("My App/1.0 (é)"), "My-App-1.0----");
+        assert_eq!(app_id("a#b!$%&'*+-.^_`|~,9"), "a#b!$%&'*+-.^_`|~,9");
+        let long = "x".repeat(60);
+        assert_eq!(app_id(&long), long);
     }
 
     #[test]
