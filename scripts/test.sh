@@ -66,6 +66,9 @@ fi
 echo "== cargo test (all features)"
 cargo test --workspace --all-features --locked
 
+echo "== the shipped sts (dist profile): size budget and one signed call"
+bash scripts/dist-check.sh
+
 echo "== anchor bench: format only (it compiles aws-sdk-sts; scripts/anchor-bench.sh runs it)"
 cargo fmt --manifest-path tests/anchor/Cargo.toml -- --check
 

@@ -63,7 +63,8 @@ pub(crate) struct Global {
     #[arg(long, global = true)]
     pub(crate) no_verify_ssl: bool,
     /// A PEM file of the root certificates to trust instead of the built-in
-    /// ones (else AWS_CA_BUNDLE, else the profile's `ca_bundle`).
+    /// ones (else AWS_CA_BUNDLE, else the profile's `ca_bundle`, else
+    /// REQUESTS_CA_BUNDLE).
     #[arg(long, global = true, value_name = "FILE")]
     pub(crate) ca_bundle: Option<std::path::PathBuf>,
     /// Seconds allowed to open a connection, TLS included (0 for no limit;
