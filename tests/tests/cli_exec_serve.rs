@@ -965,7 +965,106 @@ fn serve_exec_passes_sigterm_on_to_the_command() {
         let _ = Command::new("kill").args(["-KILL", &command_pid]).status();
     }
     assert!(!orphaned, "the command was left running");
-    assert_eq!(status.code(), Some(128 + 15), "{status:?}");
+    // Ended by the signal that ended the command, as `sts exec` (which
+    // becomes the command) is.
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(15), "{status:?}");
+}
+
+/// `sts serve --exec` with handed-on credentials (no STS needed) running
+/// `sh -c script`, its output and status.
+#[cfg(unix)]
+fn serve_exec_sh(script: &str, wrap: Option<&str>) -> Output {
+    let mut c = sts_at(
+        "http://127.0.0.1:9",
+        ("ASIAHANDEDON", "handed/on/secret"),
+        &["serve", "--exec", "--", "sh", "-c", script],
+    );
+    c.env("AWS_SESSION_TOKEN", "a-session-token");
+    if let Some(wrap) = wrap {
+        // The tool started by a shell that set dispositions first.
+        let program = c.get_program().to_owned();
+        let args: Vec<_> = c.get_args().map(|a| a.to_owned()).collect();
+        let envs: Vec<_> = c
+            .get_envs()
+            .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned())))
+            .collect();
+        let mut shell = Command::new("sh");
+        shell
+            .arg("-c")
+            .arg(format!("{wrap}; exec \"$0\" \"$@\""))
+            .arg(program)
+            .args(args)
+            .env_clear()
+            .envs(envs);
+        c = shell;
+    }
+    run(c)
+}
+
+/// A command that dies of SIGINT (Ctrl-C) ends `sts serve --exec` by
+/// SIGINT too: it exited with 130, and a shell script running it went on
+/// after Ctrl-C, since bash stops a script only when its child died of
+/// the signal itself.
+#[cfg(unix)]
+#[test]
+fn serve_exec_ends_by_the_signal_that_ended_its_command() {
+    use std::os::unix::process::ExitStatusExt;
+    let o = serve_exec_sh("kill -INT $$", None);
+    assert_eq!(o.status.signal(), Some(2), "{o:?}");
+    // Another signal: 128 + its number, as a shell reports it.
+    let o = serve_exec_sh("kill -USR1 $$", None);
+    assert_eq!(o.status.code(), Some(128 + 10), "{o:?}");
+    let o = serve_exec_sh("exit 7", None);
+    assert_eq!(o.status.code(), Some(7), "{o:?}");
+}
+
+/// Signals the tool was started with ignored (`nohup`, a script's
+/// background job) stay ignored for its command, as a shell or `nohup`
+/// leaves them: catching them reset them to the default in the command,
+/// so that a hangup killed a command run under `nohup sts serve --exec`.
+#[cfg(target_os = "linux")]
+#[test]
+fn serve_exec_leaves_ignored_signals_ignored_for_its_command() {
+    let mask = |o: &Output| {
+        let out = String::from_utf8_lossy(&o.stdout);
+        let line = out
+            .lines()
+            .find_map(|l| l.strip_prefix("SigIgn:"))
+            .unwrap_or_else(|| panic!("no SigIgn in {o:?}"));
+        u64::from_str_radix(line.trim(), 16).unwrap()
+    };
+    let status = "grep SigIgn /proc/self/status";
+    // SIGHUP is bit 0, SIGINT bit 1, SIGQUIT bit 2, SIGTERM bit 14.
+    let both = mask(&serve_exec_sh(status, Some("trap '' HUP INT")));
+    assert_eq!(both & 0b11, 0b11, "{both:x}");
+    // Not ignored: the defaults, not the tool's catching.
+    let none = mask(&serve_exec_sh(status, None));
+    assert_eq!(none & (0b111 | 1 << 14), 0, "{none:x}");
+}
+
+/// A command's arguments need not be UTF-8 (a file name in another
+/// encoding): they reach the command byte for byte; they were refused.
+#[cfg(unix)]
+#[test]
+fn exec_and_serve_exec_pass_arguments_that_are_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9.txt");
+    let mut c = sts_at(
+        "http://127.0.0.1:9",
+        ("ASIAHANDEDON", "handed/on/secret"),
+        &["serve", "--exec", "--", "printf", "%s"],
+    );
+    c.arg(latin1).env("AWS_SESSION_TOKEN", "a-session-token");
+    let o = run(c);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert_eq!(o.stdout, b"caf\xe9.txt");
+    let moto = Moto::shared_auth();
+    let mut c = sts(moto, &["exec", "--", "printf", "%s"]);
+    c.arg(latin1);
+    let o = run(c);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    assert_eq!(o.stdout, b"caf\xe9.txt");
 }
 
 /// `eval "$(sts serve &)"` used to hang for as long as the tool served:

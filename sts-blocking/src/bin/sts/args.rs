@@ -219,8 +219,10 @@ pub(crate) struct ExecArgs {
     pub(crate) source: SessionSource,
     /// The command and its arguments, after `--` (which is required, so
     /// that none of them is taken for one of the tool's own flags).
+    /// Not necessarily UTF-8 (a file name in another encoding), as any
+    /// program's arguments.
     #[arg(required = true, last = true, value_name = "COMMAND")]
-    pub(crate) command: Vec<String>,
+    pub(crate) command: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Args)]
@@ -243,13 +245,16 @@ pub(crate) struct ServeArgs {
     /// the shell that sets the two variables must hold no such credentials
     /// itself: no AWS_ACCESS_KEY_ID or AWS_PROFILE, and a default profile
     /// without keys, role, SSO or credential_process. While COMMAND runs,
-    /// Ctrl-C is left to it and SIGTERM and SIGHUP are passed on to it.
+    /// Ctrl-C is left to it and SIGTERM and SIGHUP are passed on to it
+    /// (signals ignored when the tool starts, as under nohup, stay ignored
+    /// for it); a COMMAND killed by SIGINT, SIGTERM or SIGHUP ends the tool
+    /// by the same signal.
     #[arg(long, requires = "command")]
     pub(crate) exec: bool,
     /// The command for --exec and its arguments, after `--` (which is
     /// required).
     #[arg(requires = "exec", last = true, value_name = "COMMAND")]
-    pub(crate) command: Vec<String>,
+    pub(crate) command: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Subcommand)]

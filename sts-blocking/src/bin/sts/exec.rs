@@ -5,6 +5,7 @@
 //! nothing in between; elsewhere it waits for the command and exits
 //! with its status.
 
+use std::ffi::{OsStr, OsString};
 use std::process::{Command, ExitStatus};
 
 use sts_blocking::sts_proto::Operation;
@@ -64,7 +65,10 @@ pub(crate) fn run(global: &Global, args: &ExecArgs) -> Result<u8, Failure> {
     }
     drop(credentials);
     let not_run = |e: std::io::Error| {
-        Failure::Usage(format!("argument COMMAND: cannot run \"{program}\": {e}"))
+        Failure::Usage(format!(
+            "argument COMMAND: cannot run \"{}\": {e}",
+            program.to_string_lossy()
+        ))
     };
     #[cfg(unix)]
     {
@@ -83,7 +87,7 @@ pub(crate) fn run(global: &Global, args: &ExecArgs) -> Result<u8, Failure> {
 /// environment's other credentials (nor its profile, which may be where
 /// the region came from), and the region the tool resolved, so that the
 /// child calls where the tool did.
-pub(crate) fn child(program: &str, rest: &[String], region: &str) -> Command {
+pub(crate) fn child(program: &OsStr, rest: &[OsString], region: &str) -> Command {
     let mut command = Command::new(program);
     command.args(rest);
     for name in CREDENTIAL_VARIABLES {

@@ -243,20 +243,27 @@ pub(crate) fn run(global: &Global, args: &ServeArgs) -> Result<u8, Failure> {
     #[cfg(unix)]
     let signals = crate::child_signals::ChildSignals::catch()
         .map_err(|e| Failure::Config(format!("argument --exec: cannot catch signals: {e}")))?;
-    let mut child = command
-        .spawn()
-        .map_err(|e| Failure::Usage(format!("argument --exec: cannot run \"{program}\": {e}")))?;
+    let mut child = command.spawn().map_err(|e| {
+        Failure::Usage(format!(
+            "argument --exec: cannot run \"{}\": {e}",
+            program.to_string_lossy()
+        ))
+    })?;
     // The accept loop checks between connections whether the child has
     // ended; a poll interval bounds how long an idle endpoint outlives it.
     listener
         .set_nonblocking(true)
         .map_err(|e| Failure::Config(format!("argument --port: {e}")))?;
     let done = std::cell::Cell::new(None);
+    let ended = std::cell::Cell::new(None);
     serve(&listener, &source, &token, || {
         #[cfg(unix)]
         signals.forward(&child);
         match child.try_wait() {
-            Ok(Some(status)) => done.set(Some(exit_code(status))),
+            Ok(Some(status)) => {
+                ended.set(Some(status));
+                done.set(Some(exit_code(status)));
+            }
             Ok(None) => {}
             Err(_) => done.set(Some(crate::failure::EXIT_OTHER)),
         }
@@ -265,6 +272,13 @@ pub(crate) fn run(global: &Global, args: &ServeArgs) -> Result<u8, Failure> {
     #[cfg(unix)]
     drop(signals);
     drop(files);
+    #[cfg(unix)]
+    if let Some(signal) = ended.get().and_then(|s| {
+        use std::os::unix::process::ExitStatusExt;
+        s.signal()
+    }) {
+        crate::child_signals::end_as(signal);
+    }
     Ok(done.get().unwrap_or(crate::failure::EXIT_OTHER))
 }
 
