@@ -18,6 +18,8 @@ use std::mem::{align_of, offset_of, size_of};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod skip;
+
 use sts_ffi::*;
 
 const BLESS: &str = "STS_FFI_BLESS=1 cargo test -p sts-ffi --test header";
@@ -274,17 +276,15 @@ fn every_function_says_who_owns_what() {
 /// The C or C++ compiler, or `None` (with the reason printed) if there is
 /// none on this machine. Under CI (`CI` set) a missing compiler fails
 /// instead: there it means a broken machine, and the layout checks must run.
+#[track_caller]
 fn compiler(env: &str, default: &str) -> Option<String> {
     let cc = std::env::var(env).unwrap_or_else(|_| default.to_owned());
     match Command::new(&cc).arg("--version").output() {
         Ok(o) if o.status.success() => Some(cc),
         _ => {
-            let reason = format!("no working {cc} (set {env}) to compile the header with");
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI is set, so this check may not be skipped: {reason}"
-            );
-            eprintln!("SKIPPED: {reason}");
+            skip::skip(&format!(
+                "no working {cc} (set {env}) to compile the header with"
+            ));
             None
         }
     }
