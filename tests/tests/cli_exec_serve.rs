@@ -51,6 +51,7 @@ fn exec_gives_the_child_temporary_credentials_and_passes_its_status_through() {
     // secret ones only; then exits 7.
     let script = "echo key=$AWS_ACCESS_KEY_ID region=$AWS_REGION/$AWS_DEFAULT_REGION \
                   secret=${#AWS_SECRET_ACCESS_KEY} token=${#AWS_SESSION_TOKEN} \
+                  same_legacy_token=$([ \"$AWS_SECURITY_TOKEN\" = \"$AWS_SESSION_TOKEN\" ] && echo yes) \
                   expires=$AWS_CREDENTIAL_EXPIRATION \
                   container=${AWS_CONTAINER_CREDENTIALS_FULL_URI:-none}; exit 7";
     let mut c = sts(
@@ -77,6 +78,8 @@ fn exec_gives_the_child_temporary_credentials_and_passes_its_status_through() {
     assert!(out.contains("region=eu-west-1/eu-west-1"), "{out}");
     assert!(out.contains("secret=40 "), "{out}");
     assert!(!out.contains("token=0 "), "{out}");
+    // The boto2-era name too, as aws-vault sets it.
+    assert!(out.contains("same_legacy_token=yes "), "{out}");
     assert!(out.contains("expires=20"), "{out}");
     assert!(out.contains("container=none"), "{out}");
     assert!(

@@ -55,7 +55,11 @@ pub(crate) fn run(global: &Global, args: &ExecArgs) -> Result<u8, Failure> {
             credentials.secret_access_key().expose(),
         );
     if let Some(token) = credentials.session_token() {
-        command.env("AWS_SESSION_TOKEN", token.expose());
+        // And under its boto2-era name, which older tools read, as
+        // aws-vault sets it (a stale one is removed with the others).
+        command
+            .env("AWS_SESSION_TOKEN", token.expose())
+            .env("AWS_SECURITY_TOKEN", token.expose());
     }
     if let Some(expiration) = credentials.expiration() {
         command.env("AWS_CREDENTIAL_EXPIRATION", format_timestamp(expiration));
