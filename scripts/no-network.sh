@@ -23,9 +23,12 @@ set -euo pipefail
 
 program="$1"
 
+# Cargo puts test binaries in `<target dir>/<profile>/deps/`, whatever the
+# target directory is called (CARGO_TARGET_DIR=/tmp/build too); programs
+# (`cargo run`) and examples are elsewhere.
 is_test_binary() {
     case "$1" in
-        */target/*/deps/*) return 0 ;;
+        */deps/*) return 0 ;;
         *) return 1 ;;
     esac
 }

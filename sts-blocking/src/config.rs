@@ -486,8 +486,9 @@ impl ClientBuilder {
     ///
     /// When no credentials are set, the client uses the [`default_chain`](crate::credentials::default_chain)
     /// read through `config` (environment keys first, then the profile,
-    /// then web identity, the container endpoint and instance metadata,
-    /// botocore's order when the profile comes from `AWS_PROFILE`); when
+    /// then web identity, the container endpoint and instance metadata:
+    /// aws-sdk-rust's order, which botocore's differs from as the README
+    /// says); when
     /// the profile was named on this builder, the
     /// [`named_profile_chain`](crate::credentials::named_profile_chain):
     /// that profile, then the container endpoint and instance metadata,

@@ -516,6 +516,14 @@ mod tests {
         let doc = assumed();
         assert_eq!(applied("floor(`1.5`)", &doc), Doc::Int(1));
         assert_eq!(applied("ceil(`1.2`)", &doc), Doc::Int(2));
+        // Integers up to i128's range (about ±1.7e38, as the README says),
+        // the float's exact value as Python's `math.floor` gives it; a
+        // float beyond it.
+        assert_eq!(
+            applied("floor(`1.5e38`)", &doc),
+            Doc::Int(150_000_000_000_000_006_067_947_700_923_341_471_744)
+        );
+        assert_eq!(applied("floor(`1e300`)", &doc), Doc::Float(1e300));
         assert_eq!(
             applied("`12345678901234567890`", &doc),
             Doc::Int(12_345_678_901_234_567_890)

@@ -186,7 +186,8 @@ fn round(v: Value<'_>, f: fn(f64) -> f64) -> Value<'_> {
     match v {
         Value::Float(x) => {
             let r = f(x);
-            if r.is_finite() && r.abs() < 1.0e38 {
+            // 2^127: every integral float below it in size is an i128.
+            if r.is_finite() && r.abs() < 2f64.powi(127) {
                 Value::Int(r as i128)
             } else {
                 Value::Float(r)
