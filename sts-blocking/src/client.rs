@@ -12,6 +12,7 @@ use sts_proto::call::{
     Signing,
 };
 use sts_proto::endpoint::{self, ResolvedEndpoint};
+use sts_proto::error::ResponseError;
 use sts_proto::operation::{
     self, BuildError, Operation, OperationOutput, RequestContext, RequestTarget,
 };
@@ -92,9 +93,18 @@ impl fmt::Debug for Client {
 /// (status, error code, request id, never a message or a header, which
 /// could echo a secret) and what happens next.
 fn log_failure(action: &str, url: &str, attempt: u32, error: &Error, next: impl fmt::Display) {
-    let status = error
-        .status()
-        .map_or_else(|| "no response".to_owned(), |s| format!("status {s}"));
+    let status = match error {
+        // An answer came, with a success status, but could not be read.
+        Error::Response(r) => match r.as_response_error() {
+            ResponseError::Malformed { status, .. } => format!("status {status}, unreadable"),
+            other => other
+                .status()
+                .map_or_else(|| "no response".to_owned(), |s| format!("status {s}")),
+        },
+        _ => error
+            .status()
+            .map_or_else(|| "no response".to_owned(), |s| format!("status {s}")),
+    };
     let what = match error {
         Error::Transport(e) => format!("transport failure {:?}", e.kind()),
         _ => format!("error {}", error.code().unwrap_or("-")),

@@ -361,9 +361,15 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed to open a connection (default 3 s). For this and the
-    /// other limits `None` is no limit; zero is refused by
-    /// [`build`](Self::build).
+    /// Time the default transport allows to open a connection (default
+    /// 3 s). For this and the other limits `None` is no limit; zero is
+    /// refused by [`build`](Self::build).
+    ///
+    /// This and the other settings of the default transport (read
+    /// timeout, response size, TLS roots and checks, proxies) do nothing
+    /// for a transport of the program's own ([`transport`](Self::transport)),
+    /// which sets its own; [`attempt_timeout`](Self::attempt_timeout) and
+    /// [`call_timeout`](Self::call_timeout) bound every transport.
     pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.transport_settings.connect_timeout = timeout;
         self
@@ -408,8 +414,9 @@ impl ClientBuilder {
 
     /// Trust exactly the root certificates in this PEM file, instead of the
     /// built-in ones (as `AWS_CA_BUNDLE` and a profile's `ca_bundle` do,
-    /// which this wins over). The file is read when the client is built;
-    /// a missing or non-PEM file is an error naming it.
+    /// which this wins over). The file is read when the client is built
+    /// with the default transport; a missing or non-PEM file is an error
+    /// naming it. A transport of the program's own does not use it.
     pub fn ca_bundle_file(mut self, path: impl Into<PathBuf>) -> Self {
         self.explicit.ca_bundle = Some(path.into());
         self.transport_settings.ca_bundle = None;
@@ -717,7 +724,11 @@ impl ClientBuilder {
         {
             return Err(ConfigError::InvalidCredentials(e.clone()));
         }
-        self.load_explicit_ca_bundle()?;
+        // Only the default transport trusts a bundle: with a transport of
+        // the program's own, the file is not needed, so not read.
+        if self.transport.is_none() {
+            self.load_explicit_ca_bundle()?;
+        }
         // Zero would fail every attempt (or, for the connect limit, mean
         // none): the C library and the `sts` tool take 0 for "no limit",
         // so a program ported from them must not get either silently.
@@ -847,6 +858,22 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{vars:?}: {e}"));
             own.build().unwrap_or_else(|e| panic!("{vars:?}: {e}"));
         }
+        // Nor a bundle file named on the builder, which only the default
+        // transport would read: it is not needed, so not read, and not
+        // an error when missing.
+        let missing = || {
+            ClientBuilder::default()
+                .region("us-east-1")
+                .ca_bundle_file("/nonexistent/ca.pem")
+        };
+        missing()
+            .transport(Own)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            missing().build(),
+            Err(ConfigError::CaBundle { .. })
+        ));
     }
 
     #[test]

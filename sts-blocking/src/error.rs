@@ -76,9 +76,17 @@ impl std::error::Error for UnexpectedResponse {}
 
 impl Error {
     /// The service error code, as `AccessDenied` or `ExpiredTokenException`.
+    ///
+    /// For a credentials failure whose source's STS call failed (a role's
+    /// `AssumeRole` refused; see
+    /// [`CredentialsError::failed_call`](crate::credentials::CredentialsError::failed_call)),
+    /// that call's code, as [`request_id`](Self::request_id) and
+    /// [`status`](Self::status) give that call's: the caller to ask AWS
+    /// support about is that one.
     pub fn code(&self) -> Option<&str> {
         match self {
             Error::Service(e) => Some(e.code.as_str()),
+            Error::Credentials(c) => c.failed_call()?.1.code(),
             _ => None,
         }
     }
@@ -88,15 +96,21 @@ impl Error {
         match self {
             Error::Service(e) => e.request_id.as_deref(),
             Error::Response(e) => e.request_id(),
+            Error::Credentials(c) => c.failed_call()?.1.request_id(),
             _ => None,
         }
     }
 
-    /// The HTTP status of the failed response.
+    /// The HTTP status of the failed response, when it was a failure
+    /// status. An answer with a success status that could not be read
+    /// gives `None` here; its status is the `status` of
+    /// [`ResponseError::Malformed`], through
+    /// [`UnexpectedResponse::as_response_error`].
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Service(e) => Some(e.status),
             Error::Response(e) => e.status(),
+            Error::Credentials(c) => c.failed_call()?.1.status(),
             _ => None,
         }
     }
@@ -242,6 +256,36 @@ mod tests {
                 .map(|s| s.code.as_str()),
             Some("AccessDenied")
         );
+    }
+
+    /// A role's `AssumeRole` that STS refused, behind a credentials
+    /// failure (twice: a role whose source is another role): its code,
+    /// request id and status are the error's, as support needs them.
+    #[test]
+    fn a_credentials_failure_gives_the_code_of_the_sts_call_behind_it() {
+        let refused = error_for(
+            403,
+            "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+             <Message>no</Message></Error><RequestId>r-7</RequestId></ErrorResponse>",
+        );
+        let inner = crate::credentials::assume_role::sts_error("role a", "AssumeRole", refused);
+        let outer = crate::credentials::assume_role::sts_error(
+            "role b",
+            "AssumeRole",
+            Error::Credentials(inner),
+        );
+        let kind = outer.kind;
+        let within = outer.clone().within("profile \"p\"", kind);
+        for e in [Error::Credentials(outer), Error::Credentials(within)] {
+            assert_eq!(e.code(), Some("AccessDenied"), "{e}");
+            assert_eq!(e.request_id(), Some("r-7"), "{e}");
+            assert_eq!(e.status(), Some(403), "{e}");
+        }
+        // A credentials failure without an STS call has none of them.
+        let e = Error::Credentials(crate::credentials::CredentialsError::failed(
+            "process", "exit 1",
+        ));
+        assert_eq!((e.code(), e.request_id(), e.status()), (None, None, None));
     }
 
     #[test]

@@ -8,12 +8,34 @@ pub use sts_proto::retry::TransportFailure;
 #[cfg(test)]
 pub(crate) mod script;
 
-/// Sends one signed request and returns the whole response.
+/// Sends one request and returns the whole response.
 ///
 /// The client calls it once per attempt, from whichever thread made the
 /// call, so implementations must be `Send + Sync`; connection reuse is the
 /// implementation's business. Return `Ok` for every HTTP response, whatever
 /// its status: deciding what a status means is the client's job.
+///
+/// What the default transport does, and a transport of your own must do
+/// too, since the client relies on it:
+///
+/// - **Send the request as given, once.** No retry of its own: the client
+///   counts attempts against its retry quota and backs off between them,
+///   and a request can carry a one-time MFA code.
+/// - **Follow no redirect**: return the 3xx as the response. Following
+///   one would send the signed request, its session token and its body (a
+///   SAML assertion, a web identity token) to another host.
+/// - **Bound the body.** Read at most what your program is ready to hold
+///   (the default transport: 1 MiB, `ClientBuilder::max_response_bytes`)
+///   and fail with [`TransportFailure::BodyTooLarge`] beyond it: the body
+///   comes from the network.
+/// - **Honour `timeout`** for the whole exchange, connecting included;
+///   `None` means the client sets no limit for this attempt (the call
+///   has none either), so your stack's own limits are the only ones.
+///
+/// Not only STS calls come through it: the credential sources' own
+/// requests do too (instance metadata, the container endpoint with its
+/// token, the IAM Identity Center portal), unsigned and some with bearer
+/// tokens in their headers. Treat every request as secret.
 ///
 /// Plugging in your own stack:
 ///

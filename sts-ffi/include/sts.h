@@ -1793,7 +1793,9 @@ const char *sts_error_message(const struct StsError *err);
 
 /**
  * The STS error code (`AccessDenied`, `SignatureDoesNotMatch`,
- * `ExpiredTokenException`, …) for `STS_ERR_SERVICE`; NULL otherwise.
+ * `ExpiredTokenException`, …) for `STS_ERR_SERVICE`, and for
+ * `STS_ERR_CREDENTIALS` when a credential source's own STS call (a
+ * role's `AssumeRole`) was refused; NULL otherwise.
  *
  * Ownership: borrowed from `err`, valid until `sts_error_free(err)`.
  *

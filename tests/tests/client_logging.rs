@@ -118,4 +118,27 @@ fn one_line_per_attempt_without_secrets() {
             assert!(!line.contains(secret), "{line}");
         }
     }
+
+    // A success status whose body is not STS's (a captive portal's page)
+    // is an answer, logged with its status: it read "no response", as a
+    // network failure would.
+    LOGS.0.lock().unwrap().clear();
+    let portal = FaultServer::start(vec![Step::xml(200, "<html>sign in</html>".to_owned())]);
+    let client = Client::builder()
+        .endpoint_url(portal.url())
+        .region("us-east-1")
+        .credentials(Credentials::new("AKIDLOGGING", SECRET, None))
+        .max_attempts(1)
+        .build()
+        .unwrap();
+    assert!(client.get_caller_identity().is_err());
+    let lines = LOGS.0.lock().unwrap().clone();
+    let url = portal.url();
+    assert_eq!(
+        lines,
+        [format!(
+            "INFO GetCallerIdentity attempt 1 to {url}: status 200, unreadable, error -, \
+             request id -: not retryable"
+        )]
+    );
 }

@@ -160,7 +160,7 @@ impl WebIdentityRoleAssumer {
 /// let assume = default_role_assumer(Client::builder().region("us-east-1"));
 /// let creds = assume(
 ///     Credentials::new("AKID", "SECRET", None).into(),
-///     &AssumeRole::new("arn:aws:iam::123456789012:role/demo", "s"),
+///     &AssumeRole::new("arn:aws:iam::123456789012:role/demo", "my-app"),
 /// )?;
 /// # Ok::<(), sts_blocking::credentials::CredentialsError>(())
 /// ```

@@ -42,7 +42,7 @@ use std::time::SystemTime;
 use sts_proto::Credentials;
 use sts_proto::time::format_timestamp;
 
-mod assume_role;
+pub(crate) mod assume_role;
 mod cache;
 mod chain;
 mod container;
