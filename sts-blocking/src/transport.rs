@@ -117,14 +117,7 @@ impl TransportError {
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.kind {
-            TransportFailure::Connect => "connection failed",
-            TransportFailure::Timeout => "timed out",
-            TransportFailure::Io => "connection broken",
-            TransportFailure::BodyTooLarge => "response body too large",
-            TransportFailure::Unusable => "the transport is not usable as set up",
-        };
-        write!(f, "{kind}: {}", self.message)
+        write!(f, "{}: {}", self.kind.describe(), self.message)
     }
 }
 

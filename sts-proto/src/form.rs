@@ -331,6 +331,7 @@ pub fn encode_into(out: &mut String, value: &str) {
 
 /// A form body that could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum FormDecodeError {
     /// A `%` not followed by two hex digits.
     #[error("bad percent-escape at byte {offset} of the form body")]

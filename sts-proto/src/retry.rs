@@ -269,6 +269,7 @@ pub fn classify_status(status: u16) -> RetryKind {
 
 /// What went wrong below HTTP, as a transport reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TransportFailure {
     /// No connection could be made (refused, DNS, TLS handshake).
     Connect,
@@ -282,6 +283,19 @@ pub enum TransportFailure {
     /// of a scheme it does not speak, a CA bundle it could not read): no
     /// attempt can succeed, so none is repeated.
     Unusable,
+}
+
+impl TransportFailure {
+    /// What happened, in a few words, for an error's text.
+    pub fn describe(self) -> &'static str {
+        match self {
+            TransportFailure::Connect => "connection failed",
+            TransportFailure::Timeout => "timed out",
+            TransportFailure::Io => "connection broken",
+            TransportFailure::BodyTooLarge => "response body too large",
+            TransportFailure::Unusable => "the transport is not usable as set up",
+        }
+    }
 }
 
 /// Classifies a transport failure.

@@ -62,6 +62,7 @@ impl ProvidedContext {
 
 /// The role session an assume-role call created.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct AssumedRoleUser {
     /// `AROA…:session-name`, the id in `aws:userid` policy conditions.
     pub assumed_role_id: String,
@@ -71,6 +72,7 @@ pub struct AssumedRoleUser {
 
 /// The federated user a GetFederationToken call created.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct FederatedUser {
     /// `123456789012:name`.
     pub federated_user_id: String,
@@ -80,6 +82,7 @@ pub struct FederatedUser {
 
 /// The session a GetScopedCredentials call scoped down.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct ScopedSession {
     /// The scoped session's id: the calling session's principal.
     pub scoped_session_id: String,

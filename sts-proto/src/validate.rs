@@ -26,6 +26,7 @@ pub struct ValidationError {
 
 /// One constraint of the STS model.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Rule {
     /// The member is required and was not given.
     Required,

@@ -78,6 +78,7 @@ const MAX_ADDRESSABLE: usize = (u32::MAX / 2) as usize - 1;
 
 /// Why a document could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum XmlError {
     /// The body is larger than [`XmlLimits::max_body_bytes`].
     TooLarge {
