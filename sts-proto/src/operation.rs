@@ -477,7 +477,8 @@ impl<'a> ResultReader<'a> {
     /// (awsQuery writes a map as `<entry><key>k</key><value>v</value></entry>`
     /// children), in document order, keys and values trimmed as
     /// [`string`](Self::string) trims; `None` if the map is absent. An
-    /// entry without a `<key>` is an error (botocore fails on it too); an
+    /// entry without a `<key>` is an error (botocore fails on a first
+    /// such entry, and gives a later one the previous entry's key); an
     /// empty key is a key (the model sets no minimum), and an entry without
     /// a `<value>` maps to "".
     pub(crate) fn map(

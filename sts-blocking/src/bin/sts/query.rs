@@ -539,6 +539,15 @@ mod tests {
             )),
             "[\n    -0.0,\n    1e+20,\n    1.5e-05,\n    0.0001,\n    1e+16\n]\n"
         );
+        // What JSON has no number for, as Python's `json.dumps` writes it
+        // (the AWS CLI's); text keeps Python's `str`.
+        let overflow = applied("[sum(`[1e308, 1e308]`), sum(`[-1e308, -1e308]`)]", &doc);
+        assert_eq!(
+            crate::render::json(&overflow),
+            "[\n    Infinity,\n    -Infinity\n]\n"
+        );
+        assert_eq!(crate::render::json(&Doc::Float(f64::NAN)), "NaN\n");
+        assert_eq!(crate::render::text(&overflow), "inf\t-inf\n");
     }
 
     /// Python's comparisons: `2 == 2.0`, but 1 is not `true` at the top

@@ -472,6 +472,11 @@ fn write_json(doc: &Doc, depth: usize, out: &mut String) {
         Doc::Str(s) => out.push_str(&json_string(s)),
         Doc::Null => out.push_str("null"),
         Doc::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        // As Python's `json.dumps` writes what JSON has no number for.
+        Doc::Float(f) if f.is_nan() => out.push_str("NaN"),
+        Doc::Float(f) if f.is_infinite() => {
+            out.push_str(if *f > 0.0 { "Infinity" } else { "-Infinity" });
+        }
         Doc::Int(_) | Doc::Float(_) => out.push_str(&doc.py_str()),
     }
 }
