@@ -412,14 +412,14 @@ fn query_table_and_yaml_outputs_and_where_the_default_output_comes_from() {
         "123456789012\tAIDAEXAMPLE\n"
     );
     let yaml =
-        "UserId: AIDAEXAMPLE\nAccount: '123456789012'\nArn: arn:aws:iam::123456789012:user/alice\n";
+        "Account: '123456789012'\nArn: arn:aws:iam::123456789012:user/alice\nUserId: AIDAEXAMPLE\n";
     assert_eq!(
         stdout(&caller_identity_with(&["--output", "yaml"], &[])),
         yaml
     );
     assert_eq!(
         stdout(&caller_identity_with(&["--output", "yaml-stream"], &[])),
-        "- UserId: AIDAEXAMPLE\n  Account: '123456789012'\n  Arn: arn:aws:iam::123456789012:user/alice\n"
+        "- Account: '123456789012'\n  Arn: arn:aws:iam::123456789012:user/alice\n  UserId: AIDAEXAMPLE\n"
     );
 
     // The default: AWS_DEFAULT_OUTPUT, else the profile's `output`;
