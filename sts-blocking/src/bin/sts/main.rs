@@ -54,8 +54,7 @@ fn main() -> ExitCode {
     let command = help::command();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if let Err(failure) = auto_prompt::check(&args) {
-        eprintln!("{}", failure.message_without_context());
-        return ExitCode::from(failure.exit_status());
+        return failed(&failure, None);
     }
     // `sts assume-role help` is `sts assume-role --help`, taken before a
     // skeleton or parameters document on the same line is looked at.
@@ -63,15 +62,15 @@ fn main() -> ExitCode {
         Some(argv) => (argv, shorthand::Values::default()),
         None => {
             if let Some(skeleton) = skeleton::input(&args, &command) {
-                return print_skeleton(skeleton);
+                return match skeleton {
+                    Ok(text) => printed(&text),
+                    Err(failure) => failed(&failure, None),
+                };
             }
             let args = skeleton::with_stand_ins(args, &command);
             match input::expand(args, &command) {
                 Ok(input::Expanded { args, values }) => (args, values),
-                Err(failure) => {
-                    eprintln!("{}", failure.message_without_context());
-                    return ExitCode::from(failure.exit_status());
-                }
+                Err(failure) => return failed(&failure, None),
             }
         }
     };
@@ -97,8 +96,7 @@ fn main() -> ExitCode {
     };
     logging::init(cli.global.debug);
     if let Err(failure) = check_printing_flags(&cli) {
-        eprintln!("{}", failure.message(&cli.global));
-        return ExitCode::from(failure.exit_status());
+        return failed(&failure, Some(&cli.global));
     }
     let status = match &cli.command {
         args::Command::Exec(a) => Some(exec::run(&cli.global, a)),
@@ -108,17 +106,13 @@ fn main() -> ExitCode {
     if let Some(status) = status {
         return match status {
             Ok(code) => ExitCode::from(code),
-            Err(failure) => {
-                eprintln!("{}", failure.message(&cli.global));
-                ExitCode::from(failure.exit_status())
-            }
+            Err(failure) => failed(&failure, Some(&cli.global)),
         };
     }
     // A bad --query or output format is refused before anything is sent,
     // as the AWS CLI does, not after the call has been made.
     if let Err(failure) = check_output_options(&cli.global) {
-        eprintln!("{}", failure.message(&cli.global));
-        return ExitCode::from(failure.exit_status());
+        return failed(&failure, Some(&cli.global));
     }
     let result = if cli.global.generate_cli_skeleton.as_deref() == Some("output") {
         skeleton::output(&cli)
@@ -126,42 +120,33 @@ fn main() -> ExitCode {
         ops::dispatch(&cli, &values)
     };
     match result {
-        Ok(text) => {
-            let mut stdout = std::io::stdout().lock();
-            if stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-                .is_err()
-            {
-                return ExitCode::from(EXIT_OTHER);
-            }
-            ExitCode::SUCCESS
-        }
-        Err(failure) => {
-            eprintln!("{}", failure.message(&cli.global));
-            ExitCode::from(failure.exit_status())
-        }
+        Ok(text) => printed(&text),
+        Err(failure) => failed(&failure, Some(&cli.global)),
     }
 }
 
-/// Prints an input skeleton, or why there is none.
-fn print_skeleton(skeleton: Result<String, Failure>) -> ExitCode {
-    match skeleton {
-        Ok(text) => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-            {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(_) => ExitCode::from(EXIT_OTHER),
-            }
-        }
-        Err(failure) => {
-            eprintln!("{}", failure.message_without_context());
-            ExitCode::from(failure.exit_status())
-        }
+/// Writes `text` on stdout: success, unless stdout is gone.
+fn printed(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(EXIT_OTHER),
     }
+}
+
+/// Says on stderr why the run failed and ends it with the failure's
+/// status: in the AWS CLI's words once the command line is parsed
+/// (`global`), else without the flags that word a call's failure.
+fn failed(failure: &Failure, global: Option<&Global>) -> ExitCode {
+    let message = match global {
+        Some(global) => failure.message(global),
+        None => failure.message_without_context(),
+    };
+    eprintln!("{message}");
+    ExitCode::from(failure.exit_status())
 }
 
 /// `--output`, `--query` and `--generate-cli-skeleton output` given to a

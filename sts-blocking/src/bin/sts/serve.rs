@@ -254,32 +254,30 @@ pub(crate) fn run(global: &Global, args: &ServeArgs) -> Result<u8, Failure> {
     listener
         .set_nonblocking(true)
         .map_err(|e| Failure::Config(format!("argument --port: {e}")))?;
-    let done = std::cell::Cell::new(None);
+    // The command's end: its status, or `None` if it could not be waited for.
     let ended = std::cell::Cell::new(None);
     serve(&listener, &source, &token, || {
         #[cfg(unix)]
         signals.forward(&child);
         match child.try_wait() {
-            Ok(Some(status)) => {
-                ended.set(Some(status));
-                done.set(Some(exit_code(status)));
-            }
+            Ok(Some(status)) => ended.set(Some(Some(status))),
             Ok(None) => {}
-            Err(_) => done.set(Some(crate::failure::EXIT_OTHER)),
+            Err(_) => ended.set(Some(None)),
         }
-        done.get().is_some()
+        ended.get().is_some()
     });
     #[cfg(unix)]
     drop(signals);
     drop(files);
+    let status = ended.get().flatten();
     #[cfg(unix)]
-    if let Some(signal) = ended.get().and_then(|s| {
+    if let Some(signal) = status.and_then(|s| {
         use std::os::unix::process::ExitStatusExt;
         s.signal()
     }) {
         crate::child_signals::end_as(signal);
     }
-    Ok(done.get().unwrap_or(crate::failure::EXIT_OTHER))
+    Ok(status.map_or(crate::failure::EXIT_OTHER, exit_code))
 }
 
 /// Points stdout at `/dev/null`, closing the tool's hold on what it was
