@@ -12,7 +12,6 @@ use sts_proto::call::{
     Signing,
 };
 use sts_proto::endpoint::{self, ResolvedEndpoint};
-use sts_proto::error::ResponseError;
 use sts_proto::operation::{
     self, BuildError, Operation, OperationOutput, RequestContext, RequestTarget,
 };
@@ -94,13 +93,16 @@ impl fmt::Debug for Client {
 /// could echo a secret) and what happens next.
 fn log_failure(action: &str, url: &str, attempt: u32, error: &Error, next: impl fmt::Display) {
     let status = match error {
-        // An answer came, with a success status, but could not be read.
-        Error::Response(r) => match r.as_response_error() {
-            ResponseError::Malformed { status, .. } => format!("status {status}, unreadable"),
-            other => other
-                .status()
-                .map_or_else(|| "no response".to_owned(), |s| format!("status {s}")),
-        },
+        Error::Response(r) => {
+            let r = r.as_response_error();
+            // An answer came, with a success status, but could not be read.
+            let unreadable = if r.status().is_none() {
+                ", unreadable"
+            } else {
+                ""
+            };
+            format!("status {}{unreadable}", r.answer_status())
+        }
         _ => error
             .status()
             .map_or_else(|| "no response".to_owned(), |s| format!("status {s}")),

@@ -75,18 +75,28 @@ impl fmt::Display for UnexpectedResponse {
 impl std::error::Error for UnexpectedResponse {}
 
 impl Error {
-    /// The service error code, as `AccessDenied` or `ExpiredTokenException`.
-    ///
     /// For a credentials failure whose source's STS call failed (a role's
-    /// `AssumeRole` refused; see
-    /// [`CredentialsError::failed_call`](crate::credentials::CredentialsError::failed_call)),
-    /// that call's code, as [`request_id`](Self::request_id) and
-    /// [`status`](Self::status) give that call's: the caller to ask AWS
-    /// support about is that one.
+    /// `AssumeRole` refused), that call's operation and error: the
+    /// innermost, for a role whose source is another role's (see
+    /// [`CredentialsError::failed_call`](crate::credentials::CredentialsError::failed_call)).
+    /// [`code`](Self::code), [`request_id`](Self::request_id) and
+    /// [`status`](Self::status) give that call's, since the call to ask
+    /// AWS support about is that one.
+    pub fn failed_call(&self) -> Option<(&'static str, &Error)> {
+        let Error::Credentials(c) = self else {
+            return None;
+        };
+        let (action, inner) = c.failed_call()?;
+        inner.failed_call().or(Some((action, inner)))
+    }
+
+    /// The service error code, as `AccessDenied` or `ExpiredTokenException`
+    /// (of the STS call behind a credentials failure: see
+    /// [`failed_call`](Self::failed_call)).
     pub fn code(&self) -> Option<&str> {
         match self {
             Error::Service(e) => Some(e.code.as_str()),
-            Error::Credentials(c) => c.failed_call()?.1.code(),
+            Error::Credentials(_) => self.failed_call()?.1.code(),
             _ => None,
         }
     }
@@ -96,7 +106,7 @@ impl Error {
         match self {
             Error::Service(e) => e.request_id.as_deref(),
             Error::Response(e) => e.request_id(),
-            Error::Credentials(c) => c.failed_call()?.1.request_id(),
+            Error::Credentials(_) => self.failed_call()?.1.request_id(),
             _ => None,
         }
     }
@@ -110,7 +120,7 @@ impl Error {
         match self {
             Error::Service(e) => Some(e.status),
             Error::Response(e) => e.status(),
-            Error::Credentials(c) => c.failed_call()?.1.status(),
+            Error::Credentials(_) => self.failed_call()?.1.status(),
             _ => None,
         }
     }
@@ -277,6 +287,10 @@ mod tests {
         let kind = outer.kind;
         let within = outer.clone().within("profile \"p\"", kind);
         for e in [Error::Credentials(outer), Error::Credentials(within)] {
+            assert!(
+                matches!(e.failed_call(), Some(("AssumeRole", Error::Service(_)))),
+                "{e}"
+            );
             assert_eq!(e.code(), Some("AccessDenied"), "{e}");
             assert_eq!(e.request_id(), Some("r-7"), "{e}");
             assert_eq!(e.status(), Some(403), "{e}");

@@ -99,10 +99,7 @@ impl From<Error> for Failure {
         // An unreadable success answer has a status too: 0 means that no
         // answer came at all.
         d.http_status = match &e {
-            Error::Response(r) => match r.as_response_error() {
-                ResponseError::Malformed { status, .. } => *status,
-                other => other.status().unwrap_or(0),
-            },
+            Error::Response(r) => r.as_response_error().answer_status(),
             _ => e.status().unwrap_or(0),
         };
         d.retryable = e.is_retryable();

@@ -263,6 +263,17 @@ impl ResponseError {
         }
     }
 
+    /// The HTTP status the answer came with, whatever it was: a success
+    /// status too, for an answer that could not be read (which
+    /// [`status`](Self::status) leaves out). Every such error had an
+    /// answer; a program telling them from network failures logs this.
+    pub fn answer_status(&self) -> u16 {
+        match self {
+            ResponseError::Service(e) => e.status,
+            ResponseError::Http { status, .. } | ResponseError::Malformed { status, .. } => *status,
+        }
+    }
+
     /// The service's error code, for service errors.
     pub fn code(&self) -> Option<&str> {
         match self {

@@ -139,16 +139,12 @@ fn flag_or(origin: &Origin, flag: &str) -> String {
     }
 }
 
-/// The STS call behind a credentials failure that STS answered with an
-/// error (the innermost, for a chain of roles), and its operation.
+/// The STS call behind a credentials failure, when STS answered it with
+/// an error (not when it got no answer), and its operation.
 fn credentials_call(error: &Error) -> Option<(&'static str, &Error)> {
-    let Error::Credentials(c) = error else {
-        return None;
-    };
-    let (action, inner) = c.failed_call()?;
-    credentials_call(inner).or_else(|| {
-        matches!(inner, Error::Service(_) | Error::Response(_)).then_some((action, inner))
-    })
+    error
+        .failed_call()
+        .filter(|(_, inner)| matches!(inner, Error::Service(_) | Error::Response(_)))
 }
 
 /// A service error's message as botocore shows it: `Unknown` when the
