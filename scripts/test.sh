@@ -8,6 +8,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Disk: a clean run with full debug info and incremental caches filled
+# 7.7 GB of target/, and a CI machine with less free ran out mid-build.
+# Line tables keep panics' backtraces readable; a one-off build gains
+# nothing from incremental caches. Both can be overridden from outside.
+export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+echo "== disk: $(df -Pk . | awk 'NR==2 {printf "%.1f GiB", $4/1048576}') free here at the start"
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 
