@@ -624,3 +624,69 @@ fn huge_durations_do_not_panic() {
     clock.set(1801);
     assert_eq!(key(&cache), "AKID2");
 }
+
+/// Call 1 gives credentials valid for an hour; call 2 says it has started,
+/// waits to be released and fails; later calls give fresh credentials.
+#[derive(Debug)]
+struct SecondCallHeldThenFailing {
+    clock: FakeClock,
+    calls: AtomicUsize,
+    entered: Mutex<mpsc::Sender<()>>,
+    release: Mutex<mpsc::Receiver<()>>,
+}
+
+impl ProvideCredentials for SecondCallHeldThenFailing {
+    fn provide_credentials(&self) -> Result<SharedCredentials, CredentialsError> {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        if n == 2 {
+            let _ = self.entered.lock().unwrap().send(());
+            let _ = self
+                .release
+                .lock()
+                .unwrap()
+                .recv_timeout(Duration::from_secs(30));
+            return Err(CredentialsError::failed("held", "call 2 fails"));
+        }
+        Ok(Arc::new(
+            Credentials::new(format!("AKID{n}"), "secret", None)
+                .with_expiration(self.clock.now() + Duration::from_secs(3600)),
+        ))
+    }
+}
+
+#[test]
+fn invalidate_during_a_failing_refresh_does_not_bring_the_old_credentials_back() {
+    // A refresh that fails keeps serving the credentials it was meant to
+    // replace, by putting them back with a later retry time. If the
+    // cache was invalidated meanwhile (say, because STS called those very
+    // credentials invalid), putting them back would undo the invalidation
+    // until the retry time.
+    let clock = FakeClock::new();
+    let (entered_tx, entered) = mpsc::channel();
+    let (release, release_rx) = mpsc::channel();
+    let inner = Arc::new(SecondCallHeldThenFailing {
+        clock: clock.clone(),
+        calls: AtomicUsize::new(0),
+        entered: Mutex::new(entered_tx),
+        release: Mutex::new(release_rx),
+    });
+    let cache = CachingProvider::builder(Arc::clone(&inner))
+        .clock(clock.clone())
+        .jitter(Duration::ZERO)
+        .build();
+    assert_eq!(key(&cache), "AKID1");
+    clock.set(3400);
+    let refresher = {
+        let cache = cache.clone();
+        thread::spawn(move || key(&cache))
+    };
+    entered.recv_timeout(Duration::from_secs(10)).unwrap();
+    cache.invalidate();
+    release.send(()).unwrap();
+    // The refresh's own caller is still served, as when nothing was
+    // invalidated...
+    assert_eq!(refresher.join().unwrap(), "AKID1");
+    // ...but the next caller gets new credentials, not the invalidated ones.
+    assert_eq!(key(&cache), "AKID3");
+    assert_eq!(inner.calls.load(Ordering::SeqCst), 3);
+}
