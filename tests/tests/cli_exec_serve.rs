@@ -97,14 +97,21 @@ fn exec_gives_the_child_temporary_credentials_and_passes_its_status_through() {
     let length: usize = String::from_utf8_lossy(&o.stdout).trim().parse().unwrap();
     assert!(length > 0);
 
-    // A command that does not exist: command syntax, naming it.
+    // A command that does not exist: 127, as `env` and shells say it,
+    // naming it, so that a script tells it from the command's own
+    // failures and from the tool's usage errors (252).
     let o = run(sts(moto, &["exec", "--", "no-such-command-for-sts"]));
-    assert_eq!(o.status.code(), Some(252), "{o:?}");
+    assert_eq!(o.status.code(), Some(127), "{o:?}");
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
         err.contains("COMMAND") && err.contains("no-such-command-for-sts"),
         "{err}"
     );
+    // One that exists but cannot be run (a directory): 126.
+    let o = run(sts(moto, &["exec", "--", "/"]));
+    assert_eq!(o.status.code(), Some(126), "{o:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("cannot run \"/\""), "{err}");
 }
 
 /// The child's command line is its own: flags the tool reads before
@@ -195,6 +202,17 @@ fn exec_and_serve_refuse_what_they_would_ignore() {
         .env("AWS_CREDENTIAL_EXPIRATION", &soon);
     let o = run(c);
     assert_eq!(o.status.code(), Some(3), "{o:?}");
+    // A command that does not exist: 127, as for `sts exec`.
+    let o = run(sts(
+        moto,
+        &["serve", "--exec", "--", "no-such-command-for-sts"],
+    ));
+    assert_eq!(o.status.code(), Some(127), "{o:?}");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--exec") && err.contains("no-such-command-for-sts"),
+        "{err}"
+    );
     // Credentials issued now that would be issued again for every request.
     refused(
         sts(

@@ -68,11 +68,10 @@ pub(crate) fn run(global: &Global, args: &ExecArgs) -> Result<u8, Failure> {
         command.env("AWS_ACCOUNT_ID", account);
     }
     drop(credentials);
-    let not_run = |e: std::io::Error| {
-        Failure::Usage(format!(
-            "argument COMMAND: cannot run \"{}\": {e}",
-            program.to_string_lossy()
-        ))
+    let not_run = |error| Failure::NotRun {
+        flag: "COMMAND",
+        program: program.to_string_lossy().into_owned(),
+        error,
     };
     #[cfg(unix)]
     {

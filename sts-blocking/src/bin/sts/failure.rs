@@ -27,6 +27,12 @@ pub(crate) const EXIT_CONFIG: u8 = 253;
 pub(crate) const EXIT_SERVICE: u8 = 254;
 /// Anything else: the network, a local file, writing the output.
 pub(crate) const EXIT_OTHER: u8 = 255;
+/// The command of `sts exec` or `serve --exec` was not found, as `env`,
+/// `nohup` and POSIX shells report it.
+pub(crate) const EXIT_COMMAND_NOT_FOUND: u8 = 127;
+/// The command was found but could not be started (not executable, a
+/// directory, a bad interpreter line), as `env` and shells report it.
+pub(crate) const EXIT_COMMAND_NOT_RUN: u8 = 126;
 
 /// The connect timeout when `--cli-connect-timeout` is not given, as the
 /// AWS CLI's.
@@ -43,6 +49,14 @@ pub(crate) enum Failure {
     Usage(String),
     /// The configuration or environment is wrong (exit 253).
     Config(String),
+    /// The command to run could not be started: `flag` names where it was
+    /// given, and the status is the shell's (127 not found, else 126), so
+    /// that a wrapper script tells it from the command's own failures.
+    NotRun {
+        flag: &'static str,
+        program: String,
+        error: std::io::Error,
+    },
     /// `--query` failed on the answer (a function given the wrong type,
     /// an unknown function): exit 255 with the JMESPath message alone, as
     /// the AWS CLI reports it.
@@ -90,6 +104,10 @@ impl Failure {
         match self {
             Failure::Usage(_) => EXIT_SYNTAX,
             Failure::Config(_) => EXIT_CONFIG,
+            Failure::NotRun { error, .. } => match error.kind() {
+                std::io::ErrorKind::NotFound => EXIT_COMMAND_NOT_FOUND,
+                _ => EXIT_COMMAND_NOT_RUN,
+            },
             Failure::Query(_) => EXIT_OTHER,
             Failure::Call { error, .. } => {
                 match credentials_call(error).map_or(&**error, |c| c.1) {
@@ -108,6 +126,11 @@ impl Failure {
         match self {
             Failure::Usage(m) => format!("sts: error: {m}"),
             Failure::Config(m) => format!("sts: {m}"),
+            Failure::NotRun {
+                flag,
+                program,
+                error,
+            } => not_run_message(flag, program, error),
             Failure::Query(m) => m.clone(),
             Failure::Call { error, .. } => error.to_string(),
         }
@@ -119,6 +142,11 @@ impl Failure {
         match self {
             Failure::Usage(m) => format!("sts: error: {m}"),
             Failure::Config(m) => format!("sts: {m}"),
+            Failure::NotRun {
+                flag,
+                program,
+                error,
+            } => not_run_message(flag, program, error),
             Failure::Query(m) => m.clone(),
             Failure::Call {
                 operation,
@@ -128,6 +156,12 @@ impl Failure {
             } => describe(operation, error, endpoint.as_deref(), *retries, global),
         }
     }
+}
+
+/// Why the command to run could not be started, as a usage error is
+/// worded (the command is an argument of the tool's).
+fn not_run_message(flag: &str, program: &str, error: &std::io::Error) -> String {
+    format!("sts: error: argument {flag}: cannot run \"{program}\": {error}")
 }
 
 /// Where a setting came from, with the tool's `flag` for what the library

@@ -243,11 +243,10 @@ pub(crate) fn run(global: &Global, args: &ServeArgs) -> Result<u8, Failure> {
     #[cfg(unix)]
     let signals = crate::child_signals::ChildSignals::catch()
         .map_err(|e| Failure::Config(format!("argument --exec: cannot catch signals: {e}")))?;
-    let mut child = command.spawn().map_err(|e| {
-        Failure::Usage(format!(
-            "argument --exec: cannot run \"{}\": {e}",
-            program.to_string_lossy()
-        ))
+    let mut child = command.spawn().map_err(|error| Failure::NotRun {
+        flag: "--exec",
+        program: program.to_string_lossy().into_owned(),
+        error,
     })?;
     // The accept loop checks between connections whether the child has
     // ended; a poll interval bounds how long an idle endpoint outlives it.
