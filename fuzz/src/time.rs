@@ -157,13 +157,9 @@ pub fn http_date(data: &[u8]) {
         let moved = retry::apply_offset(local, offset);
         assert_eq!(moved, server, "offset {offset} from {local_secs}");
         for code in CODES {
-            let error = ResponseError::Service(ServiceError {
-                code: ErrorCode::from_wire(code),
-                message: None,
-                fault: Fault::Sender,
-                request_id: None,
-                status: 400,
-            });
+            let mut service = ServiceError::new(ErrorCode::from_wire(code), 400);
+            service.fault = Fault::Sender;
+            let error = ResponseError::Service(service);
             let skew = retry::clock_skew(&error, &headers, local);
             let expected = if retry::CLOCK_SKEW_CODES.contains(&code) {
                 Some(offset)

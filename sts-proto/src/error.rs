@@ -137,7 +137,11 @@ pub enum Fault {
 }
 
 /// An error document returned by STS.
+///
+/// Not exhaustive, so that what later error documents carry can be added;
+/// [`ServiceError::new`] makes one, for a driver's or a test's own use.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ServiceError {
     /// The error code.
     pub code: ErrorCode,
@@ -150,6 +154,27 @@ pub struct ServiceError {
     pub request_id: Option<String>,
     /// The HTTP status of the response.
     pub status: u16,
+}
+
+impl ServiceError {
+    /// An error with `code` and `status`, no message, no request id, and
+    /// an unknown fault; set the public fields for the rest.
+    ///
+    /// ```
+    /// # use sts_proto::error::{ErrorCode, Fault, ServiceError};
+    /// let mut error = ServiceError::new(ErrorCode::from_wire("Throttling"), 400);
+    /// error.fault = Fault::Sender;
+    /// assert_eq!(error.to_string(), "Throttling (HTTP 400)");
+    /// ```
+    pub fn new(code: ErrorCode, status: u16) -> Self {
+        Self {
+            code,
+            message: None,
+            fault: Fault::Unknown,
+            request_id: None,
+            status,
+        }
+    }
 }
 
 impl fmt::Display for ServiceError {

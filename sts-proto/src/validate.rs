@@ -12,6 +12,7 @@ use std::fmt;
 /// `Tags[2].Key`), the rule, and the value given, except for secret members
 /// whose value is never kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ValidationError {
     /// The operation being built, as `AssumeRole`.
     pub operation: &'static str,

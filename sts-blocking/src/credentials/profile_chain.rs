@@ -115,7 +115,11 @@ pub enum BaseCredentials {
 }
 
 /// One role to assume.
+///
+/// Not exhaustive: the settings a role profile can hold grow with the
+/// AWS SDKs'.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RoleLink {
     /// The profile with the `role_arn`.
     pub profile: String,
