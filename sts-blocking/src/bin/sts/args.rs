@@ -181,7 +181,8 @@ pub(crate) enum Command {
     /// Prints the ExecCredential that kubectl expects for an EKS cluster.
     EksToken(EksTokenArgs),
     /// Runs a command with fresh temporary credentials and the region in
-    /// its environment; its exit status is the tool's. Nothing secret is
+    /// its environment; its exit status is the tool's (127 if it is not
+    /// found, 126 if it cannot be run, as in a shell). Nothing secret is
     /// printed.
     Exec(ExecArgs),
     /// Serves credentials to local AWS SDKs as the ECS container endpoint
