@@ -266,17 +266,7 @@ impl RequestTarget {
         user_agent: Option<&str>,
     ) -> Result<Self, BuildError> {
         let invalid = |reason: String| BuildError::InvalidRequest { operation, reason };
-        let uri: http::Uri = endpoint
-            .url
-            .parse()
-            .map_err(|e| invalid(format!("endpoint URL {:?}: {e}", endpoint.url)))?;
-        let uri = if uri.path().is_empty() || uri.path_and_query().is_none() {
-            let mut parts = uri.into_parts();
-            parts.path_and_query = Some(http::uri::PathAndQuery::from_static("/"));
-            http::Uri::from_parts(parts).map_err(|e| invalid(e.to_string()))?
-        } else {
-            uri
-        };
+        let uri = endpoint_uri(operation, endpoint)?;
         let host = uri
             .authority()
             .ok_or_else(|| invalid(format!("endpoint URL {:?} has no host", endpoint.url)))?
@@ -293,6 +283,25 @@ impl RequestTarget {
             user_agent: agent,
         })
     }
+}
+
+/// The URI requests to `endpoint` go to: its URL, with the path `/` when
+/// it has none. `build` posts there and `presign` puts its query there.
+fn endpoint_uri(
+    operation: &'static str,
+    endpoint: &ResolvedEndpoint,
+) -> Result<http::Uri, BuildError> {
+    let invalid = |reason: String| BuildError::InvalidRequest { operation, reason };
+    let uri: http::Uri = endpoint
+        .url
+        .parse()
+        .map_err(|e| invalid(format!("endpoint URL {:?}: {e}", endpoint.url)))?;
+    if !uri.path().is_empty() && uri.path_and_query().is_some() {
+        return Ok(uri);
+    }
+    let mut parts = uri.into_parts();
+    parts.path_and_query = Some(http::uri::PathAndQuery::from_static("/"));
+    http::Uri::from_parts(parts).map_err(|e| invalid(e.to_string()))
 }
 
 fn sign(
@@ -351,18 +360,24 @@ pub fn presign<Op: Operation>(
         operation: Op::ACTION,
         reason,
     };
-    // The endpoint's own path, as `build` posts to it (and botocore
-    // presigns it); `/` when it has none.
-    let url = &ctx.endpoint.url;
-    let (base, slash) = match url.parse::<http::Uri>() {
-        Ok(uri) if uri.path() != "/" => (url.as_str(), ""),
-        _ => (url.trim_end_matches('/'), "/"),
+    // Where `build` posts (and botocore presigns): the endpoint's own
+    // path, `/` when it has none.
+    let uri = endpoint_uri(Op::ACTION, ctx.endpoint)?;
+    let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+        return Err(invalid(format!(
+            "endpoint URL {:?} is not absolute",
+            ctx.endpoint.url
+        )));
     };
     // The form writes a space as `+`, but in a URL's query SigV4 reads `+`
     // as a plus (and signs it as `%2B`), while the service decodes it as a
     // space: the signature would not match. A `+` of the form is always a
     // space (a plus is `%2B`), so `%20` says the same to both.
-    let url = format!("{base}{slash}?{}", op.form_body().replace('+', "%20"));
+    let url = format!(
+        "{scheme}://{authority}{}?{}",
+        uri.path(),
+        op.form_body().replace('+', "%20")
+    );
     let mut builder = http::Request::builder().method(Method::GET).uri(url);
     for (name, value) in extra_headers {
         builder = builder.header(*name, *value);
