@@ -311,14 +311,12 @@ pub(crate) fn read_trusted_context(
             .text_at(&[TOP, ORIGIN, name])
             .map(|t| SecretString::new(trim(t)))
     };
-    let origin = OriginIdentity {
+    let origin_identity = result.has(&[TOP, ORIGIN]).then(|| OriginIdentity {
         subject: member("Subject"),
         subject_type: member("SubjectType"),
         issuer: member("Issuer"),
         federated_provider_arn: member("FederatedProviderArn"),
-    };
-    let origin_identity =
-        (origin != OriginIdentity::default() || result.has(&[TOP, ORIGIN])).then_some(origin);
+    });
     let transaction_context = result
         .map(&[TOP, "TransactionContext", "IdentityProvider"])?
         .map(|entries| TransactionContext {
