@@ -120,25 +120,12 @@ impl Failure {
         }
     }
 
-    /// The message of a failure found before the command line is parsed
-    /// (so without the flags that word a call's failure).
-    pub(crate) fn message_without_context(&self) -> String {
-        match self {
-            Failure::Usage(m) => format!("sts: error: {m}"),
-            Failure::Config(m) => format!("sts: {m}"),
-            Failure::NotRun {
-                flag,
-                program,
-                error,
-            } => not_run_message(flag, program, error),
-            Failure::Query(m) => m.clone(),
-            Failure::Call { error, .. } => error.to_string(),
-        }
-    }
-
     /// The message for stderr, worded as the AWS CLI words its own, one
-    /// line (so that a script can keep the last line of stderr).
-    pub(crate) fn message(&self, global: &Global) -> String {
+    /// line (so that a script can keep the last line of stderr). Without
+    /// the command line's `global` flags (a failure found before it is
+    /// parsed, or one `serve` logs), a call's failure is the error's own
+    /// text.
+    pub(crate) fn message(&self, global: Option<&Global>) -> String {
         match self {
             Failure::Usage(m) => format!("sts: error: {m}"),
             Failure::Config(m) => format!("sts: {m}"),
@@ -146,22 +133,19 @@ impl Failure {
                 flag,
                 program,
                 error,
-            } => not_run_message(flag, program, error),
+            } => format!("sts: error: argument {flag}: cannot run \"{program}\": {error}"),
             Failure::Query(m) => m.clone(),
             Failure::Call {
                 operation,
                 error,
                 endpoint,
                 retries,
-            } => describe(operation, error, endpoint.as_deref(), *retries, global),
+            } => match global {
+                Some(global) => describe(operation, error, endpoint.as_deref(), *retries, global),
+                None => error.to_string(),
+            },
         }
     }
-}
-
-/// Why the command to run could not be started, as a usage error is
-/// worded (the command is an argument of the tool's).
-fn not_run_message(flag: &str, program: &str, error: &std::io::Error) -> String {
-    format!("sts: error: argument {flag}: cannot run \"{program}\": {error}")
 }
 
 /// Where a setting came from, with the tool's `flag` for what the library

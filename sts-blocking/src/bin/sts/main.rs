@@ -141,11 +141,7 @@ fn printed(text: &str) -> ExitCode {
 /// status: in the AWS CLI's words once the command line is parsed
 /// (`global`), else without the flags that word a call's failure.
 fn failed(failure: &Failure, global: Option<&Global>) -> ExitCode {
-    let message = match global {
-        Some(global) => failure.message(global),
-        None => failure.message_without_context(),
-    };
-    eprintln!("{message}");
+    eprintln!("{}", failure.message(global));
     ExitCode::from(failure.exit_status())
 }
 

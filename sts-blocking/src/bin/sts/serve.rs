@@ -161,7 +161,7 @@ fn log_kept(failure: &Failure, expiration: SystemTime, retry_at: SystemTime, now
     eprintln!(
         "sts serve: the credentials could not be refreshed: {}; serving the ones held \
          (valid until {}) and trying again in {retry_in} s",
-        failure.message_without_context(),
+        failure.message(None),
         format_timestamp(expiration),
     );
 }
@@ -431,7 +431,7 @@ fn respond(request: &str, source: &Source<'_>, token: &str) -> (u16, String) {
         Ok(c) => (200, credentials_body(&c)),
         Err(failure) => {
             // The failure's text names the call and the code, never a secret.
-            eprintln!("sts serve: {}", failure.message_without_context());
+            eprintln!("sts serve: {}", failure.message(None));
             (
                 500,
                 error_body(
