@@ -351,13 +351,43 @@ fn reads_on_many_threads_see_a_refresh() {
     assert_eq!(key(&cache), "AKID3");
 }
 
-/// A provider whose first call hangs until released (or 30 s pass), as a
-/// `credential_process` helper or an STS call stuck on a dead peer would.
+/// Where a provider's call waits, as a `credential_process` helper or an
+/// STS call stuck on a dead peer would, until the test releases it (or
+/// 30 s pass), after telling the test it is there.
+#[derive(Debug)]
+struct Hold {
+    entered: Mutex<mpsc::Sender<()>>,
+    release: Mutex<mpsc::Receiver<()>>,
+}
+
+impl Hold {
+    /// The hold, a receiver told when a call is held, and the sender that
+    /// releases it.
+    fn new() -> (Self, mpsc::Receiver<()>, mpsc::Sender<()>) {
+        let (entered_tx, entered_rx) = mpsc::channel();
+        let (release_tx, release_rx) = mpsc::channel();
+        let hold = Self {
+            entered: Mutex::new(entered_tx),
+            release: Mutex::new(release_rx),
+        };
+        (hold, entered_rx, release_tx)
+    }
+
+    fn wait(&self) {
+        let _ = self.entered.lock().unwrap().send(());
+        let _ = self
+            .release
+            .lock()
+            .unwrap()
+            .recv_timeout(Duration::from_secs(30));
+    }
+}
+
+/// A provider whose first call is held until released.
 #[derive(Debug)]
 struct Hanging {
     calls: AtomicUsize,
-    entered: Mutex<mpsc::Sender<()>>,
-    release: Mutex<mpsc::Receiver<()>>,
+    hold: Hold,
     /// How many calls fail (the hanging first one among them).
     failing: usize,
 }
@@ -372,15 +402,13 @@ impl Hanging {
     /// [`new`](Self::new), with its first `failing` calls failing, the
     /// first once released and the others at once.
     fn failing(failing: usize) -> (Arc<Self>, mpsc::Receiver<()>, mpsc::Sender<()>) {
-        let (entered_tx, entered_rx) = mpsc::channel();
-        let (release_tx, release_rx) = mpsc::channel();
+        let (hold, entered, release) = Hold::new();
         let provider = Arc::new(Self {
             calls: AtomicUsize::new(0),
-            entered: Mutex::new(entered_tx),
-            release: Mutex::new(release_rx),
+            hold,
             failing,
         });
-        (provider, entered_rx, release_tx)
+        (provider, entered, release)
     }
 }
 
@@ -388,12 +416,7 @@ impl ProvideCredentials for Hanging {
     fn provide_credentials(&self) -> Result<SharedCredentials, CredentialsError> {
         let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
         if n == 1 {
-            let _ = self.entered.lock().unwrap().send(());
-            let _ = self
-                .release
-                .lock()
-                .unwrap()
-                .recv_timeout(Duration::from_secs(30));
+            self.hold.wait();
         }
         if n <= self.failing {
             return Err(CredentialsError::failed(
@@ -631,20 +654,14 @@ fn huge_durations_do_not_panic() {
 struct SecondCallHeldThenFailing {
     clock: FakeClock,
     calls: AtomicUsize,
-    entered: Mutex<mpsc::Sender<()>>,
-    release: Mutex<mpsc::Receiver<()>>,
+    hold: Hold,
 }
 
 impl ProvideCredentials for SecondCallHeldThenFailing {
     fn provide_credentials(&self) -> Result<SharedCredentials, CredentialsError> {
         let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
         if n == 2 {
-            let _ = self.entered.lock().unwrap().send(());
-            let _ = self
-                .release
-                .lock()
-                .unwrap()
-                .recv_timeout(Duration::from_secs(30));
+            self.hold.wait();
             return Err(CredentialsError::failed("held", "call 2 fails"));
         }
         Ok(Arc::new(
@@ -662,13 +679,11 @@ fn invalidate_during_a_failing_refresh_does_not_bring_the_old_credentials_back()
     // credentials invalid), putting them back would undo the invalidation
     // until the retry time.
     let clock = FakeClock::new();
-    let (entered_tx, entered) = mpsc::channel();
-    let (release, release_rx) = mpsc::channel();
+    let (hold, entered, release) = Hold::new();
     let inner = Arc::new(SecondCallHeldThenFailing {
         clock: clock.clone(),
         calls: AtomicUsize::new(0),
-        entered: Mutex::new(entered_tx),
-        release: Mutex::new(release_rx),
+        hold,
     });
     let cache = CachingProvider::builder(Arc::clone(&inner))
         .clock(clock.clone())
