@@ -145,115 +145,295 @@ fn members_in_order<'a>(
     ordered.into_iter().map(|(_, k, v)| (k, v)).collect()
 }
 
-/// botocore's `ArgumentGenerator` skeleton of `shape` (input: empty
-/// strings; output: each string its member's name), as Python's
-/// `json.dumps(indent=4)` writes it, or as Rust code building the
-/// tool's result tree.
+/// One value of a skeleton, as botocore's `ArgumentGenerator` walks the
+/// model: every skeleton (`input`, `yaml-input`, `output`) is one of
+/// these, written out its own way.
+enum Skeleton {
+    /// A string, or any other type botocore fills in as one: the member's
+    /// name (for `output`), the model's type and the enum's first value.
+    Text {
+        name: String,
+        model_type: String,
+        first_enum: Option<String>,
+    },
+    Integer,
+    Boolean,
+    Timestamp,
+    /// A structure's members in the model's order, each with its
+    /// `yaml-input` comment; empty for a structure already being walked.
+    Structure(Vec<(String, Skeleton, Option<String>)>),
+    /// A list, with the skeleton of its member.
+    List(Box<Skeleton>),
+    /// A map, as botocore's `_generate_type_map` makes it: one `KeyName`
+    /// member whose value is the value shape's skeleton.
+    Map(Box<Skeleton>),
+}
+
+/// The skeleton of `shape`, reached as `name` (a structure member's name,
+/// a list member's shape, or "").
 fn skeleton(
     model: &serde_json::Value,
     text: &str,
     shape: &str,
     name: &str,
-    output: bool,
-    depth: usize,
     stack: &mut Vec<String>,
-) -> String {
+) -> Skeleton {
     let s = &model["shapes"][shape];
-    let pad = |d: usize| "    ".repeat(d);
     stack.push(shape.to_owned());
-    let result = match s["type"].as_str().unwrap_or_default() {
+    let node = match s["type"].as_str().unwrap_or_default() {
         "structure" if stack.iter().filter(|x| *x == shape).count() > 1 => {
-            if output {
-                "o(vec![])".to_owned()
-            } else {
-                "{}".to_owned()
-            }
+            Skeleton::Structure(Vec::new())
         }
         "structure" => {
-            let members: Vec<(String, String)> = members_in_order(model, text, shape)
+            let required: Vec<&str> = s["required"]
+                .as_array()
+                .map(|r| r.iter().filter_map(|v| v.as_str()).collect())
+                .unwrap_or_default();
+            let members = members_in_order(model, text, shape)
                 .into_iter()
                 .map(|(k, m)| {
-                    let member = m["shape"].as_str().unwrap_or_default();
-                    let inner = skeleton(model, text, member, &k, output, depth + 1, stack);
-                    (k, inner)
+                    let target_name = m["shape"].as_str().unwrap_or_default();
+                    let value = skeleton(model, text, target_name, &k, stack);
+                    let comment = yaml_comment(model, m, required.contains(&k.as_str()));
+                    (k, value, comment)
                 })
                 .collect();
-            if output {
-                let parts: Vec<String> = members
-                    .iter()
-                    .map(|(k, inner)| format!("({k:?}, {inner})"))
-                    .collect();
-                format!("o(vec![{}])", parts.join(", "))
-            } else if members.is_empty() {
-                "{}".to_owned()
-            } else {
-                let parts: Vec<String> = members
-                    .iter()
-                    .map(|(k, inner)| format!("{}\"{k}\": {inner}", pad(depth + 1)))
-                    .collect();
-                format!("{{\n{}\n{}}}", parts.join(",\n"), pad(depth))
-            }
+            Skeleton::Structure(members)
         }
         "list" => {
             let member = s["member"]["shape"].as_str().unwrap_or_default();
-            let inner = skeleton(model, text, member, member, output, depth + 1, stack);
-            if output {
-                format!("l(vec![{inner}])")
-            } else {
-                format!("[\n{}{inner}\n{}]", pad(depth + 1), pad(depth))
-            }
+            Skeleton::List(Box::new(skeleton(model, text, member, member, stack)))
         }
-        // As botocore's `_generate_type_map`: one `KeyName` member whose
-        // value is the value shape's skeleton, with no member name.
         "map" => {
             let value = s["value"]["shape"].as_str().unwrap_or_default();
-            let inner = skeleton(model, text, value, "", output, depth + 1, stack);
-            if output {
-                format!("o(vec![(\"KeyName\", {inner})])")
-            } else {
-                format!(
-                    "{{\n{}\"KeyName\": {inner}\n{}}}",
-                    pad(depth + 1),
-                    pad(depth)
-                )
-            }
+            Skeleton::Map(Box::new(skeleton(model, text, value, "", stack)))
         }
-        "integer" | "long" => {
-            if output {
-                "n(0)".to_owned()
-            } else {
-                "0".to_owned()
-            }
+        "integer" | "long" => Skeleton::Integer,
+        "boolean" => Skeleton::Boolean,
+        "timestamp" => Skeleton::Timestamp,
+        other => Skeleton::Text {
+            name: name.to_owned(),
+            model_type: other.to_owned(),
+            first_enum: s["enum"]
+                .as_array()
+                .and_then(|e| e.first())
+                .and_then(|v| v.as_str())
+                .map(str::to_owned),
+        },
+    };
+    stack.pop();
+    node
+}
+
+/// The AWS CLI v2's comment on member `m` in a `yaml-input` skeleton:
+/// `[REQUIRED]`, the first sentence of its documentation (else its
+/// shape's) and its valid values; `None` when that says nothing.
+fn yaml_comment(
+    model: &serde_json::Value,
+    m: &serde_json::Value,
+    required: bool,
+) -> Option<String> {
+    let target = &model["shapes"][m["shape"].as_str().unwrap_or_default()];
+    let doc = m["documentation"]
+        .as_str()
+        .or_else(|| target["documentation"].as_str())
+        .unwrap_or_default();
+    let mut parts = Vec::new();
+    if required {
+        parts.push("[REQUIRED]".to_owned());
+    }
+    parts.push(doc_overview(doc));
+    if let Some(values) = target["enum"].as_array() {
+        let values: Vec<&str> = values.iter().filter_map(|v| v.as_str()).collect();
+        parts.push(format!("Valid values are: {}.", values.join(", ")));
+    }
+    let comment = parts.join(" ");
+    (!comment.trim().is_empty()).then_some(comment)
+}
+
+/// An `input` skeleton as Python's `json.dumps(indent=4)` writes it:
+/// empty strings, except an enum's first value, as the AWS CLI v2 writes
+/// it (v1 picks one at random).
+fn json_input(node: &Skeleton, depth: usize) -> String {
+    let pad = |d: usize| "    ".repeat(d);
+    let object = |members: Vec<(&str, &Skeleton)>| {
+        if members.is_empty() {
+            return "{}".to_owned();
         }
-        "boolean" => {
-            if output {
-                "b(true)".to_owned()
-            } else {
-                "true".to_owned()
-            }
+        let parts: Vec<String> = members
+            .iter()
+            .map(|(k, v)| format!("{}\"{k}\": {}", pad(depth + 1), json_input(v, depth + 1)))
+            .collect();
+        format!("{{\n{}\n{}}}", parts.join(",\n"), pad(depth))
+    };
+    match node {
+        Skeleton::Text { first_enum, .. } => first_enum.as_ref().map_or_else(
+            || "\"\"".to_owned(),
+            |v| serde_json::Value::from(v.as_str()).to_string(),
+        ),
+        Skeleton::Integer => "0".to_owned(),
+        Skeleton::Boolean => "true".to_owned(),
+        Skeleton::Timestamp => "\"1970-01-01T00:00:00\"".to_owned(),
+        Skeleton::Structure(members) => {
+            object(members.iter().map(|(k, v, _)| (k.as_str(), v)).collect())
         }
-        "timestamp" => {
-            if output {
-                "t(\"1970-01-01T00:00:00\")".to_owned()
-            } else {
-                "\"1970-01-01T00:00:00\"".to_owned()
-            }
+        Skeleton::List(member) => format!(
+            "[\n{}{}\n{}]",
+            pad(depth + 1),
+            json_input(member, depth + 1),
+            pad(depth)
+        ),
+        Skeleton::Map(value) => object(vec![("KeyName", value)]),
+    }
+}
+
+/// An `output` skeleton as Rust code building the tool's result tree:
+/// each string its member's name.
+fn output_code(node: &Skeleton) -> String {
+    match node {
+        Skeleton::Text { name, .. } => format!("t({name:?})"),
+        Skeleton::Integer => "n(0)".to_owned(),
+        Skeleton::Boolean => "b(true)".to_owned(),
+        Skeleton::Timestamp => "t(\"1970-01-01T00:00:00\")".to_owned(),
+        Skeleton::Structure(members) => {
+            let parts: Vec<String> = members
+                .iter()
+                .map(|(k, v, _)| format!("({k:?}, {})", output_code(v)))
+                .collect();
+            format!("o(vec![{}])", parts.join(", "))
         }
-        _ => {
-            if output {
-                format!("t({name:?})")
-            } else {
-                // An enum's first value, as the AWS CLI v2 writes it (v1
-                // picks one at random).
-                match s["enum"].as_array().and_then(|e| e.first()) {
-                    Some(first) => first.to_string(),
-                    None => "\"\"".to_owned(),
+        Skeleton::List(member) => format!("l(vec![{}])", output_code(member)),
+        Skeleton::Map(value) => format!("o(vec![(\"KeyName\", {})])", output_code(value)),
+    }
+}
+
+/// The AWS CLI v2's `--generate-cli-skeleton yaml-input` of `shape`
+/// (awscli/customizations/generatecliskeleton.py, `YAMLArgumentGenerator`,
+/// dumped by ruamel.yaml), without its final line end: botocore's
+/// skeleton, with a comment after each member saying `[REQUIRED]`, the
+/// first sentence of its documentation and its valid values.
+fn yaml_skeleton(model: &serde_json::Value, text: &str, shape: &str) -> String {
+    let mut out = String::new();
+    match skeleton(model, text, shape, "", &mut Vec::new()) {
+        Skeleton::Structure(members) if !members.is_empty() => {
+            yaml_map(&mut out, &members, 0, false);
+        }
+        // No parameters: ruamel prints the empty mapping as `{}`.
+        _ => out.push_str("{}\n"),
+    }
+    out.pop();
+    out
+}
+
+/// A scalar as ruamel.yaml prints it in a `yaml-input` skeleton; `None`
+/// for a structure or a list. Types no STS input has yet stop the
+/// generator, to be checked against the AWS CLI v2 first.
+fn yaml_scalar(node: &Skeleton) -> Option<String> {
+    match node {
+        Skeleton::Structure(_) | Skeleton::List(_) => None,
+        Skeleton::Integer => Some("0".to_owned()),
+        Skeleton::Boolean => Some("true".to_owned()),
+        Skeleton::Text {
+            model_type,
+            first_enum,
+            ..
+        } if model_type == "string" => Some(match first_enum {
+            // ruamel prints these plain; anything it would quote has not
+            // been checked against it.
+            Some(first) => {
+                assert!(
+                    first.starts_with(|c: char| c.is_ascii_alphabetic())
+                        && first.chars().all(|c| c.is_ascii_alphanumeric())
+                        && !["true", "false", "yes", "no", "on", "off", "null"]
+                            .contains(&first.to_ascii_lowercase().as_str()),
+                    "how ruamel prints the enum value {first:?} is unchecked"
+                );
+                first.clone()
+            }
+            None => "''".to_owned(),
+        }),
+        Skeleton::Text { model_type, .. } => panic!(
+            "a {model_type} parameter; check how the AWS CLI v2 prints it in a yaml-input \
+             skeleton before teaching this generator"
+        ),
+        Skeleton::Timestamp | Skeleton::Map(_) => panic!(
+            "a timestamp or map parameter; check how the AWS CLI v2 prints it in a \
+             yaml-input skeleton before teaching this generator"
+        ),
+    }
+}
+
+/// `members` as ruamel.yaml prints a block mapping at `indent`, its first
+/// member on the current line when `inline` (after a sequence's `- `).
+fn yaml_map(
+    out: &mut String,
+    members: &[(String, Skeleton, Option<String>)],
+    indent: usize,
+    inline: bool,
+) {
+    for (i, (key, value, comment)) in members.iter().enumerate() {
+        if i > 0 || !inline {
+            out.push_str(&" ".repeat(indent));
+        }
+        out.push_str(key);
+        out.push(':');
+        match value {
+            Skeleton::Structure(m) if m.is_empty() => out.push_str(" {}"),
+            value => {
+                if let Some(scalar) = yaml_scalar(value) {
+                    out.push(' ');
+                    out.push_str(&scalar);
                 }
             }
         }
-    };
-    stack.pop();
-    result
+        if let Some(comment) = comment {
+            out.push_str(if comment_column_known(members, i) {
+                " # "
+            } else {
+                "  # "
+            });
+            out.push_str(comment);
+        }
+        out.push('\n');
+        match value {
+            Skeleton::Structure(m) if !m.is_empty() => yaml_map(out, m, indent + 2, false),
+            Skeleton::List(item) => yaml_seq(out, item, indent),
+            _ => {}
+        }
+    }
+}
+
+/// Whether ruamel.yaml's `yaml_add_eol_comment` finds a column for the
+/// comment of member `i` from the members before it (the previous one's
+/// comment, else any earlier one's, looking no further than the first key
+/// not below `i`'s in string order): then the comment is printed one space
+/// after the value, else as `" # …"` at column 0, which comes out two
+/// spaces after it.
+fn comment_column_known(members: &[(String, Skeleton, Option<String>)], i: usize) -> bool {
+    if i > 0 && members[i - 1].2.is_some() {
+        return true;
+    }
+    let key = &members[i].0;
+    members
+        .iter()
+        .take_while(|(k, _, _)| k < key)
+        .any(|(_, _, c)| c.is_some())
+}
+
+/// A list's one `item` as ruamel.yaml prints a block sequence under a key
+/// at `indent`: its `- ` at the key's indentation.
+fn yaml_seq(out: &mut String, item: &Skeleton, indent: usize) {
+    out.push_str(&" ".repeat(indent));
+    out.push_str("- ");
+    match item {
+        Skeleton::Structure(m) if m.is_empty() => out.push_str("{}\n"),
+        Skeleton::Structure(m) => yaml_map(out, m, indent + 2, true),
+        Skeleton::List(_) => panic!("a list of lists: unchecked against the AWS CLI v2"),
+        scalar => {
+            out.push_str(&yaml_scalar(scalar).unwrap_or_default());
+            out.push('\n');
+        }
+    }
 }
 
 /// The input skeletons (text) and output skeletons (code) of every
@@ -267,7 +447,7 @@ fn skeletons(model: &serde_json::Value, text: &str) -> String {
     );
     for (name, op) in ops {
         let input = op["input"]["shape"].as_str().unwrap_or_default();
-        let text = skeleton(model, text, input, "", false, 0, &mut Vec::new());
+        let text = json_input(&skeleton(model, text, input, "", &mut Vec::new()), 0);
         out.push_str(&format!("    ({name:?}, {text:?}),\n"));
     }
     out.push_str(
@@ -288,7 +468,7 @@ fn skeletons(model: &serde_json::Value, text: &str) -> String {
     );
     for (name, op) in ops {
         let output = op["output"]["shape"].as_str().unwrap_or_default();
-        let code = skeleton(model, text, output, "", true, 0, &mut Vec::new());
+        let code = output_code(&skeleton(model, text, output, "", &mut Vec::new()));
         out.push_str(&format!("        {name:?} => {code},\n"));
     }
     out.push_str(
@@ -303,179 +483,6 @@ fn skeletons(model: &serde_json::Value, text: &str) -> String {
          fn b(value: bool) -> Doc {\n    Doc::Bool(value)\n}\n",
     );
     out
-}
-
-/// A node of a `yaml-input` skeleton: a scalar as printed, a mapping
-/// (each member with its end-of-line comment, if any) or a sequence.
-enum YamlNode {
-    Scalar(String),
-    Map(Vec<(String, YamlNode, Option<String>)>),
-    Seq(Vec<YamlNode>),
-}
-
-/// The AWS CLI v2's `--generate-cli-skeleton yaml-input` of `shape`
-/// (awscli/customizations/generatecliskeleton.py, `YAMLArgumentGenerator`,
-/// dumped by ruamel.yaml), without its final line end: botocore's
-/// skeleton, with a comment after each member saying `[REQUIRED]`, the
-/// first sentence of its documentation and its valid values.
-fn yaml_skeleton(model: &serde_json::Value, text: &str, shape: &str) -> String {
-    let mut out = String::new();
-    match yaml_node(model, text, shape, &mut Vec::new()) {
-        YamlNode::Map(members) if !members.is_empty() => yaml_map(&mut out, &members, 0, false),
-        // No parameters: ruamel prints the empty mapping as `{}`.
-        _ => out.push_str("{}\n"),
-    }
-    out.pop();
-    out
-}
-
-fn yaml_node(
-    model: &serde_json::Value,
-    text: &str,
-    shape: &str,
-    stack: &mut Vec<String>,
-) -> YamlNode {
-    let s = &model["shapes"][shape];
-    stack.push(shape.to_owned());
-    let node = match s["type"].as_str().unwrap_or_default() {
-        "structure" if stack.iter().filter(|x| *x == shape).count() > 1 => {
-            YamlNode::Map(Vec::new())
-        }
-        "structure" => {
-            let required: Vec<&str> = s["required"]
-                .as_array()
-                .map(|r| r.iter().filter_map(|v| v.as_str()).collect())
-                .unwrap_or_default();
-            let members = members_in_order(model, text, shape)
-                .into_iter()
-                .map(|(name, m)| {
-                    let target_name = m["shape"].as_str().unwrap_or_default();
-                    let target = &model["shapes"][target_name];
-                    let value = yaml_node(model, text, target_name, stack);
-                    let doc = m["documentation"]
-                        .as_str()
-                        .or_else(|| target["documentation"].as_str())
-                        .unwrap_or_default();
-                    let mut parts = Vec::new();
-                    if required.contains(&name.as_str()) {
-                        parts.push("[REQUIRED]".to_owned());
-                    }
-                    parts.push(doc_overview(doc));
-                    if let Some(values) = target["enum"].as_array() {
-                        let values: Vec<&str> = values.iter().filter_map(|v| v.as_str()).collect();
-                        parts.push(format!("Valid values are: {}.", values.join(", ")));
-                    }
-                    let comment = parts.join(" ");
-                    let comment = (!comment.trim().is_empty()).then_some(comment);
-                    (name, value, comment)
-                })
-                .collect();
-            YamlNode::Map(members)
-        }
-        "list" => {
-            let member = s["member"]["shape"].as_str().unwrap_or_default();
-            YamlNode::Seq(vec![yaml_node(model, text, member, stack)])
-        }
-        "string" => match s["enum"].as_array().and_then(|e| e.first()) {
-            // ruamel prints these plain; anything it would quote has not
-            // been checked against it.
-            Some(first) => {
-                let first = first.as_str().unwrap_or_default();
-                assert!(
-                    first.starts_with(|c: char| c.is_ascii_alphabetic())
-                        && first.chars().all(|c| c.is_ascii_alphanumeric())
-                        && !["true", "false", "yes", "no", "on", "off", "null"]
-                            .contains(&first.to_ascii_lowercase().as_str()),
-                    "{shape}: how ruamel prints the enum value {first:?} is unchecked"
-                );
-                YamlNode::Scalar(first.to_owned())
-            }
-            None => YamlNode::Scalar("''".to_owned()),
-        },
-        "integer" | "long" => YamlNode::Scalar("0".to_owned()),
-        "boolean" => YamlNode::Scalar("true".to_owned()),
-        other => panic!(
-            "{shape}: a {other} parameter; check how the AWS CLI v2 prints it in a \
-             yaml-input skeleton before teaching this generator"
-        ),
-    };
-    stack.pop();
-    node
-}
-
-/// `members` as ruamel.yaml prints a block mapping at `indent`, its first
-/// member on the current line when `inline` (after a sequence's `- `).
-fn yaml_map(
-    out: &mut String,
-    members: &[(String, YamlNode, Option<String>)],
-    indent: usize,
-    inline: bool,
-) {
-    for (i, (key, value, comment)) in members.iter().enumerate() {
-        if i > 0 || !inline {
-            out.push_str(&" ".repeat(indent));
-        }
-        out.push_str(key);
-        out.push(':');
-        match value {
-            YamlNode::Scalar(s) => {
-                out.push(' ');
-                out.push_str(s);
-            }
-            YamlNode::Map(m) if m.is_empty() => out.push_str(" {}"),
-            YamlNode::Seq(s) if s.is_empty() => out.push_str(" []"),
-            _ => {}
-        }
-        if let Some(comment) = comment {
-            out.push_str(if comment_column_known(members, i) {
-                " # "
-            } else {
-                "  # "
-            });
-            out.push_str(comment);
-        }
-        out.push('\n');
-        match value {
-            YamlNode::Map(m) if !m.is_empty() => yaml_map(out, m, indent + 2, false),
-            YamlNode::Seq(items) if !items.is_empty() => yaml_seq(out, items, indent),
-            _ => {}
-        }
-    }
-}
-
-/// Whether ruamel.yaml's `yaml_add_eol_comment` finds a column for the
-/// comment of member `i` from the members before it (the previous one's
-/// comment, else any earlier one's, looking no further than the first key
-/// not below `i`'s in string order): then the comment is printed one space
-/// after the value, else as `" # …"` at column 0, which comes out two
-/// spaces after it.
-fn comment_column_known(members: &[(String, YamlNode, Option<String>)], i: usize) -> bool {
-    if i > 0 && members[i - 1].2.is_some() {
-        return true;
-    }
-    let key = &members[i].0;
-    members
-        .iter()
-        .take_while(|(k, _, _)| k < key)
-        .any(|(_, _, c)| c.is_some())
-}
-
-/// `items` as ruamel.yaml prints a block sequence under a key at
-/// `indent`: each `- ` at the key's indentation.
-fn yaml_seq(out: &mut String, items: &[YamlNode], indent: usize) {
-    for item in items {
-        out.push_str(&" ".repeat(indent));
-        out.push_str("- ");
-        match item {
-            YamlNode::Scalar(s) => {
-                out.push_str(s);
-                out.push('\n');
-            }
-            YamlNode::Map(m) if m.is_empty() => out.push_str("{}\n"),
-            YamlNode::Map(m) => yaml_map(out, m, indent + 2, true),
-            YamlNode::Seq(_) => panic!("a list of lists: unchecked against the AWS CLI v2"),
-        }
-    }
 }
 
 /// The AWS CLI's `get_shape_doc_overview`: the documentation's text (its
