@@ -18,8 +18,6 @@ use std::mem::{align_of, offset_of, size_of};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod skip;
-
 use sts_ffi::*;
 
 const BLESS: &str = "STS_FFI_BLESS=1 cargo test -p sts-ffi --test header";
@@ -282,7 +280,7 @@ fn compiler(env: &str, default: &str) -> Option<String> {
     match Command::new(&cc).arg("--version").output() {
         Ok(o) if o.status.success() => Some(cc),
         _ => {
-            skip::skip(&format!(
+            sts_tests::tools::skip(&format!(
                 "no working {cc} (set {env}) to compile the header with"
             ));
             None

@@ -6,8 +6,6 @@
 use std::path::Path;
 use std::process::Command;
 
-mod skip;
-
 /// The template with `@PREFIX@` and `@VERSION@` replaced, as
 /// `scripts/install-ffi.sh` does.
 fn render(prefix: &Path) -> String {
@@ -51,7 +49,7 @@ fn pkg_config_reads_the_filled_in_file() {
     let Some(pkg_config) = pkg_config() else {
         // Under CI a missing tool fails the check instead of skipping it:
         // there it means a broken machine, not a developer's choice.
-        skip::skip(
+        sts_tests::tools::skip(
             "pkg-config is not installed (apt-get install pkgconf, or run \
              scripts/test.sh, which installs pkgconf into the test venv)",
         );
