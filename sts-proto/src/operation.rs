@@ -361,7 +361,8 @@ pub fn presign<Op: Operation>(
         reason,
     };
     // Where `build` posts (and botocore presigns): the endpoint's own
-    // path, `/` when it has none.
+    // path, `/` when it has none, and its own query, which the
+    // operation's parameters follow.
     let uri = endpoint_uri(Op::ACTION, ctx.endpoint)?;
     let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
         return Err(invalid(format!(
@@ -373,8 +374,12 @@ pub fn presign<Op: Operation>(
     // as a plus (and signs it as `%2B`), while the service decodes it as a
     // space: the signature would not match. A `+` of the form is always a
     // space (a plus is `%2B`), so `%20` says the same to both.
+    let own_query = match uri.query() {
+        Some(query) if !query.is_empty() => format!("{query}&"),
+        _ => String::new(),
+    };
     let url = format!(
-        "{scheme}://{authority}{}?{}",
+        "{scheme}://{authority}{}?{own_query}{}",
         uri.path(),
         op.form_body().replace('+', "%20")
     );
@@ -930,6 +935,49 @@ mod tests {
                 assert_eq!(build(&op, &ctx).unwrap().uri().path(), path);
             }
         }
+    }
+
+    /// An endpoint URL's own query stays in the URL `build` posts to, so
+    /// it stays in a presigned URL too, before the operation's
+    /// parameters and signed with them (as botocore presigns).
+    #[test]
+    fn a_presigned_url_keeps_the_endpoint_s_query() {
+        let credentials = Credentials::new("AKIDEXAMPLE", "secret", None);
+        let time = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let mut at = endpoint("eu-west-1");
+        at.url = "http://localhost:5000/sts?tenant=a%2Fb".to_owned();
+        let ctx = RequestContext::new(&at, time).credentials(&credentials);
+        let op = GetCallerIdentity::new();
+        assert_eq!(
+            build(&op, &ctx).unwrap().uri().query(),
+            Some("tenant=a%2Fb")
+        );
+        let presigned = presign(&op, &ctx, Duration::from_secs(60), &[]).unwrap();
+        let query = presigned.uri().query().unwrap_or_default();
+        assert!(
+            query.starts_with("tenant=a%2Fb&Action=GetCallerIdentity&Version=2011-06-15&X-Amz-"),
+            "{query}"
+        );
+        // The signature covers it: the same URL without it signs differently.
+        at.url = "http://localhost:5000/sts".to_owned();
+        let ctx = RequestContext::new(&at, time).credentials(&credentials);
+        let without = presign(&op, &ctx, Duration::from_secs(60), &[]).unwrap();
+        let signature = |uri: &http::Uri| {
+            uri.query()
+                .and_then(|q| q.split("X-Amz-Signature=").nth(1))
+                .map(str::to_owned)
+        };
+        assert!(signature(presigned.uri()).is_some());
+        assert_ne!(signature(presigned.uri()), signature(without.uri()));
+        // An empty query (`/sts?`) adds nothing.
+        at.url = "http://localhost:5000/sts?".to_owned();
+        let ctx = RequestContext::new(&at, time).credentials(&credentials);
+        let empty = presign(&op, &ctx, Duration::from_secs(60), &[]).unwrap();
+        assert!(
+            empty.uri().query().is_some_and(|q| q.starts_with("Action=")),
+            "{}",
+            empty.uri()
+        );
     }
 
     #[test]
