@@ -111,6 +111,36 @@ fn devices_and_directories_are_refused() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A profile file that is a directory (or that the process may not read,
+/// which root cannot be shown) is passed over, as the AWS SDKs pass it
+/// over: the client is still made, and signs with the environment's keys.
+#[test]
+fn a_directory_as_the_config_file_is_passed_over() {
+    let dir = scratch("config-dir");
+    let config = env(&[
+        ("AWS_CONFIG_FILE", dir.to_str().unwrap()),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.join("missing").to_str().unwrap(),
+        ),
+        ("AWS_ACCESS_KEY_ID", "AKIDENV"),
+        ("AWS_SECRET_ACCESS_KEY", "env-secret"),
+        ("AWS_REGION", "eu-west-1"),
+    ]);
+    let client = sts_blocking::Client::builder()
+        .from_config(&config)
+        .expect("a client in spite of the directory")
+        .build()
+        .unwrap();
+    assert_eq!(client.credentials().unwrap().access_key_id(), "AKIDENV");
+    // The profile provider alone finds nothing, and says why.
+    let (result, _) = within_deadline(ProfileProvider::new(&config));
+    let err = result.unwrap_err();
+    assert!(err.is_not_configured(), "{err}");
+    assert!(err.to_string().contains("directory"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn dev_null_reads_as_an_empty_file() {
     let dir = scratch("dev-null");

@@ -974,7 +974,10 @@ mod tests {
         let ctx = RequestContext::new(&at, time).credentials(&credentials);
         let empty = presign(&op, &ctx, Duration::from_secs(60), &[]).unwrap();
         assert!(
-            empty.uri().query().is_some_and(|q| q.starts_with("Action=")),
+            empty
+                .uri()
+                .query()
+                .is_some_and(|q| q.starts_with("Action=")),
             "{}",
             empty.uri()
         );

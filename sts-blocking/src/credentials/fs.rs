@@ -107,18 +107,25 @@ fn check_type(metadata: std::fs::Metadata) -> io::Result<std::fs::Metadata> {
         } else if kind.is_char_device() {
             return Ok(metadata);
         } else if kind.is_dir() {
-            "a directory"
+            return Err(directory());
         } else {
             "not a regular file"
         };
         Err(special(what))
     }
     #[cfg(not(unix))]
-    Err(special(if kind.is_dir() {
-        "a directory"
+    Err(if kind.is_dir() {
+        directory()
     } else {
-        "not a regular file"
-    }))
+        special("not a regular file")
+    })
+}
+
+/// A directory where a file was expected: of its own kind, as the
+/// operating system reports it, so that callers can tell it from a file
+/// this reader refuses to read.
+fn directory() -> io::Error {
+    io::Error::new(io::ErrorKind::IsADirectory, "it is a directory")
 }
 
 /// Whether `metadata` (of a regular file or a character device) is that

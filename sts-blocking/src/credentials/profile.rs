@@ -269,7 +269,11 @@ impl ProvideCredentials for ProfileProvider {
                 }
                 _ => e.kind(),
             };
-            CredentialsError::with_kind(kind, source.clone(), e.to_string()).with_cause(e)
+            let mut reason = e.to_string();
+            if !loaded.unreadable.is_empty() {
+                reason = format!("{reason} ({})", loaded.unreadable.join("; "));
+            }
+            CredentialsError::with_kind(kind, source.clone(), reason).with_cause(e)
         })?;
         // Which profile's settings the STS calls of the chain use; the
         // resolver reads (and checks) them when the client is made.

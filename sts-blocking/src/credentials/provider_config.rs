@@ -122,6 +122,10 @@ impl Default for ProviderConfig {
 pub(crate) struct LoadedProfiles {
     pub(crate) set: ProfileSet,
     pub(crate) profile: String,
+    /// Why a profile file the environment names was passed over (it
+    /// exists but cannot be read), for errors about a profile that is
+    /// then not found.
+    pub(crate) unreadable: Vec<String>,
 }
 
 impl ProviderConfig {
@@ -344,6 +348,14 @@ impl ProviderConfig {
     /// Reads the profile files and picks the profile.
     ///
     /// Not configured: no file exists (or no home directory is known).
+    ///
+    /// A file found where the environment says (the default paths,
+    /// `AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`) that the process
+    /// may not read, or that is a directory, is passed over with a
+    /// warning, as the AWS SDKs and the AWS CLI do: a service running as
+    /// another user with the caller's `HOME` still gets its credentials
+    /// from the environment or the instance. Files named in code
+    /// ([`with_profile_files`](Self::with_profile_files)) must be readable.
     pub(crate) fn load_profiles(&self) -> Result<LoadedProfiles, CredentialsError> {
         let located = profile::locate(&*self.env, self.platform);
         let profile = match &self.profile_name {
@@ -351,9 +363,9 @@ impl ProviderConfig {
             None => located.profile.clone(),
         };
         let source = format!("profile {profile:?}");
-        let (config, credentials) = match &self.profile_files {
-            Some((c, k)) => (c.clone(), k.clone()),
-            None => (located.config, located.credentials),
+        let (config, credentials, named_in_code) = match &self.profile_files {
+            Some((c, k)) => (c.clone(), k.clone(), true),
+            None => (located.config, located.credentials, false),
         };
         if config.is_none() && credentials.is_none() {
             return Err(CredentialsError::not_configured(
@@ -363,6 +375,7 @@ impl ProviderConfig {
             ));
         }
         let mut texts: Vec<(FileKind, PathBuf, SecretString)> = Vec::new();
+        let mut unreadable = Vec::new();
         for (kind, path) in [
             (FileKind::Config, config.as_ref()),
             (FileKind::Credentials, credentials.as_ref()),
@@ -383,6 +396,17 @@ impl ProviderConfig {
                     }
                 },
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e)
+                    if !named_in_code
+                        && matches!(
+                            e.kind(),
+                            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::IsADirectory
+                        ) =>
+                {
+                    let note = format!("cannot read profile file {}: {e}", path.display());
+                    log::warn!("{source}: {note}; going on without it");
+                    unreadable.push(note);
+                }
                 Err(e) => {
                     return Err(CredentialsError::failed(
                         source,
@@ -392,15 +416,18 @@ impl ProviderConfig {
             }
         }
         if texts.is_empty() {
-            let names: Vec<String> = [config, credentials]
-                .iter()
-                .flatten()
-                .map(|p| p.display().to_string())
-                .collect();
-            return Err(CredentialsError::not_configured(
-                source,
-                format!("no profile files: {} do not exist", names.join(" and ")),
-            ));
+            let reason = match unreadable.is_empty() {
+                true => {
+                    let names: Vec<String> = [config, credentials]
+                        .iter()
+                        .flatten()
+                        .map(|p| p.display().to_string())
+                        .collect();
+                    format!("no profile files: {} do not exist", names.join(" and "))
+                }
+                false => format!("no profile files could be read ({})", unreadable.join("; ")),
+            };
+            return Err(CredentialsError::not_configured(source, reason));
         }
         let sources: Vec<(FileKind, &str)> =
             texts.iter().map(|(k, _, t)| (*k, t.expose())).collect();
@@ -419,7 +446,11 @@ impl ProviderConfig {
             )
             .with_cause(e)
         })?;
-        Ok(LoadedProfiles { set, profile })
+        Ok(LoadedProfiles {
+            set,
+            profile,
+            unreadable,
+        })
     }
 
     /// A client builder for STS calls made on behalf of `settings` (the
@@ -551,6 +582,7 @@ impl StsSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::credentials::CredentialsErrorKind;
     use crate::credentials::MapFs;
     use crate::env::MapEnv;
 
@@ -635,6 +667,120 @@ mod tests {
         assert!(
             err.contains("use_fips_endpoint") && err.contains("/h/.aws/config"),
             "{err}"
+        );
+    }
+
+    /// A file system on which some paths exist but cannot be read.
+    #[derive(Debug)]
+    struct Refusing {
+        files: MapFs,
+        refused: Vec<(&'static str, std::io::ErrorKind)>,
+    }
+
+    impl Fs for Refusing {
+        fn read(&self, path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+            match self.refused.iter().find(|(p, _)| Path::new(p) == path) {
+                Some((_, kind)) => Err(std::io::Error::new(*kind, "refused here")),
+                None => self.files.read(path, limit),
+            }
+        }
+    }
+
+    fn refusing(
+        env: &[(&str, &str)],
+        files: &[(&str, &str)],
+        refused: &[(&'static str, std::io::ErrorKind)],
+    ) -> ProviderConfig {
+        let mut map = MapFs::new();
+        for (p, t) in files {
+            map.insert(*p, *t);
+        }
+        ProviderConfig::new()
+            .with_env(MapEnv::new(env.iter().copied()))
+            .with_fs(Refusing {
+                files: map,
+                refused: refused.to_vec(),
+            })
+    }
+
+    /// A profile file the process may not read, or that is a directory,
+    /// is passed over as the SDKs pass it over; the other file is still
+    /// read, and the note says why the first was not.
+    #[test]
+    fn an_unreadable_profile_file_is_passed_over() {
+        use std::io::ErrorKind::{InvalidData, IsADirectory, PermissionDenied};
+        let keys = "[default]\naws_access_key_id = AKID\n";
+        for kind in [PermissionDenied, IsADirectory] {
+            let c = refusing(
+                &[("HOME", "/h")],
+                &[("/h/.aws/credentials", keys)],
+                &[("/h/.aws/config", kind)],
+            );
+            let loaded = c.load_profiles().unwrap();
+            assert_eq!(
+                loaded
+                    .set
+                    .profile("default")
+                    .unwrap()
+                    .get("aws_access_key_id"),
+                Some("AKID")
+            );
+            assert_eq!(loaded.unreadable.len(), 1);
+            assert!(
+                loaded.unreadable[0].contains("/h/.aws/config")
+                    && loaded.unreadable[0].contains("refused here"),
+                "{:?}",
+                loaded.unreadable
+            );
+        }
+        // Neither readable: nothing configured, and the reason says why.
+        let both = refusing(
+            &[("HOME", "/h"), ("AWS_CONFIG_FILE", "/etc/c")],
+            &[],
+            &[
+                ("/etc/c", PermissionDenied),
+                ("/h/.aws/credentials", IsADirectory),
+            ],
+        )
+        .load_profiles()
+        .unwrap_err();
+        assert!(both.is_not_configured(), "{both}");
+        assert!(
+            both.reason.contains("/etc/c") && both.reason.contains("/h/.aws/credentials"),
+            "{both}"
+        );
+        // A file this crate refuses (too large, say) is still an error, and
+        // so is an unreadable file named in code.
+        let large = refusing(&[("HOME", "/h")], &[], &[("/h/.aws/config", InvalidData)])
+            .load_profiles()
+            .unwrap_err();
+        assert_eq!(large.kind(), CredentialsErrorKind::Failed, "{large}");
+        let in_code = refusing(&[], &[], &[("/c", PermissionDenied)])
+            .with_profile_files(Some("/c".into()), None)
+            .load_profiles()
+            .unwrap_err();
+        assert_eq!(in_code.kind(), CredentialsErrorKind::Failed, "{in_code}");
+    }
+
+    /// A profile asked for by name that is not found says which file could
+    /// not be read: the profile may well be in it.
+    #[test]
+    fn a_named_profile_not_found_names_the_unreadable_file() {
+        use crate::credentials::ProfileProvider;
+        let c = refusing(
+            &[("HOME", "/h"), ("AWS_PROFILE", "work")],
+            &[(
+                "/h/.aws/credentials",
+                "[default]\naws_access_key_id = AKID\n",
+            )],
+            &[("/h/.aws/config", std::io::ErrorKind::PermissionDenied)],
+        );
+        let err = ProfileProvider::new(&c).provide_credentials().unwrap_err();
+        assert_eq!(err.kind(), CredentialsErrorKind::InvalidConfiguration);
+        let shown = err.to_string();
+        assert!(
+            shown.contains("`work` is not defined") && shown.contains("/h/.aws/config"),
+            "{shown}"
         );
     }
 
