@@ -2,8 +2,12 @@
 //! until shortly before it expires, then GETs that carry it.
 //!
 //! Without a token API (the service answers the `PUT` with 404 or 405, as
-//! IMDSv1-only services and some proxies do), GETs go without a token
-//! (IMDSv1) unless that fallback is turned off. A token request that gets
+//! IMDSv1-only services and some proxies do), or when the service refuses
+//! to hand out tokens (403: a token request that came through a proxy,
+//! which adds `X-Forwarded-For`), GETs go without a token (IMDSv1) unless
+//! that fallback is turned off, as botocore and the Go and Java SDKs do.
+//! Where IMDS is turned off altogether the GETs are refused too, and that
+//! is the error. A token request that gets
 //! no answer is not a reason to try IMDSv1: the service is taken as
 //! unreachable, so that a machine off EC2 waits one timeout, not two.
 
@@ -205,9 +209,9 @@ impl Session<'_> {
         let failed = |reason: String| Failure::Answered(CredentialsErrorKind::Failed, reason);
         match status {
             200 => {}
-            404 | 405 if self.settings.v1_fallback => {
+            403 | 404 | 405 if self.settings.v1_fallback => {
                 log::debug!(
-                    "instance metadata at {} has no session token API (status {status}); \
+                    "instance metadata at {} gives no session token (status {status}); \
                      using IMDSv1",
                     self.origin()
                 );
@@ -224,7 +228,9 @@ impl Session<'_> {
             403 => {
                 return Err(failed(format!(
                     "request forbidden: IMDS is disabled or refuses session tokens here (status 403 \
-                     to PUT {TOKEN_PATH} at {})",
+                     to PUT {TOKEN_PATH} at {}; a token request through a proxy is refused), and \
+                     the IMDSv1 fallback is turned off (AWS_EC2_METADATA_V1_DISABLED or \
+                     ec2_metadata_v1_disabled)",
                     self.origin()
                 )));
             }
