@@ -11,7 +11,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use sts_blocking::credentials::{
     CachingProvider, CredentialsError, CredentialsErrorKind, DEFAULT_WAIT_TIMEOUT, EXPIRY_MARGIN,
-    ProvideCredentials, SharedCredentials,
+    NO_EXPIRY_REFETCH, ProvideCredentials, SharedCredentials,
 };
 use sts_blocking::timing::{Clock, Random};
 use sts_proto::Credentials;
@@ -297,26 +297,74 @@ fn credentials_within_the_expiry_margin_go_to_their_fetcher_only() {
     assert_eq!(key(&cache), "AKID4");
 }
 
+/// Keys without an expiry (a credentials file that saml2aws rewrites
+/// with a new session token and no expiry) are fetched again every
+/// [`NO_EXPIRY_REFETCH`], as the AWS SDK for Rust does, so a long-running
+/// program follows the file; when a fetch fails the keys kept are served
+/// (they do not expire), and the next fetch comes an interval later.
 #[test]
-fn credentials_without_expiry_are_fetched_once() {
+fn credentials_without_expiry_are_fetched_again_every_fifteen_minutes() {
     #[derive(Debug)]
-    struct Forever(AtomicUsize);
-    impl ProvideCredentials for Forever {
+    struct File {
+        key: Mutex<Option<&'static str>>,
+        reads: AtomicUsize,
+    }
+    impl ProvideCredentials for File {
         fn provide_credentials(&self) -> Result<SharedCredentials, CredentialsError> {
-            self.0.fetch_add(1, Ordering::SeqCst);
-            Ok(Arc::new(Credentials::new("AKID", "secret", None)))
+            self.reads.fetch_add(1, Ordering::SeqCst);
+            match *self.key.lock().unwrap() {
+                Some(key) => Ok(Arc::new(Credentials::new(key, "secret", None))),
+                None => Err(CredentialsError::not_configured(
+                    "profile",
+                    "no credentials in the file",
+                )),
+            }
         }
     }
-    let inner = Arc::new(Forever(AtomicUsize::new(0)));
+    capture_warnings();
+    let file = Arc::new(File {
+        key: Mutex::new(Some("AKID1")),
+        reads: AtomicUsize::new(0),
+    });
+    let reads = || file.reads.load(Ordering::SeqCst);
     let clock = FakeClock::new();
-    let cache = CachingProvider::builder(Arc::clone(&inner))
+    let cache = CachingProvider::builder(Arc::clone(&file))
         .clock(clock.clone())
         .build();
-    for t in [0, 10_000, 10_000_000] {
-        clock.set(t);
-        assert_eq!(key(&cache), "AKID");
-    }
-    assert_eq!(inner.0.load(Ordering::SeqCst), 1);
+    let interval = NO_EXPIRY_REFETCH.as_secs();
+    assert_eq!(interval, 15 * 60);
+    assert_eq!(key(&cache), "AKID1");
+    clock.set(interval - 1);
+    assert_eq!((key(&cache).as_str(), reads()), ("AKID1", 1));
+
+    *file.key.lock().unwrap() = Some("AKID2");
+    clock.set(interval);
+    assert_eq!((key(&cache).as_str(), reads()), ("AKID2", 2));
+
+    // The file loses its keys: the ones kept are served, with a warning,
+    // and the file is not read again before another interval.
+    *file.key.lock().unwrap() = None;
+    clock.set(2 * interval);
+    assert_eq!((key(&cache).as_str(), reads()), ("AKID2", 3));
+    assert!(
+        WARNINGS
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|w| w.contains("which do not expire") && w.contains("no credentials in the file")),
+        "{:?}",
+        WARNINGS.lock().unwrap()
+    );
+    clock.set(3 * interval - 1);
+    assert_eq!((key(&cache).as_str(), reads()), ("AKID2", 3));
+
+    *file.key.lock().unwrap() = Some("AKID3");
+    clock.set(3 * interval);
+    assert_eq!((key(&cache).as_str(), reads()), ("AKID3", 4));
+    // A program that ran for months still looks every interval.
+    clock.set(10_000_000);
+    assert_eq!((key(&cache).as_str(), reads()), ("AKID3", 5));
+    assert_eq!((key(&cache).as_str(), reads()), ("AKID3", 5));
 }
 
 #[test]

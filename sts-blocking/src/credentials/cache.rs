@@ -32,6 +32,13 @@ pub const DEFAULT_RETRY_AFTER_FAILURE: Duration = Duration::from_secs(10);
 /// refresh that another caller started (as the AWS SDK for Rust's identity
 /// cache).
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How often credentials without an expiry (keys from the environment or
+/// a credentials file) are fetched again, as the AWS SDK for Rust's
+/// identity cache does: a tool such as saml2aws that rewrites
+/// `~/.aws/credentials` with a new session token and no expiry is
+/// followed by a long-running program. Until a new fetch succeeds the old
+/// keys keep being served; they do not expire.
+pub const NO_EXPIRY_REFETCH: Duration = Duration::from_secs(15 * 60);
 /// What errors from the cache itself name as their source.
 const SOURCE: &str = "credentials cache";
 /// The shortest refresh window accepted: a refresh takes a network call,
@@ -50,7 +57,8 @@ pub const EXPIRY_MARGIN: Duration = Duration::from_secs(10);
 ///   window (5 minutes by default, at least 10 s) plus a random part of
 ///   the jitter (up to 1 minute by default) before expiry, so a fleet
 ///   started together does not refresh together. Credentials without an
-///   expiry are kept for good.
+///   expiry are fetched again every [`NO_EXPIRY_REFETCH`] (15 minutes),
+///   and kept when that fails.
 /// - **One refresh at a time.** The first caller to find the credentials in
 ///   the window refreshes them; callers meanwhile keep getting the old,
 ///   still valid, credentials. Callers that find no valid credentials wait
@@ -411,7 +419,7 @@ impl Shared {
                 drop(gate);
                 let now_ms = unix_ms(self.clock.now());
                 let (expires_at_ms, refresh_at_ms) = match creds.expiration() {
-                    None => (u64::MAX, u64::MAX),
+                    None => (u64::MAX, now_ms.saturating_add(ms(NO_EXPIRY_REFETCH))),
                     Some(at) => {
                         let expires = unix_ms(at);
                         let refresh = self.refresh_at(expires, now_ms);
@@ -471,6 +479,25 @@ impl CachingProvider {
                 }
                 return match s.fetch(&turn) {
                     Ok(creds) => Ok(creds),
+                    Err(e) if entry.expires_at_ms == u64::MAX => {
+                        // Keys that do not expire stay good: keep serving
+                        // them, and look again at the usual interval.
+                        let retry = now_ms.saturating_add(ms(NO_EXPIRY_REFETCH));
+                        log::warn!(
+                            "{SOURCE}: fetching the credentials again failed: {e}; serving the \
+                             current ones, which do not expire, and trying again in {} s",
+                            NO_EXPIRY_REFETCH.as_secs(),
+                        );
+                        s.publish(
+                            generation,
+                            Entry {
+                                creds: Arc::clone(&entry.creds),
+                                expires_at_ms: entry.expires_at_ms,
+                                refresh_at_ms: retry,
+                            },
+                        );
+                        Ok(Arc::clone(&entry.creds))
+                    }
                     Err(e) => {
                         // Keep serving; try again later, but while they
                         // are still handed out.

@@ -68,7 +68,7 @@ pub use assume_role::{
 };
 pub use cache::{
     CachingProvider, CachingProviderBuilder, DEFAULT_JITTER, DEFAULT_REFRESH_WINDOW,
-    DEFAULT_RETRY_AFTER_FAILURE, DEFAULT_WAIT_TIMEOUT, EXPIRY_MARGIN,
+    DEFAULT_RETRY_AFTER_FAILURE, DEFAULT_WAIT_TIMEOUT, EXPIRY_MARGIN, NO_EXPIRY_REFETCH,
 };
 pub(crate) use chain::client_provider;
 pub use chain::{ChainProvider, default_chain, default_provider, named_profile_chain};

@@ -20,7 +20,8 @@ use crate::config::ClientBuilder;
 /// [`profile_chain`] for how a profile leads to credentials).
 ///
 /// The files are read again on every call, so edits apply at the next
-/// refresh. Supported: static keys (`aws_access_key_id`,
+/// refresh (a client's cache fetches keys without an expiry again every
+/// [`NO_EXPIRY_REFETCH`](super::NO_EXPIRY_REFETCH)). Supported: static keys (`aws_access_key_id`,
 /// `aws_secret_access_key`, `aws_session_token`); `role_arn` with
 /// `source_profile` chains of any length or `credential_source =
 /// Environment`, `Ec2InstanceMetadata` ([`ImdsProvider`]) or `EcsContainer`
