@@ -34,8 +34,104 @@ fn appears_within(marker: &Path, wait: Duration) -> bool {
     marker.exists()
 }
 
+/// Set in a test run again by [`without_terminal`] or [`on_a_terminal`].
+const INNER: &str = "STS_CREDPROC_TEST_INNER";
+
+/// Runs the test `name` again in a process of its own, through `wrapper`
+/// (`setsid` for none, `script` for a terminal), with `input` typed on
+/// the terminal if there is one; its output, and whether it passed.
+fn rerun(wrapper: &[&str], name: &str, input: &str) -> (bool, String) {
+    use std::io::Write;
+    let me = std::env::current_exe().unwrap();
+    let test = format!(
+        "'{}' --exact {name} --nocapture --test-threads 1",
+        me.display()
+    );
+    let mut command = std::process::Command::new(wrapper[0]);
+    command.args(&wrapper[1..]);
+    if wrapper[0] == "script" {
+        command.args(["-qec", &test, "/dev/null"]);
+    } else {
+        command.args(["sh", "-c", &test]);
+    }
+    let mut child = command
+        .env(INNER, "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot run {wrapper:?}: {e}"));
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = bounded_wait(child);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// The child's output, or a failure after 30 s: a test must not hang.
+fn bounded_wait(mut child: std::process::Child) -> std::process::Output {
+    let until = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > until {
+            let _ = child.kill();
+            panic!("the test run again did not finish within 30 s");
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// Whether `body` should run here: yes without a controlling terminal
+/// (CI), else the test runs itself again under `setsid`, which has none,
+/// so that it checks the same thing from a developer's terminal.
+fn without_terminal(name: &str) -> bool {
+    let on_terminal = std::fs::File::open("/dev/tty").is_ok();
+    if !on_terminal || std::env::var_os(INNER).is_some() {
+        return true;
+    }
+    let (passed, output) = rerun(&["setsid", "-w"], name, "");
+    assert!(passed, "{output}");
+    false
+}
+
+/// With a terminal, the command runs in this process's group, so that a
+/// helper that asks for an MFA code on `/dev/tty` reads it (in a group of
+/// its own it would be stopped as a background job, then killed at the
+/// timeout). The test runs itself again under `script`, which gives it a
+/// terminal, and types the code.
+#[test]
+fn a_command_can_ask_on_the_terminal() {
+    if std::env::var_os(INNER).is_none() {
+        let (passed, output) = rerun(&["script"], "a_command_can_ask_on_the_terminal", "654321\n");
+        assert!(passed && output.contains("got AKID654321"), "{output}");
+        return;
+    }
+    assert!(
+        std::fs::File::open("/dev/tty").is_ok(),
+        "no terminal under script"
+    );
+    let creds = CredentialProcessProvider::new(
+        r#"sh -c 'printf "MFA code: " > /dev/tty; read -r code < /dev/tty; printf "{\"Version\": 1, \"AccessKeyId\": \"AKID%s\", \"SecretAccessKey\": \"s\"}" "$code"'"#,
+    )
+    .with_timeout(Duration::from_secs(10))
+    .provide_credentials()
+    .unwrap();
+    println!("got {}", creds.access_key_id());
+}
+
 #[test]
 fn a_timeout_ends_the_whole_process_group() {
+    if !without_terminal("a_timeout_ends_the_whole_process_group") {
+        return;
+    }
     let dir = scratch("group");
     let marker = dir.join("M");
     let started = Instant::now();
@@ -58,6 +154,9 @@ fn a_timeout_ends_the_whole_process_group() {
 
 #[test]
 fn too_much_output_ends_the_whole_process_group() {
+    if !without_terminal("too_much_output_ends_the_whole_process_group") {
+        return;
+    }
     let dir = scratch("overflow");
     let marker = dir.join("M");
     let err = CredentialProcessProvider::new(format!(
@@ -74,6 +173,9 @@ fn too_much_output_ends_the_whole_process_group() {
 
 #[test]
 fn a_failed_exit_ends_what_the_command_left_in_the_background() {
+    if !without_terminal("a_failed_exit_ends_what_the_command_left_in_the_background") {
+        return;
+    }
     let dir = scratch("exit");
     let marker = dir.join("M");
     let err = CredentialProcessProvider::new(format!(

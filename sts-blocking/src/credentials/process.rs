@@ -55,12 +55,15 @@ const KILL_WAIT: Duration = Duration::from_secs(2);
 /// process's, its stdout is capped (64 KiB by default) and its run time too
 /// (60 s; [`TimedOut`](super::CredentialsErrorKind::TimedOut) after that).
 ///
-/// On Unix the command runs in a process group of its own, and on every
-/// failure (timeout, too much output, an unsuccessful exit) the whole group
-/// is killed, so that nothing it started in the background outlives the
-/// error. The price: a command that reads from the terminal (`/dev/tty`)
-/// is a background job there and is stopped by the terminal, then killed
-/// at the timeout.
+/// On Unix, when this process has no controlling terminal (a service, a
+/// container, CI), the command runs in a process group of its own, and on
+/// every failure (timeout, too much output, an unsuccessful exit) the
+/// whole group is killed, so that nothing it started in the background
+/// outlives the error. With a terminal, the command stays in this
+/// process's group, as botocore and the AWS SDKs run it, so that a helper
+/// that asks for an MFA code or a password on `/dev/tty` can read it (in a
+/// group of its own it would be a background job there, stopped by the
+/// terminal); on failure only the command itself is killed.
 ///
 /// On failure the error quotes the start of its stderr, never its stdout,
 /// and names the program only when that is safe: never the arguments, never
@@ -200,14 +203,18 @@ impl CredentialProcessProvider {
         cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        let own_group = cfg!(unix) && !has_controlling_terminal();
         #[cfg(unix)]
-        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        if own_group {
+            std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        }
         let started = Instant::now();
         // `None`: no time limit.
         let deadline = bounded_timeout(Some(self.timeout)).and_then(|t| started.checked_add(t));
         let mut child = Group::new(
             cmd.spawn()
                 .map_err(|e| self.error(format!("cannot start {program}: {e}")))?,
+            own_group,
         );
 
         let overflow = Arc::new(AtomicBool::new(false));
@@ -356,17 +363,33 @@ fn reader(pipe: &str, read: impl FnOnce() + Send + 'static) -> std::io::Result<(
         .map(drop)
 }
 
-/// The running command and, on Unix, its process group. Dropped without
-/// [`Group::release`], it kills the whole group and reaps the command.
+/// Whether this process has a controlling terminal, where a command may
+/// ask its user something: opening `/dev/tty` succeeds only then, and
+/// neither blocks nor changes anything.
+fn has_controlling_terminal() -> bool {
+    cfg!(unix)
+        && std::fs::OpenOptions::new()
+            .read(true)
+            .open("/dev/tty")
+            .is_ok()
+}
+
+/// The running command and, on Unix, its process group when it has one of
+/// its own. Dropped without [`Group::release`], it kills that group and
+/// reaps the command.
 struct Group {
     leader: Child,
+    /// Whether the command leads a process group of its own (and nothing
+    /// else is in it but what it started).
+    own_group: bool,
     armed: bool,
 }
 
 impl Group {
-    fn new(leader: Child) -> Self {
+    fn new(leader: Child, own_group: bool) -> Self {
         Self {
             leader,
+            own_group,
             armed: true,
         }
     }
@@ -385,7 +408,9 @@ impl Drop for Group {
         // The group first, while the leader (if not yet reaped) still
         // holds the group id; then the leader itself in case that failed.
         #[cfg(unix)]
-        kill_group(self.leader.id());
+        if self.own_group {
+            kill_group(self.leader.id());
+        }
         let _ = self.leader.kill();
         let _ = self.leader.wait();
     }
