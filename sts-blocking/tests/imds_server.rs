@@ -31,11 +31,8 @@ struct Imds {
     issued: usize,
     /// An IMDSv1-only service: no token API (404), GETs without tokens.
     v1_only: bool,
-    /// The token API refuses (403), as it refuses a token request that
-    /// came through a proxy; GETs without a token are served.
+    /// The token API refuses (403), as when IMDS is turned off.
     token_forbidden: bool,
-    /// IMDS is turned off: every request is refused (403).
-    disabled: bool,
     role: Option<&'static str>,
     /// Answers for the credentials path before `document`.
     script: VecDeque<Response>,
@@ -49,7 +46,6 @@ impl Imds {
             issued: 0,
             v1_only: false,
             token_forbidden: false,
-            disabled: false,
             role: Some(ROLE),
             script: VecDeque::new(),
             document,
@@ -57,9 +53,6 @@ impl Imds {
     }
 
     fn answer(&mut self, request: &Request) -> Response {
-        if self.disabled {
-            return Response::new(403, "");
-        }
         if request.path == TOKEN_PATH {
             if request.method != "PUT" {
                 return Response::new(405, "");
@@ -86,7 +79,7 @@ impl Imds {
         if request.method != "GET" {
             return Response::new(405, "");
         }
-        if !self.v1_only && !self.token_forbidden {
+        if !self.v1_only {
             match request.header("x-aws-ec2-metadata-token") {
                 Some(t) if self.tokens.iter().any(|k| k == t) => {}
                 _ => return Response::new(401, ""),
@@ -605,7 +598,7 @@ fn bad_answers_are_clear_errors() {
 }
 
 #[test]
-fn no_role() {
+fn no_role_and_a_forbidden_token_api() {
     let clock = TestClock::new();
     let state = Imds::new(String::new());
     state.lock().unwrap().role = None;
@@ -620,58 +613,18 @@ fn no_role() {
         .unwrap_err();
     assert_eq!(err.kind(), CredentialsErrorKind::NotConfigured, "{err}");
     assert!(err.reason.contains("the instance has no IAM role"), "{err}");
-}
 
-/// A token request refused with 403 (IMDS refuses one that came through a
-/// proxy) falls back to IMDSv1 where that is allowed, as botocore and the
-/// Go and Java SDKs fall back; where it is not, the error says so. With
-/// IMDS turned off the GETs are refused too, and that is the error.
-#[test]
-fn a_forbidden_token_api_falls_back_to_imdsv1_when_allowed() {
-    let clock = TestClock::new();
-    let state = Imds::new(document("AKIDV1", clock.now() + Duration::from_secs(3600)));
     state.lock().unwrap().token_forbidden = true;
-    let server = serve(&state);
-    let endpoint = server.url();
-    let allowed = config(
-        &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &endpoint)],
-        &[],
-        &clock,
-    );
-    let creds = ImdsProvider::new(&allowed).provide_credentials().unwrap();
-    assert_eq!(creds.access_key_id(), "AKIDV1");
-    assert_eq!(
-        traffic(&server),
-        [put(), get(LIST_PATH, None), get(&role_path(), None)]
-    );
-
-    let v1_disabled = config(
-        &[
-            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &endpoint),
-            ("AWS_EC2_METADATA_V1_DISABLED", "true"),
-        ],
-        &[],
-        &clock,
-    );
     let before = server.requests().len();
-    let err = ImdsProvider::new(&v1_disabled)
+    let err = ImdsProvider::new(&config)
         .provide_credentials()
         .unwrap_err();
     assert_eq!(err.kind(), CredentialsErrorKind::Failed, "{err}");
     assert!(
-        err.reason.contains("status 403") && err.reason.contains("fallback is turned off"),
+        err.reason.contains("status 403") && err.reason.contains("NO_PROXY"),
         "{err}"
     );
     assert_eq!(traffic(&server)[before..], [put()]);
-
-    state.lock().unwrap().disabled = true;
-    let before = server.requests().len();
-    let err = ImdsProvider::new(&allowed)
-        .provide_credentials()
-        .unwrap_err();
-    assert_eq!(err.kind(), CredentialsErrorKind::Failed, "{err}");
-    assert!(err.reason.contains("403"), "{err}");
-    assert_eq!(traffic(&server)[before..], [put(), get(LIST_PATH, None)]);
 }
 
 /// An endpoint may carry user information (a proxy's, say); errors that

@@ -2,14 +2,16 @@
 //! until shortly before it expires, then GETs that carry it.
 //!
 //! Without a token API (the service answers the `PUT` with 404 or 405, as
-//! IMDSv1-only services and some proxies do), or when the service refuses
-//! to hand out tokens (403: a token request that came through a proxy,
-//! which adds `X-Forwarded-For`), GETs go without a token (IMDSv1) unless
-//! that fallback is turned off, as botocore and the Go and Java SDKs do.
-//! Where IMDS is turned off altogether the GETs are refused too, and that
-//! is the error. A token request that gets
+//! IMDSv1-only services and some proxies do), GETs go without a token
+//! (IMDSv1) unless that fallback is turned off. A token request that gets
 //! no answer is not a reason to try IMDSv1: the service is taken as
 //! unreachable, so that a machine off EC2 waits one timeout, not two.
+//!
+//! A token request refused with 403 (IMDS turned off, or a request that
+//! came through a proxy, which IMDS refuses tokens to) is an error, as in
+//! aws-sdk-rust (its recorded `imds_token_fail` case): botocore falls back
+//! to IMDSv1 there, which through a proxy is the path IMDSv2 exists to
+//! close.
 
 use std::cell::Cell;
 use std::sync::{Mutex, PoisonError};
@@ -209,9 +211,9 @@ impl Session<'_> {
         let failed = |reason: String| Failure::Answered(CredentialsErrorKind::Failed, reason);
         match status {
             200 => {}
-            403 | 404 | 405 if self.settings.v1_fallback => {
+            404 | 405 if self.settings.v1_fallback => {
                 log::debug!(
-                    "instance metadata at {} gives no session token (status {status}); \
+                    "instance metadata at {} has no session token API (status {status}); \
                      using IMDSv1",
                     self.origin()
                 );
@@ -228,9 +230,8 @@ impl Session<'_> {
             403 => {
                 return Err(failed(format!(
                     "request forbidden: IMDS is disabled or refuses session tokens here (status 403 \
-                     to PUT {TOKEN_PATH} at {}; a token request through a proxy is refused), and \
-                     the IMDSv1 fallback is turned off (AWS_EC2_METADATA_V1_DISABLED or \
-                     ec2_metadata_v1_disabled)",
+                     to PUT {TOKEN_PATH} at {}; IMDS refuses a token request that came through a \
+                     proxy: if HTTP_PROXY is set, add the address to NO_PROXY)",
                     self.origin()
                 )));
             }
