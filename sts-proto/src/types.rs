@@ -332,25 +332,26 @@ pub(crate) fn read_trusted_context(
 }
 
 /// The two members `first` and `second` of the optional structure
-/// `parent`, trimmed: both or neither, as the structure comes whole.
+/// `parent`, trimmed; present when the element is (`<Parent/>` too, as
+/// botocore reads an empty structure), with a member it lacks read as
+/// empty.
+///
+/// These structures only describe the session (a user's id and ARN); the
+/// credentials beside them are checked strictly. Servers other than AWS
+/// STS write them incompletely (MinIO writes `<AssumeRoleId>` and an empty
+/// `<Arn>`), and botocore reads what is there, so refusing the whole
+/// answer would throw away good credentials for want of a label.
 pub(crate) fn read_pair<'a>(
     result: &crate::operation::ResultReader<'a>,
     parent: &str,
     first: &str,
     second: &str,
 ) -> Result<Option<(&'a str, &'a str)>, crate::error::OutputError> {
-    let a = result.text_at(&[parent, first]);
-    let b = result.text_at(&[parent, second]);
-    match (a, b) {
-        (None, None) => Ok(None),
-        (Some(a), Some(b)) => Ok(Some((trim(a), trim(b)))),
-        (None, Some(_)) => Err(crate::error::OutputError::missing(format!(
-            "{parent}/{first}"
-        ))),
-        (Some(_), None) => Err(crate::error::OutputError::missing(format!(
-            "{parent}/{second}"
-        ))),
+    if !result.has(&[parent]) {
+        return Ok(None);
     }
+    let member = |name: &str| result.text_at(&[parent, name]).map_or("", trim);
+    Ok(Some((member(first), member(second))))
 }
 
 #[cfg(test)]

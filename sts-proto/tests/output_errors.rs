@@ -179,28 +179,48 @@ fn a_bad_packed_policy_size_is_not_a_number_or_out_of_range() {
     assert_eq!(output.packed_policy_size, Some(u32::MAX));
 }
 
+/// A structure that only describes the session is read with what it has,
+/// as botocore reads it: MinIO's answer (`<AssumeRoleId>` for
+/// `<AssumedRoleId>`, an empty `<Arn>`) keeps its good credentials.
 #[test]
-fn half_a_user_structure_names_the_missing_half() {
-    let e = output_error::<AssumeRole>(&format!(
-        "{}<AssumedRoleUser><Arn>arn:aws:sts::1:assumed-role/r/s</Arn></AssumedRoleUser>",
-        good_credentials()
-    ));
-    assert_eq!(e, OutputError::missing("AssumedRoleUser/AssumedRoleId"));
-    let e = output_error::<AssumeRole>(&format!(
-        "{}<AssumedRoleUser><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser>",
-        good_credentials()
-    ));
-    assert_eq!(e, OutputError::missing("AssumedRoleUser/Arn"));
-    let e = output_error::<GetFederationToken>(&format!(
-        "{}<FederatedUser><Arn>arn:aws:sts::1:federated-user/b</Arn></FederatedUser>",
-        good_credentials()
-    ));
-    assert_eq!(e, OutputError::missing("FederatedUser/FederatedUserId"));
-    let e = output_error::<GetFederationToken>(&format!(
-        "{}<FederatedUser><FederatedUserId>1:b</FederatedUserId></FederatedUser>",
-        good_credentials()
-    ));
-    assert_eq!(e, OutputError::missing("FederatedUser/Arn"));
+fn an_incomplete_user_structure_is_read_with_what_it_has() {
+    let read = |xml: &str| {
+        let body = response("AssumeRole", &format!("{}{xml}", good_credentials()));
+        let output = parse::<AssumeRole>(200, &HeaderMap::new(), &body).unwrap();
+        assert_eq!(output.credentials.access_key_id(), KEY_ID, "{xml}");
+        output.assumed_role_user.map(|u| (u.assumed_role_id, u.arn))
+    };
+    let pair = |id: &str, arn: &str| Some((id.to_owned(), arn.to_owned()));
+    assert_eq!(
+        read("<AssumedRoleUser><Arn></Arn><AssumeRoleId></AssumeRoleId></AssumedRoleUser>"),
+        pair("", "")
+    );
+    assert_eq!(
+        read("<AssumedRoleUser><Arn> arn:aws:sts::1:assumed-role/r/s </Arn></AssumedRoleUser>"),
+        pair("", "arn:aws:sts::1:assumed-role/r/s")
+    );
+    assert_eq!(
+        read("<AssumedRoleUser><AssumedRoleId>AROA:s</AssumedRoleId></AssumedRoleUser>"),
+        pair("AROA:s", "")
+    );
+    assert_eq!(read("<AssumedRoleUser/>"), pair("", ""));
+    assert_eq!(read(""), None);
+
+    let body = response(
+        "GetFederationToken",
+        &format!(
+            "{}<FederatedUser><Arn>arn:aws:sts::1:federated-user/b</Arn></FederatedUser>",
+            good_credentials()
+        ),
+    );
+    let user = parse::<GetFederationToken>(200, &HeaderMap::new(), &body)
+        .unwrap()
+        .federated_user
+        .unwrap();
+    assert_eq!(
+        (user.federated_user_id.as_str(), user.arn.as_str()),
+        ("", "arn:aws:sts::1:federated-user/b")
+    );
 }
 
 #[test]

@@ -33,8 +33,7 @@ pub struct OutputError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum OutputProblem {
-    /// A required element is absent, or one of a pair that comes together
-    /// (`AssumedRoleUser/Arn` without `AssumedRoleId`, say).
+    /// A required element is absent.
     Missing,
     /// A required element is present with no text (or only whitespace).
     Empty,
