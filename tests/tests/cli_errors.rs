@@ -33,6 +33,41 @@ fn a_bad_query_or_output_is_refused_before_anything_is_sent() {
     assert_eq!(server.requests_seen(), 0, "nothing may be sent");
 }
 
+/// A structure member that is not text (a JSON null, a YAML value left
+/// blank, a number) is refused with the usage status before anything is
+/// sent, as the AWS CLI refuses it ("Invalid type for parameter"), from
+/// the flag and from `--cli-input-json` and `--cli-input-yaml` alike; it
+/// used to be sent as the words `null` or `7`.
+#[test]
+fn a_structure_member_that_is_not_text_is_refused_before_anything_is_sent() {
+    let server = FaultServer::start(vec![Step::xml(200, canned::caller_identity("arn:x"))]);
+    let url = server.url();
+    let role = ["--role-arn", "arn:aws:iam::123456789012:role/r"];
+    let session = ["--role-session-name", "s"];
+    let cases: [Vec<&str>; 4] = [
+        vec!["--tags", r#"[{"Key":"a","Value":null}]"#],
+        vec!["--tags", r#"{"Key":"a","Value":7}"#],
+        vec![
+            "--cli-input-json",
+            r#"{"Tags":[{"Key":"env","Value":null}]}"#,
+        ],
+        vec!["--cli-input-yaml", "Tags:\n- Key: env\n  Value:\n"],
+    ];
+    for extra in &cases {
+        let mut args = vec!["--endpoint-url", url.as_str(), "assume-role"];
+        args.extend(role);
+        args.extend(session);
+        args.extend(extra.iter().copied());
+        let out = sts(&args, &KEYS);
+        let err = usage_error(&out);
+        assert!(
+            err.contains("--tags: invalid type for [0].") && err.contains("it takes a string"),
+            "{extra:?}: {err}"
+        );
+    }
+    assert_eq!(server.requests_seen(), 0, "nothing may be sent");
+}
+
 /// A bad `--region`, `--endpoint-url` or `--ca-bundle` is named by its
 /// flag (the library calls the tool's flags "the program's settings"),
 /// after the AWS CLI's own sentence for the first two, and nothing is sent.

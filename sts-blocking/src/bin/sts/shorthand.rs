@@ -81,6 +81,18 @@ impl Values {
     }
 }
 
+/// The JSON type of `value`, as an error names it.
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// A value, or the contents of the file it names with `file://`; a
 /// document's value as it is.
 fn value(flag: &str, raw: &str, origin: Origin) -> Result<String, UsageError> {
@@ -261,7 +273,8 @@ fn structures(
         }
         return items
             .into_iter()
-            .map(|item| {
+            .enumerate()
+            .map(|(index, item)| {
                 let Value::Object(map) = item else {
                     return Err(bad("expected a JSON list of objects".into()));
                 };
@@ -275,7 +288,15 @@ fn structures(
                         })?;
                         match v {
                             Value::String(s) => Ok((member, s)),
-                            other => Ok((member, other.to_string())),
+                            // Every member of these structures is text: a
+                            // null (a YAML value left blank), a number or a
+                            // boolean is refused, as the AWS CLI refuses
+                            // it, instead of being sent as its JSON words.
+                            other => Err(bad(format!(
+                                "invalid type for [{index}].{member}: {} ({other}); it takes \
+                                 a string",
+                                json_type(&other)
+                            ))),
                         }
                     })
                     .collect()
@@ -786,6 +807,30 @@ mod tests {
             )
             .unwrap();
         assert_eq!(short, objects);
+    }
+
+    /// A member that is not text (a JSON null, a blank YAML value, a
+    /// number, a boolean) is refused, not sent as its JSON words.
+    #[test]
+    fn members_that_are_not_text_are_usage_errors() {
+        for (json, named) in [
+            (r#"[{"Key":"a","Value":null}]"#, "[0].Value: null"),
+            (
+                r#"[{"Key":"a","Value":"b"},{"Key":7}]"#,
+                "[1].Key: a number (7)",
+            ),
+            (r#"{"Key":"a","Value":true}"#, "[0].Value: a boolean (true)"),
+            (r#"[{"Key":["a"]}]"#, "[0].Key: a list"),
+        ] {
+            let err = typed()
+                .structures("tags", &[json.into()], &["Key", "Value"])
+                .unwrap_err();
+            assert!(
+                err.0.starts_with("--tags: invalid type for ") && err.0.contains(named),
+                "{json}: {}",
+                err.0
+            );
+        }
     }
 
     #[test]
