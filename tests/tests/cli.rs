@@ -497,3 +497,23 @@ fn query_lists_an_objects_members_in_the_response_order() {
     );
     assert_eq!(run("*.Arn"), "arn:aws:sts::123456789012:assumed-role/r/s\n");
 }
+
+/// An endpoint URL's path is where requests go, as given: `/sts/` with its
+/// slash (as the AWS CLI posts, and as a proxy routing `/sts/` expects),
+/// `/sts` without, and `/` for none.
+#[test]
+fn requests_go_to_the_endpoint_url_s_path_as_given() {
+    for (path, target) in [("/sts/", "/sts/"), ("/sts", "/sts"), ("/", "/"), ("", "/")] {
+        let server = FaultServer::start(vec![Step::xml(200, canned::caller_identity("arn:x"))]);
+        let url = format!("{}{path}", server.url().trim_end_matches('/'));
+        let out = sts(&["--endpoint-url", &url, "get-caller-identity"], &KEYS);
+        assert!(
+            out.status.success(),
+            "{url}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let requests = server.requests();
+        assert_eq!(requests.len(), 1, "{url}");
+        assert_eq!(requests[0].target, target, "{url}");
+    }
+}

@@ -183,7 +183,7 @@ impl EndpointConfig {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolvedEndpoint {
     /// The endpoint's base URL: `scheme://authority[/path]`, without a
-    /// trailing slash, query or fragment (e.g.
+    /// query or fragment, and without a slash after the authority alone (e.g.
     /// `https://sts.us-east-1.amazonaws.com`). A request's path is appended
     /// to it, `/` for every STS operation.
     pub url: String,
@@ -417,7 +417,10 @@ fn check_region(region: &str) -> Result<&str, EndpointError> {
 }
 
 /// Checks an explicit endpoint and returns its normalized form:
-/// `scheme://authority` plus the path without trailing slashes.
+/// `scheme://authority` plus its path as given (a trailing slash too, so
+/// that a request goes to `/sts/` for `https://proxy/sts/`, as the AWS CLI
+/// sends it, and a proxy that routes `/sts/` gets it), nothing for a lone
+/// `/`.
 fn check_endpoint(endpoint: &str) -> Result<String, EndpointError> {
     let invalid = |reason| EndpointError::InvalidEndpoint {
         endpoint: redact_for_errors(endpoint),
@@ -473,7 +476,10 @@ fn check_endpoint(endpoint: &str) -> Result<String, EndpointError> {
             "an endpoint may not have a query or fragment; requests carry their own",
         ));
     }
-    let path = uri.path().trim_end_matches('/');
+    let path = match uri.path() {
+        "/" => "",
+        path => path,
+    };
     Ok(format!("{scheme}://{authority}{path}"))
 }
 

@@ -396,8 +396,13 @@ fn endpoint_paths_are_kept_and_normalized() {
         endpoint("https://example.com/").unwrap().url,
         "https://example.com"
     );
+    // A path's trailing slash stays: the AWS CLI posts to `/sts/`.
     assert_eq!(
         endpoint("https://example.com/sts/").unwrap().url,
+        "https://example.com/sts/"
+    );
+    assert_eq!(
+        endpoint("https://example.com/sts").unwrap().url,
         "https://example.com/sts"
     );
     assert_eq!(
