@@ -264,10 +264,11 @@ fn transport_error(e: ureq::Error, via: Option<&ProxyUrl>) -> TransportError {
         },
         _ => TransportFailure::Io,
     };
+    let text = format!("{e}{}", certificate_hint(&e));
     let Some(proxy) = via else {
-        return TransportError::new(kind, e.to_string()).with_source(e);
+        return TransportError::new(kind, text).with_source(e);
     };
-    let (message, _) = proxy.scrub(&e.to_string());
+    let (message, _) = proxy.scrub(&text);
     let message = format!("{message} (through proxy {proxy})");
     let mut everything = Zeroizing::new(format!("{e:?}"));
     let mut source: Option<&dyn std::error::Error> = Some(&e);
@@ -280,6 +281,38 @@ fn transport_error(e: ureq::Error, via: Option<&ProxyUrl>) -> TransportError {
     } else {
         TransportError::new(kind, message).with_source(e)
     }
+}
+
+/// What to do about a refusal whose words do not say it: rustls (through
+/// webpki) refuses a server certificate that is a CA certificate
+/// (`basicConstraints CA:TRUE`), which is what `openssl req -x509` makes
+/// by default, even when the CA bundle holds that very certificate
+/// (OpenSSL, and so the AWS CLI, accept it). Empty for other errors.
+fn certificate_hint(e: &ureq::Error) -> &'static str {
+    // ureq's `Io` gives no `source`: start inside it.
+    let mut source: Option<&(dyn std::error::Error + 'static)> = match e {
+        ureq::Error::Io(io) => Some(io),
+        other => Some(other),
+    };
+    while let Some(s) = source {
+        // rustls's error travels inside an I/O error, whose `source` skips
+        // it: look inside.
+        let inner = match s.downcast_ref::<io::Error>().and_then(|io| io.get_ref()) {
+            Some(inner) => inner as &(dyn std::error::Error + 'static),
+            None => s,
+        };
+        if let Some(rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other))) =
+            inner.downcast_ref::<rustls::Error>()
+            && other.0.to_string() == "CaUsedAsEndEntity"
+        {
+            return "; the server's certificate is a CA certificate (basicConstraints \
+                    CA:TRUE), which is not accepted as a server's, even from the CA bundle: \
+                    make it with CA:FALSE (openssl req -x509 … -addext \
+                    basicConstraints=critical,CA:FALSE) or sign it with a CA in the bundle";
+        }
+        source = s.source();
+    }
+    ""
 }
 
 #[cfg(test)]

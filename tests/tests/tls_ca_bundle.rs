@@ -71,6 +71,35 @@ fn a_bundle_with_the_servers_ca_is_trusted() {
     assert!(server.wait_for_requests(2, Duration::from_secs(5)));
 }
 
+/// A self-signed server certificate marked `CA:TRUE` (what
+/// `openssl req -x509` makes by default) is refused even from the bundle
+/// (rustls refuses a CA certificate as a server's), and the error says
+/// what the words `CaUsedAsEndEntity` do not: how to make one that works.
+#[test]
+fn a_ca_certificate_as_the_servers_is_refused_with_what_to_do() {
+    let pki = TestPki::self_signed_ca("127.0.0.1");
+    let server = TlsServer::start(&pki);
+    let dir = scratch_dir("ca-bundle-ca-as-leaf");
+    let path = pki.write_ca(&dir, "self-signed.pem");
+    let bundle = CaBundle::from_pem_file(&path).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    let trusting = client(&server.url(), UreqTransport::new(settings(Some(bundle))));
+    let message = connect_failure(trusting.get_caller_identity());
+    assert!(
+        message.contains("CaUsedAsEndEntity")
+            && message.contains("is a CA certificate")
+            && message.contains("CA:FALSE"),
+        "{message}"
+    );
+    assert_eq!(server.requests(), 0);
+    // Other certificate errors get no such advice.
+    let other = TestPki::new("sts test CA");
+    let server = TlsServer::start(&other);
+    let client = client(&server.url(), UreqTransport::new(settings(None)));
+    let message = connect_failure(client.get_caller_identity());
+    assert!(!message.contains("CA:FALSE"), "{message}");
+}
+
 #[test]
 fn a_bundle_replaces_the_built_in_roots_rather_than_adding_to_them() {
     let pki = TestPki::new("sts test CA");

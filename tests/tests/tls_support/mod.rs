@@ -66,6 +66,24 @@ impl TestPki {
         }
     }
 
+    /// One self-signed certificate for `localhost` and `127.0.0.1` that is
+    /// both the CA and the server's, marked `CA:TRUE` as
+    /// `openssl req -x509` marks it by default.
+    pub fn self_signed_ca(name: &str) -> TestPki {
+        let key = KeyPair::generate().unwrap();
+        let mut params =
+            CertificateParams::new(vec!["localhost".to_owned(), "127.0.0.1".to_owned()]).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        params.distinguished_name.push(DnType::CommonName, name);
+        let cert = params.self_signed(&key).unwrap();
+        TestPki {
+            ca_pem: cert.pem(),
+            ca_der: cert.der().to_vec(),
+            server_cert: cert.der().clone(),
+            server_key: key.serialize_der(),
+        }
+    }
+
     /// Writes the CA certificate to a fresh file and returns its path.
     pub fn write_ca(&self, dir: &std::path::Path, name: &str) -> std::path::PathBuf {
         std::fs::create_dir_all(dir).unwrap();
