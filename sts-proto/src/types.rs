@@ -347,11 +347,14 @@ pub(crate) fn read_pair<'a>(
     first: &str,
     second: &str,
 ) -> Result<Option<(&'a str, &'a str)>, crate::error::OutputError> {
-    if !result.has(&[parent]) {
+    let a = result.text_at(&[parent, first]);
+    let b = result.text_at(&[parent, second]);
+    // Looking for the element itself only when neither member is there
+    // keeps the usual answer to its two lookups.
+    if a.is_none() && b.is_none() && !result.has(&[parent]) {
         return Ok(None);
     }
-    let member = |name: &str| result.text_at(&[parent, name]).map_or("", trim);
-    Ok(Some((member(first), member(second))))
+    Ok(Some((a.map_or("", trim), b.map_or("", trim))))
 }
 
 #[cfg(test)]
