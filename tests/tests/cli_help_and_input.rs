@@ -754,7 +754,9 @@ fn cli_input_yaml_gives_the_parameters() {
         &doc,
         "RoleArn: arn:aws:iam::123456789012:role/from-yaml\n\
          RoleSessionName: from-yaml # a comment\n\
-         Tags:\n- Key: Project\n  Value: 'Uni: corn'\n",
+         Tags:\n- Key: Project\n  Value: 'Uni: corn'\n\
+         - {Key: Team, Value: blue}\n\
+         Policy: |\n  {\"Version\": \"2012-10-17\",\n   \"Statement\": []}\n",
     )
     .unwrap();
     let input = format!("file://{}", doc.display());
@@ -775,6 +777,9 @@ fn cli_input_yaml_gives_the_parameters() {
             "RoleSessionName=from-yaml",
             "Tags.member.1.Key=Project",
             "Tags.member.1.Value=Uni%3A+corn",
+            // A one-line flow mapping, and a policy as a literal block.
+            "Tags.member.2.Key=Team&Tags.member.2.Value=blue",
+            "Policy=%7B%22Version%22%3A+%222012-10-17%22%2C%0A+%22Statement%22%3A+%5B%5D%7D%0A&",
         ],
     );
     let o = sts(

@@ -1,9 +1,10 @@
 //! Reading `--cli-input-yaml`: the part of YAML a parameters document
-//! uses (block mappings and sequences, plain and quoted scalars, empty
-//! `[]`/`{}`, flow lists of scalars, comments), into the JSON value
-//! `--cli-input-json` would give. Anything beyond that (anchors, tags,
-//! block scalars, multi-line flow) is refused with its line, never
-//! guessed at.
+//! uses (block mappings and sequences, plain and quoted scalars, literal
+//! and folded block scalars (`|`, `>`, with `-` or `+`), one-line flow
+//! lists and mappings, comments), into the JSON value `--cli-input-json`
+//! would give. A policy document is naturally written as a block scalar.
+//! Anything beyond that (anchors, tags, indentation indicators,
+//! multi-line flow) is refused with its line, never guessed at.
 
 use serde_json::{Map, Value};
 
@@ -44,9 +45,10 @@ pub(crate) fn parse(text: &str) -> Result<Value, String> {
     {
         return Ok(Value::Object(Map::new()));
     }
+    let raw: Vec<&str> = text.lines().collect();
     let mut at = 0;
     let indent = lines[0].indent;
-    let value = block(&mut lines, &mut at, indent)?;
+    let value = block(&mut lines, &mut at, indent, &raw)?;
     match lines.get(at) {
         Some(l) => Err(format!("line {}: unexpected indentation", l.number)),
         None => Ok(value),
@@ -70,16 +72,145 @@ fn strip_comment(line: &str) -> &str {
     line
 }
 
-fn block(lines: &mut [Line], at: &mut usize, indent: usize) -> Result<Value, String> {
+fn block(lines: &mut [Line], at: &mut usize, indent: usize, raw: &[&str]) -> Result<Value, String> {
     let first = &lines[*at];
     if first.text == "-" || first.text.starts_with("- ") {
-        sequence(lines, at, indent)
+        sequence(lines, at, indent, raw)
     } else {
-        mapping(lines, at, indent)
+        mapping(lines, at, indent, raw)
     }
 }
 
-fn sequence(lines: &mut [Line], at: &mut usize, indent: usize) -> Result<Value, String> {
+/// How a block scalar's lines become its text.
+#[derive(Clone, Copy, PartialEq)]
+enum Style {
+    /// `|`: line breaks kept.
+    Literal,
+    /// `>`: line breaks between lines of text folded into spaces.
+    Folded,
+}
+
+/// What happens to a block scalar's final line breaks.
+#[derive(Clone, Copy, PartialEq)]
+enum Chomp {
+    /// No sign: one line break.
+    Clip,
+    /// `-`: none.
+    Strip,
+    /// `+`: every one.
+    Keep,
+}
+
+/// The header of a block scalar (`|`, `>-`, `|+`, …), if `text` is one.
+fn block_header(text: &str, number: usize) -> Result<Option<(Style, Chomp)>, String> {
+    let mut chars = text.trim().chars();
+    let style = match chars.next() {
+        Some('|') => Style::Literal,
+        Some('>') => Style::Folded,
+        _ => return Ok(None),
+    };
+    let chomp = match chars.as_str() {
+        "" => Chomp::Clip,
+        "-" => Chomp::Strip,
+        "+" => Chomp::Keep,
+        _ => {
+            return Err(format!(
+                "line {number}: a block scalar's header may be |, |-, |+, >, >- or >+ \
+                 (indentation indicators are not supported)"
+            ));
+        }
+    };
+    Ok(Some((style, chomp)))
+}
+
+/// The block scalar whose header is on line `number`, under a node at
+/// column `parent`: the raw lines after it (comments are text there) that
+/// are empty or indented deeper than `parent`. `at` moves past them.
+fn block_scalar(
+    (style, chomp): (Style, Chomp),
+    number: usize,
+    parent: usize,
+    lines: &[Line],
+    at: &mut usize,
+    raw: &[&str],
+) -> Result<Value, String> {
+    let mut content: Vec<&str> = Vec::new();
+    let mut indent = None;
+    let mut last = number;
+    for (i, line) in raw.iter().enumerate().skip(number) {
+        if line.trim().is_empty() {
+            content.push("");
+            continue;
+        }
+        let depth = line.len() - line.trim_start_matches(' ').len();
+        if depth <= parent {
+            break;
+        }
+        let column = *indent.get_or_insert(depth);
+        if depth < column {
+            return Err(format!(
+                "line {}: less indented than the first line of its block scalar",
+                i + 1
+            ));
+        }
+        content.push(line.get(column..).unwrap_or_default());
+        last = i + 1;
+    }
+    // Empty lines after the last line of text: only `+` keeps them.
+    content.truncate(last - number);
+    let trailing = raw
+        .iter()
+        .skip(last)
+        .take_while(|l| l.trim().is_empty())
+        .count();
+    while lines.get(*at).is_some_and(|l| l.number <= last) {
+        *at += 1;
+    }
+    let mut text = String::new();
+    match style {
+        Style::Literal => text = content.join("\n"),
+        Style::Folded => {
+            // Between two lines of text a break is a space, or the empty
+            // lines between them; breaks next to a more indented line stay.
+            let mut previous_plain: Option<bool> = None;
+            let mut empty = 0;
+            for line in content {
+                if line.is_empty() {
+                    empty += 1;
+                    continue;
+                }
+                let plain = !line.starts_with([' ', '\t']);
+                match previous_plain {
+                    None => text.push_str(&"\n".repeat(empty)),
+                    Some(true) if plain && empty == 0 => text.push(' '),
+                    Some(true) if plain => text.push_str(&"\n".repeat(empty)),
+                    Some(_) => text.push_str(&"\n".repeat(empty + 1)),
+                }
+                text.push_str(line);
+                previous_plain = Some(plain);
+                empty = 0;
+            }
+        }
+    }
+    let has_text = last > number;
+    match chomp {
+        Chomp::Strip => {}
+        Chomp::Clip if has_text => text.push('\n'),
+        Chomp::Clip => {}
+        Chomp::Keep => {
+            let breaks = usize::from(has_text) + trailing;
+            text.push_str(&"\n".repeat(breaks));
+        }
+    }
+    Ok(Value::String(text))
+}
+
+fn sequence(
+    lines: &mut [Line],
+    at: &mut usize,
+    indent: usize,
+    raw: &[&str],
+) -> Result<Value, String> {
     let mut items = Vec::new();
     while let Some(line) = lines.get(*at) {
         if line.indent != indent || !(line.text == "-" || line.text.starts_with("- ")) {
@@ -97,16 +228,19 @@ fn sequence(lines: &mut [Line], at: &mut usize, indent: usize) -> Result<Value, 
             match lines.get(*at) {
                 Some(next) if next.indent > indent => {
                     let inner = next.indent;
-                    items.push(block(lines, at, inner)?);
+                    items.push(block(lines, at, inner, raw)?);
                 }
                 _ => items.push(Value::Null),
             }
-        } else if key_split(&rest).is_some() {
+        } else if let Some(header) = block_header(&rest, number)? {
+            *at += 1;
+            items.push(block_scalar(header, number, indent, lines, at, raw)?);
+        } else if key_split(&rest).is_some() && !rest.starts_with(['{', '[']) {
             // `- Key: a` starts a mapping two columns in.
             let offset = line.text.len() - rest.len();
             lines[*at].indent = indent + offset;
             lines[*at].text = rest;
-            items.push(mapping(lines, at, indent + offset)?);
+            items.push(mapping(lines, at, indent + offset, raw)?);
         } else {
             items.push(scalar(&rest, number)?);
             *at += 1;
@@ -115,7 +249,12 @@ fn sequence(lines: &mut [Line], at: &mut usize, indent: usize) -> Result<Value, 
     Ok(Value::Array(items))
 }
 
-fn mapping(lines: &mut [Line], at: &mut usize, indent: usize) -> Result<Value, String> {
+fn mapping(
+    lines: &mut [Line],
+    at: &mut usize,
+    indent: usize,
+    raw: &[&str],
+) -> Result<Value, String> {
     let mut map = Map::new();
     while let Some(line) = lines.get(*at) {
         if line.indent != indent {
@@ -136,17 +275,19 @@ fn mapping(lines: &mut [Line], at: &mut usize, indent: usize) -> Result<Value, S
             match lines.get(*at) {
                 Some(next) if next.indent > indent => {
                     let inner = next.indent;
-                    block(lines, at, inner)?
+                    block(lines, at, inner, raw)?
                 }
                 // A list may stand at its key's column.
                 Some(next)
                     if next.indent == indent
                         && (next.text == "-" || next.text.starts_with("- ")) =>
                 {
-                    sequence(lines, at, indent)?
+                    sequence(lines, at, indent, raw)?
                 }
                 _ => Value::Null,
             }
+        } else if let Some(header) = block_header(&rest, number)? {
+            block_scalar(header, number, indent, lines, at, raw)?
         } else {
             scalar(&rest, number)?
         };
@@ -177,10 +318,12 @@ fn key_split(text: &str) -> Option<(String, String)> {
     None
 }
 
-/// The items of a one-line flow list, split at the commas outside quotes:
-/// `"a,b", c` is two items, as YAML reads it.
+/// The items of a one-line flow list or mapping, split at the commas
+/// outside quotes and nested brackets: `"a,b", c` and `{k: [x, y]}, z`
+/// are two items each, as YAML reads them.
 fn flow_items(inner: &str) -> Vec<&str> {
     let (mut single, mut double, mut escaped) = (false, false, false);
+    let mut depth = 0usize;
     let mut items = Vec::new();
     let mut start = 0;
     for (i, c) in inner.char_indices() {
@@ -189,7 +332,9 @@ fn flow_items(inner: &str) -> Vec<&str> {
             '\\' if double => escaped = true,
             '\'' if !double => single = !single,
             '"' if !single => double = !double,
-            ',' if !single && !double => {
+            '[' | '{' if !single && !double => depth += 1,
+            ']' | '}' if !single && !double => depth = depth.saturating_sub(1),
+            ',' if !single && !double && depth == 0 => {
                 items.push(&inner[start..i]);
                 start = i + 1;
             }
@@ -214,9 +359,12 @@ fn scalar(text: &str, number: usize) -> Result<Value, String> {
             .map(Value::String)
             .map_err(|_| bad("unterminated or invalid double-quoted string"));
     }
-    if t.starts_with(['&', '*', '!', '|', '>', '%', '@', '`']) {
+    if t.starts_with(['&', '*', '!', '%', '@', '`']) {
+        return Err(bad("anchors, aliases and tags are not supported"));
+    }
+    if t.starts_with(['|', '>']) {
         return Err(bad(
-            "anchors, aliases, tags and block scalars are not supported",
+            "a block scalar (| or >) must be a mapping's value or a list item",
         ));
     }
     if t == "[]" {
@@ -241,10 +389,31 @@ fn scalar(text: &str, number: usize) -> Result<Value, String> {
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array);
     }
-    if t.starts_with('{') {
-        return Err(bad(
-            "flow mappings are not supported; write the keys one per line",
-        ));
+    if let Some(inner) = t.strip_prefix('{') {
+        let inner = inner
+            .strip_suffix('}')
+            .ok_or_else(|| bad("a flow mapping must end on its line"))?;
+        let mut items = flow_items(inner);
+        if items.last().is_some_and(|last| last.trim().is_empty()) {
+            items.pop();
+        }
+        let mut map = Map::new();
+        for item in items {
+            let (key, value) = key_split(item.trim())
+                .ok_or_else(|| bad("expected `key: value` in a flow mapping"))?;
+            let key = match scalar(&key, number)? {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            let value = match value.is_empty() {
+                true => Value::Null,
+                false => scalar(&value, number)?,
+            };
+            if map.insert(key.clone(), value).is_some() {
+                return Err(bad(&format!("\"{key}\" given twice")));
+            }
+        }
+        return Ok(Value::Object(map));
     }
     Ok(match t {
         "null" | "Null" | "NULL" | "~" => Value::Null,
@@ -297,13 +466,79 @@ mod tests {
             ("a: 'open\n", "line 1"),
             ("a: b\n   c: d\n", "line 2"),
             ("a: &x 1\n", "line 1"),
-            ("a: |\n  text\n", "line 1"),
+            ("a: |2\n  text\n", "line 1"),
+            ("a: >\n    x\n  y\n", "line 3"),
+            ("a: {b: c\n", "line 1"),
+            ("a: {b}\n", "line 1"),
+            ("a: {b: 1, b: 2}\n", "line 1"),
+            ("a: |x\n", "line 1"),
             ("just text\n", "line 1"),
             ("a: [\"b, c]\n", "line 1"),
         ] {
             let e = parse(doc).err().unwrap_or_default();
             assert!(e.starts_with(line), "{doc:?}: {e}");
         }
+    }
+
+    /// Block scalars read as YAML 1.2 reads them (checked against
+    /// PyYAML): line breaks kept (`|`) or folded (`>`), the final ones
+    /// clipped to one, stripped (`-`) or kept (`+`), `#` as text inside.
+    #[test]
+    fn block_scalars_read_as_yaml_reads_them() {
+        let cases = [
+            ("a: |\n  one\n  two\n", "one\ntwo\n"),
+            ("a: |-\n  one\n  two\n\n", "one\ntwo"),
+            ("a: |+\n  one\n\n\nb: x\n", "one\n\n\n"),
+            (
+                "a: |\n  # not a comment\n    indented\n\n  after\n",
+                "# not a comment\n  indented\n\nafter\n",
+            ),
+            ("a: >\n  one\n  two\n\n  three\n", "one two\nthree\n"),
+            ("a: >-\n  one\n    more\n  two\n", "one\n  more\ntwo"),
+            ("a: >\n\n  lead\n", "\nlead\n"),
+            ("a: |\nb: x\n", ""),
+            ("a: |  # a comment on the header\n  x\n", "x\n"),
+            ("a: >\n  one\n\n\n  two\n  three\n", "one\n\ntwo three\n"),
+            ("a: >\n  one\n   more\n\n  two\n", "one\n more\n\ntwo\n"),
+            ("a: >+\n  one\n\n", "one\n\n"),
+            ("a: |\n  x\n\n# comment\nb: y\n", "x\n"),
+        ];
+        for (doc, text) in cases {
+            let v = parse(doc).unwrap();
+            assert_eq!(v["a"], Value::String(text.to_owned()), "{doc:?}");
+        }
+        // A policy, in a list item and after it the document goes on.
+        let doc = "PolicyArns:\n- arn: x\nPolicy: |\n  {\n    \"Version\": \"2012-10-17\"\n  }\n\
+                   Tags:\n  - Key: k\n    Value: >-\n      folded\n      value\n  - |\n    item\nRoleArn: r\n";
+        assert_eq!(
+            parse(doc).unwrap(),
+            serde_json::json!({
+                "PolicyArns": [{"arn": "x"}],
+                "Policy": "{\n  \"Version\": \"2012-10-17\"\n}\n",
+                "Tags": [{"Key": "k", "Value": "folded value"}, "item\n"],
+                "RoleArn": "r",
+            })
+        );
+    }
+
+    #[test]
+    fn one_line_flow_mappings_read_as_yaml_reads_them() {
+        let doc = "PolicyArns:\n- {arn: x}\n- {arn: 'y, z'}\nTags: [{Key: a, Value: \"b}\"}, {Key: c}]\n\
+                   E: {}\nN: {a: [1, 2], b: {c: d}}\n";
+        assert_eq!(
+            parse(doc).unwrap(),
+            serde_json::json!({
+                "PolicyArns": [{"arn": "x"}, {"arn": "y, z"}],
+                "Tags": [{"Key": "a", "Value": "b}"}, {"Key": "c"}],
+                "E": {},
+                "N": {"a": [1, 2], "b": {"c": "d"}},
+            })
+        );
+        // A quoted key still starts a mapping in a list item.
+        assert_eq!(
+            parse("- \"Key\": a\n").unwrap(),
+            serde_json::json!([{"Key": "a"}])
+        );
     }
 
     #[test]
