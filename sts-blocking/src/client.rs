@@ -523,6 +523,12 @@ impl Client {
     /// [validation](crate::ClientBuilder::validation) is off; nothing is
     /// retried, since nothing is sent.
     pub fn prepare<Op: Operation>(&self, op: &Op) -> Result<http::Request<Vec<u8>>, Error> {
+        // Before the credentials, as a call checks it: a request that will
+        // be refused must not first make the credentials' source send
+        // anything (a role's AssumeRole, instance metadata) or wait on it.
+        if self.inner.validation {
+            op.validate()?;
+        }
         let credentials = if Op::SIGNED {
             Some(self.credentials()?)
         } else {
@@ -767,5 +773,37 @@ mod tests {
         );
         let (c, _, _) = client(&[], |b| b);
         assert!(matches!(c.prepare(&bad), Err(Error::Validation(_))));
+    }
+
+    /// `prepare` checks the request before it asks for credentials, as a
+    /// call does: a request that will be refused must not first make the
+    /// source send anything (a role's AssumeRole) or wait on it, nor be
+    /// reported as a credentials failure.
+    #[test]
+    fn prepare_checks_the_request_before_asking_for_credentials() {
+        #[derive(Debug)]
+        struct Counting(std::sync::atomic::AtomicUsize);
+        impl crate::credentials::ProvideCredentials for Counting {
+            fn provide_credentials(
+                &self,
+            ) -> Result<crate::credentials::SharedCredentials, crate::credentials::CredentialsError>
+            {
+                self.0.fetch_add(1, Ordering::SeqCst);
+                Err(crate::credentials::CredentialsError::failed(
+                    "role",
+                    "AssumeRole failed",
+                ))
+            }
+        }
+        let asked = Arc::new(Counting(std::sync::atomic::AtomicUsize::new(0)));
+        let provider = Arc::clone(&asked);
+        let (c, _, _) = client(&[], move |b| b.credentials_provider(provider));
+        let bad = AssumeRole::new("arn:aws:iam::123456789012:role/r", "x");
+        assert!(matches!(c.prepare(&bad), Err(Error::Validation(_))));
+        assert_eq!(asked.0.load(Ordering::SeqCst), 0);
+        // A good request does ask, and reports the source's failure.
+        let good = AssumeRole::new("arn:aws:iam::123456789012:role/r", "session");
+        assert!(matches!(c.prepare(&good), Err(Error::Credentials(_))));
+        assert_eq!(asked.0.load(Ordering::SeqCst), 1);
     }
 }
