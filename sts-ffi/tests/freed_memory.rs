@@ -18,7 +18,9 @@ use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use sts_blocking::Client;
-use sts_blocking::credentials::{ProfileProvider, ProvideCredentials, ProviderConfig};
+use sts_blocking::credentials::{
+    ContainerProvider, ImdsProvider, ProfileProvider, ProvideCredentials, ProviderConfig,
+};
 use sts_blocking::env::MapEnv;
 use sts_blocking::transport::{Transport, TransportError};
 use sts_proto::Credentials;
@@ -34,6 +36,8 @@ const TOKEN_CODE: &[u8] = b"918273";
 const ANSWER_SECRET: &[u8] = b"FREEDANSWERSECRETa6b4";
 const ANSWER_TOKEN: &[u8] = b"FREEDANSWERTOKENf00d";
 const ANSWER_JWT: &[u8] = b"FREEDANSWERJWT2c8d";
+const CONTAINER_TOKEN: &[u8] = b"FREEDCONTAINERTOKEN5a1e";
+const IMDS_TOKEN: &[u8] = b"FREEDIMDSTOKEN0b7f";
 
 const NEEDLES: &[&[u8]] = &[
     SIGNING_SECRET,
@@ -44,12 +48,14 @@ const NEEDLES: &[&[u8]] = &[
     ANSWER_SECRET,
     ANSWER_TOKEN,
     ANSWER_JWT,
+    CONTAINER_TOKEN,
+    IMDS_TOKEN,
 ];
 
 /// Whether freed blocks are looked into now.
 static ARMED: AtomicBool = AtomicBool::new(false);
 /// Freed blocks that still held a needle, by needle.
-static HITS: [AtomicUsize; 8] = [const { AtomicUsize::new(0) }; 8];
+static HITS: [AtomicUsize; NEEDLES.len()] = [const { AtomicUsize::new(0) }; NEEDLES.len()];
 /// The size of the last such block, for the failure message.
 static LAST_HIT_SIZE: AtomicUsize = AtomicUsize::new(0);
 /// A signing key's two HMAC states (see [`signing_key_states`]), once a
@@ -182,6 +188,22 @@ impl Transport for InMemory {
         request: http::Request<Vec<u8>>,
         _timeout: Option<Duration>,
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        // The credential endpoints: a container's and instance metadata.
+        let path = request.uri().path().to_owned();
+        let endpoint_answer = match path.as_str() {
+            "/creds" => Some(metadata_document()),
+            "/latest/api/token" => Some(text(IMDS_TOKEN).to_owned()),
+            "/latest/meta-data/iam/security-credentials/" => Some("role".to_owned()),
+            "/latest/meta-data/iam/security-credentials/role" => Some(metadata_document()),
+            _ => None,
+        };
+        if let Some(answer) = endpoint_answer {
+            drop(request);
+            return Ok(http::Response::builder()
+                .status(200)
+                .body(answer.into_bytes())
+                .unwrap());
+        }
         let (parts, mut body) = request.into_parts();
         let answer = {
             let form = std::str::from_utf8(&body).unwrap_or_default();
@@ -202,6 +224,17 @@ impl Transport for InMemory {
         drop(parts);
         Ok(http::Response::builder().status(200).body(answer).unwrap())
     }
+}
+
+/// The JSON credentials document of a container endpoint and of instance
+/// metadata, with the answer's secrets.
+fn metadata_document() -> String {
+    format!(
+        "{{\"Code\":\"Success\",\"AccessKeyId\":\"ASIAENDPOINT\",\"SecretAccessKey\":\"{}\",\
+         \"Token\":\"{}\",\"Expiration\":\"2030-01-01T00:00:00Z\"}}",
+        text(ANSWER_SECRET),
+        text(ANSWER_TOKEN)
+    )
 }
 
 fn every_operation(client: &Client) {
@@ -550,10 +583,22 @@ fn credential_sources() -> (std::path::PathBuf, ProviderConfig) {
     let config = format!(
         "[profile web]\nrole_arn = arn:aws:iam::123456789012:role/w\n\
          web_identity_token_file = {token}\nregion = us-east-1\n\
-         [profile process]\ncredential_process = cat {output}\n",
+         [profile process]\ncredential_process = cat {output}\n\
+         [profile process-v2]\ncredential_process = cat {output_v2}\n",
         token = dir.join("token").display(),
         output = dir.join("output.json").display(),
+        output_v2 = dir.join("output-v2.json").display(),
     );
+    // Output the reader refuses after parsing it: its secret is dropped
+    // on the error's path.
+    std::fs::write(
+        dir.join("output-v2.json"),
+        format!(
+            "{{\"SecretAccessKey\":\"{}\",\"Version\":2,\"AccessKeyId\":\"AKIDPROC\"}}",
+            text(ANSWER_SECRET)
+        ),
+    )
+    .unwrap();
     // The helper prints a secret it reads from a file: a secret written in
     // the command line itself is out of reach (the OS and std's `Command`
     // keep copies of the arguments).
@@ -598,12 +643,17 @@ fn no_secret_is_left_in_freed_memory_by_a_credential_source() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let (dir, cfg) = credential_sources();
     let mut found = Vec::new();
-    for profile in ["static", "web", "process"] {
+    for profile in ["static", "web", "process", "process-v2"] {
         reset();
         ARMED.store(true, Ordering::SeqCst);
         let provider = ProfileProvider::for_profile(&cfg, profile);
-        let credentials = provider.provide_credentials().unwrap();
-        drop(credentials);
+        let result = provider.provide_credentials();
+        assert_eq!(
+            result.is_ok(),
+            profile != "process-v2",
+            "{profile}: {result:?}"
+        );
+        drop(result);
         drop(provider);
         ARMED.store(false, Ordering::SeqCst);
         let hits = hits();
@@ -611,6 +661,40 @@ fn no_secret_is_left_in_freed_memory_by_a_credential_source() {
             found.push((profile, hits));
         }
     }
+    // A container endpoint with its authorization token, and instance
+    // metadata with its session token: both go out in headers.
+    let endpoints = cfg.clone().with_env(MapEnv::new([
+        (
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+            "http://127.0.0.1/creds".to_owned(),
+        ),
+        (
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+            text(CONTAINER_TOKEN).to_owned(),
+        ),
+        (
+            "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+            "http://169.254.169.254".to_owned(),
+        ),
+    ]));
+    for source in ["container", "instance metadata"] {
+        reset();
+        ARMED.store(true, Ordering::SeqCst);
+        let provider: Box<dyn ProvideCredentials> = match source {
+            "container" => Box::new(ContainerProvider::new(&endpoints)),
+            _ => Box::new(ImdsProvider::new(&endpoints)),
+        };
+        let credentials = provider.provide_credentials().unwrap();
+        assert_eq!(credentials.access_key_id(), "ASIAENDPOINT");
+        drop(credentials);
+        drop(provider);
+        ARMED.store(false, Ordering::SeqCst);
+        let hits = hits();
+        if !hits.is_empty() {
+            found.push((source, hits));
+        }
+    }
+    drop(endpoints);
     drop(cfg);
     std::fs::remove_dir_all(&dir).ok();
     assert!(

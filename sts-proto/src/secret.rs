@@ -67,6 +67,36 @@ impl fmt::Display for SecretString {
     }
 }
 
+/// `value` as a header value whose bytes are wiped when the last copy of
+/// it is freed, for a header that carries a secret (a session token, a
+/// bearer token): [`HeaderValue::from_str`](http::HeaderValue::from_str)
+/// copies it into a buffer that is freed as it is, and the secret
+/// outlives the request in freed memory. Mark it
+/// [sensitive](http::HeaderValue::set_sensitive) too, so that the HTTP
+/// stack does not show it.
+pub fn wiped_header_value(
+    value: &str,
+) -> Result<http::HeaderValue, http::header::InvalidHeaderValue> {
+    http::HeaderValue::from_maybe_shared(bytes::Bytes::from_owner(WipedOnDrop(
+        value.as_bytes().to_vec(),
+    )))
+}
+
+/// Bytes that are zeroed before they are freed.
+struct WipedOnDrop(Vec<u8>);
+
+impl AsRef<[u8]> for WipedOnDrop {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Drop for WipedOnDrop {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
 /// Overwrites every byte of the buffer of `bytes`, its spare capacity
 /// included, with zeros where it lies, and empties it, keeping the buffer.
 ///

@@ -165,9 +165,10 @@ pub(crate) fn parse_document(
     doc.read(now, when_expired)
 }
 
-/// The parsed document, whose strings are overwritten when it is dropped:
-/// the secret key and token are among them.
-struct Wiped(Map<String, Value>);
+/// A parsed document, whose strings are overwritten when it is dropped,
+/// on an error's path too: the secret key and token are among them. Also
+/// `credential_process` output's.
+pub(crate) struct Wiped(pub(crate) Map<String, Value>);
 
 impl Drop for Wiped {
     fn drop(&mut self) {

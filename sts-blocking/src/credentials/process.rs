@@ -631,7 +631,7 @@ pub fn parse_output(bytes: &[u8]) -> Result<Credentials, String> {
             "too many JSON values in response (more than {MAX_VALUES})"
         ));
     }
-    let mut doc: Map<String, Value> = serde_json::from_slice(bytes).map_err(|e| {
+    let doc: Map<String, Value> = serde_json::from_slice(bytes).map_err(|e| {
         let what = match e.classify() {
             serde_json::error::Category::Io => "I/O error",
             serde_json::error::Category::Syntax => "syntax error",
@@ -644,14 +644,16 @@ pub fn parse_output(bytes: &[u8]) -> Result<Credentials, String> {
             e.column()
         )
     })?;
-    match doc.get("Version") {
+    // Wiped when dropped, on the error paths below too.
+    let mut doc = super::metadata_document::Wiped(doc);
+    match doc.0.get("Version") {
         Some(Value::Number(n)) if n.as_u64() == Some(1) => {}
         Some(Value::Number(n)) => return Err(format!("unsupported Version {n}; expected 1")),
         Some(_) => return Err("Version is not a number; expected 1".to_owned()),
         None => return Err("Version is missing; expected 1".to_owned()),
     }
     let mut take = |key: &str, required: bool| -> Result<Option<String>, String> {
-        match doc.remove(key) {
+        match doc.0.remove(key) {
             Some(Value::String(s)) => Ok(Some(s)),
             None | Some(Value::Null) if !required => Ok(None),
             None | Some(Value::Null) => Err(format!("{key} is missing")),
@@ -675,13 +677,7 @@ pub fn parse_output(bytes: &[u8]) -> Result<Credentials, String> {
     if let Some(account_id) = account_id {
         creds = creds.with_account_id(account_id);
     }
-    // Whatever else the document held is dropped here;
-    // overwrite the strings first in case they were secrets too.
-    for (_, value) in doc {
-        if let Value::String(s) = value {
-            wipe(s.into_bytes());
-        }
-    }
+    // Whatever else the document held is wiped as `doc` is dropped.
     Ok(creds)
 }
 

@@ -164,7 +164,8 @@ fn sign_with(
     let host = host.map(|h| header_value(HOST, h)).transpose()?;
     let token = token
         .map(|t| {
-            let mut value = wiped_on_drop(t).map_err(|_| SigningError::InvalidSessionToken)?;
+            let mut value = crate::secret::wiped_header_value(t)
+                .map_err(|_| SigningError::InvalidSessionToken)?;
             value.set_sensitive(true);
             Ok::<_, SigningError>(value)
         })
@@ -233,29 +234,6 @@ fn authorization(key: &SigningKey, signed_headers: &str, signature: &str) -> Str
     value.push_str(SIGNATURE);
     value.push_str(signature);
     value
-}
-
-/// A header value whose bytes are wiped when the last copy of it is freed:
-/// the session token outlives the request in freed memory otherwise.
-pub(super) fn wiped_on_drop(value: &str) -> Result<HeaderValue, http::header::InvalidHeaderValue> {
-    HeaderValue::from_maybe_shared(bytes::Bytes::from_owner(WipedOnDrop(
-        value.as_bytes().to_vec(),
-    )))
-}
-
-/// Bytes that are zeroed before they are freed.
-struct WipedOnDrop(Vec<u8>);
-
-impl AsRef<[u8]> for WipedOnDrop {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl Drop for WipedOnDrop {
-    fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.0);
-    }
 }
 
 /// A header value the signer wrote itself. Region, service, access key id

@@ -135,7 +135,7 @@ impl ContainerProvider {
                 ),
             ));
         }
-        let mut value = HeaderValue::from_str(token).map_err(|_| {
+        let mut value = sts_proto::secret::wiped_header_value(token).map_err(|_| {
             CredentialsError::invalid_configuration(
                 SOURCE,
                 format!(

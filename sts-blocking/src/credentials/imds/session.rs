@@ -285,7 +285,7 @@ impl Session<'_> {
 /// The token as a header value, marked sensitive so that the HTTP stack
 /// does not show it.
 fn header_value(token: &SecretString) -> Result<HeaderValue, Failure> {
-    let mut value = HeaderValue::from_str(token.expose()).map_err(|_| {
+    let mut value = sts_proto::secret::wiped_header_value(token.expose()).map_err(|_| {
         Failure::Answered(
             CredentialsErrorKind::Failed,
             "the session token holds characters a header cannot carry".to_owned(),
