@@ -3,9 +3,9 @@
 #
 #   PREFIX/include/sts.h
 #   PREFIX/lib/libsts_ffi.a
-#   PREFIX/lib/libsts_ffi.so.X.Y.Z            the shared library, SONAME libsts_ffi.so.X
-#   PREFIX/lib/libsts_ffi.so.X -> libsts_ffi.so.X.Y.Z   what programs load
-#   PREFIX/lib/libsts_ffi.so   -> libsts_ffi.so.X       what `-lsts_ffi` links
+#   PREFIX/lib/libsts_ffi.so.X.Y.Z            the shared library, SONAME libsts_ffi.so.A
+#   PREFIX/lib/libsts_ffi.so.A -> libsts_ffi.so.X.Y.Z   what programs load
+#   PREFIX/lib/libsts_ffi.so   -> libsts_ffi.so.A       what `-lsts_ffi` links
 #   PREFIX/lib/pkgconfig/sts.pc                         `pkg-config sts`, and
 #                                    CMake's pkg_check_modules (sts-ffi/README.md)
 #
@@ -18,8 +18,11 @@
 #   CARGO             the cargo to build with (default: cargo)
 #   CARGO_TARGET_DIR  where to build (default: <workspace>/target)
 #
+# A is the ABI version: X, or 0.Y while X is 0 (as Cargo reads semantic
+# versions; see sts-ffi/build.rs).
+#
 # Linux only: the versioned names and symlinks are the ELF shared-library
-# convention. The loader finds libsts_ffi.so.X in the directories it is
+# convention. The loader finds libsts_ffi.so.A in the directories it is
 # configured for (/usr/local/lib on Debian) once `ldconfig` has run, which
 # this script leaves to you; for any other PREFIX, link with
 # `-Wl,-rpath,PREFIX/lib` (CMake does that for programs in its build tree).
@@ -66,6 +69,12 @@ if ! [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
     exit 1
 fi
 major="${version%%.*}"
+minor="${version#*.}"
+minor="${minor%%.*}"
+abi="$major"
+if [ "$major" = 0 ]; then
+    abi="0.$minor"
+fi
 
 echo "install-ffi.sh: building sts-ffi $version (release)" >&2
 "$cargo" build --release --locked -p sts-ffi --lib --target-dir "$target_dir"
@@ -75,8 +84,8 @@ built="$target_dir/release"
 # every program record the unversioned name, so refuse to install one.
 if command -v readelf >/dev/null 2>&1; then
     soname="$(readelf -d "$built/libsts_ffi.so" | sed -n 's/.*(SONAME).*\[\(.*\)\].*/\1/p')"
-    if [ "$soname" != "libsts_ffi.so.$major" ]; then
-        echo "install-ffi.sh: $built/libsts_ffi.so has SONAME '$soname', not libsts_ffi.so.$major" >&2
+    if [ "$soname" != "libsts_ffi.so.$abi" ]; then
+        echo "install-ffi.sh: $built/libsts_ffi.so has SONAME '$soname', not libsts_ffi.so.$abi" >&2
         exit 1
     fi
 fi
@@ -86,8 +95,8 @@ install -d "$dest/include" "$dest/lib/pkgconfig"
 install -m 644 sts-ffi/include/sts.h "$dest/include/sts.h"
 install -m 644 "$built/libsts_ffi.a" "$dest/lib/libsts_ffi.a"
 install -m 755 "$built/libsts_ffi.so" "$dest/lib/libsts_ffi.so.$version"
-ln -sfn "libsts_ffi.so.$version" "$dest/lib/libsts_ffi.so.$major"
-ln -sfn "libsts_ffi.so.$major" "$dest/lib/libsts_ffi.so"
+ln -sfn "libsts_ffi.so.$version" "$dest/lib/libsts_ffi.so.$abi"
+ln -sfn "libsts_ffi.so.$abi" "$dest/lib/libsts_ffi.so"
 
 # Quoted replacements: bash would otherwise read `&` in them as the match.
 pc="$(cat sts-ffi/sts.pc.in)"

@@ -64,8 +64,11 @@
  *
  * `sts_version()` returns the version of the library actually linked,
  * which is `STS_VERSION` when the two come from the same build. Within one
- * major version the ABI only grows: a program built with this header runs
- * with a library of the same major version and the same or a later minor
+ * ABI version (the major version, or the minor version while the major is
+ * 0) the ABI only grows, by new functions and constants: a program built
+ * with this header runs with a later library of the same ABI version, whose
+ * SONAME is libsts_ffi.so.<ABI version>. A member added to a struct the
+ * program allocates (StsClientOptions, the input structs) takes a new ABI
  * version.
  */
 #define STS_VERSION_MAJOR 0
@@ -3831,7 +3834,8 @@ const char *sts_status_str(StsStatus status);
 
 /**
  * The library's version, as `"0.1.0"` (semantic versioning: within one
- * major version the ABI only grows).
+ * ABI version, the major version or the minor while the major is 0, the
+ * ABI only grows).
  *
  * Ownership: the returned string is static; never free it.
  */

@@ -128,7 +128,8 @@ static VERSION: &CStr =
     };
 
 /// The library's version, as `"0.1.0"` (semantic versioning: within one
-/// major version the ABI only grows).
+/// ABI version, the major version or the minor while the major is 0, the
+/// ABI only grows).
 ///
 /// Ownership: the returned string is static; never free it.
 #[unsafe(no_mangle)]

@@ -49,8 +49,11 @@ fn version_macros() -> String {
  *
  * `sts_version()` returns the version of the library actually linked,
  * which is `STS_VERSION` when the two come from the same build. Within one
- * major version the ABI only grows: a program built with this header runs
- * with a library of the same major version and the same or a later minor
+ * ABI version (the major version, or the minor version while the major is
+ * 0) the ABI only grows, by new functions and constants: a program built
+ * with this header runs with a later library of the same ABI version, whose
+ * SONAME is libsts_ffi.so.<ABI version>. A member added to a struct the
+ * program allocates (StsClientOptions, the input structs) takes a new ABI
  * version.
  */
 #define STS_VERSION_MAJOR {major}

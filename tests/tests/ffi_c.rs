@@ -836,9 +836,19 @@ fn dynamic_entries(file: &Path, tag: &str) -> Vec<String> {
         .collect()
 }
 
+/// The shared library's SONAME: `libsts_ffi.so.` and the ABI version, the
+/// major version or, while it is 0, `0.` and the minor version (0.1 to 0.2
+/// may break, as Cargo reads semantic versions).
+fn soname() -> String {
+    match (env!("CARGO_PKG_VERSION_MAJOR"), env!("CARGO_PKG_VERSION_MINOR")) {
+        ("0", minor) => format!("libsts_ffi.so.0.{minor}"),
+        (major, _) => format!("libsts_ffi.so.{major}"),
+    }
+}
+
 /// The files and names the install script promises (see its first lines).
 fn check_layout(prefix: &Path) {
-    let (version, major) = (env!("CARGO_PKG_VERSION"), env!("CARGO_PKG_VERSION_MAJOR"));
+    let version = env!("CARGO_PKG_VERSION");
     let lib = prefix.join("lib");
     let header = std::fs::read(prefix.join("include/sts.h")).unwrap();
     let committed =
@@ -849,7 +859,7 @@ fn check_layout(prefix: &Path) {
     );
     assert!(lib.join("libsts_ffi.a").is_file());
     let real = format!("libsts_ffi.so.{version}");
-    let soname = format!("libsts_ffi.so.{major}");
+    let soname = soname();
     assert!(
         std::fs::symlink_metadata(lib.join(&real)).is_ok_and(|m| m.is_file()),
         "{real} is not a file"
@@ -974,7 +984,7 @@ fn installed_library_through_pkg_config_and_cmake() {
     install(&prefix);
     check_layout(&prefix);
     let source = sts_tests::moto::workspace_root().join("tests/c/sts_ffi_test.c");
-    let soname = format!("libsts_ffi.so.{}", env!("CARGO_PKG_VERSION_MAJOR"));
+    let soname = soname();
     let names_the_soname = |exe: &Path| {
         let needed = dynamic_entries(exe, "NEEDED");
         assert!(
