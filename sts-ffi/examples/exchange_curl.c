@@ -99,6 +99,19 @@ static void wipe_free(void *p, size_t len) {
     free(p);
 }
 
+/* Frees a header list whose lines held secrets (the Authorization field,
+ * X-Amz-Security-Token): curl_slist_append copied each line, and
+ * curl_slist_free_all frees the copies as they are. */
+static void wipe_free_list(struct curl_slist *list) {
+    struct curl_slist *entry;
+    for (entry = list; entry; entry = entry->next) {
+        volatile char *text = (volatile char *)entry->data;
+        size_t i, len = strlen(entry->data);
+        for (i = 0; i < len; i++) text[i] = 0;
+    }
+    curl_slist_free_all(list);
+}
+
 /* What came back for one request: the header fields and the body, copied
  * out of libcurl's callbacks. Owned by the program. */
 typedef struct Reply {
@@ -295,7 +308,7 @@ static StsTransportResult send_request(CURL *curl, const StsHttpRequest *req, ui
     /* The handle keeps no pointer into this attempt's memory (the request,
      * the header list, the reply, errbuf); its connections stay open. */
     curl_easy_reset(curl);
-    curl_slist_free_all(headers);
+    wipe_free_list(headers);
     if (rc != CURLE_OK) {
         if (!errbuf[0]) snprintf(errbuf, CURL_ERROR_SIZE, "%s", curl_easy_strerror(rc));
         return failure_kind(rc, reply);
