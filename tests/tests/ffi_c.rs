@@ -840,7 +840,10 @@ fn dynamic_entries(file: &Path, tag: &str) -> Vec<String> {
 /// major version or, while it is 0, `0.` and the minor version (0.1 to 0.2
 /// may break, as Cargo reads semantic versions).
 fn soname() -> String {
-    match (env!("CARGO_PKG_VERSION_MAJOR"), env!("CARGO_PKG_VERSION_MINOR")) {
+    match (
+        env!("CARGO_PKG_VERSION_MAJOR"),
+        env!("CARGO_PKG_VERSION_MINOR"),
+    ) {
         ("0", minor) => format!("libsts_ffi.so.0.{minor}"),
         (major, _) => format!("libsts_ffi.so.{major}"),
     }
