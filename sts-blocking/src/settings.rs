@@ -313,6 +313,17 @@ pub(crate) fn resolve_for(
     };
     let files = ProfileFiles::load(config, &profile.value)?;
     if profile_named && files.section().is_none() {
+        // The profile may well be in a file that could not be read: say
+        // so rather than that it is not defined.
+        if !files.unreadable.is_empty() {
+            return Err(ConfigError::ProfileFiles {
+                profile: profile.value.clone(),
+                reason: format!(
+                    "{}, and the profile is not defined in the files that could be read",
+                    files.unreadable.join("; ")
+                ),
+            });
+        }
         return Err(ConfigError::ProfileNotFound {
             profile: profile.value.clone(),
             files: files.paths.clone(),
@@ -476,6 +487,8 @@ pub(crate) struct ProfileFiles {
     set: Option<ProfileSet>,
     profile: String,
     paths: Vec<PathBuf>,
+    /// Why files that exist were passed over (they could not be read).
+    unreadable: Vec<String>,
 }
 
 impl ProfileFiles {
@@ -487,11 +500,13 @@ impl ProfileFiles {
                 set: Some(loaded.set),
                 profile: loaded.profile,
                 paths,
+                unreadable: loaded.unreadable,
             }),
             Err(e) if e.is_not_configured() => Ok(Self {
                 set: None,
                 profile: profile.to_owned(),
                 paths,
+                unreadable: Vec::new(),
             }),
             Err(e) => Err(ConfigError::ProfileFiles {
                 profile: profile.to_owned(),

@@ -36,7 +36,8 @@ pub trait Fs: Send + Sync + fmt::Debug {
 /// The real file system.
 ///
 /// Reads only regular files (symbolic links followed), at most `limit`
-/// bytes of them. Anything else is an error of kind
+/// bytes of them. A directory is an error of kind
+/// [`io::ErrorKind::IsADirectory`]; anything else is an error of kind
 /// [`io::ErrorKind::InvalidInput`] before it is opened: opening a FIFO
 /// blocks until something writes to it, and a terminal or a device may
 /// never stop giving bytes or never give any. The one exception is

@@ -415,20 +415,19 @@ impl ProviderConfig {
                 }
             }
         }
-        if texts.is_empty() {
-            let reason = match unreadable.is_empty() {
-                true => {
-                    let names: Vec<String> = [config, credentials]
-                        .iter()
-                        .flatten()
-                        .map(|p| p.display().to_string())
-                        .collect();
-                    format!("no profile files: {} do not exist", names.join(" and "))
-                }
-                false => format!("no profile files could be read ({})", unreadable.join("; ")),
-            };
-            return Err(CredentialsError::not_configured(source, reason));
+        if texts.is_empty() && unreadable.is_empty() {
+            let names: Vec<String> = [config, credentials]
+                .iter()
+                .flatten()
+                .map(|p| p.display().to_string())
+                .collect();
+            return Err(CredentialsError::not_configured(
+                source,
+                format!("no profile files: {} do not exist", names.join(" and ")),
+            ));
         }
+        // Files that exist but could not be read give an empty set, not
+        // "no files": whoever then misses a profile says why.
         let sources: Vec<(FileKind, &str)> =
             texts.iter().map(|(k, _, t)| (*k, t.expose())).collect();
         let set = profile::parse_sources(&sources).map_err(|e| {
@@ -733,7 +732,7 @@ mod tests {
                 loaded.unreadable
             );
         }
-        // Neither readable: nothing configured, and the reason says why.
+        // Neither readable: no profiles, and the notes say why.
         let both = refusing(
             &[("HOME", "/h"), ("AWS_CONFIG_FILE", "/etc/c")],
             &[],
@@ -743,11 +742,12 @@ mod tests {
             ],
         )
         .load_profiles()
-        .unwrap_err();
-        assert!(both.is_not_configured(), "{both}");
+        .unwrap();
+        assert!(both.set.is_empty());
+        let notes = both.unreadable.join("; ");
         assert!(
-            both.reason.contains("/etc/c") && both.reason.contains("/h/.aws/credentials"),
-            "{both}"
+            notes.contains("/etc/c") && notes.contains("/h/.aws/credentials"),
+            "{notes}"
         );
         // A file this crate refuses (too large, say) is still an error, and
         // so is an unreadable file named in code.
@@ -782,6 +782,48 @@ mod tests {
             shown.contains("`work` is not defined") && shown.contains("/h/.aws/config"),
             "{shown}"
         );
+        // Making a client resolves the profile's settings first, and says
+        // the same, not that the profile is not defined.
+        let err = ClientBuilder::default().from_config(&c).unwrap_err();
+        let shown = err.to_string();
+        assert!(
+            matches!(err, crate::config::ConfigError::ProfileFiles { .. })
+                && shown.contains("cannot read profile file /h/.aws/config: refused here")
+                && shown.contains("not defined in the files that could be read"),
+            "{shown}"
+        );
+        // With no file readable at all, the same.
+        let none = refusing(
+            &[("HOME", "/h"), ("AWS_PROFILE", "work")],
+            &[],
+            &[
+                ("/h/.aws/config", std::io::ErrorKind::PermissionDenied),
+                ("/h/.aws/credentials", std::io::ErrorKind::PermissionDenied),
+            ],
+        );
+        let shown = ClientBuilder::default()
+            .from_config(&none)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            shown.contains("/h/.aws/credentials: refused here"),
+            "{shown}"
+        );
+        let err = ProfileProvider::new(&none)
+            .provide_credentials()
+            .unwrap_err();
+        assert!(err.to_string().contains("/h/.aws/credentials"), "{err}");
+        // Not asked for by name, nothing is wrong: the chain goes on.
+        let unnamed = refusing(
+            &[("HOME", "/h")],
+            &[],
+            &[("/h/.aws/config", std::io::ErrorKind::PermissionDenied)],
+        );
+        assert!(ClientBuilder::default().from_config(&unnamed).is_ok());
+        let err = ProfileProvider::new(&unnamed)
+            .provide_credentials()
+            .unwrap_err();
+        assert!(err.is_not_configured(), "{err}");
     }
 
     #[test]

@@ -184,8 +184,10 @@ struct PrintingSettings {
 /// The printing settings of the selected profile (`--profile`, else
 /// `AWS_PROFILE`, else `default`), read once per run: the tool asks for
 /// them several times, and the config file may be megabytes. A file that
-/// cannot be read or parsed is reported by the client's own resolution,
-/// with its line; here it just holds nothing.
+/// cannot be parsed is reported by the client's own resolution, with its
+/// line, and one that cannot be read is passed over there as here (and
+/// named when the profile asked for is then not found); here either just
+/// holds nothing.
 fn printing_settings(global: &Global) -> &'static PrintingSettings {
     static READ: OnceLock<PrintingSettings> = OnceLock::new();
     READ.get_or_init(|| {
