@@ -13,6 +13,18 @@ struct Line {
     number: usize,
     indent: usize,
     text: String,
+    /// A tab follows the indentation's spaces: an error where the line
+    /// is structure, text inside a block scalar.
+    tab: bool,
+}
+
+/// `line` as structure (a key, a list item): refused if it is indented
+/// with a tab.
+fn structural(line: &Line) -> Result<(), String> {
+    match line.tab {
+        true => Err(format!("line {}: a tab in the indentation", line.number)),
+        false => Ok(()),
+    }
 }
 
 /// `text` as a JSON value; `Err` names the line and what is wrong there.
@@ -26,13 +38,11 @@ pub(crate) fn parse(text: &str) -> Result<Value, String> {
             continue;
         }
         let indent = trimmed.len() - trimmed.trim_start_matches(' ').len();
-        if trimmed[indent..].starts_with('\t') {
-            return Err(format!("line {number}: a tab in the indentation"));
-        }
         lines.push(Line {
             number,
             indent,
             text: trimmed[indent..].to_owned(),
+            tab: trimmed[indent..].starts_with('\t'),
         });
     }
     if lines.is_empty() {
@@ -74,6 +84,14 @@ fn strip_comment(line: &str) -> &str {
 
 fn block(lines: &mut [Line], at: &mut usize, indent: usize, raw: &[&str]) -> Result<Value, String> {
     let first = &lines[*at];
+    structural(first)?;
+    // A flow collection on a line of its own (`{"RoleArn": "x"}` as the
+    // whole document, or under its key).
+    if first.text.starts_with(['{', '[']) {
+        let value = scalar(&first.text, first.number)?;
+        *at += 1;
+        return Ok(value);
+    }
     if first.text == "-" || first.text.starts_with("- ") {
         sequence(lines, at, indent, raw)
     } else {
@@ -134,20 +152,62 @@ fn block_scalar(
     at: &mut usize,
     raw: &[&str],
 ) -> Result<Value, String> {
+    // Each line from the header's next to where the block ends, as text
+    // without the block's indentation, "" for an empty one. A line of
+    // spaces only is empty unless it has more than the indentation: the
+    // spaces past it are text.
     let mut content: Vec<&str> = Vec::new();
-    let mut indent = None;
+    let mut indent: Option<usize> = None;
+    // Empty lines before the first line of text, with their spaces: none
+    // may have more than the indentation that line then sets.
+    let mut leading: Vec<(usize, usize)> = Vec::new();
     let mut last = number;
+    let tab = |n: usize| Err(format!("line {n}: a tab in the indentation"));
     for (i, line) in raw.iter().enumerate().skip(number) {
-        if line.trim().is_empty() {
-            content.push("");
+        let spaces = line.len() - line.trim_start_matches(' ').len();
+        let rest = line.get(spaces..).unwrap_or_default();
+        if rest.is_empty() {
+            match indent {
+                Some(column) if spaces > column => {
+                    content.push(line.get(column..).unwrap_or_default());
+                    last = i + 1;
+                }
+                Some(_) => content.push(""),
+                None => {
+                    leading.push((i + 1, spaces));
+                    content.push("");
+                }
+            }
             continue;
         }
-        let depth = line.len() - line.trim_start_matches(' ').len();
-        if depth <= parent {
+        if rest.trim().is_empty() {
+            // Tabs after the spaces: text past the indentation, else a tab
+            // where the indentation is.
+            match indent {
+                Some(column) if spaces >= column => {
+                    content.push(line.get(column..).unwrap_or_default());
+                    last = i + 1;
+                    continue;
+                }
+                _ => return tab(i + 1),
+            }
+        }
+        if spaces <= parent {
             break;
         }
-        let column = *indent.get_or_insert(depth);
-        if depth < column {
+        let column = match indent {
+            Some(column) => column,
+            None => {
+                if let Some((n, _)) = leading.iter().find(|(_, s)| *s > spaces) {
+                    return Err(format!(
+                        "line {n}: an empty line more indented than the first line of its \
+                         block scalar"
+                    ));
+                }
+                *indent.insert(spaces)
+            }
+        };
+        if spaces < column {
             return Err(format!(
                 "line {}: less indented than the first line of its block scalar",
                 i + 1
@@ -157,12 +217,8 @@ fn block_scalar(
         last = i + 1;
     }
     // Empty lines after the last line of text: only `+` keeps them.
+    let trailing = content.len().saturating_sub(last - number);
     content.truncate(last - number);
-    let trailing = raw
-        .iter()
-        .skip(last)
-        .take_while(|l| l.trim().is_empty())
-        .count();
     while lines.get(*at).is_some_and(|l| l.number <= last) {
         *at += 1;
     }
@@ -213,6 +269,7 @@ fn sequence(
 ) -> Result<Value, String> {
     let mut items = Vec::new();
     while let Some(line) = lines.get(*at) {
+        structural(line)?;
         if line.indent != indent || !(line.text == "-" || line.text.starts_with("- ")) {
             break;
         }
@@ -257,6 +314,7 @@ fn mapping(
 ) -> Result<Value, String> {
     let mut map = Map::new();
     while let Some(line) = lines.get(*at) {
+        structural(line)?;
         if line.indent != indent {
             if line.indent > indent {
                 return Err(format!("line {}: unexpected indentation", line.number));
@@ -298,8 +356,13 @@ fn mapping(
     Ok(Value::Object(map))
 }
 
-/// `key: rest` (or `key:`), the colon outside quotes.
+/// `key: rest` (or `key:`), the colon outside quotes; in a flow mapping
+/// (`flow`) a quoted key's colon may touch its value (`{"k":"v"}`).
 fn key_split(text: &str) -> Option<(String, String)> {
+    split_key(text, false)
+}
+
+fn split_key(text: &str, flow: bool) -> Option<(String, String)> {
     let (mut single, mut double) = (false, false);
     let bytes = text.as_bytes();
     for (i, c) in text.char_indices() {
@@ -307,7 +370,8 @@ fn key_split(text: &str) -> Option<(String, String)> {
             '\'' if !double => single = !single,
             '"' if !single => double = !double,
             ':' if !single && !double => {
-                let end = bytes.get(i + 1).is_none_or(|b| *b == b' ');
+                let after_quote = flow && i > 0 && matches!(bytes.get(i - 1), Some(b'"' | b'\''));
+                let end = after_quote || bytes.get(i + 1).is_none_or(|b| *b == b' ');
                 if end && i > 0 {
                     return Some((text[..i].trim().to_owned(), text[i + 1..].trim().to_owned()));
                 }
@@ -399,7 +463,7 @@ fn scalar(text: &str, number: usize) -> Result<Value, String> {
         }
         let mut map = Map::new();
         for item in items {
-            let (key, value) = key_split(item.trim())
+            let (key, value) = split_key(item.trim(), true)
                 .ok_or_else(|| bad("expected `key: value` in a flow mapping"))?;
             let key = match scalar(&key, number)? {
                 Value::String(s) => s,
@@ -472,6 +536,10 @@ mod tests {
             ("a: {b}\n", "line 1"),
             ("a: {b: 1, b: 2}\n", "line 1"),
             ("a: |x\n", "line 1"),
+            ("a: |\n   \n  x\n", "line 2"),
+            ("a: |\n  x\n\t\n  y\n", "line 3"),
+            ("\tRoleArn: x\n", "line 1"),
+            ("Tags:\n- Key: a\n\tValue: b\n", "line 3"),
             ("just text\n", "line 1"),
             ("a: [\"b, c]\n", "line 1"),
         ] {
@@ -502,6 +570,18 @@ mod tests {
             ("a: >\n  one\n   more\n\n  two\n", "one\n more\n\ntwo\n"),
             ("a: >+\n  one\n\n", "one\n\n"),
             ("a: |\n  x\n\n# comment\nb: y\n", "x\n"),
+            // Spaces past the indentation on a line of spaces are text.
+            ("a: |\n  x\n    \n  y\n", "x\n  \ny\n"),
+            ("a: >\n  one\n     \n  two\n", "one\n   \ntwo\n"),
+            ("a: |+\n  x\n    \n", "x\n  \n"),
+            ("a: |-\n  x\n    \n", "x\n  "),
+            ("a: |\n  \n  x\n", "\nx\n"),
+            ("a: >\n  a\n   \n  b\n", "a\n \nb\n"),
+            // A tab past the indentation is text.
+            (
+                "a: |\n  {\n  \t\"Version\": 1\n  }\n",
+                "{\n\t\"Version\": 1\n}\n",
+            ),
         ];
         for (doc, text) in cases {
             let v = parse(doc).unwrap();
@@ -533,6 +613,15 @@ mod tests {
                 "E": {},
                 "N": {"a": [1, 2], "b": {"c": "d"}},
             })
+        );
+        // A flow collection on a line of its own, and JSON's own spacing.
+        assert_eq!(
+            parse("{\"RoleArn\":\"x\", \"Tags\": [{\"Key\":\"k\"}]}\n").unwrap(),
+            serde_json::json!({"RoleArn": "x", "Tags": [{"Key": "k"}]})
+        );
+        assert_eq!(
+            parse("a:\n  {b: c}\nd:\n  [e]\n").unwrap(),
+            serde_json::json!({"a": {"b": "c"}, "d": ["e"]})
         );
         // A quoted key still starts a mapping in a list item.
         assert_eq!(
