@@ -584,11 +584,36 @@ fn credential_sources() -> (std::path::PathBuf, ProviderConfig) {
         "[profile web]\nrole_arn = arn:aws:iam::123456789012:role/w\n\
          web_identity_token_file = {token}\nregion = us-east-1\n\
          [profile process]\ncredential_process = cat {output}\n\
-         [profile process-v2]\ncredential_process = cat {output_v2}\n",
+         [profile process-v2]\ncredential_process = cat {output_v2}\n\
+         [profile process-bad]\ncredential_process = cat {output_bad}\n\
+         [profile process-nested]\ncredential_process = cat {output_nested}\n",
         token = dir.join("token").display(),
         output = dir.join("output.json").display(),
         output_v2 = dir.join("output-v2.json").display(),
+        output_bad = dir.join("output-bad.json").display(),
+        output_nested = dir.join("output-nested.json").display(),
     );
+    // Malformed after the secret: serde_json would drop the map it had
+    // built so far, secret and all, unwiped.
+    std::fs::write(
+        dir.join("output-bad.json"),
+        format!(
+            "{{\"Version\":1,\"SecretAccessKey\":\"{}\",\"AccessKeyId\":\"AKIDPROC\",}}",
+            text(ANSWER_SECRET)
+        ),
+    )
+    .unwrap();
+    // A secret nested in a member this reader does not use.
+    std::fs::write(
+        dir.join("output-nested.json"),
+        format!(
+            "{{\"Version\":1,\"SecretAccessKey\":\"{}\",\"AccessKeyId\":\"AKIDPROC\",\
+             \"Extra\":{{\"Token\":[\"{}\"]}}}}",
+            text(ANSWER_SECRET),
+            text(ANSWER_TOKEN)
+        ),
+    )
+    .unwrap();
     // Output the reader refuses after parsing it: its secret is dropped
     // on the error's path.
     std::fs::write(
@@ -643,16 +668,20 @@ fn no_secret_is_left_in_freed_memory_by_a_credential_source() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let (dir, cfg) = credential_sources();
     let mut found = Vec::new();
-    for profile in ["static", "web", "process", "process-v2"] {
+    for profile in [
+        "static",
+        "web",
+        "process",
+        "process-v2",
+        "process-bad",
+        "process-nested",
+    ] {
         reset();
         ARMED.store(true, Ordering::SeqCst);
         let provider = ProfileProvider::for_profile(&cfg, profile);
         let result = provider.provide_credentials();
-        assert_eq!(
-            result.is_ok(),
-            profile != "process-v2",
-            "{profile}: {result:?}"
-        );
+        let refused = matches!(profile, "process-v2" | "process-bad");
+        assert_eq!(result.is_ok(), !refused, "{profile}: {result:?}");
         drop(result);
         drop(provider);
         ARMED.store(false, Ordering::SeqCst);

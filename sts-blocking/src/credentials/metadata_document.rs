@@ -148,7 +148,7 @@ pub(crate) fn parse_document(
     if json_value_bound(body) > MAX_VALUES {
         return Err(DocumentError::TooManyValues);
     }
-    let doc: Map<String, Value> = serde_json::from_slice(body).map_err(|e| {
+    let doc: Map<String, Value> = parse_wholly(body).map_err(|e| {
         let what = match e.classify() {
             serde_json::error::Category::Io => "I/O error",
             serde_json::error::Category::Syntax => "syntax error",
@@ -165,6 +165,15 @@ pub(crate) fn parse_document(
     doc.read(now, when_expired)
 }
 
+/// `bytes` as a JSON object, its syntax checked whole before any of its
+/// strings is built: serde_json drops a half-built map unwiped when it
+/// meets an error, and a document can be malformed after its secret.
+pub(crate) fn parse_wholly(bytes: &[u8]) -> Result<Map<String, Value>, serde_json::Error> {
+    // Skipping values copies no string (`IgnoredAny` only scans).
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes)?;
+    serde_json::from_slice(bytes)
+}
+
 /// A parsed document, whose strings are overwritten when it is dropped,
 /// on an error's path too: the secret key and token are among them. Also
 /// `credential_process` output's.
@@ -172,11 +181,23 @@ pub(crate) struct Wiped(pub(crate) Map<String, Value>);
 
 impl Drop for Wiped {
     fn drop(&mut self) {
-        for (_, value) in std::mem::take(&mut self.0) {
-            if let Value::String(s) = value {
-                wipe(s.into_bytes());
+        wipe_value(Value::Object(std::mem::take(&mut self.0)));
+    }
+}
+
+/// Overwrites every string of `value`, keys and nested ones too, as it
+/// drops it.
+fn wipe_value(value: Value) {
+    match value {
+        Value::String(s) => wipe(s.into_bytes()),
+        Value::Array(items) => items.into_iter().for_each(wipe_value),
+        Value::Object(members) => {
+            for (key, value) in members {
+                wipe(key.into_bytes());
+                wipe_value(value);
             }
         }
+        _ => {}
     }
 }
 

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use sts_proto::time::parse_timestamp;
 use sts_proto::{Credentials, SecretString};
 
@@ -631,7 +631,7 @@ pub fn parse_output(bytes: &[u8]) -> Result<Credentials, String> {
             "too many JSON values in response (more than {MAX_VALUES})"
         ));
     }
-    let doc: Map<String, Value> = serde_json::from_slice(bytes).map_err(|e| {
+    let doc = super::metadata_document::parse_wholly(bytes).map_err(|e| {
         let what = match e.classify() {
             serde_json::error::Category::Io => "I/O error",
             serde_json::error::Category::Syntax => "syntax error",
