@@ -330,6 +330,16 @@ fn hits() -> Vec<(String, usize)> {
         .collect()
 }
 
+/// Runs `run` with the counts reset and freed blocks looked into, and
+/// gives what it gave.
+fn scanning<R>(run: impl FnOnce() -> R) -> R {
+    reset();
+    ARMED.store(true, Ordering::SeqCst);
+    let result = run();
+    ARMED.store(false, Ordering::SeqCst);
+    result
+}
+
 fn reset() {
     for h in &HITS {
         h.store(0, Ordering::Relaxed);
@@ -357,11 +367,10 @@ fn no_secret_is_left_in_freed_memory_by_a_call() {
     // A first call outside the check: one-time set-up (the signing key, the
     // logger) is not what this test is about.
     client.get_caller_identity().unwrap();
-    reset();
-    ARMED.store(true, Ordering::SeqCst);
-    every_operation(&client);
-    drop(client);
-    ARMED.store(false, Ordering::SeqCst);
+    scanning(|| {
+        every_operation(&client);
+        drop(client);
+    });
     let hits = hits();
     assert!(
         SCANNED.load(Ordering::Relaxed) > 100,
@@ -387,10 +396,7 @@ fn no_secret_is_left_in_freed_memory_by_a_call() {
 #[test]
 fn the_check_sees_an_unwiped_secret() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    reset();
-    ARMED.store(true, Ordering::SeqCst);
-    drop(std::hint::black_box(ANSWER_SECRET.to_vec()));
-    ARMED.store(false, Ordering::SeqCst);
+    scanning(|| drop(std::hint::black_box(ANSWER_SECRET.to_vec())));
     assert_eq!(hits(), [(text(ANSWER_SECRET).to_owned(), 1)]);
 }
 
@@ -407,12 +413,10 @@ fn no_secret_is_left_in_freed_memory_by_a_dropped_document() {
         text(ANSWER_SECRET),
         text(ANSWER_TOKEN)
     );
-    reset();
-    ARMED.store(true, Ordering::SeqCst);
-    let doc = sts_proto::xml::parse(body.as_bytes(), &XmlLimits::default()).unwrap();
-    let read = (doc.get("Key").map(str::len), doc.get("Token").map(str::len));
-    drop(doc);
-    ARMED.store(false, Ordering::SeqCst);
+    let read = scanning(|| {
+        let doc = sts_proto::xml::parse(body.as_bytes(), &XmlLimits::default()).unwrap();
+        (doc.get("Key").map(str::len), doc.get("Token").map(str::len))
+    });
     assert_eq!(
         read,
         (Some(ANSWER_SECRET.len() + 1), Some(ANSWER_TOKEN.len()))
@@ -441,13 +445,13 @@ fn no_secret_is_left_in_freed_memory_by_a_dropped_signing_output() {
     let params = SigningParams::new(&credentials, "us-east-1", "sts", now);
     let key = SigningKey::derive(&params).unwrap();
     let mut request = request_for_sts();
-    reset();
-    ARMED.store(true, Ordering::SeqCst);
-    let output = sigv4::sign(&mut request, &params, &key).unwrap();
-    let named = output.canonical_request().contains(text(SIGNING_TOKEN));
-    drop(output);
-    drop(request);
-    ARMED.store(false, Ordering::SeqCst);
+    let named = scanning(|| {
+        let output = sigv4::sign(&mut request, &params, &key).unwrap();
+        let named = output.canonical_request().contains(text(SIGNING_TOKEN));
+        drop(output);
+        drop(request);
+        named
+    });
     assert!(named, "the canonical request names the session token");
     let hits = hits();
     assert!(
@@ -464,10 +468,7 @@ fn no_secret_is_left_in_freed_memory_by_a_dropped_signing_output() {
         Some(format!("{}\n", text(SIGNING_TOKEN)).into()),
     );
     let params = SigningParams::new(&broken, "us-east-1", "sts", now);
-    reset();
-    ARMED.store(true, Ordering::SeqCst);
-    let failed = sigv4::sign(&mut request_for_sts(), &params, &key).is_err();
-    ARMED.store(false, Ordering::SeqCst);
+    let failed = scanning(|| sigv4::sign(&mut request_for_sts(), &params, &key).is_err());
     assert!(failed, "a token with a line break cannot be sent");
     let left = self::hits();
     assert!(
@@ -489,12 +490,12 @@ fn no_signing_key_is_left_in_freed_memory_by_a_dropped_key() {
     let params = SigningParams::new(&credentials, "us-east-1", "sts", key_time());
     key_states();
     let key = Box::new(SigningKey::derive(&params).unwrap());
-    reset();
-    ARMED.store(true, Ordering::SeqCst);
     // A signature clones the keyed states; the clone is dropped too.
-    let signed = sts_proto::sigv4::sign(&mut request_for_sts(), &params, &key).is_ok();
-    drop(key);
-    ARMED.store(false, Ordering::SeqCst);
+    let signed = scanning(|| {
+        let signed = sts_proto::sigv4::sign(&mut request_for_sts(), &params, &key).is_ok();
+        drop(key);
+        signed
+    });
     assert!(signed, "the key signs");
     assert!(SCANNED.load(Ordering::Relaxed) > 0, "the allocator looked");
     assert_eq!(
@@ -511,10 +512,7 @@ fn the_check_sees_an_unwiped_signing_key_state() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let mut block = vec![7u8; 100];
     block[10..42].copy_from_slice(&key_states()[1]);
-    reset();
-    ARMED.store(true, Ordering::SeqCst);
-    drop(std::hint::black_box(block));
-    ARMED.store(false, Ordering::SeqCst);
+    scanning(|| drop(std::hint::black_box(block)));
     assert_eq!(KEY_STATE_HITS.load(Ordering::Relaxed), 1);
 }
 
@@ -676,15 +674,14 @@ fn no_secret_is_left_in_freed_memory_by_a_credential_source() {
         "process-bad",
         "process-nested",
     ] {
-        reset();
-        ARMED.store(true, Ordering::SeqCst);
-        let provider = ProfileProvider::for_profile(&cfg, profile);
-        let result = provider.provide_credentials();
+        // The outcome, and the error's text (which holds no secret).
+        let result = scanning(|| {
+            ProfileProvider::for_profile(&cfg, profile)
+                .provide_credentials()
+                .map(drop)
+        });
         let refused = matches!(profile, "process-v2" | "process-bad");
         assert_eq!(result.is_ok(), !refused, "{profile}: {result:?}");
-        drop(result);
-        drop(provider);
-        ARMED.store(false, Ordering::SeqCst);
         let hits = hits();
         if !hits.is_empty() {
             found.push((profile, hits));
@@ -707,17 +704,15 @@ fn no_secret_is_left_in_freed_memory_by_a_credential_source() {
         ),
     ]));
     for source in ["container", "instance metadata"] {
-        reset();
-        ARMED.store(true, Ordering::SeqCst);
-        let provider: Box<dyn ProvideCredentials> = match source {
-            "container" => Box::new(ContainerProvider::new(&endpoints)),
-            _ => Box::new(ImdsProvider::new(&endpoints)),
-        };
-        let credentials = provider.provide_credentials().unwrap();
-        assert_eq!(credentials.access_key_id(), "ASIAENDPOINT");
-        drop(credentials);
-        drop(provider);
-        ARMED.store(false, Ordering::SeqCst);
+        let key_id = scanning(|| {
+            let provider: Box<dyn ProvideCredentials> = match source {
+                "container" => Box::new(ContainerProvider::new(&endpoints)),
+                _ => Box::new(ImdsProvider::new(&endpoints)),
+            };
+            let credentials = provider.provide_credentials().unwrap();
+            credentials.access_key_id().to_owned()
+        });
+        assert_eq!(key_id, "ASIAENDPOINT");
         let hits = hits();
         if !hits.is_empty() {
             found.push((source, hits));
@@ -759,44 +754,43 @@ fn no_secret_is_left_in_freed_memory_by_a_c_exchange() {
         o.session_token = token.as_ptr();
         let mut client = ptr::null_mut();
         let mut err = ptr::null_mut();
-        reset();
-        ARMED.store(true, Ordering::SeqCst);
-        assert_eq!(sts_client_new(&o, &mut client, &mut err), STS_OK);
-        let mut input: StsAssumeRoleInput = std::mem::zeroed();
-        input.role_arn = c"arn:aws:iam::123456789012:role/r".as_ptr();
-        input.role_session_name = c"session".as_ptr();
-        input.serial_number = c"arn:aws:iam::123456789012:mfa/u".as_ptr();
-        input.token_code = code.as_ptr();
-        let mut ex = ptr::null_mut();
-        assert_eq!(
-            sts_exchange_assume_role_new(client, &input, &mut ex, &mut err),
-            STS_OK
-        );
-        let mut next: StsExchangeNext = std::mem::zeroed();
-        assert_eq!(sts_exchange_next(ex, 0, &mut next, &mut err), STS_OK);
-        sts_http_request_free(next.request);
-        let response = StsHttpResponse {
-            status: 200,
-            headers: ptr::null(),
-            headers_len: 0,
-            body: answer.as_ptr(),
-            body_len: answer.len(),
-        };
-        let mut decision: StsExchangeDecision = std::mem::zeroed();
-        assert_eq!(
-            sts_exchange_response(ex, 1, &response, &mut decision, &mut err),
-            STS_OK
-        );
-        assert_eq!(decision.kind, STS_DECISION_DONE);
-        let mut out = ptr::null_mut();
-        assert_eq!(
-            sts_exchange_assume_role_output(ex, &mut out, &mut err),
-            STS_OK
-        );
-        sts_assume_role_output_free(out);
-        sts_exchange_free(ex);
-        sts_client_free(client);
-        ARMED.store(false, Ordering::SeqCst);
+        scanning(|| {
+            assert_eq!(sts_client_new(&o, &mut client, &mut err), STS_OK);
+            let mut input: StsAssumeRoleInput = std::mem::zeroed();
+            input.role_arn = c"arn:aws:iam::123456789012:role/r".as_ptr();
+            input.role_session_name = c"session".as_ptr();
+            input.serial_number = c"arn:aws:iam::123456789012:mfa/u".as_ptr();
+            input.token_code = code.as_ptr();
+            let mut ex = ptr::null_mut();
+            assert_eq!(
+                sts_exchange_assume_role_new(client, &input, &mut ex, &mut err),
+                STS_OK
+            );
+            let mut next: StsExchangeNext = std::mem::zeroed();
+            assert_eq!(sts_exchange_next(ex, 0, &mut next, &mut err), STS_OK);
+            sts_http_request_free(next.request);
+            let response = StsHttpResponse {
+                status: 200,
+                headers: ptr::null(),
+                headers_len: 0,
+                body: answer.as_ptr(),
+                body_len: answer.len(),
+            };
+            let mut decision: StsExchangeDecision = std::mem::zeroed();
+            assert_eq!(
+                sts_exchange_response(ex, 1, &response, &mut decision, &mut err),
+                STS_OK
+            );
+            assert_eq!(decision.kind, STS_DECISION_DONE);
+            let mut out = ptr::null_mut();
+            assert_eq!(
+                sts_exchange_assume_role_output(ex, &mut out, &mut err),
+                STS_OK
+            );
+            sts_assume_role_output_free(out);
+            sts_exchange_free(ex);
+            sts_client_free(client);
+        });
     }
     zeroize::Zeroize::zeroize(&mut answer);
     drop((secret, token, code));
@@ -860,13 +854,12 @@ fn no_secret_is_left_in_freed_memory_by_a_callback_transport() {
         let mut input: StsAssumeRoleInput = std::mem::zeroed();
         input.role_arn = c"arn:aws:iam::123456789012:role/r".as_ptr();
         input.role_session_name = c"session".as_ptr();
-        reset();
-        ARMED.store(true, Ordering::SeqCst);
-        let mut out = ptr::null_mut();
-        assert_eq!(sts_assume_role(client, &input, &mut out, &mut err), STS_OK);
-        sts_assume_role_output_free(out);
-        sts_client_free(client);
-        ARMED.store(false, Ordering::SeqCst);
+        scanning(|| {
+            let mut out = ptr::null_mut();
+            assert_eq!(sts_assume_role(client, &input, &mut out, &mut err), STS_OK);
+            sts_assume_role_output_free(out);
+            sts_client_free(client);
+        });
     }
     zeroize::Zeroize::zeroize(&mut answer);
     let hits = hits();

@@ -79,10 +79,7 @@ fn a_bundle_with_the_servers_ca_is_trusted() {
 fn a_ca_certificate_as_the_servers_is_refused_with_what_to_do() {
     let pki = TestPki::self_signed_ca("127.0.0.1");
     let server = TlsServer::start(&pki);
-    let dir = scratch_dir("ca-bundle-ca-as-leaf");
-    let path = pki.write_ca(&dir, "self-signed.pem");
-    let bundle = CaBundle::from_pem_file(&path).unwrap();
-    std::fs::remove_dir_all(&dir).ok();
+    let bundle = CaBundle::from_pem(pki.ca_pem.as_bytes(), "the test").unwrap();
     let trusting = client(&server.url(), UreqTransport::new(settings(Some(bundle))));
     let message = connect_failure(trusting.get_caller_identity());
     assert!(
