@@ -67,19 +67,20 @@ impl fmt::Display for SecretString {
     }
 }
 
-/// `value` as a header value whose bytes are wiped when the last copy of
-/// it is freed, for a header that carries a secret (a session token, a
-/// bearer token): [`HeaderValue::from_str`](http::HeaderValue::from_str)
-/// copies it into a buffer that is freed as it is, and the secret
-/// outlives the request in freed memory. Mark it
-/// [sensitive](http::HeaderValue::set_sensitive) too, so that the HTTP
-/// stack does not show it.
-pub fn wiped_header_value(
+/// `value` as the value of a header that carries a secret (a session
+/// token, a bearer token): marked [sensitive](http::HeaderValue::set_sensitive),
+/// so that the HTTP stack does not show it, and wiped when its last copy
+/// is freed. [`HeaderValue::from_str`](http::HeaderValue::from_str) copies
+/// it into a buffer that is freed as it is, and the secret outlives the
+/// request in freed memory.
+pub fn secret_header_value(
     value: &str,
 ) -> Result<http::HeaderValue, http::header::InvalidHeaderValue> {
-    http::HeaderValue::from_maybe_shared(bytes::Bytes::from_owner(WipedOnDrop(
+    let mut header = http::HeaderValue::from_maybe_shared(bytes::Bytes::from_owner(WipedOnDrop(
         value.as_bytes().to_vec(),
-    )))
+    )))?;
+    header.set_sensitive(true);
+    Ok(header)
 }
 
 /// Bytes that are zeroed before they are freed.

@@ -164,10 +164,7 @@ fn sign_with(
     let host = host.map(|h| header_value(HOST, h)).transpose()?;
     let token = token
         .map(|t| {
-            let mut value = crate::secret::wiped_header_value(t)
-                .map_err(|_| SigningError::InvalidSessionToken)?;
-            value.set_sensitive(true);
-            Ok::<_, SigningError>(value)
+            crate::secret::secret_header_value(t).map_err(|_| SigningError::InvalidSessionToken)
         })
         .transpose()?;
     let stamp = HeaderValue::from_bytes(stamp.as_bytes()).map_err(|_| {

@@ -135,7 +135,7 @@ impl ContainerProvider {
                 ),
             ));
         }
-        let mut value = sts_proto::secret::wiped_header_value(token).map_err(|_| {
+        let value = sts_proto::secret::secret_header_value(token).map_err(|_| {
             CredentialsError::invalid_configuration(
                 SOURCE,
                 format!(
@@ -143,7 +143,6 @@ impl ContainerProvider {
                 ),
             )
         })?;
-        value.set_sensitive(true);
         Ok(Some(value))
     }
 

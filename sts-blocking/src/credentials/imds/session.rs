@@ -285,12 +285,10 @@ impl Session<'_> {
 /// The token as a header value, marked sensitive so that the HTTP stack
 /// does not show it.
 fn header_value(token: &SecretString) -> Result<HeaderValue, Failure> {
-    let mut value = sts_proto::secret::wiped_header_value(token.expose()).map_err(|_| {
+    sts_proto::secret::secret_header_value(token.expose()).map_err(|_| {
         Failure::Answered(
             CredentialsErrorKind::Failed,
             "the session token holds characters a header cannot carry".to_owned(),
         )
-    })?;
-    value.set_sensitive(true);
-    Ok(value)
+    })
 }

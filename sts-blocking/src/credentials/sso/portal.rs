@@ -110,14 +110,13 @@ impl ProvideCredentials for SsoProvider {
             query_escape(&self.account_id),
             query_escape(&self.role_name)
         );
-        let mut bearer =
-            sts_proto::secret::wiped_header_value(token.token().expose()).map_err(|_| {
+        let bearer =
+            sts_proto::secret::secret_header_value(token.token().expose()).map_err(|_| {
                 fail(format!(
                     "the cached SSO token holds characters a header cannot carry; {}",
                     self.session.login_hint()
                 ))
             })?;
-        bearer.set_sensitive(true);
         let request = http::Request::get(&url)
             .header("x-amz-sso_bearer_token", bearer)
             .body(Vec::new())
