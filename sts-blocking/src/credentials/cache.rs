@@ -479,43 +479,36 @@ impl CachingProvider {
                 }
                 return match s.fetch(&turn) {
                     Ok(creds) => Ok(creds),
-                    Err(e) if entry.expires_at_ms == u64::MAX => {
-                        // Keys that do not expire stay good: keep serving
-                        // them, and look again at the usual interval.
-                        let retry = now_ms.saturating_add(ms(NO_EXPIRY_REFETCH));
-                        log::warn!(
-                            "{SOURCE}: fetching the credentials again failed: {e}; serving the \
-                             current ones, which do not expire, and trying again in {} s",
-                            NO_EXPIRY_REFETCH.as_secs(),
-                        );
-                        s.publish(
-                            generation,
-                            Entry {
-                                creds: Arc::clone(&entry.creds),
-                                expires_at_ms: entry.expires_at_ms,
-                                refresh_at_ms: retry,
-                            },
-                        );
-                        Ok(Arc::clone(&entry.creds))
-                    }
                     Err(e) => {
-                        // Keep serving; try again later, but while they
-                        // are still handed out.
-                        let retry = now_ms
-                            .saturating_add(ms(s.retry_after_failure))
-                            .min(entry.usable_until_ms());
-                        // Said now, not only once they expire: the cause
-                        // is easier to find while it is happening.
-                        log::warn!(
-                            "{SOURCE}: refreshing the credentials failed: {e}; serving the \
-                             current ones until {} s before they expire at {}, and trying \
-                             again in {} s",
-                            EXPIRY_MARGIN.as_secs(),
-                            format_timestamp(
-                                UNIX_EPOCH + Duration::from_millis(entry.expires_at_ms)
-                            ),
-                            retry.saturating_sub(now_ms).div_ceil(1000),
-                        );
+                        // Keep serving; try again later. Keys that do not
+                        // expire stay good, and are looked for again at
+                        // the usual interval; others are tried again soon,
+                        // but while they are still handed out. Said now,
+                        // not only once they expire: the cause is easier
+                        // to find while it is happening.
+                        let retry = if entry.expires_at_ms == u64::MAX {
+                            log::warn!(
+                                "{SOURCE}: fetching the credentials again failed: {e}; serving \
+                                 the current ones, which do not expire, and trying again in {} s",
+                                NO_EXPIRY_REFETCH.as_secs(),
+                            );
+                            now_ms.saturating_add(ms(NO_EXPIRY_REFETCH))
+                        } else {
+                            let retry = now_ms
+                                .saturating_add(ms(s.retry_after_failure))
+                                .min(entry.usable_until_ms());
+                            log::warn!(
+                                "{SOURCE}: refreshing the credentials failed: {e}; serving the \
+                                 current ones until {} s before they expire at {}, and trying \
+                                 again in {} s",
+                                EXPIRY_MARGIN.as_secs(),
+                                format_timestamp(
+                                    UNIX_EPOCH + Duration::from_millis(entry.expires_at_ms)
+                                ),
+                                retry.saturating_sub(now_ms).div_ceil(1000),
+                            );
+                            retry
+                        };
                         s.publish(
                             generation,
                             Entry {
