@@ -238,15 +238,9 @@ fn transport_error(e: ureq::Error, via: Option<&ProxyUrl>) -> TransportError {
         | ureq::Error::ConnectProxyFailed(_)
         | ureq::Error::Tls(_)
         | ureq::Error::Rustls(_) => TransportFailure::Connect,
-        // rustls's verdict on the server's certificate reaches here as an
-        // I/O error; it is a connection that could not be set up.
-        ureq::Error::Io(io)
-            if io
-                .get_ref()
-                .is_some_and(|inner| inner.is::<rustls::Error>()) =>
-        {
-            TransportFailure::Connect
-        }
+        // rustls's verdict on the server's certificate: a connection that
+        // could not be set up.
+        ureq::Error::Io(_) if rustls_error(&e).is_some() => TransportFailure::Connect,
         // A name that did not resolve: no connection could be made.
         ureq::Error::Io(io)
             if io
@@ -283,36 +277,33 @@ fn transport_error(e: ureq::Error, via: Option<&ProxyUrl>) -> TransportError {
     }
 }
 
+/// rustls's error behind `e`: ureq's own, or one that reached it as an
+/// I/O error (rustls's verdict on the server's certificate does).
+fn rustls_error(e: &ureq::Error) -> Option<&rustls::Error> {
+    match e {
+        ureq::Error::Rustls(r) => Some(r),
+        ureq::Error::Io(io) => io.get_ref()?.downcast_ref(),
+        _ => None,
+    }
+}
+
 /// What to do about a refusal whose words do not say it: rustls (through
 /// webpki) refuses a server certificate that is a CA certificate
 /// (`basicConstraints CA:TRUE`), which is what `openssl req -x509` makes
 /// by default, even when the CA bundle holds that very certificate
 /// (OpenSSL, and so the AWS CLI, accept it). Empty for other errors.
 fn certificate_hint(e: &ureq::Error) -> &'static str {
-    // ureq's `Io` gives no `source`: start inside it.
-    let mut source: Option<&(dyn std::error::Error + 'static)> = match e {
-        ureq::Error::Io(io) => Some(io),
-        other => Some(other),
-    };
-    while let Some(s) = source {
-        // rustls's error travels inside an I/O error, whose `source` skips
-        // it: look inside.
-        let inner = match s.downcast_ref::<io::Error>().and_then(|io| io.get_ref()) {
-            Some(inner) => inner as &(dyn std::error::Error + 'static),
-            None => s,
-        };
-        if let Some(rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other))) =
-            inner.downcast_ref::<rustls::Error>()
-            && other.0.to_string() == "CaUsedAsEndEntity"
+    match rustls_error(e) {
+        Some(rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other)))
+            if other.0.to_string() == "CaUsedAsEndEntity" =>
         {
-            return "; the server's certificate is a CA certificate (basicConstraints \
-                    CA:TRUE), which is not accepted as a server's, even from the CA bundle: \
-                    make it with CA:FALSE (openssl req -x509 … -addext \
-                    basicConstraints=critical,CA:FALSE) or sign it with a CA in the bundle";
+            "; the server's certificate is a CA certificate (basicConstraints CA:TRUE), \
+             which is not accepted as a server's, even from the CA bundle: make it with \
+             CA:FALSE (openssl req -x509 … -addext basicConstraints=critical,CA:FALSE) or \
+             sign it with a CA in the bundle"
         }
-        source = s.source();
+        _ => "",
     }
-    ""
 }
 
 #[cfg(test)]
