@@ -18,6 +18,11 @@ struct Line {
     tab: bool,
 }
 
+/// Whether `text` starts a list item (`- x`, or `-` alone).
+fn is_item(text: &str) -> bool {
+    text == "-" || text.starts_with("- ")
+}
+
 /// `line` as structure (a key, a list item): refused if it is indented
 /// with a tab.
 fn structural(line: &Line) -> Result<(), String> {
@@ -29,10 +34,11 @@ fn structural(line: &Line) -> Result<(), String> {
 
 /// `text` as a JSON value; `Err` names the line and what is wrong there.
 pub(crate) fn parse(text: &str) -> Result<Value, String> {
+    let raw: Vec<&str> = text.lines().collect();
     let mut lines = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
+    for (i, line) in raw.iter().enumerate() {
         let number = i + 1;
-        let body = strip_comment(raw);
+        let body = strip_comment(line);
         let trimmed = body.trim_end();
         if trimmed.trim().is_empty() || trimmed == "---" {
             continue;
@@ -48,14 +54,6 @@ pub(crate) fn parse(text: &str) -> Result<Value, String> {
     if lines.is_empty() {
         return Ok(Value::Null);
     }
-    // The empty mapping, as `--generate-cli-skeleton yaml-input` writes
-    // it for an operation without parameters (`GetCallerIdentity`).
-    if let [only] = lines.as_slice()
-        && only.text == "{}"
-    {
-        return Ok(Value::Object(Map::new()));
-    }
-    let raw: Vec<&str> = text.lines().collect();
     let mut at = 0;
     let indent = lines[0].indent;
     let value = block(&mut lines, &mut at, indent, &raw)?;
@@ -85,14 +83,16 @@ fn strip_comment(line: &str) -> &str {
 fn block(lines: &mut [Line], at: &mut usize, indent: usize, raw: &[&str]) -> Result<Value, String> {
     let first = &lines[*at];
     structural(first)?;
-    // A flow collection on a line of its own (`{"RoleArn": "x"}` as the
-    // whole document, or under its key).
+    // A flow collection on a line of its own: `{"RoleArn": "x"}` as the
+    // whole document, or under its key, and the empty mapping that
+    // `--generate-cli-skeleton yaml-input` writes for an operation without
+    // parameters (`GetCallerIdentity`).
     if first.text.starts_with(['{', '[']) {
         let value = scalar(&first.text, first.number)?;
         *at += 1;
         return Ok(value);
     }
-    if first.text == "-" || first.text.starts_with("- ") {
+    if is_item(&first.text) {
         sequence(lines, at, indent, raw)
     } else {
         mapping(lines, at, indent, raw)
@@ -162,16 +162,20 @@ fn block_scalar(
     // may have more than the indentation that line then sets.
     let mut leading: Vec<(usize, usize)> = Vec::new();
     let mut last = number;
-    let tab = |n: usize| Err(format!("line {n}: a tab in the indentation"));
     for (i, line) in raw.iter().enumerate().skip(number) {
         let spaces = line.len() - line.trim_start_matches(' ').len();
         let rest = line.get(spaces..).unwrap_or_default();
-        if rest.is_empty() {
+        if rest.trim().is_empty() {
+            // Spaces only: text if past the indentation, else an empty
+            // line. Tabs after them: text past the indentation, else a
+            // tab where the indentation is.
+            let tabs = !rest.is_empty();
             match indent {
-                Some(column) if spaces > column => {
+                Some(column) if spaces > column || (tabs && spaces == column) => {
                     content.push(line.get(column..).unwrap_or_default());
                     last = i + 1;
                 }
+                _ if tabs => return Err(format!("line {}: a tab in the indentation", i + 1)),
                 Some(_) => content.push(""),
                 None => {
                     leading.push((i + 1, spaces));
@@ -179,18 +183,6 @@ fn block_scalar(
                 }
             }
             continue;
-        }
-        if rest.trim().is_empty() {
-            // Tabs after the spaces: text past the indentation, else a tab
-            // where the indentation is.
-            match indent {
-                Some(column) if spaces >= column => {
-                    content.push(line.get(column..).unwrap_or_default());
-                    last = i + 1;
-                    continue;
-                }
-                _ => return tab(i + 1),
-            }
         }
         if spaces <= parent {
             break;
@@ -270,7 +262,7 @@ fn sequence(
     let mut items = Vec::new();
     while let Some(line) = lines.get(*at) {
         structural(line)?;
-        if line.indent != indent || !(line.text == "-" || line.text.starts_with("- ")) {
+        if line.indent != indent || !is_item(&line.text) {
             break;
         }
         let rest = line
@@ -324,10 +316,7 @@ fn mapping(
         let number = line.number;
         let (key, rest) =
             key_split(&line.text).ok_or_else(|| format!("line {number}: expected `key: value`"))?;
-        let key = match scalar(&key, number)? {
-            Value::String(s) => s,
-            other => other.to_string(),
-        };
+        let key = key_text(&key, number)?;
         *at += 1;
         let value = if rest.is_empty() {
             match lines.get(*at) {
@@ -336,10 +325,7 @@ fn mapping(
                     block(lines, at, inner, raw)?
                 }
                 // A list may stand at its key's column.
-                Some(next)
-                    if next.indent == indent
-                        && (next.text == "-" || next.text.starts_with("- ")) =>
-                {
+                Some(next) if next.indent == indent && is_item(&next.text) => {
                     sequence(lines, at, indent, raw)?
                 }
                 _ => Value::Null,
@@ -349,11 +335,34 @@ fn mapping(
         } else {
             scalar(&rest, number)?
         };
-        if map.insert(key.clone(), value).is_some() {
-            return Err(format!("line {number}: \"{key}\" given twice"));
-        }
+        insert_once(&mut map, key, value, number)?;
     }
     Ok(Value::Object(map))
+}
+
+/// A mapping's key as text: a scalar that is not a string (`1`, `true`)
+/// names its member by its JSON words.
+fn key_text(key: &str, number: usize) -> Result<String, String> {
+    Ok(match scalar(key, number)? {
+        Value::String(s) => s,
+        other => other.to_string(),
+    })
+}
+
+/// Adds `key` to `map`, which must not have it yet.
+fn insert_once(
+    map: &mut Map<String, Value>,
+    key: String,
+    value: Value,
+    number: usize,
+) -> Result<(), String> {
+    match map.contains_key(&key) {
+        true => Err(format!("line {number}: \"{key}\" given twice")),
+        false => {
+            map.insert(key, value);
+            Ok(())
+        }
+    }
 }
 
 /// `key: rest` (or `key:`), the colon outside quotes; in a flow mapping
@@ -409,6 +418,25 @@ fn flow_items(inner: &str) -> Vec<&str> {
     items
 }
 
+/// The members of a one-line flow collection, `inner` being its text
+/// after the opening bracket: `[a, b,]` ends with an empty item that is
+/// no item, and `[ ]` is an empty list.
+fn flow_members<'a>(
+    inner: &'a str,
+    close: char,
+    number: usize,
+    what: &str,
+) -> Result<Vec<&'a str>, String> {
+    let inner = inner
+        .strip_suffix(close)
+        .ok_or_else(|| format!("line {number}: a flow {what} must end on its line"))?;
+    let mut items = flow_items(inner);
+    if items.last().is_some_and(|last| last.trim().is_empty()) {
+        items.pop();
+    }
+    Ok(items)
+}
+
 fn scalar(text: &str, number: usize) -> Result<Value, String> {
     let t = text.trim();
     let bad = |why: &str| format!("line {number}: {why}");
@@ -431,51 +459,23 @@ fn scalar(text: &str, number: usize) -> Result<Value, String> {
             "a block scalar (| or >) must be a mapping's value or a list item",
         ));
     }
-    if t == "[]" {
-        return Ok(Value::Array(Vec::new()));
-    }
-    if t == "{}" {
-        return Ok(Value::Object(Map::new()));
-    }
     if let Some(inner) = t.strip_prefix('[') {
-        let inner = inner
-            .strip_suffix(']')
-            .ok_or_else(|| bad("a flow list must end on its line"))?;
-        let mut items = flow_items(inner);
-        // `[a, b,]` ends with an empty item that is no item, and `[ ]` is
-        // an empty list.
-        if items.last().is_some_and(|last| last.trim().is_empty()) {
-            items.pop();
-        }
-        return items
+        return flow_members(inner, ']', number, "list")?
             .into_iter()
             .map(|item| scalar(item, number))
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array);
     }
     if let Some(inner) = t.strip_prefix('{') {
-        let inner = inner
-            .strip_suffix('}')
-            .ok_or_else(|| bad("a flow mapping must end on its line"))?;
-        let mut items = flow_items(inner);
-        if items.last().is_some_and(|last| last.trim().is_empty()) {
-            items.pop();
-        }
         let mut map = Map::new();
-        for item in items {
+        for item in flow_members(inner, '}', number, "mapping")? {
             let (key, value) = split_key(item.trim(), true)
                 .ok_or_else(|| bad("expected `key: value` in a flow mapping"))?;
-            let key = match scalar(&key, number)? {
-                Value::String(s) => s,
-                other => other.to_string(),
-            };
             let value = match value.is_empty() {
                 true => Value::Null,
                 false => scalar(&value, number)?,
             };
-            if map.insert(key.clone(), value).is_some() {
-                return Err(bad(&format!("\"{key}\" given twice")));
-            }
+            insert_once(&mut map, key_text(&key, number)?, value, number)?;
         }
         return Ok(Value::Object(map));
     }
