@@ -81,16 +81,17 @@ impl Values {
     }
 }
 
-/// The JSON type of `value`, as an error names it.
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
+/// `value` as an error names it: its JSON type, and what it is.
+fn json_shown(value: &Value) -> String {
+    let kind = match value {
+        Value::Null => return "null".to_owned(),
         Value::Bool(_) => "a boolean",
         Value::Number(_) => "a number",
         Value::String(_) => "a string",
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
-    }
+    };
+    format!("{kind} ({value})")
 }
 
 /// A value, or the contents of the file it names with `file://`; a
@@ -293,9 +294,8 @@ fn structures(
                             // boolean is refused, as the AWS CLI refuses
                             // it, instead of being sent as its JSON words.
                             other => Err(bad(format!(
-                                "invalid type for [{index}].{member}: {} ({other}); it takes \
-                                 a string",
-                                json_type(&other)
+                                "invalid type for [{index}].{member}: {}; it takes a string",
+                                json_shown(&other)
                             ))),
                         }
                     })
