@@ -367,11 +367,7 @@ fn reader(pipe: &str, read: impl FnOnce() + Send + 'static) -> std::io::Result<(
 /// ask its user something: opening `/dev/tty` succeeds only then, and
 /// neither blocks nor changes anything.
 fn has_controlling_terminal() -> bool {
-    cfg!(unix)
-        && std::fs::OpenOptions::new()
-            .read(true)
-            .open("/dev/tty")
-            .is_ok()
+    std::fs::File::open("/dev/tty").is_ok()
 }
 
 /// The running command and, on Unix, its process group when it has one of
