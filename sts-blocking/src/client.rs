@@ -534,31 +534,18 @@ impl Client {
         } else {
             None
         };
-        Ok(self.build_request(op, credentials.as_deref())?.0)
-    }
-
-    /// Builds and signs one attempt of `op`; also returns the signing time,
-    /// against which a clock-skew answer is measured.
-    fn build_request<Op: Operation>(
-        &self,
-        op: &Op,
-        credentials: Option<&Credentials>,
-    ) -> Result<(http::Request<Vec<u8>>, SystemTime), Error> {
         let inner = &*self.inner;
         let signed_at = self.now();
         let key = credentials
+            .as_deref()
             .map(|c| self.signing_key(c, signed_at))
             .transpose()?;
         let mut ctx = RequestContext::new(&inner.endpoint, signed_at).user_agent(&inner.user_agent);
-        ctx.credentials = credentials;
+        ctx.credentials = credentials.as_deref();
         ctx.signing_key = key.as_deref();
         ctx.target = inner.target.as_ref();
-        let request = if inner.validation {
-            operation::build(op, &ctx)?
-        } else {
-            operation::build_unvalidated(op, &ctx)?
-        };
-        Ok((request, signed_at))
+        // Checked above already, when the client checks at all.
+        Ok(operation::build_unvalidated(op, &ctx)?)
     }
 
     /// The cached signing key if it still fits, else a fresh one.
