@@ -258,9 +258,34 @@ impl fmt::Debug for FormWriter {
 /// ends. No branch on the kind of byte: its encoding, padded to four bytes,
 /// is written whole, and its length kept. `buf` has room for three bytes
 /// for each, and one of slack.
+///
+/// Eight bytes at a time: their encodings are looked up and their offsets
+/// summed before any is stored, so that where a byte goes waits only on
+/// the sum for the eight before it, not on a table lookup for each byte
+/// before it (a load's latency per byte, most of the time it took).
 #[inline(always)]
 fn encode_bytes(bytes: &[u8], buf: &mut [u8], mut n: usize) -> usize {
-    for &b in bytes {
+    const CHUNK: usize = 8;
+    let mut chunks = bytes.chunks_exact(CHUNK);
+    for chunk in &mut chunks {
+        let packed: [u32; CHUNK] = std::array::from_fn(|i| ENCODED[usize::from(chunk[i])]);
+        let mut offsets = [0usize; CHUNK];
+        let mut end = 0;
+        for (offset, p) in offsets.iter_mut().zip(packed) {
+            *offset = end;
+            end += (p >> 24) as usize;
+        }
+        // Three bytes for each, and the last write's one of slack.
+        if let Some(slot) = buf.get_mut(n..n + 3 * CHUNK + 1) {
+            for (&offset, p) in offsets.iter().zip(packed) {
+                if let Some(to) = slot.get_mut(offset..offset + 4) {
+                    to.copy_from_slice(&p.to_le_bytes());
+                }
+            }
+        }
+        n += end;
+    }
+    for &b in chunks.remainder() {
         let packed = ENCODED[usize::from(b)];
         if let Some(slot) = buf.get_mut(n..n + 4) {
             slot.copy_from_slice(&packed.to_le_bytes());
