@@ -44,8 +44,9 @@ pub enum Rule {
     Pattern {
         /// The allowed characters, in the model's words.
         allowed: &'static str,
-        /// The first character not allowed, and its position in characters.
-        found: char,
+        /// The first character not allowed; `None` for a secret member
+        /// (an MFA code), whose characters are part of the secret.
+        found: Option<char>,
         /// Position of `found`, counting characters from 0.
         position: usize,
     },
@@ -85,11 +86,17 @@ impl fmt::Display for ValidationError {
                 allowed,
                 found,
                 position,
-            } => write!(
-                f,
-                "may only contain {allowed}; found {found:?} (U+{:04X}) at character {position}",
-                u32::from(*found)
-            )?,
+            } => match found {
+                Some(found) => write!(
+                    f,
+                    "may only contain {allowed}; found {found:?} (U+{:04X}) at character {position}",
+                    u32::from(*found)
+                )?,
+                None => write!(
+                    f,
+                    "may only contain {allowed}; found another character at character {position}"
+                )?,
+            },
             Rule::Range { min, max, actual } => {
                 write!(f, "must be between {min} and {max}, got {actual}")?
             }
@@ -408,7 +415,7 @@ impl Validator {
                     Rule::Pattern {
                         allowed: shape.chars.describe(),
                         // A secret's characters are part of the secret.
-                        found: if shape.sensitive { '?' } else { found },
+                        found: (!shape.sensitive).then_some(found),
                         position,
                     },
                     shown(),
@@ -617,7 +624,7 @@ mod tests {
             if !shape.chars.allows(c) {
                 return Err(error(Rule::Pattern {
                     allowed: shape.chars.describe(),
-                    found: if shape.sensitive { '?' } else { c },
+                    found: (!shape.sensitive).then_some(c),
                     position,
                 }));
             }
@@ -632,7 +639,7 @@ mod tests {
                 if word.is_empty() && !value.is_empty() {
                     return Err(error(Rule::Pattern {
                         allowed: shape.chars.describe(),
-                        found: ' ',
+                        found: Some(' '),
                         position: start.min(len - 1),
                     }));
                 }
@@ -797,6 +804,22 @@ mod tests {
         assert!(!err.to_string().contains("ab\""));
         let err = v.string("TokenCode", "12345x", &TOKEN_CODE).unwrap_err();
         assert!(!err.to_string().contains('x'), "{err}");
+        // Nor does a character stand in for the one found: a `?` would
+        // read as the character the code held.
+        let err = v.string("TokenCode", "١٢٣٤٥٦", &TOKEN_CODE).unwrap_err();
+        assert!(matches!(
+            err.rule,
+            Rule::Pattern {
+                found: None,
+                position: 0,
+                ..
+            }
+        ));
+        assert_eq!(
+            err.to_string(),
+            "AssumeRoleWithSAML: TokenCode may only contain the digits 0-9; found another character \
+             at character 0"
+        );
     }
 
     #[test]

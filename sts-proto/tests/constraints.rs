@@ -745,7 +745,7 @@ enum Expect {
         actual: usize,
     },
     Pattern {
-        found: char,
+        found: Option<char>,
         position: usize,
     },
     Range {
@@ -862,7 +862,7 @@ fn string_cases(min: usize, max: Option<usize>, class: &Class, sensitive: bool) 
         } else {
             Expect::Pattern {
                 // A secret's characters are part of the secret.
-                found: if sensitive { '?' } else { c },
+                found: (!sensitive).then_some(c),
                 position,
             }
         };
@@ -891,7 +891,7 @@ fn string_cases(min: usize, max: Option<usize>, class: &Class, sensitive: bool) 
                 what,
                 val: Val::Str(v),
                 expect: position.map_or(Expect::Ok, |position| Expect::Pattern {
-                    found: ' ',
+                    found: Some(' '),
                     position,
                 }),
             });
