@@ -143,10 +143,18 @@ pub enum Fault {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ServiceError {
-    /// The error code.
+    /// The error code: a modelled error's code as STS sends it (also when
+    /// the server sent the model's shape name, `…Exception`), any other as
+    /// one printable line of at most 128 characters.
     pub code: ErrorCode,
     /// The human-readable message, when the document has a `<Message>`
     /// element; empty when that element is (`<Message/>`).
+    ///
+    /// As one printable line, since it reaches terminals and logs: trimmed,
+    /// control characters and line separators as spaces, and at most
+    /// 1,024 characters, ending in `…` when cut (a hostile server's
+    /// message could otherwise rewrite a terminal or flood a log). STS's
+    /// own messages are one line of a few hundred characters.
     pub message: Option<String>,
     /// Sender or Receiver.
     pub fault: Fault,

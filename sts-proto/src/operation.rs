@@ -481,6 +481,11 @@ impl<'a> ResultReader<'a> {
                 .leaves
                 .scope(self.result, |name| name == path.as_bytes()),
         };
+        // No such structure at all is what the error names, not the first
+        // member looked for in it.
+        if scope == Scope::Nothing {
+            return Err(OutputError::missing(path.to_owned()));
+        }
         let member =
             |name: &str| nonempty_with(|| element(name), self.child_text(scope, path, name));
         let expiration = member("Expiration")?;
@@ -826,6 +831,23 @@ mod tests {
         assert_eq!(got[0], Ok("x".to_owned()));
         assert!(got[1].as_ref().is_err_and(|e| e.contains('E')), "{got:?}");
         assert!(got[2].as_ref().is_err_and(|e| e.contains('M')), "{got:?}");
+    }
+
+    #[test]
+    fn a_success_without_credentials_names_the_structure_not_a_member() {
+        let body = "<AssumeRoleResponse><AssumeRoleResult><PackedPolicySize>1</PackedPolicySize>\
+                    </AssumeRoleResult></AssumeRoleResponse>";
+        let e = parse::<crate::ops::AssumeRole>(200, &HeaderMap::new(), body.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("missing Credentials") && !e.contains("Expiration"), "{e}");
+        // An empty structure is there: its first member is what is missing.
+        let body = "<AssumeRoleResponse><AssumeRoleResult><Credentials/>\
+                    </AssumeRoleResult></AssumeRoleResponse>";
+        let e = parse::<crate::ops::AssumeRole>(200, &HeaderMap::new(), body.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("Credentials/Expiration"), "{e}");
     }
 
     #[test]
