@@ -353,6 +353,22 @@ impl fmt::Display for ResponseError {
 
 impl std::error::Error for ResponseError {}
 
+/// Whether `c` would act on a terminal or a log line rather than show:
+/// a control character, a line or paragraph separator, or one of the
+/// Unicode `Bidi_Control` characters (ALM, LRM, RLM, the embeddings and
+/// overrides U+202A to U+202E, the isolates U+2066 to U+2069). What
+/// [`printable`] replaces, for callers that show a server's text in some
+/// other way (escaped, say).
+pub fn is_unshowable(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{061c}' | '\u{200e}' | '\u{200f}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
 /// How much of an unreadable body an error keeps.
 const BODY_START_CHARS: usize = 200;
 
@@ -380,21 +396,16 @@ pub(crate) fn body_start(body: &[u8]) -> String {
     )
 }
 
-/// The start of `text` for an error message: trimmed, control characters
-/// and the Unicode line and paragraph separators (a terminal's escapes,
-/// line breaks that would fake a log line) as spaces, at most `max_chars`
-/// characters.
+/// The start of `text` for an error message: trimmed, control characters,
+/// the Unicode line and paragraph separators and the bidirectional
+/// controls (a terminal's escapes, line breaks that would fake a log line,
+/// an override that shows the rest of the line reversed) as spaces, at
+/// most `max_chars` characters.
 pub(crate) fn printable_start(text: &str, max_chars: usize) -> String {
     text.trim()
         .chars()
         .take(max_chars)
-        .map(|c| {
-            if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') {
-                ' '
-            } else {
-                c
-            }
-        })
+        .map(|c| if is_unshowable(c) { ' ' } else { c })
         .collect::<String>()
         .trim()
         .to_owned()
@@ -568,6 +579,15 @@ mod tests {
         assert_eq!(printable("abc def", 4), "abc…");
         assert_eq!(printable("abcd", 4), "abcd");
         assert_eq!(printable("\u{85}é\u{2029}", 4), "é");
+        // A right-to-left override would show the rest of the line
+        // reversed; the isolates and marks act alike.
+        assert_eq!(
+            printable(
+                "a\u{202e}b\u{2066}c\u{2069}d\u{200f}e\u{61c}f\u{202a}g",
+                100
+            ),
+            "a b c d e f g"
+        );
     }
 
     #[test]

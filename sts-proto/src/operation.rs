@@ -840,7 +840,10 @@ mod tests {
         let e = parse::<crate::ops::AssumeRole>(200, &HeaderMap::new(), body.as_bytes())
             .unwrap_err()
             .to_string();
-        assert!(e.contains("missing Credentials") && !e.contains("Expiration"), "{e}");
+        assert!(
+            e.contains("missing Credentials") && !e.contains("Expiration"),
+            "{e}"
+        );
         // An empty structure is there: its first member is what is missing.
         let body = "<AssumeRoleResponse><AssumeRoleResult><Credentials/>\
                     </AssumeRoleResult></AssumeRoleResponse>";

@@ -679,6 +679,36 @@ fn answers_without_an_error_document_and_exhausted_retries_read_as_the_aws_clis(
     );
 }
 
+/// A hostile server's escape sequences never reach the terminal as such:
+/// not in the `--debug` body (the XML reader lets raw control characters
+/// through, so the body is shown), not in the error text, which cleans
+/// the code and message and escapes an unknown entity's name, and not as
+/// a right-to-left override.
+#[test]
+fn a_server_s_escape_sequences_do_not_reach_the_terminal() {
+    let error = "<ErrorResponse><Error><Type>Sender</Type>\
+                 <Code>Access\x1b[31mDenied\x1b]0;pwned\x07</Code>\
+                 <Message>evil \x1b[2J\x1b[H cleared\r\nfake: line \u{202e}desrever</Message>\
+                 </Error><RequestId>rid</RequestId></ErrorResponse>";
+    let entity = "<GetCallerIdentityResponse><GetCallerIdentityResult>\
+                  <Arn>a&ev\x1b[31mil;</Arn></GetCallerIdentityResult></GetCallerIdentityResponse>";
+    for (status, body) in [(403, error), (200, entity)] {
+        let server = FaultServer::start(vec![Step::xml(status, body)]);
+        let url = server.url();
+        let o = sts(
+            &["--endpoint-url", &url, "--debug", "get-caller-identity"],
+            &[KEYS[0], KEYS[1], ("AWS_MAX_ATTEMPTS", "1")],
+        );
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{err}");
+        for acting in ['\x1b', '\x07', '\r', '\u{202e}'] {
+            assert!(!err.contains(acting), "{acting:?} reached stderr: {err}");
+        }
+        // Shown escaped, so a reader still sees what the server sent.
+        assert!(err.contains("\\u{1b}[31m"), "{err}");
+    }
+}
+
 /// An error document whose `<Message>` is empty reads `None`, and one
 /// without a `<Message>` reads `Unknown`, as the AWS CLI v1 prints them
 /// (botocore's `Message` is Python's `None` for an empty element, and its

@@ -132,7 +132,11 @@ impl fmt::Display for XmlError {
                 )
             }
             XmlError::Doctype => f.write_str("XML DOCTYPE declarations are not accepted"),
-            XmlError::UnknownEntity(name) => write!(f, "unknown XML entity &{name};"),
+            // The server's bytes: escaped, so that they cannot act on a
+            // terminal (an escape sequence) where the error is shown.
+            XmlError::UnknownEntity(name) => {
+                write!(f, "unknown XML entity &{};", name.escape_debug())
+            }
             XmlError::Empty => f.write_str("response body has no XML root element"),
             XmlError::Malformed(why) => write!(f, "malformed XML: {why}"),
         }
@@ -1647,6 +1651,13 @@ mod tests {
             Err(XmlError::Doctype)
         );
         assert_eq!(read("<r>&x;</r>"), Err(XmlError::UnknownEntity("x".into())));
+        // Shown escaped: an escape sequence in the name must not reach a
+        // terminal as one.
+        let e = read("<r>&ev\u{1b}[31mil\u{202e};</r>").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "unknown XML entity &ev\\u{1b}[31mil\\u{202e};"
+        );
         assert!(read("<r>&#0;</r>").is_err());
         assert!(read("<r>&#xD800;</r>").is_err());
     }

@@ -68,12 +68,15 @@ pub(crate) struct Global {
     #[arg(long, global = true, value_name = "FILE")]
     pub(crate) ca_bundle: Option<std::path::PathBuf>,
     /// Seconds allowed to open a connection, TLS included (0 for no limit;
-    /// default 60).
+    /// default 60). With 0 an attempt has no overall limit either: only
+    /// the read limit, each read on its own, bounds a server that answers
+    /// a byte at a time.
     #[arg(long, global = true)]
     pub(crate) cli_connect_timeout: Option<u64>,
     /// Seconds the connection may stay silent, each read and write (0 for
     /// no limit; default 10, where the AWS CLI's is 60: STS answers in
-    /// well under a second). An attempt gets both limits together.
+    /// well under a second). An attempt gets both limits together, none
+    /// when either is 0.
     /// Attempts: AWS_MAX_ATTEMPTS or the profile's `max_attempts`.
     #[arg(long, global = true)]
     pub(crate) cli_read_timeout: Option<u64>,

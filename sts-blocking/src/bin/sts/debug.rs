@@ -10,11 +10,13 @@
 //! pieces), and each of them reaches the same string once parsed. A body
 //! that does not parse is not shown at all.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::time::Duration;
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
+use sts_blocking::sts_proto::error::is_unshowable;
 use sts_blocking::sts_proto::form;
 use sts_blocking::sts_proto::xml::{self, XmlLimits};
 use sts_blocking::transport::{Transport, TransportError};
@@ -132,8 +134,31 @@ pub(crate) fn describe_response(response: &http::Response<Vec<u8>>) -> String {
             value.to_str().unwrap_or("<binary>")
         ));
     }
-    out.push_str(&format!("<<<\n<<< {}", redact_xml(response.body())));
+    out.push_str(&format!(
+        "<<<\n<<< {}",
+        escaped(&redact_xml(response.body()))
+    ));
     out
+}
+
+/// `text` with what would act on the terminal rather than show (an escape
+/// sequence, a carriage return, a right-to-left override: the XML reader
+/// lets a server's raw control characters through) escaped as `\u{…}`;
+/// line breaks and tabs, which lay out a document, stay.
+fn escaped(text: &str) -> Cow<'_, str> {
+    let acts = |c: char| is_unshowable(c) && c != '\n' && c != '\t';
+    if !text.chars().any(acts) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if acts(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 fn is_secret_param(name: &str) -> bool {
