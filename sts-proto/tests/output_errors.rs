@@ -91,9 +91,11 @@ fn a_missing_credentials_member_is_named() {
         assert_eq!(e.problem, OutputProblem::Missing);
         assert_eq!(e.to_string(), format!("missing Credentials/{name}"));
     }
-    // No Credentials at all: the first member read is the one named.
+    // No Credentials at all: the structure is what is named, not the
+    // first member looked for in it.
     let e = output_error::<GetSessionToken>("");
-    assert_eq!(e, OutputError::missing("Credentials/Expiration"));
+    assert_eq!(e, OutputError::missing("Credentials"));
+    assert_eq!(e.to_string(), "missing Credentials");
 }
 
 #[test]

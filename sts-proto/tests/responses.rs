@@ -659,7 +659,7 @@ fn credentials_beside_the_result_element_are_not_read() {
         let text = err.to_string();
         assert!(
             matches!(err, ResponseError::Malformed { .. })
-                && text.contains("missing Credentials/Expiration"),
+                && text.contains("missing Credentials ["),
             "{result}: got {text}"
         );
     }
@@ -744,7 +744,7 @@ fn incomplete_or_wrong_documents_are_malformed_not_panics() {
         (b"<AssumeRoleResponse><AssumeRoleResult>", "ends before"),
         (
             b"<AssumeRoleResponse><AssumeRoleResult></AssumeRoleResult></AssumeRoleResponse>",
-            "missing Credentials/Expiration",
+            "missing Credentials [",
         ),
         (
             b"<GetSessionTokenResponse></GetSessionTokenResponse>",
