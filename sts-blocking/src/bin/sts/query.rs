@@ -16,6 +16,8 @@
 //! characters than [`MAX_OPERATORS`] or a tree deeper than
 //! [`MAX_DEPTH`]; both run on a thread with a stack of [`STACK_BYTES`].
 
+#[cfg(test)]
+mod compliance;
 mod eval;
 mod functions;
 mod literal;
@@ -574,6 +576,11 @@ mod tests {
             applied("`[1,2,3,4,5]`[::-2]", &doc),
             Doc::Array(vec![Doc::Int(5), Doc::Int(3), Doc::Int(1)])
         );
+        // A zero step is refused only on an array, as Python's `slice`
+        // refuses it: anything else is null first.
+        assert_eq!(applied("Missing[::0]", &doc), Doc::Null);
+        assert_eq!(applied("Credentials[::0]", &doc), Doc::Null);
+        assert_eq!(failure("`[1, 2]`[::0]"), "slice step cannot be zero");
     }
 
     fn refused(query: &str) -> String {

@@ -173,19 +173,21 @@ fn index<'a>(data: &Value<'a>, idx: i32) -> Value<'a> {
 }
 
 /// `[start:stop:step]` on an array as Python slices a list; null for
-/// anything else.
+/// anything else, even with a step of zero.
 fn slice<'a>(
     data: &Value<'a>,
     start: Option<i32>,
     stop: Option<i32>,
     step: i32,
 ) -> Result<Value<'a>> {
-    if step == 0 {
-        return Err("slice step cannot be zero".to_owned());
-    }
     let Value::Array(items) = data else {
         return Ok(Value::Null);
     };
+    // Python's `slice` refuses a zero step only when a list is sliced:
+    // anything else gives null first.
+    if step == 0 {
+        return Err("slice step cannot be zero".to_owned());
+    }
     let len = items.len() as i64;
     let step = i64::from(step);
     let (lower, upper) = if step > 0 { (0, len) } else { (-1, len - 1) };

@@ -18,6 +18,16 @@ pub(super) fn literal_at(expression: &str, offset: usize) -> Option<Value<'stati
     (reader.at == text.len()).then_some(value)
 }
 
+/// A whole JSON document read as a literal is (Python's `json.loads`):
+/// the compliance suite's files, with their objects' order.
+#[cfg(test)]
+pub(super) fn json(text: &str) -> Option<Value<'static>> {
+    let mut reader = Reader { text, at: 0 };
+    let value = reader.value()?;
+    reader.skip_space();
+    (reader.at == text.len()).then_some(value)
+}
+
 /// The text up to the closing backtick; `` \` `` does not close it.
 fn literal_body(body: &str) -> Option<&str> {
     let mut escaped = false;
