@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 
 use jmespath::Variable;
 use jmespath::ast::Ast;
+use sts_blocking::sts_proto::error::is_unshowable;
 
 use crate::render::{Doc, py_float};
 
@@ -315,7 +316,11 @@ pub(super) fn py_repr(v: &Value<'_>) -> String {
 }
 
 /// A string as Python's `repr()` quotes it: single quotes unless it
-/// holds one and no double quote.
+/// holds one and no double quote. Python escapes every character it does
+/// not count as printable; this escapes those that would act on a
+/// terminal rather than show (controls, line separators, bidirectional
+/// controls: the text can be a server's, and reaches stderr), in
+/// Python's forms.
 fn py_repr_str(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
@@ -333,8 +338,12 @@ fn py_repr_str(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if c < ' ' || c == '\u{7f}' => {
-                let _ = write!(out, "\\x{:02x}", u32::from(c));
+            c if is_unshowable(c) => {
+                let _ = match u32::from(c) {
+                    n @ ..=0xff => write!(out, "\\x{n:02x}"),
+                    n @ ..=0xffff => write!(out, "\\u{n:04x}"),
+                    n => write!(out, "\\U{n:08x}"),
+                };
             }
             c => out.push(c),
         }
@@ -366,4 +375,28 @@ pub(super) fn unorderable(op: &str, a: &Value<'_>, b: &Value<'_>) -> String {
         py_type_name(a),
         py_type_name(b)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::py_repr_str;
+
+    /// As Python 3.11's `repr()` writes them.
+    #[test]
+    fn strings_are_quoted_as_python_quotes_them() {
+        for (s, repr) in [
+            ("plain", "'plain'"),
+            ("it's", "\"it's\""),
+            ("'\"", "'\\'\"'"),
+            ("a\\b\n\r\t", "'a\\\\b\\n\\r\\t'"),
+            ("\u{1b}[31m\u{7f}", "'\\x1b[31m\\x7f'"),
+            // What would act on a terminal: a C1 control, a right-to-left
+            // override, a line separator.
+            ("\u{9b}2J", "'\\x9b2J'"),
+            ("\u{202e}x\u{2028}", "'\\u202ex\\u2028'"),
+            ("é日😀", "'é日😀'"),
+        ] {
+            assert_eq!(py_repr_str(s), repr, "{s:?}");
+        }
+    }
 }
