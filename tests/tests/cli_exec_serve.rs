@@ -53,7 +53,9 @@ fn exec_gives_the_child_temporary_credentials_and_passes_its_status_through() {
                   secret=${#AWS_SECRET_ACCESS_KEY} token=${#AWS_SESSION_TOKEN} \
                   same_legacy_token=$([ \"$AWS_SECURITY_TOKEN\" = \"$AWS_SESSION_TOKEN\" ] && echo yes) \
                   expires=$AWS_CREDENTIAL_EXPIRATION \
-                  container=${AWS_CONTAINER_CREDENTIALS_FULL_URI:-none}; exit 7";
+                  container=${AWS_CONTAINER_CREDENTIALS_FULL_URI:-none} \
+                  other_names=${AWS_ACCESS_KEY:-}${AWS_SECRET_KEY:-}${AMAZON_ACCESS_KEY_ID:-}\
+                  ${AMAZON_SECRET_ACCESS_KEY:-}${AMAZON_SESSION_TOKEN:-}; exit 7";
     let mut c = sts(
         moto,
         &[
@@ -71,6 +73,18 @@ fn exec_gives_the_child_temporary_credentials_and_passes_its_status_through() {
     // Another source of credentials in the tool's environment (after the
     // keys, so the tool never asks it) must not reach the child.
     c.env("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/x");
+    // Nor may long-term keys under the other names SDKs read before a
+    // container endpoint (aws-sdk-go-v2's fallback, the JavaScript SDK
+    // v2's `AMAZON_` prefix).
+    for name in [
+        "AWS_ACCESS_KEY",
+        "AWS_SECRET_KEY",
+        "AMAZON_ACCESS_KEY_ID",
+        "AMAZON_SECRET_ACCESS_KEY",
+        "AMAZON_SESSION_TOKEN",
+    ] {
+        c.env(name, "LONG-TERM");
+    }
     let o = run(c);
     assert_eq!(o.status.code(), Some(7), "{o:?}");
     let out = String::from_utf8_lossy(&o.stdout);
@@ -82,6 +96,11 @@ fn exec_gives_the_child_temporary_credentials_and_passes_its_status_through() {
     assert!(out.contains("same_legacy_token=yes "), "{out}");
     assert!(out.contains("expires=20"), "{out}");
     assert!(out.contains("container=none"), "{out}");
+    assert!(
+        out.contains("other_names=\n") || out.ends_with("other_names="),
+        "{out}"
+    );
+    assert!(!out.contains("LONG-TERM"), "{out}");
     assert!(
         o.stderr.is_empty(),
         "{}",
@@ -648,6 +667,82 @@ fn serve_keeps_serving_valid_credentials_when_a_refresh_fails() {
     for secret in ["issued/secret", "issued-token", "EXAMPLEKEY", &token] {
         assert!(!log.contains(secret), "{secret} in the log: {log}");
     }
+}
+
+/// A refresh used to ask STS with the held credentials locked: while STS
+/// was slow to answer, every request waited on it, even though the
+/// credentials held were good for minutes more, and botocore's container
+/// provider gave up. One request asks STS now; the others are answered
+/// with what is held.
+#[test]
+fn a_slow_refresh_does_not_hold_up_requests_the_held_credentials_answer() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let stalling = std::sync::Arc::new(AtomicBool::new(false));
+    let stall = std::sync::Arc::clone(&stalling);
+    let issued = AtomicUsize::new(0);
+    let sts = sts_tests::FaultServer::with_handler(move |_| {
+        if stall.load(Ordering::SeqCst) {
+            return sts_tests::Step::Stall(Duration::from_secs(30));
+        }
+        let n = issued.fetch_add(1, Ordering::SeqCst);
+        let expiration = sts_proto::time::format_timestamp(
+            std::time::SystemTime::now() + Duration::from_secs(60),
+        );
+        sts_tests::Step::xml(
+            200,
+            sts_tests::canned::success(
+                "AssumeRole",
+                &format!(
+                    "<Credentials><AccessKeyId>ASIASLOW{n}</AccessKeyId>\
+                     <SecretAccessKey>slow/secret/{n}</SecretAccessKey>\
+                     <SessionToken>slow-token-{n}</SessionToken>\
+                     <Expiration>{expiration}</Expiration></Credentials>"
+                ),
+            ),
+        )
+    });
+    let command = sts_at(
+        &sts.url(),
+        ("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+        &[
+            "serve",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/r",
+            // In the refresh window about 8 s after issue, with 52 s of
+            // validity left there.
+            "--refresh-before",
+            "52",
+        ],
+    );
+    let mut served = start_serving(command);
+    let (port, token) = (served.port, served.token.clone());
+    let (first, expires) = served_credentials(get(port, "/credentials", Some(&token)));
+    stalling.store(true, Ordering::SeqCst);
+    sleep_until(expires - Duration::from_secs(51));
+    let asked = sts.requests_seen();
+    // This request finds the credentials due and asks STS, which stalls.
+    let refreshing = std::thread::spawn(move || get_within(port, &token, Duration::from_secs(60)));
+    let started = Instant::now();
+    while sts.requests_seen() == asked {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no refresh was tried"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Meanwhile another is answered at once, with what is held.
+    let started = Instant::now();
+    let answered = get_within(port, &served.token, Duration::from_secs(20));
+    let waited = started.elapsed();
+    let (held, _) = served_credentials(answered.expect("answered"));
+    assert_eq!(held, first);
+    assert!(
+        waited < Duration::from_secs(3),
+        "a request waited {waited:?} on the refresh"
+    );
+    let _ = served.child.kill();
+    let _ = served.child.wait();
+    let _ = refreshing.join();
 }
 
 /// `sts serve --exec` used to give its child no region (and took

@@ -36,6 +36,14 @@ pub(crate) const CREDENTIAL_VARIABLES: &[&str] = &[
     "AWS_WEB_IDENTITY_TOKEN_FILE",
     "AWS_ROLE_ARN",
     "AWS_ROLE_SESSION_NAME",
+    // Other names for the same keys, which SDKs read before a container
+    // endpoint: aws-sdk-go-v2 falls back to these two, and the JavaScript
+    // SDK v2 reads the `AMAZON_` prefix.
+    "AWS_ACCESS_KEY",
+    "AWS_SECRET_KEY",
+    "AMAZON_ACCESS_KEY_ID",
+    "AMAZON_SECRET_ACCESS_KEY",
+    "AMAZON_SESSION_TOKEN",
 ];
 
 /// Runs the command; returns its exit status (only where the tool cannot

@@ -11,6 +11,10 @@
 //! that never sends its request delays no other; its whole request head
 //! must come within 5 s of its accept, and each write of the answer within
 //! 5 s, so a stalled or trickling client holds a thread for seconds at most.
+//! Connecting needs no token, though: a local user who keeps
+//! [`MAX_CONNECTIONS`] connections open (reopening each as it is closed)
+//! keeps the endpoint from answering for as long as they do. The token
+//! keeps the credentials from other users, not the endpoint's answers.
 //!
 //! A refresh that fails while the credentials held are still valid does
 //! not fail the request: they are served, the failure is logged, and the
@@ -18,8 +22,8 @@
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
 
 use sts_blocking::Client;
@@ -64,6 +68,9 @@ struct Source<'a> {
     from: &'a SessionSource,
     refresh_before: Duration,
     held: Mutex<Held>,
+    /// Told when a refresh ends, for the requests that wait on it because
+    /// nothing valid is held.
+    refreshed: Condvar,
 }
 
 /// The credentials served now.
@@ -72,6 +79,10 @@ struct Held {
     /// After a refresh failed while they were valid: no new try before
     /// this, so that a refusing STS is not asked on every request.
     retry_at: Option<SystemTime>,
+    /// Whether a request is asking STS now. The lock is not held over
+    /// that call: a slow STS would otherwise hold up every request,
+    /// including those the held credentials can still answer.
+    refreshing: bool,
 }
 
 impl Source<'_> {
@@ -89,8 +100,16 @@ impl Source<'_> {
             held: Mutex::new(Held {
                 credentials: first,
                 retry_at: None,
+                refreshing: false,
             }),
+            refreshed: Condvar::new(),
         }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Held> {
+        self.held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The current credentials, fetched again when they are within
@@ -98,20 +117,39 @@ impl Source<'_> {
     /// credentials about to lapse. A failed refresh is not the answer
     /// while the held credentials are still valid: a passing STS fault
     /// then costs nothing, and they are what a client would get anyway.
+    ///
+    /// One request asks STS at a time, without the lock; the others are
+    /// answered with the held credentials while those are valid, and
+    /// wait for the refresh's outcome only when they are not.
     fn get(&self) -> Result<Credentials, Failure> {
-        let mut held = self
-            .held
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if !self.due(&held, SystemTime::now()) {
-            return Ok(held.credentials.clone());
+        let mut held = self.lock();
+        loop {
+            let now = SystemTime::now();
+            if !self.due(&held, now) {
+                return Ok(held.credentials.clone());
+            }
+            if !held.refreshing {
+                break;
+            }
+            if is_valid(&held.credentials, now) {
+                return Ok(held.credentials.clone());
+            }
+            held = self
+                .refreshed
+                .wait(held)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
         }
-        match session::fresh(self.client, self.from) {
+        held.refreshing = true;
+        drop(held);
+        // Ends the refresh however this returns, so that no request waits
+        // on one that is over.
+        let _ending = EndRefresh(self);
+        let fetched = session::fresh(self.client, self.from);
+        let mut held = self.lock();
+        match fetched {
             Ok(credentials) => {
-                *held = Held {
-                    credentials,
-                    retry_at: None,
-                };
+                held.credentials = credentials;
+                held.retry_at = None;
                 Ok(held.credentials.clone())
             }
             Err(failure) => keep_after_failure(&mut held, failure),
@@ -130,6 +168,25 @@ impl Source<'_> {
         let waiting = held.retry_at.is_some_and(|at| now < at);
         !fresh_enough && !waiting
     }
+}
+
+/// Marks the refresh over and wakes the requests waiting on it, when the
+/// refreshing request is done with the lock.
+struct EndRefresh<'s, 'a>(&'s Source<'a>);
+
+impl Drop for EndRefresh<'_, '_> {
+    fn drop(&mut self) {
+        self.0.lock().refreshing = false;
+        self.0.refreshed.notify_all();
+    }
+}
+
+/// Whether `credentials` may still be used at `now`: they do not expire,
+/// or not yet.
+fn is_valid(credentials: &Credentials, now: SystemTime) -> bool {
+    credentials
+        .expiration()
+        .is_none_or(|expiration| now < expiration)
 }
 
 /// After a failed refresh: the held credentials while they are valid, with
