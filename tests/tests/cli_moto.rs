@@ -335,6 +335,55 @@ fn eks_token_takes_output_json_and_a_cluster_name_or_id() {
     ));
     let v: serde_json::Value = serde_json::from_str(&doc).unwrap();
     assert_eq!(v["kind"], "ExecCredential");
+    // Under the AWS CLI's words too, as a kubeconfig written by `aws eks
+    // update-kubeconfig` runs it once `aws` is replaced by `sts`: the same
+    // document, the token signed for the same cluster.
+    let aws_words = stdout(&sts(
+        &[
+            "--region",
+            "eu-west-1",
+            "eks",
+            "get-token",
+            "--cluster-name",
+            "c",
+            "--output",
+            "json",
+        ],
+        &KEYS,
+    ));
+    let w: serde_json::Value = serde_json::from_str(&aws_words).unwrap();
+    assert_eq!(w["kind"], v["kind"]);
+    assert_eq!(w["apiVersion"], v["apiVersion"]);
+    let url = |doc: &serde_json::Value| {
+        let token = doc["status"]["token"].as_str().unwrap().to_owned();
+        let encoded = token.strip_prefix("k8s-aws-v1.").unwrap().to_owned();
+        let decoded = Command::new(python())
+            .args([
+                "-c",
+                "import base64,sys; s=sys.argv[1]; print(base64.urlsafe_b64decode(s + '=' * (-len(s) % 4)).decode())",
+                &encoded,
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8(decoded.stdout).unwrap()
+    };
+    let signed = url(&w);
+    assert!(
+        signed.contains("Action=GetCallerIdentity") && signed.contains("x-k8s-aws-id"),
+        "{signed}"
+    );
+    let o = sts(
+        &[
+            "eks",
+            "get-token",
+            "--cluster-name",
+            "c",
+            "--output",
+            "text",
+        ],
+        &KEYS,
+    );
+    assert!(usage_error(&o).contains("json only"));
     for other in ["text", "table", "yaml", "env"] {
         let o = sts(
             &["eks-token", "--cluster-name", "c", "--output", other],

@@ -183,6 +183,13 @@ pub(crate) enum Command {
     Presign(PresignCommand),
     /// Prints the ExecCredential that kubectl expects for an EKS cluster.
     EksToken(EksTokenArgs),
+    // `eks get-token`, as kubeconfigs written by `aws eks
+    // update-kubeconfig` run it: `eks-token` under the AWS CLI's words, so
+    // that replacing `aws` by `sts` there is enough. Hidden: the help
+    // names one of the two.
+    /// The AWS CLI's `eks get-token`: the same as `sts eks-token`.
+    #[command(subcommand, hide = true)]
+    Eks(EksCommand),
     /// Runs a command with fresh temporary credentials and the region in
     /// its environment; its exit status is the tool's (127 if it is not
     /// found, 126 if it cannot be run, as in a shell). Nothing secret is
@@ -270,6 +277,13 @@ pub(crate) enum PresignCommand {
               value_parser = clap::value_parser!(u64).range(1..=604_800))]
         expires_in: u64,
     },
+}
+
+/// `sts eks …`: only `get-token`.
+#[derive(Debug, Subcommand)]
+pub(crate) enum EksCommand {
+    /// The same as `sts eks-token`.
+    GetToken(EksTokenArgs),
 }
 
 /// The flags of `aws eks get-token`, which kubeconfigs written by `aws eks

@@ -49,7 +49,14 @@ pub(crate) fn command() -> clap::Command {
 const PRINTING_FLAGS: &[&str] = &["output", "query", "generate_cli_skeleton"];
 /// The subcommands that print no call's result, and refuse those flags
 /// (`check_printing_flags` in `main.rs`).
-const PRINTING_NOTHING: &[&str] = &["exec", "serve", "presign", "eks-token", "completions"];
+const PRINTING_NOTHING: &[&str] = &[
+    "exec",
+    "serve",
+    "presign",
+    "eks-token",
+    "eks",
+    "completions",
+];
 
 /// `cmd` with the flags of [`PRINTING_FLAGS`] left out of the help of the
 /// subcommands of [`PRINTING_NOTHING`]. A global flag is copied into each
@@ -92,7 +99,13 @@ mod tests {
     /// flags still parse (to be refused by name).
     #[test]
     fn subcommands_printing_nothing_do_not_list_the_printing_flags() {
-        for sub in [&["exec"][..], &["serve"], &["eks-token"], &["presign"]] {
+        for sub in [
+            &["exec"][..],
+            &["serve"],
+            &["eks-token"],
+            &["eks", "get-token"],
+            &["presign"],
+        ] {
             let text = help(sub);
             assert!(lists(&text, "--region"), "{sub:?}: {text}");
             for flag in ["--output", "--query", "--generate-cli-skeleton"] {

@@ -158,7 +158,9 @@ fn check_printing_flags(cli: &Cli) -> Result<(), Failure> {
         args::Command::Exec(_) => "exec",
         args::Command::Serve(_) => "serve",
         args::Command::Presign(_) => "presign",
-        args::Command::EksToken(_) => "eks-token",
+        args::Command::EksToken(_) | args::Command::Eks(args::EksCommand::GetToken(_)) => {
+            "eks-token"
+        }
         args::Command::Completions { .. } => "completions",
         _ => return Ok(()),
     };

@@ -6,7 +6,9 @@ use sts_blocking::sts_proto::ops::*;
 use sts_blocking::sts_proto::types::{PolicyDescriptor, ProvidedContext, Tag};
 use sts_blocking::{Client, Error};
 
-use crate::args::{Cli, Command, MfaArgs, PresignCommand, SessionPolicyArgs, SessionTagsArgs};
+use crate::args::{
+    Cli, Command, EksCommand, MfaArgs, PresignCommand, SessionPolicyArgs, SessionTagsArgs,
+};
 use crate::render::{Render, Rendered};
 use crate::shorthand::{UsageError, Values, member, member_opt};
 use crate::{Failure, eks, print, setup};
@@ -137,7 +139,7 @@ pub(crate) fn dispatch(cli: &Cli, v: &Values) -> Result<String, Failure> {
         Command::Exec(_) | Command::Serve(_) => Err(Failure::Usage(
             "exec and serve are not calls to print".into(),
         )),
-        Command::EksToken(a) => {
+        Command::EksToken(a) | Command::Eks(EksCommand::GetToken(a)) => {
             let client = setup::client(g, GetCallerIdentity::ACTION)?;
             // As `aws eks get-token`: the id, for a local cluster on
             // Outposts, where one is given (clap allows only one).
@@ -167,6 +169,7 @@ pub(crate) fn action(command: &Command) -> Option<&'static str> {
         Command::GetWebIdentityToken(_) => GetWebIdentityToken::ACTION,
         Command::Presign(_)
         | Command::EksToken(_)
+        | Command::Eks(_)
         | Command::Exec(_)
         | Command::Serve(_)
         | Command::Completions { .. } => return None,
