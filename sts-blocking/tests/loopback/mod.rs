@@ -59,7 +59,16 @@ impl Response {
         self.headers.push((name.to_owned(), value.to_owned()));
         self
     }
+
+    /// No answer at all: the request is read and the connection held
+    /// open, silent, as a packet that never arrives leaves it.
+    pub(crate) fn none() -> Self {
+        Self::new(NO_ANSWER, "")
+    }
 }
+
+/// The status of [`Response::none`].
+const NO_ANSWER: u16 = 0;
 
 /// Answers every request with `handler`, one connection at a time; every
 /// response closes its connection.
@@ -88,6 +97,7 @@ impl Server {
             let mut handler = handler;
             thread::spawn(move || {
                 let until = Instant::now() + LIFETIME;
+                let mut silent = Vec::new();
                 while !stop.load(Ordering::SeqCst) && Instant::now() < until {
                     match listener.accept() {
                         Ok((stream, _)) => {
@@ -95,7 +105,11 @@ impl Server {
                             if let Some(request) = read_request(&stream) {
                                 let response = handler(&request);
                                 requests.lock().unwrap().push(request);
-                                write_response(stream, &response);
+                                if response.status == NO_ANSWER {
+                                    silent.push(stream);
+                                } else {
+                                    write_response(stream, &response);
+                                }
                             }
                         }
                         Err(_) => thread::sleep(Duration::from_millis(5)),

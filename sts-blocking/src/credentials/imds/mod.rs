@@ -12,7 +12,7 @@ use std::time::Duration;
 use sts_proto::Credentials;
 use sts_proto::time::format_timestamp;
 
-use self::session::{Failure, Session, Token};
+use self::session::{Failure, Session, TOKEN_PATH, Token};
 use self::settings::{ImdsSettings, Overrides, SOURCE};
 use super::metadata_document::{WhenExpired, parse_response};
 use super::metadata_http::Sender;
@@ -45,9 +45,11 @@ const EXTENSION_JITTER: Duration = Duration::from_secs(5 * 60);
 /// token is kept until shortly before its lifetime, 6 hours by default,
 /// runs out), reads the role name from
 /// `/latest/meta-data/iam/security-credentials/`, then the role's
-/// credentials document. A service without the token API (404 or 405) is
-/// asked without a token (IMDSv1), unless `AWS_EC2_METADATA_V1_DISABLED` or
-/// the profile's `ec2_metadata_v1_disabled` is `true`.
+/// credentials document. A service without the token API (404 or 405), or
+/// whose token request gets no answer in time (a container on an instance
+/// whose metadata hop limit is 1), is asked without a token (IMDSv1), as
+/// botocore asks it, unless `AWS_EC2_METADATA_V1_DISABLED` or the
+/// profile's `ec2_metadata_v1_disabled` is `true`.
 ///
 /// Settings (explicit ones from [`ImdsProvider::builder`] first, then the
 /// environment, then the selected profile):
@@ -210,6 +212,7 @@ impl ImdsProvider {
             clock: self.config.clock(),
             token: &self.state.token,
             v1: Cell::new(false),
+            token_unanswered: Cell::new(false),
         };
         let failed = |reason: String| Failure::Answered(CredentialsErrorKind::Failed, reason);
 
@@ -224,6 +227,17 @@ impl ImdsProvider {
                         session.shown_url(ROLE_PATH)
                     ),
                 ));
+            }
+            401 if session.token_unanswered.get() => {
+                return Err(failed(format!(
+                    "GET {} without a session token answered 401: the instance requires IMDSv2, \
+                     and the token request (PUT {TOKEN_PATH}) got no answer within {:?}. In a \
+                     container, the instance's metadata hop limit is probably 1; raise it to 2 \
+                     (aws ec2 modify-instance-metadata-options --instance-id <id> \
+                     --http-put-response-hop-limit 2)",
+                    session.shown_url(ROLE_PATH),
+                    settings.attempts.timeout,
+                )));
             }
             status => {
                 return Err(Failure::status(

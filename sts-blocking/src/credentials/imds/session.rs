@@ -3,9 +3,13 @@
 //!
 //! Without a token API (the service answers the `PUT` with 404 or 405, as
 //! IMDSv1-only services and some proxies do), GETs go without a token
-//! (IMDSv1) unless that fallback is turned off. A token request that gets
-//! no answer is not a reason to try IMDSv1: the service is taken as
-//! unreachable, so that a machine off EC2 waits one timeout, not two.
+//! (IMDSv1) unless that fallback is turned off. So they do when the token
+//! request gets no answer in time, as botocore (and so the AWS CLI) does:
+//! a container on an instance whose metadata hop limit is 1 never gets
+//! the answer to its `PUT`, and relies on IMDSv1
+//! where the instance still allows it. Where it does not, the GET's 401
+//! is reported with that likely cause. The price is paid off EC2 where
+//! the address swallows packets: two timeouts instead of one.
 //!
 //! A token request refused with 403 (IMDS turned off, or a request that
 //! came through a proxy, which IMDS refuses tokens to) is an error, as in
@@ -79,6 +83,9 @@ pub(crate) struct Session<'a> {
     /// Set once the service turned out to have no token API: the fetch's
     /// other requests go without a token, without asking again.
     pub(crate) v1: Cell<bool>,
+    /// Set when that was decided because the token request got no answer
+    /// in time, which the error for a later 401 explains.
+    pub(crate) token_unanswered: Cell<bool>,
 }
 
 impl Session<'_> {
@@ -203,10 +210,20 @@ impl Session<'_> {
                 .insert(TTL_HEADER, HeaderValue::from(ttl));
             request
         };
-        let response = self
-            .sender
-            .send(self.settings.attempts, &make)
-            .map_err(|e| self.unreachable("PUT /latest/api/token", &e))?;
+        let response = match self.sender.send(self.settings.attempts, &make) {
+            Ok(response) => response,
+            Err(e) if e.kind() == TransportFailure::Timeout && self.settings.v1_fallback => {
+                log::debug!(
+                    "instance metadata at {}: PUT {TOKEN_PATH} got no answer ({e}); trying \
+                     IMDSv1, as the AWS CLI does (a container on an instance whose metadata hop \
+                     limit is 1 gets no answer to it)",
+                    self.origin()
+                );
+                self.token_unanswered.set(true);
+                return Ok(None);
+            }
+            Err(e) => return Err(self.unreachable("PUT /latest/api/token", &e)),
+        };
         let status = response.status().as_u16();
         let failed = |reason: String| Failure::Answered(CredentialsErrorKind::Failed, reason);
         match status {
