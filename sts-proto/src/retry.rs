@@ -203,14 +203,11 @@ pub const THROTTLING_CODES: &[&str] = &[
     "EC2ThrottledException",
 ];
 
-/// Codes of transient server-side failures.
-pub const TRANSIENT_CODES: &[&str] = &[
-    "RequestTimeout",
-    "RequestTimeoutException",
-    "InternalError",
-    "InternalFailure",
-    "ServiceUnavailable",
-];
+/// Codes of transient server-side failures, retried whatever the status,
+/// as botocore's standard mode and aws-sdk-rust list them. (A 5xx answer
+/// is retried by its status, whatever its code: `InternalError` and
+/// `ServiceUnavailable` come with one.)
+pub const TRANSIENT_CODES: &[&str] = &["RequestTimeout", "RequestTimeoutException"];
 
 /// Codes that say the request's time was wrong.
 pub const CLOCK_SKEW_CODES: &[&str] = &[
@@ -742,7 +739,8 @@ mod tests {
 
     /// Every code the SDKs name, at a status that says nothing by itself,
     /// classified by its code alone (the lists as aws-sdk-rust and
-    /// botocore's standard mode have them).
+    /// botocore's standard mode have them; a review against botocore 1.44
+    /// and smithy-rs found three more here, now retried by status only).
     #[test]
     fn every_named_code_is_classified_by_itself() {
         let throttling = [
@@ -764,9 +762,6 @@ mod tests {
         let transient = [
             "RequestTimeout",
             "RequestTimeoutException",
-            "InternalError",
-            "InternalFailure",
-            "ServiceUnavailable",
             "IDPCommunicationError",
         ];
         let skew = [
@@ -787,10 +782,22 @@ mod tests {
                 ]
                 .iter()
                 .chain(&["AccessDenied", "ExpiredToken", "ValidationError"])
+                // Named by neither list: retried at a 5xx status only
+                // (they used to be retried at any status).
+                .chain(&["InternalError", "InternalFailure", "ServiceUnavailable"])
                 .map(|c| (*c, RetryKind::NotRetryable)),
             );
         for (code, kind) in cases {
             assert_eq!(classify_response(&service(code, 400)), kind, "{code}");
+        }
+        for code in ["InternalError", "InternalFailure", "ServiceUnavailable"] {
+            for status in [500, 503] {
+                assert_eq!(
+                    classify_response(&service(code, status)),
+                    RetryKind::Transient,
+                    "{code} {status}"
+                );
+            }
         }
         // A signature error with a skewed `Date` is a clock problem, for
         // each of the three codes that may mean one.

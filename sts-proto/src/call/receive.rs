@@ -166,9 +166,10 @@ impl Core<'_> {
         // A clock-skew answer gets here only when no correction came of it
         // in this step: it had no usable `Date`, or a correction was made
         // already and did not help. The next attempt would be signed with
-        // the same clock and meet the same answer, so it is not made (as
-        // botocore and aws-sdk-rust retry these codes only when they
-        // measured a skew), and costs no quota and no wait.
+        // the same clock and meet the same answer, so it is not made, and
+        // costs no quota and no wait. (botocore and aws-sdk-rust retry
+        // these codes not at all: the one re-signed attempt after a
+        // believed skew is this client's own.)
         if kind == RetryKind::NotRetryable || kind == RetryKind::ClockSkew {
             return self.give_up(GiveUp::NotRetryable, failure);
         }
