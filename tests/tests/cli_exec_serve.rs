@@ -539,10 +539,11 @@ fn get_within(port: u16, token: &str, limit: Duration) -> Result<(u16, String), 
 }
 
 /// A mock STS whose `AssumeRole` issues numbered credentials (`ASIAISSUED0`,
-/// `ASIAISSUED1`, …) that expire `lifetime` after issue, and answers 403
-/// `AccessDenied` while the returned flag is set.
+/// `ASIAISSUED1`, …) that expire `lifetime` after issue, and answers with
+/// `failure` while the returned flag is set.
 fn issuing_sts(
     lifetime: Duration,
+    failure: sts_tests::Step,
 ) -> (
     sts_tests::FaultServer,
     std::sync::Arc<std::sync::atomic::AtomicBool>,
@@ -553,10 +554,7 @@ fn issuing_sts(
     let refuse = std::sync::Arc::clone(&failing);
     let server = sts_tests::FaultServer::with_handler(move |_| {
         if refuse.load(Ordering::SeqCst) {
-            return sts_tests::Step::xml(
-                403,
-                sts_tests::canned::error("AccessDenied", "refused for the test"),
-            );
+            return failure.clone();
         }
         let n = issued.fetch_add(1, Ordering::SeqCst);
         let expiration = sts_proto::time::format_timestamp(std::time::SystemTime::now() + lifetime);
@@ -576,6 +574,22 @@ fn issuing_sts(
         )
     });
     (server, failing)
+}
+
+/// `sts serve` of `arn:aws:iam::123456789012:role/r` from `sts`, with
+/// `--refresh-before` `refresh_before` seconds.
+fn serve_from(sts: &sts_tests::FaultServer, refresh_before: &str) -> Command {
+    sts_at(
+        &sts.url(),
+        ("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+        &[
+            "serve",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/r",
+            "--refresh-before",
+            refresh_before,
+        ],
+    )
 }
 
 /// The served credentials' key id and expiry, from a 200 answer's body.
@@ -603,21 +617,15 @@ fn sleep_until(at: std::time::SystemTime) {
 #[test]
 fn serve_keeps_serving_valid_credentials_when_a_refresh_fails() {
     use std::sync::atomic::Ordering;
-    let (sts, failing) = issuing_sts(Duration::from_secs(30));
-    let mut command = sts_at(
-        &sts.url(),
-        ("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
-        &[
-            "serve",
-            "--role-arn",
-            "arn:aws:iam::123456789012:role/r",
-            // Fresh for about 8 s after issue (room for serve's check
-            // that they outlive this margin, on a busy machine), then 22 s
-            // in the window before expiry for the checks below.
-            "--refresh-before",
-            "22",
-        ],
+    let refused = sts_tests::Step::xml(
+        403,
+        sts_tests::canned::error("AccessDenied", "refused for the test"),
     );
+    let (sts, failing) = issuing_sts(Duration::from_secs(30), refused);
+    // Fresh for about 8 s after issue (room for serve's check that they
+    // outlive this margin, on a busy machine), then 22 s in the window
+    // before expiry for the checks below.
+    let mut command = serve_from(&sts, "22");
     command.stderr(Stdio::piped());
     let mut served = start_serving(command);
     let mut stderr = served.child.stderr.take().unwrap();
@@ -676,44 +684,12 @@ fn serve_keeps_serving_valid_credentials_when_a_refresh_fails() {
 /// with what is held.
 #[test]
 fn a_slow_refresh_does_not_hold_up_requests_the_held_credentials_answer() {
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    let stalling = std::sync::Arc::new(AtomicBool::new(false));
-    let stall = std::sync::Arc::clone(&stalling);
-    let issued = AtomicUsize::new(0);
-    let sts = sts_tests::FaultServer::with_handler(move |_| {
-        if stall.load(Ordering::SeqCst) {
-            return sts_tests::Step::Stall(Duration::from_secs(30));
-        }
-        let n = issued.fetch_add(1, Ordering::SeqCst);
-        let expiration = sts_proto::time::format_timestamp(
-            std::time::SystemTime::now() + Duration::from_secs(60),
-        );
-        sts_tests::Step::xml(
-            200,
-            sts_tests::canned::success(
-                "AssumeRole",
-                &format!(
-                    "<Credentials><AccessKeyId>ASIASLOW{n}</AccessKeyId>\
-                     <SecretAccessKey>slow/secret/{n}</SecretAccessKey>\
-                     <SessionToken>slow-token-{n}</SessionToken>\
-                     <Expiration>{expiration}</Expiration></Credentials>"
-                ),
-            ),
-        )
-    });
-    let command = sts_at(
-        &sts.url(),
-        ("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
-        &[
-            "serve",
-            "--role-arn",
-            "arn:aws:iam::123456789012:role/r",
-            // In the refresh window about 8 s after issue, with 52 s of
-            // validity left there.
-            "--refresh-before",
-            "52",
-        ],
-    );
+    use std::sync::atomic::Ordering;
+    let stall = sts_tests::Step::Stall(Duration::from_secs(30));
+    let (sts, stalling) = issuing_sts(Duration::from_secs(60), stall);
+    // In the refresh window about 8 s after issue, with 52 s of validity
+    // left there.
+    let command = serve_from(&sts, "52");
     let mut served = start_serving(command);
     let (port, token) = (served.port, served.token.clone());
     let (first, expires) = served_credentials(get(port, "/credentials", Some(&token)));
