@@ -404,15 +404,8 @@ fn a_token_request_without_an_answer_falls_back_to_imdsv1() {
     // The fallback turned off: no GET without a token, the service taken
     // as unreachable, as before.
     let before = server.requests().len();
-    let off = config(
-        &[
-            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &endpoint),
-            ("AWS_EC2_METADATA_V1_DISABLED", "true"),
-        ],
-        &[],
-        &clock,
-    );
-    let err = ImdsProvider::new(&off).provide_credentials().unwrap_err();
+    let off = ImdsProvider::builder(&allowed).v1_fallback(false).build();
+    let err = off.provide_credentials().unwrap_err();
     assert!(err.is_not_configured(), "{err}");
     assert!(
         err.reason.contains("no instance metadata service answered"),
