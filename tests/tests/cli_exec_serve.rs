@@ -939,6 +939,44 @@ fn idle_connections_do_not_delay_a_client_with_the_token() {
     drop(idle);
 }
 
+/// Any local user may connect without the token: 32 connections sending
+/// nothing used to fill the endpoint, and every connection after them,
+/// a client with the token among them, was closed unread for as long as
+/// the crowd was held open (reopened as each was dropped after 5 s). Each
+/// new connection now closes the idle one that has waited longest.
+#[test]
+fn a_crowd_of_idle_connections_cannot_keep_a_client_with_the_token_out() {
+    let served = serve_without_sts();
+    let connect = || TcpStream::connect(("127.0.0.1", served.port)).unwrap();
+    // More than the endpoint lets wait, and each reopened as soon as the
+    // endpoint closes it, while the client with the token asks.
+    let mut crowd: std::collections::VecDeque<TcpStream> = (0..40).map(|_| connect()).collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let first_closed = crowd.front().map(|s| {
+        s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        matches!((&*s).read(&mut [0u8; 1]), Ok(0))
+    });
+    assert_eq!(
+        first_closed,
+        Some(true),
+        "the connection waiting longest was not closed to make room"
+    );
+    let started = Instant::now();
+    for _ in 0..20 {
+        crowd.pop_front();
+        crowd.push_back(connect());
+    }
+    let answered = get_within(served.port, &served.token, Duration::from_secs(20));
+    let waited = started.elapsed();
+    let (status, body) = answered.unwrap_or_else(|e| panic!("not answered in {waited:?}: {e}"));
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        waited < Duration::from_secs(3),
+        "the client with the token waited {waited:?} behind the idle crowd"
+    );
+    drop(crowd);
+}
+
 /// Waits up to 60 s for `child` to end.
 #[cfg(unix)]
 fn wait_bounded(child: &mut Child) -> std::process::ExitStatus {

@@ -7,14 +7,16 @@
 //! up here from the OS's random source, so no other local user can guess
 //! it) is refused: anything else on the machine could otherwise take the
 //! credentials. Each connection is read and answered on a thread of its
-//! own (at most [`MAX_CONNECTIONS`] at once, more are closed), so a client
-//! that never sends its request delays no other; its whole request head
-//! must come within 5 s of its accept, and each write of the answer within
-//! 5 s, so a stalled or trickling client holds a thread for seconds at most.
-//! Connecting needs no token, though: a local user who keeps
-//! [`MAX_CONNECTIONS`] connections open (reopening each as it is closed)
-//! keeps the endpoint from answering for as long as they do. The token
-//! keeps the credentials from other users, not the endpoint's answers.
+//! own, so a client that never sends its request delays no other; its
+//! whole request head must come within 5 s of its accept, and each write
+//! of the answer within 5 s, so a stalled or trickling client holds a
+//! thread for seconds at most. Connecting needs no token, so any local
+//! user can open connections and send nothing: at most
+//! [`MAX_WAITING`] wait for their head at once, and each connection
+//! beyond that closes the one that has waited longest. SDKs send their
+//! request as soon as they connect, so an idle crowd, however often it is
+//! reopened, cannot keep them out (a test holds it to that); only one that
+//! opens connections faster than a thread starts and reads a head could.
 //!
 //! A refresh that fails while the credentials held are still valid does
 //! not fail the request: they are served, the failure is logged, and the
@@ -348,10 +350,18 @@ fn release_stdout() {
 /// How often a non-blocking accept loop checks whether to stop.
 const POLL: Duration = Duration::from_millis(50);
 
-/// The most connections read and answered at once; more are closed at
-/// once. SDKs ask one at a time; this many leaves room for several
-/// programs while bounding the threads an idle crowd can hold.
-const MAX_CONNECTIONS: usize = 32;
+/// The most connections waiting for their request head at once. One more
+/// closes the one that has waited longest: SDKs send their request as
+/// soon as they connect, so a crowd of idle connections (which any local
+/// user may open, without the token) loses its oldest member to each new
+/// one rather than keeping newcomers out.
+const MAX_WAITING: usize = 32;
+
+/// The most connections read or answered at once, those being closed to
+/// make room included; more are closed at once. Only a client with the
+/// token is answered at any length (it may wait on a refresh), so this
+/// bounds threads, not clients.
+const MAX_CONNECTIONS: usize = 2 * MAX_WAITING;
 
 /// Accepts connections until `stop` says so, each read and answered on a
 /// thread of its own, so that a client slow to send its request (up to
@@ -359,6 +369,7 @@ const MAX_CONNECTIONS: usize = 32;
 /// taken in turn. Returns once the connections being answered are done.
 fn serve(listener: &TcpListener, source: &Source<'_>, token: &str, mut stop: impl FnMut() -> bool) {
     let active = AtomicUsize::new(0);
+    let waiting = Waiting::default();
     std::thread::scope(|scope| {
         loop {
             if stop() {
@@ -371,13 +382,18 @@ fn serve(listener: &TcpListener, source: &Source<'_>, token: &str, mut stop: imp
                         drop(stream);
                         continue;
                     }
-                    let active = &active;
+                    let Some(ticket) = waiting.enter(&stream) else {
+                        active.fetch_sub(1, Ordering::SeqCst);
+                        continue;
+                    };
+                    let (active, waiting) = (&active, &waiting);
                     let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
                         let _done = Done(active);
-                        answer(stream, source, token);
+                        answer(stream, source, token, || waiting.leave(ticket));
                     });
                     if spawned.is_err() {
-                        // The closure (and its count) went with the error.
+                        // The closure (and its stream) went with the error.
+                        waiting.leave(ticket);
                         active.fetch_sub(1, Ordering::SeqCst);
                     }
                 }
@@ -386,6 +402,48 @@ fn serve(listener: &TcpListener, source: &Source<'_>, token: &str, mut stop: imp
             }
         }
     });
+}
+
+/// The connections still waiting for their request head, oldest first,
+/// each with a handle that can close it from another thread.
+#[derive(Default)]
+struct Waiting {
+    queue: Mutex<WaitingQueue>,
+}
+
+#[derive(Default)]
+struct WaitingQueue {
+    next_ticket: u64,
+    connections: std::collections::VecDeque<(u64, TcpStream)>,
+}
+
+impl Waiting {
+    /// Counts `stream` in, closing the connection that has waited longest
+    /// for its head if [`MAX_WAITING`] already wait. `None` if no handle
+    /// to it could be made (no file descriptor left): it is not served.
+    fn enter(&self, stream: &TcpStream) -> Option<u64> {
+        let handle = stream.try_clone().ok()?;
+        let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        while queue.connections.len() >= MAX_WAITING {
+            if let Some((_, oldest)) = queue.connections.pop_front() {
+                // Its thread's read returns at once, and the thread ends.
+                let _ = oldest.shutdown(std::net::Shutdown::Both);
+            }
+        }
+        let ticket = queue.next_ticket;
+        queue.next_ticket += 1;
+        queue.connections.push_back((ticket, handle));
+        Some(ticket)
+    }
+
+    /// Counts the connection of `ticket` out: its head has come, or it is
+    /// done with. Closed already to make room, it is not there.
+    fn leave(&self, ticket: u64) {
+        let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(at) = queue.connections.iter().position(|(t, _)| *t == ticket) {
+            queue.connections.remove(at);
+        }
+    }
 }
 
 /// Counts a connection's thread out when it ends, however it ends.
@@ -397,14 +455,18 @@ impl Drop for Done<'_> {
     }
 }
 
-fn answer(mut stream: TcpStream, source: &Source<'_>, token: &str) {
+/// Reads the request on `stream` and answers it; `head_read` is called
+/// once the head has come (or will not).
+fn answer(mut stream: TcpStream, source: &Source<'_>, token: &str, head_read: impl FnOnce()) {
     // The head's time counts from the accept: a client sending a byte at
     // a time would otherwise hold the endpoint for as long as it liked.
     let accepted = Instant::now();
     // An accepted socket may inherit non-blocking mode.
     let _ = stream.set_nonblocking(false);
     let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
-    let (status, body) = match read_request(&mut stream, accepted) {
+    let request = read_request(&mut stream, accepted);
+    head_read();
+    let (status, body) = match request {
         None => (400, error_body("Bad Request", "not an HTTP request")),
         Some(request) => respond(&request, source, token),
     };
