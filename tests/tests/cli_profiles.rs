@@ -445,3 +445,77 @@ fn the_profiles_timestamp_format_is_followed() {
     );
     assert_eq!(server.requests().len(), sent, "nothing sent");
 }
+
+/// `aws configure set … --profile "my team"` writes `[my team]` in the
+/// credentials file (and `[profile 'my team']` in the config file). The
+/// credentials-file section used to be dropped as an invalid name, so
+/// `--profile "my team"` found no keys and went on down the chain: with a
+/// container endpoint about, the call was signed as the container's role.
+/// The files here are written by the AWS CLI itself.
+#[test]
+fn a_profile_name_with_a_space_as_the_aws_cli_writes_it_signs_with_its_keys() {
+    let aws = match sts_tests::tools::awscli() {
+        Ok(aws) => aws,
+        Err(e) => {
+            sts_tests::tools::skip(&format!("the AWS CLI v1 cannot be installed: {e}"));
+            return;
+        }
+    };
+    let dir = own_dir("profile-with-a-space");
+    let files = [
+        ("AWS_CONFIG_FILE", dir.join("config").display().to_string()),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.join("credentials").display().to_string(),
+        ),
+    ];
+    for (key, value) in [
+        ("aws_access_key_id", "AKIDTEAM"),
+        ("aws_secret_access_key", "team-secret"),
+        ("region", "eu-west-1"),
+    ] {
+        let set = std::process::Command::new(&aws)
+            .args(["configure", "set", key, value, "--profile", "my team"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", &dir)
+            .envs(files.iter().map(|(k, v)| (*k, v.as_str())))
+            .output()
+            .unwrap();
+        assert!(set.status.success(), "{set:?}");
+    }
+    let credentials = std::fs::read_to_string(dir.join("credentials")).unwrap();
+    assert!(credentials.contains("[my team]"), "{credentials}");
+
+    let container = FaultServer::start(
+        sts_tests::Script::new(vec![Step::respond(
+            200,
+            r#"{"AccessKeyId":"ASIACONTAINER","SecretAccessKey":"container-secret","Token":"container-token","Expiration":"2099-01-01T00:00:00Z"}"#,
+        )])
+        .then(sts_tests::WhenDone::RepeatLast),
+    );
+    let server = FaultServer::start(
+        sts_tests::Script::new(vec![Step::xml(200, canned::caller_identity("arn:x"))])
+            .then(sts_tests::WhenDone::RepeatLast),
+    );
+    let container_url = format!("{}/creds", container.url());
+    let mut env: Vec<(&str, &str)> = files.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    env.push(("AWS_CONTAINER_CREDENTIALS_FULL_URI", &container_url));
+    let url = server.url();
+    stdout(&sts(
+        &[
+            "--endpoint-url",
+            &url,
+            "--profile",
+            "my team",
+            "get-caller-identity",
+        ],
+        &env,
+    ));
+    let requests = server.requests();
+    assert_eq!(
+        signed_as(requests.last().unwrap()),
+        ("AKIDTEAM".to_owned(), "eu-west-1".to_owned())
+    );
+    assert_eq!(container.requests_seen(), 0, "the container was asked");
+}

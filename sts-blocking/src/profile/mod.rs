@@ -8,7 +8,9 @@
 //!   credentials file; `[default]` in either, where a config file's
 //!   `[profile default]` hides its plain `[default]`;
 //! - `[sso-session name]` and `[services name]` sections in the config file;
-//! - comment lines start with `#` or `;`; on a property line a comment starts
+//! - comment lines start with `#` or `;`, after any indentation (botocore's
+//!   reading: the SDKs' rules make an indented one a continuation); on a
+//!   property line a comment starts
 //!   at a `#` or `;` that follows whitespace, on a section line at any `#`
 //!   or `;`;
 //! - a line that starts with a space or tab continues the previous
@@ -19,6 +21,10 @@
 //!   wins over the config file;
 //! - section and property names are made of ASCII letters, digits and
 //!   `- / . % @ _ : +`; others are ignored, as are sections of unknown kinds.
+//!   Two differences, on purpose, so that the names the AWS CLI writes are
+//!   read as it reads them: a config-file profile or SSO session name may be
+//!   quoted (`[profile 'my team']`), and a credentials-file section name may
+//!   hold spaces (`[my team]`), though not start with the word `profile`.
 //!
 //! [`locate`] (in [`location`]) says which files to read and which profile
 //! to select, from the environment.
@@ -838,9 +844,10 @@ pub fn is_valid_name(name: &str) -> bool {
 }
 
 /// Whether `name` may name a config-file profile or SSO session written
-/// in quotes (`[profile "my team"]`): valid names ([`is_valid_name`])
-/// separated by spaces, not all spaces. Every section name a parsed set
-/// holds passes it.
+/// in quotes (`[profile "my team"]`), or a credentials-file section
+/// (`[my team]`, as the AWS CLI writes it): valid names
+/// ([`is_valid_name`]) separated by spaces, not all spaces. Every section
+/// name a parsed set holds passes it.
 pub fn is_valid_quoted_name(name: &str) -> bool {
     !name.trim_matches(' ').is_empty() && name.split(' ').all(|w| w.is_empty() || is_valid_name(w))
 }

@@ -40,7 +40,7 @@ pub(super) fn room(file: FileKind, text: &str) -> Room {
     // again right after it replaces.
     let mut value_len = 0;
     for line in text.lines() {
-        if line.trim_matches(WHITESPACE).is_empty() || line.starts_with(COMMENT) {
+        if is_blank_or_comment(line) {
             continue;
         }
         if line.starts_with('[') {
@@ -163,7 +163,7 @@ impl Parser<'_> {
     }
 
     fn line(&mut self, number: usize, line: &str) -> Result<(), ParseError> {
-        if line.trim_matches(WHITESPACE).is_empty() || line.starts_with(COMMENT) {
+        if is_blank_or_comment(line) {
             return Ok(());
         }
         if line.starts_with('[') {
@@ -260,7 +260,20 @@ impl Parser<'_> {
 /// `file`'s kind, or `None` if the section is not kept.
 fn section_of(file: FileKind, header: &str) -> Option<(Kind, &str)> {
     let (kind, name) = match file {
-        FileKind::Credentials => (Kind::Profile, header),
+        // The AWS CLI writes a name with a space here as it stands
+        // (`aws configure set … --profile "my team"` writes `[my team]`,
+        // and `[profile 'my team']` in the config file), and botocore reads
+        // it: dropped, the profile's keys were lost, and the chain went on
+        // to other credentials (a container's, an instance's) in their
+        // place. The SDKs' shared rules ignore such a section (the
+        // smithy-rs fixture "Invalid profile names are ignored"); this one
+        // difference from them is on purpose. `[profile foo]` stays
+        // ignored, as they have it: the AWS CLI never writes it there, and
+        // botocore would read it as a profile nobody asks for, `profile foo`.
+        FileKind::Credentials => {
+            let kept = is_valid_quoted_name(header) && strip_keyword(header, "profile").is_none();
+            return kept.then_some((Kind::Profile, header));
+        }
         FileKind::Config if header == "default" => (Kind::PlainDefault, header),
         FileKind::Config => {
             if let Some(name) = strip_keyword(header, "profile") {
@@ -290,6 +303,18 @@ fn quoted_or_valid(kind: Kind, name: &str) -> Option<(Kind, &str)> {
         Some(inner) => is_valid_quoted_name(inner).then_some((kind, inner)),
         None => is_valid_name(name).then_some((kind, name)),
     }
+}
+
+/// Whether the parser skips `line`. A comment may be indented: botocore
+/// (configparser) skips such a line wherever it stands, while the SDKs'
+/// shared rules (and aws-sdk-rust) read it as a continuation of the
+/// property above, so that `  # rotated monthly` under
+/// `aws_secret_access_key` became part of the key, and under `region` a
+/// region that was refused. A continuation whose text starts with `#` or
+/// `;` is no use in any setting these files hold.
+fn is_blank_or_comment(line: &str) -> bool {
+    let text = line.trim_matches(WHITESPACE);
+    text.is_empty() || text.starts_with(COMMENT)
 }
 
 /// Trims the line and cuts a trailing comment. On property lines a comment
@@ -331,6 +356,33 @@ fn strip_keyword<'a>(name: &'a str, keyword: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by comparing with botocore 1.44.8: an indented comment line
+    /// was read as a continuation, so it became part of the secret key (a
+    /// wrong signature), of the region (refused), or a sub-property line
+    /// without `=` (every profile refused).
+    #[test]
+    fn indented_comment_lines_are_comments() {
+        let set = crate::profile::parse(
+            "  # managed by a tool\n[profile a]\nregion = eu-west-1\n  # a note\n\
+             s3 =\n  ; about s3\n  max_concurrent_requests = 20\n\t# tabbed\n",
+            "[a]\naws_secret_access_key = SECRET\n    # rotated monthly\n\
+             aws_session_token = TOKEN\n  ;\n",
+        )
+        .unwrap();
+        let a = set.profile("a").unwrap();
+        assert_eq!(a.get("region"), Some("eu-west-1"));
+        assert_eq!(a.get("aws_secret_access_key"), Some("SECRET"));
+        assert_eq!(a.get("aws_session_token"), Some("TOKEN"));
+        assert_eq!(
+            a.sub_property("s3", "max_concurrent_requests").as_deref(),
+            Some("20")
+        );
+        // A continuation that does not start with a comment character
+        // still continues, comment characters and all.
+        let set = crate::profile::parse("[profile a]\nx = 1\n  2 # two\n", "").unwrap();
+        assert_eq!(set.profile("a").unwrap().get("x"), Some("1\n2 # two"));
+    }
 
     #[test]
     fn comments_on_property_lines_need_whitespace() {
