@@ -8,8 +8,10 @@
 //! | profile | `AWS_PROFILE`, else `default` |
 //! | home (`~`) | `HOME`; on Windows `HOME`, then `USERPROFILE`, then `HOMEDRIVE` + `HOMEPATH` |
 //!
-//! A leading `~` in `AWS_CONFIG_FILE` or `AWS_SHARED_CREDENTIALS_FILE`
-//! stands for the home directory. Blank variables count as unset.
+//! In `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE`, `$NAME` and
+//! `${NAME}` are replaced by the variables' values ([`expand_vars`]), then
+//! a leading `~` stands for the home directory, as botocore reads them.
+//! Blank variables count as unset.
 
 use std::path::PathBuf;
 
@@ -91,7 +93,7 @@ pub fn locate(env: &dyn Env, platform: Platform) -> FileLocations {
     let file = |var: &str, name: &str| -> Option<PathBuf> {
         match env.get_nonempty(var) {
             Some(path) => Some(PathBuf::from(expand_home(
-                path.trim(),
+                &expand_vars(path.trim(), env),
                 home.as_deref(),
                 platform,
             ))),
@@ -107,6 +109,50 @@ pub fn locate(env: &dyn Env, platform: Platform) -> FileLocations {
         profile_explicit: explicit.is_some(),
         profile: explicit.map_or_else(|| "default".to_owned(), |p| p.trim().to_owned()),
     }
+}
+
+/// `path` with `$NAME` and `${NAME}` replaced by the values `env` has for
+/// them, as Python's `os.path.expandvars` replaces them: botocore applies
+/// it to `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` before `~`,
+/// and a variable set by systemd's `Environment=`, a Docker env file or an
+/// IDE's run configuration reaches the program unexpanded. A name is ASCII
+/// letters, digits and `_`; a variable that is not set stays as written,
+/// and a value put in is not read again.
+///
+/// ```
+/// use sts_blocking::env::MapEnv;
+/// use sts_blocking::profile::location::expand_vars;
+///
+/// let env = MapEnv::new([("HOME", "/home/me")]);
+/// assert_eq!(expand_vars("$HOME/a/${HOME}/$NOPE", &env), "/home/me/a//home/me/$NOPE");
+/// ```
+pub fn expand_vars(path: &str, env: &dyn Env) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        // The name, and how many bytes after the `$` the reference takes.
+        let (name, len) = match after.strip_prefix('{') {
+            Some(braced) => match braced.find('}') {
+                Some(end) => (&braced[..end], end + 2),
+                None => ("", 0),
+            },
+            None => {
+                let end = after
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(after.len());
+                (&after[..end], end)
+            }
+        };
+        match env.get(name) {
+            Some(value) if !name.is_empty() => out.push_str(&value),
+            _ => out.push_str(&rest[at..at + 1 + len]),
+        }
+        rest = &rest[at + 1 + len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn expand_home(path: &str, home: Option<&str>, platform: Platform) -> String {
@@ -130,6 +176,35 @@ fn expand_home(path: &str, home: Option<&str>, platform: Platform) -> String {
 mod tests {
     use super::*;
     use crate::env::MapEnv;
+
+    /// Found by comparing with botocore 1.44.8, which expands variables in
+    /// both paths (`os.path.expandvars`, then `expanduser`): they were
+    /// taken as written, and the files not found.
+    #[test]
+    fn variables_expand_before_the_tilde() {
+        let env = MapEnv::new([
+            ("HOME", "/home/me"),
+            ("CFG", "~/cfg"),
+            ("dir_2", "d"),
+            ("AWS_CONFIG_FILE", "$CFG/config"),
+            (
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "${HOME}/$dir_2/creds-$UNSET-${}-$-${open",
+            ),
+        ]);
+        let l = locate(&env, Platform::Unix);
+        assert_eq!(l.config, Some(PathBuf::from("/home/me/cfg/config")));
+        assert_eq!(
+            l.credentials,
+            Some(PathBuf::from("/home/me/d/creds-$UNSET-${}-$-${open"))
+        );
+        // A value put in is not read again.
+        let env = MapEnv::new([("A", "$B"), ("B", "no")]);
+        assert_eq!(expand_vars("$A${A}$", &env), "$B$B$");
+        // Multi-byte text around a reference is kept whole.
+        let env = MapEnv::new([("É", "no"), ("X", "x")]);
+        assert_eq!(expand_vars("é$É/$X€", &env), "é$É/x€");
+    }
 
     #[test]
     fn tilde_expands_to_home() {

@@ -6,6 +6,8 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use serde_json::Value;
+use sts_blocking::env::ProcessEnv;
+use sts_blocking::profile::location::expand_vars;
 
 /// A usage error, reported with exit status 252.
 #[derive(Debug)]
@@ -151,7 +153,7 @@ pub(crate) fn read_file(path: &str, max: u64) -> Result<String, String> {
 /// value. What cannot be expanded stays as written: `~user`, a variable
 /// that is not set (or not UTF-8), `~` without `HOME`.
 pub(crate) fn local_path(path: &str) -> PathBuf {
-    PathBuf::from(expand_vars(&expand_home(path)))
+    PathBuf::from(expand_vars(&expand_home(path), &ProcessEnv))
 }
 
 fn expand_home(path: &str) -> String {
@@ -172,36 +174,6 @@ fn expand_home(path: &str) -> String {
         }
         Err(_) => path.to_owned(),
     }
-}
-
-/// `$NAME` (letters, digits, `_`) and `${NAME}` replaced by the
-/// variable's value when it is set; a replacement is not read again.
-fn expand_vars(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut rest = path;
-    while let Some(at) = rest.find('$') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        let (name, len) = if let Some(braced) = after.strip_prefix('{') {
-            match braced.find('}') {
-                Some(end) => (&braced[..end], end + 2),
-                None => ("", 0),
-            }
-        } else {
-            let end = after
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(after.len());
-            (&after[..end], end)
-        };
-        let whole = &rest[at..at + 1 + len];
-        match std::env::var(name) {
-            Ok(v) if len > 0 => out.push_str(&v),
-            _ => out.push_str(whole),
-        }
-        rest = &rest[at + 1 + len..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// An optional value, with `file://` support.
