@@ -71,12 +71,22 @@ pub(super) fn parse(bytes: &[u8]) -> Result<CachedToken, String> {
     })
 }
 
+/// The time at `key`. Older releases of AWS CLI v2 wrote it with `UTC`
+/// in place of `Z` (`2031-01-01T00:00:00UTC`); botocore reads that (its
+/// dateutil does) and so did aws-sdk-rust after its issue 438, so it is
+/// read as `Z`.
 fn time(document: &SecretObject, key: &str) -> Result<Option<SystemTime>, String> {
     match document.string(key)? {
         None => Ok(None),
-        Some(text) => parse_timestamp(text)
-            .map(Some)
-            .map_err(|e| format!("`{key}` is not an RFC 3339 time: {}", e.reason)),
+        Some(text) => {
+            let parsed = match text.strip_suffix("UTC") {
+                Some(utc) => parse_timestamp(&format!("{utc}Z")),
+                None => parse_timestamp(text),
+            };
+            parsed
+                .map(Some)
+                .map_err(|e| format!("`{key}` is not an RFC 3339 time: {}", e.reason))
+        }
     }
 }
 
@@ -161,6 +171,26 @@ mod tests {
         assert_eq!(doc["refreshToken"], "secret-refresh-token");
         assert_eq!(doc["somethingNew"]["kept"], true);
         assert_eq!(doc["region"], "us-east-1");
+    }
+
+    /// Found by comparing with botocore 1.44.8: a cache file that an older
+    /// AWS CLI v2 wrote was refused ("not an RFC 3339 time").
+    #[test]
+    fn a_time_ending_in_utc_is_read_as_z() {
+        let t = parse(
+            br#"{"accessToken":"a","expiresAt":"2080-10-16T03:56:45UTC",
+                "refreshToken":"r","clientId":"c","clientSecret":"s",
+                "registrationExpiresAt":"2081-01-01T00:00:00UTC"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            t.expires_at,
+            parse_timestamp("2080-10-16T03:56:45Z").unwrap()
+        );
+        let e = parse(br#"{"accessToken":"a","expiresAt":"2080-10-16T03:56:45ZUTC"}"#)
+            .err()
+            .unwrap();
+        assert!(e.contains("`expiresAt` is not"), "{e}");
     }
 
     #[test]
