@@ -267,11 +267,22 @@ impl RequestTarget {
     ) -> Result<Self, BuildError> {
         let invalid = |reason: String| BuildError::InvalidRequest { operation, reason };
         let uri = endpoint_uri(operation, endpoint)?;
-        let host = uri
-            .authority()
-            .ok_or_else(|| invalid(format!("endpoint URL {:?} has no host", endpoint.url)))?
-            .as_str();
-        let host = HeaderValue::from_str(host).map_err(|e| invalid(e.to_string()))?;
+        let no_host = || invalid("the endpoint URL has no host".to_owned());
+        // The resolver refuses user information; an endpoint made by hand
+        // with some would send its password to the server in `Host`.
+        if uri.authority().ok_or_else(no_host)?.as_str().contains('@') {
+            return Err(invalid(
+                "credentials in the endpoint URL are not supported".to_owned(),
+            ));
+        }
+        // The host a signature covers when the request has none: lower
+        // case and without a default port, as botocore signs and sends it,
+        // and as a presigned URL of the same endpoint is signed for.
+        let host = crate::sigv4::host_to_add(&uri, &http::HeaderMap::new())
+            .ok()
+            .flatten()
+            .ok_or_else(no_host)?;
+        let host = HeaderValue::try_from(host).map_err(|e| invalid(e.to_string()))?;
         let agent = user_agent
             .map(|agent| HeaderValue::from_str(agent).map_err(|e| invalid(e.to_string())))
             .transpose()?;
@@ -960,6 +971,39 @@ mod tests {
                 assert_eq!(build(&op, &ctx).unwrap().uri().path(), path);
             }
         }
+    }
+
+    /// Found by comparing with botocore 1.44.8: `build` sent and signed the
+    /// endpoint's authority as written (`STS.amazonaws.com:443`), where
+    /// botocore and this crate's own presigned URLs (`host_to_add`) sign
+    /// the lower-case host without its default port; and an endpoint made
+    /// by hand with user information put the password in `Host`.
+    #[test]
+    fn the_host_header_is_the_host_botocore_signs() {
+        let credentials = Credentials::new("AKIDEXAMPLE", "secret", None);
+        let time = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let op = GetCallerIdentity::new();
+        for (url, host) in [
+            ("https://STS.amazonaws.com:443", "sts.amazonaws.com"),
+            ("http://LocalHost:80/", "localhost"),
+            ("http://[::1]:8080/", "[::1]:8080"),
+        ] {
+            let mut at = endpoint("us-east-1");
+            at.url = url.to_owned();
+            let ctx = RequestContext::new(&at, time).credentials(&credentials);
+            let request = build(&op, &ctx).unwrap();
+            assert_eq!(request.headers()[http::header::HOST], host, "{url}");
+            let auth = request.headers()[http::header::AUTHORIZATION]
+                .to_str()
+                .unwrap();
+            assert!(auth.contains("SignedHeaders=content-type;host;"), "{auth}");
+        }
+        let mut at = endpoint("us-east-1");
+        at.url = "http://user:pass@localhost:5000/".to_owned();
+        let ctx = RequestContext::new(&at, time).credentials(&credentials);
+        let err = build(&op, &ctx).unwrap_err().to_string();
+        assert!(err.contains("credentials in the endpoint URL"), "{err}");
+        assert!(!err.contains("pass"), "{err}");
     }
 
     /// An endpoint URL's own query stays in the URL `build` posts to, so

@@ -476,6 +476,18 @@ fn check_endpoint(endpoint: &str) -> Result<String, EndpointError> {
             "an endpoint may not have a query or fragment; requests carry their own",
         ));
     }
+    // HTTP clients send `/a/..` as it stands, and signers disagree on its
+    // canonical form (botocore signs `/a`, aws-sigv4 and this crate `/a/`,
+    // as RFC 3986 has it), so the server may not agree with either.
+    if uri
+        .path()
+        .split('/')
+        .any(|segment| matches!(segment, "." | ".."))
+    {
+        return Err(invalid(
+            "the path may not have `.` or `..` segments; give the path they lead to",
+        ));
+    }
     let path = match uri.path() {
         "/" => "",
         path => path,

@@ -429,6 +429,29 @@ fn endpoint_query_and_fragment_are_refused() {
     }
 }
 
+/// Found by comparing with botocore 1.44.8: `/a/b/..` was sent as it
+/// stands and signed as `/a/`, where botocore signs `/a`.
+#[test]
+fn dot_segments_in_the_path_are_refused() {
+    for e in [
+        "https://example.com/a/b/..",
+        "https://example.com/a/./b",
+        "https://example.com/..",
+        "https://example.com/.",
+        "https://example.com/a/../",
+    ] {
+        let reason = invalid_endpoint_reason(e);
+        assert!(reason.contains("`..` segments"), "{e}: {reason}");
+    }
+    for e in [
+        "https://example.com/a.b/..c/...",
+        "https://example.com/%2E%2E/",
+        "https://example.com/.well-known",
+    ] {
+        assert!(endpoint(e).is_ok(), "{e}");
+    }
+}
+
 #[test]
 fn non_http_schemes_are_refused() {
     for e in [

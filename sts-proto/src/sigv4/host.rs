@@ -10,9 +10,11 @@ use super::SigningError;
 /// is what the HTTP client will send).
 ///
 /// Without one, the host comes from the URI's authority, minus any user
-/// information, and minus the port when it is the scheme's default, since
-/// HTTP clients leave a default port out of the `Host` they send.
-pub(super) fn host_to_add(uri: &Uri, headers: &HeaderMap) -> Result<Option<String>, SigningError> {
+/// information, in lower case, and minus the port when it is the scheme's
+/// default, since HTTP clients leave a default port out of the `Host` they
+/// send; a port is written as a number (`:08080` as `:8080`). This is the
+/// host botocore signs (`urlsplit(url).hostname` and `.port`).
+pub(crate) fn host_to_add(uri: &Uri, headers: &HeaderMap) -> Result<Option<String>, SigningError> {
     if let Some(value) = headers.get(HOST) {
         return if value.as_bytes().iter().all(u8::is_ascii_whitespace) {
             Err(SigningError::MissingHost)
@@ -43,15 +45,18 @@ pub(super) fn host_to_add(uri: &Uri, headers: &HeaderMap) -> Result<Option<Strin
         return Err(SigningError::MissingHost);
     }
     let default_port = match uri.scheme_str() {
-        Some(scheme) if scheme.eq_ignore_ascii_case("https") => Some("443"),
-        Some(scheme) if scheme.eq_ignore_ascii_case("http") => Some("80"),
+        Some(scheme) if scheme.eq_ignore_ascii_case("https") => Some(443),
+        Some(scheme) if scheme.eq_ignore_ascii_case("http") => Some(80),
         _ => None,
     };
-    Ok(Some(match port {
-        Some(port) if !port.is_empty() && Some(port) != default_port => {
-            format!("{host}:{port}")
-        }
-        _ => host.to_owned(),
+    let host = host.to_ascii_lowercase();
+    let port = port.filter(|port| !port.is_empty());
+    Ok(Some(match port.map(|p| (p, p.parse::<u16>().ok())) {
+        None => host,
+        Some((_, Some(number))) if Some(number) == default_port => host,
+        Some((_, Some(number))) => format!("{host}:{number}"),
+        // Not a port number: as written, for the server to refuse.
+        Some((text, None)) => format!("{host}:{text}"),
     }))
 }
 
@@ -93,6 +98,27 @@ mod tests {
             "localhost:80"
         );
         assert_eq!(added("localhost:80").unwrap().unwrap(), "localhost:80");
+    }
+
+    /// Found by comparing with botocore 1.44.8, which signs
+    /// `urlsplit(url).hostname` (lower case) and the port as a number.
+    #[test]
+    fn the_host_is_lower_case_and_the_port_a_number() {
+        assert_eq!(
+            added("https://STS.US-East-1.AmazonAWS.com/")
+                .unwrap()
+                .unwrap(),
+            "sts.us-east-1.amazonaws.com"
+        );
+        assert_eq!(
+            added("https://LocalHost:0443/").unwrap().unwrap(),
+            "localhost"
+        );
+        assert_eq!(added("http://h:08080/").unwrap().unwrap(), "h:8080");
+        assert_eq!(
+            added("http://[::AB]:8080/").unwrap().unwrap(),
+            "[::ab]:8080"
+        );
     }
 
     #[test]

@@ -46,6 +46,7 @@ mod encode;
 mod error;
 mod headers;
 mod host;
+pub(crate) use host::host_to_add;
 mod key;
 mod output;
 mod path;
