@@ -519,3 +519,109 @@ fn a_profile_name_with_a_space_as_the_aws_cli_writes_it_signs_with_its_keys() {
     );
     assert_eq!(container.requests_seen(), 0, "the container was asked");
 }
+
+/// The AWS CLI keeps the credentials of a role a profile assumes in
+/// `~/.aws/cli/cache` and uses them until 15 minutes before they expire,
+/// so a role with `mfa_serial` asks for its code once per session. `sts`
+/// assumed the role (and asked for the code) on every run. It now shares
+/// that cache with the AWS CLI, both ways: each uses what the other wrote.
+#[test]
+fn role_credentials_are_shared_with_the_aws_clis_cache() {
+    let aws = match sts_tests::tools::awscli() {
+        Ok(aws) => aws,
+        Err(e) => {
+            sts_tests::tools::skip(&format!("the AWS CLI v1 cannot be installed: {e}"));
+            return;
+        }
+    };
+    let home = own_dir("role-cache-home");
+    let config = home.join("config");
+    std::fs::write(
+        &config,
+        "[profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n\
+         [profile role]\nrole_arn = arn:aws:iam::123456789012:role/cached\n\
+         source_profile = base\nexternal_id = ext-1\nrole_session_name = cached-session\n\
+         duration_seconds = 3600\nregion = eu-west-1\n",
+    )
+    .unwrap();
+    let server = FaultServer::with_handler(|r: &sts_tests::RecordedRequest| {
+        if r.body_text().contains("Action=AssumeRole") {
+            Step::xml(200, assume_role_answer())
+        } else {
+            Step::xml(200, canned::caller_identity("arn:x"))
+        }
+    });
+    let url = server.url();
+    let env = [
+        ("HOME", home.display().to_string()),
+        ("AWS_CONFIG_FILE", config.display().to_string()),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            home.join("no-credentials").display().to_string(),
+        ),
+        ("AWS_ENDPOINT_URL_STS", url.clone()),
+    ];
+    let env_refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let assumed = || {
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.body_text().contains("Action=AssumeRole"))
+            .count()
+    };
+    let last_signer = || signed_as(server.requests().last().unwrap()).0;
+    let run_aws = || {
+        let out = std::process::Command::new(&aws)
+            .args(["sts", "get-caller-identity", "--profile", "role"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    };
+    let run_sts = || {
+        stdout(&sts(
+            &["--profile", "role", "get-caller-identity"],
+            &env_refs,
+        ))
+    };
+    let cache = home.join(".aws/cli/cache");
+
+    // The AWS CLI assumes the role and caches it; sts uses its file.
+    run_aws();
+    assert_eq!(assumed(), 1);
+    run_sts();
+    assert_eq!(assumed(), 1, "sts assumed the role the AWS CLI had cached");
+    assert_eq!(last_signer(), "ASIAFAULTSERVER");
+
+    // sts assumes it and caches it, owner-only; the AWS CLI uses its file.
+    std::fs::remove_dir_all(&cache).unwrap();
+    run_sts();
+    assert_eq!(assumed(), 2);
+    let files: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    run_aws();
+    assert_eq!(assumed(), 2, "the AWS CLI assumed the role sts had cached");
+    assert_eq!(last_signer(), "ASIAFAULTSERVER");
+
+    // Credentials within 15 minutes of their expiry are not used (written
+    // as the AWS CLI writes a time, `…UTC`).
+    let soon = std::time::SystemTime::now() + std::time::Duration::from_secs(600);
+    let soon = sts_blocking::sts_proto::time::format_timestamp(soon).replace('Z', "UTC");
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    let expiring = text.replace("2030-01-01T00:00:00Z", &soon);
+    assert_ne!(text, expiring);
+    std::fs::write(&files[0], expiring).unwrap();
+    run_sts();
+    assert_eq!(assumed(), 3, "credentials about to expire were used");
+}

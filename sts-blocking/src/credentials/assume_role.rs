@@ -90,8 +90,22 @@ impl RoleAssumer {
         source: impl Into<SharedCredentials>,
         request: &AssumeRole,
     ) -> Result<Credentials, CredentialsError> {
+        self.assume_role_keeping(source, request, |_| {})
+    }
+
+    /// [`assume_role`](Self::assume_role), showing `keep` the whole answer
+    /// first (for the role cache).
+    pub(super) fn assume_role_keeping(
+        &self,
+        source: impl Into<SharedCredentials>,
+        request: &AssumeRole,
+        keep: impl FnOnce(&AssumeRoleOutput),
+    ) -> Result<Credentials, CredentialsError> {
         self.assume_role_output(source, request)
-            .map(|out| with_account_of(out.credentials, out.assumed_role_user.as_ref()))
+            .map(|out| {
+                keep(&out);
+                with_account_of(out.credentials, out.assumed_role_user.as_ref())
+            })
             .map_err(|e| sts_error(format!("role {}", request.role_arn), "AssumeRole", e))
     }
 }
@@ -99,12 +113,17 @@ impl RoleAssumer {
 /// `credentials` with the account id of the role they are for, read from
 /// the assumed role's ARN (`arn:aws:sts::123456789012:assumed-role/…`), as
 /// the AWS SDKs' role providers set it.
-fn with_account_of(
+pub(super) fn with_account_of(
     credentials: Credentials,
     user: Option<&sts_proto::types::AssumedRoleUser>,
 ) -> Credentials {
-    let account = user
-        .and_then(|u| u.arn.split(':').nth(4))
+    with_account_of_arn(credentials, user.map(|u| u.arn.as_str()))
+}
+
+/// [`with_account_of`] for the assumed role's ARN alone.
+pub(super) fn with_account_of_arn(credentials: Credentials, arn: Option<&str>) -> Credentials {
+    let account = arn
+        .and_then(|arn| arn.split(':').nth(4))
         .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()));
     match account {
         Some(account) => credentials.with_account_id(account),

@@ -240,6 +240,13 @@ impl MapFs {
         self.lock().remove(path.as_ref());
     }
 
+    /// The paths of its files, in order.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = self.lock().keys().cloned().collect();
+        paths.sort();
+        paths
+    }
+
     /// The bytes of the file at `path`, if there is one.
     pub fn get(&self, path: impl AsRef<Path>) -> Option<Vec<u8>> {
         self.lock().get(path.as_ref()).cloned()

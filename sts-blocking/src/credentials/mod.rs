@@ -58,6 +58,7 @@ mod profile;
 pub mod profile_chain;
 mod provider_config;
 mod refresh_lock;
+mod role_cache;
 mod secret_json;
 mod sso;
 mod web_identity;

@@ -1,5 +1,6 @@
 //! Credentials from the shared config and credentials files.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use sts_proto::Credentials;
@@ -8,6 +9,7 @@ use sts_proto::ops::AssumeRole;
 use super::assume_role::RoleAssumer;
 use super::profile_chain::{self, BaseCredentials, RoleLink};
 use super::provider_config::StsSettings;
+use super::role_cache;
 use super::{
     ContainerProvider, CredentialProcessProvider, CredentialsError, CredentialsErrorKind,
     EnvironmentProvider, ImdsProvider, LoginProvider, ProvideCredentials, ProviderConfig,
@@ -199,11 +201,14 @@ impl ProfileProvider {
         })
     }
 
+    /// `link`'s role, assumed with `creds`; with a role cache `file`, its
+    /// answer is kept there.
     fn assume(
         &self,
         builder: &ClientBuilder,
         link: RoleLink,
         creds: SharedCredentials,
+        file: Option<&Path>,
     ) -> Result<SharedCredentials, CredentialsError> {
         let source = format!("profile {:?}", link.profile);
         let session = link
@@ -235,7 +240,11 @@ impl ProfileProvider {
             request = request.mfa(serial, code);
         }
         RoleAssumer::new(builder.clone())
-            .assume_role(creds, &request)
+            .assume_role_keeping(creds, &request, |output| {
+                if let Some(file) = file {
+                    role_cache::write(&self.config, file, output);
+                }
+            })
             .map(Arc::new)
             .map_err(|e| {
                 let kind = e.kind;
@@ -282,14 +291,161 @@ impl ProvideCredentials for ProfileProvider {
             Some(p) => StsSettings::of_profile(p.name()),
             None => StsSettings::default(),
         };
-        let mut creds = self.base(&source, chain.base, &settings)?;
         if chain.roles.is_empty() {
-            return Ok(creds);
+            return self.base(&source, chain.base, &settings);
         }
+        // With the role cache, the chain starts after the last role whose
+        // credentials it holds: nothing before that role is asked (its
+        // source, an MFA code), as botocore asks a role's source only when
+        // the role itself must be assumed.
+        let files: Vec<Option<PathBuf>> = chain
+            .roles
+            .iter()
+            .map(|link| {
+                self.config
+                    .role_cache()
+                    .then(|| role_cache::file_of(&self.config, link))
+                    .flatten()
+            })
+            .collect();
+        let now = self.config.clock().now();
+        let cached = files.iter().enumerate().rev().find_map(|(i, file)| {
+            role_cache::read(&self.config, file.as_deref()?, now).map(|creds| (i, creds))
+        });
+        let (mut creds, next) = match cached {
+            Some((i, creds)) => (Arc::new(creds) as SharedCredentials, i + 1),
+            None => (self.base(&source, chain.base, &settings)?, 0),
+        };
         let builder = self.config.sts_builder(&settings)?;
-        for link in chain.roles {
-            creds = self.assume(&builder, link, creds)?;
+        for (link, file) in chain.roles.into_iter().zip(&files).skip(next) {
+            creds = self.assume(&builder, link, creds, file.as_deref())?;
         }
         Ok(creds)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::credentials::MapFs;
+    use crate::env::MapEnv;
+    use crate::transport::{Transport, TransportError};
+
+    /// Answers `AssumeRole` with keys named after the role (`ASIA` and
+    /// its last ARN segment, upper-cased), and keeps which roles were
+    /// assumed with which key.
+    #[derive(Debug, Default)]
+    struct Roles {
+        assumed: Mutex<Vec<(String, String)>>,
+    }
+
+    impl Transport for Roles {
+        fn send(
+            &self,
+            request: http::Request<Vec<u8>>,
+            _timeout: Option<Duration>,
+        ) -> Result<http::Response<Vec<u8>>, TransportError> {
+            let body = String::from_utf8_lossy(request.body()).into_owned();
+            let role = body
+                .split('&')
+                .find_map(|p| p.strip_prefix("RoleArn="))
+                .and_then(|arn| arn.rsplit("%2F").next())
+                .unwrap_or_default()
+                .to_ascii_uppercase();
+            let auth = request.headers()[http::header::AUTHORIZATION]
+                .to_str()
+                .unwrap();
+            let key = auth.split("Credential=").nth(1).unwrap();
+            let key = key.split('/').next().unwrap().to_owned();
+            self.assumed.lock().unwrap().push((role.clone(), key));
+            let xml = format!(
+                "<AssumeRoleResponse><AssumeRoleResult><Credentials>\
+                 <AccessKeyId>ASIA{role}</AccessKeyId><SecretAccessKey>s</SecretAccessKey>\
+                 <SessionToken>t</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration>\
+                 </Credentials><AssumedRoleUser><AssumedRoleId>AROA:x</AssumedRoleId>\
+                 <Arn>arn:aws:sts::123456789012:assumed-role/{role}/x</Arn></AssumedRoleUser>\
+                 </AssumeRoleResult></AssumeRoleResponse>"
+            );
+            Ok(http::Response::new(xml.into_bytes()))
+        }
+    }
+
+    const CONFIG: &str = "[profile base]\naws_access_key_id = AKIDBASE\n\
+        aws_secret_access_key = b\nregion = us-east-1\n\
+        [profile first]\nrole_arn = arn:aws:iam::123456789012:role/first\n\
+        source_profile = base\n\
+        [profile second]\nrole_arn = arn:aws:iam::123456789012:role/second\n\
+        source_profile = first\nmfa_serial = arn:aws:iam::123456789012:mfa/me\n\
+        region = us-east-1\n";
+
+    fn provider(
+        fs: &MapFs,
+        roles: &Arc<Roles>,
+        cache: bool,
+    ) -> (ProfileProvider, Arc<Mutex<usize>>) {
+        let asked = Arc::new(Mutex::new(0));
+        let counted = Arc::clone(&asked);
+        let config = ProviderConfig::new()
+            .with_env(MapEnv::new([("HOME", "/h"), ("AWS_PROFILE", "second")]))
+            .with_fs(fs.clone())
+            .with_transport(Arc::clone(roles) as Arc<dyn Transport>)
+            .with_mfa_token_provider(move |_: &str| {
+                *counted.lock().unwrap() += 1;
+                Ok(sts_proto::SecretString::from("123456"))
+            })
+            .with_role_cache(cache);
+        (ProfileProvider::new(&config), asked)
+    }
+
+    /// The chain starts after the last role the cache holds: neither the
+    /// roles before it nor an MFA code are asked for.
+    #[test]
+    fn a_chain_starts_after_its_last_cached_role() {
+        let fs = MapFs::new().with_file("/h/.aws/config", CONFIG);
+        let roles = Arc::new(Roles::default());
+        let (p, asked) = provider(&fs, &roles, true);
+        assert_eq!(
+            p.provide_credentials().unwrap().access_key_id(),
+            "ASIASECOND"
+        );
+        let assumed = |r: &Roles| r.assumed.lock().unwrap().clone();
+        let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+        assert_eq!(
+            assumed(&roles),
+            [pair("FIRST", "AKIDBASE"), pair("SECOND", "ASIAFIRST")]
+        );
+        assert_eq!(*asked.lock().unwrap(), 1);
+        // Both roles cached: nothing is asked.
+        let again = p.provide_credentials().unwrap();
+        assert_eq!(again.access_key_id(), "ASIASECOND");
+        assert_eq!(again.account_id(), Some("123456789012"));
+        assert_eq!(assumed(&roles).len(), 2);
+        assert_eq!(*asked.lock().unwrap(), 1);
+        // Only the first role cached: the second is assumed with its keys.
+        let second = fs
+            .paths()
+            .into_iter()
+            .find(|path| {
+                fs.get(path)
+                    .is_some_and(|f| String::from_utf8_lossy(&f).contains("ASIASECOND"))
+            })
+            .unwrap();
+        // Clones share their files: this removes it from the provider's.
+        fs.clone().remove(&second);
+        p.provide_credentials().unwrap();
+        assert_eq!(assumed(&roles)[2], pair("SECOND", "ASIAFIRST"));
+        assert_eq!(*asked.lock().unwrap(), 2);
+        // Without the cache turned on, the files are neither read nor
+        // written.
+        let fresh = MapFs::new().with_file("/h/.aws/config", CONFIG);
+        let roles = Arc::new(Roles::default());
+        let (p, _) = provider(&fresh, &roles, false);
+        p.provide_credentials().unwrap();
+        p.provide_credentials().unwrap();
+        assert_eq!(assumed(&roles).len(), 4);
+        assert_eq!(fresh.paths().len(), 1);
     }
 }

@@ -82,6 +82,7 @@ pub struct ProviderConfig {
     profile_name: Option<String>,
     profile_files: Option<(Option<PathBuf>, Option<PathBuf>)>,
     mfa: Option<Arc<dyn MfaTokenProvider>>,
+    role_cache: bool,
     named_sources: Vec<(String, Arc<dyn ProvideCredentials>)>,
     /// Shared by clones: when each login session was last refreshed
     /// through this configuration. (One refresh at a time per cache file
@@ -106,6 +107,7 @@ impl fmt::Debug for ProviderConfig {
             .field("profile_name", &self.profile_name)
             .field("profile_files", &self.profile_files)
             .field("mfa_token_provider", &self.mfa.is_some())
+            .field("role_cache", &self.role_cache)
             .field("named_sources", &names)
             .finish_non_exhaustive()
     }
@@ -144,6 +146,7 @@ impl ProviderConfig {
             profile_name: None,
             profile_files: None,
             mfa: None,
+            role_cache: false,
             named_sources: Vec::new(),
             login_refreshes: Arc::default(),
             sso_refreshes: Arc::default(),
@@ -256,6 +259,19 @@ impl ProviderConfig {
         self
     }
 
+    /// Keeps the credentials of the roles profiles assume in the AWS CLI's
+    /// cache, `~/.aws/cli/cache`, and takes them from there while they are
+    /// valid for 15 minutes more, as the AWS CLI does: the two share the
+    /// cache, and a role with `mfa_serial` asks for a code once per
+    /// session, not once per program run. Off by default: a library does
+    /// not write to its user's home directory unasked. The `sts` tool
+    /// turns it on. The files are written owner-only; one that cannot be
+    /// read or written is passed over.
+    pub fn with_role_cache(mut self, enabled: bool) -> Self {
+        self.role_cache = enabled;
+        self
+    }
+
     /// Makes `provider` available as `credential_source = name` in
     /// profiles. `Environment`, `Ec2InstanceMetadata` ([`ImdsProvider`](super::ImdsProvider))
     /// and `EcsContainer` ([`ContainerProvider`](super::ContainerProvider))
@@ -288,6 +304,14 @@ impl ProviderConfig {
     /// What waits between attempts: the STS client builder's sleep.
     pub(crate) fn sleep(&self) -> Arc<dyn Sleep> {
         Arc::clone(&self.sts.sleep)
+    }
+
+    pub(crate) fn role_cache(&self) -> bool {
+        self.role_cache
+    }
+
+    pub(crate) fn platform(&self) -> Platform {
+        self.platform
     }
 
     pub(crate) fn mfa(&self) -> Option<&dyn MfaTokenProvider> {

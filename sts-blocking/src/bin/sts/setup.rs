@@ -91,9 +91,13 @@ pub(crate) fn client_and_region(
     // transport (CA bundle, proxies) and again for everything else; the
     // transport is set first, so that the roles a profile assumes go
     // through it too (and so are shown by --debug).
-    // A profile with `mfa_serial` asks for the device's code, as the AWS
-    // CLI does.
-    let config = ProviderConfig::new().with_mfa_token_provider(mfa::ask);
+    // A profile with `mfa_serial` asks for the device's code, and the
+    // credentials of a role a profile assumes are kept in the AWS CLI's
+    // cache (`~/.aws/cli/cache`), as the AWS CLI does: the two share it,
+    // and the code is asked once per role session, not once per run.
+    let config = ProviderConfig::new()
+        .with_mfa_token_provider(mfa::ask)
+        .with_role_cache(true);
     let transport = builder
         .default_transport(&config)
         .map_err(|e| fail(e.into()))?;

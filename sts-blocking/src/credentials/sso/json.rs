@@ -13,7 +13,7 @@ pub(super) const MAX_VALUES: usize = 4096;
 
 /// A JSON object whose strings are overwritten when it is dropped.
 #[derive(Default)]
-pub(super) struct SecretObject(pub(super) Map<String, Value>);
+pub(in crate::credentials) struct SecretObject(pub(in crate::credentials) Map<String, Value>);
 
 impl Drop for SecretObject {
     fn drop(&mut self) {
@@ -34,7 +34,7 @@ pub(super) fn wipe_value(value: Value) {
 }
 
 /// `bytes` as a JSON object, or why not (never quoting the text).
-pub(super) fn parse_object(bytes: &[u8]) -> Result<SecretObject, String> {
+pub(in crate::credentials) fn parse_object(bytes: &[u8]) -> Result<SecretObject, String> {
     if json_value_bound(bytes) > MAX_VALUES {
         return Err(format!("it holds more than {MAX_VALUES} JSON values"));
     }

@@ -26,7 +26,7 @@ use ring::digest::{SHA1_FOR_LEGACY_USE_ONLY, digest};
 mod cache;
 mod endpoint;
 mod http;
-mod json;
+pub(super) mod json;
 mod portal;
 mod token;
 

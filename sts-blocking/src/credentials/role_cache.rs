@@ -1,0 +1,253 @@
+//! The AWS CLI's cache of the credentials of roles that profiles assume,
+//! `~/.aws/cli/cache/<sha1>.json`, read and written as the AWS CLI (v1 and
+//! v2) reads and writes it, so that the two share it: a role assumed by
+//! either is not assumed again by the other, and a role with `mfa_serial`
+//! asks for a code once per session rather than once per command.
+//!
+//! A file's name is the hex SHA-1 of the call's arguments as botocore's
+//! `AssumeRoleCredentialFetcher._create_cache_key` writes them: `RoleArn`,
+//! and `RoleSessionName`, `ExternalId`, `SerialNumber` and
+//! `DurationSeconds` where the profile sets them, in Python's
+//! `json.dumps(…, sort_keys=True)`. A generated session name is left out,
+//! as botocore leaves its own out. The file holds the `AssumeRole` answer's
+//! `Credentials` and `AssumedRoleUser`; credentials within 15 minutes of
+//! their expiry are not used (botocore's window).
+//!
+//! The cache is a convenience, never a reason to fail: a file that cannot
+//! be read, parsed or written is passed over, and the role is assumed.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use ring::digest::{SHA1_FOR_LEGACY_USE_ONLY, digest};
+use serde_json::Value;
+use sts_proto::Credentials;
+use sts_proto::ops::AssumeRoleOutput;
+use sts_proto::time::{format_timestamp, parse_timestamp};
+
+use super::ProviderConfig;
+use super::assume_role::with_account_of_arn;
+use super::profile_chain::RoleLink;
+use super::sso::json::parse_object;
+
+/// Cached credentials closer than this to their expiry are assumed again,
+/// as botocore's `CachedCredentialFetcher` has it.
+const EXPIRY_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// Largest cache file read: the AWS CLI's are about 2 KiB.
+const MAX_FILE_BYTES: u64 = 64 * 1024;
+
+/// The cache file of `link`'s role, under the AWS CLI's cache directory
+/// (none without a home directory).
+pub(super) fn file_of(config: &ProviderConfig, link: &RoleLink) -> Option<PathBuf> {
+    let home = crate::profile::location::home_dir(config.env(), config.platform())?;
+    let sep = config.platform().separator();
+    Some(PathBuf::from(format!(
+        "{}{sep}.aws{sep}cli{sep}cache{sep}{}",
+        home.trim_end_matches(sep),
+        file_name(link)
+    )))
+}
+
+/// `<sha1>.json` for `link`'s arguments.
+fn file_name(link: &RoleLink) -> String {
+    let key = cache_key(link);
+    // A name, not a security measure: the legacy digest is what the AWS
+    // CLI's file names are made of.
+    let sha1 = digest(&SHA1_FOR_LEGACY_USE_ONLY, key.as_bytes());
+    let mut name = String::with_capacity(45);
+    for b in sha1.as_ref() {
+        name.push_str(&format!("{b:02x}"));
+    }
+    name.push_str(".json");
+    name
+}
+
+/// The arguments botocore hashes, as `json.dumps(args, sort_keys=True)`
+/// writes them: `", "` and `": "` between, non-ASCII escaped.
+fn cache_key(link: &RoleLink) -> String {
+    let duration = link.duration_seconds.map(|d| d.to_string());
+    // In the order of their names, which sort_keys gives.
+    let members = [
+        ("DurationSeconds", duration.as_deref(), false),
+        ("ExternalId", link.external_id.as_deref(), true),
+        ("RoleArn", Some(link.role_arn.as_str()), true),
+        ("RoleSessionName", link.role_session_name.as_deref(), true),
+        ("SerialNumber", link.mfa_serial.as_deref(), true),
+    ];
+    let mut key = String::from("{");
+    for (name, value, quoted) in members {
+        let Some(value) = value else { continue };
+        if key.len() > 1 {
+            key.push_str(", ");
+        }
+        key.push('"');
+        key.push_str(name);
+        key.push_str("\": ");
+        if quoted {
+            push_python_json_string(&mut key, value);
+        } else {
+            key.push_str(value);
+        }
+    }
+    key.push('}');
+    key
+}
+
+/// `value` as Python's `json.dumps` writes a string (`ensure_ascii`): the
+/// short escapes, `\u00xx` for other controls and DEL, `\uxxxx` (a
+/// surrogate pair beyond the BMP) for every non-ASCII character.
+fn push_python_json_string(out: &mut String, value: &str) {
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            ' '..='~' => out.push(c),
+            _ => {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    out.push_str(&format!("\\u{unit:04x}"));
+                }
+            }
+        }
+    }
+    out.push('"');
+}
+
+/// The credentials the file at `path` holds, if it holds usable ones valid
+/// for more than [`EXPIRY_WINDOW`] after `now`.
+pub(super) fn read(config: &ProviderConfig, path: &Path, now: SystemTime) -> Option<Credentials> {
+    let bytes = zeroize::Zeroizing::new(config.read_file(path, MAX_FILE_BYTES).ok()?);
+    let document = parse_object(&bytes).ok()?;
+    let Some(Value::Object(creds)) = document.0.get("Credentials") else {
+        return None;
+    };
+    let text = |key: &str| match creds.get(key) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.as_str()),
+        _ => None,
+    };
+    // The AWS CLI writes Python's `%Y-%m-%dT%H:%M:%S%Z`, which ends in `UTC`.
+    let expiration = text("Expiration")?;
+    let expiration = match expiration.strip_suffix("UTC") {
+        Some(utc) => parse_timestamp(&format!("{utc}Z")),
+        None => parse_timestamp(expiration),
+    }
+    .ok()?;
+    if expiration < now.checked_add(EXPIRY_WINDOW)? {
+        return None;
+    }
+    let credentials = Credentials::new(
+        text("AccessKeyId")?,
+        text("SecretAccessKey")?,
+        Some(text("SessionToken")?.into()),
+    )
+    .with_expiration(expiration);
+    let role_arn = match document.0.get("AssumedRoleUser") {
+        Some(Value::Object(user)) => user.get("Arn").and_then(Value::as_str),
+        _ => None,
+    };
+    // The account, as a fresh `AssumeRole` gives it.
+    Some(with_account_of_arn(credentials, role_arn))
+}
+
+/// Writes `output` to the file at `path`, owner-only and whole or not at
+/// all; a failure is passed over (the credentials are good all the same).
+pub(super) fn write(config: &ProviderConfig, path: &Path, output: &AssumeRoleOutput) {
+    let creds = &output.credentials;
+    let Some(expiration) = creds.expiration() else {
+        return;
+    };
+    let Some(token) = creds.session_token() else {
+        return;
+    };
+    let inner = super::secret_json::object(&[
+        ("AccessKeyId", creds.access_key_id()),
+        ("SecretAccessKey", creds.secret_access_key().expose()),
+        ("SessionToken", token.expose()),
+        ("Expiration", &format_timestamp(expiration)),
+    ]);
+    let user = output.assumed_role_user.as_ref().map(|u| {
+        super::secret_json::object(&[
+            ("AssumedRoleId", u.assumed_role_id.as_str()),
+            ("Arn", u.arn.as_str()),
+        ])
+    });
+    let mut document = zeroize::Zeroizing::new(Vec::with_capacity(
+        inner.len() + 128 + user.as_ref().map_or(0, Vec::len),
+    ));
+    document.extend_from_slice(b"{\"Credentials\":");
+    document.extend_from_slice(&inner);
+    if let Some(user) = &user {
+        document.extend_from_slice(b",\"AssumedRoleUser\":");
+        document.extend_from_slice(user);
+    }
+    document.push(b'}');
+    crate::credentials::provider_config::wipe(inner);
+    let _ = config.fs().write_atomic(path, &document);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(role_arn: &str) -> RoleLink {
+        RoleLink {
+            profile: "p".to_owned(),
+            role_arn: role_arn.to_owned(),
+            external_id: None,
+            role_session_name: None,
+            duration_seconds: None,
+            mfa_serial: None,
+        }
+    }
+
+    /// The names botocore 1.44.8's `AssumeRoleCredentialFetcher` gives the
+    /// same arguments (`_cache_key`, computed with botocore itself), so
+    /// that the AWS CLI and this crate find each other's files.
+    #[test]
+    fn file_names_are_botocores() {
+        assert_eq!(
+            file_name(&link("arn:aws:iam::123456789012:role/plain")),
+            "75223f58fd24f68279da2bfd1bd9e84c0b0bf9b2.json"
+        );
+        let all = RoleLink {
+            role_session_name: Some("my-session".to_owned()),
+            external_id: Some("ext \"quoted\" \\ é 😀\n".to_owned()),
+            mfa_serial: Some("arn:aws:iam::123456789012:mfa/me".to_owned()),
+            duration_seconds: Some(7200),
+            ..link("arn:aws:iam::123456789012:role/all")
+        };
+        assert_eq!(
+            file_name(&all),
+            "5aef99c099c52bdfd304191ed6b284881dc09797.json"
+        );
+        let mfa = RoleLink {
+            mfa_serial: Some("arn:aws:iam::123456789012:mfa/me".to_owned()),
+            ..link("arn:aws:iam::123456789012:role/mfa")
+        };
+        assert_eq!(
+            file_name(&mfa),
+            "b0bc0a36d7ff8e5a433682da7ee61dbc62f8ca23.json"
+        );
+    }
+
+    /// Python's `json.dumps` of a string, as printed by Python 3.11.
+    #[test]
+    fn strings_are_escaped_as_python_escapes_them() {
+        let mut out = String::new();
+        push_python_json_string(
+            &mut out,
+            "ext \"quoted\" \\ é 😀\n\u{7f}\u{1}\u{8}\u{c}\r\t",
+        );
+        assert_eq!(
+            out,
+            r#""ext \"quoted\" \\ \u00e9 \ud83d\ude00\n\u007f\u0001\b\f\r\t""#
+        );
+    }
+}
