@@ -45,7 +45,10 @@ pub enum ConfigError {
         /// What is wrong with the file.
         error: Arc<CaBundleError>,
     },
-    /// A proxy variable cannot be used.
+    /// A proxy variable cannot be used. Not returned by the client's own
+    /// resolution any more (such a variable fails the requests that would
+    /// go through it, see [`ProxyConfig::from_env`]); kept for callers that
+    /// report [`ProxyConfig::from_env`]'s error as a configuration error.
     #[error(transparent)]
     Proxy(Box<ProxyError>),
     /// A configured endpoint URL is not one the client can call.
@@ -551,15 +554,21 @@ impl ClientBuilder {
         config: &ProviderConfig,
         resolved: &Resolved,
     ) -> Result<(), ConfigError> {
+        // With certificate checks off no bundle is used, so a stale one
+        // (a moved `AWS_CA_BUNDLE`) is not read either, as in botocore,
+        // where `verify=False` wins over every bundle.
         if !self.explicit_ca_bundle
+            && !self.transport_settings.danger_accept_invalid_certs
             && let Some(bundle) = &resolved.ca_bundle
         {
             self.transport_settings.ca_bundle =
                 Some(load_ca_bundle(config.fs(), &bundle.value, &bundle.origin)?);
         }
         if !self.explicit_proxy {
-            self.transport_settings.proxy =
-                ProxyConfig::from_env(config.env()).map_err(|e| ConfigError::Proxy(Box::new(e)))?;
+            // A variable that cannot be used fails the requests that would
+            // go through it, not the client: `ALL_PROXY=socks5://…` must
+            // not stop calls to an https endpoint (see `from_env_or_refuse`).
+            self.transport_settings.proxy = ProxyConfig::from_env_or_refuse(config.env());
         }
         Ok(())
     }
@@ -575,6 +584,9 @@ impl ClientBuilder {
     /// The bundle named with [`ca_bundle_file`](Self::ca_bundle_file), read
     /// now, when it has not been read yet.
     fn unread_ca_bundle(&self) -> Option<Result<CaBundle, ConfigError>> {
+        if self.transport_settings.danger_accept_invalid_certs {
+            return None;
+        }
         match (&self.explicit.ca_bundle, &self.transport_settings.ca_bundle) {
             (Some(path), None) => Some(load_ca_bundle(
                 &crate::credentials::RealFs,
@@ -848,10 +860,19 @@ mod tests {
             let config = ProviderConfig::new()
                 .with_env(MapEnv::new(vars.iter().copied()))
                 .with_fs(crate::credentials::MapFs::new());
-            assert!(
-                ClientBuilder::default().from_config(&config).is_err(),
-                "{vars:?}"
-            );
+            // With the default transport: the bundle fails the client, the
+            // proxy the requests it would carry (nothing is sent).
+            match ClientBuilder::default()
+                .credentials(sts_proto::Credentials::new("AKIDEXAMPLE", "secret", None))
+                .from_config(&config)
+            {
+                Err(e) => assert!(e.to_string().contains("ca.pem"), "{e}"),
+                Ok(builder) => {
+                    let e = builder.build().unwrap().get_caller_identity().unwrap_err();
+                    assert!(e.to_string().contains("HTTPS_PROXY"), "{e}");
+                    assert!(!e.is_retryable(), "{e}");
+                }
+            }
             let own = ClientBuilder::default()
                 .transport(Own)
                 .from_config(&config)

@@ -1,8 +1,8 @@
 //! Which requests go through an HTTP proxy, and through which one.
 //!
-//! The rules are the ones curl, botocore (through Python's `urllib`) and
-//! the other AWS SDKs apply, so that moving from one of them changes
-//! nothing:
+//! The rules are curl's, which the AWS SDKs mostly share; where botocore
+//! (through Python's `urllib`) differs, curl is followed (botocore reads
+//! no `ALL_PROXY`, and matches `NO_PROXY` entries by suffix):
 //!
 //! - An `https://` URL goes through `https_proxy` (or `HTTPS_PROXY`); an
 //!   `http://` URL through `http_proxy` (or `HTTP_PROXY`). Each falls back
@@ -24,7 +24,10 @@
 //! Every proxy is an HTTP proxy that the client asks to open a tunnel
 //! (`CONNECT host:port`), for `http://` URLs as for `https://` ones; an
 //! `https://` proxy URL means the client speaks TLS to the proxy too.
-//! SOCKS proxies are not supported.
+//! SOCKS proxies are not supported. A variable that cannot be used (a
+//! `socks5://` URL, a bad port) fails the requests that would go through
+//! it, naming it, and no others: the default transport never sends around
+//! a proxy the user set.
 //!
 //! A proxy URL may carry a user name and password
 //! (`http://user:pa%40ss@proxy:3128`), percent-encoded. They are sent in a
@@ -93,6 +96,9 @@ impl ProxyUrl {
             reason,
         };
         let text = url.trim();
+        // `//host:port`, a URL without its scheme: botocore reads it as
+        // `http://host:port` (`_fix_proxy_url`), as a bare `host:port` is.
+        let text = text.strip_prefix("//").unwrap_or(text);
         let (scheme, with_scheme) = match text.split_once("://") {
             Some((scheme, _)) if is_scheme(scheme) => {
                 (scheme.to_ascii_lowercase(), Zeroizing::new(text.to_owned()))
@@ -334,10 +340,12 @@ pub struct ProxyConfig {
     https: Option<ProxyUrl>,
     http: Option<ProxyUrl>,
     no_proxy: NoProxy,
-    /// Set only by [`ProxyConfig::from_env_or_refuse`]: a proxy variable
-    /// that could not be used, which the transport then reports for every
-    /// request rather than send it around the proxy.
-    refused: Option<ProxyError>,
+    /// Set only by [`ProxyConfig::from_env_or_refuse`]: the proxy variable
+    /// for `https://` URLs that could not be used, which the transport then
+    /// reports for every such request rather than send it around the proxy.
+    refused_https: Option<ProxyError>,
+    /// The same for `http://` URLs.
+    refused_http: Option<ProxyError>,
 }
 
 impl ProxyConfig {
@@ -388,6 +396,26 @@ impl ProxyConfig {
     /// `https_proxy` and `HTTPS_PROXY` set, `HTTPS_PROXY` is not looked
     /// at. An error names the variable.
     pub fn from_env(env: &dyn Env) -> Result<Self, ProxyError> {
+        let (https, http, no_proxy) = Self::read_env(env);
+        Ok(Self {
+            https: https?,
+            http: http?,
+            no_proxy,
+            refused_https: None,
+            refused_http: None,
+        })
+    }
+
+    /// The proxies for `https://` and `http://` URLs, each read (or
+    /// refused) on its own, and the `NO_PROXY` list.
+    #[allow(clippy::type_complexity)]
+    fn read_env(
+        env: &dyn Env,
+    ) -> (
+        Result<Option<ProxyUrl>, ProxyError>,
+        Result<Option<ProxyUrl>, ProxyError>,
+        NoProxy,
+    ) {
         // Under CGI, `HTTP_PROXY` is the request's `Proxy:` header.
         let cgi = env.get("REQUEST_METHOD").is_some();
         let http_names: &[&str] = if cgi {
@@ -402,39 +430,57 @@ impl ProxyConfig {
                 .map(|(name, value)| ProxyUrl::parse(&value, name))
                 .transpose()
         };
-        let https = first(&["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"])?;
-        let http = first(http_names)?;
+        let https = first(&["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]);
+        let http = first(http_names);
         let no_proxy = ["no_proxy", "NO_PROXY"]
             .iter()
             .find_map(|name| env.get_nonempty(name))
             .map(|list| NoProxy::parse(&list))
             .unwrap_or_default();
-        Ok(Self {
+        (https, http, no_proxy)
+    }
+
+    /// [`ProxyConfig::from_env`], refusing late: a variable that cannot be
+    /// used makes the transport fail every request that would go through
+    /// it (of its URL scheme, and not matched by `NO_PROXY`) with its
+    /// error, and no other. Sending around a proxy the user set, even a
+    /// mistyped one, could send credentials where the network's rules say
+    /// they must not go; but `ALL_PROXY=socks5://…`, set for other tools,
+    /// failed every call, `https://` ones and `NO_PROXY=*` too, where
+    /// botocore (which reads neither `ALL_PROXY` nor `HTTP_PROXY` for
+    /// https) goes on.
+    pub(crate) fn from_env_or_refuse(env: &dyn Env) -> Self {
+        let (https, http, no_proxy) = Self::read_env(env);
+        let (https, refused_https) = match https {
+            Ok(proxy) => (proxy, None),
+            Err(e) => (None, Some(e)),
+        };
+        let (http, refused_http) = match http {
+            Ok(proxy) => (proxy, None),
+            Err(e) => (None, Some(e)),
+        };
+        Self {
             https,
             http,
             no_proxy,
-            refused: None,
-        })
+            refused_https,
+            refused_http,
+        }
     }
 
-    /// [`ProxyConfig::from_env`], for callers that cannot report an error
-    /// where they build it ([`UreqSettings::default`]): a variable that
-    /// cannot be used makes the transport fail every request with its
-    /// error. Sending around a proxy the user set, even a mistyped one,
-    /// could send credentials where the network's rules say they must
-    /// not go.
-    ///
-    /// [`UreqSettings::default`]: crate::ureq_transport::UreqSettings
-    pub(crate) fn from_env_or_refuse(env: &dyn Env) -> Self {
-        Self::from_env(env).unwrap_or_else(|e| Self {
-            refused: Some(e),
-            ..Self::default()
-        })
-    }
-
-    /// The error every request fails with; see [`Self::from_env_or_refuse`].
-    pub(crate) fn refused(&self) -> Option<&ProxyError> {
-        self.refused.as_ref()
+    /// The error a request to `url` fails with, if the proxy variable it
+    /// would go through could not be used; see [`Self::from_env_or_refuse`].
+    pub(crate) fn refused_for(&self, url: &http::Uri) -> Option<&ProxyError> {
+        let (refused, default_port) = match url.scheme_str() {
+            Some(s) if s.eq_ignore_ascii_case("https") => (self.refused_https.as_ref()?, 443),
+            Some(s) if s.eq_ignore_ascii_case("http") => (self.refused_http.as_ref()?, 80),
+            _ => return None,
+        };
+        let bypassed = url.host().is_some_and(|host| {
+            self.no_proxy
+                .matches(host, url.port_u16().unwrap_or(default_port))
+        });
+        (!bypassed).then_some(refused)
     }
 
     /// The proxy for `https://` URLs, if any.
@@ -733,6 +779,9 @@ mod tests {
             ("http://user@proxy:3128", "http://***@proxy:3128"),
             ("http://us%40er:p@ss@proxy:3128", "http://***@proxy:3128"),
             ("http://proxy:3128/some/path", "http://proxy:3128"),
+            // Found by comparing with botocore 1.44.8, which reads it as
+            // http: it was refused as not a URL.
+            ("//proxy:3128", "http://proxy:3128"),
         ];
         for (given, shown) in cases {
             let url = ProxyUrl::new(given).unwrap_or_else(|e| panic!("{given}: {e}"));
@@ -940,13 +989,48 @@ mod tests {
         let config =
             ProxyConfig::from_env_or_refuse(&env(&[("HTTPS_PROXY", "http://u:hunter2@p:0")]));
         assert_eq!(
-            config.refused().map(ProxyError::origin),
+            config.refused_for(&uri(STS)).map(ProxyError::origin),
             Some("HTTPS_PROXY")
         );
         assert!(config.proxy_for(&uri(STS)).is_none());
+        assert!(config.refused_for(&uri(MOTO)).is_none());
         assert!(!format!("{config:?}").contains("hunter2"));
         let fine = ProxyConfig::from_env_or_refuse(&env(&[("HTTPS_PROXY", "p")]));
-        assert!(fine.refused().is_none());
+        assert!(fine.refused_for(&uri(STS)).is_none());
+    }
+
+    /// Found by comparing with botocore 1.44.8: `ALL_PROXY=socks5://…`
+    /// (set for other tools) failed every call, https ones and
+    /// `NO_PROXY=*` too. A variable that cannot be used now fails only the
+    /// requests that would go through it.
+    #[test]
+    fn an_unusable_variable_refuses_only_the_requests_it_would_carry() {
+        let socks = [("ALL_PROXY", "socks5://127.0.0.1:1080")];
+        let config = ProxyConfig::from_env_or_refuse(&env(&socks));
+        assert_eq!(
+            config.refused_for(&uri(STS)).map(ProxyError::origin),
+            Some("ALL_PROXY")
+        );
+        // With HTTPS_PROXY set, https requests never look at ALL_PROXY.
+        let config = ProxyConfig::from_env_or_refuse(&env(&[
+            ("ALL_PROXY", "socks5://127.0.0.1:1080"),
+            ("HTTPS_PROXY", "http://p:3128"),
+        ]));
+        assert!(config.refused_for(&uri(STS)).is_none());
+        assert!(config.proxy_for(&uri(STS)).is_some());
+        assert_eq!(
+            config.refused_for(&uri(MOTO)).map(ProxyError::origin),
+            Some("ALL_PROXY")
+        );
+        // NO_PROXY bypasses an unusable proxy as it bypasses a usable one.
+        let config = ProxyConfig::from_env_or_refuse(&env(&[
+            ("ALL_PROXY", "socks5://127.0.0.1:1080"),
+            ("NO_PROXY", "*"),
+        ]));
+        assert!(config.refused_for(&uri(STS)).is_none());
+        assert!(config.refused_for(&uri(MOTO)).is_none());
+        // The strict reading still refuses the whole environment.
+        assert!(ProxyConfig::from_env(&env(&socks)).is_err());
     }
 
     #[test]

@@ -158,7 +158,7 @@ impl UreqTransport {
 
     /// The agent for a request to `uri`, and the proxy it goes through.
     fn route(&self, uri: &http::Uri) -> Result<(&ureq::Agent, Option<&ProxyUrl>), TransportError> {
-        if let Some(e) = self.proxy.refused() {
+        if let Some(e) = self.proxy.refused_for(uri) {
             return Err(TransportError::new(
                 TransportFailure::Unusable,
                 e.to_string(),
@@ -351,7 +351,11 @@ mod tests {
             "HTTPS_PROXY",
             "socks5://127.0.0.1:1080",
         )]));
-        assert!(proxy.refused().is_some());
+        assert!(
+            proxy
+                .refused_for(&"https://sts.amazonaws.com/".parse().unwrap())
+                .is_some()
+        );
         let transport = UreqTransport::new(UreqSettings {
             proxy,
             ..UreqSettings::default()

@@ -435,6 +435,44 @@ fn no_verify_ssl_warns_loudly() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("WARNING"));
 }
 
+/// With certificate checks off no CA bundle is used, but a stale one
+/// (`AWS_CA_BUNDLE`, `--ca-bundle`, the profile's `ca_bundle` naming a
+/// file that is gone) still failed the call; botocore's `verify=False`
+/// wins over every bundle, and now here too.
+#[test]
+fn no_verify_ssl_reads_no_ca_bundle() {
+    let server = FaultServer::start(
+        sts_tests::Script::new(vec![Step::xml(200, canned::caller_identity("arn:x"))])
+            .then(sts_tests::WhenDone::RepeatLast),
+    );
+    let url = server.url();
+    let dir = own_dir("no-verify-stale-bundle");
+    let config = dir.join("config");
+    std::fs::write(&config, "[default]\nca_bundle = /nonexistent/profile.pem\n").unwrap();
+    let config = config.display().to_string();
+    let base = [
+        "--no-verify-ssl",
+        "--endpoint-url",
+        &url,
+        "get-caller-identity",
+    ];
+    let mut env = KEYS.to_vec();
+    env.push(("AWS_CA_BUNDLE", "/nonexistent/env.pem"));
+    assert!(sts(&base, &env).status.success());
+    let with_flag: Vec<&str> = ["--ca-bundle", "/nonexistent/flag.pem"]
+        .into_iter()
+        .chain(base)
+        .collect();
+    assert!(sts(&with_flag, &KEYS).status.success());
+    let mut env = KEYS.to_vec();
+    env.push(("AWS_CONFIG_FILE", &config));
+    assert!(sts(&base, &env).status.success());
+    // With the checks on, the stale bundle is an error, as it was.
+    let o = sts(&base[1..], &env);
+    assert_eq!(o.status.code(), Some(253), "{o:?}");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/profile.pem"));
+}
+
 /// `sts --debug get-session-token` with an MFA code, signed with keys and
 /// a session token, against `url`, with `more` in the environment: every
 /// secret the `--debug` tests look for.
