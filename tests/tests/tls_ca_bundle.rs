@@ -71,6 +71,52 @@ fn a_bundle_with_the_servers_ca_is_trusted() {
     assert!(server.wait_for_requests(2, Duration::from_secs(5)));
 }
 
+/// `ca` as `openssl x509 -trustout` writes it: a `TRUSTED CERTIFICATE`
+/// section, the certificate followed by OpenSSL's trust settings (here,
+/// trusted for TLS servers: `SEQUENCE { SEQUENCE { serverAuth } }`).
+fn trusted_pem(ca_der: &[u8]) -> String {
+    use base64::Engine as _;
+    let mut der = ca_der.to_vec();
+    der.extend([
+        0x30, 0x0c, 0x30, 0x0a, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01,
+    ]);
+    let body = base64::engine::general_purpose::STANDARD.encode(der);
+    let lines: Vec<&str> = body
+        .as_bytes()
+        .chunks(64)
+        .map(|c| std::str::from_utf8(c).unwrap())
+        .collect();
+    format!(
+        "-----BEGIN TRUSTED CERTIFICATE-----\n{}\n-----END TRUSTED CERTIFICATE-----\n",
+        lines.join("\n")
+    )
+}
+
+/// Found by comparing with botocore 1.44.8 (OpenSSL reads them): a bundle
+/// of OpenSSL's `TRUSTED CERTIFICATE` sections, as Fedora and RHEL ship
+/// theirs, had "no PEM certificate in it", and in a mixed bundle they were
+/// skipped, so the server's CA was not trusted.
+#[test]
+fn trusted_certificate_sections_are_read() {
+    let pki = TestPki::new("sts test CA");
+    let other = TestPki::new("another CA");
+    let server = TlsServer::start(&pki);
+    for pem in [
+        trusted_pem(&pki.ca_der),
+        format!("{}{}", other.ca_pem, trusted_pem(&pki.ca_der)),
+    ] {
+        let bundle = CaBundle::from_pem(pem.as_bytes(), "trusted.crt").unwrap();
+        let transport = UreqTransport::new(settings(Some(bundle)));
+        let client = client(&server.url(), transport);
+        let identity = client.get_caller_identity().unwrap();
+        assert_eq!(identity.arn.as_deref(), Some(ARN));
+    }
+    // Only the other CA, as a trusted section: not trusted.
+    let bundle = CaBundle::from_pem(trusted_pem(&other.ca_der).as_bytes(), "o.crt").unwrap();
+    let client = client(&server.url(), UreqTransport::new(settings(Some(bundle))));
+    connect_failure(client.get_caller_identity());
+}
+
 /// A self-signed server certificate marked `CA:TRUE` (what
 /// `openssl req -x509` makes by default) is refused even from the bundle
 /// (rustls refuses a CA certificate as a server's), and the error says

@@ -33,6 +33,8 @@ use rustls::pki_types::pem::PemObject;
 
 use crate::credentials::{Fs, RealFs};
 
+mod trusted_pem;
+
 /// The largest CA bundle file read. Mozilla's whole root program is about
 /// 220 KiB of PEM and a distribution's system bundle about as much; the cap
 /// is many times that, and keeps a wrong path (a log, a disk image) from
@@ -82,17 +84,24 @@ impl CaBundle {
     /// variable's name: whatever tells the reader of an error where to
     /// look).
     ///
-    /// Every `CERTIFICATE` section is taken; other sections (keys, CRLs)
-    /// and text between sections are skipped, as OpenSSL and the AWS CLI
-    /// skip them. Each certificate must parse as a trust anchor: a bundle
-    /// with a broken one is refused rather than quietly trusted in part.
+    /// Every `CERTIFICATE` section is taken, and the certificate of every
+    /// `TRUSTED CERTIFICATE` section (OpenSSL's, with its trust settings
+    /// dropped); other sections (keys, CRLs) and text between sections are
+    /// skipped, as OpenSSL and the AWS CLI skip them. Each certificate must
+    /// parse as a trust anchor: a bundle with a broken one is refused
+    /// rather than quietly trusted in part.
     pub fn from_pem(pem: &[u8], origin: impl Into<String>) -> Result<CaBundle, CaBundleError> {
         let origin = origin.into();
         let mut roots = Vec::new();
-        for (index, section) in CertificateDer::pem_slice_iter(pem).enumerate() {
-            let der = section.map_err(|e| CaBundleError::MalformedPem {
+        let plain =
+            CertificateDer::pem_slice_iter(pem).map(|section| section.map_err(|e| e.to_string()));
+        let trusted = trusted_pem::certificates(pem)
+            .into_iter()
+            .map(|section| section.map(CertificateDer::from));
+        for (index, section) in plain.chain(trusted).enumerate() {
+            let der = section.map_err(|reason| CaBundleError::MalformedPem {
                 origin: origin.clone(),
-                reason: e.to_string(),
+                reason,
             })?;
             // The check rustls makes when it builds its root store, done
             // here because ureq skips (and only logs) a certificate that
