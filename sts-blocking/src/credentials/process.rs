@@ -53,7 +53,11 @@ const KILL_WAIT: Duration = Duration::from_secs(2);
 /// (pipes, redirections, variables, `;`, globs, ...) it runs under `sh -c`
 /// (`cmd.exe /C` on Windows). Its stdin is empty, its environment is this
 /// process's, its stdout is capped (64 KiB by default) and its run time too
-/// (60 s; [`TimedOut`](super::CredentialsErrorKind::TimedOut) after that).
+/// ([`TimedOut`](super::CredentialsErrorKind::TimedOut) after that): 60 s,
+/// or 10 minutes when this process has a controlling terminal, where a
+/// person may be finishing a browser login or a prompt the command started
+/// (botocore sets no limit at all; a helper waiting on an SSO device
+/// login was killed after a minute).
 ///
 /// On Unix, when this process has no controlling terminal (a service, a
 /// container, CI), the command runs in a process group of its own, and on
@@ -74,9 +78,24 @@ pub struct CredentialProcessProvider {
     /// (`API_TOKEN=… helper`, `helper --password …`).
     command: SecretString,
     source: String,
-    timeout: Duration,
+    /// `None`: [`default_limit`], decided when the command runs.
+    timeout: Option<Duration>,
     max_output_bytes: usize,
     clock: Arc<dyn Clock>,
+}
+
+/// The run time allowed without [`CredentialProcessProvider::with_timeout`].
+const UNATTENDED_LIMIT: Duration = Duration::from_secs(60);
+/// The same with a controlling terminal: a person may be at it.
+const ATTENDED_LIMIT: Duration = Duration::from_secs(600);
+
+/// The run time allowed by default, with or without a controlling terminal.
+fn default_limit(terminal: bool) -> Duration {
+    if terminal {
+        ATTENDED_LIMIT
+    } else {
+        UNATTENDED_LIMIT
+    }
 }
 
 /// The program only, on the terms of the errors: the command line's
@@ -101,7 +120,7 @@ impl CredentialProcessProvider {
         Self {
             command: SecretString::new(command),
             source: "credential_process".to_owned(),
-            timeout: Duration::from_secs(60),
+            timeout: None,
             max_output_bytes: 64 * 1024,
             clock: Arc::new(SystemClock),
         }
@@ -110,7 +129,7 @@ impl CredentialProcessProvider {
     /// Kills the command if it runs longer than `timeout`; a huge one
     /// (such as [`Duration::MAX`]) means no limit.
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = Some(timeout);
         self
     }
 
@@ -203,14 +222,16 @@ impl CredentialProcessProvider {
         cmd.stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        let own_group = cfg!(unix) && !has_controlling_terminal();
+        let terminal = has_controlling_terminal();
+        let own_group = cfg!(unix) && !terminal;
+        let limit = self.timeout.unwrap_or_else(|| default_limit(terminal));
         #[cfg(unix)]
         if own_group {
             std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
         }
         let started = Instant::now();
         // `None`: no time limit.
-        let deadline = bounded_timeout(Some(self.timeout)).and_then(|t| started.checked_add(t));
+        let deadline = bounded_timeout(Some(limit)).and_then(|t| started.checked_add(t));
         let mut child = Group::new(
             cmd.spawn()
                 .map_err(|e| self.error(format!("cannot start {program}: {e}")))?,
@@ -280,8 +301,7 @@ impl CredentialProcessProvider {
             let nap = match deadline {
                 Some(deadline) if now >= deadline => {
                     return Err(self.timed_out(format!(
-                        "{program} did not finish within {:?} and was killed",
-                        self.timeout
+                        "{program} did not finish within {limit:?} and was killed"
                     )));
                 }
                 Some(deadline) => pause.min(deadline - now),
@@ -329,9 +349,8 @@ impl CredentialProcessProvider {
             }
             Ok(Err(e)) => Err(self.error(format!("cannot read the output of {program}: {e}"))),
             Err(_) => Err(self.timed_out(format!(
-                "the output of {program} did not end within {:?} (a background process \
-                 may hold it open)",
-                self.timeout
+                "the output of {program} did not end within {limit:?} (a background process \
+                 may hold it open)"
             ))),
         }
     }
@@ -680,6 +699,18 @@ pub fn parse_output(bytes: &[u8]) -> Result<Credentials, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by comparing with botocore 1.44.8, which sets no limit: a
+    /// helper waiting on a browser login was killed after 60 s even with a
+    /// person at the terminal. Unattended, the minute stays.
+    #[test]
+    fn a_person_at_a_terminal_gets_ten_minutes() {
+        assert_eq!(default_limit(true), Duration::from_secs(600));
+        assert_eq!(default_limit(false), Duration::from_secs(60));
+        let set = CredentialProcessProvider::new("x").with_timeout(Duration::from_secs(5));
+        assert_eq!(set.timeout, Some(Duration::from_secs(5)));
+        assert_eq!(CredentialProcessProvider::new("x").timeout, None);
+    }
 
     #[test]
     fn splitting_and_shell_detection() {
