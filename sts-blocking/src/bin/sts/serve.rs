@@ -426,8 +426,12 @@ impl Waiting {
         let mut queue = self.queue.lock().unwrap_or_else(|e| e.into_inner());
         while queue.connections.len() >= MAX_WAITING {
             if let Some((_, oldest)) = queue.connections.pop_front() {
-                // Its thread's read returns at once, and the thread ends.
-                let _ = oldest.shutdown(std::net::Shutdown::Both);
+                // Its thread's read returns at once: the end of the stream
+                // for an idle connection, but a head that has already come
+                // (into the socket's buffer, or read and not yet counted
+                // out) is still read and answered, the write side being
+                // left open.
+                let _ = oldest.shutdown(std::net::Shutdown::Read);
             }
         }
         let ticket = queue.next_ticket;
