@@ -275,6 +275,13 @@ impl RequestTarget {
                 "credentials in the endpoint URL are not supported".to_owned(),
             ));
         }
+        // And `.` or `..` segments, which signers read differently (see
+        // `endpoint::check_endpoint`).
+        if uri.path().split('/').any(|s| matches!(s, "." | "..")) {
+            return Err(invalid(
+                "the endpoint URL's path may not have `.` or `..` segments".to_owned(),
+            ));
+        }
         // The host a signature covers when the request has none: lower
         // case and without a default port, as botocore signs and sends it,
         // and as a presigned URL of the same endpoint is signed for.
@@ -1004,6 +1011,10 @@ mod tests {
         let err = build(&op, &ctx).unwrap_err().to_string();
         assert!(err.contains("credentials in the endpoint URL"), "{err}");
         assert!(!err.contains("pass"), "{err}");
+        at.url = "https://example.com/a/b/..".to_owned();
+        let ctx = RequestContext::new(&at, time).credentials(&credentials);
+        let err = build(&op, &ctx).unwrap_err().to_string();
+        assert!(err.contains("`..` segments"), "{err}");
     }
 
     /// An endpoint URL's own query stays in the URL `build` posts to, so

@@ -122,13 +122,17 @@ pub(super) fn with_account_of(
 
 /// [`with_account_of`] for the assumed role's ARN alone.
 pub(super) fn with_account_of_arn(credentials: Credentials, arn: Option<&str>) -> Credentials {
-    let account = arn
-        .and_then(|arn| arn.split(':').nth(4))
-        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()));
-    match account {
+    match arn.and_then(account_of_arn) {
         Some(account) => credentials.with_account_id(account),
         None => credentials,
     }
+}
+
+/// The account of an ARN, if it names one (twelve digits).
+pub(super) fn account_of_arn(arn: &str) -> Option<&str> {
+    arn.split(':')
+        .nth(4)
+        .filter(|a| a.len() == 12 && a.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Calls `AssumeRoleWithWebIdentity` (unsigned): for code that builds its

@@ -433,6 +433,10 @@ mod tests {
                     .is_some_and(|f| String::from_utf8_lossy(&f).contains("ASIASECOND"))
             })
             .unwrap();
+        // Written as botocore writes it, with the account in `Credentials`
+        // (found by a review: the AWS CLI read no account from the file).
+        let file = String::from_utf8(fs.get(&second).unwrap()).unwrap();
+        assert!(file.contains(r#""AccountId":"123456789012""#), "{file}");
         // Clones share their files: this removes it from the provider's.
         fs.clone().remove(&second);
         p.provide_credentials().unwrap();

@@ -26,7 +26,7 @@ use sts_proto::ops::AssumeRoleOutput;
 use sts_proto::time::{format_timestamp, parse_timestamp};
 
 use super::ProviderConfig;
-use super::assume_role::with_account_of_arn;
+use super::assume_role::{account_of_arn, with_account_of_arn};
 use super::profile_chain::RoleLink;
 use super::sso::json::parse_object;
 
@@ -148,11 +148,15 @@ pub(super) fn read(config: &ProviderConfig, path: &Path, now: SystemTime) -> Opt
         Some(text("SessionToken")?.into()),
     )
     .with_expiration(expiration);
+    // The account: botocore keeps it in `Credentials` (`AccountId`);
+    // else from the role's ARN, as a fresh `AssumeRole` gives it.
+    if let Some(account) = text("AccountId") {
+        return Some(credentials.with_account_id(account));
+    }
     let role_arn = match document.0.get("AssumedRoleUser") {
         Some(Value::Object(user)) => user.get("Arn").and_then(Value::as_str),
         _ => None,
     };
-    // The account, as a fresh `AssumeRole` gives it.
     Some(with_account_of_arn(credentials, role_arn))
 }
 
@@ -166,12 +170,23 @@ pub(super) fn write(config: &ProviderConfig, path: &Path, output: &AssumeRoleOut
     let Some(token) = creds.session_token() else {
         return;
     };
-    let inner = super::secret_json::object(&[
+    // `AccountId` as botocore adds it (`_add_account_id_to_response`): the
+    // AWS CLI reads the account from there, for account-based endpoints.
+    let account = output
+        .assumed_role_user
+        .as_ref()
+        .and_then(|u| account_of_arn(&u.arn));
+    let expiration = format_timestamp(expiration);
+    let mut members = vec![
         ("AccessKeyId", creds.access_key_id()),
         ("SecretAccessKey", creds.secret_access_key().expose()),
         ("SessionToken", token.expose()),
-        ("Expiration", &format_timestamp(expiration)),
-    ]);
+        ("Expiration", expiration.as_str()),
+    ];
+    if let Some(id) = account {
+        members.push(("AccountId", id));
+    }
+    let inner = super::secret_json::object(&members);
     let user = output.assumed_role_user.as_ref().map(|u| {
         super::secret_json::object(&[
             ("AssumedRoleId", u.assumed_role_id.as_str()),
@@ -235,6 +250,27 @@ mod tests {
             file_name(&mfa),
             "b0bc0a36d7ff8e5a433682da7ee61dbc62f8ca23.json"
         );
+    }
+
+    /// botocore keeps the account in `Credentials`; a file without
+    /// `AssumedRoleUser` still gives it.
+    #[test]
+    fn the_account_is_read_where_botocore_writes_it() {
+        let fs = crate::credentials::MapFs::new().with_file(
+            "/c.json",
+            r#"{"Credentials":{"AccessKeyId":"ASIAX","SecretAccessKey":"s",
+               "SessionToken":"t","Expiration":"2099-01-01T00:00:00UTC",
+               "AccountId":"210987654321"}}"#,
+        );
+        let config = ProviderConfig::new().with_fs(fs);
+        let creds = read(&config, Path::new("/c.json"), SystemTime::UNIX_EPOCH).unwrap();
+        assert_eq!(creds.access_key_id(), "ASIAX");
+        assert_eq!(creds.account_id(), Some("210987654321"));
+        // 15 minutes before its expiry it is no longer used.
+        let late = parse_timestamp("2098-12-31T23:45:01Z").unwrap();
+        assert!(read(&config, Path::new("/c.json"), late).is_none());
+        let early = parse_timestamp("2098-12-31T23:44:59Z").unwrap();
+        assert!(read(&config, Path::new("/c.json"), early).is_some());
     }
 
     /// Python's `json.dumps` of a string, as printed by Python 3.11.

@@ -209,7 +209,8 @@ pub enum CaBundleError {
     BadCertificate {
         /// Where the bytes came from.
         origin: String,
-        /// Which certificate, counting the file's certificates from 1.
+        /// Which certificate, counting from 1: the file's `CERTIFICATE`
+        /// sections in order, then its `TRUSTED CERTIFICATE` ones.
         number: usize,
         /// What is wrong with it.
         reason: String,
