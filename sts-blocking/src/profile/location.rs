@@ -155,7 +155,7 @@ pub fn expand_vars(path: &str, env: &dyn Env) -> String {
     out
 }
 
-fn expand_home(path: &str, home: Option<&str>, platform: Platform) -> String {
+pub(crate) fn expand_home(path: &str, home: Option<&str>, platform: Platform) -> String {
     let rest = match path.strip_prefix('~') {
         Some(rest)
             if rest.is_empty()

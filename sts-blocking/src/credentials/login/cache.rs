@@ -27,12 +27,20 @@ pub(super) const MAX_CACHE_BYTES: u64 = 64 * 1024;
 /// The variable that moves the cache directory, as in the AWS SDKs.
 const CACHE_DIRECTORY_VAR: &str = "AWS_LOGIN_CACHE_DIRECTORY";
 
-/// Where the cache of `session` is: `AWS_LOGIN_CACHE_DIRECTORY`, else
+/// Where the cache of `session` is: `AWS_LOGIN_CACHE_DIRECTORY` (its
+/// `$NAME`s and a leading `~` expanded, as botocore expands them), else
 /// `~/.aws/login/cache`, and in it the lowercase hex SHA-256 of the session
 /// (trimmed) with `.json`.
 pub(super) fn cache_path(config: &ProviderConfig, session: &str) -> Result<PathBuf, String> {
     let dir = match config.env().get_nonempty(CACHE_DIRECTORY_VAR) {
-        Some(dir) => PathBuf::from(dir.trim()),
+        Some(dir) => {
+            let expanded = crate::profile::location::expand_vars(dir.trim(), config.env());
+            PathBuf::from(crate::profile::location::expand_home(
+                &expanded,
+                config.home_dir().as_deref(),
+                config.platform(),
+            ))
+        }
         None => match config.home_dir() {
             Some(home) => PathBuf::from(home).join(".aws").join("login").join("cache"),
             None => {
@@ -199,14 +207,25 @@ impl CachedSession {
         self
     }
 
-    /// The document as JSON, for writing back; wiped when dropped.
+    /// The region the session was signed in to (`signInRegion`), which
+    /// botocore refreshes it in whatever region is configured.
+    pub(super) fn sign_in_region(&self) -> Option<&str> {
+        match self.doc.get("signInRegion") {
+            Some(Value::String(region)) if !region.trim().is_empty() => Some(region.trim()),
+            _ => None,
+        }
+    }
+
+    /// The document as compact JSON, for writing back, as botocore writes
+    /// it; wiped when dropped. Empty if it would be larger than this
+    /// reader reads: written, the next run would refuse it.
     pub(super) fn to_json(&self) -> Zeroizing<Vec<u8>> {
         // One buffer big enough from the start, so that growing it leaves
         // no partial copies of the tokens behind.
-        let mut out = Zeroizing::new(Vec::with_capacity(
-            usize::try_from(MAX_CACHE_BYTES).unwrap_or(usize::MAX),
-        ));
-        if serde_json::to_writer_pretty(&mut *out, &self.doc).is_err() {
+        let limit = usize::try_from(MAX_CACHE_BYTES).unwrap_or(usize::MAX);
+        let mut out = Zeroizing::new(Vec::with_capacity(limit));
+        let written = serde_json::to_writer(&mut *out, &self.doc);
+        if written.is_err() || out.len() > limit {
             out.clear();
         }
         out
@@ -247,6 +266,20 @@ mod tests {
             ("AWS_LOGIN_CACHE_DIRECTORY", "/tmp/c"),
         ]));
         assert!(cache_path(&moved, "s").unwrap().starts_with("/tmp/c"));
+        // `$NAME` and `~` expanded, as botocore expands them (found by
+        // comparing with botocore 1.44.8: taken as written, relative).
+        for dir in ["~/mycache", "$HOME/mycache", "${HOME}/mycache"] {
+            let moved = ProviderConfig::new().with_env(MapEnv::new([
+                ("HOME", "/home/user"),
+                ("AWS_LOGIN_CACHE_DIRECTORY", dir),
+            ]));
+            assert!(
+                cache_path(&moved, "s")
+                    .unwrap()
+                    .starts_with("/home/user/mycache"),
+                "{dir}"
+            );
+        }
         let homeless = ProviderConfig::new()
             .with_env(MapEnv::new(Vec::<(String, String)>::new()))
             .with_fs(MapFs::new());
@@ -279,6 +312,16 @@ mod tests {
         });
         assert_eq!(doc, expected);
         assert_eq!(next.credentials().account_id(), Some("012345678901"));
+        // Compact, as botocore writes it; and never larger than is read
+        // back (a pretty-printed write-back of a file near the limit was
+        // refused by the next run).
+        assert!(!next.to_json().contains(&b'\n'));
+        let mut big = next;
+        big.doc.insert(
+            "padding".to_owned(),
+            Value::String("x".repeat(usize::try_from(MAX_CACHE_BYTES).unwrap())),
+        );
+        assert!(big.to_json().is_empty());
     }
 
     #[test]

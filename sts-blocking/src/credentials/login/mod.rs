@@ -229,10 +229,11 @@ impl LoginProvider {
             Some(s) => s.clone(),
             None => self.config.ambient_sts_settings(),
         };
-        let url = endpoint::token_url(&self.config, &settings).map_err(|e| {
-            let kind = e.kind;
-            e.within(self.source(), kind)
-        })?;
+        let url =
+            endpoint::token_url(&self.config, &settings, cached.sign_in_region()).map_err(|e| {
+                let kind = e.kind;
+                e.within(self.source(), kind)
+            })?;
         let proof = key
             .proof(&url, unix_seconds(now), &dpop::jti(&*self.config.random))
             .map_err(|why| {
@@ -279,7 +280,16 @@ impl LoginProvider {
             }
         };
         let cached = cached.refreshed(refreshed, now);
-        if let Err(e) = self.config.fs().write_atomic(path, &cached.to_json()) {
+        let json = cached.to_json();
+        let written = if json.is_empty() {
+            Err(std::io::Error::other(format!(
+                "it would be larger than the {} bytes read back",
+                MAX_CACHE_BYTES
+            )))
+        } else {
+            self.config.fs().write_atomic(path, &json)
+        };
+        if let Err(e) = written {
             log::warn!(
                 "the refreshed login session could not be written back to {shown} ({e}); \
                  using it without caching it"
