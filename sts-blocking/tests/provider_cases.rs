@@ -81,7 +81,7 @@ const CHECKED_HEADERS: &[&str] = &[
 ];
 
 /// One recorded exchange.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Exchange {
     method: String,
     uri: String,
@@ -141,10 +141,18 @@ fn exchanges(traffic: &Value) -> Vec<Exchange> {
 
 /// Answers each request with the next recorded response, after checking
 /// that the request goes where the recording's did and asks the same.
+///
+/// The recordings hold one try of each request. After a recorded server
+/// error or throttling answer from the SSO portal or OIDC service, which
+/// this crate tries up to three times as botocore does (aws-sdk-rust's
+/// recording shows one), a repeat of that request to the same place gets
+/// the same answer again.
 #[derive(Debug)]
 struct Replay {
     queue: Mutex<VecDeque<Exchange>>,
     mismatches: Mutex<Vec<String>>,
+    /// The last answer, while a repeat of its request may be a retry.
+    repeatable: Mutex<Option<Exchange>>,
 }
 
 impl Exchange {
@@ -249,7 +257,20 @@ impl Transport for Replay {
         request: http::Request<Vec<u8>>,
         _timeout: Option<Duration>,
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
-        let Some(x) = self.queue.lock().unwrap().pop_front() else {
+        let next = self.queue.lock().unwrap().pop_front();
+        let repeated = self.repeatable.lock().unwrap().clone().filter(|x| {
+            next.is_none()
+                && normalized_uri(&x.uri) == normalized_uri(&request.uri().to_string())
+                && x.method == request.method().as_str()
+        });
+        if let Some(x) = repeated {
+            let mut response = http::Response::builder().status(x.status);
+            for (k, v) in &x.headers {
+                response = response.header(k, v);
+            }
+            return Ok(response.body(x.body.into_bytes()).unwrap());
+        }
+        let Some(x) = next else {
             self.mismatches
                 .lock()
                 .unwrap()
@@ -278,6 +299,8 @@ impl Transport for Replay {
             check_headers(&request, &x, &mut problems);
         }
         self.mismatches.lock().unwrap().extend(problems);
+        let retried = !x.is_sts() && (x.status == 429 || x.status >= 500);
+        *self.repeatable.lock().unwrap() = retried.then(|| x.clone());
         let mut response = http::Response::builder().status(x.status);
         for (k, v) in &x.headers {
             response = response.header(k, v);
@@ -317,6 +340,7 @@ fn run_case(dir: &Path, whole_chain: bool) -> Outcome {
     let replay = std::sync::Arc::new(Replay {
         queue: Mutex::new(exchanges(&traffic).into()),
         mismatches: Mutex::new(Vec::new()),
+        repeatable: Mutex::new(None),
     });
     let config = ProviderConfig::new()
         .with_sts_client_builder(ClientBuilder::default().sleep(NoSleep))

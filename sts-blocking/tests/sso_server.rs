@@ -21,7 +21,18 @@ use sts_blocking::credentials::{
     CredentialsError, ProfileProvider, ProvideCredentials, ProviderConfig, SharedCredentials,
 };
 use sts_blocking::env::MapEnv;
+use sts_blocking::timing::Sleep;
 use sts_proto::time::{format_timestamp, parse_timestamp};
+
+/// Back-offs between tries, kept rather than slept.
+#[derive(Debug, Default, Clone)]
+struct Backoffs(std::sync::Arc<std::sync::Mutex<Vec<Duration>>>);
+
+impl Sleep for Backoffs {
+    fn sleep(&self, duration: Duration) {
+        self.0.lock().unwrap().push(duration);
+    }
+}
 
 /// A stand-in for the portal and the OIDC service: `handler` gives each
 /// answer's status and JSON body.
@@ -82,12 +93,16 @@ impl Home {
 
     /// The profile provider of this home, with both services at `server`.
     fn provider(&self, server: &Server) -> ProfileProvider {
+        self.provider_sleeping(server, Backoffs::default())
+    }
+
+    fn provider_sleeping(&self, server: &Server, sleep: Backoffs) -> ProfileProvider {
         let env = MapEnv::new([
             ("HOME", self.dir.to_str().unwrap().to_owned()),
             ("AWS_ENDPOINT_URL_SSO", server.url()),
             ("AWS_ENDPOINT_URL_SSO_OIDC", server.url()),
         ]);
-        ProfileProvider::new(&ProviderConfig::new().with_env(env))
+        ProfileProvider::new(&ProviderConfig::new().with_env(env).with_sleep(sleep))
     }
 }
 
@@ -351,26 +366,37 @@ fn portal_failures_are_reported_without_secrets() {
     let huge: &'static str = Box::leak(
         with_member(role_credentials(), "pad", json!("x".repeat(70_000))).into_boxed_str(),
     );
-    for (test, status, body, want) in [
-        ("portal-500", 500, r#"{"message":"internal"}"#, "HTTP 500"),
-        ("portal-huge", 200, huge, "larger than 65536 bytes"),
+    // (test, status, body, words of the error, tries: a server error is
+    // tried three times, as botocore tries it)
+    for (test, status, body, want, tries) in [
+        (
+            "portal-500",
+            500,
+            r#"{"message":"internal"}"#,
+            "HTTP 500",
+            3,
+        ),
+        ("portal-huge", 200, huge, "larger than 65536 bytes", 1),
         (
             "portal-html",
             200,
             "<html>portal-secret-key-VALUE</html>",
             "not valid JSON",
+            1,
         ),
         (
             "portal-missing",
             200,
             r#"{"roleCredentials":{"accessKeyId":"A","secretAccessKey":"portal-secret-key-VALUE"}}"#,
             "`sessionToken` is missing",
+            1,
         ),
         (
             "portal-refused",
             403,
             r#"{"__type":"com.amazonaws.switchboard.portal#UnauthorizedException"}"#,
             "aws sso login",
+            1,
         ),
     ] {
         let home = Home::new(test, Some(&cache_file(3600, true)));
@@ -382,8 +408,74 @@ fn portal_failures_are_reported_without_secrets() {
             text.contains("SampleRole") && text.contains("012345678901"),
             "{test}: {text}"
         );
-        assert_eq!(server.requests().len(), 1, "{test}: no retry");
+        assert_eq!(server.requests().len(), tries, "{test}");
     }
+}
+
+/// Found by comparing with botocore 1.44.8, which retries both services
+/// (standard mode, three tries): a throttled portal, or a token service
+/// with a passing fault, failed the call at once, and the latter sent the
+/// user to `aws sso login`.
+#[test]
+fn throttling_and_server_errors_are_tried_again() {
+    let home = Home::new("portal-throttled", Some(&cache_file(3600, true)));
+    let tries = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = std::sync::Arc::clone(&tries);
+    let server =
+        json_server(
+            move |_| match counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                0 => (429, r#"{"message":"slow down"}"#.to_owned()),
+                1 => (503, "<html>unavailable</html>".to_owned()),
+                _ => (200, role_credentials()),
+            },
+        );
+    let backoffs = Backoffs::default();
+    let creds = home
+        .provider_sleeping(&server, backoffs.clone())
+        .provide_credentials()
+        .unwrap();
+    assert_portal_credentials(&creds);
+    assert_eq!(server.requests().len(), 3);
+    let slept = backoffs.0.lock().unwrap().clone();
+    assert_eq!(slept.len(), 2, "{slept:?}");
+    assert!(slept[0] <= Duration::from_secs(1) && slept[1] <= Duration::from_secs(2));
+
+    // The token service: one fault, then the refresh.
+    let home = Home::new("oidc-fault", Some(&cache_file(-600, true)));
+    let faults = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = std::sync::Arc::clone(&faults);
+    let server = json_server(move |r| {
+        if r.path == "/token" && counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            return (500, r#"{"error":"server_error"}"#.to_owned());
+        }
+        if r.path == "/token" {
+            return new_token_answer();
+        }
+        (200, role_credentials())
+    });
+    assert_portal_credentials(&home.provider(&server).provide_credentials().unwrap());
+    assert_eq!(home.cache()["accessToken"], "new-access-token-VALUE");
+}
+
+/// The portal answers a role the user has no access to with a 403 that
+/// names `ForbiddenException` in its `x-amzn-ErrorType` header only; it
+/// was reported as a refused token, with `aws sso login` (which cannot
+/// help) as the remedy. Found by comparing with botocore 1.44.8.
+#[test]
+fn a_role_without_access_is_not_sent_to_sign_in_again() {
+    let home = Home::new("portal-forbidden", Some(&cache_file(3600, true)));
+    let server = loopback::Server::start(|_| {
+        loopback::Response::new(403, r#"{"message":"No access"}"#).header(
+            "x-amzn-ErrorType",
+            "ForbiddenException:http://internal.amazon.com/coral/com.amazonaws.switchboard.portal/",
+        )
+    });
+    let e = home.provider(&server).provide_credentials().unwrap_err();
+    let text = error_text(&e);
+    assert!(text.contains("ForbiddenException"), "{text}");
+    assert!(text.contains("no access to role SampleRole"), "{text}");
+    assert!(!text.contains("sso login"), "{text}");
+    assert_eq!(server.requests().len(), 1);
 }
 
 /// An endpoint with user information is refused before anything is sent,

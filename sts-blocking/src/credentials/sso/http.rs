@@ -1,20 +1,85 @@
-//! One bounded request to the portal or the OIDC service.
+//! One bounded request to the portal or the OIDC service, tried again
+//! after a failure that may pass.
+
+use std::time::Duration;
 
 use super::json::MAX_VALUES;
 use crate::credentials::ProviderConfig;
 use crate::credentials::json_limits::json_value_bound;
-use crate::credentials::metadata_http::is_transient_failure;
+use crate::credentials::metadata_http::{is_transient_failure, is_transient_status};
+use crate::credentials::provider_config::wipe;
+
+/// Tries of one request, as botocore's standard retry mode makes for the
+/// two services: a throttled or failing portal, or a token service with a
+/// passing fault, was one answer away from a browser login.
+const ATTEMPTS: u32 = 3;
+/// The back-off before the second try; doubled for each one after, up to
+/// [`MAX_BACKOFF`], with full jitter (as the client's standard mode).
+const BASE_BACKOFF: Duration = Duration::from_secs(1);
+const MAX_BACKOFF: Duration = Duration::from_secs(20);
+
+/// An answer: its status, the error type its `x-amzn-ErrorType` header
+/// names (the services' JSON protocol puts it there), and its body.
+pub(super) struct Answer {
+    pub(super) status: http::StatusCode,
+    error_type: Option<String>,
+    pub(super) body: Vec<u8>,
+}
+
+impl Answer {
+    /// The error code of an error answer: the body's, else its
+    /// `x-amzn-ErrorType` header's.
+    pub(super) fn error_code(&self) -> Option<String> {
+        error_code(&self.body).or_else(|| self.error_type.clone())
+    }
+}
 
 /// Largest response body accepted: the services' answers are well under
 /// 4 KiB, and a custom transport may not cap what it reads.
 pub(super) const MAX_RESPONSE_BYTES: usize = 64 * 1024;
 
-/// Sends `request` through the providers' transport within its time
-/// budget; the status and body, or why there is none.
+/// Sends `request` through the providers' transport, each try within the
+/// time budget, up to [`ATTEMPTS`] tries while the failure may pass (no
+/// connection, a time-out, a throttling or server error status); the last
+/// answer, or why there is none. Its body is wiped when done with.
 pub(super) fn send(
     config: &ProviderConfig,
+    mut request: http::Request<Vec<u8>>,
+) -> Result<Answer, SendError> {
+    let mut attempt = 1;
+    let outcome = loop {
+        let mut copy = http::Request::new(request.body().clone());
+        *copy.method_mut() = request.method().clone();
+        *copy.uri_mut() = request.uri().clone();
+        *copy.headers_mut() = request.headers().clone();
+        let outcome = send_once(config, copy);
+        let passing = match &outcome {
+            Ok(answer) => is_transient_status(answer.status.as_u16()),
+            Err(e) => e.transient,
+        };
+        if !passing || attempt >= ATTEMPTS {
+            break outcome;
+        }
+        if let Ok(answer) = outcome {
+            wipe(answer.body);
+        }
+        let backoff = BASE_BACKOFF
+            .saturating_mul(1 << (attempt - 1))
+            .min(MAX_BACKOFF);
+        config
+            .sleep()
+            .sleep(crate::timing::jittered(backoff, &*config.random));
+        attempt += 1;
+    };
+    wipe(std::mem::take(request.body_mut()));
+    outcome
+}
+
+/// One try of [`send`].
+fn send_once(
+    config: &ProviderConfig,
     request: http::Request<Vec<u8>>,
-) -> Result<(http::StatusCode, Vec<u8>), SendError> {
+) -> Result<Answer, SendError> {
     let transport = config.http_transport();
     let response = transport
         .send(request, Some(config.http_timeout()))
@@ -23,6 +88,13 @@ pub(super) fn send(
             transient: is_transient_failure(&e),
         })?;
     let status = response.status();
+    let error_type = response
+        .headers()
+        .get("x-amzn-errortype")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(':').next())
+        .filter(|code| is_code(code))
+        .map(str::to_owned);
     let body = response.into_body();
     if body.len() > MAX_RESPONSE_BYTES {
         crate::credentials::provider_config::wipe(body);
@@ -34,7 +106,11 @@ pub(super) fn send(
             transient: false,
         });
     }
-    Ok((status, body))
+    Ok(Answer {
+        status,
+        error_type,
+        body,
+    })
 }
 
 /// Why [`send`] got no answer to read.
@@ -63,12 +139,17 @@ pub(super) fn error_code(body: &[u8]) -> Option<String> {
         .find_map(|k| doc.get(*k)?.as_str())?;
     // `__type` may be `namespace#Name`.
     let code = code.rsplit('#').next().unwrap_or(code);
-    (!code.is_empty()
+    is_code(code).then(|| code.to_owned())
+}
+
+/// Whether `code` has the form of an error code: a name, never a message
+/// that could echo input.
+fn is_code(code: &str) -> bool {
+    !code.is_empty()
         && code.len() <= 64
         && code
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.'))
-    .then(|| code.to_owned())
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
 }
 
 /// `value` percent-encoded for a query string (RFC 3986 unreserved

@@ -6,9 +6,13 @@
 //! `[sso-session]` name, or of the start URL for a legacy profile that
 //! holds `sso_start_url` itself. [`SsoTokenProvider`] reads that token and,
 //! for a session, refreshes it through the OIDC service's `CreateToken`
-//! refresh grant when it is within five minutes of expiry, writing the
-//! cache back. [`SsoProvider`] trades the token for a role's credentials
-//! (`GetRoleCredentials` on the portal of the session's region).
+//! refresh grant when it is within five minutes of expiry (aws-sdk-rust's
+//! window; botocore's is 15 minutes), writing the cache back.
+//! [`SsoProvider`] trades the token for a role's credentials
+//! (`GetRoleCredentials` on the portal of the session's region). Both
+//! services are tried up to three times while a failure may pass (no
+//! connection, a time-out, throttling, a server error), as botocore tries
+//! them.
 //!
 //! There is no sign-in flow here (no device authorization): without a
 //! valid token, the error tells the user to run `aws sso login`. So

@@ -7,7 +7,7 @@ use sts_proto::{Credentials, SecretString};
 
 use super::SsoSession;
 use super::endpoint::{self, Api};
-use super::http::{error_code, query_escape, send};
+use super::http::{query_escape, send};
 use super::json::parse_object;
 use super::token::load;
 use crate::credentials::metadata_http::is_transient_status;
@@ -126,16 +126,29 @@ impl ProvideCredentials for SsoProvider {
                     format!("cannot make the request to {base}: {e}"),
                 )
             })?;
-        let (status, bytes) = send(&self.config, request).map_err(|e| {
+        let answer = send(&self.config, request).map_err(|e| {
             fail(format!(
                 "an error occurred while loading credentials from the SSO portal at {base}: {e}"
             ))
             .with_transient(e.transient)
         })?;
+        let (status, code) = (answer.status, answer.error_code());
+        let bytes = answer.body;
         if !status.is_success() {
-            let code = error_code(&bytes);
             wipe(bytes);
-            let hint = if matches!(status.as_u16(), 401 | 403) {
+            // A refused token needs a new login; a refused role (the
+            // portal's 403 `ForbiddenException`, "No access") does not,
+            // and a login hint there sent users round in circles.
+            let forbidden = code.as_deref() == Some("ForbiddenException")
+                || (status.as_u16() == 403 && code.as_deref() != Some("UnauthorizedException"));
+            let hint = if forbidden {
+                format!(
+                    " (the SSO user has no access to role {} in account {}: check \
+                     sso_role_name and sso_account_id, and the user's assignments in IAM \
+                     Identity Center)",
+                    self.role_name, self.account_id
+                )
+            } else if status.as_u16() == 401 || code.as_deref() == Some("UnauthorizedException") {
                 format!(" (the token was refused; {})", self.session.login_hint())
             } else {
                 String::new()

@@ -12,7 +12,7 @@ use sts_proto::time::{format_timestamp, from_unix, unix_seconds};
 use super::SsoSession;
 use super::cache::{self, CachedToken, MAX_CACHE_BYTES, RefreshGrant};
 use super::endpoint::{self, Api};
-use super::http::{error_code, send};
+use super::http::send;
 use super::json::parse_object;
 use crate::credentials::profile_chain::{self, BaseCredentials};
 use crate::credentials::provider_config::{StsSettings, wipe};
@@ -351,9 +351,10 @@ fn refresh(
         ("grantType", "refresh_token"),
         ("refreshToken", grant.refresh_token.expose()),
     ]);
-    let (status, bytes) = send(config, request).map_err(|e| format!("CreateToken: {e}"))?;
+    let answer = send(config, request).map_err(|e| format!("CreateToken: {e}"))?;
+    let (status, code) = (answer.status, answer.error_code());
+    let bytes = answer.body;
     if !status.is_success() {
-        let code = error_code(&bytes);
         wipe(bytes);
         return Err(format!(
             "CreateToken at {base} answered HTTP {}{}",
@@ -602,7 +603,7 @@ mod tests {
     #[test]
     fn refresh_is_due_within_five_minutes_only() {
         let fs = MapFs::new().with_file(PATH, cache(301));
-        let oidc = oidc((500, "{}"));
+        let oidc = oidc((400, r#"{"error":"invalid_grant"}"#));
         assert_eq!(token(fs.clone(), &oidc).unwrap().token().expose(), "old");
         assert!(oidc.sent.lock().unwrap().is_empty());
         fs.clone().insert(PATH, cache(299));
@@ -613,7 +614,7 @@ mod tests {
     #[test]
     fn a_failed_refresh_is_not_tried_again_for_thirty_seconds() {
         let fs = MapFs::new().with_file(PATH, cache(120));
-        let oidc = oidc((500, "{}"));
+        let oidc = oidc((400, r#"{"error":"invalid_grant"}"#));
         let config = ProviderConfig::new()
             .with_env(MapEnv::new([("HOME", "/h")]))
             .with_fs(fs)
@@ -666,7 +667,10 @@ mod tests {
         let t = token(fs.clone(), &oidc((200, answer))).unwrap();
         assert_eq!(format_timestamp(t.expiration()), "9999-12-31T23:59:59Z");
         assert_eq!(
-            token(fs, &oidc((500, "{}"))).unwrap().token().expose(),
+            token(fs, &oidc((400, r#"{"error":"invalid_grant"}"#)))
+                .unwrap()
+                .token()
+                .expose(),
             "new"
         );
     }
