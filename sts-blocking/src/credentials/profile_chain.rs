@@ -555,23 +555,37 @@ fn sso(set: &ProfileSet, profile: Section<'_>) -> Result<BaseCredentials, Profil
             };
             let start_url = opt(session, "sso_start_url");
             let region = opt(session, "sso_region");
-            for (key, own, theirs) in [
-                ("sso_region", &own_region, &region),
-                ("sso_start_url", &own_start_url, &start_url),
-            ] {
-                if own.is_some() && own != theirs {
-                    return Err(invalid(format!(
-                        "`{key}` can only be specified in the [sso-session] config when a \
-                         session name is given (the profile's `{key}` differs from that of \
-                         sso-session `{session_name}`)"
-                    )));
-                }
-            }
             let missing = |key: &str| {
                 invalid(format!(
                     "sso-session `{session_name}` has no `{key}`, which SSO needs"
                 ))
             };
+            // Both values quoted, as botocore quotes them; a value the
+            // session lacks is reported as missing, not as different.
+            for (key, own, theirs) in [
+                ("sso_region", &own_region, &region),
+                ("sso_start_url", &own_start_url, &start_url),
+            ] {
+                match (own, theirs) {
+                    // In the words of aws-sdk-rust (the smithy-rs fixture),
+                    // then what is wrong: the session lacks it.
+                    (Some(_), None) => {
+                        return Err(invalid(format!(
+                            "`{key}` can only be specified in the [sso-session] config when a \
+                             session name is given, and sso-session `{session_name}` has no \
+                             `{key}`"
+                        )));
+                    }
+                    (Some(own), Some(theirs)) if own != theirs => {
+                        return Err(invalid(format!(
+                            "`{key}` is inconsistent between profile ({own}) and sso-session \
+                             `{session_name}` ({theirs}); give it in the [sso-session] section \
+                             only"
+                        )));
+                    }
+                    _ => {}
+                }
+            }
             let start_url = start_url.ok_or_else(|| missing("sso_start_url"))?;
             let region = region.ok_or_else(|| missing("sso_region"))?;
             (Some(session_name), start_url, region)
@@ -755,6 +769,7 @@ mod tests {
              sso_account_id = 1\nsso_role_name = n\n\
              [profile other-url]\nsso_session = s\nsso_start_url = https://v\n\
              [profile no-region]\nsso_session = t\n\
+             [profile own-region]\nsso_session = t\nsso_region = r\n\
              [profile legacy]\nsso_start_url = https://u\nsso_account_id = 1\nsso_role_name = n\n\
              [profile legacy-token]\nsso_start_url = https://u\nsso_region = r\n\
              [profile role]\nrole_arn = ra\nsource_profile = agree\n\
@@ -771,8 +786,15 @@ mod tests {
         ));
         assert_eq!(chain.roles.len(), 1);
         for (name, want) in [
-            ("other-url", "`sso_start_url` can only be specified"),
+            (
+                "other-url",
+                "`sso_start_url` is inconsistent between profile (https://v) and sso-session \
+                 `s` (https://u)",
+            ),
             ("no-region", "sso-session `t` has no `sso_region`"),
+            // Found by comparing with botocore 1.44.8: reported as a value
+            // that "differs" from the one the session lacks.
+            ("own-region", "sso-session `t` has no `sso_region`"),
             ("legacy", "`sso_region` is missing"),
             (
                 "legacy-token",

@@ -36,6 +36,14 @@ pub(super) struct RefreshGrant {
     pub(super) registration_expires_at: SystemTime,
 }
 
+/// `read`'s member, or none (logged) when it is malformed.
+fn lenient<T>(read: Result<Option<T>, String>) -> Option<T> {
+    read.unwrap_or_else(|why| {
+        log::warn!("SSO token cache: {why}; the token cannot be refreshed");
+        None
+    })
+}
+
 /// Reads a cache file's bytes, or says what is wrong with them (never
 /// quoting a token).
 pub(super) fn parse(bytes: &[u8]) -> Result<CachedToken, String> {
@@ -43,12 +51,16 @@ pub(super) fn parse(bytes: &[u8]) -> Result<CachedToken, String> {
     let access_token = SecretString::new(document.required("accessToken")?);
     let expires_at =
         time(&document, "expiresAt")?.ok_or_else(|| "`expiresAt` is missing".to_owned())?;
-    let start_url = document.string("startUrl")?.map(str::to_owned);
+    // The rest only serves a refresh (and a legacy profile's start URL
+    // check): a malformed member costs the refresh, not the token, as in
+    // botocore, which reads them only when it refreshes.
+    let start_url = lenient(document.string("startUrl")).map(str::to_owned);
+    let registration_expires_at = lenient(time(&document, "registrationExpiresAt"));
     let refresh = match (
-        document.string("refreshToken")?,
-        document.string("clientId")?,
-        document.string("clientSecret")?,
-        time(&document, "registrationExpiresAt")?,
+        lenient(document.string("refreshToken")),
+        lenient(document.string("clientId")),
+        lenient(document.string("clientSecret")),
+        registration_expires_at,
     ) {
         (Some(token), Some(id), Some(secret), Some(registration_expires_at))
             if !token.is_empty() && !id.is_empty() && !secret.is_empty() =>
@@ -191,6 +203,28 @@ mod tests {
             .err()
             .unwrap();
         assert!(e.contains("`expiresAt` is not"), "{e}");
+    }
+
+    /// Found by comparing with botocore 1.44.8: a malformed member that
+    /// only a refresh needs made a valid token unusable.
+    #[test]
+    fn a_malformed_refresh_member_costs_the_refresh_not_the_token() {
+        for bad in [
+            r#""registrationExpiresAt":"never""#,
+            r#""clientId":5"#,
+            r#""startUrl":[1]"#,
+        ] {
+            let text = format!(
+                r#"{{"accessToken":"a","expiresAt":"2080-10-16T03:56:45Z","refreshToken":"r",
+                    "clientId":"c","clientSecret":"s",
+                    "registrationExpiresAt":"2081-01-01T00:00:00Z",{bad}}}"#
+            );
+            let t = parse(text.as_bytes()).unwrap_or_else(|e| panic!("{bad}: {e}"));
+            assert_eq!(t.access_token.expose(), "a");
+            if !bad.contains("startUrl") {
+                assert!(t.refresh.is_none(), "{bad}");
+            }
+        }
     }
 
     #[test]

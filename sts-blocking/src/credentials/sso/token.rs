@@ -239,10 +239,15 @@ pub(super) fn load(
                 path.display()
             ))
         })?;
+        // A named session's file is found by its name: a start URL that
+        // differs only in form (a trailing `/`, the directory's `d-…` URL
+        // for its alias) is the same sign-in, and botocore never compares
+        // it. A legacy profile's file is found by its start URL, so a
+        // different one there means another sign-in's file.
         if let Some(url) = cached
             .start_url
             .as_deref()
-            .filter(|url| url.trim() != session.start_url())
+            .filter(|url| session.name().is_none() && url.trim() != session.start_url())
         {
             return Err(fail(format!(
                 "the cached token is for start URL {url}, not {}; {hint}",
@@ -469,6 +474,29 @@ mod tests {
             .with_transport(oidc.clone());
         SsoTokenProvider::for_session(&config, SsoSession::named("dev", "https://u", "us-east-1"))
             .token()
+    }
+
+    /// Found by comparing with botocore 1.44.8: a named session's token
+    /// was refused when its file's `startUrl` differed in form from the
+    /// configuration's (a trailing `/`). A legacy profile's still must
+    /// match: its file is found by the start URL.
+    #[test]
+    fn a_named_sessions_token_is_not_checked_against_its_start_url() {
+        let fs = MapFs::new().with_file(PATH, cache(3600).replace("https://u", "https://u/"));
+        assert_eq!(
+            token(fs, &oidc((500, "{}"))).unwrap().token().expose(),
+            "old"
+        );
+        let legacy = SsoSession::legacy("https://v", "us-east-1");
+        let path = format!("/h/.aws/sso/cache/{}", legacy.cache_file_name());
+        let config = ProviderConfig::new()
+            .with_env(MapEnv::new([("HOME", "/h")]))
+            .with_fs(MapFs::new().with_file(path, cache(3600)))
+            .with_clock(At);
+        let e = SsoTokenProvider::for_session(&config, legacy)
+            .token()
+            .unwrap_err();
+        assert!(e.to_string().contains("is for start URL https://u"), "{e}");
     }
 
     /// An OIDC service that, as the real one, accepts each refresh token
