@@ -251,11 +251,13 @@ pub(super) fn sso_token(
     let read = || -> Result<_, String> {
         let token = required(&doc, "accessToken")?;
         let expires_at = time(&doc, "expiresAt")?.ok_or("`expiresAt` is missing")?;
-        let start_url = string(&doc, "startUrl")?;
-        let refresh_token = string(&doc, "refreshToken")?;
-        let client_id = string(&doc, "clientId")?;
-        let client_secret = string(&doc, "clientSecret")?;
-        let registration = time(&doc, "registrationExpiresAt")?;
+        // Members only a refresh (or a legacy start URL check) needs: a
+        // malformed one costs the refresh, not the token, as in botocore.
+        let start_url = string(&doc, "startUrl").ok().flatten();
+        let refresh_token = string(&doc, "refreshToken").ok().flatten();
+        let client_id = string(&doc, "clientId").ok().flatten();
+        let client_secret = string(&doc, "clientSecret").ok().flatten();
+        let registration = time(&doc, "registrationExpiresAt").ok().flatten();
         let grant = match (refresh_token, client_id, client_secret, registration) {
             (Some(r), Some(i), Some(s), Some(at))
                 if !r.is_empty() && !i.is_empty() && !s.is_empty() =>
@@ -273,7 +275,9 @@ pub(super) fn sso_token(
             return reading;
         }
     };
-    if start_url.is_some_and(|url| url.trim() != session.start_url) {
+    // A named session's file is found by its name; only a legacy one's
+    // start URL is compared.
+    if !session.named && start_url.is_some_and(|url| url.trim() != session.start_url) {
         reading.token = Err("the cached token is for start URL".to_owned());
         return reading;
     }
