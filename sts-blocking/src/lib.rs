@@ -78,6 +78,7 @@ pub mod log_safety;
 mod operations;
 pub mod profile;
 pub mod proxy;
+pub mod python_json;
 mod resolver;
 pub mod settings;
 pub mod timing;

@@ -85,39 +85,13 @@ fn cache_key(link: &RoleLink) -> String {
         key.push_str(name);
         key.push_str("\": ");
         if quoted {
-            push_python_json_string(&mut key, value);
+            crate::python_json::push_string(&mut key, value);
         } else {
             key.push_str(value);
         }
     }
     key.push('}');
     key
-}
-
-/// `value` as Python's `json.dumps` writes a string (`ensure_ascii`): the
-/// short escapes, `\u00xx` for other controls and DEL, `\uxxxx` (a
-/// surrogate pair beyond the BMP) for every non-ASCII character.
-fn push_python_json_string(out: &mut String, value: &str) {
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
-            }
-        }
-    }
-    out.push('"');
 }
 
 /// The credentials the file at `path` holds, if it holds usable ones valid
@@ -271,19 +245,5 @@ mod tests {
         assert!(read(&config, Path::new("/c.json"), late).is_none());
         let early = parse_timestamp("2098-12-31T23:44:59Z").unwrap();
         assert!(read(&config, Path::new("/c.json"), early).is_some());
-    }
-
-    /// Python's `json.dumps` of a string, as printed by Python 3.11.
-    #[test]
-    fn strings_are_escaped_as_python_escapes_them() {
-        let mut out = String::new();
-        push_python_json_string(
-            &mut out,
-            "ext \"quoted\" \\ é 😀\n\u{7f}\u{1}\u{8}\u{c}\r\t",
-        );
-        assert_eq!(
-            out,
-            r#""ext \"quoted\" \\ \u00e9 \ud83d\ude00\n\u007f\u0001\b\f\r\t""#
-        );
     }
 }

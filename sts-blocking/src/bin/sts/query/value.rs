@@ -216,7 +216,7 @@ fn write_json(v: &Value<'_>, out: &mut String) {
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Int(n) => out.push_str(&n.to_string()),
         Value::Float(f) => out.push_str(&json_float(*f)),
-        Value::Str(s) => write_json_string(s, out),
+        Value::Str(s) => sts_blocking::python_json::push_string(out, s),
         Value::Array(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
@@ -233,7 +233,7 @@ fn write_json(v: &Value<'_>, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                write_json_string(k, out);
+                sts_blocking::python_json::push_string(out, k);
                 out.push(':');
                 write_json(v, out);
             }
@@ -252,32 +252,6 @@ fn json_float(f: f64) -> String {
     } else {
         py_float(f)
     }
-}
-
-/// A string as `json.dumps` writes it with `ensure_ascii`: anything
-/// outside printable ASCII as `\uXXXX` (UTF-16, so pairs beyond the
-/// BMP).
-fn write_json_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            ' '..='~' => out.push(c),
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    let _ = write!(out, "\\u{unit:04x}");
-                }
-            }
-        }
-    }
-    out.push('"');
 }
 
 /// The value as Python's `str()` writes it, as the `jmespath` error
