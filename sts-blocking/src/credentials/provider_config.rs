@@ -306,6 +306,12 @@ impl ProviderConfig {
         Arc::clone(&self.sts.sleep)
     }
 
+    /// The STS client's retry policy, which the providers' other services
+    /// (SSO) are tried by too.
+    pub(crate) fn retry(&self) -> &sts_proto::retry::RetryConfig {
+        &self.sts.retry
+    }
+
     pub(crate) fn role_cache(&self) -> bool {
         self.role_cache
     }

@@ -1,22 +1,11 @@
 //! One bounded request to the portal or the OIDC service, tried again
 //! after a failure that may pass.
 
-use std::time::Duration;
-
 use super::json::MAX_VALUES;
 use crate::credentials::ProviderConfig;
 use crate::credentials::json_limits::json_value_bound;
 use crate::credentials::metadata_http::{is_transient_failure, is_transient_status};
 use crate::credentials::provider_config::wipe;
-
-/// Tries of one request, as botocore's standard retry mode makes for the
-/// two services: a throttled or failing portal, or a token service with a
-/// passing fault, was one answer away from a browser login.
-const ATTEMPTS: u32 = 3;
-/// The back-off before the second try; doubled for each one after, up to
-/// [`MAX_BACKOFF`], with full jitter (as the client's standard mode).
-const BASE_BACKOFF: Duration = Duration::from_secs(1);
-const MAX_BACKOFF: Duration = Duration::from_secs(20);
 
 /// An answer: its status, the error type its `x-amzn-ErrorType` header
 /// names (the services' JSON protocol puts it there), and its body.
@@ -39,13 +28,19 @@ impl Answer {
 pub(super) const MAX_RESPONSE_BYTES: usize = 64 * 1024;
 
 /// Sends `request` through the providers' transport, each try within the
-/// time budget, up to [`ATTEMPTS`] tries while the failure may pass (no
-/// connection, a time-out, a throttling or server error status); the last
-/// answer, or why there is none. Its body is wiped when done with.
+/// time budget, again while the failure may pass (no connection, a
+/// time-out, a throttling or server error status) and the STS client's
+/// retry policy allows (its attempts and back-off; standard mode's three
+/// tries by default, as botocore tries these services: a throttled or
+/// failing portal, or a token service with a passing fault, was one
+/// answer away from a browser login); the last answer, or why there is
+/// none. Its body is wiped when done with.
 pub(super) fn send(
     config: &ProviderConfig,
     mut request: http::Request<Vec<u8>>,
 ) -> Result<Answer, SendError> {
+    let retry = config.retry();
+    let attempts = retry.max_attempts.max(1);
     let mut attempt = 1;
     let outcome = loop {
         let mut copy = http::Request::new(request.body().clone());
@@ -57,18 +52,14 @@ pub(super) fn send(
             Ok(answer) => is_transient_status(answer.status.as_u16()),
             Err(e) => e.transient,
         };
-        if !passing || attempt >= ATTEMPTS {
+        if !passing || attempt >= attempts {
             break outcome;
         }
         if let Ok(answer) = outcome {
             wipe(answer.body);
         }
-        let backoff = BASE_BACKOFF
-            .saturating_mul(1 << (attempt - 1))
-            .min(MAX_BACKOFF);
-        config
-            .sleep()
-            .sleep(crate::timing::jittered(backoff, &*config.random));
+        let backoff = retry.backoff(attempt, config.random.next_f64(), None);
+        config.sleep().sleep(backoff);
         attempt += 1;
     };
     wipe(std::mem::take(request.body_mut()));
