@@ -51,7 +51,12 @@ pub(super) fn file_of(config: &ProviderConfig, link: &RoleLink) -> Option<PathBu
 
 /// `<sha1>.json` for `link`'s arguments.
 fn file_name(link: &RoleLink) -> String {
-    let key = cache_key(link);
+    aws_cli_cache_file_name(&cache_key(link))
+}
+
+/// `<sha1>.json`, the lower-case hex SHA-1 of `key`: how the AWS CLI names
+/// the files of its caches (`~/.aws/cli/cache`, `~/.aws/sso/cache`).
+pub(super) fn aws_cli_cache_file_name(key: &str) -> String {
     // A name, not a security measure: the legacy digest is what the AWS
     // CLI's file names are made of.
     let sha1 = digest(&SHA1_FOR_LEGACY_USE_ONLY, key.as_bytes());

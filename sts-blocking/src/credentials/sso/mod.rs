@@ -25,8 +25,6 @@
 //! section's `sso` or `sso_oidc` block) or for all services
 //! (`AWS_ENDPOINT_URL`, `endpoint_url`) replaces them.
 
-use ring::digest::{SHA1_FOR_LEGACY_USE_ONLY, digest};
-
 mod cache;
 mod endpoint;
 mod http;
@@ -115,15 +113,7 @@ impl SsoSession {
     /// SHA-1 of the session name, or of the start URL for a legacy profile.
     pub fn cache_file_name(&self) -> String {
         let key = self.name.as_deref().unwrap_or(&self.start_url);
-        // A name, not a security measure: the legacy digest is what the
-        // AWS CLI's file names are made of.
-        let digest = digest(&SHA1_FOR_LEGACY_USE_ONLY, key.as_bytes());
-        let mut name = String::with_capacity(45);
-        for b in digest.as_ref() {
-            name.push_str(&format!("{b:02x}"));
-        }
-        name.push_str(".json");
-        name
+        crate::credentials::role_cache::aws_cli_cache_file_name(key)
     }
 
     /// The session an SSO profile names: its `[sso-session]` (`sso_session`)
