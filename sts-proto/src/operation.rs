@@ -275,9 +275,8 @@ impl RequestTarget {
                 "credentials in the endpoint URL are not supported".to_owned(),
             ));
         }
-        // And `.` or `..` segments, which signers read differently (see
-        // `endpoint::check_endpoint`).
-        if uri.path().split('/').any(|s| matches!(s, "." | "..")) {
+        // Nor `.` or `..` segments, as the resolver refuses them.
+        if crate::endpoint::has_dot_segment(uri.path()) {
             return Err(invalid(
                 "the endpoint URL's path may not have `.` or `..` segments".to_owned(),
             ));

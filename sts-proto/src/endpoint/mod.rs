@@ -421,6 +421,14 @@ fn check_region(region: &str) -> Result<&str, EndpointError> {
 /// that a request goes to `/sts/` for `https://proxy/sts/`, as the AWS CLI
 /// sends it, and a proxy that routes `/sts/` gets it), nothing for a lone
 /// `/`.
+/// Whether `path` has a `.` or `..` segment, which no endpoint may have:
+/// HTTP clients send `/a/..` as it stands, and signers disagree on its
+/// canonical form (botocore signs `/a`, aws-sigv4 and this crate `/a/`, as
+/// RFC 3986 has it), so the server may not agree with either.
+pub(crate) fn has_dot_segment(path: &str) -> bool {
+    path.split('/').any(|segment| matches!(segment, "." | ".."))
+}
+
 fn check_endpoint(endpoint: &str) -> Result<String, EndpointError> {
     let invalid = |reason| EndpointError::InvalidEndpoint {
         endpoint: redact_for_errors(endpoint),
@@ -476,14 +484,7 @@ fn check_endpoint(endpoint: &str) -> Result<String, EndpointError> {
             "an endpoint may not have a query or fragment; requests carry their own",
         ));
     }
-    // HTTP clients send `/a/..` as it stands, and signers disagree on its
-    // canonical form (botocore signs `/a`, aws-sigv4 and this crate `/a/`,
-    // as RFC 3986 has it), so the server may not agree with either.
-    if uri
-        .path()
-        .split('/')
-        .any(|segment| matches!(segment, "." | ".."))
-    {
+    if has_dot_segment(uri.path()) {
         return Err(invalid(
             "the path may not have `.` or `..` segments; give the path they lead to",
         ));
