@@ -190,6 +190,19 @@ pub fn awscli() -> Result<PathBuf, String> {
         .clone()
 }
 
+/// [`awscli`], or `None` once the test is reported [skipped](skip) (under
+/// CI, failed) because it cannot be installed.
+#[track_caller]
+pub fn awscli_or_skip() -> Option<PathBuf> {
+    match awscli() {
+        Ok(aws) => Some(aws),
+        Err(e) => {
+            skip(&format!("the AWS CLI v1 cannot be installed: {e}"));
+            None
+        }
+    }
+}
+
 fn install_awscli(venv: &Path) -> Result<PathBuf, String> {
     let bin = venv.join("bin");
     let aws = bin.join("aws");

@@ -454,12 +454,8 @@ fn the_profiles_timestamp_format_is_followed() {
 /// The files here are written by the AWS CLI itself.
 #[test]
 fn a_profile_name_with_a_space_as_the_aws_cli_writes_it_signs_with_its_keys() {
-    let aws = match sts_tests::tools::awscli() {
-        Ok(aws) => aws,
-        Err(e) => {
-            sts_tests::tools::skip(&format!("the AWS CLI v1 cannot be installed: {e}"));
-            return;
-        }
+    let Some(aws) = sts_tests::tools::awscli_or_skip() else {
+        return;
     };
     let dir = own_dir("profile-with-a-space");
     let files = [
@@ -527,12 +523,8 @@ fn a_profile_name_with_a_space_as_the_aws_cli_writes_it_signs_with_its_keys() {
 /// that cache with the AWS CLI, both ways: each uses what the other wrote.
 #[test]
 fn role_credentials_are_shared_with_the_aws_clis_cache() {
-    let aws = match sts_tests::tools::awscli() {
-        Ok(aws) => aws,
-        Err(e) => {
-            sts_tests::tools::skip(&format!("the AWS CLI v1 cannot be installed: {e}"));
-            return;
-        }
+    let Some(aws) = sts_tests::tools::awscli_or_skip() else {
+        return;
     };
     let home = own_dir("role-cache-home");
     let config = home.join("config");

@@ -192,12 +192,8 @@ fn mask(text: &str) -> String {
 
 #[test]
 fn sts_prints_what_the_aws_cli_prints() {
-    let aws = match sts_tests::tools::awscli() {
-        Ok(aws) => aws,
-        Err(e) => {
-            sts_tests::tools::skip(&format!("the AWS CLI v1 cannot be installed: {e}"));
-            return;
-        }
+    let Some(aws) = sts_tests::tools::awscli_or_skip() else {
+        return;
     };
     let moto = Moto::shared_auth();
     let home = std::env::temp_dir().join(format!("sts-vs-awscli-{}", std::process::id()));
@@ -377,12 +373,8 @@ fn body_sent(
 /// allowed, both then add ` (reached max retries: 0)`.
 #[test]
 fn sts_reports_service_errors_as_the_aws_cli_does() {
-    let aws = match sts_tests::tools::awscli() {
-        Ok(aws) => aws,
-        Err(e) => {
-            sts_tests::tools::skip(&format!("the AWS CLI v1 cannot be installed: {e}"));
-            return;
-        }
+    let Some(aws) = sts_tests::tools::awscli_or_skip() else {
+        return;
     };
     let home = std::env::temp_dir().join(format!("sts-vs-awscli-errors-{}", std::process::id()));
     std::fs::create_dir_all(&home).unwrap();
@@ -421,12 +413,8 @@ fn sts_reports_service_errors_as_the_aws_cli_does() {
 /// but for what a case lists as sent by the AWS CLI alone.
 #[test]
 fn sts_sends_what_the_aws_cli_sends() {
-    let aws = match sts_tests::tools::awscli() {
-        Ok(aws) => aws,
-        Err(e) => {
-            sts_tests::tools::skip(&format!("the AWS CLI v1 cannot be installed: {e}"));
-            return;
-        }
+    let Some(aws) = sts_tests::tools::awscli_or_skip() else {
+        return;
     };
     let home = std::env::temp_dir().join(format!("sts-vs-awscli-wire-{}", std::process::id()));
     let files = home.join("files");
@@ -560,12 +548,8 @@ fn timeless(url: &str) -> (String, Vec<String>) {
 /// so that both tokens carry them.
 #[test]
 fn sts_eks_token_matches_aws_eks_get_token() {
-    let aws = match sts_tests::tools::awscli() {
-        Ok(aws) => aws,
-        Err(e) => {
-            sts_tests::tools::skip(&format!("the AWS CLI v1 cannot be installed: {e}"));
-            return;
-        }
+    let Some(aws) = sts_tests::tools::awscli_or_skip() else {
+        return;
     };
     let home = std::env::temp_dir().join(format!("sts-vs-awscli-eks-{}", std::process::id()));
     std::fs::create_dir_all(&home).unwrap();
@@ -891,12 +875,8 @@ fn both_with_query(
 
 #[test]
 fn sts_queries_what_the_aws_cli_queries() {
-    let aws = match sts_tests::tools::awscli() {
-        Ok(aws) => aws,
-        Err(e) => {
-            sts_tests::tools::skip(&format!("the AWS CLI v1 cannot be installed: {e}"));
-            return;
-        }
+    let Some(aws) = sts_tests::tools::awscli_or_skip() else {
+        return;
     };
     let moto = Moto::shared_auth();
     let home = std::env::temp_dir().join(format!("sts-query-vs-awscli-{}", std::process::id()));
