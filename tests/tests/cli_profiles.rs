@@ -617,3 +617,107 @@ fn role_credentials_are_shared_with_the_aws_clis_cache() {
     run_sts();
     assert_eq!(assumed(), 3, "credentials about to expire were used");
 }
+
+/// The AWS CLI caches web identity roles (`AWS_WEB_IDENTITY_TOKEN_FILE`
+/// and `AWS_ROLE_ARN`, as EKS sets them) in the same cache; `sts` called
+/// `AssumeRoleWithWebIdentity` on every run. The two now share those files
+/// too, both ways.
+#[test]
+fn web_identity_credentials_are_shared_with_the_aws_clis_cache() {
+    let Some(aws) = sts_tests::tools::awscli_or_skip() else {
+        return;
+    };
+    let home = own_dir("web-identity-cache-home");
+    let token = home.join("token");
+    std::fs::write(&token, "eyJ.web-identity.token").unwrap();
+    let server = FaultServer::with_handler(|r: &sts_tests::RecordedRequest| {
+        if r.body_text().contains("Action=AssumeRoleWithWebIdentity") {
+            Step::xml(
+                200,
+                canned::success(
+                    "AssumeRoleWithWebIdentity",
+                    &format!(
+                        "{}<AssumedRoleUser><AssumedRoleId>AROA:pod</AssumedRoleId>\
+                         <Arn>arn:aws:sts::123456789012:assumed-role/web/pod</Arn>\
+                         </AssumedRoleUser>",
+                        canned::credentials()
+                    ),
+                ),
+            )
+        } else {
+            Step::xml(200, canned::caller_identity("arn:x"))
+        }
+    });
+    let url = server.url();
+    let env = [
+        ("HOME", home.display().to_string()),
+        (
+            "AWS_CONFIG_FILE",
+            home.join("no-config").display().to_string(),
+        ),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE",
+            home.join("no-credentials").display().to_string(),
+        ),
+        ("AWS_ENDPOINT_URL_STS", url.clone()),
+        ("AWS_DEFAULT_REGION", "eu-west-1".to_owned()),
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", token.display().to_string()),
+        (
+            "AWS_ROLE_ARN",
+            "arn:aws:iam::123456789012:role/web".to_owned(),
+        ),
+        ("AWS_ROLE_SESSION_NAME", "pod-1".to_owned()),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
+    ];
+    let env_refs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let assumed = || {
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.body_text().contains("Action=AssumeRoleWithWebIdentity"))
+            .count()
+    };
+    let last_signer = || signed_as(server.requests().last().unwrap()).0;
+    let run_aws = || {
+        let out = std::process::Command::new(&aws)
+            .args(["sts", "get-caller-identity"])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    };
+    let run_sts = || stdout(&sts(&["get-caller-identity"], &env_refs));
+    let cache = home.join(".aws/cli/cache");
+
+    // The AWS CLI assumes the role and caches it; sts uses its file.
+    run_aws();
+    assert_eq!(assumed(), 1);
+    run_sts();
+    assert_eq!(assumed(), 1, "sts assumed the role the AWS CLI had cached");
+    assert_eq!(last_signer(), "ASIAFAULTSERVER");
+
+    // sts assumes it and caches it, owner-only; the AWS CLI uses its file.
+    std::fs::remove_dir_all(&cache).unwrap();
+    run_sts();
+    assert_eq!(assumed(), 2);
+    let files: Vec<_> = std::fs::read_dir(&cache)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    run_aws();
+    assert_eq!(assumed(), 2, "the AWS CLI assumed the role sts had cached");
+    assert_eq!(last_signer(), "ASIAFAULTSERVER");
+    // Neither the token nor the key reached the file's name or the tool's
+    // output; the token is not in the file at all.
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(!text.contains("web-identity.token"), "{text}");
+}

@@ -5,7 +5,9 @@ use std::fmt;
 use std::sync::Arc;
 
 use sts_proto::Credentials;
-use sts_proto::ops::{AssumeRole, AssumeRoleOutput, AssumeRoleWithWebIdentity};
+use sts_proto::ops::{
+    AssumeRole, AssumeRoleOutput, AssumeRoleWithWebIdentity, AssumeRoleWithWebIdentityOutput,
+};
 
 use super::{
     CredentialsError, NoCredentials, ProvideCredentials, SharedCredentials, StaticProvider,
@@ -158,6 +160,16 @@ impl WebIdentityRoleAssumer {
         &self,
         request: &AssumeRoleWithWebIdentity,
     ) -> Result<Credentials, CredentialsError> {
+        self.assume_role_with_web_identity_keeping(request, |_| {})
+    }
+
+    /// [`assume_role_with_web_identity`](Self::assume_role_with_web_identity),
+    /// showing `keep` the whole answer first (for the role cache).
+    pub(super) fn assume_role_with_web_identity_keeping(
+        &self,
+        request: &AssumeRoleWithWebIdentity,
+        keep: impl FnOnce(&AssumeRoleWithWebIdentityOutput),
+    ) -> Result<Credentials, CredentialsError> {
         let source = format!("web identity role {}", request.role_arn);
         let client = self
             .builder
@@ -166,7 +178,10 @@ impl WebIdentityRoleAssumer {
             .map_err(|e| sts_error(source.clone(), "AssumeRoleWithWebIdentity", e.into()))?;
         client
             .assume_role_with_web_identity(request)
-            .map(|out| with_account_of(out.credentials, out.assumed_role_user.as_ref()))
+            .map(|out| {
+                keep(&out);
+                with_account_of(out.credentials, out.assumed_role_user.as_ref())
+            })
             .map_err(|e| sts_error(source, "AssumeRoleWithWebIdentity", e))
     }
 }

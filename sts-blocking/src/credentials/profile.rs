@@ -242,7 +242,8 @@ impl ProfileProvider {
         RoleAssumer::new(builder.clone())
             .assume_role_keeping(creds, &request, |output| {
                 if let Some(file) = file {
-                    role_cache::write(&self.config, file, output);
+                    let user = output.assumed_role_user.as_ref();
+                    role_cache::write(&self.config, file, &output.credentials, user);
                 }
             })
             .map(Arc::new)
@@ -301,12 +302,7 @@ impl ProvideCredentials for ProfileProvider {
         let files: Vec<Option<PathBuf>> = chain
             .roles
             .iter()
-            .map(|link| {
-                self.config
-                    .role_cache()
-                    .then(|| role_cache::file_of(&self.config, link))
-                    .flatten()
-            })
+            .map(|link| role_cache::file_of(&self.config, role_cache::CacheKey::of_link(link)))
             .collect();
         let now = self.config.clock().now();
         let cached = files.iter().enumerate().rev().find_map(|(i, file)| {

@@ -259,11 +259,13 @@ impl ProviderConfig {
         self
     }
 
-    /// Keeps the credentials of the roles profiles assume in the AWS CLI's
-    /// cache, `~/.aws/cli/cache`, and takes them from there while they are
-    /// valid for 15 minutes more, as the AWS CLI does: the two share the
-    /// cache, and a role with `mfa_serial` asks for a code once per
-    /// session, not once per program run. Off by default: a library does
+    /// Keeps the credentials of the roles profiles assume, and of web
+    /// identity roles ([`WebIdentityProvider`](super::WebIdentityProvider),
+    /// from the environment or a profile), in the AWS CLI's cache,
+    /// `~/.aws/cli/cache`, and takes them from there while they are valid
+    /// for 15 minutes more, as the AWS CLI does: the two share the cache,
+    /// and a role with `mfa_serial` asks for a code once per session, not
+    /// once per program run. Off by default: a library does
     /// not write to its user's home directory unasked. The `sts` tool
     /// turns it on. The files are written owner-only; one that cannot be
     /// read or written is passed over.

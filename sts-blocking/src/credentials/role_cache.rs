@@ -1,15 +1,19 @@
-//! The AWS CLI's cache of the credentials of roles that profiles assume,
-//! `~/.aws/cli/cache/<sha1>.json`, read and written as the AWS CLI (v1 and
-//! v2) reads and writes it, so that the two share it: a role assumed by
-//! either is not assumed again by the other, and a role with `mfa_serial`
-//! asks for a code once per session rather than once per command.
+//! The AWS CLI's cache of the credentials of roles that profiles assume
+//! and of web identity roles, `~/.aws/cli/cache/<sha1>.json`, read and
+//! written as the AWS CLI (v1 and v2) reads and writes it, so that the two
+//! share it: a role assumed by either is not assumed again by the other,
+//! and a role with `mfa_serial` asks for a code once per session rather
+//! than once per command.
 //!
 //! A file's name is the hex SHA-1 of the call's arguments as botocore's
-//! `AssumeRoleCredentialFetcher._create_cache_key` writes them: `RoleArn`,
-//! and `RoleSessionName`, `ExternalId`, `SerialNumber` and
-//! `DurationSeconds` where the profile sets them, in Python's
+//! `BaseAssumeRoleCredentialFetcher._create_cache_key` writes them:
+//! `RoleArn`, and `RoleSessionName`, `ExternalId`, `SerialNumber` and
+//! `DurationSeconds` where the configuration sets them, in Python's
 //! `json.dumps(…, sort_keys=True)`. A generated session name is left out,
-//! as botocore leaves its own out. The file holds the `AssumeRole` answer's
+//! as botocore leaves its own out. A web identity role's arguments include
+//! its token, as the AWS CLI's own botocore has them (its
+//! `_cache_key_args`; botocore 1.44.8 leaves the token out): a rotated
+//! token starts a new session. The file holds the answer's
 //! `Credentials` and `AssumedRoleUser`; credentials within 15 minutes of
 //! their expiry are not used (botocore's window).
 //!
@@ -22,8 +26,8 @@ use std::time::{Duration, SystemTime};
 use ring::digest::{SHA1_FOR_LEGACY_USE_ONLY, digest};
 use serde_json::Value;
 use sts_proto::Credentials;
-use sts_proto::ops::AssumeRoleOutput;
 use sts_proto::time::{format_timestamp, parse_timestamp};
+use sts_proto::types::AssumedRoleUser;
 
 use super::ProviderConfig;
 use super::assume_role::{account_of_arn, with_account_of_arn};
@@ -37,21 +41,53 @@ const EXPIRY_WINDOW: Duration = Duration::from_secs(15 * 60);
 /// Largest cache file read: the AWS CLI's are about 2 KiB.
 const MAX_FILE_BYTES: u64 = 64 * 1024;
 
-/// The cache file of `link`'s role, under the AWS CLI's cache directory
-/// (none without a home directory).
-pub(super) fn file_of(config: &ProviderConfig, link: &RoleLink) -> Option<PathBuf> {
+/// The arguments of a role's call that name its cache file.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct CacheKey<'a> {
+    pub role_arn: &'a str,
+    /// As configured; `None` when the session name is generated.
+    pub role_session_name: Option<&'a str>,
+    pub external_id: Option<&'a str>,
+    pub mfa_serial: Option<&'a str>,
+    pub duration_seconds: Option<i32>,
+    /// The token file's text as read, untrimmed, as the AWS CLI hashes it.
+    pub web_identity_token: Option<&'a str>,
+}
+
+impl<'a> CacheKey<'a> {
+    /// The arguments of the `AssumeRole` call of a profile's role.
+    pub(super) fn of_link(link: &'a RoleLink) -> Self {
+        Self {
+            role_arn: &link.role_arn,
+            role_session_name: link.role_session_name.as_deref(),
+            external_id: link.external_id.as_deref(),
+            mfa_serial: link.mfa_serial.as_deref(),
+            duration_seconds: link.duration_seconds,
+            web_identity_token: None,
+        }
+    }
+}
+
+/// The cache file of the role called with `key`'s arguments, under the
+/// AWS CLI's cache directory (none without a home directory), when
+/// `config` keeps the cache.
+pub(super) fn file_of(config: &ProviderConfig, key: CacheKey<'_>) -> Option<PathBuf> {
+    if !config.role_cache() {
+        return None;
+    }
     let home = crate::profile::location::home_dir(config.env(), config.platform())?;
     let sep = config.platform().separator();
     Some(PathBuf::from(format!(
         "{}{sep}.aws{sep}cli{sep}cache{sep}{}",
         home.trim_end_matches(sep),
-        file_name(link)
+        file_name(key)
     )))
 }
 
-/// `<sha1>.json` for `link`'s arguments.
-fn file_name(link: &RoleLink) -> String {
-    aws_cli_cache_file_name(&cache_key(link))
+/// `<sha1>.json` for `key`'s arguments.
+fn file_name(key: CacheKey<'_>) -> String {
+    // The key holds the token, when there is one.
+    aws_cli_cache_file_name(&zeroize::Zeroizing::new(cache_key(key)))
 }
 
 /// `<sha1>.json`, the lower-case hex SHA-1 of `key`: how the AWS CLI names
@@ -70,15 +106,16 @@ pub(super) fn aws_cli_cache_file_name(key: &str) -> String {
 
 /// The arguments botocore hashes, as `json.dumps(args, sort_keys=True)`
 /// writes them: `", "` and `": "` between, non-ASCII escaped.
-fn cache_key(link: &RoleLink) -> String {
-    let duration = link.duration_seconds.map(|d| d.to_string());
+fn cache_key(args: CacheKey<'_>) -> String {
+    let duration = args.duration_seconds.map(|d| d.to_string());
     // In the order of their names, which sort_keys gives.
     let members = [
         ("DurationSeconds", duration.as_deref(), false),
-        ("ExternalId", link.external_id.as_deref(), true),
-        ("RoleArn", Some(link.role_arn.as_str()), true),
-        ("RoleSessionName", link.role_session_name.as_deref(), true),
-        ("SerialNumber", link.mfa_serial.as_deref(), true),
+        ("ExternalId", args.external_id, true),
+        ("RoleArn", Some(args.role_arn), true),
+        ("RoleSessionName", args.role_session_name, true),
+        ("SerialNumber", args.mfa_serial, true),
+        ("WebIdentityToken", args.web_identity_token, true),
     ];
     let mut key = String::from("{");
     for (name, value, quoted) in members {
@@ -139,10 +176,15 @@ pub(super) fn read(config: &ProviderConfig, path: &Path, now: SystemTime) -> Opt
     Some(with_account_of_arn(credentials, role_arn))
 }
 
-/// Writes `output` to the file at `path`, owner-only and whole or not at
-/// all; a failure is passed over (the credentials are good all the same).
-pub(super) fn write(config: &ProviderConfig, path: &Path, output: &AssumeRoleOutput) {
-    let creds = &output.credentials;
+/// Writes a role's answer (its credentials and user) to the file at
+/// `path`, owner-only and whole or not at all; a failure is passed over
+/// (the credentials are good all the same).
+pub(super) fn write(
+    config: &ProviderConfig,
+    path: &Path,
+    creds: &Credentials,
+    user: Option<&AssumedRoleUser>,
+) {
     let Some(expiration) = creds.expiration() else {
         return;
     };
@@ -151,10 +193,7 @@ pub(super) fn write(config: &ProviderConfig, path: &Path, output: &AssumeRoleOut
     };
     // `AccountId` as botocore adds it (`_add_account_id_to_response`): the
     // AWS CLI reads the account from there, for account-based endpoints.
-    let account = output
-        .assumed_role_user
-        .as_ref()
-        .and_then(|u| account_of_arn(&u.arn));
+    let account = user.and_then(|u| account_of_arn(&u.arn));
     let expiration = format_timestamp(expiration);
     let mut members = vec![
         ("AccessKeyId", creds.access_key_id()),
@@ -166,7 +205,7 @@ pub(super) fn write(config: &ProviderConfig, path: &Path, output: &AssumeRoleOut
         members.push(("AccountId", id));
     }
     let inner = super::secret_json::object(&members);
-    let user = output.assumed_role_user.as_ref().map(|u| {
+    let user = user.map(|u| {
         super::secret_json::object(&[
             ("AssumedRoleId", u.assumed_role_id.as_str()),
             ("Arn", u.arn.as_str()),
@@ -207,7 +246,9 @@ mod tests {
     #[test]
     fn file_names_are_botocores() {
         assert_eq!(
-            file_name(&link("arn:aws:iam::123456789012:role/plain")),
+            file_name(CacheKey::of_link(&link(
+                "arn:aws:iam::123456789012:role/plain"
+            ))),
             "75223f58fd24f68279da2bfd1bd9e84c0b0bf9b2.json"
         );
         let all = RoleLink {
@@ -218,7 +259,7 @@ mod tests {
             ..link("arn:aws:iam::123456789012:role/all")
         };
         assert_eq!(
-            file_name(&all),
+            file_name(CacheKey::of_link(&all)),
             "5aef99c099c52bdfd304191ed6b284881dc09797.json"
         );
         let mfa = RoleLink {
@@ -226,7 +267,7 @@ mod tests {
             ..link("arn:aws:iam::123456789012:role/mfa")
         };
         assert_eq!(
-            file_name(&mfa),
+            file_name(CacheKey::of_link(&mfa)),
             "b0bc0a36d7ff8e5a433682da7ee61dbc62f8ca23.json"
         );
     }

@@ -9,6 +9,7 @@ use sts_proto::ops::AssumeRoleWithWebIdentity;
 
 use super::assume_role::WebIdentityRoleAssumer;
 use super::provider_config::{StsSettings, wipe};
+use super::role_cache;
 use super::{CredentialsError, ProvideCredentials, ProviderConfig, SharedCredentials};
 
 /// Largest token file read.
@@ -24,6 +25,11 @@ const MAX_TOKEN_BYTES: u64 = 64 * 1024;
 ///
 /// STS is called in the region (and at the endpoint) the environment or the
 /// selected profile name, else `us-east-1`.
+///
+/// With [`ProviderConfig::with_role_cache`], the role's credentials are kept
+/// in the AWS CLI's cache and used from there while they are valid for 15
+/// minutes more, as the AWS CLI does with the same file names. The token
+/// is part of a file's name (hashed), so a rotated token is sent to STS.
 #[derive(Debug, Clone)]
 pub struct WebIdentityProvider {
     config: ProviderConfig,
@@ -160,6 +166,7 @@ impl WebIdentityProvider {
         })
     }
 
+    /// The token file's text, as read (the token is its trimmed text).
     fn read_token(&self, f: &Fixed) -> Result<SecretString, CredentialsError> {
         let path = f.token_file.display();
         let bytes = self
@@ -179,14 +186,13 @@ impl WebIdentityProvider {
             )
         })?;
         let text = SecretString::new(text);
-        let token = text.expose().trim();
-        if token.is_empty() {
+        if text.expose().trim().is_empty() {
             return Err(CredentialsError::failed(
                 f.source.clone(),
                 format!("the web identity token file {path} is empty"),
             ));
         }
-        Ok(SecretString::new(token))
+        Ok(text)
     }
 }
 
@@ -204,7 +210,26 @@ impl ProvideCredentials for WebIdentityProvider {
                 &env_fixed
             }
         };
-        let token = self.read_token(f)?;
+        let text = self.read_token(f)?;
+        // The cache file of this role and token.
+        let cache_file = role_cache::file_of(
+            &self.config,
+            role_cache::CacheKey {
+                role_arn: &f.role_arn,
+                role_session_name: f.role_session_name.as_deref(),
+                duration_seconds: f.duration_seconds,
+                web_identity_token: Some(text.expose()),
+                ..Default::default()
+            },
+        );
+        let now = self.config.clock().now();
+        if let Some(creds) = cache_file
+            .as_deref()
+            .and_then(|file| role_cache::read(&self.config, file, now))
+        {
+            return Ok(Arc::new(creds));
+        }
+        let token = SecretString::new(text.expose().trim());
         let session = f
             .role_session_name
             .clone()
@@ -219,7 +244,12 @@ impl ProvideCredentials for WebIdentityProvider {
         };
         let builder = self.config.sts_builder(&settings)?;
         WebIdentityRoleAssumer::new(builder)
-            .assume_role_with_web_identity(&request)
+            .assume_role_with_web_identity_keeping(&request, |output| {
+                if let Some(file) = &cache_file {
+                    let user = output.assumed_role_user.as_ref();
+                    role_cache::write(&self.config, file, &output.credentials, user);
+                }
+            })
             .map(Arc::new)
             .map_err(|e| {
                 let kind = e.kind;
@@ -261,6 +291,81 @@ mod tests {
             .unwrap_err();
         assert_eq!(e.kind(), CredentialsErrorKind::Failed, "{e}");
         assert!(e.reason.contains("/t"), "{e}");
+    }
+
+    /// Answers `AssumeRoleWithWebIdentity` and counts the calls.
+    #[derive(Debug, Default)]
+    struct Answers(std::sync::Mutex<usize>);
+
+    impl crate::transport::Transport for Answers {
+        fn send(
+            &self,
+            _request: http::Request<Vec<u8>>,
+            _timeout: Option<std::time::Duration>,
+        ) -> Result<http::Response<Vec<u8>>, crate::transport::TransportError> {
+            *self.0.lock().unwrap() += 1;
+            let xml = "<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult>\
+                 <Credentials><AccessKeyId>ASIAWEB</AccessKeyId><SecretAccessKey>s\
+                 </SecretAccessKey><SessionToken>t</SessionToken>\
+                 <Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>\
+                 <AssumedRoleUser><AssumedRoleId>AROA:x</AssumedRoleId>\
+                 <Arn>arn:aws:sts::123456789012:assumed-role/web/x</Arn></AssumedRoleUser>\
+                 </AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>";
+            Ok(http::Response::new(xml.as_bytes().to_vec()))
+        }
+    }
+
+    /// With the role cache, the AWS CLI's file for the role and token is
+    /// used, under the name the AWS CLI 1.46.3's own botocore gives it
+    /// (`AssumeRoleWithWebIdentityCredentialFetcher._create_cache_key`); a
+    /// new token is a new session. Without the cache, nothing is read or
+    /// written.
+    #[test]
+    fn the_role_cache_holds_web_identity_roles() {
+        for (session, name) in [
+            (None, "b66ea31b862d6a56d64850ab58f872ccad63fdcd"),
+            (Some("pod-1"), "275385971fdc6735a5157ed068d3d323200a368d"),
+        ] {
+            let mut vars = vec![
+                ("HOME", "/h"),
+                ("AWS_WEB_IDENTITY_TOKEN_FILE", "/t"),
+                ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/web"),
+            ];
+            vars.extend(session.map(|s| ("AWS_ROLE_SESSION_NAME", s)));
+            let fs = MapFs::new().with_file("/t", "token-text");
+            let answers = Arc::new(Answers::default());
+            let config = |cache| {
+                ProviderConfig::new()
+                    .with_env(MapEnv::new(vars.clone()))
+                    .with_fs(fs.clone())
+                    .with_transport(Arc::clone(&answers) as Arc<dyn crate::transport::Transport>)
+                    .with_role_cache(cache)
+            };
+            let provider = WebIdentityProvider::from_env(&config(true));
+            let creds = provider.provide_credentials().unwrap();
+            assert_eq!(creds.access_key_id(), "ASIAWEB");
+            let file = PathBuf::from(format!("/h/.aws/cli/cache/{name}.json"));
+            let text = String::from_utf8(fs.get(&file).expect("the cache file")).unwrap();
+            assert!(text.contains(r#""AccountId":"123456789012""#), "{text}");
+            let again = provider.provide_credentials().unwrap();
+            assert_eq!(again.access_key_id(), "ASIAWEB");
+            assert_eq!(again.account_id(), Some("123456789012"));
+            assert_eq!(*answers.0.lock().unwrap(), 1, "STS was asked again");
+            // A rotated token: a new session, in a second file.
+            fs.clone().insert("/t", "token-text-2");
+            provider.provide_credentials().unwrap();
+            assert_eq!(*answers.0.lock().unwrap(), 2);
+            assert_eq!(fs.paths().len(), 3, "{:?}", fs.paths());
+
+            // Off: nothing is read or written.
+            let fs = MapFs::new().with_file("/t", "token-text");
+            let off = WebIdentityProvider::from_env(
+                &config(false).with_fs(fs.clone().with_file(&file, text.clone())),
+            );
+            off.provide_credentials().unwrap();
+            assert_eq!(*answers.0.lock().unwrap(), 3);
+            assert_eq!(fs.paths().len(), 2);
+        }
     }
 
     #[test]
