@@ -173,7 +173,7 @@ impl RetryMode {
 
 /// Values given explicitly, which win over the environment and the
 /// profile; `None` leaves a setting to them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Overrides {
     /// The profile to read.
@@ -235,6 +235,50 @@ pub struct Resolved {
     pub account_id: Option<Setting<String>>,
     /// The user-agent application id, if any.
     pub app_id: Option<Setting<String>>,
+}
+
+/// The endpoint URL without user information or query
+/// ([`sts_proto::endpoint::redact_for_errors`]), as errors show it: one
+/// given with a password (which resolving refuses) keeps it out of logs.
+impl fmt::Debug for Overrides {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            profile,
+            region,
+            endpoint_url,
+            ignore_configured_endpoint_urls,
+            use_fips,
+            use_dual_stack,
+            sts_regional_endpoints,
+            max_attempts,
+            retry_mode,
+            ca_bundle,
+            account_id,
+            app_id,
+        } = self;
+        f.debug_struct("Overrides")
+            .field("profile", profile)
+            .field("region", region)
+            .field(
+                "endpoint_url",
+                &endpoint_url
+                    .as_deref()
+                    .map(sts_proto::endpoint::redact_for_errors),
+            )
+            .field(
+                "ignore_configured_endpoint_urls",
+                ignore_configured_endpoint_urls,
+            )
+            .field("use_fips", use_fips)
+            .field("use_dual_stack", use_dual_stack)
+            .field("sts_regional_endpoints", sts_regional_endpoints)
+            .field("max_attempts", max_attempts)
+            .field("retry_mode", retry_mode)
+            .field("ca_bundle", ca_bundle)
+            .field("account_id", account_id)
+            .field("app_id", app_id)
+            .finish()
+    }
 }
 
 /// Resolves every setting from `overrides`, then `config`'s environment,

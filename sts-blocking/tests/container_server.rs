@@ -297,7 +297,44 @@ fn bad_answers_are_clear_errors() {
             !text.contains("SECRET-") && !text.contains("SESSION-"),
             "{text}"
         );
+        // Nor the path, whose ECS id lets a caller fetch the task's
+        // credentials (found by a review).
+        assert!(!text.contains("/creds"), "{text}");
     }
+}
+
+/// `user:password@` in the full URI was sent as a `Basic` authorization
+/// header, which botocore does not send (found by a review); the agents
+/// take the authorization token only.
+#[test]
+fn user_information_in_the_full_uri_is_not_sent() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let kept = Arc::clone(&seen);
+    let body = document("AKIDUSER", in_an_hour());
+    let server = Server::start(move |r: &loopback::Request| {
+        kept.lock()
+            .unwrap()
+            .push(r.header("authorization").map(str::to_owned));
+        Response::new(200, body.clone())
+    });
+    let url = format!("{}/creds", server.url()).replacen("://", "://user:pw@", 1);
+    let without = config(
+        &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &url)],
+        MapFs::new(),
+    );
+    let creds = ContainerProvider::new(&without)
+        .provide_credentials()
+        .unwrap();
+    assert_eq!(creds.access_key_id(), "AKIDUSER");
+    let with = config(
+        &[
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", &url),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "the-token"),
+        ],
+        MapFs::new(),
+    );
+    ContainerProvider::new(&with).provide_credentials().unwrap();
+    assert_eq!(*seen.lock().unwrap(), [None, Some("the-token".to_owned())]);
 }
 
 #[test]

@@ -36,6 +36,8 @@ struct Imds {
     /// The token request gets no answer, as in a container on an instance
     /// whose metadata hop limit is 1 (the answer's packets die on the way).
     token_unanswered: bool,
+    /// The token request is answered with this status (a 5xx, a 401).
+    token_status: Option<u16>,
     role: Option<&'static str>,
     /// Answers for the credentials path before `document`.
     script: VecDeque<Response>,
@@ -50,6 +52,7 @@ impl Imds {
             v1_only: false,
             token_forbidden: false,
             token_unanswered: false,
+            token_status: None,
             role: Some(ROLE),
             script: VecDeque::new(),
             document,
@@ -63,6 +66,9 @@ impl Imds {
             }
             if self.token_unanswered {
                 return Response::none();
+            }
+            if let Some(status) = self.token_status {
+                return Response::new(status, "");
             }
             if self.v1_only {
                 return Response::new(404, "");
@@ -414,6 +420,73 @@ fn a_token_request_without_an_answer_falls_back_to_imdsv1() {
     assert_eq!(traffic(&server)[before..], [put()]);
 }
 
+/// A token request answered with a server error (after its attempts) or a
+/// 401 failed the fetch, where botocore, and so the AWS CLI, tries IMDSv1
+/// (found by a review). IMDSv1 is tried now, unless turned off; a 400 is
+/// still an error.
+#[test]
+fn a_token_request_answered_with_an_error_falls_back_to_imdsv1() {
+    let clock = TestClock::new();
+    let state = Imds::new(document("AKIDV1", clock.now() + Duration::from_secs(3600)));
+    let server = serve(&state);
+    let endpoint = server.url();
+    let allowed = config(
+        &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &endpoint)],
+        &[],
+        &clock,
+    );
+    for (status, puts) in [(500, 4), (503, 4), (401, 1)] {
+        {
+            let mut imds = state.lock().unwrap();
+            imds.token_status = Some(status);
+            imds.v1_only = false;
+        }
+        let before = server.requests().len();
+        // An instance that requires IMDSv2: the 401 names the token's status.
+        let err = ImdsProvider::new(&allowed)
+            .provide_credentials()
+            .unwrap_err();
+        assert_eq!(err.kind(), CredentialsErrorKind::Failed, "{err}");
+        assert!(
+            err.reason.contains("401")
+                && err
+                    .reason
+                    .contains(&format!("answered with status {status}")),
+            "{err}"
+        );
+        let mut want = vec![put(); puts];
+        want.push(get(LIST_PATH, None));
+        assert_eq!(traffic(&server)[before..], want, "{status}");
+
+        // IMDSv1 allowed by the instance: its credentials.
+        state.lock().unwrap().v1_only = true;
+        let before = server.requests().len();
+        let creds = ImdsProvider::new(&allowed).provide_credentials().unwrap();
+        assert_eq!(creds.access_key_id(), "AKIDV1");
+        want.push(get(&role_path(), None));
+        assert_eq!(traffic(&server)[before..], want, "{status}");
+
+        // The fallback turned off: the token's status is the error.
+        let before = server.requests().len();
+        let off = ImdsProvider::builder(&allowed).v1_fallback(false).build();
+        let err = off.provide_credentials().unwrap_err();
+        assert!(
+            err.reason
+                .contains(&format!("PUT /latest/api/token with status {status}")),
+            "{err}"
+        );
+        assert_eq!(traffic(&server)[before..], vec![put(); puts], "{status}");
+    }
+    // A 400 is a bad request: no IMDSv1.
+    state.lock().unwrap().token_status = Some(400);
+    let before = server.requests().len();
+    let err = ImdsProvider::new(&allowed)
+        .provide_credentials()
+        .unwrap_err();
+    assert!(err.reason.contains("status 400"), "{err}");
+    assert_eq!(traffic(&server)[before..], [put()]);
+}
+
 #[test]
 fn static_stability_serves_the_last_credentials() {
     capture_logs();
@@ -713,6 +786,30 @@ fn errors_do_not_quote_the_endpoints_user_information() {
     assert!(err.reason.contains("the instance has no IAM role"), "{err}");
     assert!(err.reason.contains("***@127.0.0.1"), "{err}");
     assert!(!err.to_string().contains("IMDS-PASSWORD"), "{err}");
+
+    // Nor does `Debug` (found by a review): of the provider given the URL,
+    // of a client builder given one as its endpoint (which building
+    // refuses), of the settings and of the endpoint configuration.
+    let provider = ImdsProvider::builder(&config).endpoint(url.clone()).build();
+    let builder = sts_blocking::Client::builder().endpoint_url(url.clone());
+    let mut settings = sts_blocking::settings::Overrides::default();
+    settings.endpoint_url = Some(url.clone());
+    let endpoint = sts_proto::endpoint::EndpointConfig::new().with_endpoint(url.clone());
+    let resolved_endpoint = sts_proto::endpoint::ResolvedEndpoint {
+        url: url.clone(),
+        signing_region: "us-east-1".to_owned(),
+        signing_name: "sts".to_owned(),
+    };
+    for shown in [
+        format!("{provider:?}"),
+        format!("{builder:?}"),
+        format!("{settings:?}"),
+        format!("{endpoint:?}"),
+        format!("{resolved_endpoint:?}"),
+    ] {
+        assert!(shown.contains("***@127.0.0.1"), "{shown}");
+        assert!(!shown.contains("IMDS-PASSWORD"), "{shown}");
+    }
 }
 
 /// A service that never answers (an address that swallows packets, off

@@ -103,7 +103,7 @@ const QUOTE_LIMIT: usize = 100;
 /// [`EndpointConfig::new`] and the `with_*` methods, or assign the public
 /// fields. It is `#[non_exhaustive]` so that parameters the rule set may
 /// gain later (an account ID, say) can be added without breaking callers.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct EndpointConfig {
     /// The AWS region, e.g. `us-east-1`. Required unless [`endpoint`] is
@@ -122,6 +122,43 @@ pub struct EndpointConfig {
     /// An explicit endpoint URL that overrides everything the region would
     /// choose, e.g. `http://localhost:5000` for a local test server.
     pub endpoint: Option<String>,
+}
+
+/// The endpoint URL as [`redact_for_errors`] shows it: a URL given with a
+/// password in it does not put the password into logs.
+impl fmt::Debug for EndpointConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            region,
+            use_fips,
+            use_dual_stack,
+            use_global_endpoint,
+            endpoint,
+        } = self;
+        f.debug_struct("EndpointConfig")
+            .field("region", region)
+            .field("use_fips", use_fips)
+            .field("use_dual_stack", use_dual_stack)
+            .field("use_global_endpoint", use_global_endpoint)
+            .field("endpoint", &endpoint.as_deref().map(redact_for_errors))
+            .finish()
+    }
+}
+
+/// The URL as [`redact_for_errors`] shows it.
+impl fmt::Debug for ResolvedEndpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            url,
+            signing_region,
+            signing_name,
+        } = self;
+        f.debug_struct("ResolvedEndpoint")
+            .field("url", &redact_for_errors(url))
+            .field("signing_region", signing_region)
+            .field("signing_name", signing_name)
+            .finish()
+    }
 }
 
 impl EndpointConfig {
@@ -180,7 +217,7 @@ impl EndpointConfig {
 }
 
 /// Where to send a request and how to sign it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ResolvedEndpoint {
     /// The endpoint's base URL: `scheme://authority[/path]`, without a
     /// query or fragment, and without a slash after the authority alone (e.g.

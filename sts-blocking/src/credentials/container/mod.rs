@@ -58,7 +58,9 @@ const DEFAULT_ATTEMPTS: u32 = 3;
 ///
 /// **Not configured** when neither URI variable is set; any other failure
 /// stops the chain, as in the SDKs. Each attempt may take 2 s and a
-/// request is tried 3 times by default ([`ContainerProvider::builder`]).
+/// request that gets no answer is tried 3 times by default
+/// ([`ContainerProvider::builder`]); one answered with a server error
+/// (5xx), at least 4 times.
 #[derive(Debug, Clone)]
 pub struct ContainerProvider {
     config: ProviderConfig,
@@ -79,8 +81,9 @@ impl ContainerProviderBuilder {
         self
     }
 
-    /// Tries a request that gets no answer or a server error `attempts`
-    /// times in all (3 by default, at least 1).
+    /// Tries a request that gets no answer `attempts` times in all (3 by
+    /// default, at least 1); one answered with a server error (5xx), that
+    /// many times but at least 4.
     pub fn attempts(mut self, attempts: u32) -> Self {
         self.attempts.attempts = attempts.max(1);
         self
@@ -232,7 +235,9 @@ impl ProvideCredentials for ContainerProvider {
             CredentialsError::with_kind(
                 kind,
                 SOURCE,
-                format!("the container endpoint {origin}{}: {e}", uri.path()),
+                // Not the path: an ECS relative URI's id is what lets a
+                // caller fetch the task's credentials.
+                format!("the container endpoint {origin}: {e}"),
             )
             .with_transient(is_transient_status(status))
         })

@@ -48,23 +48,49 @@ pub(crate) fn credentials_uri(env: &dyn Env) -> Result<http::Uri, UriError> {
         .trim()
         .parse()
         .map_err(|e| UriError::Invalid(format!("{FULL_URI} is not a valid URI: {e}")))?;
-    let Some(host) = uri.host() else {
+    if uri.host().is_none() {
         return Err(UriError::Invalid(format!(
             "{FULL_URI}: the URI did not specify a host"
         )));
-    };
+    }
+    let uri = without_userinfo(uri)?;
     match uri.scheme_str() {
         Some("https") => Ok(uri),
-        Some("http") if http_allowed(host) => Ok(uri),
+        Some("http") if http_allowed(host_of(&uri)) => Ok(uri),
         Some("http") => Err(UriError::Invalid(format!(
             "{FULL_URI}: plain http is allowed only to loopback addresses, localhost, \
              169.254.170.2, 169.254.170.23 and [fd00:ec2::23], not to {}; use https",
-            shown(host)
+            shown(host_of(&uri))
         ))),
         _ => Err(UriError::Invalid(format!(
             "{FULL_URI} must be an http:// or https:// URL"
         ))),
     }
+}
+
+fn host_of(uri: &http::Uri) -> &str {
+    uri.host().unwrap_or_default()
+}
+
+/// `uri` without a `user:password@`, which botocore does not send and the
+/// transport would turn into a `Basic` authorization header: the
+/// container agents take `AWS_CONTAINER_AUTHORIZATION_TOKEN` only.
+fn without_userinfo(uri: http::Uri) -> Result<http::Uri, UriError> {
+    let Some(authority) = uri.authority() else {
+        return Ok(uri);
+    };
+    let Some((_, host_port)) = authority.as_str().rsplit_once('@') else {
+        return Ok(uri);
+    };
+    let host_port = host_port.to_owned();
+    let mut parts = uri.into_parts();
+    parts.authority = Some(
+        host_port
+            .parse()
+            .map_err(|e| UriError::Invalid(format!("{FULL_URI} is not a valid URI: {e}")))?,
+    );
+    http::Uri::from_parts(parts)
+        .map_err(|e| UriError::Invalid(format!("{FULL_URI} is not a valid URI: {e}")))
 }
 
 /// Whether `host` (as a URI writes it, IPv6 in brackets) may be asked

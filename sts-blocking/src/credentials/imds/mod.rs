@@ -45,11 +45,13 @@ const EXTENSION_JITTER: Duration = Duration::from_secs(5 * 60);
 /// token is kept until shortly before its lifetime, 6 hours by default,
 /// runs out), reads the role name from
 /// `/latest/meta-data/iam/security-credentials/`, then the role's
-/// credentials document. A service without the token API (404 or 405), or
+/// credentials document. A service without the token API (404 or 405),
 /// whose token request gets no answer in time (a container on an instance
-/// whose metadata hop limit is 1), is asked without a token (IMDSv1), as
-/// botocore asks it, unless `AWS_EC2_METADATA_V1_DISABLED` or the
-/// profile's `ec2_metadata_v1_disabled` is `true`.
+/// whose metadata hop limit is 1), or which answers it with another error
+/// than 400 or 403 (a 5xx after its attempts, a 401), is asked without a
+/// token (IMDSv1), as botocore asks it, unless
+/// `AWS_EC2_METADATA_V1_DISABLED` or the profile's
+/// `ec2_metadata_v1_disabled` is `true`.
 ///
 /// Settings (explicit ones from [`ImdsProvider::builder`] first, then the
 /// environment, then the selected profile):
@@ -60,8 +62,8 @@ const EXTENSION_JITTER: Duration = Duration::from_secs(5 * 60);
 /// | endpoint | `AWS_EC2_METADATA_SERVICE_ENDPOINT` | `ec2_metadata_service_endpoint` | from the mode |
 /// | endpoint mode | `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE` | `ec2_metadata_service_endpoint_mode` | `IPv4`: `http://169.254.169.254`; `IPv6`: `http://[fd00:ec2::254]` |
 /// | IMDSv1 fallback off | `AWS_EC2_METADATA_V1_DISABLED` | `ec2_metadata_v1_disabled` | false |
-/// | time limit per attempt | `AWS_METADATA_SERVICE_TIMEOUT` | `metadata_service_timeout` | 1 s |
-/// | attempts | `AWS_METADATA_SERVICE_NUM_ATTEMPTS` | `metadata_service_num_attempts` | 1 |
+/// | time limit per attempt (above 0, at most 3600 s) | `AWS_METADATA_SERVICE_TIMEOUT` | `metadata_service_timeout` | 1 s |
+/// | attempts (1 to 100) | `AWS_METADATA_SERVICE_NUM_ATTEMPTS` | `metadata_service_num_attempts` | 1 |
 ///
 /// The two on/off settings take `true` or `false` (any case); anything
 /// else is an error naming the setting, which stops the default chain.
@@ -213,6 +215,7 @@ impl ImdsProvider {
             token: &self.state.token,
             v1: Cell::new(false),
             token_unanswered: Cell::new(false),
+            token_refused: Cell::new(None),
         };
         let failed = |reason: String| Failure::Answered(CredentialsErrorKind::Failed, reason);
 
@@ -237,6 +240,14 @@ impl ImdsProvider {
                      --http-put-response-hop-limit 2)",
                     session.shown_url(ROLE_PATH),
                     settings.attempts.timeout,
+                )));
+            }
+            401 if session.token_refused.get().is_some() => {
+                return Err(failed(format!(
+                    "GET {} without a session token answered 401: the instance requires IMDSv2, \
+                     and the token request (PUT {TOKEN_PATH}) was answered with status {}",
+                    session.shown_url(ROLE_PATH),
+                    session.token_refused.get().unwrap_or_default(),
                 )));
             }
             status => {

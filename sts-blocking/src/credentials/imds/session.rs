@@ -86,6 +86,9 @@ pub(crate) struct Session<'a> {
     /// Set when that was decided because the token request got no answer
     /// in time, which the error for a later 401 explains.
     pub(crate) token_unanswered: Cell<bool>,
+    /// The status of a token request answered with an error that IMDSv1
+    /// was tried after, which the error for a later 401 gives.
+    pub(crate) token_refused: Cell<Option<u16>>,
 }
 
 impl Session<'_> {
@@ -251,6 +254,18 @@ impl Session<'_> {
                      proxy: if HTTP_PROXY is set, add the address to NO_PROXY)",
                     self.origin()
                 )));
+            }
+            // What botocore does after its attempts at any other status
+            // (a 5xx, a 401): IMDSv1, where it is allowed. A 400 is a bad
+            // request, which IMDSv1 would not mend.
+            _ if status != 400 && self.settings.v1_fallback => {
+                log::debug!(
+                    "instance metadata at {} answered PUT {TOKEN_PATH} with status {status}; \
+                     trying IMDSv1, as the AWS CLI does",
+                    self.origin()
+                );
+                self.token_refused.set(Some(status));
+                return Ok(None);
             }
             _ => {
                 return Err(Failure::status(

@@ -27,10 +27,14 @@ const IPV4_ENDPOINT: &str = "http://169.254.169.254";
 /// The endpoint in [`ImdsEndpointMode::Ipv6`] mode.
 const IPV6_ENDPOINT: &str = "http://[fd00:ec2::254]";
 
-/// The longest time per attempt a setting may ask for.
-const MAX_TIMEOUT: Duration = Duration::from_secs(60);
-/// The most attempts a setting may ask for.
-const MAX_ATTEMPTS: u32 = 10;
+/// The longest time per attempt a setting may ask for. botocore sets no
+/// limit; this one is far above any value in use (a lower one, 60 s,
+/// refused settings the AWS CLI takes, and stopped the chain), and keeps a
+/// typing slip from making a wait of years.
+const MAX_TIMEOUT: Duration = Duration::from_secs(3600);
+/// The most attempts a setting may ask for (botocore: no limit; this
+/// crate's was 10).
+const MAX_ATTEMPTS: u32 = 100;
 /// The longest session token lifetime the service grants (6 hours).
 pub(crate) const MAX_TOKEN_TTL: Duration = Duration::from_secs(21_600);
 
@@ -65,7 +69,7 @@ impl fmt::Display for ImdsEndpointMode {
 }
 
 /// Values set by the program, which win over the environment and profile.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub(crate) struct Overrides {
     pub(crate) endpoint: Option<String>,
     pub(crate) mode: Option<ImdsEndpointMode>,
@@ -75,14 +79,59 @@ pub(crate) struct Overrides {
     pub(crate) token_ttl: Option<Duration>,
 }
 
+/// The endpoint as errors show it: a password in its URL stays out of logs.
+impl fmt::Debug for Overrides {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            endpoint,
+            mode,
+            timeout,
+            attempts,
+            v1_disabled,
+            token_ttl,
+        } = self;
+        let endpoint = endpoint
+            .as_deref()
+            .map(sts_proto::endpoint::redact_for_errors);
+        f.debug_struct("Overrides")
+            .field("endpoint", &endpoint)
+            .field("mode", mode)
+            .field("timeout", timeout)
+            .field("attempts", attempts)
+            .field("v1_disabled", v1_disabled)
+            .field("token_ttl", token_ttl)
+            .finish()
+    }
+}
+
 /// The settings of one fetch.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct ImdsSettings {
     /// The base URL; paths are appended to its own.
     pub(crate) endpoint: http::Uri,
     pub(crate) attempts: Attempts,
     pub(crate) v1_fallback: bool,
     pub(crate) token_ttl: Duration,
+}
+
+impl fmt::Debug for ImdsSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            endpoint,
+            attempts,
+            v1_fallback,
+            token_ttl,
+        } = self;
+        f.debug_struct("ImdsSettings")
+            .field(
+                "endpoint",
+                &sts_proto::endpoint::redact_for_errors(&endpoint.to_string()),
+            )
+            .field("attempts", attempts)
+            .field("v1_fallback", v1_fallback)
+            .field("token_ttl", token_ttl)
+            .finish()
+    }
 }
 
 /// Where a value was found, for error messages.
@@ -314,6 +363,19 @@ mod tests {
         assert_eq!(s.attempts.timeout, Duration::from_millis(500));
         assert_eq!(s.attempts.attempts, 4);
         assert!(s.v1_fallback);
+        // Values the AWS CLI takes (a review found 120 s and 20 attempts
+        // refused, which stopped the chain).
+        let s = settings(
+            &[
+                ("AWS_METADATA_SERVICE_TIMEOUT", "120"),
+                ("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "20"),
+            ],
+            "",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(s.attempts.timeout, Duration::from_secs(120));
+        assert_eq!(s.attempts.attempts, 20);
     }
 
     #[test]
@@ -343,6 +405,16 @@ mod tests {
                 [("AWS_METADATA_SERVICE_TIMEOUT", "inf")],
                 "",
                 "AWS_METADATA_SERVICE_TIMEOUT must be",
+            ),
+            (
+                [("AWS_METADATA_SERVICE_TIMEOUT", "3600.5")],
+                "",
+                "at most 3600",
+            ),
+            (
+                [("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "101")],
+                "",
+                "from 1 to 100",
             ),
             (
                 [("X", "")],
