@@ -108,6 +108,6 @@ mv -f "$dest/lib/pkgconfig/sts.pc.tmp" "$dest/lib/pkgconfig/sts.pc"
 
 echo "install-ffi.sh: installed sts-ffi $version under $dest:" >&2
 for f in include/sts.h lib/libsts_ffi.a "lib/libsts_ffi.so.$version" \
-    "lib/libsts_ffi.so.$major" lib/libsts_ffi.so lib/pkgconfig/sts.pc; do
+    "lib/libsts_ffi.so.$abi" lib/libsts_ffi.so lib/pkgconfig/sts.pc; do
     echo "  $dest/$f" >&2
 done

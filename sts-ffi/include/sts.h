@@ -76,6 +76,10 @@
 #define STS_VERSION_PATCH 0
 #define STS_VERSION "0.1.0"
 
+#ifdef __cplusplus
+extern "C" {
+#endif  /* __cplusplus */
+
 /**
  * A client: endpoint, credentials, retry policy and HTTP stack, ready to
  * call STS. Opaque.
@@ -95,10 +99,14 @@ typedef struct StsClient StsClient;
  *
  * Ownership: a failing call stores one in `*err`; the caller owns it and
  * frees it with `sts_error_free`. Every string an accessor returns is
- * borrowed from the error and stays valid until the error is freed. An
- * error carries no secret (no secret key, session token, assertion or
- * token), so it may be logged whole. It is immutable and may be read from
- * several threads at once.
+ * borrowed from the error and stays valid until the error is freed. The
+ * library puts no secret in an error (no secret key, session token,
+ * assertion or token it holds). Text it quotes from outside is as the
+ * outside wrote it: the service's own message (`sts_error_service_message`,
+ * also in `sts_error_message`) and the start of a `credential_process`
+ * command's stderr, which a server or command that echoes its input may
+ * fill with what it was sent. It is immutable and may be read from several
+ * threads at once.
  */
 typedef struct StsError StsError;
 
@@ -1718,10 +1726,6 @@ typedef struct StsGetWebIdentityTokenOutput {
  * A bug in the library (`STS_ERR_INTERNAL`).
  */
 #define STS_CATEGORY_INTERNAL 5
-
-#ifdef __cplusplus
-extern "C" {
-#endif  /* __cplusplus */
 
 /**
  * Creates a client.

@@ -280,10 +280,16 @@ impl Transport for CallbackTransport {
             _ => Some(TransportFailure::Io),
         };
         if let Some(kind) = failure {
-            let message = builder
-                .error
-                .take()
-                .unwrap_or_else(|| format!("the transport callback returned {result}"));
+            let message = builder.error.take().unwrap_or_else(|| {
+                if result == STS_TRANSPORT_OK {
+                    format!(
+                        "the transport callback stored a body of more than \
+                         {MAX_CALLBACK_BODY} bytes"
+                    )
+                } else {
+                    format!("the transport callback returned {result}")
+                }
+            });
             return Err(TransportError::new(kind, message));
         }
         if builder.status == 0 {
@@ -632,6 +638,56 @@ mod tests {
             message.contains("refused 2026-01-01 ERROR [FAKE] forged line  [31mred [0m"),
             "{message:?}"
         );
+    }
+
+    /// Stores a body one byte over the limit, then says all went well.
+    unsafe extern "C" fn answering_too_much(
+        _user_data: *mut c_void,
+        _request: *const StsHttpRequest,
+        _timeout_ms: u32,
+        response: *mut StsResponseBuilder,
+    ) -> StsTransportResult {
+        let body = vec![b'x'; MAX_CALLBACK_BODY + 1];
+        // SAFETY: the builder the client lent this call; a live buffer.
+        unsafe {
+            crate::http::sts_response_builder_set_status(response, 200);
+            crate::http::sts_response_builder_append_body(response, body.as_ptr(), body.len());
+        }
+        STS_TRANSPORT_OK
+    }
+
+    /// A body over the limit with `STS_TRANSPORT_OK` was reported as "the
+    /// transport callback returned 0", blaming the value that was right
+    /// (found by a review).
+    #[test]
+    fn a_body_over_the_limit_is_named_as_such() {
+        // SAFETY: as in the test above.
+        let message = unsafe {
+            let mut o: StsClientOptions = std::mem::zeroed();
+            o.region = c"us-east-1".as_ptr();
+            o.credentials_source = STS_CREDENTIALS_STATIC;
+            o.access_key_id = c"AKIDEXAMPLE".as_ptr();
+            o.secret_access_key = c"secret".as_ptr();
+            o.max_attempts = StsOptionalU32::from_option(Some(1));
+            o.transport = Some(answering_too_much);
+            let (mut client, mut out, mut err) =
+                (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
+            assert_eq!(sts_client_new(&o, &mut client, &mut err), STS_OK);
+            let st = sts_get_caller_identity(client, &mut out, &mut err);
+            assert_eq!(st, STS_ERR_TRANSPORT);
+            let message = CStr::from_ptr(sts_error_message(err))
+                .to_string_lossy()
+                .into_owned();
+            sts_get_caller_identity_output_free(out);
+            sts_error_free(err);
+            sts_client_free(client);
+            message
+        };
+        assert!(
+            message.contains("stored a body of more than 1048576 bytes"),
+            "{message:?}"
+        );
+        assert!(!message.contains("returned 0"), "{message:?}");
     }
 
     /// `sts_client_new` with the static keys and `change` made to the

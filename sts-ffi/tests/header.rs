@@ -63,21 +63,25 @@ fn version_macros() -> String {
     )
 }
 
-/// The lines cbindgen 0.29 writes around the function declarations with
-/// `cpp_compat`, whatever the configuration (it has no option for their
-/// comment style), and what they become: a `//` comment is not C89, and
-/// `gcc -std=c89 -pedantic-errors` rejects the `#endif` lines that carry
-/// one. The rest of the header uses `/* */` already.
-const C89_COMMENTS: [(&str, &str); 3] = [
-    ("#endif // __cplusplus", "#endif  /* __cplusplus */"),
-    ("#endif  // __cplusplus", "#endif  /* __cplusplus */"),
-    ("}  // extern \"C\"", "}  /* extern \"C\" */"),
-];
+/// The `extern "C"` block around every declaration, the typedefs of
+/// callbacks included, for C++ callers: opened after the version macros,
+/// closed before the include guard's `#endif`.
+const EXTERN_C_OPEN: &str = "
+
+#ifdef __cplusplus
+extern \"C\" {
+#endif  /* __cplusplus */";
+const EXTERN_C_CLOSE: &str = "#ifdef __cplusplus
+}  /* extern \"C\" */
+#endif  /* __cplusplus */
+
+";
+const GUARD_END: &str = "#endif  /* STS_H */";
 
 /// What cbindgen makes of the sources with the committed configuration,
 /// plus two steps cbindgen.toml cannot express: the version macros from
-/// the crate's version (`version_macros`), and the `//` comments cbindgen
-/// writes itself turned into `/* */` ones (`C89_COMMENTS`).
+/// the crate's version (`version_macros`), and the `extern "C"` block
+/// around everything after them.
 fn generate() -> String {
     let mut config = cbindgen::Config::from_file(crate_dir().join("cbindgen.toml"))
         .expect("sts-ffi/cbindgen.toml does not parse");
@@ -85,7 +89,7 @@ fn generate() -> String {
         config.after_includes.is_none(),
         "cbindgen.toml sets after_includes, which generate() fills with the version macros"
     );
-    config.after_includes = Some(version_macros());
+    config.after_includes = Some(version_macros() + EXTERN_C_OPEN);
     let bindings = cbindgen::Builder::new()
         .with_config(config)
         .with_src(crate_dir().join("src/lib.rs"))
@@ -94,19 +98,10 @@ fn generate() -> String {
     let mut out = Vec::new();
     bindings.write(&mut out);
     let header = String::from_utf8(out).expect("cbindgen wrote non-UTF-8");
-    header
-        .lines()
-        .map(|line| {
-            C89_COMMENTS
-                .iter()
-                .find(|(from, _)| line == *from)
-                .map_or(line, |(_, to)| to)
-        })
-        .fold(String::with_capacity(header.len()), |mut all, line| {
-            all.push_str(line);
-            all.push('\n');
-            all
-        })
+    let end = header
+        .rfind(GUARD_END)
+        .expect("cbindgen wrote no include guard");
+    format!("{}{EXTERN_C_CLOSE}{}", &header[..end], &header[end..])
 }
 
 fn blessing() -> bool {
@@ -852,4 +847,42 @@ fn every_operation_of_the_registry_has_its_c_functions_and_structs() {
         "sts.h lacks {missing:?}: write them in src/ops/<operation>.rs, export \
          them from src/lib.rs and regenerate with {BLESS}"
     );
+}
+
+/// Every declaration, the callback typedef included, is inside the
+/// `extern "C"` block, so that in C++ the callback type has C linkage as
+/// the functions that take it expect (ISO C++ [dcl.link]; found by a
+/// review: cbindgen's `cpp_compat` put only the functions inside).
+#[test]
+fn every_declaration_is_inside_the_extern_c_block() {
+    let header = committed();
+    let open = header
+        .find(EXTERN_C_OPEN.trim())
+        .expect("no extern \"C\" {");
+    let close = header.rfind(EXTERN_C_CLOSE.trim()).expect("no closing }");
+    assert_eq!(header.matches("extern \"C\"").count(), 2);
+    let declarations = header
+        .match_indices("typedef ")
+        .chain(header.match_indices("struct Sts"))
+        .chain(header.match_indices("sts_"))
+        .map(|(at, _)| at)
+        .filter(|&at| {
+            // Not in a comment: the text before it on its line is code.
+            let line_start = header[..at].rfind('\n').map_or(0, |i| i + 1);
+            let before = header[line_start..at].trim_start();
+            !before.starts_with('*') && !before.starts_with("/*")
+        })
+        .collect::<Vec<_>>();
+    assert!(declarations.len() > 100, "{}", declarations.len());
+    let callback = header
+        .find("typedef StsTransportResult (*StsTransportFn)")
+        .expect("the callback typedef");
+    assert!(open < callback && callback < close);
+    for at in declarations {
+        assert!(
+            open < at && at < close,
+            "outside the extern \"C\" block: {}",
+            &header[at..header.len().min(at + 60)]
+        );
+    }
 }

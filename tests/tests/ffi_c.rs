@@ -817,6 +817,18 @@ fn install(prefix: &Path) {
         String::from_utf8_lossy(&out.stderr)
     );
     eprintln!("install-ffi.sh ran in {:?}", started.elapsed());
+    // Every file its summary names is there (it named `libsts_ffi.so.0`,
+    // which it never made; found by a review).
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let listed: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("  "))
+        .filter(|l| l.starts_with(&*prefix.to_string_lossy()))
+        .collect();
+    assert_eq!(listed.len(), 6, "{stderr}");
+    for file in listed {
+        assert!(Path::new(file).exists(), "listed, not installed: {file}");
+    }
 }
 
 /// The values of the `tag` entries (`NEEDED`, `SONAME`, `RUNPATH`) of an ELF
