@@ -166,6 +166,41 @@ impl ProfileProvider {
         }
     }
 
+    /// The selected profile's own web identity settings, each replaced by
+    /// its environment variable where that is set (`AWS_ROLE_ARN`,
+    /// `AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_SESSION_NAME`), as
+    /// botocore's web identity provider reads them, one by one: a pod's
+    /// role, as EKS sets it, over the config file's. Not when the program
+    /// named the profile ([`ProviderConfig::with_profile_name`], the
+    /// `sts` tool's `--profile`), where botocore reads no environment
+    /// either; nor for a role's source profile.
+    fn with_environment(&self, base: BaseCredentials) -> BaseCredentials {
+        let BaseCredentials::WebIdentityToken {
+            profile,
+            role_arn,
+            web_identity_token_file,
+            role_session_name,
+            duration_seconds,
+        } = base
+        else {
+            return base;
+        };
+        let env = self.config.env();
+        let from_env = |name: &str| {
+            env.get_nonempty(name)
+                .filter(|_| self.config.profile_name().is_none())
+                .map(|v| v.trim().to_owned())
+        };
+        BaseCredentials::WebIdentityToken {
+            profile,
+            role_arn: from_env("AWS_ROLE_ARN").unwrap_or(role_arn),
+            web_identity_token_file: from_env("AWS_WEB_IDENTITY_TOKEN_FILE")
+                .unwrap_or(web_identity_token_file),
+            role_session_name: from_env("AWS_ROLE_SESSION_NAME").or(role_session_name),
+            duration_seconds,
+        }
+    }
+
     fn named_source(
         &self,
         source: &str,
@@ -293,7 +328,7 @@ impl ProvideCredentials for ProfileProvider {
             None => StsSettings::default(),
         };
         if chain.roles.is_empty() {
-            return self.base(&source, chain.base, &settings);
+            return self.base(&source, self.with_environment(chain.base), &settings);
         }
         // With the role cache, the chain starts after the last role whose
         // credentials it holds: nothing before that role is asked (its
@@ -394,6 +429,88 @@ mod tests {
             })
             .with_role_cache(cache);
         (ProfileProvider::new(&config), asked)
+    }
+
+    /// The environment's web identity variables win over the selected
+    /// profile's keys one by one, as botocore reads them (found by a
+    /// review: the profile's role was assumed where the AWS CLI assumed the
+    /// pod's); not when the program named the profile, nor for a role's
+    /// source profile.
+    #[test]
+    fn the_environment_wins_over_a_web_identity_profile_key_by_key() {
+        const WEB: &str = "[default]\nrole_arn = arn:aws:iam::123456789012:role/profile-role\n\
+            web_identity_token_file = /profile-token\nrole_session_name = profile-session\n\
+            region = us-east-1\n\
+            [profile chained]\nrole_arn = arn:aws:iam::123456789012:role/second\n\
+            source_profile = default\nregion = us-east-1\n";
+        let sent = Arc::new(crate::transport::script::Script::new(&[
+            (403, "AccessDenied"),
+            (403, "AccessDenied"),
+            (403, "AccessDenied"),
+            (403, "AccessDenied"),
+        ]));
+        let fs = MapFs::new()
+            .with_file("/h/.aws/config", WEB)
+            .with_file("/profile-token", "p-token")
+            .with_file("/env-token", "e-token");
+        let config = |vars: &[(&'static str, &'static str)]| {
+            let mut all = vec![("HOME", "/h")];
+            all.extend_from_slice(vars);
+            ProviderConfig::new()
+                .with_env(MapEnv::new(all))
+                .with_fs(fs.clone())
+                .with_transport(Arc::clone(&sent) as Arc<dyn Transport>)
+        };
+        let pod = [
+            ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/pod-role"),
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", "/env-token"),
+        ];
+        ProfileProvider::new(&config(&pod))
+            .provide_credentials()
+            .unwrap_err();
+        ProfileProvider::new(&config(&[("AWS_ROLE_SESSION_NAME", "env-session")]))
+            .provide_credentials()
+            .unwrap_err();
+        ProfileProvider::for_profile(&config(&pod), "default")
+            .provide_credentials()
+            .unwrap_err();
+        let mut chained = pod.to_vec();
+        chained.push(("AWS_PROFILE", "chained"));
+        ProfileProvider::new(&config(&chained))
+            .provide_credentials()
+            .unwrap_err();
+        let sent = sent.sent.lock().unwrap();
+        assert_eq!(sent.len(), 4, "{sent:?}");
+        let has = |i: usize, words: &[&str]| {
+            for w in words {
+                assert!(sent[i].contains(w), "{i}: {w} not in {}", sent[i]);
+            }
+        };
+        has(
+            0,
+            &[
+                "role%2Fpod-role",
+                "WebIdentityToken=e-token",
+                "RoleSessionName=profile-session",
+            ],
+        );
+        has(
+            1,
+            &[
+                "role%2Fprofile-role",
+                "WebIdentityToken=p-token",
+                "RoleSessionName=env-session",
+            ],
+        );
+        has(
+            2,
+            &[
+                "role%2Fprofile-role",
+                "WebIdentityToken=p-token",
+                "RoleSessionName=profile-session",
+            ],
+        );
+        has(3, &["role%2Fprofile-role", "WebIdentityToken=p-token"]);
     }
 
     /// The chain starts after the last role the cache holds: neither the
