@@ -453,11 +453,6 @@ fn check_region(region: &str) -> Result<&str, EndpointError> {
     Ok(region)
 }
 
-/// Checks an explicit endpoint and returns its normalized form:
-/// `scheme://authority` plus its path as given (a trailing slash too, so
-/// that a request goes to `/sts/` for `https://proxy/sts/`, as the AWS CLI
-/// sends it, and a proxy that routes `/sts/` gets it), nothing for a lone
-/// `/`.
 /// Whether `path` has a `.` or `..` segment, which no endpoint may have:
 /// HTTP clients send `/a/..` as it stands, and signers disagree on its
 /// canonical form (botocore signs `/a`, aws-sigv4 and this crate `/a/`, as
@@ -466,6 +461,11 @@ pub(crate) fn has_dot_segment(path: &str) -> bool {
     path.split('/').any(|segment| matches!(segment, "." | ".."))
 }
 
+/// Checks an explicit endpoint and returns its normalized form:
+/// `scheme://authority` plus its path as given (a trailing slash too, so
+/// that a request goes to `/sts/` for `https://proxy/sts/`, as the AWS CLI
+/// sends it, and a proxy that routes `/sts/` gets it), nothing for a lone
+/// `/`.
 fn check_endpoint(endpoint: &str) -> Result<String, EndpointError> {
     let invalid = |reason| EndpointError::InvalidEndpoint {
         endpoint: redact_for_errors(endpoint),
