@@ -246,7 +246,16 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// A client configured from the environment, as the AWS SDKs are.
+    /// A client configured from the environment, as the AWS SDKs are
+    /// ([`ClientBuilder::from_env`]).
+    ///
+    /// # Errors
+    ///
+    /// What [`ClientBuilder::from_config`] refuses (an invalid setting, a
+    /// named profile that is not defined), and no region: unlike the `sts`
+    /// tool, which falls back to `us-east-1`, the library has no default
+    /// region, so set `AWS_REGION` (or a profile's `region`, or an
+    /// endpoint URL).
     pub fn from_env() -> Result<Self, Error> {
         Ok(ClientBuilder::default().from_env()?.build()?)
     }
@@ -347,14 +356,19 @@ impl Client {
     fn drive(&self, call: &mut dyn Step, signed: bool) -> Result<(), Error> {
         let inner = &*self.inner;
         let action = call.action();
-        let credentials = if signed {
-            Some(self.credentials()?)
-        } else {
-            None
-        };
         let url = &inner.endpoint.url;
         let mut jitter = || inner.random.next_f64();
         loop {
+            // Asked again for each request: a call with retries can outlast
+            // credentials that were near their expiry at its start (a
+            // throttle's `x-amz-retry-after`, attempts of 10 s), and the
+            // provider's cache hands out none in their last seconds. Cheap
+            // from the cache (an atomic load and an `Arc` clone).
+            let credentials = if signed {
+                Some(self.credentials()?)
+            } else {
+                None
+            };
             let mut signing = Signing::new(inner.clock.now())
                 .clock_offset(inner.clock_offset_ms.load(Ordering::Relaxed));
             let key = match credentials.as_deref() {

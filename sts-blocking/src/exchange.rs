@@ -70,8 +70,8 @@ use crate::error::Error;
 pub struct Exchange<Op: Operation> {
     call: OwnedCall<Op>,
     client: Client,
-    /// Fetched once, when the exchange is made, as [`Client::send`] does
-    /// per call; `None` for the unsigned operations.
+    /// Fetched when the exchange is made and again for each later request
+    /// (see [`Exchange::next_request`]); `None` for the unsigned operations.
     credentials: Option<SharedCredentials>,
 }
 
@@ -89,8 +89,8 @@ impl Client {
     /// client's policy and sharing its state; see [`Exchange`].
     ///
     /// Nothing is sent. `op` is validated (unless validation is off) and,
-    /// for a signed operation, the credentials are fetched now, once for
-    /// the whole call, as [`Client::send`] does.
+    /// for a signed operation, the credentials are fetched now (and again
+    /// for each later request, see [`Exchange::next_request`]).
     ///
     /// # Errors
     ///
@@ -138,10 +138,26 @@ impl<Op: Operation> Exchange<Op> {
     /// is signed with the client's clock, corrected by the offset any of
     /// the client's calls learned last.
     ///
+    /// After the first request the credentials are asked for again, as
+    /// [`Client::send`] asks for each request: a call with retries can
+    /// outlast credentials near their expiry at its start. If the provider
+    /// then fails, the credentials the exchange holds are used (the
+    /// service refuses them if they have expired).
+    ///
     /// # Errors
     ///
     /// As [`OwnedCall::next_request`].
     pub fn next_request(&mut self, now: Duration) -> Result<Next, CallError> {
+        if self.credentials.is_some() && self.call.attempt() > 0 {
+            match self.client.credentials() {
+                Ok(fresh) => self.credentials = Some(fresh),
+                Err(e) => log::debug!(
+                    "{}: the credentials provider failed ({e}); signing with the credentials \
+                     fetched before",
+                    Op::ACTION
+                ),
+            }
+        }
         let credentials = self.credentials.as_deref();
         let (wall, offset, key) = self.client.signing_parts(credentials);
         let mut signing = Signing::new(wall).clock_offset(offset);

@@ -753,3 +753,115 @@ fn invalidate_during_a_failing_refresh_does_not_bring_the_old_credentials_back()
     assert_eq!(key(&cache), "AKID3");
     assert_eq!(inner.calls.load(Ordering::SeqCst), 3);
 }
+
+/// Sleeps by moving the fake clock, and lets the provider work again.
+#[derive(Debug)]
+struct ClockSleep {
+    clock: FakeClock,
+    provider: Counting,
+}
+
+impl sts_blocking::timing::Sleep for ClockSleep {
+    fn sleep(&self, duration: Duration) {
+        let mut now = self.clock.0.lock().unwrap();
+        *now += duration;
+        self.provider.fail.store(false, Ordering::SeqCst);
+    }
+}
+
+/// Throttles the first request for 15 s (`x-amz-retry-after`), answers the
+/// rest; keeps each request's access key id.
+#[derive(Debug, Default)]
+struct ThrottleOnce(Mutex<Vec<String>>);
+
+impl sts_blocking::transport::Transport for ThrottleOnce {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        _timeout: Option<Duration>,
+    ) -> Result<http::Response<Vec<u8>>, sts_blocking::transport::TransportError> {
+        let auth = request.headers()["authorization"].to_str().unwrap();
+        let key = auth.split("Credential=").nth(1).unwrap();
+        let mut keys = self.0.lock().unwrap();
+        keys.push(key.split('/').next().unwrap().to_owned());
+        if keys.len() == 1 {
+            let body = "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>\
+                        <Message>slow down</Message></Error><RequestId>r</RequestId>\
+                        </ErrorResponse>";
+            return Ok(http::Response::builder()
+                .status(400)
+                .header("x-amz-retry-after", "15000")
+                .body(body.as_bytes().to_vec())
+                .unwrap());
+        }
+        let body = "<GetCallerIdentityResponse><GetCallerIdentityResult>\
+                    <Arn>arn:aws:iam::123456789012:user/u</Arn><UserId>AIDA</UserId>\
+                    <Account>123456789012</Account></GetCallerIdentityResult>\
+                    </GetCallerIdentityResponse>";
+        Ok(http::Response::new(body.as_bytes().to_vec()))
+    }
+}
+
+/// A call that starts with credentials in their last seconds and is told
+/// to wait 15 s signed its retry with the same credentials, expired by
+/// then (found by a review): the credentials were asked for once per call.
+/// They are asked for again for each request.
+#[test]
+fn a_retry_after_the_credentials_expire_is_signed_with_fresh_ones() {
+    let clock = FakeClock::new();
+    let inner = Counting::new(&clock);
+    let cache = cache(&inner, &clock);
+    assert_eq!(key(&cache), "AKID1");
+    // Refreshes fail from here, so the cache serves AKID1 (expiring at
+    // 3600) until 10 s before its expiry; the call starts 11 s before.
+    inner.fail.store(true, Ordering::SeqCst);
+    clock.set(3589);
+    let transport = Arc::new(ThrottleOnce::default());
+    let client = sts_blocking::Client::builder()
+        .region("us-east-1")
+        .credentials_provider(cache)
+        .clock(clock.clone())
+        .sleep(ClockSleep {
+            clock: clock.clone(),
+            provider: inner.clone(),
+        })
+        .transport(Arc::clone(&transport))
+        .build()
+        .unwrap();
+    client.get_caller_identity().unwrap();
+    assert_eq!(*transport.0.lock().unwrap(), ["AKID1", "AKID3"]);
+
+    // The same through an exchange the caller drives.
+    inner.fail.store(true, Ordering::SeqCst);
+    clock.set(7189);
+    transport.0.lock().unwrap().clear();
+    let mut exchange = client
+        .exchange(sts_proto::ops::GetCallerIdentity::new())
+        .unwrap();
+    use sts_blocking::transport::Transport;
+    use sts_proto::call::{Decision, Next};
+    loop {
+        let Next::Send(outgoing) = exchange.next_request(client.elapsed()).unwrap() else {
+            panic!("paced");
+        };
+        let answer = transport.send(outgoing.request, None).unwrap();
+        let (parts, body) = answer.into_parts();
+        match exchange
+            .response(
+                client.elapsed(),
+                parts.status.as_u16(),
+                &parts.headers,
+                &body,
+            )
+            .unwrap()
+        {
+            Decision::Done(_) => break,
+            Decision::Wait(retry) => {
+                clock.set(7189 + retry.delay.as_secs());
+                inner.fail.store(false, Ordering::SeqCst);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(*transport.0.lock().unwrap(), ["AKID3", "AKID5"]);
+}
