@@ -510,6 +510,16 @@ impl ClientBuilder {
     /// named sources are used; its transport, clock, random source and
     /// STS settings give way to this builder's (see
     /// [`ProviderConfig::with_sts_client_builder`]).
+    ///
+    /// # Errors
+    ///
+    /// A setting that is present but invalid (a malformed region or
+    /// endpoint URL, `AWS_MAX_ATTEMPTS=0`, an unknown retry mode, a CA
+    /// bundle or proxy that cannot be used), each naming where it came
+    /// from; a profile named on this builder or by `AWS_PROFILE` that the
+    /// files do not define. No region is no error here: [`build`](Self::build)
+    /// refuses it ([`EndpointError::MissingRegion`])
+    /// unless an endpoint URL is set, as the library has no default region.
     pub fn from_config(mut self, config: &ProviderConfig) -> Result<Self, ConfigError> {
         let given = Arc::new(config.clone());
         let config = match &self.explicit.profile {

@@ -62,7 +62,7 @@ macro_rules! client_method {
             #[doc = ""]
             #[doc = signing_doc!($signing)]
             #[doc = request_doc!($members, $op)]
-            #[doc = "Retried, paced and corrected for clock skew as [`Client::send`] describes."]
+            #[doc = "Retried, paced and corrected for clock skew as [`sts_proto::call`] describes (see [`Client::send`])."]
             #[doc = concat!("The answer: [`", stringify!($output), "`](sts_proto::ops::", stringify!($output), ").")]
         }
     };

@@ -58,6 +58,22 @@ import sys
 sys.exit(0 if sys.version_info >= (3, 10) else 1)
 PY
 
+# Debian and Ubuntu ship `venv`'s pip bootstrap apart (python3-venv);
+# as root with apt-get, install it, as scripts/test.sh installs valgrind.
+if ! "$python" -c 'import ensurepip' >/dev/null 2>&1; then
+    pkg="python$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')-venv"
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "ensure-venv.sh: $python has no ensurepip; installing $pkg" >&2
+        { apt-get update -q && apt-get install -y -q "$pkg"; } >&2 \
+            || apt-get install -y -q python3-venv >&2 || true
+    fi
+    if ! "$python" -c 'import ensurepip' >/dev/null 2>&1; then
+        echo "ensure-venv.sh: $python cannot make a venv (no ensurepip); install $pkg" \
+             "(Debian, Ubuntu: apt-get install python3-venv)" >&2
+        exit 1
+    fi
+fi
+
 echo "ensure-venv.sh: installing moto into $venv (one-time, about a minute)" >&2
 start=$(date +%s)
 rm -rf "$venv"

@@ -12,15 +12,10 @@ pub(crate) fn own(args: &[std::ffi::OsString]) -> &[std::ffi::OsString] {
     args.get(..end).unwrap_or_default()
 }
 
-/// Talk to AWS STS without an async runtime.
+/// Talk to AWS STS without an async runtime: every STS operation, presigned
+/// URLs, EKS tokens, and credentials for other programs (exec, serve).
 #[derive(Debug, Parser)]
-#[command(
-    name = "sts",
-    version,
-    about,
-    max_term_width = 100,
-    args_override_self = true
-)]
+#[command(name = "sts", version, max_term_width = 100, args_override_self = true)]
 pub(crate) struct Cli {
     #[command(flatten)]
     pub(crate) global: Global,
@@ -28,8 +23,11 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
-/// Options every subcommand takes.
+/// Options every subcommand takes, under a heading of their own so that an
+/// operation's help lists its parameters apart from them, as `aws … help`
+/// does.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub(crate) struct Global {
     /// The region to send requests to (else AWS_REGION, AWS_DEFAULT_REGION,
     /// the profile's `region`, us-east-1).
@@ -218,8 +216,10 @@ pub(crate) struct SessionSource {
     /// `sts-cli`).
     #[arg(long, requires = "role_arn")]
     pub(crate) role_session_name: Option<String>,
-    /// How long the credentials last, in seconds (900 to 43200; the
-    /// operation's default if not given).
+    /// How long the credentials last, in seconds: 900 to 43200 with
+    /// --role-arn (AssumeRole), 900 to 129600 for a session token
+    /// (GetSessionToken); the operation's default if not given. Refused
+    /// when the credentials are temporary already.
     #[arg(long)]
     pub(crate) duration_seconds: Option<i32>,
 }

@@ -93,6 +93,25 @@ mod tests {
         error.render().to_string()
     }
 
+    /// An operation's parameters come first, the options every command
+    /// takes after them under their own heading (a review found the two
+    /// interleaved).
+    #[test]
+    fn operation_parameters_are_listed_apart_from_the_global_options() {
+        let text = help(&["assume-role"]);
+        let at = |flag: &str| text.find(flag).unwrap_or_else(|| panic!("{flag}: {text}"));
+        let heading = at("Global options:");
+        for flag in ["--role-arn", "--tags", "--minimum-session-token-size"] {
+            assert!(at(flag) < heading, "{flag}: {text}");
+        }
+        for flag in ["--region", "--profile", "--output", "--debug"] {
+            assert!(at(flag) > heading, "{flag}: {text}");
+        }
+        // The tool's own words, not the library crate's description.
+        let top = help(&[]);
+        assert!(top.starts_with("Talk to AWS STS"), "{top}");
+    }
+
     /// `sts exec --help` and `sts serve --help` used to list --output,
     /// --query and --generate-cli-skeleton, which they then refuse; the
     /// subcommands that print a result still list them, and the refused

@@ -99,13 +99,7 @@ impl Fields {
     }
     fn time(self, name: &'static str, v: Option<SystemTime>) -> Self {
         let wire = WIRE_TIMESTAMPS.get().copied().unwrap_or(false);
-        let text = v.map(|t| {
-            if wire {
-                format_timestamp(t)
-            } else {
-                aws_cli_time(t)
-            }
-        });
+        let text = v.map(|t| if wire { wire_time(t) } else { aws_cli_time(t) });
         self.str(name, text.as_deref())
     }
     fn obj(mut self, name: &'static str, v: Option<Doc>) -> Self {
@@ -126,6 +120,26 @@ static WIRE_TIMESTAMPS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 /// Chooses the timestamp form for the rest of the run (see [`WIRE_TIMESTAMPS`]).
 pub(crate) fn print_wire_timestamps(wire: bool) {
     let _ = WIRE_TIMESTAMPS.set(wire);
+}
+
+/// `2011-07-15T23:28:33Z`, the form STS sends, which the AWS CLI prints as
+/// it came (`cli_timestamp_format = wire` or `none`). The text itself is not
+/// kept, so a fraction of a second gets the digits of the usual forms: 3
+/// when the time is whole milliseconds, 6 when whole microseconds, else 9
+/// (STS sends whole seconds; moto, microseconds). Found by a review: it was
+/// cut to milliseconds.
+pub(crate) fn wire_time(t: SystemTime) -> String {
+    let seconds = unix_seconds(t);
+    let whole = from_unix(seconds, 0).unwrap_or(t);
+    let nanos = t.duration_since(whole).map_or(0, |d| d.subsec_nanos());
+    let iso = format_timestamp(whole);
+    let base = iso.strip_suffix('Z').unwrap_or(&iso);
+    match nanos {
+        0 => format!("{base}Z"),
+        n if n % 1_000_000 == 0 => format!("{base}.{:03}Z", n / 1_000_000),
+        n if n % 1_000 == 0 => format!("{base}.{:06}Z", n / 1_000),
+        n => format!("{base}.{n:09}Z"),
+    }
 }
 
 /// `2011-07-15T23:28:33+00:00`, the AWS CLI v2's timestamp form (its
@@ -656,6 +670,21 @@ pub(crate) fn json_string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The usual wire forms come back as they were sent.
+    #[test]
+    fn wire_times_keep_the_usual_fractions() {
+        for wire in [
+            "2026-12-07T12:29:24Z",
+            "2026-12-07T12:29:24.465Z",
+            "2026-12-07T12:29:24.465880Z",
+            "2026-12-07T12:29:24.000001Z",
+            "2026-12-07T12:29:24.123456789Z",
+        ] {
+            let t = sts_blocking::sts_proto::time::parse_timestamp(wire).unwrap();
+            assert_eq!(wire_time(t), wire);
+        }
+    }
 
     #[test]
     fn text_output_follows_the_aws_cli_layout() {
