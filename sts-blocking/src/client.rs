@@ -19,7 +19,7 @@ use sts_proto::retry::{self, RetryConfig, RetryQuota};
 use sts_proto::sigv4::{SigningKey, SigningParams};
 
 use crate::config::{ClientBuilder, ConfigError};
-use crate::credentials::{ProvideCredentials, SharedCredentials};
+use crate::credentials::{EXPIRY_MARGIN, ProvideCredentials, SharedCredentials};
 use crate::error::Error;
 use crate::timing::{Clock, Random, Sleep, bounded_timeout};
 use crate::transport::{Transport, TransportError};
@@ -339,6 +339,35 @@ impl Client {
         Ok(self.inner.credentials.provide_credentials()?)
     }
 
+    /// The credentials to sign a call's next request with: those it
+    /// `held` (none for its first), unless they are within
+    /// [`EXPIRY_MARGIN`] of their expiry, when the provider is asked again.
+    /// A call with retries can outlast credentials near their expiry at
+    /// its start (a throttle's `x-amz-retry-after`, attempts of 10 s; found
+    /// by a review), and a provider that is not cached is asked no more
+    /// than that. If it fails then, held credentials that have not expired
+    /// yet are still used.
+    pub(crate) fn credentials_for_request(
+        &self,
+        held: Option<SharedCredentials>,
+    ) -> Result<SharedCredentials, Error> {
+        let Some(held) = held else {
+            return self.credentials();
+        };
+        let Some(expires) = held.expiration() else {
+            return Ok(held);
+        };
+        let now = self.inner.clock.now();
+        if now + EXPIRY_MARGIN < expires {
+            return Ok(held);
+        }
+        match self.credentials() {
+            Ok(fresh) => Ok(fresh),
+            Err(_) if now < expires => Ok(held),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Sends any operation: validates, signs, sends, retries, parses.
     ///
     /// Every decision is the [`Call`]'s; this loop only reads the clocks,
@@ -358,17 +387,11 @@ impl Client {
         let action = call.action();
         let url = &inner.endpoint.url;
         let mut jitter = || inner.random.next_f64();
+        let mut credentials: Option<SharedCredentials> = None;
         loop {
-            // Asked again for each request: a call with retries can outlast
-            // credentials that were near their expiry at its start (a
-            // throttle's `x-amz-retry-after`, attempts of 10 s), and the
-            // provider's cache hands out none in their last seconds. Cheap
-            // from the cache (an atomic load and an `Arc` clone).
-            let credentials = if signed {
-                Some(self.credentials()?)
-            } else {
-                None
-            };
+            if signed {
+                credentials = Some(self.credentials_for_request(credentials.take())?);
+            }
             let mut signing = Signing::new(inner.clock.now())
                 .clock_offset(inner.clock_offset_ms.load(Ordering::Relaxed));
             let key = match credentials.as_deref() {

@@ -38,6 +38,7 @@
 //! ```
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use http::HeaderMap;
@@ -70,8 +71,9 @@ use crate::error::Error;
 pub struct Exchange<Op: Operation> {
     call: OwnedCall<Op>,
     client: Client,
-    /// Fetched when the exchange is made and again for each later request
-    /// (see [`Exchange::next_request`]); `None` for the unsigned operations.
+    /// Fetched when the exchange is made, and again when they near their
+    /// expiry (see [`Exchange::next_request`]); `None` for the unsigned
+    /// operations.
     credentials: Option<SharedCredentials>,
 }
 
@@ -90,7 +92,7 @@ impl Client {
     ///
     /// Nothing is sent. `op` is validated (unless validation is off) and,
     /// for a signed operation, the credentials are fetched now (and again
-    /// for each later request, see [`Exchange::next_request`]).
+    /// when they near their expiry, see [`Exchange::next_request`]).
     ///
     /// # Errors
     ///
@@ -138,25 +140,31 @@ impl<Op: Operation> Exchange<Op> {
     /// is signed with the client's clock, corrected by the offset any of
     /// the client's calls learned last.
     ///
-    /// After the first request the credentials are asked for again, as
-    /// [`Client::send`] asks for each request: a call with retries can
-    /// outlast credentials near their expiry at its start. If the provider
-    /// then fails, the credentials the exchange holds are used (the
-    /// service refuses them if they have expired).
+    /// The credentials are asked for again when those the exchange holds
+    /// are within [`EXPIRY_MARGIN`](crate::credentials::EXPIRY_MARGIN) of
+    /// their expiry, as [`Client::send`] asks for each request: a call with
+    /// retries can outlast credentials near their expiry at its start. If
+    /// the provider then fails, the credentials the exchange holds are
+    /// used (the service refuses them if they have expired).
     ///
     /// # Errors
     ///
     /// As [`OwnedCall::next_request`].
     pub fn next_request(&mut self, now: Duration) -> Result<Next, CallError> {
-        if self.credentials.is_some() && self.call.attempt() > 0 {
-            match self.client.credentials() {
-                Ok(fresh) => self.credentials = Some(fresh),
-                Err(e) => log::debug!(
-                    "{}: the credentials provider failed ({e}); signing with the credentials \
-                     fetched before",
-                    Op::ACTION
-                ),
-            }
+        if let Some(held) = self.credentials.take() {
+            self.credentials = Some(
+                match self.client.credentials_for_request(Some(Arc::clone(&held))) {
+                    Ok(current) => current,
+                    Err(e) => {
+                        log::debug!(
+                            "{}: the credentials provider failed ({e}); signing with the \
+                             credentials fetched before",
+                            Op::ACTION
+                        );
+                        held
+                    }
+                },
+            );
         }
         let credentials = self.credentials.as_deref();
         let (wall, offset, key) = self.client.signing_parts(credentials);

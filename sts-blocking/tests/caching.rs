@@ -865,3 +865,26 @@ fn a_retry_after_the_credentials_expire_is_signed_with_fresh_ones() {
     }
     assert_eq!(*transport.0.lock().unwrap(), ["AKID3", "AKID5"]);
 }
+
+/// A provider the client does not cache is asked once per call, retries
+/// included, while its credentials are far from their expiry (a review
+/// found it asked before every request: one MFA prompt or STS call per
+/// retry).
+#[test]
+fn an_uncached_provider_is_asked_once_per_call_with_retries() {
+    let clock = FakeClock::new();
+    let inner = Counting::new(&clock);
+    let client = sts_blocking::Client::builder()
+        .region("us-east-1")
+        .credentials_provider(inner.clone())
+        .clock(clock.clone())
+        .sleep(ClockSleep {
+            clock: clock.clone(),
+            provider: inner.clone(),
+        })
+        .transport(Arc::new(ThrottleOnce::default()))
+        .build()
+        .unwrap();
+    client.get_caller_identity().unwrap();
+    assert_eq!(inner.calls(), 1);
+}

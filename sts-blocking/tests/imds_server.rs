@@ -454,6 +454,8 @@ fn a_token_request_answered_with_an_error_falls_back_to_imdsv1() {
                     .contains(&format!("answered with status {status}")),
             "{err}"
         );
+        // A server error stays one to try again later (found by a review).
+        assert_eq!(err.is_retryable(), status >= 500, "{status}: {err}");
         let mut want = vec![put(); puts];
         want.push(get(LIST_PATH, None));
         assert_eq!(traffic(&server)[before..], want, "{status}");
@@ -768,8 +770,10 @@ fn no_role_and_a_forbidden_token_api() {
     assert_eq!(traffic(&server)[before..], [put()]);
 }
 
-/// An endpoint may carry user information (a proxy's, say); errors that
-/// name a URL on it leave it out.
+/// An endpoint may carry user information (a proxy's, say): it is not
+/// sent (it went out as a `Basic` authorization header, which botocore
+/// does not send; found by a review), and errors that name a URL on it
+/// leave it out.
 #[test]
 fn errors_do_not_quote_the_endpoints_user_information() {
     let clock = TestClock::new();
@@ -784,8 +788,13 @@ fn errors_do_not_quote_the_endpoints_user_information() {
         .provide_credentials()
         .unwrap_err();
     assert!(err.reason.contains("the instance has no IAM role"), "{err}");
-    assert!(err.reason.contains("***@127.0.0.1"), "{err}");
+    assert!(err.reason.contains("http://127.0.0.1:"), "{err}");
     assert!(!err.to_string().contains("IMDS-PASSWORD"), "{err}");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "{requests:?}");
+    for r in &requests {
+        assert_eq!(r.header("authorization"), None, "{r:?}");
+    }
 
     // Nor does `Debug` (found by a review): of the provider given the URL,
     // of a client builder given one as its endpoint (which building

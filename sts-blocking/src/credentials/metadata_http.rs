@@ -104,6 +104,20 @@ pub(crate) fn origin_of(uri: &http::Uri) -> String {
     }
 }
 
+/// `uri` without a `user:password@`, which botocore does not send to the
+/// metadata services and the transport would turn into a `Basic`
+/// authorization header, in clear over plain http. `Err` says why the
+/// rest is no URI (it does not quote it).
+pub(crate) fn without_userinfo(uri: http::Uri) -> Result<http::Uri, String> {
+    let Some((_, host_port)) = uri.authority().and_then(|a| a.as_str().rsplit_once('@')) else {
+        return Ok(uri);
+    };
+    let authority = host_port.parse().map_err(|e| format!("{e}"))?;
+    let mut parts = uri.into_parts();
+    parts.authority = Some(authority);
+    http::Uri::from_parts(parts).map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Mutex;

@@ -104,7 +104,9 @@ pub(crate) fn refuse_expired(
 /// Credentials shared between the provider, its cache and the calls in flight.
 pub type SharedCredentials = Arc<Credentials>;
 
-/// A source of credentials, asked before every signed call.
+/// A source of credentials, asked before every signed call (and again
+/// before a retry when the credentials it gave are within
+/// [`EXPIRY_MARGIN`] of their expiry).
 ///
 /// Implementations that fetch credentials (from STS, a process, a file)
 /// should be wrapped in a [`CachingProvider`] so the call path stays cheap.

@@ -185,12 +185,7 @@ impl ProfileProvider {
         else {
             return base;
         };
-        let env = self.config.env();
-        let from_env = |name: &str| {
-            env.get_nonempty(name)
-                .filter(|_| self.config.profile_name().is_none())
-                .map(|v| v.trim().to_owned())
-        };
+        let from_env = |name: &str| self.environment_value(name);
         BaseCredentials::WebIdentityToken {
             profile,
             role_arn: from_env("AWS_ROLE_ARN").unwrap_or(role_arn),
@@ -199,6 +194,22 @@ impl ProfileProvider {
             role_session_name: from_env("AWS_ROLE_SESSION_NAME").or(role_session_name),
             duration_seconds,
         }
+    }
+
+    /// `name`'s value in the environment, for the selected profile's web
+    /// identity settings: none when the program named the profile.
+    fn environment_value(&self, name: &str) -> Option<String> {
+        if self.config.profile_name().is_some() {
+            return None;
+        }
+        self.config
+            .env()
+            .get_nonempty(name)
+            .map(|v| v.trim().to_owned())
+    }
+
+    fn role_arn_from_environment(&self) -> Option<String> {
+        self.environment_value("AWS_ROLE_ARN")
     }
 
     fn named_source(
@@ -305,7 +316,18 @@ impl ProvideCredentials for ProfileProvider {
             }
         })?;
         let source = format!("profile {:?}", loaded.profile);
-        let chain = profile_chain::resolve(&loaded.set, &loaded.profile).map_err(|e| {
+        let chain = match profile_chain::resolve(&loaded.set, &loaded.profile) {
+            // Without `role_arn` of its own, the role is the environment's
+            // (`AWS_ROLE_ARN`, see `with_environment`), as botocore has it.
+            Err(profile_chain::ProfileChainError::WebIdentityWithoutRole { profile })
+                if profile == loaded.profile
+                    && let Some(role_arn) = self.role_arn_from_environment() =>
+            {
+                profile_chain::web_identity_with_role(&loaded.set, &profile, role_arn)
+            }
+            other => other,
+        };
+        let chain = chain.map_err(|e| {
             let kind = match e {
                 profile_chain::ProfileChainError::NoProfiles
                 | profile_chain::ProfileChainError::ProfileNotFound { .. }
@@ -511,6 +533,48 @@ mod tests {
             ],
         );
         has(3, &["role%2Fprofile-role", "WebIdentityToken=p-token"]);
+        drop(sent);
+
+        // A profile without `role_arn` takes the environment's (found by
+        // a review: refused as incomplete, where the AWS CLI used it); a
+        // named profile or no `AWS_ROLE_ARN` is still refused.
+        let fs = MapFs::new()
+            .with_file(
+                "/h/.aws/config",
+                "[default]\nweb_identity_token_file = /profile-token\nregion = us-east-1\n",
+            )
+            .with_file("/profile-token", "p-token");
+        let sent = Arc::new(crate::transport::script::Script::new(&[(
+            403,
+            "AccessDenied",
+        )]));
+        let config = |vars: Vec<(&'static str, &'static str)>| {
+            ProviderConfig::new()
+                .with_env(MapEnv::new(vars))
+                .with_fs(fs.clone())
+                .with_transport(Arc::clone(&sent) as Arc<dyn Transport>)
+        };
+        let pod_role = ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/pod-role");
+        let e = ProfileProvider::new(&config(vec![("HOME", "/h"), pod_role]))
+            .provide_credentials()
+            .unwrap_err();
+        assert!(e.to_string().contains("AccessDenied"), "{e}");
+        let sent_now = sent.sent.lock().unwrap().clone();
+        assert_eq!(sent_now.len(), 1);
+        assert!(sent_now[0].contains("role%2Fpod-role"), "{}", sent_now[0]);
+        assert!(
+            sent_now[0].contains("WebIdentityToken=p-token"),
+            "{}",
+            sent_now[0]
+        );
+        for provider in [
+            ProfileProvider::new(&config(vec![("HOME", "/h")])),
+            ProfileProvider::for_profile(&config(vec![("HOME", "/h"), pod_role]), "default"),
+        ] {
+            let e = provider.provide_credentials().unwrap_err();
+            assert!(e.to_string().contains("role_arn"), "{e}");
+        }
+        assert_eq!(sent.sent.lock().unwrap().len(), 1);
     }
 
     /// The chain starts after the last role the cache holds: neither the

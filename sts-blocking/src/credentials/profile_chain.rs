@@ -416,6 +416,36 @@ pub fn resolve(set: &ProfileSet, selected: &str) -> Result<ProfileChain, Profile
     Ok(ProfileChain { base, roles })
 }
 
+/// The selected profile `selected`'s web identity settings with `role_arn`
+/// in place of its missing one: for a profile with
+/// `web_identity_token_file` and no `role_arn`, which botocore completes
+/// with `AWS_ROLE_ARN` ([`resolve`] refuses it, as it knows no
+/// environment).
+pub(crate) fn web_identity_with_role(
+    set: &ProfileSet,
+    selected: &str,
+    role_arn: String,
+) -> Result<ProfileChain, ProfileChainError> {
+    let Some(profile) = set.profile(selected) else {
+        return Err(ProfileChainError::ProfileNotFound {
+            profile: selected.to_owned(),
+        });
+    };
+    let Some(token_file) = profile.get_nonempty("web_identity_token_file") else {
+        return resolve(set, selected);
+    };
+    Ok(ProfileChain {
+        base: BaseCredentials::WebIdentityToken {
+            profile: selected.to_owned(),
+            role_arn,
+            web_identity_token_file: token_file.trim().to_owned(),
+            role_session_name: opt(profile, "role_session_name"),
+            duration_seconds: duration(profile)?,
+        },
+        roles: Vec::new(),
+    })
+}
+
 fn opt(profile: Section<'_>, key: &str) -> Option<String> {
     profile.get_nonempty(key).map(|v| v.trim().to_owned())
 }

@@ -41,8 +41,9 @@ const EXPIRY_WINDOW: Duration = Duration::from_secs(15 * 60);
 /// Largest cache file read: the AWS CLI's are about 2 KiB.
 const MAX_FILE_BYTES: u64 = 64 * 1024;
 
-/// The arguments of a role's call that name its cache file.
-#[derive(Debug, Clone, Copy, Default)]
+/// The arguments of a role's call that name its cache file. `Debug` leaves
+/// the web identity token out.
+#[derive(Clone, Copy, Default)]
 pub(super) struct CacheKey<'a> {
     pub role_arn: &'a str,
     /// As configured; `None` when the session name is generated.
@@ -52,6 +53,22 @@ pub(super) struct CacheKey<'a> {
     pub duration_seconds: Option<i32>,
     /// The token file's text as read, untrimmed, as the AWS CLI hashes it.
     pub web_identity_token: Option<&'a str>,
+}
+
+impl std::fmt::Debug for CacheKey<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CacheKey")
+            .field("role_arn", &self.role_arn)
+            .field("role_session_name", &self.role_session_name)
+            .field("external_id", &self.external_id)
+            .field("mfa_serial", &self.mfa_serial)
+            .field("duration_seconds", &self.duration_seconds)
+            .field(
+                "web_identity_token",
+                &self.web_identity_token.map(|_| "** redacted **"),
+            )
+            .finish()
+    }
 }
 
 impl<'a> CacheKey<'a> {
@@ -117,7 +134,15 @@ fn cache_key(args: CacheKey<'_>) -> String {
         ("SerialNumber", args.mfa_serial, true),
         ("WebIdentityToken", args.web_identity_token, true),
     ];
-    let mut key = String::from("{");
+    // Sized for the worst escaping (`\uXXXX`, six bytes a character) so
+    // that it never grows: a growing string would leave copies of the
+    // token in freed memory.
+    let room: usize = members
+        .iter()
+        .map(|(name, value, _)| name.len() + 8 + value.map_or(0, |v| 6 * v.len()))
+        .sum();
+    let mut key = String::with_capacity(room + 2);
+    key.push('{');
     for (name, value, quoted) in members {
         let Some(value) = value else { continue };
         if key.len() > 1 {

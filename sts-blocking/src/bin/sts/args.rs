@@ -218,8 +218,8 @@ pub(crate) struct SessionSource {
     pub(crate) role_session_name: Option<String>,
     /// How long the credentials last, in seconds: 900 to 43200 with
     /// --role-arn (AssumeRole), 900 to 129600 for a session token
-    /// (GetSessionToken); the operation's default if not given. Refused
-    /// when the credentials are temporary already.
+    /// (GetSessionToken); the operation's default if not given. Without
+    /// --role-arn, refused when the credentials are temporary already.
     #[arg(long)]
     pub(crate) duration_seconds: Option<i32>,
 }

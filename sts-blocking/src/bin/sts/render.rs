@@ -129,11 +129,7 @@ pub(crate) fn print_wire_timestamps(wire: bool) {
 /// (STS sends whole seconds; moto, microseconds). Found by a review: it was
 /// cut to milliseconds.
 pub(crate) fn wire_time(t: SystemTime) -> String {
-    let seconds = unix_seconds(t);
-    let whole = from_unix(seconds, 0).unwrap_or(t);
-    let nanos = t.duration_since(whole).map_or(0, |d| d.subsec_nanos());
-    let iso = format_timestamp(whole);
-    let base = iso.strip_suffix('Z').unwrap_or(&iso);
+    let (base, nanos) = whole_seconds_and_nanos(t);
     match nanos {
         0 => format!("{base}Z"),
         n if n % 1_000_000 == 0 => format!("{base}.{:03}Z", n / 1_000_000),
@@ -147,16 +143,25 @@ pub(crate) fn wire_time(t: SystemTime) -> String {
 /// microseconds only when the time has a fraction of a second, as
 /// `isoformat` writes them.
 pub(crate) fn aws_cli_time(t: SystemTime) -> String {
-    let seconds = unix_seconds(t);
-    let whole = from_unix(seconds, 0).unwrap_or(t);
-    let micros = t.duration_since(whole).map_or(0, |d| d.subsec_micros());
-    let iso = format_timestamp(whole);
-    let base = iso.strip_suffix('Z').unwrap_or(&iso);
+    let (base, nanos) = whole_seconds_and_nanos(t);
+    let micros = nanos / 1_000;
     if micros == 0 {
         format!("{base}+00:00")
     } else {
         format!("{base}.{micros:06}+00:00")
     }
+}
+
+/// `t`'s whole seconds as `2011-07-15T23:28:33` and the nanoseconds after
+/// them (times before 1970 included).
+fn whole_seconds_and_nanos(t: SystemTime) -> (String, u32) {
+    let whole = from_unix(unix_seconds(t), 0).unwrap_or(t);
+    let nanos = t.duration_since(whole).map_or(0, |d| d.subsec_nanos());
+    let mut iso = format_timestamp(whole);
+    if iso.ends_with('Z') {
+        iso.pop();
+    }
+    (iso, nanos)
 }
 
 fn credentials(c: &Credentials) -> Doc {

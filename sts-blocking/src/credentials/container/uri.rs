@@ -3,6 +3,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
+use crate::credentials::metadata_http::without_userinfo;
 use crate::env::Env;
 
 /// The ECS agent's address, which `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`
@@ -53,7 +54,9 @@ pub(crate) fn credentials_uri(env: &dyn Env) -> Result<http::Uri, UriError> {
             "{FULL_URI}: the URI did not specify a host"
         )));
     }
-    let uri = without_userinfo(uri)?;
+    // The agents take `AWS_CONTAINER_AUTHORIZATION_TOKEN` only.
+    let uri = without_userinfo(uri)
+        .map_err(|e| UriError::Invalid(format!("{FULL_URI} is not a valid URI: {e}")))?;
     match uri.scheme_str() {
         Some("https") => Ok(uri),
         Some("http") if http_allowed(host_of(&uri)) => Ok(uri),
@@ -70,27 +73,6 @@ pub(crate) fn credentials_uri(env: &dyn Env) -> Result<http::Uri, UriError> {
 
 fn host_of(uri: &http::Uri) -> &str {
     uri.host().unwrap_or_default()
-}
-
-/// `uri` without a `user:password@`, which botocore does not send and the
-/// transport would turn into a `Basic` authorization header: the
-/// container agents take `AWS_CONTAINER_AUTHORIZATION_TOKEN` only.
-fn without_userinfo(uri: http::Uri) -> Result<http::Uri, UriError> {
-    let Some(authority) = uri.authority() else {
-        return Ok(uri);
-    };
-    let Some((_, host_port)) = authority.as_str().rsplit_once('@') else {
-        return Ok(uri);
-    };
-    let host_port = host_port.to_owned();
-    let mut parts = uri.into_parts();
-    parts.authority = Some(
-        host_port
-            .parse()
-            .map_err(|e| UriError::Invalid(format!("{FULL_URI} is not a valid URI: {e}")))?,
-    );
-    http::Uri::from_parts(parts)
-        .map_err(|e| UriError::Invalid(format!("{FULL_URI} is not a valid URI: {e}")))
 }
 
 /// Whether `host` (as a URI writes it, IPv6 in brackets) may be asked

@@ -242,13 +242,18 @@ impl ImdsProvider {
                     settings.attempts.timeout,
                 )));
             }
-            401 if session.token_refused.get().is_some() => {
-                return Err(failed(format!(
-                    "GET {} without a session token answered 401: the instance requires IMDSv2, \
-                     and the token request (PUT {TOKEN_PATH}) was answered with status {}",
-                    session.shown_url(ROLE_PATH),
-                    session.token_refused.get().unwrap_or_default(),
-                )));
+            // Classified by the token request's status: a 5xx there is
+            // worth trying again later, as it was before the fallback.
+            401 if let Some(refused) = session.token_refused.get() => {
+                return Err(Failure::status(
+                    refused,
+                    format!(
+                        "GET {} without a session token answered 401: the instance requires \
+                         IMDSv2, and the token request (PUT {TOKEN_PATH}) was answered with \
+                         status {refused}",
+                        session.shown_url(ROLE_PATH),
+                    ),
+                ));
             }
             status => {
                 return Err(Failure::status(

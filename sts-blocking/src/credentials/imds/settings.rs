@@ -199,8 +199,9 @@ fn parse_mode(value: &str, origin: &Origin) -> Result<ImdsEndpointMode, Credenti
     }
 }
 
-/// `value` as an endpoint: an absolute `http` or `https` URL. The value is
-/// not quoted in errors: it may carry user information.
+/// `value` as an endpoint: an absolute `http` or `https` URL, without
+/// any user information. The value is not quoted in errors: it may carry
+/// user information.
 fn parse_endpoint(value: &str, origin: &Origin) -> Result<http::Uri, CredentialsError> {
     let uri: http::Uri = value
         .parse()
@@ -210,7 +211,10 @@ fn parse_endpoint(value: &str, origin: &Origin) -> Result<http::Uri, Credentials
             "{origin} must be an absolute http:// or https:// URL"
         )));
     }
-    Ok(uri)
+    // Not sent, as botocore sends none (found by a review: it went out as
+    // a `Basic` header).
+    crate::credentials::metadata_http::without_userinfo(uri)
+        .map_err(|e| invalid(format!("{origin} is not a valid URI: {e}")))
 }
 
 fn parse_timeout(value: &str, origin: &Origin) -> Result<Duration, CredentialsError> {
