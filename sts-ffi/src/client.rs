@@ -604,19 +604,20 @@ mod tests {
         STS_TRANSPORT_CONNECT_FAILED
     }
 
-    #[test]
-    fn a_callbacks_error_text_reaches_the_message_as_one_printable_line() {
+    /// The error message of a `GetCallerIdentity` through `transport`, one
+    /// attempt, which must fail as a transport error.
+    fn transport_failure_message(transport: StsTransportFn) -> String {
         // SAFETY: a zero-filled options struct is the documented default;
         // every pointer set below is a static C string; each object is
         // freed once.
-        let message = unsafe {
+        unsafe {
             let mut o: StsClientOptions = std::mem::zeroed();
             o.region = c"us-east-1".as_ptr();
             o.credentials_source = STS_CREDENTIALS_STATIC;
             o.access_key_id = c"AKIDEXAMPLE".as_ptr();
             o.secret_access_key = c"secret".as_ptr();
             o.max_attempts = StsOptionalU32::from_option(Some(1));
-            o.transport = Some(failing_with_a_forged_line);
+            o.transport = transport;
             let (mut client, mut out, mut err) =
                 (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
             assert_eq!(sts_client_new(&o, &mut client, &mut err), STS_OK);
@@ -629,7 +630,12 @@ mod tests {
             sts_error_free(err);
             sts_client_free(client);
             message
-        };
+        }
+    }
+
+    #[test]
+    fn a_callbacks_error_text_reaches_the_message_as_one_printable_line() {
+        let message = transport_failure_message(Some(failing_with_a_forged_line));
         assert!(
             !message.contains(|c: char| c.is_control()),
             "a control character in {message:?}"
@@ -661,28 +667,7 @@ mod tests {
     /// (found by a review).
     #[test]
     fn a_body_over_the_limit_is_named_as_such() {
-        // SAFETY: as in the test above.
-        let message = unsafe {
-            let mut o: StsClientOptions = std::mem::zeroed();
-            o.region = c"us-east-1".as_ptr();
-            o.credentials_source = STS_CREDENTIALS_STATIC;
-            o.access_key_id = c"AKIDEXAMPLE".as_ptr();
-            o.secret_access_key = c"secret".as_ptr();
-            o.max_attempts = StsOptionalU32::from_option(Some(1));
-            o.transport = Some(answering_too_much);
-            let (mut client, mut out, mut err) =
-                (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
-            assert_eq!(sts_client_new(&o, &mut client, &mut err), STS_OK);
-            let st = sts_get_caller_identity(client, &mut out, &mut err);
-            assert_eq!(st, STS_ERR_TRANSPORT);
-            let message = CStr::from_ptr(sts_error_message(err))
-                .to_string_lossy()
-                .into_owned();
-            sts_get_caller_identity_output_free(out);
-            sts_error_free(err);
-            sts_client_free(client);
-            message
-        };
+        let message = transport_failure_message(Some(answering_too_much));
         assert!(
             message.contains("stored a body of more than 1048576 bytes"),
             "{message:?}"

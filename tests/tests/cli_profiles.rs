@@ -516,6 +516,34 @@ fn a_profile_name_with_a_space_as_the_aws_cli_writes_it_signs_with_its_keys() {
     assert_eq!(container.requests_seen(), 0, "the container was asked");
 }
 
+/// Runs the AWS CLI with only `env` (and `PATH`); it must succeed.
+fn run_aws_cli(aws: &std::path::Path, args: &[&str], env: &[(&str, String)]) {
+    let out = std::process::Command::new(aws)
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+}
+
+/// The one file in the cache directory `dir`, which must be owner-only.
+fn the_one_owner_only_file(dir: &std::path::Path) -> std::path::PathBuf {
+    let files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    files[0].clone()
+}
+
 /// The AWS CLI keeps the credentials of a role a profile assumes in
 /// `~/.aws/cli/cache` and uses them until 15 minutes before they expire,
 /// so a role with `mfa_serial` asks for its code once per session. `sts`
@@ -563,14 +591,11 @@ fn role_credentials_are_shared_with_the_aws_clis_cache() {
     };
     let last_signer = || signed_as(server.requests().last().unwrap()).0;
     let run_aws = || {
-        let out = std::process::Command::new(&aws)
-            .args(["sts", "get-caller-identity", "--profile", "role"])
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{out:?}");
+        run_aws_cli(
+            &aws,
+            &["sts", "get-caller-identity", "--profile", "role"],
+            &env,
+        )
     };
     let run_sts = || {
         stdout(&sts(
@@ -591,17 +616,7 @@ fn role_credentials_are_shared_with_the_aws_clis_cache() {
     std::fs::remove_dir_all(&cache).unwrap();
     run_sts();
     assert_eq!(assumed(), 2);
-    let files: Vec<_> = std::fs::read_dir(&cache)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    assert_eq!(files.len(), 1, "{files:?}");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o600);
-    }
+    let files = [the_one_owner_only_file(&cache)];
     run_aws();
     assert_eq!(assumed(), 2, "the AWS CLI assumed the role sts had cached");
     assert_eq!(last_signer(), "ASIAFAULTSERVER");
@@ -678,16 +693,7 @@ fn web_identity_credentials_are_shared_with_the_aws_clis_cache() {
             .count()
     };
     let last_signer = || signed_as(server.requests().last().unwrap()).0;
-    let run_aws = || {
-        let out = std::process::Command::new(&aws)
-            .args(["sts", "get-caller-identity"])
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{out:?}");
-    };
+    let run_aws = || run_aws_cli(&aws, &["sts", "get-caller-identity"], &env);
     let run_sts = || stdout(&sts(&["get-caller-identity"], &env_refs));
     let cache = home.join(".aws/cli/cache");
 
@@ -702,17 +708,7 @@ fn web_identity_credentials_are_shared_with_the_aws_clis_cache() {
     std::fs::remove_dir_all(&cache).unwrap();
     run_sts();
     assert_eq!(assumed(), 2);
-    let files: Vec<_> = std::fs::read_dir(&cache)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    assert_eq!(files.len(), 1, "{files:?}");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&files[0]).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o600);
-    }
+    let files = [the_one_owner_only_file(&cache)];
     run_aws();
     assert_eq!(assumed(), 2, "the AWS CLI assumed the role sts had cached");
     assert_eq!(last_signer(), "ASIAFAULTSERVER");
