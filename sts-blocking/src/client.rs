@@ -240,6 +240,11 @@ impl<Op: Operation> Step for Typed<'_, Op> {
 
 const USER_AGENT: &str = concat!("sts-rs/", env!("CARGO_PKG_VERSION"));
 
+/// The longest sleep of a call the adaptive rate limiter holds back before
+/// it asks again how long is left: a rate that grew meanwhile lets it go
+/// sooner.
+const PACING_SLICE: Duration = Duration::from_millis(500);
+
 impl Client {
     /// Settings to build a client from.
     pub fn builder() -> ClientBuilder {
@@ -388,6 +393,11 @@ impl Client {
         let url = &inner.endpoint.url;
         let mut jitter = || inner.random.next_f64();
         let mut credentials: Option<SharedCredentials> = None;
+        // While the rate limiter holds the call back: the time it is taken
+        // to be at least, since each slept slice is taken to have lasted
+        // what was asked (a `Sleep` that records instead of sleeping moves
+        // the call on as a real one would, instead of asking again at once).
+        let mut paced_until: Option<Duration> = None;
         loop {
             if signed {
                 credentials = Some(self.credentials_for_request(credentials.take())?);
@@ -400,17 +410,23 @@ impl Client {
             };
             signing.credentials = credentials.as_deref();
             signing.signing_key = key.as_deref();
-            let outgoing = match call.next_request(inner.origin.elapsed(), &signing) {
+            let now = inner.origin.elapsed().max(paced_until.unwrap_or_default());
+            let outgoing = match call.next_request(now, &signing) {
                 Ok(Next::Send(outgoing)) => outgoing,
                 Ok(Next::Wait(pause)) => {
                     log::debug!(
                         "{action} to {url}: the client-side rate limit holds the attempt for {pause:?}",
                     );
-                    inner.sleep.sleep(pause);
+                    // In slices: the rate grows as other calls succeed, and
+                    // the call is asked again how much is left.
+                    let slice = pause.min(PACING_SLICE);
+                    inner.sleep.sleep(slice);
+                    paced_until = Some(now.saturating_add(slice));
                     continue;
                 }
                 Err(e) => return Err(call_error(action, e)),
             };
+            paced_until = None;
             let attempt = outgoing.attempt;
             let mut transport_error = None;
             let decision = match inner.transport.send(outgoing.request, outgoing.timeout) {
@@ -672,10 +688,15 @@ mod tests {
         let (c, _, slept) = client(&answers, |b| b.retry_mode(RetryMode::Adaptive));
         c.get_caller_identity().unwrap();
         let waits = sleeps(&slept);
-        assert_eq!(waits.len(), 2, "{waits:?}");
         assert_eq!(waits[0], Duration::from_millis(500));
-        // The limiter's floor rate: one request in two seconds.
-        assert!(waits[1] > Duration::from_secs(1), "{waits:?}");
+        // The limiter's floor rate: one request in two seconds, slept in
+        // slices of at most half a second, asking again after each.
+        let paced = &waits[1..];
+        assert!(paced.len() >= 3, "{waits:?}");
+        assert!(paced.iter().all(|w| *w <= PACING_SLICE), "{waits:?}");
+        let total: Duration = paced.iter().sum();
+        assert!(total > Duration::from_secs(1), "{waits:?}");
+        assert!(total < Duration::from_secs(3), "{waits:?}");
     }
 
     #[test]

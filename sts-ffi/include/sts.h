@@ -1589,7 +1589,10 @@ typedef struct StsGetWebIdentityTokenOutput {
 
 /**
  * Sleep `next->wait_ms` milliseconds (client-side rate limiting in the
- * adaptive retry mode), then call `sts_exchange_next` again.
+ * adaptive retry mode), then call `sts_exchange_next` again. It may answer
+ * `STS_NEXT_WAIT` again with what is left, at the limiter's rate of then
+ * (which grows as other calls succeed): a caller may sleep less and ask
+ * sooner.
  */
 #define STS_NEXT_WAIT 2
 

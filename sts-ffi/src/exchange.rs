@@ -34,7 +34,10 @@ pub type StsNextKind = i32;
 /// Send `next->request` (then free it), allowing it `next->timeout_ms`.
 pub const STS_NEXT_SEND: StsNextKind = 1;
 /// Sleep `next->wait_ms` milliseconds (client-side rate limiting in the
-/// adaptive retry mode), then call `sts_exchange_next` again.
+/// adaptive retry mode), then call `sts_exchange_next` again. It may answer
+/// `STS_NEXT_WAIT` again with what is left, at the limiter's rate of then
+/// (which grows as other calls succeed): a caller may sleep less and ask
+/// sooner.
 pub const STS_NEXT_WAIT: StsNextKind = 2;
 
 /// The next step of an exchange, filled by `sts_exchange_next`.

@@ -10,7 +10,8 @@
 //!    │                │ next_request(now, signing)
 //!    │                ├─ no time left ──────────────► Err(DeadlineReached) ──┐
 //!    │                ├─ adaptive, bucket empty ────► Next::Wait(d), Paced   │
-//!    │                │                                   │                  │
+//!    │                │   (Paced: Wait again for what     │                  │
+//!    │                │   is left, at the rate of then)   │                  │
 //!    │                │   next_request after the sleep    │                  │
 //!    │                ▼ ◄─────────────────────────────────┘                  │
 //!    │              Sent ── Next::Send(Outgoing): signed, attempt budget     │
@@ -403,8 +404,9 @@ enum State {
     /// (not a re-signed one).
     Ready { fresh: bool },
     /// The rate limiter reserved a token for the next request, which the
-    /// driver asks for after waiting.
-    Paced { fresh: bool },
+    /// driver asks for after waiting; `ticket` is the reservation's (see
+    /// `RateLimiter::wait_for`).
+    Paced { fresh: bool, ticket: f64 },
     /// A request is out, signed at `signed_at` with `clock_offset`.
     Sent {
         signed_at: SystemTime,
@@ -541,7 +543,7 @@ impl<'a> Core<'a> {
     fn abandon(&mut self) {
         match self.progress.state {
             State::Ready { fresh } => self.end_unsent(fresh, false),
-            State::Paced { fresh } => self.end_unsent(fresh, true),
+            State::Paced { fresh, .. } => self.end_unsent(fresh, true),
             State::Sent { .. } | State::Finished => {}
         }
     }

@@ -13,7 +13,10 @@ impl<Op: Operation> Call<'_, Op> {
     ///
     /// `now` is the driver's monotonic time; the first request starts the
     /// call timeout. After [`Next::Wait`] the driver sleeps and asks again:
-    /// the token is reserved by then, so the second answer is a request.
+    /// the token is reserved, and the answer is a request once the bucket
+    /// has refilled up to it, else a [`Next::Wait`] for the rest, at the
+    /// rate of then. The rate grows as other calls succeed, so a driver
+    /// may sleep less than it was told and ask again sooner.
     ///
     /// # Errors
     ///
@@ -41,9 +44,9 @@ impl Core<'_> {
         signing: &Signing<'_>,
         body: &dyn Fn() -> Vec<u8>,
     ) -> Result<Next, CallError> {
-        let (fresh, paced) = match self.progress.state {
-            State::Ready { fresh } => (fresh, false),
-            State::Paced { fresh } => (fresh, true),
+        let (fresh, ticket) = match self.progress.state {
+            State::Ready { fresh } => (fresh, None),
+            State::Paced { fresh, ticket } => (fresh, Some(ticket)),
             State::Sent { .. } | State::Finished => return Err(self.wrong_state("a request")),
         };
         let started = *self.progress.started.get_or_insert(now);
@@ -52,20 +55,25 @@ impl Core<'_> {
             Ok(timeout) => timeout,
             Err(e) => {
                 // A paced call holds the token it waited for.
-                self.end_unsent(fresh, paced);
+                self.end_unsent(fresh, ticket.is_some());
                 return Err(e);
             }
         };
-        if !paced && let Some(limiter) = self.rate_limiter() {
-            let wait = limiter.acquire(now);
-            if !wait.is_zero() {
+        if let Some(limiter) = self.rate_limiter() {
+            let (wait, ticket) = match ticket {
+                None => limiter.reserve(now),
+                Some(ticket) => (limiter.wait_for(now, ticket), Some(ticket)),
+            };
+            if let Some(ticket) = ticket
+                && !wait.is_zero()
+            {
                 if let Some(limit) = self.options.call_timeout
                     && elapsed.saturating_add(wait) >= limit
                 {
                     self.end_unsent(fresh, true);
                     return Err(CallError::DeadlineReached { limit });
                 }
-                self.progress.state = State::Paced { fresh };
+                self.progress.state = State::Paced { fresh, ticket };
                 return Ok(Next::Wait(wait));
             }
         }

@@ -183,3 +183,47 @@ fn a_borrowed_call_dropped_while_paced_gives_its_token_back() {
     let wait = s.limiter.acquire(ms(70));
     assert!(wait <= first + Duration::from_secs(2), "{wait:?}");
 }
+
+/// A call held back by the limiter asks again after (part of) its wait and
+/// is told what is left at the rate of then: successes that came in since
+/// let it go sooner than the wait it was first given. That wait was fixed:
+/// a review measured 64 callers paced at about one request a second long
+/// after the throttling had stopped.
+#[test]
+fn a_paced_call_goes_sooner_when_the_rate_grows() {
+    let s = Scenario::new().retry(|r| r.mode = RetryMode::Adaptive);
+    // 20 requests a second, then throttled: the rate is cut.
+    successes(&s.limiter, Duration::ZERO, Duration::from_secs(5), 100);
+    s.limiter.update(Duration::from_secs(5), true);
+    let before = s.limiter.fill_rate();
+    // Sixty calls at once: the last waits behind the others.
+    let mut calls: Vec<_> = (0..60).map(|_| s.to_ready()).collect();
+    let mut last_wait = Duration::ZERO;
+    for call in &mut calls {
+        if let Next::Wait(w) = call.next_request(ms(5000), &s.signing(0)).unwrap() {
+            last_wait = w;
+        }
+    }
+    assert!(last_wait > Duration::from_secs(2), "{last_wait:?}");
+    let last = calls.last_mut().unwrap();
+    // Asked again at once: the same wait, nothing having changed.
+    let Next::Wait(again) = last.next_request(ms(5000), &s.signing(0)).unwrap() else {
+        panic!("sent before its turn");
+    };
+    assert_eq!(again, last_wait);
+    // Successes for a while: the rate grows, and what is left of the wait
+    // is less than what is left of the first answer.
+    successes(&s.limiter, ms(5000), ms(400), 40);
+    assert!(s.limiter.fill_rate() > before, "{}", s.limiter.fill_rate());
+    let Next::Wait(left) = last.next_request(ms(5400), &s.signing(0)).unwrap() else {
+        panic!("sent before its turn");
+    };
+    let fixed = last_wait - ms(400);
+    assert!(left < fixed, "{left:?} left, {fixed:?} as first told");
+    // Once the bucket has refilled up to it, the call sends.
+    let at = ms(5400) + left + ms(1);
+    assert!(matches!(
+        last.next_request(at, &s.signing(0)).unwrap(),
+        Next::Send(_)
+    ));
+}
