@@ -845,8 +845,10 @@ mod tests {
             assert_eq!(sts_exchange_next(ex, 0, &mut next, &mut err), STS_OK);
             assert_eq!(next.kind, STS_NEXT_WAIT);
             assert!(next.request.is_null() && next.wait_ms > 0, "{next:?}");
-            // After the wait the token is reserved: the request comes.
-            let later = next.wait_ms;
+            // After the wait the bucket has refilled up to the reserved
+            // token: the request comes (a millisecond more, for the wait
+            // cut to whole milliseconds).
+            let later = next.wait_ms + 1;
             let mut next = zero_next();
             assert_eq!(sts_exchange_next(ex, later, &mut next, &mut err), STS_OK);
             assert_eq!((next.kind, next.attempt), (STS_NEXT_SEND, 1));

@@ -406,7 +406,13 @@ enum State {
     /// The rate limiter reserved a token for the next request, which the
     /// driver asks for after waiting; `ticket` is the reservation's (see
     /// `RateLimiter::wait_for`).
-    Paced { fresh: bool, ticket: f64 },
+    Paced {
+        fresh: bool,
+        ticket: f64,
+        /// When the first wait it was told ends: a later answer is never
+        /// longer.
+        until: Duration,
+    },
     /// A request is out, signed at `signed_at` with `clock_offset`.
     Sent {
         signed_at: SystemTime,
@@ -542,8 +548,10 @@ impl<'a> Core<'a> {
     /// retry's cost (see the `Drop` of [`Call`]).
     fn abandon(&mut self) {
         match self.progress.state {
-            State::Ready { fresh } => self.end_unsent(fresh, false),
-            State::Paced { fresh, .. } => self.end_unsent(fresh, true),
+            State::Ready { fresh } => self.end_unsent(fresh, send::Token::None),
+            State::Paced { fresh, ticket, .. } => {
+                self.end_unsent(fresh, send::Token::Reserved(ticket))
+            }
             State::Sent { .. } | State::Finished => {}
         }
     }

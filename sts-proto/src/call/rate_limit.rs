@@ -122,6 +122,27 @@ impl RateLimiter {
         }
     }
 
+    /// Gives back the token reserved with `ticket` for an attempt that will
+    /// not be sent. The newest reservation (a caller that gives up at once,
+    /// its wait past its timeout: nearly every case) is cancelled, so that
+    /// the waits before it stay as they were; any other goes back as a
+    /// [`refund`](Self::refund), which lets the waits before it end a token
+    /// sooner (cancelling a reservation in the middle could leave a later
+    /// one uncovered for ever: the bucket only fills up to its capacity).
+    pub(crate) fn cancel(&self, ticket: f64) {
+        let mut s = self.lock();
+        if !s.enabled {
+            return;
+        }
+        // Each reservation moves the newest ticket on by exactly one.
+        let newest = s.supplied - s.tokens;
+        if (ticket - newest).abs() < 0.5 {
+            s.tokens += 1.0;
+        } else {
+            s.put(1.0);
+        }
+    }
+
     /// Feeds one attempt's outcome at `now`: a throttling answer lowers the
     /// rate (and turns the limiter on), anything else lets it grow.
     pub fn update(&self, now: Duration, throttled: bool) {

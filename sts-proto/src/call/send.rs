@@ -35,6 +35,18 @@ impl<Op: Operation> Call<'_, Op> {
     }
 }
 
+/// The rate limiter's token a call holds when it ends unsent.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Token {
+    /// None (no limiter, or it was not asked yet).
+    None,
+    /// Taken from the bucket: it goes back as a token.
+    Taken,
+    /// Reserved ahead, with this ticket: cancelled (see
+    /// `RateLimiter::cancel`).
+    Reserved(f64),
+}
+
 impl Core<'_> {
     /// [`Call::next_request`], with the operation's form written by `body`
     /// when a request is signed.
@@ -46,7 +58,11 @@ impl Core<'_> {
     ) -> Result<Next, CallError> {
         let (fresh, ticket) = match self.progress.state {
             State::Ready { fresh } => (fresh, None),
-            State::Paced { fresh, ticket } => (fresh, Some(ticket)),
+            State::Paced {
+                fresh,
+                ticket,
+                until,
+            } => (fresh, Some((ticket, until))),
             State::Sent { .. } | State::Finished => return Err(self.wrong_state("a request")),
         };
         let started = *self.progress.started.get_or_insert(now);
@@ -55,25 +71,41 @@ impl Core<'_> {
             Ok(timeout) => timeout,
             Err(e) => {
                 // A paced call holds the token it waited for.
-                self.end_unsent(fresh, ticket.is_some());
+                self.end_unsent(
+                    fresh,
+                    ticket.map_or(Token::None, |(t, _)| Token::Reserved(t)),
+                );
                 return Err(e);
             }
         };
         if let Some(limiter) = self.rate_limiter() {
             let (wait, ticket) = match ticket {
-                None => limiter.reserve(now),
-                Some(ticket) => (limiter.wait_for(now, ticket), Some(ticket)),
+                None => {
+                    let (wait, ticket) = limiter.reserve(now);
+                    (wait, ticket.map(|t| (t, now.saturating_add(wait))))
+                }
+                // Never longer than first told: a caller whose clock runs
+                // ahead of the others' stops the refill for them until
+                // theirs catches up (found by a review).
+                Some((ticket, until)) => (
+                    limiter.wait_for(now, ticket).min(until.saturating_sub(now)),
+                    Some((ticket, until)),
+                ),
             };
-            if let Some(ticket) = ticket
+            if let Some((ticket, until)) = ticket
                 && !wait.is_zero()
             {
                 if let Some(limit) = self.options.call_timeout
                     && elapsed.saturating_add(wait) >= limit
                 {
-                    self.end_unsent(fresh, true);
+                    self.end_unsent(fresh, Token::Reserved(ticket));
                     return Err(CallError::DeadlineReached { limit });
                 }
-                self.progress.state = State::Paced { fresh, ticket };
+                self.progress.state = State::Paced {
+                    fresh,
+                    ticket,
+                    until,
+                };
                 return Ok(Next::Wait(wait));
             }
         }
@@ -87,7 +119,7 @@ impl Core<'_> {
             Ok(request) => request,
             Err(e) => {
                 // The token taken (now or before the pause) goes back.
-                self.end_unsent(fresh, self.rate_limiter().is_some());
+                self.end_unsent(fresh, Token::Taken);
                 return Err(e.into());
             }
         };
@@ -111,9 +143,13 @@ impl Core<'_> {
     /// `token_held`, and the cost of a retry paid for when the failure
     /// before it was answered with a wait (`fresh`, after an attempt). As
     /// a retry the call decides against, it costs the shared state nothing.
-    pub(super) fn end_unsent(&mut self, fresh: bool, token_held: bool) {
-        if token_held && let Some(limiter) = self.rate_limiter() {
-            limiter.refund();
+    pub(super) fn end_unsent(&mut self, fresh: bool, token: Token) {
+        if let Some(limiter) = self.rate_limiter() {
+            match token {
+                Token::None => {}
+                Token::Taken => limiter.refund(),
+                Token::Reserved(ticket) => limiter.cancel(ticket),
+            }
         }
         if fresh
             && self.progress.attempt > 0
