@@ -208,10 +208,6 @@ impl ProfileProvider {
             .map(|v| v.trim().to_owned())
     }
 
-    fn role_arn_from_environment(&self) -> Option<String> {
-        self.environment_value("AWS_ROLE_ARN")
-    }
-
     fn named_source(
         &self,
         source: &str,
@@ -321,7 +317,7 @@ impl ProvideCredentials for ProfileProvider {
             // (`AWS_ROLE_ARN`, see `with_environment`), as botocore has it.
             Err(profile_chain::ProfileChainError::WebIdentityWithoutRole { profile })
                 if profile == loaded.profile
-                    && let Some(role_arn) = self.role_arn_from_environment() =>
+                    && let Some(role_arn) = self.environment_value("AWS_ROLE_ARN") =>
             {
                 profile_chain::web_identity_with_role(&loaded.set, &profile, role_arn)
             }
