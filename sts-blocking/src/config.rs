@@ -505,11 +505,12 @@ impl ClientBuilder {
     /// never the environment's keys.
     ///
     /// The roles a profile assumes are assumed with this builder's
-    /// settings (transport, endpoint, timeouts, retries), so set those
-    /// first. Of `config`, the environment, file system, profile name and
-    /// named sources are used; its transport, clock, random source and
-    /// STS settings give way to this builder's (see
-    /// [`ProviderConfig::with_sts_client_builder`]).
+    /// settings (transport, endpoint, timeouts, retries) as they are when
+    /// it is [built](Self::build), whether set before this call or after.
+    /// Of `config`, the environment, file system, profile name and named
+    /// sources are used, and its transport where this builder has none;
+    /// its clock, random source and STS settings give way to this
+    /// builder's (see [`ProviderConfig::with_sts_client_builder`]).
     ///
     /// # Errors
     ///
@@ -522,10 +523,7 @@ impl ClientBuilder {
     /// unless an endpoint URL is set, as the library has no default region.
     pub fn from_config(mut self, config: &ProviderConfig) -> Result<Self, ConfigError> {
         let given = Arc::new(config.clone());
-        let config = match &self.explicit.profile {
-            Some(name) => config.clone().with_profile_name(name.clone()),
-            None => config.clone(),
-        };
+        let config = self.with_named_profile(config);
         let resolved = settings::resolve(&self.explicit, &config)?;
         self.apply(&resolved);
         // Only the default transport uses them: a proxy or CA bundle it
@@ -535,20 +533,45 @@ impl ClientBuilder {
             self.load_transport_settings(&config, &resolved)?;
         }
         if self.credentials.is_none() || self.credentials_from_profile {
-            let mut for_sts = self.clone();
-            for_sts.resolved_from = None;
-            let sts_config = config.with_sts_client_builder(for_sts);
-            let named = self
-                .explicit
-                .profile
-                .as_ref()
-                .map(|_| resolved.profile.value.as_str());
-            self.credentials = Some(client_provider(&sts_config, named));
+            self.credentials = Some(self.profile_provider(config, &resolved));
             self.credentials_from_profile = true;
         }
         self.resolved = Some(resolved);
         self.resolved_from = Some(given);
         Ok(self)
+    }
+
+    /// `config`, reading the profile named on this builder if one is.
+    fn with_named_profile(&self, config: &ProviderConfig) -> ProviderConfig {
+        match &self.explicit.profile {
+            Some(name) => config.clone().with_profile_name(name.clone()),
+            None => config.clone(),
+        }
+    }
+
+    /// The credentials `config` gives (its profile and the other sources),
+    /// with the STS calls a profile's role makes sent with this builder's
+    /// settings as they are now, through `config`'s transport where this
+    /// builder has none ([`ProviderConfig::with_transport`] is for the
+    /// providers' requests, and a test's fake must not be passed over for
+    /// the network).
+    fn profile_provider(
+        &self,
+        config: ProviderConfig,
+        resolved: &Resolved,
+    ) -> Arc<dyn ProvideCredentials> {
+        let mut for_sts = self.clone();
+        for_sts.resolved_from = None;
+        if for_sts.transport.is_none() {
+            for_sts.transport = config.sts_transport();
+        }
+        let sts_config = config.with_sts_client_builder(for_sts);
+        let named = self
+            .explicit
+            .profile
+            .as_ref()
+            .map(|_| resolved.profile.value.as_str());
+        client_provider(&sts_config, named)
     }
 
     /// The resolved values, each with where it came from, after
@@ -739,6 +762,17 @@ impl ClientBuilder {
             // `profile_name` after `from_config`: read that profile now.
             let config = Arc::clone(config);
             self = self.from_config(&config)?;
+        } else if let (true, Some(resolved), Some(config)) = (
+            self.credentials_from_profile,
+            &self.resolved,
+            &self.resolved_from,
+        ) {
+            // Settings made after `from_config` (a transport, an endpoint
+            // URL, timeouts) reach the profile's role calls too: a role
+            // assumed with the base keys must not go to real AWS while the
+            // client's own calls go where the program said.
+            let config = self.with_named_profile(config);
+            self.credentials = Some(self.profile_provider(config, resolved));
         }
         if let (Some((refused, e)), Some(provider)) =
             (&self.unusable_credentials, &self.credentials)
@@ -988,6 +1022,76 @@ mod tests {
 
     fn region(b: &ClientBuilder) -> Option<&str> {
         b.endpoint.region.as_deref()
+    }
+
+    /// A profile that assumes a role with base keys, as a role profile
+    /// for an emulator's tests would.
+    fn role_profile() -> ProviderConfig {
+        ProviderConfig::new()
+            .with_env(MapEnv::new([("HOME", "/h"), ("AWS_PROFILE", "role")]))
+            .with_fs(crate::credentials::MapFs::new().with_file(
+                "/h/.aws/config",
+                "[profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = b\n\
+                 [profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\n\
+                 source_profile = base\nregion = eu-west-1\n",
+            ))
+    }
+
+    /// The profile's `AssumeRole` (signed with its base keys) goes where
+    /// the client's own calls go, whatever the order the program set the
+    /// transport and endpoint in: it once went to real AWS, with the
+    /// settings of the moment `from_config` ran.
+    #[test]
+    fn settings_made_after_from_config_reach_the_profiles_role_calls() {
+        use crate::transport::script::RoleServer;
+        let emulator = "http://localhost:4566/";
+        let both_there = |server: &RoleServer| {
+            assert_eq!(
+                *server.seen.lock().unwrap(),
+                [
+                    ("AssumeRole".to_owned(), emulator.to_owned()),
+                    ("GetCallerIdentity".to_owned(), emulator.to_owned()),
+                ]
+            );
+        };
+        let server = Arc::new(RoleServer::default());
+        let client = ClientBuilder::default()
+            .from_config(&role_profile())
+            .unwrap()
+            .transport(Arc::clone(&server))
+            .endpoint_url(emulator)
+            .build()
+            .unwrap();
+        client.get_caller_identity().unwrap();
+        both_there(&server);
+        assert_eq!(client.credentials().unwrap().access_key_id(), "ASIAROLE");
+
+        let server = Arc::new(RoleServer::default());
+        ClientBuilder::default()
+            .transport(Arc::clone(&server))
+            .from_config(&role_profile())
+            .unwrap()
+            .endpoint_url(emulator)
+            .build()
+            .unwrap()
+            .get_caller_identity()
+            .unwrap();
+        both_there(&server);
+
+        // A transport given to the configuration, for the providers'
+        // requests, carries the role call when the builder has none.
+        let server = Arc::new(RoleServer::default());
+        let client = ClientBuilder::default()
+            .from_config(&role_profile().with_transport(Arc::clone(&server)))
+            .unwrap()
+            .endpoint_url(emulator)
+            .build()
+            .unwrap();
+        assert_eq!(client.credentials().unwrap().access_key_id(), "ASIAROLE");
+        assert_eq!(
+            *server.seen.lock().unwrap(),
+            [("AssumeRole".to_owned(), emulator.to_owned())]
+        );
     }
 
     #[test]

@@ -209,6 +209,13 @@ impl ProviderConfig {
         self
     }
 
+    /// The transport set with [`with_transport`](Self::with_transport) or
+    /// by the builder given to [`with_sts_client_builder`](Self::with_sts_client_builder),
+    /// if any.
+    pub(crate) fn sts_transport(&self) -> Option<Arc<dyn Transport>> {
+        self.sts.transport.clone()
+    }
+
     /// Sends the providers' requests (STS, instance metadata, the container
     /// endpoint, the SSO portal and OIDC service) through `transport`.
     pub fn with_transport(mut self, transport: impl Transport + 'static) -> Self {

@@ -59,3 +59,43 @@ impl Transport for Script {
         Ok(response.body(body.into_bytes()).unwrap())
     }
 }
+
+/// Answers `AssumeRole` with role credentials (`ASIAROLE`) and
+/// anything else as `GetCallerIdentity`, and keeps each request's
+/// action and URL, and its body.
+#[derive(Debug, Default)]
+pub(crate) struct RoleServer {
+    pub(crate) seen: Mutex<Vec<(String, String)>>,
+    /// Each request's body.
+    pub(crate) bodies: Mutex<Vec<String>>,
+}
+
+impl Transport for RoleServer {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        _timeout: Option<Duration>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let body = String::from_utf8_lossy(request.body()).into_owned();
+        let action = body
+            .split('&')
+            .find_map(|p| p.strip_prefix("Action="))
+            .unwrap_or_default()
+            .to_owned();
+        let xml = if action == "AssumeRole" {
+            "<AssumeRoleResponse><AssumeRoleResult><Credentials>\
+             <AccessKeyId>ASIAROLE</AccessKeyId><SecretAccessKey>s</SecretAccessKey>\
+             <SessionToken>t</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration>\
+             </Credentials><AssumedRoleUser><AssumedRoleId>AROA:x</AssumedRoleId>\
+             <Arn>arn:aws:sts::123456789012:assumed-role/r/x</Arn></AssumedRoleUser>\
+             </AssumeRoleResult></AssumeRoleResponse>"
+        } else {
+            "<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:me</Arn>\
+             </GetCallerIdentityResult></GetCallerIdentityResponse>"
+        };
+        let url = request.uri().to_string();
+        self.seen.lock().unwrap().push((action, url));
+        self.bodies.lock().unwrap().push(body);
+        Ok(http::Response::new(xml.as_bytes().to_vec()))
+    }
+}
