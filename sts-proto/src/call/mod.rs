@@ -54,9 +54,11 @@
 //! let op = GetCallerIdentity::new();
 //! let mut call = Call::new(&op, CallOptions::new(&endpoint, &retry, &quota))?;
 //! let mut now = Duration::ZERO; // the driver's monotonic clock
+//! let mut clock_offset = 0; // the driver's, shared by its calls
 //! let output = loop {
 //!     let signing = Signing::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000))
-//!         .credentials(&credentials);
+//!         .credentials(&credentials)
+//!         .clock_offset(clock_offset);
 //!     let outgoing = match call.next_request(now, &signing)? {
 //!         Next::Send(outgoing) => outgoing,
 //!         Next::Wait(d) => { now += d; continue; } // sleep(d)
@@ -67,7 +69,7 @@
 //!         </GetCallerIdentityResponse>";
 //!     match call.response(now, 200, &http::HeaderMap::new(), body, || 0.5)? {
 //!         Decision::Done(output) => break output,
-//!         Decision::SendNow(resign) => { /* store resign.clock_offset */ }
+//!         Decision::SendNow(resign) => clock_offset = resign.clock_offset,
 //!         Decision::Wait(retry) => now += retry.delay, // sleep(retry.delay)
 //!         Decision::Failed(gave_up) => panic!("{}", gave_up.reason),
 //!     }
@@ -289,7 +291,9 @@ pub struct Resign {
     /// with.
     pub measured: ClockOffsetMillis,
     /// The offset the driver signs with from now on, for this call and the
-    /// others.
+    /// others. The call's re-signed request is signed with it whatever the
+    /// next [`Signing`] says; later attempts, and other calls, take the
+    /// driver's.
     pub clock_offset: ClockOffsetMillis,
 }
 
@@ -469,6 +473,11 @@ struct Progress {
     /// Whether a clock-skew answer was believed already; a call re-signs
     /// once at most, so two lying answers cannot keep it busy.
     corrected_skew: bool,
+    /// The offset the call decided on at a clock-skew answer, which its
+    /// re-signed request is signed with whatever the driver passes: a
+    /// driver that did not store [`Resign::clock_offset`] would otherwise
+    /// spend the call's one re-sign on the same wrong time.
+    resign_offset: Option<ClockOffsetMillis>,
 }
 
 impl Progress {
@@ -479,6 +488,7 @@ impl Progress {
         attempt: 0,
         retry_cost: None,
         corrected_skew: false,
+        resign_offset: None,
     };
 }
 

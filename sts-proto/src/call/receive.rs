@@ -123,6 +123,7 @@ impl Core<'_> {
             return match retry::corrected_offset(clock_offset, measured, bound) {
                 Some(total) if !bound.is_zero() => {
                     self.progress.corrected_skew = true;
+                    self.progress.resign_offset = Some(total);
                     self.progress.state = State::Ready { fresh: false };
                     Decision::SendNow(Resign {
                         status,

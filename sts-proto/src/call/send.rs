@@ -109,7 +109,11 @@ impl Core<'_> {
                 return Ok(Next::Wait(wait));
             }
         }
-        let signed_at = signing.time();
+        let clock_offset = match self.progress.resign_offset.take() {
+            Some(decided) => decided,
+            None => signing.clock_offset,
+        };
+        let signed_at = crate::retry::apply_offset(signing.wall, clock_offset);
         let mut ctx = RequestContext::new(self.options.endpoint, signed_at);
         ctx.user_agent = self.options.user_agent;
         ctx.target = self.options.target;
@@ -128,7 +132,7 @@ impl Core<'_> {
         }
         self.progress.state = State::Sent {
             signed_at,
-            clock_offset: signing.clock_offset,
+            clock_offset,
         };
         Ok(Next::Send(Outgoing {
             request,

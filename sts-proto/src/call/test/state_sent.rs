@@ -268,6 +268,28 @@ fn a_skewed_clock_is_re_signed_once_then_given_up() {
     assert_eq!(s.quota.available(), QUOTA_CAPACITY);
 }
 
+/// The re-signed request carries the offset the call decided on, even
+/// from a driver that passes its old one (the module's example once did):
+/// the call's one re-sign is not spent on the same wrong time. Later
+/// attempts take the driver's offset again.
+#[test]
+fn the_re_signed_request_takes_the_calls_offset_whatever_the_driver_passes() {
+    let s = Scenario::new();
+    let mut call = s.to_sent();
+    let d = answer(&mut call, ms(5), skewed("Sun, 30 Aug 2015 12:56:00 GMT"));
+    assert!(matches!(d, Decision::SendNow(_)), "{d:?}");
+    let out = send(&mut call, &s, ms(6), 0);
+    assert_eq!(out.request.headers()["x-amz-date"], "20150830T125600Z");
+    let d = answer(&mut call, ms(7), Answer::error(500, "InternalError"));
+    let now = ms(7) + delay(d);
+    let out = send(&mut call, &s, now, 0);
+    assert_eq!(out.request.headers()["x-amz-date"], "20150830T123600Z");
+    assert!(matches!(
+        answer(&mut call, now + ms(1), Answer::ok()),
+        Decision::Done(_)
+    ));
+}
+
 #[test]
 fn a_skew_beyond_the_bound_is_refused_and_not_retried() {
     let s = Scenario::new();
