@@ -19,7 +19,7 @@ use sts_proto::retry::{self, RetryConfig, RetryQuota};
 use sts_proto::sigv4::{SigningKey, SigningParams};
 
 use crate::config::{ClientBuilder, ConfigError};
-use crate::credentials::{EXPIRY_MARGIN, ProvideCredentials, SharedCredentials};
+use crate::credentials::{EXPIRY_MARGIN, ProvideCredentials, SharedCredentials, refuse_expired};
 use crate::error::Error;
 use crate::timing::{Clock, Random, Sleep, bounded_timeout};
 use crate::transport::{Transport, TransportError};
@@ -121,36 +121,14 @@ fn log_failure(action: &str, url: &str, attempt: u32, error: &Error, next: impl 
 /// are the transport's, which the loop holds.
 fn failure_error(failure: Failure, transport_error: &mut Option<TransportError>) -> Error {
     let kind = failure.retry_kind();
-    let error = match failure {
-        Failure::Response(e) => Error::from(e),
-        Failure::Transport(kind) => Error::Transport(
-            transport_error
-                .take()
-                .unwrap_or_else(|| TransportError::new(kind, "no response")),
-        ),
+    let error = match (failure, transport_error.take()) {
+        (Failure::Transport(_), Some(e)) => Error::Transport(e),
+        (failure, _) => Error::from(failure),
     };
     // What `Error::is_retryable` tells the caller must be what the call
     // decided on; both classify the same value, so this holds by construction.
     debug_assert_eq!(error.retry_kind(), kind);
     error
-}
-
-/// The client's error for a call of `action` that could not go on.
-pub(crate) fn call_error(action: &'static str, e: CallError) -> Error {
-    match e {
-        CallError::Build(e) => Error::from(e),
-        CallError::DeadlineReached { limit } => TransportError::new(
-            crate::transport::TransportFailure::Timeout,
-            format!("call timeout of {limit:?} reached"),
-        )
-        .into(),
-        // The loop above follows the call's states, so this is a bug of
-        // ours; it is reported, not panicked on.
-        other => Error::Build(BuildError::InvalidRequest {
-            operation: action,
-            reason: other.to_string(),
-        }),
-    }
 }
 
 /// The error for a call that ended done without keeping its output, which
@@ -344,29 +322,40 @@ impl Client {
         Ok(self.inner.credentials.provide_credentials()?)
     }
 
-    /// The credentials to sign a call's next request with: those it
-    /// `held` (none for its first), unless they are within
-    /// [`EXPIRY_MARGIN`] of their expiry, when the provider is asked again.
-    /// A call with retries can outlast credentials near their expiry at
-    /// its start (a throttle's `x-amz-retry-after`, attempts of 10 s; found
-    /// by a review), and a provider that is not cached is asked no more
-    /// than that. If it fails then, held credentials that have not expired
-    /// yet are still used.
+    /// The credentials to sign a call's next request with at `now` (the
+    /// client's clock): those it `held` (none for its first), unless they
+    /// are within [`EXPIRY_MARGIN`] of their expiry, when the provider is
+    /// asked again. A call with retries can outlast credentials near their
+    /// expiry at its start (a throttle's `x-amz-retry-after`, attempts of
+    /// 10 s; found by a review), and a provider that is not cached is asked
+    /// no more than that. If it fails then, held credentials that have not
+    /// expired yet are still used.
+    ///
+    /// Credentials that have expired are never signed with, whichever
+    /// provider gave them (a [`CachingProvider`](crate::credentials::CachingProvider)
+    /// refuses them already; fixed ones from an earlier `AssumeRole` do
+    /// not): the call fails here, with the time they expired, instead of
+    /// with the service's `ExpiredToken` after a round trip.
     pub(crate) fn credentials_for_request(
         &self,
         held: Option<SharedCredentials>,
+        now: SystemTime,
     ) -> Result<SharedCredentials, Error> {
+        let current = || -> Result<SharedCredentials, Error> {
+            let credentials = self.credentials()?;
+            refuse_expired(&credentials, now, "the client's credentials")?;
+            Ok(credentials)
+        };
         let Some(held) = held else {
-            return self.credentials();
+            return current();
         };
         let Some(expires) = held.expiration() else {
             return Ok(held);
         };
-        let now = self.inner.clock.now();
         if now + EXPIRY_MARGIN < expires {
             return Ok(held);
         }
-        match self.credentials() {
+        match current() {
             Ok(fresh) => Ok(fresh),
             Err(_) if now < expires => Ok(held),
             Err(e) => Err(e),
@@ -379,7 +368,7 @@ impl Client {
     /// sends, sleeps, and keeps what the client's calls share (the clock
     /// offset, the signing key) up to date.
     pub fn send<Op: Operation>(&self, op: &Op) -> Result<Op::Output, Error> {
-        let call = Call::new(op, self.call_options()).map_err(|e| call_error(Op::ACTION, e))?;
+        let call = Call::new(op, self.call_options())?;
         let mut typed = Typed { call, output: None };
         self.drive(&mut typed, Op::SIGNED)?;
         typed.output.ok_or_else(|| lost_output(Op::ACTION))
@@ -399,11 +388,12 @@ impl Client {
         // the call on as a real one would, instead of asking again at once).
         let mut paced_until: Option<Duration> = None;
         loop {
+            let wall = inner.clock.now();
             if signed {
-                credentials = Some(self.credentials_for_request(credentials.take())?);
+                credentials = Some(self.credentials_for_request(credentials.take(), wall)?);
             }
-            let mut signing = Signing::new(inner.clock.now())
-                .clock_offset(inner.clock_offset_ms.load(Ordering::Relaxed));
+            let mut signing =
+                Signing::new(wall).clock_offset(inner.clock_offset_ms.load(Ordering::Relaxed));
             let key = match credentials.as_deref() {
                 Some(c) => Some(self.signing_key(c, signing.time())?),
                 None => None,
@@ -424,7 +414,7 @@ impl Client {
                     paced_until = Some(now.saturating_add(slice));
                     continue;
                 }
-                Err(e) => return Err(call_error(action, e)),
+                Err(e) => return Err(e.into()),
             };
             paced_until = None;
             let attempt = outgoing.attempt;
@@ -448,8 +438,7 @@ impl Client {
                     transport_error = Some(e);
                     call.transport_failure(inner.origin.elapsed(), kind, &mut jitter)
                 }
-            }
-            .map_err(|e| call_error(action, e))?;
+            }?;
             match decision {
                 Decision::Done(()) => {
                     log::debug!(
@@ -537,6 +526,12 @@ impl Client {
     /// the rate limiter shared by all of them measures.
     pub fn elapsed(&self) -> Duration {
         self.inner.origin.elapsed()
+    }
+
+    /// The client's wall clock (not corrected by the clock offset): what
+    /// credentials' expiry is judged by.
+    pub(crate) fn wall_clock(&self) -> SystemTime {
+        self.inner.clock.now()
     }
 
     /// What one attempt is signed with at this moment: the clock, the
@@ -634,7 +629,7 @@ mod tests {
     use sts_proto::ops::AssumeRole;
 
     use super::*;
-    use crate::credentials::{MapFs, ProviderConfig};
+    use crate::credentials::{CredentialsErrorKind, MapFs, ProviderConfig};
     use crate::env::MapEnv;
     use crate::settings::RetryMode;
     use crate::timing::{Random, RecordedSleeps};
@@ -796,6 +791,42 @@ mod tests {
             assert_eq!(c.clock_offset_millis(), offset, "{date}");
             assert!(sleeps(&slept).is_empty());
         }
+    }
+
+    /// Fixed credentials from an earlier `AssumeRole`, kept past their
+    /// expiry by a long-running program, are refused before anything is
+    /// sent, with when they expired; an exchange refuses them too. A
+    /// second to go, they are still used.
+    #[test]
+    fn expired_fixed_credentials_are_not_sent() {
+        let fixed_now = Fixed.now();
+        let with_expiry = |at: SystemTime| {
+            move |b: ClientBuilder| {
+                b.clock(Fixed).credentials(
+                    Credentials::new("ASIAEXAMPLE", "client-test-secret", Some("t".into()))
+                        .with_expiration(at),
+                )
+            }
+        };
+        let (c, script, _) = client(&[(200, "")], with_expiry(fixed_now));
+        let e = c.get_caller_identity().unwrap_err();
+        assert!(
+            matches!(&e, Error::Credentials(c) if c.kind() == CredentialsErrorKind::Expired),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("2015-08-30T12:36:00Z"), "{e}");
+        assert!(script.sent.lock().unwrap().is_empty());
+        let e = c
+            .exchange(sts_proto::ops::GetCallerIdentity::new())
+            .unwrap_err();
+        assert!(matches!(e, Error::Credentials(_)), "{e:?}");
+
+        let (c, script, _) = client(
+            &[(200, "")],
+            with_expiry(fixed_now + Duration::from_secs(1)),
+        );
+        c.get_caller_identity().unwrap();
+        assert_eq!(script.sent.lock().unwrap().len(), 1);
     }
 
     #[test]

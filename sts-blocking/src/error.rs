@@ -3,6 +3,7 @@
 use std::fmt;
 
 use sts_proto::ValidationError;
+use sts_proto::call::{CallError, Failure, GaveUp};
 use sts_proto::error::{ResponseError, ServiceError};
 use sts_proto::operation::BuildError;
 use sts_proto::retry::{RetryKind, classify_response, classify_transport};
@@ -10,7 +11,7 @@ use sts_proto::sigv4::SigningError;
 
 use crate::config::ConfigError;
 use crate::credentials::CredentialsError;
-use crate::transport::TransportError;
+use crate::transport::{TransportError, TransportFailure};
 
 /// Why a call failed.
 ///
@@ -148,6 +149,41 @@ impl Error {
         }
     }
 
+    /// Whether STS throttled the call (of the STS call behind a
+    /// credentials failure: see [`failed_call`](Self::failed_call)): a
+    /// code of [`THROTTLING_CODES`](sts_proto::retry::THROTTLING_CODES)
+    /// (`Throttling`, `RequestLimitExceeded`, …) or a 429. The client has
+    /// retried it already, backing off as its retry mode says; a caller
+    /// that sees it may want to slow down rather than try again at once.
+    pub fn is_throttling(&self) -> bool {
+        match self {
+            Error::Credentials(_) => self.failed_call().is_some_and(|(_, e)| e.is_throttling()),
+            _ => self.retry_kind() == RetryKind::Throttling,
+        }
+    }
+
+    /// Whether the credentials the call was to be signed with had
+    /// expired: the client refused to sign with them
+    /// ([`CredentialsErrorKind::Expired`](crate::credentials::CredentialsErrorKind::Expired)),
+    /// or STS answered `ExpiredToken` (a session token past its expiry),
+    /// for this call or for the STS call behind a credentials failure (a
+    /// role's source credentials). Not `ExpiredTokenException`
+    /// ([`ErrorCode::ExpiredToken`](sts_proto::error::ErrorCode::ExpiredToken)),
+    /// which is about a web identity token or SAML assertion in the
+    /// request, not the caller's credentials.
+    pub fn is_expired_credentials(&self) -> bool {
+        match self {
+            Error::Service(e) => e.code.as_str() == "ExpiredToken",
+            Error::Credentials(c) => {
+                c.kind() == crate::credentials::CredentialsErrorKind::Expired
+                    || self
+                        .failed_call()
+                        .is_some_and(|(_, e)| e.is_expired_credentials())
+            }
+            _ => false,
+        }
+    }
+
     pub(crate) fn retry_kind(&self) -> RetryKind {
         match self {
             Error::Service(e) => classify_response(&ResponseError::Service(e.clone())),
@@ -234,6 +270,53 @@ impl From<ValidationError> for Error {
     }
 }
 
+/// A step of a call, or of an [`Exchange`](crate::exchange::Exchange),
+/// that could not be taken: an invalid request is a
+/// [`Validation`](Error::Validation) or [`Build`](Error::Build) error, the
+/// call timeout a [`Transport`](Error::Transport) timeout, a step out of
+/// order a [`Build`](Error::Build) error naming it.
+impl From<CallError> for Error {
+    fn from(e: CallError) -> Self {
+        match e {
+            CallError::Build(e) => Error::from(e),
+            CallError::DeadlineReached { limit } => TransportError::new(
+                TransportFailure::Timeout,
+                format!("call timeout of {limit:?} reached"),
+            )
+            .into(),
+            CallError::WrongState { operation, .. } => Error::Build(BuildError::InvalidRequest {
+                operation,
+                reason: e.to_string(),
+            }),
+            other => Error::Build(BuildError::InvalidRequest {
+                operation: "STS",
+                reason: other.to_string(),
+            }),
+        }
+    }
+}
+
+/// How a call's last attempt failed, as the client reports it: the
+/// service's error, an unexpected answer, or a transport failure. The
+/// client's own calls carry the transport's message; a driver of an
+/// [`Exchange`](crate::exchange::Exchange), which holds that message
+/// itself, gets the failure's kind with "no response".
+impl From<Failure> for Error {
+    fn from(failure: Failure) -> Self {
+        match failure {
+            Failure::Response(e) => Error::from(e),
+            Failure::Transport(kind) => Error::Transport(TransportError::new(kind, "no response")),
+        }
+    }
+}
+
+/// The failure a call gave up on (see [`From<Failure>`](#impl-From<Failure>-for-Error)).
+impl From<GaveUp> for Error {
+    fn from(gave_up: GaveUp) -> Self {
+        Error::from(gave_up.failure)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,6 +349,48 @@ mod tests {
                 .map(|s| s.code.as_str()),
             Some("AccessDenied")
         );
+    }
+
+    /// The two questions a caller asks most, answered without comparing
+    /// codes: throttled? credentials expired? (the model's
+    /// `ExpiredTokenException` is about a token in the request, and is
+    /// neither), through a role's failed `AssumeRole` too.
+    #[test]
+    fn throttling_and_expired_credentials_are_told_apart() {
+        let service = |status: u16, code: &str| {
+            error_for(
+                status,
+                &format!("<ErrorResponse><Error><Code>{code}</Code></Error></ErrorResponse>"),
+            )
+        };
+        let behind_a_role = |e| {
+            Error::Credentials(crate::credentials::assume_role::sts_error(
+                "role a",
+                "AssumeRole",
+                e,
+            ))
+        };
+        for (e, throttled, expired) in [
+            (service(400, "Throttling"), true, false),
+            (service(400, "RequestLimitExceeded"), true, false),
+            (service(403, "ExpiredToken"), false, true),
+            (service(400, "ExpiredTokenException"), false, false),
+            (service(403, "AccessDenied"), false, false),
+            (behind_a_role(service(400, "Throttling")), true, false),
+            (behind_a_role(service(403, "ExpiredToken")), false, true),
+            (
+                Error::Credentials(crate::credentials::CredentialsError::expired(
+                    "static",
+                    std::time::UNIX_EPOCH,
+                    std::time::UNIX_EPOCH + std::time::Duration::from_secs(1),
+                )),
+                false,
+                true,
+            ),
+        ] {
+            assert_eq!(e.is_throttling(), throttled, "{e}");
+            assert_eq!(e.is_expired_credentials(), expired, "{e}");
+        }
     }
 
     /// A role's `AssumeRole` that STS refused, behind a credentials

@@ -30,11 +30,13 @@
 //!         Decision::Done(output) => break output,
 //!         Decision::SendNow(_) => {}
 //!         Decision::Wait(retry) => std::thread::sleep(retry.delay),
-//!         Decision::Failed(gave_up) => return Err(gave_up.reason.to_string().into()),
+//!         // The service's error, with its code and request id; a transport
+//!         // failure's details are the driver's own.
+//!         Decision::Failed(gave_up) => return Err(gave_up.into()),
 //!     }
 //! };
 //! assert_eq!(output.arn.as_deref(), Some("arn:aws:iam::123456789012:user/me"));
-//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # Ok::<(), sts_blocking::Error>(())
 //! ```
 
 use std::fmt;
@@ -46,7 +48,7 @@ use sts_proto::call::{CallError, Decision, Next, OwnedCall, Signing};
 use sts_proto::operation::Operation;
 use sts_proto::retry::TransportFailure;
 
-use crate::client::{Client, call_error};
+use crate::client::Client;
 use crate::credentials::SharedCredentials;
 use crate::error::Error;
 
@@ -97,12 +99,12 @@ impl Client {
     /// # Errors
     ///
     /// [`Error::Validation`] for an operation the model refuses,
-    /// [`Error::Credentials`] when the provider has none.
+    /// [`Error::Credentials`] when the provider has none, or only
+    /// credentials that have expired.
     pub fn exchange<Op: Operation>(&self, op: Op) -> Result<Exchange<Op>, Error> {
-        let call =
-            OwnedCall::new(op, self.shared_options()).map_err(|e| call_error(Op::ACTION, e))?;
+        let call = OwnedCall::new(op, self.shared_options())?;
         let credentials = if Op::SIGNED {
-            Some(self.credentials()?)
+            Some(self.credentials_for_request(None, self.wall_clock())?)
         } else {
             None
         };
@@ -153,7 +155,10 @@ impl<Op: Operation> Exchange<Op> {
     pub fn next_request(&mut self, now: Duration) -> Result<Next, CallError> {
         if let Some(held) = self.credentials.take() {
             self.credentials = Some(
-                match self.client.credentials_for_request(Some(Arc::clone(&held))) {
+                match self
+                    .client
+                    .credentials_for_request(Some(Arc::clone(&held)), self.client.wall_clock())
+                {
                     Ok(current) => current,
                     Err(e) => {
                         log::debug!(

@@ -293,9 +293,20 @@ fn retries_paid_by_blocking_calls_are_missing_for_exchanges() {
     let mut exchange = s.client.exchange(GetCallerIdentity::new()).unwrap();
     send_now(&mut exchange);
     match answer(&mut exchange, Answer::Unavailable) {
-        Decision::Failed(gave_up) => assert_eq!(gave_up.reason, GiveUp::QuotaExhausted),
+        Decision::Failed(gave_up) => {
+            assert_eq!(gave_up.reason, GiveUp::QuotaExhausted);
+            // A driver returns it as the client's own calls would.
+            let e = Error::from(gave_up);
+            assert!(matches!(e, Error::Response(_)), "{e:?}");
+            assert_eq!(e.status(), Some(503));
+            assert!(e.is_retryable());
+        }
         other => panic!("{other:?}"),
     }
+    // A step out of order, after the end, is an error naming the call.
+    let e = Error::from(exchange.next_request(s.client.elapsed()).unwrap_err());
+    assert!(matches!(e, Error::Build(_)), "{e:?}");
+    assert!(e.to_string().contains("GetCallerIdentity"), "{e}");
 }
 
 /// The `now` an exchange is stepped with is the client's monotonic clock,
