@@ -10,7 +10,8 @@ use sts_proto::ops::{
 };
 
 use super::{
-    CredentialsError, NoCredentials, ProvideCredentials, SharedCredentials, StaticProvider,
+    CredentialsError, MfaTokenProvider, NoCredentials, ProvideCredentials, SharedCredentials,
+    StaticProvider,
 };
 use crate::config::ClientBuilder;
 use crate::error::Error;
@@ -239,6 +240,8 @@ pub struct AssumeRoleProvider {
     source: Arc<dyn ProvideCredentials>,
     request: AssumeRole,
     assumer: RoleAssumer,
+    /// The MFA device, and where each call's code comes from.
+    mfa: Option<(String, Arc<dyn MfaTokenProvider>)>,
 }
 
 impl fmt::Debug for AssumeRoleProvider {
@@ -247,6 +250,7 @@ impl fmt::Debug for AssumeRoleProvider {
             .field("source", &self.source)
             .field("role_arn", &self.request.role_arn)
             .field("role_session_name", &self.request.role_session_name)
+            .field("mfa_serial", &self.mfa.as_ref().map(|(serial, _)| serial))
             .finish_non_exhaustive()
     }
 }
@@ -254,6 +258,11 @@ impl fmt::Debug for AssumeRoleProvider {
 impl AssumeRoleProvider {
     /// Assumes `request`'s role with `source`'s credentials, calling STS
     /// as `builder` says.
+    ///
+    /// `request` is sent as it is on every call. An MFA code set in it
+    /// ([`AssumeRole::mfa`]) is one-time, so a refresh would send a used
+    /// code and be refused: for a role that needs MFA, use
+    /// [`with_mfa`](Self::with_mfa), which asks for a code each time.
     pub fn new(
         source: impl ProvideCredentials + 'static,
         request: AssumeRole,
@@ -263,7 +272,43 @@ impl AssumeRoleProvider {
             source: Arc::new(source),
             request,
             assumer: RoleAssumer::new(builder),
+            mfa: None,
         }
+    }
+
+    /// Signs each `AssumeRole` with the MFA device `serial_number` and a
+    /// code `codes` gives for it at that moment (a prompt, a TOTP
+    /// library), as a profile's `mfa_serial` is used. Wrapped in a
+    /// [`CachingProvider`](super::CachingProvider), a code is asked for
+    /// only when the role's credentials are refreshed.
+    ///
+    /// ```no_run
+    /// use sts_blocking::Client;
+    /// use sts_blocking::credentials::{AssumeRoleProvider, CachingProvider, EnvironmentProvider};
+    /// use sts_proto::{SecretString, ops::AssumeRole};
+    ///
+    /// let provider = AssumeRoleProvider::new(
+    ///     EnvironmentProvider::default(),
+    ///     AssumeRole::new("arn:aws:iam::123456789012:role/admin", "me"),
+    ///     Client::builder().region("eu-west-1"),
+    /// )
+    /// .with_mfa("arn:aws:iam::123456789012:mfa/me", |serial: &str| {
+    ///     // Ask the user for the code of `serial`.
+    ///     Ok::<_, String>(SecretString::new("123456"))
+    /// });
+    /// let client = Client::builder()
+    ///     .region("eu-west-1")
+    ///     .credentials_provider(CachingProvider::new(provider))
+    ///     .build()?;
+    /// # Ok::<(), sts_blocking::Error>(())
+    /// ```
+    pub fn with_mfa(
+        mut self,
+        serial_number: impl Into<String>,
+        codes: impl MfaTokenProvider + 'static,
+    ) -> Self {
+        self.mfa = Some((serial_number.into(), Arc::new(codes)));
+        self
     }
 }
 
@@ -273,8 +318,81 @@ impl ProvideCredentials for AssumeRoleProvider {
             let kind = e.kind;
             e.within(format!("role {}", self.request.role_arn), kind)
         })?;
-        self.assumer
-            .assume_role(source, &self.request)
-            .map(Arc::new)
+        let Some((serial, codes)) = &self.mfa else {
+            return self
+                .assumer
+                .assume_role(source, &self.request)
+                .map(Arc::new);
+        };
+        let code = codes.mfa_token(serial).map_err(|why| {
+            CredentialsError::failed(
+                format!("role {}", self.request.role_arn),
+                format!("the MFA token provider gave no code for {serial}: {why}"),
+            )
+        })?;
+        let request = self.request.clone().mfa(serial.clone(), code);
+        self.assumer.assume_role(source, &request).map(Arc::new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use sts_proto::SecretString;
+
+    use super::*;
+    use crate::transport::script::RoleServer;
+
+    /// Each refresh signs with a fresh code from the device: a code set in
+    /// the request would be sent again, used, and refused.
+    #[test]
+    fn with_mfa_asks_for_a_code_on_every_call() {
+        let server = Arc::new(RoleServer::default());
+        let codes = Mutex::new(vec!["222222", "111111"]);
+        let provider = AssumeRoleProvider::new(
+            StaticProvider::new(Credentials::new("AKIDBASE", "base-secret", None)),
+            AssumeRole::new("arn:aws:iam::123456789012:role/admin", "me"),
+            ClientBuilder::default()
+                .region("eu-west-1")
+                .transport(Arc::clone(&server)),
+        )
+        .with_mfa("arn:aws:iam::123456789012:mfa/me", move |serial: &str| {
+            assert_eq!(serial, "arn:aws:iam::123456789012:mfa/me");
+            codes
+                .lock()
+                .unwrap()
+                .pop()
+                .map(SecretString::new)
+                .ok_or_else(|| "no more codes".to_owned())
+        });
+        for _ in 0..2 {
+            let creds = provider.provide_credentials().unwrap();
+            assert_eq!(creds.access_key_id(), "ASIAROLE");
+        }
+        let sent: Vec<String> = server
+            .bodies
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|b| {
+                b.split('&')
+                    .filter(|p| p.starts_with("SerialNumber=") || p.starts_with("TokenCode="))
+                    .collect::<Vec<_>>()
+                    .join("&")
+            })
+            .collect();
+        assert_eq!(
+            sent,
+            [
+                "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fme&TokenCode=111111",
+                "SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Fme&TokenCode=222222",
+            ]
+        );
+        // No code, no call: the provider's reason, and nothing sent.
+        let e = provider.provide_credentials().unwrap_err();
+        assert!(e.to_string().contains("no more codes"), "{e}");
+        assert_eq!(server.bodies.lock().unwrap().len(), 2);
+        assert!(format!("{provider:?}").contains("mfa/me"));
     }
 }
