@@ -50,6 +50,7 @@ const NEEDLES: &[&[u8]] = &[
     ANSWER_JWT,
     CONTAINER_TOKEN,
     IMDS_TOKEN,
+    TOKEN_CODE,
 ];
 
 /// Whether freed blocks are looked into now.

@@ -264,6 +264,7 @@ fn no_secret_reaches_a_log_line_through_the_safe_logger() {
         ANSWER_TOKEN,
         ANSWER_JWT,
         PROCESS_SECRET,
+        TOKEN_CODE,
     ];
     secrets.extend(signatures.iter().map(String::as_str));
     // `ureq-proto` hexdumps 16 bytes a row; a secret split over two rows
