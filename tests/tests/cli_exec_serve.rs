@@ -815,8 +815,18 @@ fn serve_exec_child_is_not_given_the_default_profiles_own_credentials() {
             &script,
         ],
     );
+    // The copies go to the user's runtime directory (a tmpfs emptied at
+    // logout) when it is theirs alone.
+    let runtime = config.with_file_name("runtime");
+    std::fs::create_dir_all(&runtime).unwrap();
+    std::fs::set_permissions(
+        &runtime,
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )
+    .unwrap();
     c.env("AWS_CONFIG_FILE", &config)
-        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials);
+        .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
+        .env("XDG_RUNTIME_DIR", &runtime);
     let o = run(c);
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
@@ -839,6 +849,7 @@ fn serve_exec_child_is_not_given_the_default_profiles_own_credentials() {
     for copy in files.split(' ') {
         assert!(!std::path::Path::new(copy).exists(), "{copy} left behind");
         assert_ne!(copy, config.to_str().unwrap());
+        assert!(std::path::Path::new(copy).starts_with(&runtime), "{copy}");
     }
     assert!(
         std::fs::read_to_string(&credentials)

@@ -160,7 +160,30 @@ fn special(what: &str) -> io::Error {
 /// over `path`. The parent directory is created (mode 0700 on Unix) when
 /// missing, as the AWS CLI does for `~/.aws/sso/cache`.
 fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+    replace_file_named(path, contents, unguessable_suffix)
+}
+
+/// A suffix for a temporary file's name that another process (two
+/// containers' `sts`, each process 1, sharing `~/.aws`) does not pick too
+/// and a local user cannot plant first: the process id, a counter, and a
+/// hash keyed by std's per-process random keys.
+fn unguessable_suffix() -> String {
+    use std::hash::BuildHasher;
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let id = std::process::id();
+    let noise = std::hash::RandomState::new().hash_one((id, n));
+    format!("{id}.{noise:016x}")
+}
+
+/// [`replace_file`] with the temporary file's suffixes from `suffix`: a
+/// name that is taken is passed over, and left alone (it is another
+/// writer's), up to eight times.
+fn replace_file_named(
+    path: &Path,
+    contents: &[u8],
+    mut suffix: impl FnMut() -> String,
+) -> io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -178,11 +201,6 @@ fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
         }
         builder.create(dir)?;
     }
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let mut temp_name = std::ffi::OsString::from(".");
-    temp_name.push(name);
-    temp_name.push(format!(".{}.{n}.tmp", std::process::id()));
-    let temp = dir.join(temp_name);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -190,8 +208,20 @@ fn replace_file(path: &Path, contents: &[u8]) -> io::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
+    let mut tries = 0;
+    let (mut file, temp) = loop {
+        let mut temp_name = std::ffi::OsString::from(".");
+        temp_name.push(name);
+        temp_name.push(format!(".{}.tmp", suffix()));
+        let temp = dir.join(temp_name);
+        match options.open(&temp) {
+            Ok(file) => break (file, temp),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && tries < 7 => tries += 1,
+            Err(e) => return Err(e),
+        }
+    };
+    // Only the file this call made is removed on failure.
     let written = (|| {
-        let mut file = options.open(&temp)?;
         file.write_all(contents)?;
         file.sync_all()?;
         std::fs::rename(&temp, path)
@@ -309,6 +339,33 @@ mod tests {
             .collect();
         assert_eq!(names, ["token.json"]);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A temporary name another writer holds (two containers' `sts`, each
+    /// process 1, on one `~/.aws`) is passed over and left alone: it was
+    /// deleted, so that writer's rename failed and neither cache write
+    /// landed. Suffixes are unguessable, so the clash is forced here.
+    #[test]
+    fn a_temporary_name_in_use_is_passed_over_and_left_alone() {
+        let dir = std::env::temp_dir().join(format!("sts-fs-clash-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("token.json");
+        let theirs = dir.join(".token.json.1.0.tmp");
+        std::fs::write(&theirs, b"theirs").unwrap();
+        let mut suffixes = ["1.0", "1.1"].into_iter().map(str::to_owned);
+        let written = replace_file_named(&path, b"ours", || suffixes.next().unwrap());
+        let (ours, kept) = (std::fs::read(&path), std::fs::read(&theirs));
+        // Every name taken: an error, and still nothing of theirs removed.
+        let taken = replace_file_named(&path, b"again", || "1.0".to_owned());
+        let still = std::fs::read(&theirs);
+        std::fs::remove_dir_all(&dir).unwrap();
+        written.unwrap();
+        assert_eq!(ours.unwrap(), b"ours");
+        assert_eq!(kept.unwrap(), b"theirs");
+        assert_eq!(taken.unwrap_err().kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(still.unwrap(), b"theirs");
+        assert_ne!(unguessable_suffix(), unguessable_suffix());
     }
 
     #[test]

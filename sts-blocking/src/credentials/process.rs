@@ -52,7 +52,10 @@ const KILL_WAIT: Duration = Duration::from_secs(2);
 /// (single and double quotes group words); when it uses shell syntax
 /// (pipes, redirections, variables, `;`, globs, ...) it runs under `sh -c`
 /// (`cmd.exe /C` on Windows). Its stdin is empty, its environment is this
-/// process's, its stdout is capped (64 KiB by default) and its run time too
+/// process's, and so is every descriptor of this process that is not
+/// close-on-exec (as with the Rust and Go SDKs; botocore closes them):
+/// the crate opens its own close-on-exec, and a program that embeds it
+/// should open its own so too. Its stdout is capped (64 KiB by default) and its run time too
 /// ([`TimedOut`](super::CredentialsErrorKind::TimedOut) after that): 60 s,
 /// or 10 minutes when this process has a controlling terminal, where a
 /// person may be finishing a browser login or a prompt the command started

@@ -134,18 +134,48 @@ impl Drop for ChildFiles {
     }
 }
 
-/// A new directory in the temporary directory that only the owner can
-/// enter, under a name no other user can guess or take first.
+/// Where the copies go: `$XDG_RUNTIME_DIR` when it is a directory of
+/// ours that only we can enter, else the temporary directory. The runtime
+/// directory is a per-user tmpfs emptied at logout, so copies left by a
+/// `sts` that could not remove them (killed, or a panic in the release
+/// build, which aborts) do not stay on disk with the other profiles' keys.
+fn copies_base() -> PathBuf {
+    if let Some(dir) = std::env::var_os("XDG_RUNTIME_DIR").map(PathBuf::from)
+        && dir.is_absolute()
+        && is_ours_alone(&dir)
+    {
+        return dir;
+    }
+    std::env::temp_dir()
+}
+
+/// Whether `dir` is a directory of this user that no one else can enter.
+#[cfg(unix)]
+fn is_ours_alone(dir: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(dir).is_ok_and(|m| {
+        m.is_dir() && m.mode() & 0o077 == 0 && m.uid() == rustix::process::getuid().as_raw()
+    })
+}
+
+#[cfg(not(unix))]
+fn is_ours_alone(_dir: &Path) -> bool {
+    false
+}
+
+/// A new directory in [`copies_base`] that only the owner can enter,
+/// under a name no other user can guess or take first.
 fn new_private_dir() -> std::io::Result<PathBuf> {
     let mut builder = std::fs::DirBuilder::new();
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    let base = copies_base();
     let mut last = None;
     for _ in 0..8 {
         let mut bytes = [0u8; 12];
         getrandom::fill(&mut bytes).map_err(std::io::Error::other)?;
         let name: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let dir = std::env::temp_dir().join(format!("sts-serve-{name}"));
+        let dir = base.join(format!("sts-serve-{name}"));
         match builder.create(&dir) {
             Ok(()) => return Ok(dir),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
