@@ -4,21 +4,21 @@
 //! to a clock.
 #![cfg(unix)]
 
-use std::path::{Path, PathBuf};
+mod scratch;
+
+use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use scratch::ScratchDir;
 use sts_blocking::credentials::{
     CachingProvider, CredentialProcessProvider, CredentialsError, CredentialsErrorKind,
     ProvideCredentials,
 };
 
-/// A fresh scratch folder for one test.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sts-credproc-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh scratch folder for one test, removed when dropped.
+fn scratch(name: &str) -> ScratchDir {
+    ScratchDir::new(&format!("credproc-{name}"))
 }
 
 /// Waits past the moment a background `sleep 2; touch` would have fired
@@ -161,7 +161,6 @@ fn a_timeout_ends_the_whole_process_group() {
         !appears_within(&marker, Duration::from_secs(3)),
         "the background subshell outlived the timeout"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -180,7 +179,6 @@ fn too_much_output_ends_the_whole_process_group() {
     .unwrap_err();
     assert!(err.to_string().contains("more than 1000 bytes"), "{err}");
     assert!(!appears_within(&marker, Duration::from_secs(3)));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -198,7 +196,6 @@ fn a_failed_exit_ends_what_the_command_left_in_the_background() {
     .unwrap_err();
     assert!(err.to_string().contains("code 3"), "{err}");
     assert!(!appears_within(&marker, Duration::from_secs(3)));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 const EXPIRED: &str = r#"printf '{"Version": 1, "AccessKeyId": "AKIDOLD", "SecretAccessKey": "old-secret-key", "SessionToken": "old-session-token", "Expiration": "2001-02-03T04:05:06Z"}'"#;

@@ -4,12 +4,15 @@
 //! empty, and oversized files are refused.
 #![cfg(unix)]
 
-use std::path::{Path, PathBuf};
+mod scratch;
+
+use std::path::Path;
 use std::process::Command;
 use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use scratch::ScratchDir;
 use sts_blocking::credentials::{
     CredentialsError, CredentialsErrorKind, ProfileProvider, ProvideCredentials, ProviderConfig,
     SharedCredentials, WebIdentityProvider,
@@ -21,11 +24,9 @@ const DEADLINE: Duration = Duration::from_secs(5);
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/r";
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sts-special-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh scratch folder for one test, removed when dropped.
+fn scratch(name: &str) -> ScratchDir {
+    ScratchDir::new(&format!("special-{name}"))
 }
 
 fn mkfifo(path: &Path) {
@@ -74,7 +75,6 @@ fn a_fifo_token_file_fails_at_once() {
     ]);
     let (result, _) = within_deadline(WebIdentityProvider::from_env(&config));
     assert!(result.unwrap_err().to_string().contains("FIFO"));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -93,7 +93,6 @@ fn a_fifo_profile_file_fails_at_once() {
     let err = result.unwrap_err();
     eprintln!("refused after {took:?}: {err}");
     assert!(err.to_string().contains("FIFO"), "{err}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -101,14 +100,13 @@ fn devices_and_directories_are_refused() {
     let dir = scratch("devices");
     for (path, what) in [
         (Path::new("/dev/zero"), "character device"),
-        (dir.as_path(), "directory"),
+        (dir.path(), "directory"),
     ] {
         let config = env(&[]);
         let (result, _) = within_deadline(WebIdentityProvider::new(&config, ROLE, path));
         let err = result.unwrap_err();
         assert!(err.to_string().contains(what), "{err}");
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// A profile file that is a directory (or that the process may not read,
@@ -138,7 +136,6 @@ fn a_directory_as_the_config_file_is_passed_over() {
     let err = result.unwrap_err();
     assert!(err.is_not_configured(), "{err}");
     assert!(err.to_string().contains("directory"), "{err}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -170,7 +167,6 @@ fn dev_null_reads_as_an_empty_file() {
     // A token file that is /dev/null is read, and is empty.
     let (result, _) = within_deadline(WebIdentityProvider::new(&env(&[]), ROLE, "/dev/null"));
     assert!(result.unwrap_err().to_string().contains("empty"));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -181,5 +177,4 @@ fn an_oversized_token_file_is_refused() {
     let (result, _) = within_deadline(WebIdentityProvider::new(&env(&[]), ROLE, &token));
     let err = result.unwrap_err();
     assert!(err.to_string().contains("larger than 65536 bytes"), "{err}");
-    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -86,8 +86,7 @@ fn the_default_chain_signs_with_container_credentials() {
         <ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>";
     let sts = serve(1, "text/xml", identity.to_owned(), sts_seen);
 
-    let home = std::env::temp_dir().join(format!("sts-ffi-chain-{}", std::process::id()));
-    std::fs::create_dir_all(&home).unwrap();
+    let home = sts_tests::ScratchDir::new("ffi-chain");
     // SAFETY: this binary has one test, so no other thread reads the
     // environment while it is changed.
     unsafe {
@@ -151,5 +150,4 @@ fn the_default_chain_signs_with_container_credentials() {
         header(&signed, "x-amz-security-token"),
         Some("container-session-token")
     );
-    std::fs::remove_dir_all(&home).unwrap();
 }

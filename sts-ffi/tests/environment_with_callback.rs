@@ -80,8 +80,7 @@ unsafe extern "C" fn in_memory(
 
 #[test]
 fn the_environments_web_identity_role_is_assumed_through_the_callback() {
-    let home = std::env::temp_dir().join(format!("sts-ffi-env-callback-{}", std::process::id()));
-    std::fs::create_dir_all(&home).unwrap();
+    let home = sts_tests::ScratchDir::new("ffi-env-callback");
     let token_file = home.join("token");
     std::fs::write(&token_file, "oidc-token-of-the-pod").unwrap();
     // SAFETY: this binary has one test, so no other thread reads the
@@ -148,7 +147,6 @@ fn the_environments_web_identity_role_is_assumed_through_the_callback() {
         sts_client_free(client);
         arn
     };
-    std::fs::remove_dir_all(&home).unwrap();
 
     assert!(arn.ends_with("assumed-role/web/s"), "{arn}");
     let seen = SEEN.lock().unwrap();

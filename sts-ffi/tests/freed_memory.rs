@@ -574,10 +574,9 @@ fn request_for_sts() -> http::Request<Vec<u8>> {
 }
 
 /// Profile files with static keys, a web identity token file and a
-/// `credential_process`, in a scratch folder.
-fn credential_sources() -> (std::path::PathBuf, ProviderConfig) {
-    let dir = std::env::temp_dir().join(format!("sts-freed-memory-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+/// `credential_process`, in a scratch folder (removed when dropped).
+fn credential_sources() -> (sts_tests::ScratchDir, ProviderConfig) {
+    let dir = sts_tests::ScratchDir::new("freed-memory");
     std::fs::write(dir.join("token"), WEB_IDENTITY_TOKEN).unwrap();
     let config = format!(
         "[profile web]\nrole_arn = arn:aws:iam::123456789012:role/w\n\
@@ -721,7 +720,7 @@ fn no_secret_is_left_in_freed_memory_by_a_credential_source() {
     }
     drop(endpoints);
     drop(cfg);
-    std::fs::remove_dir_all(&dir).ok();
+    drop(dir);
     assert!(
         found.is_empty(),
         "freed blocks still held secrets (source, [(needle, blocks)]): {found:?}"

@@ -644,8 +644,7 @@ fn layout_checks() -> String {
 /// the committed header, checking syntax only; fails the test with the
 /// compiler's complaint, introduced by `what`.
 fn compile(cc: &str, lang: &[&str], name: &str, source: &str, what: &str) {
-    let dir = std::env::temp_dir().join(format!("sts-header-{}-{name}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = sts_tests::ScratchDir::new("header");
     let src = dir.join(name);
     std::fs::write(&src, source).unwrap();
     let out = Command::new(cc)
@@ -656,7 +655,6 @@ fn compile(cc: &str, lang: &[&str], name: &str, source: &str, what: &str) {
         .arg(&src)
         .output()
         .unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
     assert!(
         out.status.success(),
         "{cc} {lang:?} {what}:\n{}",

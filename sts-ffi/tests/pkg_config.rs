@@ -55,9 +55,8 @@ fn pkg_config_reads_the_filled_in_file() {
         );
         return;
     };
-    let dir = std::env::temp_dir().join(format!("sts-ffi-pc-{}", std::process::id()));
+    let dir = sts_tests::ScratchDir::new("ffi-pc");
     let prefix = dir.join("prefix");
-    std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("sts.pc"), render(&prefix)).unwrap();
     let query = |args: &[&str]| -> String {
         let out = Command::new(&pkg_config)
@@ -78,7 +77,6 @@ fn pkg_config_reads_the_filled_in_file() {
     let cflags = query(&["--cflags"]);
     let libs = query(&["--libs"]);
     let static_libs = query(&["--static", "--libs"]);
-    let _ = std::fs::remove_dir_all(&dir);
 
     assert_eq!(version, env!("CARGO_PKG_VERSION"));
     assert_eq!(cflags, format!("-I{}", prefix.join("include").display()));

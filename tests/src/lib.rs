@@ -8,6 +8,8 @@
 //! - [`ffi`]: linking C programs against `sts-ffi`, and valgrind memcheck.
 //! - [`dates`]: HTTP `Date` and `x-amz-date` values.
 //! - [`process`]: running a child process with a time limit.
+//! - [`scratch`]: directories in the temporary directory, removed when the
+//!   test that made them ends, pass or fail.
 //! - [`tools`]: cmake and pkg-config from PyPI, and [`tools::skip`], which
 //!   fails under CI where a missing tool would otherwise skip a check.
 //! - [`http`]: a minimal std-only HTTP/1.1 client used by both and by tests
@@ -24,7 +26,9 @@ pub mod ffi;
 pub mod http;
 pub mod moto;
 pub mod process;
+pub mod scratch;
 pub mod tools;
 
 pub use fault::{Config, FaultServer, RecordedRequest, Response, Script, Step, WhenDone};
 pub use moto::Moto;
+pub use scratch::ScratchDir;

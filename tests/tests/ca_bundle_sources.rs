@@ -14,7 +14,8 @@ use sts_blocking::credentials::ProviderConfig;
 use sts_blocking::env::MapEnv;
 use sts_blocking::{Client, ClientBuilder};
 use sts_proto::Credentials;
-use tls_support::{ARN, TestPki, TlsServer, scratch_dir};
+use sts_tests::ScratchDir;
+use tls_support::{ARN, TestPki, TlsServer};
 
 /// A builder for `server` with fixed keys, before any configuration.
 fn builder(server: &TlsServer) -> ClientBuilder {
@@ -59,7 +60,7 @@ fn fails_to_connect(client: Client) {
 fn each_way_to_name_a_bundle_trusts_the_private_ca() {
     let pki = TestPki::new("sources CA");
     let server = TlsServer::start(&pki);
-    let dir = scratch_dir("ca-sources");
+    let dir = ScratchDir::new("ca-sources");
     let ca = pki.write_ca(&dir, "ca.pem");
     let ca_text = ca.display().to_string();
 
@@ -164,13 +165,11 @@ fn each_way_to_name_a_bundle_trusts_the_private_ca() {
     assert!(String::from_utf8_lossy(&out.stdout).contains(ARN));
     let out = sts(&["--endpoint-url", &server.url()], &dir.join("cli"), &[]);
     assert!(!out.status.success(), "the tool trusted a private CA");
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]
 fn a_missing_or_non_pem_bundle_names_the_file_and_the_setting() {
-    let dir = scratch_dir("ca-errors");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = ScratchDir::new("ca-errors");
     let missing = dir.join("missing.pem");
     let not_pem = dir.join("not.pem");
     std::fs::write(&not_pem, "this is not a certificate\n").unwrap();
@@ -215,7 +214,6 @@ fn a_missing_or_non_pem_bundle_names_the_file_and_the_setting() {
             "CA bundle",
         );
     }
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// Runs `sts get-caller-identity` with `args`, keys in the environment and

@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 
 use sts_blocking::Client;
 use sts_proto::Credentials;
-use sts_tests::{FaultServer, Moto, RecordedRequest, Response, Step};
+use sts_tests::{FaultServer, Moto, RecordedRequest, Response, ScratchDir, Step};
 
 /// Temporary credentials of moto's test role, and the ARN they sign as.
 struct RoleCredentials {
@@ -66,11 +66,8 @@ fn credentials_document(c: &RoleCredentials) -> String {
     .to_string()
 }
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sts-cli-sources-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+fn scratch(name: &str) -> ScratchDir {
+    ScratchDir::new(&format!("cli-sources-{name}"))
 }
 
 /// `sts get-caller-identity` against moto with only `env` (and an empty
@@ -312,7 +309,7 @@ ffut2379uP+OBCm2ovGpBOJRgrl1RspUOQ==\n\
 struct LoginSession {
     creds: Arc<RoleCredentials>,
     signin: FaultServer,
-    home: PathBuf,
+    home: ScratchDir,
     cache_dir: PathBuf,
     cache_path: PathBuf,
 }

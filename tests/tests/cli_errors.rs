@@ -601,7 +601,8 @@ fn the_aws_clis_other_global_flags_are_taken_or_refused() {
     assert!(err.contains("--no-sign-request"), "{err}");
     assert_eq!(server.requests().len(), 4, "nothing sent");
     // Unsigned anyway: the flag is taken, and no credentials are needed.
-    let token_file = own_dir("no-sign-request").join("token");
+    let dir = own_dir("no-sign-request");
+    let token_file = dir.join("token");
     std::fs::write(&token_file, "header.payload.signature").unwrap();
     let token = format!("file://{}", token_file.display());
     let out = sts(

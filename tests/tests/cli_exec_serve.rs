@@ -4,20 +4,35 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
+use std::ops::{Deref, DerefMut};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use sts_tests::Moto;
+use sts_tests::{Moto, ScratchDir};
 
-fn home() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sts-exec-serve-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A command line of `sts` and the empty HOME it runs with, which is
+/// removed when this is dropped: held until the tool has ended.
+struct Sts {
+    command: Command,
+    home: ScratchDir,
+}
+
+impl Deref for Sts {
+    type Target = Command;
+
+    fn deref(&self) -> &Command {
+        &self.command
+    }
+}
+
+impl DerefMut for Sts {
+    fn deref_mut(&mut self) -> &mut Command {
+        &mut self.command
+    }
 }
 
 /// `sts` with moto's keys and endpoint, and `args` after them.
-fn sts(moto: &Moto, args: &[&str]) -> Command {
+fn sts(moto: &Moto, args: &[&str]) -> Sts {
     sts_at(
         &moto.endpoint,
         (&moto.access_key_id, &moto.secret_access_key),
@@ -26,22 +41,23 @@ fn sts(moto: &Moto, args: &[&str]) -> Command {
 }
 
 /// `sts` with these keys and STS endpoint, and `args` after them.
-fn sts_at(endpoint: &str, (key_id, secret): (&str, &str), args: &[&str]) -> Command {
+fn sts_at(endpoint: &str, (key_id, secret): (&str, &str), args: &[&str]) -> Sts {
+    let home = ScratchDir::new("exec-serve-home");
     let mut c = Command::new(sts_tests::cargo::sts_binary());
     c.args(["--endpoint-url", endpoint, "--region", "eu-west-1"])
         .args(args)
         .env_clear()
-        .env("HOME", home())
+        .env("HOME", &home)
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("AWS_ACCESS_KEY_ID", key_id)
         .env("AWS_SECRET_ACCESS_KEY", secret)
-        .env("AWS_CONFIG_FILE", home().join("none"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", home().join("none"));
-    c
+        .env("AWS_CONFIG_FILE", home.join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.join("none"));
+    Sts { command: c, home }
 }
 
-fn run(mut c: Command) -> Output {
-    sts_tests::process::run_bounded(&mut c, Duration::from_secs(60)).unwrap()
+fn run(c: &mut Command) -> Output {
+    sts_tests::process::run_bounded(c, Duration::from_secs(60)).unwrap()
 }
 
 #[test]
@@ -85,7 +101,7 @@ fn exec_gives_the_child_temporary_credentials_and_passes_its_status_through() {
     ] {
         c.env(name, "LONG-TERM");
     }
-    let o = run(c);
+    let o = run(&mut c);
     assert_eq!(o.status.code(), Some(7), "{o:?}");
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(out.starts_with("key=ASIA"), "{out}");
@@ -108,7 +124,7 @@ fn exec_gives_the_child_temporary_credentials_and_passes_its_status_through() {
     );
 
     // Without a role: the long-term keys are traded for a session token.
-    let o = run(sts(
+    let o = run(&mut sts(
         moto,
         &["exec", "--", "sh", "-c", "echo ${#AWS_SESSION_TOKEN}"],
     ));
@@ -119,7 +135,7 @@ fn exec_gives_the_child_temporary_credentials_and_passes_its_status_through() {
     // A command that does not exist: 127, as `env` and shells say it,
     // naming it, so that a script tells it from the command's own
     // failures and from the tool's usage errors (252).
-    let o = run(sts(moto, &["exec", "--", "no-such-command-for-sts"]));
+    let o = run(&mut sts(moto, &["exec", "--", "no-such-command-for-sts"]));
     assert_eq!(o.status.code(), Some(127), "{o:?}");
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -127,7 +143,7 @@ fn exec_gives_the_child_temporary_credentials_and_passes_its_status_through() {
         "{err}"
     );
     // One that exists but cannot be run (a directory): 126.
-    let o = run(sts(moto, &["exec", "--", "/"]));
+    let o = run(&mut sts(moto, &["exec", "--", "/"]));
     assert_eq!(o.status.code(), Some(126), "{o:?}");
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("cannot run \"/\""), "{err}");
@@ -139,7 +155,7 @@ fn exec_gives_the_child_temporary_credentials_and_passes_its_status_through() {
 #[test]
 fn exec_leaves_the_childs_flags_alone() {
     let moto = Moto::shared_auth();
-    let o = run(sts(
+    let o = run(&mut sts(
         moto,
         &[
             "exec",
@@ -169,8 +185,8 @@ fn exec_leaves_the_childs_flags_alone() {
 #[test]
 fn exec_and_serve_refuse_what_they_would_ignore() {
     let moto = Moto::shared_auth();
-    let refused = |c: Command, flag: &str| {
-        let o = run(c);
+    let refused = |mut c: Sts, flag: &str| {
+        let o = run(&mut c);
         assert_eq!(o.status.code(), Some(252), "{flag}: {o:?}");
         assert!(o.stdout.is_empty(), "{flag}: the child ran: {o:?}");
         let err = String::from_utf8_lossy(&o.stderr);
@@ -219,10 +235,10 @@ fn exec_and_serve_refuse_what_they_would_ignore() {
     let mut c = sts(moto, &["serve", "--exec", "--", "sh", "-c", "exit 3"]);
     c.env("AWS_SESSION_TOKEN", "a-session-token")
         .env("AWS_CREDENTIAL_EXPIRATION", &soon);
-    let o = run(c);
+    let o = run(&mut c);
     assert_eq!(o.status.code(), Some(3), "{o:?}");
     // A command that does not exist: 127, as for `sts exec`.
-    let o = run(sts(
+    let o = run(&mut sts(
         moto,
         &["serve", "--exec", "--", "no-such-command-for-sts"],
     ));
@@ -250,9 +266,10 @@ fn exec_and_serve_refuse_what_they_would_ignore() {
     );
 }
 
-/// A running `sts serve` and what it printed.
+/// A running `sts serve`, the HOME it runs with, and what it printed.
 struct Served {
     child: Child,
+    _home: ScratchDir,
     port: u16,
     token: String,
 }
@@ -274,13 +291,14 @@ fn serve(moto: &Moto, args: &[&str]) -> Served {
 
 /// Starts `command` (an `sts serve` without `--exec`, its stderr set up
 /// by the caller) and reads the two variables it prints.
-fn start_serving(mut command: Command) -> Served {
+fn start_serving(mut command: Sts) -> Served {
     let mut child = command.stdout(Stdio::piped()).spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
     // Held from here, so that a failed check below still stops the server
     // (`Served` kills it when dropped).
     let mut served = Served {
         child,
+        _home: command.home,
         port: 0,
         token: String::new(),
     };
@@ -388,7 +406,7 @@ fn botocore_fetches_from_serve_and_calls_moto_and_a_busy_port_is_refused() {
         moto.endpoint
     );
     let python = venv.join("bin/python");
-    let o = run(sts(
+    let o = run(&mut sts(
         moto,
         &[
             "serve",
@@ -412,7 +430,7 @@ fn botocore_fetches_from_serve_and_calls_moto_and_a_busy_port_is_refused() {
 
     let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = busy.local_addr().unwrap().port().to_string();
-    let o = run(sts(moto, &["serve", "--port", &port]));
+    let o = run(&mut sts(moto, &["serve", "--port", &port]));
     assert_eq!(o.status.code(), Some(253), "{o:?}");
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("--port") && err.contains(&port), "{err}");
@@ -578,7 +596,7 @@ fn issuing_sts(
 
 /// `sts serve` of `arn:aws:iam::123456789012:role/r` from `sts`, with
 /// `--refresh-before` `refresh_before` seconds.
-fn serve_from(sts: &sts_tests::FaultServer, refresh_before: &str) -> Command {
+fn serve_from(sts: &sts_tests::FaultServer, refresh_before: &str) -> Sts {
     sts_at(
         &sts.url(),
         ("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
@@ -729,8 +747,7 @@ fn a_slow_refresh_does_not_hold_up_requests_the_held_credentials_answer() {
 /// from the environment are handed on as they are, so STS is not asked.
 #[test]
 fn exec_and_serve_exec_give_the_child_the_resolved_region() {
-    let dir = home().join("region-profile");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = ScratchDir::new("exec-serve-region-profile");
     let config = dir.join("config");
     std::fs::write(&config, "[profile prod]\nregion = ap-southeast-2\n").unwrap();
     let script = "echo region=$AWS_REGION/$AWS_DEFAULT_REGION profile=${AWS_PROFILE:-none}";
@@ -745,7 +762,7 @@ fn exec_and_serve_exec_give_the_child_the_resolved_region() {
                 .args(subcommand)
                 .args(["--", "sh", "-c", script])
                 .env_clear()
-                .env("HOME", home())
+                .env("HOME", &dir)
                 .env("PATH", std::env::var_os("PATH").unwrap_or_default())
                 .env("AWS_PROFILE", "prod")
                 .env("AWS_ACCESS_KEY_ID", "ASIAHANDEDON")
@@ -753,7 +770,7 @@ fn exec_and_serve_exec_give_the_child_the_resolved_region() {
                 .env("AWS_SESSION_TOKEN", "a-session-token")
                 .env("AWS_CONFIG_FILE", &config)
                 .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"));
-            let o = run(c);
+            let o = run(&mut c);
             assert_eq!(o.status.code(), Some(0), "{subcommand:?} {flags:?}: {o:?}");
             assert_eq!(
                 String::from_utf8_lossy(&o.stdout),
@@ -773,8 +790,7 @@ fn exec_and_serve_exec_give_the_child_the_resolved_region() {
 #[test]
 fn serve_exec_child_is_not_given_the_default_profiles_own_credentials() {
     let moto = Moto::shared_auth();
-    let dir = home().join("default-profile");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = ScratchDir::new("exec-serve-default-profile");
     let config = dir.join("config");
     let credentials = dir.join("credentials");
     std::fs::write(
@@ -827,7 +843,7 @@ fn serve_exec_child_is_not_given_the_default_profiles_own_credentials() {
     c.env("AWS_CONFIG_FILE", &config)
         .env("AWS_SHARED_CREDENTIALS_FILE", &credentials)
         .env("XDG_RUNTIME_DIR", &runtime);
-    let o = run(c);
+    let o = run(&mut c);
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
     assert!(out.trim_end().ends_with("/served"), "not the role: {out}");
@@ -912,7 +928,7 @@ fn exec_and_serve_give_the_roles_account_not_the_environments() {
         ],
     );
     c.env("AWS_ACCOUNT_ID", "999999999999");
-    let o = run(c);
+    let o = run(&mut c);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
     assert_eq!(
         String::from_utf8_lossy(&o.stdout),
@@ -1082,25 +1098,23 @@ fn serve_exec_outlives_ctrl_c_and_passes_on_the_commands_status() {
 #[cfg(unix)]
 #[test]
 fn serve_exec_passes_sigterm_on_to_the_command() {
-    let served = {
-        let mut c = sts_at(
-            "http://127.0.0.1:9",
-            ("ASIAHANDEDON", "handed/on/secret"),
-            &[
-                "serve",
-                "--exec",
-                "--",
-                "sh",
-                "-c",
-                "echo $$; exec sleep 60",
-            ],
-        );
-        c.env("AWS_SESSION_TOKEN", "a-session-token")
-            .stdout(Stdio::piped());
-        c.spawn().unwrap()
-    };
+    let mut c = sts_at(
+        "http://127.0.0.1:9",
+        ("ASIAHANDEDON", "handed/on/secret"),
+        &[
+            "serve",
+            "--exec",
+            "--",
+            "sh",
+            "-c",
+            "echo $$; exec sleep 60",
+        ],
+    );
+    c.env("AWS_SESSION_TOKEN", "a-session-token")
+        .stdout(Stdio::piped());
     let mut served = Served {
-        child: served,
+        child: c.spawn().unwrap(),
+        _home: c.home,
         port: 0,
         token: String::new(),
     };
@@ -1160,9 +1174,9 @@ fn serve_exec_sh(script: &str, wrap: Option<&str>) -> Output {
             .args(args)
             .env_clear()
             .envs(envs);
-        c = shell;
+        c.command = shell;
     }
-    run(c)
+    run(&mut c)
 }
 
 /// A command that dies of SIGINT (Ctrl-C) ends `sts serve --exec` by
@@ -1223,13 +1237,13 @@ fn exec_and_serve_exec_pass_arguments_that_are_not_utf8() {
         &["serve", "--exec", "--", "printf", "%s"],
     );
     c.arg(latin1).env("AWS_SESSION_TOKEN", "a-session-token");
-    let o = run(c);
+    let o = run(&mut c);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
     assert_eq!(o.stdout, b"caf\xe9.txt");
     let moto = Moto::shared_auth();
     let mut c = sts(moto, &["exec", "--", "printf", "%s"]);
     c.arg(latin1);
-    let o = run(c);
+    let o = run(&mut c);
     assert_eq!(o.status.code(), Some(0), "{o:?}");
     assert_eq!(o.stdout, b"caf\xe9.txt");
 }

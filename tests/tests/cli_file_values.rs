@@ -427,17 +427,19 @@ fn shorthand_values_may_be_quoted_escaped_and_spaced() {
 /// written.
 #[test]
 fn file_paths_expand_home_and_environment_variables() {
-    // `sts` runs with HOME set to the scratch home, which holds this
-    // test's folder.
+    // `sts` runs with HOME set to a home that holds this test's folder.
+    let home = own_dir("file-values-expand-home");
     let name = "file-values-expand";
-    let dir = own_dir(name);
+    let dir = home.join(name);
+    std::fs::create_dir(&dir).unwrap();
     std::fs::write(dir.join("ext"), "ext-from-home\n").unwrap();
     std::fs::write(dir.join("source"), "from-var\n").unwrap();
     std::fs::write(dir.join("serial"), "arn:aws:iam::123456789012:mfa/braced\n").unwrap();
     std::fs::write(dir.join("doc.json"), r#"{"Policy": "{}"}"#).unwrap();
     std::fs::write(dir.join("doc.yaml"), "TokenCode: '123456'\n").unwrap();
     let at = dir.display().to_string();
-    let env = [("STS_TEST_DIR", at.as_str())];
+    let home_at = home.display().to_string();
+    let env = [("STS_TEST_DIR", at.as_str()), ("HOME", home_at.as_str())];
     let home_ext = format!("file://~/{name}/ext");
     let mut args = ROLE.to_vec();
     args.extend([

@@ -26,7 +26,8 @@ fn completions_for_each_shell_know_the_subcommands_and_flags() {
         }
     }
     // bash itself accepts the script and registers it.
-    let script = scratch_home().join("sts-completion.bash");
+    let dir = own_dir("completion");
+    let script = dir.join("sts-completion.bash");
     std::fs::write(&script, stdout(&sts(&["completions", "bash"], &[]))).unwrap();
     if let Ok(o) = Command::new("bash")
         .arg("-c")
@@ -635,7 +636,8 @@ fn cli_input_json_gives_the_parameters_and_the_command_line_wins() {
     let body = assume_role_answer();
     let server = FaultServer::start(vec![Step::xml(200, body)]);
     let url = server.url();
-    let doc = own_dir("cli-input").join("params.json");
+    let dir = own_dir("cli-input");
+    let doc = dir.join("params.json");
     std::fs::write(
         &doc,
         r#"{"RoleArn": "arn:aws:iam::123456789012:role/from-json",
@@ -749,7 +751,8 @@ fn cli_input_yaml_gives_the_parameters() {
     let body = assume_role_answer();
     let server = FaultServer::start(vec![Step::xml(200, body)]);
     let url = server.url();
-    let doc = own_dir("cli-input-yaml").join("params.yaml");
+    let dir = own_dir("cli-input-yaml");
+    let doc = dir.join("params.yaml");
     std::fs::write(
         &doc,
         "RoleArn: arn:aws:iam::123456789012:role/from-yaml\n\
@@ -1072,7 +1075,8 @@ fn fill(template: &str, values: &[(&str, &str)]) -> String {
 fn sent_from_yaml(operation: &str, document: &str, answer: String) -> String {
     let server = FaultServer::start(vec![Step::xml(200, answer)]);
     let url = server.url();
-    let file = own_dir("yaml-skeleton").join(format!("{operation}.yaml"));
+    let dir = own_dir("yaml-skeleton");
+    let file = dir.join(format!("{operation}.yaml"));
     std::fs::write(&file, document).unwrap();
     let input = format!("file://{}", file.display());
     stdout(&sts(
@@ -1344,7 +1348,8 @@ fn auto_prompt_flags_are_taken_or_refused_as_the_aws_cli_v2_takes_them() {
             .then(sts_tests::WhenDone::RepeatLast),
     );
     let url = server.url();
-    let config = own_dir("auto-prompt").join("config");
+    let dir = own_dir("auto-prompt");
+    let config = dir.join("config");
     std::fs::write(&config, "[default]\ncli_auto_prompt = on\n").unwrap();
     let config = config.display().to_string();
     let run = |flags: &[&str], env: &[(&str, &str)]| {

@@ -111,7 +111,8 @@ fn profile_chooses_the_signing_keys_and_region() {
             .then(sts_tests::WhenDone::RepeatLast),
     );
     let url = server.url();
-    let files = profile_env(&own_dir("profile-keys"));
+    let dir = own_dir("profile-keys");
+    let files = profile_env(&dir);
     let run = |args: &[&str], extra: &[(&str, &str)]| {
         let mut env: Vec<(&str, &str)> = files
             .iter()
@@ -167,7 +168,8 @@ fn profile_with_a_role_assumes_it_with_the_source_profile_keys() {
         Step::xml(200, canned::caller_identity("arn:chained")),
     ]);
     let url = server.url();
-    let files = profile_env(&own_dir("profile-role"));
+    let dir = own_dir("profile-role");
+    let files = profile_env(&dir);
     let mut env: Vec<(&str, &str)> = files
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -215,7 +217,8 @@ fn a_refused_role_of_a_profile_fails_as_the_assume_role_call() {
         .then(sts_tests::WhenDone::RepeatLast),
     );
     let url = server.url();
-    let files = profile_env(&own_dir("profile-role-refused"));
+    let dir = own_dir("profile-role-refused");
+    let files = profile_env(&dir);
     let env: Vec<(&str, &str)> = files
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
@@ -303,12 +306,13 @@ fn an_unknown_profile_is_an_error_and_nothing_is_sent() {
 fn sts_without_terminal(args: &[&str], env: &[(&str, &str)], stdin: &str) -> std::process::Output {
     use std::io::Write;
     use std::process::{Command, Stdio};
+    let home = scratch_home();
     let mut cmd = Command::new("setsid");
     cmd.arg("-w")
         .arg(sts_tests::cargo::sts_binary())
         .args(args)
         .env_clear()
-        .env("HOME", scratch_home())
+        .env("HOME", &home)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

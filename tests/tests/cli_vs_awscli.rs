@@ -9,7 +9,7 @@
 
 use std::process::{Command, Output};
 
-use sts_tests::Moto;
+use sts_tests::{Moto, ScratchDir};
 
 /// Differences kept on purpose: (command, output, query, why).
 const DELIBERATE: &[(&str, &str, &str, &str)] = &[];
@@ -196,8 +196,7 @@ fn sts_prints_what_the_aws_cli_prints() {
         return;
     };
     let moto = Moto::shared_auth();
-    let home = std::env::temp_dir().join(format!("sts-vs-awscli-{}", std::process::id()));
-    std::fs::create_dir_all(&home).unwrap();
+    let home = ScratchDir::new("vs-awscli");
     // The AWS CLI v1 prints a time as the service wrote it unless told
     // to print it as v2 does by default (`iso8601`), which `sts` follows.
     std::fs::write(
@@ -376,8 +375,7 @@ fn sts_reports_service_errors_as_the_aws_cli_does() {
     let Some(aws) = sts_tests::tools::awscli_or_skip() else {
         return;
     };
-    let home = std::env::temp_dir().join(format!("sts-vs-awscli-errors-{}", std::process::id()));
-    std::fs::create_dir_all(&home).unwrap();
+    let home = ScratchDir::new("vs-awscli-errors");
     let args = vec!["get-caller-identity".to_owned()];
     let mut failures = Vec::new();
     for message in [
@@ -416,7 +414,7 @@ fn sts_sends_what_the_aws_cli_sends() {
     let Some(aws) = sts_tests::tools::awscli_or_skip() else {
         return;
     };
-    let home = std::env::temp_dir().join(format!("sts-vs-awscli-wire-{}", std::process::id()));
+    let home = ScratchDir::new("vs-awscli-wire");
     let files = home.join("files");
     std::fs::create_dir_all(&files).unwrap();
     // No trailing newline: the AWS CLI sends it, `sts` drops it.
@@ -551,8 +549,7 @@ fn sts_eks_token_matches_aws_eks_get_token() {
     let Some(aws) = sts_tests::tools::awscli_or_skip() else {
         return;
     };
-    let home = std::env::temp_dir().join(format!("sts-vs-awscli-eks-{}", std::process::id()));
-    std::fs::create_dir_all(&home).unwrap();
+    let home = ScratchDir::new("vs-awscli-eks");
     let role = "arn:aws:iam::123456789012:role/eks-admin";
     let v1 = r#"{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1","spec":{"interactive":false}}"#;
     // (arguments, KUBERNETES_EXEC_INFO).
@@ -879,8 +876,7 @@ fn sts_queries_what_the_aws_cli_queries() {
         return;
     };
     let moto = Moto::shared_auth();
-    let home = std::env::temp_dir().join(format!("sts-query-vs-awscli-{}", std::process::id()));
-    std::fs::create_dir_all(&home).unwrap();
+    let home = ScratchDir::new("query-vs-awscli");
     std::fs::write(
         home.join("aws-v1-config"),
         "[default]\ncli_timestamp_format = iso8601\n",

@@ -10,7 +10,7 @@ use sts_blocking::credentials::{
 };
 use sts_blocking::env::MapEnv;
 use sts_proto::SecretString;
-use sts_tests::{FaultServer, Step, canned};
+use sts_tests::{FaultServer, ScratchDir, Step, canned};
 
 fn assume_role_ok() -> Step {
     Step::xml(
@@ -26,10 +26,11 @@ fn assume_role_ok() -> Step {
     )
 }
 
-/// Profile files in a scratch folder and an environment that sees only them.
-fn config(name: &str, config: &str, vars: &[(&str, &str)]) -> ProviderConfig {
-    let dir = std::env::temp_dir().join(format!("sts-creds-faults-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+/// Profile files in a scratch folder, which is also HOME, and an
+/// environment that sees only them; the folder is removed when dropped, so
+/// it is held while the configuration is used.
+fn config(name: &str, config: &str, vars: &[(&str, &str)]) -> (ScratchDir, ProviderConfig) {
+    let dir = ScratchDir::new(&format!("creds-faults-{name}"));
     std::fs::write(dir.join("config"), config).unwrap();
     std::fs::write(
         dir.join("credentials"),
@@ -48,7 +49,7 @@ fn config(name: &str, config: &str, vars: &[(&str, &str)]) -> ProviderConfig {
         ),
     ];
     env.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-    ProviderConfig::new().with_env(MapEnv::new(env))
+    (dir, ProviderConfig::new().with_env(MapEnv::new(env)))
 }
 
 fn role_profile(server: &FaultServer, extra: &str) -> String {
@@ -62,7 +63,7 @@ fn role_profile(server: &FaultServer, extra: &str) -> String {
 #[test]
 fn mfa_serial_asks_the_callback_and_sends_the_code() {
     let server = FaultServer::start(vec![assume_role_ok()]);
-    let cfg = config(
+    let (_dir, cfg) = config(
         "mfa",
         &role_profile(
             &server,
@@ -70,8 +71,8 @@ fn mfa_serial_asks_the_callback_and_sends_the_code() {
              duration_seconds = 1800\nrole_session_name = mfa-session\n",
         ),
         &[],
-    )
-    .with_mfa_token_provider(|serial: &str| {
+    );
+    let cfg = cfg.with_mfa_token_provider(|serial: &str| {
         assert_eq!(serial, "arn:aws:iam::123456789012:mfa/me");
         Ok::<_, String>(SecretString::new("123456"))
     });
@@ -101,7 +102,7 @@ fn mfa_serial_asks_the_callback_and_sends_the_code() {
 #[test]
 fn mfa_serial_without_a_callback_is_a_clear_error_and_sends_nothing() {
     let server = FaultServer::start(vec![assume_role_ok()]);
-    let cfg = config(
+    let (_dir, cfg) = config(
         "no-mfa",
         &role_profile(&server, "mfa_serial = arn:aws:iam::123456789012:mfa/me\n"),
         &[],
@@ -123,7 +124,7 @@ fn credential_source_environment_signs_with_the_environment_keys() {
          region = us-east-1\nendpoint_url = {}\n",
         server.url()
     );
-    let cfg = config(
+    let (_dir, cfg) = config(
         "env-source",
         &profile,
         &[
@@ -139,7 +140,7 @@ fn credential_source_environment_signs_with_the_environment_keys() {
     assert!(auth.contains("Credential=AKIDFROMENV/"), "{auth}");
 
     // Chosen by the profile, an empty environment is the profile's failure.
-    let cfg = config("env-source-missing", &profile, &[]);
+    let (_dir, cfg) = config("env-source-missing", &profile, &[]);
     let err = ProfileProvider::new(&cfg)
         .provide_credentials()
         .unwrap_err();
@@ -153,7 +154,7 @@ fn an_sts_refusal_inside_a_chain_names_the_profile_and_keeps_the_cause() {
         403,
         canned::error("AccessDenied", "not allowed to assume r"),
     )]);
-    let cfg = config("refused", &role_profile(&server, ""), &[]);
+    let (_dir, cfg) = config("refused", &role_profile(&server, ""), &[]);
     let err = ProfileProvider::new(&cfg)
         .provide_credentials()
         .unwrap_err();
@@ -220,7 +221,7 @@ fn secrets_in_settings_are_absent_from_errors() {
         ),
     ];
     for (i, (profile, vars)) in cases.iter().enumerate() {
-        let cfg = config(&format!("secrets-{i}"), profile, vars);
+        let (_dir, cfg) = config(&format!("secrets-{i}"), profile, vars);
         for err in [
             ProfileProvider::new(&cfg)
                 .provide_credentials()
@@ -267,7 +268,7 @@ fn a_source_whose_service_failed_for_now_is_retryable_and_one_that_refused_is_no
 
         // The container endpoint.
         let server = FaultServer::start(always(step.clone()));
-        let cfg = config(
+        let (_dir, cfg) = config(
             "container",
             "",
             &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &server.url())],
@@ -288,7 +289,7 @@ fn a_source_whose_service_failed_for_now_is_retryable_and_one_that_refused_is_no
         let server = FaultServer::start(
             Script::new(vec![Step::respond(200, "imds-token")]).then(WhenDone::Fixed(step.clone())),
         );
-        let cfg = config(
+        let (_dir, cfg) = config(
             "imds",
             "",
             &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &server.url())],
@@ -302,7 +303,7 @@ fn a_source_whose_service_failed_for_now_is_retryable_and_one_that_refused_is_no
 
         // The SSO portal, with a cached token.
         let server = FaultServer::start(always(step));
-        let cfg = config(
+        let (home, cfg) = config(
             "sso",
             "[default]\nsso_session = s\nsso_account_id = 123456789012\n\
              sso_role_name = Developer\n[sso-session s]\n\
@@ -314,8 +315,6 @@ fn a_source_whose_service_failed_for_now_is_retryable_and_one_that_refused_is_no
             "https://example.awsapps.com/start",
             "us-east-1",
         );
-        let home =
-            std::env::temp_dir().join(format!("sts-creds-faults-sso-{}", std::process::id()));
         let cache = home.join(".aws/sso/cache");
         std::fs::create_dir_all(&cache).unwrap();
         let in_an_hour = std::time::SystemTime::now() + std::time::Duration::from_secs(3600);
@@ -345,7 +344,7 @@ fn a_source_whose_service_failed_for_now_is_retryable_and_one_that_refused_is_no
         ),
     ] {
         let server = FaultServer::start(always(step));
-        let cfg = config(
+        let (_dir, cfg) = config(
             "role-retryable",
             &role_profile(&server, "max_attempts = 1\n"),
             &[],

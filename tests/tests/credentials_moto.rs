@@ -1,20 +1,16 @@
 //! The credential providers end to end against moto: real profile files
 //! on disk, real STS calls, signature checking on where moto allows it.
 
-use std::path::PathBuf;
-
 use sts_blocking::Client;
 use sts_blocking::credentials::{
     CachingProvider, ProfileProvider, ProvideCredentials, ProviderConfig,
 };
 use sts_blocking::env::MapEnv;
-use sts_tests::Moto;
+use sts_tests::{Moto, ScratchDir};
 
-/// A fresh folder for one test's files.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sts-creds-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh folder for one test's files, removed when dropped.
+fn scratch(name: &str) -> ScratchDir {
+    ScratchDir::new(&format!("creds-{name}"))
 }
 
 /// A provider configuration that reads only `config` and `credentials`

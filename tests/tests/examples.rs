@@ -4,7 +4,7 @@
 
 use std::process::Command;
 
-use sts_tests::{FaultServer, Step, canned};
+use sts_tests::{FaultServer, ScratchDir, Step, canned};
 
 #[test]
 fn std_net_transport_calls_the_server_with_its_own_http() {
@@ -13,8 +13,7 @@ fn std_net_transport_calls_the_server_with_its_own_http() {
         canned::caller_identity("arn:aws:iam::123456789012:user/example"),
     )]);
     let dir = sts_tests::cargo::build(&["-p", "sts-blocking", "--example", "std_net_transport"]);
-    let home = std::env::temp_dir().join(format!("sts-example-{}", std::process::id()));
-    std::fs::create_dir_all(&home).unwrap();
+    let home = ScratchDir::new("example");
     let out = Command::new(dir.join("examples").join("std_net_transport"))
         .arg(server.url())
         .env_clear()
@@ -26,7 +25,6 @@ fn std_net_transport_calls_the_server_with_its_own_http() {
         )
         .output()
         .unwrap();
-    std::fs::remove_dir_all(&home).ok();
     assert!(
         out.status.success(),
         "{}",

@@ -27,7 +27,9 @@ use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant, SystemTime};
 
-use sts_tests::{FaultServer, Moto, RecordedRequest, Response, Script, Step, WhenDone, canned};
+use sts_tests::{
+    FaultServer, Moto, RecordedRequest, Response, ScratchDir, Script, Step, WhenDone, canned,
+};
 
 // ---- values the C program expects (see the top of sts_ffi_test.c) --------
 
@@ -152,8 +154,7 @@ fn compile(lang: Lang, asan: bool) -> Option<PathBuf> {
 
 /// Whether `cc -fsanitize=address` builds a program that runs.
 fn sanitizer_works(cc: &str, lang: Lang) -> bool {
-    let dir = std::env::temp_dir().join(format!("sts-ffi-asan-probe-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = ScratchDir::new("ffi-asan-probe");
     let exe = dir.join(if lang == Lang::C { "c" } else { "cpp" });
     let built = Command::new(cc)
         .args(["-x", if lang == Lang::C { "c" } else { "c++" }])
@@ -175,9 +176,7 @@ fn sanitizer_works(cc: &str, lang: Lang) -> bool {
             child.wait()
         })
         .is_ok_and(|s| s.success());
-    let ran = built && Command::new(&exe).status().is_ok_and(|s| s.success());
-    let _ = std::fs::remove_dir_all(&dir);
-    ran
+    built && Command::new(&exe).status().is_ok_and(|s| s.success())
 }
 
 // ---- the fault servers --------------------------------------------------------
@@ -306,12 +305,11 @@ fn exchange_server() -> FaultServer {
 
 /// A scratch HOME with a shared credentials file holding profile `c-test`
 /// (moto's user keys); removed on drop.
-struct Home(PathBuf);
+struct Home(ScratchDir);
 
 impl Home {
     fn new(tag: &str, moto: &Moto) -> Home {
-        let dir = std::env::temp_dir().join(format!("sts-ffi-c-{}-{tag}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = ScratchDir::new(&format!("ffi-c-{tag}"));
         std::fs::write(
             dir.join("credentials"),
             format!(
@@ -327,12 +325,6 @@ impl Home {
         )
         .unwrap();
         Home(dir)
-    }
-}
-
-impl Drop for Home {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
     }
 }
 
@@ -786,15 +778,6 @@ const BUILD_TIMEOUT: Duration = Duration::from_secs(300);
 /// Flags every build of the test program gets (it is written to pass them).
 const CFLAGS: &str = "-std=c11 -Wall -Wextra -Werror -pedantic -g -O1 -pthread";
 
-/// A scratch folder, removed on drop, a failed test's included.
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Runs `scripts/install-ffi.sh PREFIX` as a user would, building into this
 /// test's target folder, so that a second run only relinks.
 fn install(prefix: &Path) {
@@ -992,10 +975,8 @@ fn installed_library_through_pkg_config_and_cmake() {
             return;
         }
     };
-    let scratch =
-        Scratch(std::env::temp_dir().join(format!("sts-ffi-install-{}", std::process::id())));
-    let _ = std::fs::remove_dir_all(&scratch.0);
-    let prefix = scratch.0.join("prefix");
+    let scratch = ScratchDir::new("ffi-install");
+    let prefix = scratch.join("prefix");
     install(&prefix);
     check_layout(&prefix);
     let source = sts_tests::moto::workspace_root().join("tests/c/sts_ffi_test.c");
@@ -1011,7 +992,7 @@ fn installed_library_through_pkg_config_and_cmake() {
 
     // Shared, through pkg-config; the rpath because the scratch prefix is
     // not where the loader looks.
-    let shared = scratch.0.join("app-pkg-config");
+    let shared = scratch.join("app-pkg-config");
     shell(
         "pkg-config --print-errors --exists sts
          \"$CC\" $CFLAGS \"$1\" $(pkg-config --cflags --libs sts) \
@@ -1024,13 +1005,13 @@ fn installed_library_through_pkg_config_and_cmake() {
     run_all(&shared, Mode::Plain, "c-pkg-config");
 
     // The README's CMake example.
-    let cmake_app = cmake_build(&scratch.0.join("cmake"), &prefix, &tools);
+    let cmake_app = cmake_build(&scratch.join("cmake"), &prefix, &tools);
     names_the_soname(&cmake_app);
     run_all(&cmake_app, Mode::Plain, "c-cmake");
 
     // Static, as the README shows it: the archive by its path, since
     // `-lsts_ffi` would pick the shared library beside it.
-    let fixed = scratch.0.join("app-static");
+    let fixed = scratch.join("app-static");
     shell(
         "\"$CC\" $CFLAGS \"$1\" $(pkg-config --cflags sts) \
              \"$(pkg-config --variable=libdir sts)/libsts_ffi.a\" \

@@ -182,16 +182,7 @@ fn run(
     args: &[&str],
     env: &[(&str, &str)],
 ) -> Run {
-    let home = std::env::temp_dir().join(format!(
-        "sts-curl-example-{}-{}",
-        std::process::id(),
-        endpoint
-            .rsplit(':')
-            .next()
-            .unwrap_or_default()
-            .trim_end_matches('/')
-    ));
-    std::fs::create_dir_all(&home).unwrap();
+    let home = sts_tests::ScratchDir::new("curl-example");
     let mut cmd = match valgrind {
         Some(valgrind) => {
             let mut c = Command::new(valgrind);
@@ -213,7 +204,6 @@ fn run(
         .envs(env.iter().copied());
     let started = Instant::now();
     let out = run_bounded(&mut cmd);
-    let _ = std::fs::remove_dir_all(&home);
     let run = Run {
         status: out.status,
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -12,7 +12,8 @@ use sts_blocking::proxy::ProxyConfig;
 use sts_blocking::tls::{CaBundle, CaBundleError};
 use sts_blocking::transport::TransportFailure;
 use sts_blocking::ureq_transport::{UreqSettings, UreqTransport};
-use tls_support::{ARN, TestPki, TlsServer, client, scratch_dir};
+use sts_tests::ScratchDir;
+use tls_support::{ARN, TestPki, TlsServer, client};
 
 /// Settings with `bundle` and no proxy, whatever the environment says.
 fn settings(bundle: Option<CaBundle>) -> UreqSettings {
@@ -48,10 +49,9 @@ fn the_built_in_roots_do_not_trust_a_private_ca() {
 fn a_bundle_with_the_servers_ca_is_trusted() {
     let pki = TestPki::new("sts test CA");
     let server = TlsServer::start(&pki);
-    let dir = scratch_dir("ca-bundle-trusted");
+    let dir = ScratchDir::new("ca-bundle-trusted");
     let path = pki.write_ca(&dir, "ca.pem");
     let bundle = CaBundle::from_pem_file(&path).unwrap();
-    std::fs::remove_dir_all(&dir).ok();
     assert_eq!(bundle.len(), 1);
     assert_eq!(
         format!("{bundle:?}"),
@@ -164,8 +164,7 @@ fn a_bundle_replaces_the_built_in_roots_rather_than_adding_to_them() {
 
 #[test]
 fn file_errors_name_the_file() {
-    let dir = scratch_dir("ca-bundle-errors");
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = ScratchDir::new("ca-bundle-errors");
 
     let missing = dir.join("missing.pem");
     let e = CaBundle::from_pem_file(&missing).unwrap_err();
@@ -199,8 +198,6 @@ fn file_errors_name_the_file() {
     let e = CaBundle::from_pem_file(&dir).unwrap_err();
     assert!(matches!(e, CaBundleError::Unreadable { .. }), "{e:?}");
     assert!(e.to_string().contains(&dir.display().to_string()), "{e}");
-
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 /// A role assumer made from a builder that names a bundle file trusts that
@@ -215,7 +212,7 @@ fn a_role_assumer_trusts_the_bundle_file_of_its_builder() {
 
     let pki = TestPki::new("sts test CA");
     let server = TlsServer::start(&pki);
-    let dir = scratch_dir("ca-bundle-role-assumer");
+    let dir = ScratchDir::new("ca-bundle-role-assumer");
     let path = pki.write_ca(&dir, "ca.pem");
     let builder = || {
         Client::builder()
@@ -240,5 +237,4 @@ fn a_role_assumer_trusts_the_bundle_file_of_its_builder() {
         .unwrap_err();
     assert!(e.to_string().contains("missing.pem"), "{e}");
     assert_eq!(server.requests(), 1);
-    std::fs::remove_dir_all(&dir).ok();
 }

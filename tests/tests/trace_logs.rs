@@ -18,7 +18,7 @@ use sts_blocking::env::MapEnv;
 use sts_blocking::log_safety::SecretSafeLog;
 use sts_proto::Credentials;
 use sts_proto::ops::*;
-use sts_tests::{FaultServer, RecordedRequest, Response, Step, canned};
+use sts_tests::{FaultServer, RecordedRequest, Response, ScratchDir, Step, canned};
 
 /// Secrets the client is given, and secrets the server answers with.
 const SIGNING_SECRET: &str = "SIGNINGSECRETd81f";
@@ -177,8 +177,7 @@ fn every_operation(client: &Client) {
 /// Every credential source that sends or reads a secret: a role chain
 /// from static keys, web identity from a token file, and a process.
 fn every_credential_source(server: &FaultServer) {
-    let dir = std::env::temp_dir().join(format!("sts-trace-logs-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = ScratchDir::new("trace-logs");
     let token_file = dir.join("token");
     std::fs::write(&token_file, WEB_IDENTITY_TOKEN).unwrap();
     let config = format!(
@@ -217,7 +216,6 @@ fn every_credential_source(server: &FaultServer) {
         process.provide_credentials().unwrap().access_key_id(),
         "AKIDPROC"
     );
-    std::fs::remove_dir_all(&dir).ok();
 }
 
 #[test]

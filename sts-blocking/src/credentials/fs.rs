@@ -315,13 +315,32 @@ impl fmt::Debug for MapFs {
 mod tests {
     use super::*;
 
+    /// A new empty folder `sts-NAME-PID` in the temporary directory,
+    /// removed when dropped, so also when an assertion fails before the
+    /// test's end.
+    struct ScratchDir(PathBuf);
+
+    impl ScratchDir {
+        fn new(name: &str) -> ScratchDir {
+            let dir = std::env::temp_dir().join(format!("sts-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            ScratchDir(dir)
+        }
+    }
+
+    impl Drop for ScratchDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
     #[cfg(unix)]
     #[test]
     fn write_atomic_replaces_the_file_owner_only_and_leaves_no_temporary() {
         use std::os::unix::fs::PermissionsExt;
-        let dir = std::env::temp_dir().join(format!("sts-fs-write-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let path = dir.join("cache").join("token.json");
+        let dir = ScratchDir::new("fs-write");
+        let path = dir.0.join("cache").join("token.json");
         RealFs.write_atomic(&path, b"first").unwrap();
         RealFs.write_atomic(&path, b"second").unwrap();
         assert_eq!(RealFs.read(&path, 100).unwrap(), b"second");
@@ -338,7 +357,6 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["token.json"]);
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     /// A temporary name another writer holds (two containers' `sts`, each
@@ -382,9 +400,8 @@ mod tests {
     #[cfg(unix)]
     #[test]
     fn opening_a_fifo_does_not_block() {
-        let dir = std::env::temp_dir().join(format!("sts-fs-fifo-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let fifo = dir.join("fifo");
+        let dir = ScratchDir::new("fs-fifo");
+        let fifo = dir.0.join("fifo");
         let made = std::process::Command::new("mkfifo")
             .arg(&fifo)
             .status()
@@ -397,7 +414,6 @@ mod tests {
             done.send(opened.is_ok()).ok();
         });
         let opened = wait.recv_timeout(std::time::Duration::from_secs(5));
-        std::fs::remove_dir_all(&dir).ok();
         assert_eq!(opened, Ok(true), "the open blocked or failed");
     }
 
@@ -418,9 +434,8 @@ mod tests {
 
     #[test]
     fn real_fs_limits() {
-        let dir = std::env::temp_dir().join(format!("sts-fs-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("f");
+        let dir = ScratchDir::new("fs-test");
+        let path = dir.0.join("f");
         std::fs::write(&path, b"0123456789").unwrap();
         assert_eq!(RealFs.read(&path, 10).unwrap().len(), 10);
         assert_eq!(
@@ -428,9 +443,8 @@ mod tests {
             io::ErrorKind::InvalidData
         );
         assert_eq!(
-            RealFs.read(&dir.join("missing"), 9).unwrap_err().kind(),
+            RealFs.read(&dir.0.join("missing"), 9).unwrap_err().kind(),
             io::ErrorKind::NotFound
         );
-        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -4,22 +4,22 @@
 
 #![allow(dead_code)]
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use sts_tests::{FaultServer, Step};
+use sts_tests::{FaultServer, ScratchDir, Step};
 
-pub(crate) fn scratch_home() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sts-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// An empty HOME for one run of `sts`, so that no developer's ~/.aws leaks
+/// in and no run sees what another left; removed when dropped.
+pub(crate) fn scratch_home() -> ScratchDir {
+    ScratchDir::new("cli-home")
 }
 
-/// Runs `sts` with only the given environment (and a scratch HOME, so no
-/// developer's ~/.aws leaks in).
+/// Runs `sts` with only the given environment (and a scratch HOME of its
+/// own, unless `env` sets HOME).
 pub(crate) fn sts(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let home = scratch_home();
     let mut cmd = Command::new(sts_tests::cargo::sts_binary());
-    cmd.args(args).env_clear().env("HOME", scratch_home());
+    cmd.args(args).env_clear().env("HOME", &home);
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -75,12 +75,10 @@ pub(crate) fn assume_role_answer() -> String {
     )
 }
 
-/// A folder of this test's own (the scratch HOME is shared by every test
-/// of the run, so profile files must not go there).
-pub(crate) fn own_dir(name: &str) -> PathBuf {
-    let dir = scratch_home().join(name);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A folder of this test's own for the files it gives `sts`; removed when
+/// dropped, so it is held for as long as they are used.
+pub(crate) fn own_dir(name: &str) -> ScratchDir {
+    ScratchDir::new(&format!("cli-{name}"))
 }
 
 /// The standard error of a command line the tool refused, after checking

@@ -107,11 +107,6 @@ impl TestPki {
     }
 }
 
-/// A scratch directory for this test process, removed by the caller.
-pub fn scratch_dir(test: &str) -> std::path::PathBuf {
-    std::env::temp_dir().join(format!("sts-{test}-{}", std::process::id()))
-}
-
 /// A loopback HTTPS server answering every request with a canned
 /// GetCallerIdentity and `Connection: close`.
 pub struct TlsServer {

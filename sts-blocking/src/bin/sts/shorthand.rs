@@ -693,6 +693,26 @@ pub(crate) fn member_opt(s: &[(String, String)], name: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// A new empty folder `sts-NAME-PID` in the temporary directory,
+    /// removed when dropped, so also when an assertion fails before the
+    /// test's end.
+    struct ScratchDir(PathBuf);
+
+    impl ScratchDir {
+        fn new(name: &str) -> ScratchDir {
+            let dir = std::env::temp_dir().join(format!("sts-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            ScratchDir(dir)
+        }
+    }
+
+    impl Drop for ScratchDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
     /// The values of a command line without a parameters document.
     fn typed() -> Values {
         Values::default()
@@ -892,9 +912,8 @@ mod tests {
 
     #[test]
     fn a_value_after_at_equals_comes_from_a_file() {
-        let dir = std::env::temp_dir().join(format!("sts-shorthand-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let file = dir.join("value");
+        let dir = ScratchDir::new("shorthand");
+        let file = dir.0.join("value");
         std::fs::write(&file, "Unicorn\n").unwrap();
         let arg = format!("Key=Project,Value@=file://{}", file.display());
         let s = tag(&arg).unwrap();
@@ -911,9 +930,8 @@ mod tests {
     /// the document gave are its.
     #[test]
     fn a_documents_values_are_taken_as_they_are() {
-        let dir = std::env::temp_dir().join(format!("sts-document-values-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let file = dir.join("value");
+        let dir = ScratchDir::new("document-values");
+        let file = dir.0.join("value");
         std::fs::write(&file, "local\n").unwrap();
         let url = format!("file://{}", file.display());
         let doc = Values::with_document_flags(vec!["external-id".into(), "tags".into()]);
