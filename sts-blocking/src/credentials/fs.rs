@@ -365,11 +365,9 @@ mod tests {
     /// landed. Suffixes are unguessable, so the clash is forced here.
     #[test]
     fn a_temporary_name_in_use_is_passed_over_and_left_alone() {
-        let dir = std::env::temp_dir().join(format!("sts-fs-clash-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("token.json");
-        let theirs = dir.join(".token.json.1.0.tmp");
+        let dir = ScratchDir::new("fs-clash");
+        let path = dir.0.join("token.json");
+        let theirs = dir.0.join(".token.json.1.0.tmp");
         std::fs::write(&theirs, b"theirs").unwrap();
         let mut suffixes = ["1.0", "1.1"].into_iter().map(str::to_owned);
         let written = replace_file_named(&path, b"ours", || suffixes.next().unwrap());
@@ -377,7 +375,6 @@ mod tests {
         // Every name taken: an error, and still nothing of theirs removed.
         let taken = replace_file_named(&path, b"again", || "1.0".to_owned());
         let still = std::fs::read(&theirs);
-        std::fs::remove_dir_all(&dir).unwrap();
         written.unwrap();
         assert_eq!(ours.unwrap(), b"ours");
         assert_eq!(kept.unwrap(), b"theirs");
