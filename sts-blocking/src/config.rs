@@ -167,6 +167,90 @@ pub struct ClientBuilder {
     /// a credential source's own STS client, leave nothing stale behind;
     /// weak, so that a replaced provider's secret is not kept alive.
     pub(crate) unusable_credentials: Option<(Weak<dyn ProvideCredentials>, SigningError)>,
+    /// What the profile's provider (when `credentials_from_profile`) was
+    /// made with: [`build`](Self::build) makes a new one only if this
+    /// builder now says otherwise.
+    profile_made_with: Option<StsSettings>,
+}
+
+/// What of a [`ClientBuilder`] a profile's STS calls (a role's
+/// `AssumeRole`) are made with. [`ClientBuilder::build`] compares it with
+/// what the profile's provider was made with, and makes a new provider
+/// only when they differ: a setting made after `from_config` (an endpoint
+/// URL, a transport) then reaches the role call, while clones of one
+/// builder built alike keep sharing one provider and its cache (one
+/// `AssumeRole`, one MFA prompt, for all of them).
+#[derive(Clone, PartialEq)]
+struct StsSettings {
+    endpoint: EndpointConfig,
+    explicit: Overrides,
+    fallback_region: Option<String>,
+    app_id: Option<String>,
+    user_agent_suffix: Option<String>,
+    attempt_timeout: Option<Duration>,
+    call_timeout: Option<Duration>,
+    validation: bool,
+    retry: (
+        u32,
+        Duration,
+        Duration,
+        Option<usize>,
+        RetryModeKind,
+        bool,
+        Duration,
+    ),
+    transport: Option<usize>,
+    connect_timeout: Option<Duration>,
+    read_timeout: Option<Duration>,
+    max_body_bytes: u64,
+    proxy: ProxyConfig,
+    /// Where the bundle came from, and which certificates (shared).
+    ca_bundle: Option<(String, usize)>,
+    danger_accept_invalid_certs: bool,
+    /// The clock, sleep and random source, by address.
+    shared: [usize; 3],
+}
+
+type RetryModeKind = sts_proto::retry::RetryMode;
+
+/// An `Arc`'s address, which tells shared values apart without comparing
+/// what they hold (transports and clocks cannot be compared).
+fn address<T: ?Sized>(value: &Arc<T>) -> usize {
+    Arc::as_ptr(value).cast::<()>() as usize
+}
+
+impl StsSettings {
+    fn of(b: &ClientBuilder) -> Self {
+        let r = &b.retry;
+        let t = &b.transport_settings;
+        Self {
+            endpoint: b.endpoint.clone(),
+            explicit: b.explicit.clone(),
+            fallback_region: b.fallback_region.clone(),
+            app_id: b.app_id.clone(),
+            user_agent_suffix: b.user_agent_suffix.clone(),
+            attempt_timeout: b.attempt_timeout,
+            call_timeout: b.call_timeout,
+            validation: b.validation,
+            retry: (
+                r.max_attempts,
+                r.max_backoff,
+                r.base_delay,
+                r.custom_backoff.as_ref().map(address),
+                r.mode,
+                r.use_quota,
+                r.max_clock_skew,
+            ),
+            transport: b.transport.as_ref().map(address),
+            connect_timeout: t.connect_timeout,
+            read_timeout: t.read_timeout,
+            max_body_bytes: t.max_body_bytes,
+            proxy: t.proxy.clone(),
+            ca_bundle: t.ca_bundle.as_ref().map(CaBundle::identity),
+            danger_accept_invalid_certs: t.danger_accept_invalid_certs,
+            shared: [address(&b.clock), address(&b.sleep), address(&b.random)],
+        }
+    }
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -208,6 +292,7 @@ impl Default for ClientBuilder {
             explicit_ca_bundle: false,
             fallback_region: None,
             unusable_credentials: None,
+            profile_made_with: None,
         }
     }
 }
@@ -535,6 +620,7 @@ impl ClientBuilder {
         if self.credentials.is_none() || self.credentials_from_profile {
             self.credentials = Some(self.profile_provider(config, &resolved));
             self.credentials_from_profile = true;
+            self.profile_made_with = Some(StsSettings::of(&self));
         }
         self.resolved = Some(resolved);
         self.resolved_from = Some(given);
@@ -682,10 +768,10 @@ impl ClientBuilder {
     /// `region` where neither [`region`](Self::region), the environment
     /// nor a profile names one, whether they are set before or after this
     /// call. The credential providers' own STS calls (a profile's role, a
-    /// web identity) fall back to it too, instead of to `us-east-1`, when
-    /// it is set before [`from_env`](Self::from_env) or
-    /// [`from_config`](Self::from_config), which make those providers (a
-    /// builder without either makes them at [`build`](Self::build)).
+    /// web identity) fall back to it too, instead of to `us-east-1`,
+    /// whether it is set before [`from_env`](Self::from_env) /
+    /// [`from_config`](Self::from_config) or after (then
+    /// [`build`](Self::build) makes those providers again).
     pub fn default_region(mut self, region: impl Into<String>) -> Self {
         let region = region.into();
         if self.endpoint.region.is_none() {
@@ -766,7 +852,8 @@ impl ClientBuilder {
             self.credentials_from_profile,
             &self.resolved,
             &self.resolved_from,
-        ) {
+        ) && self.profile_made_with.as_ref() != Some(&StsSettings::of(&self))
+        {
             // Settings made after `from_config` (a transport, an endpoint
             // URL, timeouts) reach the profile's role calls too: a role
             // assumed with the base keys must not go to real AWS while the
@@ -1077,6 +1164,33 @@ mod tests {
             .get_caller_identity()
             .unwrap();
         both_there(&server);
+
+        // Clones of one builder built alike share the profile's provider,
+        // and its cache: one `AssumeRole` (one MFA prompt) for all. A
+        // clone told to call elsewhere gets its own, made there.
+        let server = Arc::new(RoleServer::default());
+        let base = ClientBuilder::default()
+            .transport(Arc::clone(&server))
+            .endpoint_url(emulator)
+            .from_config(&role_profile())
+            .unwrap();
+        for _ in 0..2 {
+            base.clone().build().unwrap().get_caller_identity().unwrap();
+        }
+        let elsewhere = "http://127.0.0.1:4567/";
+        base.clone()
+            .endpoint_url(elsewhere)
+            .build()
+            .unwrap()
+            .get_caller_identity()
+            .unwrap();
+        let seen = server.seen.lock().unwrap().clone();
+        let role_calls: Vec<&str> = seen
+            .iter()
+            .filter(|(action, _)| action == "AssumeRole")
+            .map(|(_, url)| url.as_str())
+            .collect();
+        assert_eq!(role_calls, [emulator, elsewhere], "{seen:?}");
 
         // A transport given to the configuration, for the providers'
         // requests, carries the role call when the builder has none.

@@ -147,29 +147,40 @@ impl<Op: Operation> Exchange<Op> {
     /// their expiry, as [`Client::send`] asks for each request: a call with
     /// retries can outlast credentials near their expiry at its start. If
     /// the provider then fails, the credentials the exchange holds are
-    /// used (the service refuses them if they have expired).
+    /// used while they have not expired; once they have, nothing is signed
+    /// with them, and the call ends here as a signed call without
+    /// credentials does
+    /// ([`BuildError::MissingCredentials`](sts_proto::operation::BuildError::MissingCredentials)),
+    /// the provider's reason logged as a warning.
     ///
     /// # Errors
     ///
     /// As [`OwnedCall::next_request`].
     pub fn next_request(&mut self, now: Duration) -> Result<Next, CallError> {
         if let Some(held) = self.credentials.take() {
-            self.credentials = Some(
-                match self
-                    .client
-                    .credentials_for_request(Some(Arc::clone(&held)), self.client.wall_clock())
-                {
-                    Ok(current) => current,
-                    Err(e) => {
-                        log::debug!(
-                            "{}: the credentials provider failed ({e}); signing with the \
-                             credentials fetched before",
-                            Op::ACTION
-                        );
-                        held
-                    }
-                },
-            );
+            let wall = self.client.wall_clock();
+            self.credentials = match self
+                .client
+                .credentials_for_request(Some(Arc::clone(&held)), wall)
+            {
+                Ok(current) => Some(current),
+                Err(e) if held.expiration().is_none_or(|at| wall < at) => {
+                    log::debug!(
+                        "{}: the credentials provider failed ({e}); signing with the \
+                         credentials fetched before",
+                        Op::ACTION
+                    );
+                    Some(held)
+                }
+                Err(e) => {
+                    log::warn!(
+                        "{}: the credentials have expired and the provider gave no new \
+                         ones ({e}); not sending",
+                        Op::ACTION
+                    );
+                    None
+                }
+            };
         }
         let credentials = self.credentials.as_deref();
         let (wall, offset, key) = self.client.signing_parts(credentials);

@@ -866,6 +866,54 @@ fn a_retry_after_the_credentials_expire_is_signed_with_fresh_ones() {
     assert_eq!(*transport.0.lock().unwrap(), ["AKID3", "AKID5"]);
 }
 
+/// An exchange whose credentials expire while it waits to retry, and
+/// whose provider gives no new ones, does not sign with them (it did,
+/// unlike the client's own calls): the call ends before sending.
+#[test]
+fn an_exchange_does_not_sign_with_credentials_that_have_expired() {
+    use sts_blocking::transport::Transport;
+    use sts_proto::call::{CallError, Decision, Next};
+    use sts_proto::operation::BuildError;
+    let clock = FakeClock::new();
+    let inner = Counting::new(&clock);
+    let cache = cache(&inner, &clock);
+    assert_eq!(key(&cache), "AKID1");
+    inner.fail.store(true, Ordering::SeqCst);
+    clock.set(3589);
+    let transport = Arc::new(ThrottleOnce::default());
+    let client = sts_blocking::Client::builder()
+        .region("us-east-1")
+        .credentials_provider(cache)
+        .clock(clock.clone())
+        .transport(Arc::clone(&transport))
+        .build()
+        .unwrap();
+    let mut exchange = client
+        .exchange(sts_proto::ops::GetCallerIdentity::new())
+        .unwrap();
+    let Next::Send(outgoing) = exchange.next_request(client.elapsed()).unwrap() else {
+        panic!("paced");
+    };
+    let (parts, body) = transport.send(outgoing.request, None).unwrap().into_parts();
+    let decision = exchange
+        .response(
+            client.elapsed(),
+            parts.status.as_u16(),
+            &parts.headers,
+            &body,
+        )
+        .unwrap();
+    assert!(matches!(decision, Decision::Wait(_)), "{decision:?}");
+    // The wait takes the clock past 3600; the provider still fails.
+    clock.set(3615);
+    let e = exchange.next_request(client.elapsed()).unwrap_err();
+    assert!(
+        matches!(e, CallError::Build(BuildError::MissingCredentials { .. })),
+        "{e:?}"
+    );
+    assert_eq!(*transport.0.lock().unwrap(), ["AKID1"], "nothing more sent");
+}
+
 /// A provider the client does not cache is asked once per call, retries
 /// included, while its credentials are far from their expiry (a review
 /// found it asked before every request: one MFA prompt or STS call per

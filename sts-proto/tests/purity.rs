@@ -2,8 +2,8 @@
 //! clock reads. The compiler cannot say so, so this test reads the source:
 //! any of those APIs outside a comment fails it. So that a renamed import
 //! cannot hide one, imports from `std` name each module in full (no
-//! `use std::{…}` groups, no `std as …`), and any `::now` or `.elapsed()`
-//! is refused whatever type it is called on.
+//! `use std::{…}` groups, no `std as …`), and any `::now`, `::elapsed` or
+//! `.elapsed()` is refused whatever type it is called on.
 
 use std::path::Path;
 
@@ -25,10 +25,14 @@ const FORBIDDEN: &[&str] = &[
     "extern crate",
 ];
 
-/// Whether `code` calls or names an associated `now` (`Clock::now()`,
-/// `map(Clock::now)`): the clock read, whatever the type is called here.
-fn names_now(code: &str) -> bool {
-    code.match_indices("::now").any(|(at, m)| {
+/// The clock reads by path, whatever the type is called here
+/// (`Clock::now()`, `map(Clock::now)`, `Clock::elapsed(&t)`).
+const CLOCK_PATHS: &[&str] = &["::now", "::elapsed"];
+
+/// Whether `code` names `path` as a whole segment (`::now`, not
+/// `::nowhere`).
+fn names(code: &str, path: &str) -> bool {
+    code.match_indices(path).any(|(at, m)| {
         !code[at + m.len()..]
             .chars()
             .next()
@@ -50,12 +54,12 @@ fn scan(dir: &Path, found: &mut Vec<String>, files: &mut usize) {
         let text = std::fs::read_to_string(&path).unwrap();
         for (n, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or_default();
-            let now = names_now(code).then_some("::now");
+            let clock = CLOCK_PATHS.iter().copied().filter(|p| names(code, p));
             for api in FORBIDDEN
                 .iter()
                 .copied()
                 .filter(|api| code.contains(api))
-                .chain(now)
+                .chain(clock)
             {
                 found.push(format!(
                     "{}:{}: {api}: {}",
@@ -88,7 +92,8 @@ fn renamed_imports_and_aliased_clocks_are_seen() {
          fn f() { let _ = (env::var_os(\"X\"), fs::read(\"y\"), Clock::now()); }\n\
          fn g(t: Clock) { let _ = t.elapsed(); }\n\
          fn h() -> fn() -> Clock { Clock::now }\n\
-         fn fine() { let _ = \"::nowhere\"; } // Clock::now() in a comment\n",
+         fn fine() { let _ = \"::nowhere\"; } // Clock::now() in a comment\n\
+         fn k(t: Clock) { let _ = Clock::elapsed(&t); }\n",
     )
     .unwrap();
     let (mut found, mut files) = (Vec::new(), 0);
@@ -98,5 +103,5 @@ fn renamed_imports_and_aliased_clocks_are_seen() {
         .iter()
         .map(|f| f.split(':').nth(1).unwrap_or_default())
         .collect();
-    assert_eq!(lines, ["1", "2", "3", "4"], "{found:#?}");
+    assert_eq!(lines, ["1", "2", "3", "4", "6"], "{found:#?}");
 }

@@ -53,6 +53,15 @@ pub struct CaBundle {
 }
 
 impl CaBundle {
+    /// Where the certificates came from, and which shared set they are:
+    /// equal for clones of one bundle, unequal for a bundle read again.
+    pub(crate) fn identity(&self) -> (String, usize) {
+        (
+            self.origin.clone(),
+            Arc::as_ptr(&self.roots).cast::<()>() as usize,
+        )
+    }
+
     /// The certificates in the PEM file at `path`.
     ///
     /// The file is read as the credential providers read theirs

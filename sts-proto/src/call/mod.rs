@@ -203,6 +203,10 @@ impl<'k> Signing<'k> {
 
     /// The time the request is signed with: the wall clock moved by the
     /// offset. A driver that caches signing keys derives them for this time.
+    /// The exception is the request re-signed after a clock-skew answer,
+    /// which takes the call's own offset ([`Resign::clock_offset`]) if the
+    /// driver passes another; a key for the wrong day is then not used
+    /// (see [`Signing::signing_key`]), so nothing is signed wrongly.
     pub fn time(&self) -> SystemTime {
         crate::retry::apply_offset(self.wall, self.clock_offset)
     }
