@@ -4,7 +4,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use sts_proto::Credentials;
@@ -167,20 +167,30 @@ pub struct ClientBuilder {
     /// a credential source's own STS client, leave nothing stale behind;
     /// weak, so that a replaced provider's secret is not kept alive.
     pub(crate) unusable_credentials: Option<(Weak<dyn ProvideCredentials>, SigningError)>,
-    /// What the profile's provider (when `credentials_from_profile`) was
-    /// made with: [`build`](Self::build) makes a new one only if this
-    /// builder now says otherwise.
-    profile_made_with: Option<StsSettings>,
+    /// The providers of a profile's credentials [`build`](Self::build)
+    /// made, shared by the builder's clones: a clone built alike takes
+    /// the same one, and its cache (one `AssumeRole`, one MFA prompt, for
+    /// all), whenever its settings were made.
+    profile_providers: Arc<Mutex<Vec<MadeProvider>>>,
 }
 
+/// A profile's credentials provider, with the configuration and settings
+/// it was made from.
+struct MadeProvider {
+    config: Arc<ProviderConfig>,
+    settings: StsSettings,
+    provider: Arc<dyn ProvideCredentials>,
+}
+
+/// The most providers kept for a builder's clones; the oldest goes first.
+const MADE_PROVIDERS: usize = 8;
+
 /// What of a [`ClientBuilder`] a profile's STS calls (a role's
-/// `AssumeRole`) are made with. [`ClientBuilder::build`] compares it with
-/// what the profile's provider was made with, and makes a new provider
-/// only when they differ: a setting made after `from_config` (an endpoint
-/// URL, a transport) then reaches the role call, while clones of one
-/// builder built alike keep sharing one provider and its cache (one
-/// `AssumeRole`, one MFA prompt, for all of them).
-#[derive(Clone, PartialEq)]
+/// `AssumeRole`) are made with. [`ClientBuilder::build`] takes a provider
+/// made with the same settings, or makes one: a setting made after
+/// `from_config` (an endpoint URL, a transport) reaches the role call,
+/// while clones of one builder built alike share one provider.
+#[derive(PartialEq)]
 struct StsSettings {
     endpoint: EndpointConfig,
     explicit: Overrides,
@@ -292,7 +302,7 @@ impl Default for ClientBuilder {
             explicit_ca_bundle: false,
             fallback_region: None,
             unusable_credentials: None,
-            profile_made_with: None,
+            profile_providers: Arc::default(),
         }
     }
 }
@@ -606,9 +616,15 @@ impl ClientBuilder {
     /// files do not define. No region is no error here: [`build`](Self::build)
     /// refuses it ([`EndpointError::MissingRegion`])
     /// unless an endpoint URL is set, as the library has no default region.
-    pub fn from_config(mut self, config: &ProviderConfig) -> Result<Self, ConfigError> {
-        let given = Arc::new(config.clone());
-        let config = self.with_named_profile(config);
+    pub fn from_config(self, config: &ProviderConfig) -> Result<Self, ConfigError> {
+        self.resolve_with_config(Arc::new(config.clone()))
+    }
+
+    /// [`from_config`](Self::from_config) with `given` kept as it is, so
+    /// that a profile named late, read again at [`build`](Self::build),
+    /// finds the providers made from the same configuration.
+    fn resolve_with_config(mut self, given: Arc<ProviderConfig>) -> Result<Self, ConfigError> {
+        let config = self.with_named_profile(&given);
         let resolved = settings::resolve(&self.explicit, &config)?;
         self.apply(&resolved);
         // Only the default transport uses them: a proxy or CA bundle it
@@ -617,14 +633,45 @@ impl ClientBuilder {
         if self.transport.is_none() {
             self.load_transport_settings(&config, &resolved)?;
         }
+        // The provider is made at `build`, with the settings of then.
         if self.credentials.is_none() || self.credentials_from_profile {
-            self.credentials = Some(self.profile_provider(config, &resolved));
+            self.credentials = None;
             self.credentials_from_profile = true;
-            self.profile_made_with = Some(StsSettings::of(&self));
         }
         self.resolved = Some(resolved);
         self.resolved_from = Some(given);
         Ok(self)
+    }
+
+    /// The provider of `config`'s credentials for this builder's
+    /// settings: one its clones made with the same configuration and
+    /// settings, else a new one, kept for them.
+    fn shared_profile_provider(
+        &self,
+        config: &Arc<ProviderConfig>,
+        resolved: &Resolved,
+    ) -> Arc<dyn ProvideCredentials> {
+        let settings = StsSettings::of(self);
+        let mut made = self
+            .profile_providers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(m) = made
+            .iter()
+            .find(|m| Arc::ptr_eq(&m.config, config) && m.settings == settings)
+        {
+            return Arc::clone(&m.provider);
+        }
+        let provider = self.profile_provider(self.with_named_profile(config), resolved);
+        if made.len() >= MADE_PROVIDERS {
+            made.remove(0);
+        }
+        made.push(MadeProvider {
+            config: Arc::clone(config),
+            settings,
+            provider: Arc::clone(&provider),
+        });
+        provider
     }
 
     /// `config`, reading the profile named on this builder if one is.
@@ -847,19 +894,18 @@ impl ClientBuilder {
         {
             // `profile_name` after `from_config`: read that profile now.
             let config = Arc::clone(config);
-            self = self.from_config(&config)?;
-        } else if let (true, Some(resolved), Some(config)) = (
+            self = self.resolve_with_config(config)?;
+        }
+        if let (true, Some(resolved), Some(config)) = (
             self.credentials_from_profile,
             &self.resolved,
             &self.resolved_from,
-        ) && self.profile_made_with.as_ref() != Some(&StsSettings::of(&self))
-        {
-            // Settings made after `from_config` (a transport, an endpoint
-            // URL, timeouts) reach the profile's role calls too: a role
-            // assumed with the base keys must not go to real AWS while the
-            // client's own calls go where the program said.
-            let config = self.with_named_profile(config);
-            self.credentials = Some(self.profile_provider(config, resolved));
+        ) {
+            // Made now, with every setting of the builder however late it
+            // was made: a role assumed with the base keys must not go to
+            // real AWS while the client's own calls go where the program
+            // said.
+            self.credentials = Some(self.shared_profile_provider(config, resolved));
         }
         if let (Some((refused, e)), Some(provider)) =
             (&self.unusable_credentials, &self.credentials)
@@ -1184,13 +1230,33 @@ mod tests {
             .unwrap()
             .get_caller_identity()
             .unwrap();
-        let seen = server.seen.lock().unwrap().clone();
-        let role_calls: Vec<&str> = seen
-            .iter()
-            .filter(|(action, _)| action == "AssumeRole")
-            .map(|(_, url)| url.as_str())
-            .collect();
-        assert_eq!(role_calls, [emulator, elsewhere], "{seen:?}");
+        let role_calls = |server: &RoleServer| -> Vec<String> {
+            let seen = server.seen.lock().unwrap();
+            seen.iter()
+                .filter(|(action, _)| action == "AssumeRole")
+                .map(|(_, url)| url.clone())
+                .collect()
+        };
+        assert_eq!(role_calls(&server), [emulator, elsewhere]);
+        // So also when the settings, or the profile, come after
+        // `from_config`: it is what the clone is built with that counts.
+        let server = Arc::new(RoleServer::default());
+        let later = ClientBuilder::default()
+            .from_config(&role_profile())
+            .unwrap()
+            .transport(Arc::clone(&server))
+            .endpoint_url(emulator)
+            .region("eu-central-1")
+            .profile_name("role");
+        for _ in 0..3 {
+            later
+                .clone()
+                .build()
+                .unwrap()
+                .get_caller_identity()
+                .unwrap();
+        }
+        assert_eq!(role_calls(&server), [emulator]);
 
         // A transport given to the configuration, for the providers'
         // requests, carries the role call when the builder has none.

@@ -2,42 +2,6 @@
 //! an async runtime, a test. The loop sends, sleeps and reads its clock;
 //! the [`Exchange`] decides with the client's whole policy and shares with
 //! the client's own calls what they share with each other.
-//!
-//! A driver's loop, with a stand-in for the network:
-//!
-//! ```
-//! use sts_blocking::Client;
-//! use sts_proto::Credentials;
-//! use sts_proto::call::{Decision, Next};
-//! use sts_proto::ops::GetCallerIdentity;
-//!
-//! let client = Client::builder()
-//!     .region("eu-west-1")
-//!     .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
-//!     .build()?;
-//! let mut exchange = client.exchange(GetCallerIdentity::new())?;
-//! let output = loop {
-//!     let outgoing = match exchange.next_request(client.elapsed())? {
-//!         Next::Send(outgoing) => outgoing,
-//!         Next::Wait(pause) => { std::thread::sleep(pause); continue; }
-//!     };
-//!     assert!(outgoing.request.headers().contains_key("authorization"));
-//!     // A real driver sends `outgoing.request` within `outgoing.timeout`.
-//!     let body = b"<GetCallerIdentityResponse><GetCallerIdentityResult>\
-//!         <Arn>arn:aws:iam::123456789012:user/me</Arn></GetCallerIdentityResult>\
-//!         </GetCallerIdentityResponse>";
-//!     match exchange.response(client.elapsed(), 200, &http::HeaderMap::new(), body)? {
-//!         Decision::Done(output) => break output,
-//!         Decision::SendNow(_) => {}
-//!         Decision::Wait(retry) => std::thread::sleep(retry.delay),
-//!         // The service's error, with its code and request id; a transport
-//!         // failure's details are the driver's own.
-//!         Decision::Failed(gave_up) => return Err(gave_up.into()),
-//!     }
-//! };
-//! assert_eq!(output.arn.as_deref(), Some("arn:aws:iam::123456789012:user/me"));
-//! # Ok::<(), sts_blocking::Error>(())
-//! ```
 
 use std::fmt;
 use std::sync::Arc;
@@ -70,6 +34,47 @@ use crate::error::Error;
 ///
 /// `Debug` shows the operation's name and the attempt only: the operation
 /// may hold secrets (an MFA code, a SAML assertion).
+///
+/// A driver's loop, with a stand-in for the network:
+///
+/// ```
+/// use sts_blocking::Client;
+/// use sts_proto::Credentials;
+/// use sts_proto::call::{Decision, Next};
+/// use sts_proto::ops::GetCallerIdentity;
+///
+/// let client = Client::builder()
+///     .region("eu-west-1")
+///     .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
+///     .build()?;
+/// let mut exchange = client.exchange(GetCallerIdentity::new())?;
+/// let output = loop {
+///     // Credentials that expired while the call waited are refused with
+///     // the provider's reason.
+///     let next = exchange
+///         .next_request(client.elapsed())
+///         .map_err(|e| exchange.refused_credentials().unwrap_or_else(|| e.into()))?;
+///     let outgoing = match next {
+///         Next::Send(outgoing) => outgoing,
+///         Next::Wait(pause) => { std::thread::sleep(pause); continue; }
+///     };
+///     assert!(outgoing.request.headers().contains_key("authorization"));
+///     // A real driver sends `outgoing.request` within `outgoing.timeout`.
+///     let body = b"<GetCallerIdentityResponse><GetCallerIdentityResult>\
+///         <Arn>arn:aws:iam::123456789012:user/me</Arn></GetCallerIdentityResult>\
+///         </GetCallerIdentityResponse>";
+///     match exchange.response(client.elapsed(), 200, &http::HeaderMap::new(), body)? {
+///         Decision::Done(output) => break output,
+///         Decision::SendNow(_) => {}
+///         Decision::Wait(retry) => std::thread::sleep(retry.delay),
+///         // The service's error, with its code and request id; a transport
+///         // failure's details are the driver's own.
+///         Decision::Failed(gave_up) => return Err(gave_up.into()),
+///     }
+/// };
+/// assert_eq!(output.arn.as_deref(), Some("arn:aws:iam::123456789012:user/me"));
+/// # Ok::<(), sts_blocking::Error>(())
+/// ```
 pub struct Exchange<Op: Operation> {
     call: OwnedCall<Op>,
     client: Client,
@@ -77,6 +82,10 @@ pub struct Exchange<Op: Operation> {
     /// expiry (see [`Exchange::next_request`]); `None` for the unsigned
     /// operations.
     credentials: Option<SharedCredentials>,
+    /// Why the last request was built without credentials: those held
+    /// had expired and the provider gave none (see
+    /// [`Exchange::refused_credentials`]).
+    refused: Option<Error>,
 }
 
 impl<Op: Operation> fmt::Debug for Exchange<Op> {
@@ -112,6 +121,7 @@ impl Client {
             call,
             client: self.clone(),
             credentials,
+            refused: None,
         })
     }
 }
@@ -157,37 +167,55 @@ impl<Op: Operation> Exchange<Op> {
     ///
     /// As [`OwnedCall::next_request`].
     pub fn next_request(&mut self, now: Duration) -> Result<Next, CallError> {
+        self.refused = None;
+        let mut usable = true;
         if let Some(held) = self.credentials.take() {
             let wall = self.client.wall_clock();
-            self.credentials = match self
-                .client
-                .credentials_for_request(Some(Arc::clone(&held)), wall)
-            {
-                Ok(current) => Some(current),
-                Err(e) if held.expiration().is_none_or(|at| wall < at) => {
-                    log::debug!(
-                        "{}: the credentials provider failed ({e}); signing with the \
-                         credentials fetched before",
-                        Op::ACTION
-                    );
-                    Some(held)
-                }
-                Err(e) => {
-                    log::warn!(
-                        "{}: the credentials have expired and the provider gave no new \
-                         ones ({e}); not sending",
-                        Op::ACTION
-                    );
-                    None
-                }
-            };
+            self.credentials = Some(
+                match self
+                    .client
+                    .credentials_for_request(Some(Arc::clone(&held)), wall)
+                {
+                    Ok(current) => current,
+                    Err(e) => {
+                        // Kept either way: after a pause of the rate
+                        // limiter the provider is asked again.
+                        if held.expiration().is_some_and(|at| wall >= at) {
+                            log::warn!(
+                                "{}: the credentials have expired and the provider gave no \
+                                 new ones ({e}); not sending",
+                                Op::ACTION
+                            );
+                            usable = false;
+                            self.refused = Some(e);
+                        } else {
+                            log::debug!(
+                                "{}: the credentials provider failed ({e}); signing with the \
+                                 credentials fetched before",
+                                Op::ACTION
+                            );
+                        }
+                        held
+                    }
+                },
+            );
         }
-        let credentials = self.credentials.as_deref();
+        let credentials = self.credentials.as_deref().filter(|_| usable);
         let (wall, offset, key) = self.client.signing_parts(credentials);
         let mut signing = Signing::new(wall).clock_offset(offset);
         signing.credentials = credentials;
         signing.signing_key = key.as_deref();
         self.call.next_request(now, &signing)
+    }
+
+    /// Why the last [`next_request`](Self::next_request) ended the call
+    /// without signing ([`BuildError::MissingCredentials`](sts_proto::operation::BuildError::MissingCredentials)):
+    /// the credentials held had expired, and this is the provider's error
+    /// for not giving new ones, with its kind and whether it is worth
+    /// retrying. Taken: a second call gives `None`. The
+    /// example of [`Exchange`] returns it in place of the call's error.
+    pub fn refused_credentials(&mut self) -> Option<Error> {
+        self.refused.take()
     }
 
     /// Takes the answer to the request handed out last: see

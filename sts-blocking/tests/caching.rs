@@ -912,6 +912,59 @@ fn an_exchange_does_not_sign_with_credentials_that_have_expired() {
         "{e:?}"
     );
     assert_eq!(*transport.0.lock().unwrap(), ["AKID1"], "nothing more sent");
+    // The provider's reason, for the driver to return instead.
+    let refused = exchange
+        .refused_credentials()
+        .expect("the provider's error");
+    assert!(
+        matches!(refused, sts_blocking::Error::Credentials(_)),
+        "{refused:?}"
+    );
+    assert!(exchange.refused_credentials().is_none());
+}
+
+/// The same expiry in adaptive mode, where the rate limiter then pauses
+/// the call before anything is built: the credentials are kept, and the
+/// provider, recovered by the end of the pause, is asked again (a first
+/// version dropped them, and the call ended without asking; found by a
+/// review).
+#[test]
+fn a_paced_exchange_asks_the_provider_again_after_the_pause() {
+    use sts_blocking::transport::Transport;
+    use sts_proto::call::{Decision, Next};
+    let clock = FakeClock::new();
+    let inner = Counting::new(&clock);
+    let cache = cache(&inner, &clock);
+    assert_eq!(key(&cache), "AKID1");
+    inner.fail.store(true, Ordering::SeqCst);
+    clock.set(3589);
+    let transport = Arc::new(ThrottleOnce::default());
+    let client = sts_blocking::Client::builder()
+        .region("us-east-1")
+        .credentials_provider(cache)
+        .clock(clock.clone())
+        .retry_mode(sts_blocking::settings::RetryMode::Adaptive)
+        .transport(Arc::clone(&transport))
+        .build()
+        .unwrap();
+    let mut exchange = client
+        .exchange(sts_proto::ops::GetCallerIdentity::new())
+        .unwrap();
+    let t = Duration::from_secs(100);
+    let Next::Send(outgoing) = exchange.next_request(t).unwrap() else {
+        panic!("paced at first");
+    };
+    let (parts, body) = transport.send(outgoing.request, None).unwrap().into_parts();
+    let decision = exchange
+        .response(t, parts.status.as_u16(), &parts.headers, &body)
+        .unwrap();
+    assert!(matches!(decision, Decision::Wait(_)), "{decision:?}");
+    clock.set(3615);
+    let paced = exchange.next_request(t + Duration::from_millis(1));
+    assert!(matches!(paced, Ok(Next::Wait(_))), "{paced:?}");
+    inner.fail.store(false, Ordering::SeqCst);
+    let next = exchange.next_request(t + Duration::from_secs(60));
+    assert!(matches!(next, Ok(Next::Send(_))), "{next:?}");
 }
 
 /// A provider the client does not cache is asked once per call, retries

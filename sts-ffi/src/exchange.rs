@@ -238,7 +238,13 @@ where
 
     fn next(&mut self, now: Duration) -> Result<Next, Failure> {
         let now = self.on_client_clock(now);
-        self.exchange.next_request(now).map_err(call_failure)
+        // Credentials that expired while the call waited: the provider's
+        // error, not "no credentials were given".
+        let next = self.exchange.next_request(now);
+        next.map_err(|e| match self.exchange.refused_credentials() {
+            Some(refused) => Failure::from(refused),
+            None => call_failure(e),
+        })
     }
 
     fn response(
