@@ -866,14 +866,21 @@ fn a_retry_after_the_credentials_expire_is_signed_with_fresh_ones() {
     assert_eq!(*transport.0.lock().unwrap(), ["AKID3", "AKID5"]);
 }
 
-/// An exchange whose credentials expire while it waits to retry, and
-/// whose provider gives no new ones, does not sign with them (it did,
-/// unlike the client's own calls): the call ends before sending.
-#[test]
-fn an_exchange_does_not_sign_with_credentials_that_have_expired() {
+/// An exchange at 3589 s with credentials expiring at 3600 s from a cache
+/// whose refreshes fail, after its first request was throttled (sent
+/// with `AKID1`) and it was told to wait: the provider, the transport,
+/// the clock and the exchange, at `now` (the exchange's monotonic time).
+fn an_exchange_throttled_near_expiry(
+    mode: sts_blocking::settings::RetryMode,
+    now: Duration,
+) -> (
+    Counting,
+    Arc<ThrottleOnce>,
+    FakeClock,
+    sts_blocking::Exchange<sts_proto::ops::GetCallerIdentity>,
+) {
     use sts_blocking::transport::Transport;
-    use sts_proto::call::{CallError, Decision, Next};
-    use sts_proto::operation::BuildError;
+    use sts_proto::call::{Decision, Next};
     let clock = FakeClock::new();
     let inner = Counting::new(&clock);
     let cache = cache(&inner, &clock);
@@ -885,28 +892,39 @@ fn an_exchange_does_not_sign_with_credentials_that_have_expired() {
         .region("us-east-1")
         .credentials_provider(cache)
         .clock(clock.clone())
+        .retry_mode(mode)
         .transport(Arc::clone(&transport))
         .build()
         .unwrap();
     let mut exchange = client
         .exchange(sts_proto::ops::GetCallerIdentity::new())
         .unwrap();
-    let Next::Send(outgoing) = exchange.next_request(client.elapsed()).unwrap() else {
-        panic!("paced");
+    let Next::Send(outgoing) = exchange.next_request(now).unwrap() else {
+        panic!("paced at first");
     };
     let (parts, body) = transport.send(outgoing.request, None).unwrap().into_parts();
     let decision = exchange
-        .response(
-            client.elapsed(),
-            parts.status.as_u16(),
-            &parts.headers,
-            &body,
-        )
+        .response(now, parts.status.as_u16(), &parts.headers, &body)
         .unwrap();
     assert!(matches!(decision, Decision::Wait(_)), "{decision:?}");
+    (inner, transport, clock, exchange)
+}
+
+/// An exchange whose credentials expire while it waits to retry, and
+/// whose provider gives no new ones, does not sign with them (it did,
+/// unlike the client's own calls): the call ends before sending.
+#[test]
+fn an_exchange_does_not_sign_with_credentials_that_have_expired() {
+    use sts_proto::call::CallError;
+    use sts_proto::operation::BuildError;
+    let t = Duration::from_secs(100);
+    let (_inner, transport, clock, mut exchange) =
+        an_exchange_throttled_near_expiry(sts_blocking::settings::RetryMode::Standard, t);
     // The wait takes the clock past 3600; the provider still fails.
     clock.set(3615);
-    let e = exchange.next_request(client.elapsed()).unwrap_err();
+    let e = exchange
+        .next_request(t + Duration::from_secs(15))
+        .unwrap_err();
     assert!(
         matches!(e, CallError::Build(BuildError::MissingCredentials { .. })),
         "{e:?}"
@@ -930,35 +948,10 @@ fn an_exchange_does_not_sign_with_credentials_that_have_expired() {
 /// review).
 #[test]
 fn a_paced_exchange_asks_the_provider_again_after_the_pause() {
-    use sts_blocking::transport::Transport;
-    use sts_proto::call::{Decision, Next};
-    let clock = FakeClock::new();
-    let inner = Counting::new(&clock);
-    let cache = cache(&inner, &clock);
-    assert_eq!(key(&cache), "AKID1");
-    inner.fail.store(true, Ordering::SeqCst);
-    clock.set(3589);
-    let transport = Arc::new(ThrottleOnce::default());
-    let client = sts_blocking::Client::builder()
-        .region("us-east-1")
-        .credentials_provider(cache)
-        .clock(clock.clone())
-        .retry_mode(sts_blocking::settings::RetryMode::Adaptive)
-        .transport(Arc::clone(&transport))
-        .build()
-        .unwrap();
-    let mut exchange = client
-        .exchange(sts_proto::ops::GetCallerIdentity::new())
-        .unwrap();
+    use sts_proto::call::Next;
     let t = Duration::from_secs(100);
-    let Next::Send(outgoing) = exchange.next_request(t).unwrap() else {
-        panic!("paced at first");
-    };
-    let (parts, body) = transport.send(outgoing.request, None).unwrap().into_parts();
-    let decision = exchange
-        .response(t, parts.status.as_u16(), &parts.headers, &body)
-        .unwrap();
-    assert!(matches!(decision, Decision::Wait(_)), "{decision:?}");
+    let (inner, _transport, clock, mut exchange) =
+        an_exchange_throttled_near_expiry(sts_blocking::settings::RetryMode::Adaptive, t);
     clock.set(3615);
     let paced = exchange.next_request(t + Duration::from_millis(1));
     assert!(matches!(paced, Ok(Next::Wait(_))), "{paced:?}");
