@@ -175,7 +175,9 @@ pub struct ClientBuilder {
 }
 
 /// A profile's credentials provider, with the configuration and settings
-/// it was made from.
+/// it was made from. Held as long as the builder (or a clone) is, as the
+/// provider `from_config` used to make was: a program that builds a
+/// client per task from one builder keeps one cache.
 struct MadeProvider {
     config: Arc<ProviderConfig>,
     settings: StsSettings,
@@ -695,6 +697,10 @@ impl ClientBuilder {
     ) -> Arc<dyn ProvideCredentials> {
         let mut for_sts = self.clone();
         for_sts.resolved_from = None;
+        // Its own list: the provider holds this copy, which would
+        // otherwise hold the list that holds the provider (a cycle that
+        // kept every provider and its credentials alive; found by a review).
+        for_sts.profile_providers = Arc::default();
         if for_sts.transport.is_none() {
             for_sts.transport = config.sts_transport();
         }
@@ -1257,6 +1263,22 @@ mod tests {
                 .unwrap();
         }
         assert_eq!(role_calls(&server), [emulator]);
+
+        // Once the clients and the builder are gone, nothing holds the
+        // provider, its credentials or the transport (a cycle through the
+        // provider's own copy of the builder once did).
+        let server = Arc::new(RoleServer::default());
+        let builder = ClientBuilder::default()
+            .transport(Arc::clone(&server))
+            .endpoint_url(emulator)
+            .from_config(&role_profile())
+            .unwrap();
+        let list = Arc::downgrade(&builder.profile_providers);
+        let client = builder.clone().build().unwrap();
+        client.get_caller_identity().unwrap();
+        drop((client, builder));
+        assert_eq!(Arc::strong_count(&server), 1);
+        assert!(list.upgrade().is_none());
 
         // A transport given to the configuration, for the providers'
         // requests, carries the role call when the builder has none.

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use http::HeaderMap;
 use sts_proto::call::{CallError, Decision, Next, OwnedCall, Signing};
-use sts_proto::operation::Operation;
+use sts_proto::operation::{BuildError, Operation};
 use sts_proto::retry::TransportFailure;
 
 use crate::client::Client;
@@ -169,6 +169,7 @@ impl<Op: Operation> Exchange<Op> {
     pub fn next_request(&mut self, now: Duration) -> Result<Next, CallError> {
         self.refused = None;
         let mut usable = true;
+        let mut refused = None;
         if let Some(held) = self.credentials.take() {
             let wall = self.client.wall_clock();
             self.credentials = Some(
@@ -187,7 +188,7 @@ impl<Op: Operation> Exchange<Op> {
                                 Op::ACTION
                             );
                             usable = false;
-                            self.refused = Some(e);
+                            refused = Some(e);
                         } else {
                             log::debug!(
                                 "{}: the credentials provider failed ({e}); signing with the \
@@ -205,7 +206,13 @@ impl<Op: Operation> Exchange<Op> {
         let mut signing = Signing::new(wall).clock_offset(offset);
         signing.credentials = credentials;
         signing.signing_key = key.as_deref();
-        self.call.next_request(now, &signing)
+        let next = self.call.next_request(now, &signing);
+        // Kept only when it is why the call ended: not for a pause, a
+        // deadline or a step out of order.
+        if let Err(CallError::Build(BuildError::MissingCredentials { .. })) = next {
+            self.refused = refused;
+        }
+        next
     }
 
     /// Why the last [`next_request`](Self::next_request) ended the call

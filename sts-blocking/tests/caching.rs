@@ -955,6 +955,8 @@ fn a_paced_exchange_asks_the_provider_again_after_the_pause() {
     clock.set(3615);
     let paced = exchange.next_request(t + Duration::from_millis(1));
     assert!(matches!(paced, Ok(Next::Wait(_))), "{paced:?}");
+    // Nothing refused: the call did not end (nor would a deadline say so).
+    assert!(exchange.refused_credentials().is_none());
     inner.fail.store(false, Ordering::SeqCst);
     let next = exchange.next_request(t + Duration::from_secs(60));
     assert!(matches!(next, Ok(Next::Send(_))), "{next:?}");
