@@ -182,11 +182,6 @@ impl<Op: Operation> Exchange<Op> {
                         // Kept either way: after a pause of the rate
                         // limiter the provider is asked again.
                         if held.expiration().is_some_and(|at| wall >= at) {
-                            log::warn!(
-                                "{}: the credentials have expired and the provider gave no \
-                                 new ones ({e}); not sending",
-                                Op::ACTION
-                            );
                             usable = false;
                             refused = Some(e);
                         } else {
@@ -209,8 +204,15 @@ impl<Op: Operation> Exchange<Op> {
         let next = self.call.next_request(now, &signing);
         // Kept only when it is why the call ended: not for a pause, a
         // deadline or a step out of order.
-        if let Err(CallError::Build(BuildError::MissingCredentials { .. })) = next {
-            self.refused = refused;
+        if let (Err(CallError::Build(BuildError::MissingCredentials { .. })), Some(e)) =
+            (&next, refused)
+        {
+            log::warn!(
+                "{}: the credentials have expired and the provider gave no new ones ({e}); \
+                 not sending",
+                Op::ACTION
+            );
+            self.refused = Some(e);
         }
         next
     }
