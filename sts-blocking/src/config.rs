@@ -676,6 +676,13 @@ impl ClientBuilder {
         provider
     }
 
+    /// Starts a list of profile providers of its own, shared with no
+    /// other builder: for a copy kept inside a [`ProviderConfig`], which
+    /// a provider in the shared list would hold.
+    pub(crate) fn forget_profile_providers(&mut self) {
+        self.profile_providers = Arc::default();
+    }
+
     /// `config`, reading the profile named on this builder if one is.
     fn with_named_profile(&self, config: &ProviderConfig) -> ProviderConfig {
         match &self.explicit.profile {
@@ -695,12 +702,10 @@ impl ClientBuilder {
         config: ProviderConfig,
         resolved: &Resolved,
     ) -> Arc<dyn ProvideCredentials> {
+        // `with_sts_client_builder` gives the copy a list of its own: the
+        // provider holds it, and the shared list holds the provider.
         let mut for_sts = self.clone();
         for_sts.resolved_from = None;
-        // Its own list: the provider holds this copy, which would
-        // otherwise hold the list that holds the provider (a cycle that
-        // kept every provider and its credentials alive; found by a review).
-        for_sts.profile_providers = Arc::default();
         if for_sts.transport.is_none() {
             for_sts.transport = config.sts_transport();
         }
@@ -1277,6 +1282,28 @@ mod tests {
         let client = builder.clone().build().unwrap();
         client.get_caller_identity().unwrap();
         drop((client, builder));
+        assert_eq!(Arc::strong_count(&server), 1);
+        assert!(list.upgrade().is_none());
+        // Also with the configuration made from the builder itself, as
+        // the C library's `use_environment` makes it (LeakSanitizer found
+        // a cycle through the configuration's copy of the builder).
+        let server = Arc::new(RoleServer::default());
+        let builder = ClientBuilder::default()
+            .transport(Arc::clone(&server))
+            .endpoint_url(emulator);
+        let config = ProviderConfig::from_client_builder(&builder)
+            .with_env(MapEnv::new([("HOME", "/h"), ("AWS_PROFILE", "role")]))
+            .with_fs(crate::credentials::MapFs::new().with_file(
+                "/h/.aws/config",
+                "[profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = b\n\
+                 [profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\n\
+                 source_profile = base\nregion = eu-west-1\n",
+            ));
+        let builder = builder.from_config(&config).unwrap();
+        let list = Arc::downgrade(&builder.profile_providers);
+        let client = builder.build().unwrap();
+        client.get_caller_identity().unwrap();
+        drop((client, config));
         assert_eq!(Arc::strong_count(&server), 1);
         assert!(list.upgrade().is_none());
 
