@@ -534,20 +534,19 @@ impl Client {
         self.inner.clock.now()
     }
 
-    /// What one attempt is signed with at this moment: the clock, the
-    /// client's clock offset, and the cached signing key for `credentials`
-    /// (none when it cannot be derived; building the request then says
-    /// why).
+    /// What one attempt is signed with at `wall` (the client's clock, read
+    /// once for the credentials' expiry and the signature): the client's
+    /// clock offset, and the cached signing key for `credentials` (none
+    /// when it cannot be derived; building the request then says why).
     pub(crate) fn signing_parts(
         &self,
         credentials: Option<&Credentials>,
-    ) -> (SystemTime, i64, Option<Arc<SigningKey>>) {
-        let inner = &*self.inner;
-        let wall = inner.clock.now();
-        let offset = inner.clock_offset_ms.load(Ordering::Relaxed);
+        wall: SystemTime,
+    ) -> (i64, Option<Arc<SigningKey>>) {
+        let offset = self.inner.clock_offset_ms.load(Ordering::Relaxed);
         let key =
             credentials.and_then(|c| self.signing_key(c, retry::apply_offset(wall, offset)).ok());
-        (wall, offset, key)
+        (offset, key)
     }
 
     /// Stores the clock offset a clock-skew answer taught one of the calls.

@@ -180,7 +180,7 @@ pub struct ClientBuilder {
 /// client per task from one builder keeps one cache.
 struct MadeProvider {
     config: Arc<ProviderConfig>,
-    settings: StsSettings,
+    settings: ProviderInputs,
     provider: Arc<dyn ProvideCredentials>,
 }
 
@@ -193,7 +193,7 @@ const MADE_PROVIDERS: usize = 8;
 /// `from_config` (an endpoint URL, a transport) reaches the role call,
 /// while clones of one builder built alike share one provider.
 #[derive(PartialEq)]
-struct StsSettings {
+struct ProviderInputs {
     endpoint: EndpointConfig,
     explicit: Overrides,
     fallback_region: Option<String>,
@@ -207,7 +207,7 @@ struct StsSettings {
         Duration,
         Duration,
         Option<usize>,
-        RetryModeKind,
+        sts_proto::retry::RetryMode,
         bool,
         Duration,
     ),
@@ -223,15 +223,13 @@ struct StsSettings {
     shared: [usize; 3],
 }
 
-type RetryModeKind = sts_proto::retry::RetryMode;
-
 /// An `Arc`'s address, which tells shared values apart without comparing
 /// what they hold (transports and clocks cannot be compared).
 fn address<T: ?Sized>(value: &Arc<T>) -> usize {
     Arc::as_ptr(value).cast::<()>() as usize
 }
 
-impl StsSettings {
+impl ProviderInputs {
     fn of(b: &ClientBuilder) -> Self {
         let r = &b.retry;
         let t = &b.transport_settings;
@@ -653,7 +651,7 @@ impl ClientBuilder {
         config: &Arc<ProviderConfig>,
         resolved: &Resolved,
     ) -> Arc<dyn ProvideCredentials> {
-        let settings = StsSettings::of(self);
+        let settings = ProviderInputs::of(self);
         let mut made = self
             .profile_providers
             .lock()
@@ -1171,7 +1169,12 @@ mod tests {
     /// A profile that assumes a role with base keys, as a role profile
     /// for an emulator's tests would.
     fn role_profile() -> ProviderConfig {
-        ProviderConfig::new()
+        with_role_profile(ProviderConfig::new())
+    }
+
+    /// `config` reading [`role_profile`]'s environment and files.
+    fn with_role_profile(config: ProviderConfig) -> ProviderConfig {
+        config
             .with_env(MapEnv::new([("HOME", "/h"), ("AWS_PROFILE", "role")]))
             .with_fs(crate::credentials::MapFs::new().with_file(
                 "/h/.aws/config",
@@ -1272,18 +1275,21 @@ mod tests {
         // Once the clients and the builder are gone, nothing holds the
         // provider, its credentials or the transport (a cycle through the
         // provider's own copy of the builder once did).
+        let all_freed = |server: Arc<RoleServer>, builder: ClientBuilder| {
+            let list = Arc::downgrade(&builder.profile_providers);
+            let client = builder.clone().build().unwrap();
+            client.get_caller_identity().unwrap();
+            drop((client, builder));
+            assert_eq!(Arc::strong_count(&server), 1);
+            assert!(list.upgrade().is_none());
+        };
         let server = Arc::new(RoleServer::default());
         let builder = ClientBuilder::default()
             .transport(Arc::clone(&server))
             .endpoint_url(emulator)
             .from_config(&role_profile())
             .unwrap();
-        let list = Arc::downgrade(&builder.profile_providers);
-        let client = builder.clone().build().unwrap();
-        client.get_caller_identity().unwrap();
-        drop((client, builder));
-        assert_eq!(Arc::strong_count(&server), 1);
-        assert!(list.upgrade().is_none());
+        all_freed(server, builder);
         // Also with the configuration made from the builder itself, as
         // the C library's `use_environment` makes it (LeakSanitizer found
         // a cycle through the configuration's copy of the builder).
@@ -1291,21 +1297,10 @@ mod tests {
         let builder = ClientBuilder::default()
             .transport(Arc::clone(&server))
             .endpoint_url(emulator);
-        let config = ProviderConfig::from_client_builder(&builder)
-            .with_env(MapEnv::new([("HOME", "/h"), ("AWS_PROFILE", "role")]))
-            .with_fs(crate::credentials::MapFs::new().with_file(
-                "/h/.aws/config",
-                "[profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = b\n\
-                 [profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\n\
-                 source_profile = base\nregion = eu-west-1\n",
-            ));
+        let config = with_role_profile(ProviderConfig::from_client_builder(&builder));
         let builder = builder.from_config(&config).unwrap();
-        let list = Arc::downgrade(&builder.profile_providers);
-        let client = builder.build().unwrap();
-        client.get_caller_identity().unwrap();
-        drop((client, config));
-        assert_eq!(Arc::strong_count(&server), 1);
-        assert!(list.upgrade().is_none());
+        drop(config);
+        all_freed(server, builder);
 
         // A transport given to the configuration, for the providers'
         // requests, carries the role call when the builder has none.

@@ -170,34 +170,27 @@ impl<Op: Operation> Exchange<Op> {
         self.refused = None;
         let mut usable = true;
         let mut refused = None;
+        let wall = self.client.wall_clock();
         if let Some(held) = self.credentials.take() {
-            let wall = self.client.wall_clock();
             self.credentials = Some(
                 match self
                     .client
                     .credentials_for_request(Some(Arc::clone(&held)), wall)
                 {
                     Ok(current) => current,
+                    // Only when those held have expired (a failure before
+                    // that keeps them). Kept still: after a pause of the
+                    // rate limiter the provider is asked again.
                     Err(e) => {
-                        // Kept either way: after a pause of the rate
-                        // limiter the provider is asked again.
-                        if held.expiration().is_some_and(|at| wall >= at) {
-                            usable = false;
-                            refused = Some(e);
-                        } else {
-                            log::debug!(
-                                "{}: the credentials provider failed ({e}); signing with the \
-                                 credentials fetched before",
-                                Op::ACTION
-                            );
-                        }
+                        usable = false;
+                        refused = Some(e);
                         held
                     }
                 },
             );
         }
         let credentials = self.credentials.as_deref().filter(|_| usable);
-        let (wall, offset, key) = self.client.signing_parts(credentials);
+        let (offset, key) = self.client.signing_parts(credentials, wall);
         let mut signing = Signing::new(wall).clock_offset(offset);
         signing.credentials = credentials;
         signing.signing_key = key.as_deref();

@@ -324,15 +324,31 @@ impl ProvideCredentials for AssumeRoleProvider {
                 .assume_role(source, &self.request)
                 .map(Arc::new);
         };
-        let code = codes.mfa_token(serial).map_err(|why| {
-            CredentialsError::failed(
-                format!("role {}", self.request.role_arn),
-                format!("the MFA token provider gave no code for {serial}: {why}"),
-            )
-        })?;
-        let request = self.request.clone().mfa(serial.clone(), code);
+        let request = with_mfa_code(
+            self.request.clone(),
+            serial,
+            &**codes,
+            format!("role {}", self.request.role_arn),
+        )?;
         self.assumer.assume_role(source, &request).map(Arc::new)
     }
+}
+
+/// `request` signed with the device `serial` and the code `codes` gives
+/// for it now; the provider's reason, named after `source`, if none.
+pub(super) fn with_mfa_code(
+    request: AssumeRole,
+    serial: &str,
+    codes: &dyn MfaTokenProvider,
+    source: impl Into<String>,
+) -> Result<AssumeRole, CredentialsError> {
+    let code = codes.mfa_token(serial).map_err(|why| {
+        CredentialsError::failed(
+            source,
+            format!("the MFA token provider gave no code for {serial}: {why}"),
+        )
+    })?;
+    Ok(request.mfa(serial, code))
 }
 
 #[cfg(test)]

@@ -55,8 +55,8 @@ const KILL_WAIT: Duration = Duration::from_secs(2);
 /// process's, and so is every descriptor of this process that is not
 /// close-on-exec (as with the Rust and Go SDKs; botocore closes them):
 /// the crate opens its own close-on-exec, and a program that embeds it
-/// should open its own so too. Its stdout is capped (64 KiB by default) and its run time too
-/// ([`TimedOut`](super::CredentialsErrorKind::TimedOut) after that): 60 s,
+/// should open its own so too. Its stdout is capped (64 KiB by default)
+/// and its run time too ([`TimedOut`](super::CredentialsErrorKind::TimedOut) after that): 60 s,
 /// or 10 minutes when this process has a controlling terminal, where a
 /// person may be finishing a browser login or a prompt the command started
 /// (botocore sets no limit at all; a helper waiting on an SSO device

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use sts_proto::Credentials;
 use sts_proto::ops::AssumeRole;
 
-use super::assume_role::RoleAssumer;
+use super::assume_role::{RoleAssumer, with_mfa_code};
 use super::profile_chain::{self, BaseCredentials, RoleLink};
 use super::provider_config::StsSettings;
 use super::role_cache;
@@ -273,13 +273,7 @@ impl ProfileProvider {
                     ),
                 ));
             };
-            let code = mfa.mfa_token(&serial).map_err(|why| {
-                CredentialsError::failed(
-                    source.clone(),
-                    format!("the MFA token provider gave no code for {serial}: {why}"),
-                )
-            })?;
-            request = request.mfa(serial, code);
+            request = with_mfa_code(request, &serial, mfa, source.clone())?;
         }
         RoleAssumer::new(builder.clone())
             .assume_role_keeping(creds, &request, |output| {

@@ -109,10 +109,11 @@ impl Core<'_> {
                 return Ok(Next::Wait(wait));
             }
         }
-        let clock_offset = match self.progress.resign_offset.take() {
-            Some(decided) => decided,
-            None => signing.clock_offset,
-        };
+        let clock_offset = self
+            .progress
+            .resign_offset
+            .take()
+            .unwrap_or(signing.clock_offset);
         let signed_at = crate::retry::apply_offset(signing.wall, clock_offset);
         let mut ctx = RequestContext::new(self.options.endpoint, signed_at);
         ctx.user_agent = self.options.user_agent;
