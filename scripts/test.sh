@@ -27,6 +27,9 @@ cargo clippy --workspace --all-targets --all-features --locked -- -D warnings
 echo "== cargo doc (all features, warnings denied)"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --locked
 
+echo "== the declared minimum Rust (rust-version) builds the workspace"
+bash scripts/msrv-check.sh
+
 echo "== test tools from PyPI (moto, cmake, pkgconf, AWS CLI), before the tests lose the network"
 cargo run -p sts-tests --bin sts-test-tools --locked
 

@@ -310,10 +310,16 @@ impl ProvideCredentials for ProfileProvider {
             // Without `role_arn` of its own, the role is the environment's
             // (`AWS_ROLE_ARN`, see `with_environment`), as botocore has it.
             Err(profile_chain::ProfileChainError::WebIdentityWithoutRole { profile })
-                if profile == loaded.profile
-                    && let Some(role_arn) = self.environment_value("AWS_ROLE_ARN") =>
+                if profile == loaded.profile =>
             {
-                profile_chain::web_identity_with_role(&loaded.set, &profile, role_arn)
+                match self.environment_value("AWS_ROLE_ARN") {
+                    Some(role_arn) => {
+                        profile_chain::web_identity_with_role(&loaded.set, &profile, role_arn)
+                    }
+                    None => {
+                        Err(profile_chain::ProfileChainError::WebIdentityWithoutRole { profile })
+                    }
+                }
             }
             other => other,
         };

@@ -220,9 +220,10 @@ impl ImdsProvider {
         let failed = |reason: String| Failure::Answered(CredentialsErrorKind::Failed, reason);
 
         let listing = session.get(ROLE_PATH)?;
-        match listing.status().as_u16() {
-            200 => {}
-            404 => {
+        // With why the token request failed, which a 401 here is about.
+        match (listing.status().as_u16(), session.token_refused.get()) {
+            (200, _) => {}
+            (404, _) => {
                 return Err(Failure::Answered(
                     CredentialsErrorKind::NotConfigured,
                     format!(
@@ -231,7 +232,7 @@ impl ImdsProvider {
                     ),
                 ));
             }
-            401 if session.token_unanswered.get() => {
+            (401, _) if session.token_unanswered.get() => {
                 return Err(failed(format!(
                     "GET {} without a session token answered 401: the instance requires IMDSv2, \
                      and the token request (PUT {TOKEN_PATH}) got no answer within {:?}. In a \
@@ -244,7 +245,7 @@ impl ImdsProvider {
             }
             // Classified by the token request's status: a 5xx there is
             // worth trying again later, as it was before the fallback.
-            401 if let Some(refused) = session.token_refused.get() => {
+            (401, Some(refused)) => {
                 return Err(Failure::status(
                     refused,
                     format!(
@@ -255,7 +256,7 @@ impl ImdsProvider {
                     ),
                 ));
             }
-            status => {
+            (status, _) => {
                 return Err(Failure::status(
                     status,
                     format!(
