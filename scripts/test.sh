@@ -30,6 +30,9 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --all-features --lock
 echo "== the declared minimum Rust (rust-version) builds the workspace"
 bash scripts/msrv-check.sh
 
+echo "== the oldest dependency versions the manifests allow build, and the libraries' unit tests pass"
+bash scripts/min-versions-check.sh
+
 echo "== test tools from PyPI (moto, cmake, pkgconf, AWS CLI), before the tests lose the network"
 cargo run -p sts-tests --bin sts-test-tools --locked
 
