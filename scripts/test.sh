@@ -33,6 +33,9 @@ bash scripts/msrv-check.sh
 echo "== the oldest dependency versions the manifests allow build, and the libraries' unit tests pass"
 bash scripts/min-versions-check.sh
 
+echo "== the workspace builds for Windows (x86_64-pc-windows-gnu), warnings denied"
+bash scripts/windows-check.sh
+
 echo "== test tools from PyPI (moto, cmake, pkgconf, AWS CLI), before the tests lose the network"
 cargo run -p sts-tests --bin sts-test-tools --locked
 

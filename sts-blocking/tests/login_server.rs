@@ -246,10 +246,8 @@ fn valid_cached_credentials_are_used_without_a_call() {
     assert!(server.finish().is_empty(), "the sign-in service was called");
 }
 
-#[cfg(unix)]
 #[test]
 fn expiring_credentials_are_refreshed_and_written_back() {
-    use std::os::unix::fs::PermissionsExt;
     let home = Home::new("refresh", NOW + 120, KEY);
     let before = home.cache_json();
     let server = SignIn::start(vec![answer(900)]);
@@ -287,12 +285,16 @@ fn expiring_credentials_are_refreshed_and_written_back() {
     );
     assert_eq!(proof["iat"], NOW);
 
-    let mode = std::fs::metadata(home.cache())
-        .unwrap()
-        .permissions()
-        .mode()
-        & 0o777;
-    assert_eq!(mode, 0o600);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(home.cache())
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600);
+    }
     let mut expected = before;
     expected["accessToken"]["accessKeyId"] = "ASIANEW".into();
     expected["accessToken"]["secretAccessKey"] = "newSecret".into();

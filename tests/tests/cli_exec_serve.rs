@@ -835,6 +835,7 @@ fn serve_exec_child_is_not_given_the_default_profiles_own_credentials() {
     // logout) when it is theirs alone.
     let runtime = config.with_file_name("runtime");
     std::fs::create_dir_all(&runtime).unwrap();
+    #[cfg(unix)]
     std::fs::set_permissions(
         &runtime,
         std::os::unix::fs::PermissionsExt::from_mode(0o700),

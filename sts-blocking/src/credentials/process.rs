@@ -33,6 +33,7 @@ const STDERR_QUOTE_BYTES: usize = 2048;
 const PROGRAM_NAME_CHARS: usize = 64;
 
 /// How long ending a timed-out command's process group may take.
+#[cfg(unix)]
 const KILL_WAIT: Duration = Duration::from_secs(2);
 
 /// Credentials printed by an external command, as `credential_process` in a
@@ -425,8 +426,9 @@ impl Drop for Group {
         }
         // The group first, while the leader (if not yet reaped) still
         // holds the group id; then the leader itself in case that failed.
-        #[cfg(unix)]
+        // Never set off Unix, where there is no group to kill.
         if self.own_group {
+            #[cfg(unix)]
             kill_group(self.leader.id());
         }
         let _ = self.leader.kill();

@@ -166,6 +166,7 @@ fn is_ours_alone(_dir: &Path) -> bool {
 /// A new directory in [`copies_base`] that only the owner can enter,
 /// under a name no other user can guess or take first.
 fn new_private_dir() -> std::io::Result<PathBuf> {
+    #[cfg_attr(not(unix), allow(unused_mut, reason = "the mode is set on Unix only"))]
     let mut builder = std::fs::DirBuilder::new();
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
