@@ -97,12 +97,24 @@ impl Home {
     }
 
     fn provider_sleeping(&self, server: &Server, sleep: Backoffs) -> ProfileProvider {
+        ProfileProvider::new(&self.config(server).with_sleep(sleep))
+    }
+
+    fn config(&self, server: &Server) -> ProviderConfig {
         let env = MapEnv::new([
             ("HOME", self.dir.to_str().unwrap().to_owned()),
             ("AWS_ENDPOINT_URL_SSO", server.url()),
             ("AWS_ENDPOINT_URL_SSO_OIDC", server.url()),
         ]);
-        ProfileProvider::new(&ProviderConfig::new().with_env(env).with_sleep(sleep))
+        ProviderConfig::new().with_env(env)
+    }
+
+    /// The AWS CLI's cache file of the profile's role, named as botocore
+    /// names it (the SHA-1 of
+    /// `{"accountId":"012345678901","roleName":"SampleRole","sessionName":"dev"}`).
+    fn role_cache_path(&self) -> PathBuf {
+        self.dir
+            .join(".aws/cli/cache/4f0072b03f86a95e613340c2868ab49e9cc60d6e.json")
     }
 }
 
@@ -223,6 +235,65 @@ fn new_token_answer() -> (u16, String) {
         })
         .to_string(),
     )
+}
+
+/// With the role cache on (the `sts` tool turns it on), the role's
+/// credentials are kept where the AWS CLI keeps them, as it writes them; a
+/// later provider takes them from there without asking the portal, and
+/// without the token, which may have expired meanwhile (botocore looks in
+/// the cache first too). Off, nothing is written.
+#[test]
+fn role_credentials_are_kept_in_the_aws_cli_cache() {
+    let home = Home::new("role-cache", Some(&cache_file(3600, false)));
+    let server = services(ACCESS_TOKEN, (500, "{}".to_owned()));
+    let uncached = ProfileProvider::new(&home.config(&server));
+    assert_portal_credentials(&uncached.provide_credentials().unwrap());
+    assert!(
+        !home.role_cache_path().exists(),
+        "written with the cache off"
+    );
+
+    let cached = ProfileProvider::new(&home.config(&server).with_role_cache(true));
+    assert_portal_credentials(&cached.provide_credentials().unwrap());
+    assert_eq!(server.requests().len(), 2, "one GetRoleCredentials each");
+    let written: Value =
+        serde_json::from_slice(&std::fs::read(home.role_cache_path()).unwrap()).unwrap();
+    assert_eq!(
+        written,
+        json!({
+            "ProviderType": "sso",
+            "Credentials": {
+                "AccessKeyId": "ASIAPORTAL",
+                "SecretAccessKey": "portal-secret-key-VALUE",
+                "SessionToken": "portal-session-token-VALUE",
+                "Expiration": "2100-01-01T00:00:00Z",
+                "AccountId": "012345678901",
+            },
+        })
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(home.role_cache_path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    // The sign-in has expired since: the cached credentials still serve.
+    std::fs::write(home.cache_path(), cache_file(-60, false)).unwrap();
+    let later = ProfileProvider::new(&home.config(&server).with_role_cache(true));
+    assert_portal_credentials(&later.provide_credentials().unwrap());
+    assert_eq!(server.requests().len(), 2, "the portal was asked again");
+
+    // Credentials the cache holds within 15 minutes of their expiry are
+    // fetched again, which the expired token cannot do.
+    let mut near = written.clone();
+    near["Credentials"]["Expiration"] = json!(at(600));
+    std::fs::write(home.role_cache_path(), near.to_string()).unwrap();
+    let e = later.provide_credentials().unwrap_err();
+    assert!(error_text(&e).contains("aws sso login"), "{e}");
 }
 
 #[test]

@@ -280,20 +280,30 @@ fn sso_session_profile_with_a_cached_token() {
         .to_string(),
     )
     .unwrap();
-    let out = caller_identity(
-        moto,
-        &home,
-        &[
-            ("AWS_PROFILE", "dev".into()),
-            ("AWS_ENDPOINT_URL_SSO", portal.url()),
-        ],
-    );
+    let env = [
+        ("AWS_PROFILE", "dev".into()),
+        ("AWS_ENDPOINT_URL_SSO", portal.url()),
+    ];
+    let out = caller_identity(moto, &home, &env);
     assert_signed_as(&out, &creds);
     let query = portal.requests()[0].query().unwrap_or_default().to_owned();
     assert!(
         query.contains("role_name=Developer") && query.contains("account_id=123456789012"),
         "{query}"
     );
+    // The tool keeps the role's credentials in the AWS CLI's cache, under
+    // botocore's name for them, as the AWS CLI does: the next run signs
+    // with them without asking the portal.
+    let cached = home
+        .join(".aws/cli/cache")
+        .join("78207cbe86fd88118b28f50a0d2415e56e205588.json");
+    let document: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&cached).unwrap()).unwrap();
+    assert_eq!(document["ProviderType"], "sso");
+    assert_eq!(document["Credentials"]["AccountId"], "123456789012");
+    let again = caller_identity(moto, &home, &env);
+    assert_signed_as(&again, &creds);
+    assert_eq!(portal.requests().len(), 1, "the portal was asked again");
 }
 
 /// The P-256 key of smithy-rs's login-session cases, as `aws login` caches it.

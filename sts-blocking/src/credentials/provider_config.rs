@@ -271,9 +271,10 @@ impl ProviderConfig {
         self
     }
 
-    /// Keeps the credentials of the roles profiles assume, and of web
+    /// Keeps the credentials of the roles profiles assume, of web
     /// identity roles ([`WebIdentityProvider`](super::WebIdentityProvider),
-    /// from the environment or a profile), in the AWS CLI's cache,
+    /// from the environment or a profile) and of IAM Identity Center roles
+    /// ([`SsoProvider`](super::SsoProvider)) in the AWS CLI's cache,
     /// `~/.aws/cli/cache`, and takes them from there while they are valid
     /// for 15 minutes more, as the AWS CLI does: the two share the cache,
     /// and a role with `mfa_serial` asks for a code once per session, not

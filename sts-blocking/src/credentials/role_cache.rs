@@ -1,5 +1,6 @@
-//! The AWS CLI's cache of the credentials of roles that profiles assume
-//! and of web identity roles, `~/.aws/cli/cache/<sha1>.json`, read and
+//! The AWS CLI's cache of the credentials of roles that profiles assume,
+//! of web identity roles and of IAM Identity Center (SSO) roles,
+//! `~/.aws/cli/cache/<sha1>.json`, read and
 //! written as the AWS CLI (v1 and v2) reads and writes it, so that the two
 //! share it: a role assumed by either is not assumed again by the other,
 //! and a role with `mfa_serial` asks for a code once per session rather
@@ -15,7 +16,10 @@
 //! `_cache_key_args`; botocore 1.44.8 leaves the token out): a rotated
 //! token starts a new session. The file holds the answer's
 //! `Credentials` and `AssumedRoleUser`; credentials within 15 minutes of
-//! their expiry are not used (botocore's window).
+//! their expiry are not used (botocore's window). An SSO role's file is
+//! named after its account, role and sign-in ([`sso_file_of`]) and holds
+//! `ProviderType` `sso` and `Credentials` with the account: while they
+//! are good, neither tool calls `GetRoleCredentials` or needs the token.
 //!
 //! The cache is a convenience, never a reason to fail: a file that cannot
 //! be read, parsed or written is passed over, and the role is assumed.
@@ -32,6 +36,7 @@ use sts_proto::types::AssumedRoleUser;
 use super::ProviderConfig;
 use super::assume_role::{account_of_arn, with_account_of_arn};
 use super::profile_chain::RoleLink;
+use super::sso::SsoSession;
 use super::sso::json::parse_object;
 
 /// Cached credentials closer than this to their expiry are assumed again,
@@ -89,6 +94,51 @@ impl<'a> CacheKey<'a> {
 /// AWS CLI's cache directory (none without a home directory), when
 /// `config` keeps the cache.
 pub(super) fn file_of(config: &ProviderConfig, key: CacheKey<'_>) -> Option<PathBuf> {
+    in_cache_dir(config, || file_name(key))
+}
+
+/// The cache file of an IAM Identity Center role, named as botocore's
+/// `SSOCredentialFetcher._create_cache_key` names it: the hex SHA-1 of
+/// `accountId`, `roleName` and the `[sso-session]` name (`sessionName`),
+/// or the start URL (`startUrl`) for a legacy profile, in Python's
+/// `json.dumps(…, sort_keys=True, separators=(',', ':'))`.
+pub(super) fn sso_file_of(
+    config: &ProviderConfig,
+    session: &SsoSession,
+    account_id: &str,
+    role_name: &str,
+) -> Option<PathBuf> {
+    in_cache_dir(config, || {
+        // In the order of their names, which sort_keys gives.
+        let (last_name, last) = match session.name() {
+            Some(name) => ("sessionName", name),
+            None => ("startUrl", session.start_url()),
+        };
+        let mut key = String::from("{");
+        for (i, (name, value)) in [
+            ("accountId", account_id),
+            ("roleName", role_name),
+            (last_name, last),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if i > 0 {
+                key.push(',');
+            }
+            key.push('"');
+            key.push_str(name);
+            key.push_str("\":");
+            crate::python_json::push_string(&mut key, value);
+        }
+        key.push('}');
+        aws_cli_cache_file_name(&key)
+    })
+}
+
+/// `~/.aws/cli/cache/<name()>`, when `config` keeps the cache and there
+/// is a home directory.
+fn in_cache_dir(config: &ProviderConfig, name: impl FnOnce() -> String) -> Option<PathBuf> {
     if !config.role_cache() {
         return None;
     }
@@ -97,7 +147,7 @@ pub(super) fn file_of(config: &ProviderConfig, key: CacheKey<'_>) -> Option<Path
     Some(PathBuf::from(format!(
         "{}{sep}.aws{sep}cli{sep}cache{sep}{}",
         home.trim_end_matches(sep),
-        file_name(key)
+        name()
     )))
 }
 
@@ -210,15 +260,37 @@ pub(super) fn write(
     creds: &Credentials,
     user: Option<&AssumedRoleUser>,
 ) {
+    // `AccountId` as botocore adds it (`_add_account_id_to_response`): the
+    // AWS CLI reads the account from there, for account-based endpoints.
+    let account = user.and_then(|u| account_of_arn(&u.arn));
+    write_document(config, path, b"{\"Credentials\":", creds, account, user);
+}
+
+/// Writes an IAM Identity Center role's credentials to the file at
+/// `path` as botocore's `SSOCredentialFetcher` writes them: with
+/// `"ProviderType": "sso"` and the account in `Credentials`.
+pub(super) fn write_sso(config: &ProviderConfig, path: &Path, creds: &Credentials) {
+    let opening = b"{\"ProviderType\":\"sso\",\"Credentials\":";
+    write_document(config, path, opening, creds, creds.account_id(), None);
+}
+
+/// Writes `opening` (`{` and the members before `"Credentials":`), the
+/// credentials with `account`, and `user`, owner-only and whole or not at
+/// all; a failure is passed over.
+fn write_document(
+    config: &ProviderConfig,
+    path: &Path,
+    opening: &[u8],
+    creds: &Credentials,
+    account: Option<&str>,
+    user: Option<&AssumedRoleUser>,
+) {
     let Some(expiration) = creds.expiration() else {
         return;
     };
     let Some(token) = creds.session_token() else {
         return;
     };
-    // `AccountId` as botocore adds it (`_add_account_id_to_response`): the
-    // AWS CLI reads the account from there, for account-based endpoints.
-    let account = user.and_then(|u| account_of_arn(&u.arn));
     let expiration = format_timestamp(expiration);
     let mut members = vec![
         ("AccessKeyId", creds.access_key_id()),
@@ -239,7 +311,7 @@ pub(super) fn write(
     let mut document = zeroize::Zeroizing::new(Vec::with_capacity(
         inner.len() + 128 + user.as_ref().map_or(0, Vec::len),
     ));
-    document.extend_from_slice(b"{\"Credentials\":");
+    document.extend_from_slice(opening);
     document.extend_from_slice(&inner);
     if let Some(user) = &user {
         document.extend_from_slice(b",\"AssumedRoleUser\":");
@@ -295,6 +367,74 @@ mod tests {
             file_name(CacheKey::of_link(&mfa)),
             "b0bc0a36d7ff8e5a433682da7ee61dbc62f8ca23.json"
         );
+    }
+
+    /// The names botocore 1.44.18's `SSOCredentialFetcher._create_cache_key`
+    /// gives an SSO role (compact JSON of `accountId`, `roleName` and
+    /// `sessionName` or `startUrl`; computed with Python's `json` and
+    /// `hashlib` as botocore calls them), under the home's `.aws/cli/cache`;
+    /// none when the cache is off.
+    #[test]
+    fn sso_file_names_are_botocores() {
+        let env = crate::env::MapEnv::new([("HOME", "/home/u")]);
+        let on = ProviderConfig::new()
+            .with_env(env)
+            .with_platform(crate::profile::location::Platform::Unix)
+            .with_role_cache(true);
+        let name = |session: &SsoSession, account: &str, role: &str| {
+            sso_file_of(&on, session, account, role)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_owned()
+        };
+        let named = SsoSession::named("dev", "https://d-abc123.awsapps.com/start", "us-east-1");
+        assert_eq!(
+            name(&named, "012345678901", "SampleRole"),
+            "/home/u/.aws/cli/cache/4f0072b03f86a95e613340c2868ab49e9cc60d6e.json"
+        );
+        let legacy = SsoSession::legacy("https://d-abc123.awsapps.com/start", "us-east-1");
+        assert_eq!(
+            name(&legacy, "012345678901", "SampleRole"),
+            "/home/u/.aws/cli/cache/6bb8ec4da2026aa60b9286aa331acd17d55a6f86.json"
+        );
+        // Non-ASCII escaped and quotes escaped, as `ensure_ascii` has it.
+        let accented = SsoSession::named("dév", "https://x", "us-east-1");
+        assert_eq!(
+            name(&accented, "1", "Rôle\"x"),
+            "/home/u/.aws/cli/cache/c07f7d085408915230390408398219679ad0da5c.json"
+        );
+        let off = on.clone().with_role_cache(false);
+        assert_eq!(
+            sso_file_of(&off, &named, "012345678901", "SampleRole"),
+            None
+        );
+    }
+
+    /// What `write_sso` writes reads back whole, with the account, and has
+    /// the `ProviderType` botocore's SSO fetcher writes.
+    #[test]
+    fn sso_credentials_read_back_as_written() {
+        let fs = crate::credentials::MapFs::new();
+        let config = ProviderConfig::new().with_fs(fs.clone());
+        let expiry = parse_timestamp("2099-01-01T00:00:00Z").unwrap();
+        let creds = Credentials::new("ASIAX", "secret", Some("token".into()))
+            .with_expiration(expiry)
+            .with_account_id("012345678901");
+        write_sso(&config, Path::new("/c.json"), &creds);
+        let document: Value = serde_json::from_slice(&fs.get("/c.json").unwrap()).unwrap();
+        assert_eq!(document["ProviderType"], "sso");
+        assert_eq!(document["Credentials"]["AccountId"], "012345678901");
+        assert_eq!(
+            document["Credentials"]["Expiration"],
+            "2099-01-01T00:00:00Z"
+        );
+        let read = read(&config, Path::new("/c.json"), SystemTime::UNIX_EPOCH).unwrap();
+        assert_eq!(read.access_key_id(), "ASIAX");
+        assert_eq!(read.secret_access_key().expose(), "secret");
+        assert_eq!(read.session_token().unwrap().expose(), "token");
+        assert_eq!(read.expiration(), Some(expiry));
+        assert_eq!(read.account_id(), Some("012345678901"));
     }
 
     /// botocore keeps the account in `Credentials`; a file without

@@ -92,7 +92,7 @@ pub(crate) fn client_and_region(
     // transport is set first, so that the roles a profile assumes go
     // through it too (and so are shown by --debug).
     // A profile with `mfa_serial` asks for the device's code, and the
-    // credentials of a role a profile assumes (or a web identity role) are
+    // credentials of a role a profile assumes (or a web identity or SSO role) are
     // kept in the AWS CLI's cache (`~/.aws/cli/cache`), as the AWS CLI
     // does: the two share it, and the code is asked once per role
     // session, not once per run.

@@ -12,6 +12,7 @@ use super::json::parse_object;
 use super::token::load;
 use crate::credentials::metadata_http::is_transient_status;
 use crate::credentials::provider_config::{StsSettings, wipe};
+use crate::credentials::role_cache;
 use crate::credentials::{CredentialsError, ProvideCredentials, ProviderConfig, SharedCredentials};
 
 /// Credentials for an IAM Identity Center role: the session's bearer
@@ -90,6 +91,22 @@ impl SsoProvider {
 
 impl ProvideCredentials for SsoProvider {
     fn provide_credentials(&self) -> Result<SharedCredentials, CredentialsError> {
+        // Before the token, as botocore looks: credentials the AWS CLI
+        // cached stay usable after the sign-in has expired.
+        let cache_file = role_cache::sso_file_of(
+            &self.config,
+            &self.session,
+            &self.account_id,
+            &self.role_name,
+        );
+        let now = self.config.clock().now();
+        if let Some(creds) = cache_file
+            .as_deref()
+            .and_then(|file| role_cache::read(&self.config, file, now))
+        {
+            log::debug!("{}: credentials from the AWS CLI's cache", self.source());
+            return Ok(Arc::new(creds));
+        }
         let token = load(&self.config, &self.session, &self.settings)?;
         let source = self.source();
         let fail = |reason: String| CredentialsError::failed(source.clone(), reason);
@@ -168,7 +185,11 @@ impl ProvideCredentials for SsoProvider {
                 "GetRoleCredentials at {base} gave an unusable answer: {why}"
             ))
         })?;
-        Ok(Arc::new(creds.with_account_id(self.account_id.clone())))
+        let creds = creds.with_account_id(self.account_id.clone());
+        if let Some(file) = &cache_file {
+            role_cache::write_sso(&self.config, file, &creds);
+        }
+        Ok(Arc::new(creds))
     }
 }
 
