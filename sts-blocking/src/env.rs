@@ -19,6 +19,28 @@ pub trait Env: Send + Sync + fmt::Debug {
     }
 }
 
+// Shared and boxed environments are environments; each method is passed
+// on, so that one an implementation overrides stays overridden.
+impl<T: Env + ?Sized> Env for std::sync::Arc<T> {
+    fn get(&self, name: &str) -> Option<String> {
+        (**self).get(name)
+    }
+
+    fn get_nonempty(&self, name: &str) -> Option<String> {
+        (**self).get_nonempty(name)
+    }
+}
+
+impl<T: Env + ?Sized> Env for Box<T> {
+    fn get(&self, name: &str) -> Option<String> {
+        (**self).get(name)
+    }
+
+    fn get_nonempty(&self, name: &str) -> Option<String> {
+        (**self).get_nonempty(name)
+    }
+}
+
 /// The process environment.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ProcessEnv;
@@ -31,7 +53,7 @@ impl Env for ProcessEnv {
 
 /// A fixed set of variables.
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct MapEnv(pub HashMap<String, String>);
+pub struct MapEnv(HashMap<String, String>);
 
 impl MapEnv {
     /// An environment holding `vars`.
@@ -41,6 +63,16 @@ impl MapEnv {
                 .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
         )
+    }
+
+    /// Sets `name` to `value`, replacing what it held.
+    pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.0.insert(name.into(), value.into());
+    }
+
+    /// Removes `name`.
+    pub fn remove(&mut self, name: &str) {
+        self.0.remove(name);
     }
 }
 

@@ -26,6 +26,44 @@ pub trait Random: Send + Sync + fmt::Debug {
     fn next_f64(&self) -> f64;
 }
 
+// Shared and boxed sources are sources, as for transports and
+// credential providers.
+impl<T: Clock + ?Sized> Clock for std::sync::Arc<T> {
+    fn now(&self) -> SystemTime {
+        (**self).now()
+    }
+}
+
+impl<T: Clock + ?Sized> Clock for Box<T> {
+    fn now(&self) -> SystemTime {
+        (**self).now()
+    }
+}
+
+impl<T: Sleep + ?Sized> Sleep for std::sync::Arc<T> {
+    fn sleep(&self, duration: Duration) {
+        (**self).sleep(duration);
+    }
+}
+
+impl<T: Sleep + ?Sized> Sleep for Box<T> {
+    fn sleep(&self, duration: Duration) {
+        (**self).sleep(duration);
+    }
+}
+
+impl<T: Random + ?Sized> Random for std::sync::Arc<T> {
+    fn next_f64(&self) -> f64 {
+        (**self).next_f64()
+    }
+}
+
+impl<T: Random + ?Sized> Random for Box<T> {
+    fn next_f64(&self) -> f64 {
+        (**self).next_f64()
+    }
+}
+
 /// `duration` scaled by `random`'s next number, through sts-proto's
 /// [`sts_proto::retry::jitter`]: a custom source's NaN or out-of-range
 /// number cannot make it panic or exceed `duration`.

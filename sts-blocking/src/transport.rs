@@ -85,6 +85,19 @@ impl<T: Transport + ?Sized> Transport for std::sync::Arc<T> {
     }
 }
 
+/// A boxed transport is a transport, as a shared one is (implemented here
+/// now, since a user's own `impl Transport for Box<…>` would stop this
+/// being added later without a breaking change).
+impl<T: Transport + ?Sized> Transport for Box<T> {
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+        timeout: Option<Duration>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        (**self).send(request, timeout)
+    }
+}
+
 /// A request that got no complete HTTP response.
 #[derive(Debug)]
 pub struct TransportError {

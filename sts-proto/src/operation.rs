@@ -38,8 +38,20 @@ use crate::xml::{self, Document, PathRest, Scope, XmlLimits};
 /// The form content type every STS request carries.
 pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
 
+/// The supertrait that keeps [`Operation`] and [`OperationOutput`] to this
+/// crate's types: they can gain members without breaking anyone's code.
+pub(crate) mod sealed {
+    /// Implemented by the operation registry's types only.
+    #[allow(unreachable_pub, reason = "sealed: nameable only in this crate")]
+    pub trait Sealed {}
+}
+
 /// One STS operation: its request type implements this.
-pub trait Operation: fmt::Debug {
+///
+/// The twelve request types of [`ops`](crate::ops) are all there are: the
+/// trait is sealed (only this crate can implement it), so that it can
+/// gain members, with the STS model, without a breaking change.
+pub trait Operation: fmt::Debug + sealed::Sealed {
     /// The operation's name, as the `Action` parameter carries it.
     const ACTION: &'static str;
     /// Whether requests are signed. `AssumeRoleWithSAML` and
@@ -74,8 +86,8 @@ pub(crate) fn form_bytes<Op: Operation>(op: &Op) -> Vec<u8> {
 
 /// What every operation's output carries besides its own members, for
 /// drivers that handle all operations alike (to log the request id of a
-/// success, say).
-pub trait OperationOutput: fmt::Debug {
+/// success, say). Sealed, as [`Operation`] is.
+pub trait OperationOutput: fmt::Debug + sealed::Sealed {
     /// The id STS gave the request: from `ResponseMetadata/RequestId`, else
     /// from the `x-amzn-requestid` header.
     fn request_id(&self) -> Option<&str>;

@@ -33,6 +33,28 @@ pub trait Fs: Send + Sync + fmt::Debug {
     }
 }
 
+// Shared and boxed file systems are file systems; each method is passed
+// on, so that a file system that writes still writes.
+impl<T: Fs + ?Sized> Fs for std::sync::Arc<T> {
+    fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        (**self).read(path, limit)
+    }
+
+    fn write_atomic(&self, path: &Path, contents: &[u8]) -> io::Result<()> {
+        (**self).write_atomic(path, contents)
+    }
+}
+
+impl<T: Fs + ?Sized> Fs for Box<T> {
+    fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        (**self).read(path, limit)
+    }
+
+    fn write_atomic(&self, path: &Path, contents: &[u8]) -> io::Result<()> {
+        (**self).write_atomic(path, contents)
+    }
+}
+
 /// The real file system.
 ///
 /// Reads only regular files (symbolic links followed), at most `limit`

@@ -5,8 +5,9 @@ use crate::form::FormWriter;
 use crate::operation::{Operation, ResultReader};
 use crate::validate::ValidationError;
 
-/// A `GetCallerIdentity` request. It has no parameters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// A `GetCallerIdentity` request. It has no parameters (yet: not `Copy`,
+/// so that one added by the model is not a breaking change).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetCallerIdentity {}
 

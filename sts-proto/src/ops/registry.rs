@@ -189,6 +189,19 @@ macro_rules! request_id_of {
 }
 crate::for_each_operation!(request_id_of);
 
+/// Only the registry's operations and outputs are [`Operation`]s and
+/// [`OperationOutput`](crate::operation::OperationOutput)s: both traits
+/// are sealed, so that adding to them is not a breaking change.
+macro_rules! seal {
+    ($(($op:ident, $snake:ident, $action:literal, $output:ident, $($rest:tt)*)),* $(,)?) => {
+        $(
+            impl crate::operation::sealed::Sealed for $op {}
+            impl crate::operation::sealed::Sealed for $output {}
+        )*
+    };
+}
+crate::for_each_operation!(seal);
+
 #[cfg(test)]
 mod tests {
     use super::*;
