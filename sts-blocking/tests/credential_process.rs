@@ -163,6 +163,42 @@ fn a_timeout_ends_the_whole_process_group() {
     );
 }
 
+/// The limit holds for the whole run, the wait for the pipes to close
+/// included. A command that succeeds but leaves a process holding its
+/// output ended at twice its limit (a second for stderr, then the full
+/// limit again for stdout); one whose background process held only
+/// stderr waited a second for it, though a success never shows stderr.
+#[test]
+fn the_limit_holds_for_the_pipes_too() {
+    if !without_terminal("the_limit_holds_for_the_pipes_too") {
+        return;
+    }
+    let limit = Duration::from_millis(1500);
+    let started = Instant::now();
+    let err = CredentialProcessProvider::new(
+        r#"(sleep 30) & printf '{"Version": 1, "AccessKeyId": "AKID", "SecretAccessKey": "S"}'"#,
+    )
+    .with_timeout(limit)
+    .provide_credentials()
+    .unwrap_err();
+    let took = started.elapsed();
+    assert_eq!(err.kind(), CredentialsErrorKind::TimedOut, "{err}");
+    assert!(err.to_string().contains("did not end within"), "{err}");
+    assert!(took >= limit, "{took:?}");
+    assert!(took < limit + Duration::from_millis(700), "{took:?}");
+
+    let started = Instant::now();
+    let creds = CredentialProcessProvider::new(
+        r#"(sleep 30) 1>/dev/null & printf '{"Version": 1, "AccessKeyId": "AKID", "SecretAccessKey": "S"}'"#,
+    )
+    .with_timeout(limit)
+    .provide_credentials()
+    .unwrap();
+    let took = started.elapsed();
+    assert_eq!(creds.access_key_id(), "AKID");
+    assert!(took < Duration::from_millis(700), "{took:?}");
+}
+
 #[test]
 fn too_much_output_ends_the_whole_process_group() {
     if !without_terminal("too_much_output_ends_the_whole_process_group") {

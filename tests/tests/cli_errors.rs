@@ -178,6 +178,87 @@ fn a_query_too_deep_is_refused_before_anything_is_sent() {
     assert_eq!(server.requests_seen(), 0, "nothing may be sent");
 }
 
+/// Each `[@,@]` stage doubles the data: 22 of them, 131 bytes, took 45 s
+/// and 7 GiB, and passed the depth and length checks. Evaluation now stops
+/// at its budget with the AWS CLI's kind of query error (exit 255), in
+/// well under the 1 GiB of address space this run is given.
+#[cfg(unix)]
+#[test]
+fn a_query_that_doubles_its_data_stops_at_its_budget() {
+    let answer = || Step::xml(200, canned::caller_identity("arn:x"));
+    let server = FaultServer::start(vec![answer(), answer()]);
+    let url = server.url();
+    let query = vec!["[@,@]"; 40].join("|");
+    let started = std::time::Instant::now();
+    let out = sts_within_memory(
+        &[
+            "--endpoint-url",
+            &url,
+            "--query",
+            &query,
+            "get-caller-identity",
+        ],
+        &KEYS,
+        1024,
+    );
+    let took = started.elapsed();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(255), "{out:?}");
+    assert!(err.contains("more than 64 MiB"), "{err}");
+    assert!(took < std::time::Duration::from_secs(60), "{took:?}");
+    // A real query on the same answer still works under the same cap.
+    let out = sts_within_memory(
+        &[
+            "--endpoint-url",
+            &url,
+            "--query",
+            "Arn",
+            "get-caller-identity",
+        ],
+        &KEYS,
+        1024,
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "\"arn:x\"",
+        "{out:?}"
+    );
+}
+
+/// `--cli-input-yaml` nests as deep as JSON input may, and no deeper: 17,000
+/// `[` (34 KB) overflowed the stack and aborted the tool.
+#[test]
+fn yaml_input_nested_too_deep_is_refused_not_a_crash() {
+    let server = FaultServer::start(vec![Step::xml(200, canned::caller_identity("arn:x"))]);
+    let url = server.url();
+    let dir = sts_tests::ScratchDir::new("deep-yaml");
+    // The largest in a file: an argument is capped at 128 KiB.
+    for (levels, in_file) in [(127, false), (17_000, false), (500_000, true)] {
+        let yaml = format!("RoleArn: {}x{}", "[".repeat(levels), "]".repeat(levels));
+        let input = match in_file {
+            true => {
+                let path = dir.join("deep.yaml");
+                std::fs::write(&path, &yaml).unwrap();
+                format!("file://{}", path.display())
+            }
+            false => yaml,
+        };
+        let out = sts(
+            &[
+                "--endpoint-url",
+                &url,
+                "get-caller-identity",
+                "--cli-input-yaml",
+                &input,
+            ],
+            &KEYS,
+        );
+        let err = usage_error(&out);
+        assert!(err.contains("nested more than 127 levels deep"), "{err}");
+    }
+    assert_eq!(server.requests_seen(), 0, "nothing may be sent");
+}
+
 #[test]
 fn errors_give_one_line_and_the_documented_exit_status() {
     // Service error: exit 254, the AWS CLI's sentence.

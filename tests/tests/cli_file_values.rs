@@ -277,6 +277,36 @@ fn a_file_value_is_bounded() {
     assert!(usage_error(&o).contains("longer than"));
 }
 
+/// A pipe is read as the AWS CLI reads it (a FIFO here; a shell's process
+/// substitution, `file://<(…)`, is one too): what its writer writes is
+/// sent. A pipe nobody writes to is an error at a deadline, not a hang
+/// (`file_read`'s unit tests).
+#[cfg(unix)]
+#[test]
+fn a_file_value_from_a_pipe_is_read() {
+    let dir = own_dir("file-values-fifo");
+    let fifo = dir.join("message");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::write(&fifo, "written-through-a-pipe"))
+    };
+    let arg = format!("file://{}", fifo.display());
+    let body = body_of(
+        &["decode-authorization-message", "--encoded-message", &arg],
+        &[],
+    );
+    writer.join().unwrap().unwrap();
+    assert!(
+        body.contains("EncodedMessage=written-through-a-pipe"),
+        "{body}"
+    );
+}
+
 /// Runs `args` (after the endpoint and region) against a server that
 /// answers once, with `env` beside the keys; the exit status and the form
 /// body sent, if any.

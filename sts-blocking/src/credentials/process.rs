@@ -316,19 +316,26 @@ impl CredentialProcessProvider {
         };
         // The output ends when every holder of the pipes exits; a
         // background grandchild could hold them, so wait no longer than
-        // the time left (and at least a moment).
-        let left = deadline
-            .map_or(Duration::MAX, |d| {
+        // the time left (and at least a moment after the exit). Each wait
+        // takes what is left when it starts: the limit holds for all of
+        // them together.
+        let drain_until = deadline.map(|d| d.max(Instant::now() + Duration::from_millis(200)));
+        let left = || {
+            drain_until.map_or(Duration::MAX, |d| {
                 d.saturating_duration_since(Instant::now())
             })
-            .max(Duration::from_millis(200));
-        let stderr = err_rx
-            .recv_timeout(left.min(Duration::from_secs(1)))
-            .unwrap_or_default();
+        };
         if overflow.load(Ordering::SeqCst) {
             return Err(too_much());
         }
         if !status.success() {
+            // Only a failure quotes stderr: a success does not wait for it.
+            let stderr = err_rx
+                .recv_timeout(left().min(Duration::from_secs(1)))
+                .unwrap_or_default();
+            if overflow.load(Ordering::SeqCst) {
+                return Err(too_much());
+            }
             let code = match status.code() {
                 Some(code) => format!("code {code}"),
                 None => "no exit code (killed by a signal)".to_owned(),
@@ -340,7 +347,7 @@ impl CredentialProcessProvider {
                 format!("{program} exited with {code}; stderr: {text}")
             }));
         }
-        match out_rx.recv_timeout(left) {
+        match out_rx.recv_timeout(left()) {
             Ok(Ok(bytes)) if overflow.load(Ordering::SeqCst) => {
                 wipe(bytes);
                 Err(too_much())

@@ -26,6 +26,28 @@ pub(crate) fn sts(args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.output().unwrap()
 }
 
+/// [`sts`] with its address space capped at `mib` MiB (`ulimit -v`): a
+/// run that would take more fails to allocate and aborts, so a test can
+/// show what a hostile input costs at most.
+#[cfg(unix)]
+pub(crate) fn sts_within_memory(args: &[&str], env: &[(&str, &str)], mib: u64) -> Output {
+    let home = scratch_home();
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("ulimit -v {} && exec \"$0\" \"$@\"", mib * 1024))
+        .arg(sts_tests::cargo::sts_binary())
+        .args(args)
+        .env_clear()
+        .env("HOME", &home);
+    if let Some(path) = std::env::var_os("PATH") {
+        cmd.env("PATH", path);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
 pub(crate) const KEYS: [(&str, &str); 2] = [
     ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
     (

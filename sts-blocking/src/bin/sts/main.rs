@@ -13,6 +13,7 @@ mod debug;
 mod eks;
 mod exec;
 mod failure;
+mod file_read;
 mod help;
 mod help_word;
 mod input;

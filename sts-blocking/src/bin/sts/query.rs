@@ -75,9 +75,7 @@ impl Query {
         on_big_stack(|| {
             let ast = parse(&self.text).map_err(Failure::Usage)?;
             let literals = literals(&self.text, &ast);
-            let evaluator = Evaluator {
-                literals: &literals,
-            };
+            let evaluator = Evaluator::new(&literals);
             evaluator
                 .eval(&ast, &Value::from_doc(doc))
                 .map(|v| v.to_doc())

@@ -2,7 +2,6 @@
 //! JSON (`[{"Key":"a","Value":"b"}]`), lists of strings given as words or
 //! as one JSON list (`["a","b"]`), and `file://` values.
 
-use std::io::Read;
 use std::path::PathBuf;
 
 use serde_json::Value;
@@ -135,9 +134,7 @@ pub(crate) fn read_file(path: &str, max: u64) -> Result<String, String> {
         format!("{path} ({})", local.display())
     };
     let cannot = |why: &dyn std::fmt::Display| format!("cannot read {shown}: {why}");
-    let mut bytes = Vec::new();
-    std::fs::File::open(&local)
-        .and_then(|f| f.take(max.saturating_add(1)).read_to_end(&mut bytes))
+    let bytes = crate::file_read::read_within(&local, max, crate::file_read::writer_wait())
         .map_err(|e| cannot(&e))?;
     if bytes.len() as u64 > max {
         return Err(cannot(&format_args!(

@@ -8,6 +8,17 @@
 
 use serde_json::{Map, Value};
 
+/// The most lists and mappings a value may be nested in, as
+/// `--cli-input-json` reads JSON (serde_json takes 127): the reader
+/// recurses once a level, and a document of thousands of `[` would
+/// otherwise overflow the stack.
+const MAX_DEPTH: usize = 127;
+
+/// The error for a value nested past [`MAX_DEPTH`].
+fn too_deep(number: usize) -> String {
+    format!("line {number}: nested more than {MAX_DEPTH} levels deep")
+}
+
 /// One content line: its number (from 1), indentation and text.
 struct Line {
     number: usize,
@@ -56,7 +67,7 @@ pub(crate) fn parse(text: &str) -> Result<Value, String> {
     }
     let mut at = 0;
     let indent = lines[0].indent;
-    let value = block(&mut lines, &mut at, indent, &raw)?;
+    let value = block(&mut lines, &mut at, indent, &raw, 0)?;
     match lines.get(at) {
         Some(l) => Err(format!("line {}: unexpected indentation", l.number)),
         None => Ok(value),
@@ -80,22 +91,31 @@ fn strip_comment(line: &str) -> &str {
     line
 }
 
-fn block(lines: &mut [Line], at: &mut usize, indent: usize, raw: &[&str]) -> Result<Value, String> {
+fn block(
+    lines: &mut [Line],
+    at: &mut usize,
+    indent: usize,
+    raw: &[&str],
+    depth: usize,
+) -> Result<Value, String> {
     let first = &lines[*at];
     structural(first)?;
+    if depth > MAX_DEPTH {
+        return Err(too_deep(first.number));
+    }
     // A flow collection on a line of its own: `{"RoleArn": "x"}` as the
     // whole document, or under its key, and the empty mapping that
     // `--generate-cli-skeleton yaml-input` writes for an operation without
     // parameters (`GetCallerIdentity`).
     if first.text.starts_with(['{', '[']) {
-        let value = scalar(&first.text, first.number)?;
+        let value = scalar(&first.text, first.number, depth)?;
         *at += 1;
         return Ok(value);
     }
     if is_item(&first.text) {
-        sequence(lines, at, indent, raw)
+        sequence(lines, at, indent, raw, depth)
     } else {
-        mapping(lines, at, indent, raw)
+        mapping(lines, at, indent, raw, depth)
     }
 }
 
@@ -258,6 +278,7 @@ fn sequence(
     at: &mut usize,
     indent: usize,
     raw: &[&str],
+    depth: usize,
 ) -> Result<Value, String> {
     let mut items = Vec::new();
     while let Some(line) = lines.get(*at) {
@@ -277,7 +298,7 @@ fn sequence(
             match lines.get(*at) {
                 Some(next) if next.indent > indent => {
                     let inner = next.indent;
-                    items.push(block(lines, at, inner, raw)?);
+                    items.push(block(lines, at, inner, raw, depth + 1)?);
                 }
                 _ => items.push(Value::Null),
             }
@@ -289,9 +310,9 @@ fn sequence(
             let offset = line.text.len() - rest.len();
             lines[*at].indent = indent + offset;
             lines[*at].text = rest;
-            items.push(mapping(lines, at, indent + offset, raw)?);
+            items.push(mapping(lines, at, indent + offset, raw, depth + 1)?);
         } else {
-            items.push(scalar(&rest, number)?);
+            items.push(scalar(&rest, number, depth + 1)?);
             *at += 1;
         }
     }
@@ -303,6 +324,7 @@ fn mapping(
     at: &mut usize,
     indent: usize,
     raw: &[&str],
+    depth: usize,
 ) -> Result<Value, String> {
     let mut map = Map::new();
     while let Some(line) = lines.get(*at) {
@@ -316,24 +338,24 @@ fn mapping(
         let number = line.number;
         let (key, rest) =
             key_split(&line.text).ok_or_else(|| format!("line {number}: expected `key: value`"))?;
-        let key = key_text(&key, number)?;
+        let key = key_text(&key, number, depth + 1)?;
         *at += 1;
         let value = if rest.is_empty() {
             match lines.get(*at) {
                 Some(next) if next.indent > indent => {
                     let inner = next.indent;
-                    block(lines, at, inner, raw)?
+                    block(lines, at, inner, raw, depth + 1)?
                 }
                 // A list may stand at its key's column.
                 Some(next) if next.indent == indent && is_item(&next.text) => {
-                    sequence(lines, at, indent, raw)?
+                    sequence(lines, at, indent, raw, depth + 1)?
                 }
                 _ => Value::Null,
             }
         } else if let Some(header) = block_header(&rest, number)? {
             block_scalar(header, number, indent, lines, at, raw)?
         } else {
-            scalar(&rest, number)?
+            scalar(&rest, number, depth + 1)?
         };
         insert_once(&mut map, key, value, number)?;
     }
@@ -342,8 +364,8 @@ fn mapping(
 
 /// A mapping's key as text: a scalar that is not a string (`1`, `true`)
 /// names its member by its JSON words.
-fn key_text(key: &str, number: usize) -> Result<String, String> {
-    Ok(match scalar(key, number)? {
+fn key_text(key: &str, number: usize, depth: usize) -> Result<String, String> {
+    Ok(match scalar(key, number, depth)? {
         Value::String(s) => s,
         other => other.to_string(),
     })
@@ -393,10 +415,12 @@ fn split_key(text: &str, flow: bool) -> Option<(String, String)> {
 
 /// The items of a one-line flow list or mapping, split at the commas
 /// outside quotes and nested brackets: `"a,b", c` and `{k: [x, y]}, z`
-/// are two items each, as YAML reads them.
-fn flow_items(inner: &str) -> Vec<&str> {
+/// are two items each, as YAML reads them. Also how deep the brackets
+/// inside nest.
+fn flow_items(inner: &str) -> (Vec<&str>, usize) {
     let (mut single, mut double, mut escaped) = (false, false, false);
     let mut depth = 0usize;
+    let mut deepest = 0usize;
     let mut items = Vec::new();
     let mut start = 0;
     for (i, c) in inner.char_indices() {
@@ -405,7 +429,10 @@ fn flow_items(inner: &str) -> Vec<&str> {
             '\\' if double => escaped = true,
             '\'' if !double => single = !single,
             '"' if !single => double = !double,
-            '[' | '{' if !single && !double => depth += 1,
+            '[' | '{' if !single && !double => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
             ']' | '}' if !single && !double => depth = depth.saturating_sub(1),
             ',' if !single && !double && depth == 0 => {
                 items.push(&inner[start..i]);
@@ -415,29 +442,39 @@ fn flow_items(inner: &str) -> Vec<&str> {
         }
     }
     items.push(&inner[start..]);
-    items
+    (items, deepest)
 }
 
 /// The members of a one-line flow collection, `inner` being its text
 /// after the opening bracket: `[a, b,]` ends with an empty item that is
-/// no item, and `[ ]` is an empty list.
+/// no item, and `[ ]` is an empty list. Refused at once when its items
+/// nest past [`MAX_DEPTH`] from `depth`, rather than level by level, each
+/// reading the rest of the line again.
 fn flow_members<'a>(
     inner: &'a str,
     close: char,
     number: usize,
     what: &str,
+    depth: usize,
 ) -> Result<Vec<&'a str>, String> {
     let inner = inner
         .strip_suffix(close)
         .ok_or_else(|| format!("line {number}: a flow {what} must end on its line"))?;
-    let mut items = flow_items(inner);
+    let (mut items, deepest) = flow_items(inner);
+    if depth + 1 + deepest > MAX_DEPTH {
+        return Err(too_deep(number));
+    }
     if items.last().is_some_and(|last| last.trim().is_empty()) {
         items.pop();
     }
     Ok(items)
 }
 
-fn scalar(text: &str, number: usize) -> Result<Value, String> {
+/// The value of `text`, at `depth` levels of nesting.
+fn scalar(text: &str, number: usize, depth: usize) -> Result<Value, String> {
+    if depth > MAX_DEPTH {
+        return Err(too_deep(number));
+    }
     let t = text.trim();
     let bad = |why: &str| format!("line {number}: {why}");
     if let Some(inner) = t.strip_prefix('\'') {
@@ -460,22 +497,22 @@ fn scalar(text: &str, number: usize) -> Result<Value, String> {
         ));
     }
     if let Some(inner) = t.strip_prefix('[') {
-        return flow_members(inner, ']', number, "list")?
+        return flow_members(inner, ']', number, "list", depth)?
             .into_iter()
-            .map(|item| scalar(item, number))
+            .map(|item| scalar(item, number, depth + 1))
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array);
     }
     if let Some(inner) = t.strip_prefix('{') {
         let mut map = Map::new();
-        for item in flow_members(inner, '}', number, "mapping")? {
+        for item in flow_members(inner, '}', number, "mapping", depth)? {
             let (key, value) = split_key(item.trim(), true)
                 .ok_or_else(|| bad("expected `key: value` in a flow mapping"))?;
             let value = match value.is_empty() {
                 true => Value::Null,
-                false => scalar(&value, number)?,
+                false => scalar(&value, number, depth + 1)?,
             };
-            insert_once(&mut map, key_text(&key, number)?, value, number)?;
+            insert_once(&mut map, key_text(&key, number, depth + 1)?, value, number)?;
         }
         return Ok(Value::Object(map));
     }
@@ -628,6 +665,53 @@ mod tests {
             parse("- \"Key\": a\n").unwrap(),
             serde_json::json!([{"Key": "a"}])
         );
+    }
+
+    #[test]
+    fn nesting_is_bounded_as_json_input_bounds_it() {
+        // 126 lists in a mapping: 127 levels, the most serde_json reads
+        // of the same document in JSON; one more is refused, with its line.
+        let flow = |n: usize| format!("a: 1\nRoleArn: {}x{}\n", "[".repeat(n), "]".repeat(n));
+        let json = |n: usize| format!("{{\"RoleArn\": {}1{}}}", "[".repeat(n), "]".repeat(n));
+        assert!(parse(&flow(126)).is_ok());
+        assert!(serde_json::from_str::<Value>(&json(126)).is_ok());
+        assert_eq!(
+            parse(&flow(127)).unwrap_err(),
+            "line 2: nested more than 127 levels deep"
+        );
+        assert!(serde_json::from_str::<Value>(&json(127)).is_err());
+        // Block nesting by indentation, mappings and lists alike.
+        let block = |levels: usize| {
+            let mut text = String::new();
+            for level in 0..levels {
+                text.push_str(&" ".repeat(level));
+                text.push_str(if level % 2 == 0 { "k:\n" } else { "-\n" });
+            }
+            text
+        };
+        assert!(parse(&block(127)).is_ok());
+        assert_eq!(
+            parse(&block(129)).unwrap_err(),
+            "line 129: nested more than 127 levels deep"
+        );
+    }
+
+    /// A million brackets (34 KB of them once overflowed the stack, and
+    /// each level read the rest of the line again) are refused after one
+    /// reading of the line: well within a deadline a quadratic reading
+    /// would miss by hours.
+    #[test]
+    fn a_megabyte_of_brackets_is_refused_at_once() {
+        let n = 1_000_000;
+        let text = format!("RoleArn: {}{}\n", "[".repeat(n), "]".repeat(n));
+        let started = std::time::Instant::now();
+        assert!(
+            parse(&text)
+                .unwrap_err()
+                .contains("nested more than 127 levels deep")
+        );
+        let took = started.elapsed();
+        assert!(took < std::time::Duration::from_secs(5), "{took:?}");
     }
 
     #[test]

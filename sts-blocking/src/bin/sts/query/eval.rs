@@ -2,6 +2,7 @@
 //! `jmespath` crate's syntax tree, on [`Value`]s that keep the order of
 //! objects and the kind of numbers as Python does.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use jmespath::ast::{Ast, Comparator, KeyValuePair};
@@ -9,18 +10,51 @@ use jmespath::ast::{Ast, Comparator, KeyValuePair};
 use super::functions;
 use super::value::{Value, jmespath_eq, py_cmp, unorderable};
 
+/// How much evaluation may make, in [`Value::weight`] units (about bytes),
+/// counted over every value each node of the expression gives: a short
+/// expression can double its data at each step (`[@,@]|[@,@]|…`, 131
+/// bytes of it took 45 s and 7 GiB), and the tree's depth bound does not
+/// stop that. An STS answer is a few KiB, so a real query spends a few
+/// MiB at most.
+pub(super) const BUDGET: usize = 64 << 20;
+
 /// What evaluation reads besides the data: the expression's literals as
-/// [`literal`](super::literal) read them, by offset.
+/// [`literal`](super::literal) read them, by offset; and what it has made
+/// so far, against [`BUDGET`].
 pub(super) struct Evaluator<'a> {
     pub(super) literals: &'a HashMap<usize, Value<'static>>,
+    pub(super) spent: Cell<usize>,
 }
 
 pub(super) type Result<T> = std::result::Result<T, String>;
 
 impl<'a> Evaluator<'a> {
-    /// `node` applied to `data`. The recursion follows the tree, whose
-    /// depth [`compile`](super::Query::compile) bounds.
+    /// An evaluator with the expression's `literals` and nothing spent.
+    pub(super) fn new(literals: &'a HashMap<usize, Value<'static>>) -> Self {
+        Self {
+            literals,
+            spent: Cell::new(0),
+        }
+    }
+
+    /// `node` applied to `data`, its result counted against [`BUDGET`]
+    /// (each node's, so a value being built up fails as soon as its parts
+    /// are too many). The recursion follows the tree, whose depth
+    /// [`compile`](super::Query::compile) bounds.
     pub(super) fn eval(&self, node: &'a Ast, data: &Value<'a>) -> Result<Value<'a>> {
+        let value = self.value_of(node, data)?;
+        let spent = self.spent.get().saturating_add(value.weight());
+        self.spent.set(spent);
+        if spent > BUDGET {
+            return Err(format!(
+                "the query makes more than {} MiB of values; it is refused",
+                BUDGET >> 20
+            ));
+        }
+        Ok(value)
+    }
+
+    fn value_of(&self, node: &'a Ast, data: &Value<'a>) -> Result<Value<'a>> {
         Ok(match node {
             Ast::Identity { .. } => data.clone(),
             Ast::Field { name, .. } => data.field(name),

@@ -45,6 +45,24 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// About how many bytes the value takes: each node, and the text of
+    /// its strings and keys. What [`eval`](super::eval) counts.
+    pub(super) fn weight(&self) -> usize {
+        let node = std::mem::size_of::<Self>();
+        match self {
+            Value::Str(s) => node + s.len(),
+            Value::Array(items) => items
+                .iter()
+                .fold(node, |sum, item| sum.saturating_add(item.weight())),
+            Value::Object(fields) => fields.iter().fold(node, |sum, (key, value)| {
+                sum.saturating_add(key.len()).saturating_add(value.weight())
+            }),
+            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Expref(_) => {
+                node
+            }
+        }
+    }
+
     /// The result as output takes it; a bare `&expr` has no JSON form and
     /// prints as null.
     pub(super) fn to_doc(&self) -> Doc {

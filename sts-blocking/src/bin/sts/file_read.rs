@@ -1,0 +1,128 @@
+//! Reading a `file://` value within a deadline. A regular file is read
+//! at once. Anything else (a FIFO, the pipe of a shell's process
+//! substitution `file://<(…)`, `/dev/stdin`) is read as the AWS CLI reads
+//! it, but its opening and reading wait on a writer that may never come:
+//! that wait is bounded, as `credential_process`'s run is, by
+//! [`UNATTENDED_WAIT`], or [`ATTENDED_WAIT`] when a person may be typing
+//! into the terminal.
+
+use std::fs::File;
+use std::io::{self, IsTerminal, Read};
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// How long a pipe's writer is waited for when no one is at the terminal.
+const UNATTENDED_WAIT: Duration = Duration::from_secs(60);
+
+/// How long it is waited for when standard input is a terminal: a person
+/// may be typing the value into `file:///dev/stdin`.
+const ATTENDED_WAIT: Duration = Duration::from_secs(600);
+
+/// The wait for a pipe's writer in this run.
+pub(crate) fn writer_wait() -> Duration {
+    match io::stdin().is_terminal() {
+        true => ATTENDED_WAIT,
+        false => UNATTENDED_WAIT,
+    }
+}
+
+/// At most `max + 1` bytes of the file at `path` (one more than `max`, so
+/// the caller can tell that it is too long); a file that is not a regular
+/// one gets `wait` to open and give them all.
+pub(crate) fn read_within(path: &Path, max: u64, wait: Duration) -> io::Result<Vec<u8>> {
+    let read = move |file: File| -> io::Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+        Ok(bytes)
+    };
+    let metadata = std::fs::metadata(path)?;
+    if metadata.is_file() || metadata.is_dir() {
+        return File::open(path).and_then(read);
+    }
+    // On a thread of its own, which is left waiting if no writer comes:
+    // the tool ends with the error soon after.
+    let (done, result) = mpsc::channel();
+    let owned = path.to_owned();
+    std::thread::Builder::new()
+        .name("file-value".to_owned())
+        .spawn(move || {
+            let _ = done.send(File::open(&owned).and_then(read));
+        })?;
+    match result.recv_timeout(wait) {
+        Ok(read) => read,
+        Err(_) => Err(io::Error::new(
+            io::ErrorKind::TimedOut,
+            format!(
+                "it is not a regular file, and nothing wrote all of it within {} s",
+                wait.as_secs()
+            ),
+        )),
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::time::Instant;
+
+    fn fifo(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("sts-file-read-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("fifo");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        path
+    }
+
+    /// A FIFO no one writes to blocked the tool for ever; now it is an
+    /// error at the deadline.
+    #[test]
+    fn a_fifo_without_a_writer_is_an_error_at_the_deadline() {
+        let path = fifo("silent");
+        let started = Instant::now();
+        let e = read_within(&path, 1024, Duration::from_millis(300)).unwrap_err();
+        let took = started.elapsed();
+        assert_eq!(e.kind(), io::ErrorKind::TimedOut);
+        assert!(
+            e.to_string().contains("nothing wrote all of it within"),
+            "{e}"
+        );
+        assert!(took >= Duration::from_millis(300), "{took:?}");
+        assert!(took < Duration::from_secs(5), "{took:?}");
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+    }
+
+    /// A pipe with a writer reads as a file does (`file://<(…)`), within
+    /// the same size cap.
+    #[test]
+    fn a_fifo_with_a_writer_is_read() {
+        let path = fifo("written");
+        let writer = {
+            let path = path.clone();
+            std::thread::spawn(move || std::fs::write(&path, "{\"Version\":\"2012-10-17\"}"))
+        };
+        let bytes = read_within(&path, 1024, Duration::from_secs(30)).unwrap();
+        assert_eq!(bytes, b"{\"Version\":\"2012-10-17\"}");
+        writer.join().unwrap().unwrap();
+        let _ = std::fs::remove_dir_all(path.parent().unwrap());
+    }
+
+    #[test]
+    fn regular_files_are_read_to_one_byte_past_the_cap() {
+        let dir = std::env::temp_dir().join(format!("sts-file-read-{}-plain", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("plain");
+        std::fs::write(&path, "0123456789").unwrap();
+        assert_eq!(read_within(&path, 4, Duration::ZERO).unwrap(), b"01234");
+        assert_eq!(
+            read_within(&path, 64, Duration::ZERO).unwrap(),
+            b"0123456789"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
