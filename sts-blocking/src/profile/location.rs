@@ -129,15 +129,22 @@ pub fn locate(env: &dyn Env, platform: Platform) -> FileLocations {
 pub fn expand_vars(path: &str, env: &dyn Env) -> String {
     let mut out = String::with_capacity(path.len());
     let mut rest = path;
+    // Past the last `}`, a `${` closes nowhere: known without reading the
+    // rest again for each one (`${${${…` was quadratic).
+    let mut closes_left = path.contains('}');
     while let Some(at) = rest.find('$') {
         out.push_str(&rest[..at]);
         let after = &rest[at + 1..];
         // The name, and how many bytes after the `$` the reference takes.
         let (name, len) = match after.strip_prefix('{') {
-            Some(braced) => match braced.find('}') {
+            Some(braced) if closes_left => match braced.find('}') {
                 Some(end) => (&braced[..end], end + 2),
-                None => ("", 0),
+                None => {
+                    closes_left = false;
+                    ("", 0)
+                }
             },
+            Some(_) => ("", 0),
             None => {
                 let end = after
                     .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -176,6 +183,24 @@ pub(crate) fn expand_home(path: &str, home: Option<&str>, platform: Platform) ->
 mod tests {
     use super::*;
     use crate::env::MapEnv;
+
+    /// Unclosed `${` are read once, not once each (120 KB of them took
+    /// 0.9 s; this megabyte would take minutes), and what follows them
+    /// expands as Python's `expandvars` has it.
+    #[test]
+    fn unclosed_braces_cost_one_reading() {
+        let env = MapEnv::new([("HOME", "/h")]);
+        assert_eq!(expand_vars("${open $HOME", &env), "${open /h");
+        assert_eq!(expand_vars("${a ${HOME}x ${", &env), "${a ${HOME}x ${");
+        let many = "${".repeat(500_000);
+        let started = std::time::Instant::now();
+        assert_eq!(
+            expand_vars(&format!("{many}$HOME"), &env),
+            format!("{many}/h")
+        );
+        let took = started.elapsed();
+        assert!(took < std::time::Duration::from_secs(5), "{took:?}");
+    }
 
     /// Found by comparing with botocore 1.44.8, which expands variables in
     /// both paths (`os.path.expandvars`, then `expanduser`): they were
