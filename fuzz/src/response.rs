@@ -42,11 +42,10 @@ const DATE: &str = "Sun, 30 Aug 2015 12:36:00 GMT";
 const SIGNED_AT_SECS: u64 = 1_440_938_160 - 600;
 
 /// Small limits, so that inputs of a few hundred bytes reach every cap.
-const TIGHT: XmlLimits = XmlLimits {
-    max_body_bytes: 2048,
-    max_depth: 4,
-    max_elements: 24,
-};
+const TIGHT: XmlLimits = XmlLimits::DEFAULT
+    .with_max_body_bytes(2048)
+    .with_max_depth(4)
+    .with_max_elements(24);
 
 /// The longest reason the XML reader gives: its own words, and plain names
 /// cut short, never the document's text.

@@ -118,6 +118,7 @@ pub enum StsRegionalEndpoints {
 
 /// How failed calls are retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum RetryMode {
     /// The SDKs' standard mode: jittered exponential back-off and a retry
     /// quota; 3 attempts by default.

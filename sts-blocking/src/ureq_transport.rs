@@ -27,7 +27,12 @@ pub const DEFAULT_MAX_BODY_BYTES: u64 = 1024 * 1024;
 const MAX_PREALLOCATED_BODY: u64 = 64 * 1024;
 
 /// Settings of the default transport.
+///
+/// Made from [`UreqSettings::default`] and changed with its `with_*`
+/// methods or its fields: it is `#[non_exhaustive]`, so that settings the
+/// HTTP stack gains (connection pooling, a local address) can be added.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct UreqSettings {
     /// Time allowed to open a connection (TCP, and TLS on it). Looking the
     /// name up is not counted: the attempt's own limit bounds it.
@@ -68,6 +73,45 @@ impl Default for UreqSettings {
             ca_bundle: None,
             danger_accept_invalid_certs: false,
         }
+    }
+}
+
+impl UreqSettings {
+    /// With [`connect_timeout`](Self::connect_timeout).
+    pub fn with_connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// With [`read_timeout`](Self::read_timeout).
+    pub fn with_read_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+
+    /// With [`max_body_bytes`](Self::max_body_bytes).
+    pub fn with_max_body_bytes(mut self, max: u64) -> Self {
+        self.max_body_bytes = max;
+        self
+    }
+
+    /// With [`proxy`](Self::proxy).
+    pub fn with_proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.proxy = proxy;
+        self
+    }
+
+    /// With [`ca_bundle`](Self::ca_bundle).
+    pub fn with_ca_bundle(mut self, bundle: Option<CaBundle>) -> Self {
+        self.ca_bundle = bundle;
+        self
+    }
+
+    /// With [`danger_accept_invalid_certs`](Self::danger_accept_invalid_certs):
+    /// for testing only.
+    pub fn with_danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.danger_accept_invalid_certs = accept;
+        self
     }
 }
 

@@ -804,11 +804,7 @@ fn errors_do_not_quote_the_endpoints_user_information() {
     let mut settings = sts_blocking::settings::Overrides::default();
     settings.endpoint_url = Some(url.clone());
     let endpoint = sts_proto::endpoint::EndpointConfig::new().with_endpoint(url.clone());
-    let resolved_endpoint = sts_proto::endpoint::ResolvedEndpoint {
-        url: url.clone(),
-        signing_region: "us-east-1".to_owned(),
-        signing_name: "sts".to_owned(),
-    };
+    let resolved_endpoint = sts_proto::endpoint::ResolvedEndpoint::new(url.clone(), "us-east-1");
     for shown in [
         format!("{provider:?}"),
         format!("{builder:?}"),

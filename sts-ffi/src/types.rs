@@ -337,21 +337,19 @@ pub(crate) unsafe fn provided_contexts(
         .iter()
         .enumerate()
         .map(|(i, c)| {
+            let mut context = ProvidedContext::default();
             // SAFETY: forwarded.
             unsafe {
-                Ok(ProvidedContext {
-                    provider_arn: optional_str(
-                        c.provider_arn,
-                        &format!("{name}[{i}].provider_arn"),
-                    )?
-                    .map(str::to_owned),
-                    context_assertion: optional_str(
-                        c.context_assertion,
-                        &format!("{name}[{i}].context_assertion"),
-                    )?
-                    .map(str::to_owned),
-                })
+                context.provider_arn =
+                    optional_str(c.provider_arn, &format!("{name}[{i}].provider_arn"))?
+                        .map(str::to_owned);
+                context.context_assertion = optional_str(
+                    c.context_assertion,
+                    &format!("{name}[{i}].context_assertion"),
+                )?
+                .map(str::to_owned);
             }
+            Ok(context)
         })
         .collect()
 }

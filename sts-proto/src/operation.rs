@@ -95,6 +95,7 @@ pub trait OperationOutput: fmt::Debug + sealed::Sealed {
 
 /// What a request is built against: where it goes, who signs it, and when.
 #[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
 pub struct RequestContext<'a> {
     /// The resolved endpoint: URL, signing region and name.
     pub endpoint: &'a ResolvedEndpoint,

@@ -55,7 +55,12 @@ pub enum RetryMode {
 pub type BackoffFn = Arc<dyn Fn(u32, f64) -> Duration + Send + Sync>;
 
 /// How a driver retries.
+///
+/// Made from [`RetryConfig::default`] and changed with its `with_*`
+/// methods or its fields: it is `#[non_exhaustive]`, as the AWS SDKs'
+/// retry behaviour keeps gaining settings.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct RetryConfig {
     /// Attempts in all, the first included; 1 turns retries off.
     pub max_attempts: u32,
@@ -119,6 +124,52 @@ impl Default for RetryConfig {
 }
 
 impl RetryConfig {
+    /// With [`max_attempts`](Self::max_attempts) attempts in all.
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// With [`max_backoff`](Self::max_backoff) as the longest wait.
+    pub fn with_max_backoff(mut self, max_backoff: Duration) -> Self {
+        self.max_backoff = max_backoff;
+        self
+    }
+
+    /// With [`base_delay`](Self::base_delay) as the first back-off's ceiling.
+    pub fn with_base_delay(mut self, base_delay: Duration) -> Self {
+        self.base_delay = base_delay;
+        self
+    }
+
+    /// With a [back-off of the caller's own](Self::custom_backoff).
+    pub fn with_custom_backoff(
+        mut self,
+        backoff: impl Fn(u32, f64) -> Duration + Send + Sync + 'static,
+    ) -> Self {
+        self.custom_backoff = Some(Arc::new(backoff));
+        self
+    }
+
+    /// In [`mode`](Self::mode).
+    pub fn with_mode(mut self, mode: RetryMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// With the retry quota on or off ([`use_quota`](Self::use_quota)).
+    pub fn with_use_quota(mut self, use_quota: bool) -> Self {
+        self.use_quota = use_quota;
+        self
+    }
+
+    /// With [`max_clock_skew`](Self::max_clock_skew) as the bound on clock
+    /// correction.
+    pub fn with_max_clock_skew(mut self, max_clock_skew: Duration) -> Self {
+        self.max_clock_skew = max_clock_skew;
+        self
+    }
+
     /// The wait after failed attempt `attempt` (1 for the first), given a
     /// uniform random `rand` in `[0, 1)` and the server's requested delay.
     ///
@@ -162,6 +213,7 @@ pub fn jitter(ceiling: Duration, rand: f64) -> Duration {
 
 /// Why an attempt failed, as far as retrying is concerned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RetryKind {
     /// A server-side or network failure that another attempt may not meet.
     Transient,

@@ -11,6 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// A timestamp that could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid timestamp {value:?}: {reason}")]
+#[non_exhaustive]
 pub struct TimestampError {
     /// The text given (truncated to 64 characters).
     pub value: String,

@@ -7,6 +7,7 @@ use crate::validate::{self, ValidationError, Validator};
 
 /// A session tag: a key-value pair attached to the session.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Tag {
     /// Tag key, 1 to 128 characters.
     pub key: String,
@@ -26,6 +27,7 @@ impl Tag {
 
 /// A managed policy used as a session policy, by ARN.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct PolicyDescriptor {
     /// The policy's ARN. The model lets it be absent; STS then rejects it.
     pub arn: Option<String>,
@@ -43,6 +45,7 @@ impl PolicyDescriptor {
 /// A context assertion from a trusted context provider (such as IAM
 /// Identity Center's identity context).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct ProvidedContext {
     /// The context provider's ARN.
     pub provider_arn: Option<String>,

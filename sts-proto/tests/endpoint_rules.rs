@@ -111,6 +111,7 @@ fn run(name: &str, cases: &[Value], expect: fn(&Value) -> Expect) -> usize {
                     url: got_url,
                     signing_region: got_region,
                     signing_name: got_name,
+                    ..
                 }),
             ) => {
                 url == got_url

@@ -520,10 +520,8 @@ fn validation_and_build_errors_do_not_print_secrets() {
     assert_both_clean("BuildError::MissingCredentials", &e);
 
     // An endpoint URL that cannot form a request.
-    let broken = ResolvedEndpoint {
-        url: "https://exa mple.com".into(),
-        ..resolved_endpoint()
-    };
+    let mut broken = resolved_endpoint();
+    broken.url = "https://exa mple.com".into();
     let creds = credentials();
     let ctx = RequestContext::new(&broken, time()).credentials(&creds);
     let op = AssumeRoleWithWebIdentity::new(ROLE_ARN, "s1", WEB_IDENTITY_TOKEN);
@@ -650,18 +648,9 @@ fn response_errors_do_not_print_secrets() {
     // Limits exceeded by a document full of secrets.
     let body = response("AssumeRole", &creds);
     for limits in [
-        XmlLimits {
-            max_body_bytes: 100,
-            ..XmlLimits::default()
-        },
-        XmlLimits {
-            max_depth: 2,
-            ..XmlLimits::default()
-        },
-        XmlLimits {
-            max_elements: 3,
-            ..XmlLimits::default()
-        },
+        XmlLimits::default().with_max_body_bytes(100),
+        XmlLimits::default().with_max_depth(2),
+        XmlLimits::default().with_max_elements(3),
     ] {
         let e = sts_proto::operation::parse_with_limits::<AssumeRole>(
             200,

@@ -177,10 +177,7 @@ fn busy_for_ever() -> Step {
 fn huge_timeouts_mean_no_timeout() {
     let server = FaultServer::start(vec![busy_for_ever(), ok(), ok()]);
     let sleep = RecordingSleep::default();
-    let retry = RetryConfig {
-        max_backoff: Duration::MAX,
-        ..RetryConfig::default()
-    };
+    let retry = RetryConfig::default().with_max_backoff(Duration::MAX);
     let client = builder(&server, &sleep)
         .connect_timeout(Some(Duration::MAX))
         .attempt_timeout(Some(Duration::MAX))
@@ -191,10 +188,8 @@ fn huge_timeouts_mean_no_timeout() {
     client.get_caller_identity().unwrap();
     assert_eq!(sleep.delays(), vec![Duration::from_millis(u64::MAX)]);
     // The default transport on its own, with the largest timeouts.
-    let transport = UreqTransport::new(UreqSettings {
-        connect_timeout: Some(Duration::MAX),
-        ..UreqSettings::default()
-    });
+    let transport =
+        UreqTransport::new(UreqSettings::default().with_connect_timeout(Some(Duration::MAX)));
     let request = http::Request::post(server.url())
         .body(b"Action=GetCallerIdentity&Version=2011-06-15".to_vec())
         .unwrap();
@@ -206,10 +201,7 @@ fn huge_timeouts_mean_no_timeout() {
 fn a_server_wait_past_the_call_timeout_gives_up_at_once() {
     let server = FaultServer::start(vec![busy_for_ever(), ok()]);
     let sleep = RecordingSleep::default();
-    let retry = RetryConfig {
-        max_backoff: Duration::MAX,
-        ..RetryConfig::default()
-    };
+    let retry = RetryConfig::default().with_max_backoff(Duration::MAX);
     let client = builder(&server, &sleep)
         .call_timeout(Some(Duration::from_secs(60)))
         .retry_config(retry)
@@ -464,10 +456,7 @@ fn clock_correction_stays_within_the_configured_bound() {
     client.get_caller_identity().unwrap_err();
     assert_eq!(client.clock_offset_millis(), 0);
     // A client that allows three hours believes it.
-    let retry = RetryConfig {
-        max_clock_skew: Duration::from_secs(3 * 3600),
-        ..RetryConfig::default()
-    };
+    let retry = RetryConfig::default().with_max_clock_skew(Duration::from_secs(3 * 3600));
     let client = builder(&server, &sleep)
         .clock(FixedClock)
         .retry_config(retry)
@@ -500,10 +489,7 @@ fn answers_cannot_walk_the_clock_past_the_bound() {
 fn clock_correction_can_be_turned_off() {
     let server = FaultServer::start(vec![skewed_at("Sun, 30 Aug 2015 12:56:00 GMT"), ok()]);
     let sleep = RecordingSleep::default();
-    let retry = RetryConfig {
-        max_clock_skew: Duration::ZERO,
-        ..RetryConfig::default()
-    };
+    let retry = RetryConfig::default().with_max_clock_skew(Duration::ZERO);
     let client = builder(&server, &sleep)
         .clock(FixedClock)
         .retry_config(retry)

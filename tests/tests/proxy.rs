@@ -221,12 +221,14 @@ fn env(vars: &[(&str, &str)]) -> MapEnv {
 }
 
 fn transport(proxy: ProxyConfig, bundle: Option<&TestPki>) -> UreqTransport {
-    UreqTransport::new(UreqSettings {
-        proxy,
-        ca_bundle: bundle.map(|pki| CaBundle::from_pem(pki.ca_pem.as_bytes(), "test CA").unwrap()),
-        connect_timeout: Some(Duration::from_secs(5)),
-        ..UreqSettings::default()
-    })
+    UreqTransport::new(
+        UreqSettings::default()
+            .with_proxy(proxy)
+            .with_ca_bundle(
+                bundle.map(|pki| CaBundle::from_pem(pki.ca_pem.as_bytes(), "test CA").unwrap()),
+            )
+            .with_connect_timeout(Some(Duration::from_secs(5))),
+    )
 }
 
 fn fault_server() -> FaultServer {

@@ -17,12 +17,10 @@ use tls_support::{ARN, TestPki, TlsServer, client};
 
 /// Settings with `bundle` and no proxy, whatever the environment says.
 fn settings(bundle: Option<CaBundle>) -> UreqSettings {
-    UreqSettings {
-        ca_bundle: bundle,
-        proxy: ProxyConfig::new(),
-        connect_timeout: Some(Duration::from_secs(5)),
-        ..UreqSettings::default()
-    }
+    UreqSettings::default()
+        .with_ca_bundle(bundle)
+        .with_proxy(ProxyConfig::new())
+        .with_connect_timeout(Some(Duration::from_secs(5)))
 }
 
 fn connect_failure(result: Result<impl std::fmt::Debug, Error>) -> String {

@@ -31,6 +31,7 @@ use crate::profile::{ProfileSet, Section};
 
 /// The steps that produce a profile's credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ProfileChain {
     /// Where the first credentials come from.
     pub base: BaseCredentials,

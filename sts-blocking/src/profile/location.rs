@@ -46,6 +46,7 @@ impl Platform {
 
 /// The files to read and the profile to select.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct FileLocations {
     /// The config file, unless neither `AWS_CONFIG_FILE` nor a home
     /// directory is known.

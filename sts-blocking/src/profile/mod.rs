@@ -736,6 +736,7 @@ impl fmt::Debug for ProfileSet {
 /// It names the file kind and the line; the line's text is never included
 /// (it may hold a secret).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ParseError {
     /// Which file.
     pub file: FileKind,

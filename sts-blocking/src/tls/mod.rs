@@ -12,10 +12,7 @@
 //! use sts_blocking::ureq_transport::{UreqSettings, UreqTransport};
 //!
 //! let bundle = CaBundle::from_pem_file("/etc/pki/corp-root.pem")?;
-//! let transport = UreqTransport::new(UreqSettings {
-//!     ca_bundle: Some(bundle),
-//!     ..UreqSettings::default()
-//! });
+//! let transport = UreqTransport::new(UreqSettings::default().with_ca_bundle(Some(bundle)));
 //! let client = sts_blocking::Client::builder()
 //!     .region("eu-west-1")
 //!     .transport(transport)

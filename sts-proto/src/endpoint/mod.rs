@@ -216,8 +216,10 @@ impl EndpointConfig {
     }
 }
 
-/// Where to send a request and how to sign it.
+/// Where to send a request and how to sign it: from [`resolve`], or made
+/// with [`ResolvedEndpoint::new`] for an endpoint of one's own.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ResolvedEndpoint {
     /// The endpoint's base URL: `scheme://authority[/path]`, without a
     /// query or fragment, and without a slash after the authority alone (e.g.
@@ -230,6 +232,18 @@ pub struct ResolvedEndpoint {
     /// The service name for the SigV4 credential scope: always
     /// [`SIGNING_NAME`] for STS, carried here so signing code need not know.
     pub signing_name: String,
+}
+
+impl ResolvedEndpoint {
+    /// The endpoint at `url` (as [`url`](Self::url) describes it), signed
+    /// for `signing_region` and the [`SIGNING_NAME`] `sts`.
+    pub fn new(url: impl Into<String>, signing_region: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            signing_region: signing_region.into(),
+            signing_name: SIGNING_NAME.to_owned(),
+        }
+    }
 }
 
 /// Why a configuration has no endpoint.

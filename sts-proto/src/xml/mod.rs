@@ -46,8 +46,11 @@ use crate::short_eq::short_eq;
 
 use scan::{Scanner, Token};
 
-/// Limits on what the reader accepts.
+/// Limits on what the reader accepts: [`XmlLimits::default`], changed
+/// with the `with_*` methods or the fields (`#[non_exhaustive]`: a limit
+/// may be added).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct XmlLimits {
     /// Largest body in bytes. The largest legitimate STS response, a
     /// decoded authorization message, is far below the default of 1 MiB.
@@ -63,11 +66,34 @@ pub struct XmlLimits {
 
 impl Default for XmlLimits {
     fn default() -> Self {
-        Self {
-            max_body_bytes: 1024 * 1024,
-            max_depth: 32,
-            max_elements: 4096,
-        }
+        Self::DEFAULT
+    }
+}
+
+impl XmlLimits {
+    /// The defaults, in a constant: 1 MiB, 32 levels, 4096 elements.
+    pub const DEFAULT: Self = Self {
+        max_body_bytes: 1024 * 1024,
+        max_depth: 32,
+        max_elements: 4096,
+    };
+
+    /// With [`max_body_bytes`](Self::max_body_bytes).
+    pub const fn with_max_body_bytes(mut self, max: usize) -> Self {
+        self.max_body_bytes = max;
+        self
+    }
+
+    /// With [`max_depth`](Self::max_depth).
+    pub const fn with_max_depth(mut self, max: usize) -> Self {
+        self.max_depth = max;
+        self
+    }
+
+    /// With [`max_elements`](Self::max_elements).
+    pub const fn with_max_elements(mut self, max: usize) -> Self {
+        self.max_elements = max;
+        self
     }
 }
 

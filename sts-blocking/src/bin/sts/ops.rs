@@ -213,8 +213,10 @@ fn run(
 fn policy_arns(v: &Values, args: &[String]) -> Result<Vec<PolicyDescriptor>, UsageError> {
     Ok(v.structures("policy-arns", args, &["arn"])?
         .iter()
-        .map(|s| PolicyDescriptor {
-            arn: member_opt(s, "arn"),
+        .map(|s| {
+            let mut policy = PolicyDescriptor::default();
+            policy.arn = member_opt(s, "arn");
+            policy
         })
         .collect())
 }
@@ -259,9 +261,11 @@ fn provided_contexts(v: &Values, args: &[String]) -> Result<Vec<ProvidedContext>
         &["ProviderArn", "ContextAssertion"],
     )?
     .iter()
-    .map(|s| ProvidedContext {
-        provider_arn: member_opt(s, "ProviderArn"),
-        context_assertion: member_opt(s, "ContextAssertion"),
+    .map(|s| {
+        let mut context = ProvidedContext::default();
+        context.provider_arn = member_opt(s, "ProviderArn");
+        context.context_assertion = member_opt(s, "ContextAssertion");
+        context
     })
     .collect())
 }
