@@ -55,8 +55,30 @@ pub enum ErrorCode {
     InvalidSubjectCredentials,
     /// A code the model does not declare (AccessDenied, Throttling,
     /// SignatureDoesNotMatch, InvalidClientTokenId, ValidationError, …),
-    /// exactly as the server sent it.
-    Other(String),
+    /// exactly as the server sent it. Compare codes by
+    /// [`as_str`](ErrorCode::as_str): a code the model declares later
+    /// becomes a variant of its own, and a match on `Other` would stop
+    /// seeing it without a word from the compiler.
+    Other(UnknownCode),
+}
+
+/// A code [`ErrorCode`] has no variant for, as the server sent it. Opaque
+/// (made only by [`ErrorCode::from_wire`]), so that no `Other` holds a
+/// code that has a variant of its own.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UnknownCode(String);
+
+impl UnknownCode {
+    /// The code as the server sent it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for UnknownCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 impl ErrorCode {
@@ -90,7 +112,7 @@ impl ErrorCode {
             "InvalidSubjectCredentials" | "InvalidSubjectCredentialsException" => {
                 Self::InvalidSubjectCredentials
             }
-            other => Self::Other(other.to_owned()),
+            other => Self::Other(UnknownCode(other.to_owned())),
         }
     }
 
@@ -114,7 +136,7 @@ impl ErrorCode {
             Self::InvalidContextAssertion => "InvalidContextAssertion",
             Self::InsufficientSessionLifetime => "InsufficientSessionLifetime",
             Self::InvalidSubjectCredentials => "InvalidSubjectCredentials",
-            Self::Other(code) => code,
+            Self::Other(code) => code.as_str(),
         }
     }
 }

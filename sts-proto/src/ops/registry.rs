@@ -24,12 +24,14 @@
 //! | `members` or `no_members` | `members` | whether a caller has anything to give (`GetCallerIdentity` has not) |
 //! | summary | `"temporary credentials for a role, …"` | a phrase that completes "`Action`: …", for generated docs |
 //!
-//! A callback matches the fields it needs and ignores the rest:
+//! A callback matches the fields it needs and takes the rest as
+//! `$($rest:tt)*`: entries may gain fields at their end (a new model trait
+//! worth deriving code from), and a pattern that ends in a capture of the
+//! rest keeps matching them.
 //!
 //! ```
 //! macro_rules! method_names {
-//!     ($(($op:ident, $snake:ident, $action:literal, $output:ident,
-//!         $signing:ident, $members:ident, $summary:literal)),* $(,)?) => {
+//!     ($(($op:ident, $snake:ident, $($rest:tt)*)),* $(,)?) => {
 //!         [$(stringify!($snake)),*]
 //!     };
 //! }
