@@ -45,6 +45,7 @@ pub struct ProfileChain {
 pub enum BaseCredentials {
     /// `aws_access_key_id` and `aws_secret_access_key` (and
     /// `aws_session_token`) of a profile.
+    #[non_exhaustive]
     AccessKey {
         /// The profile they are in.
         profile: String,
@@ -59,6 +60,7 @@ pub enum BaseCredentials {
     },
     /// `credential_source = name` (`Environment`, `Ec2InstanceMetadata`,
     /// `EcsContainer`).
+    #[non_exhaustive]
     NamedSource {
         /// The profile naming it.
         profile: String,
@@ -66,6 +68,7 @@ pub enum BaseCredentials {
         name: String,
     },
     /// `web_identity_token_file` with `role_arn`.
+    #[non_exhaustive]
     WebIdentityToken {
         /// The profile.
         profile: String,
@@ -79,6 +82,7 @@ pub enum BaseCredentials {
         duration_seconds: Option<i32>,
     },
     /// `login_session`: a console login session of `aws login`.
+    #[non_exhaustive]
     LoginSession {
         /// The profile.
         profile: String,
@@ -86,6 +90,7 @@ pub enum BaseCredentials {
         login_session: String,
     },
     /// `credential_process`.
+    #[non_exhaustive]
     CredentialProcess {
         /// The profile.
         profile: String,
@@ -97,6 +102,7 @@ pub enum BaseCredentials {
     },
     /// IAM Identity Center: a role's credentials from the SSO portal, with
     /// the bearer token the AWS CLI cached at `aws sso login`.
+    #[non_exhaustive]
     Sso {
         /// The profile.
         profile: String,
