@@ -65,6 +65,28 @@ fn endpoint(tokens: &'static [&'static str], body: Arc<Mutex<String>>) -> Server
     })
 }
 
+/// An endpoint that accepts the connection and never answers costs the
+/// attempts' time and no more: the wait is bounded by the provider's
+/// settings (2 s and 3 attempts by default; shorter here).
+#[test]
+fn a_silent_endpoint_costs_the_attempts_time_and_no_more() {
+    let silent = loopback::Silent::start();
+    let url = format!("{}/creds", silent.url());
+    let config = config(
+        &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &url)],
+        MapFs::new(),
+    );
+    let provider = ContainerProvider::builder(&config)
+        .timeout(Duration::from_millis(300))
+        .attempts(2)
+        .build();
+    let started = std::time::Instant::now();
+    let err = provider.provide_credentials().unwrap_err();
+    let took = started.elapsed();
+    assert!(took >= Duration::from_millis(600), "{took:?}: {err}");
+    assert!(took < Duration::from_secs(3), "{took:?}: {err}");
+}
+
 #[test]
 fn the_endpoint_is_asked_directly_whatever_the_proxies() {
     // A proxy that answers everything with credentials of its own host.

@@ -296,6 +296,33 @@ fn role_credentials_are_kept_in_the_aws_cli_cache() {
     assert!(error_text(&e).contains("aws sso login"), "{e}");
 }
 
+/// A portal that accepts the connection and never answers costs the
+/// client's attempt timeout for each of its attempts, and no more.
+#[test]
+fn a_silent_portal_costs_the_attempts_time_and_no_more() {
+    let home = Home::new("silent-portal", Some(&cache_file(3600, false)));
+    let silent = loopback::Silent::start();
+    let env = MapEnv::new([
+        ("HOME", home.dir.to_str().unwrap().to_owned()),
+        ("AWS_ENDPOINT_URL_SSO", silent.url()),
+    ]);
+    let builder = sts_blocking::ClientBuilder::default()
+        .proxy(sts_blocking::proxy::ProxyConfig::new())
+        .attempt_timeout(Some(Duration::from_millis(300)))
+        .max_attempts(2);
+    let config = ProviderConfig::from_client_builder(&builder)
+        .with_env(env)
+        .with_sleep(Backoffs::default());
+    let started = std::time::Instant::now();
+    let err = ProfileProvider::new(&config)
+        .provide_credentials()
+        .unwrap_err();
+    let took = started.elapsed();
+    assert!(error_text(&err).contains("SSO portal"), "{err}");
+    assert!(took >= Duration::from_millis(600), "{took:?}: {err}");
+    assert!(took < Duration::from_secs(3), "{took:?}: {err}");
+}
+
 #[test]
 fn a_valid_token_gets_the_role_credentials() {
     let home = Home::new("valid", Some(&cache_file(3600, true)));
