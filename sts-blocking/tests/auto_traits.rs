@@ -20,9 +20,17 @@ use sts_blocking::ureq_transport::UreqTransport;
 use sts_blocking::{Client, ClientBuilder, ConfigError, Error, Exchange, UnexpectedResponse};
 
 /// Shared between threads and kept for as long as the program likes.
+#[allow(
+    dead_code,
+    reason = "used only in `const _` checks, which rustc 1.88 does not count as uses"
+)]
 const fn shareable<T: Send + Sync + 'static>() {}
 
 /// Returned through `?` into `Box<dyn Error + Send + Sync>`.
+#[allow(
+    dead_code,
+    reason = "used only in `const _` checks, which rustc 1.88 does not count as uses"
+)]
 const fn portable_error<T: std::error::Error + Send + Sync + 'static>() {}
 
 const _: () = {

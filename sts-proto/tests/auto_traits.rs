@@ -12,9 +12,17 @@ use sts_proto::xml::XmlError;
 use sts_proto::{BuildError, Credentials, ResponseError, SecretString, ValidationError};
 
 /// Shared between threads and kept for as long as the program likes.
+#[allow(
+    dead_code,
+    reason = "used only in `const _` checks, which rustc 1.88 does not count as uses"
+)]
 const fn shareable<T: Send + Sync + 'static>() {}
 
 /// Returned through `?` into `Box<dyn Error + Send + Sync>`.
+#[allow(
+    dead_code,
+    reason = "used only in `const _` checks, which rustc 1.88 does not count as uses"
+)]
 const fn portable_error<T: std::error::Error + Send + Sync + 'static>() {}
 
 const _: () = {

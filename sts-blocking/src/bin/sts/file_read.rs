@@ -1,10 +1,12 @@
-//! Reading a `file://` value within a deadline. A regular file is read
-//! at once. Anything else (a FIFO, the pipe of a shell's process
-//! substitution `file://<(…)`, `/dev/stdin`) is read as the AWS CLI reads
-//! it, but its opening and reading wait on a writer that may never come:
-//! that wait is bounded, as `credential_process`'s run is, by
-//! [`UNATTENDED_WAIT`], or [`ATTENDED_WAIT`] when a person may be typing
-//! into the terminal.
+//! Reading a `file://` value within a deadline. A regular file is read at
+//! once; anything else (a FIFO, the pipe of a shell's process substitution
+//! `file://<(…)`, `/dev/stdin`) is read as the AWS CLI reads it, but its
+//! opening and reading wait on a writer that may never come. Every file is
+//! therefore opened and read on a thread of its own, and waited for at
+//! most [`UNATTENDED_WAIT`], or [`ATTENDED_WAIT`] when a person may be
+//! typing into the terminal (the AWS CLI waits for ever). Checking the
+//! type first and opening after would leave a moment in which the path
+//! could become a FIFO.
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Read};
@@ -28,18 +30,9 @@ pub(crate) fn writer_wait() -> Duration {
 }
 
 /// At most `max + 1` bytes of the file at `path` (one more than `max`, so
-/// the caller can tell that it is too long); a file that is not a regular
-/// one gets `wait` to open and give them all.
+/// the caller can tell that it is too long), opened and read within
+/// `wait`.
 pub(crate) fn read_within(path: &Path, max: u64, wait: Duration) -> io::Result<Vec<u8>> {
-    let read = move |file: File| -> io::Result<Vec<u8>> {
-        let mut bytes = Vec::new();
-        file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
-        Ok(bytes)
-    };
-    let metadata = std::fs::metadata(path)?;
-    if metadata.is_file() || metadata.is_dir() {
-        return File::open(path).and_then(read);
-    }
     // On a thread of its own, which is left waiting if no writer comes:
     // the tool ends with the error soon after.
     let (done, result) = mpsc::channel();
@@ -47,14 +40,19 @@ pub(crate) fn read_within(path: &Path, max: u64, wait: Duration) -> io::Result<V
     std::thread::Builder::new()
         .name("file-value".to_owned())
         .spawn(move || {
-            let _ = done.send(File::open(&owned).and_then(read));
+            let read = File::open(&owned).and_then(|file| {
+                let mut bytes = Vec::new();
+                file.take(max.saturating_add(1)).read_to_end(&mut bytes)?;
+                Ok(bytes)
+            });
+            let _ = done.send(read);
         })?;
     match result.recv_timeout(wait) {
         Ok(read) => read,
         Err(_) => Err(io::Error::new(
             io::ErrorKind::TimedOut,
             format!(
-                "it is not a regular file, and nothing wrote all of it within {} s",
+                "nothing wrote all of it within {} s (a FIFO or pipe with no writer?)",
                 wait.as_secs()
             ),
         )),
@@ -114,15 +112,13 @@ mod tests {
 
     #[test]
     fn regular_files_are_read_to_one_byte_past_the_cap() {
+        let wait = Duration::from_secs(30);
         let dir = std::env::temp_dir().join(format!("sts-file-read-{}-plain", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("plain");
         std::fs::write(&path, "0123456789").unwrap();
-        assert_eq!(read_within(&path, 4, Duration::ZERO).unwrap(), b"01234");
-        assert_eq!(
-            read_within(&path, 64, Duration::ZERO).unwrap(),
-            b"0123456789"
-        );
+        assert_eq!(read_within(&path, 4, wait).unwrap(), b"01234");
+        assert_eq!(read_within(&path, 64, wait).unwrap(), b"0123456789");
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

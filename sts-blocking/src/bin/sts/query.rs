@@ -317,6 +317,29 @@ mod tests {
         }
     }
 
+    /// Values that grow by doubling, by a repeated separator or by
+    /// escaping are all counted against the budget before they are made:
+    /// `join` once built n copies of a 16 KiB separator in one step, past
+    /// the check after it.
+    #[test]
+    fn every_way_of_growing_stops_at_the_budget() {
+        let doubling = |stages: usize| vec!["[@,@]"; stages].join("|");
+        let sixteen = format!("''|{}[]", vec!["[@,@][]"; 15].join("|"));
+        let separator = "x".repeat(16 * 1024);
+        for query in [
+            doubling(40),
+            format!("{sixteen}|join('{separator}', @)"),
+            format!("{}|to_string(@)", doubling(20)),
+        ] {
+            let m = failure(&query);
+            assert!(m.contains("more than 64 MiB"), "{m}");
+        }
+        // What an STS answer needs stays far within it.
+        let q = Query::compile("[Credentials.*, AssumedRoleUser]|to_string(@)")
+            .unwrap_or_else(|_| panic!("compiles"));
+        assert!(q.apply(&assumed()).is_ok());
+    }
+
     /// Failures word the value and types as Python's `jmespath` does:
     /// `str()` of the value, Python's type names for elements and for
     /// ordering a number against a string.

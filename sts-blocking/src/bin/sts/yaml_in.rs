@@ -100,9 +100,6 @@ fn block(
 ) -> Result<Value, String> {
     let first = &lines[*at];
     structural(first)?;
-    if depth > MAX_DEPTH {
-        return Err(too_deep(first.number));
-    }
     // A flow collection on a line of its own: `{"RoleArn": "x"}` as the
     // whole document, or under its key, and the empty mapping that
     // `--generate-cli-skeleton yaml-input` writes for an operation without
@@ -280,6 +277,10 @@ fn sequence(
     raw: &[&str],
     depth: usize,
 ) -> Result<Value, String> {
+    // A sequence at `depth` is the (depth + 1)th collection around what it holds.
+    if depth >= MAX_DEPTH {
+        return Err(too_deep(lines.get(*at).map_or(0, |l| l.number)));
+    }
     let mut items = Vec::new();
     while let Some(line) = lines.get(*at) {
         structural(line)?;
@@ -326,6 +327,10 @@ fn mapping(
     raw: &[&str],
     depth: usize,
 ) -> Result<Value, String> {
+    // A mapping at `depth` is the (depth + 1)th collection around what it holds.
+    if depth >= MAX_DEPTH {
+        return Err(too_deep(lines.get(*at).map_or(0, |l| l.number)));
+    }
     let mut map = Map::new();
     while let Some(line) = lines.get(*at) {
         structural(line)?;
@@ -691,8 +696,17 @@ mod tests {
         };
         assert!(parse(&block(127)).is_ok());
         assert_eq!(
-            parse(&block(129)).unwrap_err(),
-            "line 129: nested more than 127 levels deep"
+            parse(&block(128)).unwrap_err(),
+            "line 128: nested more than 127 levels deep"
+        );
+        // A list at its key's column is a level too: under the 125th
+        // collection it is the 126th, under the 127th the 128th.
+        let same_column =
+            |levels: usize| format!("{}{}- x\n", block(levels), " ".repeat(levels - 1));
+        assert!(parse(&same_column(125)).is_ok());
+        assert_eq!(
+            parse(&same_column(127)).unwrap_err(),
+            "line 128: nested more than 127 levels deep"
         );
     }
 

@@ -43,15 +43,24 @@ impl<'a> Evaluator<'a> {
     /// [`compile`](super::Query::compile) bounds.
     pub(super) fn eval(&self, node: &'a Ast, data: &Value<'a>) -> Result<Value<'a>> {
         let value = self.value_of(node, data)?;
-        let spent = self.spent.get().saturating_add(value.weight());
+        self.charge(value.weight())?;
+        Ok(value)
+    }
+
+    /// Counts `weight` against [`BUDGET`]. A function that can make much
+    /// more than its arguments weigh in one step (`join` repeats its
+    /// separator, `to_string` escapes) charges what it will make before
+    /// making it.
+    pub(super) fn charge(&self, weight: usize) -> Result<()> {
+        let spent = self.spent.get().saturating_add(weight);
         self.spent.set(spent);
-        if spent > BUDGET {
-            return Err(format!(
+        match spent > BUDGET {
+            true => Err(format!(
                 "the query makes more than {} MiB of values; it is refused",
                 BUDGET >> 20
-            ));
+            )),
+            false => Ok(()),
         }
-        Ok(value)
     }
 
     fn value_of(&self, node: &'a Ast, data: &Value<'a>) -> Result<Value<'a>> {

@@ -77,7 +77,7 @@ fn fixed<'a>(ev: &Evaluator<'a>, name: &str, args: Vec<Value<'a>>) -> Result<Val
         "contains" => contains(&next(), &next())?,
         "ends_with" => strings(next(), next(), |s, t| s.ends_with(t)),
         "starts_with" => strings(next(), next(), |s, t| s.starts_with(t)),
-        "join" => join(next(), next()),
+        "join" => join(ev, next(), next())?,
         "keys" => keys(next()),
         "values" => values(next()),
         "length" => length(&next()),
@@ -97,7 +97,12 @@ fn fixed<'a>(ev: &Evaluator<'a>, name: &str, args: Vec<Value<'a>>) -> Result<Val
         "to_number" => to_number(next()),
         "to_string" => match next() {
             s @ Value::Str(_) => s,
-            other => Value::Str(to_json(&other)),
+            other => {
+                // At most six bytes of JSON for each byte it weighs
+                // (`\u00XX`), charged before it is written.
+                ev.charge(other.weight().saturating_mul(6))?;
+                Value::Str(to_json(&other))
+            }
         },
         "type" => Value::Str(next().type_name().to_owned()),
         _ => Value::Null,
@@ -249,9 +254,11 @@ fn strings<'a>(a: Value<'a>, b: Value<'a>, f: fn(&str, &str) -> bool) -> Value<'
     }
 }
 
-fn join<'a>(separator: Value<'a>, items: Value<'a>) -> Value<'a> {
+/// `join(separator, strings)`: the length it will make (the separator
+/// once between each two) is charged before the string is built.
+fn join<'a>(ev: &Evaluator<'a>, separator: Value<'a>, items: Value<'a>) -> Result<Value<'a>> {
     let (Value::Str(sep), Value::Array(items)) = (separator, items) else {
-        return Value::Null;
+        return Ok(Value::Null);
     };
     let parts: Vec<String> = items
         .into_iter()
@@ -260,7 +267,12 @@ fn join<'a>(separator: Value<'a>, items: Value<'a>) -> Value<'a> {
             _ => None,
         })
         .collect();
-    Value::Str(parts.join(&sep))
+    let made = parts
+        .iter()
+        .fold(0usize, |sum, part| sum.saturating_add(part.len()))
+        .saturating_add(sep.len().saturating_mul(parts.len().saturating_sub(1)));
+    ev.charge(made)?;
+    Ok(Value::Str(parts.join(&sep)))
 }
 
 fn keys(v: Value<'_>) -> Value<'_> {
