@@ -120,6 +120,24 @@ pub struct AssumeRoleOutput {
     pub request_id: Option<String>,
 }
 
+impl AssumeRoleOutput {
+    /// An output holding `credentials` and nothing else, for a program's
+    /// own tests: a real one comes from [`parse`](crate::parse), and the
+    /// other members are public to set (the type is `#[non_exhaustive]`,
+    /// so it cannot be written as a literal outside this crate).
+    pub fn new(credentials: Credentials) -> Self {
+        Self {
+            credentials,
+            assumed_role_user: None,
+            packed_policy_size: None,
+            source_identity: None,
+            session_token_utilization: None,
+            session_token_size: None,
+            request_id: None,
+        }
+    }
+}
+
 impl Operation for AssumeRole {
     const ACTION: &'static str = "AssumeRole";
     type Output = AssumeRoleOutput;

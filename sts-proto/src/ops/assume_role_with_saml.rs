@@ -90,6 +90,30 @@ pub struct AssumeRoleWithSamlOutput {
     pub request_id: Option<String>,
 }
 
+impl AssumeRoleWithSamlOutput {
+    /// An output holding `credentials` and nothing else, for a program's
+    /// own tests: a real one comes from [`parse`](crate::parse), and the
+    /// other members are public to set (the type is `#[non_exhaustive]`,
+    /// so it cannot be written as a literal outside this crate).
+    pub fn new(credentials: Credentials) -> Self {
+        Self {
+            credentials,
+            assumed_role_user: None,
+            packed_policy_size: None,
+            subject: None,
+            subject_type: None,
+            issuer: None,
+            audience: None,
+            name_qualifier: None,
+            source_identity: None,
+            session_token_utilization: None,
+            session_token_size: None,
+            trusted_identity_propagation_context: None,
+            request_id: None,
+        }
+    }
+}
+
 impl Operation for AssumeRoleWithSaml {
     const ACTION: &'static str = "AssumeRoleWithSAML";
     const SIGNED: bool = false;

@@ -96,6 +96,28 @@ pub struct AssumeRoleWithWebIdentityOutput {
     pub request_id: Option<String>,
 }
 
+impl AssumeRoleWithWebIdentityOutput {
+    /// An output holding `credentials` and nothing else, for a program's
+    /// own tests: a real one comes from [`parse`](crate::parse), and the
+    /// other members are public to set (the type is `#[non_exhaustive]`,
+    /// so it cannot be written as a literal outside this crate).
+    pub fn new(credentials: Credentials) -> Self {
+        Self {
+            credentials,
+            subject_from_web_identity_token: None,
+            assumed_role_user: None,
+            packed_policy_size: None,
+            provider: None,
+            audience: None,
+            source_identity: None,
+            session_token_utilization: None,
+            session_token_size: None,
+            trusted_identity_propagation_context: None,
+            request_id: None,
+        }
+    }
+}
+
 impl Operation for AssumeRoleWithWebIdentity {
     const ACTION: &'static str = "AssumeRoleWithWebIdentity";
     const SIGNED: bool = false;

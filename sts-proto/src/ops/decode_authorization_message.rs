@@ -23,7 +23,7 @@ impl DecodeAuthorizationMessage {
 }
 
 /// What `DecodeAuthorizationMessage` returns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct DecodeAuthorizationMessageOutput {
     /// The decoded message, a JSON document.

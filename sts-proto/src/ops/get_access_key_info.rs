@@ -22,7 +22,7 @@ impl GetAccessKeyInfo {
 }
 
 /// What `GetAccessKeyInfo` returns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetAccessKeyInfoOutput {
     /// The account id that owns the key.

@@ -19,7 +19,7 @@ impl GetCallerIdentity {
 }
 
 /// What `GetCallerIdentity` returns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetCallerIdentityOutput {
     /// The unique id of the calling entity (`AIDA…`, or `AROA…:session`).

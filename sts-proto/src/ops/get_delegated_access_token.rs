@@ -40,6 +40,21 @@ pub struct GetDelegatedAccessTokenOutput {
     pub request_id: Option<String>,
 }
 
+impl GetDelegatedAccessTokenOutput {
+    /// An output holding `credentials` and nothing else, for a program's
+    /// own tests: a real one comes from [`parse`](crate::parse), and the
+    /// other members are public to set (the type is `#[non_exhaustive]`,
+    /// so it cannot be written as a literal outside this crate).
+    pub fn new(credentials: Credentials) -> Self {
+        Self {
+            credentials,
+            packed_policy_size: None,
+            assumed_principal: None,
+            request_id: None,
+        }
+    }
+}
+
 impl Operation for GetDelegatedAccessToken {
     const ACTION: &'static str = "GetDelegatedAccessToken";
     type Output = GetDelegatedAccessTokenOutput;

@@ -102,6 +102,24 @@ pub struct GetScopedCredentialsOutput {
     pub request_id: Option<String>,
 }
 
+impl GetScopedCredentialsOutput {
+    /// An output holding `credentials` and nothing else, for a program's
+    /// own tests: a real one comes from [`parse`](crate::parse), and the
+    /// other members are public to set (the type is `#[non_exhaustive]`,
+    /// so it cannot be written as a literal outside this crate).
+    pub fn new(credentials: Credentials) -> Self {
+        Self {
+            credentials,
+            session_info: None,
+            session_token_utilization: None,
+            session_token_size: None,
+            scoped_policies_count: None,
+            source_identity: None,
+            request_id: None,
+        }
+    }
+}
+
 impl Operation for GetScopedCredentials {
     const ACTION: &'static str = "GetScopedCredentials";
     type Output = GetScopedCredentialsOutput;

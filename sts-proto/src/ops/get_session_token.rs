@@ -51,6 +51,21 @@ pub struct GetSessionTokenOutput {
     pub request_id: Option<String>,
 }
 
+impl GetSessionTokenOutput {
+    /// An output holding `credentials` and nothing else, for a program's
+    /// own tests: a real one comes from [`parse`](crate::parse), and the
+    /// other members are public to set (the type is `#[non_exhaustive]`,
+    /// so it cannot be written as a literal outside this crate).
+    pub fn new(credentials: Credentials) -> Self {
+        Self {
+            credentials,
+            session_token_utilization: None,
+            session_token_size: None,
+            request_id: None,
+        }
+    }
+}
+
 impl Operation for GetSessionToken {
     const ACTION: &'static str = "GetSessionToken";
     type Output = GetSessionTokenOutput;

@@ -78,7 +78,7 @@ impl GetWebIdentityToken {
 }
 
 /// What `GetWebIdentityToken` returns.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct GetWebIdentityTokenOutput {
     /// The signed JWT. It is a bearer credential, so it is kept secret.
