@@ -226,14 +226,22 @@ fn a_query_that_doubles_its_data_stops_at_its_budget() {
 }
 
 /// `--cli-input-yaml` nests as deep as JSON input may, and no deeper: 17,000
-/// `[` (34 KB) overflowed the stack and aborted the tool.
+/// `[` (34 KB) overflowed the stack and aborted the tool. Past 10,000 the
+/// count of values refuses the document before the nesting is read.
 #[test]
 fn yaml_input_nested_too_deep_is_refused_not_a_crash() {
     let server = FaultServer::start(vec![Step::xml(200, canned::caller_identity("arn:x"))]);
     let url = server.url();
     let dir = sts_tests::ScratchDir::new("deep-yaml");
+    let deep = "nested more than 127 levels deep";
+    let many = "more than 10000 commas, brackets and lines";
     // The largest in a file: an argument is capped at 128 KiB.
-    for (levels, in_file) in [(127, false), (17_000, false), (500_000, true)] {
+    for (levels, in_file, why) in [
+        (127, false, deep),
+        (9_999, false, deep),
+        (17_000, false, many),
+        (500_000, true, many),
+    ] {
         let yaml = format!("RoleArn: {}x{}", "[".repeat(levels), "]".repeat(levels));
         let input = match in_file {
             true => {
@@ -254,7 +262,50 @@ fn yaml_input_nested_too_deep_is_refused_not_a_crash() {
             &KEYS,
         );
         let err = usage_error(&out);
-        assert!(err.contains("nested more than 127 levels deep"), "{err}");
+        assert!(err.contains(why), "{levels} levels: {err}");
+    }
+    assert_eq!(server.requests_seen(), 0, "nothing may be sent");
+}
+
+/// A parameters document or JSON value of more values than any STS call
+/// takes is refused before it is parsed: a megabyte of small values cost
+/// 40 times its size once parsed, written again for clap and parsed again.
+#[test]
+fn documents_of_too_many_values_are_refused_before_parsing() {
+    let server = FaultServer::start(vec![]);
+    let url = server.url();
+    let dir = sts_tests::ScratchDir::new("many-values");
+    let tags: Vec<String> = (0..20_000)
+        .map(|i| format!(r#"{{"Key":"k{i}","Value":"v"}}"#))
+        .collect();
+    let document = dir.join("tags.json");
+    std::fs::write(&document, format!(r#"{{"Tags":[{}]}}"#, tags.join(","))).unwrap();
+    let list = dir.join("list.json");
+    std::fs::write(&list, format!("[{}]", tags.join(","))).unwrap();
+    let yaml = dir.join("tags.yaml");
+    std::fs::write(&yaml, "Tags:\n- Key: k\n  Value: v\n".repeat(4_000)).unwrap();
+    let role = [
+        "--endpoint-url",
+        &url,
+        "assume-role",
+        "--role-arn",
+        "arn:aws:iam::123456789012:role/r",
+        "--role-session-name",
+        "s",
+    ];
+    let runs = [
+        ("--cli-input-json", format!("file://{}", document.display())),
+        ("--cli-input-yaml", format!("file://{}", yaml.display())),
+        ("--tags", format!("file://{}", list.display())),
+    ];
+    for (flag, value) in runs {
+        let mut args = role.to_vec();
+        args.extend([flag, value.as_str()]);
+        let err = usage_error(&sts(&args, &KEYS));
+        assert!(
+            err.contains(flag) && err.contains("more than 10000"),
+            "{err}"
+        );
     }
     assert_eq!(server.requests_seen(), 0, "nothing may be sent");
 }

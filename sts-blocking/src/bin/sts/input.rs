@@ -72,6 +72,7 @@ pub(crate) fn expand(mut args: Vec<OsString>, cmd: &clap::Command) -> Result<Exp
         Some(path) => crate::shorthand::read_file(path, MAX_DOCUMENT).map_err(bad)?,
         None => raw,
     };
+    crate::value_bound::check(&text).map_err(bad)?;
     let doc: Value = if flag == JSON {
         serde_json::from_str(&text).map_err(|e| bad(format!("invalid JSON: {e}")))?
     } else {

@@ -29,6 +29,7 @@ mod setup;
 mod shorthand;
 mod skeleton;
 mod table;
+mod value_bound;
 mod yaml;
 mod yaml_in;
 

@@ -193,6 +193,7 @@ fn strings(flag: &str, args: &[String], origin: Origin) -> Result<Vec<String>, U
         return Ok(values);
     }
     let bad = |why: String| UsageError(format!("--{flag}: {why}"));
+    crate::value_bound::check(one).map_err(bad)?;
     let parsed: Value = serde_json::from_str(one).map_err(|e| bad(format!("invalid JSON: {e}")))?;
     let Value::Array(items) = parsed else {
         return Err(bad("expected a JSON list of strings".into()));
@@ -233,6 +234,7 @@ fn structures(
     {
         let mut items = Vec::new();
         for text in &args {
+            crate::value_bound::check(text).map_err(bad)?;
             let parsed: Value =
                 serde_json::from_str(text).map_err(|e| bad(format!("invalid JSON: {e}")))?;
             match parsed {
