@@ -307,6 +307,19 @@ fn documents_of_too_many_values_are_refused_before_parsing() {
             "{err}"
         );
     }
+    // The budget is the flag's, not each argument's: an object within it,
+    // given three times, is over it (300 copies took 958 MB).
+    let members: Vec<String> = (0..4_000).map(|i| format!(r#""m{i}":"v""#)).collect();
+    let object = dir.join("object.json");
+    std::fs::write(&object, format!("{{{}}}", members.join(","))).unwrap();
+    let object = format!("file://{}", object.display());
+    let mut args = role.to_vec();
+    args.extend(["--tags", &object, &object, &object]);
+    let err = usage_error(&sts(&args, &KEYS));
+    assert!(
+        err.contains("--tags") && err.contains("more than 10000"),
+        "{err}"
+    );
     assert_eq!(server.requests_seen(), 0, "nothing may be sent");
 }
 

@@ -52,7 +52,8 @@ pub(crate) fn read_within(path: &Path, max: u64, wait: Duration) -> io::Result<V
         Err(_) => Err(io::Error::new(
             io::ErrorKind::TimedOut,
             format!(
-                "nothing wrote all of it within {} s (a FIFO or pipe with no writer?)",
+                "it did not give all of its text within {} s (a pipe or FIFO that no one \
+                 writes to, or a terminal that was not ended with Ctrl-D?)",
                 wait.as_secs()
             ),
         )),
@@ -87,7 +88,8 @@ mod tests {
         let took = started.elapsed();
         assert_eq!(e.kind(), io::ErrorKind::TimedOut);
         assert!(
-            e.to_string().contains("nothing wrote all of it within"),
+            e.to_string()
+                .contains("did not give all of its text within"),
             "{e}"
         );
         assert!(took >= Duration::from_millis(300), "{took:?}");

@@ -4,11 +4,13 @@
 //! for clap and parsed again peaked at 40 times its size. The library's
 //! parsers refuse such documents the same way; these are the tool's own.
 
-/// The most values a parameters document or a JSON flag value may hold
-/// by [`value_bound`]. The largest STS request has well under a thousand
-/// (50 tags, 10 policy ARNs, 5 context assertions, 50 transitive tag
-/// keys), and the longest single values (a SAML assertion of 100,000
-/// characters in lines of 76) add under 1,500 line breaks.
+/// The most values a parameters document, or the arguments of a list or
+/// structure flag together, may hold by [`value_bound`]. The largest STS
+/// request has well under a thousand (50 tags, 10 policy ARNs, 5 context
+/// assertions, 50 transitive tag keys); the longest values add some too,
+/// as separators in strings count: a SAML assertion of 100,000 characters
+/// in lines of 64 about 1,600 line breaks, a session policy of 2,048
+/// characters at most that many. About 6,000 in the worst real case.
 pub(crate) const MAX_VALUES: usize = 10_000;
 
 /// An upper bound on the values in `text`, JSON or YAML: one, plus every
