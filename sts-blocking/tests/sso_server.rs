@@ -215,6 +215,19 @@ fn assert_portal_credentials(creds: &SharedCredentials) {
     );
 }
 
+/// Fails unless the file at `path` is readable by its owner only (on
+/// Unix; elsewhere there are no such modes to check).
+fn assert_owner_only(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", path.display());
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+}
+
 /// The error's text, checked to quote no secret.
 fn error_text(e: &CredentialsError) -> String {
     let text = format!("{e} {e:?}");
@@ -271,15 +284,7 @@ fn role_credentials_are_kept_in_the_aws_cli_cache() {
             },
         })
     );
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(home.role_cache_path())
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
-    }
+    assert_owner_only(&home.role_cache_path());
 
     // The sign-in has expired since: the cached credentials still serve.
     std::fs::write(home.cache_path(), cache_file(-60, false)).unwrap();
@@ -373,15 +378,7 @@ fn an_expiring_token_is_refreshed_and_the_cache_rewritten() {
         lifetime > Duration::from_secs(3590) && lifetime <= Duration::from_secs(3601),
         "{lifetime:?}"
     );
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(home.cache_path())
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
-    }
+    assert_owner_only(&home.cache_path());
     let names: Vec<_> = std::fs::read_dir(home.cache_path().parent().unwrap())
         .unwrap()
         .map(|e| e.unwrap().file_name())

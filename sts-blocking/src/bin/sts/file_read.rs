@@ -63,26 +63,26 @@ pub(crate) fn read_within(path: &Path, max: u64, wait: Duration) -> io::Result<V
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+    use crate::scratch::ScratchDir;
     use std::time::Instant;
 
-    fn fifo(name: &str) -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("sts-file-read-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("fifo");
+    /// A FIFO in a scratch folder of its own.
+    fn fifo(name: &str) -> (ScratchDir, std::path::PathBuf) {
+        let dir = ScratchDir::new(&format!("file-read-{name}"));
+        let path = dir.0.join("fifo");
         let made = std::process::Command::new("mkfifo")
             .arg(&path)
             .status()
             .unwrap();
         assert!(made.success());
-        path
+        (dir, path)
     }
 
     /// A FIFO no one writes to blocked the tool for ever; now it is an
     /// error at the deadline.
     #[test]
     fn a_fifo_without_a_writer_is_an_error_at_the_deadline() {
-        let path = fifo("silent");
+        let (_dir, path) = fifo("silent");
         let started = Instant::now();
         let e = read_within(&path, 1024, Duration::from_millis(300)).unwrap_err();
         let took = started.elapsed();
@@ -94,14 +94,13 @@ mod tests {
         );
         assert!(took >= Duration::from_millis(300), "{took:?}");
         assert!(took < Duration::from_secs(5), "{took:?}");
-        let _ = std::fs::remove_dir_all(path.parent().unwrap());
     }
 
     /// A pipe with a writer reads as a file does (`file://<(…)`), within
     /// the same size cap.
     #[test]
     fn a_fifo_with_a_writer_is_read() {
-        let path = fifo("written");
+        let (_dir, path) = fifo("written");
         let writer = {
             let path = path.clone();
             std::thread::spawn(move || std::fs::write(&path, "{\"Version\":\"2012-10-17\"}"))
@@ -109,18 +108,15 @@ mod tests {
         let bytes = read_within(&path, 1024, Duration::from_secs(30)).unwrap();
         assert_eq!(bytes, b"{\"Version\":\"2012-10-17\"}");
         writer.join().unwrap().unwrap();
-        let _ = std::fs::remove_dir_all(path.parent().unwrap());
     }
 
     #[test]
     fn regular_files_are_read_to_one_byte_past_the_cap() {
         let wait = Duration::from_secs(30);
-        let dir = std::env::temp_dir().join(format!("sts-file-read-{}-plain", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("plain");
+        let dir = ScratchDir::new("file-read-plain");
+        let path = dir.0.join("plain");
         std::fs::write(&path, "0123456789").unwrap();
         assert_eq!(read_within(&path, 4, wait).unwrap(), b"01234");
         assert_eq!(read_within(&path, 64, wait).unwrap(), b"0123456789");
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

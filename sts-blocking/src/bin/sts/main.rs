@@ -23,6 +23,8 @@ mod ops;
 mod query;
 mod registry;
 mod render;
+#[cfg(test)]
+mod scratch;
 mod serve;
 mod session;
 mod setup;

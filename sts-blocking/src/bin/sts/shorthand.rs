@@ -716,25 +716,7 @@ pub(crate) fn member_opt(s: &[(String, String)], name: &str) -> Option<String> {
 mod tests {
     use super::*;
 
-    /// A new empty folder `sts-NAME-PID` in the temporary directory,
-    /// removed when dropped, so also when an assertion fails before the
-    /// test's end.
-    struct ScratchDir(PathBuf);
-
-    impl ScratchDir {
-        fn new(name: &str) -> ScratchDir {
-            let dir = std::env::temp_dir().join(format!("sts-{name}-{}", std::process::id()));
-            let _ = std::fs::remove_dir_all(&dir);
-            std::fs::create_dir_all(&dir).unwrap();
-            ScratchDir(dir)
-        }
-    }
-
-    impl Drop for ScratchDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
+    use crate::scratch::ScratchDir;
 
     /// The values of a command line without a parameters document.
     fn typed() -> Values {

@@ -19,6 +19,15 @@ fn too_deep(number: usize) -> String {
     format!("line {number}: nested more than {MAX_DEPTH} levels deep")
 }
 
+/// Whether a block mapping or list may start at line `at`, `depth` levels
+/// in: it is the (depth + 1)th collection around what it holds.
+fn room_for_collection(lines: &[Line], at: usize, depth: usize) -> Result<(), String> {
+    match depth >= MAX_DEPTH {
+        true => Err(too_deep(lines.get(at).map_or(0, |l| l.number))),
+        false => Ok(()),
+    }
+}
+
 /// One content line: its number (from 1), indentation and text.
 struct Line {
     number: usize,
@@ -277,10 +286,7 @@ fn sequence(
     raw: &[&str],
     depth: usize,
 ) -> Result<Value, String> {
-    // A sequence at `depth` is the (depth + 1)th collection around what it holds.
-    if depth >= MAX_DEPTH {
-        return Err(too_deep(lines.get(*at).map_or(0, |l| l.number)));
-    }
+    room_for_collection(lines, *at, depth)?;
     let mut items = Vec::new();
     while let Some(line) = lines.get(*at) {
         structural(line)?;
@@ -327,10 +333,7 @@ fn mapping(
     raw: &[&str],
     depth: usize,
 ) -> Result<Value, String> {
-    // A mapping at `depth` is the (depth + 1)th collection around what it holds.
-    if depth >= MAX_DEPTH {
-        return Err(too_deep(lines.get(*at).map_or(0, |l| l.number)));
-    }
+    room_for_collection(lines, *at, depth)?;
     let mut map = Map::new();
     while let Some(line) = lines.get(*at) {
         structural(line)?;
