@@ -498,6 +498,92 @@ fn sts_sends_what_the_aws_cli_sends() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// A parameters document whose value has the wrong JSON type for its
+/// parameter is refused by both tools, and neither sends anything: the
+/// tool used to send an object's JSON text as a role ARN, a fraction's
+/// digits as a duration, and one word as a list. Both name the parameter.
+/// (The tool takes two more than the AWS CLI, which are not compared: a
+/// whole number for a text parameter, and digits in a string for an
+/// integer one; what it sends is what was written.)
+#[test]
+fn sts_refuses_a_document_value_of_the_wrong_type_as_the_aws_cli_does() {
+    let Some(aws) = sts_tests::tools::awscli_or_skip() else {
+        return;
+    };
+    let home = ScratchDir::new("vs-awscli-types");
+    let mut failures = Vec::new();
+    for (document, parameter) in [
+        (
+            r#"{"RoleArn": {"k": "arn:aws:iam::123456789012:role/r"}}"#,
+            "RoleArn",
+        ),
+        (r#"{"ExternalId": ["x1"]}"#, "ExternalId"),
+        (r#"{"ExternalId": true}"#, "ExternalId"),
+        (r#"{"ExternalId": 1.5}"#, "ExternalId"),
+        (r#"{"DurationSeconds": 900.5}"#, "DurationSeconds"),
+        (r#"{"DurationSeconds": [900]}"#, "DurationSeconds"),
+        (r#"{"TransitiveTagKeys": "Project"}"#, "TransitiveTagKeys"),
+        (
+            r#"{"PolicyArns": {"arn": "arn:aws:iam::aws:policy/x"}}"#,
+            "PolicyArns",
+        ),
+        (r#"{"Tags": "Key=a,Value=b"}"#, "Tags"),
+        (
+            r#"{"roleArn": "arn:aws:iam::123456789012:role/r"}"#,
+            "roleArn",
+        ),
+    ] {
+        let args: Vec<String> = [
+            "assume-role",
+            "--role-arn",
+            "arn:aws:iam::123456789012:role/r",
+            "--role-session-name",
+            "ss",
+            "--cli-input-json",
+            document,
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        // The role ARN flag wins over the document's: drop it for the
+        // case that puts the wrong type there.
+        let args: Vec<String> = if parameter == "RoleArn" {
+            args.into_iter()
+                .filter(|a| a != "--role-arn" && a != "arn:aws:iam::123456789012:role/r")
+                .collect()
+        } else {
+            args
+        };
+        let answer = || sts_tests::Step::xml(200, sts_tests::canned::caller_identity("arn:x"));
+        for name in ["aws", "sts"] {
+            let mut program = match name {
+                "aws" => Command::new(&aws),
+                _ => Command::new(sts_tests::cargo::sts_binary()),
+            };
+            if name == "aws" {
+                program.arg("sts");
+            }
+            match against_canned(&mut program, &args, &home, &[], answer()) {
+                Ok((out, server)) => {
+                    let err = String::from_utf8_lossy(&out.stderr);
+                    if out.status.success()
+                        || server.requests_seen() != 0
+                        || !err.contains(parameter)
+                    {
+                        failures.push(format!(
+                            "{name} {document}: exit {:?}, {} sent: {}",
+                            out.status.code(),
+                            server.requests_seen(),
+                            err.trim()
+                        ));
+                    }
+                }
+                Err(e) => failures.push(format!("{name} {document}: {e}")),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// The URL inside an EKS token (`k8s-aws-v1.` and the URL in base64url
 /// without padding).
 fn token_url(token: &str) -> String {

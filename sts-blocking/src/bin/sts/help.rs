@@ -9,7 +9,7 @@ use crate::model_help::HELP;
 
 /// `name` without separators or case: `assume-role-with-saml`,
 /// `AssumeRoleWithSAML` and `role_arn`/`RoleArn` compare equal.
-fn squash(name: &str) -> String {
+pub(crate) fn squash(name: &str) -> String {
     name.chars()
         .filter(|c| *c != '-' && *c != '_')
         .flat_map(char::to_lowercase)

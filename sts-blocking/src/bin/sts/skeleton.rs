@@ -11,18 +11,12 @@
 use std::ffi::OsString;
 
 use crate::args::Cli;
+use crate::help::squash;
 use crate::model_help::{INPUT_SKELETONS, YAML_INPUT_SKELETONS};
 use crate::render::Rendered;
 use crate::{Failure, ops, print};
 
 const FLAG: &str = "--generate-cli-skeleton";
-
-fn squash(name: &str) -> String {
-    name.chars()
-        .filter(|c| *c != '-' && *c != '_')
-        .flat_map(char::to_lowercase)
-        .collect()
-}
 
 /// The mode `--generate-cli-skeleton` asks for in `args`, with the flag's
 /// place: `None` without the flag, else `input` (the default) or what was
@@ -95,6 +89,23 @@ pub(crate) fn output(cli: &Cli) -> Result<String, Failure> {
             credentials: None,
         },
     )
+}
+
+/// The parameters of `subcommand`'s operation, each with the empty value
+/// of its type (`""`, `0`, `[…]`, `{…}`), read from its input skeleton:
+/// the members a parameters document may hold, and the JSON type of each.
+/// `None` for a subcommand that is not an STS operation.
+pub(crate) fn input_members(
+    subcommand: &str,
+) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let (_, text) = INPUT_SKELETONS
+        .iter()
+        .find(|(op, _)| squash(op) == squash(subcommand))?;
+    match serde_json::from_str(text) {
+        Ok(serde_json::Value::Object(members)) => Some(members),
+        // The skeletons are the tool's own text, which a test parses.
+        _ => None,
+    }
 }
 
 /// The input skeleton (`input` or `yaml-input`), if the command line asks
