@@ -11,6 +11,7 @@
 
 #![forbid(unsafe_code)]
 
+mod cli_input;
 mod endpoint;
 mod form;
 mod process;
@@ -21,6 +22,7 @@ mod sources;
 mod time;
 mod xml_reference;
 
+pub use cli_input::{shorthand, yaml_input};
 pub use endpoint::endpoint;
 pub use form::form;
 pub use process::credential_process;
@@ -44,6 +46,8 @@ pub const BOUNDED: &[&str] = &[
     "profile",
     "credential_process",
     "credential_sources",
+    "yaml_input",
+    "shorthand",
 ];
 
 /// The heap one input may add at its peak: the design's bound on a
@@ -88,6 +92,8 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("profile", profile),
     ("credential_process", credential_process),
     ("credential_sources", credential_sources),
+    ("yaml_input", yaml_input),
+    ("shorthand", shorthand),
 ];
 
 /// The files of the committed `corpus/<target>/` folder, sorted by name:

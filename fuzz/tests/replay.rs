@@ -153,4 +153,6 @@ replay_tests!(
     profile,
     credential_process,
     credential_sources,
+    yaml_input,
+    shorthand,
 );

@@ -514,6 +514,55 @@ def credential_sources():
     source_seed(3, "{}\0{}", kind="empty")
 
 
+MODEL_HELP = os.path.join(os.path.dirname(FUZZ), "sts-blocking", "src", "bin", "sts", "model_help.rs")
+
+
+def yaml_inputs():
+    """The tool's own `--generate-cli-skeleton yaml-input` texts, and
+    documents in the shapes its tests write: block and flow collections,
+    quotes, block scalars, comments, numbers kept as text."""
+    with open(MODEL_HELP, encoding="utf-8") as f:
+        text = f.read()
+    start = text.index("YAML_INPUT_SKELETONS")
+    body = text[start:text.index("];", start)]
+    for literal in re.findall(r'\("\w+", ("(?:[^"\\]|\\.)*")\)', body):
+        add("yaml_input", json.loads(literal), "skeleton")
+    for doc in [
+        "RoleArn: arn:aws:iam::123456789012:role/r\nRoleSessionName: 's #1'\nDurationSeconds: 900\n",
+        "Tags:\n- Key: a\n  Value: \"b: c\"\n- {Key: d, Value: e}\nTransitiveTagKeys: [a, b]\n",
+        "PolicyArns:\n  - arn: x\nPolicy: |\n  {\"Version\": \"2012-10-17\"}\n  more\nExternalId: >-\n  folded\n  text\n",
+        "# comment\n---\nTokenCode: 012345\nSerialNumber: ~\nExternalId: 'it''s'\n",
+        "Audience: [\"a\", 'b', [c, {d: e}]]\nTags: []\nScope: {}\n",
+        "a:\n  b:\n    c:\n      - - - x\n",
+        "RoleArn: [[[[[[[[x]]]]]]]]\n",
+        "\tRoleArn: x\n",
+        "RoleArn: &a x\nPolicy: *a\n",
+        "RoleArn: x\nRoleArn: y\n",
+    ]:
+        add("yaml_input", doc, "doc")
+
+
+def shorthands():
+    """Structure arguments as the AWS CLI documents them and as the tool's
+    tests give them: quotes, escapes, `@=`, commas in values, gaps."""
+    for arg in [
+        "Key=a,Value=b",
+        "Key = a , Value = b ",
+        "Key='a,b',Value=\"c\\\"d\"",
+        "Key=a\\,b,Value=c",
+        "key=a,value=b,c=d",
+        "arn=arn:aws:iam::aws:policy/ReadOnlyAccess",
+        "arn=arn:aws:iam::1:policy/a,b=c",
+        "ProviderArn=arn:aws:iam::aws:contextProvider/IdentityCenter,ContextAssertion@=file://ctx",
+        "Key=[a,b],Value={c}",
+        "Key='unclosed",
+        "=x",
+        "Key=a,Key=b",
+        "  Key=\u00e9t\u00e9,Value=\u65e5\u672c",
+    ]:
+        add("shorthand", arg, "arg")
+
+
 def main():
     responses()
     timestamps()
@@ -522,6 +571,8 @@ def main():
     profiles()
     credential_processes()
     credential_sources()
+    yaml_inputs()
+    shorthands()
     for target, files in sorted(seeds.items()):
         folder = os.path.join(FUZZ, "corpus", target)
         os.makedirs(folder, exist_ok=True)

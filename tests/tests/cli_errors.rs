@@ -60,8 +60,13 @@ fn a_structure_member_that_is_not_text_is_refused_before_anything_is_sent() {
         args.extend(extra.iter().copied());
         let out = sts(&args, &KEYS);
         let err = usage_error(&out);
+        // A document's value is named as the document names it.
+        let named = match extra[0] {
+            "--tags" => "--tags: invalid type for [0].",
+            _ => "Tags in the parameters document: invalid type for [0].",
+        };
         assert!(
-            err.contains("--tags: invalid type for [0].") && err.contains("it takes a string"),
+            err.contains(named) && err.contains("it takes a string"),
             "{extra:?}: {err}"
         );
     }

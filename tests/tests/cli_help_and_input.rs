@@ -1393,3 +1393,94 @@ fn auto_prompt_flags_are_taken_or_refused_as_the_aws_cli_v2_takes_them() {
 fn canned_caller_identity() -> String {
     sts_tests::canned::caller_identity("arn:x")
 }
+
+/// A parameters document's value of the wrong type is refused before
+/// anything is sent, from YAML as from JSON and for every kind of
+/// parameter, naming the parameter and not the value; the same values
+/// written with their types are sent as written.
+#[test]
+fn document_values_of_the_wrong_type_are_refused_and_right_ones_sent() {
+    let role = "RoleArn: arn:aws:iam::123456789012:role/r\nRoleSessionName: ss\n";
+    for (args, parameter) in [
+        (
+            vec![
+                "assume-role",
+                "--cli-input-yaml",
+                &format!("{role}SerialNumber: arn:aws:iam::1:mfa/u\nTokenCode: 123456\n"),
+            ],
+            "TokenCode",
+        ),
+        (
+            vec![
+                "assume-role",
+                "--cli-input-yaml",
+                &format!("{role}ExternalId:\n"),
+            ],
+            "ExternalId",
+        ),
+        (
+            vec![
+                "assume-role",
+                "--cli-input-yaml",
+                &format!("{role}Policy: {{s3cr3t: 1}}\n"),
+            ],
+            "Policy",
+        ),
+        (
+            vec![
+                "assume-role",
+                "--cli-input-yaml",
+                &format!("{role}DurationSeconds: s3cr3t\n"),
+            ],
+            "DurationSeconds",
+        ),
+        (
+            vec![
+                "assume-role",
+                "--cli-input-yaml",
+                &format!("{role}Tags:\n- Key: year\n  Value: 2024\n"),
+            ],
+            "Tags",
+        ),
+        (
+            vec![
+                "assume-root",
+                "--cli-input-json",
+                r#"{"TargetPrincipal": "123456789012", "TaskPolicyArn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"}"#,
+            ],
+            "TaskPolicyArn",
+        ),
+        (
+            vec![
+                "get-web-identity-token",
+                "--cli-input-json",
+                r#"{"Audience": "https://api.example.com", "SigningAlgorithm": "RS256"}"#,
+            ],
+            "Audience",
+        ),
+    ] {
+        let (o, sent) = sent_by(&args);
+        let err = usage_error(&o);
+        assert!(
+            err.contains(parameter) && !err.contains("s3cr3t"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(sent, None, "{args:?}");
+    }
+    let (o, sent) = sent_by(&[
+        "assume-role",
+        "--cli-input-yaml",
+        &format!(
+            "{role}SerialNumber: arn:aws:iam::1:mfa/u\nTokenCode: '123456'\n\
+             DurationSeconds: 0900\nTags:\n- Key: year\n  Value: '2024'\n"
+        ),
+    ]);
+    assert_sent(
+        &sent.unwrap_or_else(|| panic!("{}", String::from_utf8_lossy(&o.stderr))),
+        &[
+            "TokenCode=123456",
+            "DurationSeconds=900",
+            "Tags.member.1.Value=2024",
+        ],
+    );
+}

@@ -123,7 +123,9 @@ pub(crate) fn expand(mut args: Vec<OsString>, cmd: &clap::Command) -> Result<Exp
         let Some(long) = long else {
             return Err(unknown());
         };
-        if given(long) || value.is_null() {
+        // A flag on the command line wins, whatever the document holds
+        // for it, as in the AWS CLI.
+        if given(long) {
             continue;
         }
         if let Some(fault) = type_fault(empty, &value) {
@@ -152,23 +154,26 @@ pub(crate) fn expand(mut args: Vec<OsString>, cmd: &clap::Command) -> Result<Exp
 
 /// Why `value` cannot be given for a parameter whose skeleton value is
 /// `empty`, as the AWS CLI refuses it ("Invalid type for parameter"),
-/// rather than send what the user did not write: an object's JSON text as
-/// a role ARN, `1000.0` for `1e3`, `true` for a boolean, one word for a
-/// list.
+/// rather than send what the user did not write or mean: an object's JSON
+/// text as a role ARN, `1000.0` for `1e3`, one word as a list, nothing
+/// for a null (a YAML value left blank). The JSON types must be the same,
+/// and an integer must be one: YAML's `TokenCode: 123456` is a number, to
+/// be quoted as it is in the AWS CLI.
 ///
-/// Two exceptions, where what is sent is what was written: a whole number
-/// for a text parameter (YAML's `ExternalId: 12345`, which the YAML reader
-/// makes a number only when its digits write back the same) and text for
-/// an integer parameter (YAML's `DurationSeconds: 0900`; the flag's reader
-/// then takes or refuses it as it would the flag).
+/// One exception: an integer parameter takes text that is an integer as
+/// YAML writes one (`[-+]?[0-9]+`), since the YAML reader leaves such
+/// text a string when its digits do not write back the same (`0900`, so
+/// that `ExternalId: 0012345` keeps its zeros), and YAML reads it as the
+/// number. The flag's reader then takes it as typed.
 ///
 /// Only the types are named, not the value: a document can hold a token
 /// or an MFA code.
 fn type_fault(empty: &Value, value: &Value) -> Option<String> {
-    let whole = value.is_i64() || value.is_u64();
     let takes = match empty {
-        Value::String(_) if value.is_string() || whole => return None,
-        Value::Number(_) if value.is_string() || whole => return None,
+        Value::String(_) if value.is_string() => return None,
+        Value::Number(_) if value.is_i64() || value.is_u64() || yaml_integer(value) => {
+            return None;
+        }
         Value::Array(_) if value.is_array() => return None,
         Value::Object(_) if value.is_object() => return None,
         Value::Bool(_) if value.is_boolean() => return None,
@@ -177,23 +182,26 @@ fn type_fault(empty: &Value, value: &Value) -> Option<String> {
         Value::Array(_) => "a list",
         Value::Object(_) => "a structure (an object)",
         Value::Bool(_) => "a boolean",
-        // No skeleton value is null; a null value is skipped before.
+        // No skeleton value is null.
         Value::Null => return None,
-    };
-    let is = match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number with a fraction or exponent",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
     };
     let hint = if empty.is_string() && (value.is_number() || value.is_boolean()) {
         "; quote it to give it as text"
     } else {
         ""
     };
-    Some(format!("{is}, and it takes {takes}{hint}"))
+    Some(format!(
+        "{}, and it takes {takes}{hint}",
+        crate::shorthand::json_kind(value)
+    ))
+}
+
+/// Whether `value` is text that YAML 1.2 reads as an integer.
+fn yaml_integer(value: &Value) -> bool {
+    value.as_str().is_some_and(|t| {
+        let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+        !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+    })
 }
 
 /// Where the first `--cli-input-json` or `--cli-input-yaml` is among the
@@ -216,8 +224,9 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    /// Every pairing of a parameter's type with a value's: the same JSON
-    /// type passes, and so do the two exceptions; everything else is
+    /// Every pairing of a parameter's type with a value's: only the same
+    /// JSON type passes (for an integer parameter, a whole number of 64
+    /// bits at most, or text YAML reads as an integer); everything else is
     /// refused, naming both types.
     #[test]
     fn a_value_must_have_its_parameters_type() {
@@ -234,38 +243,50 @@ mod tests {
             json!(true),
             json!(["a"]),
             json!({"k": "v"}),
+            Value::Null,
+            json!(u64::MAX),
+            json!("0900"),
+            json!("+5"),
+            json!("1e3"),
+            json!("0x10"),
+            json!("-"),
         ];
         let passes = |empty: &Value, value: &Value| type_fault(empty, value).is_none();
         let passing: Vec<Vec<bool>> = [&text, &integer, &list, &structure]
             .iter()
             .map(|empty| values.iter().map(|v| passes(empty, v)).collect())
             .collect();
+        let (t, f) = (true, false);
         assert_eq!(
             passing,
             [
-                // text: strings and whole numbers only
-                vec![true, true, true, false, false, false, false, false],
-                // integer: whole numbers, and strings for the flag's reader
-                vec![true, true, true, false, false, false, false, false],
-                // list: lists only
-                vec![false, false, false, false, false, false, true, false],
-                // structure: objects only
-                vec![false, false, false, false, false, false, false, true],
+                [t, f, f, f, f, f, f, f, f, f, t, t, t, t, t],
+                [f, t, t, f, f, f, f, f, f, t, t, t, f, f, f],
+                [f, f, f, f, f, f, t, f, f, f, f, f, f, f, f],
+                [f, f, f, f, f, f, f, t, f, f, f, f, f, f, f],
             ]
         );
+        let fault = |empty: &Value, value: Value| type_fault(empty, &value).unwrap_or_default();
         assert_eq!(
-            type_fault(&text, &json!({"k": "v"})).as_deref(),
-            Some("an object, and it takes text (a string)")
+            fault(&text, json!({"k": "v"})),
+            "an object, and it takes text (a string)"
         );
         assert_eq!(
-            type_fault(&text, &json!(1e3)).as_deref(),
-            Some(
-                "a number with a fraction or exponent, and it takes text (a string); quote it to give it as text"
-            )
+            fault(&text, json!(123456)),
+            "an integer, and it takes text (a string); quote it to give it as text"
+        );
+        assert_eq!(fault(&list, json!("k")), "a string, and it takes a list");
+        assert_eq!(
+            fault(&text, Value::Null),
+            "null, and it takes text (a string)"
         );
         assert_eq!(
-            type_fault(&list, &json!("k")).as_deref(),
-            Some("a string, and it takes a list")
+            fault(&integer, json!(1e30)),
+            "a number that is not an integer of 64 bits at most, and it takes an integer"
+        );
+        assert_eq!(
+            fault(&integer, json!("9 00")),
+            "a string, and it takes an integer"
         );
     }
 

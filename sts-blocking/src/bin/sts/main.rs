@@ -29,6 +29,7 @@ mod serve;
 mod session;
 mod setup;
 mod shorthand;
+mod shorthand_syntax;
 mod skeleton;
 mod table;
 mod value_bound;

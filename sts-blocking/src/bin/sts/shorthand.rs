@@ -8,6 +8,9 @@ use serde_json::Value;
 use sts_blocking::env::ProcessEnv;
 use sts_blocking::profile::location::expand_vars;
 
+use crate::help::squash;
+use crate::shorthand_syntax::{Text, canonical, shorthand_pairs};
+
 /// A usage error, reported with exit status 252.
 #[derive(Debug)]
 pub(crate) struct UsageError(pub(crate) String);
@@ -82,17 +85,39 @@ impl Values {
     }
 }
 
-/// `value` as an error names it: its JSON type, and what it is.
-fn json_shown(value: &Value) -> String {
-    let kind = match value {
-        Value::Null => return "null".to_owned(),
+/// `value` as an error names it: its JSON type only, since a value can
+/// be a secret (a context assertion, a token).
+pub(crate) fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
         Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "an integer",
+        Value::Number(_) => "a number that is not an integer of 64 bits at most",
         Value::String(_) => "a string",
         Value::Array(_) => "a list",
         Value::Object(_) => "an object",
+    }
+}
+
+/// How an error names what gave a list or structure: the flag, or for a
+/// parameters document's value the member as the document names it.
+fn shown_flag(flag: &str, origin: Origin) -> String {
+    let member = match origin {
+        Origin::CommandLine => None,
+        Origin::Document => crate::model_help::HELP
+            .iter()
+            .map(|(_, member, _)| *member)
+            .find(|m| !m.is_empty() && squash(m) == squash(flag)),
     };
-    format!("{kind} ({value})")
+    match member {
+        Some(member) => format!("{member} in the parameters document"),
+        None => format!("--{flag}"),
+    }
+}
+
+/// `name` if it is one of `members`, spelled as it is there.
+fn exact(name: &str, members: &[&str]) -> Option<String> {
+    members.contains(&name).then(|| name.to_owned())
 }
 
 /// A value, or the contents of the file it names with `file://`; a
@@ -221,7 +246,8 @@ fn strings(flag: &str, args: &[String], origin: Origin) -> Result<Vec<String>, U
     if !one.trim_start().starts_with('[') {
         return Ok(values);
     }
-    let bad = |why: String| UsageError(format!("--{flag}: {why}"));
+    let shown = shown_flag(flag, origin);
+    let bad = |why: String| UsageError(format!("{shown}: {why}"));
     let parsed: Value = serde_json::from_str(one).map_err(|e| bad(format!("invalid JSON: {e}")))?;
     let Value::Array(items) = parsed else {
         return Err(bad("expected a JSON list of strings".into()));
@@ -231,7 +257,8 @@ fn strings(flag: &str, args: &[String], origin: Origin) -> Result<Vec<String>, U
         .map(|item| match item {
             Value::String(s) => Ok(s),
             other => Err(bad(format!(
-                "expected a JSON list of strings, found {other} in it"
+                "expected a JSON list of strings, found {} in it",
+                json_kind(&other)
             ))),
         })
         .collect()
@@ -246,7 +273,8 @@ fn structures(
     members: &[&str],
     origin: Origin,
 ) -> Result<Vec<Vec<(String, String)>>, UsageError> {
-    let bad = |why: String| UsageError(format!("--{flag}: {why}"));
+    let shown = shown_flag(flag, origin);
+    let bad = |why: String| UsageError(format!("{shown}: {why}"));
     // Each argument may be `file://path`, whose text is then read as the
     // argument would be: shorthand, or JSON. Errors quote the argument as
     // given, not a file's text.
@@ -276,7 +304,11 @@ fn structures(
                 };
                 map.into_iter()
                     .map(|(k, v)| {
-                        let member = canonical(&k, members).ok_or_else(|| {
+                        // The member's own spelling, as the AWS CLI takes
+                        // JSON: matched without regard to case, `arn` and
+                        // `ARN` in one object were one member, and the one
+                        // sorted first was sent.
+                        let member = exact(&k, members).ok_or_else(|| {
                             bad(format!(
                                 "unknown member {k:?}; expected {}",
                                 members.join(", ")
@@ -290,7 +322,7 @@ fn structures(
                             // it, instead of being sent as its JSON words.
                             other => Err(bad(format!(
                                 "invalid type for [{index}].{member}: {}; it takes a string",
-                                json_shown(&other)
+                                json_kind(&other)
                             ))),
                         }
                     })
@@ -331,372 +363,6 @@ fn structures(
             Ok(structure)
         })
         .collect()
-}
-
-/// `member` as the list spells it, matched without regard to case.
-fn canonical(name: &str, members: &[&str]) -> Option<String> {
-    members
-        .iter()
-        .find(|m| m.eq_ignore_ascii_case(name.trim()))
-        .map(|m| (*m).to_owned())
-}
-
-/// A member's value as written: plain, or after `@=` (the AWS CLI's
-/// "read it from this `file://`" form).
-#[derive(Debug, PartialEq)]
-enum Text {
-    Plain(String),
-    FromFile(String),
-}
-
-impl Text {
-    fn new(value: String, from_file: bool) -> Self {
-        if from_file {
-            Self::FromFile(value)
-        } else {
-            Self::Plain(value)
-        }
-    }
-}
-
-/// The AWS CLI's shorthand grammar (`awscli/shorthand.py`) for one
-/// structure of string members: `key = value` pairs separated by commas,
-/// whitespace around `=` and commas ignored, values unquoted (trailing
-/// whitespace dropped, `\,` for a comma), or in single or double quotes
-/// (`\'` or `\"` for the quote, `\\` for a backslash), and
-/// `key@=file://path` for a value read from a file.
-///
-/// An argument is read first exactly as the AWS CLI reads it
-/// ([`Shorthand::strict_pairs`], its quirks included); when that gives
-/// only the structure's members, with one value each, that is the
-/// answer. Otherwise (the AWS CLI would refuse the argument) it is read
-/// more leniently ([`Shorthand::lenient_pairs`]): a comma starts a new
-/// pair only when one of the members and `=` follow it, else the value
-/// goes on, comma included, so that `Value=b,c=d` is the value `b,c=d` (as
-/// in JSON) and a policy ARN such as `arn:aws:iam::1:policy/a,b=c` needs
-/// no quotes; member names match without regard to case, and whitespace
-/// before the first key is skipped.
-fn shorthand_pairs(text: &str, members: &[&str]) -> Result<Vec<(String, Text)>, String> {
-    if let Some(pairs) = Shorthand::new(text, members).strict_pairs()
-        && pairs.iter().all(|(k, _)| canonical(k, members).is_some())
-    {
-        return Ok(pairs);
-    }
-    Shorthand::new(text, members).lenient_pairs()
-}
-
-/// A reader of one shorthand argument.
-struct Shorthand<'a> {
-    chars: Vec<char>,
-    at: usize,
-    members: &'a [&'a str],
-}
-
-/// The whitespace the AWS CLI skips between tokens (`string.whitespace`).
-fn is_gap(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c')
-}
-
-/// Python's `str.isspace` (`\s`), which ends and is trimmed from an
-/// unquoted value.
-fn is_py_space(c: char) -> bool {
-    c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
-}
-
-/// Characters an unquoted value may start with.
-fn starts_value(c: char) -> bool {
-    matches!(c, '!' | '#'..='&' | '('..='+' | '-'..='<' | '>'..='Z' | '\\'..='z' | '|'..='\u{FFFF}')
-}
-
-/// Characters an unquoted value may go on with.
-fn continues_value(c: char) -> bool {
-    is_py_space(c)
-        || matches!(c, '!' | '#'..='&' | '('..='+' | '-'..='\\' | '^'..='|' | '~'..='\u{FFFF}')
-}
-
-/// Characters an unquoted list item may go on with: not `=`, which ends
-/// the item where a new pair starts.
-fn continues_item(c: char) -> bool {
-    is_py_space(c) || matches!(c, '!' | '#'..='&' | '('..='+' | '-'..='<' | '>'..='\u{FFFF}')
-}
-
-fn is_key_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "-_.#/:".contains(c)
-}
-
-fn shown(c: Option<char>) -> String {
-    c.map_or_else(|| "the end".to_owned(), |c| format!("{c:?}"))
-}
-
-impl<'a> Shorthand<'a> {
-    fn new(text: &str, members: &'a [&'a str]) -> Self {
-        Shorthand {
-            chars: text.chars().collect(),
-            at: 0,
-            members,
-        }
-    }
-
-    fn peek(&self) -> Option<char> {
-        self.chars.get(self.at).copied()
-    }
-
-    fn skip_gaps(&mut self) {
-        while self.peek().is_some_and(is_gap) {
-            self.at += 1;
-        }
-    }
-
-    fn eat(&mut self, c: char) -> bool {
-        if self.peek() == Some(c) {
-            self.at += 1;
-            true
-        } else {
-            false
-        }
-    }
-
-    fn expected(&self, what: &str) -> String {
-        format!(
-            "expected {what} at character {}, found {}",
-            self.at + 1,
-            shown(self.peek())
-        )
-    }
-
-    fn key(&mut self) -> String {
-        let start = self.at;
-        while self.peek().is_some_and(is_key_char) {
-            self.at += 1;
-        }
-        self.chars[start..self.at].iter().collect()
-    }
-
-    /// A pair's start, `key =` or `key @=` (whitespace around each part
-    /// skipped): the key and whether its value comes from a file; `None`
-    /// without the `=`, where the reading stops.
-    fn key_and_equals(&mut self) -> Option<(String, bool)> {
-        let key = self.key();
-        self.skip_gaps();
-        let from_file = self.eat('@');
-        self.skip_gaps();
-        self.eat('=').then_some((key, from_file))
-    }
-
-    /// Every `key=value` pair, in order, read leniently.
-    fn lenient_pairs(mut self) -> Result<Vec<(String, Text)>, String> {
-        let mut pairs = Vec::new();
-        self.skip_gaps();
-        loop {
-            let Some((key, from_file)) = self.key_and_equals() else {
-                return Err(self.expected("'='"));
-            };
-            self.skip_gaps();
-            let value = self.value()?;
-            pairs.push((key, Text::new(value, from_file)));
-            self.skip_gaps();
-            if self.peek().is_none() {
-                return Ok(pairs);
-            }
-            if !self.eat(',') {
-                return Err(self.expected("','"));
-            }
-            self.skip_gaps();
-        }
-    }
-
-    /// Every `key=value` pair as the AWS CLI's parser reads them, if each
-    /// value is one string (not a list or a structure) and no key comes
-    /// twice; `None` where it fails or reads anything else.
-    fn strict_pairs(mut self) -> Option<Vec<(String, Text)>> {
-        let mut pairs: Vec<(String, Text)> = Vec::new();
-        loop {
-            let (key, from_file) = self.key_and_equals()?;
-            self.skip_gaps();
-            let value = match self.peek() {
-                None => String::new(),
-                Some('[' | '{') => return None,
-                Some(_) => self.strict_csv_value()?,
-            };
-            if pairs.iter().any(|(k, _)| *k == key) {
-                return None;
-            }
-            pairs.push((key, Text::new(value, from_file)));
-            if self.peek().is_none() {
-                return Some(pairs);
-            }
-            self.skip_gaps();
-            if !self.eat(',') {
-                return None;
-            }
-            self.skip_gaps();
-        }
-    }
-
-    /// The AWS CLI's `csv-value`: one value, or a list of them (`None`).
-    /// After each comma it tries another item; where that fails short of
-    /// the end, it backs up to the nearest comma before (which may be an
-    /// escaped one, or the second of two) and the value ends there.
-    fn strict_csv_value(&mut self) -> Option<String> {
-        let first = self.one_value().ok()?;
-        self.skip_gaps();
-        if !self.eat(',') {
-            return Some(first);
-        }
-        self.skip_gaps();
-        let mut items = 1;
-        loop {
-            let item = match self.peek() {
-                Some(q @ ('\'' | '"')) => self.quoted(q).is_ok(),
-                _ => self.unquoted_item(),
-            };
-            if !item && self.peek().is_none() {
-                return None;
-            }
-            if item {
-                self.skip_gaps();
-                if self.peek().is_none() {
-                    items += 1;
-                    break;
-                }
-                if self.eat(',') {
-                    self.skip_gaps();
-                    items += 1;
-                    continue;
-                }
-            }
-            while self.at > 0 && self.peek() != Some(',') {
-                self.at -= 1;
-            }
-            break;
-        }
-        (items == 1).then_some(first)
-    }
-
-    /// An unquoted list item (the AWS CLI's `second` pattern, which
-    /// stops at `=`), skipped; whether there was one.
-    fn unquoted_item(&mut self) -> bool {
-        let start = self.at;
-        while let Some(c) = self.peek() {
-            if c == '\\' && self.chars.get(self.at + 1) == Some(&',') {
-                self.at += 2;
-            } else if if self.at == start {
-                starts_value(c)
-            } else {
-                continues_item(c)
-            } {
-                self.at += 1;
-            } else {
-                break;
-            }
-        }
-        self.at > start
-    }
-
-    /// Whether a new pair starts here: one of the members, then `=` (or
-    /// `@=`). Reads nothing.
-    fn pair_follows(&mut self) -> bool {
-        let at = self.at;
-        self.skip_gaps();
-        let follows = self
-            .key_and_equals()
-            .is_some_and(|(key, _)| canonical(&key, self.members).is_some());
-        self.at = at;
-        follows
-    }
-
-    fn value(&mut self) -> Result<String, String> {
-        if let Some(c @ ('[' | '{')) = self.peek() {
-            return Err(format!(
-                "a {} at character {} is not a value these members take; quote the value",
-                if c == '[' { "list" } else { "structure" },
-                self.at + 1
-            ));
-        }
-        let mut value = self.one_value()?;
-        loop {
-            let at = self.at;
-            self.skip_gaps();
-            if !self.eat(',') || self.pair_follows() {
-                self.at = at;
-                return Ok(value);
-            }
-            // Not a new pair: the comma belongs to the value.
-            self.skip_gaps();
-            let more = match self.peek() {
-                Some('\'' | '"') => self.one_value(),
-                Some(c) if starts_value(c) => self.one_value(),
-                _ => return Err(self.expected("a value after ','")),
-            }?;
-            value.push(',');
-            value.push_str(&more);
-        }
-    }
-
-    /// One quoted or unquoted value (the AWS CLI's `first-value`).
-    fn one_value(&mut self) -> Result<String, String> {
-        match self.peek() {
-            Some(q @ ('\'' | '"')) => self.quoted(q),
-            _ => Ok(self.unquoted()),
-        }
-    }
-
-    /// An unquoted value, possibly empty: `\,` is a comma, trailing
-    /// whitespace is dropped.
-    fn unquoted(&mut self) -> String {
-        let mut out = String::new();
-        let mut first = true;
-        while let Some(c) = self.peek() {
-            if c == '\\' && self.chars.get(self.at + 1) == Some(&',') {
-                out.push(',');
-                self.at += 2;
-            } else if if first {
-                starts_value(c)
-            } else {
-                continues_value(c)
-            } {
-                out.push(c);
-                self.at += 1;
-            } else {
-                break;
-            }
-            first = false;
-        }
-        out.trim_end_matches(is_py_space).to_owned()
-    }
-
-    /// A value in `quote`s. As the AWS CLI's pattern matches it: up to
-    /// the first quote not escaped by a backslash; without one, up to the
-    /// last escaped one. Then `\quote` is the quote and `\\` a backslash.
-    fn quoted(&mut self, quote: char) -> Result<String, String> {
-        let open = self.at;
-        let mut i = open + 1;
-        let mut last_escaped = None;
-        let close = loop {
-            match self.chars.get(i) {
-                None => match last_escaped {
-                    Some(q) => break q,
-                    None => {
-                        return Err(format!(
-                            "the quote {quote} at character {} is not closed",
-                            open + 1
-                        ));
-                    }
-                },
-                Some('\\') if self.chars.get(i + 1) == Some(&quote) => {
-                    last_escaped = Some(i + 1);
-                    i += 2;
-                }
-                Some(c) if *c == quote => break i,
-                Some(_) => i += 1,
-            }
-        };
-        self.at = close + 1;
-        let body: String = self.chars[open + 1..close].iter().collect();
-        Ok(body
-            .replace(&format!("\\{quote}"), &quote.to_string())
-            .replace("\\\\", "\\"))
-    }
 }
 
 /// One member of a structure, required.
@@ -814,10 +480,18 @@ mod tests {
             (r#"[{"Key":"a","Value":null}]"#, "[0].Value: null"),
             (
                 r#"[{"Key":"a","Value":"b"},{"Key":7}]"#,
-                "[1].Key: a number (7)",
+                "[1].Key: an integer;",
             ),
-            (r#"{"Key":"a","Value":true}"#, "[0].Value: a boolean (true)"),
-            (r#"[{"Key":["a"]}]"#, "[0].Key: a list"),
+            (r#"{"Key":"a","Value":true}"#, "[0].Value: a boolean;"),
+            (r#"[{"Key":["a"]}]"#, "[0].Key: a list;"),
+            (
+                r#"[{"Key":"a","Value":{"s3cr3t":1}}]"#,
+                "[0].Value: an object;",
+            ),
+            (
+                r#"[{"Key":"a","Value":2.5e-3}]"#,
+                "[0].Value: a number that",
+            ),
         ] {
             let err = typed()
                 .structures("tags", &[json.into()], &["Key", "Value"])
@@ -827,7 +501,50 @@ mod tests {
                 "{json}: {}",
                 err.0
             );
+            // The type only: a value can be a secret.
+            assert!(
+                !err.0.contains("s3cr3t") && !err.0.contains("2.5") && !err.0.contains('7'),
+                "{}",
+                err.0
+            );
         }
+        let err = typed()
+            .strings("transitive-tag-keys", &[r#"["a", {"s3cr3t": 1}]"#.into()])
+            .unwrap_err();
+        assert!(
+            err.0.contains("found an object") && !err.0.contains("s3cr3t"),
+            "{}",
+            err.0
+        );
+    }
+
+    /// JSON members are named as the model spells them, as the AWS CLI
+    /// takes JSON: `arn` and `ARN` in one object were one member matched
+    /// without regard to case, and the one sorted first was sent.
+    #[test]
+    fn json_members_are_spelled_as_the_model_spells_them() {
+        for json in [
+            r#"[{"arn":"arn:aws:iam::aws:policy/A","ARN":"arn:aws:iam::aws:policy/B"}]"#,
+            r#"[{"Arn":"arn:aws:iam::aws:policy/A"}]"#,
+            r#"{" arn ":"arn:aws:iam::aws:policy/A"}"#,
+        ] {
+            let err = typed()
+                .structures("policy-arns", &[json.into()], &["arn"])
+                .unwrap_err();
+            assert!(err.0.contains("unknown member"), "{json}: {}", err.0);
+        }
+        let read = typed().structures(
+            "policy-arns",
+            &[r#"[{"arn":"arn:aws:iam::aws:policy/A"}]"#.into()],
+            &["arn"],
+        );
+        assert_eq!(
+            read.map_err(|e| e.0),
+            Ok(vec![vec![(
+                "arn".to_owned(),
+                "arn:aws:iam::aws:policy/A".to_owned()
+            )]])
+        );
     }
 
     #[test]
