@@ -421,6 +421,12 @@ fn sts_sends_what_the_aws_cli_sends() {
     std::fs::write(files.join("keys.json"), r#"["Project", "Team"]"#).unwrap();
     std::fs::write(files.join("ext"), "ext-from-file").unwrap();
     std::fs::write(files.join("doc.json"), r#"{"SourceIdentity": "-from-doc"}"#).unwrap();
+    // Written on Windows: both read it as Python's text mode does.
+    std::fs::write(
+        files.join("policy.json"),
+        "{\"Version\":\r\n\"2012-10-17\",\r\"Statement\":[]}",
+    )
+    .unwrap();
     let env = [("STS_TEST_FILES", files.display().to_string())];
     let role = [
         "assume-role",
@@ -448,6 +454,21 @@ fn sts_sends_what_the_aws_cli_sends() {
         ),
         (
             with_role(&["--transitive-tag-keys", "file://~/files/keys.json"]),
+            &[],
+        ),
+        (
+            with_role(&["--policy", "file://$STS_TEST_FILES/policy.json"]),
+            &[],
+        ),
+        // Negative numbers are values, as argparse takes them.
+        (
+            with_role(&[
+                "--external-id",
+                "-12345",
+                "--transitive-tag-keys",
+                "a",
+                "-1",
+            ]),
             &[],
         ),
         (with_role(&sts_tests::cli_inputs::QUOTED_SHORTHAND), &[]),

@@ -42,7 +42,30 @@ pub(crate) fn command() -> clap::Command {
             }
         });
     }
-    hide_printing_flags(cmd)
+    negative_numbers_are_values(hide_printing_flags(cmd))
+}
+
+/// `cmd` with a negative number taken as the value of an operation's flag
+/// (`--external-id -12345`, `--transitive-tag-keys a -1`), as the AWS
+/// CLI's argparse takes it, instead of refusing it as an unknown flag.
+fn negative_numbers_are_values(mut cmd: clap::Command) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_owned())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name, |sub| {
+            // `sts presign assume-role …` too.
+            negative_numbers_are_values(sub).mut_args(|a| {
+                if a.get_action().takes_values() && a.get_long().is_some() {
+                    a.allow_negative_numbers(true)
+                } else {
+                    a
+                }
+            })
+        });
+    }
+    cmd
 }
 
 /// The global flags about printing a call's result.

@@ -57,16 +57,8 @@ pub(crate) fn dispatch(cli: &Cli, v: &Values) -> Result<String, Failure> {
             call(cli, &op, Client::assume_role_with_web_identity)
         }
         Command::AssumeRoot(a) => {
-            let task = v.structures(
-                "task-policy-arn",
-                std::slice::from_ref(&a.task_policy_arn),
-                &["arn"],
-            )?;
-            let arn = task
-                .first()
-                .map(|s| member("task-policy-arn", s, "arn"))
-                .transpose()?
-                .unwrap_or_default();
+            let task = v.structure("task-policy-arn", &a.task_policy_arn, &["arn"])?;
+            let arn = member("task-policy-arn", &task, "arn")?;
             let mut op = AssumeRoot::new(v.value("target-principal", &a.target_principal)?, arn);
             op.duration_seconds = a.duration_seconds;
             op.minimum_session_token_size = a.minimum_session_token_size;

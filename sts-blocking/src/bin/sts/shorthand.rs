@@ -81,7 +81,27 @@ impl Values {
         args: &[String],
         members: &[&str],
     ) -> Result<Vec<Vec<(String, String)>>, UsageError> {
-        structures(flag, args, members, self.origin(flag))
+        structures(flag, args, members, self.origin(flag), Many::List)
+    }
+
+    /// The one structure a flag such as `--task-policy-arn` takes, as
+    /// shorthand or one JSON object. A JSON list is refused, as the AWS
+    /// CLI refuses it, where its first item used to be sent and the rest
+    /// dropped.
+    pub(crate) fn structure(
+        &self,
+        flag: &str,
+        arg: &str,
+        members: &[&str],
+    ) -> Result<Vec<(String, String)>, UsageError> {
+        let mut read = structures(
+            flag,
+            &[arg.to_owned()],
+            members,
+            self.origin(flag),
+            Many::One,
+        )?;
+        Ok(read.pop().unwrap_or_default())
     }
 }
 
@@ -140,7 +160,14 @@ fn value(flag: &str, raw: &str, origin: Origin) -> Result<String, UsageError> {
     };
     let text =
         read_file(path, MAX_FILE_VALUE).map_err(|why| UsageError(format!("--{flag}: {why}")))?;
-    Ok(text.trim_end_matches(['\n', '\r']).to_owned())
+    Ok(as_python_text(&text).trim_end_matches('\n').to_owned())
+}
+
+/// `text` with its line ends as Python's text mode reads a file, which
+/// is how the AWS CLI reads a `file://` value: `\r\n` and a lone `\r`
+/// become `\n` (a policy or token file written on Windows).
+fn as_python_text(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n")
 }
 
 /// The longest `file://` value read: above the largest parameter STS
@@ -267,11 +294,21 @@ fn strings(flag: &str, args: &[String], origin: Origin) -> Result<Vec<String>, U
 /// Structures given as shorthand (`Key=a,Value=b`, one per argument), as
 /// one JSON list of objects, or as JSON objects, one per argument; each
 /// returned as its `(member, value)` pairs.
+/// How many structures a flag takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Many {
+    /// A list of them (`--tags`): one per argument, or one JSON list.
+    List,
+    /// Exactly one (`--task-policy-arn`): no JSON list.
+    One,
+}
+
 fn structures(
     flag: &str,
     args: &[String],
     members: &[&str],
     origin: Origin,
+    many: Many,
 ) -> Result<Vec<Vec<(String, String)>>, UsageError> {
     let shown = shown_flag(flag, origin);
     let bad = |why: String| UsageError(format!("{shown}: {why}"));
@@ -290,6 +327,11 @@ fn structures(
             let parsed: Value =
                 serde_json::from_str(text).map_err(|e| bad(format!("invalid JSON: {e}")))?;
             match parsed {
+                Value::Array(_) if many == Many::One => {
+                    return Err(bad(
+                        "takes one structure (shorthand or a JSON object), not a list".into(),
+                    ));
+                }
                 Value::Array(list) if args.len() == 1 => items.extend(list),
                 obj @ Value::Object(_) => items.push(obj),
                 _ => return Err(bad("expected a JSON list of objects".into())),
@@ -518,6 +560,39 @@ mod tests {
         );
     }
 
+    /// A comma that starts no new pair stays in the value with the spaces
+    /// around it as written: `arn=…/a, b` was sent as `…/a,b`.
+    #[test]
+    fn a_comma_inside_a_value_keeps_its_spaces() {
+        for (arg, value) in [
+            ("Key=k,Value=a, b", "a, b"),
+            ("Key=k,Value=a ,b", "a ,b"),
+            ("Key=k,Value=a , b  ", "a , b"),
+            ("Key=k,Value=\"ab c\", \"d e\"", "ab c, d e"),
+            ("Key=k,Value='x ', y ", "x , y"),
+            ("Key=k,Value=a,b,c=d", "a,b,c=d"),
+            ("Value=a, b , Key=k", "a, b"),
+        ] {
+            let s = tag(arg).unwrap_or_else(|e| panic!("{arg}: {}", e.0));
+            assert_eq!(member("tags", &s, "Value").unwrap(), value, "{arg}");
+            assert_eq!(member("tags", &s, "Key").unwrap(), "k", "{arg}");
+        }
+    }
+
+    /// A flag that takes one structure refuses a JSON list, even of one:
+    /// `--task-policy-arn '[{"arn":"A"},{"arn":"B"}]'` sent A and dropped B.
+    #[test]
+    fn one_structure_is_not_a_list() {
+        let one = |arg: &str| typed().structure("task-policy-arn", arg, &["arn"]);
+        for list in [r#"[{"arn":"A"},{"arn":"B"}]"#, r#"[{"arn":"A"}]"#, "[]"] {
+            let err = one(list).unwrap_err();
+            assert!(err.0.contains("not a list"), "{list}: {}", err.0);
+        }
+        let a = vec![("arn".to_owned(), "A".to_owned())];
+        assert_eq!(one(r#"{"arn":"A"}"#).map_err(|e| e.0), Ok(a.clone()));
+        assert_eq!(one("arn=A").map_err(|e| e.0), Ok(a));
+    }
+
     /// JSON members are named as the model spells them, as the AWS CLI
     /// takes JSON: `arn` and `ARN` in one object were one member matched
     /// without regard to case, and the one sorted first was sent.
@@ -644,6 +719,26 @@ mod tests {
         let s = tag("Key=a,Value=file://x").unwrap();
         assert_eq!(member("tags", &s, "Value").unwrap(), "file://x");
         assert!(tag("Key=a,Value@=fileb://x").is_err());
+    }
+
+    /// A `file://` value is read as the AWS CLI reads it, in Python's text
+    /// mode (`\r\n` and `\r` become `\n`), and sent without its trailing
+    /// line ends: a policy written on Windows kept its `\r`s.
+    #[test]
+    fn a_file_value_has_pythons_line_ends_and_none_at_its_end() {
+        let dir = ScratchDir::new("line-ends");
+        let file = dir.0.join("value");
+        for (written, read) in [
+            ("a\r\nb\r\n", "a\nb"),
+            ("a\rb\r", "a\nb"),
+            ("a\r\r\nb\n\n\r\n", "a\n\nb"),
+            ("\r\n", ""),
+            ("a\u{2028}b\n", "a\u{2028}b"),
+        ] {
+            std::fs::write(&file, written).unwrap();
+            let url = format!("file://{}", file.display());
+            assert_eq!(typed().value("policy", &url).unwrap(), read, "{written:?}");
+        }
     }
 
     /// A document's values are taken as they are, `file://` and

@@ -288,23 +288,51 @@ impl<'a> Shorthand<'a> {
                 self.at + 1
             ));
         }
-        let mut value = self.one_value()?;
+        // A comma that starts no new pair belongs to the value, with the
+        // spaces around it as written (`a, b` stays `a, b`): an unquoted
+        // piece keeps its trailing spaces until it is known to be last.
+        let (mut value, mut quoted) = self.one_value_untrimmed()?;
         loop {
             let at = self.at;
-            self.skip_gaps();
+            let before = self.gaps();
             if !self.eat(',') || self.pair_follows() {
                 self.at = at;
+                if !quoted {
+                    value.truncate(value.trim_end_matches(is_py_space).len());
+                }
                 return Ok(value);
             }
-            // Not a new pair: the comma belongs to the value.
-            self.skip_gaps();
-            let more = match self.peek() {
-                Some('\'' | '"') => self.one_value(),
-                Some(c) if starts_value(c) => self.one_value(),
+            let after = self.gaps();
+            let (more, more_quoted) = match self.peek() {
+                Some('\'' | '"') => self.one_value_untrimmed(),
+                Some(c) if starts_value(c) => self.one_value_untrimmed(),
                 _ => return Err(self.expected("a value after ','")),
             }?;
+            value.push_str(&before);
             value.push(',');
+            value.push_str(&after);
             value.push_str(&more);
+            quoted = more_quoted;
+        }
+    }
+
+    /// The gap characters at the cursor, skipped.
+    fn gaps(&mut self) -> String {
+        let start = self.at;
+        self.skip_gaps();
+        self.chars
+            .get(start..self.at)
+            .unwrap_or_default()
+            .iter()
+            .collect()
+    }
+
+    /// [`Self::one_value`], an unquoted one with its trailing spaces, and
+    /// whether it was quoted.
+    fn one_value_untrimmed(&mut self) -> Result<(String, bool), String> {
+        match self.peek() {
+            Some(q @ ('\'' | '"')) => self.quoted(q).map(|v| (v, true)),
+            _ => Ok((self.unquoted_untrimmed(), false)),
         }
     }
 
@@ -319,6 +347,13 @@ impl<'a> Shorthand<'a> {
     /// An unquoted value, possibly empty: `\,` is a comma, trailing
     /// whitespace is dropped.
     fn unquoted(&mut self) -> String {
+        let mut out = self.unquoted_untrimmed();
+        out.truncate(out.trim_end_matches(is_py_space).len());
+        out
+    }
+
+    /// [`Self::unquoted`] with its trailing whitespace.
+    fn unquoted_untrimmed(&mut self) -> String {
         let mut out = String::new();
         let mut first = true;
         while let Some(c) = self.peek() {
@@ -337,7 +372,7 @@ impl<'a> Shorthand<'a> {
             }
             first = false;
         }
-        out.trim_end_matches(is_py_space).to_owned()
+        out
     }
 
     /// A value in `quote`s. As the AWS CLI's pattern matches it: up to
