@@ -183,4 +183,46 @@ mod tests {
             "{flag}"
         );
     }
+
+    /// A negative number is the value of an operation's flag, in a list
+    /// too, as argparse takes it; a flag still cannot take the next flag.
+    #[test]
+    fn negative_numbers_are_flag_values() {
+        let parsed = command().try_get_matches_from([
+            "sts",
+            "assume-role",
+            "--role-arn",
+            "r",
+            "--role-session-name",
+            "ss",
+            "--external-id",
+            "-12345",
+            "--transitive-tag-keys",
+            "a",
+            "-1",
+        ]);
+        let matches = parsed.unwrap_or_else(|e| panic!("{e}"));
+        let (_, sub) = matches
+            .subcommand()
+            .unwrap_or_else(|| panic!("no subcommand"));
+        assert_eq!(
+            sub.get_one::<String>("external_id").map(String::as_str),
+            Some("-12345")
+        );
+        let keys: Vec<&String> = sub
+            .get_many::<String>("transitive_tag_keys")
+            .map(Iterator::collect)
+            .unwrap_or_default();
+        assert_eq!(keys, ["a", "-1"]);
+        let swallowed = command().try_get_matches_from([
+            "sts",
+            "assume-role",
+            "--role-arn",
+            "r",
+            "--external-id",
+            "--role-session-name",
+            "ss",
+        ]);
+        assert!(swallowed.is_err());
+    }
 }

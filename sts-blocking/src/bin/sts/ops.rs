@@ -10,7 +10,7 @@ use crate::args::{
     Cli, Command, EksCommand, MfaArgs, PresignCommand, SessionPolicyArgs, SessionTagsArgs,
 };
 use crate::render::{Render, Rendered};
-use crate::shorthand::{UsageError, Values, member, member_opt};
+use crate::shorthand::{UsageError, Values, member_opt};
 use crate::{Failure, eks, print, setup};
 
 /// `v` reads the operation's flag values: as typed, or as a parameters
@@ -58,7 +58,7 @@ pub(crate) fn dispatch(cli: &Cli, v: &Values) -> Result<String, Failure> {
         }
         Command::AssumeRoot(a) => {
             let task = v.structure("task-policy-arn", &a.task_policy_arn, &["arn"])?;
-            let arn = member("task-policy-arn", &task, "arn")?;
+            let arn = v.member("task-policy-arn", &task, "arn")?;
             let mut op = AssumeRoot::new(v.value("target-principal", &a.target_principal)?, arn);
             op.duration_seconds = a.duration_seconds;
             op.minimum_session_token_size = a.minimum_session_token_size;
@@ -239,8 +239,8 @@ fn tags(v: &Values, args: &[String]) -> Result<Vec<Tag>, UsageError> {
         .iter()
         .map(|s| {
             Ok(Tag::new(
-                member("tags", s, "Key")?,
-                member("tags", s, "Value")?,
+                v.member("tags", s, "Key")?,
+                v.member("tags", s, "Value")?,
             ))
         })
         .collect()

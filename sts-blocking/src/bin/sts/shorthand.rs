@@ -74,6 +74,17 @@ impl Values {
         strings(flag, args, self.origin(flag))
     }
 
+    /// The member `name` of a structure `flag` gave, required.
+    pub(crate) fn member(
+        &self,
+        flag: &str,
+        structure: &[(String, String)],
+        name: &str,
+    ) -> Result<String, UsageError> {
+        let origin = self.origin(flag);
+        member(&shown_flag(flag, origin), origin, structure, name)
+    }
+
     /// [`structures`] of `flag`.
     pub(crate) fn structures(
         &self,
@@ -240,19 +251,20 @@ fn opt(flag: &str, raw: &Option<String>, origin: Origin) -> Result<Option<String
 fn values_of(flag: &str, args: &[String], origin: Origin) -> Result<Vec<String>, UsageError> {
     let (mut bytes, mut count) = (0usize, 0usize);
     let mut values = Vec::with_capacity(args.len());
+    let shown = shown_flag(flag, origin);
     for arg in args {
         let text = value(flag, arg, origin)?;
         bytes = bytes.saturating_add(text.len());
         count = count.saturating_add(crate::value_bound::value_bound(&text));
         if bytes as u64 > MAX_FILE_VALUE {
             return Err(UsageError(format!(
-                "--{flag}: its values come to more than {MAX_FILE_VALUE} bytes, more than any \
+                "{shown}: its values come to more than {MAX_FILE_VALUE} bytes, more than any \
                  parameter takes"
             )));
         }
         if count > crate::value_bound::MAX_VALUES {
             return Err(UsageError(format!(
-                "--{flag}: its values have more than {} commas, brackets and lines; no STS \
+                "{shown}: its values have more than {} commas, brackets and lines; no STS \
                  call takes that many values",
                 crate::value_bound::MAX_VALUES
             )));
@@ -407,12 +419,22 @@ fn structures(
         .collect()
 }
 
-/// One member of a structure, required.
-pub(crate) fn member(flag: &str, s: &[(String, String)], name: &str) -> Result<String, UsageError> {
+/// One member of a structure, required: `shown` names what gave it.
+fn member(
+    shown: &str,
+    origin: Origin,
+    s: &[(String, String)],
+    name: &str,
+) -> Result<String, UsageError> {
     s.iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.clone())
-        .ok_or_else(|| UsageError(format!("--{flag}: missing {name}=…")))
+        .ok_or_else(|| {
+            UsageError(match origin {
+                Origin::CommandLine => format!("{shown}: missing {name}=…"),
+                Origin::Document => format!("{shown}: missing member {name}"),
+            })
+        })
 }
 
 /// One member of a structure, optional.
@@ -499,7 +521,7 @@ mod tests {
             )
             .unwrap();
         assert_eq!(short, json);
-        assert_eq!(member("tags", &short[1], "Value").unwrap(), "b,c=d");
+        assert_eq!(typed().member("tags", &short[1], "Value").unwrap(), "b,c=d");
         // One JSON object per argument, as the AWS CLI takes them too.
         let objects = typed()
             .structures(
@@ -574,9 +596,36 @@ mod tests {
             ("Value=a, b , Key=k", "a, b"),
         ] {
             let s = tag(arg).unwrap_or_else(|e| panic!("{arg}: {}", e.0));
-            assert_eq!(member("tags", &s, "Value").unwrap(), value, "{arg}");
-            assert_eq!(member("tags", &s, "Key").unwrap(), "k", "{arg}");
+            assert_eq!(typed().member("tags", &s, "Value").unwrap(), value, "{arg}");
+            assert_eq!(typed().member("tags", &s, "Key").unwrap(), "k", "{arg}");
         }
+    }
+
+    /// An error about a document's list or structure names the parameter
+    /// as the document does, not a flag the user did not type.
+    #[test]
+    fn a_documents_errors_name_its_parameter() {
+        let doc = Values::with_document_flags(vec!["tags".into()]);
+        let s = doc
+            .structures("tags", &[r#"[{"Key":"a"}]"#.into()], &["Key", "Value"])
+            .unwrap();
+        let err = doc.member("tags", &s[0], "Value").unwrap_err();
+        assert_eq!(
+            err.0,
+            "Tags in the parameters document: missing member Value"
+        );
+        let err = typed().member("tags", &s[0], "Value").unwrap_err();
+        assert_eq!(err.0, "--tags: missing Value=…");
+        let many = format!("[{}]", vec![r#"{"Key":"a","Value":"b"}"#; 5_000].join(","));
+        let err = doc
+            .structures("tags", &[many], &["Key", "Value"])
+            .unwrap_err();
+        assert!(
+            err.0
+                .starts_with("Tags in the parameters document: its values have more than"),
+            "{}",
+            err.0
+        );
     }
 
     /// A flag that takes one structure refuses a JSON list, even of one:
@@ -683,8 +732,8 @@ mod tests {
             ("Key=a,\\,Value=c", "a", "c"),
         ] {
             let s = tag(arg).unwrap_or_else(|e| panic!("{arg}: {}", e.0));
-            assert_eq!(member("tags", &s, "Key").unwrap(), key, "{arg}");
-            assert_eq!(member("tags", &s, "Value").unwrap(), value, "{arg}");
+            assert_eq!(typed().member("tags", &s, "Key").unwrap(), key, "{arg}");
+            assert_eq!(typed().member("tags", &s, "Value").unwrap(), value, "{arg}");
         }
         for arg in [
             "Key=a,Value=it's",
@@ -701,8 +750,12 @@ mod tests {
         ] {
             // Refused, or without one of the two members (`Key=a,Value`
             // is the key `a,Value`: no pair starts without `=`).
-            let tag = tag(arg)
-                .and_then(|s| Ok((member("tags", &s, "Key")?, member("tags", &s, "Value")?)));
+            let tag = tag(arg).and_then(|s| {
+                Ok((
+                    typed().member("tags", &s, "Key")?,
+                    typed().member("tags", &s, "Value")?,
+                ))
+            });
             assert!(tag.is_err(), "{arg} was accepted: {tag:?}");
         }
     }
@@ -717,7 +770,7 @@ mod tests {
         assert_eq!(s, vec![pair("Key", "Project"), pair("Value", "Unicorn")]);
         // Without `@`, `file://` is the value itself.
         let s = tag("Key=a,Value=file://x").unwrap();
-        assert_eq!(member("tags", &s, "Value").unwrap(), "file://x");
+        assert_eq!(typed().member("tags", &s, "Value").unwrap(), "file://x");
         assert!(tag("Key=a,Value@=fileb://x").is_err());
     }
 
