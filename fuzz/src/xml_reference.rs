@@ -43,6 +43,10 @@ pub fn check_against_reference(body: &[u8], limits: &XmlLimits) {
 fn reference(body: &[u8], leaf: &mut dyn FnMut(Leaf)) -> Result<String, ()> {
     let text = std::str::from_utf8(body).map_err(drop)?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text).trim_start();
+    // XML 1.0's `Char` production, which quick-xml does not check.
+    if text.chars().any(|c| !is_xml_char(c)) {
+        return Err(());
+    }
     let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = true;
 
@@ -116,6 +120,9 @@ fn reference(body: &[u8], leaf: &mut dyn FnMut(Leaf)) -> Result<String, ()> {
                         _ => return Err(()),
                     },
                 };
+                if !is_xml_char(c) {
+                    return Err(());
+                }
                 let in_root = root.is_some() && !root_closed;
                 keep(&mut open, in_root, c.encode_utf8(&mut [0; 4]), false)?;
             }
@@ -129,6 +136,12 @@ fn reference(body: &[u8], leaf: &mut dyn FnMut(Leaf)) -> Result<String, ()> {
         Some(root) if root_closed && !root.is_empty() => Ok(root),
         _ => Err(()),
     }
+}
+
+/// XML 1.0's `Char`, written out from the specification: tab, line feed,
+/// carriage return, U+0020–U+D7FF, U+E000–U+FFFD and U+10000 up.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
 }
 
 /// Adds `text` to the innermost open element's text while it has no child

@@ -703,7 +703,9 @@ fn request_id_from_the_header_when_the_body_has_none() {
 /// spaces for them, and a long one is cut, as a service error's id is.
 #[test]
 fn request_ids_are_cleaned_of_control_characters_and_cut() {
-    let forged = "abc&#10;[WARN sts_blocking::client] forged&#27;[8m";
+    // `&#155;` is the one-byte CSI, which XML allows (`&#27;`, ESC, it
+    // refuses).
+    let forged = "abc&#10;[WARN sts_blocking::client] forged&#155;[8m";
     let body = format!(
         "<GetCallerIdentityResponse><GetCallerIdentityResult><Account>1</Account>\
          </GetCallerIdentityResult><ResponseMetadata><RequestId>{forged}</RequestId>\
@@ -967,14 +969,26 @@ fn failure_statuses_without_an_error_document() {
 fn a_service_errors_texts_are_printable_and_bounded() {
     // A server (or anything on a plain-http path) must not write terminal
     // escapes or fake log lines through an error's `Display`.
+    // XML refuses ESC and BEL (the reader with it, below); the one-byte
+    // CSI (U+009B) and ST (U+009C) are characters XML allows.
     let message = format!(
-        "a\u{1b}[31mred\u{1b}]0;title\u{7}\nfake log line {}",
+        "a\u{9b}[31mred\u{9b}]0;title\u{9c}\nfake log line {}",
         "m".repeat(5000)
     );
     let body = format!(
-        "<ErrorResponse><Error><Code>X\u{1b}[2J</Code><Message>{message}</Message></Error>\
+        "<ErrorResponse><Error><Code>X\u{9b}[2J</Code><Message>{message}</Message></Error>\
          <RequestId>r\r\nid</RequestId></ErrorResponse>"
     );
+    let escaped = body.replace('\u{9b}', "\u{1b}").replace('\u{9c}', "\u{7}");
+    let refused = parse::<GetCallerIdentity>(400, &headers(None), escaped.as_bytes()).unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            ResponseError::Malformed { .. } | ResponseError::Http { .. }
+        ),
+        "{refused:?}"
+    );
+    assert!(!refused.to_string().chars().any(char::is_control));
     let err = parse::<GetCallerIdentity>(400, &headers(None), body.as_bytes()).unwrap_err();
     let shown = err.to_string();
     assert!(!shown.chars().any(char::is_control), "{shown:?}");

@@ -844,6 +844,36 @@ fn push_xml10(out: &mut String, text: &str) {
     out.push_str(rest);
 }
 
+/// Whether `c` is a character XML 1.0 allows in a document (its `Char`
+/// production): no control character but tab, line feed and carriage
+/// return, and not U+FFFE or U+FFFF (surrogates cannot be in a `char`).
+/// A printed answer must not carry a terminal escape sequence: the AWS
+/// CLI refuses such a document too.
+pub(crate) fn is_xml_char(c: char) -> bool {
+    !matches!(c, '\0'..='\x08' | '\x0b' | '\x0c' | '\x0e'..='\x1f' | '\u{fffe}' | '\u{ffff}')
+}
+
+/// Where the first character [`is_xml_char`] refuses is in `text`.
+///
+/// Most documents have none, and every answer is read through here, so a
+/// first pass only asks whether any byte could start one: a control byte
+/// other than tab, line feed and carriage return (there are as many bytes
+/// below 0x20 as tabs and line ends), or 0xEF (which starts U+FFFE and
+/// U+FFFF). Each byte is decided without a branch; only a document with
+/// such a byte is read character by character.
+fn first_non_xml_char(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let suspect = bytes.iter().fold(false, |seen, &b| {
+        seen | (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r')
+    }) || memchr::memchr(0xef, bytes).is_some();
+    if !suspect {
+        return None;
+    }
+    text.char_indices()
+        .find(|&(_, c)| !is_xml_char(c))
+        .map(|(at, _)| at)
+}
+
 /// Reads `body` into a [`Document`] within `limits`.
 pub fn parse(body: &[u8], limits: &XmlLimits) -> Result<Document, XmlError> {
     let mut doc = Document::default();
@@ -902,6 +932,11 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
     // quick-xml reader this one replaced dropped it: the same documents
     // are accepted (found by the `response` fuzz target's comparison).
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(at) = first_non_xml_char(text) {
+        return Err(XmlError::Malformed(format!(
+            "a character XML does not allow at byte {at}"
+        )));
+    }
     let mut scanner = Scanner::new(text);
     // Without a CR anywhere, no text needs its line ends normalized, and
     // each plain run of text is a leaf's text as it stands.
@@ -1652,9 +1687,55 @@ mod tests {
         assert!(Document::default().leaves.is_empty());
     }
 
+    /// A character XML 1.0 does not allow is refused, written or as a
+    /// reference: an answer printed to a terminal must not carry an
+    /// escape sequence (`&#x1b;[31m`). The error says where, not what.
+    #[test]
+    fn characters_xml_does_not_allow_are_refused() {
+        for bad in [
+            "\u{1b}[31m",
+            "&#x1b;",
+            "&#27;",
+            "\u{1}",
+            "&#x8;",
+            "\u{b}",
+            "\u{c}",
+            "\u{1f}",
+            "\u{fffe}",
+            "&#xFFFF;",
+            "&#0;",
+            "\u{7f}\u{1b}",
+        ] {
+            let body = format!("<R><A>x{bad}y</A></R>");
+            let (Err(XmlError::Malformed(why)) | Err(XmlError::UnknownEntity(why))) = read(&body)
+            else {
+                panic!("{bad:?} accepted");
+            };
+            assert!(!why.chars().any(char::is_control), "{why:?}");
+        }
+        for good in [
+            "\t",
+            "\n",
+            "\r",
+            "\u{7f}",
+            "\u{85}",
+            "\u{fffd}",
+            "\u{10ffff}",
+            "&#x9;",
+            "&#xD7FF;",
+            "&#xE000;",
+        ] {
+            let body = format!("<R><A>x{good}y</A></R>");
+            assert!(read(&body).is_ok(), "{good:?} refused");
+        }
+        // Outside any element too, and in a comment.
+        assert!(read("<R><!-- \u{1b} --><A>x</A></R>").is_err());
+        assert!(read("<R><A>x</A></R>\u{1b}").is_err());
+    }
+
     #[test]
     fn a_byte_order_mark_after_leading_whitespace_is_dropped() {
-        let doc = read("\u{c}\u{feff}\u{c}<R><A>x</A></R>").unwrap();
+        let doc = read("\n\u{feff}\t<R><A>x</A></R>").unwrap();
         assert_eq!((doc.root.as_str(), doc.get("A")), ("R", Some("x")));
         // Once: a second one is text outside the root.
         assert!(read("\u{feff} \u{feff}\u{feff}<R/>").is_err());
@@ -1679,10 +1760,11 @@ mod tests {
         assert_eq!(read("<r>&x;</r>"), Err(XmlError::UnknownEntity("x".into())));
         // Shown escaped: an escape sequence in the name must not reach a
         // terminal as one.
-        let e = read("<r>&ev\u{1b}[31mil\u{202e};</r>").unwrap_err();
+        // (U+009B is the one-byte CSI, which XML allows.)
+        let e = read("<r>&ev\u{9b}[31mil\u{202e};</r>").unwrap_err();
         assert_eq!(
             e.to_string(),
-            "unknown XML entity &ev\\u{1b}[31mil\\u{202e};"
+            "unknown XML entity &ev\\u{9b}[31mil\\u{202e};"
         );
         assert!(read("<r>&#0;</r>").is_err());
         assert!(read("<r>&#xD800;</r>").is_err());
@@ -1741,7 +1823,7 @@ mod tests {
         // Found by the `response` fuzz target: the `"` makes the close
         // tag's "name" run on to the last `">`, and the reason quoted it all.
         let body = format!(
-            "<R><A>x</A\" e>\n<SecretAccessKey>wJalrXUtnFEMI/K7MDENG</SecretAccessKey>\n\0{}\"></R>",
+            "<R><A>x</A\" e>\n<SecretAccessKey>wJalrXUtnFEMI/K7MDENG</SecretAccessKey>\n\u{85}{}\"></R>",
             "y".repeat(100_000)
         );
         let Err(XmlError::Malformed(why)) = read(&body) else {

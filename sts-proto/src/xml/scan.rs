@@ -251,7 +251,8 @@ impl<'a> Scanner<'a> {
 }
 
 /// The character of a reference's number (`65`, `x41`): decimal, or hex
-/// after a lowercase `x`; no sign, and not NUL or a surrogate.
+/// after a lowercase `x`; no sign, and a character XML allows (not NUL,
+/// another control character, U+FFFE or U+FFFF; not a surrogate).
 fn char_ref(number: &str) -> Option<char> {
     let (digits, radix) = match number.strip_prefix('x') {
         Some(hex) => (hex, 16),
@@ -261,7 +262,7 @@ fn char_ref(number: &str) -> Option<char> {
         return None;
     }
     let code = u32::from_str_radix(digits, radix).ok()?;
-    char::from_u32(code).filter(|&c| c != '\0')
+    char::from_u32(code).filter(|&c| super::is_xml_char(c))
 }
 
 /// Length of a tag's content up to its closing `>`, which is the first one
