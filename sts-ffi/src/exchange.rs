@@ -990,10 +990,11 @@ mod tests {
                 (status, decision.kind),
                 (STS_ERR_RESPONSE, STS_DECISION_FAILED)
             );
-            // An answer came: its status, not the 0 of no answer, and
-            // its request id.
+            // An answer came: its status, not the 0 of no answer. The XML
+            // reader refuses the NUL (a character XML does not allow), so
+            // no request id could be read from the body.
             assert_eq!(crate::error::sts_error_http_status(err), 200);
-            assert_eq!(text(crate::error::sts_error_request_id(err)), "rid-nul");
+            assert!(crate::error::sts_error_request_id(err).is_null());
             sts_error_free(err);
             err = ptr::null_mut();
             let mut me: *mut StsGetCallerIdentityOutput = ptr::null_mut();
