@@ -857,10 +857,9 @@ pub(crate) fn is_xml_char(c: char) -> bool {
 ///
 /// Most documents have none, and every answer is read through here, so a
 /// first pass only asks whether any byte could start one: a control byte
-/// other than tab, line feed and carriage return (there are as many bytes
-/// below 0x20 as tabs and line ends), or 0xEF (which starts U+FFFE and
-/// U+FFFF). Each byte is decided without a branch; only a document with
-/// such a byte is read character by character.
+/// other than tab, line feed and carriage return, or 0xEF (which starts
+/// U+FFFE and U+FFFF). Each control byte is decided without a branch;
+/// only a document with such a byte is read character by character.
 fn first_non_xml_char(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let suspect = bytes.iter().fold(false, |seen, &b| {
