@@ -20,46 +20,122 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, Weak};
+use std::time::{Duration, Instant};
 
 /// The lock of every cache file that a caller holds or waits for. An
 /// entry lives as long as one of them: the map holds it weakly, and the
 /// entries nobody holds any more are dropped whenever one is added, so
 /// the map never holds more than the files in use, plus one.
-static LOCKS: Mutex<BTreeMap<PathBuf, Weak<Mutex<()>>>> = Mutex::new(BTreeMap::new());
+static LOCKS: Mutex<BTreeMap<PathBuf, Weak<FileLock>>> = Mutex::new(BTreeMap::new());
+
+/// One cache file's lock. Not a bare `Mutex<()>`: a waiter must be able
+/// to give up, and a mutex has no timed lock.
+#[derive(Default)]
+struct FileLock {
+    /// Whether a caller holds it.
+    busy: Mutex<bool>,
+    /// Told when it is let go.
+    free: Condvar,
+}
+
+/// The lock of a file was held by another caller for the whole of the
+/// wait given to [`one_at_a_time`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Busy {
+    /// How long the caller waited.
+    pub(crate) waited: Duration,
+}
+
+/// How long a caller waits for another caller's refresh of the same file:
+/// twice what one request of the refresh may take (`request_timeout`),
+/// since the holder makes one request, and reads and writes the file.
+/// A holder can take no longer unless something hangs, and then the
+/// waiter is told so instead of hanging too.
+pub(crate) fn wait_for_refresh(request_timeout: Duration) -> Duration {
+    request_timeout.saturating_mul(2)
+}
 
 /// Runs `f` holding the process-wide refresh lock of the cache file at
 /// `path`: at most one caller at a time runs it for one file. `f` must
 /// read the file itself (again, if it was read before), since another
-/// caller may have refreshed it while this one waited.
+/// caller may have refreshed it while this one waited. If another caller
+/// holds the lock for all of `wait`, `f` is not run.
 ///
 /// A panic in `f` releases the lock as it unwinds; the callers that wait
 /// go on (the lock's poisoning is ignored: it guards no data).
-pub(crate) fn one_at_a_time<T>(path: &Path, f: impl FnOnce() -> T) -> T {
+pub(crate) fn one_at_a_time<T>(
+    path: &Path,
+    wait: Duration,
+    f: impl FnOnce() -> T,
+) -> Result<T, Busy> {
     let lock = lock_of(path);
-    let _held = lock.lock().unwrap_or_else(PoisonError::into_inner);
-    f()
+    let _turn = lock.enter(wait).ok_or(Busy { waited: wait })?;
+    Ok(f())
 }
 
 /// The lock of `path`, shared with every caller that holds or waits for it.
-fn lock_of(path: &Path) -> Arc<Mutex<()>> {
+fn lock_of(path: &Path) -> Arc<FileLock> {
     let mut locks = LOCKS.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(lock) = locks.get(path).and_then(Weak::upgrade) {
         return lock;
     }
     locks.retain(|_, lock| lock.strong_count() > 0);
-    let lock = Arc::new(Mutex::new(()));
+    let lock = Arc::new(FileLock::default());
     locks.insert(path.to_owned(), Arc::downgrade(&lock));
     lock
 }
 
+impl FileLock {
+    fn busy(&self) -> MutexGuard<'_, bool> {
+        self.busy.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The lock, once free, if that is within `wait` (a wait too long to
+    /// be a deadline has none).
+    fn enter(&self, wait: Duration) -> Option<Turn<'_>> {
+        let deadline = Instant::now().checked_add(wait);
+        let mut busy = self.busy();
+        while *busy {
+            busy = match deadline {
+                None => self.free.wait(busy).unwrap_or_else(PoisonError::into_inner),
+                Some(deadline) => {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return None;
+                    }
+                    self.free
+                        .wait_timeout(busy, left)
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .0
+                }
+            };
+        }
+        *busy = true;
+        Some(Turn(self))
+    }
+}
+
+/// A held lock, let go when dropped (an unwinding panic included).
+struct Turn<'a>(&'a FileLock);
+
+impl Drop for Turn<'_> {
+    fn drop(&mut self) {
+        *self.0.busy() = false;
+        self.0.free.notify_all();
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::AtomicBool;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::sync::{Arc, Barrier};
-    use std::time::Duration;
 
     use super::*;
+
+    /// Long enough never to run out in these tests.
+    const LONG: Duration = Duration::from_secs(60);
 
     fn live(path: &Path) -> bool {
         let locks = LOCKS.lock().unwrap_or_else(PoisonError::into_inner);
@@ -84,12 +160,13 @@ mod tests {
                 let (inside, most, start) = (inside.clone(), most.clone(), start.clone());
                 std::thread::spawn(move || {
                     start.wait();
-                    one_at_a_time(path, || {
+                    one_at_a_time(path, LONG, || {
                         let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
                         most.fetch_max(now, Ordering::SeqCst);
                         std::thread::sleep(Duration::from_millis(10));
                         inside.fetch_sub(1, Ordering::SeqCst);
-                    });
+                    })
+                    .unwrap();
                 })
             })
             .collect();
@@ -98,26 +175,67 @@ mod tests {
         }
         assert_eq!(most.load(Ordering::SeqCst), 1);
         // Holding one file's lock, another file's is free.
-        one_at_a_time(path, || {
-            one_at_a_time(Path::new("/refresh-lock-test/other.json"), || ())
-        });
+        let other = Path::new("/refresh-lock-test/other.json");
+        let nested = one_at_a_time(path, LONG, || one_at_a_time(other, Duration::ZERO, || 7));
+        assert_eq!(nested, Ok(Ok(7)));
     }
 
     #[test]
     fn a_panic_inside_releases_the_lock() {
         let path = Path::new("/refresh-lock-test/panic.json");
-        let panicked = std::thread::spawn(move || one_at_a_time(path, || panic!("refresh")));
+        let panicked = std::thread::spawn(move || one_at_a_time(path, LONG, || panic!("refresh")));
         assert!(panicked.join().is_err());
-        assert_eq!(one_at_a_time(path, || 7), 7);
+        assert_eq!(one_at_a_time(path, Duration::ZERO, || 7), Ok(7));
     }
 
     #[test]
     fn unused_locks_are_dropped() {
         let first = Path::new("/refresh-lock-test/first.json");
-        one_at_a_time(first, || assert!(live(first)));
+        one_at_a_time(first, LONG, || assert!(live(first))).unwrap();
         assert!(!live(first));
         let second = Path::new("/refresh-lock-test/second.json");
-        one_at_a_time(second, || ());
+        one_at_a_time(second, LONG, || ()).unwrap();
         assert!(!held(first), "dropped when the next lock was made");
+    }
+
+    #[test]
+    fn a_waiter_gives_up_after_its_wait_while_the_lock_is_held() {
+        let path = Path::new("/refresh-lock-test/hung.json");
+        let entered = Arc::new(Barrier::new(2));
+        let release = Arc::new(AtomicBool::new(false));
+        let holder = {
+            let (entered, release) = (entered.clone(), release.clone());
+            std::thread::spawn(move || {
+                one_at_a_time(path, LONG, || {
+                    entered.wait();
+                    // A refresh that hangs until the test lets it go (or
+                    // for 5 s, so that a waiter without a bound fails).
+                    let start = Instant::now();
+                    while !release.load(Ordering::SeqCst)
+                        && start.elapsed() < Duration::from_secs(5)
+                    {
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                })
+            })
+        };
+        entered.wait();
+        let start = Instant::now();
+        let mut ran = false;
+        let waited = one_at_a_time(path, Duration::from_millis(300), || ran = true);
+        let took = start.elapsed();
+        release.store(true, Ordering::SeqCst);
+        assert_eq!(
+            waited,
+            Err(Busy {
+                waited: Duration::from_millis(300)
+            })
+        );
+        assert!(!ran, "not run without the lock");
+        assert!(took >= Duration::from_millis(300), "{took:?}");
+        assert!(took < Duration::from_secs(3), "{took:?}");
+        holder.join().unwrap().unwrap();
+        // Let go, it is free again at once.
+        assert_eq!(one_at_a_time(path, Duration::ZERO, || 7), Ok(7));
     }
 }

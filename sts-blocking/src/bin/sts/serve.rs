@@ -63,12 +63,22 @@ const RETRY_AFTER_FAILURE: Duration = Duration::from_secs(30);
 const UNKNOWN_EXPIRY_LEFT: Duration = Duration::from_secs(3600);
 /// A request longer than this is not an SDK's.
 const MAX_REQUEST: usize = 16 * 1024;
+/// How long a request without valid credentials to hand waits for a
+/// refresh that another request started. The refresh is an STS call that
+/// its own timeouts and retries end, but a wait of this thread must not
+/// hang on that alone: the SDKs asking give up after a few seconds
+/// (botocore after 2 s per attempt), and a thread kept waiting past that
+/// only holds on to a connection nobody reads. The default attempt
+/// timeout, so that one slow STS answer is still waited for.
+const REFRESH_WAIT: Duration = Duration::from_secs(10);
 
 /// The credentials being served, and how to get the next ones.
 struct Source<'a> {
     client: &'a Client,
     from: &'a SessionSource,
     refresh_before: Duration,
+    /// [`REFRESH_WAIT`], but for the tests.
+    refresh_wait: Duration,
     held: Mutex<Held>,
     /// Told when a refresh ends, for the requests that wait on it because
     /// nothing valid is held.
@@ -99,6 +109,7 @@ impl Source<'_> {
             client,
             from,
             refresh_before,
+            refresh_wait: REFRESH_WAIT,
             held: Mutex::new(Held {
                 credentials: first,
                 retry_at: None,
@@ -123,8 +134,12 @@ impl Source<'_> {
     /// One request asks STS at a time, without the lock; the others are
     /// answered with the held credentials while those are valid, and
     /// wait for the refresh's outcome only when they are not.
+    ///
+    /// A wait ends after `refresh_wait` with a failure: the request is
+    /// answered, and its SDK asks again.
     fn get(&self) -> Result<Credentials, Failure> {
         let mut held = self.lock();
+        let mut waiting_since = None;
         loop {
             let now = SystemTime::now();
             if !self.due(&held, now) {
@@ -136,10 +151,20 @@ impl Source<'_> {
             if is_valid(&held.credentials, now) {
                 return Ok(held.credentials.clone());
             }
+            let since = *waiting_since.get_or_insert_with(Instant::now);
+            let left = self.refresh_wait.saturating_sub(since.elapsed());
+            if left.is_zero() {
+                return Err(Failure::Config(format!(
+                    "no valid credentials to serve: waited {} ms for a refresh that another \
+                     request started, which has not finished (STS may be slow to answer)",
+                    self.refresh_wait.as_millis()
+                )));
+            }
             held = self
                 .refreshed
-                .wait(held)
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+                .wait_timeout(held, left)
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .0;
         }
         held.refreshing = true;
         drop(held);
@@ -613,4 +638,89 @@ fn new_token() -> Result<String, Failure> {
     getrandom::fill(&mut bytes)
         .map_err(|e| Failure::Config(format!("no random source for the token: {e}")))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+
+    use sts_blocking::transport::{Transport, TransportError, TransportFailure};
+
+    use super::*;
+
+    /// Holds every request until released, then fails it: a refresh that
+    /// hangs for as long as a test wants.
+    #[derive(Debug, Default)]
+    struct Stalled {
+        released: AtomicBool,
+        sent: AtomicUsize,
+    }
+
+    impl Transport for Stalled {
+        fn send(
+            &self,
+            _request: http::Request<Vec<u8>>,
+            _timeout: Option<Duration>,
+        ) -> Result<http::Response<Vec<u8>>, TransportError> {
+            self.sent.fetch_add(1, Ordering::SeqCst);
+            while !self.released.load(Ordering::SeqCst) {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(TransportError::new(TransportFailure::Connect, "released"))
+        }
+    }
+
+    #[test]
+    fn a_request_waits_for_a_hanging_refresh_no_longer_than_refresh_wait() {
+        let stalled = Arc::new(Stalled::default());
+        let client = Client::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new("AKIDEXAMPLE", "secret", None))
+            .max_attempts(1)
+            .transport(Arc::clone(&stalled))
+            .build()
+            .expect("a valid client");
+        let from = SessionSource {
+            role_arn: Some("arn:aws:iam::123456789012:role/r".into()),
+            role_session_name: None,
+            duration_seconds: None,
+        };
+        // Expired: every request must refresh them, or wait for a refresh.
+        let expired = Credentials::new("ASIAEXAMPLE", "secret", Some("token".into()))
+            .with_expiration(SystemTime::now() - Duration::from_secs(1));
+        let mut source = Source::new(&client, &from, Duration::from_secs(60), expired);
+        source.refresh_wait = Duration::from_millis(300);
+        let source = &source;
+        std::thread::scope(|s| {
+            let refreshing = s.spawn(|| source.get());
+            while stalled.sent.load(Ordering::SeqCst) == 0 {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            let start = Instant::now();
+            let waiting = s.spawn(move || (source.get(), start.elapsed()));
+            // Without a bound the wait ends only when the refresh does:
+            // released after 5 s, the refresh's own failure is the answer.
+            while !waiting.is_finished() && start.elapsed() < Duration::from_secs(5) {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            stalled.released.store(true, Ordering::SeqCst);
+            let (waited, took) = waiting.join().expect("no panic");
+            let why = match waited {
+                Err(Failure::Config(why)) => why,
+                Err(other) => panic!("another failure: {}", other.message(None)),
+                Ok(_) => panic!("the waiting request must fail"),
+            };
+            assert!(why.contains("waited 300 ms"), "{why}");
+            // It waited, but not for the refresh, which was still held.
+            assert!(took >= Duration::from_millis(300), "{took:?}");
+            assert!(took < Duration::from_secs(3), "{took:?}");
+            assert!(refreshing.join().expect("no panic").is_err());
+        });
+        assert_eq!(
+            stalled.sent.load(Ordering::SeqCst),
+            1,
+            "one refresh at a time"
+        );
+    }
 }

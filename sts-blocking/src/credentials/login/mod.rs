@@ -308,7 +308,20 @@ impl ProvideCredentials for LoginProvider {
             ));
         }
         let path = self.cache_path()?;
-        refresh_lock::one_at_a_time(&path, || self.provide_locked(&path))
+        let wait = refresh_lock::wait_for_refresh(self.config.http_timeout());
+        refresh_lock::one_at_a_time(&path, wait, || self.provide_locked(&path)).unwrap_or_else(
+            |busy| {
+                Err(self.error(
+                    CredentialsErrorKind::TimedOut,
+                    format!(
+                        "waited {:?} for another caller's refresh of `{}`, which has not \
+                         finished",
+                        busy.waited,
+                        path.display()
+                    ),
+                ))
+            },
+        )
     }
 }
 

@@ -17,7 +17,7 @@ use super::json::parse_object;
 use crate::credentials::profile_chain::{self, BaseCredentials};
 use crate::credentials::provider_config::{StsSettings, wipe};
 use crate::credentials::refresh_lock;
-use crate::credentials::{CredentialsError, ProviderConfig};
+use crate::credentials::{CredentialsError, CredentialsErrorKind, ProviderConfig};
 
 /// A token closer than this to its expiry is refreshed, as the AWS SDKs do.
 const REFRESH_WINDOW: Duration = Duration::from_secs(5 * 60);
@@ -267,7 +267,8 @@ pub(super) fn load(
         return Ok(cached_token(&cached));
     }
     drop(cached);
-    refresh_lock::one_at_a_time(&path, || {
+    let wait = refresh_lock::wait_for_refresh(config.http_timeout());
+    let refreshed = refresh_lock::one_at_a_time(&path, wait, || {
         // Read again: another caller may have refreshed it while this
         // one waited, and spent the refresh token read before.
         let cached = read()?;
@@ -323,6 +324,17 @@ pub(super) fn load(
             "the SSO session has expired: its token expired at {} and {why}; {hint}",
             format_timestamp(cached.expires_at)
         )))
+    });
+    refreshed.unwrap_or_else(|busy| {
+        Err(CredentialsError::with_kind(
+            CredentialsErrorKind::TimedOut,
+            source.clone(),
+            format!(
+                "waited {:?} for another caller's refresh of `{}`, which has not finished",
+                busy.waited,
+                path.display()
+            ),
+        ))
     })
 }
 
@@ -726,5 +738,58 @@ mod tests {
             );
             assert_eq!(fs.get(PATH).unwrap(), cache(-1).into_bytes(), "unchanged");
         }
+    }
+
+    /// Another caller's refresh of the same file that hangs: the wait for
+    /// it ends after twice the request timeout, as an error that says so.
+    #[test]
+    fn a_wait_for_another_callers_refresh_is_bounded_by_the_request_timeout() {
+        let oidc = oidc((200, r#"{"accessToken":"new","expiresIn":3600}"#));
+        let config = ProviderConfig::new()
+            .with_sts_client_builder(
+                crate::ClientBuilder::default().attempt_timeout(Some(Duration::from_millis(150))),
+            )
+            .with_env(MapEnv::new([("HOME", "/h")]))
+            .with_fs(MapFs::new().with_file(PATH, cache(60)))
+            .with_clock(At)
+            .with_transport(oidc.clone());
+        let held = std::sync::Barrier::new(2);
+        let release = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                refresh_lock::one_at_a_time(Path::new(PATH), Duration::from_secs(60), || {
+                    held.wait();
+                    let start = std::time::Instant::now();
+                    while !release.load(std::sync::atomic::Ordering::SeqCst)
+                        && start.elapsed() < Duration::from_secs(5)
+                    {
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                })
+                .unwrap();
+            });
+            held.wait();
+            let start = std::time::Instant::now();
+            let e = SsoTokenProvider::for_session(
+                &config,
+                SsoSession::named("dev", "https://u", "us-east-1"),
+            )
+            .token()
+            .unwrap_err();
+            let took = start.elapsed();
+            release.store(true, std::sync::atomic::Ordering::SeqCst);
+            assert_eq!(e.kind(), CredentialsErrorKind::TimedOut, "{e}");
+            assert!(
+                e.to_string()
+                    .contains("waited 300ms for another caller's refresh"),
+                "{e}"
+            );
+            assert!(took >= Duration::from_millis(300), "{took:?}");
+            assert!(took < Duration::from_secs(3), "{took:?}");
+        });
+        assert!(
+            oidc.sent.lock().unwrap().is_empty(),
+            "no refresh without the lock"
+        );
     }
 }
