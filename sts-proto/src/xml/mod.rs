@@ -853,24 +853,37 @@ pub(crate) fn is_xml_char(c: char) -> bool {
     !matches!(c, '\0'..='\x08' | '\x0b' | '\x0c' | '\x0e'..='\x1f' | '\u{fffe}' | '\u{ffff}')
 }
 
-/// Where the first character [`is_xml_char`] refuses is in `text`.
-///
-/// Most documents have none, and every answer is read through here, so a
-/// first pass only asks whether any byte could start one: a control byte
-/// other than tab, line feed and carriage return, or 0xEF (which starts
-/// U+FFFE and U+FFFF). Each control byte is decided without a branch;
-/// only a document with such a byte is read character by character.
-fn first_non_xml_char(text: &str) -> Option<usize> {
+/// What one pass over a document's bytes tells, before it is read.
+struct Survey {
+    /// Where the first character [`is_xml_char`] refuses is, if any.
+    refused_at: Option<usize>,
+    /// Whether a carriage return is in it: without one, no text needs its
+    /// line ends normalized, and each plain run of text is a leaf's text
+    /// as it stands.
+    has_cr: bool,
+}
+
+/// Surveys `text`. Every answer is read through here, so the pass only
+/// asks, without a branch per byte, whether any byte could start a
+/// refused character (a control byte other than tab, line feed and
+/// carriage return, or 0xEF, which starts U+FFFE and U+FFFF) and whether
+/// any is a carriage return: one pass for both, as the compiler turns it
+/// into vector compares. Only a document with a suspect byte is then read
+/// character by character.
+fn survey(text: &str) -> Survey {
     let bytes = text.as_bytes();
-    let suspect = bytes.iter().fold(false, |seen, &b| {
-        seen | (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r')
-    }) || memchr::memchr(0xef, bytes).is_some();
-    if !suspect {
-        return None;
-    }
-    text.char_indices()
-        .find(|&(_, c)| !is_xml_char(c))
-        .map(|(at, _)| at)
+    let (suspect, has_cr) = bytes.iter().fold((false, false), |(suspect, cr), &b| {
+        let control = (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r');
+        (suspect | control | (b == 0xef), cr | (b == b'\r'))
+    });
+    let refused_at = match suspect {
+        false => None,
+        true => text
+            .char_indices()
+            .find(|&(_, c)| !is_xml_char(c))
+            .map(|(at, _)| at),
+    };
+    Survey { refused_at, has_cr }
 }
 
 /// Reads `body` into a [`Document`] within `limits`.
@@ -931,15 +944,13 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
     // quick-xml reader this one replaced dropped it: the same documents
     // are accepted (found by the `response` fuzz target's comparison).
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if let Some(at) = first_non_xml_char(text) {
+    let Survey { refused_at, has_cr } = survey(text);
+    if let Some(at) = refused_at {
         return Err(XmlError::Malformed(format!(
             "a character XML does not allow at byte {at}"
         )));
     }
     let mut scanner = Scanner::new(text);
-    // Without a CR anywhere, no text needs its line ends normalized, and
-    // each plain run of text is a leaf's text as it stands.
-    let has_cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
 
     let Document { root, leaves } = doc;
     root.clear();
