@@ -124,7 +124,9 @@ impl Operation for GetWebIdentityToken {
 
     fn read_output(result: &ResultReader<'_>) -> Result<Self::Output, crate::error::OutputError> {
         Ok(GetWebIdentityTokenOutput {
-            web_identity_token: result.text("WebIdentityToken").map(|t| t.trim().into()),
+            web_identity_token: result
+                .text("WebIdentityToken")
+                .map(|t| crate::operation::trim(t).into()),
             expiration: result.timestamp("Expiration")?,
             request_id: result.request_id(),
         })
