@@ -492,4 +492,54 @@ mod tests {
             }
         }
     }
+
+    /// Another caller's refresh of the same session that hangs: the wait
+    /// for it ends after twice the request timeout, as a retryable error
+    /// that says so, and no refresh is asked for without the lock.
+    #[test]
+    fn a_wait_for_another_callers_refresh_is_bounded_by_the_request_timeout() {
+        let fs = MapFs::new();
+        let oidc = Rotating(Arc::new(Mutex::new(("R".to_owned(), 0))));
+        let config = ProviderConfig::new()
+            .with_sts_client_builder(
+                crate::ClientBuilder::default().attempt_timeout(Some(Duration::from_millis(150))),
+            )
+            .with_env(MapEnv::new([("HOME", "/h"), ("AWS_REGION", "us-east-2")]))
+            .with_fs(fs)
+            .with_clock(At)
+            .with_transport(oidc.clone());
+        let provider = LoginProvider::new(&config, SESSION);
+        let path = provider.cache_path().unwrap();
+        let held = Barrier::new(2);
+        let release = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                refresh_lock::one_at_a_time(&path, Duration::from_secs(60), || {
+                    held.wait();
+                    let start = std::time::Instant::now();
+                    while !release.load(std::sync::atomic::Ordering::SeqCst)
+                        && start.elapsed() < Duration::from_secs(5)
+                    {
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                })
+                .unwrap();
+            });
+            held.wait();
+            let start = std::time::Instant::now();
+            let e = provider.provide_credentials().unwrap_err();
+            let took = start.elapsed();
+            release.store(true, std::sync::atomic::Ordering::SeqCst);
+            assert_eq!(e.kind(), CredentialsErrorKind::TimedOut, "{e}");
+            assert!(e.is_retryable(), "{e}");
+            assert!(
+                e.to_string()
+                    .contains("waited 300ms for another caller's refresh"),
+                "{e}"
+            );
+            assert!(took >= Duration::from_millis(300), "{took:?}");
+            assert!(took < Duration::from_secs(3), "{took:?}");
+        });
+        assert_eq!(oidc.0.lock().unwrap().1, 0, "no refresh without the lock");
+    }
 }
