@@ -674,12 +674,39 @@ fn cli_input_json_gives_the_parameters_and_the_command_line_wins() {
         ],
     );
 
+    // `fileb://` reads the same document, as the AWS CLI reads it (its
+    // JSON reader decodes the bytes, a UTF-8 byte-order mark included).
+    let with_mark = dir.join("params-with-mark.json");
+    let mut marked = "\u{feff}".as_bytes().to_vec();
+    marked.extend(std::fs::read(&doc).unwrap());
+    std::fs::write(&with_mark, marked).unwrap();
+    let server = FaultServer::start(vec![Step::xml(200, assume_role_answer())]);
+    let binary = format!("fileb://{}", with_mark.display());
+    stdout(&sts(
+        &[
+            "--endpoint-url",
+            &server.url(),
+            "assume-role",
+            "--cli-input-json",
+            &binary,
+            "--role-session-name",
+            "from-flag",
+        ],
+        &KEYS,
+    ));
+    assert_eq!(server.requests()[0].body_text(), sent);
+    // As text, the mark is the JSON reader's to refuse, as in the AWS CLI.
+    let text = format!("file://{}", with_mark.display());
+    let err = usage_error(&sts(&["assume-role", "--cli-input-json", &text], &KEYS));
+    assert!(err.contains("invalid JSON"), "{err}");
+
     // Bad documents: command syntax, naming the flag and the fault.
     for (document, fault) in [
         ("{\"RoleArn\": ", "invalid JSON"),
         ("[1, 2]", "an object"),
         ("{\"NoSuchMember\": 1}", "NoSuchMember"),
         ("file:///no/such/file.json", "cannot read"),
+        ("fileb:///no/such/file.json", "cannot read"),
     ] {
         let o = sts(&["assume-role", "--cli-input-json", document], &KEYS);
         let err = usage_error(&o);

@@ -1,6 +1,6 @@
 //! `--cli-input-json` and `--cli-input-yaml`: an operation's parameters
-//! as one JSON object or YAML mapping (inline or `file://path`, `~` and
-//! `$VAR` expanded in the path), keyed by the model's member names, as the
+//! as one JSON object or YAML mapping (inline, `file://path` or
+//! `fileb://path`, `~` and `$VAR` expanded in the path), keyed by the model's member names, as the
 //! AWS CLI takes them. Flags given on the command line win over the
 //! document's values, as in the AWS CLI. One document only: a second is
 //! refused (the AWS CLI v1 has no `--cli-input-yaml`, and takes the last
@@ -61,9 +61,19 @@ pub(crate) fn expand(mut args: Vec<OsString>, cmd: &clap::Command) -> Result<Exp
             "argument {second}: {flag} already gives the parameters; give one document only"
         )));
     }
-    let text = match raw.strip_prefix("file://") {
-        Some(path) => crate::shorthand::read_file(path, MAX_DOCUMENT).map_err(bad)?,
-        None => raw,
+    let text = if let Some(path) = raw.strip_prefix("file://") {
+        crate::shorthand::read_file(path, MAX_DOCUMENT).map_err(bad)?
+    } else if let Some(path) = raw.strip_prefix("fileb://") {
+        // The AWS CLI hands the bytes to its JSON or YAML reader, which
+        // decodes them itself: UTF-8 with its byte-order mark too, which
+        // `file://` (read as text) keeps and the readers refuse.
+        let text = crate::shorthand::read_file(path, MAX_DOCUMENT).map_err(bad)?;
+        match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_owned(),
+            None => text,
+        }
+    } else {
+        raw
     };
     crate::value_bound::check(&text).map_err(bad)?;
     let doc: Value = if flag == JSON {
