@@ -20,7 +20,9 @@ pub struct ValidationError {
     pub member: String,
     /// The rule the value breaks.
     pub rule: Rule,
-    /// The value given, cut to 128 characters; `None` for secret members
+    /// The value given, cut to 128 characters (an access key id to its
+    /// first four, then `…`); `None` for secret members (a context
+    /// assertion is one: it is signed, and vouches for whoever holds it)
     /// and for absent ones.
     pub value: Option<String>,
 }
@@ -293,7 +295,46 @@ pub(crate) struct StrShape {
     pub(crate) min: usize,
     pub(crate) max: Option<usize>,
     pub(crate) chars: Chars,
-    pub(crate) sensitive: bool,
+    /// How much of a value an error may quote (see [`Quoted`]).
+    pub(crate) quoted: Quoted,
+}
+
+/// How much of a value an error may quote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Quoted {
+    /// Its first 128 characters, and the character found wrong.
+    Whole,
+    /// Its first four characters, and the character found wrong: an
+    /// access key id is no secret, but what fails its check is often not
+    /// an id alone (a line of the IAM console's CSV, `AKIA…,wJalr…`, or
+    /// the secret key given as the id), as the signer's own check of an
+    /// id quotes it.
+    Start,
+    /// Nothing: a secret's characters, the one found wrong included, are
+    /// part of the secret.
+    Nothing,
+}
+
+impl Quoted {
+    /// What an error about `value` may show of it.
+    fn excerpt(self, value: &str) -> Option<String> {
+        match self {
+            Quoted::Whole => Some(value.chars().take(VALUE_CUT).collect()),
+            Quoted::Start => {
+                let mut start: String = value.chars().take(4).collect();
+                if start.len() < value.len() {
+                    start.push('…');
+                }
+                Some(start)
+            }
+            Quoted::Nothing => None,
+        }
+    }
+
+    /// The character found wrong, if an error may show it.
+    fn found(self, c: char) -> Option<char> {
+        (self != Quoted::Nothing).then_some(c)
+    }
 }
 
 const fn shape(min: usize, max: usize, chars: Chars) -> StrShape {
@@ -301,7 +342,7 @@ const fn shape(min: usize, max: usize, chars: Chars) -> StrShape {
         min,
         max: Some(max),
         chars,
-        sensitive: false,
+        quoted: Quoted::Whole,
     }
 }
 
@@ -310,7 +351,7 @@ const fn secret(min: usize, max: Option<usize>) -> StrShape {
         min,
         max,
         chars: Chars::Any,
-        sensitive: true,
+        quoted: Quoted::Nothing,
     }
 }
 
@@ -321,7 +362,7 @@ pub(crate) const UNRESTRICTED_SESSION_POLICY: StrShape = StrShape {
     min: 1,
     max: None,
     chars: Chars::Policy,
-    sensitive: false,
+    quoted: Quoted::Whole,
 };
 pub(crate) const SESSION_POLICY: StrShape = shape(1, 2048, Chars::Policy);
 pub(crate) const TAG_KEY: StrShape = shape(1, 128, Chars::Tag);
@@ -332,16 +373,19 @@ pub(crate) const TOKEN_CODE: StrShape = StrShape {
     min: 6,
     max: Some(6),
     chars: Chars::Digits,
-    sensitive: true,
+    quoted: Quoted::Nothing,
 };
 pub(crate) const SOURCE_IDENTITY: StrShape = shape(2, 256, Chars::Name);
-pub(crate) const CONTEXT_ASSERTION: StrShape = shape(4, 3072, Chars::Any);
+pub(crate) const CONTEXT_ASSERTION: StrShape = secret(4, Some(3072));
 pub(crate) const SAML_ASSERTION: StrShape = secret(4, Some(100_000));
 pub(crate) const WEB_IDENTITY_TOKEN: StrShape = secret(4, Some(20_000));
 pub(crate) const PROVIDER_URL: StrShape = shape(4, 2048, Chars::Any);
 pub(crate) const TARGET_PRINCIPAL: StrShape = shape(12, 2048, Chars::Any);
 pub(crate) const ENCODED_MESSAGE: StrShape = shape(1, 10240, Chars::Any);
-pub(crate) const ACCESS_KEY_ID: StrShape = shape(16, 128, Chars::Word);
+pub(crate) const ACCESS_KEY_ID: StrShape = StrShape {
+    quoted: Quoted::Start,
+    ..shape(16, 128, Chars::Word)
+};
 pub(crate) const TRADE_IN_TOKEN: StrShape = secret(0, None);
 pub(crate) const USER_NAME: StrShape = shape(2, 32, Chars::Name);
 pub(crate) const AUDIENCE: StrShape = shape(1, 1000, Chars::Any);
@@ -401,7 +445,7 @@ impl Validator {
         value: &str,
         shape: &StrShape,
     ) -> Result<(), ValidationError> {
-        let shown = || (!shape.sensitive).then(|| value.chars().take(VALUE_CUT).collect());
+        let shown = || shape.quoted.excerpt(value);
         let counted = checked_len(value, shape.chars);
         let counted = counted.and_then(|len| match shape.chars {
             Chars::ScopeWords => misplaced_space(value).map_or(Ok(len), |at| Err((' ', at))),
@@ -414,8 +458,7 @@ impl Validator {
                     member,
                     Rule::Pattern {
                         allowed: shape.chars.describe(),
-                        // A secret's characters are part of the secret.
-                        found: (!shape.sensitive).then_some(found),
+                        found: shape.quoted.found(found),
                         position,
                     },
                     shown(),
@@ -612,7 +655,7 @@ mod tests {
     /// What [`Validator::string`] must answer, by the general rules alone:
     /// every character through [`Chars::allows`], no table, no fast path.
     fn slow_path(shape: &StrShape, value: &str) -> Result<(), ValidationError> {
-        let shown = || (!shape.sensitive).then(|| value.chars().take(VALUE_CUT).collect());
+        let shown = || shape.quoted.excerpt(value);
         let error = |rule| ValidationError {
             operation: "Test",
             member: "M".to_owned(),
@@ -624,7 +667,7 @@ mod tests {
             if !shape.chars.allows(c) {
                 return Err(error(Rule::Pattern {
                     allowed: shape.chars.describe(),
-                    found: (!shape.sensitive).then_some(c),
+                    found: shape.quoted.found(c),
                     position,
                 }));
             }
@@ -839,6 +882,33 @@ mod tests {
             err.to_string(),
             "AssumeRole: DurationSeconds must be between 900 and 43200, got 60 (value \"60\")"
         );
+    }
+
+    /// An access key id that fails its check is quoted by its first four
+    /// characters: what fails is often a line of the IAM console's CSV, or
+    /// the secret key given as the id (found by a review of the C ABI).
+    /// A context assertion is not quoted at all.
+    #[test]
+    fn an_access_key_id_is_quoted_by_its_start_only() {
+        let v = Validator::new("GetAccessKeyInfo");
+        let csv_line = "AKIAIOSFODNN7EXAMPLE,wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        let err = v
+            .string("AccessKeyId", csv_line, &ACCESS_KEY_ID)
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "GetAccessKeyInfo: AccessKeyId may only contain letters, digits and _; found ',' \
+             (U+002C) at character 20 (value \"AKIA…\")"
+        );
+        assert!(!format!("{err:?}").contains("wJalr"));
+        let err = v.string("AccessKeyId", "AKIA", &ACCESS_KEY_ID).unwrap_err();
+        assert_eq!(err.value.as_deref(), Some("AKIA"));
+        let v = Validator::new("AssumeRole");
+        let err = v
+            .string("ContextAssertion", "ab\u{0}", &CONTEXT_ASSERTION)
+            .unwrap_err();
+        assert_eq!(err.value, None);
+        assert!(!err.to_string().contains("ab"), "{err}");
     }
 
     /// Each rule's message, exactly: what a caller reads is what the rule

@@ -630,8 +630,14 @@ fn string_kind(m: &Json) -> Kind {
 }
 
 /// Members this crate keeps secret although the model does not mark them
-/// `@sensitive`: an MFA code is a one-time password.
-const EXTRA_SECRETS: &[&str] = &["TokenCode"];
+/// `@sensitive`: an MFA code is a one-time password, and a context
+/// assertion is signed and vouches for whoever holds it.
+const EXTRA_SECRETS: &[&str] = &["TokenCode", "ContextAssertion"];
+
+/// Members an error quotes only the first four characters of (then `…`):
+/// an access key id is no secret, but what fails its check is often a
+/// line of the IAM console's CSV, or the secret key given as the id.
+const QUOTED_FROM_START: &[&str] = &["AccessKeyId"];
 
 fn is_sensitive(m: &Json) -> bool {
     m.get("sensitive").and_then(Json::as_bool).unwrap_or(false)
@@ -1082,6 +1088,19 @@ fn judge(t: &Target, case: &Case, got: Result<(), ValidationError>) -> Option<St
             if s.chars().count() >= 3 && (shown.contains(s.as_str()) || debug.contains(s.as_str()))
             {
                 let _ = write!(wrong, "secret value printed: {shown}; ");
+            }
+        }
+        Val::Str(s) if QUOTED_FROM_START.contains(&t.member.as_str()) => {
+            let mut start: String = s.chars().take(4).collect();
+            if start.len() < s.len() {
+                start.push('…');
+            }
+            if e.value.as_deref() != Some(start.as_str()) {
+                let _ = write!(
+                    wrong,
+                    "value {:?} (expected the first 4 characters); ",
+                    e.value
+                );
             }
         }
         Val::Str(s) => {
