@@ -47,14 +47,17 @@ pub(crate) struct Busy {
     pub(crate) waited: Duration,
 }
 
-/// How long a caller waits for another caller's refresh of the same file:
-/// twice what one request of the refresh may take (`request_timeout`),
-/// since the holder makes one request, and reads and writes the file.
-/// A holder can take no longer unless something hangs, and then the
-/// waiter is told so instead of hanging too.
-pub(crate) fn wait_for_refresh(request_timeout: Duration) -> Duration {
-    request_timeout.saturating_mul(2)
+/// How long a caller waits for another caller's refresh of the same file,
+/// given the longest the refresh's requests may take (`requests`): that,
+/// and 1 s for reading and writing the file. A holder takes no longer
+/// unless something hangs; the waiter is then told so instead of hanging
+/// too, and serves what the file holds if it is still valid.
+pub(crate) fn wait_for_refresh(requests: Duration) -> Duration {
+    requests.saturating_add(FILE_WORK)
 }
+
+/// What [`wait_for_refresh`] allows for reading and writing a cache file.
+const FILE_WORK: Duration = Duration::from_secs(1);
 
 /// Runs `f` holding the process-wide refresh lock of the cache file at
 /// `path`: at most one caller at a time runs it for one file. `f` must

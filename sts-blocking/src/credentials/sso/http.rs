@@ -1,6 +1,8 @@
 //! One bounded request to the portal or the OIDC service, tried again
 //! after a failure that may pass.
 
+use std::time::Duration;
+
 use super::json::MAX_VALUES;
 use crate::credentials::ProviderConfig;
 use crate::credentials::json_limits::json_value_bound;
@@ -40,7 +42,7 @@ pub(super) fn send(
     mut request: http::Request<Vec<u8>>,
 ) -> Result<Answer, SendError> {
     let retry = config.retry();
-    let attempts = retry.max_attempts.max(1);
+    let attempts = attempts(config);
     let mut attempt = 1;
     let outcome = loop {
         let mut copy = http::Request::new(request.body().clone());
@@ -64,6 +66,29 @@ pub(super) fn send(
     };
     wipe(std::mem::take(request.body_mut()));
     outcome
+}
+
+/// The most tries [`send`] makes, whatever the retry policy allows: a
+/// sign-in service that failed ten times running will not answer the
+/// eleventh, and a caller waiting for another's refresh (see
+/// [`longest_send`]) must not wait on a thousand.
+const MAX_ATTEMPTS: u32 = 10;
+
+/// How many tries [`send`] makes at most.
+fn attempts(config: &ProviderConfig) -> u32 {
+    config.retry().max_attempts.clamp(1, MAX_ATTEMPTS)
+}
+
+/// The longest [`send`] can take: each try's time budget, and the longest
+/// back-off between tries. A caller that waits for another caller's token
+/// refresh waits this long, so that it does not give up on a refresh that
+/// is still allowed to succeed.
+pub(super) fn longest_send(config: &ProviderConfig) -> Duration {
+    let tries = attempts(config);
+    config
+        .http_timeout()
+        .saturating_mul(tries)
+        .saturating_add(config.retry().max_backoff.saturating_mul(tries - 1))
 }
 
 /// One try of [`send`].

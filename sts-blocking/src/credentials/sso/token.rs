@@ -12,7 +12,7 @@ use sts_proto::time::{format_timestamp, from_unix, unix_seconds};
 use super::SsoSession;
 use super::cache::{self, CachedToken, MAX_CACHE_BYTES, RefreshGrant};
 use super::endpoint::{self, Api};
-use super::http::send;
+use super::http::{longest_send, send};
 use super::json::parse_object;
 use crate::credentials::profile_chain::{self, BaseCredentials};
 use crate::credentials::provider_config::{StsSettings, wipe};
@@ -267,7 +267,7 @@ pub(super) fn load(
         return Ok(cached_token(&cached));
     }
     drop(cached);
-    let wait = refresh_lock::wait_for_refresh(config.http_timeout());
+    let wait = refresh_lock::wait_for_refresh(longest_send(config));
     let refreshed = refresh_lock::one_at_a_time(&path, wait, || {
         // Read again: another caller may have refreshed it while this
         // one waited, and spent the refresh token read before.
@@ -326,13 +326,26 @@ pub(super) fn load(
         )))
     });
     refreshed.unwrap_or_else(|busy| {
+        // The refresh is taking longer than it may: the token in the file
+        // serves while it is valid (the holder writes the file whole, so
+        // it is read whole without the lock).
+        let cached = read()?;
+        if cached.expires_at > config.clock().now() {
+            log::warn!(
+                "{source}: waited {:?} for another caller's refresh, which has not finished; \
+                 using the cached token until it expires",
+                busy.waited
+            );
+            return Ok(cached_token(&cached));
+        }
         Err(CredentialsError::with_kind(
             CredentialsErrorKind::TimedOut,
             source.clone(),
             format!(
-                "waited {:?} for another caller's refresh of `{}`, which has not finished",
-                busy.waited,
-                path.display()
+                "the token has expired, and another caller's refresh of `{}` has not \
+                 finished after {:?}",
+                path.display(),
+                busy.waited
             ),
         ))
     })
@@ -741,55 +754,99 @@ mod tests {
     }
 
     /// Another caller's refresh of the same file that hangs: the wait for
-    /// it ends after twice the request timeout, as an error that says so.
+    /// it ends after the longest the refresh may take (one try of 150 ms
+    /// here) and 1 s for the file; then the cached token serves while it
+    /// is valid, and an expired one is a retryable time-out that says so.
     #[test]
-    fn a_wait_for_another_callers_refresh_is_bounded_by_the_request_timeout() {
-        let oidc = oidc((200, r#"{"accessToken":"new","expiresIn":3600}"#));
+    fn a_wait_for_another_callers_refresh_is_bounded_by_the_refresh_budget() {
+        for (expires_in, valid) in [(60, true), (-60, false)] {
+            let oidc = oidc((200, r#"{"accessToken":"new","expiresIn":3600}"#));
+            let config = ProviderConfig::new()
+                .with_sts_client_builder(
+                    crate::ClientBuilder::default()
+                        .attempt_timeout(Some(Duration::from_millis(150)))
+                        .max_attempts(1),
+                )
+                .with_env(MapEnv::new([("HOME", "/h")]))
+                .with_fs(MapFs::new().with_file(PATH, cache(expires_in)))
+                .with_clock(At)
+                .with_transport(oidc.clone());
+            let wait = Duration::from_millis(1150);
+            assert_eq!(refresh_lock::wait_for_refresh(longest_send(&config)), wait);
+            let held = std::sync::Barrier::new(2);
+            let release = std::sync::atomic::AtomicBool::new(false);
+            std::thread::scope(|s| {
+                s.spawn(|| {
+                    refresh_lock::one_at_a_time(Path::new(PATH), Duration::from_secs(60), || {
+                        held.wait();
+                        let start = std::time::Instant::now();
+                        while !release.load(std::sync::atomic::Ordering::SeqCst)
+                            && start.elapsed() < Duration::from_secs(6)
+                        {
+                            std::thread::sleep(Duration::from_millis(5));
+                        }
+                    })
+                    .unwrap();
+                });
+                held.wait();
+                let start = std::time::Instant::now();
+                let got = SsoTokenProvider::for_session(
+                    &config,
+                    SsoSession::named("dev", "https://u", "us-east-1"),
+                )
+                .token();
+                let took = start.elapsed();
+                release.store(true, std::sync::atomic::Ordering::SeqCst);
+                match got {
+                    Ok(token) => {
+                        assert!(valid, "an expired token served");
+                        assert_eq!(token.token().expose(), "old");
+                    }
+                    Err(e) => {
+                        assert!(!valid, "a valid token not served: {e}");
+                        assert_eq!(e.kind(), CredentialsErrorKind::TimedOut, "{e}");
+                        assert!(
+                            e.to_string().contains("has not finished after 1.15s"),
+                            "{e}"
+                        );
+                    }
+                }
+                assert!(took >= wait, "{took:?}");
+                assert!(took < wait + Duration::from_secs(2), "{took:?}");
+            });
+            assert!(
+                oidc.sent.lock().unwrap().is_empty(),
+                "no refresh without the lock"
+            );
+        }
+    }
+
+    /// The longest a refresh's requests may take: every try's budget and
+    /// the longest back-off between tries, with at most 10 tries whatever
+    /// the retry policy allows (a policy of 100,000 tries sent them all).
+    #[test]
+    fn a_refresh_tries_at_most_ten_times() {
+        let oidc = oidc((500, "{}"));
+        let sleeps = crate::timing::RecordedSleeps::default();
         let config = ProviderConfig::new()
             .with_sts_client_builder(
-                crate::ClientBuilder::default().attempt_timeout(Some(Duration::from_millis(150))),
+                crate::ClientBuilder::default()
+                    .attempt_timeout(Some(Duration::from_secs(2)))
+                    .max_backoff(Duration::from_secs(3))
+                    .max_attempts(100_000),
             )
             .with_env(MapEnv::new([("HOME", "/h")]))
             .with_fs(MapFs::new().with_file(PATH, cache(60)))
             .with_clock(At)
+            .with_sleep(sleeps.clone())
             .with_transport(oidc.clone());
-        let held = std::sync::Barrier::new(2);
-        let release = std::sync::atomic::AtomicBool::new(false);
-        std::thread::scope(|s| {
-            s.spawn(|| {
-                refresh_lock::one_at_a_time(Path::new(PATH), Duration::from_secs(60), || {
-                    held.wait();
-                    let start = std::time::Instant::now();
-                    while !release.load(std::sync::atomic::Ordering::SeqCst)
-                        && start.elapsed() < Duration::from_secs(5)
-                    {
-                        std::thread::sleep(Duration::from_millis(5));
-                    }
-                })
-                .unwrap();
-            });
-            held.wait();
-            let start = std::time::Instant::now();
-            let e = SsoTokenProvider::for_session(
-                &config,
-                SsoSession::named("dev", "https://u", "us-east-1"),
-            )
-            .token()
-            .unwrap_err();
-            let took = start.elapsed();
-            release.store(true, std::sync::atomic::Ordering::SeqCst);
-            assert_eq!(e.kind(), CredentialsErrorKind::TimedOut, "{e}");
-            assert!(
-                e.to_string()
-                    .contains("waited 300ms for another caller's refresh"),
-                "{e}"
-            );
-            assert!(took >= Duration::from_millis(300), "{took:?}");
-            assert!(took < Duration::from_secs(3), "{took:?}");
-        });
-        assert!(
-            oidc.sent.lock().unwrap().is_empty(),
-            "no refresh without the lock"
-        );
+        assert_eq!(longest_send(&config), Duration::from_secs(10 * 2 + 9 * 3));
+        let _ = SsoTokenProvider::for_session(
+            &config,
+            SsoSession::named("dev", "https://u", "us-east-1"),
+        )
+        .token();
+        assert_eq!(oidc.sent.lock().unwrap().len(), 10);
+        assert_eq!(sleeps.taken().len(), 9);
     }
 }
