@@ -51,11 +51,12 @@ fn subsec_nanos(t: SystemTime) -> u32 {
     }
 }
 
-/// `YYYY-MM-DD(T|t| )hh:mm:ss([.,]d+)?(Z|z|[+-]hh:mm|[+-]hhmm)`, trimmed,
+/// `YYYY-MM-DD(T|t| )hh:mm:ss([.,]d+)?(Z|z|[+-]hh:mm|[+-]hhmm)`, trimmed of
+/// XML whitespace,
 /// as Unix seconds and nanoseconds; `None` if the text does not match or a
 /// field is out of range.
 fn reference_timestamp(text: &str) -> Option<(i64, u32)> {
-    let b = text.trim().as_bytes();
+    let b = text.trim_matches([' ', '\t', '\n', '\r']).as_bytes();
     let digits = |s: &[u8]| -> Option<i64> {
         s.iter().try_fold(0i64, |acc, &d| {
             d.is_ascii_digit().then(|| acc * 10 + i64::from(d - b'0'))

@@ -711,12 +711,14 @@ fn read_document(
     }
     // The id reaches logs, errors and the output: a hostile one must not
     // bring line breaks or terminal escapes along.
+    // Cleaned before the test for empty: an id of nothing but characters
+    // the cleaning drops (U+00A0, which `trim` keeps) falls back to the
+    // header's, as an empty one does.
     let request_id = doc
         .get("ResponseMetadata/RequestId")
-        .map(trim)
+        .map(|id| error::clean_request_id(trim(id)))
         .filter(|id| !id.is_empty())
-        .or_else(header_id)
-        .map(error::clean_request_id);
+        .or_else(|| header_id().map(error::clean_request_id));
     let request_id = request_id.as_deref();
     if doc.root.strip_prefix(action) != Some("Response") {
         return Err(error::malformed(

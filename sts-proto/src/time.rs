@@ -144,13 +144,16 @@ impl fmt::Display for Iso8601 {
 
 /// Reads an ISO 8601 / RFC 3339 timestamp as STS and credential sources
 /// write them: `2011-07-15T23:28:33Z`, `2011-07-15T23:28:33.359Z`, or with
-/// an offset `+hh:mm` / `-hh:mm` (also `+hhmm`) in place of `Z`.
+/// an offset `+hh:mm` / `-hh:mm` (also `+hhmm`) in place of `Z`; with
+/// XML's whitespace around it, as around any value of an answer.
 pub fn parse_timestamp(text: &str) -> Result<SystemTime, TimestampError> {
     let err = |reason| TimestampError {
         value: text.chars().take(64).collect(),
         reason,
     };
-    let b = text.trim().as_bytes();
+    // XML's whitespace around it, as around any value of an answer;
+    // other spaces (U+00A0) are not a timestamp's.
+    let b = text.trim_matches([' ', '\t', '\n', '\r']).as_bytes();
     if b.len() < 20 {
         return Err(err("too short for YYYY-MM-DDThh:mm:ssZ"));
     }
@@ -298,9 +301,13 @@ mod tests {
             "2011-07-15T23:28:33Zjunk",
             "２011-07-15T23:28:33Z",
             "2011-07-15T23:28:33+24:00",
+            // Only XML's whitespace is trimmed.
+            "\u{a0}2011-07-15T23:28:33Z",
+            "2011-07-15T23:28:33Z\u{2028}",
         ] {
             assert!(parse_timestamp(bad).is_err(), "{bad:?} was accepted");
         }
+        assert!(parse_timestamp(" \t\n\r2011-07-15T23:28:33Z\r\n").is_ok());
         assert!(parse_timestamp("2012-02-29T00:00:00Z").is_ok());
     }
 

@@ -696,6 +696,17 @@ fn request_id_from_the_header_when_the_body_has_none() {
     let body = b"<GetCallerIdentityResponse><GetCallerIdentityResult><Account>1</Account></GetCallerIdentityResult></GetCallerIdentityResponse>";
     let o = parse::<GetCallerIdentity>(200, &headers(Some("hdr-1")), body).unwrap();
     assert_eq!(o.request_id.as_deref(), Some("hdr-1"));
+    // A body id of nothing a log can show is none either (found by a
+    // review: U+00A0, which values keep, hid the header's id).
+    for blank in [" \n ", "\u{a0}", "\u{2028}\u{a0}"] {
+        let body = format!(
+            "<GetCallerIdentityResponse><GetCallerIdentityResult><Account>1</Account>\
+             </GetCallerIdentityResult><ResponseMetadata><RequestId>{blank}</RequestId>\
+             </ResponseMetadata></GetCallerIdentityResponse>"
+        );
+        let o = parse::<GetCallerIdentity>(200, &headers(Some("hdr-1")), body.as_bytes()).unwrap();
+        assert_eq!(o.request_id.as_deref(), Some("hdr-1"), "{blank:?}");
+    }
 }
 
 /// A request id reaches logs, errors and outputs: one with line breaks
