@@ -233,6 +233,7 @@ impl<'a> Scanner<'a> {
             Some(i) if after.get(i) == Some(&b';') => i,
             _ => return Err(malformed("unclosed reference")),
         };
+        let offset = self.at;
         let name = self.take(1, len, 1);
         let c = match name {
             "lt" => '<',
@@ -241,9 +242,8 @@ impl<'a> Scanner<'a> {
             "quot" => '"',
             "apos" => '\'',
             _ => match name.strip_prefix('#') {
-                Some(number) => char_ref(number)
-                    .ok_or_else(|| XmlError::UnknownEntity(name.chars().take(32).collect()))?,
-                None => return Err(XmlError::UnknownEntity(name.chars().take(32).collect())),
+                Some(number) => char_ref(number).ok_or(XmlError::UnknownEntity { offset })?,
+                None => return Err(XmlError::UnknownEntity { offset }),
             },
         };
         Ok(Token::Ref(c))
@@ -378,7 +378,7 @@ mod tests {
         }
         assert_eq!(tokens("<!DOCTYPE r>"), Err(XmlError::Doctype));
         assert_eq!(tokens("<!doctype"), Err(XmlError::Doctype));
-        assert_eq!(tokens("&x;"), Err(XmlError::UnknownEntity("x".to_owned())));
+        assert_eq!(tokens("&x;"), Err(XmlError::UnknownEntity { offset: 0 }));
     }
 
     /// Each of the five entities XML predefines resolves to its own
