@@ -369,10 +369,16 @@ impl ClientBuilder {
     }
 
     /// Fixed credentials. An access key id that no request can be signed
-    /// with (empty, or with a comma, a space, a `/`) makes
-    /// [`build`](Self::build) fail with [`ConfigError::InvalidCredentials`].
+    /// with (empty, or with a comma, a space, a `/`), or an empty secret
+    /// access key, makes [`build`](Self::build) fail with
+    /// [`ConfigError::InvalidCredentials`].
     pub fn credentials(self, credentials: Credentials) -> Self {
-        let refused = check_access_key_id(credentials.access_key_id()).err();
+        let refused = check_access_key_id(credentials.access_key_id())
+            .err()
+            .or_else(|| {
+                let empty = credentials.secret_access_key().expose().is_empty();
+                empty.then_some(SigningError::EmptySecretAccessKey)
+            });
         let provider: Arc<dyn ProvideCredentials> = Arc::new(StaticProvider::new(credentials));
         let mut b = self.shared_credentials_provider(Arc::clone(&provider));
         b.unusable_credentials = refused.map(|e| (Arc::downgrade(&provider), e));
@@ -1611,6 +1617,17 @@ mod tests {
             Err(ConfigError::InvalidCredentials(_))
         ));
         assert!(with("AKIAIOSFODNN7EXAMPLE").build().is_ok());
+        // An empty secret key signs nothing STS accepts.
+        let empty_secret = ClientBuilder::default()
+            .region("us-east-1")
+            .credentials(Credentials::new("AKIAIOSFODNN7EXAMPLE", "", None))
+            .build();
+        assert!(matches!(
+            empty_secret,
+            Err(ConfigError::InvalidCredentials(
+                SigningError::EmptySecretAccessKey
+            ))
+        ));
 
         // Nothing stale once the credentials are another provider's, or
         // none (a credential source's own STS client is built that way).

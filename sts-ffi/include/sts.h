@@ -116,9 +116,11 @@ typedef struct StsError StsError;
  *
  * Ownership: made by an `sts_exchange_*_new` function, the caller's until
  * `sts_exchange_free`. It holds what it needs of the client (shared
- * quota, rate limiter, clock correction, credentials), so the client may
- * be freed first. One exchange is one call: use it from one thread at a
- * time.
+ * quota, rate limiter, clock correction, credential source), so the
+ * client may be freed first; but a client's `transport` callback and its
+ * `transport_user_data` must stay valid until its exchanges are freed
+ * too, as the credential source may call it to fetch credentials. One
+ * exchange is one call: use it from one thread at a time.
  */
 typedef struct StsExchange StsExchange;
 
@@ -385,7 +387,9 @@ typedef struct StsClientOptions {
     StsTransportFn transport;
     /**
      * Passed to every `transport` call as is. Must stay valid until the
-     * client is freed.
+     * client and every exchange made from it are freed: an exchange keeps
+     * the client's credential source, which may call `transport` when it
+     * fetches credentials (a role profile's `AssumeRole`, say).
      */
     void *transport_user_data;
     /**
@@ -1526,7 +1530,8 @@ typedef struct StsGetWebIdentityTokenOutput {
  * The fixed keys in `access_key_id`, `secret_access_key` and
  * `session_token`. An `access_key_id` no request can be signed with
  * (empty, or with a comma, a space, a `/`: a whole line of the IAM
- * console's CSV pasted into it) is refused by `sts_client_new`.
+ * console's CSV pasted into it), or an empty `secret_access_key`, is
+ * refused by `sts_client_new`; an empty `session_token` is none.
  */
 #define STS_CREDENTIALS_STATIC 1
 
@@ -1908,6 +1913,12 @@ void sts_error_free(struct StsError *err);
 
 /**
  * The next step of the exchange: a signed request to send, or a wait.
+ *
+ * The request is signed with the credentials of the client's credential
+ * source, fetched when the exchange has none or they near expiry: that
+ * fetch is the one thing here that may block or do I/O (a role
+ * profile's `AssumeRole` through the client's transport, a process, a
+ * file). Static credentials are never fetched.
  *
  * `now_ms` is the caller's monotonic clock in milliseconds (as
  * `CLOCK_MONOTONIC`), the same clock at every step of one exchange: the

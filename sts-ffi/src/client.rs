@@ -37,7 +37,8 @@ pub const STS_CREDENTIALS_DEFAULT_CHAIN: StsCredentialsSource = 0;
 /// The fixed keys in `access_key_id`, `secret_access_key` and
 /// `session_token`. An `access_key_id` no request can be signed with
 /// (empty, or with a comma, a space, a `/`: a whole line of the IAM
-/// console's CSV pasted into it) is refused by `sts_client_new`.
+/// console's CSV pasted into it), or an empty `secret_access_key`, is
+/// refused by `sts_client_new`; an empty `session_token` is none.
 pub const STS_CREDENTIALS_STATIC: StsCredentialsSource = 1;
 /// The named profile `profile_name` of the shared config and credentials
 /// files (`~/.aws/config` and `~/.aws/credentials`, or the files
@@ -196,7 +197,9 @@ pub struct StsClientOptions {
     /// `HTTPS_PROXY`/`NO_PROXY`).
     pub transport: StsTransportFn,
     /// Passed to every `transport` call as is. Must stay valid until the
-    /// client is freed.
+    /// client and every exchange made from it are freed: an exchange keeps
+    /// the client's credential source, which may call `transport` when it
+    /// fetches credentials (a role profile's `AssumeRole`, say).
     pub transport_user_data: *mut c_void,
     /// Text appended to the `User-Agent` header, as `myapp/1.2`. NULL: none.
     pub user_agent_suffix: *const c_char,
@@ -534,6 +537,9 @@ fn option_at_fault(e: &sts_blocking::ConfigError, o: &StsClientOptions) -> Optio
             ..
         } => Some("options->max_attempts"),
         // Only the static keys are checked when the client is made.
+        ConfigError::InvalidCredentials(sts_proto::sigv4::SigningError::EmptySecretAccessKey) => {
+            Some("options->secret_access_key")
+        }
         ConfigError::InvalidCredentials(_) => Some("options->access_key_id"),
         ConfigError::Endpoint(
             EndpointError::MissingRegion
@@ -742,6 +748,14 @@ mod tests {
             (
                 STS_ERR_INVALID_ARGUMENT,
                 Some("options->access_key_id".into())
+            )
+        );
+        let empty_secret = refused(|o| o.secret_access_key = c"".as_ptr());
+        assert_eq!(
+            empty_secret,
+            (
+                STS_ERR_INVALID_ARGUMENT,
+                Some("options->secret_access_key".into())
             )
         );
     }

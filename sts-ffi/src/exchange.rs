@@ -113,9 +113,11 @@ pub struct StsExchangeDecision {
 ///
 /// Ownership: made by an `sts_exchange_*_new` function, the caller's until
 /// `sts_exchange_free`. It holds what it needs of the client (shared
-/// quota, rate limiter, clock correction, credentials), so the client may
-/// be freed first. One exchange is one call: use it from one thread at a
-/// time.
+/// quota, rate limiter, clock correction, credential source), so the
+/// client may be freed first; but a client's `transport` callback and its
+/// `transport_user_data` must stay valid until its exchanges are freed
+/// too, as the credential source may call it to fetch credentials. One
+/// exchange is one call: use it from one thread at a time.
 pub struct StsExchange {
     inner: Box<dyn Drive>,
 }
@@ -425,6 +427,12 @@ fn clamp_ms(d: Duration) -> u64 {
 }
 
 /// The next step of the exchange: a signed request to send, or a wait.
+///
+/// The request is signed with the credentials of the client's credential
+/// source, fetched when the exchange has none or they near expiry: that
+/// fetch is the one thing here that may block or do I/O (a role
+/// profile's `AssumeRole` through the client's transport, a process, a
+/// file). Static credentials are never fetched.
 ///
 /// `now_ms` is the caller's monotonic clock in milliseconds (as
 /// `CLOCK_MONOTONIC`), the same clock at every step of one exchange: the

@@ -397,14 +397,20 @@ pub unsafe extern "C" fn sts_response_builder_append_body(
     // SAFETY: forwarded.
     unsafe {
         with_builder(builder, |b| {
+            if data.is_null() && len != 0 {
+                return STS_ERR_NULL_ARGUMENT;
+            }
+            // The length is checked before the bytes are looked at: one
+            // no slice can have (beyond `isize::MAX`) is past the limit
+            // too, and must stop the body, not leave a chunk out of it.
+            if b.too_large || b.body.len().saturating_add(len) > b.max_body {
+                b.too_large = true;
+                return STS_ERR_TRANSPORT;
+            }
             let bytes = match array(data, len, "data") {
                 Ok(bytes) => bytes,
                 Err(f) => return f.status,
             };
-            if b.too_large || b.body.len().saturating_add(bytes.len()) > b.max_body {
-                b.too_large = true;
-                return STS_ERR_TRANSPORT;
-            }
             append_wiping(&mut b.body, bytes, b.max_body);
             STS_OK
         })
@@ -466,6 +472,30 @@ mod tests {
         let (view, storage) = request_view(http::Request::new(b"Action=X".to_vec()));
         assert_eq!(view.body, storage.body.as_ptr());
         assert_eq!(view.body_len, 8);
+    }
+
+    /// A length past the limit stops the body, whatever the length: one
+    /// beyond `isize::MAX` was refused as an invalid argument, the chunk
+    /// left out, and the answer parsed without it (found by a review).
+    #[test]
+    fn a_chunk_past_the_limit_stops_the_body() {
+        let byte = [b'x'];
+        for len in [usize::MAX, (isize::MAX as usize) + 1, (1 << 20) + 1] {
+            let mut b = StsResponseBuilder::new(1 << 20);
+            // SAFETY: a live builder; the length is refused before the
+            // bytes are read.
+            let st = unsafe { sts_response_builder_append_body(&mut b, byte.as_ptr(), len) };
+            assert_eq!(st, STS_ERR_TRANSPORT, "{len}");
+            assert!(b.too_large, "{len}");
+            // SAFETY: one readable byte.
+            let st = unsafe { sts_response_builder_append_body(&mut b, byte.as_ptr(), 1) };
+            assert_eq!(st, STS_ERR_TRANSPORT, "nothing more once stopped");
+        }
+        let mut b = StsResponseBuilder::new(1 << 20);
+        // SAFETY: NULL with a length is refused before any read.
+        let st = unsafe { sts_response_builder_append_body(&mut b, std::ptr::null(), 5) };
+        assert_eq!(st, STS_ERR_NULL_ARGUMENT);
+        assert!(!b.too_large);
     }
 
     #[test]

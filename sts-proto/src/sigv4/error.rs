@@ -27,6 +27,11 @@ pub enum SigningError {
         value: String,
     },
 
+    /// The secret access key is empty: every signature made with it is
+    /// wrong, and STS would answer only `SignatureDoesNotMatch`.
+    #[error("the secret access key is empty")]
+    EmptySecretAccessKey,
+
     /// The access key id is empty, or holds a character that would break
     /// the `Credential=` field (`/`, `,`, whitespace, control or non-ASCII).
     ///

@@ -57,6 +57,9 @@ impl SigningKey {
         check_scope_part("region", params.region)?;
         check_scope_part("service", params.service)?;
         check_access_key_id(params.credentials.access_key_id())?;
+        if params.credentials.secret_access_key().expose().is_empty() {
+            return Err(SigningError::EmptySecretAccessKey);
+        }
         let date = AmzDate::new(params.time)?;
 
         let mut scope = String::with_capacity(

@@ -121,6 +121,18 @@ fn access_key_ids_that_would_break_the_credential_field() {
     }
 }
 
+/// An empty secret key makes wrong signatures only: refused, naming it
+/// (found by a review of the C ABI, which took one and signed with it).
+#[test]
+fn an_empty_secret_access_key_is_refused() {
+    let c = Credentials::new("AKIDEXAMPLE", "", None);
+    let e = SigningKey::derive(&SigningParams::new(&c, "us-east-1", "sts", day(0))).unwrap_err();
+    assert_eq!(e, SigningError::EmptySecretAccessKey);
+    assert_eq!(e.to_string(), "the secret access key is empty");
+    let c = Credentials::new("AKIDEXAMPLE", " ", None);
+    assert!(SigningKey::derive(&SigningParams::new(&c, "us-east-1", "sts", day(0))).is_ok());
+}
+
 #[test]
 fn session_token_that_cannot_be_a_header() {
     let c = Credentials::new("AKIDEXAMPLE", SECRET, Some("line1\nline2-SECRET".into()));
