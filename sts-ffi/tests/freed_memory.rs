@@ -19,7 +19,8 @@ use std::time::Duration;
 
 use sts_blocking::Client;
 use sts_blocking::credentials::{
-    ContainerProvider, ImdsProvider, ProfileProvider, ProvideCredentials, ProviderConfig,
+    ContainerProvider, ImdsProvider, LoginProvider, ProfileProvider, ProvideCredentials,
+    ProviderConfig, SsoSession,
 };
 use sts_blocking::env::MapEnv;
 use sts_blocking::transport::{Transport, TransportError};
@@ -575,6 +576,9 @@ fn request_for_sts() -> http::Request<Vec<u8>> {
 
 /// Profile files with static keys, a web identity token file and a
 /// `credential_process`, in a scratch folder (removed when dropped).
+/// The console login session of the `login-bad` profile.
+const LOGIN_SESSION: &str = "arn:aws:sts::123456789012:assumed-role/Admin/admin";
+
 fn credential_sources() -> (sts_tests::ScratchDir, ProviderConfig) {
     let dir = sts_tests::ScratchDir::new("freed-memory");
     std::fs::write(dir.join("token"), WEB_IDENTITY_TOKEN).unwrap();
@@ -584,7 +588,12 @@ fn credential_sources() -> (sts_tests::ScratchDir, ProviderConfig) {
          [profile process]\ncredential_process = cat {output}\n\
          [profile process-v2]\ncredential_process = cat {output_v2}\n\
          [profile process-bad]\ncredential_process = cat {output_bad}\n\
-         [profile process-nested]\ncredential_process = cat {output_nested}\n",
+         [profile process-nested]\ncredential_process = cat {output_nested}\n\
+         [profile sso-bad]\nsso_session = bad\nsso_account_id = 123456789012\n\
+         sso_role_name = r\n\
+         [sso-session bad]\nsso_start_url = https://d-1.awsapps.com/start\n\
+         sso_region = us-east-1\n\
+         [profile login-bad]\nlogin_session = {LOGIN_SESSION}\nregion = us-east-1\n",
         token = dir.join("token").display(),
         output = dir.join("output.json").display(),
         output_v2 = dir.join("output-v2.json").display(),
@@ -597,6 +606,36 @@ fn credential_sources() -> (sts_tests::ScratchDir, ProviderConfig) {
         dir.join("output-bad.json"),
         format!(
             "{{\"Version\":1,\"SecretAccessKey\":\"{}\",\"AccessKeyId\":\"AKIDPROC\",}}",
+            text(ANSWER_SECRET)
+        ),
+    )
+    .unwrap();
+    // An SSO token cache and a console login cache, each malformed after
+    // its secret (a trailing comma).
+    let sso_cache = dir.join(".aws/sso/cache");
+    std::fs::create_dir_all(&sso_cache).unwrap();
+    let session = SsoSession::named("bad", "https://d-1.awsapps.com/start", "us-east-1");
+    std::fs::write(
+        sso_cache.join(session.cache_file_name()),
+        format!(
+            "{{\"accessToken\":\"{}\",\"expiresAt\":\"2099-01-01T00:00:00Z\",}}",
+            text(ANSWER_TOKEN)
+        ),
+    )
+    .unwrap();
+    let login_cache = LoginProvider::new(
+        &ProviderConfig::new().with_env(MapEnv::new([("HOME", dir.display().to_string())])),
+        LOGIN_SESSION,
+    )
+    .cache_path()
+    .unwrap();
+    std::fs::create_dir_all(login_cache.parent().unwrap()).unwrap();
+    std::fs::write(
+        login_cache,
+        format!(
+            "{{\"accessToken\":{{\"accessKeyId\":\"AKIDLOGIN\",\"secretAccessKey\":\"{}\",\
+             \"sessionToken\":\"T\",\"accountId\":\"123456789012\",\
+             \"expiresAt\":\"2099-01-01T00:00:00Z\"}},}}",
             text(ANSWER_SECRET)
         ),
     )
@@ -673,6 +712,8 @@ fn no_secret_is_left_in_freed_memory_by_a_credential_source() {
         "process-v2",
         "process-bad",
         "process-nested",
+        "sso-bad",
+        "login-bad",
     ] {
         // The outcome, and the error's text (which holds no secret).
         let result = scanning(|| {
@@ -680,7 +721,10 @@ fn no_secret_is_left_in_freed_memory_by_a_credential_source() {
                 .provide_credentials()
                 .map(drop)
         });
-        let refused = matches!(profile, "process-v2" | "process-bad");
+        let refused = matches!(
+            profile,
+            "process-v2" | "process-bad" | "sso-bad" | "login-bad"
+        );
         assert_eq!(result.is_ok(), !refused, "{profile}: {result:?}");
         let hits = hits();
         if !hits.is_empty() {

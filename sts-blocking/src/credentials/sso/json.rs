@@ -38,7 +38,12 @@ pub(in crate::credentials) fn parse_object(bytes: &[u8]) -> Result<SecretObject,
     if json_value_bound(bytes) > MAX_VALUES {
         return Err(format!("it holds more than {MAX_VALUES} JSON values"));
     }
-    match serde_json::from_slice::<Value>(bytes) {
+    // The syntax is checked whole before any string is built: serde_json
+    // drops a half-built map unwiped when it meets an error, and a cache
+    // file can be malformed after its token (`IgnoredAny` only scans).
+    let parsed = serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
+        .and_then(|_| serde_json::from_slice::<Value>(bytes));
+    match parsed {
         Ok(Value::Object(map)) => Ok(SecretObject(map)),
         Ok(other) => {
             wipe_value(other);
