@@ -574,11 +574,11 @@ fn request_for_sts() -> http::Request<Vec<u8>> {
     request
 }
 
-/// Profile files with static keys, a web identity token file and a
-/// `credential_process`, in a scratch folder (removed when dropped).
 /// The console login session of the `login-bad` profile.
 const LOGIN_SESSION: &str = "arn:aws:sts::123456789012:assumed-role/Admin/admin";
 
+/// Profile files with static keys, a web identity token file and a
+/// `credential_process`, in a scratch folder (removed when dropped).
 fn credential_sources() -> (sts_tests::ScratchDir, ProviderConfig) {
     let dir = sts_tests::ScratchDir::new("freed-memory");
     std::fs::write(dir.join("token"), WEB_IDENTITY_TOKEN).unwrap();
@@ -611,14 +611,15 @@ fn credential_sources() -> (sts_tests::ScratchDir, ProviderConfig) {
     )
     .unwrap();
     // An SSO token cache and a console login cache, each malformed after
-    // its secret (a trailing comma).
+    // its secret in a way a first pass of serde's `IgnoredAny` does not
+    // see (a lone surrogate escape, a number too large for a float).
     let sso_cache = dir.join(".aws/sso/cache");
     std::fs::create_dir_all(&sso_cache).unwrap();
     let session = SsoSession::named("bad", "https://d-1.awsapps.com/start", "us-east-1");
     std::fs::write(
         sso_cache.join(session.cache_file_name()),
         format!(
-            "{{\"accessToken\":\"{}\",\"expiresAt\":\"2099-01-01T00:00:00Z\",}}",
+            "{{\"accessToken\":\"{}\",\"expiresAt\":\"2099-01-01T00:00:00Z\",\"x\":\"\\uDEAD\"}}",
             text(ANSWER_TOKEN)
         ),
     )
@@ -635,7 +636,7 @@ fn credential_sources() -> (sts_tests::ScratchDir, ProviderConfig) {
         format!(
             "{{\"accessToken\":{{\"accessKeyId\":\"AKIDLOGIN\",\"secretAccessKey\":\"{}\",\
              \"sessionToken\":\"T\",\"accountId\":\"123456789012\",\
-             \"expiresAt\":\"2099-01-01T00:00:00Z\"}},}}",
+             \"expiresAt\":\"2099-01-01T00:00:00Z\"}},\"x\":1e400}}",
             text(ANSWER_SECRET)
         ),
     )

@@ -1,5 +1,7 @@
 //! Structures shared by several operations, written once.
 
+use std::fmt;
+
 use crate::form::FormWriter;
 use crate::operation::trim;
 use crate::secret::SecretString;
@@ -44,13 +46,38 @@ impl PolicyDescriptor {
 
 /// A context assertion from a trusted context provider (such as IAM
 /// Identity Center's identity context).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+///
+/// `Debug` shows the assertion's length only: it is signed by its
+/// provider and vouches for whoever holds it, so it is kept out of logs
+/// and errors as the SAML assertion and web identity token are.
+#[derive(Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ProvidedContext {
     /// The context provider's ARN.
     pub provider_arn: Option<String>,
     /// The signed assertion from the provider.
     pub context_assertion: Option<String>,
+}
+
+impl fmt::Debug for ProvidedContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProvidedContext")
+            .field("provider_arn", &self.provider_arn)
+            .field(
+                "context_assertion",
+                &self.context_assertion.as_ref().map(|a| Withheld(a.len())),
+            )
+            .finish()
+    }
+}
+
+/// A withheld text's length, as `Debug` shows it.
+struct Withheld(usize);
+
+impl fmt::Debug for Withheld {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0)
+    }
 }
 
 impl ProvidedContext {
@@ -363,6 +390,25 @@ pub(crate) fn read_pair<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_context_assertions_debug_shows_its_length_only() {
+        let c = ProvidedContext::new(
+            "arn:aws:iam::aws:contextProvider/IdentityCenter",
+            "SIGNED-x",
+        );
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("SIGNED"), "{shown}");
+        assert!(
+            shown.contains("<8 bytes>") && shown.contains("IdentityCenter"),
+            "{shown}"
+        );
+        let request = crate::ops::AssumeRole::new("arn:aws:iam::1:role/r", "s").provided_context(
+            "arn:aws:iam::aws:contextProvider/IdentityCenter",
+            "SIGNED-y",
+        );
+        assert!(!format!("{request:?}").contains("SIGNED"));
+    }
 
     #[test]
     fn integers_are_written_as_to_string_writes_them() {

@@ -18,7 +18,6 @@ use sts_proto::time::{format_timestamp, parse_timestamp};
 use sts_proto::{Credentials, SecretString};
 
 use super::json_limits::json_value_bound;
-use super::provider_config::wipe;
 
 /// The largest document read. Real ones are under 2 KiB; the cap keeps a
 /// broken or hostile endpoint from costing memory.
@@ -165,13 +164,11 @@ pub(crate) fn parse_document(
     doc.read(now, when_expired)
 }
 
-/// `bytes` as a JSON object, its syntax checked whole before any of its
-/// strings is built: serde_json drops a half-built map unwiped when it
-/// meets an error, and a document can be malformed after its secret.
+/// `bytes` as a JSON object, its strings wiped if the reading fails (see
+/// [`wiped_json`](super::wiped_json)): a document can be malformed after
+/// its secret.
 pub(crate) fn parse_wholly(bytes: &[u8]) -> Result<Map<String, Value>, serde_json::Error> {
-    // Skipping values copies no string (`IgnoredAny` only scans).
-    serde_json::from_slice::<serde::de::IgnoredAny>(bytes)?;
-    serde_json::from_slice(bytes)
+    super::wiped_json::parse_object(bytes)
 }
 
 /// A parsed document, whose strings are overwritten when it is dropped,
@@ -181,23 +178,7 @@ pub(crate) struct Wiped(pub(crate) Map<String, Value>);
 
 impl Drop for Wiped {
     fn drop(&mut self) {
-        wipe_value(Value::Object(std::mem::take(&mut self.0)));
-    }
-}
-
-/// Overwrites every string of `value`, keys and nested ones too, as it
-/// drops it.
-fn wipe_value(value: Value) {
-    match value {
-        Value::String(s) => wipe(s.into_bytes()),
-        Value::Array(items) => items.into_iter().for_each(wipe_value),
-        Value::Object(members) => {
-            for (key, value) in members {
-                wipe(key.into_bytes());
-                wipe_value(value);
-            }
-        }
-        _ => {}
+        super::wiped_json::wipe_value(Value::Object(std::mem::take(&mut self.0)));
     }
 }
 

@@ -62,6 +62,7 @@ mod role_cache;
 mod secret_json;
 mod sso;
 mod web_identity;
+mod wiped_json;
 
 pub use assume_role::{
     AssumeRoleProvider, RoleAssumer, WebIdentityRoleAssumer, default_role_assumer,

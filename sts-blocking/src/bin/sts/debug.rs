@@ -24,8 +24,13 @@ use sts_blocking::transport::{Transport, TransportError};
 /// Form and query parameters whose values are secrets: the members that
 /// the `sts-proto` requests hold as `SecretString`, and the presigned
 /// URL's signature and session token.
+///
+/// Matched against a parameter's last dotted segment, so that a list's
+/// member (`ProvidedContexts.member.1.ContextAssertion`) is one too.
 const SECRET_PARAMS: &[&str] = &[
     "TokenCode",
+    // Signed by its provider, it vouches for whoever holds it.
+    "ContextAssertion",
     "SAMLAssertion",
     "WebIdentityToken",
     "TradeInToken",
@@ -162,7 +167,8 @@ fn escaped(text: &str) -> Cow<'_, str> {
 }
 
 fn is_secret_param(name: &str) -> bool {
-    SECRET_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(name))
+    let last = name.rsplit('.').next().unwrap_or(name);
+    SECRET_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(last))
 }
 
 /// The `Authorization` header up to its signature.
@@ -548,6 +554,12 @@ mod tests {
             .form_body(),
             AssumeRoleWithWebIdentity::new("arn:aws:iam::1:role/r", "s", "SECRET-4").form_body(),
             GetDelegatedAccessToken::new("SECRET-5").form_body(),
+            AssumeRole::new("arn:aws:iam::1:role/r", "s")
+                .provided_context(
+                    "arn:aws:iam::aws:contextProvider/IdentityCenter",
+                    "SECRET-6",
+                )
+                .form_body(),
         ];
         for body in bodies {
             let shown = redact_form(&body);

@@ -30,10 +30,9 @@ pub(super) fn parse_object(bytes: &[u8]) -> Result<Map<String, Value>, String> {
             "it holds too many JSON values (more than {MAX_VALUES})"
         ));
     }
-    // The syntax is checked whole before any string is built: serde_json
-    // drops a half-built map unwiped when it meets an error, and a cache
-    // file or an answer can be malformed after its secret.
-    crate::credentials::metadata_document::parse_wholly(bytes).map_err(|e| {
+    // Its strings are wiped if the reading fails: a cache file or an
+    // answer can be malformed after its secret.
+    crate::credentials::wiped_json::parse_object(bytes).map_err(|e| {
         let what = match e.classify() {
             serde_json::error::Category::Io => "I/O error",
             serde_json::error::Category::Syntax => "syntax error",

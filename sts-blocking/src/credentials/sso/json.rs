@@ -38,12 +38,9 @@ pub(in crate::credentials) fn parse_object(bytes: &[u8]) -> Result<SecretObject,
     if json_value_bound(bytes) > MAX_VALUES {
         return Err(format!("it holds more than {MAX_VALUES} JSON values"));
     }
-    // The syntax is checked whole before any string is built: serde_json
-    // drops a half-built map unwiped when it meets an error, and a cache
-    // file can be malformed after its token (`IgnoredAny` only scans).
-    let parsed = serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
-        .and_then(|_| serde_json::from_slice::<Value>(bytes));
-    match parsed {
+    // Its strings are wiped if the reading fails: a cache file can be
+    // malformed after its token.
+    match crate::credentials::wiped_json::parse(bytes) {
         Ok(Value::Object(map)) => Ok(SecretObject(map)),
         Ok(other) => {
             wipe_value(other);
