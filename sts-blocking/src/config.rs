@@ -97,7 +97,8 @@ pub enum ConfigError {
     /// The fixed credentials given to [`ClientBuilder::credentials`] can
     /// sign no request: their access key id is empty or holds a comma, a
     /// space or another character an id never has (a whole line of the IAM
-    /// console's CSV, `AKIA…,wJalr…`, pasted as the id). Refused when the
+    /// console's CSV, `AKIA…,wJalr…`, pasted as the id), or their secret
+    /// access key is empty. Refused when the
     /// client is built rather than at its first signed call. The message
     /// is the signer's, which quotes only the id's first four characters,
     /// its length and the character at fault, never the rest of what was
