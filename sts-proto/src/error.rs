@@ -530,13 +530,16 @@ pub(crate) fn service_error_from<'h>(
     // The document's own request id (beside `Error`) first, then one
     // anywhere in it, then the headers'. The server's texts reach logs and
     // terminals through `Display`.
+    // One of the body's that is empty once cleaned is none (`<RequestId/>`,
+    // or only characters the cleaning drops), as on a success's path.
+    let cleaned = |id: &str| Some(printable(id, CODE_CHARS)).filter(|id| !id.is_empty());
     let request_id = doc
         .get("RequestId")
-        .or_else(|| doc.get("RequestID"))
-        .or_else(|| doc.find_suffix("RequestId"))
-        .or_else(|| doc.find_suffix("RequestID"))
-        .or_else(header_request_id)
-        .map(|id| printable(id, CODE_CHARS));
+        .and_then(cleaned)
+        .or_else(|| doc.get("RequestID").and_then(cleaned))
+        .or_else(|| doc.find_suffix("RequestId").and_then(cleaned))
+        .or_else(|| doc.find_suffix("RequestID").and_then(cleaned))
+        .or_else(|| header_request_id().map(|id| printable(id, CODE_CHARS)));
     Some(ServiceError {
         code: ErrorCode::from_wire(&printable(code, CODE_CHARS)),
         // An empty `<Message/>` stays an empty message, not none: the AWS

@@ -922,6 +922,24 @@ fn model_shape_names_map_to_the_same_codes() {
     );
 }
 
+/// An error document's request id that is empty once cleaned is none:
+/// the header's is used, as on a success's path (found by a review).
+#[test]
+fn an_error_documents_blank_request_id_falls_back_to_the_header() {
+    for blank in ["", " ", "\u{a0}", "&#x9b;"] {
+        let body = format!(
+            "<ErrorResponse><Error><Code>Throttling</Code><Message>m</Message></Error>\
+             <RequestId>{blank}</RequestId></ErrorResponse>"
+        );
+        let err =
+            parse::<GetCallerIdentity>(400, &headers(Some("hdr-2")), body.as_bytes()).unwrap_err();
+        let ResponseError::Service(e) = err else {
+            panic!("{blank:?}: not a service error")
+        };
+        assert_eq!(e.request_id.as_deref(), Some("hdr-2"), "{blank:?}");
+    }
+}
+
 #[test]
 fn unmodelled_codes_are_kept_verbatim() {
     for code in [
