@@ -151,7 +151,8 @@ pub fn sigv4(data: &[u8]) {
                         | SigningError::InvalidScope { .. }
                         | SigningError::InvalidAccessKeyId { .. }
                         | SigningError::TimeOutOfRange
-                ),
+                ) || (e == SigningError::EmptySecretAccessKey
+                    && credentials.secret_access_key().expose().is_empty()),
                 "deriving a key failed with {e:?}"
             );
             return;
