@@ -135,7 +135,7 @@ pub enum XmlError {
     /// (`<SecretAccessKey>ab&cd…;</SecretAccessKey>`), and the error may be
     /// logged.
     UnknownEntity {
-        /// Where the `&` is, in bytes from the document's first `<`.
+        /// Where the `&` is, in bytes from the body's start.
         offset: usize,
     },
     /// The document has no root element.
@@ -949,10 +949,14 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
     // quick-xml reader this one replaced dropped it: the same documents
     // are accepted (found by the `response` fuzz target's comparison).
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Offsets in errors count from the body's start, as `NotUtf8`'s does:
+    // `text` is the body without what came before its first `<`.
+    let skipped = body.len() - text.len();
     let Survey { refused_at, has_cr } = survey(text);
     if let Some(at) = refused_at {
         return Err(XmlError::Malformed(format!(
-            "a character XML does not allow at byte {at}"
+            "a character XML does not allow at byte {}",
+            skipped + at
         )));
     }
     let mut scanner = Scanner::new(text);
@@ -988,7 +992,13 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
     let mut innermost = "";
 
     loop {
-        match scanner.next_token(innermost)? {
+        let token = scanner.next_token(innermost).map_err(|e| match e {
+            XmlError::UnknownEntity { offset } => XmlError::UnknownEntity {
+                offset: skipped + offset,
+            },
+            other => other,
+        })?;
+        match token {
             Token::Start {
                 name: qname,
                 empty,
@@ -1784,6 +1794,11 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "unknown XML entity or bad character reference at byte 22"
+        );
+        // Counted from the body's start, as `NotUtf8`'s offset is.
+        assert_eq!(
+            read("\u{feff}  <r>&x;</r>"),
+            Err(XmlError::UnknownEntity { offset: 8 })
         );
         let e = read("<r>&#xZZS3CRET;</r>").unwrap_err();
         assert!(!e.to_string().contains("S3CRET"), "{e}");
