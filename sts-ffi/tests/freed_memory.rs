@@ -589,6 +589,7 @@ fn credential_sources() -> (sts_tests::ScratchDir, ProviderConfig) {
          [profile process-v2]\ncredential_process = cat {output_v2}\n\
          [profile process-bad]\ncredential_process = cat {output_bad}\n\
          [profile process-nested]\ncredential_process = cat {output_nested}\n\
+         [profile process-dupkey]\ncredential_process = cat {output_dupkey}\n\
          [profile sso-bad]\nsso_session = bad\nsso_account_id = 123456789012\n\
          sso_role_name = r\n\
          [sso-session bad]\nsso_start_url = https://d-1.awsapps.com/start\n\
@@ -599,6 +600,7 @@ fn credential_sources() -> (sts_tests::ScratchDir, ProviderConfig) {
         output_v2 = dir.join("output-v2.json").display(),
         output_bad = dir.join("output-bad.json").display(),
         output_nested = dir.join("output-nested.json").display(),
+        output_dupkey = dir.join("output-dupkey.json").display(),
     );
     // Malformed after the secret: serde_json would drop the map it had
     // built so far, secret and all, unwiped.
@@ -638,6 +640,19 @@ fn credential_sources() -> (sts_tests::ScratchDir, ProviderConfig) {
              \"sessionToken\":\"T\",\"accountId\":\"123456789012\",\
              \"expiresAt\":\"2099-01-01T00:00:00Z\"}},\"x\":1e400}}",
             text(ANSWER_SECRET)
+        ),
+    )
+    .unwrap();
+    // Members given twice: the first value (a secret) and the second
+    // copy of a name (secret-looking) are dropped while reading.
+    std::fs::write(
+        dir.join("output-dupkey.json"),
+        format!(
+            "{{\"Version\":1,\"SecretAccessKey\":\"{}\",\"SecretAccessKey\":\"S2\",\
+             \"{}\":1,\"{}\":2,\"AccessKeyId\":\"AKIDPROC\"}}",
+            text(ANSWER_SECRET),
+            text(ANSWER_TOKEN),
+            text(ANSWER_TOKEN)
         ),
     )
     .unwrap();
@@ -713,6 +728,7 @@ fn no_secret_is_left_in_freed_memory_by_a_credential_source() {
         "process-v2",
         "process-bad",
         "process-nested",
+        "process-dupkey",
         "sso-bad",
         "login-bad",
     ] {

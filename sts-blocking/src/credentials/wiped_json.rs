@@ -130,9 +130,15 @@ impl Node {
             Node::Object(members) => {
                 let mut map = Map::new();
                 for (key, value) in members {
-                    if let Some(replaced) = map.insert(key.take(), value.into_value()) {
-                        wipe_value(replaced);
+                    let key = key.take();
+                    // The first member of a name given twice goes, name
+                    // and value wiped: `insert` would keep the first name
+                    // and drop the second unwiped.
+                    if let Some((first_key, first_value)) = map.remove_entry(&key) {
+                        wipe(first_key.into_bytes());
+                        wipe_value(first_value);
                     }
+                    map.insert(key, value.into_value());
                 }
                 Value::Object(map)
             }

@@ -384,10 +384,18 @@ fn structures(
             })
             .collect();
     }
+    // A structure with a secret member (a context assertion, signed and
+    // vouching for whoever holds it) is named by its place, not quoted:
+    // the error may be logged.
+    let secret = members.contains(&"ContextAssertion");
     args.iter()
         .zip(given)
-        .map(|(text, arg)| {
-            let cannot = |why: String| bad(format!("cannot read {arg:?}: {why}"));
+        .enumerate()
+        .map(|(place, (text, arg))| {
+            let cannot = |why: String| match secret {
+                true => bad(format!("cannot read value {}: {why}", place + 1)),
+                false => bad(format!("cannot read {arg:?}: {why}")),
+            };
             let mut structure: Vec<(String, String)> = Vec::new();
             for (k, v) in shorthand_pairs(text, members).map_err(cannot)? {
                 let member = canonical(&k, members).ok_or_else(|| {
@@ -697,6 +705,27 @@ mod tests {
             .structures("tags", &["Key=a,Value=x,Key=y".into()], &["Key", "Value"])
             .unwrap_err();
         assert!(err.0.contains("Key is given twice"), "{}", err.0);
+    }
+
+    /// A context assertion is a secret: an error about its structure names
+    /// the value by its place and quotes none of it (found by a review).
+    #[test]
+    fn a_context_assertions_structure_is_not_quoted() {
+        let members = ["ProviderArn", "ContextAssertion"];
+        for arg in [
+            "ProviderArn=a,ContextAssertion=SIGNEDSECRET,ContextAssertion=x",
+            "ProviderArn=a,ContextAssertion=SIGNEDSECRET,",
+        ] {
+            let err = typed()
+                .structures(
+                    "provided-contexts",
+                    &["ProviderArn=b,ContextAssertion=c".into(), arg.into()],
+                    &members,
+                )
+                .unwrap_err();
+            assert!(!err.0.contains("SIGNED"), "{}", err.0);
+            assert!(err.0.contains("cannot read value 2"), "{}", err.0);
+        }
     }
 
     #[test]
