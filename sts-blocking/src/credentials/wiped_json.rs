@@ -11,7 +11,8 @@
 //! does not close this: it skims strings and numbers without the checks
 //! that fail later. Here each string lives in a [`Wiped`] until the whole
 //! document is read, so an error's unwinding of the half-built tree wipes
-//! it, and a value replaced by a later member of the same name is wiped.
+//! it; of a member given twice, the first value and the second copy of
+//! the name are wiped as they go.
 //!
 //! What remains outside reach: serde_json's own scratch buffer, which holds
 //! a string's text while its escapes are decoded, is freed unwiped.

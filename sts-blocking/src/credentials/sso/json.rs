@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use crate::credentials::json_limits::json_value_bound;
-use crate::credentials::provider_config::wipe;
+use crate::credentials::wiped_json::wipe_value;
 
 /// The most JSON values a document may hold. The token cache and the
 /// services' answers hold a few dozen; a parsed value costs many times its
@@ -17,19 +17,7 @@ pub(in crate::credentials) struct SecretObject(pub(in crate::credentials) Map<St
 
 impl Drop for SecretObject {
     fn drop(&mut self) {
-        for (_, value) in std::mem::take(&mut self.0) {
-            wipe_value(value);
-        }
-    }
-}
-
-/// Overwrites every string in `value` before letting it go.
-pub(super) fn wipe_value(value: Value) {
-    match value {
-        Value::String(s) => wipe(s.into_bytes()),
-        Value::Array(items) => items.into_iter().for_each(wipe_value),
-        Value::Object(map) => map.into_iter().for_each(|(_, v)| wipe_value(v)),
-        _ => {}
+        wipe_value(Value::Object(std::mem::take(&mut self.0)));
     }
 }
 
