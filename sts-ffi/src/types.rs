@@ -347,7 +347,7 @@ pub(crate) unsafe fn provided_contexts(
                     c.context_assertion,
                     &format!("{name}[{i}].context_assertion"),
                 )?
-                .map(str::to_owned);
+                .map(SecretString::from);
             }
             Ok(context)
         })

@@ -1,7 +1,5 @@
 //! Structures shared by several operations, written once.
 
-use std::fmt;
-
 use crate::form::FormWriter;
 use crate::operation::trim;
 use crate::secret::SecretString;
@@ -46,38 +44,15 @@ impl PolicyDescriptor {
 
 /// A context assertion from a trusted context provider (such as IAM
 /// Identity Center's identity context).
-///
-/// `Debug` shows the assertion's length only: it is signed by its
-/// provider and vouches for whoever holds it, so it is kept out of logs
-/// and errors as the SAML assertion and web identity token are.
-#[derive(Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ProvidedContext {
     /// The context provider's ARN.
     pub provider_arn: Option<String>,
-    /// The signed assertion from the provider.
-    pub context_assertion: Option<String>,
-}
-
-impl fmt::Debug for ProvidedContext {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ProvidedContext")
-            .field("provider_arn", &self.provider_arn)
-            .field(
-                "context_assertion",
-                &self.context_assertion.as_ref().map(|a| Withheld(a.len())),
-            )
-            .finish()
-    }
-}
-
-/// A withheld text's length, as `Debug` shows it.
-struct Withheld(usize);
-
-impl fmt::Debug for Withheld {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<{} bytes>", self.0)
-    }
+    /// The signed assertion from the provider: a secret, as the SAML
+    /// assertion and web identity token are, since it vouches for whoever
+    /// holds it (redacted in `Debug`, wiped when dropped).
+    pub context_assertion: Option<SecretString>,
 }
 
 impl ProvidedContext {
@@ -85,7 +60,7 @@ impl ProvidedContext {
     pub fn new(provider_arn: impl Into<String>, context_assertion: impl Into<String>) -> Self {
         Self {
             provider_arn: Some(provider_arn.into()),
-            context_assertion: Some(context_assertion.into()),
+            context_assertion: Some(SecretString::from(context_assertion.into())),
         }
     }
 }
@@ -227,7 +202,7 @@ pub(crate) fn validate_provided_contexts(
         )?;
         v.optional(
             format_args!("{member}[{i}].ContextAssertion"),
-            c.context_assertion.as_deref(),
+            c.context_assertion.as_ref().map(SecretString::expose),
             &validate::CONTEXT_ASSERTION,
         )?;
     }
@@ -267,7 +242,7 @@ pub(crate) fn write_provided_contexts(
             form.member(member, i + 1, "ProviderArn", arn);
         }
         if let Some(assertion) = &c.context_assertion {
-            form.member(member, i + 1, "ContextAssertion", assertion);
+            form.member(member, i + 1, "ContextAssertion", assertion.expose());
         }
     }
 }
@@ -392,7 +367,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_context_assertions_debug_shows_its_length_only() {
+    fn a_context_assertion_is_redacted_in_debug() {
         let c = ProvidedContext::new(
             "arn:aws:iam::aws:contextProvider/IdentityCenter",
             "SIGNED-x",
@@ -400,7 +375,7 @@ mod tests {
         let shown = format!("{c:?}");
         assert!(!shown.contains("SIGNED"), "{shown}");
         assert!(
-            shown.contains("<8 bytes>") && shown.contains("IdentityCenter"),
+            shown.contains("redacted") && shown.contains("IdentityCenter"),
             "{shown}"
         );
         let request = crate::ops::AssumeRole::new("arn:aws:iam::1:role/r", "s").provided_context(

@@ -125,7 +125,9 @@ fn contexts(list: &mut Vec<ProvidedContext>, name: &str, path: &str, val: &Val) 
                 .collect()
         }
         ("[].ProviderArn", Val::Str(s)) => list[ITEM].provider_arn = Some(s.clone()),
-        ("[].ContextAssertion", Val::Str(s)) => list[ITEM].context_assertion = Some(s.clone()),
+        ("[].ContextAssertion", Val::Str(s)) => {
+            list[ITEM].context_assertion = Some(s.clone().into())
+        }
         _ => return false,
     }
     true

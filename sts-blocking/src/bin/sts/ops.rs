@@ -256,7 +256,7 @@ fn provided_contexts(v: &Values, args: &[String]) -> Result<Vec<ProvidedContext>
     .map(|s| {
         let mut context = ProvidedContext::default();
         context.provider_arn = member_opt(s, "ProviderArn");
-        context.context_assertion = member_opt(s, "ContextAssertion");
+        context.context_assertion = member_opt(s, "ContextAssertion").map(Into::into);
         context
     })
     .collect())
