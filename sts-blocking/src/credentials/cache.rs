@@ -4,21 +4,22 @@
 //! entry from an [`ArcSwapOption`] (no lock, no reference count of its
 //! own), a clock read, and a clone of the credentials' `Arc`. Anything
 //! else (no credentials yet, in the refresh window) takes the slow path,
-//! through the refresh [`Gate`]: one caller at a time calls the provider,
+//! through the refresh gate: one caller at a time calls the provider,
 //! and the others wait for it no longer than the wait timeout.
 
 use std::fmt;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use arc_swap::ArcSwapOption;
 
+use super::gate::{Gate, Turn};
 use super::{
     CredentialsError, CredentialsErrorKind, ProvideCredentials, ProviderConfig, SharedCredentials,
     refuse_expired,
 };
-use crate::timing::{Clock, Jitter, Random, SystemClock, bounded_timeout};
+use crate::timing::{Clock, Jitter, Random, SystemClock};
 use sts_proto::time::format_timestamp;
 
 /// Default time before expiry at which credentials are refreshed.
@@ -98,7 +99,7 @@ struct Shared {
     /// the gate's state lock, so that [`CachingProvider::invalidate`] and
     /// a fetch that finishes after it cannot interleave.
     state: ArcSwapOption<Entry>,
-    gate: Gate,
+    gate: Gate<FetchState>,
     /// Fetches started; lets waiters tell that a fetch failed while they waited.
     attempts: AtomicU64,
     clock: Arc<dyn Clock>,
@@ -109,89 +110,16 @@ struct Shared {
     wait_timeout: Duration,
 }
 
-/// Who may call the provider: at most one caller at a time holds the
-/// [`Turn`]. Unlike a mutex held across the provider call, waiting for the
-/// turn has a time limit; the state lock itself is only ever held for a
-/// few instructions.
-struct Gate {
-    state: Mutex<GateState>,
-    /// Signalled when the turn is given back.
-    free: Condvar,
-}
-
+/// What the refresh gate guards besides the turn to call the provider
+/// (see [`Gate`]): at most one caller at a time holds the turn; unlike a
+/// mutex held across the provider call, waiting for it has a time limit.
 #[derive(Default)]
-struct GateState {
-    /// A caller holds the turn (is calling the provider).
-    busy: bool,
+struct FetchState {
     /// The last fetch, if it failed: its number and error.
     last_error: Option<(u64, CredentialsError)>,
     /// Bumped by [`CachingProvider::invalidate`]; a fetch stores its
     /// result only if the generation it started in is still current.
     generation: u64,
-}
-
-/// The right to call the provider, given back on drop (also when the
-/// provider panics, so waiters are never stranded).
-struct Turn<'a> {
-    gate: &'a Gate,
-}
-
-impl Gate {
-    fn new() -> Self {
-        Self {
-            state: Mutex::new(GateState::default()),
-            free: Condvar::new(),
-        }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, GateState> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// The turn if nobody holds it, at once.
-    fn try_enter(&self) -> Option<Turn<'_>> {
-        let mut state = self.lock();
-        if state.busy {
-            return None;
-        }
-        state.busy = true;
-        Some(Turn { gate: self })
-    }
-
-    /// The turn, waiting up to `timeout` for the caller holding it
-    /// (`None` if that ran out). A huge timeout (see
-    /// [`bounded_timeout`]) means no limit.
-    fn enter(&self, timeout: Duration) -> Option<Turn<'_>> {
-        let deadline = bounded_timeout(Some(timeout)).and_then(|t| Instant::now().checked_add(t));
-        let mut state = self.lock();
-        while state.busy {
-            state = match deadline {
-                None => self
-                    .free
-                    .wait(state)
-                    .unwrap_or_else(PoisonError::into_inner),
-                Some(deadline) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return None;
-                    }
-                    self.free
-                        .wait_timeout(state, left)
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .0
-                }
-            };
-        }
-        state.busy = true;
-        Some(Turn { gate: self })
-    }
-}
-
-impl Drop for Turn<'_> {
-    fn drop(&mut self) {
-        self.gate.lock().busy = false;
-        self.gate.free.notify_all();
-    }
 }
 
 struct Entry {
@@ -309,7 +237,7 @@ impl CachingProviderBuilder {
         let shared = Arc::new(Shared {
             provider: self.provider,
             state: ArcSwapOption::empty(),
-            gate: Gate::new(),
+            gate: Gate::default(),
             attempts: AtomicU64::new(0),
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
             random: self.random.unwrap_or_else(|| Arc::new(Jitter::default())),
@@ -405,7 +333,7 @@ impl Shared {
 
     /// Calls the provider (the caller holds the turn) and stores what it
     /// gives, unless it has already expired.
-    fn fetch(&self, _turn: &Turn<'_>) -> Result<SharedCredentials, CredentialsError> {
+    fn fetch(&self, _turn: &Turn<'_, FetchState>) -> Result<SharedCredentials, CredentialsError> {
         let attempt = self.attempts.fetch_add(1, Ordering::SeqCst) + 1;
         let generation = self.gate.lock().generation;
         let result = self.provider.provide_credentials().and_then(|creds| {

@@ -48,6 +48,7 @@ mod chain;
 mod container;
 mod environment;
 mod fs;
+mod gate;
 mod imds;
 mod json_limits;
 mod login;

@@ -20,24 +20,16 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError, Weak};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::time::Duration;
+
+use super::gate::Gate;
 
 /// The lock of every cache file that a caller holds or waits for. An
 /// entry lives as long as one of them: the map holds it weakly, and the
 /// entries nobody holds any more are dropped whenever one is added, so
 /// the map never holds more than the files in use, plus one.
-static LOCKS: Mutex<BTreeMap<PathBuf, Weak<FileLock>>> = Mutex::new(BTreeMap::new());
-
-/// One cache file's lock. Not a bare `Mutex<()>`: a waiter must be able
-/// to give up, and a mutex has no timed lock.
-#[derive(Default)]
-struct FileLock {
-    /// Whether a caller holds it.
-    busy: Mutex<bool>,
-    /// Told when it is let go.
-    free: Condvar,
-}
+static LOCKS: Mutex<BTreeMap<PathBuf, Weak<Gate>>> = Mutex::new(BTreeMap::new());
 
 /// The lock of a file was held by another caller for the whole of the
 /// wait given to [`one_at_a_time`].
@@ -78,62 +70,25 @@ pub(crate) fn one_at_a_time<T>(
 }
 
 /// The lock of `path`, shared with every caller that holds or waits for it.
-fn lock_of(path: &Path) -> Arc<FileLock> {
+///
+/// A [`Gate`], not a bare `Mutex<()>`: a waiter must be able to give up,
+/// and a mutex has no timed lock.
+fn lock_of(path: &Path) -> Arc<Gate> {
     let mut locks = LOCKS.lock().unwrap_or_else(PoisonError::into_inner);
     if let Some(lock) = locks.get(path).and_then(Weak::upgrade) {
         return lock;
     }
     locks.retain(|_, lock| lock.strong_count() > 0);
-    let lock = Arc::new(FileLock::default());
+    let lock = Arc::new(Gate::default());
     locks.insert(path.to_owned(), Arc::downgrade(&lock));
     lock
 }
 
-impl FileLock {
-    fn busy(&self) -> MutexGuard<'_, bool> {
-        self.busy.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// The lock, once free, if that is within `wait` (a wait too long to
-    /// be a deadline has none).
-    fn enter(&self, wait: Duration) -> Option<Turn<'_>> {
-        let deadline = Instant::now().checked_add(wait);
-        let mut busy = self.busy();
-        while *busy {
-            busy = match deadline {
-                None => self.free.wait(busy).unwrap_or_else(PoisonError::into_inner),
-                Some(deadline) => {
-                    let left = deadline.saturating_duration_since(Instant::now());
-                    if left.is_zero() {
-                        return None;
-                    }
-                    self.free
-                        .wait_timeout(busy, left)
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .0
-                }
-            };
-        }
-        *busy = true;
-        Some(Turn(self))
-    }
-}
-
-/// A held lock, let go when dropped (an unwinding panic included).
-struct Turn<'a>(&'a FileLock);
-
-impl Drop for Turn<'_> {
-    fn drop(&mut self) {
-        *self.0.busy() = false;
-        self.0.free.notify_all();
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::AtomicBool;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     use std::sync::{Arc, Barrier};
+    use std::time::Instant;
 
     use super::*;
 
@@ -204,41 +159,58 @@ mod tests {
     #[test]
     fn a_waiter_gives_up_after_its_wait_while_the_lock_is_held() {
         let path = Path::new("/refresh-lock-test/hung.json");
-        let entered = Arc::new(Barrier::new(2));
-        let release = Arc::new(AtomicBool::new(false));
-        let holder = {
-            let (entered, release) = (entered.clone(), release.clone());
-            std::thread::spawn(move || {
-                one_at_a_time(path, LONG, || {
-                    entered.wait();
-                    // A refresh that hangs until the test lets it go (or
-                    // for 5 s, so that a waiter without a bound fails).
-                    let start = Instant::now();
-                    while !release.load(Ordering::SeqCst)
-                        && start.elapsed() < Duration::from_secs(5)
-                    {
-                        std::thread::sleep(Duration::from_millis(5));
-                    }
+        let release = AtomicBool::new(false);
+        std::thread::scope(|s| {
+            testing::hold(s, path, &release);
+            let start = Instant::now();
+            let mut ran = false;
+            let waited = one_at_a_time(path, Duration::from_millis(300), || ran = true);
+            let took = start.elapsed();
+            release.store(true, Ordering::SeqCst);
+            assert_eq!(
+                waited,
+                Err(Busy {
+                    waited: Duration::from_millis(300)
                 })
-            })
-        };
-        entered.wait();
-        let start = Instant::now();
-        let mut ran = false;
-        let waited = one_at_a_time(path, Duration::from_millis(300), || ran = true);
-        let took = start.elapsed();
-        release.store(true, Ordering::SeqCst);
-        assert_eq!(
-            waited,
-            Err(Busy {
-                waited: Duration::from_millis(300)
-            })
-        );
-        assert!(!ran, "not run without the lock");
-        assert!(took >= Duration::from_millis(300), "{took:?}");
-        assert!(took < Duration::from_secs(3), "{took:?}");
-        holder.join().unwrap().unwrap();
+            );
+            assert!(!ran, "not run without the lock");
+            assert!(took >= Duration::from_millis(300), "{took:?}");
+            assert!(took < Duration::from_secs(3), "{took:?}");
+        });
         // Let go, it is free again at once.
         assert_eq!(one_at_a_time(path, Duration::ZERO, || 7), Ok(7));
+    }
+}
+
+/// For the tests of the lock's users: a refresh that hangs.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::path::Path;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Barrier};
+    use std::thread::Scope;
+    use std::time::{Duration, Instant};
+
+    /// Holds the lock of `path` on a thread of `scope` until `release` is
+    /// set, or for 6 s at most, so that a waiter without a bound fails
+    /// instead of hanging the test; returns once the lock is held.
+    pub(crate) fn hold<'scope>(
+        scope: &'scope Scope<'scope, '_>,
+        path: &'scope Path,
+        release: &'scope AtomicBool,
+    ) {
+        let held = Arc::new(Barrier::new(2));
+        let inside = Arc::clone(&held);
+        scope.spawn(move || {
+            super::one_at_a_time(path, Duration::from_secs(60), || {
+                inside.wait();
+                let start = Instant::now();
+                while !release.load(Ordering::SeqCst) && start.elapsed() < Duration::from_secs(6) {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            })
+            .expect("a free lock");
+        });
+        held.wait();
     }
 }

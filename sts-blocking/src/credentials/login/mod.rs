@@ -543,22 +543,9 @@ mod tests {
             fs.clone().insert(path.clone(), cache.to_string());
             let wait = Duration::from_millis(1150);
             assert_eq!(refresh_lock::wait_for_refresh(config.http_timeout()), wait);
-            let held = Barrier::new(2);
             let release = std::sync::atomic::AtomicBool::new(false);
             std::thread::scope(|s| {
-                s.spawn(|| {
-                    refresh_lock::one_at_a_time(&path, Duration::from_secs(60), || {
-                        held.wait();
-                        let start = std::time::Instant::now();
-                        while !release.load(std::sync::atomic::Ordering::SeqCst)
-                            && start.elapsed() < Duration::from_secs(6)
-                        {
-                            std::thread::sleep(Duration::from_millis(5));
-                        }
-                    })
-                    .unwrap();
-                });
-                held.wait();
+                refresh_lock::testing::hold(s, &path, &release);
                 let start = std::time::Instant::now();
                 let got = provider.provide_credentials();
                 let took = start.elapsed();

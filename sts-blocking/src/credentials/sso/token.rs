@@ -773,22 +773,9 @@ mod tests {
                 .with_transport(oidc.clone());
             let wait = Duration::from_millis(1150);
             assert_eq!(refresh_lock::wait_for_refresh(longest_send(&config)), wait);
-            let held = std::sync::Barrier::new(2);
             let release = std::sync::atomic::AtomicBool::new(false);
             std::thread::scope(|s| {
-                s.spawn(|| {
-                    refresh_lock::one_at_a_time(Path::new(PATH), Duration::from_secs(60), || {
-                        held.wait();
-                        let start = std::time::Instant::now();
-                        while !release.load(std::sync::atomic::Ordering::SeqCst)
-                            && start.elapsed() < Duration::from_secs(6)
-                        {
-                            std::thread::sleep(Duration::from_millis(5));
-                        }
-                    })
-                    .unwrap();
-                });
-                held.wait();
+                refresh_lock::testing::hold(s, Path::new(PATH), &release);
                 let start = std::time::Instant::now();
                 let got = SsoTokenProvider::for_session(
                     &config,
