@@ -611,13 +611,8 @@ pub(crate) fn trim(text: &str) -> &str {
     match text.as_bytes() {
         [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
         [only] if only.is_ascii_graphic() => text,
-        _ => text.trim_matches(is_xml_space),
+        _ => text.trim_matches(crate::xml::XML_SPACE),
     }
-}
-
-/// XML's whitespace, its `S` production.
-fn is_xml_space(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\n' | '\r')
 }
 
 /// [`nonempty`] with the path made only for an error.

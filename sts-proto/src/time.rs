@@ -151,9 +151,8 @@ pub fn parse_timestamp(text: &str) -> Result<SystemTime, TimestampError> {
         value: text.chars().take(64).collect(),
         reason,
     };
-    // XML's whitespace around it, as around any value of an answer;
-    // other spaces (U+00A0) are not a timestamp's.
-    let b = text.trim_matches([' ', '\t', '\n', '\r']).as_bytes();
+    // Other spaces (U+00A0) are not a timestamp's.
+    let b = text.trim_matches(crate::xml::XML_SPACE).as_bytes();
     if b.len() < 20 {
         return Err(err("too short for YYYY-MM-DDThh:mm:ssZ"));
     }

@@ -849,6 +849,10 @@ fn push_xml10(out: &mut String, text: &str) {
     out.push_str(rest);
 }
 
+/// XML's whitespace (its `S` production): what an indented document puts
+/// around a value, and all that is trimmed from one.
+pub(crate) const XML_SPACE: [char; 4] = [' ', '\t', '\n', '\r'];
+
 /// Whether `c` is a character XML 1.0 allows in a document (its `Char`
 /// production): no control character but tab, line feed and carriage
 /// return, and not U+FFFE or U+FFFF (surrogates cannot be in a `char`).
@@ -959,7 +963,7 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
             skipped + at
         )));
     }
-    let mut scanner = Scanner::new(text);
+    let mut scanner = Scanner::new(text, skipped);
 
     let Document { root, leaves } = doc;
     root.clear();
@@ -992,13 +996,7 @@ fn parse_into(body: &[u8], limits: &XmlLimits, doc: &mut Document) -> Result<(),
     let mut innermost = "";
 
     loop {
-        let token = scanner.next_token(innermost).map_err(|e| match e {
-            XmlError::UnknownEntity { offset } => XmlError::UnknownEntity {
-                offset: skipped + offset,
-            },
-            other => other,
-        })?;
-        match token {
+        match scanner.next_token(innermost)? {
             Token::Start {
                 name: qname,
                 empty,
