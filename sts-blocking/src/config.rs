@@ -10,7 +10,7 @@ use std::time::Duration;
 use sts_proto::Credentials;
 use sts_proto::endpoint::{EndpointConfig, EndpointError};
 use sts_proto::retry::RetryConfig;
-use sts_proto::sigv4::{SigningError, check_access_key_id};
+use sts_proto::sigv4::{SigningError, check_credentials};
 
 use crate::client::Client;
 use crate::credentials::{ProvideCredentials, ProviderConfig, StaticProvider, client_provider};
@@ -374,12 +374,7 @@ impl ClientBuilder {
     /// access key, makes [`build`](Self::build) fail with
     /// [`ConfigError::InvalidCredentials`].
     pub fn credentials(self, credentials: Credentials) -> Self {
-        let refused = check_access_key_id(credentials.access_key_id())
-            .err()
-            .or_else(|| {
-                let empty = credentials.secret_access_key().expose().is_empty();
-                empty.then_some(SigningError::EmptySecretAccessKey)
-            });
+        let refused = check_credentials(&credentials).err();
         let provider: Arc<dyn ProvideCredentials> = Arc::new(StaticProvider::new(credentials));
         let mut b = self.shared_credentials_provider(Arc::clone(&provider));
         b.unusable_credentials = refused.map(|e| (Arc::downgrade(&provider), e));

@@ -9,6 +9,7 @@ use zeroize::Zeroize;
 use super::date::AmzDate;
 use super::error::excerpt;
 use super::{SigningError, SigningParams};
+use crate::Credentials;
 use crate::short_eq::short_eq;
 
 type HmacSha256 = Hmac<Sha256>;
@@ -56,10 +57,7 @@ impl SigningKey {
     pub fn derive(params: &SigningParams<'_>) -> Result<Self, SigningError> {
         check_scope_part("region", params.region)?;
         check_scope_part("service", params.service)?;
-        check_access_key_id(params.credentials.access_key_id())?;
-        if params.credentials.secret_access_key().expose().is_empty() {
-            return Err(SigningError::EmptySecretAccessKey);
-        }
+        check_credentials(params.credentials)?;
         let date = AmzDate::new(params.time)?;
 
         let mut scope = String::with_capacity(
@@ -308,6 +306,23 @@ pub fn check_access_key_id(id: &str) -> Result<(), SigningError> {
         length: id.chars().count(),
         bad,
     })
+}
+
+/// Refuses credentials no request can be signed with: an access key id
+/// [`check_access_key_id`] refuses, or an empty secret access key, with
+/// which every signature is wrong (STS would answer only
+/// `SignatureDoesNotMatch`).
+///
+/// [`SigningKey::derive`] makes this check at every signature; it is
+/// public so that a client given fixed credentials can refuse them when
+/// it is configured, with the same error, rather than at its first
+/// signed call.
+pub fn check_credentials(credentials: &Credentials) -> Result<(), SigningError> {
+    check_access_key_id(credentials.access_key_id())?;
+    if credentials.secret_access_key().expose().is_empty() {
+        return Err(SigningError::EmptySecretAccessKey);
+    }
+    Ok(())
 }
 
 /// The UTC day `time` falls on, counted from 1970-01-01 (negative before).

@@ -60,7 +60,7 @@ mod tests;
 
 pub use error::SigningError;
 pub use headers::UNSIGNED_HEADERS;
-pub use key::{SigningKey, check_access_key_id};
+pub use key::{SigningKey, check_access_key_id, check_credentials};
 pub use output::SigningOutput;
 pub use presign::{MAX_EXPIRES_IN, MIN_EXPIRES_IN, presign};
 pub use settings::{PayloadHash, SessionTokenMode, SigningParams, SigningSettings};

@@ -166,7 +166,7 @@ fn escaped(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-fn is_secret_param(name: &str) -> bool {
+pub(crate) fn is_secret_param(name: &str) -> bool {
     let last = name.rsplit('.').next().unwrap_or(name);
     SECRET_PARAMS.iter().any(|p| p.eq_ignore_ascii_case(last))
 }

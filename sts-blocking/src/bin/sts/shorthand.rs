@@ -386,8 +386,8 @@ fn structures(
     }
     // A structure with a secret member (a context assertion, signed and
     // vouching for whoever holds it) is named by its place, not quoted:
-    // the error may be logged.
-    let secret = members.contains(&"ContextAssertion");
+    // the error may be logged. Secret as `--debug` keeps them secret.
+    let secret = members.iter().any(|m| crate::debug::is_secret_param(m));
     args.iter()
         .zip(given)
         .enumerate()
